@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// Bundles the extension client, the language server and the vzlint CLI with esbuild.
+//
+//   node scripts/build.mjs               development build (sourcemaps, not minified)
+//   node scripts/build.mjs --production  minified build
+//   node scripts/build.mjs --watch       rebuild on change
+//
+// The server and CLI read schemas/*.yaml at run time (found by walking up from __dirname), so
+// nothing is copied into dist/; the build only checks that schemas/ exists.
+import { chmod, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+
+for (const arg of args) {
+  if (arg !== '--production' && arg !== '--watch') {
+    console.error(`build: unknown option ${arg} (expected --production and/or --watch)`);
+    process.exit(2);
+  }
+}
+
+const SHEBANG = '#!/usr/bin/env node';
+
+/** @type {{ entry: string, outfile: string, external?: string[], bin?: boolean }[]} */
+const bundles = [
+  { entry: 'client/src/extension.ts', outfile: 'dist/client.js', external: ['vscode'] },
+  { entry: 'server/src/lsp/main.ts', outfile: 'dist/server.js', bin: true },
+  { entry: 'server/src/cli/main.ts', outfile: 'dist/vzlint.js', bin: true },
+];
+
+async function checkSchemas() {
+  const dir = path.join(root, 'schemas');
+  let ok = false;
+  try {
+    ok = (await stat(dir)).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    console.error(
+      `build: schemas/ not found (${dir}) — the server and vzlint load their ` +
+        'parameter catalogue from schemas/*.yaml at run time; restore that folder before building.',
+    );
+    process.exit(1);
+  }
+}
+
+/** Marks a bin bundle executable once esbuild has written it (also after each watch rebuild). */
+function chmodPlugin(outfile) {
+  return {
+    name: 'vzconf-chmod',
+    setup(build) {
+      build.onEnd(async (result) => {
+        if (result.errors.length === 0 && existsSync(outfile)) {
+          await chmod(outfile, 0o755);
+        }
+      });
+    },
+  };
+}
+
+/** Reports the result of each (re)build in watch mode, in a form problem matchers can pick up. */
+function watchLogPlugin(label) {
+  return {
+    name: 'vzconf-watch-log',
+    setup(build) {
+      build.onStart(() => {
+        console.log(`[watch] build started: ${label}`);
+      });
+      build.onEnd((result) => {
+        console.log(
+          `[watch] build finished: ${label} (${result.errors.length} error(s), ${result.warnings.length} warning(s))`,
+        );
+      });
+    },
+  };
+}
+
+function optionsFor(bundle) {
+  const outfile = path.join(root, bundle.outfile);
+  /** @type {import('esbuild').BuildOptions} */
+  const options = {
+    absWorkingDir: root,
+    entryPoints: [path.join(root, bundle.entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    sourcesContent: false,
+    minify: production,
+    external: bundle.external ?? [],
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+    plugins: [],
+  };
+  if (bundle.bin) {
+    options.banner = { js: SHEBANG };
+    options.plugins.push(chmodPlugin(outfile));
+  }
+  if (watch) {
+    options.plugins.push(watchLogPlugin(bundle.outfile));
+  }
+  return options;
+}
+
+async function main() {
+  await checkSchemas();
+
+  const present = [];
+  for (const bundle of bundles) {
+    if (existsSync(path.join(root, bundle.entry))) {
+      present.push(bundle);
+    } else {
+      console.log(`build: skipping ${bundle.entry} (not found)`);
+    }
+  }
+  if (present.length === 0) {
+    console.error('build: no entry points found, nothing to build');
+    process.exit(1);
+  }
+
+  if (watch) {
+    const contexts = await Promise.all(present.map((b) => esbuild.context(optionsFor(b))));
+    await Promise.all(contexts.map((ctx) => ctx.watch()));
+    console.log(`build: watching ${present.map((b) => b.entry).join(', ')} (Ctrl+C to stop)`);
+    const stop = async () => {
+      await Promise.all(contexts.map((ctx) => ctx.dispose()));
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    return;
+  }
+
+  const results = await Promise.allSettled(present.map((b) => esbuild.build(optionsFor(b))));
+  let failed = false;
+  results.forEach((result, i) => {
+    const bundle = present[i];
+    if (result.status === 'fulfilled') {
+      console.log(`build: ${bundle.entry} -> ${bundle.outfile}${production ? ' (minified)' : ''}`);
+    } else {
+      // esbuild has already printed the diagnostics (logLevel 'warning').
+      failed = true;
+      console.error(`build: ${bundle.entry} failed`);
+    }
+  });
+  if (failed) {
+    process.exit(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(`build: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

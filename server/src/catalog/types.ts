@@ -1,0 +1,217 @@
+/**
+ * Types of the parameter and rule catalogue. The data lives in `schemas/*.yaml` and is validated
+ * against the JSON Schemas beside it (`schemas/*.schema.json`); these types mirror those schemas.
+ *
+ * Facts come from `../shared/reference/vzctl-reference.md` (classic vzctl `src/lib/config.c`,
+ * libvzctl `lib/env_config.c`) and `kb-map.md`.
+ */
+
+/** The two vzctl generations, each with its own parser and parameter table. */
+export type Generation = 'classic' | 'vz7';
+
+/** Where a parameter belongs: the node's global `vz.conf`, a container config, or both (global default, overridable per CT). */
+export type Scope = 'node' | 'container' | 'both';
+
+/**
+ * Value grammar names. Each has a validator in `server/src/values/`.
+ * - `ubc`: UBC `barrier[:limit]`, parts are integers with an optional K/M/G/T/P/B suffix or `unlimited`.
+ * - `quota`: `soft[:hard]` disk quota (DISKSPACE in 1K blocks, DISKINODES in inodes).
+ * - `yesno`: exactly `yes` or `no` (case-sensitive); per-generation `values` may extend it (VZ7 ONBOOT `auto`).
+ * - `enum`: one of `values`, case-sensitive.
+ * - `integer` / `float`: a number within `range`.
+ * - the others are named after the parameter family they parse.
+ */
+export type Grammar =
+  | 'ubc'
+  | 'quota'
+  | 'yesno'
+  | 'enum'
+  | 'integer'
+  | 'float'
+  | 'string'
+  | 'path'
+  | 'name'
+  | 'ip-list'
+  | 'word-list'
+  | 'netdev-list'
+  | 'features'
+  | 'capability'
+  | 'iptables-modules'
+  | 'module-list'
+  | 'devices'
+  | 'devnodes'
+  | 'pci'
+  | 'netif'
+  | 'meminfo'
+  | 've-layout'
+  | 'cpulimit'
+  | 'cpumask'
+  | 'iolimit'
+  | 'neighbour-devs';
+
+/**
+ * Unit of a numeric value as vzctl stores it.
+ * `pages` = 4096-byte pages (x86), `kilobytes` = 1K blocks, `items` = counted objects (no size suffix allowed).
+ */
+export type Unit =
+  | 'pages'
+  | 'bytes'
+  | 'kilobytes'
+  | 'items'
+  | 'inodes'
+  | 'seconds'
+  | 'percent'
+  | 'bytes-per-second'
+  | 'iops'
+  | 'none';
+
+/** Which occurrence of a repeated key the classic parser keeps (`src/lib/config.c`); VZ7 always keeps the last. */
+export type DuplicatePolicy = 'first' | 'last' | 'union';
+
+/**
+ * How the generation's tooling knows the key:
+ * - `parsed`: in the C parameter table with a handler;
+ * - `ignored`: in the C table as known-but-ignored (read only by the init / network scripts);
+ * - `script`: not in the C table at all (C parser calls it unknown), but read by the shell scripts.
+ */
+export type Handling = 'parsed' | 'ignored' | 'script';
+
+/** Version-dependent status of a parameter on one generation. */
+export type StatusKind = 'deprecated' | 'ignored' | 'removed';
+
+export interface StatusEntry {
+  /** First version (inclusive) of the generation where this status applies. Absent = every version. */
+  from?: string;
+  /** Last version (exclusive) where it applies. Absent = open-ended. */
+  until?: string;
+  kind: StatusKind;
+  /** File kind it applies in: `node`, `container` or `any` (default). */
+  in?: 'node' | 'container' | 'any';
+  /** The parameter that replaces it, if any. */
+  replacement?: string;
+  /** Our own one-sentence explanation, shown in the diagnostic and the hover. */
+  message: string;
+  /** KB article IDs that explain it. */
+  kb?: number[];
+}
+
+/** What one generation knows of a parameter. Absent generation = the parameter is unknown there. */
+export interface GenerationInfo {
+  /** First version of that generation that knows the key (classic vzctl version or libvzctl version). */
+  since?: string;
+  handling?: Handling;
+  /** Per-generation override of the grammar. */
+  grammar?: Grammar;
+  /** Per-generation override of allowed values (enum / yesno extensions). */
+  values?: string[];
+  /** Per-generation override of the numeric range. */
+  range?: Range;
+  /** Per-generation override of the scope. */
+  scope?: Scope;
+  status?: StatusEntry[];
+}
+
+export interface Range {
+  min?: number;
+  max?: number;
+}
+
+export interface Link {
+  title: string;
+  url: string;
+}
+
+/** One parameter of `schemas/parameters.yaml`. */
+export interface ParameterDef {
+  /** Key as vzctl spells it (case-sensitive). */
+  name: string;
+  /** Other spellings the parser maps onto this key (e.g. DCACHE → DCACHESIZE). */
+  aliases?: string[];
+  /** Outline group, as vzctl's samples group the keys. */
+  group: 'general' | 'memory' | 'ubc' | 'disk' | 'cpu' | 'io' | 'network' | 'netfilter' | 'devices' | 'node' | 'vz7';
+  scope: Scope;
+  grammar: Grammar;
+  unit?: Unit;
+  /** Allowed values for `enum`. */
+  values?: string[];
+  range?: Range;
+  /** Default when unset, as text (`stateless`, `1000`, `unlimited`…). */
+  default?: string;
+  /** Classic duplicate policy (VZ7 keeps the last occurrence). */
+  duplicates?: DuplicatePolicy;
+  /**
+   * vzctl drops the key when it appears in the global vz.conf (classic `validate_global_config()`
+   * for NETFILTER; libvzctl's `_s_conf_local_param`: NETFILTER, VEID, UUID).
+   */
+  ignoredInNodeConfig?: boolean;
+  /** A change on a running CT needs a restart (classic `check_set_mode`). */
+  restart?: boolean;
+  classic?: GenerationInfo;
+  vz7?: GenerationInfo;
+  /** Short description written by us (one paragraph, Markdown). */
+  description: string;
+  kb?: number[];
+  links?: Link[];
+}
+
+/** One KB article of `schemas/kb.yaml`. */
+export interface KbArticle {
+  id: number;
+  title: string;
+  /** The article's point, in our words. */
+  summary: string;
+  /** `seen` (an archived copy was read) or `title-only`. */
+  evidence: 'seen' | 'title-only';
+  /** A current URL if one is known (e.g. the Zendesk copy of 126787). */
+  current?: string;
+}
+
+/** An iptables module name accepted by the classic IPTABLES parser (`src/lib/iptables.c`). */
+export interface IptablesModule {
+  name: string;
+  /** The least NETFILTER mode that provides the module (reference §5). */
+  netfilter: 'stateless' | 'stateful' | 'full';
+  /** Not known to libvzctl (VZ7). */
+  classicOnly?: boolean;
+}
+
+/** Named items of list grammars (`schemas/vocabulary.yaml`). */
+export interface Vocabulary {
+  /** CAPABILITY names (matched case-insensitively), classic `src/lib/cap.c`. */
+  capabilities: string[];
+  /** FEATURES names per generation with the classic version that added them. */
+  features: { name: string; classicSince?: string; vz7?: boolean; description: string }[];
+  iptablesModules: IptablesModule[];
+  netfilterModes: { name: string; description: string }[];
+  /** Capabilities worth a warning when turned on. */
+  dangerousCapabilities?: string[];
+}
+
+/** Rule metadata of `schemas/rules.yaml`. The rule's id is public and never renamed. */
+export interface RuleMeta {
+  id: string;
+  severity: Severity;
+  title: string;
+  /** One paragraph: what the rule checks and why (our words). */
+  description: string;
+  /** Diagnostics carry the LSP Deprecated tag. */
+  deprecatedTag?: boolean;
+  /** Some findings of the rule carry a quick fix. */
+  fixable?: boolean;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+/** The whole loaded catalogue. */
+export interface Catalog {
+  parameters: ParameterDef[];
+  kb: KbArticle[];
+  vocabulary: Vocabulary;
+  rules: RuleMeta[];
+  /** Known versions per generation, oldest first. */
+  versions: Record<Generation, string[]>;
+  /** The version assumed when a target names only its generation (classic 4.11.1, vz7 7.0.737). */
+  defaults: Record<Generation, string>;
+  /** KB link template with `{id}`. */
+  defaultUrlTemplate: string;
+}

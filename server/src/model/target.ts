@@ -1,0 +1,92 @@
+import type { CatalogIndex } from '../catalog/load';
+import type { Generation } from '../catalog/types';
+import type { ConfigDocument } from '../parser/types';
+
+/**
+ * The vzctl a file is checked against: a generation (classic vzctl 3.x/4.x, or Virtuozzo 7's
+ * libvzctl) and a version of it (a vzctl version for classic, a libvzctl version for vz7).
+ */
+export interface Target {
+  generation: Generation;
+  version: string;
+  /** Chosen by the user (`classic@4.6`), or picked by `auto`. */
+  explicit: boolean;
+  /** One sentence saying how the target was chosen, for the hover of the first line and the CLI. */
+  reason: string;
+}
+
+/** A parsed `vzconf.target` / `--target` value: `auto`, `classic`, `classic@4.6`, `vz7`, `vz7@8.0.70`. */
+export type TargetSetting = { auto: true } | { auto: false; generation: Generation; version?: string };
+
+/**
+ * Parses a target setting.
+ * @returns the setting, or `{ error }` with a message that lists the accepted forms
+ */
+export function parseTargetSetting(text: string | undefined): TargetSetting | { error: string } {
+  const t = (text ?? 'auto').trim();
+  if (t === '' || t === 'auto') return { auto: true };
+  const m = /^(classic|vz7)(?:@(\d+(?:\.\d+)*))?$/.exec(t);
+  if (!m) {
+    return { error: `invalid target "${t}": use auto, classic, classic@<vzctl version> (e.g. classic@4.6), vz7 or vz7@<libvzctl version> (e.g. vz7@8.0.70)` };
+  }
+  const generation = m[1] as Generation;
+  return m[2] ? { auto: false, generation, version: m[2] } : { auto: false, generation };
+}
+
+/** Renders a target the way users write it: `classic@4.11.1`. */
+export function formatTarget(t: Pick<Target, 'generation' | 'version'>): string {
+  return `${t.generation}@${t.version}`;
+}
+
+/** Human name of a target: "vzctl 4.7" or "libvzctl 8.0.70 (Virtuozzo 7+)". */
+export function describeTarget(t: Pick<Target, 'generation' | 'version'>): string {
+  return t.generation === 'classic' ? `vzctl ${t.version}` : `libvzctl ${t.version} (Virtuozzo 7+)`;
+}
+
+/**
+ * Chooses the target for a file. An explicit setting wins (generation default version when none is
+ * given). `auto` picks vz7 only on strong evidence — a `VERSION="2"` line (Virtuozzo 7 samples and
+ * vzctl-written VZ7 configs) or keys that only libvzctl parses — and otherwise the newest classic
+ * vzctl. It never guesses an older version.
+ *
+ * @param probe  the file parsed with the classic dialect (key names are read alike by both parsers)
+ */
+export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, catalog: CatalogIndex): Target {
+  const defaults = catalog.catalog.defaults;
+  if (!setting.auto) {
+    const version = setting.version ?? defaults[setting.generation];
+    return { generation: setting.generation, version, explicit: true, reason: `set to ${setting.generation}${setting.version ? '@' + setting.version : ''} in the settings` };
+  }
+  const evidence: string[] = [];
+  const vz7Keys = new Map<string, number>();
+  const classicKeys: string[] = [];
+  for (const e of probe.entries) {
+    if (e.name === 'VERSION' && e.value.trim() === '2') {
+      evidence.push(`line ${e.line + 1}: VERSION="2"`);
+      continue;
+    }
+    const def = catalog.parameter(e.name);
+    if (!def) continue;
+    if (def.vz7 && !def.classic && (def.vz7.handling ?? 'parsed') === 'parsed' && !vz7Keys.has(e.name)) vz7Keys.set(e.name, e.line);
+    if (def.classic && !def.vz7) classicKeys.push(e.name);
+  }
+  // Keys alone are strong evidence only when there are two or more of them and no classic-only key:
+  // commercial Virtuozzo before 7 already wrote some of them (RATE, TECHNOLOGIES…).
+  if (evidence.length === 0 && vz7Keys.size >= 2 && classicKeys.length === 0) {
+    for (const [name, line] of vz7Keys) evidence.push(`line ${line + 1}: ${name} (only libvzctl knows it)`);
+  }
+  if (evidence.length > 0) {
+    return {
+      generation: 'vz7',
+      version: defaults.vz7,
+      explicit: false,
+      reason: `auto: Virtuozzo 7 (libvzctl ${defaults.vz7}) because of ${evidence.slice(0, 3).join(', ')}${evidence.length > 3 ? ` and ${evidence.length - 3} more` : ''}`,
+    };
+  }
+  return {
+    generation: 'classic',
+    version: defaults.classic,
+    explicit: false,
+    reason: `auto: classic vzctl ${defaults.classic} (the newest; no Virtuozzo 7 marker such as VERSION="2" found). Set vzconf.target (e.g. classic@4.6) for an older node`,
+  };
+}

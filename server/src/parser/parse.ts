@@ -1,0 +1,262 @@
+import { scanShellValue } from './shell';
+import type { ConfigDocument, ConfigLine, Dialect, Entry, MultilineValue, Range } from './types';
+
+/** Classic vzctl's key buffer (STR_SIZE, `src/lib/config.c`): a key of this length or more makes the line unparsable. */
+export const CLASSIC_MAX_KEY = 512;
+/** libvzctl's key buffer (`lib/config.c`, 4096): longer keys are silently skipped. */
+export const VZ7_MAX_KEY = 4096;
+
+/** C `isspace()` in the C locale. */
+function isSpace(ch: string | undefined): boolean {
+  return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\v' || ch === '\f' || ch === '\r';
+}
+
+/**
+ * vzctl's `unescapestr()`, run on the whole line before anything else (both generations):
+ * every backslash is dropped and the character after it kept (`\\` → `\`, `\"` → `"`).
+ *
+ * @returns the unescaped text and, for each of its characters, the column it came from
+ *          (`map[s.length]` is the length of the original line).
+ */
+export function unescapeLine(raw: string): { s: string; map: number[] } {
+  let s = '';
+  const map: number[] = [];
+  let escaped = false;
+  for (let i = 0; i < raw.length; i += 1) {
+    const ch = raw[i] as string;
+    if (ch === '\\' && !escaped) {
+      escaped = true;
+      continue;
+    }
+    s += ch;
+    map.push(i);
+    escaped = false;
+  }
+  map.push(raw.length);
+  return { s, map };
+}
+
+/**
+ * libvzctl's `uncommentstr()`: the index where a `#` that starts a word outside quotes cuts the
+ * (already unescaped) line, or `s.length` when there is none.
+ */
+export function commentCut(s: string): number {
+  let inSingle = false;
+  let inDouble = false;
+  let wordStart = true;
+  for (let i = 0; i < s.length; i += 1) {
+    const ch = s[i];
+    if (inSingle && ch !== "'") continue;
+    if (inDouble && ch !== '"') continue;
+    if (ch === "'") { inSingle = !inSingle; wordStart = false; }
+    else if (ch === '"') { inDouble = !inDouble; wordStart = false; }
+    else if (ch === '#') { if (wordStart) return i; }
+    else wordStart = isSpace(ch);
+  }
+  return s.length;
+}
+
+function rangeOf(line: number, start: number, end: number): Range {
+  return { start: { line, character: start }, end: { line, character: end } };
+}
+
+/**
+ * Splits text into lines the way LSP counts them (`\n`, `\r\n` and a lone `\r` end a line) and
+ * notes the line-ending style.
+ */
+export function splitLines(text: string): { lines: string[]; eol: '\n' | '\r\n' | 'mixed' } {
+  const lines: string[] = [];
+  let crlf = 0;
+  let lf = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 /* \n */) {
+      lines.push(text.slice(start, i));
+      lf += 1;
+      start = i + 1;
+    } else if (ch === 13 /* \r */) {
+      lines.push(text.slice(start, i));
+      if (text.charCodeAt(i + 1) === 10) { i += 1; crlf += 1; } else lf += 1;
+      start = i + 1;
+    }
+  }
+  lines.push(text.slice(start));
+  const eol = crlf > 0 && lf > 0 ? 'mixed' : crlf > 0 ? '\r\n' : '\n';
+  return { lines, eol };
+}
+
+/**
+ * Parses one physical line as classic vzctl 3.x/4.x does (`parse_line()` in `src/lib/util.c`,
+ * called from `vps_parse_config()` in `src/lib/config.c`):
+ * unescape, skip leading blanks, `#` comment, strip trailing blanks, key = text before the first
+ * `=` (untrimmed), value in double quotes up to the LAST `"` on the line (what follows is dropped),
+ * otherwise the rest of the line, single quotes not special, no inline comments.
+ */
+function parseClassicLine(raw: string, line: number): ConfigLine {
+  const { s, map } = unescapeLine(raw);
+  let i = 0;
+  while (i < s.length && isSpace(s[i])) i += 1;
+  if (i >= s.length) return { kind: 'blank', line };
+  if (s[i] === '#') return { kind: 'comment', line, text: raw.slice(map[i]), range: rangeOf(line, map[i] ?? 0, raw.length) };
+  let end = s.length;
+  while (end > i && isSpace(s[end - 1])) end -= 1;
+  const eq = s.indexOf('=', i);
+  if (eq < 0 || eq >= end) {
+    return { kind: 'invalid', line, reason: 'missing-equals', text: raw.slice(map[i], map[end]), range: rangeOf(line, map[i] ?? 0, map[end] ?? raw.length) };
+  }
+  const key = s.slice(i, eq);
+  const entry = baseEntry(raw, line, s, map, i, eq);
+  if (key.length >= CLASSIC_MAX_KEY) entry.skipped = 'key-too-long';
+  let vStart = eq + 1;
+  let vEnd = end;
+  if (s[vStart] === '"') {
+    const last = s.lastIndexOf('"', end - 1);
+    entry.quote = '"';
+    if (last <= vStart) {
+      entry.skipped = entry.skipped ?? 'unmatched-quote';
+      vStart += 1;
+    } else {
+      vStart += 1;
+      vEnd = last;
+      if (last + 1 < end) {
+        const tail = s.slice(last + 1, end);
+        entry.trailing = { text: tail, range: rangeOf(line, map[last + 1] ?? 0, map[end] ?? raw.length) };
+      }
+    }
+  } else if (s[vStart] === "'") {
+    entry.singleQuoted = true;
+  }
+  entry.value = s.slice(vStart, vEnd);
+  entry.valueRange = rangeOf(line, map[vStart] ?? raw.length, map[vEnd] ?? raw.length);
+  entry.rawValueRange = rangeOf(line, map[eq + 1] ?? raw.length, map[end] ?? raw.length);
+  // Where VZ7 (and a reader) would see a comment; classic has none.
+  const cut = commentCut(s);
+  if (cut < end) {
+    const partOfValue = cut < vEnd;
+    entry.inlineComment = { text: s.slice(cut, end), range: rangeOf(line, map[cut] ?? 0, map[end] ?? raw.length), partOfValue };
+  }
+  return entry;
+}
+
+/**
+ * Parses one physical line as libvzctl does (`parse_line()` in `lib/common.c`): unescape, cut an
+ * inline `#` comment that starts a word outside quotes, strip trailing blanks, drop ONE trailing
+ * `"` or `'`, key = text before the first `=` (untrimmed), drop ONE leading `"` or `'` of the value.
+ * Lines without `=` are skipped without a word.
+ */
+function parseVz7Line(raw: string, line: number): ConfigLine {
+  const { s, map } = unescapeLine(raw);
+  const cut = commentCut(s);
+  let i = 0;
+  while (i < cut && isSpace(s[i])) i += 1;
+  if (i >= s.length) return { kind: 'blank', line };
+  if (i >= cut || s[i] === '#') return { kind: 'comment', line, text: raw.slice(map[i]), range: rangeOf(line, map[i] ?? 0, raw.length) };
+  let end = cut;
+  while (end > i && isSpace(s[end - 1])) end -= 1;
+  const contentEnd = end;
+  if (s[end - 1] === '"' || s[end - 1] === "'") end -= 1;
+  const eq = s.indexOf('=', i);
+  if (eq < 0 || eq >= end) {
+    return { kind: 'invalid', line, reason: 'missing-equals', text: raw.slice(map[i], map[contentEnd]), range: rangeOf(line, map[i] ?? 0, map[contentEnd] ?? raw.length) };
+  }
+  const key = s.slice(i, eq);
+  const entry = baseEntry(raw, line, s, map, i, eq);
+  if (key.length >= VZ7_MAX_KEY) entry.skipped = 'key-too-long';
+  let vStart = eq + 1;
+  if (s[vStart] === '"' || s[vStart] === "'") {
+    entry.quote = s[vStart] as '"' | "'";
+    if (entry.quote === "'") entry.singleQuoted = true;
+    vStart += 1;
+  }
+  if (vStart > end) vStart = end;
+  entry.value = s.slice(vStart, end);
+  entry.valueRange = rangeOf(line, map[vStart] ?? raw.length, map[end] ?? raw.length);
+  entry.rawValueRange = rangeOf(line, map[eq + 1] ?? raw.length, map[contentEnd] ?? raw.length);
+  if (cut < s.length) {
+    let cEnd = s.length;
+    while (cEnd > cut && isSpace(s[cEnd - 1])) cEnd -= 1;
+    entry.inlineComment = { text: s.slice(cut, cEnd), range: rangeOf(line, map[cut] ?? 0, map[cEnd] ?? raw.length), partOfValue: false };
+  }
+  return entry;
+}
+
+function baseEntry(raw: string, line: number, s: string, map: number[], keyStart: number, eq: number): Entry {
+  const key = s.slice(keyStart, eq);
+  const name = key.replace(/^[\s\uFEFF]+|\s+$/g, '');
+  const entry: Entry = {
+    kind: 'entry',
+    line,
+    key,
+    name,
+    keyRange: rangeOf(line, map[keyStart] ?? 0, map[eq] ?? raw.length),
+    equals: map[eq] ?? 0,
+    quote: null,
+    value: '',
+    valueRange: rangeOf(line, 0, 0),
+    rawValueRange: rangeOf(line, 0, 0),
+    shell: { value: '', endLine: line, endCharacter: raw.length, issues: [] },
+  };
+  const keyTrail = /[ \t]+$/.exec(key);
+  const after = /^[ \t]+/.exec(s.slice(eq + 1));
+  if (keyTrail || after) {
+    const from = keyTrail ? (map[eq - keyTrail[0].length] ?? 0) : (map[eq] ?? 0);
+    const to = after ? (map[eq + 1 + after[0].length] ?? raw.length) : (map[eq] ?? 0) + 1;
+    entry.spaceAroundEquals = { range: rangeOf(line, from, to) };
+  }
+  return entry;
+}
+
+export interface ParseOptions {
+  dialect: Dialect;
+}
+
+/**
+ * Parses a whole vz.conf / CTID.conf text exactly as the chosen vzctl generation reads it, line by
+ * line, and overlays the shell's reading of each assignment (multi-line quoted values, unquoted
+ * whitespace, command substitution).
+ *
+ * Pure and total: any text (CRLF, a BOM, tabs, NULs, very long lines) yields a model; it never throws.
+ *
+ * @param text  the file's text; a leading U+FEFF is kept in line 0 and reported through `bom`
+ */
+export function parseConfig(text: string, options: ParseOptions): ConfigDocument {
+  const { lines, eol } = splitLines(text);
+  const parseLine = options.dialect === 'vz7' ? parseVz7Line : parseClassicLine;
+  const out: ConfigLine[] = [];
+  const entries: Entry[] = [];
+  const multiline: MultilineValue[] = [];
+  const continuationLines = new Set<number>();
+  for (let n = 0; n < lines.length; n += 1) {
+    const parsed = parseLine(lines[n] ?? '', n);
+    out.push(parsed);
+    if (parsed.kind !== 'entry') continue;
+    entries.push(parsed);
+    // The shell's reading starts right after `=` (in the original text).
+    parsed.shell = scanShellValue(lines, n, parsed.equals + 1);
+  }
+  // Multi-line values: only assignments that start outside another multi-line value count.
+  for (const entry of entries) {
+    if (continuationLines.has(entry.line)) continue;
+    if (entry.shell.endLine > entry.line) {
+      const endLine = entry.shell.endLine;
+      multiline.push({
+        entry,
+        startLine: entry.line,
+        endLine,
+        range: { start: { line: entry.line, character: entry.keyRange.start.character }, end: { line: endLine, character: entry.shell.endCharacter } },
+      });
+      for (let k = entry.line + 1; k <= endLine; k += 1) continuationLines.add(k);
+    }
+  }
+  return {
+    dialect: options.dialect,
+    lines: out,
+    entries,
+    multiline,
+    continuationLines,
+    bom: text.charCodeAt(0) === 0xfeff,
+    text: lines,
+    eol,
+  };
+}

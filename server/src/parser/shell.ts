@@ -1,0 +1,131 @@
+import type { Range, ShellIssue, ShellView } from './types';
+
+/**
+ * Reads an assignment's value the way `/bin/sh` does when vzmigrate (`bin/vzmigrate.in`) or the vz
+ * init script sources vz.conf / CTID.conf: quotes may span lines, unquoted whitespace ends the word
+ * and turns the rest of the line into a command, `$(…)` and backquotes run commands.
+ *
+ * This is a deliberately small POSIX-sh word scanner, not a shell: it understands exactly what can
+ * appear in an assignment word and reports the rest as issues.
+ *
+ * @param lines  the file's lines without terminators
+ * @param line   the line of the assignment
+ * @param start  the column just after `=`
+ * @returns the shell's reading; never throws
+ */
+export function scanShellValue(lines: readonly string[], line: number, start: number): ShellView {
+  const issues: ShellIssue[] = [];
+  let value = '';
+  let l = line;
+  let c = start;
+  let mode: 'plain' | 'dq' | 'sq' = 'plain';
+  let text = lines[l] ?? '';
+  const range = (l0: number, c0: number, l1: number, c1: number): Range => ({
+    start: { line: l0, character: c0 },
+    end: { line: l1, character: c1 },
+  });
+
+  for (;;) {
+    if (c >= text.length) {
+      if (mode === 'plain') break;
+      // Inside quotes the newline is part of the value and the word goes on.
+      if (l + 1 >= lines.length) {
+        issues.push({ kind: 'unterminated-quote', range: range(line, start, l, text.length), text: mode === 'dq' ? '"' : "'" });
+        break;
+      }
+      value += '\n';
+      l += 1;
+      c = 0;
+      text = lines[l] ?? '';
+      continue;
+    }
+    const ch = text[c];
+    if (mode === 'sq') {
+      if (ch === "'") mode = 'plain';
+      else value += ch;
+      c += 1;
+      continue;
+    }
+    if (ch === '\\') {
+      const next = text[c + 1];
+      if (next === undefined) {
+        // Backslash-newline: sh joins the next line (vzctl does not).
+        if (l + 1 >= lines.length) { c += 1; continue; }
+        l += 1;
+        c = 0;
+        text = lines[l] ?? '';
+        continue;
+      }
+      if (mode === 'dq' && !'$`"\\'.includes(next)) value += ch;
+      value += next;
+      c += 2;
+      continue;
+    }
+    if (ch === '`') {
+      const close = text.indexOf('`', c + 1);
+      const endC = close < 0 ? text.length : close + 1;
+      issues.push({ kind: 'command-substitution', range: range(l, c, l, endC), text: text.slice(c, endC) });
+      value += text.slice(c, endC);
+      c = endC;
+      continue;
+    }
+    if (ch === '$') {
+      const rest = text.slice(c + 1);
+      if (rest.startsWith('(')) {
+        const endC = matchParen(text, c + 1);
+        issues.push({ kind: 'command-substitution', range: range(l, c, l, endC), text: text.slice(c, endC) });
+        value += text.slice(c, endC);
+        c = endC;
+        continue;
+      }
+      const m = /^(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/.exec(rest);
+      if (m) {
+        const name = m[1] ?? m[2] ?? '';
+        if (name !== 'VEID') issues.push({ kind: 'expansion', range: range(l, c, l, c + 1 + m[0].length), text: name });
+        value += '$' + m[0];
+        c += 1 + m[0].length;
+        continue;
+      }
+      value += ch;
+      c += 1;
+      continue;
+    }
+    if (mode === 'dq') {
+      if (ch === '"') mode = 'plain';
+      else value += ch;
+      c += 1;
+      continue;
+    }
+    // plain (unquoted) context
+    if (ch === '"') { mode = 'dq'; c += 1; continue; }
+    if (ch === "'") { mode = 'sq'; c += 1; continue; }
+    if (ch === ' ' || ch === '\t') {
+      let k = c;
+      while (k < text.length && (text[k] === ' ' || text[k] === '\t')) k += 1;
+      if (k < text.length && text[k] !== '#') {
+        issues.push({ kind: 'unquoted-whitespace', range: range(l, c, l, text.length), text: text.slice(k) });
+      }
+      break;
+    }
+    if (';&|<>()'.includes(ch)) {
+      issues.push({ kind: 'metacharacter', range: range(l, c, l, c + 1), text: ch });
+      break;
+    }
+    value += ch;
+    c += 1;
+  }
+  return { value, endLine: l, endCharacter: Math.min(c, text.length), issues };
+}
+
+/** Column just after the `)` that closes the `(` at `open`, or the line's end. */
+function matchParen(text: string, open: number): number {
+  let depth = 0;
+  for (let k = open; k < text.length; k += 1) {
+    if (text[k] === '(') depth += 1;
+    else if (text[k] === ')') {
+      depth -= 1;
+      if (depth === 0) return k + 1;
+    }
+  }
+  return text.length;
+}

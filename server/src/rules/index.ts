@@ -1,0 +1,31 @@
+import { barrierAboveLimit, invalidValue, questionableValue, unknownListItem, valueTruncated } from './values';
+import { duplicateParameter, misplacedParameter, unknownParameter } from './parameters';
+import { shellExpansion, shellUnsafeValue } from './shell';
+import { deprecatedParameter, ignoredParameter, removedParameter } from './status';
+import { byteOrderMark, inlineComment, keyTooLong, missingEquals, multilineValue, singleQuotes, spaceAroundEquals, unmatchedQuote } from './syntax';
+import type { Rule } from './types';
+
+/** Every rule, in the order their findings are produced (the output is sorted by position anyway). */
+export const RULES: readonly Rule[] = [
+  missingEquals,
+  unmatchedQuote,
+  keyTooLong,
+  spaceAroundEquals,
+  inlineComment,
+  singleQuotes,
+  multilineValue,
+  byteOrderMark,
+  shellUnsafeValue,
+  shellExpansion,
+  unknownParameter,
+  duplicateParameter,
+  misplacedParameter,
+  invalidValue,
+  unknownListItem,
+  valueTruncated,
+  questionableValue,
+  barrierAboveLimit,
+  deprecatedParameter,
+  ignoredParameter,
+  removedParameter,
+];

@@ -1,0 +1,146 @@
+/**
+ * Parameter-level rules: keys vzctl does not know, keys repeated, keys in the wrong file.
+ * Which keys exist, and where, is data: schemas/parameters.yaml.
+ */
+import type { ParameterDef } from '../catalog/types';
+import { describeTarget } from '../model/target';
+import type { Entry } from '../parser/types';
+import { tokens } from '../values/validate';
+import type { Finding, LintContext, Rule } from './types';
+import { deleteLines, editDistance, entryRange, finding } from './util';
+
+/** Closest known keys for a misspelt one: same letters in another case, or at most 2 edits away. */
+export function suggestNames(ctx: LintContext, name: string): string[] {
+  const upper = name.toUpperCase();
+  const scored: { n: string; d: number }[] = [];
+  for (const candidate of ctx.catalog.names()) {
+    const def = ctx.catalog.parameter(candidate);
+    if (!def || !ctx.known(def)) continue;
+    if (candidate === upper) { scored.push({ n: candidate, d: 0 }); continue; }
+    if (name.length < 4) continue;
+    const d = editDistance(upper, candidate, 2);
+    if (d <= 2) scored.push({ n: candidate, d });
+  }
+  scored.sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
+  return [...new Set(scored.map((s) => s.n))].slice(0, 3);
+}
+
+/**
+ * A key the target's vzctl does not know: classic ignores it ("unknown parameter", shown only with
+ * --verbose), libvzctl keeps it but never applies it. Keys read only by the scripts are known.
+ */
+export const unknownParameter: Rule = {
+  id: 'unknown-parameter',
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const e of ctx.doc.entries) {
+      if (e.skipped || e.key !== e.name || e.name === '' || ctx.doc.continuationLines.has(e.line)) continue;
+      const def = ctx.catalog.parameter(e.name);
+      if (def && ctx.known(def)) continue;
+      if (def && ctx.status(def).length > 0) continue; // removed / deprecated: the status rules say it better
+      const here = describeTarget(ctx.target);
+      let message: string;
+      if (def && def[ctx.target.generation]?.since) {
+        message = `${e.name} needs ${ctx.target.generation === 'classic' ? 'vzctl' : 'libvzctl'} ${def[ctx.target.generation]?.since}; ${here} does not know it and ignores the line`;
+      } else if (def) {
+        const other = ctx.target.generation === 'classic' ? 'a Virtuozzo 7 (libvzctl)' : 'a classic vzctl';
+        message = `${e.name} is ${other} parameter; ${here} does not know it and ignores the line`;
+      } else {
+        message = `Unknown parameter ${e.name}: ${here} ignores this line`;
+      }
+      const suggestions = def ? [] : suggestNames(ctx, e.name);
+      if (suggestions.length > 0) message += `. Did you mean ${suggestions.join(' or ')}?`;
+      out.push(finding(ctx, 'unknown-parameter', e.keyRange, message, {
+        fixes: suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
+      }));
+    }
+    return out;
+  },
+};
+
+/** The policy vzctl applies to repeats of `def`: classic per parameter, libvzctl always the last. */
+function policyOf(ctx: LintContext, def: ParameterDef): 'first' | 'last' | 'union' {
+  return ctx.target.generation === 'vz7' ? 'last' : def.duplicates ?? 'first';
+}
+
+/**
+ * A parameter set more than once. Classic keeps the first (most keys), the last (UBC, NETFILTER…)
+ * or the union (IP_ADDRESS, FEATURES, IPTABLES…); libvzctl keeps the last. The message says which.
+ */
+export const duplicateParameter: Rule = {
+  id: 'duplicate-parameter',
+  check(ctx) {
+    const groups = new Map<string, { def: ParameterDef; entries: Entry[] }>();
+    for (const e of ctx.live) {
+      const def = ctx.def(e);
+      if (!def || e.key !== e.name || !ctx.known(def)) continue;
+      const g = groups.get(def.name) ?? { def, entries: [] };
+      g.entries.push(e);
+      groups.set(def.name, g);
+    }
+    const out: Finding[] = [];
+    for (const { def, entries } of groups.values()) {
+      if (entries.length < 2) continue;
+      const policy = policyOf(ctx, def);
+      const lines = entries.map((e) => e.line + 1).join(', ');
+      if (policy === 'union') {
+        const seen = new Set<string>();
+        const merged: string[] = [];
+        for (const e of entries) for (const t of tokens(e.value, ' \t')) if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
+        const first = entries[0] as Entry;
+        for (const e of entries.slice(1)) {
+          out.push(finding(ctx, 'duplicate-parameter', e.keyRange, `${def.name} is set on lines ${lines}: classic vzctl merges all of them ("${merged.join(' ')}"), while Virtuozzo 7 and the shell scripts keep only the last`, {
+            fixes: [{
+              title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}`,
+              edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...entries.slice(1).map((x) => deleteLines(ctx, x.line, x.line))],
+              safe: true,
+            }],
+          }));
+        }
+        continue;
+      }
+      const used = policy === 'first' ? entries[0] as Entry : entries[entries.length - 1] as Entry;
+      const shellNote = policy === 'first' ? ', while the shell scripts that source the file take the last one' : '';
+      for (const e of entries) {
+        if (e === used) continue;
+        out.push(finding(ctx, 'duplicate-parameter', e.keyRange, `${def.name} is set on lines ${lines}: ${describeTarget(ctx.target)} uses line ${used.line + 1} ("${used.value}") and ignores this one${shellNote}`, {
+          fixes: [{ title: `Remove the ignored ${def.name} on line ${e.line + 1}`, edits: [deleteLines(ctx, e.line, e.line)], safe: policy === 'last' }],
+        }));
+      }
+    }
+    return out;
+  },
+};
+
+/**
+ * A key in the wrong kind of file: a per-container key in vz.conf (NETFILTER, VEID and UUID are
+ * dropped there; others become a default for every container), a node-wide key in a container
+ * config, or anything but UBC parameters in the host's 0.conf.
+ */
+export const misplacedParameter: Rule = {
+  id: 'misplaced-parameter',
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const e of ctx.live) {
+      const def = ctx.def(e);
+      if (!def || e.key !== e.name || !ctx.known(def) || ctx.doc.continuationLines.has(e.line)) continue;
+      const scope = def[ctx.target.generation]?.scope ?? def.scope;
+      const handling = def[ctx.target.generation]?.handling;
+      if (ctx.kind === 'node' && scope === 'container') {
+        if (def.ignoredInNodeConfig) {
+          out.push(finding(ctx, 'misplaced-parameter', entryRange(e), `${def.name} is a per-container parameter: vzctl ignores it in the global vz.conf${def.name === 'NETFILTER' ? ' (and warns on every run); set it in each CTID.conf instead' : ''}`, {
+            fixes: [{ title: `Remove ${def.name} from vz.conf`, edits: [deleteLines(ctx, e.line, e.line)], safe: true }],
+          }));
+        } else {
+          out.push(finding(ctx, 'misplaced-parameter', e.keyRange, `${def.name} is a per-container parameter: in vz.conf it becomes the default of every container that does not set it. Is that meant?`));
+        }
+      } else if (ctx.kind !== 'node' && scope === 'node' && handling !== 'script') {
+        out.push(finding(ctx, 'misplaced-parameter', e.keyRange, `${def.name} is a node-wide parameter of vz.conf; it has no effect in a container config`));
+      } else if (ctx.kind === 'ct0' && def.group !== 'ubc' && def.group !== 'memory' && def.name !== 'ONBOOT' && handling !== 'script') {
+        out.push(finding(ctx, 'misplaced-parameter', e.keyRange, `0.conf configures the host (CT0), where vzctl processes only UBC parameters: ${def.name} has no effect here`));
+      }
+    }
+    return out;
+  },
+};
+

@@ -1,0 +1,57 @@
+/**
+ * Shell-safety rules. vzmigrate (`bin/vzmigrate.in`) and the vz init script source vz.conf and
+ * CTID.conf with /bin/sh, so a line vzctl accepts can still break migration or the init script.
+ */
+import type { Rule } from './types';
+import { finding } from './util';
+
+/**
+ * Unquoted whitespace, command substitution, shell metacharacters, or a quote that never closes:
+ * sourcing the file runs commands or fails.
+ */
+export const shellUnsafeValue: Rule = {
+  id: 'shell-unsafe-value',
+  check(ctx) {
+    const multi = new Set(ctx.doc.multiline.map((m) => m.entry));
+    return ctx.doc.entries.flatMap((e) => {
+      if (ctx.doc.continuationLines.has(e.line) || e.spaceAroundEquals) return [];
+      return e.shell.issues.flatMap((issue) => {
+        switch (issue.kind) {
+          case 'unquoted-whitespace': {
+            const canQuote = !e.quote && !/["'`$\\]/.test(e.value);
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `The value of ${e.name} has unquoted whitespace: vzctl reads "${e.value}", but a shell sourcing the file sets ${e.name} only for a command "${issue.text.split(/\s+/)[0]}" and fails`, {
+              fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
+            })];
+          }
+          case 'command-substitution':
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${issue.text} runs a command whenever vzmigrate or the init script sources this file; vzctl itself reads it literally`)];
+          case 'metacharacter':
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `Unquoted "${issue.text}" ends the assignment for the shell and breaks sourcing of this file; quote the value`)];
+          case 'unterminated-quote':
+            if (multi.has(e) || e.skipped === 'unmatched-quote') return [];
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `The ${issue.text} quote never closes: a shell sourcing this file stops with a syntax error`)];
+          default:
+            return [];
+        }
+      });
+    });
+  },
+};
+
+/**
+ * `$NAME` other than `$VEID`: the shell expands it, vzctl reads it literally. Fine for keys only the
+ * scripts read (IPTABLES_MODULES="$IPTABLES" in the shipped vzctl 4.6 vz.conf), surprising elsewhere.
+ */
+export const shellExpansion: Rule = {
+  id: 'shell-expansion',
+  check(ctx) {
+    return ctx.doc.entries.flatMap((e) => {
+      if (ctx.doc.continuationLines.has(e.line) || e.quote === "'") return [];
+      const def = ctx.def(e);
+      const info = def?.[ctx.target.generation];
+      if (info && (info.handling === 'ignored' || info.handling === 'script')) return [];
+      return e.shell.issues.filter((i) => i.kind === 'expansion').map((issue) =>
+        finding(ctx, 'shell-expansion', issue.range, `vzctl reads "$${issue.text}" literally, while the scripts that source this file expand it to the value of ${issue.text}; only $VEID is substituted by vzctl`));
+    });
+  },
+};

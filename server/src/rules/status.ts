@@ -1,0 +1,130 @@
+/**
+ * Version-dependent status of parameters (schemas/parameters.yaml `status`): deprecated, ignored
+ * or removed on the target's generation and version, with the fixes that move a file forward.
+ */
+import type { IptablesModule, StatusEntry } from '../catalog/types';
+import { describeTarget } from '../model/target';
+import type { Entry } from '../parser/types';
+import { tokens } from '../values/validate';
+import type { Finding, Fix, LintContext, Rule } from './types';
+import { deleteLines, entryRange, finding } from './util';
+
+/** The value the tools act on: the shell's whole multi-line value where there is one, else vzctl's. */
+function effectiveText(ctx: LintContext, e: Entry): string {
+  const multi = ctx.doc.multiline.find((m) => m.entry === e);
+  return multi ? e.shell.value : e.value;
+}
+
+/** Physical lines an entry occupies (more than one for a multi-line shell value). */
+function linesOf(ctx: LintContext, e: Entry): [number, number] {
+  const multi = ctx.doc.multiline.find((m) => m.entry === e);
+  return [e.line, multi ? multi.endLine : e.line];
+}
+
+const LEVELS: IptablesModule['netfilter'][] = ['stateless', 'stateful', 'full'];
+
+/**
+ * The least NETFILTER mode that gives a container every module of an IPTABLES list (reference §5),
+ * the modules vzctl does not know, and what the mode allows beyond the list.
+ */
+export function netfilterFor(ctx: LintContext, modules: string[]): { mode: IptablesModule['netfilter']; unknown: string[]; extra: string[] } {
+  let level = 0;
+  const unknown: string[] = [];
+  for (const m of modules) {
+    const mod = ctx.catalog.iptablesModule(m);
+    if (!mod) { unknown.push(m); continue; }
+    level = Math.max(level, LEVELS.indexOf(mod.netfilter));
+  }
+  const mode = LEVELS[level] as IptablesModule['netfilter'];
+  const extra = ctx.catalog.catalog.vocabulary.iptablesModules
+    .filter((m) => LEVELS.indexOf(m.netfilter) <= level && !modules.includes(m.name))
+    .map((m) => m.name);
+  return { mode, unknown, extra };
+}
+
+function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
+  const [from, to] = linesOf(ctx, e);
+  const existing = ctx.live.find((x) => x.name === 'NETFILTER' && x !== e);
+  if (existing) {
+    return [{ title: `Remove IPTABLES (NETFILTER="${existing.value}" on line ${existing.line + 1} already overrides it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
+  }
+  const modules = tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text);
+  const needs = ctx.target.generation === 'classic' ? 'needs vzctl 4.7 or newer' : 'needs libvzctl below 8.0.70';
+  if (modules.length === 0) {
+    return [
+      { title: 'Remove the empty IPTABLES line (the default is IPv4 filter and mangle)', edits: [deleteLines(ctx, from, to)], safe: false },
+      { title: `Replace with NETFILTER="stateless" (${needs}; also enables IPv6 filter and mangle)`, edits: [replaceEntry(ctx, e, 'NETFILTER="stateless"')], safe: false },
+    ];
+  }
+  const { mode, unknown, extra } = netfilterFor(ctx, modules);
+  const widen = extra.length > 0 ? `; widens access: also allows ${extra.slice(0, 4).join(', ')}${extra.length > 4 ? ` and ${extra.length - 4} more` : ''}${mode !== 'full' ? ', and IPv6 filtering' : ''}` : '';
+  const dropped = unknown.length > 0 ? `; drops unknown ${unknown.join(', ')}` : '';
+  return [{ title: `Replace IPTABLES with NETFILTER="${mode}" (${needs}${widen}${dropped})`, edits: [replaceEntry(ctx, e, `NETFILTER="${mode}"`)], safe: false }];
+}
+
+/** Replaces a whole (possibly multi-line) entry with `text`, keeping the line's indentation. */
+function replaceEntry(ctx: LintContext, e: Entry, text: string) {
+  const [, to] = linesOf(ctx, e);
+  const endChar = to === e.line ? e.rawValueRange.end.character : ctx.doc.multiline.find((m) => m.entry === e)?.range.end.character ?? 0;
+  return { range: { start: e.keyRange.start, end: { line: to, character: endChar } }, newText: text };
+}
+
+/**
+ * vz.conf: move IPTABLES / IP6TABLES module lists into IPTABLES_MODULES, as the vzctl 4.7 init
+ * script itself does. Merges with an existing IPTABLES_MODULES and inlines `$IPTABLES` /
+ * `$IP6TABLES` references so the init script keeps loading the same modules.
+ */
+function nodeIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
+  const [from, to] = linesOf(ctx, e);
+  const modules = tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text);
+  const target = ctx.doc.entries.find((x) => x.name === 'IPTABLES_MODULES' && !ctx.doc.continuationLines.has(x.line));
+  if (!target) {
+    return [{ title: `Rename ${e.name} to IPTABLES_MODULES (what the vzctl 4.7+ init script loads)`, edits: [replaceEntry(ctx, e, `IPTABLES_MODULES="${modules.join(' ')}"`)], safe: false }];
+  }
+  const ref = new RegExp(`\\$(\\{${e.name}\\}|${e.name}(?![A-Za-z0-9_]))`, 'g');
+  const current = target.shell.value;
+  let next: string;
+  let title: string;
+  if (ref.test(current)) {
+    next = current.replace(ref, modules.join(' '));
+    title = `Inline ${e.name} into IPTABLES_MODULES (line ${target.line + 1} refers to $${e.name}) and remove ${e.name}`;
+  } else {
+    const have = tokens(current, ' \t,\n').map((t) => t.text);
+    next = [...have, ...modules.filter((m) => !have.includes(m))].join(' ');
+    title = `Merge ${e.name} into IPTABLES_MODULES on line ${target.line + 1} and remove ${e.name}`;
+  }
+  return [{ title, edits: [{ range: target.rawValueRange, newText: `"${next.split(/\s+/).filter(Boolean).join(' ')}"` }, deleteLines(ctx, from, to)], safe: false }];
+}
+
+function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind']): Finding[] {
+  const out: Finding[] = [];
+  for (const e of ctx.doc.entries) {
+    if (ctx.doc.continuationLines.has(e.line) || e.key !== e.name) continue;
+    if (e.skipped && !ctx.doc.multiline.some((m) => m.entry === e)) continue;
+    const def = ctx.def(e);
+    if (!def) continue;
+    for (const s of ctx.status(def)) {
+      if (s.kind !== kind) continue;
+      const [from, to] = linesOf(ctx, e);
+      let fixes: Fix[] = [];
+      if (kind === 'deprecated' && def.name === 'IPTABLES' && ctx.kind !== 'node') fixes = ctIptablesFixes(ctx, e);
+      else if (kind === 'deprecated' && s.replacement === 'IPTABLES_MODULES') fixes = nodeIptablesFixes(ctx, e);
+      else if (kind === 'deprecated' && ctx.kind === 'node') fixes = [{ title: `Remove ${e.name} from vz.conf`, edits: [deleteLines(ctx, from, to)], safe: false }];
+      else if (kind !== 'deprecated') fixes = [{ title: `Remove ${e.name} (${describeTarget(ctx.target)} does not apply it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
+      const replacement = s.replacement ? ` Use ${s.replacement} instead.` : '';
+      out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), `${s.message}${replacement} (checked against ${describeTarget(ctx.target)})`, {
+        deprecated: kind !== 'ignored',
+        unnecessary: kind === 'ignored',
+        fixes,
+      }));
+    }
+  }
+  return out;
+}
+
+/** Still works on the target, but has a replacement (IPTABLES → NETFILTER / IPTABLES_MODULES). */
+export const deprecatedParameter: Rule = { id: 'deprecated-parameter', check: (ctx) => statusFindings(ctx, 'deprecated-parameter', 'deprecated') };
+/** Parsed, then ignored by the target (VETH, CONFIG_CUSTOMIZED, CAPABILITY and eight UBCs on VZ7). */
+export const ignoredParameter: Rule = { id: 'ignored-parameter', check: (ctx) => statusFindings(ctx, 'ignored-parameter', 'ignored') };
+/** No longer known to the target (NOATIME since vzctl 4.3, IPTABLES/NETFILTER in libvzctl 8.0.70). */
+export const removedParameter: Rule = { id: 'removed-parameter', check: (ctx) => statusFindings(ctx, 'removed-parameter', 'removed') };

@@ -1,0 +1,141 @@
+/**
+ * Syntax rules: what vzctl's line parser (classic `src/lib/util.c:parse_line`, libvzctl
+ * `lib/common.c:parse_line`) skips or reads differently from what the line seems to say.
+ */
+import { CLASSIC_MAX_KEY, VZ7_MAX_KEY } from '../parser/parse';
+import type { Rule } from './types';
+import { entryRange, finding } from './util';
+
+/** A line with no `=`: classic warns "can't parse … ('=' not found), skipping"; libvzctl skips it silently. */
+export const missingEquals: Rule = {
+  id: 'missing-equals',
+  check(ctx) {
+    return ctx.doc.lines.flatMap((l) => {
+      if (l.kind !== 'invalid' || ctx.doc.continuationLines.has(l.line)) return [];
+      return [finding(ctx, 'missing-equals', l.range, `vzctl skips this line: it has no "=" (expected KEY="value")${ctx.target.generation === 'vz7' ? '; libvzctl drops it without a warning' : ''}`, {
+        fixes: [{ title: 'Turn the line into a comment', edits: [{ range: { start: l.range.start, end: l.range.start }, newText: '# ' }], safe: false }],
+      })];
+    });
+  },
+};
+
+/** Classic: a value that opens with `"` and has no other `"` on the line is skipped ("unmatched quotes"). */
+export const unmatchedQuote: Rule = {
+  id: 'unmatched-quote',
+  check(ctx) {
+    const multi = new Set(ctx.doc.multiline.map((m) => m.entry));
+    return ctx.doc.entries.flatMap((e) => {
+      if (e.skipped !== 'unmatched-quote' || multi.has(e) || ctx.doc.continuationLines.has(e.line)) return [];
+      return [finding(ctx, 'unmatched-quote', entryRange(e), `vzctl skips ${e.name}: the opening " has no closing " on this line ("unmatched quotes"); the shell scripts that source the file fail on it too`, {
+        fixes: [{ title: 'Close the quote at the end of the line', edits: [{ range: { start: e.rawValueRange.end, end: e.rawValueRange.end }, newText: '"' }], safe: false }],
+      })];
+    });
+  },
+};
+
+/** A key of 512+ characters (classic) or 4096+ (libvzctl) makes the line unparsable. */
+export const keyTooLong: Rule = {
+  id: 'key-too-long',
+  check(ctx) {
+    const max = ctx.target.generation === 'classic' ? CLASSIC_MAX_KEY : VZ7_MAX_KEY;
+    return ctx.doc.entries.filter((e) => e.skipped === 'key-too-long').map((e) =>
+      finding(ctx, 'key-too-long', e.keyRange, `vzctl skips this line: the key is ${e.key.length} characters long (its buffer holds ${max - 1})`));
+  },
+};
+
+/**
+ * Spaces around `=`: vzctl does not trim the key (`KEY =` is the unknown key "KEY "), and a space
+ * after `=` becomes part of the value while the shell runs the rest as a command.
+ */
+export const spaceAroundEquals: Rule = {
+  id: 'space-around-equals',
+  check(ctx) {
+    return ctx.doc.entries.flatMap((e) => {
+      if (!e.spaceAroundEquals || ctx.doc.continuationLines.has(e.line)) return [];
+      const before = e.key !== e.key.trimEnd();
+      const what = before ? `vzctl reads the key as "${e.key}" (with the space), which is no parameter, and ignores the line` : `vzctl reads the value with a leading space and the shell sees an empty ${e.name} followed by a command`;
+      return [finding(ctx, 'space-around-equals', e.spaceAroundEquals.range, `No spaces are allowed around "=": ${what}`, {
+        fixes: [{ title: 'Remove the spaces around "="', edits: [{ range: e.spaceAroundEquals.range, newText: '=' }], safe: true }],
+      })];
+    });
+  },
+};
+
+/** Classic has no inline comments: `KEY=value # note` makes `value # note` the value. */
+export const inlineComment: Rule = {
+  id: 'inline-comment',
+  check(ctx) {
+    if (ctx.target.generation !== 'classic') return [];
+    return ctx.live.flatMap((e) => {
+      const c = e.inlineComment;
+      if (!c || !c.partOfValue || ctx.doc.continuationLines.has(e.line)) return [];
+      const indent = /^[ \t]*/.exec(ctx.doc.text[e.line] ?? '')?.[0] ?? '';
+      const cutFrom = (ctx.doc.text[e.line] ?? '').slice(0, c.range.start.character).trimEnd().length;
+      return [finding(ctx, 'inline-comment', c.range, `Classic vzctl has no inline comments: the value of ${e.name} is read as "${e.value}". Parameters that look only at the first word still work`, {
+        fixes: [{
+          title: 'Move the comment to its own line above',
+          edits: [
+            { range: { start: { line: e.line, character: 0 }, end: { line: e.line, character: 0 } }, newText: `${indent}${c.text}\n` },
+            { range: { start: { line: e.line, character: cutFrom }, end: c.range.end }, newText: '' },
+          ],
+          safe: false,
+        }],
+      })];
+    });
+  },
+};
+
+/** Classic treats `'` as an ordinary character: `KEY='yes'` has the value `'yes'` with the quotes. */
+export const singleQuotes: Rule = {
+  id: 'single-quotes',
+  check(ctx) {
+    if (ctx.target.generation !== 'classic') return [];
+    return ctx.live.flatMap((e) => {
+      if (!e.singleQuoted || ctx.doc.continuationLines.has(e.line)) return [];
+      const m = /^'([^'"]*)'$/.exec(e.value);
+      return [finding(ctx, 'single-quotes', e.rawValueRange, `Classic vzctl does not remove single quotes: the value of ${e.name} is read as ${e.value}, quotes included`, {
+        fixes: m ? [{ title: 'Use double quotes', edits: [{ range: e.rawValueRange, newText: `"${m[1]}"` }], safe: false }] : [],
+      })];
+    });
+  },
+};
+
+/**
+ * A quoted value that runs over several lines: the shell scripts read it as one value, while
+ * vzctl parses line by line (classic skips the first line for its unmatched quote, libvzctl keeps
+ * only the first line's part). Reported once for the whole span.
+ */
+export const multilineValue: Rule = {
+  id: 'multiline-value',
+  check(ctx) {
+    return ctx.doc.multiline.map((m) => {
+      const e = m.entry;
+      const lines = m.endLine - m.startLine + 1;
+      const vzctl = ctx.target.generation === 'classic'
+        ? 'vzctl skips the first line ("unmatched quotes") and tries each following line on its own'
+        : `libvzctl keeps only the first line's part ("${e.value.trim()}") and drops the rest`;
+      const joined = e.shell.value.split(/\s+/).filter(Boolean).join(' ');
+      return finding(ctx, 'multiline-value', m.range, `The value of ${e.name} spans ${lines} lines inside one pair of quotes: the shell scripts that source this file read it whole, but ${vzctl}. Put it on one line`, {
+        fixes: [{
+          title: `Join ${e.name} onto one line`,
+          edits: [{ range: { start: e.rawValueRange.start, end: { line: m.endLine, character: e.shell.endCharacter } }, newText: `"${joined}"` }],
+          safe: false,
+        }],
+      });
+    });
+  },
+};
+
+/** A leading byte-order mark becomes part of the first key for vzctl (it is no whitespace to C). */
+export const byteOrderMark: Rule = {
+  id: 'byte-order-mark',
+  check(ctx) {
+    if (!ctx.doc.bom) return [];
+    const first = ctx.doc.lines[0];
+    if (!first || first.kind !== 'entry') return [];
+    return [finding(ctx, 'byte-order-mark', first.keyRange, `The file starts with a byte-order mark: vzctl reads the first key as "\\uFEFF${first.name}", an unknown parameter, and ignores ${first.name}`, {
+      fixes: [{ title: 'Remove the byte-order mark', edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: '' }], safe: true }],
+    })];
+  },
+};
+

@@ -1,0 +1,63 @@
+import type { CatalogIndex } from '../catalog/load';
+import type { ParameterDef, Severity, StatusEntry } from '../catalog/types';
+import type { FileKind } from '../model/kind';
+import type { Target } from '../model/target';
+import type { ConfigDocument, Entry, Range } from '../parser/types';
+import type { ValueCheck } from '../values/validate';
+
+/** A replacement of `range` by `newText` (LSP TextEdit shape). */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/**
+ * A fix for one finding. `safe` fixes cannot change what the node does beyond what the user wrote
+ * (quoting, spacing, merging duplicates as vzctl reads them, dropping what vzctl ignores anyway);
+ * they may be applied in bulk. Others (widening netfilter access, changing limits) are offered one by one.
+ */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  safe: boolean;
+}
+
+/** One result of a rule, before it becomes an LSP diagnostic or a CLI line. */
+export interface Finding {
+  /** The rule's public id (schemas/rules.yaml). */
+  rule: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  /** Carries the LSP Deprecated tag (strike-through). */
+  deprecated?: boolean;
+  /** Carries the LSP Unnecessary tag (faded): vzctl ignores the line. */
+  unnecessary?: boolean;
+  fixes?: Fix[];
+}
+
+/** Everything a rule may read. Built once per lint; rules never re-parse. */
+export interface LintContext {
+  doc: ConfigDocument;
+  kind: FileKind;
+  /** Why the kind was chosen (file name, content, or setting). */
+  kindReason: string;
+  target: Target;
+  catalog: CatalogIndex;
+  /** The catalogue entry for an entry's key (by its trimmed name, aliases included), if any. */
+  def(entry: Entry): ParameterDef | undefined;
+  /** Whether the target's generation knows the parameter at the target's version. */
+  known(def: ParameterDef): boolean;
+  /** Status entries (deprecated / ignored / removed) active for the target and this file kind. */
+  status(def: ParameterDef): StatusEntry[];
+  /** Value checks of entries whose key is known and whose line vzctl keeps, computed once. */
+  values: Map<Entry, ValueCheck>;
+  /** Entries vzctl actually reads (not skipped, not inside a multi-line shell value). */
+  live: Entry[];
+}
+
+/** A rule module: its id (metadata in schemas/rules.yaml) and a pure check. */
+export interface Rule {
+  id: string;
+  check(ctx: LintContext): Finding[];
+}

@@ -1,0 +1,60 @@
+import type { Entry, Range } from '../parser/types';
+import type { Finding, Fix, LintContext } from './types';
+
+/** A finding of rule `rule` with the catalogue's default severity. */
+export function finding(ctx: LintContext, rule: string, range: Range, message: string, extra: Partial<Finding> = {}): Finding {
+  return { rule, severity: ctx.catalog.rule(rule).severity, message, range, ...extra };
+}
+
+/** The range of a whole physical line's text. */
+export function lineRange(ctx: LintContext, line: number): Range {
+  return { start: { line, character: 0 }, end: { line, character: (ctx.doc.text[line] ?? '').length } };
+}
+
+/** Range of the whole entry: key to end of the value (quotes included). */
+export function entryRange(entry: Entry): Range {
+  return { start: entry.keyRange.start, end: entry.rawValueRange.end };
+}
+
+/**
+ * Range of `[start, end)` offsets of the value as vzctl reads it. Exact when the line has no
+ * backslashes (vzctl's unescaping shifts columns); otherwise the whole value.
+ */
+export function valueSubRange(ctx: LintContext, entry: Entry, start: number, end: number): Range {
+  const text = ctx.doc.text[entry.line] ?? '';
+  if (text.includes('\\')) return entry.valueRange;
+  const base = entry.valueRange.start.character;
+  return { start: { line: entry.line, character: base + start }, end: { line: entry.line, character: base + end } };
+}
+
+/** An edit that deletes physical lines [from, to] including the line break after them. */
+export function deleteLines(ctx: LintContext, from: number, to: number): Fix['edits'][number] {
+  const last = ctx.doc.text.length - 1;
+  if (to < last) return { range: { start: { line: from, character: 0 }, end: { line: to + 1, character: 0 } }, newText: '' };
+  // Last line of the file: also take the line break before it.
+  if (from > 0) return { range: { start: { line: from - 1, character: (ctx.doc.text[from - 1] ?? '').length }, end: { line: to, character: (ctx.doc.text[to] ?? '').length } }, newText: '' };
+  return { range: { start: { line: from, character: 0 }, end: { line: to, character: (ctx.doc.text[to] ?? '').length } }, newText: '' };
+}
+
+/** Replace the whole value (from after `=` to the end of the line's content) with `KEY="value"` form text. */
+export function replaceValue(entry: Entry, value: string): Fix['edits'][number] {
+  return { range: entry.rawValueRange, newText: `"${value}"` };
+}
+
+/** Levenshtein distance, capped: returns `max + 1` as soon as the distance exceeds `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(v);
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length] ?? max + 1;
+}

@@ -1,0 +1,98 @@
+import { getCatalog, type CatalogIndex } from '../catalog/load';
+import type { ParameterDef, Severity, StatusEntry } from '../catalog/types';
+import { detectKind, parseKind, type FileKind } from '../model/kind';
+import { parseTargetSetting, resolveTarget, type Target } from '../model/target';
+import { compareVersions, inVersionRange } from '../model/version';
+import { parseConfig } from '../parser/parse';
+import type { ConfigDocument, Entry } from '../parser/types';
+import { RULES } from '../rules/index';
+import type { Finding, LintContext } from '../rules/types';
+import { checkValue, type ValueCheck } from '../values/validate';
+
+export interface LintOptions {
+  /** File path or URI path; used to tell vz.conf from CTID.conf. */
+  path?: string;
+  /** `auto` (default), `classic`, `classic@4.6`, `vz7`, `vz7@8.0.70`. */
+  target?: string;
+  /** `auto` (default), `node`, `container`, `ct0`. */
+  kind?: string;
+  /** Per-rule severity overrides or `off`. */
+  rules?: Record<string, Severity | 'off'>;
+  catalog?: CatalogIndex;
+}
+
+export interface LintResult {
+  doc: ConfigDocument;
+  target: Target;
+  kind: FileKind;
+  kindReason: string;
+  /** Sorted by position. */
+  findings: Finding[];
+  ctx: LintContext;
+}
+
+/** Thrown for option values the user must correct (bad `--target` or `--kind`). */
+export class OptionError extends Error {}
+
+/**
+ * Builds the context every rule reads: the document parsed in the target's dialect, the file kind,
+ * and the value checks of every line vzctl keeps.
+ *
+ * @throws OptionError for an invalid target or kind option
+ */
+export function analyze(text: string, options: LintOptions = {}): LintContext {
+  const catalog = options.catalog ?? getCatalog();
+  const setting = parseTargetSetting(options.target);
+  if ('error' in setting) throw new OptionError(setting.error);
+  const probe = parseConfig(text, { dialect: 'classic' });
+  const target = resolveTarget(setting, probe, catalog);
+  const doc = target.generation === 'classic' ? probe : parseConfig(text, { dialect: 'vz7' });
+  const forced = parseKind(options.kind);
+  if (typeof forced === 'object') throw new OptionError(forced.error);
+  const kindResult = forced === 'auto' ? detectKind(options.path, doc, catalog) : { kind: forced, reason: 'set in the settings' };
+
+  const known = (def: ParameterDef): boolean => {
+    const info = def[target.generation];
+    if (!info) return false;
+    return info.since === undefined || compareVersions(target.version, info.since) >= 0;
+  };
+  const status = (def: ParameterDef): StatusEntry[] =>
+    (def[target.generation]?.status ?? []).filter((s) =>
+      inVersionRange(target.version, s.from, s.until) &&
+      (s.in === undefined || s.in === 'any' || s.in === (kindResult.kind === 'node' ? 'node' : 'container')));
+  const def = (entry: Entry): ParameterDef | undefined => catalog.parameter(entry.name);
+  const live = doc.entries.filter((e) => !e.skipped);
+  const values = new Map<Entry, ValueCheck>();
+  for (const e of live) {
+    const d = def(e);
+    if (!d || e.key !== e.name || !known(d)) continue;
+    if (status(d).some((s) => s.kind === 'removed')) continue;
+    values.set(e, checkValue(d, e.value, { generation: target.generation, version: target.version, catalog }));
+  }
+  return { doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live };
+}
+
+/**
+ * Lints one file: parse → model → every rule → findings sorted by position.
+ * Pure over its inputs (the catalogue is loaded once per process); never throws for any text.
+ *
+ * @throws OptionError for an invalid `target` or `kind` option
+ */
+export function lint(text: string, options: LintOptions = {}): LintResult {
+  const ctx = analyze(text, options);
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    const override = options.rules?.[rule.id];
+    if (override === 'off') continue;
+    let produced: Finding[];
+    try {
+      produced = rule.check(ctx);
+    } catch (err) {
+      // A rule bug must not take the whole lint down: report it where the user sees it.
+      produced = [{ rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
+    }
+    for (const f of produced) findings.push(override ? { ...f, severity: override } : f);
+  }
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+  return { doc: ctx.doc, target: ctx.target, kind: ctx.kind, kindReason: ctx.kindReason, findings, ctx };
+}

@@ -1,0 +1,133 @@
+import type { Generation, Unit } from '../catalog/types';
+
+/** LONG_MAX on 64-bit Linux: what vzctl stores for `unlimited`. */
+export const LONG_MAX = 9223372036854775807n;
+/** INT_MAX: the 32-bit "unlimited" older tools wrote; vzctl's `is_vswap_config` treats it as unlimited too. */
+export const INT_MAX = 2147483647n;
+/** x86 page size in bytes: the unit of `pages` parameters and of the `P` suffix. */
+export const PAGE_SIZE = 4096n;
+
+/** One number of a UBC pair or quota pair, in the parameter's native unit. */
+export interface NumberPart {
+  /** Value in the parameter's unit (pages, bytes, 1K blocks, items…); LONG_MAX for `unlimited`. */
+  value: bigint;
+  /** Written as the word `unlimited`. */
+  unlimited: boolean;
+  /** The text of this part as written. */
+  text: string;
+  /** Offsets of the part within the value string. */
+  start: number;
+  end: number;
+  /** The size suffix used, upper-cased (K, M, G, T, P, B), if any. */
+  suffix?: string;
+  /** The number exceeded LONG_MAX and vzctl clamps it ("too large value … truncated"). */
+  truncated?: boolean;
+}
+
+export type NumberResult = { ok: true; part: NumberPart } | { ok: false; message: string };
+
+/**
+ * How many bytes one unit of the parameter is, for converting suffixed input: pages 4096,
+ * bytes 1, kilobytes 1024, inodes 1; `items` takes no suffix at all (vzctl's `get_mul`
+ * divisor 0, `src/lib/config.c`).
+ */
+export function unitBytes(unit: Unit | undefined): bigint | null {
+  switch (unit) {
+    case 'pages': return PAGE_SIZE;
+    case 'kilobytes': return 1024n;
+    case 'bytes':
+    case 'bytes-per-second':
+    case 'inodes': return 1n;
+    default: return null;
+  }
+}
+
+const SUFFIX: Record<string, bigint> = { K: 1024n, M: 1024n ** 2n, G: 1024n ** 3n, T: 1024n ** 4n, P: PAGE_SIZE, B: 1n };
+
+/**
+ * Parses one number as vzctl's UBC / quota parser does: a decimal integer with an optional
+ * fraction, an optional single size suffix (K M G T P B, case-insensitive; libvzctl has no P), or
+ * the word `unlimited`. A suffixed value is converted to the parameter's unit and truncated;
+ * values above LONG_MAX are clamped.
+ *
+ * @param text    the part as written
+ * @param offset  its offset in the whole value (carried into the result)
+ * @param unit    the parameter's unit; `items` (or no unit) rejects suffixes
+ */
+export function parseSizedNumber(text: string, offset: number, unit: Unit | undefined, generation: Generation, allowUnlimited = true): NumberResult {
+  if (text === 'unlimited') {
+    if (!allowUnlimited) return { ok: false, message: '"unlimited" is not accepted here' };
+    return { ok: true, part: { value: LONG_MAX, unlimited: true, text, start: offset, end: offset + text.length } };
+  }
+  const m = /^(\d+)(?:\.(\d*))?([A-Za-z])?$/.exec(text);
+  if (!m) {
+    if (text === '') return { ok: false, message: 'empty number' };
+    if (/^-/.test(text)) return { ok: false, message: `"${text}" is negative` };
+    return { ok: false, message: `"${text}" is not a number (digits, an optional K/M/G/T${generation === 'classic' ? '/P' : ''} suffix, or "unlimited")` };
+  }
+  const [, intPart = '0', frac = '', sfxRaw] = m;
+  let value: bigint;
+  let suffix: string | undefined;
+  if (sfxRaw) {
+    suffix = sfxRaw.toUpperCase();
+    const mul = SUFFIX[suffix];
+    if (mul === undefined || (suffix === 'P' && generation === 'vz7')) {
+      return { ok: false, message: `unknown size suffix "${sfxRaw}" (use K, M, G, T${generation === 'classic' ? ', P (pages)' : ''} or B)` };
+    }
+    const divisor = unitBytes(unit);
+    if (divisor === null) return { ok: false, message: `a size suffix ("${sfxRaw}") is not accepted for a count of items` };
+    // value = (int.frac) * mul / divisor, truncated, computed exactly.
+    const scale = 10n ** BigInt(frac.length);
+    const num = BigInt(intPart + frac) * mul;
+    value = num / (scale * divisor);
+  } else {
+    value = BigInt(intPart);
+  }
+  const part: NumberPart = { value, unlimited: false, text, start: offset, end: offset + text.length };
+  if (suffix) part.suffix = suffix;
+  if (value > LONG_MAX) {
+    part.value = LONG_MAX;
+    part.truncated = true;
+  }
+  return { ok: true, part };
+}
+
+/** True for the values vzctl treats as "no limit": LONG_MAX and the 32-bit INT_MAX. */
+export function isUnlimited(v: bigint): boolean {
+  return v === LONG_MAX || v === INT_MAX;
+}
+
+const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+
+/** Formats a byte count with binary units: 1073741824 → "1 GiB", 1610612736 → "1.5 GiB". */
+export function formatBytes(bytes: bigint): string {
+  let i = 0;
+  let whole = bytes;
+  let rem = 0n;
+  while (whole >= 1024n && i < BINARY_UNITS.length - 1) {
+    rem = whole % 1024n;
+    whole /= 1024n;
+    i += 1;
+  }
+  const frac = i > 0 ? Number(rem) / 1024 : 0;
+  const shown = frac === 0 ? `${whole}` : (Number(whole) + frac).toFixed(2).replace(/\.?0+$/, '');
+  return `${shown} ${BINARY_UNITS[i]}`;
+}
+
+/**
+ * A stored number made human: pages and 1K blocks to bytes (binary units), `unlimited` for
+ * LONG_MAX / INT_MAX, plain counts for items.
+ */
+export function humanize(value: bigint, unit: Unit | undefined): string {
+  if (value === LONG_MAX) return 'unlimited';
+  if (value === INT_MAX) return 'unlimited (2147483647, the 32-bit maximum)';
+  switch (unit) {
+    case 'pages': return formatBytes(value * PAGE_SIZE);
+    case 'kilobytes': return formatBytes(value * 1024n);
+    case 'bytes': return formatBytes(value);
+    case 'bytes-per-second': return `${formatBytes(value)}/s`;
+    case 'seconds': return `${value} s`;
+    case 'percent': return `${value} %`;
+    default: return value.toString();
+  }
+}

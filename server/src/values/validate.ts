@@ -1,0 +1,353 @@
+import type { CatalogIndex } from '../catalog/load';
+import type { Generation, Grammar, ParameterDef, Range as NumRange } from '../catalog/types';
+import { compareVersions } from '../model/version';
+import { INT_MAX, parseSizedNumber, type NumberPart } from './numbers';
+
+/**
+ * A problem in a value, located by offsets within the value string as vzctl reads it.
+ * - `invalid`: vzctl rejects the value ("invalid value for X, skipped"): the whole line is dropped;
+ * - `unknown-item`: one item of a list is skipped with a warning, the rest of the line is kept
+ *   (unknown FEATURES name, unknown IPTABLES module);
+ * - `truncated`: vzctl clamps the number and says "too large value … truncated";
+ * - `suspicious`: accepted, but almost certainly not what was meant.
+ */
+export interface ValueProblem {
+  kind: 'invalid' | 'unknown-item' | 'truncated' | 'suspicious';
+  message: string;
+  start: number;
+  end: number;
+}
+
+/** A UBC `barrier:limit` or quota `soft:hard` pair in the parameter's unit. */
+export interface Pair {
+  barrier: NumberPart;
+  limit: NumberPart;
+  /** `:limit` was omitted, so limit = barrier. */
+  single: boolean;
+}
+
+export interface ValueCheck {
+  problems: ValueProblem[];
+  /** The decoded pair, for `ubc` and `quota` values that parsed. */
+  pair?: Pair;
+}
+
+/** Everything a value check needs to know about the target. */
+export interface ValueContext {
+  generation: Generation;
+  version: string;
+  catalog: CatalogIndex;
+}
+
+/** The grammar that applies on a generation (a per-generation override wins). */
+export function grammarOf(def: ParameterDef, generation: Generation): Grammar {
+  return def[generation]?.grammar ?? def.grammar;
+}
+
+function valuesOf(def: ParameterDef, generation: Generation): string[] | undefined {
+  return def[generation]?.values ?? def.values;
+}
+
+function rangeOf(def: ParameterDef, generation: Generation): NumRange | undefined {
+  return def[generation]?.range ?? def.range;
+}
+
+/** Splits `text` on any of `seps`, keeping each token's offset. */
+export function tokens(text: string, seps: string): { text: string; start: number; end: number }[] {
+  const out: { text: string; start: number; end: number }[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && seps.includes(text[i] as string)) i += 1;
+    const s = i;
+    while (i < text.length && !seps.includes(text[i] as string)) i += 1;
+    if (i > s) out.push({ text: text.slice(s, i), start: s, end: i });
+  }
+  return out;
+}
+
+const whole = (value: string) => ({ start: 0, end: value.length });
+
+/**
+ * Decodes a `barrier[:limit]` pair (UBC) or `soft[:hard]` pair (disk quota).
+ * @returns the pair, or the problems that make vzctl reject it
+ */
+export function parsePair(def: ParameterDef, value: string, ctx: ValueContext, allowUnlimited: boolean): ValueCheck {
+  const problems: ValueProblem[] = [];
+  const parts = value.split(':');
+  if (value.trim() === '') return { problems: [{ kind: 'invalid', message: 'empty value', ...whole(value) }] };
+  if (parts.length > 2) {
+    return { problems: [{ kind: 'invalid', message: `expected barrier[:limit], found ${parts.length} colon-separated parts`, ...whole(value) }] };
+  }
+  const decoded: NumberPart[] = [];
+  let offset = 0;
+  for (const p of parts) {
+    const r = parseSizedNumber(p, offset, def.unit, ctx.generation, allowUnlimited);
+    if (!r.ok) problems.push({ kind: 'invalid', message: r.message, start: offset, end: offset + p.length });
+    else {
+      decoded.push(r.part);
+      if (r.part.truncated) problems.push({ kind: 'truncated', message: `"${p}" is larger than vzctl's maximum (LONG_MAX); vzctl truncates it`, start: offset, end: offset + p.length });
+    }
+    offset += p.length + 1;
+  }
+  if (problems.some((p) => p.kind === 'invalid')) return { problems };
+  const barrier = decoded[0] as NumberPart;
+  const limit = decoded[1] ?? barrier;
+  return { problems, pair: { barrier, limit, single: decoded.length === 1 } };
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** `inet_pton(AF_INET6)`-like check: hex groups, one `::`, optional trailing dotted IPv4. */
+export function isIPv6(text: string): boolean {
+  if (!/^[0-9A-Fa-f:.]+$/.test(text)) return false;
+  const dbl = text.split('::');
+  if (dbl.length > 2) return false;
+  let groups = 0;
+  const parts = dbl.flatMap((half) => (half === '' ? [] : half.split(':')));
+  for (let i = 0; i < parts.length; i += 1) {
+    const g = parts[i] as string;
+    if (i === parts.length - 1 && g.includes('.')) {
+      if (!IPV4.test(g)) return false;
+      groups += 2;
+    } else if (/^[0-9A-Fa-f]{1,4}$/.test(g)) groups += 1;
+    else return false;
+  }
+  return dbl.length === 2 ? groups < 8 : groups === 8;
+}
+
+/** Checks one IP_ADDRESS item: `addr[/prefix]` (classic: CIDR prefix; libvzctl also a dotted IPv4 mask). */
+function checkIp(item: string, generation: Generation): string | undefined {
+  const slash = item.indexOf('/');
+  const addr = slash < 0 ? item : item.slice(0, slash);
+  const prefix = slash < 0 ? undefined : item.slice(slash + 1);
+  const v6 = addr.includes(':');
+  if (v6 ? !isIPv6(addr) : !IPV4.test(addr)) return `"${addr}" is not a valid IPv${v6 ? 6 : 4} address`;
+  if (prefix !== undefined) {
+    if (/^\d+$/.test(prefix)) {
+      const n = Number(prefix);
+      if (n > (v6 ? 128 : 32)) return `prefix /${prefix} is out of range (0..${v6 ? 128 : 32})`;
+    } else if (!v6 && generation === 'vz7' && IPV4.test(prefix)) {
+      return undefined;
+    } else {
+      return generation === 'classic' && !v6 && IPV4.test(prefix)
+        ? `classic vzctl takes only a CIDR prefix (e.g. /24), not a dotted mask "${prefix}"`
+        : `"/${prefix}" is not a valid prefix`;
+    }
+  }
+  return undefined;
+}
+
+const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
+const NETIF_KEYS_CLASSIC = ['ifname', 'bridge', 'mac', 'host_ifname', 'host_mac', 'mac_filter'];
+const NETIF_KEYS_VZ7 = [...NETIF_KEYS_CLASSIC, 'gw', 'gw6', 'dhcp', 'dhcp6', 'ip_filter', 'ifaceid', 'configure', 'network', 'type', 'vport', 'ip', 'ip6'];
+
+/**
+ * Checks a value against its parameter's grammar as the target's vzctl parses it
+ * (grammars: reference §2; classic `src/lib/config.c`, libvzctl `lib/env_config.c`).
+ * Pure; never throws.
+ */
+export function checkValue(def: ParameterDef, value: string, ctx: ValueContext): ValueCheck {
+  const grammar = grammarOf(def, ctx.generation);
+  const problems: ValueProblem[] = [];
+  const bad = (message: string, start = 0, end = value.length): ValueCheck => ({ problems: [{ kind: 'invalid', message, start, end }] });
+  const gen = ctx.generation;
+  switch (grammar) {
+    case 'ubc':
+      return parsePair(def, value, ctx, true);
+    case 'quota':
+      // Classic parses DISKSPACE with parse_dq(…, 0): no "unlimited"; libvzctl accepts it.
+      return parsePair(def, value, ctx, !(gen === 'classic' && def.name === 'DISKSPACE'));
+    case 'yesno':
+    case 'enum': {
+      const allowed = valuesOf(def, gen) ?? ['yes', 'no'];
+      if (allowed.includes(value)) return { problems };
+      const ci = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+      return bad(ci ? `"${value}" must be written "${ci}" (vzctl compares case-sensitively)` : `"${value}" is not one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+    }
+    case 'integer': {
+      if (!/^-?\d+$/.test(value)) return bad(`"${value}" is not a whole number`);
+      const r = rangeOf(def, gen);
+      const n = Number(value);
+      if (r && ((r.min !== undefined && n < r.min) || (r.max !== undefined && n > r.max))) {
+        return bad(`${value} is outside ${r.min ?? '…'}..${r.max ?? '…'}`);
+      }
+      return { problems };
+    }
+    case 'float':
+      if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(value)) return bad(`"${value}" is not a number`);
+      return { problems };
+    case 'name':
+      // check_name(): letters, digits, space, '-', '+', '_', '.'.
+      for (let i = 0; i < value.length; i += 1) {
+        if (!/[A-Za-z0-9 \-+_.]/.test(value[i] as string)) return bad(`character "${value[i]}" is not allowed in NAME (letters, digits, space, - + _ .)`, i, i + 1);
+      }
+      return { problems };
+    case 'ip-list': {
+      for (const t of tokens(value, ' \t')) {
+        const msg = checkIp(t.text, gen);
+        if (msg) return bad(`${msg}; vzctl drops the whole IP_ADDRESS line`, t.start, t.end);
+      }
+      return { problems };
+    }
+    case 'netdev-list': {
+      for (const t of tokens(value, ' \t')) {
+        if (/^(venet|tun|tap|lo)/.test(t.text)) return bad(`"${t.text}": devices named venet*, tun*, tap* or lo* cannot be moved into a container`, t.start, t.end);
+      }
+      return { problems };
+    }
+    case 'features':
+      return checkOnOffList(value, ctx, 'features');
+    case 'capability':
+      return checkOnOffList(value, ctx, 'capability');
+    case 'iptables-modules': {
+      if (gen === 'vz7') return { problems };
+      for (const t of tokens(value, ' \t,')) {
+        if (!ctx.catalog.iptablesModule(t.text)) {
+          problems.push({ kind: 'unknown-item', message: `vzctl does not know the iptables module "${t.text}" and skips it${/^ip6|MASQUERADE/.test(t.text) ? ' (it belongs in IPTABLES_MODULES / IP6TABLES of vz.conf, which load host modules)' : ''}`, start: t.start, end: t.end });
+        }
+      }
+      return { problems };
+    }
+    case 'devices': {
+      for (const t of tokens(value, ' ')) {
+        const m = /^([bc]):(\d+):([^:]{1,15}):(\S{1,5})$/.exec(t.text);
+        if (!m) return bad(`"${t.text}" is not b|c:major:minor|all:perm`, t.start, t.end);
+        const [, , major, minor, perm] = m;
+        if (minor !== 'all' && !/^\d+$/.test(minor as string)) return bad(`minor "${minor}" must be a number or "all"`, t.start, t.end);
+        if (perm !== 'none' && !/^[rwq]+$/.test(perm as string)) return bad(`permissions "${perm}" must be a combination of r, w, q, or "none"`, t.start, t.end);
+        if (major === '7' && compareVersions(ctx.version, '3.0.29') >= 0 && gen === 'classic') return bad('loop devices (major 7) cannot be given to a container (refused since vzctl 3.0.29)', t.start, t.end);
+      }
+      return { problems };
+    }
+    case 'devnodes': {
+      for (const t of tokens(value, ' ')) {
+        const m = /^([^:]+):(\S+)$/.exec(t.text);
+        if (!m) return bad(`"${t.text}" is not device:perm`, t.start, t.end);
+        const perm = m[2] as string;
+        if (perm !== 'none' && !/^[rwq]+$/.test(perm)) return bad(`permissions "${perm}" must be a combination of r, w, q, or "none"`, t.start, t.end);
+      }
+      return { problems };
+    }
+    case 'pci': {
+      for (const t of tokens(value, ' ')) {
+        if (!/^([0-9A-Fa-f]+:)?[0-9A-Fa-f]+:[0-9A-Fa-f]+\.\d+$/.test(t.text)) return bad(`"${t.text}" is not a PCI address [domain:]bus:slot.func`, t.start, t.end);
+      }
+      return { problems };
+    }
+    case 'netif':
+      return checkNetif(value, gen);
+    case 'meminfo': {
+      if (value === 'none') return { problems };
+      const m = /^(pages|privvmpages):(\d+)$/.exec(value);
+      if (!m || BigInt(m[2] as string) === 0n) return bad(`"${value}" is not none, pages:N or privvmpages:N (N > 0)`);
+      return { problems };
+    }
+    case 've-layout': {
+      if (value === 'simfs' || value === 'ploop' || value === 'ploop:expanded' || value === 'ploop:plain') return { problems };
+      if (value === 'ploop:raw') return { problems: [{ kind: 'suspicious', message: 'the raw ploop format is neither recommended nor supported by vzctl', ...whole(value) }] };
+      return bad(`"${value}" is not simfs, ploop or ploop:expanded|plain|raw`);
+    }
+    case 'cpulimit': {
+      const m = /^(\d+)(%|m|MHz)?$/.exec(value);
+      if (!m) return bad(`"${value}" is not N or N%${gen === 'vz7' ? ', Nm or NMHz' : ''}`);
+      if ((m[2] === 'm' || m[2] === 'MHz') && gen === 'classic') return bad('classic vzctl takes CPULIMIT in percent only');
+      if (m[2] === '%' && Number(m[1]) > 100) return bad('with %, CPULIMIT must be at most 100 (it is multiplied by the number of CPUs)');
+      return { problems };
+    }
+    case 'cpumask': {
+      if (value === 'all' || (value === 'auto' && def.name === 'CPUMASK')) return { problems };
+      for (const t of tokens(value, ',')) {
+        const m = /^(\d+)(?:-(\d+))?$/.exec(t.text);
+        if (!m) return bad(`"${t.text}" is not a number or a range like 0-3`, t.start, t.end);
+        const hi = Number(m[2] ?? m[1]);
+        if (hi >= 4096 || (m[2] !== undefined && Number(m[1]) > hi)) return bad(`"${t.text}" is outside 0..4095 or reversed`, t.start, t.end);
+      }
+      return { problems };
+    }
+    case 'iolimit': {
+      if (value === 'unlimited') return { problems };
+      const m = /^(\d+)([bBkKmMgGtT])?$/.exec(value);
+      if (!m) return bad(`"${value}" is not a rate in bytes/s (optionally with a b/k/m/g/t suffix) or "unlimited"`);
+      const mul = { b: 1n, k: 1024n, m: 1024n ** 2n, g: 1024n ** 3n, t: 1024n ** 4n }[(m[2] ?? 'b').toLowerCase() as 'b'];
+      if (BigInt(m[1] as string) * mul > INT_MAX) problems.push({ kind: 'truncated', message: 'above INT_MAX bytes/s (about 2 GB/s): vzctl truncates it', ...whole(value) });
+      return { problems };
+    }
+    case 'neighbour-devs': {
+      if (value === 'all' || value === 'detect') return { problems };
+      if (value.startsWith('list:')) {
+        if (gen === 'classic' && compareVersions(ctx.version, '4.9') < 0) return bad('the list: form needs vzctl 4.9 or newer');
+        return { problems };
+      }
+      return bad(`"${value}" is not all, detect or list:dev1 dev2`);
+    }
+    case 'string':
+    case 'path':
+    case 'word-list':
+    case 'module-list':
+      return { problems };
+  }
+}
+
+/** FEATURES / CAPABILITY: `name:on|off` items split on blanks and commas. */
+function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'capability'): ValueCheck {
+  const problems: ValueProblem[] = [];
+  const vocab = ctx.catalog.catalog.vocabulary;
+  for (const t of tokens(value, ' \t,')) {
+    const m = /^([^:]+):(on|off)$/.exec(t.text);
+    if (!m) {
+      if (which === 'capability') return { problems: [{ kind: 'invalid', message: `"${t.text}" is not capname:on|off; vzctl drops the whole line`, start: t.start, end: t.end }] };
+      problems.push({ kind: 'unknown-item', message: `"${t.text}" is not name:on|off; vzctl skips it`, start: t.start, end: t.end });
+      continue;
+    }
+    const name = m[1] as string;
+    if (which === 'capability') {
+      if (!vocab.capabilities.includes(name.toUpperCase())) {
+        return { problems: [{ kind: 'invalid', message: `unknown capability "${name}"; vzctl drops the whole line`, start: t.start, end: t.start + name.length }] };
+      }
+      continue;
+    }
+    const feature = vocab.features.find((f) => f.name === name);
+    const known = feature !== undefined && (ctx.generation === 'vz7'
+      ? feature.vz7 === true
+      : feature.classicSince !== undefined && compareVersions(ctx.version, feature.classicSince) >= 0);
+    if (!known) {
+      // Classic find_feature() runs past its table's end: an unknown 4-letter name is taken as nfsd.
+      const asNfsd = ctx.generation === 'classic' && name.length === 4 && compareVersions(ctx.version, '3.0.24') >= 0;
+      problems.push({
+        kind: 'unknown-item',
+        message: asNfsd
+          ? `unknown feature "${name}": classic vzctl mis-reads an unknown four-letter name as "nfsd" and turns nfsd ${m[2]}`
+          : `unknown feature "${name}"${feature ? ` on ${ctx.generation === 'vz7' ? 'Virtuozzo 7' : `vzctl ${ctx.version}`}` : ''}; vzctl skips it`,
+        start: t.start,
+        end: t.start + name.length,
+      });
+    }
+  }
+  return { problems };
+}
+
+/** NETIF: interfaces separated by `;`, fields `key=value` separated by `,`; `ifname` mandatory. */
+function checkNetif(value: string, gen: Generation): ValueCheck {
+  const known = gen === 'vz7' ? NETIF_KEYS_VZ7 : NETIF_KEYS_CLASSIC;
+  const problems: ValueProblem[] = [];
+  const bad = (message: string, start: number, end: number): ValueCheck => ({ problems: [{ kind: 'invalid', message, start, end }] });
+  for (const dev of tokens(value, ';')) {
+    let ifname = false;
+    for (const f of tokens(dev.text, ',')) {
+      const start = dev.start + f.start;
+      const end = dev.start + f.end;
+      const eq = f.text.indexOf('=');
+      const k = eq < 0 ? f.text : f.text.slice(0, eq);
+      const v = eq < 0 ? '' : f.text.slice(eq + 1);
+      if (k === 'ifname') {
+        ifname = true;
+        if (v === '' || v.length > 15) return bad(`interface name "${v}" must be 1 to 15 characters`, start, end);
+      } else if (k === 'host_ifname' && v.length > 15) return bad(`host interface name "${v}" is longer than 15 characters`, start, end);
+      else if ((k === 'mac' || k === 'host_mac') && !MAC.test(v)) return bad(`"${v}" is not a MAC address XX:XX:XX:XX:XX:XX`, start, end);
+      else if ((k === 'mac_filter' || k === 'ip_filter') && v !== 'on' && v !== 'off') return bad(`${k} must be on or off`, start, end);
+      else if (!known.includes(k)) problems.push({ kind: 'suspicious', message: `vzctl ignores the unknown NETIF field "${k}"`, start, end });
+    }
+    if (!ifname) return bad('each NETIF interface needs ifname=…', dev.start, dev.end);
+  }
+  return { problems };
+}
