@@ -1,0 +1,57 @@
+import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { findSchemasDir } from '../catalog/load';
+import type { Finding, Fix } from '../rules/types';
+
+/** LSP DiagnosticSeverity numbers. */
+const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
+/** LSP DiagnosticTag numbers. */
+const TAG_UNNECESSARY = 1;
+const TAG_DEPRECATED = 2;
+
+/** What a vzconf diagnostic carries in `data`: the rule and its fixes (LSP TextEdits). */
+export interface DiagnosticData {
+  rule: string;
+  fixes: Fix[];
+}
+
+/** An LSP Diagnostic (structural type, so the engine does not depend on vscode-languageserver). */
+export interface LspDiagnostic {
+  range: Finding['range'];
+  severity: 1 | 2 | 3 | 4;
+  code: string;
+  codeDescription: { href: string };
+  source: 'vzconf';
+  message: string;
+  tags?: number[];
+  data: DiagnosticData;
+}
+
+let docsRoot: string | undefined;
+
+/**
+ * URL of a rule's documentation page: `docs/rules/<id>.md` next to `schemas/` (in the repository
+ * or the installed extension), as a file: URL.
+ */
+export function ruleDocsUrl(rule: string): string {
+  docsRoot ??= join(dirname(findSchemasDir()), 'docs', 'rules');
+  return pathToFileURL(join(docsRoot, `${rule}.md`)).href;
+}
+
+/** Converts a finding into an LSP diagnostic: code = rule id, source "vzconf", docs link, tags, fixes in `data`. */
+export function toDiagnostic(f: Finding): LspDiagnostic {
+  const tags: number[] = [];
+  if (f.deprecated) tags.push(TAG_DEPRECATED);
+  if (f.unnecessary) tags.push(TAG_UNNECESSARY);
+  const d: LspDiagnostic = {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    code: f.rule,
+    codeDescription: { href: ruleDocsUrl(f.rule) },
+    source: 'vzconf',
+    message: f.message,
+    data: { rule: f.rule, fixes: f.fixes ?? [] },
+  };
+  if (tags.length > 0) d.tags = tags;
+  return d;
+}
