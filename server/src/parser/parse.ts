@@ -238,7 +238,8 @@ export function parseConfig(text: string, options: ParseOptions): ConfigDocument
   // Multi-line values: only assignments that start outside another multi-line value count.
   for (const entry of entries) {
     if (continuationLines.has(entry.line)) continue;
-    if (entry.shell.endLine > entry.line) {
+    // A quote that never closes is no multi-line value: the shell just fails (reported as unsafe).
+    if (entry.shell.endLine > entry.line && !entry.shell.issues.some((i) => i.kind === 'unterminated-quote')) {
       const endLine = entry.shell.endLine;
       multiline.push({
         entry,

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { findSchemasDir, getCatalog } from '../../server/src/catalog/load';
+import { compareVersions } from '../../server/src/model/version';
+
+const dir = findSchemasDir();
+
+describe('catalogue: data validates against its JSON Schemas', () => {
+  for (const name of ['parameters', 'kb', 'vocabulary', 'rules']) {
+    it(`schemas/${name}.yaml`, () => {
+      const ajv = new Ajv({ allErrors: true, strict: true });
+      const schema = JSON.parse(readFileSync(join(dir, `${name}.schema.json`), 'utf8')) as object;
+      const data = parse(readFileSync(join(dir, `${name}.yaml`), 'utf8')) as unknown;
+      const ok = ajv.validate(schema, data);
+      assert.ok(ok, ajv.errorsText(ajv.errors, { separator: '\n' }));
+    });
+  }
+
+  it('the schemas reject a typo (they are not a rubber stamp)', () => {
+    const ajv = new Ajv({ strict: true });
+    const schema = JSON.parse(readFileSync(join(dir, 'parameters.schema.json'), 'utf8')) as object;
+    const data = parse(readFileSync(join(dir, 'parameters.yaml'), 'utf8')) as { parameters: Record<string, unknown>[] };
+    (data.parameters[0] as Record<string, unknown>).grammer = 'ubc';
+    assert.equal(ajv.validate(schema, data), false);
+  });
+});
+
+describe('catalogue: consistency', () => {
+  const cat = getCatalog().catalog;
+  it('names and aliases are unique', () => {
+    const seen = new Set<string>();
+    for (const p of cat.parameters) for (const n of [p.name, ...(p.aliases ?? [])]) {
+      assert.ok(!seen.has(n), `${n} twice`);
+      seen.add(n);
+    }
+  });
+  it('every KB id cited exists in kb.yaml and every link is https', () => {
+    const ids = new Set(cat.kb.map((a) => a.id));
+    for (const p of cat.parameters) {
+      for (const id of p.kb ?? []) assert.ok(ids.has(id), `${p.name} cites unknown KB ${id}`);
+      for (const g of [p.classic, p.vz7]) for (const s of g?.status ?? []) for (const id of s.kb ?? []) assert.ok(ids.has(id), `${p.name} status cites unknown KB ${id}`);
+      for (const l of p.links ?? []) assert.match(l.url, /^https:\/\//, `${p.name}: ${l.url}`);
+    }
+  });
+  it('every version used is a known version, and the defaults are the newest classic and the last VZ7 line', () => {
+    for (const p of cat.parameters) for (const gen of ['classic', 'vz7'] as const) {
+      const info = p[gen];
+      for (const v of [info?.since, ...(info?.status ?? []).flatMap((s) => [s.from, s.until])]) {
+        if (v !== undefined) assert.ok(cat.versions[gen].includes(v), `${p.name} ${gen} version ${v} unknown`);
+      }
+    }
+    assert.equal(cat.defaults.classic, [...cat.versions.classic].sort(compareVersions).at(-1));
+    assert.equal(cat.defaults.vz7, '7.0.737');
+  });
+  it('holds the facts the rules rely on (reference §3–§5)', () => {
+    const get = (n: string) => cat.parameters.find((p) => p.name === n || p.aliases?.includes(n));
+    assert.equal(get('DCACHE')?.name, 'DCACHESIZE');
+    assert.equal(get('IPTENTRIES')?.name, 'NUMIPTENT');
+    assert.equal(get('NUMPROC')?.unit, 'items');
+    assert.equal(get('PRIVVMPAGES')?.unit, 'pages');
+    assert.equal(get('KMEMSIZE')?.unit, 'bytes');
+    assert.equal(get('DISKSPACE')?.unit, 'kilobytes');
+    assert.equal(get('NETFILTER')?.classic?.since, '4.7');
+    assert.deepEqual(get('NETFILTER')?.values, ['disabled', 'stateless', 'stateful', 'full']);
+    assert.equal(get('IP_ADDRESS')?.duplicates, 'union');
+    assert.equal(get('HOSTNAME')?.duplicates, 'first');
+    assert.equal(get('KMEMSIZE')?.duplicates, 'last');
+    const nat = cat.vocabulary.iptablesModules.filter((m) => m.netfilter === 'full').map((m) => m.name).sort();
+    assert.deepEqual(nat, ['ip_nat_ftp', 'ip_nat_irc', 'ipt_REDIRECT', 'iptable_nat']);
+  });
+});

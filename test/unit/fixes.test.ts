@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { lint, type LintOptions } from '../../server/src/service/lint';
+import type { Finding } from '../../server/src/rules/types';
+import { applyEdits } from '../helpers/edits';
+
+const CT = '/etc/vz/conf/101.conf';
+const NODE = '/etc/vz/vz.conf';
+const corpus = resolve(__dirname, '../../../shared/corpus');
+
+/** Lints, takes the fix titled like `title` of the first `rule` finding, applies it, re-lints. */
+function applyFix(text: string, opts: LintOptions, rule: string, title: RegExp = /./): { text: string; after: Finding[]; fixTitle: string } {
+  const f = lint(text, opts).findings.find((x) => x.rule === rule);
+  assert.ok(f, `no ${rule} finding`);
+  const fix = f.fixes?.find((x) => title.test(x.title));
+  assert.ok(fix, `no fix matching ${title} among ${f.fixes?.map((x) => x.title).join(' | ')}`);
+  const next = applyEdits(text, fix.edits);
+  return { text: next, after: lint(next, opts).findings, fixTitle: fix.title };
+}
+
+describe('quick fixes: applied and re-linted', () => {
+  it('CT IPTABLES with NAT modules becomes NETFILTER="full" and the deprecation goes away', () => {
+    const text = 'ONBOOT="yes"\nIPTABLES="ipt_REJECT iptable_filter ip_conntrack iptable_nat ipt_REDIRECT"\nHOSTNAME="ct"\n';
+    const r = applyFix(text, { path: CT }, 'deprecated-parameter');
+    assert.equal(r.text, 'ONBOOT="yes"\nNETFILTER="full"\nHOSTNAME="ct"\n');
+    assert.match(r.fixTitle, /needs vzctl 4\.7/);
+    assert.deepEqual(r.after.map((f) => f.rule), []);
+  });
+
+  it('CT IPTABLES with conntrack only becomes stateful, with plain filters stateless, and says it widens access', () => {
+    assert.match(applyFix('IPTABLES="iptable_filter ipt_state"\n', { path: CT }, 'deprecated-parameter').text, /^NETFILTER="stateful"$/m);
+    const r = applyFix('IPTABLES="iptable_filter ipt_REJECT"\n', { path: CT }, 'deprecated-parameter');
+    assert.equal(r.text, 'NETFILTER="stateless"\n');
+    assert.match(r.fixTitle, /widens access/);
+  });
+
+  it('wild 035 (per-CT IPTABLES with NAT modules) converts to full', () => {
+    const text = readFileSync(resolve(corpus, 'wild/035-provision-unix-perl-default-ubc.conf'), 'utf8');
+    const r = applyFix(text, { path: CT }, 'deprecated-parameter');
+    assert.match(r.text, /^NETFILTER="full"$/m);
+    assert.doesNotMatch(r.text, /^IPTABLES=/m);
+    assert.ok(!r.after.some((f) => f.rule === 'deprecated-parameter'));
+  });
+
+  it('vz.conf IPTABLES is renamed to IPTABLES_MODULES', () => {
+    const text = 'LOCKDIR=/vz/lock\nIPTABLES="ipt_REJECT ipt_tos ipt_limit iptable_filter"\n';
+    const r = applyFix(text, { path: NODE }, 'deprecated-parameter');
+    assert.equal(r.text, 'LOCKDIR=/vz/lock\nIPTABLES_MODULES="ipt_REJECT ipt_tos ipt_limit iptable_filter"\n');
+    assert.deepEqual(r.after.map((f) => f.rule), []);
+  });
+
+  it('vzctl 4.6 vz.conf: IPTABLES is inlined where IPTABLES_MODULES="$IPTABLES", then IP6TABLES merged', () => {
+    const text = readFileSync(resolve(corpus, 'upstream/openvz-vzctl-classic/historical/vz.conf.in@vzctl-4.6'), 'utf8');
+    const step1 = applyFix(text, { path: NODE }, 'deprecated-parameter', /Inline IPTABLES/);
+    assert.match(step1.text, /^IPTABLES_MODULES="ipt_REJECT ipt_tos ipt_limit ipt_multiport iptable_filter iptable_mangle ipt_TCPMSS ipt_tcpmss ipt_ttl ipt_length"$/m);
+    assert.doesNotMatch(step1.text, /^IPTABLES=/m);
+    const step2 = applyFix(step1.text, { path: NODE }, 'deprecated-parameter', /Merge IP6TABLES/);
+    assert.match(step2.text, /^IPTABLES_MODULES="ipt_REJECT .* ipt_length ip6_tables ip6table_filter ip6table_mangle ip6t_REJECT"$/m);
+    assert.ok(!step2.after.some((f) => f.rule === 'deprecated-parameter'));
+    // Comments and the rest of the file are untouched.
+    assert.equal(step2.text.split('\n').filter((l) => l.startsWith('#')).length, text.split('\n').filter((l) => l.startsWith('#')).length);
+  });
+
+  it('the five-line IPTABLES of the Shorewall vz.conf becomes one IPTABLES_MODULES line with all 24 modules', () => {
+    const text = readFileSync(resolve(corpus, 'wild/032-shorewall-doc-2009-vz.conf'), 'utf8');
+    const r = applyFix(text, { path: NODE }, 'deprecated-parameter');
+    const line = r.text.split('\n').find((l) => l.startsWith('IPTABLES_MODULES='));
+    assert.ok(line);
+    assert.equal(line.slice('IPTABLES_MODULES="'.length, -1).split(' ').length, 24);
+    assert.ok(!r.after.some((f) => f.rule === 'multiline-value' || f.rule === 'missing-equals' || f.rule === 'deprecated-parameter'));
+  });
+
+  it('NETFILTER is removed from vz.conf', () => {
+    const r = applyFix('LOCKDIR=/vz/lock\nNETFILTER="full"\nVE_ROOT=/vz/root/$VEID\n', { path: NODE }, 'misplaced-parameter');
+    assert.equal(r.text, 'LOCKDIR=/vz/lock\nVE_ROOT=/vz/root/$VEID\n');
+  });
+
+  it('keeps CRLF line endings when deleting a line', () => {
+    const r = applyFix('LOCKDIR=/vz/lock\r\nNETFILTER="full"\r\nVE_ROOT=/vz/root/$VEID\r\n', { path: NODE }, 'misplaced-parameter');
+    assert.equal(r.text, 'LOCKDIR=/vz/lock\r\nVE_ROOT=/vz/root/$VEID\r\n');
+  });
+
+  it('spaces around "=" are removed', () => {
+    assert.equal(applyFix('ONBOOT = "yes"\n', { path: CT }, 'space-around-equals').text, 'ONBOOT="yes"\n');
+  });
+
+  it('an unquoted value with spaces gets quoted', () => {
+    const r = applyFix('DESCRIPTION=web server\n', { path: CT }, 'shell-unsafe-value');
+    assert.equal(r.text, 'DESCRIPTION="web server"\n');
+    assert.deepEqual(r.after.map((f) => f.rule), []);
+  });
+
+  it('barrier above limit: limit := barrier as vzcfgvalidate -r does', () => {
+    const r = applyFix('KMEMSIZE="300331648:150331648"\n', { path: CT }, 'barrier-above-limit', /Set the limit/);
+    assert.equal(r.text, 'KMEMSIZE="300331648:300331648"\n');
+    assert.deepEqual(r.after.map((f) => f.rule), []);
+  });
+
+  it('duplicates: the ignored HOSTNAME line is removed; union keys are merged', () => {
+    assert.equal(applyFix('HOSTNAME="a"\nHOSTNAME="b"\n', { path: CT }, 'duplicate-parameter').text, 'HOSTNAME="a"\n');
+    const r = applyFix('IP_ADDRESS="10.0.0.1"\nONBOOT="yes"\nIP_ADDRESS="10.0.0.2 10.0.0.1"\n', { path: CT }, 'duplicate-parameter');
+    assert.equal(r.text, 'IP_ADDRESS="10.0.0.1 10.0.0.2"\nONBOOT="yes"\n');
+  });
+
+  it('classic inline comment moves above the line', () => {
+    const r = applyFix('NAMESERVER=inherit # from host\n', { path: NODE }, 'inline-comment');
+    assert.equal(r.text, '# from host\nNAMESERVER=inherit\n');
+    assert.deepEqual(r.after.map((f) => f.rule), []);
+  });
+
+  it('a typo is renamed to the suggestion', () => {
+    const r = applyFix('PHYSPAGE="0:1G"\n', { path: CT }, 'unknown-parameter');
+    assert.equal(r.text, 'PHYSPAGES="0:1G"\n');
+  });
+
+  it('removes a byte-order mark', () => {
+    assert.equal(applyFix('\uFEFFONBOOT="yes"\n', { path: CT }, 'byte-order-mark').text, 'ONBOOT="yes"\n');
+  });
+
+  it('removes a parameter the target ignores, even on the last line without a newline', () => {
+    assert.equal(applyFix('ONBOOT="yes"\nVETH="x"', { path: CT }, 'ignored-parameter').text, 'ONBOOT="yes"');
+  });
+});

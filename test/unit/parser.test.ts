@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fc from 'fast-check';
+import { parseConfig } from '../../server/src/parser/parse';
+import type { Dialect, Entry } from '../../server/src/parser/types';
+
+const corpus = resolve(__dirname, '../../../shared/corpus');
+
+function entry(text: string, dialect: Dialect): Entry {
+  const doc = parseConfig(text, { dialect });
+  const e = doc.lines[0];
+  assert.ok(e && e.kind === 'entry', `expected an entry for ${JSON.stringify(text)}, got ${e?.kind}`);
+  return e;
+}
+
+// Each row: line, what classic vzctl 4.x reads (src/lib/util.c parse_line), what libvzctl reads (lib/common.c parse_line).
+// `null` = the line is skipped.
+const TABLE: [string, string | null, string | null][] = [
+  ['KEY="v"', 'v', 'v'],
+  ['KEY=v', 'v', 'v'],
+  ['KEY=', '', ''],
+  ['KEY="a"b"', 'a"b', 'a"b'],
+  ['KEY="a" trailing', 'a', 'a" trailing'],
+  ['KEY="abc', null, 'abc'],
+  ['NAMESERVER=inherit # copy from host', 'inherit # copy from host', 'inherit'],
+  ['KEY="v" # note', 'v', 'v'],
+  ["KEY='v'", "'v'", 'v'],
+  ['KEY="a\\"b"', 'a"b', 'a"b'],
+  ['KEY=a\\\\b', 'a\\b', 'a\\b'],
+  ['KEY=v#x', 'v#x', 'v#x'],
+  ['KEY="a # b"', 'a # b', 'a # b'],
+  ["KEY=v'", "v'", 'v'],
+  ['\tKEY="v"\t ', 'v', 'v'],
+  ['KEY="v"\r', 'v', 'v'],
+];
+
+describe('parser: value as each vzctl generation reads it', () => {
+  for (const [line, classic, vz7] of TABLE) {
+    it(`${JSON.stringify(line)} → classic ${JSON.stringify(classic)}, vz7 ${JSON.stringify(vz7)}`, () => {
+      const c = entry(line, 'classic');
+      if (classic === null) assert.equal(c.skipped, 'unmatched-quote');
+      else {
+        assert.equal(c.skipped, undefined);
+        assert.equal(c.value, classic);
+      }
+      const v = entry(line, 'vz7');
+      assert.equal(v.skipped, undefined);
+      assert.equal(v.value, vz7);
+    });
+  }
+
+  it('keeps spaces in the key (classic and vz7): "KEY " is another key', () => {
+    for (const d of ['classic', 'vz7'] as const) {
+      const e = entry('KEY = "v"', d);
+      assert.equal(e.key, 'KEY ');
+      assert.equal(e.name, 'KEY');
+      assert.ok(e.spaceAroundEquals);
+    }
+  });
+
+  it('skips keys of 512+ characters in classic, 4096+ in vz7', () => {
+    const k511 = 'K'.repeat(511);
+    assert.equal(entry(`${k511}=1`, 'classic').skipped, undefined);
+    assert.equal(entry(`${k511}K=1`, 'classic').skipped, 'key-too-long');
+    assert.equal(entry(`${k511}K=1`, 'vz7').skipped, undefined);
+    assert.equal(entry(`${'K'.repeat(4096)}=1`, 'vz7').skipped, 'key-too-long');
+  });
+
+  it('classifies comments, blanks and lines without "="', () => {
+    const doc = parseConfig('# c\n\n   \n  # indented\nno equals here\n', { dialect: 'classic' });
+    assert.deepEqual(doc.lines.map((l) => l.kind), ['comment', 'blank', 'blank', 'comment', 'invalid', 'blank']);
+  });
+
+  it('reports ranges in UTF-16 columns', () => {
+    const e = entry('DESCRIPTION="😀 x"', 'classic');
+    assert.equal(e.valueRange.start.character, 13);
+    assert.equal(e.valueRange.end.character, 13 + '😀 x'.length);
+    assert.equal('😀 x'.length, 4);
+  });
+
+  it('keeps a BOM in the first key for vzctl but not in the name', () => {
+    const doc = parseConfig('\uFEFFONBOOT="yes"\n', { dialect: 'classic' });
+    const e = doc.entries[0] as Entry;
+    assert.equal(doc.bom, true);
+    assert.equal(e.key, '\uFEFFONBOOT');
+    assert.equal(e.name, 'ONBOOT');
+  });
+
+  it('handles CRLF and mixed line endings', () => {
+    const doc = parseConfig('A="1"\r\nB="2"\nC="3"\r\n', { dialect: 'classic' });
+    assert.equal(doc.eol, 'mixed');
+    assert.deepEqual(doc.entries.map((e) => [e.name, e.value]), [['A', '1'], ['B', '2'], ['C', '3']]);
+  });
+});
+
+describe('parser: the shell view', () => {
+  it('finds the five-line IPTABLES of the Shorewall vz.conf as one multi-line value', () => {
+    const text = readFileSync(resolve(corpus, 'wild/032-shorewall-doc-2009-vz.conf'), 'utf8');
+    const doc = parseConfig(text, { dialect: 'classic' });
+    assert.equal(doc.multiline.length, 1);
+    const m = doc.multiline[0];
+    assert.ok(m);
+    assert.equal(m.entry.name, 'IPTABLES');
+    assert.equal(m.endLine - m.startLine + 1, 5);
+    assert.equal(m.entry.skipped, 'unmatched-quote');
+    const modules = m.entry.shell.value.split(/\s+/).filter(Boolean);
+    assert.equal(modules.length, 24);
+    assert.ok(modules.includes('ipt_REDIRECT'));
+    for (let l = m.startLine + 1; l <= m.endLine; l += 1) assert.ok(doc.continuationLines.has(l));
+  });
+
+  it('flags unquoted whitespace, command substitution and expansions, but not $VEID', () => {
+    const doc = parseConfig('A=a b\nB="$(id)"\nC=`id`\nD="/vz/private/$VEID"\nE="$IPTABLES"\nF="x;y"\nG=x;y\n', { dialect: 'classic' });
+    const kinds = doc.entries.map((e) => e.shell.issues.map((i) => i.kind));
+    assert.deepEqual(kinds, [['unquoted-whitespace'], ['command-substitution'], ['command-substitution'], [], ['expansion'], [], ['metacharacter']]);
+  });
+
+  it('reads an unterminated quote at the end of the file as an issue, not a crash', () => {
+    const doc = parseConfig('A="open\nB=1', { dialect: 'classic' });
+    const a = doc.entries[0] as Entry;
+    assert.equal(a.shell.issues[0]?.kind, 'unterminated-quote');
+  });
+});
+
+describe('parser: total on any input (property-based)', () => {
+  it('never throws and yields one line record per physical line', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), fc.constantFrom<Dialect>('classic', 'vz7'), (text, dialect) => {
+      const doc = parseConfig(text, { dialect });
+      assert.equal(doc.lines.length, doc.text.length);
+      for (const e of doc.entries) {
+        const len = (doc.text[e.line] ?? '').length;
+        assert.ok(e.valueRange.start.character <= e.valueRange.end.character);
+        assert.ok(e.valueRange.end.character <= len);
+        assert.ok(e.keyRange.end.character <= len);
+      }
+    }), { numRuns: 500 });
+  });
+
+  it('parses KEY="value" back to the value for any value without quotes or backslashes', () => {
+    fc.assert(fc.property(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,20}$/), fc.stringMatching(/^[^"\\\r\n]*$/), (key, value) => {
+      const e = entry(`${key}="${value}"`, 'classic');
+      assert.equal(e.key, key);
+      assert.equal(e.value, value);
+    }), { numRuns: 300 });
+  });
+});

@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lint, type LintOptions } from '../../server/src/service/lint';
+import { RULES } from '../../server/src/rules/index';
+import { getCatalog } from '../../server/src/catalog/load';
+
+const CT = '/etc/vz/conf/101.conf';
+const NODE = '/etc/vz/vz.conf';
+
+function rulesOf(text: string, opts: LintOptions): string[] {
+  return lint(text, opts).findings.map((f) => f.rule);
+}
+
+/**
+ * Each row: a rule, the text, the options, and whether the rule must fire (with the 1-based line of the
+ * first finding) or must stay silent. Positives and negatives for every rule; inputs follow the reference.
+ */
+type Row = [rule: string, text: string, opts: LintOptions, expectLine: number | null, why: string];
+const ROWS: Row[] = [
+  ['missing-equals', 'ONBOOT="yes"\nthis line has no equals\n', { path: CT }, 2, 'no "="'],
+  ['missing-equals', '# a comment\n\nONBOOT="yes"\n', { path: CT }, null, 'comments and blanks'],
+  ['unmatched-quote', 'HOSTNAME="ct101.example.com\n', { path: CT }, 1, 'opening quote only'],
+  ['unmatched-quote', 'HOSTNAME="ct101.example.com\n', { path: CT, target: 'vz7' }, null, 'libvzctl needs no closing quote'],
+  ['key-too-long', `${'X'.repeat(600)}=1\n`, { path: CT }, 1, '600-character key'],
+  ['key-too-long', 'ONBOOT=yes\n', { path: CT }, null, 'normal key'],
+  ['space-around-equals', 'ONBOOT = "yes"\n', { path: CT }, 1, 'space before ='],
+  ['space-around-equals', 'ONBOOT= "yes"\n', { path: CT }, 1, 'space after ='],
+  ['space-around-equals', 'ONBOOT="yes"\n', { path: CT }, null, 'tight'],
+  ['inline-comment', 'NAMESERVER=inherit # copy resolv.conf\n', { path: NODE }, 1, 'classic: comment joins the value'],
+  ['inline-comment', 'NAMESERVER=inherit # copy resolv.conf\n', { path: NODE, target: 'vz7' }, null, 'vz7 strips comments'],
+  ['inline-comment', 'CONFIGFILE="basic" # note\n', { path: NODE }, null, 'after a closing quote classic drops it'],
+  ['single-quotes', "ONBOOT='yes'\n", { path: CT }, 1, 'classic keeps single quotes'],
+  ['single-quotes', "ONBOOT='yes'\n", { path: CT, target: 'vz7' }, null, 'vz7 removes them'],
+  ['multiline-value', 'IPTABLES="ipt_REJECT\n  ipt_tos"\n', { path: NODE, target: 'classic@4.6' }, 1, 'quoted value over two lines'],
+  ['multiline-value', 'IPTABLES="ipt_REJECT ipt_tos"\n', { path: NODE, target: 'classic@4.6' }, null, 'one line'],
+  ['byte-order-mark', '\uFEFFONBOOT="yes"\n', { path: CT }, 1, 'BOM before a key'],
+  ['byte-order-mark', '\uFEFF# comment\nONBOOT="yes"\n', { path: CT }, null, 'BOM before a comment is harmless'],
+  ['shell-unsafe-value', 'DESCRIPTION=web server\n', { path: CT }, 1, 'unquoted whitespace'],
+  ['shell-unsafe-value', 'DESCRIPTION="$(hostname)"\n', { path: CT }, 1, 'command substitution'],
+  ['shell-unsafe-value', 'VE_PRIVATE="/vz/private/$VEID"\nDESCRIPTION="web server"\n', { path: CT }, null, '$VEID and quoted spaces are fine'],
+  ['shell-expansion', 'HOSTNAME="$HOST.example.com"\n', { path: CT }, 1, 'a variable vzctl does not expand'],
+  ['shell-expansion', 'IPTABLES_MODULES="$IPTABLES"\n', { path: NODE }, null, 'only the init script reads IPTABLES_MODULES'],
+  ['unknown-parameter', 'ONBOT="yes"\n', { path: CT }, 1, 'typo'],
+  ['unknown-parameter', 'NOATIME="yes"\n', { path: CT, target: 'vz7' }, null, 'VZ7 knows NOATIME'],
+  ['unknown-parameter', 'MODULES_DISABLED=yes\n', { path: NODE }, null, 'script-only key'],
+  ['unknown-parameter', 'NETFILTER="stateful"\n', { path: CT, target: 'classic@4.6' }, 1, 'NETFILTER needs 4.7'],
+  ['duplicate-parameter', 'HOSTNAME="a"\nHOSTNAME="b"\n', { path: CT }, 2, 'first wins in classic'],
+  ['duplicate-parameter', 'KMEMSIZE="1:2"\nKMEMSIZE="3:4"\n', { path: CT }, 1, 'UBC: last wins, the first is reported'],
+  ['duplicate-parameter', 'DCACHE="1:2"\nDCACHESIZE="3:4"\n', { path: CT }, 1, 'alias and name are one parameter'],
+  ['duplicate-parameter', 'HOSTNAME="a"\n', { path: CT }, null, 'single'],
+  ['misplaced-parameter', 'NETFILTER="full"\n', { path: NODE }, 1, 'NETFILTER in vz.conf'],
+  ['misplaced-parameter', 'LOCKDIR=/vz/lock\n', { path: CT }, 1, 'node key in a CT config'],
+  ['misplaced-parameter', 'VE_ROOT=/vz/root/$VEID\n', { path: NODE }, null, 'both places'],
+  ['misplaced-parameter', 'HOSTNAME="x"\n', { path: '/etc/vz/conf/0.conf' }, 1, 'CT0 processes only UBC'],
+  ['invalid-value', 'ONBOOT="Yes"\n', { path: CT }, 1, 'yes/no is case-sensitive'],
+  ['invalid-value', 'NETFILTER="Full"\n', { path: CT }, 1, 'NETFILTER is case-sensitive'],
+  ['invalid-value', 'NUMPROC="240K:240K"\n', { path: CT }, 1, 'suffix on an item count'],
+  ['invalid-value', 'IP_ADDRESS="10.0.0.300"\n', { path: CT }, 1, 'bad IPv4'],
+  ['invalid-value', 'IP_ADDRESS="10.0.0.1/255.255.255.0"\n', { path: CT }, 1, 'classic takes only CIDR'],
+  ['invalid-value', 'IP_ADDRESS="10.0.0.1/255.255.255.0"\n', { path: CT, target: 'vz7' }, null, 'libvzctl takes a dotted mask'],
+  ['invalid-value', 'CAPABILITY="chown:on sys_foo:off"\n', { path: CT }, 1, 'unknown capability'],
+  ['invalid-value', 'CPUUNITS="7"\n', { path: CT }, 1, 'CPUUNITS below 8'],
+  ['invalid-value', 'DISKSPACE="unlimited"\n', { path: CT }, 1, 'classic DISKSPACE refuses unlimited'],
+  ['invalid-value', 'PHYSPAGES="0:256M"\nKMEMSIZE="14M:unlimited"\nIP_ADDRESS="2001:db8::1/64 10.1.1.1"\nCAPABILITY="CHOWN:on,net_admin:off"\nDEVICES="c:10:200:rw b:8:all:r"\n', { path: CT }, null, 'valid values'],
+  ['unknown-list-item', 'FEATURES="nfs:on fuse:on"\n', { path: CT }, 1, 'unknown feature'],
+  ['unknown-list-item', 'IPTABLES="iptable_filter ipt_MASQUERADE"\n', { path: CT, target: 'classic@4.6' }, 1, 'unknown module'],
+  ['unknown-list-item', 'FEATURES="nfs:on,ppp:off"\n', { path: CT }, null, 'known features'],
+  ['value-truncated', 'KMEMSIZE="99999999999999999999:unlimited"\n', { path: CT }, 1, 'above LONG_MAX'],
+  ['value-truncated', 'KMEMSIZE="9223372036854775807"\n', { path: CT }, null, 'exactly LONG_MAX'],
+  ['questionable-value', 'VE_LAYOUT="ploop:raw"\n', { path: CT }, 1, 'raw ploop'],
+  ['questionable-value', 'VE_LAYOUT="ploop"\n', { path: CT }, null, 'ploop'],
+  ['barrier-above-limit', 'KMEMSIZE="300331648:150331648"\n', { path: CT }, 1, 'case from the issue'],
+  ['barrier-above-limit', 'DISKSPACE="2G:1G"\n', { path: CT }, 1, 'quota soft above hard'],
+  ['barrier-above-limit', 'KMEMSIZE="1G:unlimited"\nPHYSPAGES="0:2147483647"\n', { path: CT }, null, 'unlimited limits'],
+  ['deprecated-parameter', 'IPTABLES="iptable_filter"\n', { path: CT }, 1, 'CT IPTABLES on vzctl 4.11'],
+  ['deprecated-parameter', 'IPTABLES="iptable_filter"\n', { path: CT, target: 'classic@4.6' }, null, 'still the mechanism on 4.6'],
+  ['deprecated-parameter', 'IPTABLES="iptable_filter"\n', { path: NODE, target: 'classic@4.6' }, null, 'vz.conf on 4.6'],
+  ['deprecated-parameter', 'IP6TABLES="ip6_tables"\n', { path: NODE }, 1, 'IP6TABLES on 4.7+'],
+  ['ignored-parameter', 'VETH="veth101.0,00:18:51:00:00:01,eth0,00:18:51:00:00:02"\n', { path: CT }, 1, 'VETH since 3.0.25'],
+  ['ignored-parameter', 'CAPABILITY="chown:on"\n', { path: CT, target: 'vz7' }, 1, 'CAPABILITY on VZ7'],
+  ['ignored-parameter', 'TCPSNDBUF="1M:2M"\n', { path: CT, target: 'vz7' }, 1, 'UBC ignored on VZ7'],
+  ['ignored-parameter', 'TCPSNDBUF="1M:2M"\n', { path: CT }, null, 'classic applies it'],
+  ['removed-parameter', 'NOATIME="yes"\n', { path: CT }, 1, 'removed in 4.3'],
+  ['removed-parameter', 'NOATIME="yes"\n', { path: CT, target: 'classic@4.2' }, null, 'still known in 4.2'],
+  ['removed-parameter', 'NETFILTER="full"\n', { path: CT, target: 'vz7@8.0.70' }, 1, 'gone in libvzctl 8.0.70'],
+];
+
+describe('rules: positives and negatives', () => {
+  for (const [rule, text, opts, line, why] of ROWS) {
+    it(`${rule}: ${why} → ${line === null ? 'silent' : `line ${line}`}`, () => {
+      const found = lint(text, opts).findings.filter((f) => f.rule === rule);
+      if (line === null) assert.deepEqual(found.map((f) => f.message), []);
+      else {
+        assert.ok(found.length > 0, `expected ${rule}; got ${rulesOf(text, opts).join(', ') || 'nothing'}`);
+        assert.equal((found[0]?.range.start.line ?? -1) + 1, line);
+      }
+    });
+  }
+
+  it('every rule module has metadata in rules.yaml and a positive row here', () => {
+    const cat = getCatalog();
+    for (const r of RULES) {
+      assert.ok(cat.hasRule(r.id), `${r.id} lacks schemas/rules.yaml metadata`);
+      assert.ok(ROWS.some(([id, , , l]) => id === r.id && l !== null), `${r.id} has no positive test`);
+      assert.ok(ROWS.some(([id, , , l]) => id === r.id && l === null), `${r.id} has no negative test`);
+    }
+    assert.equal(cat.catalog.rules.length, RULES.length, 'rules.yaml lists a rule no module implements');
+  });
+});
+
+describe('rules: messages say what vzctl does', () => {
+  it('duplicate-parameter names the line vzctl uses', () => {
+    const f = lint('HOSTNAME="a"\nHOSTNAME="b"\n', { path: CT }).findings.find((x) => x.rule === 'duplicate-parameter');
+    assert.match(f?.message ?? '', /uses line 1 \("a"\)/);
+  });
+  it('deprecated-parameter names the target version', () => {
+    const f = lint('IPTABLES="iptable_filter"\n', { path: CT }).findings.find((x) => x.rule === 'deprecated-parameter');
+    assert.match(f?.message ?? '', /vzctl 4\.7/);
+    assert.match(f?.message ?? '', /checked against vzctl 4\.11\.1/);
+    assert.equal(f?.deprecated, true);
+  });
+  it('classic reads an unknown four-letter feature as nfsd', () => {
+    const f = lint('FEATURES="fuse:on"\n', { path: CT }).findings.find((x) => x.rule === 'unknown-list-item');
+    assert.match(f?.message ?? '', /nfsd/);
+  });
+  it('unknown-parameter suggests the near miss', () => {
+    const f = lint('PHYSPAGE="0:1G"\n', { path: CT }).findings.find((x) => x.rule === 'unknown-parameter');
+    assert.match(f?.message ?? '', /Did you mean PHYSPAGES/);
+  });
+});
+
+describe('file kind', () => {
+  it('treats /etc/sysconfig/vz as a node config', () => {
+    assert.equal(lint('LOCKDIR=/vz/lock\n', { path: '/etc/sysconfig/vz' }).kind, 'node');
+  });
+  it('detects vz.conf, CTID.conf, samples and 0.conf by name', () => {
+    assert.equal(lint('', { path: '/etc/vz/vz.conf' }).kind, 'node');
+    assert.equal(lint('', { path: '/etc/vz/conf/101.conf' }).kind, 'container');
+    assert.equal(lint('', { path: '/etc/vz/conf/ve-vswap-256m.conf-sample' }).kind, 'container');
+    assert.equal(lint('', { path: '/etc/vz/conf/0.conf' }).kind, 'ct0');
+  });
+  it('falls back to content', () => {
+    assert.equal(lint('LOCKDIR=/vz/lock\nTEMPLATE=/vz/template\nVE_ROOT=/vz/root/$VEID\n', { path: '/tmp/x' }).kind, 'node');
+    assert.equal(lint('PHYSPAGES="0:1G"\n', { path: '/tmp/x' }).kind, 'container');
+  });
+  it('can be forced', () => {
+    assert.equal(lint('PHYSPAGES="0:1G"\n', { path: '/etc/vz/vz.conf', kind: 'container' }).kind, 'container');
+  });
+});
+
+describe('target', () => {
+  it('auto picks vz7 on VERSION="2" and classic newest otherwise, never an old version', () => {
+    assert.equal(lint('VERSION="2"\nPHYSPAGES="1:1"\n', { path: CT }).target.generation, 'vz7');
+    const t = lint('IPTABLES="iptable_filter"\n', { path: CT }).target;
+    assert.deepEqual([t.generation, t.version, t.explicit], ['classic', '4.11.1', false]);
+  });
+  it('a single VZ7-era key is not enough evidence', () => {
+    assert.equal(lint('RATE="eth0:1:1000"\nPHYSPAGES="0:1G"\n', { path: CT }).target.generation, 'classic');
+  });
+  it('rejects a malformed target with the accepted forms', () => {
+    assert.throws(() => lint('', { target: 'classic-4.6' }), /classic@<vzctl version>/);
+  });
+});
