@@ -7,12 +7,16 @@ import type { ValueProblem } from '../values/validate';
 import type { Finding, LintContext, Rule } from './types';
 import { finding, valueSubRange } from './util';
 
+/**
+ * Findings of one problem kind. For `invalid` only the first problem of a line is reported: vzctl
+ * rejects the whole line at the first one.
+ */
 function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind'], lead: (name: string) => string): Finding[] {
   const out: Finding[] = [];
   for (const [e, check] of ctx.values) {
     if (ctx.doc.continuationLines.has(e.line)) continue;
-    for (const p of check.problems) {
-      if (p.kind !== kind) continue;
+    const problems = check.problems.filter((p) => p.kind === kind);
+    for (const p of kind === 'invalid' ? problems.slice(0, 1) : problems) {
       const range = p.end > p.start ? valueSubRange(ctx, e, p.start, p.end) : e.valueRange.start.character === e.valueRange.end.character ? e.keyRange : e.valueRange;
       out.push(finding(ctx, rule, range, `${lead(e.name)}: ${p.message}`));
     }

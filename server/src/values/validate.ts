@@ -185,7 +185,7 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
     case 'ip-list': {
       for (const t of tokens(value, ' \t')) {
         const msg = checkIp(t.text, gen);
-        if (msg) return bad(`${msg}; vzctl drops the whole IP_ADDRESS line`, t.start, t.end);
+        if (msg) return bad(msg, t.start, t.end);
       }
       return { problems };
     }
@@ -295,14 +295,14 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
   for (const t of tokens(value, ' \t,')) {
     const m = /^([^:]+):(on|off)$/.exec(t.text);
     if (!m) {
-      if (which === 'capability') return { problems: [{ kind: 'invalid', message: `"${t.text}" is not capname:on|off; vzctl drops the whole line`, start: t.start, end: t.end }] };
+      if (which === 'capability') return { problems: [{ kind: 'invalid', message: `"${t.text}" is not capname:on|off`, start: t.start, end: t.end }] };
       problems.push({ kind: 'unknown-item', message: `"${t.text}" is not name:on|off; vzctl skips it`, start: t.start, end: t.end });
       continue;
     }
     const name = m[1] as string;
     if (which === 'capability') {
       if (!vocab.capabilities.includes(name.toUpperCase())) {
-        return { problems: [{ kind: 'invalid', message: `unknown capability "${name}"; vzctl drops the whole line`, start: t.start, end: t.start + name.length }] };
+        return { problems: [{ kind: 'invalid', message: `unknown capability "${name}"`, start: t.start, end: t.start + name.length }] };
       }
       continue;
     }
