@@ -1,6 +1,10 @@
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation } from '../catalog/types';
 import type { ConfigDocument } from '../parser/types';
+import { compareVersions } from './version';
+
+/** A target the catalogue cannot check against (e.g. older than every known version). */
+export class TargetError extends Error {}
 
 /**
  * The vzctl a file is checked against: a generation (classic vzctl 3.x/4.x, or Virtuozzo 7's
@@ -50,10 +54,15 @@ export function describeTarget(t: Pick<Target, 'generation' | 'version'>): strin
  * vzctl. It never guesses an older version.
  *
  * @param probe  the file parsed with the classic dialect (key names are read alike by both parsers)
+ * @throws TargetError for a version older than the oldest the catalogue knows
  */
 export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, catalog: CatalogIndex): Target {
   const defaults = catalog.catalog.defaults;
   if (!setting.auto) {
+    const oldest = catalog.catalog.versions[setting.generation][0];
+    if (setting.version !== undefined && oldest !== undefined && compareVersions(setting.version, oldest) < 0) {
+      throw new TargetError(`target ${setting.generation}@${setting.version} is older than the oldest ${setting.generation === 'classic' ? 'vzctl' : 'libvzctl'} vzconf knows (${oldest})`);
+    }
     const version = setting.version ?? defaults[setting.generation];
     return { generation: setting.generation, version, explicit: true, reason: `set to ${setting.generation}${setting.version ? '@' + setting.version : ''} in the settings` };
   }

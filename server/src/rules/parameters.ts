@@ -6,7 +6,10 @@ import type { ParameterDef } from '../catalog/types';
 import { describeTarget } from '../model/target';
 import type { Entry } from '../parser/types';
 import { tokens } from '../values/validate';
-import type { Finding, LintContext, Rule } from './types';
+import type { Finding, Fix, LintContext, Rule } from './types';
+
+/** Above this many repeats of a list key no merge fix is offered. */
+const MAX_MERGE = 50;
 import { deleteLines, editDistance, entryRange, finding } from './util';
 
 /** Closest known keys for a misspelt one: same letters in another case, or at most 2 edits away. */
@@ -82,20 +85,23 @@ export const duplicateParameter: Rule = {
     for (const { def, entries } of groups.values()) {
       if (entries.length < 2) continue;
       const policy = policyOf(ctx, def);
-      const lines = entries.map((e) => e.line + 1).join(', ');
+      const shown = entries.slice(0, 5).map((e) => e.line + 1).join(', ');
+      const lines = entries.length > 5 ? `${shown} and ${entries.length - 5} more` : shown;
       if (policy === 'union') {
         const seen = new Set<string>();
         const merged: string[] = [];
         for (const e of entries) for (const t of tokens(e.value, ' \t')) if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
         const first = entries[0] as Entry;
+        // One fix object shared by every finding of the group; none for pathological repeats, whose
+        // edits would grow with the square of the count.
+        const merge: Fix[] = entries.length > MAX_MERGE ? [] : [{
+          title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}`,
+          edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...entries.slice(1).map((x) => deleteLines(ctx, x.line, x.line))],
+          safe: true,
+        }];
+        const mergedText = merged.length > 12 ? `${merged.slice(0, 12).join(' ')} …` : merged.join(' ');
         for (const e of entries.slice(1)) {
-          out.push(finding(ctx, 'duplicate-parameter', e.keyRange, `${def.name} is set on lines ${lines}: classic vzctl merges all of them ("${merged.join(' ')}"), while Virtuozzo 7 and the shell scripts keep only the last`, {
-            fixes: [{
-              title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}`,
-              edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...entries.slice(1).map((x) => deleteLines(ctx, x.line, x.line))],
-              safe: true,
-            }],
-          }));
+          out.push(finding(ctx, 'duplicate-parameter', e.keyRange, `${def.name} is set on lines ${lines}: classic vzctl merges all of them ("${mergedText}"), while Virtuozzo 7 and the shell scripts keep only the last`, { fixes: merge }));
         }
         continue;
       }

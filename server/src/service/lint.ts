@@ -1,7 +1,7 @@
 import { getCatalog, type CatalogIndex } from '../catalog/load';
 import type { ParameterDef, Severity, StatusEntry } from '../catalog/types';
 import { detectKind, parseKind, type FileKind } from '../model/kind';
-import { parseTargetSetting, resolveTarget, type Target } from '../model/target';
+import { parseTargetSetting, resolveTarget, TargetError, type Target } from '../model/target';
 import { compareVersions, inVersionRange } from '../model/version';
 import { parseConfig } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
@@ -45,7 +45,13 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const setting = parseTargetSetting(options.target);
   if ('error' in setting) throw new OptionError(setting.error);
   const probe = parseConfig(text, { dialect: 'classic' });
-  const target = resolveTarget(setting, probe, catalog);
+  let target: Target;
+  try {
+    target = resolveTarget(setting, probe, catalog);
+  } catch (err) {
+    if (err instanceof TargetError) throw new OptionError(err.message);
+    throw err;
+  }
   const doc = target.generation === 'classic' ? probe : parseConfig(text, { dialect: 'vz7' });
   const forced = parseKind(options.kind);
   if (typeof forced === 'object') throw new OptionError(forced.error);

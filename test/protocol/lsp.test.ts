@@ -1,0 +1,394 @@
+/**
+ * Protocol tests: start the bundled language server (`dist/server.js --stdio`, built by
+ * `npm run build`) as a child process and talk LSP to it over stdio with vscode-jsonrpc.
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import type {
+  CodeAction,
+  ConfigurationParams,
+  Diagnostic,
+  Hover,
+  InitializeResult,
+  MarkupContent,
+  PublishDiagnosticsParams,
+  Range,
+  TextEdit,
+} from 'vscode-languageserver/node';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SERVER = path.join(ROOT, 'dist', 'server.js');
+/** Upper bound of every wait: a missing answer fails the test instead of hanging it. */
+const TIMEOUT_MS = 10_000;
+
+const NODE_URI = 'file:///tmp/vzconf-test/etc/vz/vz.conf';
+const NODE_TEXT = 'NETFILTER="full"\nIPTABLES="ipt_REJECT ipt_tos ipt_limit iptable_filter"\n';
+const CT_URI = 'file:///tmp/vzconf-test/etc/vz/conf/101.conf';
+const CT_LINE0 = 'IPTABLES="ipt_REJECT iptable_filter ip_conntrack iptable_nat ipt_REDIRECT"';
+const CT_TEXT = `${CT_LINE0}\nKMEMSIZE="300331648:150331648"\n`;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** Rejects after `ms` with a message naming what was awaited. */
+function withTimeout<T>(promise: Promise<T>, what: string, ms = TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Offset of an LSP position in `text` (lines end at \n, \r\n or \r; columns in UTF-16 units). */
+function offsetAt(text: string, pos: { line: number; character: number }): number {
+  let offset = 0;
+  for (let line = 0; line < pos.line; line += 1) {
+    const nl = text.slice(offset).search(/\r\n|\r|\n/);
+    if (nl < 0) return text.length;
+    offset += nl + (text.startsWith('\r\n', offset + nl) ? 2 : 1);
+  }
+  const rest = text.slice(offset);
+  const eol = rest.search(/\r\n|\r|\n/);
+  const lineLength = eol < 0 ? rest.length : eol;
+  return offset + Math.min(pos.character, lineLength);
+}
+
+/** Applies non-overlapping LSP TextEdits to `text`, as a client applies a WorkspaceEdit. */
+function applyEdits(text: string, edits: TextEdit[]): string {
+  const spans = edits
+    .map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText }))
+    .sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const s of spans) out = out.slice(0, s.start) + s.newText + out.slice(s.end);
+  return out;
+}
+
+function codes(p: PublishDiagnosticsParams): string[] {
+  return p.diagnostics.map((d) => String(d.code));
+}
+
+/** A diagnostic's message as text (LSP 3.18 also allows markup). */
+function messageOf(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
+}
+
+function find(p: PublishDiagnosticsParams, code: string): Diagnostic | undefined {
+  return p.diagnostics.find((d) => d.code === code);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server under test
+
+let child: ChildProcessWithoutNullStreams;
+let conn: MessageConnection;
+let stderr = '';
+const published: PublishDiagnosticsParams[] = [];
+const waiters = new Set<{ match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }>();
+/** `vzconf` settings returned for a document URI by the test client's `workspace/configuration` handler. */
+const settingsByUri = new Map<string, unknown>();
+const configurationRequests: string[] = [];
+
+/**
+ * The first publishDiagnostics (received at or after index `since` of the history) that `match` accepts.
+ */
+function waitForDiagnostics(
+  what: string,
+  match: (p: PublishDiagnosticsParams) => boolean,
+  since = 0,
+): Promise<PublishDiagnosticsParams> {
+  const seen = published.slice(since).find(match);
+  if (seen) return Promise.resolve(seen);
+  let waiter: { match: typeof match; resolve: (p: PublishDiagnosticsParams) => void } | undefined;
+  const promise = new Promise<PublishDiagnosticsParams>((resolve) => {
+    waiter = { match, resolve };
+    waiters.add(waiter);
+  });
+  return withTimeout(promise, `${what} (received so far: ${JSON.stringify(published.map((p) => [p.uri, p.version, codes(p)]))})`).finally(() => {
+    if (waiter) waiters.delete(waiter);
+  });
+}
+
+function request<R>(method: string, params: unknown): Promise<R> {
+  return withTimeout(conn.sendRequest<R>(method, params), method);
+}
+
+async function open(uri: string, text: string, version = 1): Promise<void> {
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vzconf', version, text } });
+}
+
+async function hover(uri: string, line: number, character: number): Promise<Hover | null> {
+  return request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+}
+
+function markdownOf(h: Hover | null): string {
+  assert.ok(h, 'expected a hover');
+  const contents = h.contents as MarkupContent;
+  assert.equal(contents.kind, 'markdown');
+  return contents.value;
+}
+
+before(async () => {
+  assert.ok(existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` before the protocol tests`);
+  child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    published.push(p);
+    for (const w of [...waiters]) {
+      if (w.match(p)) {
+        waiters.delete(w);
+        w.resolve(p);
+      }
+    }
+  });
+  conn.onRequest('workspace/configuration', (params: ConfigurationParams) =>
+    params.items.map((item) => {
+      configurationRequests.push(item.scopeUri ?? '');
+      return item.section === 'vzconf' ? (settingsByUri.get(item.scopeUri ?? '') ?? null) : null;
+    }));
+  // window/logMessage, telemetry and the like: accepted and ignored.
+  conn.onNotification(() => undefined);
+  conn.listen();
+});
+
+after(async () => {
+  try {
+    if (conn) {
+      await withTimeout(conn.sendRequest('shutdown'), 'shutdown', 2_000).catch(() => undefined);
+      await conn.sendNotification('exit').catch(() => undefined);
+      conn.dispose();
+    }
+  } finally {
+    if (child && child.exitCode === null && !child.killed) child.kill();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('vzconf language server over stdio', () => {
+  it('a. initialize advertises hover, quick fixes and incremental sync', async () => {
+    const result = await request<InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        workspace: { configuration: true },
+        textDocument: {
+          publishDiagnostics: { relatedInformation: true, versionSupport: true, tagSupport: { valueSet: [1, 2] }, codeDescriptionSupport: true, dataSupport: true },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true },
+        },
+      },
+    });
+    const caps = result.capabilities;
+    assert.equal(caps.hoverProvider, true);
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    const sync = caps.textDocumentSync;
+    const change = typeof sync === 'number' ? sync : sync?.change;
+    assert.equal(change, 2, 'TextDocumentSyncKind.Incremental');
+    assert.equal(result.serverInfo?.name, 'vzconf');
+    await conn.sendNotification('initialized', {});
+  });
+
+  it('b. vz.conf: misplaced NETFILTER and deprecated IPTABLES, with docs links and the Deprecated tag', async () => {
+    await open(NODE_URI, NODE_TEXT);
+    const p = await waitForDiagnostics('diagnostics of vz.conf', (q) => q.uri === NODE_URI);
+    assert.equal(p.version, 1);
+    const misplaced = find(p, 'misplaced-parameter');
+    assert.ok(misplaced, `misplaced-parameter expected, got ${codes(p).join(', ')}`);
+    assert.equal(misplaced.range.start.line, 0);
+    assert.equal(misplaced.source, 'vzconf');
+    assert.match(misplaced.codeDescription?.href ?? '', /docs\/rules\/misplaced-parameter\.md$/);
+    assert.match(messageOf(misplaced), /NETFILTER/);
+    const deprecated = find(p, 'deprecated-parameter');
+    assert.ok(deprecated, `deprecated-parameter expected, got ${codes(p).join(', ')}`);
+    assert.equal(deprecated.range.start.line, 1);
+    assert.deepEqual(deprecated.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } });
+    assert.ok(deprecated.tags?.includes(2), 'Deprecated tag (2)');
+    assert.match(messageOf(deprecated), /IPTABLES_MODULES/);
+  });
+
+  let ctText = CT_TEXT;
+
+  it('c. CTID.conf: quick fix replaces IPTABLES by NETFILTER; an incremental change re-lints version 2', async () => {
+    await open(CT_URI, CT_TEXT);
+    const p = await waitForDiagnostics('diagnostics of 101.conf', (q) => q.uri === CT_URI && q.version === 1);
+    const deprecated = find(p, 'deprecated-parameter');
+    assert.ok(deprecated, `deprecated-parameter expected, got ${codes(p).join(', ')}`);
+    assert.equal(deprecated.range.start.line, 0);
+    const barrier = find(p, 'barrier-above-limit');
+    assert.ok(barrier, `barrier-above-limit expected, got ${codes(p).join(', ')}`);
+    assert.equal(barrier.range.start.line, 1);
+    assert.equal(barrier.severity, 1);
+
+    // Line 0: the single fix of deprecated-parameter, preferred.
+    const line0: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const actions = await request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: CT_URI },
+      range: line0,
+      context: { diagnostics: p.diagnostics },
+    });
+    assert.equal(actions.length, 1, JSON.stringify(actions));
+    const fix = actions[0];
+    assert.equal(fix.kind, 'quickfix');
+    assert.equal(fix.isPreferred, true);
+    assert.match(fix.title, /NETFILTER/);
+    assert.deepEqual(fix.diagnostics?.map((d) => d.code), ['deprecated-parameter']);
+    const edits = fix.edit?.changes?.[CT_URI];
+    assert.ok(edits && edits.length > 0, 'the fix edits the document');
+    const fixed = applyEdits(CT_TEXT, edits);
+    assert.ok(fixed.split('\n').includes('NETFILTER="full"'), fixed);
+    assert.equal(fixed, 'NETFILTER="full"\nKMEMSIZE="300331648:150331648"\n');
+
+    // Line 1: barrier-above-limit has two fixes, so neither is preferred.
+    const line1 = await request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: CT_URI },
+      range: { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } },
+      context: { diagnostics: p.diagnostics },
+    });
+    assert.equal(line1.length, 2, JSON.stringify(line1));
+    assert.ok(line1.every((a) => a.kind === 'quickfix' && a.isPreferred === undefined));
+    assert.equal(applyEdits(CT_TEXT, line1[0].edit?.changes?.[CT_URI] ?? []).split('\n')[1], 'KMEMSIZE="300331648:300331648"');
+
+    // Diagnostics of another source, or without data, bring no actions.
+    const foreign = await request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: CT_URI },
+      range: line0,
+      context: { diagnostics: [{ ...deprecated, source: 'shellcheck' }, { ...deprecated, data: undefined }] },
+    });
+    assert.deepEqual(foreign, []);
+
+    // Apply the fix as an incremental change.
+    const since = published.length;
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: CT_URI, version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: CT_LINE0.length } }, text: 'NETFILTER="full"' }],
+    });
+    ctText = applyEdits(CT_TEXT, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: CT_LINE0.length } }, newText: 'NETFILTER="full"' }]);
+    const p2 = await waitForDiagnostics('diagnostics of 101.conf version 2', (q) => q.uri === CT_URI && q.version === 2, since);
+    assert.ok(!codes(p2).includes('deprecated-parameter'), `no deprecated-parameter expected, got ${codes(p2).join(', ')}`);
+    assert.ok(codes(p2).includes('barrier-above-limit'));
+  });
+
+  it('d. hover on NETFILTER links the KB article with the default template', async () => {
+    assert.ok(ctText.startsWith('NETFILTER="full"'));
+    const value = markdownOf(await hover(CT_URI, 0, 2));
+    assert.match(value, /NETFILTER/);
+    assert.ok(value.includes('https://kb.virtuozzo.com/126787'), value);
+    const h = await hover(CT_URI, 0, 2);
+    assert.deepEqual(h?.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 9 } });
+  });
+
+  it('e. CRLF, a byte-order mark and a 200 000-character line do not break the server', async () => {
+    const uri = 'file:///tmp/vzconf-test/etc/vz/conf/102.conf';
+    const long = 'x'.repeat(200_000);
+    const text = `\uFEFFNETFILTER="full"\r\nKMEMSIZE="300331648:150331648"\r\nDESCRIPTION="${long}"\r\n`;
+    await open(uri, text);
+    const p = await waitForDiagnostics('diagnostics of the CRLF/BOM file', (q) => q.uri === uri);
+    assert.ok(codes(p).includes('byte-order-mark'), codes(p).join(', '));
+    const barrier = find(p, 'barrier-above-limit');
+    assert.ok(barrier, codes(p).join(', '));
+    assert.equal(barrier.range.start.line, 1, 'CRLF counts as one line break');
+    assert.ok(p.diagnostics.every((d) => d.range.end.line <= 3));
+    // Still alive: hovers on the CRLF line and inside the long line are answered.
+    assert.match(markdownOf(await hover(uri, 1, 3)), /KMEMSIZE/);
+    await hover(uri, 2, 100_000);
+    const fix = await request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: p.diagnostics },
+    });
+    const bom = fix.find((a) => /byte-order mark/i.test(a.title));
+    assert.ok(bom, JSON.stringify(fix.map((a) => a.title)));
+    assert.ok(applyEdits(text, bom.edit?.changes?.[uri] ?? []).startsWith('NETFILTER="full"\r\n'));
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    const cleared = await waitForDiagnostics('diagnostics cleared on close', (q) => q.uri === uri && q.diagnostics.length === 0);
+    assert.deepEqual(cleared.diagnostics, []);
+  });
+
+  it('f. settings are pulled per document: classic@4.6 accepts IPTABLES in vz.conf, bogus is reported', async () => {
+    const oldUri = 'file:///tmp/vzconf-test/old/etc/vz/vz.conf';
+    const newUri = 'file:///tmp/vzconf-test/new/etc/vz/vz.conf';
+    const bogusUri = 'file:///tmp/vzconf-test/bogus/etc/vz/vz.conf';
+    const text = 'IPTABLES="iptable_filter"\n';
+    settingsByUri.set(oldUri, { target: 'classic@4.6' });
+    settingsByUri.set(bogusUri, { target: 'bogus' });
+    await open(oldUri, text);
+    await open(newUri, text);
+    await open(bogusUri, text);
+
+    const old = await waitForDiagnostics('diagnostics under classic@4.6', (q) => q.uri === oldUri);
+    assert.ok(configurationRequests.includes(oldUri), 'the server asked for the settings of that document');
+    assert.ok(!codes(old).includes('deprecated-parameter'), codes(old).join(', '));
+    assert.ok(!codes(old).includes('invalid-setting'));
+
+    const current = await waitForDiagnostics('diagnostics under the default target', (q) => q.uri === newUri);
+    assert.ok(codes(current).includes('deprecated-parameter'), codes(current).join(', '));
+
+    const bogus = await waitForDiagnostics('diagnostics under target bogus', (q) => q.uri === bogusUri);
+    assert.equal(bogus.diagnostics.length, 1, JSON.stringify(bogus.diagnostics));
+    const invalid = bogus.diagnostics[0];
+    assert.equal(invalid.code, 'invalid-setting');
+    assert.equal(invalid.source, 'vzconf');
+    assert.equal(invalid.severity, 1);
+    assert.deepEqual(invalid.range.start, { line: 0, character: 0 });
+    assert.match(messageOf(invalid), /bogus/);
+    // Hover does not crash under an invalid setting either.
+    assert.equal(await hover(bogusUri, 0, 2), null);
+
+    // A configuration change drops the cache and re-lints every open document.
+    const since = published.length;
+    settingsByUri.set(oldUri, { target: 'classic' });
+    await conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const relinted = await waitForDiagnostics('re-lint after didChangeConfiguration', (q) => q.uri === oldUri, since);
+    assert.ok(codes(relinted).includes('deprecated-parameter'), codes(relinted).join(', '));
+  });
+
+  it('rapid changes are coalesced and the latest version is published', async () => {
+    const uri = 'file:///tmp/vzconf-test/etc/vz/conf/103.conf';
+    await open(uri, 'KMEMSIZE="1:2"\n');
+    await waitForDiagnostics('first lint of 103.conf', (q) => q.uri === uri && q.version === 1);
+    for (let v = 2; v <= 30; v += 1) {
+      void conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: v },
+        contentChanges: [{ text: v === 30 ? 'KMEMSIZE="1:2"\n' : 'KMEMSIZE="3:2"\n' }],
+      });
+    }
+    const last = await waitForDiagnostics('lint of version 30', (q) => q.uri === uri && q.version === 30);
+    assert.ok(!codes(last).includes('barrier-above-limit'), codes(last).join(', '));
+    // Let stragglers arrive; nothing older than 30 may be published after 30.
+    await new Promise((r) => setTimeout(r, 200));
+    const forUri = published.filter((q) => q.uri === uri);
+    assert.equal(forUri[forUri.length - 1].version, 30);
+    assert.ok(forUri.length < 30, `expected coalescing, got ${forUri.length} publishes`);
+  });
+
+  it('the server process is still alive', () => {
+    assert.equal(child.exitCode, null, stderr);
+  });
+});
+
+describe('vzconf language server command line', () => {
+  it('exits 2 with a usage line when started without a transport', () => {
+    const r = spawnSync(process.execPath, [SERVER], { encoding: 'utf8', timeout: TIMEOUT_MS });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /usage: .*--stdio/);
+  });
+
+  it('prints its version', () => {
+    const r = spawnSync(process.execPath, [SERVER, '--version'], { encoding: 'utf8', timeout: TIMEOUT_MS });
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^vzconf-language-server \d+\.\d+\.\d+/);
+  });
+});
