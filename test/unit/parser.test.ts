@@ -146,3 +146,11 @@ describe('parser: total on any input (property-based)', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('parser: NUL bytes', () => {
+  it('stops at a NUL as the C string functions do', () => {
+    const doc = parseConfig('HOSTNAME="a\0b"\n', { dialect: 'classic' });
+    const e = doc.entries[0] as Entry;
+    assert.equal(e.skipped, 'unmatched-quote');
+  });
+});

@@ -140,10 +140,10 @@ export interface ParameterDef {
   /** Classic duplicate policy (VZ7 keeps the last occurrence). */
   duplicates?: DuplicatePolicy;
   /**
-   * vzctl drops the key when it appears in the global vz.conf (classic `validate_global_config()`
-   * for NETFILTER; libvzctl's `_s_conf_local_param`: NETFILTER, VEID, UUID).
+   * Generations whose vzctl drops the key when it appears in the global vz.conf (classic
+   * `validate_global_config()` for NETFILTER; libvzctl's `_s_conf_local_param`: NETFILTER, VEID, UUID).
    */
-  ignoredInNodeConfig?: boolean;
+  ignoredInNodeConfig?: Generation[];
   /** A change on a running CT needs a restart (classic `check_set_mode`). */
   restart?: boolean;
   classic?: GenerationInfo;

@@ -22,7 +22,10 @@ export function unescapeLine(raw: string): { s: string; map: number[] } {
   let s = '';
   const map: number[] = [];
   let escaped = false;
-  for (let i = 0; i < raw.length; i += 1) {
+  // C string functions stop at a NUL byte: vzctl never sees what follows it on the line.
+  const nul = raw.indexOf('\0');
+  const end = nul < 0 ? raw.length : nul;
+  for (let i = 0; i < end; i += 1) {
     const ch = raw[i] as string;
     if (ch === '\\' && !escaped) {
       escaped = true;
@@ -32,7 +35,7 @@ export function unescapeLine(raw: string): { s: string; map: number[] } {
     map.push(i);
     escaped = false;
   }
-  map.push(raw.length);
+  map.push(end);
   return { s, map };
 }
 

@@ -133,8 +133,10 @@ export const misplacedParameter: Rule = {
       const scope = def[ctx.target.generation]?.scope ?? def.scope;
       const handling = def[ctx.target.generation]?.handling;
       if (ctx.kind === 'node' && scope === 'container') {
-        if (def.ignoredInNodeConfig) {
-          out.push(finding(ctx, 'misplaced-parameter', entryRange(e), `${def.name} is a per-container parameter: vzctl ignores it in the global vz.conf${def.name === 'NETFILTER' ? ' (and warns on every run); set it in each CTID.conf instead' : ''}`, {
+        if (ctx.status(def).some((s) => s.kind === 'removed')) continue; // removed-parameter says it
+        if (def.ignoredInNodeConfig?.includes(ctx.target.generation)) {
+          const warns = ctx.target.generation === 'classic' && def.name === 'NETFILTER' ? ' and warns on every run' : '';
+          out.push(finding(ctx, 'misplaced-parameter', entryRange(e), `${def.name} is a per-container parameter: ${describeTarget(ctx.target)} ignores it in the global vz.conf${warns}; set it in each container config instead`, {
             fixes: [{ title: `Remove ${def.name} from vz.conf`, edits: [deleteLines(ctx, e.line, e.line)], safe: true }],
           }));
         } else {

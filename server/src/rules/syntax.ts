@@ -12,6 +12,8 @@ export const missingEquals: Rule = {
   check(ctx) {
     return ctx.doc.lines.flatMap((l) => {
       if (l.kind !== 'invalid' || ctx.doc.continuationLines.has(l.line)) return [];
+      // A BOM before a comment makes line 0 "invalid"; byte-order-mark explains that one.
+      if (l.line === 0 && ctx.doc.bom && /^\uFEFF\s*(#|$)/.test(l.text)) return [];
       return [finding(ctx, 'missing-equals', l.range, `vzctl skips this line: it has no "=" (expected KEY="value")${ctx.target.generation === 'vz7' ? '; libvzctl drops it without a warning' : ''}`, {
         fixes: [{ title: 'Turn the line into a comment', edits: [{ range: { start: l.range.start, end: l.range.start }, newText: '# ' }], safe: false }],
       })];
@@ -111,9 +113,11 @@ export const multilineValue: Rule = {
     return ctx.doc.multiline.map((m) => {
       const e = m.entry;
       const lines = m.endLine - m.startLine + 1;
-      const vzctl = ctx.target.generation === 'classic'
-        ? 'vzctl skips the first line ("unmatched quotes") and tries each following line on its own'
-        : `libvzctl keeps only the first line's part ("${e.value.trim()}") and drops the rest`;
+      const vzctl = ctx.target.generation === 'vz7'
+        ? `libvzctl keeps only the first line's part ("${e.value.trim()}") and drops the rest`
+        : e.skipped === 'unmatched-quote'
+          ? 'vzctl skips the first line ("unmatched quotes") and tries each following line on its own'
+          : `classic vzctl keeps only the first line, quote included ("${e.value}"), and tries each following line on its own`;
       const joined = e.shell.value.split(/\s+/).filter(Boolean).join(' ');
       return finding(ctx, 'multiline-value', m.range, `The value of ${e.name} spans ${lines} lines inside one pair of quotes: the shell scripts that source this file read it whole, but ${vzctl}. Put it on one line`, {
         fixes: [{
@@ -132,8 +136,12 @@ export const byteOrderMark: Rule = {
   check(ctx) {
     if (!ctx.doc.bom) return [];
     const first = ctx.doc.lines[0];
-    if (!first || first.kind !== 'entry') return [];
-    return [finding(ctx, 'byte-order-mark', first.keyRange, `The file starts with a byte-order mark: vzctl reads the first key as "\\uFEFF${first.name}", an unknown parameter, and ignores ${first.name}`, {
+    if (!first || (first.kind !== 'entry' && first.kind !== 'invalid')) return [];
+    const what = first.kind === 'entry'
+      ? `vzctl reads the first key as "\\uFEFF${first.name}", an unknown parameter, and ignores ${first.name}`
+      : 'vzctl does not see the first line as a comment any more and complains that it has no "="';
+    const range = first.kind === 'entry' ? first.keyRange : first.range;
+    return [finding(ctx, 'byte-order-mark', range, `The file starts with a byte-order mark: ${what}`, {
       fixes: [{ title: 'Remove the byte-order mark', edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: '' }], safe: true }],
     })];
   },

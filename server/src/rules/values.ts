@@ -60,9 +60,15 @@ export const barrierAboveLimit: Rule = {
       const pair = check.pair;
       const def = ctx.def(e);
       if (!pair || !def || pair.barrier.value <= pair.limit.value) continue;
-      const [a, b] = def.grammar === 'quota' ? ['soft limit', 'hard limit'] : ['barrier', 'limit'];
+      const quota = def.grammar === 'quota';
+      const [a, b] = quota ? ['soft limit', 'hard limit'] : ['barrier', 'limit'];
       const unit = def.unit;
-      out.push(finding(ctx, 'barrier-above-limit', e.valueRange, `${def.name}: the ${a} ${pair.barrier.text} (${humanize(pair.barrier.value, unit)}) is above the ${b} ${pair.limit.text} (${humanize(pair.limit.value, unit)}); the kernel rejects such a pair`, {
+      const shown = (p: typeof pair.barrier): string => {
+        const h = humanize(p.value, unit);
+        return h === p.text ? p.text : `${p.text} (${h})`;
+      };
+      const why = quota ? 'vzcfgvalidate reports this as an error: the soft limit can never be reached' : 'the kernel refuses such a pair when the container starts';
+      out.push(finding(ctx, 'barrier-above-limit', e.valueRange, `${def.name}: the ${a} ${shown(pair.barrier)} is above the ${b} ${shown(pair.limit)}; ${why}`, {
         fixes: [
           { title: `Set the ${b} to the ${a} (${pair.barrier.text}:${pair.barrier.text}), as vzcfgvalidate -r does`, edits: [{ range: e.rawValueRange, newText: `"${pair.barrier.text}:${pair.barrier.text}"` }], safe: false },
           { title: `Swap them (${pair.limit.text}:${pair.barrier.text})`, edits: [{ range: e.rawValueRange, newText: `"${pair.limit.text}:${pair.barrier.text}"` }], safe: false },

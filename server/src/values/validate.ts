@@ -155,8 +155,9 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
     case 'ubc':
       return parsePair(def, value, ctx, true);
     case 'quota':
-      // Classic parses DISKSPACE with parse_dq(…, 0): no "unlimited"; libvzctl accepts it.
-      return parsePair(def, value, ctx, !(gen === 'classic' && def.name === 'DISKSPACE'));
+      // Classic vzctl 4.x parses DISKSPACE and DISKINODES with parse_twoul_sfx(…, 0) (src/lib/config.c
+      // parse_dq): no "unlimited"; libvzctl accepts it.
+      return parsePair(def, value, ctx, gen !== 'classic');
     case 'yesno':
     case 'enum': {
       const allowed = valuesOf(def, gen) ?? ['yes', 'no'];
@@ -295,7 +296,8 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
   for (const t of tokens(value, ' \t,')) {
     const m = /^([^:]+):(on|off)$/.exec(t.text);
     if (!m) {
-      if (which === 'capability') return { problems: [{ kind: 'invalid', message: `"${t.text}" is not capname:on|off`, start: t.start, end: t.end }] };
+      // libvzctl's feature parser stops at the first bad item and rejects the whole line.
+      if (which === 'capability' || ctx.generation === 'vz7') return { problems: [{ kind: 'invalid', message: `"${t.text}" is not ${which === 'capability' ? 'capname' : 'name'}:on|off`, start: t.start, end: t.end }] };
       problems.push({ kind: 'unknown-item', message: `"${t.text}" is not name:on|off; vzctl skips it`, start: t.start, end: t.end });
       continue;
     }
@@ -310,6 +312,9 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
     const known = feature !== undefined && (ctx.generation === 'vz7'
       ? feature.vz7 === true
       : feature.classicSince !== undefined && compareVersions(ctx.version, feature.classicSince) >= 0);
+    if (!known && ctx.generation === 'vz7') {
+      return { problems: [{ kind: 'invalid', message: `unknown feature "${name}" (libvzctl rejects the whole line)`, start: t.start, end: t.start + name.length }] };
+    }
     if (!known) {
       // Classic find_feature() runs past its table's end: an unknown 4-letter name is taken as nfsd.
       const asNfsd = ctx.generation === 'classic' && name.length === 4 && compareVersions(ctx.version, '3.0.24') >= 0;

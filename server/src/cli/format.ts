@@ -1,0 +1,131 @@
+import { createColors } from 'picocolors';
+import type { Severity } from '../catalog/types';
+import type { FileKind } from '../model/kind';
+import { formatTarget, type Target } from '../model/target';
+import type { Finding } from '../rules/types';
+
+/** The lint result of one file, as the formatters need it. */
+export interface FileReport {
+  /** The path as the user gave it, or as found under a directory the user gave (joined to it). */
+  file: string;
+  kind: FileKind;
+  target: Target;
+  /** Sorted by position (as `lint()` returns them). */
+  findings: Finding[];
+}
+
+/**
+ * One item of `vzlint --format json` output. The output is ONE JSON array of these items, over all
+ * files, in the order the files were linted (sorted by path) and, within a file, by position.
+ *
+ * This shape is a public contract (scripts and CI parse it); change it only compatibly.
+ *
+ * - `file`: the path as given on the command line, or the given directory joined with the path found
+ *   under it.
+ * - `line`, `column`: 1-based start of the finding. Columns count UTF-16 code units, as LSP does
+ *   (a character outside the BMP, e.g. an emoji, counts 2), not bytes and not code points.
+ * - `endLine`, `endColumn`: 1-based end, exclusive (the column just after the last character), in the
+ *   same units. An empty range has `endColumn === column`.
+ * - `severity`: `"error"`, `"warning"`, `"info"` or `"hint"`.
+ * - `rule`: the rule id (see `schemas/rules.yaml` and `docs/rules/<rule>.md`).
+ * - `message`: one human-readable sentence or more.
+ * - `fixable`: true when the finding carries at least one fix (offered as a quick fix by the
+ *   language server).
+ */
+export interface JsonFinding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Severity;
+  rule: string;
+  message: string;
+  fixable: boolean;
+}
+
+/** Counts of findings by severity. */
+export interface SeverityCounts {
+  error: number;
+  warning: number;
+  info: number;
+  hint: number;
+}
+
+/** Counts the findings of every report by severity. */
+export function countSeverities(reports: readonly FileReport[]): SeverityCounts {
+  const counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const r of reports) for (const f of r.findings) counts[f.severity] += 1;
+  return counts;
+}
+
+/** Converts the findings of every report into the public JSON items (see {@link JsonFinding}). */
+export function toJsonFindings(reports: readonly FileReport[]): JsonFinding[] {
+  const items: JsonFinding[] = [];
+  for (const r of reports) {
+    for (const f of r.findings) {
+      items.push({
+        file: r.file,
+        line: f.range.start.line + 1,
+        column: f.range.start.character + 1,
+        endLine: f.range.end.line + 1,
+        endColumn: f.range.end.character + 1,
+        severity: f.severity,
+        rule: f.rule,
+        message: f.message,
+        fixable: (f.fixes?.length ?? 0) > 0,
+      });
+    }
+  }
+  return items;
+}
+
+/** `--format json`: one JSON array of {@link JsonFinding} (pretty-printed, newline-terminated). */
+export function formatJson(reports: readonly FileReport[]): string {
+  return `${JSON.stringify(toJsonFindings(reports), null, 2)}\n`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * `--format stylish` (default): per file a header with the path and, dimmed, `[kind, target]`; then one
+ * line per finding, `  line:col  severity  message  rule` (1-based, UTF-16 columns), aligned within
+ * the file; then a summary, `✖ N problems (E errors, W warnings, I infos)` (hints added when there
+ * are any) or `✔ no problems`.
+ *
+ * @param options.color  use ANSI colours (the caller decides: `--no-color`, TTY, `NO_COLOR`)
+ */
+export function formatStylish(reports: readonly FileReport[], options: { color: boolean }): string {
+  const c = createColors(options.color);
+  const paint: Record<Severity, (s: string) => string> = {
+    error: c.red,
+    warning: c.yellow,
+    info: c.cyan,
+    hint: c.dim,
+  };
+  const out: string[] = [];
+  for (const r of reports) {
+    out.push(`${c.underline(r.file)} ${c.dim(`[${r.kind}, ${formatTarget(r.target)}]`)}`);
+    const positions = r.findings.map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1}`);
+    const posWidth = Math.max(0, ...positions.map((p) => p.length));
+    const sevWidth = Math.max(0, ...r.findings.map((f) => f.severity.length));
+    r.findings.forEach((f, i) => {
+      const message = f.message.replace(/\r?\n/g, ' ');
+      out.push(`  ${c.dim(positions[i].padEnd(posWidth))}  ${paint[f.severity](f.severity.padEnd(sevWidth))}  ${message}  ${c.dim(f.rule)}`);
+    });
+    out.push('');
+  }
+  const n = countSeverities(reports);
+  const total = n.error + n.warning + n.info + n.hint;
+  if (total === 0) {
+    out.push(c.green(c.bold('✔ no problems')));
+  } else {
+    const parts = [plural(n.error, 'error'), plural(n.warning, 'warning'), plural(n.info, 'info')];
+    if (n.hint > 0) parts.push(plural(n.hint, 'hint'));
+    const summary = `✖ ${plural(total, 'problem')} (${parts.join(', ')})`;
+    out.push(c.bold(n.error > 0 ? c.red(summary) : n.warning > 0 ? c.yellow(summary) : c.cyan(summary)));
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,352 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import type { JsonFinding } from '../../server/src/cli/format';
+import { isConfigFileName, runVzlint } from '../../server/src/cli/vzlint';
+
+const repoRoot = path.resolve(__dirname, '../..');
+
+interface RunResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs vzlint in-process with captured output. */
+async function run(argv: string[], cwd: string, extra: { isTTY?: boolean; env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
+  let out = '';
+  let err = '';
+  const code = await runVzlint(argv, {
+    stdout: (s) => {
+      out += s;
+    },
+    stderr: (s) => {
+      err += s;
+    },
+    cwd,
+    ...extra,
+  });
+  return { code, out, err };
+}
+
+function parseJson(out: string): JsonFinding[] {
+  const parsed: unknown = JSON.parse(out);
+  assert.ok(Array.isArray(parsed), 'JSON output must be one array');
+  return parsed as JsonFinding[];
+}
+
+/** 1-based line and UTF-16 column of the first occurrence of `needle` in `text`. */
+function positionOf(text: string, needle: string): { line: number; column: number } {
+  const index = text.indexOf(needle);
+  assert.ok(index >= 0, `${JSON.stringify(needle)} not in the text`);
+  const before = text.slice(0, index);
+  const line = before.split('\n').length;
+  const column = index - (before.lastIndexOf('\n') + 1) + 1;
+  return { line, column };
+}
+
+/** Whether a string contains an ANSI escape sequence (colour). */
+const hasAnsi = (s: string): boolean => s.includes('\u001b[');
+
+const BAD_KMEM = 'KMEMSIZE="300331648:150331648"\n';
+const CLEAN = 'ONBOOT="yes"\nHOSTNAME="ct101.example.com"\n';
+
+let tmp: string;
+
+before(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'vzlint-cli-'));
+});
+
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** A fresh sub-folder of the temporary directory for one test. */
+async function folder(name: string): Promise<string> {
+  const dir = path.join(tmp, name);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+describe('vzlint exit codes', () => {
+  it('returns 0 for a file without error findings', async () => {
+    const dir = await folder('clean');
+    await writeFile(path.join(dir, '101.conf'), CLEAN);
+    const r = await run(['--format', 'json', '101.conf'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(parseJson(r.out), []);
+    assert.equal(r.err, '');
+  });
+
+  it('returns 1 and reports barrier-above-limit at the barrier', async () => {
+    const dir = await folder('kmem');
+    await writeFile(path.join(dir, '101.conf'), BAD_KMEM);
+    const r = await run(['--format', 'json', '101.conf'], dir);
+    assert.equal(r.code, 1, r.err);
+    const items = parseJson(r.out);
+    const item = items.find((i) => i.rule === 'barrier-above-limit');
+    assert.ok(item, r.out);
+    const expected = positionOf(BAD_KMEM, '300331648');
+    assert.equal(item.file, '101.conf');
+    assert.equal(item.line, expected.line);
+    assert.equal(item.column, expected.column);
+    assert.equal(item.endLine, 1);
+    assert.equal(item.endColumn, positionOf(BAD_KMEM, '"\n').column, 'end is exclusive, just before the closing quote');
+    assert.equal(item.severity, 'error');
+    assert.equal(item.fixable, true);
+    assert.match(item.message, /KMEMSIZE/);
+    assert.deepEqual(Object.keys(item).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity']);
+  });
+
+  it('returns 2 for --target bogus, naming the accepted forms', async () => {
+    const dir = await folder('bogus-target');
+    await writeFile(path.join(dir, '101.conf'), CLEAN);
+    const r = await run(['--target', 'bogus', '101.conf'], dir);
+    assert.equal(r.code, 2);
+    assert.equal(r.out, '');
+    assert.match(r.err, /bogus/);
+    for (const form of ['auto', 'classic', 'classic@', 'vz7', 'vz7@']) assert.ok(r.err.includes(form), `stderr names ${form}: ${r.err}`);
+  });
+
+  it('returns 2 for --kind bogus', async () => {
+    const dir = await folder('bogus-kind');
+    await writeFile(path.join(dir, '101.conf'), CLEAN);
+    const r = await run(['--kind', 'bogus', '101.conf'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /auto, node, container or ct0/);
+  });
+
+  it('returns 2 on usage errors without exiting the process', async () => {
+    const dir = await folder('usage');
+    const none = await run([], dir);
+    assert.equal(none.code, 2);
+    assert.match(none.err, /missing required argument/);
+    const unknown = await run(['--frobnicate', 'x'], dir);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /unknown option '--frobnicate'/);
+    const format = await run(['--format', 'xml', 'x'], dir);
+    assert.equal(format.code, 2);
+    assert.match(format.err, /stylish, json/);
+  });
+
+  it('prints --version and --help with exit 0', async () => {
+    const dir = await folder('meta');
+    const v = await run(['--version'], dir);
+    assert.equal(v.code, 0);
+    assert.match(v.out, /^\d+\.\d+\.\d+/);
+    const h = await run(['--help'], dir);
+    assert.equal(h.code, 0);
+    assert.match(h.out, /Usage: vzlint/);
+    assert.match(h.out, /--target/);
+    assert.match(h.out, /--no-color/);
+  });
+
+  it('returns 2 for a missing path after linting the other files', async () => {
+    const dir = await folder('missing');
+    await writeFile(path.join(dir, '101.conf'), BAD_KMEM);
+    const r = await run(['--format', 'json', 'nope.conf', '101.conf'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /nope\.conf: no such file or directory/);
+    const items = parseJson(r.out);
+    assert.ok(items.some((i) => i.file === '101.conf' && i.rule === 'barrier-above-limit'), 'the existing file is still linted');
+  });
+
+  it('returns 2 for an unreadable file', async (t) => {
+    if (process.getuid?.() === 0) {
+      t.skip('running as root: file permissions do not stop reads');
+      return;
+    }
+    const dir = await folder('unreadable');
+    const file = path.join(dir, '101.conf');
+    await writeFile(file, CLEAN);
+    await chmod(file, 0o000);
+    try {
+      const r = await run(['101.conf'], dir);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /101\.conf: cannot read/);
+    } finally {
+      await chmod(file, 0o644);
+    }
+  });
+});
+
+describe('vzlint file handling', () => {
+  it('discovers config files in a directory and skips other .conf files', async () => {
+    const root = await folder('tree');
+    const files: Record<string, string> = {
+      'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n',
+      'etc/vz/conf/101.conf': CLEAN,
+      'etc/vz/conf/ve-basic.conf-sample': CLEAN,
+      'etc/vz/conf/ve-light.conf-sample.x86_64': CLEAN,
+      'etc/vz/conf/0.conf': 'NUMPROC="1000:1000"\n',
+      'etc/vz/conf/6f2a1c3e-1b2c-4d5e-8f90-a1b2c3d4e5f6.conf': CLEAN,
+      'etc/sysconfig/vz': 'VE_ROOT=/vz/root/$VEID\n',
+      'etc/vz/dists/debian.conf': 'ADD_IP=debian-add_ip.sh\n',
+      'etc/vz/conf/101.mount': '#!/bin/sh\n',
+      'etc/vz/conf/web.conf': CLEAN,
+      'other.conf': BAD_KMEM,
+      'node_modules/pkg/vz.conf': BAD_KMEM,
+      '.git/conf/102.conf': BAD_KMEM,
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      await mkdir(path.join(root, path.dirname(rel)), { recursive: true });
+      await writeFile(path.join(root, rel), text);
+    }
+    const r = await run(['--no-color', '.'], root);
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    const headers = r.out
+      .split('\n')
+      .filter((l) => /\[(node|container|ct0), (classic|vz7)@[\d.]+\]$/.test(l))
+      .map((l) => l.replace(/ \[.*\]$/, ''));
+    assert.deepEqual(headers, [
+      'etc/sysconfig/vz',
+      'etc/vz/conf/0.conf',
+      'etc/vz/conf/101.conf',
+      'etc/vz/conf/6f2a1c3e-1b2c-4d5e-8f90-a1b2c3d4e5f6.conf',
+      'etc/vz/conf/ve-basic.conf-sample',
+      'etc/vz/conf/ve-light.conf-sample.x86_64',
+      'etc/vz/vz.conf',
+    ]);
+    assert.ok(r.out.includes('etc/vz/vz.conf [node, classic@'), r.out);
+    assert.ok(r.out.includes('etc/vz/conf/101.conf [container, classic@'), r.out);
+    assert.ok(r.out.includes('etc/vz/conf/0.conf [ct0, classic@'), r.out);
+    assert.match(r.out, /✔ no problems\n$/);
+  });
+
+  it('searches a folder named conf by its real name when given as the path', async () => {
+    const root = await folder('conf-direct');
+    await mkdir(path.join(root, 'conf'));
+    await writeFile(path.join(root, 'conf', '101.conf'), BAD_KMEM);
+    await writeFile(path.join(root, 'conf', 'notes.conf'), BAD_KMEM);
+    const r = await run(['--format', 'json', path.join(root, 'conf')], tmp);
+    assert.equal(r.code, 1);
+    assert.deepEqual([...new Set(parseJson(r.out).map((i) => i.file))], [path.join(root, 'conf', '101.conf')]);
+  });
+
+  it('lints an explicitly named file whatever its name, once, in sorted order', async () => {
+    const dir = await folder('explicit');
+    await writeFile(path.join(dir, 'b-notes.txt'), BAD_KMEM);
+    await writeFile(path.join(dir, 'a.conf'), BAD_KMEM);
+    const r = await run(['--format', 'json', 'b-notes.txt', 'a.conf', './b-notes.txt'], dir);
+    assert.equal(r.code, 1);
+    assert.deepEqual(
+      parseJson(r.out).filter((i) => i.rule === 'barrier-above-limit').map((i) => i.file),
+      ['a.conf', 'b-notes.txt'],
+    );
+  });
+
+  it('honours --kind and --target', async () => {
+    const dir = await folder('kind-target');
+    await writeFile(path.join(dir, 'x.txt'), CLEAN);
+    const r = await run(['--no-color', '--kind', 'node', '--target', 'classic@4.6', 'x.txt'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^x\.txt \[node, classic@4\.6\]$/m);
+  });
+
+  it('counts columns in UTF-16 code units (an emoji counts 2)', async () => {
+    const dir = await folder('utf16');
+    const text = 'DESCRIPTION="😀 $HOME"\n' + BAD_KMEM;
+    await writeFile(path.join(dir, '101.conf'), text);
+    const r = await run(['--format', 'json', '101.conf'], dir);
+    assert.equal(r.code, 1);
+    const items = parseJson(r.out);
+    const expansion = items.find((i) => i.rule === 'shell-expansion');
+    assert.ok(expansion, r.out);
+    const expected = positionOf(text, '$HOME');
+    assert.equal(expansion.line, 1);
+    assert.equal(expansion.column, expected.column);
+    // Code points would give one less: the emoji is one code point but two UTF-16 units.
+    const codePoints = [...text.slice(0, text.indexOf('$HOME'))].length + 1;
+    assert.equal(expansion.column, codePoints + 1);
+    assert.equal(expansion.endColumn, expected.column + '$HOME'.length);
+    const kmem = items.find((i) => i.rule === 'barrier-above-limit');
+    assert.ok(kmem);
+    assert.deepEqual([kmem.line, kmem.column], [2, positionOf(BAD_KMEM, '300331648').column]);
+  });
+
+  it('lints files that are not valid UTF-8 or contain NUL bytes without crashing', async () => {
+    const dir = await folder('binary');
+    await writeFile(path.join(dir, '101.conf'), Buffer.from([0x4f, 0x4e, 0x42, 0x4f, 0x4f, 0x54, 0x3d, 0xff, 0xfe, 0x00, 0x0a, 0x00, 0x00, 0xc3, 0x28, 0x0a]));
+    await writeFile(path.join(dir, '102.conf'), Buffer.concat([Buffer.from('HOSTNAME="a'), Buffer.from([0]), Buffer.from('b"\n'), Buffer.from(BAD_KMEM)]));
+    const r = await run(['--format', 'json', '101.conf', '102.conf'], dir);
+    assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.err}`);
+    assert.equal(r.err, '');
+    const items = parseJson(r.out);
+    assert.ok(items.some((i) => i.file === '102.conf' && i.rule === 'barrier-above-limit' && i.line === 2));
+  });
+
+  it('keeps a UTF-8 byte-order mark so the byte-order-mark rule sees it', async () => {
+    const dir = await folder('bom');
+    await writeFile(path.join(dir, '101.conf'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(CLEAN)]));
+    const r = await run(['--format', 'json', '101.conf'], dir);
+    const bom = parseJson(r.out).find((i) => i.rule === 'byte-order-mark');
+    assert.ok(bom, r.out);
+    assert.deepEqual([bom.line, bom.column], [1, 1]);
+  });
+
+  it('matches the documented directory-discovery names', () => {
+    for (const p of ['/etc/vz/vz.conf', '/etc/sysconfig/vz', '/etc/vz/conf/101.conf', '/vz/conf/0.conf', '/x/ve.conf', '/x/ve-basic.conf-sample', '/x/ve-basic.conf-sample.ia64', '/etc/vz/conf/6F2A1C3E-1B2C-4D5E-8F90-A1B2C3D4E5F6.conf']) {
+      assert.equal(isConfigFileName(p), true, p);
+    }
+    for (const p of ['/etc/vz/dists/debian.conf', '/etc/vz/other.conf', '/etc/vz/conf/web.conf', '/etc/vz/101.conf', '/etc/vz/conf/101.mount', '/etc/vz', '/x/vz.conf.rpmnew']) {
+      assert.equal(isConfigFileName(p), false, p);
+    }
+  });
+});
+
+describe('vzlint stylish output', () => {
+  it('prints header, aligned finding lines and a summary', async () => {
+    const dir = await folder('stylish');
+    await writeFile(path.join(dir, '101.conf'), BAD_KMEM);
+    const r = await run(['--no-color', '101.conf'], dir);
+    assert.equal(r.code, 1);
+    const lines = r.out.split('\n');
+    assert.equal(lines[0], '101.conf [container, classic@' + /classic@([\d.]+)/.exec(lines[0])?.[1] + ']');
+    const { line, column } = positionOf(BAD_KMEM, '300331648');
+    assert.match(lines[1], new RegExp(`^  ${line}:${column}  error  KMEMSIZE: .*  barrier-above-limit$`));
+    assert.match(r.out, /✖ 1 problem \(1 error, 0 warnings, 0 infos\)\n$/);
+    assert.equal(hasAnsi(r.out), false);
+  });
+
+  it('colours only on a TTY, and never with --no-color or NO_COLOR', async () => {
+    const dir = await folder('colour');
+    await writeFile(path.join(dir, '101.conf'), BAD_KMEM);
+    assert.equal(hasAnsi((await run(['101.conf'], dir, { isTTY: true })).out), true);
+    assert.equal(hasAnsi((await run(['101.conf'], dir, { isTTY: false })).out), false);
+    assert.equal(hasAnsi((await run(['--no-color', '101.conf'], dir, { isTTY: true })).out), false);
+    assert.equal(hasAnsi((await run(['101.conf'], dir, { isTTY: true, env: { NO_COLOR: '1' } })).out), false);
+  });
+});
+
+describe('built dist/vzlint.js', () => {
+  it('lints the examples folder', async (t) => {
+    const examples = path.join(repoRoot, 'examples');
+    const bin = path.join(repoRoot, 'dist', 'vzlint.js');
+    if (!existsSync(examples) || readdirSync(examples, { recursive: true }).length === 0) {
+      t.skip('examples/ does not exist yet (or is empty)');
+      return;
+    }
+    if (!existsSync(bin)) {
+      t.skip('dist/vzlint.js is not built: run `npm run build` first');
+      return;
+    }
+    let stdout = '';
+    let code = 0;
+    try {
+      ({ stdout } = await promisify(execFile)(process.execPath, [bin, '--no-color', 'examples'], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } }));
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string; stderr?: string };
+      code = e.code ?? -1;
+      stdout = e.stdout ?? '';
+      assert.equal(code, 1, `vzlint exited ${code}: ${e.stderr ?? ''}`);
+    }
+    assert.match(stdout, /^examples\/\S+ \[(node|container|ct0), (classic|vz7)@[\d.]+\]$/m);
+    assert.match(stdout, /^ {2}\d+:\d+ +(error|warning|info|hint) {2}.+ {2}[a-z-]+$/m, 'prints findings');
+    assert.match(stdout, /✖ \d+ problems? \(/);
+  });
+});
