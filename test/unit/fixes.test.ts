@@ -122,4 +122,33 @@ describe('quick fixes: applied and re-linted', () => {
   it('removes a parameter the target ignores, even on the last line without a newline', () => {
     assert.equal(applyFix('ONBOOT="yes"\nVETH="x"', { path: CT }, 'ignored-parameter').text, 'ONBOOT="yes"');
   });
+
+  it('a line without "=" is turned into a comment', () => {
+    const r = applyFix('ONBOOT="yes"\nthis is a note\n', { path: CT }, 'missing-equals');
+    assert.equal(r.text, 'ONBOOT="yes"\n# this is a note\n');
+    assert.deepEqual(r.after.map((f) => f.rule), []);
+  });
+
+  it('an unmatched quote is closed at the end of the line', () => {
+    const r = applyFix('HOSTNAME="ct101.example.com\nONBOOT="yes"\n', { path: CT }, 'unmatched-quote');
+    assert.equal(r.text, 'HOSTNAME="ct101.example.com"\nONBOOT="yes"\n');
+    assert.deepEqual(r.after.map((f) => f.rule), []);
+  });
+
+  it("classic single quotes become double quotes", () => {
+    const r = applyFix("ONBOOT='yes'\n", { path: CT }, 'single-quotes');
+    assert.equal(r.text, 'ONBOOT="yes"\n');
+    assert.deepEqual(r.after.map((f) => f.rule), []);
+  });
+
+  it('a multi-line value is joined onto one line', () => {
+    const r = applyFix('DESCRIPTION="web\n   frontend"\nONBOOT="yes"\n', { path: CT }, 'multiline-value');
+    assert.equal(r.text, 'DESCRIPTION="web frontend"\nONBOOT="yes"\n');
+    assert.deepEqual(r.after.map((f) => f.rule), []);
+  });
+
+  it('a removed parameter is deleted (NETFILTER on libvzctl 8.0.70)', () => {
+    const r = applyFix('ONBOOT="yes"\nNETFILTER="full"\nHOSTNAME="x"\n', { path: CT, target: 'vz7@8.0.70' }, 'removed-parameter');
+    assert.equal(r.text, 'ONBOOT="yes"\nHOSTNAME="x"\n');
+  });
 });

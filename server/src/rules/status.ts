@@ -111,7 +111,7 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
       else if (kind === 'deprecated' && s.replacement === 'IPTABLES_MODULES') fixes = nodeIptablesFixes(ctx, e);
       else if (kind === 'deprecated' && ctx.kind === 'node') fixes = [{ title: `Remove ${e.name} from vz.conf`, edits: [deleteLines(ctx, from, to)], safe: false }];
       else if (kind !== 'deprecated') fixes = [{ title: `Remove ${e.name} (${describeTarget(ctx.target)} does not apply it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
-      const replacement = s.replacement ? ` Use ${s.replacement} instead.` : '';
+      const replacement = s.replacement && !s.message.includes(s.replacement) ? ` Use ${s.replacement} instead.` : '';
       out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), `${s.message}${replacement} (checked against ${describeTarget(ctx.target)})`, {
         deprecated: kind !== 'ignored',
         unnecessary: kind === 'ignored',
