@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
@@ -10,11 +10,17 @@ import { compareVersions } from '../../server/src/model/version';
 const dir = findSchemasDir();
 
 describe('catalogue: data validates against its JSON Schemas', () => {
-  for (const name of ['parameters', 'kb', 'vocabulary', 'rules']) {
-    it(`schemas/${name}.yaml`, () => {
+  const files: [string, string][] = [
+    ['parameters.yaml', 'parameters'],
+    ['kb.yaml', 'kb'],
+    ['vocabulary.yaml', 'vocabulary'],
+    ...readdirSync(join(dir, 'rules')).filter((f) => f.endsWith('.yaml')).map((f): [string, string] => [`rules/${f}`, 'rules']),
+  ];
+  for (const [file, schemaName] of files) {
+    it(`schemas/${file}`, () => {
       const ajv = new Ajv({ allErrors: true, strict: true });
-      const schema = JSON.parse(readFileSync(join(dir, `${name}.schema.json`), 'utf8')) as object;
-      const data = parse(readFileSync(join(dir, `${name}.yaml`), 'utf8')) as unknown;
+      const schema = JSON.parse(readFileSync(join(dir, `${schemaName}.schema.json`), 'utf8')) as object;
+      const data = parse(readFileSync(join(dir, file), 'utf8')) as unknown;
       const ok = ajv.validate(schema, data);
       assert.ok(ok, ajv.errorsText(ajv.errors, { separator: '\n' }));
     });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Catalog, Generation, GenerationInfo, KbArticle, ParameterDef, RuleMeta, Vocabulary } from './types';
@@ -34,7 +34,7 @@ function readYaml(dir: string, file: string): unknown {
 }
 
 /**
- * Loads `parameters.yaml`, `kb.yaml`, `vocabulary.yaml` and `rules.yaml` from `dir`. The data is
+ * Loads `parameters.yaml`, `kb.yaml`, `vocabulary.yaml` and `rules/*.yaml` from `dir`. The data is
  * checked against its JSON Schema by the test suite (test/unit/catalog.test.ts), not at run time.
  *
  * @throws Error when a file is missing or is not YAML
@@ -47,7 +47,9 @@ export function loadCatalogFrom(dir: string): Catalog {
   };
   const kb = readYaml(dir, 'kb.yaml') as { articles: KbArticle[]; defaultUrlTemplate: string };
   const vocabulary = readYaml(dir, 'vocabulary.yaml') as Vocabulary;
-  const rules = readYaml(dir, 'rules.yaml') as { rules: RuleMeta[] };
+  // Rule metadata is split by rule family: schemas/rules/*.yaml, read in name order.
+  const ruleFiles = readdirSync(join(dir, 'rules')).filter((f) => f.endsWith('.yaml')).sort();
+  const rules = { rules: ruleFiles.flatMap((f) => (readYaml(join(dir, 'rules'), f) as { rules: RuleMeta[] }).rules) };
   return {
     parameters: params.parameters,
     versions: params.versions,
@@ -92,10 +94,10 @@ export class CatalogIndex {
     return this.kbById.get(id);
   }
 
-  /** @throws Error for an id missing from rules.yaml (a programming error: every rule module has an entry) */
+  /** @throws Error for an id missing from schemas/rules/*.yaml (a programming error: every rule module has an entry) */
   rule(id: string): RuleMeta {
     const r = this.ruleById.get(id);
-    if (!r) throw new Error(`vzconf: rule ${id} has no entry in schemas/rules.yaml`);
+    if (!r) throw new Error(`vzconf: rule ${id} has no entry in schemas/rules/*.yaml`);
     return r;
   }
 

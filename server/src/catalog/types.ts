@@ -187,7 +187,7 @@ export interface Vocabulary {
   dangerousCapabilities?: string[];
 }
 
-/** Rule metadata of `schemas/rules.yaml`. The rule's id is public and never renamed. */
+/** Rule metadata of `schemas/rules/*.yaml`. The rule's id is public and never renamed. */
 export interface RuleMeta {
   id: string;
   severity: Severity;

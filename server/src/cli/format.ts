@@ -27,7 +27,7 @@ export interface FileReport {
  * - `endLine`, `endColumn`: 1-based end, exclusive (the column just after the last character), in the
  *   same units. An empty range has `endColumn === column`.
  * - `severity`: `"error"`, `"warning"`, `"info"` or `"hint"`.
- * - `rule`: the rule id (see `schemas/rules.yaml` and `docs/rules/<rule>.md`).
+ * - `rule`: the rule id (see `schemas/rules/*.yaml` and `docs/rules/<rule>.md`).
  * - `message`: one human-readable sentence or more.
  * - `fixable`: true when the finding carries at least one fix (offered as a quick fix by the
  *   language server).

@@ -5,8 +5,8 @@ import { deprecatedParameter, ignoredParameter, removedParameter } from './statu
 import { byteOrderMark, inlineComment, keyTooLong, missingEquals, multilineValue, singleQuotes, spaceAroundEquals, unmatchedQuote } from './syntax';
 import type { Rule } from './types';
 
-/** Every rule, in the order their findings are produced (the output is sorted by position anyway). */
-export const RULES: readonly Rule[] = [
+/** The per-file rules of the foundation: syntax, shell, parameters, values, version status (schemas/rules/core.yaml). */
+export const CORE_RULES: readonly Rule[] = [
   missingEquals,
   unmatchedQuote,
   keyTooLong,
@@ -29,3 +29,6 @@ export const RULES: readonly Rule[] = [
   ignoredParameter,
   removedParameter,
 ];
+
+/** Every per-file rule, in the order their findings are produced (the output is sorted by position anyway). */
+export const RULES: readonly Rule[] = [...CORE_RULES];

@@ -24,7 +24,7 @@ export interface Fix {
 
 /** One result of a rule, before it becomes an LSP diagnostic or a CLI line. */
 export interface Finding {
-  /** The rule's public id (schemas/rules.yaml). */
+  /** The rule's public id (schemas/rules/*.yaml). */
   rule: string;
   severity: Severity;
   message: string;
@@ -54,9 +54,24 @@ export interface LintContext {
   values: Map<Entry, ValueCheck>;
   /** Entries vzctl actually reads (not skipped, not inside a multi-line shell value). */
   live: Entry[];
+  /** The file's path, when known. */
+  path?: string;
+  /**
+   * The node's vz.conf, analysed with the same target, when this is a container config checked
+   * together with its node (vzctl reads vz.conf first, then CTID.conf).
+   */
+  node?: LintContext;
+  /** Host capacity for resource checks (from settings / `--node-ram`, `--node-swap`), in bytes. */
+  capacity?: NodeCapacity;
 }
 
-/** A rule module: its id (metadata in schemas/rules.yaml) and a pure check. */
+/** What the node has, in bytes. */
+export interface NodeCapacity {
+  ramBytes?: bigint;
+  swapBytes?: bigint;
+}
+
+/** A rule module: its id (metadata in schemas/rules/*.yaml) and a pure check. */
 export interface Rule {
   id: string;
   check(ctx: LintContext): Finding[];

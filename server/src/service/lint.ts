@@ -6,7 +6,7 @@ import { compareVersions, inVersionRange } from '../model/version';
 import { parseConfig } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
-import type { Finding, LintContext } from '../rules/types';
+import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import { checkValue, type ValueCheck } from '../values/validate';
 
 export interface LintOptions {
@@ -19,6 +19,13 @@ export interface LintOptions {
   /** Per-rule severity overrides or `off`. */
   rules?: Record<string, Severity | 'off'>;
   catalog?: CatalogIndex;
+  /**
+   * The node's vz.conf to check a container config against (vzctl reads it first). Ignored when the
+   * file itself is a node config.
+   */
+  nodeConfig?: { path: string; text: string };
+  /** Host capacity in bytes, for checks against the node's RAM and swap. */
+  capacity?: NodeCapacity;
 }
 
 export interface LintResult {
@@ -52,6 +59,16 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     if (err instanceof TargetError) throw new OptionError(err.message);
     throw err;
   }
+  // The node config, read with the same target setting; under `auto`, a node that shows Virtuozzo 7
+  // makes its containers Virtuozzo 7 too.
+  let node: LintContext | undefined;
+  const nodeOptions = options.nodeConfig;
+  if (nodeOptions && !(options.path && nodeOptions.path === options.path)) {
+    node = analyze(nodeOptions.text, { ...options, path: nodeOptions.path, kind: 'node', nodeConfig: undefined });
+    if (setting.auto && target.generation === 'classic' && node.target.generation === 'vz7') {
+      target = { ...node.target, reason: `auto: Virtuozzo 7 like the node's ${nodeOptions.path} (${node.target.reason})` };
+    }
+  }
   const doc = target.generation === 'classic' ? probe : parseConfig(text, { dialect: 'vz7' });
   const forced = parseKind(options.kind);
   if (typeof forced === 'object') throw new OptionError(forced.error);
@@ -75,7 +92,11 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     if (status(d).some((s) => s.kind === 'removed')) continue;
     values.set(e, checkValue(d, e.value, { generation: target.generation, version: target.version, catalog }));
   }
-  return { doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live };
+  const ctx: LintContext = { doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live };
+  if (options.path !== undefined) ctx.path = options.path;
+  if (node && ctx.kind !== 'node') ctx.node = node;
+  if (options.capacity) ctx.capacity = options.capacity;
+  return ctx;
 }
 
 /**

@@ -1,0 +1,68 @@
+import type { ParameterDef } from '../catalog/types';
+import type { Entry } from '../parser/types';
+import type { LintContext } from '../rules/types';
+import { tokens, type Pair } from '../values/validate';
+
+/** Where an effective value comes from. */
+export type ValueSource = 'container' | 'node' | 'default';
+
+/**
+ * The value vzctl ends up with for one parameter of a container: the container's own line(s) as the
+ * duplicate policy picks them, else the node's vz.conf (classic `merge_vps_param()`: a CT value
+ * overrides the global one; lists replace, not merge), else the catalogue default.
+ */
+export interface EffectiveValue {
+  def: ParameterDef;
+  /** The value text (for union keys, the merged items separated by a space). */
+  value: string;
+  source: ValueSource;
+  /** The line it comes from (in the container or the node file); absent for defaults. */
+  entry?: Entry;
+  /** For `node` values: the node file's path. */
+  path?: string;
+}
+
+/** The entries of `ctx` that vzctl uses for `def`, by the target's duplicate policy. */
+export function usedEntries(ctx: LintContext, def: ParameterDef): Entry[] {
+  const all = ctx.live.filter((e) => e.key === e.name && ctx.def(e)?.name === def.name);
+  if (all.length <= 1) return all;
+  const policy = ctx.target.generation === 'vz7' ? 'last' : def.duplicates ?? 'first';
+  if (policy === 'union') return all;
+  return policy === 'first' ? all.slice(0, 1) : all.slice(-1);
+}
+
+function fromEntries(entries: Entry[]): string {
+  if (entries.length === 1) return (entries[0] as Entry).value;
+  const seen = new Set<string>();
+  for (const e of entries) for (const t of tokens(e.value, ' \t')) seen.add(t.text);
+  return [...seen].join(' ');
+}
+
+/**
+ * The effective value of parameter `name` (a key or alias) for the file of `ctx`, looking into the
+ * node config when the file is a container config and a node context is attached.
+ */
+export function effectiveValue(ctx: LintContext, name: string): EffectiveValue | undefined {
+  const def = ctx.catalog.parameter(name);
+  if (!def) return undefined;
+  const own = usedEntries(ctx, def);
+  if (own.length > 0) return { def, value: fromEntries(own), source: ctx.kind === 'node' ? 'node' : 'container', entry: own[own.length - 1] };
+  const node = ctx.node;
+  if (ctx.kind !== 'node' && node && !def.ignoredInNodeConfig?.includes(ctx.target.generation)) {
+    const global = usedEntries(node, def);
+    if (global.length > 0) return { def, value: fromEntries(global), source: 'node', entry: global[global.length - 1], path: node.path };
+  }
+  if (def.default !== undefined) return { def, value: def.default, source: 'default' };
+  return undefined;
+}
+
+/** The decoded UBC / quota pair vzctl uses for `name` in this file (own lines only), if it parsed. */
+export function pairOf(ctx: LintContext, name: string): { pair: Pair; entry: Entry } | undefined {
+  const def = ctx.catalog.parameter(name);
+  if (!def) return undefined;
+  const used = usedEntries(ctx, def);
+  const entry = used[used.length - 1];
+  if (!entry) return undefined;
+  const pair = ctx.values.get(entry)?.pair;
+  return pair ? { pair, entry } : undefined;
+}
