@@ -4,6 +4,9 @@ import { shellExpansion, shellUnsafeValue } from './shell';
 import { deprecatedParameter, ignoredParameter, removedParameter } from './status';
 import { byteOrderMark, inlineComment, keyTooLong, missingEquals, multilineValue, singleQuotes, spaceAroundEquals, unmatchedQuote } from './syntax';
 import type { Rule } from './types';
+import { RESOURCES_RULES } from './resources/index';
+import { LIMITS_RULES } from './limits/index';
+import { NODE_RULES } from './node/index';
 
 /** The per-file rules of the foundation: syntax, shell, parameters, values, version status (schemas/rules/core.yaml). */
 export const CORE_RULES: readonly Rule[] = [
@@ -31,4 +34,4 @@ export const CORE_RULES: readonly Rule[] = [
 ];
 
 /** Every per-file rule, in the order their findings are produced (the output is sorted by position anyway). */
-export const RULES: readonly Rule[] = [...CORE_RULES];
+export const RULES: readonly Rule[] = [...CORE_RULES, ...RESOURCES_RULES, ...LIMITS_RULES, ...NODE_RULES];
