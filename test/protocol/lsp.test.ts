@@ -242,7 +242,8 @@ describe('vzconf language server over stdio', () => {
     assert.equal(actions.length, 1, JSON.stringify(actions));
     const fix = actions[0];
     assert.equal(fix.kind, 'quickfix');
-    assert.equal(fix.isPreferred, true);
+    // It widens access, so it is not preferred: Auto Fix must not apply it unseen.
+    assert.notEqual(fix.isPreferred, true);
     assert.match(fix.title, /NETFILTER/);
     assert.deepEqual(fix.diagnostics?.map((d) => d.code), ['deprecated-parameter']);
     const edits = fix.edit?.changes?.[CT_URI];

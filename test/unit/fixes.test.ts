@@ -51,16 +51,25 @@ describe('quick fixes: applied and re-linted', () => {
     assert.deepEqual(r.after.map((f) => f.rule), []);
   });
 
-  it('vzctl 4.6 vz.conf: IPTABLES is inlined where IPTABLES_MODULES="$IPTABLES", then IP6TABLES merged', () => {
+  it('vzctl 4.6 vz.conf: one fix inlines IPTABLES where IPTABLES_MODULES="$IPTABLES" and merges IP6TABLES', () => {
     const text = readFileSync(resolve(corpus, 'upstream/openvz-vzctl-classic/historical/vz.conf.in@vzctl-4.6'), 'utf8');
-    const step1 = applyFix(text, { path: NODE }, 'deprecated-parameter', /Inline IPTABLES/);
-    assert.match(step1.text, /^IPTABLES_MODULES="ipt_REJECT ipt_tos ipt_limit ipt_multiport iptable_filter iptable_mangle ipt_TCPMSS ipt_tcpmss ipt_ttl ipt_length"$/m);
-    assert.doesNotMatch(step1.text, /^IPTABLES=/m);
-    const step2 = applyFix(step1.text, { path: NODE }, 'deprecated-parameter', /Merge IP6TABLES/);
-    assert.match(step2.text, /^IPTABLES_MODULES="ipt_REJECT .* ipt_length ip6_tables ip6table_filter ip6table_mangle ip6t_REJECT"$/m);
-    assert.ok(!step2.after.some((f) => f.rule === 'deprecated-parameter'));
-    // Comments and the rest of the file are untouched.
-    assert.equal(step2.text.split('\n').filter((l) => l.startsWith('#')).length, text.split('\n').filter((l) => l.startsWith('#')).length);
+    const r = applyFix(text, { path: NODE }, 'deprecated-parameter', /Move IPTABLES and IP6TABLES/);
+    assert.match(r.fixTitle, /lose what the global IPTABLES granted them/);
+    assert.match(r.text, /^IPTABLES_MODULES="ipt_REJECT ipt_tos ipt_limit ipt_multiport iptable_filter iptable_mangle ipt_TCPMSS ipt_tcpmss ipt_ttl ipt_length ip6_tables ip6table_filter ip6table_mangle ip6t_REJECT"$/m);
+    assert.doesNotMatch(r.text, /^IP6?TABLES=/m);
+    assert.ok(!r.after.some((f) => f.rule === 'deprecated-parameter'));
+    // Comments and every other line are untouched.
+    const keep = (t: string) => t.split('\n').filter((l) => !/^(IP6?TABLES|IPTABLES_MODULES)=/.test(l));
+    assert.deepEqual(keep(r.text), keep(text));
+  });
+
+  it('IPTABLES and IP6TABLES without IPTABLES_MODULES: the same single fix from either finding', () => {
+    const text = 'IPTABLES="ipt_REJECT iptable_filter"\nIPV6="yes"\nIP6TABLES="ip6_tables ip6table_filter"';
+    const found = lint(text, { path: NODE }).findings.filter((f) => f.rule === 'deprecated-parameter');
+    assert.equal(found.length, 2);
+    const results = found.map((f) => applyEdits(text, f.fixes?.[0]?.edits ?? []));
+    assert.equal(results[0], 'IPTABLES_MODULES="ipt_REJECT iptable_filter ip6_tables ip6table_filter"\nIPV6="yes"');
+    assert.equal(results[1], results[0]);
   });
 
   it('the five-line IPTABLES of the Shorewall vz.conf becomes one IPTABLES_MODULES line with all 24 modules', () => {

@@ -85,6 +85,12 @@ const ROWS: Row[] = [
   ['barrier-above-limit', 'KMEMSIZE="300331648:150331648"\n', { path: CT }, 1, 'case from the issue'],
   ['barrier-above-limit', 'DISKSPACE="2G:1G"\n', { path: CT }, 1, 'quota soft above hard'],
   ['barrier-above-limit', 'KMEMSIZE="1G:unlimited"\nPHYSPAGES="0:2147483647"\n', { path: CT }, null, 'unlimited limits'],
+  ['barrier-above-limit', 'KMEMSIZE="100M:90M"\nKMEMSIZE="200M:220M"\n', { path: CT }, null, 'a UBC line overridden by a later one never reaches the kernel'],
+  ['unmatched-quote', 'ONBOOT="yes\nSWAPPAGES = "0:512M"\nDESCRIPTION="multi\nline"\n', { path: CT }, 1, 'an unclosed quote that swallows settings is no multi-line value'],
+  ['space-around-equals', 'ONBOOT="yes\nSWAPPAGES = "0:512M"\nDESCRIPTION="multi\nline"\n', { path: CT }, 2, 'lines after an unclosed quote are still read by vzctl'],
+  ['invalid-value', 'ONBOOT="yes"\nONBOOT="maybe"\n', { path: CT }, null, 'a first-wins duplicate is never parsed by classic vzctl'],
+  ['invalid-value', 'ONBOOT="yes"\nONBOOT="maybe"\n', { path: CT, target: 'vz7' }, 2, 'libvzctl keeps (and parses) the last'],
+  ['shell-expansion', 'IPTABLES_MODULES="$IPTABLES"\n', { path: NODE, target: 'vz7' }, null, 'unknown to libvzctl: unknown-parameter speaks'],
   ['deprecated-parameter', 'IPTABLES="iptable_filter"\n', { path: CT }, 1, 'CT IPTABLES on vzctl 4.11'],
   ['deprecated-parameter', 'IPTABLES="iptable_filter"\n', { path: CT, target: 'classic@4.6' }, null, 'still the mechanism on 4.6'],
   ['deprecated-parameter', 'IPTABLES="iptable_filter"\n', { path: NODE, target: 'classic@4.6' }, null, 'vz.conf on 4.6'],
@@ -176,6 +182,10 @@ describe('target', () => {
   });
   it('a single VZ7-era key is not enough evidence', () => {
     assert.equal(lint('RATE="eth0:1:1000"\nPHYSPAGES="0:1G"\n', { path: CT }).target.generation, 'classic');
+  });
+  it('rejects a classic version after the last classic vzctl, and one older than the catalogue', () => {
+    assert.throws(() => lint('', { target: 'classic@9' }), /newer than any classic vzctl/);
+    assert.throws(() => lint('', { target: 'classic@3' }), /older than the oldest/);
   });
   it('rejects a malformed target with the accepted forms', () => {
     assert.throws(() => lint('', { target: 'classic-4.6' }), /classic@<vzctl version>/);

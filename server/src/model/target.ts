@@ -59,7 +59,13 @@ export function describeTarget(t: Pick<Target, 'generation' | 'version'>): strin
 export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, catalog: CatalogIndex): Target {
   const defaults = catalog.catalog.defaults;
   if (!setting.auto) {
-    const oldest = catalog.catalog.versions[setting.generation][0];
+    const known = catalog.catalog.versions[setting.generation];
+    const oldest = known[0];
+    const newest = known[known.length - 1];
+    // Classic vzctl ended with 4.11.x: a later major is a typo, not a version to check against.
+    if (setting.generation === 'classic' && setting.version !== undefined && newest !== undefined && Number.parseInt(setting.version, 10) > Number.parseInt(newest, 10)) {
+      throw new TargetError(`target classic@${setting.version} is newer than any classic vzctl (the last is ${newest})`);
+    }
     if (setting.version !== undefined && oldest !== undefined && compareVersions(setting.version, oldest) < 0) {
       throw new TargetError(`target ${setting.generation}@${setting.version} is older than the oldest ${setting.generation === 'classic' ? 'vzctl' : 'libvzctl'} vzconf knows (${oldest})`);
     }

@@ -242,7 +242,16 @@ export function parseConfig(text: string, options: ParseOptions): ConfigDocument
   for (const entry of entries) {
     if (continuationLines.has(entry.line)) continue;
     // A quote that never closes is no multi-line value: the shell just fails (reported as unsafe).
-    if (entry.shell.endLine > entry.line && !entry.shell.issues.some((i) => i.kind === 'unterminated-quote')) {
+    // Nor is one whose "continuation" holds assignments: that is an unclosed quote on the first line
+    // swallowing the next settings in the shell's reading, and vzctl reads those lines on their own.
+    const swallows = (): boolean => {
+      for (let k = entry.line + 1; k <= entry.shell.endLine; k += 1) {
+        const l = out[k];
+        if (l && l.kind === 'entry' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l.name)) return true;
+      }
+      return false;
+    };
+    if (entry.shell.endLine > entry.line && !entry.shell.issues.some((i) => i.kind === 'unterminated-quote') && !swallows()) {
       const endLine = entry.shell.endLine;
       multiline.push({
         entry,

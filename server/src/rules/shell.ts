@@ -48,8 +48,10 @@ export const shellExpansion: Rule = {
     return ctx.doc.entries.flatMap((e) => {
       if (ctx.doc.continuationLines.has(e.line) || e.quote === "'") return [];
       const def = ctx.def(e);
-      const info = def?.[ctx.target.generation];
-      if (info && (info.handling === 'ignored' || info.handling === 'script')) return [];
+      // Unknown keys are unknown-parameter's business; keys the scripts read are meant to be expanded.
+      if (def && !ctx.known(def)) return [];
+      const scriptRead = (g: 'classic' | 'vz7') => def?.[g]?.handling === 'ignored' || def?.[g]?.handling === 'script';
+      if (scriptRead('classic') || scriptRead('vz7')) return [];
       return e.shell.issues.filter((i) => i.kind === 'expansion').map((issue) =>
         finding(ctx, 'shell-expansion', issue.range, `vzctl reads "$${issue.text}" literally, while the scripts that source this file expand it to the value of ${issue.text}; only $VEID is substituted by vzctl`));
     });

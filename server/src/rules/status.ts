@@ -69,31 +69,69 @@ function replaceEntry(ctx: LintContext, e: Entry, text: string) {
   return { range: { start: e.keyRange.start, end: { line: to, character: endChar } }, newText: text };
 }
 
+/** The first entry named `name` that starts a line of its own (not inside a multi-line value). */
+function firstEntry(ctx: LintContext, name: string): Entry | undefined {
+  return ctx.doc.entries.find((x) => x.name === name && x.key === x.name && !ctx.doc.continuationLines.has(x.line));
+}
+
 /**
- * vz.conf: move IPTABLES / IP6TABLES module lists into IPTABLES_MODULES, as the vzctl 4.7 init
- * script itself does. Merges with an existing IPTABLES_MODULES and inlines `$IPTABLES` /
- * `$IP6TABLES` references so the init script keeps loading the same modules.
+ * vz.conf: move the IPTABLES and IP6TABLES module lists into IPTABLES_MODULES, as the vzctl 4.7
+ * init script itself does. One fix for both keys, so applying it from either finding gives the same
+ * file: an existing IPTABLES_MODULES keeps its modules, `$IPTABLES` / `$IP6TABLES` references in it
+ * are inlined (the shipped vzctl 4.6 vz.conf has `IPTABLES_MODULES="$IPTABLES"`), the rest is
+ * appended, and the old lines are removed.
  */
-function nodeIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
-  const [from, to] = linesOf(ctx, e);
-  const modules = tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text);
-  const target = ctx.doc.entries.find((x) => x.name === 'IPTABLES_MODULES' && !ctx.doc.continuationLines.has(x.line));
-  if (!target) {
-    return [{ title: `Rename ${e.name} to IPTABLES_MODULES (what the vzctl 4.7+ init script loads)`, edits: [replaceEntry(ctx, e, `IPTABLES_MODULES="${modules.join(' ')}"`)], safe: false }];
-  }
-  const ref = new RegExp(`\\$(\\{${e.name}\\}|${e.name}(?![A-Za-z0-9_]))`, 'g');
-  const current = target.shell.value;
-  let next: string;
-  let title: string;
-  if (ref.test(current)) {
-    next = current.replace(ref, modules.join(' '));
-    title = `Inline ${e.name} into IPTABLES_MODULES (line ${target.line + 1} refers to $${e.name}) and remove ${e.name}`;
+function nodeIptablesFixes(ctx: LintContext): Fix[] {
+  const lists = ['IPTABLES', 'IP6TABLES'].flatMap((name) => {
+    const e = firstEntry(ctx, name);
+    return e ? [{ name, e, modules: tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text) }] : [];
+  });
+  if (lists.length === 0) return [];
+  const target = firstEntry(ctx, 'IPTABLES_MODULES');
+  let merged: string[];
+  const edits: Fix['edits'] = [];
+  let removed = lists;
+  if (target) {
+    let current = target.shell.value;
+    const inlined: string[] = [];
+    for (const l of lists) {
+      const ref = new RegExp(`\\$(\\{${l.name}\\}|${l.name}(?![A-Za-z0-9_]))`, 'g');
+      if (ref.test(current)) {
+        current = current.replace(ref, l.modules.join(' '));
+        inlined.push(l.name);
+      }
+    }
+    merged = tokens(current, ' \t,\n').map((t) => t.text);
+    for (const l of lists) if (!inlined.includes(l.name)) for (const m of l.modules) if (!merged.includes(m)) merged.push(m);
+    edits.push({ range: target.rawValueRange, newText: `"${merged.join(' ')}"` });
   } else {
-    const have = tokens(current, ' \t,\n').map((t) => t.text);
-    next = [...have, ...modules.filter((m) => !have.includes(m))].join(' ');
-    title = `Merge ${e.name} into IPTABLES_MODULES on line ${target.line + 1} and remove ${e.name}`;
+    merged = [];
+    for (const l of lists) for (const m of l.modules) if (!merged.includes(m)) merged.push(m);
+    const first = lists[0] as (typeof lists)[number];
+    edits.push(replaceEntry(ctx, first.e, `IPTABLES_MODULES="${merged.join(' ')}"`));
+    removed = lists.slice(1);
   }
-  return [{ title, edits: [{ range: target.rawValueRange, newText: `"${next.split(/\s+/).filter(Boolean).join(' ')}"` }, deleteLines(ctx, from, to)], safe: false }];
+  const gone = removed.flatMap((l) => { const [a, b] = linesOf(ctx, l.e); return Array.from({ length: b - a + 1 }, (_, k) => a + k); });
+  edits.push(...deleteLineSet(ctx, gone));
+  const names = lists.map((l) => l.name).join(' and ');
+  const narrows = lists.some((l) => l.name === 'IPTABLES')
+    ? '; containers with neither NETFILTER nor IPTABLES of their own lose what the global IPTABLES granted them: give them NETFILTER'
+    : '';
+  return [{ title: `Move ${names} into IPTABLES_MODULES${target ? ` (line ${target.line + 1})` : ''}, the list the vzctl 4.7+ init script loads${narrows}`, edits, safe: false }];
+}
+
+/** Edits deleting a set of lines, consecutive runs merged so that no two edits touch. */
+function deleteLineSet(ctx: LintContext, lines: number[]): Fix['edits'] {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const out: Fix['edits'] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j += 1;
+    out.push(deleteLines(ctx, sorted[i] as number, sorted[j] as number));
+    i = j + 1;
+  }
+  return out;
 }
 
 function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind']): Finding[] {
@@ -108,11 +146,12 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
       const [from, to] = linesOf(ctx, e);
       let fixes: Fix[] = [];
       if (kind === 'deprecated' && def.name === 'IPTABLES' && ctx.kind !== 'node') fixes = ctIptablesFixes(ctx, e);
-      else if (kind === 'deprecated' && s.replacement === 'IPTABLES_MODULES') fixes = nodeIptablesFixes(ctx, e);
+      else if (kind === 'deprecated' && s.replacement === 'IPTABLES_MODULES') fixes = nodeIptablesFixes(ctx);
       else if (kind === 'deprecated' && ctx.kind === 'node') fixes = [{ title: `Remove ${e.name} from vz.conf`, edits: [deleteLines(ctx, from, to)], safe: false }];
       else if (kind !== 'deprecated') fixes = [{ title: `Remove ${e.name} (${describeTarget(ctx.target)} does not apply it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
       const replacement = s.replacement && !s.message.includes(s.replacement) ? ` Use ${s.replacement} instead.` : '';
-      out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), `${s.message}${replacement} (checked against ${describeTarget(ctx.target)})`, {
+      const lead = new RegExp(`^(A global )?${e.name}\\b`).test(s.message) ? '' : `${e.name}: `;
+      out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), `${lead}${s.message}${replacement} (checked against ${describeTarget(ctx.target)})`, {
         deprecated: kind !== 'ignored',
         unnecessary: kind === 'ignored',
         fixes,

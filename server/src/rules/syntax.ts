@@ -73,7 +73,7 @@ export const inlineComment: Rule = {
       if (!c || !c.partOfValue || ctx.doc.continuationLines.has(e.line)) return [];
       const indent = /^[ \t]*/.exec(ctx.doc.text[e.line] ?? '')?.[0] ?? '';
       const cutFrom = (ctx.doc.text[e.line] ?? '').slice(0, c.range.start.character).trimEnd().length;
-      return [finding(ctx, 'inline-comment', c.range, `Classic vzctl has no inline comments: the value of ${e.name} is read as "${e.value}". Parameters that look only at the first word still work`, {
+      return [finding(ctx, 'inline-comment', c.range, `Classic vzctl has no inline comments: the value of ${e.name} is read as "${e.value}", comment included`, {
         fixes: [{
           title: 'Move the comment to its own line above',
           edits: [

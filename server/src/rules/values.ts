@@ -2,7 +2,7 @@
  * Value rules: what vzctl's parameter handlers reject, skip, clamp or read surprisingly
  * (grammars in server/src/values/validate.ts, reference §2).
  */
-import { effectiveValue } from '../model/effective';
+import { effectiveValue, usedEntries } from '../model/effective';
 import { humanize } from '../values/numbers';
 import type { ValueProblem } from '../values/validate';
 import type { Finding, LintContext, Rule } from './types';
@@ -61,6 +61,8 @@ export const barrierAboveLimit: Rule = {
       const pair = check.pair;
       const def = ctx.def(e);
       if (!pair || !def || pair.barrier.value <= pair.limit.value) continue;
+      // Only the line vzctl ends up using reaches the kernel (a later UBC line overrides this one).
+      if (!usedEntries(ctx, def).includes(e)) continue;
       // With DISK_QUOTA=no (here or in the node's vz.conf) quotas are not applied at all.
       if (def.grammar === 'quota' && effectiveValue(ctx, 'DISK_QUOTA')?.value === 'no') continue;
       const quota = def.grammar === 'quota';

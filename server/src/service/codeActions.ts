@@ -86,8 +86,8 @@ function touches(a: Range, b: Range): boolean {
  * For every vzconf diagnostic (source `"vzconf"`) of the request context that touches `range` and
  * whose `data.fixes` is non-empty, returns one CodeAction per fix, in the order of the diagnostics
  * and of their fixes: kind `"quickfix"`, title = the fix's title, `diagnostics: [d]`, and
- * `edit: { changes: { [uri]: fix.edits } }`. The first (only) fix of a diagnostic that has exactly
- * one fix is marked `isPreferred`. Diagnostics from other sources, or without usable `data`, are ignored.
+ * `edit: { changes: { [uri]: fix.edits } }`. The only fix of a diagnostic is marked `isPreferred`
+ * when it is `safe` (VS Code's Auto Fix applies preferred fixes unseen). Diagnostics from other sources, or without usable `data`, are ignored.
  *
  * @param uri          the document's URI, as sent by the client (used as the key of `changes`)
  * @param diagnostics  `CodeActionParams.context.diagnostics` (diagnostics previously published by this server, among others)
@@ -106,7 +106,8 @@ export function computeCodeActions(uri: string, diagnostics: readonly ContextDia
         diagnostics: [d],
         edit: { changes: { [uri]: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } },
       };
-      if (i === 0 && fixes.length === 1) action.isPreferred = true;
+      // Only a fix that cannot change what the node does may be applied without reading it (Auto Fix).
+      if (i === 0 && fixes.length === 1 && fix.safe) action.isPreferred = true;
       actions.push(action);
     });
   }

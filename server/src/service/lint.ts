@@ -86,9 +86,15 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const def = (entry: Entry): ParameterDef | undefined => catalog.parameter(entry.name);
   const live = doc.entries.filter((e) => !e.skipped);
   const values = new Map<Entry, ValueCheck>();
+  // Classic stops at "duplicate … ignored" before parsing a repeated first-wins key: its value is never checked.
+  const seenFirstWins = new Set<string>();
   for (const e of live) {
     const d = def(e);
     if (!d || e.key !== e.name || !known(d)) continue;
+    if (target.generation === 'classic' && (d.duplicates ?? 'first') === 'first') {
+      if (seenFirstWins.has(d.name)) continue;
+      seenFirstWins.add(d.name);
+    }
     if (status(d).some((s) => s.kind === 'removed')) continue;
     values.set(e, checkValue(d, e.value, { generation: target.generation, version: target.version, catalog }));
   }
