@@ -26,7 +26,8 @@ describe('quick fixes: applied and re-linted', () => {
     const r = applyFix(text, { path: CT }, 'deprecated-parameter');
     assert.equal(r.text, 'ONBOOT="yes"\nNETFILTER="full"\nHOSTNAME="ct"\n');
     assert.match(r.fixTitle, /needs vzctl 4\.7/);
-    assert.deepEqual(r.after.map((f) => f.rule), []);
+    // Only the hint that full grants NAT and conntrack remains.
+    assert.deepEqual(r.after.map((f) => f.rule), ['netfilter-full']);
   });
 
   it('CT IPTABLES with conntrack only becomes stateful, with plain filters stateless, and says it widens access', () => {

@@ -1,0 +1,95 @@
+/**
+ * Shared helpers of the limits family: vSwap detection, the container's layout, and line / token
+ * lookups. Facts: ../shared/reference/vzctl-reference.md §2, §3 and §7.
+ */
+import { effectiveValue, pairOf } from '../../model/effective';
+import type { Entry } from '../../parser/types';
+import type { Pair } from '../../values/validate';
+import { isUnlimited } from '../../values/numbers';
+import type { LintContext } from '../types';
+
+/**
+ * The container's PHYSPAGES pair when the config is a vSwap config the way vzctl decides it
+ * (`is_vswap_config`): the PHYSPAGES limit is set and is neither LONG_MAX (`unlimited`) nor
+ * INT_MAX (2147483647). Own lines only. Values are in pages (4096 bytes).
+ */
+export function vswapPhyspages(ctx: LintContext): { pair: Pair; entry: Entry } | undefined {
+  const phys = pairOf(ctx, 'PHYSPAGES');
+  if (!phys || isUnlimited(phys.pair.limit.value)) return undefined;
+  return phys;
+}
+
+/** Where the layout the rules use was found. */
+export type LayoutSource = 'container' | 'node' | 'version';
+
+export interface Layout {
+  layout: 'simfs' | 'ploop';
+  source: LayoutSource;
+  /** The VE_LAYOUT line it comes from (this file or the node's vz.conf); absent for `version`. */
+  entry?: Entry;
+  /** For `node`: the node file's path. */
+  path?: string;
+}
+
+/**
+ * The layout of a classic container, as far as the files tell it:
+ * 1. the container's own VE_LAYOUT line (vzctl writes it at `vzctl create`);
+ * 2. else the node's vz.conf VE_LAYOUT (the default for new containers);
+ * 3. else, when the target vzctl predates VE_LAYOUT (catalogue `since`, 3.1), simfs — the only layout;
+ * 4. else unknown (`undefined`). The catalogue default (`ploop`, what vz.conf ships since 4.7) is
+ *    deliberately not assumed: older vz.conf files have no VE_LAYOUT and the compiled-in default is
+ *    not settled by the reference.
+ *
+ * Virtuozzo 7 (VELAYOUT / VEFSTYPE in vz.conf, no per-container layout key) is not resolved: `undefined`.
+ */
+export function layoutOf(ctx: LintContext): Layout | undefined {
+  if (ctx.target.generation !== 'classic') return undefined;
+  const def = ctx.catalog.parameter('VE_LAYOUT');
+  if (!def) return undefined;
+  if (!ctx.known(def)) return { layout: 'simfs', source: 'version' };
+  const eff = effectiveValue(ctx, 'VE_LAYOUT');
+  if (!eff || eff.source === 'default' || !eff.entry) return undefined;
+  const word = eff.value.trim().split(':')[0];
+  if (word !== 'simfs' && word !== 'ploop') return undefined;
+  const out: Layout = { layout: word, source: eff.source === 'node' && ctx.kind !== 'node' ? 'node' : 'container', entry: eff.entry };
+  if (eff.path !== undefined) out.path = eff.path;
+  return out;
+}
+
+/** Says where a layout comes from, for messages: `VE_LAYOUT="ploop" on line 4 of vz.conf`. */
+export function describeLayout(l: Layout): string {
+  if (l.source === 'version') return 'the target vzctl predates ploop, so the layout is simfs';
+  const where = l.source === 'node' ? `line ${(l.entry?.line ?? 0) + 1} of the node's ${baseName(l.path) ?? 'vz.conf'}` : `line ${(l.entry?.line ?? 0) + 1}`;
+  return `VE_LAYOUT="${l.entry?.value ?? l.layout}" on ${where}`;
+}
+
+/** The last path component of a path (either slash). */
+export function baseName(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  const norm = path.replace(/\\/g, '/');
+  return norm.slice(norm.lastIndexOf('/') + 1);
+}
+
+/** True for a shipped sample (`ve-NAME.conf-sample`): a template for containers of either layout. */
+export function isSample(ctx: LintContext): boolean {
+  const base = baseName(ctx.path);
+  return base !== undefined && /^ve-.+\.conf-sample/.test(base);
+}
+
+/**
+ * Entries of this file that vzctl reads for parameter `name` (aliases included), skipping lines the
+ * target does not know, lines whose key has stray blanks, and continuation lines of multi-line values.
+ */
+export function liveEntries(ctx: LintContext, name: string): Entry[] {
+  return ctx.live.filter((e) => {
+    if (e.key !== e.name || ctx.doc.continuationLines.has(e.line)) return false;
+    const def = ctx.def(e);
+    return def?.name === name && ctx.known(def) && !ctx.status(def).some((s) => s.kind === 'removed' || s.kind === 'ignored');
+  });
+}
+
+/** True when the value check of `e` found nothing that makes vzctl skip the line. */
+export function valueAccepted(ctx: LintContext, e: Entry): boolean {
+  const check = ctx.values.get(e);
+  return check !== undefined && !check.problems.some((p) => p.kind === 'invalid');
+}

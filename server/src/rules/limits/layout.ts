@@ -1,0 +1,80 @@
+/**
+ * Layout and quota (issue 3, part 4): parameters that depend on the container's layout, simfs or
+ * ploop (reference §3.2 and §7 "Layout-dependent"). The layout comes from `layoutOf()`: the
+ * container's VE_LAYOUT, else the node's vz.conf, else simfs for a vzctl older than VE_LAYOUT; when
+ * none of these says it, the rules stay silent rather than assume ploop. Classic containers only.
+ * DISKSPACE `unlimited` on classic is already an `invalid-value` error and is not repeated here.
+ */
+import type { Entry } from '../../parser/types';
+import type { Finding, LintContext, Rule } from '../types';
+import { deleteLines, entryRange, finding } from '../util';
+import { describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
+
+/**
+ * The layout the container rules use, or undefined: not a container, unknown layout, or a shipped
+ * sample that only inherits the node's default (a sample serves containers of either layout:
+ * `vzctl create --layout` can override the node default).
+ */
+function containerLayout(ctx: LintContext): Layout | undefined {
+  if (ctx.kind !== 'container') return undefined;
+  const l = layoutOf(ctx);
+  if (!l) return undefined;
+  if (l.source === 'node' && isSample(ctx)) return undefined;
+  return l;
+}
+
+const PLOOP_IGNORED: Record<string, string> = {
+  DISKINODES: 'the inode limit is not applied to a ploop image (vzctl prints "--diskinodes is ignored for ploop-based container" when it is given on the command line)',
+  QUOTATIME: 'vzctl applies no quota grace period to a ploop container',
+  DISK_QUOTA: 'vzctl does not switch quota on or off for a ploop container; its size is the image size (DISKSPACE)',
+};
+
+/** DISKINODES, QUOTATIME and DISK_QUOTA in a ploop container: vzctl ignores them (reference §3.2, §7). */
+export const ignoredOnPloop: Rule = {
+  id: 'ignored-on-ploop',
+  check(ctx) {
+    const l = containerLayout(ctx);
+    if (!l || l.layout !== 'ploop') return [];
+    const out: Finding[] = [];
+    for (const name of Object.keys(PLOOP_IGNORED)) {
+      for (const e of liveEntries(ctx, name)) {
+        out.push(finding(ctx, 'ignored-on-ploop', entryRange(e),
+          `${name} is ignored for ploop-based containers (${describeLayout(l)}): ${PLOOP_IGNORED[name]}`,
+          { unnecessary: true, fixes: [{ title: `Remove ${name} (ignored for ploop)`, edits: [deleteLines(ctx, e.line, e.line)], safe: l.source === 'container' }] }));
+      }
+    }
+    return out;
+  },
+};
+
+/** MOUNT_OPTS in a simfs container: the options are for the ploop file system only (reference §3.2, §7). */
+export const mountOptsOnSimfs: Rule = {
+  id: 'mount-opts-on-simfs',
+  check(ctx) {
+    const l = containerLayout(ctx);
+    if (!l || l.layout !== 'simfs') return [];
+    return liveEntries(ctx, 'MOUNT_OPTS').map((e: Entry) => finding(ctx, 'mount-opts-on-simfs', entryRange(e),
+      `MOUNT_OPTS only applies to ploop-based containers; this one is simfs (${describeLayout(l)}), so the options are not used`,
+      { unnecessary: true, fixes: [{ title: 'Remove MOUNT_OPTS (only used for ploop)', edits: [deleteLines(ctx, e.line, e.line)], safe: false }] }));
+  },
+};
+
+/**
+ * QUOTAUGIDLIMIT above 0 in a ploop container: there it only switches user/group quota on (issue 3
+ * part 4); switching between 0 and non-zero needs a restart (reference §3.2, §7).
+ */
+export const quotaugidlimitOnPloop: Rule = {
+  id: 'quotaugidlimit-on-ploop',
+  check(ctx) {
+    const l = containerLayout(ctx);
+    if (!l || l.layout !== 'ploop') return [];
+    const out: Finding[] = [];
+    for (const e of liveEntries(ctx, 'QUOTAUGIDLIMIT')) {
+      const v = e.value.trim();
+      if (!/^\d+$/.test(v) || BigInt(v) === 0n) continue;
+      out.push(finding(ctx, 'quotaugidlimit-on-ploop', e.valueRange,
+        `On a ploop-based container (${describeLayout(l)}) QUOTAUGIDLIMIT is an on/off switch: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs; switching between 0 and non-zero needs a container restart`));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,201 @@
+/**
+ * Limitations with KB links (issue 3, part 5): settings that are accepted but limit what the
+ * container or node can do (online migration, checkpointing) or widen what the container may do to
+ * the host. Each message names what is limited and the KB article; the rule's docs page links it as
+ * https://kb.virtuozzo.com/<id>. Facts: reference §2 (CAPABILITY, FEATURES, NETFILTER), §5, §7;
+ * kb-map.md (111855 and 113781 are known by title only, so 113781 is worded "may").
+ */
+import type { Entry } from '../../parser/types';
+import { tokens } from '../../values/validate';
+import type { Finding, Fix, LintContext, Rule } from '../types';
+import { deleteLines, entryRange, finding, valueSubRange } from '../util';
+import { liveEntries, valueAccepted } from './common';
+
+/**
+ * Why a VE_PRIVATE / VE_ROOT path looks like NFS or another shared mount, or undefined. Heuristic on
+ * the text only (the linter cannot see the node's mounts):
+ * - a path component equal to `nfs` (any case), e.g. `/mnt/nfs/vz/private/$VEID`, `/srv/NFS/vz`;
+ * - the path starts with `/mnt/` (manually mounted file systems), `/net/` (automounter network
+ *   mounts) or `/nfs` (`/nfs`, `/nfs2/…`, `/nfs-share/…`).
+ */
+export function sharedStorageHint(path: string): string | undefined {
+  const p = path.trim();
+  if (p.split('/').some((seg) => seg.toLowerCase() === 'nfs')) return 'it has a path component "nfs"';
+  if (p.startsWith('/mnt/')) return 'it is under /mnt/, where network and other shared file systems are usually mounted';
+  if (p.startsWith('/net/')) return 'it is under /net/, the automounter\'s network mounts';
+  if (p.startsWith('/nfs')) return 'it starts with /nfs';
+  return undefined;
+}
+
+/**
+ * VE_PRIVATE / VE_ROOT on NFS or another shared mount: online migration does not work (KB 111855,
+ * title only). Container configs and vz.conf (there they are the default for every container);
+ * not 0.conf.
+ */
+export const sharedStoragePath: Rule = {
+  id: 'shared-storage-path',
+  check(ctx) {
+    if (ctx.kind === 'ct0') return [];
+    const out: Finding[] = [];
+    for (const name of ['VE_PRIVATE', 'VE_ROOT']) {
+      for (const e of liveEntries(ctx, name)) {
+        const why = sharedStorageHint(e.value);
+        if (!why) continue;
+        const scope = ctx.kind === 'node' ? ' for every container that takes this default' : '';
+        out.push(finding(ctx, 'shared-storage-path', e.valueRange,
+          `${name} "${e.value}" looks like NFS or other shared storage (${why}): with the container's area on NFS, online migration does not work${scope} (KB 111855, "/vz over NFS: online migration does not work")`));
+      }
+    }
+    return out;
+  },
+};
+
+/**
+ * A simfs layout: the OpenVZ documentation (docs.openvz.org, "Creating simfs-based containers",
+ * cited by kb-map.md) says simfs containers cannot be live-migrated. That page documents OpenVZ 7; for
+ * classic vzctl the reference lists no vzmigrate refusal for simfs, so the classic message says
+ * "may". Fires on VE_LAYOUT=simfs (classic; container or vz.conf) and VEFSTYPE=simfs (Virtuozzo 7 vz.conf).
+ */
+export const simfsLiveMigration: Rule = {
+  id: 'simfs-live-migration',
+  check(ctx) {
+    if (ctx.kind === 'ct0') return [];
+    const out: Finding[] = [];
+    const scope = ctx.kind === 'node' ? 'New containers of this node are simfs-based' : 'This container is simfs-based';
+    for (const e of liveEntries(ctx, 'VE_LAYOUT')) {
+      if (e.value.trim() !== 'simfs' || !valueAccepted(ctx, e)) continue;
+      out.push(finding(ctx, 'simfs-live-migration', e.valueRange,
+        `${scope}: the OpenVZ documentation says simfs containers cannot be live-migrated (that page documents OpenVZ 7, so with classic vzctl this may not apply; see KB 113781); ploop is the layout for online migration`));
+    }
+    for (const e of liveEntries(ctx, 'VEFSTYPE')) {
+      if (e.value.trim() !== 'simfs') continue;
+      out.push(finding(ctx, 'simfs-live-migration', e.valueRange,
+        `${scope}: simfs containers cannot be live-migrated (OpenVZ documentation, "Creating simfs-based containers"; see also KB 113781)`));
+    }
+    return out;
+  },
+};
+
+const CHECKPOINT_WHAT: Record<string, string> = {
+  DEVICES: 'gives the container access to host devices',
+  DEVNODES: 'passes host device nodes into the container',
+  PCI: 'hands host PCI devices to the container',
+  BINDMOUNT: 'bind-mounts host directories into the container',
+};
+
+/**
+ * DEVICES / DEVNODES / PCI / BINDMOUNT: host devices and external mounts may block checkpointing and
+ * online migration (KB 113781, known by title only — hence "may"). Container configs only.
+ */
+export const checkpointBlockingParameter: Rule = {
+  id: 'checkpoint-blocking-parameter',
+  check(ctx) {
+    if (ctx.kind !== 'container') return [];
+    const out: Finding[] = [];
+    for (const name of Object.keys(CHECKPOINT_WHAT)) {
+      for (const e of liveEntries(ctx, name)) {
+        const items = tokens(e.value, ' \t').map((t) => t.text);
+        // A device entry with permission "none" grants nothing.
+        if (items.filter((t) => !/:none$/.test(t)).length === 0) continue;
+        out.push(finding(ctx, 'checkpoint-blocking-parameter', entryRange(e),
+          `${name} ${CHECKPOINT_WHAT[name]}; this may block checkpointing and online migration of the container (KB 113781, "Online migration and checkpointing limitations for Linux containers")`));
+      }
+    }
+    return out;
+  },
+};
+
+/**
+ * NETFILTER="full" grants NAT and connection tracking to the container (reference §5); suggest the
+ * least mode that works. Container configs only (vzctl ignores NETFILTER in vz.conf).
+ */
+export const netfilterFull: Rule = {
+  id: 'netfilter-full',
+  check(ctx) {
+    if (ctx.kind !== 'container') return [];
+    return liveEntries(ctx, 'NETFILTER').filter((e) => e.value.trim() === 'full').map((e) => finding(ctx, 'netfilter-full', e.valueRange,
+      'NETFILTER="full" gives the container every netfilter function, NAT and connection tracking included; if it needs no NAT, "stateful" is enough, and "stateless" if it needs no connection tracking either (KB 126787); changing it needs a container restart',
+      { fixes: [
+        { title: 'Set NETFILTER="stateful" (connection tracking, no NAT)', edits: [{ range: e.rawValueRange, newText: '"stateful"' }], safe: false },
+        { title: 'Set NETFILTER="stateless" (filter and mangle only)', edits: [{ range: e.rawValueRange, newText: '"stateless"' }], safe: false },
+      ] }));
+  },
+};
+
+/** Tokens of an on/off list line (CAPABILITY, FEATURES) that are switched on, with their names. */
+function switchedOn(e: Entry): { name: string; text: string; start: number; end: number }[] {
+  const out: { name: string; text: string; start: number; end: number }[] = [];
+  for (const t of tokens(e.value, ' \t,')) {
+    const m = /^([^:]+):on$/.exec(t.text);
+    if (m) out.push({ name: m[1] as string, ...t });
+  }
+  return out;
+}
+
+/** A fix removing one token from a list value (the line goes when nothing is left). */
+function removeToken(ctx: LintContext, e: Entry, text: string, title: string): Fix {
+  const rest = tokens(e.value, ' \t,').map((t) => t.text).filter((t) => t !== text);
+  const edit = rest.length === 0 ? deleteLines(ctx, e.line, e.line) : { range: e.rawValueRange, newText: `"${rest.join(' ')}"` };
+  return { title, edits: [edit], safe: false };
+}
+
+const CAP_WHAT: Record<string, string> = {
+  SYS_ADMIN: 'broad system administration (mounts, namespaces and much more)',
+  NET_ADMIN: 'network administration (interfaces, routes, firewall)',
+  SYS_MODULE: 'loading and unloading host kernel modules',
+  SYS_RAWIO: 'raw I/O to devices and memory',
+};
+
+/**
+ * A dangerous capability switched on (vocabulary.yaml `dangerousCapabilities`): security-sensitive
+ * (reference §7); `setpcap:on` will probably keep the container from starting (ctid.conf(5), reference
+ * §2). Classic, and Virtuozzo 7 before libvzctl 7.0.134 (which ignores CAPABILITY). Container configs only.
+ */
+export const dangerousCapability: Rule = {
+  id: 'dangerous-capability',
+  check(ctx) {
+    if (ctx.kind !== 'container') return [];
+    const dangerous = new Set((ctx.catalog.catalog.vocabulary.dangerousCapabilities ?? []).map((c) => c.toUpperCase()));
+    const out: Finding[] = [];
+    for (const e of liveEntries(ctx, 'CAPABILITY')) {
+      if (!valueAccepted(ctx, e)) continue;
+      for (const t of switchedOn(e)) {
+        const cap = t.name.toUpperCase();
+        if (!dangerous.has(cap)) continue;
+        const message = cap === 'SETPCAP'
+          ? `${t.text}: with SETPCAP on, the container will probably not start (vzctl's ctid.conf(5)); leave it off`
+          : `${t.text} gives the container ${CAP_WHAT[cap] ?? 'a security-sensitive capability'}, which reaches into the host kernel shared by every container; grant it only to a trusted container`;
+        out.push(finding(ctx, 'dangerous-capability', valueSubRange(ctx, e, t.start, t.end), message,
+          { fixes: [removeToken(ctx, e, t.text, `Remove ${t.text} (back to vzctl's default for ${cap.toLowerCase()})`)] }));
+      }
+    }
+    return out;
+  },
+};
+
+const FEATURE_WHAT: Record<string, string> = {
+  nfsd: 'the in-kernel NFS server of the host kernel',
+  bridge: 'Linux bridges, handled by the host kernel',
+  ppp: 'PPP devices, handled by the host kernel',
+};
+
+/**
+ * FEATURES nfsd / bridge / ppp switched on: host-kernel features used from inside the container
+ * (reference §7 "Security-sensitive"); they need the host kernel's support. Container configs only.
+ */
+export const hostKernelFeature: Rule = {
+  id: 'host-kernel-feature',
+  check(ctx) {
+    if (ctx.kind !== 'container') return [];
+    const out: Finding[] = [];
+    for (const e of liveEntries(ctx, 'FEATURES')) {
+      for (const t of switchedOn(e)) {
+        const what = FEATURE_WHAT[t.name];
+        if (!what) continue;
+        out.push(finding(ctx, 'host-kernel-feature', valueSubRange(ctx, e, t.start, t.end),
+          `${t.text} lets the container use ${what}: the host kernel must support it, and the container then exercises host-kernel code shared with every other container; changing FEATURES needs a container restart`));
+      }
+    }
+    return out;
+  },
+};

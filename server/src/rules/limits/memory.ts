@@ -1,0 +1,123 @@
+/**
+ * Memory sense checks (issue 3, part 3): limits that contradict vSwap, byte counts written into
+ * pages parameters, and MEMINFO under vSwap. Units: every `*PAGES` value is in 4096-byte pages
+ * (reference §2, "pages (divisor = page size)"); vSwap is decided as vzctl's `is_vswap_config`
+ * does (reference §3.1: PHYSPAGES limit ≠ LONG_MAX and ≠ INT_MAX).
+ */
+import { pairOf } from '../../model/effective';
+import { INT_MAX, LONG_MAX, PAGE_SIZE, humanize, isUnlimited, type NumberPart } from '../../values/numbers';
+import type { Finding, Fix, Rule } from '../types';
+import { deleteLines, finding } from '../util';
+import { liveEntries, vswapPhyspages } from './common';
+
+/** `N pages (X MiB)`: a pages count as stored and in binary units. */
+export function pagesText(pages: bigint): string {
+  return `${pages} pages (${humanize(pages, 'pages')})`;
+}
+
+/**
+ * PRIVVMPAGES below RAM+swap of a vSwap container. In vSwap mode vzctl leaves privvmpages
+ * unlimited, or derives it as (RAM+swap) × VM_OVERCOMMIT (reference §3.1); an explicit PRIVVMPAGES
+ * barrier below PHYSPAGES.limit + SWAPPAGES.limit (pages) refuses allocations before the container
+ * can use the memory and swap it was given. Classic only (Virtuozzo 7 accounts memory by cgroups and
+ * its samples use `PHYSPAGES="N:N"`); not for CT0 or vz.conf.
+ */
+export const privvmpagesBelowVswap: Rule = {
+  id: 'privvmpages-below-vswap',
+  check(ctx) {
+    if (ctx.target.generation !== 'classic' || ctx.kind !== 'container') return [];
+    const phys = vswapPhyspages(ctx);
+    const swap = pairOf(ctx, 'SWAPPAGES');
+    const priv = pairOf(ctx, 'PRIVVMPAGES');
+    if (!phys || !swap || !priv || isUnlimited(swap.pair.limit.value)) return [];
+    const bar = priv.pair.barrier.value;
+    if (isUnlimited(bar)) return [];
+    const ram = phys.pair.limit.value;
+    const sw = swap.pair.limit.value;
+    const total = ram + sw;
+    if (bar >= total) return [];
+    const fixes: Fix[] = [
+      { title: `Set PRIVVMPAGES to RAM+swap (${total}:${total} pages)`, edits: [{ range: priv.entry.rawValueRange, newText: `"${total}:${total}"` }], safe: false },
+      { title: 'Remove PRIVVMPAGES (vzctl then derives it from RAM+swap × VM_OVERCOMMIT, or leaves it unlimited)', edits: [deleteLines(ctx, priv.entry.line, priv.entry.line)], safe: false },
+    ];
+    return [finding(ctx, 'privvmpages-below-vswap', priv.entry.valueRange,
+      `PRIVVMPAGES barrier ${pagesText(bar)} is below the RAM+swap of this vSwap container: PHYSPAGES limit ${pagesText(ram)} + SWAPPAGES limit ${pagesText(sw)} = ${pagesText(total)}; allocations are refused before the container can use the memory and swap it was given`,
+      { fixes })];
+  },
+};
+
+/** 2^28 pages = 1 TiB: from here on, a pages value is more likely a byte count (≥ 256 MiB). */
+export const BYTES_LIKE_MIN = 1n << 28n;
+/** 2^44: above this even a byte count (16 TiB) is no plausible container size; such numbers are "very large" sentinels. */
+export const BYTES_LIKE_MAX = 1n << 44n;
+
+/**
+ * Whether one number of a pages parameter looks like a byte count: written without a suffix, not
+ * `unlimited`, not clamped, in [2^28, 2^44] (1 TiB … 64 PiB when read as pages, 256 MiB … 16 TiB when
+ * read as bytes), and not a sentinel "maximum": INT_MAX, LONG_MAX, an all-ones binary number
+ * (2^k − 1, e.g. 4294967295) or an all-nines decimal one (999999999).
+ */
+export function looksLikeBytes(p: NumberPart): boolean {
+  if (p.unlimited || p.suffix !== undefined || p.truncated) return false;
+  const v = p.value;
+  if (v === INT_MAX || v === LONG_MAX) return false;
+  if (v < BYTES_LIKE_MIN || v > BYTES_LIKE_MAX) return false;
+  if ((v & (v + 1n)) === 0n) return false;
+  if (/^9+$/.test(v.toString())) return false;
+  return true;
+}
+
+/**
+ * A byte count written into a pages parameter (LOCKEDPAGES PRIVVMPAGES SHMPAGES PHYSPAGES
+ * VMGUARPAGES OOMGUARPAGES SWAPPAGES): vzctl multiplies by the page size, so `1073741824` (1 GiB in
+ * bytes) becomes 4 TiB. Both generations read these in pages (reference §2); parameters the target
+ * ignores are skipped. Applies to every file kind: the unit is the same in 0.conf and vz.conf.
+ */
+export const pagesValueInBytes: Rule = {
+  id: 'pages-value-in-bytes',
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const [e, check] of ctx.values) {
+      const def = ctx.def(e);
+      if (!def || def.unit !== 'pages' || !check.pair || ctx.doc.continuationLines.has(e.line)) continue;
+      if (ctx.status(def).some((s) => s.kind === 'ignored' || s.kind === 'removed')) continue;
+      const { barrier, limit, single } = check.pair;
+      const parts = single ? [barrier] : [barrier, limit];
+      const flagged = parts.filter(looksLikeBytes);
+      if (flagged.length === 0) continue;
+      const asPages = parts.map((p) => humanize(p.value, 'pages')).join(' / ');
+      const asBytes = parts.map((p) => (looksLikeBytes(p) ? humanize(p.value, 'bytes') : p.unlimited ? 'unlimited' : `${p.text} pages`)).join(' / ');
+      const divided = parts.map((p) => (looksLikeBytes(p) ? p.value / PAGE_SIZE : p.value));
+      const newParts = parts.map((p, i) => (looksLikeBytes(p) ? (divided[i] as bigint).toString() : p.text));
+      const fixes: Fix[] = [];
+      const [b, l] = [divided[0] as bigint, (divided[1] ?? divided[0]) as bigint];
+      if (b <= l) {
+        fixes.push({ title: `Read as bytes: divide by 4096 (${newParts.join(':')} pages)`, edits: [{ range: e.rawValueRange, newText: `"${newParts.join(':')}"` }], safe: false });
+      }
+      if (def.name !== 'PHYSPAGES' && def.name !== 'SWAPPAGES') {
+        fixes.push({ title: 'Meant as "no limit": set to unlimited', edits: [{ range: e.rawValueRange, newText: '"unlimited"' }], safe: false });
+      }
+      out.push(finding(ctx, 'pages-value-in-bytes', e.valueRange,
+        `${def.name} is counted in 4 KiB pages: ${parts.map((p) => p.text).join(':')} is ${asPages} as pages, which looks like a byte count (${asBytes}); if bytes were meant, divide by 4096 or add a B suffix`,
+        { fixes }));
+    }
+    return out;
+  },
+};
+
+/**
+ * MEMINFO under vSwap: vSwap kernels ignore it (reference §2 MEMINFO, §7 "Kernel-dependent"), and a
+ * vSwap config only starts on a vSwap kernel. Classic only: the Virtuozzo 7 vSwap decision differs
+ * (its samples use `PHYSPAGES="N:N"`) and the reference does not say how libvzctl treats MEMINFO.
+ */
+export const meminfoUnderVswap: Rule = {
+  id: 'meminfo-under-vswap',
+  check(ctx) {
+    if (ctx.target.generation !== 'classic' || ctx.kind !== 'container') return [];
+    const phys = vswapPhyspages(ctx);
+    if (!phys) return [];
+    return liveEntries(ctx, 'MEMINFO').map((e) => finding(ctx, 'meminfo-under-vswap', { start: e.keyRange.start, end: e.rawValueRange.end },
+      `MEMINFO is ignored: this is a vSwap config (PHYSPAGES limit ${pagesText(phys.pair.limit.value)} on line ${phys.entry.line + 1}), and vSwap kernels take /proc/meminfo from PHYSPAGES and SWAPPAGES`,
+      { unnecessary: true, fixes: [{ title: 'Remove MEMINFO (vSwap kernels ignore it)', edits: [deleteLines(ctx, e.line, e.line)], safe: true }] }));
+  },
+};
