@@ -10,14 +10,23 @@ const CT = '/etc/vz/conf/101.conf';
 const NODE = '/etc/vz/vz.conf';
 const corpus = resolve(__dirname, '../../../shared/corpus');
 
-/** Lints, takes the fix titled like `title` of the first `rule` finding, applies it, re-lints. */
-function applyFix(text: string, opts: LintOptions, rule: string, title: RegExp = /./): { text: string; after: Finding[]; fixTitle: string } {
-  const f = lint(text, opts).findings.find((x) => x.rule === rule);
+/**
+ * Lints, takes the fix titled like `title` of the first `rule` finding, applies it, re-lints.
+ * `after` lists the findings of the fixed text that the original did not have (compared by rule and
+ * message), so unrelated findings of small snippets (e.g. a missing UBC set) do not mask the result;
+ * `all` is every finding of the fixed text.
+ */
+function applyFix(text: string, opts: LintOptions, rule: string, title: RegExp = /./): { text: string; after: Finding[]; all: Finding[]; fixTitle: string } {
+  const before = lint(text, opts).findings;
+  const f = before.find((x) => x.rule === rule);
   assert.ok(f, `no ${rule} finding`);
   const fix = f.fixes?.find((x) => title.test(x.title));
   assert.ok(fix, `no fix matching ${title} among ${f.fixes?.map((x) => x.title).join(' | ')}`);
   const next = applyEdits(text, fix.edits);
-  return { text: next, after: lint(next, opts).findings, fixTitle: fix.title };
+  const all = lint(next, opts).findings;
+  const old = new Set(before.filter((x) => x !== f).map((x) => `${x.rule}\u0000${x.message}`));
+  const after = all.filter((x) => !old.has(`${x.rule}\u0000${x.message}`));
+  return { text: next, after, all, fixTitle: fix.title };
 }
 
 describe('quick fixes: applied and re-linted', () => {
