@@ -34,7 +34,8 @@ const NODE_URI = 'file:///tmp/vzconf-test/etc/vz/vz.conf';
 const NODE_TEXT = 'NETFILTER="full"\nIPTABLES="ipt_REJECT ipt_tos ipt_limit iptable_filter"\n';
 const CT_URI = 'file:///tmp/vzconf-test/etc/vz/conf/101.conf';
 const CT_LINE0 = 'IPTABLES="ipt_REJECT iptable_filter ip_conntrack iptable_nat ipt_REDIRECT"';
-const CT_TEXT = `${CT_LINE0}\nKMEMSIZE="300331648:150331648"\n`;
+// With the vSwap pair classic vzctl needs to start a container (otherwise ubc-required fires on line 0).
+const CT_TEXT = `${CT_LINE0}\nKMEMSIZE="300331648:150331648"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n`;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -250,7 +251,7 @@ describe('vzconf language server over stdio', () => {
     assert.ok(edits && edits.length > 0, 'the fix edits the document');
     const fixed = applyEdits(CT_TEXT, edits);
     assert.ok(fixed.split('\n').includes('NETFILTER="full"'), fixed);
-    assert.equal(fixed, 'NETFILTER="full"\nKMEMSIZE="300331648:150331648"\n');
+    assert.equal(fixed, CT_TEXT.replace(CT_LINE0, 'NETFILTER="full"'));
 
     // Line 1: barrier-above-limit has two fixes, so neither is preferred.
     const line1 = await request<CodeAction[]>('textDocument/codeAction', {
@@ -373,6 +374,50 @@ describe('vzconf language server over stdio', () => {
     const forUri = published.filter((q) => q.uri === uri);
     assert.equal(forUri[forUri.length - 1].version, 30);
     assert.ok(forUri.length < 30, `expected coalescing, got ${forUri.length} publishes`);
+  });
+
+  it('g. a CT config is re-checked when its vz.conf is opened or changed; hover shows the effective value', async () => {
+    const nodeUri = 'file:///tmp/vzconf-node-test/etc/vz/vz.conf';
+    const ctUri = 'file:///tmp/vzconf-node-test/etc/vz/conf/101.conf';
+    const ctText = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:512M"\nDISKSPACE="1048576:1153024"\n';
+    await open(ctUri, ctText);
+    const first = await waitForDiagnostics('101.conf without a vz.conf', (q) => q.uri === ctUri);
+    assert.ok(!codes(first).includes('disk-quota-off'), codes(first).join(', '));
+
+    // Opening vz.conf with DISK_QUOTA=no re-publishes the open 101.conf with the quota finding.
+    let since = published.length;
+    await open(nodeUri, '# node\nDISK_QUOTA=no\n');
+    const relinted = await waitForDiagnostics('101.conf re-checked with vz.conf', (q) => q.uri === ctUri && codes(q).includes('disk-quota-off'), since);
+    const quota = find(relinted, 'disk-quota-off');
+    assert.ok(quota);
+    assert.equal(quota.range.start.line, 2);
+    assert.equal(quota.severity, 2);
+    assert.ok(quota.tags?.includes(1), 'Unnecessary tag (1)');
+    assert.match(messageOf(quota), /DISK_QUOTA=no in vz\.conf line 2/);
+
+    // Hover on DISKSPACE: the effective DISK_QUOTA and where it comes from.
+    const md = markdownOf(await hover(ctUri, 2, 3));
+    assert.match(md, /Effective value/);
+    assert.match(md, /DISK_QUOTA: `no` — from vz\.conf line 2/);
+
+    // Editing vz.conf back to yes clears it.
+    since = published.length;
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: nodeUri, version: 2 },
+      contentChanges: [{ text: '# node\nDISK_QUOTA=yes\n' }],
+    });
+    await waitForDiagnostics('101.conf re-checked after vz.conf changed', (q) => q.uri === ctUri && !codes(q).includes('disk-quota-off'), since);
+  });
+
+  it('h. containers of one conf/ folder are checked together (open buffers count)', async () => {
+    const a = 'file:///tmp/vzconf-node-test/etc/vz/conf/201.conf';
+    const b = 'file:///tmp/vzconf-node-test/etc/vz/conf/202.conf';
+    await open(a, 'PHYSPAGES="0:1G"\nSWAPPAGES="0:512M"\nIP_ADDRESS="10.1.1.1"\n');
+    const since = published.length;
+    await open(b, 'PHYSPAGES="0:1G"\nSWAPPAGES="0:512M"\nIP_ADDRESS="10.1.1.1"\n');
+    const pa = await waitForDiagnostics('201.conf sees 202.conf', (q) => q.uri === a && codes(q).includes('duplicate-ip-address'), since);
+    assert.match(messageOf(find(pa, 'duplicate-ip-address') as Diagnostic), /202\.conf line 3/);
+    await waitForDiagnostics('202.conf sees 201.conf', (q) => q.uri === b && codes(q).includes('duplicate-ip-address'));
   });
 
   it('the server process is still alive', () => {

@@ -53,8 +53,9 @@ function positionOf(text: string, needle: string): { line: number; column: numbe
 /** Whether a string contains an ANSI escape sequence (colour). */
 const hasAnsi = (s: string): boolean => s.includes('\u001b[');
 
-const BAD_KMEM = 'KMEMSIZE="300331648:150331648"\n';
-const CLEAN = 'ONBOOT="yes"\nHOSTNAME="ct101.example.com"\n';
+// Both have the vSwap pair classic vzctl requires to start a container (ubc-required).
+const BAD_KMEM = 'KMEMSIZE="300331648:150331648"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n';
+const CLEAN = 'ONBOOT="yes"\nHOSTNAME="ct101.example.com"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n';
 
 let tmp: string;
 
@@ -184,7 +185,7 @@ describe('vzlint file handling', () => {
       'etc/vz/conf/ve-basic.conf-sample': CLEAN,
       'etc/vz/conf/ve-light.conf-sample.x86_64': CLEAN,
       'etc/vz/conf/0.conf': 'NUMPROC="1000:1000"\n',
-      'etc/vz/conf/6f2a1c3e-1b2c-4d5e-8f90-a1b2c3d4e5f6.conf': CLEAN,
+      'etc/vz/conf/6f2a1c3e-1b2c-4d5e-8f90-a1b2c3d4e5f6.conf': CLEAN.replace('ct101', 'ct102'),
       'etc/sysconfig/vz': 'VE_ROOT=/vz/root/$VEID\n',
       'etc/vz/dists/debian.conf': 'ADD_IP=debian-add_ip.sh\n',
       'etc/vz/conf/101.mount': '#!/bin/sh\n',
@@ -348,5 +349,82 @@ describe('built dist/vzlint.js', () => {
     assert.match(stdout, /^examples\/\S+ \[(node|container|ct0), (classic|vz7)@[\d.]+\]$/m);
     assert.match(stdout, /^ {2}\d+:\d+ +(error|warning|info|hint) {2}.+ {2}[a-z-]+$/m, 'prints findings');
     assert.match(stdout, /✖ \d+ problems? \(/);
+  });
+});
+
+describe('vzlint: a node and its containers', () => {
+  /** etc/vz/vz.conf + etc/vz/conf/101.conf, 102.conf (+ extra files) under a fresh folder. */
+  async function nodeTree(name: string, files: Record<string, string>): Promise<string> {
+    const root = await folder(name);
+    for (const [rel, text] of Object.entries(files)) {
+      await mkdir(path.join(root, path.dirname(rel)), { recursive: true });
+      await writeFile(path.join(root, rel), text);
+    }
+    return root;
+  }
+  const VSWAP = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:512M"\n';
+
+  it('a directory: each CT is checked with the vz.conf beside conf/, and across the node', async () => {
+    const root = await nodeTree('node-dir', {
+      'etc/vz/vz.conf': 'DISK_QUOTA=no\nVE_PRIVATE=/vz/private/$VEID\n',
+      'etc/vz/conf/101.conf': `${VSWAP}DISKSPACE="1048576:1153024"\nIP_ADDRESS="10.0.0.1"\n`,
+      'etc/vz/conf/102.conf': `${VSWAP}IP_ADDRESS="10.0.0.1"\n`,
+    });
+    const r = await run(['--format', 'json', 'etc'], root);
+    const items = parseJson(r.out);
+    const keys = items.map((i) => `${i.file}:${i.line}:${i.rule}`).filter((k) => /disk-quota-off|duplicate-ip-address/.test(k));
+    assert.deepEqual(keys, ['etc/vz/conf/101.conf:3:disk-quota-off', 'etc/vz/conf/101.conf:4:duplicate-ip-address', 'etc/vz/conf/102.conf:3:duplicate-ip-address']);
+    for (const i of items) assert.deepEqual(Object.keys(i).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity'], 'the JSON contract is unchanged');
+  });
+
+  it('an explicit CT file finds its vz.conf; --node-config overrides it', async () => {
+    const root = await nodeTree('node-explicit', {
+      'etc/vz/vz.conf': 'DISK_QUOTA=no\n',
+      'other/vz.conf': 'DISK_QUOTA=yes\n',
+      'etc/vz/conf/101.conf': `${VSWAP}DISKSPACE="1048576:1153024"\n`,
+    });
+    const found = parseJson((await run(['-f', 'json', 'etc/vz/conf/101.conf'], root)).out).filter((i) => i.rule === 'disk-quota-off');
+    assert.equal(found.length, 1);
+    assert.match(found[0]?.message ?? '', /vz\.conf line 1/);
+    const overridden = parseJson((await run(['-f', 'json', '--node-config', 'other/vz.conf', 'etc/vz/conf/101.conf'], root)).out);
+    assert.deepEqual(overridden.filter((i) => i.rule === 'disk-quota-off'), []);
+    const missing = await run(['--node-config', 'nope/vz.conf', 'etc/vz/conf/101.conf'], root);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /--node-config: nope\/vz\.conf: no such file/);
+  });
+
+  it('--node-ram/--node-swap: a warning on vz.conf and a memory table in stylish mode', async () => {
+    const root = await nodeTree('node-mem', {
+      'etc/vz/vz.conf': 'DISK_QUOTA=yes\n',
+      'etc/vz/conf/101.conf': VSWAP,
+      'etc/vz/conf/102.conf': VSWAP,
+    });
+    const json = parseJson((await run(['-f', 'json', '--node-ram', '1G', '--node-swap', '512M', 'etc'], root)).out);
+    const over = json.filter((i) => i.rule === 'node-memory-overcommit');
+    assert.equal(over.length, 1);
+    assert.equal(over[0]?.file, 'etc/vz/vz.conf');
+    assert.equal(over[0]?.severity, 'warning');
+    const stylish = await run(['--no-color', '--node-ram', '1G', '--node-swap', '512M', 'etc'], root);
+    assert.match(stylish.out, /Memory of the containers of etc\/vz\/vz\.conf/);
+    assert.match(stylish.out, /etc\/vz\/conf\/101\.conf +1 GiB +512 MiB +- +PHYSPAGES limit \+ SWAPPAGES limit/);
+    assert.match(stylish.out, /✖ over: vSwap RAM above node RAM/);
+    const fits = await run(['--no-color', '--node-ram', '64G', 'etc'], root);
+    assert.match(fits.out, /✔ fits the node/);
+    assert.doesNotMatch((await run(['--no-color', 'etc'], root)).out, /Memory of the containers/, 'no table without a capacity');
+    const bad = await run(['--node-ram', 'lots', 'etc'], root);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--node-ram: invalid size "lots"/);
+  });
+
+  it('an explicit CT: node-level findings on the vz.conf not asked for are still reported under its path', async () => {
+    const root = await nodeTree('node-shared', {
+      'etc/vz/vz.conf': 'VE_PRIVATE=/vz/private\nCONFIGFILE="vps.basic"\n',
+      'etc/vz/conf/101.conf': VSWAP,
+      'etc/vz/conf/102.conf': VSWAP,
+    });
+    const items = parseJson((await run(['-f', 'json', 'etc/vz/conf/101.conf', 'etc/vz/conf/102.conf'], root)).out);
+    const shared = items.filter((i) => i.rule === 'shared-private-path');
+    assert.deepEqual(shared.map((i) => [i.file, i.line, i.severity]), [['etc/vz/vz.conf', 1, 'error']]);
+    assert.deepEqual(items.filter((i) => i.rule === 'sample-not-found'), [], 'per-file findings of vz.conf only when asked for');
   });
 });

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Rule ids reported outside the per-file rules (none yet). */
-const EXTRA_RULE_IDS = new Set<string>();
+const EXTRA_RULE_IDS = new Set<string>(['sample-not-found', 'duplicate-ip-address', 'shared-private-path', 'duplicate-ct-name', 'node-memory-overcommit']);
 
 const CT = '/etc/vz/conf/101.conf';
 const NODE = '/etc/vz/vz.conf';
@@ -78,7 +78,12 @@ const ROWS: Row[] = [
   ['invalid-value', 'FEATURES="nfs:on fuse:on"\n', { path: CT, target: 'vz7' }, 1, 'libvzctl: unknown feature drops the line'],
   ['invalid-value', 'DISKINODES="unlimited"\n', { path: CT }, 1, 'classic DISKINODES refuses unlimited too'],
   ['invalid-value', 'DISKINODES="unlimited"\n', { path: CT, target: 'vz7' }, null, 'libvzctl accepts unlimited quotas'],
-  ['value-truncated', 'KMEMSIZE="99999999999999999999:unlimited"\n', { path: CT }, 1, 'above LONG_MAX'],
+  ['value-truncated', 'KMEMSIZE="18446744073709551615:unlimited"\n', { path: CT }, 1, 'above LONG_MAX'],
+  ['value-truncated', 'KMEMSIZE="-1"\n', { path: CT }, 1, 'negative wraps to a huge unsigned number'],
+  ['invalid-value', 'KMEMSIZE="99999999999999999999:unlimited"\n', { path: CT }, 1, 'beyond 2^64-1 strtoull fails'],
+  ['invalid-value', 'PHYSPAGES="0:.5G"\n', { path: CT }, null, 'strtold reads a leading-dot fraction'],
+  ['unknown-parameter', 'HOSTNAME="x"\n\uFEFFONBOOT="yes"\n', { path: CT }, 2, 'a BOM in the middle of the file is part of the key'],
+  ['unknown-parameter', 'ONBOOT\u00A0="yes"\n', { path: CT }, 1, 'a no-break space before = is part of the key'],
   ['value-truncated', 'KMEMSIZE="9223372036854775807"\n', { path: CT }, null, 'exactly LONG_MAX'],
   ['questionable-value', 'VE_LAYOUT="ploop:raw"\n', { path: CT }, 1, 'raw ploop'],
   ['questionable-value', 'VE_LAYOUT="ploop"\n', { path: CT }, null, 'ploop'],

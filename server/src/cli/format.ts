@@ -2,6 +2,7 @@ import { createColors } from 'picocolors';
 import type { Severity } from '../catalog/types';
 import type { FileKind } from '../model/kind';
 import { formatTarget, type Target } from '../model/target';
+import { formatBytes } from '../values/numbers';
 import type { Finding } from '../rules/types';
 
 /** The lint result of one file, as the formatters need it. */
@@ -128,4 +129,41 @@ export function formatStylish(reports: readonly FileReport[], options: { color: 
     out.push(c.bold(n.error > 0 ? c.red(summary) : n.warning > 0 ? c.yellow(summary) : c.cyan(summary)));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The memory summary of one node for {@link formatMemoryTable}. */
+export interface MemoryTable {
+  /** The node config as displayed (or a note when none was found). */
+  node: string;
+  summary: import('../service/node').MemorySummary;
+  /** Display path of a container file. */
+  display: (absPath: string) => string;
+}
+
+/**
+ * The memory table printed after the findings in stylish mode when `--node-ram` / `--node-swap` is
+ * given: per node, one row per container with what was counted (vSwap: PHYSPAGES + SWAPPAGES limits;
+ * UBC mode: PRIVVMPAGES barrier), then the totals against the node's capacity.
+ */
+export function formatMemoryTable(tables: readonly MemoryTable[], options: { color: boolean }): string {
+  const c = createColors(options.color);
+  const out: string[] = [];
+  const size = (b: bigint | undefined): string => (b === undefined ? '-' : formatBytes(b));
+  for (const t of tables) {
+    const s = t.summary;
+    if (s.rows.length === 0) continue;
+    out.push('', c.bold(`Memory of the containers of ${t.node}`));
+    const rows = [['container', 'RAM', 'swap', 'privvm', 'counted'], ...s.rows.map((r) => [t.display(r.path), size(r.ramBytes), size(r.swapBytes), size(r.privvmBytes), r.basis])];
+    rows.push(['total', formatBytes(s.ramBytes), formatBytes(s.swapBytes), formatBytes(s.privvmBytes), `all: ${formatBytes(s.totalBytes)}`]);
+    const cap = s.capacity ?? {};
+    rows.push(['node', size(cap.ramBytes), size(cap.swapBytes), '', cap.ramBytes !== undefined ? `RAM + swap: ${formatBytes(cap.ramBytes + (cap.swapBytes ?? 0n))}` : '']);
+    const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+    for (const [i, r] of rows.entries()) {
+      const line = `  ${(r[0] ?? '').padEnd(widths[0] ?? 0)}  ${(r[1] ?? '').padStart(widths[1] ?? 0)}  ${(r[2] ?? '').padStart(widths[2] ?? 0)}  ${(r[3] ?? '').padStart(widths[3] ?? 0)}  ${r[4] ?? ''}`.trimEnd();
+      out.push(i === 0 ? c.dim(line) : line);
+    }
+    const over = [s.overRam ? 'vSwap RAM above node RAM' : '', s.overSwap ? 'vSwap swap above node swap' : '', s.overTotal ? 'all memory above node RAM + swap' : ''].filter((x) => x !== '');
+    out.push(over.length > 0 ? c.yellow(`  ✖ over: ${over.join('; ')}`) : c.green('  ✔ fits the node'));
+  }
+  return out.length > 0 ? `${out.join('\n')}\n` : '';
 }

@@ -5,8 +5,11 @@ import fg from 'fast-glob';
 import { version } from '../../../package.json';
 import { parseKind } from '../model/kind';
 import { parseTargetSetting } from '../model/target';
-import { lint, OptionError } from '../service/lint';
-import { formatJson, formatStylish, type FileReport } from './format';
+import { OptionError } from '../service/lint';
+import { lintNode, parseCapacitySize, type NodeFile } from '../service/node';
+import { confDirOf, findNodeConfig, isInside, isNodeConfigName, listConfDir } from '../service/nodeFiles';
+import type { NodeCapacity } from '../rules/types';
+import { formatJson, formatMemoryTable, formatStylish, type FileReport, type MemoryTable } from './format';
 
 /** Where `runVzlint` writes and resolves paths. Every string written already ends with its newline. */
 export interface VzlintIO {
@@ -120,6 +123,11 @@ function buildProgram(io: VzlintIO): Command {
       '\nA PATH that is a file is linted whatever its name. A directory is searched recursively\n' +
         '(symlinks not followed, node_modules and .git skipped) for vz.conf, sysconfig/vz,\n' +
         'conf/CTID.conf, conf/UUID.conf, 0.conf[.ARCH], ve.conf and ve-*.conf-sample[.ARCH].\n\n' +
+        'Each container config is checked with its node config, found as vzctl does (conf/101.conf ->\n' +
+        'vz.conf beside conf/; else the nearest vz.conf up to the directory given, or the current\n' +
+        'folder for a file), or the one given with --node-config; without one, vzctl defaults apply.\n' +
+        'Files of one node are also checked together (shared IP addresses, VE_PRIVATE/VE_ROOT, names,\n' +
+        'memory against --node-ram/--node-swap). SIZE: bytes or a K/M/G/T suffix (64G, 512M).\n\n' +
         'Exit status: 0 no error findings, 1 error findings, 2 usage or I/O error.',
     )
     .version(version, '-V, --version', 'print the vzlint version')
@@ -132,6 +140,9 @@ function buildProgram(io: VzlintIO): Command {
     )
     .option('-k, --kind <kind>', 'file kind: auto (from name/content), node, container or ct0', 'auto')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json']).default('stylish'))
+    .option('--node-config <path>', "the node's vz.conf to check every file with (default: found per file, as vzctl does)")
+    .option('--node-ram <size>', 'node RAM for the memory check of all containers of a node (e.g. 64G)')
+    .option('--node-swap <size>', 'node swap for the memory check (e.g. 8G)')
     .option('--no-color', 'disable colours (also off when stdout is not a terminal or NO_COLOR is set)')
     .showHelpAfterError('(run vzlint --help for usage)')
     .exitOverride()
@@ -147,13 +158,38 @@ interface CliOptions {
   kind: string;
   format: 'stylish' | 'json';
   color: boolean;
+  nodeConfig?: string;
+  nodeRam?: string;
+  nodeSwap?: string;
+}
+
+/** Node rules whose findings on a vz.conf that was not asked for are still printed (they are about the containers). */
+const ACROSS_CONTAINERS = new Set(['shared-private-path', 'node-memory-overcommit']);
+
+/** One node's files as vzlint lints them together. */
+interface NodeGroup {
+  /** Absolute path of the node config, if any. */
+  nodePath?: string;
+  /** Absolute paths of the other files. */
+  files: string[];
+  /** Folder whose ve-*.conf-sample files name the samples. */
+  confDir: string;
 }
 
 /**
  * Runs vzlint with the given arguments (without `node` and the script name) and returns the exit
  * code; never calls `process.exit` and writes only through `io`.
  *
- * `vzlint [--target T] [--kind K] [--format stylish|json] [--no-color] PATH...`
+ * `vzlint [--target T] [--kind K] [--format stylish|json] [--node-config PATH] [--node-ram SIZE]
+ * [--node-swap SIZE] [--no-color] PATH...`
+ *
+ * - Files are grouped into nodes: a node config (`vz.conf`) with the files that use it, found per file
+ *   as vzctl does (`nodeFiles.ts`; the upward search stops at the directory argument, or at `cwd` for
+ *   explicit files) or given with `--node-config`; each group goes through `lintNode` (container configs
+ *   with their vz.conf, then the cross-container rules). Findings on a vz.conf that was not asked for are
+ *   still printed when they are node-level ones, under the vz.conf's path (relative to `cwd` when inside).
+ * - `--node-ram` / `--node-swap` (bytes or K/M/G/T suffix) enable the memory check and, in stylish
+ *   mode, a memory table per node after the findings. JSON output stays one array of findings.
  *
  * - Explicit files are linted whatever their name; directories are searched (see
  *   {@link isConfigFileName}). All files are linted in sorted path order, each once.
@@ -184,7 +220,31 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
     return EXIT.failure;
   }
 
+  const capacity: NodeCapacity = {};
+  for (const [flag, value, key] of [['--node-ram', opts.nodeRam, 'ramBytes'], ['--node-swap', opts.nodeSwap, 'swapBytes']] as const) {
+    if (value === undefined) continue;
+    const size = parseCapacitySize(value);
+    if (typeof size === 'object') {
+      io.stderr(`vzlint: ${flag}: ${size.error}\n`);
+      return EXIT.failure;
+    }
+    capacity[key] = size;
+  }
+  const hasCapacity = capacity.ramBytes !== undefined || capacity.swapBytes !== undefined;
+  let nodeOverride: string | undefined;
+  if (opts.nodeConfig !== undefined) {
+    nodeOverride = path.resolve(io.cwd, opts.nodeConfig);
+    try {
+      if (!(await stat(nodeOverride)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
+    } catch (err) {
+      io.stderr(`vzlint: --node-config: ${opts.nodeConfig}: ${errorText(err)}\n`);
+      return EXIT.failure;
+    }
+  }
+
   let failed = false;
+  // Absolute path -> folder where the upward search for its vz.conf stops.
+  const stopAt = new Map<string, string | undefined>();
   // Display path -> absolute path, each file once (the first display path wins).
   const files = new Map<string, string>();
   const seen = new Set<string>();
@@ -206,44 +266,100 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
     if (st.isDirectory()) {
       const found = await discoverConfigFiles(given, abs);
       if (found.length === 0) io.stderr(`vzlint: ${given}: no OpenVZ / Virtuozzo config files found in this directory\n`);
-      for (const f of found) add(f, path.resolve(io.cwd, f));
+      for (const f of found) {
+        const fileAbs = path.resolve(io.cwd, f);
+        add(f, fileAbs);
+        if (!stopAt.has(fileAbs)) stopAt.set(fileAbs, abs);
+      }
     } else if (st.isFile()) {
       add(given, abs);
+      if (!stopAt.has(abs)) stopAt.set(abs, isInside(abs, io.cwd) ? io.cwd : undefined);
     } else {
       io.stderr(`vzlint: ${given}: not a regular file or directory\n`);
       failed = true;
     }
   }
 
-  const reports: FileReport[] = [];
+  // Read every file once.
+  const texts = new Map<string, string>();
+  const displayOf = new Map<string, string>();
   for (const display of [...files.keys()].sort(compareStrings)) {
     const abs = files.get(display) as string;
-    let text: string;
     try {
-      text = decodeUtf8(await readFile(abs));
+      texts.set(abs, decodeUtf8(await readFile(abs)));
+      displayOf.set(abs, display);
     } catch (err) {
       io.stderr(`vzlint: ${display}: cannot read: ${errorText(err)}\n`);
       failed = true;
-      continue;
     }
+  }
+  const display = (abs: string): string => displayOf.get(abs) ?? (isInside(abs, io.cwd) ? path.relative(io.cwd, abs) : abs);
+
+  // Group the files into nodes: each vz.conf with the files that use it (--node-config: one node).
+  const groups = new Map<string, NodeGroup>();
+  for (const abs of texts.keys()) {
+    let nodePath: string | undefined;
+    if (nodeOverride !== undefined) nodePath = nodeOverride;
+    else if (isNodeConfigName(abs)) nodePath = abs;
+    else nodePath = await findNodeConfig(abs, { stopAt: stopAt.get(abs) });
+    const key = nodePath ?? `\0${path.dirname(abs)}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { files: [], confDir: nodePath && nodeOverride === undefined ? confDirOf(nodePath) : path.dirname(abs) };
+      if (nodePath !== undefined) g.nodePath = nodePath;
+      groups.set(key, g);
+    }
+    if (abs !== nodePath) g.files.push(abs);
+  }
+
+  const reports: FileReport[] = [];
+  const tables: MemoryTable[] = [];
+  for (const g of groups.values()) {
+    let nodeConfig: NodeFile | undefined;
+    if (g.nodePath !== undefined) {
+      let text = texts.get(g.nodePath);
+      if (text === undefined) {
+        try {
+          text = decodeUtf8(await readFile(g.nodePath));
+        } catch (err) {
+          io.stderr(`vzlint: ${display(g.nodePath)}: cannot read the node config: ${errorText(err)}\n`);
+          failed = true;
+        }
+      }
+      if (text !== undefined) nodeConfig = { path: g.nodePath, text };
+    }
+    const listing = await listConfDir(g.confDir);
     try {
-      const result = lint(text, { path: abs, target: opts.target, kind: opts.kind });
-      reports.push({ file: display, kind: result.kind, target: result.target, findings: result.findings });
+      const result = lintNode(
+        { ...(nodeConfig ? { nodeConfig } : {}), containers: g.files.map((p) => ({ path: p, text: texts.get(p) as string })), ...(listing.samples ? { samples: listing.samples } : {}) },
+        { target: opts.target, kind: opts.kind, focus: [...texts.keys()], ...(hasCapacity ? { capacity } : {}) },
+      );
+      for (const f of result.files) {
+        // A node config nobody asked for is reported only for findings about its containers.
+        const findings = texts.has(f.path) ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
+        if (!texts.has(f.path) && findings.length === 0) continue;
+        reports.push({ file: display(f.path), kind: f.ctx.kind, target: f.ctx.target, findings });
+      }
+      if (hasCapacity && result.memory.rows.length > 0) {
+        tables.push({ node: g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`, summary: result.memory, display });
+      }
     } catch (err) {
       if (err instanceof OptionError) {
         io.stderr(`vzlint: ${err.message}\n`);
         return EXIT.failure;
       }
-      io.stderr(`vzlint: ${display}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      io.stderr(`vzlint: ${g.files.map(display).join(', ')}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       failed = true;
     }
   }
+  reports.sort((a, b) => compareStrings(a.file, b.file));
 
   if (opts.format === 'json') {
     io.stdout(formatJson(reports));
   } else {
     const noColorEnv = (io.env?.NO_COLOR ?? '') !== '';
-    io.stdout(formatStylish(reports, { color: opts.color && io.isTTY === true && !noColorEnv }));
+    const color = opts.color && io.isTTY === true && !noColorEnv;
+    io.stdout(formatStylish(reports, { color }) + formatMemoryTable(tables, { color }));
   }
 
   if (failed) return EXIT.failure;

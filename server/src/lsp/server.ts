@@ -4,8 +4,10 @@
  * sync, fetches settings per resource, schedules lints and turns service results into LSP messages.
  */
 import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import {
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
@@ -19,7 +21,10 @@ import { getCatalog } from '../catalog/load';
 import { computeCodeActions, type ContextDiagnostic } from '../service/codeActions';
 import { toDiagnostic } from '../service/diagnostics';
 import { computeHover } from '../service/hover';
-import { lint, OptionError } from '../service/lint';
+import { OptionError } from '../service/lint';
+import { lintNode, parseCapacitySize } from '../service/node';
+import { ctidOf, findNodeConfig, invalidateFileCache, isInside, isNodeConfigName, loadNodeFiles, readConfigText, type Overlay } from '../service/nodeFiles';
+import type { NodeCapacity } from '../rules/types';
 import { version as packageVersion } from '../../../package.json';
 
 /** The server's version: `version` of package.json (bundled in at build time). */
@@ -33,11 +38,20 @@ export interface VzconfSettings {
   kind: string;
   /** `vzconf.kb.urlTemplate`: KB link template with `{id}`. Default from schemas/kb.yaml. */
   kbUrlTemplate: string;
+  /**
+   * `vzconf.nodeConfig`: the node's vz.conf to check container configs with (absolute, or relative to the
+   * workspace folder). Empty (default): found as vzctl does (`conf/101.conf` → `vz.conf` beside `conf/`).
+   */
+  nodeConfig: string;
+  /** `vzconf.nodeRam`: node RAM (bytes or K/M/G/T suffix, e.g. `64G`) for the memory check. Empty: no check. */
+  nodeRam: string;
+  /** `vzconf.nodeSwap`: node swap, same syntax. Empty: 0 in the RAM + swap sum. */
+  nodeSwap: string;
 }
 
 /** Settings used when the client sends none (or does not support `workspace/configuration`). */
 export function defaultSettings(): VzconfSettings {
-  return { target: 'auto', kind: 'auto', kbUrlTemplate: getCatalog().catalog.defaultUrlTemplate };
+  return { target: 'auto', kind: 'auto', kbUrlTemplate: getCatalog().catalog.defaultUrlTemplate, nodeConfig: '', nodeRam: '', nodeSwap: '' };
 }
 
 function stringSetting(value: unknown, fallback: string): string {
@@ -60,6 +74,9 @@ export function readSettings(raw: unknown): VzconfSettings {
     target: stringSetting(r.target, defaults.target),
     kind: stringSetting(r.kind, defaults.kind),
     kbUrlTemplate: stringSetting(kb ?? r['kb.urlTemplate'], defaults.kbUrlTemplate),
+    nodeConfig: stringSetting(r.nodeConfig, '').trim(),
+    nodeRam: stringSetting(r.nodeRam, '').trim(),
+    nodeSwap: stringSetting(r.nodeSwap, '').trim(),
   };
 }
 
@@ -153,15 +170,75 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     return pending;
   };
 
-  /** Lints the latest version of `uri` (settings first, then the text as it is now) and publishes the result with its version. */
+  /** Workspace folders (absolute paths): where the upward search for a vz.conf stops. */
+  let workspaceFolders: string[] = [];
+  let watchFiles = false;
+
+  /** Open documents by file-system path: their text wins over the disk. */
+  const overlay = (): Overlay => {
+    const m = new Map<string, string>();
+    for (const d of documents.all()) {
+      const p = uriToPath(d.uri);
+      if (p !== undefined) m.set(p, d.getText());
+    }
+    return m;
+  };
+  const folderOf = (filePath: string): string | undefined =>
+    workspaceFolders.filter((f) => isInside(filePath, f)).sort((a, b) => b.length - a.length)[0];
+  /** The `vzconf.nodeConfig` setting as an absolute path (relative ones against the workspace folder). */
+  const nodeConfigSetting = (settings: VzconfSettings, filePath: string): string | undefined => {
+    if (settings.nodeConfig === '') return undefined;
+    if (path.isAbsolute(settings.nodeConfig)) return settings.nodeConfig;
+    return path.resolve(folderOf(filePath) ?? path.dirname(filePath), settings.nodeConfig);
+  };
+  /** `vzconf.nodeRam` / `vzconf.nodeSwap` as bytes; throws OptionError for an invalid size. */
+  const capacityOf = (settings: VzconfSettings): NodeCapacity | undefined => {
+    const cap: NodeCapacity = {};
+    for (const [name, value, key] of [['vzconf.nodeRam', settings.nodeRam, 'ramBytes'], ['vzconf.nodeSwap', settings.nodeSwap, 'swapBytes']] as const) {
+      if (value === '') continue;
+      const size = parseCapacitySize(value);
+      if (typeof size === 'object') throw new OptionError(`${name}: ${size.error}`);
+      cap[key] = size;
+    }
+    return cap.ramBytes !== undefined || cap.swapBytes !== undefined ? cap : undefined;
+  };
+
+  /**
+   * Lints the latest version of `uri` (settings first, then the text as it is now) together with its node
+   * (vz.conf, the CTID.conf files of the same conf/ folder and the sample names there, from disk and open
+   * documents) and publishes this document's findings with its version.
+   */
   const lintOnce = async (uri: string): Promise<void> => {
     const settings = await getSettings(uri);
-    const doc = documents.get(uri);
-    if (!doc) return;
+    if (!documents.get(uri)) return;
+    const filePath = uriToPath(uri);
     let diagnostics: Diagnostic[];
+    let version: number | undefined;
     try {
-      const result = lint(doc.getText(), { path: uriToPath(uri), target: settings.target, kind: settings.kind });
-      diagnostics = result.findings.map((f) => toDiagnostic(f) as Diagnostic);
+      const capacity = capacityOf(settings);
+      const options = { target: settings.target, kind: settings.kind, ...(capacity ? { capacity } : {}) };
+      let findings;
+      if (filePath === undefined) {
+        const doc = documents.get(uri);
+        if (!doc) return;
+        version = doc.version;
+        findings = lintNode({ containers: [{ path: '', text: doc.getText() }] }, options).files[0]?.findings ?? [];
+      } else {
+        const nodeConfigPath = nodeConfigSetting(settings, filePath);
+        const files = await loadNodeFiles(filePath, { stopAt: folderOf(filePath), overlay: overlay(), ...(nodeConfigPath ? { nodeConfigPath } : {}) });
+        // The text and version as they are now (the disk reads above may have let a change in).
+        const doc = documents.get(uri);
+        if (!doc) return;
+        version = doc.version;
+        const text = doc.getText();
+        const input = {
+          ...(files.nodeConfig ? { nodeConfig: files.nodeConfig.path === filePath ? { path: filePath, text } : files.nodeConfig } : {}),
+          containers: files.containers.map((c) => (c.path === filePath ? { path: filePath, text } : c)),
+          ...(files.samples ? { samples: files.samples } : {}),
+        };
+        findings = lintNode(input, { ...options, focus: [filePath] }).files.find((f) => f.path === filePath)?.findings ?? [];
+      }
+      diagnostics = findings.map((f) => toDiagnostic(f) as Diagnostic);
     } catch (err) {
       if (!(err instanceof OptionError)) throw err;
       if (!loggedSettingErrors.has(`${uri}\0${err.message}`)) {
@@ -169,8 +246,9 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         connection.console.error(`vzconf: invalid setting for ${uri}: ${err.message}`);
       }
       diagnostics = [invalidSettingDiagnostic(err.message)];
+      version = documents.get(uri)?.version;
     }
-    await connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    await connection.sendDiagnostics({ uri, version, diagnostics });
   };
 
   const runLint = async (uri: string, state: LintState): Promise<void> => {
@@ -207,8 +285,29 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     setImmediate(() => void runLint(uri, s));
   };
 
+  /**
+   * After `uri` changed (or opened / closed): re-lint the other open documents whose result may depend on
+   * it — every open document when a vz.conf changed (its containers read it), the open files of the same
+   * conf/ folder and the open vz.conf files when a CTID.conf changed (cross-container checks).
+   */
+  const requestRelated = (uri: string): void => {
+    const changed = uriToPath(uri);
+    if (changed === undefined) return;
+    const node = isNodeConfigName(changed);
+    if (!node && ctidOf(changed) === undefined) return;
+    for (const d of documents.all()) {
+      if (d.uri === uri) continue;
+      const p = uriToPath(d.uri);
+      if (p === undefined) continue;
+      if (node || path.dirname(p) === path.dirname(changed) || isNodeConfigName(p)) requestLint(d.uri);
+    }
+  };
+
   connection.onInitialize((params): InitializeResult => {
     const caps = params.capabilities;
+    watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspaceFolders = folders.map((u) => uriToPath(u)).filter((p): p is string => p !== undefined);
     pullConfiguration = caps.workspace?.configuration === true;
     dynamicConfigRegistration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     return {
@@ -222,6 +321,11 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   });
 
   connection.onInitialized(() => {
+    if (watchFiles) {
+      connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/vz.conf' }, { globPattern: '**/conf/*.conf' }, { globPattern: '**/ve-*.conf-sample' }] })
+        .catch((err: unknown) => logError('cannot register file watchers', err));
+    }
     if (pullConfiguration && dynamicConfigRegistration) {
       connection.client.register(DidChangeConfigurationNotification.type, { section: 'vzconf' }).catch((err: unknown) => {
         logError('cannot register for configuration changes', err);
@@ -243,9 +347,23 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     }
   });
 
+  connection.onDidChangeWatchedFiles((params) => {
+    try {
+      for (const change of params.changes) {
+        const p = uriToPath(change.uri);
+        if (p !== undefined) invalidateFileCache(p);
+      }
+      // A vz.conf or a sibling container changed on disk: re-check what is open.
+      for (const doc of documents.all()) requestLint(doc.uri);
+    } catch (err) {
+      logError('handling file changes failed', err);
+    }
+  });
+
   documents.onDidOpen((e) => {
     try {
       requestLint(e.document.uri);
+      requestRelated(e.document.uri);
     } catch (err) {
       logError(`opening ${e.document.uri} failed`, err);
     }
@@ -254,6 +372,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   documents.onDidChangeContent((e) => {
     try {
       requestLint(e.document.uri);
+      requestRelated(e.document.uri);
     } catch (err) {
       logError(`handling a change of ${e.document.uri} failed`, err);
     }
@@ -265,6 +384,8 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       states.delete(uri);
       settingsCache.delete(uri);
       connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err: unknown) => logError(`clearing ${uri} failed`, err));
+      // Its saved text (or nothing) now stands for it in the checks of the others.
+      setImmediate(() => requestRelated(uri));
     } catch (err) {
       logError(`closing ${uri} failed`, err);
     }
@@ -275,10 +396,19 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return null;
       const settings = await getSettings(doc.uri);
+      const filePath = uriToPath(doc.uri);
+      let nodeConfig: { path: string; text: string } | undefined;
+      if (filePath !== undefined && !isNodeConfigName(filePath)) {
+        const open = overlay();
+        const nodePath = nodeConfigSetting(settings, filePath) ?? (await findNodeConfig(filePath, { stopAt: folderOf(filePath), overlay: open }));
+        const text = nodePath === undefined ? undefined : await readConfigText(nodePath, open);
+        if (nodePath !== undefined && text !== undefined) nodeConfig = { path: nodePath, text };
+      }
       const current = documents.get(doc.uri);
       if (!current) return null;
       const result = computeHover(current.getText(), params.position, {
-        path: uriToPath(current.uri),
+        ...(nodeConfig ? { nodeConfig } : {}),
+        path: filePath,
         target: settings.target,
         kind: settings.kind,
         kbUrlTemplate: settings.kbUrlTemplate,

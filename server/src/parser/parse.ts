@@ -6,6 +6,19 @@ export const CLASSIC_MAX_KEY = 512;
 /** libvzctl's key buffer (`lib/config.c`, 4096): longer keys are silently skipped. */
 export const VZ7_MAX_KEY = 4096;
 
+/** Length in bytes of `text` encoded as UTF-8 (vzctl's buffers count bytes). */
+export function byteLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) { n += 4; i += 1; }
+    else n += 3;
+  }
+  return n;
+}
+
 /** C `isspace()` in the C locale. */
 function isSpace(ch: string | undefined): boolean {
   return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\v' || ch === '\f' || ch === '\r';
@@ -110,7 +123,7 @@ function parseClassicLine(raw: string, line: number): ConfigLine {
   }
   const key = s.slice(i, eq);
   const entry = baseEntry(raw, line, s, map, i, eq);
-  if (key.length >= CLASSIC_MAX_KEY) entry.skipped = 'key-too-long';
+  if (byteLength(key) >= CLASSIC_MAX_KEY) entry.skipped = 'key-too-long';
   let vStart = eq + 1;
   let vEnd = end;
   if (s[vStart] === '"') {
@@ -132,7 +145,9 @@ function parseClassicLine(raw: string, line: number): ConfigLine {
   }
   entry.value = s.slice(vStart, vEnd);
   entry.valueRange = rangeOf(line, map[vStart] ?? raw.length, map[vEnd] ?? raw.length);
-  entry.rawValueRange = rangeOf(line, map[eq + 1] ?? raw.length, map[end] ?? raw.length);
+  // Up to the closing quote: text after it (dropped by vzctl) stays out of the value's range.
+  const rawEnd = entry.trailing && entry.quote === '"' ? vEnd + 1 : end;
+  entry.rawValueRange = rangeOf(line, map[eq + 1] ?? raw.length, map[rawEnd] ?? raw.length);
   // Where VZ7 (and a reader) would see a comment; classic has none.
   const cut = commentCut(s);
   if (cut < end) {
@@ -165,7 +180,7 @@ function parseVz7Line(raw: string, line: number): ConfigLine {
   }
   const key = s.slice(i, eq);
   const entry = baseEntry(raw, line, s, map, i, eq);
-  if (key.length >= VZ7_MAX_KEY) entry.skipped = 'key-too-long';
+  if (byteLength(key) >= VZ7_MAX_KEY) entry.skipped = 'key-too-long';
   let vStart = eq + 1;
   if (s[vStart] === '"' || s[vStart] === "'") {
     entry.quote = s[vStart] as '"' | "'";
@@ -186,7 +201,10 @@ function parseVz7Line(raw: string, line: number): ConfigLine {
 
 function baseEntry(raw: string, line: number, s: string, map: number[], keyStart: number, eq: number): Entry {
   const key = s.slice(keyStart, eq);
-  const name = key.replace(/^[\s\uFEFF]+|\s+$/g, '');
+  // What the user meant: without the file's byte-order mark and the blanks before "=" (each has its
+  // own rule). Anything else vzctl would keep (a no-break space, a vertical tab) stays in the name,
+  // so the key is reported as unknown, as vzctl treats it.
+  const name = (line === 0 ? key.replace(/^\uFEFF/, '') : key).replace(/[ \t]+$/, '');
   const entry: Entry = {
     kind: 'entry',
     line,
@@ -230,13 +248,19 @@ export function parseConfig(text: string, options: ParseOptions): ConfigDocument
   const entries: Entry[] = [];
   const multiline: MultilineValue[] = [];
   const continuationLines = new Set<number>();
+  // The shell reads on from where the previous assignment's word ended; a line inside that word
+  // (a quoted value or a backslash-newline continuation) is not scanned again, which keeps the
+  // whole pass linear in the file size.
+  let shellCovered = -1;
   for (let n = 0; n < lines.length; n += 1) {
     const parsed = parseLine(lines[n] ?? '', n);
     out.push(parsed);
     if (parsed.kind !== 'entry') continue;
     entries.push(parsed);
+    if (n <= shellCovered) continue;
     // The shell's reading starts right after `=` (in the original text).
     parsed.shell = scanShellValue(lines, n, parsed.equals + 1);
+    if (parsed.shell.endLine > n) shellCovered = parsed.shell.endLine;
   }
   // Multi-line values: only assignments that start outside another multi-line value count.
   for (const entry of entries) {
@@ -267,6 +291,7 @@ export function parseConfig(text: string, options: ParseOptions): ConfigDocument
     lines: out,
     entries,
     multiline,
+    multilineOf: new Map(multiline.map((m) => [m.entry, m])),
     continuationLines,
     bom: text.charCodeAt(0) === 0xfeff,
     text: lines,

@@ -118,6 +118,8 @@ export interface ConfigDocument {
   /** Entries in file order (a convenience view of `lines`). */
   entries: Entry[];
   multiline: MultilineValue[];
+  /** The multi-line value an entry starts, if any (the same objects as `multiline`). */
+  multilineOf: Map<Entry, MultilineValue>;
   /** Physical lines that lie inside a multi-line shell value (not the first line). */
   continuationLines: Set<number>;
   /** The text began with a UTF-8 byte-order mark (U+FEFF). */

@@ -10,10 +10,23 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 
 /** Above this many repeats of a list key no merge fix is offered. */
 const MAX_MERGE = 50;
-import { deleteLines, editDistance, entryRange, finding } from './util';
+import { deleteLines, deleteLineSet, editDistance, entryRange, finding } from './util';
+
+const suggestionCache = new WeakMap<LintContext, Map<string, string[]>>();
 
 /** Closest known keys for a misspelt one: same letters in another case, or at most 2 edits away. */
 export function suggestNames(ctx: LintContext, name: string): string[] {
+  let cache = suggestionCache.get(ctx);
+  if (!cache) { cache = new Map(); suggestionCache.set(ctx, cache); }
+  const hit = cache.get(name);
+  if (hit) return hit;
+  const found = computeSuggestions(ctx, name);
+  // Bounded: a file of 100 000 distinct unknown keys must not keep them all.
+  if (cache.size < 10000) cache.set(name, found);
+  return found;
+}
+
+function computeSuggestions(ctx: LintContext, name: string): string[] {
   const upper = name.toUpperCase();
   const scored: { n: string; d: number }[] = [];
   for (const candidate of ctx.catalog.names()) {
@@ -49,7 +62,8 @@ export const unknownParameter: Rule = {
         const other = ctx.target.generation === 'classic' ? 'a Virtuozzo 7 (libvzctl)' : 'a classic vzctl';
         message = `${e.name} is ${other} parameter; ${here} does not know it and ignores the line`;
       } else {
-        message = `Unknown parameter ${e.name}: ${here} ignores this line`;
+        const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? e.name : JSON.stringify(e.name);
+        message = `Unknown parameter ${shown}: ${here} ignores this line`;
       }
       const suggestions = def ? [] : suggestNames(ctx, e.name);
       if (suggestions.length > 0) message += `. Did you mean ${suggestions.join(' or ')}?`;
@@ -88,20 +102,28 @@ export const duplicateParameter: Rule = {
       const shown = entries.slice(0, 5).map((e) => e.line + 1).join(', ');
       const lines = entries.length > 5 ? `${shown} and ${entries.length - 5} more` : shown;
       if (policy === 'union') {
+        // vzctl rejects a list line at its first bad item, so a rejected line adds nothing.
+        const rejected = entries.filter((e) => ctx.values.get(e)?.problems.some((p) => p.kind === 'invalid'));
         const seen = new Set<string>();
         const merged: string[] = [];
-        for (const e of entries) for (const t of tokens(e.value, ' \t')) if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
+        for (const e of entries) {
+          if (rejected.includes(e)) continue;
+          for (const t of tokens(e.value, ' \t')) if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
+        }
         const first = entries[0] as Entry;
         // One fix object shared by every finding of the group; none for pathological repeats, whose
         // edits would grow with the square of the count.
-        const merge: Fix[] = entries.length > MAX_MERGE ? [] : [{
-          title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}`,
-          edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...entries.slice(1).map((x) => deleteLines(ctx, x.line, x.line))],
-          safe: true,
+        const plain = entries.every((x) => !/["\\$`]/.test(x.value));
+        const dropping = rejected.length > 0 ? ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejected.map((x) => x.line + 1).join(', ')}, which vzctl rejects)` : '';
+        const merge: Fix[] = entries.length > MAX_MERGE || !plain ? [] : [{
+          title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}${dropping}`,
+          edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...deleteLineSet(ctx, entries.slice(1).map((x) => x.line))],
+          // Dropping a rejected line changes nothing vzctl does, but the user may rather correct it.
+          safe: rejected.length === 0,
         }];
         const mergedText = merged.length > 12 ? `${merged.slice(0, 12).join(' ')} …` : merged.join(' ');
         for (const e of entries.slice(1)) {
-          out.push(finding(ctx, 'duplicate-parameter', e.keyRange, `${def.name} is set on lines ${lines}: classic vzctl merges all of them ("${mergedText}"), while Virtuozzo 7 and the shell scripts keep only the last`, { fixes: merge }));
+          out.push(finding(ctx, 'duplicate-parameter', e.keyRange, `${def.name} is set on lines ${lines}: classic vzctl merges the lines it accepts ("${mergedText}"), while Virtuozzo 7 and the shell scripts keep only the last`, { fixes: merge }));
         }
         continue;
       }

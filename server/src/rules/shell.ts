@@ -3,7 +3,7 @@
  * CTID.conf with /bin/sh, so a line vzctl accepts can still break migration or the init script.
  */
 import type { Rule } from './types';
-import { finding } from './util';
+import { finding, rawValueText } from './util';
 
 /**
  * Unquoted whitespace, command substitution, shell metacharacters, or a quote that never closes:
@@ -18,7 +18,8 @@ export const shellUnsafeValue: Rule = {
       return e.shell.issues.flatMap((issue) => {
         switch (issue.kind) {
           case 'unquoted-whitespace': {
-            const canQuote = !e.quote && !/["'`$\\]/.test(e.value);
+            // Only a plain value can be wrapped in quotes as it stands (no quotes, escapes or expansions).
+            const canQuote = !e.quote && !/["'`$\\]/.test(rawValueText(ctx, e));
             return [finding(ctx, 'shell-unsafe-value', issue.range, `The value of ${e.name} has unquoted whitespace: vzctl reads "${e.value}", but a shell sourcing the file sets ${e.name} only for a command "${issue.text.split(/\s+/)[0]}" and fails`, {
               fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
             })];

@@ -7,17 +7,17 @@ import { describeTarget } from '../model/target';
 import type { Entry } from '../parser/types';
 import { tokens } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
-import { deleteLines, entryRange, finding } from './util';
+import { deleteLines, deleteLineSet, entryRange, finding } from './util';
 
 /** The value the tools act on: the shell's whole multi-line value where there is one, else vzctl's. */
 function effectiveText(ctx: LintContext, e: Entry): string {
-  const multi = ctx.doc.multiline.find((m) => m.entry === e);
+  const multi = ctx.doc.multilineOf.get(e);
   return multi ? e.shell.value : e.value;
 }
 
 /** Physical lines an entry occupies (more than one for a multi-line shell value). */
 function linesOf(ctx: LintContext, e: Entry): [number, number] {
-  const multi = ctx.doc.multiline.find((m) => m.entry === e);
+  const multi = ctx.doc.multilineOf.get(e);
   return [e.line, multi ? multi.endLine : e.line];
 }
 
@@ -42,9 +42,12 @@ export function netfilterFor(ctx: LintContext, modules: string[]): { mode: Iptab
   return { mode, unknown, extra };
 }
 
+const netfilterLine = new WeakMap<LintContext, Entry | null>();
+
 function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
   const [from, to] = linesOf(ctx, e);
-  const existing = ctx.live.find((x) => x.name === 'NETFILTER' && x !== e);
+  if (!netfilterLine.has(ctx)) netfilterLine.set(ctx, ctx.live.find((x) => x.name === 'NETFILTER') ?? null);
+  const existing = netfilterLine.get(ctx) ?? undefined;
   if (existing) {
     return [{ title: `Remove IPTABLES (NETFILTER="${existing.value}" on line ${existing.line + 1} already overrides it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
   }
@@ -65,13 +68,14 @@ function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
 /** Replaces a whole (possibly multi-line) entry with `text`, keeping the line's indentation. */
 function replaceEntry(ctx: LintContext, e: Entry, text: string) {
   const [, to] = linesOf(ctx, e);
-  const endChar = to === e.line ? e.rawValueRange.end.character : ctx.doc.multiline.find((m) => m.entry === e)?.range.end.character ?? 0;
+  const endChar = to === e.line ? e.rawValueRange.end.character : ctx.doc.multilineOf.get(e)?.range.end.character ?? 0;
   return { range: { start: e.keyRange.start, end: { line: to, character: endChar } }, newText: text };
 }
 
-/** The first entry named `name` that starts a line of its own (not inside a multi-line value). */
-function firstEntry(ctx: LintContext, name: string): Entry | undefined {
-  return ctx.doc.entries.find((x) => x.name === name && x.key === x.name && !ctx.doc.continuationLines.has(x.line));
+/** The last entry named `name` that starts a line of its own: what a shell sourcing the file keeps. */
+function lastEntry(ctx: LintContext, name: string): Entry | undefined {
+  const all = ctx.doc.entries.filter((x) => x.name === name && x.key === x.name && !ctx.doc.continuationLines.has(x.line));
+  return all[all.length - 1];
 }
 
 /**
@@ -82,15 +86,21 @@ function firstEntry(ctx: LintContext, name: string): Entry | undefined {
  * appended, and the old lines are removed.
  */
 function nodeIptablesFixes(ctx: LintContext): Fix[] {
+  // The init script sources the file, so the last occurrence of each list is what it loads; every
+  // occurrence is removed.
+  const occurrences = (name: string) => ctx.doc.entries.filter((x) => x.name === name && x.key === x.name && !ctx.doc.continuationLines.has(x.line));
   const lists = ['IPTABLES', 'IP6TABLES'].flatMap((name) => {
-    const e = firstEntry(ctx, name);
-    return e ? [{ name, e, modules: tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text) }] : [];
+    const all = occurrences(name);
+    const e = all[all.length - 1];
+    return e ? [{ name, e, all, modules: tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text) }] : [];
   });
   if (lists.length === 0) return [];
-  const target = firstEntry(ctx, 'IPTABLES_MODULES');
+  // Module names are plain words; anything that would need shell quoting is left to the user.
+  if (lists.some((l) => l.modules.some((m) => /["'\\$`]/.test(m)))) return [];
+  const target = lastEntry(ctx, 'IPTABLES_MODULES');
   let merged: string[];
   const edits: Fix['edits'] = [];
-  let removed = lists;
+  let replaced: Entry | undefined;
   if (target) {
     let current = target.shell.value;
     const inlined: string[] = [];
@@ -109,9 +119,9 @@ function nodeIptablesFixes(ctx: LintContext): Fix[] {
     for (const l of lists) for (const m of l.modules) if (!merged.includes(m)) merged.push(m);
     const first = lists[0] as (typeof lists)[number];
     edits.push(replaceEntry(ctx, first.e, `IPTABLES_MODULES="${merged.join(' ')}"`));
-    removed = lists.slice(1);
+    replaced = first.e;
   }
-  const gone = removed.flatMap((l) => { const [a, b] = linesOf(ctx, l.e); return Array.from({ length: b - a + 1 }, (_, k) => a + k); });
+  const gone = lists.flatMap((l) => l.all).filter((x) => x !== replaced).flatMap((x) => { const [a, b] = linesOf(ctx, x); return Array.from({ length: b - a + 1 }, (_, k) => a + k); });
   edits.push(...deleteLineSet(ctx, gone));
   const names = lists.map((l) => l.name).join(' and ');
   const narrows = lists.some((l) => l.name === 'IPTABLES')
@@ -120,25 +130,11 @@ function nodeIptablesFixes(ctx: LintContext): Fix[] {
   return [{ title: `Move ${names} into IPTABLES_MODULES${target ? ` (line ${target.line + 1})` : ''}, the list the vzctl 4.7+ init script loads${narrows}`, edits, safe: false }];
 }
 
-/** Edits deleting a set of lines, consecutive runs merged so that no two edits touch. */
-function deleteLineSet(ctx: LintContext, lines: number[]): Fix['edits'] {
-  const sorted = [...new Set(lines)].sort((a, b) => a - b);
-  const out: Fix['edits'] = [];
-  let i = 0;
-  while (i < sorted.length) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j += 1;
-    out.push(deleteLines(ctx, sorted[i] as number, sorted[j] as number));
-    i = j + 1;
-  }
-  return out;
-}
-
 function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind']): Finding[] {
   const out: Finding[] = [];
   for (const e of ctx.doc.entries) {
     if (ctx.doc.continuationLines.has(e.line) || e.key !== e.name) continue;
-    if (e.skipped && !ctx.doc.multiline.some((m) => m.entry === e)) continue;
+    if (e.skipped && !ctx.doc.multilineOf.has(e)) continue;
     const def = ctx.def(e);
     if (!def) continue;
     for (const s of ctx.status(def)) {

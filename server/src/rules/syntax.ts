@@ -4,7 +4,7 @@
  */
 import { CLASSIC_MAX_KEY, VZ7_MAX_KEY } from '../parser/parse';
 import type { Rule } from './types';
-import { entryRange, finding } from './util';
+import { aloneInFile, entryRange, eolOf, finding } from './util';
 
 /** A line with no `=`: classic warns "can't parse … ('=' not found), skipping"; libvzctl skips it silently. */
 export const missingEquals: Rule = {
@@ -57,7 +57,8 @@ export const spaceAroundEquals: Rule = {
       const before = e.key !== e.key.trimEnd();
       const what = before ? `vzctl reads the key as "${e.key}" (with the space), which is no parameter, and ignores the line` : `vzctl reads the value with a leading space and the shell sees an empty ${e.name} followed by a command`;
       return [finding(ctx, 'space-around-equals', e.spaceAroundEquals.range, `No spaces are allowed around "=": ${what}`, {
-        fixes: [{ title: 'Remove the spaces around "="', edits: [{ range: e.spaceAroundEquals.range, newText: '=' }], safe: true }],
+        // Safe only when no other line sets the parameter: otherwise the fixed line may start to win.
+        fixes: [{ title: 'Remove the spaces around "="', edits: [{ range: e.spaceAroundEquals.range, newText: '=' }], safe: aloneInFile(ctx, e) }],
       })];
     });
   },
@@ -77,7 +78,7 @@ export const inlineComment: Rule = {
         fixes: [{
           title: 'Move the comment to its own line above',
           edits: [
-            { range: { start: { line: e.line, character: 0 }, end: { line: e.line, character: 0 } }, newText: `${indent}${c.text}\n` },
+            { range: { start: { line: e.line, character: 0 }, end: { line: e.line, character: 0 } }, newText: `${indent}${c.text}${eolOf(ctx)}` },
             { range: { start: { line: e.line, character: cutFrom }, end: c.range.end }, newText: '' },
           ],
           safe: false,
@@ -142,7 +143,7 @@ export const byteOrderMark: Rule = {
       : 'vzctl does not see the first line as a comment any more and complains that it has no "="';
     const range = first.kind === 'entry' ? first.keyRange : first.range;
     return [finding(ctx, 'byte-order-mark', range, `The file starts with a byte-order mark: ${what}`, {
-      fixes: [{ title: 'Remove the byte-order mark', edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: '' }], safe: true }],
+      fixes: [{ title: 'Remove the byte-order mark', edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: '' }], safe: first.kind !== 'entry' || aloneInFile(ctx, first) }],
     })];
   },
 };

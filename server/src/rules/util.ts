@@ -58,3 +58,35 @@ export function editDistance(a: string, b: string, max: number): number {
   }
   return prev[b.length] ?? max + 1;
 }
+
+/** The line break to use in inserted text: the file's own (CRLF files stay CRLF). */
+export function eolOf(ctx: LintContext): string {
+  return ctx.doc.eol === '\r\n' ? '\r\n' : '\n';
+}
+
+/** The raw text of an entry's value as written (after `=`, quotes included, trailing text excluded). */
+export function rawValueText(ctx: LintContext, entry: Entry): string {
+  return (ctx.doc.text[entry.line] ?? '').slice(entry.rawValueRange.start.character, entry.rawValueRange.end.character);
+}
+
+/**
+ * Whether a fix that makes vzctl read `entry` (again) keeps the file's meaning: not when another
+ * line sets the same parameter, because which line wins would change.
+ */
+export function aloneInFile(ctx: LintContext, entry: Entry): boolean {
+  return !ctx.doc.entries.some((x) => x !== entry && x.name === entry.name);
+}
+
+/** Edits deleting a set of lines, consecutive runs merged so that no two edits touch. */
+export function deleteLineSet(ctx: LintContext, lines: number[]): Fix['edits'] {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const out: Fix['edits'] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j += 1;
+    out.push(deleteLines(ctx, sorted[i] as number, sorted[j] as number));
+    i = j + 1;
+  }
+  return out;
+}

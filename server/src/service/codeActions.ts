@@ -45,7 +45,8 @@ interface FixShape {
 function isPosition(p: unknown): p is Position {
   return (
     typeof p === 'object' && p !== null &&
-    typeof (p as Position).line === 'number' && typeof (p as Position).character === 'number'
+    Number.isSafeInteger((p as Position).line) && (p as Position).line >= 0 &&
+    Number.isSafeInteger((p as Position).character) && (p as Position).character >= 0
   );
 }
 

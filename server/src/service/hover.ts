@@ -1,7 +1,9 @@
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation, GenerationInfo, ParameterDef } from '../catalog/types';
 import { describeTarget, formatTarget } from '../model/target';
+import { compareVersions } from '../model/version';
 import type { Entry, Position, Range } from '../parser/types';
+import { effectiveValue, usedEntries, type EffectiveValue } from '../model/effective';
 import type { LintContext } from '../rules/types';
 import { humanize, isUnlimited, LONG_MAX, type NumberPart } from '../values/numbers';
 import { grammarOf, tokens } from '../values/validate';
@@ -124,6 +126,53 @@ function valueSection(ctx: LintContext, e: Entry, def: ParameterDef, pos: Positi
   return out;
 }
 
+/** Where an effective value comes from, for the hover: this file's line, vz.conf's line, or the default. */
+function fromText(ctx: LintContext, eff: EffectiveValue): string {
+  const line = (eff.entry?.line ?? 0) + 1;
+  if (eff.source === 'default') return "vzctl's built-in default (not set in this file or in vz.conf)";
+  if (eff.source === 'node') return `from vz.conf line ${line}${eff.path ? ` (\`${eff.path}\`)` : ''}`;
+  return `from this file, line ${line}`;
+}
+
+/** Parameters whose effect depends on another one the node may set. */
+const RELATED: Record<string, string[]> = {
+  DISKSPACE: ['DISK_QUOTA', 'VE_LAYOUT'],
+  DISKINODES: ['DISK_QUOTA', 'VE_LAYOUT'],
+  QUOTATIME: ['DISK_QUOTA', 'VE_LAYOUT'],
+  QUOTAUGIDLIMIT: ['DISK_QUOTA', 'VE_LAYOUT'],
+};
+
+/**
+ * The effective value section (only when the file is checked with its node's vz.conf): the value vzctl
+ * ends up with for the hovered parameter and where it comes from (this file's line, vz.conf line N, or
+ * the built-in default), the vz.conf line a container value overrides, and the effective value of the
+ * parameters it depends on (DISK_QUOTA for quotas; the node's IPTABLES list before vzctl 4.7).
+ */
+function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): string[] {
+  const node = ctx.node;
+  if (!node || ctx.kind === 'node') return [];
+  const out: string[] = [];
+  const eff = effectiveValue(ctx, def.name);
+  if (eff) {
+    const mine = eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${(eff.entry?.line ?? 0) + 1} wins over this one)` : '';
+    out.push(`**Effective value:** \`${eff.value}\` — ${fromText(ctx, eff)}${mine}`);
+    const global = usedEntries(node, def);
+    const g = global[global.length - 1];
+    if (eff.source === 'container' && g && !def.ignoredInNodeConfig?.includes(ctx.target.generation)) {
+      out.push(`- overrides vz.conf line ${g.line + 1}: \`${def.name}="${g.value}"\`${def.duplicates === 'union' ? ' (lists replace the global one, they are not merged)' : ''}`);
+    }
+  }
+  for (const name of RELATED[def.name] ?? []) {
+    const r = effectiveValue(ctx, name);
+    if (r && !(name === 'VE_LAYOUT' && r.source === 'default')) out.push(`- ${name}: \`${r.value}\` — ${fromText(ctx, r)}${name === 'DISK_QUOTA' && r.value === 'no' ? ': the disk quota is off, so this is not enforced (simfs)' : ''}`);
+  }
+  if (def.name === 'IPTABLES' && ctx.target.generation === 'classic' && compareVersions(ctx.target.version, '4.7') < 0) {
+    const global = usedEntries(node, def);
+    if (global.length > 0) out.push(`- the node allows (vz.conf line ${global.map((x) => x.line + 1).join(', ')}): ${global.map((x) => `\`${x.value}\``).join(' ')} — a module outside that list never loads in a container (KB 113056)`);
+  }
+  return out;
+}
+
 function linksSection(catalog: CatalogIndex, def: ParameterDef, template: string): string[] {
   const out: string[] = [];
   const ids = new Set<number>(def.kb ?? []);
@@ -183,6 +232,8 @@ export function computeHover(text: string, position: Position, options: HoverOpt
     const v = valueSection(ctx, e, def, position);
     if (v.length > 0) parts.push(...v, '');
   }
+  const effective = effectiveSection(ctx, e, def);
+  if (effective.length > 0) parts.push(...effective, '');
   parts.push(def.description.trim(), '');
   parts.push(`- Syntax: ${syntaxOf(def, gen)}`);
   if (def.unit && def.unit !== 'none') parts.push(`- Unit: ${UNIT_TEXT[def.unit] ?? def.unit}`);

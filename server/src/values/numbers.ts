@@ -4,6 +4,8 @@ import type { Generation, Unit } from '../catalog/types';
 export const LONG_MAX = 9223372036854775807n;
 /** INT_MAX: the 32-bit "unlimited" older tools wrote; vzctl's `is_vswap_config` treats it as unlimited too. */
 export const INT_MAX = 2147483647n;
+/** 2^64 - 1: beyond it strtoull() reports ERANGE. */
+export const ULLONG_MAX = 18446744073709551615n;
 /** x86 page size in bytes: the unit of `pages` parameters and of the `P` suffix. */
 export const PAGE_SIZE = 4096n;
 
@@ -59,13 +61,20 @@ export function parseSizedNumber(text: string, offset: number, unit: Unit | unde
     if (!allowUnlimited) return { ok: false, message: '"unlimited" is not accepted here' };
     return { ok: true, part: { value: LONG_MAX, unlimited: true, text, start: offset, end: offset + text.length } };
   }
-  const m = /^(\d+)(?:\.(\d*))?([A-Za-z])?$/.exec(text);
-  if (!m) {
+  // strtoull() then strtold(): digits with an optional fraction (".5" too), or a leading minus that
+  // wraps around to a huge unsigned value (vzctl then clamps it to LONG_MAX).
+  const m = /^(-?)(\d*)(?:\.(\d*))?([A-Za-z])?$/.exec(text);
+  if (!m || (m[2] === '' && !m[3])) {
     if (text === '') return { ok: false, message: 'empty number' };
-    if (/^-/.test(text)) return { ok: false, message: `"${text}" is negative` };
     return { ok: false, message: `"${text}" is not a number (digits, an optional K/M/G/T${generation === 'classic' ? '/P' : ''} suffix, or "unlimited")` };
   }
-  const [, intPart = '0', frac = '', sfxRaw] = m;
+  const [, minus, intDigits, frac = '', sfxRaw] = m;
+  const intPart = intDigits === '' ? '0' : intDigits;
+  if (minus === '-') {
+    return { ok: true, part: { value: LONG_MAX, unlimited: false, text, start: offset, end: offset + text.length, truncated: true } };
+  }
+  // Beyond 2^64 - 1, strtoull() fails with ERANGE and vzctl rejects the value.
+  if (BigInt(intPart) > ULLONG_MAX) return { ok: false, message: `"${text}" is beyond the largest 64-bit number` };
   let value: bigint;
   let suffix: string | undefined;
   if (sfxRaw) {

@@ -85,7 +85,12 @@ export function parsePair(def: ParameterDef, value: string, ctx: ValueContext, a
     if (!r.ok) problems.push({ kind: 'invalid', message: r.message, start: offset, end: offset + p.length });
     else {
       decoded.push(r.part);
-      if (r.part.truncated) problems.push({ kind: 'truncated', message: `"${p}" is larger than vzctl's maximum (LONG_MAX); vzctl truncates it`, start: offset, end: offset + p.length });
+      if (r.part.truncated) {
+        const message = p.startsWith('-')
+          ? `"${p}" is negative: vzctl reads it as a huge unsigned number and clamps it to LONG_MAX (unlimited)`
+          : `"${p}" is larger than vzctl's maximum (LONG_MAX); vzctl truncates it`;
+        problems.push({ kind: 'truncated', message, start: offset, end: offset + p.length });
+      }
     }
     offset += p.length + 1;
   }

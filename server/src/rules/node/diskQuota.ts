@@ -1,0 +1,65 @@
+import type { Entry } from '../../parser/types';
+import { effectiveValue, usedEntries, type EffectiveValue } from '../../model/effective';
+import type { Finding, Fix, LintContext, Rule } from '../types';
+import { entryRange, finding } from '../util';
+
+/** Parameters of the first-level (per-container) disk quota, in the container's 1K blocks / inodes / seconds. */
+const FIRST_LEVEL = ['DISKSPACE', 'DISKINODES', 'QUOTATIME'] as const;
+
+/** Where an effective value comes from, in words: `this file, line 3` / `vz.conf line 2 (/etc/vz/vz.conf)`. */
+export function sourceText(ctx: LintContext, eff: EffectiveValue): string {
+  if (eff.source === 'default') return "vzctl's built-in default";
+  const line = (eff.entry?.line ?? 0) + 1;
+  if (eff.source === 'node' && ctx.kind !== 'node') return `vz.conf line ${line}${eff.path ? ` (${eff.path})` : ''}`;
+  return `this file, line ${line}`;
+}
+
+/** The fix that turns the quota back on for this container only (a CT value overrides vz.conf). */
+function enableFix(ctx: LintContext, dq: EffectiveValue, before: Entry): Fix {
+  if (dq.source === 'container' && dq.entry) {
+    return { title: 'Set DISK_QUOTA="yes" in this container', edits: [{ range: dq.entry.rawValueRange, newText: '"yes"' }], safe: false };
+  }
+  const eol = ctx.doc.eol === '\r\n' ? '\r\n' : '\n';
+  return {
+    title: 'Turn the disk quota on for this container (DISK_QUOTA="yes" overrides vz.conf)',
+    edits: [{ range: { start: { line: before.line, character: 0 }, end: { line: before.line, character: 0 } }, newText: `DISK_QUOTA="yes"${eol}` }],
+    safe: false,
+  };
+}
+
+/**
+ * DISK_QUOTA=no (in the container config or, as a default, in the node's vz.conf) turns off vzquota for
+ * a simfs container: DISKSPACE (1K blocks), DISKINODES (inodes) and QUOTATIME (seconds) are then not
+ * enforced, and QUOTAUGIDLIMIT (second-level, per-user/group quota, a count of uids+gids) has nothing to
+ * build on. Classic only, container configs only; skipped when the effective VE_LAYOUT is ploop (ploop
+ * ignores DISK_QUOTA and DISKSPACE is the image size there). Sources: reference §1.1 (merge), §3.2, §7.
+ */
+export const diskQuotaOff: Rule = {
+  id: 'disk-quota-off',
+  check(ctx) {
+    if (ctx.kind !== 'container' || ctx.target.generation !== 'classic') return [];
+    const dq = effectiveValue(ctx, 'DISK_QUOTA');
+    if (!dq || dq.value !== 'no') return [];
+    const layout = effectiveValue(ctx, 'VE_LAYOUT');
+    if (layout && layout.source !== 'default' && layout.value.startsWith('ploop')) return [];
+    const where = `DISK_QUOTA=no in ${sourceText(ctx, dq)}`;
+    const layoutNote = layout && layout.source !== 'default' ? '' : ' (assuming simfs: no VE_LAYOUT says ploop, where DISK_QUOTA is ignored)';
+    const out: Finding[] = [];
+    for (const name of FIRST_LEVEL) {
+      const def = ctx.catalog.parameter(name);
+      if (!def) continue;
+      for (const e of usedEntries(ctx, def)) {
+        out.push(finding(ctx, 'disk-quota-off', entryRange(e), `${name} is not enforced: ${where} turns the disk quota off${layoutNote}`, { unnecessary: true, fixes: [enableFix(ctx, dq, e)] }));
+      }
+    }
+    const ugid = ctx.catalog.parameter('QUOTAUGIDLIMIT');
+    if (ugid) {
+      for (const e of usedEntries(ctx, ugid)) {
+        const n = /^\d+$/.test(e.value.trim()) ? BigInt(e.value.trim()) : undefined;
+        if (n === 0n) continue; // 0 = off: nothing asked for
+        out.push(finding(ctx, 'disk-quota-off', entryRange(e), `QUOTAUGIDLIMIT has no effect: the second-level (per-user and per-group) quota needs the first-level disk quota, and ${where} turns it off${layoutNote}`, { unnecessary: true, fixes: [enableFix(ctx, dq, e)] }));
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,32 @@
+/**
+ * `ubc-barrier-equals-limit`: vzcfgvalidate check 1 (`CHECK_B`, src/validate.c): for these item
+ * counts and SHMPAGES the barrier must equal the limit. A barrier above the limit is left to the core
+ * rule `barrier-above-limit` (same fix: limit := barrier = the larger of the two), so a pair is never
+ * reported twice.
+ */
+import type { Finding, Rule } from '../types';
+import { finding } from '../util';
+import { nonVswapInputs, pairFix, show } from './ubc';
+
+export const RULE_ID = 'ubc-barrier-equals-limit';
+
+/** The parameters of vzcfgvalidate's `CHECK_B`, in its order. */
+export const EQUAL_PAIRS = ['NUMPROC', 'NUMTCPSOCK', 'NUMOTHERSOCK', 'SHMPAGES', 'NUMFILE', 'NUMPTY', 'NUMSIGINFO', 'NUMIPTENT'];
+
+/** Non-vSwap classic container configs: barrier < limit for one of `EQUAL_PAIRS` (items; SHMPAGES in pages). */
+export const ubcBarrierEqualsLimit: Rule = {
+  id: RULE_ID,
+  check(ctx) {
+    const inputs = nonVswapInputs(ctx);
+    if (!inputs) return [];
+    const out: Finding[] = [];
+    for (const name of EQUAL_PAIRS) {
+      const u = inputs.get(name);
+      if (!u || u.bar >= u.lim) continue;
+      out.push(finding(ctx, RULE_ID, u.entry.valueRange,
+        `${u.name}: the barrier ${show(u.bar, u.unit)} differs from the limit ${show(u.lim, u.unit)}; for this resource the kernel has no use for a gap between them, and vzcfgvalidate wants them equal`,
+        { fixes: [pairFix(u, u.lim, u.lim, 'both set to the larger, as vzcfgvalidate -r does')] }));
+    }
+    return out;
+  },
+};

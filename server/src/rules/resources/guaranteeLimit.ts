@@ -1,0 +1,29 @@
+/**
+ * `ubc-guarantee-limit`: vzcfgvalidate check 3 (src/validate.c): the limits of VMGUARPAGES and
+ * OOMGUARPAGES must be unlimited (LONG_MAX) — they are guarantees, the kernel ignores their limit.
+ * INT_MAX (2147483647) is left to `ubc-32bit-unlimited` (a warning, see its docs).
+ */
+import { INT_MAX, LONG_MAX } from '../../values/numbers';
+import type { Finding, Rule } from '../types';
+import { finding } from '../util';
+import { nonVswapInputs, pairFix, show } from './ubc';
+
+export const RULE_ID = 'ubc-guarantee-limit';
+
+/** Non-vSwap classic container configs: VMGUARPAGES / OOMGUARPAGES limit (pages) other than unlimited. */
+export const ubcGuaranteeLimit: Rule = {
+  id: RULE_ID,
+  check(ctx) {
+    const inputs = nonVswapInputs(ctx);
+    if (!inputs) return [];
+    const out: Finding[] = [];
+    for (const name of ['VMGUARPAGES', 'OOMGUARPAGES'] as const) {
+      const u = inputs.need(name);
+      if (u.lim === LONG_MAX || u.lim === INT_MAX) continue;
+      out.push(finding(ctx, RULE_ID, u.entry.valueRange,
+        `${u.name}: the limit ${show(u.lim, u.unit)} should be unlimited; ${u.name} is a guarantee, its limit is not used, and vzcfgvalidate reports any other value as an error`,
+        { fixes: [pairFix(u, u.bar, 'unlimited', 'limit := unlimited, as vzcfgvalidate -r does')] }));
+    }
+    return out;
+  },
+};

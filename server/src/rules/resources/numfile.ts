@@ -1,0 +1,27 @@
+/**
+ * `ubc-numfile`: vzcfgvalidate check 13 (src/validate.c): open files (items) must cover 32 per average
+ * process and one per socket and pty: `NUMFILE.bar >= max(32 × avnumproc, NUMTCPSOCK.bar +
+ * NUMOTHERSOCK.bar + NUMPTY.bar)` (unsigned 64-bit, `& LONG_MAX`).
+ */
+import type { Rule } from '../types';
+import { finding } from '../util';
+import { maskLong, nonVswapInputs, raiseBarrierFix, u64 } from './ubc';
+
+export const RULE_ID = 'ubc-numfile';
+
+/** Non-vSwap classic container configs: NUMFILE barrier below vzcfgvalidate's minimum. */
+export const ubcNumfile: Rule = {
+  id: RULE_ID,
+  check(ctx) {
+    const inputs = nonVswapInputs(ctx);
+    if (!inputs) return [];
+    const nf = inputs.need('NUMFILE');
+    const perProc = u64(inputs.avnumproc * 32n);
+    const sockets = u64(inputs.need('NUMTCPSOCK').bar + inputs.need('NUMOTHERSOCK').bar + inputs.need('NUMPTY').bar);
+    const val = maskLong(sockets > perProc ? sockets : perProc);
+    if (nf.bar >= val) return [];
+    return [finding(ctx, RULE_ID, nf.entry.valueRange,
+      `NUMFILE: the barrier ${nf.bar} is below max(32 × avnumproc ${inputs.avnumproc} (${inputs.avnumprocFrom}) = ${perProc}, NUMTCPSOCK + NUMOTHERSOCK + NUMPTY barriers = ${sockets}) = ${val} open files`,
+      { fixes: [raiseBarrierFix(nf, val, 'barrier raised, limit shifted by the same amount')] })];
+  },
+};

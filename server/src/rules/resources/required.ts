@@ -1,0 +1,116 @@
+/**
+ * `ubc-required`: a classic container config without the UBC parameters `vzctl start` requires
+ * (`check_ub()`, src/lib/ub.c; reference §3.1). Also carries vzcfgvalidate's "Error: parameter X not
+ * found" (src/validate.c), which covers the same parameters, so they are reported once.
+ */
+import { compareVersions } from '../../model/version';
+import type { Entry, Range } from '../../parser/types';
+import type { Finding, Fix, LintContext, Rule, TextEdit } from '../types';
+import { entryRange, finding, lineRange } from '../util';
+import { vswapSamples, type VswapSample } from './samples';
+import { classicContainer, isVswap, mergedUbc, ownEntries, parsePairText, REQUIRED_NON_VSWAP, REQUIRED_VSWAP, VSWAP_OPTIONAL_SINCE } from './ubc';
+
+export const RULE_ID = 'ubc-required';
+
+/** Disk quota pairs vzcfgvalidate checks in non-vSwap mode when the file sets DISK_QUOTA=yes. */
+const QUOTA_PAIRS = ['DISKSPACE', 'DISKINODES'];
+
+/** The first line of the file's UBC block (any parameter with a UBC pair grammar), if any. */
+function firstUbcEntry(ctx: LintContext): Entry | undefined {
+  return ctx.live.find((e) => e.key === e.name && ctx.def(e)?.grammar === 'ubc');
+}
+
+/** Where a new line goes: before the UBC block, else before the first setting, else at the end. */
+function insertAt(ctx: LintContext): { line: number; prefix: string } {
+  const at = firstUbcEntry(ctx) ?? ctx.live[0];
+  if (at) return { line: at.line, prefix: '' };
+  const last = ctx.doc.text.length - 1;
+  const lastText = ctx.doc.text[last] ?? '';
+  return lastText === '' ? { line: last, prefix: '' } : { line: last + 1, prefix: '\n' };
+}
+
+function insertEdit(ctx: LintContext, lines: string[]): TextEdit {
+  const at = insertAt(ctx);
+  if (at.line >= ctx.doc.text.length) {
+    const last = ctx.doc.text.length - 1;
+    const pos = { line: last, character: (ctx.doc.text[last] ?? '').length };
+    return { range: { start: pos, end: pos }, newText: `\n${lines.join('\n')}\n` };
+  }
+  const pos = { line: at.line, character: 0 };
+  return { range: { start: pos, end: pos }, newText: `${at.prefix}${lines.join('\n')}\n` };
+}
+
+/** Sets `name` to `value`: rewrites the line vzctl would use, or inserts a new line. */
+function setOrInsert(ctx: LintContext, names: [string, string][]): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const inserted: string[] = [];
+  for (const [name, value] of names) {
+    const own = ownEntries(ctx, name);
+    const e = own[own.length - 1];
+    if (e) edits.push({ range: e.rawValueRange, newText: `"${value}"` });
+    else inserted.push(`${name}="${value}"`);
+  }
+  if (inserted.length > 0) edits.push(insertEdit(ctx, inserted));
+  return edits;
+}
+
+/** The sample whose RAM equals `physLimitPages`, if one does. */
+function sampleForRam(ctx: LintContext, physLimitPages: bigint): VswapSample | undefined {
+  const unit = ctx.catalog.parameter('PHYSPAGES')?.unit;
+  return vswapSamples().samples.find((s) => parsePairText(s.PHYSPAGES, unit)?.lim === physLimitPages);
+}
+
+/**
+ * Classic container configs only (not 0.conf, vz.conf or Virtuozzo 7). vSwap config (PHYSPAGES limit
+ * neither LONG_MAX nor INT_MAX): PHYSPAGES and SWAPPAGES are required; otherwise all twenty UBCs of
+ * `check_ub()`. Parameters set in the node's vz.conf count (vzctl merges it). One finding for all the
+ * missing parameters, on the first UBC line or on line 1.
+ */
+export const ubcRequired: Rule = {
+  id: RULE_ID,
+  check(ctx) {
+    if (!classicContainer(ctx)) return [];
+    const vswap = isVswap(ctx) && compareVersions(ctx.target.version, VSWAP_OPTIONAL_SINCE) >= 0;
+    const required: readonly string[] = vswap ? REQUIRED_VSWAP : REQUIRED_NON_VSWAP;
+    const missing = required.filter((n) => !mergedUbc(ctx, n));
+    // vzcfgvalidate (non-vSwap mode) also wants DISKSPACE and DISKINODES when the file itself says
+    // DISK_QUOTA=yes; it never looks at vz.conf's DISK_QUOTA (its merge goes the other way).
+    const quotaOwn = ownEntries(ctx, 'DISK_QUOTA');
+    const quotaMissing = !vswap && quotaOwn[quotaOwn.length - 1]?.value === 'yes' ? QUOTA_PAIRS.filter((n) => !mergedUbc(ctx, n)) : [];
+    if (missing.length === 0 && quotaMissing.length === 0) return [];
+    const first = firstUbcEntry(ctx);
+    const range: Range = first ? entryRange(first) : lineRange(ctx, 0);
+    const invalid = [...missing, ...quotaMissing].filter((n) => ownEntries(ctx, n).length > 0);
+    const quotaNote = quotaMissing.length > 0 ? `; with DISK_QUOTA=yes vzcfgvalidate also requires ${quotaMissing.join(' and ')}` : '';
+    const invalidNote = invalid.length > 0 ? ` (${invalid.join(', ')} ${invalid.length === 1 ? 'is' : 'are'} written but not valid, so vzctl skips ${invalid.length === 1 ? 'it' : 'them'})` : '';
+    const samples = vswapSamples();
+    let message: string;
+    const fixes: Fix[] = [];
+    if (vswap) {
+      const phys = mergedUbc(ctx, 'PHYSPAGES');
+      message = `vSwap config (PHYSPAGES limit is not unlimited) without SWAPPAGES${invalidNote}: vzctl start fails with "required UB parameter swappages not set"`;
+      const sample = (phys && sampleForRam(ctx, phys.lim)) ?? samples.default;
+      fixes.push({
+        title: `Add SWAPPAGES="${sample.SWAPPAGES}" (from vzctl's ${sample.id} sample${sample === samples.default ? '' : ', which has the same RAM'})`,
+        edits: setOrInsert(ctx, [['SWAPPAGES', sample.SWAPPAGES]]),
+        safe: false,
+      });
+    } else if (missing.length === 0) {
+      message = `DISK_QUOTA=yes without ${quotaMissing.join(' and ')}${invalidNote}: vzcfgvalidate reports "parameter … not found", and vzctl cannot set up the disk quota of a simfs container ("Not enough parameters, … quota not set")`;
+    } else {
+      const list = missing.join(', ');
+      message = missing.length === required.length
+        ? `No UBC parameters${invalidNote}: a non-vSwap config needs all ${required.length} (${list}), a vSwap config PHYSPAGES="0:<RAM>" and SWAPPAGES; vzctl start fails with "required UB parameter … not set"${quotaNote}`
+        : `${missing.length} of the ${required.length} UBC parameters of a non-vSwap config missing: ${list}${invalidNote}; vzctl start fails with "required UB parameter … not set" (a vSwap config, PHYSPAGES="0:<RAM>" with SWAPPAGES, needs no others)${quotaNote}`;
+      for (const sample of [samples.default, ...samples.samples.filter((s) => s !== samples.default)]) {
+        fixes.push({
+          title: `Make it a vSwap config: PHYSPAGES="${sample.PHYSPAGES}" SWAPPAGES="${sample.SWAPPAGES}" (vzctl's ${sample.id} sample)`,
+          edits: setOrInsert(ctx, [['PHYSPAGES', sample.PHYSPAGES], ['SWAPPAGES', sample.SWAPPAGES]]),
+          safe: false,
+        });
+      }
+    }
+    const f: Finding = finding(ctx, RULE_ID, range, message, { fixes });
+    return [f];
+  },
+};

@@ -1,0 +1,36 @@
+/**
+ * The vSwap resource blocks of the samples classic vzctl ships, for the quick fix of `ubc-required`.
+ * Data, not code: `vswap-samples.json` beside this module holds the values copied from vzctl 4.11.1
+ * `conf/ve-vswap-*.conf-sample` (bundled with the server, so no file is read at run time).
+ */
+import data from './vswap-samples.json';
+
+/** One vSwap sample: RAM and swap as written in the sample (`0:1G`: barrier 0, limit 1 GiB; in pages once parsed). */
+export interface VswapSample {
+  id: string;
+  source: string;
+  PHYSPAGES: string;
+  SWAPPAGES: string;
+}
+
+export interface VswapSamples {
+  /** The sample offered first. */
+  default: VswapSample;
+  samples: VswapSample[];
+}
+
+let cached: VswapSamples | undefined;
+
+/**
+ * The vSwap samples.
+ *
+ * @throws Error when the data names an unknown default sample (a packaging mistake)
+ */
+export function vswapSamples(): VswapSamples {
+  if (cached) return cached;
+  const samples: VswapSample[] = data.samples;
+  const def = samples.find((s) => s.id === data.default);
+  if (!def) throw new Error(`vzconf: vswap-samples.json: default ${data.default} names no sample`);
+  cached = { default: def, samples };
+  return cached;
+}

@@ -1,0 +1,225 @@
+/**
+ * Shared helpers of the resources family: when vzcfgvalidate's checks apply, which mode (vSwap or not)
+ * a container config is in, the decoded UBC pairs, vzcfgvalidate's unsigned 64-bit arithmetic, and the
+ * message and quick-fix builders every rule module uses.
+ *
+ * Sources (classic vzctl 4.11.1, github.com/kolyshkin/vzctl): `src/validate.c` (`validate()`,
+ * `validate_vswap()`, `check_param()`), `src/vzcfgvalidate.c` (mode choice), `src/lib/ub.c`
+ * (`check_ub()`, `is_vswap_config()`); reference §3.1 and §6.
+ */
+import type { Unit } from '../../catalog/types';
+import { pairOf, usedEntries } from '../../model/effective';
+import type { Entry } from '../../parser/types';
+import { formatBytes, INT_MAX, LONG_MAX, PAGE_SIZE, parseSizedNumber } from '../../values/numbers';
+import type { NumberPart } from '../../values/numbers';
+import type { Fix, LintContext, TextEdit } from '../types';
+
+/** 2^64: unsigned long wraps modulo this on 64-bit Linux. */
+export const U64 = 1n << 64n;
+
+/** One UBC parameter as vzcfgvalidate sees it: barrier and limit in the parameter's unit. */
+export interface Ubc {
+  /** The catalogue name (upper case, e.g. `KMEMSIZE`). */
+  name: string;
+  /** `pages`, `bytes` or `items`. */
+  unit: Unit | undefined;
+  /** The line vzctl uses (last occurrence for UBCs). */
+  entry: Entry;
+  /** Barrier, in the parameter's unit (LONG_MAX for `unlimited`). */
+  bar: bigint;
+  /** Limit, in the parameter's unit (LONG_MAX for `unlimited`). */
+  lim: bigint;
+  barPart: NumberPart;
+  limPart: NumberPart;
+}
+
+/**
+ * The UBCs whose absence makes vzcfgvalidate stop before any other check in non-vSwap mode
+ * (`check_param()`, src/validate.c): "Error: parameter X not found".
+ */
+export const CHECK_PARAM_SET = [
+  'NUMPROC', 'NUMTCPSOCK', 'NUMOTHERSOCK', 'OOMGUARPAGES', 'VMGUARPAGES', 'KMEMSIZE', 'TCPSNDBUF', 'TCPRCVBUF',
+  'OTHERSOCKBUF', 'DGRAMRCVBUF', 'PRIVVMPAGES', 'NUMFILE', 'DCACHESIZE', 'PHYSPAGES', 'NUMPTY',
+] as const;
+
+/**
+ * Every UBC `vzctl start` requires of a non-vSwap config (`check_ub()`, src/lib/ub.c), in its order;
+ * each missing one is "Error: required UB parameter X not set". vzcfgvalidate's own presence checks
+ * (`check_param()` plus the `CHECK_B` / `CHECK_BL` ones) cover exactly this set.
+ */
+export const REQUIRED_NON_VSWAP = [
+  'KMEMSIZE', 'LOCKEDPAGES', 'PRIVVMPAGES', 'SHMPAGES', 'NUMPROC', 'PHYSPAGES', 'VMGUARPAGES', 'OOMGUARPAGES',
+  'NUMTCPSOCK', 'NUMFLOCK', 'NUMPTY', 'NUMSIGINFO', 'TCPSNDBUF', 'TCPRCVBUF', 'OTHERSOCKBUF', 'DGRAMRCVBUF',
+  'NUMOTHERSOCK', 'NUMFILE', 'DCACHESIZE', 'NUMIPTENT',
+] as const;
+
+/** What a vSwap config requires (`check_ub()`): RAM and swap. */
+export const REQUIRED_VSWAP = ['PHYSPAGES', 'SWAPPAGES'] as const;
+
+/**
+ * The vzctl version from which a vSwap config needs only PHYSPAGES and SWAPPAGES (commit 39948036,
+ * 2011-12-23, "in VSwap mode, make most of UBC params optional"; first release after it: 3.1, 2012-03,
+ * inferred from the dates). Older vzctl requires the full set whatever the mode.
+ */
+export const VSWAP_OPTIONAL_SINCE = '3.1';
+
+/**
+ * Whether the container resource rules apply: a container config (CTID.conf or a ve-*.conf-sample)
+ * checked against classic vzctl. Not CT0's 0.conf (it describes the host), not vz.conf, and not
+ * Virtuozzo 7 (no vzcfgvalidate; its samples use `PHYSPAGES="N:N"` by design).
+ */
+export function classicContainer(ctx: LintContext): boolean {
+  return ctx.kind === 'container' && ctx.target.generation === 'classic';
+}
+
+/** The decoded pair of `name` from the file's own lines (the line vzctl uses), if it parsed. */
+export function ubc(ctx: LintContext, name: string): Ubc | undefined {
+  const p = pairOf(ctx, name);
+  if (!p) return undefined;
+  const def = ctx.catalog.parameter(name);
+  return { name: def?.name ?? name, unit: def?.unit, entry: p.entry, bar: p.pair.barrier.value, lim: p.pair.limit.value, barPart: p.pair.barrier, limPart: p.pair.limit };
+}
+
+/**
+ * The pair vzctl itself ends up with: the container's line, else the node's vz.conf (`vzctl start`
+ * merges vz.conf and CTID.conf, `reread_vps_config()` in src/lib/config.c).
+ */
+export function mergedUbc(ctx: LintContext, name: string): Ubc | undefined {
+  const own = ubc(ctx, name);
+  if (own || !ctx.node || ctx.kind === 'node') return own;
+  const def = ctx.catalog.parameter(name);
+  if (def?.ignoredInNodeConfig?.includes(ctx.target.generation)) return undefined;
+  return ubc(ctx.node, name);
+}
+
+/** Every line of the file's own that sets `name` (valid or not), in the order vzctl's policy uses them. */
+export function ownEntries(ctx: LintContext, name: string): Entry[] {
+  const def = ctx.catalog.parameter(name);
+  return def ? usedEntries(ctx, def) : [];
+}
+
+/**
+ * vSwap or not, decided as vzctl does (`is_vswap_config()`, src/lib/ub.c): PHYSPAGES is set and its
+ * limit is neither LONG_MAX nor INT_MAX (the 32-bit "unlimited" of configs moved from 32-bit hosts).
+ */
+export function isVswap(ctx: LintContext): boolean {
+  const p = mergedUbc(ctx, 'PHYSPAGES');
+  return p !== undefined && p.lim !== LONG_MAX && p.lim !== INT_MAX;
+}
+
+/** The inputs of vzcfgvalidate's non-vSwap checks, or undefined when they do not run. */
+export interface NonVswapInputs {
+  /** Every UBC of the file that parsed, by catalogue name. */
+  get(name: string): Ubc | undefined;
+  /** One of `CHECK_PARAM_SET`, present by construction. */
+  need(name: (typeof CHECK_PARAM_SET)[number]): Ubc;
+  /** vzcfgvalidate's avnumproc (items): AVNUMPROC's barrier, else half NUMPROC's barrier. */
+  avnumproc: bigint;
+  /** How avnumproc was obtained, for messages. */
+  avnumprocFrom: string;
+}
+
+const cache = new WeakMap<LintContext, NonVswapInputs | null>();
+
+/**
+ * The values vzcfgvalidate's non-vSwap checks read (`validate()`, src/validate.c), or undefined when
+ * they do not run: not a classic container config, a vSwap config, or one of the `check_param()` set
+ * missing from the file (vzcfgvalidate then reports only the missing ones, which is `ubc-required`'s
+ * job). Like vzcfgvalidate, only the file's own lines count (it never merges vz.conf's UBCs).
+ */
+export function nonVswapInputs(ctx: LintContext): NonVswapInputs | undefined {
+  const hit = cache.get(ctx);
+  if (hit !== undefined) return hit ?? undefined;
+  let result: NonVswapInputs | null = null;
+  if (classicContainer(ctx) && !isVswap(ctx) && CHECK_PARAM_SET.every((n) => ubc(ctx, n))) {
+    const memo = new Map<string, Ubc | undefined>();
+    const get = (name: string): Ubc | undefined => {
+      if (!memo.has(name)) memo.set(name, ubc(ctx, name));
+      return memo.get(name);
+    };
+    const av = get('AVNUMPROC');
+    const numproc = get('NUMPROC') as Ubc;
+    result = {
+      get,
+      need: (name) => get(name) as Ubc,
+      avnumproc: av ? av.bar : numproc.bar / 2n,
+      avnumprocFrom: av ? 'the AVNUMPROC barrier' : `half the NUMPROC barrier ${numproc.bar}`,
+    };
+  }
+  cache.set(ctx, result);
+  return result ?? undefined;
+}
+
+/** `x` as a C `unsigned long` on 64-bit Linux: reduced modulo 2^64. */
+export function u64(x: bigint): bigint {
+  return ((x % U64) + U64) % U64;
+}
+
+/** vzcfgvalidate's `val &= LONG_MAX` after an unsigned computation. */
+export function maskLong(x: bigint): bigint {
+  return u64(x) & LONG_MAX;
+}
+
+/**
+ * `(unsigned long)(2.5 * 1024 * n)` as vzcfgvalidate computes the socket-buffer gaps: a double
+ * product converted back to an integer, then `& LONG_MAX`. `n` is converted to the nearest double
+ * first, as C does. A product of 2^64 or more has no C meaning; gcc on x86-64 yields
+ * 0x8000000000000000 there, which the mask turns into 0 (so the check passes).
+ */
+export function socketGapMinimum(n: bigint): bigint {
+  const d = 2560 * Number(n);
+  if (d >= 2 ** 64) return 0n;
+  return maskLong(BigInt(Math.trunc(d)));
+}
+
+/** A stored number with its unit spelled out and made human: `262144 pages (1 GiB)`, `2752512 bytes (2.62 MiB)`, `240`. */
+export function show(v: bigint, unit: Unit | undefined): string {
+  if (v === LONG_MAX) return 'unlimited';
+  if (v === INT_MAX && unit === 'pages') return '2147483647 pages (8 TiB, the 32-bit maximum)';
+  switch (unit) {
+    case 'pages': return `${v} pages (${formatBytes(v * PAGE_SIZE)})`;
+    case 'bytes': return v < 1024n ? `${v} bytes` : `${v} bytes (${formatBytes(v)})`;
+    default: return `${v}`;
+  }
+}
+
+/** How a number is written back: `unlimited` for LONG_MAX and above (vzctl clamps), else decimal. */
+export function numberText(v: bigint): string {
+  return v >= LONG_MAX ? 'unlimited' : v.toString();
+}
+
+/** Part text for a new value: keep what the user wrote when the number is unchanged. */
+function partText(v: bigint | string, keep: NumberPart): string {
+  if (typeof v === 'string') return v;
+  return v === keep.value ? keep.text : numberText(v);
+}
+
+/** An edit that rewrites the pair of `u` as `barrier:limit` (numbers in the parameter's unit or literal texts). */
+export function setPair(u: Ubc, bar: bigint | string, lim: bigint | string): TextEdit {
+  return { range: u.entry.rawValueRange, newText: `"${partText(bar, u.barPart)}:${partText(lim, u.limPart)}"` };
+}
+
+/**
+ * vzcfgvalidate -r's "raise the barrier to `to` and shift the limit by the same amount" repair
+ * (kmemsize, tcp*buf, dgramrcvbuf, othersockbuf, numfile). An unlimited limit stays unlimited
+ * (vzcfgvalidate would add the delta to LONG_MAX in unsigned arithmetic; vzctl then clamps it back).
+ */
+export function raiseBarrierFix(u: Ubc, to: bigint, what: string): Fix {
+  const lim = u.lim === LONG_MAX ? LONG_MAX : u.lim + (to - u.bar);
+  const edit = setPair(u, to, lim);
+  return { title: `Set ${u.name} to ${edit.newText} (${what}, as vzcfgvalidate -r does)`, edits: [edit], safe: false };
+}
+
+/** A fix that rewrites one pair; titles say what vzcfgvalidate -r would set. */
+export function pairFix(u: Ubc, bar: bigint | string, lim: bigint | string, why: string): Fix {
+  const edit = setPair(u, bar, lim);
+  return { title: `Set ${u.name} to ${edit.newText} (${why})`, edits: [edit], safe: false };
+}
+
+/** Decodes a `barrier[:limit]` text as classic vzctl does, in the parameter's unit (for sample data). */
+export function parsePairText(text: string, unit: Unit | undefined): { bar: bigint; lim: bigint } | undefined {
+  const [b = '', l] = text.split(':');
+  const bar = parseSizedNumber(b, 0, unit, 'classic');
+  const lim = parseSizedNumber(l ?? b, 0, unit, 'classic');
+  return bar.ok && lim.ok ? { bar: bar.part.value, lim: lim.part.value } : undefined;
+}

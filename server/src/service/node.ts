@@ -1,0 +1,534 @@
+/**
+ * Node-level linting: every config file of one node checked together. Each container config is linted
+ * with the node's vz.conf (vzctl reads vz.conf first, then CTID.conf: reference §1.1), and rules that need
+ * several files at once (`NodeRule`) look across the containers: shared addresses, paths and names, the
+ * memory of all containers against the node, samples named by CONFIGFILE / ORIGIN_SAMPLE.
+ *
+ * Pure over its inputs, like `lint()`: the file system is read by `nodeFiles.ts`, never here.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { findSchemasDir, getCatalog } from '../catalog/load';
+import type { Generation } from '../catalog/types';
+import { effectiveValue, type EffectiveValue } from '../model/effective';
+import { compareVersions } from '../model/version';
+import type { Entry, Range } from '../parser/types';
+import type { Finding, LintContext, NodeCapacity } from '../rules/types';
+import { entryRange, valueSubRange } from '../rules/util';
+import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
+import { tokens, type Pair } from '../values/validate';
+import { analyze, lint, type LintOptions, type LintResult } from './lint';
+import { ctidOf } from './nodeFiles';
+
+// ------------------------------------------------------------------------------------------------
+// Inputs, outputs and the rule interface
+
+/** One file's text and (absolute) path. */
+export interface NodeFile {
+  path: string;
+  text: string;
+}
+
+/** The files of one node. */
+export interface NodeInput {
+  /** The node's vz.conf; absent when none was found (vzctl's built-in defaults apply: DISK_QUOTA=yes …). */
+  nodeConfig?: NodeFile;
+  /**
+   * The other files of the node: `CTID.conf` files (numeric other than 0, or UUID: the containers), and
+   * optionally samples and `0.conf`, which are linted with the node config but are not containers.
+   */
+  containers: NodeFile[];
+  /**
+   * Names of the `ve-NAME.conf-sample` files in the node's conf/ folder. When given (even empty) it is the
+   * truth for sample-not-found; when absent, the names vzctl shipped (schemas/samples.yaml) are used.
+   */
+  samples?: string[];
+}
+
+export interface NodeLintOptions extends Omit<LintOptions, 'path' | 'nodeConfig'> {
+  /**
+   * Paths whose per-file findings are wanted (default: all). Other files are only analysed (no per-file
+   * rules), which is enough for the cross-container rules; the language server lints just the open file.
+   */
+  focus?: readonly string[];
+}
+
+/** A container of the node as node rules see it. */
+export interface NodeContainer {
+  path: string;
+  /** From the file name (`101` of `101.conf`, or a UUID). */
+  ctid: string;
+  ctx: LintContext;
+}
+
+/** Everything a node rule may read. */
+export interface NodeModel {
+  /** The node's vz.conf, analysed (kind node), when known. */
+  node?: { path: string; ctx: LintContext };
+  /** The containers (CTID.conf files), in input order; each `ctx.node` is the vz.conf above. */
+  containers: NodeContainer[];
+  /** Every file analysed (node config first), containers, samples and 0.conf alike. */
+  files: { path: string; ctx: LintContext }[];
+  samples?: string[];
+  capacity?: NodeCapacity;
+}
+
+/** A finding of a node rule, attached to one file by its path. */
+export interface NodeFinding {
+  path: string;
+  finding: Finding;
+}
+
+/** A rule that needs several files of a node at once (metadata in schemas/rules/node.yaml, like per-file rules). */
+export interface NodeRule {
+  id: string;
+  check(model: NodeModel): NodeFinding[];
+}
+
+/** The result for one file of the node. */
+export interface NodeFileResult {
+  path: string;
+  role: 'node' | 'container' | 'other';
+  /** The per-file lint (undefined for files outside `focus`). */
+  result?: LintResult;
+  ctx: LintContext;
+  /** Per-file findings (when focused) and node-level findings, sorted by position. */
+  findings: Finding[];
+}
+
+export interface NodeLintResult {
+  /** Node config first (when given), then the other files in input order. */
+  files: NodeFileResult[];
+  /** Memory of the containers against the node. */
+  memory: MemorySummary;
+  model: NodeModel;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Helpers
+
+function ruleFinding(ctx: LintContext, rule: string, range: Range, message: string, extra: Partial<Finding> = {}): Finding {
+  return { rule, severity: ctx.catalog.rule(rule).severity, message, range, ...extra };
+}
+
+/** Where an effective value of a container lives: the container file or the node config. */
+function locate(model: NodeModel, c: NodeContainer, eff: EffectiveValue): { path: string; ctx: LintContext } | undefined {
+  if (eff.source === 'container') return { path: c.path, ctx: c.ctx };
+  if (eff.source === 'node' && model.node) return model.node;
+  return undefined;
+}
+
+function short(p: string): string {
+  return p.replace(/\\/g, '/').split('/').slice(-1)[0] ?? p;
+}
+
+/**
+ * Parses a size given for the node (`--node-ram`, `vzconf.nodeRam`): bytes, or a number with a K/M/G/T
+ * suffix (powers of 1024, fractions allowed: `1.5T`), with the engine's own parser (unit bytes).
+ *
+ * @returns bytes, or an error message
+ */
+export function parseCapacitySize(text: string): bigint | { error: string } {
+  const t = text.trim();
+  const r = parseSizedNumber(t, 0, 'bytes', 'classic', false);
+  if (!r.ok) return { error: `invalid size "${t}": ${r.message}` };
+  if (r.part.suffix === 'P') return { error: `invalid size "${t}": use bytes or a K, M, G or T suffix` };
+  return r.part.value;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Shipped samples (schemas/samples.yaml)
+
+/** A sample config vzctl shipped (schemas/samples.yaml, validated by samples.schema.json). */
+export interface ShippedSample {
+  name: string;
+  /** First version shipping it, where a source states it. */
+  from?: string;
+  /** First version without it (exclusive), where a source states it. */
+  until?: string;
+  renamedTo?: string;
+  /** Versions whose shipped files we have. */
+  seenIn: string[];
+  source: string;
+}
+
+let shipped: Record<Generation, ShippedSample[]> | undefined;
+
+/** The shipped sample names per generation, loaded once from schemas/samples.yaml. */
+export function shippedSamples(): Record<Generation, ShippedSample[]> {
+  shipped ??= parseYaml(readFileSync(join(findSchemasDir(), 'samples.yaml'), 'utf8')) as Record<Generation, ShippedSample[]>;
+  return shipped;
+}
+
+/**
+ * Whether sample `name` exists for a file of `ctx`'s target: against `samples` (the files in conf/) when
+ * known, else against what vzctl shipped (only names removed / renamed by, or added after, that version
+ * are reported, since admins add their own samples).
+ *
+ * @returns undefined when it exists or nothing can be said; else why not and a replacement to offer
+ */
+export function missingSample(ctx: LintContext, name: string, samples: readonly string[] | undefined): { why: string; replacement?: string } | undefined {
+  const list = shippedSamples()[ctx.target.generation] ?? [];
+  const known = list.find((s) => s.name === name);
+  if (samples) {
+    if (samples.includes(name)) return undefined;
+    const to = known?.renamedTo;
+    const hint = to && samples.includes(to) ? `; vzctl ${known?.until ?? ''} renamed it to "${to}"` : '';
+    return { why: `there is no ve-${name}.conf-sample in the node's conf/ folder (it has ${samples.length === 0 ? 'none' : samples.map((s) => `"${s}"`).join(', ')})${hint}`, ...(to && samples.includes(to) ? { replacement: to } : {}) };
+  }
+  if (!known) return undefined;
+  const v = ctx.target.version;
+  if (known.until && compareVersions(v, known.until) >= 0) {
+    const what = known.renamedTo ? `renamed to "${known.renamedTo}" in vzctl ${known.until}` : `no longer shipped from vzctl ${known.until}`;
+    return { why: `ve-${name}.conf-sample was ${what}, and this node runs vzctl ${v} (inferred from the samples vzctl shipped; the node's conf/ folder was not available)`, ...(known.renamedTo ? { replacement: known.renamedTo } : {}) };
+  }
+  if (known.from && compareVersions(v, known.from) < 0) {
+    return { why: `vzctl ships ve-${name}.conf-sample only from ${known.from}, and this node runs vzctl ${v} (inferred from the samples vzctl shipped)` };
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Node rules
+
+/**
+ * CONFIGFILE (vz.conf: the default sample of `vzctl create`) or ORIGIN_SAMPLE (a container: the sample it
+ * was made from) naming a sample that does not exist. CONFIGFILE findings carry the rule's severity
+ * (warning: `vzctl create` without `--config` needs it); ORIGIN_SAMPLE ones are info (only a record).
+ */
+export const sampleNotFound: NodeRule = {
+  id: 'sample-not-found',
+  check(model) {
+    const out: NodeFinding[] = [];
+    const check = (path: string, ctx: LintContext, param: 'CONFIGFILE' | 'ORIGIN_SAMPLE'): void => {
+      const eff = effectiveValue(ctx, param);
+      if (!eff?.entry || eff.source !== (ctx.kind === 'node' ? 'node' : 'container')) return;
+      const name = eff.value.trim();
+      if (name === '') return;
+      const miss = missingSample(ctx, name, model.samples);
+      if (!miss) return;
+      const e = eff.entry;
+      const f = ruleFinding(ctx, 'sample-not-found', e.valueRange, `${param}="${name}": no such sample: ${miss.why}`);
+      if (param === 'ORIGIN_SAMPLE') f.severity = 'info';
+      if (miss.replacement) f.fixes = [{ title: `Use "${miss.replacement}"`, edits: [{ range: e.rawValueRange, newText: `"${miss.replacement}"` }], safe: false }];
+      out.push({ path, finding: f });
+    };
+    if (model.node) check(model.node.path, model.node.ctx, 'CONFIGFILE');
+    for (const c of model.containers) check(c.path, c.ctx, 'ORIGIN_SAMPLE');
+    return out;
+  },
+};
+
+/** An IP address in a canonical form for comparison (prefix dropped, IPv6 compressed and lower-case). */
+export function canonicalIp(item: string): string | undefined {
+  const addr = item.split('/')[0] ?? '';
+  if (addr === '' || addr === '0.0.0.0' || addr === '::' || addr === '::0') return undefined;
+  if (!addr.includes(':')) return addr;
+  try {
+    return new URL(`http://[${addr}]/`).hostname;
+  } catch {
+    return addr.toLowerCase();
+  }
+}
+
+/**
+ * The same venet address in IP_ADDRESS of two containers. vzmigrate refuses such a move ("IP address(es)
+ * already in use on destination node", kb-map §3); the reference does not say that `vzctl start` refuses
+ * the second container, so this is a warning: at best one of them gets the traffic.
+ */
+export const duplicateIpAddress: NodeRule = {
+  id: 'duplicate-ip-address',
+  check(model) {
+    const seen = new Map<string, { c: NodeContainer; e: Entry; start: number; end: number }[]>();
+    for (const c of model.containers) {
+      const eff = effectiveValue(c.ctx, 'IP_ADDRESS');
+      if (!eff || eff.source !== 'container' || !eff.def) continue;
+      const own = c.ctx.live.filter((e) => c.ctx.def(e)?.name === 'IP_ADDRESS' && e.key === e.name);
+      const mine = new Set<string>();
+      for (const e of own) {
+        for (const t of tokens(e.value, ' \t')) {
+          const ip = canonicalIp(t.text);
+          if (!ip || mine.has(ip)) continue;
+          mine.add(ip);
+          const list = seen.get(ip) ?? [];
+          list.push({ c, e, start: t.start, end: t.end });
+          seen.set(ip, list);
+        }
+      }
+    }
+    const out: NodeFinding[] = [];
+    for (const [ip, list] of seen) {
+      if (list.length < 2) continue;
+      for (const item of list) {
+        const others = list.filter((o) => o !== item).map((o) => `${short(o.c.path)} line ${o.e.line + 1}`).join(', ');
+        out.push({ path: item.c.path, finding: ruleFinding(item.c.ctx, 'duplicate-ip-address', valueSubRange(item.c.ctx, item.e, item.start, item.end),
+          `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use)`) });
+      }
+    }
+    return out;
+  },
+};
+
+/** VE_PRIVATE / VE_ROOT with `$VEID` or `${VEID}` replaced (all of them, as the shell does) and trailing `/` dropped. */
+export function resolveVeidPath(value: string, ctid: string): string {
+  const p = value.replace(/\$\{VEID\}|\$VEID\b/g, ctid).replace(/\/+$/, '');
+  return p === '' ? '/' : p;
+}
+
+/**
+ * Two containers whose VE_PRIVATE (private area) or VE_ROOT (mount point) resolve to the same path,
+ * typically a path without `$VEID` (set in vz.conf, or copied between CT configs): they would share one
+ * file system / mount point. Error: at most one of them can run, and a destroy removes the other's data.
+ */
+export const sharedPrivatePath: NodeRule = {
+  id: 'shared-private-path',
+  check(model) {
+    const out: NodeFinding[] = [];
+    const reported = new Set<string>();
+    for (const param of ['VE_PRIVATE', 'VE_ROOT'] as const) {
+      const byPath = new Map<string, { c: NodeContainer; eff: EffectiveValue }[]>();
+      for (const c of model.containers) {
+        const eff = effectiveValue(c.ctx, param);
+        if (!eff?.entry || eff.value.trim() === '') continue;
+        const resolved = resolveVeidPath(eff.value.trim(), c.ctid);
+        byPath.set(resolved, [...(byPath.get(resolved) ?? []), { c, eff }]);
+      }
+      for (const [resolved, list] of byPath) {
+        if (list.length < 2) continue;
+        const names = list.map((x) => short(x.c.path)).join(', ');
+        for (const { c, eff } of list) {
+          const at = locate(model, c, eff);
+          const e = eff.entry as Entry;
+          if (!at) continue;
+          const key = `${at.path}\0${e.line}`;
+          if (reported.has(key)) continue;
+          reported.add(key);
+          const noVeid = !/\$\{?VEID\}?/.test(eff.value);
+          out.push({ path: at.path, finding: ruleFinding(at.ctx, 'shared-private-path', entryRange(e),
+            `${param} resolves to ${resolved} for ${names}${eff.source === 'node' ? ' (the value comes from vz.conf)' : ''}: containers on one node need their own ${param === 'VE_PRIVATE' ? 'private area' : 'root mount point'}${noVeid ? '; put $VEID in the path (e.g. /vz/' + (param === 'VE_PRIVATE' ? 'private' : 'root') + '/$VEID)' : ''}`) });
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/**
+ * Two containers with the same NAME (vzctl's symlink in /etc/vz/names can point to one only) or the same
+ * HOSTNAME (compared case-insensitively). Info: legal, but `vzctl enter NAME` and logs get ambiguous.
+ */
+export const duplicateCtName: NodeRule = {
+  id: 'duplicate-ct-name',
+  check(model) {
+    const out: NodeFinding[] = [];
+    for (const param of ['NAME', 'HOSTNAME'] as const) {
+      const byValue = new Map<string, { c: NodeContainer; eff: EffectiveValue }[]>();
+      for (const c of model.containers) {
+        const eff = effectiveValue(c.ctx, param);
+        if (!eff?.entry || eff.source !== 'container' || eff.value.trim() === '') continue;
+        const key = param === 'HOSTNAME' ? eff.value.trim().toLowerCase() : eff.value.trim();
+        byValue.set(key, [...(byValue.get(key) ?? []), { c, eff }]);
+      }
+      for (const list of byValue.values()) {
+        if (list.length < 2) continue;
+        for (const { c, eff } of list) {
+          const others = list.filter((o) => o.c !== c).map((o) => `${short(o.c.path)} line ${(o.eff.entry?.line ?? 0) + 1}`).join(', ');
+          out.push({ path: c.path, finding: ruleFinding(c.ctx, 'duplicate-ct-name', entryRange(eff.entry as Entry),
+            `${param} "${eff.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so `vzctl … NAME` is ambiguous' : ': two containers answering to one host name confuse logs, monitoring and DNS'}`) });
+        }
+      }
+    }
+    return out;
+  },
+};
+
+// ------------------------------------------------------------------------------------------------
+// Memory of the node
+
+/** How one container's memory was counted. */
+export interface MemoryRow {
+  path: string;
+  ctid: string;
+  /** vSwap: PHYSPAGES + SWAPPAGES limits; ubc: PRIVVMPAGES barrier; none: not counted. */
+  mode: 'vswap' | 'ubc' | 'none';
+  /** What was used, in words (`PHYSPAGES limit + SWAPPAGES limit`, `PRIVVMPAGES barrier`, or why nothing). */
+  basis: string;
+  /** RAM in bytes (vSwap: PHYSPAGES limit). */
+  ramBytes?: bigint;
+  /** Swap in bytes (vSwap: SWAPPAGES limit; 0 when unset). */
+  swapBytes?: bigint;
+  /** Allocatable memory in bytes (UBC mode: PRIVVMPAGES barrier, RAM and swap together). */
+  privvmBytes?: bigint;
+}
+
+export interface MemorySummary {
+  rows: MemoryRow[];
+  /** Sum of the vSwap containers' RAM (bytes). */
+  ramBytes: bigint;
+  /** Sum of the vSwap containers' swap (bytes). */
+  swapBytes: bigint;
+  /** Sum of the UBC-mode containers' PRIVVMPAGES barriers (bytes). */
+  privvmBytes: bigint;
+  /** ramBytes + swapBytes + privvmBytes. */
+  totalBytes: bigint;
+  capacity?: NodeCapacity;
+  /** vSwap RAM above the node's RAM (needs capacity.ramBytes). */
+  overRam: boolean;
+  /** Everything above the node's RAM + swap (needs capacity.ramBytes; swap 0 when not given). */
+  overTotal: boolean;
+  /** vSwap swap above the node's swap (needs capacity.swapBytes). */
+  overSwap: boolean;
+}
+
+function pairOfEffective(ctx: LintContext, eff: EffectiveValue | undefined): Pair | undefined {
+  if (!eff?.entry) return undefined;
+  const values = eff.source === 'node' ? ctx.node?.values : ctx.values;
+  return values?.get(eff.entry)?.pair;
+}
+
+/**
+ * Counts each container's memory as vzctl would give it: a vSwap container (PHYSPAGES limit neither
+ * unlimited nor 2147483647, as vzctl decides) its PHYSPAGES and SWAPPAGES limits (pages × 4096 B); a
+ * UBC-mode container its PRIVVMPAGES barrier (pages × 4096 B; RAM and swap together). Unlimited or unset
+ * values are not counted, and the row says so.
+ */
+export function memorySummary(model: NodeModel): MemorySummary {
+  const rows: MemoryRow[] = [];
+  for (const c of model.containers) {
+    const phys = pairOfEffective(c.ctx, effectiveValue(c.ctx, 'PHYSPAGES'));
+    const row: MemoryRow = { path: c.path, ctid: c.ctid, mode: 'none', basis: '' };
+    if (phys && !isUnlimited(phys.limit.value)) {
+      row.mode = 'vswap';
+      row.ramBytes = phys.limit.value * PAGE_SIZE;
+      const swap = pairOfEffective(c.ctx, effectiveValue(c.ctx, 'SWAPPAGES'));
+      if (swap && isUnlimited(swap.limit.value)) {
+        row.basis = 'PHYSPAGES limit; SWAPPAGES unlimited (swap not counted)';
+      } else {
+        row.swapBytes = swap ? swap.limit.value * PAGE_SIZE : 0n;
+        row.basis = swap ? 'PHYSPAGES limit + SWAPPAGES limit' : 'PHYSPAGES limit (no SWAPPAGES)';
+      }
+    } else {
+      const priv = pairOfEffective(c.ctx, effectiveValue(c.ctx, 'PRIVVMPAGES'));
+      if (priv && !isUnlimited(priv.barrier.value)) {
+        row.mode = 'ubc';
+        row.privvmBytes = priv.barrier.value * PAGE_SIZE;
+        row.basis = 'PRIVVMPAGES barrier';
+      } else {
+        row.basis = priv ? 'not counted: PRIVVMPAGES barrier unlimited' : 'not counted: neither a vSwap PHYSPAGES limit nor PRIVVMPAGES';
+      }
+    }
+    rows.push(row);
+  }
+  const sum = (f: (r: MemoryRow) => bigint | undefined): bigint => rows.reduce((a, r) => a + (f(r) ?? 0n), 0n);
+  const ramBytes = sum((r) => r.ramBytes);
+  const swapBytes = sum((r) => r.swapBytes);
+  const privvmBytes = sum((r) => r.privvmBytes);
+  const totalBytes = ramBytes + swapBytes + privvmBytes;
+  const cap = model.capacity;
+  const s: MemorySummary = {
+    rows, ramBytes, swapBytes, privvmBytes, totalBytes,
+    overRam: cap?.ramBytes !== undefined && ramBytes > cap.ramBytes,
+    overTotal: cap?.ramBytes !== undefined && totalBytes > cap.ramBytes + (cap.swapBytes ?? 0n),
+    overSwap: cap?.swapBytes !== undefined && swapBytes > cap.swapBytes,
+  };
+  if (cap) s.capacity = cap;
+  return s;
+}
+
+/**
+ * The containers of the node together promise more memory than the node has (`--node-ram`,
+ * `--node-swap`, settings `vzconf.nodeRam` / `vzconf.nodeSwap`). The seed's advice: a node must be able to
+ * carry the load of a failover, i.e. every container it may host at once. Reported on vz.conf (line 1),
+ * or on the first container config when no vz.conf is known.
+ */
+export const nodeMemoryOvercommit: NodeRule = {
+  id: 'node-memory-overcommit',
+  check(model) {
+    const s = memorySummary(model);
+    if (!s.overRam && !s.overTotal && !s.overSwap) return [];
+    const cap = s.capacity ?? {};
+    const reasons: string[] = [];
+    if (s.overRam) reasons.push(`vSwap RAM (PHYSPAGES limits) ${formatBytes(s.ramBytes)} > node RAM ${formatBytes(cap.ramBytes ?? 0n)}`);
+    if (s.overSwap) reasons.push(`vSwap swap (SWAPPAGES limits) ${formatBytes(s.swapBytes)} > node swap ${formatBytes(cap.swapBytes ?? 0n)}`);
+    if (s.overTotal) reasons.push(`all memory ${formatBytes(s.totalBytes)} (vSwap RAM + swap, plus PRIVVMPAGES barriers ${formatBytes(s.privvmBytes)} of UBC-mode containers) > node RAM + swap ${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))}`);
+    const counted = s.rows.filter((r) => r.mode !== 'none').length;
+    const message = `The ${counted} container${counted === 1 ? '' : 's'} of this node promise more memory than it has: ${reasons.join('; ')}. A node must be able to carry all the containers it may host, e.g. after a failover`;
+    const at = model.node ?? model.files.find((f) => f.path === model.containers[0]?.path);
+    if (!at) return [];
+    const range: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: (at.ctx.doc.text[0] ?? '').length } };
+    return [{ path: at.path, finding: ruleFinding(at.ctx, 'node-memory-overcommit', range, message) }];
+  },
+};
+
+/** The cross-container rules, in the order their findings are produced. */
+export const NODE_LEVEL_RULES: readonly NodeRule[] = [sampleNotFound, duplicateIpAddress, sharedPrivatePath, duplicateCtName, nodeMemoryOvercommit];
+
+// ------------------------------------------------------------------------------------------------
+// lintNode
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+}
+
+/**
+ * Lints every file of a node: the node config alone, each other file with the node config (`lint(text,
+ * {nodeConfig, capacity})`), then the node rules over all of them. Files outside `options.focus` are only
+ * analysed. Rule overrides (`options.rules`) apply to node rules too.
+ *
+ * @throws OptionError for an invalid target or kind option (as `lint` does)
+ */
+export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeLintResult {
+  const catalog = options.catalog ?? getCatalog();
+  const focus = options.focus ? new Set(options.focus) : undefined;
+  const base: LintOptions & { focus?: unknown } = { ...options, catalog };
+  delete base.focus;
+  const results: NodeFileResult[] = [];
+  const run = (file: NodeFile, role: NodeFileResult['role'], extra: LintOptions): NodeFileResult => {
+    const opts: LintOptions = { ...base, ...extra, path: file.path };
+    if (!focus || focus.has(file.path)) {
+      const result = lint(file.text, opts);
+      return { path: file.path, role, result, ctx: result.ctx, findings: [...result.findings] };
+    }
+    return { path: file.path, role, ctx: analyze(file.text, opts), findings: [] };
+  };
+  const model: NodeModel = { containers: [], files: [] };
+  if (options.capacity) model.capacity = options.capacity;
+  if (input.samples) model.samples = input.samples;
+  if (input.nodeConfig) {
+    const r = run(input.nodeConfig, 'node', {});
+    results.push(r);
+    model.node = { path: r.path, ctx: r.ctx };
+    model.files.push({ path: r.path, ctx: r.ctx });
+  }
+  for (const file of input.containers) {
+    if (file.path === input.nodeConfig?.path) continue;
+    const extra: LintOptions = input.nodeConfig ? { nodeConfig: input.nodeConfig } : {};
+    const ctid = ctidOf(file.path);
+    const probe = run(file, 'other', extra);
+    const isCt = ctid !== undefined && probe.ctx.kind === 'container';
+    const r: NodeFileResult = { ...probe, role: isCt ? 'container' : 'other' };
+    results.push(r);
+    model.files.push({ path: r.path, ctx: r.ctx });
+    if (isCt) model.containers.push({ path: r.path, ctid, ctx: r.ctx });
+  }
+  const byPath = new Map(results.map((r) => [r.path, r]));
+  for (const rule of NODE_LEVEL_RULES) {
+    const override = options.rules?.[rule.id];
+    if (override === 'off') continue;
+    let produced: NodeFinding[];
+    try {
+      produced = rule.check(model);
+    } catch (err) {
+      const first = results[0];
+      produced = first ? [{ path: first.path, finding: { rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } }] : [];
+    }
+    for (const nf of produced) {
+      const target = byPath.get(nf.path);
+      if (!target) continue;
+      target.findings.push(override ? { ...nf.finding, severity: override } : nf.finding);
+    }
+  }
+  for (const r of results) sortFindings(r.findings);
+  return { files: results, memory: memorySummary(model), model };
+}

@@ -1,0 +1,192 @@
+/**
+ * Where a container config's node lives on disk, found as vzctl does; shared by `vzlint` and the
+ * language server so both see the same node. The only module of the engine that touches the file system.
+ *
+ * vzctl reads `/etc/vz/vz.conf` and then `/etc/vz/conf/CTID.conf` (classic `reread_vps_config`; very old
+ * releases used `/etc/sysconfig/vz` and `/etc/sysconfig/vz-scripts/CTID.conf`). So for
+ * `<dir>/conf/<file>` the node config is `<dir>/vz.conf`. Outside such a layout (a repository that keeps
+ * configs elsewhere) the nearest `vz.conf` of the same tree is used: the file's own folder, then each
+ * parent up to a stop folder (the workspace folder, or the directory given to vzlint).
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The base name of a path, with `/` or `\` separators. */
+function baseName(p: string): string {
+  const norm = p.replace(/\\/g, '/');
+  return norm.slice(norm.lastIndexOf('/') + 1);
+}
+
+/**
+ * The container ID of a `CTID.conf` path: a decimal number other than 0 (CT0 is the host) or a UUID
+ * (Virtuozzo 7). Undefined for `vz.conf`, `0.conf`, samples and anything else: those are not containers.
+ */
+export function ctidOf(filePath: string): string | undefined {
+  const m = /^(.+)\.conf$/.exec(baseName(filePath));
+  const stem = m?.[1];
+  if (!stem) return undefined;
+  if (/^\d+$/.test(stem)) return /^0+$/.test(stem) ? undefined : stem;
+  return UUID.test(stem) ? stem : undefined;
+}
+
+/** The sample name of `ve-NAME.conf-sample` (what CONFIGFILE / ORIGIN_SAMPLE name), else undefined. */
+export function sampleNameOf(filePath: string): string | undefined {
+  return /^ve-(.+)\.conf-sample$/.exec(baseName(filePath))?.[1];
+}
+
+/** Whether the path names a node config: `vz.conf` or the pre-3.0 `sysconfig/vz`. */
+export function isNodeConfigName(filePath: string): boolean {
+  const norm = filePath.replace(/\\/g, '/');
+  return baseName(norm) === 'vz.conf' || /(^|\/)sysconfig\/vz$/.test(norm);
+}
+
+/**
+ * The node configs that may belong to `filePath`, best first: `<dir>/vz.conf` for a file in
+ * `<dir>/conf/` (`<dir>/vz` for `<dir>/vz-scripts/`), then `vz.conf` in the file's folder and in each
+ * parent folder up to `stopAt` (inclusive; without `stopAt` only the file's own folder).
+ * A node config is its own node: the result for `vz.conf` is empty.
+ *
+ * @param filePath  absolute path of a config file
+ * @param stopAt    absolute folder where the upward search ends (workspace folder, vzlint's directory argument)
+ */
+export function nodeConfigCandidates(filePath: string, stopAt?: string): string[] {
+  if (isNodeConfigName(filePath)) return [];
+  const out: string[] = [];
+  const dir = path.dirname(filePath);
+  const dirBase = path.basename(dir);
+  if (dirBase === 'conf') out.push(path.join(path.dirname(dir), 'vz.conf'));
+  if (dirBase === 'vz-scripts') out.push(path.join(path.dirname(dir), 'vz'));
+  const stop = stopAt ? path.resolve(stopAt) : undefined;
+  let cur = dir;
+  for (let i = 0; i < 64; i += 1) {
+    const candidate = path.join(cur, 'vz.conf');
+    if (!out.includes(candidate)) out.push(candidate);
+    if (!stop || cur === stop || !isInside(cur, stop)) break;
+    const up = path.dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  return out;
+}
+
+/** Whether `child` is `parent` or lies below it. */
+export function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** The folder holding a node's container configs: `conf/` beside `vz.conf` (`vz-scripts/` beside `sysconfig/vz`). */
+export function confDirOf(nodeConfigPath: string): string {
+  return path.join(path.dirname(nodeConfigPath), path.basename(nodeConfigPath) === 'vz' ? 'vz-scripts' : 'conf');
+}
+
+/** Text of open editor buffers by absolute path; they win over the disk. */
+export type Overlay = ReadonlyMap<string, string>;
+
+const cache = new Map<string, { mtimeMs: number; size: number; text: string }>();
+
+/** Forgets cached file texts (all, or one path), e.g. on `workspace/didChangeWatchedFiles`. */
+export function invalidateFileCache(filePath?: string): void {
+  if (filePath === undefined) cache.clear();
+  else cache.delete(filePath);
+}
+
+/**
+ * A file's text: from `overlay` when open in the editor, else from disk (UTF-8 with replacement,
+ * BOM kept; cached while size and mtime stay the same). Undefined when it is not a readable file.
+ */
+export async function readConfigText(filePath: string, overlay?: Overlay): Promise<string | undefined> {
+  const open = overlay?.get(filePath);
+  if (open !== undefined) return open;
+  try {
+    const st = await stat(filePath);
+    if (!st.isFile()) return undefined;
+    const hit = cache.get(filePath);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
+    const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(await readFile(filePath));
+    cache.set(filePath, { mtimeMs: st.mtimeMs, size: st.size, text });
+    return text;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The node config of `filePath`: the first of {@link nodeConfigCandidates} that is open or exists.
+ * Undefined when none is found: vzctl's built-in defaults apply then (DISK_QUOTA=yes …).
+ */
+export async function findNodeConfig(filePath: string, options: { stopAt?: string; overlay?: Overlay } = {}): Promise<string | undefined> {
+  for (const candidate of nodeConfigCandidates(filePath, options.stopAt)) {
+    if (options.overlay?.has(candidate)) return candidate;
+    try {
+      if ((await stat(candidate)).isFile()) return candidate;
+    } catch {
+      // not there: try the next one
+    }
+  }
+  return undefined;
+}
+
+/** What a node's conf/ folder holds. */
+export interface ConfDirListing {
+  /** Absolute paths of the `CTID.conf` files (numeric other than 0, or UUID), sorted. */
+  containers: string[];
+  /**
+   * Names of the `ve-NAME.conf-sample` files, sorted; undefined when there is none (then the folder
+   * tells nothing about samples: a repository often keeps only the CT configs).
+   */
+  samples?: string[];
+}
+
+/**
+ * Lists the containers and samples of a conf/ folder from disk, plus open buffers in that folder
+ * (an unsaved new `102.conf` counts). A missing folder gives empty lists.
+ */
+export async function listConfDir(confDir: string, overlay?: Overlay): Promise<ConfDirListing> {
+  const names = new Set<string>();
+  try {
+    for (const d of await readdir(confDir, { withFileTypes: true })) if (d.isFile() || d.isSymbolicLink()) names.add(d.name);
+  } catch {
+    // no such folder
+  }
+  for (const p of overlay?.keys() ?? []) if (path.dirname(p) === confDir) names.add(path.basename(p));
+  const containers = [...names].filter((n) => ctidOf(n) !== undefined).sort().map((n) => path.join(confDir, n));
+  const samples = [...names].map((n) => sampleNameOf(n)).filter((n): n is string => n !== undefined).sort();
+  return samples.length > 0 ? { containers, samples } : { containers };
+}
+
+/** Everything `lintNode` needs about one node, read from disk and open buffers. */
+export interface NodeFiles {
+  nodeConfig?: { path: string; text: string };
+  /** Files checked with the node: CTID.conf of the conf/ folder, plus the file asked about. */
+  containers: { path: string; text: string }[];
+  samples?: string[];
+}
+
+/**
+ * Gathers the node of `filePath` for the language server: its node config (`nodeConfigPath` when the
+ * `vzconf.nodeConfig` setting names one, else found by {@link findNodeConfig}), every CTID.conf in the
+ * same conf/ folder (the file's own folder; for a vz.conf, the conf/ beside it) and the sample names there.
+ * `filePath` itself is always included (with its overlay text).
+ */
+export async function loadNodeFiles(filePath: string, options: { stopAt?: string; overlay?: Overlay; nodeConfigPath?: string } = {}): Promise<NodeFiles> {
+  const isNode = isNodeConfigName(filePath) && options.nodeConfigPath === undefined;
+  const nodePath = isNode ? filePath : (options.nodeConfigPath ?? (await findNodeConfig(filePath, options)));
+  const out: NodeFiles = { containers: [] };
+  if (nodePath !== undefined) {
+    const text = await readConfigText(nodePath, options.overlay);
+    if (text !== undefined) out.nodeConfig = { path: nodePath, text };
+  }
+  const confDir = isNode ? confDirOf(filePath) : path.dirname(filePath);
+  const listing = await listConfDir(confDir, options.overlay);
+  if (listing.samples) out.samples = listing.samples;
+  const paths = isNode || listing.containers.includes(filePath) ? listing.containers : [...listing.containers, filePath];
+  for (const p of paths) {
+    if (p === out.nodeConfig?.path) continue;
+    const text = await readConfigText(p, options.overlay);
+    if (text !== undefined) out.containers.push({ path: p, text });
+  }
+  return out;
+}

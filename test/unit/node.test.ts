@@ -1,0 +1,279 @@
+/**
+ * The node family: a container config checked with its node's vz.conf (per-file rules), and the checks
+ * across the containers of one node (lintNode). Cases from issue 3 parts 7 and 8.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { findSchemasDir } from '../../server/src/catalog/load';
+import { computeHover } from '../../server/src/service/hover';
+import { lint, type LintOptions } from '../../server/src/service/lint';
+import { canonicalIp, lintNode, NODE_LEVEL_RULES, parseCapacitySize, resolveVeidPath, type NodeInput, type NodeLintOptions } from '../../server/src/service/node';
+import { ctidOf, findNodeConfig, listConfDir, loadNodeFiles, nodeConfigCandidates, sampleNameOf } from '../../server/src/service/nodeFiles';
+import { NODE_RULES } from '../../server/src/rules/node/index';
+import { applyEdits } from '../helpers/edits';
+
+const NODE = '/etc/vz/vz.conf';
+const CT = '/etc/vz/conf/101.conf';
+const CT2 = '/etc/vz/conf/102.conf';
+const node = (text: string): LintOptions['nodeConfig'] => ({ path: NODE, text });
+
+function rule(text: string, id: string, opts: LintOptions) {
+  return lint(text, { path: CT, ...opts }).findings.filter((f) => f.rule === id);
+}
+
+function nodeFindings(input: NodeInput, id: string, options: NodeLintOptions = {}) {
+  const r = lintNode(input, options);
+  return r.files.flatMap((f) => f.findings.filter((x) => x.rule === id).map((x) => ({ path: f.path, ...x })));
+}
+
+describe('disk-quota-off', () => {
+  it('vz.conf DISK_QUOTA=no + DISKSPACE in the CT → not enforced, Unnecessary tag', () => {
+    const found = rule('DISKSPACE="1048576:1153024"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\n') });
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.severity, 'warning');
+    assert.equal(found[0]?.unnecessary, true);
+    assert.match(found[0]?.message ?? '', /DISKSPACE is not enforced: DISK_QUOTA=no in vz\.conf line 1/);
+  });
+  it('vz.conf DISK_QUOTA=no + QUOTAUGIDLIMIT="100" → second-level quota needs the first', () => {
+    const found = rule('QUOTAUGIDLIMIT="100"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\n') });
+    assert.equal(found.length, 1);
+    assert.match(found[0]?.message ?? '', /second-level .* needs the first-level disk quota/);
+  });
+  it('DISKINODES and QUOTATIME too; DISK_QUOTA=no in the CT itself counts', () => {
+    const found = rule('DISK_QUOTA="no"\nDISKINODES="200000:220000"\nQUOTATIME="0"\n', 'disk-quota-off', {});
+    assert.deepEqual(found.map((f) => f.range.start.line), [1, 2]);
+    assert.match(found[0]?.message ?? '', /this file, line 1/);
+  });
+  it('silent: DISK_QUOTA=yes, no node (vzctl default yes), QUOTAUGIDLIMIT=0, ploop, vz7, vz.conf itself', () => {
+    assert.deepEqual(rule('DISKSPACE="1048576"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=yes\n') }), []);
+    assert.deepEqual(rule('DISKSPACE="1048576"\n', 'disk-quota-off', {}), []);
+    assert.deepEqual(rule('QUOTAUGIDLIMIT="0"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\n') }), []);
+    assert.deepEqual(rule('VE_LAYOUT="ploop"\nDISKSPACE="1048576"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\n') }), []);
+    assert.deepEqual(rule('DISKSPACE="1048576"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\nVE_LAYOUT=ploop\n') }), []);
+    assert.deepEqual(rule('DISKSPACE="1048576"\n', 'disk-quota-off', { target: 'vz7', nodeConfig: node('DISK_QUOTA=no\n') }), []);
+    assert.deepEqual(lint('DISK_QUOTA=no\nDISKSPACE="1048576"\n', { path: NODE }).findings.filter((f) => f.rule === 'disk-quota-off'), []);
+  });
+  it('the CT overrides vz.conf: DISK_QUOTA=yes in the CT wins over DISK_QUOTA=no in vz.conf', () => {
+    assert.deepEqual(rule('DISK_QUOTA="yes"\nDISKSPACE="1048576"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\n') }), []);
+  });
+  it('fix (vz.conf source): inserts DISK_QUOTA="yes" in the CT; re-lint is clean', () => {
+    const text = 'ONBOOT="yes"\nDISKSPACE="1048576:1153024"\nQUOTAUGIDLIMIT="100"\n';
+    const opts = { path: CT, nodeConfig: node('DISK_QUOTA=no\n') };
+    const f = lint(text, opts).findings.find((x) => x.rule === 'disk-quota-off');
+    const fix = f?.fixes?.[0];
+    assert.ok(fix);
+    assert.equal(fix.safe, false);
+    const fixed = applyEdits(text, fix.edits);
+    assert.match(fixed, /^DISK_QUOTA="yes"$/m);
+    assert.deepEqual(lint(fixed, opts).findings.filter((x) => x.rule === 'disk-quota-off'), []);
+  });
+  it('fix (CT source): sets the CT\'s DISK_QUOTA to yes; re-lint is clean', () => {
+    const text = 'DISK_QUOTA="no"\nDISKSPACE="1048576"\n';
+    const f = lint(text, { path: CT }).findings.find((x) => x.rule === 'disk-quota-off');
+    const fixed = applyEdits(text, f?.fixes?.[0]?.edits ?? []);
+    assert.equal(fixed, 'DISK_QUOTA="yes"\nDISKSPACE="1048576"\n');
+    assert.deepEqual(lint(fixed, { path: CT }).findings.filter((x) => x.rule === 'disk-quota-off'), []);
+  });
+});
+
+describe('iptables-not-allowed-by-node', () => {
+  const nodeText = 'IPTABLES="iptable_filter ipt_REJECT"\n';
+  const ctText = 'IPTABLES="iptable_filter ipt_state iptable_nat"\n';
+  it('classic 4.6: ipt_state and iptable_nat will not load, each marked on its own token', () => {
+    const found = rule(ctText, 'iptables-not-allowed-by-node', { target: 'classic@4.6', nodeConfig: node(nodeText) });
+    assert.equal(found.length, 2);
+    assert.match(found[0]?.message ?? '', /^ipt_state will not load/);
+    assert.match(found[1]?.message ?? '', /^iptable_nat will not load/);
+    assert.match(found[0]?.message ?? '', /KB 113056/);
+    const col = ctText.indexOf('ipt_state');
+    assert.deepEqual(found[0]?.range, { start: { line: 0, character: col }, end: { line: 0, character: col + 'ipt_state'.length } });
+  });
+  it('silent on 4.7+, without a node, when vz.conf has no IPTABLES, when all are allowed', () => {
+    assert.deepEqual(rule(ctText, 'iptables-not-allowed-by-node', { target: 'classic@4.7', nodeConfig: node(nodeText) }), []);
+    assert.deepEqual(rule(ctText, 'iptables-not-allowed-by-node', { target: 'classic@4.6' }), []);
+    assert.deepEqual(rule(ctText, 'iptables-not-allowed-by-node', { target: 'classic@4.6', nodeConfig: node('DISK_QUOTA=yes\n') }), []);
+    assert.deepEqual(rule('IPTABLES="ipt_REJECT"\n', 'iptables-not-allowed-by-node', { target: 'classic@4.6', nodeConfig: node(nodeText) }), []);
+  });
+});
+
+describe('sample-not-found', () => {
+  it('vz.conf CONFIGFILE="vps.basic" on vzctl ≥ 3.0.24 (no conf/ listing) → renamed to basic; fix + re-lint', () => {
+    const text = 'CONFIGFILE="vps.basic"\n';
+    const found = nodeFindings({ nodeConfig: { path: NODE, text }, containers: [] }, 'sample-not-found', { target: 'classic@3.0.24' });
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.severity, 'warning');
+    assert.match(found[0]?.message ?? '', /renamed to "basic" in vzctl 3\.0\.24/);
+    const fixed = applyEdits(text, found[0]?.fixes?.[0]?.edits ?? []);
+    assert.equal(fixed, 'CONFIGFILE="basic"\n');
+    assert.deepEqual(nodeFindings({ nodeConfig: { path: NODE, text: fixed }, containers: [] }, 'sample-not-found', { target: 'classic@3.0.24' }), []);
+  });
+  it('silent on vzctl 3.0.23 (vps.basic still shipped) and for unknown custom names', () => {
+    assert.deepEqual(nodeFindings({ nodeConfig: { path: NODE, text: 'CONFIGFILE="vps.basic"\n' }, containers: [] }, 'sample-not-found', { target: 'classic@3.0.23' }), []);
+    assert.deepEqual(nodeFindings({ nodeConfig: { path: NODE, text: 'CONFIGFILE="myplan"\n' }, containers: [] }, 'sample-not-found'), []);
+  });
+  it('with the conf/ listing: any missing name; ORIGIN_SAMPLE in a CT is info', () => {
+    const input: NodeInput = { nodeConfig: { path: NODE, text: 'CONFIGFILE="myplan"\n' }, containers: [{ path: CT, text: 'ORIGIN_SAMPLE="vswap-256m"\n' }], samples: ['basic', 'light'] };
+    const found = nodeFindings(input, 'sample-not-found');
+    assert.deepEqual(found.map((f) => [f.path, f.severity]), [[NODE, 'warning'], [CT, 'info']]);
+    assert.match(found[0]?.message ?? '', /no ve-myplan\.conf-sample in the node's conf\/ folder/);
+    assert.deepEqual(nodeFindings({ ...input, samples: ['myplan', 'vswap-256m'] }, 'sample-not-found'), []);
+  });
+  it('samples.yaml validates against samples.schema.json', () => {
+    const dir = findSchemasDir();
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    const schema = JSON.parse(readFileSync(path.join(dir, 'samples.schema.json'), 'utf8')) as object;
+    const data = parse(readFileSync(path.join(dir, 'samples.yaml'), 'utf8')) as unknown;
+    assert.ok(ajv.validate(schema, data), ajv.errorsText(ajv.errors));
+  });
+});
+
+describe('cross-container rules', () => {
+  it('duplicate-ip-address: the same address (IPv6 spelt differently too) on two CTs; 0.0.0.0 ignored', () => {
+    const input: NodeInput = { containers: [
+      { path: CT, text: 'IP_ADDRESS="10.0.0.1 2001:db8::1 0.0.0.0"\n' },
+      { path: CT2, text: 'IP_ADDRESS="10.0.0.1/24 2001:DB8:0::1 0.0.0.0"\n' },
+      { path: '/etc/vz/conf/103.conf', text: 'IP_ADDRESS="10.0.0.3"\n' },
+    ] };
+    const found = nodeFindings(input, 'duplicate-ip-address');
+    assert.equal(found.length, 4);
+    assert.ok(found.every((f) => f.severity === 'warning' && f.path !== '/etc/vz/conf/103.conf'));
+    assert.match(found[0]?.message ?? '', /10\.0\.0\.1 is also assigned to 102\.conf line 1/);
+  });
+  it('duplicate-ip-address: samples and 0.conf are not containers', () => {
+    const input: NodeInput = { containers: [{ path: CT, text: 'IP_ADDRESS="10.0.0.1"\n' }, { path: '/etc/vz/conf/ve-basic.conf-sample', text: 'IP_ADDRESS="10.0.0.1"\n' }, { path: '/etc/vz/conf/0.conf', text: 'IP_ADDRESS="10.0.0.1"\n' }] };
+    assert.deepEqual(nodeFindings(input, 'duplicate-ip-address'), []);
+  });
+  it('shared-private-path: VE_PRIVATE without $VEID in vz.conf → one error on vz.conf; with $VEID silent', () => {
+    const cts = [{ path: CT, text: 'ONBOOT=yes\n' }, { path: CT2, text: 'ONBOOT=yes\n' }];
+    const found = nodeFindings({ nodeConfig: { path: NODE, text: 'VE_PRIVATE=/vz/private\nVE_ROOT=/vz/root/$VEID\n' }, containers: cts }, 'shared-private-path');
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.path, NODE);
+    assert.equal(found[0]?.severity, 'error');
+    assert.deepEqual(nodeFindings({ nodeConfig: { path: NODE, text: 'VE_PRIVATE=/vz/private/$VEID\nVE_ROOT=/vz/root/${VEID}/\n' }, containers: cts }, 'shared-private-path'), []);
+  });
+  it('shared-private-path: a CT config copied with a literal VE_ROOT → both CT lines', () => {
+    const found = nodeFindings({ containers: [{ path: CT, text: 'VE_ROOT="/vz/root/101"\n' }, { path: CT2, text: 'VE_ROOT="/vz/root/101/"\n' }] }, 'shared-private-path');
+    assert.deepEqual(found.map((f) => f.path), [CT, CT2]);
+  });
+  it('duplicate-ct-name: NAME and HOSTNAME (case-insensitive) → info; different names silent', () => {
+    const found = nodeFindings({ containers: [{ path: CT, text: 'NAME="web"\nHOSTNAME="Web.example.com"\n' }, { path: CT2, text: 'NAME="web"\nHOSTNAME="web.example.com"\n' }] }, 'duplicate-ct-name');
+    assert.equal(found.length, 4);
+    assert.ok(found.every((f) => f.severity === 'info'));
+    assert.deepEqual(nodeFindings({ containers: [{ path: CT, text: 'NAME="a"\n' }, { path: CT2, text: 'NAME="b"\n' }] }, 'duplicate-ct-name'), []);
+  });
+});
+
+describe('node memory', () => {
+  const cts = [
+    { path: CT, text: 'PHYSPAGES="0:1G"\nSWAPPAGES="0:512M"\n' },
+    { path: CT2, text: 'PRIVVMPAGES="2G:2200M"\n' },
+    { path: '/etc/vz/conf/103.conf', text: 'PRIVVMPAGES="unlimited"\n' },
+  ];
+  it('counts vSwap PHYSPAGES+SWAPPAGES limits and the UBC PRIVVMPAGES barrier, saying which', () => {
+    const m = lintNode({ containers: cts }).memory;
+    assert.deepEqual(m.rows.map((r) => [r.ctid, r.mode, r.basis]), [
+      ['101', 'vswap', 'PHYSPAGES limit + SWAPPAGES limit'],
+      ['102', 'ubc', 'PRIVVMPAGES barrier'],
+      ['103', 'none', 'not counted: PRIVVMPAGES barrier unlimited'],
+    ]);
+    assert.equal(m.ramBytes, 1n << 30n);
+    assert.equal(m.swapBytes, 512n << 20n);
+    assert.equal(m.privvmBytes, 2n << 30n);
+  });
+  it('over the node → a warning on vz.conf line 1; enough RAM → silent; no capacity → silent', () => {
+    const input: NodeInput = { nodeConfig: { path: NODE, text: 'DISK_QUOTA=yes\n' }, containers: cts };
+    const found = nodeFindings(input, 'node-memory-overcommit', { capacity: { ramBytes: 2n << 30n } });
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.path, NODE);
+    assert.equal(found[0]?.range.start.line, 0);
+    assert.match(found[0]?.message ?? '', /3\.5 GiB .* > node RAM \+ swap 2 GiB/);
+    assert.deepEqual(nodeFindings(input, 'node-memory-overcommit', { capacity: { ramBytes: 4n << 30n } }), []);
+    assert.deepEqual(nodeFindings(input, 'node-memory-overcommit'), []);
+  });
+  it('vSwap RAM above node RAM is flagged even when swap makes the total fit', () => {
+    const found = nodeFindings({ containers: [cts[0] as { path: string; text: string }] }, 'node-memory-overcommit', { capacity: { ramBytes: 512n << 20n, swapBytes: 4n << 30n } });
+    assert.match(found[0]?.message ?? '', /vSwap RAM \(PHYSPAGES limits\) 1 GiB > node RAM 512 MiB/);
+    assert.equal(found[0]?.path, CT, 'no vz.conf: reported on the first container');
+  });
+  it('parseCapacitySize: 64G, 512M, bytes, 1.5T; errors', () => {
+    assert.equal(parseCapacitySize('64G'), 64n << 30n);
+    assert.equal(parseCapacitySize('512m'), 512n << 20n);
+    assert.equal(parseCapacitySize('1073741824'), 1n << 30n);
+    assert.equal(parseCapacitySize('1.5T'), 3n << 39n);
+    assert.ok(typeof parseCapacitySize('lots') === 'object');
+    assert.ok(typeof parseCapacitySize('unlimited') === 'object');
+  });
+});
+
+describe('effective values in hover', () => {
+  it('shows DISK_QUOTA from vz.conf line N on a DISKSPACE line', () => {
+    const h = computeHover('DISKSPACE="1048576"\n', { line: 0, character: 2 }, { path: CT, nodeConfig: node('# node\nDISK_QUOTA=no\n') });
+    assert.match(h?.contents ?? '', /\*\*Effective value:\*\* `1048576` — from this file, line 1 \(this line\)/);
+    assert.match(h?.contents ?? '', /DISK_QUOTA: `no` — from vz\.conf line 2/);
+  });
+  it('says which vz.conf line a CT value overrides, and the default when nothing sets it', () => {
+    const h = computeHover('VE_ROOT="/data/root/$VEID"\nDISKSPACE="1"\n', { line: 0, character: 2 }, { path: CT, nodeConfig: node('VE_ROOT=/vz/root/$VEID\n') });
+    assert.match(h?.contents ?? '', /overrides vz\.conf line 1/);
+    const d = computeHover('DISKSPACE="1"\n', { line: 0, character: 2 }, { path: CT, nodeConfig: node('ONBOOT=yes\n') });
+    assert.match(d?.contents ?? '', /DISK_QUOTA: `yes` — vzctl's built-in default/);
+  });
+  it('no effective section without a node config', () => {
+    const h = computeHover('DISKSPACE="1048576"\n', { line: 0, character: 2 }, { path: CT });
+    assert.doesNotMatch(h?.contents ?? '', /Effective value/);
+  });
+});
+
+describe('node files on disk', () => {
+  let tmp = '';
+  after(async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+  it('conf/101.conf → vz.conf beside conf/; samples and containers listed; 0.conf is no container', async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'vzconf-node-'));
+    const vz = path.join(tmp, 'etc/vz');
+    await mkdir(path.join(vz, 'conf'), { recursive: true });
+    await writeFile(path.join(vz, 'vz.conf'), 'DISK_QUOTA=no\n');
+    for (const [n, t] of [['101.conf', 'DISKSPACE="1"\n'], ['102.conf', 'ONBOOT=yes\n'], ['0.conf', ''], ['ve-basic.conf-sample', ''], ['101.mount', '']]) await writeFile(path.join(vz, 'conf', n), t);
+    const ct = path.join(vz, 'conf/101.conf');
+    assert.equal(await findNodeConfig(ct), path.join(vz, 'vz.conf'));
+    const listing = await listConfDir(path.join(vz, 'conf'));
+    assert.deepEqual(listing.containers.map((p) => path.basename(p)), ['101.conf', '102.conf']);
+    assert.deepEqual(listing.samples, ['basic']);
+    const files = await loadNodeFiles(ct, { overlay: new Map([[ct, 'QUOTAUGIDLIMIT="10"\n']]) });
+    assert.equal(files.nodeConfig?.path, path.join(vz, 'vz.conf'));
+    assert.equal(files.containers.find((c) => c.path === ct)?.text, 'QUOTAUGIDLIMIT="10"\n', 'open buffers win');
+    const fromNode = await loadNodeFiles(path.join(vz, 'vz.conf'));
+    assert.equal(fromNode.containers.length, 2);
+    // A file outside conf/: the nearest vz.conf up to the stop folder, not beyond.
+    await mkdir(path.join(tmp, 'repo/a/b'), { recursive: true });
+    await writeFile(path.join(tmp, 'repo/vz.conf'), '');
+    assert.equal(await findNodeConfig(path.join(tmp, 'repo/a/b/101.conf'), { stopAt: path.join(tmp, 'repo') }), path.join(tmp, 'repo/vz.conf'));
+    assert.equal(await findNodeConfig(path.join(tmp, 'repo/a/b/101.conf')), undefined);
+  });
+  it('names: ctidOf, sampleNameOf, candidates, helpers', () => {
+    assert.equal(ctidOf('/x/conf/101.conf'), '101');
+    assert.equal(ctidOf('/x/conf/0.conf'), undefined);
+    assert.equal(ctidOf('/x/conf/6f2a1c3e-1b2c-4d5e-8f90-a1b2c3d4e5f6.conf'), '6f2a1c3e-1b2c-4d5e-8f90-a1b2c3d4e5f6');
+    assert.equal(ctidOf('/x/conf/web.conf'), undefined);
+    assert.equal(sampleNameOf('/x/ve-vswap-256m.conf-sample'), 'vswap-256m');
+    assert.deepEqual(nodeConfigCandidates('/etc/vz/conf/101.conf'), ['/etc/vz/vz.conf', '/etc/vz/conf/vz.conf']);
+    assert.deepEqual(nodeConfigCandidates('/etc/sysconfig/vz-scripts/101.conf'), ['/etc/sysconfig/vz', '/etc/sysconfig/vz-scripts/vz.conf']);
+    assert.deepEqual(nodeConfigCandidates('/etc/vz/vz.conf'), []);
+    assert.equal(resolveVeidPath('/vz/private/$VEID/', '101'), '/vz/private/101');
+    assert.equal(canonicalIp('2001:DB8:0::1/64'), '[2001:db8::1]');
+    assert.equal(canonicalIp('0.0.0.0'), undefined);
+  });
+});
+
+describe('node family registration', () => {
+  it('per-file rules and node rules have distinct ids', () => {
+    const ids = [...NODE_RULES, ...NODE_LEVEL_RULES].map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+});
