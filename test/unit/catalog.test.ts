@@ -14,6 +14,8 @@ describe('catalogue: data validates against its JSON Schemas', () => {
     ['parameters.yaml', 'parameters'],
     ['kb.yaml', 'kb'],
     ['vocabulary.yaml', 'vocabulary'],
+    ['vswap-samples.yaml', 'vswap-samples'],
+    ['samples.yaml', 'samples'],
     ...readdirSync(join(dir, 'rules')).filter((f) => f.endsWith('.yaml')).map((f): [string, string] => [`rules/${f}`, 'rules']),
   ];
   for (const [file, schemaName] of files) {

@@ -1,9 +1,12 @@
 /**
  * The vSwap resource blocks of the samples classic vzctl ships, for the quick fix of `ubc-required`.
- * Data, not code: `vswap-samples.json` beside this module holds the values copied from vzctl 4.11.1
- * `conf/ve-vswap-*.conf-sample` (bundled with the server, so no file is read at run time).
+ * Data, not code: schemas/vswap-samples.yaml holds the values of vzctl 4.11.1
+ * `conf/ve-vswap-*.conf-sample`, read once.
  */
-import data from './vswap-samples.json';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { findSchemasDir } from '../../catalog/load';
 
 /** One vSwap sample: RAM and swap as written in the sample (`0:1G`: barrier 0, limit 1 GiB; in pages once parsed). */
 export interface VswapSample {
@@ -28,9 +31,10 @@ let cached: VswapSamples | undefined;
  */
 export function vswapSamples(): VswapSamples {
   if (cached) return cached;
-  const samples: VswapSample[] = data.samples;
+  const data = parseYaml(readFileSync(join(findSchemasDir(), 'vswap-samples.yaml'), 'utf8')) as { default: string; samples: VswapSample[] };
+  const samples = data.samples;
   const def = samples.find((s) => s.id === data.default);
-  if (!def) throw new Error(`vzconf: vswap-samples.json: default ${data.default} names no sample`);
+  if (!def) throw new Error(`vzconf: schemas/vswap-samples.yaml: default ${data.default} names no sample`);
   cached = { default: def, samples };
   return cached;
 }
