@@ -194,7 +194,7 @@ describe('vzconf language server over stdio', () => {
     });
     const caps = result.capabilities;
     assert.equal(caps.hoverProvider, true);
-    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.vzconf'] });
     const sync = caps.textDocumentSync;
     const change = typeof sync === 'number' ? sync : sync?.change;
     assert.equal(change, 2, 'TextDocumentSyncKind.Incremental');
@@ -290,6 +290,23 @@ describe('vzconf language server over stdio', () => {
     assert.ok(value.includes('https://kb.virtuozzo.com/126787'), value);
     const h = await hover(CT_URI, 0, 2);
     assert.deepEqual(h?.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 9 } });
+  });
+
+  it('fix-all applies only the safe fixes, in one edit', async () => {
+    const uri = 'file:///tmp/vzconf-test/fixall/etc/vz/conf/105.conf';
+    const text = 'ONBOOT = "yes"\nDESCRIPTION=web server\nIPTABLES="iptable_filter iptable_nat"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n';
+    await open(uri, text);
+    await waitForDiagnostics('diagnostics of 105.conf', (q) => q.uri === uri && q.version === 1);
+    const actions = await request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    });
+    assert.equal(actions.length, 1, JSON.stringify(actions));
+    assert.equal(actions[0]?.kind, 'source.fixAll.vzconf');
+    const fixed = applyEdits(text, actions[0]?.edit?.changes?.[uri] ?? []);
+    // Spacing and quoting are fixed; the IPTABLES → NETFILTER conversion (it widens access) is not.
+    assert.equal(fixed, 'ONBOOT="yes"\nDESCRIPTION="web server"\nIPTABLES="iptable_filter iptable_nat"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n');
   });
 
   it('e. CRLF, a byte-order mark and a 200 000-character line do not break the server', async () => {

@@ -198,7 +198,7 @@ describe('vzlint file handling', () => {
       await mkdir(path.join(root, path.dirname(rel)), { recursive: true });
       await writeFile(path.join(root, rel), text);
     }
-    const r = await run(['--no-color', '.'], root);
+    const r = await run(['--no-color', '--verbose', '.'], root);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     const headers = r.out
       .split('\n')
@@ -216,7 +216,10 @@ describe('vzlint file handling', () => {
     assert.ok(r.out.includes('etc/vz/vz.conf [node, classic@'), r.out);
     assert.ok(r.out.includes('etc/vz/conf/101.conf [container, classic@'), r.out);
     assert.ok(r.out.includes('etc/vz/conf/0.conf [ct0, classic@'), r.out);
-    assert.match(r.out, /✔ no problems\n$/);
+    assert.match(r.out, /✔ no problems \(7 files checked\)\n$/);
+    // Without --verbose, files without findings are not listed.
+    const quiet = await run(['--no-color', '.'], root);
+    assert.equal(quiet.out, '✔ no problems (7 files checked)\n');
   });
 
   it('searches a folder named conf by its real name when given as the path', async () => {
@@ -310,7 +313,7 @@ describe('vzlint stylish output', () => {
     assert.equal(lines[0], '101.conf [container, classic@' + /classic@([\d.]+)/.exec(lines[0])?.[1] + ']');
     const { line, column } = positionOf(BAD_KMEM, '300331648');
     assert.match(lines[1], new RegExp(`^  ${line}:${column}  error  KMEMSIZE: .*  barrier-above-limit$`));
-    assert.match(r.out, /✖ 1 problem \(1 error, 0 warnings, 0 infos\)\n$/);
+    assert.match(r.out, /✖ 1 problem \(1 error, 0 warnings, 0 infos\) in 1 of 1 file\n$/);
     assert.equal(hasAnsi(r.out), false);
   });
 
@@ -426,5 +429,19 @@ describe('vzlint: a node and its containers', () => {
     const shared = items.filter((i) => i.rule === 'shared-private-path');
     assert.deepEqual(shared.map((i) => [i.file, i.line, i.severity]), [['etc/vz/vz.conf', 1, 'error']]);
     assert.deepEqual(items.filter((i) => i.rule === 'sample-not-found'), [], 'per-file findings of vz.conf only when asked for');
+  });
+});
+
+describe('vzlint --rule', () => {
+  it('turns a rule off or changes its severity, and rejects unknown rules', async () => {
+    const dir = await folder('rule');
+    await writeFile(path.join(dir, '101.conf'), BAD_KMEM);
+    assert.equal((await run(['--rule', 'barrier-above-limit=off', '101.conf'], dir)).code, 0);
+    const warn = await run(['--format', 'json', '--rule', 'barrier-above-limit=warning', '101.conf'], dir);
+    assert.equal(warn.code, 0);
+    assert.equal((JSON.parse(warn.out) as { severity: string }[])[0]?.severity, 'warning');
+    const bad = await run(['--rule', 'no-such-rule=off', '101.conf'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /unknown rule "no-such-rule"/);
   });
 });

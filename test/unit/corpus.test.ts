@@ -119,7 +119,7 @@ describe('corpus', { skip: existsSync(corpus) ? false : `corpus not found at ${c
   });
 
   it('gives every file a kind and a target', async () => {
-    const r = await vzlint(['--no-color', ...files]);
+    const r = await vzlint(['--no-color', '--verbose', ...files]);
     assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}; stderr: ${r.err}`);
     const headers = new Map<string, string>();
     for (const line of r.out.split('\n')) {

@@ -93,12 +93,13 @@ function plural(n: number, word: string): string {
 /**
  * `--format stylish` (default): per file a header with the path and, dimmed, `[kind, target]`; then one
  * line per finding, `  line:col  severity  message  rule` (1-based, UTF-16 columns), aligned within
- * the file; then a summary, `✖ N problems (E errors, W warnings, I infos)` (hints added when there
- * are any) or `✔ no problems`.
+ * the file (files without findings are not listed); then a summary, `✖ N problems (E errors,
+ * W warnings, I infos) in F of T files` (hints added when there are any) or `✔ no problems (T files checked)`.
  *
- * @param options.color  use ANSI colours (the caller decides: `--no-color`, TTY, `NO_COLOR`)
+ * @param options.color    use ANSI colours (the caller decides: `--no-color`, TTY, `NO_COLOR`)
+ * @param options.verbose  also list the files without findings, with their kind and target
  */
-export function formatStylish(reports: readonly FileReport[], options: { color: boolean }): string {
+export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean }): string {
   const c = createColors(options.color);
   const paint: Record<Severity, (s: string) => string> = {
     error: c.red,
@@ -108,6 +109,9 @@ export function formatStylish(reports: readonly FileReport[], options: { color: 
   };
   const out: string[] = [];
   for (const r of reports) {
+    // Like other linters, only files with something to say are listed (all with --verbose); the
+    // summary counts the rest.
+    if (r.findings.length === 0 && options.verbose !== true) continue;
     out.push(`${c.underline(r.file)} ${c.dim(`[${r.kind}, ${formatTarget(r.target)}]`)}`);
     const positions = r.findings.map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1}`);
     const posWidth = Math.max(0, ...positions.map((p) => p.length));
@@ -120,12 +124,14 @@ export function formatStylish(reports: readonly FileReport[], options: { color: 
   }
   const n = countSeverities(reports);
   const total = n.error + n.warning + n.info + n.hint;
+  const checked = plural(reports.length, 'file');
   if (total === 0) {
-    out.push(c.green(c.bold('✔ no problems')));
+    out.push(c.green(c.bold(`✔ no problems (${checked} checked)`)));
   } else {
     const parts = [plural(n.error, 'error'), plural(n.warning, 'warning'), plural(n.info, 'info')];
     if (n.hint > 0) parts.push(plural(n.hint, 'hint'));
-    const summary = `✖ ${plural(total, 'problem')} (${parts.join(', ')})`;
+    const withFindings = reports.filter((r) => r.findings.length > 0).length;
+    const summary = `✖ ${plural(total, 'problem')} (${parts.join(', ')}) in ${withFindings} of ${checked}`;
     out.push(c.bold(n.error > 0 ? c.red(summary) : n.warning > 0 ? c.yellow(summary) : c.cyan(summary)));
   }
   return `${out.join('\n')}\n`;

@@ -9,6 +9,8 @@ import { OptionError } from '../service/lint';
 import { lintNode, parseCapacitySize, type NodeFile } from '../service/node';
 import { confDirOf, findNodeConfig, isInside, isNodeConfigName, listConfDir } from '../service/nodeFiles';
 import type { NodeCapacity } from '../rules/types';
+import { getCatalog } from '../catalog/load';
+import type { Severity } from '../catalog/types';
 import { formatJson, formatMemoryTable, formatStylish, type FileReport, type MemoryTable } from './format';
 
 /** Where `runVzlint` writes and resolves paths. Every string written already ends with its newline. */
@@ -143,6 +145,8 @@ function buildProgram(io: VzlintIO): Command {
     .option('--node-config <path>', "the node's vz.conf to check every file with (default: found per file, as vzctl does)")
     .option('--node-ram <size>', 'node RAM for the memory check of all containers of a node (e.g. 64G)')
     .option('--node-swap <size>', 'node swap for the memory check (e.g. 8G)')
+    .option('-r, --rule <id=level>', 'set a rule\'s severity (error, warning, info, hint) or turn it off; repeatable, e.g. --rule ignored-parameter=off', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('-v, --verbose', 'list every file checked with its kind and target, also those without findings')
     .option('--no-color', 'disable colours (also off when stdout is not a terminal or NO_COLOR is set)')
     .showHelpAfterError('(run vzlint --help for usage)')
     .exitOverride()
@@ -161,6 +165,25 @@ interface CliOptions {
   nodeConfig?: string;
   nodeRam?: string;
   nodeSwap?: string;
+  rule: string[];
+  verbose?: boolean;
+}
+
+/**
+ * Parses `--rule id=level` values against the catalogue.
+ * @returns the overrides, or `{ error }` naming the bad value
+ */
+export function parseRuleOverrides(values: readonly string[]): Record<string, Severity | 'off'> | { error: string } {
+  const out: Record<string, Severity | 'off'> = {};
+  const catalog = getCatalog();
+  for (const v of values) {
+    const m = /^([a-z0-9-]+)=(error|warning|info|hint|off)$/.exec(v.trim());
+    if (!m) return { error: `"${v}" is not RULE=LEVEL (LEVEL: error, warning, info, hint or off)` };
+    const [, id = '', level] = m;
+    if (!catalog.hasRule(id)) return { error: `unknown rule "${id}" (see docs/rules/README.md)` };
+    out[id] = level as Severity | 'off';
+  }
+  return out;
 }
 
 /** Node rules whose findings on a vz.conf that was not asked for are still printed (they are about the containers). */
@@ -219,6 +242,13 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
     io.stderr(`vzlint: --kind: ${kind.error}\n`);
     return EXIT.failure;
   }
+
+  const parsedRules = parseRuleOverrides(opts.rule);
+  if ('error' in parsedRules && typeof parsedRules.error === 'string') {
+    io.stderr(`vzlint: --rule: ${parsedRules.error}\n`);
+    return EXIT.failure;
+  }
+  const rules = parsedRules as Record<string, Severity | 'off'>;
 
   const capacity: NodeCapacity = {};
   for (const [flag, value, key] of [['--node-ram', opts.nodeRam, 'ramBytes'], ['--node-swap', opts.nodeSwap, 'swapBytes']] as const) {
@@ -332,7 +362,7 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
     try {
       const result = lintNode(
         { ...(nodeConfig ? { nodeConfig } : {}), containers: g.files.map((p) => ({ path: p, text: texts.get(p) as string })), ...(listing.samples ? { samples: listing.samples } : {}) },
-        { target: opts.target, kind: opts.kind, focus: [...texts.keys()], ...(hasCapacity ? { capacity } : {}) },
+        { target: opts.target, kind: opts.kind, focus: [...texts.keys()], rules, ...(hasCapacity ? { capacity } : {}) },
       );
       for (const f of result.files) {
         // A node config nobody asked for is reported only for findings about its containers.
@@ -359,7 +389,7 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
   } else {
     const noColorEnv = (io.env?.NO_COLOR ?? '') !== '';
     const color = opts.color && io.isTTY === true && !noColorEnv;
-    io.stdout(formatStylish(reports, { color }) + formatMemoryTable(tables, { color }));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true }) + formatMemoryTable(tables, { color }));
   }
 
   if (failed) return EXIT.failure;

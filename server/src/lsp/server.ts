@@ -18,7 +18,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalog } from '../catalog/load';
-import { computeCodeActions, type ContextDiagnostic } from '../service/codeActions';
+import { computeCodeActions, computeFixAll, FIX_ALL_KIND, type ContextDiagnostic } from '../service/codeActions';
 import { toDiagnostic } from '../service/diagnostics';
 import { computeHover } from '../service/hover';
 import { OptionError } from '../service/lint';
@@ -135,6 +135,8 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   const documents = new TextDocuments(TextDocument);
   const settingsCache = new Map<string, Promise<VzconfSettings>>();
   const states = new Map<string, LintState>();
+  /** The diagnostics last published per document, for fix-all (they carry the fixes in `data`). */
+  const published = new Map<string, Diagnostic[]>();
   let pullConfiguration = false;
   let dynamicConfigRegistration = false;
   /** Settings pushed with `didChangeConfiguration`, for clients that cannot be asked. */
@@ -248,6 +250,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       diagnostics = [invalidSettingDiagnostic(err.message)];
       version = documents.get(uri)?.version;
     }
+    published.set(uri, diagnostics);
     await connection.sendDiagnostics({ uri, version, diagnostics });
   };
 
@@ -314,7 +317,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] },
       },
       serverInfo: { name: 'vzconf', version: VERSION },
     };
@@ -382,6 +385,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     const uri = e.document.uri;
     try {
       states.delete(uri);
+      published.delete(uri);
       settingsCache.delete(uri);
       connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err: unknown) => logError(`clearing ${uri} failed`, err));
       // Its saved text (or nothing) now stands for it in the checks of the others.
@@ -424,6 +428,12 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
 
   connection.onCodeAction((params): CodeAction[] => {
     try {
+      const only = params.context.only;
+      const wantsFixAll = only !== undefined && only.some((k) => FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(`${k}.`));
+      if (wantsFixAll) {
+        const all = computeFixAll(params.textDocument.uri, (published.get(params.textDocument.uri) ?? []) as unknown as ContextDiagnostic[]);
+        return all ? [all as unknown as CodeAction] : [];
+      }
       return computeCodeActions(
         params.textDocument.uri,
         params.context.diagnostics as unknown as ContextDiagnostic[],

@@ -114,3 +114,45 @@ export function computeCodeActions(uri: string, diagnostics: readonly ContextDia
   }
   return actions;
 }
+
+/** The code action kind of vzconf's fix-all (`editor.codeActionsOnSave: {"source.fixAll.vzconf": …}`). */
+export const FIX_ALL_KIND = 'source.fixAll.vzconf';
+
+/** A fix-all action: one edit made of every safe fix. */
+export interface LspFixAllAction {
+  title: string;
+  kind: typeof FIX_ALL_KIND;
+  edit: LspWorkspaceEdit;
+}
+
+function compare(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+/**
+ * Builds `source.fixAll.vzconf`: every `safe` fix of the document's vzconf diagnostics in one edit.
+ * Safe fixes cannot change what the node does beyond what the user wrote (quoting, spacing, merging
+ * duplicates as vzctl reads them, removing what vzctl ignores anyway); fixes that widen access or
+ * change limits are never included. Fixes are taken in document order and one whose edits would
+ * touch an edit already taken is left for the next run, so the result never has overlapping edits.
+ *
+ * @param diagnostics  the diagnostics last published for the document (with `data.fixes`)
+ * @returns the action, or undefined when there is no safe fix
+ */
+export function computeFixAll(uri: string, diagnostics: readonly ContextDiagnostic[]): LspFixAllAction | undefined {
+  const taken: Range[] = [];
+  const edits: TextEdit[] = [];
+  const sorted = [...diagnostics].filter((d) => isRange(d.range)).sort((a, b) => compare(a.range.start, b.range.start));
+  for (const d of sorted) {
+    const fix = fixesOf(d).find((f) => f.safe === true);
+    if (!fix) continue;
+    const clash = fix.edits.some((e) => taken.some((t) => touches(t, e.range)));
+    if (clash) continue;
+    for (const e of fix.edits) {
+      taken.push(e.range);
+      edits.push({ range: e.range, newText: e.newText });
+    }
+  }
+  if (edits.length === 0) return undefined;
+  return { title: 'Fix all safe vzconf problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } } };
+}

@@ -183,8 +183,10 @@ function linksSection(catalog: CatalogIndex, def: ParameterDef, template: string
       const a = catalog.kb(id);
       if (!a) continue;
       const current = a.current ? ` ([current copy](${a.current}))` : '';
-      const note = a.evidence === 'title-only' ? ' _(only the title is known to vzconf)_' : '';
-      out.push(`- [KB ${id}: ${a.title}](${kbUrl(template, id)})${current}${note} — ${a.summary.trim()}`);
+      // For an article known only by its title, say nothing we cannot stand behind.
+      out.push(a.evidence === 'title-only'
+        ? `- [KB ${id}: ${a.title}](${kbUrl(template, id)})${current}`
+        : `- [KB ${id}: ${a.title}](${kbUrl(template, id)})${current} — ${a.summary.trim()}`);
     }
   }
   const links = (def.links ?? []).filter((l) => l.url.startsWith('https://'));
@@ -207,7 +209,11 @@ function linksSection(catalog: CatalogIndex, def: ParameterDef, template: string
 export function computeHover(text: string, position: Position, options: HoverOptions = {}): HoverResult | null {
   const ctx = analyze(text, options);
   const template = options.kbUrlTemplate?.trim() || ctx.catalog.catalog.defaultUrlTemplate;
-  const footer = `_Checked as a ${ctx.kind === 'node' ? 'node config (vz.conf)' : ctx.kind === 'ct0' ? 'host CT0 config (0.conf)' : 'container config'} — ${ctx.kindReason} — against ${describeTarget(ctx.target)} (\`${formatTarget(ctx.target)}\`; ${ctx.target.reason})._`;
+  const kindText = ctx.kind === 'node' ? 'node config (vz.conf)' : ctx.kind === 'ct0' ? 'host CT0 config (0.conf)' : 'container config';
+  // The first line explains in full how the kind and target were chosen; elsewhere one short line.
+  const footer = position.line === 0
+    ? `_Checked as a ${kindText} — ${ctx.kindReason} — against ${describeTarget(ctx.target)} (\`${formatTarget(ctx.target)}\`; ${ctx.target.reason})._`
+    : `_${kindText}, checked against ${describeTarget(ctx.target)}._`;
   const line = ctx.doc.lines[position.line];
   if (!line) return null;
   if (line.kind !== 'entry') {
