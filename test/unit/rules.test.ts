@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { lint, type LintOptions } from '../../server/src/service/lint';
 import { CORE_RULES, RULES } from '../../server/src/rules/index';
 import { getCatalog } from '../../server/src/catalog/load';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Rule ids reported outside the per-file rules (none yet). */
@@ -134,6 +134,8 @@ describe('rules: positives and negatives', () => {
       assert.ok(cat.hasRule(r.id), `${r.id} lacks schemas/rules/*.yaml metadata`);
       assert.ok(existsSync(resolve(__dirname, '../../docs/rules', `${r.id}.md`)), `${r.id} has no docs/rules page`);
     }
+    const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
+    for (const m of cat.catalog.rules) assert.ok(readme.includes(`(docs/rules/${m.id}.md)`), `README.md does not list ${m.id} (npm run docs:rules)`);
     const ids = new Set(RULES.map((r) => r.id));
     for (const m of cat.catalog.rules) assert.ok(ids.has(m.id) || EXTRA_RULE_IDS.has(m.id), `${m.id} has metadata but no rule`);
   });
