@@ -3,7 +3,8 @@
  * `lib/common.c:parse_line`) skips or reads differently from what the line seems to say.
  */
 import { CLASSIC_MAX_KEY, VZ7_MAX_KEY } from '../parser/parse';
-import type { Rule } from './types';
+import type { Entry } from '../parser/types';
+import type { LintContext, Rule } from './types';
 import { aloneInFile, entryRange, eolOf, finding } from './util';
 
 /** A line with no `=`: classic warns "can't parse … ('=' not found), skipping"; libvzctl skips it silently. */
@@ -58,7 +59,9 @@ export const spaceAroundEquals: Rule = {
       const what = before ? `vzctl reads the key as "${e.key}" (with the space), which is no parameter, and ignores the line` : `vzctl reads the value with a leading space and the shell sees an empty ${e.name} followed by a command`;
       return [finding(ctx, 'space-around-equals', e.spaceAroundEquals.range, `No spaces are allowed around "=": ${what}`, {
         // Safe only when no other line sets the parameter: otherwise the fixed line may start to win.
-        fixes: [{ title: 'Remove the spaces around "="', edits: [{ range: e.spaceAroundEquals.range, newText: '=' }], safe: aloneInFile(ctx, e) }],
+        // Safe only when no other line sets the parameter (the fixed line might start to win) and the
+        // value that follows is complete (a lone opening quote would start swallowing lines).
+        fixes: [{ title: 'Remove the spaces around "="', edits: [{ range: e.spaceAroundEquals.range, newText: '=' }], safe: aloneInFile(ctx, e) && balanced(afterSpaces(ctx, e)) }],
       })];
     });
   },
@@ -148,3 +151,13 @@ export const byteOrderMark: Rule = {
   },
 };
 
+/** The line's text after the blanks that follow `=`. */
+function afterSpaces(ctx: LintContext, e: Entry): string {
+  const text = ctx.doc.text[e.line] ?? '';
+  return text.slice(e.spaceAroundEquals?.range.end.character ?? e.equals + 1).trimEnd();
+}
+
+/** A value that is plain, or one complete double- or single-quoted string. */
+function balanced(value: string): boolean {
+  return /^"[^"\\]*"$|^'[^']*'$|^[^"'\\\s]*$/.test(value);
+}

@@ -1,7 +1,7 @@
 import type { Entry } from '../../parser/types';
 import { effectiveValue, usedEntries, type EffectiveValue } from '../../model/effective';
 import type { Finding, Fix, LintContext, Rule } from '../types';
-import { entryRange, finding } from '../util';
+import { entryRange, eolOf, finding } from '../util';
 
 /** Parameters of the first-level (per-container) disk quota, in the container's 1K blocks / inodes / seconds. */
 const FIRST_LEVEL = ['DISKSPACE', 'DISKINODES', 'QUOTATIME'] as const;
@@ -19,7 +19,7 @@ function enableFix(ctx: LintContext, dq: EffectiveValue, before: Entry): Fix {
   if (dq.source === 'container' && dq.entry) {
     return { title: 'Set DISK_QUOTA="yes" in this container', edits: [{ range: dq.entry.rawValueRange, newText: '"yes"' }], safe: false };
   }
-  const eol = ctx.doc.eol === '\r\n' ? '\r\n' : '\n';
+  const eol = eolOf(ctx);
   return {
     title: 'Turn the disk quota on for this container (DISK_QUOTA="yes" overrides vz.conf)',
     edits: [{ range: { start: { line: before.line, character: 0 }, end: { line: before.line, character: 0 } }, newText: `DISK_QUOTA="yes"${eol}` }],

@@ -6,7 +6,7 @@
 import { compareVersions } from '../../model/version';
 import type { Entry, Range } from '../../parser/types';
 import type { Finding, Fix, LintContext, Rule, TextEdit } from '../types';
-import { entryRange, finding, lineRange } from '../util';
+import { entryRange, eolOf, finding, lineRange } from '../util';
 import { vswapSamples, type VswapSample } from './samples';
 import { classicContainer, isVswap, mergedUbc, ownEntries, parsePairText, REQUIRED_NON_VSWAP, REQUIRED_VSWAP, VSWAP_OPTIONAL_SINCE } from './ubc';
 
@@ -26,18 +26,20 @@ function insertAt(ctx: LintContext): { line: number; prefix: string } {
   if (at) return { line: at.line, prefix: '' };
   const last = ctx.doc.text.length - 1;
   const lastText = ctx.doc.text[last] ?? '';
-  return lastText === '' ? { line: last, prefix: '' } : { line: last + 1, prefix: '\n' };
+  return lastText === '' ? { line: last, prefix: '' } : { line: last + 1, prefix: eolOf(ctx) };
 }
 
+/** Inserts whole lines, with the file's own line ending. */
 function insertEdit(ctx: LintContext, lines: string[]): TextEdit {
+  const eol = eolOf(ctx);
   const at = insertAt(ctx);
   if (at.line >= ctx.doc.text.length) {
     const last = ctx.doc.text.length - 1;
     const pos = { line: last, character: (ctx.doc.text[last] ?? '').length };
-    return { range: { start: pos, end: pos }, newText: `\n${lines.join('\n')}\n` };
+    return { range: { start: pos, end: pos }, newText: `${eol}${lines.join(eol)}${eol}` };
   }
   const pos = { line: at.line, character: 0 };
-  return { range: { start: pos, end: pos }, newText: `${at.prefix}${lines.join('\n')}\n` };
+  return { range: { start: pos, end: pos }, newText: `${at.prefix}${lines.join(eol)}${eol}` };
 }
 
 /** Sets `name` to `value`: rewrites the line vzctl would use, or inserts a new line. */
