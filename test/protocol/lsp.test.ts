@@ -4,7 +4,10 @@
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -80,6 +83,14 @@ function codes(p: PublishDiagnosticsParams): string[] {
 /** A diagnostic's message as text (LSP 3.18 also allows markup). */
 function messageOf(d: Diagnostic): string {
   return typeof d.message === 'string' ? d.message : d.message.value;
+}
+
+/**
+ * Whether a code action is one of a rule's own fixes (from `data.fixes`), not one of the actions every
+ * diagnostic gets (Disable … for this line / file, Open rule docs, Open KB article) or "Copy as vzctl set".
+ */
+function isRuleFix(a: CodeAction): boolean {
+  return a.kind === 'quickfix' && a.edit !== undefined && !/^Disable \S+ for this (line|file)$/.test(a.title);
 }
 
 function find(p: PublishDiagnosticsParams, code: string): Diagnostic | undefined {
@@ -194,7 +205,8 @@ describe('vzconf language server over stdio', () => {
     });
     const caps = result.capabilities;
     assert.equal(caps.hoverProvider, true);
-    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.vzconf'] });
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.vzconf', 'refactor.vzconf.vzctlSet'] });
+    assert.deepEqual(caps.executeCommandProvider?.commands, ['vzconf.server.lintWorkspace']);
     const sync = caps.textDocumentSync;
     const change = typeof sync === 'number' ? sync : sync?.change;
     assert.equal(change, 2, 'TextDocumentSyncKind.Incremental');
@@ -235,12 +247,15 @@ describe('vzconf language server over stdio', () => {
 
     // Line 0: the single fix of deprecated-parameter, preferred.
     const line0: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const actions = await request<CodeAction[]>('textDocument/codeAction', {
+    const all0 = await request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: CT_URI },
       range: line0,
       context: { diagnostics: p.diagnostics },
     });
+    // The rule's own fixes (suppressions, docs / KB links and "Copy as vzctl set" come after them).
+    const actions = all0.filter(isRuleFix);
     assert.equal(actions.length, 1, JSON.stringify(actions));
+    assert.equal(all0[0], actions[0], 'the rule fixes come first');
     const fix = actions[0];
     assert.equal(fix.kind, 'quickfix');
     // It widens access, so it is not preferred: Auto Fix must not apply it unseen.
@@ -254,11 +269,11 @@ describe('vzconf language server over stdio', () => {
     assert.equal(fixed, CT_TEXT.replace(CT_LINE0, 'NETFILTER="full"'));
 
     // Line 1: barrier-above-limit has two fixes, so neither is preferred.
-    const line1 = await request<CodeAction[]>('textDocument/codeAction', {
+    const line1 = (await request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: CT_URI },
       range: { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } },
       context: { diagnostics: p.diagnostics },
-    });
+    })).filter(isRuleFix);
     assert.equal(line1.length, 2, JSON.stringify(line1));
     assert.ok(line1.every((a) => a.kind === 'quickfix' && a.isPreferred === undefined));
     assert.equal(applyEdits(CT_TEXT, line1[0].edit?.changes?.[CT_URI] ?? []).split('\n')[1], 'KMEMSIZE="300331648:300331648"');
@@ -269,7 +284,7 @@ describe('vzconf language server over stdio', () => {
       range: line0,
       context: { diagnostics: [{ ...deprecated, source: 'shellcheck' }, { ...deprecated, data: undefined }] },
     });
-    assert.deepEqual(foreign, []);
+    assert.deepEqual(foreign.filter(isRuleFix), []);
 
     // Apply the fix as an incremental change.
     const since = published.length;
@@ -453,5 +468,235 @@ describe('vzconf language server command line', () => {
     const r = spawnSync(process.execPath, [SERVER, '--version'], { encoding: 'utf8', timeout: TIMEOUT_MS });
     assert.equal(r.status, 0);
     assert.match(r.stdout, /^vzconf-language-server \d+\.\d+\.\d+/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A second server on a real workspace (temporary folders): .vzconf.yaml, commands, run = onSave,
+// suppressions and the code actions that are not rule fixes.
+
+/** A language server child process with its own connection, publish history and settings. */
+class WorkspaceServer {
+  readonly published: PublishDiagnosticsParams[] = [];
+  readonly settings = new Map<string, unknown>();
+  readonly logs: string[] = [];
+  private readonly waiters = new Set<{ match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }>();
+  private readonly proc: ChildProcessWithoutNullStreams;
+  readonly conn: MessageConnection;
+
+  constructor() {
+    this.proc = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
+    this.proc.stderr.resume();
+    this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout), new StreamMessageWriter(this.proc.stdin));
+    this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.published.push(p);
+      for (const w of [...this.waiters]) {
+        if (w.match(p)) {
+          this.waiters.delete(w);
+          w.resolve(p);
+        }
+      }
+    });
+    this.conn.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
+    });
+    this.conn.onRequest('workspace/configuration', (params: ConfigurationParams) =>
+      params.items.map((item) => (item.section === 'vzconf' ? (this.settings.get(item.scopeUri ?? '') ?? null) : null)));
+    this.conn.onNotification(() => undefined);
+    this.conn.listen();
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return withTimeout(this.conn.sendRequest<R>(method, params), method);
+  }
+
+  wait(what: string, match: (p: PublishDiagnosticsParams) => boolean, since = 0): Promise<PublishDiagnosticsParams> {
+    const seen = this.published.slice(since).find(match);
+    if (seen) return Promise.resolve(seen);
+    let waiter: { match: typeof match; resolve: (p: PublishDiagnosticsParams) => void } | undefined;
+    const promise = new Promise<PublishDiagnosticsParams>((resolve) => {
+      waiter = { match, resolve };
+      this.waiters.add(waiter);
+    });
+    return withTimeout(promise, `${what} (received: ${JSON.stringify(this.published.map((p) => [p.uri, p.version, codes(p)]))})`).finally(() => {
+      if (waiter) this.waiters.delete(waiter);
+    });
+  }
+
+  async open(uri: string, text: string, version = 1): Promise<void> {
+    await this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vzconf', version, text } });
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await withTimeout(this.conn.sendRequest('shutdown'), 'shutdown', 2_000).catch(() => undefined);
+      await this.conn.sendNotification('exit').catch(() => undefined);
+      this.conn.dispose();
+    } finally {
+      if (this.proc.exitCode === null && !this.proc.killed) this.proc.kill();
+    }
+  }
+
+  get alive(): boolean {
+    return this.proc.exitCode === null;
+  }
+}
+
+describe('vzconf language server: workspace, config file, commands and more code actions', () => {
+  let ws: WorkspaceServer;
+  let root: string;
+  let good: string;
+  let broken: string;
+  const uriOf = (p: string): string => pathToFileURL(p).href;
+  const VSWAP_CT = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n';
+
+  before(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'vzconf-lsp-ws-'));
+    good = path.join(root, 'good');
+    broken = path.join(root, 'broken');
+    await mkdir(path.join(good, 'etc', 'vz', 'conf'), { recursive: true });
+    await mkdir(path.join(broken, 'etc', 'vz', 'conf'), { recursive: true });
+    await writeFile(path.join(good, '.vzconf.yaml'), 'knownParameters: [MY_TOOL_ID]\nrules:\n  inline-comment: error\n');
+    await writeFile(path.join(good, 'etc', 'vz', 'vz.conf'), 'DISK_QUOTA=no\nVE_PRIVATE="/vz/private/$VEID"\n');
+    // Never opened: "Lint all configs" must publish its diagnostics.
+    await writeFile(path.join(good, 'etc', 'vz', 'conf', '301.conf'), `${VSWAP_CT}KMEMSIZE="300331648:150331648"\nMY_TOOL_ID="1"\nOTHER_KEY="x"\n`);
+    await writeFile(path.join(broken, '.vzconf.yaml'), 'rules:\n  inline-comment: loud\n');
+    ws = new WorkspaceServer();
+    await ws.request<InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      workspaceFolders: [{ uri: uriOf(good), name: 'good' }, { uri: uriOf(broken), name: 'broken' }],
+      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true, dataSupport: true }, synchronization: { didSave: true } } },
+    });
+    await ws.conn.sendNotification('initialized', {});
+  });
+
+  after(async () => {
+    await ws?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('.vzconf.yaml of the workspace folder applies; editor settings win over it', async () => {
+    const ct = path.join(good, 'etc', 'vz', 'conf', '101.conf');
+    const text = `${VSWAP_CT}MY_TOOL_ID="1"\nNAMESERVER=inherit # the host's\n`;
+    await ws.open(uriOf(ct), text);
+    const p = await ws.wait('101.conf under .vzconf.yaml', (q) => q.uri === uriOf(ct));
+    assert.ok(!codes(p).includes('unknown-parameter'), `knownParameters from the file: ${codes(p).join(', ')}`);
+    assert.equal(find(p, 'inline-comment')?.severity, 1, 'rules from the file: inline-comment is an error');
+
+    const ct2 = path.join(good, 'etc', 'vz', 'conf', '102.conf');
+    ws.settings.set(uriOf(ct2), { rules: { 'inline-comment': 'hint' } });
+    await ws.open(uriOf(ct2), text);
+    const p2 = await ws.wait('102.conf with editor settings', (q) => q.uri === uriOf(ct2));
+    assert.equal(find(p2, 'inline-comment')?.severity, 4, 'the editor setting wins');
+    assert.ok(!codes(p2).includes('unknown-parameter'), 'knownParameters still from the file');
+  });
+
+  it('an invalid .vzconf.yaml gives one diagnostic on it and a log line; its folder lints with the defaults', async () => {
+    const cfgUri = uriOf(path.join(broken, '.vzconf.yaml'));
+    const ct = path.join(broken, 'etc', 'vz', 'conf', '101.conf');
+    await ws.open(uriOf(ct), `${VSWAP_CT}NAMESERVER=inherit # x\n`);
+    const p = await ws.wait('101.conf in the broken folder', (q) => q.uri === uriOf(ct));
+    assert.equal(find(p, 'inline-comment')?.severity, 2, 'default severity');
+    const cfg = await ws.wait('the diagnostic on .vzconf.yaml', (q) => q.uri === cfgUri);
+    assert.equal(cfg.diagnostics.length, 1);
+    assert.equal(cfg.diagnostics[0]?.code, 'invalid-config');
+    assert.equal(cfg.diagnostics[0]?.range.start.line, 1);
+    assert.match(messageOf(cfg.diagnostics[0] as Diagnostic), /rules\.inline-comment: must be one of error, warning, info, hint, off/);
+    assert.ok(ws.logs.some((l) => /invalid \.vzconf\.yaml/.test(l)), ws.logs.join('\n'));
+    assert.equal(ws.published.filter((q) => q.uri === cfgUri).length, 1, 'reported once');
+  });
+
+  it('a suppression comment removes a diagnostic; an unknown rule in it is reported', async () => {
+    const ct = path.join(good, 'etc', 'vz', 'conf', '103.conf');
+    const uri = uriOf(ct);
+    await ws.open(uri, `${VSWAP_CT}OTHER_KEY="1"\n`);
+    const first = await ws.wait('103.conf', (q) => q.uri === uri && q.version === 1);
+    assert.ok(codes(first).includes('unknown-parameter'));
+    await ws.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: `${VSWAP_CT}# vzconf-disable-next-line unknown-parameter -- ours\nOTHER_KEY="1"\n` }] });
+    const second = await ws.wait('103.conf v2', (q) => q.uri === uri && q.version === 2);
+    assert.deepEqual(codes(second), []);
+    await ws.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: `${VSWAP_CT}# vzconf-disable-next-line unknwn-parameter -- ours\nOTHER_KEY="1"\n` }] });
+    const third = await ws.wait('103.conf v3', (q) => q.uri === uri && q.version === 3);
+    assert.deepEqual(codes(third).sort(), ['unknown-parameter', 'unknown-suppression']);
+    assert.match(messageOf(find(third, 'unknown-suppression') as Diagnostic), /Did you mean unknown-parameter\?/);
+  });
+
+  it('code actions: disable for this line / file (CRLF, indentation), rule docs, KB article, Copy as vzctl set', async () => {
+    const uri = uriOf(path.join(good, 'etc', 'vz', 'conf', '104.conf'));
+    const text = 'PHYSPAGES="0:1G"\r\nSWAPPAGES="0:2G"\r\n  IPTABLES="iptable_filter"\r\n';
+    await ws.open(uri, text);
+    const p = await ws.wait('104.conf', (q) => q.uri === uri);
+    const dep = find(p, 'deprecated-parameter');
+    assert.ok(dep, codes(p).join(', '));
+    const actions = await ws.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 2, character: 3 }, end: { line: 2, character: 3 } }, context: { diagnostics: p.diagnostics } });
+    const titles = actions.map((a) => a.title);
+    const line = actions.find((a) => a.title === 'Disable deprecated-parameter for this line');
+    assert.ok(line, titles.join(' | '));
+    assert.equal(applyEdits(text, line.edit?.changes?.[uri] ?? []), 'PHYSPAGES="0:1G"\r\nSWAPPAGES="0:2G"\r\n  # vzconf-disable-next-line deprecated-parameter -- <reason>\r\n  IPTABLES="iptable_filter"\r\n');
+    const file = actions.find((a) => a.title === 'Disable deprecated-parameter for this file');
+    assert.ok(applyEdits(text, file?.edit?.changes?.[uri] ?? []).startsWith('# vzconf-disable deprecated-parameter -- <reason>\r\nPHYSPAGES'));
+    const docs = actions.find((a) => a.title === 'Open rule docs: deprecated-parameter');
+    assert.equal(docs?.command?.command, 'vzconf.openUrl');
+    assert.match(String(docs?.command?.arguments?.[0]), /docs\/rules\/deprecated-parameter\.md$/);
+    const kb = actions.find((a) => a.title.startsWith('Open KB article 126787'));
+    assert.deepEqual(kb?.command?.arguments, ['https://kb.virtuozzo.com/126787']);
+    const copy = actions.find((a) => a.kind === 'refactor.vzconf.vzctlSet');
+    assert.deepEqual(copy?.command?.arguments, ['vzctl set 104 --iptables iptable_filter --save']);
+    assert.equal(copy?.command?.command, 'vzconf.copyToClipboard');
+
+    // Only refactors when asked for refactors; a NETFILTER line without any diagnostic still gets the copy.
+    const onlyRefactor = await ws.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 2, character: 3 }, end: { line: 2, character: 3 } }, context: { diagnostics: p.diagnostics, only: ['refactor'] } });
+    assert.deepEqual(onlyRefactor.map((a) => a.kind), ['refactor.vzconf.vzctlSet']);
+  });
+
+  it('"Lint all configs in workspace" publishes diagnostics for a file that was never opened', async () => {
+    const never = uriOf(path.join(good, 'etc', 'vz', 'conf', '301.conf'));
+    const since = ws.published.length;
+    const result = await ws.request<{ files: number; errors: number; warnings: number; problems: string[] }>('workspace/executeCommand', { command: 'vzconf.server.lintWorkspace', arguments: [] });
+    assert.ok(result.files >= 2, JSON.stringify(result));
+    assert.ok(result.errors >= 1, JSON.stringify(result));
+    const p = await ws.wait('diagnostics of the unopened 301.conf', (q) => q.uri === never, since);
+    assert.ok(codes(p).includes('barrier-above-limit'), codes(p).join(', '));
+    assert.ok(codes(p).includes('unknown-parameter'), 'OTHER_KEY');
+    assert.equal(p.diagnostics.filter((d) => d.code === 'unknown-parameter').length, 1, 'MY_TOOL_ID is known through .vzconf.yaml');
+    assert.equal(p.version, undefined);
+  });
+
+  it('vzconf/effectiveConfig returns the node and container merged', async () => {
+    const ct = path.join(good, 'etc', 'vz', 'conf', '301.conf');
+    const r = await ws.request<{ name: string; text: string }>('vzconf/effectiveConfig', { uri: uriOf(ct) });
+    assert.equal(r.name, '301.conf');
+    assert.match(r.text, /^DISK_QUOTA="no" +# vz\.conf line 1$/m);
+    assert.match(r.text, /^KMEMSIZE="300331648:150331648" +# 301\.conf line 3$/m);
+    assert.match(r.text, /^VE_PRIVATE="\/vz\/private\/\$VEID" +# vz\.conf line 2$/m);
+    await assert.rejects(ws.request('vzconf/effectiveConfig', { uri: uriOf(path.join(good, 'nope.conf')) }), /cannot read/);
+  });
+
+  it('vzconf.run = onSave: lints on open and save, not on change', async () => {
+    const uri = uriOf(path.join(good, 'etc', 'vz', 'conf', '105.conf'));
+    ws.settings.set(uri, { run: 'onSave' });
+    await ws.open(uri, `${VSWAP_CT}OTHER_KEY="1"\n`);
+    const opened = await ws.wait('105.conf on open', (q) => q.uri === uri && q.version === 1);
+    assert.ok(codes(opened).includes('unknown-parameter'));
+    const since = ws.published.length;
+    await ws.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: VSWAP_CT }] });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(ws.published.slice(since).filter((q) => q.uri === uri), [], 'no lint on change');
+    await ws.conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    const saved = await ws.wait('105.conf on save', (q) => q.uri === uri && q.version === 2, since);
+    assert.deepEqual(codes(saved), []);
+  });
+
+  it('hover of the first line on Virtuozzo 7 says vzctl rewrites the file', async () => {
+    const uri = uriOf(path.join(good, 'etc', 'vz', 'conf', '106.conf'));
+    ws.settings.set(uri, { target: 'vz7' });
+    await ws.open(uri, '# a container\nONBOOT="yes"\n');
+    const h = await ws.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
+    assert.match(markdownOf(h), /vzctl rewrites this file/);
+  });
+
+  it('the server is still alive', () => {
+    assert.ok(ws.alive);
   });
 });

@@ -445,3 +445,118 @@ describe('vzlint --rule', () => {
     assert.match(bad.err, /unknown rule "no-such-rule"/);
   });
 });
+
+describe('vzlint: .vzconf.yaml, suppressions and custom keys', () => {
+  const CUSTOM = 'MY_TOOL_ID="42"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n';
+
+  it('reads the nearest .vzconf.yaml upward: rules, knownParameters', async () => {
+    const dir = await folder('cfg-nearest');
+    await mkdir(path.join(dir, 'conf'), { recursive: true });
+    await writeFile(path.join(dir, 'conf', '101.conf'), CUSTOM);
+    await writeFile(path.join(dir, 'conf', '102.conf'), BAD_KMEM);
+    const before = parseJson((await run(['-f', 'json', '--no-config', 'conf'], dir)).out);
+    assert.ok(before.some((i) => i.rule === 'unknown-parameter'), JSON.stringify(before));
+    await writeFile(path.join(dir, '.vzconf.yaml'), 'knownParameters: [MY_TOOL_ID]\nrules:\n  barrier-above-limit: warning\n');
+    const r = await run(['-f', 'json', 'conf'], dir);
+    assert.equal(r.code, 0, r.err);
+    const items = parseJson(r.out);
+    assert.deepEqual(items.filter((i) => i.rule === 'unknown-parameter'), []);
+    assert.equal(items.find((i) => i.rule === 'barrier-above-limit')?.severity, 'warning');
+  });
+
+  it('flags win over the file: --rule is merged per rule, --target replaces target', async () => {
+    const dir = await folder('cfg-precedence');
+    await writeFile(path.join(dir, '.vzconf.yaml'), 'target: classic@4.6\nrules:\n  barrier-above-limit: warning\n  unknown-parameter: off\n');
+    await writeFile(path.join(dir, '101.conf'), `${BAD_KMEM}MY_TOOL_ID="1"\nIPTABLES="iptable_filter"\n`);
+    const fromFile = parseJson((await run(['-f', 'json', '101.conf'], dir)).out);
+    assert.deepEqual(fromFile.filter((i) => i.rule === 'deprecated-parameter'), [], 'classic@4.6 from the file: IPTABLES not yet deprecated');
+    assert.deepEqual(fromFile.filter((i) => i.rule === 'unknown-parameter'), []);
+    const r = await run(['-f', 'json', '--target', 'classic', '--rule', 'barrier-above-limit=error', '101.conf'], dir);
+    assert.equal(r.code, 1);
+    const items = parseJson(r.out);
+    assert.ok(items.some((i) => i.rule === 'deprecated-parameter'), 'the flag replaced the file target');
+    assert.equal(items.find((i) => i.rule === 'barrier-above-limit')?.severity, 'error');
+    assert.deepEqual(items.filter((i) => i.rule === 'unknown-parameter'), [], 'the file still turns unknown-parameter off');
+  });
+
+  it('an invalid .vzconf.yaml stops vzlint with exit 2 and a positioned message', async () => {
+    const dir = await folder('cfg-invalid');
+    await writeFile(path.join(dir, '101.conf'), CLEAN);
+    await writeFile(path.join(dir, '.vzconf.yaml'), 'rules:\n  barrier-above-limit: loud\n');
+    const bad = await run(['101.conf'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /\.vzconf\.yaml:2:\d+: invalid configuration: rules\.barrier-above-limit: must be one of error, warning, info, hint, off/);
+    await writeFile(path.join(dir, '.vzconf.yaml'), 'taget: vz7\n');
+    const typo = await run(['101.conf'], dir);
+    assert.equal(typo.code, 2);
+    assert.match(typo.err, /\.vzconf\.yaml:1:1: invalid configuration: unknown option "taget"/);
+    await writeFile(path.join(dir, '.vzconf.yaml'), 'rules: [oops\n');
+    const syntax = await run(['101.conf'], dir);
+    assert.equal(syntax.code, 2);
+    assert.match(syntax.err, /not valid YAML/);
+    await writeFile(path.join(dir, '.vzconf.yaml'), 'rules:\n  unknown-paramter: off\n');
+    const unknown = await run(['101.conf'], dir);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /unknown rule "unknown-paramter"; did you mean unknown-parameter\?/);
+    assert.equal((await run(['--no-config', '101.conf'], dir)).code, 0, '--no-config skips it');
+  });
+
+  it('--config PATH is used for every file; a missing one is an error', async () => {
+    const dir = await folder('cfg-explicit');
+    await writeFile(path.join(dir, '101.conf'), CUSTOM);
+    await writeFile(path.join(dir, 'audit.yaml'), 'knownParameters: [MY_TOOL_ID]\n');
+    const r = await run(['-f', 'json', '--config', 'audit.yaml', '101.conf'], dir);
+    assert.deepEqual(parseJson(r.out).filter((i) => i.rule === 'unknown-parameter'), []);
+    const missing = await run(['--config', 'nope.yaml', '101.conf'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /nope\.yaml.*no such file/);
+  });
+
+  it('--known-parameter adds custom keys', async () => {
+    const dir = await folder('known-flag');
+    await writeFile(path.join(dir, '101.conf'), CUSTOM);
+    const r = await run(['-f', 'json', '--no-config', '--known-parameter', 'MY_TOOL_ID', '101.conf'], dir);
+    assert.deepEqual(parseJson(r.out), []);
+  });
+
+  it('suppression comments silence findings; --ignore-suppressions / --no-suppressions and the file option report them', async () => {
+    const dir = await folder('suppress');
+    const text = `# vzconf-disable-next-line barrier-above-limit -- checked with the vendor\n${BAD_KMEM}# vzconf-disable unknown-parameter\nMY_TOOL_ID="1"\n`;
+    await writeFile(path.join(dir, '101.conf'), text);
+    const quiet = await run(['-f', 'json', '--no-config', '101.conf'], dir);
+    assert.equal(quiet.code, 0, quiet.out);
+    assert.deepEqual(parseJson(quiet.out), []);
+    for (const flag of ['--ignore-suppressions', '--no-suppressions']) {
+      const audit = await run(['-f', 'json', '--no-config', flag, '101.conf'], dir);
+      assert.equal(audit.code, 1, flag);
+      assert.deepEqual(parseJson(audit.out).map((i) => i.rule).sort(), ['barrier-above-limit', 'unknown-parameter'], flag);
+    }
+    await writeFile(path.join(dir, '.vzconf.yaml'), 'ignoreSuppressions: true\n');
+    assert.equal((await run(['101.conf'], dir)).code, 1);
+  });
+
+  it('an unknown rule in a suppression is reported with a did-you-mean', async () => {
+    const dir = await folder('suppress-unknown');
+    await writeFile(path.join(dir, '101.conf'), `# vzconf-disable-next-line unknwn-parameter -- typo\nMY_TOOL_ID="1"\n${CLEAN}`);
+    const items = parseJson((await run(['-f', 'json', '--no-config', '101.conf'], dir)).out);
+    const u = items.find((i) => i.rule === 'unknown-suppression');
+    assert.ok(u, JSON.stringify(items));
+    assert.equal(u.severity, 'warning');
+    assert.equal(u.line, 1);
+    assert.equal(u.column, '# vzconf-disable-next-line '.length + 1);
+    assert.match(u.message, /did you mean unknown-parameter/i);
+    assert.ok(items.some((i) => i.rule === 'unknown-parameter'), 'the misspelt suppression silences nothing');
+  });
+
+  it('node-level findings obey the suppressions of the file they are reported in', async () => {
+    const root = path.join(await folder('suppress-node'), 'etc', 'vz');
+    await mkdir(path.join(root, 'conf'), { recursive: true });
+    await writeFile(path.join(root, 'vz.conf'), 'VE_PRIVATE="/vz/private/$VEID"\n');
+    const ct = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\nIP_ADDRESS="10.0.0.5"\n';
+    await writeFile(path.join(root, 'conf', '101.conf'), ct);
+    await writeFile(path.join(root, 'conf', '102.conf'), `# vzconf-disable duplicate-ip-address -- failover pair, never both running\n${ct}`);
+    const items = parseJson((await run(['-f', 'json', '--no-config', '.'], path.dirname(path.dirname(root)))).out);
+    const dups = items.filter((i) => i.rule === 'duplicate-ip-address').map((i) => path.basename(i.file));
+    assert.deepEqual(dups, ['101.conf']);
+  });
+});

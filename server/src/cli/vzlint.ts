@@ -5,6 +5,7 @@ import fg from 'fast-glob';
 import { version } from '../../../package.json';
 import { parseKind } from '../model/kind';
 import { parseTargetSetting } from '../model/target';
+import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSettings } from '../service/config';
 import { OptionError } from '../service/lint';
 import { lintNode, parseCapacitySize, type NodeFile } from '../service/node';
 import { confDirOf, findNodeConfig, isInside, isNodeConfigName, listConfDir } from '../service/nodeFiles';
@@ -130,6 +131,10 @@ function buildProgram(io: VzlintIO): Command {
         'folder for a file), or the one given with --node-config; without one, vzctl defaults apply.\n' +
         'Files of one node are also checked together (shared IP addresses, VE_PRIVATE/VE_ROOT, names,\n' +
         'memory against --node-ram/--node-swap). SIZE: bytes or a K/M/G/T suffix (64G, 512M).\n\n' +
+        'Options also come from a .vzconf.yaml (the nearest one from each file upward, or --config):\n' +
+        'target, kind, rules, knownParameters, ignoreSuppressions, nodeConfig, nodeRam, nodeSwap.\n' +
+        'Flags win over the file, the file over the defaults; --rule is merged rule by rule and\n' +
+        '--known-parameter adds to the list. An invalid .vzconf.yaml stops vzlint with status 2.\n\n' +
         'Exit status: 0 no error findings, 1 error findings, 2 usage or I/O error.',
     )
     .version(version, '-V, --version', 'print the vzlint version')
@@ -146,6 +151,11 @@ function buildProgram(io: VzlintIO): Command {
     .option('--node-ram <size>', 'node RAM for the memory check of all containers of a node (e.g. 64G)')
     .option('--node-swap <size>', 'node swap for the memory check (e.g. 8G)')
     .option('-r, --rule <id=level>', 'set a rule\'s severity (error, warning, info, hint) or turn it off; repeatable, e.g. --rule ignored-parameter=off', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--known-parameter <key>', 'a custom key that unknown-parameter accepts; repeatable (adds to knownParameters of .vzconf.yaml)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--ignore-suppressions', 'report findings silenced by "# vzconf-disable…" comments too (for audits)')
+    .option('--no-suppressions', 'the same as --ignore-suppressions')
+    .option('-c, --config <path>', 'read options from this .vzconf.yaml for every file (default: the nearest .vzconf.yaml from each file upward)')
+    .option('--no-config', 'do not read any .vzconf.yaml')
     .option('-v, --verbose', 'list every file checked with its kind and target, also those without findings')
     .option('--no-color', 'disable colours (also off when stdout is not a terminal or NO_COLOR is set)')
     .showHelpAfterError('(run vzlint --help for usage)')
@@ -166,6 +176,11 @@ interface CliOptions {
   nodeRam?: string;
   nodeSwap?: string;
   rule: string[];
+  knownParameter: string[];
+  ignoreSuppressions?: boolean;
+  suppressions: boolean;
+  /** A path (`--config`), false (`--no-config`) or undefined (search upward). */
+  config?: string | boolean;
   verbose?: boolean;
 }
 
@@ -232,6 +247,7 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
   const opts = program.opts<CliOptions>();
   const paths = program.args;
 
+  const fromCli = (name: string): boolean => program.getOptionValueSource(name) === 'cli';
   const setting = parseTargetSetting(opts.target);
   if ('error' in setting) {
     io.stderr(`vzlint: --target: ${setting.error}\n`);
@@ -248,28 +264,38 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
     io.stderr(`vzlint: --rule: ${parsedRules.error}\n`);
     return EXIT.failure;
   }
-  const rules = parsedRules as Record<string, Severity | 'off'>;
+  const cliRules = parsedRules as Record<string, Severity | 'off'>;
+  const cliIgnoreSuppressions = opts.ignoreSuppressions === true || opts.suppressions === false;
 
-  const capacity: NodeCapacity = {};
-  for (const [flag, value, key] of [['--node-ram', opts.nodeRam, 'ramBytes'], ['--node-swap', opts.nodeSwap, 'swapBytes']] as const) {
-    if (value === undefined) continue;
-    const size = parseCapacitySize(value);
-    if (typeof size === 'object') {
-      io.stderr(`vzlint: ${flag}: ${size.error}\n`);
-      return EXIT.failure;
+  /** Parses --node-ram / --node-swap (or nodeRam / nodeSwap of a .vzconf.yaml) into a capacity. */
+  const parseCapacity = (ram: [string, string | undefined], swap: [string, string | undefined]): NodeCapacity | string => {
+    const cap: NodeCapacity = {};
+    for (const [[label, value], key] of [[ram, 'ramBytes'], [swap, 'swapBytes']] as const) {
+      if (value === undefined || value === '') continue;
+      const size = parseCapacitySize(value);
+      if (typeof size === 'object') return `${label}: ${size.error}`;
+      cap[key] = size;
     }
-    capacity[key] = size;
+    return cap;
+  };
+  const cliCapacity = parseCapacity(['--node-ram', opts.nodeRam], ['--node-swap', opts.nodeSwap]);
+  if (typeof cliCapacity === 'string') {
+    io.stderr(`vzlint: ${cliCapacity}\n`);
+    return EXIT.failure;
   }
-  const hasCapacity = capacity.ramBytes !== undefined || capacity.swapBytes !== undefined;
+  const checkNodeConfig = async (label: string, given: string, abs: string): Promise<boolean> => {
+    try {
+      if (!(await stat(abs)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
+      return true;
+    } catch (err) {
+      io.stderr(`vzlint: ${label}: ${given}: ${errorText(err)}\n`);
+      return false;
+    }
+  };
   let nodeOverride: string | undefined;
   if (opts.nodeConfig !== undefined) {
     nodeOverride = path.resolve(io.cwd, opts.nodeConfig);
-    try {
-      if (!(await stat(nodeOverride)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
-    } catch (err) {
-      io.stderr(`vzlint: --node-config: ${opts.nodeConfig}: ${errorText(err)}\n`);
-      return EXIT.failure;
-    }
+    if (!(await checkNodeConfig('--node-config', opts.nodeConfig, nodeOverride))) return EXIT.failure;
   }
 
   let failed = false;
@@ -325,17 +351,76 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
   }
   const display = (abs: string): string => displayOf.get(abs) ?? (isInside(abs, io.cwd) ? path.relative(io.cwd, abs) : abs);
 
-  // Group the files into nodes: each vz.conf with the files that use it (--node-config: one node).
-  const groups = new Map<string, NodeGroup>();
+  // The .vzconf.yaml of each file: --config, else the nearest one upward (none with --no-config).
+  const configs = new Map<string, ConfigFileSettings>();
+  const configOf = new Map<string, string | undefined>();
+  const explicitConfig = typeof opts.config === 'string' ? path.resolve(io.cwd, opts.config) : undefined;
   for (const abs of texts.keys()) {
+    const cfg = explicitConfig ?? (opts.config === false ? undefined : await findConfigFile(path.dirname(abs)));
+    configOf.set(abs, cfg);
+    if (cfg === undefined || configs.has(cfg)) continue;
+    try {
+      configs.set(cfg, await loadConfigFile(cfg));
+    } catch (err) {
+      if (!(err instanceof ConfigFileError)) throw err;
+      const shown = isInside(err.path, io.cwd) ? path.relative(io.cwd, err.path) : err.path;
+      io.stderr(`vzlint: ${shown}:${err.line + 1}:${err.character + 1}: invalid configuration: ${err.detail}\n`);
+      return EXIT.failure;
+    }
+  }
+
+  /** The options of one file: flags > its .vzconf.yaml > defaults. */
+  interface FileOptions {
+    target: string;
+    kind: string;
+    rules: Record<string, Severity | 'off'>;
+    knownParameters: string[];
+    ignoreSuppressions: boolean;
+    nodeConfig?: string;
+    capacity?: NodeCapacity;
+  }
+  const optionsOf = new Map<string | undefined, FileOptions>();
+  for (const cfg of new Set(configOf.values())) {
+    const file = cfg !== undefined ? (configs.get(cfg) ?? {}) : {};
+    const capacity = parseCapacity(
+      opts.nodeRam !== undefined ? ['--node-ram', opts.nodeRam] : [`${cfg}: nodeRam`, file.nodeRam],
+      opts.nodeSwap !== undefined ? ['--node-swap', opts.nodeSwap] : [`${cfg}: nodeSwap`, file.nodeSwap],
+    );
+    if (typeof capacity === 'string') {
+      io.stderr(`vzlint: ${capacity}\n`);
+      return EXIT.failure;
+    }
+    let nodeConfig = nodeOverride;
+    if (nodeConfig === undefined && file.nodeConfig !== undefined) {
+      nodeConfig = file.nodeConfig;
+      if (!(await checkNodeConfig(`${cfg}: nodeConfig`, file.nodeConfig, nodeConfig))) return EXIT.failure;
+    }
+    const o: FileOptions = {
+      target: fromCli('target') ? opts.target : (file.target ?? opts.target),
+      kind: fromCli('kind') ? opts.kind : (file.kind ?? opts.kind),
+      rules: { ...(file.rules ?? {}), ...cliRules },
+      knownParameters: [...new Set([...(file.knownParameters ?? []), ...opts.knownParameter])],
+      ignoreSuppressions: cliIgnoreSuppressions || file.ignoreSuppressions === true,
+    };
+    if (nodeConfig !== undefined) o.nodeConfig = nodeConfig;
+    if (capacity.ramBytes !== undefined || capacity.swapBytes !== undefined) o.capacity = capacity;
+    optionsOf.set(cfg, o);
+  }
+
+  // Group the files into nodes: each vz.conf with the files that use it (a given node config: one node),
+  // separately for each set of options.
+  const groups = new Map<string, NodeGroup & { cfg: string | undefined }>();
+  for (const abs of texts.keys()) {
+    const cfg = configOf.get(abs);
+    const o = optionsOf.get(cfg) as FileOptions;
     let nodePath: string | undefined;
-    if (nodeOverride !== undefined) nodePath = nodeOverride;
+    if (o.nodeConfig !== undefined) nodePath = o.nodeConfig;
     else if (isNodeConfigName(abs)) nodePath = abs;
     else nodePath = await findNodeConfig(abs, { stopAt: stopAt.get(abs) });
-    const key = nodePath ?? `\0${path.dirname(abs)}`;
+    const key = `${cfg ?? ''}\0${nodePath ?? `\0${path.dirname(abs)}`}`;
     let g = groups.get(key);
     if (!g) {
-      g = { files: [], confDir: nodePath && nodeOverride === undefined ? confDirOf(nodePath) : path.dirname(abs) };
+      g = { cfg, files: [], confDir: nodePath && o.nodeConfig === undefined ? confDirOf(nodePath) : path.dirname(abs) };
       if (nodePath !== undefined) g.nodePath = nodePath;
       groups.set(key, g);
     }
@@ -344,7 +429,9 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
 
   const reports: FileReport[] = [];
   const tables: MemoryTable[] = [];
+  const reported = new Set<string>();
   for (const g of groups.values()) {
+    const o = optionsOf.get(g.cfg) as FileOptions;
     let nodeConfig: NodeFile | undefined;
     if (g.nodePath !== undefined) {
       let text = texts.get(g.nodePath);
@@ -359,23 +446,36 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
       if (text !== undefined) nodeConfig = { path: g.nodePath, text };
     }
     const listing = await listConfDir(g.confDir);
+    const mine = [...texts.keys()].filter((p) => configOf.get(p) === g.cfg);
     try {
       const result = lintNode(
         { ...(nodeConfig ? { nodeConfig } : {}), containers: g.files.map((p) => ({ path: p, text: texts.get(p) as string })), ...(listing.samples ? { samples: listing.samples } : {}) },
-        { target: opts.target, kind: opts.kind, focus: [...texts.keys()], rules, ...(hasCapacity ? { capacity } : {}) },
+        {
+          target: o.target,
+          kind: o.kind,
+          focus: mine,
+          rules: o.rules,
+          knownParameters: o.knownParameters,
+          ignoreSuppressions: o.ignoreSuppressions,
+          ...(o.capacity ? { capacity: o.capacity } : {}),
+        },
       );
       for (const f of result.files) {
         // A node config nobody asked for is reported only for findings about its containers.
-        const findings = texts.has(f.path) ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
-        if (!texts.has(f.path) && findings.length === 0) continue;
+        const asked = texts.has(f.path) && configOf.get(f.path) === g.cfg;
+        if (texts.has(f.path) && !asked) continue;
+        const findings = asked ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
+        if (!asked && findings.length === 0) continue;
+        if (reported.has(f.path)) continue;
+        reported.add(f.path);
         reports.push({ file: display(f.path), kind: f.ctx.kind, target: f.ctx.target, findings });
       }
-      if (hasCapacity && result.memory.rows.length > 0) {
+      if (o.capacity && result.memory.rows.length > 0) {
         tables.push({ node: g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`, summary: result.memory, display });
       }
     } catch (err) {
       if (err instanceof OptionError) {
-        io.stderr(`vzlint: ${err.message}\n`);
+        io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
         return EXIT.failure;
       }
       io.stderr(`vzlint: ${g.files.map(display).join(', ')}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -1,13 +1,15 @@
 /**
  * The vzconf language server: protocol wiring only. Every language feature lives in
- * `server/src/service/*` (lint → diagnostics, hover, code actions); this module keeps documents in
- * sync, fetches settings per resource, schedules lints and turns service results into LSP messages.
+ * `server/src/service/*` (lint → diagnostics, hover, code actions, effective configuration); this module
+ * keeps documents in sync, fetches settings per resource (layered over the workspace folder's
+ * `.vzconf.yaml`), schedules lints and turns service results into LSP messages.
  */
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
@@ -18,66 +20,70 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalog } from '../catalog/load';
-import { computeCodeActions, computeFixAll, FIX_ALL_KIND, type ContextDiagnostic } from '../service/codeActions';
-import { toDiagnostic } from '../service/diagnostics';
-import { computeHover } from '../service/hover';
-import { OptionError } from '../service/lint';
+import { discoverConfigFiles } from '../cli/vzlint';
+import { parseConfig } from '../parser/parse';
+import { parseSuppressions } from '../rules/suppressions';
+import type { LintContext, NodeCapacity } from '../rules/types';
+import {
+  computeCodeActions,
+  computeFixAll,
+  computeLinkActions,
+  computeSuppressionActions,
+  copyAsVzctlSetAction,
+  COPY_AS_VZCTL_SET_KIND,
+  FIX_ALL_KIND,
+  kindWanted,
+  type ContextDiagnostic,
+  type KbLink,
+} from '../service/codeActions';
+import { CONFIG_FILE_NAME, ConfigFileError, loadConfigFile, type ConfigFileSettings } from '../service/config';
+import { ruleDocsUrl, toDiagnostic } from '../service/diagnostics';
+import { effectiveConfigText } from '../service/effective';
+import { computeHover, kbUrl } from '../service/hover';
+import { analyze, OptionError, type LintOptions } from '../service/lint';
 import { lintNode, parseCapacitySize } from '../service/node';
-import { ctidOf, findNodeConfig, invalidateFileCache, isInside, isNodeConfigName, loadNodeFiles, readConfigText, type Overlay } from '../service/nodeFiles';
-import type { NodeCapacity } from '../rules/types';
+import { confDirOf, ctidOf, findNodeConfig, invalidateFileCache, isInside, isNodeConfigName, listConfDir, loadNodeFiles, readConfigText, type Overlay } from '../service/nodeFiles';
+import { vzctlSetCommand } from '../service/vzctlSet';
+import { mergeSettings, readPartialSettings, type VzconfSettings } from '../settings';
 import { version as packageVersion } from '../../../package.json';
+import { editorCapabilities, refreshInlayHints, registerEditorFeatures, type EditorFeatureOptions } from './features';
+
+export { defaultSettings, readSettings, type VzconfSettings } from '../settings';
 
 /** The server's version: `version` of package.json (bundled in at build time). */
 export const VERSION: string = packageVersion;
 
-/** The `vzconf.*` settings the server reads, per resource (document URI). */
-export interface VzconfSettings {
-  /** `vzconf.target`: `auto`, `classic`, `classic@4.6`, `vz7`, `vz7@8.0.70`. Default `auto`. */
-  target: string;
-  /** `vzconf.kind`: `auto`, `node`, `container`, `ct0`. Default `auto`. */
-  kind: string;
-  /** `vzconf.kb.urlTemplate`: KB link template with `{id}`. Default from schemas/kb.yaml. */
-  kbUrlTemplate: string;
-  /**
-   * `vzconf.nodeConfig`: the node's vz.conf to check container configs with (absolute, or relative to the
-   * workspace folder). Empty (default): found as vzctl does (`conf/101.conf` → `vz.conf` beside `conf/`).
-   */
-  nodeConfig: string;
-  /** `vzconf.nodeRam`: node RAM (bytes or K/M/G/T suffix, e.g. `64G`) for the memory check. Empty: no check. */
-  nodeRam: string;
-  /** `vzconf.nodeSwap`: node swap, same syntax. Empty: 0 in the RAM + swap sum. */
-  nodeSwap: string;
+/** `workspace/executeCommand` command of the server: lint every config file of the workspace folders. */
+export const LINT_WORKSPACE_COMMAND = 'vzconf.server.lintWorkspace';
+/** Custom request: the effective configuration of a document (params {@link EffectiveConfigParams}). */
+export const EFFECTIVE_CONFIG_REQUEST = 'vzconf/effectiveConfig';
+
+/** Params of {@link EFFECTIVE_CONFIG_REQUEST}. */
+export interface EffectiveConfigParams {
+  /** The config file's URI (open or on disk). */
+  uri: string;
 }
 
-/** Settings used when the client sends none (or does not support `workspace/configuration`). */
-export function defaultSettings(): VzconfSettings {
-  return { target: 'auto', kind: 'auto', kbUrlTemplate: getCatalog().catalog.defaultUrlTemplate, nodeConfig: '', nodeRam: '', nodeSwap: '' };
+/** Result of {@link EFFECTIVE_CONFIG_REQUEST}. */
+export interface EffectiveConfigResult {
+  /** The file's base name, e.g. `101.conf`. */
+  name: string;
+  /** The merged configuration as config text (comments say where each value comes from). */
+  text: string;
 }
 
-function stringSetting(value: unknown, fallback: string): string {
-  return typeof value === 'string' && value.trim() !== '' ? value : fallback;
-}
-
-/**
- * Reads the `vzconf` configuration section as a client returns it, either nested
- * (`{ target, kind, kb: { urlTemplate } }`, as VS Code sends it) or with dotted keys
- * (`{ "kb.urlTemplate": … }`). Missing, empty or non-string values fall back to the defaults.
- *
- * @param raw  the section object from `workspace/configuration` or `didChangeConfiguration` (any JSON)
- */
-export function readSettings(raw: unknown): VzconfSettings {
-  const defaults = defaultSettings();
-  if (typeof raw !== 'object' || raw === null) return defaults;
-  const r = raw as Record<string, unknown>;
-  const kb = typeof r.kb === 'object' && r.kb !== null ? (r.kb as Record<string, unknown>).urlTemplate : undefined;
-  return {
-    target: stringSetting(r.target, defaults.target),
-    kind: stringSetting(r.kind, defaults.kind),
-    kbUrlTemplate: stringSetting(kb ?? r['kb.urlTemplate'], defaults.kbUrlTemplate),
-    nodeConfig: stringSetting(r.nodeConfig, '').trim(),
-    nodeRam: stringSetting(r.nodeRam, '').trim(),
-    nodeSwap: stringSetting(r.nodeSwap, '').trim(),
-  };
+/** Result of {@link LINT_WORKSPACE_COMMAND}. */
+export interface LintWorkspaceResult {
+  /** Config files linted. */
+  files: number;
+  /** Files with at least one finding. */
+  filesWithFindings: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  hints: number;
+  /** Problems that stopped part of the run (invalid settings, unreadable files). */
+  problems: string[];
 }
 
 /**
@@ -107,6 +113,19 @@ function invalidSettingDiagnostic(message: string): Diagnostic {
   };
 }
 
+/** The diagnostic published on an invalid `.vzconf.yaml` (the file is then ignored). */
+function invalidConfigDiagnostic(err: ConfigFileError): Diagnostic {
+  const at = { line: err.line, character: err.character };
+  return {
+    range: { start: at, end: at },
+    severity: 1,
+    code: 'invalid-config',
+    source: 'vzconf',
+    message: `${err.detail} — vzconf ignores this ${CONFIG_FILE_NAME} until it is fixed`,
+    data: { rule: 'invalid-config', fixes: [] },
+  };
+}
+
 /** Per-document lint scheduling state. */
 interface LintState {
   /** The document changed (or settings did) since the last lint started. */
@@ -117,30 +136,49 @@ interface LintState {
   running: boolean;
 }
 
+/** A `.vzconf.yaml` as loaded for a workspace folder. */
+interface ConfigLoad {
+  path: string;
+  settings: ConfigFileSettings;
+  error?: ConfigFileError;
+}
+
 /**
  * Registers every vzconf handler on `connection` and starts syncing documents. The caller creates
  * the connection (transport chosen from the command line) and calls `connection.listen()`.
  *
- * Features: incremental text sync; diagnostics on open and change (coalesced per document with
- * `setImmediate`, always for the latest version, published with that version number; cleared on
- * close); hover (markdown); quick fixes. Settings are pulled per document URI with
- * `workspace/configuration` (section `vzconf`) when the client supports it, cached, and dropped on
- * `workspace/didChangeConfiguration`, which re-lints every open document. No handler lets an
- * exception escape: errors are logged to the client's console and the request answers null / [].
+ * Features: incremental text sync; diagnostics on open and change (`vzconf.run: onType`, default) or on
+ * open and save only (`onSave`), coalesced per document with `setImmediate`, always for the latest
+ * version, published with that version number, cleared on close; hover (markdown); quick fixes,
+ * fix-all, suppression actions, docs / KB links and "Copy as a `vzctl set` command"; the command
+ * {@link LINT_WORKSPACE_COMMAND} and the request {@link EFFECTIVE_CONFIG_REQUEST}. Settings are pulled
+ * per document URI with `workspace/configuration` (section `vzconf`) when the client supports it,
+ * layered over the workspace folder's `.vzconf.yaml` (settings > file > defaults), cached, and dropped on
+ * `workspace/didChangeConfiguration` or a change of a `.vzconf.yaml`, which re-lint every open document.
+ * No handler lets an exception escape: errors are logged to the client's console and the request
+ * answers null / [].
  *
  * @param connection  a connection from `createConnection` of `vscode-languageserver/node`
  * @returns the document manager, for callers that want to inspect open documents
  */
 export function startServer(connection: Connection): TextDocuments<TextDocument> {
   const documents = new TextDocuments(TextDocument);
-  const settingsCache = new Map<string, Promise<VzconfSettings>>();
+  /** Settings the client sent per URI (only what it sets; merged with the config file on use). */
+  const settingsCache = new Map<string, Promise<Partial<VzconfSettings>>>();
+  /** `.vzconf.yaml` per workspace folder path. */
+  const configCache = new Map<string, Promise<ConfigLoad | undefined>>();
+  /** URIs of `.vzconf.yaml` files with a published invalid-config diagnostic. */
+  const configErrorUris = new Set<string>();
   const states = new Map<string, LintState>();
-  /** The diagnostics last published per document, for fix-all (they carry the fixes in `data`). */
-  const published = new Map<string, Diagnostic[]>();
+  /** The diagnostics last published per document, with the version they are for (fix-all uses their fixes). */
+  const published = new Map<string, { version: number | undefined; diagnostics: Diagnostic[] }>();
+  /** Files that are not open whose diagnostics came from "Lint all configs in workspace". */
+  const workspacePublished = new Set<string>();
   let pullConfiguration = false;
   let dynamicConfigRegistration = false;
+  let workspaceFolderEvents = false;
   /** Settings pushed with `didChangeConfiguration`, for clients that cannot be asked. */
-  let globalSettings: VzconfSettings | undefined;
+  let globalSettings: Partial<VzconfSettings> | undefined;
   /** Invalid-setting errors already logged (`uri\0message`), so typing does not flood the log. */
   const loggedSettingErrors = new Set<string>();
 
@@ -153,17 +191,18 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     }
   };
 
-  const getSettings = (uri: string): Promise<VzconfSettings> => {
-    if (!pullConfiguration) return Promise.resolve(globalSettings ?? defaultSettings());
+  /** What the client sets for `uri` (nothing for defaults, when the client sends only explicit values). */
+  const getEditorSettings = (uri: string): Promise<Partial<VzconfSettings>> => {
+    if (!pullConfiguration) return Promise.resolve(globalSettings ?? {});
     let pending = settingsCache.get(uri);
     if (!pending) {
-      const request: Promise<VzconfSettings> = connection.workspace.getConfiguration({ scopeUri: uri, section: 'vzconf' }).then(
-        (raw: unknown) => readSettings(raw),
+      const request: Promise<Partial<VzconfSettings>> = connection.workspace.getConfiguration({ scopeUri: uri, section: 'vzconf' }).then(
+        (raw: unknown) => readPartialSettings(raw),
         (err: unknown) => {
           logError(`cannot read the settings for ${uri}; using the defaults`, err);
           // Ask again next time (unless a configuration change already replaced this entry).
           if (settingsCache.get(uri) === request) settingsCache.delete(uri);
-          return defaultSettings();
+          return {};
         },
       );
       settingsCache.set(uri, request);
@@ -187,6 +226,53 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   };
   const folderOf = (filePath: string): string | undefined =>
     workspaceFolders.filter((f) => isInside(filePath, f)).sort((a, b) => b.length - a.length)[0];
+
+  /** The `.vzconf.yaml` of a workspace folder, loaded once (until a watched change); an invalid one is reported once. */
+  const getConfigFile = (folder: string): Promise<ConfigLoad | undefined> => {
+    let pending = configCache.get(folder);
+    if (!pending) {
+      const file = path.join(folder, CONFIG_FILE_NAME);
+      const uri = pathToFileURL(file).href;
+      pending = loadConfigFile(file).then(
+        (settings): ConfigLoad => {
+          if (configErrorUris.delete(uri)) connection.sendDiagnostics({ uri, diagnostics: [] }).catch((e: unknown) => logError(`clearing ${uri} failed`, e));
+          return { path: file, settings };
+        },
+        (err: unknown): ConfigLoad | undefined => {
+          if (!(err instanceof ConfigFileError)) {
+            logError(`reading ${file} failed`, err);
+            return undefined;
+          }
+          if (err.detail === 'no such file') {
+            if (configErrorUris.delete(uri)) connection.sendDiagnostics({ uri, diagnostics: [] }).catch((e: unknown) => logError(`clearing ${uri} failed`, e));
+            return undefined;
+          }
+          try {
+            connection.console.error(`vzconf: invalid ${CONFIG_FILE_NAME}, ignored until fixed: ${err.message}`);
+          } catch {
+            // no connection
+          }
+          configErrorUris.add(uri);
+          connection.sendDiagnostics({ uri, diagnostics: [invalidConfigDiagnostic(err)] }).catch((e: unknown) => logError(`reporting ${uri} failed`, e));
+          return { path: file, settings: {}, error: err };
+        },
+      );
+      configCache.set(folder, pending);
+    }
+    return pending;
+  };
+
+  /**
+   * The settings for `uri`: what the client sets, over the workspace folder's `.vzconf.yaml`, over the
+   * defaults (see `mergeSettings`).
+   */
+  const getSettings = async (uri: string): Promise<VzconfSettings> => {
+    const filePath = uriToPath(uri);
+    const folder = filePath !== undefined ? folderOf(filePath) : undefined;
+    const [file, editor] = await Promise.all([folder !== undefined ? getConfigFile(folder) : Promise.resolve(undefined), getEditorSettings(uri)]);
+    return mergeSettings(file?.settings ?? {}, editor);
+  };
+
   /** The `vzconf.nodeConfig` setting as an absolute path (relative ones against the workspace folder). */
   const nodeConfigSetting = (settings: VzconfSettings, filePath: string): string | undefined => {
     if (settings.nodeConfig === '') return undefined;
@@ -204,25 +290,44 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     }
     return cap.ramBytes !== undefined || cap.swapBytes !== undefined ? cap : undefined;
   };
+  /** The engine options of a settings object (without path and node config). */
+  const lintOptionsOf = (settings: VzconfSettings): LintOptions => {
+    const capacity = capacityOf(settings);
+    return {
+      target: settings.target,
+      kind: settings.kind,
+      rules: settings.rules,
+      knownParameters: settings.knownParameters,
+      ignoreSuppressions: settings.ignoreSuppressions,
+      ...(capacity ? { capacity } : {}),
+    };
+  };
+  /** The node config (path and text) a non-node file is checked with, as hover and code actions need it. */
+  const nodeConfigFor = async (settings: VzconfSettings, filePath: string | undefined): Promise<{ path: string; text: string } | undefined> => {
+    if (filePath === undefined || isNodeConfigName(filePath)) return undefined;
+    const open = overlay();
+    const nodePath = nodeConfigSetting(settings, filePath) ?? (await findNodeConfig(filePath, { stopAt: folderOf(filePath), overlay: open }));
+    const text = nodePath === undefined ? undefined : await readConfigText(nodePath, open);
+    return nodePath !== undefined && text !== undefined ? { path: nodePath, text } : undefined;
+  };
 
   /**
-   * Lints the latest version of `uri` (settings first, then the text as it is now) together with its node
-   * (vz.conf, the CTID.conf files of the same conf/ folder and the sample names there, from disk and open
-   * documents) and publishes this document's findings with its version.
+   * The diagnostics of the latest version of `uri` (settings first, then the text as it is now), linted
+   * together with its node (vz.conf, the CTID.conf files of the same conf/ folder and the sample names
+   * there, from disk and open documents). Undefined when the document is no longer open.
    */
-  const lintOnce = async (uri: string): Promise<void> => {
+  const computeDiagnostics = async (uri: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined> => {
     const settings = await getSettings(uri);
-    if (!documents.get(uri)) return;
+    if (!documents.get(uri)) return undefined;
     const filePath = uriToPath(uri);
     let diagnostics: Diagnostic[];
-    let version: number | undefined;
+    let version: number;
     try {
-      const capacity = capacityOf(settings);
-      const options = { target: settings.target, kind: settings.kind, ...(capacity ? { capacity } : {}) };
+      const options = lintOptionsOf(settings);
       let findings;
       if (filePath === undefined) {
         const doc = documents.get(uri);
-        if (!doc) return;
+        if (!doc) return undefined;
         version = doc.version;
         findings = lintNode({ containers: [{ path: '', text: doc.getText() }] }, options).files[0]?.findings ?? [];
       } else {
@@ -230,7 +335,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         const files = await loadNodeFiles(filePath, { stopAt: folderOf(filePath), overlay: overlay(), ...(nodeConfigPath ? { nodeConfigPath } : {}) });
         // The text and version as they are now (the disk reads above may have let a change in).
         const doc = documents.get(uri);
-        if (!doc) return;
+        if (!doc) return undefined;
         version = doc.version;
         const text = doc.getText();
         const input = {
@@ -248,10 +353,20 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         connection.console.error(`vzconf: invalid setting for ${uri}: ${err.message}`);
       }
       diagnostics = [invalidSettingDiagnostic(err.message)];
-      version = documents.get(uri)?.version;
+      const doc = documents.get(uri);
+      if (!doc) return undefined;
+      version = doc.version;
     }
-    published.set(uri, diagnostics);
-    await connection.sendDiagnostics({ uri, version, diagnostics });
+    return { version, diagnostics };
+  };
+
+  /** Lints `uri` and publishes its findings with the document's version. */
+  const lintOnce = async (uri: string): Promise<void> => {
+    const result = await computeDiagnostics(uri);
+    if (!result) return;
+    published.set(uri, result);
+    workspacePublished.delete(uri);
+    await connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
   };
 
   const runLint = async (uri: string, state: LintState): Promise<void> => {
@@ -289,9 +404,9 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   };
 
   /**
-   * After `uri` changed (or opened / closed): re-lint the other open documents whose result may depend on
-   * it — every open document when a vz.conf changed (its containers read it), the open files of the same
-   * conf/ folder and the open vz.conf files when a CTID.conf changed (cross-container checks).
+   * After `uri` changed (or opened / closed / saved): re-lint the other open documents whose result may
+   * depend on it — every open document when a vz.conf changed (its containers read it), the open files of
+   * the same conf/ folder and the open vz.conf files when a CTID.conf changed (cross-container checks).
    */
   const requestRelated = (uri: string): void => {
     const changed = uriToPath(uri);
@@ -306,6 +421,95 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     }
   };
 
+  /** Drops every cached setting and config file and re-lints the open documents (and asks for new inlay hints). */
+  const relintAll = (): void => {
+    settingsCache.clear();
+    configCache.clear();
+    loggedSettingErrors.clear();
+    for (const doc of documents.all()) requestLint(doc.uri);
+    if (initialized) refreshInlayHints(connection);
+  };
+  let initialized = false;
+
+  /**
+   * "Lint all configs in workspace": finds the config files of every workspace folder as vzlint does
+   * (`discoverConfigFiles`), lints them node by node with the folder's settings, and publishes the
+   * diagnostics of the files that are not open (open ones are re-linted the usual way).
+   */
+  const lintWorkspace = async (): Promise<LintWorkspaceResult> => {
+    const result: LintWorkspaceResult = { files: 0, filesWithFindings: 0, errors: 0, warnings: 0, infos: 0, hints: 0, problems: [] };
+    const open = overlay();
+    for (const folder of workspaceFolders) {
+      let settings: VzconfSettings;
+      let options: LintOptions;
+      try {
+        settings = await getSettings(pathToFileURL(path.join(folder, CONFIG_FILE_NAME)).href);
+        options = lintOptionsOf(settings);
+      } catch (err) {
+        result.problems.push(`${folder}: ${(err as Error).message}`);
+        continue;
+      }
+      const found = await discoverConfigFiles(folder, folder);
+      const groups = new Map<string, { nodePath?: string; confDir: string; files: string[] }>();
+      for (const file of found) {
+        const override = nodeConfigSetting(settings, file);
+        const nodePath = override ?? (isNodeConfigName(file) ? file : await findNodeConfig(file, { stopAt: folder, overlay: open }));
+        const key = nodePath ?? `\0${path.dirname(file)}`;
+        let g = groups.get(key);
+        if (!g) {
+          g = { confDir: nodePath !== undefined && override === undefined ? confDirOf(nodePath) : path.dirname(file), files: [] };
+          if (nodePath !== undefined) g.nodePath = nodePath;
+          groups.set(key, g);
+        }
+        g.files.push(file);
+      }
+      for (const g of groups.values()) {
+        const texts = new Map<string, string>();
+        for (const f of g.files) {
+          const text = await readConfigText(f, open);
+          if (text === undefined) result.problems.push(`${f}: cannot read`);
+          else texts.set(f, text);
+        }
+        const nodeText = g.nodePath !== undefined ? (texts.get(g.nodePath) ?? (await readConfigText(g.nodePath, open))) : undefined;
+        const listing = await listConfDir(g.confDir, open);
+        let linted;
+        try {
+          linted = lintNode(
+            {
+              ...(g.nodePath !== undefined && nodeText !== undefined ? { nodeConfig: { path: g.nodePath, text: nodeText } } : {}),
+              containers: [...texts].filter(([p]) => p !== g.nodePath).map(([p, text]) => ({ path: p, text })),
+              ...(listing.samples ? { samples: listing.samples } : {}),
+            },
+            { ...options, focus: [...texts.keys()] },
+          );
+        } catch (err) {
+          result.problems.push(`${folder}: ${(err as Error).message}`);
+          continue;
+        }
+        for (const f of linted.files) {
+          if (!texts.has(f.path)) continue;
+          result.files += 1;
+          if (f.findings.length > 0) result.filesWithFindings += 1;
+          for (const x of f.findings) {
+            if (x.severity === 'error') result.errors += 1;
+            else if (x.severity === 'warning') result.warnings += 1;
+            else if (x.severity === 'info') result.infos += 1;
+            else result.hints += 1;
+          }
+          const uri = pathToFileURL(f.path).href;
+          const openDoc = documents.all().find((d) => uriToPath(d.uri) === f.path);
+          if (openDoc) {
+            requestLint(openDoc.uri);
+            continue;
+          }
+          workspacePublished.add(uri);
+          await connection.sendDiagnostics({ uri, diagnostics: f.findings.map((x) => toDiagnostic(x) as Diagnostic) });
+        }
+      }
+    }
+    return result;
+  };
+
   connection.onInitialize((params): InitializeResult => {
     const caps = params.capabilities;
     watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
@@ -313,20 +517,27 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     workspaceFolders = folders.map((u) => uriToPath(u)).filter((p): p is string => p !== undefined);
     pullConfiguration = caps.workspace?.configuration === true;
     dynamicConfigRegistration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    workspaceFolderEvents = caps.workspace?.workspaceFolders === true;
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND, COPY_AS_VZCTL_SET_KIND] },
+        executeCommandProvider: { commands: [LINT_WORKSPACE_COMMAND] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        ...editorCapabilities,
       },
       serverInfo: { name: 'vzconf', version: VERSION },
     };
   });
 
   connection.onInitialized(() => {
+    initialized = true;
     if (watchFiles) {
       connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/vz.conf' }, { globPattern: '**/conf/*.conf' }, { globPattern: '**/ve-*.conf-sample' }] })
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/vz.conf' }, { globPattern: '**/conf/*.conf' }, { globPattern: '**/ve-*.conf-sample' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+        })
         .catch((err: unknown) => logError('cannot register file watchers', err));
     }
     if (pullConfiguration && dynamicConfigRegistration) {
@@ -334,17 +545,30 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         logError('cannot register for configuration changes', err);
       });
     }
+    if (workspaceFolderEvents) {
+      try {
+        connection.workspace.onDidChangeWorkspaceFolders((e) => {
+          try {
+            const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+            workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined)];
+            relintAll();
+          } catch (err) {
+            logError('handling workspace folder changes failed', err);
+          }
+        });
+      } catch (err) {
+        logError('cannot follow workspace folder changes', err);
+      }
+    }
   });
 
   connection.onDidChangeConfiguration((params) => {
     try {
-      settingsCache.clear();
-      loggedSettingErrors.clear();
       if (!pullConfiguration) {
         const raw = (params.settings as { vzconf?: unknown } | null | undefined)?.vzconf;
-        globalSettings = raw === undefined ? undefined : readSettings(raw);
+        globalSettings = raw === undefined ? undefined : readPartialSettings(raw);
       }
-      for (const doc of documents.all()) requestLint(doc.uri);
+      relintAll();
     } catch (err) {
       logError('handling a configuration change failed', err);
     }
@@ -354,9 +578,11 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     try {
       for (const change of params.changes) {
         const p = uriToPath(change.uri);
-        if (p !== undefined) invalidateFileCache(p);
+        if (p === undefined) continue;
+        invalidateFileCache(p);
+        if (path.basename(p) === CONFIG_FILE_NAME) configCache.clear();
       }
-      // A vz.conf or a sibling container changed on disk: re-check what is open.
+      // A vz.conf, a sibling container or a .vzconf.yaml changed on disk: re-check what is open.
       for (const doc of documents.all()) requestLint(doc.uri);
     } catch (err) {
       logError('handling file changes failed', err);
@@ -373,11 +599,24 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   });
 
   documents.onDidChangeContent((e) => {
+    const uri = e.document.uri;
+    // `vzconf.run: onSave` lints on open and save only (the open is handled above).
+    getSettings(uri).then(
+      (settings) => {
+        if (settings.run !== 'onType' || !documents.get(uri)) return;
+        requestLint(uri);
+        requestRelated(uri);
+      },
+      (err: unknown) => logError(`handling a change of ${uri} failed`, err),
+    );
+  });
+
+  documents.onDidSave((e) => {
     try {
       requestLint(e.document.uri);
       requestRelated(e.document.uri);
     } catch (err) {
-      logError(`handling a change of ${e.document.uri} failed`, err);
+      logError(`handling the save of ${e.document.uri} failed`, err);
     }
   });
 
@@ -401,13 +640,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       if (!doc) return null;
       const settings = await getSettings(doc.uri);
       const filePath = uriToPath(doc.uri);
-      let nodeConfig: { path: string; text: string } | undefined;
-      if (filePath !== undefined && !isNodeConfigName(filePath)) {
-        const open = overlay();
-        const nodePath = nodeConfigSetting(settings, filePath) ?? (await findNodeConfig(filePath, { stopAt: folderOf(filePath), overlay: open }));
-        const text = nodePath === undefined ? undefined : await readConfigText(nodePath, open);
-        if (nodePath !== undefined && text !== undefined) nodeConfig = { path: nodePath, text };
-      }
+      const nodeConfig = await nodeConfigFor(settings, filePath);
       const current = documents.get(doc.uri);
       if (!current) return null;
       const result = computeHover(current.getText(), params.position, {
@@ -426,23 +659,107 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     }
   });
 
-  connection.onCodeAction((params): CodeAction[] => {
+  connection.onCodeAction(async (params): Promise<CodeAction[]> => {
+    const uri = params.textDocument.uri;
     try {
       const only = params.context.only;
+      const doc = documents.get(uri);
+      const last = published.get(uri);
       const wantsFixAll = only !== undefined && only.some((k) => FIX_ALL_KIND === k || FIX_ALL_KIND.startsWith(`${k}.`));
       if (wantsFixAll) {
-        const all = computeFixAll(params.textDocument.uri, (published.get(params.textDocument.uri) ?? []) as unknown as ContextDiagnostic[]);
+        // The fixes must be for the text as it is now (with `run: onSave` the last lint may be older).
+        const fresh = doc && last?.version === doc.version ? last : await computeDiagnostics(uri);
+        const all = computeFixAll(uri, (fresh?.diagnostics ?? []) as unknown as ContextDiagnostic[]);
         return all ? [all as unknown as CodeAction] : [];
       }
-      return computeCodeActions(
-        params.textDocument.uri,
-        params.context.diagnostics as unknown as ContextDiagnostic[],
-        params.range,
-      ) as CodeAction[];
+      const actions: CodeAction[] = [];
+      const diagnostics = params.context.diagnostics as unknown as ContextDiagnostic[];
+      // Fixes carried by the diagnostics only apply to the text they were computed for.
+      if (kindWanted('quickfix', only) && (!doc || last?.version === doc.version)) {
+        actions.push(...(computeCodeActions(uri, diagnostics, params.range) as CodeAction[]));
+      }
+      if (!doc) return actions;
+      const catalog = getCatalog();
+      const hasRule = (id: string): boolean => catalog.hasRule(id);
+      const text = doc.getText();
+      if (kindWanted('quickfix', only)) {
+        const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
+        actions.push(...(computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives }) as CodeAction[]));
+      }
+      const wantsLinks = kindWanted('quickfix', only);
+      const wantsCopy = kindWanted(COPY_AS_VZCTL_SET_KIND, only);
+      if (!wantsLinks && !wantsCopy) return actions;
+      const settings = await getSettings(uri);
+      const filePath = uriToPath(uri);
+      let ctx: LintContext | undefined;
+      try {
+        const nodeConfig = await nodeConfigFor(settings, filePath);
+        ctx = analyze(text, { ...lintOptionsOf(settings), ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) });
+      } catch (err) {
+        if (!(err instanceof OptionError)) throw err;
+      }
+      if (wantsLinks) {
+        const kbOf = (line: number): KbLink[] => {
+          const entry = ctx?.doc.lines[line];
+          const def = entry?.kind === 'entry' ? catalog.parameter(entry.name) : undefined;
+          if (!def || !ctx) return [];
+          const ids = [...(def.kb ?? []), ...ctx.status(def).flatMap((s) => s.kb ?? [])];
+          return [...new Set(ids)].map((id) => ({ id, title: catalog.kb(id)?.title ?? `KB ${id}`, url: kbUrl(settings.kbUrlTemplate, id) }));
+        };
+        actions.push(...(computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, kbOf }) as unknown as CodeAction[]));
+      }
+      if (wantsCopy && ctx) {
+        const line = ctx.doc.lines[params.range.start.line];
+        const cmd = line?.kind === 'entry' ? vzctlSetCommand(ctx, line) : undefined;
+        if (cmd) actions.push(copyAsVzctlSetAction(cmd.command) as unknown as CodeAction);
+      }
+      return actions;
     } catch (err) {
-      logError(`code actions in ${params.textDocument.uri} failed`, err);
+      logError(`code actions in ${uri} failed`, err);
       return [];
     }
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    if (params.command !== LINT_WORKSPACE_COMMAND) throw new ResponseError(-32601, `vzconf: unknown command ${params.command}`);
+    try {
+      return await lintWorkspace();
+    } catch (err) {
+      logError('linting the workspace failed', err);
+      throw new ResponseError(-32603, `vzconf: linting the workspace failed: ${(err as Error).message}`);
+    }
+  });
+
+  connection.onRequest(EFFECTIVE_CONFIG_REQUEST, async (params: EffectiveConfigParams): Promise<EffectiveConfigResult> => {
+    const uri = params?.uri;
+    if (typeof uri !== 'string') throw new ResponseError(-32602, 'vzconf: effectiveConfig needs { uri }');
+    const filePath = uriToPath(uri);
+    const settings = await getSettings(uri);
+    const text = documents.get(uri)?.getText() ?? (filePath !== undefined ? await readConfigText(filePath, overlay()) : undefined);
+    if (text === undefined) throw new ResponseError(-32602, `vzconf: cannot read ${uri}`);
+    try {
+      const nodeConfig = await nodeConfigFor(settings, filePath);
+      const out = effectiveConfigText(text, { ...lintOptionsOf(settings), ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) });
+      return { name: filePath !== undefined ? path.basename(filePath) : uri, text: out };
+    } catch (err) {
+      if (err instanceof OptionError) throw new ResponseError(-32602, `vzconf: invalid setting: ${err.message}`);
+      logError(`effective configuration of ${uri} failed`, err);
+      throw new ResponseError(-32603, `vzconf: effective configuration failed: ${(err as Error).message}`);
+    }
+  });
+
+  // Completion, symbols, folding, links, inlay hints and formatting (server/src/lsp/features.ts).
+  registerEditorFeatures(connection, documents, async (uri): Promise<EditorFeatureOptions> => {
+    const settings = await getSettings(uri);
+    const filePath = uriToPath(uri);
+    const options: EditorFeatureOptions = { target: settings.target, kind: settings.kind, kbUrlTemplate: settings.kbUrlTemplate, inlayHints: settings.inlayHintsEnabled };
+    if (filePath !== undefined) {
+      options.path = filePath;
+      const confDir = isNodeConfigName(filePath) ? confDirOf(filePath) : path.dirname(filePath);
+      const listing = await listConfDir(confDir, overlay());
+      if (listing.samples) options.samples = listing.samples;
+    }
+    return options;
   });
 
   documents.listen(connection);

@@ -7,6 +7,7 @@ import type { Rule } from './types';
 import { RESOURCES_RULES } from './resources/index';
 import { LIMITS_RULES } from './limits/index';
 import { NODE_RULES } from './node/index';
+import { SUPPRESSION_RULES } from './suppressions';
 
 /** The per-file rules of the foundation: syntax, shell, parameters, values, version status (schemas/rules/core.yaml). */
 export const CORE_RULES: readonly Rule[] = [
@@ -34,4 +35,4 @@ export const CORE_RULES: readonly Rule[] = [
 ];
 
 /** Every per-file rule, in the order their findings are produced (the output is sorted by position anyway). */
-export const RULES: readonly Rule[] = [...CORE_RULES, ...RESOURCES_RULES, ...LIMITS_RULES, ...NODE_RULES];
+export const RULES: readonly Rule[] = [...CORE_RULES, ...RESOURCES_RULES, ...LIMITS_RULES, ...NODE_RULES, ...SUPPRESSION_RULES];

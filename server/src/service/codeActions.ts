@@ -156,3 +156,205 @@ export function computeFixAll(uri: string, diagnostics: readonly ContextDiagnost
   if (edits.length === 0) return undefined;
   return { title: 'Fix all safe vzconf problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } } };
 }
+
+// ------------------------------------------------------------------------------------------------
+// Suppressions, docs, KB articles and "Copy as a vzctl set command"
+
+/** An LSP `Command`. */
+export interface LspCommand {
+  title: string;
+  command: string;
+  arguments?: unknown[];
+}
+
+/** A code action that runs a client command instead of editing (open a URL, copy text). */
+export interface LspCommandAction {
+  title: string;
+  kind: string;
+  diagnostics?: ContextDiagnostic[];
+  command: LspCommand;
+}
+
+/** Client command (registered by the VS Code extension) that opens a URL: `https:` externally, `file:` in the editor. */
+export const OPEN_URL_COMMAND = 'vzconf.openUrl';
+/** Client command that copies its first argument to the clipboard. */
+export const COPY_COMMAND = 'vzconf.copyToClipboard';
+/** Code action kind of "Copy as a `vzctl set` command". */
+export const COPY_AS_VZCTL_SET_KIND = 'refactor.vzconf.vzctlSet';
+/** The placeholder put after `--` in an inserted suppression comment. */
+export const REASON_PLACEHOLDER = '<reason>';
+
+/** A physical line of a text: its content and its terminator (`\n`, `\r\n`, `\r` or `''` on the last line). */
+interface RawLine {
+  text: string;
+  eol: string;
+}
+
+function rawLines(text: string): RawLine[] {
+  const out: RawLine[] = [];
+  const re = /\r\n|\r|\n/g;
+  let start = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push({ text: text.slice(start, m.index), eol: m[0] });
+    start = m.index + m[0].length;
+  }
+  out.push({ text: text.slice(start), eol: '' });
+  return out;
+}
+
+/** The line ending to use when inserting before line `n`: that line's own, else the file's first one, else `\n`. */
+function eolAt(lines: readonly RawLine[], n: number): string {
+  return lines[n]?.eol || lines.find((l) => l.eol !== '')?.eol || '\n';
+}
+
+/** The rule id of a vzconf diagnostic (its `code`, or `data.rule`), when it names a rule of the catalogue. */
+function ruleOf(d: ContextDiagnostic, hasRule: (id: string) => boolean): string | undefined {
+  if (d.source !== 'vzconf') return undefined;
+  const data = d.data as { rule?: unknown } | undefined;
+  const id = typeof d.code === 'string' ? d.code : typeof data?.rule === 'string' ? data.rule : undefined;
+  return id !== undefined && hasRule(id) ? id : undefined;
+}
+
+/** What {@link computeSuppressionActions} needs to know about the document. */
+export interface SuppressionActionInput {
+  uri: string;
+  /** The document's text as the client has it. */
+  text: string;
+  diagnostics: readonly ContextDiagnostic[];
+  range: Range;
+  /** Whether a rule id exists (the catalogue's `hasRule`). */
+  hasRule: (id: string) => boolean;
+  /** The suppression comments already in the document (from `parseSuppressions`). */
+  directives: readonly { line: number; scope: 'line' | 'file'; targetLine?: number; names: readonly { id: string; range: Range }[] }[];
+}
+
+/**
+ * "Disable <rule> for this line" and "Disable <rule> for this file" for every vzconf diagnostic touching
+ * `range` (one pair per rule). The line action inserts `# vzconf-disable-next-line <rule> -- <reason>`
+ * above the diagnostic's first line, with that line's indentation and the file's line ending, or adds
+ * `,<rule>` to a `vzconf-disable-next-line` comment already aimed at that line (not offered on a first
+ * line that starts with a byte-order mark); the file action adds `# vzconf-disable <rule> -- <reason>`
+ * at the top (below the first line when the file starts with a byte-order mark, which must stay first)
+ * or `,<rule>` to the first existing `vzconf-disable` comment.
+ */
+export function computeSuppressionActions(input: SuppressionActionInput): LspCodeAction[] {
+  const lines = rawLines(input.text);
+  const out: LspCodeAction[] = [];
+  const doneLine = new Set<string>();
+  const doneFile = new Set<string>();
+  const lineActions: LspCodeAction[] = [];
+  const fileActions: LspCodeAction[] = [];
+  const append = (names: readonly { id: string; range: Range }[], rule: string): TextEdit | undefined => {
+    const last = names[names.length - 1];
+    if (!last || names.some((n) => n.id === rule)) return undefined;
+    return { range: { start: last.range.end, end: last.range.end }, newText: `,${rule}` };
+  };
+  for (const d of input.diagnostics) {
+    if (!isRange(d.range) || !touches(d.range, input.range)) continue;
+    const rule = ruleOf(d, input.hasRule);
+    if (!rule) continue;
+    const line = d.range.start.line;
+    if (line >= lines.length) continue;
+    if (!doneLine.has(`${rule}\0${line}`)) {
+      doneLine.add(`${rule}\0${line}`);
+      const existing = input.directives.find((x) => x.scope === 'line' && x.targetLine === line && x.line === line - 1);
+      let edit = existing ? append(existing.names, rule) : undefined;
+      const text = lines[line]?.text ?? '';
+      // Before a byte-order mark a comment would not be one (the mark glues to it): no line action there.
+      const bomLine = line === 0 && text.startsWith('\uFEFF');
+      if (!edit && !bomLine && !existing?.names.some((n) => n.id === rule)) {
+        const indent = /^[ \t]*/.exec(text)?.[0] ?? '';
+        const at = { line, character: 0 };
+        edit = { range: { start: at, end: at }, newText: `${indent}# vzconf-disable-next-line ${rule} -- ${REASON_PLACEHOLDER}${eolAt(lines, line)}` };
+      }
+      if (edit) lineActions.push({ title: `Disable ${rule} for this line`, kind: 'quickfix', diagnostics: [d], edit: { changes: { [input.uri]: [edit] } } });
+    }
+    if (!doneFile.has(rule)) {
+      doneFile.add(rule);
+      const existing = input.directives.find((x) => x.scope === 'file' && x.names.length > 0);
+      let edit = existing ? append(existing.names, rule) : undefined;
+      if (!edit && !input.directives.some((x) => x.scope === 'file' && x.names.some((n) => n.id === rule))) {
+        const comment = `# vzconf-disable ${rule} -- ${REASON_PLACEHOLDER}`;
+        const first = lines[0] ?? { text: '', eol: '' };
+        if (!first.text.startsWith('\uFEFF')) {
+          edit = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `${comment}${eolAt(lines, 0)}` };
+        } else if (first.eol !== '') {
+          // Keep the byte-order mark first (a comment after it would not be one): put the comment on line 2.
+          edit = { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: `${comment}${eolAt(lines, 1)}` };
+        } else {
+          edit = { range: { start: { line: 0, character: first.text.length }, end: { line: 0, character: first.text.length } }, newText: `\n${comment}` };
+        }
+      }
+      if (edit) fileActions.push({ title: `Disable ${rule} for this file`, kind: 'quickfix', diagnostics: [d], edit: { changes: { [input.uri]: [edit] } } });
+    }
+  }
+  // Several lines with the same rule in the requested range: say which line each action is for.
+  const count = new Map<string, number>();
+  for (const a of lineActions) count.set(a.title, (count.get(a.title) ?? 0) + 1);
+  for (const a of lineActions) {
+    if ((count.get(a.title) ?? 0) > 1) a.title = `${a.title.replace(/ for this line$/, '')} for line ${(a.diagnostics[0]?.range.start.line ?? 0) + 1}`;
+  }
+  out.push(...lineActions, ...fileActions);
+  return out;
+}
+
+/** A KB article to offer: id, title and URL. */
+export interface KbLink {
+  id: number;
+  title: string;
+  url: string;
+}
+
+/** What {@link computeLinkActions} needs. */
+export interface LinkActionInput {
+  diagnostics: readonly ContextDiagnostic[];
+  range: Range;
+  hasRule: (id: string) => boolean;
+  /** URL of a rule's documentation page. */
+  docsUrl: (rule: string) => string;
+  /** KB articles of the parameter on a line (empty when none). */
+  kbOf: (line: number) => readonly KbLink[];
+}
+
+/**
+ * "Open rule docs: <rule>" for each rule among the vzconf diagnostics touching `range`, and "Open KB
+ * article NNN: <title>" for the KB articles of the parameter on their lines. They carry a command
+ * ({@link OPEN_URL_COMMAND} with the URL) that the client runs; nothing is edited.
+ */
+export function computeLinkActions(input: LinkActionInput): LspCommandAction[] {
+  const docs: LspCommandAction[] = [];
+  const kb: LspCommandAction[] = [];
+  const rules = new Set<string>();
+  const lines = new Set<number>();
+  const articles = new Set<number>();
+  for (const d of input.diagnostics) {
+    if (!isRange(d.range) || !touches(d.range, input.range)) continue;
+    const rule = ruleOf(d, input.hasRule);
+    if (!rule) continue;
+    if (!rules.has(rule)) {
+      rules.add(rule);
+      const url = input.docsUrl(rule);
+      docs.push({ title: `Open rule docs: ${rule}`, kind: 'quickfix', diagnostics: [d], command: { title: `Open rule docs: ${rule}`, command: OPEN_URL_COMMAND, arguments: [url] } });
+    }
+    if (lines.has(d.range.start.line)) continue;
+    lines.add(d.range.start.line);
+    for (const a of input.kbOf(d.range.start.line)) {
+      if (articles.has(a.id)) continue;
+      articles.add(a.id);
+      const title = `Open KB article ${a.id}: ${a.title}`;
+      kb.push({ title, kind: 'quickfix', diagnostics: [d], command: { title, command: OPEN_URL_COMMAND, arguments: [a.url] } });
+    }
+  }
+  return [...docs, ...kb];
+}
+
+/** "Copy as a `vzctl set` command" for a command line computed by `vzctlSetCommand`. */
+export function copyAsVzctlSetAction(command: string): LspCommandAction {
+  const title = 'Copy as a `vzctl set` command';
+  return { title, kind: COPY_AS_VZCTL_SET_KIND, command: { title, command: COPY_COMMAND, arguments: [command] } };
+}
+
+/** Whether an action of `kind` is wanted by a request's `context.only` (absent: every kind). */
+export function kindWanted(kind: string, only: readonly string[] | undefined): boolean {
+  return only === undefined || only.length === 0 || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+}

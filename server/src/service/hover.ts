@@ -197,6 +197,52 @@ function linksSection(catalog: CatalogIndex, def: ParameterDef, template: string
   return out;
 }
 
+/** Options of {@link parameterMarkdown}. */
+export interface ParameterMarkdownOptions {
+  /** The key as written (an alias shows "alias of …"); default the parameter's own name. */
+  name?: string;
+  /** KB link template with `{id}`; default from schemas/kb.yaml. */
+  kbUrlTemplate?: string;
+  /** Extra sections shown after the title line, each followed by a blank line when non-empty (value, effective value…). */
+  sections?: readonly (readonly string[])[];
+}
+
+/**
+ * The Markdown documentation of one parameter for the file's target and kind: title with scope, the
+ * given extra sections, description, syntax, unit, default, duplicate policy, restart, aliases, the
+ * status on both generations and for the target, and the KB articles and docs pages. The hover shows
+ * it (plus a footer naming kind and target); completion items carry it as their documentation.
+ */
+export function parameterMarkdown(ctx: LintContext, def: ParameterDef, options: ParameterMarkdownOptions = {}): string {
+  const name = options.name ?? def.name;
+  const template = options.kbUrlTemplate?.trim() || ctx.catalog.catalog.defaultUrlTemplate;
+  const gen = ctx.target.generation;
+  const parts: string[] = [];
+  const alias = def.name !== name ? ` (alias of **${def.name}**)` : '';
+  parts.push(`**${name}**${alias} — ${SCOPE_TEXT[def[gen]?.scope ?? def.scope]}`);
+  parts.push('');
+  for (const section of options.sections ?? []) if (section.length > 0) parts.push(...section, '');
+  parts.push(def.description.trim(), '');
+  parts.push(`- Syntax: ${syntaxOf(def, gen)}`);
+  if (def.unit && def.unit !== 'none') parts.push(`- Unit: ${UNIT_TEXT[def.unit] ?? def.unit}`);
+  if (def.default !== undefined) parts.push(`- Default: \`${def.default}\``);
+  if (def.duplicates && gen === 'classic') parts.push(`- Set twice: ${DUP_TEXT[def.duplicates]} (classic); Virtuozzo 7 keeps the last`);
+  if (def.restart) parts.push('- Changing it on a running container needs a restart');
+  if (def.aliases?.length) parts.push(`- Also spelt: ${def.aliases.map((a) => `\`${a}\``).join(', ')}`);
+  parts.push(generationLine('classic', def.classic), generationLine('vz7', def.vz7));
+  const active = ctx.status(def);
+  if (!ctx.known(def)) parts.push('', `**${describeTarget(ctx.target)} does not know ${def.name}.**`);
+  for (const s of active) parts.push('', `**${s.kind[0]?.toUpperCase()}${s.kind.slice(1)} on ${describeTarget(ctx.target)}:** ${s.message}${s.replacement ? ` Use ${s.replacement}.` : ''}`);
+  const links = linksSection(ctx.catalog, def, template);
+  if (links.length > 0) parts.push('', ...links);
+  return parts.join('\n');
+}
+
+/** The short syntax text of a parameter on a generation (as the hover's "Syntax" line shows it). */
+export function syntaxText(def: ParameterDef, gen: Generation): string {
+  return syntaxOf(def, gen);
+}
+
 /**
  * Hover for the key or value under `position`: what the parameter does, its syntax, unit, default,
  * scope, version status on both generations and for the target, the value in human units, and the
@@ -212,7 +258,10 @@ export function computeHover(text: string, position: Position, options: HoverOpt
   const kindText = ctx.kind === 'node' ? 'node config (vz.conf)' : ctx.kind === 'ct0' ? 'host CT0 config (0.conf)' : 'container config';
   // The first line explains in full how the kind and target were chosen; elsewhere one short line.
   const footer = position.line === 0
-    ? `_Checked as a ${kindText} — ${ctx.kindReason} — against ${describeTarget(ctx.target)} (\`${formatTarget(ctx.target)}\`; ${ctx.target.reason})._`
+    ? `_Checked as a ${kindText} — ${ctx.kindReason} — against ${describeTarget(ctx.target)} (\`${formatTarget(ctx.target)}\`; ${ctx.target.reason})._` +
+      (ctx.target.generation === 'vz7'
+        ? '\n\n**Virtuozzo 7\'s vzctl rewrites this file:** it is created and modified by vzctl, and changes made otherwise can be lost (ve.conf(5)). Change a running container with `vzctl set CTID … --save` (code action "Copy as a `vzctl set` command").'
+        : '')
     : `_${kindText}, checked against ${describeTarget(ctx.target)}._`;
   const line = ctx.doc.lines[position.line];
   if (!line) return null;
@@ -229,30 +278,9 @@ export function computeHover(text: string, position: Position, options: HoverOpt
   if (!def) {
     return { contents: [`**${e.name}** is not a parameter vzconf knows for either vzctl generation.`, '', footer].join('\n'), range };
   }
-  const gen = ctx.target.generation;
-  const parts: string[] = [];
-  const alias = def.name !== e.name ? ` (alias of **${def.name}**)` : '';
-  parts.push(`**${e.name}**${alias} — ${SCOPE_TEXT[def[gen]?.scope ?? def.scope]}`);
-  parts.push('');
-  if (onValue) {
-    const v = valueSection(ctx, e, def, position);
-    if (v.length > 0) parts.push(...v, '');
-  }
-  const effective = effectiveSection(ctx, e, def);
-  if (effective.length > 0) parts.push(...effective, '');
-  parts.push(def.description.trim(), '');
-  parts.push(`- Syntax: ${syntaxOf(def, gen)}`);
-  if (def.unit && def.unit !== 'none') parts.push(`- Unit: ${UNIT_TEXT[def.unit] ?? def.unit}`);
-  if (def.default !== undefined) parts.push(`- Default: \`${def.default}\``);
-  if (def.duplicates && gen === 'classic') parts.push(`- Set twice: ${DUP_TEXT[def.duplicates]} (classic); Virtuozzo 7 keeps the last`);
-  if (def.restart) parts.push('- Changing it on a running container needs a restart');
-  if (def.aliases?.length) parts.push(`- Also spelt: ${def.aliases.map((a) => `\`${a}\``).join(', ')}`);
-  parts.push(generationLine('classic', def.classic), generationLine('vz7', def.vz7));
-  const active = ctx.status(def);
-  if (!ctx.known(def)) parts.push('', `**${describeTarget(ctx.target)} does not know ${def.name}.**`);
-  for (const s of active) parts.push('', `**${s.kind[0]?.toUpperCase()}${s.kind.slice(1)} on ${describeTarget(ctx.target)}:** ${s.message}${s.replacement ? ` Use ${s.replacement}.` : ''}`);
-  const links = linksSection(ctx.catalog, def, template);
-  if (links.length > 0) parts.push('', ...links);
-  parts.push('', footer);
-  return { contents: parts.join('\n'), range };
+  const sections: string[][] = [];
+  if (onValue) sections.push(valueSection(ctx, e, def, position));
+  sections.push(effectiveSection(ctx, e, def));
+  const contents = parameterMarkdown(ctx, def, { name: e.name, kbUrlTemplate: template, sections });
+  return { contents: `${contents}\n\n${footer}`, range };
 }

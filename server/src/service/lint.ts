@@ -8,6 +8,7 @@ import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import { checkValue, type ValueCheck } from '../values/validate';
+import { suppressionFilter } from './suppressions';
 
 export interface LintOptions {
   /** File path or URI path; used to tell vz.conf from CTID.conf. */
@@ -26,6 +27,16 @@ export interface LintOptions {
   nodeConfig?: { path: string; text: string };
   /** Host capacity in bytes, for checks against the node's RAM and swap. */
   capacity?: NodeCapacity;
+  /**
+   * Custom keys (setting `vzconf.knownParameters`, `.vzconf.yaml` `knownParameters`, `vzlint
+   * --known-parameter`) that management tools keep in these files: unknown-parameter accepts them.
+   */
+  knownParameters?: readonly string[];
+  /**
+   * Report what `# vzconf-disable…` comments silence (setting `vzconf.ignoreSuppressions`, `vzlint
+   * --ignore-suppressions`), e.g. for an audit. Default false.
+   */
+  ignoreSuppressions?: boolean;
 }
 
 export interface LintResult {
@@ -106,7 +117,8 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
 }
 
 /**
- * Lints one file: parse → model → every rule → findings sorted by position.
+ * Lints one file: parse → model → every rule → severity overrides (`rules`) → custom keys
+ * (`knownParameters`) → suppression comments (unless `ignoreSuppressions`) → findings sorted by position.
  * Pure over its inputs (the catalogue is loaded once per process); never throws for any text.
  *
  * @throws OptionError for an invalid `target` or `kind` option
@@ -126,6 +138,15 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     }
     for (const f of produced) findings.push(override ? { ...f, severity: override } : f);
   }
+  const known = options.knownParameters && options.knownParameters.length > 0 ? new Set(options.knownParameters) : undefined;
+  const custom = (f: Finding): boolean => {
+    if (!known || f.rule !== 'unknown-parameter') return false;
+    const line = ctx.doc.lines[f.range.start.line];
+    return line?.kind === 'entry' && (known.has(line.name) || known.has(line.key));
+  };
+  const kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(findings.filter((f) => !custom(f)));
+  findings.length = 0;
+  findings.push(...kept);
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
   return { doc: ctx.doc, target: ctx.target, kind: ctx.kind, kindReason: ctx.kindReason, findings, ctx };
 }

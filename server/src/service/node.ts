@@ -20,6 +20,7 @@ import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values
 import { tokens, type Pair } from '../values/validate';
 import { analyze, lint, type LintOptions, type LintResult } from './lint';
 import { ctidOf } from './nodeFiles';
+import { suppressionFilter } from './suppressions';
 
 // ------------------------------------------------------------------------------------------------
 // Inputs, outputs and the rule interface
@@ -526,7 +527,9 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
     for (const nf of produced) {
       const target = byPath.get(nf.path);
       if (!target) continue;
-      target.findings.push(override ? { ...nf.finding, severity: override } : nf.finding);
+      // Node-level findings obey the suppression comments of the file they land in, as per-file ones do.
+      const kept = suppressionFilter(target.ctx.doc, { ignore: options.ignoreSuppressions === true }).apply([nf.finding]);
+      for (const f of kept) target.findings.push(override ? { ...f, severity: override } : f);
     }
   }
   for (const r of results) sortFindings(r.findings);

@@ -1,0 +1,159 @@
+/**
+ * Suppression comments and the rule that checks them.
+ *
+ *   # vzconf-disable-next-line <rule>[,<rule>…] [-- <reason>]   the next line that is neither blank nor
+ *                                                              another suppression comment
+ *   # vzconf-disable <rule>[,<rule>…] [-- <reason>]             the whole file (the comment may be anywhere)
+ *
+ * Full-line comments only: classic vzctl has no inline comments (`KEY=v # x` makes `# x` part of the
+ * value), so a suppression is always a line of its own. The filtering itself is in
+ * `server/src/service/suppressions.ts`; this module only reads the comments and reports names that are
+ * not rules (`unknown-suppression`).
+ */
+import type { CatalogIndex } from '../catalog/load';
+import type { ConfigDocument, Range } from '../parser/types';
+import type { Finding, LintContext, Rule } from './types';
+import { editDistance, finding } from './util';
+
+/** The two directives. */
+export const DIRECTIVES = ['vzconf-disable-next-line', 'vzconf-disable'] as const;
+
+/** One rule name written in a suppression comment. */
+export interface SuppressionName {
+  /** The name as written (trimmed). */
+  id: string;
+  /** Where it is written. */
+  range: Range;
+}
+
+/** A suppression comment. */
+export interface SuppressionDirective {
+  /** 0-based line of the comment. */
+  line: number;
+  /** `line`: `vzconf-disable-next-line`; `file`: `vzconf-disable`. */
+  scope: 'line' | 'file';
+  /** For `line` scope: the line it silences (undefined when nothing follows). */
+  targetLine?: number;
+  names: SuppressionName[];
+  /** The text after `--`, trimmed (empty when none is given). */
+  reason: string;
+  /** The whole comment line's text range. */
+  range: Range;
+}
+
+/** A comment that looks like a suppression but is not one (`# vzconf-disable-nextline …`). */
+export interface MalformedDirective {
+  line: number;
+  /** The word after `vzconf-` as written, e.g. `vzconf-disable-nextline`. */
+  word: string;
+  range: Range;
+}
+
+/** What a file's suppression comments say. */
+export interface ParsedSuppressions {
+  directives: SuppressionDirective[];
+  malformed: MalformedDirective[];
+}
+
+const COMMENT = /^(\s*#\s*)(vzconf-[A-Za-z-]*)(.*)$/;
+const cache = new WeakMap<ConfigDocument, ParsedSuppressions>();
+
+/**
+ * Reads the suppression comments of a parsed file (cached per document). Lines inside a multi-line shell
+ * value are not comments and are skipped.
+ */
+export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
+  const hit = cache.get(doc);
+  if (hit) return hit;
+  const directives: SuppressionDirective[] = [];
+  const malformed: MalformedDirective[] = [];
+  const isDirectiveLine = new Set<number>();
+  for (const line of doc.lines) {
+    if (line.kind !== 'comment' || doc.continuationLines.has(line.line)) continue;
+    const text = doc.text[line.line] ?? '';
+    const m = COMMENT.exec(text);
+    if (!m) continue;
+    const [, lead = '', word = '', rest = ''] = m;
+    const range: Range = { start: { line: line.line, character: 0 }, end: { line: line.line, character: text.length } };
+    const scope = word === 'vzconf-disable-next-line' ? 'line' : word === 'vzconf-disable' ? 'file' : undefined;
+    if (!scope || (rest !== '' && !/^\s/.test(rest))) {
+      const start = lead.length;
+      const wordEnd = start + word.length + (/^\S*/.exec(rest)?.[0].length ?? 0);
+      malformed.push({ line: line.line, word: text.slice(start, wordEnd), range: { start: { line: line.line, character: start }, end: { line: line.line, character: wordEnd } } });
+      continue;
+    }
+    isDirectiveLine.add(line.line);
+    const restStart = lead.length + word.length;
+    const sep = rest.search(/(^|\s)--(\s|$)/);
+    const listText = sep < 0 ? rest : rest.slice(0, sep);
+    const reason = sep < 0 ? '' : rest.slice(sep).replace(/^\s*--/, '').trim();
+    const names: SuppressionName[] = [];
+    const re = /[^,\s]+/g;
+    for (let n = re.exec(listText); n; n = re.exec(listText)) {
+      const start = restStart + n.index;
+      names.push({ id: n[0], range: { start: { line: line.line, character: start }, end: { line: line.line, character: start + n[0].length } } });
+    }
+    directives.push({ line: line.line, scope, names, reason, range });
+  }
+  for (const d of directives) {
+    if (d.scope !== 'line') continue;
+    for (let l = d.line + 1; l < doc.lines.length; l += 1) {
+      const next = doc.lines[l];
+      if (!next || next.kind === 'blank' || isDirectiveLine.has(l)) continue;
+      d.targetLine = l;
+      break;
+    }
+  }
+  const parsed = { directives, malformed };
+  cache.set(doc, parsed);
+  return parsed;
+}
+
+/** Rule ids within two edits of `name` (or starting with it), best first, at most three. */
+export function suggestRuleIds(catalog: CatalogIndex, name: string): string[] {
+  const lower = name.toLowerCase();
+  const scored = catalog.catalog.rules
+    .map((r) => ({ id: r.id, d: r.id === lower ? 0 : r.id.startsWith(lower) && lower.length >= 4 ? 1 : editDistance(lower, r.id, 2) }))
+    .filter((x) => x.d <= 2)
+    .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
+  return scored.slice(0, 3).map((x) => x.id);
+}
+
+/**
+ * A suppression comment names something that is not a vzconf rule (a typo, a rule of another tool, a
+ * misspelt directive), or no rule at all: it silences nothing, which is easy to miss. Did-you-mean
+ * suggestions come with a rename fix each (not safe: the suggestion is a guess).
+ */
+export const unknownSuppression: Rule = {
+  id: 'unknown-suppression',
+  check(ctx: LintContext): Finding[] {
+    const out: Finding[] = [];
+    const { directives, malformed } = parseSuppressions(ctx.doc);
+    for (const m of malformed) {
+      const word = m.word.toLowerCase();
+      const best = DIRECTIVES.map((d) => ({ d, dist: editDistance(word, d, 3) })).sort((a, b) => a.dist - b.dist)[0];
+      const guess = best && best.dist <= 3 ? best.d : undefined;
+      out.push(finding(ctx, 'unknown-suppression', m.range,
+        `"${m.word}" is not a vzconf suppression, so it silences nothing${guess ? `. Did you mean ${guess}?` : '; use vzconf-disable-next-line or vzconf-disable'}`,
+        guess ? { fixes: [{ title: `Change to ${guess}`, edits: [{ range: m.range, newText: guess }], safe: false }] } : {}));
+    }
+    for (const d of directives) {
+      const word = d.scope === 'line' ? 'vzconf-disable-next-line' : 'vzconf-disable';
+      if (d.names.length === 0) {
+        out.push(finding(ctx, 'unknown-suppression', d.range, `${word} names no rule, so it silences nothing: write the rule ids, e.g. "# ${word} unknown-parameter -- reason" (every finding names its rule)`));
+        continue;
+      }
+      for (const n of d.names) {
+        if (ctx.catalog.hasRule(n.id)) continue;
+        const suggestions = suggestRuleIds(ctx.catalog, n.id);
+        out.push(finding(ctx, 'unknown-suppression', n.range,
+          `"${n.id}" is not a vzconf rule, so this ${word} does not silence it${suggestions.length > 0 ? `. Did you mean ${suggestions.join(' or ')}?` : ' (rule ids are listed in docs/rules/README.md)'}`,
+          { fixes: suggestions.map((s) => ({ title: `Change to ${s}`, edits: [{ range: n.range, newText: s }], safe: false })) }));
+      }
+    }
+    return out;
+  },
+};
+
+/** The rules about suppression comments. */
+export const SUPPRESSION_RULES: readonly Rule[] = [unknownSuppression];

@@ -1,0 +1,245 @@
+/**
+ * The `.vzconf.yaml` configuration file: the options of the `vzconf.*` settings for a tree of config files,
+ * shared by the language server (the file at the root of a workspace folder) and vzlint (the nearest one
+ * from each file upward, or `--config PATH`).
+ *
+ * ```yaml
+ * target: classic@4.6
+ * rules:
+ *   ubc-required: off
+ *   inline-comment: error
+ * knownParameters: [MY_BACKUP_POLICY]
+ * kb:
+ *   urlTemplate: https://kb.cloudblue.com/{id}
+ * ignoreSuppressions: false
+ * nodeConfig: etc/vz/vz.conf      # relative to this file's folder
+ * nodeRam: 64G
+ * nodeSwap: 8G
+ * ```
+ *
+ * The file is validated against `schemas/vzconf-config.schema.json` (the same schema VS Code uses for
+ * completion in the file), then rule ids against the catalogue. Any problem is a {@link ConfigFileError}
+ * with a position; nothing here throws anything else for any text.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { findSchemasDir, getCatalog } from '../catalog/load';
+import { suggestRuleIds } from '../rules/suppressions';
+import type { RuleLevel, VzconfSettings } from '../settings';
+
+/** The name vzconf looks for. */
+export const CONFIG_FILE_NAME = '.vzconf.yaml';
+
+/** What a `.vzconf.yaml` holds, as settings (a `nodeConfig` is made absolute against the file's folder). */
+export type ConfigFileSettings = Partial<Pick<VzconfSettings, 'target' | 'kind' | 'rules' | 'knownParameters' | 'kbUrlTemplate' | 'ignoreSuppressions' | 'nodeConfig' | 'nodeRam' | 'nodeSwap'>>;
+
+/** A `.vzconf.yaml` that cannot be used: not YAML, or not what the schema allows. */
+export class ConfigFileError extends Error {
+  /** The file's path. */
+  readonly path: string;
+  /** 0-based line and UTF-16 column of the problem (0, 0 when unknown). */
+  readonly line: number;
+  readonly character: number;
+  /** The problem without the path and position. */
+  readonly detail: string;
+
+  constructor(filePath: string, detail: string, line = 0, character = 0) {
+    super(`${filePath}:${line + 1}:${character + 1}: ${detail}`);
+    this.path = filePath;
+    this.detail = detail;
+    this.line = line;
+    this.character = character;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// A small JSON Schema (draft-07 subset) validator: exactly the keywords vzconf-config.schema.json uses.
+
+/** The JSON Schema keywords this validator understands. */
+interface Schema {
+  $ref?: string;
+  type?: 'object' | 'array' | 'string' | 'boolean';
+  enum?: unknown[];
+  pattern?: string;
+  minLength?: number;
+  properties?: Record<string, Schema>;
+  additionalProperties?: boolean | Schema;
+  items?: Schema;
+  uniqueItems?: boolean;
+  definitions?: Record<string, Schema>;
+}
+
+/** One schema violation: where (a path of keys / indexes) and what. */
+export interface SchemaViolation {
+  path: (string | number)[];
+  message: string;
+  /** The key itself is the problem (an unknown property), not its value. */
+  atKey?: boolean;
+}
+
+function typeOf(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (v === null) return 'null';
+  return typeof v;
+}
+
+/**
+ * Validates `data` against `schema` (the keywords of {@link Schema} only; `$ref` to `#/definitions/…`).
+ *
+ * @returns the violations, empty when valid
+ */
+export function validateAgainstSchema(data: unknown, schema: Schema, root: Schema = schema, at: (string | number)[] = []): SchemaViolation[] {
+  if (schema.$ref) {
+    const name = /^#\/definitions\/(.+)$/.exec(schema.$ref)?.[1];
+    const target = name ? root.definitions?.[name] : undefined;
+    return target ? validateAgainstSchema(data, target, root, at) : [{ path: at, message: `unresolvable $ref ${schema.$ref}` }];
+  }
+  const out: SchemaViolation[] = [];
+  if (schema.type && typeOf(data) !== schema.type) {
+    return [{ path: at, message: `must be ${schema.type === 'array' ? 'a list' : schema.type === 'object' ? 'a mapping' : `a ${schema.type}`}, not ${typeOf(data) === 'null' ? 'empty' : typeOf(data) === 'object' ? 'a mapping' : typeOf(data) === 'array' ? 'a list' : `${typeOf(data)} ${JSON.stringify(data)}`}` }];
+  }
+  if (schema.enum && !schema.enum.includes(data)) out.push({ path: at, message: `must be one of ${schema.enum.map((e) => String(e)).join(', ')} (not ${JSON.stringify(data)})` });
+  if (typeof data === 'string') {
+    if (schema.minLength !== undefined && data.length < schema.minLength) out.push({ path: at, message: 'must not be empty' });
+    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(data)) out.push({ path: at, message: `${JSON.stringify(data)} does not match ${schema.pattern}` });
+  }
+  if (Array.isArray(data)) {
+    if (schema.items) data.forEach((item, i) => out.push(...validateAgainstSchema(item, schema.items as Schema, root, [...at, i])));
+    if (schema.uniqueItems) {
+      const seen = new Set<string>();
+      data.forEach((item, i) => {
+        const k = JSON.stringify(item);
+        if (seen.has(k)) out.push({ path: [...at, i], message: `${k} is listed twice` });
+        seen.add(k);
+      });
+    }
+  }
+  if (typeOf(data) === 'object') {
+    for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+      const sub = schema.properties?.[key];
+      if (sub) out.push(...validateAgainstSchema(value, sub, root, [...at, key]));
+      else if (schema.additionalProperties === false) out.push({ path: [...at, key], message: `unknown option "${key}"${at.length === 0 ? ` (allowed: ${Object.keys(schema.properties ?? {}).join(', ')})` : ''}`, atKey: true });
+      else if (typeof schema.additionalProperties === 'object') out.push(...validateAgainstSchema(value, schema.additionalProperties, root, [...at, key]));
+    }
+  }
+  return out;
+}
+
+let schemaCache: Schema | undefined;
+
+/** `schemas/vzconf-config.schema.json`, loaded once. */
+export function configSchema(): Schema {
+  schemaCache ??= JSON.parse(readFileSync(path.join(findSchemasDir(), 'vzconf-config.schema.json'), 'utf8')) as Schema;
+  return schemaCache;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+/** The position of a path's node (or key) in a YAML document, 0-based. */
+function positionOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, at: (string | number)[], atKey: boolean): { line: number; character: number } {
+  let offset: number | undefined;
+  if (atKey && at.length > 0) {
+    const parent = at.length === 1 ? doc.contents : doc.getIn(at.slice(0, -1), true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(at[at.length - 1]));
+      offset = (pair?.key as YamlNode | undefined)?.range?.[0];
+    }
+  } else {
+    const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
+    offset = (node as YamlNode | undefined)?.range?.[0];
+  }
+  if (offset === undefined) return { line: 0, character: 0 };
+  const p = lc.linePos(offset);
+  return { line: p.line - 1, character: p.col - 1 };
+}
+
+/**
+ * Parses and validates the text of a `.vzconf.yaml`.
+ *
+ * @param filePath  the file's path (for messages and to resolve a relative `nodeConfig`)
+ * @returns the settings it sets (an empty file sets none)
+ * @throws ConfigFileError for YAML syntax errors, schema violations and unknown rule ids (the first one, with its position)
+ */
+export function parseConfigFile(text: string, filePath: string): ConfigFileSettings {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const p = lc.linePos(err.pos[0]);
+    throw new ConfigFileError(filePath, `not valid YAML: ${err.message.split('\n')[0] ?? err.message}`, p.line - 1, p.col - 1);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ConfigFileError(filePath, `not valid YAML: ${(e as Error).message}`);
+  }
+  if (data === null || data === undefined) return {};
+  const violations = validateAgainstSchema(data, configSchema());
+  const first = violations[0];
+  if (first) {
+    const p = positionOf(doc, lc, first.path, first.atKey === true);
+    const shown = first.atKey ? first.path.slice(0, -1) : first.path;
+    const where = shown.length > 0 ? `${shown.join('.')}: ` : '';
+    throw new ConfigFileError(filePath, `${where}${first.message}${violations.length > 1 ? ` (and ${violations.length - 1} more problem${violations.length > 2 ? 's' : ''})` : ''}`, p.line, p.character);
+  }
+  const d = data as { target?: string; kind?: string; rules?: Record<string, RuleLevel>; knownParameters?: string[]; kb?: { urlTemplate?: string }; ignoreSuppressions?: boolean; nodeConfig?: string; nodeRam?: string; nodeSwap?: string };
+  const catalog = getCatalog();
+  for (const id of Object.keys(d.rules ?? {})) {
+    if (catalog.hasRule(id)) continue;
+    const p = positionOf(doc, lc, ['rules', id], true);
+    const s = suggestRuleIds(catalog, id);
+    throw new ConfigFileError(filePath, `rules: unknown rule "${id}"${s.length > 0 ? `; did you mean ${s.join(' or ')}?` : ' (see docs/rules/README.md)'}`, p.line, p.character);
+  }
+  const out: ConfigFileSettings = {};
+  if (d.target !== undefined) out.target = d.target;
+  if (d.kind !== undefined) out.kind = d.kind;
+  if (d.rules !== undefined) out.rules = { ...d.rules };
+  if (d.knownParameters !== undefined) out.knownParameters = [...d.knownParameters];
+  if (d.kb?.urlTemplate !== undefined) out.kbUrlTemplate = d.kb.urlTemplate;
+  if (d.ignoreSuppressions !== undefined) out.ignoreSuppressions = d.ignoreSuppressions;
+  if (d.nodeConfig !== undefined && d.nodeConfig.trim() !== '') out.nodeConfig = path.resolve(path.dirname(filePath), d.nodeConfig.trim());
+  if (d.nodeRam !== undefined) out.nodeRam = d.nodeRam.trim();
+  if (d.nodeSwap !== undefined) out.nodeSwap = d.nodeSwap.trim();
+  return out;
+}
+
+/**
+ * Reads and parses a `.vzconf.yaml`.
+ *
+ * @throws ConfigFileError when it cannot be read or is invalid
+ */
+export async function loadConfigFile(filePath: string): Promise<ConfigFileSettings> {
+  let text: string;
+  try {
+    text = await readFile(filePath, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigFileError(filePath, code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? (e as Error).message}`);
+  }
+  return parseConfigFile(text, filePath);
+}
+
+/**
+ * The nearest `.vzconf.yaml` from `dir` upward: `dir` itself, then each parent, up to `stopAt` (inclusive)
+ * or the root of the file system.
+ */
+export async function findConfigFile(dir: string, stopAt?: string): Promise<string | undefined> {
+  let cur = path.resolve(dir);
+  const stop = stopAt ? path.resolve(stopAt) : undefined;
+  for (let i = 0; i < 128; i += 1) {
+    const candidate = path.join(cur, CONFIG_FILE_NAME);
+    try {
+      if ((await stat(candidate)).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+    if (cur === stop) return undefined;
+    const up = path.dirname(cur);
+    if (up === cur) return undefined;
+    cur = up;
+  }
+  return undefined;
+}

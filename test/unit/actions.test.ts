@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { getCatalog } from '../../server/src/catalog/load';
+import { parseConfig } from '../../server/src/parser/parse';
+import { parseSuppressions } from '../../server/src/rules/suppressions';
+import { computeLinkActions, computeSuppressionActions, copyAsVzctlSetAction, kindWanted, type ContextDiagnostic } from '../../server/src/service/codeActions';
+import { toDiagnostic, ruleDocsUrl } from '../../server/src/service/diagnostics';
+import { effectiveConfigText } from '../../server/src/service/effective';
+import { analyze, lint, type LintOptions } from '../../server/src/service/lint';
+import { shellQuote, vzctlSetCommand } from '../../server/src/service/vzctlSet';
+import type { Range } from '../../server/src/parser/types';
+import type { TextEdit } from '../../server/src/rules/types';
+
+const URI = 'file:///w/etc/vz/conf/101.conf';
+const CT = '/w/etc/vz/conf/101.conf';
+const VSWAP = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n';
+
+/** Applies non-overlapping edits to `text` (lines end at \n or \r\n). */
+function apply(text: string, edits: readonly TextEdit[]): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i += 1) if (text[i] === '\n') starts.push(i + 1);
+  const off = (p: { line: number; character: number }): number => (starts[p.line] ?? text.length) + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => off(b.range.start) - off(a.range.start))) out = out.slice(0, off(e.range.start)) + e.newText + out.slice(off(e.range.end));
+  return out;
+}
+
+function diagnosticsOf(text: string, opts: LintOptions = {}): ContextDiagnostic[] {
+  return lint(text, { path: CT, ...opts }).findings.map((f) => toDiagnostic(f) as unknown as ContextDiagnostic);
+}
+
+function suppressionActions(text: string, range: Range) {
+  const hasRule = (id: string): boolean => getCatalog().hasRule(id);
+  const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
+  return computeSuppressionActions({ uri: URI, text, diagnostics: diagnosticsOf(text), range, hasRule, directives });
+}
+
+function at(line: number, character = 0): Range {
+  return { start: { line, character }, end: { line, character } };
+}
+
+describe('code actions: Disable <rule> for this line / file', () => {
+  it('inserts a next-line comment with the line indentation and the CRLF line ending, and the finding goes away', () => {
+    const text = `PHYSPAGES="0:1G"\r\nSWAPPAGES="0:2G"\r\n    KMEMSIZE="300331648:150331648"\r\n`;
+    const actions = suppressionActions(text, { start: { line: 2, character: 0 }, end: { line: 2, character: 34 } });
+    const line = actions.find((a) => a.title === 'Disable barrier-above-limit for this line');
+    assert.ok(line, actions.map((a) => a.title).join());
+    const fixed = apply(text, line.edit.changes[URI] ?? []);
+    assert.equal(fixed, 'PHYSPAGES="0:1G"\r\nSWAPPAGES="0:2G"\r\n    # vzconf-disable-next-line barrier-above-limit -- <reason>\r\n    KMEMSIZE="300331648:150331648"\r\n');
+    assert.deepEqual(diagnosticsOf(fixed).filter((d) => d.code === 'barrier-above-limit'), []);
+    const file = actions.find((a) => a.title === 'Disable barrier-above-limit for this file');
+    assert.ok(file);
+    const fixedFile = apply(text, file.edit.changes[URI] ?? []);
+    assert.ok(fixedFile.startsWith('# vzconf-disable barrier-above-limit -- <reason>\r\nPHYSPAGES'), fixedFile);
+    assert.deepEqual(diagnosticsOf(fixedFile).filter((d) => d.code === 'barrier-above-limit'), []);
+    assert.ok(actions.every((a) => a.kind === 'quickfix' && a.isPreferred === undefined));
+  });
+
+  it('uses LF in LF files, keeps a byte-order mark first, and offers one pair per rule', () => {
+    const text = `MY_KEY="1"\nMY_KEY="2"\n${VSWAP}`;
+    const actions = suppressionActions(text, { start: { line: 0, character: 0 }, end: { line: 1, character: 3 } });
+    const titles = actions.map((a) => a.title);
+    assert.equal(new Set(titles).size, titles.length, 'no duplicates');
+    assert.ok(titles.includes('Disable unknown-parameter for line 2'), titles.join());
+    const line = actions.find((a) => a.title === 'Disable unknown-parameter for line 1');
+    assert.equal(apply(text, line?.edit.changes[URI] ?? []), `# vzconf-disable-next-line unknown-parameter -- <reason>\nMY_KEY="1"\nMY_KEY="2"\n${VSWAP}`);
+    const bomText = `\uFEFFONBOOT="yes"\n${VSWAP}`;
+    const bom = suppressionActions(bomText, at(0)).find((a) => a.title === 'Disable byte-order-mark for this file');
+    assert.ok(bom);
+    const fixed = apply(bomText, bom.edit.changes[URI] ?? []);
+    assert.equal(fixed, `\uFEFFONBOOT="yes"\n# vzconf-disable byte-order-mark -- <reason>\n${VSWAP}`);
+    assert.ok(!suppressionActions(bomText, at(0)).some((a) => a.title === 'Disable byte-order-mark for this line'));
+    assert.deepEqual(diagnosticsOf(fixed).map((d) => d.code), []);
+  });
+
+  it('adds to an existing suppression comment instead of stacking a new one', () => {
+    const text = `# vzconf-disable inline-comment -- ok\n${VSWAP}# vzconf-disable-next-line shell-expansion -- ok\nMY_KEY="1"\n`;
+    const actions = suppressionActions(text, at(4));
+    const line = actions.find((a) => a.title === 'Disable unknown-parameter for this line');
+    assert.equal(apply(text, line?.edit.changes[URI] ?? []).split('\n')[3], '# vzconf-disable-next-line shell-expansion,unknown-parameter -- ok');
+    const file = actions.find((a) => a.title === 'Disable unknown-parameter for this file');
+    assert.equal(apply(text, file?.edit.changes[URI] ?? []).split('\n')[0], '# vzconf-disable inline-comment,unknown-parameter -- ok');
+  });
+
+  it('ignores diagnostics of other sources and codes that are not rules', () => {
+    const text = 'MY_KEY="1"\n';
+    const d = diagnosticsOf(text)[0] as ContextDiagnostic;
+    const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
+    const hasRule = (id: string): boolean => getCatalog().hasRule(id);
+    const none = computeSuppressionActions({ uri: URI, text, range: at(0), hasRule, directives, diagnostics: [{ ...d, source: 'shellcheck' }, { ...d, code: 'invalid-setting' }] });
+    assert.deepEqual(none, []);
+  });
+});
+
+describe('code actions: Open rule docs / KB article', () => {
+  it('one docs action per rule and one per KB article of the line, with an openUrl command', () => {
+    const text = `IPTABLES="iptable_filter"\n${VSWAP}`;
+    const diagnostics = diagnosticsOf(text);
+    const actions = computeLinkActions({
+      diagnostics, range: at(0), hasRule: (id) => getCatalog().hasRule(id), docsUrl: ruleDocsUrl,
+      kbOf: (line) => (line === 0 ? [{ id: 126787, title: 'IPtables', url: 'https://kb.virtuozzo.com/126787' }] : []),
+    });
+    const docs = actions.find((a) => a.title === 'Open rule docs: deprecated-parameter');
+    assert.ok(docs, actions.map((a) => a.title).join());
+    assert.equal(docs.command.command, 'vzconf.openUrl');
+    assert.match(String(docs.command.arguments?.[0]), /^file:\/\/.*\/docs\/rules\/deprecated-parameter\.md$/);
+    const kb = actions.find((a) => a.title.startsWith('Open KB article 126787'));
+    assert.deepEqual(kb?.command.arguments, ['https://kb.virtuozzo.com/126787']);
+  });
+
+  it('kindWanted follows context.only', () => {
+    assert.ok(kindWanted('quickfix', undefined));
+    assert.ok(kindWanted('refactor.vzconf.vzctlSet', ['refactor']));
+    assert.ok(!kindWanted('quickfix', ['refactor']));
+  });
+});
+
+describe('code actions: Copy as a vzctl set command', () => {
+  const cmd = (line: string, opts: LintOptions = {}, file = CT): string | undefined => {
+    const ctx = analyze(`${VSWAP}${line}\n`, { path: file, ...opts });
+    const e = ctx.doc.lines[2];
+    return e?.kind === 'entry' ? vzctlSetCommand(ctx, e)?.command : undefined;
+  };
+
+  it('maps the documented options', () => {
+    assert.equal(cmd('NETFILTER="stateful"'), 'vzctl set 101 --netfilter stateful --save');
+    assert.equal(cmd('ONBOOT="yes"'), 'vzctl set 101 --onboot yes --save');
+    assert.equal(cmd('HOSTNAME="ct101.example.com"'), 'vzctl set 101 --hostname ct101.example.com --save');
+    assert.equal(cmd('DISKSPACE="10G:11G"'), 'vzctl set 101 --diskspace 10G:11G --save');
+    assert.equal(cmd('CPUUNITS="1000"'), 'vzctl set 101 --cpuunits 1000 --save');
+    assert.equal(cmd('VE_ROOT="/vz/root/$VEID"'), "vzctl set 101 --root '/vz/root/$VEID' --save");
+    assert.equal(cmd('DESCRIPTION="web server"'), "vzctl set 101 --description 'web server' --save");
+    assert.equal(cmd('IPTABLES="iptable_filter ipt_REJECT"'), "vzctl set 101 --iptables 'iptable_filter ipt_REJECT' --save");
+  });
+
+  it('UBC parameters: the lower-case name, value as written', () => {
+    assert.equal(cmd('KMEMSIZE="14372700:14790164"'), 'vzctl set 101 --kmemsize 14372700:14790164 --save');
+    assert.equal(cmd('PRIVVMPAGES="unlimited"'), 'vzctl set 101 --privvmpages unlimited --save');
+    assert.equal(cmd('AVNUMPROC="180:180"'), undefined, 'no --avnumproc in vzctl(8)');
+    assert.equal(cmd('KMEMSIZE="14372700:14790164"', { target: 'vz7' }), undefined, "not in Virtuozzo 7's vzctl(8)");
+    assert.equal(cmd('NUMPROC="240:240"', { target: 'vz7' }), 'vzctl set 101 --numproc 240:240 --save');
+  });
+
+  it('lists: one option per item, --ipdel all first for the incremental --ipadd', () => {
+    assert.equal(cmd('IP_ADDRESS="10.0.0.1 10.0.0.2/24"'), 'vzctl set 101 --ipdel all --ipadd 10.0.0.1 --ipadd 10.0.0.2/24 --save');
+    assert.equal(cmd('NAMESERVER="8.8.8.8 1.1.1.1"'), 'vzctl set 101 --nameserver 8.8.8.8 --nameserver 1.1.1.1 --save');
+    assert.equal(cmd('FEATURES="nfs:on,sysfs:off"'), 'vzctl set 101 --features nfs:on --features sysfs:off --save');
+  });
+
+  it('only where an option is known, for a container whose CTID is in the file name', () => {
+    assert.equal(cmd('IOLIMIT="10485760"'), undefined, 'a plain number is MB/s on the command line');
+    assert.equal(cmd('IOLIMIT="10m"'), 'vzctl set 101 --iolimit 10m --save');
+    assert.equal(cmd('NETIF="ifname=eth0"'), undefined, 'no documented option with the file syntax');
+    assert.equal(cmd('MY_KEY="1"'), undefined);
+    assert.equal(cmd('ONBOOT="yes"', {}, '/w/etc/vz/conf/ve-basic.conf-sample'), undefined);
+    assert.equal(cmd('ONBOOT="yes"', {}, '/w/etc/vz/vz.conf'), undefined);
+    assert.equal(cmd('HOSTNAME=""'), undefined);
+    const uuid = '0f6c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
+    assert.equal(cmd('ONBOOT="yes"', { target: 'vz7' }, `/w/etc/vz/conf/${uuid}.conf`), `vzctl set ${uuid} --onboot yes --save`);
+  });
+
+  it('the action copies through the client command', () => {
+    const a = copyAsVzctlSetAction('vzctl set 101 --onboot yes --save');
+    assert.equal(a.kind, 'refactor.vzconf.vzctlSet');
+    assert.deepEqual(a.command, { title: a.title, command: 'vzconf.copyToClipboard', arguments: ['vzctl set 101 --onboot yes --save'] });
+    assert.equal(shellQuote("it's"), `'it'\\''s'`);
+  });
+});
+
+describe('effective configuration text', () => {
+  it('merges node and container as vzctl does and says where each value comes from', () => {
+    const node = { path: '/w/etc/vz/vz.conf', text: 'DISK_QUOTA=no\nVE_PRIVATE="/vz/private/$VEID"\nLOCKDIR=/vz/lock\nONBOOT="no"\n' };
+    const text = `${VSWAP}ONBOOT="yes"\nONBOOT="no"\nMY_KEY="1"\n`;
+    const out = effectiveConfigText(text, { path: CT, nodeConfig: node });
+    assert.match(out, /^ONBOOT="yes" +# 101\.conf line 3$/m, 'classic: the first ONBOOT wins, over vz.conf');
+    assert.match(out, /^DISK_QUOTA="no" +# vz\.conf line 1$/m);
+    assert.match(out, /^VE_PRIVATE="\/vz\/private\/\$VEID" +# vz\.conf line 2$/m);
+    assert.match(out, /^# LOCKDIR="\/vz\/lock" {2}\(vz\.conf line 3\)$/m, 'node-wide keys listed apart');
+    assert.match(out, /^# MY_KEY="1" {2}\(101\.conf line 5\)$/m);
+    assert.match(effectiveConfigText(text, { path: CT, nodeConfig: node, target: 'vz7' }), /^ONBOOT="no" +# 101\.conf line 4$/m, 'Virtuozzo 7: the last wins');
+  });
+});

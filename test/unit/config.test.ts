@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { findSchemasDir, getCatalog } from '../../server/src/catalog/load';
+import { configSchema, ConfigFileError, findConfigFile, loadConfigFile, parseConfigFile, validateAgainstSchema } from '../../server/src/service/config';
+import { lint } from '../../server/src/service/lint';
+import { mergeSettings } from '../../server/src/settings';
+
+const schemas = findSchemasDir();
+const FILE = '/w/.vzconf.yaml';
+
+function error(text: string): ConfigFileError {
+  try {
+    parseConfigFile(text, FILE);
+  } catch (e) {
+    assert.ok(e instanceof ConfigFileError, String(e));
+    return e;
+  }
+  assert.fail(`expected an error for ${JSON.stringify(text)}`);
+}
+
+describe('.vzconf.yaml: valid files', () => {
+  it('reads every option; nodeConfig is made absolute against the file folder', () => {
+    const s = parseConfigFile(
+      'target: classic@4.6\nkind: container\nrules:\n  ubc-required: off\n  inline-comment: error\nknownParameters: [MY_KEY]\nkb:\n  urlTemplate: https://kb.cloudblue.com/{id}\nignoreSuppressions: true\nnodeConfig: etc/vz/vz.conf\nnodeRam: 64G\nnodeSwap: 8G\n',
+      FILE,
+    );
+    assert.deepEqual(s, {
+      target: 'classic@4.6', kind: 'container', rules: { 'ubc-required': 'off', 'inline-comment': 'error' }, knownParameters: ['MY_KEY'],
+      kbUrlTemplate: 'https://kb.cloudblue.com/{id}', ignoreSuppressions: true, nodeConfig: '/w/etc/vz/vz.conf', nodeRam: '64G', nodeSwap: '8G',
+    });
+  });
+
+  it('an empty file or one with comments only sets nothing', () => {
+    assert.deepEqual(parseConfigFile('', FILE), {});
+    assert.deepEqual(parseConfigFile('# nothing yet\n', FILE), {});
+  });
+});
+
+describe('.vzconf.yaml: invalid files give a positioned ConfigFileError, never a crash', () => {
+  it('YAML syntax', () => {
+    const e = error('rules: [a\n');
+    assert.match(e.detail, /not valid YAML/);
+  });
+  it('unknown option, at its key', () => {
+    const e = error('target: vz7\ntaget: vz7\n');
+    assert.deepEqual([e.line, e.character], [1, 0]);
+    assert.match(e.detail, /unknown option "taget"/);
+  });
+  it('wrong types and values, at the value', () => {
+    assert.match(error('target: vz8\n').detail, /target: "vz8" does not match/);
+    assert.match(error('rules: off\n').detail, /rules: must be a mapping/);
+    const level = error('rules:\n  inline-comment: loud\n');
+    assert.deepEqual([level.line, level.character], [1, 18]);
+    assert.match(error('knownParameters: [A, A]\n').detail, /listed twice/);
+    assert.match(error('ignoreSuppressions: "yes"\n').detail, /must be a boolean/);
+    assert.match(error('- a\n- b\n').detail, /must be a mapping, not a list/);
+    assert.match(error('nodeRam: lots\n').detail, /nodeRam/);
+  });
+  it('unknown rule ids, with did-you-mean', () => {
+    const e = error('rules:\n  inline-coment: off\n');
+    assert.equal(e.line, 1);
+    assert.match(e.detail, /unknown rule "inline-coment"; did you mean inline-comment\?/);
+  });
+  it('a duplicate key', () => {
+    assert.match(error('target: vz7\ntarget: classic\n').detail, /not valid YAML/);
+  });
+});
+
+describe('.vzconf.yaml: the JSON Schema', () => {
+  const schemaJson = JSON.parse(readFileSync(path.join(schemas, 'vzconf-config.schema.json'), 'utf8')) as object;
+  it('is a valid draft-07 schema that ajv and the built-in validator agree on', () => {
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    const validate = ajv.compile(schemaJson);
+    const samples: unknown[] = [
+      {}, { target: 'vz7@8.0.70' }, { target: 'nope' }, { rules: { 'inline-comment': 'off' } }, { rules: { 'inline-comment': 'loud' } },
+      { knownParameters: ['A_B'] }, { knownParameters: ['1x'] }, { kb: { urlTemplate: 'x' } }, { kb: { url: 'x' } }, { extra: 1 },
+      { nodeRam: '1.5T' }, { nodeRam: 'x' }, { ignoreSuppressions: false }, { kind: 'ct0' }, { kind: 'vm' }, [],
+    ];
+    for (const s of samples) assert.equal(validateAgainstSchema(s, configSchema()).length === 0, validate(s), JSON.stringify(s));
+  });
+  it('lists every rule for completion', () => {
+    const props = Object.keys((schemaJson as { properties: { rules: { properties: Record<string, unknown> } } }).properties.rules.properties).sort();
+    assert.deepEqual(props, getCatalog().catalog.rules.map((r) => r.id).sort(), 'add the new rule id to schemas/vzconf-config.schema.json rules.properties');
+  });
+  it('has an option for every setting the file may hold (target, kind, rules, …)', () => {
+    const props = Object.keys((schemaJson as { properties: Record<string, unknown> }).properties).sort();
+    assert.deepEqual(props, ['ignoreSuppressions', 'kb', 'kind', 'knownParameters', 'nodeConfig', 'nodeRam', 'nodeSwap', 'rules', 'target']);
+  });
+});
+
+describe('.vzconf.yaml: on disk, and precedence in the engine', () => {
+  let tmp: string;
+  before(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'vzconf-config-'));
+  });
+  after(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('finds the nearest file upward and stops at stopAt', async () => {
+    const deep = path.join(tmp, 'a', 'etc', 'vz', 'conf');
+    await mkdir(deep, { recursive: true });
+    await writeFile(path.join(tmp, 'a', '.vzconf.yaml'), 'target: vz7\n');
+    assert.equal(await findConfigFile(deep), path.join(tmp, 'a', '.vzconf.yaml'));
+    assert.equal(await findConfigFile(deep, path.join(tmp, 'a', 'etc')), undefined);
+    assert.deepEqual(await loadConfigFile(path.join(tmp, 'a', '.vzconf.yaml')), { target: 'vz7' });
+    await assert.rejects(loadConfigFile(path.join(tmp, 'missing.yaml')), /no such file/);
+  });
+
+  it('defaults < .vzconf.yaml < editor settings, as the language server layers them', () => {
+    const text = 'IPTABLES="iptable_filter"\nMY_KEY="1"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n';
+    const ct = '/w/etc/vz/conf/101.conf';
+    const ids = (s: ReturnType<typeof mergeSettings>): string[] =>
+      lint(text, { path: ct, target: s.target, rules: s.rules, knownParameters: s.knownParameters }).findings.map((f) => `${f.rule}:${f.severity}`);
+    const file = parseConfigFile('target: classic@4.6\nknownParameters: [MY_KEY]\nrules:\n  unknown-parameter: error\n', FILE);
+    assert.deepEqual(ids(mergeSettings()), ['deprecated-parameter:warning', 'unknown-parameter:warning']);
+    assert.deepEqual(ids(mergeSettings(file)), []);
+    assert.deepEqual(ids(mergeSettings(file, { target: 'classic', knownParameters: [] })), ['deprecated-parameter:warning']);
+  });
+});
+
+describe('schemas/vzctl-set.yaml', () => {
+  const data = parse(readFileSync(path.join(schemas, 'vzctl-set.yaml'), 'utf8')) as { options: { parameter: string; classic?: string; vz7?: string }[]; ubcConvention: Record<string, { only?: string[]; except?: string[] }> };
+  it('validates against its JSON Schema', () => {
+    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
+    const schema = JSON.parse(readFileSync(path.join(schemas, 'vzctl-set.schema.json'), 'utf8')) as object;
+    assert.ok(ajv.validate(schema, data), ajv.errorsText(ajv.errors));
+  });
+  it('names only parameters of the catalogue, on generations that know them', () => {
+    const cat = getCatalog();
+    for (const o of data.options) {
+      const def = cat.parameter(o.parameter);
+      assert.ok(def, o.parameter);
+      assert.equal(def.name, o.parameter, `${o.parameter} is an alias`);
+      if (o.classic) assert.ok(def.classic, `${o.parameter}: classic`);
+      if (o.vz7) assert.ok(def.vz7, `${o.parameter}: vz7`);
+      assert.notEqual(def.grammar, 'ubc', `${o.parameter}: UBC parameters follow the convention`);
+    }
+    for (const conv of Object.values(data.ubcConvention)) {
+      for (const n of [...(conv.only ?? []), ...(conv.except ?? [])]) assert.equal(cat.parameter(n)?.grammar, 'ubc', n);
+    }
+  });
+});
