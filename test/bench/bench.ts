@@ -6,6 +6,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getCatalog } from '../../server/src/catalog/load';
+import { computeCompletions } from '../../server/src/service/completion';
+import { formatText } from '../../server/src/service/format';
 import { computeHover } from '../../server/src/service/hover';
 import { lint } from '../../server/src/service/lint';
 
@@ -46,6 +48,13 @@ const big = Array.from({ length: 10000 }, (_, i) => (i % 3 === 0 ? `# comment ${
 time('lint a 10 000-line file', 5, () => lint(big, { path: '/etc/vz/conf/101.conf' }));
 const long = `DESCRIPTION="${'x'.repeat(1_000_000)}"\n`;
 time('lint a 1 MB single-line value', 5, () => lint(long, { path: '/etc/vz/conf/101.conf' }));
+
+const cont = 'HOSTNAME=a\\\n'.repeat(8000);
+time('lint 8 000 backslash-continued lines (was quadratic)', 5, () => lint(cont, { path: '/etc/vz/conf/101.conf' }));
+const dups = 'IPTABLES="ipt_REJECT"\n'.repeat(40000);
+time('lint 40 000 repeated IPTABLES lines (was quadratic)', 3, () => lint(dups, { path: '/etc/vz/conf/101.conf' }));
+time('complete a key at the end of that UBC config', 200, () => computeCompletions(ct, { line: ct.split('\n').length - 1, character: 0 }, { path: '/etc/vz/conf/101.conf' }));
+time('format that UBC config', 200, () => formatText(ct));
 
 global.gc?.();
 const before = process.memoryUsage().heapUsed;
