@@ -277,3 +277,14 @@ describe('node family registration', () => {
     assert.equal(new Set(ids).size, ids.length);
   });
 });
+
+describe('node rules on large nodes', () => {
+  it('keep messages short: at most five other containers are named, then a count', () => {
+    const containers = Array.from({ length: 40 }, (_, i) => ({ path: `/x/conf/${100 + i}.conf`, text: 'HOSTNAME="same.example.com"\nIP_ADDRESS="10.0.0.1"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\n' }));
+    const r = lintNode({ containers });
+    const ip = r.files[0]?.findings.find((f) => f.rule === 'duplicate-ip-address');
+    assert.ok(ip);
+    assert.match(ip.message, /and 34 more/);
+    assert.ok(ip.message.length < 400, ip.message);
+  });
+});

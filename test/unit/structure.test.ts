@@ -233,7 +233,7 @@ describe('formatting', () => {
     assert.equal(out, [
       '# header',
       'PHYSPAGES="0:1G"',
-      'NETFILTER="stateless"',
+      'NETFILTER =stateless',
       'DISK_QUOTA="no"',
       'DESCRIPTION="web server"',
       'VE_ROOT="/vz/root/$VEID"',
@@ -247,9 +247,12 @@ describe('formatting', () => {
     ].join('\r\n'));
   });
 
-  it('keeps blanks before "=" when the parameter is set on another line too', () => {
-    const text = 'NETFILTER ="full"\nNETFILTER="stateless"\n';
-    assert.equal(formatText(text), text);
+  it('keeps blanks before "=": vzctl ignores that line, and joining the key would switch the setting on', () => {
+    for (const text of ['NETFILTER ="full"\nNETFILTER="stateless"\n', 'HOSTNAME =x', 'HOSTNAME\t="x"\n']) assert.equal(formatText(text), text);
+  });
+
+  it('leaves a file with lone CR line breaks alone (vzctl splits lines at LF only)', () => {
+    for (const text of ['HOSTNAME=x\rONBOOT=yes\n', 'DESCRIPTION=a\rb=c\n']) assert.equal(formatText(text), text);
   });
 
   it('never touches multi-line values, unmatched quotes, text after the closing quote, or a BOM line', () => {

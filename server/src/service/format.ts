@@ -1,7 +1,8 @@
 /**
  * Formatting: rewrites parameter lines the way `vzctl set --save` writes them, `NAME="value"` —
- * indentation and trailing blanks dropped, blanks before `=` removed, an unquoted value put in double
- * quotes — and leaves everything else as it is: comments, blank lines, the order of lines, keys the
+ * indentation and trailing blanks dropped, an unquoted value put in double
+ * quotes — and leaves everything else as it is (lines with blanks before `=` too: vzctl ignores them,
+ * and joining the key would switch the setting on): comments, blank lines, the order of lines, keys the
  * catalogue does not know, line endings, and every line it cannot rewrite without changing what
  * vzctl reads.
  *
@@ -55,7 +56,7 @@ function sameReading(before: string, after: string, renameKey: boolean): boolean
  * The `vzctl set --save` form of line `n` of `doc`, or undefined when it is already in that form or
  * cannot be rewritten safely.
  */
-function rewriteLine(doc: ConfigDocument, n: number, catalog: CatalogIndex, counts: Map<string, number>): string | undefined {
+function rewriteLine(doc: ConfigDocument, n: number, catalog: CatalogIndex): string | undefined {
   const l = doc.lines[n];
   if (!l || l.kind !== 'entry' || l.skipped || doc.continuationLines.has(n) || l.shell.endLine !== n) return undefined;
   if (n === 0 && doc.bom) return undefined;
@@ -65,14 +66,14 @@ function rewriteLine(doc: ConfigDocument, n: number, catalog: CatalogIndex, coun
   const [, key = '', blanks = '', rest = ''] = m;
   const def = catalog.parameter(key);
   if (!def) return undefined;
-  // Removing blanks before "=" turns the unknown key "KEY " into KEY: only when no other line sets
-  // the parameter, so the line cannot start to win over another one.
-  if (blanks !== '' && (counts.get(def.name) ?? 0) > 1) return undefined;
+  // Blanks before "=" make vzctl read the unknown key "KEY " and ignore the line: removing them would
+  // turn the setting on. That is a decision (the space-around-equals quick fix), not formatting.
+  if (blanks !== '') return undefined;
   if (rest.startsWith(' ') || rest.startsWith('\t') || rest.startsWith("'")) return undefined;
   const value = rest.startsWith('"') || NEEDS_ESCAPING.test(rest.replace(VEID_REF, '')) ? rest : `"${rest}"`;
   const line = `${key}=${value}`;
   if (line === raw) return undefined;
-  return sameReading(raw, line, blanks !== '') ? line : undefined;
+  return sameReading(raw, line, false) ? line : undefined;
 }
 
 /**
@@ -82,16 +83,13 @@ function rewriteLine(doc: ConfigDocument, n: number, catalog: CatalogIndex, coun
  * @param catalog  the parameter catalogue (default: the process-wide one)
  */
 export function computeFormatting(text: string, catalog: CatalogIndex = getCatalog()): TextEdit[] {
+  // vzctl and the shell split lines at \n only, editors also at a lone \r: in such a file what a
+  // line is differs, so formatting keeps its hands off.
+  if (/\r(?!\n)/.test(text)) return [];
   const doc = parseConfig(text, { dialect: 'classic' });
-  const counts = new Map<string, number>();
-  for (const e of doc.entries) {
-    if (doc.continuationLines.has(e.line)) continue;
-    const def = catalog.parameter(e.name);
-    if (def) counts.set(def.name, (counts.get(def.name) ?? 0) + 1);
-  }
   const edits: TextEdit[] = [];
   for (let n = 0; n < doc.lines.length; n += 1) {
-    const line = rewriteLine(doc, n, catalog, counts);
+    const line = rewriteLine(doc, n, catalog);
     if (line === undefined) continue;
     edits.push({ range: { start: { line: n, character: 0 }, end: { line: n, character: (doc.text[n] ?? '').length } }, newText: line });
   }

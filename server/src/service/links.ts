@@ -14,7 +14,14 @@ export interface DocumentLink {
 /** A URL up to whitespace, quotes or angle brackets. */
 const URL_RE = /\bhttps?:\/\/[^\s"'<>`]+/g;
 /** Punctuation that ends a sentence rather than the URL. */
-const TRAILING = /[.,;:!?)\]}]+$/;
+const PUNCT = '.,;:!?)]}';
+
+/** The run of sentence punctuation at the end of `url` (a backward scan: linear, unlike a `…+$` regex). */
+function trailingPunctuation(url: string): string {
+  let i = url.length;
+  while (i > 0 && PUNCT.includes(url[i - 1] as string)) i -= 1;
+  return url.slice(i);
+}
 
 /** The URLs in `text`, each with its start column (offset by `from`). */
 function urlsIn(text: string, from: number): { url: string; start: number }[] {
@@ -22,9 +29,8 @@ function urlsIn(text: string, from: number): { url: string; start: number }[] {
   for (const m of text.matchAll(URL_RE)) {
     let url = m[0];
     // Keep a closing parenthesis that has its opening one inside the URL (Wikipedia-style links).
-    const trail = TRAILING.exec(url);
-    if (trail) {
-      let cut = trail[0];
+    let cut = trailingPunctuation(url);
+    if (cut !== '') {
       if (cut.startsWith(')') && (url.match(/\(/g)?.length ?? 0) > (url.slice(0, -cut.length).match(/\)/g)?.length ?? 0)) cut = cut.slice(1);
       url = url.slice(0, url.length - cut.length);
     }

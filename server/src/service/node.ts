@@ -132,9 +132,13 @@ function short(p: string): string {
  */
 export function parseCapacitySize(text: string): bigint | { error: string } {
   const t = text.trim();
+  const shown = t.length > 40 ? `${t.slice(0, 40)}…` : t;
+  // A capacity is a positive amount: digits with an optional fraction and a K/M/G/T (or B) suffix.
+  if (!/^(\d+(\.\d+)?|\.\d+)[KMGTB]?$/i.test(t)) return { error: `invalid size "${shown}": use bytes or a number with a K, M, G or T suffix, e.g. 64G` };
   const r = parseSizedNumber(t, 0, 'bytes', 'classic', false);
-  if (!r.ok) return { error: `invalid size "${t}": ${r.message}` };
-  if (r.part.suffix === 'P') return { error: `invalid size "${t}": use bytes or a K, M, G or T suffix` };
+  if (!r.ok) return { error: `invalid size "${shown}": ${r.message}` };
+  if (r.part.truncated) return { error: `invalid size "${shown}": too large` };
+  if (r.part.value === 0n) return { error: `invalid size "${shown}": must be more than 0 bytes` };
   return r.part.value;
 }
 
@@ -262,7 +266,7 @@ export const duplicateIpAddress: NodeRule = {
     for (const [ip, list] of seen) {
       if (list.length < 2) continue;
       for (const item of list) {
-        const others = list.filter((o) => o !== item).map((o) => `${short(o.c.path)} line ${o.e.line + 1}`).join(', ');
+        const others = listSome(list.slice(0, 6).filter((o) => o !== item).map((o) => `${short(o.c.path)} line ${o.e.line + 1}`), list.length - 1);
         out.push({ path: item.c.path, finding: ruleFinding(item.c.ctx, 'duplicate-ip-address', valueSubRange(item.c.ctx, item.e, item.start, item.end),
           `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use)`) });
       }
@@ -270,6 +274,16 @@ export const duplicateIpAddress: NodeRule = {
     return out;
   },
 };
+
+/**
+ * Up to five of `total` items joined by ", ", then "and N more": messages (and the work to build them)
+ * stay small on nodes with thousands of containers.
+ * @param first  the first few items (only five are used)
+ */
+function listSome(first: string[], total: number): string {
+  const shown = first.slice(0, 5);
+  return total <= shown.length ? shown.join(', ') : `${shown.join(', ')} and ${total - shown.length} more`;
+}
 
 /** VE_PRIVATE / VE_ROOT with `$VEID` or `${VEID}` replaced (all of them, as the shell does) and trailing `/` dropped. */
 export function resolveVeidPath(value: string, ctid: string): string {
@@ -293,11 +307,13 @@ export const sharedPrivatePath: NodeRule = {
         const eff = effectiveValue(c.ctx, param);
         if (!eff?.entry || eff.value.trim() === '') continue;
         const resolved = resolveVeidPath(eff.value.trim(), c.ctid);
-        byPath.set(resolved, [...(byPath.get(resolved) ?? []), { c, eff }]);
+        const group = byPath.get(resolved);
+        if (group) group.push({ c, eff });
+        else byPath.set(resolved, [{ c, eff }]);
       }
       for (const [resolved, list] of byPath) {
         if (list.length < 2) continue;
-        const names = list.map((x) => short(x.c.path)).join(', ');
+        const names = listSome(list.slice(0, 5).map((x) => short(x.c.path)), list.length);
         for (const { c, eff } of list) {
           const at = locate(model, c, eff);
           const e = eff.entry as Entry;
@@ -329,12 +345,14 @@ export const duplicateCtName: NodeRule = {
         const eff = effectiveValue(c.ctx, param);
         if (!eff?.entry || eff.source !== 'container' || eff.value.trim() === '') continue;
         const key = param === 'HOSTNAME' ? eff.value.trim().toLowerCase() : eff.value.trim();
-        byValue.set(key, [...(byValue.get(key) ?? []), { c, eff }]);
+        const group = byValue.get(key);
+        if (group) group.push({ c, eff });
+        else byValue.set(key, [{ c, eff }]);
       }
       for (const list of byValue.values()) {
         if (list.length < 2) continue;
         for (const { c, eff } of list) {
-          const others = list.filter((o) => o.c !== c).map((o) => `${short(o.c.path)} line ${(o.eff.entry?.line ?? 0) + 1}`).join(', ');
+          const others = listSome(list.slice(0, 6).filter((o) => o.c !== c).map((o) => `${short(o.c.path)} line ${(o.eff.entry?.line ?? 0) + 1}`), list.length - 1);
           out.push({ path: c.path, finding: ruleFinding(c.ctx, 'duplicate-ct-name', entryRange(eff.entry as Entry),
             `${param} "${eff.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so `vzctl … NAME` is ambiguous' : ': two containers answering to one host name confuse logs, monitoring and DNS'}`) });
         }
