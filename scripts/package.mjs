@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// npm run package: production bundle (esbuild, minified) and a .vsix made with @vscode/vsce 3.9.2
+// (the last vsce line that runs on Node 20).
+//
+//   node scripts/package.mjs [--out FILE]     default: vzconf-<version>.vsix in the repository root
+//
+// vsce is taken from test/e2e/node_modules (installed with the e2e tier, so the root install stays
+// light); without it, `npx --yes @vscode/vsce@3.9.2` fetches the same version from npm.
+// Flags: --no-dependencies (everything is bundled into dist/), --allow-missing-repository (the
+// project has no public repository URL yet), --no-rewrite-relative-links (README links and images
+// stay relative: the VSIX ships docs/images/ and docs/rules/, which VS Code resolves inside the
+// installed extension, instead of pointing at a repository that does not exist).
+// After packaging, the archive's file list is checked against what the extension needs at run
+// time and what it must not carry (sources, tests, node_modules).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const VSCE_VERSION = '3.9.2';
+
+const args = process.argv.slice(2);
+let out = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--out' && args[i + 1]) out = path.resolve(args[++i]);
+  else {
+    console.error(`package: unknown option ${args[i]} (expected --out FILE)`);
+    process.exit(2);
+  }
+}
+
+function run(label, cmd, cmdArgs) {
+  console.log(`package: ${label}: ${[cmd, ...cmdArgs].join(' ')}`);
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
+  if (r.error) throw r.error;
+  if (r.status !== 0) {
+    console.error(`package: ${label} failed (exit ${r.status})`);
+    process.exit(r.status || 1);
+  }
+}
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 20) {
+  console.error(`package: Node ${process.versions.node} is too old; @vscode/vsce ${VSCE_VERSION} needs Node 20`);
+  process.exit(1);
+}
+
+// 1. Production bundle.
+run('production build', process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--production']);
+
+// 2. vsce.
+const localVsce = path.join(root, 'test', 'e2e', 'node_modules', '@vscode', 'vsce', 'vsce');
+const vsceArgs = ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out];
+if (existsSync(localVsce)) {
+  const version = JSON.parse(readFileSync(path.join(path.dirname(localVsce), 'package.json'), 'utf8')).version;
+  if (version !== VSCE_VERSION) console.warn(`package: warning: test/e2e has @vscode/vsce ${version}, expected ${VSCE_VERSION}`);
+  run(`vsce ${version}`, process.execPath, [localVsce, ...vsceArgs]);
+} else {
+  run(`vsce ${VSCE_VERSION} via npx`, 'npx', ['--yes', `@vscode/vsce@${VSCE_VERSION}`, ...vsceArgs]);
+}
+
+// 3. Check the archive's contents (`unzip -Z1` lists the entries; vsce puts the files under extension/).
+const list = spawnSync('unzip', ['-Z1', out], { encoding: 'utf8' });
+if (list.status !== 0) {
+  console.error(`package: cannot list ${out}: ${list.stderr || list.error}`);
+  process.exit(1);
+}
+const files = list.stdout.split('\n').filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length));
+const problems = [];
+const need = [
+  'package.json',
+  'dist/client.js',
+  'dist/server.js',
+  'dist/vzlint.js',
+  'language-configuration.json',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE.txt',
+  pkg.icon,
+  ...(pkg.contributes?.grammars ?? []).map((g) => g.path.replace(/^\.\//, '')),
+];
+// vsce writes README.md and CHANGELOG.md as readme.md / changelog.md and LICENSE as LICENSE.txt.
+const lower = new Set(files.map((f) => f.toLowerCase()));
+for (const f of need) {
+  if (f && !lower.has(f.toLowerCase()) && !(f === 'LICENSE.txt' && lower.has('license'))) problems.push(`missing ${f}`);
+}
+for (const dir of ['schemas/', 'docs/rules/']) {
+  if (!files.some((f) => f.startsWith(dir))) problems.push(`missing ${dir}**`);
+}
+for (const f of files) {
+  if (/(^|\/)node_modules\//.test(f)) problems.push(`must not ship ${f}`);
+  else if (/^(client|server|test|scripts|examples|\.ci|\.github|\.vscode)\//.test(f)) problems.push(`must not ship ${f}`);
+  else if (/\.(ts|map)$/.test(f) || /\.vsix$/.test(f) || /tsconfig.*\.json$/.test(f)) problems.push(`must not ship ${f}`);
+}
+const size = statSync(out).size;
+if (problems.length > 0) {
+  console.error(`package: ${path.relative(root, out)} is wrong:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`package: ${path.relative(root, out) || out}: ${files.length} files, ${(size / 1024).toFixed(0)} KiB; contents checked`);
