@@ -2,7 +2,7 @@
  * Protocol tests: start the bundled language server (`dist/server.js --stdio`, built by
  * `npm run build`) as a child process and talk LSP to it over stdio with vscode-jsonrpc.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -673,6 +673,38 @@ describe('vzconf language server: workspace, config file, commands and more code
     await assert.rejects(ws.request('vzconf/effectiveConfig', { uri: uriOf(path.join(good, 'nope.conf')) }), /cannot read/);
   });
 
+  it('vzconf/effectiveConfig reads only open documents and regular config-named files of a sane size', async () => {
+    const refused = async (uri: string, why: RegExp): Promise<void> => {
+      const e = await ws.request('vzconf/effectiveConfig', { uri }).then(() => undefined, (err: unknown) => err);
+      assert.ok(e instanceof Error, `${uri} must be refused`);
+      assert.match(e.message, /^vzconf: cannot read /);
+      assert.match(e.message, why);
+      assert.doesNotMatch(e.message, /PATH=|HOME=/, 'no file contents in the error');
+    };
+    await refused('file:///proc/self/environ', /not open in the editor and its name is not one of an OpenVZ/);
+    await refused(uriOf(path.join(good, '.vzconf.yaml')), /name is not one of an OpenVZ/);
+    await refused('untitled:Untitled-1', /not open in the editor/);
+    const guard = path.join(good, 'guard', 'conf');
+    await mkdir(guard, { recursive: true });
+    try {
+      await writeFile(path.join(guard, '901.conf'), `# ${'x'.repeat(5 * 1024 * 1024)}\n`);
+      await refused(uriOf(path.join(guard, '901.conf')), /too large/);
+      await mkdir(path.join(guard, '902.conf'));
+      await refused(uriOf(path.join(guard, '902.conf')), /is a directory/);
+      if (process.platform !== 'win32') {
+        execFileSync('mkfifo', [path.join(guard, '903.conf')]);
+        await refused(uriOf(path.join(guard, '903.conf')), /named pipe/);
+      }
+      // An open document is fine whatever its name (the editor has its text).
+      const notes = uriOf(path.join(good, 'notes.txt'));
+      await ws.open(notes, 'ONBOOT="yes"\n');
+      const r = await ws.request<{ name: string; text: string }>('vzconf/effectiveConfig', { uri: notes });
+      assert.match(r.text, /^ONBOOT="yes"/m);
+    } finally {
+      await rm(path.join(good, 'guard'), { recursive: true, force: true });
+    }
+  });
+
   it('vzconf.run = onSave: lints on open and save, not on change', async () => {
     const uri = uriOf(path.join(good, 'etc', 'vz', 'conf', '105.conf'));
     ws.settings.set(uri, { run: 'onSave' });
@@ -698,5 +730,33 @@ describe('vzconf language server: workspace, config file, commands and more code
 
   it('the server is still alive', () => {
     assert.ok(ws.alive);
+  });
+});
+
+describe('vzconf language server: a named pipe called .vzconf.yaml', () => {
+  it('does not hang the server: the file is reported as unusable and the folder lints with the defaults', { skip: process.platform === 'win32' }, async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'vzconf-lsp-fifo-'));
+    const ws = new WorkspaceServer();
+    try {
+      await mkdir(path.join(root, 'etc', 'vz', 'conf'), { recursive: true });
+      execFileSync('mkfifo', [path.join(root, '.vzconf.yaml')]);
+      await ws.request<InitializeResult>('initialize', {
+        processId: process.pid,
+        rootUri: null,
+        workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'fifo' }],
+        capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true, dataSupport: true } } },
+      });
+      await ws.conn.sendNotification('initialized', {});
+      const uri = pathToFileURL(path.join(root, 'etc', 'vz', 'conf', '101.conf')).href;
+      await ws.open(uri, 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\nOTHER_KEY="1"\n');
+      const p = await ws.wait('101.conf beside a FIFO .vzconf.yaml', (q) => q.uri === uri);
+      assert.deepEqual(codes(p), ['unknown-parameter']);
+      const cfg = await ws.wait('the diagnostic on the FIFO', (q) => q.uri === pathToFileURL(path.join(root, '.vzconf.yaml')).href);
+      assert.match(messageOf(cfg.diagnostics[0] as Diagnostic), /named pipe/);
+      assert.ok(ws.alive);
+    } finally {
+      await ws.stop();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -82,6 +82,59 @@ describe('code actions: Disable <rule> for this line / file', () => {
     assert.equal(apply(text, file?.edit.changes[URI] ?? []).split('\n')[0], '# vzconf-disable inline-comment,unknown-parameter -- ok');
   });
 
+  it('never inserts inside a multi-line value: a finding on a continuation line gets only the file action', () => {
+    const text = `DESCRIPTION="a\nb $(x)"\n${VSWAP}`;
+    const unsafe = diagnosticsOf(text).find((d) => d.code === 'shell-unsafe-value');
+    assert.equal(unsafe?.range.start.line, 1, 'the finding is on the continuation line');
+    const actions = suppressionActions(text, at(1, 3));
+    assert.ok(!actions.some((a) => a.title.startsWith('Disable shell-unsafe-value for line') || a.title === 'Disable shell-unsafe-value for this line'), actions.map((a) => a.title).join());
+    const file = actions.find((a) => a.title === 'Disable shell-unsafe-value for this file');
+    assert.ok(file);
+    const fixed = apply(text, file.edit.changes[URI] ?? []);
+    assert.ok(fixed.startsWith('# vzconf-disable shell-unsafe-value -- <reason>\nDESCRIPTION="a\nb $(x)"\n'), fixed);
+    assert.deepEqual(diagnosticsOf(fixed).filter((d) => d.code === 'shell-unsafe-value'), []);
+    // A line comment there would have been part of the value the shell reads, and would silence nothing.
+    const naive = text.replace('\nb $(x)', '\n# vzconf-disable-next-line shell-unsafe-value -- x\nb $(x)');
+    assert.ok(diagnosticsOf(naive).some((d) => d.code === 'shell-unsafe-value'));
+  });
+
+  it('a byte-order mark on a multi-line first value: the file comment goes below the whole value', () => {
+    const text = `\uFEFFDESCRIPTION="a\nb"\n${VSWAP}`;
+    const file = suppressionActions(text, at(0)).find((a) => a.title === 'Disable byte-order-mark for this file');
+    assert.ok(file);
+    const fixed = apply(text, file.edit.changes[URI] ?? []);
+    assert.equal(fixed, `\uFEFFDESCRIPTION="a\nb"\n# vzconf-disable byte-order-mark -- <reason>\n${VSWAP}`);
+    assert.deepEqual(diagnosticsOf(fixed).filter((d) => d.code === 'byte-order-mark'), []);
+  });
+
+  it('whole-file findings anchored at 0:0 (ubc-required) get only the file action; a line comment would not silence them', () => {
+    for (const text of ['ONBOOT="yes"\n', '# a container\nONBOOT="yes"\n']) {
+      const d = diagnosticsOf(text).find((x) => x.code === 'ubc-required');
+      assert.deepEqual(d?.range.start, { line: 0, character: 0 });
+      const actions = suppressionActions(text, at(0));
+      assert.deepEqual(actions.map((a) => a.title), ['Disable ubc-required for this file'], text);
+      const fixed = apply(text, actions[0]?.edit.changes[URI] ?? []);
+      assert.deepEqual(diagnosticsOf(fixed).filter((x) => x.code === 'ubc-required'), [], fixed);
+      const naive = `# vzconf-disable-next-line ubc-required -- x\n${text}`;
+      assert.ok(diagnosticsOf(naive).some((x) => x.code === 'ubc-required'), 'the line comment would not have silenced it');
+    }
+    // Anchored on a UBC line instead, the line action works.
+    const text = `ONBOOT="yes"\nKMEMSIZE="14372700:14790164"\n`;
+    const line = suppressionActions(text, at(1)).find((a) => a.title === 'Disable ubc-required for this line');
+    assert.ok(line);
+    assert.deepEqual(diagnosticsOf(apply(text, line.edit.changes[URI] ?? [])).filter((x) => x.code === 'ubc-required'), []);
+  });
+
+  it('unknown-suppression on a suppression comment gets only the file action', () => {
+    const text = `# vzconf-disable-next-line no-such-rule\nONBOOT="yes"\n${VSWAP}`;
+    const actions = suppressionActions(text, at(0, 30));
+    assert.deepEqual(actions.map((a) => a.title), ['Disable unknown-suppression for this file']);
+    const fixed = apply(text, actions[0]?.edit.changes[URI] ?? []);
+    assert.deepEqual(diagnosticsOf(fixed).filter((d) => d.code === 'unknown-suppression'), [], fixed);
+    const naive = `# vzconf-disable-next-line unknown-suppression -- x\n${text}`;
+    assert.ok(diagnosticsOf(naive).some((d) => d.code === 'unknown-suppression'), 'a next-line comment skips the suppression comment below it');
+  });
+
   it('ignores diagnostics of other sources and codes that are not rules', () => {
     const text = 'MY_KEY="1"\n';
     const d = diagnosticsOf(text)[0] as ContextDiagnostic;
@@ -157,6 +210,23 @@ describe('code actions: Copy as a vzctl set command', () => {
     assert.equal(cmd('HOSTNAME=""'), undefined);
     const uuid = '0f6c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
     assert.equal(cmd('ONBOOT="yes"', { target: 'vz7' }, `/w/etc/vz/conf/${uuid}.conf`), `vzctl set ${uuid} --onboot yes --save`);
+  });
+
+  it('repeated keys: only the line(s) vzctl uses; merged lists from all used lines; never an invalid value', () => {
+    const all = (text: string, opts: LintOptions = {}): (string | undefined)[] => {
+      const ctx = analyze(text, { path: '/x/conf/101.conf', ...opts });
+      return ctx.doc.lines.filter((l) => l.kind === 'entry').map((l) => (l.kind === 'entry' ? vzctlSetCommand(ctx, l)?.command : undefined));
+    };
+    const both = 'vzctl set 101 --ipdel all --ipadd 10.0.0.1 --ipadd 10.0.0.2 --save';
+    assert.deepEqual(all('IP_ADDRESS="10.0.0.1"\nIP_ADDRESS="10.0.0.2"\n'), [both, both], 'classic merges both lines: --ipdel all must not drop 10.0.0.2');
+    assert.deepEqual(all('IP_ADDRESS="10.0.0.1"\nIP_ADDRESS="10.0.0.2"\n', { target: 'vz7' }), [undefined, 'vzctl set 101 --ipdel all --ipadd 10.0.0.2 --save'], 'Virtuozzo 7: the last wins');
+    const merged = 'vzctl set 101 --ipdel all --ipadd 10.0.0.1 --ipadd 10.0.0.3 --ipadd 10.0.0.2 --save';
+    assert.deepEqual(all('IP_ADDRESS="10.0.0.1 10.0.0.3"\nIP_ADDRESS="not-an-ip"\nIP_ADDRESS="10.0.0.3 10.0.0.2"\n'), [merged, undefined, merged], 'deduplicated; the invalid line (skipped by vzctl) is left out');
+    assert.deepEqual(all('HOSTNAME="a"\nHOSTNAME="b"\n'), ['vzctl set 101 --hostname a --save', undefined], 'classic: the first wins');
+    assert.deepEqual(all('HOSTNAME="a"\nHOSTNAME="b"\n', { target: 'vz7' }), [undefined, 'vzctl set 101 --hostname b --save']);
+    assert.deepEqual(all('ONBOOT="maybe"\nIP_ADDRESS="not-an-ip"\nCPUUNITS="abc"\n'), [undefined, undefined, undefined], 'invalid values');
+    const iptables = "vzctl set 101 --iptables 'iptable_filter ipt_REJECT' --save";
+    assert.deepEqual(all('IPTABLES="iptable_filter"\nIPTABLES="ipt_REJECT"\n'), [iptables, iptables]);
   });
 
   it('the action copies through the client command', () => {

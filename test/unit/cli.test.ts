@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -510,6 +510,34 @@ describe('vzlint: .vzconf.yaml, suppressions and custom keys', () => {
     const missing = await run(['--config', 'nope.yaml', '101.conf'], dir);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /nope\.yaml.*no such file/);
+  });
+
+  it('--config that is not a regular file of at most 1 MiB: exit 2 at once, naming the path', async () => {
+    const dir = await folder('cfg-guard');
+    await writeFile(path.join(dir, '101.conf'), CLEAN);
+    await mkdir(path.join(dir, 'cfgdir'), { recursive: true });
+    const asDir = await run(['--config', 'cfgdir', '101.conf'], dir);
+    assert.equal(asDir.code, 2);
+    assert.equal(asDir.err, 'vzlint: --config: cfgdir: cannot use it as configuration: is a directory, not a file\n');
+    const cwd = await run(['--config', '.', '101.conf'], dir);
+    assert.equal(cwd.code, 2);
+    assert.match(cwd.err, /^vzlint: --config: \.: cannot use it as configuration: is a directory/);
+    const zero = await run(['--config', '/dev/zero', '101.conf'], dir);
+    assert.equal(zero.code, 2);
+    assert.match(zero.err, /^vzlint: --config: \/dev\/zero: cannot use it as configuration: .*not a regular file/);
+    await writeFile(path.join(dir, 'huge.yaml'), `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+    const huge = await run(['--config', 'huge.yaml', '101.conf'], dir);
+    assert.equal(huge.code, 2);
+    assert.match(huge.err, /^vzlint: --config: huge\.yaml: cannot use it as configuration: too large/);
+    if (process.platform !== 'win32') {
+      execFileSync('mkfifo', [path.join(dir, 'pipe.yaml')]);
+      const fifo = await run(['--config', 'pipe.yaml', '101.conf'], dir);
+      assert.equal(fifo.code, 2);
+      assert.match(fifo.err, /^vzlint: --config: pipe\.yaml: cannot use it as configuration: is a named pipe/);
+    }
+    // An invalid file found upward in the working directory itself is named too.
+    await writeFile(path.join(dir, '.vzconf.yaml'), 'taget: vz7\n');
+    assert.match((await run(['101.conf'], dir)).err, /^vzlint: \.vzconf\.yaml:1:1: invalid configuration/);
   });
 
   it('--known-parameter adds custom keys', async () => {

@@ -157,6 +157,33 @@ describe('completion: values', () => {
     assert.equal(byLabel(meminfo, 'pages:N').insertTextFormat, 2);
   });
 
+  it('an inline comment is never replaced, and nothing is offered inside it', () => {
+    const vz7 = { path: CT, target: 'vz7' };
+    const yes = byLabel(at('ONBOOT=y # c', 0, 8, vz7), 'yes');
+    assert.deepEqual(yes.textEdit.range, { start: { line: 0, character: 7 }, end: { line: 0, character: 8 } });
+    assert.equal(applyEdits('ONBOOT=y # c', [yes.textEdit]), 'ONBOOT="yes" # c');
+    for (const ch of [9, 10, 12]) assert.deepEqual(at('ONBOOT=y # c', 0, ch, vz7), [], `cursor at ${ch} is in the comment`);
+    // In the blank before the comment; an empty value; a quoted value with a quote inside the comment.
+    assert.equal(applyEdits('ONBOOT=  # c', [byLabel(at('ONBOOT=  # c', 0, 7, vz7), 'no').textEdit]), 'ONBOOT="no"  # c');
+    assert.equal(applyEdits('ONBOOT="y" # it\'s "x"', [byLabel(at('ONBOOT="y" # it\'s "x"', 0, 9, vz7), 'yes').textEdit]), 'ONBOOT="yes" # it\'s "x"');
+    const list = byLabel(at('FEATURES=nfs:on,p # c', 0, 17, vz7), 'ppp:on');
+    assert.equal(applyEdits('FEATURES=nfs:on,p # c', [list.textEdit]), 'FEATURES=nfs:on,ppp:on # c');
+    // Classic reads `# c` into an unquoted value, but the edit still stops before it.
+    assert.equal(applyEdits('ONBOOT=y # c', [byLabel(at('ONBOOT=y # c', 0, 8, { path: CT }), 'yes').textEdit]), 'ONBOOT="yes" # c');
+  });
+
+  it("classic: a single-quoted value (quotes kept by vzctl) is replaced whole by a double-quoted one", () => {
+    const items = at("ONBOOT=''", 0, 8, { path: CT });
+    const yes = byLabel(items, 'yes');
+    assert.equal(applyEdits("ONBOOT=''", [yes.textEdit]), 'ONBOOT="yes"');
+    assert.equal(yes.filterText, "'yes", 'filtered against the text from the range start, the quote included');
+    assert.equal(applyEdits("NETFILTER='stat'", [byLabel(at("NETFILTER='stat'", 0, 14, { path: CT }), 'stateful').textEdit]), 'NETFILTER="stateful"');
+    assert.deepEqual(at("FEATURES='nfs:on,'", 0, 17, { path: CT }), [], 'list items would stay inside the single quotes');
+    assert.deepEqual(at("KMEMSIZE='1:'", 0, 12, { path: CT }), []);
+    // Virtuozzo 7 removes single quotes: completion stays inside them.
+    assert.equal(applyEdits("ONBOOT=''", [byLabel(at("ONBOOT=''", 0, 8, { path: CT, target: 'vz7' }), 'yes').textEdit]), "ONBOOT='yes'");
+  });
+
   it('FEATURES: name:on|off items not already in the list, for the features the target knows', () => {
     const text = 'FEATURES="nfs:on sysfs:off "\n';
     const items = at(text, 0, 27, { path: CT });

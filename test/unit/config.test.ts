@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -7,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { findSchemasDir, getCatalog } from '../../server/src/catalog/load';
-import { configSchema, ConfigFileError, findConfigFile, loadConfigFile, parseConfigFile, validateAgainstSchema } from '../../server/src/service/config';
+import { configSchema, ConfigFileError, findConfigFile, loadConfigFile, MAX_CONFIG_FILE_BYTES, parseConfigFile, validateAgainstSchema } from '../../server/src/service/config';
 import { lint } from '../../server/src/service/lint';
 import { mergeSettings } from '../../server/src/settings';
 
@@ -70,6 +71,24 @@ describe('.vzconf.yaml: invalid files give a positioned ConfigFileError, never a
   it('a duplicate key', () => {
     assert.match(error('target: vz7\ntarget: classic\n').detail, /not valid YAML/);
   });
+  it('keys are looked up as own properties only: constructor, toString, __proto__ are unknown options', () => {
+    assert.match(error('constructor: 1\n').detail, /^unknown option "constructor"/);
+    assert.match(error('toString: x\n').detail, /^unknown option "toString"/);
+    assert.match(error('hasOwnProperty: x\n').detail, /^unknown option "hasOwnProperty"/);
+    assert.match(error('__proto__: {target: vz7}\n').detail, /^unknown option "__proto__"/);
+    assert.match(error('kb:\n  constructor: 1\n').detail, /^kb: unknown option "constructor"/);
+    assert.match(error('rules:\n  constructor: off\n').detail, /unknown rule "constructor"/);
+    assert.match(error('rules:\n  __proto__: off\n').detail, /unknown rule "__proto__"/);
+  });
+  it('a huge value or key is cut short in the message', () => {
+    const e = error(`target: ${'a'.repeat(5e6)}`);
+    assert.ok(e.message.length < 400, `message of ${e.message.length} characters`);
+    assert.match(e.detail, /^target: "a{80}"… \(5000000 characters\) does not match/);
+    const key = error(`${'k'.repeat(100000)}: 1\n`);
+    assert.ok(key.message.length < 400, `message of ${key.message.length} characters`);
+    const nested = error(`rules:\n  ${'r'.repeat(100000)}: loud\n`);
+    assert.ok(nested.message.length < 600, `message of ${nested.message.length} characters`);
+  });
 });
 
 describe('.vzconf.yaml: the JSON Schema', () => {
@@ -111,6 +130,29 @@ describe('.vzconf.yaml: on disk, and precedence in the engine', () => {
     assert.equal(await findConfigFile(deep, path.join(tmp, 'a', 'etc')), undefined);
     assert.deepEqual(await loadConfigFile(path.join(tmp, 'a', '.vzconf.yaml')), { target: 'vz7' });
     await assert.rejects(loadConfigFile(path.join(tmp, 'missing.yaml')), /no such file/);
+  });
+
+  it('reads only a regular file of at most 1 MiB: a directory, a FIFO, /dev/zero and a huge file are refused at once, naming the path', async () => {
+    const refused = async (p: string, detail: RegExp): Promise<void> => {
+      const e = await loadConfigFile(p).then(() => undefined, (err: unknown) => err);
+      assert.ok(e instanceof ConfigFileError, `${p}: ${String(e)}`);
+      assert.ok(e.unreadable);
+      assert.match(e.detail, detail);
+      assert.ok(e.message.startsWith(`${p}: `), e.message);
+    };
+    const dir = path.join(tmp, 'guard');
+    await mkdir(path.join(dir, 'sub'), { recursive: true });
+    await refused(path.join(dir, 'sub'), /is a directory/);
+    await refused('/dev/zero', /not a regular file/);
+    await writeFile(path.join(dir, 'big.yaml'), `# ${'x'.repeat(MAX_CONFIG_FILE_BYTES)}\n`);
+    await refused(path.join(dir, 'big.yaml'), /too large \(\d+ bytes; at most 1048576 bytes/);
+    if (process.platform !== 'win32') {
+      const fifo = path.join(dir, '.vzconf.yaml');
+      execFileSync('mkfifo', [fifo]);
+      // Nothing ever writes to it: reading it would hang the language server.
+      await refused(fifo, /named pipe/);
+      assert.equal(await findConfigFile(dir), undefined, 'a FIFO named .vzconf.yaml is not a config file');
+    }
   });
 
   it('defaults < .vzconf.yaml < editor settings, as the language server layers them', () => {

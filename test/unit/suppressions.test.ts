@@ -38,6 +38,18 @@ describe('suppressions: parsing', () => {
     assert.deepEqual(targets, [3, 3, 5]);
   });
 
+  it('40 000 stacked next-line comments all reach the line below them (one linear pass, no search per comment)', () => {
+    const n = 40000;
+    const text = `${'# vzconf-disable-next-line unknown-parameter\n'.repeat(n)}FOO=1\n`;
+    const { directives } = parseSuppressions(parseConfig(text, { dialect: 'classic' }));
+    assert.equal(directives.length, n);
+    assert.ok(directives.every((d) => d.targetLine === n), 'every comment targets FOO=1');
+    assert.deepEqual(rules(`${VSWAP}${text}`).filter((r) => r.startsWith('unknown-parameter')), []);
+    // Nothing but comments and blanks after them: no target.
+    const tail = parseSuppressions(parseConfig('X=1\n# vzconf-disable-next-line a\n\n# vzconf-disable-next-line b\n\n', { dialect: 'classic' }));
+    assert.deepEqual(tail.directives.map((d) => d.targetLine), [undefined, undefined]);
+  });
+
   it('a misspelt directive is malformed, not a suppression', () => {
     const doc = parseConfig('# vzconf-disable-nextline unknown-parameter\n# vzconf-enable x\n# vzconf is great\n', { dialect: 'classic' });
     const p = parseSuppressions(doc);

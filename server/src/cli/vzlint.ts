@@ -363,8 +363,12 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
       configs.set(cfg, await loadConfigFile(cfg));
     } catch (err) {
       if (!(err instanceof ConfigFileError)) throw err;
-      const shown = isInside(err.path, io.cwd) ? path.relative(io.cwd, err.path) : err.path;
-      io.stderr(`vzlint: ${shown}:${err.line + 1}:${err.character + 1}: invalid configuration: ${err.detail}\n`);
+      // Always name the file: as given to --config, else relative to the working directory (the
+      // working directory itself has the empty relative path, so then the absolute one).
+      const explicit = cfg === explicitConfig && typeof opts.config === 'string' && opts.config !== '';
+      const shown = explicit ? (opts.config as string) : (isInside(err.path, io.cwd) ? path.relative(io.cwd, err.path) : '') || err.path;
+      if (err.unreadable) io.stderr(`vzlint: ${explicit ? '--config: ' : ''}${shown}: cannot use it as configuration: ${err.detail}\n`);
+      else io.stderr(`vzlint: ${shown}:${err.line + 1}:${err.character + 1}: invalid configuration: ${err.detail}\n`);
       return EXIT.failure;
     }
   }

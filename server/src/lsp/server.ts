@@ -20,7 +20,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalog } from '../catalog/load';
-import { discoverConfigFiles } from '../cli/vzlint';
+import { discoverConfigFiles, isConfigFileName } from '../cli/vzlint';
 import { parseConfig } from '../parser/parse';
 import { parseSuppressions } from '../rules/suppressions';
 import type { LintContext, NodeCapacity } from '../rules/types';
@@ -36,7 +36,7 @@ import {
   type ContextDiagnostic,
   type KbLink,
 } from '../service/codeActions';
-import { CONFIG_FILE_NAME, ConfigFileError, loadConfigFile, type ConfigFileSettings } from '../service/config';
+import { CONFIG_FILE_NAME, ConfigFileError, loadConfigFile, readConfigFileText, type ConfigFileSettings } from '../service/config';
 import { ruleDocsUrl, toDiagnostic } from '../service/diagnostics';
 import { effectiveConfigText } from '../service/effective';
 import { computeHover, kbUrl } from '../service/hover';
@@ -730,13 +730,29 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     }
   });
 
+  /** The largest file on disk `vzconf/effectiveConfig` reads (a container config has a few KiB). */
+  const MAX_EFFECTIVE_CONFIG_BYTES = 4 * 1024 * 1024;
   connection.onRequest(EFFECTIVE_CONFIG_REQUEST, async (params: EffectiveConfigParams): Promise<EffectiveConfigResult> => {
     const uri = params?.uri;
     if (typeof uri !== 'string') throw new ResponseError(-32602, 'vzconf: effectiveConfig needs { uri }');
     const filePath = uriToPath(uri);
+    // Only what the editor has open, or a file named as an OpenVZ / Virtuozzo config (vz.conf,
+    // conf/CTID.conf, ve-*.conf-sample …) that is a regular file of a sane size: never any file a
+    // request names (/proc/self/environ, a named pipe, /dev/zero).
+    let text = documents.get(uri)?.getText() ?? (filePath !== undefined ? overlay().get(filePath) : undefined);
+    if (text === undefined) {
+      if (filePath === undefined || !uri.startsWith('file:')) throw new ResponseError(-32602, `vzconf: cannot read ${uri}: not open in the editor and not a file: URI`);
+      if (!isConfigFileName(filePath)) {
+        throw new ResponseError(-32602, `vzconf: cannot read ${uri}: it is not open in the editor and its name is not one of an OpenVZ / Virtuozzo config (vz.conf, sysconfig/vz, conf/CTID.conf, 0.conf, ve.conf, ve-*.conf-sample)`);
+      }
+      try {
+        text = await readConfigFileText(filePath, MAX_EFFECTIVE_CONFIG_BYTES);
+      } catch (err) {
+        if (err instanceof ConfigFileError) throw new ResponseError(-32602, `vzconf: cannot read ${uri}: ${err.detail}`);
+        throw err;
+      }
+    }
     const settings = await getSettings(uri);
-    const text = documents.get(uri)?.getText() ?? (filePath !== undefined ? await readConfigText(filePath, overlay()) : undefined);
-    if (text === undefined) throw new ResponseError(-32602, `vzconf: cannot read ${uri}`);
     try {
       const nodeConfig = await nodeConfigFor(settings, filePath);
       const out = effectiveConfigText(text, { ...lintOptionsOf(settings), ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) });

@@ -95,14 +95,17 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
     }
     directives.push({ line: line.line, scope, names, reason, range });
   }
+  // One backward pass: for every line, the next line at or after it that is neither blank nor a
+  // directive (linear, however many directives are stacked).
+  const nextTarget = new Array<number | undefined>(doc.lines.length + 1);
+  for (let l = doc.lines.length - 1; l >= 0; l -= 1) {
+    const here = doc.lines[l];
+    nextTarget[l] = here && here.kind !== 'blank' && !isDirectiveLine.has(l) ? l : nextTarget[l + 1];
+  }
   for (const d of directives) {
     if (d.scope !== 'line') continue;
-    for (let l = d.line + 1; l < doc.lines.length; l += 1) {
-      const next = doc.lines[l];
-      if (!next || next.kind === 'blank' || isDirectiveLine.has(l)) continue;
-      d.targetLine = l;
-      break;
-    }
+    const target = nextTarget[d.line + 1];
+    if (target !== undefined) d.targetLine = target;
   }
   const parsed = { directives, malformed };
   cache.set(doc, parsed);

@@ -4,7 +4,8 @@
  *
  * Structural LSP types only; this module does not depend on vscode-languageserver.
  */
-import type { Position, Range } from '../parser/types';
+import { parseConfig } from '../parser/parse';
+import type { ConfigDocument, Position, Range } from '../parser/types';
 import type { TextEdit } from '../rules/types';
 
 /**
@@ -226,6 +227,44 @@ export interface SuppressionActionInput {
   hasRule: (id: string) => boolean;
   /** The suppression comments already in the document (from `parseSuppressions`). */
   directives: readonly { line: number; scope: 'line' | 'file'; targetLine?: number; names: readonly { id: string; range: Range }[] }[];
+  /** The parsed document (for its multi-line values); parsed from `text` with the classic dialect when absent. */
+  doc?: ConfigDocument;
+}
+
+/**
+ * Rules that report on the file as a whole and anchor the finding on line 1 when no line is to blame
+ * (`ubc-required` without any UBC line, the node's `node-memory-overcommit`): a comment inserted above
+ * line 1 moves the anchor onto the comment itself, so only the file-wide action silences them there.
+ */
+const FILE_ANCHORED_RULES: ReadonlySet<string> = new Set(['ubc-required', 'node-memory-overcommit']);
+
+/**
+ * Whether a `vzconf-disable-next-line` comment above `line` would silence diagnostic `d` of `rule`.
+ * Not when the line lies inside a multi-line value (the comment would become part of the value), when
+ * it is a suppression comment itself (next-line comments skip those), or when the finding is anchored
+ * at the start of the file for the file as a whole (the comment would take the anchor's place).
+ */
+function lineActionWorks(d: ContextDiagnostic, rule: string, line: number, doc: ConfigDocument, directiveLines: ReadonlySet<number>): boolean {
+  if (doc.continuationLines.has(line) || directiveLines.has(line)) return false;
+  if (line === 0 && d.range.start.character === 0) {
+    const first = doc.lines[0];
+    if (FILE_ANCHORED_RULES.has(rule)) return false;
+    // An empty range at 0:0 (e.g. an internal error) or one on a comment / blank first line is about the file.
+    if (d.range.end.line === 0 && d.range.end.character === 0) return false;
+    if (first?.kind === 'comment' || first?.kind === 'blank') return false;
+  }
+  return true;
+}
+
+/**
+ * Where a new `vzconf-disable` comment can go: the first line (the second when line 1 starts with a
+ * byte-order mark, which must stay first), moved down past a multi-line value that line is inside.
+ * `line === lines.length` means "after the last line".
+ */
+function fileCommentLine(lines: readonly RawLine[], doc: ConfigDocument): number {
+  let n = lines[0]?.text.startsWith('\uFEFF') ? 1 : 0;
+  while (n < lines.length && doc.continuationLines.has(n)) n += 1;
+  return n;
 }
 
 /**
@@ -235,10 +274,16 @@ export interface SuppressionActionInput {
  * `,<rule>` to a `vzconf-disable-next-line` comment already aimed at that line (not offered on a first
  * line that starts with a byte-order mark); the file action adds `# vzconf-disable <rule> -- <reason>`
  * at the top (below the first line when the file starts with a byte-order mark, which must stay first)
- * or `,<rule>` to the first existing `vzconf-disable` comment.
+ * or `,<rule>` to the first existing `vzconf-disable` comment. Nothing is ever inserted inside a
+ * multi-line value (the shell would read the comment as part of it): for a finding on a continuation line,
+ * on a suppression comment (`unknown-suppression`), or anchored at the start of the file for the whole
+ * file (`ubc-required` without UBC lines), only the file action is offered, since a line comment would not
+ * silence it.
  */
 export function computeSuppressionActions(input: SuppressionActionInput): LspCodeAction[] {
   const lines = rawLines(input.text);
+  const doc = input.doc ?? parseConfig(input.text, { dialect: 'classic' });
+  const directiveLines = new Set(input.directives.map((x) => x.line));
   const out: LspCodeAction[] = [];
   const doneLine = new Set<string>();
   const doneFile = new Set<string>();
@@ -255,7 +300,7 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
     if (!rule) continue;
     const line = d.range.start.line;
     if (line >= lines.length) continue;
-    if (!doneLine.has(`${rule}\0${line}`)) {
+    if (!doneLine.has(`${rule}\0${line}`) && lineActionWorks(d, rule, line, doc, directiveLines)) {
       doneLine.add(`${rule}\0${line}`);
       const existing = input.directives.find((x) => x.scope === 'line' && x.targetLine === line && x.line === line - 1);
       let edit = existing ? append(existing.names, rule) : undefined;
@@ -275,14 +320,14 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
       let edit = existing ? append(existing.names, rule) : undefined;
       if (!edit && !input.directives.some((x) => x.scope === 'file' && x.names.some((n) => n.id === rule))) {
         const comment = `# vzconf-disable ${rule} -- ${REASON_PLACEHOLDER}`;
-        const first = lines[0] ?? { text: '', eol: '' };
-        if (!first.text.startsWith('\uFEFF')) {
-          edit = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `${comment}${eolAt(lines, 0)}` };
-        } else if (first.eol !== '') {
-          // Keep the byte-order mark first (a comment after it would not be one): put the comment on line 2.
-          edit = { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: `${comment}${eolAt(lines, 1)}` };
+        const n = fileCommentLine(lines, doc);
+        if (n < lines.length) {
+          // Above line n (line 1, or below a byte-order mark's line, which must stay first, or below a multi-line value).
+          edit = { range: { start: { line: n, character: 0 }, end: { line: n, character: 0 } }, newText: `${comment}${eolAt(lines, n)}` };
         } else {
-          edit = { range: { start: { line: 0, character: first.text.length }, end: { line: 0, character: first.text.length } }, newText: `\n${comment}` };
+          const last = lines.length - 1;
+          const end = (lines[last]?.text ?? '').length;
+          edit = { range: { start: { line: last, character: end }, end: { line: last, character: end } }, newText: `${eolAt(lines, last)}${comment}` };
         }
       }
       if (edit) fileActions.push({ title: `Disable ${rule} for this file`, kind: 'quickfix', diagnostics: [d], edit: { changes: { [input.uri]: [edit] } } });

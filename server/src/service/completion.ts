@@ -105,7 +105,14 @@ export function hostModules(): HostModuleData {
 
 type CursorContext =
   | { kind: 'key'; range: Range; snippet: boolean }
-  | { kind: 'value'; name: string; contentStart: number; contentEnd: number; quoted: boolean; text: string; cursor: number }
+  | {
+    kind: 'value'; name: string; contentStart: number; contentEnd: number; quoted: boolean; text: string; cursor: number;
+    /** The opening quote, if any. */
+    quote: '"' | "'" | null;
+    /** The raw value (quotes included): from just after `=` to just after the closing quote (or the content's end). */
+    rawStart: number;
+    rawEnd: number;
+  }
   | { kind: 'none' };
 
 const IDENT = /[A-Za-z0-9_]/;
@@ -141,10 +148,10 @@ function cursorContext(lineText: string, line: number, character: number): Curso
     const closed = close >= contentStart;
     if (closed && ch > close) return { kind: 'none' };
     const contentEnd = closed ? close : Math.max(trimmedEnd, ch);
-    return { kind: 'value', name, contentStart, contentEnd, quoted: true, text: lineText.slice(contentStart, contentEnd), cursor: ch - contentStart };
+    return { kind: 'value', name, contentStart, contentEnd, quoted: true, text: lineText.slice(contentStart, contentEnd), cursor: ch - contentStart, quote: q, rawStart: valueStart, rawEnd: closed ? close + 1 : contentEnd };
   }
   const contentEnd = Math.max(trimmedEnd, ch);
-  return { kind: 'value', name, contentStart: valueStart, contentEnd, quoted: false, text: lineText.slice(valueStart, contentEnd), cursor: ch - valueStart };
+  return { kind: 'value', name, contentStart: valueStart, contentEnd, quoted: false, text: lineText.slice(valueStart, contentEnd), cursor: ch - valueStart, quote: null, rawStart: valueStart, rawEnd: contentEnd };
 }
 
 function rangeOf(line: number, start: number, end: number): Range {
@@ -429,7 +436,7 @@ function valueCompletions(ctx: LintContext, cur: Extract<CursorContext, { kind: 
     value: parameterMarkdown(ctx, def, { name: cur.name, kbUrlTemplate: template, sections: about ? [[about]] : [] }),
   });
   let order = 0;
-  const make = (c: ValueChoice, range: Range, quote: boolean, kind: number): CompletionItem => {
+  const make = (c: ValueChoice, range: Range, quote: boolean, kind: number, filterPrefix = ''): CompletionItem => {
     const body = c.snippet ?? c.value;
     const item: CompletionItem = {
       label: c.value,
@@ -440,13 +447,18 @@ function valueCompletions(ctx: LintContext, cur: Extract<CursorContext, { kind: 
     };
     if (c.detail) item.detail = c.detail;
     if (c.snippet) item.insertTextFormat = InsertTextFormat.Snippet;
-    if (quote) item.filterText = c.value;
+    if (quote) item.filterText = `${filterPrefix}${c.value}`;
     if (c.deprecated) item.tags = [DEPRECATED_TAG];
     return item;
   };
   const abs = (start: number, end: number): Range => rangeOf(line, cur.contentStart + start, cur.contentStart + end);
+  // Classic vzctl keeps single quotes as part of the value (`ONBOOT='yes'` is invalid): a scalar
+  // replaces the whole raw value, quotes included, by a double-quoted one; list items and UBC parts,
+  // which would stay inside the single quotes, are not offered.
+  const classicSingle = ctx.doc.dialect === 'classic' && cur.quote === "'";
 
   if (g === 'features' || g === 'capability' || g === 'iptables-modules' || g === 'module-list') {
+    if (classicSingle) return [];
     const seps = g === 'module-list' ? ' \t' : ' \t,';
     const token = tokenAt(cur.text, cur.cursor, seps);
     const existing = otherItems(cur.text, token, seps);
@@ -455,10 +467,15 @@ function valueCompletions(ctx: LintContext, cur: Extract<CursorContext, { kind: 
   if (g === 'ubc' || g === 'quota') {
     // `unlimited` for the part under the cursor (classic quota values do not take it).
     if (g === 'quota' && gen === 'classic') return [];
+    if (classicSingle) return [];
     const token = tokenAt(cur.text, cur.cursor, ':');
     return [make({ value: 'unlimited', detail: 'no limit (LONG_MAX)' }, abs(token.start, token.end), false, CompletionItemKind.Value)];
   }
   // Scalars replace the whole value; an unquoted value gets the double quotes vzctl writes.
+  if (classicSingle) {
+    const raw = rangeOf(line, cur.rawStart, cur.rawEnd);
+    return scalarChoices(ctx, def, template, samples).map((c) => make(c, raw, true, g === 'yesno' || g === 'enum' ? CompletionItemKind.EnumMember : CompletionItemKind.Value, "'"));
+  }
   const quote = !cur.quoted;
   const kind = g === 'yesno' || g === 'enum' ? CompletionItemKind.EnumMember : CompletionItemKind.Value;
   return scalarChoices(ctx, def, template, samples).map((c) => make(c, abs(0, cur.text.length), quote, kind));
@@ -476,7 +493,9 @@ function valueCompletions(ctx: LintContext, cur: Extract<CursorContext, { kind: 
  * - in a value: enum values (NETFILTER modes with their description, yes/no, VE_LAYOUT, MEMINFO
  *   forms…), FEATURES / CAPABILITY `name:on|off` items and module names not already in the list,
  *   OS template names (KB 127023) and sample names (`options.samples` first, then the samples vzctl
- *   shipped), `unlimited` for UBC parts.
+ *   shipped), `unlimited` for UBC parts. The edit never reaches into an inline `# comment` and nothing
+ *   is offered inside one; in classic vzctl, whose values keep single quotes, a single-quoted value is
+ *   replaced whole by a double-quoted one (list items and UBC parts are not offered there).
  * Every item's documentation is the hover's Markdown for the parameter.
  *
  * @throws OptionError for an invalid target or kind option (as `lint` does)
@@ -484,11 +503,21 @@ function valueCompletions(ctx: LintContext, cur: Extract<CursorContext, { kind: 
 export function computeCompletions(text: string, position: Position, options: CompletionOptions = {}): CompletionItem[] {
   const lineText = splitLines(text).lines[position.line];
   if (lineText === undefined) return [];
-  const cur = cursorContext(lineText, position.line, position.character);
+  let cur = cursorContext(lineText, position.line, position.character);
   if (cur.kind === 'none') return [];
   const ctx = analyze(text, options);
   // Inside a multi-line quoted value the line is not a line of its own for vzctl's reader of the shell.
   if (ctx.doc.continuationLines.has(position.line)) return [];
+  const entry = ctx.doc.lines[position.line];
+  const comment = cur.kind === 'value' && entry?.kind === 'entry' ? entry.inlineComment : undefined;
+  if (comment) {
+    // An inline `# comment` (a comment for Virtuozzo 7; classic vzctl reads it into an unquoted value, but
+    // it is meant as one): nothing to complete in it, and the value's edit ends before it.
+    const commentStart = comment.range.start.character;
+    if (position.character >= commentStart) return [];
+    cur = cursorContext(lineText.slice(0, commentStart), position.line, position.character);
+    if (cur.kind !== 'value') return [];
+  }
   const template = options.kbUrlTemplate?.trim() || ctx.catalog.catalog.defaultUrlTemplate;
   if (cur.kind === 'key') return keyCompletions(ctx, cur, position.line, template);
   return valueCompletions(ctx, cur, position.line, template, options.samples);

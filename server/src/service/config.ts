@@ -21,8 +21,8 @@
  * completion in the file), then rule ids against the catalogue. Any problem is a {@link ConfigFileError}
  * with a position; nothing here throws anything else for any text.
  */
-import { readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { constants as fsConstants, readFileSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { findSchemasDir, getCatalog } from '../catalog/load';
@@ -31,6 +31,23 @@ import type { RuleLevel, VzconfSettings } from '../settings';
 
 /** The name vzconf looks for. */
 export const CONFIG_FILE_NAME = '.vzconf.yaml';
+
+/** The largest `.vzconf.yaml` vzconf reads (a real one has a few hundred bytes). */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
+/** At most this many characters of a value or key are quoted in a message. */
+const MAX_QUOTED = 80;
+
+/** `JSON.stringify(v)`, cut to about {@link MAX_QUOTED} characters (a 5 MB value stays out of the message). */
+function quoted(v: unknown): string {
+  const s = typeof v === 'string' && v.length > MAX_QUOTED ? `${JSON.stringify(v.slice(0, MAX_QUOTED))}… (${v.length} characters)` : JSON.stringify(v) ?? String(v);
+  return s.length > MAX_QUOTED * 2 ? `${s.slice(0, MAX_QUOTED)}…` : s;
+}
+
+/** Whether `obj` has `key` as its own property (never through the prototype: `constructor`, `__proto__`). */
+function own<T>(obj: Record<string, T> | undefined, key: string): T | undefined {
+  return obj !== undefined && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
 
 /** What a `.vzconf.yaml` holds, as settings (a `nodeConfig` is made absolute against the file's folder). */
 export type ConfigFileSettings = Partial<Pick<VzconfSettings, 'target' | 'kind' | 'rules' | 'knownParameters' | 'kbUrlTemplate' | 'ignoreSuppressions' | 'nodeConfig' | 'nodeRam' | 'nodeSwap'>>;
@@ -44,13 +61,16 @@ export class ConfigFileError extends Error {
   readonly character: number;
   /** The problem without the path and position. */
   readonly detail: string;
+  /** The file could not be read at all (missing, not a regular file, too large): no position applies. */
+  readonly unreadable: boolean;
 
-  constructor(filePath: string, detail: string, line = 0, character = 0) {
-    super(`${filePath}:${line + 1}:${character + 1}: ${detail}`);
+  constructor(filePath: string, detail: string, line = 0, character = 0, unreadable = false) {
+    super(unreadable ? `${filePath}: ${detail}` : `${filePath}:${line + 1}:${character + 1}: ${detail}`);
     this.path = filePath;
     this.detail = detail;
     this.line = line;
     this.character = character;
+    this.unreadable = unreadable;
   }
 }
 
@@ -93,17 +113,17 @@ function typeOf(v: unknown): string {
 export function validateAgainstSchema(data: unknown, schema: Schema, root: Schema = schema, at: (string | number)[] = []): SchemaViolation[] {
   if (schema.$ref) {
     const name = /^#\/definitions\/(.+)$/.exec(schema.$ref)?.[1];
-    const target = name ? root.definitions?.[name] : undefined;
+    const target = name ? own(root.definitions, name) : undefined;
     return target ? validateAgainstSchema(data, target, root, at) : [{ path: at, message: `unresolvable $ref ${schema.$ref}` }];
   }
   const out: SchemaViolation[] = [];
   if (schema.type && typeOf(data) !== schema.type) {
-    return [{ path: at, message: `must be ${schema.type === 'array' ? 'a list' : schema.type === 'object' ? 'a mapping' : `a ${schema.type}`}, not ${typeOf(data) === 'null' ? 'empty' : typeOf(data) === 'object' ? 'a mapping' : typeOf(data) === 'array' ? 'a list' : `${typeOf(data)} ${JSON.stringify(data)}`}` }];
+    return [{ path: at, message: `must be ${schema.type === 'array' ? 'a list' : schema.type === 'object' ? 'a mapping' : `a ${schema.type}`}, not ${typeOf(data) === 'null' ? 'empty' : typeOf(data) === 'object' ? 'a mapping' : typeOf(data) === 'array' ? 'a list' : `${typeOf(data)} ${quoted(data)}`}` }];
   }
-  if (schema.enum && !schema.enum.includes(data)) out.push({ path: at, message: `must be one of ${schema.enum.map((e) => String(e)).join(', ')} (not ${JSON.stringify(data)})` });
+  if (schema.enum && !schema.enum.includes(data)) out.push({ path: at, message: `must be one of ${schema.enum.map((e) => String(e)).join(', ')} (not ${quoted(data)})` });
   if (typeof data === 'string') {
     if (schema.minLength !== undefined && data.length < schema.minLength) out.push({ path: at, message: 'must not be empty' });
-    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(data)) out.push({ path: at, message: `${JSON.stringify(data)} does not match ${schema.pattern}` });
+    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(data)) out.push({ path: at, message: `${quoted(data)} does not match ${schema.pattern}` });
   }
   if (Array.isArray(data)) {
     if (schema.items) data.forEach((item, i) => out.push(...validateAgainstSchema(item, schema.items as Schema, root, [...at, i])));
@@ -111,16 +131,16 @@ export function validateAgainstSchema(data: unknown, schema: Schema, root: Schem
       const seen = new Set<string>();
       data.forEach((item, i) => {
         const k = JSON.stringify(item);
-        if (seen.has(k)) out.push({ path: [...at, i], message: `${k} is listed twice` });
+        if (seen.has(k)) out.push({ path: [...at, i], message: `${quoted(item)} is listed twice` });
         seen.add(k);
       });
     }
   }
   if (typeOf(data) === 'object') {
     for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-      const sub = schema.properties?.[key];
+      const sub = own(schema.properties, key);
       if (sub) out.push(...validateAgainstSchema(value, sub, root, [...at, key]));
-      else if (schema.additionalProperties === false) out.push({ path: [...at, key], message: `unknown option "${key}"${at.length === 0 ? ` (allowed: ${Object.keys(schema.properties ?? {}).join(', ')})` : ''}`, atKey: true });
+      else if (schema.additionalProperties === false) out.push({ path: [...at, key], message: `unknown option ${quoted(key)}${at.length === 0 ? ` (allowed: ${Object.keys(schema.properties ?? {}).join(', ')})` : ''}`, atKey: true });
       else if (typeof schema.additionalProperties === 'object') out.push(...validateAgainstSchema(value, schema.additionalProperties, root, [...at, key]));
     }
   }
@@ -182,7 +202,7 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
   if (first) {
     const p = positionOf(doc, lc, first.path, first.atKey === true);
     const shown = first.atKey ? first.path.slice(0, -1) : first.path;
-    const where = shown.length > 0 ? `${shown.join('.')}: ` : '';
+    const where = shown.length > 0 ? `${shown.map((k) => (String(k).length > MAX_QUOTED ? `${String(k).slice(0, MAX_QUOTED)}…` : String(k))).join('.')}: ` : '';
     throw new ConfigFileError(filePath, `${where}${first.message}${violations.length > 1 ? ` (and ${violations.length - 1} more problem${violations.length > 2 ? 's' : ''})` : ''}`, p.line, p.character);
   }
   const d = data as { target?: string; kind?: string; rules?: Record<string, RuleLevel>; knownParameters?: string[]; kb?: { urlTemplate?: string }; ignoreSuppressions?: boolean; nodeConfig?: string; nodeRam?: string; nodeSwap?: string };
@@ -191,7 +211,7 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
     if (catalog.hasRule(id)) continue;
     const p = positionOf(doc, lc, ['rules', id], true);
     const s = suggestRuleIds(catalog, id);
-    throw new ConfigFileError(filePath, `rules: unknown rule "${id}"${s.length > 0 ? `; did you mean ${s.join(' or ')}?` : ' (see docs/rules/README.md)'}`, p.line, p.character);
+    throw new ConfigFileError(filePath, `rules: unknown rule ${quoted(id)}${s.length > 0 ? `; did you mean ${s.join(' or ')}?` : ' (see docs/rules/README.md)'}`, p.line, p.character);
   }
   const out: ConfigFileSettings = {};
   if (d.target !== undefined) out.target = d.target;
@@ -206,20 +226,83 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
   return out;
 }
 
+/** Why `st` is not something to read a configuration from, or undefined when it is a regular file. */
+function notAFile(st: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean }): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return 'is a directory, not a file';
+  if (st.isFIFO()) return 'is a named pipe, not a regular file';
+  if (st.isSocket()) return 'is a socket, not a regular file';
+  return 'is a device or other special file, not a regular file';
+}
+
 /**
- * Reads and parses a `.vzconf.yaml`.
+ * The text of a configuration file, read only when it is a regular file of at most `maxBytes` bytes
+ * (default {@link MAX_CONFIG_FILE_BYTES}): a directory, a named pipe (which would block forever), a device
+ * such as /dev/zero (endless) or an oversized file is refused without reading it. UTF-8, a byte-order
+ * mark kept.
+ *
+ * @throws ConfigFileError (`unreadable`) naming the path, with `detail` `no such file` when it does not exist
+ */
+export async function readConfigFileText(filePath: string, maxBytes = MAX_CONFIG_FILE_BYTES): Promise<string> {
+  const tooLarge = (size?: number): string => `too large (${size !== undefined ? `${size} bytes` : `more than ${maxBytes} bytes`}; at most ${maxBytes} bytes are read)`;
+  const fail = (detail: string): ConfigFileError => new ConfigFileError(filePath, detail, 0, 0, true);
+  const errno = (e: unknown): ConfigFileError => {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return fail('no such file');
+    if (code === 'EISDIR') return fail('is a directory, not a file');
+    return fail(`cannot read: ${code ?? (e as Error).message}`);
+  };
+  let st;
+  try {
+    st = await stat(filePath);
+  } catch (e) {
+    throw errno(e);
+  }
+  const why = notAFile(st);
+  if (why) throw fail(why);
+  if (st.size > maxBytes) throw fail(tooLarge(st.size));
+  // Non-blocking, and checked again on the open handle: the path may have been replaced in between.
+  let handle;
+  try {
+    handle = await open(filePath, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    throw errno(e);
+  }
+  try {
+    const hst = await handle.stat();
+    const again = notAFile(hst);
+    if (again) throw fail(again);
+    let buf = Buffer.alloc(Math.min(hst.size, maxBytes) + 1);
+    let got = 0;
+    for (;;) {
+      if (got === buf.length) {
+        if (got > maxBytes) break;
+        // It grew since the stat: read on, up to one byte past the cap.
+        const bigger = Buffer.alloc(Math.min(got * 2, maxBytes + 1));
+        buf.copy(bigger, 0, 0, got);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, got, buf.length - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    if (got > maxBytes) throw fail(tooLarge());
+    return buf.toString('utf8', 0, got);
+  } catch (e) {
+    throw e instanceof ConfigFileError ? e : errno(e);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Reads and parses a `.vzconf.yaml` (only a regular file of at most {@link MAX_CONFIG_FILE_BYTES} bytes,
+ * see {@link readConfigFileText}).
  *
  * @throws ConfigFileError when it cannot be read or is invalid
  */
 export async function loadConfigFile(filePath: string): Promise<ConfigFileSettings> {
-  let text: string;
-  try {
-    text = await readFile(filePath, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigFileError(filePath, code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? (e as Error).message}`);
-  }
-  return parseConfigFile(text, filePath);
+  return parseConfigFile(await readConfigFileText(filePath), filePath);
 }
 
 /**

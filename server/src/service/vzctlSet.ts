@@ -11,6 +11,7 @@ import { findSchemasDir } from '../catalog/load';
 import type { Generation, ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
+import { usedEntries } from '../model/effective';
 import { ctidOf } from './nodeFiles';
 
 type SourceId = 'classic-man' | 'vz7-man' | 'reference';
@@ -86,11 +87,19 @@ export interface VzctlSetCommand {
   ctid: string;
 }
 
+/** Whether vzctl rejects the value of `entry` (a value check of kind `invalid`). */
+function isInvalid(ctx: LintContext, entry: Entry): boolean {
+  return ctx.values.get(entry)?.problems.some((p) => p.kind === 'invalid') ?? false;
+}
+
 /**
  * The `vzctl set CTID … --save` command that sets what `entry` sets, for a container config whose CTID
  * comes from its file name (`101.conf`, or a UUID on Virtuozzo 7). Undefined when the file is not a
- * container config, the line is not a parameter the target knows and reads, the value is empty, or no
- * documented option sets it.
+ * container config, the line is not a parameter the target knows and reads, the line does not take effect
+ * (a repeated key whose other occurrence wins, see `usedEntries`), the value is invalid or empty, or no
+ * documented option sets it. For a key whose repeated lines vzctl merges (duplicate policy `union`, e.g.
+ * IP_ADDRESS in classic vzctl) the command sets the merged value of all those lines, and is the same on
+ * each of them; lines with an invalid value, which vzctl skips, are left out of the merge.
  */
 export function vzctlSetCommand(ctx: LintContext, entry: Entry): VzctlSetCommand | undefined {
   if (ctx.kind !== 'container' || ctx.path === undefined) return undefined;
@@ -101,17 +110,22 @@ export function vzctlSetCommand(ctx: LintContext, entry: Entry): VzctlSetCommand
   if (!def || !ctx.known(def) || ctx.status(def).some((s) => s.kind === 'removed')) return undefined;
   const opt = vzctlSetOption(def, ctx.target.generation);
   if (!opt) return undefined;
-  const value = entry.value.trim();
-  if (value === '') return undefined;
-  if (opt.requiresSuffix && !/^(\d+(\.\d+)?[bkmgtBKMGT]|unlimited)$/.test(value)) return undefined;
+  // Only a line that takes effect, and never one vzctl rejects.
+  const used = usedEntries(ctx, def);
+  if (!used.includes(entry) || isInvalid(ctx, entry)) return undefined;
+  const merged = used.length > 1 ? used.filter((e) => !isInvalid(ctx, e)) : [entry];
+  const values = merged.map((e) => e.value.trim()).filter((v) => v !== '');
+  if (values.length === 0) return undefined;
+  if (opt.requiresSuffix && !values.every((v) => /^(\d+(\.\d+)?[bkmgtBKMGT]|unlimited)$/.test(v))) return undefined;
   const args: string[] = [];
   if ((opt.form ?? 'value') === 'each') {
-    const items = value.split(opt.separator === 'list' ? /[ \t,]+/ : /[ \t]+/).filter((s) => s !== '');
+    const items = [...new Set(values.flatMap((v) => v.split(opt.separator === 'list' ? /[ \t,]+/ : /[ \t]+/)).filter((s) => s !== ''))];
     if (items.length === 0) return undefined;
     args.push(...(opt.reset ?? []));
     for (const item of items) args.push(opt.option, shellQuote(item));
   } else {
-    args.push(opt.option, shellQuote(value));
+    // Several used lines only for a merged (union) key set as one value: the items separated by a space.
+    args.push(opt.option, shellQuote(values.join(' ')));
   }
   return { command: `vzctl set ${ctid} ${args.join(' ')} --save`, option: opt.option, ctid };
 }
