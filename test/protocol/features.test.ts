@@ -4,12 +4,12 @@
  * bundle) and ask it for completion, document symbols, folding ranges, document links, inlay hints
  * and formatting over stdio with vscode-jsonrpc.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type {
   CompletionItem,
   CompletionList,
@@ -22,24 +22,16 @@ import type {
   TextEdit,
 } from 'vscode-languageserver/node';
 import { applyEdits } from '../helpers/edits';
+import { startServer, stopServer, withTimeout } from '../helpers/lsp';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SERVER = process.env.VZCONF_TEST_SERVER ?? path.join(ROOT, 'dist', 'server.js');
-/** Upper bound of every wait: a missing answer fails the test instead of hanging it. */
-const TIMEOUT_MS = 10_000;
-const SAMPLE = '/work/shared/corpus/upstream/openvz-vzctl-classic/conf/ve-vswap-1g.conf-sample';
+const SAMPLE = path.resolve(ROOT, '../shared/corpus/upstream/openvz-vzctl-classic/conf/ve-vswap-1g.conf-sample');
 
 const CT_URI = 'file:///tmp/vzconf-features/etc/vz/conf/101.conf';
 const CT_TEXT = '# see https://wiki.openvz.org/VSwap\n# vSwap\nPHYSPAGES="0:262144"\nSWAPPAGES="0:524288"\nDISKSPACE="10485760"\nNETFILTER=\n  ONBOOT =yes\n';
 const OFF_URI = 'file:///tmp/vzconf-features/etc/vz/conf/102.conf';
 
-function withTimeout<T>(promise: Promise<T>, what: string, ms = TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 let child: ChildProcessWithoutNullStreams;
 let conn: MessageConnection;
@@ -61,9 +53,8 @@ function itemsOf(r: CompletionItem[] | CompletionList | null): CompletionItem[] 
 
 before(async () => {
   assert.ok(existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` before the protocol tests`);
-  child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
+  ({ child, conn } = startServer(SERVER, ROOT));
   child.stderr.resume();
-  conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   conn.onRequest('workspace/configuration', (params: ConfigurationParams) =>
     params.items.map((item) => (item.section === 'vzconf' ? (settingsByUri.get(item.scopeUri ?? '') ?? null) : null)));
   conn.onRequest('workspace/inlayHint/refresh', () => null);
@@ -73,15 +64,7 @@ before(async () => {
 });
 
 after(async () => {
-  try {
-    if (conn) {
-      await withTimeout(conn.sendRequest('shutdown'), 'shutdown', 2_000).catch(() => undefined);
-      await conn.sendNotification('exit').catch(() => undefined);
-      conn.dispose();
-    }
-  } finally {
-    if (child && child.exitCode === null && !child.killed) child.kill();
-  }
+  await stopServer({ child, conn });
 });
 
 describe('vzconf editor features over stdio', () => {

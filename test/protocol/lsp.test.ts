@@ -27,11 +27,10 @@ import type {
   Range,
   TextEdit,
 } from 'vscode-languageserver/node';
+import { startServer, stopServer, TIMEOUT_MS, withTimeout } from '../helpers/lsp';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SERVER = path.join(ROOT, 'dist', 'server.js');
-/** Upper bound of every wait: a missing answer fails the test instead of hanging it. */
-const TIMEOUT_MS = 10_000;
 
 const NODE_URI = 'file:///tmp/vzconf-test/etc/vz/vz.conf';
 const NODE_TEXT = 'NETFILTER="full"\nIPTABLES="ipt_REJECT ipt_tos ipt_limit iptable_filter"\n';
@@ -44,13 +43,6 @@ const CT_TEXT = `${CT_LINE0}\nKMEMSIZE="300331648:150331648"\nPHYSPAGES="0:1G"\n
 // Helpers
 
 /** Rejects after `ms` with a message naming what was awaited. */
-function withTimeout<T>(promise: Promise<T>, what: string, ms = TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Offset of an LSP position in `text` (lines end at \n, \r\n or \r; columns in UTF-16 units). */
 function offsetAt(text: string, pos: { line: number; character: number }): number {
@@ -150,12 +142,11 @@ function markdownOf(h: Hover | null): string {
 
 before(async () => {
   assert.ok(existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` before the protocol tests`);
-  child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: 'pipe' });
+  ({ child, conn } = startServer(SERVER, ROOT));
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
     stderr += chunk;
   });
-  conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     published.push(p);
     for (const w of [...waiters]) {
@@ -176,15 +167,7 @@ before(async () => {
 });
 
 after(async () => {
-  try {
-    if (conn) {
-      await withTimeout(conn.sendRequest('shutdown'), 'shutdown', 2_000).catch(() => undefined);
-      await conn.sendNotification('exit').catch(() => undefined);
-      conn.dispose();
-    }
-  } finally {
-    if (child && child.exitCode === null && !child.killed) child.kill();
-  }
+  await stopServer({ child, conn });
 });
 
 // ---------------------------------------------------------------------------------------------

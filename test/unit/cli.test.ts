@@ -7,32 +7,13 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { JsonFinding } from '../../server/src/cli/format';
-import { isConfigFileName, runVzlint } from '../../server/src/cli/vzlint';
+import { isConfigFileName } from '../../server/src/cli/vzlint';
+import { runCaptured } from '../helpers/vzlint';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
-interface RunResult {
-  code: number;
-  out: string;
-  err: string;
-}
-
 /** Runs vzlint in-process with captured output. */
-async function run(argv: string[], cwd: string, extra: { isTTY?: boolean; env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
-  let out = '';
-  let err = '';
-  const code = await runVzlint(argv, {
-    stdout: (s) => {
-      out += s;
-    },
-    stderr: (s) => {
-      err += s;
-    },
-    cwd,
-    ...extra,
-  });
-  return { code, out, err };
-}
+const run = runCaptured;
 
 function parseJson(out: string): JsonFinding[] {
   const parsed: unknown = JSON.parse(out);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
@@ -12,7 +12,7 @@ import { applyEdits } from '../helpers/edits';
 const CT = '/etc/vz/conf/101.conf';
 const NODE = '/etc/vz/vz.conf';
 const CT0 = '/etc/vz/conf/0.conf';
-const CORPUS = '/work/shared/corpus';
+const CORPUS = resolve(__dirname, '../../../shared/corpus');
 const VSWAP_1G = readFileSync(join(CORPUS, 'upstream/openvz-vzctl-classic/conf/ve-vswap-1g.conf-sample'), 'utf8');
 const VZ_CONF_46 = readFileSync(join(CORPUS, 'upstream/openvz-vzctl-classic/historical/vz.conf.in@vzctl-4.6'), 'utf8');
 

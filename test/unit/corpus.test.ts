@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { JsonFinding } from '../../server/src/cli/format';
-import { runVzlint } from '../../server/src/cli/vzlint';
+import { runCaptured } from '../helpers/vzlint';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const corpus = path.resolve(repoRoot, '../shared/corpus');
@@ -28,26 +28,8 @@ function configFiles(dir: string): string[] {
   return out.sort();
 }
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function vzlint(argv: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const code = await runVzlint(argv, {
-    stdout: (s) => {
-      out += s;
-    },
-    stderr: (s) => {
-      err += s;
-    },
-    cwd: corpus,
-  });
-  return { code, out, err };
-}
+/** vzlint run in-process in the corpus folder. */
+const vzlint = (argv: string[]) => runCaptured(argv, corpus);
 
 async function lintJson(argv: string[]): Promise<{ code: number; items: JsonFinding[]; err: string }> {
   const r = await vzlint(['--format', 'json', ...argv]);

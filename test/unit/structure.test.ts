@@ -15,7 +15,7 @@ import { computeDocumentSymbols, OTHER_GROUP, type DocumentSymbol } from '../../
 import { applyEdits } from '../helpers/edits';
 
 const ROOT = resolve(__dirname, '..', '..');
-const CORPUS = '/work/shared/corpus';
+const CORPUS = resolve(__dirname, '../../../shared/corpus');
 const CT = '/etc/vz/conf/101.conf';
 const read = (rel: string): string => readFileSync(join(CORPUS, rel), 'utf8');
 const VSWAP_1G = read('upstream/openvz-vzctl-classic/conf/ve-vswap-1g.conf-sample');
