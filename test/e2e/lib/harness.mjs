@@ -1,6 +1,6 @@
 // Shared by the e2e launcher (in-host tests) and the UI check: an isolated environment per run,
 // code-server 4.100.3 (VS Code 1.100.3) on a free local port, and Debian's chromium driven by
-// playwright-core. Every wait here has an explicit timeout. See /work/shared/reference/vscode-e2e-notes.md
+// playwright-core. Every wait here has an explicit timeout. See ../shared/reference/vscode-e2e-notes.md (beside the repository)
 // in the project's notes for why each flag is there.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
