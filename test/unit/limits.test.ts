@@ -175,7 +175,7 @@ describe('ignored-on-ploop', () => {
   it('flags DISKINODES, QUOTATIME and DISK_QUOTA when the CT says ploop', () => {
     const fs = run(`VE_LAYOUT="ploop"\n${quota}`, { path: CT }, 'ignored-on-ploop');
     assert.deepEqual(fs.map((f) => f.range.start.line), [2, 3, 4]);
-    assert.ok(fs.every((f) => f.severity === 'warning' && f.unnecessary));
+    assert.ok(fs.every((f) => f.severity === 'info' && f.unnecessary));
   });
 
   it('takes the layout from the node vz.conf; names the line', () => {

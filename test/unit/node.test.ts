@@ -38,16 +38,17 @@ describe('disk-quota-off', () => {
     assert.equal(found.length, 1);
     assert.equal(found[0]?.severity, 'warning');
     assert.equal(found[0]?.unnecessary, true);
-    assert.match(found[0]?.message ?? '', /DISKSPACE is not enforced: DISK_QUOTA=no in vz\.conf line 1/);
+    assert.match(found[0]?.message ?? '', /Not enforced: DISKSPACE \(line 1\) — DISK_QUOTA=no in vz\.conf line 1/);
   });
   it('vz.conf DISK_QUOTA=no + QUOTAUGIDLIMIT="100" → second-level quota needs the first', () => {
     const found = rule('QUOTAUGIDLIMIT="100"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\n') });
     assert.equal(found.length, 1);
     assert.match(found[0]?.message ?? '', /second-level .* needs the first-level disk quota/);
   });
-  it('DISKINODES and QUOTATIME too; DISK_QUOTA=no in the CT itself counts', () => {
+  it('DISKINODES and QUOTATIME too, in one finding; DISK_QUOTA=no in the CT itself counts', () => {
     const found = rule('DISK_QUOTA="no"\nDISKINODES="200000:220000"\nQUOTATIME="0"\n', 'disk-quota-off', {});
-    assert.deepEqual(found.map((f) => f.range.start.line), [1, 2]);
+    assert.deepEqual(found.map((f) => f.range.start.line), [1]);
+    assert.match(found[0]?.message ?? '', /DISKINODES \(line 2\), QUOTATIME \(line 3\)/);
     assert.match(found[0]?.message ?? '', /this file, line 1/);
   });
   it('silent: DISK_QUOTA=yes, no node (vzctl default yes), QUOTAUGIDLIMIT=0, ploop, vz7, vz.conf itself', () => {

@@ -62,8 +62,8 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
     const known = catalog.catalog.versions[setting.generation];
     const oldest = known[0];
     const newest = known[known.length - 1];
-    // Classic vzctl ended with 4.11.x: a later major is a typo, not a version to check against.
-    if (setting.generation === 'classic' && setting.version !== undefined && newest !== undefined && Number.parseInt(setting.version, 10) > Number.parseInt(newest, 10)) {
+    // Classic vzctl ended with 4.11.1: a later version is a typo, not a version to check against.
+    if (setting.generation === 'classic' && setting.version !== undefined && newest !== undefined && compareVersions(setting.version, newest) > 0) {
       throw new TargetError(`target classic@${setting.version} is newer than any classic vzctl (the last is ${newest})`);
     }
     if (setting.version !== undefined && oldest !== undefined && compareVersions(setting.version, oldest) < 0) {

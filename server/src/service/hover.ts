@@ -150,7 +150,8 @@ const RELATED: Record<string, string[]> = {
  */
 function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): string[] {
   const node = ctx.node;
-  if (!node || ctx.kind === 'node') return [];
+  // A key the target does not know has no effective value to speak of (the hover says it is unknown).
+  if (!node || ctx.kind === 'node' || !ctx.known(def)) return [];
   const out: string[] = [];
   const eff = effectiveValue(ctx, def.name);
   if (eff) {

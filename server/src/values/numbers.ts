@@ -66,7 +66,7 @@ export function parseSizedNumber(text: string, offset: number, unit: Unit | unde
   const m = /^(-?)(\d*)(?:\.(\d*))?([A-Za-z])?$/.exec(text);
   if (!m || (m[2] === '' && !m[3])) {
     if (text === '') return { ok: false, message: 'empty number' };
-    return { ok: false, message: `"${text}" is not a number (digits, an optional K/M/G/T${generation === 'classic' ? '/P' : ''} suffix, or "unlimited")` };
+    return { ok: false, message: `"${text}" is not a number (digits with an optional K/M/G/T${generation === 'classic' ? '/P' : ''} suffix${allowUnlimited ? ', or "unlimited"' : ''})` };
   }
   const [, minus, intDigits, frac = '', sfxRaw] = m;
   const intPart = intDigits === '' ? '0' : intDigits;

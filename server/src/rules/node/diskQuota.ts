@@ -45,12 +45,18 @@ export const diskQuotaOff: Rule = {
     const where = `DISK_QUOTA=no in ${sourceText(ctx, dq)}`;
     const layoutNote = layout && layout.source !== 'default' ? '' : ' (assuming simfs: no VE_LAYOUT says ploop, where DISK_QUOTA is ignored)';
     const out: Finding[] = [];
+    // One finding for the first-level quota lines together (on the first of them), not one per line.
+    const lines: { name: string; e: Entry }[] = [];
     for (const name of FIRST_LEVEL) {
       const def = ctx.catalog.parameter(name);
       if (!def) continue;
-      for (const e of usedEntries(ctx, def)) {
-        out.push(finding(ctx, 'disk-quota-off', entryRange(e), `${name} is not enforced: ${where} turns the disk quota off${layoutNote}`, { unnecessary: true, fixes: [enableFix(ctx, dq, e)] }));
-      }
+      for (const e of usedEntries(ctx, def)) lines.push({ name, e });
+    }
+    lines.sort((a, b) => a.e.line - b.e.line);
+    const first = lines[0];
+    if (first) {
+      const names = lines.map((l) => `${l.name} (line ${l.e.line + 1})`).join(', ');
+      out.push(finding(ctx, 'disk-quota-off', entryRange(first.e), `Not enforced: ${names} — ${where} turns the disk quota off${layoutNote}`, { unnecessary: true, fixes: [enableFix(ctx, dq, first.e)] }));
     }
     const ugid = ctx.catalog.parameter('QUOTAUGIDLIMIT');
     if (ugid) {
