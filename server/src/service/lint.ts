@@ -25,6 +25,11 @@ export interface LintOptions {
    * file itself is a node config.
    */
   nodeConfig?: { path: string; text: string };
+  /**
+   * The node config already analysed with these options (`lintNode` passes it so that a node with many
+   * containers parses its vz.conf once, not once per container). Used only with `nodeConfig`.
+   */
+  nodeContext?: LintContext;
   /** Host capacity in bytes, for checks against the node's RAM and swap. */
   capacity?: NodeCapacity;
   /**
@@ -75,7 +80,9 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   let node: LintContext | undefined;
   const nodeOptions = options.nodeConfig;
   if (nodeOptions && !(options.path && nodeOptions.path === options.path)) {
-    node = analyze(nodeOptions.text, { ...options, path: nodeOptions.path, kind: 'node', nodeConfig: undefined });
+    node = options.nodeContext && options.nodeContext.path === nodeOptions.path && options.nodeContext.kind === 'node'
+      ? options.nodeContext
+      : analyze(nodeOptions.text, { ...options, path: nodeOptions.path, kind: 'node', nodeConfig: undefined, nodeContext: undefined });
     if (setting.auto && target.generation === 'classic' && node.target.generation === 'vz7') {
       target = { ...node.target, reason: `auto: Virtuozzo 7 like the node's ${nodeOptions.path} (${node.target.reason})` };
     }

@@ -522,7 +522,7 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
   }
   for (const file of input.containers) {
     if (file.path === input.nodeConfig?.path) continue;
-    const extra: LintOptions = input.nodeConfig ? { nodeConfig: input.nodeConfig } : {};
+    const extra: LintOptions = input.nodeConfig ? { nodeConfig: input.nodeConfig, ...(model.node ? { nodeContext: model.node.ctx } : {}) } : {};
     const ctid = ctidOf(file.path);
     const probe = run(file, 'other', extra);
     const isCt = ctid !== undefined && probe.ctx.kind === 'container';
