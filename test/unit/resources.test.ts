@@ -578,3 +578,11 @@ describe('resources: corpus files worked by hand', () => {
     }
   });
 });
+
+describe('ubc-required fix order', () => {
+  it("offers the node's CONFIGFILE sample first, then the others from small to large", () => {
+    const r = lint('ONBOOT="yes"\n', { path: '/etc/vz/conf/101.conf', nodeConfig: { path: '/etc/vz/vz.conf', text: 'CONFIGFILE="vswap-2g"\n' } });
+    const titles = r.findings.find((f) => f.rule === 'ubc-required')?.fixes?.map((f) => /\(vzctl's (\S+) sample\)/.exec(f.title)?.[1]);
+    assert.deepEqual(titles, ['ve-vswap-2g', 've-vswap-256m', 've-vswap-512m', 've-vswap-1g', 've-vswap-4g']);
+  });
+});

@@ -11,6 +11,7 @@ import { lintNode, parseCapacitySize, type NodeFile } from '../service/node';
 import { confDirOf, findNodeConfig, isInside, isNodeConfigName, listConfDir } from '../service/nodeFiles';
 import type { NodeCapacity } from '../rules/types';
 import { getCatalog } from '../catalog/load';
+import { editDistance } from '../rules/util';
 import type { Severity } from '../catalog/types';
 import { formatJson, formatMemoryTable, formatStylish, type FileReport, type MemoryTable } from './format';
 
@@ -195,7 +196,10 @@ export function parseRuleOverrides(values: readonly string[]): Record<string, Se
     const m = /^([a-z0-9-]+)=(error|warning|info|hint|off)$/.exec(v.trim());
     if (!m) return { error: `"${v}" is not RULE=LEVEL (LEVEL: error, warning, info, hint or off)` };
     const [, id = '', level] = m;
-    if (!catalog.hasRule(id)) return { error: `unknown rule "${id}" (see docs/rules/README.md)` };
+    if (!catalog.hasRule(id)) {
+      const near = catalog.catalog.rules.map((r) => r.id).filter((r) => editDistance(id, r, 3) <= 3).slice(0, 3);
+      return { error: `unknown rule "${id}"${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''} (see docs/rules/README.md)` };
+    }
     out[id] = level as Severity | 'off';
   }
   return out;

@@ -3,6 +3,7 @@
  * (`check_ub()`, src/lib/ub.c; reference §3.1). Also carries vzcfgvalidate's "Error: parameter X not
  * found" (src/validate.c), which covers the same parameters, so they are reported once.
  */
+import { effectiveValue } from '../../model/effective';
 import { compareVersions } from '../../model/version';
 import type { Entry, Range } from '../../parser/types';
 import type { Finding, Fix, LintContext, Rule, TextEdit } from '../types';
@@ -104,7 +105,13 @@ export const ubcRequired: Rule = {
       message = missing.length === required.length
         ? `No UBC parameters${invalidNote}: a non-vSwap config needs all ${required.length} (${list}), a vSwap config PHYSPAGES="0:<RAM>" and SWAPPAGES; vzctl start fails with "required UB parameter … not set"${quotaNote}`
         : `${missing.length} of the ${required.length} UBC parameters of a non-vSwap config missing: ${list}${invalidNote}; vzctl start fails with "required UB parameter … not set" (a vSwap config, PHYSPAGES="0:<RAM>" with SWAPPAGES, needs no others)${quotaNote}`;
-      for (const sample of [samples.default, ...samples.samples.filter((s) => s !== samples.default)]) {
+      // The sample this container came from (ORIGIN_SAMPLE) or the node creates from (CONFIGFILE) first,
+      // else the default; then the others from small to large, as the data lists them.
+      const named = [effectiveValue(ctx, 'ORIGIN_SAMPLE')?.value, effectiveValue(ctx, 'CONFIGFILE')?.value]
+        .map((v) => samples.samples.find((x) => x.id === `ve-${(v ?? '').trim()}`))
+        .find((x) => x !== undefined);
+      const first = named ?? samples.default;
+      for (const sample of [first, ...samples.samples.filter((s) => s !== first)]) {
         fixes.push({
           title: `Make it a vSwap config: PHYSPAGES="${sample.PHYSPAGES}" SWAPPAGES="${sample.SWAPPAGES}" (vzctl's ${sample.id} sample)`,
           edits: setOrInsert(ctx, [['PHYSPAGES', sample.PHYSPAGES], ['SWAPPAGES', sample.SWAPPAGES]]),
