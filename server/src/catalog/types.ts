@@ -144,6 +144,10 @@ export interface ParameterDef {
    * `validate_global_config()` for NETFILTER; libvzctl's `_s_conf_local_param`: NETFILTER, VEID, UUID).
    */
   ignoredInNodeConfig?: Generation[];
+  /** Ignored for ploop-based containers (reference §3.2, §7): what that means, in our words. */
+  ignoredOnPloop?: string;
+  /** May block checkpointing and online migration (KB 113781, title only): what the parameter passes in. */
+  checkpoint?: string;
   /** A change on a running CT needs a restart (classic `check_set_mode`). */
   restart?: boolean;
   classic?: GenerationInfo;
@@ -180,11 +184,18 @@ export interface Vocabulary {
   /** CAPABILITY names (matched case-insensitively), classic `src/lib/cap.c`. */
   capabilities: string[];
   /** FEATURES names per generation with the classic version that added them. */
-  features: { name: string; classicSince?: string; vz7?: boolean; description: string }[];
+  features: {
+    name: string;
+    classicSince?: string;
+    vz7?: boolean;
+    description: string;
+    /** The feature makes the container use host-kernel code (reference §7): what it lets the container use. */
+    hostKernel?: string;
+  }[];
   iptablesModules: IptablesModule[];
   netfilterModes: { name: string; description: string }[];
   /** Capabilities worth a warning when turned on. */
-  dangerousCapabilities?: string[];
+  dangerousCapabilities?: { name: string; grants: string }[];
 }
 
 /** Rule metadata of `schemas/rules/*.yaml`. The rule's id is public and never renamed. */

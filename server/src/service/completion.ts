@@ -19,7 +19,7 @@ import { splitLines } from '../parser/parse';
 import type { Position, Range } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { grammarOf } from '../values/validate';
-import { kbUrl, parameterMarkdown, syntaxText } from './hover';
+import { capabilityMarkdown, kbUrl, parameterMarkdown, syntaxText } from './hover';
 import { analyze, type LintOptions } from './lint';
 import { shippedSamples } from './node';
 
@@ -321,10 +321,10 @@ function listChoices(ctx: LintContext, def: ParameterDef, existing: readonly str
   if (g === 'capability') {
     const have = new Set(existing.map((t) => (t.split(':')[0] ?? '').toUpperCase()));
     return vocab.capabilities.filter((c) => !have.has(c)).flatMap((c) => (['on', 'off'] as const).map((state) => {
-      const dangerous = vocab.dangerousCapabilities?.includes(c) === true;
+      const dangerous = vocab.dangerousCapabilities?.some((d) => d.name === c) === true;
       return {
         value: `${c}:${state}`,
-        about: `**\`${c}\`** is a Linux capability${dangerous ? '; turning it on gives the container power over the host kernel or network — use with care' : ''}.`,
+        about: capabilityMarkdown(vocab, c),
         detail: `capability ${c} ${state}${dangerous && state === 'on' ? ' (dangerous)' : ''}`,
         last: dangerous && state === 'on',
       };

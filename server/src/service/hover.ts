@@ -1,5 +1,5 @@
 import type { CatalogIndex } from '../catalog/load';
-import type { Generation, GenerationInfo, ParameterDef } from '../catalog/types';
+import type { Generation, GenerationInfo, ParameterDef, Vocabulary } from '../catalog/types';
 import { describeTarget, formatTarget } from '../model/target';
 import { compareVersions } from '../model/version';
 import type { Entry, Position, Range } from '../parser/types';
@@ -96,6 +96,12 @@ function describePart(p: NumberPart, unit: ParameterDef['unit']): string {
   return `\`${p.text}\`${p.suffix ? ` → ${stored}${unitWord}` : unitWord}${human}`;
 }
 
+/** What a capability is, and for a dangerous one what it grants (schemas/vocabulary.yaml). Shared with completion. */
+export function capabilityMarkdown(vocab: Vocabulary, name: string): string {
+  const danger = vocab.dangerousCapabilities?.find((c) => c.name === name);
+  return `**\`${name}\`** is a Linux capability${danger ? `; turning it on grants ${danger.grants} — use with care` : ''}.`;
+}
+
 /** The hover text of the value under the cursor: numbers in human units, list items explained. */
 function valueSection(ctx: LintContext, e: Entry, def: ParameterDef, pos: Position): string[] {
   const out: string[] = [];
@@ -117,7 +123,7 @@ function valueSection(ctx: LintContext, e: Entry, def: ParameterDef, pos: Positi
     if (f) out.push(`**\`${f.name}\`:** ${f.description}`);
   } else if (g === 'capability' && item) {
     const name = (item.text.split(':')[0] ?? '').toUpperCase();
-    if (vocab.capabilities.includes(name)) out.push(`**\`${name}\`** is a Linux capability${vocab.dangerousCapabilities?.includes(name) ? '; turning it on gives the container power over the host kernel or network — use with care' : ''}.`);
+    if (vocab.capabilities.includes(name)) out.push(capabilityMarkdown(vocab, name));
   } else if (g === 'iptables-modules' && item) {
     const m = ctx.catalog.iptablesModule(item.text);
     if (m) out.push(`**\`${m.name}\`** needs at least \`NETFILTER="${m.netfilter}"\` on vzctl 4.7+.`);

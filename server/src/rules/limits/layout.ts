@@ -23,23 +23,20 @@ function containerLayout(ctx: LintContext): Layout | undefined {
   return l;
 }
 
-const PLOOP_IGNORED: Record<string, string> = {
-  DISKINODES: 'the inode limit is not applied to a ploop image (vzctl prints "--diskinodes is ignored for ploop-based container" when it is given on the command line)',
-  QUOTATIME: 'vzctl applies no quota grace period to a ploop container',
-  DISK_QUOTA: 'vzctl does not switch quota on or off for a ploop container; its size is the image size (DISKSPACE)',
-};
-
-/** DISKINODES, QUOTATIME and DISK_QUOTA in a ploop container: vzctl ignores them (reference §3.2, §7). */
+/** Keys that ploop ignores (DISKINODES, QUOTATIME, DISK_QUOTA; parameters.yaml `ignoredOnPloop`) in a ploop container (reference §3.2, §7). */
 export const ignoredOnPloop: Rule = {
   id: 'ignored-on-ploop',
   check(ctx) {
     const l = containerLayout(ctx);
     if (!l || l.layout !== 'ploop') return [];
     const out: Finding[] = [];
-    for (const name of Object.keys(PLOOP_IGNORED)) {
+    // Which keys ploop ignores, and why, is data: schemas/parameters.yaml `ignoredOnPloop`.
+    for (const def of ctx.catalog.catalog.parameters) {
+      if (!def.ignoredOnPloop) continue;
+      const name = def.name;
       for (const e of liveEntries(ctx, name)) {
         out.push(finding(ctx, 'ignored-on-ploop', entryRange(e),
-          `${name} is ignored for ploop-based containers (${describeLayout(l)}): ${PLOOP_IGNORED[name]}`,
+          `${name} is ignored for ploop-based containers (${describeLayout(l)}): ${def.ignoredOnPloop}`,
           { unnecessary: true, fixes: [{ title: `Remove ${name} (ignored for ploop)`, edits: [deleteLines(ctx, e.line, e.line)], safe: l.source === 'container' }] }));
       }
     }

@@ -76,13 +76,6 @@ export const simfsLiveMigration: Rule = {
   },
 };
 
-const CHECKPOINT_WHAT: Record<string, string> = {
-  DEVICES: 'gives the container access to host devices',
-  DEVNODES: 'passes host device nodes into the container',
-  PCI: 'hands host PCI devices to the container',
-  BINDMOUNT: 'bind-mounts host directories into the container',
-};
-
 /**
  * DEVICES / DEVNODES / PCI / BINDMOUNT: host devices and external mounts may block checkpointing and
  * online migration (KB 113781, known by title only — hence "may"). Container configs only.
@@ -92,13 +85,16 @@ export const checkpointBlockingParameter: Rule = {
   check(ctx) {
     if (ctx.kind !== 'container') return [];
     const out: Finding[] = [];
-    for (const name of Object.keys(CHECKPOINT_WHAT)) {
+    // Which keys, and what they pass in, is data: schemas/parameters.yaml `checkpoint`.
+    for (const def of ctx.catalog.catalog.parameters) {
+      if (!def.checkpoint) continue;
+      const name = def.name;
       for (const e of liveEntries(ctx, name)) {
         const items = tokens(e.value, ' \t').map((t) => t.text);
         // A device entry with permission "none" grants nothing.
         if (items.filter((t) => !/:none$/.test(t)).length === 0) continue;
         out.push(finding(ctx, 'checkpoint-blocking-parameter', entryRange(e),
-          `${name} ${CHECKPOINT_WHAT[name]}; this may block checkpointing and online migration of the container (KB 113781, "Online migration and checkpointing limitations for Linux containers")`));
+          `${name} ${def.checkpoint}; this may block checkpointing and online migration of the container (KB 113781, "Online migration and checkpointing limitations for Linux containers")`));
       }
     }
     return out;
@@ -139,13 +135,6 @@ function removeToken(ctx: LintContext, e: Entry, text: string, title: string): F
   return { title, edits: [edit], safe: false };
 }
 
-const CAP_WHAT: Record<string, string> = {
-  SYS_ADMIN: 'broad system administration (mounts, namespaces and much more)',
-  NET_ADMIN: 'network administration (interfaces, routes, firewall)',
-  SYS_MODULE: 'loading and unloading host kernel modules',
-  SYS_RAWIO: 'raw I/O to devices and memory',
-};
-
 /**
  * A dangerous capability switched on (vocabulary.yaml `dangerousCapabilities`): security-sensitive
  * (reference §7); `setpcap:on` will probably keep the container from starting (ctid.conf(5), reference
@@ -155,7 +144,7 @@ export const dangerousCapability: Rule = {
   id: 'dangerous-capability',
   check(ctx) {
     if (ctx.kind !== 'container') return [];
-    const dangerous = new Set((ctx.catalog.catalog.vocabulary.dangerousCapabilities ?? []).map((c) => c.toUpperCase()));
+    const dangerous = new Map((ctx.catalog.catalog.vocabulary.dangerousCapabilities ?? []).map((c) => [c.name.toUpperCase(), c.grants]));
     const out: Finding[] = [];
     for (const e of liveEntries(ctx, 'CAPABILITY')) {
       if (!valueAccepted(ctx, e)) continue;
@@ -164,19 +153,13 @@ export const dangerousCapability: Rule = {
         if (!dangerous.has(cap)) continue;
         const message = cap === 'SETPCAP'
           ? `${t.text}: with SETPCAP on, the container will probably not start (vzctl's ctid.conf(5)); leave it off`
-          : `${t.text} gives the container ${CAP_WHAT[cap] ?? 'a security-sensitive capability'}, which reaches into the host kernel shared by every container; grant it only to a trusted container`;
+          : `${t.text} gives the container ${dangerous.get(cap) ?? 'a security-sensitive capability'}, which reaches into the host kernel shared by every container; grant it only to a trusted container`;
         out.push(finding(ctx, 'dangerous-capability', valueSubRange(ctx, e, t.start, t.end), message,
           { fixes: [removeToken(ctx, e, t.text, `Remove ${t.text} (back to vzctl's default for ${cap.toLowerCase()})`)] }));
       }
     }
     return out;
   },
-};
-
-const FEATURE_WHAT: Record<string, string> = {
-  nfsd: 'the in-kernel NFS server of the host kernel',
-  bridge: 'Linux bridges, handled by the host kernel',
-  ppp: 'PPP devices, handled by the host kernel',
 };
 
 /**
@@ -188,9 +171,11 @@ export const hostKernelFeature: Rule = {
   check(ctx) {
     if (ctx.kind !== 'container') return [];
     const out: Finding[] = [];
+    // Which features run host-kernel code is data: schemas/vocabulary.yaml `hostKernel`.
+    const hostKernel = new Map(ctx.catalog.catalog.vocabulary.features.flatMap((f) => (f.hostKernel ? [[f.name, f.hostKernel] as const] : [])));
     for (const e of liveEntries(ctx, 'FEATURES')) {
       for (const t of switchedOn(e)) {
-        const what = FEATURE_WHAT[t.name];
+        const what = hostKernel.get(t.name);
         if (!what) continue;
         out.push(finding(ctx, 'host-kernel-feature', valueSubRange(ctx, e, t.start, t.end),
           `${t.text} lets the container use ${what}: the host kernel must support it, and the container then exercises host-kernel code shared with every other container; changing FEATURES needs a container restart`));
