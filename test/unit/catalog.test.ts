@@ -77,6 +77,10 @@ describe('catalogue: consistency', () => {
     assert.equal(get('IP_ADDRESS')?.duplicates, 'union');
     assert.equal(get('HOSTNAME')?.duplicates, 'first');
     assert.equal(get('KMEMSIZE')?.duplicates, 'last');
+    // check_ub() (vzctl src/lib/ub.c): 20 UBCs without vSwap, PHYSPAGES and SWAPPAGES with it.
+    assert.equal(cat.parameters.filter((p) => p.requiredToStart?.includes('non-vswap')).length, 20);
+    assert.deepEqual(cat.parameters.filter((p) => p.requiredToStart?.includes('vswap')).map((p) => p.name).sort(), ['PHYSPAGES', 'SWAPPAGES']);
+    assert.deepEqual(cat.parameters.filter((p) => p.ignoredOnPloop).map((p) => p.name).sort(), ['DISKINODES', 'DISK_QUOTA', 'QUOTATIME']);
     const nat = cat.vocabulary.iptablesModules.filter((m) => m.netfilter === 'full').map((m) => m.name).sort();
     assert.deepEqual(nat, ['ip_nat_ftp', 'ip_nat_irc', 'ipt_REDIRECT', 'iptable_nat']);
   });

@@ -146,6 +146,11 @@ export interface ParameterDef {
   ignoredInNodeConfig?: Generation[];
   /** Ignored for ploop-based containers (reference §3.2, §7): what that means, in our words. */
   ignoredOnPloop?: string;
+  /**
+   * A classic container cannot start without it (`check_ub()` in vzctl src/lib/ub.c): in a non-vSwap
+   * config every UBC of the set, in a vSwap config PHYSPAGES and SWAPPAGES.
+   */
+  requiredToStart?: ('non-vswap' | 'vswap')[];
   /** May block checkpointing and online migration (KB 113781, title only): what the parameter passes in. */
   checkpoint?: string;
   /** A change on a running CT needs a restart (classic `check_set_mode`). */

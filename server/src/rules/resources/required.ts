@@ -9,7 +9,7 @@ import type { Entry, Range } from '../../parser/types';
 import type { Finding, Fix, LintContext, Rule, TextEdit } from '../types';
 import { entryRange, eolOf, finding, lineRange } from '../util';
 import { vswapSamples, type VswapSample } from './samples';
-import { classicContainer, isVswap, mergedUbc, ownEntries, parsePairText, REQUIRED_NON_VSWAP, REQUIRED_VSWAP, VSWAP_OPTIONAL_SINCE } from './ubc';
+import { classicContainer, isVswap, mergedUbc, ownEntries, parsePairText, requiredToStart, VSWAP_OPTIONAL_SINCE } from './ubc';
 
 export const RULE_ID = 'ubc-required';
 
@@ -74,7 +74,7 @@ export const ubcRequired: Rule = {
   check(ctx) {
     if (!classicContainer(ctx)) return [];
     const vswap = isVswap(ctx) && compareVersions(ctx.target.version, VSWAP_OPTIONAL_SINCE) >= 0;
-    const required: readonly string[] = vswap ? REQUIRED_VSWAP : REQUIRED_NON_VSWAP;
+    const required = requiredToStart(ctx.catalog, vswap ? 'vswap' : 'non-vswap');
     const missing = required.filter((n) => !mergedUbc(ctx, n));
     // vzcfgvalidate (non-vSwap mode) also wants DISKSPACE and DISKINODES when the file itself says
     // DISK_QUOTA=yes; it never looks at vz.conf's DISK_QUOTA (its merge goes the other way).

@@ -7,6 +7,7 @@
  * `validate_vswap()`, `check_param()`), `src/vzcfgvalidate.c` (mode choice), `src/lib/ub.c`
  * (`check_ub()`, `is_vswap_config()`); reference §3.1 and §6.
  */
+import type { CatalogIndex } from '../../catalog/load';
 import type { Unit } from '../../catalog/types';
 import { pairOf, usedEntries } from '../../model/effective';
 import type { Entry } from '../../parser/types';
@@ -43,18 +44,14 @@ export const CHECK_PARAM_SET = [
 ] as const;
 
 /**
- * Every UBC `vzctl start` requires of a non-vSwap config (`check_ub()`, src/lib/ub.c), in its order;
- * each missing one is "Error: required UB parameter X not set". vzcfgvalidate's own presence checks
- * (`check_param()` plus the `CHECK_B` / `CHECK_BL` ones) cover exactly this set.
+ * The UBCs `vzctl start` requires (`check_ub()`, src/lib/ub.c) of a non-vSwap or a vSwap config, from
+ * schemas/parameters.yaml `requiredToStart`, in catalogue order; each missing one is "Error: required UB
+ * parameter X not set". vzcfgvalidate's own presence checks (`check_param()` plus the `CHECK_B` /
+ * `CHECK_BL` ones) cover exactly the non-vSwap set.
  */
-export const REQUIRED_NON_VSWAP = [
-  'KMEMSIZE', 'LOCKEDPAGES', 'PRIVVMPAGES', 'SHMPAGES', 'NUMPROC', 'PHYSPAGES', 'VMGUARPAGES', 'OOMGUARPAGES',
-  'NUMTCPSOCK', 'NUMFLOCK', 'NUMPTY', 'NUMSIGINFO', 'TCPSNDBUF', 'TCPRCVBUF', 'OTHERSOCKBUF', 'DGRAMRCVBUF',
-  'NUMOTHERSOCK', 'NUMFILE', 'DCACHESIZE', 'NUMIPTENT',
-] as const;
-
-/** What a vSwap config requires (`check_ub()`): RAM and swap. */
-export const REQUIRED_VSWAP = ['PHYSPAGES', 'SWAPPAGES'] as const;
+export function requiredToStart(catalog: CatalogIndex, mode: 'non-vswap' | 'vswap'): string[] {
+  return catalog.catalog.parameters.filter((p) => p.requiredToStart?.includes(mode)).map((p) => p.name);
+}
 
 /**
  * The vzctl version from which a vSwap config needs only PHYSPAGES and SWAPPAGES (commit 39948036,
