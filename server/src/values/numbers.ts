@@ -44,7 +44,8 @@ export function unitBytes(unit: Unit | undefined): bigint | null {
   }
 }
 
-const SUFFIX: Record<string, bigint> = { K: 1024n, M: 1024n ** 2n, G: 1024n ** 3n, T: 1024n ** 4n, P: PAGE_SIZE, B: 1n };
+/** vzctl's size suffixes (`get_mul`, case-insensitive) in bytes: K, M, G, T are powers of 1024, P one page, B one byte. */
+export const SIZE_SUFFIX: Readonly<Record<string, bigint>> = { K: 1024n, M: 1024n ** 2n, G: 1024n ** 3n, T: 1024n ** 4n, P: PAGE_SIZE, B: 1n };
 
 /**
  * Parses one number as vzctl's UBC / quota parser does: a decimal integer with an optional
@@ -79,7 +80,7 @@ export function parseSizedNumber(text: string, offset: number, unit: Unit | unde
   let suffix: string | undefined;
   if (sfxRaw) {
     suffix = sfxRaw.toUpperCase();
-    const mul = SUFFIX[suffix];
+    const mul = SIZE_SUFFIX[suffix];
     if (mul === undefined || (suffix === 'P' && generation === 'vz7')) {
       return { ok: false, message: `unknown size suffix "${sfxRaw}" (use K, M, G, T${generation === 'classic' ? ', P (pages)' : ''} or B)` };
     }

@@ -1,7 +1,7 @@
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation, Grammar, ParameterDef, Range as NumRange } from '../catalog/types';
 import { compareVersions } from '../model/version';
-import { INT_MAX, parseSizedNumber, type NumberPart } from './numbers';
+import { INT_MAX, parseSizedNumber, SIZE_SUFFIX, type NumberPart } from './numbers';
 
 /**
  * A problem in a value, located by offsets within the value string as vzctl reads it.
@@ -274,7 +274,7 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       if (value === 'unlimited') return { problems };
       const m = /^(\d+)([bBkKmMgGtT])?$/.exec(value);
       if (!m) return bad(`"${value}" is not a rate in bytes/s (optionally with a b/k/m/g/t suffix) or "unlimited"`);
-      const mul = { b: 1n, k: 1024n, m: 1024n ** 2n, g: 1024n ** 3n, t: 1024n ** 4n }[(m[2] ?? 'b').toLowerCase() as 'b'];
+      const mul = SIZE_SUFFIX[(m[2] ?? 'b').toUpperCase()] ?? 1n;
       if (BigInt(m[1] as string) * mul > INT_MAX) problems.push({ kind: 'truncated', message: 'above INT_MAX bytes/s (about 2 GB/s): vzctl truncates it', ...whole(value) });
       return { problems };
     }
