@@ -114,8 +114,8 @@ export function formatStylish(reports: readonly FileReport[], options: { color: 
     if (r.findings.length === 0 && options.verbose !== true) continue;
     out.push(`${c.underline(r.file)} ${c.dim(`[${r.kind}, ${formatTarget(r.target)}]`)}`);
     const positions = r.findings.map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1}`);
-    const posWidth = Math.max(0, ...positions.map((p) => p.length));
-    const sevWidth = Math.max(0, ...r.findings.map((f) => f.severity.length));
+    const posWidth = positions.reduce((w, p) => Math.max(w, p.length), 0);
+    const sevWidth = r.findings.reduce((w, f) => Math.max(w, f.severity.length), 0);
     r.findings.forEach((f, i) => {
       const message = f.message.replace(/\r?\n/g, ' ');
       out.push(`  ${c.dim(positions[i].padEnd(posWidth))}  ${paint[f.severity](f.severity.padEnd(sevWidth))}  ${message}  ${c.dim(f.rule)}`);
@@ -163,7 +163,7 @@ export function formatMemoryTable(tables: readonly MemoryTable[], options: { col
     rows.push(['total', formatBytes(s.ramBytes), formatBytes(s.swapBytes), formatBytes(s.privvmBytes), `all: ${formatBytes(s.totalBytes)}`]);
     const cap = s.capacity ?? {};
     rows.push(['node', size(cap.ramBytes), size(cap.swapBytes), '', cap.ramBytes !== undefined ? `RAM + swap: ${formatBytes(cap.ramBytes + (cap.swapBytes ?? 0n))}` : '']);
-    const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+    const widths = [0, 1, 2, 3].map((i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
     for (const [i, r] of rows.entries()) {
       const line = `  ${(r[0] ?? '').padEnd(widths[0] ?? 0)}  ${(r[1] ?? '').padStart(widths[1] ?? 0)}  ${(r[2] ?? '').padStart(widths[2] ?? 0)}  ${(r[3] ?? '').padStart(widths[3] ?? 0)}  ${r[4] ?? ''}`.trimEnd();
       out.push(i === 0 ? c.dim(line) : line);

@@ -676,7 +676,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       const diagnostics = params.context.diagnostics as unknown as ContextDiagnostic[];
       // Fixes carried by the diagnostics only apply to the text they were computed for.
       if (kindWanted('quickfix', only) && (!doc || last?.version === doc.version)) {
-        actions.push(...(computeCodeActions(uri, diagnostics, params.range) as CodeAction[]));
+        for (const a of computeCodeActions(uri, diagnostics, params.range)) actions.push(a as CodeAction);
       }
       if (!doc) return actions;
       const catalog = getCatalog();
@@ -684,7 +684,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       const text = doc.getText();
       if (kindWanted('quickfix', only)) {
         const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
-        actions.push(...(computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives }) as CodeAction[]));
+        for (const a of computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives })) actions.push(a as CodeAction);
       }
       const wantsLinks = kindWanted('quickfix', only);
       const wantsCopy = kindWanted(COPY_AS_VZCTL_SET_KIND, only);
@@ -706,7 +706,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
           const ids = [...(def.kb ?? []), ...ctx.status(def).flatMap((s) => s.kb ?? [])];
           return [...new Set(ids)].map((id) => ({ id, title: catalog.kb(id)?.title ?? `KB ${id}`, url: kbUrl(settings.kbUrlTemplate, id) }));
         };
-        actions.push(...(computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, kbOf }) as unknown as CodeAction[]));
+        for (const a of computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, kbOf })) actions.push(a as unknown as CodeAction);
       }
       if (wantsCopy && ctx) {
         const line = ctx.doc.lines[params.range.start.line];

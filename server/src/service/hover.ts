@@ -228,7 +228,7 @@ export function parameterMarkdown(ctx: LintContext, def: ParameterDef, options: 
   const alias = def.name !== name ? ` (alias of **${def.name}**)` : '';
   parts.push(`**${name}**${alias} — ${SCOPE_TEXT[def[gen]?.scope ?? def.scope]}`);
   parts.push('');
-  for (const section of options.sections ?? []) if (section.length > 0) parts.push(...section, '');
+  for (const section of options.sections ?? []) if (section.length > 0) { for (const line of section) parts.push(line); parts.push(''); }
   parts.push(def.description.trim(), '');
   parts.push(`- Syntax: ${syntaxOf(def, gen)}`);
   if (def.unit && def.unit !== 'none') parts.push(`- Unit: ${UNIT_TEXT[def.unit] ?? def.unit}`);
@@ -241,7 +241,7 @@ export function parameterMarkdown(ctx: LintContext, def: ParameterDef, options: 
   if (!ctx.known(def)) parts.push('', `**${describeTarget(ctx.target)} does not know ${def.name}.**`);
   for (const s of active) parts.push('', `**${s.kind[0]?.toUpperCase()}${s.kind.slice(1)} on ${describeTarget(ctx.target)}:** ${s.message}${s.replacement ? ` Use ${s.replacement}.` : ''}`);
   const links = linksSection(ctx.catalog, def, template);
-  if (links.length > 0) parts.push('', ...links);
+  if (links.length > 0) { parts.push(''); for (const l of links) parts.push(l); }
   return parts.join('\n');
 }
 

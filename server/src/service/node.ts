@@ -18,7 +18,7 @@ import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import { entryRange, valueSubRange } from '../rules/util';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
 import { tokens, type Pair } from '../values/validate';
-import { analyze, lint, type LintOptions, type LintResult } from './lint';
+import { analyze, capFinding, lint, type LintOptions, type LintResult } from './lint';
 import { ctidOf } from './nodeFiles';
 import { suppressionFilter } from './suppressions';
 
@@ -547,7 +547,7 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
       if (!target) continue;
       // Node-level findings obey the suppression comments of the file they land in, as per-file ones do.
       const kept = suppressionFilter(target.ctx.doc, { ignore: options.ignoreSuppressions === true }).apply([nf.finding]);
-      for (const f of kept) target.findings.push(override ? { ...f, severity: override } : f);
+      for (const f of kept) target.findings.push(capFinding(override ? { ...f, severity: override } : f));
     }
   }
   for (const r of results) sortFindings(r.findings);
