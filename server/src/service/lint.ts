@@ -25,7 +25,7 @@ export interface LintOptions {
    * The node's vz.conf to check a container config against (vzctl reads it first). Ignored when the
    * file itself is a node config.
    */
-  nodeConfig?: { path: string; text: string };
+  nodeConfig?: { path: string; text: string; sizeBytes?: number };
   /**
    * The node config already analysed with these options (`lintNode` passes it so that a node with many
    * containers parses its vz.conf once, not once per container). Used only with `nodeConfig`.
@@ -117,7 +117,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   if (nodeOptions && !(options.path && nodeOptions.path === options.path)) {
     node = options.nodeContext && options.nodeContext.path === nodeOptions.path && options.nodeContext.kind === 'node'
       ? options.nodeContext
-      : analyze(nodeOptions.text, { ...options, path: nodeOptions.path, kind: 'node', nodeConfig: undefined, nodeContext: undefined });
+      : analyze(nodeOptions.text, { ...options, path: nodeOptions.path, kind: 'node', nodeConfig: undefined, nodeContext: undefined, sizeBytes: nodeOptions.sizeBytes });
     if (setting.auto && target.generation === 'classic' && node.target.generation === 'vz7') {
       target = { ...node.target, reason: `auto: Virtuozzo 7 like the node's ${nodeOptions.path} (${node.target.reason})` };
     }
