@@ -17,7 +17,7 @@ export const MAX_FINDINGS_PER_FILE = 10_000;
 export const MAX_MESSAGE_CHARS = 400;
 
 /** Longest title of a quick fix, in UTF-16 code units (cut like messages). */
-export const MAX_FIX_TITLE_CHARS = 120;
+export const MAX_FIX_TITLE_CHARS = 400;
 
 /**
  * `text` cut to at most `max` characters: its beginning, `…`, and its last quarter, never splitting a

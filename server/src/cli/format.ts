@@ -133,7 +133,7 @@ export function formatStylish(reports: readonly FileReport[], options: { color: 
   const checked = plural(reports.length, 'file');
   if (options.failed === true) {
     // Exit status 2: something could not be read or checked (said above on stderr); never "no problems".
-    const found = total === 0 ? 'no problems found' : `${plural(total, 'problem')} (${plural(n.error, 'error')}, ${plural(n.warning, 'warning')}, ${plural(n.info, 'info')}${n.hint > 0 ? `, ${plural(n.hint, 'hint')}` : ''})`;
+    const found = total === 0 ? '0 problems' : `${plural(total, 'problem')} (${plural(n.error, 'error')}, ${plural(n.warning, 'warning')}, ${plural(n.info, 'info')}${n.hint > 0 ? `, ${plural(n.hint, 'hint')}` : ''})`;
     out.push(c.bold(c.red(`✖ incomplete: ${found} in ${checked} checked; some files could not be read or checked (see the errors above)`)));
   } else if (total === 0) {
     out.push(c.green(c.bold(`✔ no problems (${checked} checked)`)));
