@@ -412,8 +412,8 @@ describe('vzconf language server over stdio', () => {
 
     // Hover on DISKSPACE: the effective DISK_QUOTA and where it comes from.
     const md = markdownOf(await hover(ctUri, 2, 3));
-    assert.match(md, /Effective value/);
-    assert.match(md, /DISK_QUOTA: `no` — from vz\.conf line 2/);
+    assert.match(md, /- Effective: `/);
+    assert.match(md, /- DISK_QUOTA: `no` from vz\.conf line 2/);
 
     // Editing vz.conf back to yes clears it.
     since = published.length;

@@ -134,7 +134,7 @@ describe('completion: values', () => {
     assert.deepEqual(labels(quoted), ['disabled', 'stateless', 'stateful', 'full']);
     const full = byLabel(quoted, 'full');
     assert.equal(full.detail, 'All netfilter functions, NAT included.');
-    assert.match(full.documentation?.value ?? '', /^\*\*NETFILTER\*\* — per container[^\n]*\n\n\*\*`full`:\*\* All netfilter functions, NAT included\./);
+    assert.match(full.documentation?.value ?? '', /^\*\*NETFILTER\*\* · per container[^\n]*\n\n[^\n]+\n\n\*\*`full`:\*\* All netfilter functions, NAT included\./);
     assert.deepEqual(full.textEdit, { range: { start: { line: 0, character: 11 }, end: { line: 0, character: 11 } }, newText: 'full' });
     const bare = byLabel(at('NETFILTER=sta\n', 0, 13, { path: CT }), 'stateful');
     assert.deepEqual(bare.textEdit, { range: { start: { line: 0, character: 10 }, end: { line: 0, character: 13 } }, newText: '"stateful"' });
