@@ -483,8 +483,44 @@ export const NODE_LEVEL_RULES: readonly NodeRule[] = [sampleNotFound, duplicateI
 // ------------------------------------------------------------------------------------------------
 // lintNode
 
-function sortFindings(findings: Finding[]): Finding[] {
+/** Sorts findings in place by position, then rule id (the order every output uses). */
+export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+}
+
+/**
+ * The findings of the node rules ({@link NODE_LEVEL_RULES}) over `model`, per path of the file each lands
+ * in (a container, or the node config), with that file's suppression comments applied (unless
+ * `ignoreSuppressions`) and `rules` severity overrides applied (`off` skips the rule). A rule that throws
+ * gives one internal-error finding on the first file instead. Shared by {@link lintNode} and the
+ * language server's per-node cache (`nodeCache.ts`), so both report the same.
+ *
+ * @returns path → findings, in rule order (unsorted); paths without findings are absent
+ */
+export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'rules' | 'ignoreSuppressions'> = {}): Map<string, Finding[]> {
+  const ctxOf = new Map(model.files.map((f) => [f.path, f.ctx]));
+  const out = new Map<string, Finding[]>();
+  for (const rule of NODE_LEVEL_RULES) {
+    const override = options.rules?.[rule.id];
+    if (override === 'off') continue;
+    let produced: NodeFinding[];
+    try {
+      produced = rule.check(model);
+    } catch (err) {
+      const first = model.files[0];
+      produced = first ? [{ path: first.path, finding: { rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } }] : [];
+    }
+    for (const nf of produced) {
+      const ctx = ctxOf.get(nf.path);
+      if (!ctx) continue;
+      // Node-level findings obey the suppression comments of the file they land in, as per-file ones do.
+      const kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply([nf.finding]);
+      let list = out.get(nf.path);
+      if (!list) out.set(nf.path, (list = []));
+      for (const f of kept) list.push(override ? { ...f, severity: override } : f);
+    }
+  }
+  return out;
 }
 
 /**
@@ -529,23 +565,9 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
     if (isCt) model.containers.push({ path: r.path, ctid, ctx: r.ctx });
   }
   const byPath = new Map(results.map((r) => [r.path, r]));
-  for (const rule of NODE_LEVEL_RULES) {
-    const override = options.rules?.[rule.id];
-    if (override === 'off') continue;
-    let produced: NodeFinding[];
-    try {
-      produced = rule.check(model);
-    } catch (err) {
-      const first = results[0];
-      produced = first ? [{ path: first.path, finding: { rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } }] : [];
-    }
-    for (const nf of produced) {
-      const target = byPath.get(nf.path);
-      if (!target) continue;
-      // Node-level findings obey the suppression comments of the file they land in, as per-file ones do.
-      const kept = suppressionFilter(target.ctx.doc, { ignore: options.ignoreSuppressions === true }).apply([nf.finding]);
-      for (const f of kept) target.findings.push(override ? { ...f, severity: override } : f);
-    }
+  for (const [p, list] of nodeRuleFindings(model, options)) {
+    const target = byPath.get(p);
+    if (target) for (const f of list) target.findings.push(f);
   }
   for (const r of results) sortFindings(r.findings);
   return { files: results, memory: memorySummary(model), model };
