@@ -2,7 +2,7 @@ import { readdir as readdirCb } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { version } from '../../../package.json';
 import { parseKind } from '../model/kind';
 import { parseTargetSetting } from '../model/target';
@@ -89,6 +89,9 @@ export async function discoverConfigFiles(dir: string, absDir: string, onError?:
         }) as unknown as typeof readdirCb,
       }
     : undefined;
+  // Loaded on the first directory search, not at start (one file needs no globbing).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fg = require('fast-glob') as typeof FastGlob;
   const found = await fg(DISCOVERY_PATTERNS, {
     cwd: absDir,
     onlyFiles: true,
