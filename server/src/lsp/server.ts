@@ -323,7 +323,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
    * together with its node (vz.conf, the CTID.conf files of the same conf/ folder and the sample names
    * there, from disk and open documents). Undefined when the document is no longer open.
    */
-  const computeDiagnostics = async (uri: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined> => {
+  const computeDiagnostics = async (uri: string, textOverride?: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined> => {
     const settings = await getSettings(uri);
     if (!documents.get(uri)) return undefined;
     const filePath = uriToPath(uri);
@@ -336,7 +336,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         const doc = documents.get(uri);
         if (!doc) return undefined;
         version = doc.version;
-        findings = lintNode({ containers: [{ path: '', text: doc.getText() }] }, options).files[0]?.findings ?? [];
+        findings = lintNode({ containers: [{ path: '', text: textOverride ?? doc.getText() }] }, options).files[0]?.findings ?? [];
       } else {
         const nodeConfigPath = nodeConfigSetting(settings, filePath);
         const files = await loadNodeFiles(filePath, { stopAt: folderOf(filePath), overlay: overlay(), ...(nodeConfigPath ? { nodeConfigPath } : {}) });
@@ -344,7 +344,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         const doc = documents.get(uri);
         if (!doc) return undefined;
         version = doc.version;
-        const text = doc.getText();
+        const text = textOverride ?? doc.getText();
         const input = {
           ...(files.nodeConfig ? { nodeConfig: files.nodeConfig.path === filePath ? { path: filePath, text } : files.nodeConfig } : {}),
           containers: files.containers.map((c) => (c.path === filePath ? { path: filePath, text } : c)),
@@ -678,7 +678,14 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       if (wantsFixAll) {
         // The fixes must be for the text as it is now (with `run: onSave` the last lint may be older).
         const fresh = doc && last?.version === doc.version ? last : await computeDiagnostics(uri);
-        const all = computeFixAll(uri, (fresh?.diagnostics ?? []) as unknown as ContextDiagnostic[]);
+        // To the fixed point in this one call: the fixes are applied, the result linted again (same settings and
+        // node), and so on, so a second fix-all (or fix-all on the next save) finds nothing to do.
+        const all = doc
+          ? await computeFixAll(uri, (fresh?.diagnostics ?? []) as unknown as ContextDiagnostic[], {
+              text: doc.getText(),
+              relint: async (t) => ((await computeDiagnostics(uri, t))?.diagnostics ?? []) as unknown as ContextDiagnostic[],
+            })
+          : undefined;
         return all ? [all as unknown as CodeAction] : [];
       }
       const diagnostics = params.context.diagnostics as unknown as ContextDiagnostic[];
