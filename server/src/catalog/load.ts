@@ -34,7 +34,7 @@ function readYaml(dir: string, file: string): unknown {
 }
 
 /**
- * Loads `parameters.yaml`, `kb.yaml`, `vocabulary.yaml` and `rules/*.yaml` from `dir`. The data is
+ * Loads `parameters.yaml`, `kb.yaml`, `vocabulary.yaml`, `vz7-vzctl.yaml` and `rules/*.yaml` from `dir`. The data is
  * checked against its JSON Schema by the test suite (test/unit/catalog.test.ts), not at run time.
  *
  * @throws Error when a file is missing or is not YAML
@@ -47,6 +47,7 @@ export function loadCatalogFrom(dir: string): Catalog {
   };
   const kb = readYaml(dir, 'kb.yaml') as { articles: KbArticle[]; defaultUrlTemplate: string };
   const vocabulary = readYaml(dir, 'vocabulary.yaml') as Vocabulary;
+  const vz7Vzctl = readYaml(dir, 'vz7-vzctl.yaml') as { vzctl: Record<string, string> };
   // Rule metadata is split by rule family: schemas/rules/*.yaml, read in name order.
   const ruleFiles = readdirSync(join(dir, 'rules')).filter((f) => f.endsWith('.yaml')).sort();
   const rules = { rules: ruleFiles.flatMap((f) => (readYaml(join(dir, 'rules'), f) as { rules: RuleMeta[] }).rules) };
@@ -54,6 +55,7 @@ export function loadCatalogFrom(dir: string): Catalog {
     parameters: params.parameters,
     versions: params.versions,
     defaults: params.defaults,
+    vz7VzctlToLibvzctl: vz7Vzctl.vzctl,
     kb: kb.articles,
     defaultUrlTemplate: kb.defaultUrlTemplate,
     vocabulary,
