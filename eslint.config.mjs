@@ -13,6 +13,7 @@ export default defineConfig(
       'test/e2e/.run/',
       '.vscode-test/',
       'coverage/',
+      'server/src/catalog/generated/',
       '**/*.vsix',
     ],
   },

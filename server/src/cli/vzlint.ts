@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { version } from '../../../package.json';
 import { parseKind } from '../model/kind';
 import { parseTargetSetting } from '../model/target';
@@ -74,6 +74,9 @@ export function isConfigFileName(filePath: string): boolean {
  * @param absDir  the same directory resolved to an absolute path (searched)
  */
 export async function discoverConfigFiles(dir: string, absDir: string): Promise<string[]> {
+  // Loaded on the first directory search, not at start (one file needs no globbing).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fg = require('fast-glob') as typeof FastGlob;
   const found = await fg(DISCOVERY_PATTERNS, {
     cwd: absDir,
     onlyFiles: true,

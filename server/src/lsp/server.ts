@@ -33,13 +33,15 @@ import {
   COPY_AS_VZCTL_SET_KIND,
   FIX_ALL_KIND,
   kindWanted,
+  OPEN_RULE_DOCS_COMMAND,
+  orderLightbulb,
+  primaryRule,
   type ContextDiagnostic,
-  type KbLink,
 } from '../service/codeActions';
 import { CONFIG_FILE_NAME, ConfigFileError, loadConfigFile, readConfigFileText, type ConfigFileSettings } from '../service/config';
 import { ruleDocsUrl, toDiagnostic } from '../service/diagnostics';
 import { effectiveConfigText } from '../service/effective';
-import { computeHover, kbUrl } from '../service/hover';
+import { computeHover } from '../service/hover';
 import { analyze, OptionError, type LintOptions } from '../service/lint';
 import { lintNode, parseCapacitySize } from '../service/node';
 import { NodeCache, type NodeFs, type NodeState } from '../service/nodeCache';
@@ -203,6 +205,11 @@ export function startServer(connection: Connection, options: StartServerOptions 
   /** Files that are not open whose diagnostics came from "Lint all configs in workspace". */
   const workspacePublished = new Set<string>();
   let pullConfiguration = false;
+  /**
+   * How rule docs are linked: `initializationOptions.ruleDocsCommand` names a client command that opens a
+   * rule's page rendered (the VS Code extension sets {@link OPEN_RULE_DOCS_COMMAND}); other clients get file: URLs.
+   */
+  const diagnosticOptions: { docsCommand?: string } = {};
   let dynamicConfigRegistration = false;
   let workspaceFolderEvents = false;
   /** Settings pushed with `didChangeConfiguration`, for clients that cannot be asked. */
@@ -367,11 +374,11 @@ export function startServer(connection: Connection, options: StartServerOptions 
             loggedNodeProblems.add(`${uri}\0${r.nodeConfigProblem}`);
             logError(`the node config for ${uri} cannot be used`, r.nodeConfigProblem);
           }
-          diagnostics = [nodeConfigProblemDiagnostic(r.nodeConfigProblem), ...findings.map((f) => toDiagnostic(f) as Diagnostic)];
+          diagnostics = [nodeConfigProblemDiagnostic(r.nodeConfigProblem), ...findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic)];
           return { version, diagnostics };
         }
       }
-      diagnostics = findings.map((f) => toDiagnostic(f) as Diagnostic);
+      diagnostics = findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic);
     } catch (err) {
       if (!(err instanceof OptionError)) throw err;
       if (!loggedSettingErrors.has(`${uri}\0${err.message}`)) {
@@ -521,7 +528,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
         if (openUri !== undefined) continue;
         const uri = pathToFileURL(file).href;
         workspacePublished.add(uri);
-        await connection.sendDiagnostics({ uri, diagnostics: linted.findings.map((x) => toDiagnostic(x) as Diagnostic) });
+        await connection.sendDiagnostics({ uri, diagnostics: linted.findings.map((x) => toDiagnostic(x, diagnosticOptions) as Diagnostic) });
       }
     }
     return result;
@@ -529,6 +536,8 @@ export function startServer(connection: Connection, options: StartServerOptions 
 
   connection.onInitialize((params): InitializeResult => {
     const caps = params.capabilities;
+    const init = params.initializationOptions as { ruleDocsCommand?: unknown } | null | undefined;
+    if (init?.ruleDocsCommand === OPEN_RULE_DOCS_COMMAND) diagnosticOptions.docsCommand = OPEN_RULE_DOCS_COMMAND;
     watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceFolders = folders.map((u) => uriToPath(u)).filter((p): p is string => p !== undefined);
@@ -711,23 +720,27 @@ export function startServer(connection: Connection, options: StartServerOptions 
         const all = computeFixAll(uri, (fresh?.diagnostics ?? []) as unknown as ContextDiagnostic[]);
         return all ? [all as unknown as CodeAction] : [];
       }
-      const actions: CodeAction[] = [];
       const diagnostics = params.context.diagnostics as unknown as ContextDiagnostic[];
-      // Fixes carried by the diagnostics only apply to the text they were computed for.
-      if (kindWanted('quickfix', only) && (!doc || last?.version === doc.version)) {
-        actions.push(...(computeCodeActions(uri, diagnostics, params.range) as CodeAction[]));
-      }
-      if (!doc) return actions;
       const catalog = getCatalog();
       const hasRule = (id: string): boolean => catalog.hasRule(id);
+      const rule = primaryRule(diagnostics, params.range, hasRule);
+      const fixes: CodeAction[] = [];
+      const suppressions: CodeAction[] = [];
+      const learnMore: CodeAction[] = [];
+      const rest: CodeAction[] = [];
+      const done = (): CodeAction[] => [...orderLightbulb(fixes, suppressions, learnMore, rule), ...rest];
+      // Fixes carried by the diagnostics only apply to the text they were computed for.
+      if (kindWanted('quickfix', only) && (!doc || last?.version === doc.version)) {
+        fixes.push(...(computeCodeActions(uri, diagnostics, params.range) as CodeAction[]));
+      }
+      if (!doc) return done();
       const text = doc.getText();
       if (kindWanted('quickfix', only)) {
         const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
-        actions.push(...(computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives }) as CodeAction[]));
+        suppressions.push(...(computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives }) as CodeAction[]));
+        learnMore.push(...(computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, ...diagnosticOptions }) as unknown as CodeAction[]));
       }
-      const wantsLinks = kindWanted('quickfix', only);
-      const wantsCopy = kindWanted(COPY_AS_VZCTL_SET_KIND, only);
-      if (!wantsLinks && !wantsCopy) return actions;
+      if (!kindWanted(COPY_AS_VZCTL_SET_KIND, only)) return done();
       const settings = await getSettings(uri);
       const filePath = uriToPath(uri);
       let ctx: LintContext | undefined;
@@ -737,22 +750,12 @@ export function startServer(connection: Connection, options: StartServerOptions 
       } catch (err) {
         if (!(err instanceof OptionError)) throw err;
       }
-      if (wantsLinks) {
-        const kbOf = (line: number): KbLink[] => {
-          const entry = ctx?.doc.lines[line];
-          const def = entry?.kind === 'entry' ? catalog.parameter(entry.name) : undefined;
-          if (!def || !ctx) return [];
-          const ids = [...(def.kb ?? []), ...ctx.status(def).flatMap((s) => s.kb ?? [])];
-          return [...new Set(ids)].map((id) => ({ id, title: catalog.kb(id)?.title ?? `KB ${id}`, url: kbUrl(settings.kbUrlTemplate, id) }));
-        };
-        actions.push(...(computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, kbOf }) as unknown as CodeAction[]));
-      }
-      if (wantsCopy && ctx) {
+      if (ctx) {
         const line = ctx.doc.lines[params.range.start.line];
         const cmd = line?.kind === 'entry' ? vzctlSetCommand(ctx, line) : undefined;
-        if (cmd) actions.push(copyAsVzctlSetAction(cmd.command) as unknown as CodeAction);
+        if (cmd) rest.push(copyAsVzctlSetAction(cmd.command) as unknown as CodeAction);
       }
-      return actions;
+      return done();
     } catch (err) {
       logError(`code actions in ${uri} failed`, err);
       return [];

@@ -6,10 +6,7 @@
  *
  * Pure over its inputs, like `lint()`: the file system is read by `nodeFiles.ts`, never here.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { findSchemasDir, getCatalog } from '../catalog/load';
+import { getCatalog, schemaData } from '../catalog/load';
 import type { Generation } from '../catalog/types';
 import { effectiveValue, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
@@ -162,7 +159,7 @@ let shipped: Record<Generation, ShippedSample[]> | undefined;
 
 /** The shipped sample names per generation, loaded once from schemas/samples.yaml. */
 export function shippedSamples(): Record<Generation, ShippedSample[]> {
-  shipped ??= parseYaml(readFileSync(join(findSchemasDir(), 'samples.yaml'), 'utf8')) as Record<Generation, ShippedSample[]>;
+  shipped ??= schemaData<Record<Generation, ShippedSample[]>>('samples');
   return shipped;
 }
 

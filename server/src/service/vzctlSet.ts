@@ -4,10 +4,7 @@
  * Which option sets which parameter is data (schemas/vzctl-set.yaml): the options vzctl(8) documents,
  * and the documented convention that user beancounters are set by their lower-case name.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { findSchemasDir } from '../catalog/load';
+import { schemaData } from '../catalog/load';
 import type { Generation, ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
@@ -53,7 +50,7 @@ let data: VzctlSetData | undefined;
 
 /** The data of schemas/vzctl-set.yaml, loaded once. */
 export function vzctlSetData(): VzctlSetData {
-  data ??= parseYaml(readFileSync(join(findSchemasDir(), 'vzctl-set.yaml'), 'utf8')) as VzctlSetData;
+  data ??= schemaData<VzctlSetData>('vzctl-set');
   return data;
 }
 
