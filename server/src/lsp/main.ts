@@ -14,7 +14,7 @@
  */
 import { createConnection as netConnection } from 'node:net';
 import process from 'node:process';
-import { format } from 'node:util';
+import { inspect } from 'node:util';
 import {
   createConnection,
   IPCMessageReader,
@@ -54,7 +54,7 @@ function main(argv: readonly string[]): void {
   if (transport.stdio) {
     // stdout carries the protocol: anything a library prints goes to stderr instead.
     const toStderr = (...args: unknown[]): void => {
-      process.stderr.write(`${format(...args)}\n`);
+      process.stderr.write(`${args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' ')}\n`);
     };
     console.log = toStderr;
     console.info = toStderr;
