@@ -17,9 +17,11 @@ import {
   type Diagnostic,
   type Hover,
   type InitializeResult,
+  type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalog } from '../catalog/load';
+import { describeTarget, formatTarget } from '../model/target';
 import { discoverConfigFiles, isConfigFileName } from '../cli/vzlint';
 import { parseConfig } from '../parser/parse';
 import { parseSuppressions } from '../rules/suppressions';
@@ -59,6 +61,27 @@ export const VERSION: string = packageVersion;
 export const LINT_WORKSPACE_COMMAND = 'vzconf.server.lintWorkspace';
 /** Custom request: the effective configuration of a document (params {@link EffectiveConfigParams}). */
 export const EFFECTIVE_CONFIG_REQUEST = 'vzconf/effectiveConfig';
+
+/** Custom request: how an open document is checked (params `{ uri }`, result {@link DocumentStatus}). */
+export const DOCUMENT_STATUS_REQUEST = 'vzconf/documentStatus';
+
+/** Result of {@link DOCUMENT_STATUS_REQUEST}: what the VS Code extension's Language Status item shows. */
+export interface DocumentStatus {
+  /** `node`, `container` or `ct0`. */
+  kind: string;
+  /** Why the kind was chosen (file name, content, or the `vzconf.kind` setting). */
+  kindReason: string;
+  /** The target as a setting value, e.g. `classic@4.11.1`. */
+  target: string;
+  /** The target in words, e.g. `vzctl 4.11.1`. */
+  targetText: string;
+  /** Why this target (auto detection or the setting). */
+  targetReason: string;
+  /** The node vz.conf the file is checked with (absolute path), if any. */
+  nodeConfig?: string;
+  /** Set when the settings are invalid (then the other fields describe the defaults). */
+  error?: string;
+}
 
 /** Params of {@link EFFECTIVE_CONFIG_REQUEST}. */
 export interface EffectiveConfigParams {
@@ -176,6 +199,20 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   const published = new Map<string, { version: number | undefined; diagnostics: Diagnostic[] }>();
   /** Files that are not open whose diagnostics came from "Lint all configs in workspace". */
   const workspacePublished = new Set<string>();
+  /**
+   * After "Lint all configs in workspace" ran: the config files it found (URIs). Their results are kept
+   * when they are closed and refreshed (see `scheduleWorkspaceRefresh`) when settings, a `.vzconf.yaml`
+   * or any config file on disk change, so the Problems panel stays true for files that are not open.
+   */
+  let workspaceFiles: Set<string> | undefined;
+  /** What was last logged per key (settings per folder, node files per document): the log says what changed, once. */
+  const logged = new Map<string, string>();
+  const logOnChange = (key: string, text: string): void => {
+    if (logged.get(key) === text) return;
+    logged.set(key, text);
+    logInfo(text);
+  };
+  let workDoneProgress = false;
   let pullConfiguration = false;
   /**
    * How rule docs are linked: `initializationOptions.ruleDocsCommand` names a client command that opens a
@@ -189,6 +226,13 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   /** Invalid-setting errors already logged (`uri\0message`), so typing does not flood the log. */
   const loggedSettingErrors = new Set<string>();
 
+  const logInfo = (text: string): void => {
+    try {
+      connection.console.info(`vzconf: ${text}`);
+    } catch {
+      // The connection is gone.
+    }
+  };
   const logError = (what: string, err: unknown): void => {
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
     try {
@@ -277,7 +321,10 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     const filePath = uriToPath(uri);
     const folder = filePath !== undefined ? folderOf(filePath) : undefined;
     const [file, editor] = await Promise.all([folder !== undefined ? getConfigFile(folder) : Promise.resolve(undefined), getEditorSettings(uri)]);
-    return mergeSettings(file?.settings ?? {}, editor);
+    const merged = mergeSettings(file?.settings ?? {}, editor);
+    const where = folder ?? '(no workspace folder)';
+    logOnChange(`settings\0${where}`, `settings for ${where}${file && !file.error ? ` (with ${file.path})` : ''}: ${JSON.stringify(merged)}`);
+    return merged;
   };
 
   /** The `vzconf.nodeConfig` setting as an absolute path (relative ones against the workspace folder). */
@@ -332,6 +379,11 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     try {
       const options = lintOptionsOf(settings);
       let findings;
+      const current = documents.get(uri);
+      if (current && current.getText().trim() === '') {
+        // A new, empty file: nothing to report until it has content (no "required UBC" error at once).
+        return { version: current.version, diagnostics: [] };
+      }
       if (filePath === undefined) {
         const doc = documents.get(uri);
         if (!doc) return undefined;
@@ -340,6 +392,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       } else {
         const nodeConfigPath = nodeConfigSetting(settings, filePath);
         const files = await loadNodeFiles(filePath, { stopAt: folderOf(filePath), overlay: overlay(), ...(nodeConfigPath ? { nodeConfigPath } : {}) });
+        logOnChange(`node\0${uri}`, `node files for ${filePath}: ${files.nodeConfig ? `vz.conf ${files.nodeConfig.path}` : "no vz.conf (vzctl's defaults)"}, ${files.containers.length} container config(s), ${files.samples?.length ?? 0} sample(s)`);
         // The text and version as they are now (the disk reads above may have let a change in).
         const doc = documents.get(uri);
         if (!doc) return undefined;
@@ -435,6 +488,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     loggedSettingErrors.clear();
     for (const doc of documents.all()) requestLint(doc.uri);
     if (initialized) refreshInlayHints(connection);
+    scheduleWorkspaceRefresh();
   };
   let initialized = false;
 
@@ -443,9 +497,12 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
    * (`discoverConfigFiles`), lints them node by node with the folder's settings, and publishes the
    * diagnostics of the files that are not open (open ones are re-linted the usual way).
    */
-  const lintWorkspace = async (): Promise<LintWorkspaceResult> => {
+  const lintWorkspace = async (progress?: WorkDoneProgressReporter): Promise<LintWorkspaceResult> => {
+    const started = Date.now();
     const result: LintWorkspaceResult = { files: 0, filesWithFindings: 0, errors: 0, warnings: 0, infos: 0, hints: 0, problems: [] };
     const open = overlay();
+    const seen = new Set<string>();
+    let nodes = 0;
     for (const folder of workspaceFolders) {
       let settings: VzconfSettings;
       let options: LintOptions;
@@ -457,6 +514,8 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         continue;
       }
       const found = await discoverConfigFiles(folder, folder);
+      for (const f of found) seen.add(pathToFileURL(f).href);
+      progress?.report(`${folder}: ${found.length} config file(s)`);
       const groups = new Map<string, { nodePath?: string; confDir: string; files: string[] }>();
       for (const file of found) {
         const override = nodeConfigSetting(settings, file);
@@ -470,7 +529,11 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         }
         g.files.push(file);
       }
+      let doneFiles = 0;
       for (const g of groups.values()) {
+        nodes += 1;
+        doneFiles += g.files.length;
+        if (found.length > 0) progress?.report(Math.min(100, Math.round((doneFiles / found.length) * 100)), `${doneFiles}/${found.length} files`);
         const texts = new Map<string, string>();
         for (const f of g.files) {
           const text = await readConfigText(f, open);
@@ -514,7 +577,56 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         }
       }
     }
+    // Files found last time that are gone now (deleted, renamed, outside a removed folder): no stale results.
+    for (const uri of workspaceFiles ?? []) {
+      if (seen.has(uri) || documents.get(uri)) continue;
+      workspacePublished.delete(uri);
+      await connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+    workspaceFiles = seen;
+    logInfo(`workspace lint: ${result.files} config file(s) of ${nodes} node(s) in ${workspaceFolders.length} folder(s), ${Date.now() - started} ms; ${result.errors} error(s), ${result.warnings} warning(s), ${result.infos} info, ${result.hints} hint(s)`);
+    for (const p of result.problems) logInfo(`workspace lint: ${p}`);
     return result;
+  };
+
+  /** A workspace refresh is queued (timer) or running; `again` when another one was asked for meanwhile. */
+  const refresh = { timer: undefined as NodeJS.Timeout | undefined, running: false, again: false };
+  /**
+   * Once "Lint all configs in workspace" has run, re-lints the workspace shortly after settings, a
+   * `.vzconf.yaml`, a folder or a config file on disk changed, or a file it found was closed, so the
+   * results of files that are not open follow the change (a changed target never leaves old results).
+   * Coalesced: one run at a time, at most one more queued. Progress shows in the client's status bar.
+   */
+  const scheduleWorkspaceRefresh = (): void => {
+    if (!workspaceFiles) return;
+    if (refresh.running) {
+      refresh.again = true;
+      return;
+    }
+    if (refresh.timer) clearTimeout(refresh.timer);
+    refresh.timer = setTimeout(() => {
+      refresh.timer = undefined;
+      refresh.running = true;
+      void (async () => {
+        let reporter: WorkDoneProgressReporter | undefined;
+        try {
+          if (workDoneProgress) {
+            reporter = await connection.window.createWorkDoneProgress().catch(() => undefined);
+            reporter?.begin('vzconf: refreshing the workspace lint', 0, undefined, false);
+          }
+          await lintWorkspace(reporter);
+        } catch (err) {
+          logError('refreshing the workspace lint failed', err);
+        } finally {
+          reporter?.done();
+          refresh.running = false;
+          if (refresh.again) {
+            refresh.again = false;
+            scheduleWorkspaceRefresh();
+          }
+        }
+      })();
+    }, 250);
   };
 
   connection.onInitialize((params): InitializeResult => {
@@ -522,6 +634,7 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     const init = params.initializationOptions as { ruleDocsCommand?: unknown } | null | undefined;
     if (init?.ruleDocsCommand === OPEN_RULE_DOCS_COMMAND) diagnosticOptions.docsCommand = OPEN_RULE_DOCS_COMMAND;
     watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    workDoneProgress = caps.window?.workDoneProgress === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceFolders = folders.map((u) => uriToPath(u)).filter((p): p is string => p !== undefined);
     pullConfiguration = caps.workspace?.configuration === true;
@@ -542,10 +655,11 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
 
   connection.onInitialized(() => {
     initialized = true;
+    logInfo(`language server ${VERSION} on Node ${process.version}; workspace folder(s): ${workspaceFolders.join(', ') || '(none)'}; rule docs ${diagnosticOptions.docsCommand ? `open through the client command ${diagnosticOptions.docsCommand}` : 'linked as file: URLs'}`);
     if (watchFiles) {
       connection.client
         .register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/vz.conf' }, { globPattern: '**/conf/*.conf' }, { globPattern: '**/ve-*.conf-sample' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+          watchers: [{ globPattern: '**/*.conf' }, { globPattern: '**/ve-*.conf-sample*' }, { globPattern: '**/sysconfig/vz' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
         })
         .catch((err: unknown) => logError('cannot register file watchers', err));
     }
@@ -591,8 +705,10 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         invalidateFileCache(p);
         if (path.basename(p) === CONFIG_FILE_NAME) configCache.clear();
       }
-      // A vz.conf, a sibling container or a .vzconf.yaml changed on disk: re-check what is open.
+      // A vz.conf, a sibling container or a .vzconf.yaml changed on disk: re-check what is open, and
+      // the files of the last workspace lint that are not.
       for (const doc of documents.all()) requestLint(doc.uri);
+      scheduleWorkspaceRefresh();
     } catch (err) {
       logError('handling file changes failed', err);
     }
@@ -635,7 +751,12 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       states.delete(uri);
       published.delete(uri);
       settingsCache.delete(uri);
-      connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err: unknown) => logError(`clearing ${uri} failed`, err));
+      if (workspaceFiles?.has(uri)) {
+        // Found by the workspace lint: its results stay in Problems, re-computed from the saved text.
+        scheduleWorkspaceRefresh();
+      } else {
+        connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err: unknown) => logError(`clearing ${uri} failed`, err));
+      }
       // Its saved text (or nothing) now stands for it in the checks of the others.
       setImmediate(() => requestRelated(uri));
     } catch (err) {
@@ -726,7 +847,13 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   connection.onExecuteCommand(async (params) => {
     if (params.command !== LINT_WORKSPACE_COMMAND) throw new ResponseError(-32601, `vzconf: unknown command ${params.command}`);
     try {
-      return await lintWorkspace();
+      const reporter = connection.window.attachWorkDoneProgress(params.workDoneToken);
+      reporter.begin('vzconf: linting the workspace', 0, undefined, false);
+      try {
+        return await lintWorkspace(reporter);
+      } finally {
+        reporter.done();
+      }
     } catch (err) {
       logError('linting the workspace failed', err);
       throw new ResponseError(-32603, `vzconf: linting the workspace failed: ${(err as Error).message}`);
@@ -764,6 +891,33 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       if (err instanceof OptionError) throw new ResponseError(-32602, `vzconf: invalid setting: ${err.message}`);
       logError(`effective configuration of ${uri} failed`, err);
       throw new ResponseError(-32603, `vzconf: effective configuration failed: ${(err as Error).message}`);
+    }
+  });
+
+  connection.onRequest(DOCUMENT_STATUS_REQUEST, async (params: { uri?: unknown }): Promise<DocumentStatus | null> => {
+    const uri = params?.uri;
+    if (typeof uri !== 'string') throw new ResponseError(-32602, 'vzconf: documentStatus needs { uri }');
+    const doc = documents.get(uri);
+    if (!doc) return null;
+    const settings = await getSettings(uri);
+    const filePath = uriToPath(uri);
+    const nodeConfig = await nodeConfigFor(settings, filePath);
+    const text = documents.get(uri)?.getText() ?? doc.getText();
+    const base = { ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) };
+    const status = (ctx: LintContext, error?: string): DocumentStatus => ({
+      kind: ctx.kind,
+      kindReason: ctx.kindReason,
+      target: formatTarget(ctx.target),
+      targetText: describeTarget(ctx.target),
+      targetReason: ctx.target.reason,
+      ...(nodeConfig && ctx.kind !== 'node' ? { nodeConfig: nodeConfig.path } : {}),
+      ...(error ? { error } : {}),
+    });
+    try {
+      return status(analyze(text, { ...lintOptionsOf(settings), ...base }));
+    } catch (err) {
+      if (!(err instanceof OptionError)) throw err;
+      return status(analyze(text, base), err.message);
     }
   });
 
