@@ -813,14 +813,14 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       const done = (): CodeAction[] => [...orderLightbulb(fixes, suppressions, learnMore, rule), ...rest];
       // Fixes carried by the diagnostics only apply to the text they were computed for.
       if (kindWanted('quickfix', only) && (!doc || last?.version === doc.version)) {
-        fixes.push(...(computeCodeActions(uri, diagnostics, params.range) as CodeAction[]));
+        for (const a of computeCodeActions(uri, diagnostics, params.range)) fixes.push(a as CodeAction);
       }
       if (!doc) return done();
       const text = doc.getText();
       if (kindWanted('quickfix', only)) {
         const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
-        suppressions.push(...(computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives }) as CodeAction[]));
-        learnMore.push(...(computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, ...diagnosticOptions }) as unknown as CodeAction[]));
+        for (const a of computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives })) suppressions.push(a as CodeAction);
+        for (const a of computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, ...diagnosticOptions })) learnMore.push(a as unknown as CodeAction);
       }
       if (!kindWanted(COPY_AS_VZCTL_SET_KIND, only)) return done();
       const settings = await getSettings(uri);

@@ -9,10 +9,7 @@
  * modes), schemas/samples.yaml (sample names vzctl shipped), schemas/templates.yaml (OS templates of
  * KB 127023) and schemas/host-modules.yaml (host modules of vzctl 4.11.1's vz.conf.in).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { findSchemasDir } from '../catalog/load';
+import { schemaData } from '../catalog/load';
 import type { Generation, ParameterDef } from '../catalog/types';
 import { compareVersions } from '../model/version';
 import { splitLines } from '../parser/parse';
@@ -92,13 +89,13 @@ let hostModuleData: HostModuleData | undefined;
 
 /** The OS template names of KB 127023, loaded once from schemas/templates.yaml. */
 export function osTemplates(): TemplateData {
-  templateData ??= parseYaml(readFileSync(join(findSchemasDir(), 'templates.yaml'), 'utf8')) as TemplateData;
+  templateData ??= schemaData<TemplateData>('templates');
   return templateData;
 }
 
 /** The host module names of schemas/host-modules.yaml, loaded once. */
 export function hostModules(): HostModuleData {
-  hostModuleData ??= parseYaml(readFileSync(join(findSchemasDir(), 'host-modules.yaml'), 'utf8')) as HostModuleData;
+  hostModuleData ??= schemaData<HostModuleData>('host-modules');
   return hostModuleData;
 }
 
