@@ -164,7 +164,7 @@ function buildProgram(io: VzlintIO): Command {
     .argument('<path...>', 'files or directories to lint')
     .option(
       '-t, --target <target>',
-      'vzctl to check against: auto, classic, classic@<vzctl version> (e.g. classic@4.6), vz7 or vz7@<libvzctl version> (e.g. vz7@8.0.70)',
+      'vzctl to check against: auto, classic, classic@<vzctl version> (e.g. classic@4.6), vz7, vz7@<libvzctl version> (e.g. vz7@8.0.70) or vz7@vzctl-<Virtuozzo vzctl version> (e.g. vz7@vzctl-7.0.254)',
       'auto',
     )
     .option('-k, --kind <kind>', 'file kind: auto (from name/content), node, container or ct0', 'auto')
