@@ -5,6 +5,7 @@
  *
  *   npm run bench [-- --quick] [-- --only engine,cli,fleet,lsp,vsix]
  */
+import { cliFleetBench, cliOneFileBench, buildProduction } from './cli';
 import { engineBench } from './engine';
 import { machine, verdicts } from './stats';
 
@@ -16,6 +17,12 @@ async function main(): Promise<void> {
   const want = (s: string): boolean => !only || only.has(s);
   console.log(`vzconf bench — ${machine()}${quick ? ' (quick)' : ''}`);
   if (want('engine')) engineBench(quick);
+  if (want('cli') || want('fleet') || want('lsp')) {
+    console.log('\n(building the production bundles: scripts/build.mjs --production)');
+    buildProduction();
+  }
+  if (want('cli')) await cliOneFileBench(quick);
+  if (want('fleet')) await cliFleetBench(quick);
   const judged = verdicts.filter((v) => v.pass !== undefined);
   console.log(`\n${judged.filter((v) => v.pass).length} of ${judged.length} targets met${judged.some((v) => !v.pass) ? `; not met: ${judged.filter((v) => !v.pass).map((v) => v.figure).join('; ')}` : ''}`);
 }

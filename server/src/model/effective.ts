@@ -22,9 +22,33 @@ export interface EffectiveValue {
   path?: string;
 }
 
+/**
+ * The shared view of one analysed file: parameter name → the live entries that set it (exact key,
+ * aliases under the parameter's name), in file order. Built in one pass on first use, so that the
+ * rules asking for many parameters do not each scan the file.
+ */
+const entriesView = new WeakMap<LintContext, Map<string, Entry[]>>();
+
+export function entriesByParameter(ctx: LintContext): ReadonlyMap<string, readonly Entry[]> {
+  let view = entriesView.get(ctx);
+  if (!view) {
+    view = new Map();
+    for (const e of ctx.live) {
+      if (e.key !== e.name) continue;
+      const d = ctx.def(e);
+      if (!d) continue;
+      const list = view.get(d.name);
+      if (list) list.push(e);
+      else view.set(d.name, [e]);
+    }
+    entriesView.set(ctx, view);
+  }
+  return view;
+}
+
 /** The entries of `ctx` that vzctl uses for `def`, by the target's duplicate policy. */
 export function usedEntries(ctx: LintContext, def: ParameterDef): Entry[] {
-  const all = ctx.live.filter((e) => e.key === e.name && ctx.def(e)?.name === def.name);
+  const all = [...(entriesByParameter(ctx).get(def.name) ?? [])];
   if (all.length <= 1) return all;
   const policy = ctx.target.generation === 'vz7' ? 'last' : def.duplicates ?? 'first';
   if (policy === 'union') return all;
