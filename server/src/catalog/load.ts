@@ -97,7 +97,7 @@ export function schemaNames(): string[] {
 }
 
 /**
- * The catalogue from the compiled schemas/ data: `parameters`, `kb`, `vocabulary` and every
+ * The catalogue from the compiled schemas/ data: `parameters`, `kb`, `vocabulary`, `vz7-vzctl` and every
  * `rules/*` file (rule metadata split by family, in name order).
  */
 export function loadCatalog(): Catalog {
@@ -108,11 +108,13 @@ export function loadCatalog(): Catalog {
   }>('parameters');
   const kb = schemaData<{ articles: KbArticle[]; defaultUrlTemplate: string }>('kb');
   const vocabulary = schemaData<Vocabulary>('vocabulary');
+  const vz7Vzctl = schemaData<{ vzctl: Record<string, string> }>('vz7-vzctl');
   const rules = schemaNames().filter((n) => n.startsWith('rules/')).flatMap((n) => schemaData<{ rules: RuleMeta[] }>(n).rules);
   return {
     parameters: params.parameters,
     versions: params.versions,
     defaults: params.defaults,
+    vz7VzctlToLibvzctl: vz7Vzctl.vzctl,
     kb: kb.articles,
     defaultUrlTemplate: kb.defaultUrlTemplate,
     vocabulary,

@@ -284,7 +284,6 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
   const lines = rawLines(input.text);
   const doc = input.doc ?? parseConfig(input.text, { dialect: 'classic' });
   const directiveLines = new Set(input.directives.map((x) => x.line));
-  const out: LspCodeAction[] = [];
   const doneLine = new Set<string>();
   const doneFile = new Set<string>();
   const lineActions: LspCodeAction[] = [];
@@ -339,8 +338,7 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
   for (const a of lineActions) {
     if ((count.get(a.title) ?? 0) > 1) a.title = `${a.title.replace(/ for this line$/, '')} for line ${(a.diagnostics[0]?.range.start.line ?? 0) + 1}`;
   }
-  out.push(...lineActions, ...fileActions);
-  return out;
+  return [...lineActions, ...fileActions];
 }
 
 /** A KB article to offer: id, title and URL. */

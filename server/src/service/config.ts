@@ -132,7 +132,7 @@ export function validateAgainstSchema(data: unknown, schema: Schema, root: Schem
     if (schema.pattern && !new RegExp(schema.pattern, 'u').test(data)) out.push({ path: at, message: `${quoted(data)} does not match ${schema.pattern}` });
   }
   if (Array.isArray(data)) {
-    if (schema.items) data.forEach((item, i) => out.push(...validateAgainstSchema(item, schema.items as Schema, root, [...at, i])));
+    if (schema.items) data.forEach((item, i) => { for (const v of validateAgainstSchema(item, schema.items as Schema, root, [...at, i])) out.push(v); });
     if (schema.uniqueItems) {
       const seen = new Set<string>();
       data.forEach((item, i) => {
@@ -145,9 +145,9 @@ export function validateAgainstSchema(data: unknown, schema: Schema, root: Schem
   if (typeOf(data) === 'object') {
     for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
       const sub = own(schema.properties, key);
-      if (sub) out.push(...validateAgainstSchema(value, sub, root, [...at, key]));
+      if (sub) { for (const v of validateAgainstSchema(value, sub, root, [...at, key])) out.push(v); }
       else if (schema.additionalProperties === false) out.push({ path: [...at, key], message: `unknown option ${quoted(key)}${at.length === 0 ? ` (allowed: ${Object.keys(schema.properties ?? {}).join(', ')})` : ''}`, atKey: true });
-      else if (typeof schema.additionalProperties === 'object') out.push(...validateAgainstSchema(value, schema.additionalProperties, root, [...at, key]));
+      else if (typeof schema.additionalProperties === 'object') { for (const v of validateAgainstSchema(value, schema.additionalProperties, root, [...at, key])) out.push(v); }
     }
   }
   return out;

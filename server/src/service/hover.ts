@@ -340,16 +340,19 @@ export function parameterMarkdown(ctx: LintContext, def: ParameterDef, options: 
   const [what, rest] = splitFirstSentence(def.description.trim());
   const alias = def.name !== name ? ` (alias of **${def.name}**)` : '';
   const summary: string[] = [`**${escapeMarkdown(name, 80)}**${alias} · ${SCOPE_TEXT[def[gen]?.scope ?? def.scope]}`, '', what, ''];
-  for (const section of options.sections ?? []) summary.push(...section);
+  for (const section of options.sections ?? []) for (const line of section) summary.push(line);
   summary.push(statusLine(ctx, def));
   const kb = kbLines(ctx.catalog, def, options.kbUrlTemplate);
   const extra = options.extra ?? [];
   const roomForExtra = summary.length + kb.length + extra.length <= SUMMARY_MAX_LINES;
-  if (roomForExtra) summary.push(...extra);
-  summary.push(...kb);
+  if (roomForExtra) for (const line of extra) summary.push(line);
+  for (const line of kb) summary.push(line);
 
   const more: string[] = [];
-  if (!roomForExtra) more.push(...extra, '');
+  if (!roomForExtra) {
+    for (const line of extra) more.push(line);
+    more.push('');
+  }
   if (rest) more.push(rest, '');
   more.push(`- Syntax: ${syntaxOf(def, gen)}`);
   if (def.default !== undefined) more.push(`- Default: \`${def.default}\``);
@@ -358,7 +361,10 @@ export function parameterMarkdown(ctx: LintContext, def: ParameterDef, options: 
   more.push(generationLine('classic', def.classic), generationLine('vz7', def.vz7));
   if (ctx.known(def)) for (const s of ctx.status(def)) more.push('', `Why ${s.kind}: ${s.message}`);
   const links = moreLinks(ctx.catalog, def);
-  if (links.length > 0) more.push('', ...links);
+  if (links.length > 0) {
+    more.push('');
+    for (const l of links) more.push(l);
+  }
   return [...summary, '', '---', '', MORE_HEADING, '', ...more].join('\n');
 }
 

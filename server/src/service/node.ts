@@ -15,7 +15,7 @@ import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import { entryRange, valueSubRange } from '../rules/util';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
 import { tokens, type Pair } from '../values/validate';
-import { analyze, lint, type LintOptions, type LintResult } from './lint';
+import { analyze, capFinding, lint, type LintOptions, type LintResult } from './lint';
 import { ctidOf } from './nodeFiles';
 import { suppressionFilter } from './suppressions';
 
@@ -26,6 +26,8 @@ import { suppressionFilter } from './suppressions';
 export interface NodeFile {
   path: string;
   text: string;
+  /** Size on disk in bytes when `text` is not the whole file (beyond the size limit: see `LintOptions.sizeBytes`). */
+  sizeBytes?: number;
 }
 
 /** The files of one node. */
@@ -517,7 +519,7 @@ export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'r
       const kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply([nf.finding]);
       let list = out.get(nf.path);
       if (!list) out.set(nf.path, (list = []));
-      for (const f of kept) list.push(override ? { ...f, severity: override } : f);
+      for (const f of kept) list.push(capFinding(override ? { ...f, severity: override } : f));
     }
   }
   return out;
@@ -537,7 +539,7 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
   delete base.focus;
   const results: NodeFileResult[] = [];
   const run = (file: NodeFile, role: NodeFileResult['role'], extra: LintOptions): NodeFileResult => {
-    const opts: LintOptions = { ...base, ...extra, path: file.path };
+    const opts: LintOptions = { ...base, ...extra, path: file.path, ...(file.sizeBytes !== undefined ? { sizeBytes: file.sizeBytes } : {}) };
     if (!focus || focus.has(file.path)) {
       const result = lint(file.text, opts);
       return { path: file.path, role, result, ctx: result.ctx, findings: [...result.findings] };

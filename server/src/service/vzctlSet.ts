@@ -118,7 +118,7 @@ export function vzctlSetCommand(ctx: LintContext, entry: Entry): VzctlSetCommand
   if ((opt.form ?? 'value') === 'each') {
     const items = [...new Set(values.flatMap((v) => v.split(opt.separator === 'list' ? /[ \t,]+/ : /[ \t]+/)).filter((s) => s !== ''))];
     if (items.length === 0) return undefined;
-    args.push(...(opt.reset ?? []));
+    for (const a of opt.reset ?? []) args.push(a);
     for (const item of items) args.push(opt.option, shellQuote(item));
   } else {
     // Several used lines only for a merged (union) key set as one value: the items separated by a space.
