@@ -13,6 +13,13 @@ export interface FileReport {
   target: Target;
   /** Sorted by position (as `lint()` returns them). */
   findings: Finding[];
+  /**
+   * The host the file came from, for a fleet collected as `<dir>/<host>/etc/vz/…` (see
+   * `hostOf` in `vzlint.ts`); absent otherwise.
+   */
+  host?: string;
+  /** The file was read as a template (see `parser/template.ts`). */
+  template?: boolean;
 }
 
 /**
@@ -32,6 +39,7 @@ export interface FileReport {
  * - `message`: one human-readable sentence or more.
  * - `fixable`: true when the finding carries at least one fix (offered as a quick fix by the
  *   language server).
+ * - `host` (only for a fleet, `<dir>/<host>/etc/vz/…`): the host the file came from.
  */
 export interface JsonFinding {
   file: string;
@@ -43,6 +51,7 @@ export interface JsonFinding {
   rule: string;
   message: string;
   fixable: boolean;
+  host?: string;
 }
 
 /** Counts of findings by severity. */
@@ -75,6 +84,7 @@ export function toJsonFindings(reports: readonly FileReport[]): JsonFinding[] {
         rule: f.rule,
         message: f.message,
         fixable: (f.fixes?.length ?? 0) > 0,
+        ...(r.host !== undefined ? { host: r.host } : {}),
       });
     }
   }
@@ -112,7 +122,8 @@ export function formatStylish(reports: readonly FileReport[], options: { color: 
     // Like other linters, only files with something to say are listed (all with --verbose); the
     // summary counts the rest.
     if (r.findings.length === 0 && options.verbose !== true) continue;
-    out.push(`${c.underline(r.file)} ${c.dim(`[${r.kind}, ${formatTarget(r.target)}]`)}`);
+    const tags = [r.kind, formatTarget(r.target), ...(r.template ? ['template'] : []), ...(r.host !== undefined ? [`host ${r.host}`] : [])];
+    out.push(`${c.underline(r.file)} ${c.dim(`[${tags.join(', ')}]`)}`);
     const positions = r.findings.map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1}`);
     const posWidth = Math.max(0, ...positions.map((p) => p.length));
     const sevWidth = Math.max(0, ...r.findings.map((f) => f.severity.length));
