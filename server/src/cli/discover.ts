@@ -3,9 +3,10 @@
  * (a node's /etc/vz, a backup folder, a repository's `files/ct/101.conf`, an Ansible role's
  * `templates/101.conf.j2`).
  */
+import { readdir as readdirCb } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { getCatalog } from '../catalog/load';
 import { isTemplateName, stripTemplateExtension, TEMPLATE_EXTENSIONS } from '../parser/template';
 
@@ -86,16 +87,33 @@ const DISCOVERY_PATTERNS = [
 
 const IGNORE = ['**/node_modules/**', '**/.git/**'];
 
+/** fast-glob, loaded on the first search, not at start (one file needs no globbing). */
+function fastGlob(): typeof FastGlob {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('fast-glob') as typeof FastGlob;
+}
+
 /**
  * Finds the config files under `dir` (recursively, symlinks not followed, `node_modules` and `.git`
- * skipped): names that are configs by themselves, and candidates confirmed by content. Returned as
+ * skipped; a sub-folder that cannot be read is passed to `onError`): names that are configs by themselves, and candidates confirmed by content. Returned as
  * `dir` joined with the path found, sorted. An unreadable candidate is skipped.
  *
  * @param dir     the directory as the user gave it (used for the reported paths)
  * @param absDir  the same directory resolved to an absolute path (searched)
  */
-export async function discoverConfigFiles(dir: string, absDir: string): Promise<string[]> {
-  const found = await fg(DISCOVERY_PATTERNS, {
+export async function discoverConfigFiles(dir: string, absDir: string, onError?: (folder: string, err: NodeJS.ErrnoException) => void): Promise<string[]> {
+  // fast-glob skips a folder it cannot read without a word (suppressErrors); its readdir is wrapped to hear of it.
+  const fsAdapter = onError
+    ? {
+        readdir: ((p: string, opts: unknown, cb: (err: NodeJS.ErrnoException | null, res?: unknown) => void) => {
+          readdirCb(p, opts as { withFileTypes: true }, (err, res) => {
+            if (err && p !== absDir) onError(p, err);
+            cb(err, res);
+          });
+        }) as unknown as typeof readdirCb,
+      }
+    : undefined;
+  const found = await fastGlob()(DISCOVERY_PATTERNS, {
     cwd: absDir,
     onlyFiles: true,
     followSymbolicLinks: false,
@@ -103,6 +121,7 @@ export async function discoverConfigFiles(dir: string, absDir: string): Promise<
     unique: true,
     suppressErrors: true,
     dot: false,
+    ...(fsAdapter ? { fs: fsAdapter } : {}),
   });
   const out: string[] = [];
   for (const rel of found) {
@@ -122,7 +141,7 @@ export async function discoverConfigFiles(dir: string, absDir: string): Promise<
 
 /** Whether a command-line PATH is a glob pattern (`*`, `?`, `[…]`, `{a,b}`, `**`). */
 export function isGlob(arg: string): boolean {
-  return fg.isDynamicPattern(arg);
+  return fastGlob().isDynamicPattern(arg);
 }
 
 /**
@@ -130,7 +149,7 @@ export function isGlob(arg: string): boolean {
  * whatever their names (as ESLint does), `node_modules` and `.git` skipped, sorted.
  */
 export async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
-  const found = await fg(pattern.replace(/\\/g, '/'), { cwd, onlyFiles: true, ignore: IGNORE, unique: true, suppressErrors: true, dot: false });
+  const found = await fastGlob()(pattern.replace(/\\/g, '/'), { cwd, onlyFiles: true, ignore: IGNORE, unique: true, suppressErrors: true, dot: false });
   return found.sort(compareStrings);
 }
 

@@ -7,6 +7,7 @@ import type { Severity } from '../catalog/types';
 import type { MemorySummary } from '../service/node';
 import { formatBytes } from '../values/numbers';
 import type { FileReport } from './format';
+import { escapeControls } from '../util/escape';
 
 /** What {@link buildSummary} needs of one node. */
 export interface NodeSummaryInput {
@@ -173,19 +174,21 @@ function memoryLine(m: MemoryCommitted): string {
   return `  committed: ${ram}; ${total}`;
 }
 
-/** The summary for a terminal: one block per node, then the fleet (when more than one node). */
+/** The summary for a terminal: one block per node, then the fleet (when more than one node); names escaped for the terminal. */
 export function formatSummary(summary: FleetSummary, options: { color: boolean }): string {
   const c = createColors(options.color);
   const out: string[] = [''];
   for (const n of summary.nodes) {
-    out.push(c.bold(`Node ${n.name}`) + c.dim(` (${plural(n.containers, 'container')}, ${plural(n.files, 'file')})`));
-    out.push(`  ${severities(n)}`, ...rules(n));
+    out.push(c.bold(`Node ${escapeControls(n.name)}`) + c.dim(` (${plural(n.containers, 'container')}, ${plural(n.files, 'file')})`));
+    out.push(`  ${severities(n)}`);
+    for (const line of rules(n)) out.push(line);
     if (n.memory) out.push(memoryLine(n.memory));
   }
   if (summary.nodes.length > 1) {
     const f = summary.fleet;
     out.push(c.bold(`Fleet: ${plural(f.nodes, 'node')}`) + c.dim(` (${plural(f.containers, 'container')}, ${plural(f.files, 'file')})`));
-    out.push(`  ${severities(f)}`, ...rules(f));
+    out.push(`  ${severities(f)}`);
+    for (const line of rules(f)) out.push(line);
     if (f.memory) out.push(memoryLine(f.memory));
   }
   return `${out.join('\n')}\n`;

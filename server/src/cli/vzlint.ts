@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../../../package.json';
@@ -14,6 +14,9 @@ import { editDistance } from '../rules/util';
 import type { Severity } from '../catalog/types';
 import { lint } from '../service/lint';
 import { isTemplateName } from '../parser/template';
+import { MAX_FILE_BYTES } from '../limits';
+import { BoundedReadError, readFileBounded } from '../util/boundedRead';
+import { escapeControls } from '../util/escape';
 import { formatJson, formatMemoryTable, formatStylish, type FileReport, type MemoryTable } from './format';
 import { discoverConfigFiles, expandGlob, isGlob } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif } from './sarif';
@@ -77,7 +80,9 @@ function errorText(err: unknown): string {
       case 'EPERM':
         return 'permission denied';
       case 'EISDIR':
-        return 'is a directory';
+        return 'is a directory, not a file';
+      case 'ENOTDIR':
+        return 'not a directory';
       default:
         return `${e.code}: ${e.message}`;
     }
@@ -141,7 +146,7 @@ function buildProgram(io: VzlintIO): Command {
     .argument('[path...]', 'files, directories or glob patterns to lint (default: /etc/vz)')
     .option(
       '-t, --target <target>',
-      'vzctl to check against: auto, classic, classic@<vzctl version> (e.g. classic@4.6), vz7 or vz7@<libvzctl version> (e.g. vz7@8.0.70)',
+      'vzctl to check against: auto, classic, classic@<vzctl version> (e.g. classic@4.6), vz7, vz7@<libvzctl version> (e.g. vz7@8.0.70) or vz7@vzctl-<Virtuozzo vzctl version> (e.g. vz7@vzctl-7.0.254)',
       'auto',
     )
     .option('-k, --kind <kind>', 'file kind: auto (from name/content), node, container or ct0', 'auto')
@@ -151,7 +156,7 @@ function buildProgram(io: VzlintIO): Command {
     .option('--node-ram <size>', 'node RAM for the memory check of all containers of a node (e.g. 64G)')
     .option('--node-swap <size>', 'node swap for the memory check (e.g. 8G)')
     .option('-r, --rule <id=level>', 'set a rule\'s severity (error, warning, info, hint) or turn it off; repeatable, e.g. --rule ignored-parameter=off', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--known-parameter <key>', 'a custom key that unknown-parameter accepts; repeatable (adds to knownParameters of .vzconf.yaml)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--known-parameter <key>', 'a custom key that unknown-parameter accepts (letters, digits, _); repeatable (adds to knownParameters of .vzconf.yaml)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--ignore-suppressions', 'report findings silenced by "# vzconf-disable…" comments too (for audits)')
     .option('--no-suppressions', 'the same as --ignore-suppressions')
     .option('-c, --config <path>', 'read options from this .vzconf.yaml for every file (default: the nearest .vzconf.yaml from each file upward)')
@@ -172,7 +177,8 @@ function buildProgram(io: VzlintIO): Command {
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
-      outputError: (s, write) => write(s),
+      // Commander's own errors ("error: unknown option '--x'") carry vzlint's prefix like every other error.
+      outputError: (s, write) => write(escapeControls(s.replace(/^error: /, 'vzlint: ').replace(/\n$/, ''), { keepNewlines: true }) + '\n'),
     });
 }
 
@@ -223,6 +229,32 @@ export function parseRuleOverrides(values: readonly string[]): Record<string, Se
   return out;
 }
 
+/**
+ * A config file's text through the shared bounded reader (`util/boundedRead.ts`): regular files only, no
+ * FIFO, device or /proc file, within a time bound. A file beyond {@link MAX_FILE_BYTES} is not read: its
+ * text is empty and `sizeBytes` makes the engine report one `file-too-large` finding.
+ *
+ * @returns the text, or `{ error }` with a phrase for the message (`is a named pipe, not a regular file`)
+ */
+async function readBounded(abs: string): Promise<{ text: string; sizeBytes?: number; bytes?: Uint8Array } | { error: string }> {
+  try {
+    const bytes = await readFileBounded(abs, { maxBytes: MAX_FILE_BYTES });
+    return { text: decodeUtf8(bytes), bytes };
+  } catch (err) {
+    if (err instanceof BoundedReadError) {
+      if (err.code === 'too-large') {
+        try {
+          return { text: '', sizeBytes: Math.max((await stat(abs)).size, MAX_FILE_BYTES + 1) };
+        } catch {
+          return { text: '', sizeBytes: MAX_FILE_BYTES + 1 };
+        }
+      }
+      return { error: err.detail };
+    }
+    return { error: errorText(err) };
+  }
+}
+
 /** Node rules whose findings on a vz.conf that was not asked for are still printed (they are about the containers). */
 const ACROSS_CONTAINERS = new Set(['shared-private-path', 'node-memory-overcommit']);
 
@@ -260,9 +292,12 @@ interface NodeGroup {
  * - Returns 0 when no finding has error severity, 1 when one has, 2 on a usage error, a missing
  *   path or an unreadable file (after linting the other files).
  */
-export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
+export async function runVzlint(argv: string[], given: VzlintIO): Promise<number> {
+  // Every message on stderr may name a file or quote a setting: control characters are shown escaped
+  // (line breaks between messages kept), so a file name cannot erase earlier lines or retitle the terminal.
+  const io: VzlintIO = { ...given, stderr: (s: string) => given.stderr(escapeControls(s, { keepNewlines: true })) };
   // The progress line is vzlint's own text (CR and erase-line on purpose), written unescaped.
-  const progressStderr = io.stderr;
+  const progressStderr = given.stderr;
   const program = buildProgram(io);
   try {
     program.parse(argv, { from: 'user' });
@@ -291,6 +326,16 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
     return EXIT.failure;
   }
   const cliRules = parsedRules as Record<string, Severity | 'off'>;
+  for (const k of opts.knownParameter) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
+      io.stderr(`vzlint: --known-parameter: "${k}" is not a parameter name (letters, digits and _, not starting with a digit)\n`);
+      return EXIT.failure;
+    }
+  }
+  if (opts.config === '') {
+    io.stderr('vzlint: --config: the path is empty (give a .vzconf.yaml, or --no-config)\n');
+    return EXIT.failure;
+  }
   const cliIgnoreSuppressions = opts.ignoreSuppressions === true || opts.suppressions === false;
 
   /** Parses --node-ram / --node-swap (or nodeRam / nodeSwap of a .vzconf.yaml) into a capacity. */
@@ -309,14 +354,20 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
     io.stderr(`vzlint: ${cliCapacity}\n`);
     return EXIT.failure;
   }
+  /** Node configs read up front (the same bounded reader as every file): absolute path -> text. */
+  const nodeTexts = new Map<string, { text: string; sizeBytes?: number; bytes?: Uint8Array }>();
   const checkNodeConfig = async (label: string, given: string, abs: string): Promise<boolean> => {
-    try {
-      if (!(await stat(abs)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
-      return true;
-    } catch (err) {
-      io.stderr(`vzlint: ${label}: ${given}: ${errorText(err)}\n`);
+    if (given === '') {
+      io.stderr(`vzlint: ${label}: the path is empty\n`);
       return false;
     }
+    const read = await readBounded(abs);
+    if ('error' in read) {
+      io.stderr(`vzlint: ${label}: ${given}: ${read.error}\n`);
+      return false;
+    }
+    nodeTexts.set(abs, read);
+    return true;
   };
   let nodeOverride: string | undefined;
   if (opts.nodeConfig !== undefined) {
@@ -365,8 +416,8 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
       io.stderr(`vzlint: note: no files matching ${what}\n`);
     }
   };
-  const given = opts.printConfig !== undefined ? [opts.printConfig] : [...paths];
-  if (given.length === 0) {
+  const pathArgs = opts.printConfig !== undefined ? [opts.printConfig] : [...paths];
+  if (pathArgs.length === 0) {
     const root = io.defaultNodeRoot ?? '/etc/vz';
     let isDir = false;
     try {
@@ -379,9 +430,9 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
       return EXIT.failure;
     }
     io.stderr(`vzlint: no PATH given: linting this node's ${root} (vz.conf and conf/) as one node\n`);
-    given.push(root);
+    pathArgs.push(root);
   }
-  for (const arg of given) {
+  for (const arg of pathArgs) {
     const abs = path.resolve(io.cwd, arg);
     let st;
     try {
@@ -402,7 +453,17 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
       continue;
     }
     if (st.isDirectory() && opts.printConfig === undefined) {
-      const found = await discoverConfigFiles(arg, abs);
+      try {
+        await readdir(abs);
+      } catch (err) {
+        io.stderr(`vzlint: ${arg}: cannot read the directory: ${errorText(err)}\n`);
+        failed = true;
+        continue;
+      }
+      const found = await discoverConfigFiles(arg, abs, (folder, err) => {
+        const shown = isInside(folder, io.cwd) ? path.relative(io.cwd, folder) || '.' : folder;
+        io.stderr(`vzlint: warning: ${shown}: folder skipped, cannot read it: ${errorText(err)}\n`);
+      });
       if (found.length === 0) unmatched(`"${arg}" (no OpenVZ / Virtuozzo config files or templates in this directory)`);
       for (const f of found) {
         const fileAbs = path.resolve(io.cwd, f);
@@ -415,28 +476,32 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
       add(arg, abs);
       if (!stopAt.has(abs)) stopAt.set(abs, isInside(abs, io.cwd) ? io.cwd : undefined);
     } else {
-      io.stderr(`vzlint: ${arg}: not a regular file${opts.printConfig === undefined ? ' or directory' : ''}\n`);
+      // A named pipe, socket or device: the bounded reader says which, without opening it.
+      const read = await readBounded(abs);
+      io.stderr(`vzlint: ${arg}: ${'error' in read ? read.error : `not a regular file${opts.printConfig === undefined ? ' or directory' : ''}`}\n`);
       failed = true;
     }
   }
   if (opts.printConfig !== undefined && failed) return EXIT.failure;
   const isTemplate = (abs: string): boolean => opts.template === true || isTemplateName(abs);
 
-  // Read every file once.
+  // Read every file once, bounded in size and time (a FIFO or /proc/kmsg is refused, never waited on).
   const texts = new Map<string, string>();
+  const sizes = new Map<string, number>();
   const bytesOf = new Map<string, Uint8Array>();
   const displayOf = new Map<string, string>();
   for (const display of [...files.keys()].sort(compareStrings)) {
     const abs = files.get(display) as string;
-    try {
-      const bytes = await readFile(abs);
-      bytesOf.set(abs, bytes);
-      texts.set(abs, decodeUtf8(bytes));
-      displayOf.set(abs, display);
-    } catch (err) {
-      io.stderr(`vzlint: ${display}: cannot read: ${errorText(err)}\n`);
+    const read = nodeTexts.get(abs) ?? (await readBounded(abs));
+    if ('error' in read) {
+      io.stderr(`vzlint: ${display}: ${read.error}\n`);
       failed = true;
+      continue;
     }
+    texts.set(abs, read.text);
+    if (read.bytes !== undefined) bytesOf.set(abs, read.bytes);
+    if (read.sizeBytes !== undefined) sizes.set(abs, read.sizeBytes);
+    displayOf.set(abs, display);
   }
   const display = (abs: string): string => displayOf.get(abs) ?? (isInside(abs, io.cwd) ? path.relative(io.cwd, abs) : abs);
 
@@ -546,15 +611,29 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
     let nodeConfig: NodeFile | undefined;
     if (g.nodePath !== undefined) {
       let text = texts.get(g.nodePath);
+      let sizeBytes = sizes.get(g.nodePath);
       if (text === undefined) {
-        try {
-          text = decodeUtf8(await readFile(g.nodePath));
-        } catch (err) {
-          io.stderr(`vzlint: ${display(g.nodePath)}: cannot read the node config: ${errorText(err)}\n`);
+        const read = nodeTexts.get(g.nodePath) ?? (await readBounded(g.nodePath));
+        if ('error' in read) {
+          io.stderr(`vzlint: ${display(g.nodePath)}: cannot read the node config: ${read.error}\n`);
           failed = true;
+        } else {
+          nodeTexts.set(g.nodePath, read);
+          text = read.text;
+          sizeBytes = read.sizeBytes;
         }
       }
-      if (text !== undefined) nodeConfig = { path: g.nodePath, text };
+      if (text !== undefined) nodeConfig = { path: g.nodePath, text, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
+    }
+    // A node's conf/ folder that exists but cannot be listed would silently hide containers from the node checks.
+    try {
+      await readdir(g.confDir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        io.stderr(`vzlint: ${display(g.confDir)}: cannot read the node's conf/ folder: ${errorText(err)}\n`);
+        failed = true;
+      }
     }
     const fileOptions = (p: string): LintOptions => ({
       path: p,
@@ -588,9 +667,10 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
     }
     const listing = await listConfDir(g.confDir);
     const mine = [...texts.keys()].filter((p) => configOf.get(p) === g.cfg);
-    try {
+    const fileOf = (p: string): NodeFile => ({ path: p, text: texts.get(p) as string, ...(sizes.has(p) ? { sizeBytes: sizes.get(p) as number } : {}) });
+    const lintGroup = (files: readonly string[], withNode: boolean): void => {
       const result = lintNode(
-        { ...(nodeConfig ? { nodeConfig } : {}), containers: g.files.map((p) => ({ path: p, text: texts.get(p) as string })), ...(listing.samples ? { samples: listing.samples } : {}) },
+        { ...(nodeConfig && withNode ? { nodeConfig } : {}), containers: files.map(fileOf), ...(listing.samples ? { samples: listing.samples } : {}) },
         {
           target: o.target,
           kind: o.kind,
@@ -626,13 +706,44 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
         containers: result.files.filter((f) => f.role === 'container' && ctidOf(f.path) !== undefined).length,
         memory: result.memory,
       });
+    };
+    const internal = (what: string, err: unknown): void => {
+      io.stderr(`vzlint: ${what}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      failed = true;
+    };
+    try {
+      lintGroup(g.files, true);
     } catch (err) {
       if (err instanceof OptionError) {
         io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
         return EXIT.failure;
       }
-      io.stderr(`vzlint: ${g.files.map(display).join(', ')}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      failed = true;
+      // One file must not take its node down with it: lint the files one by one (without the cross-container
+      // checks, which need them all) and name the ones that fail.
+      if (g.files.length <= 1 && nodeConfig === undefined) internal(g.files.map(display).join(', ') || 'node', err);
+      else {
+        io.stderr(`vzlint: ${g.nodePath !== undefined ? display(g.nodePath) : display(g.confDir)}: the node checks failed; checking its files one by one\n`);
+        failed = true;
+        for (const f of g.files) {
+          try {
+            lintGroup([f], true);
+          } catch (e1) {
+            try {
+              lintGroup([f], false);
+              io.stderr(`vzlint: ${display(f)}: checked without its node config, which failed\n`);
+            } catch (e2) {
+              internal(display(f), e2 ?? e1);
+            }
+          }
+        }
+        if (nodeConfig && texts.has(nodeConfig.path) && !reported.has(nodeConfig.path)) {
+          try {
+            lintGroup([], true);
+          } catch (e) {
+            internal(display(nodeConfig.path), e);
+          }
+        }
+      }
     }
     progress();
   }
@@ -730,7 +841,7 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
   } else if (opts.format === 'github') {
     io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failed }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
   }
 
   if (failed) return EXIT.failure;

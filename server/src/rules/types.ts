@@ -68,6 +68,11 @@ export interface LintContext {
    * the masked text, placeholders are runs of U+E000 and control lines are comments.
    */
   template?: import('../parser/template').TemplateScan;
+  /**
+   * The file is beyond the size limit (`limits.ts` MAX_FILE_BYTES): `doc` is the empty document and only
+   * `file-too-large` is reported for it.
+   */
+  tooLarge?: boolean;
 }
 
 /** What the node has, in bytes. */
