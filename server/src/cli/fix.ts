@@ -7,8 +7,8 @@ import { constants } from 'node:fs';
 import { chmod, chown, lstat, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { Finding, TextEdit } from '../rules/types';
-import { computeFixAll, type ContextDiagnostic } from '../service/codeActions';
+import type { Finding } from '../rules/types';
+import { fixAllText, type ContextDiagnostic } from '../service/codeActions';
 import { toDiagnostic } from '../service/diagnostics';
 
 /**
@@ -17,44 +17,17 @@ import { toDiagnostic } from '../service/diagnostics';
  */
 const NOT_BY_FIX = new Set(['byte-order-mark']);
 
-/** Offset in `text` of an LSP position (lines end at `\n`, `\r\n` or a lone `\r`, as the parser splits them). */
-function offsetAt(lineStarts: readonly number[], text: string, line: number, character: number): number {
-  const start = lineStarts[line];
-  if (start === undefined) return text.length;
-  return Math.min(start + character, text.length);
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-  }
-  return starts;
-}
-
-/** Applies non-overlapping edits (as LSP defines them) to `text`. */
-export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const starts = lineStartsOf(text);
-  const abs = edits
-    .map((e) => ({ s: offsetAt(starts, text, e.range.start.line, e.range.start.character), e: offsetAt(starts, text, e.range.end.line, e.range.end.character), t: e.newText }))
-    .sort((a, b) => b.s - a.s || b.e - a.e);
-  let out = text;
-  for (const x of abs) out = out.slice(0, x.s) + x.t + out.slice(x.e);
-  return out;
-}
-
 /**
- * The engine's fix-all (`source.fixAll.vzconf`: every safe fix, none overlapping) over `findings` of
- * `text`, applied. Returns the text unchanged when there is nothing to fix.
+ * The engine's fix-all (`fixAllText`: every safe fix, none overlapping, repeated on the fixed text until
+ * nothing is left to fix) over `findings` of `text`; `relint` lints a fixed text with the same options.
+ * Fixes of {@link NOT_BY_FIX} rules are left out.
+ *
+ * @returns the fixed text (the same string when there was nothing to fix) and the rounds it took
  */
-export function applyFixAll(text: string, findings: readonly Finding[]): { text: string; fixed: number } {
-  const diags = findings.filter((f) => !NOT_BY_FIX.has(f.rule)).map((f) => toDiagnostic(f) as unknown as ContextDiagnostic);
-  const action = computeFixAll('file:///x', diags);
-  const edits = action?.edit.changes?.['file:///x'] ?? [];
-  if (edits.length === 0) return { text, fixed: 0 };
-  return { text: applyTextEdits(text, edits), fixed: edits.length };
+export async function fixAll(text: string, findings: readonly Finding[], relint: (text: string) => readonly Finding[]): Promise<{ text: string; rounds: number }> {
+  const diagnostics = (fs: readonly Finding[]): ContextDiagnostic[] => fs.filter((f) => !NOT_BY_FIX.has(f.rule)).map((f) => toDiagnostic(f) as unknown as ContextDiagnostic);
+  const result = await fixAllText(text, diagnostics(findings), (t) => diagnostics(relint(t)));
+  return { text: result.text, rounds: result.rounds };
 }
 
 /**

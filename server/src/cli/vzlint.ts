@@ -20,7 +20,7 @@ import { escapeControls } from '../util/escape';
 import { formatJson, formatMemoryTable, formatStylish, type FileReport, type MemoryTable } from './format';
 import { discoverConfigFiles, expandGlob, isGlob } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif } from './sarif';
-import { applyFixAll, fixDiff, FixRefused, keepFinalNewline, writeFixed } from './fix';
+import { fixAll, fixDiff, FixRefused, keepFinalNewline, writeFixed } from './fix';
 import { buildSummary, formatSummary, type NodeSummaryInput } from './summary';
 
 export { classifyConfigName, discoverConfigFiles, isConfigFileName, looksLikeConfig } from './discover';
@@ -793,15 +793,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         failed = true;
         continue;
       }
-      let text = original;
-      let findings = rep.findings;
-      for (let round = 0; round < 10; round += 1) {
-        const step = applyFixAll(text, findings);
-        if (step.fixed === 0 || step.text === text) break;
-        text = step.text;
-        findings = lint(text, lo).findings;
-      }
-      text = keepFinalNewline(original, text);
+      const fixed = await fixAll(original, rep.findings, (t) => lint(t, lo).findings);
+      const text = keepFinalNewline(original, fixed.text);
       if (text === original) continue;
       if (opts.fixDryRun === true) {
         diffs += fixDiff(rep.file, original, text);
