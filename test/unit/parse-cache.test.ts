@@ -38,7 +38,7 @@ describe('parse cache', () => {
   it('an edited text (typed, deleted, joined, split lines) parses like a fresh parse, in both dialects', () => {
     const line = fc.constantFrom(...PIECES);
     const docArb = fc.oneof(fc.array(line, { minLength: 1, maxLength: 12 }).map((ls) => ls.join('\n')), fc.constantFrom(...examples));
-    const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 6 }), insert: fc.oneof(fc.constantFrom('x', '"', '\\', '\n', '\r\n', ' ', '#', "'", '$(', ''), line.map((l) => `${l}\n`)) });
+    const edit = fc.record({ at: fc.nat(), del: fc.nat({ max: 6 }), insert: fc.oneof(fc.constantFrom('x', '"', '\\', '\n', '\r\n', '\r', ' ', '#', "'", '$(', ''), line.map((l) => `${l}\n`)) });
     fc.assert(fc.property(docArb, fc.array(edit, { minLength: 1, maxLength: 6 }), fc.constantFrom<Dialect>('classic', 'vz7'), (start, edits, dialect) => {
       let text = start;
       parseConfig(text, { dialect });
