@@ -10,7 +10,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 
 /** Above this many repeats of a list key no merge fix is offered. */
 const MAX_MERGE = 50;
-import { deleteLines, deleteLineSet, editDistance, entryRange, finding } from './util';
+import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedInTargetSamples } from './util';
 
 /** Per lint: the known keys of the target (computed once), and the suggestions found per unknown name. */
 const suggestionCache = new WeakMap<LintContext, { candidates: string[]; found: Map<string, string[]> }>();
@@ -70,6 +70,12 @@ export const unknownParameter: Rule = {
       } else {
         const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? e.name : JSON.stringify(e.name);
         message = `Unknown parameter ${shown}: ${here} ignores this line`;
+      }
+      if (shippedInTargetSamples(ctx, e.name)) {
+        // The release's own samples carry it (VERSION in classic x86_64 samples of 2005–2011, ARCH in the
+        // Virtuozzo 7 ones): harmless, at most a note.
+        out.push(finding(ctx, 'unknown-parameter', e.keyRange, `${e.name}: ${here} ignores this key, which its own shipped samples carry`, { severity: 'info', unnecessary: true }));
+        continue;
       }
       const suggestions = def ? [] : suggestNames(ctx, e.name);
       if (suggestions.length > 0) message += `. Did you mean ${suggestions.join(' or ')}?`;

@@ -7,7 +7,7 @@ import { describeTarget } from '../model/target';
 import type { Entry } from '../parser/types';
 import { tokens } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
-import { deleteLines, deleteLineSet, entryRange, eolOf, finding } from './util';
+import { deleteLines, deleteLineSet, entryRange, eolOf, finding, shippedInTargetSamples } from './util';
 
 /** The value the tools act on: the shell's whole multi-line value where there is one, else vzctl's. */
 function effectiveText(ctx: LintContext, e: Entry): string {
@@ -192,7 +192,10 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
       else if (kind !== 'deprecated') fixes = [{ title: `Remove ${e.name} (${describeTarget(ctx.target)} does not apply it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
       const replacement = s.replacement && !s.message.includes(s.replacement) ? ` Use ${s.replacement} instead.` : '';
       const lead = new RegExp(`^(A global )?${e.name}\\b`).test(s.message) ? '' : `${e.name}: `;
+      // An ignored key the target's own shipped samples carry is on every stock copy: info, not a warning.
+      const stock = kind === 'ignored' && shippedInTargetSamples(ctx, def.name);
       out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), `${lead}${s.message}${replacement} (checked against ${describeTarget(ctx.target)})`, {
+        ...(stock ? { severity: 'info' as const } : {}),
         deprecated: kind !== 'ignored',
         unnecessary: kind === 'ignored',
         fixes,
