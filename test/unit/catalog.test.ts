@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
@@ -83,5 +83,43 @@ describe('catalogue: consistency', () => {
     assert.deepEqual(cat.parameters.filter((p) => p.ignoredOnPloop).map((p) => p.name).sort(), ['DISKINODES', 'DISK_QUOTA', 'QUOTATIME']);
     const nat = cat.vocabulary.iptablesModules.filter((m) => m.netfilter === 'full').map((m) => m.name).sort();
     assert.deepEqual(nat, ['ip_nat_ftp', 'ip_nat_irc', 'ipt_REDIRECT', 'iptable_nat']);
+  });
+});
+
+describe('catalogue: the seed article KB 114232, exactly', () => {
+  const repoRoot = join(__dirname, '..', '..');
+  const fixture = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'kb-seed-titles.json'), 'utf8')) as {
+    seed: number;
+    articles: { id: number; title: string }[];
+  };
+  const kb = new Map(getCatalog().catalog.kb.map((a) => [a.id, a]));
+
+  it('kb.yaml holds 114232 and every article it lists, with the title the seed gives', () => {
+    assert.ok(kb.has(fixture.seed), 'KB 114232 itself');
+    assert.equal(fixture.articles.length, 37);
+    for (const { id, title } of fixture.articles) assert.equal(kb.get(id)?.title, title, `KB ${id}`);
+    for (const a of kb.values()) assert.doesNotMatch(a.title, /unknown/i, `KB ${a.id} title`);
+  });
+
+  const seedFile = join(repoRoot, '..', 'shared', 'reference', 'seed-kb-114232.txt');
+  it('the fixture is the seed’s own list (needs ../shared)', (t) => {
+    if (!existsSync(seedFile)) {
+      t.skip('skipped: ../shared/reference/seed-kb-114232.txt not found (the fixture is checked against kb.yaml above)');
+      return;
+    }
+    const listed = [...readFileSync(seedFile, 'utf8').matchAll(/^\s*•\s+(\d+)\s+(.+?)\s*$/gmu)].map((m) => ({ id: Number(m[1]), title: m[2] }));
+    assert.deepEqual(listed, fixture.articles);
+  });
+
+  it('the rule docs pages give each KB article the title kb.yaml gives', () => {
+    const docs = join(repoRoot, 'docs', 'rules');
+    let lines = 0;
+    for (const f of readdirSync(docs).filter((n) => n.endsWith('.md'))) {
+      for (const m of readFileSync(join(docs, f), 'utf8').matchAll(/^- KB (\d+) — (.*): https:\S+$/gmu)) {
+        lines += 1;
+        assert.equal(m[2], kb.get(Number(m[1]))?.title, `${f}: KB ${m[1]}`);
+      }
+    }
+    assert.ok(lines > 20, `only ${lines} KB lines found in docs/rules`);
   });
 });
