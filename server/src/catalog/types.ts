@@ -93,7 +93,19 @@ export interface StatusEntry {
   message: string;
   /** KB article IDs that explain it. */
   kb?: number[];
+  /** Where this status comes from ({@link Evidence}). */
+  evidence?: Evidence[];
+  /** Why it could not be proven; findings resting on it are at most info (catalog/evidence.ts). */
+  unverified?: string;
 }
+
+/**
+ * Where a catalogue fact comes from, as text: `<repo> <file>[, <file>…] @ <tag>` with repo `vzctl`
+ * (github.com/kolyshkin/vzctl, classic), `libvzctl` (github.com/OpenVZ/libvzctl) or `vzctl7`
+ * (github.com/OpenVZ/vzctl), e.g. `vzctl src/lib/config.c @ vzctl-4.3`; or `KB <id>`.
+ * parameters.schema.json requires every generation block and status entry to carry evidence or `unverified`.
+ */
+export type Evidence = string;
 
 /** What one generation knows of a parameter. Absent generation = the parameter is unknown there. */
 export interface GenerationInfo {
@@ -109,6 +121,10 @@ export interface GenerationInfo {
   /** Per-generation override of the scope. */
   scope?: Scope;
   status?: StatusEntry[];
+  /** Where since, handling, grammar, values, range, scope and default for this generation come from. */
+  evidence?: Evidence[];
+  /** Why those facts could not be proven; findings resting on them are at most info (catalog/evidence.ts). */
+  unverified?: string;
 }
 
 export interface Range {
@@ -182,6 +198,10 @@ export interface IptablesModule {
   netfilter: 'stateless' | 'stateful' | 'full';
   /** Not known to libvzctl (VZ7). */
   classicOnly?: boolean;
+  /** Where the name and its NETFILTER level come from ({@link Evidence}). */
+  evidence?: Evidence[];
+  /** Why that could not be proven; findings resting on it are at most info. */
+  unverified?: string;
 }
 
 /** Named items of list grammars (`schemas/vocabulary.yaml`). */
@@ -196,6 +216,10 @@ export interface Vocabulary {
     description: string;
     /** The feature makes the container use host-kernel code (reference §7): what it lets the container use. */
     hostKernel?: string;
+    /** Where the name and its versions come from ({@link Evidence}). */
+    evidence?: Evidence[];
+    /** Why that could not be proven; findings resting on it are at most info. */
+    unverified?: string;
   }[];
   iptablesModules: IptablesModule[];
   netfilterModes: { name: string; description: string }[];
