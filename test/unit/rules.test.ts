@@ -192,7 +192,7 @@ describe('target', () => {
   });
   it('rejects a classic version after the last classic vzctl, and one older than the catalogue', () => {
     assert.throws(() => lint('', { target: 'classic@9' }), /newer than any classic vzctl/);
-    assert.throws(() => lint('', { target: 'classic@3' }), /older than the oldest/);
+    assert.throws(() => lint('', { target: 'classic@1' }), /older than the oldest/);
   });
   it('rejects a malformed target with the accepted forms', () => {
     assert.throws(() => lint('', { target: 'classic-4.6' }), /classic@<vzctl version>/);

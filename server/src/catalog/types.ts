@@ -72,9 +72,11 @@ export type DuplicatePolicy = 'first' | 'last' | 'union';
  * How the generation's tooling knows the key:
  * - `parsed`: in the C parameter table with a handler;
  * - `ignored`: in the C table as known-but-ignored (read only by the init / network scripts);
- * - `script`: not in the C table at all (C parser calls it unknown), but read by the shell scripts.
+ * - `script`: not in the C table at all (C parser calls it unknown), but read by the shell scripts;
+ * - `sample`: read by no code of the generation, but upstream wrote it into the sample configs it shipped
+ *   (classic OFFLINE_MANAGEMENT, Virtuozzo 7 ARCH): harmless, so not reported as unknown.
  */
-export type Handling = 'parsed' | 'ignored' | 'script';
+export type Handling = 'parsed' | 'ignored' | 'script' | 'sample';
 
 /** Version-dependent status of a parameter on one generation. */
 export type StatusKind = 'deprecated' | 'ignored' | 'removed';
