@@ -16,6 +16,7 @@ describe('catalogue: data validates against its JSON Schemas', () => {
     ['vocabulary.yaml', 'vocabulary'],
     ['vswap-samples.yaml', 'vswap-samples'],
     ['samples.yaml', 'samples'],
+    ['vz7-vzctl.yaml', 'vz7-vzctl'],
     ...readdirSync(join(dir, 'rules')).filter((f) => f.endsWith('.yaml')).map((f): [string, string] => [`rules/${f}`, 'rules']),
   ];
   for (const [file, schemaName] of files) {

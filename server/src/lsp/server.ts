@@ -17,9 +17,11 @@ import {
   type Diagnostic,
   type Hover,
   type InitializeResult,
+  type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalog } from '../catalog/load';
+import { describeTarget, formatTarget } from '../model/target';
 import { discoverConfigFiles, isConfigFileName } from '../cli/vzlint';
 import { parseConfig } from '../parser/parse';
 import { parseSuppressions } from '../rules/suppressions';
@@ -33,16 +35,19 @@ import {
   COPY_AS_VZCTL_SET_KIND,
   FIX_ALL_KIND,
   kindWanted,
+  OPEN_RULE_DOCS_COMMAND,
+  orderLightbulb,
+  primaryRule,
   type ContextDiagnostic,
-  type KbLink,
 } from '../service/codeActions';
 import { CONFIG_FILE_NAME, ConfigFileError, loadConfigFile, readConfigFileText, type ConfigFileSettings } from '../service/config';
 import { ruleDocsUrl, toDiagnostic } from '../service/diagnostics';
 import { effectiveConfigText } from '../service/effective';
-import { computeHover, kbUrl } from '../service/hover';
-import { analyze, OptionError, type LintOptions } from '../service/lint';
+import { computeHover } from '../service/hover';
+import { analyze, lint, OptionError, type LintOptions } from '../service/lint';
 import { lintNode, parseCapacitySize } from '../service/node';
-import { confDirOf, ctidOf, findNodeConfig, invalidateFileCache, isInside, isNodeConfigName, listConfDir, loadNodeFiles, readConfigText, type Overlay } from '../service/nodeFiles';
+import { NodeCache, type NodeFs, type NodeState } from '../service/nodeCache';
+import { confDirOf, isInside, isNodeConfigName } from '../service/nodeFiles';
 import { vzctlSetCommand } from '../service/vzctlSet';
 import { mergeSettings, readPartialSettings, type VzconfSettings } from '../settings';
 import { version as packageVersion } from '../../../package.json';
@@ -57,6 +62,27 @@ export const VERSION: string = packageVersion;
 export const LINT_WORKSPACE_COMMAND = 'vzconf.server.lintWorkspace';
 /** Custom request: the effective configuration of a document (params {@link EffectiveConfigParams}). */
 export const EFFECTIVE_CONFIG_REQUEST = 'vzconf/effectiveConfig';
+
+/** Custom request: how an open document is checked (params `{ uri }`, result {@link DocumentStatus}). */
+export const DOCUMENT_STATUS_REQUEST = 'vzconf/documentStatus';
+
+/** Result of {@link DOCUMENT_STATUS_REQUEST}: what the VS Code extension's Language Status item shows. */
+export interface DocumentStatus {
+  /** `node`, `container` or `ct0`. */
+  kind: string;
+  /** Why the kind was chosen (file name, content, or the `vzconf.kind` setting). */
+  kindReason: string;
+  /** The target as a setting value, e.g. `classic@4.11.1`. */
+  target: string;
+  /** The target in words, e.g. `vzctl 4.11.1`. */
+  targetText: string;
+  /** Why this target (auto detection or the setting). */
+  targetReason: string;
+  /** The node vz.conf the file is checked with (absolute path), if any. */
+  nodeConfig?: string;
+  /** Set when the settings are invalid (then the other fields describe the defaults). */
+  error?: string;
+}
 
 /** Params of {@link EFFECTIVE_CONFIG_REQUEST}. */
 export interface EffectiveConfigParams {
@@ -126,6 +152,27 @@ function invalidConfigDiagnostic(err: ConfigFileError): Diagnostic {
   };
 }
 
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** The file-system layer of the per-node cache (default: the disk, through the bounded reader). */
+  fs?: NodeFs;
+}
+
+/** Custom request: counters of the per-node cache ({@link NodeCacheStats}), for instrumentation and tests. */
+export const NODE_CACHE_STATS_REQUEST = 'vzconf/nodeCacheStats';
+
+/** A warning on line 1 when the node config named by `vzconf.nodeConfig` / `nodeConfig:` cannot be used. */
+function nodeConfigProblemDiagnostic(problem: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: 2,
+    code: 'invalid-setting',
+    source: 'vzconf',
+    message: `nodeConfig: ${problem}; checked without a node config`,
+    data: { rule: 'invalid-setting', fixes: [] },
+  };
+}
+
 /** Per-document lint scheduling state. */
 interface LintState {
   /** The document changed (or settings did) since the last lint started. */
@@ -161,8 +208,14 @@ interface ConfigLoad {
  * @param connection  a connection from `createConnection` of `vscode-languageserver/node`
  * @returns the document manager, for callers that want to inspect open documents
  */
-export function startServer(connection: Connection): TextDocuments<TextDocument> {
+export function startServer(connection: Connection, options: StartServerOptions = {}): TextDocuments<TextDocument> {
   const documents = new TextDocuments(TextDocument);
+  /** Node-wide results and the disk state of every node (see service/nodeCache.ts). */
+  const cache = new NodeCache(options.fs);
+  /** The node state each document's last published result came from. */
+  const lastState = new Map<string, { state: NodeState; generation: number }>();
+  /** Problems with an explicit node config already logged (`uri\0problem`). */
+  const loggedNodeProblems = new Set<string>();
   /** Settings the client sent per URI (only what it sets; merged with the config file on use). */
   const settingsCache = new Map<string, Promise<Partial<VzconfSettings>>>();
   /** `.vzconf.yaml` per workspace folder path. */
@@ -174,7 +227,26 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   const published = new Map<string, { version: number | undefined; diagnostics: Diagnostic[] }>();
   /** Files that are not open whose diagnostics came from "Lint all configs in workspace". */
   const workspacePublished = new Set<string>();
+  /**
+   * After "Lint all configs in workspace" ran: the config files it found (URIs). Their results are kept
+   * when they are closed and refreshed (see `scheduleWorkspaceRefresh`) when settings, a `.vzconf.yaml`
+   * or any config file on disk change, so the Problems panel stays true for files that are not open.
+   */
+  let workspaceFiles: Set<string> | undefined;
+  /** What was last logged per key (settings per folder, node files per document): the log says what changed, once. */
+  const logged = new Map<string, string>();
+  const logOnChange = (key: string, text: string): void => {
+    if (logged.get(key) === text) return;
+    logged.set(key, text);
+    logInfo(text);
+  };
+  let workDoneProgress = false;
   let pullConfiguration = false;
+  /**
+   * How rule docs are linked: `initializationOptions.ruleDocsCommand` names a client command that opens a
+   * rule's page rendered (the VS Code extension sets {@link OPEN_RULE_DOCS_COMMAND}); other clients get file: URLs.
+   */
+  const diagnosticOptions: { docsCommand?: string } = {};
   let dynamicConfigRegistration = false;
   let workspaceFolderEvents = false;
   /** Settings pushed with `didChangeConfiguration`, for clients that cannot be asked. */
@@ -182,6 +254,13 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   /** Invalid-setting errors already logged (`uri\0message`), so typing does not flood the log. */
   const loggedSettingErrors = new Set<string>();
 
+  const logInfo = (text: string): void => {
+    try {
+      connection.console.info(`vzconf: ${text}`);
+    } catch {
+      // The connection is gone.
+    }
+  };
   const logError = (what: string, err: unknown): void => {
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
     try {
@@ -215,14 +294,12 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   let workspaceFolders: string[] = [];
   let watchFiles = false;
 
-  /** Open documents by file-system path: their text wins over the disk. */
-  const overlay = (): Overlay => {
-    const m = new Map<string, string>();
-    for (const d of documents.all()) {
-      const p = uriToPath(d.uri);
-      if (p !== undefined) m.set(p, d.getText());
-    }
-    return m;
+  /** Open documents by file-system path (absolute paths only): their text wins over the disk. */
+  const overlay = (): ReadonlyMap<string, string> => cache.openTexts();
+  /** The absolute file-system path of a document URI, or undefined (untitled documents, other schemes). */
+  const absPathOf = (uri: string): string | undefined => {
+    const p = uriToPath(uri);
+    return p !== undefined && path.isAbsolute(p) ? p : undefined;
   };
   const folderOf = (filePath: string): string | undefined =>
     workspaceFolders.filter((f) => isInside(filePath, f)).sort((a, b) => b.length - a.length)[0];
@@ -270,7 +347,10 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     const filePath = uriToPath(uri);
     const folder = filePath !== undefined ? folderOf(filePath) : undefined;
     const [file, editor] = await Promise.all([folder !== undefined ? getConfigFile(folder) : Promise.resolve(undefined), getEditorSettings(uri)]);
-    return mergeSettings(file?.settings ?? {}, editor);
+    const merged = mergeSettings(file?.settings ?? {}, editor);
+    const where = folder ?? '(no workspace folder)';
+    logOnChange(`settings\0${where}`, `settings for ${where}${file && !file.error ? ` (with ${file.path})` : ''}: ${JSON.stringify(merged)}`);
+    return merged;
   };
 
   /** The `vzconf.nodeConfig` setting as an absolute path (relative ones against the workspace folder). */
@@ -304,11 +384,10 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   };
   /** The node config (path and text) a non-node file is checked with, as hover and code actions need it. */
   const nodeConfigFor = async (settings: VzconfSettings, filePath: string | undefined): Promise<{ path: string; text: string } | undefined> => {
-    if (filePath === undefined || isNodeConfigName(filePath)) return undefined;
-    const open = overlay();
-    const nodePath = nodeConfigSetting(settings, filePath) ?? (await findNodeConfig(filePath, { stopAt: folderOf(filePath), overlay: open }));
-    const text = nodePath === undefined ? undefined : await readConfigText(nodePath, open);
-    return nodePath !== undefined && text !== undefined ? { path: nodePath, text } : undefined;
+    if (filePath === undefined || !path.isAbsolute(filePath)) return undefined;
+    const nodeConfigPath = nodeConfigSetting(settings, filePath);
+    if (nodeConfigPath === undefined && isNodeConfigName(filePath)) return undefined;
+    return cache.nodeConfigFor(filePath, { stopAt: folderOf(filePath), ...(nodeConfigPath !== undefined ? { nodeConfigPath } : {}) });
   };
 
   /**
@@ -318,34 +397,41 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
    */
   const computeDiagnostics = async (uri: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined> => {
     const settings = await getSettings(uri);
-    if (!documents.get(uri)) return undefined;
-    const filePath = uriToPath(uri);
+    const start = documents.get(uri);
+    if (!start) return undefined;
+    const version = start.version;
+    const filePath = absPathOf(uri);
     let diagnostics: Diagnostic[];
-    let version: number;
     try {
       const options = lintOptionsOf(settings);
       let findings;
-      if (filePath === undefined) {
-        const doc = documents.get(uri);
-        if (!doc) return undefined;
-        version = doc.version;
-        findings = lintNode({ containers: [{ path: '', text: doc.getText() }] }, options).files[0]?.findings ?? [];
-      } else {
-        const nodeConfigPath = nodeConfigSetting(settings, filePath);
-        const files = await loadNodeFiles(filePath, { stopAt: folderOf(filePath), overlay: overlay(), ...(nodeConfigPath ? { nodeConfigPath } : {}) });
-        // The text and version as they are now (the disk reads above may have let a change in).
-        const doc = documents.get(uri);
-        if (!doc) return undefined;
-        version = doc.version;
-        const text = doc.getText();
-        const input = {
-          ...(files.nodeConfig ? { nodeConfig: files.nodeConfig.path === filePath ? { path: filePath, text } : files.nodeConfig } : {}),
-          containers: files.containers.map((c) => (c.path === filePath ? { path: filePath, text } : c)),
-          ...(files.samples ? { samples: files.samples } : {}),
-        };
-        findings = lintNode(input, { ...options, focus: [filePath] }).files.find((f) => f.path === filePath)?.findings ?? [];
+      const current = documents.get(uri);
+      if (current && current.getText().trim() === '') {
+        // A new, empty file: nothing to report until it has content (no "required UBC" error at once).
+        return { version: current.version, diagnostics: [] };
       }
-      diagnostics = findings.map((f) => toDiagnostic(f) as Diagnostic);
+      if (filePath === undefined) {
+        findings = lintNode({ containers: [{ path: '', text: start.getText() }] }, options).files[0]?.findings ?? [];
+        lastState.delete(uri);
+      } else {
+        cache.setOpenText(filePath, start.getText());
+        const nodeConfigPath = nodeConfigSetting(settings, filePath);
+        const r = await cache.lintFile(filePath, { stopAt: folderOf(filePath), ...(nodeConfigPath !== undefined ? { nodeConfigPath } : {}), options });
+        // Changed while the node was read: the newer version is linted next (the change marked it dirty).
+        if (documents.get(uri)?.version !== version || !r) return undefined;
+        lastState.set(uri, { state: r.state, generation: r.generation });
+        logOnChange(`node\0${uri}`, `node files for ${filePath}: ${r.nodeConfig ? `vz.conf ${r.nodeConfig.path}` : "no vz.conf (vzctl's defaults)"}, ${r.state.slots.size} container config(s) in ${r.state.key.confDir}, ${r.state.samples?.length ?? 0} sample(s)`);
+        findings = r.findings;
+        if (r.nodeConfigProblem !== undefined) {
+          if (!loggedNodeProblems.has(`${uri}\0${r.nodeConfigProblem}`)) {
+            loggedNodeProblems.add(`${uri}\0${r.nodeConfigProblem}`);
+            logError(`the node config for ${uri} cannot be used`, r.nodeConfigProblem);
+          }
+          diagnostics = [nodeConfigProblemDiagnostic(r.nodeConfigProblem), ...findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic)];
+          return { version, diagnostics };
+        }
+      }
+      diagnostics = findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic);
     } catch (err) {
       if (!(err instanceof OptionError)) throw err;
       if (!loggedSettingErrors.has(`${uri}\0${err.message}`)) {
@@ -353,17 +439,28 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         connection.console.error(`vzconf: invalid setting for ${uri}: ${err.message}`);
       }
       diagnostics = [invalidSettingDiagnostic(err.message)];
-      const doc = documents.get(uri);
-      if (!doc) return undefined;
-      version = doc.version;
+      if (documents.get(uri)?.version !== version) return undefined;
     }
     return { version, diagnostics };
   };
 
-  /** Lints `uri` and publishes its findings with the document's version. */
+  /**
+   * Lints `uri` and publishes its findings with the document's version, unless the same findings were
+   * already published for the same version (a sibling re-checked after another file of its node changed).
+   */
   const lintOnce = async (uri: string): Promise<void> => {
+    // Nothing it depends on changed: same text as published, its node's inputs unchanged (settings
+    // changes clear lastState). The common case for the siblings of an edited or opened file.
+    const before = lastState.get(uri);
+    const last = published.get(uri);
+    const filePath = absPathOf(uri);
+    if (before && filePath !== undefined && last && last.version === documents.get(uri)?.version && cache.unchangedSince(before.state, filePath, before.generation)) {
+      before.generation = before.state.generation;
+      return;
+    }
     const result = await computeDiagnostics(uri);
     if (!result) return;
+    if (last && last.version === result.version && JSON.stringify(last.diagnostics) === JSON.stringify(result.diagnostics)) return;
     published.set(uri, result);
     workspacePublished.delete(uri);
     await connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
@@ -404,30 +501,31 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   };
 
   /**
-   * After `uri` changed (or opened / closed / saved): re-lint the other open documents whose result may
-   * depend on it — every open document when a vz.conf changed (its containers read it), the open files of
-   * the same conf/ folder and the open vz.conf files when a CTID.conf changed (cross-container checks).
+   * After the file at `changedPath` changed (opened, edited, closed, saved, or changed on disk): re-check
+   * the other open documents of the nodes it belongs to. Their per-file results are cached, so this costs
+   * one run of the node rules per node; they are published only if their findings changed (lintOnce).
    */
-  const requestRelated = (uri: string): void => {
-    const changed = uriToPath(uri);
-    if (changed === undefined) return;
-    const node = isNodeConfigName(changed);
-    if (!node && ctidOf(changed) === undefined) return;
+  const requestRelated = (changedPath: string | undefined, except?: string): void => {
+    if (changedPath === undefined) return;
+    const affected = new Set(cache.statesAffectedBy(changedPath));
+    if (affected.size === 0) return;
     for (const d of documents.all()) {
-      if (d.uri === uri) continue;
-      const p = uriToPath(d.uri);
-      if (p === undefined) continue;
-      if (node || path.dirname(p) === path.dirname(changed) || isNodeConfigName(p)) requestLint(d.uri);
+      if (d.uri === except) continue;
+      const st = lastState.get(d.uri);
+      if (st && affected.has(st.state)) requestLint(d.uri);
     }
   };
 
   /** Drops every cached setting and config file and re-lints the open documents (and asks for new inlay hints). */
   const relintAll = (): void => {
     settingsCache.clear();
+    cache.dropResults();
+    lastState.clear();
     configCache.clear();
     loggedSettingErrors.clear();
     for (const doc of documents.all()) requestLint(doc.uri);
     if (initialized) refreshInlayHints(connection);
+    scheduleWorkspaceRefresh();
   };
   let initialized = false;
 
@@ -436,9 +534,16 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
    * (`discoverConfigFiles`), lints them node by node with the folder's settings, and publishes the
    * diagnostics of the files that are not open (open ones are re-linted the usual way).
    */
-  const lintWorkspace = async (): Promise<LintWorkspaceResult> => {
+  const lintWorkspace = async (progress?: WorkDoneProgressReporter): Promise<LintWorkspaceResult> => {
+    const started = Date.now();
     const result: LintWorkspaceResult = { files: 0, filesWithFindings: 0, errors: 0, warnings: 0, infos: 0, hints: 0, problems: [] };
-    const open = overlay();
+    const openUris = new Map<string, string>();
+    for (const d of documents.all()) {
+      const p = absPathOf(d.uri);
+      if (p !== undefined) openUris.set(p, d.uri);
+    }
+    const seen = new Set<string>();
+    const nodeDirs = new Set<string>();
     for (const folder of workspaceFolders) {
       let settings: VzconfSettings;
       let options: LintOptions;
@@ -450,69 +555,103 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         continue;
       }
       const found = await discoverConfigFiles(folder, folder);
-      const groups = new Map<string, { nodePath?: string; confDir: string; files: string[] }>();
+      for (const f of found) seen.add(pathToFileURL(f).href);
+      progress?.report(`${folder}: ${found.length} config file(s)`);
+      let doneFiles = 0;
       for (const file of found) {
-        const override = nodeConfigSetting(settings, file);
-        const nodePath = override ?? (isNodeConfigName(file) ? file : await findNodeConfig(file, { stopAt: folder, overlay: open }));
-        const key = nodePath ?? `\0${path.dirname(file)}`;
-        let g = groups.get(key);
-        if (!g) {
-          g = { confDir: nodePath !== undefined && override === undefined ? confDirOf(nodePath) : path.dirname(file), files: [] };
-          if (nodePath !== undefined) g.nodePath = nodePath;
-          groups.set(key, g);
+        doneFiles += 1;
+        if (doneFiles % 50 === 0 || doneFiles === found.length) progress?.report(Math.round((doneFiles / found.length) * 100), `${doneFiles}/${found.length} files`);
+        const openUri = openUris.get(file);
+        if (openUri !== undefined) {
+          // Open documents are linted the usual way (with their own settings and version).
+          requestLint(openUri);
         }
-        g.files.push(file);
-      }
-      for (const g of groups.values()) {
-        const texts = new Map<string, string>();
-        for (const f of g.files) {
-          const text = await readConfigText(f, open);
-          if (text === undefined) result.problems.push(`${f}: cannot read`);
-          else texts.set(f, text);
-        }
-        const nodeText = g.nodePath !== undefined ? (texts.get(g.nodePath) ?? (await readConfigText(g.nodePath, open))) : undefined;
-        const listing = await listConfDir(g.confDir, open);
+        const nodeConfigPath = nodeConfigSetting(settings, file);
         let linted;
         try {
-          linted = lintNode(
-            {
-              ...(g.nodePath !== undefined && nodeText !== undefined ? { nodeConfig: { path: g.nodePath, text: nodeText } } : {}),
-              containers: [...texts].filter(([p]) => p !== g.nodePath).map(([p, text]) => ({ path: p, text })),
-              ...(listing.samples ? { samples: listing.samples } : {}),
-            },
-            { ...options, focus: [...texts.keys()] },
-          );
+          // Through the per-node cache: each node is read and its node rules run once for all its files.
+          linted = await cache.lintFile(file, { stopAt: folder, ...(nodeConfigPath !== undefined ? { nodeConfigPath } : {}), options }, openUri !== undefined);
         } catch (err) {
-          result.problems.push(`${folder}: ${(err as Error).message}`);
+          result.problems.push(`${file}: ${(err as Error).message}`);
           continue;
         }
-        for (const f of linted.files) {
-          if (!texts.has(f.path)) continue;
-          result.files += 1;
-          if (f.findings.length > 0) result.filesWithFindings += 1;
-          for (const x of f.findings) {
-            if (x.severity === 'error') result.errors += 1;
-            else if (x.severity === 'warning') result.warnings += 1;
-            else if (x.severity === 'info') result.infos += 1;
-            else result.hints += 1;
-          }
-          const uri = pathToFileURL(f.path).href;
-          const openDoc = documents.all().find((d) => uriToPath(d.uri) === f.path);
-          if (openDoc) {
-            requestLint(openDoc.uri);
-            continue;
-          }
-          workspacePublished.add(uri);
-          await connection.sendDiagnostics({ uri, diagnostics: f.findings.map((x) => toDiagnostic(x) as Diagnostic) });
+        if (!linted) {
+          result.problems.push(`${file}: cannot read`);
+          continue;
         }
+        result.files += 1;
+        nodeDirs.add(linted.state.id);
+        if (linted.findings.length > 0) result.filesWithFindings += 1;
+        for (const x of linted.findings) {
+          if (x.severity === 'error') result.errors += 1;
+          else if (x.severity === 'warning') result.warnings += 1;
+          else if (x.severity === 'info') result.infos += 1;
+          else result.hints += 1;
+        }
+        if (openUri !== undefined) continue;
+        const uri = pathToFileURL(file).href;
+        workspacePublished.add(uri);
+        await connection.sendDiagnostics({ uri, diagnostics: linted.findings.map((x) => toDiagnostic(x, diagnosticOptions) as Diagnostic) });
       }
     }
+    // Files found last time that are gone now (deleted, renamed, outside a removed folder): no stale results.
+    for (const uri of workspaceFiles ?? []) {
+      if (seen.has(uri) || documents.get(uri)) continue;
+      workspacePublished.delete(uri);
+      await connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+    workspaceFiles = seen;
+    logInfo(`workspace lint: ${result.files} config file(s) of ${nodeDirs.size} node(s) in ${workspaceFolders.length} folder(s), ${Date.now() - started} ms; ${result.errors} error(s), ${result.warnings} warning(s), ${result.infos} info, ${result.hints} hint(s)`);
+    for (const p of result.problems) logInfo(`workspace lint: ${p}`);
     return result;
+  };
+
+  /** A workspace refresh is queued (timer) or running; `again` when another one was asked for meanwhile. */
+  const refresh = { timer: undefined as NodeJS.Timeout | undefined, running: false, again: false };
+  /**
+   * Once "Lint all configs in workspace" has run, re-lints the workspace shortly after settings, a
+   * `.vzconf.yaml`, a folder or a config file on disk changed, or a file it found was closed, so the
+   * results of files that are not open follow the change (a changed target never leaves old results).
+   * Coalesced: one run at a time, at most one more queued. Progress shows in the client's status bar.
+   */
+  const scheduleWorkspaceRefresh = (): void => {
+    if (!workspaceFiles) return;
+    if (refresh.running) {
+      refresh.again = true;
+      return;
+    }
+    if (refresh.timer) clearTimeout(refresh.timer);
+    refresh.timer = setTimeout(() => {
+      refresh.timer = undefined;
+      refresh.running = true;
+      void (async () => {
+        let reporter: WorkDoneProgressReporter | undefined;
+        try {
+          if (workDoneProgress) {
+            reporter = await connection.window.createWorkDoneProgress().catch(() => undefined);
+            reporter?.begin('vzconf: refreshing the workspace lint', 0, undefined, false);
+          }
+          await lintWorkspace(reporter);
+        } catch (err) {
+          logError('refreshing the workspace lint failed', err);
+        } finally {
+          reporter?.done();
+          refresh.running = false;
+          if (refresh.again) {
+            refresh.again = false;
+            scheduleWorkspaceRefresh();
+          }
+        }
+      })();
+    }, 250);
   };
 
   connection.onInitialize((params): InitializeResult => {
     const caps = params.capabilities;
+    const init = params.initializationOptions as { ruleDocsCommand?: unknown } | null | undefined;
+    if (init?.ruleDocsCommand === OPEN_RULE_DOCS_COMMAND) diagnosticOptions.docsCommand = OPEN_RULE_DOCS_COMMAND;
     watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    workDoneProgress = caps.window?.workDoneProgress === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceFolders = folders.map((u) => uriToPath(u)).filter((p): p is string => p !== undefined);
     pullConfiguration = caps.workspace?.configuration === true;
@@ -533,10 +672,11 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
 
   connection.onInitialized(() => {
     initialized = true;
+    logInfo(`language server ${VERSION} on Node ${process.version}; workspace folder(s): ${workspaceFolders.join(', ') || '(none)'}; rule docs ${diagnosticOptions.docsCommand ? `open through the client command ${diagnosticOptions.docsCommand}` : 'linked as file: URLs'}`);
     if (watchFiles) {
       connection.client
         .register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/vz.conf' }, { globPattern: '**/conf/*.conf' }, { globPattern: '**/ve-*.conf-sample' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+          watchers: [{ globPattern: '**/*.conf' }, { globPattern: '**/ve-*.conf-sample*' }, { globPattern: '**/sysconfig/vz' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
         })
         .catch((err: unknown) => logError('cannot register file watchers', err));
     }
@@ -576,14 +716,25 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
 
   connection.onDidChangeWatchedFiles((params) => {
     try {
+      let configChanged = false;
+      const changed: string[] = [];
       for (const change of params.changes) {
         const p = uriToPath(change.uri);
         if (p === undefined) continue;
-        invalidateFileCache(p);
-        if (path.basename(p) === CONFIG_FILE_NAME) configCache.clear();
+        if (path.basename(p) === CONFIG_FILE_NAME) configChanged = true;
+        else {
+          cache.fileChanged(p);
+          changed.push(p);
+        }
       }
-      // A vz.conf, a sibling container or a .vzconf.yaml changed on disk: re-check what is open.
-      for (const doc of documents.all()) requestLint(doc.uri);
+      // A .vzconf.yaml changed: settings of everything may differ.
+      if (configChanged) relintAll();
+      // A vz.conf or a container changed on disk: re-check the open documents of its nodes, and the
+      // files of the last workspace lint that are not open.
+      else {
+        for (const p of changed) requestRelated(p);
+        if (changed.length > 0) scheduleWorkspaceRefresh();
+      }
     } catch (err) {
       logError('handling file changes failed', err);
     }
@@ -591,8 +742,13 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
 
   documents.onDidOpen((e) => {
     try {
+      const p = absPathOf(e.document.uri);
+      if (p !== undefined) {
+        cache.refreshOnOpenOrSave(p);
+        cache.setOpenText(p, e.document.getText());
+      }
       requestLint(e.document.uri);
-      requestRelated(e.document.uri);
+      requestRelated(p, e.document.uri);
     } catch (err) {
       logError(`opening ${e.document.uri} failed`, err);
     }
@@ -600,12 +756,15 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
 
   documents.onDidChangeContent((e) => {
     const uri = e.document.uri;
+    const p = absPathOf(uri);
+    // The others of its node see the text as it is now, whatever `vzconf.run` says.
+    if (p !== undefined) cache.setOpenText(p, e.document.getText());
     // `vzconf.run: onSave` lints on open and save only (the open is handled above).
     getSettings(uri).then(
       (settings) => {
         if (settings.run !== 'onType' || !documents.get(uri)) return;
         requestLint(uri);
-        requestRelated(uri);
+        requestRelated(p, uri);
       },
       (err: unknown) => logError(`handling a change of ${uri} failed`, err),
     );
@@ -613,8 +772,10 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
 
   documents.onDidSave((e) => {
     try {
+      const p = absPathOf(e.document.uri);
+      if (p !== undefined) cache.refreshOnOpenOrSave(p);
       requestLint(e.document.uri);
-      requestRelated(e.document.uri);
+      requestRelated(p, e.document.uri);
     } catch (err) {
       logError(`handling the save of ${e.document.uri} failed`, err);
     }
@@ -626,9 +787,19 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       states.delete(uri);
       published.delete(uri);
       settingsCache.delete(uri);
-      connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err: unknown) => logError(`clearing ${uri} failed`, err));
+      lastState.delete(uri);
+      if (workspaceFiles?.has(uri)) {
+        // Found by the workspace lint: its results stay in Problems, re-computed from the saved text.
+        scheduleWorkspaceRefresh();
+      } else {
+        connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err: unknown) => logError(`clearing ${uri} failed`, err));
+      }
       // Its saved text (or nothing) now stands for it in the checks of the others.
-      setImmediate(() => requestRelated(uri));
+      const p = absPathOf(uri);
+      if (p !== undefined) {
+        cache.closeText(p);
+        requestRelated(p, uri);
+      }
     } catch (err) {
       logError(`closing ${uri} failed`, err);
     }
@@ -669,26 +840,49 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       if (wantsFixAll) {
         // The fixes must be for the text as it is now (with `run: onSave` the last lint may be older).
         const fresh = doc && last?.version === doc.version ? last : await computeDiagnostics(uri);
-        const all = computeFixAll(uri, (fresh?.diagnostics ?? []) as unknown as ContextDiagnostic[]);
+        // To the fixed point in this one call: the safe fixes are applied and the result is linted again with
+        // the same settings and node config, and so on, so a second fix-all (or the next save) finds nothing.
+        let relintOptions: LintOptions | undefined;
+        const relint = async (t: string): Promise<ContextDiagnostic[]> => {
+          if (!relintOptions) {
+            const settings = await getSettings(uri);
+            const filePath = absPathOf(uri);
+            const nodeConfig = await nodeConfigFor(settings, filePath);
+            relintOptions = { ...lintOptionsOf(settings), ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) };
+          }
+          return lint(t, relintOptions).findings.map((f) => toDiagnostic(f, diagnosticOptions) as unknown as ContextDiagnostic);
+        };
+        const diagnostics = (fresh?.diagnostics ?? []) as unknown as ContextDiagnostic[];
+        let all;
+        try {
+          all = doc ? await computeFixAll(uri, diagnostics, { text: doc.getText(), relint }) : undefined;
+        } catch (err) {
+          if (!(err instanceof OptionError)) throw err;
+          all = await computeFixAll(uri, diagnostics);
+        }
         return all ? [all as unknown as CodeAction] : [];
       }
-      const actions: CodeAction[] = [];
       const diagnostics = params.context.diagnostics as unknown as ContextDiagnostic[];
-      // Fixes carried by the diagnostics only apply to the text they were computed for.
-      if (kindWanted('quickfix', only) && (!doc || last?.version === doc.version)) {
-        actions.push(...(computeCodeActions(uri, diagnostics, params.range) as CodeAction[]));
-      }
-      if (!doc) return actions;
       const catalog = getCatalog();
       const hasRule = (id: string): boolean => catalog.hasRule(id);
+      const rule = primaryRule(diagnostics, params.range, hasRule);
+      const fixes: CodeAction[] = [];
+      const suppressions: CodeAction[] = [];
+      const learnMore: CodeAction[] = [];
+      const rest: CodeAction[] = [];
+      const done = (): CodeAction[] => [...orderLightbulb(fixes, suppressions, learnMore, rule), ...rest];
+      // Fixes carried by the diagnostics only apply to the text they were computed for.
+      if (kindWanted('quickfix', only) && (!doc || last?.version === doc.version)) {
+        for (const a of computeCodeActions(uri, diagnostics, params.range)) fixes.push(a as CodeAction);
+      }
+      if (!doc) return done();
       const text = doc.getText();
       if (kindWanted('quickfix', only)) {
         const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
-        actions.push(...(computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives }) as CodeAction[]));
+        for (const a of computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives })) suppressions.push(a as CodeAction);
+        for (const a of computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, ...diagnosticOptions })) learnMore.push(a as unknown as CodeAction);
       }
-      const wantsLinks = kindWanted('quickfix', only);
-      const wantsCopy = kindWanted(COPY_AS_VZCTL_SET_KIND, only);
-      if (!wantsLinks && !wantsCopy) return actions;
+      if (!kindWanted(COPY_AS_VZCTL_SET_KIND, only)) return done();
       const settings = await getSettings(uri);
       const filePath = uriToPath(uri);
       let ctx: LintContext | undefined;
@@ -698,22 +892,12 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       } catch (err) {
         if (!(err instanceof OptionError)) throw err;
       }
-      if (wantsLinks) {
-        const kbOf = (line: number): KbLink[] => {
-          const entry = ctx?.doc.lines[line];
-          const def = entry?.kind === 'entry' ? catalog.parameter(entry.name) : undefined;
-          if (!def || !ctx) return [];
-          const ids = [...(def.kb ?? []), ...ctx.status(def).flatMap((s) => s.kb ?? [])];
-          return [...new Set(ids)].map((id) => ({ id, title: catalog.kb(id)?.title ?? `KB ${id}`, url: kbUrl(settings.kbUrlTemplate, id) }));
-        };
-        actions.push(...(computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, kbOf }) as unknown as CodeAction[]));
-      }
-      if (wantsCopy && ctx) {
+      if (ctx) {
         const line = ctx.doc.lines[params.range.start.line];
         const cmd = line?.kind === 'entry' ? vzctlSetCommand(ctx, line) : undefined;
-        if (cmd) actions.push(copyAsVzctlSetAction(cmd.command) as unknown as CodeAction);
+        if (cmd) rest.push(copyAsVzctlSetAction(cmd.command) as unknown as CodeAction);
       }
-      return actions;
+      return done();
     } catch (err) {
       logError(`code actions in ${uri} failed`, err);
       return [];
@@ -723,7 +907,13 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   connection.onExecuteCommand(async (params) => {
     if (params.command !== LINT_WORKSPACE_COMMAND) throw new ResponseError(-32601, `vzconf: unknown command ${params.command}`);
     try {
-      return await lintWorkspace();
+      const reporter = connection.window.attachWorkDoneProgress(params.workDoneToken);
+      reporter.begin('vzconf: linting the workspace', 0, undefined, false);
+      try {
+        return await lintWorkspace(reporter);
+      } finally {
+        reporter.done();
+      }
     } catch (err) {
       logError('linting the workspace failed', err);
       throw new ResponseError(-32603, `vzconf: linting the workspace failed: ${(err as Error).message}`);
@@ -764,6 +954,33 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     }
   });
 
+  connection.onRequest(DOCUMENT_STATUS_REQUEST, async (params: { uri?: unknown }): Promise<DocumentStatus | null> => {
+    const uri = params?.uri;
+    if (typeof uri !== 'string') throw new ResponseError(-32602, 'vzconf: documentStatus needs { uri }');
+    const doc = documents.get(uri);
+    if (!doc) return null;
+    const settings = await getSettings(uri);
+    const filePath = uriToPath(uri);
+    const nodeConfig = await nodeConfigFor(settings, filePath);
+    const text = documents.get(uri)?.getText() ?? doc.getText();
+    const base = { ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) };
+    const status = (ctx: LintContext, error?: string): DocumentStatus => ({
+      kind: ctx.kind,
+      kindReason: ctx.kindReason,
+      target: formatTarget(ctx.target),
+      targetText: describeTarget(ctx.target),
+      targetReason: ctx.target.reason,
+      ...(nodeConfig && ctx.kind !== 'node' ? { nodeConfig: nodeConfig.path } : {}),
+      ...(error ? { error } : {}),
+    });
+    try {
+      return status(analyze(text, { ...lintOptionsOf(settings), ...base }));
+    } catch (err) {
+      if (!(err instanceof OptionError)) throw err;
+      return status(analyze(text, base), err.message);
+    }
+  });
+
   // Completion, symbols, folding, links, inlay hints and formatting (server/src/lsp/features.ts).
   registerEditorFeatures(connection, documents, async (uri): Promise<EditorFeatureOptions> => {
     const settings = await getSettings(uri);
@@ -771,11 +988,19 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     const options: EditorFeatureOptions = { target: settings.target, kind: settings.kind, kbUrlTemplate: settings.kbUrlTemplate, inlayHints: settings.inlayHintsEnabled };
     if (filePath !== undefined) {
       options.path = filePath;
-      const confDir = isNodeConfigName(filePath) ? confDirOf(filePath) : path.dirname(filePath);
-      const listing = await listConfDir(confDir, overlay());
-      if (listing.samples) options.samples = listing.samples;
+      if (path.isAbsolute(filePath)) {
+        const confDir = isNodeConfigName(filePath) ? confDirOf(filePath) : path.dirname(filePath);
+        const listing = await cache.confDir(confDir);
+        if (listing.samples) options.samples = listing.samples;
+      }
     }
     return options;
+  });
+
+  connection.onRequest(NODE_CACHE_STATS_REQUEST, () => {
+    let pendingLints = 0;
+    for (const st of states.values()) if (st.scheduled || st.running) pendingLints += 1;
+    return { ...cache.stats, pendingLints };
   });
 
   documents.listen(connection);
