@@ -183,6 +183,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.setStatusBarMessage(`vzconf: copied ${text}`, 5000);
     }),
     vscode.commands.registerCommand('vzconf.selectTarget', async () => status.selectTarget()),
+    vscode.commands.registerCommand('vzconf.showLog', () => log.show(true)),
     vscode.commands.registerCommand('vzconf.lintWorkspace', async () => {
       const started = Date.now();
       const token = `vzconf-lint-${started}-${Math.random().toString(36).slice(2)}`;
@@ -306,7 +307,10 @@ class StatusItems implements vscode.Disposable {
     this.last = s;
     const kind = KIND_TEXT[s.kind] ?? s.kind;
     this.target.text = `${s.targetText} · ${kind}`;
-    this.target.detail = `${s.targetReason}; ${s.kindReason}`;
+    // Short: the status bar hover has one line per item (the first line's hover explains in full).
+    const why = s.targetReason.startsWith('auto') ? 'detected' : 'from vzconf.target';
+    const detail = `${why}; ${s.kindReason}`;
+    this.target.detail = detail.length > 70 ? `${detail.slice(0, 69)}…` : detail;
     this.target.severity = s.error ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
     if (s.error) this.target.detail = `invalid setting: ${s.error}`;
     this.target.command = { title: 'Change target', command: 'vzconf.selectTarget', tooltip: 'Set vzconf.target for this workspace folder' };
