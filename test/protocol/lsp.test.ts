@@ -309,6 +309,23 @@ describe('vzconf language server over stdio', () => {
     assert.equal(fixed, 'ONBOOT="yes"\nDESCRIPTION="web server"\nIPTABLES="iptable_filter iptable_nat"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n');
   });
 
+  it('fix-all reaches its fixed point in one call: adjacent deletions and fixes that need another pass', async () => {
+    const uri = 'file:///tmp/vzconf-test/fixall2/etc/vz/conf/106.conf';
+    // Adjacent deletions of ignored keys (each deletion touches the next, so one round defers some) and a quoting fix.
+    const text = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\nVETH=""\nCONFIG_CUSTOMIZED="yes"\nNOATIME="yes"\nHOSTNAME=a b\n';
+    await open(uri, text);
+    await waitForDiagnostics('diagnostics of 106.conf', (q) => q.uri === uri && q.version === 1);
+    const fixAll = async (): Promise<CodeAction[]> =>
+      request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } });
+    const first = await fixAll();
+    assert.equal(first.length, 1);
+    const fixed = applyEdits(text, first[0]?.edit?.changes?.[uri] ?? []);
+    assert.equal(fixed, 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\nHOSTNAME="a b"\n');
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    await waitForDiagnostics('diagnostics of the fixed 106.conf', (q) => q.uri === uri && q.version === 2);
+    assert.deepEqual(await fixAll(), [], `second fix-all on ${JSON.stringify(fixed)}`);
+  });
+
   it('e. CRLF, a byte-order mark and a 200 000-character line do not break the server', async () => {
     const uri = 'file:///tmp/vzconf-test/etc/vz/conf/102.conf';
     const long = 'x'.repeat(200_000);

@@ -4,12 +4,14 @@ import { detectKind, parseKind, type FileKind } from '../model/kind';
 import { parseTargetSetting, resolveTarget, TargetError, type Target } from '../model/target';
 import { compareVersions, inVersionRange } from '../model/version';
 import { capText, MAX_FILE_BYTES, MAX_FINDINGS_PER_FILE, MAX_FIX_TITLE_CHARS, MAX_MESSAGE_CHARS, utf8Length } from '../limits';
-import { parseConfig } from '../parser/parse';
+import { parseConfig, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import { checkValue, type ValueCheck } from '../values/validate';
 import { suppressionFilter } from './suppressions';
+import { isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
+import { templateValueCheck, filterTemplateFindings } from './template';
 
 export interface LintOptions {
   /** File path or URI path; used to tell vz.conf from CTID.conf. */
@@ -43,6 +45,11 @@ export interface LintOptions {
    * --ignore-suppressions`), e.g. for an audit. Default false.
    */
   ignoreSuppressions?: boolean;
+  /**
+   * Read the file as a template (`{{ }}`, `{% %}`, `<%= %>`, `{tmpl_var}`, `${var}`, `%(x)s`…, see
+   * `parser/template.ts`). Default: when `path` ends in a template extension (`.j2`, `.erb`, `.tmpl`…).
+   */
+  template?: boolean;
   /**
    * Size of the file on disk in bytes, when `text` is only its beginning (the bounded reader stops after
    * {@link MAX_FILE_BYTES} + 1 bytes); used in the `file-too-large` message.
@@ -85,6 +92,17 @@ export function capFinding(f: Finding): Finding {
 
 const ORIGIN = { line: 0, character: 0 };
 
+/**
+ * A finding of the model (vzctl's lines) with its range and its fixes' edits in the editor's line numbering
+ * (they differ only after a lone CR; see `toEditorPosition`). The same object when nothing moves.
+ */
+export function toEditorFinding(doc: ConfigDocument, f: Finding): Finding {
+  if (!doc.editorLines) return f;
+  const out: Finding = { ...f, range: toEditorRange(doc, f.range) };
+  if (f.fixes) out.fixes = f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ range: toEditorRange(doc, e.range), newText: e.newText })) }));
+  return out;
+}
+
 function sizeText(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${bytes} bytes`;
 }
@@ -102,6 +120,9 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   // Beyond the size limit nothing of the text is parsed (see `lint`: one file-too-large finding).
   const tooLarge = isTooLarge(text, options.sizeBytes);
   if (tooLarge) text = '';
+  // A template is read through the template pre-pass (same length, placeholders masked).
+  const scan = (options.template ?? isTemplateName(options.path)) ? scanTemplate(text) : undefined;
+  if (scan) text = scan.masked;
   const probe = parseConfig(text, { dialect: 'classic' });
   let target: Target;
   try {
@@ -125,7 +146,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const doc = target.generation === 'classic' ? probe : parseConfig(text, { dialect: 'vz7' });
   const forced = parseKind(options.kind);
   if (typeof forced === 'object') throw new OptionError(forced.error);
-  const kindResult = forced === 'auto' ? detectKind(options.path, doc, catalog) : { kind: forced, reason: 'set in the settings' };
+  const kindResult = forced === 'auto' ? detectKind(scan && options.path !== undefined ? stripTemplateExtension(options.path) : options.path, doc, catalog) : { kind: forced, reason: 'set in the settings' };
 
   // Both depend only on the parameter for one lint: computed once per parameter, not once per line.
   const knownOf = new Map<ParameterDef, boolean>();
@@ -162,19 +183,28 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
       seenFirstWins.add(d.name);
     }
     if (status(d).some((s) => s.kind === 'removed')) continue;
-    values.set(e, checkValue(d, e.value, { generation: target.generation, version: target.version, catalog }));
+    const vctx = { generation: target.generation, version: target.version, catalog };
+    if (scan) {
+      const check = templateValueCheck(d, e.value, vctx);
+      if (check) values.set(e, check);
+      continue;
+    }
+    values.set(e, checkValue(d, e.value, vctx));
   }
   const ctx: LintContext = { doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live };
   if (options.path !== undefined) ctx.path = options.path;
   if (node && ctx.kind !== 'node') ctx.node = node;
   if (options.capacity) ctx.capacity = options.capacity;
+  if (scan) ctx.template = scan;
   if (tooLarge) ctx.tooLarge = true;
   return ctx;
 }
 
 /**
  * Lints one file: parse → model → every rule → severity overrides (`rules`) → custom keys
- * (`knownParameters`) → suppression comments (unless `ignoreSuppressions`) → findings sorted by position.
+ * (`knownParameters`) → suppression comments (unless `ignoreSuppressions`) → findings sorted by position,
+ * at most {@link MAX_FINDINGS_PER_FILE} of them, with ranges in the editor's line numbering (a lone CR
+ * breaks the line there, not for vzctl: see `toEditorFinding`).
  * Pure over its inputs (the catalogue is loaded once per process); never throws for any text.
  *
  * @throws OptionError for an invalid `target` or `kind` option
@@ -208,9 +238,11 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     const line = ctx.doc.lines[f.range.start.line];
     return line?.kind === 'entry' && (known.has(line.name) || known.has(line.key));
   };
-  const kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(findings.filter((f) => !custom(f)));
+  let kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(findings.filter((f) => !custom(f)));
+  if (ctx.template) kept = filterTemplateFindings(ctx, kept);
   kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-  return result(capFindings(kept, ctx, options));
+  const capped = capFindings(kept, ctx, options);
+  return result(ctx.doc.editorLines ? capped.map((f) => toEditorFinding(ctx.doc, f)) : capped);
 }
 
 /**

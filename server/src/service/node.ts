@@ -15,7 +15,7 @@ import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import { entryRange, valueSubRange } from '../rules/util';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
 import { tokens, type Pair } from '../values/validate';
-import { analyze, capFinding, lint, type LintOptions, type LintResult } from './lint';
+import { analyze, capFinding, lint, toEditorFinding, type LintOptions, type LintResult } from './lint';
 import { ctidOf } from './nodeFiles';
 import { suppressionFilter } from './suppressions';
 
@@ -519,7 +519,7 @@ export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'r
       const kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply([nf.finding]);
       let list = out.get(nf.path);
       if (!list) out.set(nf.path, (list = []));
-      for (const f of kept) list.push(capFinding(override ? { ...f, severity: override } : f));
+      for (const f of kept) list.push(toEditorFinding(ctx.doc, capFinding(override ? { ...f, severity: override } : f)));
     }
   }
   return out;
