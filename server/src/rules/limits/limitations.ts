@@ -152,7 +152,7 @@ export const dangerousCapability: Rule = {
         const cap = t.name.toUpperCase();
         if (!dangerous.has(cap)) continue;
         const message = cap === 'SETPCAP'
-          ? `${t.text}: with SETPCAP on, the container will probably not start (vzctl's ctid.conf(5)); leave it off`
+          ? `${t.text}: with SETPCAP on, the container will probably not start (vzctl(8)); leave it off`
           : `${t.text} gives the container ${dangerous.get(cap) ?? 'a security-sensitive capability'}, which reaches into the host kernel shared by every container; grant it only to a trusted container`;
         out.push(finding(ctx, 'dangerous-capability', valueSubRange(ctx, e, t.start, t.end), message,
           { fixes: [removeToken(ctx, e, t.text, `Remove ${t.text} (back to vzctl's default for ${cap.toLowerCase()})`)] }));
