@@ -11,7 +11,7 @@
  * - `vzconf.showEffectiveConfig` — "vzconf: Show effective configuration" (a read-only virtual document
  *   whose text the server computes with the `vzconf/effectiveConfig` request);
  * - `vzconf.openUrl` and `vzconf.copyToClipboard` — run by code actions ("Open rule docs", "Open KB
- *   article …", "Copy as a `vzctl set` command").
+ *   article …", "Copy as a vzctl set command").
  */
 import * as vscode from 'vscode';
 import {
@@ -131,7 +131,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('vzconf.copyToClipboard', async (text: unknown) => {
       if (typeof text !== 'string') return;
       await vscode.env.clipboard.writeText(text);
-      void vscode.window.setStatusBarMessage(`vzconf: copied \`${text}\``, 5000);
+      void vscode.window.setStatusBarMessage(`vzconf: copied ${text}`, 5000);
     }),
     vscode.commands.registerCommand('vzconf.lintWorkspace', async () => {
       const result = await vscode.window.withProgress(

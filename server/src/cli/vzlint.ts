@@ -158,6 +158,7 @@ function buildProgram(io: VzlintIO): Command {
     .option('-c, --config <path>', 'read options from this .vzconf.yaml for every file (default: the nearest .vzconf.yaml from each file upward)')
     .option('--no-config', 'do not read any .vzconf.yaml')
     .option('-v, --verbose', 'list every file checked with its kind and target, also those without findings')
+    .option('--explain', 'print the long explanation (why, versions, numbers) under each finding')
     .option('--no-color', 'disable colours (also off when stdout is not a terminal or NO_COLOR is set)')
     .showHelpAfterError('(run vzlint --help for usage)')
     .exitOverride()
@@ -183,6 +184,7 @@ interface CliOptions {
   /** A path (`--config`), false (`--no-config`) or undefined (search upward). */
   config?: string | boolean;
   verbose?: boolean;
+  explain?: boolean;
 }
 
 /**
@@ -497,7 +499,7 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
   } else {
     const noColorEnv = (io.env?.NO_COLOR ?? '') !== '';
     const color = opts.color && io.isTTY === true && !noColorEnv;
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true }) + formatMemoryTable(tables, { color }));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, explain: opts.explain === true }) + formatMemoryTable(tables, { color }));
   }
 
   if (failed) return EXIT.failure;

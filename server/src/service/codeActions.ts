@@ -7,6 +7,7 @@
 import { parseConfig } from '../parser/parse';
 import type { ConfigDocument, Position, Range } from '../parser/types';
 import type { TextEdit } from '../rules/types';
+import { clip, MAX_TITLE } from '../rules/text';
 
 /**
  * A diagnostic as it comes back from the client in `CodeActionParams.context.diagnostics`.
@@ -386,16 +387,16 @@ export function computeLinkActions(input: LinkActionInput): LspCommandAction[] {
     for (const a of input.kbOf(d.range.start.line)) {
       if (articles.has(a.id)) continue;
       articles.add(a.id);
-      const title = `Open KB article ${a.id}: ${a.title}`;
+      const title = clip(`Open KB article ${a.id}: ${a.title}`, MAX_TITLE);
       kb.push({ title, kind: 'quickfix', diagnostics: [d], command: { title, command: OPEN_URL_COMMAND, arguments: [a.url] } });
     }
   }
   return [...docs, ...kb];
 }
 
-/** "Copy as a `vzctl set` command" for a command line computed by `vzctlSetCommand`. */
+/** "Copy as a vzctl set command" (plain text: titles show Markdown literally) for a command line computed by `vzctlSetCommand`. */
 export function copyAsVzctlSetAction(command: string): LspCommandAction {
-  const title = 'Copy as a `vzctl set` command';
+  const title = 'Copy as a vzctl set command';
   return { title, kind: COPY_AS_VZCTL_SET_KIND, command: { title, command: COPY_COMMAND, arguments: [command] } };
 }
 

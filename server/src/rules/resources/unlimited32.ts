@@ -22,8 +22,9 @@ export const ubc32bitUnlimited: Rule = {
       const u = inputs.need(name);
       if (u.lim !== INT_MAX) continue;
       out.push(finding(ctx, RULE_ID, u.entry.valueRange,
-        `${name}: the limit 2147483647 is the 32-bit "unlimited" (8 TiB in pages); vzctl accepts it, but vzcfgvalidate demands 9223372036854775807 and reports an error; write "unlimited"`,
-        { fixes: [pairFix(u, u.bar, 'unlimited', 'limit := unlimited')] }));
+        `${name}: limit 2147483647 is the 32-bit "unlimited"; write "unlimited"`,
+        { detail: `${name}: the limit 2147483647 is the 32-bit "unlimited" (8 TiB in pages); vzctl accepts it, but on a 64-bit host vzcfgvalidate demands 9223372036854775807 and reports an error.`,
+          fixes: [pairFix(u, u.bar, 'unlimited', 'limit := unlimited')] }));
     }
     return out;
   },
