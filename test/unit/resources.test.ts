@@ -83,7 +83,7 @@ function one(r: LintResult, rule: string): Finding {
 }
 
 /** Applies the fix of the first `rule` finding whose title matches, re-lints with the same options. */
-function fix(text: string, rule: string, title: RegExp = /./, opts: LintOptions = OPTS): { text: string; after: LintResult; fix: { title: string; safe: boolean } } {
+function fix(text: string, rule: string, title: RegExp = /./, opts: LintOptions = OPTS): { text: string; after: LintResult; fix: { title: string; detail?: string; safe: boolean } } {
   const f = one(run(text, opts), rule);
   const x = f.fixes?.find((y) => title.test(y.title));
   assert.ok(x, `no fix ${title} among ${f.fixes?.map((y) => y.title).join(' | ')}`);

@@ -43,7 +43,14 @@ export function say(ctx: LintContext, head: string, ...behaviours: string[]): Sa
   const join = (h: string): string => [h, ...facts.map((f) => f.says)].join('; ');
   let message = join(head);
   // Too long: quoted file text gives way first (it is in the detail in full).
-  if ([...message].length > MAX_MESSAGE) message = join(head.replace(/"([^"]*)"/g, (_m, inner: string) => `"${clip(inner, 16)}"`));
+  for (const max of [16, 10]) {
+    if ([...message].length > MAX_MESSAGE) message = join(head.replace(/"([^"]*)"/g, (_m, inner: string) => `"${clip(inner, max)}"`));
+  }
+  // Still too long (a long list of allowed values, say): the head gives way, the behaviour stays whole.
+  if ([...message].length > MAX_MESSAGE) {
+    const tail = facts.map((f) => `; ${f.says}`).join('');
+    message = `${clip(head, MAX_MESSAGE - [...tail].length)}${tail}`;
+  }
   return { message, facts: facts.map((f) => f.id) };
 }
 

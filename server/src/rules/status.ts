@@ -8,6 +8,12 @@ import type { Entry } from '../parser/types';
 import { tokens } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
 import { explain, say, toolVersion } from './say';
+import { MAX_TITLE } from './text';
+
+/** The first title that fits in {@link MAX_TITLE} characters. */
+function fitTitle(...candidates: string[]): string {
+  return candidates.find((t) => [...t].length <= MAX_TITLE) ?? (candidates[candidates.length - 1] as string);
+}
 import { deleteLines, deleteLineSet, entryRange, finding } from './util';
 
 /** The value the tools act on: the shell's whole multi-line value where there is one, else vzctl's. */
@@ -66,7 +72,7 @@ function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
   const dropped = unknown.length > 0 ? `; drops unknown ${unknown.join(', ')}` : '';
   const effects = [extra.length > 0 ? `widens access by ${extra.length} module${extra.length === 1 ? '' : 's'}` : '', unknown.length > 0 ? `drops ${unknown.length} unknown` : ''].filter((x) => x !== '').join(', ');
   return [{
-    title: `Use NETFILTER="${mode}" (${short})${effects ? ` — ${effects}` : ''}`,
+    title: fitTitle(`Use NETFILTER="${mode}" (${short})${effects ? ` — ${effects}` : ''}`, `Use NETFILTER="${mode}"${effects ? ` — ${effects}` : ''}`),
     detail: `Replace IPTABLES with NETFILTER="${mode}" (${needs}${widen}${dropped}).`,
     edits: [replaceEntry(ctx, e, `NETFILTER="${mode}"`)],
     safe: false,

@@ -39,7 +39,7 @@ export const privvmpagesBelowVswap: Rule = {
     if (bar >= total) return [];
     const fixes: Fix[] = [
       { title: `Set PRIVVMPAGES to RAM+swap (${total}:${total} pages)`, edits: [{ range: priv.entry.rawValueRange, newText: `"${total}:${total}"` }], safe: false },
-      { title: 'Remove PRIVVMPAGES (vzctl then derives it from RAM+swap × VM_OVERCOMMIT, or leaves it unlimited)', edits: [deleteLines(ctx, priv.entry.line, priv.entry.line)], safe: false },
+      { title: 'Remove PRIVVMPAGES (vzctl derives it from RAM+swap)', detail: 'Without PRIVVMPAGES vzctl derives it from RAM+swap × VM_OVERCOMMIT, or leaves it unlimited.', edits: [deleteLines(ctx, priv.entry.line, priv.entry.line)], safe: false },
     ];
     return [finding(ctx, 'privvmpages-below-vswap', priv.entry.valueRange,
       `PRIVVMPAGES: barrier ${bar} is below RAM+swap, ${total} pages (${humanize(total, 'pages')})`,
