@@ -13,6 +13,7 @@ export default defineConfig(
       'test/e2e/.run/',
       '.vscode-test/',
       'coverage/',
+      'server/src/catalog/generated/',
       '**/*.vsix',
     ],
   },
@@ -50,6 +51,19 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    // Product code (engine, server, CLI, client): a spread into a call (`push(...list)`, `Math.max(...list)`)
+    // passes every item as an argument, and a list of ~120,000 items overflows the stack (issue 11). Loop,
+    // reduce, or spread into an array literal instead.
+    files: ['server/src/**/*.ts', 'client/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'CallExpression > SpreadElement', message: 'No spread into a call: an unbounded list overflows the stack. Use a loop or reduce.' },
+        { selector: 'NewExpression > SpreadElement', message: 'No spread into a call: an unbounded list overflows the stack. Use a loop.' },
       ],
     },
   },

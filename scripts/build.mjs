@@ -5,14 +5,17 @@
 //   node scripts/build.mjs --production  minified build
 //   node scripts/build.mjs --watch       rebuild on change
 //
-// The server and CLI read schemas/*.yaml at run time (found by walking up from __dirname), so
-// nothing is copied into dist/; the build only checks that schemas/ exists.
-import { chmod, stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+// First, schemas/**/*.yaml (the catalogue, rule metadata, vocabulary and the other data files) are
+// validated against their JSON Schemas and compiled into server/src/catalog/generated/schemas.js
+// (scripts/compile-schemas.mjs), which the bundles include: nothing parses YAML when the server or
+// vzlint starts. A schema error fails the build. In --watch mode a change under schemas/ recompiles.
+import { chmod } from 'node:fs/promises';
+import { existsSync, watch as watchFiles } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { writeCompiled } from './compile-schemas.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -35,21 +38,17 @@ const bundles = [
   { entry: 'server/src/cli/main.ts', outfile: 'dist/vzlint.js', bin: true },
 ];
 
-async function checkSchemas() {
+/** Compiles schemas/ into the generated module; @returns whether it compiled (errors are printed). */
+function compileSchemas() {
   const dir = path.join(root, 'schemas');
-  let ok = false;
-  try {
-    ok = (await stat(dir)).isDirectory();
-  } catch {
-    ok = false;
+  if (!existsSync(dir)) {
+    console.error(`build: schemas/ not found (${dir}) — the catalogue is compiled from schemas/**/*.yaml; restore that folder before building.`);
+    return false;
   }
-  if (!ok) {
-    console.error(
-      `build: schemas/ not found (${dir}) — the server and vzlint load their ` +
-        'parameter catalogue from schemas/*.yaml at run time; restore that folder before building.',
-    );
-    process.exit(1);
-  }
+  const errors = writeCompiled();
+  for (const e of errors) console.error(`build: ${e}`);
+  if (errors.length > 0) console.error(`build: schemas/ has ${errors.length} error(s)`);
+  return errors.length === 0;
 }
 
 /** Marks a bin bundle executable once esbuild has written it (also after each watch rebuild). */
@@ -62,6 +61,28 @@ function chmodPlugin(outfile) {
           await chmod(outfile, 0o755);
         }
       });
+    },
+  };
+}
+
+/**
+ * commander requires node:child_process at load (for git-style executable subcommands, which vzlint
+ * does not have), and that builtin pulls in net and streams: ~20 ms of every vzlint start. Its
+ * require gets a stand-in that loads the real module on first use.
+ */
+function lazyChildProcessPlugin() {
+  return {
+    name: 'vzconf-lazy-child-process',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+        /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'vzconf-lazy' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'vzconf-lazy' }, () => ({
+        contents:
+          "let real; const load = () => (real ??= require('node:child_process'));\n" +
+          'module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });\n',
+        loader: 'js',
+      }));
     },
   };
 }
@@ -100,7 +121,7 @@ function optionsFor(bundle) {
     external: bundle.external ?? [],
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
-    plugins: [],
+    plugins: [lazyChildProcessPlugin()],
   };
   if (bundle.bin) {
     options.banner = { js: SHEBANG };
@@ -113,7 +134,7 @@ function optionsFor(bundle) {
 }
 
 async function main() {
-  await checkSchemas();
+  if (!compileSchemas() && !watch) process.exit(1);
 
   const present = [];
   for (const bundle of bundles) {
@@ -131,7 +152,15 @@ async function main() {
   if (watch) {
     const contexts = await Promise.all(present.map((b) => esbuild.context(optionsFor(b))));
     await Promise.all(contexts.map((ctx) => ctx.watch()));
-    console.log(`build: watching ${present.map((b) => b.entry).join(', ')} (Ctrl+C to stop)`);
+    // esbuild sees the generated module change and rebuilds the bundles that include it.
+    let pending;
+    watchFiles(path.join(root, 'schemas'), { recursive: true }, () => {
+      clearTimeout(pending);
+      pending = setTimeout(() => {
+        console.log(`[watch] schemas/ ${compileSchemas() ? 'compiled' : 'NOT compiled (see the errors above)'}`);
+      }, 50);
+    });
+    console.log(`build: watching ${present.map((b) => b.entry).join(', ')} and schemas/ (Ctrl+C to stop)`);
     const stop = async () => {
       await Promise.all(contexts.map((ctx) => ctx.dispose()));
       process.exit(0);

@@ -121,7 +121,7 @@ describe('vzconf editor features over stdio', () => {
   it('inlay hints show sizes, and are off where vzconf.inlayHints.enabled is false', async () => {
     const range = { start: { line: 0, character: 0 }, end: { line: 7, character: 0 } };
     const hints = await request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri: CT_URI }, range });
-    assert.deepEqual(hints.map((h) => [h.position.line, h.label]), [[2, '1 GiB'], [3, '2 GiB'], [4, '10 GiB']]);
+    assert.deepEqual(hints.map((h) => [h.position.line, h.label]), [[2, '= 0 / 1 GiB'], [3, '= 0 / 2 GiB'], [4, '= 10 GiB']]);
     settingsByUri.set(OFF_URI, { inlayHints: { enabled: false } });
     await open(OFF_URI, CT_TEXT);
     assert.deepEqual(await request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri: OFF_URI }, range }), []);

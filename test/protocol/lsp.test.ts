@@ -79,7 +79,7 @@ function messageOf(d: Diagnostic): string {
 
 /**
  * Whether a code action is one of a rule's own fixes (from `data.fixes`), not one of the actions every
- * diagnostic gets (Disable … for this line / file, Open rule docs, Open KB article) or "Copy as vzctl set".
+ * diagnostic gets (Disable … for this line / file, Learn more) or "Copy as vzctl set command".
  */
 function isRuleFix(a: CodeAction): boolean {
   return a.kind === 'quickfix' && a.edit !== undefined && !/^Disable \S+ for this (line|file)$/.test(a.title);
@@ -412,8 +412,8 @@ describe('vzconf language server over stdio', () => {
 
     // Hover on DISKSPACE: the effective DISK_QUOTA and where it comes from.
     const md = markdownOf(await hover(ctUri, 2, 3));
-    assert.match(md, /Effective value/);
-    assert.match(md, /DISK_QUOTA: `no` — from vz\.conf line 2/);
+    assert.match(md, /- Effective: `/);
+    assert.match(md, /- DISK_QUOTA: `no` from vz\.conf line 2/);
 
     // Editing vz.conf back to yes clears it.
     since = published.length;
@@ -619,11 +619,13 @@ describe('vzconf language server: workspace, config file, commands and more code
     assert.equal(applyEdits(text, line.edit?.changes?.[uri] ?? []), 'PHYSPAGES="0:1G"\r\nSWAPPAGES="0:2G"\r\n  # vzconf-disable-next-line deprecated-parameter -- <reason>\r\n  IPTABLES="iptable_filter"\r\n');
     const file = actions.find((a) => a.title === 'Disable deprecated-parameter for this file');
     assert.ok(applyEdits(text, file?.edit?.changes?.[uri] ?? []).startsWith('# vzconf-disable deprecated-parameter -- <reason>\r\nPHYSPAGES'));
-    const docs = actions.find((a) => a.title === 'Open rule docs: deprecated-parameter');
+    const docs = actions.find((a) => a.title === 'Learn more about deprecated-parameter');
     assert.equal(docs?.command?.command, 'vzconf.openUrl');
     assert.match(String(docs?.command?.arguments?.[0]), /docs\/rules\/deprecated-parameter\.md$/);
-    const kb = actions.find((a) => a.title.startsWith('Open KB article 126787'));
-    assert.deepEqual(kb?.command?.arguments, ['https://kb.virtuozzo.com/126787']);
+    assert.ok(!titles.some((t) => /KB article/.test(t)), titles.join(' | '));
+    // Order: fixes, the Disable pair, Learn more; then the refactor.
+    const quick = actions.filter((a) => a.kind === 'quickfix').map((a) => a.title);
+    assert.deepEqual(quick.slice(-3), ['Disable deprecated-parameter for this line', 'Disable deprecated-parameter for this file', 'Learn more about deprecated-parameter']);
     const copy = actions.find((a) => a.kind === 'refactor.vzconf.vzctlSet');
     assert.deepEqual(copy?.command?.arguments, ['vzctl set 104 --iptables iptable_filter --save']);
     assert.equal(copy?.command?.command, 'vzconf.copyToClipboard');

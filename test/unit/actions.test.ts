@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { getCatalog } from '../../server/src/catalog/load';
 import { parseConfig } from '../../server/src/parser/parse';
 import { parseSuppressions } from '../../server/src/rules/suppressions';
-import { computeLinkActions, computeSuppressionActions, copyAsVzctlSetAction, kindWanted, type ContextDiagnostic } from '../../server/src/service/codeActions';
+import { computeCodeActions, computeLinkActions, computeSuppressionActions, copyAsVzctlSetAction, kindWanted, OPEN_RULE_DOCS_COMMAND, orderLightbulb, primaryRule, type ContextDiagnostic } from '../../server/src/service/codeActions';
 import { toDiagnostic, ruleDocsUrl } from '../../server/src/service/diagnostics';
 import { effectiveConfigText } from '../../server/src/service/effective';
 import { analyze, lint, type LintOptions } from '../../server/src/service/lint';
@@ -145,20 +145,41 @@ describe('code actions: Disable <rule> for this line / file', () => {
   });
 });
 
-describe('code actions: Open rule docs / KB article', () => {
-  it('one docs action per rule and one per KB article of the line, with an openUrl command', () => {
+describe('code actions: Learn more and the lightbulb order', () => {
+  const hasRule = (id: string): boolean => getCatalog().hasRule(id);
+  it('one "Learn more" entry for the rule under the cursor (its docs page), no entry per KB article', () => {
     const text = `IPTABLES="iptable_filter"\n${VSWAP}`;
     const diagnostics = diagnosticsOf(text);
-    const actions = computeLinkActions({
-      diagnostics, range: at(0), hasRule: (id) => getCatalog().hasRule(id), docsUrl: ruleDocsUrl,
-      kbOf: (line) => (line === 0 ? [{ id: 126787, title: 'IPtables', url: 'https://kb.virtuozzo.com/126787' }] : []),
-    });
-    const docs = actions.find((a) => a.title === 'Open rule docs: deprecated-parameter');
-    assert.ok(docs, actions.map((a) => a.title).join());
+    const actions = computeLinkActions({ diagnostics, range: at(0), hasRule, docsUrl: ruleDocsUrl });
+    assert.deepEqual(actions.map((a) => a.title), ['Learn more about deprecated-parameter']);
+    const docs = actions[0]!;
     assert.equal(docs.command.command, 'vzconf.openUrl');
     assert.match(String(docs.command.arguments?.[0]), /^file:\/\/.*\/docs\/rules\/deprecated-parameter\.md$/);
-    const kb = actions.find((a) => a.title.startsWith('Open KB article 126787'));
-    assert.deepEqual(kb?.command.arguments, ['https://kb.virtuozzo.com/126787']);
+    const viaCommand = computeLinkActions({ diagnostics, range: at(0), hasRule, docsUrl: ruleDocsUrl, docsCommand: OPEN_RULE_DOCS_COMMAND });
+    assert.deepEqual(viaCommand[0]?.command, { title: 'Learn more about deprecated-parameter', command: 'vzconf.openRuleDocs', arguments: ['deprecated-parameter'] });
+    assert.deepEqual(computeLinkActions({ diagnostics, range: at(40), hasRule, docsUrl: ruleDocsUrl }), []);
+  });
+
+  it('fixes first, one Disable pair for the first rule, then Learn more; titles are plain text', () => {
+    // Two findings on one line: the pair and the docs entry are for the first one only.
+    const text = 'KMEMSIZE="300:200"\nKMEMSIZE="1:2"\n';
+    const diagnostics = diagnosticsOf(text);
+    const range = at(0);
+    const rule = primaryRule(diagnostics, range, hasRule);
+    assert.ok(rule);
+    const fixes = computeCodeActions(URI, diagnostics, range);
+    const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
+    const suppressions = computeSuppressionActions({ uri: URI, text, diagnostics, range, hasRule, directives });
+    const learn = computeLinkActions({ diagnostics, range, hasRule, docsUrl: ruleDocsUrl });
+    const ordered = orderLightbulb<{ title: string; isPreferred?: boolean }>(fixes, suppressions, learn, rule).map((a) => a.title);
+    const rulesOnLine = new Set(diagnostics.filter((d) => d.range.start.line === 0).map((d) => d.code));
+    assert.ok(rulesOnLine.size >= 2, `two rules on the line: ${[...rulesOnLine].join()}`);
+    assert.equal(ordered.filter((t) => t.startsWith('Disable ')).length, 2, ordered.join(' | '));
+    assert.deepEqual(ordered.filter((t) => t.startsWith('Disable ')), [`Disable ${rule} for this line`, `Disable ${rule} for this file`]);
+    assert.equal(ordered[ordered.length - 1], `Learn more about ${rule}`);
+    const firstNonFix = ordered.findIndex((t) => t.startsWith('Disable '));
+    assert.deepEqual(ordered.slice(0, firstNonFix), fixes.map((f) => f.title).sort((a, b) => Number(fixes.find((f) => f.title === b)?.isPreferred ?? false) - Number(fixes.find((f) => f.title === a)?.isPreferred ?? false)));
+    for (const t of [...ordered, copyAsVzctlSetAction('x').title]) assert.doesNotMatch(t, /[`*_[\]]/, `no Markdown in "${t}"`);
   });
 
   it('kindWanted follows context.only', () => {

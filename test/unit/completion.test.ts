@@ -128,13 +128,36 @@ describe('completion: keys', () => {
   });
 });
 
+describe('completion: notes and defaults', () => {
+  it('CPUUWEIGHT comes only with its note and sorts after CPUUNITS (classic) and CPUWEIGHT (vz7 has no CPUUWEIGHT)', () => {
+    const items = at('ONBOOT="yes"\nCPU', 1, undefined, { path: CT });
+    const order = sorted(items);
+    const typo = byLabel(items, 'CPUUWEIGHT');
+    assert.match(typo.detail ?? '', /^undocumented; the name is a typo of CPUWEIGHT/);
+    assert.equal(typo.labelDetails?.description, 'undocumented; the name is a typo of CPUWEIGHT (use CPUUNITS)');
+    assert.ok(order.indexOf('CPUUWEIGHT') > order.indexOf('CPUUNITS'), order.join(' '));
+    assert.ok(order.indexOf('CPUUWEIGHT') > order.indexOf('CPULIMIT'), 'after the ordinary CPU keys');
+    const vz7 = at('VERSION="2"\nCPU', 1, undefined, { path: CT, target: 'vz7' });
+    assert.ok(labels(vz7).includes('CPUWEIGHT'));
+    assert.ok(!labels(vz7).includes('CPUUWEIGHT'));
+  });
+
+  it('the default value is marked: stateless for NETFILTER, in the detail and beside the label', () => {
+    const items = at('NETFILTER=""\n', 0, 11, { path: CT });
+    const stateless = byLabel(items, 'stateless');
+    assert.match(stateless.detail ?? '', /^default · /);
+    assert.equal(stateless.labelDetails?.description, 'default');
+    for (const other of ['disabled', 'stateful', 'full']) assert.equal(byLabel(items, other).labelDetails, undefined, other);
+  });
+});
+
 describe('completion: values', () => {
   it('NETFILTER modes with their description; an unquoted value gets double quotes', () => {
     const quoted = at('NETFILTER=""\n', 0, 11, { path: CT });
     assert.deepEqual(labels(quoted), ['disabled', 'stateless', 'stateful', 'full']);
     const full = byLabel(quoted, 'full');
     assert.equal(full.detail, 'All netfilter functions, NAT included.');
-    assert.match(full.documentation?.value ?? '', /^\*\*NETFILTER\*\* — per container[^\n]*\n\n\*\*`full`:\*\* All netfilter functions, NAT included\./);
+    assert.match(full.documentation?.value ?? '', /^\*\*NETFILTER\*\* · per container[^\n]*\n\n[^\n]+\n\n\*\*`full`:\*\* All netfilter functions, NAT included\./);
     assert.deepEqual(full.textEdit, { range: { start: { line: 0, character: 11 }, end: { line: 0, character: 11 } }, newText: 'full' });
     const bare = byLabel(at('NETFILTER=sta\n', 0, 13, { path: CT }), 'stateful');
     assert.deepEqual(bare.textEdit, { range: { start: { line: 0, character: 10 }, end: { line: 0, character: 13 } }, newText: '"stateful"' });

@@ -22,7 +22,7 @@ function configFiles(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (OTHER_FORMATS.has(entry.name)) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...configFiles(full));
+    if (entry.isDirectory()) { for (const f of configFiles(full)) out.push(f); }
     else if (entry.isFile()) out.push(path.relative(corpus, full));
   }
   return out.sort();
@@ -140,7 +140,7 @@ describe('corpus', { skip: existsSync(corpus) ? false : `corpus not found at ${c
     for (const [target, set] of [['classic', classic], ['vz7', vz7]] as const) {
       const r = await lintJson(['--target', target, ...set]);
       assert.ok(r.code === 0 || r.code === 1, `--target ${target}: exit ${r.code}; stderr: ${r.err}`);
-      errors.push(...r.items.filter((i) => i.severity === 'error'));
+      for (const i of r.items) if (i.severity === 'error') errors.push(i);
     }
     for (const slip of SAMPLE_SLIPS) {
       assert.match(lineText(slip.file, slip.line), slip.text, `${slip.file}:${slip.line} is no longer the slip (${slip.why})`);

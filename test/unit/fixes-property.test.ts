@@ -30,8 +30,8 @@ describe('quick fixes on generated files (property-based)', () => {
           // Text before the first edit and after the last one is unchanged.
           const starts = fix.edits.map((e) => offsetAt(text, e.range.start.line, e.range.start.character));
           const ends = fix.edits.map((e) => offsetAt(text, e.range.end.line, e.range.end.character));
-          const first = Math.min(...starts);
-          const lastEnd = Math.max(...ends);
+          const first = starts.reduce((m, x) => Math.min(m, x), Infinity);
+          const lastEnd = ends.reduce((m, x) => Math.max(m, x), -Infinity);
           assert.equal(next.slice(0, first), text.slice(0, first), fix.title);
           assert.equal(next.slice(next.length - (text.length - lastEnd)), text.slice(lastEnd), fix.title);
           // No line ending of another style is introduced.

@@ -218,18 +218,18 @@ describe('node memory', () => {
 describe('effective values in hover', () => {
   it('shows DISK_QUOTA from vz.conf line N on a DISKSPACE line', () => {
     const h = computeHover('DISKSPACE="1048576"\n', { line: 0, character: 2 }, { path: CT, nodeConfig: node('# node\nDISK_QUOTA=no\n') });
-    assert.match(h?.contents ?? '', /\*\*Effective value:\*\* `1048576` — from this file, line 1 \(this line\)/);
-    assert.match(h?.contents ?? '', /DISK_QUOTA: `no` — from vz\.conf line 2/);
+    assert.match(h?.contents ?? '', /- Effective: `1048576` from this file, line 1 \(this line\)/);
+    assert.match(h?.contents ?? '', /- DISK_QUOTA: `no` from vz\.conf line 2/);
   });
   it('says which vz.conf line a CT value overrides, and the default when nothing sets it', () => {
     const h = computeHover('VE_ROOT="/data/root/$VEID"\nDISKSPACE="1"\n', { line: 0, character: 2 }, { path: CT, nodeConfig: node('VE_ROOT=/vz/root/$VEID\n') });
     assert.match(h?.contents ?? '', /overrides vz\.conf line 1/);
     const d = computeHover('DISKSPACE="1"\n', { line: 0, character: 2 }, { path: CT, nodeConfig: node('ONBOOT=yes\n') });
-    assert.match(d?.contents ?? '', /DISK_QUOTA: `yes` — vzctl's built-in default/);
+    assert.match(d?.contents ?? '', /- DISK_QUOTA: `yes` vzctl's built-in default/);
   });
   it('no effective section without a node config', () => {
     const h = computeHover('DISKSPACE="1048576"\n', { line: 0, character: 2 }, { path: CT });
-    assert.doesNotMatch(h?.contents ?? '', /Effective value/);
+    assert.doesNotMatch(h?.contents ?? '', /Effective/);
   });
 });
 

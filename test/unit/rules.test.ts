@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Rule ids reported outside the per-file rules (none yet). */
-const EXTRA_RULE_IDS = new Set<string>(['sample-not-found', 'duplicate-ip-address', 'shared-private-path', 'duplicate-ct-name', 'node-memory-overcommit']);
+// file-too-large and too-many-findings come from lint() itself (limits.ts), not from a rule module.
+const EXTRA_RULE_IDS = new Set<string>(['file-too-large', 'too-many-findings', 'sample-not-found', 'duplicate-ip-address', 'shared-private-path', 'duplicate-ct-name', 'node-memory-overcommit']);
 
 const CT = '/etc/vz/conf/101.conf';
 const NODE = '/etc/vz/vz.conf';
@@ -194,7 +195,16 @@ describe('target', () => {
   });
   it('rejects a classic version after the last classic vzctl, and one older than the catalogue', () => {
     assert.throws(() => lint('', { target: 'classic@9' }), /newer than any classic vzctl/);
-    assert.throws(() => lint('', { target: 'classic@3' }), /older than the oldest/);
+    assert.throws(() => lint('', { target: 'classic@2.6' }), /older than the oldest/);
+  });
+  it('accepts every classic release from 2.7.0 on (the oldest the versions corpus holds)', () => {
+    for (const t of ['classic@2.7.0', 'classic@3.0.0', 'classic@3.0.9', 'classic@3.0.28.3']) assert.doesNotThrow(() => lint('ONBOOT="yes"\n', { target: t }), t);
+  });
+  it('maps a Virtuozzo vzctl version (vz7@vzctl-X) to the libvzctl released with it, by tag date', () => {
+    const head = (t: string) => lint('VERSION="2"\n', { target: t, kind: 'container' }).target;
+    assert.deepEqual([head('vz7@vzctl-7.0.254'), head('vz7@vzctl-9.0.1')].map((t) => `${t.generation}@${t.version}`), ['vz7@7.0.714', 'vz7@8.0.90']);
+    assert.throws(() => lint('', { target: 'vz7@vzctl-6.0.1' }), /no Virtuozzo vzctl release 6\.0\.1 is known \(7\.0\.35 to 9\.0\.1\)/);
+    assert.throws(() => lint('', { target: 'classic@vzctl-4.7' }), /classic target names the vzctl version itself/);
   });
   it('rejects a malformed target with the accepted forms', () => {
     assert.throws(() => lint('', { target: 'classic-4.6' }), /classic@<vzctl version>/);

@@ -130,24 +130,26 @@ describe('document links', () => {
 });
 
 describe('inlay hints', () => {
-  it('sizes after the numbers: PHYSPAGES limit 262144 pages → 1 GiB, DISKSPACE 10485760 blocks → 10 GiB', () => {
+  it('sizes after the closing quote, starting with "=": PHYSPAGES 0:262144 pages → "= 0 / 1 GiB", DISKSPACE 10485760 blocks → "= 10 GiB"', () => {
     const text = 'PHYSPAGES="0:262144"\nDISKSPACE="10485760"\nKMEMSIZE="14372700:14790164"\nNUMPROC="240:240"\nSWAPPAGES="0:unlimited"\nLOCKEDPAGES="1G:1G"\nPRIVVMPAGES="1000P:2147483647"\n';
     const hints = computeInlayHints(text, undefined, { path: CT });
     assert.deepEqual(hints.map((h) => [h.position.line, h.position.character, h.label]), [
-      [0, 19, '1 GiB'],
-      [1, 19, '10 GiB'],
-      [2, 18, '13.71 MiB'],
-      [2, 27, '14.1 MiB'],
-      [6, 18, '3.91 MiB'],
+      [0, 20, '= 0 / 1 GiB'],
+      [1, 20, '= 10 GiB'],
+      [2, 28, '= 13.71 MiB / 14.1 MiB'],
+      [6, 30, '= 3.91 MiB / unlimited'],
     ]);
-    assert.equal(hints[0]?.tooltip, '262144 pages of 4 KiB = 1073741824 bytes = 1 GiB');
+    assert.equal(hints[0]?.tooltip, '262144: 262144 pages of 4 KiB = 1073741824 bytes = 1 GiB');
+    // Each hint sits after the value's closing quote, never inside it.
+    const lines = text.split('\n');
+    for (const h of hints) assert.equal(lines[h.position.line]?.[h.position.character - 1], '"');
     assert.ok(hints.every((h) => h.paddingLeft === true && h.kind === 1));
   });
 
   it('the range limits the lines; the setting turns them off; rejected values get none', () => {
     const text = 'PHYSPAGES="0:262144"\nDISKSPACE="10485760"\nSWAPPAGES="0:abc"\n';
     const range = { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } };
-    assert.deepEqual(computeInlayHints(text, range, { path: CT }).map((h) => h.label), ['10 GiB']);
+    assert.deepEqual(computeInlayHints(text, range, { path: CT }).map((h) => h.label), ['= 10 GiB']);
     assert.deepEqual(computeInlayHints(text, undefined, { path: CT, inlayHints: false }), []);
     assert.equal(computeInlayHints(text, undefined, { path: CT }).length, 2);
   });
@@ -162,8 +164,8 @@ describe('inlay hints', () => {
     assert.ok(hints.length > 0);
     for (const h of hints) {
       const line = lines[h.position.line] ?? '';
-      assert.match(line.slice(0, h.position.character), /\d$/, 'a hint follows a number');
-      assert.match(h.label, /^\d+(\.\d+)? (B|KiB|MiB|GiB|TiB)$/);
+      assert.match(line.slice(0, h.position.character), /"$/, 'a hint follows the closing quote');
+      assert.match(h.label, /^= (\d+(\.\d+)? (B|KiB|MiB|GiB|TiB)|0|unlimited)( \/ (\d+(\.\d+)? (B|KiB|MiB|GiB|TiB)|0|unlimited))?$/);
     }
   });
 });

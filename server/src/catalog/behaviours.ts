@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { inVersionRange } from '../model/version';
-import { findSchemasDir } from './load';
+import { schemaData } from './load';
 import type { Generation } from './types';
 
 /** A container config's resource mode, as vzctl decides it (`is_vswap_config()`, classic src/lib/ub.c). */
@@ -46,20 +43,13 @@ export interface BehaviourFact {
 let cached: BehaviourFact[] | undefined;
 
 /**
- * Every behaviour fact of schemas/behaviours.yaml, loaded once per process.
+ * Every behaviour fact of schemas/behaviours.yaml (compiled at build time and validated against
+ * behaviours.schema.json then), loaded once per process.
  *
- * @throws Error when the file is missing or not YAML (a packaging mistake)
+ * @throws Error when the compiled catalogue has no behaviours (a packaging mistake)
  */
 export function behaviourFacts(): BehaviourFact[] {
-  if (cached) return cached;
-  const path = join(findSchemasDir(), 'behaviours.yaml');
-  let data: { behaviours: BehaviourFact[] };
-  try {
-    data = parseYaml(readFileSync(path, 'utf8')) as { behaviours: BehaviourFact[] };
-  } catch (err) {
-    throw new Error(`vzconf: cannot read ${path}: ${(err as Error).message}`);
-  }
-  cached = data.behaviours;
+  cached ??= schemaData<{ behaviours: BehaviourFact[] }>('behaviours').behaviours;
   return cached;
 }
 

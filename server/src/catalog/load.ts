@@ -1,6 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Catalog, Generation, GenerationInfo, KbArticle, ParameterDef, RuleMeta, Vocabulary } from './types';
 
 /**
@@ -24,40 +23,102 @@ export function findSchemasDir(start: string = __dirname): string {
   throw new Error(`vzconf: cannot find the catalogue (schemas/parameters.yaml); looked in ${tried.join(', ')}`);
 }
 
-function readYaml(dir: string, file: string): unknown {
-  const path = join(dir, file);
+/** The generated module: each schemas/ data file's JSON text, keyed by its path without `.yaml`. */
+type CompiledSchemas = Record<string, string>;
+
+let compiled: CompiledSchemas | undefined;
+const parsedData = new Map<string, unknown>();
+
+/** Repository root when running from the TypeScript sources (server/src/catalog/ → ../../..). */
+const sourceRoot = (): string => join(__dirname, '..', '..', '..');
+
+/**
+ * Running from the TypeScript sources (tests, `npm run bench` through tsx), not from a bundle: brings
+ * the generated module up to date with schemas/ when a YAML file or the compiler is newer than it, by
+ * running scripts/compile-schemas.mjs (which validates every file against its JSON Schema).
+ *
+ * @throws Error with the compiler's messages when schemas/ does not compile
+ */
+function ensureCompiledFromSources(): void {
+  const root = sourceRoot();
+  const out = join(__dirname, 'generated', 'schemas.js');
+  const script = join(root, 'scripts', 'compile-schemas.mjs');
+  const newest = (dir: string): number => {
+    let t = 0;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }
+    return t;
+  };
+  if (existsSync(out) && statSync(out).mtimeMs >= Math.max(newest(join(root, 'schemas')), statSync(script).mtimeMs)) return;
   try {
-    return parseYaml(readFileSync(path, 'utf8'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+    execFileSync(process.execPath, [script], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   } catch (err) {
-    throw new Error(`vzconf: cannot read ${path}: ${(err as Error).message}`);
+    const stderr = (err as { stderr?: string }).stderr ?? '';
+    throw new Error(`vzconf: schemas/ does not compile:\n${stderr || (err as Error).message}`);
   }
 }
 
+function compiledSchemas(): CompiledSchemas {
+  if (!compiled) {
+    if (__filename.endsWith('.ts')) ensureCompiledFromSources();
+    // A literal require: esbuild includes the generated module in the bundle (no file read at start);
+    // from the sources it is the file scripts/compile-schemas.mjs wrote.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    compiled = require('./generated/schemas.js') as CompiledSchemas;
+  }
+  return compiled;
+}
+
 /**
- * Loads `parameters.yaml`, `kb.yaml`, `vocabulary.yaml` and `rules/*.yaml` from `dir`. The data is
- * checked against its JSON Schema by the test suite (test/unit/catalog.test.ts), not at run time.
+ * The data of one schemas/ file, compiled at build time from `schemas/NAME.yaml` (validated against its
+ * JSON Schema then) and parsed from JSON on first use: `schemaData('parameters')`,
+ * `schemaData('rules/core')`. The YAML files are the one source of truth; nothing reads them at run time.
  *
- * @throws Error when a file is missing or is not YAML
+ * @throws Error when there is no such file in schemas/
  */
-export function loadCatalogFrom(dir: string): Catalog {
-  const params = readYaml(dir, 'parameters.yaml') as {
+export function schemaData<T = unknown>(name: string): T {
+  let value = parsedData.get(name);
+  if (value === undefined) {
+    const text = compiledSchemas()[name];
+    if (text === undefined) throw new Error(`vzconf: no schemas/${name}.yaml in the compiled catalogue`);
+    value = JSON.parse(text) as unknown;
+    parsedData.set(name, value);
+  }
+  return value as T;
+}
+
+/** The names `schemaData` knows (paths under schemas/ without `.yaml`), sorted. */
+export function schemaNames(): string[] {
+  return Object.keys(compiledSchemas()).sort();
+}
+
+/**
+ * The catalogue from the compiled schemas/ data: `parameters`, `kb`, `vocabulary`, `vz7-vzctl` and every
+ * `rules/*` file (rule metadata split by family, in name order).
+ */
+export function loadCatalog(): Catalog {
+  const params = schemaData<{
     versions: Record<Generation, string[]>;
     defaults: Record<Generation, string>;
     parameters: ParameterDef[];
-  };
-  const kb = readYaml(dir, 'kb.yaml') as { articles: KbArticle[]; defaultUrlTemplate: string };
-  const vocabulary = readYaml(dir, 'vocabulary.yaml') as Vocabulary;
-  // Rule metadata is split by rule family: schemas/rules/*.yaml, read in name order.
-  const ruleFiles = readdirSync(join(dir, 'rules')).filter((f) => f.endsWith('.yaml')).sort();
-  const rules = { rules: ruleFiles.flatMap((f) => (readYaml(join(dir, 'rules'), f) as { rules: RuleMeta[] }).rules) };
+  }>('parameters');
+  const kb = schemaData<{ articles: KbArticle[]; defaultUrlTemplate: string }>('kb');
+  const vocabulary = schemaData<Vocabulary>('vocabulary');
+  const vz7Vzctl = schemaData<{ vzctl: Record<string, string> }>('vz7-vzctl');
+  const rules = schemaNames().filter((n) => n.startsWith('rules/')).flatMap((n) => schemaData<{ rules: RuleMeta[] }>(n).rules);
   return {
     parameters: params.parameters,
     versions: params.versions,
     defaults: params.defaults,
+    vz7VzctlToLibvzctl: vz7Vzctl.vzctl,
     kb: kb.articles,
     defaultUrlTemplate: kb.defaultUrlTemplate,
     vocabulary,
-    rules: rules.rules,
+    rules,
   };
 }
 
@@ -117,8 +178,8 @@ export class CatalogIndex {
 
 let cached: CatalogIndex | undefined;
 
-/** The process-wide catalogue, loaded from `schemas/` on first use. */
+/** The process-wide catalogue, compiled from `schemas/` at build time, indexed on first use. */
 export function getCatalog(): CatalogIndex {
-  if (!cached) cached = new CatalogIndex(loadCatalogFrom(findSchemasDir()));
+  if (!cached) cached = new CatalogIndex(loadCatalog());
   return cached;
 }

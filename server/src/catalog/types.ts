@@ -230,4 +230,9 @@ export interface Catalog {
   defaults: Record<Generation, string>;
   /** KB link template with `{id}`. */
   defaultUrlTemplate: string;
+  /**
+   * Virtuozzo 7+ vzctl version (`vzctl --version`: 7.0.254, 8.0.32, 9.0.1) → the libvzctl version
+   * released with it, paired by tag date (schemas/vz7-vzctl.yaml; OpenVZ/vzctl and OpenVZ/libvzctl tags).
+   */
+  vz7VzctlToLibvzctl: Record<string, string>;
 }

@@ -3,6 +3,7 @@ import type { Severity } from '../catalog/types';
 import type { FileKind } from '../model/kind';
 import { formatTarget, type Target } from '../model/target';
 import { formatBytes } from '../values/numbers';
+import { escapeControls } from '../util/escape';
 import type { Finding } from '../rules/types';
 
 /** The lint result of one file, as the formatters need it. */
@@ -115,12 +116,17 @@ function plural(n: number, word: string): string {
  * the file (files without findings are not listed); then a summary, `✖ N problems (E errors,
  * W warnings, I infos) in F of T files` (hints added when there are any) or `✔ no problems (T files checked)`.
  *
+ * File names and messages are printed with their control characters escaped ({@link escapeControls}): a
+ * file cannot move the cursor, erase lines or set the terminal title.
+ *
  * @param options.color    use ANSI colours (the caller decides: `--no-color`, TTY, `NO_COLOR`)
  * @param options.verbose  also list the files without findings, with their kind and target
+ * @param options.failed   some files could not be read or checked (vzlint exits 2): the summary never says
+ *                         "no problems" then, it says the check is incomplete
  * @param options.explain  print each finding's detail (the long explanation) on the lines below it,
- *                         indented and dimmed, wrapped at 100 columns
+ *                         indented and dimmed, wrapped at 100 columns (control characters escaped too)
  */
-export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; explain?: boolean }): string {
+export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failed?: boolean; explain?: boolean }): string {
   const c = createColors(options.color);
   const paint: Record<Severity, (s: string) => string> = {
     error: c.red,
@@ -133,16 +139,16 @@ export function formatStylish(reports: readonly FileReport[], options: { color: 
     // Like other linters, only files with something to say are listed (all with --verbose); the
     // summary counts the rest.
     if (r.findings.length === 0 && options.verbose !== true) continue;
-    out.push(`${c.underline(r.file)} ${c.dim(`[${r.kind}, ${formatTarget(r.target)}]`)}`);
+    out.push(`${c.underline(escapeControls(r.file))} ${c.dim(`[${r.kind}, ${escapeControls(formatTarget(r.target))}]`)}`);
     const positions = r.findings.map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1}`);
-    const posWidth = Math.max(0, ...positions.map((p) => p.length));
-    const sevWidth = Math.max(0, ...r.findings.map((f) => f.severity.length));
+    const posWidth = positions.reduce((w, p) => Math.max(w, p.length), 0);
+    const sevWidth = r.findings.reduce((w, f) => Math.max(w, f.severity.length), 0);
     r.findings.forEach((f, i) => {
-      const message = f.message.replace(/\r?\n/g, ' ');
-      out.push(`  ${c.dim(positions[i].padEnd(posWidth))}  ${paint[f.severity](f.severity.padEnd(sevWidth))}  ${message}  ${c.dim(f.rule)}`);
+      const message = escapeControls(f.message.replace(/\r?\n/g, ' '));
+      out.push(`  ${c.dim((positions[i] ?? '').padEnd(posWidth))}  ${paint[f.severity](f.severity.padEnd(sevWidth))}  ${message}  ${c.dim(escapeControls(f.rule))}`);
       if (options.explain === true && f.detail) {
         const indent = ' '.repeat(2 + posWidth + 2 + sevWidth + 2);
-        for (const line of wrap(f.detail.replace(/\r?\n/g, ' '), Math.max(40, 100 - indent.length))) out.push(c.dim(`${indent}${line}`));
+        for (const line of wrap(escapeControls(f.detail.replace(/\r?\n/g, ' ')), Math.max(40, 100 - indent.length))) out.push(c.dim(`${indent}${line}`));
       }
     });
     out.push('');
@@ -150,7 +156,11 @@ export function formatStylish(reports: readonly FileReport[], options: { color: 
   const n = countSeverities(reports);
   const total = n.error + n.warning + n.info + n.hint;
   const checked = plural(reports.length, 'file');
-  if (total === 0) {
+  if (options.failed === true) {
+    // Exit status 2: something could not be read or checked (said above on stderr); never "no problems".
+    const found = total === 0 ? '0 problems' : `${plural(total, 'problem')} (${plural(n.error, 'error')}, ${plural(n.warning, 'warning')}, ${plural(n.info, 'info')}${n.hint > 0 ? `, ${plural(n.hint, 'hint')}` : ''})`;
+    out.push(c.bold(c.red(`✖ incomplete: ${found} in ${checked} checked; some files could not be read or checked (see the errors above)`)));
+  } else if (total === 0) {
     out.push(c.green(c.bold(`✔ no problems (${checked} checked)`)));
   } else {
     const parts = [plural(n.error, 'error'), plural(n.warning, 'warning'), plural(n.info, 'info')];
@@ -183,12 +193,12 @@ export function formatMemoryTable(tables: readonly MemoryTable[], options: { col
   for (const t of tables) {
     const s = t.summary;
     if (s.rows.length === 0) continue;
-    out.push('', c.bold(`Memory of the containers of ${t.node}`));
-    const rows = [['container', 'RAM', 'swap', 'privvm', 'counted'], ...s.rows.map((r) => [t.display(r.path), size(r.ramBytes), size(r.swapBytes), size(r.privvmBytes), r.basis])];
+    out.push('', c.bold(`Memory of the containers of ${escapeControls(t.node)}`));
+    const rows = [['container', 'RAM', 'swap', 'privvm', 'counted'], ...s.rows.map((r) => [escapeControls(t.display(r.path)), size(r.ramBytes), size(r.swapBytes), size(r.privvmBytes), r.basis])];
     rows.push(['total', formatBytes(s.ramBytes), formatBytes(s.swapBytes), formatBytes(s.privvmBytes), `all: ${formatBytes(s.totalBytes)}`]);
     const cap = s.capacity ?? {};
     rows.push(['node', size(cap.ramBytes), size(cap.swapBytes), '', cap.ramBytes !== undefined ? `RAM + swap: ${formatBytes(cap.ramBytes + (cap.swapBytes ?? 0n))}` : '']);
-    const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+    const widths = [0, 1, 2, 3].map((i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
     for (const [i, r] of rows.entries()) {
       const line = `  ${(r[0] ?? '').padEnd(widths[0] ?? 0)}  ${(r[1] ?? '').padStart(widths[1] ?? 0)}  ${(r[2] ?? '').padStart(widths[2] ?? 0)}  ${(r[3] ?? '').padStart(widths[3] ?? 0)}  ${r[4] ?? ''}`.trimEnd();
       out.push(i === 0 ? c.dim(line) : line);

@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir as readdirCb } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { version } from '../../../package.json';
 import { parseKind } from '../model/kind';
 import { parseTargetSetting } from '../model/target';
@@ -13,6 +14,9 @@ import type { NodeCapacity } from '../rules/types';
 import { getCatalog } from '../catalog/load';
 import { editDistance } from '../rules/util';
 import type { Severity } from '../catalog/types';
+import { MAX_FILE_BYTES } from '../limits';
+import { BoundedReadError, readTextBounded } from '../util/boundedRead';
+import { escapeControls } from '../util/escape';
 import { formatJson, formatMemoryTable, formatStylish, type FileReport, type MemoryTable } from './format';
 
 /** Where `runVzlint` writes and resolves paths. Every string written already ends with its newline. */
@@ -73,7 +77,21 @@ export function isConfigFileName(filePath: string): boolean {
  * @param dir     the directory as the user gave it (used for the reported paths)
  * @param absDir  the same directory resolved to an absolute path (searched)
  */
-export async function discoverConfigFiles(dir: string, absDir: string): Promise<string[]> {
+export async function discoverConfigFiles(dir: string, absDir: string, onError?: (folder: string, err: NodeJS.ErrnoException) => void): Promise<string[]> {
+  // fast-glob skips a folder it cannot read without a word (suppressErrors); its readdir is wrapped to hear of it.
+  const fsAdapter = onError
+    ? {
+        readdir: ((p: string, opts: unknown, cb: (err: NodeJS.ErrnoException | null, res?: unknown) => void) => {
+          readdirCb(p, opts as { withFileTypes: true }, (err, res) => {
+            if (err && p !== absDir) onError(p, err);
+            cb(err, res);
+          });
+        }) as unknown as typeof readdirCb,
+      }
+    : undefined;
+  // Loaded on the first directory search, not at start (one file needs no globbing).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fg = require('fast-glob') as typeof FastGlob;
   const found = await fg(DISCOVERY_PATTERNS, {
     cwd: absDir,
     onlyFiles: true,
@@ -81,6 +99,7 @@ export async function discoverConfigFiles(dir: string, absDir: string): Promise<
     ignore: ['**/node_modules/**', '**/.git/**'],
     unique: true,
     suppressErrors: true,
+    ...(fsAdapter ? { fs: fsAdapter } : {}),
   });
   return found
     .filter((rel) => isConfigFileName(path.join(absDir, rel)))
@@ -110,7 +129,9 @@ function errorText(err: unknown): string {
       case 'EPERM':
         return 'permission denied';
       case 'EISDIR':
-        return 'is a directory';
+        return 'is a directory, not a file';
+      case 'ENOTDIR':
+        return 'not a directory';
       default:
         return `${e.code}: ${e.message}`;
     }
@@ -143,7 +164,7 @@ function buildProgram(io: VzlintIO): Command {
     .argument('<path...>', 'files or directories to lint')
     .option(
       '-t, --target <target>',
-      'vzctl to check against: auto, classic, classic@<vzctl version> (e.g. classic@4.6), vz7 or vz7@<libvzctl version> (e.g. vz7@8.0.70)',
+      'vzctl to check against: auto, classic, classic@<vzctl version> (e.g. classic@4.6), vz7, vz7@<libvzctl version> (e.g. vz7@8.0.70) or vz7@vzctl-<Virtuozzo vzctl version> (e.g. vz7@vzctl-7.0.254)',
       'auto',
     )
     .option('-k, --kind <kind>', 'file kind: auto (from name/content), node, container or ct0', 'auto')
@@ -152,7 +173,7 @@ function buildProgram(io: VzlintIO): Command {
     .option('--node-ram <size>', 'node RAM for the memory check of all containers of a node (e.g. 64G)')
     .option('--node-swap <size>', 'node swap for the memory check (e.g. 8G)')
     .option('-r, --rule <id=level>', 'set a rule\'s severity (error, warning, info, hint) or turn it off; repeatable, e.g. --rule ignored-parameter=off', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--known-parameter <key>', 'a custom key that unknown-parameter accepts; repeatable (adds to knownParameters of .vzconf.yaml)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--known-parameter <key>', 'a custom key that unknown-parameter accepts (letters, digits, _); repeatable (adds to knownParameters of .vzconf.yaml)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--ignore-suppressions', 'report findings silenced by "# vzconf-disable…" comments too (for audits)')
     .option('--no-suppressions', 'the same as --ignore-suppressions')
     .option('-c, --config <path>', 'read options from this .vzconf.yaml for every file (default: the nearest .vzconf.yaml from each file upward)')
@@ -165,7 +186,8 @@ function buildProgram(io: VzlintIO): Command {
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
-      outputError: (s, write) => write(s),
+      // Commander's own errors ("error: unknown option '--x'") carry vzlint's prefix like every other error.
+      outputError: (s, write) => write(escapeControls(s.replace(/^error: /, 'vzlint: ').replace(/\n$/, ''), { keepNewlines: true }) + '\n'),
     });
 }
 
@@ -207,6 +229,31 @@ export function parseRuleOverrides(values: readonly string[]): Record<string, Se
   return out;
 }
 
+/**
+ * A config file's text through the shared bounded reader (`util/boundedRead.ts`): regular files only, no
+ * FIFO, device or /proc file, within a time bound. A file beyond {@link MAX_FILE_BYTES} is not read: its
+ * text is empty and `sizeBytes` makes the engine report one `file-too-large` finding.
+ *
+ * @returns the text, or `{ error }` with a phrase for the message (`is a named pipe, not a regular file`)
+ */
+async function readBounded(abs: string): Promise<{ text: string; sizeBytes?: number } | { error: string }> {
+  try {
+    return { text: await readTextBounded(abs, { maxBytes: MAX_FILE_BYTES }) };
+  } catch (err) {
+    if (err instanceof BoundedReadError) {
+      if (err.code === 'too-large') {
+        try {
+          return { text: '', sizeBytes: Math.max((await stat(abs)).size, MAX_FILE_BYTES + 1) };
+        } catch {
+          return { text: '', sizeBytes: MAX_FILE_BYTES + 1 };
+        }
+      }
+      return { error: err.detail };
+    }
+    return { error: errorText(err) };
+  }
+}
+
 /** Node rules whose findings on a vz.conf that was not asked for are still printed (they are about the containers). */
 const ACROSS_CONTAINERS = new Set(['shared-private-path', 'node-memory-overcommit']);
 
@@ -242,7 +289,10 @@ interface NodeGroup {
  * - Returns 0 when no finding has error severity, 1 when one has, 2 on a usage error, a missing
  *   path or an unreadable file (after linting the other files).
  */
-export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
+export async function runVzlint(argv: string[], given: VzlintIO): Promise<number> {
+  // Every message on stderr may name a file or quote a setting: control characters are shown escaped
+  // (line breaks between messages kept), so a file name cannot erase earlier lines or retitle the terminal.
+  const io: VzlintIO = { ...given, stderr: (s: string) => given.stderr(escapeControls(s, { keepNewlines: true })) };
   const program = buildProgram(io);
   try {
     program.parse(argv, { from: 'user' });
@@ -271,6 +321,16 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
     return EXIT.failure;
   }
   const cliRules = parsedRules as Record<string, Severity | 'off'>;
+  for (const k of opts.knownParameter) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) {
+      io.stderr(`vzlint: --known-parameter: "${k}" is not a parameter name (letters, digits and _, not starting with a digit)\n`);
+      return EXIT.failure;
+    }
+  }
+  if (opts.config === '') {
+    io.stderr('vzlint: --config: the path is empty (give a .vzconf.yaml, or --no-config)\n');
+    return EXIT.failure;
+  }
   const cliIgnoreSuppressions = opts.ignoreSuppressions === true || opts.suppressions === false;
 
   /** Parses --node-ram / --node-swap (or nodeRam / nodeSwap of a .vzconf.yaml) into a capacity. */
@@ -289,14 +349,20 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
     io.stderr(`vzlint: ${cliCapacity}\n`);
     return EXIT.failure;
   }
+  /** Node configs read up front (the same bounded reader as every file): absolute path -> text. */
+  const nodeTexts = new Map<string, { text: string; sizeBytes?: number }>();
   const checkNodeConfig = async (label: string, given: string, abs: string): Promise<boolean> => {
-    try {
-      if (!(await stat(abs)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
-      return true;
-    } catch (err) {
-      io.stderr(`vzlint: ${label}: ${given}: ${errorText(err)}\n`);
+    if (given === '') {
+      io.stderr(`vzlint: ${label}: the path is empty\n`);
       return false;
     }
+    const read = await readBounded(abs);
+    if ('error' in read) {
+      io.stderr(`vzlint: ${label}: ${given}: ${read.error}\n`);
+      return false;
+    }
+    nodeTexts.set(abs, read);
+    return true;
   };
   let nodeOverride: string | undefined;
   if (opts.nodeConfig !== undefined) {
@@ -326,7 +392,17 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
       continue;
     }
     if (st.isDirectory()) {
-      const found = await discoverConfigFiles(given, abs);
+      try {
+        await readdir(abs);
+      } catch (err) {
+        io.stderr(`vzlint: ${given}: cannot read the directory: ${errorText(err)}\n`);
+        failed = true;
+        continue;
+      }
+      const found = await discoverConfigFiles(given, abs, (folder, err) => {
+        const shown = isInside(folder, io.cwd) ? path.relative(io.cwd, folder) || '.' : folder;
+        io.stderr(`vzlint: warning: ${shown}: folder skipped, cannot read it: ${errorText(err)}\n`);
+      });
       if (found.length === 0) io.stderr(`vzlint: ${given}: no OpenVZ / Virtuozzo config files found in this directory\n`);
       for (const f of found) {
         const fileAbs = path.resolve(io.cwd, f);
@@ -337,23 +413,28 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
       add(given, abs);
       if (!stopAt.has(abs)) stopAt.set(abs, isInside(abs, io.cwd) ? io.cwd : undefined);
     } else {
-      io.stderr(`vzlint: ${given}: not a regular file or directory\n`);
+      // A named pipe, socket or device: the bounded reader says which, without opening it.
+      const read = await readBounded(abs);
+      io.stderr(`vzlint: ${given}: ${'error' in read ? read.error : 'not a regular file or directory'}\n`);
       failed = true;
     }
   }
 
-  // Read every file once.
+  // Read every file once, bounded in size and time (a FIFO or /proc/kmsg is refused, never waited on).
   const texts = new Map<string, string>();
+  const sizes = new Map<string, number>();
   const displayOf = new Map<string, string>();
   for (const display of [...files.keys()].sort(compareStrings)) {
     const abs = files.get(display) as string;
-    try {
-      texts.set(abs, decodeUtf8(await readFile(abs)));
-      displayOf.set(abs, display);
-    } catch (err) {
-      io.stderr(`vzlint: ${display}: cannot read: ${errorText(err)}\n`);
+    const read = nodeTexts.get(abs) ?? (await readBounded(abs));
+    if ('error' in read) {
+      io.stderr(`vzlint: ${display}: ${read.error}\n`);
       failed = true;
+      continue;
     }
+    texts.set(abs, read.text);
+    if (read.sizeBytes !== undefined) sizes.set(abs, read.sizeBytes);
+    displayOf.set(abs, display);
   }
   const display = (abs: string): string => displayOf.get(abs) ?? (isInside(abs, io.cwd) ? path.relative(io.cwd, abs) : abs);
 
@@ -445,21 +526,36 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
     let nodeConfig: NodeFile | undefined;
     if (g.nodePath !== undefined) {
       let text = texts.get(g.nodePath);
+      let sizeBytes = sizes.get(g.nodePath);
       if (text === undefined) {
-        try {
-          text = decodeUtf8(await readFile(g.nodePath));
-        } catch (err) {
-          io.stderr(`vzlint: ${display(g.nodePath)}: cannot read the node config: ${errorText(err)}\n`);
+        const read = nodeTexts.get(g.nodePath) ?? (await readBounded(g.nodePath));
+        if ('error' in read) {
+          io.stderr(`vzlint: ${display(g.nodePath)}: cannot read the node config: ${read.error}\n`);
           failed = true;
+        } else {
+          nodeTexts.set(g.nodePath, read);
+          text = read.text;
+          sizeBytes = read.sizeBytes;
         }
       }
-      if (text !== undefined) nodeConfig = { path: g.nodePath, text };
+      if (text !== undefined) nodeConfig = { path: g.nodePath, text, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
+    }
+    // A node's conf/ folder that exists but cannot be listed would silently hide containers from the node checks.
+    try {
+      await readdir(g.confDir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        io.stderr(`vzlint: ${display(g.confDir)}: cannot read the node's conf/ folder: ${errorText(err)}\n`);
+        failed = true;
+      }
     }
     const listing = await listConfDir(g.confDir);
     const mine = [...texts.keys()].filter((p) => configOf.get(p) === g.cfg);
-    try {
+    const fileOf = (p: string): NodeFile => ({ path: p, text: texts.get(p) as string, ...(sizes.has(p) ? { sizeBytes: sizes.get(p) as number } : {}) });
+    const lintGroup = (files: readonly string[], withNode: boolean): void => {
       const result = lintNode(
-        { ...(nodeConfig ? { nodeConfig } : {}), containers: g.files.map((p) => ({ path: p, text: texts.get(p) as string })), ...(listing.samples ? { samples: listing.samples } : {}) },
+        { ...(nodeConfig && withNode ? { nodeConfig } : {}), containers: files.map(fileOf), ...(listing.samples ? { samples: listing.samples } : {}) },
         {
           target: o.target,
           kind: o.kind,
@@ -483,13 +579,44 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
       if (o.capacity && result.memory.rows.length > 0) {
         tables.push({ node: g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`, summary: result.memory, display });
       }
+    };
+    const internal = (what: string, err: unknown): void => {
+      io.stderr(`vzlint: ${what}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      failed = true;
+    };
+    try {
+      lintGroup(g.files, true);
     } catch (err) {
       if (err instanceof OptionError) {
         io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
         return EXIT.failure;
       }
-      io.stderr(`vzlint: ${g.files.map(display).join(', ')}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      failed = true;
+      // One file must not take its node down with it: lint the files one by one (without the cross-container
+      // checks, which need them all) and name the ones that fail.
+      if (g.files.length <= 1 && nodeConfig === undefined) internal(g.files.map(display).join(', ') || 'node', err);
+      else {
+        io.stderr(`vzlint: ${g.nodePath !== undefined ? display(g.nodePath) : display(g.confDir)}: the node checks failed; checking its files one by one\n`);
+        failed = true;
+        for (const f of g.files) {
+          try {
+            lintGroup([f], true);
+          } catch (e1) {
+            try {
+              lintGroup([f], false);
+              io.stderr(`vzlint: ${display(f)}: checked without its node config, which failed\n`);
+            } catch (e2) {
+              internal(display(f), e2 ?? e1);
+            }
+          }
+        }
+        if (nodeConfig && texts.has(nodeConfig.path) && !reported.has(nodeConfig.path)) {
+          try {
+            lintGroup([], true);
+          } catch (e) {
+            internal(display(nodeConfig.path), e);
+          }
+        }
+      }
     }
   }
   reports.sort((a, b) => compareStrings(a.file, b.file));
@@ -499,7 +626,7 @@ export async function runVzlint(argv: string[], io: VzlintIO): Promise<number> {
   } else {
     const noColorEnv = (io.env?.NO_COLOR ?? '') !== '';
     const color = opts.color && io.isTTY === true && !noColorEnv;
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, explain: opts.explain === true }) + formatMemoryTable(tables, { color }));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failed, explain: opts.explain === true }) + formatMemoryTable(tables, { color }));
   }
 
   if (failed) return EXIT.failure;

@@ -33,16 +33,19 @@ import {
   COPY_AS_VZCTL_SET_KIND,
   FIX_ALL_KIND,
   kindWanted,
+  OPEN_RULE_DOCS_COMMAND,
+  orderLightbulb,
+  primaryRule,
   type ContextDiagnostic,
-  type KbLink,
 } from '../service/codeActions';
 import { CONFIG_FILE_NAME, ConfigFileError, loadConfigFile, readConfigFileText, type ConfigFileSettings } from '../service/config';
 import { ruleDocsUrl, toDiagnostic } from '../service/diagnostics';
 import { effectiveConfigText } from '../service/effective';
-import { computeHover, kbUrl } from '../service/hover';
+import { computeHover } from '../service/hover';
 import { analyze, OptionError, type LintOptions } from '../service/lint';
 import { lintNode, parseCapacitySize } from '../service/node';
-import { confDirOf, ctidOf, findNodeConfig, invalidateFileCache, isInside, isNodeConfigName, listConfDir, loadNodeFiles, readConfigText, type Overlay } from '../service/nodeFiles';
+import { NodeCache, type NodeFs, type NodeState } from '../service/nodeCache';
+import { confDirOf, isInside, isNodeConfigName } from '../service/nodeFiles';
 import { vzctlSetCommand } from '../service/vzctlSet';
 import { mergeSettings, readPartialSettings, type VzconfSettings } from '../settings';
 import { version as packageVersion } from '../../../package.json';
@@ -126,6 +129,27 @@ function invalidConfigDiagnostic(err: ConfigFileError): Diagnostic {
   };
 }
 
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** The file-system layer of the per-node cache (default: the disk, through the bounded reader). */
+  fs?: NodeFs;
+}
+
+/** Custom request: counters of the per-node cache ({@link NodeCacheStats}), for instrumentation and tests. */
+export const NODE_CACHE_STATS_REQUEST = 'vzconf/nodeCacheStats';
+
+/** A warning on line 1 when the node config named by `vzconf.nodeConfig` / `nodeConfig:` cannot be used. */
+function nodeConfigProblemDiagnostic(problem: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: 2,
+    code: 'invalid-setting',
+    source: 'vzconf',
+    message: `nodeConfig: ${problem}; checked without a node config`,
+    data: { rule: 'invalid-setting', fixes: [] },
+  };
+}
+
 /** Per-document lint scheduling state. */
 interface LintState {
   /** The document changed (or settings did) since the last lint started. */
@@ -161,8 +185,14 @@ interface ConfigLoad {
  * @param connection  a connection from `createConnection` of `vscode-languageserver/node`
  * @returns the document manager, for callers that want to inspect open documents
  */
-export function startServer(connection: Connection): TextDocuments<TextDocument> {
+export function startServer(connection: Connection, options: StartServerOptions = {}): TextDocuments<TextDocument> {
   const documents = new TextDocuments(TextDocument);
+  /** Node-wide results and the disk state of every node (see service/nodeCache.ts). */
+  const cache = new NodeCache(options.fs);
+  /** The node state each document's last published result came from. */
+  const lastState = new Map<string, { state: NodeState; generation: number }>();
+  /** Problems with an explicit node config already logged (`uri\0problem`). */
+  const loggedNodeProblems = new Set<string>();
   /** Settings the client sent per URI (only what it sets; merged with the config file on use). */
   const settingsCache = new Map<string, Promise<Partial<VzconfSettings>>>();
   /** `.vzconf.yaml` per workspace folder path. */
@@ -175,6 +205,11 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   /** Files that are not open whose diagnostics came from "Lint all configs in workspace". */
   const workspacePublished = new Set<string>();
   let pullConfiguration = false;
+  /**
+   * How rule docs are linked: `initializationOptions.ruleDocsCommand` names a client command that opens a
+   * rule's page rendered (the VS Code extension sets {@link OPEN_RULE_DOCS_COMMAND}); other clients get file: URLs.
+   */
+  const diagnosticOptions: { docsCommand?: string } = {};
   let dynamicConfigRegistration = false;
   let workspaceFolderEvents = false;
   /** Settings pushed with `didChangeConfiguration`, for clients that cannot be asked. */
@@ -215,14 +250,12 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   let workspaceFolders: string[] = [];
   let watchFiles = false;
 
-  /** Open documents by file-system path: their text wins over the disk. */
-  const overlay = (): Overlay => {
-    const m = new Map<string, string>();
-    for (const d of documents.all()) {
-      const p = uriToPath(d.uri);
-      if (p !== undefined) m.set(p, d.getText());
-    }
-    return m;
+  /** Open documents by file-system path (absolute paths only): their text wins over the disk. */
+  const overlay = (): ReadonlyMap<string, string> => cache.openTexts();
+  /** The absolute file-system path of a document URI, or undefined (untitled documents, other schemes). */
+  const absPathOf = (uri: string): string | undefined => {
+    const p = uriToPath(uri);
+    return p !== undefined && path.isAbsolute(p) ? p : undefined;
   };
   const folderOf = (filePath: string): string | undefined =>
     workspaceFolders.filter((f) => isInside(filePath, f)).sort((a, b) => b.length - a.length)[0];
@@ -304,11 +337,10 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   };
   /** The node config (path and text) a non-node file is checked with, as hover and code actions need it. */
   const nodeConfigFor = async (settings: VzconfSettings, filePath: string | undefined): Promise<{ path: string; text: string } | undefined> => {
-    if (filePath === undefined || isNodeConfigName(filePath)) return undefined;
-    const open = overlay();
-    const nodePath = nodeConfigSetting(settings, filePath) ?? (await findNodeConfig(filePath, { stopAt: folderOf(filePath), overlay: open }));
-    const text = nodePath === undefined ? undefined : await readConfigText(nodePath, open);
-    return nodePath !== undefined && text !== undefined ? { path: nodePath, text } : undefined;
+    if (filePath === undefined || !path.isAbsolute(filePath)) return undefined;
+    const nodeConfigPath = nodeConfigSetting(settings, filePath);
+    if (nodeConfigPath === undefined && isNodeConfigName(filePath)) return undefined;
+    return cache.nodeConfigFor(filePath, { stopAt: folderOf(filePath), ...(nodeConfigPath !== undefined ? { nodeConfigPath } : {}) });
   };
 
   /**
@@ -318,34 +350,35 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
    */
   const computeDiagnostics = async (uri: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined> => {
     const settings = await getSettings(uri);
-    if (!documents.get(uri)) return undefined;
-    const filePath = uriToPath(uri);
+    const start = documents.get(uri);
+    if (!start) return undefined;
+    const version = start.version;
+    const filePath = absPathOf(uri);
     let diagnostics: Diagnostic[];
-    let version: number;
     try {
       const options = lintOptionsOf(settings);
       let findings;
       if (filePath === undefined) {
-        const doc = documents.get(uri);
-        if (!doc) return undefined;
-        version = doc.version;
-        findings = lintNode({ containers: [{ path: '', text: doc.getText() }] }, options).files[0]?.findings ?? [];
+        findings = lintNode({ containers: [{ path: '', text: start.getText() }] }, options).files[0]?.findings ?? [];
+        lastState.delete(uri);
       } else {
+        cache.setOpenText(filePath, start.getText());
         const nodeConfigPath = nodeConfigSetting(settings, filePath);
-        const files = await loadNodeFiles(filePath, { stopAt: folderOf(filePath), overlay: overlay(), ...(nodeConfigPath ? { nodeConfigPath } : {}) });
-        // The text and version as they are now (the disk reads above may have let a change in).
-        const doc = documents.get(uri);
-        if (!doc) return undefined;
-        version = doc.version;
-        const text = doc.getText();
-        const input = {
-          ...(files.nodeConfig ? { nodeConfig: files.nodeConfig.path === filePath ? { path: filePath, text } : files.nodeConfig } : {}),
-          containers: files.containers.map((c) => (c.path === filePath ? { path: filePath, text } : c)),
-          ...(files.samples ? { samples: files.samples } : {}),
-        };
-        findings = lintNode(input, { ...options, focus: [filePath] }).files.find((f) => f.path === filePath)?.findings ?? [];
+        const r = await cache.lintFile(filePath, { stopAt: folderOf(filePath), ...(nodeConfigPath !== undefined ? { nodeConfigPath } : {}), options });
+        // Changed while the node was read: the newer version is linted next (the change marked it dirty).
+        if (documents.get(uri)?.version !== version || !r) return undefined;
+        lastState.set(uri, { state: r.state, generation: r.generation });
+        findings = r.findings;
+        if (r.nodeConfigProblem !== undefined) {
+          if (!loggedNodeProblems.has(`${uri}\0${r.nodeConfigProblem}`)) {
+            loggedNodeProblems.add(`${uri}\0${r.nodeConfigProblem}`);
+            logError(`the node config for ${uri} cannot be used`, r.nodeConfigProblem);
+          }
+          diagnostics = [nodeConfigProblemDiagnostic(r.nodeConfigProblem), ...findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic)];
+          return { version, diagnostics };
+        }
       }
-      diagnostics = findings.map((f) => toDiagnostic(f) as Diagnostic);
+      diagnostics = findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic);
     } catch (err) {
       if (!(err instanceof OptionError)) throw err;
       if (!loggedSettingErrors.has(`${uri}\0${err.message}`)) {
@@ -353,17 +386,28 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         connection.console.error(`vzconf: invalid setting for ${uri}: ${err.message}`);
       }
       diagnostics = [invalidSettingDiagnostic(err.message)];
-      const doc = documents.get(uri);
-      if (!doc) return undefined;
-      version = doc.version;
+      if (documents.get(uri)?.version !== version) return undefined;
     }
     return { version, diagnostics };
   };
 
-  /** Lints `uri` and publishes its findings with the document's version. */
+  /**
+   * Lints `uri` and publishes its findings with the document's version, unless the same findings were
+   * already published for the same version (a sibling re-checked after another file of its node changed).
+   */
   const lintOnce = async (uri: string): Promise<void> => {
+    // Nothing it depends on changed: same text as published, its node's inputs unchanged (settings
+    // changes clear lastState). The common case for the siblings of an edited or opened file.
+    const before = lastState.get(uri);
+    const last = published.get(uri);
+    const filePath = absPathOf(uri);
+    if (before && filePath !== undefined && last && last.version === documents.get(uri)?.version && cache.unchangedSince(before.state, filePath, before.generation)) {
+      before.generation = before.state.generation;
+      return;
+    }
     const result = await computeDiagnostics(uri);
     if (!result) return;
+    if (last && last.version === result.version && JSON.stringify(last.diagnostics) === JSON.stringify(result.diagnostics)) return;
     published.set(uri, result);
     workspacePublished.delete(uri);
     await connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
@@ -404,26 +448,26 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
   };
 
   /**
-   * After `uri` changed (or opened / closed / saved): re-lint the other open documents whose result may
-   * depend on it — every open document when a vz.conf changed (its containers read it), the open files of
-   * the same conf/ folder and the open vz.conf files when a CTID.conf changed (cross-container checks).
+   * After the file at `changedPath` changed (opened, edited, closed, saved, or changed on disk): re-check
+   * the other open documents of the nodes it belongs to. Their per-file results are cached, so this costs
+   * one run of the node rules per node; they are published only if their findings changed (lintOnce).
    */
-  const requestRelated = (uri: string): void => {
-    const changed = uriToPath(uri);
-    if (changed === undefined) return;
-    const node = isNodeConfigName(changed);
-    if (!node && ctidOf(changed) === undefined) return;
+  const requestRelated = (changedPath: string | undefined, except?: string): void => {
+    if (changedPath === undefined) return;
+    const affected = new Set(cache.statesAffectedBy(changedPath));
+    if (affected.size === 0) return;
     for (const d of documents.all()) {
-      if (d.uri === uri) continue;
-      const p = uriToPath(d.uri);
-      if (p === undefined) continue;
-      if (node || path.dirname(p) === path.dirname(changed) || isNodeConfigName(p)) requestLint(d.uri);
+      if (d.uri === except) continue;
+      const st = lastState.get(d.uri);
+      if (st && affected.has(st.state)) requestLint(d.uri);
     }
   };
 
   /** Drops every cached setting and config file and re-lints the open documents (and asks for new inlay hints). */
   const relintAll = (): void => {
     settingsCache.clear();
+    cache.dropResults();
+    lastState.clear();
     configCache.clear();
     loggedSettingErrors.clear();
     for (const doc of documents.all()) requestLint(doc.uri);
@@ -438,7 +482,11 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
    */
   const lintWorkspace = async (): Promise<LintWorkspaceResult> => {
     const result: LintWorkspaceResult = { files: 0, filesWithFindings: 0, errors: 0, warnings: 0, infos: 0, hints: 0, problems: [] };
-    const open = overlay();
+    const openUris = new Map<string, string>();
+    for (const d of documents.all()) {
+      const p = absPathOf(d.uri);
+      if (p !== undefined) openUris.set(p, d.uri);
+    }
     for (const folder of workspaceFolders) {
       let settings: VzconfSettings;
       let options: LintOptions;
@@ -450,61 +498,37 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         continue;
       }
       const found = await discoverConfigFiles(folder, folder);
-      const groups = new Map<string, { nodePath?: string; confDir: string; files: string[] }>();
       for (const file of found) {
-        const override = nodeConfigSetting(settings, file);
-        const nodePath = override ?? (isNodeConfigName(file) ? file : await findNodeConfig(file, { stopAt: folder, overlay: open }));
-        const key = nodePath ?? `\0${path.dirname(file)}`;
-        let g = groups.get(key);
-        if (!g) {
-          g = { confDir: nodePath !== undefined && override === undefined ? confDirOf(nodePath) : path.dirname(file), files: [] };
-          if (nodePath !== undefined) g.nodePath = nodePath;
-          groups.set(key, g);
+        const openUri = openUris.get(file);
+        if (openUri !== undefined) {
+          // Open documents are linted the usual way (with their own settings and version).
+          requestLint(openUri);
         }
-        g.files.push(file);
-      }
-      for (const g of groups.values()) {
-        const texts = new Map<string, string>();
-        for (const f of g.files) {
-          const text = await readConfigText(f, open);
-          if (text === undefined) result.problems.push(`${f}: cannot read`);
-          else texts.set(f, text);
-        }
-        const nodeText = g.nodePath !== undefined ? (texts.get(g.nodePath) ?? (await readConfigText(g.nodePath, open))) : undefined;
-        const listing = await listConfDir(g.confDir, open);
+        const nodeConfigPath = nodeConfigSetting(settings, file);
         let linted;
         try {
-          linted = lintNode(
-            {
-              ...(g.nodePath !== undefined && nodeText !== undefined ? { nodeConfig: { path: g.nodePath, text: nodeText } } : {}),
-              containers: [...texts].filter(([p]) => p !== g.nodePath).map(([p, text]) => ({ path: p, text })),
-              ...(listing.samples ? { samples: listing.samples } : {}),
-            },
-            { ...options, focus: [...texts.keys()] },
-          );
+          // Through the per-node cache: each node is read and its node rules run once for all its files.
+          linted = await cache.lintFile(file, { stopAt: folder, ...(nodeConfigPath !== undefined ? { nodeConfigPath } : {}), options }, openUri !== undefined);
         } catch (err) {
-          result.problems.push(`${folder}: ${(err as Error).message}`);
+          result.problems.push(`${file}: ${(err as Error).message}`);
           continue;
         }
-        for (const f of linted.files) {
-          if (!texts.has(f.path)) continue;
-          result.files += 1;
-          if (f.findings.length > 0) result.filesWithFindings += 1;
-          for (const x of f.findings) {
-            if (x.severity === 'error') result.errors += 1;
-            else if (x.severity === 'warning') result.warnings += 1;
-            else if (x.severity === 'info') result.infos += 1;
-            else result.hints += 1;
-          }
-          const uri = pathToFileURL(f.path).href;
-          const openDoc = documents.all().find((d) => uriToPath(d.uri) === f.path);
-          if (openDoc) {
-            requestLint(openDoc.uri);
-            continue;
-          }
-          workspacePublished.add(uri);
-          await connection.sendDiagnostics({ uri, diagnostics: f.findings.map((x) => toDiagnostic(x) as Diagnostic) });
+        if (!linted) {
+          result.problems.push(`${file}: cannot read`);
+          continue;
         }
+        result.files += 1;
+        if (linted.findings.length > 0) result.filesWithFindings += 1;
+        for (const x of linted.findings) {
+          if (x.severity === 'error') result.errors += 1;
+          else if (x.severity === 'warning') result.warnings += 1;
+          else if (x.severity === 'info') result.infos += 1;
+          else result.hints += 1;
+        }
+        if (openUri !== undefined) continue;
+        const uri = pathToFileURL(file).href;
+        workspacePublished.add(uri);
+        await connection.sendDiagnostics({ uri, diagnostics: linted.findings.map((x) => toDiagnostic(x, diagnosticOptions) as Diagnostic) });
       }
     }
     return result;
@@ -512,6 +536,8 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
 
   connection.onInitialize((params): InitializeResult => {
     const caps = params.capabilities;
+    const init = params.initializationOptions as { ruleDocsCommand?: unknown } | null | undefined;
+    if (init?.ruleDocsCommand === OPEN_RULE_DOCS_COMMAND) diagnosticOptions.docsCommand = OPEN_RULE_DOCS_COMMAND;
     watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceFolders = folders.map((u) => uriToPath(u)).filter((p): p is string => p !== undefined);
@@ -576,14 +602,21 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
 
   connection.onDidChangeWatchedFiles((params) => {
     try {
+      let configChanged = false;
+      const changed: string[] = [];
       for (const change of params.changes) {
         const p = uriToPath(change.uri);
         if (p === undefined) continue;
-        invalidateFileCache(p);
-        if (path.basename(p) === CONFIG_FILE_NAME) configCache.clear();
+        if (path.basename(p) === CONFIG_FILE_NAME) configChanged = true;
+        else {
+          cache.fileChanged(p);
+          changed.push(p);
+        }
       }
-      // A vz.conf, a sibling container or a .vzconf.yaml changed on disk: re-check what is open.
-      for (const doc of documents.all()) requestLint(doc.uri);
+      // A .vzconf.yaml changed: settings of everything may differ.
+      if (configChanged) relintAll();
+      // A vz.conf or a container changed on disk: re-check the open documents of its nodes.
+      else for (const p of changed) requestRelated(p);
     } catch (err) {
       logError('handling file changes failed', err);
     }
@@ -591,8 +624,13 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
 
   documents.onDidOpen((e) => {
     try {
+      const p = absPathOf(e.document.uri);
+      if (p !== undefined) {
+        cache.refreshOnOpenOrSave(p);
+        cache.setOpenText(p, e.document.getText());
+      }
       requestLint(e.document.uri);
-      requestRelated(e.document.uri);
+      requestRelated(p, e.document.uri);
     } catch (err) {
       logError(`opening ${e.document.uri} failed`, err);
     }
@@ -600,12 +638,15 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
 
   documents.onDidChangeContent((e) => {
     const uri = e.document.uri;
+    const p = absPathOf(uri);
+    // The others of its node see the text as it is now, whatever `vzconf.run` says.
+    if (p !== undefined) cache.setOpenText(p, e.document.getText());
     // `vzconf.run: onSave` lints on open and save only (the open is handled above).
     getSettings(uri).then(
       (settings) => {
         if (settings.run !== 'onType' || !documents.get(uri)) return;
         requestLint(uri);
-        requestRelated(uri);
+        requestRelated(p, uri);
       },
       (err: unknown) => logError(`handling a change of ${uri} failed`, err),
     );
@@ -613,8 +654,10 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
 
   documents.onDidSave((e) => {
     try {
+      const p = absPathOf(e.document.uri);
+      if (p !== undefined) cache.refreshOnOpenOrSave(p);
       requestLint(e.document.uri);
-      requestRelated(e.document.uri);
+      requestRelated(p, e.document.uri);
     } catch (err) {
       logError(`handling the save of ${e.document.uri} failed`, err);
     }
@@ -626,9 +669,14 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       states.delete(uri);
       published.delete(uri);
       settingsCache.delete(uri);
+      lastState.delete(uri);
       connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err: unknown) => logError(`clearing ${uri} failed`, err));
       // Its saved text (or nothing) now stands for it in the checks of the others.
-      setImmediate(() => requestRelated(uri));
+      const p = absPathOf(uri);
+      if (p !== undefined) {
+        cache.closeText(p);
+        requestRelated(p, uri);
+      }
     } catch (err) {
       logError(`closing ${uri} failed`, err);
     }
@@ -672,23 +720,27 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
         const all = computeFixAll(uri, (fresh?.diagnostics ?? []) as unknown as ContextDiagnostic[]);
         return all ? [all as unknown as CodeAction] : [];
       }
-      const actions: CodeAction[] = [];
       const diagnostics = params.context.diagnostics as unknown as ContextDiagnostic[];
-      // Fixes carried by the diagnostics only apply to the text they were computed for.
-      if (kindWanted('quickfix', only) && (!doc || last?.version === doc.version)) {
-        actions.push(...(computeCodeActions(uri, diagnostics, params.range) as CodeAction[]));
-      }
-      if (!doc) return actions;
       const catalog = getCatalog();
       const hasRule = (id: string): boolean => catalog.hasRule(id);
+      const rule = primaryRule(diagnostics, params.range, hasRule);
+      const fixes: CodeAction[] = [];
+      const suppressions: CodeAction[] = [];
+      const learnMore: CodeAction[] = [];
+      const rest: CodeAction[] = [];
+      const done = (): CodeAction[] => [...orderLightbulb(fixes, suppressions, learnMore, rule), ...rest];
+      // Fixes carried by the diagnostics only apply to the text they were computed for.
+      if (kindWanted('quickfix', only) && (!doc || last?.version === doc.version)) {
+        for (const a of computeCodeActions(uri, diagnostics, params.range)) fixes.push(a as CodeAction);
+      }
+      if (!doc) return done();
       const text = doc.getText();
       if (kindWanted('quickfix', only)) {
         const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
-        actions.push(...(computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives }) as CodeAction[]));
+        for (const a of computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives })) suppressions.push(a as CodeAction);
+        for (const a of computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, ...diagnosticOptions })) learnMore.push(a as unknown as CodeAction);
       }
-      const wantsLinks = kindWanted('quickfix', only);
-      const wantsCopy = kindWanted(COPY_AS_VZCTL_SET_KIND, only);
-      if (!wantsLinks && !wantsCopy) return actions;
+      if (!kindWanted(COPY_AS_VZCTL_SET_KIND, only)) return done();
       const settings = await getSettings(uri);
       const filePath = uriToPath(uri);
       let ctx: LintContext | undefined;
@@ -698,22 +750,12 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
       } catch (err) {
         if (!(err instanceof OptionError)) throw err;
       }
-      if (wantsLinks) {
-        const kbOf = (line: number): KbLink[] => {
-          const entry = ctx?.doc.lines[line];
-          const def = entry?.kind === 'entry' ? catalog.parameter(entry.name) : undefined;
-          if (!def || !ctx) return [];
-          const ids = [...(def.kb ?? []), ...ctx.status(def).flatMap((s) => s.kb ?? [])];
-          return [...new Set(ids)].map((id) => ({ id, title: catalog.kb(id)?.title ?? `KB ${id}`, url: kbUrl(settings.kbUrlTemplate, id) }));
-        };
-        actions.push(...(computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, kbOf }) as unknown as CodeAction[]));
-      }
-      if (wantsCopy && ctx) {
+      if (ctx) {
         const line = ctx.doc.lines[params.range.start.line];
         const cmd = line?.kind === 'entry' ? vzctlSetCommand(ctx, line) : undefined;
-        if (cmd) actions.push(copyAsVzctlSetAction(cmd.command) as unknown as CodeAction);
+        if (cmd) rest.push(copyAsVzctlSetAction(cmd.command) as unknown as CodeAction);
       }
-      return actions;
+      return done();
     } catch (err) {
       logError(`code actions in ${uri} failed`, err);
       return [];
@@ -771,11 +813,19 @@ export function startServer(connection: Connection): TextDocuments<TextDocument>
     const options: EditorFeatureOptions = { target: settings.target, kind: settings.kind, kbUrlTemplate: settings.kbUrlTemplate, inlayHints: settings.inlayHintsEnabled };
     if (filePath !== undefined) {
       options.path = filePath;
-      const confDir = isNodeConfigName(filePath) ? confDirOf(filePath) : path.dirname(filePath);
-      const listing = await listConfDir(confDir, overlay());
-      if (listing.samples) options.samples = listing.samples;
+      if (path.isAbsolute(filePath)) {
+        const confDir = isNodeConfigName(filePath) ? confDirOf(filePath) : path.dirname(filePath);
+        const listing = await cache.confDir(confDir);
+        if (listing.samples) options.samples = listing.samples;
+      }
     }
     return options;
+  });
+
+  connection.onRequest(NODE_CACHE_STATS_REQUEST, () => {
+    let pendingLints = 0;
+    for (const st of states.values()) if (st.scheduled || st.running) pendingLints += 1;
+    return { ...cache.stats, pendingLints };
   });
 
   documents.listen(connection);

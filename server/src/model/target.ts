@@ -19,8 +19,15 @@ export interface Target {
   reason: string;
 }
 
-/** A parsed `vzconf.target` / `--target` value: `auto`, `classic`, `classic@4.6`, `vz7`, `vz7@8.0.70`. */
-export type TargetSetting = { auto: true } | { auto: false; generation: Generation; version?: string };
+/**
+ * A parsed `vzconf.target` / `--target` value: `auto`, `classic`, `classic@4.6`, `vz7`, `vz7@8.0.70`
+ * (a libvzctl version) or `vz7@vzctl-7.0.254` (a Virtuozzo 7+ vzctl version, `vzctlVersion`, mapped to
+ * libvzctl by schemas/vz7-vzctl.yaml when the target is resolved).
+ */
+export type TargetSetting = { auto: true } | { auto: false; generation: Generation; version?: string; vzctlVersion?: string };
+
+/** The accepted target forms, as one regular expression (also in package.json and vzconf-config.schema.json). */
+export const TARGET_PATTERN = /^(classic|vz7)(?:@(vzctl-)?(\d+(?:\.\d+)*))?$/;
 
 /**
  * Parses a target setting.
@@ -29,12 +36,15 @@ export type TargetSetting = { auto: true } | { auto: false; generation: Generati
 export function parseTargetSetting(text: string | undefined): TargetSetting | { error: string } {
   const t = (text ?? 'auto').trim();
   if (t === '' || t === 'auto') return { auto: true };
-  const m = /^(classic|vz7)(?:@(\d+(?:\.\d+)*))?$/.exec(t);
-  if (!m) {
-    return { error: `invalid target "${t}": use auto, classic, classic@<vzctl version> (e.g. classic@4.6), vz7 or vz7@<libvzctl version> (e.g. vz7@8.0.70)` };
-  }
+  const m = TARGET_PATTERN.exec(t);
+  const usage = 'use auto, classic, classic@<vzctl version> (e.g. classic@4.6), vz7, vz7@<libvzctl version> (e.g. vz7@8.0.70) or vz7@vzctl-<vzctl version> (e.g. vz7@vzctl-7.0.254)';
+  if (!m) return { error: `invalid target "${t}": ${usage}` };
   const generation = m[1] as Generation;
-  return m[2] ? { auto: false, generation, version: m[2] } : { auto: false, generation };
+  if (m[2]) {
+    if (generation === 'classic') return { error: `invalid target "${t}": a classic target names the vzctl version itself (classic@4.6)` };
+    return { auto: false, generation, vzctlVersion: m[3] as string };
+  }
+  return m[3] ? { auto: false, generation, version: m[3] } : { auto: false, generation };
 }
 
 /** Renders a target the way users write it: `classic@4.11.1`. */
@@ -58,6 +68,20 @@ export function describeTarget(t: Pick<Target, 'generation' | 'version'>): strin
  */
 export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, catalog: CatalogIndex): Target {
   const defaults = catalog.catalog.defaults;
+  if (!setting.auto && setting.vzctlVersion !== undefined) {
+    const table = catalog.catalog.vz7VzctlToLibvzctl;
+    const lib = Object.hasOwn(table, setting.vzctlVersion) ? table[setting.vzctlVersion] : undefined;
+    if (lib === undefined) {
+      const known = Object.keys(table).sort(compareVersions);
+      throw new TargetError(`vz7@vzctl-${setting.vzctlVersion}: no Virtuozzo vzctl release ${setting.vzctlVersion} is known (${known[0]} to ${known.at(-1)})`);
+    }
+    return {
+      generation: 'vz7',
+      version: lib,
+      explicit: true,
+      reason: `set to vz7@vzctl-${setting.vzctlVersion} in the settings: vzctl ${setting.vzctlVersion} was released with libvzctl ${lib} (paired by tag date)`,
+    };
+  }
   if (!setting.auto) {
     const known = catalog.catalog.versions[setting.generation];
     const oldest = known[0];

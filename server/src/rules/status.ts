@@ -136,7 +136,7 @@ function nodeIptablesFixes(ctx: LintContext): Fix[] {
     replaced = first.e;
   }
   const gone = lists.flatMap((l) => l.all).filter((x) => x !== replaced).flatMap((x) => { const [a, b] = linesOf(ctx, x); return Array.from({ length: b - a + 1 }, (_, k) => a + k); });
-  edits.push(...deleteLineSet(ctx, gone));
+  for (const e of deleteLineSet(ctx, gone)) edits.push(e);
   const names = lists.map((l) => l.name).join(' and ');
   const narrows = lists.some((l) => l.name === 'IPTABLES')
     ? '; containers with neither NETFILTER nor IPTABLES of their own lose what the global IPTABLES granted them: give them NETFILTER'

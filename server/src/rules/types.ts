@@ -80,6 +80,11 @@ export interface LintContext {
   node?: LintContext;
   /** Host capacity for resource checks (from settings / `--node-ram`, `--node-swap`), in bytes. */
   capacity?: NodeCapacity;
+  /**
+   * The file is beyond the size limit (`limits.ts` MAX_FILE_BYTES): `doc` is the empty document and only
+   * `file-too-large` is reported for it.
+   */
+  tooLarge?: boolean;
 }
 
 /** What the node has, in bytes. */

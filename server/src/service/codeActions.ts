@@ -7,7 +7,6 @@
 import { parseConfig } from '../parser/parse';
 import type { ConfigDocument, Position, Range } from '../parser/types';
 import type { TextEdit } from '../rules/types';
-import { clip, MAX_TITLE } from '../rules/text';
 
 /**
  * A diagnostic as it comes back from the client in `CodeActionParams.context.diagnostics`.
@@ -160,7 +159,7 @@ export function computeFixAll(uri: string, diagnostics: readonly ContextDiagnost
 }
 
 // ------------------------------------------------------------------------------------------------
-// Suppressions, docs, KB articles and "Copy as a vzctl set command"
+// Suppressions, rule docs, lightbulb order and "Copy as vzctl set command"
 
 /** An LSP `Command`. */
 export interface LspCommand {
@@ -181,7 +180,7 @@ export interface LspCommandAction {
 export const OPEN_URL_COMMAND = 'vzconf.openUrl';
 /** Client command that copies its first argument to the clipboard. */
 export const COPY_COMMAND = 'vzconf.copyToClipboard';
-/** Code action kind of "Copy as a `vzctl set` command". */
+/** Code action kind of "Copy as vzctl set command". */
 export const COPY_AS_VZCTL_SET_KIND = 'refactor.vzconf.vzctlSet';
 /** The placeholder put after `--` in an inserted suppression comment. */
 export const REASON_PLACEHOLDER = '<reason>';
@@ -285,7 +284,6 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
   const lines = rawLines(input.text);
   const doc = input.doc ?? parseConfig(input.text, { dialect: 'classic' });
   const directiveLines = new Set(input.directives.map((x) => x.line));
-  const out: LspCodeAction[] = [];
   const doneLine = new Set<string>();
   const doneFile = new Set<string>();
   const lineActions: LspCodeAction[] = [];
@@ -340,8 +338,7 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
   for (const a of lineActions) {
     if ((count.get(a.title) ?? 0) > 1) a.title = `${a.title.replace(/ for this line$/, '')} for line ${(a.diagnostics[0]?.range.start.line ?? 0) + 1}`;
   }
-  out.push(...lineActions, ...fileActions);
-  return out;
+  return [...lineActions, ...fileActions];
 }
 
 /** A KB article to offer: id, title and URL. */
@@ -351,52 +348,70 @@ export interface KbLink {
   url: string;
 }
 
+/** Client command (registered by the VS Code extension) that opens a rule's bundled docs page in the Markdown preview; argument: the rule id. */
+export const OPEN_RULE_DOCS_COMMAND = 'vzconf.openRuleDocs';
+
+/**
+ * The rule the lightbulb's "Disable…" pair and "Learn more" entry are for: that of the first vzconf
+ * diagnostic touching `range` (VS Code sends the diagnostics under the cursor, most severe first).
+ */
+export function primaryRule(diagnostics: readonly ContextDiagnostic[], range: Range, hasRule: (id: string) => boolean): string | undefined {
+  for (const d of diagnostics) {
+    if (!isRange(d.range) || !touches(d.range, range)) continue;
+    const rule = ruleOf(d, hasRule);
+    if (rule) return rule;
+  }
+  return undefined;
+}
+
 /** What {@link computeLinkActions} needs. */
 export interface LinkActionInput {
   diagnostics: readonly ContextDiagnostic[];
   range: Range;
   hasRule: (id: string) => boolean;
-  /** URL of a rule's documentation page. */
+  /** URL of a rule's documentation page (a file: URL of the bundled page). */
   docsUrl: (rule: string) => string;
-  /** KB articles of the parameter on a line (empty when none). */
-  kbOf: (line: number) => readonly KbLink[];
+  /**
+   * The client command that opens a rule's docs page rendered ({@link OPEN_RULE_DOCS_COMMAND}, when the
+   * client said it has one); without it the action runs {@link OPEN_URL_COMMAND} with `docsUrl(rule)`.
+   */
+  docsCommand?: string;
 }
 
 /**
- * "Open rule docs: <rule>" for each rule among the vzconf diagnostics touching `range`, and "Open KB
- * article NNN: <title>" for the KB articles of the parameter on their lines. They carry a command
- * ({@link OPEN_URL_COMMAND} with the URL) that the client runs; nothing is edited.
+ * One "Learn more about <rule>" entry for the {@link primaryRule} of the diagnostics touching `range`:
+ * the rule's docs page, which explains the finding and names the KB articles (the hover links each of
+ * them). It carries a client command; nothing is edited. Empty when no vzconf rule is under the range.
  */
 export function computeLinkActions(input: LinkActionInput): LspCommandAction[] {
-  const docs: LspCommandAction[] = [];
-  const kb: LspCommandAction[] = [];
-  const rules = new Set<string>();
-  const lines = new Set<number>();
-  const articles = new Set<number>();
-  for (const d of input.diagnostics) {
-    if (!isRange(d.range) || !touches(d.range, input.range)) continue;
-    const rule = ruleOf(d, input.hasRule);
-    if (!rule) continue;
-    if (!rules.has(rule)) {
-      rules.add(rule);
-      const url = input.docsUrl(rule);
-      docs.push({ title: `Open rule docs: ${rule}`, kind: 'quickfix', diagnostics: [d], command: { title: `Open rule docs: ${rule}`, command: OPEN_URL_COMMAND, arguments: [url] } });
-    }
-    if (lines.has(d.range.start.line)) continue;
-    lines.add(d.range.start.line);
-    for (const a of input.kbOf(d.range.start.line)) {
-      if (articles.has(a.id)) continue;
-      articles.add(a.id);
-      const title = clip(`Open KB article ${a.id}: ${a.title}`, MAX_TITLE);
-      kb.push({ title, kind: 'quickfix', diagnostics: [d], command: { title, command: OPEN_URL_COMMAND, arguments: [a.url] } });
-    }
-  }
-  return [...docs, ...kb];
+  const rule = primaryRule(input.diagnostics, input.range, input.hasRule);
+  if (!rule) return [];
+  const d = input.diagnostics.find((x) => isRange(x.range) && touches(x.range, input.range) && ruleOf(x, input.hasRule) === rule);
+  const title = `Learn more about ${rule}`;
+  const command: LspCommand = input.docsCommand
+    ? { title, command: input.docsCommand, arguments: [rule] }
+    : { title, command: OPEN_URL_COMMAND, arguments: [input.docsUrl(rule)] };
+  return [{ title, kind: 'quickfix', ...(d ? { diagnostics: [d] } : {}), command }];
 }
 
-/** "Copy as a vzctl set command" (plain text: titles show Markdown literally) for a command line computed by `vzctlSetCommand`. */
+/**
+ * The lightbulb in the order users of vscode-eslint expect: the rules' own fixes first (a preferred one
+ * before the others), then at most one "Disable <rule> for this line / file" pair (for the
+ * {@link primaryRule}), then the one "Learn more" entry. Other actions keep their relative order.
+ */
+export function orderLightbulb<T extends { title: string; isPreferred?: boolean }>(fixes: readonly T[], suppressions: readonly T[], learnMore: readonly T[], rule: string | undefined): T[] {
+  const preferred = fixes.filter((a) => a.isPreferred === true);
+  const others = fixes.filter((a) => a.isPreferred !== true);
+  const pair = rule === undefined ? [] : suppressions.filter((a) => a.title.startsWith(`Disable ${rule} for `)).slice(0, 2);
+  return [...preferred, ...others, ...pair, ...learnMore];
+}
+
+/** The title of the action that copies a line as a `vzctl set` command (plain text: no Markdown). */
+export const COPY_AS_VZCTL_SET_TITLE = 'Copy as vzctl set command';
+
+/** "Copy as vzctl set command" for a command line computed by `vzctlSetCommand`. */
 export function copyAsVzctlSetAction(command: string): LspCommandAction {
-  const title = 'Copy as a vzctl set command';
+  const title = COPY_AS_VZCTL_SET_TITLE;
   return { title, kind: COPY_AS_VZCTL_SET_KIND, command: { title, command: COPY_COMMAND, arguments: [command] } };
 }
 

@@ -9,10 +9,7 @@
  * modes), schemas/samples.yaml (sample names vzctl shipped), schemas/templates.yaml (OS templates of
  * KB 127023) and schemas/host-modules.yaml (host modules of vzctl 4.11.1's vz.conf.in).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { findSchemasDir } from '../catalog/load';
+import { schemaData } from '../catalog/load';
 import type { Generation, ParameterDef } from '../catalog/types';
 import { compareVersions } from '../model/version';
 import { splitLines } from '../parser/parse';
@@ -42,6 +39,8 @@ export interface CompletionItem {
   /** Replaces `range` (on the cursor's line, containing the cursor) by `newText`. */
   textEdit: { range: Range; newText: string };
   tags?: 1[];
+  /** LSP 3.17 label details: shown beside the label (`default`, a key's note). */
+  labelDetails?: { description?: string };
   /** `editor.action.triggerSuggest` after inserting a key whose value has its own completions. */
   command?: { title: string; command: string };
 }
@@ -90,13 +89,13 @@ let hostModuleData: HostModuleData | undefined;
 
 /** The OS template names of KB 127023, loaded once from schemas/templates.yaml. */
 export function osTemplates(): TemplateData {
-  templateData ??= parseYaml(readFileSync(join(findSchemasDir(), 'templates.yaml'), 'utf8')) as TemplateData;
+  templateData ??= schemaData<TemplateData>('templates');
   return templateData;
 }
 
 /** The host module names of schemas/host-modules.yaml, loaded once. */
 export function hostModules(): HostModuleData {
-  hostModuleData ??= parseYaml(readFileSync(join(findSchemasDir(), 'host-modules.yaml'), 'utf8')) as HostModuleData;
+  hostModuleData ??= schemaData<HostModuleData>('host-modules');
   return hostModuleData;
 }
 
@@ -222,6 +221,15 @@ function fitsKind(ctx: LintContext, def: ParameterDef): boolean {
   return true;
 }
 
+/**
+ * Keys offered only with a note and sorted after the keys they are easily taken for: CPUUWEIGHT is
+ * classic vzctl's misspelt table entry (schemas/parameters.yaml: "a typo of CPUWEIGHT"); a user looking
+ * for the CPU weight wants CPUUNITS (classic) or CPUWEIGHT (Virtuozzo 7).
+ */
+const NOTED_KEYS: Readonly<Record<string, string>> = {
+  CPUUWEIGHT: 'undocumented; the name is a typo of CPUWEIGHT (use CPUUNITS)',
+};
+
 /** Deprecated or ignored on the target (tagged Deprecated, sorted last); removed keys are not offered. */
 function statusOf(ctx: LintContext, def: ParameterDef): 'ok' | 'deprecated' | 'removed' {
   const s = ctx.status(def);
@@ -242,14 +250,16 @@ function keyCompletions(ctx: LintContext, cur: Extract<CursorContext, { kind: 'k
     if (!ctx.known(def) || !fitsKind(ctx, def) || set.has(def.name)) continue;
     const status = statusOf(ctx, def);
     if (status === 'removed') continue;
+    const note = NOTED_KEYS[def.name];
     const item: CompletionItem = {
       label: def.name,
       kind: CompletionItemKind.Property,
-      detail: `${GROUP_LABELS[def.group]} · ${syntaxText(def, gen).replace(/`/g, '')}${status === 'deprecated' ? ' · deprecated' : ''}`,
+      detail: `${note ? `${note} · ` : ''}${GROUP_LABELS[def.group]} · ${syntaxText(def, gen).replace(/`/g, '')}${status === 'deprecated' ? ' · deprecated' : ''}`,
       documentation: { kind: 'markdown', value: parameterMarkdown(ctx, def, { kbUrlTemplate: template }) },
-      sortText: `${status === 'deprecated' ? '9' : '1'}_${def.name}`,
+      sortText: `${status === 'deprecated' ? '9' : note ? '5' : '1'}_${def.name}`,
       textEdit: { range: cur.range, newText: def.name },
     };
+    if (note) item.labelDetails = { description: note };
     if (status === 'deprecated') item.tags = [DEPRECATED_TAG];
     if (cur.snippet) {
       const v = valueSnippet(ctx, def);
@@ -283,6 +293,8 @@ interface ValueChoice {
   /** Sorts after the others (and is tagged Deprecated when `deprecated`). */
   last?: boolean;
   deprecated?: boolean;
+  /** vzctl's value when the key is unset (schemas/parameters.yaml `default`): marked "default". */
+  isDefault?: boolean;
 }
 
 /** The token of a list value under the cursor (offsets within the value content). */
@@ -396,7 +408,10 @@ function scalarChoices(ctx: LintContext, def: ParameterDef, template: string, sa
     case 'enum':
       return enumValues(def, gen).map((v) => {
         const mode = def.name === 'NETFILTER' ? vocab.netfilterModes.find((m) => m.name === v) : undefined;
-        return mode ? { value: v, detail: mode.description, about: `**\`${mode.name}\`:** ${mode.description}` } : { value: v, ...(def.default === v ? { detail: 'default' } : {}) };
+        const isDefault = def.default === v;
+        return mode
+          ? { value: v, detail: `${isDefault ? 'default · ' : ''}${mode.description}`, about: `**\`${mode.name}\`:** ${mode.description}${isDefault ? ' This is the default when the key is unset.' : ''}`, isDefault }
+          : { value: v, ...(isDefault ? { detail: 'default', isDefault } : {}) };
       });
     case 'meminfo':
       return [
@@ -422,7 +437,7 @@ function scalarChoices(ctx: LintContext, def: ParameterDef, template: string, sa
     case 'iolimit':
       return [{ value: 'unlimited', detail: 'no I/O bandwidth limit' }];
     default:
-      return def.default !== undefined ? [{ value: def.default, detail: 'default' }] : [];
+      return def.default !== undefined ? [{ value: def.default, detail: 'default', isDefault: true }] : [];
   }
 }
 
@@ -446,6 +461,7 @@ function valueCompletions(ctx: LintContext, cur: Extract<CursorContext, { kind: 
       textEdit: { range, newText: quote ? `"${body}"` : body },
     };
     if (c.detail) item.detail = c.detail;
+    if (c.isDefault) item.labelDetails = { description: 'default' };
     if (c.snippet) item.insertTextFormat = InsertTextFormat.Snippet;
     if (quote) item.filterText = `${filterPrefix}${c.value}`;
     if (c.deprecated) item.tags = [DEPRECATED_TAG];

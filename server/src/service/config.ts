@@ -24,12 +24,18 @@
 import { constants as fsConstants, readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type * as YamlModule from 'yaml';
+import type { LineCounter, Node as YamlNode, parseDocument } from 'yaml';
 import { findSchemasDir, getCatalog } from '../catalog/load';
 import { suggestRuleIds } from '../rules/suppressions';
 import type { RuleLevel, VzconfSettings } from '../settings';
 
 /** The name vzconf looks for. */
+let yamlModule: typeof YamlModule | undefined;
+/** The `yaml` package, loaded when the first `.vzconf.yaml` is read, not at start. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = (): typeof YamlModule => (yamlModule ??= require('yaml') as typeof YamlModule);
+
 export const CONFIG_FILE_NAME = '.vzconf.yaml';
 
 /** The largest `.vzconf.yaml` vzconf reads (a real one has a few hundred bytes). */
@@ -126,7 +132,7 @@ export function validateAgainstSchema(data: unknown, schema: Schema, root: Schem
     if (schema.pattern && !new RegExp(schema.pattern, 'u').test(data)) out.push({ path: at, message: `${quoted(data)} does not match ${schema.pattern}` });
   }
   if (Array.isArray(data)) {
-    if (schema.items) data.forEach((item, i) => out.push(...validateAgainstSchema(item, schema.items as Schema, root, [...at, i])));
+    if (schema.items) data.forEach((item, i) => { for (const v of validateAgainstSchema(item, schema.items as Schema, root, [...at, i])) out.push(v); });
     if (schema.uniqueItems) {
       const seen = new Set<string>();
       data.forEach((item, i) => {
@@ -139,9 +145,9 @@ export function validateAgainstSchema(data: unknown, schema: Schema, root: Schem
   if (typeOf(data) === 'object') {
     for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
       const sub = own(schema.properties, key);
-      if (sub) out.push(...validateAgainstSchema(value, sub, root, [...at, key]));
+      if (sub) { for (const v of validateAgainstSchema(value, sub, root, [...at, key])) out.push(v); }
       else if (schema.additionalProperties === false) out.push({ path: [...at, key], message: `unknown option ${quoted(key)}${at.length === 0 ? ` (allowed: ${Object.keys(schema.properties ?? {}).join(', ')})` : ''}`, atKey: true });
-      else if (typeof schema.additionalProperties === 'object') out.push(...validateAgainstSchema(value, schema.additionalProperties, root, [...at, key]));
+      else if (typeof schema.additionalProperties === 'object') { for (const v of validateAgainstSchema(value, schema.additionalProperties, root, [...at, key])) out.push(v); }
     }
   }
   return out;
@@ -162,8 +168,8 @@ function positionOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, at: 
   let offset: number | undefined;
   if (atKey && at.length > 0) {
     const parent = at.length === 1 ? doc.contents : doc.getIn(at.slice(0, -1), true);
-    if (isMap(parent)) {
-      const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(at[at.length - 1]));
+    if (yaml().isMap(parent)) {
+      const pair = parent.items.find((p) => yaml().isPair(p) && yaml().isScalar(p.key) && String(p.key.value) === String(at[at.length - 1]));
       offset = (pair?.key as YamlNode | undefined)?.range?.[0];
     }
   } else {
@@ -183,8 +189,8 @@ function positionOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, at: 
  * @throws ConfigFileError for YAML syntax errors, schema violations and unknown rule ids (the first one, with its position)
  */
 export function parseConfigFile(text: string, filePath: string): ConfigFileSettings {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const lc = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
     const p = lc.linePos(err.pos[0]);

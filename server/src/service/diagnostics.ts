@@ -42,8 +42,25 @@ export function ruleDocsUrl(rule: string): string {
   return pathToFileURL(join(docsRoot, `${rule}.md`)).href;
 }
 
+/**
+ * The `codeDescription.href` of a rule: a `command:` URI running `docsCommand` with the rule id when the
+ * client has such a command (the VS Code extension's `vzconf.openRuleDocs`, which shows the bundled page
+ * in the Markdown preview, the same way as the "Learn more" action), else the page's file: URL
+ * ({@link ruleDocsUrl}) that any client can open.
+ */
+export function ruleDocsHref(rule: string, docsCommand?: string): string {
+  if (docsCommand) return `command:${docsCommand}?${encodeURIComponent(JSON.stringify([rule]))}`;
+  return ruleDocsUrl(rule);
+}
+
+/** Options of {@link toDiagnostic}. */
+export interface ToDiagnosticOptions {
+  /** Client command that opens a rule's docs page (see {@link ruleDocsHref}); absent: a file: URL. */
+  docsCommand?: string;
+}
+
 /** Converts a finding into an LSP diagnostic: code = rule id, source "vzconf", docs link, tags, fixes in `data`. */
-export function toDiagnostic(f: Finding): LspDiagnostic {
+export function toDiagnostic(f: Finding, options: ToDiagnosticOptions = {}): LspDiagnostic {
   const tags: number[] = [];
   if (f.deprecated) tags.push(TAG_DEPRECATED);
   if (f.unnecessary) tags.push(TAG_UNNECESSARY);
@@ -51,7 +68,7 @@ export function toDiagnostic(f: Finding): LspDiagnostic {
     range: f.range,
     severity: SEVERITY[f.severity],
     code: f.rule,
-    codeDescription: { href: ruleDocsUrl(f.rule) },
+    codeDescription: { href: ruleDocsHref(f.rule, options.docsCommand) },
     source: 'vzconf',
     message: f.message,
     data: { rule: f.rule, fixes: f.fixes ?? [] },

@@ -55,7 +55,7 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
   collect(ctx);
   if (ctx.kind !== 'node') collect(ctx.node);
   const nodeWide: string[] = [];
-  const width = Math.max(0, ...names.map((n) => n.length));
+  const width = names.reduce((w, n) => Math.max(w, n.length), 0);
   for (const name of names) {
     const eff = effectiveValue(ctx, name);
     if (!eff) continue;
@@ -72,7 +72,7 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
     }
     out.push(`${line.padEnd(width + 3)}  # ${where}`);
   }
-  if (nodeWide.length > 0) out.push('', '# Node-wide settings (they configure the node, not the container):', ...nodeWide);
+  if (nodeWide.length > 0) { out.push('', '# Node-wide settings (they configure the node, not the container):'); for (const l of nodeWide) out.push(l); }
   if (unknown.length > 0) {
     out.push('', `# Lines vzctl does not use as parameters (unknown keys, or keys with spaces):`);
     for (const e of unknown) out.push(`# ${e.key}=${quote(e.value)}  (${file} line ${e.line + 1})`);

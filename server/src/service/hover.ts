@@ -1,16 +1,24 @@
+/**
+ * Hover: what a parameter is, in at most about twelve lines before a "More" section.
+ *
+ * Everything that comes from the file, its name or a setting (keys, values, paths, the reasons the
+ * target and kind were chosen, the KB URL template) is escaped or validated here (./markdown.ts), so
+ * the Markdown holds no link, image, HTML or code-span end that the catalogue did not put there.
+ */
 import type { CatalogIndex } from '../catalog/load';
-import type { Generation, GenerationInfo, ParameterDef, Vocabulary } from '../catalog/types';
+import type { Generation, GenerationInfo, ParameterDef, StatusEntry, Unit, Vocabulary } from '../catalog/types';
 import { describeTarget, formatTarget } from '../model/target';
 import { compareVersions } from '../model/version';
 import type { Entry, Position, Range } from '../parser/types';
 import { effectiveValue, usedEntries, type EffectiveValue } from '../model/effective';
 import type { LintContext } from '../rules/types';
-import { humanize, isUnlimited, LONG_MAX, type NumberPart } from '../values/numbers';
+import { humanize, isUnlimited, LONG_MAX, SIZE_SUFFIX, unitBytes, type NumberPart } from '../values/numbers';
 import { grammarOf, tokens } from '../values/validate';
 import { analyze, type LintOptions } from './lint';
+import { codeSpan, escapeMarkdown, link, safeLinkTarget } from './markdown';
 
 export interface HoverOptions extends LintOptions {
-  /** KB link template with `{id}`; default from schemas/kb.yaml (`https://kb.virtuozzo.com/{id}`). */
+  /** KB link template with `{id}` (an `https:` URL); default from schemas/kb.yaml (`https://kb.virtuozzo.com/{id}`). */
   kbUrlTemplate?: string;
 }
 
@@ -20,16 +28,25 @@ export interface HoverResult {
   range: Range;
 }
 
-const SCOPE_TEXT = { node: 'node-wide: the global `vz.conf`', container: 'per container: `CTID.conf`', both: 'both: a default in `vz.conf`, overridable in `CTID.conf`' } as const;
-const UNIT_TEXT: Record<string, string> = {
-  pages: 'pages of 4 KiB (x86); suffixes K/M/G/T are converted',
-  bytes: 'bytes; suffixes K/M/G/T are converted',
-  kilobytes: '1K blocks; suffixes K/M/G/T are converted',
-  items: 'a count of items (no size suffix allowed)',
+/** The line that starts the part of a hover below the summary. */
+export const MORE_HEADING = '**More**';
+/** Lines of a hover before its "More" section, at most (title, what it is, facts, one line per KB article). */
+export const SUMMARY_MAX_LINES = 12;
+
+const SCOPE_TEXT = { node: 'node-wide (`vz.conf`)', container: 'per container (`CTID.conf`)', both: 'default in `vz.conf`, overridable per container' } as const;
+/** What one stored unit of a numeric parameter is (the numbers of `barrier[:limit]` / `soft[:hard]`). */
+const UNIT_NOUN: Partial<Record<Unit, string>> = {
+  pages: 'pages of 4 KiB (x86)',
+  bytes: 'bytes',
+  kilobytes: '1 KiB blocks',
+  items: 'counts',
   inodes: 'inodes',
+};
+/** The unit of other numeric values. */
+const UNIT_TEXT: Partial<Record<Unit, string>> = {
   seconds: 'seconds',
   percent: 'percent of one CPU',
-  'bytes-per-second': 'bytes per second (suffixes b/k/m/g/t)',
+  'bytes-per-second': 'bytes per second',
   iops: 'I/O operations per second',
 };
 const DUP_TEXT = { first: 'the first occurrence wins', last: 'the last occurrence wins', union: 'all occurrences are merged' } as const;
@@ -46,26 +63,45 @@ export function kbUrl(template: string, id: number): string {
   return template.includes('{id}') ? template.split('{id}').join(String(id)) : `${template.replace(/\/$/, '')}/${id}`;
 }
 
-function generationLine(gen: Generation, info: GenerationInfo | undefined): string {
-  const label = gen === 'classic' ? 'Classic vzctl' : 'Virtuozzo 7 (libvzctl)';
-  if (!info) return `- ${label}: not known`;
-  const parts: string[] = [];
-  parts.push(info.since ? `since ${info.since}` : 'known');
-  if (info.handling === 'ignored') parts.push('read only by the init/network scripts');
-  if (info.handling === 'script') parts.push('not parsed by vzctl; read by scripts or other tools');
-  for (const s of info.status ?? []) {
-    const when = s.from && s.until ? `${s.from}–${s.until}` : s.from ? `from ${s.from}` : s.until ? `before ${s.until}` : 'all versions';
-    parts.push(`**${s.kind}** ${when}${s.in && s.in !== 'any' ? ` in ${s.in === 'node' ? 'vz.conf' : 'CT configs'}` : ''}${s.replacement ? ` → ${s.replacement}` : ''}`);
-  }
-  return `- ${label}: ${parts.join('; ')}`;
+/**
+ * The URL of KB article `id` for a hover or an action: from `template` when that gives a safe `https:`
+ * URL (markdown.ts `safeLinkTarget`), else from the catalogue's default template.
+ */
+export function safeKbUrl(catalog: CatalogIndex, template: string | undefined, id: number): string {
+  const fromSetting = template?.trim() ? safeLinkTarget(kbUrl(template.trim(), id)) : undefined;
+  return fromSetting ?? kbUrl(catalog.catalog.defaultUrlTemplate, id);
+}
+
+/**
+ * The size suffixes vzctl's number reader accepts in a `barrier[:limit]` / `soft[:hard]` part of a
+ * parameter with `unit` on `gen`: none for counts (`unitBytes` null: vzctl `get_mul` divisor 0),
+ * otherwise the keys of `SIZE_SUFFIX` (K M G T P B), without P on Virtuozzo 7. Same facts as
+ * `parseSizedNumber` (values/numbers.ts), so the hover and the check cannot disagree.
+ */
+export function sizeSuffixes(unit: Unit | undefined, gen: Generation): string[] {
+  if (unitBytes(unit) === null) return [];
+  return Object.keys(SIZE_SUFFIX).filter((s) => !(s === 'P' && gen === 'vz7'));
+}
+
+/** The syntax of a UBC or quota pair, generated from grammar, unit and generation (one statement). */
+function pairSyntax(def: ParameterDef, gen: Generation, quota: boolean): string {
+  const form = quota ? '`soft[:hard]`' : '`barrier[:limit]`';
+  const noun = (def.unit && UNIT_NOUN[def.unit]) ?? 'numbers';
+  const sfx = sizeSuffixes(def.unit, gen);
+  // Classic vzctl 4.x reads quotas with parse_twoul_sfx(…, 0): no `unlimited` (see values/validate.ts).
+  const unlimited = !quota || gen !== 'classic';
+  const suffixText = sfx.length > 0 ? `each may end in a size suffix ${sfx.join('/')}` : 'no size suffix';
+  return `${form} in ${noun}; ${suffixText}${unlimited ? '; or `unlimited`' : ''}`;
 }
 
 function syntaxOf(def: ParameterDef, gen: Generation): string {
   const g = grammarOf(def, gen);
   const values = def[gen]?.values ?? def.values;
+  const unit = def.unit ? UNIT_TEXT[def.unit] : undefined;
+  const withUnit = (s: string): string => (unit ? `${s} (${unit})` : s);
   switch (g) {
-    case 'ubc': return '`barrier[:limit]`, each a number with optional suffix, or `unlimited`';
-    case 'quota': return '`soft[:hard]`';
+    case 'ubc': return pairSyntax(def, gen, false);
+    case 'quota': return pairSyntax(def, gen, true);
     case 'yesno':
     case 'enum': return (values ?? ['yes', 'no']).map((v) => `\`${v}\``).join(' | ');
     case 'features': return 'space/comma list of `name:on|off`';
@@ -82,10 +118,53 @@ function syntaxOf(def: ParameterDef, gen: Generation): string {
     case 'iolimit': return 'bytes/s, optional b/k/m/g/t suffix, or `unlimited`';
     case 'integer': {
       const r = def[gen]?.range ?? def.range;
-      return r ? `whole number ${r.min ?? ''}..${r.max ?? ''}` : 'whole number';
+      return withUnit(r ? `whole number ${r.min ?? ''}..${r.max ?? ''}` : 'whole number');
     }
-    default: return g;
+    default: return withUnit(g);
   }
+}
+
+/** One status entry as a short phrase: "deprecated from 4.7 in CT configs → NETFILTER". */
+function statusPhrase(s: StatusEntry): string {
+  const when = s.from && s.until ? `${s.from}–${s.until}` : s.from ? `from ${s.from}` : s.until ? `before ${s.until}` : 'in all versions';
+  const where = s.in && s.in !== 'any' ? ` in ${s.in === 'node' ? 'vz.conf' : 'CT configs'}` : '';
+  return `${s.kind} ${when}${where}${s.replacement ? ` → ${s.replacement}` : ''}`;
+}
+
+function generationLine(gen: Generation, info: GenerationInfo | undefined): string {
+  const label = gen === 'classic' ? 'Classic vzctl' : 'Virtuozzo 7 (libvzctl)';
+  if (!info) return `- ${label}: not known`;
+  const parts: string[] = [];
+  parts.push(info.since ? `since ${info.since}` : 'known');
+  if (info.handling === 'ignored') parts.push('read only by the init/network scripts');
+  if (info.handling === 'script') parts.push('not parsed by vzctl; read by scripts or other tools');
+  for (const s of info.status ?? []) parts.push(statusPhrase(s));
+  return `- ${label}: ${parts.join('; ')}`;
+}
+
+/**
+ * The parameter's status for the file's target, in one line: unknown (and since when it exists), each
+ * active status (deprecated / ignored / removed, with the replacement), or supported (since when),
+ * plus whether a change on a running container needs a restart.
+ */
+function statusLine(ctx: LintContext, def: ParameterDef): string {
+  const target = describeTarget(ctx.target);
+  const gen = ctx.target.generation;
+  const info = def[gen];
+  let text: string;
+  if (!ctx.known(def)) {
+    text = info?.since && compareVersions(ctx.target.version, info.since) < 0 ? `not known yet (added in ${info.since})` : 'not known';
+  } else {
+    const active = ctx.status(def);
+    if (active.length > 0) text = active.map(statusPhrase).join('; ');
+    else {
+      text = `supported${info?.since ? ` since ${info.since}` : ''}`;
+      if (info?.handling === 'ignored') text += ', read only by the init/network scripts';
+      if (info?.handling === 'script') text += ', not parsed by vzctl (read by scripts or other tools)';
+    }
+    if (def.restart) text += '; a change on a running container needs a restart';
+  }
+  return `- On ${target}: ${text}`;
 }
 
 function describePart(p: NumberPart, unit: ParameterDef['unit']): string {
@@ -93,7 +172,7 @@ function describePart(p: NumberPart, unit: ParameterDef['unit']): string {
   const stored = p.value === LONG_MAX ? 'LONG_MAX' : p.value.toString();
   const unitWord = unit === 'pages' ? ' pages' : unit === 'kilobytes' ? ' KiB blocks' : unit === 'bytes' ? ' bytes' : '';
   const human = isUnlimited(p.value) ? humanize(p.value, unit) : unit === 'items' || unit === 'inodes' || !unit ? '' : ` = ${humanize(p.value, unit)}`;
-  return `\`${p.text}\`${p.suffix ? ` → ${stored}${unitWord}` : unitWord}${human}`;
+  return `${codeSpan(p.text, 40)}${p.suffix ? ` → ${stored}${unitWord}` : unitWord}${human}`;
 }
 
 /** What a capability is, and for a dangerous one what it grants (schemas/vocabulary.yaml). Shared with completion. */
@@ -102,14 +181,14 @@ export function capabilityMarkdown(vocab: Vocabulary, name: string): string {
   return `**\`${name}\`** is a Linux capability${danger ? `; turning it on grants ${danger.grants} — use with care` : ''}.`;
 }
 
-/** The hover text of the value under the cursor: numbers in human units, list items explained. */
+/** The value under the cursor: numbers in human units, list items explained (bullet lines). */
 function valueSection(ctx: LintContext, e: Entry, def: ParameterDef, pos: Position): string[] {
   const out: string[] = [];
   const check = ctx.values.get(e);
   if (check?.pair) {
     const { barrier, limit, single } = check.pair;
     const [a, b] = def.grammar === 'quota' ? ['soft', 'hard'] : ['barrier', 'limit'];
-    out.push(`**Value:** ${a} ${describePart(barrier, def.unit)}, ${b} ${single ? `(same as ${a})` : describePart(limit, def.unit)}`);
+    out.push(`- Value: ${a} ${describePart(barrier, def.unit)}, ${b} ${single ? `(same as ${a})` : describePart(limit, def.unit)}`);
   }
   const vocab = ctx.catalog.catalog.vocabulary;
   const g = grammarOf(def, ctx.target.generation);
@@ -117,26 +196,26 @@ function valueSection(ctx: LintContext, e: Entry, def: ParameterDef, pos: Positi
   const item = tokens(e.value, ' \t,').find((t) => offset >= t.start && offset <= t.end);
   if (g === 'enum' && def.name === 'NETFILTER') {
     const mode = vocab.netfilterModes.find((m) => m.name === e.value);
-    if (mode) out.push(`**\`${mode.name}\`:** ${mode.description}`);
+    if (mode) out.push(`- \`${mode.name}\`: ${mode.description}`);
   } else if (g === 'features' && item) {
     const f = vocab.features.find((x) => x.name === item.text.split(':')[0]);
-    if (f) out.push(`**\`${f.name}\`:** ${f.description}`);
+    if (f) out.push(`- \`${f.name}\`: ${f.description}`);
   } else if (g === 'capability' && item) {
     const name = (item.text.split(':')[0] ?? '').toUpperCase();
-    if (vocab.capabilities.includes(name)) out.push(capabilityMarkdown(vocab, name));
+    if (vocab.capabilities.includes(name)) out.push(`- ${capabilityMarkdown(vocab, name)}`);
   } else if (g === 'iptables-modules' && item) {
     const m = ctx.catalog.iptablesModule(item.text);
-    if (m) out.push(`**\`${m.name}\`** needs at least \`NETFILTER="${m.netfilter}"\` on vzctl 4.7+.`);
+    if (m) out.push(`- \`${m.name}\` needs at least \`NETFILTER="${m.netfilter}"\` on vzctl 4.7+.`);
   }
-  if (e.name !== e.key) out.push(`vzctl reads the key as \`${JSON.stringify(e.key)}\`.`);
+  if (e.name !== e.key) out.push(`- vzctl reads the key as ${codeSpan(JSON.stringify(e.key), 60)}.`);
   return out;
 }
 
 /** Where an effective value comes from, for the hover: this file's line, vz.conf's line, or the default. */
-function fromText(ctx: LintContext, eff: EffectiveValue): string {
+function fromText(eff: EffectiveValue): string {
   const line = (eff.entry?.line ?? 0) + 1;
   if (eff.source === 'default') return "vzctl's built-in default (not set in this file or in vz.conf)";
-  if (eff.source === 'node') return `from vz.conf line ${line}${eff.path ? ` (\`${eff.path}\`)` : ''}`;
+  if (eff.source === 'node') return `from vz.conf line ${line}${eff.path ? ` (${codeSpan(eff.path, 120)})` : ''}`;
   return `from this file, line ${line}`;
 }
 
@@ -149,100 +228,144 @@ const RELATED: Record<string, string[]> = {
 };
 
 /**
- * The effective value section (only when the file is checked with its node's vz.conf): the value vzctl
- * ends up with for the hovered parameter and where it comes from (this file's line, vz.conf line N, or
- * the built-in default), the vz.conf line a container value overrides, and the effective value of the
- * parameters it depends on (DISK_QUOTA for quotas; the node's IPTABLES list before vzctl 4.7).
+ * The effective value (only when the file is checked with its node's vz.conf), as bullet lines: the
+ * value vzctl ends up with and where it comes from (this file's line, vz.conf line N, or the built-in
+ * default) with the vz.conf line a container value overrides (`main`), and the effective value of the
+ * parameters it depends on (DISK_QUOTA for quotas; the node's IPTABLES list before vzctl 4.7: `related`).
  */
-function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): string[] {
+function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main: string[]; related: string[] } {
   const node = ctx.node;
+  const main: string[] = [];
+  const related: string[] = [];
   // A key the target does not know has no effective value to speak of (the hover says it is unknown).
-  if (!node || ctx.kind === 'node' || !ctx.known(def)) return [];
-  const out: string[] = [];
+  if (!node || ctx.kind === 'node' || !ctx.known(def)) return { main, related };
   const eff = effectiveValue(ctx, def.name);
   if (eff) {
     const mine = eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${(eff.entry?.line ?? 0) + 1} wins over this one)` : '';
-    out.push(`**Effective value:** \`${eff.value}\` — ${fromText(ctx, eff)}${mine}`);
+    let text = `- Effective: ${codeSpan(eff.value)} ${fromText(eff)}${mine}`;
     const global = usedEntries(node, def);
     const g = global[global.length - 1];
     if (eff.source === 'container' && g && !def.ignoredInNodeConfig?.includes(ctx.target.generation)) {
-      out.push(`- overrides vz.conf line ${g.line + 1}: \`${def.name}="${g.value}"\`${def.duplicates === 'union' ? ' (lists replace the global one, they are not merged)' : ''}`);
+      text += `; overrides vz.conf line ${g.line + 1}, ${codeSpan(g.value)}${def.duplicates === 'union' ? ' (lists replace the global one, they are not merged)' : ''}`;
     }
+    main.push(text);
   }
   for (const name of RELATED[def.name] ?? []) {
     const r = effectiveValue(ctx, name);
-    if (r && !(name === 'VE_LAYOUT' && r.source === 'default')) out.push(`- ${name}: \`${r.value}\` — ${fromText(ctx, r)}${name === 'DISK_QUOTA' && r.value === 'no' ? ': the disk quota is off, so this is not enforced (simfs)' : ''}`);
+    if (r && !(name === 'VE_LAYOUT' && r.source === 'default')) {
+      related.push(`- ${name}: ${codeSpan(r.value)} ${fromText(r)}${name === 'DISK_QUOTA' && r.value === 'no' ? ': the disk quota is off, so this is not enforced (simfs)' : ''}`);
+    }
   }
   if (def.name === 'IPTABLES' && ctx.target.generation === 'classic' && compareVersions(ctx.target.version, '4.7') < 0) {
     const global = usedEntries(node, def);
-    if (global.length > 0) out.push(`- the node allows (vz.conf line ${global.map((x) => x.line + 1).join(', ')}): ${global.map((x) => `\`${x.value}\``).join(' ')} — a module outside that list never loads in a container (KB 113056)`);
+    if (global.length > 0) {
+      related.push(`- The node allows (vz.conf line ${global.map((x) => x.line + 1).join(', ')}): ${global.map((x) => codeSpan(x.value)).join(' ')}; a module outside that list never loads in a container (KB 113056)`);
+    }
+  }
+  return { main, related };
+}
+
+/** The KB article ids of a parameter: its own, then those of its status entries on both generations. */
+function kbIds(def: ParameterDef): number[] {
+  const ids = new Set<number>(def.kb ?? []);
+  for (const gen of ['classic', 'vz7'] as const) for (const s of def[gen]?.status ?? []) for (const id of s.kb ?? []) ids.add(id);
+  return [...ids];
+}
+
+/** One line per KB article: `- [KB id: exact title](url)` (titles from schemas/kb.yaml). */
+function kbLines(catalog: CatalogIndex, def: ParameterDef, template: string | undefined): string[] {
+  const out: string[] = [];
+  for (const id of kbIds(def)) {
+    const a = catalog.kb(id);
+    if (a) out.push(`- ${link(`KB ${id}: ${a.title}`, safeKbUrl(catalog, template, id), true)}`);
   }
   return out;
 }
 
-function linksSection(catalog: CatalogIndex, def: ParameterDef, template: string): string[] {
+/** The "More" part's KB summaries (only for articles whose content was seen) and docs pages. */
+function moreLinks(catalog: CatalogIndex, def: ParameterDef): string[] {
   const out: string[] = [];
-  const ids = new Set<number>(def.kb ?? []);
-  for (const gen of ['classic', 'vz7'] as const) for (const s of def[gen]?.status ?? []) for (const id of s.kb ?? []) ids.add(id);
-  if (ids.size > 0) {
-    out.push('**Knowledge base**');
-    for (const id of ids) {
-      const a = catalog.kb(id);
-      if (!a) continue;
-      const current = a.current ? ` ([current copy](${a.current}))` : '';
-      // For an article known only by its title, say nothing we cannot stand behind.
-      out.push(a.evidence === 'title-only'
-        ? `- [KB ${id}: ${a.title}](${kbUrl(template, id)})${current}`
-        : `- [KB ${id}: ${a.title}](${kbUrl(template, id)})${current} — ${a.summary.trim()}`);
-    }
+  for (const id of kbIds(def)) {
+    const a = catalog.kb(id);
+    // For an article known only by its title, say nothing we cannot stand behind.
+    if (!a || a.evidence === 'title-only') continue;
+    out.push(`- KB ${id}: ${a.summary.trim()}${a.current ? ` (${link('current copy', a.current, true)})` : ''}`);
   }
-  const links = (def.links ?? []).filter((l) => l.url.startsWith('https://'));
-  if (links.length > 0) {
-    out.push('**Docs**');
-    for (const l of links) out.push(`- [${l.title}](${l.url})`);
+  for (const l of def.links ?? []) {
+    if (safeLinkTarget(l.url)) out.push(`- ${link(l.title, l.url, true)}`);
   }
   return out;
+}
+
+/** The first sentence of a description (up to the first ". " outside a code span), and the rest. */
+function splitFirstSentence(text: string): [string, string] {
+  let inCode = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '`') inCode = !inCode;
+    else if (!inCode && c === '.' && (text[i + 1] === ' ' || text[i + 1] === '\n') && !/\b(e\.g|i\.e|etc|vs)$/.test(text.slice(Math.max(0, i - 4), i))) {
+      return [text.slice(0, i + 1), text.slice(i + 2).trim()];
+    }
+  }
+  return [text, ''];
 }
 
 /** Options of {@link parameterMarkdown}. */
 export interface ParameterMarkdownOptions {
   /** The key as written (an alias shows "alias of …"); default the parameter's own name. */
   name?: string;
-  /** KB link template with `{id}`; default from schemas/kb.yaml. */
+  /** KB link template with `{id}`; default from schemas/kb.yaml. Unsafe templates fall back to the default. */
   kbUrlTemplate?: string;
-  /** Extra sections shown after the title line, each followed by a blank line when non-empty (value, effective value…). */
+  /** Bullet lines (`- …`) shown in the summary after the title: the value, the effective value… */
   sections?: readonly (readonly string[])[];
+  /** Bullet lines shown in the summary when room is left, else at the top of the "More" part. */
+  extra?: readonly string[];
 }
 
 /**
- * The Markdown documentation of one parameter for the file's target and kind: title with scope, the
- * given extra sections, description, syntax, unit, default, duplicate policy, restart, aliases, the
- * status on both generations and for the target, and the KB articles and docs pages. The hover shows
- * it (plus a footer naming kind and target); completion items carry it as their documentation.
+ * The Markdown documentation of one parameter for the file's target and kind.
+ *
+ * Summary (at most {@link SUMMARY_MAX_LINES} lines): title with scope; what the key is (the
+ * description's first sentence); the given bullet lines (value in human units, effective value and
+ * source); the status for the target (one line, with the restart note); one line per KB article with
+ * its exact title from schemas/kb.yaml. Then `---` and {@link MORE_HEADING}: the rest of the
+ * description, the syntax (generated from grammar, unit and generation, see {@link sizeSuffixes}),
+ * default, duplicate policy, aliases, the history on both generations, the why of an active status,
+ * the KB summaries and docs pages. Each statement appears once. The hover shows it (plus a footer
+ * naming kind and target); completion items carry it as their documentation.
  */
 export function parameterMarkdown(ctx: LintContext, def: ParameterDef, options: ParameterMarkdownOptions = {}): string {
   const name = options.name ?? def.name;
-  const template = options.kbUrlTemplate?.trim() || ctx.catalog.catalog.defaultUrlTemplate;
   const gen = ctx.target.generation;
-  const parts: string[] = [];
+  const [what, rest] = splitFirstSentence(def.description.trim());
   const alias = def.name !== name ? ` (alias of **${def.name}**)` : '';
-  parts.push(`**${name}**${alias} — ${SCOPE_TEXT[def[gen]?.scope ?? def.scope]}`);
-  parts.push('');
-  for (const section of options.sections ?? []) if (section.length > 0) parts.push(...section, '');
-  parts.push(def.description.trim(), '');
-  parts.push(`- Syntax: ${syntaxOf(def, gen)}`);
-  if (def.unit && def.unit !== 'none') parts.push(`- Unit: ${UNIT_TEXT[def.unit] ?? def.unit}`);
-  if (def.default !== undefined) parts.push(`- Default: \`${def.default}\``);
-  if (def.duplicates && gen === 'classic') parts.push(`- Set twice: ${DUP_TEXT[def.duplicates]} (classic); Virtuozzo 7 keeps the last`);
-  if (def.restart) parts.push('- Changing it on a running container needs a restart');
-  if (def.aliases?.length) parts.push(`- Also spelt: ${def.aliases.map((a) => `\`${a}\``).join(', ')}`);
-  parts.push(generationLine('classic', def.classic), generationLine('vz7', def.vz7));
-  const active = ctx.status(def);
-  if (!ctx.known(def)) parts.push('', `**${describeTarget(ctx.target)} does not know ${def.name}.**`);
-  for (const s of active) parts.push('', `**${s.kind[0]?.toUpperCase()}${s.kind.slice(1)} on ${describeTarget(ctx.target)}:** ${s.message}${s.replacement ? ` Use ${s.replacement}.` : ''}`);
-  const links = linksSection(ctx.catalog, def, template);
-  if (links.length > 0) parts.push('', ...links);
-  return parts.join('\n');
+  const summary: string[] = [`**${escapeMarkdown(name, 80)}**${alias} · ${SCOPE_TEXT[def[gen]?.scope ?? def.scope]}`, '', what, ''];
+  for (const section of options.sections ?? []) for (const line of section) summary.push(line);
+  summary.push(statusLine(ctx, def));
+  const kb = kbLines(ctx.catalog, def, options.kbUrlTemplate);
+  const extra = options.extra ?? [];
+  const roomForExtra = summary.length + kb.length + extra.length <= SUMMARY_MAX_LINES;
+  if (roomForExtra) for (const line of extra) summary.push(line);
+  for (const line of kb) summary.push(line);
+
+  const more: string[] = [];
+  if (!roomForExtra) {
+    for (const line of extra) more.push(line);
+    more.push('');
+  }
+  if (rest) more.push(rest, '');
+  more.push(`- Syntax: ${syntaxOf(def, gen)}`);
+  if (def.default !== undefined) more.push(`- Default: \`${def.default}\``);
+  if (def.duplicates && gen === 'classic') more.push(`- Set twice: ${DUP_TEXT[def.duplicates]} (classic); Virtuozzo 7 keeps the last`);
+  if (def.aliases?.length) more.push(`- Also spelt: ${def.aliases.map((a) => `\`${a}\``).join(', ')}`);
+  more.push(generationLine('classic', def.classic), generationLine('vz7', def.vz7));
+  if (ctx.known(def)) for (const s of ctx.status(def)) more.push('', `Why ${s.kind}: ${s.message}`);
+  const links = moreLinks(ctx.catalog, def);
+  if (links.length > 0) {
+    more.push('');
+    for (const l of links) more.push(l);
+  }
+  return [...summary, '', '---', '', MORE_HEADING, '', ...more].join('\n');
 }
 
 /** The short syntax text of a parameter on a generation (as the hover's "Syntax" line shows it). */
@@ -251,23 +374,22 @@ export function syntaxText(def: ParameterDef, gen: Generation): string {
 }
 
 /**
- * Hover for the key or value under `position`: what the parameter does, its syntax, unit, default,
- * scope, version status on both generations and for the target, the value in human units, and the
- * KB articles (our summary of each, so it helps even when an old link is dead) and docs pages.
- * Hovering a line that is not a known parameter gives the file's kind and target and why they were
- * chosen. Pure; returns null where there is nothing to say.
+ * Hover for the key or value under `position`: the parameter's summary (what it is, the value in
+ * human units, the effective value and its source, the status for the target, the KB articles) and a
+ * "More" section (see {@link parameterMarkdown}). Hovering a line that is not a known parameter gives
+ * the file's kind and target and why they were chosen. Pure; returns null where there is nothing to
+ * say. Text from the file, its path and the settings is escaped (./markdown.ts).
  *
  * @throws OptionError for an invalid target or kind option (as `lint` does)
  */
 export function computeHover(text: string, position: Position, options: HoverOptions = {}): HoverResult | null {
   const ctx = analyze(text, options);
-  const template = options.kbUrlTemplate?.trim() || ctx.catalog.catalog.defaultUrlTemplate;
   const kindText = ctx.kind === 'node' ? 'node config (vz.conf)' : ctx.kind === 'ct0' ? 'host CT0 config (0.conf)' : 'container config';
   // The first line explains in full how the kind and target were chosen; elsewhere one short line.
   const footer = position.line === 0
-    ? `_Checked as a ${kindText} — ${ctx.kindReason} — against ${describeTarget(ctx.target)} (\`${formatTarget(ctx.target)}\`; ${ctx.target.reason})._` +
+    ? `_Checked as a ${kindText}_ — ${escapeMarkdown(ctx.kindReason, 300)} — _against ${describeTarget(ctx.target)}_ (${codeSpan(formatTarget(ctx.target))}; ${escapeMarkdown(ctx.target.reason, 300)}).` +
       (ctx.target.generation === 'vz7'
-        ? '\n\n**Virtuozzo 7\'s vzctl rewrites this file:** it is created and modified by vzctl, and changes made otherwise can be lost (ve.conf(5)). Change a running container with `vzctl set CTID … --save` (code action "Copy as a `vzctl set` command").'
+        ? '\n\n**Virtuozzo 7\'s vzctl rewrites this file:** it is created and modified by vzctl, and changes made otherwise can be lost (ve.conf(5)). Change a running container with `vzctl set CTID … --save` (code action "Copy as vzctl set command").'
         : '')
     : `_${kindText}, checked against ${describeTarget(ctx.target)}._`;
   const line = ctx.doc.lines[position.line];
@@ -283,11 +405,12 @@ export function computeHover(text: string, position: Position, options: HoverOpt
   const def = ctx.catalog.parameter(e.name);
   const range = onKey ? e.keyRange : e.rawValueRange;
   if (!def) {
-    return { contents: [`**${e.name}** is not a parameter vzconf knows for either vzctl generation.`, '', footer].join('\n'), range };
+    return { contents: [`**${escapeMarkdown(e.name, 80)}** is not a parameter vzconf knows for either vzctl generation.`, '', footer].join('\n'), range };
   }
   const sections: string[][] = [];
   if (onValue) sections.push(valueSection(ctx, e, def, position));
-  sections.push(effectiveSection(ctx, e, def));
-  const contents = parameterMarkdown(ctx, def, { name: e.name, kbUrlTemplate: template, sections });
+  const eff = effectiveSection(ctx, e, def);
+  sections.push(eff.main);
+  const contents = parameterMarkdown(ctx, def, { name: e.name, ...(options.kbUrlTemplate !== undefined ? { kbUrlTemplate: options.kbUrlTemplate } : {}), sections, extra: eff.related });
   return { contents: `${contents}\n\n${footer}`, range };
 }

@@ -1,13 +1,13 @@
 /**
- * Inlay hints: the size a UBC or disk-quota number stands for, shown right after it
- * (`PHYSPAGES="0:262144"` → `1 GiB` after the limit, in 4 KiB pages; `DISKSPACE="10485760"` →
- * `10 GiB`, in 1K blocks; `KMEMSIZE` in bytes). Only for parameters whose unit is pages, bytes or
- * kilobytes (schemas/parameters.yaml `unit`); not for `unlimited`, 0, or a number already written
- * with a K/M/G/T/B suffix. Pure; LSP-shaped.
+ * Inlay hints: the sizes a UBC or disk-quota value stands for, shown after the value's closing quote
+ * (`PHYSPAGES="0:262144"` → `= 0 / 1 GiB`, in 4 KiB pages; `DISKSPACE="10485760"` → `= 10 GiB`, in 1K
+ * blocks; `KMEMSIZE` in bytes). Only for parameters whose unit is pages, bytes or kilobytes
+ * (schemas/parameters.yaml `unit`); none when every number already says what it is (`unlimited`, 0, or
+ * written with a K/M/G/T/B suffix). Pure; LSP-shaped.
  */
 import type { Position, Range } from '../parser/types';
 import type { LintContext } from '../rules/types';
-import { humanize, isUnlimited, LONG_MAX, PAGE_SIZE } from '../values/numbers';
+import { humanize, isUnlimited, LONG_MAX, PAGE_SIZE, type NumberPart } from '../values/numbers';
 import { grammarOf } from '../values/validate';
 import { analyze, type LintOptions } from './lint';
 
@@ -33,7 +33,23 @@ function inRange(line: number, range: Range | undefined): boolean {
   return !range || (line >= range.start.line && line <= range.end.line);
 }
 
-/** The hints of an analysed file (see {@link computeInlayHints}). */
+/** A part that already says what it is: `unlimited`, 0, or written with a K/M/G/T/B suffix. */
+function selfExplaining(p: NumberPart): boolean {
+  return p.unlimited || p.value === 0n || (p.suffix !== undefined && p.suffix !== 'P');
+}
+
+/** A part in human units: `1 GiB`, `unlimited`, `0`. */
+function human(p: NumberPart, unit: keyof typeof FACTOR): string {
+  if (p.unlimited || p.value === LONG_MAX || isUnlimited(p.value)) return 'unlimited';
+  if (p.value === 0n) return '0';
+  return humanize(p.value, unit);
+}
+
+/**
+ * The hints of an analysed file (see {@link computeInlayHints}): one per UBC or quota line, placed after
+ * the value's closing quote and starting with `=`, so it never reads as part of the value:
+ * `PHYSPAGES="0:262144"` → `= 0 / 1 GiB`, `DISKSPACE="10485760"` → `= 10 GiB`.
+ */
 export function inlayHintsOf(ctx: LintContext, range?: Range): InlayHint[] {
   const out: InlayHint[] = [];
   for (const [e, check] of ctx.values) {
@@ -42,26 +58,16 @@ export function inlayHintsOf(ctx: LintContext, range?: Range): InlayHint[] {
     if (!def || (def.unit !== 'pages' && def.unit !== 'kilobytes' && def.unit !== 'bytes')) continue;
     const g = grammarOf(def, ctx.target.generation);
     if (g !== 'ubc' && g !== 'quota') continue;
-    const lineText = ctx.doc.text[e.line] ?? '';
-    // Columns of the parts are offsets into the value; they map onto the line only when the value is
-    // written literally (no backslash escapes) on one line.
-    const start = e.valueRange.start.character;
-    if (e.valueRange.start.line !== e.valueRange.end.line || lineText.slice(start, e.valueRange.end.character) !== e.value) continue;
     const unit = def.unit;
     const parts = check.pair.single ? [check.pair.barrier] : [check.pair.barrier, check.pair.limit];
-    for (const p of parts) {
-      if (p.unlimited || isUnlimited(p.value) || p.value === 0n || p.truncated) continue;
-      if (p.suffix && p.suffix !== 'P') continue;
-      if (p.value === LONG_MAX) continue;
-      const label = humanize(p.value, unit);
-      out.push({
-        position: { line: e.line, character: start + p.end },
-        label,
-        kind: 1,
-        paddingLeft: true,
-        tooltip: `${p.value} ${UNIT_WORDS[unit]} = ${(p.value * FACTOR[unit]).toString()} bytes = ${label}`,
-      });
-    }
+    // Nothing to add when every number says what it is (or vzctl clamps one: the lint says so).
+    if (parts.every(selfExplaining) || parts.some((p) => p.truncated)) continue;
+    const label = `= ${parts.map((p) => human(p, unit)).join(' / ')}`;
+    const tooltip = parts
+      .filter((p) => !selfExplaining(p) && !isUnlimited(p.value))
+      .map((p) => `${p.text}: ${p.value} ${UNIT_WORDS[unit]}${unit === 'bytes' ? '' : ` = ${(p.value * FACTOR[unit]).toString()} bytes`} = ${humanize(p.value, unit)}`)
+      .join('\n');
+    out.push({ position: { ...e.rawValueRange.end }, label, kind: 1, paddingLeft: true, tooltip });
   }
   out.sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);
   return out;

@@ -3,6 +3,7 @@ import type { ParameterDef, Severity, StatusEntry } from '../catalog/types';
 import { detectKind, parseKind, type FileKind } from '../model/kind';
 import { parseTargetSetting, resolveTarget, TargetError, type Target } from '../model/target';
 import { compareVersions, inVersionRange } from '../model/version';
+import { capText, MAX_FILE_BYTES, MAX_FINDINGS_PER_FILE, MAX_FIX_TITLE_CHARS, MAX_MESSAGE_CHARS, utf8Length } from '../limits';
 import { parseConfig } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
@@ -24,7 +25,7 @@ export interface LintOptions {
    * The node's vz.conf to check a container config against (vzctl reads it first). Ignored when the
    * file itself is a node config.
    */
-  nodeConfig?: { path: string; text: string };
+  nodeConfig?: { path: string; text: string; sizeBytes?: number };
   /**
    * The node config already analysed with these options (`lintNode` passes it so that a node with many
    * containers parses its vz.conf once, not once per container). Used only with `nodeConfig`.
@@ -42,6 +43,11 @@ export interface LintOptions {
    * --ignore-suppressions`), e.g. for an audit. Default false.
    */
   ignoreSuppressions?: boolean;
+  /**
+   * Size of the file on disk in bytes, when `text` is only its beginning (the bounded reader stops after
+   * {@link MAX_FILE_BYTES} + 1 bytes); used in the `file-too-large` message.
+   */
+  sizeBytes?: number;
 }
 
 export interface LintResult {
@@ -58,6 +64,32 @@ export interface LintResult {
 export class OptionError extends Error {}
 
 /**
+ * Whether a text is beyond {@link MAX_FILE_BYTES} (4 MiB of UTF-8), or `sizeBytes` says the file on disk is.
+ * Linear, and constant for texts whose UTF-16 length alone decides.
+ */
+export function isTooLarge(text: string, sizeBytes?: number): boolean {
+  if (sizeBytes !== undefined && sizeBytes > MAX_FILE_BYTES) return true;
+  if (text.length > MAX_FILE_BYTES) return true;
+  if (text.length * 3 <= MAX_FILE_BYTES) return false;
+  return utf8Length(text) > MAX_FILE_BYTES;
+}
+
+/** A finding's message and fix titles cut to the limits of `limits.ts` (a rule may quote a huge value). */
+export function capFinding(f: Finding): Finding {
+  const longTitle = f.fixes?.some((x) => x.title.length > MAX_FIX_TITLE_CHARS) === true;
+  if (f.message.length <= MAX_MESSAGE_CHARS && !longTitle) return f;
+  const out: Finding = { ...f, message: capText(f.message, MAX_MESSAGE_CHARS) };
+  if (longTitle && f.fixes) out.fixes = f.fixes.map((x) => ({ ...x, title: capText(x.title, MAX_FIX_TITLE_CHARS) }));
+  return out;
+}
+
+const ORIGIN = { line: 0, character: 0 };
+
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${bytes} bytes`;
+}
+
+/**
  * Builds the context every rule reads: the document parsed in the target's dialect, the file kind,
  * and the value checks of every line vzctl keeps.
  *
@@ -67,6 +99,9 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const catalog = options.catalog ?? getCatalog();
   const setting = parseTargetSetting(options.target);
   if ('error' in setting) throw new OptionError(setting.error);
+  // Beyond the size limit nothing of the text is parsed (see `lint`: one file-too-large finding).
+  const tooLarge = isTooLarge(text, options.sizeBytes);
+  if (tooLarge) text = '';
   const probe = parseConfig(text, { dialect: 'classic' });
   let target: Target;
   try {
@@ -82,7 +117,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   if (nodeOptions && !(options.path && nodeOptions.path === options.path)) {
     node = options.nodeContext && options.nodeContext.path === nodeOptions.path && options.nodeContext.kind === 'node'
       ? options.nodeContext
-      : analyze(nodeOptions.text, { ...options, path: nodeOptions.path, kind: 'node', nodeConfig: undefined, nodeContext: undefined });
+      : analyze(nodeOptions.text, { ...options, path: nodeOptions.path, kind: 'node', nodeConfig: undefined, nodeContext: undefined, sizeBytes: nodeOptions.sizeBytes });
     if (setting.auto && target.generation === 'classic' && node.target.generation === 'vz7') {
       target = { ...node.target, reason: `auto: Virtuozzo 7 like the node's ${nodeOptions.path} (${node.target.reason})` };
     }
@@ -120,6 +155,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   if (options.path !== undefined) ctx.path = options.path;
   if (node && ctx.kind !== 'node') ctx.node = node;
   if (options.capacity) ctx.capacity = options.capacity;
+  if (tooLarge) ctx.tooLarge = true;
   return ctx;
 }
 
@@ -133,6 +169,14 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
 export function lint(text: string, options: LintOptions = {}): LintResult {
   const ctx = analyze(text, options);
   const findings: Finding[] = [];
+  const result = (list: Finding[]): LintResult => ({ doc: ctx.doc, target: ctx.target, kind: ctx.kind, kindReason: ctx.kindReason, findings: list, ctx });
+  if (ctx.tooLarge) {
+    const override = options.rules?.['file-too-large'];
+    if (override === 'off') return result([]);
+    const bytes = options.sizeBytes ?? utf8Length(text);
+    const message = `File of ${sizeText(bytes)} not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`;
+    return result([{ rule: 'file-too-large', severity: override ?? ctx.catalog.rule('file-too-large').severity, message, range: { start: ORIGIN, end: ORIGIN } }]);
+  }
   for (const rule of RULES) {
     const override = options.rules?.[rule.id];
     if (override === 'off') continue;
@@ -143,7 +187,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
       // A rule bug must not take the whole lint down: report it where the user sees it.
       produced = [{ rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
     }
-    for (const f of produced) findings.push(override ? { ...f, severity: override } : f);
+    for (const f of produced) findings.push(capFinding(override ? { ...f, severity: override } : f));
   }
   const known = options.knownParameters && options.knownParameters.length > 0 ? new Set(options.knownParameters) : undefined;
   const custom = (f: Finding): boolean => {
@@ -152,8 +196,21 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     return line?.kind === 'entry' && (known.has(line.name) || known.has(line.key));
   };
   const kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(findings.filter((f) => !custom(f)));
-  findings.length = 0;
-  findings.push(...kept);
-  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-  return { doc: ctx.doc, target: ctx.target, kind: ctx.kind, kindReason: ctx.kindReason, findings, ctx };
+  kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+  return result(capFindings(kept, ctx, options));
+}
+
+/**
+ * At most {@link MAX_FINDINGS_PER_FILE} findings (the first ones by position), plus one `too-many-findings`
+ * at the start of the file saying how many were left out. `findings` must be sorted; it is not changed.
+ */
+export function capFindings(findings: Finding[], ctx: LintContext, options: Pick<LintOptions, 'rules'> = {}): Finding[] {
+  if (findings.length <= MAX_FINDINGS_PER_FILE) return findings;
+  const kept = findings.slice(0, MAX_FINDINGS_PER_FILE);
+  const override = options.rules?.['too-many-findings'];
+  if (override === 'off') return kept;
+  const left = findings.length - kept.length;
+  const message = `${left} more finding${left === 1 ? '' : 's'} not shown: vzconf reports the first ${MAX_FINDINGS_PER_FILE} of a file`;
+  kept.unshift({ rule: 'too-many-findings', severity: override ?? ctx.catalog.rule('too-many-findings').severity, message, range: { start: ORIGIN, end: ORIGIN } });
+  return kept;
 }

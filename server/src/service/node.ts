@@ -6,10 +6,7 @@
  *
  * Pure over its inputs, like `lint()`: the file system is read by `nodeFiles.ts`, never here.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { findSchemasDir, getCatalog } from '../catalog/load';
+import { getCatalog, schemaData } from '../catalog/load';
 import type { Generation } from '../catalog/types';
 import { effectiveValue, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
@@ -19,7 +16,7 @@ import { clip, fixTitle, q } from '../rules/text';
 import { entryRange, valueSubRange } from '../rules/util';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
 import { tokens, type Pair } from '../values/validate';
-import { analyze, lint, type LintOptions, type LintResult } from './lint';
+import { analyze, capFinding, lint, type LintOptions, type LintResult } from './lint';
 import { ctidOf } from './nodeFiles';
 import { suppressionFilter } from './suppressions';
 
@@ -30,6 +27,8 @@ import { suppressionFilter } from './suppressions';
 export interface NodeFile {
   path: string;
   text: string;
+  /** Size on disk in bytes when `text` is not the whole file (beyond the size limit: see `LintOptions.sizeBytes`). */
+  sizeBytes?: number;
 }
 
 /** The files of one node. */
@@ -163,7 +162,7 @@ let shipped: Record<Generation, ShippedSample[]> | undefined;
 
 /** The shipped sample names per generation, loaded once from schemas/samples.yaml. */
 export function shippedSamples(): Record<Generation, ShippedSample[]> {
-  shipped ??= parseYaml(readFileSync(join(findSchemasDir(), 'samples.yaml'), 'utf8')) as Record<Generation, ShippedSample[]>;
+  shipped ??= schemaData<Record<Generation, ShippedSample[]>>('samples');
   return shipped;
 }
 
@@ -499,8 +498,44 @@ export const NODE_LEVEL_RULES: readonly NodeRule[] = [sampleNotFound, duplicateI
 // ------------------------------------------------------------------------------------------------
 // lintNode
 
-function sortFindings(findings: Finding[]): Finding[] {
+/** Sorts findings in place by position, then rule id (the order every output uses). */
+export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+}
+
+/**
+ * The findings of the node rules ({@link NODE_LEVEL_RULES}) over `model`, per path of the file each lands
+ * in (a container, or the node config), with that file's suppression comments applied (unless
+ * `ignoreSuppressions`) and `rules` severity overrides applied (`off` skips the rule). A rule that throws
+ * gives one internal-error finding on the first file instead. Shared by {@link lintNode} and the
+ * language server's per-node cache (`nodeCache.ts`), so both report the same.
+ *
+ * @returns path → findings, in rule order (unsorted); paths without findings are absent
+ */
+export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'rules' | 'ignoreSuppressions'> = {}): Map<string, Finding[]> {
+  const ctxOf = new Map(model.files.map((f) => [f.path, f.ctx]));
+  const out = new Map<string, Finding[]>();
+  for (const rule of NODE_LEVEL_RULES) {
+    const override = options.rules?.[rule.id];
+    if (override === 'off') continue;
+    let produced: NodeFinding[];
+    try {
+      produced = rule.check(model);
+    } catch (err) {
+      const first = model.files[0];
+      produced = first ? [{ path: first.path, finding: { rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } }] : [];
+    }
+    for (const nf of produced) {
+      const ctx = ctxOf.get(nf.path);
+      if (!ctx) continue;
+      // Node-level findings obey the suppression comments of the file they land in, as per-file ones do.
+      const kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply([nf.finding]);
+      let list = out.get(nf.path);
+      if (!list) out.set(nf.path, (list = []));
+      for (const f of kept) list.push(capFinding(override ? { ...f, severity: override } : f));
+    }
+  }
+  return out;
 }
 
 /**
@@ -517,7 +552,7 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
   delete base.focus;
   const results: NodeFileResult[] = [];
   const run = (file: NodeFile, role: NodeFileResult['role'], extra: LintOptions): NodeFileResult => {
-    const opts: LintOptions = { ...base, ...extra, path: file.path };
+    const opts: LintOptions = { ...base, ...extra, path: file.path, ...(file.sizeBytes !== undefined ? { sizeBytes: file.sizeBytes } : {}) };
     if (!focus || focus.has(file.path)) {
       const result = lint(file.text, opts);
       return { path: file.path, role, result, ctx: result.ctx, findings: [...result.findings] };
@@ -545,23 +580,9 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
     if (isCt) model.containers.push({ path: r.path, ctid, ctx: r.ctx });
   }
   const byPath = new Map(results.map((r) => [r.path, r]));
-  for (const rule of NODE_LEVEL_RULES) {
-    const override = options.rules?.[rule.id];
-    if (override === 'off') continue;
-    let produced: NodeFinding[];
-    try {
-      produced = rule.check(model);
-    } catch (err) {
-      const first = results[0];
-      produced = first ? [{ path: first.path, finding: { rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } }] : [];
-    }
-    for (const nf of produced) {
-      const target = byPath.get(nf.path);
-      if (!target) continue;
-      // Node-level findings obey the suppression comments of the file they land in, as per-file ones do.
-      const kept = suppressionFilter(target.ctx.doc, { ignore: options.ignoreSuppressions === true }).apply([nf.finding]);
-      for (const f of kept) target.findings.push(override ? { ...f, severity: override } : f);
-    }
+  for (const [p, list] of nodeRuleFindings(model, options)) {
+    const target = byPath.get(p);
+    if (target) for (const f of list) target.findings.push(f);
   }
   for (const r of results) sortFindings(r.findings);
   return { files: results, memory: memorySummary(model), model };

@@ -8,8 +8,9 @@
  * configs elsewhere) the nearest `vz.conf` of the same tree is used: the file's own folder, then each
  * parent up to a stop folder (the workspace folder, or the directory given to vzlint).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { BoundedReadError, readTextBounded } from '../util/boundedRead';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -85,6 +86,15 @@ export function confDirOf(nodeConfigPath: string): string {
 /** Text of open editor buffers by absolute path; they win over the disk. */
 export type Overlay = ReadonlyMap<string, string>;
 
+/**
+ * The largest config file read from disk for a node, in bytes (a real CTID.conf or vz.conf has a few KiB;
+ * the engine's own size limit reports anything large as one finding).
+ */
+export const MAX_NODE_FILE_BYTES = 16 * 1024 * 1024;
+
+/** Time bound of one read of a node's file, in milliseconds. */
+export const NODE_FILE_TIMEOUT_MS = 5_000;
+
 const cache = new Map<string, { mtimeMs: number; size: number; text: string }>();
 
 /** Forgets cached file texts (all, or one path), e.g. on `workspace/didChangeWatchedFiles`. */
@@ -94,8 +104,23 @@ export function invalidateFileCache(filePath?: string): void {
 }
 
 /**
- * A file's text: from `overlay` when open in the editor, else from disk (UTF-8 with replacement,
- * BOM kept; cached while size and mtime stay the same). Undefined when it is not a readable file.
+ * A config file's text from disk, read with {@link readTextBounded}: only a regular file on a real file
+ * system (never a FIFO, device or /proc file), at most {@link MAX_NODE_FILE_BYTES}, within
+ * {@link NODE_FILE_TIMEOUT_MS}; UTF-8 with replacement, BOM kept.
+ *
+ * @returns the text, or the reason it was not read
+ */
+export async function readConfigFile(filePath: string): Promise<{ text: string } | { error: BoundedReadError }> {
+  try {
+    return { text: await readTextBounded(filePath, { maxBytes: MAX_NODE_FILE_BYTES, timeoutMs: NODE_FILE_TIMEOUT_MS }) };
+  } catch (e) {
+    return { error: e instanceof BoundedReadError ? e : new BoundedReadError(filePath, 'io', `cannot read (${(e as Error).message})`) };
+  }
+}
+
+/**
+ * A file's text: from `overlay` when open in the editor, else from disk with {@link readConfigFile}
+ * (cached while size and mtime stay the same). Undefined when it is not a readable config file.
  */
 export async function readConfigText(filePath: string, overlay?: Overlay): Promise<string | undefined> {
   const open = overlay?.get(filePath);
@@ -105,9 +130,10 @@ export async function readConfigText(filePath: string, overlay?: Overlay): Promi
     if (!st.isFile()) return undefined;
     const hit = cache.get(filePath);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
-    const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(await readFile(filePath));
-    cache.set(filePath, { mtimeMs: st.mtimeMs, size: st.size, text });
-    return text;
+    const r = await readConfigFile(filePath);
+    if ('error' in r) return undefined;
+    cache.set(filePath, { mtimeMs: st.mtimeMs, size: st.size, text: r.text });
+    return r.text;
   } catch {
     return undefined;
   }

@@ -4,10 +4,7 @@
  * Which option sets which parameter is data (schemas/vzctl-set.yaml): the options vzctl(8) documents,
  * and the documented convention that user beancounters are set by their lower-case name.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { findSchemasDir } from '../catalog/load';
+import { schemaData } from '../catalog/load';
 import type { Generation, ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
@@ -53,7 +50,7 @@ let data: VzctlSetData | undefined;
 
 /** The data of schemas/vzctl-set.yaml, loaded once. */
 export function vzctlSetData(): VzctlSetData {
-  data ??= parseYaml(readFileSync(join(findSchemasDir(), 'vzctl-set.yaml'), 'utf8')) as VzctlSetData;
+  data ??= schemaData<VzctlSetData>('vzctl-set');
   return data;
 }
 
@@ -121,7 +118,7 @@ export function vzctlSetCommand(ctx: LintContext, entry: Entry): VzctlSetCommand
   if ((opt.form ?? 'value') === 'each') {
     const items = [...new Set(values.flatMap((v) => v.split(opt.separator === 'list' ? /[ \t,]+/ : /[ \t]+/)).filter((s) => s !== ''))];
     if (items.length === 0) return undefined;
-    args.push(...(opt.reset ?? []));
+    for (const a of opt.reset ?? []) args.push(a);
     for (const item of items) args.push(opt.option, shellQuote(item));
   } else {
     // Several used lines only for a merged (union) key set as one value: the items separated by a space.

@@ -3,10 +3,7 @@
  * Data, not code: schemas/vswap-samples.yaml holds the values of vzctl 4.11.1
  * `conf/ve-vswap-*.conf-sample`, read once.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { findSchemasDir } from '../../catalog/load';
+import { schemaData } from '../../catalog/load';
 
 /** One vSwap sample: RAM and swap as written in the sample (`0:1G`: barrier 0, limit 1 GiB; in pages once parsed). */
 export interface VswapSample {
@@ -31,7 +28,7 @@ let cached: VswapSamples | undefined;
  */
 export function vswapSamples(): VswapSamples {
   if (cached) return cached;
-  const data = parseYaml(readFileSync(join(findSchemasDir(), 'vswap-samples.yaml'), 'utf8')) as { default: string; samples: VswapSample[] };
+  const data = schemaData<{ default: string; samples: VswapSample[] }>('vswap-samples');
   const samples = data.samples;
   const def = samples.find((s) => s.id === data.default);
   if (!def) throw new Error(`vzconf: schemas/vswap-samples.yaml: default ${data.default} names no sample`);

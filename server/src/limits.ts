@@ -1,0 +1,41 @@
+/**
+ * Size limits of vzconf (documented in README "Limits and security"). vzctl's own config files have a
+ * few KB (a CTID.conf with every parameter set stays under 8 KiB); the limits are far above anything
+ * real and keep memory and time bounded for anything else.
+ */
+
+/** Largest config file checked, in bytes of UTF-8 (4 MiB). A larger file gets one `file-too-large` finding and nothing else. */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Most findings reported per file; the rest are counted in one `too-many-findings` finding. */
+export const MAX_FINDINGS_PER_FILE = 10_000;
+
+/**
+ * Longest message of a finding, in UTF-16 code units. A longer one (it quotes a huge value) keeps its
+ * beginning and its end with `…` between them.
+ */
+export const MAX_MESSAGE_CHARS = 400;
+
+/** Longest title of a quick fix, in UTF-16 code units (cut like messages). */
+export const MAX_FIX_TITLE_CHARS = 400;
+
+/**
+ * `text` cut to at most `max` characters: its beginning, `…`, and its last quarter, never splitting a
+ * surrogate pair. Unchanged when it fits.
+ */
+export function capText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const tailLen = Math.floor((max - 1) / 4);
+  let headEnd = max - 1 - tailLen;
+  let tailStart = text.length - tailLen;
+  const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+  const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+  if (headEnd > 0 && isHigh(text.charCodeAt(headEnd - 1))) headEnd -= 1;
+  if (tailStart < text.length && isLow(text.charCodeAt(tailStart))) tailStart += 1;
+  return `${text.slice(0, headEnd)}…${text.slice(tailStart)}`;
+}
+
+/** Length of `text` in UTF-8 bytes, without allocating the encoding. */
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}

@@ -1,0 +1,182 @@
+/**
+ * Reading a file the user (or a repository's `.vzconf.yaml`, or a setting) names without ever hanging or
+ * filling memory: only a regular file on a real file system, at most `maxBytes` bytes, within `timeoutMs`.
+ *
+ * Refused without reading: missing paths, directories, named pipes (a read waits for a writer forever),
+ * sockets, character and block devices (`/dev/zero` never ends), and files on kernel pseudo file systems
+ * (`/proc`, `/sys`, debugfs, cgroupfs …: `/proc/kmsg` looks like an empty regular file and its read blocks
+ * as root). The file is opened non-blocking and checked again on the open handle (the path may have been
+ * swapped in between). Every call is asynchronous: nothing here blocks the event loop, and a read that
+ * does not finish within the time bound is abandoned with an error (the kernel call itself cannot be
+ * cancelled; its handle is closed when it returns, and until then it keeps a process from ending on its
+ * own: a command-line tool that met a 'timeout' should exit explicitly).
+ */
+import { constants as fsConstants } from 'node:fs';
+import { open as fsOpen, realpath as fsRealpath, stat as fsStat, statfs as fsStatfs } from 'node:fs/promises';
+
+/** Why a bounded read refused or failed (`detail` says it in words, for messages). */
+export type BoundedReadCode = 'missing' | 'directory' | 'special' | 'pseudo' | 'too-large' | 'timeout' | 'io';
+
+/** A file that {@link readFileBounded} would not or could not read. `message` is `<path>: <detail>`. */
+export class BoundedReadError extends Error {
+  readonly path: string;
+  readonly code: BoundedReadCode;
+  /** What is wrong, without the path: "is a named pipe, not a regular file". */
+  readonly detail: string;
+
+  constructor(filePath: string, code: BoundedReadCode, detail: string) {
+    super(`${filePath}: ${detail}`);
+    this.path = filePath;
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/** Limits of {@link readFileBounded}. */
+export interface BoundedReadOptions {
+  /** Largest file read, in bytes; a larger one is refused ('too-large'). */
+  maxBytes: number;
+  /** Time bound of the whole read in milliseconds (default {@link DEFAULT_READ_TIMEOUT_MS}). */
+  timeoutMs?: number;
+}
+
+/** Default time bound of a read: a config file of a few MiB is read in milliseconds. */
+export const DEFAULT_READ_TIMEOUT_MS = 5_000;
+
+/**
+ * Magic numbers (`statfs` f_type, Linux `include/uapi/linux/magic.h`) of kernel pseudo file systems whose
+ * "files" are generated on read and may block or never end: proc, sysfs, debugfs, tracefs, securityfs,
+ * cgroup v1 and v2, configfs, bpf, efivarfs, pstore, fusectl.
+ */
+const PSEUDO_FS_TYPES = new Set<number>([0x9fa0, 0x62656572, 0x64626720, 0x74726163, 0x73636673, 0x27e0eb, 0x63677270, 0x62656570, 0xcafe4a11, 0xde5e81e4, 0x6165676c, 0x65735543]);
+
+/** Path prefixes of kernel pseudo file systems, for systems where `statfs` tells nothing. */
+const PSEUDO_PREFIXES = ['/proc/', '/sys/', '/dev/'];
+
+/** The file-system operations used, injectable so that tests can count reads or simulate a slow disk. */
+export interface BoundedReadFs {
+  stat: typeof fsStat;
+  realpath: typeof fsRealpath;
+  statfs?: typeof fsStatfs;
+  open: typeof fsOpen;
+}
+
+const realFs: BoundedReadFs = { stat: fsStat, realpath: fsRealpath, statfs: fsStatfs, open: fsOpen };
+
+/** Why `st` is not a regular file, or undefined when it is one. */
+function notRegular(st: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean }): [BoundedReadCode, string] | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return ['directory', 'is a directory, not a file'];
+  if (st.isFIFO()) return ['special', 'is a named pipe, not a regular file'];
+  if (st.isSocket()) return ['special', 'is a socket, not a regular file'];
+  if (st.isCharacterDevice()) return ['special', 'is a character device, not a regular file'];
+  return ['special', 'is a device or other special file, not a regular file'];
+}
+
+/** Rejects with a 'timeout' error after `ms`, unless cleared. */
+function deadline(filePath: string, ms: number): { promise: Promise<never>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BoundedReadError(filePath, 'timeout', `not read within ${ms} ms (a file that blocks on read?)`)), ms);
+  });
+  return { promise, clear: () => clearTimeout(timer) };
+}
+
+/**
+ * The bytes of a regular file of at most `maxBytes` bytes, read within the time bound.
+ *
+ * @param filePath  absolute (or cwd-relative) path; symbolic links are followed, and the target must qualify
+ * @throws BoundedReadError: 'missing' (no such file), 'directory', 'special' (pipe, socket, device),
+ *   'pseudo' (on /proc, /sys or another kernel pseudo file system), 'too-large', 'timeout', 'io' (any
+ *   other error, e.g. permission denied, with its errno code in the detail)
+ */
+export async function readFileBounded(filePath: string, options: BoundedReadOptions, fs: BoundedReadFs = realFs): Promise<Buffer> {
+  const { maxBytes } = options;
+  const limit = deadline(filePath, options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS);
+  // Abandoned on timeout: a late rejection must not surface as unhandled.
+  const work = readUnbounded(filePath, maxBytes, fs);
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, limit.promise]);
+  } finally {
+    limit.clear();
+  }
+}
+
+/** Text of {@link readFileBounded}: UTF-8 with U+FFFD for invalid bytes, a byte-order mark kept. */
+export async function readTextBounded(filePath: string, options: BoundedReadOptions, fs?: BoundedReadFs): Promise<string> {
+  const bytes = await readFileBounded(filePath, options, fs);
+  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+}
+
+function ioError(filePath: string, e: unknown): BoundedReadError {
+  if (e instanceof BoundedReadError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new BoundedReadError(filePath, 'missing', 'no such file');
+  if (code === 'EISDIR') return new BoundedReadError(filePath, 'directory', 'is a directory, not a file');
+  if (code === 'EACCES' || code === 'EPERM') return new BoundedReadError(filePath, 'io', 'permission denied');
+  return new BoundedReadError(filePath, 'io', `cannot read (${code ?? (e as Error).message})`);
+}
+
+async function readUnbounded(filePath: string, maxBytes: number, fs: BoundedReadFs): Promise<Buffer> {
+  const tooLarge = (size?: number): BoundedReadError =>
+    new BoundedReadError(filePath, 'too-large', `too large (${size !== undefined ? `${size} bytes` : `more than ${maxBytes} bytes`}; at most ${maxBytes} bytes are read)`);
+  let st;
+  try {
+    st = await fs.stat(filePath);
+  } catch (e) {
+    throw ioError(filePath, e);
+  }
+  const bad = notRegular(st);
+  if (bad) throw new BoundedReadError(filePath, bad[0], bad[1]);
+  if (process.platform !== 'win32') {
+    let real = filePath;
+    try {
+      real = await fs.realpath(filePath);
+    } catch (e) {
+      throw ioError(filePath, e);
+    }
+    if (PSEUDO_PREFIXES.some((p) => real.startsWith(p))) throw new BoundedReadError(filePath, 'pseudo', `is a kernel pseudo-file (${real.split('/').slice(0, 2).join('/')}), not a config file`);
+    if (fs.statfs) {
+      try {
+        const type = Number((await fs.statfs(real)).type);
+        if (PSEUDO_FS_TYPES.has(type)) throw new BoundedReadError(filePath, 'pseudo', 'is on a kernel pseudo file system, not a config file');
+      } catch (e) {
+        if (e instanceof BoundedReadError) throw e;
+        // statfs unsupported here: the path and type checks above stand.
+      }
+    }
+  }
+  if (st.size > maxBytes) throw tooLarge(st.size);
+  let handle;
+  try {
+    handle = await fs.open(filePath, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOCTTY ?? 0));
+  } catch (e) {
+    throw ioError(filePath, e);
+  }
+  try {
+    const hst = await handle.stat();
+    const again = notRegular(hst);
+    if (again) throw new BoundedReadError(filePath, again[0], again[1]);
+    let buf = Buffer.alloc(Math.min(hst.size, maxBytes) + 1);
+    let got = 0;
+    for (;;) {
+      if (got === buf.length) {
+        if (got > maxBytes) break;
+        // It grew since the stat: read on, up to one byte past the cap.
+        const bigger = Buffer.alloc(Math.min(Math.max(got * 2, 4096), maxBytes + 1));
+        buf.copy(bigger, 0, 0, got);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, got, buf.length - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    if (got > maxBytes) throw tooLarge();
+    return buf.subarray(0, got);
+  } catch (e) {
+    throw ioError(filePath, e);
+  } finally {
+    handle.close().catch(() => undefined);
+  }
+}

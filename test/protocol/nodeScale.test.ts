@@ -1,0 +1,76 @@
+/**
+ * Node-scale test (issue 11): a node of 200 container configs on disk, all 200 opened in the language
+ * server at once (as an editor restoring its tabs), then typing in one of them. Asserts at most one
+ * publish per changed document and no disk read per keystroke (counted by the server's per-node cache,
+ * `vzconf/nodeCacheStats`); prints the times (never asserted: the machines are shared).
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { containerText, FIRST_CTID, NodeSession, runNodeScale, writeNode } from '../helpers/nodeScale';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SERVER = path.join(ROOT, 'dist', 'server.js');
+const COUNT = 200;
+
+describe('node scale: 200 open container configs of one node', () => {
+  let root: string;
+  let conf: string;
+  let session: NodeSession;
+
+  before(async () => {
+    assert.ok(existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` first`);
+    root = await mkdtemp(path.join(os.tmpdir(), 'vzconf-node-scale-'));
+    conf = await writeNode(root, COUNT);
+    session = new NodeSession(SERVER, ROOT);
+    await session.initialize(root);
+  });
+
+  after(async () => {
+    await session?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('opening 200 configs publishes once per document; typing reads nothing from disk and publishes only the typed document', async () => {
+    const r = await runNodeScale(session, conf, COUNT, COUNT, 10);
+    console.log(`# open ${COUNT} of ${COUNT}: ${r.openMs.toFixed(0)} ms, ${r.openPublishes} publishes; keystroke median ${r.keystrokeMedianMs.toFixed(1)} ms, max ${r.keystrokeMaxMs.toFixed(1)} ms`);
+    // Opening: one publish per opened document, none for the siblings (their results did not change).
+    const perUri = new Map<string, number>();
+    for (const p of session.published.slice(0, r.openPublishes)) perUri.set(p.uri, (perUri.get(p.uri) ?? 0) + 1);
+    assert.equal(perUri.size, COUNT);
+    assert.deepEqual([...new Set(perUri.values())], [1], 'exactly one publish per opened document');
+    // Typing in a comment: one publish per keystroke, for the typed document only; no disk read.
+    const typed = pathToFileURL(path.join(conf, `${FIRST_CTID}.conf`)).href;
+    const during = session.published.slice(r.openPublishes);
+    assert.equal(r.keystrokePublishes, r.keystrokes, JSON.stringify(during.map((p) => [p.uri, p.version])));
+    assert.ok(during.every((p) => p.uri === typed));
+    assert.deepEqual(during.map((p) => p.version), Array.from({ length: r.keystrokes }, (_, i) => 2 + i));
+    assert.equal(r.keystrokeDiskReads, 0, 'no disk read per keystroke');
+  });
+
+  it('a keystroke that changes a sibling\'s result publishes that sibling once, and nothing else', async () => {
+    const first = pathToFileURL(path.join(conf, `${FIRST_CTID}.conf`)).href;
+    const second = pathToFileURL(path.join(conf, `${FIRST_CTID + 1}.conf`)).href;
+    const stats = await session.settle();
+    const since = session.published.length;
+    // 1001.conf line 11 is IP_ADDRESS="10.0.3.233": give it 1002's address 10.0.3.234.
+    const line = containerText(FIRST_CTID).split('\n').findIndex((l) => l.startsWith('IP_ADDRESS='));
+    const ip = /"(.*)"/.exec(containerText(FIRST_CTID + 1).split('\n')[line] ?? '')?.[1] ?? '';
+    const col = 'IP_ADDRESS="'.length;
+    await session.server.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: first, version: 100 },
+      contentChanges: [{ range: { start: { line, character: col }, end: { line, character: col + ip.length } }, text: ip }],
+    });
+    await session.until('1002.conf re-published with the duplicate address', () => session.published.slice(since).some((p) => p.uri === second));
+    const after = await session.settle();
+    const out = session.published.slice(since);
+    assert.deepEqual(out.map((p) => p.uri).sort(), [first, second].sort(), JSON.stringify(out.map((p) => [p.uri, p.version])));
+    for (const p of out) assert.ok(p.diagnostics.some((d) => d.code === 'duplicate-ip-address'), p.uri);
+    assert.equal(after.diskReads, stats.diskReads, 'no disk read');
+    assert.equal(after.nodeRuleRuns - stats.nodeRuleRuns, 1, 'the node rules ran once for the change, shared by all 200 documents');
+  });
+});
