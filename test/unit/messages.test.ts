@@ -154,6 +154,8 @@ const SNIPPETS: [string, string, LintOptions][] = [
   ['ploop', 'VE_LAYOUT="ploop"\nDISKINODES="100:100"\nQUOTATIME="0"\nQUOTAUGIDLIMIT="100"\n', { path: CT }],
   ['simfs', 'VE_LAYOUT="simfs"\nMOUNT_OPTS="noatime"\nVE_PRIVATE="/mnt/nfs/vz/private/$VEID"\nDEVICES="c:10:200:rw"\nNETFILTER="full"\nCAPABILITY="sys_admin:on setpcap:on"\nFEATURES="nfsd:on bridge:on"\n', { path: CT }],
   ['simfs vz7', 'VEFSTYPE="simfs"\n', { path: NODE, target: 'vz7' }],
+  ['too large', `# ${'x'.repeat(4 * 1024 * 1024)}\n`, { path: CT }],
+  ['too many', 'no equals here\n'.repeat(10_050), { path: CT }],
   ['suppressions', '# vzconf-disable-next-line unknwn-parameter\nONBOT=1\n# vzconf-disable-nextline unknown-parameter\n# vzconf-disable-next-line\nONBOT2=1\n', { path: CT }],
 ];
 
@@ -258,7 +260,7 @@ describe('messages: short, one sentence, true for the target and mode', () => {
     const missing = getCatalog().catalog.rules.map((r) => r.id).filter((id) => !fired.has(id));
     assert.deepEqual(missing, [], 'rules without a fixture here');
     assert.ok(raised.some((r) => (r.finding.facts ?? []).length > 0));
-    console.log(`fixtures: ${stats(raised)}`);
+    console.log(`fixtures: ${stats([...new Map(raised.map((r) => [`${r.finding.rule}|${r.finding.message}`, r])).values()])} (distinct messages)`);
   });
 
   it('over the corpus: every shipped file under its own release, and the upstream and wild files', { skip: existsSync(corpus) ? false : `corpus not found at ${corpus} (../shared/corpus): corpus messages not checked` }, () => {

@@ -7,7 +7,7 @@
 import { behaviourFact, behaviourFor, type BehaviourFact, type ConfigMode } from '../catalog/behaviours';
 import { classicContainer, isVswap } from './resources/ubc';
 import type { LintContext } from './types';
-import { clip, MAX_MESSAGE, q } from './text';
+import { clip, MAX_MESSAGE } from './text';
 
 export { clip, clipQuotes, fixTitle, MAX_MESSAGE, MAX_QUOTE, MAX_TITLE, q, shortProblem } from './text';
 

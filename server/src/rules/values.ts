@@ -47,7 +47,8 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
     for (const p of kind === 'invalid' ? problems.slice(0, 1) : problems) {
       const range = p.end > p.start ? valueSubRange(ctx, e, p.start, p.end) : e.valueRange.start.character === e.valueRange.end.character ? e.keyRange : e.valueRange;
       const short = shortOf(p, ctx);
-      const said = say(ctx, `${e.name}: ${short.what}`, ...[behaviour ?? short.behaviour].filter((b): b is string => b !== undefined));
+      const b = behaviour ?? short.behaviour;
+      const said = b !== undefined ? say(ctx, `${e.name}: ${short.what}`, b) : say(ctx, `${e.name}: ${short.what}`);
       out.push(finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`) }));
     }
   }
@@ -105,7 +106,8 @@ export const barrierAboveLimit: Rule = {
       // DISK_QUOTA=yes (src/validate.c); the kernel's own refusal is not proven from vzctl's sources.
       const ownQuota = usedEntries(ctx, ctx.catalog.parameter('DISK_QUOTA') ?? def);
       const quotaOn = def.grammar !== 'quota' || (ownQuota[ownQuota.length - 1]?.name === 'DISK_QUOTA' && ownQuota[ownQuota.length - 1]?.value === 'yes');
-      const said = say(ctx, `${def.name}: ${a} ${clip(pair.barrier.text, 20)} is above the ${b} ${clip(pair.limit.text, 20)}`, ...(quotaOn ? ['vzcfgvalidate-error'] : []));
+      const head = `${def.name}: ${a} ${clip(pair.barrier.text, 20)} is above the ${b} ${clip(pair.limit.text, 20)}`;
+      const said = quotaOn ? say(ctx, head, 'vzcfgvalidate-error') : say(ctx, head);
       const why = quota ? 'A soft limit above the hard one can never be reached; vzquota refuses such a pair' : 'The kernel is reported to refuse such a pair when the container starts (not proven from vzctl\'s sources)';
       const fixed = clip(pair.barrier.text, 20);
       out.push(finding(ctx, 'barrier-above-limit', e.valueRange, said, {
