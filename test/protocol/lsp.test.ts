@@ -249,7 +249,9 @@ describe('vzconf language server over stdio', () => {
     assert.ok(edits && edits.length > 0, 'the fix edits the document');
     const fixed = applyEdits(CT_TEXT, edits);
     assert.ok(fixed.split('\n').includes('NETFILTER="full"'), fixed);
-    assert.equal(fixed, CT_TEXT.replace(CT_LINE0, 'NETFILTER="full"'));
+    // "full" for NAT modules comes with the reason, as a suppression of netfilter-full.
+    assert.match(fixed, /^# vzconf-disable-next-line netfilter-full -- IPTABLES had NAT modules \([^)]+\)\nNETFILTER="full"$/m);
+    assert.equal(fixed.replace(/^# vzconf-disable-next-line netfilter-full[^\n]*\n/m, ''), CT_TEXT.replace(CT_LINE0, 'NETFILTER="full"'));
 
     // Line 1: barrier-above-limit has two fixes, so neither is preferred.
     const line1 = (await request<CodeAction[]>('textDocument/codeAction', {
@@ -305,6 +307,23 @@ describe('vzconf language server over stdio', () => {
     const fixed = applyEdits(text, actions[0]?.edit?.changes?.[uri] ?? []);
     // Spacing and quoting are fixed; the IPTABLES → NETFILTER conversion (it widens access) is not.
     assert.equal(fixed, 'ONBOOT="yes"\nDESCRIPTION="web server"\nIPTABLES="iptable_filter iptable_nat"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n');
+  });
+
+  it('fix-all reaches its fixed point in one call: adjacent deletions and fixes that need another pass', async () => {
+    const uri = 'file:///tmp/vzconf-test/fixall2/etc/vz/conf/106.conf';
+    // Adjacent deletions of ignored keys (each deletion touches the next, so one round defers some) and a quoting fix.
+    const text = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\nVETH=""\nCONFIG_CUSTOMIZED="yes"\nNOATIME="yes"\nHOSTNAME=a b\n';
+    await open(uri, text);
+    await waitForDiagnostics('diagnostics of 106.conf', (q) => q.uri === uri && q.version === 1);
+    const fixAll = async (): Promise<CodeAction[]> =>
+      request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } });
+    const first = await fixAll();
+    assert.equal(first.length, 1);
+    const fixed = applyEdits(text, first[0]?.edit?.changes?.[uri] ?? []);
+    assert.equal(fixed, 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\nHOSTNAME="a b"\n');
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    await waitForDiagnostics('diagnostics of the fixed 106.conf', (q) => q.uri === uri && q.version === 2);
+    assert.deepEqual(await fixAll(), [], `second fix-all on ${JSON.stringify(fixed)}`);
   });
 
   it('e. CRLF, a byte-order mark and a 200 000-character line do not break the server', async () => {
@@ -743,5 +762,131 @@ describe('vzconf language server: a named pipe called .vzconf.yaml', () => {
       await ws.stop();
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('vzconf language server: Problems that stay true, rule docs command, status and log', () => {
+  let ws: WorkspaceServer;
+  let root: string;
+  const uriOf = (p: string): string => pathToFileURL(p).href;
+  const VSWAP_CT = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n';
+  const conf = (name: string): string => path.join(root, 'etc', 'vz', 'conf', name);
+  /** The last publish for `uri` since `since` (undefined when none). */
+  const lastFor = (uri: string, since = 0): PublishDiagnosticsParams | undefined => ws.published.slice(since).filter((p) => p.uri === uri).pop();
+  /** Waits until the newest publish for `uri` satisfies `ok` (publishes may come in several rounds). */
+  const settle = async (what: string, uri: string, ok: (p: PublishDiagnosticsParams) => boolean, since: number): Promise<PublishDiagnosticsParams> => {
+    const deadline = Date.now() + TIMEOUT_MS;
+    for (;;) {
+      const p = lastFor(uri, since);
+      if (p && ok(p)) return p;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(p && codes(p))}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  before(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'vzconf-lsp-true-'));
+    await mkdir(path.join(root, 'etc', 'vz', 'conf'), { recursive: true });
+    await writeFile(path.join(root, 'etc', 'vz', 'vz.conf'), 'LOCKDIR=/vz/lock\n');
+    await writeFile(conf('301.conf'), `${VSWAP_CT}KMEMSIZE="300331648:150331648"\n`);
+    await writeFile(conf('302.conf'), `${VSWAP_CT}IPTABLES="iptable_filter"\n`);
+    ws = new WorkspaceServer();
+    await ws.request<InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      workspaceFolders: [{ uri: uriOf(root), name: 'node' }],
+      initializationOptions: { ruleDocsCommand: 'vzconf.openRuleDocs' },
+      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } }, window: { workDoneProgress: true }, textDocument: { publishDiagnostics: { versionSupport: true, dataSupport: true, codeDescriptionSupport: true } } },
+    });
+    ws.conn.onRequest('client/registerCapability', () => null);
+    ws.conn.onRequest('window/workDoneProgress/create', () => null);
+    await ws.conn.sendNotification('initialized', {});
+  });
+
+  after(async () => {
+    await ws?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('rule docs: codeDescription.href runs the client command with the rule id; Learn more uses the same command', async () => {
+    const uri = uriOf(conf('301.conf'));
+    await ws.open(uri, `${VSWAP_CT}KMEMSIZE="300331648:150331648"\n`);
+    const p = await ws.wait('301.conf', (q) => q.uri === uri && q.version === 1);
+    const d = p.diagnostics.find((x) => x.code === 'barrier-above-limit');
+    assert.ok(d);
+    assert.equal(d.codeDescription?.href, `command:vzconf.openRuleDocs?${encodeURIComponent(JSON.stringify(['barrier-above-limit']))}`);
+    const actions = await ws.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const learn = actions.find((a) => a.title === 'Learn more about barrier-above-limit');
+    assert.deepEqual(learn?.command?.arguments, ['barrier-above-limit']);
+    assert.equal(learn?.command?.command, 'vzconf.openRuleDocs');
+  });
+
+  it('an empty new file gets no diagnostic until it has content', async () => {
+    const uri = uriOf(conf('303.conf'));
+    await ws.open(uri, '');
+    const empty = await ws.wait('303.conf empty', (q) => q.uri === uri && q.version === 1);
+    assert.deepEqual(codes(empty), []);
+    await ws.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: 'KMEMSIZE="2:1"\n' }] });
+    const filled = await ws.wait('303.conf with content', (q) => q.uri === uri && q.version === 2);
+    assert.ok(codes(filled).includes('barrier-above-limit'), codes(filled).join(', '));
+    await ws.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
+  it('vzconf/documentStatus names kind, target and why, and the node vz.conf', async () => {
+    const status = await ws.request<{ kind: string; target: string; targetText: string; targetReason: string; kindReason: string; nodeConfig?: string }>('vzconf/documentStatus', { uri: uriOf(conf('301.conf')) });
+    assert.equal(status.kind, 'container');
+    assert.equal(status.target, 'classic@4.11.1');
+    assert.equal(status.targetText, 'vzctl 4.11.1');
+    assert.match(status.targetReason, /auto/);
+    assert.ok(status.kindReason.length > 0);
+    assert.equal(status.nodeConfig, path.join(root, 'etc', 'vz', 'vz.conf'));
+    assert.equal(await ws.request('vzconf/documentStatus', { uri: uriOf(conf('999.conf')) }), null, 'not open: null');
+  });
+
+  it('workspace-lint results stay after close and follow a target change and a file changed on disk', async () => {
+    const open = uriOf(conf('301.conf'));
+    const closed = uriOf(conf('302.conf'));
+    let since = ws.published.length;
+    await ws.request('workspace/executeCommand', { command: 'vzconf.server.lintWorkspace', arguments: [] });
+    const first = await ws.wait('302.conf from the workspace lint', (q) => q.uri === closed, since);
+    assert.ok(codes(first).includes('deprecated-parameter'), codes(first).join(', '));
+
+    // Closing 301.conf keeps its findings (re-computed from the saved file), never an empty publish.
+    since = ws.published.length;
+    await ws.conn.sendNotification('textDocument/didClose', { textDocument: { uri: open } });
+    const kept = await ws.wait('301.conf after close', (q) => q.uri === open, since);
+    assert.ok(codes(kept).includes('barrier-above-limit'), codes(kept).join(', '));
+    assert.ok(!ws.published.slice(since).some((q) => q.uri === open && q.diagnostics.length === 0), 'no empty publish on close');
+
+    // A target change (settings) re-checks the closed files: IPTABLES is current on vzctl 4.6.
+    since = ws.published.length;
+    ws.settings.set(uriOf(path.join(root, '.vzconf.yaml')), { target: 'classic@4.6' });
+    await ws.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await settle('302.conf re-checked for classic@4.6', closed, (q) => !codes(q).includes('deprecated-parameter'), since);
+    ws.settings.delete(uriOf(path.join(root, '.vzconf.yaml')));
+    since = ws.published.length;
+    await ws.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await settle('302.conf back on the default target', closed, (q) => codes(q).includes('deprecated-parameter'), since);
+
+    // The file changes on disk (the watcher reports it): its closed result follows.
+    since = ws.published.length;
+    await writeFile(conf('302.conf'), `${VSWAP_CT}NETFILTER="stateless"\n`);
+    await ws.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: closed, type: 2 }] });
+    await settle('302.conf after the change on disk', closed, (q) => codes(q).length === 0, since);
+
+    // A file that disappears loses its results.
+    since = ws.published.length;
+    await rm(conf('302.conf'));
+    await ws.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: closed, type: 3 }] });
+    await settle('302.conf deleted', closed, (q) => q.diagnostics.length === 0, since);
+  });
+
+  it('the log names the server version, the settings per folder, node files and workspace-lint timings', () => {
+    const log = ws.logs.join('\n');
+    assert.match(log, /vzconf: language server \d+\.\d+\.\d+ on Node v\d+/);
+    assert.match(log, /vzconf: settings for .*"target":"classic@4\.6"/);
+    assert.match(log, /vzconf: node files for .*301\.conf: vz\.conf .*vz\.conf, \d+ container config\(s\)/);
+    assert.match(log, /vzconf: workspace lint: \d+ config file\(s\) of \d+ node\(s\) in 1 folder\(s\), \d+ ms/);
+    assert.ok(ws.alive);
   });
 });

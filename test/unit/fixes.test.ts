@@ -33,10 +33,13 @@ describe('quick fixes: applied and re-linted', () => {
   it('CT IPTABLES with NAT modules becomes NETFILTER="full" and the deprecation goes away', () => {
     const text = 'ONBOOT="yes"\nIPTABLES="ipt_REJECT iptable_filter ip_conntrack iptable_nat ipt_REDIRECT"\nHOSTNAME="ct"\n';
     const r = applyFix(text, { path: CT }, 'deprecated-parameter');
-    assert.equal(r.text, 'ONBOOT="yes"\nNETFILTER="full"\nHOSTNAME="ct"\n');
+    assert.equal(r.text, 'ONBOOT="yes"\n# vzconf-disable-next-line netfilter-full -- IPTABLES had NAT modules (iptable_nat, ipt_REDIRECT)\nNETFILTER="full"\nHOSTNAME="ct"\n');
     assert.match(r.fixTitle, /vzctl 4\.7\+/);
-    // Only the hint that full grants NAT and conntrack remains.
-    assert.deepEqual(r.after.map((f) => f.rule), ['netfilter-full']);
+    // "full" is what the NAT modules need: the fix's own result raises nothing new (no netfilter-full info).
+    assert.deepEqual(r.after.map((f) => f.rule), []);
+    // CRLF and indentation are kept.
+    const crlf = applyFix('ONBOOT="yes"\r\n  IPTABLES="iptable_nat"\r\n', { path: CT }, 'deprecated-parameter');
+    assert.equal(crlf.text, 'ONBOOT="yes"\r\n  # vzconf-disable-next-line netfilter-full -- IPTABLES had NAT modules (iptable_nat)\r\n  NETFILTER="full"\r\n');
   });
 
   it('CT IPTABLES with conntrack only becomes stateful, with plain filters stateless, and says it widens access', () => {
@@ -68,9 +71,12 @@ describe('quick fixes: applied and re-linted', () => {
     assert.match(r.text, /^IPTABLES_MODULES="ipt_REJECT ipt_tos ipt_limit ipt_multiport iptable_filter iptable_mangle ipt_TCPMSS ipt_tcpmss ipt_ttl ipt_length ip6_tables ip6table_filter ip6table_mangle ip6t_REJECT"$/m);
     assert.doesNotMatch(r.text, /^IP6?TABLES=/m);
     assert.ok(!r.after.some((f) => f.rule === 'deprecated-parameter'));
-    // Comments and every other line are untouched.
-    const keep = (t: string) => t.split('\n').filter((l) => !/^(IP6?TABLES|IPTABLES_MODULES)=/.test(l));
+    // The comment headers of the two removed lists go with them; every other line is untouched.
+    const headers = ['## IPv4 iptables kernel modules to be enabled in CTs by default', '## IPv6 ip6tables kernel modules'];
+    for (const h of headers) assert.ok(text.includes(`${h}\n`) && !r.text.includes(`${h}\n`), `${h} removed`);
+    const keep = (t: string) => t.split('\n').filter((l) => !/^(IP6?TABLES|IPTABLES_MODULES)=/.test(l) && !headers.includes(l) && l !== '');
     assert.deepEqual(keep(r.text), keep(text));
+    assert.doesNotMatch(r.text, /\n\n\n/, 'no run of blank lines is left');
   });
 
   it('IPTABLES and IP6TABLES without IPTABLES_MODULES: the same single fix from either finding', () => {

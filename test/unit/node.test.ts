@@ -113,6 +113,9 @@ describe('sample-not-found', () => {
     assert.equal(found.length, 1);
     assert.equal(found[0]?.severity, 'warning');
     assert.match(said(found[0]), /renamed to "basic" in vzctl 3\.0\.24/);
+    // True whether conf/ is missing or holds no samples: it never claims the folder was unavailable.
+    assert.match(said(found[0]), /no ve-\*\.conf-sample file was found in the node's conf\/ folder/);
+    assert.doesNotMatch(said(found[0]), /not available/);
     const fixed = applyEdits(text, found[0]?.fixes?.[0]?.edits ?? []);
     assert.equal(fixed, 'CONFIGFILE="basic"\n');
     assert.deepEqual(nodeFindings({ nodeConfig: { path: NODE, text: fixed }, containers: [] }, 'sample-not-found', { target: 'classic@3.0.24' }), []);

@@ -17,9 +17,11 @@ import {
   type Diagnostic,
   type Hover,
   type InitializeResult,
+  type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalog } from '../catalog/load';
+import { describeTarget, formatTarget } from '../model/target';
 import { discoverConfigFiles, isConfigFileName } from '../cli/vzlint';
 import { parseConfig } from '../parser/parse';
 import { parseSuppressions } from '../rules/suppressions';
@@ -42,7 +44,7 @@ import { CONFIG_FILE_NAME, ConfigFileError, loadConfigFile, readConfigFileText, 
 import { ruleDocsUrl, toDiagnostic } from '../service/diagnostics';
 import { effectiveConfigText } from '../service/effective';
 import { computeHover } from '../service/hover';
-import { analyze, OptionError, type LintOptions } from '../service/lint';
+import { analyze, lint, OptionError, type LintOptions } from '../service/lint';
 import { lintNode, parseCapacitySize } from '../service/node';
 import { NodeCache, type NodeFs, type NodeState } from '../service/nodeCache';
 import { confDirOf, isInside, isNodeConfigName } from '../service/nodeFiles';
@@ -60,6 +62,27 @@ export const VERSION: string = packageVersion;
 export const LINT_WORKSPACE_COMMAND = 'vzconf.server.lintWorkspace';
 /** Custom request: the effective configuration of a document (params {@link EffectiveConfigParams}). */
 export const EFFECTIVE_CONFIG_REQUEST = 'vzconf/effectiveConfig';
+
+/** Custom request: how an open document is checked (params `{ uri }`, result {@link DocumentStatus}). */
+export const DOCUMENT_STATUS_REQUEST = 'vzconf/documentStatus';
+
+/** Result of {@link DOCUMENT_STATUS_REQUEST}: what the VS Code extension's Language Status item shows. */
+export interface DocumentStatus {
+  /** `node`, `container` or `ct0`. */
+  kind: string;
+  /** Why the kind was chosen (file name, content, or the `vzconf.kind` setting). */
+  kindReason: string;
+  /** The target as a setting value, e.g. `classic@4.11.1`. */
+  target: string;
+  /** The target in words, e.g. `vzctl 4.11.1`. */
+  targetText: string;
+  /** Why this target (auto detection or the setting). */
+  targetReason: string;
+  /** The node vz.conf the file is checked with (absolute path), if any. */
+  nodeConfig?: string;
+  /** Set when the settings are invalid (then the other fields describe the defaults). */
+  error?: string;
+}
 
 /** Params of {@link EFFECTIVE_CONFIG_REQUEST}. */
 export interface EffectiveConfigParams {
@@ -204,6 +227,20 @@ export function startServer(connection: Connection, options: StartServerOptions 
   const published = new Map<string, { version: number | undefined; diagnostics: Diagnostic[] }>();
   /** Files that are not open whose diagnostics came from "Lint all configs in workspace". */
   const workspacePublished = new Set<string>();
+  /**
+   * After "Lint all configs in workspace" ran: the config files it found (URIs). Their results are kept
+   * when they are closed and refreshed (see `scheduleWorkspaceRefresh`) when settings, a `.vzconf.yaml`
+   * or any config file on disk change, so the Problems panel stays true for files that are not open.
+   */
+  let workspaceFiles: Set<string> | undefined;
+  /** What was last logged per key (settings per folder, node files per document): the log says what changed, once. */
+  const logged = new Map<string, string>();
+  const logOnChange = (key: string, text: string): void => {
+    if (logged.get(key) === text) return;
+    logged.set(key, text);
+    logInfo(text);
+  };
+  let workDoneProgress = false;
   let pullConfiguration = false;
   /**
    * How rule docs are linked: `initializationOptions.ruleDocsCommand` names a client command that opens a
@@ -217,6 +254,13 @@ export function startServer(connection: Connection, options: StartServerOptions 
   /** Invalid-setting errors already logged (`uri\0message`), so typing does not flood the log. */
   const loggedSettingErrors = new Set<string>();
 
+  const logInfo = (text: string): void => {
+    try {
+      connection.console.info(`vzconf: ${text}`);
+    } catch {
+      // The connection is gone.
+    }
+  };
   const logError = (what: string, err: unknown): void => {
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
     try {
@@ -303,7 +347,10 @@ export function startServer(connection: Connection, options: StartServerOptions 
     const filePath = uriToPath(uri);
     const folder = filePath !== undefined ? folderOf(filePath) : undefined;
     const [file, editor] = await Promise.all([folder !== undefined ? getConfigFile(folder) : Promise.resolve(undefined), getEditorSettings(uri)]);
-    return mergeSettings(file?.settings ?? {}, editor);
+    const merged = mergeSettings(file?.settings ?? {}, editor);
+    const where = folder ?? '(no workspace folder)';
+    logOnChange(`settings\0${where}`, `settings for ${where}${file && !file.error ? ` (with ${file.path})` : ''}: ${JSON.stringify(merged)}`);
+    return merged;
   };
 
   /** The `vzconf.nodeConfig` setting as an absolute path (relative ones against the workspace folder). */
@@ -358,6 +405,11 @@ export function startServer(connection: Connection, options: StartServerOptions 
     try {
       const options = lintOptionsOf(settings);
       let findings;
+      const current = documents.get(uri);
+      if (current && current.getText().trim() === '') {
+        // A new, empty file: nothing to report until it has content (no "required UBC" error at once).
+        return { version: current.version, diagnostics: [] };
+      }
       if (filePath === undefined) {
         findings = lintNode({ containers: [{ path: '', text: start.getText() }] }, options).files[0]?.findings ?? [];
         lastState.delete(uri);
@@ -368,6 +420,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
         // Changed while the node was read: the newer version is linted next (the change marked it dirty).
         if (documents.get(uri)?.version !== version || !r) return undefined;
         lastState.set(uri, { state: r.state, generation: r.generation });
+        logOnChange(`node\0${uri}`, `node files for ${filePath}: ${r.nodeConfig ? `vz.conf ${r.nodeConfig.path}` : "no vz.conf (vzctl's defaults)"}, ${r.state.slots.size} container config(s) in ${r.state.key.confDir}, ${r.state.samples?.length ?? 0} sample(s)`);
         findings = r.findings;
         if (r.nodeConfigProblem !== undefined) {
           if (!loggedNodeProblems.has(`${uri}\0${r.nodeConfigProblem}`)) {
@@ -472,6 +525,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
     loggedSettingErrors.clear();
     for (const doc of documents.all()) requestLint(doc.uri);
     if (initialized) refreshInlayHints(connection);
+    scheduleWorkspaceRefresh();
   };
   let initialized = false;
 
@@ -480,13 +534,16 @@ export function startServer(connection: Connection, options: StartServerOptions 
    * (`discoverConfigFiles`), lints them node by node with the folder's settings, and publishes the
    * diagnostics of the files that are not open (open ones are re-linted the usual way).
    */
-  const lintWorkspace = async (): Promise<LintWorkspaceResult> => {
+  const lintWorkspace = async (progress?: WorkDoneProgressReporter): Promise<LintWorkspaceResult> => {
+    const started = Date.now();
     const result: LintWorkspaceResult = { files: 0, filesWithFindings: 0, errors: 0, warnings: 0, infos: 0, hints: 0, problems: [] };
     const openUris = new Map<string, string>();
     for (const d of documents.all()) {
       const p = absPathOf(d.uri);
       if (p !== undefined) openUris.set(p, d.uri);
     }
+    const seen = new Set<string>();
+    const nodeDirs = new Set<string>();
     for (const folder of workspaceFolders) {
       let settings: VzconfSettings;
       let options: LintOptions;
@@ -498,7 +555,12 @@ export function startServer(connection: Connection, options: StartServerOptions 
         continue;
       }
       const found = await discoverConfigFiles(folder, folder);
+      for (const f of found) seen.add(pathToFileURL(f).href);
+      progress?.report(`${folder}: ${found.length} config file(s)`);
+      let doneFiles = 0;
       for (const file of found) {
+        doneFiles += 1;
+        if (doneFiles % 50 === 0 || doneFiles === found.length) progress?.report(Math.round((doneFiles / found.length) * 100), `${doneFiles}/${found.length} files`);
         const openUri = openUris.get(file);
         if (openUri !== undefined) {
           // Open documents are linted the usual way (with their own settings and version).
@@ -518,6 +580,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
           continue;
         }
         result.files += 1;
+        nodeDirs.add(linted.state.id);
         if (linted.findings.length > 0) result.filesWithFindings += 1;
         for (const x of linted.findings) {
           if (x.severity === 'error') result.errors += 1;
@@ -531,7 +594,56 @@ export function startServer(connection: Connection, options: StartServerOptions 
         await connection.sendDiagnostics({ uri, diagnostics: linted.findings.map((x) => toDiagnostic(x, diagnosticOptions) as Diagnostic) });
       }
     }
+    // Files found last time that are gone now (deleted, renamed, outside a removed folder): no stale results.
+    for (const uri of workspaceFiles ?? []) {
+      if (seen.has(uri) || documents.get(uri)) continue;
+      workspacePublished.delete(uri);
+      await connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+    workspaceFiles = seen;
+    logInfo(`workspace lint: ${result.files} config file(s) of ${nodeDirs.size} node(s) in ${workspaceFolders.length} folder(s), ${Date.now() - started} ms; ${result.errors} error(s), ${result.warnings} warning(s), ${result.infos} info, ${result.hints} hint(s)`);
+    for (const p of result.problems) logInfo(`workspace lint: ${p}`);
     return result;
+  };
+
+  /** A workspace refresh is queued (timer) or running; `again` when another one was asked for meanwhile. */
+  const refresh = { timer: undefined as NodeJS.Timeout | undefined, running: false, again: false };
+  /**
+   * Once "Lint all configs in workspace" has run, re-lints the workspace shortly after settings, a
+   * `.vzconf.yaml`, a folder or a config file on disk changed, or a file it found was closed, so the
+   * results of files that are not open follow the change (a changed target never leaves old results).
+   * Coalesced: one run at a time, at most one more queued. Progress shows in the client's status bar.
+   */
+  const scheduleWorkspaceRefresh = (): void => {
+    if (!workspaceFiles) return;
+    if (refresh.running) {
+      refresh.again = true;
+      return;
+    }
+    if (refresh.timer) clearTimeout(refresh.timer);
+    refresh.timer = setTimeout(() => {
+      refresh.timer = undefined;
+      refresh.running = true;
+      void (async () => {
+        let reporter: WorkDoneProgressReporter | undefined;
+        try {
+          if (workDoneProgress) {
+            reporter = await connection.window.createWorkDoneProgress().catch(() => undefined);
+            reporter?.begin('vzconf: refreshing the workspace lint', 0, undefined, false);
+          }
+          await lintWorkspace(reporter);
+        } catch (err) {
+          logError('refreshing the workspace lint failed', err);
+        } finally {
+          reporter?.done();
+          refresh.running = false;
+          if (refresh.again) {
+            refresh.again = false;
+            scheduleWorkspaceRefresh();
+          }
+        }
+      })();
+    }, 250);
   };
 
   connection.onInitialize((params): InitializeResult => {
@@ -539,6 +651,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
     const init = params.initializationOptions as { ruleDocsCommand?: unknown } | null | undefined;
     if (init?.ruleDocsCommand === OPEN_RULE_DOCS_COMMAND) diagnosticOptions.docsCommand = OPEN_RULE_DOCS_COMMAND;
     watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    workDoneProgress = caps.window?.workDoneProgress === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceFolders = folders.map((u) => uriToPath(u)).filter((p): p is string => p !== undefined);
     pullConfiguration = caps.workspace?.configuration === true;
@@ -559,10 +672,11 @@ export function startServer(connection: Connection, options: StartServerOptions 
 
   connection.onInitialized(() => {
     initialized = true;
+    logInfo(`language server ${VERSION} on Node ${process.version}; workspace folder(s): ${workspaceFolders.join(', ') || '(none)'}; rule docs ${diagnosticOptions.docsCommand ? `open through the client command ${diagnosticOptions.docsCommand}` : 'linked as file: URLs'}`);
     if (watchFiles) {
       connection.client
         .register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/vz.conf' }, { globPattern: '**/conf/*.conf' }, { globPattern: '**/ve-*.conf-sample' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
+          watchers: [{ globPattern: '**/*.conf' }, { globPattern: '**/ve-*.conf-sample*' }, { globPattern: '**/sysconfig/vz' }, { globPattern: `**/${CONFIG_FILE_NAME}` }],
         })
         .catch((err: unknown) => logError('cannot register file watchers', err));
     }
@@ -615,8 +729,12 @@ export function startServer(connection: Connection, options: StartServerOptions 
       }
       // A .vzconf.yaml changed: settings of everything may differ.
       if (configChanged) relintAll();
-      // A vz.conf or a container changed on disk: re-check the open documents of its nodes.
-      else for (const p of changed) requestRelated(p);
+      // A vz.conf or a container changed on disk: re-check the open documents of its nodes, and the
+      // files of the last workspace lint that are not open.
+      else {
+        for (const p of changed) requestRelated(p);
+        if (changed.length > 0) scheduleWorkspaceRefresh();
+      }
     } catch (err) {
       logError('handling file changes failed', err);
     }
@@ -670,7 +788,12 @@ export function startServer(connection: Connection, options: StartServerOptions 
       published.delete(uri);
       settingsCache.delete(uri);
       lastState.delete(uri);
-      connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err: unknown) => logError(`clearing ${uri} failed`, err));
+      if (workspaceFiles?.has(uri)) {
+        // Found by the workspace lint: its results stay in Problems, re-computed from the saved text.
+        scheduleWorkspaceRefresh();
+      } else {
+        connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err: unknown) => logError(`clearing ${uri} failed`, err));
+      }
       // Its saved text (or nothing) now stands for it in the checks of the others.
       const p = absPathOf(uri);
       if (p !== undefined) {
@@ -717,7 +840,26 @@ export function startServer(connection: Connection, options: StartServerOptions 
       if (wantsFixAll) {
         // The fixes must be for the text as it is now (with `run: onSave` the last lint may be older).
         const fresh = doc && last?.version === doc.version ? last : await computeDiagnostics(uri);
-        const all = computeFixAll(uri, (fresh?.diagnostics ?? []) as unknown as ContextDiagnostic[]);
+        // To the fixed point in this one call: the safe fixes are applied and the result is linted again with
+        // the same settings and node config, and so on, so a second fix-all (or the next save) finds nothing.
+        let relintOptions: LintOptions | undefined;
+        const relint = async (t: string): Promise<ContextDiagnostic[]> => {
+          if (!relintOptions) {
+            const settings = await getSettings(uri);
+            const filePath = absPathOf(uri);
+            const nodeConfig = await nodeConfigFor(settings, filePath);
+            relintOptions = { ...lintOptionsOf(settings), ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) };
+          }
+          return lint(t, relintOptions).findings.map((f) => toDiagnostic(f, diagnosticOptions) as unknown as ContextDiagnostic);
+        };
+        const diagnostics = (fresh?.diagnostics ?? []) as unknown as ContextDiagnostic[];
+        let all;
+        try {
+          all = doc ? await computeFixAll(uri, diagnostics, { text: doc.getText(), relint }) : undefined;
+        } catch (err) {
+          if (!(err instanceof OptionError)) throw err;
+          all = await computeFixAll(uri, diagnostics);
+        }
         return all ? [all as unknown as CodeAction] : [];
       }
       const diagnostics = params.context.diagnostics as unknown as ContextDiagnostic[];
@@ -765,7 +907,13 @@ export function startServer(connection: Connection, options: StartServerOptions 
   connection.onExecuteCommand(async (params) => {
     if (params.command !== LINT_WORKSPACE_COMMAND) throw new ResponseError(-32601, `vzconf: unknown command ${params.command}`);
     try {
-      return await lintWorkspace();
+      const reporter = connection.window.attachWorkDoneProgress(params.workDoneToken);
+      reporter.begin('vzconf: linting the workspace', 0, undefined, false);
+      try {
+        return await lintWorkspace(reporter);
+      } finally {
+        reporter.done();
+      }
     } catch (err) {
       logError('linting the workspace failed', err);
       throw new ResponseError(-32603, `vzconf: linting the workspace failed: ${(err as Error).message}`);
@@ -803,6 +951,33 @@ export function startServer(connection: Connection, options: StartServerOptions 
       if (err instanceof OptionError) throw new ResponseError(-32602, `vzconf: invalid setting: ${err.message}`);
       logError(`effective configuration of ${uri} failed`, err);
       throw new ResponseError(-32603, `vzconf: effective configuration failed: ${(err as Error).message}`);
+    }
+  });
+
+  connection.onRequest(DOCUMENT_STATUS_REQUEST, async (params: { uri?: unknown }): Promise<DocumentStatus | null> => {
+    const uri = params?.uri;
+    if (typeof uri !== 'string') throw new ResponseError(-32602, 'vzconf: documentStatus needs { uri }');
+    const doc = documents.get(uri);
+    if (!doc) return null;
+    const settings = await getSettings(uri);
+    const filePath = uriToPath(uri);
+    const nodeConfig = await nodeConfigFor(settings, filePath);
+    const text = documents.get(uri)?.getText() ?? doc.getText();
+    const base = { ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) };
+    const status = (ctx: LintContext, error?: string): DocumentStatus => ({
+      kind: ctx.kind,
+      kindReason: ctx.kindReason,
+      target: formatTarget(ctx.target),
+      targetText: describeTarget(ctx.target),
+      targetReason: ctx.target.reason,
+      ...(nodeConfig && ctx.kind !== 'node' ? { nodeConfig: nodeConfig.path } : {}),
+      ...(error ? { error } : {}),
+    });
+    try {
+      return status(analyze(text, { ...lintOptionsOf(settings), ...base }));
+    } catch (err) {
+      if (!(err instanceof OptionError)) throw err;
+      return status(analyze(text, base), err.message);
     }
   });
 

@@ -53,6 +53,34 @@ export function unescapeLine(raw: string): { s: string; map: number[] } {
 }
 
 /**
+ * Columns 0, 1, 2, … shared by every line without a backslash or NUL (most lines): their unescaped
+ * text is the line itself and needs no column map of its own.
+ */
+let identity: number[] = [0];
+
+function identityMap(length: number): number[] {
+  if (identity.length <= length) {
+    const grown = new Array<number>(Math.max(length + 1, identity.length * 2));
+    for (let i = 0; i < grown.length; i += 1) grown[i] = i;
+    identity = grown;
+  }
+  return identity;
+}
+
+/** {@link unescapeLine} for the line parsers: the shared identity map when the line has nothing to unescape. */
+function unescapeForParse(raw: string): { s: string; map: number[] } {
+  if (raw.indexOf('\\') < 0 && raw.indexOf('\0') < 0) return { s: raw, map: identityMap(raw.length) };
+  return unescapeLine(raw);
+}
+
+/** Index of the first character of `raw` that is not C `isspace()`, or `raw.length`. */
+function firstNonSpace(raw: string): number {
+  let i = 0;
+  while (i < raw.length && isSpace(raw[i])) i += 1;
+  return i;
+}
+
+/**
  * libvzctl's `uncommentstr()`: the index where a `#` that starts a word outside quotes cuts the
  * (already unescaped) line, or `s.length` when there is none.
  */
@@ -110,7 +138,11 @@ export function splitLines(text: string): { lines: string[]; eol: '\n' | '\r\n' 
  * otherwise the rest of the line, single quotes not special, no inline comments.
  */
 function parseClassicLine(raw: string, line: number): ConfigLine {
-  const { s, map } = unescapeLine(raw);
+  // Blank and comment lines (most of a real file) need no unescaping: blanks hold no backslash.
+  const first = firstNonSpace(raw);
+  if (first >= raw.length) return { kind: 'blank', line };
+  if (raw[first] === '#') return { kind: 'comment', line, text: raw.slice(first), range: rangeOf(line, first, raw.length) };
+  const { s, map } = unescapeForParse(raw);
   let i = 0;
   while (i < s.length && isSpace(s[i])) i += 1;
   if (i >= s.length) return { kind: 'blank', line };
@@ -164,7 +196,11 @@ function parseClassicLine(raw: string, line: number): ConfigLine {
  * Lines without `=` are skipped without a word.
  */
 function parseVz7Line(raw: string, line: number): ConfigLine {
-  const { s, map } = unescapeLine(raw);
+  // As in the classic parser: a blank line, or a `#` first (uncommentstr() cuts there: a word start).
+  const first = firstNonSpace(raw);
+  if (first >= raw.length) return { kind: 'blank', line };
+  if (raw[first] === '#') return { kind: 'comment', line, text: raw.slice(first), range: rangeOf(line, first, raw.length) };
+  const { s, map } = unescapeForParse(raw);
   const cut = commentCut(s);
   let i = 0;
   while (i < cut && isSpace(s[i])) i += 1;
@@ -204,7 +240,11 @@ function baseEntry(raw: string, line: number, s: string, map: number[], keyStart
   // What the user meant: without the file's byte-order mark and the blanks before "=" (each has its
   // own rule). Anything else vzctl would keep (a no-break space, a vertical tab) stays in the name,
   // so the key is reported as unknown, as vzctl treats it.
-  const name = (line === 0 ? key.replace(/^\uFEFF/, '') : key).replace(/[ \t]+$/, '');
+  // Character loops, not /[ \t]+$/: that regular expression backtracks on long runs of blanks.
+  let keyEnd = key.length;
+  while (keyEnd > 0 && (key[keyEnd - 1] === ' ' || key[keyEnd - 1] === '\t')) keyEnd -= 1;
+  const keyFrom = line === 0 && key.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const name = key.slice(keyFrom, Math.max(keyFrom, keyEnd));
   const entry: Entry = {
     kind: 'entry',
     line,
@@ -218,11 +258,13 @@ function baseEntry(raw: string, line: number, s: string, map: number[], keyStart
     rawValueRange: rangeOf(line, 0, 0),
     shell: { value: '', endLine: line, endCharacter: raw.length, issues: [] },
   };
-  const keyTrail = /[ \t]+$/.exec(key);
-  const after = /^[ \t]+/.exec(s.slice(eq + 1));
-  if (keyTrail || after) {
-    const from = keyTrail ? (map[eq - keyTrail[0].length] ?? 0) : (map[eq] ?? 0);
-    const to = after ? (map[eq + 1 + after[0].length] ?? raw.length) : (map[eq] ?? 0) + 1;
+  const trail = key.length - keyEnd;
+  let afterEnd = eq + 1;
+  while (afterEnd < s.length && (s[afterEnd] === ' ' || s[afterEnd] === '\t')) afterEnd += 1;
+  const after = afterEnd - (eq + 1);
+  if (trail > 0 || after > 0) {
+    const from = trail > 0 ? (map[eq - trail] ?? 0) : (map[eq] ?? 0);
+    const to = after > 0 ? (map[afterEnd] ?? raw.length) : (map[eq] ?? 0) + 1;
     entry.spaceAroundEquals = { range: rangeOf(line, from, to) };
   }
   return entry;

@@ -39,6 +39,13 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
       text = lines[l] ?? '';
       continue;
     }
+    // A run of ordinary characters is appended at once (not character by character).
+    const run = ordinaryRun(text, c, mode);
+    if (run > c) {
+      value += text.slice(c, run);
+      c = run;
+      continue;
+    }
     const ch = text[c];
     if (mode === 'sq') {
       if (ch === "'") mode = 'plain';
@@ -115,6 +122,25 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
     c += 1;
   }
   return { value, endLine: l, endCharacter: Math.min(c, text.length), issues };
+}
+
+/** Characters the scanner must look at, per mode (bit 1: plain, bit 2: inside "…", bit 4: inside '…'). */
+const SPECIAL = new Uint8Array(128);
+for (const ch of '\\`$"\'') SPECIAL[ch.charCodeAt(0)] |= 1;
+for (const ch of ' \t;&|<>()') SPECIAL[ch.charCodeAt(0)] |= 1;
+for (const ch of '\\`$"') SPECIAL[ch.charCodeAt(0)] |= 2;
+SPECIAL["'".charCodeAt(0)] |= 4;
+
+/** The end of the run of characters from `c` that `mode` takes literally into the value. */
+function ordinaryRun(text: string, c: number, mode: 'plain' | 'dq' | 'sq'): number {
+  const bit = mode === 'plain' ? 1 : mode === 'dq' ? 2 : 4;
+  let k = c;
+  while (k < text.length) {
+    const code = text.charCodeAt(k);
+    if (code < 128 && (SPECIAL[code] as number) & bit) break;
+    k += 1;
+  }
+  return k;
 }
 
 /** Column just after the `)` that closes the `(` at `open`, or the line's end. */

@@ -13,28 +13,34 @@ const MAX_MERGE = 50;
 import { deleteLines, deleteLineSet, editDistance, entryRange, finding } from './util';
 import { clip, explain, q, say, toolVersion } from './say';
 
-const suggestionCache = new WeakMap<LintContext, Map<string, string[]>>();
+/** Per lint: the known keys of the target (computed once), and the suggestions found per unknown name. */
+const suggestionCache = new WeakMap<LintContext, { candidates: string[]; found: Map<string, string[]> }>();
 
 /** Closest known keys for a misspelt one: same letters in another case, or at most 2 edits away. */
 export function suggestNames(ctx: LintContext, name: string): string[] {
   let cache = suggestionCache.get(ctx);
-  if (!cache) { cache = new Map(); suggestionCache.set(ctx, cache); }
-  const hit = cache.get(name);
+  if (!cache) {
+    const candidates = ctx.catalog.names().filter((n) => {
+      const def = ctx.catalog.parameter(n);
+      return def !== undefined && ctx.known(def);
+    });
+    cache = { candidates, found: new Map() };
+    suggestionCache.set(ctx, cache);
+  }
+  const hit = cache.found.get(name);
   if (hit) return hit;
-  const found = computeSuggestions(ctx, name);
+  const found = computeSuggestions(cache.candidates, name);
   // Bounded: a file of 100 000 distinct unknown keys must not keep them all.
-  if (cache.size < 10000) cache.set(name, found);
+  if (cache.found.size < 10000) cache.found.set(name, found);
   return found;
 }
 
-function computeSuggestions(ctx: LintContext, name: string): string[] {
+function computeSuggestions(candidates: readonly string[], name: string): string[] {
   const upper = name.toUpperCase();
   const scored: { n: string; d: number }[] = [];
-  for (const candidate of ctx.catalog.names()) {
-    const def = ctx.catalog.parameter(candidate);
-    if (!def || !ctx.known(def)) continue;
+  for (const candidate of candidates) {
     if (candidate === upper) { scored.push({ n: candidate, d: 0 }); continue; }
-    if (name.length < 4) continue;
+    if (name.length < 4 || Math.abs(candidate.length - upper.length) > 2) continue;
     const d = editDistance(upper, candidate, 2);
     if (d <= 2) scored.push({ n: candidate, d });
   }

@@ -9,12 +9,12 @@ import { tokens } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
 import { explain, say, toolVersion } from './say';
 import { MAX_TITLE } from './text';
+import { deleteLines, deleteLineSet, entryRange, eolOf, finding } from './util';
 
 /** The first title that fits in {@link MAX_TITLE} characters. */
 function fitTitle(...candidates: string[]): string {
   return candidates.find((t) => [...t].length <= MAX_TITLE) ?? (candidates[candidates.length - 1] as string);
 }
-import { deleteLines, deleteLineSet, entryRange, finding } from './util';
 
 /** The value the tools act on: the shell's whole multi-line value where there is one, else vzctl's. */
 function effectiveText(ctx: LintContext, e: Entry): string {
@@ -70,11 +70,20 @@ function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
   const { mode, unknown, extra } = netfilterFor(ctx, modules);
   const widen = extra.length > 0 ? `; widens access: also allows ${extra.slice(0, 4).join(', ')}${extra.length > 4 ? ` and ${extra.length - 4} more` : ''}${mode !== 'full' ? ', and IPv6 filtering' : ''}` : '';
   const dropped = unknown.length > 0 ? `; drops unknown ${unknown.join(', ')}` : '';
+  // "full" is the least mode for NAT modules: the fix records why, in the suppression comment vzconf
+  // reads, so netfilter-full (which suggests a narrower mode) does not fire on the fix's own result.
+  // Not before a byte-order mark, which must stay first and would glue to the comment.
+  const bom = e.line === 0 && (ctx.doc.text[0] ?? '').startsWith('\uFEFF');
+  const nat = mode === 'full' && !bom ? modules.filter((m) => ctx.catalog.iptablesModule(m)?.netfilter === 'full') : [];
+  const indent = /^[ \t]*/.exec(ctx.doc.text[e.line] ?? '')?.[0] ?? '';
+  const newText = nat.length > 0
+    ? `# vzconf-disable-next-line netfilter-full -- IPTABLES had NAT modules (${nat.join(', ')})${eolOf(ctx)}${indent}NETFILTER="full"`
+    : `NETFILTER="${mode}"`;
   const effects = [extra.length > 0 ? `widens access by ${extra.length} module${extra.length === 1 ? '' : 's'}` : '', unknown.length > 0 ? `drops ${unknown.length} unknown` : ''].filter((x) => x !== '').join(', ');
   return [{
     title: fitTitle(`Use NETFILTER="${mode}" (${short})${effects ? ` — ${effects}` : ''}`, `Use NETFILTER="${mode}"${effects ? ` — ${effects}` : ''}`),
     detail: `Replace IPTABLES with NETFILTER="${mode}" (${needs}${widen}${dropped}).`,
-    edits: [replaceEntry(ctx, e, `NETFILTER="${mode}"`)],
+    edits: [replaceEntry(ctx, e, newText)],
     safe: false,
   }];
 }
@@ -136,7 +145,7 @@ function nodeIptablesFixes(ctx: LintContext): Fix[] {
     replaced = first.e;
   }
   const gone = lists.flatMap((l) => l.all).filter((x) => x !== replaced).flatMap((x) => { const [a, b] = linesOf(ctx, x); return Array.from({ length: b - a + 1 }, (_, k) => a + k); });
-  for (const e of deleteLineSet(ctx, gone)) edits.push(e);
+  for (const e of deleteLineSet(ctx, withEmptiedHeaders(ctx, gone))) edits.push(e);
   const names = lists.map((l) => l.name).join(' and ');
   const narrows = lists.some((l) => l.name === 'IPTABLES')
     ? '; containers with neither NETFILTER nor IPTABLES of their own lose what the global IPTABLES granted them: give them NETFILTER'
@@ -147,6 +156,42 @@ function nodeIptablesFixes(ctx: LintContext): Fix[] {
     edits,
     safe: false,
   }];
+}
+
+/**
+ * `gone` (lines a fix deletes) plus the comment header directly above a deleted block when nothing is left
+ * under it (the block is followed by a blank line, another comment or the end of the file) and it starts
+ * a section (a blank line or the start of the file above it): vzctl's own vz.conf puts a `## …` line
+ * over each list. The blank line above such a header goes too when the section was the last one or is
+ * followed by another blank line. Suppression comments (`vzconf-disable…`) are never removed.
+ */
+function withEmptiedHeaders(ctx: LintContext, gone: readonly number[]): number[] {
+  const set = new Set(gone);
+  const count = ctx.doc.lines.length;
+  const kindOf = (n: number): string => (n < 0 || n >= count ? 'edge' : (ctx.doc.lines[n]?.kind ?? 'edge'));
+  const isHeader = (n: number): boolean =>
+    kindOf(n) === 'comment' && !ctx.doc.continuationLines.has(n) && !/vzconf-(disable|enable)/.test(ctx.doc.text[n] ?? '');
+  const blocks: [number, number][] = [];
+  for (const n of [...set].sort((a, b) => a - b)) {
+    const last = blocks[blocks.length - 1];
+    if (last && last[1] === n - 1) last[1] = n;
+    else blocks.push([n, n]);
+  }
+  for (const [start, end] of blocks) {
+    const after = kindOf(end + 1);
+    // The trailing empty string after a final newline parses as a blank line.
+    if (after !== 'edge' && after !== 'blank' && after !== 'comment') continue;
+    const header: number[] = [];
+    let h = start - 1;
+    while (isHeader(h) && !set.has(h)) header.push(h--);
+    if (header.length === 0) continue;
+    const above = kindOf(h);
+    if (above !== 'edge' && above !== 'blank') continue;
+    for (const n of header) set.add(n);
+    const lastLine = end + 1 >= count - 1 && (ctx.doc.text[count - 1] ?? '') === '';
+    if (above === 'blank' && (after === 'edge' || after === 'blank' || lastLine)) set.add(h);
+  }
+  return [...set];
 }
 
 function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind']): Finding[] {

@@ -72,7 +72,7 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
   for (const line of doc.lines) {
     if (line.kind !== 'comment' || doc.continuationLines.has(line.line)) continue;
     const text = doc.text[line.line] ?? '';
-    const m = COMMENT.exec(text);
+    const m = text.includes('vzconf-') ? COMMENT.exec(text) : null;
     if (!m) continue;
     const [, lead = '', word = '', rest = ''] = m;
     const range: Range = { start: { line: line.line, character: 0 }, end: { line: line.line, character: text.length } };

@@ -131,16 +131,10 @@ function compare(a: Position, b: Position): number {
 }
 
 /**
- * Builds `source.fixAll.vzconf`: every `safe` fix of the document's vzconf diagnostics in one edit.
- * Safe fixes cannot change what the node does beyond what the user wrote (quoting, spacing, merging
- * duplicates as vzctl reads them, removing what vzctl ignores anyway); fixes that widen access or
- * change limits are never included. Fixes are taken in document order and one whose edits would
- * touch an edit already taken is left for the next run, so the result never has overlapping edits.
- *
- * @param diagnostics  the diagnostics last published for the document (with `data.fixes`)
- * @returns the action, or undefined when there is no safe fix
+ * One round of fix-all: the edits of every `safe` fix of `diagnostics`, in document order; a fix whose edits
+ * would touch an edit already taken is left for the next round, so the edits never overlap.
  */
-export function computeFixAll(uri: string, diagnostics: readonly ContextDiagnostic[]): LspFixAllAction | undefined {
+export function safeFixEdits(diagnostics: readonly ContextDiagnostic[]): TextEdit[] {
   const taken: Range[] = [];
   const edits: TextEdit[] = [];
   const sorted = [...diagnostics].filter((d) => isRange(d.range)).sort((a, b) => compare(a.range.start, b.range.start));
@@ -154,8 +148,225 @@ export function computeFixAll(uri: string, diagnostics: readonly ContextDiagnost
       edits.push({ range: e.range, newText: e.newText });
     }
   }
+  return edits;
+}
+
+/** Most rounds of fix-all (each applies the safe fixes, then lints again); real files settle in 1–3. */
+export const MAX_FIX_ALL_ROUNDS = 16;
+
+/** What {@link fixAllText} did. */
+export interface FixAllResult {
+  /** The text after every round. */
+  text: string;
+  /** Edits that turn the original text into `text` (LSP positions of the original), non-overlapping, in order. */
+  edits: TextEdit[];
+  /** Rounds that changed the text. */
+  rounds: number;
+  /** Stopped at {@link MAX_FIX_ALL_ROUNDS} or on a text seen before, with safe fixes still offered. */
+  unsettled: boolean;
+}
+
+/**
+ * Fix-all to its fixed point: applies the safe fixes of `diagnostics` to `text`, lints the result with
+ * `relint`, and repeats while safe fixes remain (a fix deferred because it touched another, or one that
+ * appears only after another was applied), at most {@link MAX_FIX_ALL_ROUNDS} times and never twice
+ * through the same text. So fix-all on save changes a file once, and a second fix-all offers nothing.
+ *
+ * @param text         the document's text the diagnostics are for
+ * @param diagnostics  its diagnostics (with `data.fixes`)
+ * @param relint       the diagnostics of another text of the same document (same settings and node)
+ */
+export async function fixAllText(
+  text: string,
+  diagnostics: readonly ContextDiagnostic[],
+  relint: (text: string) => readonly ContextDiagnostic[] | Promise<readonly ContextDiagnostic[]>,
+): Promise<FixAllResult> {
+  let current = text;
+  let edits = safeFixEdits(diagnostics);
+  let rounds = 0;
+  let firstEdits: TextEdit[] | undefined;
+  const seen = new Set<string>([text]);
+  while (edits.length > 0) {
+    if (rounds >= MAX_FIX_ALL_ROUNDS) break;
+    const next = applyTextEdits(current, edits);
+    if (seen.has(next)) break;
+    seen.add(next);
+    if (rounds === 0) firstEdits = edits;
+    rounds += 1;
+    current = next;
+    edits = safeFixEdits(await relint(current));
+  }
+  const unsettled = edits.length > 0;
+  if (rounds === 0) return { text, edits: [], rounds, unsettled };
+  // One round: its own edits, as small as the fixes made them; more: a line diff of the whole change.
+  return { text: current, edits: rounds === 1 && firstEdits ? firstEdits : diffEdits(text, current), rounds, unsettled };
+}
+
+/**
+ * Builds `source.fixAll.vzconf`: every `safe` fix of the document's vzconf diagnostics, to the fixed point
+ * (see {@link fixAllText}), as one edit of the document. Safe fixes cannot change what the node does beyond
+ * what the user wrote (quoting, spacing, merging duplicates as vzctl reads them, removing what vzctl ignores
+ * anyway); fixes that widen access or change limits are never included.
+ *
+ * Without `options` only one round is made (the caller cannot lint again).
+ *
+ * @param diagnostics  the diagnostics last published for the document (with `data.fixes`)
+ * @param options.text    the document's text the diagnostics are for
+ * @param options.relint  lints another text of the document with the same settings and node
+ * @returns the action, or undefined when there is no safe fix
+ */
+export async function computeFixAll(
+  uri: string,
+  diagnostics: readonly ContextDiagnostic[],
+  options?: { text: string; relint: (text: string) => readonly ContextDiagnostic[] | Promise<readonly ContextDiagnostic[]> },
+): Promise<LspFixAllAction | undefined> {
+  const edits = options ? (await fixAllText(options.text, diagnostics, options.relint)).edits : safeFixEdits(diagnostics);
   if (edits.length === 0) return undefined;
   return { title: 'Fix all safe vzconf problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } } };
+}
+
+/** Start offsets of the LSP lines of `text` (a line ends at `\n`, `\r\n` or a lone `\r`). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i += 1;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+/** Offset of an LSP position in `text` (clamped to its line and to the text). */
+function offsetOf(text: string, starts: readonly number[], p: Position): number {
+  if (p.line >= starts.length) return text.length;
+  const start = starts[p.line] ?? 0;
+  const next = p.line + 1 < starts.length ? (starts[p.line + 1] ?? text.length) : text.length;
+  // The line's content ends before its terminator.
+  let end = next;
+  if (p.line + 1 < starts.length) {
+    end -= 1;
+    if (end > start && text.charCodeAt(end) === 10 && text.charCodeAt(end - 1) === 13) end -= 1;
+  }
+  return Math.min(start + p.character, end);
+}
+
+/**
+ * `text` with non-overlapping LSP `edits` applied (positions of `text`). Edits at the same position are
+ * applied in the order given.
+ */
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  const starts = lineStarts(text);
+  const spans = edits
+    .map((e, i) => ({ from: offsetOf(text, starts, e.range.start), to: offsetOf(text, starts, e.range.end), newText: e.newText, i }))
+    .sort((a, b) => a.from - b.from || a.to - b.to || a.i - b.i);
+  const parts: string[] = [];
+  let at = 0;
+  for (const s of spans) {
+    const from = Math.max(s.from, at);
+    parts.push(text.slice(at, from), s.newText);
+    at = Math.max(at, s.to);
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/** The lines of `text` with their terminators (the last one may have none; an empty text has no lines). */
+function linesWithEnds(text: string): string[] {
+  const starts = lineStarts(text);
+  const out: string[] = [];
+  for (let k = 0; k < starts.length; k += 1) {
+    const line = text.slice(starts[k], k + 1 < starts.length ? starts[k + 1] : text.length);
+    if (line !== '' || k + 1 < starts.length) out.push(line);
+  }
+  return out;
+}
+
+/** Most differing lines {@link diffEdits} matches line by line; beyond it the changed middle is one edit. */
+const MAX_DIFF = 2000;
+
+/**
+ * Edits that turn `before` into `after`, line by line (Myers' O(ND) diff on lines with their terminators):
+ * each run of changed lines becomes one edit, so the lines fix-all did not touch are not rewritten.
+ */
+export function diffEdits(before: string, after: string): TextEdit[] {
+  const a = linesWithEnds(before);
+  const b = linesWithEnds(after);
+  let lo = 0;
+  while (lo < a.length && lo < b.length && a[lo] === b[lo]) lo += 1;
+  let ea = a.length;
+  let eb = b.length;
+  while (ea > lo && eb > lo && a[ea - 1] === b[eb - 1]) {
+    ea -= 1;
+    eb -= 1;
+  }
+  const pos = (line: number): Position => {
+    if (line < a.length || a.length === 0) return { line, character: 0 };
+    // After the last line: the end of the text.
+    const last = a[a.length - 1] ?? '';
+    return /[\r\n]$/.test(last) ? { line: a.length, character: 0 } : { line: a.length - 1, character: last.length };
+  };
+  const hunk = (fromA: number, toA: number, fromB: number, toB: number): TextEdit => ({ range: { start: pos(fromA), end: pos(toA) }, newText: b.slice(fromB, toB).join('') });
+  if (lo === ea && lo === eb) return [];
+  const n = ea - lo;
+  const m = eb - lo;
+  const max = n + m;
+  if (max > MAX_DIFF * 2) return [hunk(lo, ea, lo, eb)];
+  // Myers: furthest-reaching paths per diagonal, with a trace to walk back.
+  const offset = max + 1;
+  const v = new Int32Array(2 * max + 3);
+  const trace: Int32Array[] = [];
+  let found = false;
+  for (let d = 0; d <= Math.min(max, MAX_DIFF) && !found; d += 1) {
+    trace.push(v.slice());
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && (v[offset + k - 1] ?? 0) < (v[offset + k + 1] ?? 0)) ? (v[offset + k + 1] ?? 0) : (v[offset + k - 1] ?? 0) + 1;
+      let y = x - k;
+      while (x < n && y < m && a[lo + x] === b[lo + y]) {
+        x += 1;
+        y += 1;
+      }
+      v[offset + k] = x;
+      if (x >= n && y >= m) {
+        found = true;
+        break;
+      }
+    }
+  }
+  if (!found) return [hunk(lo, ea, lo, eb)];
+  // Walk back from (n, m): trace[d] is the state before step d; collect the matched (diagonal) lines.
+  const matches: [number, number][] = [];
+  let x = n;
+  let y = m;
+  for (let d = trace.length - 1; d >= 0; d -= 1) {
+    const prev = trace[d] as Int32Array;
+    const k = x - y;
+    const down = k === -d || (k !== d && (prev[offset + k - 1] ?? 0) < (prev[offset + k + 1] ?? 0));
+    const pk = down ? k + 1 : k - 1;
+    const px = prev[offset + pk] ?? 0;
+    const py = px - pk;
+    while (x > px && y > py) {
+      x -= 1;
+      y -= 1;
+      matches.push([x, y]);
+    }
+    if (d > 0) {
+      x = px;
+      y = py;
+    }
+  }
+  matches.reverse();
+  const edits: TextEdit[] = [];
+  let ia = 0;
+  let ib = 0;
+  for (const [mx, my] of [...matches, [n, m] as [number, number]]) {
+    if (mx > ia || my > ib) edits.push(hunk(lo + ia, lo + mx, lo + ib, lo + my));
+    ia = mx + 1;
+    ib = my + 1;
+  }
+  return edits;
 }
 
 // ------------------------------------------------------------------------------------------------

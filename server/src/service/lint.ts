@@ -127,15 +127,28 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   if (typeof forced === 'object') throw new OptionError(forced.error);
   const kindResult = forced === 'auto' ? detectKind(options.path, doc, catalog) : { kind: forced, reason: 'set in the settings' };
 
+  // Both depend only on the parameter for one lint: computed once per parameter, not once per line.
+  const knownOf = new Map<ParameterDef, boolean>();
   const known = (def: ParameterDef): boolean => {
-    const info = def[target.generation];
-    if (!info) return false;
-    return info.since === undefined || compareVersions(target.version, info.since) >= 0;
+    let k = knownOf.get(def);
+    if (k === undefined) {
+      const info = def[target.generation];
+      k = info !== undefined && (info.since === undefined || compareVersions(target.version, info.since) >= 0);
+      knownOf.set(def, k);
+    }
+    return k;
   };
-  const status = (def: ParameterDef): StatusEntry[] =>
-    (def[target.generation]?.status ?? []).filter((s) =>
-      inVersionRange(target.version, s.from, s.until) &&
-      (s.in === undefined || s.in === 'any' || s.in === (kindResult.kind === 'node' ? 'node' : 'container')));
+  const statusOf = new Map<ParameterDef, StatusEntry[]>();
+  const status = (def: ParameterDef): StatusEntry[] => {
+    let st = statusOf.get(def);
+    if (st === undefined) {
+      st = (def[target.generation]?.status ?? []).filter((s) =>
+        inVersionRange(target.version, s.from, s.until) &&
+        (s.in === undefined || s.in === 'any' || s.in === (kindResult.kind === 'node' ? 'node' : 'container')));
+      statusOf.set(def, st);
+    }
+    return st;
+  };
   const def = (entry: Entry): ParameterDef | undefined => catalog.parameter(entry.name);
   const live = doc.entries.filter((e) => !e.skipped);
   const values = new Map<Entry, ValueCheck>();

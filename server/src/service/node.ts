@@ -186,7 +186,7 @@ export function missingSample(ctx: LintContext, name: string, samples: readonly 
   const v = ctx.target.version;
   if (known.until && compareVersions(v, known.until) >= 0) {
     const what = known.renamedTo ? `renamed to "${known.renamedTo}" in vzctl ${known.until}` : `no longer shipped from vzctl ${known.until}`;
-    return { why: `ve-${name}.conf-sample was ${what}, and this node runs vzctl ${v} (inferred from the samples vzctl shipped; the node's conf/ folder was not available)`, ...(known.renamedTo ? { replacement: known.renamedTo } : {}) };
+    return { why: `ve-${name}.conf-sample was ${what}, and this node runs vzctl ${v} (inferred from the samples vzctl shipped; no ve-*.conf-sample file was found in the node's conf/ folder)`, ...(known.renamedTo ? { replacement: known.renamedTo } : {}) };
   }
   if (known.from && compareVersions(v, known.from) < 0) {
     return { why: `vzctl ships ve-${name}.conf-sample only from ${known.from}, and this node runs vzctl ${v} (inferred from the samples vzctl shipped)` };
