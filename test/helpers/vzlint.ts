@@ -1,4 +1,4 @@
-import { runVzlint } from '../../server/src/cli/vzlint';
+import { runVzlint, type VzlintIO } from '../../server/src/cli/vzlint';
 
 /** What an in-process vzlint run printed and returned. */
 export interface RunResult {
@@ -8,7 +8,7 @@ export interface RunResult {
 }
 
 /** Runs vzlint in-process in `cwd` with captured output (no process.exit, no real stdout). */
-export async function runCaptured(argv: string[], cwd: string, extra: { isTTY?: boolean; env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
+export async function runCaptured(argv: string[], cwd: string, extra: Partial<Omit<VzlintIO, 'stdout' | 'stderr' | 'cwd'>> = {}): Promise<RunResult> {
   let out = '';
   let err = '';
   const code = await runVzlint(argv, {

@@ -105,7 +105,7 @@ describe('corpus', { skip: existsSync(corpus) ? false : `corpus not found at ${c
     assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}; stderr: ${r.err}`);
     const headers = new Map<string, string>();
     for (const line of r.out.split('\n')) {
-      const m = /^(\S.*) \[(node|container|ct0), ((?:classic|vz7)@\d+(?:\.\d+)*)\]$/.exec(line);
+      const m = /^(\S.*) \[(node|container|ct0), ((?:classic|vz7)@\d+(?:\.\d+)*)(?:, template)?\]$/.exec(line);
       if (m) headers.set(m[1], `${m[2]}, ${m[3]}`);
     }
     for (const f of files) assert.ok(headers.has(f), `no [kind, target] header for ${f}`);

@@ -14,6 +14,13 @@ export interface FileReport {
   target: Target;
   /** Sorted by position (as `lint()` returns them). */
   findings: Finding[];
+  /**
+   * The host the file came from, for a fleet collected as `<dir>/<host>/etc/vz/…` (see
+   * `hostOf` in `vzlint.ts`); absent otherwise.
+   */
+  host?: string;
+  /** The file was read as a template (see `parser/template.ts`). */
+  template?: boolean;
 }
 
 /**
@@ -35,6 +42,7 @@ export interface FileReport {
  *   `vzlint --explain` prints it; absent when the message says it all.
  * - `fixable`: true when the finding carries at least one fix (offered as a quick fix by the
  *   language server).
+ * - `host` (only for a fleet, `<dir>/<host>/etc/vz/…`): the host the file came from.
  */
 export interface JsonFinding {
   file: string;
@@ -47,6 +55,7 @@ export interface JsonFinding {
   message: string;
   detail?: string;
   fixable: boolean;
+  host?: string;
 }
 
 /** Counts of findings by severity. */
@@ -80,6 +89,7 @@ export function toJsonFindings(reports: readonly FileReport[]): JsonFinding[] {
         message: f.message,
         ...(f.detail !== undefined && f.detail !== '' ? { detail: f.detail } : {}),
         fixable: (f.fixes?.length ?? 0) > 0,
+        ...(r.host !== undefined ? { host: r.host } : {}),
       };
       items.push(item);
     }
@@ -139,7 +149,8 @@ export function formatStylish(reports: readonly FileReport[], options: { color: 
     // Like other linters, only files with something to say are listed (all with --verbose); the
     // summary counts the rest.
     if (r.findings.length === 0 && options.verbose !== true) continue;
-    out.push(`${c.underline(escapeControls(r.file))} ${c.dim(`[${r.kind}, ${escapeControls(formatTarget(r.target))}]`)}`);
+    const tags = [r.kind, formatTarget(r.target), ...(r.template ? ['template'] : []), ...(r.host !== undefined ? [`host ${r.host}`] : [])];
+    out.push(`${c.underline(escapeControls(r.file))} ${c.dim(`[${escapeControls(tags.join(', '))}]`)}`);
     const positions = r.findings.map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1}`);
     const posWidth = positions.reduce((w, p) => Math.max(w, p.length), 0);
     const sevWidth = r.findings.reduce((w, f) => Math.max(w, f.severity.length), 0);

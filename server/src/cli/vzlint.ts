@@ -1,23 +1,29 @@
-import { readdir as readdirCb } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import type FastGlob from 'fast-glob';
 import { version } from '../../../package.json';
 import { parseKind } from '../model/kind';
-import { parseTargetSetting } from '../model/target';
+import { formatTarget, parseTargetSetting } from '../model/target';
 import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSettings } from '../service/config';
-import { OptionError } from '../service/lint';
+import { OptionError, type LintOptions } from '../service/lint';
 import { lintNode, parseCapacitySize, type NodeFile } from '../service/node';
-import { confDirOf, findNodeConfig, isInside, isNodeConfigName, listConfDir } from '../service/nodeFiles';
+import { confDirOf, ctidOf, findNodeConfig, isInside, isNodeConfigName, listConfDir } from '../service/nodeFiles';
 import type { NodeCapacity } from '../rules/types';
 import { getCatalog } from '../catalog/load';
 import { editDistance } from '../rules/util';
 import type { Severity } from '../catalog/types';
+import { lint } from '../service/lint';
+import { isTemplateName } from '../parser/template';
 import { MAX_FILE_BYTES } from '../limits';
-import { BoundedReadError, readTextBounded } from '../util/boundedRead';
+import { BoundedReadError, readFileBounded } from '../util/boundedRead';
 import { escapeControls } from '../util/escape';
 import { formatJson, formatMemoryTable, formatStylish, type FileReport, type MemoryTable } from './format';
+import { discoverConfigFiles, expandGlob, isGlob } from './discover';
+import { checkDocsUrlTemplate, formatGithub, formatSarif } from './sarif';
+import { fixAll, fixDiff, FixRefused, keepFinalNewline, writeFixed } from './fix';
+import { buildSummary, formatSummary, type NodeSummaryInput } from './summary';
+
+export { classifyConfigName, discoverConfigFiles, isConfigFileName, looksLikeConfig } from './discover';
 
 /** Where `runVzlint` writes and resolves paths. Every string written already ends with its newline. */
 export interface VzlintIO {
@@ -29,83 +35,28 @@ export interface VzlintIO {
   isTTY?: boolean;
   /** Environment read for `NO_COLOR`. Default: none (so no `NO_COLOR`). */
   env?: Record<string, string | undefined>;
+  /** Whether stderr is a terminal: a progress line is shown there only then (runs over a second). */
+  stderrIsTTY?: boolean;
+  /** The node root linted when no PATH is given. Default `/etc/vz` (tests point it elsewhere). */
+  defaultNodeRoot?: string;
+  /** Clock in milliseconds, for the progress line. Default `Date.now`. */
+  now?: () => number;
 }
 
-/** Exit codes of vzlint. */
+/** Exit codes of vzlint (documented in `--help` and the README). */
 export const EXIT = {
-  /** No error-severity finding. */
+  /** No finding at or above `--severity-threshold` (default: error), and `--max-warnings` not exceeded. */
   ok: 0,
-  /** At least one error-severity finding. */
+  /** A finding at or above the threshold, or more warnings than `--max-warnings`. */
   findings: 1,
-  /** Usage error, missing path, unreadable file, or an internal failure. */
+  /**
+   * Usage error, a PATH or pattern that matched no file (unless `--no-error-on-unmatched-pattern`), a
+   * missing or unreadable file, a file `--fix` refused to write, or an internal failure.
+   */
   failure: 2,
 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Glob patterns that pre-select candidates under a directory; {@link isConfigFileName} decides. */
-const DISCOVERY_PATTERNS = ['**/vz.conf', '**/vz', '**/*.conf', '**/0.conf.*', '**/ve-*.conf-sample', '**/ve-*.conf-sample.*'];
-
-/**
- * Whether a file found under a searched directory is an OpenVZ / Virtuozzo config file, by its
- * (absolute or relative) path:
- * `vz.conf`; `sysconfig/vz`; `CTID.conf` / `UUID.conf` directly inside a folder named `conf`;
- * `0.conf` (also with an arch suffix such as `0.conf.x86_64`), `ve.conf`, `ve-*.conf-sample` and
- * `ve-*.conf-sample.*` (arch variants) anywhere. Files named explicitly on the command line are
- * linted whatever their name; this only drives directory discovery.
- */
-export function isConfigFileName(filePath: string): boolean {
-  const norm = filePath.replace(/\\/g, '/');
-  const parts = norm.split('/');
-  const base = parts[parts.length - 1];
-  const parent = parts.length > 1 ? parts[parts.length - 2] : '';
-  if (base === 'vz.conf' || base === 've.conf') return true;
-  if (base === 'vz' && parent === 'sysconfig') return true;
-  if (/^0\.conf(\.[A-Za-z0-9_]+)?$/.test(base)) return true;
-  if (/^ve-.+\.conf-sample(\..+)?$/.test(base)) return true;
-  if (parent === 'conf' && base.endsWith('.conf')) {
-    const stem = base.slice(0, -'.conf'.length);
-    return /^\d+$/.test(stem) || UUID.test(stem);
-  }
-  return false;
-}
-
-/**
- * Finds the config files under `dir` (recursively, symlinks not followed, `node_modules` and `.git`
- * skipped), returned as `dir` joined with the path found, sorted.
- *
- * @param dir     the directory as the user gave it (used for the reported paths)
- * @param absDir  the same directory resolved to an absolute path (searched)
- */
-export async function discoverConfigFiles(dir: string, absDir: string, onError?: (folder: string, err: NodeJS.ErrnoException) => void): Promise<string[]> {
-  // fast-glob skips a folder it cannot read without a word (suppressErrors); its readdir is wrapped to hear of it.
-  const fsAdapter = onError
-    ? {
-        readdir: ((p: string, opts: unknown, cb: (err: NodeJS.ErrnoException | null, res?: unknown) => void) => {
-          readdirCb(p, opts as { withFileTypes: true }, (err, res) => {
-            if (err && p !== absDir) onError(p, err);
-            cb(err, res);
-          });
-        }) as unknown as typeof readdirCb,
-      }
-    : undefined;
-  // Loaded on the first directory search, not at start (one file needs no globbing).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fg = require('fast-glob') as typeof FastGlob;
-  const found = await fg(DISCOVERY_PATTERNS, {
-    cwd: absDir,
-    onlyFiles: true,
-    followSymbolicLinks: false,
-    ignore: ['**/node_modules/**', '**/.git/**'],
-    unique: true,
-    suppressErrors: true,
-    ...(fsAdapter ? { fs: fsAdapter } : {}),
-  });
-  return found
-    .filter((rel) => isConfigFileName(path.join(absDir, rel)))
-    .map((rel) => path.join(dir, rel))
-    .sort(compareStrings);
-}
+const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -139,36 +90,68 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+const HELP_AFTER = `
+A PATH that is a file is linted whatever its name. A directory is searched recursively (symlinks not
+followed, node_modules and .git skipped) for every config kind vzctl knows, wherever it sits:
+vz.conf, sysconfig/vz, 0.conf[.ARCH], ve.conf, ve-*.conf-sample[.ARCH], CTID.conf and UUID.conf
+(in conf/ by name, elsewhere when the content has vzctl parameters), and templates of these
+(*.conf.j2, .jinja, .jinja2, .erb, .tmpl, .tpl, .gotmpl, .template; ISPConfig's openvz.conf.tpl).
+A PATH with * ? [ ] { } is a glob (quote it); every file it matches is linted. A PATH or glob that
+matches no file is an error (exit 2) unless --no-error-on-unmatched-pattern. Without PATH, vzlint
+lints this node's /etc/vz (vz.conf and conf/) as one node and says so on stderr.
+
+Templates (Jinja2/Ansible, ERB/Puppet, Go/Helm, ISPConfig tmpl_var/tmpl_if, \${var}, %(x)s, @VAR@)
+are read by name or with --template: placeholders are not value-checked (their literal parts are),
+control lines are not config lines, and assignments in different if/else branches are not duplicates.
+
+Each container config is checked with its node config, found as vzctl does (conf/101.conf ->
+vz.conf beside conf/; else the nearest vz.conf up to the directory given, or the current
+folder for a file), or the one given with --node-config; without one, vzctl defaults apply.
+Files of one node are also checked together (shared IP addresses, VE_PRIVATE/VE_ROOT, names,
+memory against --node-ram/--node-swap). SIZE: bytes or a K/M/G/T suffix (64G, 512M).
+A fleet collected as DIR/<host>/etc/vz/... is one node per host, and every finding names its host.
+
+Options also come from a .vzconf.yaml (the nearest one from each file upward, or --config):
+target, kind, rules, knownParameters, ignoreSuppressions, nodeConfig, nodeRam, nodeSwap.
+Flags win over the file, the file over the defaults; --rule is merged rule by rule and
+--known-parameter adds to the list. An invalid .vzconf.yaml stops vzlint with status 2.
+
+--fix writes the safe fixes (quoting, spacing, what vzctl ignores anyway) through a temporary file
+in the same folder (fsync, rename), keeping mode, owner, line endings, a BOM and the final newline;
+it follows symlinks, and refuses a file that changed since it was read or has no write permission
+bits (also as root). --fix-dry-run prints the fixes as a unified diff and writes nothing.
+
+Exit status:
+  0  no finding at or above --severity-threshold (default error), warnings within --max-warnings
+  1  such a finding, or more warnings than --max-warnings
+  2  usage error, nothing matched, a missing or unreadable file, a fix refused, internal error
+
+Examples:
+  vzlint                                   lint this node's /etc/vz
+  vzlint /etc/vz/conf/101.conf             one container with its node's vz.conf
+  vzlint --format sarif nodes/ > vz.sarif  a fleet collected by examples/ansible, for code scanning
+  vzlint --format github 'roles/**/templates/*.conf.j2'
+  vzlint --max-warnings 0 --quiet configs/ fail on warnings, print errors only
+  vzlint --fix-dry-run backup/etc/vz       show what --fix would change
+  vzlint --summary --node-ram 64G /etc/vz  containers, findings and memory of the node
+  vzlint --kind container rendered/101.conf`;
+
 function buildProgram(io: VzlintIO): Command {
   return new Command()
     .name('vzlint')
-    .description('Lint OpenVZ / Virtuozzo config files (vz.conf, CTID.conf, ve-*.conf-sample, 0.conf).')
-    .addHelpText(
-      'after',
-      '\nA PATH that is a file is linted whatever its name. A directory is searched recursively\n' +
-        '(symlinks not followed, node_modules and .git skipped) for vz.conf, sysconfig/vz,\n' +
-        'conf/CTID.conf, conf/UUID.conf, 0.conf[.ARCH], ve.conf and ve-*.conf-sample[.ARCH].\n\n' +
-        'Each container config is checked with its node config, found as vzctl does (conf/101.conf ->\n' +
-        'vz.conf beside conf/; else the nearest vz.conf up to the directory given, or the current\n' +
-        'folder for a file), or the one given with --node-config; without one, vzctl defaults apply.\n' +
-        'Files of one node are also checked together (shared IP addresses, VE_PRIVATE/VE_ROOT, names,\n' +
-        'memory against --node-ram/--node-swap). SIZE: bytes or a K/M/G/T suffix (64G, 512M).\n\n' +
-        'Options also come from a .vzconf.yaml (the nearest one from each file upward, or --config):\n' +
-        'target, kind, rules, knownParameters, ignoreSuppressions, nodeConfig, nodeRam, nodeSwap.\n' +
-        'Flags win over the file, the file over the defaults; --rule is merged rule by rule and\n' +
-        '--known-parameter adds to the list. An invalid .vzconf.yaml stops vzlint with status 2.\n\n' +
-        'Exit status: 0 no error findings, 1 error findings, 2 usage or I/O error.',
-    )
+    .description('Lint OpenVZ / Virtuozzo config files (vz.conf, CTID.conf, ve-*.conf-sample, 0.conf) and their templates.')
+    .addHelpText('after', HELP_AFTER)
     .version(version, '-V, --version', 'print the vzlint version')
     .helpOption('-h, --help', 'show this help')
-    .argument('<path...>', 'files or directories to lint')
+    .argument('[path...]', 'files, directories or glob patterns to lint (default: /etc/vz)')
     .option(
       '-t, --target <target>',
       'vzctl to check against: auto, classic, classic@<vzctl version> (e.g. classic@4.6), vz7, vz7@<libvzctl version> (e.g. vz7@8.0.70) or vz7@vzctl-<Virtuozzo vzctl version> (e.g. vz7@vzctl-7.0.254)',
       'auto',
     )
     .option('-k, --kind <kind>', 'file kind: auto (from name/content), node, container or ct0', 'auto')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json']).default('stylish'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json', 'sarif', 'github']).default('stylish'))
+    .option('--template', 'read every file as a template (default: by name, e.g. 101.conf.j2, vz.conf.erb)')
     .option('--node-config <path>', "the node's vz.conf to check every file with (default: found per file, as vzctl does)")
     .option('--node-ram <size>', 'node RAM for the memory check of all containers of a node (e.g. 64G)')
     .option('--node-swap <size>', 'node swap for the memory check (e.g. 8G)')
@@ -178,6 +161,15 @@ function buildProgram(io: VzlintIO): Command {
     .option('--no-suppressions', 'the same as --ignore-suppressions')
     .option('-c, --config <path>', 'read options from this .vzconf.yaml for every file (default: the nearest .vzconf.yaml from each file upward)')
     .option('--no-config', 'do not read any .vzconf.yaml')
+    .option('--fix', 'write the safe fixes to the files (atomically; see below)')
+    .option('--fix-dry-run', 'print the safe fixes as a unified diff; write nothing')
+    .option('-q, --quiet', 'report errors only (warnings, infos and hints are not printed nor counted)')
+    .option('--max-warnings <n>', 'exit 1 when there are more than N warnings (default: no limit)')
+    .addOption(new Option('--severity-threshold <level>', 'the lowest severity that makes the exit status 1').choices(['error', 'warning', 'info', 'hint']).default('error'))
+    .option('--no-error-on-unmatched-pattern', 'a PATH or glob that matches no file is not an error')
+    .option('--summary', 'print a summary per node and for the fleet: containers, findings by rule and severity, memory against the node (JSON with --format json)')
+    .option('--print-config <file>', 'print the resolved options, kind and target for FILE as JSON, and lint nothing')
+    .option('--docs-url <template>', 'public URL of the rule docs with {rule} (SARIF helpUri), e.g. https://example.org/rules/{rule}.html')
     .option('-v, --verbose', 'list every file checked with its kind and target, also those without findings')
     .option('--explain', 'print the long explanation (why, versions, numbers) under each finding')
     .option('--no-color', 'disable colours (also off when stdout is not a terminal or NO_COLOR is set)')
@@ -194,8 +186,9 @@ function buildProgram(io: VzlintIO): Command {
 interface CliOptions {
   target: string;
   kind: string;
-  format: 'stylish' | 'json';
+  format: 'stylish' | 'json' | 'sarif' | 'github';
   color: boolean;
+  template?: boolean;
   nodeConfig?: string;
   nodeRam?: string;
   nodeSwap?: string;
@@ -207,6 +200,15 @@ interface CliOptions {
   config?: string | boolean;
   verbose?: boolean;
   explain?: boolean;
+  fix?: boolean;
+  fixDryRun?: boolean;
+  quiet?: boolean;
+  maxWarnings?: string;
+  severityThreshold: Severity;
+  errorOnUnmatchedPattern: boolean;
+  summary?: boolean;
+  printConfig?: string;
+  docsUrl?: string;
 }
 
 /**
@@ -236,9 +238,10 @@ export function parseRuleOverrides(values: readonly string[]): Record<string, Se
  *
  * @returns the text, or `{ error }` with a phrase for the message (`is a named pipe, not a regular file`)
  */
-async function readBounded(abs: string): Promise<{ text: string; sizeBytes?: number } | { error: string }> {
+async function readBounded(abs: string): Promise<{ text: string; sizeBytes?: number; bytes?: Uint8Array } | { error: string }> {
   try {
-    return { text: await readTextBounded(abs, { maxBytes: MAX_FILE_BYTES }) };
+    const bytes = await readFileBounded(abs, { maxBytes: MAX_FILE_BYTES });
+    return { text: decodeUtf8(bytes), bytes };
   } catch (err) {
     if (err instanceof BoundedReadError) {
       if (err.code === 'too-large') {
@@ -265,6 +268,8 @@ interface NodeGroup {
   files: string[];
   /** Folder whose ve-*.conf-sample files name the samples. */
   confDir: string;
+  /** A group of one template file (see `parser/template.ts`), linted alone with its node's vz.conf. */
+  template?: boolean;
 }
 
 /**
@@ -293,6 +298,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   // Every message on stderr may name a file or quote a setting: control characters are shown escaped
   // (line breaks between messages kept), so a file name cannot erase earlier lines or retitle the terminal.
   const io: VzlintIO = { ...given, stderr: (s: string) => given.stderr(escapeControls(s, { keepNewlines: true })) };
+  // The progress line is vzlint's own text (CR and erase-line on purpose), written unescaped.
+  const progressStderr = given.stderr;
   const program = buildProgram(io);
   try {
     program.parse(argv, { from: 'user' });
@@ -350,7 +357,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     return EXIT.failure;
   }
   /** Node configs read up front (the same bounded reader as every file): absolute path -> text. */
-  const nodeTexts = new Map<string, { text: string; sizeBytes?: number }>();
+  const nodeTexts = new Map<string, { text: string; sizeBytes?: number; bytes?: Uint8Array }>();
   const checkNodeConfig = async (label: string, given: string, abs: string): Promise<boolean> => {
     if (given === '') {
       io.stderr(`vzlint: ${label}: the path is empty\n`);
@@ -370,59 +377,120 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     if (!(await checkNodeConfig('--node-config', opts.nodeConfig, nodeOverride))) return EXIT.failure;
   }
 
+  let maxWarnings: number | undefined;
+  if (opts.maxWarnings !== undefined) {
+    if (!/^\d+$/.test(opts.maxWarnings)) {
+      io.stderr(`vzlint: --max-warnings: "${opts.maxWarnings}" is not a whole number of 0 or more\n`);
+      return EXIT.failure;
+    }
+    maxWarnings = Number(opts.maxWarnings);
+  }
+  if (opts.docsUrl !== undefined) {
+    const bad = checkDocsUrlTemplate(opts.docsUrl);
+    if (bad !== undefined) {
+      io.stderr(`vzlint: --docs-url: ${bad}\n`);
+      return EXIT.failure;
+    }
+  }
+  if (opts.printConfig !== undefined && paths.length > 0) {
+    io.stderr('vzlint: --print-config FILE takes no other PATH\n');
+    return EXIT.failure;
+  }
+
   let failed = false;
   // Absolute path -> folder where the upward search for its vz.conf stops.
   const stopAt = new Map<string, string | undefined>();
   // Display path -> absolute path, each file once (the first display path wins).
   const files = new Map<string, string>();
+  // Absolute path -> host, for files found under DIR/<host>/etc/vz/.
+  const hostOf = new Map<string, string>();
   const seen = new Set<string>();
   const add = (display: string, abs: string): void => {
     if (seen.has(abs)) return;
     seen.add(abs);
     files.set(display, abs);
   };
-  for (const given of paths) {
-    const abs = path.resolve(io.cwd, given);
+  const unmatched = (what: string): void => {
+    if (opts.errorOnUnmatchedPattern) {
+      io.stderr(`vzlint: No files matching ${what} were found (use --no-error-on-unmatched-pattern to allow this)\n`);
+      failed = true;
+    } else {
+      io.stderr(`vzlint: note: no files matching ${what}\n`);
+    }
+  };
+  const pathArgs = opts.printConfig !== undefined ? [opts.printConfig] : [...paths];
+  if (pathArgs.length === 0) {
+    const root = io.defaultNodeRoot ?? '/etc/vz';
+    let isDir = false;
+    try {
+      isDir = (await stat(root)).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    if (!isDir) {
+      io.stderr(`vzlint: no PATH given and ${root} is not a directory (this is not an OpenVZ / Virtuozzo node); name the files or folders to lint\n(run vzlint --help for usage)\n`);
+      return EXIT.failure;
+    }
+    io.stderr(`vzlint: no PATH given: linting this node's ${root} (vz.conf and conf/) as one node\n`);
+    pathArgs.push(root);
+  }
+  for (const arg of pathArgs) {
+    const abs = path.resolve(io.cwd, arg);
     let st;
     try {
       st = await stat(abs);
     } catch (err) {
-      io.stderr(`vzlint: ${given}: ${errorText(err)}\n`);
+      if (opts.printConfig === undefined && isGlob(arg)) {
+        const matched = await expandGlob(arg, io.cwd);
+        if (matched.length === 0) unmatched(`the pattern "${arg}"`);
+        for (const rel of matched) {
+          const fileAbs = path.resolve(io.cwd, rel);
+          add(rel, fileAbs);
+          if (!stopAt.has(fileAbs)) stopAt.set(fileAbs, isInside(fileAbs, io.cwd) ? io.cwd : undefined);
+        }
+        continue;
+      }
+      io.stderr(`vzlint: ${arg}: ${errorText(err)}\n`);
       failed = true;
       continue;
     }
-    if (st.isDirectory()) {
+    if (st.isDirectory() && opts.printConfig === undefined) {
       try {
         await readdir(abs);
       } catch (err) {
-        io.stderr(`vzlint: ${given}: cannot read the directory: ${errorText(err)}\n`);
+        io.stderr(`vzlint: ${arg}: cannot read the directory: ${errorText(err)}\n`);
         failed = true;
         continue;
       }
-      const found = await discoverConfigFiles(given, abs, (folder, err) => {
+      const found = await discoverConfigFiles(arg, abs, (folder, err) => {
         const shown = isInside(folder, io.cwd) ? path.relative(io.cwd, folder) || '.' : folder;
         io.stderr(`vzlint: warning: ${shown}: folder skipped, cannot read it: ${errorText(err)}\n`);
       });
-      if (found.length === 0) io.stderr(`vzlint: ${given}: no OpenVZ / Virtuozzo config files found in this directory\n`);
+      if (found.length === 0) unmatched(`"${arg}" (no OpenVZ / Virtuozzo config files or templates in this directory)`);
       for (const f of found) {
         const fileAbs = path.resolve(io.cwd, f);
         add(f, fileAbs);
         if (!stopAt.has(fileAbs)) stopAt.set(fileAbs, abs);
+        const host = /^([^/]+)\/etc\/vz\//.exec(path.relative(abs, fileAbs).split(path.sep).join('/'))?.[1];
+        if (host !== undefined && !hostOf.has(fileAbs)) hostOf.set(fileAbs, host);
       }
     } else if (st.isFile()) {
-      add(given, abs);
+      add(arg, abs);
       if (!stopAt.has(abs)) stopAt.set(abs, isInside(abs, io.cwd) ? io.cwd : undefined);
     } else {
       // A named pipe, socket or device: the bounded reader says which, without opening it.
       const read = await readBounded(abs);
-      io.stderr(`vzlint: ${given}: ${'error' in read ? read.error : 'not a regular file or directory'}\n`);
+      io.stderr(`vzlint: ${arg}: ${'error' in read ? read.error : `not a regular file${opts.printConfig === undefined ? ' or directory' : ''}`}\n`);
       failed = true;
     }
   }
+  if (opts.printConfig !== undefined && failed) return EXIT.failure;
+  const isTemplate = (abs: string): boolean => opts.template === true || isTemplateName(abs);
 
   // Read every file once, bounded in size and time (a FIFO or /proc/kmsg is refused, never waited on).
   const texts = new Map<string, string>();
   const sizes = new Map<string, number>();
+  const bytesOf = new Map<string, Uint8Array>();
   const displayOf = new Map<string, string>();
   for (const display of [...files.keys()].sort(compareStrings)) {
     const abs = files.get(display) as string;
@@ -433,6 +501,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
       continue;
     }
     texts.set(abs, read.text);
+    if (read.bytes !== undefined) bytesOf.set(abs, read.bytes);
     if (read.sizeBytes !== undefined) sizes.set(abs, read.sizeBytes);
     displayOf.set(abs, display);
   }
@@ -508,10 +577,13 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     if (o.nodeConfig !== undefined) nodePath = o.nodeConfig;
     else if (isNodeConfigName(abs)) nodePath = abs;
     else nodePath = await findNodeConfig(abs, { stopAt: stopAt.get(abs) });
-    const key = `${cfg ?? ''}\0${nodePath ?? `\0${path.dirname(abs)}`}`;
+    // A template is linted on its own (with its node's plain vz.conf): its placeholders say nothing
+    // about the node's other containers.
+    const template = isTemplate(abs);
+    const key = `${cfg ?? ''}\0${nodePath ?? `\0${path.dirname(abs)}`}${template ? `\0template\0${abs}` : ''}`;
     let g = groups.get(key);
     if (!g) {
-      g = { cfg, files: [], confDir: nodePath && o.nodeConfig === undefined ? confDirOf(nodePath) : path.dirname(abs) };
+      g = { cfg, files: [], confDir: nodePath && o.nodeConfig === undefined ? confDirOf(nodePath) : path.dirname(abs), template };
       if (nodePath !== undefined) g.nodePath = nodePath;
       groups.set(key, g);
     }
@@ -521,6 +593,21 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   const reports: FileReport[] = [];
   const tables: MemoryTable[] = [];
   const reported = new Set<string>();
+  // Display path -> absolute path, and the lint options of each file asked for (for --fix).
+  const absOfReport = new Map<string, string>();
+  const lintOptionsOf = new Map<string, LintOptions>();
+  const nodeSummaries: NodeSummaryInput[] = [];
+  // A progress line on a terminal's stderr for runs over a second ("vzlint: 1200/10000 files").
+  const now = io.now ?? Date.now;
+  const started = now();
+  let done = 0;
+  let progressShown = false;
+  const progress = (): void => {
+    done += 1;
+    if (io.stderrIsTTY !== true || now() - started < 1000) return;
+    progressStderr(`\rvzlint: ${done}/${groups.size} nodes and templates checked…`);
+    progressShown = true;
+  };
   for (const g of groups.values()) {
     const o = optionsOf.get(g.cfg) as FileOptions;
     let nodeConfig: NodeFile | undefined;
@@ -550,6 +637,36 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         failed = true;
       }
     }
+    const fileOptions = (p: string): LintOptions => ({
+      path: p,
+      target: o.target,
+      kind: o.kind,
+      rules: o.rules,
+      knownParameters: o.knownParameters,
+      ignoreSuppressions: o.ignoreSuppressions,
+      template: isTemplate(p),
+      ...(nodeConfig && nodeConfig.path !== p ? { nodeConfig } : {}),
+      ...(o.capacity ? { capacity: o.capacity } : {}),
+      });
+    if (g.template) {
+      const p = g.files[0] ?? (g.nodePath as string);
+      try {
+        const r = lint(texts.get(p) as string, fileOptions(p));
+        reports.push({ file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) });
+        absOfReport.set(display(p), p);
+        lintOptionsOf.set(p, fileOptions(p));
+        reported.add(p);
+      } catch (err) {
+        if (err instanceof OptionError) {
+          io.stderr(`vzlint: ${err.message}\n`);
+          return EXIT.failure;
+        }
+        io.stderr(`vzlint: ${display(p)}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        failed = true;
+      }
+      progress();
+      continue;
+    }
     const listing = await listConfDir(g.confDir);
     const mine = [...texts.keys()].filter((p) => configOf.get(p) === g.cfg);
     const fileOf = (p: string): NodeFile => ({ path: p, text: texts.get(p) as string, ...(sizes.has(p) ? { sizeBytes: sizes.get(p) as number } : {}) });
@@ -574,11 +691,23 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         if (!asked && findings.length === 0) continue;
         if (reported.has(f.path)) continue;
         reported.add(f.path);
-        reports.push({ file: display(f.path), kind: f.ctx.kind, target: f.ctx.target, findings });
+        const host = hostOf.get(f.path) ?? (g.nodePath !== undefined ? hostOf.get(g.nodePath) : undefined);
+        reports.push({ file: display(f.path), kind: f.ctx.kind, target: f.ctx.target, findings, ...(host !== undefined ? { host } : {}) });
+        absOfReport.set(display(f.path), f.path);
+        if (asked) lintOptionsOf.set(f.path, fileOptions(f.path));
       }
       if (o.capacity && result.memory.rows.length > 0) {
         tables.push({ node: g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`, summary: result.memory, display });
       }
+      const nodeHost = g.nodePath !== undefined ? hostOf.get(g.nodePath) : g.files.map((p) => hostOf.get(p)).find((h) => h !== undefined);
+      nodeSummaries.push({
+        name: nodeHost ?? (g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`),
+        ...(nodeHost !== undefined ? { host: nodeHost } : {}),
+        ...(g.nodePath !== undefined ? { nodeConfig: display(g.nodePath) } : {}),
+        files: result.files.map((f) => display(f.path)),
+        containers: result.files.filter((f) => f.role === 'container' && ctidOf(f.path) !== undefined).length,
+        memory: result.memory,
+      });
     };
     const internal = (what: string, err: unknown): void => {
       io.stderr(`vzlint: ${what}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
@@ -618,17 +747,116 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         }
       }
     }
+    progress();
   }
+  if (progressShown) progressStderr('\r\u001b[K');
   reports.sort((a, b) => compareStrings(a.file, b.file));
+  const templates = reports.filter((r) => r.template === true);
+  if (templates.length > 0) nodeSummaries.push({ name: 'templates', files: templates.map((r) => r.file), containers: 0 });
 
+  if (opts.printConfig !== undefined) {
+    const abs = [...texts.keys()][0];
+    const rep = reports.find((r) => absOfReport.get(r.file) === abs);
+    if (abs === undefined || !rep) return EXIT.failure;
+    const o = optionsOf.get(configOf.get(abs)) as FileOptions;
+    const lo = lintOptionsOf.get(abs);
+    const printed = {
+      file: display(abs),
+      kind: rep.kind,
+      target: formatTarget(rep.target),
+      targetReason: rep.target.reason,
+      template: isTemplate(abs),
+      configFile: configOf.get(abs) !== undefined ? display(configOf.get(abs) as string) : null,
+      nodeConfig: lo?.nodeConfig ? display(lo.nodeConfig.path) : null,
+      rules: o.rules,
+      knownParameters: o.knownParameters,
+      ignoreSuppressions: o.ignoreSuppressions,
+      nodeRamBytes: o.capacity?.ramBytes?.toString() ?? null,
+      nodeSwapBytes: o.capacity?.swapBytes?.toString() ?? null,
+      ...(rep.host !== undefined ? { host: rep.host } : {}),
+    };
+    io.stdout(`${JSON.stringify(printed, null, 2)}\n`);
+    return failed ? EXIT.failure : EXIT.ok;
+  }
+
+  // --fix / --fix-dry-run: the engine's fix-all, repeated on the fixed text until nothing is left to fix.
+  if (opts.fix === true || opts.fixDryRun === true) {
+    let diffs = '';
+    let written = 0;
+    for (const rep of reports) {
+      const abs = absOfReport.get(rep.file);
+      const lo = abs !== undefined ? lintOptionsOf.get(abs) : undefined;
+      const original = abs !== undefined ? texts.get(abs) : undefined;
+      const bytes = abs !== undefined ? bytesOf.get(abs) : undefined;
+      if (abs === undefined || !lo || original === undefined || !bytes) continue;
+      if (!rep.findings.some((f) => f.fixes?.some((x) => x.safe))) continue;
+      if (!Buffer.from(original, 'utf8').equals(Buffer.from(bytes))) {
+        io.stderr(`vzlint: ${rep.file}: not valid UTF-8; not fixed (fixing would change bytes it does not mean to)\n`);
+        failed = true;
+        continue;
+      }
+      const fixed = await fixAll(original, rep.findings, (t) => lint(t, lo).findings);
+      const text = keepFinalNewline(original, fixed.text);
+      if (text === original) continue;
+      if (opts.fixDryRun === true) {
+        diffs += fixDiff(rep.file, original, text);
+        continue;
+      }
+      try {
+        await writeFixed(abs, bytes, text);
+        written += 1;
+      } catch (err) {
+        if (!(err instanceof FixRefused)) throw err;
+        io.stderr(`vzlint: ${rep.file}: ${err.message}\n`);
+        failed = true;
+      }
+    }
+    if (opts.fixDryRun === true) {
+      io.stdout(diffs);
+      return failed ? EXIT.failure : exitFor(reports);
+    }
+    if (written > 0) {
+      // Report what is left, as a run without --fix over the same paths would.
+      const again = argv.filter((a) => a !== '--fix');
+      const code = await runVzlint(again, io);
+      return failed ? EXIT.failure : code;
+    }
+  }
+
+  // --quiet: errors only.
+  if (opts.quiet === true) for (const r of reports) r.findings = r.findings.filter((f) => f.severity === 'error');
+
+  const noColorEnv = (io.env?.NO_COLOR ?? '') !== '';
+  const color = opts.color && io.isTTY === true && !noColorEnv;
+  const summary = opts.summary === true ? buildSummary(nodeSummaries, reports) : undefined;
   if (opts.format === 'json') {
-    io.stdout(formatJson(reports));
+    io.stdout(summary ? `${JSON.stringify(summary, null, 2)}\n` : formatJson(reports));
+  } else if (opts.format === 'sarif') {
+    io.stdout(formatSarif(reports, { version, root: io.cwd, absolutePath: (r) => absOfReport.get(r.file) ?? path.resolve(io.cwd, r.file), ...(opts.docsUrl !== undefined ? { docsUrl: opts.docsUrl } : {}), ...(summary ? { summary } : {}) }));
+  } else if (opts.format === 'github') {
+    io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
-    const noColorEnv = (io.env?.NO_COLOR ?? '') !== '';
-    const color = opts.color && io.isTTY === true && !noColorEnv;
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failed, explain: opts.explain === true }) + formatMemoryTable(tables, { color }));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failed, explain: opts.explain === true }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
   }
 
   if (failed) return EXIT.failure;
-  return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? EXIT.findings : EXIT.ok;
+  return exitFor(reports);
+
+  /** 1 when a finding is at or above the threshold, or the warnings exceed --max-warnings; else 0. */
+  function exitFor(all: readonly FileReport[]): number {
+    const rank = SEVERITY_RANK[opts.severityThreshold];
+    let warnings = 0;
+    let over = false;
+    for (const r of all) {
+      for (const f of r.findings) {
+        if (f.severity === 'warning') warnings += 1;
+        if (SEVERITY_RANK[f.severity] >= rank) over = true;
+      }
+    }
+    if (maxWarnings !== undefined && warnings > maxWarnings) {
+      io.stderr(`vzlint: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+      over = true;
+    }
+    return over ? EXIT.findings : EXIT.ok;
+  }
 }

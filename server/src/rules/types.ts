@@ -81,6 +81,11 @@ export interface LintContext {
   /** Host capacity for resource checks (from settings / `--node-ram`, `--node-swap`), in bytes. */
   capacity?: NodeCapacity;
   /**
+   * Set when the file is a template (Jinja2, ERB, ISPConfig, … see `parser/template.ts`): `doc` is
+   * the masked text, placeholders are runs of U+E000 and control lines are comments.
+   */
+  template?: import('../parser/template').TemplateScan;
+  /**
    * The file is beyond the size limit (`limits.ts` MAX_FILE_BYTES): `doc` is the empty document and only
    * `file-too-large` is reported for it.
    */

@@ -10,6 +10,8 @@ import { RULES } from '../rules/index';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import { checkValue, type ValueCheck } from '../values/validate';
 import { suppressionFilter } from './suppressions';
+import { isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
+import { templateValueCheck, filterTemplateFindings } from './template';
 
 export interface LintOptions {
   /** File path or URI path; used to tell vz.conf from CTID.conf. */
@@ -43,6 +45,11 @@ export interface LintOptions {
    * --ignore-suppressions`), e.g. for an audit. Default false.
    */
   ignoreSuppressions?: boolean;
+  /**
+   * Read the file as a template (`{{ }}`, `{% %}`, `<%= %>`, `{tmpl_var}`, `${var}`, `%(x)s`…, see
+   * `parser/template.ts`). Default: when `path` ends in a template extension (`.j2`, `.erb`, `.tmpl`…).
+   */
+  template?: boolean;
   /**
    * Size of the file on disk in bytes, when `text` is only its beginning (the bounded reader stops after
    * {@link MAX_FILE_BYTES} + 1 bytes); used in the `file-too-large` message.
@@ -102,6 +109,9 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   // Beyond the size limit nothing of the text is parsed (see `lint`: one file-too-large finding).
   const tooLarge = isTooLarge(text, options.sizeBytes);
   if (tooLarge) text = '';
+  // A template is read through the template pre-pass (same length, placeholders masked).
+  const scan = (options.template ?? isTemplateName(options.path)) ? scanTemplate(text) : undefined;
+  if (scan) text = scan.masked;
   const probe = parseConfig(text, { dialect: 'classic' });
   let target: Target;
   try {
@@ -125,7 +135,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const doc = target.generation === 'classic' ? probe : parseConfig(text, { dialect: 'vz7' });
   const forced = parseKind(options.kind);
   if (typeof forced === 'object') throw new OptionError(forced.error);
-  const kindResult = forced === 'auto' ? detectKind(options.path, doc, catalog) : { kind: forced, reason: 'set in the settings' };
+  const kindResult = forced === 'auto' ? detectKind(scan && options.path !== undefined ? stripTemplateExtension(options.path) : options.path, doc, catalog) : { kind: forced, reason: 'set in the settings' };
 
   // Both depend only on the parameter for one lint: computed once per parameter, not once per line.
   const knownOf = new Map<ParameterDef, boolean>();
@@ -162,12 +172,19 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
       seenFirstWins.add(d.name);
     }
     if (status(d).some((s) => s.kind === 'removed')) continue;
-    values.set(e, checkValue(d, e.value, { generation: target.generation, version: target.version, catalog }));
+    const vctx = { generation: target.generation, version: target.version, catalog };
+    if (scan) {
+      const check = templateValueCheck(d, e.value, vctx);
+      if (check) values.set(e, check);
+      continue;
+    }
+    values.set(e, checkValue(d, e.value, vctx));
   }
   const ctx: LintContext = { doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live };
   if (options.path !== undefined) ctx.path = options.path;
   if (node && ctx.kind !== 'node') ctx.node = node;
   if (options.capacity) ctx.capacity = options.capacity;
+  if (scan) ctx.template = scan;
   if (tooLarge) ctx.tooLarge = true;
   return ctx;
 }
@@ -208,7 +225,8 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     const line = ctx.doc.lines[f.range.start.line];
     return line?.kind === 'entry' && (known.has(line.name) || known.has(line.key));
   };
-  const kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(findings.filter((f) => !custom(f)));
+  let kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(findings.filter((f) => !custom(f)));
+  if (ctx.template) kept = filterTemplateFindings(ctx, kept);
   kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
   return result(capFindings(kept, ctx, options));
 }

@@ -1,0 +1,158 @@
+/**
+ * Which files `vzlint DIR` and `vzlint 'GLOB'` lint: every config kind vzctl knows, wherever it sits
+ * (a node's /etc/vz, a backup folder, a repository's `files/ct/101.conf`, an Ansible role's
+ * `templates/101.conf.j2`).
+ */
+import { readdir as readdirCb } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import type FastGlob from 'fast-glob';
+import { getCatalog } from '../catalog/load';
+import { isTemplateName, stripTemplateExtension, TEMPLATE_EXTENSIONS } from '../parser/template';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * How a file name is taken in a directory search:
+ * - `config`: a config file by its name alone (`vz.conf`, `sysconfig/vz`, `conf/CTID.conf`,
+ *   `0.conf[.ARCH]`, `ve.conf`, `ve-*.conf-sample[.ARCH]`, and each of these with a template extension);
+ * - `candidate`: a config file if its content confirms it ({@link looksLikeConfig}): `CTID.conf`
+ *   outside a `conf/` folder, and any `*.conf.<template extension>` (ISPConfig's `openvz.conf.tpl`);
+ * - undefined: not searched for.
+ */
+export type NameClass = 'config' | 'candidate' | undefined;
+
+/** Classifies a (relative or absolute) path; see {@link NameClass}. */
+export function classifyConfigName(filePath: string): NameClass {
+  const norm = filePath.replace(/\\/g, '/');
+  const template = isTemplateName(norm);
+  const inner = template ? stripTemplateExtension(norm) : norm;
+  const parts = inner.split('/');
+  const base = parts[parts.length - 1] ?? '';
+  const parent = parts.length > 1 ? (parts[parts.length - 2] ?? '') : '';
+  if (base === 'vz.conf' || base === 've.conf') return 'config';
+  if (base === 'vz' && parent === 'sysconfig') return 'config';
+  if (/^0\.conf(\.[A-Za-z0-9_]+)?$/.test(base)) return 'config';
+  if (/^ve-.+\.conf-sample(\.[A-Za-z0-9_]+)?$/.test(base)) return 'config';
+  if (base.endsWith('.conf')) {
+    const stem = base.slice(0, -'.conf'.length);
+    if (/^\d+$/.test(stem) || UUID.test(stem)) return parent === 'conf' ? 'config' : 'candidate';
+    if (template) return 'candidate';
+  }
+  return undefined;
+}
+
+/** Whether a directory search takes the path by its name alone (see {@link classifyConfigName}). */
+export function isConfigFileName(filePath: string): boolean {
+  return classifyConfigName(filePath) === 'config';
+}
+
+/** Bytes read from a candidate to confirm it by content. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * Whether a text looks like an OpenVZ / Virtuozzo config: at least two assignment lines (`KEY=…`,
+ * leading blanks allowed) whose keys are parameters vzctl knows (any generation), e.g. `ONBOOT` and
+ * `PHYSPAGES`. Only the first 64 KiB are looked at.
+ */
+export function looksLikeConfig(text: string): boolean {
+  const catalog = getCatalog();
+  const seen = new Set<string>();
+  for (const m of text.slice(0, SNIFF_BYTES).matchAll(/^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/gm)) {
+    const key = m[1] as string;
+    if (catalog.parameter(key)) seen.add(key);
+    if (seen.size >= 2) return true;
+  }
+  return false;
+}
+
+async function sniff(absPath: string): Promise<string> {
+  const fh = await open(absPath, 'r');
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+const TEMPLATE_GLOB = `{${TEMPLATE_EXTENSIONS.join(',')}}`;
+
+/** Glob patterns that pre-select candidates under a directory; {@link classifyConfigName} decides. */
+const DISCOVERY_PATTERNS = [
+  '**/vz.conf', '**/vz', '**/*.conf', '**/0.conf.*', '**/ve-*.conf-sample', '**/ve-*.conf-sample.*',
+  `**/*.conf.${TEMPLATE_GLOB}`, `**/*.conf-sample.${TEMPLATE_GLOB}`,
+];
+
+const IGNORE = ['**/node_modules/**', '**/.git/**'];
+
+/** fast-glob, loaded on the first search, not at start (one file needs no globbing). */
+function fastGlob(): typeof FastGlob {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('fast-glob') as typeof FastGlob;
+}
+
+/**
+ * Finds the config files under `dir` (recursively, symlinks not followed, `node_modules` and `.git`
+ * skipped; a sub-folder that cannot be read is passed to `onError`): names that are configs by themselves, and candidates confirmed by content. Returned as
+ * `dir` joined with the path found, sorted. An unreadable candidate is skipped.
+ *
+ * @param dir     the directory as the user gave it (used for the reported paths)
+ * @param absDir  the same directory resolved to an absolute path (searched)
+ */
+export async function discoverConfigFiles(dir: string, absDir: string, onError?: (folder: string, err: NodeJS.ErrnoException) => void): Promise<string[]> {
+  // fast-glob skips a folder it cannot read without a word (suppressErrors); its readdir is wrapped to hear of it.
+  const fsAdapter = onError
+    ? {
+        readdir: ((p: string, opts: unknown, cb: (err: NodeJS.ErrnoException | null, res?: unknown) => void) => {
+          readdirCb(p, opts as { withFileTypes: true }, (err, res) => {
+            if (err && p !== absDir) onError(p, err);
+            cb(err, res);
+          });
+        }) as unknown as typeof readdirCb,
+      }
+    : undefined;
+  const found = await fastGlob()(DISCOVERY_PATTERNS, {
+    cwd: absDir,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    ignore: IGNORE,
+    unique: true,
+    suppressErrors: true,
+    dot: false,
+    ...(fsAdapter ? { fs: fsAdapter } : {}),
+  });
+  const out: string[] = [];
+  for (const rel of found) {
+    const cls = classifyConfigName(path.join(absDir, rel));
+    if (cls === undefined) continue;
+    if (cls === 'candidate') {
+      try {
+        if (!looksLikeConfig(await sniff(path.join(absDir, rel)))) continue;
+      } catch {
+        continue;
+      }
+    }
+    out.push(path.join(dir, rel));
+  }
+  return out.sort(compareStrings);
+}
+
+/** Whether a command-line PATH is a glob pattern (`*`, `?`, `[…]`, `{a,b}`, `**`). */
+export function isGlob(arg: string): boolean {
+  return fastGlob().isDynamicPattern(arg);
+}
+
+/**
+ * Expands a glob pattern relative to `cwd` (absolute patterns stay absolute): the files it matches,
+ * whatever their names (as ESLint does), `node_modules` and `.git` skipped, sorted.
+ */
+export async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
+  const found = await fastGlob()(pattern.replace(/\\/g, '/'), { cwd, onlyFiles: true, ignore: IGNORE, unique: true, suppressErrors: true, dot: false });
+  return found.sort(compareStrings);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,117 @@
+/**
+ * `vzlint --fix` and `--fix-dry-run`: the engine's safe fix-all applied to files on disk without
+ * losing data. See {@link writeFixed} for what is kept and what is refused.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { chmod, chown, lstat, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { Finding } from '../rules/types';
+import { fixAllText, type ContextDiagnostic } from '../service/codeActions';
+import { toDiagnostic } from '../service/diagnostics';
+
+/**
+ * Fixes never applied by `--fix`: removing a byte-order mark changes the file's encoding marker,
+ * which `--fix` promises to keep (the finding stays reported; the editor's quick fix can remove it).
+ */
+const NOT_BY_FIX = new Set(['byte-order-mark']);
+
+/**
+ * The engine's fix-all (`fixAllText`: every safe fix, none overlapping, repeated on the fixed text until
+ * nothing is left to fix) over `findings` of `text`; `relint` lints a fixed text with the same options.
+ * Fixes of {@link NOT_BY_FIX} rules are left out.
+ *
+ * @returns the fixed text (the same string when there was nothing to fix) and the rounds it took
+ */
+export async function fixAll(text: string, findings: readonly Finding[], relint: (text: string) => readonly Finding[]): Promise<{ text: string; rounds: number }> {
+  const diagnostics = (fs: readonly Finding[]): ContextDiagnostic[] => fs.filter((f) => !NOT_BY_FIX.has(f.rule)).map((f) => toDiagnostic(f) as unknown as ContextDiagnostic);
+  const result = await fixAllText(text, diagnostics(findings), (t) => diagnostics(relint(t)));
+  return { text: result.text, rounds: result.rounds };
+}
+
+/**
+ * Keeps the presence or absence of a final line break of `original` in `fixed` (a fix that deletes
+ * the last line must not join the file's end to the previous line's break, nor add one).
+ */
+export function keepFinalNewline(original: string, fixed: string): string {
+  const eol = /(\r\n|\n|\r)$/.exec(original);
+  const had = eol !== null;
+  const has = /(\r\n|\n|\r)$/.test(fixed);
+  if (had && !has && fixed.length > 0) return fixed + (eol[1] as string);
+  if (!had && has) return fixed.replace(/(\r\n|\n|\r)$/, '');
+  return fixed;
+}
+
+/** Why a file was not fixed, in words for `vzlint: FILE: …`. */
+export class FixRefused extends Error {}
+
+/**
+ * The file `--fix` writes: the target of a symlink (vzctl's `ve.conf` is one on Virtuozzo 7), never the
+ * link itself.
+ */
+export async function fixTarget(filePath: string): Promise<string> {
+  const st = await lstat(filePath);
+  return st.isSymbolicLink() ? realpath(filePath) : filePath;
+}
+
+/**
+ * Writes `text` (UTF-8) over `filePath` atomically without losing data:
+ * - refuses (throws {@link FixRefused}) when the file's bytes are no longer `readBytes` (changed since
+ *   vzlint read it), when it has no write permission bit at all (even as root: `--fix` does not
+ *   override a file made read-only on purpose), or when the process may not write it;
+ * - writes a temporary file in the same folder, fsyncs it, gives it the original's mode and (as root)
+ *   owner and group, checks once more that the original is unchanged, then renames it over the
+ *   original and fsyncs the folder; on any failure the temporary file is removed and the original is
+ *   untouched;
+ * - follows a symlink and replaces its target (see {@link fixTarget}).
+ * Line endings, a BOM and the final newline are the caller's business (the text is written as given).
+ */
+export async function writeFixed(filePath: string, readBytes: Uint8Array, text: string): Promise<void> {
+  const target = await fixTarget(filePath);
+  const st = await stat(target);
+  if (!st.isFile()) throw new FixRefused('not a regular file');
+  if ((st.mode & 0o222) === 0) throw new FixRefused('the file has no write permission bits; not fixed');
+  const now = await readFile(target);
+  if (!Buffer.from(readBytes).equals(now)) throw new FixRefused('the file changed since vzlint read it; not fixed');
+  // The same test the kernel makes for an open for writing (root passes unless the bits above are 0).
+  const probe = await open(target, constants.O_WRONLY).catch((err: NodeJS.ErrnoException) => {
+    throw new FixRefused(err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied; not fixed' : `${err.code ?? 'error'}: not fixed`);
+  });
+  await probe.close();
+  const dir = path.dirname(target);
+  const tmp = path.join(dir, `.${path.basename(target)}.vzlint-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  let created = false;
+  try {
+    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    created = true;
+    try {
+      await fh.writeFile(Buffer.from(text, 'utf8'));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await chmod(tmp, st.mode & 0o7777);
+    if (typeof process.getuid === 'function' && process.getuid() === 0) await chown(tmp, st.uid, st.gid);
+    const again = await readFile(target);
+    if (!Buffer.from(readBytes).equals(again)) throw new FixRefused('the file changed since vzlint read it; not fixed');
+    await rename(tmp, target);
+    created = false;
+    const dh = await open(dir, constants.O_RDONLY).catch(() => undefined);
+    if (dh) {
+      await dh.sync().catch(() => undefined);
+      await dh.close();
+    }
+  } catch (err) {
+    if (created) await unlink(tmp).catch(() => undefined);
+    if (err instanceof FixRefused) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new FixRefused(`${e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : (e.code ?? e.message)} while writing; the file is unchanged`);
+  }
+}
+
+/** A unified diff of one file's fix (`--fix-dry-run`), with the display path on both sides. */
+export function fixDiff(display: string, before: string, after: string): string {
+  const rel = !path.isAbsolute(display);
+  return createTwoFilesPatch(rel ? `a/${display}` : display, rel ? `b/${display}` : display, before, after, undefined, undefined, { context: 3 });
+}

@@ -1,0 +1,180 @@
+/**
+ * `vzlint --format sarif` (SARIF 2.1.0, for GitHub code scanning and other SARIF viewers) and
+ * `--format github` (GitHub Actions workflow commands).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import { findSchemasDir, getCatalog } from '../catalog/load';
+import type { Severity } from '../catalog/types';
+import type { Finding } from '../rules/types';
+import type { FileReport } from './format';
+
+/** SARIF result level of a vzconf severity (SARIF has no "info"/"hint": both are "note"). */
+export function sarifLevel(severity: Severity): Sarif.Result.level {
+  return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
+}
+
+/** Largest rule docs page embedded as `help.markdown` (bytes); bigger pages are left out. */
+const MAX_HELP_BYTES = 64 * 1024;
+
+function ruleHelpMarkdown(id: string): string | undefined {
+  try {
+    const file = path.join(path.dirname(findSchemasDir()), 'docs', 'rules', `${id}.md`);
+    if (!existsSync(file) || statSync(file).size > MAX_HELP_BYTES) return undefined;
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Validates a `--docs-url` template: an `http:` or `https:` URL containing `{rule}`, which is
+ * replaced by the rule id. Returns an error sentence, or undefined when it is fine.
+ */
+export function checkDocsUrlTemplate(template: string): string | undefined {
+  if (!template.includes('{rule}')) return 'it must contain {rule} (replaced by the rule id)';
+  let url: URL;
+  try {
+    url = new URL(template.replace(/\{rule\}/g, 'rule-id'));
+  } catch {
+    return 'it is not a valid URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'only http: and https: URLs are allowed';
+  return undefined;
+}
+
+/** Options of {@link formatSarif}. */
+export interface SarifOptions {
+  /** vzlint's version (tool.driver.version). */
+  version: string;
+  /** Absolute folder artifact URIs are relative to (`originalUriBaseIds.ROOT`): vzlint's working directory. */
+  root: string;
+  /** The absolute path of a reported file (its display path resolved against `root`). */
+  absolutePath: (report: FileReport) => string;
+  /** `--docs-url`: a URL template with `{rule}`; `helpUri` is set only with it. */
+  docsUrl?: string;
+  /** `--summary`: stored in the run's `properties.summary`. */
+  summary?: unknown;
+}
+
+function uriOf(abs: string, root: string): Sarif.ArtifactLocation {
+  const rel = path.relative(root, abs);
+  if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) {
+    return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: 'ROOT' };
+  }
+  return { uri: pathToFileURL(abs).href };
+}
+
+function region(r: Finding['range']): Sarif.Region {
+  // SARIF lines and columns are 1-based; columns count UTF-16 code units (the default columnKind),
+  // as LSP and vzlint's JSON do; endColumn is just past the last character.
+  return { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
+}
+
+/**
+ * One SARIF 2.1.0 log with one run: `tool.driver` with every rule of the catalogue (id, name, short and
+ * full description, `help` with the rule's docs page as Markdown, default level, `helpUri` only with
+ * `docsUrl`), and one result per finding (ruleId and ruleIndex, level, message, physical location with
+ * region, the host in `properties.host` for a fleet, and the safe fix as `fixes` where there is one).
+ * Artifact URIs are relative to `root` (`uriBaseId: ROOT`) when the file lies below it.
+ */
+export function toSarif(reports: readonly FileReport[], options: SarifOptions): Sarif.Log {
+  const catalog = getCatalog();
+  const rules = catalog.catalog.rules;
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const driverRules: Sarif.ReportingDescriptor[] = rules.map((r) => {
+    const markdown = ruleHelpMarkdown(r.id);
+    const d: Sarif.ReportingDescriptor = {
+      id: r.id,
+      name: r.id.replace(/(^|-)([a-z0-9])/g, (_m, _d: string, c: string) => c.toUpperCase()),
+      shortDescription: { text: r.title },
+      fullDescription: { text: r.description },
+      defaultConfiguration: { level: sarifLevel(r.severity) },
+      help: markdown !== undefined ? { text: r.description, markdown } : { text: r.description },
+      properties: { tags: ['openvz', 'virtuozzo'] },
+    };
+    if (options.docsUrl !== undefined) d.helpUri = options.docsUrl.replace(/\{rule\}/g, encodeURIComponent(r.id));
+    return d;
+  });
+  const results: Sarif.Result[] = [];
+  const artifacts: Sarif.Artifact[] = [];
+  for (const rep of reports) {
+    const location = uriOf(options.absolutePath(rep), options.root);
+    artifacts.push({ location, ...(rep.template ? { properties: { template: true } } : {}) });
+    const artifactIndex = artifacts.length - 1;
+    for (const f of rep.findings) {
+      const res: Sarif.Result = {
+        ruleId: f.rule,
+        level: sarifLevel(f.severity),
+        message: { text: f.message },
+        locations: [{ physicalLocation: { artifactLocation: { ...location, index: artifactIndex }, region: region(f.range) } }],
+      };
+      const ri = index.get(f.rule);
+      if (ri !== undefined) res.ruleIndex = ri;
+      const props: Record<string, unknown> = { severity: f.severity };
+      if (rep.host !== undefined) props.host = rep.host;
+      res.properties = props;
+      const fix = f.fixes?.find((x) => x.safe);
+      if (fix) {
+        res.fixes = [{
+          description: { text: fix.title },
+          artifactChanges: [{ artifactLocation: location, replacements: fix.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })) }],
+        }];
+      }
+      results.push(res);
+    }
+  }
+  return {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [{
+      tool: { driver: { name: 'vzlint', semanticVersion: options.version, version: options.version, rules: driverRules } },
+      originalUriBaseIds: { ROOT: { uri: pathToFileURL(options.root.endsWith(path.sep) ? options.root : options.root + path.sep).href } },
+      artifacts,
+      results,
+      columnKind: 'utf16CodeUnits',
+      ...(options.summary !== undefined ? { properties: { summary: options.summary } } : {}),
+    }],
+  };
+}
+
+/** `--format sarif`: {@link toSarif} as pretty-printed JSON, newline-terminated. */
+export function formatSarif(reports: readonly FileReport[], options: SarifOptions): string {
+  return `${JSON.stringify(toSarif(reports, options), null, 2)}\n`;
+}
+
+/** Escapes the message part of a workflow command (`%`, CR, LF), as GitHub's toolkit does. */
+export function escapeCommandData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Escapes a property value of a workflow command: as the data, plus `:` and `,`. */
+export function escapeCommandProperty(s: string): string {
+  return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/**
+ * `--format github`: one GitHub Actions workflow command per finding,
+ * `::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=vzlint RULE::MESSAGE` (`warning` for
+ * warnings, `notice` for info and hints), so findings show as annotations on the pull request.
+ */
+export function formatGithub(reports: readonly FileReport[]): string {
+  const out: string[] = [];
+  for (const r of reports) {
+    for (const f of r.findings) {
+      const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';
+      const props = [
+        `file=${escapeCommandProperty(r.file)}`,
+        `line=${f.range.start.line + 1}`,
+        `col=${f.range.start.character + 1}`,
+        `endLine=${f.range.end.line + 1}`,
+        `endColumn=${f.range.end.character + 1}`,
+        `title=${escapeCommandProperty(`vzlint ${f.rule}${r.host !== undefined ? ` (${r.host})` : ''}`)}`,
+      ];
+      out.push(`::${cmd} ${props.join(',')}::${escapeCommandData(f.message)}`);
+    }
+  }
+  return out.length > 0 ? `${out.join('\n')}\n` : '';
+}

@@ -1,0 +1,195 @@
+/**
+ * `vzlint --summary`: per node and for the whole fleet, the number of containers, the findings by rule
+ * and severity, and the memory the containers commit against the node's capacity when it is known.
+ */
+import { createColors } from 'picocolors';
+import type { Severity } from '../catalog/types';
+import type { MemorySummary } from '../service/node';
+import { formatBytes } from '../values/numbers';
+import type { FileReport } from './format';
+import { escapeControls } from '../util/escape';
+
+/** What {@link buildSummary} needs of one node. */
+export interface NodeSummaryInput {
+  /** The host name (fleet layout `<dir>/<host>/etc/vz`), else the node config's display path. */
+  name: string;
+  host?: string;
+  /** The node config as displayed, if one was found. */
+  nodeConfig?: string;
+  /** Display paths of the node's files. */
+  files: string[];
+  /** Number of container configs (CTID.conf) of the node. */
+  containers: number;
+  memory?: MemorySummary;
+}
+
+/** Findings counted by severity and by rule. */
+export interface FindingCounts {
+  bySeverity: Record<Severity, number>;
+  /** Rule id → count by severity (only severities that occur). */
+  byRule: Record<string, Partial<Record<Severity, number>>>;
+}
+
+/** Memory committed by a node's containers (bytes as decimal strings, JSON has no 64-bit integers). */
+export interface MemoryCommitted {
+  /** vSwap containers' RAM (PHYSPAGES limits) plus UBC-mode containers' PRIVVMPAGES barriers. */
+  ramBytes: string;
+  /** The above plus the vSwap containers' swap (SWAPPAGES limits). */
+  ramSwapBytes: string;
+  /** The node's RAM, when known (`--node-ram`, nodeRam). */
+  capacityRamBytes?: string;
+  /** The node's RAM + swap, when the RAM is known. */
+  capacityRamSwapBytes?: string;
+  /** Committed RAM (resp. RAM + swap) above the capacity; only when the capacity is known. */
+  overRam?: boolean;
+  overRamSwap?: boolean;
+}
+
+/** One node of the summary (`--summary --format json` prints {@link FleetSummary}). */
+export interface NodeSummary extends FindingCounts {
+  name: string;
+  host?: string;
+  nodeConfig?: string;
+  files: number;
+  containers: number;
+  memory?: MemoryCommitted;
+}
+
+/** The whole summary: every node, then the fleet's totals. */
+export interface FleetSummary {
+  nodes: NodeSummary[];
+  fleet: FindingCounts & { nodes: number; files: number; containers: number; memory?: MemoryCommitted };
+}
+
+function emptyCounts(): FindingCounts {
+  return { bySeverity: { error: 0, warning: 0, info: 0, hint: 0 }, byRule: {} };
+}
+
+function addCounts(into: FindingCounts, report: FileReport): void {
+  for (const f of report.findings) {
+    into.bySeverity[f.severity] += 1;
+    const r = (into.byRule[f.rule] ??= {});
+    r[f.severity] = (r[f.severity] ?? 0) + 1;
+  }
+}
+
+function merge(into: FindingCounts, from: FindingCounts): void {
+  for (const s of Object.keys(from.bySeverity) as Severity[]) into.bySeverity[s] += from.bySeverity[s];
+  for (const [rule, counts] of Object.entries(from.byRule)) {
+    const r = (into.byRule[rule] ??= {});
+    for (const [s, n] of Object.entries(counts) as [Severity, number][]) r[s] = (r[s] ?? 0) + n;
+  }
+}
+
+function committed(m: MemorySummary): MemoryCommitted {
+  const ram = m.ramBytes + m.privvmBytes;
+  const out: MemoryCommitted = { ramBytes: ram.toString(), ramSwapBytes: m.totalBytes.toString() };
+  const cap = m.capacity;
+  if (cap?.ramBytes !== undefined) {
+    const total = cap.ramBytes + (cap.swapBytes ?? 0n);
+    out.capacityRamBytes = cap.ramBytes.toString();
+    out.capacityRamSwapBytes = total.toString();
+    out.overRam = ram > cap.ramBytes;
+    out.overRamSwap = m.totalBytes > total;
+  }
+  return out;
+}
+
+/**
+ * Builds the summary from the nodes and the reports (each report counted once, under the node that
+ * lists its `file`).
+ */
+export function buildSummary(nodes: readonly NodeSummaryInput[], reports: readonly FileReport[]): FleetSummary {
+  const byFile = new Map(reports.map((r) => [r.file, r]));
+  const out: NodeSummary[] = [];
+  const fleet: FleetSummary['fleet'] = { ...emptyCounts(), nodes: 0, files: 0, containers: 0 };
+  let ram = 0n;
+  let ramSwap = 0n;
+  let capRam: bigint | undefined = 0n;
+  let capTotal: bigint | undefined = 0n;
+  let anyMemory = false;
+  const counted = new Set<string>();
+  const sorted = [...nodes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const n of sorted) {
+    const counts = emptyCounts();
+    let files = 0;
+    for (const f of n.files) {
+      const r = byFile.get(f);
+      if (!r || counted.has(f)) continue;
+      counted.add(f);
+      files += 1;
+      addCounts(counts, r);
+    }
+    const s: NodeSummary = { name: n.name, files, containers: n.containers, ...counts };
+    if (n.host !== undefined) s.host = n.host;
+    if (n.nodeConfig !== undefined) s.nodeConfig = n.nodeConfig;
+    if (n.memory && n.memory.rows.length > 0) {
+      s.memory = committed(n.memory);
+      anyMemory = true;
+      ram += BigInt(s.memory.ramBytes);
+      ramSwap += BigInt(s.memory.ramSwapBytes);
+      if (capRam !== undefined && s.memory.capacityRamBytes !== undefined && s.memory.capacityRamSwapBytes !== undefined) {
+        capRam += BigInt(s.memory.capacityRamBytes);
+        capTotal = (capTotal ?? 0n) + BigInt(s.memory.capacityRamSwapBytes);
+      } else {
+        capRam = undefined;
+        capTotal = undefined;
+      }
+    }
+    out.push(s);
+    fleet.nodes += 1;
+    fleet.files += files;
+    fleet.containers += n.containers;
+    merge(fleet, counts);
+  }
+  if (anyMemory) {
+    fleet.memory = { ramBytes: ram.toString(), ramSwapBytes: ramSwap.toString() };
+    if (capRam !== undefined && capTotal !== undefined) {
+      Object.assign(fleet.memory, { capacityRamBytes: capRam.toString(), capacityRamSwapBytes: capTotal.toString(), overRam: ram > capRam, overRamSwap: ramSwap > capTotal });
+    }
+  }
+  return { nodes: out, fleet };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function severities(c: FindingCounts): string {
+  const b = c.bySeverity;
+  return `${plural(b.error, 'error')}, ${plural(b.warning, 'warning')}, ${plural(b.info, 'info')}${b.hint > 0 ? `, ${plural(b.hint, 'hint')}` : ''}`;
+}
+
+function rules(c: FindingCounts): string[] {
+  return Object.entries(c.byRule)
+    .map(([rule, n]) => ({ rule, n, total: Object.values(n).reduce((a, b) => a + (b ?? 0), 0) }))
+    .sort((a, b) => b.total - a.total || (a.rule < b.rule ? -1 : 1))
+    .map(({ rule, n }) => `    ${rule}: ${(['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => n[s] !== undefined).map((s) => `${n[s]} ${s}`).join(', ')}`);
+}
+
+function memoryLine(m: MemoryCommitted): string {
+  const b = (x: string): string => formatBytes(BigInt(x));
+  const ram = `RAM ${b(m.ramBytes)}${m.capacityRamBytes !== undefined ? ` of ${b(m.capacityRamBytes)}${m.overRam ? ' (over)' : ''}` : ''}`;
+  const total = `RAM+swap ${b(m.ramSwapBytes)}${m.capacityRamSwapBytes !== undefined ? ` of ${b(m.capacityRamSwapBytes)}${m.overRamSwap ? ' (over)' : ''}` : ''}`;
+  return `  committed: ${ram}; ${total}`;
+}
+
+/** The summary for a terminal: one block per node, then the fleet (when more than one node); names escaped for the terminal. */
+export function formatSummary(summary: FleetSummary, options: { color: boolean }): string {
+  const c = createColors(options.color);
+  const out: string[] = [''];
+  for (const n of summary.nodes) {
+    out.push(c.bold(`Node ${escapeControls(n.name)}`) + c.dim(` (${plural(n.containers, 'container')}, ${plural(n.files, 'file')})`));
+    out.push(`  ${severities(n)}`);
+    for (const line of rules(n)) out.push(line);
+    if (n.memory) out.push(memoryLine(n.memory));
+  }
+  if (summary.nodes.length > 1) {
+    const f = summary.fleet;
+    out.push(c.bold(`Fleet: ${plural(f.nodes, 'node')}`) + c.dim(` (${plural(f.containers, 'container')}, ${plural(f.files, 'file')})`));
+    out.push(`  ${severities(f)}`);
+    for (const line of rules(f)) out.push(line);
+    if (f.memory) out.push(memoryLine(f.memory));
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,285 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile, cp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import type * as Sarif from 'sarif';
+import type { JsonFinding } from '../../server/src/cli/format';
+import { classifyConfigName, looksLikeConfig } from '../../server/src/cli/discover';
+import { escapeCommandData, escapeCommandProperty } from '../../server/src/cli/sarif';
+import type { FleetSummary } from '../../server/src/cli/summary';
+import { runCaptured as run } from '../helpers/vzlint';
+
+const repo = path.resolve(__dirname, '../..');
+const fixtures = path.join(repo, 'test/fixtures/templates');
+const wild = path.join(repo, '../shared/corpus/wild');
+const CLEAN = 'ONBOOT="yes"\nPHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\nHOSTNAME="ct.example.org"\n';
+const BAD = 'ONBOOT="yes"\nKMEMSIZE="20000000:10000000"\n';
+const WARN = 'ONBOOT="yes"\nPHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\nIPTABLES="ipt_REJECT"\n';
+
+let tmp: string;
+before(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'vzlint-ci-'));
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+async function tree(name: string, files: Record<string, string>): Promise<string> {
+  const root = path.join(tmp, name);
+  for (const [rel, text] of Object.entries(files)) {
+    await mkdir(path.join(root, path.dirname(rel)), { recursive: true });
+    await writeFile(path.join(root, rel), text);
+  }
+  return root;
+}
+const json = (s: string): JsonFinding[] => JSON.parse(s) as JsonFinding[];
+const filesOf = (s: string): string[] => [...new Set(json(s).map((i) => i.file))].sort();
+
+describe('vzlint finds configs wherever they sit', () => {
+  it('CTID.conf outside conf/ by name and content, templates by name, not other files', async () => {
+    const root = await tree('anywhere', {
+      'backup/101.conf': BAD,
+      'repo/files/ct/6f2a1c3e-1b2c-4d5e-8f90-a1b2c3d4e5f6.conf': BAD,
+      'repo/files/ct/102.conf': '# not a container config\nlisten 80;\nserver_name x;\n',
+      'roles/ovz/templates/101.conf.j2': BAD,
+      'roles/ovz/templates/vz.conf.erb': 'VE_ROOT=/vz/root/$VEID\nDISK_QUOTA=<%= @q %>\n',
+      'roles/ovz/templates/ve-web.conf-sample.j2': BAD,
+      'ispconfig/openvz.conf.tpl': BAD,
+      'misc/nginx.conf.j2': 'server { listen 80; }\n',
+      'misc/other.conf': BAD,
+    });
+    const r = await run(['--format', 'json', '.'], root);
+    assert.equal(r.code, 1, r.err);
+    assert.deepEqual(filesOf(r.out), [
+      'backup/101.conf',
+      'ispconfig/openvz.conf.tpl',
+      'repo/files/ct/6f2a1c3e-1b2c-4d5e-8f90-a1b2c3d4e5f6.conf',
+      'roles/ovz/templates/101.conf.j2',
+      'roles/ovz/templates/ve-web.conf-sample.j2',
+    ]);
+    const verbose = await run(['--no-color', '--verbose', '.'], root);
+    assert.match(verbose.out, /roles\/ovz\/templates\/vz\.conf\.erb \[node, classic@[\d.]+, template\]/);
+    assert.match(verbose.out, /roles\/ovz\/templates\/ve-web\.conf-sample\.j2 \[container, classic@[\d.]+, template\]/);
+  });
+
+  it('names: by name, by content, or not at all', () => {
+    assert.equal(classifyConfigName('/x/conf/101.conf'), 'config');
+    assert.equal(classifyConfigName('/x/backup/101.conf'), 'candidate');
+    assert.equal(classifyConfigName('/x/templates/101.conf.j2'), 'candidate');
+    assert.equal(classifyConfigName('/x/conf/101.conf.j2'), 'config');
+    assert.equal(classifyConfigName('/x/vz.conf.erb'), 'config');
+    assert.equal(classifyConfigName('/x/ve-a.conf-sample.j2'), 'config');
+    assert.equal(classifyConfigName('/x/ve-a.conf-sample.x86_64'), 'config');
+    assert.equal(classifyConfigName('/x/openvz.conf.tpl'), 'candidate');
+    assert.equal(classifyConfigName('/x/nginx.conf'), undefined);
+    assert.equal(classifyConfigName('/x/vz.conf.rpmnew'), undefined);
+    assert.equal(looksLikeConfig('ONBOOT="yes"\nPHYSPAGES="0:1"\n'), true);
+    assert.equal(looksLikeConfig('ONBOOT="yes"\nfoo=1\n'), false);
+  });
+
+  it('a directory, a glob or a path that matches nothing: exit 2 with a clear message, or 0 with --no-error-on-unmatched-pattern', async () => {
+    const root = await tree('unmatched', { 'empty/readme.txt': 'x\n', 'cfg/conf/101.conf': CLEAN });
+    const dir = await run(['empty'], root);
+    assert.equal(dir.code, 2);
+    assert.match(dir.err, /No files matching "empty" .*were found/);
+    const glob = await run(['nothing/**/*.conf'], root);
+    assert.equal(glob.code, 2);
+    assert.match(glob.err, /No files matching the pattern "nothing\/\*\*\/\*\.conf" were found/);
+    const allowed = await run(['--no-error-on-unmatched-pattern', '--format', 'json', 'empty', 'cfg'], root);
+    assert.equal(allowed.code, 0, allowed.err);
+    assert.deepEqual(filesOf(allowed.out), []);
+  });
+
+  it('globs are expanded by vzlint (quoted in the shell) and every match is linted', async () => {
+    const root = await tree('globs', { 'a/one.conf': BAD, 'b/two.cfg': BAD, 'b/c/three.conf': BAD });
+    const r = await run(['--format', 'json', '**/*.conf'], root);
+    assert.equal(r.code, 1);
+    assert.deepEqual(filesOf(r.out), ['a/one.conf', 'b/c/three.conf']);
+  });
+
+  it('no PATH on a node: lints its /etc/vz as one node and says so', async () => {
+    const root = await tree('node', { 'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'etc/vz/conf/101.conf': BAD, 'etc/vz/conf/102.conf': CLEAN });
+    const r = await run(['--format', 'json'], tmp, { defaultNodeRoot: path.join(root, 'etc/vz') });
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /no PATH given: linting this node's .*etc\/vz \(vz\.conf and conf\/\) as one node/);
+    assert.ok(filesOf(r.out).every((f) => f.endsWith('conf/101.conf')), r.out);
+  });
+});
+
+describe('vzlint output formats', () => {
+  it('--format sarif is valid SARIF 2.1.0 (official schema) with rules, locations, fixes and relative URIs', async (t) => {
+    const schemaFile = path.join(repo, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+    if (!existsSync(schemaFile)) {
+      t.skip('@microsoft/jest-sarif (dev dependency with the SARIF 2.1.0 schema) is not installed');
+      return;
+    }
+    const root = await tree('sarif', { 'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'etc/vz/conf/101.conf': `${BAD}NAME = x\nHOSTNAME=ct 1\n` });
+    const r = await run(['--format', 'sarif', '--docs-url', 'https://docs.example.org/rules/{rule}.html', '.'], root);
+    assert.equal(r.code, 1, r.err);
+    const log = JSON.parse(r.out) as Sarif.Log;
+    // The schema's language-tag pattern is not valid as a Unicode regular expression; its formats are informative.
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    assert.equal(validate({ ...log, runs: [{ ...log.runs[0], results: [{ level: 'fatal', message: {} }] }] }), false, 'the schema does reject a bad log');
+    const run0 = log.runs[0] as Sarif.Run;
+    const rules = run0.tool.driver.rules ?? [];
+    const kmem = rules.find((x) => x.id === 'barrier-above-limit');
+    assert.ok(kmem?.help?.markdown?.startsWith('# barrier-above-limit'), 'help.markdown from docs/rules');
+    assert.equal(kmem?.helpUri, 'https://docs.example.org/rules/barrier-above-limit.html');
+    const results = run0.results ?? [];
+    const res = results.find((x) => x.ruleId === 'barrier-above-limit');
+    assert.ok(res);
+    assert.equal(res.level, 'error');
+    assert.equal(rules[res.ruleIndex as number]?.id, 'barrier-above-limit');
+    const loc = res.locations?.[0]?.physicalLocation;
+    assert.deepEqual({ uri: loc?.artifactLocation?.uri, base: loc?.artifactLocation?.uriBaseId }, { uri: 'etc/vz/conf/101.conf', base: 'ROOT' });
+    assert.equal(loc?.region?.startLine, 2);
+    assert.ok(results.some((x) => (x.fixes?.length ?? 0) > 0), 'a safe fix is carried as a SARIF fix');
+    // Without --docs-url no helpUri (no public docs site is assumed).
+    const plain = JSON.parse((await run(['--format', 'sarif', '.'], root)).out) as Sarif.Log;
+    assert.ok((plain.runs[0]?.tool.driver.rules ?? []).every((x) => x.helpUri === undefined));
+    const bad = await run(['--format', 'sarif', '--docs-url', 'javascript:alert(1)//{rule}', '.'], root);
+    assert.equal(bad.code, 2);
+  });
+
+  it('--format github prints workflow commands with % CR LF escaped, and : , in properties', async () => {
+    assert.equal(escapeCommandData('50% done\r\nnext'), '50%25 done%0D%0Anext');
+    assert.equal(escapeCommandProperty('a:b,c%'), 'a%3Ab%2Cc%25');
+    const root = await tree('github', { 'x,y:z/conf/101.conf': BAD });
+    const r = await run(['--format', 'github', '.'], root);
+    assert.equal(r.code, 1);
+    const line = r.out.split('\n').find((l) => l.includes('barrier-above-limit'));
+    assert.ok(line, r.out);
+    assert.match(line, /^::error file=x%2Cy%3Az\/conf\/101\.conf,line=2,col=\d+,endLine=2,endColumn=\d+,title=vzlint barrier-above-limit::/);
+    assert.ok(!line.slice(2).includes('::error'), 'one command per line');
+  });
+});
+
+describe('vzlint CI knobs and exit codes', () => {
+  it('exit 0 / 1 / 2, --severity-threshold, --max-warnings, --quiet', async () => {
+    const root = await tree('knobs', { 'w/conf/101.conf': WARN, 'e/conf/102.conf': BAD });
+    assert.equal((await run(['w'], root)).code, 0, 'warnings only: 0');
+    assert.equal((await run(['e'], root)).code, 1, 'an error: 1');
+    assert.equal((await run(['missing'], root)).code, 2, 'a missing path: 2');
+    assert.equal((await run(['--severity-threshold', 'warning', 'w'], root)).code, 1);
+    assert.equal((await run(['--severity-threshold', 'bogus', 'w'], root)).code, 2);
+    const max = await run(['--max-warnings', '0', 'w'], root);
+    assert.equal(max.code, 1);
+    assert.match(max.err, /more than --max-warnings 0/);
+    assert.equal((await run(['--max-warnings', '99', 'w'], root)).code, 0);
+    assert.equal((await run(['--max-warnings', '-1', 'w'], root)).code, 2);
+    const quiet = await run(['--quiet', '--format', 'json', '.'], root);
+    assert.equal(quiet.code, 1);
+    assert.ok(json(quiet.out).length > 0 && json(quiet.out).every((i) => i.severity === 'error'), quiet.out);
+    assert.equal((await run(['--quiet', '--max-warnings', '0', 'w'], root)).code, 0, 'quiet warnings are not counted');
+  });
+
+  it('--print-config FILE prints the resolved options and target as JSON', async () => {
+    const root = await tree('printcfg', { '.vzconf.yaml': 'rules:\n  inline-comment: off\nnodeRam: 64G\n', 'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'etc/vz/conf/101.conf': CLEAN });
+    const r = await run(['--print-config', 'etc/vz/conf/101.conf', '--rule', 'unknown-parameter=error'], root);
+    assert.equal(r.code, 0, r.err);
+    const cfg = JSON.parse(r.out) as Record<string, unknown>;
+    assert.equal(cfg.kind, 'container');
+    assert.match(String(cfg.target), /^classic@/);
+    assert.equal(cfg.nodeConfig, 'etc/vz/vz.conf');
+    assert.equal(cfg.configFile, '.vzconf.yaml');
+    assert.deepEqual(cfg.rules, { 'inline-comment': 'off', 'unknown-parameter': 'error' });
+    assert.equal(cfg.nodeRamBytes, String(64n * 1024n ** 3n));
+    assert.equal((await run(['--print-config', 'nope.conf'], root)).code, 2);
+  });
+
+  it('--help lists the formats, exit codes and examples; --version prints the version', async () => {
+    const help = await run(['--help'], tmp);
+    assert.equal(help.code, 0);
+    for (const s of ['stylish', 'sarif', 'github', '--max-warnings', '--fix-dry-run', 'Exit status:', 'Examples:', '--no-error-on-unmatched-pattern']) assert.ok(help.out.includes(s), s);
+    const v = await run(['--version'], tmp);
+    assert.match(v.out, /^\d+\.\d+\.\d+/);
+  });
+
+  it('a progress line on a terminal stderr only for runs over a second, erased at the end', async () => {
+    const root = await tree('progress', { 'a/conf/101.conf': CLEAN, 'b/conf/102.conf': CLEAN });
+    let clock = 0;
+    const slow = await run(['a', 'b'], root, { stderrIsTTY: true, now: () => (clock += 800) });
+    assert.match(slow.err, /\rvzlint: \d+\/\d+ nodes and templates checked…/);
+    assert.ok(slow.err.endsWith('\r\u001b[K'), JSON.stringify(slow.err));
+    const fast = await run(['a', 'b'], root, { stderrIsTTY: true, now: () => 0 });
+    assert.equal(fast.err, '');
+    const notTty = await run(['a', 'b'], root, { stderrIsTTY: false, now: () => (clock += 800) });
+    assert.equal(notTty.err, '');
+  });
+});
+
+describe('vzlint templates', () => {
+  it("the project's template fixtures: placeholders not value-checked, literal parts are, control lines and branches understood", async () => {
+    const r = await run(['--format', 'json', '.'], fixtures);
+    const items = json(r.out);
+    const errors = items.filter((i) => i.severity === 'error').map((i) => `${i.file}:${i.line}:${i.rule}`);
+    // The one deliberate error: the literal suffix Q after a placeholder.
+    assert.deepEqual(errors, ['ansible/roles/openvz/templates/etc/vz/conf/101.conf.j2:4:invalid-value']);
+    assert.match(items.find((i) => i.rule === 'invalid-value')?.message ?? '', /suffix "Q"/);
+    // No control line is a config line, no branch pair is a duplicate.
+    assert.ok(!items.some((i) => i.rule === 'missing-equals' || i.rule === 'duplicate-parameter'), r.out);
+    // Everything else still works: the global IPTABLES of the Jinja2 vz.conf is deprecated.
+    assert.ok(items.some((i) => i.file.endsWith('vz.conf.j2') && i.rule === 'deprecated-parameter'), r.out);
+    // --template reads any file as a template; without it ${var} stays a shell-expansion finding.
+    const root = await tree('tmplflag', { 'conf/101.conf': 'ONBOOT="yes"\nPHYSPAGES="0:{{ ram }}M"\nSWAPPAGES="0:1G"\nHOSTNAME="${name}.example.org"\nDISKSPACE="{{ d }}G:{{ d }}X"\n' });
+    const plain = json((await run(['--format', 'json', '.'], root)).out);
+    assert.ok(plain.some((i) => i.rule === 'shell-expansion'));
+    const templ = json((await run(['--format', 'json', '--template', '.'], root)).out);
+    assert.deepEqual(templ.filter((i) => i.severity === 'error').map((i) => `${i.line}:${i.rule}`), ['5:invalid-value']);
+    assert.ok(!templ.some((i) => i.rule === 'shell-expansion'));
+  });
+
+  it('the corpus templates (ISPConfig, Jinja2, Python %-format) give no template-caused errors', async (t) => {
+    if (!existsSync(wild)) {
+      t.skip('../shared/corpus is absent (bare clone): corpus template check skipped');
+      return;
+    }
+    const dir = path.join(tmp, 'corpus-templates');
+    await mkdir(dir, { recursive: true });
+    // Copied without their template extension: as plain files first, then with --template.
+    for (const f of ['027-debops-ve-vswap-debops.conf-sample.j2.tmpl', '040-python-openvz-ct-template-percent.tmpl', '041-ispconfig3-openvz.conf.tpl-ubc.tmpl', '042-ispconfig3-openvz.conf.tpl-vswap.tmpl']) {
+      await cp(path.join(wild, f), path.join(dir, `${f.slice(0, 3)}.txt`));
+    }
+    const asPlain = json((await run(['--format', 'json', '--kind', 'container', '*.txt'], dir)).out);
+    const asTemplate = json((await run(['--format', 'json', '--kind', 'container', '--template', '*.txt'], dir)).out);
+    const errors = (items: JsonFinding[]): number => items.filter((i) => i.severity === 'error').length;
+    assert.ok(errors(asPlain) > 100, `as plain files they give the known false errors (${errors(asPlain)})`);
+    assert.equal(errors(asTemplate), 0, JSON.stringify(asTemplate.filter((i) => i.severity === 'error'), null, 1));
+  });
+});
+
+describe('vzlint fleet and --summary', () => {
+  it('DIR/<host>/etc/vz is one node per host; every finding names its host; summary per node and fleet, also as JSON', async () => {
+    const root = await tree('fleet', {
+      'nodes/web1/etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n',
+      'nodes/web1/etc/vz/conf/101.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:262144"\nIP_ADDRESS="10.0.0.1"\n',
+      'nodes/web1/etc/vz/conf/102.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:0"\nKMEMSIZE="2:1"\n',
+      'nodes/db2/etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n',
+      'nodes/db2/etc/vz/conf/101.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:0"\nIP_ADDRESS="10.0.0.1"\n',
+    });
+    const r = await run(['--format', 'json', 'nodes/'], root);
+    const items = json(r.out);
+    assert.ok(items.length > 0);
+    for (const i of items) assert.equal(i.host, /nodes\/(\w+)\//.exec(i.file)?.[1], JSON.stringify(i));
+    // The same IP on two hosts is not a duplicate: each host is its own node.
+    assert.ok(!items.some((i) => i.rule === 'duplicate-ip-address'), r.out);
+    const s = await run(['--format', 'json', '--summary', '--node-ram', '4G', '--node-swap', '1G', 'nodes/'], root);
+    const summary = JSON.parse(s.out) as FleetSummary;
+    assert.deepEqual(summary.nodes.map((n) => [n.name, n.containers, n.files]), [['db2', 1, 2], ['web1', 2, 3]]);
+    const web1 = summary.nodes[1];
+    assert.equal(web1?.bySeverity.error, 1);
+    assert.deepEqual(web1?.byRule['barrier-above-limit'], { error: 1 });
+    assert.equal(web1?.memory?.ramBytes, String(2n * 1024n ** 3n));
+    assert.equal(web1?.memory?.ramSwapBytes, String(3n * 1024n ** 3n));
+    assert.equal(web1?.memory?.capacityRamSwapBytes, String(5n * 1024n ** 3n));
+    assert.equal(summary.fleet.nodes, 2);
+    assert.equal(summary.fleet.containers, 3);
+    const text = await run(['--no-color', '--summary', 'nodes/'], root);
+    assert.match(text.out, /Node web1 \(2 containers, 3 files\)\n {2}1 error, /);
+    assert.match(text.out, /Fleet: 2 nodes \(3 containers, 5 files\)/);
+  });
+});

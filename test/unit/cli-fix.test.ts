@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, chown, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { FixRefused, writeFixed } from '../../server/src/cli/fix';
+import { runCaptured as run } from '../helpers/vzlint';
+
+const repo = path.resolve(__dirname, '../..');
+const bin = path.join(repo, 'dist/vzlint.js');
+const pexec = promisify(execFile);
+
+/** A container config with one safe fix (spaces around "=" on line 4), a BOM, CRLF line ends and no final newline. */
+const BEFORE = Buffer.from('\uFEFFONBOOT="yes"\r\nPHYSPAGES="0:262144"\r\nSWAPPAGES="0:131072"\r\nHOSTNAME = "ct.example.org"\r\nNAME=web\r\nDISKSPACE="1G:1G"', 'utf8');
+const AFTER = Buffer.from('\uFEFFONBOOT="yes"\r\nPHYSPAGES="0:262144"\r\nSWAPPAGES="0:131072"\r\nHOSTNAME="ct.example.org"\r\nNAME=web\r\nDISKSPACE="1G:1G"', 'utf8');
+
+let tmp: string;
+before(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'vzlint-fix-'));
+  await chmod(tmp, 0o755);
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+async function ct(name: string, bytes: Buffer = BEFORE, mode = 0o640): Promise<string> {
+  const dir = path.join(tmp, name, 'conf');
+  await mkdir(dir, { recursive: true });
+  await chmod(path.join(tmp, name), 0o777);
+  await chmod(dir, 0o777);
+  const file = path.join(dir, '101.conf');
+  await writeFile(file, bytes);
+  await chmod(file, mode);
+  return file;
+}
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+describe('vzlint --fix never loses data', () => {
+  it('changes only the fixed bytes: BOM, CRLF, no final newline, mode and owner kept; no temp file left', async () => {
+    const file = await ct('keep');
+    if (isRoot) await chown(file, 65534, 65534);
+    const before = await stat(file);
+    const r = await run(['--fix', '--format', 'json', file], tmp);
+    assert.equal(r.err, '');
+    assert.deepEqual(await readFile(file), AFTER);
+    const st = await stat(file);
+    assert.equal(st.mode & 0o7777, 0o640);
+    assert.deepEqual([st.uid, st.gid], [before.uid, before.gid]);
+    assert.notEqual(st.ino, before.ino, 'replaced by rename, not rewritten in place');
+    // What is printed is what is left after fixing: no space-around-equals finding any more.
+    assert.ok(!(JSON.parse(r.out) as { rule: string }[]).some((i) => i.rule === 'space-around-equals'), r.out);
+    const { readdir } = await import('node:fs/promises');
+    assert.deepEqual(await readdir(path.dirname(file)), ['101.conf']);
+    // A second run has nothing to fix: the bytes stay.
+    await run(['--fix', file], tmp);
+    assert.deepEqual(await readFile(file), AFTER);
+  });
+
+  it('LF files and a final newline are kept as they are', async () => {
+    const lf = Buffer.from('ONBOOT="yes"\nHOSTNAME = "a"\n', 'utf8');
+    const file = await ct('lf', lf, 0o644);
+    await run(['--fix', file], tmp);
+    assert.equal(await readFile(file, 'utf8'), 'ONBOOT="yes"\nHOSTNAME="a"\n');
+  });
+
+  it('follows a symlink and replaces its target, never the link', async () => {
+    const target = await ct('link');
+    const link = path.join(tmp, 'link', 've.conf');
+    await symlink('conf/101.conf', link);
+    const r = await run(['--fix', link], tmp);
+    assert.equal(r.err, '');
+    assert.ok((await lstat(link)).isSymbolicLink());
+    assert.equal(await readlink(link), 'conf/101.conf');
+    assert.deepEqual(await readFile(target), AFTER);
+  });
+
+  it('--fix-dry-run prints a unified diff and writes nothing', async () => {
+    const file = await ct('dry');
+    const before = await stat(file);
+    const r = await run(['--fix-dry-run', 'dry/conf/101.conf'], tmp);
+    assert.match(r.out, /^-{3} a\/dry\/conf\/101\.conf\n\+{3} b\/dry\/conf\/101\.conf\n@@ -1,6 \+1,6 @@/m);
+    assert.match(r.out, /^-HOSTNAME = "ct\.example\.org"\r$/m);
+    assert.match(r.out, /^\+HOSTNAME="ct\.example\.org"\r$/m);
+    assert.deepEqual(await readFile(file), BEFORE);
+    assert.equal((await stat(file)).mtimeMs, before.mtimeMs);
+  });
+
+  it('a file without write permission bits is left alone, also as root (exit 2, named)', async () => {
+    const file = await ct('readonly', BEFORE, 0o444);
+    const r = await run(['--fix', file], tmp);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /101\.conf: the file has no write permission bits; not fixed/);
+    assert.deepEqual(await readFile(file), BEFORE);
+  });
+
+  it('a file another user may not write (run as nobody): permission denied, unchanged', async (t) => {
+    if (!isRoot) {
+      t.skip('needs root to run vzlint as another user (setpriv --reuid=65534)');
+      return;
+    }
+    if (!existsSync('/usr/bin/setpriv') || !existsSync(bin)) {
+      t.skip('setpriv or dist/vzlint.js (npm run build) missing');
+      return;
+    }
+    const file = await ct('other-user', BEFORE, 0o644); // root's file, writable by root only; folder 0777
+    const r = await pexec('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, '--fix', file]).then(
+      () => ({ code: 0, err: '' }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, err: e.stderr }),
+    );
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /permission denied; not fixed/);
+    assert.deepEqual(await readFile(file), BEFORE);
+    assert.equal((await stat(file)).uid, 0);
+  });
+
+  it('refuses a file that changed since it was read; the change is kept', async () => {
+    const file = await ct('changed');
+    const changed = Buffer.from('ONBOOT="no"\n', 'utf8');
+    await writeFile(file, changed);
+    await assert.rejects(writeFixed(file, BEFORE, AFTER.toString('utf8')), (e: unknown) => e instanceof FixRefused && /changed since vzlint read it/.test(e.message));
+    assert.deepEqual(await readFile(file), changed);
+  });
+
+  it('a file that is not valid UTF-8 is not fixed (its bytes could not be kept)', async () => {
+    const bad = Buffer.concat([Buffer.from('ONBOOT="yes"\nHOSTNAME = "a'), Buffer.from([0xff, 0xfe]), Buffer.from('"\n')]);
+    const file = await ct('latin1', bad, 0o644);
+    const r = await run(['--fix', file], tmp);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /not valid UTF-8; not fixed/);
+    assert.deepEqual(await readFile(file), bad);
+  });
+});
