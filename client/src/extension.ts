@@ -41,13 +41,18 @@ function settingKeys(context: vscode.ExtensionContext): string[] {
  * The `vzconf` section for `scope` with only the values set explicitly (user, workspace, folder, and
  * their language-specific variants), nested as VS Code nests them (`{kb: {urlTemplate}}`).
  */
-export function explicitSettings(keys: readonly string[], scope: vscode.Uri | undefined): Record<string, unknown> {
+export function explicitSettings(keys: readonly string[], scope: vscode.Uri | undefined, restricted: ReadonlySet<string> = new Set()): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration('vzconf', scope);
   const out: Record<string, unknown> = {};
+  // `inspect` returns workspace values even where VS Code ignores them: in an untrusted workspace only
+  // the user's own values of the restricted settings count.
+  const trusted = vscode.workspace.isTrusted;
   for (const key of keys) {
     const i = config.inspect(key);
     if (!i) continue;
-    const value = i.workspaceFolderLanguageValue ?? i.workspaceLanguageValue ?? i.globalLanguageValue ?? i.workspaceFolderValue ?? i.workspaceValue ?? i.globalValue;
+    const value = !trusted && restricted.has(key)
+      ? (i.globalLanguageValue ?? i.globalValue)
+      : (i.workspaceFolderLanguageValue ?? i.workspaceLanguageValue ?? i.globalLanguageValue ?? i.workspaceFolderValue ?? i.workspaceValue ?? i.globalValue);
     if (value === undefined) continue;
     const parts = key.split('.');
     let node = out;
@@ -58,6 +63,33 @@ export function explicitSettings(keys: readonly string[], scope: vscode.Uri | un
     node[parts[parts.length - 1] as string] = value;
   }
   return out;
+}
+
+/** The keys under `vzconf.` that package.json restricts in untrusted workspaces (`kb.urlTemplate`, `nodeConfig`). */
+function restrictedKeys(context: vscode.ExtensionContext): Set<string> {
+  const pkg = context.extension.packageJSON as { capabilities?: { untrustedWorkspaces?: { restrictedConfigurations?: string[] } } };
+  return new Set((pkg.capabilities?.untrustedWorkspaces?.restrictedConfigurations ?? []).filter((k) => k.startsWith('vzconf.')).map((k) => k.slice('vzconf.'.length)));
+}
+
+/**
+ * Whether `vzconf.openUrl` may open `url`: an `https:` URL made only of URL characters (KB articles,
+ * the rule docs online), or a `file:` URL of a Markdown page inside the extension (the bundled rule docs).
+ * Anything else (`command:`, `javascript:`, `file:` elsewhere, `http:`) is refused.
+ */
+export function openableUrl(url: string, extensionRoot: vscode.Uri): vscode.Uri | undefined {
+  try {
+    return openable(url, extensionRoot);
+  } catch {
+    return undefined; // not a URI at all
+  }
+}
+
+function openable(url: string, extensionRoot: vscode.Uri): vscode.Uri | undefined {
+  if (/^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][A-Za-z0-9\-._~:/?#@!$&*+,;=%]*)?$/.test(url)) return vscode.Uri.parse(url, true);
+  if (!url.startsWith('file:')) return undefined;
+  const uri = vscode.Uri.parse(url, true);
+  const root = extensionRoot.fsPath.endsWith('/') ? extensionRoot.fsPath : `${extensionRoot.fsPath}/`;
+  return uri.scheme === 'file' && uri.fsPath.startsWith(root) && !uri.fsPath.includes('/../') && uri.fsPath.endsWith('.md') ? uri : undefined;
 }
 
 /** The vzconf document a command applies to: its argument, else the active editor's. */
@@ -77,6 +109,7 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const keys = settingKeys(context);
+  const restricted = restrictedKeys(context);
 
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -94,6 +127,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: { configurationSection: 'vzconf' },
     outputChannelName: 'vzconf',
+    // Read by the server at initialize; later grants arrive as vzconf/didChangeWorkspaceTrust.
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
     middleware: {
       workspace: {
         // Only what the user set: the server layers it over .vzconf.yaml and its own defaults.
@@ -101,7 +136,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           const answers = await next(params, token);
           if (!Array.isArray(answers)) return answers;
           return params.items.map((item, i) =>
-            item.section === 'vzconf' ? explicitSettings(keys, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : answers[i]);
+            item.section === 'vzconf' ? explicitSettings(keys, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined, restricted) : answers[i]);
         },
       },
     },
@@ -109,6 +144,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const lc = new LanguageClient('vzconf', 'vzconf', serverOptions, clientOptions);
   client = lc;
+  // The server ignores .vzconf.yaml's nodeConfig and kb.urlTemplate while the workspace is untrusted.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void lc.sendNotification('vzconf/didChangeWorkspaceTrust', { trusted: true });
+    }),
+  );
 
   const effective = new EffectiveConfigProvider(lc);
   context.subscriptions.push(
@@ -116,7 +157,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     effective,
     vscode.commands.registerCommand('vzconf.openUrl', async (url: unknown) => {
       if (typeof url !== 'string') return;
-      const uri = vscode.Uri.parse(url);
+      const uri = openableUrl(url, context.extensionUri);
+      if (!uri) {
+        void vscode.window.showWarningMessage(`vzconf: not opening ${JSON.stringify(url.slice(0, 100))}: only https: links and the bundled rule docs are opened.`);
+        return;
+      }
       if (uri.scheme === 'file') {
         // Rule docs ship as Markdown: show them rendered, else as text.
         try {

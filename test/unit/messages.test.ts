@@ -154,6 +154,8 @@ const SNIPPETS: [string, string, LintOptions][] = [
   ['ploop', 'VE_LAYOUT="ploop"\nDISKINODES="100:100"\nQUOTATIME="0"\nQUOTAUGIDLIMIT="100"\n', { path: CT }],
   ['simfs', 'VE_LAYOUT="simfs"\nMOUNT_OPTS="noatime"\nVE_PRIVATE="/mnt/nfs/vz/private/$VEID"\nDEVICES="c:10:200:rw"\nNETFILTER="full"\nCAPABILITY="sys_admin:on setpcap:on"\nFEATURES="nfsd:on bridge:on"\n', { path: CT }],
   ['simfs vz7', 'VEFSTYPE="simfs"\n', { path: NODE, target: 'vz7' }],
+  ['lone cr', 'ONBOOT="yes"\rHOSTNAME="a"\n', { path: CT }],
+  ['lone cr at end', 'ONBOOT="yes"\n\r', { path: CT, target: 'vz7' }],
   ['too large', `# ${'x'.repeat(4 * 1024 * 1024)}\n`, { path: CT }],
   ['too many', 'no equals here\n'.repeat(10_050), { path: CT }],
   ['suppressions', '# vzconf-disable-next-line unknwn-parameter\nONBOT=1\n# vzconf-disable-nextline unknown-parameter\n# vzconf-disable-next-line\nONBOT2=1\n', { path: CT }],

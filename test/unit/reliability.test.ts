@@ -284,3 +284,40 @@ describe('vzlint: unreadable folders', () => {
     assert.match(r.stdout, /101\.conf/);
   });
 });
+
+describe('lone CR: lint what vzctl and sh read', () => {
+  it('NETFILTER="full"\\rIPTABLES=…: one line for vzctl with an invalid value; IPTABLES is no setting', () => {
+    const r = lint(`${VSWAP}NETFILTER="full"\rIPTABLES="iptable_filter"\n`, { path: CT });
+    const rules = r.findings.map((f) => f.rule);
+    assert.ok(rules.includes('lone-carriage-return'), rules.join(', '));
+    assert.ok(rules.includes('invalid-value'), `NETFILTER's value runs past the CR: ${rules.join(', ')}`);
+    assert.ok(!rules.includes('deprecated-parameter'), 'IPTABLES is not a line of its own for vzctl');
+    const cr = r.findings.find((f) => f.rule === 'lone-carriage-return');
+    // In the editor's numbering (a lone CR breaks the line there): from the end of line 3 to the start of line 4.
+    assert.deepEqual(cr?.range, { start: { line: 2, character: 16 }, end: { line: 3, character: 0 } });
+    assert.equal(r.doc.text.length, 4, 'vzctl sees three lines and the empty end');
+  });
+
+  it('ONBOOT="yes"\\r$(cmd): sh runs cmd when sourcing the file; reported on the editor line of $(cmd)', () => {
+    const r = lint(`${VSWAP}ONBOOT="yes"\r$(reboot)\n`, { path: CT });
+    const unsafe = r.findings.find((f) => f.rule === 'shell-unsafe-value');
+    assert.ok(unsafe, r.findings.map((f) => f.rule).join(', '));
+    assert.equal(unsafe.range.start.line, 3, 'on the line the editor shows $(reboot) on');
+    assert.ok(r.findings.some((f) => f.rule === 'lone-carriage-return'));
+    assert.ok(!r.findings.some((f) => f.rule === 'missing-equals'), '$(reboot) is not a line of its own');
+  });
+
+  it('ranges after lone CRs stay inside the editor document; fixes are offered one by one', () => {
+    const text = `A=1\r\rB="x\ry"\rKMEMSIZE="2:1"\nC=2\r`;
+    const r = lint(text, { path: CT });
+    const editorLines = text.split(/\r\n|\r|\n/);
+    for (const f of r.findings) {
+      for (const p of [f.range.start, f.range.end]) {
+        assert.ok(p.line < editorLines.length && p.character <= (editorLines[p.line] ?? '').length, `${f.rule} at ${JSON.stringify(p)}`);
+      }
+    }
+    const crs = r.findings.filter((f) => f.rule === 'lone-carriage-return');
+    assert.equal(crs.length, 5);
+    assert.ok(crs.every((f) => f.fixes?.every((x) => !x.safe)));
+  });
+});

@@ -42,6 +42,8 @@ const ROWS: Row[] = [
   ['byte-order-mark', '\uFEFFONBOOT="yes"\n', { path: CT }, 1, 'BOM before a key'],
   ['byte-order-mark', '\uFEFF# comment\nONBOOT="yes"\n', { path: CT }, 1, 'BOM before a comment: vzctl no longer sees a comment'],
   ['byte-order-mark', '# comment\nONBOOT="yes"\n', { path: CT }, null, 'no BOM'],
+  ['lone-carriage-return', 'NETFILTER="full"\rIPTABLES="iptable_filter"\n', { path: CT }, 1, 'a lone CR joins two settings for vzctl'],
+  ['lone-carriage-return', 'ONBOOT="yes"\r\nHOSTNAME="a"\r\n', { path: CT }, null, 'CRLF line endings are no lone CR'],
   ['byte-order-mark', '\uFEFF\nONBOOT="yes"\n', { path: CT }, 1, 'BOM alone on the first line: vzctl cannot parse it'],
   ['missing-equals', '\uFEFF# comment\nONBOOT="yes"\n', { path: CT }, null, 'byte-order-mark explains that line'],
   ['shell-unsafe-value', 'DESCRIPTION=web server\n', { path: CT }, 1, 'unquoted whitespace'],

@@ -1,5 +1,5 @@
 import { scanShellValue } from './shell';
-import type { ConfigDocument, ConfigLine, Dialect, Entry, MultilineValue, Range } from './types';
+import type { ConfigDocument, ConfigLine, Dialect, Entry, MultilineValue, Position, Range } from './types';
 
 /** Classic vzctl's key buffer (STR_SIZE, `src/lib/config.c`): a key of this length or more makes the line unparsable. */
 export const CLASSIC_MAX_KEY = 512;
@@ -128,6 +128,121 @@ export function splitLines(text: string): { lines: string[]; eol: '\n' | '\r\n' 
   lines.push(text.slice(start));
   const eol = crlf > 0 && lf > 0 ? 'mixed' : crlf > 0 ? '\r\n' : '\n';
   return { lines, eol };
+}
+
+/**
+ * Splits text into lines the way vzctl (`fgets()`) and sh read it: only a line feed ends a line, and the
+ * carriage return of a CRLF ending is dropped with it. A carriage return anywhere else (a "lone CR", which
+ * editors and LSP count as a line break) stays inside the line, as vzctl and sh keep it.
+ *
+ * @returns the lines, the line-ending style (`\n`, `\r\n` or `mixed`), and `loneCr` when any line keeps a CR
+ */
+export function splitVzctlLines(text: string): { lines: string[]; eol: '\n' | '\r\n' | 'mixed'; loneCr: boolean } {
+  const lines: string[] = [];
+  let crlf = 0;
+  let lf = 0;
+  let start = 0;
+  let loneCr = false;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
+    if (i > start && text.charCodeAt(i - 1) === 13) {
+      lines.push(text.slice(start, i - 1));
+      crlf += 1;
+    } else {
+      lines.push(text.slice(start, i));
+      lf += 1;
+    }
+    start = i + 1;
+  }
+  lines.push(text.slice(start));
+  for (const l of lines) {
+    if (l.includes('\r')) {
+      loneCr = true;
+      break;
+    }
+  }
+  const eol = crlf > 0 && lf > 0 ? 'mixed' : crlf > 0 ? '\r\n' : '\n';
+  return { lines, eol, loneCr };
+}
+
+/**
+ * Where the lines of a document with lone CRs lie in the editor's (LSP's) line numbering, which also breaks
+ * lines at a lone CR: for each vzctl line, its first editor line, and the columns of its lone CRs.
+ */
+export interface EditorLineMap {
+  /** `firstEditorLine[l]`: the editor line where vzctl line `l` starts. */
+  firstEditorLine: number[];
+  /** Columns of the lone CRs of vzctl line `l` (ascending), for the lines that have any. */
+  crColumns: Map<number, number[]>;
+}
+
+function editorLineMap(lines: readonly string[]): EditorLineMap {
+  const firstEditorLine: number[] = [];
+  const crColumns = new Map<number, number[]>();
+  let editorLine = 0;
+  for (let l = 0; l < lines.length; l += 1) {
+    firstEditorLine.push(editorLine);
+    const t = lines[l] ?? '';
+    let cols: number[] | undefined;
+    for (let i = t.indexOf('\r'); i >= 0; i = t.indexOf('\r', i + 1)) (cols ??= []).push(i);
+    if (cols) {
+      crColumns.set(l, cols);
+      editorLine += cols.length;
+    }
+    editorLine += 1;
+  }
+  return { firstEditorLine, crColumns };
+}
+
+/**
+ * A position of the model (vzctl lines, see {@link splitVzctlLines}) as the editor counts it. The identity
+ * for documents without lone CRs. Positions past the end of a vzctl line stay on its last editor line.
+ */
+export function toEditorPosition(doc: Pick<ConfigDocument, 'editorLines'>, pos: Position): Position {
+  const map = doc.editorLines;
+  if (!map) return pos;
+  const first = map.firstEditorLine[pos.line];
+  if (first === undefined) return pos;
+  const cols = map.crColumns.get(pos.line);
+  if (!cols) return { line: first, character: pos.character };
+  // Lone CRs before the column: binary search for the count of columns < character.
+  let lo = 0;
+  let hi = cols.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((cols[mid] ?? 0) < pos.character) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return { line: first, character: pos.character };
+  return { line: first + lo, character: pos.character - (cols[lo - 1] ?? 0) - 1 };
+}
+
+/** {@link toEditorPosition} for both ends of a range. */
+export function toEditorRange(doc: Pick<ConfigDocument, 'editorLines'>, range: Range): Range {
+  if (!doc.editorLines) return range;
+  return { start: toEditorPosition(doc, range.start), end: toEditorPosition(doc, range.end) };
+}
+
+/**
+ * An editor (LSP) position as a position of the model (vzctl lines): the inverse of
+ * {@link toEditorPosition}. The identity for documents without lone CRs.
+ */
+export function fromEditorPosition(doc: Pick<ConfigDocument, 'editorLines'>, pos: Position): Position {
+  const map = doc.editorLines;
+  if (!map) return pos;
+  // The last vzctl line starting at or before the editor line.
+  let lo = 0;
+  let hi = map.firstEditorLine.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((map.firstEditorLine[mid] ?? 0) <= pos.line) lo = mid;
+    else hi = mid - 1;
+  }
+  const first = map.firstEditorLine[lo] ?? 0;
+  const k = pos.line - first;
+  if (k <= 0) return { line: lo, character: pos.character };
+  const cols = map.crColumns.get(lo) ?? [];
+  const cr = cols[Math.min(k, cols.length) - 1] ?? 0;
+  return { line: lo, character: cr + 1 + pos.character };
 }
 
 /**
@@ -279,12 +394,16 @@ export interface ParseOptions {
  * line, and overlays the shell's reading of each assignment (multi-line quoted values, unquoted
  * whitespace, command substitution).
  *
+ * Lines are vzctl's (see {@link splitVzctlLines}): with a lone CR, a line of the model may span several
+ * editor lines, and positions of the model are mapped with {@link toEditorPosition} before they reach an editor.
+ *
  * Pure and total: any text (CRLF, a BOM, tabs, NULs, very long lines) yields a model; it never throws.
  *
  * @param text  the file's text; a leading U+FEFF is kept in line 0 and reported through `bom`
  */
 export function parseConfig(text: string, options: ParseOptions): ConfigDocument {
-  const { lines, eol } = splitLines(text);
+  // vzctl and sh split only at \n: a lone CR stays inside the line (and is reported by lone-carriage-return).
+  const { lines, eol, loneCr } = splitVzctlLines(text);
   const parseLine = options.dialect === 'vz7' ? parseVz7Line : parseClassicLine;
   const out: ConfigLine[] = [];
   const entries: Entry[] = [];
@@ -338,5 +457,6 @@ export function parseConfig(text: string, options: ParseOptions): ConfigDocument
     bom: text.charCodeAt(0) === 0xfeff,
     text: lines,
     eol,
+    ...(loneCr ? { editorLines: editorLineMap(lines) } : {}),
   };
 }

@@ -124,8 +124,14 @@ export interface ConfigDocument {
   continuationLines: Set<number>;
   /** The text began with a UTF-8 byte-order mark (U+FEFF). */
   bom: boolean;
-  /** Line texts without their line terminators. */
+  /** Line texts without their line terminators (vzctl's lines: split at `\n` only; a lone CR stays in). */
   text: string[];
   /** Line ending style seen: `\n`, `\r\n`, or `mixed`. */
   eol: '\n' | '\r\n' | 'mixed';
+  /**
+   * Present when a line holds a lone CR (not part of CRLF): vzctl and sh read on past it, editors break the
+   * line there. `lines`, `text` and every position of the model count vzctl's lines; `toEditorPosition`
+   * (parser/parse.ts) maps them to the editor's.
+   */
+  editorLines?: import('./parse').EditorLineMap;
 }

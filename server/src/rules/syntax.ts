@@ -4,7 +4,7 @@
  */
 import { CLASSIC_MAX_KEY, VZ7_MAX_KEY } from '../parser/parse';
 import type { Entry } from '../parser/types';
-import type { LintContext, Rule } from './types';
+import type { Finding, LintContext, Rule } from './types';
 import { clip, explain, q, say } from './say';
 import { aloneInFile, entryRange, eolOf, finding } from './util';
 
@@ -186,3 +186,38 @@ function afterSpaces(ctx: LintContext, e: Entry): string {
 function balanced(value: string): boolean {
   return /^"[^"\\]*"$|^'[^']*'$|^[^"'\\\s]*$/.test(value);
 }
+
+/**
+ * A carriage return that does not end a CRLF line ending. vzctl reads lines with `fgets()` and sh splits at
+ * `\n` only, so for both the text after it belongs to the same line; editors show a line break. Reported
+ * once per lone CR, with two fixes offered one by one (neither is safe: each changes what vzctl reads).
+ */
+export const loneCarriageReturn: Rule = {
+  id: 'lone-carriage-return',
+  check(ctx) {
+    if (!ctx.doc.editorLines) return [];
+    const out: Finding[] = [];
+    const eol = eolOf(ctx);
+    for (const [line, cols] of ctx.doc.editorLines.crColumns) {
+      const end = (ctx.doc.text[line] ?? '').length;
+      for (const c of cols) {
+        const range = { start: { line, character: c }, end: { line, character: c + 1 } };
+        const last = c === end - 1;
+        const said = last
+          ? say(ctx, 'Lone carriage return at the end of the file', 'cr-at-end')
+          : say(ctx, 'Carriage return without a line feed', 'cr-in-line');
+        const why = last
+          ? 'vzctl and sh ignore a carriage return at the end of the file, while editors show a line break'
+          : 'vzctl reads lines with fgets() and sh splits at line feeds only, so both read what follows as part of this line';
+        out.push(finding(ctx, 'lone-carriage-return', range, said, {
+          detail: explain(said, why),
+          fixes: [
+            { title: 'Make it a line break', edits: [{ range, newText: eol }], safe: false },
+            { title: 'Remove the carriage return', edits: [{ range, newText: '' }], safe: false },
+          ],
+        }));
+      }
+    }
+    return out;
+  },
+};

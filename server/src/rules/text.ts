@@ -12,6 +12,20 @@ export const MAX_QUOTE = 30;
 /** Longest code action (fix) title. */
 export const MAX_TITLE = 80;
 
+/**
+ * Control characters made visible (`\r`, `\t`, `\u001b` …): a message is one line of plain text, and
+ * file text quoted in it must not break it or reach a terminal raw.
+ */
+export function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (c) => {
+    if (c === '\r') return '\\r';
+    if (c === '\n') return '\\n';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** `text` cut to `max` characters with a final "…" when longer (never splits a surrogate pair). */
 export function clip(text: string, max: number = MAX_QUOTE): string {
   const chars = [...text];
@@ -47,7 +61,7 @@ export function clipQuotes(text: string): string {
  * ` (extra)` when that still fits; a side effect that matters belongs in `main`.
  */
 export function fixTitle(main: string, extra?: string): string {
-  const m = clipQuotes(main);
+  const m = visible(clipQuotes(main));
   const withExtra = extra ? `${m} (${extra})` : m;
   return [...withExtra].length <= MAX_TITLE ? withExtra : clip(m, MAX_TITLE);
 }

@@ -4,7 +4,7 @@ import { detectKind, parseKind, type FileKind } from '../model/kind';
 import { parseTargetSetting, resolveTarget, TargetError, type Target } from '../model/target';
 import { compareVersions, inVersionRange } from '../model/version';
 import { capText, MAX_FILE_BYTES, MAX_FINDINGS_PER_FILE, MAX_FIX_TITLE_CHARS, MAX_MESSAGE_CHARS, utf8Length } from '../limits';
-import { parseConfig } from '../parser/parse';
+import { parseConfig, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
@@ -91,6 +91,17 @@ export function capFinding(f: Finding): Finding {
 }
 
 const ORIGIN = { line: 0, character: 0 };
+
+/**
+ * A finding of the model (vzctl's lines) with its range and its fixes' edits in the editor's line numbering
+ * (they differ only after a lone CR; see `toEditorPosition`). The same object when nothing moves.
+ */
+export function toEditorFinding(doc: ConfigDocument, f: Finding): Finding {
+  if (!doc.editorLines) return f;
+  const out: Finding = { ...f, range: toEditorRange(doc, f.range) };
+  if (f.fixes) out.fixes = f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ range: toEditorRange(doc, e.range), newText: e.newText })) }));
+  return out;
+}
 
 function sizeText(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${bytes} bytes`;
@@ -191,7 +202,9 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
 
 /**
  * Lints one file: parse → model → every rule → severity overrides (`rules`) → custom keys
- * (`knownParameters`) → suppression comments (unless `ignoreSuppressions`) → findings sorted by position.
+ * (`knownParameters`) → suppression comments (unless `ignoreSuppressions`) → findings sorted by position,
+ * at most {@link MAX_FINDINGS_PER_FILE} of them, with ranges in the editor's line numbering (a lone CR
+ * breaks the line there, not for vzctl: see `toEditorFinding`).
  * Pure over its inputs (the catalogue is loaded once per process); never throws for any text.
  *
  * @throws OptionError for an invalid `target` or `kind` option
@@ -228,7 +241,8 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   let kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(findings.filter((f) => !custom(f)));
   if (ctx.template) kept = filterTemplateFindings(ctx, kept);
   kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-  return result(capFindings(kept, ctx, options));
+  const capped = capFindings(kept, ctx, options);
+  return result(ctx.doc.editorLines ? capped.map((f) => toEditorFinding(ctx.doc, f)) : capped);
 }
 
 /**

@@ -12,11 +12,11 @@ import { effectiveValue, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
 import type { Entry, Range } from '../parser/types';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
-import { clip, fixTitle, q } from '../rules/text';
+import { clip, fixTitle, q, visible } from '../rules/text';
 import { entryRange, valueSubRange } from '../rules/util';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
 import { tokens, type Pair } from '../values/validate';
-import { analyze, capFinding, lint, type LintOptions, type LintResult } from './lint';
+import { analyze, capFinding, lint, toEditorFinding, type LintOptions, type LintResult } from './lint';
 import { ctidOf } from './nodeFiles';
 import { suppressionFilter } from './suppressions';
 
@@ -110,7 +110,7 @@ export interface NodeLintResult {
 // Helpers
 
 function ruleFinding(ctx: LintContext, rule: string, range: Range, message: string, extra: Partial<Finding> = {}): Finding {
-  return { rule, severity: ctx.catalog.rule(rule).severity, message, range, ...extra };
+  return { rule, severity: ctx.catalog.rule(rule).severity, message: visible(message), range, ...extra };
 }
 
 /** Where an effective value of a container lives: the container file or the node config. */
@@ -532,7 +532,7 @@ export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'r
       const kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply([nf.finding]);
       let list = out.get(nf.path);
       if (!list) out.set(nf.path, (list = []));
-      for (const f of kept) list.push(capFinding(override ? { ...f, severity: override } : f));
+      for (const f of kept) list.push(toEditorFinding(ctx.doc, capFinding(override ? { ...f, severity: override } : f)));
     }
   }
   return out;
