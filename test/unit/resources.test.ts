@@ -200,8 +200,8 @@ describe('resources: ubc-required', () => {
     assert.deepEqual(pairs(run('PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n')), []);
   });
 
-  it('before vzctl 3.1 a vSwap config needed the full set too', () => {
-    const r = run('PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n', { path: CT, target: 'classic@3.0.30' });
+  it('before vzctl 3.0.30 (check_ub without is_vswap_config) a vSwap config needed the full set too', () => {
+    const r = run('PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n', { path: CT, target: 'classic@3.0.29' });
     assert.deepEqual(pairs(r), ['ubc-required PHYSPAGES']);
     assert.match(said(one(r, 'ubc-required')), /^19 of 20 UBCs missing/);
   });

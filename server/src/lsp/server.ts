@@ -1056,7 +1056,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
   connection.onRequest(NODE_CACHE_STATS_REQUEST, () => {
     let pendingLints = 0;
     for (const st of states.values()) if (st.scheduled || st.running) pendingLints += 1;
-    return { ...cache.stats, pendingLints };
+    return { ...cache.stats, pendingLints, rssBytes: process.memoryUsage().rss };
   });
 
   documents.listen(connection);

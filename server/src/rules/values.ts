@@ -99,6 +99,7 @@ export const barrierAboveLimit: Rule = {
       const [a, b] = quota ? ['soft limit', 'hard limit'] : ['barrier', 'limit'];
       const unit = def.unit;
       const shown = (p: typeof pair.barrier): string => {
+        if (p.empty) return '0 (empty)';
         const h = humanize(p.value, unit);
         return h === p.text ? p.text : `${p.text} (${h})`;
       };
