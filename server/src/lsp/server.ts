@@ -82,6 +82,8 @@ export interface DocumentStatus {
   nodeConfig?: string;
   /** Set when the settings are invalid (then the other fields describe the defaults). */
   error?: string;
+  /** Values `vzconf.target` accepts, for a picker: `auto`, each generation, each known version. */
+  targets: string[];
 }
 
 /** Params of {@link EFFECTIVE_CONFIG_REQUEST}. */
@@ -1028,6 +1030,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       targetReason: ctx.target.reason,
       ...(nodeConfig && ctx.kind !== 'node' ? { nodeConfig: nodeConfig.path } : {}),
       ...(error ? { error } : {}),
+      targets: ['auto', ...(['classic', 'vz7'] as const).flatMap((g) => [g, ...[...(getCatalog().catalog.versions[g] ?? [])].reverse().map((v) => `${g}@${v}`)])],
     });
     try {
       return status(analyze(text, { ...lintOptionsOf(settings), ...base }));
