@@ -161,7 +161,7 @@ export const dangerousCapability: Rule = {
           ? `${clip(t.text)}: with SETPCAP on, the container will probably not start`
           : `${clip(t.text)}: a host-wide capability; grant it only to a trusted container`;
         const detail = cap === 'SETPCAP'
-          ? `${t.text}: with SETPCAP on, the container will probably not start (vzctl's ctid.conf(5)); leave it off.`
+          ? `${t.text}: with SETPCAP on, the container will probably not start (vzctl(8)); leave it off.`
           : `${t.text} gives the container ${dangerous.get(cap) ?? 'a security-sensitive capability'}, which reaches into the host kernel shared by every container; grant it only to a trusted container.`;
         out.push(finding(ctx, 'dangerous-capability', valueSubRange(ctx, e, t.start, t.end), message,
           { detail, fixes: [removeToken(ctx, e, t.text, fixTitle(`Remove ${clip(t.text)}`, `back to the default for ${cap.toLowerCase()}`))] }));
