@@ -171,6 +171,7 @@ function buildProgram(io: VzlintIO): Command {
     .option('--print-config <file>', 'print the resolved options, kind and target for FILE as JSON, and lint nothing')
     .option('--docs-url <template>', 'public URL of the rule docs with {rule} (SARIF helpUri), e.g. https://example.org/rules/{rule}.html')
     .option('-v, --verbose', 'list every file checked with its kind and target, also those without findings')
+    .option('--explain', 'print the long explanation (why, versions, numbers) under each finding')
     .option('--no-color', 'disable colours (also off when stdout is not a terminal or NO_COLOR is set)')
     .showHelpAfterError('(run vzlint --help for usage)')
     .exitOverride()
@@ -198,6 +199,7 @@ interface CliOptions {
   /** A path (`--config`), false (`--no-config`) or undefined (search upward). */
   config?: string | boolean;
   verbose?: boolean;
+  explain?: boolean;
   fix?: boolean;
   fixDryRun?: boolean;
   quiet?: boolean;
@@ -860,7 +862,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   } else if (opts.format === 'github') {
     io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failed }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failed, explain: opts.explain === true }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
   }
 
   if (failed) return EXIT.failure;
