@@ -10,18 +10,44 @@
  *   `vzconf.server.lintWorkspace`, which publishes diagnostics for files that are not open);
  * - `vzconf.showEffectiveConfig` — "vzconf: Show effective configuration" (a read-only virtual document
  *   whose text the server computes with the `vzconf/effectiveConfig` request);
- * - `vzconf.openUrl` and `vzconf.copyToClipboard` — run by code actions ("Open rule docs", "Open KB
- *   article …", "Copy as a `vzctl set` command").
+ * - `vzconf.openUrl`, `vzconf.openRuleDocs` and `vzconf.copyToClipboard` — run by code actions
+ *   ("Learn more about <rule>", "Copy as vzctl set command") and by the rule links of the Problems panel;
+ * - `vzconf.selectTarget` — "vzconf: Select the target vzctl" (also the Language Status item's action).
+ *
+ * It also shows two Language Status items for vzconf files (kind, target and why; the node vz.conf
+ * used) and logs to the "vzconf" LogOutputChannel (server version, settings, node files, workspace-lint
+ * timings, errors; `vzconf.trace.server` adds the LSP trace there).
  */
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import {
   ExecuteCommandRequest,
   LanguageClient,
   TransportKind,
+  WorkDoneProgress,
   type ConfigurationParams,
   type LanguageClientOptions,
   type ServerOptions,
+  type WorkDoneProgressBegin,
+  type WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
+
+/** The command the rule links of the Problems panel and "Learn more" run (the server links rule docs to it). */
+const OPEN_RULE_DOCS_COMMAND = 'vzconf.openRuleDocs';
+
+/** What the server answers to `vzconf/documentStatus` (server/src/lsp/server.ts `DocumentStatus`). */
+interface DocumentStatus {
+  kind: string;
+  kindReason: string;
+  target: string;
+  targetText: string;
+  targetReason: string;
+  nodeConfig?: string;
+  error?: string;
+  targets: string[];
+}
+
+const KIND_TEXT: Record<string, string> = { node: 'node config (vz.conf)', container: 'container config', ct0: 'host CT0 config' };
 
 /** The running client, kept so that {@link deactivate} can stop it. */
 let client: LanguageClient | undefined;
@@ -41,13 +67,18 @@ function settingKeys(context: vscode.ExtensionContext): string[] {
  * The `vzconf` section for `scope` with only the values set explicitly (user, workspace, folder, and
  * their language-specific variants), nested as VS Code nests them (`{kb: {urlTemplate}}`).
  */
-export function explicitSettings(keys: readonly string[], scope: vscode.Uri | undefined): Record<string, unknown> {
+export function explicitSettings(keys: readonly string[], scope: vscode.Uri | undefined, restricted: ReadonlySet<string> = new Set()): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration('vzconf', scope);
   const out: Record<string, unknown> = {};
+  // `inspect` returns workspace values even where VS Code ignores them: in an untrusted workspace only
+  // the user's own values of the restricted settings count.
+  const trusted = vscode.workspace.isTrusted;
   for (const key of keys) {
     const i = config.inspect(key);
     if (!i) continue;
-    const value = i.workspaceFolderLanguageValue ?? i.workspaceLanguageValue ?? i.globalLanguageValue ?? i.workspaceFolderValue ?? i.workspaceValue ?? i.globalValue;
+    const value = !trusted && restricted.has(key)
+      ? (i.globalLanguageValue ?? i.globalValue)
+      : (i.workspaceFolderLanguageValue ?? i.workspaceLanguageValue ?? i.globalLanguageValue ?? i.workspaceFolderValue ?? i.workspaceValue ?? i.globalValue);
     if (value === undefined) continue;
     const parts = key.split('.');
     let node = out;
@@ -58,6 +89,33 @@ export function explicitSettings(keys: readonly string[], scope: vscode.Uri | un
     node[parts[parts.length - 1] as string] = value;
   }
   return out;
+}
+
+/** The keys under `vzconf.` that package.json restricts in untrusted workspaces (`kb.urlTemplate`, `nodeConfig`). */
+function restrictedKeys(context: vscode.ExtensionContext): Set<string> {
+  const pkg = context.extension.packageJSON as { capabilities?: { untrustedWorkspaces?: { restrictedConfigurations?: string[] } } };
+  return new Set((pkg.capabilities?.untrustedWorkspaces?.restrictedConfigurations ?? []).filter((k) => k.startsWith('vzconf.')).map((k) => k.slice('vzconf.'.length)));
+}
+
+/**
+ * Whether `vzconf.openUrl` may open `url`: an `https:` URL made only of URL characters (KB articles,
+ * the rule docs online), or a `file:` URL of a Markdown page inside the extension (the bundled rule docs).
+ * Anything else (`command:`, `javascript:`, `file:` elsewhere, `http:`) is refused.
+ */
+export function openableUrl(url: string, extensionRoot: vscode.Uri): vscode.Uri | undefined {
+  try {
+    return openable(url, extensionRoot);
+  } catch {
+    return undefined; // not a URI at all
+  }
+}
+
+function openable(url: string, extensionRoot: vscode.Uri): vscode.Uri | undefined {
+  if (/^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][A-Za-z0-9\-._~:/?#@!$&*+,;=%]*)?$/.test(url)) return vscode.Uri.parse(url, true);
+  if (!url.startsWith('file:')) return undefined;
+  const uri = vscode.Uri.parse(url, true);
+  const root = extensionRoot.fsPath.endsWith('/') ? extensionRoot.fsPath : `${extensionRoot.fsPath}/`;
+  return uri.scheme === 'file' && uri.fsPath.startsWith(root) && !uri.fsPath.includes('/../') && uri.fsPath.endsWith('.md') ? uri : undefined;
 }
 
 /** The vzconf document a command applies to: its argument, else the active editor's. */
@@ -77,6 +135,10 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const keys = settingKeys(context);
+  const log = vscode.window.createOutputChannel('vzconf', { log: true });
+  context.subscriptions.push(log);
+  log.info(`vzconf extension ${String((context.extension.packageJSON as { version?: unknown }).version)} activating in VS Code ${vscode.version}`);
+  const restricted = restrictedKeys(context);
 
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -93,7 +155,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'vzconf' },
     ],
     synchronize: { configurationSection: 'vzconf' },
-    outputChannelName: 'vzconf',
+    outputChannel: log,
+    // workspaceTrusted: read by the server at initialize; later grants arrive as vzconf/didChangeWorkspaceTrust.
+    // ruleDocsCommand: rule links (Problems panel) run vzconf.openRuleDocs, which shows the bundled page rendered, offline.
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted, ruleDocsCommand: OPEN_RULE_DOCS_COMMAND },
     middleware: {
       workspace: {
         // Only what the user set: the server layers it over .vzconf.yaml and its own defaults.
@@ -101,7 +166,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           const answers = await next(params, token);
           if (!Array.isArray(answers)) return answers;
           return params.items.map((item, i) =>
-            item.section === 'vzconf' ? explicitSettings(keys, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : answers[i]);
+            item.section === 'vzconf' ? explicitSettings(keys, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined, restricted) : answers[i]);
         },
       },
     },
@@ -109,39 +174,95 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const lc = new LanguageClient('vzconf', 'vzconf', serverOptions, clientOptions);
   client = lc;
+  // The server ignores .vzconf.yaml's nodeConfig and kb.urlTemplate while the workspace is untrusted.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void lc.sendNotification('vzconf/didChangeWorkspaceTrust', { trusted: true });
+    }),
+  );
 
   const effective = new EffectiveConfigProvider(lc);
+  /** Opens a bundled Markdown page rendered (the Markdown preview), else as text. */
+  const showMarkdown = async (uri: vscode.Uri): Promise<void> => {
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch (err) {
+      log.warn(`markdown preview unavailable (${err instanceof Error ? err.message : String(err)}); opening ${uri.fsPath} as text`);
+      await vscode.window.showTextDocument(uri, { preview: true });
+    }
+  };
+  const status = new StatusItems(lc, log);
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(EFFECTIVE_SCHEME, effective),
     effective,
+    status,
     vscode.commands.registerCommand('vzconf.openUrl', async (url: unknown) => {
       if (typeof url !== 'string') return;
-      const uri = vscode.Uri.parse(url);
-      if (uri.scheme === 'file') {
-        // Rule docs ship as Markdown: show them rendered, else as text.
-        try {
-          await vscode.commands.executeCommand('markdown.showPreview', uri);
-        } catch {
-          await vscode.window.showTextDocument(uri, { preview: true });
-        }
-      } else {
-        await vscode.env.openExternal(uri);
+      const uri = openableUrl(url, context.extensionUri);
+      if (!uri) {
+        log.warn(`vzconf.openUrl: refused ${JSON.stringify(url.slice(0, 100))}`);
+        void vscode.window.showWarningMessage(`vzconf: not opening ${JSON.stringify(url.slice(0, 100))}: only https: links and the bundled rule docs are opened.`);
+        return;
       }
+      // Rule docs ship as Markdown: show them rendered; https: goes to the browser.
+      if (uri.scheme === 'file') await showMarkdown(uri);
+      else await vscode.env.openExternal(uri);
+    }),
+    vscode.commands.registerCommand(OPEN_RULE_DOCS_COMMAND, async (rule: unknown) => {
+      if (typeof rule !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule)) {
+        log.warn(`${OPEN_RULE_DOCS_COMMAND}: not a rule id: ${JSON.stringify(rule)}`);
+        return;
+      }
+      const page = vscode.Uri.file(context.asAbsolutePath(`docs/rules/${rule}.md`));
+      if (!existsSync(page.fsPath)) {
+        void vscode.window.showWarningMessage(`vzconf: no documentation page for the rule ${rule}.`);
+        return;
+      }
+      log.info(`rule docs: ${rule}`);
+      await showMarkdown(page);
     }),
     vscode.commands.registerCommand('vzconf.copyToClipboard', async (text: unknown) => {
       if (typeof text !== 'string') return;
       await vscode.env.clipboard.writeText(text);
-      void vscode.window.setStatusBarMessage(`vzconf: copied \`${text}\``, 5000);
+      void vscode.window.setStatusBarMessage(`vzconf: copied ${text}`, 5000);
     }),
+    vscode.commands.registerCommand('vzconf.selectTarget', async () => status.selectTarget()),
+    vscode.commands.registerCommand('vzconf.showLog', () => log.show(true)),
     vscode.commands.registerCommand('vzconf.lintWorkspace', async () => {
-      const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'vzconf: linting the configs of the workspace…' },
-        () => lc.sendRequest(ExecuteCommandRequest.type, { command: 'vzconf.server.lintWorkspace', arguments: [] }),
-      ) as { files: number; filesWithFindings: number; errors: number; warnings: number; infos: number; hints: number; problems: string[] } | null;
+      const started = Date.now();
+      const token = `vzconf-lint-${started}-${Math.random().toString(36).slice(2)}`;
+      let result: { files: number; filesWithFindings: number; errors: number; warnings: number; infos: number; hints: number; problems: string[] } | null;
+      try {
+        // In the status bar while it runs; the server reports how many files are done.
+        result = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: 'vzconf: linting the workspace' },
+          async (progress) => {
+            let last = 0;
+            const sub = lc.onProgress(WorkDoneProgress.type, token, (v) => {
+              if (v.kind === 'end') return;
+              const p = v as WorkDoneProgressBegin | WorkDoneProgressReport;
+              const pct = typeof p.percentage === 'number' ? p.percentage : undefined;
+              progress.report({ ...(p.message ? { message: p.message } : {}), ...(pct !== undefined && pct > last ? { increment: pct - last } : {}) });
+              if (pct !== undefined) last = Math.max(last, pct);
+            });
+            try {
+              return (await lc.sendRequest(ExecuteCommandRequest.type, { command: 'vzconf.server.lintWorkspace', arguments: [], workDoneToken: token })) as typeof result;
+            } finally {
+              sub.dispose();
+            }
+          },
+        );
+      } catch (err) {
+        log.error(`linting the workspace failed: ${err instanceof Error ? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(`vzconf: linting the workspace failed: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
       if (!result) return;
       const message = `vzconf: ${result.files} config file(s) checked, ${result.filesWithFindings} with findings: ${result.errors} error(s), ${result.warnings} warning(s), ${result.infos} info, ${result.hints} hint(s).`;
+      log.info(`${message} (${Date.now() - started} ms in the editor)`);
+      for (const p of result.problems) log.warn(`workspace lint: ${p}`);
       if (result.problems.length > 0) void vscode.window.showWarningMessage(`${message} Problems: ${result.problems.join('; ')}`);
-      else void vscode.window.showInformationMessage(message);
+      else void vscode.window.setStatusBarMessage(message, 10_000);
     }),
     vscode.commands.registerCommand('vzconf.showEffectiveConfig', async (arg: unknown) => {
       const uri = targetUri(arg);
@@ -154,11 +275,124 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       effective.refresh(virtual);
       const doc = await vscode.workspace.openTextDocument(virtual);
       await vscode.languages.setTextDocumentLanguage(doc, 'vzconf');
-      await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      // One column for every effective configuration: the one already showing one, else beside.
+      const shown = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === EFFECTIVE_SCHEME));
+      const column = shown?.viewColumn ?? effectiveColumn ?? vscode.ViewColumn.Beside;
+      const editor = await vscode.window.showTextDocument(doc, { preview: true, viewColumn: column });
+      effectiveColumn = editor.viewColumn;
     }),
   );
 
-  await lc.start();
+  try {
+    await lc.start();
+  } catch (err) {
+    log.error(`the language server did not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    throw err;
+  }
+  status.start(context);
+}
+
+/** The editor column the effective configuration was last shown in (reused, so runs do not open new groups). */
+let effectiveColumn: vscode.ViewColumn | undefined;
+
+/**
+ * The Language Status items of vzconf files: how the active file is checked (kind, target and why, with
+ * "Change target") and the node vz.conf it is checked with (with "Open"). Refreshed when the active
+ * editor, the settings or the file's diagnostics change.
+ */
+class StatusItems implements vscode.Disposable {
+  private readonly target = vscode.languages.createLanguageStatusItem('vzconf.target', { language: 'vzconf' });
+  private readonly node = vscode.languages.createLanguageStatusItem('vzconf.node', { language: 'vzconf' });
+  private readonly disposables: vscode.Disposable[] = [];
+  private last: DocumentStatus | undefined;
+  private pending: NodeJS.Timeout | undefined;
+
+  constructor(private readonly lc: LanguageClient, private readonly log: vscode.LogOutputChannel) {
+    this.target.name = 'vzconf: target';
+    this.target.text = 'vzconf';
+    this.target.command = { title: 'Change target', command: 'vzconf.selectTarget' };
+    this.node.name = 'vzconf: node config';
+    this.node.text = 'no vz.conf';
+  }
+
+  start(context: vscode.ExtensionContext): void {
+    const soon = (): void => this.schedule();
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor(soon),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('vzconf')) soon();
+      }),
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        const active = vscode.window.activeTextEditor?.document.uri.toString();
+        if (active && e.uris.some((u) => u.toString() === active)) soon();
+      }),
+    );
+    for (const d of this.disposables) context.subscriptions.push(d);
+    soon();
+  }
+
+  private schedule(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = setTimeout(() => void this.update(), 100);
+  }
+
+  /** Asks the server how the active vzconf document is checked and shows it. */
+  async update(): Promise<void> {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || doc.languageId !== 'vzconf' || !this.lc.isRunning()) return;
+    let s: DocumentStatus | null;
+    try {
+      s = await this.lc.sendRequest<DocumentStatus | null>('vzconf/documentStatus', { uri: doc.uri.toString() });
+    } catch (err) {
+      this.log.error(`status of ${doc.uri.toString()}: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    if (!s) return;
+    this.last = s;
+    const kind = KIND_TEXT[s.kind] ?? s.kind;
+    this.target.text = `${s.targetText} · ${kind}`;
+    // Short: the status bar hover has one line per item (the first line's hover explains in full).
+    this.target.detail = s.targetReason.startsWith('auto') ? 'auto-detected' : 'from vzconf.target';
+    this.target.severity = s.error ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
+    if (s.error) this.target.detail = `invalid setting: ${s.error}`;
+    this.target.command = { title: 'Change target', command: 'vzconf.selectTarget', tooltip: 'Set vzconf.target for this workspace folder' };
+    if (s.kind === 'node') {
+      this.node.text = 'this is the node config';
+      this.node.detail = 'container configs of this node are checked with it';
+      this.node.command = undefined;
+    } else if (s.nodeConfig) {
+      this.node.text = `node: ${vscode.workspace.asRelativePath(s.nodeConfig)}`;
+      this.node.detail = 'the vz.conf this file is checked with';
+      this.node.command = { title: 'Open', command: 'vscode.open', arguments: [vscode.Uri.file(s.nodeConfig)] };
+    } else {
+      this.node.text = 'no node vz.conf';
+      this.node.detail = "checked with vzctl's defaults (set vzconf.nodeConfig to name one)";
+      this.node.command = undefined;
+    }
+  }
+
+  /** Quick pick of `vzconf.target` values, written to the active file's workspace folder (else the workspace, else the user settings). */
+  async selectTarget(): Promise<void> {
+    await this.update();
+    const doc = vscode.window.activeTextEditor?.document;
+    const folder = doc ? vscode.workspace.getWorkspaceFolder(doc.uri) : undefined;
+    const config = vscode.workspace.getConfiguration('vzconf', folder?.uri ?? doc?.uri);
+    const current = config.get<string>('target') ?? 'auto';
+    const targets = this.last?.targets ?? ['auto', 'classic', 'vz7'];
+    const items = targets.map((t) => ({ label: t, description: t === current ? 'current setting' : t === this.last?.target ? 'in use' : '' }));
+    const pick = await vscode.window.showQuickPick(items, { title: 'vzconf: which vzctl are the files checked against?', placeHolder: `now: ${this.last?.targetText ?? current}` });
+    if (!pick) return;
+    const where = folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await config.update('target', pick.label === 'auto' ? undefined : pick.label, where);
+    this.log.info(`vzconf.target set to ${pick.label}${folder ? ` for ${folder.uri.fsPath}` : ''}`);
+    this.schedule();
+  }
+
+  dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.target.dispose();
+    this.node.dispose();
+  }
 }
 
 /** Serves `vzconf-effective:` documents: the text comes from the server (`vzconf/effectiveConfig`). */

@@ -163,3 +163,33 @@ export function mergeSettings(...layers: readonly Partial<VzconfSettings>[]): Vz
 export function readSettings(raw: unknown): VzconfSettings {
   return mergeSettings(readPartialSettings(raw));
 }
+
+/**
+ * The settings an untrusted workspace may not set: package.json `capabilities.untrustedWorkspaces.
+ * restrictedConfigurations` (VS Code then ignores workspace values of them), and the language server
+ * ignores them in a repository's `.vzconf.yaml` too (a file to read; where KB links lead).
+ */
+export const RESTRICTED_SETTINGS: readonly (keyof VzconfSettings)[] = ['nodeConfig', 'kbUrlTemplate'];
+
+/**
+ * Why a `vzconf.kb.urlTemplate` / `.vzconf.yaml` `kb.urlTemplate` value cannot be used, or undefined when
+ * it can: it must be an `https:` URL with a host, contain `{id}` (replaced by the article number), and
+ * hold only URL characters that cannot end or break a Markdown link or a command argument (no spaces,
+ * parentheses, brackets, angle brackets, quotes, backticks, backslashes or control characters).
+ * `javascript:`, `file:`, `command:` and plain `http:` are refused.
+ */
+export function kbUrlTemplateProblem(template: string): string | undefined {
+  if (!template.includes('{id}')) return 'must contain {id} (the place of the article number)';
+  if (!/^https:\/\//i.test(template)) return 'must be an https: URL';
+  const filled = template.split('{id}').join('1');
+  if (!/^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][A-Za-z0-9\-._~:/?#@!$&*+,;=%]*)?$/.test(filled)) {
+    return 'may hold only a host and URL characters other than spaces, ( ) [ ] < > { } quotes, backticks and backslashes';
+  }
+  try {
+    const url = new URL(filled);
+    if (url.protocol !== 'https:' || url.hostname === '') return 'must be an https: URL with a host';
+  } catch {
+    return 'is not a valid URL';
+  }
+  return undefined;
+}

@@ -7,6 +7,8 @@
  */
 import { cliFleetBench, cliOneFileBench, buildProduction } from './cli';
 import { engineBench } from './engine';
+import { lspBench } from './lsp';
+import { vsixBench } from './vsix';
 import { machine, verdicts } from './stats';
 
 async function main(): Promise<void> {
@@ -23,6 +25,8 @@ async function main(): Promise<void> {
   }
   if (want('cli')) await cliOneFileBench(quick);
   if (want('fleet')) await cliFleetBench(quick);
+  if (want('lsp')) await lspBench(quick);
+  if (want('vsix')) vsixBench();
   const judged = verdicts.filter((v) => v.pass !== undefined);
   console.log(`\n${judged.filter((v) => v.pass).length} of ${judged.length} targets met${judged.some((v) => !v.pass) ? `; not met: ${judged.filter((v) => !v.pass).map((v) => v.figure).join('; ')}` : ''}`);
 }

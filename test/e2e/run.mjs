@@ -10,7 +10,10 @@
 //
 // Ends with the line `N passed, N failed` and exits 1 when a case failed (2 when the run could not start).
 //
-//   node test/e2e/run.mjs [--host-only | --ui-only] [--vsix FILE]
+//   node test/e2e/run.mjs [--host-only | --ui-only] [--vsix FILE] [--screenshots]
+//
+// Screenshots go to test/e2e/.run/last/screenshots/; only --screenshots (npm run screenshots) writes
+// them to docs/images/ for the README.
 //
 // Environment: VZCONF_E2E_KEEP=1 keeps the temporary run directory; VZCONF_E2E_CHROMIUM overrides
 // /usr/bin/chromium; VZCONF_E2E_HOST_TIMEOUT_MS bounds the in-host run (default 240000).
@@ -27,13 +30,14 @@ const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const log = (s) => console.log(s);
 
 const args = process.argv.slice(2);
-const opts = { host: true, ui: true, vsix: undefined };
+const opts = { host: true, ui: true, vsix: undefined, screenshots: false };
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--host-only') opts.ui = false;
   else if (args[i] === '--ui-only') opts.host = false;
   else if (args[i] === '--vsix' && args[i + 1]) opts.vsix = path.resolve(args[++i]);
+  else if (args[i] === '--screenshots') opts.screenshots = true;
   else {
-    console.error(`e2e: unknown option ${args[i]} (expected --host-only, --ui-only, --vsix FILE)`);
+    console.error(`e2e: unknown option ${args[i]} (expected --host-only, --ui-only, --vsix FILE, --screenshots)`);
     process.exit(2);
   }
 }
@@ -145,9 +149,10 @@ if (opts.ui) {
   const workspace = path.join(runDir, 'workspace');
   mkdirSync(runDir, { recursive: true });
   cpSync(fixtures, workspace, { recursive: true });
-  log(`e2e: UI check (${path.relative(ROOT, vsix)} installed into code-server, screenshots to docs/images/)`);
+  const imagesDir = opts.screenshots ? path.join(ROOT, 'docs', 'images') : path.join(keepDir, 'screenshots');
+  log(`e2e: UI check (${path.relative(ROOT, vsix)} installed into code-server, screenshots to ${path.relative(ROOT, imagesDir)}/)`);
   try {
-    cases.push(...(await runUiCheck({ runDir, workspace, vsix, imagesDir: path.join(ROOT, 'docs', 'images'), log })));
+    cases.push(...(await runUiCheck({ runDir, workspace, vsix, imagesDir, log })));
   } catch (err) {
     cases.push({ title: 'ui check', ok: false, ms: Date.now() - t0, error: err instanceof Error ? err.message : String(err) });
   }

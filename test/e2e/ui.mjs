@@ -1,7 +1,9 @@
 // The UI check of the e2e tier: installs the packaged .vsix into code-server (as a user would),
 // opens test/e2e/fixtures/workspace in chromium, opens etc/vz/conf/101.conf from the Explorer,
-// waits for squiggles, opens the Problems panel (Ctrl+Shift+M) and hovers a key, saving
-// docs/images/problems.png and docs/images/hover.png for the README. Every wait is bounded.
+// waits for squiggles, opens the Problems panel (Ctrl+Shift+M) and follows a rule link from it, hovers
+// a key, opens the lightbulb, the Language Status item and the log. Screenshots (problems.png,
+// hover.png, lightbulb.png, status.png) go to `imagesDir`: a temporary folder, or docs/images/ when
+// run as `npm run screenshots`. Tracked files are never rewritten otherwise. Every wait is bounded.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { codeServerCli, isNoise, launchBrowser, openWorkbench, prepareRun, runLayout, startCodeServer, sleep } from './lib/harness.mjs';
@@ -17,6 +19,19 @@ async function retry(what, attempts, fn) {
     }
   }
   throw new Error(`${what}: failed after ${attempts} attempts: ${last instanceof Error ? last.message.split('\n')[0] : last}`);
+}
+
+/** Runs a command from the command palette (F1) by its title; bounded. */
+async function palette(page, title) {
+  await retry(`run "${title}" from the command palette`, 3, async () => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 8_000 });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 8_000 });
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 8_000 });
+  });
 }
 
 /**
@@ -93,7 +108,7 @@ export async function runUiCheck({ runDir, workspace, vsix, imagesDir, log }) {
       await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ state: 'attached', timeout: 30_000 });
     });
 
-    await step('ui: Ctrl+Shift+M shows the findings in the Problems panel (docs/images/problems.png)', async () => {
+    await step('ui: Ctrl+Shift+M shows the findings in the Problems panel (problems.png)', async () => {
       await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 400, y: 5 }, timeout: 10_000 });
       await page.keyboard.press('Control+End'); // cursor on the empty last line: no word highlight in the pictures
       await retry('open the Problems panel', 3, async () => {
@@ -112,7 +127,29 @@ export async function runUiCheck({ runDir, workspace, vsix, imagesDir, log }) {
       await page.screenshot({ path: path.join(imagesDir, 'problems.png'), timeout: 30_000 });
     });
 
-    await step('ui: hovering NETFILTER shows its explanation and KB link (docs/images/hover.png)', async () => {
+    await step('ui: the rule link in the Problems panel opens the rule docs rendered (Markdown preview)', async () => {
+      const panel = page.locator('.markers-panel');
+      const link = panel.locator('a.monaco-link', { hasText: 'barrier-above-limit' }).first();
+      if ((await link.count()) === 0) {
+        const html = await panel.locator('.monaco-list-row').nth(1).innerHTML({ timeout: 5_000 }).catch((e) => String(e));
+        throw new Error(`no rule link in the Problems panel; a row: ${html.slice(0, 1500)}`);
+      }
+      const preview = page.locator('.tabs-container .tab', { hasText: 'barrier-above-limit' });
+      await retry('click the barrier-above-limit link', 3, async () => {
+        await link.scrollIntoViewIfNeeded({ timeout: 5_000 }).catch(() => {});
+        await link.click({ timeout: 10_000, force: true });
+        await preview.first().waitFor({ state: 'visible', timeout: 10_000 });
+      });
+      const label = await preview.first().innerText({ timeout: 5_000 });
+      if (!/Preview/.test(label)) throw new Error(`the rule docs did not open as a preview: tab "${label}"`);
+      // Close the preview and go back to 101.conf.
+      await preview.first().click({ timeout: 10_000 });
+      await page.keyboard.press('Control+W');
+      await preview.first().waitFor({ state: 'detached', timeout: 10_000 });
+      await page.locator('.tabs-container .tab', { hasText: '101.conf' }).first().click({ timeout: 10_000 });
+    });
+
+    await step('ui: hovering NETFILTER shows its explanation and KB link (hover.png)', async () => {
       // Room for the whole hover (it ends with the KB links; VS Code caps a hover at about a quarter
       // of the editor's height): close the panel, make the window tall; the picture is clipped.
       await page.keyboard.press('Escape');
@@ -139,6 +176,127 @@ export async function runUiCheck({ runDir, workspace, vsix, imagesDir, log }) {
         ? { x: editorBox.x, y: editorBox.y, width: editorBox.width, height: Math.min(editorBox.height, hoverBox.y + hoverBox.height + 16 - editorBox.y) }
         : undefined;
       await page.screenshot({ path: path.join(imagesDir, 'hover.png'), clip, timeout: 30_000 });
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+    });
+
+    await step('ui: Ctrl+. on KMEMSIZE lists the fixes, one Disable pair, then Learn more (lightbulb.png)', async () => {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      const line = page.locator('.monaco-editor .view-line', { hasText: 'KMEMSIZE=' }).first();
+      const widget = page.locator('.action-widget:visible');
+      let rows = [];
+      await retry('the code action menu', 3, async () => {
+        const box = await line.boundingBox({ timeout: 10_000 });
+        if (!box) throw new Error('KMEMSIZE line not laid out');
+        await page.mouse.click(box.x + 40, box.y + box.height / 2);
+        await page.keyboard.press('Control+.');
+        await widget.first().waitFor({ state: 'visible', timeout: 8_000 });
+        await widget.locator('.monaco-list-row', { hasText: 'Learn more' }).first().waitFor({ state: 'visible', timeout: 8_000 });
+        rows = (await widget.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()).filter((t) => t !== '');
+      });
+      const actions = rows.filter((t) => !/^(Quick Fix|More Actions|Fix|Refactor|Source Action)\.*$/i.test(t));
+      const first = actions.findIndex((t) => t.startsWith('Disable '));
+      const learn = actions.findIndex((t) => t.startsWith('Learn more'));
+      if (first < 1) throw new Error(`a fix must come before the Disable pair: ${actions.join(' | ')}`);
+      if (actions.filter((t) => t.startsWith('Disable ')).length !== 2) throw new Error(`one Disable pair expected: ${actions.join(' | ')}`);
+      if (learn !== first + 2 || actions.filter((t) => t.startsWith('Learn more')).length !== 1) throw new Error(`one Learn more after the pair: ${actions.join(' | ')}`);
+      if (actions.some((t) => /KB article|`/.test(t))) throw new Error(`KB entries or Markdown in titles: ${actions.join(' | ')}`);
+      await sleep(300);
+      const editorBox = await page.locator('.part.editor').boundingBox({ timeout: 10_000 });
+      const widgetBox = await widget.first().boundingBox({ timeout: 10_000 });
+      const clip = editorBox && widgetBox
+        ? { x: editorBox.x, y: editorBox.y, width: Math.min(editorBox.width, Math.max(700, widgetBox.x + widgetBox.width + 16 - editorBox.x)), height: Math.min(editorBox.height, widgetBox.y + widgetBox.height + 16 - editorBox.y) }
+        : undefined;
+      await page.screenshot({ path: path.join(imagesDir, 'lightbulb.png'), clip, timeout: 30_000 });
+      await page.keyboard.press('Escape');
+    });
+
+    await step('ui: the Language Status item shows target, kind and the node vz.conf (status.png)', async () => {
+      const item = page.locator('[id="status.languageStatus"]').first();
+      const hover = page.locator('.hover-language-status:visible, .monaco-hover:visible', { hasText: 'vzctl 4.11.1' });
+      await retry('the language status hover', 3, async () => {
+        await item.waitFor({ state: 'visible', timeout: 15_000 });
+        await item.click({ timeout: 10_000 });
+        await hover.first().waitFor({ state: 'visible', timeout: 8_000 });
+      });
+      const text = (await hover.first().innerText({ timeout: 10_000 })).replace(/\s+/g, ' ');
+      for (const want of ['vzctl 4.11.1 · container config', 'node: etc/vz/vz.conf', 'Change target']) {
+        if (!text.includes(want)) throw new Error(`the Language Status item does not show "${want}": ${text.slice(0, 500)}`);
+      }
+      await sleep(300);
+      const box = await hover.first().boundingBox({ timeout: 10_000 });
+      const vp = page.viewportSize();
+      const clip = box && vp ? { x: Math.max(0, box.x - 16), y: Math.max(0, box.y - 16), width: Math.min(vp.width - Math.max(0, box.x - 16), box.width + 32), height: Math.min(vp.height - Math.max(0, box.y - 16), box.height + 48) } : undefined;
+      await page.screenshot({ path: path.join(imagesDir, 'status.png'), clip, timeout: 30_000 });
+      await page.keyboard.press('Escape');
+    });
+
+    await step('ui: "vzconf: Show log" shows the server version, settings and node files in the vzconf log', async () => {
+      const out = page.locator('.part.panel .monaco-editor .view-lines', { hasText: 'language server' });
+      await retry('the vzconf log', 2, async () => {
+        await palette(page, 'vzconf: Show log');
+        await out.first().waitFor({ state: 'visible', timeout: 10_000 });
+      });
+      // The output view wraps long lines anywhere: compare without whitespace.
+      const text = (await out.first().innerText({ timeout: 10_000 })).replace(/\s+/g, '');
+      for (const want of [/vzconf:languageserver\d+\.\d+\.\d+onNode/, /vzconf:settingsfor/, /vzconf:nodefilesfor.*101\.conf/]) {
+        if (!want.test(text)) throw new Error(`the log lacks ${want}: ${text.slice(0, 800)}`);
+      }
+    });
+
+    /** The Problems panel's text, once it satisfies `ok` (bounded). */
+    const problems = async (what, ok) => {
+      await page.keyboard.press('Control+Shift+M');
+      const panel = page.locator('.markers-panel');
+      await panel.waitFor({ state: 'visible', timeout: 10_000 });
+      const deadline = Date.now() + 45_000;
+      let text = '';
+      for (;;) {
+        text = await panel.innerText({ timeout: 10_000 }).catch(() => '');
+        if (ok(text)) return text;
+        if (Date.now() > deadline) throw new Error(`the Problems panel never showed ${what}:\n${text.slice(0, 1200)}`);
+        await sleep(500);
+      }
+    };
+
+    await step('ui: after "Lint all configs in workspace", a closed file keeps its findings in Problems', async () => {
+      await palette(page, 'vzconf: Lint all configs in workspace');
+      await problems('105.conf (never opened) from the workspace lint', (t) => t.includes('105.conf') && t.includes('103.conf'));
+      // Open 103.conf from the Explorer, then close it: its findings stay.
+      await page.keyboard.press('Control+Shift+E');
+      await page.locator('.explorer-folders-view').getByRole('treeitem', { name: '103.conf', exact: true }).click({ timeout: 10_000 });
+      await page.locator('.tabs-container .tab', { hasText: '103.conf' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: 30_000 });
+      await page.keyboard.press('Control+W');
+      await page.locator('.tabs-container .tab', { hasText: '103.conf' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+      await sleep(3_000); // the close reaches the server; its results must not be cleared
+      await problems('103.conf after it was closed', (t) => /103\.conf[\s\S]*barrier-above-limit/.test(t));
+    });
+
+    await step('ui: "Change target" in the Language Status item re-checks closed files (classic@4.6, then auto)', async () => {
+      // Focus a vzconf editor so the Language Status item is there.
+      await page.keyboard.press('Control+Shift+E');
+      await page.locator('.explorer-folders-view').getByRole('treeitem', { name: '101.conf', exact: true }).click({ timeout: 10_000 });
+      await page.locator('.tabs-container .tab', { hasText: '101.conf' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      const pickTarget = async (target) => {
+        await retry(`pick ${target} with Change target`, 3, async () => {
+          await page.locator('[id="status.languageStatus"]').first().click({ timeout: 10_000 });
+          const change = page.locator('.monaco-hover:visible a, .hover-language-status:visible a', { hasText: 'Change target' }).first();
+          await change.waitFor({ state: 'visible', timeout: 8_000 });
+          await change.click({ timeout: 8_000 });
+          const input = page.locator('.quick-input-widget input');
+          await input.waitFor({ state: 'visible', timeout: 8_000 });
+          await input.fill(target);
+          await page.locator('.quick-input-widget .monaco-list-row', { hasText: target }).first().waitFor({ state: 'visible', timeout: 8_000 });
+          await page.keyboard.press('Enter');
+          await input.waitFor({ state: 'hidden', timeout: 8_000 });
+        });
+      };
+      await problems('deprecated-parameter of the closed 102.conf / 105.conf', (t) => t.includes('deprecated-parameter'));
+      await pickTarget('classic@4.6');
+      await problems('no deprecated-parameter on vzctl 4.6 (IPTABLES is current there)', (t) => !t.includes('deprecated-parameter') && t.includes('barrier-above-limit'));
+      await pickTarget('auto');
+      await problems('deprecated-parameter back on vzctl 4.11.1', (t) => t.includes('deprecated-parameter'));
     });
   } finally {
     await browser?.close().catch(() => {});

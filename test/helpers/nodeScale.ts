@@ -57,6 +57,8 @@ export interface CacheStats {
   nodes: number;
   /** Lints queued or running in the server. */
   pendingLints: number;
+  /** The server's resident set size, bytes. */
+  rssBytes?: number;
 }
 
 /** A server session on a workspace folder, recording every publishDiagnostics. */
@@ -108,22 +110,33 @@ export class NodeSession {
     });
   }
 
+  /** The server's cache counters; NaN counters from a server without `vzconf/nodeCacheStats` (an older build). */
   stats(): Promise<CacheStats> {
-    return withTimeout(this.server.conn.sendRequest<CacheStats>('vzconf/nodeCacheStats'), 'vzconf/nodeCacheStats');
+    const none = { diskReads: Number.NaN, analyses: Number.NaN, nodeRuleRuns: Number.NaN, nodes: Number.NaN, pendingLints: -1 };
+    if (this.noStats) return Promise.resolve(none);
+    return withTimeout(this.server.conn.sendRequest<CacheStats>('vzconf/nodeCacheStats'), 'vzconf/nodeCacheStats', 600_000).catch((err: unknown) => {
+      if (!/Unhandled method/.test(String(err))) throw err;
+      this.noStats = true;
+      return none;
+    });
   }
+
+  /** The server does not answer `vzconf/nodeCacheStats` (an older build). */
+  private noStats = false;
 
   /** Waits until the server has no lint queued or running (polling its stats). */
   async settle(ms = 120_000): Promise<CacheStats> {
     const end = Date.now() + ms;
     for (;;) {
-      const s = await this.stats().catch(async () => {
+      const s = await this.stats().then(async (got) => {
+        if (got.pendingLints !== -1) return got;
         // A server without the request (an older build, for a before/after bench): quiet for 1 s.
         let n = -1;
         while (n !== this.published.length && Date.now() < end) {
           n = this.published.length;
           await new Promise((r) => setTimeout(r, 1_000));
         }
-        return { diskReads: Number.NaN, analyses: Number.NaN, nodeRuleRuns: Number.NaN, nodes: Number.NaN, pendingLints: 0 };
+        return { ...got, pendingLints: 0 };
       });
       if (s.pendingLints === 0) return s;
       if (Date.now() > end) throw new Error(`server still linting after ${ms} ms`);
@@ -163,6 +176,8 @@ export interface NodeScaleResult {
   keystrokeMaxMs: number;
   keystrokePublishes: number;
   keystrokeDiskReads: number;
+  /** The server's RSS after the run, MiB (NaN when it does not tell). */
+  rssMiB: number;
 }
 
 /**
@@ -170,7 +185,7 @@ export interface NodeScaleResult {
  * its tabs) and waits for each one's first diagnostics; then types `keystrokes` characters into a comment of
  * the first one, one at a time, each waited for.
  */
-export async function runNodeScale(session: NodeSession, conf: string, open: number, onDisk: number, keystrokes: number): Promise<NodeScaleResult> {
+export async function runNodeScale(session: NodeSession, conf: string, open: number, onDisk: number, keystrokes: number, timeoutMs = 120_000): Promise<NodeScaleResult> {
   const uris = Array.from({ length: open }, (_, i) => pathToFileURL(path.join(conf, `${FIRST_CTID + i}.conf`)).href);
   const t0 = performance.now();
   for (let i = 0; i < open; i += 1) await session.open(uris[i] as string, containerText(FIRST_CTID + i));
@@ -179,9 +194,9 @@ export async function runNodeScale(session: NodeSession, conf: string, open: num
   await session.until(`first diagnostics of ${open} documents`, () => {
     for (const p of session.published) if (want.has(p.uri)) seen.add(p.uri);
     return seen.size === want.size;
-  });
+  }, timeoutMs);
   const openMs = performance.now() - t0;
-  await session.settle();
+  await session.settle(timeoutMs);
   const openPublishes = session.published.length;
   const before = await session.stats();
   const target = uris[0] as string;
@@ -190,10 +205,10 @@ export async function runNodeScale(session: NodeSession, conf: string, open: num
     const version = 2 + k;
     const t = performance.now();
     await session.type(target, version, 0, 2 + k, 'x');
-    await session.until(`diagnostics of version ${version}`, () => session.published.some((p) => p.uri === target && p.version === version));
+    await session.until(`diagnostics of version ${version}`, () => session.published.some((p) => p.uri === target && p.version === version), timeoutMs);
     times.push(performance.now() - t);
   }
-  const after = await session.settle();
+  const after = await session.settle(timeoutMs);
   times.sort((a, b) => a - b);
   return {
     opened: open,
@@ -205,5 +220,6 @@ export async function runNodeScale(session: NodeSession, conf: string, open: num
     keystrokeMaxMs: times[times.length - 1] ?? 0,
     keystrokePublishes: session.published.length - openPublishes,
     keystrokeDiskReads: after.diskReads - before.diskReads,
+    rssMiB: (after.rssBytes ?? Number.NaN) / (1024 * 1024),
   };
 }

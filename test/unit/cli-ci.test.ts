@@ -283,3 +283,23 @@ describe('vzlint fleet and --summary', () => {
     assert.match(text.out, /Fleet: 2 nodes \(3 containers, 5 files\)/);
   });
 });
+
+describe('the editor recognises the same template names', () => {
+  it("package.json filenamePatterns cover every template fixture and none of the plain non-config names", async () => {
+    // picomatch: the glob matcher fast-glob uses; VS Code's glob syntax for these patterns is the same.
+    const picomatch = (await import('picomatch')).default;
+    const pkg = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { contributes: { languages: { id: string; filenamePatterns: string[] }[] } };
+    const patterns = pkg.contributes.languages.find((l) => l.id === 'vzconf')?.filenamePatterns ?? [];
+    const matches = picomatch(patterns, { dot: true });
+    for (const f of [
+      '/repo/ansible/roles/openvz/templates/etc/vz/conf/101.conf.j2',
+      '/repo/ansible/roles/openvz/templates/etc/vz/vz.conf.j2',
+      '/repo/puppet/templates/vz.conf.erb',
+      '/repo/helm/ve-app.conf-sample.tmpl',
+      '/repo/ispconfig/openvz.conf.tpl',
+      '/repo/python/202.conf.tmpl',
+      '/repo/files/101.conf.jinja',
+    ]) assert.ok(matches(f), f);
+    for (const f of ['/repo/templates/nginx.conf.j2', '/repo/roles/x/templates/sshd.conf.erb']) assert.ok(!matches(f), f);
+  });
+});

@@ -45,7 +45,7 @@ describe('settings: one definition, checked against package.json', () => {
   });
 
   it('contributes the commands and the .vzconf.yaml schema', () => {
-    assert.deepEqual(pkg.contributes.commands?.map((c) => c.command).sort(), ['vzconf.lintWorkspace', 'vzconf.showEffectiveConfig']);
+    assert.deepEqual(pkg.contributes.commands?.map((c) => c.command).sort(), ['vzconf.lintWorkspace', 'vzconf.openRuleDocs', 'vzconf.selectTarget', 'vzconf.showEffectiveConfig', 'vzconf.showLog']);
     assert.deepEqual(pkg.contributes.yamlValidation, [{ fileMatch: '.vzconf.yaml', url: './schemas/vzconf-config.schema.json' }]);
   });
 });

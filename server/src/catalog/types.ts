@@ -72,9 +72,11 @@ export type DuplicatePolicy = 'first' | 'last' | 'union';
  * How the generation's tooling knows the key:
  * - `parsed`: in the C parameter table with a handler;
  * - `ignored`: in the C table as known-but-ignored (read only by the init / network scripts);
- * - `script`: not in the C table at all (C parser calls it unknown), but read by the shell scripts.
+ * - `script`: not in the C table at all (C parser calls it unknown), but read by the shell scripts;
+ * - `sample`: read by no code of the generation, but upstream wrote it into the sample configs it shipped
+ *   (classic OFFLINE_MANAGEMENT, Virtuozzo 7 ARCH): harmless, so not reported as unknown.
  */
-export type Handling = 'parsed' | 'ignored' | 'script';
+export type Handling = 'parsed' | 'ignored' | 'script' | 'sample';
 
 /** Version-dependent status of a parameter on one generation. */
 export type StatusKind = 'deprecated' | 'ignored' | 'removed';
@@ -93,7 +95,19 @@ export interface StatusEntry {
   message: string;
   /** KB article IDs that explain it. */
   kb?: number[];
+  /** Where this status comes from ({@link Evidence}). */
+  evidence?: Evidence[];
+  /** Why it could not be proven; findings resting on it are at most info (catalog/evidence.ts). */
+  unverified?: string;
 }
+
+/**
+ * Where a catalogue fact comes from, as text: `<repo> <file>[, <file>…] @ <tag>` with repo `vzctl`
+ * (github.com/kolyshkin/vzctl, classic), `libvzctl` (github.com/OpenVZ/libvzctl) or `vzctl7`
+ * (github.com/OpenVZ/vzctl), e.g. `vzctl src/lib/config.c @ vzctl-4.3`; or `KB <id>`.
+ * parameters.schema.json requires every generation block and status entry to carry evidence or `unverified`.
+ */
+export type Evidence = string;
 
 /** What one generation knows of a parameter. Absent generation = the parameter is unknown there. */
 export interface GenerationInfo {
@@ -109,6 +123,10 @@ export interface GenerationInfo {
   /** Per-generation override of the scope. */
   scope?: Scope;
   status?: StatusEntry[];
+  /** Where since, handling, grammar, values, range, scope and default for this generation come from. */
+  evidence?: Evidence[];
+  /** Why those facts could not be proven; findings resting on them are at most info (catalog/evidence.ts). */
+  unverified?: string;
 }
 
 export interface Range {
@@ -182,6 +200,10 @@ export interface IptablesModule {
   netfilter: 'stateless' | 'stateful' | 'full';
   /** Not known to libvzctl (VZ7). */
   classicOnly?: boolean;
+  /** Where the name and its NETFILTER level come from ({@link Evidence}). */
+  evidence?: Evidence[];
+  /** Why that could not be proven; findings resting on it are at most info. */
+  unverified?: string;
 }
 
 /** Named items of list grammars (`schemas/vocabulary.yaml`). */
@@ -196,6 +218,10 @@ export interface Vocabulary {
     description: string;
     /** The feature makes the container use host-kernel code (reference §7): what it lets the container use. */
     hostKernel?: string;
+    /** Where the name and its versions come from ({@link Evidence}). */
+    evidence?: Evidence[];
+    /** Why that could not be proven; findings resting on it are at most info. */
+    unverified?: string;
   }[];
   iptablesModules: IptablesModule[];
   netfilterModes: { name: string; description: string }[];

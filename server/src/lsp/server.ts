@@ -49,7 +49,7 @@ import { lintNode, parseCapacitySize } from '../service/node';
 import { NodeCache, type NodeFs, type NodeState } from '../service/nodeCache';
 import { confDirOf, isInside, isNodeConfigName } from '../service/nodeFiles';
 import { vzctlSetCommand } from '../service/vzctlSet';
-import { mergeSettings, readPartialSettings, type VzconfSettings } from '../settings';
+import { defaultSettings, kbUrlTemplateProblem, mergeSettings, readPartialSettings, RESTRICTED_SETTINGS, type VzconfSettings } from '../settings';
 import { version as packageVersion } from '../../../package.json';
 import { editorCapabilities, refreshInlayHints, registerEditorFeatures, type EditorFeatureOptions } from './features';
 
@@ -82,6 +82,8 @@ export interface DocumentStatus {
   nodeConfig?: string;
   /** Set when the settings are invalid (then the other fields describe the defaults). */
   error?: string;
+  /** Values `vzconf.target` accepts, for a picker: `auto`, each generation, each known version. */
+  targets: string[];
 }
 
 /** Params of {@link EFFECTIVE_CONFIG_REQUEST}. */
@@ -150,6 +152,18 @@ function invalidConfigDiagnostic(err: ConfigFileError): Diagnostic {
     message: `${err.detail} — vzconf ignores this ${CONFIG_FILE_NAME} until it is fixed`,
     data: { rule: 'invalid-config', fixes: [] },
   };
+}
+
+/**
+ * Notification from the client: the workspace trust changed (params {@link WorkspaceTrustParams}). The
+ * initial state comes as `initializationOptions.workspaceTrusted` (absent: trusted, for clients without
+ * a notion of trust). While untrusted, `nodeConfig` and `kb.urlTemplate` of a `.vzconf.yaml` are ignored.
+ */
+export const WORKSPACE_TRUST_NOTIFICATION = 'vzconf/didChangeWorkspaceTrust';
+
+/** Params of {@link WORKSPACE_TRUST_NOTIFICATION}. */
+export interface WorkspaceTrustParams {
+  trusted: boolean;
 }
 
 /** Options of {@link startServer}. */
@@ -261,6 +275,20 @@ export function startServer(connection: Connection, options: StartServerOptions 
       // The connection is gone.
     }
   };
+  /** Whether the client's workspace is trusted (`initializationOptions.workspaceTrusted`; true when not told). */
+  let workspaceTrusted = true;
+  /** Log lines already written (key → written), for problems that every lint would repeat. */
+  const loggedOnce = new Set<string>();
+  const logOnce = (key: string, text: string): void => {
+    if (loggedOnce.has(key)) return;
+    loggedOnce.add(key);
+    try {
+      connection.console.error(text);
+    } catch {
+      // no connection
+    }
+  };
+
   const logError = (what: string, err: unknown): void => {
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
     try {
@@ -347,7 +375,23 @@ export function startServer(connection: Connection, options: StartServerOptions 
     const filePath = uriToPath(uri);
     const folder = filePath !== undefined ? folderOf(filePath) : undefined;
     const [file, editor] = await Promise.all([folder !== undefined ? getConfigFile(folder) : Promise.resolve(undefined), getEditorSettings(uri)]);
-    const merged = mergeSettings(file?.settings ?? {}, editor);
+    let fromFile: Partial<VzconfSettings> = file?.settings ?? {};
+    if (!workspaceTrusted && file) {
+      // Untrusted workspace: the repository's .vzconf.yaml may not choose a file to read or where links lead.
+      const ignored = RESTRICTED_SETTINGS.filter((k) => fromFile[k] !== undefined);
+      if (ignored.length > 0) {
+        fromFile = { ...fromFile };
+        for (const k of ignored) delete fromFile[k];
+        logOnce(`untrusted\0${file.path}`, `vzconf: untrusted workspace: ${ignored.map((k) => (k === 'kbUrlTemplate' ? 'kb.urlTemplate' : k)).join(' and ')} of ${file.path} ignored until the workspace is trusted`);
+      }
+    }
+    const merged = mergeSettings(fromFile, editor);
+    const problem = kbUrlTemplateProblem(merged.kbUrlTemplate);
+    if (problem !== undefined) {
+      const source = editor.kbUrlTemplate !== undefined ? 'the setting vzconf.kb.urlTemplate' : `kb.urlTemplate of ${file?.path ?? CONFIG_FILE_NAME}`;
+      logOnce(`kb\0${merged.kbUrlTemplate}`, `vzconf: ${source} ${JSON.stringify(merged.kbUrlTemplate.slice(0, 100))} ${problem}; the default ${defaultSettings().kbUrlTemplate} is used`);
+      merged.kbUrlTemplate = defaultSettings().kbUrlTemplate;
+    }
     const where = folder ?? '(no workspace folder)';
     logOnChange(`settings\0${where}`, `settings for ${where}${file && !file.error ? ` (with ${file.path})` : ''}: ${JSON.stringify(merged)}`);
     return merged;
@@ -648,7 +692,8 @@ export function startServer(connection: Connection, options: StartServerOptions 
 
   connection.onInitialize((params): InitializeResult => {
     const caps = params.capabilities;
-    const init = params.initializationOptions as { ruleDocsCommand?: unknown } | null | undefined;
+    const init = params.initializationOptions as { ruleDocsCommand?: unknown; workspaceTrusted?: unknown } | null | undefined;
+    workspaceTrusted = init?.workspaceTrusted !== false;
     if (init?.ruleDocsCommand === OPEN_RULE_DOCS_COMMAND) diagnosticOptions.docsCommand = OPEN_RULE_DOCS_COMMAND;
     watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     workDoneProgress = caps.window?.workDoneProgress === true;
@@ -699,6 +744,19 @@ export function startServer(connection: Connection, options: StartServerOptions 
       } catch (err) {
         logError('cannot follow workspace folder changes', err);
       }
+    }
+  });
+
+  // The user trusted the workspace (VS Code cannot take trust back without a reload).
+  connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, (params: WorkspaceTrustParams) => {
+    try {
+      const trusted = params?.trusted === true;
+      if (trusted === workspaceTrusted) return;
+      workspaceTrusted = trusted;
+      loggedOnce.clear();
+      relintAll();
+    } catch (err) {
+      logError('handling a workspace trust change failed', err);
     }
   });
 
@@ -972,6 +1030,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       targetReason: ctx.target.reason,
       ...(nodeConfig && ctx.kind !== 'node' ? { nodeConfig: nodeConfig.path } : {}),
       ...(error ? { error } : {}),
+      targets: ['auto', ...(['classic', 'vz7'] as const).flatMap((g) => [g, ...[...(getCatalog().catalog.versions[g] ?? [])].reverse().map((v) => `${g}@${v}`)])],
     });
     try {
       return status(analyze(text, { ...lintOptionsOf(settings), ...base }));
@@ -1000,7 +1059,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
   connection.onRequest(NODE_CACHE_STATS_REQUEST, () => {
     let pendingLints = 0;
     for (const st of states.values()) if (st.scheduled || st.running) pendingLints += 1;
-    return { ...cache.stats, pendingLints };
+    return { ...cache.stats, pendingLints, rssBytes: process.memoryUsage().rss };
   });
 
   documents.listen(connection);

@@ -390,6 +390,16 @@ export interface ParseOptions {
 }
 
 /**
+ * Recently parsed documents, newest first (parse once per text and dialect; see {@link parseConfig}).
+ * Documents are never changed after parsing, so a cached one can be handed to every caller.
+ */
+const recent: { text: string; dialect: Dialect; doc: ConfigDocument }[] = [];
+/** How many documents the cache keeps (a few open editors; a document of 10,000 lines is a few MB). */
+const RECENT_MAX = 4;
+/** Entries whose shell view was scanned from their own line (not inside another assignment's value). */
+const scanned = new WeakSet<Entry>();
+
+/**
  * Parses a whole vz.conf / CTID.conf text exactly as the chosen vzctl generation reads it, line by
  * line, and overlays the shell's reading of each assignment (multi-line quoted values, unquoted
  * whitespace, command substitution).
@@ -398,13 +408,76 @@ export interface ParseOptions {
  * editor lines, and positions of the model are mapped with {@link toEditorPosition} before they reach an editor.
  *
  * Pure and total: any text (CRLF, a BOM, tabs, NULs, very long lines) yields a model; it never throws.
+ * The same text and dialect give the same (shared, never modified) document: the last few are kept,
+ * so that lint, hover, code actions and inlay hints on one version of a file parse it once. A text
+ * that differs from a recent one in a few lines (an edit in the editor) re-parses only those lines
+ * and reuses the others' models (lines before the edit, and after it when the line count is unchanged).
  *
  * @param text  the file's text; a leading U+FEFF is kept in line 0 and reported through `bom`
  */
 export function parseConfig(text: string, options: ParseOptions): ConfigDocument {
+  let previous: ConfigDocument | undefined;
+  for (let i = 0; i < recent.length; i += 1) {
+    const slot = recent[i] as (typeof recent)[number];
+    if (slot.dialect !== options.dialect) continue;
+    if (slot.text === text) {
+      if (i > 0) {
+        recent.splice(i, 1);
+        recent.unshift(slot);
+      }
+      return slot.doc;
+    }
+    previous ??= slot.doc;
+  }
+  const doc = parseText(text, options.dialect, previous);
+  recent.unshift({ text, dialect: options.dialect, doc });
+  if (recent.length > RECENT_MAX) recent.length = RECENT_MAX;
+  return doc;
+}
+
+/** Forgets the recently parsed documents (benchmarks measure a parse from scratch with it). */
+export function clearParseCache(): void {
+  recent.length = 0;
+}
+
+/** {@link parseConfig} without the cache and without reusing any line model (tests compare the two). */
+export function parseConfigFresh(text: string, options: ParseOptions): ConfigDocument {
+  return parseText(text, options.dialect, undefined);
+}
+
+/** Whether an assignment's shell value takes in the lines after it as assignments (see parseText). */
+function swallows(out: readonly ConfigLine[], entry: Entry): boolean {
+  for (let k = entry.line + 1; k <= entry.shell.endLine; k += 1) {
+    const l = out[k];
+    if (l && l.kind === 'entry' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l.name)) return true;
+  }
+  return false;
+}
+
+/**
+ * The parse proper. With `previous` (an earlier version of the text), a line whose text and number are
+ * unchanged keeps its model: every line model depends on its own text only, except an assignment's
+ * shell view, which is reused only when it was read from that line alone, not at the last line (where
+ * an open quote or a final backslash depends on the end of the file) and not inside an earlier
+ * assignment's multi-line value.
+ */
+function parseText(text: string, dialect: Dialect, previous: ConfigDocument | undefined): ConfigDocument {
   // vzctl and sh split only at \n: a lone CR stays inside the line (and is reported by lone-carriage-return).
   const { lines, eol, loneCr } = splitVzctlLines(text);
-  const parseLine = options.dialect === 'vz7' ? parseVz7Line : parseClassicLine;
+  const parseLine = dialect === 'vz7' ? parseVz7Line : parseClassicLine;
+  // Lines [0, same) and [sameFrom, end) are unchanged at the same numbers.
+  let same = 0;
+  let sameFrom = lines.length;
+  const old = previous?.text;
+  if (old) {
+    const max = Math.min(old.length, lines.length) - 1;
+    while (same < max && old[same] === lines[same]) same += 1;
+    if (old.length === lines.length) {
+      while (sameFrom > same + 1 && old[sameFrom - 1] === lines[sameFrom - 1]) sameFrom -= 1;
+      if (sameFrom === lines.length) sameFrom = lines.length - 1;
+    }
+  }
+  const last = lines.length - 1;
   const out: ConfigLine[] = [];
   const entries: Entry[] = [];
   const multiline: MultilineValue[] = [];
@@ -414,6 +487,18 @@ export function parseConfig(text: string, options: ParseOptions): ConfigDocument
   // whole pass linear in the file size.
   let shellCovered = -1;
   for (let n = 0; n < lines.length; n += 1) {
+    const prev = previous && n < last && (n < same || n >= sameFrom) ? previous.lines[n] : undefined;
+    if (prev !== undefined) {
+      if (prev.kind !== 'entry') {
+        out.push(prev);
+        continue;
+      }
+      if (n > shellCovered && scanned.has(prev) && prev.shell.endLine === n) {
+        out.push(prev);
+        entries.push(prev);
+        continue;
+      }
+    }
     const parsed = parseLine(lines[n] ?? '', n);
     out.push(parsed);
     if (parsed.kind !== 'entry') continue;
@@ -421,22 +506,16 @@ export function parseConfig(text: string, options: ParseOptions): ConfigDocument
     if (n <= shellCovered) continue;
     // The shell's reading starts right after `=` (in the original text).
     parsed.shell = scanShellValue(lines, n, parsed.equals + 1);
+    scanned.add(parsed);
     if (parsed.shell.endLine > n) shellCovered = parsed.shell.endLine;
   }
   // Multi-line values: only assignments that start outside another multi-line value count.
   for (const entry of entries) {
-    if (continuationLines.has(entry.line)) continue;
+    if (entry.shell.endLine === entry.line || continuationLines.has(entry.line)) continue;
     // A quote that never closes is no multi-line value: the shell just fails (reported as unsafe).
     // Nor is one whose "continuation" holds assignments: that is an unclosed quote on the first line
     // swallowing the next settings in the shell's reading, and vzctl reads those lines on their own.
-    const swallows = (): boolean => {
-      for (let k = entry.line + 1; k <= entry.shell.endLine; k += 1) {
-        const l = out[k];
-        if (l && l.kind === 'entry' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l.name)) return true;
-      }
-      return false;
-    };
-    if (entry.shell.endLine > entry.line && !entry.shell.issues.some((i) => i.kind === 'unterminated-quote') && !swallows()) {
+    if (!entry.shell.issues.some((i) => i.kind === 'unterminated-quote') && !swallows(out, entry)) {
       const endLine = entry.shell.endLine;
       multiline.push({
         entry,
@@ -448,7 +527,7 @@ export function parseConfig(text: string, options: ParseOptions): ConfigDocument
     }
   }
   return {
-    dialect: options.dialect,
+    dialect,
     lines: out,
     entries,
     multiline,

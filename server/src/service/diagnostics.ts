@@ -9,10 +9,14 @@ const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
 const TAG_UNNECESSARY = 1;
 const TAG_DEPRECATED = 2;
 
-/** What a vzconf diagnostic carries in `data`: the rule and its fixes (LSP TextEdits). */
+/**
+ * What a vzconf diagnostic carries in `data`: the rule, its fixes (LSP TextEdits) and, when the rule
+ * has one, the long explanation (`detail`, plain text) that the short message leaves out, for the hover.
+ */
 export interface DiagnosticData {
   rule: string;
   fixes: Fix[];
+  detail?: string;
 }
 
 /** An LSP Diagnostic (structural type, so the engine does not depend on vscode-languageserver). */
@@ -34,9 +38,17 @@ let docsRoot: string | undefined;
  * or the installed extension), as a file: URL.
  */
 export function ruleDocsUrl(rule: string): string {
-  docsRoot ??= join(dirname(findSchemasDir()), 'docs', 'rules');
-  return pathToFileURL(join(docsRoot, `${rule}.md`)).href;
+  // Once per rule, not once per diagnostic (a document can have thousands).
+  let url = docsUrls.get(rule);
+  if (url === undefined) {
+    docsRoot ??= join(dirname(findSchemasDir()), 'docs', 'rules');
+    url = pathToFileURL(join(docsRoot, `${rule}.md`)).href;
+    if (docsUrls.size < 1000) docsUrls.set(rule, url);
+  }
+  return url;
 }
+const docsUrls = new Map<string, string>();
+const docsHrefs = new Map<string, string>();
 
 /**
  * The `codeDescription.href` of a rule: a `command:` URI running `docsCommand` with the rule id when the
@@ -45,7 +57,15 @@ export function ruleDocsUrl(rule: string): string {
  * ({@link ruleDocsUrl}) that any client can open.
  */
 export function ruleDocsHref(rule: string, docsCommand?: string): string {
-  if (docsCommand) return `command:${docsCommand}?${encodeURIComponent(JSON.stringify([rule]))}`;
+  if (docsCommand) {
+    const key = `${docsCommand}\0${rule}`;
+    let href = docsHrefs.get(key);
+    if (href === undefined) {
+      href = `command:${docsCommand}?${encodeURIComponent(JSON.stringify([rule]))}`;
+      if (docsHrefs.size < 1000) docsHrefs.set(key, href);
+    }
+    return href;
+  }
   return ruleDocsUrl(rule);
 }
 
@@ -69,6 +89,7 @@ export function toDiagnostic(f: Finding, options: ToDiagnosticOptions = {}): Lsp
     message: f.message,
     data: { rule: f.rule, fixes: f.fixes ?? [] },
   };
+  if (f.detail !== undefined) d.data.detail = f.detail;
   if (tags.length > 0) d.tags = tags;
   return d;
 }

@@ -1,3 +1,4 @@
+import { capUnverified } from '../catalog/evidence';
 import { getCatalog, type CatalogIndex } from '../catalog/load';
 import type { ParameterDef, Severity, StatusEntry } from '../catalog/types';
 import { detectKind, parseKind, type FileKind } from '../model/kind';
@@ -201,7 +202,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
 }
 
 /**
- * Lints one file: parse → model → every rule → severity overrides (`rules`) → custom keys
+ * Lints one file: parse → model → every rule → unverified facts capped at info (catalog/evidence.ts) → severity overrides (`rules`) → custom keys
  * (`knownParameters`) → suppression comments (unless `ignoreSuppressions`) → findings sorted by position,
  * at most {@link MAX_FINDINGS_PER_FILE} of them, with ranges in the editor's line numbering (a lone CR
  * breaks the line there, not for vzctl: see `toEditorFinding`).
@@ -230,7 +231,8 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
       // A rule bug must not take the whole lint down: report it where the user sees it.
       produced = [{ rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
     }
-    for (const f of produced) findings.push(capFinding(override ? { ...f, severity: override } : f));
+    // A finding resting on an unverified catalogue fact is at most info; the user's override still wins.
+    for (const f of produced) findings.push(capFinding(override ? { ...f, severity: override } : capUnverified(ctx, f)));
   }
   const known = options.knownParameters && options.knownParameters.length > 0 ? new Set(options.knownParameters) : undefined;
   const custom = (f: Finding): boolean => {

@@ -225,6 +225,8 @@ export class NodeCache {
   closeText(filePath: string): void {
     if (!this.open.delete(filePath)) return;
     this.markDirty(filePath, true);
+    // A file linted with a node only because it was open (a sample, notes.txt …) leaves it.
+    for (const s of this.states.values()) s.extras.delete(filePath);
   }
 
   /** The open documents' texts by path. */

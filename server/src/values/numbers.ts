@@ -24,6 +24,8 @@ export interface NumberPart {
   suffix?: string;
   /** The number exceeded LONG_MAX and vzctl clamps it ("too large value … truncated"). */
   truncated?: boolean;
+  /** Written as nothing at all (`""`, or the part after `240:`): vzctl reads 0. */
+  empty?: boolean;
 }
 
 export type NumberResult = { ok: true; part: NumberPart } | { ok: false; message: string };
@@ -47,33 +49,50 @@ export function unitBytes(unit: Unit | undefined): bigint | null {
 /** vzctl's size suffixes (`get_mul`, case-insensitive) in bytes: K, M, G, T are powers of 1024, P one page, B one byte. */
 export const SIZE_SUFFIX: Readonly<Record<string, bigint>> = { K: 1024n, M: 1024n ** 2n, G: 1024n ** 3n, T: 1024n ** 4n, P: PAGE_SIZE, B: 1n };
 
+/** What the target's number reader accepts in a UBC or quota part (see `readerOf`). */
+export interface NumberReader {
+  /** The word `unlimited` (classic UBC since 3.0.19, quota 3.0.19–4.3; libvzctl always). */
+  unlimited: boolean;
+  /** A size suffix (classic UBC since 2.7.0-28, quota since 3.0.9; libvzctl always, no `P`). */
+  suffix: boolean;
+  /** A decimal fraction before the suffix (classic since 3.0.28; libvzctl always). */
+  fraction: boolean;
+}
+
 /**
- * Parses one number as vzctl's UBC / quota parser does: a decimal integer with an optional
- * fraction, an optional single size suffix (K M G T P B, case-insensitive; libvzctl has no P), or
- * the word `unlimited`. A suffixed value is converted to the parameter's unit and truncated;
- * values above LONG_MAX are clamped.
+ * Parses one number as vzctl's UBC / quota parser does (classic `parse_ul_sfx`/`parse_twoul_sfx` in
+ * src/lib/config.c, libvzctl `parse_ul_sfx` in lib/util.c): `unlimited` only as the very first
+ * characters; otherwise strtoull() — leading blanks skipped, an optional `+` (or `-`, which wraps
+ * around), decimal digits — with an optional fraction and one size suffix (K M G T P B,
+ * case-insensitive; libvzctl has no P). An empty part reads as 0 (strtoull converts nothing and
+ * stops at the end); blanks or a sign without digits are rejected. A suffixed value is converted to
+ * the parameter's unit and truncated; values above LONG_MAX are clamped.
  *
  * @param text    the part as written
  * @param offset  its offset in the whole value (carried into the result)
  * @param unit    the parameter's unit; `items` (or no unit) rejects suffixes
+ * @param reader  what the target's reader accepts (default: everything, as libvzctl and vzctl 4.x)
  */
-export function parseSizedNumber(text: string, offset: number, unit: Unit | undefined, generation: Generation, allowUnlimited = true): NumberResult {
-  if (text === 'unlimited') {
-    if (!allowUnlimited) return { ok: false, message: '"unlimited" is not accepted here' };
-    return { ok: true, part: { value: LONG_MAX, unlimited: true, text, start: offset, end: offset + text.length } };
+export function parseSizedNumber(text: string, offset: number, unit: Unit | undefined, generation: Generation, allowUnlimited = true, reader: NumberReader = { unlimited: true, suffix: true, fraction: true }): NumberResult {
+  const part = (value: bigint, extra: Partial<NumberPart> = {}): NumberPart => ({ value, unlimited: false, text, start: offset, end: offset + text.length, ...extra });
+  if (text.startsWith('unlimited')) {
+    if (text !== 'unlimited') return { ok: false, message: `"${text}" is not a number` };
+    if (!allowUnlimited || !reader.unlimited) return { ok: false, message: '"unlimited" is not accepted here' };
+    return { ok: true, part: part(LONG_MAX, { unlimited: true }) };
   }
-  // strtoull() then strtold(): digits with an optional fraction (".5" too), or a leading minus that
-  // wraps around to a huge unsigned value (vzctl then clamps it to LONG_MAX).
-  const m = /^(-?)(\d*)(?:\.(\d*))?([A-Za-z])?$/.exec(text);
-  if (!m || (m[2] === '' && !m[3])) {
-    if (text === '') return { ok: false, message: 'empty number' };
-    return { ok: false, message: `"${text}" is not a number (digits with an optional K/M/G/T${generation === 'classic' ? '/P' : ''} suffix${allowUnlimited ? ', or "unlimited"' : ''})` };
+  if (text === '') return { ok: true, part: part(0n, { empty: true }) };
+  const sfxList = `K/M/G/T${generation === 'classic' ? '/P' : ''}`;
+  const what = `digits${reader.suffix ? ` with an optional ${sfxList} suffix` : ''}${allowUnlimited && reader.unlimited ? ', or "unlimited"' : ''}`;
+  // strtoull(): leading blanks (isspace), then one optional sign, then the digits.
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d*)(?:\.(\d*))?([A-Za-z])?$/.exec(text);
+  if (!m || (m[2] === '' && m[3] === undefined) || (m[2] === '' && m[3] === '')) {
+    return { ok: false, message: `"${text}" is not a number (${what})` };
   }
-  const [, minus, intDigits, frac = '', sfxRaw] = m;
-  const intPart = intDigits === '' ? '0' : intDigits;
-  if (minus === '-') {
-    return { ok: true, part: { value: LONG_MAX, unlimited: false, text, start: offset, end: offset + text.length, truncated: true } };
-  }
+  const [, sign, intDigits, frac, sfxRaw] = m;
+  if (frac !== undefined && !reader.fraction) return { ok: false, message: `"${text}": this vzctl reads no fractions (${what})` };
+  if (sfxRaw && !reader.suffix) return { ok: false, message: `"${text}": this vzctl reads no size suffix (${what})` };
+  const intPart = intDigits === '' ? '0' : (intDigits as string);
+  if (sign === '-') return { ok: true, part: part(LONG_MAX, { truncated: true }) };
   // Beyond 2^64 - 1, strtoull() fails with ERANGE and vzctl rejects the value.
   if (BigInt(intPart) > ULLONG_MAX) return { ok: false, message: `"${text}" is beyond the largest 64-bit number` };
   let value: bigint;
@@ -87,19 +106,19 @@ export function parseSizedNumber(text: string, offset: number, unit: Unit | unde
     const divisor = unitBytes(unit);
     if (divisor === null) return { ok: false, message: `a size suffix ("${sfxRaw}") is not accepted for a count of items` };
     // value = (int.frac) * mul / divisor, truncated, computed exactly.
-    const scale = 10n ** BigInt(frac.length);
-    const num = BigInt(intPart + frac) * mul;
-    value = num / (scale * divisor);
+    const f = frac ?? '';
+    const scale = 10n ** BigInt(f.length);
+    value = (BigInt(intPart + f) * mul) / (scale * divisor);
   } else {
     value = BigInt(intPart);
   }
-  const part: NumberPart = { value, unlimited: false, text, start: offset, end: offset + text.length };
-  if (suffix) part.suffix = suffix;
+  const out = part(value);
+  if (suffix) out.suffix = suffix;
   if (value > LONG_MAX) {
-    part.value = LONG_MAX;
-    part.truncated = true;
+    out.value = LONG_MAX;
+    out.truncated = true;
   }
-  return { ok: true, part };
+  return { ok: true, part: out };
 }
 
 /** True for the values vzctl treats as "no limit": LONG_MAX and the 32-bit INT_MAX. */

@@ -1,7 +1,7 @@
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation, Grammar, ParameterDef, Range as NumRange } from '../catalog/types';
 import { compareVersions } from '../model/version';
-import { INT_MAX, parseSizedNumber, SIZE_SUFFIX, type NumberPart } from './numbers';
+import { INT_MAX, LONG_MAX, parseSizedNumber, SIZE_SUFFIX, type NumberPart, type NumberReader } from './numbers';
 
 /**
  * A problem in a value, located by offsets within the value string as vzctl reads it.
@@ -68,25 +68,44 @@ export function tokens(text: string, seps: string): { text: string; start: numbe
 const whole = (value: string) => ({ start: 0, end: value.length });
 
 /**
- * Decodes a `barrier[:limit]` pair (UBC) or `soft[:hard]` pair (disk quota).
+ * What the target's UBC/quota number reader accepts (classic src/lib/config.c at each tag; libvzctl
+ * lib/util.c accepts all of it at every tag): `unlimited` in UBC values since vzctl 3.0.19, in
+ * DISKSPACE/DISKINODES from 3.0.19 until 4.4 (commit "Deny unlimited value for DISKSPACE/DISKINODES");
+ * size suffixes in UBC values since 2.7.0-28 and in quota values since 3.0.9; fractions since 3.0.28.
+ */
+export function readerOf(def: ParameterDef, ctx: Pick<ValueContext, 'generation' | 'version'>): NumberReader {
+  if (ctx.generation === 'vz7') return { unlimited: true, suffix: true, fraction: true };
+  const at = (v: string): boolean => compareVersions(ctx.version, v) >= 0;
+  const quota = grammarOf(def, 'classic') === 'quota';
+  return {
+    unlimited: at('3.0.19') && !(quota && at('4.4')),
+    suffix: quota ? at('3.0.9') : true,
+    fraction: at('3.0.28'),
+  };
+}
+
+/**
+ * Decodes a `barrier[:limit]` pair (UBC) or `soft[:hard]` pair (disk quota) the way the target's
+ * vzctl reads it: an empty value is 0:0 and an empty part after the colon is 0 (`NUMPROC="240:"` is
+ * 240:0), leading blanks and a `+` are skipped (see `parseSizedNumber`).
  * @returns the pair, or the problems that make vzctl reject it
  */
-export function parsePair(def: ParameterDef, value: string, ctx: ValueContext, allowUnlimited: boolean): ValueCheck {
+export function parsePair(def: ParameterDef, value: string, ctx: ValueContext): ValueCheck {
   const problems: ValueProblem[] = [];
   const parts = value.split(':');
-  if (value.trim() === '') return { problems: [{ kind: 'invalid', message: 'empty value', ...whole(value) }] };
   if (parts.length > 2) {
     return { problems: [{ kind: 'invalid', message: `expected barrier[:limit], found ${parts.length} colon-separated parts`, ...whole(value) }] };
   }
+  const reader = readerOf(def, ctx);
   const decoded: NumberPart[] = [];
   let offset = 0;
   for (const p of parts) {
-    const r = parseSizedNumber(p, offset, def.unit, ctx.generation, allowUnlimited);
+    const r = parseSizedNumber(p, offset, def.unit, ctx.generation, true, reader);
     if (!r.ok) problems.push({ kind: 'invalid', message: r.message, start: offset, end: offset + p.length });
     else {
       decoded.push(r.part);
       if (r.part.truncated) {
-        const message = p.startsWith('-')
+        const message = p.trimStart().startsWith('-')
           ? `"${p}" is negative: vzctl reads it as a huge unsigned number and clamps it to LONG_MAX (unlimited)`
           : `"${p}" is larger than vzctl's maximum (LONG_MAX); vzctl truncates it`;
         problems.push({ kind: 'truncated', message, start: offset, end: offset + p.length });
@@ -95,6 +114,8 @@ export function parsePair(def: ParameterDef, value: string, ctx: ValueContext, a
     offset += p.length + 1;
   }
   if (problems.some((p) => p.kind === 'invalid')) return { problems };
+  if (value === '') problems.push({ kind: 'suspicious', message: 'the value is empty: vzctl reads it as 0:0', ...whole(value) });
+  else if (parts.length === 2 && parts[1] === '') problems.push({ kind: 'suspicious', message: `nothing after the colon: vzctl reads the limit as 0 (${parts[0]}:0)`, ...whole(value) });
   const barrier = decoded[0] as NumberPart;
   const limit = decoded[1] ?? barrier;
   return { problems, pair: { barrier, limit, single: decoded.length === 1 } };
@@ -142,6 +163,12 @@ function checkIp(item: string, generation: Generation): string | undefined {
   return undefined;
 }
 
+/**
+ * Classic keys read with parse_ul() (conf_parse_ulong in src/lib/config.c, vzctl-3.0.19 to 4.11.1),
+ * which takes the word "unlimited" (LONG_MAX) since vzctl 3.0.19.
+ */
+const CLASSIC_PARSE_UL = new Set(['QUOTATIME', 'QUOTAUGIDLIMIT', 'CPUUNITS', 'CPUWEIGHT', 'BOOTORDER', 'LOCAL_UID', 'LOCAL_GID']);
+
 const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 const NETIF_KEYS_CLASSIC = ['ifname', 'bridge', 'mac', 'host_ifname', 'host_mac', 'mac_filter'];
 const NETIF_KEYS_VZ7 = [...NETIF_KEYS_CLASSIC, 'gw', 'gw6', 'dhcp', 'dhcp6', 'ip_filter', 'ifaceid', 'configure', 'network', 'type', 'vport', 'ip', 'ip6'];
@@ -158,11 +185,8 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
   const gen = ctx.generation;
   switch (grammar) {
     case 'ubc':
-      return parsePair(def, value, ctx, true);
     case 'quota':
-      // Classic vzctl 4.x parses DISKSPACE and DISKINODES with parse_twoul_sfx(…, 0) (src/lib/config.c
-      // parse_dq): no "unlimited"; libvzctl accepts it.
-      return parsePair(def, value, ctx, gen !== 'classic');
+      return parsePair(def, value, ctx);
     case 'yesno':
     case 'enum': {
       const allowed = valuesOf(def, gen) ?? ['yes', 'no'];
@@ -171,9 +195,13 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       return bad(ci ? `"${value}" must be written "${ci}" (vzctl compares case-sensitively)` : `"${value}" is not one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
     }
     case 'integer': {
-      if (!/^-?\d+$/.test(value)) return bad(`"${value}" is not a whole number`);
+      // strtoul()/strtol() as vzctl's parse_ul/parse_int call them: leading blanks and a sign are
+      // skipped and an empty value reads as 0; classic parse_ul also takes "unlimited" since 3.0.19.
+      const unl = gen === 'classic' && value === 'unlimited' && CLASSIC_PARSE_UL.has(def.name) && compareVersions(ctx.version, '3.0.19') >= 0;
+      const im = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(value);
+      if (!im && !unl && value !== '') return bad(`"${value}" is not a whole number`);
       const r = rangeOf(def, gen);
-      const n = Number(value);
+      const n = unl ? Number(LONG_MAX) : im ? Number(im[1]) : 0;
       if (r && ((r.min !== undefined && n < r.min) || (r.max !== undefined && n > r.max))) {
         return bad(`${value} is outside ${r.min ?? '…'}..${r.max ?? '…'}`);
       }
@@ -189,7 +217,8 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       }
       return { problems };
     case 'ip-list': {
-      for (const t of tokens(value, ' \t')) {
+      // libvzctl splits on LIST_DELIMITERS (blank, tab and comma; lib/vztypes.h at v7.0.42 and v7.0.737).
+      for (const t of tokens(value, gen === 'vz7' ? ' \t,' : ' \t')) {
         const msg = checkIp(t.text, gen);
         if (msg) return bad(msg, t.start, t.end);
       }
@@ -254,9 +283,15 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       return bad(`"${value}" is not simfs, ploop or ploop:expanded|plain|raw`);
     }
     case 'cpulimit': {
+      if (gen === 'vz7') {
+        // libvzctl parse_cpulimit (lib/cpu.c, v7.0.42–v8.0.90): strtoul, then nothing or "%" (percent of
+        // one CPU, so 200% is two CPUs) or "m"/"mhz" in any case.
+        if (/^[ \t\n\v\f\r]*\+?\d*(%|[mM]|[mM][hH][zZ])?$/.test(value)) return { problems };
+        return bad(`"${value}" is not N, N%, Nm or NMHz`);
+      }
       const m = /^(\d+)(%|m|MHz)?$/.exec(value);
-      if (!m) return bad(`"${value}" is not N or N%${gen === 'vz7' ? ', Nm or NMHz' : ''}`);
-      if ((m[2] === 'm' || m[2] === 'MHz') && gen === 'classic') return bad('classic vzctl takes CPULIMIT in percent only');
+      if (!m) return bad(`"${value}" is not N or N%`);
+      if (m[2] === 'm' || m[2] === 'MHz') return bad('classic vzctl takes CPULIMIT in percent only');
       if (m[2] === '%' && Number(m[1]) > 100) return bad('with %, CPULIMIT must be at most 100 (it is multiplied by the number of CPUs)');
       return { problems };
     }
@@ -279,7 +314,8 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       return { problems };
     }
     case 'neighbour-devs': {
-      if (value === 'all' || value === 'detect') return { problems };
+      // The network scripts read it (scripts/vps-functions.in vz_get_neighbour_devs): empty means all.
+      if (value === '' || value === 'all' || value === 'detect') return { problems };
       if (value.startsWith('list:')) {
         if (gen === 'classic' && compareVersions(ctx.version, '4.9') < 0) return bad('the list: form needs vzctl 4.9 or newer');
         return { problems };

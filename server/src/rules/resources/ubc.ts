@@ -7,6 +7,7 @@
  * `validate_vswap()`, `check_param()`), `src/vzcfgvalidate.c` (mode choice), `src/lib/ub.c`
  * (`check_ub()`, `is_vswap_config()`); reference §3.1 and §6.
  */
+import { compareVersions } from '../../model/version';
 import type { CatalogIndex } from '../../catalog/load';
 import type { Unit } from '../../catalog/types';
 import { pairOf, usedEntries } from '../../model/effective';
@@ -14,6 +15,7 @@ import type { Entry } from '../../parser/types';
 import { formatBytes, INT_MAX, LONG_MAX, PAGE_SIZE, parseSizedNumber } from '../../values/numbers';
 import type { NumberPart } from '../../values/numbers';
 import type { Fix, LintContext, TextEdit } from '../types';
+import { fixTitle } from '../text';
 
 /** 2^64: unsigned long wraps modulo this on 64-bit Linux. */
 export const U64 = 1n << 64n;
@@ -54,11 +56,18 @@ export function requiredToStart(catalog: CatalogIndex, mode: 'non-vswap' | 'vswa
 }
 
 /**
- * The vzctl version from which a vSwap config needs only PHYSPAGES and SWAPPAGES (commit 39948036,
- * 2011-12-23, "in VSwap mode, make most of UBC params optional"; first release after it: 3.1, 2012-03,
- * inferred from the dates). Older vzctl requires the full set whatever the mode.
+ * The vzctl version from which a vSwap config needs only PHYSPAGES and SWAPPAGES: `check_ub()` in
+ * src/lib/ub.c tests `is_vswap_config()` first from tag vzctl-3.0.30 on (absent at vzctl-3.0.29.3).
+ * Older vzctl requires the full set whatever the mode.
  */
-export const VSWAP_OPTIONAL_SINCE = '3.1';
+export const VSWAP_OPTIONAL_SINCE = '3.0.30';
+
+/**
+ * The vzctl version from which `is_vswap_config()` (src/lib/ub.c) takes a PHYSPAGES limit of INT_MAX
+ * (2147483647, the 32-bit LONG_MAX) as unlimited, i.e. not vSwap: vzctl-3.0.30.2 (at 3.0.30 and
+ * 3.0.30.1 only LONG_MAX is unlimited, so a config moved from a 32-bit host reads as vSwap there).
+ */
+export const VSWAP_INT_MAX_UNLIMITED_SINCE = '3.0.30.2';
 
 /**
  * Whether the container resource rules apply: a container config (CTID.conf or a ve-*.conf-sample)
@@ -97,11 +106,15 @@ export function ownEntries(ctx: LintContext, name: string): Entry[] {
 
 /**
  * vSwap or not, decided as vzctl does (`is_vswap_config()`, src/lib/ub.c): PHYSPAGES is set and its
- * limit is neither LONG_MAX nor INT_MAX (the 32-bit "unlimited" of configs moved from 32-bit hosts).
+ * limit is neither LONG_MAX nor — since vzctl 3.0.30.2 — INT_MAX (the 32-bit "unlimited" of configs
+ * moved from 32-bit hosts).
  */
 export function isVswap(ctx: LintContext): boolean {
+  // Before vzctl-3.0.30 there is no is_vswap_config(): no config is treated as vSwap.
+  if (ctx.target.generation === 'classic' && compareVersions(ctx.target.version, VSWAP_OPTIONAL_SINCE) < 0) return false;
   const p = mergedUbc(ctx, 'PHYSPAGES');
-  return p !== undefined && p.lim !== LONG_MAX && p.lim !== INT_MAX;
+  const intMaxUnlimited = ctx.target.generation !== 'classic' || compareVersions(ctx.target.version, VSWAP_INT_MAX_UNLIMITED_SINCE) >= 0;
+  return p !== undefined && p.lim !== LONG_MAX && !(intMaxUnlimited && p.lim === INT_MAX);
 }
 
 /** The inputs of vzcfgvalidate's non-vSwap checks, or undefined when they do not run. */
@@ -204,13 +217,13 @@ export function setPair(u: Ubc, bar: bigint | string, lim: bigint | string): Tex
 export function raiseBarrierFix(u: Ubc, to: bigint, what: string): Fix {
   const lim = u.lim === LONG_MAX ? LONG_MAX : u.lim + (to - u.bar);
   const edit = setPair(u, to, lim);
-  return { title: `Set ${u.name} to ${edit.newText} (${what}, as vzcfgvalidate -r does)`, edits: [edit], safe: false };
+  return { title: fixTitle(`Set ${u.name} to ${edit.newText}`, 'as vzcfgvalidate -r does'), detail: `${what}, as vzcfgvalidate -r does.`, edits: [edit], safe: false };
 }
 
 /** A fix that rewrites one pair; titles say what vzcfgvalidate -r would set. */
 export function pairFix(u: Ubc, bar: bigint | string, lim: bigint | string, why: string): Fix {
   const edit = setPair(u, bar, lim);
-  return { title: `Set ${u.name} to ${edit.newText} (${why})`, edits: [edit], safe: false };
+  return { title: fixTitle(`Set ${u.name} to ${edit.newText}`, why), detail: `${why}.`, edits: [edit], safe: false };
 }
 
 /** Decodes a `barrier[:limit]` text as classic vzctl does, in the parameter's unit (for sample data). */

@@ -4,6 +4,7 @@
  * "unlimited" of 32-bit hosts. vzctl accepts it (`is_vswap_config()` even treats it as unlimited), so
  * this is a warning, not vzcfgvalidate's error: a deliberate deviation.
  */
+import { compareVersions } from '../../model/version';
 import { INT_MAX } from '../../values/numbers';
 import type { Finding, Rule } from '../types';
 import { finding } from '../util';
@@ -18,12 +19,24 @@ export const ubc32bitUnlimited: Rule = {
     const inputs = nonVswapInputs(ctx);
     if (!inputs) return [];
     const out: Finding[] = [];
+    // On an i386 node LONG_MAX is 2147483647 and vzcfgvalidate accepts it: i386 sample copies
+    // (`*.conf-sample.x86`) and, before vzctl 3.0.14 put the architecture in the name, the plain samples
+    // were written for i386. There it is at most a note for the day the file moves to x86_64.
+    const i386 = /\.conf-sample\.x86$/.test(ctx.path ?? '') || (ctx.target.generation === 'classic' && compareVersions(ctx.target.version, '3.0.14') < 0);
     for (const name of ['VMGUARPAGES', 'OOMGUARPAGES', 'PHYSPAGES'] as const) {
       const u = inputs.need(name);
       if (u.lim !== INT_MAX) continue;
-      out.push(finding(ctx, RULE_ID, u.entry.valueRange,
-        `${name}: the limit 2147483647 is the 32-bit "unlimited" (8 TiB in pages); vzctl accepts it, but vzcfgvalidate demands 9223372036854775807 and reports an error; write "unlimited"`,
-        { fixes: [pairFix(u, u.bar, 'unlimited', 'limit := unlimited')] }));
+      const message = i386
+        ? `${name}: 2147483647 is "unlimited" only on i386; write "unlimited"`
+        : `${name}: limit 2147483647 is the 32-bit "unlimited"; write "unlimited"`;
+      const detail = i386
+        ? `${name}: on i386 2147483647 is LONG_MAX, so vzcfgvalidate there accepts it; on an x86_64 node vzcfgvalidate demands 9223372036854775807 ("unlimited") and reports an error.`
+        : `${name}: the limit 2147483647 is the 32-bit "unlimited" (8 TiB in pages); vzctl accepts it, but on an x86_64 node vzcfgvalidate demands 9223372036854775807 and reports an error.`;
+      out.push(finding(ctx, RULE_ID, u.entry.valueRange, message, {
+        ...(i386 ? { severity: 'info' as const } : {}),
+        detail,
+        fixes: [pairFix(u, u.bar, 'unlimited', 'limit := unlimited')],
+      }));
     }
     return out;
   },

@@ -1,0 +1,64 @@
+/**
+ * The one place where the proof behind a catalogue fact limits what a finding may claim: a finding
+ * that rests on a fact marked `unverified` in schemas/ (parameters.yaml generation blocks and status
+ * entries, vocabulary.yaml items) is reported at most as info, whatever the rule's severity. Rules
+ * stay unaware of evidence; `lint()` passes every finding through {@link capUnverified}.
+ */
+import type { GenerationInfo, StatusEntry, StatusKind } from './types';
+import type { Finding, LintContext } from '../rules/types';
+
+/** Rules whose findings rest on what the target's generation knows of the line's key (since, grammar, values, scope). */
+const GENERATION_FACT_RULES: ReadonlySet<string> = new Set([
+  'unknown-parameter',
+  'misplaced-parameter',
+  'invalid-value',
+  'unknown-list-item',
+  'value-truncated',
+  'questionable-value',
+]);
+
+/** Rules whose findings rest on a version status of the line's key, with the status kind each reports. */
+const STATUS_RULES: ReadonlyMap<string, StatusKind> = new Map([
+  ['deprecated-parameter', 'deprecated'],
+  ['ignored-parameter', 'ignored'],
+  ['removed-parameter', 'removed'],
+]);
+
+/** Rules whose findings rest on vocabulary items (FEATURES names, IPTABLES modules) named in the line's value. */
+const VOCABULARY_RULES: ReadonlySet<string> = new Set(['unknown-list-item', 'host-kernel-feature', 'netfilter-full', 'iptables-not-allowed-by-node']);
+
+/**
+ * Why the fact behind `f` is unproven, or undefined when it is proven (or the finding rests on no
+ * catalogue fact this function knows of). The fact is found from the rule id and the key of the
+ * entry on the finding's first line.
+ */
+export function unverifiedReason(ctx: LintContext, f: Finding): string | undefined {
+  const line = ctx.doc.lines[f.range.start.line];
+  if (!line || line.kind !== 'entry') return undefined;
+  const def = ctx.catalog.parameter(line.name);
+  if (!def) return undefined;
+  const info: GenerationInfo | undefined = def[ctx.target.generation];
+  if (info?.unverified !== undefined && GENERATION_FACT_RULES.has(f.rule)) return info.unverified;
+  const kind = STATUS_RULES.get(f.rule);
+  if (kind) {
+    const active: StatusEntry[] = ctx.status(def).filter((s) => s.kind === kind);
+    if (active.length > 0 && active.every((s) => s.unverified !== undefined)) return active[0]?.unverified;
+  }
+  if (VOCABULARY_RULES.has(f.rule)) {
+    const vocab = ctx.catalog.catalog.vocabulary;
+    const words = new Set(line.value.split(/[\s,:]+/u).filter((w) => w.length > 0));
+    for (const item of [...vocab.features, ...vocab.iptablesModules]) {
+      if (item.unverified !== undefined && words.has(item.name)) return item.unverified;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `f` itself, or a copy at severity `info` when it is an error or warning resting on an unverified
+ * fact (see {@link unverifiedReason}). Never raises a severity.
+ */
+export function capUnverified(ctx: LintContext, f: Finding): Finding {
+  if (f.severity !== 'error' && f.severity !== 'warning') return f;
+  return unverifiedReason(ctx, f) === undefined ? f : { ...f, severity: 'info' };
+}

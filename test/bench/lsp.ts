@@ -1,0 +1,176 @@
+/**
+ * The language server over stdio (dist/server.js, production build) against
+ * dockerfile-language-server-nodejs (test/bench/peer, `docker-langserver --stdio`) in the same run:
+ * didChange → publishDiagnostics at 1,000 and 10,000 lines with a finding every ten lines, open →
+ * first diagnostics for a 100-line file, and the worst case (every line repeats one key).
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { dockerfile, largeConfig, repeatedKeyConfig } from './generate';
+import { median, mp, report } from './stats';
+
+const root = path.resolve(__dirname, '../..');
+const peerDir = path.join(__dirname, 'peer');
+const peerBin = path.join(peerDir, 'node_modules/dockerfile-language-server-nodejs/bin/docker-langserver');
+
+interface Diagnostics { uri: string; version?: number; diagnostics: unknown[] }
+
+/** A language server child and a JSON-RPC connection; diagnostics are awaited per URI. */
+class Session {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly conn: MessageConnection;
+  private readonly waiters = new Map<string, (d: Diagnostics) => void>();
+
+  constructor(args: string[], cwd: string) {
+    this.child = spawn(process.execPath, args, { cwd, stdio: 'pipe' });
+    this.child.stderr.resume();
+    this.conn = createMessageConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
+    this.conn.onNotification('textDocument/publishDiagnostics', (p: Diagnostics) => {
+      const w = this.waiters.get(p.uri);
+      if (w) {
+        this.waiters.delete(p.uri);
+        w(p);
+      }
+    });
+    // Settings: none set (null, so each server uses its defaults), answered at once.
+    this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+    this.conn.onRequest('client/registerCapability', () => null);
+    this.conn.onRequest('window/workDoneProgress/create', () => null);
+    this.conn.onNotification(() => undefined);
+    this.conn.listen();
+  }
+
+  async initialize(folder: string): Promise<void> {
+    const uri = pathToFileURL(folder).href;
+    await this.conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: uri,
+      workspaceFolders: [{ uri, name: 'bench' }],
+      capabilities: {
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true },
+        textDocument: { publishDiagnostics: { versionSupport: true }, synchronization: { dynamicRegistration: false, didSave: true } },
+      },
+    });
+    await this.conn.sendNotification('initialized', {});
+  }
+
+  /** Resolves with the next diagnostics published for `uri` (at most `ms`). */
+  next(uri: string, ms = 60_000): Promise<Diagnostics> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${ms} ms`)), ms);
+      this.waiters.set(uri, (d) => { clearTimeout(timer); resolve(d); });
+    });
+  }
+
+  async open(uri: string, languageId: string, text: string): Promise<Diagnostics> {
+    const got = this.next(uri);
+    await this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    return got;
+  }
+
+  async change(uri: string, version: number, line: number, character: number, insert: string | undefined): Promise<Diagnostics> {
+    const got = this.next(uri);
+    const range = insert !== undefined
+      ? { start: { line, character }, end: { line, character } }
+      : { start: { line, character }, end: { line, character: character + 1 } };
+    await this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: insert ?? '' }] });
+    return got;
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.race([this.conn.sendRequest('shutdown').catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+    await this.conn.sendNotification('exit').catch(() => undefined);
+    this.conn.dispose();
+    if (this.child.exitCode === null) this.child.kill();
+  }
+}
+
+/**
+ * Opens `text` and times `edits` keystrokes on line `line` (a comment line in both kinds of file):
+ * a character typed at its end, then deleted, and so on; each waits for its diagnostics.
+ */
+async function keystrokes(s: Session, uri: string, languageId: string, text: string, line: number, edits: number): Promise<{ times: number[]; count: number }> {
+  const first = await s.open(uri, languageId, text);
+  const lineText = text.split('\n')[line] ?? '';
+  const times: number[] = [];
+  let version = 1;
+  for (let i = 0; i < edits + 2; i += 1) {
+    version += 1;
+    const t0 = performance.now();
+    await s.change(uri, version, line, lineText.length, i % 2 === 0 ? 'x' : undefined);
+    if (i >= 2) times.push(performance.now() - t0);
+  }
+  await s.close(uri);
+  return { times, count: first.diagnostics.length };
+}
+
+export function ensurePeer(): boolean {
+  if (existsSync(peerBin)) return true;
+  console.log('  (installing the peer: test/bench/peer/install.sh)');
+  const r = spawnSync('bash', [path.join(peerDir, 'install.sh')], { stdio: 'inherit' });
+  return r.status === 0 && existsSync(peerBin);
+}
+
+export async function lspBench(quick: boolean): Promise<void> {
+  const S = 'lsp';
+  console.log('\nLanguage server over stdio (dist/server.js) vs dockerfile-language-server-nodejs 0.15.0');
+  const peer = ensurePeer();
+  if (!peer) console.log('  peer not installed: ratios skipped');
+  const dir = mkdtempSync(path.join(tmpdir(), 'vzconf-bench-lsp-'));
+  const conf = path.join(dir, 'etc/vz/conf');
+  mkdirSync(conf, { recursive: true });
+  writeFileSync(path.join(dir, 'etc/vz/vz.conf'), 'VE_LAYOUT=ploop\nVE_ROOT=/vz/root/$VEID\nVE_PRIVATE=/vz/private/$VEID\n');
+  const ours = new Session([path.join(root, 'dist/server.js'), '--stdio'], dir);
+  const theirs = peer ? new Session([peerBin, '--stdio'], dir) : undefined;
+  try {
+    await ours.initialize(dir);
+    await theirs?.initialize(dir);
+    const edits = quick ? 10 : 30;
+    for (const n of [1000, 10000]) {
+      const text = largeConfig(n);
+      const uri = pathToFileURL(path.join(conf, `${n}.conf`)).href;
+      writeFileSync(path.join(conf, `${n}.conf`), text);
+      // A comment line in the middle: "# --- block …" lines are at 16 + 10k.
+      const line = 16 + 10 * Math.floor((n - 16) / 20);
+      const a = await keystrokes(ours, uri, 'vzconf', text, line, edits);
+      report(S, `vzconf didChange → diagnostics, ${n.toLocaleString('en')} lines (${a.count} diagnostics)`, mp(a.times));
+      const worst = repeatedKeyConfig(n);
+      const wUri = pathToFileURL(path.join(conf, `${n + 1}.conf`)).href;
+      const w = await keystrokes(ours, wUri, 'vzconf', worst, Math.floor(n / 2), edits);
+      const wr = median(w.times) / median(a.times);
+      report(S, `  worst case: every line repeats one key (${w.count} diagnostics)`, `${mp(w.times)}, ${wr.toFixed(2)}× normal`, '≤ 2× normal', wr <= 2);
+      if (theirs) {
+        const d = dockerfile(n);
+        const dUri = pathToFileURL(path.join(dir, `Dockerfile.${n}`)).href;
+        const b = await keystrokes(theirs, dUri, 'dockerfile', d, 1 + 10 * Math.floor(n / 20), edits);
+        report(S, `  docker-langserver, ${n.toLocaleString('en')}-line Dockerfile (${b.count} diagnostics)`, mp(b.times));
+        const ratio = median(b.times) / median(a.times);
+        report(S, `  vzconf faster than docker-langserver at ${n.toLocaleString('en')} lines`, `${ratio.toFixed(2)}×`, '≥ 3×', ratio >= 3);
+      }
+    }
+    // Open → first diagnostics, 100-line files (a new file each time; the server is up).
+    const opens: number[] = [];
+    const small = largeConfig(100);
+    for (let i = 0; i < (quick ? 10 : 30); i += 1) {
+      const uri = pathToFileURL(path.join(conf, `${200 + i}.conf`)).href;
+      const t0 = performance.now();
+      await ours.open(uri, 'vzconf', small);
+      opens.push(performance.now() - t0);
+      await ours.close(uri);
+    }
+    report(S, 'open → first diagnostics, 100-line file', mp(opens), '≤ 50 ms median', median(opens) <= 50);
+  } finally {
+    await ours.stop();
+    await theirs?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Issue 7's "inputs that fail today": each is one instance of a kind of wrong fact (a version fact
+ * written from the newest vzctl and applied to all, a value form the reader accepts, a scope), checked
+ * here on fixtures written for this project, with the value vzctl or libvzctl really gives at that
+ * version (the sources at the tag named in each test).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lint } from '../../server/src/service/lint';
+
+/** Findings as "line rule severity" (0-based line), optionally only of some rules. */
+function found(text: string, target: string, kind = 'container', rules?: string[]): string[] {
+  return lint(text, { target, kind })
+    .findings.filter((f) => !rules || rules.includes(f.rule))
+    .map((f) => `${f.range.start.line} ${f.rule} ${f.severity}`);
+}
+const vswap = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:512M"\n';
+
+describe('number values read as vzctl reads them (classic parse_ul_sfx, libvzctl parse_ul_sfx)', () => {
+  it('an empty value is 0:0 and does not drop the line: PHYSPAGES="0:1G" + SWAPPAGES="" starts', () => {
+    for (const t of ['classic@4.11.1', 'classic@3.0.30', 'vz7@7.0.737']) {
+      assert.deepEqual(found('PHYSPAGES="0:1G"\nSWAPPAGES=""\n', t, 'container', ['invalid-value', 'ubc-required', 'questionable-value']), ['1 questionable-value warning'], t);
+    }
+  });
+  it('NUMPROC="240:" is 240:0 (barrier above the limit), not an invalid value', () => {
+    assert.deepEqual(found(`${vswap}NUMPROC="240:"\n`, 'classic@4.11.1', 'container', ['invalid-value', 'barrier-above-limit']), ['2 barrier-above-limit error']);
+  });
+  it('leading blanks and a + sign are read (strtoull)', () => {
+    assert.deepEqual(found('PHYSPAGES=" 0:1G"\nSWAPPAGES="+0:2G"\n', 'classic@4.11.1', 'container', ['invalid-value']), []);
+    assert.deepEqual(found('PHYSPAGES=" 0:1G"\nSWAPPAGES="+0:2G"\n', 'vz7', 'container', ['invalid-value']), []);
+    assert.deepEqual(found(`${vswap}NUMPROC="  +"\n`, 'classic@4.11.1', 'container', ['invalid-value']), ['2 invalid-value error'], 'a sign with no digits is refused');
+    assert.deepEqual(found(`${vswap}NUMPROC=" unlimited"\n`, 'classic@4.11.1', 'container', ['invalid-value']), ['2 invalid-value error'], '"unlimited" only as the first characters');
+  });
+  it('"unlimited" in UBC values since vzctl 3.0.19; fractions since 3.0.28', () => {
+    assert.deepEqual(found(`${vswap}NUMPROC="unlimited"\n`, 'classic@3.0.18', 'container', ['invalid-value']), ['2 invalid-value error']);
+    assert.deepEqual(found(`${vswap}NUMPROC="unlimited"\n`, 'classic@3.0.19', 'container', ['invalid-value']), []);
+    assert.deepEqual(found(`${vswap}KMEMSIZE="1.5M"\n`, 'classic@3.0.27', 'container', ['invalid-value']), ['2 invalid-value error']);
+    assert.deepEqual(found(`${vswap}KMEMSIZE="1.5M"\n`, 'classic@3.0.28', 'container', ['invalid-value']), []);
+  });
+  it('DISKSPACE/DISKINODES "unlimited": accepted 3.0.19–4.3, refused from 4.4 (commit "Deny unlimited value for DISKSPACE/DISKINODES")', () => {
+    const t = 'DISKSPACE="unlimited"\nDISKINODES="unlimited"\n';
+    assert.deepEqual(found(t, 'classic@4.3', 'container', ['invalid-value']), []);
+    assert.deepEqual(found(t, 'classic@3.0.19', 'container', ['invalid-value']), []);
+    assert.deepEqual(found(t, 'classic@4.4', 'container', ['invalid-value']), ['0 invalid-value error', '1 invalid-value error']);
+    assert.deepEqual(found(t, 'classic@3.0.18', 'container', ['invalid-value']), ['0 invalid-value error', '1 invalid-value error']);
+    assert.deepEqual(found(t, 'vz7', 'container', ['invalid-value']), []);
+  });
+  it('classic QUOTAUGIDLIMIT/QUOTATIME "unlimited" (parse_ul since 3.0.19), blanks and empty read as numbers', () => {
+    const t = 'QUOTAUGIDLIMIT="unlimited"\nQUOTATIME="unlimited"\n';
+    assert.deepEqual(found(t, 'classic@4.11.1', 'container', ['invalid-value']), []);
+    assert.deepEqual(found(t, 'classic@3.0.18', 'container', ['invalid-value']), ['0 invalid-value error', '1 invalid-value error']);
+    assert.deepEqual(found('QUOTAUGIDLIMIT=" +100"\nQUOTATIME=""\n', 'classic@4.11.1', 'container', ['invalid-value']), []);
+  });
+});
+
+describe('version and vocabulary facts checked at the tags', () => {
+  it('vz7 FEATURES="sysfs:on": libvzctl lib/vzfeatures.c lists sysfs at v7.0.42 and v7.0.737', () => {
+    assert.deepEqual(found('FEATURES="sysfs:on"\n', 'vz7', 'container', ['invalid-value', 'unknown-list-item']), []);
+  });
+  it('vSwap-only configs are accepted from vzctl 3.0.30 (check_ub tests is_vswap_config first), not before', () => {
+    assert.deepEqual(found(vswap, 'classic@3.0.30', 'container', ['ubc-required']), []);
+    assert.deepEqual(found(vswap, 'classic@3.0.29', 'container', ['ubc-required']), ['0 ubc-required error']);
+  });
+  it('PHYSPAGES limit 2147483647 without SWAPPAGES: vSwap on 3.0.30.1 (SWAPPAGES then required), unlimited from 3.0.30.2', () => {
+    const all = 'KMEMSIZE="1:1"\nLOCKEDPAGES="1:1"\nPRIVVMPAGES="1:1"\nSHMPAGES="1:1"\nNUMPROC="1:1"\nPHYSPAGES="0:2147483647"\nVMGUARPAGES="1:unlimited"\nOOMGUARPAGES="1:unlimited"\nNUMTCPSOCK="1:1"\nNUMFLOCK="1:1"\nNUMPTY="1:1"\nNUMSIGINFO="1:1"\nTCPSNDBUF="1:1"\nTCPRCVBUF="1:1"\nOTHERSOCKBUF="1:1"\nDGRAMRCVBUF="1:1"\nNUMOTHERSOCK="1:1"\nDCACHESIZE="1:1"\nNUMFILE="1:1"\nNUMIPTENT="1:1"\n';
+    assert.deepEqual(found(all, 'classic@3.0.30.1', 'container', ['ubc-required']).map((f) => f.split(' ').slice(1).join(' ')), ['ubc-required error']);
+    assert.deepEqual(found(all, 'classic@3.0.30.2', 'container', ['ubc-required']), []);
+  });
+  it('NEIGHBOUR_DEVS="" means all to the network scripts (vps-functions vz_get_neighbour_devs)', () => {
+    assert.deepEqual(found('NEIGHBOUR_DEVS=""\n', 'classic', 'node', ['invalid-value']), []);
+  });
+  it('vz7 CPULIMIT="200%": libvzctl parse_cpulimit takes % as percent of one CPU', () => {
+    assert.deepEqual(found('CPULIMIT="200%"\n', 'vz7', 'container', ['invalid-value']), []);
+    assert.deepEqual(found('CPULIMIT="1000MHZ"\n', 'vz7', 'container', ['invalid-value']), []);
+    assert.deepEqual(found('CPULIMIT="200%"\n', 'classic', 'container', ['invalid-value']), ['0 invalid-value error']);
+  });
+  it('vz7 IP_ADDRESS with commas: libvzctl splits on LIST_DELIMITERS (blank, tab, comma)', () => {
+    assert.deepEqual(found('IP_ADDRESS="192.0.2.10,192.0.2.11"\n', 'vz7', 'container', ['invalid-value']), []);
+    assert.deepEqual(found('IP_ADDRESS="192.0.2.10,192.0.2.11"\n', 'classic', 'container', ['invalid-value']), ['0 invalid-value error']);
+  });
+  it('CONFIG_CUSTOMIZED is a container key (ctid.conf(5) at vzctl-3.0.28)', () => {
+    assert.deepEqual(found('CONFIG_CUSTOMIZED="yes"\n', 'classic@3.0.28', 'container', ['misplaced-parameter']), []);
+  });
+  it('IP6TABLES in vz.conf of 4.11.1: the init script still loads it, so no "obsolete" finding', () => {
+    assert.deepEqual(found('IP6TABLES="ip6_tables"\n', 'classic@4.11.1', 'node').filter((f) => !f.includes(' info')), []);
+  });
+  it('VE_STOP_MODE on 4.1.1: the 4.1.1 init scripts already read it', () => {
+    assert.deepEqual(found('VE_STOP_MODE="suspend"\n', 'classic@4.1.1', 'node', ['unknown-parameter']), []);
+    assert.deepEqual(found('VE_STOP_MODE="suspend"\n', 'classic@4.1', 'node', ['unknown-parameter']).length, 1);
+  });
+  it('2147483647 in an i386 sample (name *.x86, or a sample before 3.0.14) is at most info', () => {
+    const ubcs = 'KMEMSIZE="1:1"\nLOCKEDPAGES="1:1"\nPRIVVMPAGES="1:1"\nSHMPAGES="1:1"\nNUMPROC="1:1"\nPHYSPAGES="0:2147483647"\nVMGUARPAGES="1:2147483647"\nOOMGUARPAGES="1:2147483647"\nNUMTCPSOCK="1:1"\nNUMFLOCK="1:1"\nNUMPTY="1:1"\nNUMSIGINFO="1:1"\nTCPSNDBUF="1:1"\nTCPRCVBUF="1:1"\nOTHERSOCKBUF="1:1"\nDGRAMRCVBUF="1:1"\nNUMOTHERSOCK="1:1"\nDCACHESIZE="1:1"\nNUMFILE="1:1"\nNUMIPTENT="1:1"\n';
+    const sev = (t: string, path?: string) => lint(ubcs, { target: t, kind: 'container', ...(path ? { path } : {}) }).findings.filter((f) => f.rule === 'ubc-32bit-unlimited').map((f) => f.severity);
+    assert.deepEqual(sev('classic@3.0.13'), ['info', 'info', 'info']);
+    assert.deepEqual(sev('classic@4.0', '/etc/vz/conf/ve-light.conf-sample.x86'), ['info', 'info', 'info']);
+    assert.deepEqual(sev('classic@4.0', '/etc/vz/conf/101.conf'), ['warning', 'warning', 'warning']);
+  });
+});

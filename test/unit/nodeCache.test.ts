@@ -1,0 +1,123 @@
+/**
+ * The per-node cache (server/src/service/nodeCache.ts) over an injected, counting file system: what is
+ * read when, what is recomputed when, and that results equal lintNode's.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { NodeCache, type NodeFs } from '../../server/src/service/nodeCache';
+import { lintNode } from '../../server/src/service/node';
+import { BoundedReadError } from '../../server/src/util/boundedRead';
+
+const ETC = path.resolve('/srv/node/etc/vz');
+const CONF = path.join(ETC, 'conf');
+const VZ = path.join(ETC, 'vz.conf');
+const ct = (id: number, ip: string): string => `PHYSPAGES="0:262144"\nSWAPPAGES="0:524288"\nDISKSPACE="1048576:1153024"\nIP_ADDRESS="${ip}"\n`;
+
+/** A node in memory; every call is counted. */
+function fakeFs(files: Map<string, string>): NodeFs & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    async readText(p) {
+      calls.push(`read ${p}`);
+      const t = files.get(p);
+      if (p.endsWith('.fifo')) return { error: new BoundedReadError(p, 'special', 'is a named pipe, not a regular file') };
+      return t === undefined ? { error: new BoundedReadError(p, 'missing', 'no such file') } : { text: t };
+    },
+    async listDir(dir) {
+      calls.push(`list ${dir}`);
+      return [...files.keys()].filter((p) => path.dirname(p) === dir).map((p) => path.basename(p));
+    },
+    async isFile(p) {
+      calls.push(`stat ${p}`);
+      return files.has(p);
+    },
+  };
+}
+
+function node(): Map<string, string> {
+  return new Map([
+    [VZ, 'DISK_QUOTA=yes\n'],
+    [path.join(CONF, '101.conf'), ct(101, '10.0.0.1')],
+    [path.join(CONF, '102.conf'), ct(102, '10.0.0.2')],
+    [path.join(CONF, '103.conf'), ct(103, '10.0.0.3')],
+  ]);
+}
+
+const request = { stopAt: '/srv/node', options: {} };
+const rules = (f: { findings: { rule: string }[] } | undefined): string[] => (f?.findings ?? []).map((x) => x.rule);
+
+describe('NodeCache', () => {
+  it('reads the node once; a second lint reads nothing and reuses the node rules', async () => {
+    const files = node();
+    const fs = fakeFs(files);
+    const cache = new NodeCache(fs);
+    const a = await cache.lintFile(path.join(CONF, '101.conf'), request);
+    assert.ok(a);
+    const reads = fs.calls.length;
+    assert.deepEqual(fs.calls.filter((c) => c.startsWith('read')).sort(), [VZ, ...['101', '102', '103'].map((n) => path.join(CONF, `${n}.conf`))].map((p) => `read ${p}`).sort());
+    const b = await cache.lintFile(path.join(CONF, '102.conf'), request);
+    assert.equal(fs.calls.length, reads, 'nothing read for a sibling');
+    assert.equal(b?.generation, a.generation);
+    assert.equal(cache.stats.nodeRuleRuns, 1);
+    // Same findings as lintNode over the same files.
+    const whole = lintNode({ nodeConfig: { path: VZ, text: files.get(VZ) as string }, containers: [...files].filter(([p]) => p !== VZ).map(([p, text]) => ({ path: p, text })) });
+    assert.deepEqual(b?.findings, whole.files.find((f) => f.path === path.join(CONF, '102.conf'))?.findings);
+  });
+
+  it('an edit re-analyses one file, runs the node rules once, reads nothing; unchanged siblings say so', async () => {
+    const files = node();
+    const fs = fakeFs(files);
+    const cache = new NodeCache(fs);
+    const p101 = path.join(CONF, '101.conf');
+    const p102 = path.join(CONF, '102.conf');
+    const p103 = path.join(CONF, '103.conf');
+    const first = await cache.lintFile(p101, request);
+    assert.ok(first);
+    await cache.lintFile(p102, request);
+    await cache.lintFile(p103, request);
+    const reads = fs.calls.length;
+    const analyses = cache.stats.analyses;
+    cache.setOpenText(p101, ct(101, '10.0.0.2'));
+    const edited = await cache.lintFile(p101, request);
+    assert.ok(edited && edited.generation === first.generation + 1);
+    assert.ok(rules(edited).includes('duplicate-ip-address'));
+    assert.equal(cache.stats.analyses - analyses, 1, 'only the edited file is analysed again');
+    assert.ok(!cache.unchangedSince(edited.state, p102, first.generation), '102 now shares an address');
+    assert.ok(cache.unchangedSince(edited.state, p103, first.generation), '103 is unaffected');
+    assert.ok(rules(await cache.lintFile(p102, request)).includes('duplicate-ip-address'));
+    assert.equal(fs.calls.length, reads, 'no disk read for the edit');
+    assert.equal(cache.stats.nodeRuleRuns, 2);
+  });
+
+  it('a watched change of vz.conf is read again and reaches every container; an unreadable explicit node config is reported', async () => {
+    const files = node();
+    const fs = fakeFs(files);
+    const cache = new NodeCache(fs);
+    const p101 = path.join(CONF, '101.conf');
+    assert.ok(!rules(await cache.lintFile(p101, request)).includes('disk-quota-off'));
+    files.set(VZ, 'DISK_QUOTA=no\n');
+    assert.ok(!rules(await cache.lintFile(p101, request)).includes('disk-quota-off'), 'not re-read without being told');
+    cache.fileChanged(VZ);
+    const before = fs.calls.length;
+    assert.ok(rules(await cache.lintFile(p101, request)).includes('disk-quota-off'));
+    assert.deepEqual(fs.calls.slice(before).filter((c) => c.startsWith('read')), [`read ${VZ}`]);
+    const explicit = await cache.lintFile(p101, { ...request, nodeConfigPath: '/srv/node/node.fifo' });
+    assert.match(explicit?.nodeConfigProblem ?? '', /node\.fifo: is a named pipe/);
+    assert.ok(!rules(explicit).includes('disk-quota-off'), 'checked without a node config');
+  });
+
+  it('an open vz.conf wins over the disk and finding it anew re-keys its containers', async () => {
+    const files = node();
+    files.delete(VZ);
+    const cache = new NodeCache(fakeFs(files));
+    const p101 = path.join(CONF, '101.conf');
+    const alone = await cache.lintFile(p101, request);
+    assert.equal(alone?.nodeConfig, undefined);
+    cache.setOpenText(VZ, 'DISK_QUOTA=no\n');
+    const withNode = await cache.lintFile(p101, request);
+    assert.equal(withNode?.nodeConfig?.path, VZ);
+    assert.ok(rules(withNode).includes('disk-quota-off'));
+  });
+});
