@@ -67,6 +67,10 @@ describe('facts the sources contradicted, fixed', () => {
     assert.ok(!has('FEATURES="sit:on"\n', 'classic@3.0.23', 'unknown-list-item'));
     assert.ok(has('FEATURES="ppp:on"\n', 'classic@3.0.23', 'unknown-list-item'));
   });
+  it('libvzctl learned FEATURES time in 7.0.521 (lib/vzfeatures.c)', () => {
+    assert.ok(has('FEATURES="time:on"\n', 'vz7@7.0.511', 'invalid-value') || has('FEATURES="time:on"\n', 'vz7@7.0.511', 'unknown-list-item'));
+    assert.ok(!has('FEATURES="time:on"\n', 'vz7@7.0.737', 'invalid-value') && !has('FEATURES="time:on"\n', 'vz7@7.0.737', 'unknown-list-item'));
+  });
   it('libvzctl knows FEATURES sysfs at every tag', () => {
     assert.ok(!has('FEATURES="sysfs:on"\n', 'vz7', 'unknown-list-item'));
     assert.ok(!has('FEATURES="sysfs:on"\n', 'vz7', 'invalid-value'));
