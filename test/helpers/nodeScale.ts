@@ -112,11 +112,17 @@ export class NodeSession {
 
   /** The server's cache counters; NaN counters from a server without `vzconf/nodeCacheStats` (an older build). */
   stats(): Promise<CacheStats> {
-    return withTimeout(this.server.conn.sendRequest<CacheStats>('vzconf/nodeCacheStats'), 'vzconf/nodeCacheStats').catch((err: unknown) => {
+    const none = { diskReads: Number.NaN, analyses: Number.NaN, nodeRuleRuns: Number.NaN, nodes: Number.NaN, pendingLints: -1 };
+    if (this.noStats) return Promise.resolve(none);
+    return withTimeout(this.server.conn.sendRequest<CacheStats>('vzconf/nodeCacheStats'), 'vzconf/nodeCacheStats', 600_000).catch((err: unknown) => {
       if (!/Unhandled method/.test(String(err))) throw err;
-      return { diskReads: Number.NaN, analyses: Number.NaN, nodeRuleRuns: Number.NaN, nodes: Number.NaN, pendingLints: -1 };
+      this.noStats = true;
+      return none;
     });
   }
+
+  /** The server does not answer `vzconf/nodeCacheStats` (an older build). */
+  private noStats = false;
 
   /** Waits until the server has no lint queued or running (polling its stats). */
   async settle(ms = 120_000): Promise<CacheStats> {

@@ -74,3 +74,35 @@ describe('node scale: 200 open container configs of one node', () => {
     assert.equal(after.nodeRuleRuns - stats.nodeRuleRuns, 1, 'the node rules ran once for the change, shared by all 200 documents');
   });
 });
+
+describe('node scale: typing with 10,000 container configs on disk', () => {
+  let root: string;
+  let conf: string;
+  let session: NodeSession;
+  const ON_DISK = 10_000;
+
+  before(async () => {
+    assert.ok(existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` first`);
+    root = await mkdtemp(path.join(os.tmpdir(), 'vzconf-node-10k-'));
+    conf = await writeNode(root, ON_DISK);
+    session = new NodeSession(SERVER, ROOT);
+    await session.initialize(root);
+  });
+
+  after(async () => {
+    await session?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('the node is read once; keystrokes read nothing from disk and publish once each', async () => {
+    const r = await runNodeScale(session, conf, 1, ON_DISK, 3, 300_000);
+    console.log(`# open 1 of ${ON_DISK}: ${r.openMs.toFixed(0)} ms (reads the node); keystroke median ${r.keystrokeMedianMs.toFixed(1)} ms, max ${r.keystrokeMaxMs.toFixed(1)} ms; server RSS ${r.rssMiB.toFixed(0)} MiB`);
+    assert.equal(r.openPublishes, 1);
+    assert.equal(r.keystrokePublishes, 3);
+    assert.equal(r.keystrokeDiskReads, 0);
+    const stats = await session.stats();
+    // vz.conf, the conf/ listing, the 10,000 files and the node-config lookup: each read once.
+    assert.ok(stats.diskReads <= ON_DISK + 10, `disk reads ${stats.diskReads}`);
+  });
+});
+

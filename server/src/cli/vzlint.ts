@@ -816,7 +816,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     if (written > 0) {
       // Report what is left, as a run without --fix over the same paths would.
       const again = argv.filter((a) => a !== '--fix');
-      const code = await runVzlint(again, io);
+      const code = await runVzlint(again, given);
       return failed ? EXIT.failure : code;
     }
   }

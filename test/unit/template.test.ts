@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { exclusiveLines, isTemplateName, PLACEHOLDER_CHAR, scanTemplate, stripTemplateExtension } from '../../server/src/parser/template';
+import { lint } from '../../server/src/service/lint';
+
+const P = PLACEHOLDER_CHAR;
+
+describe('template pre-pass (parser/template.ts)', () => {
+  it('keeps every line and column; placeholders become U+E000, tag-only lines become comments', () => {
+    const text = 'A="{{ x }}"\r\n{% if y %}\nB=<%= @b %>:1\n  {# note #}\nC={tmpl_var name=\'c\'}\n';
+    const scan = scanTemplate(text);
+    assert.equal(scan.masked.length, text.length);
+    assert.deepEqual(scan.masked.split(/\r?\n/).map((l) => l.length), text.split(/\r?\n/).map((l) => l.length));
+    assert.equal(scan.masked.split('\n')[0], `A="${P.repeat(7)}"\r`);
+    assert.ok(scan.masked.split('\n')[1]?.startsWith('#'));
+    assert.ok(scan.masked.split('\n')[3]?.startsWith('#'));
+    assert.equal(scan.masked.split('\n')[2], `B=${P.repeat(9)}:1`);
+    assert.deepEqual([...scan.controlLines].sort(), [1, 3]);
+    assert.deepEqual([...scan.placeholderLines].sort(), [0, 2, 4]);
+  });
+
+  it('knows the if/else branches of Jinja2, ERB, Go templates and ISPConfig', () => {
+    const cases: [string, string][] = [
+      ['jinja', '{% if a %}\nX=1\n{% elif b %}\nX=2\n{% else %}\nX=3\n{% endif %}\nX=4\n'],
+      ['erb', '<% if @a -%>\nX=1\n<% elsif @b -%>\nX=2\n<% else -%>\nX=3\n<% end -%>\nX=4\n'],
+      ['go', '{{- if .a }}\nX=1\n{{- else if .b }}\nX=2\n{{- else }}\nX=3\n{{- end }}\nX=4\n'],
+      ['ispconfig', "<tmpl_if name='a'>\nX=1\n<tmpl_elseif name='b'>\nX=2\n<tmpl_else>\nX=3\n</tmpl_if>\nX=4\n"],
+    ];
+    for (const [name, text] of cases) {
+      const scan = scanTemplate(text);
+      assert.ok(exclusiveLines(scan, 1, 3) && exclusiveLines(scan, 1, 5) && exclusiveLines(scan, 3, 5), name);
+      assert.ok(!exclusiveLines(scan, 1, 7) && !exclusiveLines(scan, 5, 7), `${name}: after the block`);
+      const dups = (t: string): number[] => lint(t.replace(/X=/g, 'ONBOOT=').replace(/=\d/g, '=yes'), { template: true }).findings.filter((f) => f.rule === 'duplicate-parameter').map((f) => f.range.start.line);
+      // The three branches alone: no duplicate. With the assignment after the block: a real duplicate.
+      assert.deepEqual(dups(text.replace(/X=4\n$/, '')), [], name);
+      assert.ok(dups(text).length > 0, `${name}: the line after the block duplicates the branches`);
+    }
+  });
+
+  it('a loop body is not a branch; nested ifs keep their own branches', () => {
+    const scan = scanTemplate('{% for i in x %}\nA=1\n{% endfor %}\n{% if a %}\n{% if b %}\nB=1\n{% else %}\nB=2\n{% endif %}\n{% else %}\nB=3\n{% endif %}\n');
+    assert.ok(!exclusiveLines(scan, 1, 5));
+    assert.ok(exclusiveLines(scan, 5, 7) && exclusiveLines(scan, 5, 10) && exclusiveLines(scan, 7, 10));
+  });
+
+  it('shell ${var}, Python %(x)s and autoconf @X@ are placeholders; an escaped \\${x} is not', () => {
+    const scan = scanTemplate('A="${a}/x"\nB="%(b)sG"\nC=@C_DIR@/x\nD="\\${d}"\n');
+    const lines = scan.masked.split('\n');
+    assert.equal(lines[0], `A="${P.repeat(4)}/x"`);
+    assert.equal(lines[1], `B="${P.repeat(5)}G"`);
+    assert.equal(lines[2], `C=${P.repeat(7)}/x`);
+    assert.equal(lines[3], 'D="\\${d}"');
+  });
+
+  it('names: template extensions and the name underneath', () => {
+    for (const n of ['101.conf.j2', 'x/vz.conf.erb', 've-a.conf-sample.tmpl', 'openvz.conf.tpl', '1.conf.JINJA2']) assert.ok(isTemplateName(n), n);
+    for (const n of ['101.conf', 've-a.conf-sample.x86_64', 'vz.conf.in', undefined]) assert.ok(!isTemplateName(n), String(n));
+    assert.equal(stripTemplateExtension('conf/101.conf.j2'), 'conf/101.conf');
+  });
+
+  it('lint: kind from the name under the extension; messages show {…}; no fix writes placeholder text', () => {
+    const r = lint('VE_ROOT="/vz/{{ r }}"\nIPTABLES="{{ mods }}"\nQUOTATIME = "{{ q }}"\nDISKSPACE="{{ d }}Q:1G"\n', { path: '/x/vz.conf.j2' });
+    assert.equal(r.kind, 'node');
+    const suffix = r.findings.find((f) => f.rule === 'invalid-value');
+    assert.ok(suffix && suffix.range.start.line === 3, JSON.stringify(r.findings));
+    for (const f of r.findings) {
+      assert.ok(!f.message.includes(P), f.message);
+      for (const fix of f.fixes ?? []) for (const e of fix.edits) assert.ok(!e.newText.includes(P));
+    }
+    // The spacing fix on a placeholder line is dropped (it would rewrite template text).
+    const space = r.findings.find((f) => f.rule === 'space-around-equals');
+    assert.ok(space && space.fixes === undefined, JSON.stringify(space));
+  });
+});
