@@ -19,6 +19,10 @@ import { MAX_MESSAGE, MAX_QUOTE, MAX_TITLE } from '../../server/src/rules/text';
 import type { Finding, LintContext } from '../../server/src/rules/types';
 import { lint, OptionError, type LintOptions } from '../../server/src/service/lint';
 import { lintNode } from '../../server/src/service/node';
+import { toDiagnostic } from '../../server/src/service/diagnostics';
+import { runCaptured } from '../helpers/vzlint';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const corpus = path.resolve(repoRoot, '../shared/corpus');
@@ -288,5 +292,31 @@ describe('messages: short, one sentence, true for the target and mode', () => {
     const problems = raised.flatMap(problemsOf);
     assert.deepEqual(problems.slice(0, 40), [], `${problems.length} problems`);
     console.log(`corpus: ${stats(raised)}${skippedTargets > 0 ? ` (${skippedTargets} files of unknown targets left out)` : ''}`);
+  });
+});
+
+describe('messages: the long explanation is kept', () => {
+  const text = 'KMEMSIZE="300331648:150331648"\n';
+  it('the LSP diagnostic keeps the short message and carries the detail in data', () => {
+    const f = lint(text, { path: CT }).findings.find((x) => x.rule === 'barrier-above-limit');
+    assert.ok(f?.detail);
+    const d = toDiagnostic(f);
+    assert.equal(d.message, f.message);
+    assert.ok(d.message.length <= MAX_MESSAGE);
+    assert.equal(d.data.detail, f.detail);
+    assert.match(d.data.detail ?? '', /300331648 \(286\.42 MiB\)/);
+  });
+
+  it('vzlint --explain prints the detail under the finding; without it, only the message', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vzconf-explain-'));
+    writeFileSync(path.join(dir, '101.conf'), text);
+    const plain = await runCaptured(['--no-color', '101.conf'], dir);
+    const explained = await runCaptured(['--no-color', '--explain', '101.conf'], dir);
+    assert.doesNotMatch(plain.out, /286\.42 MiB/);
+    const lines = explained.out.split('\n');
+    const at = lines.findIndex((l) => /barrier-above-limit/.test(l));
+    assert.ok(at >= 0, explained.out);
+    assert.match(lines.slice(at + 1, at + 4).join(' '), /KMEMSIZE: the barrier 300331648 \(286\.42 MiB\) is above/);
+    assert.ok(lines.every((l) => l.length <= 140), 'wrapped');
   });
 });

@@ -11,6 +11,7 @@
  */
 import { schemaData } from '../catalog/load';
 import type { Generation, ParameterDef } from '../catalog/types';
+import { featureKnown } from '../catalog/features';
 import { compareVersions } from '../model/version';
 import { splitLines } from '../parser/parse';
 import type { Position, Range } from '../parser/types';
@@ -275,10 +276,10 @@ function keyCompletions(ctx: LintContext, cur: Extract<CursorContext, { kind: 'k
 // ---------------------------------------------------------------------------------------------
 // Values
 
-/** FEATURES names the target knows (classic by `classicSince`, vz7 by `vz7`). */
+/** FEATURES names the target knows (classic by `classicSince`, vz7 by `vz7` and `vz7Since`). */
 function featureNames(ctx: LintContext): string[] {
   return ctx.catalog.catalog.vocabulary.features
-    .filter((f) => (ctx.target.generation === 'vz7' ? f.vz7 === true : f.classicSince !== undefined && compareVersions(ctx.target.version, f.classicSince) >= 0))
+    .filter((f) => featureKnown(f, ctx.target.generation, ctx.target.version))
     .map((f) => f.name);
 }
 
@@ -517,6 +518,9 @@ function valueCompletions(ctx: LintContext, cur: Extract<CursorContext, { kind: 
  * @throws OptionError for an invalid target or kind option (as `lint` does)
  */
 export function computeCompletions(text: string, position: Position, options: CompletionOptions = {}): CompletionItem[] {
+  // With a lone CR the editor's lines are not vzctl's (lone-carriage-return reports it): nothing is offered
+  // rather than a completion for a line vzctl does not read as shown.
+  if (/\r(?!\n)/.test(text)) return [];
   const lineText = splitLines(text).lines[position.line];
   if (lineText === undefined) return [];
   let cur = cursorContext(lineText, position.line, position.character);
