@@ -74,7 +74,6 @@ const need = [
   'package.json',
   'dist/client.js',
   'dist/server.js',
-  'dist/vzlint.js',
   'language-configuration.json',
   'README.md',
   'CHANGELOG.md',
@@ -91,7 +90,8 @@ for (const dir of ['schemas/', 'docs/rules/']) {
   if (!files.some((f) => f.startsWith(dir))) problems.push(`missing ${dir}**`);
 }
 for (const f of files) {
-  if (/(^|\/)node_modules\//.test(f)) problems.push(`must not ship ${f}`);
+  if (f === 'dist/vzlint.js') problems.push('must not ship dist/vzlint.js (the CLI is not part of the extension)');
+  else if (/(^|\/)node_modules\//.test(f)) problems.push(`must not ship ${f}`);
   else if (/^(client|server|test|scripts|examples|\.ci|\.github|\.vscode)\//.test(f)) problems.push(`must not ship ${f}`);
   else if (/\.(ts|map)$/.test(f) || /\.vsix$/.test(f) || /tsconfig.*\.json$/.test(f)) problems.push(`must not ship ${f}`);
 }

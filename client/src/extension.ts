@@ -352,9 +352,7 @@ class StatusItems implements vscode.Disposable {
     const kind = KIND_TEXT[s.kind] ?? s.kind;
     this.target.text = `${s.targetText} · ${kind}`;
     // Short: the status bar hover has one line per item (the first line's hover explains in full).
-    const why = s.targetReason.startsWith('auto') ? 'detected' : 'from vzconf.target';
-    const detail = `${why}; ${s.kindReason}`;
-    this.target.detail = detail.length > 70 ? `${detail.slice(0, 69)}…` : detail;
+    this.target.detail = s.targetReason.startsWith('auto') ? 'auto-detected' : 'from vzconf.target';
     this.target.severity = s.error ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
     if (s.error) this.target.detail = `invalid setting: ${s.error}`;
     this.target.command = { title: 'Change target', command: 'vzconf.selectTarget', tooltip: 'Set vzconf.target for this workspace folder' };

@@ -621,7 +621,7 @@ describe('vzconf language server: workspace, config file, commands and more code
     await ws.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: `${VSWAP_CT}# vzconf-disable-next-line unknwn-parameter -- ours\nOTHER_KEY="1"\n` }] });
     const third = await ws.wait('103.conf v3', (q) => q.uri === uri && q.version === 3);
     assert.deepEqual(codes(third).sort(), ['unknown-parameter', 'unknown-suppression']);
-    assert.match(messageOf(find(third, 'unknown-suppression') as Diagnostic), /Did you mean unknown-parameter\?/);
+    assert.match(messageOf(find(third, 'unknown-suppression') as Diagnostic), /did you mean unknown-parameter\?/i);
   });
 
   it('code actions: disable for this line / file (CRLF, indentation), rule docs, KB article, Copy as vzctl set', async () => {

@@ -17,6 +17,7 @@ describe('catalogue: data validates against its JSON Schemas', () => {
     ['vswap-samples.yaml', 'vswap-samples'],
     ['samples.yaml', 'samples'],
     ['vz7-vzctl.yaml', 'vz7-vzctl'],
+    ['behaviours.yaml', 'behaviours'],
     ...readdirSync(join(dir, 'rules')).filter((f) => f.endsWith('.yaml')).map((f): [string, string] => [`rules/${f}`, 'rules']),
   ];
   for (const [file, schemaName] of files) {
@@ -35,6 +36,19 @@ describe('catalogue: data validates against its JSON Schemas', () => {
     const data = parse(readFileSync(join(dir, 'parameters.yaml'), 'utf8')) as { parameters: Record<string, unknown>[] };
     (data.parameters[0] as Record<string, unknown>).grammer = 'ubc';
     assert.equal(ajv.validate(schema, data), false);
+  });
+
+  it('a behaviour fact needs evidence or the unverified mark with a reason, never both', () => {
+    const ajv = new Ajv({ strict: true });
+    const schema = JSON.parse(readFileSync(join(dir, 'behaviours.schema.json'), 'utf8')) as object;
+    const data = parse(readFileSync(join(dir, 'behaviours.yaml'), 'utf8')) as { behaviours: Record<string, unknown>[] };
+    const proven = data.behaviours.find((b) => b.evidence !== undefined) as Record<string, unknown>;
+    const bare = { ...proven };
+    delete bare.evidence;
+    assert.equal(ajv.validate(schema, { behaviours: [bare] }), false, 'no evidence, not unverified');
+    assert.equal(ajv.validate(schema, { behaviours: [{ ...proven, unverified: true, reason: 'not read yet, only guessed' }] }), false, 'both');
+    assert.equal(ajv.validate(schema, { behaviours: [{ ...bare, unverified: true, reason: 'not read yet, only guessed' }] }), true);
+    assert.equal(ajv.validate(schema, { behaviours: [{ ...proven, says: 'vzctl skips it. Twice' }] }), false, 'one clause, no stop');
   });
 });
 

@@ -82,7 +82,8 @@ describe('vzlint exit codes', () => {
     assert.equal(item.severity, 'error');
     assert.equal(item.fixable, true);
     assert.match(item.message, /KMEMSIZE/);
-    assert.deepEqual(Object.keys(item).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity']);
+    assert.deepEqual(Object.keys(item).filter((k) => k !== 'detail').sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity']);
+    assert.match(item.detail ?? '', /KMEMSIZE: the barrier 300331648 \(286\.42 MiB\) is above the limit/, 'the long explanation is in detail');
   });
 
   it('returns 2 for --target bogus, naming the accepted forms', async () => {
@@ -359,7 +360,11 @@ describe('vzlint: a node and its containers', () => {
     const items = parseJson(r.out);
     const keys = items.map((i) => `${i.file}:${i.line}:${i.rule}`).filter((k) => /disk-quota-off|duplicate-ip-address/.test(k));
     assert.deepEqual(keys, ['etc/vz/conf/101.conf:3:disk-quota-off', 'etc/vz/conf/101.conf:4:duplicate-ip-address', 'etc/vz/conf/102.conf:3:duplicate-ip-address']);
-    for (const i of items) assert.deepEqual(Object.keys(i).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity'], 'the JSON contract is unchanged');
+    for (const i of items) {
+      // `detail` was added compatibly (optional, beside `message`).
+      assert.deepEqual(Object.keys(i).filter((k) => k !== 'detail').sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity'], 'the JSON contract is unchanged');
+      assert.ok(i.detail === undefined || (typeof i.detail === 'string' && i.detail.length > 0));
+    }
   });
 
   it('an explicit CT file finds its vz.conf; --node-config overrides it', async () => {

@@ -67,6 +67,10 @@ describe('facts the sources contradicted, fixed', () => {
     assert.ok(!has('FEATURES="sit:on"\n', 'classic@3.0.23', 'unknown-list-item'));
     assert.ok(has('FEATURES="ppp:on"\n', 'classic@3.0.23', 'unknown-list-item'));
   });
+  it('libvzctl learned FEATURES time in 7.0.521 (lib/vzfeatures.c)', () => {
+    assert.ok(has('FEATURES="time:on"\n', 'vz7@7.0.511', 'invalid-value') || has('FEATURES="time:on"\n', 'vz7@7.0.511', 'unknown-list-item'));
+    assert.ok(!has('FEATURES="time:on"\n', 'vz7@7.0.737', 'invalid-value') && !has('FEATURES="time:on"\n', 'vz7@7.0.737', 'unknown-list-item'));
+  });
   it('libvzctl knows FEATURES sysfs at every tag', () => {
     assert.ok(!has('FEATURES="sysfs:on"\n', 'vz7', 'unknown-list-item'));
     assert.ok(!has('FEATURES="sysfs:on"\n', 'vz7', 'invalid-value'));
@@ -82,5 +86,23 @@ describe('facts the sources contradicted, fixed', () => {
   it('vzctl 4.0 to 4.2 list NOATIME as ignored', () => {
     assert.ok(lint('NOATIME="yes"\n', { path: CT, target: 'classic@4.2' }).findings.some((f) => f.rule === 'ignored-parameter'));
     assert.ok(!lint('NOATIME="yes"\n', { path: CT, target: 'classic@3.1' }).findings.some((f) => f.rule === 'ignored-parameter'));
+  });
+});
+
+describe('parameters the sources know, in the catalogue', () => {
+  const loud = (text: string, target: string, path = CT) =>
+    lint(text, { path, target }).findings.filter((f) => f.rule === 'unknown-parameter' && f.severity !== 'info').map((f) => f.message);
+  it('Virtuozzo 7: EXT_IP_ADDRESS (vzctl7 src/config.c), ARCH (appended to installed samples), VEFORMAT (libvzctl 7.0.547)', () => {
+    assert.deepEqual(loud('EXT_IP_ADDRESS="192.0.2.7"\nARCH="x86_64"\nVEFORMAT="ext4"\n', 'vz7'), []);
+    assert.equal(loud('VEFORMAT="ext4"\n', 'vz7@7.0.511').length, 1);
+  });
+  it('Virtuozzo 7 vz.conf: PFCACHE and PFCACHE_BCID', () => {
+    assert.deepEqual(loud('PFCACHE="/vz/pfcache"\nPFCACHE_BCID="70"\n', 'vz7', '/etc/vz/vz.conf'), []);
+  });
+  it('classic samples of 2.7.0 to 3.0.x: OFFLINE_MANAGEMENT, CLASSID, VERSION', () => {
+    assert.deepEqual(loud('VERSION="2"\nCLASSID="1"\nOFFLINE_MANAGEMENT="yes"\n', 'classic@2.7.0'), []);
+  });
+  it('keys in every classic table since 2.7.0 are known to classic@2.7.0 (no since 3.0.10)', () => {
+    assert.deepEqual(loud('HOSTNAME="a"\nDISKSPACE="1:1"\nIP_ADDRESS="192.0.2.1"\nCPUUNITS="1000"\n', 'classic@2.7.0'), []);
   });
 });

@@ -34,7 +34,7 @@ describe('quick fixes: applied and re-linted', () => {
     const text = 'ONBOOT="yes"\nIPTABLES="ipt_REJECT iptable_filter ip_conntrack iptable_nat ipt_REDIRECT"\nHOSTNAME="ct"\n';
     const r = applyFix(text, { path: CT }, 'deprecated-parameter');
     assert.equal(r.text, 'ONBOOT="yes"\n# vzconf-disable-next-line netfilter-full -- IPTABLES had NAT modules (iptable_nat, ipt_REDIRECT)\nNETFILTER="full"\nHOSTNAME="ct"\n');
-    assert.match(r.fixTitle, /needs vzctl 4\.7/);
+    assert.match(r.fixTitle, /vzctl 4\.7\+/);
     // "full" is what the NAT modules need: the fix's own result raises nothing new (no netfilter-full info).
     assert.deepEqual(r.after.map((f) => f.rule), []);
     // CRLF and indentation are kept.
@@ -66,8 +66,8 @@ describe('quick fixes: applied and re-linted', () => {
 
   it('vzctl 4.6 vz.conf: one fix inlines IPTABLES where IPTABLES_MODULES="$IPTABLES" and merges IP6TABLES', () => {
     const text = readFileSync(resolve(corpus, 'upstream/openvz-vzctl-classic/historical/vz.conf.in@vzctl-4.6'), 'utf8');
-    const r = applyFix(text, { path: NODE }, 'deprecated-parameter', /Move IPTABLES and IP6TABLES/);
-    assert.match(r.fixTitle, /lose what the global IPTABLES granted them/);
+    const r = applyFix(text, { path: NODE }, 'deprecated-parameter', /Move IPTABLES, IP6TABLES/);
+    assert.match(r.fixTitle, /CTs without NETFILTER lose access/);
     assert.match(r.text, /^IPTABLES_MODULES="ipt_REJECT ipt_tos ipt_limit ipt_multiport iptable_filter iptable_mangle ipt_TCPMSS ipt_tcpmss ipt_ttl ipt_length ip6_tables ip6table_filter ip6table_mangle ip6t_REJECT"$/m);
     assert.doesNotMatch(r.text, /^IP6?TABLES=/m);
     assert.ok(!r.after.some((f) => f.rule === 'deprecated-parameter'));

@@ -16,6 +16,9 @@ import { lint, type LintOptions } from '../../server/src/service/lint';
 import { parseSizedNumber } from '../../server/src/values/numbers';
 import { applyEdits } from '../helpers/edits';
 
+/** A finding's whole text: the short message and the long detail (where the numbers and the why went). */
+const said = (f: { message: string; detail?: string } | undefined): string => `${f?.message ?? ''} ${f?.detail ?? ''}`;
+
 const CT = '/etc/vz/conf/101.conf';
 const NODE = '/etc/vz/vz.conf';
 const corpus = resolve(__dirname, '../../../shared/corpus');
@@ -56,8 +59,8 @@ describe('privvmpages-below-vswap', () => {
     assert.equal(rest.length, 0);
     assert.equal(f.severity, 'warning');
     assert.equal(f.range.start.line, 2);
-    assert.match(f.message, /131072 pages \(512 MiB\)/);
-    assert.match(f.message, /= 262144 pages \(1 GiB\)/);
+    assert.match(said(f), /131072 pages \(512 MiB\)/);
+    assert.match(said(f), /= 262144 pages \(1 GiB\)/);
   });
 
   it('is silent when PRIVVMPAGES covers RAM+swap, is unlimited, or the CT is not vSwap', () => {
@@ -92,8 +95,8 @@ describe('pages-value-in-bytes', () => {
       assert.equal(fs.length, 1);
       const f = fs[0] as Finding;
       assert.equal(f.severity, 'warning');
-      assert.match(f.message, /4 TiB \/ 7\.96 TiB as pages/);
-      assert.match(f.message, /1 GiB \/ 1\.99 GiB/);
+      assert.match(said(f), /4 TiB \/ 7\.96 TiB as pages/);
+      assert.match(said(f), /1 GiB \/ 1\.99 GiB/);
     }
   });
 
@@ -151,7 +154,7 @@ describe('meminfo-under-vswap', () => {
     assert.ok(f);
     assert.equal(f.severity, 'warning');
     assert.equal(f.unnecessary, true);
-    assert.match(f.message, /65536 pages \(256 MiB\)/);
+    assert.match(said(f), /65536 pages \(256 MiB\)/);
     assert.deepEqual(run('PHYSPAGES="0:unlimited"\nMEMINFO="privvmpages:1"\n', { path: CT }, 'meminfo-under-vswap'), []);
     assert.deepEqual(run(read('wild/036-puppet-openvz-example-sample-ct-uncommented.conf'), { path: CT }, 'meminfo-under-vswap'), []);
   });
@@ -181,7 +184,7 @@ describe('ignored-on-ploop', () => {
   it('takes the layout from the node vz.conf; names the line', () => {
     const fs = run(quota, nodeWith('VE_LAYOUT=ploop\n'), 'ignored-on-ploop');
     assert.equal(fs.length, 3);
-    assert.match(fs[0]?.message ?? '', /line 1 of the node's vz\.conf/);
+    assert.match(said(fs[0]), /line 1 of the node's vz\.conf/);
   });
 
   it('stays silent on simfs, when the layout is unknown, for CT0/vz.conf, and for samples inheriting the node default', () => {
@@ -241,7 +244,7 @@ describe('quotaugidlimit-on-ploop', () => {
     const [f] = run('VE_LAYOUT="ploop"\nQUOTAUGIDLIMIT="100"\n', { path: CT }, 'quotaugidlimit-on-ploop');
     assert.ok(f);
     assert.equal(f.severity, 'info');
-    assert.match(f.message, /on\/off switch/);
+    assert.match(said(f), /on\/off switch/);
     assert.deepEqual(run('VE_LAYOUT="ploop"\nQUOTAUGIDLIMIT="0"\n', { path: CT }, 'quotaugidlimit-on-ploop'), []);
     assert.deepEqual(run('VE_LAYOUT="simfs"\nQUOTAUGIDLIMIT="100"\n', { path: CT }, 'quotaugidlimit-on-ploop'), []);
     assert.deepEqual(run(read('wild/035-provision-unix-perl-default-ubc.conf'), { path: CT }, 'quotaugidlimit-on-ploop'), []);
@@ -260,8 +263,8 @@ describe('shared-storage-path', () => {
     const f = fs.find((x) => x.rule === 'shared-storage-path');
     assert.ok(f);
     assert.equal(f.severity, 'info');
-    assert.match(f.message, /online migration does not work/);
-    assert.match(f.message, /KB 111855/);
+    assert.match(said(f), /online migration does not work/);
+    assert.match(said(f), /KB 111855/);
     assert.ok(fs.some((x) => x.rule === 'simfs-live-migration'));
   });
 
@@ -273,7 +276,7 @@ describe('shared-storage-path', () => {
   it('applies to VE_ROOT and to vz.conf (the default for every CT), not to 0.conf', () => {
     assert.equal(run('VE_ROOT="/mnt/nfs/root/$VEID"\n', { path: CT }, 'shared-storage-path').length, 1);
     const [n] = run('VE_PRIVATE=/nfs/vz/private/$VEID\n', { path: NODE }, 'shared-storage-path');
-    assert.match(n?.message ?? '', /every container/);
+    assert.match(said(n), /every container/);
     assert.deepEqual(run('VE_PRIVATE=/nfs/vz/private/0\n', { path: '/etc/vz/conf/0.conf', kind: 'ct0' }, 'shared-storage-path'), []);
   });
 
@@ -292,8 +295,8 @@ describe('simfs-live-migration', () => {
     const [f] = run('VE_LAYOUT="simfs"\n', { path: CT }, 'simfs-live-migration');
     assert.ok(f);
     assert.equal(f.severity, 'info');
-    assert.match(f.message, /may not apply/);
-    assert.match(f.message, /KB 113781/);
+    assert.match(said(f), /may not apply/);
+    assert.match(said(f), /KB 113781/);
     assert.match(run('VE_LAYOUT=simfs\n', { path: NODE }, 'simfs-live-migration')[0]?.message ?? '', /New containers/);
     assert.deepEqual(run('VE_LAYOUT="ploop"\n', { path: CT }, 'simfs-live-migration'), []);
     assert.equal(run(read('wild/037-lxc-book-debian7-vzctl-saved-1.conf'), { path: CT }, 'simfs-live-migration').length, 1);
@@ -301,7 +304,7 @@ describe('simfs-live-migration', () => {
 
   it('Virtuozzo 7 vz.conf VEFSTYPE=simfs; the shipped VZ7 vz.conf (VEFSTYPE=ext4) is silent', () => {
     const [f] = run('VEFSTYPE="simfs"\n', { path: NODE, target: 'vz7' }, 'simfs-live-migration');
-    assert.match(f?.message ?? '', /cannot be live-migrated/);
+    assert.match(said(f), /cannot be live-migrated/);
     assert.deepEqual(run(read('upstream/virtuozzo7-vzctl/etc/vz.conf'), { path: NODE }, 'simfs-live-migration'), []);
   });
 });
@@ -330,7 +333,7 @@ describe('netfilter-full', () => {
     const [f] = run('NETFILTER="full"\n', { path: CT }, 'netfilter-full');
     assert.ok(f);
     assert.equal(f.severity, 'info');
-    assert.match(f.message, /NAT and connection tracking/);
+    assert.match(said(f), /NAT and connection tracking/);
     assert.deepEqual(run('NETFILTER="stateful"\n', { path: CT }, 'netfilter-full'), []);
     assert.deepEqual(run('NETFILTER="full"\n', { path: NODE }, 'netfilter-full'), []);
     assert.deepEqual(run('NETFILTER="full"\n', { path: CT, target: 'vz7@8.0.70' }, 'netfilter-full'), []);
@@ -351,7 +354,7 @@ describe('dangerous-capability', () => {
     assert.equal(fs.length, 2);
     assert.ok(fs.every((f) => f.severity === 'warning'));
     assert.equal(fs[0]?.range.start.character, 'CAPABILITY="chown:on '.length);
-    assert.match(fs[1]?.message ?? '', /probably not start/);
+    assert.match(said(fs[1]), /probably not start/);
   });
 
   it('silent for harmless or switched-off caps, vz7 ≥ 7.0.134 (ignored), vz.conf', () => {

@@ -11,6 +11,9 @@ import { lint, type LintOptions, type LintResult } from '../../server/src/servic
 import type { Finding } from '../../server/src/rules/types';
 import { applyEdits } from '../helpers/edits';
 
+/** A finding's whole text: the short message and the long detail (where the numbers and the why went). */
+const said = (f: { message: string; detail?: string } | undefined): string => `${f?.message ?? ''} ${f?.detail ?? ''}`;
+
 const CT = '/etc/vz/conf/101.conf';
 const OPTS: LintOptions = { path: CT, target: 'classic' };
 const corpus = resolve(__dirname, '../../../shared/corpus');
@@ -80,7 +83,7 @@ function one(r: LintResult, rule: string): Finding {
 }
 
 /** Applies the fix of the first `rule` finding whose title matches, re-lints with the same options. */
-function fix(text: string, rule: string, title: RegExp = /./, opts: LintOptions = OPTS): { text: string; after: LintResult; fix: { title: string; safe: boolean } } {
+function fix(text: string, rule: string, title: RegExp = /./, opts: LintOptions = OPTS): { text: string; after: LintResult; fix: { title: string; detail?: string; safe: boolean } } {
   const f = one(run(text, opts), rule);
   const x = f.fixes?.find((y) => title.test(y.title));
   assert.ok(x, `no fix ${title} among ${f.fixes?.map((y) => y.title).join(' | ')}`);
@@ -102,7 +105,7 @@ describe('resources: issue cases', () => {
     assert.deepEqual(pairs(r), ['ubc-privvmpages-vmguarpages PRIVVMPAGES']);
     const f = one(r, 'ubc-privvmpages-vmguarpages');
     assert.equal(f.severity, 'warning');
-    assert.match(f.message, /32768 pages \(128 MiB\) is below the VMGUARPAGES barrier 65536 pages \(256 MiB\)/);
+    assert.match(said(f), /32768 pages \(128 MiB\) is below the VMGUARPAGES barrier 65536 pages \(256 MiB\)/);
     // Repair: barrier := 65536; the limit 36000 is below it, so it becomes 65536 too.
     const x = fix(text, 'ubc-privvmpages-vmguarpages');
     assert.match(x.text, /^PRIVVMPAGES="65536:65536"$/m);
@@ -123,7 +126,7 @@ describe('resources: issue cases', () => {
     const f = one(r, 'ubc-required');
     assert.equal(f.severity, 'error');
     assert.equal(f.range.start.line, 0);
-    assert.match(f.message, /No UBC parameters: a non-vSwap config needs all 20 \([^)]*KMEMSIZE[^)]*NUMIPTENT[^)]*\), a vSwap config PHYSPAGES="0:<RAM>" and SWAPPAGES/);
+    assert.match(said(f), /No UBC parameters: a non-vSwap config needs all 20 \([^)]*KMEMSIZE[^)]*NUMIPTENT[^)]*\), a vSwap config PHYSPAGES="0:<RAM>" and SWAPPAGES/);
     const x = fix(text, 'ubc-required', /ve-vswap-1g/);
     assert.equal(x.fix.safe, false);
     assert.equal(x.text, 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\nONBOOT="yes"\nDISKSPACE="1048576:1153024"\nOSTEMPLATE="centos-6-x86_64"\n');
@@ -150,7 +153,8 @@ describe('resources: ubc-required', () => {
     assert.deepEqual(pairs(r), ['ubc-required KMEMSIZE']);
     const f = one(r, 'ubc-required');
     assert.equal(f.range.start.line, 1);
-    assert.match(f.message, /^2 of the 20 UBC parameters of a non-vSwap config missing: NUMSIGINFO, NUMIPTENT;/);
+    assert.match(said(f), /^2 of 20 UBCs missing: NUMSIGINFO, NUMIPTENT; vzctl start fails /);
+    assert.match(said(f), /2 of the 20 UBC parameters of a non-vSwap config missing: NUMSIGINFO, NUMIPTENT;/);
     // The fix turns PHYSPAGES="0:unlimited" into the vSwap RAM and inserts SWAPPAGES before the UBC block.
     const x = fix(text, 'ubc-required', /ve-vswap-1g/);
     assert.match(x.text, /^PHYSPAGES="0:1G"$/m);
@@ -162,7 +166,7 @@ describe('resources: ubc-required', () => {
     // KMEMSIZE is far too low, but vzcfgvalidate stops at "parameter dcachesize not found".
     const r = run(base({ DCACHESIZE: null, KMEMSIZE: '1000:1000' }));
     assert.deepEqual(pairs(r), ['ubc-required KMEMSIZE']);
-    assert.match(one(r, 'ubc-required').message, /missing: DCACHESIZE;/);
+    assert.match(said(one(r, 'ubc-required')), /missing: DCACHESIZE;/);
   });
 
   it('a missing one outside check_param() (NUMSIGINFO) still lets the formulas run', () => {
@@ -172,16 +176,16 @@ describe('resources: ubc-required', () => {
   it('a value vzctl skips counts as missing and says so', () => {
     const r = run(base({ NUMPTY: '16M' }));
     assert.ok(pairs(r).includes('ubc-required KMEMSIZE'));
-    assert.match(one(r, 'ubc-required').message, /NUMPTY is written but not valid, so vzctl skips it/);
+    assert.match(said(one(r, 'ubc-required')), /NUMPTY is written but not valid, so vzctl skips it/);
   });
 
   it('vSwap config without SWAPPAGES: error, fix adds the swap of the sample with the same RAM', () => {
     const text = 'ONBOOT="yes"\nPHYSPAGES="0:512M"\n';
     const r = run(text);
     assert.deepEqual(pairs(r), ['ubc-required PHYSPAGES']);
-    assert.match(one(r, 'ubc-required').message, /without SWAPPAGES: vzctl start fails with "required UB parameter swappages not set"/);
+    assert.match(said(one(r, 'ubc-required')), /without SWAPPAGES: vzctl start fails with "required UB parameter swappages not set"/);
     const x = fix(text, 'ubc-required');
-    assert.match(x.fix.title, /SWAPPAGES="0:1G".*ve-vswap-512m sample, which has the same RAM/);
+    assert.match(`${x.fix.title} ${x.fix.detail ?? ''}`, /SWAPPAGES="0:1G".*ve-vswap-512m sample, which has the same RAM/);
     assert.equal(x.text, 'ONBOOT="yes"\nSWAPPAGES="0:1G"\nPHYSPAGES="0:512M"\n');
     assert.deepEqual(pairs(x.after), []);
   });
@@ -199,12 +203,12 @@ describe('resources: ubc-required', () => {
   it('before vzctl 3.0.30 (check_ub without is_vswap_config) a vSwap config needed the full set too', () => {
     const r = run('PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n', { path: CT, target: 'classic@3.0.29' });
     assert.deepEqual(pairs(r), ['ubc-required PHYSPAGES']);
-    assert.match(one(r, 'ubc-required').message, /^19 of the 20 UBC parameters/);
+    assert.match(said(one(r, 'ubc-required')), /^19 of 20 UBCs missing/);
   });
 
   it('PHYSPAGES limit 2147483647 is not vSwap (is_vswap_config treats INT_MAX as unlimited)', () => {
     const r = run('PHYSPAGES="0:2147483647"\n');
-    assert.match(one(r, 'ubc-required').message, /^19 of the 20/);
+    assert.match(said(one(r, 'ubc-required')), /^19 of 20/);
   });
 
   it('UBCs set in the node\'s vz.conf count, as vzctl merges them', () => {
@@ -215,7 +219,7 @@ describe('resources: ubc-required', () => {
   it('DISK_QUOTA=yes in the file itself: DISKSPACE and DISKINODES are required too (vzcfgvalidate)', () => {
     const r = run('DISK_QUOTA="yes"\n' + base({ DISKSPACE: null, DISKINODES: null }));
     assert.deepEqual(pairs(r), ['ubc-required KMEMSIZE']);
-    assert.match(one(r, 'ubc-required').message, /^DISK_QUOTA=yes without DISKSPACE and DISKINODES/);
+    assert.match(said(one(r, 'ubc-required')), /^DISK_QUOTA=yes without DISKSPACE and DISKINODES/);
     // Without DISK_QUOTA in the file vzcfgvalidate does not check them.
     assert.deepEqual(pairs(run(base({ DISKSPACE: null, DISKINODES: null }))), []);
   });
@@ -234,7 +238,7 @@ describe('resources: vzcfgvalidate check 1 (barrier = limit) and check 2 (barrie
   it('every CHECK_B parameter is checked, SHMPAGES in pages', () => {
     const r = run(base({ SHMPAGES: '21504:30000', NUMPTY: '16:20', NUMSIGINFO: '256:300', NUMIPTENT: '128:200', NUMFILE: '9312:9400', NUMOTHERSOCK: '360:400', NUMTCPSOCK: '360:400' }));
     assert.deepEqual(pairs(r), ['NUMFILE', 'NUMIPTENT', 'NUMOTHERSOCK', 'NUMPTY', 'NUMSIGINFO', 'NUMTCPSOCK', 'SHMPAGES'].map((n) => `ubc-barrier-equals-limit ${n}`));
-    assert.match(r.findings.find((f) => /SHMPAGES/.test(f.message))?.message ?? '', /21504 pages \(84 MiB\)/);
+    assert.match(said(r.findings.find((f) => /SHMPAGES/.test(f.message))), /21504 pages \(84 MiB\)/);
   });
 
   it('a barrier above the limit is left to barrier-above-limit (never reported twice)', () => {
@@ -292,7 +296,7 @@ describe('resources: formulas (checks 5–13)', () => {
     const r = run(text);
     assert.deepEqual(pairs(r), ['ubc-dcachesize DCACHESIZE']);
     assert.equal(one(r, 'ubc-dcachesize').severity, 'warning');
-    assert.match(one(r, 'ubc-dcachesize').message, /3500000 bytes \(3\.34 MiB\) is below 384 bytes × the NUMFILE barrier 9312 = 3575808 bytes \(3\.41 MiB\)/);
+    assert.match(said(one(r, 'ubc-dcachesize')), /3500000 bytes \(3\.34 MiB\) is below 384 bytes × the NUMFILE barrier 9312 = 3575808 bytes \(3\.41 MiB\)/);
     const x = fix(text, 'ubc-dcachesize');
     assert.match(x.text, /^DCACHESIZE="3409920:3575808"$/m);
     assert.deepEqual(pairs(x.after), []);
@@ -303,7 +307,7 @@ describe('resources: formulas (checks 5–13)', () => {
     const r = run(text);
     assert.deepEqual(pairs(r), ['ubc-kmemsize KMEMSIZE']);
     assert.equal(one(r, 'ubc-kmemsize').severity, 'error');
-    assert.match(one(r, 'ubc-kmemsize').message, /barrier 8000000 bytes \(7\.63 MiB\) is below 40 KiB × avnumproc 180 \(the AVNUMPROC barrier\) \+ the DCACHESIZE limit 3624960 bytes \(3\.46 MiB\) = 10997760 bytes \(10\.49 MiB\)/);
+    assert.match(said(one(r, 'ubc-kmemsize')), /barrier 8000000 bytes \(7\.63 MiB\) is below 40 KiB × avnumproc 180 \(the AVNUMPROC barrier\) \+ the DCACHESIZE limit 3624960 bytes \(3\.46 MiB\) = 10997760 bytes \(10\.49 MiB\)/);
     const x = fix(text, 'ubc-kmemsize');
     assert.match(x.text, /^KMEMSIZE="10997760:11497760"$/m);
     assert.deepEqual(pairs(x.after), []);
@@ -314,7 +318,7 @@ describe('resources: formulas (checks 5–13)', () => {
     // also below 9312 × 384 = 3575808, so ubc-dcachesize fires as well.
     const r = run(base({ AVNUMPROC: null, KMEMSIZE: '2752512:2936012', DCACHESIZE: '1048576:1048576' }));
     assert.deepEqual(pairs(r), ['ubc-dcachesize DCACHESIZE', 'ubc-kmemsize KMEMSIZE']);
-    assert.match(one(r, 'ubc-kmemsize').message, /2752512 bytes \(2\.63 MiB\) is below 40 KiB × avnumproc 120 \(half the NUMPROC barrier 240\) \+ the DCACHESIZE limit 1048576 bytes \(1 MiB\) = 5963776 bytes \(5\.69 MiB\)/);
+    assert.match(said(one(r, 'ubc-kmemsize')), /2752512 bytes \(2\.63 MiB\) is below 40 KiB × avnumproc 120 \(half the NUMPROC barrier 240\) \+ the DCACHESIZE limit 1048576 bytes \(1 MiB\) = 5963776 bytes \(5\.69 MiB\)/);
   });
 
   it('ubc-kmemsize with an unlimited limit keeps it unlimited', () => {
@@ -331,7 +335,7 @@ describe('resources: formulas (checks 5–13)', () => {
     assert.equal(one(r, 'ubc-tcpsndbuf-gap').severity, 'error');
     assert.equal(one(r, 'ubc-othersockbuf-gap').severity, 'error');
     assert.equal(one(r, 'ubc-tcprcvbuf-gap').severity, 'warning');
-    assert.match(one(r, 'ubc-tcpsndbuf-gap').message, /limit − barrier = 2000000 − 1720320 = 279680 bytes \(273\.13 KiB\) is below 2\.5 KiB × the NUMTCPSOCK barrier 360 = 921600 bytes \(900 KiB\)/);
+    assert.match(said(one(r, 'ubc-tcpsndbuf-gap')), /limit − barrier = 2000000 − 1720320 = 279680 bytes \(273\.13 KiB\) is below 2\.5 KiB × the NUMTCPSOCK barrier 360 = 921600 bytes \(900 KiB\)/);
     let t = text;
     for (const [rule, re] of [['ubc-tcpsndbuf-gap', /^TCPSNDBUF="1720320:2641920"$/m], ['ubc-othersockbuf-gap', /^OTHERSOCKBUF="1126080:2047680"$/m], ['ubc-tcprcvbuf-gap', /^TCPRCVBUF="1720320:2641920"$/m]] as const) {
       const x = fix(t, rule);
@@ -379,7 +383,7 @@ describe('resources: formulas (checks 5–13)', () => {
     // max(32 × 180 = 5760, 9000 + 360 + 16 = 9376) = 9376 > 9312.
     const r = run(base({ NUMTCPSOCK: '9000:9000' }));
     assert.ok(pairs(r).includes('ubc-numfile NUMFILE'));
-    assert.match(one(r, 'ubc-numfile').message, /= 9376 open files/);
+    assert.match(said(one(r, 'ubc-numfile')), /= 9376 open files/);
   });
 
   it('unlimited everywhere (vzctl 4.6 ve-unlimited) passes: the wrapped arithmetic of vzcfgvalidate', () => {
@@ -394,7 +398,7 @@ describe('resources: vSwap mode', () => {
     const r = run(text);
     assert.deepEqual(pairs(r), ['vswap-barrier PHYSPAGES']);
     assert.equal(one(r, 'vswap-barrier').severity, 'error');
-    assert.match(one(r, 'vswap-barrier').message, /barrier 262144 pages \(1 GiB\) should be 0/);
+    assert.match(said(one(r, 'vswap-barrier')), /barrier 262144 pages \(1 GiB\) should be 0/);
     const x = fix(text, 'vswap-barrier');
     assert.equal(x.text, 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n');
     assert.deepEqual(pairs(x.after), []);
@@ -412,7 +416,7 @@ describe('resources: vSwap mode', () => {
     const r = run(text, opts);
     assert.deepEqual(pairs(r), ['vswap-limit-above-host PHYSPAGES', 'vswap-limit-above-host SWAPPAGES']);
     assert.equal(one(r, 'vswap-limit-above-host').severity, 'warning');
-    assert.match(one(r, 'vswap-limit-above-host').message, /limit 262144 pages \(1 GiB\) is above the host's RAM 131072 pages \(512 MiB\)/);
+    assert.match(said(one(r, 'vswap-limit-above-host')), /limit 262144 pages \(1 GiB\) is above the host's RAM 131072 pages \(512 MiB\)/);
     const x = fix(text, 'vswap-limit-above-host', /PHYSPAGES/, opts);
     assert.match(x.text, /^PHYSPAGES="0:131072"$/m);
     const y = fix(x.text, 'vswap-limit-above-host', /SWAPPAGES/, opts);
@@ -582,7 +586,7 @@ describe('resources: corpus files worked by hand', () => {
 describe('ubc-required fix order', () => {
   it("offers the node's CONFIGFILE sample first, then the others from small to large", () => {
     const r = lint('ONBOOT="yes"\n', { path: '/etc/vz/conf/101.conf', nodeConfig: { path: '/etc/vz/vz.conf', text: 'CONFIGFILE="vswap-2g"\n' } });
-    const titles = r.findings.find((f) => f.rule === 'ubc-required')?.fixes?.map((f) => /\(vzctl's (\S+) sample\)/.exec(f.title)?.[1]);
+    const titles = r.findings.find((f) => f.rule === 'ubc-required')?.fixes?.map((f) => /\((ve-\S+)\)$/.exec(f.title)?.[1]);
     assert.deepEqual(titles, ['ve-vswap-2g', 've-vswap-256m', 've-vswap-512m', 've-vswap-1g', 've-vswap-4g']);
   });
 });

@@ -147,12 +147,14 @@ describe('rules: positives and negatives', () => {
 describe('rules: messages say what vzctl does', () => {
   it('duplicate-parameter names the line vzctl uses', () => {
     const f = lint('HOSTNAME="a"\nHOSTNAME="b"\n', { path: CT }).findings.find((x) => x.rule === 'duplicate-parameter');
-    assert.match(f?.message ?? '', /uses line 1 \("a"\)/);
+    assert.equal(f?.message, 'HOSTNAME is also set on line 1; vzctl uses the first');
+    assert.deepEqual(f?.facts, ['classic.duplicate-first']);
+    assert.match(f?.detail ?? '', /uses line 1 \("a"\)/);
   });
   it('deprecated-parameter names the target version', () => {
     const f = lint('IPTABLES="iptable_filter"\n', { path: CT }).findings.find((x) => x.rule === 'deprecated-parameter');
     assert.match(f?.message ?? '', /vzctl 4\.7/);
-    assert.match(f?.message ?? '', /checked against vzctl 4\.11\.1/);
+    assert.match(f?.detail ?? '', /checked against vzctl 4\.11\.1/);
     assert.equal(f?.deprecated, true);
   });
   it('classic reads an unknown four-letter feature as nfsd', () => {
@@ -161,7 +163,7 @@ describe('rules: messages say what vzctl does', () => {
   });
   it('unknown-parameter suggests the near miss', () => {
     const f = lint('PHYSPAGE="0:1G"\n', { path: CT }).findings.find((x) => x.rule === 'unknown-parameter');
-    assert.match(f?.message ?? '', /Did you mean PHYSPAGES/);
+    assert.match(f?.message ?? '', /did you mean PHYSPAGES/i);
   });
 });
 

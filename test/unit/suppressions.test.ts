@@ -103,7 +103,7 @@ describe('unknown-suppression', () => {
     assert.ok(u);
     assert.equal(u.severity, 'warning');
     assert.deepEqual(u.range, { start: { line: 0, character: 27 }, end: { line: 0, character: 43 } });
-    assert.match(u.message, /Did you mean unknown-parameter\?/);
+    assert.match(u.message, /did you mean unknown-parameter\?/i);
     assert.deepEqual(u.fixes?.map((f) => [f.title, f.safe, f.edits[0]?.newText]), [['Change to unknown-parameter', false, 'unknown-parameter']]);
     assert.ok(r.findings.some((f) => f.rule === 'unknown-parameter'), 'nothing was silenced');
   });
@@ -113,7 +113,7 @@ describe('unknown-suppression', () => {
     const found = r.findings.filter((f) => f.rule === 'unknown-suppression');
     assert.equal(found.length, 2);
     assert.match(found[0]?.message ?? '', /names no rule/);
-    assert.match(found[1]?.message ?? '', /Did you mean vzconf-disable-next-line\?/);
+    assert.match(found[1]?.message ?? '', /did you mean vzconf-disable-next-line\?/i);
   });
 
   it('is quiet for known ids, ordinary comments, and can itself be turned off', () => {

@@ -5,9 +5,10 @@ import type { Catalog, Generation, GenerationInfo, KbArticle, ParameterDef, Rule
 /**
  * Finds the repository's (or the installed extension's) `schemas/` folder by walking up from
  * `start` (default: this module's folder, which is `dist/` when bundled and `server/src/catalog/`
- * in the sources).
+ * in the sources). It is known by `vzconf-config.schema.json`, the one file of it the extension ships
+ * and reads at run time (the YAML data is compiled into the bundles).
  *
- * @throws Error naming the folders searched when no `schemas/parameters.yaml` is found
+ * @throws Error naming the folders searched when no `schemas/vzconf-config.schema.json` is found
  */
 export function findSchemasDir(start: string = __dirname): string {
   const tried: string[] = [];
@@ -15,12 +16,12 @@ export function findSchemasDir(start: string = __dirname): string {
   for (let i = 0; i < 8; i += 1) {
     const candidate = join(dir, 'schemas');
     tried.push(candidate);
-    if (existsSync(join(candidate, 'parameters.yaml'))) return candidate;
+    if (existsSync(join(candidate, 'vzconf-config.schema.json'))) return candidate;
     const up = dirname(dir);
     if (up === dir) break;
     dir = up;
   }
-  throw new Error(`vzconf: cannot find the catalogue (schemas/parameters.yaml); looked in ${tried.join(', ')}`);
+  throw new Error(`vzconf: cannot find schemas/ (schemas/vzconf-config.schema.json); looked in ${tried.join(', ')}`);
 }
 
 /** The generated module: each schemas/ data file's JSON text, keyed by its path without `.yaml`. */

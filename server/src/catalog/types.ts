@@ -215,6 +215,8 @@ export interface Vocabulary {
     name: string;
     classicSince?: string;
     vz7?: boolean;
+    /** First libvzctl version that knows the name (absent: every version), lib/vzfeatures.c. */
+    vz7Since?: string;
     description: string;
     /** The feature makes the container use host-kernel code (reference §7): what it lets the container use. */
     hostKernel?: string;

@@ -37,7 +37,9 @@ export interface FileReport {
  *   same units. An empty range has `endColumn === column`.
  * - `severity`: `"error"`, `"warning"`, `"info"` or `"hint"`.
  * - `rule`: the rule id (see `schemas/rules/*.yaml` and `docs/rules/<rule>.md`).
- * - `message`: one human-readable sentence or more.
+ * - `message`: one sentence of at most 100 characters: the parameter, what is wrong, what vzctl does.
+ * - `detail` (optional): the long explanation in plain text (why, version history, the numbers), as
+ *   `vzlint --explain` prints it; absent when the message says it all.
  * - `fixable`: true when the finding carries at least one fix (offered as a quick fix by the
  *   language server).
  * - `host` (only for a fleet, `<dir>/<host>/etc/vz/…`): the host the file came from.
@@ -51,6 +53,7 @@ export interface JsonFinding {
   severity: Severity;
   rule: string;
   message: string;
+  detail?: string;
   fixable: boolean;
   host?: string;
 }
@@ -75,7 +78,7 @@ export function toJsonFindings(reports: readonly FileReport[]): JsonFinding[] {
   const items: JsonFinding[] = [];
   for (const r of reports) {
     for (const f of r.findings) {
-      items.push({
+      const item: JsonFinding = {
         file: r.file,
         line: f.range.start.line + 1,
         column: f.range.start.character + 1,
@@ -84,9 +87,11 @@ export function toJsonFindings(reports: readonly FileReport[]): JsonFinding[] {
         severity: f.severity,
         rule: f.rule,
         message: f.message,
+        ...(f.detail !== undefined && f.detail !== '' ? { detail: f.detail } : {}),
         fixable: (f.fixes?.length ?? 0) > 0,
         ...(r.host !== undefined ? { host: r.host } : {}),
-      });
+      };
+      items.push(item);
     }
   }
   return items;
@@ -95,6 +100,20 @@ export function toJsonFindings(reports: readonly FileReport[]): JsonFinding[] {
 /** `--format json`: one JSON array of {@link JsonFinding} (pretty-printed, newline-terminated). */
 export function formatJson(reports: readonly FileReport[]): string {
   return `${JSON.stringify(toJsonFindings(reports), null, 2)}\n`;
+}
+
+/** Splits `text` into lines of at most `width` characters at blanks (a longer word stays whole). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (cur !== '' && cur.length + 1 + word.length > width) {
+      lines.push(cur);
+      cur = word;
+    } else cur = cur === '' ? word : `${cur} ${word}`;
+  }
+  if (cur !== '') lines.push(cur);
+  return lines;
 }
 
 function plural(n: number, word: string): string {
@@ -114,8 +133,10 @@ function plural(n: number, word: string): string {
  * @param options.verbose  also list the files without findings, with their kind and target
  * @param options.failed   some files could not be read or checked (vzlint exits 2): the summary never says
  *                         "no problems" then, it says the check is incomplete
+ * @param options.explain  print each finding's detail (the long explanation) on the lines below it,
+ *                         indented and dimmed, wrapped at 100 columns (control characters escaped too)
  */
-export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failed?: boolean }): string {
+export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failed?: boolean; explain?: boolean }): string {
   const c = createColors(options.color);
   const paint: Record<Severity, (s: string) => string> = {
     error: c.red,
@@ -136,6 +157,10 @@ export function formatStylish(reports: readonly FileReport[], options: { color: 
     r.findings.forEach((f, i) => {
       const message = escapeControls(f.message.replace(/\r?\n/g, ' '));
       out.push(`  ${c.dim((positions[i] ?? '').padEnd(posWidth))}  ${paint[f.severity](f.severity.padEnd(sevWidth))}  ${message}  ${c.dim(escapeControls(f.rule))}`);
+      if (options.explain === true && f.detail) {
+        const indent = ' '.repeat(2 + posWidth + 2 + sevWidth + 2);
+        for (const line of wrap(escapeControls(f.detail.replace(/\r?\n/g, ' ')), Math.max(40, 100 - indent.length))) out.push(c.dim(`${indent}${line}`));
+      }
     });
     out.push('');
   }

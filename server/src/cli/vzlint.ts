@@ -171,6 +171,7 @@ function buildProgram(io: VzlintIO): Command {
     .option('--print-config <file>', 'print the resolved options, kind and target for FILE as JSON, and lint nothing')
     .option('--docs-url <template>', 'public URL of the rule docs with {rule} (SARIF helpUri), e.g. https://example.org/rules/{rule}.html')
     .option('-v, --verbose', 'list every file checked with its kind and target, also those without findings')
+    .option('--explain', 'print the long explanation (why, versions, numbers) under each finding')
     .option('--no-color', 'disable colours (also off when stdout is not a terminal or NO_COLOR is set)')
     .showHelpAfterError('(run vzlint --help for usage)')
     .exitOverride()
@@ -198,6 +199,7 @@ interface CliOptions {
   /** A path (`--config`), false (`--no-config`) or undefined (search upward). */
   config?: string | boolean;
   verbose?: boolean;
+  explain?: boolean;
   fix?: boolean;
   fixDryRun?: boolean;
   quiet?: boolean;
@@ -490,9 +492,21 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   const sizes = new Map<string, number>();
   const bytesOf = new Map<string, Uint8Array>();
   const displayOf = new Map<string, string>();
-  for (const display of [...files.keys()].sort(compareStrings)) {
+  // Reads run a batch at a time (the disk and the thread pool work while the results are taken in order).
+  const ordered = [...files.keys()].sort(compareStrings);
+  const pending = new Map<string, ReturnType<typeof readBounded>>();
+  const READ_AHEAD = 64;
+  const prefetch = (i: number): void => {
+    const abs = i < ordered.length ? (files.get(ordered[i] as string) as string) : undefined;
+    if (abs !== undefined && !nodeTexts.has(abs) && !pending.has(abs)) pending.set(abs, readBounded(abs));
+  };
+  for (let i = 0; i < Math.min(READ_AHEAD, ordered.length); i += 1) prefetch(i);
+  for (const [i, display] of ordered.entries()) {
     const abs = files.get(display) as string;
-    const read = nodeTexts.get(abs) ?? (await readBounded(abs));
+    prefetch(i + READ_AHEAD);
+    const ahead = pending.get(abs);
+    pending.delete(abs);
+    const read = nodeTexts.get(abs) ?? (await (ahead ?? readBounded(abs)));
     if ('error' in read) {
       io.stderr(`vzlint: ${display}: ${read.error}\n`);
       failed = true;
@@ -509,8 +523,15 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   const configs = new Map<string, ConfigFileSettings>();
   const configOf = new Map<string, string | undefined>();
   const explicitConfig = typeof opts.config === 'string' ? path.resolve(io.cwd, opts.config) : undefined;
+  // Once per folder, not once per file (a node's conf/ holds thousands).
+  const configByDir = new Map<string, Promise<string | undefined>>();
+  const configIn = (dir: string): Promise<string | undefined> => {
+    let found = configByDir.get(dir);
+    if (!found) configByDir.set(dir, (found = findConfigFile(dir)));
+    return found;
+  };
   for (const abs of texts.keys()) {
-    const cfg = explicitConfig ?? (opts.config === false ? undefined : await findConfigFile(path.dirname(abs)));
+    const cfg = explicitConfig ?? (opts.config === false ? undefined : await configIn(path.dirname(abs)));
     configOf.set(abs, cfg);
     if (cfg === undefined || configs.has(cfg)) continue;
     try {
@@ -568,13 +589,20 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   // Group the files into nodes: each vz.conf with the files that use it (a given node config: one node),
   // separately for each set of options.
   const groups = new Map<string, NodeGroup & { cfg: string | undefined }>();
+  const nodeConfigByDir = new Map<string, Promise<string | undefined>>();
   for (const abs of texts.keys()) {
     const cfg = configOf.get(abs);
     const o = optionsOf.get(cfg) as FileOptions;
     let nodePath: string | undefined;
     if (o.nodeConfig !== undefined) nodePath = o.nodeConfig;
     else if (isNodeConfigName(abs)) nodePath = abs;
-    else nodePath = await findNodeConfig(abs, { stopAt: stopAt.get(abs) });
+    else {
+      // The search depends on the folder and where it stops only: once per folder.
+      const key = `${path.dirname(abs)}\0${stopAt.get(abs) ?? ''}`;
+      let found = nodeConfigByDir.get(key);
+      if (!found) nodeConfigByDir.set(key, (found = findNodeConfig(abs, { stopAt: stopAt.get(abs) })));
+      nodePath = await found;
+    }
     // A template is linted on its own (with its node's plain vz.conf): its placeholders say nothing
     // about the node's other containers.
     const template = isTemplate(abs);
@@ -840,7 +868,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   } else if (opts.format === 'github') {
     io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failed }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failed, explain: opts.explain === true }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
   }
 
   if (failed) return EXIT.failure;

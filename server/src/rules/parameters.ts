@@ -11,6 +11,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 /** Above this many repeats of a list key no merge fix is offered. */
 const MAX_MERGE = 50;
 import { deleteLines, deleteLineSet, editDistance, entryRange, finding } from './util';
+import { clip, explain, q, say, toolVersion } from './say';
 
 /** Per lint: the known keys of the target (computed once), and the suggestions found per unknown name. */
 const suggestionCache = new WeakMap<LintContext, { candidates: string[]; found: Map<string, string[]> }>();
@@ -61,19 +62,23 @@ export const unknownParameter: Rule = {
       if (def && ctx.known(def)) continue;
       if (def && ctx.status(def).length > 0) continue; // removed / deprecated: the status rules say it better
       const here = describeTarget(ctx.target);
-      let message: string;
-      if (def && def[ctx.target.generation]?.since) {
-        message = `${e.name} needs ${ctx.target.generation === 'classic' ? 'vzctl' : 'libvzctl'} ${def[ctx.target.generation]?.since}; ${here} does not know it and ignores the line`;
-      } else if (def) {
-        const other = ctx.target.generation === 'classic' ? 'a Virtuozzo 7 (libvzctl)' : 'a classic vzctl';
-        message = `${e.name} is ${other} parameter; ${here} does not know it and ignores the line`;
-      } else {
-        const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? e.name : JSON.stringify(e.name);
-        message = `Unknown parameter ${shown}: ${here} ignores this line`;
-      }
+      const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? clip(e.name) : q(e.name);
       const suggestions = def ? [] : suggestNames(ctx, e.name);
-      if (suggestions.length > 0) message += `. Did you mean ${suggestions.join(' or ')}?`;
-      out.push(finding(ctx, 'unknown-parameter', e.keyRange, message, {
+      let head: string;
+      let why: string;
+      if (def && def[ctx.target.generation]?.since) {
+        head = `${e.name} needs ${ctx.target.generation === 'classic' ? 'vzctl' : 'libvzctl'} ${def[ctx.target.generation]?.since} (${toolVersion(ctx)})`;
+        why = `${here} does not know ${e.name} yet`;
+      } else if (def) {
+        head = `${e.name} is a ${ctx.target.generation === 'classic' ? 'Virtuozzo 7' : 'classic vzctl'} parameter`;
+        why = `${here} does not know it`;
+      } else {
+        head = `Unknown parameter ${shown}${suggestions.length > 0 ? ` (did you mean ${suggestions.join(' or ')}?)` : ''}`;
+        why = `${here} does not know ${shown}`;
+      }
+      const said = say(ctx, head, 'parameter-unknown');
+      out.push(finding(ctx, 'unknown-parameter', e.keyRange, said, {
+        detail: explain(said, why, suggestions.length > 0 && `Did you mean ${suggestions.join(' or ')}?`),
         fixes: suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
       }));
     }
@@ -129,7 +134,11 @@ export const duplicateParameter: Rule = {
         }];
         const mergedText = merged.length > 12 ? `${merged.slice(0, 12).join(' ')} …` : merged.join(' ');
         for (const e of entries.slice(1)) {
-          out.push(finding(ctx, 'duplicate-parameter', e.keyRange, `${def.name} is set on lines ${lines}: classic vzctl merges the lines it accepts ("${mergedText}"), while Virtuozzo 7 and the shell scripts keep only the last`, { fixes: merge }));
+          const said = say(ctx, `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
+          out.push(finding(ctx, 'duplicate-parameter', e.keyRange, said, {
+            detail: explain(said, `Classic vzctl adds the items of every line it accepts (${q(mergedText)}), while Virtuozzo 7 and the shell scripts that source the file keep only the last line`),
+            fixes: merge,
+          }));
         }
         continue;
       }
@@ -137,7 +146,9 @@ export const duplicateParameter: Rule = {
       const shellNote = policy === 'first' ? ', while the shell scripts that source the file take the last one' : '';
       for (const e of entries) {
         if (e === used) continue;
-        out.push(finding(ctx, 'duplicate-parameter', e.keyRange, `${def.name} is set on lines ${lines}: ${describeTarget(ctx.target)} uses line ${used.line + 1} ("${used.value}") and ignores this one${shellNote}`, {
+        const said = say(ctx, `${def.name} is also set on line ${used.line + 1}`, policy === 'first' ? 'duplicate-first' : 'duplicate-last');
+        out.push(finding(ctx, 'duplicate-parameter', e.keyRange, said, {
+          detail: explain(said, `${def.name} is set on lines ${lines}: ${describeTarget(ctx.target)} uses line ${used.line + 1} (${q(used.value)}) and ignores this one${shellNote}`),
           fixes: [{ title: `Remove the ignored ${def.name} on line ${e.line + 1}`, edits: [deleteLines(ctx, e.line, e.line)], safe: policy === 'last' }],
         }));
       }
@@ -164,16 +175,23 @@ export const misplacedParameter: Rule = {
         if (ctx.status(def).some((s) => s.kind === 'removed')) continue; // removed-parameter says it
         if (def.ignoredInNodeConfig?.includes(ctx.target.generation)) {
           const warns = ctx.target.generation === 'classic' && def.name === 'NETFILTER' ? ' and warns on every run' : '';
-          out.push(finding(ctx, 'misplaced-parameter', entryRange(e), `${def.name} is a per-container parameter: ${describeTarget(ctx.target)} ignores it in the global vz.conf${warns}; set it in each container config instead`, {
+          out.push(finding(ctx, 'misplaced-parameter', entryRange(e), `${def.name} is a container parameter, ignored in vz.conf`, {
+            detail: `${def.name} is a per-container parameter: ${describeTarget(ctx.target)} ignores it in the global vz.conf${warns}; set it in each container config instead.`,
             fixes: [{ title: `Remove ${def.name} from vz.conf`, edits: [deleteLines(ctx, e.line, e.line)], safe: true }],
           }));
         } else {
-          out.push(finding(ctx, 'misplaced-parameter', e.keyRange, `${def.name} is a per-container parameter: in vz.conf it becomes the default of every container that does not set it. Is that meant?`));
+          out.push(finding(ctx, 'misplaced-parameter', e.keyRange, `${def.name} in vz.conf becomes the default of every container`, {
+            detail: `${def.name} is a per-container parameter: in vz.conf it becomes the default of every container that does not set it. Is that meant?`,
+          }));
         }
       } else if (ctx.kind !== 'node' && scope === 'node' && handling !== 'script') {
-        out.push(finding(ctx, 'misplaced-parameter', e.keyRange, `${def.name} is a node-wide parameter of vz.conf; it has no effect in a container config`));
+        out.push(finding(ctx, 'misplaced-parameter', e.keyRange, `${def.name} is a vz.conf parameter, without effect in a container config`, {
+          detail: `${def.name} is a node-wide parameter of vz.conf; it has no effect in a container config.`,
+        }));
       } else if (ctx.kind === 'ct0' && def.group !== 'ubc' && def.group !== 'memory' && def.name !== 'ONBOOT' && handling !== 'script') {
-        out.push(finding(ctx, 'misplaced-parameter', e.keyRange, `0.conf configures the host (CT0), where vzctl processes only UBC parameters: ${def.name} has no effect here`));
+        out.push(finding(ctx, 'misplaced-parameter', e.keyRange, `${def.name} has no effect in 0.conf, which sets the host's UBCs`, {
+          detail: `0.conf configures the host (CT0), where vzctl processes only UBC parameters: ${def.name} has no effect here.`,
+        }));
       }
     }
     return out;

@@ -4,6 +4,7 @@
  */
 import type { Rule } from './types';
 import { finding, rawValueText } from './util';
+import { clip, explain, q, say } from './say';
 
 /**
  * Unquoted whitespace, command substitution, shell metacharacters, or a quote that never closes:
@@ -20,17 +21,24 @@ export const shellUnsafeValue: Rule = {
           case 'unquoted-whitespace': {
             // Only a plain value can be wrapped in quotes as it stands (no quotes, escapes or expansions).
             const canQuote = !e.quote && !/["'`$\\]/.test(rawValueText(ctx, e));
-            return [finding(ctx, 'shell-unsafe-value', issue.range, `The value of ${e.name} has unquoted whitespace: vzctl reads "${e.value}", but a shell sourcing the file sets ${e.name} only for a command "${issue.text.split(/\s+/)[0]}" and fails`, {
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${e.name}: unquoted blank; a shell sourcing the file runs ${q(issue.text.split(/\s+/)[0] ?? '')}`, {
+              detail: `The value of ${e.name} has unquoted whitespace: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command ${q(issue.text.split(/\s+/)[0] ?? '')} and fails.`,
               fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
             })];
           }
           case 'command-substitution':
-            return [finding(ctx, 'shell-unsafe-value', issue.range, `${issue.text} runs a command whenever vzmigrate or the init script sources this file; vzctl itself reads it literally`)];
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${e.name}: ${q(issue.text)} runs a command when a shell sources the file`, {
+              detail: `${clip(issue.text, 60)} runs a command whenever vzmigrate or the init script sources this file; vzctl itself reads it literally.`,
+            })];
           case 'metacharacter':
-            return [finding(ctx, 'shell-unsafe-value', issue.range, `Unquoted "${issue.text}" ends the assignment for the shell and breaks sourcing of this file; quote the value`)];
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${e.name}: unquoted ${q(issue.text)} breaks sourcing of the file by a shell`, {
+              detail: `Unquoted ${q(issue.text)} ends the assignment for the shell and breaks sourcing of this file (vzmigrate, the init script); quote the value.`,
+            })];
           case 'unterminated-quote':
             if (multi.has(e) || e.skipped === 'unmatched-quote') return [];
-            return [finding(ctx, 'shell-unsafe-value', issue.range, `The ${issue.text} quote never closes: a shell sourcing this file stops with a syntax error`)];
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${e.name}: the ${issue.text} quote never closes, a syntax error for a shell`, {
+              detail: `The ${issue.text} quote never closes: a shell sourcing this file (vzmigrate, the init script) stops with a syntax error.`,
+            })];
           default:
             return [];
         }
@@ -53,8 +61,12 @@ export const shellExpansion: Rule = {
       if (def && !ctx.known(def)) return [];
       const scriptRead = (g: 'classic' | 'vz7') => def?.[g]?.handling === 'ignored' || def?.[g]?.handling === 'script';
       if (scriptRead('classic') || scriptRead('vz7')) return [];
-      return e.shell.issues.filter((i) => i.kind === 'expansion').map((issue) =>
-        finding(ctx, 'shell-expansion', issue.range, `vzctl reads "$${issue.text}" literally, while the scripts that source this file expand it to the value of ${issue.text}; only $VEID is substituted by vzctl`));
+      return e.shell.issues.filter((i) => i.kind === 'expansion').map((issue) => {
+        const said = say(ctx, `${e.name}: ${q(`$${issue.text}`)} is expanded by the shell scripts only`, 'value-literal');
+        return finding(ctx, 'shell-expansion', issue.range, said, {
+          detail: explain(said, `vzctl reads ${q(`$${issue.text}`)} literally, while the scripts that source this file expand it to the value of ${clip(issue.text)}; only $VEID is substituted by vzctl`),
+        });
+      });
     });
   },
 };

@@ -7,7 +7,14 @@ import { describeTarget } from '../model/target';
 import type { Entry } from '../parser/types';
 import { tokens } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
+import { explain, say, toolVersion } from './say';
+import { MAX_TITLE } from './text';
 import { deleteLines, deleteLineSet, entryRange, eolOf, finding } from './util';
+
+/** The first title that fits in {@link MAX_TITLE} characters. */
+function fitTitle(...candidates: string[]): string {
+  return candidates.find((t) => [...t].length <= MAX_TITLE) ?? (candidates[candidates.length - 1] as string);
+}
 
 /** The value the tools act on: the shell's whole multi-line value where there is one, else vzctl's. */
 function effectiveText(ctx: LintContext, e: Entry): string {
@@ -49,14 +56,15 @@ function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
   if (!netfilterLine.has(ctx)) netfilterLine.set(ctx, ctx.live.find((x) => x.name === 'NETFILTER') ?? null);
   const existing = netfilterLine.get(ctx) ?? undefined;
   if (existing) {
-    return [{ title: `Remove IPTABLES (NETFILTER="${existing.value}" on line ${existing.line + 1} already overrides it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
+    return [{ title: `Remove IPTABLES (NETFILTER on line ${existing.line + 1} overrides it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
   }
   const modules = tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text);
   const needs = ctx.target.generation === 'classic' ? 'needs vzctl 4.7 or newer' : 'needs libvzctl below 8.0.70';
+  const short = ctx.target.generation === 'classic' ? 'vzctl 4.7+' : 'libvzctl < 8.0.70';
   if (modules.length === 0) {
     return [
-      { title: 'Remove the empty IPTABLES line (the default is IPv4 filter and mangle)', edits: [deleteLines(ctx, from, to)], safe: false },
-      { title: `Replace with NETFILTER="stateless" (${needs}; also enables IPv6 filter and mangle)`, edits: [replaceEntry(ctx, e, 'NETFILTER="stateless"')], safe: false },
+      { title: 'Remove the empty IPTABLES line (default: IPv4 filter and mangle)', edits: [deleteLines(ctx, from, to)], safe: false },
+      { title: `Use NETFILTER="stateless" (${short}) — adds IPv6 filter and mangle`, detail: `NETFILTER="stateless" ${needs}; it also enables IPv6 filter and mangle.`, edits: [replaceEntry(ctx, e, 'NETFILTER="stateless"')], safe: false },
     ];
   }
   const { mode, unknown, extra } = netfilterFor(ctx, modules);
@@ -71,7 +79,13 @@ function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
   const newText = nat.length > 0
     ? `# vzconf-disable-next-line netfilter-full -- IPTABLES had NAT modules (${nat.join(', ')})${eolOf(ctx)}${indent}NETFILTER="full"`
     : `NETFILTER="${mode}"`;
-  return [{ title: `Replace IPTABLES with NETFILTER="${mode}" (${needs}${widen}${dropped})`, edits: [replaceEntry(ctx, e, newText)], safe: false }];
+  const effects = [extra.length > 0 ? `widens access by ${extra.length} module${extra.length === 1 ? '' : 's'}` : '', unknown.length > 0 ? `drops ${unknown.length} unknown` : ''].filter((x) => x !== '').join(', ');
+  return [{
+    title: fitTitle(`Use NETFILTER="${mode}" (${short})${effects ? ` — ${effects}` : ''}`, `Use NETFILTER="${mode}"${effects ? ` — ${effects}` : ''}`),
+    detail: `Replace IPTABLES with NETFILTER="${mode}" (${needs}${widen}${dropped}).`,
+    edits: [replaceEntry(ctx, e, newText)],
+    safe: false,
+  }];
 }
 
 /** Replaces a whole (possibly multi-line) entry with `text`, keeping the line's indentation. */
@@ -136,7 +150,12 @@ function nodeIptablesFixes(ctx: LintContext): Fix[] {
   const narrows = lists.some((l) => l.name === 'IPTABLES')
     ? '; containers with neither NETFILTER nor IPTABLES of their own lose what the global IPTABLES granted them: give them NETFILTER'
     : '';
-  return [{ title: `Move ${names} into IPTABLES_MODULES${target ? ` (line ${target.line + 1})` : ''}, the list the vzctl 4.7+ init script loads${narrows}`, edits, safe: false }];
+  return [{
+    title: `Move ${lists.map((l) => l.name).join(', ')} to IPTABLES_MODULES${narrows ? ' — CTs without NETFILTER lose access' : ''}`,
+    detail: `Move ${names} into IPTABLES_MODULES${target ? ` (line ${target.line + 1})` : ''}, the list the vzctl 4.7+ init script loads${narrows}.`,
+    edits,
+    safe: false,
+  }];
 }
 
 /**
@@ -189,10 +208,19 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
       if (kind === 'deprecated' && def.name === 'IPTABLES' && ctx.kind !== 'node') fixes = ctIptablesFixes(ctx, e);
       else if (kind === 'deprecated' && s.replacement === 'IPTABLES_MODULES') fixes = nodeIptablesFixes(ctx);
       else if (kind === 'deprecated' && ctx.kind === 'node') fixes = [{ title: `Remove ${e.name} from vz.conf`, edits: [deleteLines(ctx, from, to)], safe: false }];
-      else if (kind !== 'deprecated') fixes = [{ title: `Remove ${e.name} (${describeTarget(ctx.target)} does not apply it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
+      else if (kind !== 'deprecated') fixes = [{ title: `Remove ${e.name} (${toolVersion(ctx)} does not apply it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
       const replacement = s.replacement && !s.message.includes(s.replacement) ? ` Use ${s.replacement} instead.` : '';
       const lead = new RegExp(`^(A global )?${e.name}\\b`).test(s.message) ? '' : `${e.name}: `;
-      out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), `${lead}${s.message}${replacement} (checked against ${describeTarget(ctx.target)})`, {
+      const tool = ctx.target.generation === 'classic' ? 'vzctl' : 'libvzctl';
+      const where = s.in === 'node' ? ' in vz.conf' : s.in === 'container' ? ' in a container config' : '';
+      const since = s.from !== undefined ? ` since ${tool} ${s.from}` : ctx.target.generation === 'vz7' ? ' on Virtuozzo 7' : ` (${toolVersion(ctx)})`;
+      const said = kind === 'deprecated'
+        ? say(ctx, `${e.name}${where} is deprecated${since}${s.replacement ? `; use ${s.replacement}` : ''}`)
+        : kind === 'ignored'
+          ? say(ctx, `${e.name}${where} has no effect${since}`)
+          : say(ctx, `${e.name} was removed in ${tool} ${s.from ?? ctx.target.version}`, 'parameter-unknown');
+      out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), said, {
+        detail: explain(said, `${lead}${s.message}${replacement} (checked against ${describeTarget(ctx.target)})`),
         deprecated: kind !== 'ignored',
         unnecessary: kind === 'ignored',
         fixes,

@@ -14,6 +14,7 @@ import type { CatalogIndex } from '../catalog/load';
 import type { ConfigDocument, Range } from '../parser/types';
 import type { Finding, LintContext, Rule } from './types';
 import { editDistance, finding } from './util';
+import { clip, q } from './text';
 
 /** The two directives. */
 export const DIRECTIVES = ['vzconf-disable-next-line', 'vzconf-disable'] as const;
@@ -137,21 +138,27 @@ export const unknownSuppression: Rule = {
       const best = DIRECTIVES.map((d) => ({ d, dist: editDistance(word, d, 3) })).sort((a, b) => a.dist - b.dist)[0];
       const guess = best && best.dist <= 3 ? best.d : undefined;
       out.push(finding(ctx, 'unknown-suppression', m.range,
-        `"${m.word}" is not a vzconf suppression, so it silences nothing${guess ? `. Did you mean ${guess}?` : '; use vzconf-disable-next-line or vzconf-disable'}`,
-        guess ? { fixes: [{ title: `Change to ${guess}`, edits: [{ range: m.range, newText: guess }], safe: false }] } : {}));
+        `${q(m.word)} is not a vzconf suppression${guess ? ` (did you mean ${guess}?)` : ''}`,
+        {
+          detail: `"${clip(m.word, 80)}" is not a vzconf suppression, so it silences nothing${guess ? `. Did you mean ${guess}?` : '; use vzconf-disable-next-line or vzconf-disable.'}`,
+          ...(guess ? { fixes: [{ title: `Change to ${guess}`, edits: [{ range: m.range, newText: guess }], safe: false }] } : {}),
+        }));
     }
     for (const d of directives) {
       const word = d.scope === 'line' ? 'vzconf-disable-next-line' : 'vzconf-disable';
       if (d.names.length === 0) {
-        out.push(finding(ctx, 'unknown-suppression', d.range, `${word} names no rule, so it silences nothing: write the rule ids, e.g. "# ${word} unknown-parameter -- reason" (every finding names its rule)`));
+        out.push(finding(ctx, 'unknown-suppression', d.range, `${word} names no rule, so it silences nothing`, {
+          detail: `${word} names no rule, so it silences nothing: write the rule ids, e.g. "# ${word} unknown-parameter -- reason" (every finding names its rule).`,
+        }));
         continue;
       }
       for (const n of d.names) {
         if (ctx.catalog.hasRule(n.id)) continue;
         const suggestions = suggestRuleIds(ctx.catalog, n.id);
         out.push(finding(ctx, 'unknown-suppression', n.range,
-          `"${n.id}" is not a vzconf rule, so this ${word} does not silence it${suggestions.length > 0 ? `. Did you mean ${suggestions.join(' or ')}?` : ' (rule ids are listed in docs/rules/README.md)'}`,
-          { fixes: suggestions.map((s) => ({ title: `Change to ${s}`, edits: [{ range: n.range, newText: s }], safe: false })) }));
+          `${q(n.id)} is not a vzconf rule${suggestions.length > 0 ? ` (did you mean ${suggestions.slice(0, 2).join(' or ')}?)` : ''}`,
+          { detail: `"${clip(n.id, 80)}" is not a vzconf rule, so this ${word} does not silence it${suggestions.length > 0 ? `. Did you mean ${suggestions.join(' or ')}?` : ' (rule ids are listed in docs/rules/README.md).'}`,
+            fixes: suggestions.map((s) => ({ title: `Change to ${s}`, edits: [{ range: n.range, newText: s }], safe: false })) }));
       }
     }
     return out;

@@ -5,6 +5,7 @@
 import { CLASSIC_MAX_KEY, VZ7_MAX_KEY } from '../parser/parse';
 import type { Entry } from '../parser/types';
 import type { Finding, LintContext, Rule } from './types';
+import { clip, explain, q, say } from './say';
 import { aloneInFile, entryRange, eolOf, finding } from './util';
 
 /** A line with no `=`: classic warns "can't parse … ('=' not found), skipping"; libvzctl skips it silently. */
@@ -15,7 +16,9 @@ export const missingEquals: Rule = {
       if (l.kind !== 'invalid' || ctx.doc.continuationLines.has(l.line)) return [];
       // A BOM before a comment makes line 0 "invalid"; byte-order-mark explains that one.
       if (l.line === 0 && ctx.doc.bom && /^\uFEFF\s*(#|$)/.test(l.text)) return [];
-      return [finding(ctx, 'missing-equals', l.range, `vzctl skips this line: it has no "=" (expected KEY="value")${ctx.target.generation === 'vz7' ? '; libvzctl drops it without a warning' : ''}`, {
+      const said = say(ctx, 'Line without "=" (expected KEY="value")', 'line-no-equals');
+      return [finding(ctx, 'missing-equals', l.range, said, {
+        detail: explain(said, `The line ${q(l.text.trim())} is neither a comment nor KEY=value, so it has no effect`),
         fixes: [{ title: 'Turn the line into a comment', edits: [{ range: { start: l.range.start, end: l.range.start }, newText: '# ' }], safe: false }],
       })];
     });
@@ -29,7 +32,9 @@ export const unmatchedQuote: Rule = {
     const multi = new Set(ctx.doc.multiline.map((m) => m.entry));
     return ctx.doc.entries.flatMap((e) => {
       if (e.skipped !== 'unmatched-quote' || multi.has(e) || ctx.doc.continuationLines.has(e.line)) return [];
-      return [finding(ctx, 'unmatched-quote', entryRange(e), `vzctl skips ${e.name}: the opening " has no closing " on this line ("unmatched quotes"); the shell scripts that source the file fail on it too`, {
+      const said = say(ctx, `${e.name}: the opening " has no closing " on this line`, 'line-unmatched-quote');
+      return [finding(ctx, 'unmatched-quote', entryRange(e), said, {
+        detail: explain(said, 'The shell scripts that source the file (vzmigrate, the init script) fail on it too'),
         fixes: [{ title: 'Close the quote at the end of the line', edits: [{ range: { start: e.rawValueRange.end, end: e.rawValueRange.end }, newText: '"' }], safe: false }],
       })];
     });
@@ -41,8 +46,10 @@ export const keyTooLong: Rule = {
   id: 'key-too-long',
   check(ctx) {
     const max = ctx.target.generation === 'classic' ? CLASSIC_MAX_KEY : VZ7_MAX_KEY;
-    return ctx.doc.entries.filter((e) => e.skipped === 'key-too-long').map((e) =>
-      finding(ctx, 'key-too-long', e.keyRange, `vzctl skips this line: the key is ${e.key.length} characters long (its buffer holds ${max - 1})`));
+    return ctx.doc.entries.filter((e) => e.skipped === 'key-too-long').map((e) => {
+      const said = say(ctx, `Key of ${e.key.length} characters, longer than the ${max - 1} allowed`, 'key-too-long');
+      return finding(ctx, 'key-too-long', e.keyRange, said, { detail: explain(said, `The key starts ${q(e.key)}`) });
+    });
   },
 };
 
@@ -56,8 +63,14 @@ export const spaceAroundEquals: Rule = {
     return ctx.doc.entries.flatMap((e) => {
       if (!e.spaceAroundEquals || ctx.doc.continuationLines.has(e.line)) return [];
       const before = e.key !== e.key.trimEnd();
-      const what = before ? `vzctl reads the key as "${e.key}" (with the space), which is no parameter, and ignores the line` : `vzctl reads the value with a leading space and the shell sees an empty ${e.name} followed by a command`;
-      return [finding(ctx, 'space-around-equals', e.spaceAroundEquals.range, `No spaces are allowed around "=": ${what}`, {
+      const said = before
+        ? say(ctx, `Space before "=": the key is ${q(e.key)}, no parameter`, 'parameter-unknown')
+        : say(ctx, `Space after "=": the value of ${e.name} starts with a blank`);
+      const why = before
+        ? `vzctl does not trim the key, so it reads ${q(e.key)} (with the space), which is no parameter`
+        : `vzctl keeps the blank in the value, and a shell sourcing the file sets an empty ${e.name} and runs the rest as a command`;
+      return [finding(ctx, 'space-around-equals', e.spaceAroundEquals.range, said, {
+        detail: explain(said, why),
         // Safe only when no other line sets the parameter: otherwise the fixed line may start to win.
         // Safe only when no other line sets the parameter (the fixed line might start to win) and the
         // value that follows is complete (a lone opening quote would start swallowing lines).
@@ -77,7 +90,9 @@ export const inlineComment: Rule = {
       if (!c || !c.partOfValue || ctx.doc.continuationLines.has(e.line)) return [];
       const indent = /^[ \t]*/.exec(ctx.doc.text[e.line] ?? '')?.[0] ?? '';
       const cutFrom = (ctx.doc.text[e.line] ?? '').slice(0, c.range.start.character).trimEnd().length;
-      return [finding(ctx, 'inline-comment', c.range, `Classic vzctl has no inline comments: the value of ${e.name} is read as "${e.value}", comment included`, {
+      const said = say(ctx, `${e.name}: inline comment`, 'comment-in-value');
+      return [finding(ctx, 'inline-comment', c.range, said, {
+        detail: explain(said, `Classic vzctl has no inline comments: it reads the value of ${e.name} as ${q(e.value)}, comment included`),
         fixes: [{
           title: 'Move the comment to its own line above',
           edits: [
@@ -99,7 +114,9 @@ export const singleQuotes: Rule = {
     return ctx.live.flatMap((e) => {
       if (!e.singleQuoted || ctx.doc.continuationLines.has(e.line)) return [];
       const m = /^'([^'"]*)'$/.exec(e.value);
-      return [finding(ctx, 'single-quotes', e.rawValueRange, `Classic vzctl does not remove single quotes: the value of ${e.name} is read as ${e.value}, quotes included`, {
+      const said = say(ctx, `${e.name}: single-quoted value`, 'single-quotes-kept');
+      return [finding(ctx, 'single-quotes', e.rawValueRange, said, {
+        detail: explain(said, `Classic vzctl reads the value of ${e.name} as ${clip(e.value)}, quotes included, which most parameters reject`),
         fixes: m ? [{ title: 'Use double quotes', edits: [{ range: e.rawValueRange, newText: `"${m[1]}"` }], safe: false }] : [],
       })];
     });
@@ -118,12 +135,16 @@ export const multilineValue: Rule = {
       const e = m.entry;
       const lines = m.endLine - m.startLine + 1;
       const vzctl = ctx.target.generation === 'vz7'
-        ? `libvzctl keeps only the first line's part ("${e.value.trim()}") and drops the rest`
+        ? `libvzctl keeps only the first line's part (${q(e.value.trim())}) and drops the rest`
         : e.skipped === 'unmatched-quote'
-          ? 'vzctl skips the first line ("unmatched quotes") and tries each following line on its own'
-          : `classic vzctl keeps only the first line, quote included ("${e.value}"), and tries each following line on its own`;
+          ? 'classic vzctl skips the first line ("unmatched quotes") and tries each following line on its own'
+          : `classic vzctl keeps only the first line, quote included (${q(e.value)}), and tries each following line on its own`;
       const joined = e.shell.value.split(/\s+/).filter(Boolean).join(' ');
-      return finding(ctx, 'multiline-value', m.range, `The value of ${e.name} spans ${lines} lines inside one pair of quotes: the shell scripts that source this file read it whole, but ${vzctl}. Put it on one line`, {
+      const said = e.skipped === 'unmatched-quote'
+        ? say(ctx, `${e.name}: one quoted value over ${lines} lines`, 'line-unmatched-quote')
+        : say(ctx, `${e.name}: one quoted value over ${lines} lines`);
+      return finding(ctx, 'multiline-value', m.range, said, {
+        detail: explain(said, `The shell scripts that source this file read the value whole, but ${vzctl}. Put it on one line`),
         fixes: [{
           title: `Join ${e.name} onto one line`,
           edits: [{ range: { start: e.rawValueRange.start, end: { line: m.endLine, character: e.shell.endCharacter } }, newText: `"${joined}"` }],
@@ -141,11 +162,15 @@ export const byteOrderMark: Rule = {
     if (!ctx.doc.bom) return [];
     const first = ctx.doc.lines[0];
     if (!first || (first.kind !== 'entry' && first.kind !== 'invalid')) return [];
+    const said = first.kind === 'entry'
+      ? say(ctx, `Byte-order mark before ${first.name}`, 'bom-in-key')
+      : say(ctx, 'Byte-order mark before the first line', 'line-no-equals');
     const what = first.kind === 'entry'
       ? `vzctl reads the first key as "\\uFEFF${first.name}", an unknown parameter, and ignores ${first.name}`
       : 'vzctl does not see the first line as a comment any more and complains that it has no "="';
     const range = first.kind === 'entry' ? first.keyRange : first.range;
-    return [finding(ctx, 'byte-order-mark', range, `The file starts with a byte-order mark: ${what}`, {
+    return [finding(ctx, 'byte-order-mark', range, said, {
+      detail: explain(said, `The file starts with a byte-order mark: ${what}`),
       fixes: [{ title: 'Remove the byte-order mark', edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: '' }], safe: first.kind !== 'entry' || aloneInFile(ctx, first) }],
     })];
   },
@@ -178,10 +203,14 @@ export const loneCarriageReturn: Rule = {
       for (const c of cols) {
         const range = { start: { line, character: c }, end: { line, character: c + 1 } };
         const last = c === end - 1;
-        const message = last
-          ? 'Lone carriage return at the end of the file: vzctl and sh ignore it, editors show a line break'
-          : 'Carriage return without a line feed: vzctl and sh read what follows as part of this line';
-        out.push(finding(ctx, 'lone-carriage-return', range, message, {
+        const said = last
+          ? say(ctx, 'Lone carriage return at the end of the file', 'cr-at-end')
+          : say(ctx, 'Carriage return without a line feed', 'cr-in-line');
+        const why = last
+          ? 'vzctl and sh ignore a carriage return at the end of the file, while editors show a line break'
+          : 'vzctl reads lines with fgets() and sh splits at line feeds only, so both read what follows as part of this line';
+        out.push(finding(ctx, 'lone-carriage-return', range, said, {
+          detail: explain(said, why),
           fixes: [
             { title: 'Make it a line break', edits: [{ range, newText: eol }], safe: false },
             { title: 'Remove the carriage return', edits: [{ range, newText: '' }], safe: false },

@@ -17,7 +17,10 @@ export interface TextEdit {
  * they may be applied in bulk. Others (widening netfilter access, changing limits) are offered one by one.
  */
 export interface Fix {
+  /** At most 80 characters, plain text; a side effect that matters is named in a few words ("… — widens access"). */
   title: string;
+  /** The side effect in full, for the diff preview or the hover (plain text). */
+  detail?: string;
   edits: TextEdit[];
   safe: boolean;
 }
@@ -27,7 +30,21 @@ export interface Finding {
   /** The rule's public id (schemas/rules/*.yaml). */
   rule: string;
   severity: Severity;
+  /**
+   * One sentence of at most 100 characters: the parameter, what is wrong, what vzctl does and, only
+   * where the finding depends on it, the target version. Quoted file text is cut to 30 characters.
+   */
   message: string;
+  /**
+   * The long explanation (why, version history, numbers), plain text: `vzlint --explain`, the JSON
+   * output's `detail` and the LSP diagnostic's `data.detail` (for the hover).
+   */
+  detail?: string;
+  /**
+   * Ids of the behaviour facts (schemas/behaviours.yaml) the message states, e.g. `classic.value-invalid`:
+   * each must hold for the target and the config's UBC/vSwap mode (test/unit/messages.test.ts).
+   */
+  facts?: string[];
   range: Range;
   /** Carries the LSP Deprecated tag (strike-through). */
   deprecated?: boolean;

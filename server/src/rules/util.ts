@@ -1,9 +1,16 @@
 import type { Entry, Range } from '../parser/types';
 import type { Finding, Fix, LintContext } from './types';
+import { visible } from './text';
 
-/** A finding of rule `rule` with the catalogue's default severity. */
-export function finding(ctx: LintContext, rule: string, range: Range, message: string, extra: Partial<Finding> = {}): Finding {
-  return { rule, severity: ctx.catalog.rule(rule).severity, message, range, ...extra };
+/**
+ * A finding of rule `rule` with the catalogue's default severity. `message` is a plain string (it
+ * states no tool behaviour) or the result of `say()` (rules/say.ts), whose behaviour facts it records.
+ */
+export function finding(ctx: LintContext, rule: string, range: Range, message: string | { message: string; facts: string[] }, extra: Partial<Finding> = {}): Finding {
+  if (typeof message === 'string') return { rule, severity: ctx.catalog.rule(rule).severity, message: visible(message), range, ...extra };
+  const f: Finding = { rule, severity: ctx.catalog.rule(rule).severity, message: visible(message.message), range, ...extra };
+  if (message.facts.length > 0) f.facts = [...message.facts, ...(extra.facts ?? [])];
+  return f;
 }
 
 /** The range of a whole physical line's text. */

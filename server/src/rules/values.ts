@@ -6,20 +6,50 @@ import { effectiveValue, usedEntries } from '../model/effective';
 import { humanize } from '../values/numbers';
 import type { ValueProblem } from '../values/validate';
 import type { Finding, LintContext, Rule } from './types';
+import { clip, clipQuotes, explain, say, toolVersion } from './say';
 import { finding, valueSubRange } from './util';
+
+/**
+ * The short "what is wrong" of a value problem (values/validate.ts) for a message, and the behaviour
+ * the problem implies when the short text no longer says it. The problem's full text goes to the
+ * finding's detail. Rewrites are by pattern so that validate.ts keeps its own wording.
+ */
+function shortOf(p: ValueProblem, ctx: LintContext): { what: string; behaviour?: string } {
+  const m = p.message;
+  let r: RegExpExecArray | null;
+  if ((r = /^vzctl does not know the iptables module ("[^"]*") and skips it/.exec(m))) return { what: `unknown iptables module ${clipQuotes(r[1] as string)}`, behaviour: 'item-skipped' };
+  if ((r = /^("[^"]*") is not name:on\|off; vzctl skips it$/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is not name:on|off`, behaviour: 'item-skipped' };
+  if ((r = /^unknown feature ("[^"]*"): classic vzctl mis-reads/.exec(m))) return { what: `unknown feature ${clipQuotes(r[1] as string)} may be read as nfsd` };
+  if ((r = /^unknown feature ("[^"]*") on [^;]*; vzctl skips it$/.exec(m))) return { what: `unknown feature ${clipQuotes(r[1] as string)} (${toolVersion(ctx)})`, behaviour: 'item-skipped' };
+  if ((r = /^unknown feature ("[^"]*"); vzctl skips it$/.exec(m))) return { what: `unknown feature ${clipQuotes(r[1] as string)}`, behaviour: 'item-skipped' };
+  if ((r = /^("[^"]*") is negative: vzctl reads it/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is negative, a huge unsigned number`, behaviour: 'value-clamped' };
+  if ((r = /^("[^"]*") is larger than vzctl's maximum/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is above LONG_MAX`, behaviour: 'value-clamped' };
+  if (/^above INT_MAX bytes\/s/.test(m)) return { what: 'the rate is above INT_MAX bytes/s' };
+  if (/^the raw ploop format/.test(m)) return { what: 'ploop:raw is a ploop format nobody supports' };
+  if ((r = /^vzctl ignores the unknown NETIF field ("[^"]*")/.exec(m))) return { what: `unknown NETIF field ${clipQuotes(r[1] as string)}` };
+  if ((r = /^classic vzctl takes only a CIDR prefix.*dotted mask ("[^"]*")/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is a dotted mask, not a /prefix` };
+  if (/^classic vzctl takes CPULIMIT in percent only/.test(m)) return { what: 'm and MHz units need Virtuozzo 7' };
+  // Enumerations: `"x" is not one of "a", "b"` → `"x" is not a|b`.
+  const list = /^("[^"]*") is not one of ((?:"[^"]*", )*"[^"]*")$/.exec(m);
+  if (list) return { what: `${clipQuotes(list[1] as string)} is not ${(list[2] as string).split(', ').map((x) => x.slice(1, -1)).join('|')}` };
+  return { what: clipQuotes(m.replace(/ \([^()]*\)/g, '').replace(/[;:] .*$/, '')) };
+}
 
 /**
  * Findings of one problem kind. For `invalid` only the first problem of a line is reported: vzctl
  * rejects the whole line at the first one.
  */
-function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind'], lead: (name: string) => string): Finding[] {
+function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind'], behaviour?: string): Finding[] {
   const out: Finding[] = [];
   for (const [e, check] of ctx.values) {
     if (ctx.doc.continuationLines.has(e.line)) continue;
     const problems = check.problems.filter((p) => p.kind === kind);
     for (const p of kind === 'invalid' ? problems.slice(0, 1) : problems) {
       const range = p.end > p.start ? valueSubRange(ctx, e, p.start, p.end) : e.valueRange.start.character === e.valueRange.end.character ? e.keyRange : e.valueRange;
-      out.push(finding(ctx, rule, range, `${lead(e.name)}: ${p.message}`));
+      const short = shortOf(p, ctx);
+      const b = behaviour ?? short.behaviour;
+      const said = b !== undefined ? say(ctx, `${e.name}: ${short.what}`, b) : say(ctx, `${e.name}: ${short.what}`);
+      out.push(finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`) }));
     }
   }
   return out;
@@ -28,25 +58,25 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
 /** vzctl rejects the value ("invalid value for X, skipped") and the whole line has no effect. */
 export const invalidValue: Rule = {
   id: 'invalid-value',
-  check: (ctx) => fromProblems(ctx, 'invalid-value', 'invalid', (n) => `Invalid value for ${n}, vzctl skips the line`),
+  check: (ctx) => fromProblems(ctx, 'invalid-value', 'invalid', 'value-invalid'),
 };
 
 /** One item of a list (FEATURES name, IPTABLES module) is skipped; the rest of the line applies. */
 export const unknownListItem: Rule = {
   id: 'unknown-list-item',
-  check: (ctx) => fromProblems(ctx, 'unknown-list-item', 'unknown-item', (n) => `In ${n}`),
+  check: (ctx) => fromProblems(ctx, 'unknown-list-item', 'unknown-item'),
 };
 
 /** A number beyond vzctl's range: it is clamped ("too large value … truncated"). */
 export const valueTruncated: Rule = {
   id: 'value-truncated',
-  check: (ctx) => fromProblems(ctx, 'value-truncated', 'truncated', (n) => `${n} is clamped`),
+  check: (ctx) => fromProblems(ctx, 'value-truncated', 'truncated'),
 };
 
 /** Accepted but almost certainly not what was meant (an unknown NETIF field, ploop:raw). */
 export const questionableValue: Rule = {
   id: 'questionable-value',
-  check: (ctx) => fromProblems(ctx, 'questionable-value', 'suspicious', (n) => `${n}`),
+  check: (ctx) => fromProblems(ctx, 'questionable-value', 'suspicious'),
 };
 
 /**
@@ -73,11 +103,19 @@ export const barrierAboveLimit: Rule = {
         const h = humanize(p.value, unit);
         return h === p.text ? p.text : `${p.text} (${h})`;
       };
-      const why = quota ? 'vzcfgvalidate reports this as an error: the soft limit can never be reached' : 'the kernel refuses such a pair when the container starts';
-      out.push(finding(ctx, 'barrier-above-limit', e.valueRange, `${def.name}: the ${a} ${shown(pair.barrier)} is above the ${b} ${shown(pair.limit)}; ${why}`, {
+      // vzcfgvalidate checks barrier <= limit in UBC mode, disk quotas only when the file itself says
+      // DISK_QUOTA=yes (src/validate.c); the kernel's own refusal is not proven from vzctl's sources.
+      const ownQuota = usedEntries(ctx, ctx.catalog.parameter('DISK_QUOTA') ?? def);
+      const quotaOn = def.grammar !== 'quota' || (ownQuota[ownQuota.length - 1]?.name === 'DISK_QUOTA' && ownQuota[ownQuota.length - 1]?.value === 'yes');
+      const head = `${def.name}: ${a} ${clip(pair.barrier.text, 20)} is above the ${b} ${clip(pair.limit.text, 20)}`;
+      const said = quotaOn ? say(ctx, head, 'vzcfgvalidate-error') : say(ctx, head);
+      const why = quota ? 'A soft limit above the hard one can never be reached; vzquota refuses such a pair' : 'The kernel is reported to refuse such a pair when the container starts (not proven from vzctl\'s sources)';
+      const fixed = clip(pair.barrier.text, 20);
+      out.push(finding(ctx, 'barrier-above-limit', e.valueRange, said, {
+        detail: explain(said, `${def.name}: the ${a} ${shown(pair.barrier)} is above the ${b} ${shown(pair.limit)}`, why),
         fixes: [
-          { title: `Set the ${b} to the ${a} (${pair.barrier.text}:${pair.barrier.text}), as vzcfgvalidate -r does`, edits: [{ range: e.rawValueRange, newText: `"${pair.barrier.text}:${pair.barrier.text}"` }], safe: false },
-          { title: `Swap them (${pair.limit.text}:${pair.barrier.text})`, edits: [{ range: e.rawValueRange, newText: `"${pair.limit.text}:${pair.barrier.text}"` }], safe: false },
+          { title: `Set the ${b} to the ${a} (${fixed}:${fixed}), as vzcfgvalidate -r does`, edits: [{ range: e.rawValueRange, newText: `"${pair.barrier.text}:${pair.barrier.text}"` }], safe: false },
+          { title: `Swap them (${clip(pair.limit.text, 20)}:${fixed})`, edits: [{ range: e.rawValueRange, newText: `"${pair.limit.text}:${pair.barrier.text}"` }], safe: false },
         ],
       }));
     }

@@ -11,6 +11,7 @@
  */
 import { schemaData } from '../catalog/load';
 import type { Generation, ParameterDef } from '../catalog/types';
+import { featureKnown } from '../catalog/features';
 import { compareVersions } from '../model/version';
 import { splitLines } from '../parser/parse';
 import type { Position, Range } from '../parser/types';
@@ -275,10 +276,10 @@ function keyCompletions(ctx: LintContext, cur: Extract<CursorContext, { kind: 'k
 // ---------------------------------------------------------------------------------------------
 // Values
 
-/** FEATURES names the target knows (classic by `classicSince`, vz7 by `vz7`). */
+/** FEATURES names the target knows (classic by `classicSince`, vz7 by `vz7` and `vz7Since`). */
 function featureNames(ctx: LintContext): string[] {
   return ctx.catalog.catalog.vocabulary.features
-    .filter((f) => (ctx.target.generation === 'vz7' ? f.vz7 === true : f.classicSince !== undefined && compareVersions(ctx.target.version, f.classicSince) >= 0))
+    .filter((f) => featureKnown(f, ctx.target.generation, ctx.target.version))
     .map((f) => f.name);
 }
 

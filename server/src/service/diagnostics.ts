@@ -9,10 +9,14 @@ const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
 const TAG_UNNECESSARY = 1;
 const TAG_DEPRECATED = 2;
 
-/** What a vzconf diagnostic carries in `data`: the rule and its fixes (LSP TextEdits). */
+/**
+ * What a vzconf diagnostic carries in `data`: the rule, its fixes (LSP TextEdits) and, when the rule
+ * has one, the long explanation (`detail`, plain text) that the short message leaves out, for the hover.
+ */
 export interface DiagnosticData {
   rule: string;
   fixes: Fix[];
+  detail?: string;
 }
 
 /** An LSP Diagnostic (structural type, so the engine does not depend on vscode-languageserver). */
@@ -85,6 +89,7 @@ export function toDiagnostic(f: Finding, options: ToDiagnosticOptions = {}): Lsp
     message: f.message,
     data: { rule: f.rule, fixes: f.fixes ?? [] },
   };
+  if (f.detail !== undefined) d.data.detail = f.detail;
   if (tags.length > 0) d.tags = tags;
   return d;
 }

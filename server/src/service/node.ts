@@ -12,6 +12,7 @@ import { effectiveValue, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
 import type { Entry, Range } from '../parser/types';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
+import { clip, fixTitle, q, visible } from '../rules/text';
 import { entryRange, valueSubRange } from '../rules/util';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
 import { tokens, type Pair } from '../values/validate';
@@ -109,7 +110,7 @@ export interface NodeLintResult {
 // Helpers
 
 function ruleFinding(ctx: LintContext, rule: string, range: Range, message: string, extra: Partial<Finding> = {}): Finding {
-  return { rule, severity: ctx.catalog.rule(rule).severity, message, range, ...extra };
+  return { rule, severity: ctx.catalog.rule(rule).severity, message: visible(message), range, ...extra };
 }
 
 /** Where an effective value of a container lives: the container file or the node config. */
@@ -213,9 +214,9 @@ export const sampleNotFound: NodeRule = {
       const miss = missingSample(ctx, name, model.samples);
       if (!miss) return;
       const e = eff.entry;
-      const f = ruleFinding(ctx, 'sample-not-found', e.valueRange, `${param}="${name}": no such sample: ${miss.why}`);
+      const f = ruleFinding(ctx, 'sample-not-found', e.valueRange, `${param}=${q(name)}: no such sample${miss.replacement ? `; renamed to ${q(miss.replacement)}` : ''}`, { detail: `${param}="${name}": no such sample: ${miss.why}.` });
       if (param === 'ORIGIN_SAMPLE') f.severity = 'info';
-      if (miss.replacement) f.fixes = [{ title: `Use "${miss.replacement}"`, edits: [{ range: e.rawValueRange, newText: `"${miss.replacement}"` }], safe: false }];
+      if (miss.replacement) f.fixes = [{ title: fixTitle(`Use "${miss.replacement}"`), edits: [{ range: e.rawValueRange, newText: `"${miss.replacement}"` }], safe: false }];
       out.push({ path, finding: f });
     };
     if (model.node) check(model.node.path, model.node.ctx, 'CONFIGFILE');
@@ -266,8 +267,11 @@ export const duplicateIpAddress: NodeRule = {
       if (list.length < 2) continue;
       for (const item of list) {
         const others = listSome(list.slice(0, 6).filter((o) => o !== item).map((o) => `${short(o.c.path)} line ${o.e.line + 1}`), list.length - 1);
+        const other = list.find((o) => o !== item) ?? item;
+        const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
         out.push({ path: item.c.path, finding: ruleFinding(item.c.ctx, 'duplicate-ip-address', valueSubRange(item.c.ctx, item.e, item.start, item.end),
-          `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use)`) });
+          `${clip(ip, 39)} is also assigned to ${clip(short(other.c.path), 24)} line ${other.e.line + 1}${more}`,
+          { detail: `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use).` }) });
       }
     }
     return out;
@@ -322,7 +326,7 @@ export const sharedPrivatePath: NodeRule = {
           reported.add(key);
           const noVeid = !/\$\{?VEID\}?/.test(eff.value);
           out.push({ path: at.path, finding: ruleFinding(at.ctx, 'shared-private-path', entryRange(e),
-            `${param} resolves to ${resolved} for ${names}${eff.source === 'node' ? ' (the value comes from vz.conf)' : ''}: containers on one node need their own ${param === 'VE_PRIVATE' ? 'private area' : 'root mount point'}${noVeid ? '; put $VEID in the path (e.g. /vz/' + (param === 'VE_PRIVATE' ? 'private' : 'root') + '/$VEID)' : ''}`) });
+            `${param} resolves to ${q(resolved)} for ${list.length} containers`, { detail: `${param} resolves to ${resolved} for ${names}${eff.source === 'node' ? ' (the value comes from vz.conf)' : ''}: containers on one node need their own ${param === 'VE_PRIVATE' ? 'private area' : 'root mount point'}${noVeid ? '; put $VEID in the path (e.g. /vz/' + (param === 'VE_PRIVATE' ? 'private' : 'root') + '/$VEID)' : ''}.` }) });
         }
       }
     }
@@ -352,8 +356,11 @@ export const duplicateCtName: NodeRule = {
         if (list.length < 2) continue;
         for (const { c, eff } of list) {
           const others = listSome(list.slice(0, 6).filter((o) => o.c !== c).map((o) => `${short(o.c.path)} line ${(o.eff.entry?.line ?? 0) + 1}`), list.length - 1);
+          const other = list.find((o) => o.c !== c) ?? list[0];
+          const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
           out.push({ path: c.path, finding: ruleFinding(c.ctx, 'duplicate-ct-name', entryRange(eff.entry as Entry),
-            `${param} "${eff.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so `vzctl … NAME` is ambiguous' : ': two containers answering to one host name confuse logs, monitoring and DNS'}`) });
+            `${param} ${q(eff.value.trim())} is also used by ${clip(short(other?.c.path ?? ''), 24)}${more}`,
+            { detail: `${param} "${eff.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so vzctl commands that take NAME are ambiguous.' : ': two containers answering to one host name confuse logs, monitoring and DNS.'}` }) });
         }
       }
     }
@@ -471,11 +478,17 @@ export const nodeMemoryOvercommit: NodeRule = {
     if (s.overSwap) reasons.push(`vSwap swap (SWAPPAGES limits) ${formatBytes(s.swapBytes)} > node swap ${formatBytes(cap.swapBytes ?? 0n)}`);
     if (s.overTotal) reasons.push(`all memory ${formatBytes(s.totalBytes)} (vSwap RAM + swap, plus PRIVVMPAGES barriers ${formatBytes(s.privvmBytes)} of UBC-mode containers) > node RAM + swap ${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))}`);
     const counted = s.rows.filter((r) => r.mode !== 'none').length;
-    const message = `The ${counted} container${counted === 1 ? '' : 's'} of this node promise more memory than it has: ${reasons.join('; ')}. A node must be able to carry all the containers it may host, e.g. after a failover`;
+    const detail = `The ${counted} container${counted === 1 ? '' : 's'} of this node promise more memory than it has: ${reasons.join('; ')}. A node must be able to carry all the containers it may host, e.g. after a failover.`;
+    const main = s.overRam
+      ? `vSwap RAM ${formatBytes(s.ramBytes)} > node RAM ${formatBytes(cap.ramBytes ?? 0n)}`
+      : s.overSwap
+        ? `vSwap swap ${formatBytes(s.swapBytes)} > node swap ${formatBytes(cap.swapBytes ?? 0n)}`
+        : `${formatBytes(s.totalBytes)} > node RAM + swap ${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))}`;
+    const message = `${counted} container${counted === 1 ? '' : 's'} promise more memory than the node has: ${main}`;
     const at = model.node ?? model.files.find((f) => f.path === model.containers[0]?.path);
     if (!at) return [];
     const range: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: (at.ctx.doc.text[0] ?? '').length } };
-    return [{ path: at.path, finding: ruleFinding(at.ctx, 'node-memory-overcommit', range, message) }];
+    return [{ path: at.path, finding: ruleFinding(at.ctx, 'node-memory-overcommit', range, message, { detail }) }];
   },
 };
 

@@ -1,5 +1,6 @@
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation, Grammar, ParameterDef, Range as NumRange } from '../catalog/types';
+import { featureKnown } from '../catalog/features';
 import { compareVersions } from '../model/version';
 import { INT_MAX, LONG_MAX, parseSizedNumber, SIZE_SUFFIX, type NumberPart, type NumberReader } from './numbers';
 
@@ -350,9 +351,7 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
       continue;
     }
     const feature = vocab.features.find((f) => f.name === name);
-    const known = feature !== undefined && (ctx.generation === 'vz7'
-      ? feature.vz7 === true
-      : feature.classicSince !== undefined && compareVersions(ctx.version, feature.classicSince) >= 0);
+    const known = feature !== undefined && featureKnown(feature, ctx.generation, ctx.version);
     if (!known && ctx.generation === 'vz7') {
       return { problems: [{ kind: 'invalid', message: `unknown feature "${name}" (libvzctl rejects the whole line)`, start: t.start, end: t.start + name.length }] };
     }

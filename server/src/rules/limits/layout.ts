@@ -8,6 +8,7 @@
 import type { Entry } from '../../parser/types';
 import type { Finding, LintContext, Rule } from '../types';
 import { deleteLines, entryRange, finding } from '../util';
+import { clip } from '../text';
 import { describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
 
 /**
@@ -36,8 +37,8 @@ export const ignoredOnPloop: Rule = {
       const name = def.name;
       for (const e of liveEntries(ctx, name)) {
         out.push(finding(ctx, 'ignored-on-ploop', entryRange(e),
-          `${name} is ignored for ploop-based containers (${describeLayout(l)}): ${def.ignoredOnPloop}`,
-          { unnecessary: true, fixes: [{ title: `Remove ${name} (ignored for ploop)`, edits: [deleteLines(ctx, e.line, e.line)], safe: l.source === 'container' }] }));
+          `${name} has no effect on a ploop container (${l.source === 'node' ? "the node's VE_LAYOUT" : 'VE_LAYOUT'})`,
+          { detail: `${name} is ignored for ploop-based containers (${describeLayout(l)}): ${def.ignoredOnPloop}`, unnecessary: true, fixes: [{ title: `Remove ${name} (ignored for ploop)`, edits: [deleteLines(ctx, e.line, e.line)], safe: l.source === 'container' }] }));
       }
     }
     return out;
@@ -51,8 +52,8 @@ export const mountOptsOnSimfs: Rule = {
     const l = containerLayout(ctx);
     if (!l || l.layout !== 'simfs') return [];
     return liveEntries(ctx, 'MOUNT_OPTS').map((e: Entry) => finding(ctx, 'mount-opts-on-simfs', entryRange(e),
-      `MOUNT_OPTS only applies to ploop-based containers; this one is simfs (${describeLayout(l)}), so the options are not used`,
-      { unnecessary: true, fixes: [{ title: 'Remove MOUNT_OPTS (only used for ploop)', edits: [deleteLines(ctx, e.line, e.line)], safe: false }] }));
+      'MOUNT_OPTS has no effect on a simfs container',
+      { detail: `MOUNT_OPTS only applies to ploop-based containers; this one is simfs (${describeLayout(l)}), so the options are not used.`, unnecessary: true, fixes: [{ title: 'Remove MOUNT_OPTS (only used for ploop)', edits: [deleteLines(ctx, e.line, e.line)], safe: false }] }));
   },
 };
 
@@ -70,7 +71,8 @@ export const quotaugidlimitOnPloop: Rule = {
       const v = e.value.trim();
       if (!/^\d+$/.test(v) || BigInt(v) === 0n) continue;
       out.push(finding(ctx, 'quotaugidlimit-on-ploop', e.valueRange,
-        `On a ploop-based container (${describeLayout(l)}) QUOTAUGIDLIMIT is an on/off switch: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs; switching between 0 and non-zero needs a container restart`));
+        `QUOTAUGIDLIMIT on ploop is an on/off switch: ${clip(v, 20)} caps nothing`,
+        { detail: `On a ploop-based container (${describeLayout(l)}) QUOTAUGIDLIMIT is an on/off switch: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs; switching between 0 and non-zero needs a container restart.` }));
     }
     return out;
   },

@@ -9,6 +9,7 @@ import type { Entry } from '../../parser/types';
 import { tokens } from '../../values/validate';
 import type { Finding, Fix, LintContext, Rule } from '../types';
 import { deleteLines, entryRange, finding, valueSubRange } from '../util';
+import { clip, fixTitle, q } from '../text';
 import { liveEntries, valueAccepted } from './common';
 
 /**
@@ -43,7 +44,8 @@ export const sharedStoragePath: Rule = {
         if (!why) continue;
         const scope = ctx.kind === 'node' ? ' for every container that takes this default' : '';
         out.push(finding(ctx, 'shared-storage-path', e.valueRange,
-          `${name} "${e.value}" looks like NFS or other shared storage (${why}): with the container's area on NFS, online migration does not work${scope} (KB 111855, "/vz over NFS: online migration does not work")`));
+          `${name} ${q(e.value)} looks like NFS: no online migration${ctx.kind === 'node' ? ' for any CT' : ''} (KB 111855)`,
+          { detail: `${name} "${clip(e.value, 200)}" looks like NFS or other shared storage (${why}): with the container's area on NFS, online migration does not work${scope} (KB 111855, "/vz over NFS: online migration does not work").` }));
       }
     }
     return out;
@@ -65,12 +67,14 @@ export const simfsLiveMigration: Rule = {
     for (const e of liveEntries(ctx, 'VE_LAYOUT')) {
       if (e.value.trim() !== 'simfs' || !valueAccepted(ctx, e)) continue;
       out.push(finding(ctx, 'simfs-live-migration', e.valueRange,
-        `${scope}: the OpenVZ documentation says simfs containers cannot be live-migrated (that page documents OpenVZ 7, so with classic vzctl this may not apply; see KB 113781); ploop is the layout for online migration`));
+        `${ctx.kind === 'node' ? 'New containers are simfs-based' : 'simfs container'}: it may not live-migrate; ploop can (KB 113781)`,
+        { detail: `${scope}: the OpenVZ documentation says simfs containers cannot be live-migrated (that page documents OpenVZ 7, so with classic vzctl this may not apply; see KB 113781); ploop is the layout for online migration.` }));
     }
     for (const e of liveEntries(ctx, 'VEFSTYPE')) {
       if (e.value.trim() !== 'simfs') continue;
       out.push(finding(ctx, 'simfs-live-migration', e.valueRange,
-        `${scope}: simfs containers cannot be live-migrated (OpenVZ documentation, "Creating simfs-based containers"; see also KB 113781)`));
+        `${ctx.kind === 'node' ? 'New containers are simfs-based' : 'simfs container'}: simfs cannot be live-migrated (KB 113781)`,
+        { detail: `${scope}: simfs containers cannot be live-migrated (OpenVZ documentation, "Creating simfs-based containers"; see also KB 113781).` }));
     }
     return out;
   },
@@ -94,7 +98,8 @@ export const checkpointBlockingParameter: Rule = {
         // A device entry with permission "none" grants nothing.
         if (items.filter((t) => !/:none$/.test(t)).length === 0) continue;
         out.push(finding(ctx, 'checkpoint-blocking-parameter', entryRange(e),
-          `${name} ${def.checkpoint}; this may block checkpointing and online migration of the container (KB 113781, "Online migration and checkpointing limitations for Linux containers")`));
+          `${name} may block checkpointing and online migration (KB 113781)`,
+          { detail: `${name} ${def.checkpoint}; this may block checkpointing and online migration of the container (KB 113781, "Online migration and checkpointing limitations for Linux containers").` }));
       }
     }
     return out;
@@ -110,8 +115,9 @@ export const netfilterFull: Rule = {
   check(ctx) {
     if (ctx.kind !== 'container') return [];
     return liveEntries(ctx, 'NETFILTER').filter((e) => e.value.trim() === 'full').map((e) => finding(ctx, 'netfilter-full', e.valueRange,
-      'NETFILTER="full" gives the container every netfilter function, NAT and connection tracking included; if it needs no NAT, "stateful" is enough, and "stateless" if it needs no connection tracking either (KB 126787); changing it needs a container restart',
-      { fixes: [
+      'NETFILTER="full" also allows NAT; without NAT "stateful" is enough (KB 126787)',
+      { detail: 'NETFILTER="full" gives the container every netfilter function, NAT and connection tracking included; if it needs no NAT, "stateful" is enough, and "stateless" if it needs no connection tracking either (KB 126787); changing it needs a container restart.',
+        fixes: [
         { title: 'Set NETFILTER="stateful" (connection tracking, no NAT)', edits: [{ range: e.rawValueRange, newText: '"stateful"' }], safe: false },
         { title: 'Set NETFILTER="stateless" (filter and mangle only)', edits: [{ range: e.rawValueRange, newText: '"stateless"' }], safe: false },
       ] }));
@@ -152,10 +158,13 @@ export const dangerousCapability: Rule = {
         const cap = t.name.toUpperCase();
         if (!dangerous.has(cap)) continue;
         const message = cap === 'SETPCAP'
-          ? `${t.text}: with SETPCAP on, the container will probably not start (vzctl(8)); leave it off`
-          : `${t.text} gives the container ${dangerous.get(cap) ?? 'a security-sensitive capability'}, which reaches into the host kernel shared by every container; grant it only to a trusted container`;
+          ? `${clip(t.text)}: with SETPCAP on, the container will probably not start`
+          : `${clip(t.text)}: a host-wide capability; grant it only to a trusted container`;
+        const detail = cap === 'SETPCAP'
+          ? `${t.text}: with SETPCAP on, the container will probably not start (vzctl(8)); leave it off.`
+          : `${t.text} gives the container ${dangerous.get(cap) ?? 'a security-sensitive capability'}, which reaches into the host kernel shared by every container; grant it only to a trusted container.`;
         out.push(finding(ctx, 'dangerous-capability', valueSubRange(ctx, e, t.start, t.end), message,
-          { fixes: [removeToken(ctx, e, t.text, `Remove ${t.text} (back to vzctl's default for ${cap.toLowerCase()})`)] }));
+          { detail, fixes: [removeToken(ctx, e, t.text, fixTitle(`Remove ${clip(t.text)}`, `back to the default for ${cap.toLowerCase()}`))] }));
       }
     }
     return out;
@@ -178,7 +187,8 @@ export const hostKernelFeature: Rule = {
         const what = hostKernel.get(t.name);
         if (!what) continue;
         out.push(finding(ctx, 'host-kernel-feature', valueSubRange(ctx, e, t.start, t.end),
-          `${t.text} lets the container use ${what}: the host kernel must support it, and the container then exercises host-kernel code shared with every other container; changing FEATURES needs a container restart`));
+          `${clip(t.text)} runs host-kernel code in the container; the host must support it`,
+          { detail: `${t.text} lets the container use ${what}: the host kernel must support it, and the container then exercises host-kernel code shared with every other container; changing FEATURES needs a container restart.` }));
       }
     }
     return out;

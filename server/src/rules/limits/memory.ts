@@ -8,6 +8,7 @@ import { pairOf } from '../../model/effective';
 import { INT_MAX, LONG_MAX, PAGE_SIZE, humanize, isUnlimited, type NumberPart } from '../../values/numbers';
 import type { Finding, Fix, Rule } from '../types';
 import { deleteLines, finding } from '../util';
+import { clip } from '../text';
 import { liveEntries, vswapPhyspages } from './common';
 
 /** `N pages (X MiB)`: a pages count as stored and in binary units. */
@@ -38,11 +39,11 @@ export const privvmpagesBelowVswap: Rule = {
     if (bar >= total) return [];
     const fixes: Fix[] = [
       { title: `Set PRIVVMPAGES to RAM+swap (${total}:${total} pages)`, edits: [{ range: priv.entry.rawValueRange, newText: `"${total}:${total}"` }], safe: false },
-      { title: 'Remove PRIVVMPAGES (vzctl then derives it from RAM+swap × VM_OVERCOMMIT, or leaves it unlimited)', edits: [deleteLines(ctx, priv.entry.line, priv.entry.line)], safe: false },
+      { title: 'Remove PRIVVMPAGES (vzctl derives it from RAM+swap)', detail: 'Without PRIVVMPAGES vzctl derives it from RAM+swap × VM_OVERCOMMIT, or leaves it unlimited.', edits: [deleteLines(ctx, priv.entry.line, priv.entry.line)], safe: false },
     ];
     return [finding(ctx, 'privvmpages-below-vswap', priv.entry.valueRange,
-      `PRIVVMPAGES barrier ${pagesText(bar)} is below the RAM+swap of this vSwap container: PHYSPAGES limit ${pagesText(ram)} + SWAPPAGES limit ${pagesText(sw)} = ${pagesText(total)}; allocations are refused before the container can use the memory and swap it was given`,
-      { fixes })];
+      `PRIVVMPAGES: barrier ${bar} is below RAM+swap, ${total} pages (${humanize(total, 'pages')})`,
+      { detail: `PRIVVMPAGES barrier ${pagesText(bar)} is below the RAM+swap of this vSwap container: PHYSPAGES limit ${pagesText(ram)} + SWAPPAGES limit ${pagesText(sw)} = ${pagesText(total)}; allocations are refused before the container can use the memory and swap it was given.`, fixes })];
   },
 };
 
@@ -98,8 +99,8 @@ export const pagesValueInBytes: Rule = {
         fixes.push({ title: 'Meant as "no limit": set to unlimited', edits: [{ range: e.rawValueRange, newText: '"unlimited"' }], safe: false });
       }
       out.push(finding(ctx, 'pages-value-in-bytes', e.valueRange,
-        `${def.name} is counted in 4 KiB pages: ${parts.map((p) => p.text).join(':')} is ${asPages} as pages, which looks like a byte count (${asBytes}); if bytes were meant, divide by 4096 or add a B suffix`,
-        { fixes }));
+        `${def.name}: ${clip(parts.map((p) => p.text).join(':'), 25)} is ${clip(asPages, 24)} in 4 KiB pages; bytes meant?`,
+        { detail: `${def.name} is counted in 4 KiB pages: ${parts.map((p) => p.text).join(':')} is ${asPages} as pages, which looks like a byte count (${asBytes}); if bytes were meant, divide by 4096 or add a B suffix.`, fixes }));
     }
     return out;
   },
@@ -117,7 +118,7 @@ export const meminfoUnderVswap: Rule = {
     const phys = vswapPhyspages(ctx);
     if (!phys) return [];
     return liveEntries(ctx, 'MEMINFO').map((e) => finding(ctx, 'meminfo-under-vswap', { start: e.keyRange.start, end: e.rawValueRange.end },
-      `MEMINFO is ignored: this is a vSwap config (PHYSPAGES limit ${pagesText(phys.pair.limit.value)} on line ${phys.entry.line + 1}), and vSwap kernels take /proc/meminfo from PHYSPAGES and SWAPPAGES`,
-      { unnecessary: true, fixes: [{ title: 'Remove MEMINFO (vSwap kernels ignore it)', edits: [deleteLines(ctx, e.line, e.line)], safe: true }] }));
+      `MEMINFO has no effect in a vSwap config (PHYSPAGES on line ${phys.entry.line + 1})`,
+      { detail: `MEMINFO is ignored: this is a vSwap config (PHYSPAGES limit ${pagesText(phys.pair.limit.value)} on line ${phys.entry.line + 1}), and vSwap kernels take /proc/meminfo from PHYSPAGES and SWAPPAGES.`, unnecessary: true, fixes: [{ title: 'Remove MEMINFO (vSwap kernels ignore it)', edits: [deleteLines(ctx, e.line, e.line)], safe: true }] }));
   },
 };

@@ -14,6 +14,13 @@ export function sourceText(ctx: LintContext, eff: EffectiveValue): string {
   return `this file, line ${line}`;
 }
 
+/** Where an effective value comes from, short: `vz.conf line 2` / `line 3`. */
+function shortSource(ctx: LintContext, eff: EffectiveValue): string {
+  if (eff.source === 'default') return "vzctl's defaults";
+  const line = (eff.entry?.line ?? 0) + 1;
+  return eff.source === 'node' && ctx.kind !== 'node' ? `vz.conf line ${line}` : `line ${line}`;
+}
+
 /** The fix that turns the quota back on for this container only (a CT value overrides vz.conf). */
 function enableFix(ctx: LintContext, dq: EffectiveValue, before: Entry): Fix {
   if (dq.source === 'container' && dq.entry) {
@@ -56,14 +63,15 @@ export const diskQuotaOff: Rule = {
     const first = lines[0];
     if (first) {
       const names = lines.map((l) => `${l.name} (line ${l.e.line + 1})`).join(', ');
-      out.push(finding(ctx, 'disk-quota-off', entryRange(first.e), `Not enforced: ${names} — ${where} turns the disk quota off${layoutNote}`, { unnecessary: true, fixes: [enableFix(ctx, dq, first.e)] }));
+      const short = lines.length <= 3 ? [...new Set(lines.map((l) => l.name))].join(', ') : `${lines[0]?.name} and ${lines.length - 1} more`;
+      out.push(finding(ctx, 'disk-quota-off', entryRange(first.e), `${short} not enforced: DISK_QUOTA=no in ${shortSource(ctx, dq)}`, { detail: `Not enforced: ${names} — ${where} turns the disk quota off${layoutNote}.`, unnecessary: true, fixes: [enableFix(ctx, dq, first.e)] }));
     }
     const ugid = ctx.catalog.parameter('QUOTAUGIDLIMIT');
     if (ugid) {
       for (const e of usedEntries(ctx, ugid)) {
         const n = /^\d+$/.test(e.value.trim()) ? BigInt(e.value.trim()) : undefined;
         if (n === 0n) continue; // 0 = off: nothing asked for
-        out.push(finding(ctx, 'disk-quota-off', entryRange(e), `QUOTAUGIDLIMIT has no effect: the second-level (per-user and per-group) quota needs the first-level disk quota, and ${where} turns it off${layoutNote}`, { unnecessary: true, fixes: [enableFix(ctx, dq, e)] }));
+        out.push(finding(ctx, 'disk-quota-off', entryRange(e), `QUOTAUGIDLIMIT has no effect: DISK_QUOTA=no in ${shortSource(ctx, dq)}`, { detail: `QUOTAUGIDLIMIT has no effect: the second-level (per-user and per-group) quota needs the first-level disk quota, and ${where} turns it off${layoutNote}.`, unnecessary: true, fixes: [enableFix(ctx, dq, e)] }));
       }
     }
     return out;

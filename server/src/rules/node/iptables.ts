@@ -3,6 +3,7 @@ import { compareVersions } from '../../model/version';
 import { tokens } from '../../values/validate';
 import type { Finding, Rule } from '../types';
 import { finding, valueSubRange } from '../util';
+import { clip } from '../text';
 
 /**
  * Classic vzctl before 4.7 gates iptables modules in three steps (KB 113056): the node loads them, the
@@ -30,7 +31,8 @@ export const iptablesNotAllowedByNode: Rule = {
       for (const t of tokens(e.value, ' \t,')) {
         if (allowed.has(t.text) || !ctx.catalog.iptablesModule(t.text)) continue;
         out.push(finding(ctx, 'iptables-not-allowed-by-node', valueSubRange(ctx, e, t.start, t.end),
-          `${t.text} will not load in this container: the node's IPTABLES (vz.conf line ${lines}${node.path ? `, ${node.path}` : ''}) does not allow it, and before vzctl 4.7 a container gets only modules the global list allows (KB 113056). Add it to IPTABLES in vz.conf and restart the vz service, or drop it here`));
+          `${clip(t.text)} will not load: the node's IPTABLES lacks it (vzctl ${ctx.target.version})`,
+          { detail: `${t.text} will not load in this container: the node's IPTABLES (vz.conf line ${lines}${node.path ? `, ${node.path}` : ''}) does not allow it, and before vzctl 4.7 a container gets only modules the global list allows (KB 113056). Add it to IPTABLES in vz.conf and restart the vz service, or drop it here.` }));
       }
     }
     return out;

@@ -6,6 +6,7 @@
  */
 import type { Rule } from '../types';
 import { finding } from '../util';
+import { explain, say } from '../say';
 import { nonVswapInputs, pairFix, show } from './ubc';
 
 export const RULE_ID = 'ubc-physpages';
@@ -18,8 +19,9 @@ export const ubcPhyspages: Rule = {
     if (!inputs) return [];
     const u = inputs.need('PHYSPAGES');
     if (u.bar === 0n) return [];
-    return [finding(ctx, RULE_ID, u.entry.valueRange,
-      `PHYSPAGES: the barrier ${show(u.bar, u.unit)} should be 0; in a non-vSwap config PHYSPAGES only counts RAM use and vzcfgvalidate wants "0:unlimited"`,
-      { fixes: [pairFix(u, 0n, 'unlimited', 'as vzcfgvalidate -r does')] })];
+    const said = say(ctx, `PHYSPAGES: barrier ${show(u.bar, undefined)} should be 0 outside vSwap`, 'vzcfgvalidate-error');
+    return [finding(ctx, RULE_ID, u.entry.valueRange, said,
+      { detail: explain(said, `PHYSPAGES: the barrier ${show(u.bar, u.unit)} should be 0; in a non-vSwap config PHYSPAGES only counts RAM use and vzcfgvalidate wants "0:unlimited"`),
+        fixes: [pairFix(u, 0n, 'unlimited', 'as vzcfgvalidate -r does')] })];
   },
 };

@@ -4,6 +4,7 @@
  */
 import type { Rule } from '../types';
 import { finding } from '../util';
+import { explain, say } from '../say';
 import { nonVswapInputs, pairFix, show } from './ubc';
 
 export const RULE_ID = 'ubc-privvmpages-vmguarpages';
@@ -21,8 +22,9 @@ export const ubcPrivvmpagesVmguarpages: Rule = {
     // least that, the limit to VMGUARPAGES' *limit* (usually unlimited): an apparent slip that would
     // lift the cap. We keep the limit, raising it only when it is below the new barrier.
     const lim = pv.lim < vg.bar ? vg.bar : pv.lim;
-    return [finding(ctx, RULE_ID, pv.entry.valueRange,
-      `PRIVVMPAGES: the barrier ${show(pv.bar, pv.unit)} is below the VMGUARPAGES barrier ${show(vg.bar, vg.unit)}; the container is refused allocations before it reaches the memory it is guaranteed`,
-      { fixes: [pairFix(pv, vg.bar, lim, 'barrier := VMGUARPAGES barrier, as vzcfgvalidate -r does')] })];
+    const said = say(ctx, `PRIVVMPAGES: barrier ${pv.bar} is below the VMGUARPAGES barrier ${vg.bar}`, 'vzcfgvalidate-warning');
+    return [finding(ctx, RULE_ID, pv.entry.valueRange, said,
+      { detail: explain(said, `PRIVVMPAGES: the barrier ${show(pv.bar, pv.unit)} is below the VMGUARPAGES barrier ${show(vg.bar, vg.unit)}; the container is refused allocations before it reaches the memory it is guaranteed`),
+        fixes: [pairFix(pv, vg.bar, lim, 'barrier := VMGUARPAGES barrier, as vzcfgvalidate -r does')] })];
   },
 };

@@ -8,6 +8,7 @@ import { compareVersions } from '../../model/version';
 import type { Entry, Range } from '../../parser/types';
 import type { Finding, Fix, LintContext, Rule, TextEdit } from '../types';
 import { entryRange, eolOf, finding, lineRange } from '../util';
+import { explain, fixTitle, say, type Said } from '../say';
 import { vswapSamples, type VswapSample } from './samples';
 import { classicContainer, isVswap, mergedUbc, ownEntries, parsePairText, requiredToStart, VSWAP_OPTIONAL_SINCE } from './ubc';
 
@@ -87,22 +88,30 @@ export const ubcRequired: Rule = {
     const quotaNote = quotaMissing.length > 0 ? `; with DISK_QUOTA=yes vzcfgvalidate also requires ${quotaMissing.join(' and ')}` : '';
     const invalidNote = invalid.length > 0 ? ` (${invalid.join(', ')} ${invalid.length === 1 ? 'is' : 'are'} written but not valid, so vzctl skips ${invalid.length === 1 ? 'it' : 'them'})` : '';
     const samples = vswapSamples();
-    let message: string;
+    let said: Said;
+    let long: string;
     const fixes: Fix[] = [];
+    const names = (list: string[]): string => (list.length <= 3 ? list.join(', ') : `${list.slice(0, 2).join(', ')} and ${list.length - 2} more`);
     if (vswap) {
       const phys = mergedUbc(ctx, 'PHYSPAGES');
-      message = `vSwap config (PHYSPAGES limit is not unlimited) without SWAPPAGES${invalidNote}: vzctl start fails with "required UB parameter swappages not set"`;
+      said = say(ctx, `vSwap config without SWAPPAGES${invalid.length > 0 ? ' (the line is invalid)' : ''}`, 'start-fails-without-ubc');
+      long = `vSwap config (PHYSPAGES limit is not unlimited) without SWAPPAGES${invalidNote}: vzctl start fails with "required UB parameter swappages not set"`;
       const sample = (phys && sampleForRam(ctx, phys.lim)) ?? samples.default;
       fixes.push({
-        title: `Add SWAPPAGES="${sample.SWAPPAGES}" (from vzctl's ${sample.id} sample${sample === samples.default ? '' : ', which has the same RAM'})`,
+        title: fixTitle(`Add SWAPPAGES="${sample.SWAPPAGES}"`, `from vzctl's ${sample.id} sample`),
+        detail: `SWAPPAGES="${sample.SWAPPAGES}" comes from vzctl's ${sample.id} sample${sample === samples.default ? '' : ', which has the same RAM'}.`,
         edits: setOrInsert(ctx, [['SWAPPAGES', sample.SWAPPAGES]]),
         safe: false,
       });
     } else if (missing.length === 0) {
-      message = `DISK_QUOTA=yes without ${quotaMissing.join(' and ')}${invalidNote}: vzcfgvalidate reports "parameter … not found", and vzctl cannot set up the disk quota of a simfs container ("Not enough parameters, … quota not set")`;
+      said = say(ctx, `DISK_QUOTA=yes without ${quotaMissing.join(' and ')}`, 'vzcfgvalidate-missing');
+      long = `DISK_QUOTA=yes without ${quotaMissing.join(' and ')}${invalidNote}: vzcfgvalidate reports "parameter … not found", and vzctl cannot set up the disk quota of a simfs container ("Not enough parameters, … quota not set")`;
     } else {
       const list = missing.join(', ');
-      message = missing.length === required.length
+      said = missing.length === required.length
+        ? say(ctx, `No UBC parameters and no vSwap PHYSPAGES/SWAPPAGES`, 'start-fails-without-ubc')
+        : say(ctx, `${missing.length} of ${required.length} UBCs missing: ${names(missing)}`, 'start-fails-without-ubc');
+      long = missing.length === required.length
         ? `No UBC parameters${invalidNote}: a non-vSwap config needs all ${required.length} (${list}), a vSwap config PHYSPAGES="0:<RAM>" and SWAPPAGES; vzctl start fails with "required UB parameter … not set"${quotaNote}`
         : `${missing.length} of the ${required.length} UBC parameters of a non-vSwap config missing: ${list}${invalidNote}; vzctl start fails with "required UB parameter … not set" (a vSwap config, PHYSPAGES="0:<RAM>" with SWAPPAGES, needs no others)${quotaNote}`;
       // The sample this container came from (ORIGIN_SAMPLE) or the node creates from (CONFIGFILE) first,
@@ -113,13 +122,14 @@ export const ubcRequired: Rule = {
       const first = named ?? samples.default;
       for (const sample of [first, ...samples.samples.filter((s) => s !== first)]) {
         fixes.push({
-          title: `Make it a vSwap config: PHYSPAGES="${sample.PHYSPAGES}" SWAPPAGES="${sample.SWAPPAGES}" (vzctl's ${sample.id} sample)`,
+          title: fixTitle(`Make it vSwap: PHYSPAGES="${sample.PHYSPAGES}" SWAPPAGES="${sample.SWAPPAGES}"`, sample.id),
+          detail: `Make it a vSwap config with the RAM and swap of vzctl's ${sample.id} sample.`,
           edits: setOrInsert(ctx, [['PHYSPAGES', sample.PHYSPAGES], ['SWAPPAGES', sample.SWAPPAGES]]),
           safe: false,
         });
       }
     }
-    const f: Finding = finding(ctx, RULE_ID, range, message, { fixes });
+    const f: Finding = finding(ctx, RULE_ID, range, said, { detail: explain(said, long), fixes });
     return [f];
   },
 };

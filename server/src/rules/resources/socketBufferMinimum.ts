@@ -8,6 +8,7 @@
  */
 import type { Finding, LintContext, Rule } from '../types';
 import { finding } from '../util';
+import { explain, say } from '../say';
 import { nonVswapInputs, raiseBarrierFix, show } from './ubc';
 
 export const MINIMUM_ID = 'ubc-socket-buffer-minimum';
@@ -27,13 +28,15 @@ function check(ctx: LintContext, rule: string): Finding[] {
     if (!u) continue;
     if (u.bar < min) {
       if (rule !== MINIMUM_ID) continue;
-      out.push(finding(ctx, rule, u.entry.valueRange,
-        `${name}: the barrier ${show(u.bar, 'bytes')} is below ${show(min, 'bytes')}, the least vzcfgvalidate accepts without a warning; socket traffic stalls early`,
-        { fixes: [raiseBarrierFix(u, min, 'barrier raised, limit shifted by the same amount')] }));
+      const said = say(ctx, `${name}: barrier ${u.bar} is below ${min} bytes`, 'vzcfgvalidate-warning');
+      out.push(finding(ctx, rule, u.entry.valueRange, said,
+        { detail: explain(said, `${name}: the barrier ${show(u.bar, 'bytes')} is below ${show(min, 'bytes')}, the least vzcfgvalidate accepts without a warning; socket traffic stalls early`),
+          fixes: [raiseBarrierFix(u, min, 'barrier raised, limit shifted by the same amount')] }));
     } else if (rule === RECOMMENDATION_ID && min === 32768n && u.bar < RECOMMENDED) {
-      out.push(finding(ctx, rule, u.entry.valueRange,
-        `${name}: the barrier ${show(u.bar, 'bytes')} is below the ${show(RECOMMENDED, 'bytes')} vzcfgvalidate recommends`,
-        { fixes: [raiseBarrierFix(u, RECOMMENDED, 'barrier raised, limit shifted by the same amount')] }));
+      const said = say(ctx, `${name}: barrier ${u.bar} is below ${RECOMMENDED} bytes`, 'vzcfgvalidate-recommendation');
+      out.push(finding(ctx, rule, u.entry.valueRange, said,
+        { detail: explain(said, `${name}: the barrier ${show(u.bar, 'bytes')} is below the ${show(RECOMMENDED, 'bytes')} vzcfgvalidate recommends`),
+          fixes: [raiseBarrierFix(u, RECOMMENDED, 'barrier raised, limit shifted by the same amount')] }));
     }
   }
   return out;

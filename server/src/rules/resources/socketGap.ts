@@ -7,6 +7,7 @@
  */
 import type { Finding, LintContext, Rule } from '../types';
 import { finding } from '../util';
+import { explain, say } from '../say';
 import { nonVswapInputs, pairFix, show, socketGapMinimum, u64 } from './ubc';
 
 type Buffer = 'TCPSNDBUF' | 'OTHERSOCKBUF' | 'TCPRCVBUF';
@@ -20,9 +21,10 @@ function gapCheck(ctx: LintContext, rule: string, buffer: Buffer, sockets: Socke
   const val = socketGapMinimum(socks.bar);
   const gap = u64(buf.lim - buf.bar);
   if (gap >= val) return [];
-  return [finding(ctx, rule, buf.entry.valueRange,
-    `${buffer}: limit − barrier = ${buf.lim} − ${buf.bar} = ${show(gap, 'bytes')} is below 2.5 KiB × the ${sockets} barrier ${socks.bar} = ${show(val, 'bytes')}; sockets may fail to send or receive once the barrier is reached`,
-    { fixes: [pairFix(buf, buf.bar, buf.bar + val, `limit := barrier + 2.5 KiB × ${sockets}, as vzcfgvalidate -r does`)] })];
+  const said = say(ctx, `${buffer}: gap ${gap} is below the ${val} bytes needed`, buffer === 'TCPRCVBUF' ? 'vzcfgvalidate-warning' : 'vzcfgvalidate-error');
+  return [finding(ctx, rule, buf.entry.valueRange, said,
+    { detail: explain(said, `${buffer}: limit − barrier = ${buf.lim} − ${buf.bar} = ${show(gap, 'bytes')} is below 2.5 KiB × the ${sockets} barrier ${socks.bar} = ${show(val, 'bytes')}; sockets may fail to send or receive once the barrier is reached`),
+      fixes: [pairFix(buf, buf.bar, buf.bar + val, `limit := barrier + 2.5 KiB × ${sockets}, as vzcfgvalidate -r does`)] })];
 }
 
 /** `ubc-tcpsndbuf-gap` (error): TCPSNDBUF limit − barrier below 2.5 KiB × NUMTCPSOCK barrier. */

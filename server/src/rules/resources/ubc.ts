@@ -15,6 +15,7 @@ import type { Entry } from '../../parser/types';
 import { formatBytes, INT_MAX, LONG_MAX, PAGE_SIZE, parseSizedNumber } from '../../values/numbers';
 import type { NumberPart } from '../../values/numbers';
 import type { Fix, LintContext, TextEdit } from '../types';
+import { fixTitle } from '../text';
 
 /** 2^64: unsigned long wraps modulo this on 64-bit Linux. */
 export const U64 = 1n << 64n;
@@ -216,13 +217,13 @@ export function setPair(u: Ubc, bar: bigint | string, lim: bigint | string): Tex
 export function raiseBarrierFix(u: Ubc, to: bigint, what: string): Fix {
   const lim = u.lim === LONG_MAX ? LONG_MAX : u.lim + (to - u.bar);
   const edit = setPair(u, to, lim);
-  return { title: `Set ${u.name} to ${edit.newText} (${what}, as vzcfgvalidate -r does)`, edits: [edit], safe: false };
+  return { title: fixTitle(`Set ${u.name} to ${edit.newText}`, 'as vzcfgvalidate -r does'), detail: `${what}, as vzcfgvalidate -r does.`, edits: [edit], safe: false };
 }
 
 /** A fix that rewrites one pair; titles say what vzcfgvalidate -r would set. */
 export function pairFix(u: Ubc, bar: bigint | string, lim: bigint | string, why: string): Fix {
   const edit = setPair(u, bar, lim);
-  return { title: `Set ${u.name} to ${edit.newText} (${why})`, edits: [edit], safe: false };
+  return { title: fixTitle(`Set ${u.name} to ${edit.newText}`, why), detail: `${why}.`, edits: [edit], safe: false };
 }
 
 /** Decodes a `barrier[:limit]` text as classic vzctl does, in the parameter's unit (for sample data). */

@@ -27,10 +27,14 @@ export const ubc32bitUnlimited: Rule = {
       const u = inputs.need(name);
       if (u.lim !== INT_MAX) continue;
       const message = i386
-        ? `${name}: 2147483647 is "unlimited" on i386; on an x86_64 node vzcfgvalidate demands "unlimited"`
-        : `${name}: the limit 2147483647 is the 32-bit "unlimited"; vzcfgvalidate on x86_64 demands "unlimited"`;
+        ? `${name}: 2147483647 is "unlimited" only on i386; write "unlimited"`
+        : `${name}: limit 2147483647 is the 32-bit "unlimited"; write "unlimited"`;
+      const detail = i386
+        ? `${name}: on i386 2147483647 is LONG_MAX, so vzcfgvalidate there accepts it; on an x86_64 node vzcfgvalidate demands 9223372036854775807 ("unlimited") and reports an error.`
+        : `${name}: the limit 2147483647 is the 32-bit "unlimited" (8 TiB in pages); vzctl accepts it, but on an x86_64 node vzcfgvalidate demands 9223372036854775807 and reports an error.`;
       out.push(finding(ctx, RULE_ID, u.entry.valueRange, message, {
         ...(i386 ? { severity: 'info' as const } : {}),
+        detail,
         fixes: [pairFix(u, u.bar, 'unlimited', 'limit := unlimited')],
       }));
     }

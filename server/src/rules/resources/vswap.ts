@@ -10,6 +10,7 @@
 import { PAGE_SIZE } from '../../values/numbers';
 import type { Finding, Rule } from '../types';
 import { finding } from '../util';
+import { explain, say } from '../say';
 import { classicContainer, isVswap, pairFix, show, ubc } from './ubc';
 
 export const BARRIER_ID = 'vswap-barrier';
@@ -26,9 +27,10 @@ export const vswapBarrier: Rule = {
     for (const name of PARAMS) {
       const u = ubc(ctx, name);
       if (!u || u.bar === 0n) continue;
-      out.push(finding(ctx, BARRIER_ID, u.entry.valueRange,
-        `${name}: the barrier ${show(u.bar, u.unit)} should be 0 in a vSwap config; only the limit (${show(u.lim, u.unit)}) sets the ${name === 'PHYSPAGES' ? 'RAM' : 'swap'} size`,
-        { fixes: [pairFix(u, 0n, u.lim, 'barrier := 0, as vzcfgvalidate -r does')] }));
+      const said = say(ctx, `${name}: barrier ${u.bar} should be 0 in a vSwap config`, 'vzcfgvalidate-vswap-error');
+      out.push(finding(ctx, BARRIER_ID, u.entry.valueRange, said,
+        { detail: explain(said, `${name}: the barrier ${show(u.bar, u.unit)} should be 0 in a vSwap config; only the limit (${show(u.lim, u.unit)}) sets the ${name === 'PHYSPAGES' ? 'RAM' : 'swap'} size`),
+          fixes: [pairFix(u, 0n, u.lim, 'barrier := 0, as vzcfgvalidate -r does')] }));
     }
     return out;
   },
@@ -48,9 +50,10 @@ export const vswapLimitAboveHost: Rule = {
       const host = bytes / PAGE_SIZE;
       if (u.lim <= host) continue;
       const what = name === 'PHYSPAGES' ? 'RAM' : 'swap';
-      out.push(finding(ctx, HOST_ID, u.entry.valueRange,
-        `${name}: the limit ${show(u.lim, u.unit)} is above the host's ${what} ${show(host, 'pages')}; the container's ${what} is promised but cannot exist`,
-        { fixes: [pairFix(u, u.bar, host, `limit := the host's ${what}, as vzcfgvalidate -r does`)] }));
+      const said = say(ctx, `${name}: limit ${u.lim} pages is above the host's ${what} (${host})`, 'vzcfgvalidate-vswap-warning');
+      out.push(finding(ctx, HOST_ID, u.entry.valueRange, said,
+        { detail: explain(said, `${name}: the limit ${show(u.lim, u.unit)} is above the host's ${what} ${show(host, 'pages')}; the container's ${what} is promised but cannot exist`),
+          fixes: [pairFix(u, u.bar, host, `limit := the host's ${what}, as vzcfgvalidate -r does`)] }));
     }
     return out;
   },
