@@ -10,6 +10,7 @@ import { findSchemasDir, getCatalog } from '../catalog/load';
 import type { Severity } from '../catalog/types';
 import type { Finding } from '../rules/types';
 import type { FileReport } from './format';
+import { escapeControls } from '../util/escape';
 
 /** SARIF result level of a vzconf severity (SARIF has no "info"/"hint": both are "note"). */
 export function sarifLevel(severity: Severity): Sarif.Result.level {
@@ -145,9 +146,12 @@ export function formatSarif(reports: readonly FileReport[], options: SarifOption
   return `${JSON.stringify(toSarif(reports, options), null, 2)}\n`;
 }
 
-/** Escapes the message part of a workflow command (`%`, CR, LF), as GitHub's toolkit does. */
+/**
+ * Escapes the message part of a workflow command (`%`, CR, LF), as GitHub's toolkit does; other control
+ * characters (ESC, BEL, C1 …, which the Actions log renders) are shown escaped (`util/escape.ts`).
+ */
 export function escapeCommandData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControls(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 /** Escapes a property value of a workflow command: as the data, plus `:` and `,`. */

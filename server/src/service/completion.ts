@@ -518,6 +518,9 @@ function valueCompletions(ctx: LintContext, cur: Extract<CursorContext, { kind: 
  * @throws OptionError for an invalid target or kind option (as `lint` does)
  */
 export function computeCompletions(text: string, position: Position, options: CompletionOptions = {}): CompletionItem[] {
+  // With a lone CR the editor's lines are not vzctl's (lone-carriage-return reports it): nothing is offered
+  // rather than a completion for a line vzctl does not read as shown.
+  if (/\r(?!\n)/.test(text)) return [];
   const lineText = splitLines(text).lines[position.line];
   if (lineText === undefined) return [];
   let cur = cursorContext(lineText, position.line, position.character);

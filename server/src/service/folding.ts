@@ -6,7 +6,7 @@
 import type { ConfigDocument } from '../parser/types';
 import type { CatalogIndex } from '../catalog/load';
 import { getCatalog } from '../catalog/load';
-import { parseConfig } from '../parser/parse';
+import { parseConfig, toEditorPosition } from '../parser/parse';
 
 /** An LSP `FoldingRange` (lines only). */
 export interface FoldingRange {
@@ -63,5 +63,13 @@ export function foldingRangesOf(doc: ConfigDocument, catalog: CatalogIndex): Fol
 
 /** Folding ranges of `text` (see {@link foldingRangesOf}). Pure; never throws. */
 export function computeFoldingRanges(text: string, catalog: CatalogIndex = getCatalog()): FoldingRange[] {
-  return foldingRangesOf(parseConfig(text, { dialect: 'classic' }), catalog);
+  const doc = parseConfig(text, { dialect: 'classic' });
+  const ranges = foldingRangesOf(doc, catalog);
+  if (!doc.editorLines) return ranges;
+  // A lone CR: vzctl's lines (the model's) span several editor lines.
+  return ranges.map((r) => ({
+    ...r,
+    startLine: toEditorPosition(doc, { line: r.startLine, character: 0 }).line,
+    endLine: toEditorPosition(doc, { line: r.endLine, character: (doc.text[r.endLine] ?? '').length }).line,
+  }));
 }

@@ -9,6 +9,7 @@ import type { CatalogIndex } from '../catalog/load';
 import type { Generation, GenerationInfo, ParameterDef, StatusEntry, Unit, Vocabulary } from '../catalog/types';
 import { describeTarget, formatTarget } from '../model/target';
 import { compareVersions } from '../model/version';
+import { fromEditorPosition, toEditorRange } from '../parser/parse';
 import type { Entry, Position, Range } from '../parser/types';
 import { effectiveValue, usedEntries, type EffectiveValue } from '../model/effective';
 import type { LintContext } from '../rules/types';
@@ -382,8 +383,14 @@ export function syntaxText(def: ParameterDef, gen: Generation): string {
  *
  * @throws OptionError for an invalid target or kind option (as `lint` does)
  */
-export function computeHover(text: string, position: Position, options: HoverOptions = {}): HoverResult | null {
+export function computeHover(text: string, editorPosition: Position, options: HoverOptions = {}): HoverResult | null {
   const ctx = analyze(text, options);
+  // The model counts vzctl's lines (a lone CR does not end one); the editor's position is mapped in, the range out.
+  const result = hoverAt(ctx, fromEditorPosition(ctx.doc, editorPosition), options);
+  return result && ctx.doc.editorLines ? { contents: result.contents, range: toEditorRange(ctx.doc, result.range) } : result;
+}
+
+function hoverAt(ctx: LintContext, position: Position, options: HoverOptions): HoverResult | null {
   const kindText = ctx.kind === 'node' ? 'node config (vz.conf)' : ctx.kind === 'ct0' ? 'host CT0 config (0.conf)' : 'container config';
   // The first line explains in full how the kind and target were chosen; elsewhere one short line.
   const footer = position.line === 0

@@ -5,6 +5,7 @@
  * (schemas/parameters.yaml `unit`); none when every number already says what it is (`unlimited`, 0, or
  * written with a K/M/G/T/B suffix). Pure; LSP-shaped.
  */
+import { fromEditorPosition, toEditorPosition } from '../parser/parse';
 import type { Position, Range } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { humanize, isUnlimited, LONG_MAX, PAGE_SIZE, type NumberPart } from '../values/numbers';
@@ -82,5 +83,9 @@ export function inlayHintsOf(ctx: LintContext, range?: Range): InlayHint[] {
  */
 export function computeInlayHints(text: string, range: Range | undefined, options: InlayHintOptions = {}): InlayHint[] {
   if (options.inlayHints === false) return [];
-  return inlayHintsOf(analyze(text, options), range);
+  const ctx = analyze(text, options);
+  if (!ctx.doc.editorLines) return inlayHintsOf(ctx, range);
+  // A lone CR: the requested range comes in, the hints' positions go out in the editor's line numbering.
+  const inner = range ? { start: fromEditorPosition(ctx.doc, range.start), end: fromEditorPosition(ctx.doc, range.end) } : undefined;
+  return inlayHintsOf(ctx, inner).map((h) => ({ ...h, position: toEditorPosition(ctx.doc, h.position) }));
 }

@@ -2,7 +2,7 @@
  * Document links: `http://` and `https://` URLs written in comments (whole-line comments and the
  * inline `# …` part of a line), e.g. the wiki and KB links admins leave above a setting. Pure.
  */
-import { parseConfig } from '../parser/parse';
+import { parseConfig, toEditorRange } from '../parser/parse';
 import type { Range } from '../parser/types';
 
 /** An LSP `DocumentLink`. */
@@ -56,7 +56,7 @@ export function computeDocumentLinks(text: string): DocumentLink[] {
     }
     if (!part) continue;
     for (const u of urlsIn(part.text, part.start)) {
-      out.push({ range: { start: { line: l.line, character: u.start }, end: { line: l.line, character: u.start + u.url.length } }, target: u.url });
+      out.push({ range: toEditorRange(doc, { start: { line: l.line, character: u.start }, end: { line: l.line, character: u.start + u.url.length } }), target: u.url });
     }
   }
   return out;

@@ -5,6 +5,7 @@
  * numbers in human units (`262144` pages → `1 GiB`). Pure; LSP-shaped results.
  */
 import type { ParameterDef, Unit } from '../catalog/types';
+import { toEditorRange } from '../parser/parse';
 import type { Entry, Range } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { humanize, isUnlimited, type NumberPart } from '../values/numbers';
@@ -71,6 +72,14 @@ function lineRange(ctx: LintContext, e: Entry): Range {
  */
 export function computeDocumentSymbols(text: string, options: LintOptions = {}): DocumentSymbol[] {
   const ctx = analyze(text, options);
+  const symbols = symbolsOf(ctx);
+  if (!ctx.doc.editorLines) return symbols;
+  // A lone CR: the model's lines are vzctl's; ranges go to the editor in its own line numbering.
+  const map = (s: DocumentSymbol): DocumentSymbol => ({ ...s, range: toEditorRange(ctx.doc, s.range), selectionRange: toEditorRange(ctx.doc, s.selectionRange), ...(s.children ? { children: s.children.map(map) } : {}) });
+  return symbols.map(map);
+}
+
+function symbolsOf(ctx: LintContext): DocumentSymbol[] {
   const groups = new Map<string, DocumentSymbol[]>();
   for (const e of ctx.doc.entries) {
     if (ctx.doc.continuationLines.has(e.line)) continue;
