@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile, cp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile, cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -62,6 +62,23 @@ describe('vzlint finds configs wherever they sit', () => {
     const verbose = await run(['--no-color', '--verbose', '.'], root);
     assert.match(verbose.out, /roles\/ovz\/templates\/vz\.conf\.erb \[node, classic@[\d.]+, template\]/);
     assert.match(verbose.out, /roles\/ovz\/templates\/ve-web\.conf-sample\.j2 \[container, classic@[\d.]+, template\]/);
+  });
+
+  it('Virtuozzo 7 layout: conf/CTID.conf links to ve.conf are found; link loops and dangling links neither hang nor repeat', async () => {
+    const root = await tree('vz7', { 'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'vz/private/101/ve.conf': WARN, 'vz/private/102/ve.conf': BAD });
+    await mkdir(path.join(root, 'etc/vz/conf'), { recursive: true });
+    await symlink('../../../vz/private/101/ve.conf', path.join(root, 'etc/vz/conf/101.conf'));
+    await symlink('../../../vz/private/102/ve.conf', path.join(root, 'etc/vz/conf/102.conf'));
+    await symlink('../../../vz/private/103/ve.conf', path.join(root, 'etc/vz/conf/103.conf')); // private area not mounted
+    await symlink('..', path.join(root, 'etc/vz/conf/up')); // a loop
+    const r = await run(['--format', 'json', 'vz7/etc/vz'], tmp);
+    assert.deepEqual(filesOf(r.out), ['vz7/etc/vz/conf/101.conf', 'vz7/etc/vz/conf/102.conf']);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /warning: vz7\/etc\/vz\/conf\/103\.conf: skipped, a symbolic link that cannot be followed \(dangling\)/);
+    // A glob through the loop lists each file once, not once per level of up/up/up/….
+    const g = await run(['--format', 'json', 'vz7/etc/vz/**/*.conf'], tmp);
+    assert.deepEqual(filesOf(g.out).filter((f) => f.includes('/conf/')), ['vz7/etc/vz/conf/101.conf', 'vz7/etc/vz/conf/102.conf']);
+    assert.equal(json(g.out).length, json(r.out).length);
   });
 
   it('names: by name, by content, or not at all', () => {

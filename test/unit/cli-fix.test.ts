@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -130,5 +130,30 @@ describe('vzlint --fix never loses data', () => {
     assert.equal(r.code, 2);
     assert.match(r.err, /not valid UTF-8; not fixed/);
     assert.deepEqual(await readFile(file), bad);
+  });
+
+  it('a file with other hard links is refused, not split from them (exit 2, named); both names keep their bytes', async () => {
+    const file = await ct('hardlink');
+    const other = path.join(tmp, 'hardlink', 'backup-101.conf');
+    await link(file, other);
+    const r = await run(['--fix', file], tmp);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /101\.conf: the file has 2 hard links, which replacing it would split; not fixed/);
+    assert.deepEqual(await readFile(file), BEFORE);
+    assert.equal((await stat(other)).nlink, 2, 'still one file under two names');
+    assert.deepEqual((await readdir(path.dirname(file))).sort(), ['101.conf']);
+  });
+
+  it('a file given twice, and a file with a link to it, are fixed once without a false "changed" refusal', async () => {
+    const file = await ct('twice');
+    const linkPath = path.join(tmp, 'twice', 'conf', '102.conf');
+    await symlink('101.conf', linkPath);
+    const r = await run(['--fix', '--format', 'json', file, linkPath, file], tmp);
+    assert.doesNotMatch(r.err, /changed since/);
+    assert.notEqual(r.code, 2, r.err);
+    assert.deepEqual(await readFile(file), AFTER);
+    assert.ok((await lstat(linkPath)).isSymbolicLink());
+    const dry = await run(['--fix-dry-run', linkPath, 'twice/conf/*.conf'], tmp);
+    assert.equal(dry.out, '', 'nothing left to fix');
   });
 });

@@ -81,3 +81,45 @@ describe('template pre-pass (parser/template.ts)', () => {
     assert.ok(space && space.fixes === undefined, JSON.stringify(space));
   });
 });
+
+describe('template pre-pass on stray openers (attack: 1 MB line of `{{` took 28 s, `{%` over a minute)', () => {
+  /** Characters String.prototype.indexOf looked at while `fn` ran (the scan's work, not its time). */
+  function scanned(fn: () => void): number {
+    const original = String.prototype.indexOf;
+    let work = 0;
+    String.prototype.indexOf = function (this: string, search: string, from?: number): number {
+      const at = original.call(this, search, from);
+      work += (at < 0 ? this.length : at) - (from ?? 0);
+      return at;
+    };
+    try {
+      fn();
+    } finally {
+      String.prototype.indexOf = original;
+    }
+    return work;
+  }
+
+  for (const opener of ['{{', '{%', '<%', '{#', '{tmpl_var ', '<tmpl_']) {
+    it(`looks at each character a bounded number of times for 200,000 unclosed "${opener}"`, () => {
+      const text = `ONBOOT="${opener.repeat(200_000)}"\n`;
+      let scan: ReturnType<typeof scanTemplate> | undefined;
+      const work = scanned(() => {
+        scan = scanTemplate(text);
+      });
+      assert.equal(scan?.masked.length, text.length);
+      assert.ok(work <= 20 * text.length, `indexOf scanned ${work} characters for a text of ${text.length}`);
+    });
+  }
+
+  it('still finds the tags after many stray openers (the closer search is remembered correctly)', () => {
+    // The stray `{%` are more than a tag's length (4 KiB) from the first `%}`, so they stay plain text.
+    const text = `A="${'{%'.repeat(50)}"\n# ${'x'.repeat(5000)}\nB="{{ b }}"\n{% if d %}\nX=1\n{% endif %}\nC={% raw %}\n`;
+    const scan = scanTemplate(text);
+    const lines = scan.masked.split('\n');
+    assert.equal(lines[0], `A="${'{%'.repeat(50)}"`);
+    assert.equal(lines[2], `B="${P.repeat(7)}"`);
+    assert.deepEqual([...scan.controlLines].sort((a, b) => a - b), [3, 5]);
+    assert.equal(lines[6], `C=${P.repeat(9)}`);
+  });
+});

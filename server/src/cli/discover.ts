@@ -4,7 +4,7 @@
  * `templates/101.conf.j2`).
  */
 import { readdir as readdirCb } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type FastGlob from 'fast-glob';
 import { getCatalog } from '../catalog/load';
@@ -94,14 +94,44 @@ function fastGlob(): typeof FastGlob {
 }
 
 /**
- * Finds the config files under `dir` (recursively, symlinks not followed, `node_modules` and `.git`
+ * The regular files matching `patterns` under `cwd`, as fast-glob returns them (relative unless a pattern
+ * is absolute), including symbolic links to regular files (on Virtuozzo 7 every `conf/CTID.conf` is a link
+ * to the container's `ve.conf`), but never descending through a link to a folder: a link loop
+ * (`a/up -> ..`) would otherwise list every file once per level until the kernel's ELOOP, each under
+ * another name. A dangling link, or one to a FIFO, a device or a folder, is passed to `onSkip` and left out.
+ */
+async function globRegularFiles(patterns: string | string[], options: FastGlob.Options & { cwd: string }, onSkip?: (rel: string, why: string) => void): Promise<string[]> {
+  const entries = await fastGlob()(patterns, { ...options, onlyFiles: false, followSymbolicLinks: false, objectMode: true });
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.dirent.isFile()) out.push(e.path);
+    else if (e.dirent.isSymbolicLink()) {
+      try {
+        if ((await stat(path.resolve(options.cwd, e.path))).isFile()) out.push(e.path);
+        else onSkip?.(e.path, 'a symbolic link to something that is not a regular file');
+      } catch (err) {
+        onSkip?.(e.path, `a symbolic link that cannot be followed (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'dangling' : ((err as NodeJS.ErrnoException).code ?? 'error')})`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Finds the config files under `dir` (recursively, links to folders not followed, links to files
+ * taken (see {@link globRegularFiles}), `node_modules` and `.git`
  * skipped; a sub-folder that cannot be read is passed to `onError`): names that are configs by themselves, and candidates confirmed by content. Returned as
  * `dir` joined with the path found, sorted. An unreadable candidate is skipped.
  *
  * @param dir     the directory as the user gave it (used for the reported paths)
  * @param absDir  the same directory resolved to an absolute path (searched)
  */
-export async function discoverConfigFiles(dir: string, absDir: string, onError?: (folder: string, err: NodeJS.ErrnoException) => void): Promise<string[]> {
+export async function discoverConfigFiles(
+  dir: string,
+  absDir: string,
+  onError?: (folder: string, err: NodeJS.ErrnoException) => void,
+  onSkip?: (file: string, why: string) => void,
+): Promise<string[]> {
   // fast-glob skips a folder it cannot read without a word (suppressErrors); its readdir is wrapped to hear of it.
   const fsAdapter = onError
     ? {
@@ -113,16 +143,13 @@ export async function discoverConfigFiles(dir: string, absDir: string, onError?:
         }) as unknown as typeof readdirCb,
       }
     : undefined;
-  const found = await fastGlob()(DISCOVERY_PATTERNS, {
-    cwd: absDir,
-    onlyFiles: true,
-    followSymbolicLinks: false,
-    ignore: IGNORE,
-    unique: true,
-    suppressErrors: true,
-    dot: false,
-    ...(fsAdapter ? { fs: fsAdapter } : {}),
-  });
+  const found = await globRegularFiles(
+    DISCOVERY_PATTERNS,
+    { cwd: absDir, ignore: IGNORE, unique: true, suppressErrors: true, dot: false, ...(fsAdapter ? { fs: fsAdapter } : {}) },
+    (rel, why) => {
+      if (classifyConfigName(path.join(absDir, rel)) !== undefined) onSkip?.(path.join(dir, rel), why);
+    },
+  );
   const out: string[] = [];
   for (const rel of found) {
     const cls = classifyConfigName(path.join(absDir, rel));
@@ -145,11 +172,12 @@ export function isGlob(arg: string): boolean {
 }
 
 /**
- * Expands a glob pattern relative to `cwd` (absolute patterns stay absolute): the files it matches,
- * whatever their names (as ESLint does), `node_modules` and `.git` skipped, sorted.
+ * Expands a glob pattern relative to `cwd` (absolute patterns stay absolute): the regular files it
+ * matches, whatever their names (as ESLint does), links to files included and links to folders not
+ * followed ({@link globRegularFiles}), `node_modules` and `.git` skipped, sorted.
  */
 export async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
-  const found = await fastGlob()(pattern.replace(/\\/g, '/'), { cwd, onlyFiles: true, ignore: IGNORE, unique: true, suppressErrors: true, dot: false });
+  const found = await globRegularFiles(pattern.replace(/\\/g, '/'), { cwd, ignore: IGNORE, unique: true, suppressErrors: true, dot: false });
   return found.sort(compareStrings);
 }
 

@@ -59,7 +59,8 @@ export async function fixTarget(filePath: string): Promise<string> {
  * Writes `text` (UTF-8) over `filePath` atomically without losing data:
  * - refuses (throws {@link FixRefused}) when the file's bytes are no longer `readBytes` (changed since
  *   vzlint read it), when it has no write permission bit at all (even as root: `--fix` does not
- *   override a file made read-only on purpose), or when the process may not write it;
+ *   override a file made read-only on purpose), when it has other hard links (the atomic rename would
+ *   leave them with the old text), or when the process may not write it;
  * - writes a temporary file in the same folder, fsyncs it, gives it the original's mode and (as root)
  *   owner and group, checks once more that the original is unchanged, then renames it over the
  *   original and fsyncs the folder; on any failure the temporary file is removed and the original is
@@ -68,9 +69,15 @@ export async function fixTarget(filePath: string): Promise<string> {
  * Line endings, a BOM and the final newline are the caller's business (the text is written as given).
  */
 export async function writeFixed(filePath: string, readBytes: Uint8Array, text: string): Promise<void> {
-  const target = await fixTarget(filePath);
-  const st = await stat(target);
+  const target = await fixTarget(filePath).catch((err: NodeJS.ErrnoException) => {
+    throw new FixRefused(`cannot follow the link (${err.code ?? err.message}); not fixed`);
+  });
+  const st = await stat(target).catch((err: NodeJS.ErrnoException) => {
+    throw new FixRefused(`${err.code ?? err.message}: not fixed`);
+  });
   if (!st.isFile()) throw new FixRefused('not a regular file');
+  // Renaming over a file with other hard links would leave them with the old text, silently apart.
+  if (st.nlink > 1) throw new FixRefused(`the file has ${st.nlink} hard links, which replacing it would split; not fixed`);
   if ((st.mode & 0o222) === 0) throw new FixRefused('the file has no write permission bits; not fixed');
   const now = await readFile(target);
   if (!Buffer.from(readBytes).equals(now)) throw new FixRefused('the file changed since vzlint read it; not fixed');

@@ -20,7 +20,7 @@ import { escapeControls } from '../util/escape';
 import { formatJson, formatMemoryTable, formatStylish, type FileReport, type MemoryTable } from './format';
 import { discoverConfigFiles, expandGlob, isGlob } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif } from './sarif';
-import { fixAll, fixDiff, FixRefused, keepFinalNewline, writeFixed } from './fix';
+import { fixAll, fixDiff, FixRefused, fixTarget, keepFinalNewline, writeFixed } from './fix';
 import { buildSummary, formatSummary, type NodeSummaryInput } from './summary';
 
 export { classifyConfigName, discoverConfigFiles, isConfigFileName, looksLikeConfig } from './discover';
@@ -465,7 +465,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
       const found = await discoverConfigFiles(arg, abs, (folder, err) => {
         const shown = isInside(folder, io.cwd) ? path.relative(io.cwd, folder) || '.' : folder;
         io.stderr(`vzlint: warning: ${shown}: folder skipped, cannot read it: ${errorText(err)}\n`);
-      });
+      }, (file, why) => io.stderr(`vzlint: warning: ${file}: skipped, ${why}\n`));
       if (found.length === 0) unmatched(`"${arg}" (no OpenVZ / Virtuozzo config files or templates in this directory)`);
       for (const f of found) {
         const fileAbs = path.resolve(io.cwd, f);
@@ -809,6 +809,9 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   if (opts.fix === true || opts.fixDryRun === true) {
     let diffs = '';
     let written = 0;
+    // Each file once, whatever names it was given by (a file and a link to it, `conf/101.conf` and the
+    // `ve.conf` it points to): the second name would otherwise find the file "changed since read".
+    const targets = new Set<string>();
     for (const rep of reports) {
       const abs = absOfReport.get(rep.file);
       const lo = abs !== undefined ? lintOptionsOf.get(abs) : undefined;
@@ -824,6 +827,9 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
       const fixed = await fixAll(original, rep.findings, (t) => lint(t, lo).findings);
       const text = keepFinalNewline(original, fixed.text);
       if (text === original) continue;
+      const target = await fixTarget(abs).catch(() => abs);
+      if (targets.has(target)) continue;
+      targets.add(target);
       if (opts.fixDryRun === true) {
         diffs += fixDiff(rep.file, original, text);
         continue;

@@ -95,6 +95,17 @@ const MAX_TAG = 4096;
 
 function findTags(text: string): Tag[] {
   const tags: Tag[] = [];
+  // The first occurrence of each closing delimiter at or after where it was last searched from: a text
+  // of many openers without their closers (a 1 MB line of `{{`) is then scanned once per closer, not once
+  // per opener (which was quadratic: minutes for a megabyte).
+  const closes = new Map<string, { from: number; at: number }>();
+  const nextClose = (close: string, from: number): number => {
+    const c = closes.get(close);
+    if (c && c.from <= from && (c.at < 0 || c.at >= from)) return c.at;
+    const at = text.indexOf(close, from);
+    closes.set(close, { from, at });
+    return at;
+  };
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
@@ -102,7 +113,7 @@ function findTags(text: string): Tag[] {
       let matched = false;
       for (const p of PAIRS) {
         if (!text.startsWith(p.open, i)) continue;
-        const close = text.indexOf(p.close, i + p.open.length);
+        const close = nextClose(p.close, i + p.open.length);
         if (close < 0 || close - i > MAX_TAG) continue;
         const end = close + p.close.length;
         const inner = text.slice(i + p.open.length, close);
