@@ -867,7 +867,9 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
       }
     }
     if (opts.fixDryRun === true) {
-      io.stdout(diffs);
+      // On a terminal the file's own control characters are shown escaped (an ESC in a comment beside a
+      // fix would otherwise clear the screen or retitle the window); piped, the diff is exact for `patch`.
+      io.stdout(io.isTTY === true ? escapeControls(diffs, { keepNewlines: true }) : diffs);
       return failed ? EXIT.failure : exitFor(reports);
     }
     if (written > 0) {
