@@ -367,7 +367,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     const cap: NodeCapacity = {};
     for (const [[label, value], key] of [[ram, 'ramBytes'], [swap, 'swapBytes']] as const) {
       if (value === undefined || value === '') continue;
-      const size = parseCapacitySize(value);
+      const size = parseCapacitySize(value, key === 'swapBytes');
       if (typeof size === 'object') return `${label}: ${size.error}`;
       cap[key] = size;
     }
