@@ -18,6 +18,7 @@ describe('catalogue: data validates against its JSON Schemas', () => {
     ['samples.yaml', 'samples'],
     ['vz7-vzctl.yaml', 'vz7-vzctl'],
     ['behaviours.yaml', 'behaviours'],
+    ['shipped-sample-keys.yaml', 'shipped-sample-keys'],
     ...readdirSync(join(dir, 'rules')).filter((f) => f.endsWith('.yaml')).map((f): [string, string] => [`rules/${f}`, 'rules']),
   ];
   for (const [file, schemaName] of files) {

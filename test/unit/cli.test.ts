@@ -401,6 +401,11 @@ describe('vzlint: a node and its containers', () => {
     const fits = await run(['--no-color', '--node-ram', '64G', 'etc'], root);
     assert.match(fits.out, /✔ fits the node/);
     assert.doesNotMatch((await run(['--no-color', 'etc'], root)).out, /Memory of the containers/, 'no table without a capacity');
+    // A node without swap is common: --node-swap 0 is a size, and it is reported as 0.
+    const noSwap = await run(['--no-color', '--node-ram', '64G', '--node-swap', '0', 'etc'], root);
+    assert.notEqual(noSwap.code, 2, noSwap.err);
+    assert.match(noSwap.out, /node +64 GiB +0 B/);
+    assert.equal((await run(['--node-ram', '0', 'etc'], root)).code, 2, 'RAM must be positive');
     const bad = await run(['--node-ram', 'lots', 'etc'], root);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--node-ram: invalid size "lots"/);

@@ -96,3 +96,23 @@ describe('version and vocabulary facts checked at the tags', () => {
     assert.deepEqual(sev('classic@4.0', '/etc/vz/conf/101.conf'), ['warning', 'warning', 'warning']);
   });
 });
+
+describe('facts of the scripts and of later versions', () => {
+  it('NAMESERVER="inherit # Copy …" in vz.conf of 4.4+: only the first word is used (vps_configure.c), so info only', () => {
+    const t = 'NAMESERVER=inherit # Copy from host system\'s /etc/resolv.conf\n';
+    assert.deepEqual(found(t, 'classic@4.4', 'node', ['inline-comment']), ['0 inline-comment info']);
+    assert.deepEqual(found('HOSTNAME=a # b\n', 'classic@4.4', 'container', ['inline-comment']), ['0 inline-comment warning']);
+  });
+  it('NAMESERVER="inherit" before vzctl 4.4 / libvzctl 7.0.431 is written into resolv.conf as a server', () => {
+    assert.deepEqual(found('NAMESERVER="inherit"\n', 'classic@4.3', 'container', ['questionable-value']), ['0 questionable-value warning']);
+    assert.deepEqual(found('NAMESERVER="inherit"\n', 'classic@4.4', 'container', ['questionable-value']), []);
+    assert.deepEqual(found('NAMESERVER="inherit"\n', 'vz7@7.0.430', 'container', ['questionable-value']), ['0 questionable-value warning']);
+    assert.deepEqual(found('NAMESERVER="inherit"\n', 'vz7@7.0.431', 'container', ['questionable-value']), []);
+  });
+  it('a key the target release\'s own samples carry is info + Unnecessary (VERSION in classic 2005–2011 samples, QUOTATIME in VZ7 ones; ARCH never warns)', () => {
+    const f = (text: string, target: string) => lint(text, { target, kind: 'container' }).findings.filter((x) => x.rule === 'unknown-parameter' || x.rule === 'ignored-parameter').map((x) => `${x.rule} ${x.severity} ${x.unnecessary === true}`);
+    assert.ok(!f('VERSION="2"\n', 'classic@3.0.14').some((x) => x.includes('warning')), 'VERSION in a 3.0.14 sample: no warning');
+    assert.ok(!f('ARCH="x86_64"\n', 'vz7@7.0.737').some((x) => x.includes('warning')), 'ARCH: no warning (a catalogue key now, like VERSION)');
+    assert.deepEqual(f('QUOTATIME="0"\n', 'vz7@7.0.737'), ['ignored-parameter info true']);
+  });
+});

@@ -73,7 +73,9 @@ describe('versions corpus: every shipped config under its own version', {
     for (const e of manifest) byTarget.set(e.lint_target, [...(byTarget.get(e.lint_target) ?? []), e.path]);
     const all: { file: string; line: number; rule: string; severity: string; message: string; target: string }[] = [];
     for (const [target, files] of byTarget) {
-      for (const f of await lintJson(['--no-config', '--target', target, ...files], versions)) all.push({ ...f, target });
+      // Cross-file findings (sample names) are judged on the release trees below: a stored folder holds
+      // only what changed in that release, not its samples.
+      for (const f of await lintJson(['--no-config', '--target', target, ...files], versions)) if (f.rule !== 'sample-not-found') all.push({ ...f, target });
     }
     const { undeserved, unreported } = judge(all, SLIPS);
     if (process.env.VZCONF_DUMP) writeFileSync(process.env.VZCONF_DUMP, undeserved.join('\n'));

@@ -38,7 +38,19 @@ const earlyVswap = (size: string): Slip => ({
   why: 'NUMPROC is unlimited, so vzcfgvalidate 3.0.28.3 (src/validate.c, no vSwap mode yet) wants KMEMSIZE ≥ 40 KiB × avnumproc',
 });
 
+/** The same vSwap samples in 3.0.29.x: NUMFILE unlimited, so the non-vSwap DCACHESIZE check of vzcfgvalidate warns. */
+const earlyVswapDcache = (size: string): Slip => ({
+  file: `classic@3.0.29.1/etc/conf/ve-vswap-${size}.conf-sample`,
+  line: 25,
+  rule: 'ubc-dcachesize',
+  text: /^DCACHESIZE=/,
+  why: 'NUMFILE is unlimited, so vzcfgvalidate 3.0.29.x (no vSwap mode until 3.0.30) wants DCACHESIZE ≥ 384 bytes × NUMFILE',
+});
+
 export const SLIPS: readonly Slip[] = [
+  earlyVswapDcache('1024m'),
+  earlyVswapDcache('256m'),
+  earlyVswapDcache('512m'),
   ...fractionKmem('classic@2.7.0-23/etc/ve-light.conf-sample.x86_64', 24, 18),
   ...fractionKmem('classic@3.0.0-5/etc/ve-light.conf-sample.x86_64', 31, 25),
   ...fractionKmem('classic@3.0.9-1/etc/ve-light.conf-sample.x86_64', 30, 24),

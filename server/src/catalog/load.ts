@@ -98,7 +98,7 @@ export function schemaNames(): string[] {
 }
 
 /**
- * The catalogue from the compiled schemas/ data: `parameters`, `kb`, `vocabulary`, `vz7-vzctl` and every
+ * The catalogue from the compiled schemas/ data: `parameters`, `kb`, `vocabulary`, `vz7-vzctl`, `shipped-sample-keys` and every
  * `rules/*` file (rule metadata split by family, in name order).
  */
 export function loadCatalog(): Catalog {
@@ -110,12 +110,14 @@ export function loadCatalog(): Catalog {
   const kb = schemaData<{ articles: KbArticle[]; defaultUrlTemplate: string }>('kb');
   const vocabulary = schemaData<Vocabulary>('vocabulary');
   const vz7Vzctl = schemaData<{ vzctl: Record<string, string> }>('vz7-vzctl');
+  const shipped = schemaData<Record<Generation, Record<string, { from: string; to: string }>>>('shipped-sample-keys');
   const rules = schemaNames().filter((n) => n.startsWith('rules/')).flatMap((n) => schemaData<{ rules: RuleMeta[] }>(n).rules);
   return {
     parameters: params.parameters,
     versions: params.versions,
     defaults: params.defaults,
     vz7VzctlToLibvzctl: vz7Vzctl.vzctl,
+    shippedSampleKeys: { classic: shipped.classic, vz7: shipped.vz7 },
     kb: kb.articles,
     defaultUrlTemplate: kb.defaultUrlTemplate,
     vocabulary,

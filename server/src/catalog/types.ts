@@ -263,4 +263,9 @@ export interface Catalog {
    * released with it, paired by tag date (schemas/vz7-vzctl.yaml; OpenVZ/vzctl and OpenVZ/libvzctl tags).
    */
   vz7VzctlToLibvzctl: Record<string, string>;
+  /**
+   * Keys the config samples upstream shipped carry, per generation: the first and last release (classic
+   * vzctl version; vz7 libvzctl version) whose installed samples have them (schemas/shipped-sample-keys.yaml).
+   */
+  shippedSampleKeys: Record<Generation, Record<string, { from: string; to: string }>>;
 }

@@ -408,7 +408,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
     const cap: NodeCapacity = {};
     for (const [name, value, key] of [['vzconf.nodeRam', settings.nodeRam, 'ramBytes'], ['vzconf.nodeSwap', settings.nodeSwap, 'swapBytes']] as const) {
       if (value === '') continue;
-      const size = parseCapacitySize(value);
+      const size = parseCapacitySize(value, key === 'swapBytes');
       if (typeof size === 'object') throw new OptionError(`${name}: ${size.error}`);
       cap[key] = size;
     }

@@ -10,7 +10,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 
 /** Above this many repeats of a list key no merge fix is offered. */
 const MAX_MERGE = 50;
-import { deleteLines, deleteLineSet, editDistance, entryRange, finding } from './util';
+import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedInTargetSamples } from './util';
 import { clip, explain, q, say, toolVersion } from './say';
 
 /** Per lint: the known keys of the target (computed once), and the suggestions found per unknown name. */
@@ -76,8 +76,13 @@ export const unknownParameter: Rule = {
         head = `Unknown parameter ${shown}${suggestions.length > 0 ? ` (did you mean ${suggestions.join(' or ')}?)` : ''}`;
         why = `${here} does not know ${shown}`;
       }
+      // The release's own samples carry it (VERSION in the classic x86_64 samples of 2005–2011): harmless,
+      // on every stock copy, so at most a note (schemas/shipped-sample-keys.yaml).
+      const stock = shippedInTargetSamples(ctx, e.name);
+      if (stock) head = `${e.name} is carried by the samples ${toolVersion(ctx)} shipped`;
       const said = say(ctx, head, 'parameter-unknown');
       out.push(finding(ctx, 'unknown-parameter', e.keyRange, said, {
+        ...(stock ? { severity: 'info' as const, unnecessary: true } : {}),
         detail: explain(said, why, suggestions.length > 0 && `Did you mean ${suggestions.join(' or ')}?`),
         fixes: suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
       }));

@@ -9,7 +9,7 @@ import { tokens } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
 import { explain, say, toolVersion } from './say';
 import { MAX_TITLE } from './text';
-import { deleteLines, deleteLineSet, entryRange, eolOf, finding } from './util';
+import { deleteLines, deleteLineSet, entryRange, eolOf, finding, shippedInTargetSamples } from './util';
 
 /** The first title that fits in {@link MAX_TITLE} characters. */
 function fitTitle(...candidates: string[]): string {
@@ -219,7 +219,10 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
         : kind === 'ignored'
           ? say(ctx, `${e.name}${where} has no effect${since}`)
           : say(ctx, `${e.name} was removed in ${tool} ${s.from ?? ctx.target.version}`, 'parameter-unknown');
+      // An ignored key the target's own shipped samples carry is on every stock copy: info, not a warning.
+      const stock = kind === 'ignored' && shippedInTargetSamples(ctx, def.name);
       out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), said, {
+        ...(stock ? { severity: 'info' as const } : {}),
         detail: explain(said, `${lead}${s.message}${replacement} (checked against ${describeTarget(ctx.target)})`),
         deprecated: kind !== 'ignored',
         unnecessary: kind === 'ignored',

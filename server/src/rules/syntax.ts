@@ -2,6 +2,7 @@
  * Syntax rules: what vzctl's line parser (classic `src/lib/util.c:parse_line`, libvzctl
  * `lib/common.c:parse_line`) skips or reads differently from what the line seems to say.
  */
+import { compareVersions } from '../model/version';
 import { CLASSIC_MAX_KEY, VZ7_MAX_KEY } from '../parser/parse';
 import type { Entry } from '../parser/types';
 import type { Finding, LintContext, Rule } from './types';
@@ -90,8 +91,15 @@ export const inlineComment: Rule = {
       if (!c || !c.partOfValue || ctx.doc.continuationLines.has(e.line)) return [];
       const indent = /^[ \t]*/.exec(ctx.doc.text[e.line] ?? '')?.[0] ?? '';
       const cutFrom = (ctx.doc.text[e.line] ?? '').slice(0, c.range.start.character).trimEnd().length;
-      const said = say(ctx, `${e.name}: inline comment`, 'comment-in-value');
+      // Since vzctl 4.4 a NAMESERVER / SEARCHDOMAIN list whose first word is "inherit" uses only that word
+      // (src/lib/vps_configure.c at vzctl-4.4), and the scripts source the line through the shell: the
+      // comment does no harm (the shipped vz.conf of 4.4–4.11.1 is written so).
+      const harmless = (e.name === 'NAMESERVER' || e.name === 'SEARCHDOMAIN') && /^inherit(\s|$)/.test(e.value) && compareVersions(ctx.target.version, '4.4') >= 0;
+      const said = harmless
+        ? say(ctx, `${e.name}: inline comment after "inherit", the only word used`)
+        : say(ctx, `${e.name}: inline comment`, 'comment-in-value');
       return [finding(ctx, 'inline-comment', c.range, said, {
+        ...(harmless ? { severity: 'info' as const } : {}),
         detail: explain(said, `Classic vzctl has no inline comments: it reads the value of ${e.name} as ${q(e.value)}, comment included`),
         fixes: [{
           title: 'Move the comment to its own line above',

@@ -1,3 +1,4 @@
+import { compareVersions } from '../model/version';
 import type { Entry, Range } from '../parser/types';
 import type { Finding, Fix, LintContext } from './types';
 import { visible } from './text';
@@ -96,4 +97,15 @@ export function deleteLineSet(ctx: LintContext, lines: number[]): Fix['edits'] {
     i = j + 1;
   }
   return out;
+}
+
+/**
+ * Whether the samples the target's own release shipped carry `name` (schemas/shipped-sample-keys.yaml):
+ * then an unknown or ignored key is at most info, tagged Unnecessary — it is on every admin's copy of
+ * a stock sample and does no harm.
+ */
+export function shippedInTargetSamples(ctx: LintContext, name: string): boolean {
+  const table = ctx.catalog.catalog.shippedSampleKeys[ctx.target.generation];
+  const r = Object.hasOwn(table, name) ? table[name] : undefined;
+  return r !== undefined && compareVersions(ctx.target.version, r.from) >= 0 && compareVersions(ctx.target.version, r.to) <= 0;
 }

@@ -128,9 +128,10 @@ function short(p: string): string {
  * Parses a size given for the node (`--node-ram`, `vzconf.nodeRam`): bytes, or a number with a K/M/G/T
  * suffix (powers of 1024, fractions allowed: `1.5T`), with the engine's own parser (unit bytes).
  *
+ * @param allowZero  0 is a real value (a node without swap: `--node-swap 0`); RAM must be positive
  * @returns bytes, or an error message
  */
-export function parseCapacitySize(text: string): bigint | { error: string } {
+export function parseCapacitySize(text: string, allowZero = false): bigint | { error: string } {
   const t = text.trim();
   const shown = t.length > 40 ? `${t.slice(0, 40)}…` : t;
   // A capacity is a positive amount: digits with an optional fraction and a K/M/G/T (or B) suffix.
@@ -138,7 +139,7 @@ export function parseCapacitySize(text: string): bigint | { error: string } {
   const r = parseSizedNumber(t, 0, 'bytes', 'classic', false);
   if (!r.ok) return { error: `invalid size "${shown}": ${r.message}` };
   if (r.part.truncated) return { error: `invalid size "${shown}": too large` };
-  if (r.part.value === 0n) return { error: `invalid size "${shown}": must be more than 0 bytes` };
+  if (r.part.value === 0n && !allowZero) return { error: `invalid size "${shown}": must be more than 0 bytes` };
   return r.part.value;
 }
 

@@ -323,9 +323,19 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       }
       return bad(`"${value}" is not all, detect or list:dev1 dev2`);
     }
+    case 'word-list': {
+      // "inherit" (copy the node's resolv.conf) came with vzctl 4.4 and libvzctl 7.0.431
+      // (src/lib/vps_configure.c at vzctl-4.4; lib/env_configure.c at v7.0.431); before, it is a plain word.
+      const first = tokens(value, ' \t')[0];
+      const since = gen === 'classic' ? '4.4' : '7.0.431';
+      if ((def.name === 'NAMESERVER' || def.name === 'SEARCHDOMAIN') && first?.text === 'inherit' && compareVersions(ctx.version, since) < 0) {
+        const what = def.name === 'NAMESERVER' ? 'a name server' : 'a search domain';
+        problems.push({ kind: 'suspicious', message: `"inherit" needs ${gen === 'classic' ? 'vzctl' : 'libvzctl'} ${since}; before, it is written into resolv.conf as ${what}`, start: first.start, end: first.end });
+      }
+      return { problems };
+    }
     case 'string':
     case 'path':
-    case 'word-list':
     case 'module-list':
       return { problems };
   }
