@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { FixRefused, writeFixed } from '../../server/src/cli/fix';
+import { hasControls } from '../../server/src/util/escape';
 import { runCaptured as run } from '../helpers/vzlint';
 
 const repo = path.resolve(__dirname, '../..');
@@ -155,5 +156,16 @@ describe('vzlint --fix never loses data', () => {
     assert.ok((await lstat(linkPath)).isSymbolicLink());
     const dry = await run(['--fix-dry-run', linkPath, 'twice/conf/*.conf'], tmp);
     assert.equal(dry.out, '', 'nothing left to fix');
+  });
+
+  it('--fix-dry-run on a terminal shows the file\'s control characters escaped; piped, the diff is exact', async () => {
+    const text = 'ONBOOT="yes"\n# \u001b]0;pwned\u0007\u001b[2J\nHOSTNAME = "a"\n';
+    const file = await ct('dry-controls', Buffer.from(text, 'utf8'), 0o644);
+    const tty = await run(['--fix-dry-run', file], tmp, { isTTY: true });
+    assert.ok(!hasControls(tty.out, { allowNewlines: true }), JSON.stringify(tty.out));
+    assert.match(tty.out, /^ # \\x1b\]0;pwned\\x07\\x1b\[2J$/m);
+    const piped = await run(['--fix-dry-run', file], tmp);
+    assert.ok(piped.out.includes(' # \u001b]0;pwned\u0007\u001b[2J\n'), 'exact bytes for patch');
+    assert.equal(await readFile(file, 'utf8'), text);
   });
 });

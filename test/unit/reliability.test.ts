@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { formatStylish } from '../../server/src/cli/format';
+import { escapeMessage, internalErrorLines } from '../../server/src/cli/vzlint';
 import { MAX_FILE_BYTES, MAX_FINDINGS_PER_FILE, MAX_MESSAGE_CHARS, capText } from '../../server/src/limits';
 import { lint } from '../../server/src/service/lint';
 import { lintNode } from '../../server/src/service/node';
@@ -183,6 +184,24 @@ describe('vzlint: control characters from files never reach the terminal raw', (
     assert.ok(!hasControls(r.err, { allowNewlines: true }), `stderr: ${JSON.stringify(r.err)}`);
     assert.match(r.out, /ve-\\x1b\]0;pwned\\x07\.conf-sample/);
     assert.match(r.err, /missing\\x1b\[2K\.conf/);
+  });
+
+  it('a line break in a file name on stderr stays inside its message (no forged ::error workflow command)', async () => {
+    const dir = await folder('inject-lf');
+    await mkdir(path.join(dir, 'conf'), { recursive: true });
+    await writeFile(path.join(dir, 'conf', '101.conf'), VSWAP);
+    const r = await run(['--no-config', '--no-color', 'conf/101.conf', 'nope\n::error title=forged::pwned\r\n::stop-commands::x'], dir);
+    assert.equal(r.code, 2);
+    const lines = r.err.split('\n').filter((l) => l !== '');
+    assert.ok(lines.length > 0 && lines.every((l) => l.startsWith('vzlint: ')), JSON.stringify(r.err));
+    assert.match(r.err, /nope\\n::error title=forged::pwned\\r\\n::stop-commands::x: /);
+  });
+
+  it('an internal error is one escaped message line, then its stack frames', () => {
+    const err = new Error('bad file a\n::error::forged\u001b[2J');
+    const lines = internalErrorLines('x\ny.conf', err).map(escapeMessage);
+    assert.match(lines[0] ?? '', /^vzlint: x\\ny\.conf: internal error: Error: bad file a\\n::error::forged\\x1b\[2J\n$/);
+    assert.ok(lines.slice(1).every((l) => /^\s+at .*\n$/.test(l) && !l.slice(0, -1).includes('\n')), lines.join(''));
   });
 
   it('formatStylish escapes file names and messages; colours are its own', () => {

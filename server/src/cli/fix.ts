@@ -10,6 +10,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { Finding } from '../rules/types';
 import { fixAllText, type ContextDiagnostic } from '../service/codeActions';
 import { toDiagnostic } from '../service/diagnostics';
+import { escapeControls } from '../util/escape';
 
 /**
  * Fixes never applied by `--fix`: removing a byte-order mark changes the file's encoding marker,
@@ -117,8 +118,12 @@ export async function writeFixed(filePath: string, readBytes: Uint8Array, text: 
   }
 }
 
-/** A unified diff of one file's fix (`--fix-dry-run`), with the display path on both sides. */
-export function fixDiff(display: string, before: string, after: string): string {
+/**
+ * A unified diff of one file's fix (`--fix-dry-run`), with the display path on both sides (its control
+ * characters escaped: a line break in a name would end the header line and forge the next).
+ */
+export function fixDiff(shown: string, before: string, after: string): string {
+  const display = escapeControls(shown);
   const rel = !path.isAbsolute(display);
   return createTwoFilesPatch(rel ? `a/${display}` : display, rel ? `b/${display}` : display, before, after, undefined, undefined, { context: 3 });
 }

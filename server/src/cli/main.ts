@@ -1,7 +1,7 @@
 /**
  * Entry point of the `vzlint` command (bundled to dist/vzlint.js). All logic lives in `vzlint.ts`.
  */
-import { runVzlint } from './vzlint';
+import { escapeMessage, internalErrorLines, runVzlint } from './vzlint';
 
 // `vzlint … | head` closes stdout early: stop quietly instead of crashing with EPIPE.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -20,7 +20,7 @@ runVzlint(process.argv.slice(2), {
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`vzlint: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    for (const line of internalErrorLines(undefined, err)) process.stderr.write(escapeMessage(line));
     process.exitCode = 2;
   },
 );

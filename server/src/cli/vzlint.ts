@@ -177,7 +177,9 @@ function buildProgram(io: VzlintIO): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout(s),
-      writeErr: (s) => io.stderr(s),
+      writeErr: (s) => {
+        for (const line of s.split(/(?<=\n)/)) io.stderr(line);
+      },
       // Commander's own errors ("error: unknown option '--x'") carry vzlint's prefix like every other error.
       outputError: (s, write) => write(escapeControls(s.replace(/^error: /, 'vzlint: ').replace(/\n$/, ''), { keepNewlines: true }) + '\n'),
     });
@@ -273,6 +275,24 @@ interface NodeGroup {
 }
 
 /**
+ * `text` for one message on stderr: every control character escaped ({@link escapeControls}), line
+ * breaks included, except one ending the message.
+ */
+export function escapeMessage(text: string): string {
+  return text.endsWith('\n') ? `${escapeControls(text.slice(0, -1))}\n` : escapeControls(text);
+}
+
+/**
+ * An internal error as stderr lines: `vzlint: WHAT: internal error: MESSAGE` (the message on one line,
+ * whatever it holds), then the stack's `at …` frames, one per line.
+ */
+export function internalErrorLines(what: string | undefined, err: unknown): string[] {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const frames = err instanceof Error ? (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)) : [];
+  return [`vzlint: ${what !== undefined ? `${what}: ` : ''}internal error: ${message}\n`, ...frames.map((l) => `${l}\n`)];
+}
+
+/**
  * Runs vzlint with the given arguments (without `node` and the script name) and returns the exit
  * code; never calls `process.exit` and writes only through `io`.
  *
@@ -295,9 +315,11 @@ interface NodeGroup {
  *   path or an unreadable file (after linting the other files).
  */
 export async function runVzlint(argv: string[], given: VzlintIO): Promise<number> {
-  // Every message on stderr may name a file or quote a setting: control characters are shown escaped
-  // (line breaks between messages kept), so a file name cannot erase earlier lines or retitle the terminal.
-  const io: VzlintIO = { ...given, stderr: (s: string) => given.stderr(escapeControls(s, { keepNewlines: true })) };
+  // Every message on stderr may name a file or quote a setting: control characters are shown escaped,
+  // line breaks too except the one ending the message, so a file name cannot erase earlier lines, retitle
+  // the terminal or start a line of its own (a GitHub Actions runner reads `::error …::` and
+  // `::stop-commands::` on stderr as workflow commands). A message of several lines is written line by line.
+  const io: VzlintIO = { ...given, stderr: (s: string) => given.stderr(escapeMessage(s)) };
   // The progress line is vzlint's own text (CR and erase-line on purpose), written unescaped.
   const progressStderr = given.stderr;
   const program = buildProgram(io);
@@ -428,7 +450,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
       isDir = false;
     }
     if (!isDir) {
-      io.stderr(`vzlint: no PATH given and ${root} is not a directory (this is not an OpenVZ / Virtuozzo node); name the files or folders to lint\n(run vzlint --help for usage)\n`);
+      io.stderr(`vzlint: no PATH given and ${root} is not a directory (this is not an OpenVZ / Virtuozzo node); name the files or folders to lint\n`);
+      io.stderr('(run vzlint --help for usage)\n');
       return EXIT.failure;
     }
     io.stderr(`vzlint: no PATH given: linting this node's ${root} (vz.conf and conf/) as one node\n`);
@@ -687,7 +710,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
           io.stderr(`vzlint: ${err.message}\n`);
           return EXIT.failure;
         }
-        io.stderr(`vzlint: ${display(p)}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        for (const line of internalErrorLines(display(p), err)) io.stderr(line);
         failed = true;
       }
       progress();
@@ -736,7 +759,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
       });
     };
     const internal = (what: string, err: unknown): void => {
-      io.stderr(`vzlint: ${what}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      for (const line of internalErrorLines(what, err)) io.stderr(line);
       failed = true;
     };
     try {
@@ -844,7 +867,9 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
       }
     }
     if (opts.fixDryRun === true) {
-      io.stdout(diffs);
+      // On a terminal the file's own control characters are shown escaped (an ESC in a comment beside a
+      // fix would otherwise clear the screen or retitle the window); piped, the diff is exact for `patch`.
+      io.stdout(io.isTTY === true ? escapeControls(diffs, { keepNewlines: true }) : diffs);
       return failed ? EXIT.failure : exitFor(reports);
     }
     if (written > 0) {
