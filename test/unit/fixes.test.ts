@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { lint, type LintOptions } from '../../server/src/service/lint';
 import type { Finding } from '../../server/src/rules/types';
 import { applyEdits } from '../helpers/edits';
+import { NEEDS_CORPUS } from '../helpers/corpus';
 
 const CT = '/etc/vz/conf/101.conf';
 const NODE = '/etc/vz/vz.conf';
@@ -49,7 +50,7 @@ describe('quick fixes: applied and re-linted', () => {
     assert.match(r.fixTitle, /widens access/);
   });
 
-  it('wild 035 (per-CT IPTABLES with NAT modules) converts to full', () => {
+  it('wild 035 (per-CT IPTABLES with NAT modules) converts to full', { skip: NEEDS_CORPUS }, () => {
     const text = readFileSync(resolve(corpus, 'wild/035-provision-unix-perl-default-ubc.conf'), 'utf8');
     const r = applyFix(text, { path: CT }, 'deprecated-parameter');
     assert.match(r.text, /^NETFILTER="full"$/m);
@@ -64,7 +65,7 @@ describe('quick fixes: applied and re-linted', () => {
     assert.deepEqual(r.after.map((f) => f.rule), []);
   });
 
-  it('vzctl 4.6 vz.conf: one fix inlines IPTABLES where IPTABLES_MODULES="$IPTABLES" and merges IP6TABLES', () => {
+  it('vzctl 4.6 vz.conf: one fix inlines IPTABLES where IPTABLES_MODULES="$IPTABLES" and merges IP6TABLES', { skip: NEEDS_CORPUS }, () => {
     const text = readFileSync(resolve(corpus, 'upstream/openvz-vzctl-classic/historical/vz.conf.in@vzctl-4.6'), 'utf8');
     const r = applyFix(text, { path: NODE }, 'deprecated-parameter', /Move IPTABLES, IP6TABLES/);
     assert.match(r.fixTitle, /CTs without NETFILTER lose access/);
@@ -87,7 +88,7 @@ describe('quick fixes: applied and re-linted', () => {
     assert.equal(results[0], 'IPTABLES_MODULES="ipt_REJECT iptable_filter ip6_tables ip6table_filter"\nIPV6="yes"');
   });
 
-  it('the five-line IPTABLES of the Shorewall vz.conf becomes one IPTABLES_MODULES line with all 24 modules', () => {
+  it('the five-line IPTABLES of the Shorewall vz.conf becomes one IPTABLES_MODULES line with all 24 modules', { skip: NEEDS_CORPUS }, () => {
     const text = readFileSync(resolve(corpus, 'wild/032-shorewall-doc-2009-vz.conf'), 'utf8');
     const r = applyFix(text, { path: NODE }, 'deprecated-parameter');
     const line = r.text.split('\n').find((l) => l.startsWith('IPTABLES_MODULES='));

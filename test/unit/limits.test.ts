@@ -15,6 +15,7 @@ import { computeHover } from '../../server/src/service/hover';
 import { lint, type LintOptions } from '../../server/src/service/lint';
 import { parseSizedNumber } from '../../server/src/values/numbers';
 import { applyEdits } from '../helpers/edits';
+import { NEEDS_CORPUS } from '../helpers/corpus';
 
 /** A finding's whole text: the short message and the long detail (where the numbers and the why went). */
 const said = (f: { message: string; detail?: string } | undefined): string => `${f?.message ?? ''} ${f?.detail ?? ''}`;
@@ -89,7 +90,7 @@ describe('privvmpages-below-vswap', () => {
 });
 
 describe('pages-value-in-bytes', () => {
-  it('flags the issue case / wild 033: 4 TiB / 7.96 TiB as pages, 1 GiB / 1.99 GiB as bytes', () => {
+  it('flags the issue case / wild 033: 4 TiB / 7.96 TiB as pages, 1 GiB / 1.99 GiB as bytes', { skip: NEEDS_CORPUS }, () => {
     for (const text of ['PRIVVMPAGES="1073741824:2137483648"\n', read('wild/033-shorewall-doc-2009-101.conf')]) {
       const fs = run(text, { path: CT }, 'pages-value-in-bytes');
       assert.equal(fs.length, 1);
@@ -100,7 +101,7 @@ describe('pages-value-in-bytes', () => {
     }
   });
 
-  it('never fires on unlimited, LONG_MAX, INT_MAX, sentinels, suffixed values or normal sizes', () => {
+  it('never fires on unlimited, LONG_MAX, INT_MAX, sentinels, suffixed values or normal sizes', { skip: NEEDS_CORPUS }, () => {
     for (const v of ['unlimited', '9223372036854775807', '2147483647:2147483647', '4294967295', '999999999', '99999999999999999:99999999999999999', '0:2T', '262144:292912', '268435455']) {
       assert.deepEqual(run(`PRIVVMPAGES="${v}"\n`, { path: CT }, 'pages-value-in-bytes'), [], v);
     }
@@ -149,7 +150,7 @@ describe('pages-value-in-bytes', () => {
 });
 
 describe('meminfo-under-vswap', () => {
-  it('flags MEMINFO in a vSwap container (faded), not in a UBC one', () => {
+  it('flags MEMINFO in a vSwap container (faded), not in a UBC one', { skip: NEEDS_CORPUS }, () => {
     const [f] = run('PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nMEMINFO="privvmpages:1"\n', { path: CT }, 'meminfo-under-vswap');
     assert.ok(f);
     assert.equal(f.severity, 'warning');
@@ -159,7 +160,7 @@ describe('meminfo-under-vswap', () => {
     assert.deepEqual(run(read('wild/036-puppet-openvz-example-sample-ct-uncommented.conf'), { path: CT }, 'meminfo-under-vswap'), []);
   });
 
-  it('classic only; the VZ7 vps samples with MEMINFO get nothing', () => {
+  it('classic only; the VZ7 vps samples with MEMINFO get nothing', { skip: NEEDS_CORPUS }, () => {
     assert.deepEqual(run('PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nMEMINFO="privvmpages:1"\n', { path: CT, target: 'vz7' }, 'meminfo-under-vswap'), []);
     assert.deepEqual(run(read('upstream/virtuozzo7-vzctl/etc/ve-vps.256MB.conf-sample'), { path: '/x/ve-vps.256MB.conf-sample' }, 'meminfo-under-vswap'), []);
   });
@@ -187,7 +188,7 @@ describe('ignored-on-ploop', () => {
     assert.match(said(fs[0]), /line 1 of the node's vz\.conf/);
   });
 
-  it('stays silent on simfs, when the layout is unknown, for CT0/vz.conf, and for samples inheriting the node default', () => {
+  it('stays silent on simfs, when the layout is unknown, for CT0/vz.conf, and for samples inheriting the node default', { skip: NEEDS_CORPUS }, () => {
     assert.deepEqual(run(`VE_LAYOUT="simfs"\n${quota}`, { path: CT }, 'ignored-on-ploop'), []);
     assert.deepEqual(run(quota, { path: CT }, 'ignored-on-ploop'), []);
     assert.deepEqual(run(quota, nodeWith('LOCKDIR=/vz/lock\n'), 'ignored-on-ploop'), []);
@@ -202,7 +203,7 @@ describe('ignored-on-ploop', () => {
     }
   });
 
-  it('a container made from the vswap sample on a ploop node does get it', () => {
+  it('a container made from the vswap sample on a ploop node does get it', { skip: NEEDS_CORPUS }, () => {
     const text = read('upstream/openvz-vzctl-classic/conf/ve-vswap-256m.conf-sample');
     const fs = run(text, nodeWith(read('upstream/openvz-vzctl-classic/vz.conf.in')), 'ignored-on-ploop');
     assert.deepEqual(fs.map((f) => /^(\w+)/.exec(f.message)?.[1]), ['DISKINODES', 'QUOTATIME']);
@@ -216,7 +217,7 @@ describe('ignored-on-ploop', () => {
     assert.equal(applyFix(quota, nodeWith('VE_LAYOUT=ploop\n'), 'ignored-on-ploop').safe, false);
   });
 
-  it('wild 039 (simfs, DISK_QUOTA=no) gets nothing from the layout rules', () => {
+  it('wild 039 (simfs, DISK_QUOTA=no) gets nothing from the layout rules', { skip: NEEDS_CORPUS }, () => {
     const fs = run(read('wild/039-rbd-ceph-create-ct-heredoc.tmpl'), { path: CT });
     assert.ok(!fs.some((f) => ['ignored-on-ploop', 'mount-opts-on-simfs', 'quotaugidlimit-on-ploop'].includes(f.rule)));
   });
@@ -240,7 +241,7 @@ describe('mount-opts-on-simfs', () => {
 });
 
 describe('quotaugidlimit-on-ploop', () => {
-  it('explains the on/off switch on ploop (info), not for 0, simfs or unknown layout', () => {
+  it('explains the on/off switch on ploop (info), not for 0, simfs or unknown layout', { skip: NEEDS_CORPUS }, () => {
     const [f] = run('VE_LAYOUT="ploop"\nQUOTAUGIDLIMIT="100"\n', { path: CT }, 'quotaugidlimit-on-ploop');
     assert.ok(f);
     assert.equal(f.severity, 'info');
@@ -280,7 +281,7 @@ describe('shared-storage-path', () => {
     assert.deepEqual(run('VE_PRIVATE=/nfs/vz/private/0\n', { path: '/etc/vz/conf/0.conf', kind: 'ct0' }, 'shared-storage-path'), []);
   });
 
-  it('the shipped vz.conf files and corpus CTs on /vz, /var/lib/vz, /home get nothing', () => {
+  it('the shipped vz.conf files and corpus CTs on /vz, /var/lib/vz, /home get nothing', { skip: NEEDS_CORPUS }, () => {
     for (const f of ['upstream/openvz-vzctl-classic/vz.conf.in', 'upstream/virtuozzo7-vzctl/etc/vz.conf', 'wild/028-typo3-chef-host-vz.conf', 'wild/032-shorewall-doc-2009-vz.conf']) {
       assert.deepEqual(run(read(f), { path: NODE }, 'shared-storage-path'), [], f);
     }
@@ -291,7 +292,7 @@ describe('shared-storage-path', () => {
 });
 
 describe('simfs-live-migration', () => {
-  it('flags VE_LAYOUT=simfs in a CT or vz.conf (info, "may" on classic), not ploop', () => {
+  it('flags VE_LAYOUT=simfs in a CT or vz.conf (info, "may" on classic), not ploop', { skip: NEEDS_CORPUS }, () => {
     const [f] = run('VE_LAYOUT="simfs"\n', { path: CT }, 'simfs-live-migration');
     assert.ok(f);
     assert.equal(f.severity, 'info');
@@ -302,7 +303,7 @@ describe('simfs-live-migration', () => {
     assert.equal(run(read('wild/037-lxc-book-debian7-vzctl-saved-1.conf'), { path: CT }, 'simfs-live-migration').length, 1);
   });
 
-  it('Virtuozzo 7 vz.conf VEFSTYPE=simfs; the shipped VZ7 vz.conf (VEFSTYPE=ext4) is silent', () => {
+  it('Virtuozzo 7 vz.conf VEFSTYPE=simfs; the shipped VZ7 vz.conf (VEFSTYPE=ext4) is silent', { skip: NEEDS_CORPUS }, () => {
     const [f] = run('VEFSTYPE="simfs"\n', { path: NODE, target: 'vz7' }, 'simfs-live-migration');
     assert.match(said(f), /cannot be live-migrated/);
     assert.deepEqual(run(read('upstream/virtuozzo7-vzctl/etc/vz.conf'), { path: NODE }, 'simfs-live-migration'), []);
@@ -322,7 +323,7 @@ describe('checkpoint-blocking-parameter', () => {
     assert.deepEqual(run('DEVNODES=""\n', { path: CT }, 'checkpoint-blocking-parameter'), []);
   });
 
-  it('wild 035 (DEVICES) and 039 (DEVNODES) get it once each', () => {
+  it('wild 035 (DEVICES) and 039 (DEVNODES) get it once each', { skip: NEEDS_CORPUS }, () => {
     assert.equal(run(read('wild/035-provision-unix-perl-default-ubc.conf'), { path: CT }, 'checkpoint-blocking-parameter').length, 1);
     assert.equal(run(read('wild/039-rbd-ceph-create-ct-heredoc.tmpl'), { path: CT }, 'checkpoint-blocking-parameter').length, 1);
   });
@@ -375,7 +376,7 @@ describe('dangerous-capability', () => {
 });
 
 describe('host-kernel-feature', () => {
-  it('info for nfsd / bridge / ppp on, not for nfs, sysfs or off', () => {
+  it('info for nfsd / bridge / ppp on, not for nfs, sysfs or off', { skip: NEEDS_CORPUS }, () => {
     const fs = run('FEATURES="nfsd:on bridge:on ppp:on nfs:on sysfs:on"\n', { path: CT }, 'host-kernel-feature');
     assert.deepEqual(fs.map((f) => /^(\w+)/.exec(f.message)?.[1]), ['nfsd', 'bridge', 'ppp']);
     assert.ok(fs.every((f) => f.severity === 'info'));
@@ -385,7 +386,7 @@ describe('host-kernel-feature', () => {
 });
 
 describe('limits: shipped samples and hover', () => {
-  it('classic vswap samples and vzctl 4.6 ve-basic get no warnings or errors from these rules', () => {
+  it('classic vswap samples and vzctl 4.6 ve-basic get no warnings or errors from these rules', { skip: NEEDS_CORPUS }, () => {
     for (const s of ['ve-vswap-256m.conf-sample', 've-vswap-1g.conf-sample', 've-vswap-4g.conf-sample', 've-basic.conf-sample', 've-light.conf-sample']) {
       const fs = run(read(`upstream/openvz-vzctl-classic/conf/${s}`), { path: `/etc/vz/conf/${s}` });
       assert.deepEqual(fs.filter((f) => f.severity === 'error' || f.severity === 'warning'), [], s);
@@ -393,7 +394,7 @@ describe('limits: shipped samples and hover', () => {
     assert.deepEqual(run(read('upstream/openvz-vzctl-classic/historical/ve-basic.conf-sample@vzctl-4.6'), { path: '/x/ve-basic.conf-sample' }), []);
   });
 
-  it('VZ7 samples get only the netfilter-full hint', () => {
+  it('VZ7 samples get only the netfilter-full hint', { skip: NEEDS_CORPUS }, () => {
     const fs = run(read('upstream/virtuozzo7-vzctl/etc/ve-vswap.1024MB.conf-sample'), { path: '/x/ve-vswap.1024MB.conf-sample' });
     assert.deepEqual(fs.map((f) => `${f.rule}/${f.severity}`), ['netfilter-full/info']);
   });

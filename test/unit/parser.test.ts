@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { parseConfig } from '../../server/src/parser/parse';
 import type { Dialect, Entry } from '../../server/src/parser/types';
+import { NEEDS_CORPUS } from '../helpers/corpus';
 
 const corpus = resolve(__dirname, '../../../shared/corpus');
 
@@ -96,7 +97,7 @@ describe('parser: value as each vzctl generation reads it', () => {
 });
 
 describe('parser: the shell view', () => {
-  it('finds the five-line IPTABLES of the Shorewall vz.conf as one multi-line value', () => {
+  it('finds the five-line IPTABLES of the Shorewall vz.conf as one multi-line value', { skip: NEEDS_CORPUS }, () => {
     const text = readFileSync(resolve(corpus, 'wild/032-shorewall-doc-2009-vz.conf'), 'utf8');
     const doc = parseConfig(text, { dialect: 'classic' });
     assert.equal(doc.multiline.length, 1);

@@ -10,6 +10,7 @@ import { RESOURCES_RULES } from '../../server/src/rules/resources/index';
 import { lint, type LintOptions, type LintResult } from '../../server/src/service/lint';
 import type { Finding } from '../../server/src/rules/types';
 import { applyEdits } from '../helpers/edits';
+import { NEEDS_CORPUS } from '../helpers/corpus';
 
 /** A finding's whole text: the short message and the long detail (where the numbers and the why went). */
 const said = (f: { message: string; detail?: string } | undefined): string => `${f?.message ?? ''} ${f?.detail ?? ''}`;
@@ -386,7 +387,7 @@ describe('resources: formulas (checks 5–13)', () => {
     assert.match(said(one(r, 'ubc-numfile')), /= 9376 open files/);
   });
 
-  it('unlimited everywhere (vzctl 4.6 ve-unlimited) passes: the wrapped arithmetic of vzcfgvalidate', () => {
+  it('unlimited everywhere (vzctl 4.6 ve-unlimited) passes: the wrapped arithmetic of vzcfgvalidate', { skip: NEEDS_CORPUS }, () => {
     const text = readFileSync(resolve(corpus, 'upstream/openvz-vzctl-classic/historical/ve-unlimited.conf-sample@vzctl-4.6'), 'utf8');
     assert.deepEqual(pairs(run(text)), []);
   });
@@ -445,7 +446,7 @@ describe('resources: vSwap mode', () => {
 describe('resources: corpus files worked by hand', () => {
   const lintFile = (rel: string): string[] => pairs(run(readFileSync(resolve(corpus, rel), 'utf8'), OPTS));
 
-  it('historical/ve-basic.conf-sample@vzctl-4.6: clean', () => {
+  it('historical/ve-basic.conf-sample@vzctl-4.6: clean', { skip: NEEDS_CORPUS }, () => {
     // PHYSPAGES 0:unlimited → non-vSwap. All 20 present. avnumproc = AVNUMPROC.bar = 180.
     // 1 bar==lim: NUMPROC 240:240, NUMTCPSOCK 360:360, NUMOTHERSOCK 360:360, SHMPAGES 21504:21504,
     //   NUMFILE 9312:9312, NUMPTY 16:16, NUMSIGINFO 256:256, NUMIPTENT 128:128 → ok.
@@ -463,7 +464,7 @@ describe('resources: corpus files worked by hand', () => {
     assert.deepEqual(lintFile('upstream/openvz-vzctl-classic/historical/ve-basic.conf-sample@vzctl-4.6'), []);
   });
 
-  it('historical/ve-light.conf-sample@vzctl-3.0.10: 32-bit unlimited ×3 (deviation) and two recommendations', () => {
+  it('historical/ve-light.conf-sample@vzctl-3.0.10: 32-bit unlimited ×3 (deviation) and two recommendations', { skip: NEEDS_CORPUS }, () => {
     // PHYSPAGES 0:2147483647 → INT_MAX counts as unlimited → non-vSwap. All 20 present. avnumproc = AVNUMPROC.bar = 15.
     // 1: NUMPROC 40:40, NUMTCPSOCK 40:40, NUMOTHERSOCK 40:40, SHMPAGES 1152:1152, NUMFILE 512:512, NUMPTY 4:4,
     //    NUMSIGINFO 256:256, NUMIPTENT 16:16 → ok.
@@ -485,7 +486,7 @@ describe('resources: corpus files worked by hand', () => {
     ]);
   });
 
-  it('wild 033 (Shorewall doc 101.conf): clean', () => {
+  it('wild 033 (Shorewall doc 101.conf): clean', { skip: NEEDS_CORPUS }, () => {
     // PHYSPAGES 0:9223372036854775807 → non-vSwap. All 20 present. avnumproc = AVNUMPROC.bar = 180.
     // 1: NUMPROC 240:240, NUMTCPSOCK 360:360, NUMOTHERSOCK 360:360, SHMPAGES 21504:21504, NUMFILE 9312:9312,
     //    NUMPTY 16:16, NUMSIGINFO 256:256, NUMIPTENT 200:200 → ok.
@@ -502,7 +503,7 @@ describe('resources: corpus files worked by hand', () => {
     assert.deepEqual(lintFile('wild/033-shorewall-doc-2009-101.conf'), []);
   });
 
-  it('wild 035 (provision-unix default UBC): privvmpages below vmguarpages', () => {
+  it('wild 035 (provision-unix default UBC): privvmpages below vmguarpages', { skip: NEEDS_CORPUS }, () => {
     // PHYSPAGES 0:LONG_MAX → non-vSwap. All 20 present. avnumproc = AVNUMPROC.bar = 1275.
     // 1: NUMPROC 2550:2550, NUMTCPSOCK 2550:2550, NUMOTHERSOCK 2550:2550, SHMPAGES 45445:45445, NUMFILE 40800:40800,
     //    NUMPTY 255:255, NUMSIGINFO 1024:1024, NUMIPTENT 1536:1536 → ok.
@@ -519,7 +520,7 @@ describe('resources: corpus files worked by hand', () => {
     assert.deepEqual(lintFile('wild/035-provision-unix-perl-default-ubc.conf'), ['ubc-privvmpages-vmguarpages PRIVVMPAGES']);
   });
 
-  it('wild 036 (puppet example): kmemsize barrier above limit, two barrier ≠ limit', () => {
+  it('wild 036 (puppet example): kmemsize barrier above limit, two barrier ≠ limit', { skip: NEEDS_CORPUS }, () => {
     // PHYSPAGES 0:LONG_MAX → non-vSwap. All 20 present. avnumproc = AVNUMPROC.bar = 360.
     // 1: NUMTCPSOCK 9000:9900 and NUMOTHERSOCK 1800:2000 → Error ×2 (ubc-barrier-equals-limit); NUMPROC 1600:1600,
     //    SHMPAGES 4097152:4097152, NUMFILE 30000:30000, NUMPTY 64:64, NUMSIGINFO 512:512, NUMIPTENT 128:128 → ok.
@@ -537,7 +538,7 @@ describe('resources: corpus files worked by hand', () => {
     ]);
   });
 
-  it('wild 038 (Ubuntu forums 101.conf): 32-bit unlimited ×3 (deviation)', () => {
+  it('wild 038 (Ubuntu forums 101.conf): 32-bit unlimited ×3 (deviation)', { skip: NEEDS_CORPUS }, () => {
     // PHYSPAGES 0:2147483647 → non-vSwap (INT_MAX). All 20 present. avnumproc = AVNUMPROC.bar = 200.
     // 1: NUMPROC 400:400, NUMTCPSOCK 500:500, NUMOTHERSOCK 500:500, SHMPAGES 131072:131072, NUMFILE 9312:9312,
     //    NUMPTY 64:64, NUMSIGINFO 512:512, NUMIPTENT 128:128 → ok.
@@ -556,7 +557,7 @@ describe('resources: corpus files worked by hand', () => {
     ]);
   });
 
-  it('wild 031 (ve-vps.unlimited, everything unlimited): only the PHYSPAGES barrier', () => {
+  it('wild 031 (ve-vps.unlimited, everything unlimited): only the PHYSPAGES barrier', { skip: NEEDS_CORPUS }, () => {
     // PHYSPAGES unlimited:unlimited → limit LONG_MAX → non-vSwap. All 20 present, every one LONG_MAX:LONG_MAX.
     // avnumproc = AVNUMPROC.bar = LONG_MAX = 2^63 − 1.
     // 1, 2, 3: all equal / unlimited → ok.  4: PHYSPAGES barrier LONG_MAX ≠ 0 → Error → ubc-physpages.
@@ -572,7 +573,7 @@ describe('resources: corpus files worked by hand', () => {
     assert.deepEqual(lintFile('wild/031-c2corg-puppet-ve-vps.unlimited.conf-sample.conf'), ['ubc-physpages PHYSPAGES']);
   });
 
-  it('shipped vSwap samples of vzctl 4.11.1 are clean; VZ7 samples on vz7 too', () => {
+  it('shipped vSwap samples of vzctl 4.11.1 are clean; VZ7 samples on vz7 too', { skip: NEEDS_CORPUS }, () => {
     for (const f of ['ve-vswap-256m', 've-vswap-512m', 've-vswap-1g', 've-vswap-1024m', 've-vswap-2g', 've-vswap-4g', 've-basic', 've-light']) {
       assert.deepEqual(lintFile(`upstream/openvz-vzctl-classic/conf/${f}.conf-sample`), [], f);
     }
