@@ -168,4 +168,16 @@ describe('vzlint --fix never loses data', () => {
     assert.ok(piped.out.includes(' # \u001b]0;pwned\u0007\u001b[2J\n'), 'exact bytes for patch');
     assert.equal(await readFile(file, 'utf8'), text);
   });
+
+  it('a file whose name is near the 255-byte limit is fixed (the temporary name is kept short); no temp file left', async () => {
+    const dir = path.join(tmp, 'longname');
+    await mkdir(dir, { recursive: true });
+    const name = `ve-${'\u00e9'.repeat(115)}.conf-sample`; // 3 + 230 + 12 = 245 bytes
+    const file = path.join(dir, name);
+    await writeFile(file, 'ONBOOT="yes"\nHOSTNAME = "a"\n');
+    const r = await run(['--fix', file], tmp);
+    assert.doesNotMatch(r.err, /ENAMETOOLONG|not fixed|unchanged/, r.err);
+    assert.equal(await readFile(file, 'utf8'), 'ONBOOT="yes"\nHOSTNAME="a"\n');
+    assert.deepEqual(await readdir(dir), [name]);
+  });
 });

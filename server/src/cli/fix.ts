@@ -88,7 +88,10 @@ export async function writeFixed(filePath: string, readBytes: Uint8Array, text: 
   });
   await probe.close();
   const dir = path.dirname(target);
-  const tmp = path.join(dir, `.${path.basename(target)}.vzlint-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  // The temporary name keeps at most 64 bytes of the file's name: a name near the file system's limit
+  // (255 bytes) must still be fixable.
+  const stem = Buffer.from(path.basename(target), 'utf8').subarray(0, 64).toString('utf8').replace(/\uFFFD+$/, '');
+  const tmp = path.join(dir, `.${stem}.vzlint-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let created = false;
   try {
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
