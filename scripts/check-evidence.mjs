@@ -16,11 +16,23 @@ import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { vzctl: { type: 'string' }, libvzctl: { type: 'string' }, vzctl7: { type: 'string' }, 'write-tables': { type: 'boolean' } } });
+const USAGE = 'usage: node scripts/check-evidence.mjs --vzctl DIR --libvzctl DIR --vzctl7 DIR [--write-tables]\n' +
+  '  DIR: a local clone with tags of kolyshkin/vzctl, OpenVZ/libvzctl and OpenVZ/vzctl (see README "How we know")';
+let values;
+try {
+  ({ values } = parseArgs({ options: { vzctl: { type: 'string' }, libvzctl: { type: 'string' }, vzctl7: { type: 'string' }, 'write-tables': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+} catch (err) {
+  console.error(`check-evidence: ${err.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const repos = { vzctl: values.vzctl, libvzctl: values.libvzctl, vzctl7: values.vzctl7 };
 for (const [name, dir] of Object.entries(repos)) {
   if (!dir) {
-    console.error(`usage: node scripts/check-evidence.mjs --vzctl DIR --libvzctl DIR --vzctl7 DIR (missing --${name})`);
+    console.error(`${USAGE}\n(missing --${name})`);
     process.exit(2);
   }
 }

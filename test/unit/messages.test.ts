@@ -269,6 +269,21 @@ describe('messages: short, one sentence, true for the target and mode', () => {
     console.log(`fixtures: ${stats([...new Map(raised.map((r) => [`${r.finding.rule}|${r.finding.message}`, r])).values()])} (distinct messages)`);
   });
 
+  it('a parameter newer than the target says which version is the target', () => {
+    const said = (text: string, target: string): string[] => lint(text, { path: '/etc/vz/vz.conf', target }).findings.filter((f) => f.rule === 'unknown-parameter').map((f) => f.message);
+    // Was "VERBOSE needs vzctl 3.0.14 (vzctl 3.0.10); …": the bare version read like a second requirement.
+    assert.deepEqual(said('VERBOSE=0\n', 'classic@3.0.10'), ['VERBOSE needs vzctl 3.0.14 (the target is vzctl 3.0.10); vzctl ignores the line']);
+    assert.deepEqual(said('VERBOSE=0\n', 'classic@3.0.14'), []);
+  });
+
+  it('a number an old vzctl cannot read says what is wrong with it in the short message', () => {
+    const said = (text: string, target: string): string[] => lint(text, { path: '/etc/vz/conf/101.conf', target }).findings.filter((f) => f.rule === 'invalid-value').map((f) => f.message);
+    // Was 'KMEMSIZE: "1200742.4"; vzctl warns and skips the line' (the reason only in the detail).
+    assert.deepEqual(said('KMEMSIZE="1200742.4"\n', 'classic@2.7.0'), ['KMEMSIZE: "1200742.4" has a fraction; vzctl warns and skips the line']);
+    assert.deepEqual(said('DISKSPACE="1G"\n', 'classic@3.0.0'), ['DISKSPACE: "1G" has a size suffix; vzctl warns and skips the line']);
+    assert.deepEqual(said('KMEMSIZE="1200742.4"\n', 'classic@4.11.1'), []);
+  });
+
   it('over the corpus: every shipped file under its own release, and the upstream and wild files', { skip: existsSync(corpus) ? false : `corpus not found at ${corpus} (../shared/corpus): corpus messages not checked` }, () => {
     const raised: Raised[] = [];
     for (const f of [...configFiles(path.join(corpus, 'upstream')), ...configFiles(path.join(corpus, 'wild'))]) {

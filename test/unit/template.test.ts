@@ -67,6 +67,15 @@ describe('template pre-pass (parser/template.ts)', () => {
       assert.ok(!f.message.includes(P), f.message);
       for (const fix of f.fixes ?? []) for (const e of fix.edits) assert.ok(!e.newText.includes(P));
     }
+    // A message quotes the template's text, never the stand-in a placeholder was checked with: the
+    // heredoc of wild 039 (`${ipaddr}/255.255.255.255`) was reported as '"1" is not a valid IPv4 address'.
+    const said = (text: string): string[] => lint(text, { path: '/x/conf/101.conf.tmpl' }).findings.filter((f) => f.rule === 'invalid-value').map((f) => f.message);
+    const mask = said('IP_ADDRESS="${ipaddr}/255.255.255.255"\n');
+    assert.equal(mask.length, 1, JSON.stringify(mask));
+    assert.match(mask[0] ?? '', /"255\.255\.255\.255" is a dotted mask/);
+    assert.deepEqual(said('IP_ADDRESS="${ipaddr}/24 ${ip2}"\n'), []);
+    const enumValue = said('ONBOOT="${x}es"\n');
+    assert.ok(enumValue.length === 1 && enumValue[0]?.includes('"{…}es"'), JSON.stringify(enumValue));
     // The spacing fix on a placeholder line is dropped (it would rewrite template text).
     const space = r.findings.find((f) => f.rule === 'space-around-equals');
     assert.ok(space && space.fixes === undefined, JSON.stringify(space));

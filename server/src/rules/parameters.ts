@@ -67,7 +67,7 @@ export const unknownParameter: Rule = {
       let head: string;
       let why: string;
       if (def && def[ctx.target.generation]?.since) {
-        head = `${e.name} needs ${ctx.target.generation === 'classic' ? 'vzctl' : 'libvzctl'} ${def[ctx.target.generation]?.since} (${toolVersion(ctx)})`;
+        head = `${e.name} needs ${ctx.target.generation === 'classic' ? 'vzctl' : 'libvzctl'} ${def[ctx.target.generation]?.since} (the target is ${toolVersion(ctx)})`;
         why = `${here} does not know ${e.name} yet`;
       } else if (def) {
         head = `${e.name} is a ${ctx.target.generation === 'classic' ? 'Virtuozzo 7' : 'classic vzctl'} parameter`;

@@ -37,17 +37,33 @@ export function templateValueCheck(def: ParameterDef, value: string, ctx: ValueC
   if (value.replace(RUN, '').replace(/[\s:,;"']/g, '') === '') return undefined;
   const runs = checksWith(def, value, ctx);
   const [first, ...rest] = runs;
-  const problems = (first ?? []).filter((p) => rest.every((other) => other.some((q) => q.start < p.end && p.start < q.end)));
+  const overlaps = (p: StandInProblem, q: StandInProblem): boolean => q.start < p.end && p.start < q.end;
+  const problems = (first ?? [])
+    .filter((p) => rest.every((other) => other.some((q) => overlaps(p, q))))
+    // Say it with a stand-in's view that quotes only the template's own text when there is one
+    // (`{{ ip }}/255.255.255.0`: the dotted mask, not "1" is not an address).
+    .map((p) => (p.quotesStandIn ? rest.flat().find((q) => overlaps(p, q) && !q.quotesStandIn) ?? p : p))
+    .map(({ quotesStandIn: _, ...p }) => p);
   return { problems };
 }
 
-/** The problems of `value` with each stand-in in place of every placeholder run, in original offsets. */
-function checksWith(def: ParameterDef, value: string, ctx: ValueContext): ValueProblem[][] {
+/** A value problem in original offsets; `quotesStandIn`: its message quotes text a stand-in made. */
+interface StandInProblem extends ValueProblem {
+  quotesStandIn: boolean;
+}
+
+/**
+ * The problems of `value` with each stand-in in place of every placeholder run, in original offsets.
+ * A quoted part of a message that holds stand-in text is given back as the template wrote it, with
+ * `{…}` for the placeholder (`"{…}es"`), never the stand-in (`"1es"`).
+ */
+function checksWith(def: ParameterDef, value: string, ctx: ValueContext): StandInProblem[][] {
   return STAND_INS.map((standIn) => {
     // compact[i] comes from value[map[i]]; a placeholder run becomes the stand-in.
     let compact = '';
     const map: number[] = [];
     const endMap: number[] = [];
+    const fromStandIn: boolean[] = [];
     for (let i = 0; i < value.length; i += 1) {
       if (value[i] === PLACEHOLDER_CHAR) {
         const start = i;
@@ -55,17 +71,30 @@ function checksWith(def: ParameterDef, value: string, ctx: ValueContext): ValueP
         for (let k = 0; k < standIn.length; k += 1) {
           map.push(start);
           endMap.push(i + 1);
+          fromStandIn.push(true);
         }
         compact += standIn;
       } else {
         compact += value[i];
         map.push(i);
         endMap.push(i + 1);
+        fromStandIn.push(false);
       }
     }
+    const original = (from: number, to: number): string => value.slice(map[from] ?? value.length, to > from ? (endMap[to - 1] ?? value.length) : (map[from] ?? value.length)).replace(RUN, '{…}');
     return checkValue(def, compact, ctx).problems
       .filter((p) => p.kind === 'invalid' || p.kind === 'unknown-item')
-      .map((p) => ({ ...p, start: map[p.start] ?? value.length, end: p.end > 0 ? (endMap[p.end - 1] ?? value.length) : 0 }))
+      .map((p) => {
+        let quotesStandIn = false;
+        const message = p.message.replace(/"([^"\n]+)"/g, (whole, quoted: string) => {
+          const at = compact.indexOf(quoted, p.start);
+          if (at < 0 || at + quoted.length > p.end) return whole;
+          if (!fromStandIn.slice(at, at + quoted.length).includes(true)) return whole;
+          quotesStandIn = true;
+          return `"${original(at, at + quoted.length)}"`;
+        });
+        return { ...p, message, quotesStandIn, start: map[p.start] ?? value.length, end: p.end > 0 ? (endMap[p.end - 1] ?? value.length) : 0 };
+      })
       // A problem made only of placeholder text comes from the stand-in, not from the template.
       .filter((p) => value.slice(p.start, p.end).replace(RUN, '') !== '');
   });

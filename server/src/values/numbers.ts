@@ -89,8 +89,8 @@ export function parseSizedNumber(text: string, offset: number, unit: Unit | unde
     return { ok: false, message: `"${text}" is not a number (${what})` };
   }
   const [, sign, intDigits, frac, sfxRaw] = m;
-  if (frac !== undefined && !reader.fraction) return { ok: false, message: `"${text}": this vzctl reads no fractions (${what})` };
-  if (sfxRaw && !reader.suffix) return { ok: false, message: `"${text}": this vzctl reads no size suffix (${what})` };
+  if (frac !== undefined && !reader.fraction) return { ok: false, message: `"${text}" has a fraction (this vzctl reads only ${what})` };
+  if (sfxRaw && !reader.suffix) return { ok: false, message: `"${text}" has a size suffix (this vzctl reads only ${what})` };
   const intPart = intDigits === '' ? '0' : (intDigits as string);
   if (sign === '-') return { ok: true, part: part(LONG_MAX, { truncated: true }) };
   // Beyond 2^64 - 1, strtoull() fails with ERANGE and vzctl rejects the value.

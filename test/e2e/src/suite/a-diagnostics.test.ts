@@ -39,6 +39,6 @@ describe('(a) diagnostics', () => {
     );
     const misplaced = ds.find((d) => d.range.start.line === 16)!;
     assert.equal(misplaced.source, 'vzconf');
-    assert.match(misplaced.message, /NETFILTER is a per-container parameter/);
+    assert.match(misplaced.message, /^NETFILTER is a container parameter/);
   });
 });

@@ -28,7 +28,7 @@ describe('(c) quick fix', () => {
           (a): a is vscode.CodeAction =>
             // vscode.executeCodeActionProvider does not convert CodeAction.diagnostics back (it is
             // always empty here), so the fix is recognised by kind and title.
-            'kind' in a && a.kind !== undefined && vscode.CodeActionKind.QuickFix.contains(a.kind) && /^Replace IPTABLES with NETFILTER/.test(a.title),
+            'kind' in a && a.kind !== undefined && vscode.CodeActionKind.QuickFix.contains(a.kind) && /^Use NETFILTER=/.test(a.title),
         );
       },
       20_000,
