@@ -168,4 +168,48 @@ describe('vzlint --fix never loses data', () => {
     assert.ok(piped.out.includes(' # \u001b]0;pwned\u0007\u001b[2J\n'), 'exact bytes for patch');
     assert.equal(await readFile(file, 'utf8'), text);
   });
+
+  it('a file whose name is near the 255-byte limit is fixed (the temporary name is kept short); no temp file left', async () => {
+    const dir = path.join(tmp, 'longname');
+    await mkdir(dir, { recursive: true });
+    const name = `ve-${'\u00e9'.repeat(115)}.conf-sample`; // 3 + 230 + 12 = 245 bytes
+    const file = path.join(dir, name);
+    await writeFile(file, 'ONBOOT="yes"\nHOSTNAME = "a"\n');
+    const r = await run(['--fix', file], tmp);
+    assert.doesNotMatch(r.err, /ENAMETOOLONG|not fixed|unchanged/, r.err);
+    assert.equal(await readFile(file, 'utf8'), 'ONBOOT="yes"\nHOSTNAME="a"\n');
+    assert.deepEqual(await readdir(dir), [name]);
+  });
+
+  it('run as another user, a file it may write through its group is refused when its owner or group cannot be kept', async (t) => {
+    if (!isRoot) {
+      t.skip('needs root to run vzlint as another user (setpriv --reuid=65534)');
+      return;
+    }
+    if (!existsSync('/usr/bin/setpriv') || !existsSync(bin)) {
+      t.skip('setpriv or dist/vzlint.js (npm run build) missing');
+      return;
+    }
+    const asNobody = (file: string): Promise<{ code: number; err: string }> =>
+      pexec('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, '--fix', file]).then(
+        () => ({ code: 0, err: '' }),
+        (e: { code: number; stderr: string }) => ({ code: e.code, err: e.stderr }),
+      );
+    const rootsFile = await ct('group-writable', BEFORE, 0o664); // root:nogroup, nobody writes it through its group
+    await chown(rootsFile, 0, 65534);
+    const r1 = await asNobody(rootsFile);
+    assert.equal(r1.code, 2, r1.err);
+    assert.match(r1.err, /belongs to another user \(uid 0\); replacing it would make it yours; not fixed/);
+    assert.deepEqual([(await stat(rootsFile)).uid, (await stat(rootsFile)).gid], [0, 65534]);
+    assert.deepEqual(await readFile(rootsFile), BEFORE);
+    const ownFile = await ct('foreign-group', BEFORE, 0o664); // nobody:root, nobody is not in group root
+    await chown(ownFile, 65534, 0);
+    const r2 = await asNobody(ownFile);
+    assert.equal(r2.code, 2, r2.err);
+    assert.match(r2.err, /cannot give the new file the group of the old one \(gid 0\); not fixed/);
+    assert.deepEqual([(await stat(ownFile)).uid, (await stat(ownFile)).gid], [65534, 0]);
+    assert.deepEqual(await readFile(ownFile), BEFORE);
+    const { readdir: ls } = await import('node:fs/promises');
+    assert.deepEqual(await ls(path.dirname(ownFile)), ['101.conf'], 'no temporary file left');
+  });
 });

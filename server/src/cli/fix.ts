@@ -62,8 +62,10 @@ export async function fixTarget(filePath: string): Promise<string> {
  *   vzlint read it), when it has no write permission bit at all (even as root: `--fix` does not
  *   override a file made read-only on purpose), when it has other hard links (the atomic rename would
  *   leave them with the old text), or when the process may not write it;
- * - writes a temporary file in the same folder, fsyncs it, gives it the original's mode and (as root)
- *   owner and group, checks once more that the original is unchanged, then renames it over the
+ * - refuses, when not root, a file of another user (the new file would be the writer's) or one whose
+ *   group the writer cannot give the new file;
+ * - writes a temporary file in the same folder, fsyncs it, gives it the original's owner and group
+ *   (as root; else the group) and mode, checks once more that the original is unchanged, then renames it over the
  *   original and fsyncs the folder; on any failure the temporary file is removed and the original is
  *   untouched;
  * - follows a symlink and replaces its target (see {@link fixTarget}).
@@ -87,8 +89,15 @@ export async function writeFixed(filePath: string, readBytes: Uint8Array, text: 
     throw new FixRefused(err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied; not fixed' : `${err.code ?? 'error'}: not fixed`);
   });
   await probe.close();
+  // Only root can give the new file another owner: a file of another user (writable through its group or
+  // other bits) would become the writer's, so it is refused.
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  if (uid !== undefined && uid !== 0 && st.uid !== uid) throw new FixRefused(`the file belongs to another user (uid ${st.uid}); replacing it would make it yours; not fixed`);
   const dir = path.dirname(target);
-  const tmp = path.join(dir, `.${path.basename(target)}.vzlint-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  // The temporary name keeps at most 64 bytes of the file's name: a name near the file system's limit
+  // (255 bytes) must still be fixable.
+  const stem = Buffer.from(path.basename(target), 'utf8').subarray(0, 64).toString('utf8').replace(/\uFFFD+$/, '');
+  const tmp = path.join(dir, `.${stem}.vzlint-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let created = false;
   try {
     const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
@@ -99,8 +108,14 @@ export async function writeFixed(filePath: string, readBytes: Uint8Array, text: 
     } finally {
       await fh.close();
     }
+    // Owner and group first (chown clears set-ID bits), then the mode.
+    if (uid === 0) await chown(tmp, st.uid, st.gid);
+    else if (uid !== undefined && (await stat(tmp)).gid !== st.gid) {
+      await chown(tmp, uid, st.gid).catch(() => {
+        throw new FixRefused(`cannot give the new file the group of the old one (gid ${st.gid}); not fixed`);
+      });
+    }
     await chmod(tmp, st.mode & 0o7777);
-    if (typeof process.getuid === 'function' && process.getuid() === 0) await chown(tmp, st.uid, st.gid);
     const again = await readFile(target);
     if (!Buffer.from(readBytes).equals(again)) throw new FixRefused('the file changed since vzlint read it; not fixed');
     await rename(tmp, target);
