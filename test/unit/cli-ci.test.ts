@@ -298,6 +298,10 @@ describe('vzlint fleet and --summary', () => {
     const text = await run(['--no-color', '--summary', 'nodes/'], root);
     assert.match(text.out, /Node web1 \(2 containers, 3 files\)\n {2}1 error, /);
     assert.match(text.out, /Fleet: 2 nodes \(3 containers, 5 files\)/);
+    assert.match(text.out, /\n {4}barrier-above-limit: 1 error\n/);
+    // Counts per rule are plural like the totals: "2 errors", not "2 error".
+    const two = await tree('fleet-plural', { 'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'etc/vz/conf/101.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:0"\nKMEMSIZE="2:1"\nLOCKEDPAGES="2:1"\n' });
+    assert.match((await run(['--no-color', '--summary', 'etc/vz'], two)).out, /\n {4}barrier-above-limit: 2 errors\n/);
   });
 });
 

@@ -164,7 +164,7 @@ function rules(c: FindingCounts): string[] {
   return Object.entries(c.byRule)
     .map(([rule, n]) => ({ rule, n, total: Object.values(n).reduce((a, b) => a + (b ?? 0), 0) }))
     .sort((a, b) => b.total - a.total || (a.rule < b.rule ? -1 : 1))
-    .map(({ rule, n }) => `    ${rule}: ${(['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => n[s] !== undefined).map((s) => `${n[s]} ${s}`).join(', ')}`);
+    .map(({ rule, n }) => `    ${rule}: ${(['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => n[s] !== undefined).map((s) => plural(n[s] as number, s)).join(', ')}`);
 }
 
 function memoryLine(m: MemoryCommitted): string {
