@@ -116,6 +116,9 @@ describe('sample-not-found', () => {
     // True whether conf/ is missing or holds no samples: it never claims the folder was unavailable.
     assert.match(said(found[0]), /no ve-\*\.conf-sample file was found in the node's conf\/ folder/);
     assert.doesNotMatch(said(found[0]), /not available/);
+    // The version is the target's (often the default), not something read from the node.
+    assert.match(said(found[0]), /the target is vzctl 3\.0\.24/);
+    assert.doesNotMatch(said(found[0]), /this node runs/);
     const fixed = applyEdits(text, found[0]?.fixes?.[0]?.edits ?? []);
     assert.equal(fixed, 'CONFIGFILE="basic"\n');
     assert.deepEqual(nodeFindings({ nodeConfig: { path: NODE, text: fixed }, containers: [] }, 'sample-not-found', { target: 'classic@3.0.24' }), []);

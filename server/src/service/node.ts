@@ -187,10 +187,10 @@ export function missingSample(ctx: LintContext, name: string, samples: readonly 
   const v = ctx.target.version;
   if (known.until && compareVersions(v, known.until) >= 0) {
     const what = known.renamedTo ? `renamed to "${known.renamedTo}" in vzctl ${known.until}` : `no longer shipped from vzctl ${known.until}`;
-    return { why: `ve-${name}.conf-sample was ${what}, and this node runs vzctl ${v} (inferred from the samples vzctl shipped; no ve-*.conf-sample file was found in the node's conf/ folder)`, ...(known.renamedTo ? { replacement: known.renamedTo } : {}) };
+    return { why: `ve-${name}.conf-sample was ${what}, and the target is vzctl ${v} (no ve-*.conf-sample file was found in the node's conf/ folder, so the samples that version shipped are assumed)`, ...(known.renamedTo ? { replacement: known.renamedTo } : {}) };
   }
   if (known.from && compareVersions(v, known.from) < 0) {
-    return { why: `vzctl ships ve-${name}.conf-sample only from ${known.from}, and this node runs vzctl ${v} (inferred from the samples vzctl shipped)` };
+    return { why: `vzctl ships ve-${name}.conf-sample only from ${known.from}, and the target is vzctl ${v} (the samples that version shipped are assumed)` };
   }
   return undefined;
 }
