@@ -155,6 +155,8 @@ describe('rules: messages say what vzctl does', () => {
     const f = lint('IPTABLES="iptable_filter"\n', { path: CT }).findings.find((x) => x.rule === 'deprecated-parameter');
     assert.match(f?.message ?? '', /vzctl 4\.7/);
     assert.match(f?.detail ?? '', /checked against vzctl 4\.11\.1/);
+    // One sentence end, not "….  (checked against …)."
+    assert.doesNotMatch(f?.detail ?? '', /\. \(checked against/);
     assert.equal(f?.deprecated, true);
   });
   it('classic reads an unknown four-letter feature as nfsd', () => {

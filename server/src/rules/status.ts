@@ -223,7 +223,7 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
       const stock = kind === 'ignored' && shippedInTargetSamples(ctx, def.name);
       out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), said, {
         ...(stock ? { severity: 'info' as const } : {}),
-        detail: explain(said, `${lead}${s.message}${replacement} (checked against ${describeTarget(ctx.target)})`),
+        detail: explain(said, `${`${lead}${s.message}${replacement}`.replace(/\.\s*$/, '')} (checked against ${describeTarget(ctx.target)})`),
         deprecated: kind !== 'ignored',
         unnecessary: kind === 'ignored',
         fixes,
