@@ -20,6 +20,8 @@
  */
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+// Type only (erased by esbuild): what the server answers to `vzconf/documentStatus`.
+import type { DocumentStatus } from '../../server/src/lsp/server';
 import {
   ExecuteCommandRequest,
   LanguageClient,
@@ -34,18 +36,6 @@ import {
 
 /** The command the rule links of the Problems panel and "Learn more" run (the server links rule docs to it). */
 const OPEN_RULE_DOCS_COMMAND = 'vzconf.openRuleDocs';
-
-/** What the server answers to `vzconf/documentStatus` (server/src/lsp/server.ts `DocumentStatus`). */
-interface DocumentStatus {
-  kind: string;
-  kindReason: string;
-  target: string;
-  targetText: string;
-  targetReason: string;
-  nodeConfig?: string;
-  error?: string;
-  targets: string[];
-}
 
 const KIND_TEXT: Record<string, string> = { node: 'node config (vz.conf)', container: 'container config', ct0: 'host CT0 config' };
 
