@@ -19,6 +19,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { filesUnder } from '../helpers/corpus';
 import fc from 'fast-check';
 import { marked, type Token } from 'marked';
 import { getCatalog } from '../../server/src/catalog/load';
@@ -36,6 +37,9 @@ import { lint, type LintOptions } from '../../server/src/service/lint';
 import { lintNode } from '../../server/src/service/node';
 import { computeDocumentSymbols, type DocumentSymbol } from '../../server/src/service/symbols';
 import { hasControls } from '../../server/src/util/escape';
+
+/** The config files of a folder tree (test inputs): no docs, manifests or scripts. */
+const listFiles = (dir: string): string[] => filesUnder(dir, /\.(md|json|yaml|sh)$/, 64 * 1024);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
@@ -56,22 +60,11 @@ export class PropertyFailure extends Error {
  */
 export const KNOWN_FAILURES: ReadonlySet<string> = new Set<string>();
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  if (!existsSync(dir)) return out;
-  for (const f of readdirSync(dir).sort()) {
-    const p = path.join(dir, f);
-    if (statSync(p).isDirectory()) {
-      for (const x of filesUnder(p)) out.push(x);
-    } else if (!/\.(md|json|yaml|sh)$/.test(f) && statSync(p).size < 64 * 1024) out.push(p);
-  }
-  return out;
-}
 
 /** Seed texts: the project's own fixtures (every clone has them), plus the shared corpus when present. */
 export function seedTexts(): string[] {
-  const files = [...filesUnder(path.join(ROOT, 'examples')), ...filesUnder(path.join(ROOT, 'test/e2e/fixtures/workspace')), ...filesUnder(path.join(ROOT, 'test/fixtures'))];
-  if (existsSync(CORPUS)) for (const d of ['upstream', 'wild']) for (const f of filesUnder(path.join(CORPUS, d))) files.push(f);
+  const files = [...listFiles(path.join(ROOT, 'examples')), ...listFiles(path.join(ROOT, 'test/e2e/fixtures/workspace')), ...listFiles(path.join(ROOT, 'test/fixtures'))];
+  if (existsSync(CORPUS)) for (const d of ['upstream', 'wild']) for (const f of listFiles(path.join(CORPUS, d))) files.push(f);
   const texts = files.map((f) => readFileSync(f, 'utf8'));
   // Hand-written lines that reach the tricky paths (multi-line values, suppressions, shell, markup in keys).
   texts.push(

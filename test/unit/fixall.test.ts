@@ -3,33 +3,25 @@
  * fixtures, in LF, CRLF and byte-order-mark variants, a second fix-all after the first offers nothing.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { filesUnder } from '../helpers/corpus';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { applyTextEdits, diffEdits, fixAllText, safeFixEdits, type ContextDiagnostic } from '../../server/src/service/codeActions';
 import { toDiagnostic } from '../../server/src/service/diagnostics';
 import { lint } from '../../server/src/service/lint';
 
+/** The config files of a folder tree (test inputs): no docs, manifests or scripts. */
+const listFiles = (dir: string): string[] => filesUnder(dir, /\.(md|json)$/);
+
 const ROOT = path.resolve(__dirname, '..', '..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
 
-/** Files under `dir` (recursively), skipping Markdown and JSON. */
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  if (!existsSync(dir)) return out;
-  for (const f of readdirSync(dir).sort()) {
-    const p = path.join(dir, f);
-    if (statSync(p).isDirectory()) {
-      for (const x of filesUnder(p)) out.push(x);
-    } else if (!/\.(md|json)$/.test(f)) out.push(p);
-  }
-  return out;
-}
 
 /** The project's own config files (they exist in every clone). */
 export function fixtureFiles(): string[] {
-  return [...filesUnder(path.join(ROOT, 'examples')), ...filesUnder(path.join(ROOT, 'test/e2e/fixtures/workspace')), ...filesUnder(path.join(ROOT, 'test/fixtures'))].filter((f) => !f.endsWith('.yaml'));
+  return [...listFiles(path.join(ROOT, 'examples')), ...listFiles(path.join(ROOT, 'test/e2e/fixtures/workspace')), ...listFiles(path.join(ROOT, 'test/fixtures'))].filter((f) => !f.endsWith('.yaml'));
 }
 
 const diagnosticsOf = (text: string, file: string): ContextDiagnostic[] => lint(text, { path: file }).findings.map((f) => toDiagnostic(f) as unknown as ContextDiagnostic);
@@ -72,7 +64,7 @@ describe('fix-all settles in one call', () => {
 
   const skip = existsSync(CORPUS) ? false : 'needs ../shared/corpus (not in a bare clone)';
   it('every corpus file (upstream, wild; LF, CRLF, BOM): a second fix-all is empty', { skip }, async (t) => {
-    const files = [...filesUnder(path.join(CORPUS, 'upstream')), ...filesUnder(path.join(CORPUS, 'wild'))];
+    const files = [...listFiles(path.join(CORPUS, 'upstream')), ...listFiles(path.join(CORPUS, 'wild'))];
     const r = await checkSettles(files, 'corpus');
     assert.ok(r.runs > 100, `${r.runs} fix-alls`);
     t.diagnostic(`corpus: ${r.runs} fix-alls, ${r.multiRound} needed more than one round internally (at most ${r.maxRounds}); second pass empty for all`);
