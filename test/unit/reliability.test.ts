@@ -267,7 +267,9 @@ function asNobody(): string[] | undefined {
 describe('vzlint: unreadable folders', () => {
   const nobody = asNobody();
   const vzlint = path.join(ROOT, 'dist', 'vzlint.js');
-  const skip = nobody === undefined ? 'needs root and setpriv or runuser to run vzlint as another user' : !existsSync(vzlint) ? 'needs the build (npm test builds dist/vzlint.js)' : false;
+  // A clone inside a folder only root may enter (e.g. mktemp -d, mode 0700) keeps nobody from the bundle.
+  const reachable = nobody !== undefined && spawnSync(nobody[0] as string, [...nobody.slice(1), process.execPath, '-e', 'require("fs").accessSync(process.argv[1], 4)', vzlint]).status === 0;
+  const skip = nobody === undefined ? 'needs root and setpriv or runuser to run vzlint as another user' : !existsSync(vzlint) ? 'needs the build (npm test builds dist/vzlint.js)' : !reachable ? 'user nobody cannot read dist/vzlint.js here (the clone sits in a folder only root may enter)' : false;
   const runAs = (args: string[], cwd: string) => spawnSync((nobody as string[])[0] as string, [...(nobody as string[]).slice(1), process.execPath, vzlint, '--no-color', '--no-config', ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
 
   it("a node's conf/ that cannot be read is an error (exit 2) naming it", { skip }, async () => {
