@@ -175,6 +175,7 @@ function nodeFixtures(): Raised[] {
   ];
   out.push(...lintNodeFiles('node 4.6', [vz, ...cts], { target: 'classic@4.6', samples: ['basic'], capacity: { ramBytes: 1024n ** 3n, swapBytes: 0n } }));
   out.push(...lintNodeFiles('node no conf', [{ path: '/etc/vz/vz.conf', text: 'CONFIGFILE="vps.basic"\n' }], {}));
+  out.push(...lintNodeFiles('ploop node', [{ path: '/etc/vz/vz.conf', text: 'VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n' }, { path: '/etc/vz/conf/ve-unlimited.conf-sample', text: 'NUMPROC="unlimited"\n' }], { target: 'classic@4.6' }));
   return out;
 }
 

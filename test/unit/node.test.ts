@@ -17,6 +17,8 @@ import { canonicalIp, lintNode, NODE_LEVEL_RULES, parseCapacitySize, resolveVeid
 import { ctidOf, findNodeConfig, listConfDir, loadNodeFiles, nodeConfigCandidates, sampleNameOf } from '../../server/src/service/nodeFiles';
 import { NODE_RULES } from '../../server/src/rules/node/index';
 import { applyEdits } from '../helpers/edits';
+import { CORPUS, NEEDS_CORPUS } from '../helpers/corpus';
+import { runCaptured } from '../helpers/vzlint';
 
 /** A finding's whole text: the short message and the long detail (where the numbers and the why went). */
 const said = (f: { message: string; detail?: string } | undefined): string => `${f?.message ?? ''} ${f?.detail ?? ''}`;
@@ -103,6 +105,61 @@ describe('iptables-not-allowed-by-node', () => {
     assert.deepEqual(rule(ctText, 'iptables-not-allowed-by-node', { target: 'classic@4.6' }), []);
     assert.deepEqual(rule(ctText, 'iptables-not-allowed-by-node', { target: 'classic@4.6', nodeConfig: node('DISK_QUOTA=yes\n') }), []);
     assert.deepEqual(rule('IPTABLES="ipt_REJECT"\n', 'iptables-not-allowed-by-node', { target: 'classic@4.6', nodeConfig: node(nodeText) }), []);
+  });
+});
+
+describe('ploop-sample-without-diskspace (vzctl create fails: src/lib/create.c fs_create() since 3.1)', () => {
+  const SAMPLE = '/etc/vz/conf/ve-unlimited.conf-sample';
+  /** A sample without DISKSPACE, like the shipped ve-unlimited of 3.0.24–4.6 (UBCs unlimited, no disk limits). */
+  const noDisk = 'ONBOOT="no"\nNUMPROC="unlimited"\nPHYSPAGES="0:unlimited"\n';
+  const run = (vz: string, sample: string, target = 'classic@4.6') =>
+    nodeFindings({ nodeConfig: { path: NODE, text: vz }, containers: [{ path: SAMPLE, text: sample }] }, 'ploop-sample-without-diskspace', { target });
+
+  it('VE_LAYOUT=ploop + CONFIGFILE naming a sample without DISKSPACE → error on CONFIGFILE, citing the fact', () => {
+    const found = run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', noDisk);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.path, NODE);
+    assert.equal(found[0]?.severity, 'error');
+    assert.equal(found[0]?.range.start.line, 1);
+    assert.equal(found[0]?.message, 'Sample "unlimited" sets no DISKSPACE, which ploop needs; vzctl create fails');
+    assert.deepEqual(found[0]?.facts, ['classic.create-fails-ploop-no-diskspace']);
+    assert.match(found[0]?.detail ?? '', /diskspace not set \(required for ploop\)/);
+    assert.match(found[0]?.detail ?? '', /vz\.conf line 1/);
+  });
+  it('a hard limit of 0 is "not set" too; ploop:expanded is ploop; the sample\'s own VE_LAYOUT=ploop counts', () => {
+    assert.equal(run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', `${noDisk}DISKSPACE="0:0"\n`).length, 1);
+    assert.equal(run('VE_LAYOUT="ploop:expanded"\nCONFIGFILE="unlimited"\n', noDisk).length, 1);
+    assert.equal(run('CONFIGFILE="unlimited"\n', `VE_LAYOUT=ploop\n${noDisk}`).length, 1);
+  });
+  it('silent: simfs (or no VE_LAYOUT), DISKSPACE in the sample or in vz.conf, before 3.1, Virtuozzo 7, sample text unknown', () => {
+    assert.deepEqual(run('VE_LAYOUT=simfs\nCONFIGFILE="unlimited"\n', noDisk), []);
+    assert.deepEqual(run('#VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', noDisk), [], 'as shipped before 4.7: commented out');
+    assert.deepEqual(run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', `${noDisk}DISKSPACE="2G:2.2G"\n`), []);
+    assert.deepEqual(run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\nDISKSPACE="10G:11G"\n', noDisk), [], 'vz.conf values merge into create');
+    assert.deepEqual(run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', `VE_LAYOUT=simfs\n${noDisk}`), [], 'the sample overrides vz.conf');
+    assert.deepEqual(run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', noDisk, 'classic@3.0.30.2'), [], 'no ploop before 3.1');
+    assert.deepEqual(run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', noDisk, 'vz7'), []);
+    assert.deepEqual(nodeFindings({ nodeConfig: { path: NODE, text: 'VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n' }, containers: [], samples: ['unlimited'] }, 'ploop-sample-without-diskspace'), [], 'only the name is known');
+  });
+  it('shipped files: 3.1 vz.conf with VE_LAYOUT=ploop and CONFIGFILE="unlimited" + the shipped ve-unlimited (vzlint on the folder)', { skip: NEEDS_CORPUS }, async () => {
+    const versions = path.join(CORPUS, 'versions');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vzconf-ploop-'));
+    try {
+      await mkdir(path.join(dir, 'etc/vz/conf'), { recursive: true });
+      const vz = readFileSync(path.join(versions, 'classic@3.1/etc/vz.conf'), 'utf8');
+      assert.match(vz, /^#VE_LAYOUT=ploop$/m, 'shipped with the line commented out');
+      await writeFile(path.join(dir, 'etc/vz/conf/ve-unlimited.conf-sample'), readFileSync(path.join(versions, 'classic@3.0.29/etc/conf/ve-unlimited.conf-sample')));
+      const lintTree = async (text: string) => {
+        await writeFile(path.join(dir, 'etc/vz/vz.conf'), text);
+        const r = await runCaptured(['--no-color', '--no-config', '--format', 'json', '--target', 'classic@3.1', '.'], dir);
+        return (JSON.parse(r.out) as { file: string; line: number; rule: string }[]).filter((f) => f.rule === 'ploop-sample-without-diskspace');
+      };
+      assert.deepEqual(await lintTree(vz.replace(/^CONFIGFILE=.*$/m, 'CONFIGFILE="unlimited"')), [], 'as shipped: simfs');
+      const found = await lintTree(vz.replace(/^CONFIGFILE=.*$/m, 'CONFIGFILE="unlimited"').replace(/^#VE_LAYOUT=ploop$/m, 'VE_LAYOUT=ploop'));
+      assert.deepEqual(found.map((f) => [f.file.split(path.sep).join('/'), f.rule]), [['etc/vz/vz.conf', 'ploop-sample-without-diskspace']]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
