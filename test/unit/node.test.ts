@@ -163,6 +163,55 @@ describe('ploop-sample-without-diskspace (vzctl create fails: src/lib/create.c f
   });
 });
 
+describe('script-ignores-setting (vzmigrate and init-script facts of schemas/behaviours.yaml)', () => {
+  const found = (text: string, target: string) => lint(text, { path: NODE, target }).findings.filter((f) => f.rule === 'script-ignores-setting');
+
+  it('LOCKDIR other than /vz/lock on vzctl 4.7 to 4.8 → warning naming the versions (bin/vzmigrate.in hard-codes /vz/lock)', () => {
+    for (const target of ['classic@4.7', 'classic@4.7.2', 'classic@4.8']) {
+      const f = found('LOCKDIR=/var/lock/vz\n', target);
+      assert.equal(f.length, 1, target);
+      assert.equal(f[0]?.severity, 'warning');
+      assert.equal(f[0]?.message, 'LOCKDIR is not /vz/lock (vzctl 4.7 to 4.8); vzmigrate ignores it and locks in /vz/lock');
+      assert.deepEqual(f[0]?.facts, ['classic.vzmigrate-hardcoded-lockdir']);
+      assert.match(f[0]?.detail ?? '', /LOCKDIR="\/var\/lock\/vz"/);
+    }
+  });
+  it('silent for LOCKDIR=/vz/lock (trailing / too), on 4.6.1 (no lock of its own), 4.9 (reads LOCKDIR) and Virtuozzo 7', () => {
+    assert.deepEqual(found('LOCKDIR=/vz/lock\n', 'classic@4.8'), []);
+    assert.deepEqual(found('LOCKDIR=/vz/lock/\n', 'classic@4.7'), []);
+    for (const target of ['classic@4.6.1', 'classic@4.9', 'classic@4.11.1', 'vz7']) assert.deepEqual(found('LOCKDIR=/var/lock/vz\n', target), [], target);
+    assert.deepEqual(lint('LOCKDIR=/var/lock/vz\n', { path: CT, target: 'classic@4.7' }).findings.filter((f) => f.rule === 'script-ignores-setting'), [], 'vz.conf only');
+  });
+  it('CONFIGFILE="basic": info on 3.0.26 to 3.0.30.2 for the exact line; from 3.1 to 4.6.1 only the shipped line with its comment', () => {
+    const plain = 'CONFIGFILE="basic"\n';
+    const shipped = 'CONFIGFILE="basic" # Use vswap-256m on RHEL6 kernel\n';
+    for (const target of ['classic@3.0.26', 'classic@3.0.30.2']) {
+      const f = found(plain, target);
+      assert.equal(f.length, 1, target);
+      assert.equal(f[0]?.severity, 'info');
+      assert.equal(f[0]?.message, 'CONFIGFILE="basic" on a vSwap (042) kernel; the init script turns it into vswap-256m');
+      assert.deepEqual(f[0]?.facts, ['classic.init-rewrites-configfile']);
+      assert.deepEqual(found(shipped, target), [], `${target}: the grep wants the bare line`);
+    }
+    for (const target of ['classic@3.1', 'classic@4.6.1']) {
+      assert.deepEqual(found(shipped, target).map((f) => [f.severity, f.facts]), [['info', ['classic.init-rewrites-configfile.commented']]], target);
+      assert.deepEqual(found(plain, target), [], `${target}: a plain CONFIGFILE="basic" is left alone`);
+    }
+    for (const target of ['classic@3.0.25', 'classic@4.7', 'vz7']) assert.deepEqual([...found(plain, target), ...found(shipped, target)], [], target);
+    assert.deepEqual(found('CONFIGFILE="vswap-256m"\n', 'classic@3.0.28'), []);
+  });
+  it('the shipped vz.conf of 3.0.26, 3.1 and 4.4 get the info, 4.7 and 4.8 (LOCKDIR=/vz/lock) nothing', { skip: NEEDS_CORPUS }, () => {
+    const versions = path.join(CORPUS, 'versions');
+    const shipped = (f: string) => readFileSync(path.join(versions, f), 'utf8');
+    assert.equal(found(shipped('classic@3.0.26/etc/vz.conf'), 'classic@3.0.26').length, 1);
+    assert.equal(found(shipped('classic@3.1/etc/vz.conf'), 'classic@3.1').length, 1);
+    assert.equal(found(shipped('classic@4.4/etc/vz.conf'), 'classic@4.6.1').length, 1);
+    assert.deepEqual(found(shipped('classic@4.7/etc/vz.conf'), 'classic@4.7'), []);
+    assert.deepEqual(found(shipped('classic@4.8/etc/vz.conf'), 'classic@4.8'), []);
+    assert.equal(found(shipped('classic@4.8/etc/vz.conf').replace(/^LOCKDIR=.*$/m, 'LOCKDIR=/srv/vz/lock'), 'classic@4.8').length, 1);
+  });
+});
+
 describe('sample-not-found', () => {
   it('vz.conf CONFIGFILE="vps.basic" on vzctl ≥ 3.0.24 (no conf/ listing) → renamed to basic; fix + re-lint', () => {
     const text = 'CONFIGFILE="vps.basic"\n';
