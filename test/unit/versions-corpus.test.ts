@@ -12,6 +12,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JsonFinding } from '../../server/src/cli/format';
 import { compareVersions } from '../../server/src/model/version';
+import { lint } from '../../server/src/service/lint';
 import { runCaptured } from '../helpers/vzlint';
 import { SLIPS, type Slip } from './versions-slips';
 
@@ -87,6 +88,17 @@ describe('versions corpus: every shipped config under its own version', {
 
   it('no undeserved warning on a shipped file under its lint_target', () => {
     assert.equal(undeservedWarnings, 0, `${undeservedWarnings} warnings; run with VZCONF_DUMP=FILE to list them`);
+  });
+
+  it('auto target: the classic samples with VERSION="2" (2.7.0–3.0.28) are classic, the Virtuozzo 7 ones vz7', () => {
+    const withVersion = manifest.filter((e) => /^VERSION="2"\s*$/m.test(readFileSync(path.join(versions, e.path), 'utf8')));
+    const classic = withVersion.filter((e) => e.generation === 'classic');
+    assert.ok(classic.length >= 16 && withVersion.length - classic.length >= 200, `${classic.length} classic and ${withVersion.length - classic.length} vz7 files with VERSION="2"`);
+    const wrong = withVersion
+      .map((e) => ({ e, t: lint(readFileSync(path.join(versions, e.path), 'utf8'), { path: e.path }).target }))
+      .filter(({ e, t }) => t.generation !== e.generation)
+      .map(({ e, t }) => `${e.path}: ${t.generation} (${t.reason})`);
+    assert.deepEqual(wrong, []);
   });
 
   describe('each release as installed', () => {
