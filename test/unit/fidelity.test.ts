@@ -115,4 +115,13 @@ describe('facts of the scripts and of later versions', () => {
     assert.ok(!f('ARCH="x86_64"\n', 'vz7@7.0.737').some((x) => x.includes('warning')), 'ARCH: no warning (a catalogue key now, like VERSION)');
     assert.deepEqual(f('QUOTATIME="0"\n', 'vz7@7.0.737'), ['ignored-parameter info true']);
   });
+  it('NETFILTER left the libvzctl config table in 8.0.70 (env_config.c at v8.0.69 has it, v8.0.70 not): on a stock-sample key that is info + Unnecessary', () => {
+    const r = (text: string, target: string) => lint(text, { path: '/etc/vz/conf/ve-basic.conf-sample', target }).findings.filter((x) => x.rule === 'removed-parameter');
+    const at70 = r('NETFILTER="stateless"\n', 'vz7@8.0.70');
+    assert.deepEqual(at70.map((x) => [x.severity, x.unnecessary, x.message]), [['info', true, 'NETFILTER was removed in libvzctl 8.0.70; libvzctl ignores it']]);
+    assert.deepEqual(r('NETFILTER="stateless"\n', 'vz7@vzctl-9.0.1').map((x) => x.severity), ['info'], 'vzctl 9.0.1 still ships NETFILTER in its samples');
+    assert.deepEqual(r('NETFILTER="stateless"\n', 'vz7@8.0.69'), [], 'still parsed at 8.0.69');
+    // IPTABLES is in no Virtuozzo sample: its removal stays a warning.
+    assert.deepEqual(r('IPTABLES="iptable_filter"\n', 'vz7@8.0.70').map((x) => x.severity), ['warning']);
+  });
 });
