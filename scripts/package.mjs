@@ -13,7 +13,7 @@
 // After packaging, the archive's file list is checked against what the extension needs at run
 // time and what it must not carry (sources, tests, node_modules).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -51,9 +51,42 @@ if (major < 20) {
 // 1. Production bundle.
 run('production build', process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--production']);
 
-// 2. vsce.
+// 2. The extension's README (its page in VS Code's Extensions view): README.md without the sections for
+//    the CLI, CI and the project's own work, which are not about the extension (and half its size).
+const NOT_FOR_THE_EXTENSION = ['The CLI: vzlint', 'CI and fleets', 'How it is built', 'How we know', 'Performance', 'Sources'];
+// vsce takes the file only from inside the package folder: dist/ (built, not committed; .vscodeignore
+// keeps the file itself out of the archive, vsce adds it as extension/readme.md).
+const extReadme = path.join(root, 'dist', 'README.extension.md');
+writeFileSync(extReadme, extensionReadme(readFileSync(path.join(root, 'README.md'), 'utf8')));
+
+/**
+ * README.md with the level-2 sections named in NOT_FOR_THE_EXTENSION left out (fenced code is skipped
+ * when looking for headings); links to a left-out section point at the same section of the full README.
+ */
+function extensionReadme(text) {
+  const out = [];
+  let skipping = false;
+  let fenced = false;
+  const dropped = new Set();
+  for (const line of text.split('\n')) {
+    if (/^(```|~~~)/.test(line)) fenced = !fenced;
+    const h = !fenced && /^## (.+)$/.exec(line);
+    if (h) {
+      skipping = NOT_FOR_THE_EXTENSION.includes(h[1].trim());
+      if (skipping) dropped.add(h[1].trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-'));
+    }
+    if (!skipping) out.push(line);
+  }
+  for (const name of NOT_FOR_THE_EXTENSION) {
+    if (!text.includes(`## ${name}\n`)) throw new Error(`package: README.md has no section "## ${name}" (scripts/package.mjs NOT_FOR_THE_EXTENSION)`);
+  }
+  const note = 'The command-line linter `vzlint`, CI formats and how vzconf is built and tested are described in the project\'s full README.';
+  return out.join('\n').replace(/\]\(#([a-z0-9-]+)\)/g, (m, anchor) => (dropped.has(anchor) ? '] (see the full README)' : m)).trimEnd() + `\n\n${note}\n`;
+}
+
+// 3. vsce.
 const localVsce = path.join(root, 'test', 'e2e', 'node_modules', '@vscode', 'vsce', 'vsce');
-const vsceArgs = ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out];
+const vsceArgs = ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--readme-path', path.relative(root, extReadme), '--out', out];
 if (existsSync(localVsce)) {
   const version = JSON.parse(readFileSync(path.join(path.dirname(localVsce), 'package.json'), 'utf8')).version;
   if (version !== VSCE_VERSION) console.warn(`package: warning: test/e2e has @vscode/vsce ${version}, expected ${VSCE_VERSION}`);
@@ -62,7 +95,7 @@ if (existsSync(localVsce)) {
   run(`vsce ${VSCE_VERSION} via npx`, 'npx', ['--yes', `@vscode/vsce@${VSCE_VERSION}`, ...vsceArgs]);
 }
 
-// 3. Check the archive's contents (`unzip -Z1` lists the entries; vsce puts the files under extension/).
+// 4. Check the archive's contents (`unzip -Z1` lists the entries; vsce puts the files under extension/).
 const list = spawnSync('unzip', ['-Z1', out], { encoding: 'utf8' });
 if (list.status !== 0) {
   console.error(`package: cannot list ${out}: ${list.stderr || list.error}`);

@@ -22,7 +22,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalog } from '../catalog/load';
 import { describeTarget, formatTarget } from '../model/target';
-import { discoverConfigFiles, isConfigFileName } from '../cli/vzlint';
+import { discoverConfigFiles, isConfigFileName } from '../cli/discover';
 import { parseConfig } from '../parser/parse';
 import { parseSuppressions } from '../rules/suppressions';
 import type { LintContext, NodeCapacity } from '../rules/types';
