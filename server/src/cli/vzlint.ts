@@ -6,7 +6,7 @@ import { parseKind } from '../model/kind';
 import { formatTarget, parseTargetSetting } from '../model/target';
 import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSettings } from '../service/config';
 import { OptionError, type LintOptions } from '../service/lint';
-import { lintNode, parseCapacitySize, type NodeFile } from '../service/node';
+import { NodeLinter, parseCapacitySize, type NodeFile } from '../service/node';
 import { confDirOf, ctidOf, findNodeConfig, isInside, isNodeConfigName, listConfDir } from '../service/nodeFiles';
 import type { NodeCapacity } from '../rules/types';
 import { getCatalog } from '../catalog/load';
@@ -15,7 +15,7 @@ import type { Severity } from '../catalog/types';
 import { lint } from '../service/lint';
 import { isTemplateName } from '../parser/template';
 import { MAX_FILE_BYTES } from '../limits';
-import { BoundedReadError, readFileBounded } from '../util/boundedRead';
+import { BoundedReadError, LocalFileReads, readFileBounded } from '../util/boundedRead';
 import { escapeControls } from '../util/escape';
 import { formatJson, formatMemoryTable, formatStylish, type FileReport, type MemoryTable } from './format';
 import { discoverConfigFiles, expandGlob, isGlob } from './discover';
@@ -67,8 +67,9 @@ function compareStrings(a: string, b: string): number {
  * and a leading byte-order mark is kept so that the `byte-order-mark` rule can report it.
  */
 export function decodeUtf8(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+  return UTF8.decode(bytes);
 }
+const UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 function errorText(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
@@ -233,6 +234,13 @@ export function parseRuleOverrides(values: readonly string[]): Record<string, Se
   return out;
 }
 
+/** A file's text as vzlint reads it; `bytes` are the file's bytes (for --fix), `sizeBytes` only beyond the size limit. */
+interface ReadText {
+  text: string;
+  sizeBytes?: number;
+  bytes?: Uint8Array;
+}
+
 /**
  * A config file's text through the shared bounded reader (`util/boundedRead.ts`): regular files only, no
  * FIFO, device or /proc file, within a time bound. A file beyond {@link MAX_FILE_BYTES} is not read: its
@@ -240,7 +248,7 @@ export function parseRuleOverrides(values: readonly string[]): Record<string, Se
  *
  * @returns the text, or `{ error }` with a phrase for the message (`is a named pipe, not a regular file`)
  */
-async function readBounded(abs: string): Promise<{ text: string; sizeBytes?: number; bytes?: Uint8Array } | { error: string }> {
+async function readBounded(abs: string): Promise<ReadText | { error: string }> {
   try {
     const bytes = await readFileBounded(abs, { maxBytes: MAX_FILE_BYTES });
     return { text: decodeUtf8(bytes), bytes };
@@ -258,6 +266,24 @@ async function readBounded(abs: string): Promise<{ text: string; sizeBytes?: num
     return { error: errorText(err) };
   }
 }
+
+/**
+ * {@link readBounded} for the many files of a run: a regular file on a local disk is read synchronously
+ * (`LocalFileReads`: a node's 10,000 CTID.conf files in a fraction of the time), anything else — a link,
+ * another file system, a file too large, any error — through the bounded reader, which words the error.
+ */
+class ConfigReader {
+  private readonly local = new LocalFileReads(MAX_FILE_BYTES);
+
+  async read(abs: string): Promise<ReadText | { error: string }> {
+    const bytes = this.local.read(abs);
+    if (bytes) return { text: decodeUtf8(bytes), bytes };
+    return readBounded(abs);
+  }
+}
+
+/** Files read ahead while the previous ones are linted. */
+const READ_BATCH = 64;
 
 /** Node rules whose findings on a vz.conf that was not asked for are still printed (they are about the containers). */
 const ACROSS_CONTAINERS = new Set(['shared-private-path', 'node-memory-overcommit']);
@@ -510,37 +536,26 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   if (opts.printConfig !== undefined && failed) return EXIT.failure;
   const isTemplate = (abs: string): boolean => opts.template === true || isTemplateName(abs);
 
-  // Read every file once, bounded in size and time (a FIFO or /proc/kmsg is refused, never waited on).
-  const texts = new Map<string, string>();
-  const sizes = new Map<string, number>();
-  const bytesOf = new Map<string, Uint8Array>();
+  // Every file is read when its node is linted (below), bounded in size and time (a FIFO or /proc/kmsg is
+  // refused, never waited on), and dropped once linted: only findings and what the node checks compare stay.
   const displayOf = new Map<string, string>();
-  // Reads run a batch at a time (the disk and the thread pool work while the results are taken in order).
+  // Sorted by display path: the order files are linted and reported in.
   const ordered = [...files.keys()].sort(compareStrings);
-  const pending = new Map<string, ReturnType<typeof readBounded>>();
-  const READ_AHEAD = 64;
-  const prefetch = (i: number): void => {
-    const abs = i < ordered.length ? (files.get(ordered[i] as string) as string) : undefined;
-    if (abs !== undefined && !nodeTexts.has(abs) && !pending.has(abs)) pending.set(abs, readBounded(abs));
-  };
-  for (let i = 0; i < Math.min(READ_AHEAD, ordered.length); i += 1) prefetch(i);
-  for (const [i, display] of ordered.entries()) {
-    const abs = files.get(display) as string;
-    prefetch(i + READ_AHEAD);
-    const ahead = pending.get(abs);
-    pending.delete(abs);
-    const read = nodeTexts.get(abs) ?? (await (ahead ?? readBounded(abs)));
-    if ('error' in read) {
-      io.stderr(`vzlint: ${display}: ${read.error}\n`);
-      failed = true;
-      continue;
-    }
-    texts.set(abs, read.text);
-    if (read.bytes !== undefined) bytesOf.set(abs, read.bytes);
-    if (read.sizeBytes !== undefined) sizes.set(abs, read.sizeBytes);
-    displayOf.set(abs, display);
-  }
+  for (const d of ordered) displayOf.set(files.get(d) as string, d);
+  const asked = new Set(files.values());
   const display = (abs: string): string => displayOf.get(abs) ?? (isInside(abs, io.cwd) ? path.relative(io.cwd, abs) : abs);
+  const reader = new ConfigReader();
+  /** Reads an asked file (its error on stderr): the text, or undefined. */
+  const readAsked = async (abs: string): Promise<ReadText | undefined> => {
+    const read = nodeTexts.get(abs) ?? (await reader.read(abs));
+    if ('error' in read) {
+      io.stderr(`vzlint: ${display(abs)}: ${read.error}\n`);
+      failed = true;
+      asked.delete(abs);
+      return undefined;
+    }
+    return read;
+  };
 
   // The .vzconf.yaml of each file: --config, else the nearest one upward (none with --no-config).
   const configs = new Map<string, ConfigFileSettings>();
@@ -553,7 +568,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     if (!found) configByDir.set(dir, (found = findConfigFile(dir)));
     return found;
   };
-  for (const abs of texts.keys()) {
+  for (const d of ordered) {
+    const abs = files.get(d) as string;
     const cfg = explicitConfig ?? (opts.config === false ? undefined : await configIn(path.dirname(abs)));
     configOf.set(abs, cfg);
     if (cfg === undefined || configs.has(cfg)) continue;
@@ -613,7 +629,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   // separately for each set of options.
   const groups = new Map<string, NodeGroup & { cfg: string | undefined }>();
   const nodeConfigByDir = new Map<string, Promise<string | undefined>>();
-  for (const abs of texts.keys()) {
+  for (const d of ordered) {
+    const abs = files.get(d) as string;
     const cfg = configOf.get(abs);
     const o = optionsOf.get(cfg) as FileOptions;
     let nodePath: string | undefined;
@@ -642,9 +659,12 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   const reports: FileReport[] = [];
   const tables: MemoryTable[] = [];
   const reported = new Set<string>();
-  // Display path -> absolute path, and the lint options of each file asked for (for --fix).
+  // Display path -> absolute path, and the lint options and text of each file asked for (--fix and
+  // --print-config only: a plain run keeps nothing of a file but its findings).
   const absOfReport = new Map<string, string>();
+  const keepForFix = opts.fix === true || opts.fixDryRun === true || opts.printConfig !== undefined;
   const lintOptionsOf = new Map<string, LintOptions>();
+  const textOf = new Map<string, ReadText>();
   const nodeSummaries: NodeSummaryInput[] = [];
   // A progress line on a terminal's stderr for runs over a second ("vzlint: 1200/10000 files").
   const now = io.now ?? Date.now;
@@ -657,24 +677,30 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     progressStderr(`\rvzlint: ${done}/${groups.size} nodes and templates checked…`);
     progressShown = true;
   };
+  const internal = (what: string, err: unknown): void => {
+    for (const line of internalErrorLines(what, err)) io.stderr(line);
+    failed = true;
+  };
   for (const g of groups.values()) {
     const o = optionsOf.get(g.cfg) as FileOptions;
+    // The node config is linted when it was asked for with these options, else read for its containers.
+    const nodeAsked = g.nodePath !== undefined && asked.has(g.nodePath) && configOf.get(g.nodePath) === g.cfg;
     let nodeConfig: NodeFile | undefined;
     if (g.nodePath !== undefined) {
-      let text = texts.get(g.nodePath);
-      let sizeBytes = sizes.get(g.nodePath);
-      if (text === undefined) {
-        const read = nodeTexts.get(g.nodePath) ?? (await readBounded(g.nodePath));
+      let read: ReadText | { error: string } | undefined;
+      if (asked.has(g.nodePath)) read = await readAsked(g.nodePath);
+      else {
+        read = nodeTexts.get(g.nodePath) ?? (await reader.read(g.nodePath));
         if ('error' in read) {
           io.stderr(`vzlint: ${display(g.nodePath)}: cannot read the node config: ${read.error}\n`);
           failed = true;
-        } else {
-          nodeTexts.set(g.nodePath, read);
-          text = read.text;
-          sizeBytes = read.sizeBytes;
-        }
+          read = undefined;
+        } else nodeTexts.set(g.nodePath, read);
       }
-      if (text !== undefined) nodeConfig = { path: g.nodePath, text, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
+      if (read && !('error' in read)) {
+        nodeConfig = { path: g.nodePath, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) };
+        if (keepForFix && nodeAsked) textOf.set(g.nodePath, read);
+      }
     }
     // A node's conf/ folder that exists but cannot be listed would silently hide containers from the node checks.
     try {
@@ -696,58 +722,105 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
       template: isTemplate(p),
       ...(nodeConfig && nodeConfig.path !== p ? { nodeConfig } : {}),
       ...(o.capacity ? { capacity: o.capacity } : {}),
-      });
+    });
+    const hostOfFile = (p: string): string | undefined => hostOf.get(p) ?? (g.nodePath !== undefined ? hostOf.get(g.nodePath) : undefined);
     if (g.template) {
       const p = g.files[0] ?? (g.nodePath as string);
-      try {
-        const r = lint(texts.get(p) as string, fileOptions(p));
-        reports.push({ file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) });
-        absOfReport.set(display(p), p);
-        lintOptionsOf.set(p, fileOptions(p));
-        reported.add(p);
-      } catch (err) {
-        if (err instanceof OptionError) {
-          io.stderr(`vzlint: ${err.message}\n`);
-          return EXIT.failure;
+      const read = p === g.nodePath ? (nodeConfig ? { text: nodeConfig.text } : undefined) : await readAsked(p);
+      if (read) {
+        try {
+          const r = lint(read.text, fileOptions(p));
+          reports.push({ file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) });
+          absOfReport.set(display(p), p);
+          if (keepForFix) {
+            lintOptionsOf.set(p, fileOptions(p));
+            if (p !== g.nodePath) textOf.set(p, read);
+          }
+          reported.add(p);
+        } catch (err) {
+          if (err instanceof OptionError) {
+            io.stderr(`vzlint: ${err.message}\n`);
+            return EXIT.failure;
+          }
+          internal(display(p), err);
         }
-        for (const line of internalErrorLines(display(p), err)) io.stderr(line);
-        failed = true;
       }
       progress();
       continue;
     }
     const listing = await listConfDir(g.confDir);
-    const mine = [...texts.keys()].filter((p) => configOf.get(p) === g.cfg);
-    const fileOf = (p: string): NodeFile => ({ path: p, text: texts.get(p) as string, ...(sizes.has(p) ? { sizeBytes: sizes.get(p) as number } : {}) });
-    const lintGroup = (files: readonly string[], withNode: boolean): void => {
-      const result = lintNode(
-        { ...(nodeConfig && withNode ? { nodeConfig } : {}), containers: files.map(fileOf), ...(listing.samples ? { samples: listing.samples } : {}) },
-        {
-          target: o.target,
-          kind: o.kind,
-          focus: mine,
-          rules: o.rules,
-          knownParameters: o.knownParameters,
-          ignoreSuppressions: o.ignoreSuppressions,
-          ...(o.capacity ? { capacity: o.capacity } : {}),
-        },
-      );
-      for (const f of result.files) {
-        // A node config nobody asked for is reported only for findings about its containers.
-        const asked = texts.has(f.path) && configOf.get(f.path) === g.cfg;
-        if (texts.has(f.path) && !asked) continue;
-        const findings = asked ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
-        if (!asked && findings.length === 0) continue;
-        if (reported.has(f.path)) continue;
-        reported.add(f.path);
-        const host = hostOf.get(f.path) ?? (g.nodePath !== undefined ? hostOf.get(g.nodePath) : undefined);
-        reports.push({ file: display(f.path), kind: f.ctx.kind, target: f.ctx.target, findings, ...(host !== undefined ? { host } : {}) });
-        absOfReport.set(display(f.path), f.path);
-        if (asked) lintOptionsOf.set(f.path, fileOptions(f.path));
+    const nodeOptions = {
+      target: o.target,
+      kind: o.kind,
+      rules: o.rules,
+      knownParameters: o.knownParameters,
+      ignoreSuppressions: o.ignoreSuppressions,
+      ...(o.capacity ? { capacity: o.capacity } : {}),
+    };
+    let linter: NodeLinter;
+    try {
+      linter = new NodeLinter(nodeConfig, listing.samples, { ...nodeOptions, lintNodeConfig: nodeAsked });
+    } catch (err) {
+      if (err instanceof OptionError) {
+        io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
+        return EXIT.failure;
       }
-      if (o.capacity && result.memory.rows.length > 0) {
-        tables.push({ node: g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`, summary: result.memory, display });
+      // One file must not take its node down with it: its containers are checked without it.
+      internal(display(nodeConfig?.path ?? g.confDir), err);
+      io.stderr(`vzlint: ${display(nodeConfig?.path ?? g.confDir)}: the node config failed; its files are checked without it\n`);
+      nodeConfig = undefined;
+      linter = new NodeLinter(undefined, listing.samples, nodeOptions);
+    }
+    // Files are read and linted a batch at a time: the next batch's reads run while this one is linted.
+    let nextRead: Promise<(ReadText | undefined)[]> | undefined;
+    const readBatch = (from: number): Promise<(ReadText | undefined)[]> => Promise.all(g.files.slice(from, from + READ_BATCH).map((p) => readAsked(p)));
+    for (let from = 0; from < g.files.length; from += READ_BATCH) {
+      const texts = await (nextRead ?? readBatch(from));
+      nextRead = from + READ_BATCH < g.files.length ? readBatch(from + READ_BATCH) : undefined;
+      for (const [i, read] of texts.entries()) {
+        const p = g.files[from + i] as string;
+        if (!read) continue;
+        try {
+          linter.add({ path: p, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) });
+        } catch (err) {
+          if (err instanceof OptionError) {
+            io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
+            return EXIT.failure;
+          }
+          internal(display(p), err);
+          continue;
+        }
+        if (keepForFix) {
+          lintOptionsOf.set(p, fileOptions(p));
+          textOf.set(p, read);
+        }
       }
+    }
+    let result: ReturnType<NodeLinter['finish']>;
+    try {
+      result = linter.finish();
+    } catch (err) {
+      internal(g.nodePath !== undefined ? display(g.nodePath) : display(g.confDir), err);
+      progress();
+      continue;
+    }
+    for (const f of result.files) {
+      // A node config nobody asked for is reported only for findings about its containers.
+      const mine = f.role !== 'node' || nodeAsked;
+      if (f.role === 'node' && !mine && asked.has(f.path)) continue;
+      const findings = mine ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
+      if (!mine && findings.length === 0) continue;
+      if (reported.has(f.path)) continue;
+      reported.add(f.path);
+      const host = hostOfFile(f.path);
+      reports.push({ file: display(f.path), kind: f.kind, target: f.target, findings, ...(host !== undefined ? { host } : {}) });
+      absOfReport.set(display(f.path), f.path);
+      if (mine && f.role === 'node' && keepForFix) lintOptionsOf.set(f.path, fileOptions(f.path));
+    }
+    if (o.capacity && result.memory.rows.length > 0) {
+      tables.push({ node: g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`, summary: result.memory, display });
+    }
+    if (opts.summary === true) {
       const nodeHost = g.nodePath !== undefined ? hostOf.get(g.nodePath) : g.files.map((p) => hostOf.get(p)).find((h) => h !== undefined);
       nodeSummaries.push({
         name: nodeHost ?? (g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`),
@@ -757,44 +830,6 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         containers: result.files.filter((f) => f.role === 'container' && ctidOf(f.path) !== undefined).length,
         memory: result.memory,
       });
-    };
-    const internal = (what: string, err: unknown): void => {
-      for (const line of internalErrorLines(what, err)) io.stderr(line);
-      failed = true;
-    };
-    try {
-      lintGroup(g.files, true);
-    } catch (err) {
-      if (err instanceof OptionError) {
-        io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
-        return EXIT.failure;
-      }
-      // One file must not take its node down with it: lint the files one by one (without the cross-container
-      // checks, which need them all) and name the ones that fail.
-      if (g.files.length <= 1 && nodeConfig === undefined) internal(g.files.map(display).join(', ') || 'node', err);
-      else {
-        io.stderr(`vzlint: ${g.nodePath !== undefined ? display(g.nodePath) : display(g.confDir)}: the node checks failed; checking its files one by one\n`);
-        failed = true;
-        for (const f of g.files) {
-          try {
-            lintGroup([f], true);
-          } catch (e1) {
-            try {
-              lintGroup([f], false);
-              io.stderr(`vzlint: ${display(f)}: checked without its node config, which failed\n`);
-            } catch (e2) {
-              internal(display(f), e2 ?? e1);
-            }
-          }
-        }
-        if (nodeConfig && texts.has(nodeConfig.path) && !reported.has(nodeConfig.path)) {
-          try {
-            lintGroup([], true);
-          } catch (e) {
-            internal(display(nodeConfig.path), e);
-          }
-        }
-      }
     }
     progress();
   }
@@ -804,7 +839,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   if (templates.length > 0) nodeSummaries.push({ name: 'templates', files: templates.map((r) => r.file), containers: 0 });
 
   if (opts.printConfig !== undefined) {
-    const abs = [...texts.keys()][0];
+    const abs = ordered.map((d) => files.get(d) as string).find((a) => asked.has(a));
     const rep = reports.find((r) => absOfReport.get(r.file) === abs);
     if (abs === undefined || !rep) return EXIT.failure;
     const o = optionsOf.get(configOf.get(abs)) as FileOptions;
@@ -838,8 +873,9 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     for (const rep of reports) {
       const abs = absOfReport.get(rep.file);
       const lo = abs !== undefined ? lintOptionsOf.get(abs) : undefined;
-      const original = abs !== undefined ? texts.get(abs) : undefined;
-      const bytes = abs !== undefined ? bytesOf.get(abs) : undefined;
+      const read = abs !== undefined ? textOf.get(abs) : undefined;
+      const original = read?.text;
+      const bytes = read?.bytes;
       if (abs === undefined || !lo || original === undefined || !bytes) continue;
       if (!rep.findings.some((f) => f.fixes?.some((x) => x.safe))) continue;
       if (!Buffer.from(original, 'utf8').equals(Buffer.from(bytes))) {
