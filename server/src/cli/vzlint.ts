@@ -1,4 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../../../package.json';
@@ -14,15 +15,16 @@ import { editDistance } from '../rules/util';
 import type { Severity } from '../catalog/types';
 import { lint } from '../service/lint';
 import { isTemplateName } from '../parser/template';
-import { MAX_FILE_BYTES } from '../limits';
-import { BoundedReadError, LocalFileReads, readFileBounded } from '../util/boundedRead';
 import { escapeControls } from '../util/escape';
+import { LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
+import { ConfigReader, errorText, readBounded, READ_BATCH, type ReadText } from './read';
 import { formatJson, formatMemoryTable, formatStylish, type FileReport, type MemoryTable } from './format';
 import { discoverConfigFiles, expandGlob, isGlob } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif } from './sarif';
 import { fixAll, fixDiff, FixRefused, fixTarget, keepFinalNewline, writeFixed } from './fix';
 import { buildSummary, formatSummary, type NodeSummaryInput } from './summary';
 
+export { decodeUtf8 } from './read';
 export { classifyConfigName, discoverConfigFiles, isConfigFileName, looksLikeConfig } from './discover';
 
 /** Where `runVzlint` writes and resolves paths. Every string written already ends with its newline. */
@@ -41,7 +43,14 @@ export interface VzlintIO {
   defaultNodeRoot?: string;
   /** Clock in milliseconds, for the progress line. Default `Date.now`. */
   now?: () => number;
+  /** Worker threads for large trees (default: one per core, at most 4; 0 or 1 core: none). */
+  workers?: number;
+  /** Files a run needs before it starts worker threads (default {@link WORKERS_FROM}). */
+  workersFrom?: number;
 }
+
+/** Files a run needs before vzlint starts worker threads: below it, starting them costs more than it saves. */
+export const WORKERS_FROM = 1000;
 
 /** Exit codes of vzlint (documented in `--help` and the README). */
 export const EXIT = {
@@ -60,35 +69,6 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1,
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Decodes file bytes as UTF-8, never failing: invalid sequences become U+FFFD, NUL bytes are kept,
- * and a leading byte-order mark is kept so that the `byte-order-mark` rule can report it.
- */
-export function decodeUtf8(bytes: Uint8Array): string {
-  return UTF8.decode(bytes);
-}
-const UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-
-function errorText(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e && typeof e.code === 'string') {
-    switch (e.code) {
-      case 'ENOENT':
-        return 'no such file or directory';
-      case 'EACCES':
-      case 'EPERM':
-        return 'permission denied';
-      case 'EISDIR':
-        return 'is a directory, not a file';
-      case 'ENOTDIR':
-        return 'not a directory';
-      default:
-        return `${e.code}: ${e.message}`;
-    }
-  }
-  return err instanceof Error ? err.message : String(err);
 }
 
 const HELP_AFTER = `
@@ -233,57 +213,6 @@ export function parseRuleOverrides(values: readonly string[]): Record<string, Se
   }
   return out;
 }
-
-/** A file's text as vzlint reads it; `bytes` are the file's bytes (for --fix), `sizeBytes` only beyond the size limit. */
-interface ReadText {
-  text: string;
-  sizeBytes?: number;
-  bytes?: Uint8Array;
-}
-
-/**
- * A config file's text through the shared bounded reader (`util/boundedRead.ts`): regular files only, no
- * FIFO, device or /proc file, within a time bound. A file beyond {@link MAX_FILE_BYTES} is not read: its
- * text is empty and `sizeBytes` makes the engine report one `file-too-large` finding.
- *
- * @returns the text, or `{ error }` with a phrase for the message (`is a named pipe, not a regular file`)
- */
-async function readBounded(abs: string): Promise<ReadText | { error: string }> {
-  try {
-    const bytes = await readFileBounded(abs, { maxBytes: MAX_FILE_BYTES });
-    return { text: decodeUtf8(bytes), bytes };
-  } catch (err) {
-    if (err instanceof BoundedReadError) {
-      if (err.code === 'too-large') {
-        try {
-          return { text: '', sizeBytes: Math.max((await stat(abs)).size, MAX_FILE_BYTES + 1) };
-        } catch {
-          return { text: '', sizeBytes: MAX_FILE_BYTES + 1 };
-        }
-      }
-      return { error: err.detail };
-    }
-    return { error: errorText(err) };
-  }
-}
-
-/**
- * {@link readBounded} for the many files of a run: a regular file on a local disk is read synchronously
- * (`LocalFileReads`: a node's 10,000 CTID.conf files in a fraction of the time), anything else — a link,
- * another file system, a file too large, any error — through the bounded reader, which words the error.
- */
-class ConfigReader {
-  private readonly local = new LocalFileReads(MAX_FILE_BYTES);
-
-  async read(abs: string): Promise<ReadText | { error: string }> {
-    const bytes = this.local.read(abs);
-    if (bytes) return { text: decodeUtf8(bytes), bytes };
-    return readBounded(abs);
-  }
-}
-
-/** Files read ahead while the previous ones are linted. */
-const READ_BATCH = 64;
 
 /** Node rules whose findings on a vz.conf that was not asked for are still printed (they are about the containers). */
 const ACROSS_CONTAINERS = new Set(['shared-private-path', 'node-memory-overcommit']);
@@ -681,157 +610,203 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     for (const line of internalErrorLines(what, err)) io.stderr(line);
     failed = true;
   };
-  for (const g of groups.values()) {
-    const o = optionsOf.get(g.cfg) as FileOptions;
-    // The node config is linted when it was asked for with these options, else read for its containers.
-    const nodeAsked = g.nodePath !== undefined && asked.has(g.nodePath) && configOf.get(g.nodePath) === g.cfg;
-    let nodeConfig: NodeFile | undefined;
-    if (g.nodePath !== undefined) {
-      let read: ReadText | { error: string } | undefined;
-      if (asked.has(g.nodePath)) read = await readAsked(g.nodePath);
-      else {
-        read = nodeTexts.get(g.nodePath) ?? (await reader.read(g.nodePath));
-        if ('error' in read) {
-          io.stderr(`vzlint: ${display(g.nodePath)}: cannot read the node config: ${read.error}\n`);
+  // Worker threads for large trees (not with --fix or --print-config, which keep every text here).
+  const threads = keepForFix ? 0 : LintPool.wanted(ordered.length, io.workersFrom ?? WORKERS_FROM, io.workers ?? availableParallelism());
+  let pool: LintPool | undefined = threads > 0 ? new LintPool(threads) : undefined;
+  try {
+    for (const g of groups.values()) {
+      const o = optionsOf.get(g.cfg) as FileOptions;
+      // The node config is linted when it was asked for with these options, else read for its containers.
+      const nodeAsked = g.nodePath !== undefined && asked.has(g.nodePath) && configOf.get(g.nodePath) === g.cfg;
+      let nodeConfig: NodeFile | undefined;
+      if (g.nodePath !== undefined) {
+        let read: ReadText | { error: string } | undefined;
+        if (asked.has(g.nodePath)) read = await readAsked(g.nodePath);
+        else {
+          read = nodeTexts.get(g.nodePath) ?? (await reader.read(g.nodePath));
+          if ('error' in read) {
+            io.stderr(`vzlint: ${display(g.nodePath)}: cannot read the node config: ${read.error}\n`);
+            failed = true;
+            read = undefined;
+          } else nodeTexts.set(g.nodePath, read);
+        }
+        if (read && !('error' in read)) {
+          nodeConfig = { path: g.nodePath, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) };
+          if (keepForFix && nodeAsked) textOf.set(g.nodePath, read);
+        }
+      }
+      // A node's conf/ folder that exists but cannot be listed would silently hide containers from the node checks.
+      try {
+        await readdir(g.confDir);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+          io.stderr(`vzlint: ${display(g.confDir)}: cannot read the node's conf/ folder: ${errorText(err)}\n`);
           failed = true;
-          read = undefined;
-        } else nodeTexts.set(g.nodePath, read);
+        }
       }
-      if (read && !('error' in read)) {
-        nodeConfig = { path: g.nodePath, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) };
-        if (keepForFix && nodeAsked) textOf.set(g.nodePath, read);
+      const fileOptions = (p: string): LintOptions => ({
+        path: p,
+        target: o.target,
+        kind: o.kind,
+        rules: o.rules,
+        knownParameters: o.knownParameters,
+        ignoreSuppressions: o.ignoreSuppressions,
+        template: isTemplate(p),
+        ...(nodeConfig && nodeConfig.path !== p ? { nodeConfig } : {}),
+        ...(o.capacity ? { capacity: o.capacity } : {}),
+      });
+      const hostOfFile = (p: string): string | undefined => hostOf.get(p) ?? (g.nodePath !== undefined ? hostOf.get(g.nodePath) : undefined);
+      if (g.template) {
+        const p = g.files[0] ?? (g.nodePath as string);
+        const read = p === g.nodePath ? (nodeConfig ? { text: nodeConfig.text } : undefined) : await readAsked(p);
+        if (read) {
+          try {
+            const r = lint(read.text, fileOptions(p));
+            reports.push({ file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) });
+            absOfReport.set(display(p), p);
+            if (keepForFix) {
+              lintOptionsOf.set(p, fileOptions(p));
+              if (p !== g.nodePath) textOf.set(p, read);
+            }
+            reported.add(p);
+          } catch (err) {
+            if (err instanceof OptionError) {
+              io.stderr(`vzlint: ${err.message}\n`);
+              return EXIT.failure;
+            }
+            internal(display(p), err);
+          }
+        }
+        progress();
+        continue;
       }
-    }
-    // A node's conf/ folder that exists but cannot be listed would silently hide containers from the node checks.
-    try {
-      await readdir(g.confDir);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        io.stderr(`vzlint: ${display(g.confDir)}: cannot read the node's conf/ folder: ${errorText(err)}\n`);
-        failed = true;
+      const listing = await listConfDir(g.confDir);
+      const nodeOptions = {
+        target: o.target,
+        kind: o.kind,
+        rules: o.rules,
+        knownParameters: o.knownParameters,
+        ignoreSuppressions: o.ignoreSuppressions,
+        ...(o.capacity ? { capacity: o.capacity } : {}),
+      };
+      let linter: NodeLinter;
+      try {
+        linter = new NodeLinter(nodeConfig, listing.samples, { ...nodeOptions, lintNodeConfig: nodeAsked, compact: !keepForFix });
+      } catch (err) {
+        if (err instanceof OptionError) {
+          io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
+          return EXIT.failure;
+        }
+        // One file must not take its node down with it: its containers are checked without it.
+        internal(display(nodeConfig?.path ?? g.confDir), err);
+        io.stderr(`vzlint: ${display(nodeConfig?.path ?? g.confDir)}: the node config failed; its files are checked without it\n`);
+        nodeConfig = undefined;
+        linter = new NodeLinter(undefined, listing.samples, { ...nodeOptions, compact: !keepForFix });
       }
-    }
-    const fileOptions = (p: string): LintOptions => ({
-      path: p,
-      target: o.target,
-      kind: o.kind,
-      rules: o.rules,
-      knownParameters: o.knownParameters,
-      ignoreSuppressions: o.ignoreSuppressions,
-      template: isTemplate(p),
-      ...(nodeConfig && nodeConfig.path !== p ? { nodeConfig } : {}),
-      ...(o.capacity ? { capacity: o.capacity } : {}),
-    });
-    const hostOfFile = (p: string): string | undefined => hostOf.get(p) ?? (g.nodePath !== undefined ? hostOf.get(g.nodePath) : undefined);
-    if (g.template) {
-      const p = g.files[0] ?? (g.nodePath as string);
-      const read = p === g.nodePath ? (nodeConfig ? { text: nodeConfig.text } : undefined) : await readAsked(p);
-      if (read) {
+      // Large trees: the container configs are read and linted in worker threads, taken back in file order.
+      const answers = new Map<string, FileAnswer>();
+      if (pool && g.files.length >= WORKER_BATCH) {
+        const cts = g.files.filter((p) => ctidOf(p) !== undefined);
         try {
-          const r = lint(read.text, fileOptions(p));
-          reports.push({ file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) });
-          absOfReport.set(display(p), p);
+          const got = await pool.lintFiles(nodeConfig, listing.samples, nodeOptions, cts);
+          for (const [i, p] of cts.entries()) answers.set(p, got[i] as FileAnswer);
+        } catch (err) {
+          // A worker thread died: this thread lints the files itself, and the next nodes too.
+          io.stderr(`vzlint: worker thread failed (${err instanceof Error ? err.message : String(err)}); linting without worker threads\n`);
+          answers.clear();
+          await pool.close();
+          pool = undefined;
+        }
+      }
+      // Otherwise files are read and linted a batch at a time: the next batch's reads run while this one is linted.
+      let nextRead: Promise<(ReadText | undefined)[]> | undefined;
+      const readBatch = (from: number): Promise<(ReadText | undefined)[]> => Promise.all(g.files.slice(from, from + READ_BATCH).map((p) => (answers.has(p) ? undefined : readAsked(p))));
+      for (let from = 0; from < g.files.length; from += READ_BATCH) {
+        const texts = await (nextRead ?? readBatch(from));
+        nextRead = from + READ_BATCH < g.files.length ? readBatch(from + READ_BATCH) : undefined;
+        for (const [i, readHere] of texts.entries()) {
+          const p = g.files[from + i] as string;
+          let read = readHere;
+          const answer = answers.get(p);
+          if (answer) {
+            answers.delete(p);
+            if ('linted' in answer) {
+              linter.addLinted(answer.linted);
+              continue;
+            }
+            if ('readError' in answer) {
+              io.stderr(`vzlint: ${display(p)}: ${answer.readError}\n`);
+              failed = true;
+              asked.delete(p);
+              continue;
+            }
+            if ('optionError' in answer) {
+              io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${answer.optionError}\n`);
+              return EXIT.failure;
+            }
+            if ('internal' in answer) {
+              internal(display(p), Object.assign(new Error(answer.internal.message), answer.internal));
+              continue;
+            }
+            read = answer.other;
+          }
+          if (!read) continue;
+          try {
+            linter.add({ path: p, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) });
+          } catch (err) {
+            if (err instanceof OptionError) {
+              io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
+              return EXIT.failure;
+            }
+            internal(display(p), err);
+            continue;
+          }
           if (keepForFix) {
             lintOptionsOf.set(p, fileOptions(p));
-            if (p !== g.nodePath) textOf.set(p, read);
+            textOf.set(p, read);
           }
-          reported.add(p);
-        } catch (err) {
-          if (err instanceof OptionError) {
-            io.stderr(`vzlint: ${err.message}\n`);
-            return EXIT.failure;
-          }
-          internal(display(p), err);
         }
+      }
+      let result: ReturnType<NodeLinter['finish']>;
+      try {
+        result = linter.finish();
+      } catch (err) {
+        internal(g.nodePath !== undefined ? display(g.nodePath) : display(g.confDir), err);
+        progress();
+        continue;
+      }
+      for (const f of result.files) {
+        // A node config nobody asked for is reported only for findings about its containers.
+        const mine = f.role !== 'node' || nodeAsked;
+        if (f.role === 'node' && !mine && asked.has(f.path)) continue;
+        const findings = mine ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
+        if (!mine && findings.length === 0) continue;
+        if (reported.has(f.path)) continue;
+        reported.add(f.path);
+        const host = hostOfFile(f.path);
+        reports.push({ file: display(f.path), kind: f.kind, target: f.target, findings, ...(host !== undefined ? { host } : {}) });
+        absOfReport.set(display(f.path), f.path);
+        if (mine && f.role === 'node' && keepForFix) lintOptionsOf.set(f.path, fileOptions(f.path));
+      }
+      if (o.capacity && result.memory.rows.length > 0) {
+        tables.push({ node: g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`, summary: result.memory, display });
+      }
+      if (opts.summary === true) {
+        const nodeHost = g.nodePath !== undefined ? hostOf.get(g.nodePath) : g.files.map((p) => hostOf.get(p)).find((h) => h !== undefined);
+        nodeSummaries.push({
+          name: nodeHost ?? (g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`),
+          ...(nodeHost !== undefined ? { host: nodeHost } : {}),
+          ...(g.nodePath !== undefined ? { nodeConfig: display(g.nodePath) } : {}),
+          files: result.files.map((f) => display(f.path)),
+          containers: result.files.filter((f) => f.role === 'container' && ctidOf(f.path) !== undefined).length,
+          memory: result.memory,
+        });
       }
       progress();
-      continue;
     }
-    const listing = await listConfDir(g.confDir);
-    const nodeOptions = {
-      target: o.target,
-      kind: o.kind,
-      rules: o.rules,
-      knownParameters: o.knownParameters,
-      ignoreSuppressions: o.ignoreSuppressions,
-      ...(o.capacity ? { capacity: o.capacity } : {}),
-    };
-    let linter: NodeLinter;
-    try {
-      linter = new NodeLinter(nodeConfig, listing.samples, { ...nodeOptions, lintNodeConfig: nodeAsked });
-    } catch (err) {
-      if (err instanceof OptionError) {
-        io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
-        return EXIT.failure;
-      }
-      // One file must not take its node down with it: its containers are checked without it.
-      internal(display(nodeConfig?.path ?? g.confDir), err);
-      io.stderr(`vzlint: ${display(nodeConfig?.path ?? g.confDir)}: the node config failed; its files are checked without it\n`);
-      nodeConfig = undefined;
-      linter = new NodeLinter(undefined, listing.samples, nodeOptions);
-    }
-    // Files are read and linted a batch at a time: the next batch's reads run while this one is linted.
-    let nextRead: Promise<(ReadText | undefined)[]> | undefined;
-    const readBatch = (from: number): Promise<(ReadText | undefined)[]> => Promise.all(g.files.slice(from, from + READ_BATCH).map((p) => readAsked(p)));
-    for (let from = 0; from < g.files.length; from += READ_BATCH) {
-      const texts = await (nextRead ?? readBatch(from));
-      nextRead = from + READ_BATCH < g.files.length ? readBatch(from + READ_BATCH) : undefined;
-      for (const [i, read] of texts.entries()) {
-        const p = g.files[from + i] as string;
-        if (!read) continue;
-        try {
-          linter.add({ path: p, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) });
-        } catch (err) {
-          if (err instanceof OptionError) {
-            io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
-            return EXIT.failure;
-          }
-          internal(display(p), err);
-          continue;
-        }
-        if (keepForFix) {
-          lintOptionsOf.set(p, fileOptions(p));
-          textOf.set(p, read);
-        }
-      }
-    }
-    let result: ReturnType<NodeLinter['finish']>;
-    try {
-      result = linter.finish();
-    } catch (err) {
-      internal(g.nodePath !== undefined ? display(g.nodePath) : display(g.confDir), err);
-      progress();
-      continue;
-    }
-    for (const f of result.files) {
-      // A node config nobody asked for is reported only for findings about its containers.
-      const mine = f.role !== 'node' || nodeAsked;
-      if (f.role === 'node' && !mine && asked.has(f.path)) continue;
-      const findings = mine ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
-      if (!mine && findings.length === 0) continue;
-      if (reported.has(f.path)) continue;
-      reported.add(f.path);
-      const host = hostOfFile(f.path);
-      reports.push({ file: display(f.path), kind: f.kind, target: f.target, findings, ...(host !== undefined ? { host } : {}) });
-      absOfReport.set(display(f.path), f.path);
-      if (mine && f.role === 'node' && keepForFix) lintOptionsOf.set(f.path, fileOptions(f.path));
-    }
-    if (o.capacity && result.memory.rows.length > 0) {
-      tables.push({ node: g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`, summary: result.memory, display });
-    }
-    if (opts.summary === true) {
-      const nodeHost = g.nodePath !== undefined ? hostOf.get(g.nodePath) : g.files.map((p) => hostOf.get(p)).find((h) => h !== undefined);
-      nodeSummaries.push({
-        name: nodeHost ?? (g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`),
-        ...(nodeHost !== undefined ? { host: nodeHost } : {}),
-        ...(g.nodePath !== undefined ? { nodeConfig: display(g.nodePath) } : {}),
-        files: result.files.map((f) => display(f.path)),
-        containers: result.files.filter((f) => f.role === 'container' && ctidOf(f.path) !== undefined).length,
-        memory: result.memory,
-      });
-    }
-    progress();
+  } finally {
+    await pool?.close();
   }
   if (progressShown) progressStderr('\r\u001b[K');
   reports.sort((a, b) => compareStrings(a.file, b.file));

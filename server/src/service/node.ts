@@ -13,7 +13,7 @@ import type { EditorLineMap } from '../parser/parse';
 import { effectiveValue, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
 import type { Range } from '../parser/types';
-import type { Finding, LintContext, NodeCapacity } from '../rules/types';
+import type { Finding, Fix, LintContext, NodeCapacity } from '../rules/types';
 import { clip, fixTitle, q, visible } from '../rules/text';
 import { entryRange, valueSubRange } from '../rules/util';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
@@ -586,14 +586,19 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
   for (const param of ['VE_PRIVATE', 'VE_ROOT'] as const) {
     const eff = effectiveValue(ctx, param);
     if (!eff?.entry || eff.value.trim() === '' || (eff.source !== 'container' && eff.source !== 'node')) continue;
-    facts.paths.push({ param, value: eff.value, source: eff.source, line: eff.entry.line, range: entryRange(eff.entry) });
+    facts.paths.push({ param, value: own(eff.value), source: eff.source, line: eff.entry.line, range: entryRange(eff.entry) });
   }
   for (const param of ['NAME', 'HOSTNAME'] as const) {
     const eff = effectiveValue(ctx, param);
     if (!eff?.entry || eff.source !== 'container' || eff.value.trim() === '') continue;
-    facts.names.push({ param, value: eff.value, line: eff.entry.line, range: entryRange(eff.entry) });
+    facts.names.push({ param, value: own(eff.value), line: eff.entry.line, range: entryRange(eff.entry) });
   }
   return facts;
+}
+
+/** A string that does not keep the file's text alive (a value sliced from it would). */
+function own(s: string): string {
+  return s.length > 12 ? (JSON.parse(JSON.stringify(s)) as string) : s;
 }
 
 /** The {@link FilePlace} of an analysed file. */
@@ -696,6 +701,26 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
   return { files: results, memory: memorySummary(model), model };
 }
 
+/** A copy of a string that holds its characters in one piece (a message built from parts holds all the parts). */
+function flat(s: string): string {
+  // Number() reads every character: V8 flattens the string in place first, and the parts become garbage.
+  void Number(s);
+  return s;
+}
+
+/**
+ * A finding with only what reports print (rule, severity, message, detail, range) and of its fixes the
+ * first safe one (else the first): enough for `fixable` and SARIF's fix, a fraction of the memory when
+ * thousands of files are kept. Not for --fix, which needs every fix.
+ */
+export function compactFinding(f: Finding): Finding {
+  const r = f.range;
+  const out: Finding = { rule: f.rule, severity: f.severity, message: flat(f.message), range: { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } } };
+  if (f.detail !== undefined) out.detail = flat(f.detail);
+  if (f.fixes && f.fixes.length > 0) out.fixes = [f.fixes.find((x) => x.safe) ?? (f.fixes[0] as Fix)];
+  return out;
+}
+
 /** One file as {@link NodeLinter} keeps it: its findings, not its analysis. */
 export interface NodeFileOutcome {
   path: string;
@@ -704,6 +729,26 @@ export interface NodeFileOutcome {
   target: Target;
   /** Per-file findings (sorted), then the node rules' after {@link NodeLinter.finish} (sorted again). */
   findings: Finding[];
+}
+
+/** Options of {@link NodeLinter}. */
+export interface NodeLinterOptions extends NodeLintOptions {
+  /** Lint the node config (default), or only analyse it for its containers (`false`). */
+  lintNodeConfig?: boolean;
+  /** Keep findings as {@link compactFinding} makes them (a fleet run without --fix). */
+  compact?: boolean;
+}
+
+/** One object per distinct target (thousands of files share a handful). */
+const targets = new Map<string, Target>();
+function sharedTarget(t: Target): Target {
+  const key = JSON.stringify(t);
+  let shared = targets.get(key);
+  if (!shared) {
+    if (targets.size > 1000) targets.clear();
+    targets.set(key, (shared = t));
+  }
+  return shared;
 }
 
 /** A container linted elsewhere (a worker thread): what {@link NodeLinter.addLinted} takes. */
@@ -728,15 +773,18 @@ export class NodeLinter {
   private readonly model: NodeModel;
   private readonly outcomes: NodeFileOutcome[] = [];
   private readonly nodeConfig?: NodeFile;
+  private readonly keep: (findings: readonly Finding[]) => Finding[];
 
   /**
    * @param nodeConfig  the node's vz.conf (linted here when `lintNodeConfig`, else only analysed)
    */
-  constructor(nodeConfig: NodeFile | undefined, samples: string[] | undefined, private readonly options: NodeLintOptions & { lintNodeConfig?: boolean } = {}) {
+  constructor(nodeConfig: NodeFile | undefined, samples: string[] | undefined, private readonly options: NodeLinterOptions = {}) {
     const catalog = options.catalog ?? getCatalog();
-    const base: LintOptions & { focus?: unknown; lintNodeConfig?: unknown } = { ...options, catalog };
+    const base: LintOptions & { focus?: unknown; lintNodeConfig?: unknown; compact?: unknown } = { ...options, catalog };
     delete base.focus;
     delete base.lintNodeConfig;
+    delete base.compact;
+    this.keep = options.compact === true ? (list) => list.map(compactFinding) : (list) => [...list];
     this.base = base;
     this.model = { containers: [], files: [], catalog };
     if (options.capacity) this.model.capacity = options.capacity;
@@ -748,7 +796,7 @@ export class NodeLinter {
       if (options.lintNodeConfig !== false) {
         const result = lint(nodeConfig.text, opts);
         ctx = result.ctx;
-        this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, findings: [...result.findings] });
+        this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, findings: this.keep(result.findings) });
       } else {
         ctx = analyze(nodeConfig.text, opts);
         this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, findings: [] });
@@ -774,18 +822,30 @@ export class NodeLinter {
     const ctx = result.ctx;
     const ctid = ctidOf(file.path);
     const isCt = ctid !== undefined && ctx.kind === 'container';
-    const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: ctx.target, findings: [...result.findings] };
+    const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), findings: this.keep(result.findings) };
     this.outcomes.push(outcome);
     if (isCt) this.model.containers.push({ path: file.path, ctid, facts: containerFacts(ctx) });
     else this.model.files.push({ path: file.path, ctx });
     return outcome;
   }
 
+  /**
+   * Lints a file with the node config without adding it (a worker thread's part): a container's findings
+   * and facts, for {@link addLinted}; undefined when the file is not a container (then {@link add} it).
+   */
+  lintAlone(file: NodeFile): LintedContainer | undefined {
+    const ctid = ctidOf(file.path);
+    if (ctid === undefined) return undefined;
+    const result = lint(file.text, this.fileOptions(file));
+    if (result.ctx.kind !== 'container') return undefined;
+    return { path: file.path, kind: result.ctx.kind, target: result.ctx.target, findings: this.keep(result.findings), facts: containerFacts(result.ctx) };
+  }
+
   /** Takes a container linted elsewhere with {@link fileOptions} (kind container, a CTID file name). */
   addLinted(c: LintedContainer): NodeFileOutcome {
     const ctid = ctidOf(c.path);
     if (ctid === undefined || c.kind !== 'container') throw new Error(`${c.path}: not a container config`);
-    const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: c.target, findings: c.findings };
+    const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings };
     this.outcomes.push(outcome);
     this.model.containers.push({ path: c.path, ctid, facts: c.facts });
     return outcome;
