@@ -117,11 +117,12 @@ export class LintPool {
     if (this.workers.length > 0) return;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
-    // The bundle starts its worker part in a thread; the sources (tests) start lintWorkerMain.ts through tsx.
+    // The bundle starts its worker part in a thread; the sources (tests) start lintWorkerMain.ts through
+    // tsx's CommonJS hook (a thread does not inherit the loader hooks of `node --import tsx`).
     const fromSources = __filename.endsWith('.ts');
-    const entry = fromSources ? path.join(__dirname, 'lintWorkerMain.ts') : __filename;
+    const entry = fromSources ? `require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'lintWorkerMain.ts'))});` : __filename;
     for (let i = 0; i < this.size; i += 1) {
-      const worker = new Worker(entry, { workerData: { vzlintWorker: true }, stdout: false, stderr: false });
+      const worker = new Worker(entry, { eval: fromSources, workerData: { vzlintWorker: true }, stdout: false, stderr: false });
       const index = i;
       worker.on('message', (m: FromWorker) => {
         const w = this.waiting.get(m.seq);
