@@ -1,4 +1,4 @@
-import { createColors } from 'picocolors';
+import type { Colors } from 'picocolors/types';
 import type { Severity } from '../catalog/types';
 import type { FileKind } from '../model/kind';
 import { formatTarget, type Target } from '../model/target';
@@ -136,8 +136,21 @@ function plural(n: number, word: string): string {
  * @param options.explain  print each finding's detail (the long explanation) on the lines below it,
  *                         indented and dimmed, wrapped at 100 columns (control characters escaped too)
  */
+/** Colour functions that leave the text as it is (picocolors' own when colour is off). */
+const PLAIN = new Proxy({} as Colors, { get: (_t, key) => (key === 'isColorSupported' ? false : (s: unknown) => String(s)) });
+
+/**
+ * picocolors' colour functions for `enabled`. The package is loaded only when colour is on: it loads
+ * node:tty (and with it node:net) at import, a few ms of every run that prints to a pipe or a file.
+ */
+export function colors(enabled: boolean): Colors {
+  if (!enabled) return PLAIN;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('picocolors') as typeof import('picocolors')).createColors(true);
+}
+
 export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failed?: boolean; explain?: boolean }): string {
-  const c = createColors(options.color);
+  const c = colors(options.color);
   const paint: Record<Severity, (s: string) => string> = {
     error: c.red,
     warning: c.yellow,
@@ -198,7 +211,7 @@ export interface MemoryTable {
  * UBC mode: PRIVVMPAGES barrier), then the totals against the node's capacity.
  */
 export function formatMemoryTable(tables: readonly MemoryTable[], options: { color: boolean }): string {
-  const c = createColors(options.color);
+  const c = colors(options.color);
   const out: string[] = [];
   const size = (b: bigint | undefined): string => (b === undefined ? '-' : formatBytes(b));
   for (const t of tables) {

@@ -219,13 +219,14 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
         : kind === 'ignored'
           ? say(ctx, `${e.name}${where} has no effect${since}`)
           : say(ctx, `${e.name} was removed in ${tool} ${s.from ?? ctx.target.version}`, 'parameter-unknown');
-      // An ignored key the target's own shipped samples carry is on every stock copy: info, not a warning.
-      const stock = kind === 'ignored' && shippedInTargetSamples(ctx, def.name);
+      // An ignored or removed key the target's own shipped samples carry (NETFILTER in the Virtuozzo samples
+      // up to vzctl 9.0.1, whose libvzctl dropped it in 8.0.70) is on every stock copy: info, not a warning.
+      const stock = kind !== 'deprecated' && shippedInTargetSamples(ctx, def.name);
       out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), said, {
         ...(stock ? { severity: 'info' as const } : {}),
         detail: explain(said, `${`${lead}${s.message}${replacement}`.replace(/\.\s*$/, '')} (checked against ${describeTarget(ctx.target)})`),
         deprecated: kind !== 'ignored',
-        unnecessary: kind === 'ignored',
+        unnecessary: kind === 'ignored' || stock,
         fixes,
       }));
     }

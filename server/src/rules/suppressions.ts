@@ -98,8 +98,10 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
   }
   // One backward pass: for every line, the next line at or after it that is neither blank nor a
   // directive (linear, however many directives are stacked).
-  const nextTarget = new Array<number | undefined>(doc.lines.length + 1);
-  for (let l = doc.lines.length - 1; l >= 0; l -= 1) {
+  // (Skipped when there is no next-line directive: most files have none.)
+  const anyLine = directives.some((d) => d.scope === 'line');
+  const nextTarget = new Array<number | undefined>(anyLine ? doc.lines.length + 1 : 0);
+  for (let l = anyLine ? doc.lines.length - 1 : -1; l >= 0; l -= 1) {
     const here = doc.lines[l];
     nextTarget[l] = here && here.kind !== 'blank' && !isDirectiveLine.has(l) ? l : nextTarget[l + 1];
   }

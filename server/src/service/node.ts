@@ -15,11 +15,12 @@ import { compareVersions } from '../model/version';
 import type { Range } from '../parser/types';
 import type { Finding, Fix, LintContext, NodeCapacity } from '../rules/types';
 import { clip, fixTitle, q, visible } from '../rules/text';
-import { entryRange, valueSubRange } from '../rules/util';
+import { entryRange, finding, valueSubRange } from '../rules/util';
+import { explain, say } from '../rules/say';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
 import { tokens, type Pair } from '../values/validate';
 import { analyze, capFinding, lint, toEditorFinding, type LintOptions, type LintResult } from './lint';
-import { ctidOf } from './nodeFiles';
+import { ctidOf, sampleNameOf } from './nodeFiles';
 import { suppressionSets, type SuppressionSets } from './suppressions';
 
 // ------------------------------------------------------------------------------------------------
@@ -273,6 +274,46 @@ export const sampleNotFound: NodeRule = {
       if (o) report(c.path, c.facts, 'ORIGIN_SAMPLE', o.name, o.valueRange, o.rawValueRange);
     }
     return out;
+  },
+};
+
+/** VE_LAYOUT values classic vzctl reads as ploop (`parse_ve_layout()`, src/lib/config.c since 3.1). */
+const PLOOP_LAYOUT = /^ploop(?::(?:expanded|plain|raw))?$/;
+
+/**
+ * A ploop node (VE_LAYOUT=ploop, in vz.conf or in the sample) whose default sample (CONFIGFILE) sets no
+ * DISKSPACE with a hard limit above 0, nor does vz.conf: `vzctl create` without `--diskspace` merges vz.conf,
+ * the sample and the command line and then stops with "diskspace not set (required for ploop)"
+ * (fs_create(), src/lib/create.c since vzctl 3.1, when VE_LAYOUT came). Classic only; only when the sample's
+ * text is among the node's files (`model.files`), since its content decides. Error, on CONFIGFILE in vz.conf.
+ */
+export const ploopSampleWithoutDiskspace: NodeRule = {
+  id: 'ploop-sample-without-diskspace',
+  check(model) {
+    const node = model.node;
+    if (!node || node.ctx.target.generation !== 'classic' || compareVersions(node.ctx.target.version, '3.1') < 0) return [];
+    const cfg = effectiveValue(node.ctx, 'CONFIGFILE');
+    if (!cfg?.entry || cfg.source !== 'node') return [];
+    const name = cfg.value.trim();
+    const sample = name === '' ? undefined : model.files.find((f) => f !== node && sampleNameOf(f.path) === name);
+    if (!sample) return [];
+    // The sample's own VE_LAYOUT overrides vz.conf's (merge_vps_param()); a default is no evidence.
+    const layout = effectiveValue(sample.ctx, 'VE_LAYOUT');
+    if (!layout?.entry || layout.source === 'default' || !PLOOP_LAYOUT.test(layout.value.trim())) return [];
+    const ds = effectiveValue(sample.ctx, 'DISKSPACE');
+    if (ds?.entry && ds.source !== 'default') {
+      const values = ds.source === 'node' ? sample.ctx.node?.values : sample.ctx.values;
+      const pair = values?.get(ds.entry)?.pair;
+      if (pair && pair.limit.value > 0n) return [];
+    }
+    const layoutAt = layout.source === 'node' ? `vz.conf line ${(layout.entry.line ?? 0) + 1}` : `ve-${name}.conf-sample line ${layout.entry.line + 1}`;
+    const why = ds?.entry && ds.source !== 'default' ? `its DISKSPACE (${ds.source === 'node' ? 'vz.conf' : 'the sample'} line ${ds.entry.line + 1}) has no hard limit above 0` : 'neither it nor vz.conf sets DISKSPACE';
+    const said = say(node.ctx, `Sample ${q(name)} sets no DISKSPACE, which ploop needs`, 'create-fails-ploop-no-diskspace');
+    return [{ path: node.path, finding: finding(node.ctx, 'ploop-sample-without-diskspace', cfg.entry.valueRange, said, {
+      detail: explain(said, `VE_LAYOUT=${layout.value.trim()} (${layoutAt}) makes new containers ploop images, which need a size; CONFIGFILE="${name}" picks ve-${name}.conf-sample, and ${why}`,
+        `vzctl create without --diskspace stops with "diskspace not set (required for ploop)" (checked against vzctl ${node.ctx.target.version})`,
+        'Add DISKSPACE to the sample, or pass --diskspace to vzctl create'),
+    }) }];
   },
 };
 
@@ -543,7 +584,7 @@ export const nodeMemoryOvercommit: NodeRule = {
 };
 
 /** The cross-container rules, in the order their findings are produced. */
-export const NODE_LEVEL_RULES: readonly NodeRule[] = [sampleNotFound, duplicateIpAddress, sharedPrivatePath, duplicateCtName, nodeMemoryOvercommit];
+export const NODE_LEVEL_RULES: readonly NodeRule[] = [sampleNotFound, ploopSampleWithoutDiskspace, duplicateIpAddress, sharedPrivatePath, duplicateCtName, nodeMemoryOvercommit];
 
 // ------------------------------------------------------------------------------------------------
 // lintNode
