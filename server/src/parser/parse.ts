@@ -1,5 +1,6 @@
 import { scanShellValue } from './shell';
 import type { Comment, ConfigDocument, ConfigLine, Dialect, Entry, MultilineValue, Position, Range } from './types';
+import { ObjectSet } from '../util/objectCache';
 
 /** Classic vzctl's key buffer (STR_SIZE, `src/lib/config.c`): a key of this length or more makes the line unparsable. */
 export const CLASSIC_MAX_KEY = 512;
@@ -409,7 +410,7 @@ const recent: { text: string; dialect: Dialect; doc: ConfigDocument }[] = [];
 /** How many documents the cache keeps (a few open editors; a document of 10,000 lines is a few MB). */
 const RECENT_MAX = 4;
 /** Entries whose shell view was scanned from their own line (not inside another assignment's value). */
-const scanned = new WeakSet<Entry>();
+const scanned = new ObjectSet<Entry>();
 
 /**
  * Parses a whole vz.conf / CTID.conf text exactly as the chosen vzctl generation reads it, line by

@@ -16,6 +16,7 @@ import { formatBytes, INT_MAX, LONG_MAX, PAGE_SIZE, parseSizedNumber } from '../
 import type { NumberPart } from '../../values/numbers';
 import type { Fix, LintContext, TextEdit } from '../types';
 import { fixTitle } from '../text';
+import { ObjectCache } from '../../util/objectCache';
 
 /** 2^64: unsigned long wraps modulo this on 64-bit Linux. */
 export const U64 = 1n << 64n;
@@ -129,7 +130,7 @@ export interface NonVswapInputs {
   avnumprocFrom: string;
 }
 
-const cache = new WeakMap<LintContext, NonVswapInputs | null>();
+const cache = new ObjectCache<LintContext, NonVswapInputs | null>();
 
 /**
  * The values vzcfgvalidate's non-vSwap checks read (`validate()`, src/validate.c), or undefined when
