@@ -6,8 +6,9 @@ import { version } from '../../../package.json';
 import { parseKind } from '../model/kind';
 import { formatTarget, parseTargetSetting } from '../model/target';
 import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSettings } from '../service/config';
-import { OptionError, type LintOptions } from '../service/lint';
-import { NodeLinter, parseCapacitySize, type NodeFile } from '../service/node';
+import { analyze, OptionError, type LintOptions } from '../service/lint';
+import { NodeLinter, outcomeFindings, parseCapacitySize, type NodeFile } from '../service/node';
+import type { Finding } from '../rules/types';
 import { confDirOf, ctidOf, findNodeConfig, isInside, isNodeConfigName, listConfDir } from '../service/nodeFiles';
 import type { NodeCapacity } from '../rules/types';
 import { getCatalog } from '../catalog/load';
@@ -18,7 +19,7 @@ import { isTemplateName } from '../parser/template';
 import { escapeControls } from '../util/escape';
 import { LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
 import { ConfigReader, errorText, readBounded, READ_BATCH, type ReadText } from './read';
-import { formatJson, formatMemoryTable, formatStylish, type FileReport, type MemoryTable } from './format';
+import { countSeverities, formatJson, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, type FileReport, type MemoryTable, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif } from './sarif';
 import { fixAll, fixDiff, FixRefused, fixTarget, keepFinalNewline, writeFixed } from './fix';
@@ -212,6 +213,68 @@ export function parseRuleOverrides(values: readonly string[]): Record<string, Se
     out[id] = level as Severity | 'off';
   }
   return out;
+}
+
+/**
+ * Prints reports as they become final (stylish, json, github without --summary): each batch in path
+ * order, the closing part (stylish's summary line and memory tables, the end of the JSON array) at
+ * {@link end}. The text is exactly what formatting all reports at once gives.
+ */
+class ReportSink {
+  private readonly json?: JsonWriter;
+  private readonly counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
+  private files = 0;
+  private withFindings = 0;
+  private readonly rank: number;
+  private over = false;
+  private readonly color: boolean;
+
+  constructor(
+    private readonly io: VzlintIO,
+    private readonly opts: Pick<CliOptions, 'format' | 'quiet' | 'color' | 'verbose' | 'explain' | 'severityThreshold'>,
+    private readonly maxWarnings: number | undefined,
+    private readonly failed: () => boolean,
+    private readonly tables: readonly MemoryTable[],
+  ) {
+    if (opts.format === 'json') this.json = new JsonWriter((s) => io.stdout(s));
+    this.rank = SEVERITY_RANK[opts.severityThreshold];
+    this.color = opts.color && io.isTTY === true && (io.env?.NO_COLOR ?? '') === '';
+  }
+
+  add(reports: FileReport[]): void {
+    if (reports.length === 0) return;
+    // --quiet: errors only.
+    if (this.opts.quiet === true) for (const r of reports) r.findings = r.findings.filter((f) => f.severity === 'error');
+    const n = countSeverities(reports);
+    for (const k of ['error', 'warning', 'info', 'hint'] as const) this.counts[k] += n[k];
+    for (const r of reports) {
+      if (r.findings.length > 0) this.withFindings += 1;
+      for (const f of r.findings) if (SEVERITY_RANK[f.severity] >= this.rank) this.over = true;
+    }
+    this.files += reports.length;
+    if (this.json) this.json.add(reports);
+    else if (this.opts.format === 'github') this.io.stdout(formatGithub(reports));
+    else this.io.stdout(formatStylishFiles(reports, { color: this.color, verbose: this.opts.verbose === true, explain: this.opts.explain === true }));
+  }
+
+  /** Writes the closing part; @returns the exit code. */
+  end(): number {
+    if (this.json) this.json.end();
+    else if (this.opts.format !== 'github') {
+      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failed: this.failed() }) + formatMemoryTable(this.tables, { color: this.color }));
+    }
+    if (this.failed()) return EXIT.failure;
+    return exitStatus(this.counts.warning, this.over, this.maxWarnings, this.io);
+  }
+}
+
+/** 1 when a finding is at or above the threshold (`over`), or the warnings exceed --max-warnings (said on stderr); else 0. */
+function exitStatus(warnings: number, over: boolean, maxWarnings: number | undefined, io: VzlintIO): number {
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    io.stderr(`vzlint: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    return EXIT.findings;
+  }
+  return over ? EXIT.findings : EXIT.ok;
 }
 
 /** Node rules whose findings on a vz.conf that was not asked for are still printed (they are about the containers). */
@@ -551,6 +614,14 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     };
     if (nodeConfig !== undefined) o.nodeConfig = nodeConfig;
     if (capacity.ramBytes !== undefined || capacity.swapBytes !== undefined) o.capacity = capacity;
+    // A bad target or kind stops the run before anything is printed (output streams node by node).
+    try {
+      analyze('', { target: o.target, kind: o.kind });
+    } catch (err) {
+      if (!(err instanceof OptionError)) throw err;
+      io.stderr(`vzlint: ${cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(cfg)}: ` : ''}${err.message}\n`);
+      return EXIT.failure;
+    }
     optionsOf.set(cfg, o);
   }
 
@@ -610,11 +681,41 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     for (const line of internalErrorLines(what, err)) io.stderr(line);
     failed = true;
   };
+  // Output: reports are printed as soon as no node still to lint can report a file before them (node by
+  // node in a fleet), in path order; --summary, SARIF, --fix and --print-config need them all first.
+  const pending: { report: FileReport; packed?: string }[] = [];
+  const groupList = [...groups.values()];
+  const minDisplay = (g: NodeGroup): string => [g.files[0], g.nodePath].filter((p): p is string => p !== undefined).map(display).reduce((a, b) => (compareStrings(a, b) <= 0 ? a : b), '\uffff');
+  // firstOf[i]: the first path that node i or a later one can report.
+  const firstOf: string[] = [];
+  for (let i = groupList.length - 1; i >= 0; i -= 1) {
+    const m = minDisplay(groupList[i] as NodeGroup);
+    const next = firstOf[i + 1];
+    firstOf[i] = next !== undefined && compareStrings(next, m) < 0 ? next : m;
+  }
+  const sink = opts.summary !== true && opts.format !== 'sarif' && !keepForFix ? new ReportSink(io, opts, maxWarnings, () => failed, tables) : undefined;
+  const flush = (bound: string | undefined): void => {
+    if (pending.length === 0) return;
+    pending.sort((a, b) => compareStrings(a.report.file, b.report.file));
+    let n = 0;
+    while (n < pending.length && (bound === undefined || compareStrings((pending[n] as (typeof pending)[number]).report.file, bound) < 0)) n += 1;
+    // A few hundred files at a time: their findings are unpacked, printed and dropped.
+    for (const chunk = pending.splice(0, n); chunk.length > 0;) {
+      const ready = chunk.splice(0, 256).map((p) => {
+        if (p.packed !== undefined) p.report.findings = JSON.parse(p.packed) as Finding[];
+        return p.report;
+      });
+      if (sink) sink.add(ready);
+      else for (const r of ready) reports.push(r);
+    }
+  };
   // Worker threads for large trees (not with --fix or --print-config, which keep every text here).
   const threads = keepForFix ? 0 : LintPool.wanted(ordered.length, io.workersFrom ?? WORKERS_FROM, io.workers ?? availableParallelism());
   let pool: LintPool | undefined = threads > 0 ? new LintPool(threads) : undefined;
   try {
-    for (const g of groups.values()) {
+    for (const [gi, g] of [...groups.values()].entries()) {
+      // Every file before the first one this node and the ones after it can report is final: out it goes.
+      flush(firstOf[gi]);
       const o = optionsOf.get(g.cfg) as FileOptions;
       // The node config is linted when it was asked for with these options, else read for its containers.
       const nodeAsked = g.nodePath !== undefined && asked.has(g.nodePath) && configOf.get(g.nodePath) === g.cfg;
@@ -663,7 +764,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         if (read) {
           try {
             const r = lint(read.text, fileOptions(p));
-            reports.push({ file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) });
+            pending.push({ report: { file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) } });
             absOfReport.set(display(p), p);
             if (keepForFix) {
               lintOptionsOf.set(p, fileOptions(p));
@@ -780,12 +881,12 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         // A node config nobody asked for is reported only for findings about its containers.
         const mine = f.role !== 'node' || nodeAsked;
         if (f.role === 'node' && !mine && asked.has(f.path)) continue;
-        const findings = mine ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
+        const findings = mine ? f.findings : outcomeFindings(f).filter((x) => ACROSS_CONTAINERS.has(x.rule));
         if (!mine && findings.length === 0) continue;
         if (reported.has(f.path)) continue;
         reported.add(f.path);
         const host = hostOfFile(f.path);
-        reports.push({ file: display(f.path), kind: f.kind, target: f.target, findings, ...(host !== undefined ? { host } : {}) });
+        pending.push({ report: { file: display(f.path), kind: f.kind, target: f.target, findings, ...(host !== undefined ? { host } : {}) }, ...(mine && f.packed !== undefined ? { packed: f.packed } : {}) });
         absOfReport.set(display(f.path), f.path);
         if (mine && f.role === 'node' && keepForFix) lintOptionsOf.set(f.path, fileOptions(f.path));
       }
@@ -808,7 +909,9 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   } finally {
     await pool?.close();
   }
+  flush(undefined);
   if (progressShown) progressStderr('\r\u001b[K');
+  if (sink) return sink.end();
   reports.sort((a, b) => compareStrings(a.file, b.file));
   const templates = reports.filter((r) => r.template === true);
   if (templates.length > 0) nodeSummaries.push({ name: 'templates', files: templates.map((r) => r.file), containers: 0 });
@@ -913,18 +1016,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   /** 1 when a finding is at or above the threshold, or the warnings exceed --max-warnings; else 0. */
   function exitFor(all: readonly FileReport[]): number {
     const rank = SEVERITY_RANK[opts.severityThreshold];
-    let warnings = 0;
-    let over = false;
-    for (const r of all) {
-      for (const f of r.findings) {
-        if (f.severity === 'warning') warnings += 1;
-        if (SEVERITY_RANK[f.severity] >= rank) over = true;
-      }
-    }
-    if (maxWarnings !== undefined && warnings > maxWarnings) {
-      io.stderr(`vzlint: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
-      over = true;
-    }
-    return over ? EXIT.findings : EXIT.ok;
+    const over = all.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= rank));
+    return exitStatus(countSeverities(all).warning, over, maxWarnings, io);
   }
 }

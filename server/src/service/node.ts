@@ -768,15 +768,28 @@ export interface NodeFileOutcome {
   role: NodeFileResult['role'];
   kind: LintContext['kind'];
   target: Target;
-  /** Per-file findings (sorted), then the node rules' after {@link NodeLinter.finish} (sorted again). */
+  /**
+   * Per-file findings (sorted), then the node rules' after {@link NodeLinter.finish} (sorted again). With
+   * `compact`, empty while `packed` holds them: read them with {@link outcomeFindings}.
+   */
   findings: Finding[];
+  /** With `compact`: the findings ({@link compactFinding}) as one JSON text (a few hundred bytes each, not a few KB of objects). */
+  packed?: string;
+}
+
+/** The findings of a {@link NodeFileOutcome} or {@link LintedContainer}, unpacked when packed. */
+export function outcomeFindings(o: { findings: Finding[]; packed?: string }): Finding[] {
+  return o.packed !== undefined ? (JSON.parse(o.packed) as Finding[]) : o.findings;
 }
 
 /** Options of {@link NodeLinter}. */
 export interface NodeLinterOptions extends NodeLintOptions {
   /** Lint the node config (default), or only analyse it for its containers (`false`). */
   lintNodeConfig?: boolean;
-  /** Keep findings as {@link compactFinding} makes them (a fleet run without --fix). */
+  /**
+   * Keep findings as {@link compactFinding} makes them, packed as JSON text (`packed` of each outcome): a
+   * fleet run without --fix.
+   */
   compact?: boolean;
 }
 
@@ -797,7 +810,9 @@ export interface LintedContainer {
   path: string;
   kind: LintContext['kind'];
   target: Target;
+  /** As in {@link NodeFileOutcome}: the findings, or [] and `packed`. */
   findings: Finding[];
+  packed?: string;
   facts: ContainerFacts;
 }
 
@@ -814,7 +829,8 @@ export class NodeLinter {
   private readonly model: NodeModel;
   private readonly outcomes: NodeFileOutcome[] = [];
   private readonly nodeConfig?: NodeFile;
-  private readonly keep: (findings: readonly Finding[]) => Finding[];
+  /** The findings of a file as kept: a copy, or ([] and) packed compact ones. */
+  private readonly keep: (findings: readonly Finding[]) => { findings: Finding[]; packed?: string };
 
   /**
    * @param nodeConfig  the node's vz.conf (linted here when `lintNodeConfig`, else only analysed)
@@ -825,7 +841,9 @@ export class NodeLinter {
     delete base.focus;
     delete base.lintNodeConfig;
     delete base.compact;
-    this.keep = options.compact === true ? (list) => list.map(compactFinding) : (list) => [...list];
+    this.keep = options.compact === true
+      ? (list) => (list.length === 0 ? { findings: [] } : { findings: [], packed: JSON.stringify(list.map(compactFinding)) })
+      : (list) => ({ findings: [...list] });
     this.base = base;
     this.model = { containers: [], files: [], catalog };
     if (options.capacity) this.model.capacity = options.capacity;
@@ -837,7 +855,7 @@ export class NodeLinter {
       if (options.lintNodeConfig !== false) {
         const result = lint(nodeConfig.text, opts);
         ctx = result.ctx;
-        this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, findings: this.keep(result.findings) });
+        this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, ...this.keep(result.findings) });
       } else {
         ctx = analyze(nodeConfig.text, opts);
         this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, findings: [] });
@@ -863,7 +881,7 @@ export class NodeLinter {
     const ctx = result.ctx;
     const ctid = ctidOf(file.path);
     const isCt = ctid !== undefined && ctx.kind === 'container';
-    const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), findings: this.keep(result.findings) };
+    const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), ...this.keep(result.findings) };
     this.outcomes.push(outcome);
     if (isCt) this.model.containers.push({ path: file.path, ctid, facts: containerFacts(ctx) });
     else this.model.files.push({ path: file.path, ctx });
@@ -879,14 +897,14 @@ export class NodeLinter {
     if (ctid === undefined) return undefined;
     const result = lint(file.text, this.fileOptions(file));
     if (result.ctx.kind !== 'container') return undefined;
-    return { path: file.path, kind: result.ctx.kind, target: result.ctx.target, findings: this.keep(result.findings), facts: containerFacts(result.ctx) };
+    return { path: file.path, kind: result.ctx.kind, target: result.ctx.target, ...this.keep(result.findings), facts: containerFacts(result.ctx) };
   }
 
   /** Takes a container linted elsewhere with {@link fileOptions} (kind container, a CTID file name). */
   addLinted(c: LintedContainer): NodeFileOutcome {
     const ctid = ctidOf(c.path);
     if (ctid === undefined || c.kind !== 'container') throw new Error(`${c.path}: not a container config`);
-    const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings };
+    const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings, ...(c.packed !== undefined ? { packed: c.packed } : {}) };
     this.outcomes.push(outcome);
     this.model.containers.push({ path: c.path, ctid, facts: c.facts });
     return outcome;
@@ -901,8 +919,10 @@ export class NodeLinter {
     for (const [p, list] of nodeRuleFindings(this.model, this.options)) {
       const target = byPath.get(p);
       if (!target || list.length === 0) continue;
-      for (const f of list) target.findings.push(f);
-      sortFindings(target.findings);
+      const all = outcomeFindings(target);
+      for (const f of list) all.push(this.options.compact === true ? compactFinding(f) : f);
+      target.findings = sortFindings(all);
+      delete target.packed;
     }
     return { files: this.outcomes, memory: memorySummary(this.model) };
   }
