@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { LintPool } from '../../server/src/cli/lintWorker';
 import { toJsonFindings, type FileReport, type JsonFinding } from '../../server/src/cli/format';
 import { compactFinding, lintNode, NodeLinter, outcomeFindings, type NodeFile, type NodeLintOptions } from '../../server/src/service/node';
 import { ctidOf } from '../../server/src/service/nodeFiles';
@@ -138,5 +139,14 @@ describe('vzlint over a node streams without changing a finding', () => {
       assert.deepEqual(memory, whole.memory);
       assert.equal(got.filter((f) => f.role === 'container').length, files.filter((f) => ctidOf(f.path) !== undefined).length);
     }
+  });
+
+  it('worker threads only for large trees and free cores', () => {
+    assert.equal(LintPool.wanted(999, 1000, 8, 0), 0, 'a small run: none');
+    assert.equal(LintPool.wanted(10000, 1000, 2, 0), 2, 'an idle 2-core machine: both cores');
+    assert.equal(LintPool.wanted(10000, 1000, 2, 1), 0, 'one core busy: none (a thread would only add its start)');
+    assert.equal(LintPool.wanted(10000, 1000, 1, 0), 0, 'one core: none');
+    assert.equal(LintPool.wanted(10000, 1000, 16, 2.5), 4, 'many free cores: at most 4');
+    assert.equal(LintPool.wanted(10000, 1000, 4, 1.2), 3, 'four cores, one busy: three');
   });
 });

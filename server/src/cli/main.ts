@@ -21,7 +21,7 @@ if (!isMainThread && parentPort && (workerData as { vzlintWorker?: boolean } | u
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,
     env: process.env,
-    // Experiments only (not documented): VZLINT_THREADS=0 turns the worker threads off.
+    // VZLINT_THREADS=N: N worker threads for trees of 1,000 files or more (0: none); default: one per free core (README).
     ...(process.env.VZLINT_THREADS !== undefined && /^\d+$/.test(process.env.VZLINT_THREADS) ? { workers: Number(process.env.VZLINT_THREADS) } : {}),
   }).then(
     (code) => {

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../../../package.json';
@@ -44,7 +44,10 @@ export interface VzlintIO {
   defaultNodeRoot?: string;
   /** Clock in milliseconds, for the progress line. Default `Date.now`. */
   now?: () => number;
-  /** Worker threads for large trees (default: one per core, at most 4; 0 or 1 core: none). */
+  /**
+   * Worker threads for large trees: this many when the run has at least `workersFrom` files (0: none).
+   * Default: one per free core (`LintPool.wanted`); `dist/vzlint.js` takes it from `VZLINT_THREADS`.
+   */
   workers?: number;
   /** Files a run needs before it starts worker threads (default {@link WORKERS_FROM}). */
   workersFrom?: number;
@@ -710,7 +713,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     }
   };
   // Worker threads for large trees (not with --fix or --print-config, which keep every text here).
-  const threads = keepForFix ? 0 : LintPool.wanted(ordered.length, io.workersFrom ?? WORKERS_FROM, io.workers ?? availableParallelism());
+  const threads = keepForFix ? 0 : io.workers !== undefined ? (ordered.length >= (io.workersFrom ?? WORKERS_FROM) ? io.workers : 0) : LintPool.wanted(ordered.length, io.workersFrom ?? WORKERS_FROM, availableParallelism(), loadavg()[0] ?? 0);
   let pool: LintPool | undefined = threads > 0 ? new LintPool(threads) : undefined;
   try {
     for (const [gi, g] of [...groups.values()].entries()) {
@@ -791,7 +794,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         ignoreSuppressions: o.ignoreSuppressions,
         ...(o.capacity ? { capacity: o.capacity } : {}),
       };
-      let linter: NodeLinter;
+      // Cleared at the end of the node: a suspended async function keeps its locals alive until it returns.
+      let linter: NodeLinter | undefined;
       try {
         linter = new NodeLinter(nodeConfig, listing.samples, { ...nodeOptions, lintNodeConfig: nodeAsked, compact: !keepForFix });
       } catch (err) {
@@ -812,6 +816,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         try {
           const got = await pool.lintFiles(nodeConfig, listing.samples, nodeOptions, cts);
           for (const [i, p] of cts.entries()) answers.set(p, got[i] as FileAnswer);
+          got.length = 0;
         } catch (err) {
           // A worker thread died: this thread lints the files itself, and the next nodes too.
           io.stderr(`vzlint: worker thread failed (${err instanceof Error ? err.message : String(err)}); linting without worker threads\n`);
@@ -869,7 +874,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
           }
         }
       }
-      let result: ReturnType<NodeLinter['finish']>;
+      let result: ReturnType<NodeLinter['finish']> | undefined;
       try {
         result = linter.finish();
       } catch (err) {
@@ -904,6 +909,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
           memory: result.memory,
         });
       }
+      linter = undefined;
+      result = undefined;
       progress();
     }
   } finally {

@@ -9,34 +9,33 @@
  * generation. On a run over 10,000 container configs that was a third of the time in garbage collection
  * and an old generation several times the live data (issue 8, "a fleet at the speed of the disk").
  */
+/** The one hidden property holding every {@link ObjectCache}'s value for an object (one property per object, not per cache). */
+const HOLDER = Symbol('vzconf.caches');
+
+type Holder = Map<symbol, unknown>;
+
+function holderOf(o: object): Holder | undefined {
+  return (o as Record<symbol, Holder | undefined>)[HOLDER];
+}
+
 export class ObjectCache<K extends object, V> {
   private readonly key = Symbol('vzconf.cache');
 
   get(o: K): V | undefined {
-    return (o as Record<symbol, V | undefined>)[this.key];
+    return holderOf(o)?.get(this.key) as V | undefined;
   }
 
   has(o: K): boolean {
-    return Object.prototype.hasOwnProperty.call(o, this.key);
+    return holderOf(o)?.has(this.key) === true;
   }
 
   set(o: K, value: V): this {
-    if (this.has(o)) (o as Record<symbol, V>)[this.key] = value;
-    else Object.defineProperty(o, this.key, { value, writable: true, configurable: true, enumerable: false });
-    return this;
-  }
-}
-
-/** A set of objects kept the same way as {@link ObjectCache} (a mark on each member, not a `WeakSet`). */
-export class ObjectSet<K extends object> {
-  private readonly cache = new ObjectCache<K, true>();
-
-  has(o: K): boolean {
-    return this.cache.get(o) === true;
-  }
-
-  add(o: K): this {
-    this.cache.set(o, true);
+    let holder = holderOf(o);
+    if (!holder) {
+      holder = new Map();
+      Object.defineProperty(o, HOLDER, { value: holder, writable: false, configurable: true, enumerable: false });
+    }
+    holder.set(this.key, value);
     return this;
   }
 }
