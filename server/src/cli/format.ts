@@ -103,6 +103,20 @@ export function formatJson(reports: readonly FileReport[]): string {
 }
 
 /**
+ * One item as `JSON.stringify(items, null, 2)` prints it inside the array (indented by two more spaces):
+ * built key by key for the flat items (every value a string, number or boolean), the generic way otherwise.
+ */
+function itemText(item: JsonFinding): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(item)) {
+    if (v === undefined) continue;
+    if (typeof v === 'object' && v !== null) return JSON.stringify(item, null, 2).replace(/\n/g, '\n  ');
+    parts.push(`\n    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  }
+  return parts.length === 0 ? '{}' : `{${parts.join(',')}\n  }`;
+}
+
+/**
  * {@link formatJson} written a few files at a time: `add` the reports in order, then `end`; the text
  * written is exactly formatJson's over all of them (one JSON document), without ever holding it whole.
  */
@@ -114,13 +128,12 @@ export class JsonWriter {
   add(reports: readonly FileReport[]): void {
     const items = toJsonFindings(reports);
     if (items.length === 0) return;
-    let text = '';
+    const parts: string[] = [];
     for (const item of items) {
-      // JSON.stringify(array, null, 2) indents each item's lines by two more spaces (strings hold no raw line break).
-      text += `${this.first ? '[\n' : ',\n'}  ${JSON.stringify(item, null, 2).replace(/\n/g, '\n  ')}`;
+      parts.push(`${this.first ? '[\n' : ',\n'}  ${itemText(item)}`);
       this.first = false;
     }
-    this.write(text);
+    this.write(parts.join(''));
   }
 
   end(): void {

@@ -515,7 +515,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         const fileAbs = path.resolve(io.cwd, f);
         add(f, fileAbs);
         if (!stopAt.has(fileAbs)) stopAt.set(fileAbs, abs);
-        const host = /^([^/]+)\/etc\/vz\//.exec(path.relative(abs, fileAbs).split(path.sep).join('/'))?.[1];
+        const rel = fileAbs.startsWith(`${abs}${path.sep}`) ? fileAbs.slice(abs.length + 1) : path.relative(abs, fileAbs);
+        const host = /^([^/]+)\/etc\/vz\//.exec(path.sep === '/' ? rel : rel.split(path.sep).join('/'))?.[1];
         if (host !== undefined && !hostOf.has(fileAbs)) hostOf.set(fileAbs, host);
       }
     } else if (st.isFile()) {
@@ -703,8 +704,9 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     let n = 0;
     while (n < pending.length && (bound === undefined || compareStrings((pending[n] as (typeof pending)[number]).report.file, bound) < 0)) n += 1;
     // A few hundred files at a time: their findings are unpacked, printed and dropped.
-    for (const chunk = pending.splice(0, n); chunk.length > 0;) {
-      const ready = chunk.splice(0, 256).map((p) => {
+    const done = pending.splice(0, n);
+    for (let from = 0; from < done.length; from += 256) {
+      const ready = done.slice(from, from + 256).map((p) => {
         if (p.packed !== undefined) p.report.findings = JSON.parse(p.packed) as Finding[];
         return p.report;
       });
