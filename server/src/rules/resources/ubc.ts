@@ -17,6 +17,7 @@ import type { NumberPart } from '../../values/numbers';
 import type { Fix, LintContext, TextEdit } from '../types';
 import { fixTitle } from '../text';
 import { ObjectCache } from '../../util/objectCache';
+import { derived } from '../../catalog/derived';
 
 /** 2^64: unsigned long wraps modulo this on 64-bit Linux. */
 export const U64 = 1n << 64n;
@@ -52,8 +53,8 @@ export const CHECK_PARAM_SET = [
  * parameter X not set". vzcfgvalidate's own presence checks (`check_param()` plus the `CHECK_B` /
  * `CHECK_BL` ones) cover exactly the non-vSwap set.
  */
-export function requiredToStart(catalog: CatalogIndex, mode: 'non-vswap' | 'vswap'): string[] {
-  return catalog.catalog.parameters.filter((p) => p.requiredToStart?.includes(mode)).map((p) => p.name);
+export function requiredToStart(catalog: CatalogIndex, mode: 'non-vswap' | 'vswap'): readonly string[] {
+  return derived(catalog, `requiredToStart:${mode}`, (c) => c.catalog.parameters.filter((p) => p.requiredToStart?.includes(mode)).map((p) => p.name));
 }
 
 /**
