@@ -560,6 +560,8 @@ export function memorySummary(model: NodeModel): MemorySummary {
 export const nodeMemoryOvercommit: NodeRule = {
   id: 'node-memory-overcommit',
   check(model) {
+    // Without the node's RAM nothing can be over it (and a node of 10,000 containers needs no rows for that).
+    if (model.capacity?.ramBytes === undefined && model.capacity?.swapBytes === undefined) return [];
     const s = memorySummary(model);
     if (!s.overRam && !s.overTotal && !s.overSwap) return [];
     const cap = s.capacity ?? {};
