@@ -159,12 +159,13 @@ export class LintPool {
   }
 
   /**
-   * Lints `files` (absolute paths; container configs) of one node in the workers, with the node config and
-   * options the main thread's {@link NodeLinter} has.
-   * @returns one answer per file, in the order of `files`
-   * @throws Error when a worker thread died (the caller lints the files itself)
+   * Sends `files` (absolute paths; container configs) of one node to the workers, with the node config and
+   * options the main thread's {@link NodeLinter} has, in batches of {@link WORKER_BATCH}.
+   * @returns one promise per batch, in order (batch `i` answers `files[i * WORKER_BATCH …]`, one answer per
+   *   file); a batch rejects when its worker thread died (the caller lints those files itself)
+   * @throws Error when a worker thread died before
    */
-  async lintFiles(nodeConfig: NodeFile | undefined, samples: string[] | undefined, options: WorkerNodeOptions, files: readonly string[]): Promise<FileAnswer[]> {
+  lintBatches(nodeConfig: NodeFile | undefined, samples: string[] | undefined, options: WorkerNodeOptions, files: readonly string[]): Promise<FileAnswer[]>[] {
     if (this.failed) throw this.failed;
     this.start();
     this.nodeId += 1;
@@ -173,19 +174,22 @@ export class LintPool {
     const batches: Promise<FileAnswer[]>[] = [];
     for (let from = 0; from < files.length; from += WORKER_BATCH) {
       const chunk = files.slice(from, from + WORKER_BATCH);
-      // Round robin by load: batches are alike, so each worker gets its share up front.
+      // To the worker with the fewest batches outstanding (batches are alike: each gets its share up front).
       let best = 0;
       for (let i = 1; i < this.workers.length; i += 1) if ((this.workers[i]?.pending ?? 0) < (this.workers[best]?.pending ?? 0)) best = i;
       const slot = this.workers[best] as { worker: WorkerType; pending: number };
       slot.pending += 1;
       this.seq += 1;
       const seq = this.seq;
-      batches.push(new Promise<FileAnswer[]>((resolve, reject) => {
+      const batch = new Promise<FileAnswer[]>((resolve, reject) => {
         this.waiting.set(seq, { resolve, reject, worker: best });
-      }));
+      });
+      // Awaited later, in order; a failure is handled there.
+      batch.catch(() => undefined);
+      batches.push(batch);
       slot.worker.postMessage({ type: 'batch', node, seq, files: chunk } satisfies ToWorker);
     }
-    return (await Promise.all(batches)).flat();
+    return batches;
   }
 
   /** Ends the worker threads (the process can then exit). */
