@@ -706,10 +706,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     // A few hundred files at a time: their findings are unpacked, printed and dropped.
     const done = pending.splice(0, n);
     for (let from = 0; from < done.length; from += 256) {
-      const ready = done.slice(from, from + 256).map((p) => {
-        if (p.packed !== undefined) p.report.findings = JSON.parse(p.packed) as Finding[];
-        return p.report;
-      });
+      // New report objects: the unpacked findings die with this slice once printed.
+      const ready = done.slice(from, from + 256).map((p) => (p.packed !== undefined ? { ...p.report, findings: JSON.parse(p.packed) as Finding[] } : p.report));
       if (sink) sink.add(ready);
       else for (const r of ready) reports.push(r);
     }
