@@ -814,7 +814,9 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
       let sent: Map<string, [number, number]> | undefined;
       let batches: (Promise<FileAnswer[]> | undefined)[] = [];
       if (pool && g.files.length >= WORKER_BATCH) {
-        const cts = g.files.filter((p) => ctidOf(p) !== undefined);
+        // This thread lints a share too: of every `pool.size + 1` batches of containers, the last is its own.
+        const share = pool.size + 1;
+        const cts = g.files.filter((p) => ctidOf(p) !== undefined).filter((_, i) => Math.floor(i / WORKER_BATCH) % share !== share - 1);
         batches = pool.lintBatches(nodeConfig, listing.samples, nodeOptions, cts);
         sent = new Map(cts.map((p, i) => [p, [Math.floor(i / WORKER_BATCH), i % WORKER_BATCH]]));
       }
