@@ -32,10 +32,18 @@ for (const arg of args) {
 const SHEBANG = '#!/usr/bin/env node';
 
 /** @type {{ entry: string, outfile: string, external?: string[], bin?: boolean }[]} */
+/** Packages the CLI bundle requires lazily, from dist/vendor/ (see `vendorPlugin`). */
+const VENDOR = ['yaml', 'fast-glob', 'diff'];
+
 const bundles = [
   { entry: 'client/src/extension.ts', outfile: 'dist/client.js', external: ['vscode'] },
   { entry: 'server/src/lsp/main.ts', outfile: 'dist/server.js', bin: true },
-  { entry: 'server/src/cli/main.ts', outfile: 'dist/vzlint.js', bin: true },
+  // vzlint: a small launcher that runs the CLI bundle through V8's code cache (server/src/cli/launch.ts)
+  { entry: 'server/src/cli/launch.ts', outfile: 'dist/vzlint.js', bin: true },
+  { entry: 'server/src/cli/main.ts', outfile: 'dist/vzlint-core.js', vendor: VENDOR },
+  // Libraries the CLI loads only when a run needs them (a .vzconf.yaml, a folder search, a --fix diff):
+  // bundled on their own, so that a one-file run neither reads nor compiles them.
+  ...VENDOR.map((name) => ({ entry: name, package: true, outfile: `dist/vendor/${name}.js` })),
 ];
 
 /** Compiles schemas/ into the generated module; @returns whether it compiled (errors are printed). */
@@ -87,6 +95,20 @@ function lazyChildProcessPlugin() {
   };
 }
 
+/**
+ * The CLI bundle's `require('yaml')` (and the other lazily loaded VENDOR packages) becomes
+ * `require('./vendor/yaml.js')`, a bundle of its own beside it: our code requires them only on first use.
+ */
+function vendorPlugin(names) {
+  const filter = new RegExp(`^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'vzconf-vendor',
+    setup(build) {
+      build.onResolve({ filter }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+    },
+  };
+}
+
 /** Reports the result of each (re)build in watch mode, in a form problem matchers can pick up. */
 function watchLogPlugin(label) {
   return {
@@ -109,7 +131,7 @@ function optionsFor(bundle) {
   /** @type {import('esbuild').BuildOptions} */
   const options = {
     absWorkingDir: root,
-    entryPoints: [path.join(root, bundle.entry)],
+    entryPoints: [bundle.package ? bundle.entry : path.join(root, bundle.entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -123,6 +145,7 @@ function optionsFor(bundle) {
     define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
     plugins: [lazyChildProcessPlugin()],
   };
+  if (bundle.vendor) options.plugins.push(vendorPlugin(bundle.vendor));
   if (bundle.bin) {
     options.banner = { js: SHEBANG };
     options.plugins.push(chmodPlugin(outfile));
@@ -138,7 +161,7 @@ async function main() {
 
   const present = [];
   for (const bundle of bundles) {
-    if (existsSync(path.join(root, bundle.entry))) {
+    if (bundle.package || existsSync(path.join(root, bundle.entry))) {
       present.push(bundle);
     } else {
       console.log(`build: skipping ${bundle.entry} (not found)`);

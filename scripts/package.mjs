@@ -90,7 +90,7 @@ for (const dir of ['schemas/', 'docs/rules/']) {
   if (!files.some((f) => f.startsWith(dir))) problems.push(`missing ${dir}**`);
 }
 for (const f of files) {
-  if (f === 'dist/vzlint.js') problems.push('must not ship dist/vzlint.js (the CLI is not part of the extension)');
+  if (f === 'dist/vzlint.js' || f === 'dist/vzlint-core.js' || f.startsWith('dist/vendor/')) problems.push(`must not ship ${f} (the CLI is not part of the extension)`);
   else if (/(^|\/)node_modules\//.test(f)) problems.push(`must not ship ${f}`);
   else if (/^(client|server|test|scripts|examples|\.ci|\.github|\.vscode)\//.test(f)) problems.push(`must not ship ${f}`);
   else if (/\.(ts|map)$/.test(f) || /\.vsix$/.test(f) || /tsconfig.*\.json$/.test(f)) problems.push(`must not ship ${f}`);

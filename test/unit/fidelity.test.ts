@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lint } from '../../server/src/service/lint';
+import { getCatalog } from '../../server/src/catalog/load';
 
 /** Findings as "line rule severity" (0-based line), optionally only of some rules. */
 function found(text: string, target: string, kind = 'container', rules?: string[]): string[] {
@@ -36,6 +37,19 @@ describe('number values read as vzctl reads them (classic parse_ul_sfx, libvzctl
     assert.deepEqual(found(`${vswap}NUMPROC="unlimited"\n`, 'classic@3.0.19', 'container', ['invalid-value']), []);
     assert.deepEqual(found(`${vswap}KMEMSIZE="1.5M"\n`, 'classic@3.0.27', 'container', ['invalid-value']), ['2 invalid-value error']);
     assert.deepEqual(found(`${vswap}KMEMSIZE="1.5M"\n`, 'classic@3.0.28', 'container', ['invalid-value']), []);
+  });
+  it('the keys classic reads with parse_ul() take "unlimited" from 3.0.19 (schemas/parameters.yaml `unlimited`), the others never', () => {
+    const iv = (text: string, target: string) => found(text, target, 'container', ['invalid-value']);
+    for (const k of ['QUOTAUGIDLIMIT', 'QUOTATIME', 'CPUS', 'CPUUWEIGHT']) {
+      assert.deepEqual(iv(`${k}="unlimited"\n`, 'classic@4.11.1'), [], `${k}: conf_parse_ulong() at vzctl-4.11.1`);
+    }
+    // CPUS and the misspelt CPUUWEIGHT were wrong before: parse_ul() reads them (PARAM_VCPUS, PARAM_CPUWEIGHT).
+    assert.deepEqual(iv('CPUS="unlimited"\n', 'classic@3.0.19'), []);
+    assert.deepEqual(iv('QUOTAUGIDLIMIT="unlimited"\n', 'classic@3.0.18'), ['0 invalid-value error'], 'parse_ul() of 3.0.18 has no "unlimited"');
+    assert.deepEqual(iv('CPUUNITS="unlimited"\n', 'classic@4.11.1'), ['0 invalid-value error'], 'read as LONG_MAX, then outside 8..500000');
+    assert.deepEqual(iv('IOPRIO="unlimited"\n', 'classic@4.11.1'), ['0 invalid-value error'], 'IOPRIO is not read with parse_ul()');
+    const defs = getCatalog().catalog.parameters.filter((d) => d.classic?.unlimited).map((d) => d.name).sort();
+    assert.deepEqual(defs, ['BOOTORDER', 'CPUS', 'CPUUNITS', 'CPUUWEIGHT', 'LOCAL_GID', 'LOCAL_UID', 'QUOTATIME', 'QUOTAUGIDLIMIT']);
   });
   it('DISKSPACE/DISKINODES "unlimited": accepted 3.0.19–4.3, refused from 4.4 (commit "Deny unlimited value for DISKSPACE/DISKINODES")', () => {
     const t = 'DISKSPACE="unlimited"\nDISKINODES="unlimited"\n';
@@ -114,5 +128,14 @@ describe('facts of the scripts and of later versions', () => {
     assert.ok(!f('VERSION="2"\n', 'classic@3.0.14').some((x) => x.includes('warning')), 'VERSION in a 3.0.14 sample: no warning');
     assert.ok(!f('ARCH="x86_64"\n', 'vz7@7.0.737').some((x) => x.includes('warning')), 'ARCH: no warning (a catalogue key now, like VERSION)');
     assert.deepEqual(f('QUOTATIME="0"\n', 'vz7@7.0.737'), ['ignored-parameter info true']);
+  });
+  it('NETFILTER left the libvzctl config table in 8.0.70 (env_config.c at v8.0.69 has it, v8.0.70 not): on a stock-sample key that is info + Unnecessary', () => {
+    const r = (text: string, target: string) => lint(text, { path: '/etc/vz/conf/ve-basic.conf-sample', target }).findings.filter((x) => x.rule === 'removed-parameter');
+    const at70 = r('NETFILTER="stateless"\n', 'vz7@8.0.70');
+    assert.deepEqual(at70.map((x) => [x.severity, x.unnecessary, x.message]), [['info', true, 'NETFILTER was removed in libvzctl 8.0.70; libvzctl ignores it']]);
+    assert.deepEqual(r('NETFILTER="stateless"\n', 'vz7@vzctl-9.0.1').map((x) => x.severity), ['info'], 'vzctl 9.0.1 still ships NETFILTER in its samples');
+    assert.deepEqual(r('NETFILTER="stateless"\n', 'vz7@8.0.69'), [], 'still parsed at 8.0.69');
+    // IPTABLES is in no Virtuozzo sample: its removal stays a warning.
+    assert.deepEqual(r('IPTABLES="iptable_filter"\n', 'vz7@8.0.70').map((x) => x.severity), ['warning']);
   });
 });

@@ -100,7 +100,7 @@ describe('hover', () => {
 
   it('tells on an unknown key and on the first line which target and kind were chosen', () => {
     assert.match(computeHover('FOO=1\n', { line: 0, character: 1 }, { path: CT })?.contents ?? '', /not a parameter vzconf knows/);
-    const first = computeHover('# header\nVERSION="2"\n', { line: 0, character: 2 }, { path: CT })?.contents ?? '';
+    const first = computeHover('# header\nVERSION="2"\nPLATFORM="linux"\n', { line: 0, character: 2 }, { path: CT })?.contents ?? '';
     assert.match(first, /libvzctl 7\.0\.737/);
     assert.match(first, /VERSION\\=\\"2\\"/);
   });

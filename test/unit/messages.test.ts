@@ -175,6 +175,9 @@ function nodeFixtures(): Raised[] {
   ];
   out.push(...lintNodeFiles('node 4.6', [vz, ...cts], { target: 'classic@4.6', samples: ['basic'], capacity: { ramBytes: 1024n ** 3n, swapBytes: 0n } }));
   out.push(...lintNodeFiles('node no conf', [{ path: '/etc/vz/vz.conf', text: 'CONFIGFILE="vps.basic"\n' }], {}));
+  out.push(...lintOne('vz.conf 4.7 LOCKDIR', 'LOCKDIR=/var/lock/vz\nCONFIGFILE="basic"\n', { path: '/etc/vz/vz.conf', target: 'classic@4.7' }));
+  out.push(...lintOne('vz.conf 3.0.28 CONFIGFILE', 'CONFIGFILE="basic"\n', { path: '/etc/vz/vz.conf', target: 'classic@3.0.28' }));
+  out.push(...lintNodeFiles('ploop node', [{ path: '/etc/vz/vz.conf', text: 'VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n' }, { path: '/etc/vz/conf/ve-unlimited.conf-sample', text: 'NUMPROC="unlimited"\n' }], { target: 'classic@4.6' }));
   return out;
 }
 

@@ -17,6 +17,8 @@ import { canonicalIp, lintNode, NODE_LEVEL_RULES, parseCapacitySize, resolveVeid
 import { ctidOf, findNodeConfig, listConfDir, loadNodeFiles, nodeConfigCandidates, sampleNameOf } from '../../server/src/service/nodeFiles';
 import { NODE_RULES } from '../../server/src/rules/node/index';
 import { applyEdits } from '../helpers/edits';
+import { CORPUS, NEEDS_CORPUS } from '../helpers/corpus';
+import { runCaptured } from '../helpers/vzlint';
 
 /** A finding's whole text: the short message and the long detail (where the numbers and the why went). */
 const said = (f: { message: string; detail?: string } | undefined): string => `${f?.message ?? ''} ${f?.detail ?? ''}`;
@@ -103,6 +105,110 @@ describe('iptables-not-allowed-by-node', () => {
     assert.deepEqual(rule(ctText, 'iptables-not-allowed-by-node', { target: 'classic@4.6' }), []);
     assert.deepEqual(rule(ctText, 'iptables-not-allowed-by-node', { target: 'classic@4.6', nodeConfig: node('DISK_QUOTA=yes\n') }), []);
     assert.deepEqual(rule('IPTABLES="ipt_REJECT"\n', 'iptables-not-allowed-by-node', { target: 'classic@4.6', nodeConfig: node(nodeText) }), []);
+  });
+});
+
+describe('ploop-sample-without-diskspace (vzctl create fails: src/lib/create.c fs_create() since 3.1)', () => {
+  const SAMPLE = '/etc/vz/conf/ve-unlimited.conf-sample';
+  /** A sample without DISKSPACE, like the shipped ve-unlimited of 3.0.24–4.6 (UBCs unlimited, no disk limits). */
+  const noDisk = 'ONBOOT="no"\nNUMPROC="unlimited"\nPHYSPAGES="0:unlimited"\n';
+  const run = (vz: string, sample: string, target = 'classic@4.6') =>
+    nodeFindings({ nodeConfig: { path: NODE, text: vz }, containers: [{ path: SAMPLE, text: sample }] }, 'ploop-sample-without-diskspace', { target });
+
+  it('VE_LAYOUT=ploop + CONFIGFILE naming a sample without DISKSPACE → error on CONFIGFILE, citing the fact', () => {
+    const found = run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', noDisk);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.path, NODE);
+    assert.equal(found[0]?.severity, 'error');
+    assert.equal(found[0]?.range.start.line, 1);
+    assert.equal(found[0]?.message, 'Sample "unlimited" sets no DISKSPACE, which ploop needs; vzctl create fails');
+    assert.deepEqual(found[0]?.facts, ['classic.create-fails-ploop-no-diskspace']);
+    assert.match(found[0]?.detail ?? '', /diskspace not set \(required for ploop\)/);
+    assert.match(found[0]?.detail ?? '', /vz\.conf line 1/);
+  });
+  it('a hard limit of 0 is "not set" too; ploop:expanded is ploop; the sample\'s own VE_LAYOUT=ploop counts', () => {
+    assert.equal(run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', `${noDisk}DISKSPACE="0:0"\n`).length, 1);
+    assert.equal(run('VE_LAYOUT="ploop:expanded"\nCONFIGFILE="unlimited"\n', noDisk).length, 1);
+    assert.equal(run('CONFIGFILE="unlimited"\n', `VE_LAYOUT=ploop\n${noDisk}`).length, 1);
+  });
+  it('silent: simfs (or no VE_LAYOUT), DISKSPACE in the sample or in vz.conf, before 3.1, Virtuozzo 7, sample text unknown', () => {
+    assert.deepEqual(run('VE_LAYOUT=simfs\nCONFIGFILE="unlimited"\n', noDisk), []);
+    assert.deepEqual(run('#VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', noDisk), [], 'as shipped before 4.7: commented out');
+    assert.deepEqual(run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', `${noDisk}DISKSPACE="2G:2.2G"\n`), []);
+    assert.deepEqual(run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\nDISKSPACE="10G:11G"\n', noDisk), [], 'vz.conf values merge into create');
+    assert.deepEqual(run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', `VE_LAYOUT=simfs\n${noDisk}`), [], 'the sample overrides vz.conf');
+    assert.deepEqual(run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', noDisk, 'classic@3.0.30.2'), [], 'no ploop before 3.1');
+    assert.deepEqual(run('VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n', noDisk, 'vz7'), []);
+    assert.deepEqual(nodeFindings({ nodeConfig: { path: NODE, text: 'VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n' }, containers: [], samples: ['unlimited'] }, 'ploop-sample-without-diskspace'), [], 'only the name is known');
+  });
+  it('shipped files: 3.1 vz.conf with VE_LAYOUT=ploop and CONFIGFILE="unlimited" + the shipped ve-unlimited (vzlint on the folder)', { skip: NEEDS_CORPUS }, async () => {
+    const versions = path.join(CORPUS, 'versions');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vzconf-ploop-'));
+    try {
+      await mkdir(path.join(dir, 'etc/vz/conf'), { recursive: true });
+      const vz = readFileSync(path.join(versions, 'classic@3.1/etc/vz.conf'), 'utf8');
+      assert.match(vz, /^#VE_LAYOUT=ploop$/m, 'shipped with the line commented out');
+      await writeFile(path.join(dir, 'etc/vz/conf/ve-unlimited.conf-sample'), readFileSync(path.join(versions, 'classic@3.0.29/etc/conf/ve-unlimited.conf-sample')));
+      const lintTree = async (text: string) => {
+        await writeFile(path.join(dir, 'etc/vz/vz.conf'), text);
+        const r = await runCaptured(['--no-color', '--no-config', '--format', 'json', '--target', 'classic@3.1', '.'], dir);
+        return (JSON.parse(r.out) as { file: string; line: number; rule: string }[]).filter((f) => f.rule === 'ploop-sample-without-diskspace');
+      };
+      assert.deepEqual(await lintTree(vz.replace(/^CONFIGFILE=.*$/m, 'CONFIGFILE="unlimited"')), [], 'as shipped: simfs');
+      const found = await lintTree(vz.replace(/^CONFIGFILE=.*$/m, 'CONFIGFILE="unlimited"').replace(/^#VE_LAYOUT=ploop$/m, 'VE_LAYOUT=ploop'));
+      assert.deepEqual(found.map((f) => [f.file.split(path.sep).join('/'), f.rule]), [['etc/vz/vz.conf', 'ploop-sample-without-diskspace']]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('script-ignores-setting (vzmigrate and init-script facts of schemas/behaviours.yaml)', () => {
+  const found = (text: string, target: string) => lint(text, { path: NODE, target }).findings.filter((f) => f.rule === 'script-ignores-setting');
+
+  it('LOCKDIR other than /vz/lock on vzctl 4.7 to 4.8 → warning naming the versions (bin/vzmigrate.in hard-codes /vz/lock)', () => {
+    for (const target of ['classic@4.7', 'classic@4.7.2', 'classic@4.8']) {
+      const f = found('LOCKDIR=/var/lock/vz\n', target);
+      assert.equal(f.length, 1, target);
+      assert.equal(f[0]?.severity, 'warning');
+      assert.equal(f[0]?.message, 'LOCKDIR is not /vz/lock (vzctl 4.7 to 4.8); vzmigrate ignores it and locks in /vz/lock');
+      assert.deepEqual(f[0]?.facts, ['classic.vzmigrate-hardcoded-lockdir']);
+      assert.match(f[0]?.detail ?? '', /LOCKDIR="\/var\/lock\/vz"/);
+    }
+  });
+  it('silent for LOCKDIR=/vz/lock (trailing / too), on 4.6.1 (no lock of its own), 4.9 (reads LOCKDIR) and Virtuozzo 7', () => {
+    assert.deepEqual(found('LOCKDIR=/vz/lock\n', 'classic@4.8'), []);
+    assert.deepEqual(found('LOCKDIR=/vz/lock/\n', 'classic@4.7'), []);
+    for (const target of ['classic@4.6.1', 'classic@4.9', 'classic@4.11.1', 'vz7']) assert.deepEqual(found('LOCKDIR=/var/lock/vz\n', target), [], target);
+    assert.deepEqual(lint('LOCKDIR=/var/lock/vz\n', { path: CT, target: 'classic@4.7' }).findings.filter((f) => f.rule === 'script-ignores-setting'), [], 'vz.conf only');
+  });
+  it('CONFIGFILE="basic": info on 3.0.26 to 3.0.30.2 for the exact line; from 3.1 to 4.6.1 only the shipped line with its comment', () => {
+    const plain = 'CONFIGFILE="basic"\n';
+    const shipped = 'CONFIGFILE="basic" # Use vswap-256m on RHEL6 kernel\n';
+    for (const target of ['classic@3.0.26', 'classic@3.0.30.2']) {
+      const f = found(plain, target);
+      assert.equal(f.length, 1, target);
+      assert.equal(f[0]?.severity, 'info');
+      assert.equal(f[0]?.message, 'CONFIGFILE="basic" on a vSwap (042) kernel; the init script turns it into vswap-256m');
+      assert.deepEqual(f[0]?.facts, ['classic.init-rewrites-configfile']);
+      assert.deepEqual(found(shipped, target), [], `${target}: the grep wants the bare line`);
+    }
+    for (const target of ['classic@3.1', 'classic@4.6.1']) {
+      assert.deepEqual(found(shipped, target).map((f) => [f.severity, f.facts]), [['info', ['classic.init-rewrites-configfile.commented']]], target);
+      assert.deepEqual(found(plain, target), [], `${target}: a plain CONFIGFILE="basic" is left alone`);
+    }
+    for (const target of ['classic@3.0.25', 'classic@4.7', 'vz7']) assert.deepEqual([...found(plain, target), ...found(shipped, target)], [], target);
+    assert.deepEqual(found('CONFIGFILE="vswap-256m"\n', 'classic@3.0.28'), []);
+  });
+  it('the shipped vz.conf of 3.0.26, 3.1 and 4.4 get the info, 4.7 and 4.8 (LOCKDIR=/vz/lock) nothing', { skip: NEEDS_CORPUS }, () => {
+    const versions = path.join(CORPUS, 'versions');
+    const shipped = (f: string) => readFileSync(path.join(versions, f), 'utf8');
+    assert.equal(found(shipped('classic@3.0.26/etc/vz.conf'), 'classic@3.0.26').length, 1);
+    assert.equal(found(shipped('classic@3.1/etc/vz.conf'), 'classic@3.1').length, 1);
+    assert.equal(found(shipped('classic@4.4/etc/vz.conf'), 'classic@4.6.1').length, 1);
+    assert.deepEqual(found(shipped('classic@4.7/etc/vz.conf'), 'classic@4.7'), []);
+    assert.deepEqual(found(shipped('classic@4.8/etc/vz.conf'), 'classic@4.8'), []);
+    assert.equal(found(shipped('classic@4.8/etc/vz.conf').replace(/^LOCKDIR=.*$/m, 'LOCKDIR=/srv/vz/lock'), 'classic@4.8').length, 1);
   });
 });
 

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 
 /** Rule ids reported outside the per-file rules (none yet). */
 // file-too-large and too-many-findings come from lint() itself (limits.ts), not from a rule module.
-const EXTRA_RULE_IDS = new Set<string>(['file-too-large', 'too-many-findings', 'sample-not-found', 'duplicate-ip-address', 'shared-private-path', 'duplicate-ct-name', 'node-memory-overcommit']);
+const EXTRA_RULE_IDS = new Set<string>(['file-too-large', 'too-many-findings', 'sample-not-found', 'ploop-sample-without-diskspace', 'duplicate-ip-address', 'shared-private-path', 'duplicate-ct-name', 'node-memory-overcommit']);
 
 const CT = '/etc/vz/conf/101.conf';
 const NODE = '/etc/vz/vz.conf';
@@ -189,8 +189,14 @@ describe('file kind', () => {
 });
 
 describe('target', () => {
-  it('auto picks vz7 on VERSION="2" and classic newest otherwise, never an old version', () => {
-    assert.equal(lint('VERSION="2"\nPHYSPAGES="1:1"\n', { path: CT }).target.generation, 'vz7');
+  it('auto picks vz7 on VERSION="2" with a key classic never had, and classic newest otherwise, never an old version', () => {
+    assert.equal(lint('VERSION="2"\nPHYSPAGES="1:1"\nPLATFORM="linux"\n', { path: CT }).target.generation, 'vz7');
+    assert.equal(lint('VERSION="2"\nNETFILTER="full"\n', { path: CT }).target.generation, 'vz7', 'NETFILTER came to classic (4.7) after its last VERSION sample (3.0.28.3)');
+    // VERSION="2" alone: the classic x86_64 / unlimited samples of 2.7.0–3.0.28.3 carry it too.
+    const alone = lint('VERSION="2"\nPHYSPAGES="1:1"\n', { path: CT }).target;
+    assert.deepEqual([alone.generation, alone.version], ['classic', '4.11.1']);
+    assert.match(alone.reason, /also in the classic samples of 2\.7\.0 to 3\.0\.28\.3/);
+    assert.equal(lint('VERSION="2"\nCLASSID="2"\nPLATFORM="linux"\n', { path: CT }).target.generation, 'classic', 'a classic-only key wins');
     const t = lint('IPTABLES="iptable_filter"\n', { path: CT }).target;
     assert.deepEqual([t.generation, t.version, t.explicit], ['classic', '4.11.1', false]);
   });

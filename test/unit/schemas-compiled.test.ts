@@ -79,6 +79,7 @@ describe('compiled catalogue', () => {
   it('the vzlint bundle lints without schemas/ beside it (the catalogue is inside)', { skip: existsSync(path.join(root, 'dist/vzlint.js')) ? false : 'dist/vzlint.js not built (npm run build)' }, () => {
     const dir = path.join(tmp, 'alone');
     cpSync(path.join(root, 'dist/vzlint.js'), path.join(dir, 'bin', 'vzlint.js'));
+    cpSync(path.join(root, 'dist/vzlint-core.js'), path.join(dir, 'bin', 'vzlint-core.js'));
     writeFileSync(path.join(dir, '101.conf'), 'ONBOOT="yes"\nONBOT="yes"\n');
     const r = spawnSync(process.execPath, [path.join(dir, 'bin', 'vzlint.js'), '--format', 'json', '--no-color', '101.conf'], { cwd: dir, encoding: 'utf8' });
     assert.equal(r.stderr, '');

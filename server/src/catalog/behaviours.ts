@@ -35,6 +35,11 @@ export interface BehaviourFact {
   /** The longer explanation, for `detail` and the docs. */
   detail: string;
   evidence?: Evidence[];
+  /**
+   * A regular expression for the exact line the behaviour acts on, where a script matches lines by text
+   * (the init script's `grep '^CONFIGFILE="basic"$'`); the fact holds only for a line it matches.
+   */
+  line?: string;
   /** Not proven from the sources: no message states it. */
   unverified?: true;
   reason?: string;

@@ -2,11 +2,10 @@
  * `vzlint --fix` and `--fix-dry-run`: the engine's safe fix-all applied to files on disk without
  * losing data. See {@link writeFixed} for what is kept and what is refused.
  */
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, chown, lstat, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import type * as Diff from 'diff';
 import type { Finding } from '../rules/types';
 import { fixAllText } from '../service/codeActions';
 import { escapeControls } from '../util/escape';
@@ -96,6 +95,9 @@ export async function writeFixed(filePath: string, readBytes: Uint8Array, text: 
   // The temporary name keeps at most 64 bytes of the file's name: a name near the file system's limit
   // (255 bytes) must still be fixable.
   const stem = Buffer.from(path.basename(target), 'utf8').subarray(0, 64).toString('utf8').replace(/\uFFFD+$/, '');
+  // node:crypto is loaded here, not at start (it costs every run of the CLI a few ms).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
   const tmp = path.join(dir, `.${stem}.vzlint-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let created = false;
   try {
@@ -139,5 +141,8 @@ export async function writeFixed(filePath: string, readBytes: Uint8Array, text: 
 export function fixDiff(shown: string, before: string, after: string): string {
   const display = escapeControls(shown);
   const rel = !path.isAbsolute(display);
+  // Loaded here: most runs print no diff (the CLI bundle keeps `diff` in dist/vendor/, see scripts/build.mjs).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createTwoFilesPatch } = require('diff') as typeof Diff;
   return createTwoFilesPatch(rel ? `a/${display}` : display, rel ? `b/${display}` : display, before, after, undefined, undefined, { context: 3 });
 }

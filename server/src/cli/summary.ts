@@ -2,11 +2,10 @@
  * `vzlint --summary`: per node and for the whole fleet, the number of containers, the findings by rule
  * and severity, and the memory the containers commit against the node's capacity when it is known.
  */
-import { createColors } from 'picocolors';
 import type { Severity } from '../catalog/types';
 import type { MemorySummary } from '../service/node';
 import { formatBytes } from '../values/numbers';
-import type { FileReport } from './format';
+import { colors, type FileReport } from './format';
 import { escapeControls } from '../util/escape';
 
 /** What {@link buildSummary} needs of one node. */
@@ -176,7 +175,7 @@ function memoryLine(m: MemoryCommitted): string {
 
 /** The summary for a terminal: one block per node, then the fleet (when more than one node); names escaped for the terminal. */
 export function formatSummary(summary: FleetSummary, options: { color: boolean }): string {
-  const c = createColors(options.color);
+  const c = colors(options.color);
   const out: string[] = [''];
   for (const n of summary.nodes) {
     out.push(c.bold(`Node ${escapeControls(n.name)}`) + c.dim(` (${plural(n.containers, 'container')}, ${plural(n.files, 'file')})`));

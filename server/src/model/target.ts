@@ -59,9 +59,13 @@ export function describeTarget(t: Pick<Target, 'generation' | 'version'>): strin
 
 /**
  * Chooses the target for a file. An explicit setting wins (generation default version when none is
- * given). `auto` picks vz7 only on strong evidence — a `VERSION="2"` line (Virtuozzo 7 samples and
- * vzctl-written VZ7 configs) or keys that only libvzctl parses — and otherwise the newest classic
- * vzctl. It never guesses an older version.
+ * given). `auto` picks vz7 only on strong evidence, and otherwise the newest classic vzctl; it never
+ * guesses an older version. Strong evidence is either
+ * - a `VERSION="2"` line together with a key classic vzctl never had (PLATFORM, ARCH, or any key only
+ *   libvzctl knows) or one classic vzctl learnt only after its last sample with VERSION (NETFILTER, since
+ *   4.7), and no classic-only key: VERSION="2" alone proves nothing, since the classic x86_64 and
+ *   unlimited samples of 2.7.0 to 3.0.28.3 carry it too (schemas/shipped-sample-keys.yaml, classic VERSION);
+ * - or two or more keys that only libvzctl parses, and no classic-only key.
  *
  * @param probe  the file parsed with the classic dialect (key names are read alike by both parsers)
  * @throws TargetError for a version older than the oldest the catalogue knows
@@ -99,15 +103,25 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
   const evidence: string[] = [];
   const vz7Keys = new Map<string, number>();
   const classicKeys: string[] = [];
+  /** Keys that rule out a classic sample of the VERSION="2" era: vz7-only ones, or classic ones learnt after it. */
+  const afterClassicVersion: { name: string; line: number }[] = [];
+  const lastClassicVersion = Object.hasOwn(catalog.catalog.shippedSampleKeys.classic, 'VERSION') ? catalog.catalog.shippedSampleKeys.classic.VERSION?.to : undefined;
+  let versionTwo: number | undefined;
   for (const e of probe.entries) {
     if (e.name === 'VERSION' && e.value.trim() === '2') {
-      evidence.push(`line ${e.line + 1}: VERSION="2"`);
+      versionTwo ??= e.line;
       continue;
     }
     const def = catalog.parameter(e.name);
     if (!def) continue;
     if (def.vz7 && !def.classic && (def.vz7.handling ?? 'parsed') === 'parsed' && !vz7Keys.has(e.name)) vz7Keys.set(e.name, e.line);
     if (def.classic && !def.vz7) classicKeys.push(e.name);
+    const since = def.classic?.since;
+    if (def.vz7 && (!def.classic || (since !== undefined && lastClassicVersion !== undefined && compareVersions(since, lastClassicVersion) > 0))) afterClassicVersion.push({ name: e.name, line: e.line });
+  }
+  if (versionTwo !== undefined && classicKeys.length === 0 && afterClassicVersion.length > 0) {
+    evidence.push(`line ${versionTwo + 1}: VERSION="2"`);
+    for (const k of afterClassicVersion.slice(0, 2)) evidence.push(`line ${k.line + 1}: ${k.name} (${catalog.parameter(k.name)?.classic ? `classic vzctl only from ${catalog.parameter(k.name)?.classic?.since ?? '?'}` : 'no classic vzctl knows it'})`);
   }
   // Keys alone are strong evidence only when there are two or more of them and no classic-only key:
   // commercial Virtuozzo before 7 already wrote some of them (RATE, TECHNOLOGIES…).
@@ -126,6 +140,8 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
     generation: 'classic',
     version: defaults.classic,
     explicit: false,
-    reason: `auto: classic vzctl ${defaults.classic} (the newest; no Virtuozzo 7 marker such as VERSION="2" found). Set vzconf.target (e.g. classic@4.6) for an older node`,
+    reason: versionTwo !== undefined
+      ? `auto: classic vzctl ${defaults.classic} (the newest): VERSION="2" on line ${versionTwo + 1} is also in the classic samples of 2.7.0 to ${lastClassicVersion ?? '3.0.28.3'}, and ${classicKeys.length > 0 ? `${classicKeys[0]} is classic-only` : 'no key here is Virtuozzo 7 only'}. Set vzconf.target (e.g. classic@3.0.28 or vz7) to choose`
+      : `auto: classic vzctl ${defaults.classic} (the newest; no Virtuozzo 7 marker such as VERSION="2" with PLATFORM found). Set vzconf.target (e.g. classic@4.6) for an older node`,
   };
 }

@@ -12,40 +12,58 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 const MAX_MERGE = 50;
 import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedInTargetSamples } from './util';
 import { clip, explain, q, say, toolVersion } from './say';
+import { ObjectCache } from '../util/objectCache';
 
-/** Per lint: the known keys of the target (computed once), and the suggestions found per unknown name. */
-const suggestionCache = new WeakMap<LintContext, { candidates: string[]; found: Map<string, string[]> }>();
+/**
+ * Per lint: the known keys of the target (computed once), grouped by length (a suggestion is at most two
+ * edits away, so only keys within two characters of the name's length are compared), and the
+ * suggestions found per unknown name.
+ */
+interface SuggestionCache {
+  known: Set<string>;
+  byLength: Map<number, string[]>;
+  found: Map<string, string[]>;
+}
+const suggestionCache = new ObjectCache<LintContext, SuggestionCache>();
 
 /** Closest known keys for a misspelt one: same letters in another case, or at most 2 edits away. */
 export function suggestNames(ctx: LintContext, name: string): string[] {
   let cache = suggestionCache.get(ctx);
   if (!cache) {
-    const candidates = ctx.catalog.names().filter((n) => {
+    cache = { known: new Set(), byLength: new Map(), found: new Map() };
+    for (const n of ctx.catalog.names()) {
       const def = ctx.catalog.parameter(n);
-      return def !== undefined && ctx.known(def);
-    });
-    cache = { candidates, found: new Map() };
+      if (def === undefined || !ctx.known(def) || cache.known.has(n)) continue;
+      cache.known.add(n);
+      const list = cache.byLength.get(n.length);
+      if (list) list.push(n);
+      else cache.byLength.set(n.length, [n]);
+    }
     suggestionCache.set(ctx, cache);
   }
   const hit = cache.found.get(name);
   if (hit) return hit;
-  const found = computeSuggestions(cache.candidates, name);
+  const found = computeSuggestions(cache, name);
   // Bounded: a file of 100 000 distinct unknown keys must not keep them all.
   if (cache.found.size < 10000) cache.found.set(name, found);
   return found;
 }
 
-function computeSuggestions(candidates: readonly string[], name: string): string[] {
+function computeSuggestions(cache: SuggestionCache, name: string): string[] {
   const upper = name.toUpperCase();
   const scored: { n: string; d: number }[] = [];
-  for (const candidate of candidates) {
-    if (candidate === upper) { scored.push({ n: candidate, d: 0 }); continue; }
-    if (name.length < 4 || Math.abs(candidate.length - upper.length) > 2) continue;
-    const d = editDistance(upper, candidate, 2);
-    if (d <= 2) scored.push({ n: candidate, d });
+  if (cache.known.has(upper)) scored.push({ n: upper, d: 0 });
+  if (name.length >= 4) {
+    for (let len = upper.length - 2; len <= upper.length + 2; len += 1) {
+      for (const candidate of cache.byLength.get(len) ?? []) {
+        if (candidate === upper) continue;
+        const d = editDistance(upper, candidate, 2);
+        if (d <= 2) scored.push({ n: candidate, d });
+      }
+    }
   }
   scored.sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
-  return [...new Set(scored.map((s) => s.n))].slice(0, 3);
+  return scored.slice(0, 3).map((s) => s.n);
 }
 
 /**
@@ -56,12 +74,13 @@ export const unknownParameter: Rule = {
   id: 'unknown-parameter',
   check(ctx) {
     const out: Finding[] = [];
+    let target: string | undefined;
     for (const e of ctx.doc.entries) {
       if (e.skipped || e.key !== e.name || e.name === '' || ctx.doc.continuationLines.has(e.line)) continue;
       const def = ctx.catalog.parameter(e.name);
       if (def && ctx.known(def)) continue;
       if (def && ctx.status(def).length > 0) continue; // removed / deprecated: the status rules say it better
-      const here = describeTarget(ctx.target);
+      const here = (target ??= describeTarget(ctx.target));
       const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? clip(e.name) : q(e.name);
       const suggestions = def ? [] : suggestNames(ctx, e.name);
       let head: string;

@@ -7,22 +7,42 @@
 import { behaviourFact, behaviourFor, type BehaviourFact, type ConfigMode } from '../catalog/behaviours';
 import { classicContainer, isVswap } from './resources/ubc';
 import type { LintContext } from './types';
-import { clip, MAX_MESSAGE } from './text';
+import { clip, codePoints, MAX_MESSAGE } from './text';
+import { ObjectCache } from '../util/objectCache';
 
-export { clip, clipQuotes, fixTitle, MAX_MESSAGE, MAX_QUOTE, MAX_TITLE, q, shortProblem } from './text';
+export { clip, clipQuotes, codePoints, fixTitle, MAX_MESSAGE, MAX_QUOTE, MAX_TITLE, q, shortProblem } from './text';
 
 /**
  * The config's resource mode as vzctl decides it: `vswap` or `ubc` for a classic container config
  * (`is_vswap_config()`, src/lib/ub.c), undefined for anything else (vz.conf, 0.conf, Virtuozzo 7).
  */
 export function modeOf(ctx: LintContext): ConfigMode | undefined {
-  if (!classicContainer(ctx)) return undefined;
-  return isVswap(ctx) ? 'vswap' : 'ubc';
+  return memo(ctx).mode;
+}
+
+/** Per lint: the mode and the facts found so far (a lint asks the same few questions once per finding). */
+interface SayMemo {
+  mode: ConfigMode | undefined;
+  facts: Map<string, BehaviourFact | undefined>;
+}
+const memos = new ObjectCache<LintContext, SayMemo>();
+
+function memo(ctx: LintContext): SayMemo {
+  let m = memos.get(ctx);
+  if (!m) {
+    m = { mode: classicContainer(ctx) ? (isVswap(ctx) ? 'vswap' : 'ubc') : undefined, facts: new Map() };
+    memos.set(ctx, m);
+  }
+  return m;
 }
 
 /** The proven behaviour fact for the target and mode of `ctx`, or undefined. */
 export function says(ctx: LintContext, behaviour: string): BehaviourFact | undefined {
-  return behaviourFor(behaviour, ctx.target, modeOf(ctx));
+  const m = memo(ctx);
+  if (m.facts.has(behaviour)) return m.facts.get(behaviour);
+  const f = behaviourFor(behaviour, ctx.target, m.mode);
+  m.facts.set(behaviour, f);
+  return f;
 }
 
 /** A message and the behaviour facts it states. */
@@ -36,22 +56,26 @@ export interface Said {
  * joined by "; ". Behaviours without a fact are left out (the message then claims nothing about them).
  */
 export function say(ctx: LintContext, head: string, ...behaviours: string[]): Said {
-  const facts = behaviours.flatMap((b) => {
+  const facts: BehaviourFact[] = [];
+  for (const b of behaviours) {
     const f = says(ctx, b);
-    return f ? [f] : [];
-  });
-  const join = (h: string): string => [h, ...facts.map((f) => f.says)].join('; ');
-  let message = join(head);
+    if (f) facts.push(f);
+  }
+  let tail = '';
+  for (const f of facts) tail += `; ${f.says}`;
+  let message = head + tail;
   // Too long: quoted file text gives way first (it is in the detail in full).
   for (const max of [16, 10]) {
-    if ([...message].length > MAX_MESSAGE) message = join(head.replace(/"([^"]*)"/g, (_m, inner: string) => `"${clip(inner, max)}"`));
+    if (tooLong(message)) message = head.replace(/"([^"]*)"/g, (_m, inner: string) => `"${clip(inner, max)}"`) + tail;
   }
   // Still too long (a long list of allowed values, say): the head gives way, the behaviour stays whole.
-  if ([...message].length > MAX_MESSAGE) {
-    const tail = facts.map((f) => `; ${f.says}`).join('');
-    message = `${clip(head, MAX_MESSAGE - [...tail].length)}${tail}`;
-  }
+  if (tooLong(message)) message = `${clip(head, MAX_MESSAGE - codePoints(tail))}${tail}`;
   return { message, facts: facts.map((f) => f.id) };
+}
+
+/** Whether `message` has more than {@link MAX_MESSAGE} characters (code points; counted only when needed). */
+function tooLong(message: string): boolean {
+  return message.length > MAX_MESSAGE && codePoints(message) > MAX_MESSAGE;
 }
 
 /** The target as messages name it where a finding depends on the version: `vzctl 4.3`, `libvzctl 7.0.737`. */
@@ -64,14 +88,24 @@ export function toolVersion(ctx: LintContext): string {
  * read ("vzctl: kolyshkin/vzctl vzctl-4.11.1 src/lib/config.c").
  */
 export function explain(said: Said | undefined, ...sentences: (string | undefined | false)[]): string {
-  const own = sentences.filter((s): s is string => typeof s === 'string' && s !== '');
-  const sources = (said?.facts ?? []).flatMap((id) => {
+  let text = '';
+  for (const s of sentences) {
+    if (typeof s !== 'string' || s === '') continue;
+    const last = s.charCodeAt(s.length - 1);
+    // Ends in . ! ? or …: kept; otherwise a full stop is added.
+    const stop = last === 46 || last === 33 || last === 63 || last === 0x2026 ? '' : '.';
+    text += text === '' ? s + stop : ` ${s}${stop}`;
+  }
+  const facts = said?.facts ?? [];
+  if (facts.length === 0) return text;
+  const sources: string[] = [];
+  for (const id of facts) {
     const ev = behaviourFact(id)?.evidence?.[0];
-    return ev ? [`${ev.repo} ${ev.tag} ${ev.file}`] : [];
-  });
-  const text = own.map((s) => (/[.!?…]$/.test(s) ? s : `${s}.`));
-  if (sources.length > 0) text.push(`Source: ${[...new Set(sources)].join('; ')}.`);
-  return text.join(' ');
+    if (!ev) continue;
+    const src = `${ev.repo} ${ev.tag} ${ev.file}`;
+    if (!sources.includes(src)) sources.push(src);
+  }
+  if (sources.length === 0) return text;
+  const line = `Source: ${sources.join('; ')}.`;
+  return text === '' ? line : `${text} ${line}`;
 }
-
-

@@ -10,6 +10,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 import { explain, say, toolVersion } from './say';
 import { MAX_TITLE } from './text';
 import { deleteLines, deleteLineSet, entryRange, eolOf, finding, shippedInTargetSamples } from './util';
+import { ObjectCache } from '../util/objectCache';
 
 /** The first title that fits in {@link MAX_TITLE} characters. */
 function fitTitle(...candidates: string[]): string {
@@ -49,7 +50,7 @@ export function netfilterFor(ctx: LintContext, modules: string[]): { mode: Iptab
   return { mode, unknown, extra };
 }
 
-const netfilterLine = new WeakMap<LintContext, Entry | null>();
+const netfilterLine = new ObjectCache<LintContext, Entry | null>();
 
 function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
   const [from, to] = linesOf(ctx, e);
@@ -219,13 +220,14 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
         : kind === 'ignored'
           ? say(ctx, `${e.name}${where} has no effect${since}`)
           : say(ctx, `${e.name} was removed in ${tool} ${s.from ?? ctx.target.version}`, 'parameter-unknown');
-      // An ignored key the target's own shipped samples carry is on every stock copy: info, not a warning.
-      const stock = kind === 'ignored' && shippedInTargetSamples(ctx, def.name);
+      // An ignored or removed key the target's own shipped samples carry (NETFILTER in the Virtuozzo samples
+      // up to vzctl 9.0.1, whose libvzctl dropped it in 8.0.70) is on every stock copy: info, not a warning.
+      const stock = kind !== 'deprecated' && shippedInTargetSamples(ctx, def.name);
       out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), said, {
         ...(stock ? { severity: 'info' as const } : {}),
         detail: explain(said, `${`${lead}${s.message}${replacement}`.replace(/\.\s*$/, '')} (checked against ${describeTarget(ctx.target)})`),
         deprecated: kind !== 'ignored',
-        unnecessary: kind === 'ignored',
+        unnecessary: kind === 'ignored' || stock,
         fixes,
       }));
     }

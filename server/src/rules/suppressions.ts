@@ -15,6 +15,7 @@ import type { ConfigDocument, Range } from '../parser/types';
 import type { Finding, LintContext, Rule } from './types';
 import { editDistance, finding } from './util';
 import { clip, q } from './text';
+import { ObjectCache } from '../util/objectCache';
 
 /** The two directives. */
 export const DIRECTIVES = ['vzconf-disable-next-line', 'vzconf-disable'] as const;
@@ -57,7 +58,7 @@ export interface ParsedSuppressions {
 }
 
 const COMMENT = /^(\s*#\s*)(vzconf-[A-Za-z-]*)(.*)$/;
-const cache = new WeakMap<ConfigDocument, ParsedSuppressions>();
+const cache = new ObjectCache<ConfigDocument, ParsedSuppressions>();
 
 /**
  * Reads the suppression comments of a parsed file (cached per document). Lines inside a multi-line shell
@@ -98,8 +99,10 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
   }
   // One backward pass: for every line, the next line at or after it that is neither blank nor a
   // directive (linear, however many directives are stacked).
-  const nextTarget = new Array<number | undefined>(doc.lines.length + 1);
-  for (let l = doc.lines.length - 1; l >= 0; l -= 1) {
+  // (Skipped when there is no next-line directive: most files have none.)
+  const anyLine = directives.some((d) => d.scope === 'line');
+  const nextTarget = new Array<number | undefined>(anyLine ? doc.lines.length + 1 : 0);
+  for (let l = anyLine ? doc.lines.length - 1 : -1; l >= 0; l -= 1) {
     const here = doc.lines[l];
     nextTarget[l] = here && here.kind !== 'blank' && !isDirectiveLine.has(l) ? l : nextTarget[l + 1];
   }

@@ -13,16 +13,19 @@ import { aloneInFile, entryRange, eolOf, finding } from './util';
 export const missingEquals: Rule = {
   id: 'missing-equals',
   check(ctx) {
-    return ctx.doc.lines.flatMap((l) => {
-      if (l.kind !== 'invalid' || ctx.doc.continuationLines.has(l.line)) return [];
+    // A plain loop: this is the one rule that visits every line of the file.
+    const out: Finding[] = [];
+    for (const l of ctx.doc.lines) {
+      if (l.kind !== 'invalid' || ctx.doc.continuationLines.has(l.line)) continue;
       // A BOM before a comment makes line 0 "invalid"; byte-order-mark explains that one.
-      if (l.line === 0 && ctx.doc.bom && /^\uFEFF\s*(#|$)/.test(l.text)) return [];
+      if (l.line === 0 && ctx.doc.bom && /^\uFEFF\s*(#|$)/.test(l.text)) continue;
       const said = say(ctx, 'Line without "=" (expected KEY="value")', 'line-no-equals');
-      return [finding(ctx, 'missing-equals', l.range, said, {
+      out.push(finding(ctx, 'missing-equals', l.range, said, {
         detail: explain(said, `The line ${q(l.text.trim())} is neither a comment nor KEY=value, so it has no effect`),
         fixes: [{ title: 'Turn the line into a comment', edits: [{ range: { start: l.range.start, end: l.range.start }, newText: '# ' }], safe: false }],
-      })];
-    });
+      }));
+    }
+    return out;
   },
 };
 

@@ -18,6 +18,8 @@ export const MAX_TITLE = 80;
  */
 export function visible(text: string): string {
   // eslint-disable-next-line no-control-regex
+  if (!/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(text)) return text;
+  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (c) => {
     if (c === '\r') return '\\r';
     if (c === '\n') return '\\n';
@@ -26,8 +28,24 @@ export function visible(text: string): string {
   });
 }
 
+/** Number of code points (characters as a reader counts them) of `text`; no array built. */
+export function codePoints(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one character.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) { n -= 1; i += 1; }
+    }
+  }
+  return n;
+}
+
 /** `text` cut to `max` characters with a final "…" when longer (never splits a surrogate pair). */
 export function clip(text: string, max: number = MAX_QUOTE): string {
+  // UTF-16 length bounds the number of code points: most texts need no counting.
+  if (text.length <= max) return text;
   const chars = [...text];
   if (chars.length <= max) return text;
   return `${chars.slice(0, max - 1).join('')}…`;
@@ -63,5 +81,5 @@ export function clipQuotes(text: string): string {
 export function fixTitle(main: string, extra?: string): string {
   const m = visible(clipQuotes(main));
   const withExtra = extra ? `${m} (${extra})` : m;
-  return [...withExtra].length <= MAX_TITLE ? withExtra : clip(m, MAX_TITLE);
+  return codePoints(withExtra) <= MAX_TITLE ? withExtra : clip(m, MAX_TITLE);
 }
