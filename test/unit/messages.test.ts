@@ -315,14 +315,15 @@ describe('messages: short, one sentence, true for the target and mode', () => {
 
 describe('messages: the long explanation is kept', () => {
   const text = 'KMEMSIZE="300331648:150331648"\n';
-  it('the LSP diagnostic keeps the short message and carries the detail in data', () => {
+  it('the LSP diagnostic keeps the short message; the detail stays in the finding (not shipped on every keystroke)', () => {
     const f = lint(text, { path: CT }).findings.find((x) => x.rule === 'barrier-above-limit');
     assert.ok(f?.detail);
+    assert.match(f.detail, /300331648 \(286\.42 MiB\)/);
     const d = toDiagnostic(f);
     assert.equal(d.message, f.message);
     assert.ok(d.message.length <= MAX_MESSAGE);
-    assert.equal(d.data.detail, f.detail);
-    assert.match(d.data.detail ?? '', /300331648 \(286\.42 MiB\)/);
+    assert.ok(!('data' in d), 'no data: fixes and detail are looked up on request');
+    assert.doesNotMatch(JSON.stringify(d), /286\.42 MiB/);
   });
 
   it('vzlint --explain prints the detail under the finding; without it, only the message', async () => {

@@ -12,6 +12,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 const MAX_MERGE = 50;
 import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedInTargetSamples } from './util';
 import { clip, explain, q, say, toolVersion } from './say';
+import { ObjectCache } from '../util/objectCache';
 
 /**
  * Per lint: the known keys of the target (computed once), grouped by length (a suggestion is at most two
@@ -23,7 +24,7 @@ interface SuggestionCache {
   byLength: Map<number, string[]>;
   found: Map<string, string[]>;
 }
-const suggestionCache = new WeakMap<LintContext, SuggestionCache>();
+const suggestionCache = new ObjectCache<LintContext, SuggestionCache>();
 
 /** Closest known keys for a misspelt one: same letters in another case, or at most 2 edits away. */
 export function suggestNames(ctx: LintContext, name: string): string[] {

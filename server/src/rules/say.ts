@@ -8,6 +8,7 @@ import { behaviourFact, behaviourFor, type BehaviourFact, type ConfigMode } from
 import { classicContainer, isVswap } from './resources/ubc';
 import type { LintContext } from './types';
 import { clip, codePoints, MAX_MESSAGE } from './text';
+import { ObjectCache } from '../util/objectCache';
 
 export { clip, clipQuotes, codePoints, fixTitle, MAX_MESSAGE, MAX_QUOTE, MAX_TITLE, q, shortProblem } from './text';
 
@@ -24,7 +25,7 @@ interface SayMemo {
   mode: ConfigMode | undefined;
   facts: Map<string, BehaviourFact | undefined>;
 }
-const memos = new WeakMap<LintContext, SayMemo>();
+const memos = new ObjectCache<LintContext, SayMemo>();
 
 function memo(ctx: LintContext): SayMemo {
   let m = memos.get(ctx);

@@ -10,6 +10,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 import { explain, say, toolVersion } from './say';
 import { MAX_TITLE } from './text';
 import { deleteLines, deleteLineSet, entryRange, eolOf, finding, shippedInTargetSamples } from './util';
+import { ObjectCache } from '../util/objectCache';
 
 /** The first title that fits in {@link MAX_TITLE} characters. */
 function fitTitle(...candidates: string[]): string {
@@ -49,7 +50,7 @@ export function netfilterFor(ctx: LintContext, modules: string[]): { mode: Iptab
   return { mode, unknown, extra };
 }
 
-const netfilterLine = new WeakMap<LintContext, Entry | null>();
+const netfilterLine = new ObjectCache<LintContext, Entry | null>();
 
 function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
   const [from, to] = linesOf(ctx, e);

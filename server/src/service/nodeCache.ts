@@ -31,7 +31,7 @@ import path from 'node:path';
 import type { Finding, LintContext } from '../rules/types';
 import { BoundedReadError } from '../util/boundedRead';
 import { analyze, lint, type LintOptions, type LintResult } from './lint';
-import { nodeRuleFindings, sortFindings, type NodeContainer, type NodeLintOptions, type NodeModel } from './node';
+import { containerFacts, nodeRuleFindings, sortFindings, type ContainerFacts, type NodeContainer, type NodeLintOptions, type NodeModel } from './node';
 import { confDirOf, ctidOf, isNodeConfigName, nodeConfigCandidates, readConfigFile, sampleNameOf } from './nodeFiles';
 
 // ------------------------------------------------------------------------------------------------
@@ -127,6 +127,8 @@ interface Slot {
   ctx: LintContext;
   /** The per-file lint, when someone asked for it (kept for `text` and the current node config). */
   lint?: LintResult;
+  /** What the node rules compare of it, when it is a container (computed once per analysis). */
+  facts?: ContainerFacts;
 }
 
 /**
@@ -504,6 +506,7 @@ export class NodeCache {
   private ruleFindings(state: NodeState): Map<string, Finding[]> {
     if (state.ruleFindings && state.ruleGeneration === state.generation) return state.ruleFindings;
     const model: NodeModel = { containers: [], files: [] };
+    if (state.options.catalog) model.catalog = state.options.catalog;
     if (state.options.capacity) model.capacity = state.options.capacity;
     if (state.samples) model.samples = state.samples;
     if (state.nodeSlot) {
@@ -511,9 +514,9 @@ export class NodeCache {
       model.files.push(model.node);
     }
     for (const slot of state.slots.values()) {
-      model.files.push({ path: slot.path, ctx: slot.ctx });
       const ctid = ctidOf(slot.path);
-      if (ctid !== undefined && slot.ctx.kind === 'container') model.containers.push({ path: slot.path, ctid, ctx: slot.ctx } satisfies NodeContainer);
+      if (ctid !== undefined && slot.ctx.kind === 'container') model.containers.push({ path: slot.path, ctid, facts: (slot.facts ??= containerFacts(slot.ctx)) } satisfies NodeContainer);
+      else model.files.push({ path: slot.path, ctx: slot.ctx });
     }
     this.stats.nodeRuleRuns += 1;
     const previous = state.ruleFindings;
