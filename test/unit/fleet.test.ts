@@ -143,10 +143,10 @@ describe('vzlint over a node streams without changing a finding', () => {
 
   it('worker threads only for large trees and free cores', () => {
     assert.equal(LintPool.wanted(999, 1000, 8, 0), 0, 'a small run: none');
-    assert.equal(LintPool.wanted(10000, 1000, 2, 0), 2, 'an idle 2-core machine: both cores');
+    assert.equal(LintPool.wanted(10000, 1000, 2, 0), 1, 'an idle 2-core machine: one worker beside this thread');
     assert.equal(LintPool.wanted(10000, 1000, 2, 1), 0, 'one core busy: none (a thread would only add its start)');
     assert.equal(LintPool.wanted(10000, 1000, 1, 0), 0, 'one core: none');
-    assert.equal(LintPool.wanted(10000, 1000, 16, 2.5), 4, 'many free cores: at most 4');
-    assert.equal(LintPool.wanted(10000, 1000, 4, 1.2), 3, 'four cores, one busy: three');
+    assert.equal(LintPool.wanted(10000, 1000, 16, 2.5), 3, 'many free cores: at most 3 workers');
+    assert.equal(LintPool.wanted(10000, 1000, 4, 1.2), 2, 'four cores, one busy: two workers and this thread');
   });
 });

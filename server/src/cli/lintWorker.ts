@@ -91,6 +91,9 @@ export function runLintWorker(port: MessagePort): void {
 /** Young generation of a worker thread, in MiB (V8's default is larger; a worker holds one file's lint at a time). */
 const WORKER_YOUNG_MB = 8;
 
+/** Batches a worker has at a time (one being linted, one waiting). */
+const IN_FLIGHT = 2;
+
 /** Files per batch sent to a worker: large enough that messages cost little, small enough to balance. */
 export const WORKER_BATCH = 128;
 
@@ -100,19 +103,22 @@ export const WORKER_BATCH = 128;
  */
 export class LintPool {
   private workers: { worker: WorkerType; pending: number }[] = [];
+  /** Batches sent or queued, by sequence number; `worker` is -1 until sent. */
   private readonly waiting = new Map<number, { resolve: (a: FileAnswer[]) => void; reject: (e: Error) => void; worker: number }>();
   private seq = 0;
+  /** Batches not sent yet, in order. */
+  private readonly queue: Extract<ToWorker, { type: 'batch' }>[] = [];
   private nodeId = 0;
   private failed: Error | undefined;
 
-  constructor(private readonly size: number) {}
+  /** @param size  worker threads (the calling thread lints a share of its own too) */
+  constructor(readonly size: number) {}
 
   /**
    * How many worker threads a run of `files` files uses: none below `minFiles` (starting a thread costs
-   * more than it saves), else one per core that is free — the cores less the load average of the last
-   * minute, rounded down, at most 4 — and none when fewer than two are free: a thread on a busy core only
-   * adds its own start and compile to the work (measured on a shared 2-core machine: +75% CPU time, no
-   * gain in wall time).
+   * more than it saves); else one per free core besides the calling thread's, which lints a share itself —
+   * free cores being the cores less the load average of the last minute, rounded — at most 3, and none
+   * when fewer than two cores are free: a thread on a busy core only adds its own start and compile.
    *
    * @param cores  `os.availableParallelism()`
    * @param load   `os.loadavg()[0]` (0 where the system has none, e.g. Windows)
@@ -120,7 +126,7 @@ export class LintPool {
   static wanted(files: number, minFiles: number, cores: number, load: number): number {
     if (files < minFiles) return 0;
     const free = Math.floor(cores - Math.max(0, load) + 0.25);
-    return free >= 2 ? Math.min(free, 4) : 0;
+    return free >= 2 ? Math.min(free - 1, 3) : 0;
   }
 
   private start(): void {
@@ -143,14 +149,17 @@ export class LintPool {
         const slot = this.workers[index];
         if (slot) slot.pending -= 1;
         w.resolve(m.answers);
+        this.post(index);
       });
       const fail = (err: Error): void => {
         this.failed ??= err;
+        // Its batches, and those not sent yet (the caller lints them all itself).
         for (const [seq, w] of this.waiting) {
-          if (w.worker !== index) continue;
+          if (w.worker !== index && w.worker !== -1) continue;
           this.waiting.delete(seq);
           w.reject(err);
         }
+        this.queue.length = 0;
       };
       worker.on('error', fail);
       worker.on('exit', (code) => fail(new Error(`lint worker ended (exit ${code})`)));
@@ -159,12 +168,13 @@ export class LintPool {
   }
 
   /**
-   * Lints `files` (absolute paths; container configs) of one node in the workers, with the node config and
-   * options the main thread's {@link NodeLinter} has.
-   * @returns one answer per file, in the order of `files`
-   * @throws Error when a worker thread died (the caller lints the files itself)
+   * Sends `files` (absolute paths; container configs) of one node to the workers, with the node config and
+   * options the main thread's {@link NodeLinter} has, in batches of {@link WORKER_BATCH}.
+   * @returns one promise per batch, in order (batch `i` answers `files[i * WORKER_BATCH …]`, one answer per
+   *   file); a batch rejects when its worker thread died (the caller lints those files itself)
+   * @throws Error when a worker thread died before
    */
-  async lintFiles(nodeConfig: NodeFile | undefined, samples: string[] | undefined, options: WorkerNodeOptions, files: readonly string[]): Promise<FileAnswer[]> {
+  lintBatches(nodeConfig: NodeFile | undefined, samples: string[] | undefined, options: WorkerNodeOptions, files: readonly string[]): Promise<FileAnswer[]>[] {
     if (this.failed) throw this.failed;
     this.start();
     this.nodeId += 1;
@@ -172,20 +182,35 @@ export class LintPool {
     for (const w of this.workers) w.worker.postMessage({ type: 'node', node, ...(nodeConfig ? { nodeConfig } : {}), ...(samples ? { samples } : {}), options } satisfies ToWorker);
     const batches: Promise<FileAnswer[]>[] = [];
     for (let from = 0; from < files.length; from += WORKER_BATCH) {
-      const chunk = files.slice(from, from + WORKER_BATCH);
-      // Round robin by load: batches are alike, so each worker gets its share up front.
-      let best = 0;
-      for (let i = 1; i < this.workers.length; i += 1) if ((this.workers[i]?.pending ?? 0) < (this.workers[best]?.pending ?? 0)) best = i;
-      const slot = this.workers[best] as { worker: WorkerType; pending: number };
-      slot.pending += 1;
       this.seq += 1;
       const seq = this.seq;
-      batches.push(new Promise<FileAnswer[]>((resolve, reject) => {
-        this.waiting.set(seq, { resolve, reject, worker: best });
-      }));
-      slot.worker.postMessage({ type: 'batch', node, seq, files: chunk } satisfies ToWorker);
+      const batch = new Promise<FileAnswer[]>((resolve, reject) => {
+        this.waiting.set(seq, { resolve, reject, worker: -1 });
+      });
+      // Awaited later, in order; a failure is handled there.
+      batch.catch(() => undefined);
+      batches.push(batch);
+      this.queue.push({ type: 'batch', node, seq, files: files.slice(from, from + WORKER_BATCH) });
     }
-    return (await Promise.all(batches)).flat();
+    for (let i = 0; i < this.workers.length; i += 1) this.post(i);
+    return batches;
+  }
+
+  /**
+   * Sends worker `index` batches from the queue until it has {@link IN_FLIGHT}: a few per worker at a time,
+   * so that answers never pile up when this thread is slower than the workers (memory stays bounded).
+   */
+  private post(index: number): void {
+    const slot = this.workers[index];
+    if (!slot) return;
+    while (slot.pending < IN_FLIGHT) {
+      const msg = this.queue.shift();
+      if (!msg) return;
+      const w = this.waiting.get(msg.seq);
+      if (w) w.worker = index;
+      slot.pending += 1;
+      slot.worker.postMessage(msg);
+    }
   }
 
   /** Ends the worker threads (the process can then exit). */

@@ -706,10 +706,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     // A few hundred files at a time: their findings are unpacked, printed and dropped.
     const done = pending.splice(0, n);
     for (let from = 0; from < done.length; from += 256) {
-      const ready = done.slice(from, from + 256).map((p) => {
-        if (p.packed !== undefined) p.report.findings = JSON.parse(p.packed) as Finding[];
-        return p.report;
-      });
+      // New report objects: the unpacked findings die with this slice once printed.
+      const ready = done.slice(from, from + 256).map((p) => (p.packed !== undefined ? { ...p.report, findings: JSON.parse(p.packed) as Finding[] } : p.report));
       if (sink) sink.add(ready);
       else for (const r of ready) reports.push(r);
     }
@@ -811,34 +809,56 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         nodeConfig = undefined;
         linter = new NodeLinter(undefined, listing.samples, { ...nodeOptions, compact: !keepForFix });
       }
-      // Large trees: the container configs are read and linted in worker threads, taken back in file order.
-      const answers = new Map<string, FileAnswer>();
+      // Large trees: the container configs are read and linted in worker threads; their answers are taken
+      // in file order as each batch arrives (this thread adds them while the workers go on).
+      let sent: Map<string, [number, number]> | undefined;
+      let batches: (Promise<FileAnswer[]> | undefined)[] = [];
       if (pool && g.files.length >= WORKER_BATCH) {
-        const cts = g.files.filter((p) => ctidOf(p) !== undefined);
-        try {
-          const got = await pool.lintFiles(nodeConfig, listing.samples, nodeOptions, cts);
-          for (const [i, p] of cts.entries()) answers.set(p, got[i] as FileAnswer);
-          got.length = 0;
-        } catch (err) {
-          // A worker thread died: this thread lints the files itself, and the next nodes too.
-          io.stderr(`vzlint: worker thread failed (${err instanceof Error ? err.message : String(err)}); linting without worker threads\n`);
-          answers.clear();
-          await pool.close();
-          pool = undefined;
-        }
+        // This thread lints a share too: of every `pool.size + 1` batches of containers, the last is its own.
+        const share = pool.size + 1;
+        const cts = g.files.filter((p) => ctidOf(p) !== undefined).filter((_, i) => Math.floor(i / WORKER_BATCH) % share !== share - 1);
+        batches = pool.lintBatches(nodeConfig, listing.samples, nodeOptions, cts);
+        sent = new Map(cts.map((p, i) => [p, [Math.floor(i / WORKER_BATCH), i % WORKER_BATCH]]));
       }
-      // Otherwise files are read and linted a batch at a time: the next batch's reads run while this one is linted.
+      /** The worker's answer for `p`, or undefined when it was not sent or a worker died (then this thread lints it). */
+      const answerFor = async (p: string): Promise<FileAnswer | undefined> => {
+        const at = sent?.get(p);
+        const batch = at ? batches[at[0]] : undefined;
+        if (!at || !batch) return undefined;
+        try {
+          const list = await batch;
+          if (at[1] === list.length - 1) batches[at[0]] = undefined;
+          return list[at[1]];
+        } catch (err) {
+          // A worker thread died: this thread lints the rest itself, and the next nodes too.
+          if (pool) {
+            io.stderr(`vzlint: worker thread failed (${err instanceof Error ? err.message : String(err)}); linting without worker threads\n`);
+            await pool.close();
+            pool = undefined;
+          }
+          sent = undefined;
+          batches = [];
+          return undefined;
+        }
+      };
+      // Files this thread reads are read a batch at a time: the next batch's reads run while this one is linted.
       let nextRead: Promise<(ReadText | undefined)[]> | undefined;
-      const readBatch = (from: number): Promise<(ReadText | undefined)[]> => Promise.all(g.files.slice(from, from + READ_BATCH).map((p) => (answers.has(p) ? undefined : readAsked(p))));
+      // Files not read here because a worker has them.
+      const viaWorker = new Set<string>();
+      const readBatch = (from: number): Promise<(ReadText | undefined)[]> => Promise.all(g.files.slice(from, from + READ_BATCH).map((p) => {
+        if (sent?.has(p) !== true) return readAsked(p);
+        viaWorker.add(p);
+        return undefined;
+      }));
       for (let from = 0; from < g.files.length; from += READ_BATCH) {
         const texts = await (nextRead ?? readBatch(from));
         nextRead = from + READ_BATCH < g.files.length ? readBatch(from + READ_BATCH) : undefined;
         for (const [i, readHere] of texts.entries()) {
           const p = g.files[from + i] as string;
           let read = readHere;
-          const answer = answers.get(p);
+          const wasSent = viaWorker.delete(p);
+          const answer = wasSent ? await answerFor(p) : undefined;
           if (answer) {
-            answers.delete(p);
             if ('linted' in answer) {
               linter.addLinted(answer.linted);
               continue;
@@ -858,6 +878,9 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
               continue;
             }
             read = answer.other;
+          } else if (wasSent) {
+            // Its worker died: read it here.
+            read = await readAsked(p);
           }
           if (!read) continue;
           try {
