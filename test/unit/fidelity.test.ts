@@ -138,4 +138,10 @@ describe('facts of the scripts and of later versions', () => {
     // IPTABLES is in no Virtuozzo sample: its removal stays a warning.
     assert.deepEqual(r('IPTABLES="iptable_filter"\n', 'vz7@8.0.70').map((x) => x.severity), ['warning']);
   });
+  it('KMEMSIZE: libvzctl reads it from a config only from 7.0.496, and in 7.0.456 to 7.0.458 and the 442.9/442.12, 470.2–470.9, 487.2 tags (env_config.c)', () => {
+    const r = (target: string) => lint('PHYSPAGES="0:1G"\nKMEMSIZE="100000:200000"\n', { path: '/etc/vz/conf/101.conf', target }).findings.filter((x) => x.rule === 'ignored-parameter');
+    assert.deepEqual(r('vz7@7.0.46').map((x) => [x.severity, x.message]), [['warning', 'KMEMSIZE has no effect in libvzctl 7.0.46']], 'not yet a key of the shipped samples (7.0.48)');
+    for (const v of ['7.0.300', '7.0.442.10', '7.0.459', '7.0.480', '7.0.495']) assert.deepEqual(r(`vz7@${v}`).map((x) => x.severity), ['info'], `${v}: ignored, a stock sample key`);
+    for (const v of ['7.0.442.9', '7.0.442.12', '7.0.456', '7.0.458', '7.0.470.2', '7.0.470.9', '7.0.487.2', '7.0.496', '7.0.737', '8.0.90']) assert.deepEqual(r(`vz7@${v}`), [], `${v}: read`);
+  });
 });

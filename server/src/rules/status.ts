@@ -214,7 +214,8 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
       const lead = new RegExp(`^(A global )?${e.name}\\b`).test(s.message) ? '' : `${e.name}: `;
       const tool = ctx.target.generation === 'classic' ? 'vzctl' : 'libvzctl';
       const where = s.in === 'node' ? ' in vz.conf' : s.in === 'container' ? ' in a container config' : '';
-      const since = s.from !== undefined ? ` since ${tool} ${s.from}` : ctx.target.generation === 'vz7' ? ' on Virtuozzo 7' : ` (${toolVersion(ctx)})`;
+      // A bounded range (KMEMSIZE in libvzctl before 7.0.496, NOATIME in vzctl 4.0 to 4.2) is named by the target itself.
+      const since = kind === 'ignored' && s.until !== undefined ? ` in ${toolVersion(ctx)}` : s.from !== undefined ? ` since ${tool} ${s.from}` : ctx.target.generation === 'vz7' ? ' on Virtuozzo 7' : ` (${toolVersion(ctx)})`;
       const said = kind === 'deprecated'
         ? say(ctx, `${e.name}${where} is deprecated${since}${s.replacement ? `; use ${s.replacement}` : ''}`)
         : kind === 'ignored'
