@@ -5,8 +5,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { NodeCache, type NodeFs } from '../../server/src/service/nodeCache';
-import { lintNode } from '../../server/src/service/node';
+import fc from 'fast-check';
+import { mergeFindings, NodeCache, type NodeFs } from '../../server/src/service/nodeCache';
+import { lintNode, sortFindings } from '../../server/src/service/node';
+import type { Finding } from '../../server/src/rules/types';
 import { BoundedReadError } from '../../server/src/util/boundedRead';
 
 const ETC = path.resolve('/srv/node/etc/vz');
@@ -46,7 +48,7 @@ function node(): Map<string, string> {
 }
 
 const request = { stopAt: '/srv/node', options: {} };
-const rules = (f: { findings: { rule: string }[] } | undefined): string[] => (f?.findings ?? []).map((x) => x.rule);
+const rules = (f: { findings: readonly { rule: string }[] } | undefined): string[] => (f?.findings ?? []).map((x) => x.rule);
 
 describe('NodeCache', () => {
   it('reads the node once; a second lint reads nothing and reuses the node rules', async () => {
@@ -119,5 +121,27 @@ describe('NodeCache', () => {
     const withNode = await cache.lintFile(p101, request);
     assert.equal(withNode?.nodeConfig?.path, VZ);
     assert.ok(rules(withNode).includes('disk-quota-off'));
+  });
+});
+
+describe('mergeFindings (per-file findings with the node rules\' findings of the file)', () => {
+  const finding = fc.record({
+    line: fc.integer({ min: 0, max: 6 }),
+    character: fc.integer({ min: 0, max: 3 }),
+    rule: fc.constantFrom('duplicate-ip-address', 'duplicate-parameter', 'shared-private-path', 'unknown-parameter'),
+    n: fc.integer(),
+  }).map(({ line, character, rule, n }): Finding => ({ rule, severity: 'warning', message: String(n), range: { start: { line, character }, end: { line, character: character + 1 } } }));
+
+  it('gives the order of sorting both lists together (per-file first among equals)', () => {
+    fc.assert(fc.property(fc.array(finding, { maxLength: 30 }), fc.array(finding, { maxLength: 10 }), (own, node) => {
+      const sortedOwn = sortFindings([...own]);
+      assert.deepEqual(mergeFindings(sortedOwn, node), sortFindings([...sortedOwn, ...node]));
+    }));
+  });
+
+  it('returns the per-file array itself when the node rules found nothing in the file', () => {
+    const own: Finding[] = [{ rule: 'x', severity: 'info', message: 'm', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }];
+    assert.equal(mergeFindings(own, undefined), own);
+    assert.equal(mergeFindings(own, []), own);
   });
 });

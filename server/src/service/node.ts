@@ -591,9 +591,14 @@ export const NODE_LEVEL_RULES: readonly NodeRule[] = [sampleNotFound, ploopSampl
 // ------------------------------------------------------------------------------------------------
 // lintNode
 
+/** The order every output uses: by position, then rule id (negative when `a` comes first). */
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule);
+}
+
 /** Sorts findings in place by position, then rule id (the order every output uses). */
 export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+  return findings.sort(compareFindings);
 }
 
 /**
