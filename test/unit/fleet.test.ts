@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { LintPool } from '../../server/src/cli/lintWorker';
-import { toJsonFindings, type FileReport, type JsonFinding } from '../../server/src/cli/format';
+import { formatJson, formatStylish, toJsonFindings, type FileReport, type JsonFinding } from '../../server/src/cli/format';
+import { formatGithub } from '../../server/src/cli/sarif';
 import { compactFinding, lintNode, NodeLinter, outcomeFindings, type NodeFile, type NodeLintOptions } from '../../server/src/service/node';
 import { ctidOf } from '../../server/src/service/nodeFiles';
 import { vswapConfig, writeNode } from '../bench/generate';
@@ -55,6 +56,11 @@ function corpusNode(): string {
  * conf/ files as the rest, its samples), as `vzlint --format json` items with paths relative to `dir`.
  */
 function nonStreamed(dir: string, options: NodeLintOptions = {}): JsonFinding[] {
+  return toJsonFindings(nonStreamedReports(dir, dir, undefined, options));
+}
+
+/** {@link nonStreamed} as reports, with paths relative to `base` and `host` set (a fleet's `<base>/<host>/etc/vz`). */
+function nonStreamedReports(dir: string, base: string, host: string | undefined, options: NodeLintOptions = {}): FileReport[] {
   const root = path.join(dir, 'etc', 'vz');
   const conf = path.join(root, 'conf');
   const read = (p: string): NodeFile => ({ path: p, text: readFileSync(p, 'utf8') });
@@ -62,11 +68,12 @@ function nonStreamed(dir: string, options: NodeLintOptions = {}): JsonFinding[] 
   const result = lintNode({
     nodeConfig: read(path.join(root, 'vz.conf')),
     containers: names.map((n) => read(path.join(conf, n))),
-    samples: names.flatMap((n) => /^ve-(.+)\.conf-sample$/.exec(n)?.[1] ?? []),
+    // As vzlint lists conf/: the sample names when there are any, else none known (vzctl's shipped ones apply).
+    ...(names.some((n) => n.startsWith('ve-')) ? { samples: names.flatMap((n) => /^ve-(.+)\.conf-sample$/.exec(n)?.[1] ?? []) } : {}),
   }, options);
-  const reports: FileReport[] = result.files.map((f) => ({ file: path.relative(dir, f.path), kind: f.ctx.kind, target: f.ctx.target, findings: f.findings }));
+  const reports: FileReport[] = result.files.map((f) => ({ file: path.relative(base, f.path), kind: f.ctx.kind, target: f.ctx.target, findings: f.findings, ...(host !== undefined ? { host } : {}) }));
   reports.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return toJsonFindings(reports);
+  return reports;
 }
 
 /** `vzlint --format json ARGS` in `cwd`: without worker threads, and with two forced on (whatever the size). */
@@ -148,5 +155,28 @@ describe('vzlint over a node streams without changing a finding', () => {
     assert.equal(LintPool.wanted(10000, 1000, 1, 0), 0, 'one core: none');
     assert.equal(LintPool.wanted(10000, 1000, 16, 2.5), 3, 'many free cores: at most 3 workers');
     assert.equal(LintPool.wanted(10000, 1000, 4, 1.2), 2, 'four cores, one busy: two workers and this thread');
+  });
+
+  it('a fleet of two hosts, printed node by node: the text every format gives for all reports at once', async () => {
+    const fleet = path.join(tmp, 'fleet');
+    for (const [host, count] of [['web1', 150], ['web2', 120]] as const) {
+      const { root } = writeNode(path.join(fleet, host), count);
+      // The same address on both hosts is no duplicate: each host is its own node.
+      writeFileSync(path.join(root, 'conf', '9001.conf'), vswapConfig(9001, 5));
+    }
+    const reports = [...nonStreamedReports(path.join(fleet, 'web1'), tmp, 'web1'), ...nonStreamedReports(path.join(fleet, 'web2'), tmp, 'web2')];
+    reports.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const expected: Record<string, string> = {
+      json: formatJson(reports),
+      github: formatGithub(reports),
+      stylish: formatStylish(reports, { color: false }),
+    };
+    for (const format of ['json', 'github', 'stylish']) {
+      for (const workers of [0, 1]) {
+        const r = await runCaptured(['--format', format, 'fleet'], tmp, { workers, workersFrom: 1 });
+        assert.equal(r.err, '');
+        assert.equal(r.out, expected[format], `${format}, ${workers} worker threads`);
+      }
+    }
   });
 });
