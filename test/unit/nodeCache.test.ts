@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fc from 'fast-check';
-import { mergeFindings, NodeCache, type NodeFs } from '../../server/src/service/nodeCache';
+import { configFileOf, mergeFindings, NodeCache, type NodeFs } from '../../server/src/service/nodeCache';
 import { lintNode, sortFindings } from '../../server/src/service/node';
 import type { Finding } from '../../server/src/rules/types';
 import { BoundedReadError } from '../../server/src/util/boundedRead';
@@ -131,6 +131,22 @@ describe('mergeFindings (per-file findings with the node rules\' findings of the
     rule: fc.constantFrom('duplicate-ip-address', 'duplicate-parameter', 'shared-private-path', 'unknown-parameter'),
     n: fc.integer(),
   }).map(({ line, character, rule, n }): Finding => ({ rule, severity: 'warning', message: String(n), range: { start: { line, character }, end: { line, character: character + 1 } } }));
+
+  it('reads the default sample (CONFIGFILE) with the node: a ploop vz.conf whose sample has no DISKSPACE gets the error without the sample open', async () => {
+    const files = node();
+    files.set(VZ, 'VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n');
+    files.set(path.join(CONF, 've-unlimited.conf-sample'), 'NUMPROC="unlimited"\n');
+    files.set(path.join(CONF, 've-basic.conf-sample'), 'DISKSPACE="1G:1G"\n');
+    const fs = fakeFs(files);
+    const cache = new NodeCache(fs);
+    const r = await cache.lintFile(VZ, { ...request, options: { target: 'classic@4.6' } });
+    assert.deepEqual(rules(r).filter((x) => x === 'ploop-sample-without-diskspace'), ['ploop-sample-without-diskspace']);
+    assert.ok(fs.calls.includes(`read ${path.join(CONF, 've-unlimited.conf-sample')}`));
+    assert.ok(!fs.calls.includes(`read ${path.join(CONF, 've-basic.conf-sample')}`), 'only the sample CONFIGFILE names');
+    assert.equal(configFileOf('# x\nCONFIGFILE="vswap-256m" # note\nCONFIGFILE="basic"\n'), 'vswap-256m');
+    assert.equal(configFileOf('CONFIGFILE=light\n'), 'light');
+    assert.equal(configFileOf('CONFIGFILE="../x"\n'), undefined);
+  });
 
   it('gives the order of sorting both lists together (per-file first among equals)', () => {
     fc.assert(fc.property(fc.array(finding, { maxLength: 30 }), fc.array(finding, { maxLength: 10 }), (own, node) => {

@@ -34,6 +34,17 @@ import { analyze, lint, type LintOptions, type LintResult } from './lint';
 import { compareFindings, containerFacts, nodeRuleFindings, sortFindings, type ContainerFacts, type NodeContainer, type NodeLintOptions, type NodeModel } from './node';
 import { confDirOf, ctidOf, isNodeConfigName, nodeConfigCandidates, readConfigFile, sampleNameOf } from './nodeFiles';
 
+/**
+ * The sample name CONFIGFILE gives in a vz.conf text, read as classic vzctl reads the line (the first
+ * CONFIGFILE line wins; a double-quoted value ends at its quote, an unquoted one at a blank): only to
+ * choose which `ve-NAME.conf-sample` to read with the node; the rules read the analysed file.
+ */
+export function configFileOf(text: string): string | undefined {
+  const m = /^CONFIGFILE=(?:"([^"\n]*)"|([^\s"#]*))/m.exec(text);
+  const name = (m?.[1] ?? m?.[2] ?? '').trim();
+  return name === '' || name.includes('/') ? undefined : name;
+}
+
 // ------------------------------------------------------------------------------------------------
 // File-system access
 
@@ -445,6 +456,12 @@ export class NodeCache {
     const listing = await this.confDir(key.confDir);
     const paths = listing.containers.filter((p) => p !== key.nodeConfigPath);
     for (const e of state.extras) if (!paths.includes(e) && e !== key.nodeConfigPath) paths.push(e);
+    // The default sample (CONFIGFILE) of the node is read too: ploop-sample-without-diskspace needs its DISKSPACE.
+    const defaultSample = node && 'text' in node ? configFileOf(node.text) : undefined;
+    if (defaultSample !== undefined && listing.samples?.includes(defaultSample)) {
+      const p = path.join(key.confDir, `ve-${defaultSample}.conf-sample`);
+      if (!paths.includes(p)) paths.push(p);
+    }
     // Read what is neither open nor cached, a few at a time.
     const texts = new Map<string, string>();
     const missing: string[] = [];
