@@ -99,9 +99,9 @@ class Session {
  * Keystrokes typed and left untimed before the timed ones, on every document and for both servers alike:
  * the figures are for steady editing, after V8 has optimised the code a keystroke runs (a server fresh from
  * start-up spends the first few dozen keystrokes in unoptimised code: at 1,000 lines that alone tripled
- * the median, and the first document of the run paid for all of them).
+ * the median, and the first document of the run paid for all of them; 20 were not enough there).
  */
-const WARMUP_KEYSTROKES = 20;
+const WARMUP_KEYSTROKES = 60;
 
 /**
  * Opens `text` and times `edits` keystrokes on line `line` (a comment line in both kinds of file):
