@@ -24,9 +24,9 @@ import fc from 'fast-check';
 import { marked, type Token } from 'marked';
 import { getCatalog } from '../../server/src/catalog/load';
 import { runVzlint } from '../../server/src/cli/vzlint';
-import { applyTextEdits, fixAllText, safeFixEdits, type ContextDiagnostic } from '../../server/src/service/codeActions';
+import { applyTextEdits, fixAllText, safeFixEdits } from '../../server/src/service/codeActions';
 import { computeCompletions } from '../../server/src/service/completion';
-import { toDiagnostic } from '../../server/src/service/diagnostics';
+import type { Finding } from '../../server/src/rules/types';
 import { effectiveConfigText } from '../../server/src/service/effective';
 import { computeFoldingRanges } from '../../server/src/service/folding';
 import { formatText } from '../../server/src/service/format';
@@ -204,7 +204,7 @@ export function checkHoverMarkdown(md: string): void {
 /** Texts up to this length go through every feature; longer ones through lint and vzlint. */
 const FULL_PIPELINE_CHARS = 16 * 1024;
 
-const diagnosticsOf = (text: string, options: LintOptions): ContextDiagnostic[] => lint(text, options).findings.map((f) => toDiagnostic(f) as unknown as ContextDiagnostic);
+const findingsOf = (text: string, options: LintOptions): Finding[] => lint(text, options).findings;
 
 /** What one input cost, for the runner's statistics. */
 export interface FuzzStats {
@@ -276,12 +276,12 @@ export async function checkInput(input: FuzzInput, tmpDir: string): Promise<Fuzz
   const tooLarge = text.length > FULL_PIPELINE_CHARS || result.findings.some((f) => f.rule === 'file-too-large');
   let fixAllRounds = 0;
   if (!tooLarge) {
-    const fa = await guardAsync('fix-all', () => fixAllText(text, result.findings.map((f) => toDiagnostic(f) as unknown as ContextDiagnostic), (t) => diagnosticsOf(t, options)));
+    const fa = await guardAsync('fix-all', () => fixAllText(text, result.findings, (t) => findingsOf(t, options)));
     fixAllRounds = fa.rounds;
     if (fa.rounds > 0) {
       for (const e of fa.edits) inside(lines, e.range, 'fix-all edit');
       if (applyTextEdits(text, fa.edits) !== fa.text) throw new PropertyFailure('fix-all-idempotent', 'the fix-all edits do not give the fixed text');
-      const second = safeFixEdits(diagnosticsOf(fa.text, options));
+      const second = safeFixEdits(findingsOf(fa.text, options));
       if (second.length > 0 || fa.unsettled) throw new PropertyFailure('fix-all-idempotent', `${second.length} safe edits left after ${fa.rounds} rounds`);
     }
     const once = guard('format', () => formatText(text));

@@ -78,7 +78,7 @@ function messageOf(d: Diagnostic): string {
 }
 
 /**
- * Whether a code action is one of a rule's own fixes (from `data.fixes`), not one of the actions every
+ * Whether a code action is one of a rule's own fixes (its finding's fixes), not one of the actions every
  * diagnostic gets (Disable … for this line / file, Learn more) or "Copy as vzctl set command".
  */
 function isRuleFix(a: CodeAction): boolean {
@@ -263,11 +263,13 @@ describe('vzconf language server over stdio', () => {
     assert.ok(line1.every((a) => a.kind === 'quickfix' && a.isPreferred === undefined));
     assert.equal(applyEdits(CT_TEXT, line1[0].edit?.changes?.[CT_URI] ?? []).split('\n')[1], 'KMEMSIZE="300331648:300331648"');
 
-    // Diagnostics of another source, or without data, bring no actions.
+    // The published diagnostics carry no data: the server keeps the fixes of this version.
+    assert.ok(p.diagnostics.every((d) => d.data === undefined), 'no data on published diagnostics');
+    // Diagnostics of another source, or that this server did not publish for this text, bring no actions.
     const foreign = await request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: CT_URI },
       range: line0,
-      context: { diagnostics: [{ ...deprecated, source: 'shellcheck' }, { ...deprecated, data: undefined }] },
+      context: { diagnostics: [{ ...deprecated, source: 'shellcheck' }, { ...deprecated, message: `${messageOf(deprecated)} (edited)` }, { ...deprecated, code: 'duplicate-parameter' }] },
     });
     assert.deepEqual(foreign.filter(isRuleFix), []);
 

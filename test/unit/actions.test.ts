@@ -167,7 +167,7 @@ describe('code actions: Learn more and the lightbulb order', () => {
     const range = at(0);
     const rule = primaryRule(diagnostics, range, hasRule);
     assert.ok(rule);
-    const fixes = computeCodeActions(URI, diagnostics, range);
+    const fixes = computeCodeActions(URI, diagnostics, range, lint(text, { path: CT }).findings);
     const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
     const suppressions = computeSuppressionActions({ uri: URI, text, diagnostics, range, hasRule, directives });
     const learn = computeLinkActions({ diagnostics, range, hasRule, docsUrl: ruleDocsUrl });

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lint } from '../../server/src/service/lint';
+import { getCatalog } from '../../server/src/catalog/load';
 
 /** Findings as "line rule severity" (0-based line), optionally only of some rules. */
 function found(text: string, target: string, kind = 'container', rules?: string[]): string[] {
@@ -36,6 +37,19 @@ describe('number values read as vzctl reads them (classic parse_ul_sfx, libvzctl
     assert.deepEqual(found(`${vswap}NUMPROC="unlimited"\n`, 'classic@3.0.19', 'container', ['invalid-value']), []);
     assert.deepEqual(found(`${vswap}KMEMSIZE="1.5M"\n`, 'classic@3.0.27', 'container', ['invalid-value']), ['2 invalid-value error']);
     assert.deepEqual(found(`${vswap}KMEMSIZE="1.5M"\n`, 'classic@3.0.28', 'container', ['invalid-value']), []);
+  });
+  it('the keys classic reads with parse_ul() take "unlimited" from 3.0.19 (schemas/parameters.yaml `unlimited`), the others never', () => {
+    const iv = (text: string, target: string) => found(text, target, 'container', ['invalid-value']);
+    for (const k of ['QUOTAUGIDLIMIT', 'QUOTATIME', 'CPUS', 'CPUUWEIGHT']) {
+      assert.deepEqual(iv(`${k}="unlimited"\n`, 'classic@4.11.1'), [], `${k}: conf_parse_ulong() at vzctl-4.11.1`);
+    }
+    // CPUS and the misspelt CPUUWEIGHT were wrong before: parse_ul() reads them (PARAM_VCPUS, PARAM_CPUWEIGHT).
+    assert.deepEqual(iv('CPUS="unlimited"\n', 'classic@3.0.19'), []);
+    assert.deepEqual(iv('QUOTAUGIDLIMIT="unlimited"\n', 'classic@3.0.18'), ['0 invalid-value error'], 'parse_ul() of 3.0.18 has no "unlimited"');
+    assert.deepEqual(iv('CPUUNITS="unlimited"\n', 'classic@4.11.1'), ['0 invalid-value error'], 'read as LONG_MAX, then outside 8..500000');
+    assert.deepEqual(iv('IOPRIO="unlimited"\n', 'classic@4.11.1'), ['0 invalid-value error'], 'IOPRIO is not read with parse_ul()');
+    const defs = getCatalog().catalog.parameters.filter((d) => d.classic?.unlimited).map((d) => d.name).sort();
+    assert.deepEqual(defs, ['BOOTORDER', 'CPUS', 'CPUUNITS', 'CPUUWEIGHT', 'LOCAL_GID', 'LOCAL_UID', 'QUOTATIME', 'QUOTAUGIDLIMIT']);
   });
   it('DISKSPACE/DISKINODES "unlimited": accepted 3.0.19–4.3, refused from 4.4 (commit "Deny unlimited value for DISKSPACE/DISKINODES")', () => {
     const t = 'DISKSPACE="unlimited"\nDISKINODES="unlimited"\n';
@@ -123,5 +137,11 @@ describe('facts of the scripts and of later versions', () => {
     assert.deepEqual(r('NETFILTER="stateless"\n', 'vz7@8.0.69'), [], 'still parsed at 8.0.69');
     // IPTABLES is in no Virtuozzo sample: its removal stays a warning.
     assert.deepEqual(r('IPTABLES="iptable_filter"\n', 'vz7@8.0.70').map((x) => x.severity), ['warning']);
+  });
+  it('KMEMSIZE: libvzctl reads it from a config only from 7.0.496, and in 7.0.456 to 7.0.458 and the 442.9/442.12, 470.2–470.9, 487.2 tags (env_config.c)', () => {
+    const r = (target: string) => lint('PHYSPAGES="0:1G"\nKMEMSIZE="100000:200000"\n', { path: '/etc/vz/conf/101.conf', target }).findings.filter((x) => x.rule === 'ignored-parameter');
+    assert.deepEqual(r('vz7@7.0.46').map((x) => [x.severity, x.message]), [['warning', 'KMEMSIZE has no effect in libvzctl 7.0.46']], 'not yet a key of the shipped samples (7.0.48)');
+    for (const v of ['7.0.300', '7.0.442.10', '7.0.459', '7.0.480', '7.0.495']) assert.deepEqual(r(`vz7@${v}`).map((x) => x.severity), ['info'], `${v}: ignored, a stock sample key`);
+    for (const v of ['7.0.442.9', '7.0.442.12', '7.0.456', '7.0.458', '7.0.470.2', '7.0.470.9', '7.0.487.2', '7.0.496', '7.0.737', '8.0.90']) assert.deepEqual(r(`vz7@${v}`), [], `${v}: read`);
   });
 });

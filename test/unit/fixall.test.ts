@@ -8,8 +8,8 @@ import path from 'node:path';
 import { filesUnder } from '../helpers/corpus';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { applyTextEdits, diffEdits, fixAllText, safeFixEdits, type ContextDiagnostic } from '../../server/src/service/codeActions';
-import { toDiagnostic } from '../../server/src/service/diagnostics';
+import { applyTextEdits, diffEdits, fixAllText, safeFixEdits } from '../../server/src/service/codeActions';
+import type { Finding } from '../../server/src/rules/types';
 import { lint } from '../../server/src/service/lint';
 
 /** The config files of a folder tree (test inputs): no docs, manifests or scripts. */
@@ -24,7 +24,7 @@ export function fixtureFiles(): string[] {
   return [...listFiles(path.join(ROOT, 'examples')), ...listFiles(path.join(ROOT, 'test/e2e/fixtures/workspace')), ...listFiles(path.join(ROOT, 'test/fixtures'))].filter((f) => !f.endsWith('.yaml'));
 }
 
-const diagnosticsOf = (text: string, file: string): ContextDiagnostic[] => lint(text, { path: file }).findings.map((f) => toDiagnostic(f) as unknown as ContextDiagnostic);
+const findingsOf = (text: string, file: string): Finding[] => lint(text, { path: file }).findings;
 
 const variants = (text: string): [string, string][] => [
   ['LF', text],
@@ -40,13 +40,13 @@ async function checkSettles(files: string[], label: string): Promise<{ runs: num
   for (const file of files) {
     const lintPath = file.includes('/conf/') || /\.conf-sample/.test(file) || path.basename(file) === 'vz.conf' ? file : path.join('/etc/vz/conf', '101.conf');
     for (const [variant, text] of variants(readFileSync(file, 'utf8'))) {
-      const result = await fixAllText(text, diagnosticsOf(text, lintPath), (t) => diagnosticsOf(t, lintPath));
+      const result = await fixAllText(text, findingsOf(text, lintPath), (t) => findingsOf(t, lintPath));
       if (result.rounds === 0) continue;
       runs += 1;
       if (result.rounds > 1) multiRound += 1;
       maxRounds = Math.max(maxRounds, result.rounds);
       assert.equal(applyTextEdits(text, result.edits), result.text, `${file} (${variant}): the edits give the fixed text`);
-      const second = safeFixEdits(diagnosticsOf(result.text, lintPath));
+      const second = safeFixEdits(findingsOf(result.text, lintPath));
       if (second.length > 0 || result.unsettled) failures.push(`${path.relative(ROOT, file)} (${variant}): ${second.length} safe edits left after ${result.rounds} rounds`);
     }
   }
@@ -73,14 +73,14 @@ describe('fix-all settles in one call', () => {
   it('adjacent deletions (ignored parameters on consecutive lines) are all made in one call', async () => {
     const text = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\nVETH=""\nCONFIG_CUSTOMIZED="yes"\nNOATIME="yes"\nONBOOT="yes"\n';
     const file = '/etc/vz/conf/101.conf';
-    const once = safeFixEdits(diagnosticsOf(text, file));
+    const once = safeFixEdits(findingsOf(text, file));
     const afterOnce = applyTextEdits(text, once);
-    assert.ok(safeFixEdits(diagnosticsOf(afterOnce, file)).length > 0, 'one round alone leaves work (the case the issue reports)');
-    const r = await fixAllText(text, diagnosticsOf(text, file), (t) => diagnosticsOf(t, file));
+    assert.ok(safeFixEdits(findingsOf(afterOnce, file)).length > 0, 'one round alone leaves work (the case the issue reports)');
+    const r = await fixAllText(text, findingsOf(text, file), (t) => findingsOf(t, file));
     assert.ok(r.rounds > 1);
     assert.equal(r.text, 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\nONBOOT="yes"\n');
     assert.ok(r.edits.length >= 1 && r.edits.every((e) => e.range.start.line >= 2), 'the lines fix-all keeps are not rewritten');
-    assert.deepEqual(safeFixEdits(diagnosticsOf(r.text, file)), []);
+    assert.deepEqual(safeFixEdits(findingsOf(r.text, file)), []);
   });
 
   it('diffEdits turns any text into any other, line by line (property)', () => {

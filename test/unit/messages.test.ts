@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { behaviourFact, behaviourFacts, factHolds } from '../../server/src/catalog/behaviours';
+import { behaviourFact, behaviourFacts, evidenceFor, factHolds, tagVersion } from '../../server/src/catalog/behaviours';
 import { getCatalog } from '../../server/src/catalog/load';
 import { modeOf } from '../../server/src/rules/say';
 import { MAX_MESSAGE, MAX_QUOTE, MAX_TITLE } from '../../server/src/rules/text';
@@ -313,16 +313,34 @@ describe('messages: short, one sentence, true for the target and mode', () => {
   });
 });
 
+describe('messages: the explanation cites the source read at the target version', () => {
+  const source = (text: string, target: string, rule: string) => (lint(text, { path: '/etc/vz/conf/101.conf', target }).findings.find((f) => f.rule === rule)?.detail ?? '').match(/Source: (.*)\.$/)?.[1];
+  it('ubc-required: vzctl-3.0.10 src/lib/ub.c on classic@3.0.10 and 3.1, vzctl-4.11.1 on 4.11.1 (not the newest tag everywhere)', () => {
+    assert.equal(source('NUMPROC="100:100"\n', 'classic@3.0.10', 'ubc-required'), 'kolyshkin/vzctl vzctl-3.0.10 src/lib/ub.c');
+    assert.equal(source('NUMPROC="100:100"\n', 'classic@3.1', 'ubc-required'), 'kolyshkin/vzctl vzctl-3.0.10 src/lib/ub.c');
+    assert.equal(source('NUMPROC="100:100"\n', 'classic@4.11.1', 'ubc-required'), 'kolyshkin/vzctl vzctl-4.11.1 src/lib/ub.c');
+  });
+  it('evidenceFor: newest tag at or before the target inside the fact range; outside the range only as a last resort', () => {
+    const fact = behaviourFact('classic.create-fails-ploop-no-diskspace');
+    assert.ok(fact);
+    assert.equal(evidenceFor(fact, { generation: 'classic', version: '4.6' })?.tag, 'vzctl-3.1', 'vzctl-3.0.30.2 is the "before" evidence, never cited');
+    assert.equal(evidenceFor(fact, { generation: 'classic', version: '4.11.1' })?.tag, 'vzctl-4.11.1');
+    assert.equal(tagVersion('vzctl.open-2.7.0-23'), '2.7.0');
+    assert.equal(tagVersion('v7.0.737'), '7.0.737');
+  });
+});
+
 describe('messages: the long explanation is kept', () => {
   const text = 'KMEMSIZE="300331648:150331648"\n';
-  it('the LSP diagnostic keeps the short message and carries the detail in data', () => {
+  it('the LSP diagnostic keeps the short message; the detail stays in the finding (not shipped on every keystroke)', () => {
     const f = lint(text, { path: CT }).findings.find((x) => x.rule === 'barrier-above-limit');
     assert.ok(f?.detail);
+    assert.match(f.detail, /300331648 \(286\.42 MiB\)/);
     const d = toDiagnostic(f);
     assert.equal(d.message, f.message);
     assert.ok(d.message.length <= MAX_MESSAGE);
-    assert.equal(d.data.detail, f.detail);
-    assert.match(d.data.detail ?? '', /300331648 \(286\.42 MiB\)/);
+    assert.ok(!('data' in d), 'no data: fixes and detail are looked up on request');
+    assert.doesNotMatch(JSON.stringify(d), /286\.42 MiB/);
   });
 
   it('vzlint --explain prints the detail under the finding; without it, only the message', async () => {

@@ -5,8 +5,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { NodeCache, type NodeFs } from '../../server/src/service/nodeCache';
-import { lintNode } from '../../server/src/service/node';
+import fc from 'fast-check';
+import { configFileOf, mergeFindings, NodeCache, type NodeFs } from '../../server/src/service/nodeCache';
+import { lintNode, sortFindings } from '../../server/src/service/node';
+import type { Finding } from '../../server/src/rules/types';
 import { BoundedReadError } from '../../server/src/util/boundedRead';
 
 const ETC = path.resolve('/srv/node/etc/vz');
@@ -46,7 +48,7 @@ function node(): Map<string, string> {
 }
 
 const request = { stopAt: '/srv/node', options: {} };
-const rules = (f: { findings: { rule: string }[] } | undefined): string[] => (f?.findings ?? []).map((x) => x.rule);
+const rules = (f: { findings: readonly { rule: string }[] } | undefined): string[] => (f?.findings ?? []).map((x) => x.rule);
 
 describe('NodeCache', () => {
   it('reads the node once; a second lint reads nothing and reuses the node rules', async () => {
@@ -119,5 +121,43 @@ describe('NodeCache', () => {
     const withNode = await cache.lintFile(p101, request);
     assert.equal(withNode?.nodeConfig?.path, VZ);
     assert.ok(rules(withNode).includes('disk-quota-off'));
+  });
+});
+
+describe('mergeFindings (per-file findings with the node rules\' findings of the file)', () => {
+  const finding = fc.record({
+    line: fc.integer({ min: 0, max: 6 }),
+    character: fc.integer({ min: 0, max: 3 }),
+    rule: fc.constantFrom('duplicate-ip-address', 'duplicate-parameter', 'shared-private-path', 'unknown-parameter'),
+    n: fc.integer(),
+  }).map(({ line, character, rule, n }): Finding => ({ rule, severity: 'warning', message: String(n), range: { start: { line, character }, end: { line, character: character + 1 } } }));
+
+  it('reads the default sample (CONFIGFILE) with the node: a ploop vz.conf whose sample has no DISKSPACE gets the error without the sample open', async () => {
+    const files = node();
+    files.set(VZ, 'VE_LAYOUT=ploop\nCONFIGFILE="unlimited"\n');
+    files.set(path.join(CONF, 've-unlimited.conf-sample'), 'NUMPROC="unlimited"\n');
+    files.set(path.join(CONF, 've-basic.conf-sample'), 'DISKSPACE="1G:1G"\n');
+    const fs = fakeFs(files);
+    const cache = new NodeCache(fs);
+    const r = await cache.lintFile(VZ, { ...request, options: { target: 'classic@4.6' } });
+    assert.deepEqual(rules(r).filter((x) => x === 'ploop-sample-without-diskspace'), ['ploop-sample-without-diskspace']);
+    assert.ok(fs.calls.includes(`read ${path.join(CONF, 've-unlimited.conf-sample')}`));
+    assert.ok(!fs.calls.includes(`read ${path.join(CONF, 've-basic.conf-sample')}`), 'only the sample CONFIGFILE names');
+    assert.equal(configFileOf('# x\nCONFIGFILE="vswap-256m" # note\nCONFIGFILE="basic"\n'), 'vswap-256m');
+    assert.equal(configFileOf('CONFIGFILE=light\n'), 'light');
+    assert.equal(configFileOf('CONFIGFILE="../x"\n'), undefined);
+  });
+
+  it('gives the order of sorting both lists together (per-file first among equals)', () => {
+    fc.assert(fc.property(fc.array(finding, { maxLength: 30 }), fc.array(finding, { maxLength: 10 }), (own, node) => {
+      const sortedOwn = sortFindings([...own]);
+      assert.deepEqual(mergeFindings(sortedOwn, node), sortFindings([...sortedOwn, ...node]));
+    }));
+  });
+
+  it('returns the per-file array itself when the node rules found nothing in the file', () => {
+    const own: Finding[] = [{ rule: 'x', severity: 'info', message: 'm', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } }];
+    assert.equal(mergeFindings(own, undefined), own);
+    assert.equal(mergeFindings(own, []), own);
   });
 });

@@ -1,4 +1,4 @@
-import { inVersionRange } from '../model/version';
+import { compareVersions, inVersionRange } from '../model/version';
 import { schemaData } from './load';
 import type { Generation } from './types';
 
@@ -79,4 +79,39 @@ export function factHolds(fact: BehaviourFact, target: { generation: Generation;
  */
 export function behaviourFor(behaviour: string, target: { generation: Generation; version: string }, mode: ConfigMode | undefined): BehaviourFact | undefined {
   return behaviourFacts().find((f) => f.behaviour === behaviour && f.unverified !== true && factHolds(f, target, mode));
+}
+
+/** The version a release tag names: `vzctl-3.0.0-5` → 3.0.0, `vzctl.open-2.7.0-23` → 2.7.0, `v7.0.737` → 7.0.737. */
+export function tagVersion(tag: string): string | undefined {
+  return /^(?:vzctl\.open-|vzctl-|v)(\d+(?:\.\d+)*)/.exec(tag)?.[1];
+}
+
+/** The repository whose tags number the versions of a generation's targets (vz7 targets are libvzctl versions). */
+const TARGET_REPO: Record<Generation, Evidence['repo']> = { classic: 'kolyshkin/vzctl', vz7: 'OpenVZ/libvzctl' };
+
+/**
+ * The evidence of `fact` to cite for a target: of the entries read in the target's own repository at a tag
+ * inside the fact's range, the newest at or before the target version (else the oldest after it), so that
+ * a finding on vzctl 3.0.10 cites the 3.0.10 source and not the 4.11.1 one. Entries outside the range
+ * (read to show where the behaviour starts or ends) and other repositories are cited only when nothing
+ * else is there: then the first entry.
+ */
+export function evidenceFor(fact: BehaviourFact, target: { generation: Generation; version: string }): Evidence | undefined {
+  const list = fact.evidence ?? [];
+  const dated: { e: Evidence; v: string }[] = [];
+  for (const e of list) {
+    const v = e.repo === TARGET_REPO[target.generation] ? tagVersion(e.tag) : undefined;
+    if (v !== undefined && inVersionRange(v, fact.since, fact.until)) dated.push({ e, v });
+  }
+  let best: { e: Evidence; v: string } | undefined;
+  for (const d of dated) {
+    const atOrBefore = compareVersions(d.v, target.version) <= 0;
+    if (!best) best = d;
+    else {
+      const bestBefore = compareVersions(best.v, target.version) <= 0;
+      if (atOrBefore && (!bestBefore || compareVersions(d.v, best.v) > 0)) best = d;
+      else if (!atOrBefore && !bestBefore && compareVersions(d.v, best.v) < 0) best = d;
+    }
+  }
+  return best?.e ?? list[0];
 }

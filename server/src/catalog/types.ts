@@ -123,6 +123,11 @@ export interface GenerationInfo {
   /** Per-generation override of the scope. */
   scope?: Scope;
   status?: StatusEntry[];
+  /**
+   * For an integer key: the generation's reader also takes the word `unlimited` (read as LONG_MAX) from
+   * `since` on (classic parse_ul(), src/lib/util.c since vzctl 3.0.19), with where that was read.
+   */
+  unlimited?: { since: string; evidence: Evidence[] };
   /** Where since, handling, grammar, values, range, scope and default for this generation come from. */
   evidence?: Evidence[];
   /** Why those facts could not be proven; findings resting on them are at most info (catalog/evidence.ts). */

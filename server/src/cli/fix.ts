@@ -7,8 +7,7 @@ import { chmod, chown, lstat, open, readFile, realpath, rename, stat, unlink } f
 import path from 'node:path';
 import type * as Diff from 'diff';
 import type { Finding } from '../rules/types';
-import { fixAllText, type ContextDiagnostic } from '../service/codeActions';
-import { toDiagnostic } from '../service/diagnostics';
+import { fixAllText } from '../service/codeActions';
 import { escapeControls } from '../util/escape';
 
 /**
@@ -25,8 +24,8 @@ const NOT_BY_FIX = new Set(['byte-order-mark']);
  * @returns the fixed text (the same string when there was nothing to fix) and the rounds it took
  */
 export async function fixAll(text: string, findings: readonly Finding[], relint: (text: string) => readonly Finding[]): Promise<{ text: string; rounds: number }> {
-  const diagnostics = (fs: readonly Finding[]): ContextDiagnostic[] => fs.filter((f) => !NOT_BY_FIX.has(f.rule)).map((f) => toDiagnostic(f) as unknown as ContextDiagnostic);
-  const result = await fixAllText(text, diagnostics(findings), (t) => diagnostics(relint(t)));
+  const fixable = (fs: readonly Finding[]): Finding[] => fs.filter((f) => !NOT_BY_FIX.has(f.rule));
+  const result = await fixAllText(text, fixable(findings), (t) => fixable(relint(t)));
   return { text: result.text, rounds: result.rounds };
 }
 

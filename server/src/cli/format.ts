@@ -102,6 +102,45 @@ export function formatJson(reports: readonly FileReport[]): string {
   return `${JSON.stringify(toJsonFindings(reports), null, 2)}\n`;
 }
 
+/**
+ * One item as `JSON.stringify(items, null, 2)` prints it inside the array (indented by two more spaces):
+ * built key by key for the flat items (every value a string, number or boolean), the generic way otherwise.
+ */
+function itemText(item: JsonFinding): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(item)) {
+    if (v === undefined) continue;
+    if (typeof v === 'object' && v !== null) return JSON.stringify(item, null, 2).replace(/\n/g, '\n  ');
+    parts.push(`\n    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  }
+  return parts.length === 0 ? '{}' : `{${parts.join(',')}\n  }`;
+}
+
+/**
+ * {@link formatJson} written a few files at a time: `add` the reports in order, then `end`; the text
+ * written is exactly formatJson's over all of them (one JSON document), without ever holding it whole.
+ */
+export class JsonWriter {
+  private first = true;
+
+  constructor(private readonly write: (s: string) => void) {}
+
+  add(reports: readonly FileReport[]): void {
+    const items = toJsonFindings(reports);
+    if (items.length === 0) return;
+    const parts: string[] = [];
+    for (const item of items) {
+      parts.push(`${this.first ? '[\n' : ',\n'}  ${itemText(item)}`);
+      this.first = false;
+    }
+    this.write(parts.join(''));
+  }
+
+  end(): void {
+    this.write(this.first ? '[]\n' : '\n]\n');
+  }
+}
+
 /** Splits `text` into lines of at most `width` characters at blanks (a longer word stays whole). */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
@@ -150,6 +189,11 @@ export function colors(enabled: boolean): Colors {
 }
 
 export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failed?: boolean; explain?: boolean }): string {
+  return formatStylishFiles(reports, options) + formatStylishSummary(countSeverities(reports), reports.length, reports.filter((r) => r.findings.length > 0).length, options);
+}
+
+/** The per-file part of {@link formatStylish} for some of the files, in order (each file's lines end with a newline). */
+export function formatStylishFiles(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; explain?: boolean }): string {
   const c = colors(options.color);
   const paint: Record<Severity, (s: string) => string> = {
     error: c.red,
@@ -177,23 +221,31 @@ export function formatStylish(reports: readonly FileReport[], options: { color: 
     });
     out.push('');
   }
-  const n = countSeverities(reports);
+  return out.map((l) => `${l}\n`).join('');
+}
+
+/**
+ * The closing line of {@link formatStylish}: the counts of findings by severity, over `files` files
+ * checked, `withFindings` of them with findings.
+ */
+export function formatStylishSummary(n: SeverityCounts, files: number, withFindings: number, options: { color: boolean; failed?: boolean }): string {
+  const c = colors(options.color);
   const total = n.error + n.warning + n.info + n.hint;
-  const checked = plural(reports.length, 'file');
+  const checked = plural(files, 'file');
+  let line: string;
   if (options.failed === true) {
     // Exit status 2: something could not be read or checked (said above on stderr); never "no problems".
     const found = total === 0 ? '0 problems' : `${plural(total, 'problem')} (${plural(n.error, 'error')}, ${plural(n.warning, 'warning')}, ${plural(n.info, 'info')}${n.hint > 0 ? `, ${plural(n.hint, 'hint')}` : ''})`;
-    out.push(c.bold(c.red(`✖ incomplete: ${found} in ${checked} checked; some files could not be read or checked (see the errors above)`)));
+    line = c.bold(c.red(`✖ incomplete: ${found} in ${checked} checked; some files could not be read or checked (see the errors above)`));
   } else if (total === 0) {
-    out.push(c.green(c.bold(`✔ no problems (${checked} checked)`)));
+    line = c.green(c.bold(`✔ no problems (${checked} checked)`));
   } else {
     const parts = [plural(n.error, 'error'), plural(n.warning, 'warning'), plural(n.info, 'info')];
     if (n.hint > 0) parts.push(plural(n.hint, 'hint'));
-    const withFindings = reports.filter((r) => r.findings.length > 0).length;
     const summary = `✖ ${plural(total, 'problem')} (${parts.join(', ')}) in ${withFindings} of ${checked}`;
-    out.push(c.bold(n.error > 0 ? c.red(summary) : n.warning > 0 ? c.yellow(summary) : c.cyan(summary)));
+    line = c.bold(n.error > 0 ? c.red(summary) : n.warning > 0 ? c.yellow(summary) : c.cyan(summary));
   }
-  return `${out.join('\n')}\n`;
+  return `${line}\n`;
 }
 
 /** The memory summary of one node for {@link formatMemoryTable}. */

@@ -1,12 +1,14 @@
 import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../../../package.json';
 import { parseKind } from '../model/kind';
 import { formatTarget, parseTargetSetting } from '../model/target';
 import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSettings } from '../service/config';
-import { OptionError, type LintOptions } from '../service/lint';
-import { lintNode, parseCapacitySize, type NodeFile } from '../service/node';
+import { analyze, OptionError, type LintOptions } from '../service/lint';
+import { NodeLinter, outcomeFindings, parseCapacitySize, type NodeFile } from '../service/node';
+import type { Finding } from '../rules/types';
 import { confDirOf, ctidOf, findNodeConfig, isInside, isNodeConfigName, listConfDir } from '../service/nodeFiles';
 import type { NodeCapacity } from '../rules/types';
 import { getCatalog } from '../catalog/load';
@@ -14,15 +16,16 @@ import { editDistance } from '../rules/util';
 import type { Severity } from '../catalog/types';
 import { lint } from '../service/lint';
 import { isTemplateName } from '../parser/template';
-import { MAX_FILE_BYTES } from '../limits';
-import { BoundedReadError, readFileBounded } from '../util/boundedRead';
 import { escapeControls } from '../util/escape';
-import { formatJson, formatMemoryTable, formatStylish, type FileReport, type MemoryTable } from './format';
+import { LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
+import { ConfigReader, errorText, readBounded, READ_BATCH, type ReadText } from './read';
+import { countSeverities, formatJson, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, type FileReport, type MemoryTable, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif } from './sarif';
 import { fixAll, fixDiff, FixRefused, fixTarget, keepFinalNewline, writeFixed } from './fix';
 import { buildSummary, formatSummary, type NodeSummaryInput } from './summary';
 
+export { decodeUtf8 } from './read';
 export { classifyConfigName, discoverConfigFiles, isConfigFileName, looksLikeConfig } from './discover';
 
 /** Where `runVzlint` writes and resolves paths. Every string written already ends with its newline. */
@@ -41,7 +44,17 @@ export interface VzlintIO {
   defaultNodeRoot?: string;
   /** Clock in milliseconds, for the progress line. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Worker threads for large trees: this many when the run has at least `workersFrom` files (0: none).
+   * Default: one per free core (`LintPool.wanted`); `dist/vzlint.js` takes it from `VZLINT_THREADS`.
+   */
+  workers?: number;
+  /** Files a run needs before it starts worker threads (default {@link WORKERS_FROM}). */
+  workersFrom?: number;
 }
+
+/** Files a run needs before vzlint starts worker threads: below it, starting them costs more than it saves. */
+export const WORKERS_FROM = 1000;
 
 /** Exit codes of vzlint (documented in `--help` and the README). */
 export const EXIT = {
@@ -60,34 +73,6 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1,
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Decodes file bytes as UTF-8, never failing: invalid sequences become U+FFFD, NUL bytes are kept,
- * and a leading byte-order mark is kept so that the `byte-order-mark` rule can report it.
- */
-export function decodeUtf8(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
-}
-
-function errorText(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e && typeof e.code === 'string') {
-    switch (e.code) {
-      case 'ENOENT':
-        return 'no such file or directory';
-      case 'EACCES':
-      case 'EPERM':
-        return 'permission denied';
-      case 'EISDIR':
-        return 'is a directory, not a file';
-      case 'ENOTDIR':
-        return 'not a directory';
-      default:
-        return `${e.code}: ${e.message}`;
-    }
-  }
-  return err instanceof Error ? err.message : String(err);
 }
 
 const HELP_AFTER = `
@@ -234,29 +219,65 @@ export function parseRuleOverrides(values: readonly string[]): Record<string, Se
 }
 
 /**
- * A config file's text through the shared bounded reader (`util/boundedRead.ts`): regular files only, no
- * FIFO, device or /proc file, within a time bound. A file beyond {@link MAX_FILE_BYTES} is not read: its
- * text is empty and `sizeBytes` makes the engine report one `file-too-large` finding.
- *
- * @returns the text, or `{ error }` with a phrase for the message (`is a named pipe, not a regular file`)
+ * Prints reports as they become final (stylish, json, github without --summary): each batch in path
+ * order, the closing part (stylish's summary line and memory tables, the end of the JSON array) at
+ * {@link end}. The text is exactly what formatting all reports at once gives.
  */
-async function readBounded(abs: string): Promise<{ text: string; sizeBytes?: number; bytes?: Uint8Array } | { error: string }> {
-  try {
-    const bytes = await readFileBounded(abs, { maxBytes: MAX_FILE_BYTES });
-    return { text: decodeUtf8(bytes), bytes };
-  } catch (err) {
-    if (err instanceof BoundedReadError) {
-      if (err.code === 'too-large') {
-        try {
-          return { text: '', sizeBytes: Math.max((await stat(abs)).size, MAX_FILE_BYTES + 1) };
-        } catch {
-          return { text: '', sizeBytes: MAX_FILE_BYTES + 1 };
-        }
-      }
-      return { error: err.detail };
-    }
-    return { error: errorText(err) };
+class ReportSink {
+  private readonly json?: JsonWriter;
+  private readonly counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
+  private files = 0;
+  private withFindings = 0;
+  private readonly rank: number;
+  private over = false;
+  private readonly color: boolean;
+
+  constructor(
+    private readonly io: VzlintIO,
+    private readonly opts: Pick<CliOptions, 'format' | 'quiet' | 'color' | 'verbose' | 'explain' | 'severityThreshold'>,
+    private readonly maxWarnings: number | undefined,
+    private readonly failed: () => boolean,
+    private readonly tables: readonly MemoryTable[],
+  ) {
+    if (opts.format === 'json') this.json = new JsonWriter((s) => io.stdout(s));
+    this.rank = SEVERITY_RANK[opts.severityThreshold];
+    this.color = opts.color && io.isTTY === true && (io.env?.NO_COLOR ?? '') === '';
   }
+
+  add(reports: FileReport[]): void {
+    if (reports.length === 0) return;
+    // --quiet: errors only.
+    if (this.opts.quiet === true) for (const r of reports) r.findings = r.findings.filter((f) => f.severity === 'error');
+    const n = countSeverities(reports);
+    for (const k of ['error', 'warning', 'info', 'hint'] as const) this.counts[k] += n[k];
+    for (const r of reports) {
+      if (r.findings.length > 0) this.withFindings += 1;
+      for (const f of r.findings) if (SEVERITY_RANK[f.severity] >= this.rank) this.over = true;
+    }
+    this.files += reports.length;
+    if (this.json) this.json.add(reports);
+    else if (this.opts.format === 'github') this.io.stdout(formatGithub(reports));
+    else this.io.stdout(formatStylishFiles(reports, { color: this.color, verbose: this.opts.verbose === true, explain: this.opts.explain === true }));
+  }
+
+  /** Writes the closing part; @returns the exit code. */
+  end(): number {
+    if (this.json) this.json.end();
+    else if (this.opts.format !== 'github') {
+      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failed: this.failed() }) + formatMemoryTable(this.tables, { color: this.color }));
+    }
+    if (this.failed()) return EXIT.failure;
+    return exitStatus(this.counts.warning, this.over, this.maxWarnings, this.io);
+  }
+}
+
+/** 1 when a finding is at or above the threshold (`over`), or the warnings exceed --max-warnings (said on stderr); else 0. */
+function exitStatus(warnings: number, over: boolean, maxWarnings: number | undefined, io: VzlintIO): number {
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    io.stderr(`vzlint: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    return EXIT.findings;
+  }
+  return over ? EXIT.findings : EXIT.ok;
 }
 
 /** Node rules whose findings on a vz.conf that was not asked for are still printed (they are about the containers). */
@@ -494,7 +515,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         const fileAbs = path.resolve(io.cwd, f);
         add(f, fileAbs);
         if (!stopAt.has(fileAbs)) stopAt.set(fileAbs, abs);
-        const host = /^([^/]+)\/etc\/vz\//.exec(path.relative(abs, fileAbs).split(path.sep).join('/'))?.[1];
+        const rel = fileAbs.startsWith(`${abs}${path.sep}`) ? fileAbs.slice(abs.length + 1) : path.relative(abs, fileAbs);
+        const host = /^([^/]+)\/etc\/vz\//.exec(path.sep === '/' ? rel : rel.split(path.sep).join('/'))?.[1];
         if (host !== undefined && !hostOf.has(fileAbs)) hostOf.set(fileAbs, host);
       }
     } else if (st.isFile()) {
@@ -510,37 +532,26 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   if (opts.printConfig !== undefined && failed) return EXIT.failure;
   const isTemplate = (abs: string): boolean => opts.template === true || isTemplateName(abs);
 
-  // Read every file once, bounded in size and time (a FIFO or /proc/kmsg is refused, never waited on).
-  const texts = new Map<string, string>();
-  const sizes = new Map<string, number>();
-  const bytesOf = new Map<string, Uint8Array>();
+  // Every file is read when its node is linted (below), bounded in size and time (a FIFO or /proc/kmsg is
+  // refused, never waited on), and dropped once linted: only findings and what the node checks compare stay.
   const displayOf = new Map<string, string>();
-  // Reads run a batch at a time (the disk and the thread pool work while the results are taken in order).
+  // Sorted by display path: the order files are linted and reported in.
   const ordered = [...files.keys()].sort(compareStrings);
-  const pending = new Map<string, ReturnType<typeof readBounded>>();
-  const READ_AHEAD = 64;
-  const prefetch = (i: number): void => {
-    const abs = i < ordered.length ? (files.get(ordered[i] as string) as string) : undefined;
-    if (abs !== undefined && !nodeTexts.has(abs) && !pending.has(abs)) pending.set(abs, readBounded(abs));
-  };
-  for (let i = 0; i < Math.min(READ_AHEAD, ordered.length); i += 1) prefetch(i);
-  for (const [i, display] of ordered.entries()) {
-    const abs = files.get(display) as string;
-    prefetch(i + READ_AHEAD);
-    const ahead = pending.get(abs);
-    pending.delete(abs);
-    const read = nodeTexts.get(abs) ?? (await (ahead ?? readBounded(abs)));
-    if ('error' in read) {
-      io.stderr(`vzlint: ${display}: ${read.error}\n`);
-      failed = true;
-      continue;
-    }
-    texts.set(abs, read.text);
-    if (read.bytes !== undefined) bytesOf.set(abs, read.bytes);
-    if (read.sizeBytes !== undefined) sizes.set(abs, read.sizeBytes);
-    displayOf.set(abs, display);
-  }
+  for (const d of ordered) displayOf.set(files.get(d) as string, d);
+  const asked = new Set(files.values());
   const display = (abs: string): string => displayOf.get(abs) ?? (isInside(abs, io.cwd) ? path.relative(io.cwd, abs) : abs);
+  const reader = new ConfigReader();
+  /** Reads an asked file (its error on stderr): the text, or undefined. */
+  const readAsked = async (abs: string): Promise<ReadText | undefined> => {
+    const read = nodeTexts.get(abs) ?? (await reader.read(abs));
+    if ('error' in read) {
+      io.stderr(`vzlint: ${display(abs)}: ${read.error}\n`);
+      failed = true;
+      asked.delete(abs);
+      return undefined;
+    }
+    return read;
+  };
 
   // The .vzconf.yaml of each file: --config, else the nearest one upward (none with --no-config).
   const configs = new Map<string, ConfigFileSettings>();
@@ -553,7 +564,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     if (!found) configByDir.set(dir, (found = findConfigFile(dir)));
     return found;
   };
-  for (const abs of texts.keys()) {
+  for (const d of ordered) {
+    const abs = files.get(d) as string;
     const cfg = explicitConfig ?? (opts.config === false ? undefined : await configIn(path.dirname(abs)));
     configOf.set(abs, cfg);
     if (cfg === undefined || configs.has(cfg)) continue;
@@ -606,6 +618,14 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     };
     if (nodeConfig !== undefined) o.nodeConfig = nodeConfig;
     if (capacity.ramBytes !== undefined || capacity.swapBytes !== undefined) o.capacity = capacity;
+    // A bad target or kind stops the run before anything is printed (output streams node by node).
+    try {
+      analyze('', { target: o.target, kind: o.kind });
+    } catch (err) {
+      if (!(err instanceof OptionError)) throw err;
+      io.stderr(`vzlint: ${cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(cfg)}: ` : ''}${err.message}\n`);
+      return EXIT.failure;
+    }
     optionsOf.set(cfg, o);
   }
 
@@ -613,7 +633,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   // separately for each set of options.
   const groups = new Map<string, NodeGroup & { cfg: string | undefined }>();
   const nodeConfigByDir = new Map<string, Promise<string | undefined>>();
-  for (const abs of texts.keys()) {
+  for (const d of ordered) {
+    const abs = files.get(d) as string;
     const cfg = configOf.get(abs);
     const o = optionsOf.get(cfg) as FileOptions;
     let nodePath: string | undefined;
@@ -642,9 +663,12 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   const reports: FileReport[] = [];
   const tables: MemoryTable[] = [];
   const reported = new Set<string>();
-  // Display path -> absolute path, and the lint options of each file asked for (for --fix).
+  // Display path -> absolute path, and the lint options and text of each file asked for (--fix and
+  // --print-config only: a plain run keeps nothing of a file but its findings).
   const absOfReport = new Map<string, string>();
+  const keepForFix = opts.fix === true || opts.fixDryRun === true || opts.printConfig !== undefined;
   const lintOptionsOf = new Map<string, LintOptions>();
+  const textOf = new Map<string, ReadText>();
   const nodeSummaries: NodeSummaryInput[] = [];
   // A progress line on a terminal's stderr for runs over a second ("vzlint: 1200/10000 files").
   const now = io.now ?? Date.now;
@@ -657,154 +681,275 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     progressStderr(`\rvzlint: ${done}/${groups.size} nodes and templates checked…`);
     progressShown = true;
   };
-  for (const g of groups.values()) {
-    const o = optionsOf.get(g.cfg) as FileOptions;
-    let nodeConfig: NodeFile | undefined;
-    if (g.nodePath !== undefined) {
-      let text = texts.get(g.nodePath);
-      let sizeBytes = sizes.get(g.nodePath);
-      if (text === undefined) {
-        const read = nodeTexts.get(g.nodePath) ?? (await readBounded(g.nodePath));
-        if ('error' in read) {
-          io.stderr(`vzlint: ${display(g.nodePath)}: cannot read the node config: ${read.error}\n`);
-          failed = true;
-        } else {
-          nodeTexts.set(g.nodePath, read);
-          text = read.text;
-          sizeBytes = read.sizeBytes;
+  const internal = (what: string, err: unknown): void => {
+    for (const line of internalErrorLines(what, err)) io.stderr(line);
+    failed = true;
+  };
+  // Output: reports are printed as soon as no node still to lint can report a file before them (node by
+  // node in a fleet), in path order; --summary, SARIF, --fix and --print-config need them all first.
+  const pending: { report: FileReport; packed?: string }[] = [];
+  const groupList = [...groups.values()];
+  const minDisplay = (g: NodeGroup): string => [g.files[0], g.nodePath].filter((p): p is string => p !== undefined).map(display).reduce((a, b) => (compareStrings(a, b) <= 0 ? a : b), '\uffff');
+  // firstOf[i]: the first path that node i or a later one can report.
+  const firstOf: string[] = [];
+  for (let i = groupList.length - 1; i >= 0; i -= 1) {
+    const m = minDisplay(groupList[i] as NodeGroup);
+    const next = firstOf[i + 1];
+    firstOf[i] = next !== undefined && compareStrings(next, m) < 0 ? next : m;
+  }
+  const sink = opts.summary !== true && opts.format !== 'sarif' && !keepForFix ? new ReportSink(io, opts, maxWarnings, () => failed, tables) : undefined;
+  const flush = (bound: string | undefined): void => {
+    if (pending.length === 0) return;
+    pending.sort((a, b) => compareStrings(a.report.file, b.report.file));
+    let n = 0;
+    while (n < pending.length && (bound === undefined || compareStrings((pending[n] as (typeof pending)[number]).report.file, bound) < 0)) n += 1;
+    // A few hundred files at a time: their findings are unpacked, printed and dropped.
+    const done = pending.splice(0, n);
+    for (let from = 0; from < done.length; from += 256) {
+      // New report objects: the unpacked findings die with this slice once printed.
+      const ready = done.slice(from, from + 256).map((p) => (p.packed !== undefined ? { ...p.report, findings: JSON.parse(p.packed) as Finding[] } : p.report));
+      if (sink) sink.add(ready);
+      else for (const r of ready) reports.push(r);
+    }
+  };
+  // Worker threads for large trees (not with --fix or --print-config, which keep every text here).
+  const threads = keepForFix ? 0 : io.workers !== undefined ? (ordered.length >= (io.workersFrom ?? WORKERS_FROM) ? io.workers : 0) : LintPool.wanted(ordered.length, io.workersFrom ?? WORKERS_FROM, availableParallelism(), loadavg()[0] ?? 0);
+  let pool: LintPool | undefined = threads > 0 ? new LintPool(threads) : undefined;
+  try {
+    for (const [gi, g] of [...groups.values()].entries()) {
+      // Every file before the first one this node and the ones after it can report is final: out it goes.
+      flush(firstOf[gi]);
+      const o = optionsOf.get(g.cfg) as FileOptions;
+      // The node config is linted when it was asked for with these options, else read for its containers.
+      const nodeAsked = g.nodePath !== undefined && asked.has(g.nodePath) && configOf.get(g.nodePath) === g.cfg;
+      let nodeConfig: NodeFile | undefined;
+      if (g.nodePath !== undefined) {
+        let read: ReadText | { error: string } | undefined;
+        if (asked.has(g.nodePath)) read = await readAsked(g.nodePath);
+        else {
+          read = nodeTexts.get(g.nodePath) ?? (await reader.read(g.nodePath));
+          if ('error' in read) {
+            io.stderr(`vzlint: ${display(g.nodePath)}: cannot read the node config: ${read.error}\n`);
+            failed = true;
+            read = undefined;
+          } else nodeTexts.set(g.nodePath, read);
+        }
+        if (read && !('error' in read)) {
+          nodeConfig = { path: g.nodePath, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) };
+          if (keepForFix && nodeAsked) textOf.set(g.nodePath, read);
         }
       }
-      if (text !== undefined) nodeConfig = { path: g.nodePath, text, ...(sizeBytes !== undefined ? { sizeBytes } : {}) };
-    }
-    // A node's conf/ folder that exists but cannot be listed would silently hide containers from the node checks.
-    try {
-      await readdir(g.confDir);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        io.stderr(`vzlint: ${display(g.confDir)}: cannot read the node's conf/ folder: ${errorText(err)}\n`);
-        failed = true;
-      }
-    }
-    const fileOptions = (p: string): LintOptions => ({
-      path: p,
-      target: o.target,
-      kind: o.kind,
-      rules: o.rules,
-      knownParameters: o.knownParameters,
-      ignoreSuppressions: o.ignoreSuppressions,
-      template: isTemplate(p),
-      ...(nodeConfig && nodeConfig.path !== p ? { nodeConfig } : {}),
-      ...(o.capacity ? { capacity: o.capacity } : {}),
-      });
-    if (g.template) {
-      const p = g.files[0] ?? (g.nodePath as string);
+      // A node's conf/ folder that exists but cannot be listed would silently hide containers from the node checks.
       try {
-        const r = lint(texts.get(p) as string, fileOptions(p));
-        reports.push({ file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) });
-        absOfReport.set(display(p), p);
-        lintOptionsOf.set(p, fileOptions(p));
-        reported.add(p);
+        await readdir(g.confDir);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+          io.stderr(`vzlint: ${display(g.confDir)}: cannot read the node's conf/ folder: ${errorText(err)}\n`);
+          failed = true;
+        }
+      }
+      const fileOptions = (p: string): LintOptions => ({
+        path: p,
+        target: o.target,
+        kind: o.kind,
+        rules: o.rules,
+        knownParameters: o.knownParameters,
+        ignoreSuppressions: o.ignoreSuppressions,
+        template: isTemplate(p),
+        ...(nodeConfig && nodeConfig.path !== p ? { nodeConfig } : {}),
+        ...(o.capacity ? { capacity: o.capacity } : {}),
+      });
+      const hostOfFile = (p: string): string | undefined => hostOf.get(p) ?? (g.nodePath !== undefined ? hostOf.get(g.nodePath) : undefined);
+      if (g.template) {
+        const p = g.files[0] ?? (g.nodePath as string);
+        const read = p === g.nodePath ? (nodeConfig ? { text: nodeConfig.text } : undefined) : await readAsked(p);
+        if (read) {
+          try {
+            const r = lint(read.text, fileOptions(p));
+            pending.push({ report: { file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) } });
+            absOfReport.set(display(p), p);
+            if (keepForFix) {
+              lintOptionsOf.set(p, fileOptions(p));
+              if (p !== g.nodePath) textOf.set(p, read);
+            }
+            reported.add(p);
+          } catch (err) {
+            if (err instanceof OptionError) {
+              io.stderr(`vzlint: ${err.message}\n`);
+              return EXIT.failure;
+            }
+            internal(display(p), err);
+          }
+        }
+        progress();
+        continue;
+      }
+      const listing = await listConfDir(g.confDir);
+      const nodeOptions = {
+        target: o.target,
+        kind: o.kind,
+        rules: o.rules,
+        knownParameters: o.knownParameters,
+        ignoreSuppressions: o.ignoreSuppressions,
+        ...(o.capacity ? { capacity: o.capacity } : {}),
+      };
+      // Cleared at the end of the node: a suspended async function keeps its locals alive until it returns.
+      let linter: NodeLinter | undefined;
+      try {
+        linter = new NodeLinter(nodeConfig, listing.samples, { ...nodeOptions, lintNodeConfig: nodeAsked, compact: !keepForFix });
       } catch (err) {
         if (err instanceof OptionError) {
-          io.stderr(`vzlint: ${err.message}\n`);
+          io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
           return EXIT.failure;
         }
-        for (const line of internalErrorLines(display(p), err)) io.stderr(line);
-        failed = true;
+        // One file must not take its node down with it: its containers are checked without it.
+        internal(display(nodeConfig?.path ?? g.confDir), err);
+        io.stderr(`vzlint: ${display(nodeConfig?.path ?? g.confDir)}: the node config failed; its files are checked without it\n`);
+        nodeConfig = undefined;
+        linter = new NodeLinter(undefined, listing.samples, { ...nodeOptions, compact: !keepForFix });
       }
-      progress();
-      continue;
-    }
-    const listing = await listConfDir(g.confDir);
-    const mine = [...texts.keys()].filter((p) => configOf.get(p) === g.cfg);
-    const fileOf = (p: string): NodeFile => ({ path: p, text: texts.get(p) as string, ...(sizes.has(p) ? { sizeBytes: sizes.get(p) as number } : {}) });
-    const lintGroup = (files: readonly string[], withNode: boolean): void => {
-      const result = lintNode(
-        { ...(nodeConfig && withNode ? { nodeConfig } : {}), containers: files.map(fileOf), ...(listing.samples ? { samples: listing.samples } : {}) },
-        {
-          target: o.target,
-          kind: o.kind,
-          focus: mine,
-          rules: o.rules,
-          knownParameters: o.knownParameters,
-          ignoreSuppressions: o.ignoreSuppressions,
-          ...(o.capacity ? { capacity: o.capacity } : {}),
-        },
-      );
+      // Large trees: the container configs are read and linted in worker threads; their answers are taken
+      // in file order as each batch arrives (this thread adds them while the workers go on).
+      let sent: Map<string, [number, number]> | undefined;
+      let batches: (Promise<FileAnswer[]> | undefined)[] = [];
+      if (pool && g.files.length >= WORKER_BATCH) {
+        // This thread lints a share too: of every `pool.size + 1` batches of containers, the last is its own.
+        const share = pool.size + 1;
+        const cts = g.files.filter((p) => ctidOf(p) !== undefined).filter((_, i) => Math.floor(i / WORKER_BATCH) % share !== share - 1);
+        batches = pool.lintBatches(nodeConfig, listing.samples, nodeOptions, cts);
+        sent = new Map(cts.map((p, i) => [p, [Math.floor(i / WORKER_BATCH), i % WORKER_BATCH]]));
+      }
+      /** The worker's answer for `p`, or undefined when it was not sent or a worker died (then this thread lints it). */
+      const answerFor = async (p: string): Promise<FileAnswer | undefined> => {
+        const at = sent?.get(p);
+        const batch = at ? batches[at[0]] : undefined;
+        if (!at || !batch) return undefined;
+        try {
+          const list = await batch;
+          if (at[1] === list.length - 1) batches[at[0]] = undefined;
+          return list[at[1]];
+        } catch (err) {
+          // A worker thread died: this thread lints the rest itself, and the next nodes too.
+          if (pool) {
+            io.stderr(`vzlint: worker thread failed (${err instanceof Error ? err.message : String(err)}); linting without worker threads\n`);
+            await pool.close();
+            pool = undefined;
+          }
+          sent = undefined;
+          batches = [];
+          return undefined;
+        }
+      };
+      // Files this thread reads are read a batch at a time: the next batch's reads run while this one is linted.
+      let nextRead: Promise<(ReadText | undefined)[]> | undefined;
+      // Files not read here because a worker has them.
+      const viaWorker = new Set<string>();
+      const readBatch = (from: number): Promise<(ReadText | undefined)[]> => Promise.all(g.files.slice(from, from + READ_BATCH).map((p) => {
+        if (sent?.has(p) !== true) return readAsked(p);
+        viaWorker.add(p);
+        return undefined;
+      }));
+      for (let from = 0; from < g.files.length; from += READ_BATCH) {
+        const texts = await (nextRead ?? readBatch(from));
+        nextRead = from + READ_BATCH < g.files.length ? readBatch(from + READ_BATCH) : undefined;
+        for (const [i, readHere] of texts.entries()) {
+          const p = g.files[from + i] as string;
+          let read = readHere;
+          const wasSent = viaWorker.delete(p);
+          const answer = wasSent ? await answerFor(p) : undefined;
+          if (answer) {
+            if ('linted' in answer) {
+              linter.addLinted(answer.linted);
+              continue;
+            }
+            if ('readError' in answer) {
+              io.stderr(`vzlint: ${display(p)}: ${answer.readError}\n`);
+              failed = true;
+              asked.delete(p);
+              continue;
+            }
+            if ('optionError' in answer) {
+              io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${answer.optionError}\n`);
+              return EXIT.failure;
+            }
+            if ('internal' in answer) {
+              internal(display(p), Object.assign(new Error(answer.internal.message), answer.internal));
+              continue;
+            }
+            read = answer.other;
+          } else if (wasSent) {
+            // Its worker died: read it here.
+            read = await readAsked(p);
+          }
+          if (!read) continue;
+          try {
+            linter.add({ path: p, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) });
+          } catch (err) {
+            if (err instanceof OptionError) {
+              io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
+              return EXIT.failure;
+            }
+            internal(display(p), err);
+            continue;
+          }
+          if (keepForFix) {
+            lintOptionsOf.set(p, fileOptions(p));
+            textOf.set(p, read);
+          }
+        }
+      }
+      let result: ReturnType<NodeLinter['finish']> | undefined;
+      try {
+        result = linter.finish();
+      } catch (err) {
+        internal(g.nodePath !== undefined ? display(g.nodePath) : display(g.confDir), err);
+        progress();
+        continue;
+      }
       for (const f of result.files) {
         // A node config nobody asked for is reported only for findings about its containers.
-        const asked = texts.has(f.path) && configOf.get(f.path) === g.cfg;
-        if (texts.has(f.path) && !asked) continue;
-        const findings = asked ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
-        if (!asked && findings.length === 0) continue;
+        const mine = f.role !== 'node' || nodeAsked;
+        if (f.role === 'node' && !mine && asked.has(f.path)) continue;
+        const findings = mine ? f.findings : outcomeFindings(f).filter((x) => ACROSS_CONTAINERS.has(x.rule));
+        if (!mine && findings.length === 0) continue;
         if (reported.has(f.path)) continue;
         reported.add(f.path);
-        const host = hostOf.get(f.path) ?? (g.nodePath !== undefined ? hostOf.get(g.nodePath) : undefined);
-        reports.push({ file: display(f.path), kind: f.ctx.kind, target: f.ctx.target, findings, ...(host !== undefined ? { host } : {}) });
+        const host = hostOfFile(f.path);
+        pending.push({ report: { file: display(f.path), kind: f.kind, target: f.target, findings, ...(host !== undefined ? { host } : {}) }, ...(mine && f.packed !== undefined ? { packed: f.packed } : {}) });
         absOfReport.set(display(f.path), f.path);
-        if (asked) lintOptionsOf.set(f.path, fileOptions(f.path));
+        if (mine && f.role === 'node' && keepForFix) lintOptionsOf.set(f.path, fileOptions(f.path));
       }
       if (o.capacity && result.memory.rows.length > 0) {
         tables.push({ node: g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`, summary: result.memory, display });
       }
-      const nodeHost = g.nodePath !== undefined ? hostOf.get(g.nodePath) : g.files.map((p) => hostOf.get(p)).find((h) => h !== undefined);
-      nodeSummaries.push({
-        name: nodeHost ?? (g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`),
-        ...(nodeHost !== undefined ? { host: nodeHost } : {}),
-        ...(g.nodePath !== undefined ? { nodeConfig: display(g.nodePath) } : {}),
-        files: result.files.map((f) => display(f.path)),
-        containers: result.files.filter((f) => f.role === 'container' && ctidOf(f.path) !== undefined).length,
-        memory: result.memory,
-      });
-    };
-    const internal = (what: string, err: unknown): void => {
-      for (const line of internalErrorLines(what, err)) io.stderr(line);
-      failed = true;
-    };
-    try {
-      lintGroup(g.files, true);
-    } catch (err) {
-      if (err instanceof OptionError) {
-        io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);
-        return EXIT.failure;
+      if (opts.summary === true) {
+        const nodeHost = g.nodePath !== undefined ? hostOf.get(g.nodePath) : g.files.map((p) => hostOf.get(p)).find((h) => h !== undefined);
+        nodeSummaries.push({
+          name: nodeHost ?? (g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`),
+          ...(nodeHost !== undefined ? { host: nodeHost } : {}),
+          ...(g.nodePath !== undefined ? { nodeConfig: display(g.nodePath) } : {}),
+          files: result.files.map((f) => display(f.path)),
+          containers: result.files.filter((f) => f.role === 'container' && ctidOf(f.path) !== undefined).length,
+          memory: result.memory,
+        });
       }
-      // One file must not take its node down with it: lint the files one by one (without the cross-container
-      // checks, which need them all) and name the ones that fail.
-      if (g.files.length <= 1 && nodeConfig === undefined) internal(g.files.map(display).join(', ') || 'node', err);
-      else {
-        io.stderr(`vzlint: ${g.nodePath !== undefined ? display(g.nodePath) : display(g.confDir)}: the node checks failed; checking its files one by one\n`);
-        failed = true;
-        for (const f of g.files) {
-          try {
-            lintGroup([f], true);
-          } catch (e1) {
-            try {
-              lintGroup([f], false);
-              io.stderr(`vzlint: ${display(f)}: checked without its node config, which failed\n`);
-            } catch (e2) {
-              internal(display(f), e2 ?? e1);
-            }
-          }
-        }
-        if (nodeConfig && texts.has(nodeConfig.path) && !reported.has(nodeConfig.path)) {
-          try {
-            lintGroup([], true);
-          } catch (e) {
-            internal(display(nodeConfig.path), e);
-          }
-        }
-      }
+      linter = undefined;
+      result = undefined;
+      progress();
     }
-    progress();
+  } finally {
+    await pool?.close();
   }
+  flush(undefined);
   if (progressShown) progressStderr('\r\u001b[K');
+  if (sink) return sink.end();
   reports.sort((a, b) => compareStrings(a.file, b.file));
   const templates = reports.filter((r) => r.template === true);
   if (templates.length > 0) nodeSummaries.push({ name: 'templates', files: templates.map((r) => r.file), containers: 0 });
 
   if (opts.printConfig !== undefined) {
-    const abs = [...texts.keys()][0];
+    const abs = ordered.map((d) => files.get(d) as string).find((a) => asked.has(a));
     const rep = reports.find((r) => absOfReport.get(r.file) === abs);
     if (abs === undefined || !rep) return EXIT.failure;
     const o = optionsOf.get(configOf.get(abs)) as FileOptions;
@@ -838,8 +983,9 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     for (const rep of reports) {
       const abs = absOfReport.get(rep.file);
       const lo = abs !== undefined ? lintOptionsOf.get(abs) : undefined;
-      const original = abs !== undefined ? texts.get(abs) : undefined;
-      const bytes = abs !== undefined ? bytesOf.get(abs) : undefined;
+      const read = abs !== undefined ? textOf.get(abs) : undefined;
+      const original = read?.text;
+      const bytes = read?.bytes;
       if (abs === undefined || !lo || original === undefined || !bytes) continue;
       if (!rep.findings.some((f) => f.fixes?.some((x) => x.safe))) continue;
       if (!Buffer.from(original, 'utf8').equals(Buffer.from(bytes))) {
@@ -902,18 +1048,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   /** 1 when a finding is at or above the threshold, or the warnings exceed --max-warnings; else 0. */
   function exitFor(all: readonly FileReport[]): number {
     const rank = SEVERITY_RANK[opts.severityThreshold];
-    let warnings = 0;
-    let over = false;
-    for (const r of all) {
-      for (const f of r.findings) {
-        if (f.severity === 'warning') warnings += 1;
-        if (SEVERITY_RANK[f.severity] >= rank) over = true;
-      }
-    }
-    if (maxWarnings !== undefined && warnings > maxWarnings) {
-      io.stderr(`vzlint: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
-      over = true;
-    }
-    return over ? EXIT.findings : EXIT.ok;
+    const over = all.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= rank));
+    return exitStatus(countSeverities(all).warning, over, maxWarnings, io);
   }
 }

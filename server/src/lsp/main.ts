@@ -20,12 +20,11 @@ import {
   IPCMessageReader,
   IPCMessageWriter,
   ProposedFeatures,
-  StreamMessageWriter,
   type MessageReader,
   type MessageWriter,
 } from 'vscode-languageserver/node';
 import { startServer, VERSION } from './server';
-import { ProtocolGate, StrictStreamMessageReader } from './transport';
+import { ProtocolGate, SingleWriteMessageWriter, StrictStreamMessageReader } from './transport';
 
 const USAGE = 'usage: vzconf-language-server (--stdio | --node-ipc | --socket=PORT | --pipe=NAME) [--clientProcessId=PID]\n' +
   '       vzconf-language-server --version';
@@ -98,9 +97,9 @@ function openTransport(argv: readonly string[]): { reader: MessageReader; writer
   const pipe = argv.map((a) => /^--pipe=(.+)$/.exec(a)?.[1]).find((p) => p !== undefined);
   if (socket !== undefined || pipe !== undefined) {
     const s = socket !== undefined ? netConnection(Number(socket), '127.0.0.1') : netConnection(pipe as string);
-    return { reader: new StrictStreamMessageReader(s), writer: new StreamMessageWriter(s), stdio: false };
+    return { reader: new StrictStreamMessageReader(s), writer: new SingleWriteMessageWriter(s), stdio: false };
   }
-  return { reader: new StrictStreamMessageReader(process.stdin), writer: new StreamMessageWriter(process.stdout), stdio: true };
+  return { reader: new StrictStreamMessageReader(process.stdin), writer: new SingleWriteMessageWriter(process.stdout), stdio: true };
 }
 
 main(process.argv.slice(2));

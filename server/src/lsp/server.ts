@@ -32,6 +32,7 @@ import {
   computeLinkActions,
   computeSuppressionActions,
   copyAsVzctlSetAction,
+  FindingIndex,
   COPY_AS_VZCTL_SET_KIND,
   FIX_ALL_KIND,
   kindWanted,
@@ -39,6 +40,7 @@ import {
   orderLightbulb,
   primaryRule,
   type ContextDiagnostic,
+  type Fixable,
 } from '../service/codeActions';
 import { CONFIG_FILE_NAME, ConfigFileError, loadConfigFile, readConfigFileText, type ConfigFileSettings } from '../service/config';
 import { ruleDocsUrl, toDiagnostic } from '../service/diagnostics';
@@ -137,7 +139,6 @@ function invalidSettingDiagnostic(message: string): Diagnostic {
     code: 'invalid-setting',
     source: 'vzconf',
     message,
-    data: { rule: 'invalid-setting', fixes: [] },
   };
 }
 
@@ -150,7 +151,6 @@ function invalidConfigDiagnostic(err: ConfigFileError): Diagnostic {
     code: 'invalid-config',
     source: 'vzconf',
     message: `${err.detail} — vzconf ignores this ${CONFIG_FILE_NAME} until it is fixed`,
-    data: { rule: 'invalid-config', fixes: [] },
   };
 }
 
@@ -183,7 +183,6 @@ function nodeConfigProblemDiagnostic(problem: string): Diagnostic {
     code: 'invalid-setting',
     source: 'vzconf',
     message: `nodeConfig: ${problem}; checked without a node config`,
-    data: { rule: 'invalid-setting', fixes: [] },
   };
 }
 
@@ -195,6 +194,18 @@ interface LintState {
   scheduled: boolean;
   /** A lint is in progress (possibly awaiting the client's settings). */
   running: boolean;
+}
+
+/**
+ * What was published for a document: the diagnostics with the version they are for, and the findings
+ * they came from, whose fixes code actions and fix-all use (the diagnostics carry no fixes: see
+ * `toDiagnostic`). `index` is built on the first code-action request for this version.
+ */
+interface Published {
+  version: number | undefined;
+  diagnostics: Diagnostic[];
+  findings: readonly Fixable[];
+  index?: FindingIndex;
 }
 
 /** A `.vzconf.yaml` as loaded for a workspace folder. */
@@ -237,8 +248,8 @@ export function startServer(connection: Connection, options: StartServerOptions 
   /** URIs of `.vzconf.yaml` files with a published invalid-config diagnostic. */
   const configErrorUris = new Set<string>();
   const states = new Map<string, LintState>();
-  /** The diagnostics last published per document, with the version they are for (fix-all uses their fixes). */
-  const published = new Map<string, { version: number | undefined; diagnostics: Diagnostic[] }>();
+  /** What was last published per document (code actions and fix-all use its findings' fixes). */
+  const published = new Map<string, Published>();
   /** Files that are not open whose diagnostics came from "Lint all configs in workspace". */
   const workspacePublished = new Set<string>();
   /**
@@ -439,7 +450,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
    * together with its node (vz.conf, the CTID.conf files of the same conf/ folder and the sample names
    * there, from disk and open documents). Undefined when the document is no longer open.
    */
-  const computeDiagnostics = async (uri: string): Promise<{ version: number; diagnostics: Diagnostic[] } | undefined> => {
+  const computeDiagnostics = async (uri: string): Promise<Published | undefined> => {
     const settings = await getSettings(uri);
     const start = documents.get(uri);
     if (!start) return undefined;
@@ -452,7 +463,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       const current = documents.get(uri);
       if (current && current.getText().trim() === '') {
         // A new, empty file: nothing to report until it has content (no "required UBC" error at once).
-        return { version: current.version, diagnostics: [] };
+        return { version: current.version, diagnostics: [], findings: [] };
       }
       if (filePath === undefined) {
         findings = lintNode({ containers: [{ path: '', text: start.getText() }] }, options).files[0]?.findings ?? [];
@@ -472,10 +483,11 @@ export function startServer(connection: Connection, options: StartServerOptions 
             logError(`the node config for ${uri} cannot be used`, r.nodeConfigProblem);
           }
           diagnostics = [nodeConfigProblemDiagnostic(r.nodeConfigProblem), ...findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic)];
-          return { version, diagnostics };
+          return { version, diagnostics, findings };
         }
       }
       diagnostics = findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic);
+      return { version, diagnostics, findings };
     } catch (err) {
       if (!(err instanceof OptionError)) throw err;
       if (!loggedSettingErrors.has(`${uri}\0${err.message}`)) {
@@ -485,7 +497,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       diagnostics = [invalidSettingDiagnostic(err.message)];
       if (documents.get(uri)?.version !== version) return undefined;
     }
-    return { version, diagnostics };
+    return { version, diagnostics, findings: [] };
   };
 
   /**
@@ -504,8 +516,10 @@ export function startServer(connection: Connection, options: StartServerOptions 
     }
     const result = await computeDiagnostics(uri);
     if (!result) return;
-    if (last && last.version === result.version && JSON.stringify(last.diagnostics) === JSON.stringify(result.diagnostics)) return;
+    // Same diagnostics for the same version: nothing to send, but the findings (their fixes) are the newest.
+    const same = last !== undefined && last.version === result.version && JSON.stringify(last.diagnostics) === JSON.stringify(result.diagnostics);
     published.set(uri, result);
+    if (same) return;
     workspacePublished.delete(uri);
     await connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
   };
@@ -901,22 +915,22 @@ export function startServer(connection: Connection, options: StartServerOptions 
         // To the fixed point in this one call: the safe fixes are applied and the result is linted again with
         // the same settings and node config, and so on, so a second fix-all (or the next save) finds nothing.
         let relintOptions: LintOptions | undefined;
-        const relint = async (t: string): Promise<ContextDiagnostic[]> => {
+        const relint = async (t: string): Promise<readonly Fixable[]> => {
           if (!relintOptions) {
             const settings = await getSettings(uri);
             const filePath = absPathOf(uri);
             const nodeConfig = await nodeConfigFor(settings, filePath);
             relintOptions = { ...lintOptionsOf(settings), ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) };
           }
-          return lint(t, relintOptions).findings.map((f) => toDiagnostic(f, diagnosticOptions) as unknown as ContextDiagnostic);
+          return lint(t, relintOptions).findings;
         };
-        const diagnostics = (fresh?.diagnostics ?? []) as unknown as ContextDiagnostic[];
+        const findings = fresh?.findings ?? [];
         let all;
         try {
-          all = doc ? await computeFixAll(uri, diagnostics, { text: doc.getText(), relint }) : undefined;
+          all = doc ? await computeFixAll(uri, findings, { text: doc.getText(), relint }) : undefined;
         } catch (err) {
           if (!(err instanceof OptionError)) throw err;
-          all = await computeFixAll(uri, diagnostics);
+          all = await computeFixAll(uri, findings);
         }
         return all ? [all as unknown as CodeAction] : [];
       }
@@ -929,9 +943,11 @@ export function startServer(connection: Connection, options: StartServerOptions 
       const learnMore: CodeAction[] = [];
       const rest: CodeAction[] = [];
       const done = (): CodeAction[] => [...orderLightbulb(fixes, suppressions, learnMore, rule), ...rest];
-      // Fixes carried by the diagnostics only apply to the text they were computed for.
-      if (kindWanted('quickfix', only) && (!doc || last?.version === doc.version)) {
-        for (const a of computeCodeActions(uri, diagnostics, params.range)) fixes.push(a as CodeAction);
+      // The fixes of the findings published for the text as it is now (the diagnostics the client sends
+      // back are matched to them by range, rule and message); none for an older text.
+      if (kindWanted('quickfix', only) && doc && last && last.version === doc.version) {
+        last.index ??= new FindingIndex(last.findings);
+        for (const a of computeCodeActions(uri, diagnostics, params.range, last.index)) fixes.push(a as CodeAction);
       }
       if (!doc) return done();
       const text = doc.getText();

@@ -19,6 +19,7 @@
 import type { Socket } from 'node:net';
 import {
   AbstractMessageReader,
+  AbstractMessageWriter,
   Disposable,
   type DataCallback,
   type Message,
@@ -37,6 +38,56 @@ export const ERROR_SERVER_NOT_INITIALIZED = -32002;
 export const ERROR_INVALID_REQUEST = -32600;
 
 const HEADER_END = Buffer.from('\r\n\r\n', 'ascii');
+
+/**
+ * Writes LSP frames to a byte stream as one write each: the `Content-Length` header and the UTF-8 JSON body
+ * encoded straight into a single buffer. vscode-jsonrpc's `StreamMessageWriter` makes two writes per
+ * message (header, then body, each a system call on a pipe that may wake the editor before the body is
+ * there) and copies the body once more; for 10,000 diagnostics per keystroke both show in the profile.
+ * Messages leave in the order `write` is called (encoding is synchronous). A failed write is reported
+ * through `onError` with the message; the promise rejects.
+ */
+export class SingleWriteMessageWriter extends AbstractMessageWriter implements MessageWriter {
+  private errorCount = 0;
+
+  constructor(private readonly writable: NodeJS.WritableStream | Socket) {
+    super();
+    writable.on('error', (err: Error) => this.fireError(err));
+    writable.on('close', () => this.fireClose());
+  }
+
+  write(msg: Message): Promise<void> {
+    let frame: Buffer;
+    try {
+      const json = JSON.stringify(msg);
+      const length = Buffer.byteLength(json, 'utf8');
+      const header = `Content-Length: ${length}\r\n\r\n`;
+      frame = Buffer.allocUnsafe(header.length + length);
+      frame.write(header, 0, 'ascii');
+      frame.write(json, header.length, 'utf8');
+    } catch (err) {
+      this.errorCount += 1;
+      this.fireError(err, msg, this.errorCount);
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => {
+      this.writable.write(frame, (err?: Error | null) => {
+        if (err) {
+          this.errorCount += 1;
+          this.fireError(err, msg, this.errorCount);
+          reject(err);
+        } else {
+          this.errorCount = 0;
+          resolve();
+        }
+      });
+    });
+  }
+
+  end(): void {
+    // The stream belongs to the process (stdout) or the socket's owner: nothing to release here.
+  }
+}
 
 /** Reads LSP frames strictly from a byte stream; see the module comment. */
 export class StrictStreamMessageReader extends AbstractMessageReader {

@@ -2,6 +2,7 @@ import type { ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { tokens, type Pair } from '../values/validate';
+import { ObjectCache } from '../util/objectCache';
 
 /** Where an effective value comes from. */
 export type ValueSource = 'container' | 'node' | 'default';
@@ -23,7 +24,7 @@ export interface EffectiveValue {
 }
 
 /** Per analysed file: its live entries by catalogue name (a context never changes once built). */
-const byNameCache = new WeakMap<LintContext, Map<string, Entry[]>>();
+const byNameCache = new ObjectCache<LintContext, Map<string, Entry[]>>();
 
 /**
  * The live entries of `ctx` whose key is a catalogue parameter (written without a prefix), by the

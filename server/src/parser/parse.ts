@@ -1,5 +1,6 @@
 import { scanShellValue } from './shell';
 import type { Comment, ConfigDocument, ConfigLine, Dialect, Entry, MultilineValue, Position, Range } from './types';
+import { ObjectCache } from '../util/objectCache';
 
 /** Classic vzctl's key buffer (STR_SIZE, `src/lib/config.c`): a key of this length or more makes the line unparsable. */
 export const CLASSIC_MAX_KEY = 512;
@@ -408,8 +409,11 @@ export interface ParseOptions {
 const recent: { text: string; dialect: Dialect; doc: ConfigDocument }[] = [];
 /** How many documents the cache keeps (a few open editors; a document of 10,000 lines is a few MB). */
 const RECENT_MAX = 4;
-/** Entries whose shell view was scanned from their own line (not inside another assignment's value). */
-const scanned = new WeakSet<Entry>();
+/**
+ * Per document: its entries whose shell view was scanned from their own line (not inside another
+ * assignment's value), including those reused from the document it was parsed after.
+ */
+const scannedOf = new ObjectCache<ConfigDocument, Set<Entry>>();
 
 /**
  * Parses a whole vz.conf / CTID.conf text exactly as the chosen vzctl generation reads it, line by
@@ -498,6 +502,8 @@ function parseText(text: string, dialect: Dialect, previous: ConfigDocument | un
   // (a quoted value or a backslash-newline continuation) is not scanned again, which keeps the
   // whole pass linear in the file size.
   let shellCovered = -1;
+  const prevScanned = previous ? scannedOf.get(previous) : undefined;
+  const scanned = new Set<Entry>();
   for (let n = 0; n < lines.length; n += 1) {
     const prev = previous && n < last && (n < same || n >= sameFrom) ? previous.lines[n] : undefined;
     if (prev !== undefined) {
@@ -505,9 +511,10 @@ function parseText(text: string, dialect: Dialect, previous: ConfigDocument | un
         out.push(prev);
         continue;
       }
-      if (n > shellCovered && scanned.has(prev) && prev.shell.endLine === n) {
+      if (n > shellCovered && prevScanned?.has(prev) === true && prev.shell.endLine === n) {
         out.push(prev);
         entries.push(prev);
+        scanned.add(prev);
         continue;
       }
     }
@@ -538,7 +545,7 @@ function parseText(text: string, dialect: Dialect, previous: ConfigDocument | un
       for (let k = entry.line + 1; k <= endLine; k += 1) continuationLines.add(k);
     }
   }
-  return {
+  const doc: ConfigDocument = {
     dialect,
     lines: out,
     entries,
@@ -550,4 +557,6 @@ function parseText(text: string, dialect: Dialect, previous: ConfigDocument | un
     eol,
     ...(loneCr ? { editorLines: editorLineMap(lines) } : {}),
   };
+  scannedOf.set(doc, scanned);
+  return doc;
 }

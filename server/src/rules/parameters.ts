@@ -12,6 +12,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 const MAX_MERGE = 50;
 import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedInTargetSamples } from './util';
 import { clip, explain, q, say, toolVersion } from './say';
+import { ObjectCache } from '../util/objectCache';
 
 /**
  * Per lint: the known keys of the target (computed once), grouped by length (a suggestion is at most two
@@ -23,7 +24,7 @@ interface SuggestionCache {
   byLength: Map<number, string[]>;
   found: Map<string, string[]>;
 }
-const suggestionCache = new WeakMap<LintContext, SuggestionCache>();
+const suggestionCache = new ObjectCache<LintContext, SuggestionCache>();
 
 /** Closest known keys for a misspelt one: same letters in another case, or at most 2 edits away. */
 export function suggestNames(ctx: LintContext, name: string): string[] {
@@ -156,22 +157,22 @@ export const duplicateParameter: Rule = {
           safe: rejected.length === 0,
         }];
         const mergedText = merged.length > 12 ? `${merged.slice(0, 12).join(' ')} …` : merged.join(' ');
-        for (const e of entries.slice(1)) {
-          const said = say(ctx, `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
-          out.push(finding(ctx, 'duplicate-parameter', e.keyRange, said, {
-            detail: explain(said, `Classic vzctl adds the items of every line it accepts (${q(mergedText)}), while Virtuozzo 7 and the shell scripts that source the file keep only the last line`),
-            fixes: merge,
-          }));
-        }
+        // Message and detail are the same for every line of the group: built once, not once per line.
+        const said = say(ctx, `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
+        const detail = explain(said, `Classic vzctl adds the items of every line it accepts (${q(mergedText)}), while Virtuozzo 7 and the shell scripts that source the file keep only the last line`);
+        for (const e of entries.slice(1)) out.push(finding(ctx, 'duplicate-parameter', e.keyRange, said, { detail, fixes: merge }));
         continue;
       }
       const used = policy === 'first' ? entries[0] as Entry : entries[entries.length - 1] as Entry;
       const shellNote = policy === 'first' ? ', while the shell scripts that source the file take the last one' : '';
+      // Message and detail are the same for every ignored line of the group: built once (a file that
+      // repeats one key 10,000 times must not build them 10,000 times); only the fix names its line.
+      const said = say(ctx, `${def.name} is also set on line ${used.line + 1}`, policy === 'first' ? 'duplicate-first' : 'duplicate-last');
+      const detail = explain(said, `${def.name} is set on lines ${lines}: ${describeTarget(ctx.target)} uses line ${used.line + 1} (${q(used.value)}) and ignores this one${shellNote}`);
       for (const e of entries) {
         if (e === used) continue;
-        const said = say(ctx, `${def.name} is also set on line ${used.line + 1}`, policy === 'first' ? 'duplicate-first' : 'duplicate-last');
         out.push(finding(ctx, 'duplicate-parameter', e.keyRange, said, {
-          detail: explain(said, `${def.name} is set on lines ${lines}: ${describeTarget(ctx.target)} uses line ${used.line + 1} (${q(used.value)}) and ignores this one${shellNote}`),
+          detail,
           fixes: [{ title: `Remove the ignored ${def.name} on line ${e.line + 1}`, edits: [deleteLines(ctx, e.line, e.line)], safe: policy === 'last' }],
         }));
       }

@@ -4,10 +4,12 @@
  * tools do comes only from behaviour facts (schemas/behaviours.yaml) that hold for the target and the
  * config's mode. The why and the history go in the finding's `detail`.
  */
-import { behaviourFact, behaviourFor, type BehaviourFact, type ConfigMode } from '../catalog/behaviours';
+import { behaviourFact, behaviourFor, evidenceFor, type BehaviourFact, type ConfigMode } from '../catalog/behaviours';
+import type { Generation } from '../catalog/types';
 import { classicContainer, isVswap } from './resources/ubc';
 import type { LintContext } from './types';
 import { clip, codePoints, MAX_MESSAGE } from './text';
+import { ObjectCache } from '../util/objectCache';
 
 export { clip, clipQuotes, codePoints, fixTitle, MAX_MESSAGE, MAX_QUOTE, MAX_TITLE, q, shortProblem } from './text';
 
@@ -24,7 +26,7 @@ interface SayMemo {
   mode: ConfigMode | undefined;
   facts: Map<string, BehaviourFact | undefined>;
 }
-const memos = new WeakMap<LintContext, SayMemo>();
+const memos = new ObjectCache<LintContext, SayMemo>();
 
 function memo(ctx: LintContext): SayMemo {
   let m = memos.get(ctx);
@@ -48,6 +50,8 @@ export function says(ctx: LintContext, behaviour: string): BehaviourFact | undef
 export interface Said {
   message: string;
   facts: string[];
+  /** The target the facts were chosen for: the explanation cites the evidence read at its version. */
+  target?: { generation: Generation; version: string };
 }
 
 /**
@@ -69,7 +73,7 @@ export function say(ctx: LintContext, head: string, ...behaviours: string[]): Sa
   }
   // Still too long (a long list of allowed values, say): the head gives way, the behaviour stays whole.
   if (tooLong(message)) message = `${clip(head, MAX_MESSAGE - codePoints(tail))}${tail}`;
-  return { message, facts: facts.map((f) => f.id) };
+  return { message, facts: facts.map((f) => f.id), target: ctx.target };
 }
 
 /** Whether `message` has more than {@link MAX_MESSAGE} characters (code points; counted only when needed). */
@@ -84,7 +88,7 @@ export function toolVersion(ctx: LintContext): string {
 
 /**
  * The long explanation of a finding: our sentences, then where each behaviour the message states was
- * read ("vzctl: kolyshkin/vzctl vzctl-4.11.1 src/lib/config.c").
+ * read, at the tag nearest the target's version ("Source: kolyshkin/vzctl vzctl-3.0.10 src/lib/ub.c", see `evidenceFor`).
  */
 export function explain(said: Said | undefined, ...sentences: (string | undefined | false)[]): string {
   let text = '';
@@ -99,7 +103,8 @@ export function explain(said: Said | undefined, ...sentences: (string | undefine
   if (facts.length === 0) return text;
   const sources: string[] = [];
   for (const id of facts) {
-    const ev = behaviourFact(id)?.evidence?.[0];
+    const fact = behaviourFact(id);
+    const ev = fact && (said?.target ? evidenceFor(fact, said.target) : fact.evidence?.[0]);
     if (!ev) continue;
     const src = `${ev.repo} ${ev.tag} ${ev.file}`;
     if (!sources.includes(src)) sources.push(src);

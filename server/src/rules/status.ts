@@ -10,6 +10,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 import { explain, say, toolVersion } from './say';
 import { MAX_TITLE } from './text';
 import { deleteLines, deleteLineSet, entryRange, eolOf, finding, shippedInTargetSamples } from './util';
+import { ObjectCache } from '../util/objectCache';
 
 /** The first title that fits in {@link MAX_TITLE} characters. */
 function fitTitle(...candidates: string[]): string {
@@ -49,7 +50,7 @@ export function netfilterFor(ctx: LintContext, modules: string[]): { mode: Iptab
   return { mode, unknown, extra };
 }
 
-const netfilterLine = new WeakMap<LintContext, Entry | null>();
+const netfilterLine = new ObjectCache<LintContext, Entry | null>();
 
 function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
   const [from, to] = linesOf(ctx, e);
@@ -213,7 +214,8 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
       const lead = new RegExp(`^(A global )?${e.name}\\b`).test(s.message) ? '' : `${e.name}: `;
       const tool = ctx.target.generation === 'classic' ? 'vzctl' : 'libvzctl';
       const where = s.in === 'node' ? ' in vz.conf' : s.in === 'container' ? ' in a container config' : '';
-      const since = s.from !== undefined ? ` since ${tool} ${s.from}` : ctx.target.generation === 'vz7' ? ' on Virtuozzo 7' : ` (${toolVersion(ctx)})`;
+      // A bounded range (KMEMSIZE in libvzctl before 7.0.496, NOATIME in vzctl 4.0 to 4.2) is named by the target itself.
+      const since = kind === 'ignored' && s.until !== undefined ? ` in ${toolVersion(ctx)}` : s.from !== undefined ? ` since ${tool} ${s.from}` : ctx.target.generation === 'vz7' ? ' on Virtuozzo 7' : ` (${toolVersion(ctx)})`;
       const said = kind === 'deprecated'
         ? say(ctx, `${e.name}${where} is deprecated${since}${s.replacement ? `; use ${s.replacement}` : ''}`)
         : kind === 'ignored'

@@ -15,6 +15,7 @@ import type { ConfigDocument, Range } from '../parser/types';
 import type { Finding, LintContext, Rule } from './types';
 import { editDistance, finding } from './util';
 import { clip, q } from './text';
+import { ObjectCache } from '../util/objectCache';
 
 /** The two directives. */
 export const DIRECTIVES = ['vzconf-disable-next-line', 'vzconf-disable'] as const;
@@ -57,7 +58,7 @@ export interface ParsedSuppressions {
 }
 
 const COMMENT = /^(\s*#\s*)(vzconf-[A-Za-z-]*)(.*)$/;
-const cache = new WeakMap<ConfigDocument, ParsedSuppressions>();
+const cache = new ObjectCache<ConfigDocument, ParsedSuppressions>();
 
 /**
  * Reads the suppression comments of a parsed file (cached per document). Lines inside a multi-line shell

@@ -1,6 +1,8 @@
 /**
- * Quick fixes for vzconf diagnostics. Pure: the fixes travel in each diagnostic's `data`
- * (see `toDiagnostic` in ./diagnostics), so nothing is re-parsed here.
+ * Quick fixes for vzconf diagnostics. Pure: the fixes are those of the engine's findings (the language
+ * server keeps the lint result of the published version and passes its findings here); a diagnostic the
+ * client sends back is matched to its finding by range, rule and message ({@link FindingIndex}), so the
+ * published diagnostics carry no `data` and nothing is re-parsed here.
  *
  * Structural LSP types only; this module does not depend on vscode-languageserver.
  */
@@ -10,8 +12,8 @@ import type { TextEdit } from '../rules/types';
 
 /**
  * A diagnostic as it comes back from the client in `CodeActionParams.context.diagnostics`.
- * Only diagnostics with `source: "vzconf"` and a `data.fixes` array are used; everything else
- * (other linters' diagnostics, clients that drop `data`) is tolerated and ignored.
+ * Only diagnostics with `source: "vzconf"` that match a finding of the document are used; everything
+ * else (other linters' diagnostics, stale or altered ones) is tolerated and ignored.
  */
 export interface ContextDiagnostic {
   range: Range;
@@ -37,10 +39,22 @@ export interface LspCodeAction {
   isPreferred?: boolean;
 }
 
-interface FixShape {
+/** One fix of a finding (the engine's `Fix`: title, LSP edits, whether fix-all may apply it). */
+export interface FixShape {
   title: string;
-  edits: TextEdit[];
+  edits: readonly TextEdit[];
   safe: boolean;
+}
+
+/**
+ * What code actions need of a finding (an engine `Finding` is one): where it is, its rule and message
+ * (to match the client's diagnostic) and its fixes. Ranges in the editor's numbering, as published.
+ */
+export interface Fixable {
+  range: Range;
+  rule: string;
+  message: string;
+  fixes?: readonly FixShape[];
 }
 
 function isPosition(p: unknown): p is Position {
@@ -55,22 +69,50 @@ function isRange(r: unknown): r is Range {
   return typeof r === 'object' && r !== null && isPosition((r as Range).start) && isPosition((r as Range).end);
 }
 
-function isTextEdit(e: unknown): e is TextEdit {
-  return typeof e === 'object' && e !== null && isRange((e as TextEdit).range) && typeof (e as TextEdit).newText === 'string';
+/** The key a finding and its published diagnostic share: range, rule id and message. */
+function keyOf(range: Range, rule: string, message: string): string {
+  return `${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}\0${rule}\0${message}`;
 }
 
-/** Fixes carried by a diagnostic's `data`, keeping only well-formed ones (data comes back from the client). */
-function fixesOf(d: ContextDiagnostic): FixShape[] {
-  if (d.source !== 'vzconf') return [];
-  const data = d.data;
-  if (typeof data !== 'object' || data === null) return [];
-  const fixes = (data as { fixes?: unknown }).fixes;
-  if (!Array.isArray(fixes)) return [];
-  return fixes.filter((f): f is FixShape =>
-    typeof f === 'object' && f !== null &&
-    typeof (f as FixShape).title === 'string' &&
-    Array.isArray((f as FixShape).edits) && (f as FixShape).edits.length > 0 &&
-    (f as FixShape).edits.every(isTextEdit));
+/**
+ * The findings of one lint (the version whose diagnostics were published), looked up by the diagnostics
+ * the client sends back. Built once per version on the first code-action request (linear in the
+ * findings), so publishing costs nothing extra.
+ */
+export class FindingIndex {
+  private readonly byKey = new Map<string, Fixable[]>();
+
+  constructor(findings: readonly Fixable[]) {
+    for (const f of findings) {
+      const k = keyOf(f.range, f.rule, f.message);
+      const list = this.byKey.get(k);
+      if (list) list.push(f);
+      else this.byKey.set(k, [f]);
+    }
+  }
+
+  /**
+   * The finding each of `diagnostics` was published from (undefined for other sources, malformed or
+   * unknown ones). Identical diagnostics (same range, rule and message) map to their findings in order.
+   */
+  match(diagnostics: readonly ContextDiagnostic[]): (Fixable | undefined)[] {
+    const taken = new Map<string, number>();
+    return diagnostics.map((d) => {
+      if (d.source !== 'vzconf' || typeof d.code !== 'string' || typeof d.message !== 'string' || !isRange(d.range)) return undefined;
+      const k = keyOf(d.range, d.code, d.message);
+      const list = this.byKey.get(k);
+      if (!list) return undefined;
+      const i = taken.get(k) ?? 0;
+      taken.set(k, i + 1);
+      return list[Math.min(i, list.length - 1)];
+    });
+  }
+}
+
+/** The fixes of a finding that can be applied (at least one edit). */
+function fixesOf(f: Fixable | undefined): readonly FixShape[] {
+  if (!f?.fixes) return [];
+  return f.fixes.filter((x) => x.edits.length > 0);
 }
 
 function before(a: Position, b: Position): boolean {
@@ -86,21 +128,25 @@ function touches(a: Range, b: Range): boolean {
  * Builds the quick fixes for a `textDocument/codeAction` request.
  *
  * For every vzconf diagnostic (source `"vzconf"`) of the request context that touches `range` and
- * whose `data.fixes` is non-empty, returns one CodeAction per fix, in the order of the diagnostics
- * and of their fixes: kind `"quickfix"`, title = the fix's title, `diagnostics: [d]`, and
+ * matches a finding of `findings` with fixes, returns one CodeAction per fix, in the order of the
+ * diagnostics and of their fixes: kind `"quickfix"`, title = the fix's title, `diagnostics: [d]`, and
  * `edit: { changes: { [uri]: fix.edits } }`. The only fix of a diagnostic is marked `isPreferred`
- * when it is `safe` (VS Code's Auto Fix applies preferred fixes unseen). Diagnostics from other sources, or without usable `data`, are ignored.
+ * when it is `safe` (VS Code's Auto Fix applies preferred fixes unseen). Diagnostics from other sources,
+ * or that match no finding (stale, altered), are ignored.
  *
  * @param uri          the document's URI, as sent by the client (used as the key of `changes`)
  * @param diagnostics  `CodeActionParams.context.diagnostics` (diagnostics previously published by this server, among others)
  * @param range        `CodeActionParams.range` (0-based lines, UTF-16 columns)
+ * @param findings     the findings of the text as it is now (an index of them, or the list)
  * @returns the code actions (empty when there is nothing to fix)
  */
-export function computeCodeActions(uri: string, diagnostics: readonly ContextDiagnostic[], range: Range): LspCodeAction[] {
+export function computeCodeActions(uri: string, diagnostics: readonly ContextDiagnostic[], range: Range, findings: FindingIndex | readonly Fixable[]): LspCodeAction[] {
   const actions: LspCodeAction[] = [];
-  for (const d of diagnostics) {
-    if (!isRange(d.range) || !touches(d.range, range)) continue;
-    const fixes = fixesOf(d);
+  const touching = diagnostics.filter((d) => isRange(d.range) && touches(d.range, range));
+  const index = findings instanceof FindingIndex ? findings : new FindingIndex(findings);
+  const matched = index.match(touching);
+  for (const [n, d] of touching.entries()) {
+    const fixes = fixesOf(matched[n]);
     fixes.forEach((fix, i) => {
       const action: LspCodeAction = {
         title: fix.title,
@@ -131,13 +177,13 @@ function compare(a: Position, b: Position): number {
 }
 
 /**
- * One round of fix-all: the edits of every `safe` fix of `diagnostics`, in document order; a fix whose edits
+ * One round of fix-all: the edits of every `safe` fix of `findings`, in document order; a fix whose edits
  * would touch an edit already taken is left for the next round, so the edits never overlap.
  */
-export function safeFixEdits(diagnostics: readonly ContextDiagnostic[]): TextEdit[] {
+export function safeFixEdits(findings: readonly Fixable[]): TextEdit[] {
   const taken: Range[] = [];
   const edits: TextEdit[] = [];
-  const sorted = [...diagnostics].filter((d) => isRange(d.range)).sort((a, b) => compare(a.range.start, b.range.start));
+  const sorted = findings.filter((d) => d.fixes !== undefined && d.fixes.length > 0).sort((a, b) => compare(a.range.start, b.range.start));
   for (const d of sorted) {
     const fix = fixesOf(d).find((f) => f.safe === true);
     if (!fix) continue;
@@ -167,22 +213,22 @@ export interface FixAllResult {
 }
 
 /**
- * Fix-all to its fixed point: applies the safe fixes of `diagnostics` to `text`, lints the result with
+ * Fix-all to its fixed point: applies the safe fixes of `findings` to `text`, lints the result with
  * `relint`, and repeats while safe fixes remain (a fix deferred because it touched another, or one that
  * appears only after another was applied), at most {@link MAX_FIX_ALL_ROUNDS} times and never twice
  * through the same text. So fix-all on save changes a file once, and a second fix-all offers nothing.
  *
- * @param text         the document's text the diagnostics are for
- * @param diagnostics  its diagnostics (with `data.fixes`)
- * @param relint       the diagnostics of another text of the same document (same settings and node)
+ * @param text      the document's text the findings are for
+ * @param findings  its findings (with their fixes)
+ * @param relint    the findings of another text of the same document (same settings and node)
  */
 export async function fixAllText(
   text: string,
-  diagnostics: readonly ContextDiagnostic[],
-  relint: (text: string) => readonly ContextDiagnostic[] | Promise<readonly ContextDiagnostic[]>,
+  findings: readonly Fixable[],
+  relint: (text: string) => readonly Fixable[] | Promise<readonly Fixable[]>,
 ): Promise<FixAllResult> {
   let current = text;
-  let edits = safeFixEdits(diagnostics);
+  let edits = safeFixEdits(findings);
   let rounds = 0;
   let firstEdits: TextEdit[] | undefined;
   const seen = new Set<string>([text]);
@@ -210,17 +256,17 @@ export async function fixAllText(
  *
  * Without `options` only one round is made (the caller cannot lint again).
  *
- * @param diagnostics  the diagnostics last published for the document (with `data.fixes`)
- * @param options.text    the document's text the diagnostics are for
+ * @param findings  the findings of the document's current text (with their fixes)
+ * @param options.text    the document's text the findings are for
  * @param options.relint  lints another text of the document with the same settings and node
  * @returns the action, or undefined when there is no safe fix
  */
 export async function computeFixAll(
   uri: string,
-  diagnostics: readonly ContextDiagnostic[],
-  options?: { text: string; relint: (text: string) => readonly ContextDiagnostic[] | Promise<readonly ContextDiagnostic[]> },
+  findings: readonly Fixable[],
+  options?: { text: string; relint: (text: string) => readonly Fixable[] | Promise<readonly Fixable[]> },
 ): Promise<LspFixAllAction | undefined> {
-  const edits = options ? (await fixAllText(options.text, diagnostics, options.relint)).edits : safeFixEdits(diagnostics);
+  const edits = options ? (await fixAllText(options.text, findings, options.relint)).edits : safeFixEdits(findings);
   if (edits.length === 0) return undefined;
   return { title: 'Fix all safe vzconf problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } } };
 }

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { findSchemasDir } from '../catalog/load';
-import type { Finding, Fix } from '../rules/types';
+import type { Finding } from '../rules/types';
 
 /** LSP DiagnosticSeverity numbers. */
 const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
@@ -10,16 +10,12 @@ const TAG_UNNECESSARY = 1;
 const TAG_DEPRECATED = 2;
 
 /**
- * What a vzconf diagnostic carries in `data`: the rule, its fixes (LSP TextEdits) and, when the rule
- * has one, the long explanation (`detail`, plain text) that the short message leaves out, for the hover.
+ * An LSP Diagnostic (structural type, so the engine does not depend on vscode-languageserver). It carries
+ * no `data`: a document can have 10,000 of them and every byte is serialized on each keystroke, so the
+ * fixes stay in the server's lint result of that document version and code actions look them up there
+ * (`FindingIndex` in ./codeActions). About 250 bytes of JSON each (range, severity, code, docs link,
+ * source, message, tags).
  */
-export interface DiagnosticData {
-  rule: string;
-  fixes: Fix[];
-  detail?: string;
-}
-
-/** An LSP Diagnostic (structural type, so the engine does not depend on vscode-languageserver). */
 export interface LspDiagnostic {
   range: Finding['range'];
   severity: 1 | 2 | 3 | 4;
@@ -28,7 +24,6 @@ export interface LspDiagnostic {
   source: 'vzconf';
   message: string;
   tags?: number[];
-  data: DiagnosticData;
 }
 
 let docsRoot: string | undefined;
@@ -75,11 +70,12 @@ export interface ToDiagnosticOptions {
   docsCommand?: string;
 }
 
-/** Converts a finding into an LSP diagnostic: code = rule id, source "vzconf", docs link, tags, fixes in `data`. */
+/**
+ * Converts a finding into an LSP diagnostic: code = rule id, source "vzconf", docs link, tags. Neither
+ * the fixes nor the long `detail` travel with it (see {@link LspDiagnostic}); the range object is the
+ * finding's own (not copied).
+ */
 export function toDiagnostic(f: Finding, options: ToDiagnosticOptions = {}): LspDiagnostic {
-  const tags: number[] = [];
-  if (f.deprecated) tags.push(TAG_DEPRECATED);
-  if (f.unnecessary) tags.push(TAG_UNNECESSARY);
   const d: LspDiagnostic = {
     range: f.range,
     severity: SEVERITY[f.severity],
@@ -87,9 +83,12 @@ export function toDiagnostic(f: Finding, options: ToDiagnosticOptions = {}): Lsp
     codeDescription: { href: ruleDocsHref(f.rule, options.docsCommand) },
     source: 'vzconf',
     message: f.message,
-    data: { rule: f.rule, fixes: f.fixes ?? [] },
   };
-  if (f.detail !== undefined) d.data.detail = f.detail;
-  if (tags.length > 0) d.tags = tags;
+  if (f.deprecated || f.unnecessary) {
+    const tags: number[] = [];
+    if (f.deprecated) tags.push(TAG_DEPRECATED);
+    if (f.unnecessary) tags.push(TAG_UNNECESSARY);
+    d.tags = tags;
+  }
   return d;
 }

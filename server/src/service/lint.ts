@@ -97,7 +97,7 @@ const ORIGIN = { line: 0, character: 0 };
  * A finding of the model (vzctl's lines) with its range and its fixes' edits in the editor's line numbering
  * (they differ only after a lone CR; see `toEditorPosition`). The same object when nothing moves.
  */
-export function toEditorFinding(doc: ConfigDocument, f: Finding): Finding {
+export function toEditorFinding(doc: Pick<ConfigDocument, 'editorLines'>, f: Finding): Finding {
   if (!doc.editorLines) return f;
   const out: Finding = { ...f, range: toEditorRange(doc, f.range) };
   if (f.fixes) out.fixes = f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ range: toEditorRange(doc, e.range), newText: e.newText })) }));

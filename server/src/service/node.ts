@@ -6,12 +6,14 @@
  *
  * Pure over its inputs, like `lint()`: the file system is read by `nodeFiles.ts`, never here.
  */
-import { getCatalog, schemaData } from '../catalog/load';
+import { getCatalog, schemaData, type CatalogIndex } from '../catalog/load';
 import type { Generation } from '../catalog/types';
+import type { Target } from '../model/target';
+import type { EditorLineMap } from '../parser/parse';
 import { effectiveValue, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
-import type { Entry, Range } from '../parser/types';
-import type { Finding, LintContext, NodeCapacity } from '../rules/types';
+import type { Range } from '../parser/types';
+import type { Finding, Fix, LintContext, NodeCapacity } from '../rules/types';
 import { clip, fixTitle, q, visible } from '../rules/text';
 import { entryRange, finding, valueSubRange } from '../rules/util';
 import { explain, say } from '../rules/say';
@@ -19,7 +21,7 @@ import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values
 import { tokens, type Pair } from '../values/validate';
 import { analyze, capFinding, lint, toEditorFinding, type LintOptions, type LintResult } from './lint';
 import { ctidOf, sampleNameOf } from './nodeFiles';
-import { suppressionFilter } from './suppressions';
+import { suppressionSets, type SuppressionSets } from './suppressions';
 
 // ------------------------------------------------------------------------------------------------
 // Inputs, outputs and the rule interface
@@ -56,24 +58,65 @@ export interface NodeLintOptions extends Omit<LintOptions, 'path' | 'nodeConfig'
   focus?: readonly string[];
 }
 
+/**
+ * What the node rules compare of one container, taken from its analysis by {@link containerFacts} (with
+ * its node config: effective values may come from vz.conf). Plain data, a few hundred bytes: a node of
+ * 10,000 containers keeps these, not 10,000 parsed documents, and a worker thread can send them.
+ * Ranges are in the model's line numbering (vzctl's lines); `place` converts them for the editor.
+ */
+export interface ContainerFacts {
+  /** The container's target (for sample-not-found). */
+  target: Pick<Target, 'generation' | 'version'>;
+  /** ORIGIN_SAMPLE set in the container itself, not empty (the name trimmed). */
+  originSample?: { name: string; valueRange: Range; rawValueRange: Range };
+  /**
+   * The venet addresses of the container's own IP_ADDRESS lines (canonical form, each once, in order),
+   * when IP_ADDRESS is set in the container; with the line and range of each.
+   */
+  ips: { ip: string; line: number; range: Range }[];
+  /** VE_PRIVATE / VE_ROOT as in effect (from the container or vz.conf), when set and not blank. */
+  paths: { param: 'VE_PRIVATE' | 'VE_ROOT'; value: string; source: 'container' | 'node'; line: number; range: Range }[];
+  /** NAME / HOSTNAME set in the container itself and not blank (value as written). */
+  names: { param: 'NAME' | 'HOSTNAME'; value: string; line: number; range: Range }[];
+  /** How its memory is counted (see {@link memorySummary}). */
+  memory: Omit<MemoryRow, 'path' | 'ctid'>;
+  /** What placing a finding in the file needs. */
+  place: FilePlace;
+}
+
+/** What a node rule's finding needs of the file it lands in: its suppression comments and editor lines. */
+export interface FilePlace {
+  /** The rules its suppression comments silence; absent when it has none. */
+  suppressed?: SuppressionSets;
+  /** Editor line numbering, when the file has lone CRs (see `toEditorFinding`). */
+  editorLines?: EditorLineMap;
+  /** Length of the first line (node-memory-overcommit marks line 1). */
+  firstLineLength: number;
+}
+
 /** A container of the node as node rules see it. */
 export interface NodeContainer {
   path: string;
   /** From the file name (`101` of `101.conf`, or a UUID). */
   ctid: string;
-  ctx: LintContext;
+  facts: ContainerFacts;
 }
 
 /** Everything a node rule may read. */
 export interface NodeModel {
   /** The node's vz.conf, analysed (kind node), when known. */
   node?: { path: string; ctx: LintContext };
-  /** The containers (CTID.conf files), in input order; each `ctx.node` is the vz.conf above. */
+  /** The containers (CTID.conf files), in input order, as {@link ContainerFacts} (each read with the vz.conf above). */
   containers: NodeContainer[];
-  /** Every file analysed (node config first), containers, samples and 0.conf alike. */
+  /**
+   * The files analysed that are not containers, node config first: vz.conf, samples and 0.conf (a node
+   * has a few; their whole analysis is kept).
+   */
   files: { path: string; ctx: LintContext }[];
   samples?: string[];
   capacity?: NodeCapacity;
+  /** The catalogue the files were linted with (default: the process-wide one). */
+  catalog?: CatalogIndex;
 }
 
 /** A finding of a node rule, attached to one file by its path. */
@@ -110,15 +153,18 @@ export interface NodeLintResult {
 // ------------------------------------------------------------------------------------------------
 // Helpers
 
-function ruleFinding(ctx: LintContext, rule: string, range: Range, message: string, extra: Partial<Finding> = {}): Finding {
-  return { rule, severity: ctx.catalog.rule(rule).severity, message: visible(message), range, ...extra };
+function ruleFinding(catalog: CatalogIndex, rule: string, range: Range, message: string, extra: Partial<Finding> = {}): Finding {
+  return { rule, severity: catalog.rule(rule).severity, message: visible(message), range, ...extra };
 }
 
-/** Where an effective value of a container lives: the container file or the node config. */
-function locate(model: NodeModel, c: NodeContainer, eff: EffectiveValue): { path: string; ctx: LintContext } | undefined {
-  if (eff.source === 'container') return { path: c.path, ctx: c.ctx };
-  if (eff.source === 'node' && model.node) return model.node;
-  return undefined;
+function catalogOf(model: NodeModel): CatalogIndex {
+  return model.catalog ?? model.node?.ctx.catalog ?? getCatalog();
+}
+
+/** Where an effective value of a container lives: the container file or the node config (its path). */
+function locate(model: NodeModel, c: NodeContainer, source: 'container' | 'node'): string | undefined {
+  if (source === 'container') return c.path;
+  return model.node?.path;
 }
 
 function short(p: string): string {
@@ -175,7 +221,7 @@ export function shippedSamples(): Record<Generation, ShippedSample[]> {
  *
  * @returns undefined when it exists or nothing can be said; else why not and a replacement to offer
  */
-export function missingSample(ctx: LintContext, name: string, samples: readonly string[] | undefined): { why: string; replacement?: string } | undefined {
+export function missingSample(ctx: { target: Pick<Target, 'generation' | 'version'> }, name: string, samples: readonly string[] | undefined): { why: string; replacement?: string } | undefined {
   const list = shippedSamples()[ctx.target.generation] ?? [];
   const known = list.find((s) => s.name === name);
   if (samples) {
@@ -208,21 +254,25 @@ export const sampleNotFound: NodeRule = {
   id: 'sample-not-found',
   check(model) {
     const out: NodeFinding[] = [];
-    const check = (path: string, ctx: LintContext, param: 'CONFIGFILE' | 'ORIGIN_SAMPLE'): void => {
-      const eff = effectiveValue(ctx, param);
-      if (!eff?.entry || eff.source !== (ctx.kind === 'node' ? 'node' : 'container')) return;
-      const name = eff.value.trim();
-      if (name === '') return;
-      const miss = missingSample(ctx, name, model.samples);
+    const catalog = catalogOf(model);
+    const report = (path: string, target: { target: Pick<Target, 'generation' | 'version'> }, param: 'CONFIGFILE' | 'ORIGIN_SAMPLE', name: string, valueRange: Range, rawValueRange: Range): void => {
+      const miss = missingSample(target, name, model.samples);
       if (!miss) return;
-      const e = eff.entry;
-      const f = ruleFinding(ctx, 'sample-not-found', e.valueRange, `${param}=${q(name)}: no such sample${miss.replacement ? `; renamed to ${q(miss.replacement)}` : ''}`, { detail: `${param}="${name}": no such sample: ${miss.why}.` });
+      const f = ruleFinding(catalog, 'sample-not-found', valueRange, `${param}=${q(name)}: no such sample${miss.replacement ? `; renamed to ${q(miss.replacement)}` : ''}`, { detail: `${param}="${name}": no such sample: ${miss.why}.` });
       if (param === 'ORIGIN_SAMPLE') f.severity = 'info';
-      if (miss.replacement) f.fixes = [{ title: fixTitle(`Use "${miss.replacement}"`), edits: [{ range: e.rawValueRange, newText: `"${miss.replacement}"` }], safe: false }];
+      if (miss.replacement) f.fixes = [{ title: fixTitle(`Use "${miss.replacement}"`), edits: [{ range: rawValueRange, newText: `"${miss.replacement}"` }], safe: false }];
       out.push({ path, finding: f });
     };
-    if (model.node) check(model.node.path, model.node.ctx, 'CONFIGFILE');
-    for (const c of model.containers) check(c.path, c.ctx, 'ORIGIN_SAMPLE');
+    if (model.node) {
+      const ctx = model.node.ctx;
+      const eff = effectiveValue(ctx, 'CONFIGFILE');
+      const name = eff?.value.trim() ?? '';
+      if (eff?.entry && eff.source === (ctx.kind === 'node' ? 'node' : 'container') && name !== '') report(model.node.path, ctx, 'CONFIGFILE', name, eff.entry.valueRange, eff.entry.rawValueRange);
+    }
+    for (const c of model.containers) {
+      const o = c.facts.originSample;
+      if (o) report(c.path, c.facts, 'ORIGIN_SAMPLE', o.name, o.valueRange, o.rawValueRange);
+    }
     return out;
   },
 };
@@ -287,32 +337,24 @@ export function canonicalIp(item: string): string | undefined {
 export const duplicateIpAddress: NodeRule = {
   id: 'duplicate-ip-address',
   check(model) {
-    const seen = new Map<string, { c: NodeContainer; e: Entry; start: number; end: number }[]>();
+    const catalog = catalogOf(model);
+    const seen = new Map<string, { c: NodeContainer; line: number; range: Range }[]>();
     for (const c of model.containers) {
-      const eff = effectiveValue(c.ctx, 'IP_ADDRESS');
-      if (!eff || eff.source !== 'container' || !eff.def) continue;
-      const own = c.ctx.live.filter((e) => c.ctx.def(e)?.name === 'IP_ADDRESS' && e.key === e.name);
-      const mine = new Set<string>();
-      for (const e of own) {
-        for (const t of tokens(e.value, ' \t')) {
-          const ip = canonicalIp(t.text);
-          if (!ip || mine.has(ip)) continue;
-          mine.add(ip);
-          const list = seen.get(ip) ?? [];
-          list.push({ c, e, start: t.start, end: t.end });
-          seen.set(ip, list);
-        }
+      for (const a of c.facts.ips) {
+        const list = seen.get(a.ip);
+        if (list) list.push({ c, line: a.line, range: a.range });
+        else seen.set(a.ip, [{ c, line: a.line, range: a.range }]);
       }
     }
     const out: NodeFinding[] = [];
     for (const [ip, list] of seen) {
       if (list.length < 2) continue;
       for (const item of list) {
-        const others = listSome(list.slice(0, 6).filter((o) => o !== item).map((o) => `${short(o.c.path)} line ${o.e.line + 1}`), list.length - 1);
+        const others = listSome(list.slice(0, 6).filter((o) => o !== item).map((o) => `${short(o.c.path)} line ${o.line + 1}`), list.length - 1);
         const other = list.find((o) => o !== item) ?? item;
         const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
-        out.push({ path: item.c.path, finding: ruleFinding(item.c.ctx, 'duplicate-ip-address', valueSubRange(item.c.ctx, item.e, item.start, item.end),
-          `${clip(ip, 39)} is also assigned to ${clip(short(other.c.path), 24)} line ${other.e.line + 1}${more}`,
+        out.push({ path: item.c.path, finding: ruleFinding(catalog, 'duplicate-ip-address', item.range,
+          `${clip(ip, 39)} is also assigned to ${clip(short(other.c.path), 24)} line ${other.line + 1}${more}`,
           { detail: `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use).` }) });
       }
     }
@@ -344,31 +386,31 @@ export function resolveVeidPath(value: string, ctid: string): string {
 export const sharedPrivatePath: NodeRule = {
   id: 'shared-private-path',
   check(model) {
+    const catalog = catalogOf(model);
     const out: NodeFinding[] = [];
     const reported = new Set<string>();
     for (const param of ['VE_PRIVATE', 'VE_ROOT'] as const) {
-      const byPath = new Map<string, { c: NodeContainer; eff: EffectiveValue }[]>();
+      const byPath = new Map<string, { c: NodeContainer; p: ContainerFacts['paths'][number] }[]>();
       for (const c of model.containers) {
-        const eff = effectiveValue(c.ctx, param);
-        if (!eff?.entry || eff.value.trim() === '') continue;
-        const resolved = resolveVeidPath(eff.value.trim(), c.ctid);
+        const p = c.facts.paths.find((x) => x.param === param);
+        if (!p) continue;
+        const resolved = resolveVeidPath(p.value.trim(), c.ctid);
         const group = byPath.get(resolved);
-        if (group) group.push({ c, eff });
-        else byPath.set(resolved, [{ c, eff }]);
+        if (group) group.push({ c, p });
+        else byPath.set(resolved, [{ c, p }]);
       }
       for (const [resolved, list] of byPath) {
         if (list.length < 2) continue;
         const names = listSome(list.slice(0, 5).map((x) => short(x.c.path)), list.length);
-        for (const { c, eff } of list) {
-          const at = locate(model, c, eff);
-          const e = eff.entry as Entry;
-          if (!at) continue;
-          const key = `${at.path}\0${e.line}`;
+        for (const { c, p } of list) {
+          const at = locate(model, c, p.source);
+          if (at === undefined) continue;
+          const key = `${at}\0${p.line}`;
           if (reported.has(key)) continue;
           reported.add(key);
-          const noVeid = !/\$\{?VEID\}?/.test(eff.value);
-          out.push({ path: at.path, finding: ruleFinding(at.ctx, 'shared-private-path', entryRange(e),
-            `${param} resolves to ${q(resolved)} for ${list.length} containers`, { detail: `${param} resolves to ${resolved} for ${names}${eff.source === 'node' ? ' (the value comes from vz.conf)' : ''}: containers on one node need their own ${param === 'VE_PRIVATE' ? 'private area' : 'root mount point'}${noVeid ? '; put $VEID in the path (e.g. /vz/' + (param === 'VE_PRIVATE' ? 'private' : 'root') + '/$VEID)' : ''}.` }) });
+          const noVeid = !/\$\{?VEID\}?/.test(p.value);
+          out.push({ path: at, finding: ruleFinding(catalog, 'shared-private-path', p.range,
+            `${param} resolves to ${q(resolved)} for ${list.length} containers`, { detail: `${param} resolves to ${resolved} for ${names}${p.source === 'node' ? ' (the value comes from vz.conf)' : ''}: containers on one node need their own ${param === 'VE_PRIVATE' ? 'private area' : 'root mount point'}${noVeid ? '; put $VEID in the path (e.g. /vz/' + (param === 'VE_PRIVATE' ? 'private' : 'root') + '/$VEID)' : ''}.` }) });
         }
       }
     }
@@ -383,26 +425,27 @@ export const sharedPrivatePath: NodeRule = {
 export const duplicateCtName: NodeRule = {
   id: 'duplicate-ct-name',
   check(model) {
+    const catalog = catalogOf(model);
     const out: NodeFinding[] = [];
     for (const param of ['NAME', 'HOSTNAME'] as const) {
-      const byValue = new Map<string, { c: NodeContainer; eff: EffectiveValue }[]>();
+      const byValue = new Map<string, { c: NodeContainer; n: ContainerFacts['names'][number] }[]>();
       for (const c of model.containers) {
-        const eff = effectiveValue(c.ctx, param);
-        if (!eff?.entry || eff.source !== 'container' || eff.value.trim() === '') continue;
-        const key = param === 'HOSTNAME' ? eff.value.trim().toLowerCase() : eff.value.trim();
+        const n = c.facts.names.find((x) => x.param === param);
+        if (!n) continue;
+        const key = param === 'HOSTNAME' ? n.value.trim().toLowerCase() : n.value.trim();
         const group = byValue.get(key);
-        if (group) group.push({ c, eff });
-        else byValue.set(key, [{ c, eff }]);
+        if (group) group.push({ c, n });
+        else byValue.set(key, [{ c, n }]);
       }
       for (const list of byValue.values()) {
         if (list.length < 2) continue;
-        for (const { c, eff } of list) {
-          const others = listSome(list.slice(0, 6).filter((o) => o.c !== c).map((o) => `${short(o.c.path)} line ${(o.eff.entry?.line ?? 0) + 1}`), list.length - 1);
+        for (const { c, n } of list) {
+          const others = listSome(list.slice(0, 6).filter((o) => o.c !== c).map((o) => `${short(o.c.path)} line ${o.n.line + 1}`), list.length - 1);
           const other = list.find((o) => o.c !== c) ?? list[0];
           const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
-          out.push({ path: c.path, finding: ruleFinding(c.ctx, 'duplicate-ct-name', entryRange(eff.entry as Entry),
-            `${param} ${q(eff.value.trim())} is also used by ${clip(short(other?.c.path ?? ''), 24)}${more}`,
-            { detail: `${param} "${eff.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so vzctl commands that take NAME are ambiguous.' : ': two containers answering to one host name confuse logs, monitoring and DNS.'}` }) });
+          out.push({ path: c.path, finding: ruleFinding(catalog, 'duplicate-ct-name', n.range,
+            `${param} ${q(n.value.trim())} is also used by ${clip(short(other?.c.path ?? ''), 24)}${more}`,
+            { detail: `${param} "${n.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so vzctl commands that take NAME are ambiguous.' : ': two containers answering to one host name confuse logs, monitoring and DNS.'}` }) });
         }
       }
     }
@@ -455,38 +498,43 @@ function pairOfEffective(ctx: LintContext, eff: EffectiveValue | undefined): Pai
 }
 
 /**
+ * How one container's memory is counted (see {@link memorySummary}), from its analysis with the node
+ * config (vzctl merges vz.conf and CTID.conf).
+ */
+function memoryRow(ctx: LintContext): Omit<MemoryRow, 'path' | 'ctid'> {
+  const phys = pairOfEffective(ctx, effectiveValue(ctx, 'PHYSPAGES'));
+  const row: Omit<MemoryRow, 'path' | 'ctid'> = { mode: 'none', basis: '' };
+  if (phys && !isUnlimited(phys.limit.value)) {
+    row.mode = 'vswap';
+    row.ramBytes = phys.limit.value * PAGE_SIZE;
+    const swap = pairOfEffective(ctx, effectiveValue(ctx, 'SWAPPAGES'));
+    if (swap && isUnlimited(swap.limit.value)) {
+      row.basis = 'PHYSPAGES limit; SWAPPAGES unlimited (swap not counted)';
+    } else {
+      row.swapBytes = swap ? swap.limit.value * PAGE_SIZE : 0n;
+      row.basis = swap ? 'PHYSPAGES limit + SWAPPAGES limit' : 'PHYSPAGES limit (no SWAPPAGES)';
+    }
+  } else {
+    const priv = pairOfEffective(ctx, effectiveValue(ctx, 'PRIVVMPAGES'));
+    if (priv && !isUnlimited(priv.barrier.value)) {
+      row.mode = 'ubc';
+      row.privvmBytes = priv.barrier.value * PAGE_SIZE;
+      row.basis = 'PRIVVMPAGES barrier';
+    } else {
+      row.basis = priv ? 'not counted: PRIVVMPAGES barrier unlimited' : 'not counted: neither a vSwap PHYSPAGES limit nor PRIVVMPAGES';
+    }
+  }
+  return row;
+}
+
+/**
  * Counts each container's memory as vzctl would give it: a vSwap container (PHYSPAGES limit neither
  * unlimited nor 2147483647, as vzctl decides) its PHYSPAGES and SWAPPAGES limits (pages × 4096 B); a
  * UBC-mode container its PRIVVMPAGES barrier (pages × 4096 B; RAM and swap together). Unlimited or unset
  * values are not counted, and the row says so.
  */
 export function memorySummary(model: NodeModel): MemorySummary {
-  const rows: MemoryRow[] = [];
-  for (const c of model.containers) {
-    const phys = pairOfEffective(c.ctx, effectiveValue(c.ctx, 'PHYSPAGES'));
-    const row: MemoryRow = { path: c.path, ctid: c.ctid, mode: 'none', basis: '' };
-    if (phys && !isUnlimited(phys.limit.value)) {
-      row.mode = 'vswap';
-      row.ramBytes = phys.limit.value * PAGE_SIZE;
-      const swap = pairOfEffective(c.ctx, effectiveValue(c.ctx, 'SWAPPAGES'));
-      if (swap && isUnlimited(swap.limit.value)) {
-        row.basis = 'PHYSPAGES limit; SWAPPAGES unlimited (swap not counted)';
-      } else {
-        row.swapBytes = swap ? swap.limit.value * PAGE_SIZE : 0n;
-        row.basis = swap ? 'PHYSPAGES limit + SWAPPAGES limit' : 'PHYSPAGES limit (no SWAPPAGES)';
-      }
-    } else {
-      const priv = pairOfEffective(c.ctx, effectiveValue(c.ctx, 'PRIVVMPAGES'));
-      if (priv && !isUnlimited(priv.barrier.value)) {
-        row.mode = 'ubc';
-        row.privvmBytes = priv.barrier.value * PAGE_SIZE;
-        row.basis = 'PRIVVMPAGES barrier';
-      } else {
-        row.basis = priv ? 'not counted: PRIVVMPAGES barrier unlimited' : 'not counted: neither a vSwap PHYSPAGES limit nor PRIVVMPAGES';
-      }
-    }
-    rows.push(row);
-  }
+  const rows: MemoryRow[] = model.containers.map((c) => ({ path: c.path, ctid: c.ctid, ...c.facts.memory }));
   const sum = (f: (r: MemoryRow) => bigint | undefined): bigint => rows.reduce((a, r) => a + (f(r) ?? 0n), 0n);
   const ramBytes = sum((r) => r.ramBytes);
   const swapBytes = sum((r) => r.swapBytes);
@@ -512,6 +560,8 @@ export function memorySummary(model: NodeModel): MemorySummary {
 export const nodeMemoryOvercommit: NodeRule = {
   id: 'node-memory-overcommit',
   check(model) {
+    // Without the node's RAM nothing can be over it (and a node of 10,000 containers needs no rows for that).
+    if (model.capacity?.ramBytes === undefined && model.capacity?.swapBytes === undefined) return [];
     const s = memorySummary(model);
     if (!s.overRam && !s.overTotal && !s.overSwap) return [];
     const cap = s.capacity ?? {};
@@ -527,10 +577,11 @@ export const nodeMemoryOvercommit: NodeRule = {
         ? `vSwap swap ${formatBytes(s.swapBytes)} > node swap ${formatBytes(cap.swapBytes ?? 0n)}`
         : `${formatBytes(s.totalBytes)} > node RAM + swap ${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))}`;
     const message = `${counted} container${counted === 1 ? '' : 's'} promise more memory than the node has: ${main}`;
-    const at = model.node ?? model.files.find((f) => f.path === model.containers[0]?.path);
+    const first = model.containers[0];
+    const at = model.node ? { path: model.node.path, width: (model.node.ctx.doc.text[0] ?? '').length } : first ? { path: first.path, width: first.facts.place.firstLineLength } : undefined;
     if (!at) return [];
-    const range: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: (at.ctx.doc.text[0] ?? '').length } };
-    return [{ path: at.path, finding: ruleFinding(at.ctx, 'node-memory-overcommit', range, message, { detail }) }];
+    const range: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: at.width } };
+    return [{ path: at.path, finding: ruleFinding(catalogOf(model), 'node-memory-overcommit', range, message, { detail }) }];
   },
 };
 
@@ -540,22 +591,87 @@ export const NODE_LEVEL_RULES: readonly NodeRule[] = [sampleNotFound, ploopSampl
 // ------------------------------------------------------------------------------------------------
 // lintNode
 
+/** The order every output uses: by position, then rule id (negative when `a` comes first). */
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule);
+}
+
 /** Sorts findings in place by position, then rule id (the order every output uses). */
 export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+  return findings.sort(compareFindings);
+}
+
+/**
+ * What the node rules compare of one container ({@link ContainerFacts}), from its analysis (`analyze` or
+ * `lint(…).ctx`) with its node config attached.
+ */
+export function containerFacts(ctx: LintContext): ContainerFacts {
+  const facts: ContainerFacts = {
+    target: { generation: ctx.target.generation, version: ctx.target.version },
+    ips: [],
+    paths: [],
+    names: [],
+    memory: memoryRow(ctx),
+    place: filePlace(ctx),
+  };
+  const origin = effectiveValue(ctx, 'ORIGIN_SAMPLE');
+  if (origin?.entry && origin.source === (ctx.kind === 'node' ? 'node' : 'container') && origin.value.trim() !== '') {
+    facts.originSample = { name: origin.value.trim(), valueRange: origin.entry.valueRange, rawValueRange: origin.entry.rawValueRange };
+  }
+  const ip = effectiveValue(ctx, 'IP_ADDRESS');
+  if (ip && ip.source === 'container' && ip.def) {
+    const mine = new Set<string>();
+    for (const e of ctx.live) {
+      if (ctx.def(e)?.name !== 'IP_ADDRESS' || e.key !== e.name) continue;
+      for (const t of tokens(e.value, ' \t')) {
+        const addr = canonicalIp(t.text);
+        if (!addr || mine.has(addr)) continue;
+        mine.add(addr);
+        facts.ips.push({ ip: addr, line: e.line, range: valueSubRange(ctx, e, t.start, t.end) });
+      }
+    }
+  }
+  for (const param of ['VE_PRIVATE', 'VE_ROOT'] as const) {
+    const eff = effectiveValue(ctx, param);
+    if (!eff?.entry || eff.value.trim() === '' || (eff.source !== 'container' && eff.source !== 'node')) continue;
+    facts.paths.push({ param, value: own(eff.value), source: eff.source, line: eff.entry.line, range: entryRange(eff.entry) });
+  }
+  for (const param of ['NAME', 'HOSTNAME'] as const) {
+    const eff = effectiveValue(ctx, param);
+    if (!eff?.entry || eff.source !== 'container' || eff.value.trim() === '') continue;
+    facts.names.push({ param, value: own(eff.value), line: eff.entry.line, range: entryRange(eff.entry) });
+  }
+  return facts;
+}
+
+/** A string that does not keep the file's text alive (a value sliced from it would). */
+function own(s: string): string {
+  return s.length > 12 ? (JSON.parse(JSON.stringify(s)) as string) : s;
+}
+
+/** The {@link FilePlace} of an analysed file. */
+export function filePlace(ctx: LintContext): FilePlace {
+  const place: FilePlace = { firstLineLength: (ctx.doc.text[0] ?? '').length };
+  const suppressed = suppressionSets(ctx.doc);
+  if (suppressed) place.suppressed = suppressed;
+  if (ctx.doc.editorLines) place.editorLines = ctx.doc.editorLines;
+  return place;
 }
 
 /**
  * The findings of the node rules ({@link NODE_LEVEL_RULES}) over `model`, per path of the file each lands
  * in (a container, or the node config), with that file's suppression comments applied (unless
  * `ignoreSuppressions`) and `rules` severity overrides applied (`off` skips the rule). A rule that throws
- * gives one internal-error finding on the first file instead. Shared by {@link lintNode} and the
- * language server's per-node cache (`nodeCache.ts`), so both report the same.
+ * gives one internal-error finding on the first file instead. Shared by {@link lintNode}, {@link NodeLinter}
+ * and the language server's per-node cache (`nodeCache.ts`), so all report the same.
  *
  * @returns path → findings, in rule order (unsorted); paths without findings are absent
  */
 export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'rules' | 'ignoreSuppressions'> = {}): Map<string, Finding[]> {
-  const ctxOf = new Map(model.files.map((f) => [f.path, f.ctx]));
+  const placeOf = new Map<string, FilePlace>();
+  for (const c of model.containers) placeOf.set(c.path, c.facts.place);
+  for (const f of model.files) placeOf.set(f.path, filePlace(f.ctx));
+  const ignore = options.ignoreSuppressions === true;
   const out = new Map<string, Finding[]>();
   for (const rule of NODE_LEVEL_RULES) {
     const override = options.rules?.[rule.id];
@@ -564,17 +680,19 @@ export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'r
     try {
       produced = rule.check(model);
     } catch (err) {
-      const first = model.files[0];
-      produced = first ? [{ path: first.path, finding: { rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } }] : [];
+      const first = model.files[0]?.path ?? model.containers[0]?.path;
+      produced = first !== undefined ? [{ path: first, finding: { rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } }] : [];
     }
     for (const nf of produced) {
-      const ctx = ctxOf.get(nf.path);
-      if (!ctx) continue;
+      const place = placeOf.get(nf.path);
+      if (!place) continue;
       // Node-level findings obey the suppression comments of the file they land in, as per-file ones do.
-      const kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply([nf.finding]);
+      const f = nf.finding;
+      const s = place.suppressed;
+      if (!ignore && s && (s.fileWide.has(f.rule) || s.byLine.get(f.range.start.line)?.has(f.rule) === true)) continue;
       let list = out.get(nf.path);
       if (!list) out.set(nf.path, (list = []));
-      for (const f of kept) list.push(toEditorFinding(ctx.doc, capFinding(override ? { ...f, severity: override } : f)));
+      list.push(toEditorFinding(place, capFinding(override ? { ...f, severity: override } : f)));
     }
   }
   return out;
@@ -583,7 +701,8 @@ export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'r
 /**
  * Lints every file of a node: the node config alone, each other file with the node config (`lint(text,
  * {nodeConfig, capacity})`), then the node rules over all of them. Files outside `options.focus` are only
- * analysed. Rule overrides (`options.rules`) apply to node rules too.
+ * analysed. Rule overrides (`options.rules`) apply to node rules too. Every result keeps its analysis
+ * (`ctx`): for a node of thousands of files, {@link NodeLinter} keeps only findings and facts.
  *
  * @throws OptionError for an invalid target or kind option (as `lint` does)
  */
@@ -601,7 +720,7 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
     }
     return { path: file.path, role, ctx: analyze(file.text, opts), findings: [] };
   };
-  const model: NodeModel = { containers: [], files: [] };
+  const model: NodeModel = { containers: [], files: [], catalog };
   if (options.capacity) model.capacity = options.capacity;
   if (input.samples) model.samples = input.samples;
   if (input.nodeConfig) {
@@ -618,8 +737,8 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
     const isCt = ctid !== undefined && probe.ctx.kind === 'container';
     const r: NodeFileResult = { ...probe, role: isCt ? 'container' : 'other' };
     results.push(r);
-    model.files.push({ path: r.path, ctx: r.ctx });
-    if (isCt) model.containers.push({ path: r.path, ctid, ctx: r.ctx });
+    if (isCt) model.containers.push({ path: r.path, ctid, facts: containerFacts(r.ctx) });
+    else model.files.push({ path: r.path, ctx: r.ctx });
   }
   const byPath = new Map(results.map((r) => [r.path, r]));
   for (const [p, list] of nodeRuleFindings(model, options)) {
@@ -628,4 +747,222 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
   }
   for (const r of results) sortFindings(r.findings);
   return { files: results, memory: memorySummary(model), model };
+}
+
+/** A copy of a string that holds its characters in one piece (a message built from parts holds all the parts). */
+function flat(s: string): string {
+  // Number() reads every character: V8 flattens the string in place first, and the parts become garbage.
+  void Number(s);
+  return s;
+}
+
+/**
+ * A finding with only what reports print (rule, severity, message, detail, range) and of its fixes the
+ * first safe one (else the first): enough for `fixable` and SARIF's fix, a fraction of the memory when
+ * thousands of files are kept. Not for --fix, which needs every fix.
+ */
+export function compactFinding(f: Finding): Finding {
+  const r = f.range;
+  const out: Finding = { rule: f.rule, severity: f.severity, message: flat(f.message), range: { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } } };
+  if (f.detail !== undefined) out.detail = flat(f.detail);
+  if (f.fixes && f.fixes.length > 0) out.fixes = [f.fixes.find((x) => x.safe) ?? (f.fixes[0] as Fix)];
+  return out;
+}
+
+/**
+ * `JSON.stringify(findings.map(compactFinding))`, written directly (no intermediate objects) and joined
+ * once, so the kept text is one flat string, not a rope of its pieces.
+ */
+export function packFindings(findings: readonly Finding[]): string {
+  const parts: string[] = [];
+  for (const f of findings) {
+    const r = f.range;
+    let item = `{"rule":${JSON.stringify(f.rule)},"severity":${JSON.stringify(f.severity)},"message":${JSON.stringify(f.message)},"range":{"start":{"line":${r.start.line},"character":${r.start.character}},"end":{"line":${r.end.line},"character":${r.end.character}}}`;
+    if (f.detail !== undefined) item += `,"detail":${JSON.stringify(f.detail)}`;
+    if (f.fixes && f.fixes.length > 0) item += `,"fixes":[${JSON.stringify(f.fixes.find((x) => x.safe) ?? f.fixes[0])}]`;
+    parts.push(`${item}}`);
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/** One file as {@link NodeLinter} keeps it: its findings, not its analysis. */
+export interface NodeFileOutcome {
+  path: string;
+  role: NodeFileResult['role'];
+  kind: LintContext['kind'];
+  target: Target;
+  /**
+   * Per-file findings (sorted), then the node rules' after {@link NodeLinter.finish} (sorted again). With
+   * `compact`, empty while `packed` holds them: read them with {@link outcomeFindings}.
+   */
+  findings: Finding[];
+  /** With `compact`: the findings ({@link compactFinding}) as one JSON text (a few hundred bytes each, not a few KB of objects). */
+  packed?: string;
+}
+
+/** The findings of a {@link NodeFileOutcome} or {@link LintedContainer}, unpacked when packed. */
+export function outcomeFindings(o: { findings: Finding[]; packed?: string }): Finding[] {
+  return o.packed !== undefined ? (JSON.parse(o.packed) as Finding[]) : o.findings;
+}
+
+/** Options of {@link NodeLinter}. */
+export interface NodeLinterOptions extends NodeLintOptions {
+  /** Lint the node config (default), or only analyse it for its containers (`false`). */
+  lintNodeConfig?: boolean;
+  /**
+   * Keep findings as {@link compactFinding} makes them, packed as JSON text (`packed` of each outcome): a
+   * fleet run without --fix.
+   */
+  compact?: boolean;
+}
+
+/** One object per distinct target (thousands of files share a handful). */
+const targets = new Map<string, Target>();
+/** Every field of {@link Target}: a field added there must be added to the key below (the compiler says so). */
+const TARGET_FIELDS: Record<keyof Target, true> = { generation: true, version: true, explicit: true, reason: true };
+void TARGET_FIELDS;
+function sharedTarget(t: Target): Target {
+  const key = `${t.generation}\0${t.version}\0${t.explicit ? 1 : 0}\0${t.reason}`;
+  let shared = targets.get(key);
+  if (!shared) {
+    if (targets.size > 1000) targets.clear();
+    targets.set(key, (shared = t));
+  }
+  return shared;
+}
+
+/** A container linted elsewhere (a worker thread): what {@link NodeLinter.addLinted} takes. */
+export interface LintedContainer {
+  path: string;
+  kind: LintContext['kind'];
+  target: Target;
+  /** As in {@link NodeFileOutcome}: the findings, or [] and `packed`. */
+  findings: Finding[];
+  packed?: string;
+  facts: ContainerFacts;
+}
+
+/**
+ * {@link lintNode} for nodes of any size, one file at a time: of each container it keeps the findings and
+ * the {@link ContainerFacts} the node rules compare, so memory grows with the findings, not with the
+ * parsed files. Files other than containers (samples, 0.conf) and the node config keep their analysis
+ * (a node has a few). Findings equal lintNode's for the same input (every file focused).
+ *
+ * @throws OptionError (constructor, {@link add}) for an invalid target or kind option (as `lint` does)
+ */
+export class NodeLinter {
+  private readonly base: LintOptions;
+  private readonly model: NodeModel;
+  private readonly outcomes: NodeFileOutcome[] = [];
+  private readonly nodeConfig?: NodeFile;
+  /** The findings of a file as kept: a copy, or ([] and) packed compact ones. */
+  private readonly keep: (findings: readonly Finding[]) => { findings: Finding[]; packed?: string };
+
+  /**
+   * @param nodeConfig  the node's vz.conf (linted here when `lintNodeConfig`, else only analysed)
+   */
+  constructor(nodeConfig: NodeFile | undefined, samples: string[] | undefined, private readonly options: NodeLinterOptions = {}) {
+    const catalog = options.catalog ?? getCatalog();
+    const base: LintOptions & { focus?: unknown; lintNodeConfig?: unknown; compact?: unknown } = { ...options, catalog };
+    delete base.focus;
+    delete base.lintNodeConfig;
+    delete base.compact;
+    this.keep = options.compact === true
+      ? (list) => (list.length === 0 ? { findings: [] } : { findings: [], packed: packFindings(list) })
+      : (list) => ({ findings: [...list] });
+    this.base = base;
+    this.model = { containers: [], files: [], catalog };
+    if (options.capacity) this.model.capacity = options.capacity;
+    if (samples) this.model.samples = samples;
+    if (nodeConfig) {
+      this.nodeConfig = nodeConfig;
+      const opts: LintOptions = { ...base, path: nodeConfig.path, ...(nodeConfig.sizeBytes !== undefined ? { sizeBytes: nodeConfig.sizeBytes } : {}) };
+      let ctx: LintContext;
+      if (options.lintNodeConfig !== false) {
+        const result = lint(nodeConfig.text, opts);
+        ctx = result.ctx;
+        this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, ...this.keep(result.findings) });
+      } else {
+        ctx = analyze(nodeConfig.text, opts);
+        this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, findings: [] });
+      }
+      this.model.node = { path: nodeConfig.path, ctx };
+      this.model.files.push(this.model.node);
+    }
+  }
+
+  /** The options a file of this node is linted with (also in a worker thread, with `nodeContext` rebuilt there). */
+  fileOptions(file: Pick<NodeFile, 'path' | 'sizeBytes'>): LintOptions {
+    return {
+      ...this.base,
+      path: file.path,
+      ...(file.sizeBytes !== undefined ? { sizeBytes: file.sizeBytes } : {}),
+      ...(this.nodeConfig ? { nodeConfig: this.nodeConfig, ...(this.model.node ? { nodeContext: this.model.node.ctx } : {}) } : {}),
+    };
+  }
+
+  /**
+   * {@link fileOptions} in one object reused for every file (lint keeps nothing of its options object;
+   * building one per file was a measurable part of a 10,000-file run).
+   */
+  private optionsFor(file: NodeFile): LintOptions {
+    const o = (this.scratch ??= this.fileOptions({ path: '' }));
+    o.path = file.path;
+    o.sizeBytes = file.sizeBytes;
+    return o;
+  }
+
+  private scratch?: LintOptions;
+
+  /** Lints one file of the node (not the node config) with the node config. */
+  add(file: NodeFile): NodeFileOutcome {
+    const result = lint(file.text, this.optionsFor(file));
+    const ctx = result.ctx;
+    const ctid = ctidOf(file.path);
+    const isCt = ctid !== undefined && ctx.kind === 'container';
+    const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), ...this.keep(result.findings) };
+    this.outcomes.push(outcome);
+    if (isCt) this.model.containers.push({ path: file.path, ctid, facts: containerFacts(ctx) });
+    else this.model.files.push({ path: file.path, ctx });
+    return outcome;
+  }
+
+  /**
+   * Lints a file with the node config without adding it (a worker thread's part): a container's findings
+   * and facts, for {@link addLinted}; undefined when the file is not a container (then {@link add} it).
+   */
+  lintAlone(file: NodeFile): LintedContainer | undefined {
+    const ctid = ctidOf(file.path);
+    if (ctid === undefined) return undefined;
+    const result = lint(file.text, this.optionsFor(file));
+    if (result.ctx.kind !== 'container') return undefined;
+    return { path: file.path, kind: result.ctx.kind, target: result.ctx.target, ...this.keep(result.findings), facts: containerFacts(result.ctx) };
+  }
+
+  /** Takes a container linted elsewhere with {@link fileOptions} (kind container, a CTID file name). */
+  addLinted(c: LintedContainer): NodeFileOutcome {
+    const ctid = ctidOf(c.path);
+    if (ctid === undefined || c.kind !== 'container') throw new Error(`${c.path}: not a container config`);
+    const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings, ...(c.packed !== undefined ? { packed: c.packed } : {}) };
+    this.outcomes.push(outcome);
+    this.model.containers.push({ path: c.path, ctid, facts: c.facts });
+    return outcome;
+  }
+
+  /**
+   * Runs the node rules over everything added and adds their findings to the files they land in.
+   * @returns every file (node config first, then in the order added) and the node's memory
+   */
+  finish(): { files: NodeFileOutcome[]; memory: MemorySummary } {
+    const byPath = new Map(this.outcomes.map((o) => [o.path, o]));
+    for (const [p, list] of nodeRuleFindings(this.model, this.options)) {
+      const target = byPath.get(p);
+      if (!target || list.length === 0) continue;
+      const all = outcomeFindings(target);
+      for (const f of list) all.push(this.options.compact === true ? compactFinding(f) : f);
+      target.findings = sortFindings(all);
+      delete target.packed;
+    }
+    return { files: this.outcomes, memory: memorySummary(this.model) };
+  }
 }

@@ -31,8 +31,19 @@ import path from 'node:path';
 import type { Finding, LintContext } from '../rules/types';
 import { BoundedReadError } from '../util/boundedRead';
 import { analyze, lint, type LintOptions, type LintResult } from './lint';
-import { nodeRuleFindings, sortFindings, type NodeContainer, type NodeLintOptions, type NodeModel } from './node';
+import { compareFindings, containerFacts, nodeRuleFindings, sortFindings, type ContainerFacts, type NodeContainer, type NodeLintOptions, type NodeModel } from './node';
 import { confDirOf, ctidOf, isNodeConfigName, nodeConfigCandidates, readConfigFile, sampleNameOf } from './nodeFiles';
+
+/**
+ * The sample name CONFIGFILE gives in a vz.conf text, read as classic vzctl reads the line (the first
+ * CONFIGFILE line wins; a double-quoted value ends at its quote, an unquoted one at a blank): only to
+ * choose which `ve-NAME.conf-sample` to read with the node; the rules read the analysed file.
+ */
+export function configFileOf(text: string): string | undefined {
+  const m = /^CONFIGFILE=(?:"([^"\n]*)"|([^\s"#]*))/m.exec(text);
+  const name = (m?.[1] ?? m?.[2] ?? '').trim();
+  return name === '' || name.includes('/') ? undefined : name;
+}
 
 // ------------------------------------------------------------------------------------------------
 // File-system access
@@ -91,8 +102,11 @@ export interface NodeRequest {
 
 /** The result for one file of a node. */
 export interface FileLint {
-  /** Per-file findings and node-rule findings, sorted by position. */
-  findings: Finding[];
+  /**
+   * Per-file findings and node-rule findings, sorted by position. Read-only: without node-rule findings
+   * it is the per-file lint's own (cached) array.
+   */
+  findings: readonly Finding[];
   /** The per-file lint (analysis and per-file findings). */
   result: LintResult;
   /** The node config the file was checked with (path and text), when there is one. */
@@ -127,6 +141,8 @@ interface Slot {
   ctx: LintContext;
   /** The per-file lint, when someone asked for it (kept for `text` and the current node config). */
   lint?: LintResult;
+  /** What the node rules compare of it, when it is a container (computed once per analysis). */
+  facts?: ContainerFacts;
 }
 
 /**
@@ -184,6 +200,25 @@ function optionsKey(o: Omit<NodeLintOptions, 'focus'>): string {
     ram: o.capacity?.ramBytes?.toString() ?? null,
     swap: o.capacity?.swapBytes?.toString() ?? null,
   });
+}
+
+/**
+ * The per-file findings (sorted, as `lint` returns them) with the node rules' findings of the file
+ * merged in, in the order `sortFindings` gives (position, then rule; per-file first among equals). Linear;
+ * without node-rule findings the per-file array itself (a keystroke in a file of 10,000 findings copies
+ * and re-sorts nothing).
+ */
+export function mergeFindings(own: readonly Finding[], node: readonly Finding[] | undefined): readonly Finding[] {
+  if (!node || node.length === 0) return own;
+  const extra = sortFindings([...node]);
+  const out: Finding[] = [];
+  let j = 0;
+  for (const f of own) {
+    while (j < extra.length && compareFindings(extra[j] as Finding, f) < 0) out.push(extra[j++] as Finding);
+    out.push(f);
+  }
+  while (j < extra.length) out.push(extra[j++] as Finding);
+  return out;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -421,6 +456,12 @@ export class NodeCache {
     const listing = await this.confDir(key.confDir);
     const paths = listing.containers.filter((p) => p !== key.nodeConfigPath);
     for (const e of state.extras) if (!paths.includes(e) && e !== key.nodeConfigPath) paths.push(e);
+    // The default sample (CONFIGFILE) of the node is read too: ploop-sample-without-diskspace needs its DISKSPACE.
+    const defaultSample = node && 'text' in node ? configFileOf(node.text) : undefined;
+    if (defaultSample !== undefined && listing.samples?.includes(defaultSample)) {
+      const p = path.join(key.confDir, `ve-${defaultSample}.conf-sample`);
+      if (!paths.includes(p)) paths.push(p);
+    }
     // Read what is neither open nor cached, a few at a time.
     const texts = new Map<string, string>();
     const missing: string[] = [];
@@ -504,6 +545,7 @@ export class NodeCache {
   private ruleFindings(state: NodeState): Map<string, Finding[]> {
     if (state.ruleFindings && state.ruleGeneration === state.generation) return state.ruleFindings;
     const model: NodeModel = { containers: [], files: [] };
+    if (state.options.catalog) model.catalog = state.options.catalog;
     if (state.options.capacity) model.capacity = state.options.capacity;
     if (state.samples) model.samples = state.samples;
     if (state.nodeSlot) {
@@ -511,9 +553,9 @@ export class NodeCache {
       model.files.push(model.node);
     }
     for (const slot of state.slots.values()) {
-      model.files.push({ path: slot.path, ctx: slot.ctx });
       const ctid = ctidOf(slot.path);
-      if (ctid !== undefined && slot.ctx.kind === 'container') model.containers.push({ path: slot.path, ctid, ctx: slot.ctx } satisfies NodeContainer);
+      if (ctid !== undefined && slot.ctx.kind === 'container') model.containers.push({ path: slot.path, ctid, facts: (slot.facts ??= containerFacts(slot.ctx)) } satisfies NodeContainer);
+      else model.files.push({ path: slot.path, ctx: slot.ctx });
     }
     this.stats.nodeRuleRuns += 1;
     const previous = state.ruleFindings;
@@ -564,9 +606,7 @@ export class NodeCache {
     const slot = isNodeFile ? state.nodeSlot : state.slots.get(filePath);
     if (!slot) return undefined;
     const result = this.slotLint(state, slot, retain);
-    const findings = [...result.findings];
-    for (const f of this.ruleFindings(state).get(filePath) ?? []) findings.push(f);
-    sortFindings(findings);
+    const findings = mergeFindings(result.findings, this.ruleFindings(state).get(filePath));
     const out: FileLint = { findings, result, state, generation: state.generation };
     if (state.nodeSlot && !isNodeFile) out.nodeConfig = { path: state.nodeSlot.path, text: state.nodeSlot.text };
     if (state.explicitNodeConfig && !isNodeFile && state.nodeError) out.nodeConfigProblem = state.nodeError.message;

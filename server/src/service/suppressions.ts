@@ -13,17 +13,16 @@ export interface SuppressionFilter {
   apply(findings: readonly Finding[]): Finding[];
 }
 
-/**
- * The suppression filter of a parsed file.
- *
- * A finding is silenced when its rule is named by a `vzconf-disable` comment anywhere in the file, or by
- * a `vzconf-disable-next-line` comment whose target line is the line the finding starts on. With
- * `ignore` (setting `vzconf.ignoreSuppressions`, `vzlint --ignore-suppressions`) nothing is silenced.
- */
-export function suppressionFilter(doc: ConfigDocument, options: { ignore?: boolean } = {}): SuppressionFilter {
-  if (options.ignore) return { apply: (findings) => [...findings] };
+/** What a file's suppression comments silence: rule ids for the whole file, and per (model) line. */
+export interface SuppressionSets {
+  fileWide: Set<string>;
+  byLine: Map<number, Set<string>>;
+}
+
+/** The rules a parsed file's suppression comments silence, or undefined when it has none. */
+export function suppressionSets(doc: ConfigDocument): SuppressionSets | undefined {
   const { directives } = parseSuppressions(doc);
-  if (directives.length === 0) return { apply: (findings) => [...findings] };
+  if (directives.length === 0) return undefined;
   const fileWide = new Set<string>();
   const byLine = new Map<number, Set<string>>();
   for (const d of directives) {
@@ -35,6 +34,21 @@ export function suppressionFilter(doc: ConfigDocument, options: { ignore?: boole
       byLine.set(d.targetLine, set);
     }
   }
+  return { fileWide, byLine };
+}
+
+/**
+ * The suppression filter of a parsed file.
+ *
+ * A finding is silenced when its rule is named by a `vzconf-disable` comment anywhere in the file, or by
+ * a `vzconf-disable-next-line` comment whose target line is the line the finding starts on. With
+ * `ignore` (setting `vzconf.ignoreSuppressions`, `vzlint --ignore-suppressions`) nothing is silenced.
+ */
+export function suppressionFilter(doc: ConfigDocument, options: { ignore?: boolean } = {}): SuppressionFilter {
+  if (options.ignore) return { apply: (findings) => [...findings] };
+  const sets = suppressionSets(doc);
+  if (!sets) return { apply: (findings) => [...findings] };
+  const { fileWide, byLine } = sets;
   return {
     apply: (findings) => findings.filter((f) => !fileWide.has(f.rule) && !byLine.get(f.range.start.line)?.has(f.rule)),
   };

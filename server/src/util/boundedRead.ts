@@ -11,7 +11,8 @@
  * cancelled; its handle is closed when it returns, and until then it keeps a process from ending on its
  * own: a command-line tool that met a 'timeout' should exit explicitly).
  */
-import { constants as fsConstants } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, realpathSync, statfsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { open as fsOpen, realpath as fsRealpath, stat as fsStat, statfs as fsStatfs } from 'node:fs/promises';
 
 /** Why a bounded read refused or failed (`detail` says it in words, for messages). */
@@ -178,5 +179,83 @@ async function readUnbounded(filePath: string, maxBytes: number, fs: BoundedRead
     throw ioError(filePath, e);
   } finally {
     handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * `statfs` f_type of local disk and memory file systems (Linux `include/uapi/linux/magic.h`): ext2/3/4, xfs,
+ * btrfs, tmpfs, ramfs, overlayfs, zfs, f2fs, jfs, reiserfs, squashfs, iso9660, vfat, exfat, ntfs, nilfs2,
+ * bcachefs. A read of a regular file on one of these returns in bounded time; network file systems (NFS,
+ * CIFS), FUSE and anything unknown may block and are left to {@link readFileBounded}.
+ */
+const LOCAL_FS_TYPES = new Set<number>([0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x858458f6, 0x794c7630, 0x2fc12fc1, 0xf2f52010, 0x3153464a, 0x52654973, 0x73717368, 0x9660, 0x4d44, 0x2011bab0, 0x5346544e, 0x3434, 0xca451a4e]);
+
+/**
+ * Reads many small files of local disks without the thread-pool round trips of {@link readFileBounded}
+ * (eight asynchronous calls and a timer per file, about 0.2 ms each on a busy 2-core machine, where a
+ * synchronous open/fstat/read/close takes 20 µs). A file qualifies only when nothing can block or surprise:
+ * POSIX, its folder resolves (`realpath`, once per folder) outside /proc, /sys and /dev onto a local disk
+ * or memory file system ({@link LOCAL_FS_TYPES}, `statfs` once per folder), the name itself is no
+ * symbolic link (`O_NOFOLLOW`), and the opened file is a regular file on the same device as its folder
+ * (no bind mount of something else) of at most `maxBytes` bytes. Anything else — and every error — is
+ * left to the caller's {@link readFileBounded} (`undefined`), which then decides and words the error.
+ */
+export class LocalFileReads {
+  private readonly folders = new Map<string, { dev: number } | undefined>();
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** The folder's device when files in it may be read synchronously, else undefined (cached per folder). */
+  private folder(dir: string): { dev: number } | undefined {
+    if (this.folders.has(dir)) return this.folders.get(dir);
+    let ok: { dev: number } | undefined;
+    try {
+      const real = realpathSync(dir);
+      if (!PSEUDO_PREFIXES.some((p) => `${real}/`.startsWith(p)) && LOCAL_FS_TYPES.has(Number(statfsSync(real).type))) ok = { dev: statSync(real).dev };
+    } catch {
+      ok = undefined;
+    }
+    this.folders.set(dir, ok);
+    return ok;
+  }
+
+  /** The file's bytes, or undefined when it does not qualify or anything failed (see the class). */
+  read(filePath: string): Buffer | undefined {
+    if (process.platform === 'win32' || fsConstants.O_NOFOLLOW === undefined) return undefined;
+    const dir = this.folder(dirname(filePath));
+    if (!dir) return undefined;
+    let fd: number;
+    try {
+      fd = openSync(filePath, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY | fsConstants.O_NOFOLLOW);
+    } catch {
+      return undefined;
+    }
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile() || st.dev !== dir.dev || st.size > this.maxBytes) return undefined;
+      // One byte more than the size: a file that grew since the fstat is read on, up to the cap.
+      let buf = Buffer.allocUnsafe(st.size + 1);
+      let got = 0;
+      for (;;) {
+        if (got === buf.length) {
+          if (got > this.maxBytes) return undefined;
+          const bigger = Buffer.allocUnsafe(Math.min(Math.max(got * 2, 4096), this.maxBytes + 1));
+          buf.copy(bigger, 0, 0, got);
+          buf = bigger;
+        }
+        const n = readSync(fd, buf, got, buf.length - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      return got > this.maxBytes ? undefined : buf.subarray(0, got);
+    } catch {
+      return undefined;
+    } finally {
+      try {
+        closeSync(fd);
+      } catch {
+        // nothing left to do
+      }
+    }
   }
 }

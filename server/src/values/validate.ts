@@ -164,12 +164,6 @@ function checkIp(item: string, generation: Generation): string | undefined {
   return undefined;
 }
 
-/**
- * Classic keys read with parse_ul() (conf_parse_ulong in src/lib/config.c, vzctl-3.0.19 to 4.11.1),
- * which takes the word "unlimited" (LONG_MAX) since vzctl 3.0.19.
- */
-const CLASSIC_PARSE_UL = new Set(['QUOTATIME', 'QUOTAUGIDLIMIT', 'CPUUNITS', 'CPUWEIGHT', 'BOOTORDER', 'LOCAL_UID', 'LOCAL_GID']);
-
 const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 const NETIF_KEYS_CLASSIC = ['ifname', 'bridge', 'mac', 'host_ifname', 'host_mac', 'mac_filter'];
 const NETIF_KEYS_VZ7 = [...NETIF_KEYS_CLASSIC, 'gw', 'gw6', 'dhcp', 'dhcp6', 'ip_filter', 'ifaceid', 'configure', 'network', 'type', 'vport', 'ip', 'ip6'];
@@ -197,8 +191,10 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
     }
     case 'integer': {
       // strtoul()/strtol() as vzctl's parse_ul/parse_int call them: leading blanks and a sign are
-      // skipped and an empty value reads as 0; classic parse_ul also takes "unlimited" since 3.0.19.
-      const unl = gen === 'classic' && value === 'unlimited' && CLASSIC_PARSE_UL.has(def.name) && compareVersions(ctx.version, '3.0.19') >= 0;
+      // skipped and an empty value reads as 0; the keys classic reads with parse_ul() also take
+      // "unlimited" since 3.0.19 (the parameter's `unlimited` fact in schemas/parameters.yaml).
+      const acceptsUnlimited = def[gen]?.unlimited;
+      const unl = value === 'unlimited' && acceptsUnlimited !== undefined && compareVersions(ctx.version, acceptsUnlimited.since) >= 0;
       const im = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(value);
       if (!im && !unl && value !== '') return bad(`"${value}" is not a whole number`);
       const r = rangeOf(def, gen);

@@ -7,6 +7,7 @@ import type { Entry } from '../../parser/types';
 import type { Pair } from '../../values/validate';
 import { isUnlimited } from '../../values/numbers';
 import type { LintContext } from '../types';
+import { ObjectCache } from '../../util/objectCache';
 
 /**
  * The container's PHYSPAGES pair when the config is a vSwap config the way vzctl decides it
@@ -84,7 +85,7 @@ export function liveEntries(ctx: LintContext, name: string): Entry[] {
   return liveIndex(ctx).get(name) ?? [];
 }
 
-const liveIndexes = new WeakMap<LintContext, Map<string, Entry[]>>();
+const liveIndexes = new ObjectCache<LintContext, Map<string, Entry[]>>();
 
 /**
  * {@link liveEntries} of every parameter at once, by catalogue name, in file order: built on the first

@@ -10,6 +10,7 @@ import type { Finding, LintContext, Rule } from '../types';
 import { deleteLines, entryRange, finding } from '../util';
 import { clip } from '../text';
 import { describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
+import { derived } from '../../catalog/derived';
 
 /**
  * The layout the container rules use, or undefined: not a container, unknown layout, or a shipped
@@ -32,7 +33,7 @@ export const ignoredOnPloop: Rule = {
     if (!l || l.layout !== 'ploop') return [];
     const out: Finding[] = [];
     // Which keys ploop ignores, and why, is data: schemas/parameters.yaml `ignoredOnPloop`.
-    for (const def of ctx.catalog.catalog.parameters) {
+    for (const def of derived(ctx.catalog, 'ignoredOnPloopParameters', (c) => c.catalog.parameters.filter((d) => d.ignoredOnPloop))) {
       if (!def.ignoredOnPloop) continue;
       const name = def.name;
       for (const e of liveEntries(ctx, name)) {

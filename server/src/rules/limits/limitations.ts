@@ -11,6 +11,7 @@ import type { Finding, Fix, LintContext, Rule } from '../types';
 import { deleteLines, entryRange, finding, valueSubRange } from '../util';
 import { clip, fixTitle, q } from '../text';
 import { liveEntries, valueAccepted } from './common';
+import { derived } from '../../catalog/derived';
 
 /**
  * Why a VE_PRIVATE / VE_ROOT path looks like NFS or another shared mount, or undefined. Heuristic on
@@ -90,7 +91,7 @@ export const checkpointBlockingParameter: Rule = {
     if (ctx.kind !== 'container') return [];
     const out: Finding[] = [];
     // Which keys, and what they pass in, is data: schemas/parameters.yaml `checkpoint`.
-    for (const def of ctx.catalog.catalog.parameters) {
+    for (const def of derived(ctx.catalog, 'checkpointParameters', (c) => c.catalog.parameters.filter((d) => d.checkpoint))) {
       if (!def.checkpoint) continue;
       const name = def.name;
       for (const e of liveEntries(ctx, name)) {
@@ -150,7 +151,7 @@ export const dangerousCapability: Rule = {
   id: 'dangerous-capability',
   check(ctx) {
     if (ctx.kind !== 'container') return [];
-    const dangerous = new Map((ctx.catalog.catalog.vocabulary.dangerousCapabilities ?? []).map((c) => [c.name.toUpperCase(), c.grants]));
+    const dangerous = derived(ctx.catalog, 'dangerousCapabilities', (cat) => new Map((cat.catalog.vocabulary.dangerousCapabilities ?? []).map((c) => [c.name.toUpperCase(), c.grants])));
     const out: Finding[] = [];
     for (const e of liveEntries(ctx, 'CAPABILITY')) {
       if (!valueAccepted(ctx, e)) continue;
@@ -181,7 +182,7 @@ export const hostKernelFeature: Rule = {
     if (ctx.kind !== 'container') return [];
     const out: Finding[] = [];
     // Which features run host-kernel code is data: schemas/vocabulary.yaml `hostKernel`.
-    const hostKernel = new Map(ctx.catalog.catalog.vocabulary.features.flatMap((f) => (f.hostKernel ? [[f.name, f.hostKernel] as const] : [])));
+    const hostKernel = derived(ctx.catalog, 'hostKernelFeatures', (c) => new Map(c.catalog.vocabulary.features.flatMap((f) => (f.hostKernel ? [[f.name, f.hostKernel] as const] : []))));
     for (const e of liveEntries(ctx, 'FEATURES')) {
       for (const t of switchedOn(e)) {
         const what = hostKernel.get(t.name);

@@ -16,6 +16,8 @@ import { formatBytes, INT_MAX, LONG_MAX, PAGE_SIZE, parseSizedNumber } from '../
 import type { NumberPart } from '../../values/numbers';
 import type { Fix, LintContext, TextEdit } from '../types';
 import { fixTitle } from '../text';
+import { ObjectCache } from '../../util/objectCache';
+import { derived } from '../../catalog/derived';
 
 /** 2^64: unsigned long wraps modulo this on 64-bit Linux. */
 export const U64 = 1n << 64n;
@@ -51,8 +53,8 @@ export const CHECK_PARAM_SET = [
  * parameter X not set". vzcfgvalidate's own presence checks (`check_param()` plus the `CHECK_B` /
  * `CHECK_BL` ones) cover exactly the non-vSwap set.
  */
-export function requiredToStart(catalog: CatalogIndex, mode: 'non-vswap' | 'vswap'): string[] {
-  return catalog.catalog.parameters.filter((p) => p.requiredToStart?.includes(mode)).map((p) => p.name);
+export function requiredToStart(catalog: CatalogIndex, mode: 'non-vswap' | 'vswap'): readonly string[] {
+  return derived(catalog, `requiredToStart:${mode}`, (c) => c.catalog.parameters.filter((p) => p.requiredToStart?.includes(mode)).map((p) => p.name));
 }
 
 /**
@@ -129,7 +131,7 @@ export interface NonVswapInputs {
   avnumprocFrom: string;
 }
 
-const cache = new WeakMap<LintContext, NonVswapInputs | null>();
+const cache = new ObjectCache<LintContext, NonVswapInputs | null>();
 
 /**
  * The values vzcfgvalidate's non-vSwap checks read (`validate()`, src/validate.c), or undefined when

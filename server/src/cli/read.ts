@@ -1,0 +1,91 @@
+/**
+ * How vzlint reads the files it lints: bounded in size and time (`util/boundedRead.ts`), local-disk files
+ * synchronously ({@link ConfigReader}), decoded as UTF-8 with replacement. Shared by the main thread and
+ * the worker threads (`lintWorker.ts`).
+ */
+import { stat } from 'node:fs/promises';
+import { MAX_FILE_BYTES } from '../limits';
+import { BoundedReadError, LocalFileReads, readFileBounded } from '../util/boundedRead';
+
+const UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/**
+ * Decodes file bytes as UTF-8, never failing: invalid sequences become U+FFFD, NUL bytes are kept,
+ * and a leading byte-order mark is kept so that the `byte-order-mark` rule can report it.
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return UTF8.decode(bytes);
+}
+
+/** An error as a short phrase for a message (`permission denied`, `no such file or directory`). */
+export function errorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string') {
+    switch (e.code) {
+      case 'ENOENT':
+        return 'no such file or directory';
+      case 'EACCES':
+      case 'EPERM':
+        return 'permission denied';
+      case 'EISDIR':
+        return 'is a directory, not a file';
+      case 'ENOTDIR':
+        return 'not a directory';
+      default:
+        return `${e.code}: ${e.message}`;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A file's text as vzlint reads it; `bytes` are the file's bytes (for --fix), `sizeBytes` only beyond the size limit. */
+export interface ReadText {
+  text: string;
+  sizeBytes?: number;
+  bytes?: Uint8Array;
+}
+
+/**
+ * A config file's text through the shared bounded reader (`util/boundedRead.ts`): regular files only, no
+ * FIFO, device or /proc file, within a time bound. A file beyond {@link MAX_FILE_BYTES} is not read: its
+ * text is empty and `sizeBytes` makes the engine report one `file-too-large` finding.
+ *
+ * @returns the text, or `{ error }` with a phrase for the message (`is a named pipe, not a regular file`)
+ */
+export async function readBounded(abs: string): Promise<ReadText | { error: string }> {
+  try {
+    const bytes = await readFileBounded(abs, { maxBytes: MAX_FILE_BYTES });
+    return { text: decodeUtf8(bytes), bytes };
+  } catch (err) {
+    if (err instanceof BoundedReadError) {
+      if (err.code === 'too-large') {
+        try {
+          return { text: '', sizeBytes: Math.max((await stat(abs)).size, MAX_FILE_BYTES + 1) };
+        } catch {
+          return { text: '', sizeBytes: MAX_FILE_BYTES + 1 };
+        }
+      }
+      return { error: err.detail };
+    }
+    return { error: errorText(err) };
+  }
+}
+
+/**
+ * {@link readBounded} for the many files of a run: a regular file on a local disk is read synchronously
+ * (`LocalFileReads`: a node's 10,000 CTID.conf files in a fraction of the time), anything else — a link,
+ * another file system, a file too large, any error — through the bounded reader, which words the error.
+ */
+export class ConfigReader {
+  private readonly local = new LocalFileReads(MAX_FILE_BYTES);
+
+  async read(abs: string): Promise<ReadText | { error: string }> {
+    const bytes = this.local.read(abs);
+    if (bytes) return { text: decodeUtf8(bytes), bytes };
+    return readBounded(abs);
+  }
+}
+
+/** Files read ahead while the previous ones are linted. */
+export const READ_BATCH = 64;
+
