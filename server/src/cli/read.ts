@@ -5,17 +5,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { MAX_FILE_BYTES } from '../limits';
-import { BoundedReadError, LocalFileReads, readFileBounded } from '../util/boundedRead';
+import { BoundedReadError, decodeUtf8, LocalFileReads, readFileBounded } from '../util/boundedRead';
 
-const UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-
-/**
- * Decodes file bytes as UTF-8, never failing: invalid sequences become U+FFFD, NUL bytes are kept,
- * and a leading byte-order mark is kept so that the `byte-order-mark` rule can report it.
- */
-export function decodeUtf8(bytes: Uint8Array): string {
-  return UTF8.decode(bytes);
-}
+export { decodeUtf8 };
 
 /** An error as a short phrase for a message (`permission denied`, `no such file or directory`). */
 export function errorText(err: unknown): string {

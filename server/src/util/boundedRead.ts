@@ -104,10 +104,19 @@ export async function readFileBounded(filePath: string, options: BoundedReadOpti
   }
 }
 
-/** Text of {@link readFileBounded}: UTF-8 with U+FFFD for invalid bytes, a byte-order mark kept. */
+const UTF8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/**
+ * Decodes file bytes as UTF-8, never failing: invalid sequences become U+FFFD, NUL bytes are kept,
+ * and a leading byte-order mark is kept so that the `byte-order-mark` rule can report it.
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return UTF8.decode(bytes);
+}
+
+/** Text of {@link readFileBounded}, decoded with {@link decodeUtf8}. */
 export async function readTextBounded(filePath: string, options: BoundedReadOptions, fs?: BoundedReadFs): Promise<string> {
-  const bytes = await readFileBounded(filePath, options, fs);
-  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+  return decodeUtf8(await readFileBounded(filePath, options, fs));
 }
 
 function ioError(filePath: string, e: unknown): BoundedReadError {
