@@ -7,8 +7,7 @@ import { parseKind } from '../model/kind';
 import { formatTarget, parseTargetSetting } from '../model/target';
 import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSettings } from '../service/config';
 import { analyze, OptionError, type LintOptions } from '../service/lint';
-import { NodeLinter, outcomeFindings, parseCapacitySize, type NodeFile } from '../service/node';
-import type { Finding } from '../rules/types';
+import { NodeLinter, parseCapacitySize, type NodeFile } from '../service/node';
 import { confDirOf, ctidOf, findNodeConfig, isInside, isNodeConfigName, listConfDir } from '../service/nodeFiles';
 import type { NodeCapacity } from '../rules/types';
 import { getCatalog } from '../catalog/load';
@@ -687,7 +686,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   };
   // Output: reports are printed as soon as no node still to lint can report a file before them (node by
   // node in a fleet), in path order; --summary, SARIF, --fix and --print-config need them all first.
-  const pending: { report: FileReport; packed?: string }[] = [];
+  const pending: { report: FileReport }[] = [];
   const groupList = [...groups.values()];
   const minDisplay = (g: NodeGroup): string => [g.files[0], g.nodePath].filter((p): p is string => p !== undefined).map(display).reduce((a, b) => (compareStrings(a, b) <= 0 ? a : b), '\uffff');
   // firstOf[i]: the first path that node i or a later one can report.
@@ -703,11 +702,10 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     pending.sort((a, b) => compareStrings(a.report.file, b.report.file));
     let n = 0;
     while (n < pending.length && (bound === undefined || compareStrings((pending[n] as (typeof pending)[number]).report.file, bound) < 0)) n += 1;
-    // A few hundred files at a time: their findings are unpacked, printed and dropped.
+    // A few hundred files at a time.
     const done = pending.splice(0, n);
     for (let from = 0; from < done.length; from += 256) {
-      // New report objects: the unpacked findings die with this slice once printed.
-      const ready = done.slice(from, from + 256).map((p) => (p.packed !== undefined ? { ...p.report, findings: JSON.parse(p.packed) as Finding[] } : p.report));
+      const ready = done.slice(from, from + 256).map((p) => p.report);
       if (sink) sink.add(ready);
       else for (const r of ready) reports.push(r);
     }
@@ -926,12 +924,12 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         // A node config nobody asked for is reported only for findings about its containers.
         const mine = f.role !== 'node' || nodeAsked;
         if (f.role === 'node' && !mine && asked.has(f.path)) continue;
-        const findings = mine ? f.findings : outcomeFindings(f).filter((x) => ACROSS_CONTAINERS.has(x.rule));
+        const findings = mine ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
         if (!mine && findings.length === 0) continue;
         if (reported.has(f.path)) continue;
         reported.add(f.path);
         const host = hostOfFile(f.path);
-        pending.push({ report: { file: display(f.path), kind: f.kind, target: f.target, findings, ...(host !== undefined ? { host } : {}) }, ...(mine && f.packed !== undefined ? { packed: f.packed } : {}) });
+        pending.push({ report: { file: display(f.path), kind: f.kind, target: f.target, findings, ...(host !== undefined ? { host } : {}) } });
         absOfReport.set(display(f.path), f.path);
         if (mine && f.role === 'node' && keepForFix) lintOptionsOf.set(f.path, fileOptions(f.path));
       }
