@@ -128,6 +128,12 @@ export async function cliFleetBench(quick: boolean): Promise<void> {
       const r = await timed([vzlint, '--format', 'json', nodeRoot], dir, rss, { VZLINT_THREADS: threads });
       report(S, `  VZLINT_THREADS=${threads} (one run, load ${(loadavg()[0] ?? 0).toFixed(2)})`, `${(r.ms / 1000).toFixed(2)} s, ${((r.rss ?? 0) / 2 ** 20).toFixed(0)} MB, ${(r.ms / median(base)).toFixed(1)}×`);
     }
+    // The formats that used to gather the whole run: they stream too (one run each).
+    for (const args of [['--format', 'sarif'], ['--summary', '--format', 'json']]) {
+      const r = await timed([vzlint, ...args, nodeRoot], dir, rss);
+      const mb = (r.rss ?? 0) / 2 ** 20;
+      report(S, `vzlint ${args.join(' ')} peak RSS (one run)`, `${mb.toFixed(0)} MB, ${(r.ms / 1000).toFixed(2)} s`, '≤ 200 MB', mb <= 200);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -74,18 +74,9 @@ function region(r: Finding['range']): Sarif.Region {
   return { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 };
 }
 
-/**
- * One SARIF 2.1.0 log with one run: `tool.driver` with every rule of the catalogue (id, name, short and
- * full description, `help` with the rule's docs page as Markdown, default level, `helpUri` only with
- * `docsUrl`), and one result per finding (ruleId and ruleIndex, level, message, physical location with
- * region, the host in `properties.host` for a fleet, and the safe fix as `fixes` where there is one).
- * Artifact URIs are relative to `root` (`uriBaseId: ROOT`) when the file lies below it.
- */
-export function toSarif(reports: readonly FileReport[], options: SarifOptions): Sarif.Log {
-  const catalog = getCatalog();
-  const rules = catalog.catalog.rules;
-  const index = new Map(rules.map((r, i) => [r.id, i]));
-  const driverRules: Sarif.ReportingDescriptor[] = rules.map((r) => {
+/** The catalogue's rules as `tool.driver.rules` (see {@link SarifWriter}); `helpUri` only with `docsUrl`. */
+function driverRules(docsUrl: string | undefined): Sarif.ReportingDescriptor[] {
+  return getCatalog().catalog.rules.map((r) => {
     const markdown = ruleHelpMarkdown(r.id);
     const d: Sarif.ReportingDescriptor = {
       id: r.id,
@@ -96,54 +87,98 @@ export function toSarif(reports: readonly FileReport[], options: SarifOptions): 
       help: markdown !== undefined ? { text: r.description, markdown } : { text: r.description },
       properties: { tags: ['openvz', 'virtuozzo'] },
     };
-    if (options.docsUrl !== undefined) d.helpUri = options.docsUrl.replace(/\{rule\}/g, encodeURIComponent(r.id));
+    if (docsUrl !== undefined) d.helpUri = docsUrl.replace(/\{rule\}/g, encodeURIComponent(r.id));
     return d;
   });
-  const results: Sarif.Result[] = [];
-  const artifacts: Sarif.Artifact[] = [];
-  for (const rep of reports) {
-    const location = uriOf(options.absolutePath(rep), options.root);
-    artifacts.push({ location, ...(rep.template ? { properties: { template: true } } : {}) });
-    const artifactIndex = artifacts.length - 1;
-    for (const f of rep.findings) {
-      const res: Sarif.Result = {
-        ruleId: f.rule,
-        level: sarifLevel(f.severity),
-        message: { text: f.message },
-        locations: [{ physicalLocation: { artifactLocation: { ...location, index: artifactIndex }, region: region(f.range) } }],
-      };
-      const ri = index.get(f.rule);
-      if (ri !== undefined) res.ruleIndex = ri;
-      const props: Record<string, unknown> = { severity: f.severity };
-      if (rep.host !== undefined) props.host = rep.host;
-      res.properties = props;
-      const fix = f.fixes?.find((x) => x.safe);
-      if (fix) {
-        res.fixes = [{
-          description: { text: fix.title },
-          artifactChanges: [{ artifactLocation: location, replacements: fix.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })) }],
-        }];
-      }
-      results.push(res);
-    }
-  }
-  return {
-    version: '2.1.0',
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    runs: [{
-      tool: { driver: { name: 'vzlint', semanticVersion: options.version, version: options.version, rules: driverRules } },
-      originalUriBaseIds: { ROOT: { uri: pathToFileURL(options.root.endsWith(path.sep) ? options.root : options.root + path.sep).href } },
-      artifacts,
-      results,
-      columnKind: 'utf16CodeUnits',
-      ...(options.summary !== undefined ? { properties: { summary: options.summary } } : {}),
-    }],
-  };
 }
 
-/** `--format sarif`: {@link toSarif} as pretty-printed JSON, newline-terminated. */
+/** `value` as `JSON.stringify(value, null, 2)` prints it nested `depth` levels deep (2 spaces a level). */
+function nested(value: unknown, depth: number): string {
+  // JSON strings never hold a raw line break: every newline is one of the layout's.
+  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${'  '.repeat(depth)}`);
+}
+
+/**
+ * Writes one SARIF 2.1.0 log with one run a few files at a time: `add` the reports in order, then `end`;
+ * only the artifacts (one short entry per file) are kept until the end, never the results.
+ *
+ * The run holds `tool.driver` with every rule of the catalogue (id, name, short and full description,
+ * `help` with the rule's docs page as Markdown, default level, `helpUri` only with `docsUrl`), one
+ * result per finding (ruleId and ruleIndex, level, message, physical location with region, the severity
+ * and, for a fleet, the host in `properties`, and the safe fix as `fixes` where there is one), one
+ * artifact per report (in report order; `properties.template` for a template), `columnKind`, and the
+ * `--summary` in `properties.summary`. Artifact URIs are relative to `root` (`uriBaseId: ROOT`) when the
+ * file lies below it. The text is pretty-printed JSON (2 spaces), newline-terminated; members of the run
+ * come in the order tool, originalUriBaseIds, results, artifacts, columnKind, properties (results before
+ * artifacts, so that nothing waits for the last file).
+ */
+export class SarifWriter {
+  private readonly ruleIndex: Map<string, number>;
+  private readonly artifacts: string[] = [];
+  private results = 0;
+
+  constructor(
+    private readonly write: (s: string) => void,
+    private readonly options: Omit<SarifOptions, 'summary'>,
+  ) {
+    const rules = driverRules(options.docsUrl);
+    this.ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+    const tool: Sarif.Tool = { driver: { name: 'vzlint', semanticVersion: options.version, version: options.version, rules } };
+    const base: Sarif.Run['originalUriBaseIds'] = { ROOT: { uri: pathToFileURL(options.root.endsWith(path.sep) ? options.root : options.root + path.sep).href } };
+    write(`{\n  "version": "2.1.0",\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json",\n  "runs": [\n    {\n      "tool": ${nested(tool, 3)},\n      "originalUriBaseIds": ${nested(base, 3)},\n      "results": [`);
+  }
+
+  /** Writes the results of `reports` (in order) and records their artifacts. */
+  add(reports: readonly FileReport[]): void {
+    const parts: string[] = [];
+    for (const rep of reports) {
+      const location = uriOf(this.options.absolutePath(rep), this.options.root);
+      const artifact: Sarif.Artifact = { location, ...(rep.template ? { properties: { template: true } } : {}) };
+      const artifactIndex = this.artifacts.length;
+      this.artifacts.push(nested(artifact, 4));
+      for (const f of rep.findings) {
+        const res: Sarif.Result = {
+          ruleId: f.rule,
+          level: sarifLevel(f.severity),
+          message: { text: f.message },
+          locations: [{ physicalLocation: { artifactLocation: { ...location, index: artifactIndex }, region: region(f.range) } }],
+        };
+        const ri = this.ruleIndex.get(f.rule);
+        if (ri !== undefined) res.ruleIndex = ri;
+        const props: Record<string, unknown> = { severity: f.severity };
+        if (rep.host !== undefined) props.host = rep.host;
+        res.properties = props;
+        const fix = f.fixes?.find((x) => x.safe);
+        if (fix) {
+          res.fixes = [{
+            description: { text: fix.title },
+            artifactChanges: [{ artifactLocation: location, replacements: fix.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })) }],
+          }];
+        }
+        parts.push(`${this.results === 0 ? '\n' : ',\n'}        ${nested(res, 4)}`);
+        this.results += 1;
+      }
+    }
+    if (parts.length > 0) this.write(parts.join(''));
+  }
+
+  /** Closes the results, writes the artifacts, `columnKind` and the summary, and closes the log. */
+  end(summary?: unknown): void {
+    const results = this.results === 0 ? ']' : '\n      ]';
+    const artifacts = this.artifacts.length === 0 ? '[]' : `[\n        ${this.artifacts.join(',\n        ')}\n      ]`;
+    this.artifacts.length = 0;
+    const properties = summary !== undefined ? `,\n      "properties": ${nested({ summary }, 3)}` : '';
+    this.write(`${results},\n      "artifacts": ${artifacts},\n      "columnKind": "utf16CodeUnits"${properties}\n    }\n  ]\n}\n`);
+  }
+}
+
+/** `--format sarif` over reports already gathered (`--fix`, `--print-config`): what {@link SarifWriter} writes for them. */
 export function formatSarif(reports: readonly FileReport[], options: SarifOptions): string {
-  return `${JSON.stringify(toSarif(reports, options), null, 2)}\n`;
+  const out: string[] = [];
+  const writer = new SarifWriter((s) => out.push(s), options);
+  writer.add(reports);
+  writer.end(options.summary);
+  return out.join('');
 }
 
 /**

@@ -64,7 +64,7 @@ function emptyCounts(): FindingCounts {
   return { bySeverity: { error: 0, warning: 0, info: 0, hint: 0 }, byRule: {} };
 }
 
-function addCounts(into: FindingCounts, report: FileReport): void {
+function addCounts(into: FindingCounts, report: Pick<FileReport, 'findings'>): void {
   for (const f of report.findings) {
     into.bySeverity[f.severity] += 1;
     const r = (into.byRule[f.rule] ??= {});
@@ -95,11 +95,43 @@ function committed(m: MemorySummary): MemoryCommitted {
 }
 
 /**
+ * Counts findings as reports go by (`add`), keeping per file only its counts, never its findings; then
+ * {@link SummaryCounter.build} makes the summary. Used by `--summary`, which streams.
+ */
+export class SummaryCounter {
+  /** Display path -> the counts of its report (undefined: a report without findings). */
+  private readonly counts = new Map<string, FindingCounts | undefined>();
+  /** Display paths of the reports read as templates, in the order they came. */
+  readonly templates: string[] = [];
+
+  /** Counts the findings of `reports` (a file seen twice keeps its first report, as {@link buildSummary}). */
+  add(reports: readonly FileReport[]): void {
+    for (const r of reports) {
+      if (this.counts.has(r.file)) continue;
+      let c: FindingCounts | undefined;
+      if (r.findings.length > 0) addCounts((c = emptyCounts()), r);
+      this.counts.set(r.file, c);
+      if (r.template === true) this.templates.push(r.file);
+    }
+  }
+
+  /** The summary of `nodes` over the reports added (each report counted once, under the first node by name that lists its `file`). */
+  build(nodes: readonly NodeSummaryInput[]): FleetSummary {
+    return summarize(nodes, this.counts);
+  }
+}
+
+/**
  * Builds the summary from the nodes and the reports (each report counted once, under the node that
  * lists its `file`).
  */
 export function buildSummary(nodes: readonly NodeSummaryInput[], reports: readonly FileReport[]): FleetSummary {
-  const byFile = new Map(reports.map((r) => [r.file, r]));
+  const counter = new SummaryCounter();
+  counter.add([...reports].reverse());
+  return counter.build(nodes);
+}
+
+function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<string, FindingCounts | undefined>): FleetSummary {
   const out: NodeSummary[] = [];
   const fleet: FleetSummary['fleet'] = { ...emptyCounts(), nodes: 0, files: 0, containers: 0 };
   let ram = 0n;
@@ -113,11 +145,11 @@ export function buildSummary(nodes: readonly NodeSummaryInput[], reports: readon
     const counts = emptyCounts();
     let files = 0;
     for (const f of n.files) {
-      const r = byFile.get(f);
-      if (!r || counted.has(f)) continue;
+      if (!byFile.has(f) || counted.has(f)) continue;
       counted.add(f);
       files += 1;
-      addCounts(counts, r);
+      const r = byFile.get(f);
+      if (r) merge(counts, r);
     }
     const s: NodeSummary = { name: n.name, files, containers: n.containers, ...counts };
     if (n.host !== undefined) s.host = n.host;

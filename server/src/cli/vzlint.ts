@@ -20,9 +20,9 @@ import { answerFile, LintPool, WORKER_BATCH, type FileAnswer } from './lintWorke
 import { ConfigReader, errorText, readBounded, READ_BATCH, type ReadText } from './read';
 import { countSeverities, formatJson, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, type FileReport, type MemoryTable, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob } from './discover';
-import { checkDocsUrlTemplate, formatGithub, formatSarif } from './sarif';
+import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type SarifOptions } from './sarif';
 import { fixAll, fixDiff, FixRefused, fixTarget, keepFinalNewline, writeFixed } from './fix';
-import { buildSummary, formatSummary, type NodeSummaryInput } from './summary';
+import { buildSummary, formatSummary, SummaryCounter, type NodeSummaryInput } from './summary';
 
 export { decodeUtf8 } from './read';
 export { classifyConfigName, discoverConfigFiles, isConfigFileName, looksLikeConfig } from './discover';
@@ -218,12 +218,16 @@ export function parseRuleOverrides(values: readonly string[]): Record<string, Se
 }
 
 /**
- * Prints reports as they become final (stylish, json, github without --summary): each batch in path
- * order, the closing part (stylish's summary line and memory tables, the end of the JSON array) at
- * {@link end}. The text is exactly what formatting all reports at once gives.
+ * Prints reports as they become final (every format, with or without --summary; not with --fix or
+ * --print-config, which gather them): each batch in path order, the closing part (stylish's summary
+ * line and memory tables, the end of the JSON array or the SARIF log, the --summary) at {@link end}.
+ * The text is what formatting all reports at once gives (SARIF: the same document, its artifacts after
+ * its results). With --summary only counts are kept (`--format json --summary` prints the summary alone).
  */
 class ReportSink {
   private readonly json?: JsonWriter;
+  private readonly sarif?: SarifWriter;
+  private readonly summary?: SummaryCounter;
   private readonly counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
   private files = 0;
   private withFindings = 0;
@@ -233,12 +237,15 @@ class ReportSink {
 
   constructor(
     private readonly io: VzlintIO,
-    private readonly opts: Pick<CliOptions, 'format' | 'quiet' | 'color' | 'verbose' | 'explain' | 'severityThreshold'>,
+    private readonly opts: Pick<CliOptions, 'format' | 'quiet' | 'color' | 'verbose' | 'explain' | 'severityThreshold' | 'summary'>,
     private readonly maxWarnings: number | undefined,
     private readonly failed: () => boolean,
     private readonly tables: readonly MemoryTable[],
+    sarif: Omit<SarifOptions, 'summary'>,
   ) {
-    if (opts.format === 'json') this.json = new JsonWriter((s) => io.stdout(s));
+    if (opts.summary === true) this.summary = new SummaryCounter();
+    if (opts.format === 'json' && !this.summary) this.json = new JsonWriter((s) => io.stdout(s));
+    if (opts.format === 'sarif') this.sarif = new SarifWriter((s) => io.stdout(s), sarif);
     this.rank = SEVERITY_RANK[opts.severityThreshold];
     this.color = opts.color && io.isTTY === true && (io.env?.NO_COLOR ?? '') === '';
   }
@@ -254,16 +261,26 @@ class ReportSink {
       for (const f of r.findings) if (SEVERITY_RANK[f.severity] >= this.rank) this.over = true;
     }
     this.files += reports.length;
+    this.summary?.add(reports);
     if (this.json) this.json.add(reports);
+    else if (this.sarif) this.sarif.add(reports);
     else if (this.opts.format === 'github') this.io.stdout(formatGithub(reports));
-    else this.io.stdout(formatStylishFiles(reports, { color: this.color, verbose: this.opts.verbose === true, explain: this.opts.explain === true }));
+    else if (this.opts.format === 'stylish') this.io.stdout(formatStylishFiles(reports, { color: this.color, verbose: this.opts.verbose === true, explain: this.opts.explain === true }));
   }
 
-  /** Writes the closing part; @returns the exit code. */
-  end(): number {
+  /** Writes the closing part (with the summary of `nodes` for --summary); @returns the exit code. */
+  end(nodes: NodeSummaryInput[]): number {
+    let summary;
+    if (this.summary) {
+      const templates = this.summary.templates;
+      summary = this.summary.build(templates.length > 0 ? [...nodes, { name: 'templates', files: templates, containers: 0 }] : nodes);
+    }
     if (this.json) this.json.end();
-    else if (this.opts.format !== 'github') {
-      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failed: this.failed() }) + formatMemoryTable(this.tables, { color: this.color }));
+    else if (this.sarif) this.sarif.end(summary);
+    else if (this.opts.format === 'json') this.io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+    else if (this.opts.format === 'github') this.io.stdout(summary ? formatSummary(summary, { color: false }) : '');
+    else {
+      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failed: this.failed() }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     if (this.failed()) return EXIT.failure;
     return exitStatus(this.counts.warning, this.over, this.maxWarnings, this.io);
@@ -685,7 +702,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     failed = true;
   };
   // Output: reports are printed as soon as no node still to lint can report a file before them (node by
-  // node in a fleet), in path order; --summary, SARIF, --fix and --print-config need them all first.
+  // node in a fleet), in path order; --fix and --print-config need them all first.
   const pending: { report: FileReport }[] = [];
   const groupList = [...groups.values()];
   const minDisplay = (g: NodeGroup): string => [g.files[0], g.nodePath].filter((p): p is string => p !== undefined).map(display).reduce((a, b) => (compareStrings(a, b) <= 0 ? a : b), '\uffff');
@@ -696,7 +713,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     const next = firstOf[i + 1];
     firstOf[i] = next !== undefined && compareStrings(next, m) < 0 ? next : m;
   }
-  const sink = opts.summary !== true && opts.format !== 'sarif' && !keepForFix ? new ReportSink(io, opts, maxWarnings, () => failed, tables) : undefined;
+  const sarifOptions: Omit<SarifOptions, 'summary'> = { version, root: io.cwd, absolutePath: (r) => absOfReport.get(r.file) ?? path.resolve(io.cwd, r.file), ...(opts.docsUrl !== undefined ? { docsUrl: opts.docsUrl } : {}) };
+  const sink = !keepForFix ? new ReportSink(io, opts, maxWarnings, () => failed, tables, sarifOptions) : undefined;
   const flush = (bound: string | undefined): void => {
     if (pending.length === 0) return;
     pending.sort((a, b) => compareStrings(a.report.file, b.report.file));
@@ -956,7 +974,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   }
   flush(undefined);
   if (progressShown) progressStderr('\r\u001b[K');
-  if (sink) return sink.end();
+  if (sink) return sink.end(nodeSummaries);
   reports.sort((a, b) => compareStrings(a.file, b.file));
   const templates = reports.filter((r) => r.template === true);
   if (templates.length > 0) nodeSummaries.push({ name: 'templates', files: templates.map((r) => r.file), containers: 0 });
@@ -1048,7 +1066,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   if (opts.format === 'json') {
     io.stdout(summary ? `${JSON.stringify(summary, null, 2)}\n` : formatJson(reports));
   } else if (opts.format === 'sarif') {
-    io.stdout(formatSarif(reports, { version, root: io.cwd, absolutePath: (r) => absOfReport.get(r.file) ?? path.resolve(io.cwd, r.file), ...(opts.docsUrl !== undefined ? { docsUrl: opts.docsUrl } : {}), ...(summary ? { summary } : {}) }));
+    io.stdout(formatSarif(reports, { ...sarifOptions, ...(summary ? { summary } : {}) }));
   } else if (opts.format === 'github') {
     io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
