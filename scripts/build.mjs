@@ -35,9 +35,19 @@ const SHEBANG = '#!/usr/bin/env node';
 /** Packages the CLI bundle requires lazily, from dist/vendor/ (see `vendorPlugin`). */
 const VENDOR = ['yaml', 'fast-glob', 'diff'];
 
+/**
+ * The LSP protocol library (vscode-languageserver-protocol with vscode-jsonrpc and -types, ~140 KB
+ * minified) is needed by both the client (vscode-languageclient) and the server (vscode-languageserver):
+ * bundled once into this file, which both bundles require at run time (see `sharedProtocolPlugin`),
+ * instead of a copy in each. The client runs in the extension host, the server in its own process:
+ * each loads its own instance of the file.
+ */
+const SHARED_PROTOCOL = 'dist/lsp-protocol.js';
+
 const bundles = [
-  { entry: 'client/src/extension.ts', outfile: 'dist/client.js', external: ['vscode'] },
-  { entry: 'server/src/lsp/main.ts', outfile: 'dist/server.js', bin: true },
+  { entry: 'client/src/extension.ts', outfile: 'dist/client.js', external: ['vscode'], sharedProtocol: true },
+  { entry: 'server/src/lsp/main.ts', outfile: 'dist/server.js', bin: true, sharedProtocol: true },
+  { entry: 'vzconf-lsp-protocol', virtual: SHARED_PROTOCOL_SOURCE(), outfile: SHARED_PROTOCOL },
   // vzlint: a small launcher that runs the CLI bundle through V8's code cache (server/src/cli/launch.ts)
   { entry: 'server/src/cli/launch.ts', outfile: 'dist/vzlint.js', bin: true },
   { entry: 'server/src/cli/main.ts', outfile: 'dist/vzlint-core.js', vendor: VENDOR },
@@ -109,6 +119,35 @@ function vendorPlugin(names) {
   };
 }
 
+/** The shared protocol bundle's entry: both entry points of the package, as `common` and `node`. */
+function SHARED_PROTOCOL_SOURCE() {
+  return "module.exports = { common: require('vscode-languageserver-protocol'), node: require('vscode-languageserver-protocol/node') };\n";
+}
+
+/**
+ * In the client and server bundles, `vscode-languageserver-protocol` and its `/node` entry (the only
+ * ways vscode-languageclient and vscode-languageserver reach the protocol, jsonrpc and types packages)
+ * become the matching export of `./lsp-protocol.js` beside the bundle ({@link SHARED_PROTOCOL}). Both
+ * libraries are from one release line and npm dedupes the protocol package, so it is the same code.
+ */
+function sharedProtocolPlugin() {
+  return {
+    name: 'vzconf-shared-protocol',
+    setup(build) {
+      build.onResolve({ filter: /^vscode-languageserver-protocol(\/node)?$/ }, (args) =>
+        /[\\/]node_modules[\\/]vscode-(languageserver-protocol|jsonrpc|languageserver-types)[\\/]/.test(args.importer)
+          ? undefined
+          : { path: args.path.endsWith('/node') ? 'node' : 'common', namespace: 'vzconf-shared-protocol' },
+      );
+      build.onResolve({ filter: /^\.\/lsp-protocol\.js$/ }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace: 'vzconf-shared-protocol' }, (args) => ({
+        contents: `module.exports = require('./lsp-protocol.js').${args.path};\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** Reports the result of each (re)build in watch mode, in a form problem matchers can pick up. */
 function watchLogPlugin(label) {
   return {
@@ -131,7 +170,9 @@ function optionsFor(bundle) {
   /** @type {import('esbuild').BuildOptions} */
   const options = {
     absWorkingDir: root,
-    entryPoints: [bundle.package ? bundle.entry : path.join(root, bundle.entry)],
+    ...(bundle.virtual
+      ? { stdin: { contents: bundle.virtual, resolveDir: root, sourcefile: bundle.entry, loader: 'js' } }
+      : { entryPoints: [bundle.package ? bundle.entry : path.join(root, bundle.entry)] }),
     outfile,
     bundle: true,
     platform: 'node',
@@ -146,6 +187,7 @@ function optionsFor(bundle) {
     plugins: [lazyChildProcessPlugin()],
   };
   if (bundle.vendor) options.plugins.push(vendorPlugin(bundle.vendor));
+  if (bundle.sharedProtocol) options.plugins.push(sharedProtocolPlugin());
   if (bundle.bin) {
     options.banner = { js: SHEBANG };
     options.plugins.push(chmodPlugin(outfile));
@@ -161,7 +203,7 @@ async function main() {
 
   const present = [];
   for (const bundle of bundles) {
-    if (bundle.package || existsSync(path.join(root, bundle.entry))) {
+    if (bundle.package || bundle.virtual || existsSync(path.join(root, bundle.entry))) {
       present.push(bundle);
     } else {
       console.log(`build: skipping ${bundle.entry} (not found)`);

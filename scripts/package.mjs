@@ -107,6 +107,7 @@ const need = [
   'package.json',
   'dist/client.js',
   'dist/server.js',
+  'dist/lsp-protocol.js',
   'language-configuration.json',
   'README.md',
   'CHANGELOG.md',

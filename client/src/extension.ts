@@ -122,7 +122,25 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
  * @param context The extension context supplied by VS Code; used to resolve the server path.
  * @returns A promise that settles once the client has been started.
  */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/**
+ * How long the extension took to start, in milliseconds from the start of `activate()` (Date.now()
+ * clock): `serverReadyMs` when the language server had answered initialize, `firstDiagnosticsMs` when the
+ * first diagnostics (of any document, possibly none) arrived. Logged to the vzconf output channel and
+ * returned by `activate()` as the extension's exports (`{ startup }`), which the e2e tier reports.
+ */
+export interface StartupTimes {
+  serverReadyMs?: number;
+  firstDiagnosticsMs?: number;
+}
+
+/** What `activate()` returns (the extension's `exports`). */
+export interface VzconfExports {
+  readonly startup: StartupTimes;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<VzconfExports> {
+  const activated = Date.now();
+  const startup: StartupTimes = {};
   const serverModule = context.asAbsolutePath('dist/server.js');
   const keys = settingKeys(context);
   const log = vscode.window.createOutputChannel('vzconf', { log: true });
@@ -150,6 +168,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // ruleDocsCommand: rule links (Problems panel) run vzconf.openRuleDocs, which shows the bundled page rendered, offline.
     initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted, ruleDocsCommand: OPEN_RULE_DOCS_COMMAND },
     middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => {
+        if (startup.firstDiagnosticsMs === undefined) {
+          startup.firstDiagnosticsMs = Date.now() - activated;
+          log.info(`first diagnostics ${startup.firstDiagnosticsMs} ms after activation (${diagnostics.length} for ${uri.scheme === 'file' ? uri.fsPath : uri.scheme + ':'})`);
+        }
+        next(uri, diagnostics);
+      },
       workspace: {
         // Only what the user set: the server layers it over .vzconf.yaml and its own defaults.
         configuration: async (params: ConfigurationParams, token, next) => {
@@ -279,7 +304,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log.error(`the language server did not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     throw err;
   }
+  startup.serverReadyMs = Date.now() - activated;
+  log.info(`language server ready ${startup.serverReadyMs} ms after activation`);
   status.start(context);
+  return { startup };
 }
 
 /** The editor column the effective configuration was last shown in (reused, so runs do not open new groups). */

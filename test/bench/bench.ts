@@ -3,12 +3,13 @@
  * one run (ratios against a baseline in the same run where the target is a ratio). Not part of
  * `npm test`: it asserts nothing and exits 0; each line says PASS or FAIL against its target.
  *
- *   npm run bench [-- --quick] [-- --only engine,cli,fleet,lsp,vsix]
+ *   npm run bench [-- --quick] [-- --only engine,cli,fleet,lsp,vsix,activation]
  */
 import { cliFleetBench, cliOneFileBench, buildProduction } from './cli';
 import { engineBench } from './engine';
 import { lspBench } from './lsp';
 import { vsixBench } from './vsix';
+import { activationBench } from './activation';
 import { machine, verdicts } from './stats';
 
 async function main(): Promise<void> {
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   if (want('fleet')) await cliFleetBench(quick);
   if (want('lsp')) await lspBench(quick);
   if (want('vsix')) vsixBench();
+  if (want('activation')) activationBench();
   const judged = verdicts.filter((v) => v.pass !== undefined);
   console.log(`\n${judged.filter((v) => v.pass).length} of ${judged.length} targets met${judged.some((v) => !v.pass) ? `; not met: ${judged.filter((v) => !v.pass).map((v) => v.figure).join('; ')}` : ''}`);
 }

@@ -98,9 +98,11 @@ rmSync(keepDir, { recursive: true, force: true });
 mkdirSync(keepDir, { recursive: true });
 const fixtures = path.join(E2E_DIR, 'fixtures', 'workspace');
 const cases = [];
+/** Figures the in-host tests measured (metrics.json), printed in the summary. */
+const metrics = [];
 
 function saveLogs(runDir, prefix) {
-  for (const f of ['progress.log', 'results.json', 'code-server.log', 'browser-console.log', 'install-extension.log', 'failure.png']) {
+  for (const f of ['progress.log', 'results.json', 'metrics.json', 'code-server.log', 'browser-console.log', 'install-extension.log', 'failure.png']) {
     const p = path.join(runDir, f);
     if (existsSync(p)) cpSync(p, path.join(keepDir, `${prefix}-${f}`));
   }
@@ -138,6 +140,10 @@ if (opts.host) {
   } else {
     cases.push({ title: 'in-host tests', ok: false, ms: Date.now() - t0, error: `no results from the extension host (${runError?.message ?? 'unknown'})` });
   }
+  const metricsFile = path.join(runDir, 'metrics.json');
+  if (existsSync(metricsFile)) {
+    for (const [name, m] of Object.entries(JSON.parse(readFileSync(metricsFile, 'utf8')))) metrics.push(`${name}: ${m.value} ${m.unit}`);
+  }
   saveLogs(runDir, 'host');
   log(`e2e: in-host tier took ${secs(Date.now() - t0)}`);
 }
@@ -168,6 +174,7 @@ const passed = cases.filter((c) => c.ok).length;
 const failed = cases.length - passed;
 log('');
 log(`e2e summary (${secs(Date.now() - started)} in all; logs in ${path.relative(ROOT, keepDir)}/):`);
+for (const m of metrics) log(`  (measured, no target) ${m}`);
 for (const c of cases) {
   log(`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.title}${c.ok ? '' : `\n        ${String(c.error ?? '').split('\n').slice(0, 4).join('\n        ')}`}`);
 }

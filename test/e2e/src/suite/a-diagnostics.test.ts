@@ -1,7 +1,7 @@
 /** (a) Diagnostics appear for a container config and for the node's vz.conf. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { has, open, waitFor, waitForDiagnostics } from './helpers';
+import { has, open, reportMetric, waitFor, waitForDiagnostics } from './helpers';
 
 const { Error: E, Warning: W, Information: I } = vscode.DiagnosticSeverity;
 
@@ -12,6 +12,14 @@ describe('(a) diagnostics', () => {
     const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'vzconf');
     assert.ok(ext, 'the vzconf extension is loaded');
     await waitFor('the vzconf extension to activate', () => ext.isActive, 30_000);
+    // The extension's exports carry its start-up times (client/src/extension.ts, StartupTimes).
+    const startup = (ext.exports as { startup?: { serverReadyMs?: number; firstDiagnosticsMs?: number } } | undefined)?.startup;
+    assert.ok(startup, 'activate() returns { startup }');
+    const first = await waitFor('the first diagnostics after activation', () => startup.firstDiagnosticsMs, 45_000);
+    assert.ok(typeof startup.serverReadyMs === 'number' && startup.serverReadyMs >= 0);
+    assert.ok(first >= 0);
+    reportMetric('activation → language server ready', startup.serverReadyMs, 'ms');
+    reportMetric('activation → first diagnostics', first, 'ms');
   });
 
   it('a CT config (conf/101.conf) gets barrier-above-limit (error) and duplicate-parameter (warning) from source vzconf', async () => {

@@ -1,5 +1,7 @@
 /** Shared helpers for the in-host e2e suites: fixture paths, bounded waits, diagnostics access. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 /** The copied fixture workspace the run opened (test/e2e/fixtures/workspace, copied per run). */
@@ -7,6 +9,21 @@ export function workspaceRoot(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open: the launcher must open the fixture workspace');
   return folder.uri;
+}
+
+/**
+ * Records a measured figure of the run (name → value and unit) in `metrics.json` of the run directory
+ * (`VZCONF_E2E_RUN_DIR`); run.mjs prints them in its summary. Not asserted: the machines are shared.
+ */
+export function reportMetric(name: string, value: number, unit: string): void {
+  const runDir = process.env.VZCONF_E2E_RUN_DIR;
+  if (!runDir) return;
+  const file = path.join(runDir, 'metrics.json');
+  const metrics = (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}) as Record<string, { value: number; unit: string }>;
+  metrics[name] = { value, unit };
+  fs.writeFileSync(file + '.tmp', JSON.stringify(metrics, null, 2));
+  fs.renameSync(file + '.tmp', file);
+  fs.appendFileSync(path.join(runDir, 'progress.log'), `  metric ${name}: ${value} ${unit}\n`);
 }
 
 /** URI of a fixture file, e.g. `fixture('etc/vz/conf/101.conf')`. */
