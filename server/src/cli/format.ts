@@ -40,8 +40,12 @@ export interface FileReport {
  * - `message`: one sentence of at most 100 characters: the parameter, what is wrong, what vzctl does.
  * - `detail` (optional): the long explanation in plain text (why, version history, the numbers), as
  *   `vzlint --explain` prints it; absent when the message says it all.
- * - `fixable`: true when the finding carries at least one fix (offered as a quick fix by the
- *   language server).
+ * - `fixable`: true when the finding carries a safe fix: one that cannot change what the node does
+ *   (quoting, spacing, what vzctl ignores anyway), which the editor's Fix all and `vzlint --fix` apply.
+ *   (Earlier builds also set it for a finding whose fixes are all unsafe: that one now has
+ *   `fixable: false` and `unsafeFix: true`.)
+ * - `unsafeFix` (only when true): the finding offers a fix that is not safe (it changes a limit, an access
+ *   or a value), a quick fix in the editor that `--fix` never applies; review it by hand.
  * - `host` (only for a fleet, `<dir>/<host>/etc/vz/…`): the host the file came from.
  */
 export interface JsonFinding {
@@ -55,6 +59,7 @@ export interface JsonFinding {
   message: string;
   detail?: string;
   fixable: boolean;
+  unsafeFix?: true;
   host?: string;
 }
 
@@ -88,7 +93,8 @@ export function toJsonFindings(reports: readonly FileReport[]): JsonFinding[] {
         rule: f.rule,
         message: f.message,
         ...(f.detail !== undefined && f.detail !== '' ? { detail: f.detail } : {}),
-        fixable: (f.fixes?.length ?? 0) > 0,
+        fixable: f.fixes?.some((x) => x.safe) ?? false,
+        ...(f.fixes?.some((x) => !x.safe) === true ? { unsafeFix: true as const } : {}),
         ...(r.host !== undefined ? { host: r.host } : {}),
       };
       items.push(item);

@@ -21,7 +21,7 @@ import { ConfigReader, errorText, readBounded, READ_BATCH, type ReadText } from 
 import { countSeverities, formatJson, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, type FileReport, type MemoryTable, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type SarifOptions } from './sarif';
-import { fixAll, fixDiff, FixRefused, fixTarget, keepFinalNewline, writeFixed } from './fix';
+import { countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, keepFinalNewline, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
 import { buildSummary, formatSummary, SummaryCounter, type NodeSummaryInput } from './summary';
 
 export { decodeUtf8 } from './read';
@@ -1008,6 +1008,11 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   if (opts.fix === true || opts.fixDryRun === true) {
     let diffs = '';
     let written = 0;
+    const totals: FixTotals = { files: 0, fixes: 0, unsafe: 0, kept: 0, refused: 0 };
+    const addUnapplied = (u: UnappliedFixes): void => {
+      totals.unsafe += u.unsafe;
+      totals.kept += u.kept;
+    };
     // Each file once, whatever names it was given by (a file and a link to it, `conf/101.conf` and the
     // `ve.conf` it points to): the second name would otherwise find the file "changed since read".
     const targets = new Set<string>();
@@ -1018,31 +1023,47 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
       const original = read?.text;
       const bytes = read?.bytes;
       if (abs === undefined || !lo || original === undefined || !bytes) continue;
-      if (!rep.findings.some((f) => f.fixes?.some((x) => x.safe))) continue;
+      if (!rep.findings.some((f) => f.fixes?.some((x) => x.safe))) {
+        addUnapplied(countUnappliedFixes(rep.findings));
+        continue;
+      }
       if (!Buffer.from(original, 'utf8').equals(Buffer.from(bytes))) {
         io.stderr(`vzlint: ${rep.file}: not valid UTF-8; not fixed (fixing would change bytes it does not mean to)\n`);
         failed = true;
         continue;
       }
-      const fixed = await fixAll(original, rep.findings, (t) => lint(t, lo).findings);
-      const text = keepFinalNewline(original, fixed.text);
-      if (text === original) continue;
       const target = await fixTarget(abs).catch(() => abs);
       if (targets.has(target)) continue;
+      const fixed = await fixAll(original, rep.findings, (t) => lint(t, lo).findings);
+      const text = keepFinalNewline(original, fixed.text);
+      if (text === original) {
+        addUnapplied(fixed.unapplied);
+        continue;
+      }
       targets.add(target);
       if (opts.fixDryRun === true) {
         diffs += fixDiff(rep.file, original, text);
+        totals.files += 1;
+        totals.fixes += fixed.fixes;
+        addUnapplied(fixed.unapplied);
         continue;
       }
       try {
         await writeFixed(abs, bytes, text);
         written += 1;
+        totals.files += 1;
+        totals.fixes += fixed.fixes;
+        addUnapplied(fixed.unapplied);
       } catch (err) {
         if (!(err instanceof FixRefused)) throw err;
         io.stderr(`vzlint: ${rep.file}: ${err.message}\n`);
         failed = true;
+        totals.refused += 1;
+        // Nothing was written: what it offers is what the file still has.
+        addUnapplied(countUnappliedFixes(rep.findings));
       }
     }
+    io.stderr(fixSummaryLine(totals, opts.fixDryRun === true));
     if (opts.fixDryRun === true) {
       // On a terminal the file's own control characters are shown escaped (an ESC in a comment beside a
       // fix would otherwise clear the screen or retitle the window); piped, the diff is exact for `patch`.
