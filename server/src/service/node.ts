@@ -758,14 +758,19 @@ function flat(s: string): string {
 
 /**
  * A finding with only what reports print (rule, severity, message, detail, range) and of its fixes the
- * first safe one (else the first): enough for `fixable` and SARIF's fix, a fraction of the memory when
- * thousands of files are kept. Not for --fix, which needs every fix.
+ * first safe one and the first unsafe one: enough for JSON's `fixable` and `unsafeFix` and SARIF's fix, a
+ * fraction of the memory when thousands of files are kept. Not for --fix, which needs every fix.
  */
 export function compactFinding(f: Finding): Finding {
   const r = f.range;
   const out: Finding = { rule: f.rule, severity: f.severity, message: flat(f.message), range: { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } } };
   if (f.detail !== undefined) out.detail = flat(f.detail);
-  if (f.fixes && f.fixes.length > 0) out.fixes = [f.fixes.find((x) => x.safe) ?? (f.fixes[0] as Fix)];
+  if (f.fixes && f.fixes.length > 0) {
+    // The first safe fix (SARIF's fix, JSON's `fixable`) and the first unsafe one (JSON's `unsafeFix`), in their order.
+    const safe = f.fixes.find((x) => x.safe);
+    const unsafe = f.fixes.find((x) => !x.safe);
+    out.fixes = f.fixes.filter((x) => x === safe || x === unsafe);
+  }
   return out;
 }
 
