@@ -13,7 +13,7 @@ import type { EditorLineMap } from '../parser/parse';
 import { effectiveValue, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
 import type { Range } from '../parser/types';
-import type { Finding, Fix, LintContext, NodeCapacity } from '../rules/types';
+import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import { clip, fixTitle, q, visible } from '../rules/text';
 import { entryRange, finding, valueSubRange } from '../rules/util';
 import { explain, say } from '../rules/say';
