@@ -808,6 +808,29 @@ class FindingStore {
     return r;
   }
 
+  private readonly targets = new Map<string, Pick<Target, 'generation' | 'version'>>();
+
+  /**
+   * `facts` with its strings, ranges and target replaced by the stored equal ones (the containers of a node
+   * share paths, samples, line positions); changes `facts`.
+   */
+  shareFacts(facts: ContainerFacts): ContainerFacts {
+    const t = facts.target;
+    const key = `${t.generation}\0${t.version}`;
+    const target = this.targets.get(key);
+    if (target) facts.target = target;
+    else this.targets.set(key, t);
+    const o = facts.originSample;
+    if (o) facts.originSample = { name: this.str(o.name), valueRange: this.range(o.valueRange), rawValueRange: this.range(o.rawValueRange) };
+    for (const a of facts.ips) a.range = this.range(a.range);
+    for (const p of facts.paths) {
+      p.value = this.str(p.value);
+      p.range = this.range(p.range);
+    }
+    for (const n of facts.names) n.range = this.range(n.range);
+    return facts;
+  }
+
   /** `f` (a {@link compactFinding}) with its strings and ranges replaced by the stored equal ones; changes `f`. */
   share(f: Finding): Finding {
     f.message = this.str(f.message);
@@ -954,8 +977,10 @@ export class NodeLinter {
     const isCt = ctid !== undefined && ctx.kind === 'container';
     const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), ...this.keep(result.findings) };
     this.outcomes.push(outcome);
-    if (isCt) this.model.containers.push({ path: file.path, ctid, facts: containerFacts(ctx) });
-    else this.model.files.push({ path: file.path, ctx });
+    if (isCt) {
+      const facts = containerFacts(ctx);
+      this.model.containers.push({ path: file.path, ctid, facts: this.options.compact === true ? this.store.shareFacts(facts) : facts });
+    } else this.model.files.push({ path: file.path, ctx });
     return outcome;
   }
 
@@ -975,7 +1000,10 @@ export class NodeLinter {
   addLinted(c: LintedContainer): NodeFileOutcome {
     const ctid = ctidOf(c.path);
     if (ctid === undefined || c.kind !== 'container') throw new Error(`${c.path}: not a container config`);
-    if (this.options.compact === true) for (const f of c.findings) this.store.share(f);
+    if (this.options.compact === true) {
+      for (const f of c.findings) this.store.share(f);
+      this.store.shareFacts(c.facts);
+    }
     const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings };
     this.outcomes.push(outcome);
     this.model.containers.push({ path: c.path, ctid, facts: c.facts });
