@@ -171,7 +171,21 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     }
     return st;
   };
-  const def = (entry: Entry): ParameterDef | undefined => catalog.parameter(entry.name);
+  // Every rule asks for the definition of every entry (a file can have 10,000 entries): found once per
+  // entry and kept by line (an entry's line is unique in its document; an entry of another document
+  // asked for, such as the node's, is looked up and replaces nothing it should not).
+  const entryAt: (Entry | undefined)[] = [];
+  const defAt: (ParameterDef | undefined)[] = [];
+  const def = (entry: Entry): ParameterDef | undefined => {
+    const line = entry.line;
+    if (entryAt[line] === entry) return defAt[line];
+    const d = catalog.parameter(entry.name);
+    if (line >= 0 && line < doc.lines.length && doc.lines[line] === entry) {
+      entryAt[line] = entry;
+      defAt[line] = d;
+    }
+    return d;
+  };
   const live = doc.entries.filter((e) => !e.skipped);
   const values = new Map<Entry, ValueCheck>();
   // Classic stops at "duplicate … ignored" before parsing a repeated first-wins key: its value is never checked.
