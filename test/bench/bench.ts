@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   if (want('cli')) await cliOneFileBench(quick);
   if (want('fleet')) await cliFleetBench(quick);
   if (want('lsp')) await lspBench(quick);
-  if (want('node')) await nodeScaleBench(quick ? [[50, 50]] : [[200, 200], [1, 10_000]]);
+  if (want('node')) await nodeScaleBench(quick ? [[50, 50]] : [[200, 200], [1, 10_000]], quick ? 10 : 30);
   if (want('vsix')) vsixBench();
   if (want('activation')) activationBench();
   const judged = verdicts.filter((v) => v.pass !== undefined);
