@@ -45,7 +45,7 @@ describe('vzlint --fix never loses data', () => {
     if (isRoot) await chown(file, 65534, 65534);
     const before = await stat(file);
     const r = await run(['--fix', '--format', 'json', file], tmp);
-    assert.equal(r.err, '');
+    assert.equal(r.err, 'vzlint: --fix: 1 file changed, 1 fix applied; 1 byte-order mark kept\n');
     assert.deepEqual(await readFile(file), AFTER);
     const st = await stat(file);
     assert.equal(st.mode & 0o7777, 0o640);
@@ -72,7 +72,7 @@ describe('vzlint --fix never loses data', () => {
     const link = path.join(tmp, 'link', 've.conf');
     await symlink('conf/101.conf', link);
     const r = await run(['--fix', link], tmp);
-    assert.equal(r.err, '');
+    assert.match(r.err, /^vzlint: --fix: 1 file changed, 1 fix applied; 1 byte-order mark kept\n$/);
     assert.ok((await lstat(link)).isSymbolicLink());
     assert.equal(await readlink(link), 'conf/101.conf');
     assert.deepEqual(await readFile(target), AFTER);
@@ -227,3 +227,31 @@ describe('vzlint --fix never loses data', () => {
 function nobodyCanRead(file: string): boolean {
   return spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', 'require("fs").accessSync(process.argv[1], 4)', file]).status === 0;
 }
+
+describe('vzlint --fix says what it did', () => {
+  // Lines 2 and 4: safe fixes (spaces around "="); unsafe fixes only (they change limits): KMEMSIZE's barrier above
+  // its limit (line 3) and the UBCs a container without vSwap lacks (ubc-required).
+  const MIXED = 'ONBOOT="yes"\nHOSTNAME = "a"\nKMEMSIZE="20000000:10000000"\nNAME = web\n';
+
+  it('files changed, fixes applied and unsafe fixes not applied, on stderr; the dry run says the same in the conditional', async () => {
+    const file = await ct('summary', Buffer.from(MIXED));
+    const dry = await run(['--fix-dry-run', file], tmp);
+    assert.equal(dry.err, 'vzlint: --fix-dry-run: 1 file would change, 2 fixes would be applied; 2 unsafe fixes not applied (review them in the editor or by hand)\n');
+    assert.equal(await readFile(file, 'utf8'), MIXED, 'the dry run writes nothing');
+    const r = await run(['--fix', '--format', 'json', file], tmp);
+    assert.equal(r.err, 'vzlint: --fix: 1 file changed, 2 fixes applied; 2 unsafe fixes not applied (review them in the editor or by hand)\n');
+    assert.equal(await readFile(file, 'utf8'), 'ONBOOT="yes"\nHOSTNAME="a"\nKMEMSIZE="20000000:10000000"\nNAME=web\n');
+    // The unsafe fix is still offered, and the JSON says it is not a safe one.
+    const left = (JSON.parse(r.out) as { rule: string; fixable: boolean; unsafeFix?: boolean }[]).find((i) => i.rule === 'barrier-above-limit');
+    assert.deepEqual([left?.fixable, left?.unsafeFix], [false, true]);
+    const again = await run(['--fix', file], tmp);
+    assert.equal(again.err, 'vzlint: --fix: 0 files changed, 0 fixes applied; 2 unsafe fixes not applied (review them in the editor or by hand)\n');
+  });
+
+  it('a refused file is counted as refused, not changed', async () => {
+    const file = await ct('summary-ro', Buffer.from(MIXED), 0o444);
+    const r = await run(['--fix', file], tmp);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /not fixed\nvzlint: --fix: 0 files changed, 0 fixes applied, 1 file refused; 2 unsafe fixes not applied/);
+  });
+});

@@ -80,9 +80,11 @@ describe('vzlint exit codes', () => {
     assert.equal(item.endLine, 1);
     assert.equal(item.endColumn, positionOf(BAD_KMEM, '"\n').column, 'end is exclusive, just before the closing quote');
     assert.equal(item.severity, 'error');
-    assert.equal(item.fixable, true);
+    // Its fixes (raise the limit, lower the barrier) change a limit: not safe, so not `fixable`.
+    assert.equal(item.fixable, false);
+    assert.equal(item.unsafeFix, true);
     assert.match(item.message, /KMEMSIZE/);
-    assert.deepEqual(Object.keys(item).filter((k) => k !== 'detail').sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity']);
+    assert.deepEqual(Object.keys(item).filter((k) => k !== 'detail').sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity', 'unsafeFix']);
     assert.match(item.detail ?? '', /KMEMSIZE: the barrier 300331648 \(286\.42 MiB\) is above the limit/, 'the long explanation is in detail');
   });
 
@@ -361,8 +363,8 @@ describe('vzlint: a node and its containers', () => {
     const keys = items.map((i) => `${i.file}:${i.line}:${i.rule}`).filter((k) => /disk-quota-off|duplicate-ip-address/.test(k));
     assert.deepEqual(keys, ['etc/vz/conf/101.conf:3:disk-quota-off', 'etc/vz/conf/101.conf:4:duplicate-ip-address', 'etc/vz/conf/102.conf:3:duplicate-ip-address']);
     for (const i of items) {
-      // `detail` was added compatibly (optional, beside `message`).
-      assert.deepEqual(Object.keys(i).filter((k) => k !== 'detail').sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity'], 'the JSON contract is unchanged');
+      // `detail` and `unsafeFix` were added compatibly (optional).
+      assert.deepEqual(Object.keys(i).filter((k) => k !== 'detail' && k !== 'unsafeFix').sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity'], 'the JSON contract is unchanged');
       assert.ok(i.detail === undefined || (typeof i.detail === 'string' && i.detail.length > 0));
     }
   });

@@ -16,17 +16,74 @@ import { escapeControls } from '../util/escape';
  */
 const NOT_BY_FIX = new Set(['byte-order-mark']);
 
+/** Findings with fixes that `--fix` does not apply, by why (see {@link countUnappliedFixes}). */
+export interface UnappliedFixes {
+  /** Every fix the finding offers is unsafe: it could change what the node does (a limit, an access, a value). */
+  unsafe: number;
+  /** A safe fix of a rule --fix leaves alone ({@link NOT_BY_FIX}: the byte-order mark, which --fix keeps). */
+  kept: number;
+}
+
+/** Counts the findings with a fix that `--fix` does not apply ({@link UnappliedFixes}). */
+export function countUnappliedFixes(findings: readonly Finding[]): UnappliedFixes {
+  const n: UnappliedFixes = { unsafe: 0, kept: 0 };
+  for (const f of findings) {
+    if (!f.fixes || f.fixes.length === 0) continue;
+    if (!f.fixes.some((x) => x.safe)) n.unsafe += 1;
+    else if (NOT_BY_FIX.has(f.rule)) n.kept += 1;
+  }
+  return n;
+}
+
+/** What {@link fixAll} did to one text. */
+export interface FixAllOutcome {
+  /** The fixed text (the same string when there was nothing to fix). */
+  text: string;
+  /** Rounds of fix-all that changed the text. */
+  rounds: number;
+  /** Safe fixes applied (one per finding fixed, over all rounds). */
+  fixes: number;
+  /** Findings of the fixed text that still have a fix, one --fix does not apply ({@link countUnappliedFixes}). */
+  unapplied: UnappliedFixes;
+}
+
 /**
  * The engine's fix-all (`fixAllText`: every safe fix, none overlapping, repeated on the fixed text until
  * nothing is left to fix) over `findings` of `text`; `relint` lints a fixed text with the same options.
  * Fixes of {@link NOT_BY_FIX} rules are left out.
- *
- * @returns the fixed text (the same string when there was nothing to fix) and the rounds it took
  */
-export async function fixAll(text: string, findings: readonly Finding[], relint: (text: string) => readonly Finding[]): Promise<{ text: string; rounds: number }> {
+export async function fixAll(text: string, findings: readonly Finding[], relint: (text: string) => readonly Finding[]): Promise<FixAllOutcome> {
   const fixable = (fs: readonly Finding[]): Finding[] => fs.filter((f) => !NOT_BY_FIX.has(f.rule));
-  const result = await fixAllText(text, fixable(findings), (t) => fixable(relint(t)));
-  return { text: result.text, rounds: result.rounds };
+  // fixAllText lints every text it makes, the last one being the text it returns.
+  let last: readonly Finding[] = findings;
+  const result = await fixAllText(text, fixable(findings), (t) => fixable((last = relint(t))));
+  return { text: result.text, rounds: result.rounds, fixes: result.fixes, unapplied: countUnappliedFixes(result.rounds > 0 ? last : findings) };
+}
+
+/** What a `--fix` or `--fix-dry-run` run did, for {@link fixSummaryLine}. */
+export interface FixTotals extends UnappliedFixes {
+  /** Files written (`--fix`), or that would change (`--fix-dry-run`). */
+  files: number;
+  /** Safe fixes applied in them. */
+  fixes: number;
+  /** Files --fix refused to write (each already named on stderr). */
+  refused: number;
+}
+
+/**
+ * The one-line account `--fix` prints on stderr (after the per-file refusals, before the findings left):
+ * `vzlint: --fix: 2 files changed, 5 fixes applied; 3 unsafe fixes not applied (review them in the editor or
+ * by hand); 1 byte-order mark kept`.
+ */
+export function fixSummaryLine(t: FixTotals, dryRun: boolean): string {
+  const n = (k: number, one: string, many: string): string => `${k} ${k === 1 ? one : many}`;
+  const head = dryRun
+    ? `vzlint: --fix-dry-run: ${n(t.files, 'file', 'files')} would change, ${n(t.fixes, 'fix', 'fixes')} would be applied`
+    : `vzlint: --fix: ${n(t.files, 'file', 'files')} changed, ${n(t.fixes, 'fix', 'fixes')} applied`;
+  const refused = t.refused > 0 ? `, ${n(t.refused, 'file', 'files')} refused` : '';
+  const unsafe = t.unsafe > 0 ? `; ${n(t.unsafe, 'unsafe fix', 'unsafe fixes')} not applied (review ${t.unsafe === 1 ? 'it' : 'them'} in the editor or by hand)` : '';
+  const kept = t.kept > 0 ? `; ${n(t.kept, 'byte-order mark', 'byte-order marks')} kept` : '';
+  return `${head}${refused}${unsafe}${kept}\n`;
 }
 
 /**

@@ -40,8 +40,12 @@ export interface FileReport {
  * - `message`: one sentence of at most 100 characters: the parameter, what is wrong, what vzctl does.
  * - `detail` (optional): the long explanation in plain text (why, version history, the numbers), as
  *   `vzlint --explain` prints it; absent when the message says it all.
- * - `fixable`: true when the finding carries at least one fix (offered as a quick fix by the
- *   language server).
+ * - `fixable`: true when the finding carries a safe fix: one that cannot change what the node does
+ *   (quoting, spacing, what vzctl ignores anyway), which the editor's Fix all and `vzlint --fix` apply.
+ *   (Earlier builds also set it for a finding whose fixes are all unsafe: that one now has
+ *   `fixable: false` and `unsafeFix: true`.)
+ * - `unsafeFix` (only when true): the finding offers a fix that is not safe (it changes a limit, an access
+ *   or a value), a quick fix in the editor that `--fix` never applies; review it by hand.
  * - `host` (only for a fleet, `<dir>/<host>/etc/vz/…`): the host the file came from.
  */
 export interface JsonFinding {
@@ -55,6 +59,7 @@ export interface JsonFinding {
   message: string;
   detail?: string;
   fixable: boolean;
+  unsafeFix?: true;
   host?: string;
 }
 
@@ -88,7 +93,8 @@ export function toJsonFindings(reports: readonly FileReport[]): JsonFinding[] {
         rule: f.rule,
         message: f.message,
         ...(f.detail !== undefined && f.detail !== '' ? { detail: f.detail } : {}),
-        fixable: (f.fixes?.length ?? 0) > 0,
+        fixable: f.fixes?.some((x) => x.safe) ?? false,
+        ...(f.fixes?.some((x) => !x.safe) === true ? { unsafeFix: true as const } : {}),
         ...(r.host !== undefined ? { host: r.host } : {}),
       };
       items.push(item);
@@ -103,17 +109,24 @@ export function formatJson(reports: readonly FileReport[]): string {
 }
 
 /**
- * One item as `JSON.stringify(items, null, 2)` prints it inside the array (indented by two more spaces):
- * built key by key for the flat items (every value a string, number or boolean), the generic way otherwise.
+ * The item of finding `f` of a file as `JSON.stringify(items, null, 2)` prints it inside the array
+ * (indented by two more spaces), written field by field in {@link JsonFinding}'s order, without building
+ * the item: `file` and `host` come already JSON-quoted (once per file, not once per finding).
  */
-function itemText(item: JsonFinding): string {
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(item)) {
-    if (v === undefined) continue;
-    if (typeof v === 'object' && v !== null) return JSON.stringify(item, null, 2).replace(/\n/g, '\n  ');
-    parts.push(`\n    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+function itemText(file: string, host: string | undefined, f: Finding): string {
+  const r = f.range;
+  let text = `{\n    "file": ${file},\n    "line": ${r.start.line + 1},\n    "column": ${r.start.character + 1},\n    "endLine": ${r.end.line + 1},\n    "endColumn": ${r.end.character + 1},\n    "severity": ${JSON.stringify(f.severity)},\n    "rule": ${JSON.stringify(f.rule)},\n    "message": ${JSON.stringify(f.message)}`;
+  if (f.detail !== undefined && f.detail !== '') text += `,\n    "detail": ${JSON.stringify(f.detail)}`;
+  let safe = false;
+  let unsafe = false;
+  for (const x of f.fixes ?? []) {
+    if (x.safe) safe = true;
+    else unsafe = true;
   }
-  return parts.length === 0 ? '{}' : `{${parts.join(',')}\n  }`;
+  text += safe ? ',\n    "fixable": true' : ',\n    "fixable": false';
+  if (unsafe) text += ',\n    "unsafeFix": true';
+  if (host !== undefined) text += `,\n    "host": ${host}`;
+  return `${text}\n  }`;
 }
 
 /**
@@ -126,14 +139,17 @@ export class JsonWriter {
   constructor(private readonly write: (s: string) => void) {}
 
   add(reports: readonly FileReport[]): void {
-    const items = toJsonFindings(reports);
-    if (items.length === 0) return;
-    const parts: string[] = [];
-    for (const item of items) {
-      parts.push(`${this.first ? '[\n' : ',\n'}  ${itemText(item)}`);
-      this.first = false;
+    let out = '';
+    for (const r of reports) {
+      if (r.findings.length === 0) continue;
+      const file = JSON.stringify(r.file);
+      const host = r.host !== undefined ? JSON.stringify(r.host) : undefined;
+      for (const f of r.findings) {
+        out += `${this.first ? '[\n' : ',\n'}  ${itemText(file, host, f)}`;
+        this.first = false;
+      }
     }
-    this.write(parts.join(''));
+    if (out !== '') this.write(out);
   }
 
   end(): void {

@@ -53,6 +53,7 @@ import { confDirOf, isInside, isNodeConfigName } from '../service/nodeFiles';
 import { vzctlSetCommand } from '../service/vzctlSet';
 import { defaultSettings, kbUrlTemplateProblem, mergeSettings, readPartialSettings, RESTRICTED_SETTINGS, type VzconfSettings } from '../settings';
 import { version as packageVersion } from '../../../package.json';
+import { diagnosticsJson } from './json';
 import { editorCapabilities, refreshInlayHints, registerEditorFeatures, type EditorFeatureOptions } from './features';
 
 export { defaultSettings, readSettings, type VzconfSettings } from '../settings';
@@ -517,7 +518,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
     const result = await computeDiagnostics(uri);
     if (!result) return;
     // Same diagnostics for the same version: nothing to send, but the findings (their fixes) are the newest.
-    const same = last !== undefined && last.version === result.version && JSON.stringify(last.diagnostics) === JSON.stringify(result.diagnostics);
+    const same = last !== undefined && last.version === result.version && diagnosticsJson(last.diagnostics) === diagnosticsJson(result.diagnostics);
     published.set(uri, result);
     if (same) return;
     workspacePublished.delete(uri);

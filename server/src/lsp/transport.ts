@@ -26,6 +26,7 @@ import {
   type MessageReader,
   type MessageWriter,
 } from 'vscode-languageserver/node';
+import { publishDiagnosticsFrame } from './json';
 
 /** The largest frame accepted, in bytes: above what editors sync (VS Code syncs files up to 50 MB). */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -41,7 +42,7 @@ const HEADER_END = Buffer.from('\r\n\r\n', 'ascii');
 
 /**
  * Writes LSP frames to a byte stream as one write each: the `Content-Length` header and the UTF-8 JSON body
- * encoded straight into a single buffer. vscode-jsonrpc's `StreamMessageWriter` makes two writes per
+ * encoded straight into a single buffer (diagnostics as ASCII JSON by their own serializer: see ./json). vscode-jsonrpc's `StreamMessageWriter` makes two writes per
  * message (header, then body, each a system call on a pipe that may wake the editor before the body is
  * there) and copies the body once more; for 10,000 diagnostics per keystroke both show in the profile.
  * Messages leave in the order `write` is called (encoding is synchronous). A failed write is reported
@@ -59,12 +60,16 @@ export class SingleWriteMessageWriter extends AbstractMessageWriter implements M
   write(msg: Message): Promise<void> {
     let frame: Buffer;
     try {
-      const json = JSON.stringify(msg);
-      const length = Buffer.byteLength(json, 'utf8');
-      const header = `Content-Length: ${length}\r\n\r\n`;
-      frame = Buffer.allocUnsafe(header.length + length);
-      frame.write(header, 0, 'ascii');
-      frame.write(json, header.length, 'utf8');
+      const diagnostics = publishDiagnosticsFrame(msg);
+      if (diagnostics) frame = diagnostics;
+      else {
+        const json = JSON.stringify(msg);
+        const length = Buffer.byteLength(json, 'utf8');
+        const header = `Content-Length: ${length}\r\n\r\n`;
+        frame = Buffer.allocUnsafe(header.length + length);
+        frame.write(header, 0, 'ascii');
+        frame.write(json, header.length, 'utf8');
+      }
     } catch (err) {
       this.errorCount += 1;
       this.fireError(err, msg, this.errorCount);

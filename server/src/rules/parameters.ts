@@ -126,9 +126,9 @@ export const duplicateParameter: Rule = {
     for (const e of ctx.live) {
       const def = ctx.def(e);
       if (!def || e.key !== e.name || !ctx.known(def)) continue;
-      const g = groups.get(def.name) ?? { def, entries: [] };
-      g.entries.push(e);
-      groups.set(def.name, g);
+      const g = groups.get(def.name);
+      if (g) g.entries.push(e);
+      else groups.set(def.name, { def, entries: [e] });
     }
     const out: Finding[] = [];
     for (const { def, entries } of groups.values()) {
@@ -169,12 +169,16 @@ export const duplicateParameter: Rule = {
       // repeats one key 10,000 times must not build them 10,000 times); only the fix names its line.
       const said = say(ctx, `${def.name} is also set on line ${used.line + 1}`, policy === 'first' ? 'duplicate-first' : 'duplicate-last');
       const detail = explain(said, `${def.name} is set on lines ${lines}: ${describeTarget(ctx.target)} uses line ${used.line + 1} (${q(used.value)}) and ignores this one${shellNote}`);
+      // One finding built as `finding()` builds it; what they share (severity, message, facts) is computed once.
+      const shared = finding(ctx, 'duplicate-parameter', used.keyRange, said);
+      const { severity, message, facts } = shared;
+      const safe = policy === 'last';
+      const titleHead = `Remove the ignored ${def.name} on line `;
       for (const e of entries) {
         if (e === used) continue;
-        out.push(finding(ctx, 'duplicate-parameter', e.keyRange, said, {
-          detail,
-          fixes: [{ title: `Remove the ignored ${def.name} on line ${e.line + 1}`, edits: [deleteLines(ctx, e.line, e.line)], safe: policy === 'last' }],
-        }));
+        const f: Finding = { rule: 'duplicate-parameter', severity, message, range: e.keyRange, detail, fixes: [{ title: titleHead + (e.line + 1), edits: [deleteLines(ctx, e.line, e.line)], safe }] };
+        if (facts) f.facts = facts;
+        out.push(f);
       }
     }
     return out;

@@ -2,7 +2,7 @@
  * Shell-safety rules. vzmigrate (`bin/vzmigrate.in`) and the vz init script source vz.conf and
  * CTID.conf with /bin/sh, so a line vzctl accepts can still break migration or the init script.
  */
-import type { Rule } from './types';
+import type { Finding, Rule } from './types';
 import { finding, rawValueText } from './util';
 import { clip, explain, q, say } from './say';
 
@@ -14,9 +14,10 @@ export const shellUnsafeValue: Rule = {
   id: 'shell-unsafe-value',
   check(ctx) {
     const multi = new Set(ctx.doc.multiline.map((m) => m.entry));
-    return ctx.doc.entries.flatMap((e) => {
-      if (ctx.doc.continuationLines.has(e.line) || e.spaceAroundEquals) return [];
-      return e.shell.issues.flatMap((issue) => {
+    const out: Finding[] = [];
+    for (const e of ctx.doc.entries) {
+      if (e.shell.issues.length === 0 || ctx.doc.continuationLines.has(e.line) || e.spaceAroundEquals) continue;
+      for (const f of e.shell.issues.flatMap((issue) => {
         switch (issue.kind) {
           case 'unquoted-whitespace': {
             // Only a plain value can be wrapped in quotes as it stands (no quotes, escapes or expansions).
@@ -42,8 +43,9 @@ export const shellUnsafeValue: Rule = {
           default:
             return [];
         }
-      });
-    });
+      })) out.push(f);
+    }
+    return out;
   },
 };
 
@@ -55,7 +57,8 @@ export const shellExpansion: Rule = {
   id: 'shell-expansion',
   check(ctx) {
     return ctx.doc.entries.flatMap((e) => {
-      if (ctx.doc.continuationLines.has(e.line) || e.quote === "'") return [];
+      // Most lines expand nothing: no catalogue lookup for them.
+      if (!e.shell.issues.some((i) => i.kind === 'expansion') || ctx.doc.continuationLines.has(e.line) || e.quote === "'") return [];
       const def = ctx.def(e);
       // Unknown keys are unknown-parameter's business; keys the scripts read are meant to be expanded.
       if (def && !ctx.known(def)) return [];

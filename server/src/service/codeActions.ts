@@ -181,6 +181,12 @@ function compare(a: Position, b: Position): number {
  * would touch an edit already taken is left for the next round, so the edits never overlap.
  */
 export function safeFixEdits(findings: readonly Fixable[]): TextEdit[] {
+  return safeFixRound(findings).edits;
+}
+
+/** {@link safeFixEdits} and how many fixes (one per finding) its edits make. */
+function safeFixRound(findings: readonly Fixable[]): { edits: TextEdit[]; fixes: number } {
+  let fixes = 0;
   const taken: Range[] = [];
   const edits: TextEdit[] = [];
   const sorted = findings.filter((d) => d.fixes !== undefined && d.fixes.length > 0).sort((a, b) => compare(a.range.start, b.range.start));
@@ -193,8 +199,9 @@ export function safeFixEdits(findings: readonly Fixable[]): TextEdit[] {
       taken.push(e.range);
       edits.push({ range: e.range, newText: e.newText });
     }
+    fixes += 1;
   }
-  return edits;
+  return { edits, fixes };
 }
 
 /** Most rounds of fix-all (each applies the safe fixes, then lints again); real files settle in 1–3. */
@@ -208,6 +215,8 @@ export interface FixAllResult {
   edits: TextEdit[];
   /** Rounds that changed the text. */
   rounds: number;
+  /** Fixes applied over those rounds (one per finding fixed; a finding fixed again in a later round counts again). */
+  fixes: number;
   /** Stopped at {@link MAX_FIX_ALL_ROUNDS} or on a text seen before, with safe fixes still offered. */
   unsettled: boolean;
 }
@@ -228,8 +237,10 @@ export async function fixAllText(
   relint: (text: string) => readonly Fixable[] | Promise<readonly Fixable[]>,
 ): Promise<FixAllResult> {
   let current = text;
-  let edits = safeFixEdits(findings);
+  let round = safeFixRound(findings);
+  let edits = round.edits;
   let rounds = 0;
+  let fixes = 0;
   let firstEdits: TextEdit[] | undefined;
   const seen = new Set<string>([text]);
   while (edits.length > 0) {
@@ -239,13 +250,15 @@ export async function fixAllText(
     seen.add(next);
     if (rounds === 0) firstEdits = edits;
     rounds += 1;
+    fixes += round.fixes;
     current = next;
-    edits = safeFixEdits(await relint(current));
+    round = safeFixRound(await relint(current));
+    edits = round.edits;
   }
   const unsettled = edits.length > 0;
-  if (rounds === 0) return { text, edits: [], rounds, unsettled };
+  if (rounds === 0) return { text, edits: [], rounds, fixes, unsettled };
   // One round: its own edits, as small as the fixes made them; more: a line diff of the whole change.
-  return { text: current, edits: rounds === 1 && firstEdits ? firstEdits : diffEdits(text, current), rounds, unsettled };
+  return { text: current, edits: rounds === 1 && firstEdits ? firstEdits : diffEdits(text, current), rounds, fixes, unsettled };
 }
 
 /**

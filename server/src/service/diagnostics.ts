@@ -20,7 +20,8 @@ export interface LspDiagnostic {
   range: Finding['range'];
   severity: 1 | 2 | 3 | 4;
   code: string;
-  codeDescription: { href: string };
+  /** Shared by every diagnostic of the rule (frozen). */
+  codeDescription: { readonly href: string };
   source: 'vzconf';
   message: string;
   tags?: number[];
@@ -64,6 +65,18 @@ export function ruleDocsHref(rule: string, docsCommand?: string): string {
   return ruleDocsUrl(rule);
 }
 
+/** The `codeDescription` of a rule's diagnostics: one frozen object per (rule, docs command), shared by all of them. */
+const codeDescriptions = new Map<string, { readonly href: string }>();
+function codeDescriptionOf(rule: string, docsCommand: string | undefined): { readonly href: string } {
+  const key = docsCommand ? `${docsCommand}\0${rule}` : rule;
+  let cd = codeDescriptions.get(key);
+  if (cd === undefined) {
+    cd = Object.freeze({ href: ruleDocsHref(rule, docsCommand) });
+    if (codeDescriptions.size < 1000) codeDescriptions.set(key, cd);
+  }
+  return cd;
+}
+
 /** Options of {@link toDiagnostic}. */
 export interface ToDiagnosticOptions {
   /** Client command that opens a rule's docs page (see {@link ruleDocsHref}); absent: a file: URL. */
@@ -80,7 +93,7 @@ export function toDiagnostic(f: Finding, options: ToDiagnosticOptions = {}): Lsp
     range: f.range,
     severity: SEVERITY[f.severity],
     code: f.rule,
-    codeDescription: { href: ruleDocsHref(f.rule, options.docsCommand) },
+    codeDescription: codeDescriptionOf(f.rule, options.docsCommand),
     source: 'vzconf',
     message: f.message,
   };

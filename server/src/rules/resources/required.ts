@@ -11,6 +11,7 @@ import { entryRange, eolOf, finding, lineRange } from '../util';
 import { explain, fixTitle, say, type Said } from '../say';
 import { vswapSamples, type VswapSample } from './samples';
 import { classicContainer, isVswap, mergedUbc, ownEntries, parsePairText, requiredToStart, VSWAP_OPTIONAL_SINCE } from './ubc';
+import { ObjectCache } from '../../util/objectCache';
 
 export const RULE_ID = 'ubc-required';
 
@@ -18,8 +19,15 @@ export const RULE_ID = 'ubc-required';
 const QUOTA_PAIRS = ['DISKSPACE', 'DISKINODES'];
 
 /** The first line of the file's UBC block (any parameter with a UBC pair grammar), if any. */
+const firstUbc = new ObjectCache<LintContext, { entry: Entry | undefined }>();
+/** The first live UBC entry, found once per lint (each vSwap fix asks; a file can have 10,000 other entries). */
 function firstUbcEntry(ctx: LintContext): Entry | undefined {
-  return ctx.live.find((e) => e.key === e.name && ctx.def(e)?.grammar === 'ubc');
+  let hit = firstUbc.get(ctx);
+  if (!hit) {
+    hit = { entry: ctx.live.find((e) => e.key === e.name && ctx.def(e)?.grammar === 'ubc') };
+    firstUbc.set(ctx, hit);
+  }
+  return hit.entry;
 }
 
 /** Where a new line goes: before the UBC block, else before the first setting, else at the end. */
