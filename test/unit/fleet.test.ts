@@ -13,7 +13,7 @@ import { after, describe, it } from 'node:test';
 import { LintPool } from '../../server/src/cli/lintWorker';
 import { formatJson, formatStylish, toJsonFindings, type FileReport, type JsonFinding } from '../../server/src/cli/format';
 import { formatGithub } from '../../server/src/cli/sarif';
-import { compactFinding, lintNode, NodeLinter, outcomeFindings, type NodeFile, type NodeLintOptions } from '../../server/src/service/node';
+import { compactFinding, lintNode, NodeLinter, type NodeFile, type NodeLintOptions } from '../../server/src/service/node';
 import { ctidOf } from '../../server/src/service/nodeFiles';
 import { vswapConfig, writeNode } from '../bench/generate';
 import { CORPUS, filesUnder, NEEDS_CORPUS } from '../helpers/corpus';
@@ -127,7 +127,7 @@ describe('vzlint over a node streams without changing a finding', () => {
     const nodeConfig: NodeFile = { path: path.join(root, 'vz.conf'), text: readFileSync(path.join(root, 'vz.conf'), 'utf8') };
     const files: NodeFile[] = readdirSync(conf).sort().map((n) => ({ path: path.join(conf, n), text: readFileSync(path.join(conf, n), 'utf8') }));
     const options: NodeLintOptions = { capacity: { ramBytes: 1024n ** 3n } };
-    // No sample list: the samples vzctl shipped (vswap-256m…) exist, so most containers get no node finding and stay packed.
+    // No sample list: the samples vzctl shipped (vswap-256m…) exist, so most containers get no node finding.
     const whole = lintNode({ nodeConfig, containers: files }, options);
     const expected = new Map(whole.files.map((f) => [f.path, f.findings]));
     for (const compact of [false, true]) {
@@ -140,9 +140,9 @@ describe('vzlint over a node streams without changing a finding', () => {
       }
       const { files: got, memory } = linter.finish();
       assert.deepEqual(got.map((f) => f.path), whole.files.map((f) => f.path));
-      // Compact: packed as JSON text (what JSON keeps of compactFinding's findings).
-      for (const f of got) assert.deepEqual(outcomeFindings(f), compact ? JSON.parse(JSON.stringify((expected.get(f.path) ?? []).map(compactFinding))) : expected.get(f.path), `${f.path} (compact ${compact})`);
-      assert.equal(got.some((f) => f.packed !== undefined), compact, 'packed only when compact');
+      // Compact: what compactFinding keeps of each finding (rule, severity, message, detail, range, one fix).
+      for (const f of got) assert.deepEqual(f.findings, compact ? (expected.get(f.path) ?? []).map(compactFinding) : expected.get(f.path), `${f.path} (compact ${compact})`);
+      if (compact) assert.ok(got.some((f) => f.findings.some((x) => x.fixes !== undefined && x.fixes.length === 1 && x.facts === undefined)), 'compact findings keep one fix and no facts');
       assert.deepEqual(memory, whole.memory);
       assert.equal(got.filter((f) => f.role === 'container').length, files.filter((f) => ctidOf(f.path) !== undefined).length);
     }

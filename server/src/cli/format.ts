@@ -109,17 +109,17 @@ export function formatJson(reports: readonly FileReport[]): string {
 }
 
 /**
- * One item as `JSON.stringify(items, null, 2)` prints it inside the array (indented by two more spaces):
- * built key by key for the flat items (every value a string, number or boolean), the generic way otherwise.
+ * The item of finding `f` of a file as `JSON.stringify(items, null, 2)` prints it inside the array
+ * (indented by two more spaces), written field by field in {@link JsonFinding}'s order, without building
+ * the item: `file` and `host` come already JSON-quoted (once per file, not once per finding).
  */
-function itemText(item: JsonFinding): string {
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(item)) {
-    if (v === undefined) continue;
-    if (typeof v === 'object' && v !== null) return JSON.stringify(item, null, 2).replace(/\n/g, '\n  ');
-    parts.push(`\n    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-  }
-  return parts.length === 0 ? '{}' : `{${parts.join(',')}\n  }`;
+function itemText(file: string, host: string | undefined, f: Finding): string {
+  const r = f.range;
+  let text = `{\n    "file": ${file},\n    "line": ${r.start.line + 1},\n    "column": ${r.start.character + 1},\n    "endLine": ${r.end.line + 1},\n    "endColumn": ${r.end.character + 1},\n    "severity": ${JSON.stringify(f.severity)},\n    "rule": ${JSON.stringify(f.rule)},\n    "message": ${JSON.stringify(f.message)}`;
+  if (f.detail !== undefined && f.detail !== '') text += `,\n    "detail": ${JSON.stringify(f.detail)}`;
+  text += (f.fixes?.length ?? 0) > 0 ? ',\n    "fixable": true' : ',\n    "fixable": false';
+  if (host !== undefined) text += `,\n    "host": ${host}`;
+  return `${text}\n  }`;
 }
 
 /**
@@ -132,14 +132,17 @@ export class JsonWriter {
   constructor(private readonly write: (s: string) => void) {}
 
   add(reports: readonly FileReport[]): void {
-    const items = toJsonFindings(reports);
-    if (items.length === 0) return;
-    const parts: string[] = [];
-    for (const item of items) {
-      parts.push(`${this.first ? '[\n' : ',\n'}  ${itemText(item)}`);
-      this.first = false;
+    let out = '';
+    for (const r of reports) {
+      if (r.findings.length === 0) continue;
+      const file = JSON.stringify(r.file);
+      const host = r.host !== undefined ? JSON.stringify(r.host) : undefined;
+      for (const f of r.findings) {
+        out += `${this.first ? '[\n' : ',\n'}  ${itemText(file, host, f)}`;
+        this.first = false;
+      }
     }
-    this.write(parts.join(''));
+    if (out !== '') this.write(out);
   }
 
   end(): void {

@@ -17,6 +17,7 @@ import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
 
 const core = join(__dirname, 'vzlint-core.js');
 
@@ -60,6 +61,9 @@ function writeCache(dir: string, file: string, data: Buffer): void {
 }
 
 function run(): void {
+  // vzlint's worker threads start here too (lintWorker.ts reads this global), so they load the bundle
+  // through the same code cache; only the main thread writes it.
+  (globalThis as Record<symbol, unknown>)[Symbol.for('vzconf.vzlint.launcher')] = __filename;
   const dir = cacheDir(process.env);
   if (dir === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -78,7 +82,7 @@ function run(): void {
   }
   const script = new Script(Module.wrap(source), { filename: core, ...(cached ? { cachedData: cached } : {}) });
   // After the run, so that the functions this run compiled are in the cache too.
-  if (!cached || script.cachedDataRejected === true) process.once('exit', () => writeCache(dir, file, script.createCachedData()));
+  if (isMainThread && (!cached || script.cachedDataRejected === true)) process.once('exit', () => writeCache(dir, file, script.createCachedData()));
   const mod = new Module(core, module);
   mod.filename = core;
   const req = createRequire(core);

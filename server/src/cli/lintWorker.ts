@@ -42,6 +42,25 @@ export interface FromWorker {
   answers: FileAnswer[];
 }
 
+/**
+ * What becomes of one container config of a node: read (bounded, see `read.ts`) and linted with the node's
+ * {@link NodeLinter} (`lintAlone`). The same in a worker thread and in the main thread, which lints a share
+ * of every node's batches itself (see {@link LintPool.claim}); never throws.
+ */
+export async function answerFile(linter: NodeLinter | undefined, optionError: string | undefined, reader: ConfigReader, p: string): Promise<FileAnswer> {
+  if (!linter) return optionError !== undefined ? { optionError } : { internal: { name: 'Error', message: 'worker has no node for this batch' } };
+  const read = await reader.read(p);
+  if ('error' in read) return { readError: read.error };
+  const file: NodeFile = { path: p, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) };
+  try {
+    const linted = linter.lintAlone(file);
+    return linted ? { linted } : { other: { text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) } };
+  } catch (err) {
+    if (err instanceof OptionError) return { optionError: err.message };
+    return { internal: { name: err instanceof Error ? err.name : 'Error', message: err instanceof Error ? err.message : String(err), ...(err instanceof Error && err.stack !== undefined ? { stack: err.stack } : {}) } };
+  }
+}
+
 /** Runs in the worker thread: answers batches until the main thread ends it. */
 export function runLintWorker(port: MessagePort): void {
   const reader = new ConfigReader();
@@ -65,25 +84,7 @@ export function runLintWorker(port: MessagePort): void {
   async function answerBatch(msg: Extract<ToWorker, { type: 'batch' }>): Promise<FileAnswer[]> {
     const current = node?.id === msg.node ? node : undefined;
     const answers: FileAnswer[] = [];
-    for (const p of msg.files) {
-      if (!current?.linter) {
-        answers.push(current?.optionError !== undefined ? { optionError: current.optionError } : { internal: { name: 'Error', message: 'worker has no node for this batch' } });
-        continue;
-      }
-      const read = await reader.read(p);
-      if ('error' in read) {
-        answers.push({ readError: read.error });
-        continue;
-      }
-      const file: NodeFile = { path: p, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) };
-      try {
-        const linted = current.linter.lintAlone(file);
-        answers.push(linted ? { linted } : { other: { text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) } });
-      } catch (err) {
-        if (err instanceof OptionError) answers.push({ optionError: err.message });
-        else answers.push({ internal: { name: err instanceof Error ? err.name : 'Error', message: err instanceof Error ? err.message : String(err), ...(err instanceof Error && err.stack !== undefined ? { stack: err.stack } : {}) } });
-      }
-    }
+    for (const p of msg.files) answers.push(await answerFile(current?.linter, current?.optionError, reader, p));
     return answers;
   }
 }
@@ -94,20 +95,31 @@ const WORKER_YOUNG_MB = 8;
 /** Batches a worker has at a time (one being linted, one waiting). */
 const IN_FLIGHT = 2;
 
-/** Files per batch sent to a worker: large enough that messages cost little, small enough to balance. */
-export const WORKER_BATCH = 128;
+/**
+ * Files per batch: large enough that messages cost little, small enough that the calling thread, which
+ * lints the batches no worker has taken yet ({@link LintPool.claim}), waits little for the last ones.
+ */
+export const WORKER_BATCH = 64;
 
 /**
- * The worker threads of one vzlint run, started on first use and ended by {@link close}. Batches go to the
- * worker with the fewest outstanding ones; {@link lintFiles} returns the answers in file order.
+ * Where the worker threads start: the `vzlint` launcher (`launch.ts`) when the CLI bundle was loaded through
+ * it, so that a thread too compiles nothing V8's code cache already holds; it sets this global.
+ */
+export const LAUNCHER = Symbol.for('vzconf.vzlint.launcher');
+
+/**
+ * The worker threads of one vzlint run, started on first use and ended by {@link close}. The batches of a
+ * node are queued; each worker is sent the next ones as it answers ({@link IN_FLIGHT} at a time), and the
+ * calling thread takes the next one for itself ({@link claim}) whenever it is free, so that all threads stay
+ * busy whatever their speed (the calling thread also reads the answers and prints).
  */
 export class LintPool {
   private workers: { worker: WorkerType; pending: number }[] = [];
   /** Batches sent or queued, by sequence number; `worker` is -1 until sent. */
   private readonly waiting = new Map<number, { resolve: (a: FileAnswer[]) => void; reject: (e: Error) => void; worker: number }>();
   private seq = 0;
-  /** Batches not sent yet, in order. */
-  private readonly queue: Extract<ToWorker, { type: 'batch' }>[] = [];
+  /** Batches not sent yet, in order, with their index in the node's list (see {@link lintBatches}). */
+  private readonly queue: { msg: Extract<ToWorker, { type: 'batch' }>; index: number }[] = [];
   private nodeId = 0;
   private failed: Error | undefined;
 
@@ -136,7 +148,8 @@ export class LintPool {
     // The bundle starts its worker part in a thread; the sources (tests) start lintWorkerMain.ts through
     // tsx's CommonJS hook (a thread does not inherit the loader hooks of `node --import tsx`).
     const fromSources = __filename.endsWith('.ts');
-    const entry = fromSources ? `require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'lintWorkerMain.ts'))});` : __filename;
+    const launcher = (globalThis as Record<symbol, unknown>)[LAUNCHER];
+    const entry = fromSources ? `require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'lintWorkerMain.ts'))});` : typeof launcher === 'string' ? launcher : __filename;
     for (let i = 0; i < this.size; i += 1) {
       // A small young generation: a worker's garbage is one file's lint at a time, and each thread's heap
       // adds to the process's memory (the old generation keeps V8's default limit: a 4 MiB file must fit).
@@ -171,7 +184,8 @@ export class LintPool {
    * Sends `files` (absolute paths; container configs) of one node to the workers, with the node config and
    * options the main thread's {@link NodeLinter} has, in batches of {@link WORKER_BATCH}.
    * @returns one promise per batch, in order (batch `i` answers `files[i * WORKER_BATCH …]`, one answer per
-   *   file); a batch rejects when its worker thread died (the caller lints those files itself)
+   *   file); a batch rejects when its worker thread died (the caller lints those files itself); a batch
+   *   the caller took with {@link claim} never settles
    * @throws Error when a worker thread died before
    */
   lintBatches(nodeConfig: NodeFile | undefined, samples: string[] | undefined, options: WorkerNodeOptions, files: readonly string[]): Promise<FileAnswer[]>[] {
@@ -189,11 +203,23 @@ export class LintPool {
       });
       // Awaited later, in order; a failure is handled there.
       batch.catch(() => undefined);
+      this.queue.push({ msg: { type: 'batch', node, seq, files: files.slice(from, from + WORKER_BATCH) }, index: batches.length });
       batches.push(batch);
-      this.queue.push({ type: 'batch', node, seq, files: files.slice(from, from + WORKER_BATCH) });
     }
     for (let i = 0; i < this.workers.length; i += 1) this.post(i);
     return batches;
+  }
+
+  /**
+   * Takes the next batch no worker has been sent, for the calling thread to lint itself (its promise from
+   * {@link lintBatches} then never settles).
+   * @returns its index in the list {@link lintBatches} returned and its files, or undefined when none is left
+   */
+  claim(): { index: number; files: string[] } | undefined {
+    const next = this.queue.shift();
+    if (!next) return undefined;
+    this.waiting.delete(next.msg.seq);
+    return { index: next.index, files: next.msg.files };
   }
 
   /**
@@ -204,7 +230,7 @@ export class LintPool {
     const slot = this.workers[index];
     if (!slot) return;
     while (slot.pending < IN_FLIGHT) {
-      const msg = this.queue.shift();
+      const msg = this.queue.shift()?.msg;
       if (!msg) return;
       const w = this.waiting.get(msg.seq);
       if (w) w.worker = index;

@@ -7,8 +7,7 @@ import { parseKind } from '../model/kind';
 import { formatTarget, parseTargetSetting } from '../model/target';
 import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSettings } from '../service/config';
 import { analyze, OptionError, type LintOptions } from '../service/lint';
-import { NodeLinter, outcomeFindings, parseCapacitySize, type NodeFile } from '../service/node';
-import type { Finding } from '../rules/types';
+import { NodeLinter, parseCapacitySize, type NodeFile } from '../service/node';
 import { confDirOf, ctidOf, findNodeConfig, isInside, isNodeConfigName, listConfDir } from '../service/nodeFiles';
 import type { NodeCapacity } from '../rules/types';
 import { getCatalog } from '../catalog/load';
@@ -17,7 +16,7 @@ import type { Severity } from '../catalog/types';
 import { lint } from '../service/lint';
 import { isTemplateName } from '../parser/template';
 import { escapeControls } from '../util/escape';
-import { LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
+import { answerFile, LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
 import { ConfigReader, errorText, readBounded, READ_BATCH, type ReadText } from './read';
 import { countSeverities, formatJson, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, type FileReport, type MemoryTable, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob } from './discover';
@@ -704,7 +703,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   };
   // Output: reports are printed as soon as no node still to lint can report a file before them (node by
   // node in a fleet), in path order; --fix and --print-config need them all first.
-  const pending: { report: FileReport; packed?: string }[] = [];
+  const pending: { report: FileReport }[] = [];
   const groupList = [...groups.values()];
   const minDisplay = (g: NodeGroup): string => [g.files[0], g.nodePath].filter((p): p is string => p !== undefined).map(display).reduce((a, b) => (compareStrings(a, b) <= 0 ? a : b), '\uffff');
   // firstOf[i]: the first path that node i or a later one can report.
@@ -721,11 +720,10 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     pending.sort((a, b) => compareStrings(a.report.file, b.report.file));
     let n = 0;
     while (n < pending.length && (bound === undefined || compareStrings((pending[n] as (typeof pending)[number]).report.file, bound) < 0)) n += 1;
-    // A few hundred files at a time: their findings are unpacked, printed and dropped.
+    // A few hundred files at a time.
     const done = pending.splice(0, n);
     for (let from = 0; from < done.length; from += 256) {
-      // New report objects: the unpacked findings die with this slice once printed.
-      const ready = done.slice(from, from + 256).map((p) => (p.packed !== undefined ? { ...p.report, findings: JSON.parse(p.packed) as Finding[] } : p.report));
+      const ready = done.slice(from, from + 256).map((p) => p.report);
       if (sink) sink.add(ready);
       else for (const r of ready) reports.push(r);
     }
@@ -827,22 +825,37 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         nodeConfig = undefined;
         linter = new NodeLinter(undefined, listing.samples, { ...nodeOptions, compact: !keepForFix });
       }
-      // Large trees: the container configs are read and linted in worker threads; their answers are taken
-      // in file order as each batch arrives (this thread adds them while the workers go on).
+      // Large trees: the container configs are read and linted in batches, by the worker threads and by this
+      // thread, which takes the next batch no worker has been sent whenever it is free (`LintPool.claim`), so
+      // that every core stays busy whatever each thread's speed. The answers are then added in file order
+      // (below): the output is the same as without workers, byte for byte.
       let sent: Map<string, [number, number]> | undefined;
       let batches: (Promise<FileAnswer[]> | undefined)[] = [];
+      /** Answers of the batches this thread linted, by batch index. */
+      const here = new Map<number, FileAnswer[]>();
       if (pool && g.files.length >= WORKER_BATCH) {
-        // This thread lints a share too: of every `pool.size + 1` batches of containers, the last is its own.
-        const share = pool.size + 1;
-        const cts = g.files.filter((p) => ctidOf(p) !== undefined).filter((_, i) => Math.floor(i / WORKER_BATCH) % share !== share - 1);
+        const cts = g.files.filter((p) => ctidOf(p) !== undefined);
         batches = pool.lintBatches(nodeConfig, listing.samples, nodeOptions, cts);
         sent = new Map(cts.map((p, i) => [p, [Math.floor(i / WORKER_BATCH), i % WORKER_BATCH]]));
+        for (let b = pool.claim(); b; b = pool?.claim()) {
+          const answers: FileAnswer[] = [];
+          for (const p of b.files) answers.push(await answerFile(linter, undefined, reader, p));
+          here.set(b.index, answers);
+          // Lets the workers' answers in, so that each is sent its next batch at once.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
       /** The worker's answer for `p`, or undefined when it was not sent or a worker died (then this thread lints it). */
       const answerFor = async (p: string): Promise<FileAnswer | undefined> => {
         const at = sent?.get(p);
-        const batch = at ? batches[at[0]] : undefined;
-        if (!at || !batch) return undefined;
+        if (!at) return undefined;
+        const mine = here.get(at[0]);
+        if (mine) {
+          if (at[1] === mine.length - 1) here.delete(at[0]);
+          return mine[at[1]];
+        }
+        const batch = batches[at[0]];
+        if (!batch) return undefined;
         try {
           const list = await batch;
           if (at[1] === list.length - 1) batches[at[0]] = undefined;
@@ -929,12 +942,12 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         // A node config nobody asked for is reported only for findings about its containers.
         const mine = f.role !== 'node' || nodeAsked;
         if (f.role === 'node' && !mine && asked.has(f.path)) continue;
-        const findings = mine ? f.findings : outcomeFindings(f).filter((x) => ACROSS_CONTAINERS.has(x.rule));
+        const findings = mine ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
         if (!mine && findings.length === 0) continue;
         if (reported.has(f.path)) continue;
         reported.add(f.path);
         const host = hostOfFile(f.path);
-        pending.push({ report: { file: display(f.path), kind: f.kind, target: f.target, findings, ...(host !== undefined ? { host } : {}) }, ...(mine && f.packed !== undefined ? { packed: f.packed } : {}) });
+        pending.push({ report: { file: display(f.path), kind: f.kind, target: f.target, findings, ...(host !== undefined ? { host } : {}) } });
         absOfReport.set(display(f.path), f.path);
         if (mine && f.role === 'node' && keepForFix) lintOptionsOf.set(f.path, fileOptions(f.path));
       }

@@ -13,6 +13,7 @@ import { checkValue, type ValueCheck } from '../values/validate';
 import { suppressionFilter } from './suppressions';
 import { isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
 import { templateValueCheck, filterTemplateFindings } from './template';
+import { ObjectCache } from '../util/objectCache';
 
 export interface LintOptions {
   /** File path or URI path; used to tell vz.conf from CTID.conf. */
@@ -109,6 +110,79 @@ function sizeText(bytes: number): string {
 }
 
 /**
+ * What a lint needs of the catalogue for one target and kind of file, whatever the file: whether the
+ * target knows a parameter, its active status entries, whether it was removed, and value checks (a pure
+ * function of the parameter, the value and the target, so a fleet whose containers share their UBC lines
+ * checks each distinct value once). Shared by every file linted with that target: never modify what it
+ * returns.
+ */
+interface TargetView {
+  known(def: ParameterDef): boolean;
+  status(def: ParameterDef): StatusEntry[];
+  removed(def: ParameterDef): boolean;
+  checkValue(def: ParameterDef, value: string): ValueCheck;
+}
+
+/** Distinct values kept per parameter by a {@link TargetView} (host names and addresses differ in every file). */
+const VALUES_PER_PARAMETER = 256;
+
+const targetViews = new ObjectCache<CatalogIndex, Map<string, TargetView>>();
+
+/** The {@link TargetView} of `target` for a node config or any other file (`scope`), built on first use. */
+function targetView(catalog: CatalogIndex, target: Target, scope: 'node' | 'container'): TargetView {
+  let views = targetViews.get(catalog);
+  if (!views) targetViews.set(catalog, (views = new Map()));
+  const key = `${target.generation}\0${target.version}\0${scope}`;
+  let view = views.get(key);
+  if (view) return view;
+  const knownOf = new Map<ParameterDef, boolean>();
+  const statusOf = new Map<ParameterDef, StatusEntry[]>();
+  const removedOf = new Map<ParameterDef, boolean>();
+  const checks = new Map<ParameterDef, Map<string, ValueCheck>>();
+  const vctx = { generation: target.generation, version: target.version, catalog };
+  const status = (def: ParameterDef): StatusEntry[] => {
+    let st = statusOf.get(def);
+    if (st === undefined) {
+      st = (def[target.generation]?.status ?? []).filter((s) =>
+        inVersionRange(target.version, s.from, s.until) && (s.in === undefined || s.in === 'any' || s.in === scope));
+      statusOf.set(def, st);
+    }
+    return st;
+  };
+  view = {
+    known(def) {
+      let k = knownOf.get(def);
+      if (k === undefined) {
+        const info = def[target.generation];
+        k = info !== undefined && (info.since === undefined || compareVersions(target.version, info.since) >= 0);
+        knownOf.set(def, k);
+      }
+      return k;
+    },
+    status,
+    removed(def) {
+      let r = removedOf.get(def);
+      if (r === undefined) removedOf.set(def, (r = status(def).some((s) => s.kind === 'removed')));
+      return r;
+    },
+    checkValue(def, value) {
+      let seen = checks.get(def);
+      if (!seen) checks.set(def, (seen = new Map()));
+      let check = seen.get(value);
+      if (check === undefined) {
+        check = checkValue(def, value, vctx);
+        if (seen.size < VALUES_PER_PARAMETER) seen.set(value, check);
+      }
+      return check;
+    },
+  };
+  // Bounded: a language server may see many targets over its life (each is small).
+  if (views.size >= 64) views.clear();
+  views.set(key, view);
+  return view;
+}
+
+/**
  * Builds the context every rule reads: the document parsed in the target's dialect, the file kind,
  * and the value checks of every line vzctl keeps.
  *
@@ -149,33 +223,23 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   if (typeof forced === 'object') throw new OptionError(forced.error);
   const kindResult = forced === 'auto' ? detectKind(scan && options.path !== undefined ? stripTemplateExtension(options.path) : options.path, doc, catalog) : { kind: forced, reason: 'set in the settings' };
 
-  // Both depend only on the parameter for one lint: computed once per parameter, not once per line.
-  const knownOf = new Map<ParameterDef, boolean>();
-  const known = (def: ParameterDef): boolean => {
-    let k = knownOf.get(def);
-    if (k === undefined) {
-      const info = def[target.generation];
-      k = info !== undefined && (info.since === undefined || compareVersions(target.version, info.since) >= 0);
-      knownOf.set(def, k);
-    }
-    return k;
+  // What depends only on the target and the kind of file (which parameters it knows, their status, the
+  // checks of the values seen so far) is computed once per process, not once per file (see targetView).
+  const view = targetView(catalog, target, kindResult.kind === 'node' ? 'node' : 'container');
+  const { known, status } = view;
+  // The catalogue entry of each line's key, looked up once per line however many rules ask.
+  const defAt: (ParameterDef | null | undefined)[] = new Array<ParameterDef | null | undefined>(doc.lines.length);
+  const def = (entry: Entry): ParameterDef | undefined => {
+    if (doc.lines[entry.line] !== entry) return catalog.parameter(entry.name);
+    let d = defAt[entry.line];
+    if (d === undefined) defAt[entry.line] = d = catalog.parameter(entry.name) ?? null;
+    return d ?? undefined;
   };
-  const statusOf = new Map<ParameterDef, StatusEntry[]>();
-  const status = (def: ParameterDef): StatusEntry[] => {
-    let st = statusOf.get(def);
-    if (st === undefined) {
-      st = (def[target.generation]?.status ?? []).filter((s) =>
-        inVersionRange(target.version, s.from, s.until) &&
-        (s.in === undefined || s.in === 'any' || s.in === (kindResult.kind === 'node' ? 'node' : 'container')));
-      statusOf.set(def, st);
-    }
-    return st;
-  };
-  const def = (entry: Entry): ParameterDef | undefined => catalog.parameter(entry.name);
   const live = doc.entries.filter((e) => !e.skipped);
   const values = new Map<Entry, ValueCheck>();
   // Classic stops at "duplicate … ignored" before parsing a repeated first-wins key: its value is never checked.
   const seenFirstWins = new Set<string>();
+  const vctx = { generation: target.generation, version: target.version, catalog };
   for (const e of live) {
     const d = def(e);
     if (!d || e.key !== e.name || !known(d)) continue;
@@ -183,14 +247,13 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
       if (seenFirstWins.has(d.name)) continue;
       seenFirstWins.add(d.name);
     }
-    if (status(d).some((s) => s.kind === 'removed')) continue;
-    const vctx = { generation: target.generation, version: target.version, catalog };
+    if (view.removed(d)) continue;
     if (scan) {
       const check = templateValueCheck(d, e.value, vctx);
       if (check) values.set(e, check);
       continue;
     }
-    values.set(e, checkValue(d, e.value, vctx));
+    values.set(e, view.checkValue(d, e.value));
   }
   const ctx: LintContext = { doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live };
   if (options.path !== undefined) ctx.path = options.path;

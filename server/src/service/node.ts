@@ -769,22 +769,6 @@ export function compactFinding(f: Finding): Finding {
   return out;
 }
 
-/**
- * `JSON.stringify(findings.map(compactFinding))`, written directly (no intermediate objects) and joined
- * once, so the kept text is one flat string, not a rope of its pieces.
- */
-export function packFindings(findings: readonly Finding[]): string {
-  const parts: string[] = [];
-  for (const f of findings) {
-    const r = f.range;
-    let item = `{"rule":${JSON.stringify(f.rule)},"severity":${JSON.stringify(f.severity)},"message":${JSON.stringify(f.message)},"range":{"start":{"line":${r.start.line},"character":${r.start.character}},"end":{"line":${r.end.line},"character":${r.end.character}}}`;
-    if (f.detail !== undefined) item += `,"detail":${JSON.stringify(f.detail)}`;
-    if (f.fixes && f.fixes.length > 0) item += `,"fixes":[${JSON.stringify(f.fixes.find((x) => x.safe) ?? f.fixes[0])}]`;
-    parts.push(`${item}}`);
-  }
-  return `[${parts.join(',')}]`;
-}
-
 /** One file as {@link NodeLinter} keeps it: its findings, not its analysis. */
 export interface NodeFileOutcome {
   path: string;
@@ -792,17 +776,10 @@ export interface NodeFileOutcome {
   kind: LintContext['kind'];
   target: Target;
   /**
-   * Per-file findings (sorted), then the node rules' after {@link NodeLinter.finish} (sorted again). With
-   * `compact`, empty while `packed` holds them: read them with {@link outcomeFindings}.
+   * Per-file findings (sorted), then the node rules' after {@link NodeLinter.finish} (sorted again); with
+   * `compact`, as {@link compactFinding} makes them.
    */
   findings: Finding[];
-  /** With `compact`: the findings ({@link compactFinding}) as one JSON text (a few hundred bytes each, not a few KB of objects). */
-  packed?: string;
-}
-
-/** The findings of a {@link NodeFileOutcome} or {@link LintedContainer}, unpacked when packed. */
-export function outcomeFindings(o: { findings: Finding[]; packed?: string }): Finding[] {
-  return o.packed !== undefined ? (JSON.parse(o.packed) as Finding[]) : o.findings;
 }
 
 /** Options of {@link NodeLinter}. */
@@ -810,8 +787,8 @@ export interface NodeLinterOptions extends NodeLintOptions {
   /** Lint the node config (default), or only analyse it for its containers (`false`). */
   lintNodeConfig?: boolean;
   /**
-   * Keep findings as {@link compactFinding} makes them, packed as JSON text (`packed` of each outcome): a
-   * fleet run without --fix.
+   * Keep findings as {@link compactFinding} makes them (what reports print, strings flattened): a fleet run
+   * without --fix.
    */
   compact?: boolean;
 }
@@ -836,9 +813,8 @@ export interface LintedContainer {
   path: string;
   kind: LintContext['kind'];
   target: Target;
-  /** As in {@link NodeFileOutcome}: the findings, or [] and `packed`. */
+  /** As in {@link NodeFileOutcome}. */
   findings: Finding[];
-  packed?: string;
   facts: ContainerFacts;
 }
 
@@ -855,8 +831,8 @@ export class NodeLinter {
   private readonly model: NodeModel;
   private readonly outcomes: NodeFileOutcome[] = [];
   private readonly nodeConfig?: NodeFile;
-  /** The findings of a file as kept: a copy, or ([] and) packed compact ones. */
-  private readonly keep: (findings: readonly Finding[]) => { findings: Finding[]; packed?: string };
+  /** The findings of a file as kept: a copy, or compact ones. */
+  private readonly keep: (findings: readonly Finding[]) => { findings: Finding[] };
 
   /**
    * @param nodeConfig  the node's vz.conf (linted here when `lintNodeConfig`, else only analysed)
@@ -868,7 +844,7 @@ export class NodeLinter {
     delete base.lintNodeConfig;
     delete base.compact;
     this.keep = options.compact === true
-      ? (list) => (list.length === 0 ? { findings: [] } : { findings: [], packed: packFindings(list) })
+      ? (list) => ({ findings: list.map(compactFinding) })
       : (list) => ({ findings: [...list] });
     this.base = base;
     this.model = { containers: [], files: [], catalog };
@@ -943,7 +919,7 @@ export class NodeLinter {
   addLinted(c: LintedContainer): NodeFileOutcome {
     const ctid = ctidOf(c.path);
     if (ctid === undefined || c.kind !== 'container') throw new Error(`${c.path}: not a container config`);
-    const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings, ...(c.packed !== undefined ? { packed: c.packed } : {}) };
+    const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings };
     this.outcomes.push(outcome);
     this.model.containers.push({ path: c.path, ctid, facts: c.facts });
     return outcome;
@@ -958,10 +934,9 @@ export class NodeLinter {
     for (const [p, list] of nodeRuleFindings(this.model, this.options)) {
       const target = byPath.get(p);
       if (!target || list.length === 0) continue;
-      const all = outcomeFindings(target);
+      const all = target.findings;
       for (const f of list) all.push(this.options.compact === true ? compactFinding(f) : f);
-      target.findings = sortFindings(all);
-      delete target.packed;
+      sortFindings(all);
     }
     return { files: this.outcomes, memory: memorySummary(this.model) };
   }
