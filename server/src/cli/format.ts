@@ -117,7 +117,11 @@ function itemText(file: string, host: string | undefined, f: Finding): string {
   const r = f.range;
   let text = `{\n    "file": ${file},\n    "line": ${r.start.line + 1},\n    "column": ${r.start.character + 1},\n    "endLine": ${r.end.line + 1},\n    "endColumn": ${r.end.character + 1},\n    "severity": ${JSON.stringify(f.severity)},\n    "rule": ${JSON.stringify(f.rule)},\n    "message": ${JSON.stringify(f.message)}`;
   if (f.detail !== undefined && f.detail !== '') text += `,\n    "detail": ${JSON.stringify(f.detail)}`;
-  text += (f.fixes?.length ?? 0) > 0 ? ',\n    "fixable": true' : ',\n    "fixable": false';
+  let safe = false;
+  let unsafe = false;
+  if (f.fixes) for (const x of f.fixes) if (x.safe) safe = true; else unsafe = true;
+  text += safe ? ',\n    "fixable": true' : ',\n    "fixable": false';
+  if (unsafe) text += ',\n    "unsafeFix": true';
   if (host !== undefined) text += `,\n    "host": ${host}`;
   return `${text}\n  }`;
 }
