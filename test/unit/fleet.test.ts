@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { LintPool } from '../../server/src/cli/lintWorker';
-import { formatJson, formatStylish, toJsonFindings, type FileReport, type JsonFinding } from '../../server/src/cli/format';
+import { formatJson, formatStylish, JsonWriter, toJsonFindings, type FileReport, type JsonFinding } from '../../server/src/cli/format';
 import { formatGithub } from '../../server/src/cli/sarif';
 import { compactFinding, lintNode, NodeLinter, type NodeFile, type NodeLintOptions } from '../../server/src/service/node';
 import { ctidOf } from '../../server/src/service/nodeFiles';
@@ -146,6 +146,39 @@ describe('vzlint over a node streams without changing a finding', () => {
       assert.deepEqual(memory, whole.memory);
       assert.equal(got.filter((f) => f.role === 'container').length, files.filter((f) => ctidOf(f.path) !== undefined).length);
     }
+  });
+
+  it('JSON written file by file (JsonWriter) and from compact findings is formatJson\'s text, fixes of every kind included', () => {
+    const at = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 4 } });
+    const edit = { range: at(0), newText: 'x' };
+    const safe = { title: 'safe', edits: [edit], safe: true };
+    const unsafe = { title: 'unsafe', edits: [edit], safe: false };
+    const target = { generation: 'classic' as const, version: '4.11.1', explicit: false, reason: 'auto' };
+    const reports: FileReport[] = [
+      { file: 'a "q".conf', kind: 'container', target, findings: [
+        { rule: 'r', severity: 'warning', message: 'no fix', range: at(0) },
+        { rule: 'r', severity: 'error', message: 'safe only \u2028 "quoted"', detail: 'why', range: at(1), fixes: [safe, { ...safe, title: 'second safe' }] },
+        { rule: 'r', severity: 'info', message: 'unsafe only', detail: '', range: at(2), fixes: [unsafe] },
+        { rule: 'r', severity: 'hint', message: 'both', range: at(3), fixes: [unsafe, { ...unsafe, title: 'second unsafe' }, safe] },
+      ] },
+      { file: 'empty.conf', kind: 'container', target, findings: [] },
+      { file: 'b.conf', kind: 'node', target, host: 'web\t1', findings: [{ rule: 's', severity: 'error', message: 'm', range: at(5), fixes: [safe] }] },
+    ];
+    const compact = reports.map((r) => ({ ...r, findings: r.findings.map(compactFinding) }));
+    for (const list of [reports, compact]) {
+      let text = '';
+      const w = new JsonWriter((s) => { text += s; });
+      for (const r of list) w.add([r]);
+      w.end();
+      assert.equal(text, formatJson(reports));
+    }
+    const items = JSON.parse(formatJson(reports)) as JsonFinding[];
+    assert.deepEqual(items.map((i) => [i.fixable, i.unsafeFix]), [[false, undefined], [true, undefined], [false, true], [true, true], [true, undefined]]);
+    let empty = '';
+    const none = new JsonWriter((s) => { empty += s; });
+    none.add([]);
+    none.end();
+    assert.equal(empty, formatJson([]));
   });
 
   it('worker threads only for large trees and free cores', () => {

@@ -119,7 +119,10 @@ function itemText(file: string, host: string | undefined, f: Finding): string {
   if (f.detail !== undefined && f.detail !== '') text += `,\n    "detail": ${JSON.stringify(f.detail)}`;
   let safe = false;
   let unsafe = false;
-  if (f.fixes) for (const x of f.fixes) if (x.safe) safe = true; else unsafe = true;
+  for (const x of f.fixes ?? []) {
+    if (x.safe) safe = true;
+    else unsafe = true;
+  }
   text += safe ? ',\n    "fixable": true' : ',\n    "fixable": false';
   if (unsafe) text += ',\n    "unsafeFix": true';
   if (host !== undefined) text += `,\n    "host": ${host}`;
