@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import { findSchemasDir } from '../../server/src/catalog/load';
 import { computeHover } from '../../server/src/service/hover';
 import { lint, type LintOptions } from '../../server/src/service/lint';
-import { canonicalIp, lintNode, NODE_LEVEL_RULES, parseCapacitySize, resolveVeidPath, type NodeInput, type NodeLintOptions } from '../../server/src/service/node';
+import { canonicalIp, Groups, lintNode, NODE_LEVEL_RULES, parseCapacitySize, resolveVeidPath, type NodeInput, type NodeLintOptions } from '../../server/src/service/node';
 import { ctidOf, findNodeConfig, listConfDir, loadNodeFiles, nodeConfigCandidates, sampleNameOf } from '../../server/src/service/nodeFiles';
 import { NODE_RULES } from '../../server/src/rules/node/index';
 import { applyEdits } from '../helpers/edits';
@@ -260,6 +260,26 @@ describe('cross-container rules', () => {
     assert.equal(found.length, 4);
     assert.ok(found.every((f) => f.severity === 'warning' && f.path !== '/etc/vz/conf/103.conf'));
     assert.match(said(found[0]), /10\.0\.0\.1 is also assigned to 102\.conf line 1/);
+  });
+  it('duplicate-ip-address: three holders of one address, each told of the others; the order is the first holder\'s', () => {
+    const input: NodeInput = { containers: [
+      { path: '/etc/vz/conf/103.conf', text: 'IP_ADDRESS="10.0.0.9 10.0.0.7"\n' },
+      { path: CT, text: 'IP_ADDRESS="10.0.0.7"\nHOSTNAME="a.example"\n' },
+      { path: CT2, text: 'IP_ADDRESS="10.0.0.7 10.0.0.9"\nHOSTNAME="A.Example"\n' },
+    ] };
+    const found = nodeFindings(input, 'duplicate-ip-address');
+    assert.equal(found.length, 5);
+    const seven = found.filter((f) => said(f).startsWith('10.0.0.7'));
+    assert.equal(seven.length, 3);
+    assert.ok(seven.every((f) => / and 1 more$/.test(f.message)), seven.map(said).join('\n'));
+    const names = nodeFindings(input, 'duplicate-ct-name');
+    assert.deepEqual(names.map((f) => f.path).sort(), [CT, CT2].sort(), 'HOSTNAME compared case-insensitively');
+  });
+  it('Groups: only keys added twice or more are shared, in the order each key was first added', () => {
+    const g = new Groups<number>();
+    for (const [k, v] of [['b', 1], ['a', 2], ['c', 3], ['a', 4], ['b', 5], ['a', 6]] as const) g.add(k, v);
+    assert.deepEqual([...g.shared()], [['b', [1, 5]], ['a', [2, 4, 6]]]);
+    assert.deepEqual([...new Groups<number>().shared()], []);
   });
   it('duplicate-ip-address: samples and 0.conf are not containers', () => {
     const input: NodeInput = { containers: [{ path: CT, text: 'IP_ADDRESS="10.0.0.1"\n' }, { path: '/etc/vz/conf/ve-basic.conf-sample', text: 'IP_ADDRESS="10.0.0.1"\n' }, { path: '/etc/vz/conf/0.conf', text: 'IP_ADDRESS="10.0.0.1"\n' }] };

@@ -48,6 +48,8 @@ function node(): Map<string, string> {
 }
 
 const request = { stopAt: '/srv/node', options: {} };
+/** Position, rule, severity and message of a finding (what a user sees of it). */
+const brief = (f: Finding): string => `${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character} ${f.rule} ${f.severity} ${f.message}`;
 const rules = (f: { findings: readonly { rule: string }[] } | undefined): string[] => (f?.findings ?? []).map((x) => x.rule);
 
 describe('NodeCache', () => {
@@ -91,6 +93,68 @@ describe('NodeCache', () => {
     assert.ok(rules(await cache.lintFile(p102, request)).includes('duplicate-ip-address'));
     assert.equal(fs.calls.length, reads, 'no disk read for the edit');
     assert.equal(cache.stats.nodeRuleRuns, 2);
+  });
+
+  it('an edit that leaves the container\'s facts as they were (a comment, ONBOOT) does not run the node rules again', async () => {
+    const files = node();
+    const cache = new NodeCache(fakeFs(files));
+    const p101 = path.join(CONF, '101.conf');
+    const p102 = path.join(CONF, '102.conf');
+    await cache.lintFile(p101, request);
+    await cache.lintFile(p102, request);
+    assert.equal(cache.stats.nodeRuleRuns, 1);
+    cache.setOpenText(p101, ct(101, '10.0.0.1') + '# typing a comment\nONBOOT="yes"\n');
+    const edited = await cache.lintFile(p101, request);
+    await cache.lintFile(p102, request);
+    assert.equal(cache.stats.nodeRuleRuns, 1, 'facts unchanged: the node findings stand');
+    cache.setOpenText(p101, 'PHYSPAGES="0:262144" # line 1 grows\n' + ct(101, '10.0.0.1').split('\n').slice(1).join('\n') + '# typing a comment\nONBOOT="yes"\n');
+    await cache.lintFile(p101, request);
+    assert.equal(cache.stats.nodeRuleRuns, 1, 'with a vz.conf, the length of line 1 is nothing the node rules see');
+    assert.ok(edited && cache.unchangedSince(edited.state, p102, edited.generation - 1));
+    cache.setOpenText(p101, '\n' + ct(101, '10.0.0.2'));
+    assert.ok(rules(await cache.lintFile(p101, request)).includes('duplicate-ip-address'));
+    assert.equal(cache.stats.nodeRuleRuns, 2, 'a changed address runs them');
+  });
+
+  it('after any sequence of edits, every file\'s findings equal lintNode over the same texts', async () => {
+    const names = ['101', '102', '103'];
+    const edit = fc.record({
+      file: fc.constantFrom(...names),
+      kind: fc.constantFrom('comment', 'ip-dup', 'ip-own', 'hostname-dup', 'suppress-ip', 'suppress-file', 'blank-line', 'private-literal', 'line1-longer'),
+    });
+    // Without a vz.conf, node-memory-overcommit (with a node RAM) marks the first container's line 1.
+    const capacity = { ramBytes: 1n << 30n };
+    await fc.assert(fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 8 }), fc.boolean(), async (edits, withVz) => {
+      const files = node();
+      if (!withVz) files.delete(VZ);
+      const request = { stopAt: '/srv/node', options: { capacity } };
+      const texts = new Map(names.map((n) => [n, ct(Number(n), `10.0.0.${n.slice(2)}`)]));
+      const cache = new NodeCache(fakeFs(files));
+      for (const n of names) await cache.lintFile(path.join(CONF, `${n}.conf`), request);
+      for (const e of edits) {
+        const t = texts.get(e.file) as string;
+        const next = {
+          comment: `${t}# note\n`,
+          'ip-dup': t.replace(/IP_ADDRESS="[^"]*"/, 'IP_ADDRESS="10.0.0.9"'),
+          'ip-own': t.replace(/IP_ADDRESS="[^"]*"/, `IP_ADDRESS="10.0.1.${e.file.slice(2)}"`),
+          'hostname-dup': `${t}HOSTNAME="Same.Example"\n`,
+          'suppress-ip': `# vzconf-disable-next-line duplicate-ip-address\n${t}`,
+          'suppress-file': `# vzconf-disable duplicate-ct-name duplicate-ip-address\n${t}`,
+          'blank-line': `\n${t}`,
+          'private-literal': `${t}VE_PRIVATE="/vz/private/shared"\n`,
+          'line1-longer': `#${t}`,
+        }[e.kind];
+        texts.set(e.file, next);
+        cache.setOpenText(path.join(CONF, `${e.file}.conf`), next);
+        const containers = names.map((n) => ({ path: path.join(CONF, `${n}.conf`), text: texts.get(n) as string }));
+        const whole = lintNode(withVz ? { nodeConfig: { path: VZ, text: files.get(VZ) as string }, containers } : { containers }, { capacity });
+        for (const n of names) {
+          const p = path.join(CONF, `${n}.conf`);
+          const got = await cache.lintFile(p, request);
+          assert.deepEqual(got?.findings.map(brief), whole.files.find((f) => f.path === p)?.findings.map(brief), `${n}.conf after ${edits.map((x) => `${x.file}:${x.kind}`).join(', ')}`);
+        }
+      }
+    }), { numRuns: 60, seed: 8 });
   });
 
   it('a watched change of vz.conf is read again and reaches every container; an unreadable explicit node config is reported', async () => {

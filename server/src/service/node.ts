@@ -74,10 +74,17 @@ export interface ContainerFacts {
    * when IP_ADDRESS is set in the container; with the line and range of each.
    */
   ips: { ip: string; line: number; range: Range }[];
-  /** VE_PRIVATE / VE_ROOT as in effect (from the container or vz.conf), when set and not blank. */
-  paths: { param: 'VE_PRIVATE' | 'VE_ROOT'; value: string; source: 'container' | 'node'; line: number; range: Range }[];
-  /** NAME / HOSTNAME set in the container itself and not blank (value as written). */
-  names: { param: 'NAME' | 'HOSTNAME'; value: string; line: number; range: Range }[];
+  /**
+   * VE_PRIVATE / VE_ROOT as in effect (from the container or vz.conf), when set and not blank; `resolved`
+   * memoises {@link resolveVeidPath} of the value for the CTID it was computed with (shared-private-path
+   * runs on every change of any container of the node, and the facts live as long as the file's text).
+   */
+  paths: { param: 'VE_PRIVATE' | 'VE_ROOT'; value: string; source: 'container' | 'node'; line: number; range: Range; resolved?: { ctid: string; path: string } }[];
+  /**
+   * NAME / HOSTNAME set in the container itself and not blank (value as written); `key` is what
+   * duplicate-ct-name compares: the value trimmed, and for HOSTNAME lower-cased.
+   */
+  names: { param: 'NAME' | 'HOSTNAME'; value: string; key: string; line: number; range: Range }[];
   /** How its memory is counted (see {@link memorySummary}). */
   memory: Omit<MemoryRow, 'path' | 'ctid'>;
   /** What placing a finding in the file needs. */
@@ -255,8 +262,15 @@ export const sampleNotFound: NodeRule = {
   check(model) {
     const out: NodeFinding[] = [];
     const catalog = catalogOf(model);
+    // Containers of a node mostly share a target and a sample: each (target, name) is looked up once.
+    const misses = new Map<string, ReturnType<typeof missingSample>>();
     const report = (path: string, target: { target: Pick<Target, 'generation' | 'version'> }, param: 'CONFIGFILE' | 'ORIGIN_SAMPLE', name: string, valueRange: Range, rawValueRange: Range): void => {
-      const miss = missingSample(target, name, model.samples);
+      const memo = `${target.target.generation}@${target.target.version ?? ''}\0${name}`;
+      let miss = misses.get(memo);
+      if (miss === undefined && !misses.has(memo)) {
+        miss = missingSample(target, name, model.samples);
+        if (misses.size < 10_000) misses.set(memo, miss);
+      }
       if (!miss) return;
       const f = ruleFinding(catalog, 'sample-not-found', valueRange, `${param}=${q(name)}: no such sample${miss.replacement ? `; renamed to ${q(miss.replacement)}` : ''}`, { detail: `${param}="${name}": no such sample: ${miss.why}.` });
       if (param === 'ORIGIN_SAMPLE') f.severity = 'info';
@@ -338,17 +352,10 @@ export const duplicateIpAddress: NodeRule = {
   id: 'duplicate-ip-address',
   check(model) {
     const catalog = catalogOf(model);
-    const seen = new Map<string, { c: NodeContainer; line: number; range: Range }[]>();
-    for (const c of model.containers) {
-      for (const a of c.facts.ips) {
-        const list = seen.get(a.ip);
-        if (list) list.push({ c, line: a.line, range: a.range });
-        else seen.set(a.ip, [{ c, line: a.line, range: a.range }]);
-      }
-    }
+    const byIp = new Groups<{ c: NodeContainer; line: number; range: Range }>();
+    for (const c of model.containers) for (const a of c.facts.ips) byIp.add(a.ip, { c, line: a.line, range: a.range });
     const out: NodeFinding[] = [];
-    for (const [ip, list] of seen) {
-      if (list.length < 2) continue;
+    for (const [ip, list] of byIp.shared()) {
       for (const item of list) {
         const others = listSome(list.slice(0, 6).filter((o) => o !== item).map((o) => `${short(o.c.path)} line ${o.line + 1}`), list.length - 1);
         const other = list.find((o) => o !== item) ?? item;
@@ -361,6 +368,37 @@ export const duplicateIpAddress: NodeRule = {
     return out;
   },
 };
+
+/**
+ * Items grouped by a key, for the cross-container duplicate checks: `shared()` yields the keys that two or
+ * more items have, with their items, in the order each key was first added. Only those groups get an array,
+ * so a node of 10,000 containers with unique values costs one Map entry each.
+ */
+export class Groups<T> {
+  private readonly first = new Map<string, T>();
+  private many: Map<string, T[]> | undefined;
+
+  add(key: string, item: T): void {
+    const held = this.first.get(key);
+    if (held === undefined) {
+      this.first.set(key, item);
+      return;
+    }
+    this.many ??= new Map();
+    const list = this.many.get(key);
+    if (list) list.push(item);
+    else this.many.set(key, [held, item]);
+  }
+
+  *shared(): IterableIterator<[string, T[]]> {
+    const many = this.many;
+    if (!many) return;
+    for (const key of this.first.keys()) {
+      const list = many.get(key);
+      if (list) yield [key, list];
+    }
+  }
+}
 
 /**
  * Up to five of `total` items joined by ", ", then "and N more": messages (and the work to build them)
@@ -390,17 +428,14 @@ export const sharedPrivatePath: NodeRule = {
     const out: NodeFinding[] = [];
     const reported = new Set<string>();
     for (const param of ['VE_PRIVATE', 'VE_ROOT'] as const) {
-      const byPath = new Map<string, { c: NodeContainer; p: ContainerFacts['paths'][number] }[]>();
+      const byPath = new Groups<{ c: NodeContainer; p: ContainerFacts['paths'][number] }>();
       for (const c of model.containers) {
         const p = c.facts.paths.find((x) => x.param === param);
         if (!p) continue;
-        const resolved = resolveVeidPath(p.value.trim(), c.ctid);
-        const group = byPath.get(resolved);
-        if (group) group.push({ c, p });
-        else byPath.set(resolved, [{ c, p }]);
+        if (p.resolved?.ctid !== c.ctid) p.resolved = { ctid: c.ctid, path: resolveVeidPath(p.value.trim(), c.ctid) };
+        byPath.add(p.resolved.path, { c, p });
       }
-      for (const [resolved, list] of byPath) {
-        if (list.length < 2) continue;
+      for (const [resolved, list] of byPath.shared()) {
         const names = listSome(list.slice(0, 5).map((x) => short(x.c.path)), list.length);
         for (const { c, p } of list) {
           const at = locate(model, c, p.source);
@@ -428,17 +463,12 @@ export const duplicateCtName: NodeRule = {
     const catalog = catalogOf(model);
     const out: NodeFinding[] = [];
     for (const param of ['NAME', 'HOSTNAME'] as const) {
-      const byValue = new Map<string, { c: NodeContainer; n: ContainerFacts['names'][number] }[]>();
+      const byValue = new Groups<{ c: NodeContainer; n: ContainerFacts['names'][number] }>();
       for (const c of model.containers) {
         const n = c.facts.names.find((x) => x.param === param);
-        if (!n) continue;
-        const key = param === 'HOSTNAME' ? n.value.trim().toLowerCase() : n.value.trim();
-        const group = byValue.get(key);
-        if (group) group.push({ c, n });
-        else byValue.set(key, [{ c, n }]);
+        if (n) byValue.add(n.key, { c, n });
       }
-      for (const list of byValue.values()) {
-        if (list.length < 2) continue;
+      for (const [, list] of byValue.shared()) {
         for (const { c, n } of list) {
           const others = listSome(list.slice(0, 6).filter((o) => o.c !== c).map((o) => `${short(o.c.path)} line ${o.n.line + 1}`), list.length - 1);
           const other = list.find((o) => o.c !== c) ?? list[0];
@@ -639,7 +669,8 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
   for (const param of ['NAME', 'HOSTNAME'] as const) {
     const eff = effectiveValue(ctx, param);
     if (!eff?.entry || eff.source !== 'container' || eff.value.trim() === '') continue;
-    facts.names.push({ param, value: own(eff.value), line: eff.entry.line, range: entryRange(eff.entry) });
+    const value = own(eff.value);
+    facts.names.push({ param, value, key: param === 'HOSTNAME' ? value.trim().toLowerCase() : value.trim(), line: eff.entry.line, range: entryRange(eff.entry) });
   }
   return facts;
 }

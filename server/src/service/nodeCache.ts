@@ -154,6 +154,12 @@ export class NodeState {
   generation = 0;
   /** Inputs changed since the last resolve (set by the cache, cleared by resolve). */
   dirty = true;
+  /**
+   * While `dirty`: the only files whose text may have changed (open documents edited), or undefined when
+   * anything may have (first resolve, a change on disk, a file opened, closed, created or deleted, the node
+   * config): then the node's folder is listed and every file looked at again.
+   */
+  dirtyPaths: Set<string> | undefined;
   resolving: Promise<void> | undefined;
   nodeText: string | undefined;
   nodeError: BoundedReadError | undefined;
@@ -165,6 +171,15 @@ export class NodeState {
   /** Node-rule findings per path, for `ruleGeneration`. */
   ruleFindings: Map<string, Finding[]> | undefined;
   ruleGeneration = -1;
+  /**
+   * Bumped when something the node rules read changed: the node config, the samples, the set of files,
+   * a non-container file, or a container's facts ({@link containerFacts}). A keystroke that leaves the
+   * edited container's facts as they were (most do) bumps `generation` but not this, and the node rules'
+   * findings of the previous generation stand without running them over every container again.
+   */
+  ruleInputs = 0;
+  /** `ruleInputs` when `ruleFindings` was computed. */
+  ruleInputsAt = -1;
   /** Per path: the generation at which its findings last changed (text, node config, or node-rule findings). */
   changedAt = new Map<string, number>();
 
@@ -184,6 +199,29 @@ export class NodeState {
   dependsOn(filePath: string): boolean {
     return filePath === this.key.nodeConfigPath || path.dirname(filePath) === this.key.confDir || this.extras.has(filePath);
   }
+}
+
+/**
+ * A string that is equal for two {@link ContainerFacts} exactly when the node rules would see the same
+ * container: every field, bigints as digits, Sets and Maps as their entries; the `resolved` memo is left out,
+ * and so is the first line's length unless `withFirstLine` (node-memory-overcommit marks a container's line 1
+ * only on a node without a node config; with one, typing on line 1 changes nothing the node rules see).
+ */
+export function factsKey(facts: ContainerFacts, withFirstLine: boolean): string {
+  return JSON.stringify(facts, (key, value: unknown) =>
+    key === 'resolved' || (key === 'firstLineLength' && !withFirstLine) ? undefined
+      : typeof value === 'bigint' ? `${value}n`
+        : value instanceof Set ? [...(value as Set<unknown>)]
+          : value instanceof Map ? [...(value as Map<unknown, unknown>)]
+            : value);
+}
+
+/** Whether two maps have the same keys in the same order. */
+function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  const other = b.keys();
+  for (const k of a.keys()) if (other.next().value !== k) return false;
+  return true;
 }
 
 /** How many files are read from disk at once while a node is first loaded. */
@@ -339,7 +377,11 @@ export class NodeCache {
   private markDirty(filePath: string, membership: boolean): void {
     const nodeName = membership && isNodeConfigName(filePath);
     for (const s of this.states.values()) {
-      if (s.dependsOn(filePath) || (membership && path.dirname(filePath) === s.key.confDir) || (nodeName && !s.explicitNodeConfig)) s.dirty = true;
+      if (s.dependsOn(filePath) || (membership && path.dirname(filePath) === s.key.confDir) || (nodeName && !s.explicitNodeConfig)) {
+        s.dirty = true;
+        if (membership || filePath === s.key.nodeConfigPath || !s.slots.has(filePath)) s.dirtyPaths = undefined;
+        else s.dirtyPaths?.add(filePath);
+      }
     }
   }
 
@@ -451,6 +493,10 @@ export class NodeCache {
   }
 
   private async resolveOnce(state: NodeState): Promise<void> {
+    const only = state.dirtyPaths;
+    // Changes that arrive while this resolve awaits are collected for the next one.
+    state.dirtyPaths = new Set();
+    if (only && this.resolveEdited(state, only)) return;
     const { key } = state;
     const node = key.nodeConfigPath !== undefined ? await this.text(key.nodeConfigPath) : undefined;
     const listing = await this.confDir(key.confDir);
@@ -495,6 +541,7 @@ export class NodeCache {
       } else {
         state.nodeSlot = undefined;
       }
+      state.ruleInputs += 1;
       // Every container is checked with the node config: all of them again.
       for (const slot of state.slots.values()) slot.text = '\0stale';
       if (key.nodeConfigPath !== undefined) state.changedAt.set(key.nodeConfigPath, state.generation + 1);
@@ -502,6 +549,7 @@ export class NodeCache {
     const samples = listing.samples;
     if (JSON.stringify(samples) !== JSON.stringify(state.samples)) {
       changed = true;
+      state.ruleInputs += 1;
       state.samples = samples;
     }
     const next = new Map<string, Slot>();
@@ -514,15 +562,58 @@ export class NodeCache {
         continue;
       }
       changed = true;
-      state.changedAt.set(p, state.generation + 1);
-      next.set(p, this.analyzeSlot(state, p, text, old?.lint !== undefined));
+      next.set(p, this.updatedSlot(state, p, text, old));
     }
-    if (!changed) {
-      const before = [...state.slots.keys()];
-      if (next.size !== before.length || [...next.keys()].some((p, i) => before[i] !== p)) changed = true;
+    if (!sameKeys(next, state.slots)) {
+      changed = true;
+      state.ruleInputs += 1;
     }
     state.slots = next;
     if (changed) state.generation += 1;
+  }
+
+  /**
+   * The slot of `p` for its new `text`, analysed (and linted if the old one was); notes the change in
+   * `changedAt` and, when the node rules could see a difference, in `ruleInputs`. The node rules see a
+   * container only through its facts: unchanged facts, unchanged node findings.
+   */
+  private updatedSlot(state: NodeState, p: string, text: string, old: Slot | undefined): Slot {
+    state.changedAt.set(p, state.generation + 1);
+    const slot = this.analyzeSlot(state, p, text, old?.lint !== undefined);
+    if (old?.facts && ctidOf(p) !== undefined && slot.ctx.kind === 'container') {
+      slot.facts = containerFacts(slot.ctx);
+      const withFirstLine = state.nodeSlot === undefined;
+      if (factsKey(slot.facts, withFirstLine) !== factsKey(old.facts, withFirstLine)) state.ruleInputs += 1;
+    } else {
+      state.ruleInputs += 1;
+    }
+    return slot;
+  }
+
+  /**
+   * The quick resolve after edits of open documents that are files of the node already (`only`): nothing
+   * is listed or read, only those slots are looked at (a keystroke on a node of 10,000 containers must not
+   * walk all of them). Returns false, having changed nothing, when that is not enough (a file not in
+   * the node yet, or its text not at hand): then the full resolve runs.
+   */
+  private resolveEdited(state: NodeState, only: ReadonlySet<string>): boolean {
+    const texts: [string, string, Slot][] = [];
+    for (const p of only) {
+      const old = state.slots.get(p);
+      const disk = this.settled.get(p);
+      const text = this.open.get(p) ?? (disk && 'text' in disk ? disk.text : undefined);
+      if (!old || text === undefined || p === state.key.nodeConfigPath) return false;
+      texts.push([p, text, old]);
+    }
+    let changed = false;
+    for (const [p, text, old] of texts) {
+      if (old.text === text) continue;
+      changed = true;
+      // Map.set on a key it has keeps the order of the slots.
+      state.slots.set(p, this.updatedSlot(state, p, text, old));
+    }
+    if (changed) state.generation += 1;
+    return true;
   }
 
   /** The options a file of the node is checked with. */
@@ -544,6 +635,10 @@ export class NodeCache {
   /** The node rules' findings for the state's current generation (run once per generation). */
   private ruleFindings(state: NodeState): Map<string, Finding[]> {
     if (state.ruleFindings && state.ruleGeneration === state.generation) return state.ruleFindings;
+    if (state.ruleFindings && state.ruleInputsAt === state.ruleInputs) {
+      state.ruleGeneration = state.generation;
+      return state.ruleFindings;
+    }
     const model: NodeModel = { containers: [], files: [] };
     if (state.options.catalog) model.catalog = state.options.catalog;
     if (state.options.capacity) model.capacity = state.options.capacity;
@@ -569,6 +664,7 @@ export class NodeCache {
     }
     state.ruleFindings = next;
     state.ruleGeneration = state.generation;
+    state.ruleInputsAt = state.ruleInputs;
     return next;
   }
 
@@ -601,6 +697,7 @@ export class NodeCache {
       const listed = ctidOf(filePath) !== undefined && path.dirname(filePath) === key.confDir;
       if (!listed) state.extras.add(filePath);
       state.dirty = true;
+      state.dirtyPaths = undefined;
     }
     await this.resolve(state);
     const slot = isNodeFile ? state.nodeSlot : state.slots.get(filePath);
