@@ -284,8 +284,9 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     const message = `File of ${sizeText(bytes)} not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`;
     return result([{ rule: 'file-too-large', severity: override ?? ctx.catalog.rule('file-too-large').severity, message, range: { start: ORIGIN, end: ORIGIN } }]);
   }
+  const overrides = options.rules !== undefined && Object.keys(options.rules).length > 0 ? options.rules : undefined;
   for (const rule of RULES) {
-    const override = options.rules?.[rule.id];
+    const override = overrides?.[rule.id];
     if (override === 'off') continue;
     let produced: Finding[];
     try {
@@ -303,7 +304,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     const line = ctx.doc.lines[f.range.start.line];
     return line?.kind === 'entry' && (known.has(line.name) || known.has(line.key));
   };
-  let kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(findings.filter((f) => !custom(f)));
+  let kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(known ? findings.filter((f) => !custom(f)) : findings);
   if (ctx.template) kept = filterTemplateFindings(ctx, kept);
   kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
   const capped = capFindings(kept, ctx, options);
