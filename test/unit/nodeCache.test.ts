@@ -167,7 +167,7 @@ describe('NodeCache', () => {
     assert.ok(alone);
     assert.deepEqual(fs.calls.filter((c) => c.startsWith('read')).sort(), [`read ${p101}`, `read ${VZ}`].sort(), 'only the file and vz.conf are read');
     const full = await cache.lintFile(p101, request);
-    assert.ok(full?.findings.some((f) => f.rule === 'duplicate-ip-address'), 'the node rules come with lintFile');
+    assert.ok(full && full.findings.some((f) => f.rule === 'duplicate-ip-address'), 'the node rules come with lintFile');
     assert.deepEqual(alone.map((f) => f.rule), ['duplicate-parameter']);
     assert.deepEqual(full.findings.filter((f) => f.rule !== 'duplicate-ip-address'), [...alone], 'the own findings are the same');
     assert.equal(await cache.lintFileAlone(path.join(CONF, '102.conf'), request), undefined, 'loaded: lintFile is the answer');
