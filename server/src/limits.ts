@@ -4,7 +4,12 @@
  * real and keep memory and time bounded for anything else.
  */
 
-/** Largest config file checked, in bytes of UTF-8 (4 MiB). A larger file gets one `file-too-large` finding and nothing else. */
+/**
+ * Largest config file checked, in bytes of UTF-8 (4 MiB). A larger file gets one `file-too-large` finding and
+ * nothing else. It is also the most read of any config file on disk, by vzlint (`cli/read.ts`) and by the
+ * language server (a node's vz.conf and container configs, `service/nodeFiles.ts`; `vzconf/effectiveConfig`):
+ * a node config beyond it is used by neither, whichever reads it.
+ */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 /** Most findings reported per file; the rest are counted in one `too-many-findings` finding. */

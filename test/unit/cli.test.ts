@@ -385,6 +385,14 @@ describe('vzlint: a node and its containers', () => {
     assert.match(missing.err, /--node-config: nope\/vz\.conf: no such file/);
   });
 
+  it('nodeConfig: "" in .vzconf.yaml stops vzlint with a clear message (it used to be ignored without a word)', async () => {
+    const root = await nodeTree('node-empty-cfg', { '.vzconf.yaml': 'nodeConfig: ""\n', 'etc/vz/vz.conf': 'DISK_QUOTA=no\n', 'etc/vz/conf/101.conf': VSWAP });
+    const r = await run(['etc'], root);
+    assert.equal(r.code, 2);
+    assert.equal(r.out, '');
+    assert.equal(r.err, 'vzlint: .vzconf.yaml:1:13: invalid configuration: nodeConfig: the path is empty (leave nodeConfig out to find vz.conf as vzctl does)\n');
+  });
+
   it('--node-ram/--node-swap: a warning on vz.conf and a memory table in stylish mode', async () => {
     const root = await nodeTree('node-mem', {
       'etc/vz/vz.conf': 'DISK_QUOTA=yes\n',

@@ -63,6 +63,13 @@ describe('.vzconf.yaml: invalid files give a positioned ConfigFileError, never a
     assert.match(error('- a\n- b\n').detail, /must be a mapping, not a list/);
     assert.match(error('nodeRam: lots\n').detail, /nodeRam/);
   });
+  it('nodeConfig: "" (or blanks) is an error at the value, not a silent "unset"', () => {
+    for (const text of ['nodeConfig: ""\n', 'target: auto\nnodeConfig: "  "\n']) {
+      const e = error(text);
+      assert.equal(e.detail, 'nodeConfig: the path is empty (leave nodeConfig out to find vz.conf as vzctl does)');
+      assert.deepEqual([e.line, e.character], [text.split('\n').length - 2, 12]);
+    }
+  });
   it('unknown rule ids, with did-you-mean', () => {
     const e = error('rules:\n  inline-coment: off\n');
     assert.equal(e.line, 1);

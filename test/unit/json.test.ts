@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Message } from 'vscode-languageserver/node';
-import { asciiJson, diagnosticsJson, jsonString, messageJson } from '../../server/src/lsp/json';
-import { toDiagnostic } from '../../server/src/service/diagnostics';
+import { asciiJson, diagnosticsJson, jsonString, publishDiagnosticsFrame } from '../../server/src/lsp/json';
+import { LspDiagnostic, toDiagnostic } from '../../server/src/service/diagnostics';
+import type { Finding } from '../../server/src/rules/types';
 import { lint } from '../../server/src/service/lint';
 
 const HOSTILE = [
@@ -79,7 +80,7 @@ const diagnostic = fc.record({
 }, { requiredKeys: ['range', 'message'] });
 
 describe('diagnosticsJson', () => {
-  it('parses to what JSON.stringify gives for diagnostics of any shape (property-based)', () => {
+  it('parses to what JSON.stringify gives for plain diagnostics of any shape (property-based)', () => {
     fc.assert(fc.property(fc.array(diagnostic, { maxLength: 8 }), (list) => {
       const text = diagnosticsJson(list);
       assert.ok(isAscii(text));
@@ -92,6 +93,27 @@ describe('diagnosticsJson', () => {
     // eslint-disable-next-line no-sparse-arrays
     const odd: unknown[] = [undefined, null, 3, 'str', [1], { range: r, message: 'm', toJSON: () => ({ replaced: true }) }, { range: r, message: 'm', tags: [1, , 2] }, { range: { ...r, toJSON: () => 'r' }, message: 'm' }, , { range: r, message: 'm', severity: undefined }];
     assert.deepEqual(JSON.parse(diagnosticsJson(odd)), JSON.parse(JSON.stringify(odd)));
+  });
+
+  it("parses to what JSON.stringify gives for the server's diagnostics with hostile rule ids, messages and links (property-based)", () => {
+    const finding = fc.record({
+      rule: fc.oneof(fc.constantFrom('duplicate-parameter', 'unknown-parameter'), anyString),
+      severity: fc.constantFrom('error', 'warning', 'info', 'hint'),
+      message: fc.oneof(anyString, fc.constant('HOSTNAME is also set on line 1; vzctl uses the first')),
+      range: range,
+      deprecated: fc.boolean(),
+      unnecessary: fc.boolean(),
+    }) as fc.Arbitrary<Finding>;
+    fc.assert(fc.property(fc.array(finding, { maxLength: 6 }), fc.oneof(fc.constant(undefined), fc.constant('vzconf.openRuleDocs'), anyString), (findings, docsCommand) => {
+      // Runs of alike diagnostics (the shared end is reused) and mixes with plain objects.
+      const list: unknown[] = [...findings, ...findings].map((f) => toDiagnostic(f, docsCommand === undefined ? {} : { docsCommand }));
+      list.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: 'plain \u2028 ü' });
+      const text = diagnosticsJson(list);
+      assert.ok(isAscii(text));
+      assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(list)));
+    }), { numRuns: 500 });
+    const odd = new LspDiagnostic({ start: { line: 1.5, character: 0 }, end: { line: 2, character: 0 } }, 2, 'x', { href: 'h' }, 'm', [1]);
+    assert.deepEqual(JSON.parse(diagnosticsJson([odd])), JSON.parse(JSON.stringify([odd])));
   });
 
   it("writes the engine's diagnostics exactly as JSON.stringify does (ASCII messages), sharing one docs link per rule", () => {
@@ -114,30 +136,38 @@ describe('diagnosticsJson', () => {
   });
 });
 
-describe('messageJson', () => {
-  const diagnostics = [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } }, severity: 2, code: 'duplicate-parameter', source: 'vzconf', message: 'Ü "x" \\ \u2028' }];
+/** The body of one frame, its header checked against its length in bytes. */
+function body(frame: Buffer): string {
+  const end = frame.indexOf('\r\n\r\n');
+  const m = /^Content-Length: (\d+)$/.exec(frame.subarray(0, end).toString('latin1'));
+  assert.ok(m, 'a Content-Length header');
+  assert.equal(Number(m[1]), frame.length - end - 4);
+  return frame.subarray(end + 4).toString('utf8');
+}
 
-  it('writes publishDiagnostics as ASCII that parses like JSON.stringify, with or without a version', () => {
+describe('publishDiagnosticsFrame', () => {
+  const f: Finding = { rule: 'duplicate-parameter', severity: 'warning', message: 'Ü "x" \\ \u2028', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } }, unnecessary: true };
+  const diagnostics = [toDiagnostic(f), toDiagnostic(f), { range: f.range, message: 'plain ü' }];
+
+  it('writes publishDiagnostics as one ASCII frame that parses like JSON.stringify, with or without a version', () => {
     for (const params of [{ uri: 'file:///tmp/ä b/101.conf', version: 7, diagnostics }, { uri: 'file:///x', diagnostics }, { uri: 'file:///x', version: undefined, diagnostics }, { uri: 'file:///x', version: 3, diagnostics: [] }]) {
       const msg = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params } as unknown as Message;
-      const out = messageJson(msg);
-      assert.equal(out.ascii, true);
-      assert.ok(isAscii(out.text));
-      assert.deepEqual(JSON.parse(out.text), JSON.parse(JSON.stringify(msg)));
+      const frame = publishDiagnosticsFrame(msg);
+      assert.ok(frame);
+      const text = body(frame);
+      assert.ok(isAscii(text));
+      assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(msg)));
     }
   });
 
-  it('leaves every other message (and odd publishDiagnostics) to JSON.stringify', () => {
+  it('leaves every other message (and publishDiagnostics of another shape) to JSON.stringify', () => {
     const others = [
       { jsonrpc: '2.0', id: 1, result: { contents: 'ü' } },
       { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'ü' } },
       { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///x', version: null, diagnostics } },
       { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///x', diagnostics, extra: 1 } },
+      { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 1, diagnostics } },
     ];
-    for (const m of others) {
-      const out = messageJson(m as unknown as Message);
-      assert.equal(out.ascii, false);
-      assert.equal(out.text, JSON.stringify(m));
-    }
+    for (const m of others) assert.equal(publishDiagnosticsFrame(m as unknown as Message), undefined);
   });
 });

@@ -3,14 +3,16 @@
  * is escaped (`\uXXXX`), so a text's UTF-8 length is its length and it goes into the frame buffer as a
  * plain byte copy (no `Buffer.byteLength` pass, no UTF-8 encoding pass).
  *
- * `textDocument/publishDiagnostics` has a serializer of its own ({@link diagnosticsJson}): a document can
- * have 10,000 diagnostics, re-sent on every keystroke, and most of each one (severity, code, docs link,
- * source) is the same for every diagnostic of a rule, so that part is written once per rule and copied.
- * For every value, `JSON.parse` of the text gives what `JSON.parse(JSON.stringify(value))` gives
- * (test/unit/json.test.ts); only the spelling differs (escapes instead of raw non-ASCII characters), and
- * a diagnostic's positions are written as their `line` and `character` (all an LSP Position has).
+ * `textDocument/publishDiagnostics` has a writer of its own ({@link publishDiagnosticsFrame}): a document
+ * can have 10,000 diagnostics, re-sent on every keystroke, and most of each one (severity, code, docs
+ * link, source, often the message) is the same for every diagnostic of a rule, so that part is encoded
+ * once and copied. The server's diagnostics ({@link LspDiagnostic}) are written field by field; any other
+ * value by `JSON.stringify`. For every value, `JSON.parse` of the text gives what
+ * `JSON.parse(JSON.stringify(value))` gives (test/unit/json.test.ts); only the spelling differs (escapes
+ * instead of raw non-ASCII characters).
  */
 import type { Message } from 'vscode-languageserver/node';
+import { LspDiagnostic } from '../service/diagnostics';
 
 /** Characters a JSON string may hold as they are and an ASCII text keeps: printable ASCII but `"` and `\`. */
 const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
@@ -77,8 +79,8 @@ function ownKeyCount(o: object): number {
 interface Position { line: number; character: number }
 
 /**
- * Whether `p` is an LSP Position: integer `line` and `character`. Only these two are written (they are all
- * LSP defines; checking every position for other fields would cost a third of the writer's time).
+ * Whether `p` has integer `line` and `character` (an engine Position always has, and nothing else; a
+ * diagnostic's positions are written as these two fields).
  */
 function isPosition(p: unknown): p is Position {
   return typeof p === 'object' && p !== null && isInt((p as Position).line) && isInt((p as Position).character);
@@ -161,76 +163,23 @@ const RANGE_END = ascii('},"end":{"line":');
 const RANGE_CLOSE = ascii('}}');
 const COMMA = ascii(',');
 
-/** The part of a diagnostic after its range, shared by every diagnostic with the same severity, code, link and source. */
-interface Shared {
-  severity: unknown;
-  code: unknown;
-  href: unknown;
-  source: unknown;
-  /** `,"severity":…,"code":…,"codeDescription":{"href":…},"source":…` (the fields that are present). */
-  text: string;
-}
-
-/** What the last diagnostic ended with (after its range): reused while the next has the same shared part, message and tags. */
+/** What the last diagnostic ended with (after its range): reused while the next has the same rule, severity, link, message and tags. */
 interface Tail {
-  shared: Shared | undefined;
-  message: unknown;
-  tags: string;
+  code: string;
+  severity: number;
+  codeDescription: object | undefined;
+  message: string;
+  tags: readonly number[] | undefined;
   bytes: Uint8Array;
 }
 
 /**
- * Writes one diagnostic of the usual shape (range, severity, code, codeDescription, source, message,
- * tags; no others) and returns true, or returns false, writing nothing, for any other shape, which the
- * caller writes with {@link asciiJson}.
+ * Writes one of the server's diagnostics and returns true; false, writing nothing, when a position is
+ * not a pair of integers (never for the engine's ranges; the caller then writes it with {@link asciiJson}).
  */
-function writeDiagnostic(out: AsciiBytes, d: Record<string, unknown>, shared: Map<unknown, Shared>, tail: Tail): boolean {
-  const range = d.range as { start?: unknown; end?: unknown } | null | undefined;
-  if (typeof range !== 'object' || range === null || ownKeyCount(range) !== 2 || 'toJSON' in range) return false;
-  const { start, end } = range;
+function writeDiagnostic(out: AsciiBytes, d: LspDiagnostic, tail: Tail): boolean {
+  const { start, end } = d.range;
   if (!isPosition(start) || !isPosition(end)) return false;
-  const { severity, code, codeDescription, source, message, tags } = d;
-  if (typeof message !== 'string') return false;
-  let fields = 2;
-  if (severity !== undefined) {
-    if (!isInt(severity)) return false;
-    fields += 1;
-  }
-  if (code !== undefined) {
-    if (typeof code !== 'string' && !isInt(code)) return false;
-    fields += 1;
-  }
-  let href: unknown;
-  if (codeDescription !== undefined) {
-    if (typeof codeDescription !== 'object' || codeDescription === null || ownKeyCount(codeDescription) !== 1 || 'toJSON' in codeDescription) return false;
-    href = (codeDescription as { href?: unknown }).href;
-    if (typeof href !== 'string') return false;
-    fields += 1;
-  }
-  if (source !== undefined) {
-    if (typeof source !== 'string') return false;
-    fields += 1;
-  }
-  let tagText = '';
-  if (tags !== undefined) {
-    if (!Array.isArray(tags) || 'toJSON' in tags) return false;
-    // Index by index: `every` would skip the holes of a sparse array (JSON writes them as null).
-    for (let i = 0; i < tags.length; i += 1) if (!isInt(tags[i])) return false;
-    tagText = `,"tags":[${tags.join(',')}]`;
-    fields += 1;
-  }
-  // Anything else (relatedInformation, data, a field of a newer LSP) and `toJSON`: the general way.
-  if (ownKeyCount(d) !== fields || 'toJSON' in d) return false;
-  let s = shared.get(code);
-  if (s === undefined || s.severity !== severity || s.href !== href || s.source !== source) {
-    let text = '';
-    if (severity !== undefined) text += `,"severity":${severity}`;
-    if (code !== undefined) text += `,"code":${typeof code === 'string' ? jsonString(code) : code}`;
-    if (href !== undefined) text += `,"codeDescription":{"href":${jsonString(href as string)}}`;
-    if (source !== undefined) text += `,"source":${jsonString(source)}`;
-    s = { severity, code, href, source, text };
-    shared.set(code, s);
-  }
   out.bytes(RANGE_START);
   out.int(start.line);
   out.bytes(CHARACTER);
@@ -241,11 +190,15 @@ function writeDiagnostic(out: AsciiBytes, d: Record<string, unknown>, shared: Ma
   out.int(end.character);
   out.bytes(RANGE_CLOSE);
   // Diagnostics of one rule often end alike (the same message object): that end is encoded once.
-  if (tail.shared !== s || tail.message !== message || tail.tags !== tagText) {
-    tail.shared = s;
+  const { code, severity, codeDescription, message, tags } = d;
+  if (tail.code !== code || tail.severity !== severity || tail.codeDescription !== codeDescription || tail.message !== message || tail.tags !== tags) {
+    tail.code = code;
+    tail.severity = severity;
+    tail.codeDescription = codeDescription;
     tail.message = message;
-    tail.tags = tagText;
-    tail.bytes = ascii(`${s.text},"message":${jsonString(message)}${tagText}}`);
+    tail.tags = tags;
+    const tagText = tags !== undefined ? `,"tags":${asciiJson(tags) ?? 'null'}` : '';
+    tail.bytes = ascii(`,"severity":${asciiJson(severity) ?? 'null'},"code":${jsonString(code)},"codeDescription":${asciiJson(codeDescription) ?? 'null'},"source":"vzconf","message":${jsonString(message)}${tagText}}`);
   }
   out.bytes(tail.bytes);
   return true;
@@ -253,13 +206,12 @@ function writeDiagnostic(out: AsciiBytes, d: Record<string, unknown>, shared: Ma
 
 /** Writes the JSON text of an array of diagnostics (see {@link diagnosticsJson}). */
 function writeDiagnostics(out: AsciiBytes, list: readonly unknown[]): void {
-  const shared = new Map<unknown, Shared>();
-  const tail: Tail = { shared: undefined, message: undefined, tags: '', bytes: new Uint8Array(0) };
+  const tail: Tail = { code: '', severity: 0, codeDescription: undefined, message: '', tags: undefined, bytes: new Uint8Array(0) };
   out.text('[');
   for (let i = 0; i < list.length; i += 1) {
     if (i > 0) out.bytes(COMMA);
     const d = list[i];
-    if (typeof d === 'object' && d !== null && !Array.isArray(d) && writeDiagnostic(out, d as Record<string, unknown>, shared, tail)) continue;
+    if (d instanceof LspDiagnostic && writeDiagnostic(out, d, tail)) continue;
     out.text(asciiJson(d) ?? 'null');
   }
   out.text(']');
@@ -267,8 +219,8 @@ function writeDiagnostics(out: AsciiBytes, list: readonly unknown[]): void {
 
 /**
  * The JSON text (ASCII) of an array of LSP diagnostics: `JSON.parse` of it equals
- * `JSON.parse(JSON.stringify(list))` (field order aside). Diagnostics of the usual shape are written
- * field by field, the shared part once per rule; any other value is written by `JSON.stringify`.
+ * `JSON.parse(JSON.stringify(list))`. The server's diagnostics ({@link LspDiagnostic}) are written field by
+ * field, what follows the range once per run of alike ones; any other value by `JSON.stringify`.
  */
 export function diagnosticsJson(list: readonly unknown[]): string {
   const out = new AsciiBytes(64 + list.length * BYTES_PER_DIAGNOSTIC);
@@ -301,12 +253,4 @@ export function publishDiagnosticsFrame(msg: Message): Buffer | undefined {
   const begin = HEADER_ROOM - header.length;
   out.buf.write(header, begin, 'latin1');
   return out.buf.subarray(begin, out.pos);
-}
-
-/** The JSON text of a message as the writer sends it: `publishDiagnosticsFrame`'s body, else `JSON.stringify`. */
-export function messageJson(msg: Message): { text: string; ascii: boolean } {
-  const frame = publishDiagnosticsFrame(msg);
-  if (frame === undefined) return { text: JSON.stringify(msg), ascii: false };
-  const text = frame.toString('latin1');
-  return { text: text.slice(text.indexOf('\r\n\r\n') + 4), ascii: true };
 }

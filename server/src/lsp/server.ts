@@ -52,6 +52,7 @@ import { NodeCache, type NodeFs, type NodeState } from '../service/nodeCache';
 import { confDirOf, isInside, isNodeConfigName } from '../service/nodeFiles';
 import { vzctlSetCommand } from '../service/vzctlSet';
 import { defaultSettings, kbUrlTemplateProblem, mergeSettings, readPartialSettings, RESTRICTED_SETTINGS, type VzconfSettings } from '../settings';
+import { MAX_FILE_BYTES } from '../limits';
 import { version as packageVersion } from '../../../package.json';
 import { diagnosticsJson } from './json';
 import { editorCapabilities, refreshInlayHints, registerEditorFeatures, type EditorFeatureOptions } from './features';
@@ -1021,8 +1022,6 @@ export function startServer(connection: Connection, options: StartServerOptions 
     }
   });
 
-  /** The largest file on disk `vzconf/effectiveConfig` reads (a container config has a few KiB). */
-  const MAX_EFFECTIVE_CONFIG_BYTES = 4 * 1024 * 1024;
   connection.onRequest(EFFECTIVE_CONFIG_REQUEST, async (params: EffectiveConfigParams): Promise<EffectiveConfigResult> => {
     const uri = params?.uri;
     if (typeof uri !== 'string') throw new ResponseError(-32602, 'vzconf: effectiveConfig needs { uri }');
@@ -1037,7 +1036,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
         throw new ResponseError(-32602, `vzconf: cannot read ${uri}: it is not open in the editor and its name is not one of an OpenVZ / Virtuozzo config (vz.conf, sysconfig/vz, conf/CTID.conf, 0.conf, ve.conf, ve-*.conf-sample)`);
       }
       try {
-        text = await readConfigFileText(filePath, MAX_EFFECTIVE_CONFIG_BYTES);
+        text = await readConfigFileText(filePath, MAX_FILE_BYTES);
       } catch (err) {
         if (err instanceof ConfigFileError) throw new ResponseError(-32602, `vzconf: cannot read ${uri}: ${err.detail}`);
         throw err;

@@ -34,14 +34,16 @@ export const unmatchedQuote: Rule = {
   id: 'unmatched-quote',
   check(ctx) {
     const multi = new Set(ctx.doc.multiline.map((m) => m.entry));
-    return ctx.doc.entries.flatMap((e) => {
-      if (e.skipped !== 'unmatched-quote' || multi.has(e) || ctx.doc.continuationLines.has(e.line)) return [];
+    const out: Finding[] = [];
+    for (const e of ctx.doc.entries) {
+      if (e.skipped !== 'unmatched-quote' || multi.has(e) || ctx.doc.continuationLines.has(e.line)) continue;
       const said = say(ctx, `${e.name}: the opening " has no closing " on this line`, 'line-unmatched-quote');
-      return [finding(ctx, 'unmatched-quote', entryRange(e), said, {
+      out.push(finding(ctx, 'unmatched-quote', entryRange(e), said, {
         detail: explain(said, 'The shell scripts that source the file (vzmigrate, the init script) fail on it too'),
         fixes: [{ title: 'Close the quote at the end of the line', edits: [{ range: { start: e.rawValueRange.end, end: e.rawValueRange.end }, newText: '"' }], safe: false }],
-      })];
-    });
+      }));
+    }
+    return out;
   },
 };
 
@@ -64,8 +66,9 @@ export const keyTooLong: Rule = {
 export const spaceAroundEquals: Rule = {
   id: 'space-around-equals',
   check(ctx) {
-    return ctx.doc.entries.flatMap((e) => {
-      if (!e.spaceAroundEquals || ctx.doc.continuationLines.has(e.line)) return [];
+    const out: Finding[] = [];
+    for (const e of ctx.doc.entries) {
+      if (!e.spaceAroundEquals || ctx.doc.continuationLines.has(e.line)) continue;
       const before = e.key !== e.key.trimEnd();
       const said = before
         ? say(ctx, `Space before "=": the key is ${q(e.key)}, no parameter`, 'parameter-unknown')
@@ -73,14 +76,14 @@ export const spaceAroundEquals: Rule = {
       const why = before
         ? `vzctl does not trim the key, so it reads ${q(e.key)} (with the space), which is no parameter`
         : `vzctl keeps the blank in the value, and a shell sourcing the file sets an empty ${e.name} and runs the rest as a command`;
-      return [finding(ctx, 'space-around-equals', e.spaceAroundEquals.range, said, {
+      out.push(finding(ctx, 'space-around-equals', e.spaceAroundEquals.range, said, {
         detail: explain(said, why),
-        // Safe only when no other line sets the parameter: otherwise the fixed line may start to win.
         // Safe only when no other line sets the parameter (the fixed line might start to win) and the
         // value that follows is complete (a lone opening quote would start swallowing lines).
         fixes: [{ title: 'Remove the spaces around "="', edits: [{ range: e.spaceAroundEquals.range, newText: '=' }], safe: aloneInFile(ctx, e) && balanced(afterSpaces(ctx, e)) }],
-      })];
-    });
+      }));
+    }
+    return out;
   },
 };
 
@@ -89,9 +92,10 @@ export const inlineComment: Rule = {
   id: 'inline-comment',
   check(ctx) {
     if (ctx.target.generation !== 'classic') return [];
-    return ctx.live.flatMap((e) => {
+    const out: Finding[] = [];
+    for (const e of ctx.live) {
       const c = e.inlineComment;
-      if (!c || !c.partOfValue || ctx.doc.continuationLines.has(e.line)) return [];
+      if (!c || !c.partOfValue || ctx.doc.continuationLines.has(e.line)) continue;
       const indent = /^[ \t]*/.exec(ctx.doc.text[e.line] ?? '')?.[0] ?? '';
       const cutFrom = (ctx.doc.text[e.line] ?? '').slice(0, c.range.start.character).trimEnd().length;
       // Since vzctl 4.4 a NAMESERVER / SEARCHDOMAIN list whose first word is "inherit" uses only that word
@@ -101,7 +105,7 @@ export const inlineComment: Rule = {
       const said = harmless
         ? say(ctx, `${e.name}: inline comment after "inherit", the only word used`)
         : say(ctx, `${e.name}: inline comment`, 'comment-in-value');
-      return [finding(ctx, 'inline-comment', c.range, said, {
+      out.push(finding(ctx, 'inline-comment', c.range, said, {
         ...(harmless ? { severity: 'info' as const } : {}),
         detail: explain(said, `Classic vzctl has no inline comments: it reads the value of ${e.name} as ${q(e.value)}, comment included`),
         fixes: [{
@@ -112,8 +116,9 @@ export const inlineComment: Rule = {
           ],
           safe: false,
         }],
-      })];
-    });
+      }));
+    }
+    return out;
   },
 };
 
@@ -122,15 +127,17 @@ export const singleQuotes: Rule = {
   id: 'single-quotes',
   check(ctx) {
     if (ctx.target.generation !== 'classic') return [];
-    return ctx.live.flatMap((e) => {
-      if (!e.singleQuoted || ctx.doc.continuationLines.has(e.line)) return [];
+    const out: Finding[] = [];
+    for (const e of ctx.live) {
+      if (!e.singleQuoted || ctx.doc.continuationLines.has(e.line)) continue;
       const m = /^'([^'"]*)'$/.exec(e.value);
       const said = say(ctx, `${e.name}: single-quoted value`, 'single-quotes-kept');
-      return [finding(ctx, 'single-quotes', e.rawValueRange, said, {
+      out.push(finding(ctx, 'single-quotes', e.rawValueRange, said, {
         detail: explain(said, `Classic vzctl reads the value of ${e.name} as ${clip(e.value)}, quotes included, which most parameters reject`),
         fixes: m ? [{ title: 'Use double quotes', edits: [{ range: e.rawValueRange, newText: `"${m[1]}"` }], safe: false }] : [],
-      })];
-    });
+      }));
+    }
+    return out;
   },
 };
 

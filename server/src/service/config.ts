@@ -203,6 +203,12 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
     throw new ConfigFileError(filePath, `not valid YAML: ${(e as Error).message}`);
   }
   if (data === null || data === undefined) return {};
+  // An empty path does not mean "unset" (leaving nodeConfig out does): said before the schema's "must not be empty".
+  const nodeConfig = typeOf(data) === 'object' ? (data as Record<string, unknown>).nodeConfig : undefined;
+  if (typeof nodeConfig === 'string' && nodeConfig.trim() === '') {
+    const p = positionOf(doc, lc, ['nodeConfig'], false);
+    throw new ConfigFileError(filePath, 'nodeConfig: the path is empty (leave nodeConfig out to find vz.conf as vzctl does)', p.line, p.character);
+  }
   const violations = validateAgainstSchema(data, configSchema());
   const first = violations[0];
   if (first) {
@@ -226,7 +232,7 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
   if (d.knownParameters !== undefined) out.knownParameters = [...d.knownParameters];
   if (d.kb?.urlTemplate !== undefined) out.kbUrlTemplate = d.kb.urlTemplate;
   if (d.ignoreSuppressions !== undefined) out.ignoreSuppressions = d.ignoreSuppressions;
-  if (d.nodeConfig !== undefined && d.nodeConfig.trim() !== '') out.nodeConfig = path.resolve(path.dirname(filePath), d.nodeConfig.trim());
+  if (d.nodeConfig !== undefined) out.nodeConfig = path.resolve(path.dirname(filePath), d.nodeConfig.trim());
   if (d.nodeRam !== undefined) out.nodeRam = d.nodeRam.trim();
   if (d.nodeSwap !== undefined) out.nodeSwap = d.nodeSwap.trim();
   return out;

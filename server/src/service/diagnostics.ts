@@ -10,21 +10,36 @@ const TAG_UNNECESSARY = 1;
 const TAG_DEPRECATED = 2;
 
 /**
- * An LSP Diagnostic (structural type, so the engine does not depend on vscode-languageserver). It carries
- * no `data`: a document can have 10,000 of them and every byte is serialized on each keystroke, so the
- * fixes stay in the server's lint result of that document version and code actions look them up there
- * (`FindingIndex` in ./codeActions). About 250 bytes of JSON each (range, severity, code, docs link,
- * source, message, tags).
+ * An LSP Diagnostic as the server publishes it (a class of its own, so the engine does not depend on
+ * vscode-languageserver and the frame writer knows the shape: lsp/json.ts writes instances field by field;
+ * `JSON.stringify` of one gives the same JSON). Its fields are exactly these, set once by
+ * {@link toDiagnostic}: range (the finding's own object), severity, code, codeDescription, source,
+ * message and, when a tag applies, tags. It carries no `data`: a document can have 10,000 of them and
+ * every byte is serialized on each keystroke, so the fixes stay in the server's lint result of that
+ * document version and code actions look them up there (`FindingIndex` in ./codeActions). About 290
+ * bytes of JSON each with a file: docs link.
  */
-export interface LspDiagnostic {
-  range: Finding['range'];
-  severity: 1 | 2 | 3 | 4;
-  code: string;
+export class LspDiagnostic {
+  // Declared in the order JSON shows them (and lsp/json.ts writes them).
+  readonly range: Finding['range'];
+  readonly severity: 1 | 2 | 3 | 4;
+  /** The rule id. */
+  readonly code: string;
   /** Shared by every diagnostic of the rule (frozen). */
-  codeDescription: { readonly href: string };
-  source: 'vzconf';
-  message: string;
-  tags?: number[];
+  readonly codeDescription: { readonly href: string };
+  readonly source = 'vzconf' as const;
+  readonly message: string;
+  /** Unnecessary (1) and Deprecated (2); absent when neither applies. */
+  declare readonly tags?: readonly number[];
+
+  constructor(range: Finding['range'], severity: 1 | 2 | 3 | 4, code: string, codeDescription: { readonly href: string }, message: string, tags?: readonly number[]) {
+    this.range = range;
+    this.severity = severity;
+    this.code = code;
+    this.codeDescription = codeDescription;
+    this.message = message;
+    if (tags !== undefined) (this as { tags?: readonly number[] }).tags = tags;
+  }
 }
 
 let docsRoot: string | undefined;
@@ -89,19 +104,10 @@ export interface ToDiagnosticOptions {
  * finding's own (not copied).
  */
 export function toDiagnostic(f: Finding, options: ToDiagnosticOptions = {}): LspDiagnostic {
-  const d: LspDiagnostic = {
-    range: f.range,
-    severity: SEVERITY[f.severity],
-    code: f.rule,
-    codeDescription: codeDescriptionOf(f.rule, options.docsCommand),
-    source: 'vzconf',
-    message: f.message,
-  };
-  if (f.deprecated || f.unnecessary) {
-    const tags: number[] = [];
-    if (f.deprecated) tags.push(TAG_DEPRECATED);
-    if (f.unnecessary) tags.push(TAG_UNNECESSARY);
-    d.tags = tags;
-  }
-  return d;
+  const codeDescription = codeDescriptionOf(f.rule, options.docsCommand);
+  if (!f.deprecated && !f.unnecessary) return new LspDiagnostic(f.range, SEVERITY[f.severity], f.rule, codeDescription, f.message);
+  const tags: number[] = [];
+  if (f.deprecated) tags.push(TAG_DEPRECATED);
+  if (f.unnecessary) tags.push(TAG_UNNECESSARY);
+  return new LspDiagnostic(f.range, SEVERITY[f.severity], f.rule, codeDescription, f.message, tags);
 }

@@ -11,6 +11,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BoundedReadError, readTextBounded } from '../util/boundedRead';
+import { MAX_FILE_BYTES } from '../limits';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -86,12 +87,6 @@ export function confDirOf(nodeConfigPath: string): string {
 /** Text of open editor buffers by absolute path; they win over the disk. */
 export type Overlay = ReadonlyMap<string, string>;
 
-/**
- * The largest config file read from disk for a node, in bytes (a real CTID.conf or vz.conf has a few KiB;
- * the engine's own size limit reports anything large as one finding).
- */
-export const MAX_NODE_FILE_BYTES = 16 * 1024 * 1024;
-
 /** Time bound of one read of a node's file, in milliseconds. */
 export const NODE_FILE_TIMEOUT_MS = 5_000;
 
@@ -105,14 +100,14 @@ export function invalidateFileCache(filePath?: string): void {
 
 /**
  * A config file's text from disk, read with {@link readTextBounded}: only a regular file on a real file
- * system (never a FIFO, device or /proc file), at most {@link MAX_NODE_FILE_BYTES}, within
+ * system (never a FIFO, device or /proc file), at most {@link MAX_FILE_BYTES} (as vzlint reads), within
  * {@link NODE_FILE_TIMEOUT_MS}; UTF-8 with replacement, BOM kept.
  *
  * @returns the text, or the reason it was not read
  */
 export async function readConfigFile(filePath: string): Promise<{ text: string } | { error: BoundedReadError }> {
   try {
-    return { text: await readTextBounded(filePath, { maxBytes: MAX_NODE_FILE_BYTES, timeoutMs: NODE_FILE_TIMEOUT_MS }) };
+    return { text: await readTextBounded(filePath, { maxBytes: MAX_FILE_BYTES, timeoutMs: NODE_FILE_TIMEOUT_MS }) };
   } catch (e) {
     return { error: e instanceof BoundedReadError ? e : new BoundedReadError(filePath, 'io', `cannot read (${(e as Error).message})`) };
   }
