@@ -104,6 +104,7 @@ Flags win over the file, the file over the defaults; --rule is merged rule by ru
 in the same folder (fsync, rename), keeping mode, owner, line endings, a BOM and the final newline;
 it follows symlinks, and refuses a file that changed since it was read, has no write permission
 bits (also as root), has other hard links, or (not as root) belongs to another user. --fix-dry-run prints the fixes as a unified diff and writes nothing.
+Both end with one line on stderr: files changed, fixes applied, unsafe fixes not applied.
 
 Exit status:
   0  no finding at or above --severity-threshold (default error), warnings within --max-warnings

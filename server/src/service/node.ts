@@ -788,22 +788,94 @@ function flat(s: string): string {
   return s;
 }
 
+/** A copy of a range in objects of its own (a rule's range may be shared with the parsed document, which it would keep alive). */
+function ownRange(r: Range): Range {
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
 /**
  * A finding with only what reports print (rule, severity, message, detail, range) and of its fixes the
- * first safe one and the first unsafe one: enough for JSON's `fixable` and `unsafeFix` and SARIF's fix, a
- * fraction of the memory when thousands of files are kept. Not for --fix, which needs every fix.
+ * first safe one (title and edits: SARIF's fix, JSON's `fixable`) and the first unsafe one's title only
+ * (without edits: that there is one, JSON's `unsafeFix`), in their order; strings flattened: a fraction
+ * of the memory when thousands of files are kept. Not for --fix, which needs every fix.
  */
 export function compactFinding(f: Finding): Finding {
-  const r = f.range;
-  const out: Finding = { rule: f.rule, severity: f.severity, message: flat(f.message), range: { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } } };
+  const out: Finding = { rule: f.rule, severity: f.severity, message: flat(f.message), range: ownRange(f.range) };
   if (f.detail !== undefined) out.detail = flat(f.detail);
   if (f.fixes && f.fixes.length > 0) {
-    // The first safe fix (SARIF's fix, JSON's `fixable`) and the first unsafe one (JSON's `unsafeFix`), in their order.
     const safe = f.fixes.find((x) => x.safe);
     const unsafe = f.fixes.find((x) => !x.safe);
-    out.fixes = f.fixes.filter((x) => x === safe || x === unsafe);
+    out.fixes = [];
+    for (const x of f.fixes) {
+      if (x === safe) out.fixes.push({ title: flat(x.title), edits: x.edits.map((e) => ({ range: ownRange(e.range), newText: flat(e.newText) })), safe: true });
+      else if (x === unsafe) out.fixes.push({ title: flat(x.title), edits: [], safe: false });
+    }
   }
   return out;
+}
+
+/**
+ * One copy of equal strings and ranges across the findings a {@link NodeLinter} keeps: the containers of a
+ * node share their mistakes (the same line of the same sample, the same message and explanation), so a
+ * fleet keeps each text once, not once per container. Bounded; what it hands out is shared: never modify it.
+ */
+class FindingStore {
+  private readonly strings = new Map<string, string>();
+  private readonly ranges = new Map<string, Range>();
+
+  private str(s: string): string {
+    const had = this.strings.get(s);
+    if (had !== undefined) return had;
+    if (this.strings.size >= 4096) this.strings.clear();
+    this.strings.set(s, s);
+    return s;
+  }
+
+  private range(r: Range): Range {
+    const key = `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
+    const had = this.ranges.get(key);
+    if (had !== undefined) return had;
+    if (this.ranges.size >= 4096) this.ranges.clear();
+    this.ranges.set(key, r);
+    return r;
+  }
+
+  private readonly targets = new Map<string, Pick<Target, 'generation' | 'version'>>();
+
+  /**
+   * `facts` with its strings, ranges and target replaced by the stored equal ones (the containers of a node
+   * share paths, samples, line positions); changes `facts`.
+   */
+  shareFacts(facts: ContainerFacts): ContainerFacts {
+    const t = facts.target;
+    const key = `${t.generation}\0${t.version}`;
+    const target = this.targets.get(key);
+    if (target) facts.target = target;
+    else this.targets.set(key, t);
+    const o = facts.originSample;
+    if (o) facts.originSample = { name: this.str(o.name), valueRange: this.range(o.valueRange), rawValueRange: this.range(o.rawValueRange) };
+    for (const a of facts.ips) a.range = this.range(a.range);
+    for (const p of facts.paths) {
+      p.value = this.str(p.value);
+      p.range = this.range(p.range);
+    }
+    for (const n of facts.names) n.range = this.range(n.range);
+    return facts;
+  }
+
+  /** `f` (a {@link compactFinding}) with its strings and ranges replaced by the stored equal ones; changes `f`. */
+  share(f: Finding): Finding {
+    f.message = this.str(f.message);
+    if (f.detail !== undefined) f.detail = this.str(f.detail);
+    f.range = this.range(f.range);
+    if (f.fixes) {
+      for (const x of f.fixes) {
+        x.title = this.str(x.title);
+        for (const e of x.edits) e.range = this.range(e.range);
+      }
+    }
+    return f;
+  }
 }
 
 /** One file as {@link NodeLinter} keeps it: its findings, not its analysis. */
@@ -868,6 +940,8 @@ export class NodeLinter {
   private readonly model: NodeModel;
   private readonly outcomes: NodeFileOutcome[] = [];
   private readonly nodeConfig?: NodeFile;
+  /** Texts and ranges of the compact findings kept, each once. */
+  private readonly store = new FindingStore();
   /** The findings of a file as kept: a copy, or compact ones. */
   private readonly keep: (findings: readonly Finding[]) => { findings: Finding[] };
 
@@ -881,7 +955,7 @@ export class NodeLinter {
     delete base.lintNodeConfig;
     delete base.compact;
     this.keep = options.compact === true
-      ? (list) => ({ findings: list.map(compactFinding) })
+      ? (list) => ({ findings: list.map((f) => this.store.share(compactFinding(f))) })
       : (list) => ({ findings: [...list] });
     this.base = base;
     this.model = { containers: [], files: [], catalog };
@@ -935,8 +1009,10 @@ export class NodeLinter {
     const isCt = ctid !== undefined && ctx.kind === 'container';
     const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), ...this.keep(result.findings) };
     this.outcomes.push(outcome);
-    if (isCt) this.model.containers.push({ path: file.path, ctid, facts: containerFacts(ctx) });
-    else this.model.files.push({ path: file.path, ctx });
+    if (isCt) {
+      const facts = containerFacts(ctx);
+      this.model.containers.push({ path: file.path, ctid, facts: this.options.compact === true ? this.store.shareFacts(facts) : facts });
+    } else this.model.files.push({ path: file.path, ctx });
     return outcome;
   }
 
@@ -956,6 +1032,10 @@ export class NodeLinter {
   addLinted(c: LintedContainer): NodeFileOutcome {
     const ctid = ctidOf(c.path);
     if (ctid === undefined || c.kind !== 'container') throw new Error(`${c.path}: not a container config`);
+    if (this.options.compact === true) {
+      for (const f of c.findings) this.store.share(f);
+      this.store.shareFacts(c.facts);
+    }
     const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings };
     this.outcomes.push(outcome);
     this.model.containers.push({ path: c.path, ctid, facts: c.facts });
@@ -972,7 +1052,7 @@ export class NodeLinter {
       const target = byPath.get(p);
       if (!target || list.length === 0) continue;
       const all = target.findings;
-      for (const f of list) all.push(this.options.compact === true ? compactFinding(f) : f);
+      for (const f of list) all.push(this.options.compact === true ? this.store.share(compactFinding(f)) : f);
       sortFindings(all);
     }
     return { files: this.outcomes, memory: memorySummary(this.model) };
