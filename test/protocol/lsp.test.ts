@@ -412,6 +412,39 @@ describe('vzconf language server over stdio', () => {
     assert.ok(forUri.length < 30, `expected coalescing, got ${forUri.length} publishes`);
   });
 
+  it('a document that repeats one key 3,000 times: every duplicate published, the fix of each line on request, also after an edit', async () => {
+    const uri = 'file:///tmp/vzconf-test/etc/vz/conf/106.conf';
+    // A key with non-ASCII letters and an emoji: its message comes through the ASCII-escaped frame intact.
+    const text = 'HOSTNAME="ct.example.com"\n'.repeat(3000) + 'MÜLLER_😀="x"\n';
+    await open(uri, text);
+    const p = await waitForDiagnostics('106.conf', (q) => q.uri === uri && q.version === 1);
+    const dups = p.diagnostics.filter((d) => d.code === 'duplicate-parameter');
+    assert.equal(dups.length, 2999, codes(p).slice(0, 5).join(', '));
+    assert.ok(dups.every((d, i) => d.range.start.line === i + 1 && d.source === 'vzconf' && d.severity === 2 && typeof d.codeDescription?.href === 'string'));
+    assert.ok(dups.every((d) => d.message === dups[0]?.message), 'one message for all');
+    assert.equal(find(p, 'unknown-parameter')?.message, 'Unknown parameter "MÜLLER_😀"; vzctl ignores the line');
+    const fixAt = async (line: number, diagnostics: typeof p.diagnostics): Promise<CodeAction[]> => (await request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line, character: 1 }, end: { line, character: 1 } },
+      context: { diagnostics: diagnostics.filter((d) => d.range.start.line === line) },
+    })).filter(isRuleFix);
+    const mid = await fixAt(1500, p.diagnostics);
+    assert.equal(mid.length, 1, JSON.stringify(mid));
+    assert.equal(mid[0]?.title, 'Remove the ignored HOSTNAME on line 1501');
+    const after = applyEdits(text, mid[0]?.edit?.changes?.[uri] ?? []);
+    assert.equal(after.split('\n').length, text.split('\n').length - 1, 'one line removed');
+    // An edit on line 1500 (now with text after the closing quote): the fixes of the new version, by its line numbers.
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 1500, character: 25 }, end: { line: 1500, character: 25 } }, text: 'x' }],
+    });
+    const p2 = await waitForDiagnostics('106.conf version 2', (q) => q.uri === uri && q.version === 2);
+    const later = await fixAt(2999, p2.diagnostics);
+    assert.equal(later.length, 1, JSON.stringify(later));
+    assert.equal(later[0]?.title, 'Remove the ignored HOSTNAME on line 3000');
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   it('g. a CT config is re-checked when its vz.conf is opened or changed; hover shows the effective value', async () => {
     const nodeUri = 'file:///tmp/vzconf-node-test/etc/vz/vz.conf';
     const ctUri = 'file:///tmp/vzconf-node-test/etc/vz/conf/101.conf';

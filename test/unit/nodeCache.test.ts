@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fc from 'fast-check';
-import { configFileOf, mergeFindings, NodeCache, type NodeFs } from '../../server/src/service/nodeCache';
+import { configFileOf, mergeFindings, NodeCache, QUICK_FIRST_ANSWER_FILES, type NodeFs } from '../../server/src/service/nodeCache';
 import { lintNode, sortFindings } from '../../server/src/service/node';
 import type { Finding } from '../../server/src/rules/types';
 import { BoundedReadError } from '../../server/src/util/boundedRead';
@@ -155,6 +155,24 @@ describe('NodeCache', () => {
         }
       }
     }), { numRuns: 60, seed: 8 });
+  });
+
+  it('lintFileAlone: on a big node not loaded yet, the file\'s own findings with vz.conf, reading only those two', async () => {
+    const files = new Map([[VZ, 'DISK_QUOTA=yes\nVE_ROOT=/vz/root/$VEID\n']]);
+    for (let id = 101; id <= 101 + QUICK_FIRST_ANSWER_FILES; id += 1) files.set(path.join(CONF, `${id}.conf`), ct(id, '10.0.0.1') + (id === 101 ? 'ONBOOT="yes"\nONBOOT="no"\n' : ''));
+    const fs = fakeFs(files);
+    const cache = new NodeCache(fs);
+    const p101 = path.join(CONF, '101.conf');
+    const alone = await cache.lintFileAlone(p101, request);
+    assert.ok(alone);
+    assert.deepEqual(fs.calls.filter((c) => c.startsWith('read')).sort(), [`read ${p101}`, `read ${VZ}`].sort(), 'only the file and vz.conf are read');
+    const full = await cache.lintFile(p101, request);
+    assert.ok(full && full.findings.some((f) => f.rule === 'duplicate-ip-address'), 'the node rules come with lintFile');
+    assert.deepEqual(alone.map((f) => f.rule), ['duplicate-parameter']);
+    assert.deepEqual(full.findings.filter((f) => f.rule !== 'duplicate-ip-address'), [...alone], 'the own findings are the same');
+    assert.equal(await cache.lintFileAlone(path.join(CONF, '102.conf'), request), undefined, 'loaded: lintFile is the answer');
+    // A small node is read whole at once.
+    assert.equal(await new NodeCache(fakeFs(node())).lintFileAlone(p101, request), undefined);
   });
 
   it('a watched change of vz.conf is read again and reaches every container; an unreadable explicit node config is reported', async () => {

@@ -6,6 +6,7 @@
  */
 import type { GenerationInfo, StatusEntry, StatusKind } from './types';
 import type { Finding, LintContext } from '../rules/types';
+import { copyFinding } from '../rules/finding';
 
 /** Rules whose findings rest on what the target's generation knows of the line's key (since, grammar, values, scope). */
 const GENERATION_FACT_RULES: ReadonlySet<string> = new Set([
@@ -62,5 +63,5 @@ export function unverifiedReason(ctx: LintContext, f: Finding): string | undefin
  */
 export function capUnverified(ctx: LintContext, f: Finding): Finding {
   if (f.severity !== 'error' && f.severity !== 'warning') return f;
-  return unverifiedReason(ctx, f) === undefined ? f : { ...f, severity: 'info' };
+  return unverifiedReason(ctx, f) === undefined ? f : copyFinding(f, { severity: 'info' });
 }

@@ -503,6 +503,30 @@ export function startServer(connection: Connection, options: StartServerOptions 
   };
 
   /**
+   * On a big node that is not loaded yet (NodeCache.lintFileAlone), publishes the just-opened document's
+   * own findings with its node config at once, before the node's other files are read; the full answer
+   * (with the node rules' findings) follows. Nothing is published when the node is small or loaded, the
+   * settings are invalid (the full lint says so), or the document changed meanwhile.
+   */
+  const publishFirstAnswer = async (uri: string, filePath: string): Promise<void> => {
+    try {
+      const settings = await getSettings(uri);
+      const doc = documents.get(uri);
+      if (!doc || doc.getText().trim() === '') return;
+      const version = doc.version;
+      cache.setOpenText(filePath, doc.getText());
+      const nodeConfigPath = nodeConfigSetting(settings, filePath);
+      const findings = await cache.lintFileAlone(filePath, { stopAt: folderOf(filePath), ...(nodeConfigPath !== undefined ? { nodeConfigPath } : {}), options: lintOptionsOf(settings) });
+      if (!findings || documents.get(uri)?.version !== version || published.has(uri)) return;
+      const diagnostics = findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic);
+      published.set(uri, { version, diagnostics, findings });
+      await connection.sendDiagnostics({ uri, version, diagnostics });
+    } catch (err) {
+      if (!(err instanceof OptionError)) logError(`the first answer for ${uri} failed`, err);
+    }
+  };
+
+  /**
    * Lints `uri` and publishes its findings with the document's version, unless the same findings were
    * already published for the same version (a sibling re-checked after another file of its node changed).
    */
@@ -516,10 +540,12 @@ export function startServer(connection: Connection, options: StartServerOptions 
       before.generation = before.state.generation;
       return;
     }
+    if (!last && filePath !== undefined) await publishFirstAnswer(uri, filePath);
     const result = await computeDiagnostics(uri);
     if (!result) return;
     // Same diagnostics for the same version: nothing to send, but the findings (their fixes) are the newest.
-    const same = last !== undefined && last.version === result.version && diagnosticsJson(last.diagnostics) === diagnosticsJson(result.diagnostics);
+    const prev = published.get(uri);
+    const same = prev !== undefined && prev.version === result.version && diagnosticsJson(prev.diagnostics) === diagnosticsJson(result.diagnostics);
     published.set(uri, result);
     if (same) return;
     workspacePublished.delete(uri);

@@ -13,6 +13,7 @@ const MAX_MERGE = 50;
 import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedInTargetSamples } from './util';
 import { clip, explain, q, say, toolVersion } from './say';
 import { derived } from '../catalog/derived';
+import { LazyFixFinding } from './finding';
 
 /**
  * Per target (the same for every file linted against it): its known keys (computed once), grouped by
@@ -168,21 +169,36 @@ export const duplicateParameter: Rule = {
       // repeats one key 10,000 times must not build them 10,000 times); only the fix names its line.
       const said = say(ctx, `${def.name} is also set on line ${used.line + 1}`, policy === 'first' ? 'duplicate-first' : 'duplicate-last');
       const detail = explain(said, `${def.name} is set on lines ${lines}: ${describeTarget(ctx.target)} uses line ${used.line + 1} (${q(used.value)}) and ignores this one${shellNote}`);
-      // One finding built as `finding()` builds it; what they share (severity, message, facts) is computed once.
-      const shared = finding(ctx, 'duplicate-parameter', used.keyRange, said);
-      const { severity, message, facts } = shared;
-      const safe = policy === 'last';
-      const titleHead = `Remove the ignored ${def.name} on line `;
+      // One finding built as `finding()` builds it; what they share (severity, message, facts) is computed
+      // once, and each line's fix (removing it) only when read.
+      const { severity, message, facts } = finding(ctx, 'duplicate-parameter', used.keyRange, said);
       for (const e of entries) {
-        if (e === used) continue;
-        const f: Finding = { rule: 'duplicate-parameter', severity, message, range: e.keyRange, detail, fixes: [{ title: titleHead + (e.line + 1), edits: [deleteLines(ctx, e.line, e.line)], safe }] };
-        if (facts) f.facts = facts;
-        out.push(f);
+        if (e !== used) out.push(new IgnoredDuplicate(ctx, def.name, e, severity, message, detail, facts, policy === 'last'));
       }
     }
     return out;
   },
 };
+
+/** A line of a repeated parameter that vzctl ignores; its fix (remove the line) is built when first read. */
+class IgnoredDuplicate extends LazyFixFinding {
+  readonly #ctx: LintContext;
+  readonly #name: string;
+  readonly #line: number;
+  readonly #safe: boolean;
+
+  constructor(ctx: LintContext, name: string, entry: Entry, severity: Finding['severity'], message: string, detail: string, facts: string[] | undefined, safe: boolean) {
+    super('duplicate-parameter', severity, message, entry.keyRange, detail, facts);
+    this.#ctx = ctx;
+    this.#name = name;
+    this.#line = entry.line;
+    this.#safe = safe;
+  }
+
+  protected buildFixes(): Fix[] {
+    return [{ title: `Remove the ignored ${this.#name} on line ${this.#line + 1}`, edits: [deleteLines(this.#ctx, this.#line, this.#line)], safe: this.#safe }];
+  }
+}
 
 /**
  * A key in the wrong kind of file: a per-container key in vz.conf (NETFILTER, VEID and UUID are

@@ -9,6 +9,7 @@ import { parseConfig, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
+import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { checkValue, type ValueCheck } from '../values/validate';
 import { suppressionFilter } from './suppressions';
 import { isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
@@ -85,9 +86,10 @@ export function isTooLarge(text: string, sizeBytes?: number): boolean {
 
 /** A finding's message and fix titles cut to the limits of `limits.ts` (a rule may quote a huge value). */
 export function capFinding(f: Finding): Finding {
-  const longTitle = f.fixes?.some((x) => x.title.length > MAX_FIX_TITLE_CHARS) === true;
+  // A LazyFixFinding cuts its own titles (and its fixes are not built for this check).
+  const longTitle = !(f instanceof LazyFixFinding) && f.fixes?.some((x) => x.title.length > MAX_FIX_TITLE_CHARS) === true;
   if (f.message.length <= MAX_MESSAGE_CHARS && !longTitle) return f;
-  const out: Finding = { ...f, message: capText(f.message, MAX_MESSAGE_CHARS) };
+  const out: Finding = copyFinding(f, { message: capText(f.message, MAX_MESSAGE_CHARS) });
   if (longTitle && f.fixes) out.fixes = f.fixes.map((x) => ({ ...x, title: capText(x.title, MAX_FIX_TITLE_CHARS) }));
   return out;
 }
@@ -100,7 +102,7 @@ const ORIGIN = { line: 0, character: 0 };
  */
 export function toEditorFinding(doc: Pick<ConfigDocument, 'editorLines'>, f: Finding): Finding {
   if (!doc.editorLines) return f;
-  const out: Finding = { ...f, range: toEditorRange(doc, f.range) };
+  const out: Finding = copyFinding(f, { range: toEditorRange(doc, f.range) });
   if (f.fixes) out.fixes = f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ range: toEditorRange(doc, e.range), newText: e.newText })) }));
   return out;
 }
@@ -296,7 +298,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
       produced = [{ rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
     }
     // A finding resting on an unverified catalogue fact is at most info; the user's override still wins.
-    for (const f of produced) findings.push(capFinding(override ? { ...f, severity: override } : capUnverified(ctx, f)));
+    for (const f of produced) findings.push(capFinding(override ? copyFinding(f, { severity: override }) : capUnverified(ctx, f)));
   }
   const known = options.knownParameters && options.knownParameters.length > 0 ? new Set(options.knownParameters) : undefined;
   const custom = (f: Finding): boolean => {

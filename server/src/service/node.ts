@@ -14,6 +14,7 @@ import { effectiveValue, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
 import type { Range } from '../parser/types';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
+import { copyFinding } from '../rules/finding';
 import { clip, fixTitle, q, visible } from '../rules/text';
 import { entryRange, finding, valueSubRange } from '../rules/util';
 import { explain, say } from '../rules/say';
@@ -724,7 +725,7 @@ export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'r
       if (!ignore && s && (s.fileWide.has(f.rule) || s.byLine.get(f.range.start.line)?.has(f.rule) === true)) continue;
       let list = out.get(nf.path);
       if (!list) out.set(nf.path, (list = []));
-      list.push(toEditorFinding(place, capFinding(override ? { ...f, severity: override } : f)));
+      list.push(toEditorFinding(place, capFinding(override ? copyFinding(f, { severity: override }) : f)));
     }
   }
   return out;

@@ -6,6 +6,7 @@
 import type { ParameterDef } from '../catalog/types';
 import { exclusiveLines, PLACEHOLDER_CHAR } from '../parser/template';
 import type { Finding, LintContext } from '../rules/types';
+import { copyFinding } from '../rules/finding';
 import { checkValue, type ValueCheck, type ValueContext, type ValueProblem } from '../values/validate';
 
 /**
@@ -120,7 +121,7 @@ export function filterTemplateFindings(ctx: LintContext, findings: readonly Find
         if (others.length > 0 && others.every((o) => exclusiveLines(scan, o.line, line))) continue;
       }
     }
-    const g: Finding = { ...f, message: f.message.replace(RUN, '{…}') };
+    const g: Finding = copyFinding(f, { message: f.message.replace(RUN, '{…}') });
     if (f.fixes) {
       const fixes = f.fixes.filter((x) => x.edits.every((e) => !e.newText.includes(PLACEHOLDER_CHAR) && !rangeTouches(e.range, templated)));
       if (fixes.length > 0) g.fixes = fixes;
