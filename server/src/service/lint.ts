@@ -305,7 +305,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     const line = ctx.doc.lines[f.range.start.line];
     return line?.kind === 'entry' && (known.has(line.name) || known.has(line.key));
   };
-  let kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(findings.filter((f) => !custom(f)));
+  let kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(known ? findings.filter((f) => !custom(f)) : findings);
   if (ctx.template) kept = filterTemplateFindings(ctx, kept);
   kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
   const capped = capFindings(kept, ctx, options);
