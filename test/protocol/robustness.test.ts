@@ -111,6 +111,7 @@ describe('LSP robustness: malformed frames make the server log and exit non-zero
     ['Content-Length with trailing garbage (vscode-jsonrpc reads 12abc as 12)', 'Content-Length: 12abc\r\n\r\n{"jsonrpc":1}', /Content-Length "12abc"/],
     ['negative Content-Length', 'Content-Length: -5\r\n\r\n', /Content-Length "-5"/],
     ['fractional Content-Length', 'Content-Length: 2.5\r\n\r\n{}', /Content-Length "2\.5"/],
+    ['two Content-Length headers (the frame\'s end would be ambiguous)', 'Content-Length: 2\r\nContent-Length: 12\r\n\r\n{}', /more than one Content-Length header/],
     ['no Content-Length header', 'Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}', /no Content-Length header/],
     ['a header line without a colon', 'Content-Length 2\r\n\r\n{}', /is not "Name: value"/],
     ['a body that is not JSON', 'Content-Length: 5\r\n\r\nhello', /the body is not JSON/],

@@ -191,6 +191,11 @@ export class StrictStreamMessageReader extends AbstractMessageReader {
           this.fail(`malformed LSP frame: Content-Length ${JSON.stringify(value.slice(0, 40))} is not a non-negative integer`);
           return undefined;
         }
+        // Two lengths leave the frame's end ambiguous: the rest of the stream could be read two ways.
+        if (length !== undefined) {
+          this.fail('malformed LSP frame: more than one Content-Length header');
+          return undefined;
+        }
         length = Number(value);
       } else if (name === 'content-type') {
         const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(value)?.[1]?.toLowerCase();
