@@ -12,36 +12,35 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 const MAX_MERGE = 50;
 import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedInTargetSamples } from './util';
 import { clip, explain, q, say, toolVersion } from './say';
-import { ObjectCache } from '../util/objectCache';
+import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
 
 /**
- * Per lint: the known keys of the target (computed once), grouped by length (a suggestion is at most two
- * edits away, so only keys within two characters of the name's length are compared), and the
- * suggestions found per unknown name.
+ * Per target (the same for every file linted against it): its known keys (computed once), grouped by
+ * length (a suggestion is at most two edits away, so only keys within two characters of the name's length
+ * are compared), and the suggestions found per unknown name.
  */
 interface SuggestionCache {
   known: Set<string>;
   byLength: Map<number, string[]>;
   found: Map<string, string[]>;
 }
-const suggestionCache = new ObjectCache<LintContext, SuggestionCache>();
 
 /** Closest known keys for a misspelt one: same letters in another case, or at most 2 edits away. */
 export function suggestNames(ctx: LintContext, name: string): string[] {
-  let cache = suggestionCache.get(ctx);
-  if (!cache) {
-    cache = { known: new Set(), byLength: new Map(), found: new Map() };
-    for (const n of ctx.catalog.names()) {
-      const def = ctx.catalog.parameter(n);
-      if (def === undefined || !ctx.known(def) || cache.known.has(n)) continue;
-      cache.known.add(n);
-      const list = cache.byLength.get(n.length);
+  const cache = derived(ctx.catalog, `suggestions\0${ctx.target.generation}\0${ctx.target.version}`, (catalog): SuggestionCache => {
+    const c: SuggestionCache = { known: new Set(), byLength: new Map(), found: new Map() };
+    for (const n of catalog.names()) {
+      const def = catalog.parameter(n);
+      // What the target knows of a key depends on its generation and version only (ctx.known).
+      if (def === undefined || !ctx.known(def) || c.known.has(n)) continue;
+      c.known.add(n);
+      const list = c.byLength.get(n.length);
       if (list) list.push(n);
-      else cache.byLength.set(n.length, [n]);
+      else c.byLength.set(n.length, [n]);
     }
-    suggestionCache.set(ctx, cache);
-  }
+    return c;
+  });
   const hit = cache.found.get(name);
   if (hit) return hit;
   const found = computeSuggestions(cache, name);

@@ -286,8 +286,9 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     const message = `File of ${sizeText(bytes)} not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`;
     return result([{ rule: 'file-too-large', severity: override ?? ctx.catalog.rule('file-too-large').severity, message, range: { start: ORIGIN, end: ORIGIN } }]);
   }
+  const overrides = options.rules !== undefined && Object.keys(options.rules).length > 0 ? options.rules : undefined;
   for (const rule of RULES) {
-    const override = options.rules?.[rule.id];
+    const override = overrides?.[rule.id];
     if (override === 'off') continue;
     let produced: Finding[];
     try {
