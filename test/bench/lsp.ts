@@ -2,7 +2,8 @@
  * The language server over stdio (dist/server.js, production build) against
  * dockerfile-language-server-nodejs (test/bench/peer, `docker-langserver --stdio`) in the same run:
  * didChange → publishDiagnostics at 1,000 and 10,000 lines with a finding every ten lines, open →
- * first diagnostics for a 100-line file, and the worst case (every line repeats one key).
+ * first diagnostics for a 100-line file, and the worst case (every line repeats one key), typed in turns
+ * with the normal document of the same size so that their ratio compares runs under the same load.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
