@@ -92,8 +92,11 @@ export function runLintWorker(port: MessagePort): void {
 /** Young generation of a worker thread, in MiB (V8's default is larger; a worker holds one file's lint at a time). */
 const WORKER_YOUNG_MB = 8;
 
-/** Batches a worker has at a time (one being linted, one waiting). */
-const IN_FLIGHT = 2;
+/**
+ * Batches a worker has at a time (one being linted, the others waiting): the calling thread hands out the
+ * next one only between batches of its own, so a worker needs work queued for that long.
+ */
+const IN_FLIGHT = 3;
 
 /**
  * Files per batch: large enough that messages cost little, small enough that the calling thread, which

@@ -2,6 +2,7 @@
  * Shell-safety rules. vzmigrate (`bin/vzmigrate.in`) and the vz init script source vz.conf and
  * CTID.conf with /bin/sh, so a line vzctl accepts can still break migration or the init script.
  */
+import type { Entry } from '../parser/types';
 import type { Finding, Rule } from './types';
 import { finding, rawValueText } from './util';
 import { clip, explain, q, say } from './say';
@@ -49,6 +50,12 @@ export const shellUnsafeValue: Rule = {
   },
 };
 
+/** Whether the shell expands a `$NAME` in the entry's value. */
+function hasExpansion(e: Entry): boolean {
+  for (const i of e.shell.issues) if (i.kind === 'expansion') return true;
+  return false;
+}
+
 /**
  * `$NAME` other than `$VEID`: the shell expands it, vzctl reads it literally. Fine for keys only the
  * scripts read (IPTABLES_MODULES="$IPTABLES" in the shipped vzctl 4.6 vz.conf), surprising elsewhere.
@@ -56,20 +63,23 @@ export const shellUnsafeValue: Rule = {
 export const shellExpansion: Rule = {
   id: 'shell-expansion',
   check(ctx) {
-    return ctx.doc.entries.flatMap((e) => {
+    const out: Finding[] = [];
+    for (const e of ctx.doc.entries) {
       // Most lines expand nothing: no catalogue lookup for them.
-      if (!e.shell.issues.some((i) => i.kind === 'expansion') || ctx.doc.continuationLines.has(e.line) || e.quote === "'") return [];
+      if (!hasExpansion(e) || ctx.doc.continuationLines.has(e.line) || e.quote === "'") continue;
       const def = ctx.def(e);
       // Unknown keys are unknown-parameter's business; keys the scripts read are meant to be expanded.
-      if (def && !ctx.known(def)) return [];
+      if (def && !ctx.known(def)) continue;
       const scriptRead = (g: 'classic' | 'vz7') => def?.[g]?.handling === 'ignored' || def?.[g]?.handling === 'script';
-      if (scriptRead('classic') || scriptRead('vz7')) return [];
-      return e.shell.issues.filter((i) => i.kind === 'expansion').map((issue) => {
+      if (scriptRead('classic') || scriptRead('vz7')) continue;
+      for (const issue of e.shell.issues) {
+        if (issue.kind !== 'expansion') continue;
         const said = say(ctx, `${e.name}: ${q(`$${issue.text}`)} is expanded by the shell scripts only`, 'value-literal');
-        return finding(ctx, 'shell-expansion', issue.range, said, {
+        out.push(finding(ctx, 'shell-expansion', issue.range, said, {
           detail: explain(said, `vzctl reads ${q(`$${issue.text}`)} literally, while the scripts that source this file expand it to the value of ${clip(issue.text)}; only $VEID is substituted by vzctl`),
-        });
-      });
-    });
+        }));
+      }
+    }
+    return out;
   },
 };

@@ -8,6 +8,9 @@ const SEVERITY = { error: 1, warning: 2, info: 3, hint: 4 } as const;
 /** LSP DiagnosticTag numbers. */
 const TAG_UNNECESSARY = 1;
 const TAG_DEPRECATED = 2;
+const TAGS_DEPRECATED: readonly number[] = Object.freeze([TAG_DEPRECATED]);
+const TAGS_UNNECESSARY: readonly number[] = Object.freeze([TAG_UNNECESSARY]);
+const TAGS_BOTH: readonly number[] = Object.freeze([TAG_DEPRECATED, TAG_UNNECESSARY]);
 
 /**
  * An LSP Diagnostic as the server publishes it (a class of its own, so the engine does not depend on
@@ -106,8 +109,7 @@ export interface ToDiagnosticOptions {
 export function toDiagnostic(f: Finding, options: ToDiagnosticOptions = {}): LspDiagnostic {
   const codeDescription = codeDescriptionOf(f.rule, options.docsCommand);
   if (!f.deprecated && !f.unnecessary) return new LspDiagnostic(f.range, SEVERITY[f.severity], f.rule, codeDescription, f.message);
-  const tags: number[] = [];
-  if (f.deprecated) tags.push(TAG_DEPRECATED);
-  if (f.unnecessary) tags.push(TAG_UNNECESSARY);
+  // One frozen array per combination, shared (the frame writer then reuses the encoded end of the last one).
+  const tags = f.deprecated ? (f.unnecessary ? TAGS_BOTH : TAGS_DEPRECATED) : TAGS_UNNECESSARY;
   return new LspDiagnostic(f.range, SEVERITY[f.severity], f.rule, codeDescription, f.message, tags);
 }

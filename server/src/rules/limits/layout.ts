@@ -11,6 +11,7 @@ import { deleteLines, entryRange, finding } from '../util';
 import { clip } from '../text';
 import { describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
 import { derived } from '../../catalog/derived';
+import { ObjectCache } from '../../util/objectCache';
 
 /**
  * The layout the container rules use, or undefined: not a container, unknown layout, or a shipped
@@ -25,6 +26,34 @@ function containerLayout(ctx: LintContext): Layout | undefined {
   return l;
 }
 
+/** The message, explanation and fix title of an ignored-on-ploop finding. */
+interface PloopTexts {
+  message: string;
+  detail: string;
+  title: string;
+}
+
+/**
+ * The texts of ignored-on-ploop for key `name` under the node's VE_LAYOUT line `layout` (source `node`), by
+ * that line, built once for all the containers of the node (they share it; a container's own VE_LAYOUT
+ * line is its own, and its texts are built for it alone).
+ */
+const ploopTextsByNodeLine = new ObjectCache<Entry, Map<string, PloopTexts>>();
+
+function ploopTexts(l: Layout, name: string, why: string): PloopTexts {
+  const build = (): PloopTexts => ({
+    message: `${name} has no effect on a ploop container (${l.source === 'node' ? "the node's VE_LAYOUT" : 'VE_LAYOUT'})`,
+    detail: `${name} is ignored for ploop-based containers (${describeLayout(l)}): ${why}`,
+    title: `Remove ${name} (ignored for ploop)`,
+  });
+  if (l.source !== 'node' || !l.entry) return build();
+  let byName = ploopTextsByNodeLine.get(l.entry);
+  if (!byName) ploopTextsByNodeLine.set(l.entry, (byName = new Map()));
+  let texts = byName.get(name);
+  if (!texts) byName.set(name, (texts = build()));
+  return texts;
+}
+
 /** Keys that ploop ignores (DISKINODES, QUOTATIME, DISK_QUOTA; parameters.yaml `ignoredOnPloop`) in a ploop container (reference §3.2, §7). */
 export const ignoredOnPloop: Rule = {
   id: 'ignored-on-ploop',
@@ -35,11 +64,12 @@ export const ignoredOnPloop: Rule = {
     // Which keys ploop ignores, and why, is data: schemas/parameters.yaml `ignoredOnPloop`.
     for (const def of derived(ctx.catalog, 'ignoredOnPloopParameters', (c) => c.catalog.parameters.filter((d) => d.ignoredOnPloop))) {
       if (!def.ignoredOnPloop) continue;
-      const name = def.name;
-      for (const e of liveEntries(ctx, name)) {
-        out.push(finding(ctx, 'ignored-on-ploop', entryRange(e),
-          `${name} has no effect on a ploop container (${l.source === 'node' ? "the node's VE_LAYOUT" : 'VE_LAYOUT'})`,
-          { detail: `${name} is ignored for ploop-based containers (${describeLayout(l)}): ${def.ignoredOnPloop}`, unnecessary: true, fixes: [{ title: `Remove ${name} (ignored for ploop)`, edits: [deleteLines(ctx, e.line, e.line)], safe: l.source === 'container' }] }));
+      const entries = liveEntries(ctx, def.name);
+      if (entries.length === 0) continue;
+      const texts = ploopTexts(l, def.name, def.ignoredOnPloop);
+      for (const e of entries) {
+        out.push(finding(ctx, 'ignored-on-ploop', entryRange(e), texts.message,
+          { detail: texts.detail, unnecessary: true, fixes: [{ title: texts.title, edits: [deleteLines(ctx, e.line, e.line)], safe: l.source === 'container' }] }));
       }
     }
     return out;
