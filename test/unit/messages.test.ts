@@ -121,6 +121,8 @@ const SNIPPETS: [string, string, LintOptions][] = [
   ['single quotes', "ONBOOT='yes'\n", { path: CT }],
   ['multi-line', 'IPTABLES="ipt_REJECT\n  ipt_tos"\n', { path: NODE, target: 'classic@4.6' }],
   ['multi-line vz7', 'DESCRIPTION="a\n  b"\n', { path: CT, target: 'vz7' }],
+  ['crlf', 'ONBOOT="yes"\r\nVE_PRIVATE="/vz/private/$VEID"\r\n', { path: CT }],
+  ['crlf mixed node', 'LOCKDIR=/vz/lock\nVE_ROOT=/vz/root/$VEID\r\n', { path: NODE }],
   ['bom', '\uFEFFONBOOT="yes"\n', { path: CT }],
   ['bom comment', '\uFEFF# comment\nONBOOT="yes"\n', { path: CT }],
   ['shell', `DESCRIPTION=web server\nHOSTNAME="$(hostname)"\nNAME="a;b"\nVE_ROOT=x;y\nDESCRIPTION2="$HOST.example.com"\n`, { path: CT }],

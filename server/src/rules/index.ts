@@ -2,7 +2,7 @@ import { barrierAboveLimit, invalidValue, questionableValue, unknownListItem, va
 import { duplicateParameter, misplacedParameter, unknownParameter } from './parameters';
 import { shellExpansion, shellUnsafeValue } from './shell';
 import { deprecatedParameter, ignoredParameter, removedParameter } from './status';
-import { byteOrderMark, inlineComment, keyTooLong, loneCarriageReturn, missingEquals, multilineValue, singleQuotes, spaceAroundEquals, unmatchedQuote } from './syntax';
+import { byteOrderMark, crlfLineEndings, inlineComment, keyTooLong, loneCarriageReturn, missingEquals, multilineValue, singleQuotes, spaceAroundEquals, unmatchedQuote } from './syntax';
 import type { Rule } from './types';
 import { RESOURCES_RULES } from './resources/index';
 import { LIMITS_RULES } from './limits/index';
@@ -20,6 +20,7 @@ export const CORE_RULES: readonly Rule[] = [
   multilineValue,
   byteOrderMark,
   loneCarriageReturn,
+  crlfLineEndings,
   shellUnsafeValue,
   shellExpansion,
   unknownParameter,

@@ -8,6 +8,7 @@ import type { Entry } from '../parser/types';
 import type { Finding, LintContext, Rule } from './types';
 import { clip, explain, q, say } from './say';
 import { aloneInFile, entryRange, eolOf, finding } from './util';
+import { isSample } from './limits/common';
 
 /** A line with no `=`: classic warns "can't parse … ('=' not found), skipping"; libvzctl skips it silently. */
 export const missingEquals: Rule = {
@@ -204,6 +205,28 @@ function afterSpaces(ctx: LintContext, e: Entry): string {
 function balanced(value: string): boolean {
   return /^"[^"\\]*"$|^'[^']*'$|^[^"'\\\s]*$/.test(value);
 }
+
+/**
+ * CRLF line endings in a vz.conf or container config (reported once, on line 1): vzctl drops each CR as a
+ * trailing blank, but classic vzmigrate sources both files with sh (and the init scripts vz.conf), where
+ * every value keeps its CR (behaviour `crlf-sourced`, schemas/behaviours.yaml). Not reported where no
+ * such fact holds (Virtuozzo 7), nor for samples, which nothing sources. No fix: an editor changes a
+ * file's line endings as a whole (VS Code: the CRLF item in the status bar), not by text edits.
+ */
+export const crlfLineEndings: Rule = {
+  id: 'crlf-line-endings',
+  check(ctx) {
+    if (ctx.doc.eol === '\n' || (ctx.kind !== 'node' && ctx.kind !== 'container') || isSample(ctx)) return [];
+    const said = say(ctx, ctx.doc.eol === 'mixed' ? 'Some lines end in CRLF' : 'CRLF line endings', 'crlf-sourced');
+    if (said.facts.length === 0) return [];
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: (ctx.doc.text[0] ?? '').length } };
+    return [finding(ctx, 'crlf-line-endings', range, said, {
+      detail: explain(said,
+        'vzctl drops the CR before each line feed, but vzmigrate sources this file with sh, where ONBOOT="yes" ends in a CR and is no longer "yes"',
+        'Convert the file to LF line endings: dos2unix FILE, or the CRLF item in the VS Code status bar'),
+    })];
+  },
+};
 
 /**
  * A carriage return that does not end a CRLF line ending. vzctl reads lines with `fgets()` and sh splits at
