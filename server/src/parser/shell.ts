@@ -20,11 +20,6 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
   let c = start;
   let mode: 'plain' | 'dq' | 'sq' = 'plain';
   let text = lines[l] ?? '';
-  const range = (l0: number, c0: number, l1: number, c1: number): Range => ({
-    start: { line: l0, character: c0 },
-    end: { line: l1, character: c1 },
-  });
-
   for (;;) {
     if (c >= text.length) {
       if (mode === 'plain') break;
@@ -122,6 +117,11 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
     c += 1;
   }
   return { value, endLine: l, endCharacter: Math.min(c, text.length), issues };
+}
+
+/** A range from (l0, c0) to (l1, c1). */
+function range(l0: number, c0: number, l1: number, c1: number): Range {
+  return { start: { line: l0, character: c0 }, end: { line: l1, character: c1 } };
 }
 
 /** Characters the scanner must look at, per mode (bit 1: plain, bit 2: inside "…", bit 4: inside '…'). */

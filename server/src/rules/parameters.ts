@@ -115,6 +115,22 @@ function policyOf(ctx: LintContext, def: ParameterDef): 'first' | 'last' | 'unio
   return ctx.target.generation === 'vz7' ? 'last' : def.duplicates ?? 'first';
 }
 
+/** The number of the {@link hasDuplicate} call that last saw each parameter (reused by every call: nothing per file). */
+const seenInCall = new Map<ParameterDef, number>();
+let duplicateCall = 0;
+
+/** Whether a known parameter is set on two live lines of the file (what duplicate-parameter groups). */
+function hasDuplicate(ctx: LintContext): boolean {
+  duplicateCall += 1;
+  for (const e of ctx.live) {
+    const def = ctx.def(e);
+    if (!def || e.key !== e.name || !ctx.known(def)) continue;
+    if (seenInCall.get(def) === duplicateCall) return true;
+    seenInCall.set(def, duplicateCall);
+  }
+  return false;
+}
+
 /**
  * A parameter set more than once. Classic keeps the first (most keys), the last (UBC, NETFILTER…)
  * or the union (IP_ADDRESS, FEATURES, IPTABLES…); libvzctl keeps the last. The message says which.
@@ -122,6 +138,8 @@ function policyOf(ctx: LintContext, def: ParameterDef): 'first' | 'last' | 'unio
 export const duplicateParameter: Rule = {
   id: 'duplicate-parameter',
   check(ctx) {
+    // Most files set each parameter once: that is found without building the groups below.
+    if (!hasDuplicate(ctx)) return [];
     const groups = new Map<string, { def: ParameterDef; entries: Entry[] }>();
     for (const e of ctx.live) {
       const def = ctx.def(e);

@@ -20,11 +20,16 @@ import { ObjectCache } from '../../util/objectCache';
  */
 function containerLayout(ctx: LintContext): Layout | undefined {
   if (ctx.kind !== 'container') return undefined;
-  const l = layoutOf(ctx);
-  if (!l) return undefined;
-  if (l.source === 'node' && isSample(ctx)) return undefined;
+  // Three rules ask per lint: found once.
+  const hit = layoutMemo.get(ctx);
+  if (hit) return hit.layout;
+  let l = layoutOf(ctx);
+  if (l && l.source === 'node' && isSample(ctx)) l = undefined;
+  layoutMemo.set(ctx, { layout: l });
   return l;
 }
+
+const layoutMemo = new ObjectCache<LintContext, { layout: Layout | undefined }>();
 
 /** The message, explanation and fix title of an ignored-on-ploop finding. */
 interface PloopTexts {
