@@ -188,6 +188,9 @@ describe('vzlint CI knobs and exit codes', () => {
     assert.match(max.err, /more than --max-warnings 0/);
     assert.equal((await run(['--max-warnings', '99', 'w'], root)).code, 0);
     assert.equal((await run(['--max-warnings', '-1', 'w'], root)).code, 2);
+    const both = await run(['--fix', '--fix-dry-run', 'w'], root);
+    assert.equal(both.code, 2, 'write or show: not both');
+    assert.match(both.err, /'--fix-dry-run' cannot be used with option '--fix'/);
     const quiet = await run(['--quiet', '--format', 'json', '.'], root);
     assert.equal(quiet.code, 1);
     assert.ok(json(quiet.out).length > 0 && json(quiet.out).every((i) => i.severity === 'error'), quiet.out);

@@ -147,7 +147,7 @@ function buildProgram(io: VzlintIO): Command {
     .option('-c, --config <path>', 'read options from this .vzconf.yaml for every file (default: the nearest .vzconf.yaml from each file upward)')
     .option('--no-config', 'do not read any .vzconf.yaml')
     .option('--fix', 'write the safe fixes to the files (atomically; see below)')
-    .option('--fix-dry-run', 'print the safe fixes as a unified diff; write nothing')
+    .addOption(new Option('--fix-dry-run', 'print the safe fixes as a unified diff; write nothing').conflicts('fix'))
     .option('-q, --quiet', 'report errors only (warnings, infos and hints are not printed; warnings still count for --max-warnings)')
     .option('--max-warnings <n>', 'exit 1 when there are more than N warnings (default: no limit)')
     .addOption(new Option('--severity-threshold <level>', 'the lowest severity that makes the exit status 1').choices(['error', 'warning', 'info', 'hint']).default('error'))
