@@ -1,5 +1,5 @@
 import { scanShellValue } from './shell';
-import type { Comment, ConfigDocument, ConfigLine, Dialect, Entry, MultilineValue, Position, Range } from './types';
+import type { Comment, ConfigDocument, ConfigLine, Dialect, Entry, MultilineValue, Position, Range, ShellView } from './types';
 import { ObjectCache } from '../util/objectCache';
 
 /** Classic vzctl's key buffer (STR_SIZE, `src/lib/config.c`): a key of this length or more makes the line unparsable. */
@@ -363,6 +363,10 @@ function parseVz7Line(raw: string, line: number): ConfigLine {
   return entry;
 }
 
+/** Placeholders of an entry's fields that its parser always sets (never seen outside this module). */
+const PENDING_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+const PENDING_SHELL: ShellView = { value: '', endLine: 0, endCharacter: 0, issues: [] };
+
 function baseEntry(raw: string, line: number, s: string, map: number[], keyStart: number, eq: number): Entry {
   const key = s.slice(keyStart, eq);
   // What the user meant: without the file's byte-order mark and the blanks before "=" (each has its
@@ -382,9 +386,10 @@ function baseEntry(raw: string, line: number, s: string, map: number[], keyStart
     equals: map[eq] ?? 0,
     quote: null,
     value: '',
-    valueRange: rangeOf(line, 0, 0),
-    rawValueRange: rangeOf(line, 0, 0),
-    shell: { value: '', endLine: line, endCharacter: raw.length, issues: [] },
+    // Set by the line parser (the ranges) and by parseText (the shell's reading): not built here.
+    valueRange: PENDING_RANGE,
+    rawValueRange: PENDING_RANGE,
+    shell: PENDING_SHELL,
   };
   const trail = key.length - keyEnd;
   let afterEnd = eq + 1;
@@ -522,7 +527,11 @@ function parseText(text: string, dialect: Dialect, previous: ConfigDocument | un
     out.push(parsed);
     if (parsed.kind !== 'entry') continue;
     entries.push(parsed);
-    if (n <= shellCovered) continue;
+    if (n <= shellCovered) {
+      // Inside an earlier assignment's multi-line value: the shell does not read it as an assignment.
+      parsed.shell = { value: '', endLine: n, endCharacter: (lines[n] ?? '').length, issues: [] };
+      continue;
+    }
     // The shell's reading starts right after `=` (in the original text).
     parsed.shell = scanShellValue(lines, n, parsed.equals + 1);
     scanned.add(parsed);

@@ -41,8 +41,9 @@ function shortOf(p: ValueProblem, ctx: LintContext): { what: string; behaviour?:
  */
 function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind'], behaviour?: string): Finding[] {
   const out: Finding[] = [];
-  for (const [e, check] of ctx.values) {
-    if (ctx.doc.continuationLines.has(e.line)) continue;
+  // Most values have no problem: those cost no allocation (four rules ask every value of every file).
+  ctx.values.forEach((check, e) => {
+    if (check.problems.length === 0 || !check.problems.some((p) => p.kind === kind) || ctx.doc.continuationLines.has(e.line)) return;
     const problems = check.problems.filter((p) => p.kind === kind);
     for (const p of kind === 'invalid' ? problems.slice(0, 1) : problems) {
       const range = p.end > p.start ? valueSubRange(ctx, e, p.start, p.end) : e.valueRange.start.character === e.valueRange.end.character ? e.keyRange : e.valueRange;
@@ -51,7 +52,7 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
       const said = b !== undefined ? say(ctx, `${e.name}: ${short.what}`, b) : say(ctx, `${e.name}: ${short.what}`);
       out.push(finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`) }));
     }
-  }
+  });
   return out;
 }
 
@@ -87,14 +88,15 @@ export const barrierAboveLimit: Rule = {
   id: 'barrier-above-limit',
   check(ctx) {
     const out: Finding[] = [];
-    for (const [e, check] of ctx.values) {
+    ctx.values.forEach((check, e) => {
       const pair = check.pair;
+      if (!pair || pair.barrier.value <= pair.limit.value) return;
       const def = ctx.def(e);
-      if (!pair || !def || pair.barrier.value <= pair.limit.value) continue;
+      if (!def) return;
       // Only the line vzctl ends up using reaches the kernel (a later UBC line overrides this one).
-      if (!usedEntries(ctx, def).includes(e)) continue;
+      if (!usedEntries(ctx, def).includes(e)) return;
       // With DISK_QUOTA=no (here or in the node's vz.conf) quotas are not applied at all.
-      if (def.grammar === 'quota' && effectiveValue(ctx, 'DISK_QUOTA')?.value === 'no') continue;
+      if (def.grammar === 'quota' && effectiveValue(ctx, 'DISK_QUOTA')?.value === 'no') return;
       const quota = def.grammar === 'quota';
       const [a, b] = quota ? ['soft limit', 'hard limit'] : ['barrier', 'limit'];
       const unit = def.unit;
@@ -118,7 +120,7 @@ export const barrierAboveLimit: Rule = {
           { title: `Swap them (${clip(pair.limit.text, 20)}:${fixed})`, edits: [{ range: e.rawValueRange, newText: `"${pair.limit.text}:${pair.barrier.text}"` }], safe: false },
         ],
       }));
-    }
+    });
     return out;
   },
 };

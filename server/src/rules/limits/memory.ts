@@ -78,14 +78,14 @@ export const pagesValueInBytes: Rule = {
   id: 'pages-value-in-bytes',
   check(ctx) {
     const out: Finding[] = [];
-    for (const [e, check] of ctx.values) {
+    ctx.values.forEach((check, e) => {
+      // Most pairs are plain page counts: they are passed over without building anything.
+      if (!check.pair || (!looksLikeBytes(check.pair.barrier) && (check.pair.single || !looksLikeBytes(check.pair.limit)))) return;
       const def = ctx.def(e);
-      if (!def || def.unit !== 'pages' || !check.pair || ctx.doc.continuationLines.has(e.line)) continue;
-      if (ctx.status(def).some((s) => s.kind === 'ignored' || s.kind === 'removed')) continue;
+      if (!def || def.unit !== 'pages' || ctx.doc.continuationLines.has(e.line)) return;
+      if (ctx.status(def).some((s) => s.kind === 'ignored' || s.kind === 'removed')) return;
       const { barrier, limit, single } = check.pair;
       const parts = single ? [barrier] : [barrier, limit];
-      const flagged = parts.filter(looksLikeBytes);
-      if (flagged.length === 0) continue;
       const asPages = parts.map((p) => humanize(p.value, 'pages')).join(' / ');
       const asBytes = parts.map((p) => (looksLikeBytes(p) ? humanize(p.value, 'bytes') : p.unlimited ? 'unlimited' : `${p.text} pages`)).join(' / ');
       const divided = parts.map((p) => (looksLikeBytes(p) ? p.value / PAGE_SIZE : p.value));
@@ -101,7 +101,7 @@ export const pagesValueInBytes: Rule = {
       out.push(finding(ctx, 'pages-value-in-bytes', e.valueRange,
         `${def.name}: ${clip(parts.map((p) => p.text).join(':'), 25)} is ${clip(asPages, 24)} in 4 KiB pages; bytes meant?`,
         { detail: `${def.name} is counted in 4 KiB pages: ${parts.map((p) => p.text).join(':')} is ${asPages} as pages, which looks like a byte count (${asBytes}); if bytes were meant, divide by 4096 or add a B suffix.`, fixes }));
-    }
+    });
     return out;
   },
 };

@@ -82,11 +82,20 @@ export function classicContainer(ctx: LintContext): boolean {
 
 /** The decoded pair of `name` from the file's own lines (the line vzctl uses), if it parsed. */
 export function ubc(ctx: LintContext, name: string): Ubc | undefined {
+  // Asked many times per lint (every resource rule, vSwap detection): each answer is built once.
+  let known = ubcOf.get(ctx);
+  if (!known) ubcOf.set(ctx, (known = new Map()));
+  const hit = known.get(name);
+  if (hit !== undefined) return hit ?? undefined;
   const p = pairOf(ctx, name);
-  if (!p) return undefined;
-  const def = ctx.catalog.parameter(name);
-  return { name: def?.name ?? name, unit: def?.unit, entry: p.entry, bar: p.pair.barrier.value, lim: p.pair.limit.value, barPart: p.pair.barrier, limPart: p.pair.limit };
+  const def = p ? ctx.catalog.parameter(name) : undefined;
+  const found = p ? { name: def?.name ?? name, unit: def?.unit, entry: p.entry, bar: p.pair.barrier.value, lim: p.pair.limit.value, barPart: p.pair.barrier, limPart: p.pair.limit } : undefined;
+  known.set(name, found ?? null);
+  return found;
 }
+
+/** {@link ubc}'s answers per lint (null: no such pair); shared by the callers: never modify one. */
+const ubcOf = new ObjectCache<LintContext, Map<string, Ubc | null>>();
 
 /**
  * The pair vzctl itself ends up with: the container's line, else the node's vz.conf (`vzctl start`
