@@ -188,10 +188,18 @@ describe('vzlint CI knobs and exit codes', () => {
     assert.match(max.err, /more than --max-warnings 0/);
     assert.equal((await run(['--max-warnings', '99', 'w'], root)).code, 0);
     assert.equal((await run(['--max-warnings', '-1', 'w'], root)).code, 2);
+    const both = await run(['--fix', '--fix-dry-run', 'w'], root);
+    assert.equal(both.code, 2, 'write or show: not both');
+    assert.match(both.err, /'--fix-dry-run' cannot be used with option '--fix'/);
     const quiet = await run(['--quiet', '--format', 'json', '.'], root);
     assert.equal(quiet.code, 1);
     assert.ok(json(quiet.out).length > 0 && json(quiet.out).every((i) => i.severity === 'error'), quiet.out);
-    assert.equal((await run(['--quiet', '--max-warnings', '0', 'w'], root)).code, 0, 'quiet warnings are not counted');
+    // As in ESLint (and vzlint --help's example): --quiet hides warnings, --max-warnings still counts them.
+    const quietMax = await run(['--quiet', '--max-warnings', '0', '--format', 'json', 'w'], root);
+    assert.equal(quietMax.code, 1, 'warnings hidden by --quiet still count for --max-warnings');
+    assert.deepEqual(json(quietMax.out), [], 'and are not printed');
+    assert.match(quietMax.err, /\d+ warnings?, more than --max-warnings 0/);
+    assert.equal((await run(['--quiet', 'w'], root)).code, 0, 'without --max-warnings, quiet warnings do not fail the run');
   });
 
   it('--print-config FILE prints the resolved options and target as JSON', async () => {

@@ -147,8 +147,8 @@ function buildProgram(io: VzlintIO): Command {
     .option('-c, --config <path>', 'read options from this .vzconf.yaml for every file (default: the nearest .vzconf.yaml from each file upward)')
     .option('--no-config', 'do not read any .vzconf.yaml')
     .option('--fix', 'write the safe fixes to the files (atomically; see below)')
-    .option('--fix-dry-run', 'print the safe fixes as a unified diff; write nothing')
-    .option('-q, --quiet', 'report errors only (warnings, infos and hints are not printed nor counted)')
+    .addOption(new Option('--fix-dry-run', 'print the safe fixes as a unified diff; write nothing').conflicts('fix'))
+    .option('-q, --quiet', 'report errors only (warnings, infos and hints are not printed; warnings still count for --max-warnings)')
     .option('--max-warnings <n>', 'exit 1 when there are more than N warnings (default: no limit)')
     .addOption(new Option('--severity-threshold <level>', 'the lowest severity that makes the exit status 1').choices(['error', 'warning', 'info', 'hint']).default('error'))
     .option('--no-error-on-unmatched-pattern', 'a PATH or glob that matches no file is not an error')
@@ -230,6 +230,8 @@ class ReportSink {
   private readonly sarif?: SarifWriter;
   private readonly summary?: SummaryCounter;
   private readonly counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
+  /** Warnings --quiet left out of the output: still counted for --max-warnings (as ESLint does). */
+  private quietWarnings = 0;
   private files = 0;
   private withFindings = 0;
   private readonly rank: number;
@@ -253,8 +255,11 @@ class ReportSink {
 
   add(reports: FileReport[]): void {
     if (reports.length === 0) return;
-    // --quiet: errors only.
-    if (this.opts.quiet === true) for (const r of reports) r.findings = r.findings.filter((f) => f.severity === 'error');
+    // --quiet: errors only (warnings still count for --max-warnings).
+    if (this.opts.quiet === true) {
+      this.quietWarnings += countSeverities(reports).warning;
+      for (const r of reports) r.findings = r.findings.filter((f) => f.severity === 'error');
+    }
     const n = countSeverities(reports);
     for (const k of ['error', 'warning', 'info', 'hint'] as const) this.counts[k] += n[k];
     for (const r of reports) {
@@ -284,14 +289,14 @@ class ReportSink {
       this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failed: this.failed() }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     if (this.failed()) return EXIT.failure;
-    return exitStatus(this.counts.warning, this.over, this.maxWarnings, this.io);
+    return exitStatus(this.counts.warning + this.quietWarnings, this.over, this.maxWarnings, this.io);
   }
 }
 
 /** 1 when a finding is at or above the threshold (`over`), or the warnings exceed --max-warnings (said on stderr); else 0. */
 function exitStatus(warnings: number, over: boolean, maxWarnings: number | undefined, io: VzlintIO): number {
   if (maxWarnings !== undefined && warnings > maxWarnings) {
-    io.stderr(`vzlint: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    io.stderr(`vzlint: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`);
     return EXIT.findings;
   }
   return over ? EXIT.findings : EXIT.ok;
@@ -1079,7 +1084,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     }
   }
 
-  // --quiet: errors only.
+  // --quiet: errors only (warnings still count for --max-warnings).
+  const quietWarnings = opts.quiet === true ? countSeverities(reports).warning : 0;
   if (opts.quiet === true) for (const r of reports) r.findings = r.findings.filter((f) => f.severity === 'error');
 
   const noColorEnv = (io.env?.NO_COLOR ?? '') !== '';
@@ -1096,12 +1102,15 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   }
 
   if (failed) return EXIT.failure;
-  return exitFor(reports);
+  return exitFor(reports, quietWarnings);
 
-  /** 1 when a finding is at or above the threshold, or the warnings exceed --max-warnings; else 0. */
-  function exitFor(all: readonly FileReport[]): number {
+  /**
+   * 1 when a finding is at or above the threshold, or the warnings (those of `all` and `hidden` ones that
+   * --quiet left out) exceed --max-warnings; else 0.
+   */
+  function exitFor(all: readonly FileReport[], hidden = 0): number {
     const rank = SEVERITY_RANK[opts.severityThreshold];
     const over = all.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= rank));
-    return exitStatus(countSeverities(all).warning, over, maxWarnings, io);
+    return exitStatus(countSeverities(all).warning + hidden, over, maxWarnings, io);
   }
 }
