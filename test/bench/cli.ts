@@ -123,7 +123,7 @@ export async function cliFleetBench(quick: boolean): Promise<void> {
     report(S, 'vzlint / read-only (medians)', `${ratio.toFixed(2)}×`, '≤ 4×', ratio <= 4);
     const peak = Math.max(...rsses) / 2 ** 20;
     report(S, 'vzlint peak RSS', `${peak.toFixed(0)} MB`, '≤ 200 MB', peak <= 200);
-    // vzlint starts worker threads only on free cores (cores less the load average); both ways, for the record.
+    // vzlint starts no worker thread unless VZLINT_THREADS asks (one made every run slower here); both ways, for the record.
     for (const threads of ['0', '1']) {
       const r = await timed([vzlint, '--format', 'json', nodeRoot], dir, rss, { VZLINT_THREADS: threads });
       report(S, `  VZLINT_THREADS=${threads} (one run, load ${(loadavg()[0] ?? 0).toFixed(2)})`, `${(r.ms / 1000).toFixed(2)} s, ${((r.rss ?? 0) / 2 ** 20).toFixed(0)} MB, ${(r.ms / median(base)).toFixed(1)}×`);

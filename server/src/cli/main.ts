@@ -21,8 +21,8 @@ if (!isMainThread && parentPort && (workerData as { vzlintWorker?: boolean } | u
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,
     env: process.env,
-    // VZLINT_THREADS=N: N worker threads for trees of 1,000 files or more (0: none); default: one per free core (README).
-    ...(process.env.VZLINT_THREADS !== undefined && /^\d+$/.test(process.env.VZLINT_THREADS) ? { workers: Number(process.env.VZLINT_THREADS) } : {}),
+    // VZLINT_THREADS=N: N worker threads for trees of 1,000 files or more; auto: one per free core; default: none (README).
+    ...(process.env.VZLINT_THREADS === 'auto' ? { workers: 'auto' as const } : process.env.VZLINT_THREADS !== undefined && /^\d+$/.test(process.env.VZLINT_THREADS) ? { workers: Number(process.env.VZLINT_THREADS) } : {}),
   }).then(
     (code) => {
       process.exitCode = code;

@@ -44,10 +44,12 @@ export interface VzlintIO {
   /** Clock in milliseconds, for the progress line. Default `Date.now`. */
   now?: () => number;
   /**
-   * Worker threads for large trees: this many when the run has at least `workersFrom` files (0: none).
-   * Default: one per free core (`LintPool.wanted`); `dist/vzlint.js` takes it from `VZLINT_THREADS`.
+   * Worker threads for large trees: this many when the run has at least `workersFrom` files (0: none), or
+   * `auto`: one per free core (`LintPool.wanted`). Default: none — on the 2-core machine measured, one
+   * worker made every run slower, at load 0 too (both threads then lint at about half their speed alone).
+   * `dist/vzlint.js` takes it from `VZLINT_THREADS` (a number or `auto`).
    */
-  workers?: number;
+  workers?: number | 'auto';
   /** Files a run needs before it starts worker threads (default {@link WORKERS_FROM}). */
   workersFrom?: number;
 }
@@ -735,7 +737,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     }
   };
   // Worker threads for large trees (not with --fix or --print-config, which keep every text here).
-  const threads = keepForFix ? 0 : io.workers !== undefined ? (ordered.length >= (io.workersFrom ?? WORKERS_FROM) ? io.workers : 0) : LintPool.wanted(ordered.length, io.workersFrom ?? WORKERS_FROM, availableParallelism(), loadavg()[0] ?? 0);
+  const threads = keepForFix || io.workers === undefined ? 0 : io.workers === 'auto' ? LintPool.wanted(ordered.length, io.workersFrom ?? WORKERS_FROM, availableParallelism(), loadavg()[0] ?? 0) : ordered.length >= (io.workersFrom ?? WORKERS_FROM) ? io.workers : 0;
   let pool: LintPool | undefined = threads > 0 ? new LintPool(threads) : undefined;
   try {
     for (const [gi, g] of [...groups.values()].entries()) {
