@@ -166,7 +166,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Vzconf
     outputChannel: log,
     // workspaceTrusted: read by the server at initialize; later grants arrive as vzconf/didChangeWorkspaceTrust.
     // ruleDocsCommand: rule links (Problems panel) run vzconf.openRuleDocs, which shows the bundled page rendered, offline.
-    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted, ruleDocsCommand: OPEN_RULE_DOCS_COMMAND },
+    // maxDiagnosticsPerFile: VS Code shows at most 1,000 diagnostics per file (its extension host drops the rest,
+    // after parsing them); the server sends the ones VS Code would show and says how many it left out.
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted, ruleDocsCommand: OPEN_RULE_DOCS_COMMAND, maxDiagnosticsPerFile: 1000 },
     middleware: {
       handleDiagnostics: (uri, diagnostics, next) => {
         if (startup.firstDiagnosticsMs === undefined) {

@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import {
   DidChangeConfigurationNotification,
+  DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
   ResponseError,
   TextDocuments,
@@ -25,7 +26,7 @@ import { describeTarget, formatTarget } from '../model/target';
 import { discoverConfigFiles, isConfigFileName } from '../cli/discover';
 import { parseConfig } from '../parser/parse';
 import { parseSuppressions } from '../rules/suppressions';
-import type { LintContext, NodeCapacity } from '../rules/types';
+import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import {
   computeCodeActions,
   computeFixAll,
@@ -274,6 +275,45 @@ export function startServer(connection: Connection, options: StartServerOptions 
    * rule's page rendered (the VS Code extension sets {@link OPEN_RULE_DOCS_COMMAND}); other clients get file: URLs.
    */
   const diagnosticOptions: { docsCommand?: string } = {};
+  /**
+   * `initializationOptions.maxDiagnosticsPerFile`: the most diagnostics the client shows for one file. VS Code
+   * shows 1,000 (extHostDiagnostics' per-file limit in VS Code 1.100: above it, it keeps the first 1,000 by
+   * severity, errors first, and adds "Not showing N further errors and warnings"); the extension says so, and
+   * the server sends no more than that instead of 10,000 that the editor would parse and drop. Other clients
+   * get every diagnostic. At least 2.
+   */
+  let maxDiagnosticsPerFile: number | undefined;
+  /**
+   * The diagnostics of `findings` as published: all of them, or, above {@link maxDiagnosticsPerFile}, the ones
+   * VS Code would show (the first by severity, errors first, each severity in order of position), kept in
+   * order of position, and one information diagnostic saying how many are not shown. Code actions and fix-all
+   * still use every finding.
+   */
+  const toDiagnostics = (findings: readonly Finding[]): Diagnostic[] => {
+    const max = maxDiagnosticsPerFile;
+    if (max === undefined || findings.length <= max) return findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic);
+    const keep = max - 1;
+    const shown = new Set<Finding>();
+    let last: Finding | undefined;
+    pick: for (const severity of ['error', 'warning', 'info', 'hint'] as const) {
+      for (const f of findings) {
+        if (f.severity !== severity) continue;
+        shown.add(f);
+        last = f;
+        if (shown.size === keep) break pick;
+      }
+    }
+    const out: Diagnostic[] = [];
+    for (const f of findings) if (shown.has(f)) out.push(toDiagnostic(f, diagnosticOptions) as Diagnostic);
+    const hidden = findings.length - keep;
+    out.push({
+      range: (last as Finding).range,
+      severity: DiagnosticSeverity.Information,
+      source: 'vzconf',
+      message: `${hidden.toLocaleString('en-US')} more findings are not shown (the editor shows ${max.toLocaleString('en-US')} per file); vzlint lists all`,
+    });
+    return out;
+  };
   let dynamicConfigRegistration = false;
   let workspaceFolderEvents = false;
   /** Settings pushed with `didChangeConfiguration`, for clients that cannot be asked. */
@@ -484,11 +524,11 @@ export function startServer(connection: Connection, options: StartServerOptions 
             loggedNodeProblems.add(`${uri}\0${r.nodeConfigProblem}`);
             logError(`the node config for ${uri} cannot be used`, r.nodeConfigProblem);
           }
-          diagnostics = [nodeConfigProblemDiagnostic(r.nodeConfigProblem), ...findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic)];
+          diagnostics = [nodeConfigProblemDiagnostic(r.nodeConfigProblem), ...toDiagnostics(findings)];
           return { version, diagnostics, findings };
         }
       }
-      diagnostics = findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic);
+      diagnostics = toDiagnostics(findings);
       return { version, diagnostics, findings };
     } catch (err) {
       if (!(err instanceof OptionError)) throw err;
@@ -518,7 +558,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       const nodeConfigPath = nodeConfigSetting(settings, filePath);
       const findings = await cache.lintFileAlone(filePath, { stopAt: folderOf(filePath), ...(nodeConfigPath !== undefined ? { nodeConfigPath } : {}), options: lintOptionsOf(settings) });
       if (!findings || documents.get(uri)?.version !== version || published.has(uri)) return;
-      const diagnostics = findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic);
+      const diagnostics = toDiagnostics(findings);
       published.set(uri, { version, diagnostics, findings });
       await connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (err) {
@@ -677,7 +717,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
         if (openUri !== undefined) continue;
         const uri = pathToFileURL(file).href;
         workspacePublished.add(uri);
-        await connection.sendDiagnostics({ uri, diagnostics: linted.findings.map((x) => toDiagnostic(x, diagnosticOptions) as Diagnostic) });
+        await connection.sendDiagnostics({ uri, diagnostics: toDiagnostics(linted.findings) });
       }
     }
     // Files found last time that are gone now (deleted, renamed, outside a removed folder): no stale results.
@@ -734,8 +774,10 @@ export function startServer(connection: Connection, options: StartServerOptions 
 
   connection.onInitialize((params): InitializeResult => {
     const caps = params.capabilities;
-    const init = params.initializationOptions as { ruleDocsCommand?: unknown; workspaceTrusted?: unknown } | null | undefined;
+    const init = params.initializationOptions as { ruleDocsCommand?: unknown; workspaceTrusted?: unknown; maxDiagnosticsPerFile?: unknown } | null | undefined;
     workspaceTrusted = init?.workspaceTrusted !== false;
+    const maxPerFile = init?.maxDiagnosticsPerFile;
+    if (typeof maxPerFile === 'number' && Number.isSafeInteger(maxPerFile) && maxPerFile >= 2) maxDiagnosticsPerFile = maxPerFile;
     if (init?.ruleDocsCommand === OPEN_RULE_DOCS_COMMAND) diagnosticOptions.docsCommand = OPEN_RULE_DOCS_COMMAND;
     watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     workDoneProgress = caps.window?.workDoneProgress === true;
