@@ -45,7 +45,7 @@ describe('vzlint --fix never loses data', () => {
     if (isRoot) await chown(file, 65534, 65534);
     const before = await stat(file);
     const r = await run(['--fix', '--format', 'json', file], tmp);
-    assert.equal(r.err, 'vzlint: --fix: 1 file changed, 1 fix applied; 1 byte-order mark kept\n');
+    assert.equal(r.err, "vzlint: --fix: 1 file changed, 1 fix applied; 1 byte-order mark kept (remove it with the editor's quick fix or sed -i '1s/^\\xEF\\xBB\\xBF//' FILE)\n");
     assert.deepEqual(await readFile(file), AFTER);
     const st = await stat(file);
     assert.equal(st.mode & 0o7777, 0o640);
@@ -72,7 +72,7 @@ describe('vzlint --fix never loses data', () => {
     const link = path.join(tmp, 'link', 've.conf');
     await symlink('conf/101.conf', link);
     const r = await run(['--fix', link], tmp);
-    assert.match(r.err, /^vzlint: --fix: 1 file changed, 1 fix applied; 1 byte-order mark kept\n$/);
+    assert.match(r.err, /^vzlint: --fix: 1 file changed, 1 fix applied; 1 byte-order mark kept \(remove it with the editor's quick fix or sed .*\)\n$/);
     assert.ok((await lstat(link)).isSymbolicLink());
     assert.equal(await readlink(link), 'conf/101.conf');
     assert.deepEqual(await readFile(target), AFTER);

@@ -82,7 +82,7 @@ export function fixSummaryLine(t: FixTotals, dryRun: boolean): string {
     : `vzlint: --fix: ${n(t.files, 'file', 'files')} changed, ${n(t.fixes, 'fix', 'fixes')} applied`;
   const refused = t.refused > 0 ? `, ${n(t.refused, 'file', 'files')} refused` : '';
   const unsafe = t.unsafe > 0 ? `; ${n(t.unsafe, 'unsafe fix', 'unsafe fixes')} not applied (review ${t.unsafe === 1 ? 'it' : 'them'} in the editor or by hand)` : '';
-  const kept = t.kept > 0 ? `; ${n(t.kept, 'byte-order mark', 'byte-order marks')} kept` : '';
+  const kept = t.kept > 0 ? `; ${n(t.kept, 'byte-order mark', 'byte-order marks')} kept (remove ${t.kept === 1 ? 'it' : 'them'} with the editor's quick fix or sed -i '1s/^\\xEF\\xBB\\xBF//' FILE)` : '';
   return `${head}${refused}${unsafe}${kept}\n`;
 }
 
