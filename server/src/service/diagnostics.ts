@@ -86,14 +86,18 @@ export function ruleDocsHref(rule: string, docsCommand?: string): string {
 /** The `codeDescription` of a rule's diagnostics: one frozen object per (rule, docs command), shared by all of them. */
 const codeDescriptions = new Map<string, { readonly href: string }>();
 function codeDescriptionOf(rule: string, docsCommand: string | undefined): { readonly href: string } {
+  // Diagnostics come in runs of one rule (10,000 duplicates of a key): the last answer first, with no key built.
+  if (rule === lastCd.rule && docsCommand === lastCd.docsCommand) return lastCd.cd;
   const key = docsCommand ? `${docsCommand}\0${rule}` : rule;
   let cd = codeDescriptions.get(key);
   if (cd === undefined) {
     cd = Object.freeze({ href: ruleDocsHref(rule, docsCommand) });
     if (codeDescriptions.size < 1000) codeDescriptions.set(key, cd);
   }
+  lastCd = { rule, docsCommand, cd };
   return cd;
 }
+let lastCd: { rule: string; docsCommand: string | undefined; cd: { readonly href: string } } = { rule: '', docsCommand: undefined, cd: { href: '' } };
 
 /** Options of {@link toDiagnostic}. */
 export interface ToDiagnosticOptions {
