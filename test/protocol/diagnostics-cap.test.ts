@@ -15,13 +15,13 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const SERVER = path.join(ROOT, 'dist', 'server.js');
 
 /** A server session initialised with `initializationOptions`, recording publishDiagnostics. */
-async function session(initializationOptions: unknown): Promise<{ server: ServerProcess; published: PublishDiagnosticsParams[] }> {
+async function session(initializationOptions: unknown, settings: unknown = null): Promise<{ server: ServerProcess; published: PublishDiagnosticsParams[] }> {
   const server = startServer(SERVER, ROOT);
   const published: PublishDiagnosticsParams[] = [];
   server.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     published.push(p);
   });
-  server.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+  server.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
   server.conn.onNotification(() => undefined);
   server.conn.listen();
   await withTimeout(server.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions }), 'initialize');
@@ -46,16 +46,19 @@ const TEXT = 'HOSTNAME="ct.example.com"\n'.repeat(1501) + 'KMEMSIZE="3:2"\nLOCKE
 describe('diagnostics per file: VS Code\'s limit of 1,000', () => {
   let vscode: Awaited<ReturnType<typeof session>>;
   let other: Awaited<ReturnType<typeof session>>;
+  let small: Awaited<ReturnType<typeof session>>;
 
   before(async () => {
     assert.ok(existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` first`);
     vscode = await session({ maxDiagnosticsPerFile: 1000 });
     other = await session({ maxDiagnosticsPerFile: 'lots' });
+    small = await session({ maxDiagnosticsPerFile: 3 }, { nodeConfig: '/nonexistent/vzconf-cap/vz.conf' });
   });
 
   after(async () => {
     await stopServer(vscode?.server ?? {});
     await stopServer(other?.server ?? {});
+    await stopServer(small?.server ?? {});
   });
 
   it('publishes the errors and the first warnings, 1,000 in all, the last saying how many are not shown', async () => {
@@ -87,6 +90,13 @@ describe('diagnostics per file: VS Code\'s limit of 1,000', () => {
       context: { diagnostics: ds.filter((d) => d.range.start.line === line) },
     }), 'codeAction');
     assert.ok(actions.some((a) => a.title === 'Remove the ignored HOSTNAME on line 11'), JSON.stringify(actions.map((a) => a.title)));
+  });
+
+  it('a diagnostic about the node config counts against the limit too', async () => {
+    const ds = await diagnosticsOf(small, 'file:///tmp/vzconf-cap/etc/vz/conf/103.conf', TEXT);
+    assert.equal(ds.length, 3, JSON.stringify(ds.map((d) => d.message)));
+    assert.match(ds[0]?.message as string, /nonexistent/);
+    assert.match(ds[2]?.message as string, /more findings are not shown \(the editor shows 3 per file\)/);
   });
 
   it('without the option (or with an invalid one), every diagnostic is published', async () => {

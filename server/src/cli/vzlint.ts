@@ -291,14 +291,15 @@ class ReportSink {
       this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failed: this.failed() }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     if (this.failed()) return EXIT.failure;
-    return exitStatus(this.counts.warning + this.quietWarnings, this.over, this.maxWarnings, this.io);
+    return exitStatus(this.counts.warning + this.quietWarnings, this.over, this.maxWarnings, this.io, this.quietWarnings);
   }
 }
 
 /** 1 when a finding is at or above the threshold (`over`), or the warnings exceed --max-warnings (said on stderr); else 0. */
-function exitStatus(warnings: number, over: boolean, maxWarnings: number | undefined, io: VzlintIO): number {
+function exitStatus(warnings: number, over: boolean, maxWarnings: number | undefined, io: VzlintIO, hidden = 0): number {
   if (maxWarnings !== undefined && warnings > maxWarnings) {
-    io.stderr(`vzlint: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`);
+    const notShown = hidden === 0 ? '' : hidden === warnings ? ' (not shown: --quiet)' : ` (${hidden} not shown: --quiet)`;
+    io.stderr(`vzlint: ${warnings} warning${warnings === 1 ? '' : 's'}${notShown}, more than --max-warnings ${maxWarnings}\n`);
     return EXIT.findings;
   }
   return over ? EXIT.findings : EXIT.ok;
@@ -1113,6 +1114,6 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   function exitFor(all: readonly FileReport[], hidden = 0): number {
     const rank = SEVERITY_RANK[opts.severityThreshold];
     const over = all.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= rank));
-    return exitStatus(countSeverities(all).warning + hidden, over, maxWarnings, io);
+    return exitStatus(countSeverities(all).warning + hidden, over, maxWarnings, io, hidden);
   }
 }

@@ -287,10 +287,10 @@ export function startServer(connection: Connection, options: StartServerOptions 
    * The diagnostics of `findings` as published: all of them, or, above {@link maxDiagnosticsPerFile}, the ones
    * VS Code would show (the first by severity, errors first, each severity in order of position), kept in
    * order of position, and one information diagnostic saying how many are not shown. Code actions and fix-all
-   * still use every finding.
+   * still use every finding. `others`: diagnostics published beside these (they count against the limit).
    */
-  const toDiagnostics = (findings: readonly Finding[]): Diagnostic[] => {
-    const max = maxDiagnosticsPerFile;
+  const toDiagnostics = (findings: readonly Finding[], others = 0): Diagnostic[] => {
+    const max = maxDiagnosticsPerFile === undefined ? undefined : Math.max(2, maxDiagnosticsPerFile - others);
     if (max === undefined || findings.length <= max) return findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic);
     const keep = max - 1;
     const shown = new Set<Finding>();
@@ -310,7 +310,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       range: (last as Finding).range,
       severity: DiagnosticSeverity.Information,
       source: 'vzconf',
-      message: `${hidden.toLocaleString('en-US')} more findings are not shown (the editor shows ${max.toLocaleString('en-US')} per file); vzlint lists all`,
+      message: `${hidden.toLocaleString('en-US')} more findings are not shown (the editor shows ${(maxDiagnosticsPerFile ?? max).toLocaleString('en-US')} per file); vzlint lists all`,
     });
     return out;
   };
@@ -515,7 +515,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
         const nodeConfigPath = nodeConfigSetting(settings, filePath);
         const r = await cache.lintFile(filePath, { stopAt: folderOf(filePath), ...(nodeConfigPath !== undefined ? { nodeConfigPath } : {}), options });
         // Changed while the node was read: the newer version is linted next (the change marked it dirty).
-        if (documents.get(uri)?.version !== version || !r) return undefined;
+        if (!stillOpen(uri, start, version) || !r) return undefined;
         lastState.set(uri, { state: r.state, generation: r.generation });
         logOnChange(`node\0${uri}`, `node files for ${filePath}: ${r.nodeConfig ? `vz.conf ${r.nodeConfig.path}` : "no vz.conf (vzctl's defaults)"}, ${r.state.slots.size} container config(s) in ${r.state.key.confDir}, ${r.state.samples?.length ?? 0} sample(s)`);
         findings = r.findings;
@@ -524,7 +524,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
             loggedNodeProblems.add(`${uri}\0${r.nodeConfigProblem}`);
             logError(`the node config for ${uri} cannot be used`, r.nodeConfigProblem);
           }
-          diagnostics = [nodeConfigProblemDiagnostic(r.nodeConfigProblem), ...toDiagnostics(findings)];
+          diagnostics = [nodeConfigProblemDiagnostic(r.nodeConfigProblem), ...toDiagnostics(findings, 1)];
           return { version, diagnostics, findings };
         }
       }
@@ -537,9 +537,19 @@ export function startServer(connection: Connection, options: StartServerOptions 
         connection.console.error(`vzconf: invalid setting for ${uri}: ${err.message}`);
       }
       diagnostics = [invalidSettingDiagnostic(err.message)];
-      if (documents.get(uri)?.version !== version) return undefined;
+      if (!stillOpen(uri, start, version)) return undefined;
     }
     return { version, diagnostics, findings: [] };
+  };
+
+  /**
+   * Whether `doc` is still the open document of `uri` at `version`: a result computed for it may be
+   * published. Not after a close and reopen, which starts the version numbers again (the reopened
+   * document is another object).
+   */
+  const stillOpen = (uri: string, doc: TextDocument, version: number): boolean => {
+    const now = documents.get(uri);
+    return now === doc && now.version === version;
   };
 
   /**
@@ -557,7 +567,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       cache.setOpenText(filePath, doc.getText());
       const nodeConfigPath = nodeConfigSetting(settings, filePath);
       const findings = await cache.lintFileAlone(filePath, { stopAt: folderOf(filePath), ...(nodeConfigPath !== undefined ? { nodeConfigPath } : {}), options: lintOptionsOf(settings) });
-      if (!findings || documents.get(uri)?.version !== version || published.has(uri)) return;
+      if (!findings || !stillOpen(uri, doc, version) || published.has(uri)) return;
       const diagnostics = toDiagnostics(findings);
       published.set(uri, { version, diagnostics, findings });
       await connection.sendDiagnostics({ uri, version, diagnostics });
