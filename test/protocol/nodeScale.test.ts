@@ -106,36 +106,18 @@ describe('node scale: typing with 10,000 container configs on disk', () => {
   });
 });
 
-
 describe('node scale: the first answer on a big node that is not loaded yet', () => {
-  let root: string;
-  let conf: string;
-  let session: NodeSession;
-  const ON_DISK = 300;
-
-  before(async () => {
-    assert.ok(existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` first`);
-    root = await mkdtemp(path.join(os.tmpdir(), 'vzconf-node-first-'));
-    conf = await writeNode(root, ON_DISK);
-    session = new NodeSession(SERVER, ROOT);
-    await session.initialize(root);
-  });
-
-  after(async () => {
-    await session?.stop();
-    await rm(root, { recursive: true, force: true });
-  });
-
+  const node = useNode(300, 'vzconf-node-first-');
   it('publishes the file\'s own findings before the node is read, then the full answer with the node rules\' findings', async () => {
     // 1001.conf opened with 1002's address and ONBOOT set twice: its own finding (duplicate-parameter) comes
     // first; duplicate-ip-address needs 1002.conf from disk and comes with the second answer.
-    const uri = pathToFileURL(path.join(conf, `${FIRST_CTID}.conf`)).href;
+    const uri = pathToFileURL(path.join(node.conf, `${FIRST_CTID}.conf`)).href;
     const ip = /IP_ADDRESS="([^"]*)"/.exec(containerText(FIRST_CTID + 1))?.[1] ?? '';
     const text = containerText(FIRST_CTID).replace(/IP_ADDRESS="[^"]*"/, `IP_ADDRESS="${ip}"`) + 'ONBOOT="no"\n';
     const t0 = performance.now();
-    await session.open(uri, text);
-    await session.until('diagnostics with duplicate-ip-address', () => session.published.some((p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'duplicate-ip-address')), 120_000);
-    const mine = session.published.filter((p) => p.uri === uri);
+    await node.session.open(uri, text);
+    await node.session.until('diagnostics with duplicate-ip-address', () => node.session.published.some((p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'duplicate-ip-address')), 120_000);
+    const mine = node.session.published.filter((p) => p.uri === uri);
     console.log(`# first answer after ${mine.length === 2 ? 'two' : String(mine.length)} publishes; full answer in ${(performance.now() - t0).toFixed(0)} ms`);
     assert.equal(mine.length, 2, JSON.stringify(mine.map((p) => p.diagnostics.map((d) => d.code))));
     const [first, full] = mine as [typeof mine[number], typeof mine[number]];
@@ -143,10 +125,30 @@ describe('node scale: the first answer on a big node that is not loaded yet', ()
     assert.deepEqual(full.diagnostics.map((d) => d.code).sort(), ['duplicate-ip-address', 'duplicate-parameter']);
     assert.deepEqual(full.diagnostics.find((d) => d.code === 'duplicate-parameter'), first.diagnostics[0], 'the own finding is the same in both');
     // The node is loaded now: another file of it gets one answer, the full one.
-    const other = pathToFileURL(path.join(conf, `${FIRST_CTID + 2}.conf`)).href;
-    await session.open(other, containerText(FIRST_CTID + 2));
-    await session.until('the second file', () => session.published.some((p) => p.uri === other));
-    await session.settle();
-    assert.equal(session.published.filter((p) => p.uri === other).length, 1);
+    const other = pathToFileURL(path.join(node.conf, `${FIRST_CTID + 2}.conf`)).href;
+    await node.session.open(other, containerText(FIRST_CTID + 2));
+    await node.session.until('the second file', () => node.session.published.some((p) => p.uri === other));
+    await node.session.settle();
+    assert.equal(node.session.published.filter((p) => p.uri === other).length, 1);
   });
 });
+
+/**
+ * A node of `count` container configs written to a temporary folder and a server session on it, for the
+ * describe block that calls this (before: write and initialize; after: stop and remove).
+ */
+function useNode(count: number, prefix: string): { root: string; conf: string; session: NodeSession } {
+  const node = {} as { root: string; conf: string; session: NodeSession };
+  before(async () => {
+    assert.ok(existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` first`);
+    node.root = await mkdtemp(path.join(os.tmpdir(), prefix));
+    node.conf = await writeNode(node.root, count);
+    node.session = new NodeSession(SERVER, ROOT);
+    await node.session.initialize(node.root);
+  });
+  after(async () => {
+    await node.session?.stop();
+    await rm(node.root, { recursive: true, force: true });
+  });
+  return node;
+}
