@@ -225,3 +225,14 @@ describe('target', () => {
     assert.throws(() => lint('', { target: 'classic-4.6' }), /classic@<vzctl version>/);
   });
 });
+
+describe('shell-unsafe-value: what sh does with an unquoted blank', () => {
+  const said = (text: string): string[] => lint(text, { path: CT }).findings.filter((f) => f.rule === 'shell-unsafe-value').map((f) => f.message);
+  it('a word after the blank is run as a command; a parenthesis is a syntax error (dash: "(" unexpected), so nothing runs', () => {
+    assert.deepEqual(said('HOSTNAME=a b\n'), ['HOSTNAME: unquoted blank; a shell sourcing the file runs "b"']);
+    assert.deepEqual(said('DESCRIPTION=web server (prod)\n'), ['DESCRIPTION: unquoted blank and parenthesis, a syntax error for a shell sourcing the file']);
+    const fix = lint('DESCRIPTION=web server (prod)\n', { path: CT }).findings.find((f) => f.rule === 'shell-unsafe-value')?.fixes?.[0];
+    assert.equal(fix?.edits[0]?.newText, '"web server (prod)"');
+    assert.equal(fix?.safe, true);
+  });
+});

@@ -23,6 +23,14 @@ export const shellUnsafeValue: Rule = {
           case 'unquoted-whitespace': {
             // Only a plain value can be wrapped in quotes as it stands (no quotes, escapes or expansions).
             const canQuote = !e.quote && !/["'`$\\]/.test(rawValueText(ctx, e));
+            // A parenthesis after the blank (`web server (prod)`): sh parses the whole line first and stops at
+            // it with a syntax error, so nothing runs.
+            if (canQuote && /[()]/.test(issue.text)) {
+              return [finding(ctx, 'shell-unsafe-value', issue.range, `${e.name}: unquoted blank and parenthesis, a syntax error for a shell sourcing the file`, {
+                detail: `The value of ${e.name} has unquoted whitespace and a parenthesis: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) stops at the parenthesis with a syntax error.`,
+                fixes: [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }],
+              })];
+            }
             return [finding(ctx, 'shell-unsafe-value', issue.range, `${e.name}: unquoted blank; a shell sourcing the file runs ${q(issue.text.split(/\s+/)[0] ?? '')}`, {
               detail: `The value of ${e.name} has unquoted whitespace: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command ${q(issue.text.split(/\s+/)[0] ?? '')} and fails.`,
               fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
