@@ -173,7 +173,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Vzconf
       handleDiagnostics: (uri, diagnostics, next) => {
         if (startup.firstDiagnosticsMs === undefined) {
           startup.firstDiagnosticsMs = Date.now() - activated;
-          log.info(`first diagnostics ${startup.firstDiagnosticsMs} ms after activation (${diagnostics.length} for ${uri.scheme === 'file' ? uri.fsPath : uri.scheme + ':'})`);
+          log.info(`first diagnostics ${startup.firstDiagnosticsMs} ms after activation (${diagnostics.length} for ${uri.scheme === 'file' ? JSON.stringify(uri.fsPath) : uri.scheme + ':'})`);
         }
         next(uri, diagnostics);
       },
