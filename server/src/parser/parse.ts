@@ -437,7 +437,7 @@ const stubShell = new WeakSet<Entry>();
  * @param text  the file's text; a leading U+FEFF is kept in line 0 and reported through `bom`
  */
 export function parseConfig(text: string, options: ParseOptions): ConfigDocument {
-  let previous: ConfigDocument | undefined;
+  const previous: ConfigDocument[] = [];
   for (let i = 0; i < recent.length; i += 1) {
     const slot = recent[i] as (typeof recent)[number];
     if (slot.dialect !== options.dialect) continue;
@@ -448,7 +448,7 @@ export function parseConfig(text: string, options: ParseOptions): ConfigDocument
       }
       return slot.doc;
     }
-    previous ??= slot.doc;
+    previous.push(slot.doc);
   }
   const doc = parseText(text, options.dialect, previous);
   recent.unshift({ text, dialect: options.dialect, doc });
@@ -463,7 +463,16 @@ export function clearParseCache(): void {
 
 /** {@link parseConfig} without the cache and without reusing any line model (tests compare the two). */
 export function parseConfigFresh(text: string, options: ParseOptions): ConfigDocument {
-  return parseText(text, options.dialect, undefined);
+  return parseText(text, options.dialect);
+}
+
+/** The model of line `n` in the first of `docs` where it has the text `text` and is not the last line. */
+function reusableLine(docs: readonly ConfigDocument[], n: number, text: string): ConfigLine | undefined {
+  for (let i = 0; i < docs.length; i += 1) {
+    const doc = docs[i] as ConfigDocument;
+    if (n < doc.text.length - 1 && doc.text[n] === text) return doc.lines[n];
+  }
+  return undefined;
 }
 
 /** Whether an assignment's shell value takes in the lines after it as assignments (see parseText). */
@@ -476,21 +485,18 @@ function swallows(out: readonly ConfigLine[], entry: Entry): boolean {
 }
 
 /**
- * The parse proper. With `previous` (an earlier version of the text, or another file parsed just before:
- * the containers of a node share most of their lines, at the same numbers), a line whose text and number
- * are the same there keeps its model: every line model depends on its own text and number only, except an
- * assignment's shell view, which is reused only when it was read from that line alone, not at the last
- * line (where an open quote or a final backslash depends on the end of the file) and not inside an
- * earlier assignment's multi-line value.
+ * The parse proper. With `previous` (documents parsed before, newest first: an earlier version of the text,
+ * or the files parsed just before it — the containers of a node share most of their lines, at the same
+ * numbers), a line whose text and number are the same in one of them keeps that model: every line model
+ * depends on its own text and number only, except an assignment's shell view, which is reused only when
+ * it was read from that line alone, not at the last line (where an open quote or a final backslash depends
+ * on the end of the file) and not inside an earlier assignment's multi-line value.
  */
-function parseText(text: string, dialect: Dialect, previous: ConfigDocument | undefined): ConfigDocument {
+function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocument[] = []): ConfigDocument {
   // vzctl and sh split only at \n: a lone CR stays inside the line (and is reported by lone-carriage-return).
   const { lines, eol, loneCr } = splitVzctlLines(text);
   const parseLine = dialect === 'vz7' ? parseVz7Line : parseClassicLine;
-  const old = previous?.text;
   const last = lines.length - 1;
-  // Lines [0, reusable) may have a model in `previous` (not the last line of either text).
-  const reusable = old ? Math.min(old.length - 1, last) : 0;
   const out: ConfigLine[] = [];
   const entries: Entry[] = [];
   const multiline: MultilineValue[] = [];
@@ -500,7 +506,7 @@ function parseText(text: string, dialect: Dialect, previous: ConfigDocument | un
   // whole pass linear in the file size.
   let shellCovered = -1;
   for (let n = 0; n < lines.length; n += 1) {
-    const prev = n < reusable && (old as string[])[n] === lines[n] ? (previous as ConfigDocument).lines[n] : undefined;
+    const prev = n < last ? reusableLine(previous, n, lines[n] as string) : undefined;
     if (prev !== undefined) {
       if (prev.kind !== 'entry') {
         out.push(prev);
