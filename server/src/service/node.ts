@@ -908,13 +908,17 @@ const targets = new Map<string, Target>();
 /** Every field of {@link Target}: a field added there must be added to the key below (the compiler says so). */
 const TARGET_FIELDS: Record<keyof Target, true> = { generation: true, version: true, explicit: true, reason: true };
 void TARGET_FIELDS;
+/** The last target given to {@link sharedTarget} and its answer (the files of a node mostly share one object). */
+let lastTarget: { given: Target; shared: Target } | undefined;
 function sharedTarget(t: Target): Target {
+  if (lastTarget?.given === t) return lastTarget.shared;
   const key = `${t.generation}\0${t.version}\0${t.explicit ? 1 : 0}\0${t.reason}`;
   let shared = targets.get(key);
   if (!shared) {
     if (targets.size > 1000) targets.clear();
     targets.set(key, (shared = t));
   }
+  lastTarget = { given: t, shared };
   return shared;
 }
 
