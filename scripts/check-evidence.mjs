@@ -17,7 +17,7 @@ import { parse } from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = 'usage: node scripts/check-evidence.mjs --vzctl DIR --libvzctl DIR --vzctl7 DIR [--write-tables]\n' +
-  '  DIR: a local clone with tags of kolyshkin/vzctl, OpenVZ/libvzctl and OpenVZ/vzctl (see README "How we know")';
+  '  DIR: a local clone with tags of kolyshkin/vzctl, OpenVZ/libvzctl and OpenVZ/vzctl (see docs/development.md, "How we know")';
 let values;
 try {
   ({ values } = parseArgs({ options: { vzctl: { type: 'string' }, libvzctl: { type: 'string' }, vzctl7: { type: 'string' }, 'write-tables': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));

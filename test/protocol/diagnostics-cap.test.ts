@@ -15,21 +15,32 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const SERVER = path.join(ROOT, 'dist', 'server.js');
 
 /** A server session initialised with `initializationOptions`, recording publishDiagnostics. */
-async function session(initializationOptions: unknown, settings: unknown = null): Promise<{ server: ServerProcess; published: PublishDiagnosticsParams[] }> {
+async function session(initializationOptions: unknown, settings: unknown = null): Promise<Session> {
   const server = startServer(SERVER, ROOT);
   const published: PublishDiagnosticsParams[] = [];
+  const log: string[] = [];
   server.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     published.push(p);
+  });
+  server.conn.onNotification('window/logMessage', (p: { message: string }) => {
+    log.push(p.message);
   });
   server.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
   server.conn.onNotification(() => undefined);
   server.conn.listen();
   await withTimeout(server.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } }, initializationOptions }), 'initialize');
   await server.conn.sendNotification('initialized', {});
-  return { server, published };
+  return { server, published, log };
 }
 
-async function diagnosticsOf(s: { server: ServerProcess; published: PublishDiagnosticsParams[] }, uri: string, text: string): Promise<Diagnostic[]> {
+/** A server session and what it sent: publishDiagnostics and window/logMessage texts. */
+interface Session {
+  server: ServerProcess;
+  published: PublishDiagnosticsParams[];
+  log: string[];
+}
+
+async function diagnosticsOf(s: Session, uri: string, text: string): Promise<Diagnostic[]> {
   await s.server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vzconf', version: 1, text } });
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -44,9 +55,9 @@ async function diagnosticsOf(s: { server: ServerProcess; published: PublishDiagn
 const TEXT = 'HOSTNAME="ct.example.com"\n'.repeat(1501) + 'KMEMSIZE="3:2"\nLOCKEDPAGES="3:2"\nPRIVVMPAGES="3:2"\n';
 
 describe('diagnostics per file: VS Code\'s limit of 1,000', () => {
-  let vscode: Awaited<ReturnType<typeof session>>;
-  let other: Awaited<ReturnType<typeof session>>;
-  let small: Awaited<ReturnType<typeof session>>;
+  let vscode: Session;
+  let other: Session;
+  let small: Session;
 
   before(async () => {
     assert.ok(existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` first`);
@@ -103,5 +114,68 @@ describe('diagnostics per file: VS Code\'s limit of 1,000', () => {
     const ds = other.published.find((p) => p.uri.endsWith('/100.conf'))?.diagnostics ?? await diagnosticsOf(other, 'file:///tmp/vzconf-cap/etc/vz/conf/102.conf', TEXT);
     assert.equal(ds.filter((d) => d.code === 'duplicate-parameter').length, 1500);
     assert.ok(!ds.some((d) => typeof d.message === 'string' && /not shown/.test(d.message)));
+  });
+});
+
+describe('diagnostics per file: limits of 1 and 2, and invalid limits', () => {
+  const sessions: Session[] = [];
+  after(async () => {
+    for (const s of sessions) await stopServer(s.server);
+  });
+  const start = async (init: unknown, settings: unknown = null): Promise<Session> => {
+    const s = await session(init, settings);
+    sessions.push(s);
+    return s;
+  };
+
+  it('a limit of 1 gets the marker alone, at the first error; one finding that fits is shown as it is', async () => {
+    const s = await start({ maxDiagnosticsPerFile: 1 });
+    const ds = await diagnosticsOf(s, 'file:///tmp/vzconf-cap1/etc/vz/conf/101.conf', TEXT);
+    assert.equal(ds.length, 1, JSON.stringify(ds.map((d) => d.message)));
+    const unlimited = await start({});
+    const all = await diagnosticsOf(unlimited, 'file:///tmp/vzconf-cap1/etc/vz/conf/101.conf', TEXT);
+    const firstError = all.find((d) => d.severity === 1) as Diagnostic;
+    assert.equal(ds[0]?.message, `${all.length.toLocaleString('en-US')} findings are not shown (the editor shows 1 per file); vzlint lists all`);
+    assert.deepEqual(ds[0]?.range, firstError.range);
+    assert.equal(ds[0]?.severity, 3);
+    const oneFinding = 'PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\nONBOOT="yes"\nONBOOT="no"\n';
+    const expected = await diagnosticsOf(unlimited, 'file:///tmp/vzconf-cap1/etc/vz/conf/102.conf', oneFinding);
+    assert.equal(expected.length, 1, JSON.stringify(expected.map((d) => d.message)));
+    assert.deepEqual(await diagnosticsOf(s, 'file:///tmp/vzconf-cap1/etc/vz/conf/102.conf', oneFinding), expected);
+  });
+
+  it('a limit of 2 gets the first error and the marker', async () => {
+    const s = await start({ maxDiagnosticsPerFile: 2 });
+    const ds = await diagnosticsOf(s, 'file:///tmp/vzconf-cap2/etc/vz/conf/101.conf', TEXT);
+    assert.equal(ds.length, 2, JSON.stringify(ds.map((d) => d.message)));
+    assert.equal(ds[0]?.severity, 1);
+    assert.match(String(ds[1]?.message), /^[\d,]+ more findings are not shown \(the editor shows 2 per file\); vzlint lists all$/);
+  });
+
+  it('a limit of 1 with a node-config problem: the problem and the marker, never findings hidden silently', async () => {
+    const s = await start({ maxDiagnosticsPerFile: 1 }, { nodeConfig: '/nonexistent/vzconf-cap1/vz.conf' });
+    const ds = await diagnosticsOf(s, 'file:///tmp/vzconf-cap1n/etc/vz/conf/101.conf', TEXT);
+    assert.equal(ds.length, 2, JSON.stringify(ds.map((d) => d.message)));
+    assert.match(String(ds[0]?.message), /nonexistent/);
+    assert.match(String(ds[1]?.message), /^[\d,]+ findings are not shown \(the editor shows 1 per file\)/);
+  });
+
+  for (const bad of [0, -5, 2.5, 1e300, '1000', true, [3]]) {
+    it(`an invalid limit (${JSON.stringify(bad)}) is ignored with one log line: every diagnostic is published`, async () => {
+      const s = await start({ maxDiagnosticsPerFile: bad });
+      const ds = await diagnosticsOf(s, 'file:///tmp/vzconf-capx/etc/vz/conf/101.conf', TEXT);
+      assert.equal(ds.filter((d) => d.code === 'duplicate-parameter').length, 1500);
+      assert.ok(!ds.some((d) => /not shown/.test(String(d.message))));
+      const lines = s.log.filter((l) => /maxDiagnosticsPerFile/.test(l));
+      assert.equal(lines.length, 1, JSON.stringify(s.log));
+      assert.ok((lines[0] as string).length <= 100, lines[0]);
+      assert.match(lines[0] as string, /ignored \(not a whole number ≥ 1\): no limit$/);
+    });
+  }
+
+  it('no limit given: nothing is logged about it', async () => {
+    const s = await start({});
+    await diagnosticsOf(s, 'file:///tmp/vzconf-capy/etc/vz/conf/101.conf', 'KMEMSIZE="3:2"\n');
+    assert.ok(!s.log.some((l) => /maxDiagnosticsPerFile/.test(l)), JSON.stringify(s.log));
   });
 });

@@ -56,6 +56,7 @@ import { defaultSettings, kbUrlTemplateProblem, mergeSettings, readPartialSettin
 import { MAX_FILE_BYTES } from '../limits';
 import { version as packageVersion } from '../../../package.json';
 import { diagnosticsJson } from './json';
+import { limitFindings, readMaxDiagnosticsPerFile } from './limit';
 import { editorCapabilities, refreshInlayHints, registerEditorFeatures, type EditorFeatureOptions } from './features';
 
 export { defaultSettings, readSettings, type VzconfSettings } from '../settings';
@@ -280,37 +281,30 @@ export function startServer(connection: Connection, options: StartServerOptions 
    * shows 1,000 (extHostDiagnostics' per-file limit in VS Code 1.100: above it, it keeps the first 1,000 by
    * severity, errors first, and adds "Not showing N further errors and warnings"); the extension says so, and
    * the server sends no more than that instead of 10,000 that the editor would parse and drop. Other clients
-   * get every diagnostic. At least 2.
+   * get every diagnostic. A whole number from 1 up; anything else is ignored with one log line
+   * (see {@link readMaxDiagnosticsPerFile}, and {@link limitFindings} for what a limit of 1 gets).
    */
   let maxDiagnosticsPerFile: number | undefined;
   /**
    * The diagnostics of `findings` as published: all of them, or, above {@link maxDiagnosticsPerFile}, the ones
    * VS Code would show (the first by severity, errors first, each severity in order of position), kept in
-   * order of position, and one information diagnostic saying how many are not shown. Code actions and fix-all
-   * still use every finding. `others`: diagnostics published beside these (they count against the limit).
+   * order of position, and one information diagnostic saying how many are not shown ({@link limitFindings}).
+   * Code actions and fix-all still use every finding. `others`: diagnostics published beside these (they
+   * count against the limit).
    */
   const toDiagnostics = (findings: readonly Finding[], others = 0): Diagnostic[] => {
-    const max = maxDiagnosticsPerFile === undefined ? undefined : Math.max(2, maxDiagnosticsPerFile - others);
-    if (max === undefined || findings.length <= max) return findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic);
-    const keep = max - 1;
-    const shown = new Set<Finding>();
-    let last: Finding | undefined;
-    pick: for (const severity of ['error', 'warning', 'info', 'hint'] as const) {
-      for (const f of findings) {
-        if (f.severity !== severity) continue;
-        shown.add(f);
-        last = f;
-        if (shown.size === keep) break pick;
-      }
+    if (maxDiagnosticsPerFile === undefined || findings.length + others <= maxDiagnosticsPerFile) {
+      return findings.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic);
     }
-    const out: Diagnostic[] = [];
-    for (const f of findings) if (shown.has(f)) out.push(toDiagnostic(f, diagnosticOptions) as Diagnostic);
-    const hidden = findings.length - keep;
+    const { shown, hidden, markerAt } = limitFindings(findings, maxDiagnosticsPerFile, others);
+    const out = shown.map((f) => toDiagnostic(f, diagnosticOptions) as Diagnostic);
+    if (hidden === 0 || markerAt === undefined) return out;
+    const count = `${hidden.toLocaleString('en-US')} ${shown.length === 0 ? '' : 'more '}findings`;
     out.push({
-      range: (last as Finding).range,
+      range: markerAt.range,
       severity: DiagnosticSeverity.Information,
       source: 'vzconf',
-      message: `${hidden.toLocaleString('en-US')} more findings are not shown (the editor shows ${(maxDiagnosticsPerFile ?? max).toLocaleString('en-US')} per file); vzlint lists all`,
+      message: `${count} are not shown (the editor shows ${maxDiagnosticsPerFile.toLocaleString('en-US')} per file); vzlint lists all`,
     });
     return out;
   };
@@ -786,8 +780,9 @@ export function startServer(connection: Connection, options: StartServerOptions 
     const caps = params.capabilities;
     const init = params.initializationOptions as { ruleDocsCommand?: unknown; workspaceTrusted?: unknown; maxDiagnosticsPerFile?: unknown } | null | undefined;
     workspaceTrusted = init?.workspaceTrusted !== false;
-    const maxPerFile = init?.maxDiagnosticsPerFile;
-    if (typeof maxPerFile === 'number' && Number.isSafeInteger(maxPerFile) && maxPerFile >= 2) maxDiagnosticsPerFile = maxPerFile;
+    const maxPerFile = readMaxDiagnosticsPerFile(init?.maxDiagnosticsPerFile);
+    maxDiagnosticsPerFile = maxPerFile.max;
+    if (maxPerFile.problem !== undefined) logInfo(maxPerFile.problem);
     if (init?.ruleDocsCommand === OPEN_RULE_DOCS_COMMAND) diagnosticOptions.docsCommand = OPEN_RULE_DOCS_COMMAND;
     watchFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     workDoneProgress = caps.window?.workDoneProgress === true;
