@@ -334,7 +334,8 @@ export const ploopSampleWithoutDiskspace: NodeRule = {
 
 /** An IP address in a canonical form for comparison (prefix dropped, IPv6 compressed and lower-case). */
 export function canonicalIp(item: string): string | undefined {
-  const addr = item.split('/')[0] ?? '';
+  const slash = item.indexOf('/');
+  const addr = slash < 0 ? item : item.slice(0, slash);
   if (addr === '' || addr === '0.0.0.0' || addr === '::' || addr === '::0') return undefined;
   if (!addr.includes(':')) return addr;
   try {
@@ -413,7 +414,9 @@ function listSome(first: string[], total: number): string {
 
 /** VE_PRIVATE / VE_ROOT with `$VEID` or `${VEID}` replaced (all of them, as the shell does) and trailing `/` dropped. */
 export function resolveVeidPath(value: string, ctid: string): string {
-  const p = value.replace(/\$\{VEID\}|\$VEID\b/g, ctid).replace(/\/+$/, '');
+  // Most paths end in $VEID (and none in a slash): each replacement only where it can apply.
+  const expanded = value.includes('$') ? value.replace(/\$\{VEID\}|\$VEID\b/g, ctid) : value;
+  const p = expanded.endsWith('/') ? expanded.replace(/\/+$/, '') : expanded;
   return p === '' ? '/' : p;
 }
 
@@ -652,8 +655,7 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
   const ip = effectiveValue(ctx, 'IP_ADDRESS');
   if (ip && ip.source === 'container' && ip.def) {
     const mine = new Set<string>();
-    for (const e of ctx.live) {
-      if (ctx.def(e)?.name !== 'IP_ADDRESS' || e.key !== e.name) continue;
+    for (const e of ctx.byName.get('IP_ADDRESS') ?? []) {
       for (const t of tokens(e.value, ' \t')) {
         const addr = canonicalIp(t.text);
         if (!addr || mine.has(addr)) continue;
