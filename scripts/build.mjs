@@ -45,12 +45,12 @@ const VENDOR = ['yaml', 'fast-glob', 'diff'];
 const SHARED_PROTOCOL = 'dist/lsp-protocol.js';
 
 const bundles = [
-  { entry: 'client/src/extension.ts', outfile: 'dist/client.js', external: ['vscode'], sharedProtocol: true },
-  { entry: 'server/src/lsp/main.ts', outfile: 'dist/server.js', bin: true, sharedProtocol: true },
+  { entry: 'client/src/extension.ts', outfile: 'dist/client.js', external: ['vscode'], sharedProtocol: true, missing: 'client' },
+  { entry: 'server/src/lsp/main.ts', outfile: 'dist/server.js', bin: true, sharedProtocol: true, missing: 'server' },
   { entry: 'vzconf-lsp-protocol', virtual: SHARED_PROTOCOL_SOURCE(), outfile: SHARED_PROTOCOL },
   // vzlint: a small launcher that runs the CLI bundle through V8's code cache (server/src/cli/launch.ts)
   { entry: 'server/src/cli/launch.ts', outfile: 'dist/vzlint.js', bin: true },
-  { entry: 'server/src/cli/main.ts', outfile: 'dist/vzlint-core.js', vendor: VENDOR },
+  { entry: 'server/src/cli/main.ts', outfile: 'dist/vzlint-core.js', vendor: VENDOR, missing: 'vzlint' },
   // Libraries the CLI loads only when a run needs them (a .vzconf.yaml, a folder search, a --fix diff):
   // bundled on their own, so that a one-file run neither reads nor compiles them.
   ...VENDOR.map((name) => ({ entry: name, package: true, outfile: `dist/vendor/${name}.js` })),
@@ -106,15 +106,41 @@ function lazyChildProcessPlugin() {
 }
 
 /**
+ * The module that wraps requires of files beside a bundle (server/src/util/besideBundle.ts): a missing one
+ * is reported in one line (incomplete install) instead of Node's stack.
+ */
+const BESIDE_HELPER = path.join(root, 'server/src/util/besideBundle.ts');
+
+/** What each bundle says and does when a file beside it is missing (see MissingFilePolicy). */
+const MISSING = {
+  client: { program: 'vzconf', remedy: 'reinstall the extension (or run npm run build)' },
+  server: { program: 'vzconf-language-server', exitCode: 1, remedy: 'copy all of dist/, reinstall the extension or run npm run build' },
+  vzlint: { program: 'vzlint', exitCode: 2, remedy: 'copy all of dist/ or run npm run build' },
+};
+
+/** Module text: `module.exports = require('./REL')` (+ `.member`), reported as an incomplete install when REL is missing. */
+function requireBesideSource(rel, policy, member = '') {
+  return `const { requireBeside } = require(${JSON.stringify(BESIDE_HELPER)});\n` +
+    `module.exports = requireBeside(__dirname, ${JSON.stringify(rel)}, () => require(${JSON.stringify(`./${rel}`)}), ${JSON.stringify(policy)})${member};\n`;
+}
+
+/**
  * The CLI bundle's `require('yaml')` (and the other lazily loaded VENDOR packages) becomes
  * `require('./vendor/yaml.js')`, a bundle of its own beside it: our code requires them only on first use.
+ * A missing one is an incomplete install (`policy`, see MISSING), said in one line.
  */
-function vendorPlugin(names) {
+function vendorPlugin(names, policy) {
   const filter = new RegExp(`^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|')})$`);
   return {
     name: 'vzconf-vendor',
     setup(build) {
-      build.onResolve({ filter }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+      build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'vzconf-vendor' }));
+      build.onResolve({ filter: /^\.\/vendor\// }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace: 'vzconf-vendor' }, (args) => ({
+        contents: requireBesideSource(`vendor/${args.path}.js`, policy),
+        loader: 'js',
+        resolveDir: root,
+      }));
     },
   };
 }
@@ -130,7 +156,7 @@ function SHARED_PROTOCOL_SOURCE() {
  * become the matching export of `./lsp-protocol.js` beside the bundle ({@link SHARED_PROTOCOL}). Both
  * libraries are from one release line and npm dedupes the protocol package, so it is the same code.
  */
-function sharedProtocolPlugin() {
+function sharedProtocolPlugin(policy) {
   return {
     name: 'vzconf-shared-protocol',
     setup(build) {
@@ -141,8 +167,9 @@ function sharedProtocolPlugin() {
       );
       build.onResolve({ filter: /^\.\/lsp-protocol\.js$/ }, (args) => ({ path: args.path, external: true }));
       build.onLoad({ filter: /.*/, namespace: 'vzconf-shared-protocol' }, (args) => ({
-        contents: `module.exports = require('./lsp-protocol.js').${args.path};\n`,
+        contents: requireBesideSource('lsp-protocol.js', policy, `.${args.path}`),
         loader: 'js',
+        resolveDir: root,
       }));
     },
   };
@@ -186,8 +213,8 @@ function optionsFor(bundle) {
     define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
     plugins: [lazyChildProcessPlugin()],
   };
-  if (bundle.vendor) options.plugins.push(vendorPlugin(bundle.vendor));
-  if (bundle.sharedProtocol) options.plugins.push(sharedProtocolPlugin());
+  if (bundle.vendor) options.plugins.push(vendorPlugin(bundle.vendor, MISSING[bundle.missing]));
+  if (bundle.sharedProtocol) options.plugins.push(sharedProtocolPlugin(MISSING[bundle.missing]));
   if (bundle.bin) {
     options.banner = { js: SHEBANG };
     options.plugins.push(chmodPlugin(outfile));

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Catalog, Generation, GenerationInfo, KbArticle, ParameterDef, RuleMeta, Vocabulary } from './types';
+import { IncompleteInstallError } from '../util/besideBundle';
 
 /**
  * Finds the repository's (or the installed extension's) `schemas/` folder by walking up from
@@ -8,7 +9,8 @@ import type { Catalog, Generation, GenerationInfo, KbArticle, ParameterDef, Rule
  * in the sources). It is known by `vzconf-config.schema.json`, the one file of it the extension ships
  * and reads at run time (the YAML data is compiled into the bundles).
  *
- * @throws Error naming the folders searched when no `schemas/vzconf-config.schema.json` is found
+ * @throws IncompleteInstallError naming `schemas/vzconf-config.schema.json` beside `start`'s folder (where an
+ *   install has it: dist/../schemas) when none is found
  */
 export function findSchemasDir(start: string = __dirname): string {
   const tried: string[] = [];
@@ -21,7 +23,7 @@ export function findSchemasDir(start: string = __dirname): string {
     if (up === dir) break;
     dir = up;
   }
-  throw new Error(`vzconf: cannot find schemas/ (schemas/vzconf-config.schema.json); looked in ${tried.join(', ')}`);
+  throw new IncompleteInstallError(join(tried[1] ?? (tried[0] as string), 'vzconf-config.schema.json'), 'copy schemas/ beside dist/ or run npm run build');
 }
 
 /** The generated module: each schemas/ data file's JSON text, keyed by its path without `.yaml`. */

@@ -12,12 +12,13 @@
  * source or the Node version, and the next run writes a new one. Any error on the way falls back to a
  * plain load: the cache never changes what vzlint does. `VZLINT_COMPILE_CACHE=0` turns it off.
  */
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
+import { missingFileMessage } from '../util/besideBundle';
 
 const core = join(__dirname, 'vzlint-core.js');
 
@@ -60,7 +61,22 @@ function writeCache(dir: string, file: string, data: Buffer): void {
   }
 }
 
+/**
+ * Runs the CLI bundle. Without it (a partial copy of dist/), says in one line that the install is
+ * incomplete and exits with status 2 (as any vzlint failure), instead of Node's stack.
+ */
 function run(): void {
+  try {
+    runCore();
+  } catch (err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    if ((code !== 'ENOENT' && code !== 'MODULE_NOT_FOUND') || existsSync(core)) throw err;
+    process.stderr.write(`${missingFileMessage(core, { program: 'vzlint', remedy: 'copy all of dist/ or run npm run build' })}\n`);
+    process.exit(2);
+  }
+}
+
+function runCore(): void {
   // vzlint's worker threads start here too (lintWorker.ts reads this global), so they load the bundle
   // through the same code cache; only the main thread writes it.
   (globalThis as Record<symbol, unknown>)[Symbol.for('vzconf.vzlint.launcher')] = __filename;

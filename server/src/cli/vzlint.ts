@@ -23,6 +23,7 @@ import { discoverConfigFiles, expandGlob, isGlob } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type SarifOptions } from './sarif';
 import { countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, keepFinalNewline, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
 import { buildSummary, formatSummary, SummaryCounter, type NodeSummaryInput } from './summary';
+import { IncompleteInstallError } from '../util/besideBundle';
 
 export { decodeUtf8 } from './read';
 export { classifyConfigName, discoverConfigFiles, isConfigFileName, looksLikeConfig } from './discover';
@@ -330,9 +331,12 @@ export function escapeMessage(text: string): string {
 
 /**
  * An internal error as stderr lines: `vzlint: WHAT: internal error: MESSAGE` (the message on one line,
- * whatever it holds), then the stack's `at …` frames, one per line.
+ * whatever it holds), then the stack's `at …` frames, one per line. An {@link IncompleteInstallError} is
+ * one line, `vzlint: incomplete install: …`, without a stack.
  */
 export function internalErrorLines(what: string | undefined, err: unknown): string[] {
+  // Not a bug of ours: a file of the install is missing; the message says which and what to do.
+  if (err instanceof IncompleteInstallError) return [`vzlint: ${err.message}\n`];
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   const frames = err instanceof Error ? (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)) : [];
   return [`vzlint: ${what !== undefined ? `${what}: ` : ''}internal error: ${message}\n`, ...frames.map((l) => `${l}\n`)];
