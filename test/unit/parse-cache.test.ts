@@ -50,4 +50,12 @@ describe('parse cache', () => {
       }
     }), { numRuns: 300 });
   });
+
+  it('files parsed one after another (a node\'s containers, sharing lines at the same numbers) parse like fresh parses', () => {
+    const line = fc.constantFrom(...PIECES);
+    const docArb = fc.array(line, { minLength: 1, maxLength: 10 }).map((ls) => ls.join('\n'));
+    fc.assert(fc.property(fc.array(docArb, { minLength: 2, maxLength: 6 }), fc.constantFrom<Dialect>('classic', 'vz7'), (texts, dialect) => {
+      for (const text of texts) assert.deepEqual(plain(parseConfig(text, { dialect })), plain(parseConfigFresh(text, { dialect })), JSON.stringify(texts));
+    }), { numRuns: 300 });
+  });
 });

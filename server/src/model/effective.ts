@@ -2,7 +2,6 @@ import type { ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { tokens, type Pair } from '../values/validate';
-import { ObjectCache } from '../util/objectCache';
 
 /** Where an effective value comes from. */
 export type ValueSource = 'container' | 'node' | 'default';
@@ -23,34 +22,9 @@ export interface EffectiveValue {
   path?: string;
 }
 
-/** Per analysed file: its live entries by catalogue name (a context never changes once built). */
-const byNameCache = new ObjectCache<LintContext, Map<string, Entry[]>>();
-
-/**
- * The live entries of `ctx` whose key is a catalogue parameter (written without a prefix), by the
- * parameter's name, in file order; built once per context, so that the node rules, which ask every
- * container for a few values, do not scan each file once per question.
- */
-function entriesByName(ctx: LintContext): Map<string, Entry[]> {
-  let m = byNameCache.get(ctx);
-  if (!m) {
-    m = new Map();
-    for (const e of ctx.live) {
-      if (e.key !== e.name) continue;
-      const name = ctx.def(e)?.name;
-      if (name === undefined) continue;
-      const list = m.get(name);
-      if (list) list.push(e);
-      else m.set(name, [e]);
-    }
-    byNameCache.set(ctx, m);
-  }
-  return m;
-}
-
 /** The entries of `ctx` that vzctl uses for `def`, by the target's duplicate policy. */
 export function usedEntries(ctx: LintContext, def: ParameterDef): Entry[] {
-  const all = entriesByName(ctx).get(def.name) ?? [];
+  const all = ctx.byName.get(def.name) ?? [];
   if (all.length <= 1) return all;
   const policy = ctx.target.generation === 'vz7' ? 'last' : def.duplicates ?? 'first';
   if (policy === 'union') return all;

@@ -57,6 +57,17 @@ export function describeTarget(t: Pick<Target, 'generation' | 'version'>): strin
   return t.generation === 'classic' ? `vzctl ${t.version}` : `libvzctl ${t.version} (Virtuozzo 7+)`;
 }
 
+/** The `auto` target of a file with no Virtuozzo 7 marker, per catalogue (most files; one shared object). */
+let plain: { catalog: CatalogIndex; target: Target } | undefined;
+
+function plainClassic(catalog: CatalogIndex): Target {
+  if (plain?.catalog !== catalog) {
+    const version = catalog.catalog.defaults.classic;
+    plain = { catalog, target: { generation: 'classic', version, explicit: false, reason: `auto: classic vzctl ${version} (the newest; no Virtuozzo 7 marker such as VERSION="2" with PLATFORM found). Set vzconf.target (e.g. classic@4.6) for an older node` } };
+  }
+  return plain.target;
+}
+
 /**
  * Chooses the target for a file. An explicit setting wins (generation default version when none is
  * given). `auto` picks vz7 only on strong evidence, and otherwise the newest classic vzctl; it never
@@ -66,6 +77,8 @@ export function describeTarget(t: Pick<Target, 'generation' | 'version'>): strin
  *   4.7), and no classic-only key: VERSION="2" alone proves nothing, since the classic x86_64 and
  *   unlimited samples of 2.7.0 to 3.0.28.3 carry it too (schemas/shipped-sample-keys.yaml, classic VERSION);
  * - or two or more keys that only libvzctl parses, and no classic-only key.
+ *
+ * The answer may be one object shared by many files (the `auto` classic one): never modify it.
  *
  * @param probe  the file parsed with the classic dialect (key names are read alike by both parsers)
  * @throws TargetError for a version older than the oldest the catalogue knows
@@ -136,12 +149,11 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
       reason: `auto: Virtuozzo 7 (libvzctl ${defaults.vz7}) because of ${evidence.slice(0, 3).join(', ')}${evidence.length > 3 ? ` and ${evidence.length - 3} more` : ''}`,
     };
   }
+  if (versionTwo === undefined) return plainClassic(catalog);
   return {
     generation: 'classic',
     version: defaults.classic,
     explicit: false,
-    reason: versionTwo !== undefined
-      ? `auto: classic vzctl ${defaults.classic} (the newest): VERSION="2" on line ${versionTwo + 1} is also in the classic samples of 2.7.0 to ${lastClassicVersion ?? '3.0.28.3'}, and ${classicKeys.length > 0 ? `${classicKeys[0]} is classic-only` : 'no key here is Virtuozzo 7 only'}. Set vzconf.target (e.g. classic@3.0.28 or vz7) to choose`
-      : `auto: classic vzctl ${defaults.classic} (the newest; no Virtuozzo 7 marker such as VERSION="2" with PLATFORM found). Set vzconf.target (e.g. classic@4.6) for an older node`,
+    reason: `auto: classic vzctl ${defaults.classic} (the newest): VERSION="2" on line ${versionTwo + 1} is also in the classic samples of 2.7.0 to ${lastClassicVersion ?? '3.0.28.3'}, and ${classicKeys.length > 0 ? `${classicKeys[0]} is classic-only` : 'no key here is Virtuozzo 7 only'}. Set vzconf.target (e.g. classic@3.0.28 or vz7) to choose`,
   };
 }

@@ -1,6 +1,5 @@
 import { scanShellValue } from './shell';
 import type { Comment, ConfigDocument, ConfigLine, Dialect, Entry, MultilineValue, Position, Range, ShellView } from './types';
-import { ObjectCache } from '../util/objectCache';
 
 /** Classic vzctl's key buffer (STR_SIZE, `src/lib/config.c`): a key of this length or more makes the line unparsable. */
 export const CLASSIC_MAX_KEY = 512;
@@ -415,10 +414,11 @@ const recent: { text: string; dialect: Dialect; doc: ConfigDocument }[] = [];
 /** How many documents the cache keeps (a few open editors; a document of 10,000 lines is a few MB). */
 const RECENT_MAX = 4;
 /**
- * Per document: its entries whose shell view was scanned from their own line (not inside another
- * assignment's value), including those reused from the document it was parsed after.
+ * Entries whose shell view was not scanned from their own line because they lie inside an earlier
+ * assignment's multi-line value (their view is a stub): such an entry is never reused by a later parse.
+ * Rare (a few per document at most), and the set holds nothing alive.
  */
-const scannedOf = new ObjectCache<ConfigDocument, Set<Entry>>();
+const stubShell = new WeakSet<Entry>();
 
 /**
  * Parses a whole vz.conf / CTID.conf text exactly as the chosen vzctl generation reads it, line by
@@ -437,7 +437,7 @@ const scannedOf = new ObjectCache<ConfigDocument, Set<Entry>>();
  * @param text  the file's text; a leading U+FEFF is kept in line 0 and reported through `bom`
  */
 export function parseConfig(text: string, options: ParseOptions): ConfigDocument {
-  let previous: ConfigDocument | undefined;
+  const previous: ConfigDocument[] = [];
   for (let i = 0; i < recent.length; i += 1) {
     const slot = recent[i] as (typeof recent)[number];
     if (slot.dialect !== options.dialect) continue;
@@ -448,7 +448,7 @@ export function parseConfig(text: string, options: ParseOptions): ConfigDocument
       }
       return slot.doc;
     }
-    previous ??= slot.doc;
+    previous.push(slot.doc);
   }
   const doc = parseText(text, options.dialect, previous);
   recent.unshift({ text, dialect: options.dialect, doc });
@@ -463,7 +463,16 @@ export function clearParseCache(): void {
 
 /** {@link parseConfig} without the cache and without reusing any line model (tests compare the two). */
 export function parseConfigFresh(text: string, options: ParseOptions): ConfigDocument {
-  return parseText(text, options.dialect, undefined);
+  return parseText(text, options.dialect);
+}
+
+/** The model of line `n` in the first of `docs` where it has the text `text` and is not the last line. */
+function reusableLine(docs: readonly ConfigDocument[], n: number, text: string): ConfigLine | undefined {
+  for (let i = 0; i < docs.length; i += 1) {
+    const doc = docs[i] as ConfigDocument;
+    if (n < doc.text.length - 1 && doc.text[n] === text) return doc.lines[n];
+  }
+  return undefined;
 }
 
 /** Whether an assignment's shell value takes in the lines after it as assignments (see parseText). */
@@ -476,28 +485,17 @@ function swallows(out: readonly ConfigLine[], entry: Entry): boolean {
 }
 
 /**
- * The parse proper. With `previous` (an earlier version of the text), a line whose text and number are
- * unchanged keeps its model: every line model depends on its own text only, except an assignment's
- * shell view, which is reused only when it was read from that line alone, not at the last line (where
- * an open quote or a final backslash depends on the end of the file) and not inside an earlier
- * assignment's multi-line value.
+ * The parse proper. With `previous` (documents parsed before, newest first: an earlier version of the text,
+ * or the files parsed just before it — the containers of a node share most of their lines, at the same
+ * numbers), a line whose text and number are the same in one of them keeps that model: every line model
+ * depends on its own text and number only, except an assignment's shell view, which is reused only when
+ * it was read from that line alone, not at the last line (where an open quote or a final backslash depends
+ * on the end of the file) and not inside an earlier assignment's multi-line value.
  */
-function parseText(text: string, dialect: Dialect, previous: ConfigDocument | undefined): ConfigDocument {
+function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocument[] = []): ConfigDocument {
   // vzctl and sh split only at \n: a lone CR stays inside the line (and is reported by lone-carriage-return).
   const { lines, eol, loneCr } = splitVzctlLines(text);
   const parseLine = dialect === 'vz7' ? parseVz7Line : parseClassicLine;
-  // Lines [0, same) and [sameFrom, end) are unchanged at the same numbers.
-  let same = 0;
-  let sameFrom = lines.length;
-  const old = previous?.text;
-  if (old) {
-    const max = Math.min(old.length, lines.length) - 1;
-    while (same < max && old[same] === lines[same]) same += 1;
-    if (old.length === lines.length) {
-      while (sameFrom > same + 1 && old[sameFrom - 1] === lines[sameFrom - 1]) sameFrom -= 1;
-      if (sameFrom === lines.length) sameFrom = lines.length - 1;
-    }
-  }
   const last = lines.length - 1;
   const out: ConfigLine[] = [];
   const entries: Entry[] = [];
@@ -507,19 +505,16 @@ function parseText(text: string, dialect: Dialect, previous: ConfigDocument | un
   // (a quoted value or a backslash-newline continuation) is not scanned again, which keeps the
   // whole pass linear in the file size.
   let shellCovered = -1;
-  const prevScanned = previous ? scannedOf.get(previous) : undefined;
-  const scanned = new Set<Entry>();
   for (let n = 0; n < lines.length; n += 1) {
-    const prev = previous && n < last && (n < same || n >= sameFrom) ? previous.lines[n] : undefined;
+    const prev = n < last ? reusableLine(previous, n, lines[n] as string) : undefined;
     if (prev !== undefined) {
       if (prev.kind !== 'entry') {
         out.push(prev);
         continue;
       }
-      if (n > shellCovered && prevScanned?.has(prev) === true && prev.shell.endLine === n) {
+      if (n > shellCovered && prev.shell.endLine === n && !stubShell.has(prev)) {
         out.push(prev);
         entries.push(prev);
-        scanned.add(prev);
         continue;
       }
     }
@@ -530,11 +525,11 @@ function parseText(text: string, dialect: Dialect, previous: ConfigDocument | un
     if (n <= shellCovered) {
       // Inside an earlier assignment's multi-line value: the shell does not read it as an assignment.
       parsed.shell = { value: '', endLine: n, endCharacter: (lines[n] ?? '').length, issues: [] };
+      stubShell.add(parsed);
       continue;
     }
     // The shell's reading starts right after `=` (in the original text).
     parsed.shell = scanShellValue(lines, n, parsed.equals + 1);
-    scanned.add(parsed);
     if (parsed.shell.endLine > n) shellCovered = parsed.shell.endLine;
   }
   // Multi-line values: only assignments that start outside another multi-line value count.
@@ -566,6 +561,5 @@ function parseText(text: string, dialect: Dialect, previous: ConfigDocument | un
     eol,
     ...(loneCr ? { editorLines: editorLineMap(lines) } : {}),
   };
-  scannedOf.set(doc, scanned);
   return doc;
 }

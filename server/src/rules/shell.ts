@@ -14,7 +14,7 @@ import { clip, explain, q, say } from './say';
 export const shellUnsafeValue: Rule = {
   id: 'shell-unsafe-value',
   check(ctx) {
-    const multi = new Set(ctx.doc.multiline.map((m) => m.entry));
+    const multi = ctx.doc.multilineOf;
     const out: Finding[] = [];
     for (const e of ctx.doc.entries) {
       if (e.shell.issues.length === 0 || ctx.doc.continuationLines.has(e.line) || e.spaceAroundEquals) continue;

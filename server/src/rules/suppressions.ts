@@ -59,6 +59,19 @@ export interface ParsedSuppressions {
 
 const COMMENT = /^(\s*#\s*)(vzconf-[A-Za-z-]*)(.*)$/;
 const cache = new ObjectCache<ConfigDocument, ParsedSuppressions>();
+/** What a file without any `vzconf-` comment says (most files): shared, never modified. */
+const NONE: ParsedSuppressions = { directives: [], malformed: [] };
+Object.freeze(NONE.directives);
+Object.freeze(NONE.malformed);
+Object.freeze(NONE);
+
+/** Whether a comment line of `doc` (outside multi-line values) mentions `vzconf-`: a file without one has no suppression to read. */
+function mentionsVzconf(doc: ConfigDocument): boolean {
+  for (const line of doc.lines) {
+    if (line.kind === 'comment' && (doc.text[line.line] ?? '').includes('vzconf-') && !doc.continuationLines.has(line.line)) return true;
+  }
+  return false;
+}
 
 /**
  * Reads the suppression comments of a parsed file (cached per document). Lines inside a multi-line shell
@@ -67,6 +80,7 @@ const cache = new ObjectCache<ConfigDocument, ParsedSuppressions>();
 export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
   const hit = cache.get(doc);
   if (hit) return hit;
+  if (!mentionsVzconf(doc)) return NONE;
   const directives: SuppressionDirective[] = [];
   const malformed: MalformedDirective[] = [];
   const isDirectiveLine = new Set<number>();

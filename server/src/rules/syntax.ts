@@ -34,7 +34,7 @@ export const missingEquals: Rule = {
 export const unmatchedQuote: Rule = {
   id: 'unmatched-quote',
   check(ctx) {
-    const multi = new Set(ctx.doc.multiline.map((m) => m.entry));
+    const multi = ctx.doc.multilineOf;
     const out: Finding[] = [];
     for (const e of ctx.doc.entries) {
       if (e.skipped !== 'unmatched-quote' || multi.has(e) || ctx.doc.continuationLines.has(e.line)) continue;

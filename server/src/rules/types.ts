@@ -71,6 +71,13 @@ export interface LintContext {
   values: Map<Entry, ValueCheck>;
   /** Entries vzctl actually reads (not skipped, not inside a multi-line shell value). */
   live: Entry[];
+  /**
+   * The entries of `live` whose key is a catalogue parameter written as it is named (no stray blanks), by
+   * the parameter's name (aliases under their parameter), in file order: built once per lint, so that the
+   * rules and the node checks, which ask for a few parameters each, do not scan the file once per question.
+   * Shared: never modify a list.
+   */
+  byName: ReadonlyMap<string, Entry[]>;
   /** The file's path, when known. */
   path?: string;
   /**

@@ -96,6 +96,12 @@ export function capFinding(f: Finding): Finding {
 
 const ORIGIN = { line: 0, character: 0 };
 
+/** Whether `o` has an own enumerable key (without building the list of them: once per file linted). */
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
+}
+
 /**
  * A finding of the model (vzctl's lines) with its range and its fixes' edits in the editor's line numbering
  * (they differ only after a lone CR; see `toEditorPosition`). The same object when nothing moves.
@@ -239,16 +245,18 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   };
   const live = doc.entries.filter((e) => !e.skipped);
   const values = new Map<Entry, ValueCheck>();
-  // Classic stops at "duplicate … ignored" before parsing a repeated first-wins key: its value is never checked.
-  const seenFirstWins = new Set<string>();
+  const byName = new Map<string, Entry[]>();
   const vctx = { generation: target.generation, version: target.version, catalog };
   for (const e of live) {
     const d = def(e);
-    if (!d || e.key !== e.name || !known(d)) continue;
-    if (target.generation === 'classic' && (d.duplicates ?? 'first') === 'first') {
-      if (seenFirstWins.has(d.name)) continue;
-      seenFirstWins.add(d.name);
-    }
+    if (!d || e.key !== e.name) continue;
+    const same = byName.get(d.name);
+    if (same) same.push(e);
+    else byName.set(d.name, [e]);
+    if (!known(d)) continue;
+    // Classic stops at "duplicate … ignored" before parsing a repeated first-wins key: its value is never
+    // checked (the entries before this one under its name: it is not the first).
+    if (same && target.generation === 'classic' && (d.duplicates ?? 'first') === 'first') continue;
     if (view.removed(d)) continue;
     if (scan) {
       const check = templateValueCheck(d, e.value, vctx);
@@ -257,7 +265,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     }
     values.set(e, view.checkValue(d, e.value));
   }
-  const ctx: LintContext = { doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live };
+  const ctx: LintContext = { doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live, byName };
   if (options.path !== undefined) ctx.path = options.path;
   if (node && ctx.kind !== 'node') ctx.node = node;
   if (options.capacity) ctx.capacity = options.capacity;
@@ -286,7 +294,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     const message = `File of ${sizeText(bytes)} not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`;
     return result([{ rule: 'file-too-large', severity: override ?? ctx.catalog.rule('file-too-large').severity, message, range: { start: ORIGIN, end: ORIGIN } }]);
   }
-  const overrides = options.rules !== undefined && Object.keys(options.rules).length > 0 ? options.rules : undefined;
+  const overrides = options.rules !== undefined && hasKeys(options.rules) ? options.rules : undefined;
   for (const rule of RULES) {
     const override = overrides?.[rule.id];
     if (override === 'off') continue;

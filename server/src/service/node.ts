@@ -13,7 +13,7 @@ import type { EditorLineMap } from '../parser/parse';
 import { effectiveValue, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
 import type { Range } from '../parser/types';
-import type { Finding, LintContext, NodeCapacity } from '../rules/types';
+import type { Finding, Fix, LintContext, NodeCapacity } from '../rules/types';
 import { copyFinding } from '../rules/finding';
 import { clip, fixTitle, q, visible } from '../rules/text';
 import { entryRange, finding, valueSubRange } from '../rules/util';
@@ -822,23 +822,88 @@ export function compactFinding(f: Finding): Finding {
  */
 class FindingStore {
   private readonly strings = new Map<string, string>();
+  /** Ranges by their numbers: start (line × 1024 + column) → end (the same) → range, for columns below 1024. */
+  private readonly smallRanges = new Map<number, Map<number, Range>>();
+  /** Other ranges, by `line:column:line:column`. */
   private readonly ranges = new Map<string, Range>();
+  private rangeCount = 0;
+  /** The unsafe fixes kept (title only, no edits), by title. */
+  private readonly unsafeFixes = new Map<string, Fix>();
 
+  /** The stored string equal to `s` (stored, flattened, when new). */
   private str(s: string): string {
     const had = this.strings.get(s);
     if (had !== undefined) return had;
     if (this.strings.size >= 4096) this.strings.clear();
-    this.strings.set(s, s);
-    return s;
+    const own = flat(s);
+    this.strings.set(own, own);
+    return own;
   }
 
-  private range(r: Range): Range {
-    const key = `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
+  /** The stored range equal to `r`; when new, `r` itself is stored, or with `copy` a copy of it. */
+  private range(r: Range, copy = false): Range {
+    const { start, end } = r;
+    if (start.character < 1024 && end.character < 1024 && start.line < 0x100000 && end.line < 0x100000) {
+      // Small integers (below 2^30) as keys: no key string built per range.
+      const from = start.line * 1024 + start.character;
+      const to = end.line * 1024 + end.character;
+      let byEnd = this.smallRanges.get(from);
+      const had = byEnd?.get(to);
+      if (had !== undefined) return had;
+      const own = copy ? ownRange(r) : r;
+      // Storing may forget every range first, this start's map with them.
+      if (this.count()) byEnd = undefined;
+      if (!byEnd) this.smallRanges.set(from, (byEnd = new Map()));
+      byEnd.set(to, own);
+      return own;
+    }
+    const key = `${start.line}:${start.character}:${end.line}:${end.character}`;
     const had = this.ranges.get(key);
     if (had !== undefined) return had;
-    if (this.ranges.size >= 4096) this.ranges.clear();
-    this.ranges.set(key, r);
-    return r;
+    const own = copy ? ownRange(r) : r;
+    this.count();
+    this.ranges.set(key, own);
+    return own;
+  }
+
+  /** Counts a range about to be stored; at the bound, forgets every stored range first (@returns whether it did). */
+  private count(): boolean {
+    this.rangeCount += 1;
+    if (this.rangeCount <= 4096) return false;
+    this.smallRanges.clear();
+    this.ranges.clear();
+    this.rangeCount = 1;
+    return true;
+  }
+
+  /**
+   * {@link compactFinding} of `f`, made of the stored strings, ranges and title-only fixes: equal to
+   * `share(compactFinding(f))`, without building the copies that sharing would drop.
+   */
+  compact(f: Finding): Finding {
+    const out: Finding = { rule: f.rule, severity: f.severity, message: this.str(f.message), range: this.range(f.range, true) };
+    if (f.detail !== undefined) out.detail = this.str(f.detail);
+    const fixes = f.fixes;
+    if (fixes && fixes.length > 0) {
+      const safe = fixes.find((x) => x.safe);
+      const unsafe = fixes.find((x) => !x.safe);
+      out.fixes = [];
+      for (const x of fixes) {
+        if (x === safe) out.fixes.push({ title: this.str(x.title), edits: x.edits.map((e) => ({ range: this.range(e.range, true), newText: flat(e.newText) })), safe: true });
+        else if (x === unsafe) out.fixes.push(this.unsafeFix(x.title));
+      }
+    }
+    return out;
+  }
+
+  /** The kept form of an unsafe fix titled `title` (no edits), one object per title. */
+  private unsafeFix(title: string): Fix {
+    const had = this.unsafeFixes.get(title);
+    if (had) return had;
+    const fix: Fix = { title: this.str(title), edits: [], safe: false };
+    if (this.unsafeFixes.size >= 4096) this.unsafeFixes.clear();
+    this.unsafeFixes.set(fix.title, fix);
+    return fix;
   }
 
   private readonly targets = new Map<string, Pick<Target, 'generation' | 'version'>>();
@@ -908,13 +973,17 @@ const targets = new Map<string, Target>();
 /** Every field of {@link Target}: a field added there must be added to the key below (the compiler says so). */
 const TARGET_FIELDS: Record<keyof Target, true> = { generation: true, version: true, explicit: true, reason: true };
 void TARGET_FIELDS;
+/** The last target given to {@link sharedTarget} and its answer (the files of a node mostly share one object). */
+let lastTarget: { given: Target; shared: Target } | undefined;
 function sharedTarget(t: Target): Target {
+  if (lastTarget?.given === t) return lastTarget.shared;
   const key = `${t.generation}\0${t.version}\0${t.explicit ? 1 : 0}\0${t.reason}`;
   let shared = targets.get(key);
   if (!shared) {
     if (targets.size > 1000) targets.clear();
     targets.set(key, (shared = t));
   }
+  lastTarget = { given: t, shared };
   return shared;
 }
 
@@ -956,7 +1025,7 @@ export class NodeLinter {
     delete base.lintNodeConfig;
     delete base.compact;
     this.keep = options.compact === true
-      ? (list) => ({ findings: list.map((f) => this.store.share(compactFinding(f))) })
+      ? (list) => ({ findings: list.map((f) => this.store.compact(f)) })
       : (list) => ({ findings: [...list] });
     this.base = base;
     this.model = { containers: [], files: [], catalog };
@@ -1053,7 +1122,7 @@ export class NodeLinter {
       const target = byPath.get(p);
       if (!target || list.length === 0) continue;
       const all = target.findings;
-      for (const f of list) all.push(this.options.compact === true ? this.store.share(compactFinding(f)) : f);
+      for (const f of list) all.push(this.options.compact === true ? this.store.compact(f) : f);
       sortFindings(all);
     }
     return { files: this.outcomes, memory: memorySummary(this.model) };

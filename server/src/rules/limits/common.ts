@@ -7,7 +7,6 @@ import type { Entry } from '../../parser/types';
 import type { Pair } from '../../values/validate';
 import { isUnlimited } from '../../values/numbers';
 import type { LintContext } from '../types';
-import { ObjectCache } from '../../util/objectCache';
 
 /**
  * The container's PHYSPAGES pair when the config is a vSwap config the way vzctl decides it
@@ -78,33 +77,18 @@ export function isSample(ctx: LintContext): boolean {
 }
 
 /**
- * Entries of this file that vzctl reads for parameter `name` (aliases included), skipping lines the
+ * Entries of this file that vzctl reads for parameter `name` (its catalogue name), skipping lines the
  * target does not know, lines whose key has stray blanks, and continuation lines of multi-line values.
+ * Shared with the file's index (`ctx.byName`): never modify the list.
  */
 export function liveEntries(ctx: LintContext, name: string): Entry[] {
-  return liveIndex(ctx).get(name) ?? [];
-}
-
-const liveIndexes = new ObjectCache<LintContext, Map<string, Entry[]>>();
-
-/**
- * {@link liveEntries} of every parameter at once, by catalogue name, in file order: built on the first
- * question of a lint, so that rules asking about many parameters do not each scan the whole file.
- */
-function liveIndex(ctx: LintContext): Map<string, Entry[]> {
-  let index = liveIndexes.get(ctx);
-  if (index) return index;
-  index = new Map();
-  for (const e of ctx.live) {
-    if (e.key !== e.name || ctx.doc.continuationLines.has(e.line)) continue;
-    const def = ctx.def(e);
-    if (!def || !ctx.known(def) || ctx.status(def).some((s) => s.kind === 'removed' || s.kind === 'ignored')) continue;
-    const list = index.get(def.name);
-    if (list) list.push(e);
-    else index.set(def.name, [e]);
-  }
-  liveIndexes.set(ctx, index);
-  return index;
+  const all = ctx.byName.get(name);
+  if (!all) return [];
+  // Every entry of the list has the same catalogue entry: known, removed or ignored alike.
+  const def = ctx.def(all[0] as Entry);
+  if (!def || !ctx.known(def) || ctx.status(def).some((s) => s.kind === 'removed' || s.kind === 'ignored')) return [];
+  const continued = ctx.doc.continuationLines;
+  return continued.size === 0 ? all : all.filter((e) => !continued.has(e.line));
 }
 
 /** True when the value check of `e` found nothing that makes vzctl skip the line. */

@@ -13,6 +13,9 @@ import { clip, fixTitle, q } from '../text';
 import { liveEntries, valueAccepted } from './common';
 import { derived } from '../../catalog/derived';
 
+/** A path component `nfs` in any case. */
+const NFS_COMPONENT = /(?:^|\/)nfs(?:\/|$)/i;
+
 /**
  * Why a VE_PRIVATE / VE_ROOT path looks like NFS or another shared mount, or undefined. Heuristic on
  * the text only (the linter cannot see the node's mounts):
@@ -22,7 +25,8 @@ import { derived } from '../../catalog/derived';
  */
 export function sharedStorageHint(path: string): string | undefined {
   const p = path.trim();
-  if (p.split('/').some((seg) => seg.toLowerCase() === 'nfs')) return 'it has a path component "nfs"';
+  // A component that is "nfs" in any case (ASCII letters: nothing else lower-cases to them).
+  if (NFS_COMPONENT.test(p)) return 'it has a path component "nfs"';
   if (p.startsWith('/mnt/')) return 'it is under /mnt/, where network and other shared file systems are usually mounted';
   if (p.startsWith('/net/')) return 'it is under /net/, the automounter\'s network mounts';
   if (p.startsWith('/nfs')) return 'it starts with /nfs';

@@ -82,20 +82,23 @@ export function classicContainer(ctx: LintContext): boolean {
 
 /** The decoded pair of `name` from the file's own lines (the line vzctl uses), if it parsed. */
 export function ubc(ctx: LintContext, name: string): Ubc | undefined {
-  // Asked many times per lint (every resource rule, vSwap detection): each answer is built once.
-  let known = ubcOf.get(ctx);
-  if (!known) ubcOf.set(ctx, (known = new Map()));
-  const hit = known.get(name);
-  if (hit !== undefined) return hit ?? undefined;
+  // Asked many times per lint (every resource rule, vSwap detection): each pair found is built once. A
+  // pair that is not there is not remembered: finding that out again is one lookup in the file's index
+  // of entries (pairOf), no dearer than a memo, and a vSwap config lacks most of the UBCs asked about.
+  let found = ubcOf.get(ctx);
+  const hit = found?.get(name);
+  if (hit !== undefined) return hit;
   const p = pairOf(ctx, name);
-  const def = p ? ctx.catalog.parameter(name) : undefined;
-  const found = p ? { name: def?.name ?? name, unit: def?.unit, entry: p.entry, bar: p.pair.barrier.value, lim: p.pair.limit.value, barPart: p.pair.barrier, limPart: p.pair.limit } : undefined;
-  known.set(name, found ?? null);
-  return found;
+  if (!p) return undefined;
+  const def = ctx.catalog.parameter(name);
+  const u: Ubc = { name: def?.name ?? name, unit: def?.unit, entry: p.entry, bar: p.pair.barrier.value, lim: p.pair.limit.value, barPart: p.pair.barrier, limPart: p.pair.limit };
+  if (!found) ubcOf.set(ctx, (found = new Map()));
+  found.set(name, u);
+  return u;
 }
 
-/** {@link ubc}'s answers per lint (null: no such pair); shared by the callers: never modify one. */
-const ubcOf = new ObjectCache<LintContext, Map<string, Ubc | null>>();
+/** {@link ubc}'s pairs found per lint; shared by the callers: never modify one. */
+const ubcOf = new ObjectCache<LintContext, Map<string, Ubc>>();
 
 /**
  * The pair vzctl itself ends up with: the container's line, else the node's vz.conf (`vzctl start`
