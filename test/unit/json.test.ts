@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Message } from 'vscode-languageserver/node';
-import { asciiJson, diagnosticsJson, jsonString, publishDiagnosticsFrame } from '../../server/src/lsp/json';
+import { asciiJson, diagnosticsJson, jsonString, publishDiagnosticsFrame, reusableFrameBuffer } from '../../server/src/lsp/json';
 import { LspDiagnostic, toDiagnostic } from '../../server/src/service/diagnostics';
 import type { Finding } from '../../server/src/rules/types';
 import { lint } from '../../server/src/service/lint';
@@ -158,6 +158,34 @@ describe('publishDiagnosticsFrame', () => {
       assert.ok(isAscii(text));
       assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(msg)));
     }
+  });
+
+  it('writes into a scratch buffer large enough for the frame (the same bytes), and allocates when it is not', () => {
+    const many = lint('HOSTNAME="a"\n'.repeat(600), { path: '/etc/vz/conf/101.conf' }).findings.map((x) => toDiagnostic(x, { docsCommand: 'vzconf.openRuleDocs' }));
+    const msg = (list: unknown[]): Message => ({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///x', version: 2, diagnostics: list } }) as unknown as Message;
+    const fresh = publishDiagnosticsFrame(msg(many));
+    assert.ok(fresh && fresh.length > 100_000, `${fresh?.length} bytes`);
+    const scratch = reusableFrameBuffer(fresh);
+    assert.ok(scratch, 'a buffer of a large frame is worth keeping');
+    assert.equal(scratch.buffer, fresh.buffer, 'the whole buffer under the frame');
+    const copy = Buffer.from(fresh);
+    // The same list again, then a shorter one, then a longer one than the scratch holds.
+    const again = publishDiagnosticsFrame(msg(many), scratch);
+    assert.ok(again);
+    assert.equal(again.buffer, scratch.buffer, 'written into the scratch buffer');
+    assert.ok(again.equals(copy));
+    const few = publishDiagnosticsFrame(msg(many.slice(0, 3)), scratch);
+    assert.ok(few);
+    assert.equal(few.buffer, scratch.buffer);
+    assert.deepEqual(JSON.parse(body(few)), JSON.parse(JSON.stringify(msg(many.slice(0, 3)))));
+    const more = publishDiagnosticsFrame(msg([...many, ...many, ...many]), scratch);
+    assert.ok(more);
+    assert.notEqual(more.buffer, scratch.buffer, 'too small: a new buffer');
+    assert.deepEqual(JSON.parse(body(more)), JSON.parse(JSON.stringify(msg([...many, ...many, ...many]))));
+    // Small frames are not kept (a fresh small buffer is cheap).
+    const small = publishDiagnosticsFrame(msg(many.slice(0, 2)));
+    assert.ok(small);
+    assert.equal(reusableFrameBuffer(small), undefined);
   });
 
   it('leaves every other message (and publishDiagnostics of another shape) to JSON.stringify', () => {

@@ -172,7 +172,8 @@ function discoveryName(name: string): boolean {
  * separated), the way `fast-glob` finds them with the options of {@link globRegularFiles} (folders whose
  * names start with a dot, `node_modules` and `.git` not entered, links to folders not followed, a link to a
  * regular file taken, any other link passed to `onSkip`, a sub-folder that cannot be read passed to
- * `onError`), without matching every name against every pattern: on a node's conf/ folder of 10,000
+ * `onError`; a named pipe, socket or device with such a name, and a folder named as a config file
+ * (`conf/101.conf/`), are passed to `onSkip` too), without matching every name against every pattern: on a node's conf/ folder of 10,000
  * containers that took a third of vzlint's run.
  */
 async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.ErrnoException) => void) | undefined, onSkip: (rel: string, why: string) => void): Promise<string[]> {
@@ -189,12 +190,15 @@ async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.
       if (e.name.startsWith('.')) continue;
       const relPath = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
+        // A folder where a config file belongs (conf/101.conf): said, and searched as any folder.
+        if (discoveryName(e.name) && classifyConfigName(`${abs}/${e.name}`) === 'config') onSkip(relPath, 'a directory, not a config file');
         if (e.name !== 'node_modules') await walk(path.join(abs, e.name), relPath);
         continue;
       }
       if (!discoveryName(e.name)) continue;
       if (e.isFile()) out.push(relPath);
-      else if (e.isSymbolicLink()) {
+      else if (!e.isSymbolicLink()) onSkip(relPath, `${e.isFIFO() ? 'a named pipe' : e.isSocket() ? 'a socket' : 'a device'}, not a regular file`);
+      else {
         try {
           if ((await stat(path.join(abs, e.name))).isFile()) out.push(relPath);
           else onSkip(relPath, 'a symbolic link to something that is not a regular file');

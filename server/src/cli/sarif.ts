@@ -60,6 +60,29 @@ export interface SarifOptions {
   summary?: unknown;
 }
 
+/**
+ * A condition of the run itself, not a finding: a file or folder that could not be read or was skipped
+ * (permission denied, a directory or a named pipe where a config file was expected), a pattern that
+ * matched nothing, an internal error. Written to SARIF as a `toolExecutionNotifications` entry.
+ */
+export interface RunNotification {
+  /** `error`: the file was not checked and vzlint exits 2; `warning`: skipped by design; `note`: for information. */
+  level: 'error' | 'warning' | 'note';
+  /** The sentence vzlint printed on stderr, without `vzlint: ` (control characters shown escaped). */
+  message: string;
+  /** The file or folder it is about (absolute path), if any. */
+  file?: string;
+}
+
+/** How the run ended, for the SARIF log's `invocations` (SARIF 2.1.0 §3.20). */
+export interface RunOutcome {
+  /** vzlint's exit code (0, 1, or 2 = failure: a file could not be checked, a usage or internal error). */
+  exitCode: number;
+  /** `executionSuccessful`: false when the exit code denotes a failure (2). */
+  executionSuccessful: boolean;
+  notifications: readonly RunNotification[];
+}
+
 function uriOf(abs: string, root: string): Sarif.ArtifactLocation {
   const rel = path.relative(root, abs);
   if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) {
@@ -107,15 +130,20 @@ function nested(value: unknown, depth: number): string {
  * result per finding (ruleId and ruleIndex, level, message, physical location with region, the severity
  * and, for a fleet, the host in `properties`, and the safe fix as `fixes` where there is one), one
  * artifact per report (in report order; `properties.template` for a template), `columnKind`, and the
- * `--summary` in `properties.summary`. Artifact URIs are relative to `root` (`uriBaseId: ROOT`) when the
+ * `--summary` in `properties.summary`, and one invocation (`executionSuccessful`, `exitCode`, and
+ * `toolExecutionNotifications` for every file that could not be checked or was skipped, each with its
+ * level, message and artifact location; a file too large to check is one too, level error, beside its
+ * `file-too-large` result: the run's results do not cover it). Artifact URIs are relative to `root` (`uriBaseId: ROOT`) when the
  * file lies below it. The text is pretty-printed JSON (2 spaces), newline-terminated; members of the run
- * come in the order tool, originalUriBaseIds, results, artifacts, columnKind, properties (results before
- * artifacts, so that nothing waits for the last file).
+ * come in the order tool, originalUriBaseIds, results, artifacts, invocations, columnKind, properties
+ * (results before artifacts, so that nothing waits for the last file).
  */
 export class SarifWriter {
   private readonly ruleIndex: Map<string, number>;
   private readonly artifacts: string[] = [];
   private results = 0;
+  /** Files not checked because of their size (their `file-too-large` findings), as notifications. */
+  private readonly tooLarge: RunNotification[] = [];
 
   constructor(
     private readonly write: (s: string) => void,
@@ -137,6 +165,7 @@ export class SarifWriter {
       const artifactIndex = this.artifacts.length;
       this.artifacts.push(nested(artifact, 4));
       for (const f of rep.findings) {
+        if (f.rule === 'file-too-large') this.tooLarge.push({ level: 'error', message: escapeControls(`${rep.file}: ${f.message}`), file: this.options.absolutePath(rep) });
         const res: Sarif.Result = {
           ruleId: f.rule,
           level: sarifLevel(f.severity),
@@ -162,22 +191,34 @@ export class SarifWriter {
     if (parts.length > 0) this.write(parts.join(''));
   }
 
-  /** Closes the results, writes the artifacts, `columnKind` and the summary, and closes the log. */
-  end(summary?: unknown): void {
+  /**
+   * Closes the results, writes the artifacts, the invocation (`outcome`; without it, a successful run
+   * with exit code 0 and no notifications), `columnKind` and the summary, and closes the log.
+   */
+  end(summary?: unknown, outcome: RunOutcome = { exitCode: 0, executionSuccessful: true, notifications: [] }): void {
     const results = this.results === 0 ? ']' : '\n      ]';
     const artifacts = this.artifacts.length === 0 ? '[]' : `[\n        ${this.artifacts.join(',\n        ')}\n      ]`;
     this.artifacts.length = 0;
+    const invocation: Sarif.Invocation = { executionSuccessful: outcome.executionSuccessful, exitCode: outcome.exitCode };
+    const notifications = [...outcome.notifications, ...this.tooLarge];
+    if (notifications.length > 0) {
+      invocation.toolExecutionNotifications = notifications.map((n) => ({
+        level: n.level,
+        message: { text: n.message },
+        ...(n.file !== undefined ? { locations: [{ physicalLocation: { artifactLocation: uriOf(n.file, this.options.root) } }] } : {}),
+      }));
+    }
     const properties = summary !== undefined ? `,\n      "properties": ${nested({ summary }, 3)}` : '';
-    this.write(`${results},\n      "artifacts": ${artifacts},\n      "columnKind": "utf16CodeUnits"${properties}\n    }\n  ]\n}\n`);
+    this.write(`${results},\n      "artifacts": ${artifacts},\n      "invocations": [\n        ${nested(invocation, 4)}\n      ],\n      "columnKind": "utf16CodeUnits"${properties}\n    }\n  ]\n}\n`);
   }
 }
 
 /** `--format sarif` over reports already gathered (`--fix`, `--print-config`): what {@link SarifWriter} writes for them. */
-export function formatSarif(reports: readonly FileReport[], options: SarifOptions): string {
+export function formatSarif(reports: readonly FileReport[], options: SarifOptions, outcome?: RunOutcome): string {
   const out: string[] = [];
   const writer = new SarifWriter((s) => out.push(s), options);
   writer.add(reports);
-  writer.end(options.summary);
+  writer.end(options.summary, outcome);
   return out.join('');
 }
 

@@ -20,10 +20,11 @@ import { answerFile, LintPool, WORKER_BATCH, type FileAnswer } from './lintWorke
 import { ConfigReader, errorText, readBounded, READ_BATCH, type ReadText } from './read';
 import { countSeverities, formatJson, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, type FileReport, type MemoryTable, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob } from './discover';
-import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type SarifOptions } from './sarif';
+import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type RunNotification, type SarifOptions } from './sarif';
 import { countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, keepFinalNewline, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
 import { buildSummary, formatSummary, SummaryCounter, type NodeSummaryInput } from './summary';
 import { IncompleteInstallError } from '../util/besideBundle';
+import { MAX_FILE_BYTES } from '../limits';
 
 export { decodeUtf8 } from './read';
 export { classifyConfigName, discoverConfigFiles, isConfigFileName, looksLikeConfig } from './discover';
@@ -277,22 +278,25 @@ class ReportSink {
     else if (this.opts.format === 'stylish') this.io.stdout(formatStylishFiles(reports, { color: this.color, verbose: this.opts.verbose === true, explain: this.opts.explain === true }));
   }
 
-  /** Writes the closing part (with the summary of `nodes` for --summary); @returns the exit code. */
-  end(nodes: NodeSummaryInput[]): number {
+  /**
+   * Writes the closing part (with the summary of `nodes` for --summary; SARIF: the exit code and the
+   * `notifications` of the run as its invocation); @returns the exit code.
+   */
+  end(nodes: NodeSummaryInput[], notifications: readonly RunNotification[] = []): number {
     let summary;
     if (this.summary) {
       const templates = this.summary.templates;
       summary = this.summary.build(templates.length > 0 ? [...nodes, { name: 'templates', files: templates, containers: 0 }] : nodes);
     }
+    const code = this.failed() ? EXIT.failure : exitStatus(this.counts.warning + this.quietWarnings, this.over, this.maxWarnings, this.io, this.quietWarnings);
     if (this.json) this.json.end();
-    else if (this.sarif) this.sarif.end(summary);
+    else if (this.sarif) this.sarif.end(summary, { exitCode: code, executionSuccessful: code !== EXIT.failure, notifications });
     else if (this.opts.format === 'json') this.io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else if (this.opts.format === 'github') this.io.stdout(summary ? formatSummary(summary, { color: false }) : '');
     else {
       this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failed: this.failed() }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
-    if (this.failed()) return EXIT.failure;
-    return exitStatus(this.counts.warning + this.quietWarnings, this.over, this.maxWarnings, this.io, this.quietWarnings);
+    return code;
   }
 }
 
@@ -363,8 +367,10 @@ export function internalErrorLines(what: string | undefined, err: unknown): stri
  * - `--format json` prints one array of `JsonFinding` (see `format.ts`); `stylish` is for humans.
  * - Returns 0 when no finding has error severity, 1 when one has, 2 on a usage error, a missing
  *   path or an unreadable file (after linting the other files).
+ * - `--format sarif`: such problems with files are also the invocation's notifications ({@link RunNotification});
+ *   `carried` are those of a --fix pass, for the run after it that reports what is left.
  */
-export async function runVzlint(argv: string[], given: VzlintIO): Promise<number> {
+export async function runVzlint(argv: string[], given: VzlintIO, carried: readonly RunNotification[] = []): Promise<number> {
   // Every message on stderr may name a file or quote a setting: control characters are shown escaped,
   // line breaks too except the one ending the message, so a file name cannot erase earlier lines, retitle
   // the terminal or start a line of its own (a GitHub Actions runner reads `::error …::` and
@@ -469,7 +475,21 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     return EXIT.failure;
   }
 
-  let failed = false;
+  /**
+   * The run's notifications for SARIF's invocation (a file that could not be checked, one skipped …);
+   * `carried`: those of the --fix pass before this run (which reports what is left after fixing).
+   */
+  const notifications: RunNotification[] = [...carried];
+  let failed = carried.some((n) => n.level === 'error');
+  /**
+   * A problem with a file or folder (absolute path `abs`), not a finding: printed on stderr as
+   * `vzlint: [warning: ]TEXT`, kept for SARIF; an error makes the run fail (exit 2) after the other files.
+   */
+  const problem = (level: RunNotification['level'], abs: string | undefined, text: string): void => {
+    io.stderr(`vzlint: ${level === 'warning' ? 'warning: ' : level === 'note' ? 'note: ' : ''}${text}\n`);
+    if (level === 'error') failed = true;
+    if (opts.format === 'sarif') notifications.push({ level, message: escapeControls(text), ...(abs !== undefined ? { file: abs } : {}) });
+  };
   // Absolute path -> folder where the upward search for its vz.conf stops.
   const stopAt = new Map<string, string | undefined>();
   // Display path -> absolute path, each file once (the first display path wins).
@@ -482,13 +502,9 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     seen.add(abs);
     files.set(display, abs);
   };
-  const unmatched = (what: string): void => {
-    if (opts.errorOnUnmatchedPattern) {
-      io.stderr(`vzlint: No files matching ${what} were found (use --no-error-on-unmatched-pattern to allow this)\n`);
-      failed = true;
-    } else {
-      io.stderr(`vzlint: note: no files matching ${what}\n`);
-    }
+  const unmatched = (what: string, abs?: string): void => {
+    if (opts.errorOnUnmatchedPattern) problem('error', abs, `No files matching ${what} were found (use --no-error-on-unmatched-pattern to allow this)`);
+    else problem('note', abs, `no files matching ${what}`);
   };
   const pathArgs = opts.printConfig !== undefined ? [opts.printConfig] : [...paths];
   if (pathArgs.length === 0) {
@@ -523,23 +539,21 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         }
         continue;
       }
-      io.stderr(`vzlint: ${arg}: ${errorText(err)}\n`);
-      failed = true;
+      problem('error', abs, `${arg}: ${errorText(err)}`);
       continue;
     }
     if (st.isDirectory() && opts.printConfig === undefined) {
       try {
         await readdir(abs);
       } catch (err) {
-        io.stderr(`vzlint: ${arg}: cannot read the directory: ${errorText(err)}\n`);
-        failed = true;
+        problem('error', abs, `${arg}: cannot read the directory: ${errorText(err)}`);
         continue;
       }
       const found = await discoverConfigFiles(arg, abs, (folder, err) => {
         const shown = isInside(folder, io.cwd) ? path.relative(io.cwd, folder) || '.' : folder;
-        io.stderr(`vzlint: warning: ${shown}: folder skipped, cannot read it: ${errorText(err)}\n`);
-      }, (file, why) => io.stderr(`vzlint: warning: ${file}: skipped, ${why}\n`));
-      if (found.length === 0) unmatched(`"${arg}" (no OpenVZ / Virtuozzo config files or templates in this directory)`);
+        problem('warning', folder, `${shown}: folder skipped, cannot read it: ${errorText(err)}`);
+      }, (file, why) => problem('warning', path.resolve(io.cwd, file), `${file}: skipped, ${why}`));
+      if (found.length === 0) unmatched(`"${arg}" (no OpenVZ / Virtuozzo config files or templates in this directory)`, abs);
       for (const f of found) {
         const fileAbs = path.resolve(io.cwd, f);
         add(f, fileAbs);
@@ -554,8 +568,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     } else {
       // A named pipe, socket or device: the bounded reader says which, without opening it.
       const read = await readBounded(abs);
-      io.stderr(`vzlint: ${arg}: ${'error' in read ? read.error : `not a regular file${opts.printConfig === undefined ? ' or directory' : ''}`}\n`);
-      failed = true;
+      problem('error', abs, `${arg}: ${'error' in read ? read.error : `not a regular file${opts.printConfig === undefined ? ' or directory' : ''}`}`);
     }
   }
   if (opts.printConfig !== undefined && failed) return EXIT.failure;
@@ -574,8 +587,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   const readAsked = async (abs: string): Promise<ReadText | undefined> => {
     const read = nodeTexts.get(abs) ?? (await reader.read(abs));
     if ('error' in read) {
-      io.stderr(`vzlint: ${display(abs)}: ${read.error}\n`);
-      failed = true;
+      problem('error', abs, `${display(abs)}: ${read.error}`);
       asked.delete(abs);
       return undefined;
     }
@@ -711,8 +723,10 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     progressShown = true;
   };
   const internal = (what: string, err: unknown): void => {
-    for (const line of internalErrorLines(what, err)) io.stderr(line);
+    const lines = internalErrorLines(what, err);
+    for (const line of lines) io.stderr(line);
     failed = true;
+    if (opts.format === 'sarif') notifications.push({ level: 'error', message: escapeControls((lines[0] as string).slice('vzlint: '.length, -1)) });
   };
   // Output: reports are printed as soon as no node still to lint can report a file before them (node by
   // node in a fleet), in path order; --fix and --print-config need them all first.
@@ -758,8 +772,11 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         else {
           read = nodeTexts.get(g.nodePath) ?? (await reader.read(g.nodePath));
           if ('error' in read) {
-            io.stderr(`vzlint: ${display(g.nodePath)}: cannot read the node config: ${read.error}\n`);
-            failed = true;
+            problem('error', g.nodePath, `${display(g.nodePath)}: cannot read the node config: ${read.error}`);
+            read = undefined;
+          } else if (read.sizeBytes !== undefined) {
+            // Not read (too large): its containers are checked without it, as with any unreadable one.
+            problem('error', g.nodePath, `${display(g.nodePath)}: cannot read the node config: larger than ${MAX_FILE_BYTES / 1048576} MiB`);
             read = undefined;
           } else nodeTexts.set(g.nodePath, read);
         }
@@ -774,8 +791,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-          io.stderr(`vzlint: ${display(g.confDir)}: cannot read the node's conf/ folder: ${errorText(err)}\n`);
-          failed = true;
+          problem('error', g.confDir, `${display(g.confDir)}: cannot read the node's conf/ folder: ${errorText(err)}`);
         }
       }
       const fileOptions = (p: string): LintOptions => ({
@@ -908,8 +924,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
               continue;
             }
             if ('readError' in answer) {
-              io.stderr(`vzlint: ${display(p)}: ${answer.readError}\n`);
-              failed = true;
+              problem('error', p, `${display(p)}: ${answer.readError}`);
               asked.delete(p);
               continue;
             }
@@ -987,7 +1002,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   }
   flush(undefined);
   if (progressShown) progressStderr('\r\u001b[K');
-  if (sink) return sink.end(nodeSummaries);
+  if (sink) return sink.end(nodeSummaries, notifications);
   reports.sort((a, b) => compareStrings(a.file, b.file));
   const templates = reports.filter((r) => r.template === true);
   if (templates.length > 0) nodeSummaries.push({ name: 'templates', files: templates.map((r) => r.file), containers: 0 });
@@ -1029,6 +1044,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     // Each file once, whatever names it was given by (a file and a link to it, `conf/101.conf` and the
     // `ve.conf` it points to): the second name would otherwise find the file "changed since read".
     const targets = new Set<string>();
+    // The notifications of the fixing itself (the run after it reads and reports the files again).
+    const lintNotes = notifications.length;
     for (const rep of reports) {
       const abs = absOfReport.get(rep.file);
       const lo = abs !== undefined ? lintOptionsOf.get(abs) : undefined;
@@ -1041,8 +1058,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         continue;
       }
       if (!Buffer.from(original, 'utf8').equals(Buffer.from(bytes))) {
-        io.stderr(`vzlint: ${rep.file}: not valid UTF-8; not fixed (fixing would change bytes it does not mean to)\n`);
-        failed = true;
+        problem('error', abs, `${rep.file}: not valid UTF-8; not fixed (fixing would change bytes it does not mean to)`);
         continue;
       }
       const target = await fixTarget(abs).catch(() => abs);
@@ -1069,8 +1085,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
         addUnapplied(fixed.unapplied);
       } catch (err) {
         if (!(err instanceof FixRefused)) throw err;
-        io.stderr(`vzlint: ${rep.file}: ${err.message}\n`);
-        failed = true;
+        problem('error', abs, `${rep.file}: ${err.message}`);
         totals.refused += 1;
         // Nothing was written: what it offers is what the file still has.
         addUnapplied(countUnappliedFixes(rep.findings));
@@ -1086,7 +1101,7 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
     if (written > 0) {
       // Report what is left, as a run without --fix over the same paths would.
       const again = argv.filter((a) => a !== '--fix');
-      const code = await runVzlint(again, given);
+      const code = await runVzlint(again, given, notifications.slice(lintNotes));
       return failed ? EXIT.failure : code;
     }
   }
@@ -1101,7 +1116,8 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
   if (opts.format === 'json') {
     io.stdout(summary ? `${JSON.stringify(summary, null, 2)}\n` : formatJson(reports));
   } else if (opts.format === 'sarif') {
-    io.stdout(formatSarif(reports, { ...sarifOptions, ...(summary ? { summary } : {}) }));
+    const code = failed ? EXIT.failure : exitFor(reports, quietWarnings, false);
+    io.stdout(formatSarif(reports, { ...sarifOptions, ...(summary ? { summary } : {}) }, { exitCode: code, executionSuccessful: code !== EXIT.failure, notifications }));
   } else if (opts.format === 'github') {
     io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
@@ -1115,9 +1131,9 @@ export async function runVzlint(argv: string[], given: VzlintIO): Promise<number
    * 1 when a finding is at or above the threshold, or the warnings (those of `all` and `hidden` ones that
    * --quiet left out) exceed --max-warnings; else 0.
    */
-  function exitFor(all: readonly FileReport[], hidden = 0): number {
+  function exitFor(all: readonly FileReport[], hidden = 0, say = true): number {
     const rank = SEVERITY_RANK[opts.severityThreshold];
     const over = all.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= rank));
-    return exitStatus(countSeverities(all).warning + hidden, over, maxWarnings, io, hidden);
+    return exitStatus(countSeverities(all).warning + hidden, over, maxWarnings, say ? io : { ...io, stderr: () => undefined }, hidden);
   }
 }

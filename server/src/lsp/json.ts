@@ -76,18 +76,8 @@ function ownKeyCount(o: object): number {
   return n;
 }
 
-interface Position { line: number; character: number }
-
-/**
- * Whether `p` has integer `line` and `character` (an engine Position always has, and nothing else; a
- * diagnostic's positions are written as these two fields).
- */
-function isPosition(p: unknown): p is Position {
-  return typeof p === 'object' && p !== null && isInt((p as Position).line) && isInt((p as Position).character);
-}
-
 /** Bytes of an ASCII string. */
-function ascii(s: string): Uint8Array {
+function ascii(s: string): Buffer {
   return Buffer.from(s, 'latin1');
 }
 
@@ -99,54 +89,26 @@ class AsciiBytes {
   buf: Buffer;
   pos: number;
 
-  constructor(size: number, readonly reserve = 0) {
-    this.buf = Buffer.allocUnsafe(Math.max(size, reserve + 64));
+  /** `scratch`: a buffer to write into when it holds `size` bytes (its old content is overwritten). */
+  constructor(size: number, readonly reserve = 0, scratch?: Buffer) {
+    const n = Math.max(size, reserve + 64);
+    // Never a slice of Node's shared pool: a frame's buffer is its own, so that it can be reused.
+    this.buf = scratch !== undefined && scratch.length >= n ? scratch : Buffer.allocUnsafeSlow(n);
     this.pos = reserve;
   }
 
+  /** Makes room for `n` more bytes (`buf` may then be another buffer). */
   room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
-  }
-
-  bytes(b: Uint8Array): void {
-    const n = b.length;
-    this.room(n);
-    const buf = this.buf;
-    let p = this.pos;
-    // Short runs byte by byte (cheaper than a TypedArray.set call); long ones in one copy.
-    if (n <= 32) for (let i = 0; i < n; i += 1) buf[p++] = b[i] as number;
-    else {
-      buf.set(b, p);
-      p += n;
-    }
-    this.pos = p;
   }
 
   /** An ASCII string (the caller knows it is). */
   text(s: string): void {
     this.room(s.length);
     this.pos += this.buf.write(s, this.pos, 'latin1');
-  }
-
-  /** An integer as JSON writes it. */
-  int(n: number): void {
-    if (n < 0 || n > 0x7fffffff) {
-      this.text(String(n));
-      return;
-    }
-    this.room(10);
-    let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits += 1;
-    const buf = this.buf;
-    let p = this.pos + digits;
-    this.pos = p;
-    do {
-      buf[--p] = 48 + (n % 10);
-      n = Math.floor(n / 10);
-    } while (n > 0);
   }
 
   toString(): string {
@@ -160,58 +122,111 @@ const BYTES_PER_DIAGNOSTIC = 384;
 const RANGE_START = ascii('{"range":{"start":{"line":');
 const CHARACTER = ascii(',"character":');
 const RANGE_END = ascii('},"end":{"line":');
-const RANGE_CLOSE = ascii('}}');
-const COMMA = ascii(',');
+/** The most bytes a range takes: its constant parts, four integers of up to 10 digits and a leading comma. */
+const RANGE_MAX = 1 + RANGE_START.length + 2 * CHARACTER.length + RANGE_END.length + 2 + 4 * 10;
+const MAX_INT = 0x7fffffff;
 
-/** What the last diagnostic ended with (after its range): reused while the next has the same rule, severity, link, message and tags. */
+/**
+ * Copies the short constant `b` into `buf` at `p`, byte by byte (cheaper than a TypedArray.set call for
+ * a few dozen bytes); returns the position after it. The caller has made room.
+ */
+function putBytes(buf: Buffer, p: number, b: Uint8Array): number {
+  const n = b.length;
+  for (let i = 0; i < n; i += 1) buf[p + i] = b[i] as number;
+  return p + n;
+}
+
+/** Writes `n` (an integer from 0 to {@link MAX_INT}) as JSON writes it; returns the position after it. */
+function putInt(buf: Buffer, p: number, n: number): number {
+  if (n < 10) {
+    buf[p] = 48 + n;
+    return p + 1;
+  }
+  let digits = 2;
+  for (let x = n; x >= 100; x = (x / 10) | 0) digits += 1;
+  const after = p + digits;
+  let q = after;
+  do {
+    buf[--q] = 48 + (n % 10);
+    n = (n / 10) | 0;
+  } while (n > 0);
+  return after;
+}
+
+/** Whether `x` is an integer {@link putInt} writes. */
+function isSmallInt(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= MAX_INT;
+}
+
+/**
+ * What the last diagnostic ended with (after its range): reused while the next has the same rule,
+ * severity, link, message and tags; `head` (severity, code, link and source) while it has the same rule,
+ * severity and link, so that a rule whose messages differ per line encodes only the message.
+ */
 interface Tail {
   code: string;
   severity: number;
   codeDescription: object | undefined;
+  head: string;
   message: string;
   tags: readonly number[] | undefined;
   bytes: Uint8Array;
 }
 
-/**
- * Writes one of the server's diagnostics and returns true; false, writing nothing, when a position is
- * not a pair of integers (never for the engine's ranges; the caller then writes it with {@link asciiJson}).
- */
-function writeDiagnostic(out: AsciiBytes, d: LspDiagnostic, tail: Tail): boolean {
-  const { start, end } = d.range;
-  if (!isPosition(start) || !isPosition(end)) return false;
-  out.bytes(RANGE_START);
-  out.int(start.line);
-  out.bytes(CHARACTER);
-  out.int(start.character);
-  out.bytes(RANGE_END);
-  out.int(end.line);
-  out.bytes(CHARACTER);
-  out.int(end.character);
-  out.bytes(RANGE_CLOSE);
-  // Diagnostics of one rule often end alike (the same message object): that end is encoded once.
+/** The part of `tail` after the range for `d`, re-encoded as far as `d` differs from the last one. */
+function updateTail(tail: Tail, d: LspDiagnostic): void {
   const { code, severity, codeDescription, message, tags } = d;
-  if (tail.code !== code || tail.severity !== severity || tail.codeDescription !== codeDescription || tail.message !== message || tail.tags !== tags) {
+  if (tail.code !== code || tail.severity !== severity || tail.codeDescription !== codeDescription || tail.head === '') {
     tail.code = code;
     tail.severity = severity;
     tail.codeDescription = codeDescription;
-    tail.message = message;
-    tail.tags = tags;
-    const tagText = tags !== undefined ? `,"tags":${asciiJson(tags) ?? 'null'}` : '';
-    tail.bytes = ascii(`,"severity":${asciiJson(severity) ?? 'null'},"code":${jsonString(code)},"codeDescription":${asciiJson(codeDescription) ?? 'null'},"source":"vzconf","message":${jsonString(message)}${tagText}}`);
-  }
-  out.bytes(tail.bytes);
+    tail.head = `,"severity":${asciiJson(severity) ?? 'null'},"code":${jsonString(code)},"codeDescription":${asciiJson(codeDescription) ?? 'null'},"source":"vzconf","message":`;
+  } else if (tail.message === message && tail.tags === tags) return;
+  tail.message = message;
+  tail.tags = tags;
+  const tagText = tags !== undefined ? `,"tags":${asciiJson(tags) ?? 'null'}` : '';
+  tail.bytes = ascii(`${tail.head}${jsonString(message)}${tagText}}`);
+}
+
+/**
+ * Writes one of the server's diagnostics (after a comma unless `first`) and returns true; false, writing
+ * nothing, when a position is not a pair of integers from 0 to 2^31 - 1 (never for the engine's ranges;
+ * the caller then writes it with {@link asciiJson}).
+ */
+function writeDiagnostic(out: AsciiBytes, d: LspDiagnostic, tail: Tail, first: boolean): boolean {
+  const { start, end } = d.range;
+  if (typeof start !== 'object' || start === null || typeof end !== 'object' || end === null) return false;
+  const sl = start.line;
+  const sc = start.character;
+  const el = end.line;
+  const ec = end.character;
+  if (!isSmallInt(sl) || !isSmallInt(sc) || !isSmallInt(el) || !isSmallInt(ec)) return false;
+  // Diagnostics of one rule often end alike (the same message object): that end is encoded once.
+  if (tail.code !== d.code || tail.severity !== d.severity || tail.codeDescription !== d.codeDescription || tail.message !== d.message || tail.tags !== d.tags) updateTail(tail, d);
+  const rest = tail.bytes;
+  out.room(RANGE_MAX + rest.length);
+  const buf = out.buf;
+  let p = out.pos;
+  if (!first) buf[p++] = 0x2c;
+  p = putInt(buf, putBytes(buf, p, RANGE_START), sl);
+  p = putInt(buf, putBytes(buf, p, CHARACTER), sc);
+  p = putInt(buf, putBytes(buf, p, RANGE_END), el);
+  p = putInt(buf, putBytes(buf, p, CHARACTER), ec);
+  buf[p++] = 0x7d;
+  buf[p++] = 0x7d;
+  buf.set(rest, p);
+  out.pos = p + rest.length;
   return true;
 }
 
 /** Writes the JSON text of an array of diagnostics (see {@link diagnosticsJson}). */
 function writeDiagnostics(out: AsciiBytes, list: readonly unknown[]): void {
-  const tail: Tail = { code: '', severity: 0, codeDescription: undefined, message: '', tags: undefined, bytes: new Uint8Array(0) };
+  const tail: Tail = { code: '', severity: 0, codeDescription: undefined, head: '', message: '', tags: undefined, bytes: new Uint8Array(0) };
   out.text('[');
   for (let i = 0; i < list.length; i += 1) {
-    if (i > 0) out.bytes(COMMA);
     const d = list[i];
-    if (d instanceof LspDiagnostic && writeDiagnostic(out, d, tail)) continue;
+    if (d instanceof LspDiagnostic && writeDiagnostic(out, d, tail, i === 0)) continue;
+    if (i > 0) out.text(',');
     out.text(asciiJson(d) ?? 'null');
   }
   out.text(']');
@@ -235,15 +250,20 @@ const HEADER_ROOM = 40;
  * A whole LSP frame (header and ASCII body, one buffer) of a `textDocument/publishDiagnostics`
  * notification of the LSP shape (uri, optional integer version, diagnostics), written by the diagnostics
  * serializer; undefined for any other message (the caller writes it with `JSON.stringify`).
+ *
+ * `scratch`: a buffer the frame may be written into (the result is then a part of it; see
+ * {@link reusableFrameBuffer}), when it is large enough; else a new buffer is allocated. A frame of
+ * 1,000 diagnostics takes about 300 KB, and a fresh buffer of that size costs page faults on every
+ * keystroke (about 0.15 ms, more than writing the diagnostics into it).
  */
-export function publishDiagnosticsFrame(msg: Message): Buffer | undefined {
+export function publishDiagnosticsFrame(msg: Message, scratch?: Buffer): Buffer | undefined {
   const m = msg as unknown as { jsonrpc?: unknown; method?: unknown; params?: unknown };
   if (m.method !== 'textDocument/publishDiagnostics' || m.jsonrpc !== '2.0' || 'id' in m || ownKeyCount(m) !== 3 || 'toJSON' in m) return undefined;
   const p = m.params as { uri?: unknown; version?: unknown; diagnostics?: unknown } | null | undefined;
   if (typeof p !== 'object' || p === null || 'toJSON' in p || typeof p.uri !== 'string' || !Array.isArray(p.diagnostics) || 'toJSON' in p.diagnostics) return undefined;
   const keys = ownKeyCount(p);
   if (p.version === undefined ? !(keys === 2 || (keys === 3 && 'version' in p)) : !(isInt(p.version) && keys === 3)) return undefined;
-  const out = new AsciiBytes(HEADER_ROOM + 256 + p.diagnostics.length * BYTES_PER_DIAGNOSTIC, HEADER_ROOM);
+  const out = new AsciiBytes(HEADER_ROOM + 256 + p.diagnostics.length * BYTES_PER_DIAGNOSTIC, HEADER_ROOM, scratch);
   out.text(`{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":${jsonString(p.uri)}`);
   if (p.version !== undefined) out.text(`,"version":${p.version}`);
   out.text(',"diagnostics":');
@@ -253,4 +273,21 @@ export function publishDiagnosticsFrame(msg: Message): Buffer | undefined {
   const begin = HEADER_ROOM - header.length;
   out.buf.write(header, begin, 'latin1');
   return out.buf.subarray(begin, out.pos);
+}
+
+/** Buffers below this size are not worth keeping (a fresh one costs little). */
+const MIN_SCRATCH_BYTES = 64 * 1024;
+/** Frames above this size are not kept (a 10,000-diagnostic frame is about 3 MB). */
+const MAX_SCRATCH_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The whole buffer under a frame of {@link publishDiagnosticsFrame} (always a buffer of its own, never a
+ * slice of Node's shared pool), to pass as its `scratch` once the frame has been written and nothing
+ * refers to it any more; undefined when it is not worth keeping (under 64 KiB or over 8 MiB). Only for
+ * frames of publishDiagnosticsFrame.
+ */
+export function reusableFrameBuffer(frame: Buffer): Buffer | undefined {
+  const size = frame.buffer.byteLength;
+  if (size < MIN_SCRATCH_BYTES || size > MAX_SCRATCH_BYTES) return undefined;
+  return Buffer.from(frame.buffer, 0, size);
 }

@@ -16,7 +16,7 @@
  *   `exit` are dropped; a second `initialize` gets -32600. A message that is not a JSON-RPC object gets
  *   -32600 with id null (JSON-RPC 2.0 §5).
  */
-import type { Socket } from 'node:net';
+import { Socket as NetSocket, type Socket } from 'node:net';
 import {
   AbstractMessageReader,
   AbstractMessageWriter,
@@ -26,7 +26,7 @@ import {
   type MessageReader,
   type MessageWriter,
 } from 'vscode-languageserver/node';
-import { publishDiagnosticsFrame } from './json';
+import { publishDiagnosticsFrame, reusableFrameBuffer } from './json';
 
 /** The largest frame accepted, in bytes: above what editors sync (VS Code syncs files up to 50 MB). */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -50,19 +50,34 @@ const HEADER_END = Buffer.from('\r\n\r\n', 'ascii');
  */
 export class SingleWriteMessageWriter extends AbstractMessageWriter implements MessageWriter {
   private errorCount = 0;
+  /**
+   * The buffer of the last diagnostics frame, free again (its write completed), for the next one; only on a
+   * socket (stdio pipes and sockets are `net.Socket`s), which refers to a chunk no more once its write
+   * callback ran. Another stream may keep the chunk after that (a PassThrough queues it for its reader).
+   */
+  private scratch: Buffer | undefined;
+  private readonly reuse: boolean;
 
   constructor(private readonly writable: NodeJS.WritableStream | Socket) {
     super();
+    this.reuse = writable instanceof NetSocket;
     writable.on('error', (err: Error) => this.fireError(err));
     writable.on('close', () => this.fireClose());
   }
 
   write(msg: Message): Promise<void> {
     let frame: Buffer;
+    // The scratch buffer is this frame's until its write completes.
+    const scratch = this.scratch;
+    this.scratch = undefined;
+    let reusable = false;
     try {
-      const diagnostics = publishDiagnosticsFrame(msg);
-      if (diagnostics) frame = diagnostics;
-      else {
+      const diagnostics = publishDiagnosticsFrame(msg, scratch);
+      if (diagnostics) {
+        frame = diagnostics;
+        reusable = this.reuse;
+      } else {
+        this.scratch = scratch;
         const json = JSON.stringify(msg);
         const length = Buffer.byteLength(json, 'utf8');
         const header = `Content-Length: ${length}\r\n\r\n`;
@@ -83,6 +98,7 @@ export class SingleWriteMessageWriter extends AbstractMessageWriter implements M
           reject(err);
         } else {
           this.errorCount = 0;
+          if (reusable) this.scratch = reusableFrameBuffer(frame);
           resolve();
         }
       });
