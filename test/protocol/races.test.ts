@@ -4,6 +4,8 @@
  * no sleeps, every wait is for an event.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
@@ -25,7 +27,7 @@ function bigNode(): Map<string, string> {
 }
 
 /** An initialised in-process server whose client records publishDiagnostics and answers settings with `onSettings`. */
-async function session(fs: GatedFs, onSettings: (uri: string) => void = () => undefined): Promise<{ server: InProcessServer; published: PublishDiagnosticsParams[]; next: (pred: (p: PublishDiagnosticsParams) => boolean, what: string) => Promise<PublishDiagnosticsParams> }> {
+async function session(fs: GatedFs, onSettings: (uri: string) => unknown = () => null, rootUri: string | null = null): Promise<{ server: InProcessServer; published: PublishDiagnosticsParams[]; next: (pred: (p: PublishDiagnosticsParams) => boolean, what: string) => Promise<PublishDiagnosticsParams> }> {
   const server = startInProcess(fs);
   const published: PublishDiagnosticsParams[] = [];
   const waiters: { pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
@@ -38,12 +40,11 @@ async function session(fs: GatedFs, onSettings: (uri: string) => void = () => un
     }
   });
   server.client.onRequest('workspace/configuration', (p: { items: { scopeUri?: string }[] }) => {
-    for (const item of p.items) onSettings(item.scopeUri ?? '');
-    return p.items.map(() => null);
+    return p.items.map((item) => onSettings(item.scopeUri ?? '') ?? null);
   });
   server.client.onNotification(() => undefined);
   server.client.listen();
-  await withTimeout(server.client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: { workspace: { configuration: true } } }), 'initialize');
+  await withTimeout(server.client.sendRequest('initialize', { processId: null, rootUri, capabilities: { workspace: { configuration: true } } }), 'initialize');
   await server.client.sendNotification('initialized', {});
   /** The next publication matching `pred` (from now on). */
   const next = (pred: (p: PublishDiagnosticsParams) => boolean, what: string): Promise<PublishDiagnosticsParams> =>
@@ -94,5 +95,73 @@ describe('a lint in flight while the editor moves on', () => {
       assert.equal(p.version, 1);
       assert.deepEqual(p.diagnostics.filter((d) => d.code === 'duplicate-parameter'), [], 'nothing of the closed document is published for the reopened one');
     }
+  });
+
+  it('a document opened while a workspace lint waits for its node gets only its own diagnostics (its settings, its version)', async () => {
+    // On disk (the workspace lint finds files there) and in the server's node cache alike.
+    const root = mkdtempSync(path.join(tmpdir(), 'vzconf-races-'));
+    after(() => rmSync(root, { recursive: true, force: true }));
+    const etc = path.join(root, 'etc/vz');
+    const files = new Map<string, string>([[path.join(etc, 'vz.conf'), 'VE_ROOT=/vz/root/$VEID\n']]);
+    // Enough containers that, with the first batch read but one, more than QUICK_FIRST_ANSWER_FILES are unread.
+    for (let i = 0; i <= 2 * QUICK_FIRST_ANSWER_FILES + 40; i += 1) files.set(path.join(etc, 'conf', `${200 + i}.conf`), CT);
+    mkdirSync(path.join(etc, 'conf'), { recursive: true });
+    for (const [p, text] of files) writeFileSync(p, text);
+    const held = path.join(etc, 'conf', '230.conf');
+    const fs = new GatedFs(files, [held]);
+    const vz = path.join(etc, 'vz.conf');
+    const uri = pathToFileURL(vz).href;
+    // The open document's own settings turn unknown-parameter off; the workspace folder's do not.
+    const s = await session(fs, (scope) => (scope === uri ? { rules: { 'unknown-parameter': 'off' } } : null), pathToFileURL(root).href);
+    servers.push(s.server);
+    const lint = s.server.client.sendRequest('workspace/executeCommand', { command: 'vzconf.server.lintWorkspace', arguments: [] });
+    await withTimeout(fs.waiting(held), 'the workspace lint reading the node');
+    // Unsaved text: a parameter vzctl does not know (off for this document) and an ignored duplicate.
+    const unsaved = 'VE_ROOT=/vz/root/$VEID\nMY_NOTE=1\nVE_ROOT=/vz/other\n';
+    const own = s.next((p) => p.uri === uri && p.version === 1 && p.diagnostics.some((d) => d.code === 'duplicate-parameter'), 'the document\'s own diagnostics');
+    await s.server.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vzconf', version: 1, text: unsaved } });
+    await own;
+    const from = s.published.length;
+    fs.release(held);
+    await withTimeout(lint, 'the workspace lint');
+    const later = s.published.slice(from).filter((p) => p.uri === uri);
+    assert.deepEqual(later.filter((p) => p.version === undefined), [], 'the workspace lint publishes nothing for an open document');
+    const last = s.published.filter((p) => p.uri === uri).at(-1);
+    assert.equal(last?.version, 1);
+    assert.ok(last?.diagnostics.some((d) => d.code === 'duplicate-parameter'), 'the unsaved text is what is checked');
+    assert.deepEqual(last?.diagnostics.filter((d) => d.code === 'unknown-parameter'), [], 'with the document\'s own settings');
+  });
+
+  it('a virtual document at the same path (git:) neither stands for the open, unsaved vz.conf nor hands it to the disk when closed', async () => {
+    const fs = new GatedFs(bigNode(), []);
+    fs.files.set(VZ, 'DISK_QUOTA=yes\n');
+    const s = await session(fs);
+    servers.push(s.server);
+    const vzUri = pathToFileURL(VZ).href;
+    const ctUri = pathToFileURL(path.join(CONF, '201.conf')).href;
+    const gitUri = `git:${VZ}?${encodeURIComponent(JSON.stringify({ path: VZ, ref: 'HEAD' }))}`;
+    const open = (uri: string, text: string): Promise<void> => s.server.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vzconf', version: 1, text } });
+    const diskQuota = async (): Promise<string | undefined> => {
+      const r = await withTimeout(s.server.client.sendRequest<{ text: string }>('vzconf/effectiveConfig', { uri: ctUri }), 'effectiveConfig');
+      return /^DISK_QUOTA=(\S+)/m.exec(r.text)?.[1];
+    };
+    const published = (uri: string, what: string): Promise<PublishDiagnosticsParams> => s.next((p) => p.uri === uri, what);
+    const stats = (): Promise<{ analyses: number; diskReads: number }> => withTimeout(s.server.client.sendRequest('vzconf/nodeCacheStats'), 'nodeCacheStats');
+    const first = Promise.all([published(vzUri, 'vz.conf diagnostics'), published(ctUri, '201.conf diagnostics')]);
+    await open(vzUri, 'DISK_QUOTA=no\n');
+    await open(ctUri, CT);
+    await first;
+    assert.equal(await diskQuota(), '"no"', 'the container sees the unsaved vz.conf');
+    // The editor shows the committed version beside it (a diff view), then closes it.
+    const before = await stats();
+    const gitPublished = published(gitUri, 'the git: document\'s diagnostics');
+    await open(gitUri, 'DISK_QUOTA=yes\nDISK_QUOTA=no\n');
+    const git = await gitPublished;
+    assert.deepEqual(git?.diagnostics.map((d) => d.code), ['duplicate-parameter'], 'checked alone, as a vz.conf (its name), from its own text');
+    const now = await stats();
+    assert.deepEqual([now.analyses, now.diskReads], [before.analyses, before.diskReads], 'the node of the real vz.conf is not touched');
+    assert.equal(await diskQuota(), '"no"', 'while the git: document is open');
+    await s.server.client.sendNotification('textDocument/didClose', { textDocument: { uri: gitUri } });
+    assert.equal(await diskQuota(), '"no"', 'after it is closed');
   });
 });

@@ -10,6 +10,7 @@ import { configFileOf, mergeFindings, NodeCache, QUICK_FIRST_ANSWER_FILES, type 
 import { lintNode, sortFindings } from '../../server/src/service/node';
 import type { Finding } from '../../server/src/rules/types';
 import { BoundedReadError } from '../../server/src/util/boundedRead';
+import { GatedFs } from '../helpers/gatedFs';
 
 const ETC = path.resolve('/srv/node/etc/vz');
 const CONF = path.join(ETC, 'conf');
@@ -242,4 +243,46 @@ describe('mergeFindings (per-file findings with the node rules\' findings of the
     assert.equal(mergeFindings(own, undefined), own);
     assert.equal(mergeFindings(own, []), own);
   });
+});
+
+/**
+ * An open, unsaved vz.conf while its node is still being read (a container read held by the test, so
+ * the order is fixed): whatever happens in that window — the document opened or edited, a watched-file
+ * change of it on disk — the node and the vz.conf itself are checked with the open text, never the disk's.
+ */
+describe('NodeCache: an open vz.conf keeps its unsaved text while the node loads', () => {
+  const p101 = path.join(CONF, '101.conf');
+  const p102 = path.join(CONF, '102.conf');
+  const unsaved = 'VE_ROOT=/vz/root/$VEID\nVE_ROOT=/vz/other\n';
+  const disk = 'DISK_QUOTA=yes\n';
+  const order = [
+    ['open before, watched change during the load', true, ['change']],
+    ['opened during the load, then a watched change', false, ['open', 'change']],
+    ['a watched change, then opened, then edited, during the load', false, ['change', 'open', 'edit']],
+  ] as const;
+  for (const [name, openBefore, during] of order) {
+    it(name, async () => {
+      const fs = new GatedFs(node(), [p102]);
+      fs.files.set(VZ, disk);
+      const cache = new NodeCache(fs);
+      if (openBefore) cache.setOpenText(VZ, unsaved);
+      const loading = cache.lintFile(p101, request);
+      await fs.waiting(p102);
+      for (const step of during) {
+        // Opened with a first text, then edited to the unsaved one (when the order has an edit).
+        if (step === 'open') cache.setOpenText(VZ, (during as readonly string[]).includes('edit') ? 'X' : unsaved);
+        else if (step === 'edit') cache.setOpenText(VZ, unsaved);
+        else {
+          // Another program writes vz.conf (the editor's buffer stays unsaved).
+          fs.files.set(VZ, `${disk}# written on disk\n`);
+          cache.fileChanged(VZ);
+        }
+      }
+      fs.release(p102);
+      const ct = await loading;
+      assert.equal(ct?.nodeConfig?.text, unsaved, 'the container is checked with the open text');
+      const vz = await cache.lintFile(VZ, request);
+      assert.deepEqual(rules(vz).filter((r) => r === 'duplicate-parameter'), ['duplicate-parameter'], 'vz.conf is checked from its open text');
+    });
+  }
 });

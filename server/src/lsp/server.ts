@@ -371,8 +371,14 @@ export function startServer(connection: Connection, options: StartServerOptions 
 
   /** Open documents by file-system path (absolute paths only): their text wins over the disk. */
   const overlay = (): ReadonlyMap<string, string> => cache.openTexts();
-  /** The absolute file-system path of a document URI, or undefined (untitled documents, other schemes). */
+  /**
+   * The absolute file-system path of a `file:` document URI, or undefined (untitled documents, other
+   * schemes). It keys the open texts of the node cache: a `git:` or other virtual document whose path is
+   * a real file's (`git:/etc/vz/vz.conf`) must not stand for that file's buffer in its node, nor, when
+   * closed, hand the node to the disk text while the real document is still open and unsaved.
+   */
   const absPathOf = (uri: string): string | undefined => {
+    if (!uri.startsWith('file:')) return undefined;
     const p = uriToPath(uri);
     return p !== undefined && path.isAbsolute(p) ? p : undefined;
   };
@@ -502,7 +508,8 @@ export function startServer(connection: Connection, options: StartServerOptions 
         return { version: current.version, diagnostics: [], findings: [] };
       }
       if (filePath === undefined) {
-        findings = lintNode({ containers: [{ path: '', text: start.getText() }] }, options).files[0]?.findings ?? [];
+        // Not a file (untitled, a virtual document): checked alone, its kind told by its name if it has one.
+        findings = lintNode({ containers: [{ path: uriToPath(uri) ?? '', text: start.getText() }] }, options).files[0]?.findings ?? [];
         lastState.delete(uri);
       } else {
         cache.setOpenText(filePath, start.getText());
@@ -667,11 +674,14 @@ export function startServer(connection: Connection, options: StartServerOptions 
   const lintWorkspace = async (progress?: WorkDoneProgressReporter): Promise<LintWorkspaceResult> => {
     const started = Date.now();
     const result: LintWorkspaceResult = { files: 0, filesWithFindings: 0, errors: 0, warnings: 0, infos: 0, hints: 0, problems: [] };
-    const openUris = new Map<string, string>();
-    for (const d of documents.all()) {
-      const p = absPathOf(d.uri);
-      if (p !== undefined) openUris.set(p, d.uri);
-    }
+    /**
+     * The URI of the document open for `file` now (not when the lint started: a document opened while a
+     * node loads gets its own diagnostics, with its settings and version, never the workspace lint's).
+     */
+    const openUriOf = (file: string): string | undefined => {
+      if (!cache.openTexts().has(file)) return undefined;
+      return documents.all().find((d) => absPathOf(d.uri) === file)?.uri;
+    };
     const seen = new Set<string>();
     const nodeDirs = new Set<string>();
     for (const folder of workspaceFolders) {
@@ -691,7 +701,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       for (const file of found) {
         doneFiles += 1;
         if (doneFiles % 50 === 0 || doneFiles === found.length) progress?.report(Math.round((doneFiles / found.length) * 100), `${doneFiles}/${found.length} files`);
-        const openUri = openUris.get(file);
+        const openUri = openUriOf(file);
         if (openUri !== undefined) {
           // Open documents are linted the usual way (with their own settings and version).
           requestLint(openUri);
@@ -718,7 +728,8 @@ export function startServer(connection: Connection, options: StartServerOptions 
           else if (x.severity === 'info') result.infos += 1;
           else result.hints += 1;
         }
-        if (openUri !== undefined) continue;
+        // Open now (perhaps since the lint above began): its own lint publishes it.
+        if (openUri !== undefined || openUriOf(file) !== undefined) continue;
         const uri = pathToFileURL(file).href;
         workspacePublished.add(uri);
         await connection.sendDiagnostics({ uri, diagnostics: toDiagnostics(linted.findings) });
@@ -958,7 +969,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       if (!doc) return null;
       const settings = await getSettings(doc.uri);
       const filePath = uriToPath(doc.uri);
-      const nodeConfig = await nodeConfigFor(settings, filePath);
+      const nodeConfig = await nodeConfigFor(settings, absPathOf(doc.uri));
       const current = documents.get(doc.uri);
       if (!current) return null;
       const result = computeHover(current.getText(), params.position, {
@@ -993,8 +1004,8 @@ export function startServer(connection: Connection, options: StartServerOptions 
         const relint = async (t: string): Promise<readonly Fixable[]> => {
           if (!relintOptions) {
             const settings = await getSettings(uri);
-            const filePath = absPathOf(uri);
-            const nodeConfig = await nodeConfigFor(settings, filePath);
+            const filePath = uriToPath(uri);
+            const nodeConfig = await nodeConfigFor(settings, absPathOf(uri));
             relintOptions = { ...lintOptionsOf(settings), ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) };
           }
           return lint(t, relintOptions).findings;
@@ -1036,7 +1047,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       const filePath = uriToPath(uri);
       let ctx: LintContext | undefined;
       try {
-        const nodeConfig = await nodeConfigFor(settings, filePath);
+        const nodeConfig = await nodeConfigFor(settings, absPathOf(uri));
         ctx = analyze(text, { ...lintOptionsOf(settings), ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) });
       } catch (err) {
         if (!(err instanceof OptionError)) throw err;
@@ -1091,7 +1102,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
     }
     const settings = await getSettings(uri);
     try {
-      const nodeConfig = await nodeConfigFor(settings, filePath);
+      const nodeConfig = await nodeConfigFor(settings, absPathOf(uri));
       const out = effectiveConfigText(text, { ...lintOptionsOf(settings), ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) });
       return { name: filePath !== undefined ? path.basename(filePath) : uri, text: out };
     } catch (err) {
@@ -1108,7 +1119,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
     if (!doc) return null;
     const settings = await getSettings(uri);
     const filePath = uriToPath(uri);
-    const nodeConfig = await nodeConfigFor(settings, filePath);
+    const nodeConfig = await nodeConfigFor(settings, absPathOf(uri));
     const text = documents.get(uri)?.getText() ?? doc.getText();
     const base = { ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) };
     const status = (ctx: LintContext, error?: string): DocumentStatus => ({
@@ -1136,7 +1147,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
     const options: EditorFeatureOptions = { target: settings.target, kind: settings.kind, kbUrlTemplate: settings.kbUrlTemplate, inlayHints: settings.inlayHintsEnabled };
     if (filePath !== undefined) {
       options.path = filePath;
-      if (path.isAbsolute(filePath)) {
+      if (absPathOf(uri) !== undefined) {
         const confDir = isNodeConfigName(filePath) ? confDirOf(filePath) : path.dirname(filePath);
         const listing = await cache.confDir(confDir);
         if (listing.samples) options.samples = listing.samples;
