@@ -1,5 +1,5 @@
 import type { CatalogIndex } from '../catalog/load';
-import type { Generation } from '../catalog/types';
+import type { Generation, ParameterDef } from '../catalog/types';
 import type { ConfigDocument } from '../parser/types';
 import { compareVersions } from './version';
 
@@ -81,9 +81,11 @@ function plainClassic(catalog: CatalogIndex): Target {
  * The answer may be one object shared by many files (the `auto` classic one): never modify it.
  *
  * @param probe  the file parsed with the classic dialect (key names are read alike by both parsers)
+ * @param defsOut  when given, receives the catalogue entry (or null) of the key of each line it looked up, by
+ *                 line number, for the caller to reuse
  * @throws TargetError for a version older than the oldest the catalogue knows
  */
-export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, catalog: CatalogIndex): Target {
+export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, catalog: CatalogIndex, defsOut?: (ParameterDef | null | undefined)[]): Target {
   const defaults = catalog.catalog.defaults;
   if (!setting.auto && setting.vzctlVersion !== undefined) {
     const table = catalog.catalog.vz7VzctlToLibvzctl;
@@ -126,6 +128,7 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
       continue;
     }
     const def = catalog.parameter(e.name);
+    if (defsOut) defsOut[e.line] = def ?? null;
     if (!def) continue;
     if (def.vz7 && !def.classic && (def.vz7.handling ?? 'parsed') === 'parsed' && !vz7Keys.has(e.name)) vz7Keys.set(e.name, e.line);
     if (def.classic && !def.vz7) classicKeys.push(e.name);

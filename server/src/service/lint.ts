@@ -135,14 +135,22 @@ interface TargetView {
 const VALUES_PER_PARAMETER = 256;
 
 const targetViews = new ObjectCache<CatalogIndex, Map<string, TargetView>>();
+/** The view {@link targetView} answered last, with what it was asked for. */
+let lastView: { catalog: CatalogIndex; target: Target; scope: 'node' | 'container'; view: TargetView } | undefined;
 
 /** The {@link TargetView} of `target` for a node config or any other file (`scope`), built on first use. */
 function targetView(catalog: CatalogIndex, target: Target, scope: 'node' | 'container'): TargetView {
+  // The files of a node mostly share one target object (resolveTarget's auto one): no key built for them.
+  const last = lastView;
+  if (last && last.target === target && last.catalog === catalog && last.scope === scope) return last.view;
   let views = targetViews.get(catalog);
   if (!views) targetViews.set(catalog, (views = new Map()));
   const key = `${target.generation}\0${target.version}\0${scope}`;
   let view = views.get(key);
-  if (view) return view;
+  if (view) {
+    lastView = { catalog, target, scope, view };
+    return view;
+  }
   const knownOf = new Map<ParameterDef, boolean>();
   const statusOf = new Map<ParameterDef, StatusEntry[]>();
   const removedOf = new Map<ParameterDef, boolean>();
@@ -187,6 +195,7 @@ function targetView(catalog: CatalogIndex, target: Target, scope: 'node' | 'cont
   // Bounded: a language server may see many targets over its life (each is small).
   if (views.size >= 64) views.clear();
   views.set(key, view);
+  lastView = { catalog, target, scope, view };
   return view;
 }
 
@@ -246,9 +255,12 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const scan = (options.template ?? isTemplateName(options.path)) ? scanTemplate(text) : undefined;
   if (scan) text = scan.masked;
   const probe = parseConfig(text, { dialect: 'classic' });
+  // The catalogue entry of each line's key, looked up once per line however many rules ask (the target's
+  // choice looks up the probe's: kept when the probe is the document linted).
+  const probeDefs: (ParameterDef | null | undefined)[] = new Array<ParameterDef | null | undefined>(probe.lines.length);
   let target: Target;
   try {
-    target = resolveTarget(setting, probe, catalog);
+    target = resolveTarget(setting, probe, catalog, probeDefs);
   } catch (err) {
     if (err instanceof TargetError) throw new OptionError(err.message);
     throw err;
@@ -274,8 +286,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   // checks of the values seen so far) is computed once per process, not once per file (see targetView).
   const view = targetView(catalog, target, kindResult.kind === 'node' ? 'node' : 'container');
   const { known, status } = view;
-  // The catalogue entry of each line's key, looked up once per line however many rules ask.
-  const defAt: (ParameterDef | null | undefined)[] = new Array<ParameterDef | null | undefined>(doc.lines.length);
+  const defAt = doc === probe ? probeDefs : new Array<ParameterDef | null | undefined>(doc.lines.length);
   const def = (entry: Entry): ParameterDef | undefined => {
     if (doc.lines[entry.line] !== entry) return catalog.parameter(entry.name);
     let d = defAt[entry.line];
