@@ -909,6 +909,8 @@ class FindingStore {
   }
 
   private readonly targets = new Map<string, Pick<Target, 'generation' | 'version'>>();
+  /** The target {@link shareFacts} stored or found last (a node's containers mostly share one). */
+  private lastTarget?: Pick<Target, 'generation' | 'version'>;
 
   /**
    * `facts` with its strings, ranges and target replaced by the stored equal ones (the containers of a node
@@ -916,10 +918,15 @@ class FindingStore {
    */
   shareFacts(facts: ContainerFacts): ContainerFacts {
     const t = facts.target;
-    const key = `${t.generation}\0${t.version}`;
-    const target = this.targets.get(key);
-    if (target) facts.target = target;
-    else this.targets.set(key, t);
+    const last = this.lastTarget;
+    if (last && last.generation === t.generation && last.version === t.version) facts.target = last;
+    else {
+      const key = `${t.generation}\0${t.version}`;
+      const target = this.targets.get(key);
+      if (target) facts.target = target;
+      else this.targets.set(key, t);
+      this.lastTarget = facts.target;
+    }
     const o = facts.originSample;
     if (o) facts.originSample = { name: this.str(o.name), valueRange: this.range(o.valueRange), rawValueRange: this.range(o.rawValueRange) };
     for (const a of facts.ips) a.range = this.range(a.range);

@@ -7,6 +7,7 @@ import type { Entry } from '../../parser/types';
 import type { Pair } from '../../values/validate';
 import { isUnlimited } from '../../values/numbers';
 import type { LintContext } from '../types';
+import { ObjectCache } from '../../util/objectCache';
 
 /**
  * The container's PHYSPAGES pair when the config is a vSwap config the way vzctl decides it
@@ -49,12 +50,24 @@ export function layoutOf(ctx: LintContext): Layout | undefined {
   if (!ctx.known(def)) return { layout: 'simfs', source: 'version' };
   const eff = effectiveValue(ctx, 'VE_LAYOUT');
   if (!eff || eff.source === 'default' || !eff.entry) return undefined;
-  const word = eff.value.trim().split(':')[0];
-  if (word !== 'simfs' && word !== 'ploop') return undefined;
-  const out: Layout = { layout: word, source: eff.source === 'node' && ctx.kind !== 'node' ? 'node' : 'container', entry: eff.entry };
-  if (eff.path !== undefined) out.path = eff.path;
+  const fromNode = eff.source === 'node' && ctx.kind !== 'node' && ctx.node !== undefined;
+  // The node's line gives every container of the node the same answer: built once per node config.
+  const node = fromNode ? nodeLayouts.get(ctx.node as LintContext) : undefined;
+  if (node !== undefined && node.entry === eff.entry && node.path === eff.path) return node.layout;
+  const value = eff.value.trim();
+  const colon = value.indexOf(':');
+  const word = colon < 0 ? value : value.slice(0, colon);
+  let out: Layout | undefined;
+  if (word === 'simfs' || word === 'ploop') {
+    out = { layout: word, source: fromNode ? 'node' : 'container', entry: eff.entry };
+    if (eff.path !== undefined) out.path = eff.path;
+  }
+  if (fromNode) nodeLayouts.set(ctx.node as LintContext, { entry: eff.entry, path: eff.path, layout: out });
   return out;
 }
+
+/** {@link layoutOf} of the containers that take VE_LAYOUT from the node config, per node config (shared: never modify). */
+const nodeLayouts = new ObjectCache<LintContext, { entry: Entry; path: string | undefined; layout: Layout | undefined }>();
 
 /** Says where a layout comes from, for messages: `VE_LAYOUT="ploop" on line 4 of vz.conf`. */
 export function describeLayout(l: Layout): string {
