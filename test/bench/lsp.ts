@@ -22,8 +22,11 @@ const peerBin = path.join(peerDir, 'node_modules/dockerfile-language-server-node
 
 interface Diagnostics { uri: string; version?: number; diagnostics: unknown[] }
 
-/** A language server child and a JSON-RPC connection; diagnostics are awaited per URI. */
-class Session {
+/**
+ * A language server child and a JSON-RPC connection; diagnostics are awaited per URI. Exported for
+ * profiling drivers (e.g. `node --cpu-prof` on a script that types into a server with {@link keystrokes}).
+ */
+export class Session {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly conn: MessageConnection;
   private readonly waiters = new Map<string, (d: Diagnostics) => void>();
@@ -106,10 +109,13 @@ class Session {
 const WARMUP_KEYSTROKES = 60;
 
 /** A document typed into: where, and what is typed at the end of line `line`. */
-interface Typed { uri: string; languageId: string; text: string; line: number }
+export interface Typed { uri: string; languageId: string; text: string; line: number }
 
-/** Times and sizes of the keystrokes on one document. */
-interface Keystrokes { times: number[]; count: number; bytesPerDiagnostic: number }
+/**
+ * Times and sizes of the keystrokes on one document, and the last diagnostics published for an odd
+ * version (as opened, 1, or after a deletion) and an even one (after a character was typed).
+ */
+export interface Keystrokes { times: number[]; count: number; bytesPerDiagnostic: number; published: [unknown[], unknown[]] }
 
 /**
  * Opens each document and times `edits` keystrokes on each, in turns (one on each, then the next round in
@@ -119,12 +125,12 @@ interface Keystrokes { times: number[]; count: number; bytesPerDiagnostic: numbe
  * timed. Documents timed together must be in different nodes (conf/ folders): an edit re-checks the
  * other open documents of its node.
  */
-async function keystrokes(s: Session, docs: Typed[], edits: number): Promise<Keystrokes[]> {
+export async function keystrokes(s: Session, docs: Typed[], edits: number): Promise<Keystrokes[]> {
   const out: Keystrokes[] = [];
   for (const d of docs) {
     const first = await s.open(d.uri, d.languageId, d.text);
     const bytes = Buffer.byteLength(JSON.stringify(first.diagnostics));
-    out.push({ times: [], count: first.diagnostics.length, bytesPerDiagnostic: first.diagnostics.length > 0 ? bytes / first.diagnostics.length : 0 });
+    out.push({ times: [], count: first.diagnostics.length, bytesPerDiagnostic: first.diagnostics.length > 0 ? bytes / first.diagnostics.length : 0, published: [first.diagnostics, []] });
   }
   const ends = docs.map((d) => (d.text.split('\n')[d.line] ?? '').length);
   let version = 1;
@@ -134,8 +140,10 @@ async function keystrokes(s: Session, docs: Typed[], edits: number): Promise<Key
     for (const k of order) {
       const d = docs[k] as Typed;
       const t0 = performance.now();
-      await s.change(d.uri, version, d.line, ends[k] as number, i % 2 === 0 ? 'x' : undefined);
+      const got = await s.change(d.uri, version, d.line, ends[k] as number, i % 2 === 0 ? 'x' : undefined);
       if (i >= WARMUP_KEYSTROKES) out[k]?.times.push(performance.now() - t0);
+      const o = out[k];
+      if (o) o.published[version % 2 === 1 ? 0 : 1] = got.diagnostics;
     }
   }
   for (const d of docs) await s.close(d.uri);
@@ -150,10 +158,36 @@ export function ensurePeer(): boolean {
 }
 
 /** The initializationOptions the VS Code extension sends (client/src/extension.ts). */
-const VSCODE_INIT = { workspaceTrusted: true, ruleDocsCommand: 'vzconf.openRuleDocs', maxDiagnosticsPerFile: 1000 };
+export const VSCODE_INIT = { workspaceTrusted: true, ruleDocsCommand: 'vzconf.openRuleDocs', maxDiagnosticsPerFile: 1000 };
+
+const S_LSP = 'lsp';
+
+/**
+ * The client's share of the worst case (reported, no target): the same documents typed into
+ * test/bench/replay-server.mjs, which answers each keystroke at once with the diagnostics our server
+ * published for them. What remains is the client reading the frame from the pipe and parsing its JSON
+ * (vscode-jsonrpc, as any Node client; VS Code's extension host parses the same JSON): a floor no server
+ * work can lower for the same diagnostics.
+ */
+async function clientShare(dir: string, typed: Typed[], ours: [Keystrokes, Keystrokes], edits: number): Promise<void> {
+  const file = path.join(dir, 'replay.json');
+  writeFileSync(file, JSON.stringify(Object.fromEntries(typed.map((d, k) => [d.uri, ours[k]?.published]))));
+  const replay = new Session([path.join(__dirname, 'replay-server.mjs'), file], dir);
+  try {
+    await replay.initialize(dir);
+    const [ra, rw] = await keystrokes(replay, typed, edits) as [Keystrokes, Keystrokes];
+    const [a, w] = ours;
+    const extra = median(w.times) - median(a.times);
+    const floor = median(rw.times) - median(ra.times);
+    report(S_LSP, `  the same diagnostics from a server that does no work (replay-server.mjs: the client's reading and JSON.parse alone), worst case vs normal`,
+      `${mp(rw.times)} vs ${mp(ra.times)}: +${floor.toFixed(2)} ms of the +${extra.toFixed(2)} ms above`);
+  } finally {
+    await replay.stop();
+  }
+}
 
 export async function lspBench(quick: boolean): Promise<void> {
-  const S = 'lsp';
+  const S = S_LSP;
   console.log('\nLanguage server over stdio (dist/server.js) vs dockerfile-language-server-nodejs 0.15.0');
   const peer = ensurePeer();
   if (!peer) console.log('  peer not installed: ratios skipped');
@@ -184,10 +218,11 @@ export async function lspBench(quick: boolean): Promise<void> {
       writeFileSync(wFile, worst);
       // Typed in turns (same load for both): a comment line in the middle ("# --- block …" lines are at
       // 16 + 10k), and the middle line of the worst case.
-      const [a, w] = await keystrokes(ours, [
+      const typed: Typed[] = [
         { uri: pathToFileURL(file).href, languageId: 'vzconf', text, line: 16 + 10 * Math.floor((n - 16) / 20) },
         { uri: pathToFileURL(wFile).href, languageId: 'vzconf', text: worst, line: Math.floor(n / 2) },
-      ], edits) as [Keystrokes, Keystrokes];
+      ];
+      const [a, w] = await keystrokes(ours, typed, edits) as [Keystrokes, Keystrokes];
       report(S, `vzconf didChange → diagnostics, ${n.toLocaleString('en')} lines (${a.count} diagnostics, ${Math.round(a.bytesPerDiagnostic)} B JSON each)`, mp(a.times));
       const wr = median(w.times) / median(a.times);
       // The findings cap of limits.ts (MAX_FINDINGS_PER_FILE): say whether this document reaches it.
@@ -195,6 +230,7 @@ export async function lspBench(quick: boolean): Promise<void> {
       // Above 1,000 findings the server publishes what VS Code shows (VSCODE_INIT.maxDiagnosticsPerFile).
       const limited = n > VSCODE_INIT.maxDiagnosticsPerFile;
       report(S, `  worst case: every line repeats one key (${w.count} diagnostics${limited ? ' published, as VS Code shows 1,000 per file' : ''}, ${cap}, ${Math.round(w.bytesPerDiagnostic)} B each; typed in turns with the normal one)`, `${mp(w.times)}, ${wr.toFixed(2)}× normal`, '≤ 2× normal', wr <= 2);
+      if (!limited) await clientShare(dir, typed, [a, w], edits);
       if (limited) {
         // The same documents for a client that takes every diagnostic (no per-file limit): reported, no target.
         const generic = new Session([path.join(root, 'dist/server.js'), '--stdio'], dir);

@@ -77,7 +77,7 @@ export const unknownParameter: Rule = {
     let target: string | undefined;
     for (const e of ctx.doc.entries) {
       if (e.skipped || e.key !== e.name || e.name === '' || ctx.doc.continuationLines.has(e.line)) continue;
-      const def = ctx.catalog.parameter(e.name);
+      const def = ctx.def(e);
       if (def && ctx.known(def)) continue;
       if (def && ctx.status(def).length > 0) continue; // removed / deprecated: the status rules say it better
       const here = (target ??= describeTarget(ctx.target));
@@ -115,22 +115,6 @@ function policyOf(ctx: LintContext, def: ParameterDef): 'first' | 'last' | 'unio
   return ctx.target.generation === 'vz7' ? 'last' : def.duplicates ?? 'first';
 }
 
-/** The number of the {@link hasDuplicate} call that last saw each parameter (reused by every call: nothing per file). */
-const seenInCall = new Map<ParameterDef, number>();
-let duplicateCall = 0;
-
-/** Whether a known parameter is set on two live lines of the file (what duplicate-parameter groups). */
-function hasDuplicate(ctx: LintContext): boolean {
-  duplicateCall += 1;
-  for (const e of ctx.live) {
-    const def = ctx.def(e);
-    if (!def || e.key !== e.name || !ctx.known(def)) continue;
-    if (seenInCall.get(def) === duplicateCall) return true;
-    seenInCall.set(def, duplicateCall);
-  }
-  return false;
-}
-
 /**
  * A parameter set more than once. Classic keeps the first (most keys), the last (UBC, NETFILTER…)
  * or the union (IP_ADDRESS, FEATURES, IPTABLES…); libvzctl keeps the last. The message says which.
@@ -138,19 +122,13 @@ function hasDuplicate(ctx: LintContext): boolean {
 export const duplicateParameter: Rule = {
   id: 'duplicate-parameter',
   check(ctx) {
-    // Most files set each parameter once: that is found without building the groups below.
-    if (!hasDuplicate(ctx)) return [];
-    const groups = new Map<string, { def: ParameterDef; entries: Entry[] }>();
-    for (const e of ctx.live) {
-      const def = ctx.def(e);
-      if (!def || e.key !== e.name || !ctx.known(def)) continue;
-      const g = groups.get(def.name);
-      if (g) g.entries.push(e);
-      else groups.set(def.name, { def, entries: [e] });
-    }
     const out: Finding[] = [];
-    for (const { def, entries } of groups.values()) {
+    // The live entries of each catalogue parameter written as named, in file order (ctx.byName, built by
+    // analyze): a file without repeats costs one look at each of its few names.
+    for (const entries of ctx.byName.values()) {
       if (entries.length < 2) continue;
+      const def = ctx.def(entries[0] as Entry);
+      if (!def || !ctx.known(def)) continue;
       const policy = policyOf(ctx, def);
       const shown = entries.slice(0, 5).map((e) => e.line + 1).join(', ');
       const lines = entries.length > 5 ? `${shown} and ${entries.length - 5} more` : shown;
@@ -190,31 +168,36 @@ export const duplicateParameter: Rule = {
       // One finding built as `finding()` builds it; what they share (severity, message, facts) is computed
       // once, and each line's fix (removing it) only when read.
       const { severity, message, facts } = finding(ctx, 'duplicate-parameter', used.keyRange, said);
+      const group: DuplicateGroup = { ctx, name: def.name, safe: policy === 'last' };
       for (const e of entries) {
-        if (e !== used) out.push(new IgnoredDuplicate(ctx, def.name, e, severity, message, detail, facts, policy === 'last'));
+        if (e !== used) out.push(new IgnoredDuplicate(group, e, severity, message, detail, facts));
       }
     }
     return out;
   },
 };
 
+/** What the ignored lines of one repeated parameter share: the file, the parameter, whether removing a line is safe. */
+interface DuplicateGroup {
+  readonly ctx: LintContext;
+  readonly name: string;
+  readonly safe: boolean;
+}
+
 /** A line of a repeated parameter that vzctl ignores; its fix (remove the line) is built when first read. */
 class IgnoredDuplicate extends LazyFixFinding {
-  readonly #ctx: LintContext;
-  readonly #name: string;
+  readonly #group: DuplicateGroup;
   readonly #line: number;
-  readonly #safe: boolean;
 
-  constructor(ctx: LintContext, name: string, entry: Entry, severity: Finding['severity'], message: string, detail: string, facts: string[] | undefined, safe: boolean) {
+  constructor(group: DuplicateGroup, entry: Entry, severity: Finding['severity'], message: string, detail: string, facts: string[] | undefined) {
     super('duplicate-parameter', severity, message, entry.keyRange, detail, facts);
-    this.#ctx = ctx;
-    this.#name = name;
+    this.#group = group;
     this.#line = entry.line;
-    this.#safe = safe;
   }
 
   protected buildFixes(): Fix[] {
-    return [{ title: `Remove the ignored ${this.#name} on line ${this.#line + 1}`, edits: [deleteLines(this.#ctx, this.#line, this.#line)], safe: this.#safe }];
+    const { ctx, name, safe } = this.#group;
+    return [{ title: `Remove the ignored ${name} on line ${this.#line + 1}`, edits: [deleteLines(ctx, this.#line, this.#line)], safe }];
   }
 }
 
