@@ -15,7 +15,8 @@ const memo = new ObjectCache<CatalogIndex, Map<string, unknown>>();
 export function derived<T>(catalog: CatalogIndex, key: string, compute: (catalog: CatalogIndex) => T): T {
   let values = memo.get(catalog);
   if (!values) memo.set(catalog, (values = new Map()));
-  if (values.has(key)) return values.get(key) as T;
+  const had = values.get(key);
+  if (had !== undefined || values.has(key)) return had as T;
   const value = compute(catalog);
   values.set(key, value);
   return value;

@@ -112,12 +112,13 @@ export function formatJson(reports: readonly FileReport[]): string {
 /**
  * The item of finding `f` of a file as `JSON.stringify(items, null, 2)` prints it inside the array
  * (indented by two more spaces), written field by field in {@link JsonFinding}'s order, without building
- * the item: `file` and `host` come already JSON-quoted (once per file, not once per finding).
+ * the item: `file` and `host` come already JSON-quoted (once per file, not once per finding), and `quote`
+ * JSON-quotes the other strings (JsonWriter's remembers the texts it quoted).
  */
-function itemText(file: string, host: string | undefined, f: Finding): string {
+function itemText(file: string, host: string | undefined, f: Finding, quote: (s: string) => string = JSON.stringify): string {
   const r = f.range;
-  let text = `{\n    "file": ${file},\n    "line": ${r.start.line + 1},\n    "column": ${r.start.character + 1},\n    "endLine": ${r.end.line + 1},\n    "endColumn": ${r.end.character + 1},\n    "severity": ${JSON.stringify(f.severity)},\n    "rule": ${JSON.stringify(f.rule)},\n    "message": ${JSON.stringify(f.message)}`;
-  if (f.detail !== undefined && f.detail !== '') text += `,\n    "detail": ${JSON.stringify(f.detail)}`;
+  let text = `{\n    "file": ${file},\n    "line": ${r.start.line + 1},\n    "column": ${r.start.character + 1},\n    "endLine": ${r.end.line + 1},\n    "endColumn": ${r.end.character + 1},\n    "severity": ${quote(f.severity)},\n    "rule": ${quote(f.rule)},\n    "message": ${quote(f.message)}`;
+  if (f.detail !== undefined && f.detail !== '') text += `,\n    "detail": ${quote(f.detail)}`;
   let safe = false;
   let unsafe = false;
   for (const x of f.fixes ?? []) {
@@ -136,6 +137,20 @@ function itemText(file: string, host: string | undefined, f: Finding): string {
  */
 export class JsonWriter {
   private first = true;
+  /**
+   * Strings already JSON-quoted, by their text: the findings of a node's containers repeat the same
+   * messages and explanations thousands of times (bounded).
+   */
+  private readonly quoted = new Map<string, string>();
+  private readonly quote = (s: string): string => {
+    let q = this.quoted.get(s);
+    if (q === undefined) {
+      q = JSON.stringify(s);
+      if (this.quoted.size >= 4096) this.quoted.clear();
+      this.quoted.set(s, q);
+    }
+    return q;
+  };
 
   constructor(private readonly write: (s: string) => void) {}
 
@@ -146,7 +161,7 @@ export class JsonWriter {
       const file = JSON.stringify(r.file);
       const host = r.host !== undefined ? JSON.stringify(r.host) : undefined;
       for (const f of r.findings) {
-        out += `${this.first ? '[\n' : ',\n'}  ${itemText(file, host, f)}`;
+        out += `${this.first ? '[\n' : ',\n'}  ${itemText(file, host, f, this.quote)}`;
         this.first = false;
       }
     }

@@ -21,7 +21,7 @@ export interface KindResult {
  */
 export function detectKind(path: string | undefined, doc: ConfigDocument, catalog: CatalogIndex): KindResult {
   if (path) {
-    const norm = path.replace(/\\/g, '/');
+    const norm = path.includes('\\') ? path.replace(/\\/g, '/') : path;
     const base = norm.slice(norm.lastIndexOf('/') + 1);
     if (base === 'vz.conf' || base === 'vz.conf.in' || /(^|\/)sysconfig\/vz$/.test(norm)) {
       return { kind: 'node', reason: `the file name ${base} is the node's global config` };

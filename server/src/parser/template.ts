@@ -31,7 +31,7 @@ const EXT_RE = new RegExp(`\\.(${TEMPLATE_EXTENSIONS.join('|')})$`, 'i');
 /** Whether the path's base name ends in a template extension ({@link TEMPLATE_EXTENSIONS}). */
 export function isTemplateName(filePath: string | undefined): boolean {
   if (filePath === undefined) return false;
-  const norm = filePath.replace(/\\/g, '/');
+  const norm = filePath.includes('\\') ? filePath.replace(/\\/g, '/') : filePath;
   return EXT_RE.test(norm.slice(norm.lastIndexOf('/') + 1));
 }
 

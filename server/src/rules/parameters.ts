@@ -77,7 +77,7 @@ export const unknownParameter: Rule = {
     let target: string | undefined;
     for (const e of ctx.doc.entries) {
       if (e.skipped || e.key !== e.name || e.name === '' || ctx.doc.continuationLines.has(e.line)) continue;
-      const def = ctx.catalog.parameter(e.name);
+      const def = ctx.def(e);
       if (def && ctx.known(def)) continue;
       if (def && ctx.status(def).length > 0) continue; // removed / deprecated: the status rules say it better
       const here = (target ??= describeTarget(ctx.target));

@@ -14,7 +14,7 @@ import { checkValue, type ValueCheck } from '../values/validate';
 import { suppressionFilter } from './suppressions';
 import { isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
 import { templateValueCheck, filterTemplateFindings } from './template';
-import { ObjectCache } from '../util/objectCache';
+import { CacheHost, ObjectCache } from '../util/objectCache';
 
 export interface LintOptions {
   /** File path or URI path; used to tell vz.conf from CTID.conf. */
@@ -191,6 +191,45 @@ function targetView(catalog: CatalogIndex, target: Target, scope: 'node' | 'cont
 }
 
 /**
+ * The {@link LintContext} {@link analyze} builds: a {@link CacheHost}, so that the rules' per-file memos
+ * (`ObjectCache`) add no property to it. Its own fields are exactly the context's; the optional ones are
+ * set only when present, as on a plain object.
+ */
+class AnalysedFile extends CacheHost implements LintContext {
+  readonly doc: ConfigDocument;
+  readonly kind: FileKind;
+  readonly kindReason: string;
+  readonly target: Target;
+  readonly catalog: CatalogIndex;
+  readonly def: LintContext['def'];
+  readonly known: LintContext['known'];
+  readonly status: LintContext['status'];
+  readonly values: Map<Entry, ValueCheck>;
+  readonly live: Entry[];
+  readonly byName: ReadonlyMap<string, Entry[]>;
+  declare path?: string;
+  declare node?: LintContext;
+  declare capacity?: NodeCapacity;
+  declare template?: LintContext['template'];
+  declare tooLarge?: boolean;
+
+  constructor(c: Pick<LintContext, 'doc' | 'kind' | 'kindReason' | 'target' | 'catalog' | 'def' | 'known' | 'status' | 'values' | 'live' | 'byName'>) {
+    super();
+    this.doc = c.doc;
+    this.kind = c.kind;
+    this.kindReason = c.kindReason;
+    this.target = c.target;
+    this.catalog = c.catalog;
+    this.def = c.def;
+    this.known = c.known;
+    this.status = c.status;
+    this.values = c.values;
+    this.live = c.live;
+    this.byName = c.byName;
+  }
+}
+
+/**
  * Builds the context every rule reads: the document parsed in the target's dialect, the file kind,
  * and the value checks of every line vzctl keeps.
  *
@@ -265,7 +304,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     }
     values.set(e, view.checkValue(d, e.value));
   }
-  const ctx: LintContext = { doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live, byName };
+  const ctx: LintContext = new AnalysedFile({ doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live, byName });
   if (options.path !== undefined) ctx.path = options.path;
   if (node && ctx.kind !== 'node') ctx.node = node;
   if (options.capacity) ctx.capacity = options.capacity;

@@ -334,7 +334,8 @@ export const ploopSampleWithoutDiskspace: NodeRule = {
 
 /** An IP address in a canonical form for comparison (prefix dropped, IPv6 compressed and lower-case). */
 export function canonicalIp(item: string): string | undefined {
-  const addr = item.split('/')[0] ?? '';
+  const slash = item.indexOf('/');
+  const addr = slash < 0 ? item : item.slice(0, slash);
   if (addr === '' || addr === '0.0.0.0' || addr === '::' || addr === '::0') return undefined;
   if (!addr.includes(':')) return addr;
   try {
@@ -413,7 +414,9 @@ function listSome(first: string[], total: number): string {
 
 /** VE_PRIVATE / VE_ROOT with `$VEID` or `${VEID}` replaced (all of them, as the shell does) and trailing `/` dropped. */
 export function resolveVeidPath(value: string, ctid: string): string {
-  const p = value.replace(/\$\{VEID\}|\$VEID\b/g, ctid).replace(/\/+$/, '');
+  // Most paths end in $VEID (and none in a slash): each replacement only where it can apply.
+  const expanded = value.includes('$') ? value.replace(/\$\{VEID\}|\$VEID\b/g, ctid) : value;
+  const p = expanded.endsWith('/') ? expanded.replace(/\/+$/, '') : expanded;
   return p === '' ? '/' : p;
 }
 
@@ -652,8 +655,7 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
   const ip = effectiveValue(ctx, 'IP_ADDRESS');
   if (ip && ip.source === 'container' && ip.def) {
     const mine = new Set<string>();
-    for (const e of ctx.live) {
-      if (ctx.def(e)?.name !== 'IP_ADDRESS' || e.key !== e.name) continue;
+    for (const e of ctx.byName.get('IP_ADDRESS') ?? []) {
       for (const t of tokens(e.value, ' \t')) {
         const addr = canonicalIp(t.text);
         if (!addr || mine.has(addr)) continue;
@@ -1013,7 +1015,7 @@ export class NodeLinter {
   /** Texts and ranges of the compact findings kept, each once. */
   private readonly store = new FindingStore();
   /** The findings of a file as kept: a copy, or compact ones. */
-  private readonly keep: (findings: readonly Finding[]) => { findings: Finding[] };
+  private readonly keep: (findings: readonly Finding[]) => Finding[];
 
   /**
    * @param nodeConfig  the node's vz.conf (linted here when `lintNodeConfig`, else only analysed)
@@ -1025,8 +1027,8 @@ export class NodeLinter {
     delete base.lintNodeConfig;
     delete base.compact;
     this.keep = options.compact === true
-      ? (list) => ({ findings: list.map((f) => this.store.compact(f)) })
-      : (list) => ({ findings: [...list] });
+      ? (list) => list.map((f) => this.store.compact(f))
+      : (list) => [...list];
     this.base = base;
     this.model = { containers: [], files: [], catalog };
     if (options.capacity) this.model.capacity = options.capacity;
@@ -1038,7 +1040,7 @@ export class NodeLinter {
       if (options.lintNodeConfig !== false) {
         const result = lint(nodeConfig.text, opts);
         ctx = result.ctx;
-        this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, ...this.keep(result.findings) });
+        this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, findings: this.keep(result.findings) });
       } else {
         ctx = analyze(nodeConfig.text, opts);
         this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, findings: [] });
@@ -1077,7 +1079,7 @@ export class NodeLinter {
     const ctx = result.ctx;
     const ctid = ctidOf(file.path);
     const isCt = ctid !== undefined && ctx.kind === 'container';
-    const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), ...this.keep(result.findings) };
+    const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), findings: this.keep(result.findings) };
     this.outcomes.push(outcome);
     if (isCt) {
       const facts = containerFacts(ctx);
@@ -1095,7 +1097,7 @@ export class NodeLinter {
     if (ctid === undefined) return undefined;
     const result = lint(file.text, this.optionsFor(file));
     if (result.ctx.kind !== 'container') return undefined;
-    return { path: file.path, kind: result.ctx.kind, target: result.ctx.target, ...this.keep(result.findings), facts: containerFacts(result.ctx) };
+    return { path: file.path, kind: result.ctx.kind, target: result.ctx.target, findings: this.keep(result.findings), facts: containerFacts(result.ctx) };
   }
 
   /** Takes a container linted elsewhere with {@link fileOptions} (kind container, a CTID file name). */

@@ -252,9 +252,12 @@ export class LocalFileReads {
           buf.copy(bigger, 0, 0, got);
           buf = bigger;
         }
-        const n = readSync(fd, buf, got, buf.length - got, got);
-        if (n === 0) break;
+        const want = buf.length - got;
+        const n = readSync(fd, buf, got, want, got);
         got += n;
+        // A regular file of a local file system returns less than asked only at its end: no second read
+        // (which would return 0) for the usual file, read whole by the first.
+        if (n < want) break;
       }
       return got > this.maxBytes ? undefined : buf.subarray(0, got);
     } catch {

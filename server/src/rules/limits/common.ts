@@ -66,7 +66,7 @@ export function describeLayout(l: Layout): string {
 /** The last path component of a path (either slash). */
 export function baseName(path: string | undefined): string | undefined {
   if (path === undefined) return undefined;
-  const norm = path.replace(/\\/g, '/');
+  const norm = path.includes('\\') ? path.replace(/\\/g, '/') : path;
   return norm.slice(norm.lastIndexOf('/') + 1);
 }
 

@@ -54,7 +54,7 @@ export const CHECK_PARAM_SET = [
  * `CHECK_BL` ones) cover exactly the non-vSwap set.
  */
 export function requiredToStart(catalog: CatalogIndex, mode: 'non-vswap' | 'vswap'): readonly string[] {
-  return derived(catalog, `requiredToStart:${mode}`, (c) => c.catalog.parameters.filter((p) => p.requiredToStart?.includes(mode)).map((p) => p.name));
+  return derived(catalog, mode === 'vswap' ? 'requiredToStart:vswap' : 'requiredToStart:non-vswap', (c) => c.catalog.parameters.filter((p) => p.requiredToStart?.includes(mode)).map((p) => p.name));
 }
 
 /**
