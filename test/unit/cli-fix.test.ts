@@ -248,6 +248,56 @@ describe('vzlint --fix says what it did', () => {
     assert.equal(again.err, 'vzlint: --fix: 0 files changed, 0 fixes applied; 2 unsafe fixes not applied (review them in the editor or by hand)\n');
   });
 
+  it('a node rule\'s unsafe fix in a fixed file is still counted (the later rounds lint the file alone)', async () => {
+    // ORIGIN_SAMPLE names a sample vzctl renamed (sample-not-found, a node rule: its fix is unsafe);
+    // "NAME = x" has a safe fix. Fixing the latter leaves the former, and the account says so.
+    const root = path.join(tmp, 'node-rule-fix');
+    await mkdir(path.join(root, 'etc/vz/conf'), { recursive: true });
+    await writeFile(path.join(root, 'etc/vz/vz.conf'), 'VE_ROOT=/vz/root/$VEID\n');
+    await writeFile(path.join(root, 'etc/vz/conf/ve-basic.conf-sample'), 'PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\n');
+    const ct101 = path.join(root, 'etc/vz/conf/101.conf');
+    const text = 'PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\nORIGIN_SAMPLE="vps.basic"\n';
+    await writeFile(ct101, text);
+    const without = await run(['--fix-dry-run', 'etc/vz'], root);
+    assert.equal(without.err, 'vzlint: --fix-dry-run: 0 files would change, 0 fixes would be applied; 1 unsafe fix not applied (review it in the editor or by hand)\n');
+    await writeFile(ct101, `${text}NAME = x\n`);
+    const r = await run(['--fix', '--format', 'json', 'etc/vz'], root);
+    assert.equal(r.err, 'vzlint: --fix: 1 file changed, 1 fix applied; 1 unsafe fix not applied (review it in the editor or by hand)\n');
+    assert.equal(await readFile(ct101, 'utf8'), `${text}NAME=x\n`);
+    assert.deepEqual((JSON.parse(r.out) as { rule: string; unsafeFix?: boolean }[]).map((i) => [i.rule, i.unsafeFix]), [['sample-not-found', true]]);
+  });
+
+  it('no node rule offers a safe fix (so --fix loses none by linting each file alone after the first round)', async () => {
+    const { lintNode, NODE_LEVEL_RULES } = await import('../../server/src/service/node');
+    const ids = new Set(NODE_LEVEL_RULES.map((r) => r.id));
+    const etc = path.join(repo, 'examples/etc/vz');
+    const read = async (p: string): Promise<{ path: string; text: string }> => ({ path: p, text: await readFile(p, 'utf8') });
+    const confs = (await readdir(path.join(etc, 'conf'))).map((n) => path.join(etc, 'conf', n));
+    // The example node, and a node built to raise every node rule (shared paths, duplicates, renamed samples, RAM).
+    const nodes = [
+      { nodeConfig: await read(path.join(etc, 'vz.conf')), containers: await Promise.all(confs.filter((p) => p.endsWith('.conf')).map(read)), samples: confs.filter((p) => p.endsWith('.conf-sample')).map((p) => path.basename(p).slice(3, -'.conf-sample'.length)) },
+      {
+        nodeConfig: { path: '/n/etc/vz/vz.conf', text: 'VE_LAYOUT=ploop\nCONFIGFILE="basic"\n' },
+        containers: [
+          ...[101, 102].map((id) => ({ path: `/n/etc/vz/conf/${id}.conf`, text: `PHYSPAGES="0:64G"\nSWAPPAGES="0:1G"\nIP_ADDRESS="10.0.0.1"\nNAME="web"\nVE_PRIVATE="/vz/private/web"\nORIGIN_SAMPLE="vps.basic"\n` })),
+          { path: '/n/etc/vz/conf/ve-basic.conf-sample', text: 'PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\n' },
+        ],
+        samples: ['basic'],
+      },
+    ];
+    const seen = new Set<string>();
+    for (const input of nodes) {
+      for (const file of lintNode(input, { capacity: { ramBytes: 1n << 30n } }).files) {
+        for (const f of file.findings) {
+          if (!ids.has(f.rule)) continue;
+          seen.add(f.rule);
+          assert.ok(!(f.fixes ?? []).some((x) => x.safe), `${f.rule} in ${file.path} has a safe fix`);
+        }
+      }
+    }
+    assert.deepEqual([...seen].sort(), [...ids].sort(), 'every node rule was raised');
+  });
+
   it('a refused file is counted as refused, not changed', async () => {
     const file = await ct('summary-ro', Buffer.from(MIXED), 0o444);
     const r = await run(['--fix', file], tmp);

@@ -6,9 +6,9 @@
  * FIFO, a file above the 4 MiB limit (chmod 000 does not stop root, who runs CI here).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -131,5 +131,37 @@ describe('SARIF: files that could not be checked are tool execution notification
     const { inv } = parse(r.out);
     assert.equal(inv.executionSuccessful, false);
     assert.deepEqual(notes(inv), [['error', 'fix/conf/201.conf: not valid UTF-8; not fixed (fixing would change bytes it does not mean to)', 'fix/conf/201.conf']]);
+  });
+
+  it('permission denied (vzlint run as nobody, root cannot be denied): an error at its location, the folder a warning', async (t) => {
+    const bin = path.join(repo, 'dist/vzlint.js');
+    const nobody = ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath];
+    const canRun = typeof process.getuid === 'function' && process.getuid() === 0 && existsSync('/usr/bin/setpriv') && existsSync(bin)
+      && spawnSync('/usr/bin/setpriv', [...nobody, '-e', 'require("fs").accessSync(process.argv[1], 4)', bin]).status === 0;
+    if (!canRun) {
+      t.skip('needs root, /usr/bin/setpriv and a dist/vzlint.js that user nobody may read');
+      return;
+    }
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vzlint-sarif-denied-'));
+    try {
+      await mkdir(path.join(dir, 'conf/secret'), { recursive: true });
+      await writeFile(path.join(dir, 'conf/101.conf'), WARN);
+      await writeFile(path.join(dir, 'conf/102.conf'), WARN);
+      await chmod(path.join(dir, 'conf/102.conf'), 0o000);
+      await chmod(path.join(dir, 'conf/secret'), 0o000);
+      await chmod(path.join(dir, 'conf'), 0o755);
+      await chmod(dir, 0o755);
+      const r = spawnSync('/usr/bin/setpriv', [...nobody, bin, '--format', 'sarif', 'conf'], { cwd: dir, encoding: 'utf8', env: { ...process.env, VZLINT_COMPILE_CACHE: '0' } });
+      assert.equal(r.status, 2, r.stderr);
+      const { inv, log } = parse(r.stdout);
+      assert.equal(schemaErrors(log), undefined);
+      assert.equal(inv.executionSuccessful, false);
+      assert.deepEqual(notes(inv), [
+        ['warning', 'conf/secret: folder skipped, cannot read it: permission denied', 'conf/secret'],
+        ['error', 'conf/102.conf: permission denied', 'conf/102.conf'],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

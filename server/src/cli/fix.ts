@@ -8,6 +8,7 @@ import path from 'node:path';
 import type * as Diff from 'diff';
 import type { Finding } from '../rules/types';
 import { fixAllText } from '../service/codeActions';
+import { NODE_LEVEL_RULES } from '../service/node';
 import { escapeControls } from '../util/escape';
 
 /**
@@ -47,17 +48,27 @@ export interface FixAllOutcome {
   unapplied: UnappliedFixes;
 }
 
+/** The node rules (run over all the files of a node, not by `lint`): see {@link fixAll}. */
+const NODE_RULE_IDS = new Set(NODE_LEVEL_RULES.map((r) => r.id));
+
 /**
  * The engine's fix-all (`fixAllText`: every safe fix, none overlapping, repeated on the fixed text until
  * nothing is left to fix) over `findings` of `text`; `relint` lints a fixed text with the same options.
  * Fixes of {@link NOT_BY_FIX} rules are left out.
+ *
+ * `findings` may hold the node rules' findings (duplicate IP addresses, sample-not-found …); `relint` is
+ * one file's lint, without them. That loses no fix and applies no wrong one: no node rule offers a safe
+ * fix (test/unit/cli-fix.test.ts checks every node rule's findings over the project's nodes), and a safe
+ * fix never changes what vzctl reads, which is all the node rules look at. The node rules' findings of
+ * `text` still stand after fixing, so their unsafe fixes are counted in `unapplied` with the relint's.
  */
 export async function fixAll(text: string, findings: readonly Finding[], relint: (text: string) => readonly Finding[]): Promise<FixAllOutcome> {
   const fixable = (fs: readonly Finding[]): Finding[] => fs.filter((f) => !NOT_BY_FIX.has(f.rule));
   // fixAllText lints every text it makes, the last one being the text it returns.
   let last: readonly Finding[] = findings;
   const result = await fixAllText(text, fixable(findings), (t) => fixable((last = relint(t))));
-  return { text: result.text, rounds: result.rounds, fixes: result.fixes, unapplied: countUnappliedFixes(result.rounds > 0 ? last : findings) };
+  const left = result.rounds > 0 ? [...last, ...findings.filter((f) => NODE_RULE_IDS.has(f.rule))] : findings;
+  return { text: result.text, rounds: result.rounds, fixes: result.fixes, unapplied: countUnappliedFixes(left) };
 }
 
 /** What a `--fix` or `--fix-dry-run` run did, for {@link fixSummaryLine}. */
