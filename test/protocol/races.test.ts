@@ -97,10 +97,10 @@ describe('a lint in flight while the editor moves on', () => {
     }
   });
 
-  it('a document opened while a workspace lint waits for its node gets only its own diagnostics (its settings, its version)', async () => {
+  it('a document opened while a workspace lint waits for its node gets only its own diagnostics (its settings, its version)', async (t) => {
     // On disk (the workspace lint finds files there) and in the server's node cache alike.
     const root = mkdtempSync(path.join(tmpdir(), 'vzconf-races-'));
-    after(() => rmSync(root, { recursive: true, force: true }));
+    t.after(() => rmSync(root, { recursive: true, force: true }));
     const etc = path.join(root, 'etc/vz');
     const files = new Map<string, string>([[path.join(etc, 'vz.conf'), 'VE_ROOT=/vz/root/$VEID\n']]);
     // Enough containers that, with the first batch read but one, more than QUICK_FIRST_ANSWER_FILES are unread.
