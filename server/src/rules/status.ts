@@ -2,7 +2,7 @@
  * Version-dependent status of parameters (schemas/parameters.yaml `status`): deprecated, ignored
  * or removed on the target's generation and version, with the fixes that move a file forward.
  */
-import type { IptablesModule, StatusEntry } from '../catalog/types';
+import type { IptablesModule, ParameterDef, StatusEntry } from '../catalog/types';
 import { describeTarget } from '../model/target';
 import type { Entry } from '../parser/types';
 import { tokens } from '../values/validate';
@@ -195,14 +195,40 @@ function withEmptiedHeaders(ctx: LintContext, gone: readonly number[]): number[]
   return [...set];
 }
 
-function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind']): Finding[] {
-  const out: Finding[] = [];
+/** A line the status rules report on: its entry, catalogue entry and the status entries active for the target. */
+interface StatusLine {
+  e: Entry;
+  def: ParameterDef;
+  statuses: StatusEntry[];
+}
+
+const statusLinesOf = new ObjectCache<LintContext, StatusLine[]>();
+
+/**
+ * The lines of the file with an active status (deprecated, ignored or removed), in file order: found once
+ * per lint for the three status rules (most files have none). Lines inside a multi-line value, keys with
+ * stray blanks and lines vzctl skips (other than the first line of a multi-line value) are left out.
+ */
+function statusLines(ctx: LintContext): StatusLine[] {
+  let lines = statusLinesOf.get(ctx);
+  if (lines) return lines;
+  lines = [];
   for (const e of ctx.doc.entries) {
     if (ctx.doc.continuationLines.has(e.line) || e.key !== e.name) continue;
     if (e.skipped && !ctx.doc.multilineOf.has(e)) continue;
     const def = ctx.def(e);
     if (!def) continue;
-    for (const s of ctx.status(def)) {
+    const statuses = ctx.status(def);
+    if (statuses.length > 0) lines.push({ e, def, statuses });
+  }
+  statusLinesOf.set(ctx, lines);
+  return lines;
+}
+
+function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind']): Finding[] {
+  const out: Finding[] = [];
+  for (const { e, def, statuses } of statusLines(ctx)) {
+    for (const s of statuses) {
       if (s.kind !== kind) continue;
       const [from, to] = linesOf(ctx, e);
       let fixes: Fix[] = [];
