@@ -234,8 +234,11 @@ class ReportSink {
   private readonly sarif?: SarifWriter;
   private readonly summary?: SummaryCounter;
   private readonly counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
-  /** Warnings --quiet left out of the output: still counted for --max-warnings (as ESLint does). */
-  private quietWarnings = 0;
+  /**
+   * With --quiet, the findings it left out of the output, by severity: the warnings still count for
+   * --max-warnings (as ESLint does), and the summary line says what was not shown.
+   */
+  private readonly hidden?: SeverityCounts;
   private files = 0;
   private withFindings = 0;
   private readonly rank: number;
@@ -251,6 +254,7 @@ class ReportSink {
     sarif: Omit<SarifOptions, 'summary'>,
   ) {
     if (opts.summary === true) this.summary = new SummaryCounter();
+    if (opts.quiet === true) this.hidden = { error: 0, warning: 0, info: 0, hint: 0 };
     if (opts.format === 'json' && !this.summary) this.json = new JsonWriter((s) => io.stdout(s));
     if (opts.format === 'sarif') this.sarif = new SarifWriter((s) => io.stdout(s), sarif);
     this.rank = SEVERITY_RANK[opts.severityThreshold];
@@ -260,8 +264,9 @@ class ReportSink {
   add(reports: FileReport[]): void {
     if (reports.length === 0) return;
     // --quiet: errors only (warnings still count for --max-warnings).
-    if (this.opts.quiet === true) {
-      this.quietWarnings += countSeverities(reports).warning;
+    if (this.hidden) {
+      const all = countSeverities(reports);
+      for (const k of ['warning', 'info', 'hint'] as const) this.hidden[k] += all[k];
       for (const r of reports) r.findings = r.findings.filter((f) => f.severity === 'error');
     }
     const n = countSeverities(reports);
@@ -288,13 +293,14 @@ class ReportSink {
       const templates = this.summary.templates;
       summary = this.summary.build(templates.length > 0 ? [...nodes, { name: 'templates', files: templates, containers: 0 }] : nodes);
     }
-    const code = this.failed() ? EXIT.failure : exitStatus(this.counts.warning + this.quietWarnings, this.over, this.maxWarnings, this.io, this.quietWarnings);
+    const quietWarnings = this.hidden?.warning ?? 0;
+    const code = this.failed() ? EXIT.failure : exitStatus(this.counts.warning + quietWarnings, this.over, this.maxWarnings, this.io, quietWarnings);
     if (this.json) this.json.end();
     else if (this.sarif) this.sarif.end(summary, { exitCode: code, executionSuccessful: code !== EXIT.failure, notifications });
     else if (this.opts.format === 'json') this.io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else if (this.opts.format === 'github') this.io.stdout(summary ? formatSummary(summary, { color: false }) : '');
     else {
-      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failed: this.failed() }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
+      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failed() ? { unread: 1 } : {}, ...(this.hidden ? { hidden: this.hidden } : {}) }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     return code;
   }
@@ -1139,7 +1145,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
   }
 
   // --quiet: errors only (warnings still count for --max-warnings).
-  const quietWarnings = opts.quiet === true ? countSeverities(reports).warning : 0;
+  const hidden = opts.quiet === true ? { ...countSeverities(reports), error: 0 } : undefined;
+  const quietWarnings = hidden?.warning ?? 0;
   if (opts.quiet === true) for (const r of reports) r.findings = r.findings.filter((f) => f.severity === 'error');
 
   const noColorEnv = (io.env?.NO_COLOR ?? '') !== '';
@@ -1153,7 +1160,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
   } else if (opts.format === 'github') {
     io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failed, explain: opts.explain === true }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failures: failed ? { unread: 1 } : {}, ...(hidden ? { hidden } : {}), explain: opts.explain === true }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
   }
 
   if (failed) return EXIT.failure;
