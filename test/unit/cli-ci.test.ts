@@ -202,6 +202,29 @@ describe('vzlint CI knobs and exit codes', () => {
     assert.equal((await run(['--quiet', 'w'], root)).code, 0, 'without --max-warnings, quiet warnings do not fail the run');
   });
 
+  it('--quiet: the summary line never says "no problems" while it hides warnings (a failing CI gate)', async () => {
+    const root = await tree('quietgate', { 'w/conf/101.conf': WARN, 'e/conf/102.conf': BAD, 'c/conf/103.conf': CLEAN });
+    const warned = json((await run(['--format', 'json', 'w'], root)).out).filter((i) => i.severity === 'warning').length;
+    assert.ok(warned > 0);
+    const gate = await run(['--no-color', '--max-warnings', '0', '-q', 'w'], root);
+    assert.equal(gate.code, 1);
+    assert.equal(gate.out, `✔ no errors (1 file checked; ${warned} warning${warned === 1 ? '' : 's'} not shown: --quiet)\n`);
+    assert.match(gate.err, /more than --max-warnings 0/, 'the exit status is still explained');
+    // With errors, only errors are counted (not "0 warnings") and the hidden ones named.
+    const mixed = await run(['--no-color', '-q', 'w', 'e'], root);
+    assert.equal(mixed.code, 1);
+    assert.match(mixed.out, new RegExp(`\\n✖ 2 errors in 1 of 2 files \\(${warned} warnings? not shown: --quiet\\)\\n$`));
+    // Nothing hidden: still "no problems".
+    assert.equal((await run(['--no-color', '-q', 'c'], root)).out, '✔ no problems (1 file checked)\n');
+    // The same through --fix (which gathers the reports before printing; nothing safe to fix here).
+    const fix = await run(['--no-color', '--fix', '-q', 'w'], root);
+    assert.match(fix.err, /0 files changed/);
+    assert.match(fix.out, /^✔ no errors \(1 file checked; \d+ warnings? not shown: --quiet\)\n$/);
+    // The machine formats are unchanged: no summary line.
+    assert.deepEqual(json((await run(['--format', 'json', '--max-warnings', '0', '-q', 'w'], root)).out), []);
+    assert.equal((await run(['--format', 'github', '--max-warnings', '0', '-q', 'w'], root)).out, '');
+  });
+
   it('--print-config FILE prints the resolved options and target as JSON', async () => {
     const root = await tree('printcfg', { '.vzconf.yaml': 'rules:\n  inline-comment: off\nnodeRam: 64G\n', 'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'etc/vz/conf/101.conf': CLEAN });
     const r = await run(['--print-config', 'etc/vz/conf/101.conf', '--rule', 'unknown-parameter=error'], root);

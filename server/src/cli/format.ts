@@ -191,22 +191,6 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/**
- * `--format stylish` (default): per file a header with the path and, dimmed, `[kind, target]`; then one
- * line per finding, `  line:col  severity  message  rule` (1-based, UTF-16 columns), aligned within
- * the file (files without findings are not listed); then a summary, `✖ N problems (E errors,
- * W warnings, I infos) in F of T files` (hints added when there are any) or `✔ no problems (T files checked)`.
- *
- * File names and messages are printed with their control characters escaped ({@link escapeControls}): a
- * file cannot move the cursor, erase lines or set the terminal title.
- *
- * @param options.color    use ANSI colours (the caller decides: `--no-color`, TTY, `NO_COLOR`)
- * @param options.verbose  also list the files without findings, with their kind and target
- * @param options.failed   some files could not be read or checked (vzlint exits 2): the summary never says
- *                         "no problems" then, it says the check is incomplete
- * @param options.explain  print each finding's detail (the long explanation) on the lines below it,
- *                         indented and dimmed, wrapped at 100 columns (control characters escaped too)
- */
 /** Colour functions that leave the text as it is (picocolors' own when colour is off). */
 const PLAIN = new Proxy({} as Colors, { get: (_t, key) => (key === 'isColorSupported' ? false : (s: unknown) => String(s)) });
 
@@ -220,7 +204,23 @@ export function colors(enabled: boolean): Colors {
   return (require('picocolors') as typeof import('picocolors')).createColors(true);
 }
 
-export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failed?: boolean; explain?: boolean }): string {
+/**
+ * `--format stylish` (default): per file a header with the path and, dimmed, `[kind, target]`; then one
+ * line per finding, `  line:col  severity  message  rule` (1-based, UTF-16 columns), aligned within
+ * the file (files without findings are not listed); then a summary, `✖ N problems (E errors,
+ * W warnings, I infos) in F of T files` (hints added when there are any) or `✔ no problems (T files checked)`.
+ *
+ * File names and messages are printed with their control characters escaped ({@link escapeControls}): a
+ * file cannot move the cursor, erase lines or set the terminal title.
+ *
+ * @param options.color    use ANSI colours (the caller decides: `--no-color`, TTY, `NO_COLOR`)
+ * @param options.verbose  also list the files without findings, with their kind and target
+ * @param options.failures why the run fails (exit 2): see {@link formatStylishSummary}
+ * @param options.hidden   with --quiet, the findings it left out: see {@link formatStylishSummary}
+ * @param options.explain  print each finding's detail (the long explanation) on the lines below it,
+ *                         indented and dimmed, wrapped at 100 columns (control characters escaped too)
+ */
+export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failures?: RunFailures; hidden?: SeverityCounts; explain?: boolean }): string {
   return formatStylishFiles(reports, options) + formatStylishSummary(countSeverities(reports), reports.length, reports.filter((r) => r.findings.length > 0).length, options);
 }
 
@@ -257,24 +257,79 @@ export function formatStylishFiles(reports: readonly FileReport[], options: { co
 }
 
 /**
+ * Why a run fails with exit status 2, by cause (each a count, absent or 0 when it did not happen): the
+ * closing line of {@link formatStylish} says which, never "no problems".
+ */
+export interface RunFailures {
+  /** Paths, files or folders that could not be read (missing, no permission, not a regular file …). */
+  unread?: number;
+  /** Checks an internal error stopped. */
+  internal?: number;
+  /** PATHs or patterns that matched no config file (without --no-error-on-unmatched-pattern). */
+  unmatched?: number;
+  /** Files `--fix` checked but refused to write (read-only, changed since read, not UTF-8 …). */
+  refused?: number;
+}
+
+/** Whether `f` holds any failure. */
+export function hasFailures(f: RunFailures | undefined): boolean {
+  return f !== undefined && ((f.unread ?? 0) > 0 || (f.internal ?? 0) > 0 || (f.unmatched ?? 0) > 0 || (f.refused ?? 0) > 0);
+}
+
+/** The causes of `f` in words, e.g. `--fix refused to write 1 file`. */
+function failureReasons(f: RunFailures): string[] {
+  const out: string[] = [];
+  if ((f.unread ?? 0) > 0) out.push('some files could not be read');
+  if ((f.internal ?? 0) > 0) out.push('an internal error stopped some checks');
+  const unmatched = f.unmatched ?? 0;
+  if (unmatched > 0) out.push(`${unmatched === 1 ? 'a PATH' : `${unmatched} PATHs`} matched no config file`);
+  if ((f.refused ?? 0) > 0) out.push(`--fix refused to write ${plural(f.refused ?? 0, 'file')}`);
+  return out;
+}
+
+/** The counts of `hidden` that are not 0, e.g. `3 warnings, 1 info` (errors are never hidden). */
+function hiddenText(hidden: SeverityCounts): string {
+  const parts: string[] = [];
+  if (hidden.warning > 0) parts.push(plural(hidden.warning, 'warning'));
+  if (hidden.info > 0) parts.push(plural(hidden.info, 'info'));
+  if (hidden.hint > 0) parts.push(plural(hidden.hint, 'hint'));
+  return parts.join(', ');
+}
+
+/**
  * The closing line of {@link formatStylish}: the counts of findings by severity, over `files` files
  * checked, `withFindings` of them with findings.
+ *
+ * @param options.failures  why the run fails (exit 2): said instead of "no problems"; "incomplete" only
+ *                          when files could not be read or checked
+ * @param options.hidden    with `--quiet`: the findings it left out (by severity). The line then counts
+ *                          errors only and names what was not shown: `✔ no errors (2 files checked;
+ *                          3 warnings not shown: --quiet)`, never "no problems" while warnings exist.
  */
-export function formatStylishSummary(n: SeverityCounts, files: number, withFindings: number, options: { color: boolean; failed?: boolean }): string {
+export function formatStylishSummary(n: SeverityCounts, files: number, withFindings: number, options: { color: boolean; failures?: RunFailures; hidden?: SeverityCounts }): string {
   const c = colors(options.color);
   const total = n.error + n.warning + n.info + n.hint;
   const checked = plural(files, 'file');
+  const quiet = options.hidden !== undefined;
+  const notShown = options.hidden ? hiddenText(options.hidden) : '';
+  const hidden = notShown !== '' ? `${notShown} not shown: --quiet` : '';
+  const parts = [plural(n.error, 'error'), plural(n.warning, 'warning'), plural(n.info, 'info')];
+  if (n.hint > 0) parts.push(plural(n.hint, 'hint'));
+  // With --quiet only errors are printed: counting the others as 0 would be wrong.
+  const found = quiet ? plural(n.error, 'error') : total === 0 ? '0 problems' : `${plural(total, 'problem')} (${parts.join(', ')})`;
   let line: string;
-  if (options.failed === true) {
-    // Exit status 2: something could not be read or checked (said above on stderr); never "no problems".
-    const found = total === 0 ? '0 problems' : `${plural(total, 'problem')} (${plural(n.error, 'error')}, ${plural(n.warning, 'warning')}, ${plural(n.info, 'info')}${n.hint > 0 ? `, ${plural(n.hint, 'hint')}` : ''})`;
-    line = c.bold(c.red(`✖ incomplete: ${found} in ${checked} checked; some files could not be read or checked (see the errors above)`));
-  } else if (total === 0) {
-    line = c.green(c.bold(`✔ no problems (${checked} checked)`));
+  if (options.failures && hasFailures(options.failures)) {
+    // Exit status 2 (each cause said above on stderr): never "no problems".
+    const f = options.failures;
+    const reasons = [...failureReasons(f), ...(hidden !== '' ? [hidden] : [])].join('; ');
+    if ((f.unread ?? 0) > 0 || (f.internal ?? 0) > 0) line = `✖ incomplete: ${found} in ${checked} checked; ${reasons} (see the errors above)`;
+    else if (files === 0 && (f.refused ?? 0) === 0) line = '✖ no OpenVZ / Virtuozzo config files found (see the errors above)';
+    else line = `✖ ${found} in ${withFindings} of ${checked}; ${reasons} (see the errors above)`;
+    line = c.bold(c.red(line));
+  } else if ((quiet ? n.error : total) === 0) {
+    line = hidden !== '' ? c.yellow(c.bold(`✔ no errors (${checked} checked; ${hidden})`)) : c.green(c.bold(`✔ no problems (${checked} checked)`));
   } else {
-    const parts = [plural(n.error, 'error'), plural(n.warning, 'warning'), plural(n.info, 'info')];
-    if (n.hint > 0) parts.push(plural(n.hint, 'hint'));
-    const summary = `✖ ${plural(total, 'problem')} (${parts.join(', ')}) in ${withFindings} of ${checked}`;
+    const summary = `✖ ${found} in ${withFindings} of ${checked}${hidden !== '' ? ` (${hidden})` : ''}`;
     line = c.bold(n.error > 0 ? c.red(summary) : n.warning > 0 ? c.yellow(summary) : c.cyan(summary));
   }
   return `${line}\n`;

@@ -234,8 +234,11 @@ class ReportSink {
   private readonly sarif?: SarifWriter;
   private readonly summary?: SummaryCounter;
   private readonly counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
-  /** Warnings --quiet left out of the output: still counted for --max-warnings (as ESLint does). */
-  private quietWarnings = 0;
+  /**
+   * With --quiet, the findings it left out of the output, by severity: the warnings still count for
+   * --max-warnings (as ESLint does), and the summary line says what was not shown.
+   */
+  private readonly hidden?: SeverityCounts;
   private files = 0;
   private withFindings = 0;
   private readonly rank: number;
@@ -251,6 +254,7 @@ class ReportSink {
     sarif: Omit<SarifOptions, 'summary'>,
   ) {
     if (opts.summary === true) this.summary = new SummaryCounter();
+    if (opts.quiet === true) this.hidden = { error: 0, warning: 0, info: 0, hint: 0 };
     if (opts.format === 'json' && !this.summary) this.json = new JsonWriter((s) => io.stdout(s));
     if (opts.format === 'sarif') this.sarif = new SarifWriter((s) => io.stdout(s), sarif);
     this.rank = SEVERITY_RANK[opts.severityThreshold];
@@ -260,8 +264,9 @@ class ReportSink {
   add(reports: FileReport[]): void {
     if (reports.length === 0) return;
     // --quiet: errors only (warnings still count for --max-warnings).
-    if (this.opts.quiet === true) {
-      this.quietWarnings += countSeverities(reports).warning;
+    if (this.hidden) {
+      const all = countSeverities(reports);
+      for (const k of ['warning', 'info', 'hint'] as const) this.hidden[k] += all[k];
       for (const r of reports) r.findings = r.findings.filter((f) => f.severity === 'error');
     }
     const n = countSeverities(reports);
@@ -288,13 +293,14 @@ class ReportSink {
       const templates = this.summary.templates;
       summary = this.summary.build(templates.length > 0 ? [...nodes, { name: 'templates', files: templates, containers: 0 }] : nodes);
     }
-    const code = this.failed() ? EXIT.failure : exitStatus(this.counts.warning + this.quietWarnings, this.over, this.maxWarnings, this.io, this.quietWarnings);
+    const quietWarnings = this.hidden?.warning ?? 0;
+    const code = this.failed() ? EXIT.failure : exitStatus(this.counts.warning + quietWarnings, this.over, this.maxWarnings, this.io, quietWarnings);
     if (this.json) this.json.end();
     else if (this.sarif) this.sarif.end(summary, { exitCode: code, executionSuccessful: code !== EXIT.failure, notifications });
     else if (this.opts.format === 'json') this.io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else if (this.opts.format === 'github') this.io.stdout(summary ? formatSummary(summary, { color: false }) : '');
     else {
-      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failed: this.failed() }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
+      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failed() ? { unread: 1 } : {}, ...(this.hidden ? { hidden: this.hidden } : {}) }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     return code;
   }
@@ -583,6 +589,15 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
   const asked = new Set(files.values());
   const display = (abs: string): string => displayOf.get(abs) ?? (isInside(abs, io.cwd) ? path.relative(io.cwd, abs) : abs);
   const reader = new ConfigReader();
+  const limitText = `larger than ${MAX_FILE_BYTES / 1048576} MiB`;
+  /**
+   * An asked file too large to check whose `file-too-large` rule is off: no finding says it was not
+   * checked, so a warning does (in SARIF a notification: the run's results do not cover the file).
+   */
+  const uncheckedQuietly = (abs: string, read: ReadText): void => {
+    if (read.sizeBytes === undefined || optionsOf.get(configOf.get(abs))?.rules['file-too-large'] !== 'off') return;
+    problem('warning', abs, `${display(abs)}: not checked, ${limitText} (file-too-large is off)`);
+  };
   /** Reads an asked file (its error on stderr): the text, or undefined. */
   const readAsked = async (abs: string): Promise<ReadText | undefined> => {
     const read = nodeTexts.get(abs) ?? (await reader.read(abs));
@@ -591,6 +606,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
       asked.delete(abs);
       return undefined;
     }
+    uncheckedQuietly(abs, read);
     return read;
   };
 
@@ -731,6 +747,19 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
   // Output: reports are printed as soon as no node still to lint can report a file before them (node by
   // node in a fleet), in path order; --fix and --print-config need them all first.
   const pending: { report: FileReport }[] = [];
+  /** A node config too large to read: its files are checked without it, an error as for any unreadable one. */
+  const nodeTooLarge = (abs: string): void => problem('error', abs, `${display(abs)}: cannot read the node config: ${limitText}`);
+  /**
+   * Reports an asked node config too large to read (its `file-too-large` finding, unless the rule is off)
+   * apart from its containers, which are checked without it.
+   */
+  const reportTooLarge = (abs: string, read: ReadText, o: FileOptions): void => {
+    const r = lint(read.text, { path: abs, target: o.target, kind: o.kind, rules: o.rules, sizeBytes: read.sizeBytes });
+    const host = hostOf.get(abs);
+    pending.push({ report: { file: display(abs), kind: r.kind, target: r.target, findings: r.findings, ...(host !== undefined ? { host } : {}) } });
+    absOfReport.set(display(abs), abs);
+    reported.add(abs);
+  };
   const groupList = [...groups.values()];
   const minDisplay = (g: NodeGroup): string => [g.files[0], g.nodePath].filter((p): p is string => p !== undefined).map(display).reduce((a, b) => (compareStrings(a, b) <= 0 ? a : b), '\uffff');
   // firstOf[i]: the first path that node i or a later one can report.
@@ -768,15 +797,23 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
       let nodeConfig: NodeFile | undefined;
       if (g.nodePath !== undefined) {
         let read: ReadText | { error: string } | undefined;
-        if (asked.has(g.nodePath)) read = await readAsked(g.nodePath);
-        else {
+        if (asked.has(g.nodePath)) {
+          read = await readAsked(g.nodePath);
+          if (read?.sizeBytes !== undefined) {
+            // Asked for and too large: reported as a file (its file-too-large finding), and its files are
+            // checked without it and told so, as when it is not asked for.
+            if (nodeAsked && !reported.has(g.nodePath)) reportTooLarge(g.nodePath, read, o);
+            if (g.files.length > 0) nodeTooLarge(g.nodePath);
+            read = undefined;
+          }
+        } else {
           read = nodeTexts.get(g.nodePath) ?? (await reader.read(g.nodePath));
           if ('error' in read) {
             problem('error', g.nodePath, `${display(g.nodePath)}: cannot read the node config: ${read.error}`);
             read = undefined;
           } else if (read.sizeBytes !== undefined) {
             // Not read (too large): its containers are checked without it, as with any unreadable one.
-            problem('error', g.nodePath, `${display(g.nodePath)}: cannot read the node config: larger than ${MAX_FILE_BYTES / 1048576} MiB`);
+            nodeTooLarge(g.nodePath);
             read = undefined;
           } else nodeTexts.set(g.nodePath, read);
         }
@@ -937,6 +974,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
               continue;
             }
             read = answer.other;
+            uncheckedQuietly(p, read);
           } else if (wasSent) {
             // Its worker died: read it here.
             read = await readAsked(p);
@@ -1107,7 +1145,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
   }
 
   // --quiet: errors only (warnings still count for --max-warnings).
-  const quietWarnings = opts.quiet === true ? countSeverities(reports).warning : 0;
+  const hidden = opts.quiet === true ? { ...countSeverities(reports), error: 0 } : undefined;
+  const quietWarnings = hidden?.warning ?? 0;
   if (opts.quiet === true) for (const r of reports) r.findings = r.findings.filter((f) => f.severity === 'error');
 
   const noColorEnv = (io.env?.NO_COLOR ?? '') !== '';
@@ -1121,7 +1160,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
   } else if (opts.format === 'github') {
     io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failed, explain: opts.explain === true }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failures: failed ? { unread: 1 } : {}, ...(hidden ? { hidden } : {}), explain: opts.explain === true }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
   }
 
   if (failed) return EXIT.failure;

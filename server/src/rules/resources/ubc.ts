@@ -88,10 +88,12 @@ export function ubc(ctx: LintContext, name: string): Ubc | undefined {
   let found = ubcOf.get(ctx);
   const hit = found?.get(name);
   if (hit !== undefined) return hit;
+  const def = ctx.catalog.parameter(name);
+  // No line of the file sets it (most of the UBCs asked about in a vSwap config): nothing to decode.
+  if (!def || !ctx.byName.has(def.name)) return undefined;
   const p = pairOf(ctx, name);
   if (!p) return undefined;
-  const def = ctx.catalog.parameter(name);
-  const u: Ubc = { name: def?.name ?? name, unit: def?.unit, entry: p.entry, bar: p.pair.barrier.value, lim: p.pair.limit.value, barPart: p.pair.barrier, limPart: p.pair.limit };
+  const u: Ubc = { name: def.name, unit: def.unit, entry: p.entry, bar: p.pair.barrier.value, lim: p.pair.limit.value, barPart: p.pair.barrier, limPart: p.pair.limit };
   if (!found) ubcOf.set(ctx, (found = new Map()));
   found.set(name, u);
   return u;
@@ -124,6 +126,15 @@ export function ownEntries(ctx: LintContext, name: string): Entry[] {
  * moved from 32-bit hosts).
  */
 export function isVswap(ctx: LintContext): boolean {
+  // Asked by several rules per lint: decided once.
+  let answer = vswapOf.get(ctx);
+  if (answer === undefined) vswapOf.set(ctx, (answer = decideVswap(ctx)));
+  return answer;
+}
+
+const vswapOf = new ObjectCache<LintContext, boolean>();
+
+function decideVswap(ctx: LintContext): boolean {
   // Before vzctl-3.0.30 there is no is_vswap_config(): no config is treated as vSwap.
   if (ctx.target.generation === 'classic' && compareVersions(ctx.target.version, VSWAP_OPTIONAL_SINCE) < 0) return false;
   const p = mergedUbc(ctx, 'PHYSPAGES');
