@@ -182,10 +182,19 @@ describe('ignored-on-ploop', () => {
     assert.ok(fs.every((f) => f.severity === 'info' && f.unnecessary));
   });
 
-  it('takes the layout from the node vz.conf; names the line', () => {
-    const fs = run(quota, nodeWith('VE_LAYOUT=ploop\n'), 'ignored-on-ploop');
+  it("does not take an existing container's layout from the node's vz.conf (vzctl detects it from the private area)", () => {
+    // vzctl src/vzctl.c @ vzctl-4.9.4: the global layout is dropped once the CT config is read.
+    assert.deepEqual(run(quota, nodeWith('VE_LAYOUT=ploop\n'), 'ignored-on-ploop'), []);
+    assert.deepEqual(run(`${quota}QUOTAUGIDLIMIT="100"\n`, nodeWith('VE_LAYOUT="ploop:expanded"\n'), 'quotaugidlimit-on-ploop'), []);
+    // The container's own line decides, whatever the node says.
+    const fs = run(`VE_LAYOUT="ploop"\n${quota}`, nodeWith('VE_LAYOUT=simfs\n'), 'ignored-on-ploop');
     assert.equal(fs.length, 3);
-    assert.match(said(fs[0]), /line 1 of the node's vz\.conf/);
+    assert.match(said(fs[0]), /VE_LAYOUT="ploop" on line 1\b/);
+  });
+
+  it('an old container without VE_LAYOUT on a node whose vz.conf says ploop (wild 014 + 033) gets nothing', { skip: NEEDS_CORPUS }, () => {
+    const fs = run(read('wild/033-shorewall-doc-2009-101.conf'), nodeWith(read('wild/014-vzctl4.8-vz.conf')));
+    assert.ok(!fs.some((f) => ['ignored-on-ploop', 'mount-opts-on-simfs', 'quotaugidlimit-on-ploop'].includes(f.rule)), fs.map((f) => f.rule).join());
   });
 
   it('stays silent on simfs, when the layout is unknown, for CT0/vz.conf, and for samples inheriting the node default', { skip: NEEDS_CORPUS }, () => {
@@ -203,18 +212,20 @@ describe('ignored-on-ploop', () => {
     }
   });
 
-  it('a container made from the vswap sample on a ploop node does get it', { skip: NEEDS_CORPUS }, () => {
+  it('a container made from the vswap sample on a ploop node gets it once its config says ploop', { skip: NEEDS_CORPUS }, () => {
     const text = read('upstream/openvz-vzctl-classic/conf/ve-vswap-256m.conf-sample');
-    const fs = run(text, nodeWith(read('upstream/openvz-vzctl-classic/vz.conf.in')), 'ignored-on-ploop');
+    const node = nodeWith(read('upstream/openvz-vzctl-classic/vz.conf.in'));
+    assert.deepEqual(run(text, node, 'ignored-on-ploop'), []);
+    // vzctl create (4.9.4 and later) and vzctl start write VE_LAYOUT into the container's config.
+    const fs = run(`${text}VE_LAYOUT="ploop"\n`, node, 'ignored-on-ploop');
     assert.deepEqual(fs.map((f) => /^(\w+)/.exec(f.message)?.[1]), ['DISKINODES', 'QUOTATIME']);
   });
 
-  it('fix: remove the line; safe only when the CT itself says ploop', () => {
+  it('fix: remove the line (safe: the container itself says ploop)', () => {
     const r = applyFix(`VE_LAYOUT="ploop"\n${quota}`, { path: CT }, 'ignored-on-ploop');
     assert.equal(r.safe, true);
     assert.equal(r.text, `VE_LAYOUT="ploop"\nDISKSPACE="1G:1.1G"\nQUOTATIME="0"\nDISK_QUOTA="yes"\n`);
     assert.equal(r.after.filter((f) => f.rule === 'ignored-on-ploop').length, 2);
-    assert.equal(applyFix(quota, nodeWith('VE_LAYOUT=ploop\n'), 'ignored-on-ploop').safe, false);
   });
 
   it('wild 039 (simfs, DISK_QUOTA=no) gets nothing from the layout rules', { skip: NEEDS_CORPUS }, () => {
@@ -224,11 +235,12 @@ describe('ignored-on-ploop', () => {
 });
 
 describe('mount-opts-on-simfs', () => {
-  it('flags MOUNT_OPTS on simfs (CT or node), not on ploop or unknown', () => {
+  it("flags MOUNT_OPTS on simfs (the container's own VE_LAYOUT), not on ploop or unknown", () => {
     const [f] = run('VE_LAYOUT="simfs"\nMOUNT_OPTS="noatime"\n', { path: CT }, 'mount-opts-on-simfs');
     assert.ok(f);
     assert.equal(f.severity, 'warning');
-    assert.equal(run('MOUNT_OPTS="noatime"\n', nodeWith('VE_LAYOUT=simfs\n'), 'mount-opts-on-simfs').length, 1);
+    // The node's VE_LAYOUT is for new containers only: this one's layout is on disk.
+    assert.deepEqual(run('MOUNT_OPTS="noatime"\n', nodeWith('VE_LAYOUT=simfs\n'), 'mount-opts-on-simfs'), []);
     assert.deepEqual(run('VE_LAYOUT="ploop"\nMOUNT_OPTS="noatime"\n', { path: CT }, 'mount-opts-on-simfs'), []);
     assert.deepEqual(run('MOUNT_OPTS="noatime"\n', { path: CT }, 'mount-opts-on-simfs'), []);
   });

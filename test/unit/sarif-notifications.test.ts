@@ -104,6 +104,48 @@ describe('SARIF: files that could not be checked are tool execution notification
     assert.ok(run0.results?.some((x) => x.ruleId === 'duplicate-parameter'));
   });
 
+  it('a node config too large, asked with its containers: they are checked without it and told so, as when named', async () => {
+    const node = path.join(root, 'big-node-asked');
+    await mkdir(path.join(node, 'conf'), { recursive: true });
+    await writeFile(path.join(node, 'vz.conf'), `VE_LAYOUT=ploop\n${'#'.repeat(MAX_FILE_BYTES)}\n`);
+    await writeFile(path.join(node, 'conf/101.conf'), WARN);
+    const cannot = ['error', 'big-node-asked/vz.conf: cannot read the node config: larger than 4 MiB', 'big-node-asked/vz.conf'];
+    const named = parse((await run(['--format', 'sarif', 'big-node-asked/conf/101.conf'], root)).out);
+    const folder = await run(['--format', 'sarif', 'big-node-asked'], root);
+    assert.equal(folder.code, 2, folder.err);
+    const { run0, inv } = parse(folder.out);
+    assert.equal(inv.executionSuccessful, false);
+    assert.deepEqual(notes(inv), [cannot, ['error', 'big-node-asked/vz.conf: File of 4.0 MiB not checked: vzconf checks config files up to 4.0 MiB', 'big-node-asked/vz.conf']]);
+    assert.deepEqual(run0.results?.map((x) => x.ruleId), [...(named.run0.results ?? []).map((x) => x.ruleId), 'file-too-large']);
+    // With the finding off, a warning says the node config was not checked; the containers' error stays.
+    const quiet = await run(['--format', 'sarif', '--rule', 'file-too-large=off', 'big-node-asked'], root);
+    assert.equal(quiet.code, 2, quiet.err);
+    assert.deepEqual(notes(parse(quiet.out).inv), [
+      ['warning', 'big-node-asked/vz.conf: not checked, larger than 4 MiB (file-too-large is off)', 'big-node-asked/vz.conf'],
+      cannot,
+    ]);
+    // Named alone, the node config is one file too large (its finding, exit 1): it has no containers to tell.
+    const alone = await run(['--format', 'sarif', 'big-node-asked/vz.conf'], root);
+    assert.equal(alone.code, 1, alone.err);
+    assert.deepEqual(notes(parse(alone.out).inv).map((n) => n[0]), ['error']);
+  });
+
+  it('a file too large with file-too-large off: a warning notification, since no result covers it', async () => {
+    for (const workers of [0, 2]) {
+      // 64 containers: one worker batch, so that with workers the big file is read by a worker.
+      const dir = path.join(root, `quiet-${workers}/conf`);
+      await mkdir(dir, { recursive: true });
+      for (let ct = 101; ct < 165; ct += 1) await writeFile(path.join(dir, `${ct}.conf`), ct === 103 ? '#'.repeat(MAX_FILE_BYTES + 1) : 'PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\n');
+      const r = await run(['--format', 'sarif', '--rule', 'file-too-large=off', `quiet-${workers}`], root, { workers, workersFrom: 1 });
+      assert.equal(r.code, 0, r.err);
+      const { run0, inv } = parse(r.out);
+      assert.equal(inv.executionSuccessful, true);
+      assert.deepEqual(notes(inv), [['warning', `quiet-${workers}/conf/103.conf: not checked, larger than 4 MiB (file-too-large is off)`, `quiet-${workers}/conf/103.conf`]], `workers: ${workers}`);
+      assert.equal(run0.results?.length, 0);
+      assert.match(r.err, /conf\/103\.conf: not checked/);
+    }
+  });
+
   it('a clean run: one successful invocation with its exit code and no notifications', async () => {
     const r = await run(['--format', 'sarif', 'etc/vz/conf/104.conf'], root);
     assert.equal(r.code, 0, r.err);

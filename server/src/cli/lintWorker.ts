@@ -27,7 +27,10 @@ export type ToWorker =
 export type FileAnswer =
   /** A container: its findings and facts. */
   | { linted: LintedContainer }
-  /** Not a container after all (kind set otherwise): its text, for the main thread to lint with the node. */
+  /**
+   * Not a container after all (kind set otherwise), or too large to check (`sizeBytes`): its text, for
+   * the main thread to lint with the node.
+   */
   | { other: { text: string; sizeBytes?: number } }
   /** Not readable: the phrase for the message. */
   | { readError: string }
@@ -51,10 +54,12 @@ export async function answerFile(linter: NodeLinter | undefined, optionError: st
   if (!linter) return optionError !== undefined ? { optionError } : { internal: { name: 'Error', message: 'worker has no node for this batch' } };
   const read = await reader.read(p);
   if ('error' in read) return { readError: read.error };
-  const file: NodeFile = { path: p, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) };
+  // A file too large to check goes back to the main thread, which tells when no finding says so.
+  if (read.sizeBytes !== undefined) return { other: { text: read.text, sizeBytes: read.sizeBytes } };
+  const file: NodeFile = { path: p, text: read.text };
   try {
     const linted = linter.lintAlone(file);
-    return linted ? { linted } : { other: { text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) } };
+    return linted ? { linted } : { other: { text: read.text } };
   } catch (err) {
     if (err instanceof OptionError) return { optionError: err.message };
     return { internal: { name: err instanceof Error ? err.name : 'Error', message: err instanceof Error ? err.message : String(err), ...(err instanceof Error && err.stack !== undefined ? { stack: err.stack } : {}) } };

@@ -66,9 +66,17 @@ export interface SarifOptions {
  * matched nothing, an internal error. Written to SARIF as a `toolExecutionNotifications` entry.
  */
 export interface RunNotification {
-  /** `error`: the file was not checked and vzlint exits 2; `warning`: skipped by design; `note`: for information. */
+  /**
+   * `error`: the file was not checked and vzlint exits 2 (`executionSuccessful` false), except a file too
+   * large to check, whose `file-too-large` finding comes with it and sets the exit status (1 at its default
+   * severity, error; `executionSuccessful` true); `warning`: skipped by design (also a file too large with
+   * `file-too-large` off), no effect on the exit status; `note`: for information.
+   */
   level: 'error' | 'warning' | 'note';
-  /** The sentence vzlint printed on stderr, without `vzlint: ` (control characters shown escaped). */
+  /**
+   * The sentence vzlint printed on stderr, without `vzlint: ` (control characters shown escaped); for a
+   * file too large, its file path and finding's message as the report prints them.
+   */
   message: string;
   /** The file or folder it is about (absolute path), if any. */
   file?: string;
@@ -133,7 +141,8 @@ function nested(value: unknown, depth: number): string {
  * `--summary` in `properties.summary`, and one invocation (`executionSuccessful`, `exitCode`, and
  * `toolExecutionNotifications` for every file that could not be checked or was skipped, each with its
  * level, message and artifact location; a file too large to check is one too, level error, beside its
- * `file-too-large` result: the run's results do not cover it). Artifact URIs are relative to `root` (`uriBaseId: ROOT`) when the
+ * `file-too-large` result, or level warning when that rule is off: the run's results do not cover it).
+ * Artifact URIs are relative to `root` (`uriBaseId: ROOT`) when the
  * file lies below it. The text is pretty-printed JSON (2 spaces), newline-terminated; members of the run
  * come in the order tool, originalUriBaseIds, results, artifacts, invocations, columnKind, properties
  * (results before artifacts, so that nothing waits for the last file).

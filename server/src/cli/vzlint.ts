@@ -595,6 +595,15 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   const asked = new Set(files.values());
   const display = (abs: string): string => displayOf.get(abs) ?? (isInside(abs, io.cwd) ? path.relative(io.cwd, abs) : abs);
   const reader = new ConfigReader();
+  const limitText = `larger than ${MAX_FILE_BYTES / 1048576} MiB`;
+  /**
+   * An asked file too large to check whose `file-too-large` rule is off: no finding says it was not
+   * checked, so a warning does (in SARIF a notification: the run's results do not cover the file).
+   */
+  const uncheckedQuietly = (abs: string, read: ReadText): void => {
+    if (read.sizeBytes === undefined || optionsOf.get(configOf.get(abs))?.rules['file-too-large'] !== 'off') return;
+    problem('warning', abs, `${display(abs)}: not checked, ${limitText} (file-too-large is off)`);
+  };
   /** Reads an asked file (its error on stderr): the text, or undefined. */
   const readAsked = async (abs: string): Promise<ReadText | undefined> => {
     const read = nodeTexts.get(abs) ?? (await reader.read(abs));
@@ -603,6 +612,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       asked.delete(abs);
       return undefined;
     }
+    uncheckedQuietly(abs, read);
     return read;
   };
 
@@ -743,6 +753,19 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   // Output: reports are printed as soon as no node still to lint can report a file before them (node by
   // node in a fleet), in path order; --fix and --print-config need them all first.
   const pending: { report: FileReport }[] = [];
+  /** A node config too large to read: its files are checked without it, an error as for any unreadable one. */
+  const nodeTooLarge = (abs: string): void => problem('error', abs, `${display(abs)}: cannot read the node config: ${limitText}`);
+  /**
+   * Reports an asked node config too large to read (its `file-too-large` finding, unless the rule is off)
+   * apart from its containers, which are checked without it.
+   */
+  const reportTooLarge = (abs: string, read: ReadText, o: FileOptions): void => {
+    const r = lint(read.text, { path: abs, target: o.target, kind: o.kind, rules: o.rules, sizeBytes: read.sizeBytes });
+    const host = hostOf.get(abs);
+    pending.push({ report: { file: display(abs), kind: r.kind, target: r.target, findings: r.findings, ...(host !== undefined ? { host } : {}) } });
+    absOfReport.set(display(abs), abs);
+    reported.add(abs);
+  };
   const groupList = [...groups.values()];
   const minDisplay = (g: NodeGroup): string => [g.files[0], g.nodePath].filter((p): p is string => p !== undefined).map(display).reduce((a, b) => (compareStrings(a, b) <= 0 ? a : b), '\uffff');
   // firstOf[i]: the first path that node i or a later one can report.
@@ -780,15 +803,23 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       let nodeConfig: NodeFile | undefined;
       if (g.nodePath !== undefined) {
         let read: ReadText | { error: string } | undefined;
-        if (asked.has(g.nodePath)) read = await readAsked(g.nodePath);
-        else {
+        if (asked.has(g.nodePath)) {
+          read = await readAsked(g.nodePath);
+          if (read?.sizeBytes !== undefined) {
+            // Asked for and too large: reported as a file (its file-too-large finding), and its files are
+            // checked without it and told so, as when it is not asked for.
+            if (nodeAsked && !reported.has(g.nodePath)) reportTooLarge(g.nodePath, read, o);
+            if (g.files.length > 0) nodeTooLarge(g.nodePath);
+            read = undefined;
+          }
+        } else {
           read = nodeTexts.get(g.nodePath) ?? (await reader.read(g.nodePath));
           if ('error' in read) {
             problem('error', g.nodePath, `${display(g.nodePath)}: cannot read the node config: ${read.error}`);
             read = undefined;
           } else if (read.sizeBytes !== undefined) {
             // Not read (too large): its containers are checked without it, as with any unreadable one.
-            problem('error', g.nodePath, `${display(g.nodePath)}: cannot read the node config: larger than ${MAX_FILE_BYTES / 1048576} MiB`);
+            nodeTooLarge(g.nodePath);
             read = undefined;
           } else nodeTexts.set(g.nodePath, read);
         }
@@ -949,6 +980,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
               continue;
             }
             read = answer.other;
+            uncheckedQuietly(p, read);
           } else if (wasSent) {
             // Its worker died: read it here.
             read = await readAsked(p);

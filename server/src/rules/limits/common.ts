@@ -7,7 +7,6 @@ import type { Entry } from '../../parser/types';
 import type { Pair } from '../../values/validate';
 import { isUnlimited } from '../../values/numbers';
 import type { LintContext } from '../types';
-import { ObjectCache } from '../../util/objectCache';
 
 /**
  * The container's PHYSPAGES pair when the config is a vSwap config the way vzctl decides it
@@ -21,25 +20,28 @@ export function vswapPhyspages(ctx: LintContext): { pair: Pair; entry: Entry } |
 }
 
 /** Where the layout the rules use was found. */
-export type LayoutSource = 'container' | 'node' | 'version';
+export type LayoutSource = 'container' | 'version';
 
 export interface Layout {
   layout: 'simfs' | 'ploop';
   source: LayoutSource;
-  /** The VE_LAYOUT line it comes from (this file or the node's vz.conf); absent for `version`. */
+  /** The file's VE_LAYOUT line it comes from; absent for `version`. */
   entry?: Entry;
-  /** For `node`: the node file's path. */
+  /** The file's path, when known. */
   path?: string;
 }
 
 /**
- * The layout of a classic container, as far as the files tell it:
- * 1. the container's own VE_LAYOUT line (vzctl writes it at `vzctl create`);
- * 2. else the node's vz.conf VE_LAYOUT (the default for new containers);
- * 3. else, when the target vzctl predates VE_LAYOUT (catalogue `since`, 3.1), simfs — the only layout;
- * 4. else unknown (`undefined`). The catalogue default (`ploop`, what vz.conf ships since 4.7) is
- *    deliberately not assumed: older vz.conf files have no VE_LAYOUT and the compiled-in default is
- *    not settled by the reference.
+ * The layout of a classic container, as far as its own file tells it:
+ * 1. the container's own VE_LAYOUT line (vzctl create writes it since vzctl 4.9.4, and vzctl start adds it
+ *    to a config without one);
+ * 2. else, when the target vzctl predates VE_LAYOUT (catalogue `since`, 3.1), simfs — the only layout;
+ * 3. else unknown (`undefined`). The node's vz.conf VE_LAYOUT is **not** the layout of an existing
+ *    container: it is the default for `vzctl create` only. For a container config without VE_LAYOUT, vzctl
+ *    detects the layout from the private area (`root.hdd/DiskDescriptor.xml`): `ve_private_is_ploop()` in
+ *    vzctl src/lib/image.c @ vzctl-4.9.3 always, and @ vzctl-4.9.4 when the config has no VE_LAYOUT, where
+ *    src/vzctl.c drops the global layout once the container's config is read ("do not use the layout from
+ *    global config", commit 9e98ea63) and src/vzctl-actions.c saves the detected one at start.
  *
  * Virtuozzo 7 (VELAYOUT / VEFSTYPE in vz.conf, no per-container layout key) is not resolved: `undefined`.
  */
@@ -49,31 +51,21 @@ export function layoutOf(ctx: LintContext): Layout | undefined {
   if (!def) return undefined;
   if (!ctx.known(def)) return { layout: 'simfs', source: 'version' };
   const eff = effectiveValue(ctx, 'VE_LAYOUT');
-  if (!eff || eff.source === 'default' || !eff.entry) return undefined;
-  const fromNode = eff.source === 'node' && ctx.kind !== 'node' && ctx.node !== undefined;
-  // The node's line gives every container of the node the same answer: built once per node config.
-  const node = fromNode ? nodeLayouts.get(ctx.node as LintContext) : undefined;
-  if (node !== undefined && node.entry === eff.entry && node.path === eff.path) return node.layout;
+  // Only the file's own line: a value from the node's vz.conf (or vzctl's default) says nothing here.
+  if (!eff || eff.source !== 'container' || !eff.entry) return undefined;
   const value = eff.value.trim();
   const colon = value.indexOf(':');
   const word = colon < 0 ? value : value.slice(0, colon);
-  let out: Layout | undefined;
-  if (word === 'simfs' || word === 'ploop') {
-    out = { layout: word, source: fromNode ? 'node' : 'container', entry: eff.entry };
-    if (eff.path !== undefined) out.path = eff.path;
-  }
-  if (fromNode) nodeLayouts.set(ctx.node as LintContext, { entry: eff.entry, path: eff.path, layout: out });
+  if (word !== 'simfs' && word !== 'ploop') return undefined;
+  const out: Layout = { layout: word, source: 'container', entry: eff.entry };
+  if (eff.path !== undefined) out.path = eff.path;
   return out;
 }
-
-/** {@link layoutOf} of the containers that take VE_LAYOUT from the node config, per node config (shared: never modify). */
-const nodeLayouts = new ObjectCache<LintContext, { entry: Entry; path: string | undefined; layout: Layout | undefined }>();
 
 /** Says where a layout comes from, for messages: `VE_LAYOUT="ploop" on line 4 of vz.conf`. */
 export function describeLayout(l: Layout): string {
   if (l.source === 'version') return 'the target vzctl predates ploop, so the layout is simfs';
-  const where = l.source === 'node' ? `line ${(l.entry?.line ?? 0) + 1} of the node's ${baseName(l.path) ?? 'vz.conf'}` : `line ${(l.entry?.line ?? 0) + 1}`;
-  return `VE_LAYOUT="${l.entry?.value ?? l.layout}" on ${where}`;
+  return `VE_LAYOUT="${l.entry?.value ?? l.layout}" on line ${(l.entry?.line ?? 0) + 1}`;
 }
 
 /** The last path component of a path (either slash). */

@@ -1,63 +1,34 @@
 /**
  * Layout and quota (issue 3, part 4): parameters that depend on the container's layout, simfs or
  * ploop (reference §3.2 and §7 "Layout-dependent"). The layout comes from `layoutOf()`: the
- * container's VE_LAYOUT, else the node's vz.conf, else simfs for a vzctl older than VE_LAYOUT; when
- * none of these says it, the rules stay silent rather than assume ploop. Classic containers only.
+ * container's own VE_LAYOUT, else simfs for a vzctl older than VE_LAYOUT; otherwise vzctl detects it from
+ * the private area on disk (the node's vz.conf VE_LAYOUT is only the default for new containers), and
+ * the rules stay silent. Classic containers only.
  * DISKSPACE `unlimited` on classic is already an `invalid-value` error and is not repeated here.
  */
 import type { Entry } from '../../parser/types';
 import type { Finding, LintContext, Rule } from '../types';
 import { deleteLines, entryRange, finding } from '../util';
 import { clip } from '../text';
-import { describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
+import { describeLayout, layoutOf, liveEntries, type Layout } from './common';
 import { derived } from '../../catalog/derived';
 import { ObjectCache } from '../../util/objectCache';
 
 /**
- * The layout the container rules use, or undefined: not a container, unknown layout, or a shipped
- * sample that only inherits the node's default (a sample serves containers of either layout:
- * `vzctl create --layout` can override the node default).
+ * The layout the container rules use, or undefined: not a container, or the file does not say it (see
+ * `layoutOf()`: the node's vz.conf VE_LAYOUT is only the default for new containers).
  */
 function containerLayout(ctx: LintContext): Layout | undefined {
   if (ctx.kind !== 'container') return undefined;
   // Three rules ask per lint: found once.
   const hit = layoutMemo.get(ctx);
   if (hit) return hit.layout;
-  let l = layoutOf(ctx);
-  if (l && l.source === 'node' && isSample(ctx)) l = undefined;
+  const l = layoutOf(ctx);
   layoutMemo.set(ctx, { layout: l });
   return l;
 }
 
 const layoutMemo = new ObjectCache<LintContext, { layout: Layout | undefined }>();
-
-/** The message, explanation and fix title of an ignored-on-ploop finding. */
-interface PloopTexts {
-  message: string;
-  detail: string;
-  title: string;
-}
-
-/**
- * The texts of ignored-on-ploop for key `name` under the node's VE_LAYOUT line `layout` (source `node`), by
- * that line, built once for all the containers of the node (they share it; a container's own VE_LAYOUT
- * line is its own, and its texts are built for it alone).
- */
-const ploopTextsByNodeLine = new ObjectCache<Entry, Map<string, PloopTexts>>();
-
-function ploopTexts(l: Layout, name: string, why: string): PloopTexts {
-  const build = (): PloopTexts => ({
-    message: `${name} has no effect on a ploop container (${l.source === 'node' ? "the node's VE_LAYOUT" : 'VE_LAYOUT'})`,
-    detail: `${name} is ignored for ploop-based containers (${describeLayout(l)}): ${why}`,
-    title: `Remove ${name} (ignored for ploop)`,
-  });
-  if (l.source !== 'node' || !l.entry) return build();
-  let byName = ploopTextsByNodeLine.get(l.entry);
-  if (!byName) ploopTextsByNodeLine.set(l.entry, (byName = new Map()));
-  let texts = byName.get(name);
-  if (!texts) byName.set(name, (texts = build()));
-  return texts;
-}
 
 /** Keys that ploop ignores (DISKINODES, QUOTATIME, DISK_QUOTA; parameters.yaml `ignoredOnPloop`) in a ploop container (reference §3.2, §7). */
 export const ignoredOnPloop: Rule = {
@@ -71,10 +42,12 @@ export const ignoredOnPloop: Rule = {
       if (!def.ignoredOnPloop) continue;
       const entries = liveEntries(ctx, def.name);
       if (entries.length === 0) continue;
-      const texts = ploopTexts(l, def.name, def.ignoredOnPloop);
+      const message = `${def.name} has no effect on a ploop container (VE_LAYOUT)`;
+      const detail = `${def.name} is ignored for ploop-based containers (${describeLayout(l)}): ${def.ignoredOnPloop}`;
+      const title = `Remove ${def.name} (ignored for ploop)`;
       for (const e of entries) {
-        out.push(finding(ctx, 'ignored-on-ploop', entryRange(e), texts.message,
-          { detail: texts.detail, unnecessary: true, fixes: [{ title: texts.title, edits: [deleteLines(ctx, e.line, e.line)], safe: l.source === 'container' }] }));
+        out.push(finding(ctx, 'ignored-on-ploop', entryRange(e), message,
+          { detail, unnecessary: true, fixes: [{ title, edits: [deleteLines(ctx, e.line, e.line)], safe: true }] }));
       }
     }
     return out;
