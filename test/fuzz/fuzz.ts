@@ -17,7 +17,7 @@
  * - memory-bounded: checked by the runner (heap after GC does not grow; peak RSS reported).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { filesUnder } from '../helpers/corpus';
 import fc from 'fast-check';
@@ -321,6 +321,9 @@ export async function checkInput(input: FuzzInput, tmpDir: string): Promise<Fuzz
   if (!input.cli && !tooLarge) return { bytes: text.length, findings: result.findings.length, fixes, fixAllRounds };
   const name = input.path.endsWith('vz.conf') ? 'vz.conf' : input.path.includes('sample') ? 've-basic.conf-sample' : 'conf/101.conf';
   mkdirSync(path.join(tmpDir, 'conf'), { recursive: true });
+  // Each input on its own: a file an earlier input left there (a vz.conf over the size limit) must not
+  // become this one's node config (vzlint refuses a node config it cannot read: exit 2).
+  for (const other of ['vz.conf', 've-basic.conf-sample', 'conf/101.conf']) rmSync(path.join(tmpDir, other), { force: true });
   writeFileSync(path.join(tmpDir, name), text);
   let out = '';
   let err = '';
