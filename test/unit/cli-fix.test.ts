@@ -303,5 +303,18 @@ describe('vzlint --fix says what it did', () => {
     const r = await run(['--fix', file], tmp);
     assert.equal(r.code, 2);
     assert.match(r.err, /not fixed\nvzlint: --fix: 0 files changed, 0 fixes applied, 1 file refused; 2 unsafe fixes not applied/);
+    // The file was read and checked: the summary says the fix was refused, not that files could not be read.
+    assert.match(r.out, /\n✖ \d+ problems \(.*\) in 1 of 1 file; --fix refused to write 1 file \(see the error above\)\n$/);
+    assert.doesNotMatch(r.out, /incomplete|could not be read/);
+  });
+
+  it('a refused file is still named in the summary of the run after fixing the others', async () => {
+    const ro = await ct('summary-mixed', Buffer.from(MIXED), 0o444);
+    const rw = path.join(path.dirname(ro), '102.conf');
+    await writeFile(rw, MIXED);
+    const r = await run(['--fix', '--no-color', path.dirname(ro)], tmp);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /1 file changed, \d+ fix(es)? applied, 1 file refused/);
+    assert.match(r.out, /\n✖ \d+ problems \(.*\) in 2 of 2 files; --fix refused to write 1 file \(see the error above\)\n$/);
   });
 });

@@ -215,7 +215,27 @@ describe('vzlint: results after errors are never "no problems"', () => {
     const r = await run(['--no-config', '--no-color', 'nonexistent.conf'], tmp);
     assert.equal(r.code, 2);
     assert.doesNotMatch(r.out, /✔|no problems \(/);
-    assert.match(r.out, /incomplete/);
+    // Nothing failed to read: the PATH matched no file, and the summary says so.
+    assert.equal(r.out, '✖ no OpenVZ / Virtuozzo config files found (see the error above)\n');
+  });
+
+  it('a directory without config files is "no config files found", not "incomplete"', async () => {
+    const dir = await folder('no-configs');
+    await writeFile(path.join(dir, 'notes.txt'), 'not a config\n');
+    const r = await run(['--no-config', '--no-color', '.'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /No files matching "\." \(no OpenVZ \/ Virtuozzo config files/);
+    assert.equal(r.out, '✖ no OpenVZ / Virtuozzo config files found (see the error above)\n');
+  });
+
+  it('a file that cannot be read makes the summary "incomplete", beside the files checked', async () => {
+    const dir = await folder('unread');
+    await writeFile(path.join(dir, '101.conf'), VSWAP);
+    spawnSync('mkfifo', [path.join(dir, '102.conf')]);
+    const r = await run(['--no-config', '--no-color', '101.conf', '102.conf'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /102\.conf: .*named pipe/);
+    assert.equal(r.out, '✖ incomplete: 0 problems in 1 file checked; some files could not be read (see the error above)\n');
   });
 });
 

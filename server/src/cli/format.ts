@@ -322,9 +322,11 @@ export function formatStylishSummary(n: SeverityCounts, files: number, withFindi
     // Exit status 2 (each cause said above on stderr): never "no problems".
     const f = options.failures;
     const reasons = [...failureReasons(f), ...(hidden !== '' ? [hidden] : [])].join('; ');
-    if ((f.unread ?? 0) > 0 || (f.internal ?? 0) > 0) line = `✖ incomplete: ${found} in ${checked} checked; ${reasons} (see the errors above)`;
-    else if (files === 0 && (f.refused ?? 0) === 0) line = '✖ no OpenVZ / Virtuozzo config files found (see the errors above)';
-    else line = `✖ ${found} in ${withFindings} of ${checked}; ${reasons} (see the errors above)`;
+    const one = (f.unread ?? 0) + (f.internal ?? 0) + (f.unmatched ?? 0) + (f.refused ?? 0) === 1;
+    const see = one ? '(see the error above)' : '(see the errors above)';
+    if ((f.unread ?? 0) > 0 || (f.internal ?? 0) > 0) line = `✖ incomplete: ${found} in ${checked} checked; ${reasons} ${see}`;
+    else if (files === 0 && (f.refused ?? 0) === 0) line = `✖ no OpenVZ / Virtuozzo config files found ${see}`;
+    else line = `✖ ${found} in ${withFindings} of ${checked}; ${reasons} ${see}`;
     line = c.bold(c.red(line));
   } else if ((quiet ? n.error : total) === 0) {
     line = hidden !== '' ? c.yellow(c.bold(`✔ no errors (${checked} checked; ${hidden})`)) : c.green(c.bold(`✔ no problems (${checked} checked)`));

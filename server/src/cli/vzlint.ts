@@ -18,7 +18,7 @@ import { isTemplateName } from '../parser/template';
 import { escapeControls } from '../util/escape';
 import { answerFile, LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
 import { ConfigReader, errorText, readBounded, READ_BATCH, type ReadText } from './read';
-import { countSeverities, formatJson, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, type FileReport, type MemoryTable, type SeverityCounts } from './format';
+import { countSeverities, formatJson, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, hasFailures, type FileReport, type MemoryTable, type RunFailures, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type RunNotification, type SarifOptions } from './sarif';
 import { countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, keepFinalNewline, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
@@ -249,7 +249,8 @@ class ReportSink {
     private readonly io: VzlintIO,
     private readonly opts: Pick<CliOptions, 'format' | 'quiet' | 'color' | 'verbose' | 'explain' | 'severityThreshold' | 'summary'>,
     private readonly maxWarnings: number | undefined,
-    private readonly failed: () => boolean,
+    /** Why the run fails so far (see {@link RunFailures}). */
+    private readonly failures: () => RunFailures,
     private readonly tables: readonly MemoryTable[],
     sarif: Omit<SarifOptions, 'summary'>,
   ) {
@@ -294,13 +295,13 @@ class ReportSink {
       summary = this.summary.build(templates.length > 0 ? [...nodes, { name: 'templates', files: templates, containers: 0 }] : nodes);
     }
     const quietWarnings = this.hidden?.warning ?? 0;
-    const code = this.failed() ? EXIT.failure : exitStatus(this.counts.warning + quietWarnings, this.over, this.maxWarnings, this.io, quietWarnings);
+    const code = hasFailures(this.failures()) ? EXIT.failure : exitStatus(this.counts.warning + quietWarnings, this.over, this.maxWarnings, this.io, quietWarnings);
     if (this.json) this.json.end();
     else if (this.sarif) this.sarif.end(summary, { exitCode: code, executionSuccessful: code !== EXIT.failure, notifications });
     else if (this.opts.format === 'json') this.io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else if (this.opts.format === 'github') this.io.stdout(summary ? formatSummary(summary, { color: false }) : '');
     else {
-      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failed() ? { unread: 1 } : {}, ...(this.hidden ? { hidden: this.hidden } : {}) }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
+      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}) }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     return code;
   }
@@ -374,9 +375,10 @@ export function internalErrorLines(what: string | undefined, err: unknown): stri
  * - Returns 0 when no finding has error severity, 1 when one has, 2 on a usage error, a missing
  *   path or an unreadable file (after linting the other files).
  * - `--format sarif`: such problems with files are also the invocation's notifications ({@link RunNotification});
- *   `carried` are those of a --fix pass, for the run after it that reports what is left.
+ *   `carried` are those of a --fix pass, and the files it refused ({@link RunFailures}), for the run after it
+ *   that reports what is left.
  */
-export async function runVzlint(argv: string[], given: VzlintIO, carried: readonly RunNotification[] = []): Promise<number> {
+export async function runVzlint(argv: string[], given: VzlintIO, carried: { notifications?: readonly RunNotification[]; failures?: RunFailures } = {}): Promise<number> {
   // Every message on stderr may name a file or quote a setting: control characters are shown escaped,
   // line breaks too except the one ending the message, so a file name cannot erase earlier lines, retitle
   // the terminal or start a line of its own (a GitHub Actions runner reads `::error …::` and
@@ -485,15 +487,18 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
    * The run's notifications for SARIF's invocation (a file that could not be checked, one skipped …);
    * `carried`: those of the --fix pass before this run (which reports what is left after fixing).
    */
-  const notifications: RunNotification[] = [...carried];
-  let failed = carried.some((n) => n.level === 'error');
+  const notifications: RunNotification[] = [...(carried.notifications ?? [])];
+  /** Why the run fails (exit 2), by cause, for the summary line; with those of the --fix pass before it. */
+  const failures: RunFailures = { ...carried.failures };
+  const failed = (): boolean => hasFailures(failures);
   /**
    * A problem with a file or folder (absolute path `abs`), not a finding: printed on stderr as
-   * `vzlint: [warning: ]TEXT`, kept for SARIF; an error makes the run fail (exit 2) after the other files.
+   * `vzlint: [warning: ]TEXT`, kept for SARIF; an error makes the run fail (exit 2) after the other files,
+   * counted under `cause` (default: a file or folder that could not be read).
    */
-  const problem = (level: RunNotification['level'], abs: string | undefined, text: string): void => {
+  const problem = (level: RunNotification['level'], abs: string | undefined, text: string, cause: keyof RunFailures = 'unread'): void => {
     io.stderr(`vzlint: ${level === 'warning' ? 'warning: ' : level === 'note' ? 'note: ' : ''}${text}\n`);
-    if (level === 'error') failed = true;
+    if (level === 'error') failures[cause] = (failures[cause] ?? 0) + 1;
     if (opts.format === 'sarif') notifications.push({ level, message: escapeControls(text), ...(abs !== undefined ? { file: abs } : {}) });
   };
   // Absolute path -> folder where the upward search for its vz.conf stops.
@@ -509,7 +514,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
     files.set(display, abs);
   };
   const unmatched = (what: string, abs?: string): void => {
-    if (opts.errorOnUnmatchedPattern) problem('error', abs, `No files matching ${what} were found (use --no-error-on-unmatched-pattern to allow this)`);
+    if (opts.errorOnUnmatchedPattern) problem('error', abs, `No files matching ${what} were found (use --no-error-on-unmatched-pattern to allow this)`, 'unmatched');
     else problem('note', abs, `no files matching ${what}`);
   };
   const pathArgs = opts.printConfig !== undefined ? [opts.printConfig] : [...paths];
@@ -545,7 +550,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
         }
         continue;
       }
-      problem('error', abs, `${arg}: ${errorText(err)}`);
+      // A PATH that does not exist matches no file; one that cannot be looked at could not be read.
+      problem('error', abs, `${arg}: ${errorText(err)}`, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'unmatched' : 'unread');
       continue;
     }
     if (st.isDirectory() && opts.printConfig === undefined) {
@@ -577,7 +583,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
       problem('error', abs, `${arg}: ${'error' in read ? read.error : `not a regular file${opts.printConfig === undefined ? ' or directory' : ''}`}`);
     }
   }
-  if (opts.printConfig !== undefined && failed) return EXIT.failure;
+  if (opts.printConfig !== undefined && failed()) return EXIT.failure;
   const isTemplate = (abs: string): boolean => opts.template === true || isTemplateName(abs);
 
   // Every file is read when its node is linted (below), bounded in size and time (a FIFO or /proc/kmsg is
@@ -741,7 +747,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
   const internal = (what: string, err: unknown): void => {
     const lines = internalErrorLines(what, err);
     for (const line of lines) io.stderr(line);
-    failed = true;
+    failures.internal = (failures.internal ?? 0) + 1;
     if (opts.format === 'sarif') notifications.push({ level: 'error', message: escapeControls((lines[0] as string).slice('vzlint: '.length, -1)) });
   };
   // Output: reports are printed as soon as no node still to lint can report a file before them (node by
@@ -770,7 +776,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
     firstOf[i] = next !== undefined && compareStrings(next, m) < 0 ? next : m;
   }
   const sarifOptions: Omit<SarifOptions, 'summary'> = { version, root: io.cwd, absolutePath: (r) => absOfReport.get(r.file) ?? path.resolve(io.cwd, r.file), ...(opts.docsUrl !== undefined ? { docsUrl: opts.docsUrl } : {}) };
-  const sink = !keepForFix ? new ReportSink(io, opts, maxWarnings, () => failed, tables, sarifOptions) : undefined;
+  const sink = !keepForFix ? new ReportSink(io, opts, maxWarnings, () => failures, tables, sarifOptions) : undefined;
   const flush = (bound: string | undefined): void => {
     if (pending.length === 0) return;
     pending.sort((a, b) => compareStrings(a.report.file, b.report.file));
@@ -1067,7 +1073,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
       ...(rep.host !== undefined ? { host: rep.host } : {}),
     };
     io.stdout(`${JSON.stringify(printed, null, 2)}\n`);
-    return failed ? EXIT.failure : EXIT.ok;
+    return failed() ? EXIT.failure : EXIT.ok;
   }
 
   // --fix / --fix-dry-run: the engine's fix-all, repeated on the fixed text until nothing is left to fix.
@@ -1096,7 +1102,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
         continue;
       }
       if (!Buffer.from(original, 'utf8').equals(Buffer.from(bytes))) {
-        problem('error', abs, `${rep.file}: not valid UTF-8; not fixed (fixing would change bytes it does not mean to)`);
+        problem('error', abs, `${rep.file}: not valid UTF-8; not fixed (fixing would change bytes it does not mean to)`, 'refused');
         continue;
       }
       const target = await fixTarget(abs).catch(() => abs);
@@ -1123,7 +1129,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
         addUnapplied(fixed.unapplied);
       } catch (err) {
         if (!(err instanceof FixRefused)) throw err;
-        problem('error', abs, `${rep.file}: ${err.message}`);
+        problem('error', abs, `${rep.file}: ${err.message}`, 'refused');
         totals.refused += 1;
         // Nothing was written: what it offers is what the file still has.
         addUnapplied(countUnappliedFixes(rep.findings));
@@ -1134,13 +1140,15 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
       // On a terminal the file's own control characters are shown escaped (an ESC in a comment beside a
       // fix would otherwise clear the screen or retitle the window); piped, the diff is exact for `patch`.
       io.stdout(io.isTTY === true ? escapeControls(diffs, { keepNewlines: true }) : diffs);
-      return failed ? EXIT.failure : exitFor(reports);
+      return failed() ? EXIT.failure : exitFor(reports);
     }
     if (written > 0) {
       // Report what is left, as a run without --fix over the same paths would.
       const again = argv.filter((a) => a !== '--fix');
-      const code = await runVzlint(again, given, notifications.slice(lintNotes));
-      return failed ? EXIT.failure : code;
+      // The files refused stay refused in the run after it (what it cannot read, it finds again).
+      const refused = failures.refused ?? 0;
+      const code = await runVzlint(again, given, { notifications: notifications.slice(lintNotes), failures: refused > 0 ? { refused } : {} });
+      return failed() ? EXIT.failure : code;
     }
   }
 
@@ -1155,15 +1163,15 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: readon
   if (opts.format === 'json') {
     io.stdout(summary ? `${JSON.stringify(summary, null, 2)}\n` : formatJson(reports));
   } else if (opts.format === 'sarif') {
-    const code = failed ? EXIT.failure : exitFor(reports, quietWarnings, false);
+    const code = failed() ? EXIT.failure : exitFor(reports, quietWarnings, false);
     io.stdout(formatSarif(reports, { ...sarifOptions, ...(summary ? { summary } : {}) }, { exitCode: code, executionSuccessful: code !== EXIT.failure, notifications }));
   } else if (opts.format === 'github') {
     io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failures: failed ? { unread: 1 } : {}, ...(hidden ? { hidden } : {}), explain: opts.explain === true }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failures, ...(hidden ? { hidden } : {}), explain: opts.explain === true }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
   }
 
-  if (failed) return EXIT.failure;
+  if (failed()) return EXIT.failure;
   return exitFor(reports, quietWarnings);
 
   /**
