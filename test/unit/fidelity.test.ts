@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lint } from '../../server/src/service/lint';
 import { getCatalog } from '../../server/src/catalog/load';
+import type { Finding } from '../../server/src/rules/types';
 
 /** Findings as "line rule severity" (0-based line), optionally only of some rules. */
 function found(text: string, target: string, kind = 'container', rules?: string[]): string[] {
@@ -153,5 +154,24 @@ describe('facts of the scripts and of later versions', () => {
     assert.deepEqual(r('vz7@7.0.46').map((x) => [x.severity, x.message]), [['warning', 'KMEMSIZE has no effect in libvzctl 7.0.46']], 'not yet a key of the shipped samples (7.0.48)');
     for (const v of ['7.0.300', '7.0.442.10', '7.0.459', '7.0.480', '7.0.495']) assert.deepEqual(r(`vz7@${v}`).map((x) => x.severity), ['info'], `${v}: ignored, a stock sample key`);
     for (const v of ['7.0.442.9', '7.0.442.12', '7.0.456', '7.0.458', '7.0.470.2', '7.0.470.9', '7.0.487.2', '7.0.496', '7.0.737', '8.0.90']) assert.deepEqual(r(`vz7@${v}`), [], `${v}: read`);
+  });
+});
+
+describe('IPTABLES next to NETFILTER (vzctl get_ipt_mask(): a valid NETFILTER wins, IPTABLES is ignored)', () => {
+  const dep = (text: string): Finding | undefined => lint(text, { kind: 'container', target: 'classic@4.11.1' }).findings.find((f) => f.rule === 'deprecated-parameter');
+  it('says IPTABLES is ignored and names the NETFILTER line', () => {
+    const f = dep('NETFILTER="stateful"\nIPTABLES="iptable_filter ipt_state"\n');
+    assert.equal(f?.message, 'IPTABLES: NETFILTER on line 1 sets the access; vzctl ignores it');
+    assert.equal(f?.fixes?.[0]?.safe, true, 'stateful grants every listed module: fix-all may remove the line');
+  });
+  it('removing a list that asks for more than NETFILTER grants is offered, not applied by fix-all', () => {
+    const f = dep('NETFILTER="stateless"\nIPTABLES="iptable_filter iptable_nat"\n');
+    assert.match(f?.message ?? '', /vzctl ignores it$/);
+    assert.deepEqual(f?.fixes?.map((x) => [x.title, x.safe]), [['Remove IPTABLES (ignored: NETFILTER on line 1 sets the access)', false]]);
+  });
+  it('a NETFILTER line with an invalid value is skipped: IPTABLES applies and is only deprecated', () => {
+    const f = dep('NETFILTER="Stateful"\nIPTABLES="iptable_filter"\n');
+    assert.match(f?.message ?? '', /^IPTABLES in a container config is deprecated since vzctl 4\.7; use NETFILTER/);
+    assert.ok(!f?.fixes?.some((x) => /^Remove IPTABLES/.test(x.title)), JSON.stringify(f?.fixes));
   });
 });

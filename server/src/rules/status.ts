@@ -3,6 +3,7 @@
  * or removed on the target's generation and version, with the fixes that move a file forward.
  */
 import type { IptablesModule, ParameterDef, StatusEntry } from '../catalog/types';
+import { usedEntries } from '../model/effective';
 import { describeTarget } from '../model/target';
 import type { Entry } from '../parser/types';
 import { tokens } from '../values/validate';
@@ -52,12 +53,33 @@ export function netfilterFor(ctx: LintContext, modules: string[]): { mode: Iptab
 
 const netfilterLine = new ObjectCache<LintContext, Entry | null>();
 
+/**
+ * The NETFILTER line of the file that vzctl uses (by the duplicate policy), when its value is valid:
+ * then get_ipt_mask() takes the NETFILTER mode and ignores IPTABLES (vzctl src/lib/iptables.c from 4.7,
+ * libvzctl lib/iptables.c). A NETFILTER line with an invalid value is skipped and leaves IPTABLES in force.
+ */
+function netfilterInForce(ctx: LintContext): Entry | undefined {
+  if (!netfilterLine.has(ctx)) {
+    const def = ctx.catalog.parameter('NETFILTER');
+    const used = def ? usedEntries(ctx, def) : [];
+    const e = used[used.length - 1];
+    const valid = e !== undefined && !(ctx.values.get(e)?.problems ?? []).some((p) => p.kind === 'invalid');
+    netfilterLine.set(ctx, valid ? e : null);
+  }
+  return netfilterLine.get(ctx) ?? undefined;
+}
+
 function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
   const [from, to] = linesOf(ctx, e);
-  if (!netfilterLine.has(ctx)) netfilterLine.set(ctx, ctx.live.find((x) => x.name === 'NETFILTER') ?? null);
-  const existing = netfilterLine.get(ctx) ?? undefined;
+  const existing = netfilterInForce(ctx);
   if (existing) {
-    return [{ title: `Remove IPTABLES (NETFILTER on line ${existing.line + 1} overrides it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
+    // Removing it changes nothing for vzctl; fix-all does it only when NETFILTER grants every module the
+    // list names, so a list that asked for more stays in view until someone decides.
+    const modules = tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text);
+    const granted = LEVELS.indexOf(existing.value as IptablesModule['netfilter']);
+    const covers = granted >= LEVELS.indexOf(netfilterFor(ctx, modules).mode);
+    const title = `Remove IPTABLES (ignored: NETFILTER on line ${existing.line + 1} sets the access)`;
+    return [{ title, edits: [deleteLines(ctx, from, to)], safe: covers }];
   }
   const modules = tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text);
   const needs = ctx.target.generation === 'classic' ? 'needs vzctl 4.7 or newer' : 'needs libvzctl below 8.0.70';
@@ -242,7 +264,10 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
       const where = s.in === 'node' ? ' in vz.conf' : s.in === 'container' ? ' in a container config' : '';
       // A bounded range (KMEMSIZE in libvzctl before 7.0.496, NOATIME in vzctl 4.0 to 4.2) is named by the target itself.
       const since = kind === 'ignored' && s.until !== undefined ? ` in ${toolVersion(ctx)}` : s.from !== undefined ? ` since ${tool} ${s.from}` : ctx.target.generation === 'vz7' ? ' on Virtuozzo 7' : ` (${toolVersion(ctx)})`;
-      const said = kind === 'deprecated'
+      const nf = kind === 'deprecated' && def.name === 'IPTABLES' && ctx.kind !== 'node' ? netfilterInForce(ctx) : undefined;
+      const said = nf
+        ? say(ctx, `IPTABLES: NETFILTER on line ${nf.line + 1} sets the access`, 'iptables-ignored-with-netfilter')
+        : kind === 'deprecated'
         ? say(ctx, `${e.name}${where} is deprecated${since}${s.replacement ? `; use ${s.replacement}` : ''}`)
         : kind === 'ignored'
           ? say(ctx, `${e.name}${where} has no effect${since}`)
