@@ -132,6 +132,45 @@ describe('a lint in flight while the editor moves on', () => {
     assert.deepEqual(last?.diagnostics.filter((d) => d.code === 'unknown-parameter'), [], 'with the document\'s own settings');
   });
 
+  it('a document closed during the first workspace lint, after the lint passed it open: its disk findings are published', async (t) => {
+    const root = mkdtempSync(path.join(tmpdir(), 'vzconf-races-'));
+    t.after(() => rmSync(root, { recursive: true, force: true }));
+    // Two nodes, a/ and b/: the lint passes a/'s container (open), then waits on a read of b/'s.
+    const a = path.join(root, 'a/etc/vz');
+    const b = path.join(root, 'b/etc/vz');
+    const opened = path.join(a, 'conf/100.conf');
+    const held = path.join(b, 'conf/201.conf');
+    const files = new Map<string, string>([
+      [path.join(a, 'vz.conf'), 'VE_ROOT=/vz/root/$VEID\n'],
+      [opened, `${CT}FOO100=1\n`],
+      [path.join(b, 'vz.conf'), 'VE_ROOT=/vz/root/$VEID\n'],
+      [path.join(b, 'conf/200.conf'), CT],
+      [held, CT],
+    ]);
+    for (const [p, text] of files) {
+      mkdirSync(path.dirname(p), { recursive: true });
+      writeFileSync(p, text);
+    }
+    const fs = new GatedFs(files, [held]);
+    const uri = pathToFileURL(opened).href;
+    const s = await session(fs, () => null, pathToFileURL(root).href);
+    servers.push(s.server);
+    // The buffer lacks the parameter vzctl does not know that the saved file has.
+    const own = s.next((p) => p.uri === uri && p.version === 1, 'the open document\'s diagnostics');
+    await s.server.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vzconf', version: 1, text: CT } });
+    assert.deepEqual((await own).diagnostics, []);
+    const lint = s.server.client.sendRequest('workspace/executeCommand', { command: 'vzconf.server.lintWorkspace', arguments: [] });
+    await withTimeout(fs.waiting(held), 'the workspace lint reading node b');
+    const cleared = s.next((p) => p.uri === uri && p.diagnostics.length === 0, 'the diagnostics cleared on close');
+    await s.server.client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await cleared;
+    const fromDisk = s.next((p) => p.uri === uri && p.diagnostics.some((d) => d.code === 'unknown-parameter'), 'the closed file\'s findings from disk');
+    fs.release(held);
+    await withTimeout(lint, 'the workspace lint');
+    const last = await fromDisk;
+    assert.equal(last.version, undefined, 'published as a file that is not open');
+  });
+
   it('a virtual document at the same path (git:) neither stands for the open, unsaved vz.conf nor hands it to the disk when closed', async () => {
     const fs = new GatedFs(bigNode(), []);
     fs.files.set(VZ, 'DISK_QUOTA=yes\n');

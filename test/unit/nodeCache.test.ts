@@ -286,3 +286,23 @@ describe('NodeCache: an open vz.conf keeps its unsaved text while the node loads
     });
   }
 });
+
+describe('NodeCache: two lints of a node that changes while it loads', () => {
+  it('a document closed during the load: a lint that asked meanwhile answers from the disk, not the closed text', async () => {
+    const p101 = path.join(CONF, '101.conf');
+    const p102 = path.join(CONF, '102.conf');
+    const fs = new GatedFs(node(), [p102]);
+    // On disk 101.conf has a parameter vzctl does not know; the open buffer does not.
+    fs.files.set(p101, `${ct(101, '10.0.0.1')}FOO101=1\n`);
+    const cache = new NodeCache(fs);
+    cache.setOpenText(p101, ct(101, '10.0.0.1'));
+    const first = cache.lintFile(p101, request);
+    await fs.waiting(p102);
+    cache.closeText(p101);
+    // Asked after the close, while the load that read the buffer is still in flight.
+    const second = cache.lintFile(p101, request);
+    fs.release(p102);
+    await first;
+    assert.deepEqual(rules(await second), ['unknown-parameter']);
+  });
+});

@@ -262,6 +262,14 @@ export function startServer(connection: Connection, options: StartServerOptions 
    * or any config file on disk change, so the Problems panel stays true for files that are not open.
    */
   let workspaceFiles: Set<string> | undefined;
+  /** Workspace lints in progress (the command and a refresh may overlap). */
+  let workspaceLintsRunning = 0;
+  /**
+   * Documents closed while a workspace lint ran that it did not know yet (`workspaceFiles`): it may have
+   * passed them while open (skipped: their own lint published them) and their diagnostics were cleared on
+   * close; when it ends, a refresh checks those it found from disk (see `lintWorkspace`).
+   */
+  const closedWhileLinting = new Set<string>();
   /** What was last logged per key (settings per folder, node files per document): the log says what changed, once. */
   const logged = new Map<string, string>();
   const logOnChange = (key: string, text: string): void => {
@@ -672,6 +680,16 @@ export function startServer(connection: Connection, options: StartServerOptions 
    * diagnostics of the files that are not open (open ones are re-linted the usual way).
    */
   const lintWorkspace = async (progress?: WorkDoneProgressReporter): Promise<LintWorkspaceResult> => {
+    workspaceLintsRunning += 1;
+    try {
+      return await lintWorkspaceOnce(progress);
+    } finally {
+      workspaceLintsRunning -= 1;
+      if (workspaceLintsRunning === 0) closedWhileLinting.clear();
+    }
+  };
+  /** One run of {@link lintWorkspace}. */
+  const lintWorkspaceOnce = async (progress?: WorkDoneProgressReporter): Promise<LintWorkspaceResult> => {
     const started = Date.now();
     const result: LintWorkspaceResult = { files: 0, filesWithFindings: 0, errors: 0, warnings: 0, infos: 0, hints: 0, problems: [] };
     /**
@@ -742,6 +760,8 @@ export function startServer(connection: Connection, options: StartServerOptions 
       await connection.sendDiagnostics({ uri, diagnostics: [] });
     }
     workspaceFiles = seen;
+    // From here on a close refreshes by itself (onDidClose); those before are checked again now.
+    if ([...closedWhileLinting].some((uri) => seen.has(uri) && !documents.get(uri))) scheduleWorkspaceRefresh();
     logInfo(`workspace lint: ${result.files} config file(s) of ${nodeDirs.size} node(s) in ${workspaceFolders.length} folder(s), ${Date.now() - started} ms; ${result.errors} error(s), ${result.warnings} warning(s), ${result.infos} info, ${result.hints} hint(s)`);
     for (const p of result.problems) logInfo(`workspace lint: ${p}`);
     return result;
@@ -951,6 +971,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
         scheduleWorkspaceRefresh();
       } else {
         connection.sendDiagnostics({ uri, diagnostics: [] }).catch((err: unknown) => logError(`clearing ${uri} failed`, err));
+        if (workspaceLintsRunning > 0) closedWhileLinting.add(uri);
       }
       // Its saved text (or nothing) now stands for it in the checks of the others.
       const p = absPathOf(uri);

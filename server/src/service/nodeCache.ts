@@ -488,9 +488,13 @@ export class NodeCache {
 
   // ---- resolution
 
-  /** Brings a state up to date with the open documents and the disk state (reading what is not cached). */
+  /**
+   * Brings a state up to date with the open documents and the disk state (reading what is not cached).
+   * Also waits for a resolve in flight that another caller started after a change this one must see (a
+   * document closed during the previous one): returning at once would answer from the older texts.
+   */
   private async resolve(state: NodeState): Promise<void> {
-    while (state.dirty) {
+    while (state.dirty || state.resolving) {
       if (!state.resolving) {
         state.dirty = false;
         state.resolving = this.resolveOnce(state).finally(() => {
