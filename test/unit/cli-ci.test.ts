@@ -319,20 +319,20 @@ describe('vzlint fleet and --summary', () => {
     const summary = JSON.parse(s.out) as FleetSummary;
     assert.deepEqual(summary.nodes.map((n) => [n.name, n.containers, n.files]), [['db2', 1, 2], ['web1', 2, 3]]);
     const web1 = summary.nodes[1];
-    assert.equal(web1?.bySeverity.error, 1);
-    assert.deepEqual(web1?.byRule['barrier-above-limit'], { error: 1 });
+    assert.equal(web1?.bySeverity.warning, 1);
+    assert.deepEqual(web1?.byRule['barrier-above-limit'], { warning: 1 });
     assert.equal(web1?.memory?.ramBytes, String(2n * 1024n ** 3n));
     assert.equal(web1?.memory?.ramSwapBytes, String(3n * 1024n ** 3n));
     assert.equal(web1?.memory?.capacityRamSwapBytes, String(5n * 1024n ** 3n));
     assert.equal(summary.fleet.nodes, 2);
     assert.equal(summary.fleet.containers, 3);
     const text = await run(['--no-color', '--summary', 'nodes/'], root);
-    assert.match(text.out, /Node web1 \(2 containers, 3 files\)\n {2}1 error, /);
+    assert.match(text.out, /Node web1 \(2 containers, 3 files\)\n {2}0 errors, 1 warning, /);
     assert.match(text.out, /Fleet: 2 nodes \(3 containers, 5 files\)/);
-    assert.match(text.out, /\n {4}barrier-above-limit: 1 error\n/);
-    // Counts per rule are plural like the totals: "2 errors", not "2 error".
+    assert.match(text.out, /\n {4}barrier-above-limit: 1 warning\n/);
+    // Counts per rule are plural like the totals: "2 warnings", not "2 warning".
     const two = await tree('fleet-plural', { 'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'etc/vz/conf/101.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:0"\nKMEMSIZE="2:1"\nLOCKEDPAGES="2:1"\n' });
-    assert.match((await run(['--no-color', '--summary', 'etc/vz'], two)).out, /\n {4}barrier-above-limit: 2 errors\n/);
+    assert.match((await run(['--no-color', '--summary', 'etc/vz'], two)).out, /\n {4}barrier-above-limit: 2 warnings\n/);
   });
 });
 

@@ -24,7 +24,17 @@ describe('number values read as vzctl reads them (classic parse_ul_sfx, libvzctl
     }
   });
   it('NUMPROC="240:" is 240:0 (barrier above the limit), not an invalid value', () => {
-    assert.deepEqual(found(`${vswap}NUMPROC="240:"\n`, 'classic@4.11.1', 'container', ['invalid-value', 'barrier-above-limit']), ['2 barrier-above-limit error']);
+    assert.deepEqual(found(`${vswap}NUMPROC="240:"\n`, 'classic@4.11.1', 'container', ['invalid-value', 'barrier-above-limit']), ['2 barrier-above-limit warning']);
+  });
+  it('barrier above limit: a warning (the kernel accepts it), an error only where vzcfgvalidate reports one', () => {
+    // vSwap mode and Virtuozzo 7: nothing refuses the pair (OpenVZ kernel kernel/bc/sys.c checks only UB_MAXVALUE).
+    assert.deepEqual(found(`${vswap}KMEMSIZE="2G:1G"\n`, 'classic@4.11.1', 'container', ['barrier-above-limit']), ['2 barrier-above-limit warning']);
+    assert.deepEqual(found('KMEMSIZE="2G:1G"\n', 'vz7@7.0.737', 'container', ['barrier-above-limit']), ['0 barrier-above-limit warning']);
+    // UBC mode: vzcfgvalidate's "barrier should be <= limit" (src/validate.c) is an Error.
+    assert.deepEqual(found('KMEMSIZE="2G:1G"\n', 'classic@4.11.1', 'container', ['barrier-above-limit']), ['0 barrier-above-limit error']);
+    const [f] = lint(`${vswap}KMEMSIZE="2G:1G"\n`, { kind: 'container', target: 'classic@4.11.1' }).findings.filter((x) => x.rule === 'barrier-above-limit');
+    assert.match(f?.detail ?? '', /OpenVZ kernel accepts it/);
+    assert.doesNotMatch(`${f?.message ?? ''} ${f?.detail ?? ''}`, /refuse|not proven/);
   });
   it('leading blanks and a + sign are read (strtoull)', () => {
     assert.deepEqual(found('PHYSPAGES=" 0:1G"\nSWAPPAGES="+0:2G"\n', 'classic@4.11.1', 'container', ['invalid-value']), []);

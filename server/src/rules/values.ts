@@ -81,8 +81,10 @@ export const questionableValue: Rule = {
 };
 
 /**
- * A UBC barrier above its limit, or a disk quota soft limit above the hard one: the kernel refuses
- * the pair and the container does not start with it.
+ * A UBC barrier above its limit, or a disk quota soft limit above the hard one: almost certainly a slip.
+ * Nothing refuses it: vzctl passes the UBC pair to setublimit (src/lib/ub.c), and the OpenVZ kernel
+ * checks only that each number is at most UB_MAXVALUE (OpenVZ/vzkernel kernel/bc/sys.c). A warning; an
+ * error where vzcfgvalidate reports one (src/validate.c: UBC mode, quotas only with DISK_QUOTA=yes).
  */
 export const barrierAboveLimit: Rule = {
   id: 'barrier-above-limit',
@@ -106,14 +108,17 @@ export const barrierAboveLimit: Rule = {
         return h === p.text ? p.text : `${p.text} (${h})`;
       };
       // vzcfgvalidate checks barrier <= limit in UBC mode, disk quotas only when the file itself says
-      // DISK_QUOTA=yes (src/validate.c); the kernel's own refusal is not proven from vzctl's sources.
+      // DISK_QUOTA=yes (src/validate.c); where it reports an error, so does this rule.
       const ownQuota = usedEntries(ctx, ctx.catalog.parameter('DISK_QUOTA') ?? def);
       const quotaOn = def.grammar !== 'quota' || (ownQuota[ownQuota.length - 1]?.name === 'DISK_QUOTA' && ownQuota[ownQuota.length - 1]?.value === 'yes');
       const head = `${def.name}: ${a} ${clip(pair.barrier.text, 20)} is above the ${b} ${clip(pair.limit.text, 20)}`;
       const said = quotaOn ? say(ctx, head, 'vzcfgvalidate-error') : say(ctx, head);
-      const why = quota ? 'A soft limit above the hard one can never be reached; vzquota refuses such a pair' : 'The kernel is reported to refuse such a pair when the container starts (not proven from vzctl\'s sources)';
+      const why = quota
+        ? 'vzctl passes the pair to the quota as written; the hard limit is reached first, so the soft limit never acts'
+        : 'vzctl passes the pair to the kernel as written, and the OpenVZ kernel accepts it: setublimit checks only that each number is at most its maximum (OpenVZ/vzkernel kernel/bc/sys.c)';
       const fixed = clip(pair.barrier.text, 20);
       out.push(finding(ctx, 'barrier-above-limit', e.valueRange, said, {
+        ...(said.facts.length > 0 ? { severity: 'error' as const } : {}),
         detail: explain(said, `${def.name}: the ${a} ${shown(pair.barrier)} is above the ${b} ${shown(pair.limit)}`, why),
         fixes: [
           { title: `Set the ${b} to the ${a} (${fixed}:${fixed}), as vzcfgvalidate -r does`, edits: [{ range: e.rawValueRange, newText: `"${pair.barrier.text}:${pair.barrier.text}"` }], safe: false },

@@ -11,12 +11,12 @@ describe('(f) settings', () => {
     await config().update('rules', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
-  it('vzconf.rules {"barrier-above-limit": "warning"} turns the error into a warning, "off" removes it, unset restores it', async () => {
+  it('vzconf.rules {"barrier-above-limit": "error"} turns the warning into an error, "off" removes it, unset restores it', async () => {
     const doc = await open('etc/vz/conf/101.conf');
-    await waitForDiagnostics(doc.uri, 'barrier-above-limit as an error (line 5)', (ds) => has(ds, 'barrier-above-limit', 4, E));
+    await waitForDiagnostics(doc.uri, 'barrier-above-limit as a warning (line 5)', (ds) => has(ds, 'barrier-above-limit', 4, W));
 
-    await config().update('rules', { 'barrier-above-limit': 'warning' }, vscode.ConfigurationTarget.Workspace);
-    await waitForDiagnostics(doc.uri, 'barrier-above-limit as a warning', (ds) => has(ds, 'barrier-above-limit', 4, W));
+    await config().update('rules', { 'barrier-above-limit': 'error' }, vscode.ConfigurationTarget.Workspace);
+    await waitForDiagnostics(doc.uri, 'barrier-above-limit as an error', (ds) => has(ds, 'barrier-above-limit', 4, E));
 
     await config().update('rules', { 'barrier-above-limit': 'off' }, vscode.ConfigurationTarget.Workspace);
     await waitForDiagnostics(
@@ -26,6 +26,6 @@ describe('(f) settings', () => {
     );
 
     await config().update('rules', undefined, vscode.ConfigurationTarget.Workspace);
-    await waitForDiagnostics(doc.uri, 'barrier-above-limit back to an error', (ds) => has(ds, 'barrier-above-limit', 4, E));
+    await waitForDiagnostics(doc.uri, 'barrier-above-limit back to a warning', (ds) => has(ds, 'barrier-above-limit', 4, W));
   });
 });
