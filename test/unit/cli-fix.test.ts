@@ -236,16 +236,41 @@ describe('vzlint --fix says what it did', () => {
   it('files changed, fixes applied and unsafe fixes not applied, on stderr; the dry run says the same in the conditional', async () => {
     const file = await ct('summary', Buffer.from(MIXED));
     const dry = await run(['--fix-dry-run', file], tmp);
-    assert.equal(dry.err, 'vzlint: --fix-dry-run: 1 file would change, 2 fixes would be applied; 2 unsafe fixes not applied (review them in the editor or by hand)\n');
+    assert.equal(dry.err, 'vzlint: --fix-dry-run: 1 file would change, 2 fixes would be applied; 2 unsafe fixes not applied (--explain lists them; review in the editor or by hand)\n');
     assert.equal(await readFile(file, 'utf8'), MIXED, 'the dry run writes nothing');
     const r = await run(['--fix', '--format', 'json', file], tmp);
-    assert.equal(r.err, 'vzlint: --fix: 1 file changed, 2 fixes applied; 2 unsafe fixes not applied (review them in the editor or by hand)\n');
+    assert.equal(r.err, 'vzlint: --fix: 1 file changed, 2 fixes applied; 2 unsafe fixes not applied (--explain lists them; review in the editor or by hand)\n');
     assert.equal(await readFile(file, 'utf8'), 'ONBOOT="yes"\nHOSTNAME="a"\nKMEMSIZE="20000000:10000000"\nNAME=web\n');
     // The unsafe fix is still offered, and the JSON says it is not a safe one.
     const left = (JSON.parse(r.out) as { rule: string; fixable: boolean; unsafeFix?: boolean }[]).find((i) => i.rule === 'barrier-above-limit');
     assert.deepEqual([left?.fixable, left?.unsafeFix], [false, true]);
     const again = await run(['--fix', file], tmp);
-    assert.equal(again.err, 'vzlint: --fix: 0 files changed, 0 fixes applied; 2 unsafe fixes not applied (review them in the editor or by hand)\n');
+    assert.equal(again.err, 'vzlint: --fix: 0 files changed, 0 fixes applied; 2 unsafe fixes not applied (--explain lists them; review in the editor or by hand)\n');
+  });
+
+  it('the unsafe fixes --fix leaves are listed by --explain and in JSON `fixes` (titles as the editor offers them)', async () => {
+    const file = await ct('explain-fixes', Buffer.from(MIXED));
+    await run(['--fix', file], tmp);
+    const text = await readFile(file, 'utf8');
+    const { lint } = await import('../../server/src/service/lint');
+    const offered = lint(text, { path: file }).findings.filter((f) => (f.fixes ?? []).length > 0);
+    assert.equal(offered.length, 2, 'the two findings with unsafe fixes only');
+    const r = await run(['--explain', '--no-color', file], tmp);
+    const lines = r.out.split('\n');
+    for (const f of offered) {
+      const at = lines.findIndex((l) => l.includes(f.message) && l.endsWith(f.rule));
+      assert.ok(at >= 0, r.out);
+      // Below the finding (after its explanation), one line per fix, before the next finding.
+      const below = lines.slice(at + 1).findIndex((l) => /^ {2}\d+:\d+ /.test(l) || l === '');
+      const fixes = lines.slice(at + 1, at + 1 + below).filter((l) => l.includes('fix ('));
+      assert.deepEqual(fixes.map((l) => l.trim()), (f.fixes ?? []).map((x) => `fix (${x.safe ? 'safe' : 'unsafe: review'}): ${x.title}`));
+    }
+    assert.ok(!(await run(['--no-color', file], tmp)).out.includes('fix ('), 'only with --explain');
+    const items = JSON.parse((await run(['--format', 'json', file], tmp)).out) as { rule: string; fixes?: { title: string; safe: boolean }[] }[];
+    for (const f of offered) {
+      assert.deepEqual(items.find((i) => i.rule === f.rule)?.fixes, (f.fixes ?? []).map((x) => ({ title: x.title, safe: x.safe })));
+    }
+    assert.equal(items.filter((i) => i.fixes === undefined).length, items.length - offered.length, 'no `fixes` where none is offered');
   });
 
   it('a node rule\'s unsafe fix in a fixed file is still counted (the later rounds lint the file alone)', async () => {
@@ -259,10 +284,10 @@ describe('vzlint --fix says what it did', () => {
     const text = 'PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\nORIGIN_SAMPLE="vps.basic"\n';
     await writeFile(ct101, text);
     const without = await run(['--fix-dry-run', 'etc/vz'], root);
-    assert.equal(without.err, 'vzlint: --fix-dry-run: 0 files would change, 0 fixes would be applied; 1 unsafe fix not applied (review it in the editor or by hand)\n');
+    assert.equal(without.err, 'vzlint: --fix-dry-run: 0 files would change, 0 fixes would be applied; 1 unsafe fix not applied (--explain lists it; review in the editor or by hand)\n');
     await writeFile(ct101, `${text}NAME = x\n`);
     const r = await run(['--fix', '--format', 'json', 'etc/vz'], root);
-    assert.equal(r.err, 'vzlint: --fix: 1 file changed, 1 fix applied; 1 unsafe fix not applied (review it in the editor or by hand)\n');
+    assert.equal(r.err, 'vzlint: --fix: 1 file changed, 1 fix applied; 1 unsafe fix not applied (--explain lists it; review in the editor or by hand)\n');
     assert.equal(await readFile(ct101, 'utf8'), `${text}NAME=x\n`);
     assert.deepEqual((JSON.parse(r.out) as { rule: string; unsafeFix?: boolean }[]).map((i) => [i.rule, i.unsafeFix]), [['sample-not-found', true]]);
   });

@@ -84,7 +84,10 @@ describe('vzlint exit codes', () => {
     assert.equal(item.fixable, false);
     assert.equal(item.unsafeFix, true);
     assert.match(item.message, /KMEMSIZE/);
-    assert.deepEqual(Object.keys(item).filter((k) => k !== 'detail').sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity', 'unsafeFix']);
+    assert.deepEqual(Object.keys(item).filter((k) => k !== 'detail').sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'fixes', 'line', 'message', 'rule', 'severity', 'unsafeFix']);
+    // `fixes` names them, in the editor's order, each {title, safe}.
+    assert.deepEqual(item.fixes?.map((x) => [Object.keys(x), x.safe]), [[['title', 'safe'], false], [['title', 'safe'], false]]);
+    assert.ok(item.fixes?.every((x) => x.title.length > 0 && x.title.length <= 80));
     assert.match(item.detail ?? '', /KMEMSIZE: the barrier 300331648 \(286\.42 MiB\) is above the limit/, 'the long explanation is in detail');
   });
 
@@ -363,9 +366,10 @@ describe('vzlint: a node and its containers', () => {
     const keys = items.map((i) => `${i.file}:${i.line}:${i.rule}`).filter((k) => /disk-quota-off|duplicate-ip-address/.test(k));
     assert.deepEqual(keys, ['etc/vz/conf/101.conf:3:disk-quota-off', 'etc/vz/conf/101.conf:4:duplicate-ip-address', 'etc/vz/conf/102.conf:3:duplicate-ip-address']);
     for (const i of items) {
-      // `detail` and `unsafeFix` were added compatibly (optional).
-      assert.deepEqual(Object.keys(i).filter((k) => k !== 'detail' && k !== 'unsafeFix').sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity'], 'the JSON contract is unchanged');
+      // `detail`, `unsafeFix` and `fixes` were added compatibly (optional).
+      assert.deepEqual(Object.keys(i).filter((k) => k !== 'detail' && k !== 'unsafeFix' && k !== 'fixes').sort(), ['column', 'endColumn', 'endLine', 'file', 'fixable', 'line', 'message', 'rule', 'severity'], 'the JSON contract is unchanged');
       assert.ok(i.detail === undefined || (typeof i.detail === 'string' && i.detail.length > 0));
+      assert.ok(i.fixes === undefined || (i.fixes.length > 0 && i.fixes.some((x) => x.safe) === i.fixable && i.fixes.some((x) => !x.safe) === (i.unsafeFix === true)));
     }
   });
 

@@ -140,7 +140,7 @@ describe('vzlint over a node streams without changing a finding', () => {
       }
       const { files: got, memory } = linter.finish();
       assert.deepEqual(got.map((f) => f.path), whole.files.map((f) => f.path));
-      // Compact: what compactFinding keeps of each finding (rule, severity, message, detail, range, one fix).
+      // Compact: what compactFinding keeps of each finding (rule, severity, message, detail, range, fixes).
       for (const f of got) assert.deepEqual(f.findings, compact ? (expected.get(f.path) ?? []).map(compactFinding) : expected.get(f.path), `${f.path} (compact ${compact})`);
       if (compact) assert.ok(got.some((f) => f.findings.some((x) => x.fixes !== undefined && x.fixes.length === 1 && x.facts === undefined)), 'compact findings keep one fix and no facts');
       assert.deepEqual(memory, whole.memory);
@@ -174,6 +174,8 @@ describe('vzlint over a node streams without changing a finding', () => {
     }
     const items = JSON.parse(formatJson(reports)) as JsonFinding[];
     assert.deepEqual(items.map((i) => [i.fixable, i.unsafeFix]), [[false, undefined], [true, undefined], [false, true], [true, true], [true, undefined]]);
+    // Every fix by title, also those compact findings keep without their edits.
+    assert.deepEqual(items.map((i) => i.fixes?.map((x) => `${x.title}:${x.safe}`)), [undefined, ['safe:true', 'second safe:true'], ['unsafe:false'], ['unsafe:false', 'second unsafe:false', 'safe:true'], ['safe:true']]);
     let empty = '';
     const none = new JsonWriter((s) => { empty += s; });
     none.add([]);

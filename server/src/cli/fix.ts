@@ -83,8 +83,8 @@ export interface FixTotals extends UnappliedFixes {
 
 /**
  * The one-line account `--fix` prints on stderr (after the per-file refusals, before the findings left):
- * `vzlint: --fix: 2 files changed, 5 fixes applied; 3 unsafe fixes not applied (review them in the editor or
- * by hand); 1 byte-order mark kept`.
+ * `vzlint: --fix: 2 files changed, 5 fixes applied; 3 unsafe fixes not applied (--explain lists them; review in
+ * the editor or by hand); 1 byte-order mark kept`.
  */
 export function fixSummaryLine(t: FixTotals, dryRun: boolean): string {
   const n = (k: number, one: string, many: string): string => `${k} ${k === 1 ? one : many}`;
@@ -92,7 +92,7 @@ export function fixSummaryLine(t: FixTotals, dryRun: boolean): string {
     ? `vzlint: --fix-dry-run: ${n(t.files, 'file', 'files')} would change, ${n(t.fixes, 'fix', 'fixes')} would be applied`
     : `vzlint: --fix: ${n(t.files, 'file', 'files')} changed, ${n(t.fixes, 'fix', 'fixes')} applied`;
   const refused = t.refused > 0 ? `, ${n(t.refused, 'file', 'files')} refused` : '';
-  const unsafe = t.unsafe > 0 ? `; ${n(t.unsafe, 'unsafe fix', 'unsafe fixes')} not applied (review ${t.unsafe === 1 ? 'it' : 'them'} in the editor or by hand)` : '';
+  const unsafe = t.unsafe > 0 ? `; ${n(t.unsafe, 'unsafe fix', 'unsafe fixes')} not applied (--explain lists ${t.unsafe === 1 ? 'it' : 'them'}; review in the editor or by hand)` : '';
   const kept = t.kept > 0 ? `; ${n(t.kept, 'byte-order mark', 'byte-order marks')} kept (remove ${t.kept === 1 ? 'it' : 'them'} with the editor's quick fix or sed -i '1s/^\\xEF\\xBB\\xBF//' FILE)` : '';
   return `${head}${refused}${unsafe}${kept}\n`;
 }

@@ -48,6 +48,9 @@ export interface FileReport {
  * - `unsafeFix` (only when true): the finding offers a fix that is not safe (it changes a limit, an access
  *   or a value), a quick fix in the editor that `--fix` never applies; review it by hand.
  * - `host` (only for a fleet, `<dir>/<host>/etc/vz/…`): the host the file came from.
+ * - `fixes` (only when the finding offers fixes; added after `host`): each fix in the editor's order as
+ *   `{title, safe}`: its title (plain text, at most 80 characters) and whether it is safe (what `--fix`
+ *   applies) or must be reviewed. `vzlint --explain` prints the same list under each finding.
  */
 export interface JsonFinding {
   file: string;
@@ -62,6 +65,13 @@ export interface JsonFinding {
   fixable: boolean;
   unsafeFix?: true;
   host?: string;
+  fixes?: JsonFix[];
+}
+
+/** One fix of a {@link JsonFinding}: its title, and whether `--fix` may apply it (`safe`) or it needs review. */
+export interface JsonFix {
+  title: string;
+  safe: boolean;
 }
 
 /** Counts of findings by severity. */
@@ -97,6 +107,7 @@ export function toJsonFindings(reports: readonly FileReport[]): JsonFinding[] {
         fixable: f.fixes?.some((x) => x.safe) ?? false,
         ...(f.fixes?.some((x) => !x.safe) === true ? { unsafeFix: true as const } : {}),
         ...(r.host !== undefined ? { host: r.host } : {}),
+        ...(f.fixes !== undefined && f.fixes.length > 0 ? { fixes: f.fixes.map((x) => ({ title: x.title, safe: x.safe })) } : {}),
       };
       items.push(item);
     }
@@ -128,6 +139,11 @@ function itemText(file: string, host: string | undefined, f: Finding, quote: (s:
   text += safe ? ',\n    "fixable": true' : ',\n    "fixable": false';
   if (unsafe) text += ',\n    "unsafeFix": true';
   if (host !== undefined) text += `,\n    "host": ${host}`;
+  if (f.fixes !== undefined && f.fixes.length > 0) {
+    text += ',\n    "fixes": [';
+    for (const [i, x] of f.fixes.entries()) text += `${i === 0 ? '' : ','}\n      {\n        "title": ${quote(x.title)},\n        "safe": ${x.safe ? 'true' : 'false'}\n      }`;
+    text += '\n    ]';
+  }
   return `${text}\n  }`;
 }
 
@@ -218,7 +234,9 @@ export function colors(enabled: boolean): Colors {
  * @param options.failures why the run fails (exit 2): see {@link formatStylishSummary}
  * @param options.hidden   with --quiet, the findings it left out: see {@link formatStylishSummary}
  * @param options.explain  print each finding's detail (the long explanation) on the lines below it,
- *                         indented and dimmed, wrapped at 100 columns (control characters escaped too)
+ *                         indented and dimmed, wrapped at 100 columns (control characters escaped too),
+ *                         then its fixes, one a line: `fix (safe): TITLE` (what --fix applies) or
+ *                         `fix (unsafe: review): TITLE` (what it leaves for a person to apply)
  */
 export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failures?: RunFailures; hidden?: SeverityCounts; explain?: boolean }): string {
   return formatStylishFiles(reports, options) + formatStylishSummary(countSeverities(reports), reports.length, reports.filter((r) => r.findings.length > 0).length, options);
@@ -246,10 +264,12 @@ export function formatStylishFiles(reports: readonly FileReport[], options: { co
     r.findings.forEach((f, i) => {
       const message = escapeControls(f.message.replace(/\r?\n/g, ' '));
       out.push(`  ${c.dim((positions[i] ?? '').padEnd(posWidth))}  ${paint[f.severity](f.severity.padEnd(sevWidth))}  ${message}  ${c.dim(escapeControls(f.rule))}`);
-      if (options.explain === true && f.detail) {
-        const indent = ' '.repeat(2 + posWidth + 2 + sevWidth + 2);
+      if (options.explain !== true) return;
+      const indent = ' '.repeat(2 + posWidth + 2 + sevWidth + 2);
+      if (f.detail) {
         for (const line of wrap(escapeControls(f.detail.replace(/\r?\n/g, ' ')), Math.max(40, 100 - indent.length))) out.push(c.dim(`${indent}${line}`));
       }
+      for (const x of f.fixes ?? []) out.push(`${indent}${x.safe ? c.green('fix (safe)') : c.yellow('fix (unsafe: review)')}: ${escapeControls(x.title.replace(/\r?\n/g, ' '))}`);
     });
     out.push('');
   }

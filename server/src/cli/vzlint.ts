@@ -108,7 +108,8 @@ Flags win over the file, the file over the defaults; --rule is merged rule by ru
 in the same folder (fsync, rename), keeping mode, owner, line endings, a BOM and the final newline;
 it follows symlinks, and refuses a file that changed since it was read, has no write permission
 bits (also as root), has other hard links, or (not as root) belongs to another user. --fix-dry-run prints the fixes as a unified diff and writes nothing.
-Both end with one line on stderr: files changed, fixes applied, unsafe fixes not applied.
+Both end with one line on stderr: files changed, fixes applied, unsafe fixes not applied
+(--explain prints every finding's fixes, safe or unsafe, under it).
 
 Exit status:
   0  no finding at or above --severity-threshold (default error), warnings within --max-warnings
@@ -160,7 +161,7 @@ function buildProgram(io: VzlintIO): Command {
     .option('--print-config <file>', 'print the resolved options, kind and target for FILE as JSON, and lint nothing')
     .option('--docs-url <template>', 'public URL of the rule docs with {rule} (SARIF helpUri), e.g. https://example.org/rules/{rule}.html')
     .option('-v, --verbose', 'list every file checked with its kind and target, also those without findings')
-    .option('--explain', 'print the long explanation (why, versions, numbers) under each finding')
+    .option('--explain', 'print the long explanation (why, versions, numbers) and the fixes under each finding')
     .option('--no-color', 'disable colours (also off when stdout is not a terminal or NO_COLOR is set)')
     .showHelpAfterError('(run vzlint --help for usage)')
     .exitOverride()

@@ -797,21 +797,20 @@ function ownRange(r: Range): Range {
 }
 
 /**
- * A finding with only what reports print (rule, severity, message, detail, range) and of its fixes the
- * first safe one (title and edits: SARIF's fix, JSON's `fixable`) and the first unsafe one's title only
- * (without edits: that there is one, JSON's `unsafeFix`), in their order; strings flattened: a fraction
- * of the memory when thousands of files are kept. Not for --fix, which needs every fix.
+ * A finding with only what reports print (rule, severity, message, detail, range) and its fixes in their
+ * order: the first safe one whole (title and edits: SARIF's fix), every other one by its title and safety
+ * only, without edits (JSON's `fixes`, `fixable`, `unsafeFix`; `--explain`); strings flattened: a fraction
+ * of the memory when thousands of files are kept. Not for --fix, which needs every fix's edits.
  */
 export function compactFinding(f: Finding): Finding {
   const out: Finding = { rule: f.rule, severity: f.severity, message: flat(f.message), range: ownRange(f.range) };
   if (f.detail !== undefined) out.detail = flat(f.detail);
   if (f.fixes && f.fixes.length > 0) {
     const safe = f.fixes.find((x) => x.safe);
-    const unsafe = f.fixes.find((x) => !x.safe);
     out.fixes = [];
     for (const x of f.fixes) {
       if (x === safe) out.fixes.push({ title: flat(x.title), edits: x.edits.map((e) => ({ range: ownRange(e.range), newText: flat(e.newText) })), safe: true });
-      else if (x === unsafe) out.fixes.push({ title: flat(x.title), edits: [], safe: false });
+      else out.fixes.push({ title: flat(x.title), edits: [], safe: x.safe });
     }
   }
   return out;
@@ -829,8 +828,8 @@ class FindingStore {
   /** Other ranges, by `line:column:line:column`. */
   private readonly ranges = new Map<string, Range>();
   private rangeCount = 0;
-  /** The unsafe fixes kept (title only, no edits), by title. */
-  private readonly unsafeFixes = new Map<string, Fix>();
+  /** The fixes kept by title only (no edits): unsafe ones, and safe ones after a finding's first. */
+  private readonly titleFixes = { safe: new Map<string, Fix>(), unsafe: new Map<string, Fix>() };
 
   /** The stored string equal to `s` (stored, flattened, when new). */
   private str(s: string): string {
@@ -888,23 +887,23 @@ class FindingStore {
     const fixes = f.fixes;
     if (fixes && fixes.length > 0) {
       const safe = fixes.find((x) => x.safe);
-      const unsafe = fixes.find((x) => !x.safe);
       out.fixes = [];
       for (const x of fixes) {
         if (x === safe) out.fixes.push({ title: this.str(x.title), edits: x.edits.map((e) => ({ range: this.range(e.range, true), newText: flat(e.newText) })), safe: true });
-        else if (x === unsafe) out.fixes.push(this.unsafeFix(x.title));
+        else out.fixes.push(this.titleFix(x.title, x.safe));
       }
     }
     return out;
   }
 
-  /** The kept form of an unsafe fix titled `title` (no edits), one object per title. */
-  private unsafeFix(title: string): Fix {
-    const had = this.unsafeFixes.get(title);
+  /** The kept form of a fix titled `title` without its edits, one object per title and safety. */
+  private titleFix(title: string, safe: boolean): Fix {
+    const byTitle = safe ? this.titleFixes.safe : this.titleFixes.unsafe;
+    const had = byTitle.get(title);
     if (had) return had;
-    const fix: Fix = { title: this.str(title), edits: [], safe: false };
-    if (this.unsafeFixes.size >= 4096) this.unsafeFixes.clear();
-    this.unsafeFixes.set(fix.title, fix);
+    const fix: Fix = { title: this.str(title), edits: [], safe };
+    if (byTitle.size >= 4096) byTitle.clear();
+    byTitle.set(fix.title, fix);
     return fix;
   }
 
