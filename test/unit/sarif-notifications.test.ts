@@ -117,6 +117,9 @@ describe('SARIF: files that could not be checked are tool execution notification
     assert.equal(inv.executionSuccessful, false);
     assert.deepEqual(notes(inv), [cannot, ['error', 'big-node-asked/vz.conf: File of 4.0 MiB not checked: vzconf checks config files up to 4.0 MiB', 'big-node-asked/vz.conf']]);
     assert.deepEqual(run0.results?.map((x) => x.ruleId), [...(named.run0.results ?? []).map((x) => x.ruleId), 'file-too-large']);
+    // The node's summary counts it with its containers.
+    const summary = await run(['--summary', 'big-node-asked'], root);
+    assert.match(summary.out, /Node big-node-asked\/vz\.conf \(1 container, 2 files\)\n\s+1 error/);
     // With the finding off, a warning says the node config was not checked; the containers' error stays.
     const quiet = await run(['--format', 'sarif', '--rule', 'file-too-large=off', 'big-node-asked'], root);
     assert.equal(quiet.code, 2, quiet.err);

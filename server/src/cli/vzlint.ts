@@ -802,6 +802,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       // The node config is linted when it was asked for with these options, else read for its containers.
       const nodeAsked = g.nodePath !== undefined && asked.has(g.nodePath) && configOf.get(g.nodePath) === g.cfg;
       let nodeConfig: NodeFile | undefined;
+      /** The node config when reported apart from its containers (too large to read): in the node's summary too. */
+      let reportedApart: string | undefined;
       if (g.nodePath !== undefined) {
         let read: ReadText | { error: string } | undefined;
         if (asked.has(g.nodePath)) {
@@ -809,7 +811,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
           if (read?.sizeBytes !== undefined) {
             // Asked for and too large: reported as a file (its file-too-large finding), and its files are
             // checked without it and told so, as when it is not asked for.
-            if (nodeAsked && !reported.has(g.nodePath)) reportTooLarge(g.nodePath, read, o);
+            if (nodeAsked && !reported.has(g.nodePath)) {
+              reportTooLarge(g.nodePath, read, o);
+              reportedApart = g.nodePath;
+            }
             if (g.files.length > 0) nodeTooLarge(g.nodePath);
             read = undefined;
           }
@@ -1033,7 +1038,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
           name: nodeHost ?? (g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`),
           ...(nodeHost !== undefined ? { host: nodeHost } : {}),
           ...(g.nodePath !== undefined ? { nodeConfig: display(g.nodePath) } : {}),
-          files: result.files.map((f) => display(f.path)),
+          files: [...(reportedApart !== undefined ? [display(reportedApart)] : []), ...result.files.map((f) => display(f.path))],
           containers: result.files.filter((f) => f.role === 'container' && ctidOf(f.path) !== undefined).length,
           memory: result.memory,
         });
