@@ -6,6 +6,7 @@ import { parseSuppressions } from '../../server/src/rules/suppressions';
 import { computeCodeActions, computeLinkActions, computeSuppressionActions, copyAsVzctlSetAction, kindWanted, OPEN_RULE_DOCS_COMMAND, orderLightbulb, primaryRule, type ContextDiagnostic } from '../../server/src/service/codeActions';
 import { toDiagnostic, ruleDocsUrl } from '../../server/src/service/diagnostics';
 import { effectiveConfigText } from '../../server/src/service/effective';
+import { computeHover } from '../../server/src/service/hover';
 import { analyze, lint, type LintOptions } from '../../server/src/service/lint';
 import { shellQuote, vzctlSetCommand } from '../../server/src/service/vzctlSet';
 import type { Range } from '../../server/src/parser/types';
@@ -269,5 +270,19 @@ describe('effective configuration text', () => {
     assert.match(out, /^# LOCKDIR="\/vz\/lock" {2}\(vz\.conf line 3\)$/m, 'node-wide keys listed apart');
     assert.match(out, /^# MY_KEY="1" {2}\(101\.conf line 5\)$/m);
     assert.match(effectiveConfigText(text, { path: CT, nodeConfig: node, target: 'vz7' }), /^ONBOOT="no" +# 101\.conf line 4$/m, 'Virtuozzo 7: the last wins');
+  });
+
+  it('never shows a line vzctl skips for an invalid value: the earlier line, vz.conf or the default, and says so', () => {
+    const node = { path: '/w/etc/vz/vz.conf', text: 'CPUUNITS="500"\n' };
+    // Line 3 is skipped; line 4 is then not a duplicate and applies (classic: the handler set nothing).
+    const text = `${VSWAP}NETFILTER="Stateful"\nNETFILTER="stateful"\nCPUUNITS="1K"\nNUMPROC="1K"\nCPULIMIT="200%"\n`;
+    const out = effectiveConfigText(text, { path: CT, nodeConfig: node });
+    assert.match(out, /^NETFILTER="stateful" +# 101\.conf line 4; 101\.conf line 3 skipped by vzctl \(invalid value\)$/m);
+    assert.match(out, /^CPUUNITS="500" +# vz\.conf line 1; 101\.conf line 5 skipped by vzctl \(invalid value\)$/m);
+    assert.match(out, /^# NUMPROC is not set; 101\.conf line 6 skipped by vzctl \(invalid value\)$/m);
+    assert.match(out, /^CPULIMIT="0" +# vzctl's default; 101\.conf line 7 skipped by vzctl \(invalid value\)$/m);
+    assert.doesNotMatch(out, /Stateful|"1K"|200%/);
+    const hover = computeHover(text, { line: 6, character: 2 }, { path: CT, nodeConfig: node })?.contents ?? '';
+    assert.match(hover, /Effective: `0` vzctl's built-in default \(vzctl skips this line: invalid value\)/);
   });
 });

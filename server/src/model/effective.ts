@@ -22,9 +22,26 @@ export interface EffectiveValue {
   path?: string;
 }
 
-/** The entries of `ctx` that vzctl uses for `def`, by the target's duplicate policy. */
+/**
+ * Whether classic vzctl skips the line for its value: the handler refuses it (ERR_INVAL), vzctl warns
+ * "invalid value for KEY, skipped" and the parameter keeps its earlier, global or default value
+ * (src/lib/config.c). libvzctl instead fails on such a value, so on Virtuozzo 7 the line is not skipped.
+ */
+export function skippedForValue(ctx: LintContext, e: Entry): boolean {
+  if (ctx.target.generation !== 'classic') return false;
+  const problems = ctx.values.get(e)?.problems;
+  return problems !== undefined && problems.some((p) => p.kind === 'invalid');
+}
+
+/**
+ * The entries of `ctx` that vzctl uses for `def`, by the target's duplicate policy, leaving out the lines
+ * classic vzctl skips for an invalid value ({@link skippedForValue}): a handler that refuses a value has
+ * set nothing, so the next line of the key is not a duplicate.
+ */
 export function usedEntries(ctx: LintContext, def: ParameterDef): Entry[] {
-  const all = ctx.byName.get(def.name) ?? [];
+  let all = ctx.byName.get(def.name) ?? [];
+  if (all.length === 0) return all;
+  if (all.some((e) => skippedForValue(ctx, e))) all = all.filter((e) => !skippedForValue(ctx, e));
   if (all.length <= 1) return all;
   const policy = ctx.target.generation === 'vz7' ? 'last' : def.duplicates ?? 'first';
   if (policy === 'union') return all;

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { describeTarget, formatTarget } from '../model/target';
-import { effectiveValue } from '../model/effective';
+import { effectiveValue, skippedForValue } from '../model/effective';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { analyze, type LintOptions } from './lint';
@@ -58,11 +58,18 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
   const width = names.reduce((w, n) => Math.max(w, n.length), 0);
   for (const name of names) {
     const eff = effectiveValue(ctx, name);
-    if (!eff) continue;
+    // Lines of this file vzctl skips for an invalid value: never effective, named in the comment.
+    const skipped = (ctx.byName.get(name) ?? []).filter((e) => skippedForValue(ctx, e)).map((e) => e.line + 1);
+    const skipNote = skipped.length > 0 ? `; ${file} line${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} skipped by vzctl (invalid value)` : '';
+    if (!eff) {
+      if (skipped.length > 0) out.push(`# ${name} is not set${skipNote}`);
+      continue;
+    }
     const def = eff.def;
     const scope = def[ctx.target.generation]?.scope ?? def.scope;
     const line = `${name}=${quote(eff.value)}`;
     let where = eff.source === 'default' ? "vzctl's default" : `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} line ${(eff.entry?.line ?? 0) + 1}`;
+    where += skipNote;
     if (!ctx.known(def)) where += `; unknown to ${describeTarget(ctx.target)}`;
     const status = ctx.status(def).map((s) => s.kind).filter((k) => k !== 'deprecated');
     if (status.length > 0) where += `; ${status.join(', ')} on ${describeTarget(ctx.target)}`;

@@ -11,7 +11,7 @@ import { describeTarget, formatTarget } from '../model/target';
 import { compareVersions } from '../model/version';
 import { fromEditorPosition, toEditorRange } from '../parser/parse';
 import type { Entry, Position, Range } from '../parser/types';
-import { effectiveValue, usedEntries, type EffectiveValue } from '../model/effective';
+import { effectiveValue, skippedForValue, usedEntries, type EffectiveValue } from '../model/effective';
 import type { LintContext } from '../rules/types';
 import { humanize, isUnlimited, LONG_MAX, SIZE_SUFFIX, unitBytes, type NumberPart } from '../values/numbers';
 import { grammarOf, tokens } from '../values/validate';
@@ -241,9 +241,15 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
   // A key the target does not know has no effective value to speak of (the hover says it is unknown).
   if (!node || ctx.kind === 'node' || !ctx.known(def)) return { main, related };
   const eff = effectiveValue(ctx, def.name);
+  // A line vzctl skips for its value never takes effect: the value comes from elsewhere, or is unset.
+  const skipped = skippedForValue(ctx, e);
+  if (!eff && skipped) main.push('- Effective: not set (vzctl skips this line: invalid value)');
   if (eff) {
-    const mine = eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${(eff.entry?.line ?? 0) + 1} wins over this one)` : '';
-    let text = `- Effective: ${codeSpan(eff.value)} ${fromText(eff)}${mine}`;
+    const mine = skipped
+      ? ' (vzctl skips this line: invalid value)'
+      : eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${(eff.entry?.line ?? 0) + 1} wins over this one)` : '';
+    const from = skipped && eff.source === 'default' ? "vzctl's built-in default" : fromText(eff);
+    let text = `- Effective: ${codeSpan(eff.value)} ${from}${mine}`;
     const global = usedEntries(node, def);
     const g = global[global.length - 1];
     if (eff.source === 'container' && g && !def.ignoredInNodeConfig?.includes(ctx.target.generation)) {
