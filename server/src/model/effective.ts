@@ -39,9 +39,20 @@ export function skippedForValue(ctx: LintContext, e: Entry): boolean {
  * set nothing, so the next line of the key is not a duplicate.
  */
 export function usedEntries(ctx: LintContext, def: ParameterDef): Entry[] {
-  let all = ctx.byName.get(def.name) ?? [];
-  if (all.length === 0) return all;
-  if (all.some((e) => skippedForValue(ctx, e))) all = all.filter((e) => !skippedForValue(ctx, e));
+  const all = ctx.byName.get(def.name) ?? [];
+  if (all.length === 0 || !all.some((e) => skippedForValue(ctx, e))) return byPolicy(ctx, def, all);
+  return byPolicy(ctx, def, all.filter((e) => !skippedForValue(ctx, e)));
+}
+
+/**
+ * The lines of `ctx` for `def` as the duplicate policy picks them, lines with an invalid value included
+ * (for messages that say a value is written but skipped); {@link usedEntries} for what vzctl applies.
+ */
+export function writtenEntries(ctx: LintContext, def: ParameterDef): Entry[] {
+  return byPolicy(ctx, def, ctx.byName.get(def.name) ?? []);
+}
+
+function byPolicy(ctx: LintContext, def: ParameterDef, all: Entry[]): Entry[] {
   if (all.length <= 1) return all;
   const policy = ctx.target.generation === 'vz7' ? 'last' : def.duplicates ?? 'first';
   if (policy === 'union') return all;

@@ -10,7 +10,7 @@
 import { compareVersions } from '../../model/version';
 import type { CatalogIndex } from '../../catalog/load';
 import type { Unit } from '../../catalog/types';
-import { pairOf, usedEntries } from '../../model/effective';
+import { pairOf, writtenEntries } from '../../model/effective';
 import type { Entry } from '../../parser/types';
 import { formatBytes, INT_MAX, LONG_MAX, PAGE_SIZE, parseSizedNumber } from '../../values/numbers';
 import type { NumberPart } from '../../values/numbers';
@@ -117,7 +117,7 @@ export function mergedUbc(ctx: LintContext, name: string): Ubc | undefined {
 /** Every line of the file's own that sets `name` (valid or not), in the order vzctl's policy uses them. */
 export function ownEntries(ctx: LintContext, name: string): Entry[] {
   const def = ctx.catalog.parameter(name);
-  return def ? usedEntries(ctx, def) : [];
+  return def ? writtenEntries(ctx, def) : [];
 }
 
 /**
