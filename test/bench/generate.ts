@@ -21,6 +21,7 @@ export function vswapConfig(ctid: number, mistake: number): string {
     'NETFILTER="stateless"',
     'VE_ROOT="/vz/root/$VEID"',
     'VE_PRIVATE="/vz/private/$VEID"',
+    'VE_LAYOUT="ploop"', // vzctl create writes it since 4.9.4, vzctl start adds it when missing
     'OSTEMPLATE="centos-6-x86_64"',
     `ORIGIN_SAMPLE="vswap-${ram}m"`,
     `HOSTNAME="ct${ctid}.example.com"`,
@@ -32,7 +33,7 @@ export function vswapConfig(ctid: number, mistake: number): string {
     case 2: lines.push(`DESCRIPTION=web server ${ctid}`); break; // unquoted whitespace: breaks sourcing
     case 3: lines.push('NUMPROC="240:240"'); break; // UBC limit in a vSwap container
     case 4: lines.push(`HOSTNAME="www${ctid}.example.com"`); break; // duplicate
-    case 5: lines[14] = `IP_ADDRESS="10.0.0.${ctid % 4}"`; break; // an address another container has too
+    case 5: lines[15] = `IP_ADDRESS="10.0.0.${ctid % 4}"`; break; // an address another container has too
     default: break;
   }
   return `${lines.join('\n')}\n`;
