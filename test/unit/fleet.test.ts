@@ -100,7 +100,7 @@ describe('vzlint over a node streams without changing a finding', () => {
     // The suppressed file keeps its suppression; the lone-CR file's node finding is in editor lines (after the CR).
     assert.ok(!items.some((i) => i.file.endsWith('9003.conf') && i.rule === 'duplicate-ip-address'));
     const cr = items.find((i) => i.file.endsWith('9004.conf') && i.rule === 'duplicate-ip-address');
-    assert.equal(cr?.line, 17, 'IP_ADDRESS is line 16 for vzctl, 17 in the editor');
+    assert.equal(cr?.line, 18, 'IP_ADDRESS is line 17 for vzctl, 18 in the editor');
   });
 
   it('the corpus as one node (its real files as containers): the same JSON as lintNode, with and without worker threads', { skip: NEEDS_CORPUS }, async () => {
