@@ -72,16 +72,15 @@ function netfilterInForce(ctx: LintContext): Entry | undefined {
 function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
   const [from, to] = linesOf(ctx, e);
   const existing = netfilterInForce(ctx);
+  const modules = tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text);
   if (existing) {
     // Removing it changes nothing for vzctl; fix-all does it only when NETFILTER grants every module the
     // list names, so a list that asked for more stays in view until someone decides.
-    const modules = tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text);
     const granted = LEVELS.indexOf(existing.value as IptablesModule['netfilter']);
     const covers = granted >= LEVELS.indexOf(netfilterFor(ctx, modules).mode);
     const title = `Remove IPTABLES (ignored: NETFILTER on line ${existing.line + 1} sets the access)`;
     return [{ title, edits: [deleteLines(ctx, from, to)], safe: covers }];
   }
-  const modules = tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text);
   const needs = ctx.target.generation === 'classic' ? 'needs vzctl 4.7 or newer' : 'needs libvzctl below 8.0.70';
   const short = ctx.target.generation === 'classic' ? 'vzctl 4.7+' : 'libvzctl < 8.0.70';
   if (modules.length === 0) {
