@@ -47,8 +47,7 @@ export interface FileReport {
  * - `detail` (optional): the long explanation in plain text (why, version history, the numbers), as
  *   `vzlint --explain` prints it; absent when the message says it all.
  * - `fixable`: true when the finding carries a safe fix: one that cannot change what the node does
- *   (quoting, spacing, what vzctl ignores anyway), which the editor's Fix all and `vzlint --fix` apply
- *   (`--fix` keeps a byte-order mark: that fix only in the editor).
+ *   (quoting, spacing, what vzctl ignores anyway), which the editor's Fix all and `vzlint --fix` apply.
  *   (Earlier builds also set it for a finding whose fixes are all unsafe: that one now has
  *   `fixable: false` and `unsafeFix: true`.)
  * - `unsafeFix` (only when true): the finding offers a fix that is not safe (it changes a limit, an access

@@ -104,8 +104,9 @@ target, kind, rules, knownParameters, ignoreSuppressions, nodeConfig, nodeRam, n
 Flags win over the file, the file over the defaults; --rule is merged rule by rule and
 --known-parameter adds to the list. An invalid .vzconf.yaml stops vzlint with status 2.
 
---fix writes the safe fixes (quoting, spacing, what vzctl ignores anyway) through a temporary file
-in the same folder (fsync, rename), keeping mode, owner, line endings, a BOM and the final newline;
+--fix writes the safe fixes (quoting, spacing, what vzctl ignores anyway, a byte-order mark that hides
+the first key) through a temporary file in the same folder (fsync, rename), keeping mode, owner, line
+endings, the final newline and every byte it does not fix;
 it follows symlinks, and refuses a file that changed since it was read, has no write permission
 bits (also as root), has other hard links, or (not as root) belongs to another user. --fix-dry-run prints the fixes as a unified diff and writes nothing.
 Both end with one line on stderr: files changed, fixes applied, unsafe fixes not applied
@@ -1098,10 +1099,9 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   if (opts.fix === true || opts.fixDryRun === true) {
     let diffs = '';
     let written = 0;
-    const totals: FixTotals = { files: 0, fixes: 0, unsafe: 0, kept: 0, refused: 0 };
+    const totals: FixTotals = { files: 0, fixes: 0, unsafe: 0, refused: 0 };
     const addUnapplied = (u: UnappliedFixes): void => {
       totals.unsafe += u.unsafe;
-      totals.kept += u.kept;
     };
     // Each file once, whatever names it was given by (a file and a link to it, `conf/101.conf` and the
     // `ve.conf` it points to): the second name would otherwise find the file "changed since read".
