@@ -378,17 +378,17 @@ export function formatMemoryTable(tables: readonly MemoryTable[], options: { col
   for (const t of tables) {
     const s = t.summary;
     if (s.rows.length === 0) continue;
-    out.push('', c.bold(`Memory of the containers of ${escapeControls(t.node)}`));
-    const rows = [['container', 'RAM', 'swap', 'privvm', 'counted'], ...s.rows.map((r) => [escapeControls(t.display(r.path)), size(r.ramBytes), size(r.swapBytes), size(r.privvmBytes), r.basis])];
+    out.push('', c.bold(`Memory committed by the containers, against the node's RAM and swap (node ${escapeControls(t.node)})`));
+    const rows = [['container', 'PHYSPAGES', 'SWAPPAGES', 'PRIVVMPAGES', 'counted (pages × 4 KiB)'], ...s.rows.map((r) => [escapeControls(t.display(r.path)), size(r.ramBytes), size(r.swapBytes), size(r.privvmBytes), r.basis])];
     rows.push(['total', formatBytes(s.ramBytes), formatBytes(s.swapBytes), formatBytes(s.privvmBytes), `all: ${formatBytes(s.totalBytes)}`]);
     const cap = s.capacity ?? {};
-    rows.push(['node', size(cap.ramBytes), size(cap.swapBytes), '', cap.ramBytes !== undefined ? `RAM + swap: ${formatBytes(cap.ramBytes + (cap.swapBytes ?? 0n))}` : '']);
+    rows.push(['node RAM, swap', size(cap.ramBytes), size(cap.swapBytes), '', cap.ramBytes !== undefined ? `RAM + swap: ${formatBytes(cap.ramBytes + (cap.swapBytes ?? 0n))}` : '']);
     const widths = [0, 1, 2, 3].map((i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
     for (const [i, r] of rows.entries()) {
       const line = `  ${(r[0] ?? '').padEnd(widths[0] ?? 0)}  ${(r[1] ?? '').padStart(widths[1] ?? 0)}  ${(r[2] ?? '').padStart(widths[2] ?? 0)}  ${(r[3] ?? '').padStart(widths[3] ?? 0)}  ${r[4] ?? ''}`.trimEnd();
       out.push(i === 0 ? c.dim(line) : line);
     }
-    const over = [s.overRam ? 'vSwap RAM above node RAM' : '', s.overSwap ? 'vSwap swap above node swap' : '', s.overTotal ? 'all memory above node RAM + swap' : ''].filter((x) => x !== '');
+    const over = [s.overRam ? 'vSwap PHYSPAGES limits above node RAM' : '', s.overSwap ? 'vSwap SWAPPAGES limits above node swap' : '', s.overTotal ? 'PHYSPAGES + SWAPPAGES + PRIVVMPAGES above node RAM + swap' : ''].filter((x) => x !== '');
     out.push(over.length > 0 ? c.yellow(`  ✖ over: ${over.join('; ')}`) : c.green('  ✔ fits the node'));
   }
   return out.length > 0 ? `${out.join('\n')}\n` : '';

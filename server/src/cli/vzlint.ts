@@ -651,6 +651,9 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   interface FileOptions {
     target: string;
     kind: string;
+    /** Where target and kind were set (`--target`, the .vzconf.yaml as displayed), for the reasons shown with them. */
+    targetSource?: string;
+    kindSource?: string;
     rules: Record<string, Severity | 'off'>;
     knownParameters: string[];
     ignoreSuppressions: boolean;
@@ -658,6 +661,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     capacity?: NodeCapacity;
   }
   const optionsOf = new Map<string | undefined, FileOptions>();
+  const sourcesOf = (o: FileOptions): Pick<LintOptions, 'targetSource' | 'kindSource'> => ({
+    ...(o.targetSource !== undefined ? { targetSource: o.targetSource } : {}),
+    ...(o.kindSource !== undefined ? { kindSource: o.kindSource } : {}),
+  });
   for (const cfg of new Set(configOf.values())) {
     const file = cfg !== undefined ? (configs.get(cfg) ?? {}) : {};
     const capacity = parseCapacity(
@@ -680,6 +687,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       knownParameters: [...new Set([...(file.knownParameters ?? []), ...opts.knownParameter])],
       ignoreSuppressions: cliIgnoreSuppressions || file.ignoreSuppressions === true,
     };
+    if (fromCli('target')) o.targetSource = 'by --target';
+    else if (file.target !== undefined && cfg !== undefined) o.targetSource = `in ${display(cfg)}`;
+    if (fromCli('kind')) o.kindSource = 'by --kind';
+    else if (file.kind !== undefined && cfg !== undefined) o.kindSource = `in ${display(cfg)}`;
     if (nodeConfig !== undefined) o.nodeConfig = nodeConfig;
     if (capacity.ramBytes !== undefined || capacity.swapBytes !== undefined) o.capacity = capacity;
     // A bad target or kind stops the run before anything is printed (output streams node by node).
@@ -761,7 +772,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
    * apart from its containers, which are checked without it.
    */
   const reportTooLarge = (abs: string, read: ReadText, o: FileOptions): void => {
-    const r = lint(read.text, { path: abs, target: o.target, kind: o.kind, rules: o.rules, sizeBytes: read.sizeBytes });
+    const r = lint(read.text, { path: abs, target: o.target, kind: o.kind, rules: o.rules, sizeBytes: read.sizeBytes, ...sourcesOf(o) });
     const host = hostOf.get(abs);
     pending.push({ report: { file: display(abs), kind: r.kind, target: r.target, findings: r.findings, ...(host !== undefined ? { host } : {}) } });
     absOfReport.set(display(abs), abs);
@@ -851,6 +862,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         knownParameters: o.knownParameters,
         ignoreSuppressions: o.ignoreSuppressions,
         template: isTemplate(p),
+        ...sourcesOf(o),
         ...(nodeConfig && nodeConfig.path !== p ? { nodeConfig } : {}),
         ...(o.capacity ? { capacity: o.capacity } : {}),
       });
@@ -883,6 +895,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       const nodeOptions = {
         target: o.target,
         kind: o.kind,
+        ...sourcesOf(o),
         rules: o.rules,
         knownParameters: o.knownParameters,
         ignoreSuppressions: o.ignoreSuppressions,
