@@ -58,23 +58,20 @@ export const sharedStoragePath: Rule = {
 };
 
 /**
- * A simfs layout: the OpenVZ documentation (docs.openvz.org, "Creating simfs-based containers",
- * cited by kb-map.md) says simfs containers cannot be live-migrated. That page documents OpenVZ 7; for
- * classic vzctl the reference lists no vzmigrate refusal for simfs, so the classic message says
- * "may". Fires on VE_LAYOUT=simfs (classic; container or vz.conf) and VEFSTYPE=simfs (Virtuozzo 7 vz.conf).
+ * A simfs layout on Virtuozzo 7: the OpenVZ documentation (docs.openvz.org, "Creating simfs-based
+ * containers", cited by kb-map.md; it documents OpenVZ 7) says simfs containers cannot be live-migrated.
+ * Fires on VEFSTYPE=simfs (the Virtuozzo 7 vz.conf default for new containers), so once per node.
+ * Never on classic VE_LAYOUT=simfs: classic vzmigrate --online migrates a running simfs container
+ * (behaviour `classic.vzmigrate-online-simfs`: vzctl vzmigrate @ vzctl-3.0.10, bin/vzmigrate.in @
+ * vzctl-3.1 and @ vzctl-4.11.1 take the non-ploop live path for any private area without
+ * root.hdd/DiskDescriptor.xml), so a classic container or node gets nothing.
  */
 export const simfsLiveMigration: Rule = {
   id: 'simfs-live-migration',
   check(ctx) {
-    if (ctx.kind === 'ct0') return [];
+    if (ctx.kind === 'ct0' || ctx.target.generation !== 'vz7') return [];
     const out: Finding[] = [];
     const scope = ctx.kind === 'node' ? 'New containers of this node are simfs-based' : 'This container is simfs-based';
-    for (const e of liveEntries(ctx, 'VE_LAYOUT')) {
-      if (e.value.trim() !== 'simfs' || !valueAccepted(ctx, e)) continue;
-      out.push(finding(ctx, 'simfs-live-migration', e.valueRange,
-        `${ctx.kind === 'node' ? 'New containers are simfs-based' : 'simfs container'}: it may not live-migrate; ploop can (KB 113781)`,
-        { detail: `${scope}: the OpenVZ documentation says simfs containers cannot be live-migrated (that page documents OpenVZ 7, so with classic vzctl this may not apply; see KB 113781); ploop is the layout for online migration.` }));
-    }
     for (const e of liveEntries(ctx, 'VEFSTYPE')) {
       if (e.value.trim() !== 'simfs') continue;
       out.push(finding(ctx, 'simfs-live-migration', e.valueRange,
