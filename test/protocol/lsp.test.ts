@@ -635,6 +635,17 @@ describe('vzconf language server: workspace, config file, commands and more code
     assert.ok(!codes(p2).includes('unknown-parameter'), 'knownParameters still from the file');
   });
 
+  it('documentStatus says an explicit target came from the editor setting vzconf.target, not "the settings"', async () => {
+    const ct = path.join(good, 'etc', 'vz', 'conf', '190.conf');
+    ws.settings.set(uriOf(ct), { target: 'classic@4.6' });
+    await ws.open(uriOf(ct), VSWAP_CT);
+    await ws.wait('190.conf with a target setting', (q) => q.uri === uriOf(ct));
+    const status = await ws.request<{ targetReason: string; kindReason: string }>('vzconf/documentStatus', { uri: uriOf(ct) });
+    assert.equal(status.targetReason, 'set to classic@4.6 in the setting vzconf.target');
+    await ws.conn.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(ct) } });
+    ws.settings.delete(uriOf(ct));
+  });
+
   it('an invalid .vzconf.yaml gives one diagnostic on it and a log line; its folder lints with the defaults', async () => {
     const cfgUri = uriOf(path.join(broken, '.vzconf.yaml'));
     const ct = path.join(broken, 'etc', 'vz', 'conf', '101.conf');

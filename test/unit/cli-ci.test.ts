@@ -239,6 +239,15 @@ describe('vzlint CI knobs and exit codes', () => {
     assert.equal((await run(['--print-config', 'nope.conf'], root)).code, 2);
   });
 
+  it('--print-config names where an explicit target came from: the .vzconf.yaml or --target, never "the settings"', async () => {
+    const root = await tree('printcfg-source', { 'nodes/.vzconf.yaml': 'target: classic@4.6\n', 'nodes/etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'nodes/etc/vz/conf/101.conf': CLEAN });
+    const fromFile = JSON.parse((await run(['--print-config', 'nodes/etc/vz/conf/101.conf'], root)).out) as Record<string, unknown>;
+    assert.equal(fromFile.target, 'classic@4.6');
+    assert.equal(fromFile.targetReason, 'set to classic@4.6 in nodes/.vzconf.yaml');
+    const fromFlag = JSON.parse((await run(['--print-config', 'nodes/etc/vz/conf/101.conf', '--target', 'vz7'], root)).out) as Record<string, unknown>;
+    assert.equal(fromFlag.targetReason, 'set to vz7 by --target');
+  });
+
   it('--help lists the formats, exit codes and examples; --version prints the version', async () => {
     const help = await run(['--help'], tmp);
     assert.equal(help.code, 0);
@@ -324,12 +333,19 @@ describe('vzlint fleet and --summary', () => {
     assert.equal(web1?.memory?.ramBytes, String(2n * 1024n ** 3n));
     assert.equal(web1?.memory?.ramSwapBytes, String(3n * 1024n ** 3n));
     assert.equal(web1?.memory?.capacityRamSwapBytes, String(5n * 1024n ** 3n));
+    assert.equal(web1?.memory?.physpagesBytes, String(2n * 1024n ** 3n));
+    assert.equal(web1?.memory?.swappagesBytes, String(1n * 1024n ** 3n));
+    assert.equal(web1?.memory?.privvmpagesBytes, '0');
     assert.equal(summary.fleet.nodes, 2);
     assert.equal(summary.fleet.containers, 3);
     const text = await run(['--no-color', '--summary', 'nodes/'], root);
     assert.match(text.out, /Node web1 \(2 containers, 3 files\)\n {2}0 errors, 1 warning, /);
     assert.match(text.out, /Fleet: 2 nodes \(3 containers, 5 files\)/);
     assert.match(text.out, /\n {4}barrier-above-limit: 1 warning\n/);
+    // The memory lines say what they sum, in the field's terms; "RAM" alone was not true with PRIVVMPAGES in it.
+    const mem = await run(['--no-color', '--summary', '--node-ram', '4G', 'nodes/'], root);
+    assert.match(mem.out, /\n {2}memory \(pages × 4 KiB\): vSwap PHYSPAGES limits 2 GiB, SWAPPAGES limits 1 GiB, UBC PRIVVMPAGES barriers 0 B\n {4}PHYSPAGES \+ PRIVVMPAGES: 2 GiB of node RAM 4 GiB\n {4}PHYSPAGES \+ SWAPPAGES \+ PRIVVMPAGES: 3 GiB of node RAM \+ swap 4 GiB\n/);
+    assert.doesNotMatch(mem.out, /committed: RAM/);
     // Counts per rule are plural like the totals: "2 warnings", not "2 warning".
     const two = await tree('fleet-plural', { 'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'etc/vz/conf/101.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:0"\nKMEMSIZE="2:1"\nLOCKEDPAGES="2:1"\n' });
     assert.match((await run(['--no-color', '--summary', 'etc/vz'], two)).out, /\n {4}barrier-above-limit: 2 warnings\n/);

@@ -409,16 +409,16 @@ describe('vzlint: a node and its containers', () => {
     assert.equal(over[0]?.file, 'etc/vz/vz.conf');
     assert.equal(over[0]?.severity, 'warning');
     const stylish = await run(['--no-color', '--node-ram', '1G', '--node-swap', '512M', 'etc'], root);
-    assert.match(stylish.out, /Memory of the containers of etc\/vz\/vz\.conf/);
+    assert.match(stylish.out, /Memory committed by the containers, against the node's RAM and swap \(node etc\/vz\/vz\.conf\)\n +container +PHYSPAGES +SWAPPAGES +PRIVVMPAGES +counted \(pages × 4 KiB\)/);
     assert.match(stylish.out, /etc\/vz\/conf\/101\.conf +1 GiB +512 MiB +- +PHYSPAGES limit \+ SWAPPAGES limit/);
-    assert.match(stylish.out, /✖ over: vSwap RAM above node RAM/);
+    assert.match(stylish.out, /✖ over: vSwap PHYSPAGES limits above node RAM/);
     const fits = await run(['--no-color', '--node-ram', '64G', 'etc'], root);
     assert.match(fits.out, /✔ fits the node/);
-    assert.doesNotMatch((await run(['--no-color', 'etc'], root)).out, /Memory of the containers/, 'no table without a capacity');
+    assert.doesNotMatch((await run(['--no-color', 'etc'], root)).out, /Memory committed/, 'no table without a capacity');
     // A node without swap is common: --node-swap 0 is a size, and it is reported as 0.
     const noSwap = await run(['--no-color', '--node-ram', '64G', '--node-swap', '0', 'etc'], root);
     assert.notEqual(noSwap.code, 2, noSwap.err);
-    assert.match(noSwap.out, /node +64 GiB +0 B/);
+    assert.match(noSwap.out, /node RAM, swap +64 GiB +0 B/);
     assert.equal((await run(['--node-ram', '0', 'etc'], root)).code, 2, 'RAM must be positive');
     const bad = await run(['--node-ram', 'lots', 'etc'], root);
     assert.equal(bad.code, 2);

@@ -11,27 +11,18 @@ import { fixAllText } from '../service/codeActions';
 import { NODE_LEVEL_RULES } from '../service/node';
 import { escapeControls } from '../util/escape';
 
-/**
- * Fixes never applied by `--fix`: removing a byte-order mark changes the file's encoding marker,
- * which `--fix` promises to keep (the finding stays reported; the editor's quick fix can remove it).
- */
-const NOT_BY_FIX = new Set(['byte-order-mark']);
-
-/** Findings with fixes that `--fix` does not apply, by why (see {@link countUnappliedFixes}). */
+/** Findings whose fixes `--fix` does not apply (see {@link countUnappliedFixes}). */
 export interface UnappliedFixes {
   /** Every fix the finding offers is unsafe: it could change what the node does (a limit, an access, a value). */
   unsafe: number;
-  /** A safe fix of a rule --fix leaves alone ({@link NOT_BY_FIX}: the byte-order mark, which --fix keeps). */
-  kept: number;
 }
 
-/** Counts the findings with a fix that `--fix` does not apply ({@link UnappliedFixes}). */
+/** Counts the findings with fixes, none of them safe: what `--fix` leaves ({@link UnappliedFixes}). */
 export function countUnappliedFixes(findings: readonly Finding[]): UnappliedFixes {
-  const n: UnappliedFixes = { unsafe: 0, kept: 0 };
+  const n: UnappliedFixes = { unsafe: 0 };
   for (const f of findings) {
     if (!f.fixes || f.fixes.length === 0) continue;
     if (!f.fixes.some((x) => x.safe)) n.unsafe += 1;
-    else if (NOT_BY_FIX.has(f.rule)) n.kept += 1;
   }
   return n;
 }
@@ -54,7 +45,10 @@ const NODE_RULE_IDS = new Set(NODE_LEVEL_RULES.map((r) => r.id));
 /**
  * The engine's fix-all (`fixAllText`: every safe fix, none overlapping, repeated on the fixed text until
  * nothing is left to fix) over `findings` of `text`; `relint` lints a fixed text with the same options.
- * Fixes of {@link NOT_BY_FIX} rules are left out.
+ *
+ * Every safe fix is applied, as the editor's *Fix all* applies them: also the removal of a byte-order mark
+ * (`byte-order-mark`, safe when the first line's key is set nowhere else), which vzctl glues to the first key
+ * and `sh` runs as part of a command name: no reader of these files takes it for an encoding marker.
  *
  * `findings` may hold the node rules' findings (duplicate IP addresses, sample-not-found …); `relint` is
  * one file's lint, without them. That loses no fix and applies no wrong one: no node rule offers a safe
@@ -63,10 +57,9 @@ const NODE_RULE_IDS = new Set(NODE_LEVEL_RULES.map((r) => r.id));
  * `text` still stand after fixing, so their unsafe fixes are counted in `unapplied` with the relint's.
  */
 export async function fixAll(text: string, findings: readonly Finding[], relint: (text: string) => readonly Finding[]): Promise<FixAllOutcome> {
-  const fixable = (fs: readonly Finding[]): Finding[] => fs.filter((f) => !NOT_BY_FIX.has(f.rule));
   // fixAllText lints every text it makes, the last one being the text it returns.
   let last: readonly Finding[] = findings;
-  const result = await fixAllText(text, fixable(findings), (t) => fixable((last = relint(t))));
+  const result = await fixAllText(text, findings, (t) => (last = relint(t)));
   const left = result.rounds > 0 ? [...last, ...findings.filter((f) => NODE_RULE_IDS.has(f.rule))] : findings;
   return { text: result.text, rounds: result.rounds, fixes: result.fixes, unapplied: countUnappliedFixes(left) };
 }
@@ -84,7 +77,7 @@ export interface FixTotals extends UnappliedFixes {
 /**
  * The one-line account `--fix` prints on stderr (after the per-file refusals, before the findings left):
  * `vzlint: --fix: 2 files changed, 5 fixes applied; 3 unsafe fixes not applied (--explain lists them; review in
- * the editor or by hand); 1 byte-order mark kept`.
+ * the editor or by hand)`.
  */
 export function fixSummaryLine(t: FixTotals, dryRun: boolean): string {
   const n = (k: number, one: string, many: string): string => `${k} ${k === 1 ? one : many}`;
@@ -93,8 +86,7 @@ export function fixSummaryLine(t: FixTotals, dryRun: boolean): string {
     : `vzlint: --fix: ${n(t.files, 'file', 'files')} changed, ${n(t.fixes, 'fix', 'fixes')} applied`;
   const refused = t.refused > 0 ? `, ${n(t.refused, 'file', 'files')} refused` : '';
   const unsafe = t.unsafe > 0 ? `; ${n(t.unsafe, 'unsafe fix', 'unsafe fixes')} not applied (--explain lists ${t.unsafe === 1 ? 'it' : 'them'}; review in the editor or by hand)` : '';
-  const kept = t.kept > 0 ? `; ${n(t.kept, 'byte-order mark', 'byte-order marks')} kept (remove ${t.kept === 1 ? 'it' : 'them'} with the editor's quick fix or sed -i '1s/^\\xEF\\xBB\\xBF//' FILE)` : '';
-  return `${head}${refused}${unsafe}${kept}\n`;
+  return `${head}${refused}${unsafe}\n`;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { FileKind } from '../model/kind';
 import { formatTarget, type Target } from '../model/target';
 import { formatBytes } from '../values/numbers';
 import { escapeControls } from '../util/escape';
+import { MAX_FILE_BYTES } from '../limits';
 import type { Finding } from '../rules/types';
 
 /** The lint result of one file, as the formatters need it. */
@@ -21,6 +22,11 @@ export interface FileReport {
   host?: string;
   /** The file was read as a template (see `parser/template.ts`). */
   template?: boolean;
+  /**
+   * The file was not checked: it is larger than `MAX_FILE_BYTES` and `file-too-large` is off, so no finding
+   * says so (a warning on stderr does). Summaries count it apart from the files checked.
+   */
+  notChecked?: boolean;
 }
 
 /**
@@ -41,8 +47,7 @@ export interface FileReport {
  * - `detail` (optional): the long explanation in plain text (why, version history, the numbers), as
  *   `vzlint --explain` prints it; absent when the message says it all.
  * - `fixable`: true when the finding carries a safe fix: one that cannot change what the node does
- *   (quoting, spacing, what vzctl ignores anyway), which the editor's Fix all and `vzlint --fix` apply
- *   (`--fix` keeps a byte-order mark: that fix only in the editor).
+ *   (quoting, spacing, what vzctl ignores anyway), which the editor's Fix all and `vzlint --fix` apply.
  *   (Earlier builds also set it for a finding whose fixes are all unsafe: that one now has
  *   `fixable: false` and `unsafeFix: true`.)
  * - `unsafeFix` (only when true): the finding offers a fix that is not safe (it changes a limit, an access
@@ -239,7 +244,8 @@ export function colors(enabled: boolean): Colors {
  *                         `fix (unsafe: review): TITLE` (what it leaves for a person to apply)
  */
 export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failures?: RunFailures; hidden?: SeverityCounts; explain?: boolean }): string {
-  return formatStylishFiles(reports, options) + formatStylishSummary(countSeverities(reports), reports.length, reports.filter((r) => r.findings.length > 0).length, options);
+  const notChecked = reports.filter((r) => r.notChecked === true).length;
+  return formatStylishFiles(reports, options) + formatStylishSummary(countSeverities(reports), reports.length - notChecked, reports.filter((r) => r.findings.length > 0).length, { ...options, notChecked });
 }
 
 /** The per-file part of {@link formatStylish} for some of the files, in order (each file's lines end with a newline). */
@@ -256,7 +262,9 @@ export function formatStylishFiles(reports: readonly FileReport[], options: { co
     // Like other linters, only files with something to say are listed (all with --verbose); the
     // summary counts the rest.
     if (r.findings.length === 0 && options.verbose !== true) continue;
-    const tags = [r.kind, formatTarget(r.target), ...(r.template ? ['template'] : []), ...(r.host !== undefined ? [`host ${r.host}`] : [])];
+    const tags = r.notChecked === true
+      ? [`not checked: ${TOO_LARGE_OFF}`, ...(r.host !== undefined ? [`host ${r.host}`] : [])]
+      : [r.kind, formatTarget(r.target), ...(r.template ? ['template'] : []), ...(r.host !== undefined ? [`host ${r.host}`] : [])];
     out.push(`${c.underline(escapeControls(r.file))} ${c.dim(`[${escapeControls(tags.join(', '))}]`)}`);
     const positions = r.findings.map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1}`);
     const posWidth = positions.reduce((w, p) => Math.max(w, p.length), 0);
@@ -316,6 +324,9 @@ function hiddenText(hidden: SeverityCounts): string {
   return parts.join(', ');
 }
 
+/** Why a file was not checked though it was found (see {@link FileReport.notChecked}). */
+export const TOO_LARGE_OFF = `over ${MAX_FILE_BYTES / 1048576} MiB with file-too-large off`;
+
 /**
  * The closing line of {@link formatStylish}: the counts of findings by severity, over `files` files
  * checked, `withFindings` of them with findings.
@@ -325,14 +336,19 @@ function hiddenText(hidden: SeverityCounts): string {
  * @param options.hidden    with `--quiet`: the findings it left out (by severity). The line then counts
  *                          errors only and names what was not shown: `✔ no errors (2 files checked;
  *                          3 warnings not shown: --quiet)`, never "no problems" while warnings exist.
+ * @param options.notChecked files found but not checked ({@link FileReport.notChecked}), not counted in
+ *                          `files`: `✔ no problems (0 files checked; 1 file not checked: over 4 MiB with
+ *                          file-too-large off)`.
  */
-export function formatStylishSummary(n: SeverityCounts, files: number, withFindings: number, options: { color: boolean; failures?: RunFailures; hidden?: SeverityCounts }): string {
+export function formatStylishSummary(n: SeverityCounts, files: number, withFindings: number, options: { color: boolean; failures?: RunFailures; hidden?: SeverityCounts; notChecked?: number }): string {
   const c = colors(options.color);
   const total = n.error + n.warning + n.info + n.hint;
   const checked = plural(files, 'file');
   const quiet = options.hidden !== undefined;
   const notShown = options.hidden ? hiddenText(options.hidden) : '';
-  const hidden = notShown !== '' ? `${notShown} not shown: --quiet` : '';
+  // Files found but not checked (too large, their finding off): said beside what --quiet hid.
+  const skipped = (options.notChecked ?? 0) > 0 ? `${plural(options.notChecked ?? 0, 'file')} not checked: ${TOO_LARGE_OFF}` : '';
+  const hidden = [skipped, notShown !== '' ? `${notShown} not shown: --quiet` : ''].filter((x) => x !== '').join('; ');
   const parts = [plural(n.error, 'error'), plural(n.warning, 'warning'), plural(n.info, 'info')];
   if (n.hint > 0) parts.push(plural(n.hint, 'hint'));
   // With --quiet only errors are printed: counting the others as 0 would be wrong.
@@ -349,7 +365,7 @@ export function formatStylishSummary(n: SeverityCounts, files: number, withFindi
     else line = `✖ ${found} in ${withFindings} of ${checked}; ${reasons} ${see}`;
     line = c.bold(c.red(line));
   } else if ((quiet ? n.error : total) === 0) {
-    line = hidden !== '' ? c.yellow(c.bold(`✔ no errors (${checked} checked; ${hidden})`)) : c.green(c.bold(`✔ no problems (${checked} checked)`));
+    line = hidden !== '' ? c.yellow(c.bold(`✔ no ${quiet ? 'errors' : 'problems'} (${checked} checked; ${hidden})`)) : c.green(c.bold(`✔ no problems (${checked} checked)`));
   } else {
     const summary = `✖ ${found} in ${withFindings} of ${checked}${hidden !== '' ? ` (${hidden})` : ''}`;
     line = c.bold(n.error > 0 ? c.red(summary) : n.warning > 0 ? c.yellow(summary) : c.cyan(summary));
@@ -378,17 +394,17 @@ export function formatMemoryTable(tables: readonly MemoryTable[], options: { col
   for (const t of tables) {
     const s = t.summary;
     if (s.rows.length === 0) continue;
-    out.push('', c.bold(`Memory of the containers of ${escapeControls(t.node)}`));
-    const rows = [['container', 'RAM', 'swap', 'privvm', 'counted'], ...s.rows.map((r) => [escapeControls(t.display(r.path)), size(r.ramBytes), size(r.swapBytes), size(r.privvmBytes), r.basis])];
+    out.push('', c.bold(`Memory committed by the containers, against the node's RAM and swap (node ${escapeControls(t.node)})`));
+    const rows = [['container', 'PHYSPAGES', 'SWAPPAGES', 'PRIVVMPAGES', 'counted (pages × 4 KiB)'], ...s.rows.map((r) => [escapeControls(t.display(r.path)), size(r.ramBytes), size(r.swapBytes), size(r.privvmBytes), r.basis])];
     rows.push(['total', formatBytes(s.ramBytes), formatBytes(s.swapBytes), formatBytes(s.privvmBytes), `all: ${formatBytes(s.totalBytes)}`]);
     const cap = s.capacity ?? {};
-    rows.push(['node', size(cap.ramBytes), size(cap.swapBytes), '', cap.ramBytes !== undefined ? `RAM + swap: ${formatBytes(cap.ramBytes + (cap.swapBytes ?? 0n))}` : '']);
+    rows.push(['node RAM, swap', size(cap.ramBytes), size(cap.swapBytes), '', cap.ramBytes !== undefined ? `RAM + swap: ${formatBytes(cap.ramBytes + (cap.swapBytes ?? 0n))}` : '']);
     const widths = [0, 1, 2, 3].map((i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
     for (const [i, r] of rows.entries()) {
       const line = `  ${(r[0] ?? '').padEnd(widths[0] ?? 0)}  ${(r[1] ?? '').padStart(widths[1] ?? 0)}  ${(r[2] ?? '').padStart(widths[2] ?? 0)}  ${(r[3] ?? '').padStart(widths[3] ?? 0)}  ${r[4] ?? ''}`.trimEnd();
       out.push(i === 0 ? c.dim(line) : line);
     }
-    const over = [s.overRam ? 'vSwap RAM above node RAM' : '', s.overSwap ? 'vSwap swap above node swap' : '', s.overTotal ? 'all memory above node RAM + swap' : ''].filter((x) => x !== '');
+    const over = [s.overRam ? 'vSwap PHYSPAGES limits above node RAM' : '', s.overSwap ? 'vSwap SWAPPAGES limits above node swap' : '', s.overTotal ? 'PHYSPAGES + SWAPPAGES + PRIVVMPAGES above node RAM + swap' : ''].filter((x) => x !== '');
     out.push(over.length > 0 ? c.yellow(`  ✖ over: ${over.join('; ')}`) : c.green('  ✔ fits the node'));
   }
   return out.length > 0 ? `${out.join('\n')}\n` : '';

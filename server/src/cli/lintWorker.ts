@@ -16,7 +16,7 @@ import { NodeLinter, type LintedContainer, type NodeFile, type NodeLintOptions }
 import { ConfigReader } from './read';
 
 /** Options of a node as the worker needs them (plain data; `capacity` holds bigints, which threads can send). */
-export type WorkerNodeOptions = Pick<NodeLintOptions, 'target' | 'kind' | 'rules' | 'knownParameters' | 'ignoreSuppressions' | 'capacity'>;
+export type WorkerNodeOptions = Pick<NodeLintOptions, 'target' | 'kind' | 'targetSource' | 'kindSource' | 'rules' | 'knownParameters' | 'ignoreSuppressions' | 'capacity'>;
 
 /** main → worker */
 export type ToWorker =

@@ -29,12 +29,21 @@ export interface FindingCounts {
   byRule: Record<string, Partial<Record<Severity, number>>>;
 }
 
-/** Memory committed by a node's containers (bytes as decimal strings, JSON has no 64-bit integers). */
+/**
+ * Memory committed by a node's containers (bytes as decimal strings, JSON has no 64-bit integers; the
+ * limits and barriers are in 4 KiB pages, counted × 4096).
+ */
 export interface MemoryCommitted {
-  /** vSwap containers' RAM (PHYSPAGES limits) plus UBC-mode containers' PRIVVMPAGES barriers. */
+  /** vSwap containers' PHYSPAGES limits plus UBC-mode containers' PRIVVMPAGES barriers. */
   ramBytes: string;
-  /** The above plus the vSwap containers' swap (SWAPPAGES limits). */
+  /** The above plus the vSwap containers' SWAPPAGES limits. */
   ramSwapBytes: string;
+  /** vSwap containers' PHYSPAGES limits (their RAM). */
+  physpagesBytes: string;
+  /** vSwap containers' SWAPPAGES limits (their swap). */
+  swappagesBytes: string;
+  /** UBC-mode containers' PRIVVMPAGES barriers (RAM and swap together). */
+  privvmpagesBytes: string;
   /** The node's RAM, when known (`--node-ram`, nodeRam). */
   capacityRamBytes?: string;
   /** The node's RAM + swap, when the RAM is known. */
@@ -82,7 +91,13 @@ function merge(into: FindingCounts, from: FindingCounts): void {
 
 function committed(m: MemorySummary): MemoryCommitted {
   const ram = m.ramBytes + m.privvmBytes;
-  const out: MemoryCommitted = { ramBytes: ram.toString(), ramSwapBytes: m.totalBytes.toString() };
+  const out: MemoryCommitted = {
+    ramBytes: ram.toString(),
+    ramSwapBytes: m.totalBytes.toString(),
+    physpagesBytes: m.ramBytes.toString(),
+    swappagesBytes: m.swapBytes.toString(),
+    privvmpagesBytes: m.privvmBytes.toString(),
+  };
   const cap = m.capacity;
   if (cap?.ramBytes !== undefined) {
     const total = cap.ramBytes + (cap.swapBytes ?? 0n);
@@ -136,6 +151,9 @@ function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<strin
   const fleet: FleetSummary['fleet'] = { ...emptyCounts(), nodes: 0, files: 0, containers: 0 };
   let ram = 0n;
   let ramSwap = 0n;
+  let phys = 0n;
+  let swap = 0n;
+  let privvm = 0n;
   let capRam: bigint | undefined = 0n;
   let capTotal: bigint | undefined = 0n;
   let anyMemory = false;
@@ -159,6 +177,9 @@ function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<strin
       anyMemory = true;
       ram += BigInt(s.memory.ramBytes);
       ramSwap += BigInt(s.memory.ramSwapBytes);
+      phys += BigInt(s.memory.physpagesBytes);
+      swap += BigInt(s.memory.swappagesBytes);
+      privvm += BigInt(s.memory.privvmpagesBytes);
       if (capRam !== undefined && s.memory.capacityRamBytes !== undefined && s.memory.capacityRamSwapBytes !== undefined) {
         capRam += BigInt(s.memory.capacityRamBytes);
         capTotal = (capTotal ?? 0n) + BigInt(s.memory.capacityRamSwapBytes);
@@ -174,7 +195,7 @@ function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<strin
     merge(fleet, counts);
   }
   if (anyMemory) {
-    fleet.memory = { ramBytes: ram.toString(), ramSwapBytes: ramSwap.toString() };
+    fleet.memory = { ramBytes: ram.toString(), ramSwapBytes: ramSwap.toString(), physpagesBytes: phys.toString(), swappagesBytes: swap.toString(), privvmpagesBytes: privvm.toString() };
     if (capRam !== undefined && capTotal !== undefined) {
       Object.assign(fleet.memory, { capacityRamBytes: capRam.toString(), capacityRamSwapBytes: capTotal.toString(), overRam: ram > capRam, overRamSwap: ramSwap > capTotal });
     }
@@ -198,11 +219,20 @@ function rules(c: FindingCounts): string[] {
     .map(({ rule, n }) => `    ${rule}: ${(['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => n[s] !== undefined).map((s) => plural(n[s] as number, s)).join(', ')}`);
 }
 
-function memoryLine(m: MemoryCommitted): string {
+/**
+ * The memory lines of a node or the fleet, in the field's terms: what was summed (vSwap PHYSPAGES and
+ * SWAPPAGES limits, UBC-mode PRIVVMPAGES barriers, each pages × 4 KiB), then the two sums compared with
+ * the node's RAM and RAM + swap when they are known.
+ */
+function memoryLines(m: MemoryCommitted): string[] {
   const b = (x: string): string => formatBytes(BigInt(x));
-  const ram = `RAM ${b(m.ramBytes)}${m.capacityRamBytes !== undefined ? ` of ${b(m.capacityRamBytes)}${m.overRam ? ' (over)' : ''}` : ''}`;
-  const total = `RAM+swap ${b(m.ramSwapBytes)}${m.capacityRamSwapBytes !== undefined ? ` of ${b(m.capacityRamSwapBytes)}${m.overRamSwap ? ' (over)' : ''}` : ''}`;
-  return `  committed: ${ram}; ${total}`;
+  const parts = [`vSwap PHYSPAGES limits ${b(m.physpagesBytes)}`, `SWAPPAGES limits ${b(m.swappagesBytes)}`, `UBC PRIVVMPAGES barriers ${b(m.privvmpagesBytes)}`];
+  const of = (cap: string | undefined, what: string, over: boolean | undefined): string => (cap !== undefined ? ` of ${what} ${b(cap)}${over === true ? ' (over)' : ''}` : '');
+  return [
+    `  memory (pages × 4 KiB): ${parts.join(', ')}`,
+    `    PHYSPAGES + PRIVVMPAGES: ${b(m.ramBytes)}${of(m.capacityRamBytes, 'node RAM', m.overRam)}`,
+    `    PHYSPAGES + SWAPPAGES + PRIVVMPAGES: ${b(m.ramSwapBytes)}${of(m.capacityRamSwapBytes, 'node RAM + swap', m.overRamSwap)}`,
+  ];
 }
 
 /** The summary for a terminal: one block per node, then the fleet (when more than one node); names escaped for the terminal. */
@@ -213,14 +243,14 @@ export function formatSummary(summary: FleetSummary, options: { color: boolean }
     out.push(c.bold(`Node ${escapeControls(n.name)}`) + c.dim(` (${plural(n.containers, 'container')}, ${plural(n.files, 'file')})`));
     out.push(`  ${severities(n)}`);
     for (const line of rules(n)) out.push(line);
-    if (n.memory) out.push(memoryLine(n.memory));
+    if (n.memory) for (const line of memoryLines(n.memory)) out.push(line);
   }
   if (summary.nodes.length > 1) {
     const f = summary.fleet;
     out.push(c.bold(`Fleet: ${plural(f.nodes, 'node')}`) + c.dim(` (${plural(f.containers, 'container')}, ${plural(f.files, 'file')})`));
     out.push(`  ${severities(f)}`);
     for (const line of rules(f)) out.push(line);
-    if (f.memory) out.push(memoryLine(f.memory));
+    if (f.memory) for (const line of memoryLines(f.memory)) out.push(line);
   }
   return `${out.join('\n')}\n`;
 }

@@ -104,8 +104,9 @@ target, kind, rules, knownParameters, ignoreSuppressions, nodeConfig, nodeRam, n
 Flags win over the file, the file over the defaults; --rule is merged rule by rule and
 --known-parameter adds to the list. An invalid .vzconf.yaml stops vzlint with status 2.
 
---fix writes the safe fixes (quoting, spacing, what vzctl ignores anyway) through a temporary file
-in the same folder (fsync, rename), keeping mode, owner, line endings, a BOM and the final newline;
+--fix writes the safe fixes (quoting, spacing, what vzctl ignores anyway, a byte-order mark that hides
+the first key) through a temporary file in the same folder (fsync, rename), keeping mode, owner, line
+endings, the final newline and every byte it does not fix;
 it follows symlinks, and refuses a file that changed since it was read, has no write permission
 bits (also as root), has other hard links, or (not as root) belongs to another user. --fix-dry-run prints the fixes as a unified diff and writes nothing.
 Both end with one line on stderr: files changed, fixes applied, unsafe fixes not applied
@@ -241,6 +242,8 @@ class ReportSink {
    */
   private readonly hidden?: SeverityCounts;
   private files = 0;
+  /** Files found but not checked (see `FileReport.notChecked`), not in {@link files}. */
+  private notChecked = 0;
   private withFindings = 0;
   private readonly rank: number;
   private over = false;
@@ -275,9 +278,10 @@ class ReportSink {
     for (const k of ['error', 'warning', 'info', 'hint'] as const) this.counts[k] += n[k];
     for (const r of reports) {
       if (r.findings.length > 0) this.withFindings += 1;
+      if (r.notChecked === true) this.notChecked += 1;
+      else this.files += 1;
       for (const f of r.findings) if (SEVERITY_RANK[f.severity] >= this.rank) this.over = true;
     }
-    this.files += reports.length;
     this.summary?.add(reports);
     if (this.json) this.json.add(reports);
     else if (this.sarif) this.sarif.add(reports);
@@ -302,7 +306,7 @@ class ReportSink {
     else if (this.opts.format === 'json') this.io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else if (this.opts.format === 'github') this.io.stdout(summary ? formatSummary(summary, { color: false }) : '');
     else {
-      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}) }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
+      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}), notChecked: this.notChecked }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     return code;
   }
@@ -604,7 +608,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   const uncheckedQuietly = (abs: string, read: ReadText): void => {
     if (read.sizeBytes === undefined || optionsOf.get(configOf.get(abs))?.rules['file-too-large'] !== 'off') return;
     problem('warning', abs, `${display(abs)}: not checked, ${limitText} (file-too-large is off)`);
+    notChecked.add(abs);
   };
+  /** Files {@link uncheckedQuietly} told of: their reports are marked, and summaries count them apart. */
+  const notChecked = new Set<string>();
   /** Reads an asked file (its error on stderr): the text, or undefined. */
   const readAsked = async (abs: string): Promise<ReadText | undefined> => {
     const read = nodeTexts.get(abs) ?? (await reader.read(abs));
@@ -651,6 +658,9 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   interface FileOptions {
     target: string;
     kind: string;
+    /** Where target and kind were set (`--target`, the .vzconf.yaml as displayed), for the reasons shown with them. */
+    targetSource?: string;
+    kindSource?: string;
     rules: Record<string, Severity | 'off'>;
     knownParameters: string[];
     ignoreSuppressions: boolean;
@@ -658,6 +668,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     capacity?: NodeCapacity;
   }
   const optionsOf = new Map<string | undefined, FileOptions>();
+  const sourcesOf = (o: FileOptions): Pick<LintOptions, 'targetSource' | 'kindSource'> => ({
+    ...(o.targetSource !== undefined ? { targetSource: o.targetSource } : {}),
+    ...(o.kindSource !== undefined ? { kindSource: o.kindSource } : {}),
+  });
   for (const cfg of new Set(configOf.values())) {
     const file = cfg !== undefined ? (configs.get(cfg) ?? {}) : {};
     const capacity = parseCapacity(
@@ -680,6 +694,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       knownParameters: [...new Set([...(file.knownParameters ?? []), ...opts.knownParameter])],
       ignoreSuppressions: cliIgnoreSuppressions || file.ignoreSuppressions === true,
     };
+    if (fromCli('target')) o.targetSource = 'by --target';
+    else if (file.target !== undefined && cfg !== undefined) o.targetSource = `in ${display(cfg)}`;
+    if (fromCli('kind')) o.kindSource = 'by --kind';
+    else if (file.kind !== undefined && cfg !== undefined) o.kindSource = `in ${display(cfg)}`;
     if (nodeConfig !== undefined) o.nodeConfig = nodeConfig;
     if (capacity.ramBytes !== undefined || capacity.swapBytes !== undefined) o.capacity = capacity;
     // A bad target or kind stops the run before anything is printed (output streams node by node).
@@ -761,7 +779,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
    * apart from its containers, which are checked without it.
    */
   const reportTooLarge = (abs: string, read: ReadText, o: FileOptions): void => {
-    const r = lint(read.text, { path: abs, target: o.target, kind: o.kind, rules: o.rules, sizeBytes: read.sizeBytes });
+    const r = lint(read.text, { path: abs, target: o.target, kind: o.kind, rules: o.rules, sizeBytes: read.sizeBytes, ...sourcesOf(o) });
     const host = hostOf.get(abs);
     pending.push({ report: { file: display(abs), kind: r.kind, target: r.target, findings: r.findings, ...(host !== undefined ? { host } : {}) } });
     absOfReport.set(display(abs), abs);
@@ -785,6 +803,12 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     while (n < pending.length && (bound === undefined || compareStrings((pending[n] as (typeof pending)[number]).report.file, bound) < 0)) n += 1;
     // A few hundred files at a time.
     const done = pending.splice(0, n);
+    if (notChecked.size > 0) {
+      for (const { report } of done) {
+        const abs = absOfReport.get(report.file);
+        if (abs !== undefined && notChecked.has(abs)) report.notChecked = true;
+      }
+    }
     for (let from = 0; from < done.length; from += 256) {
       const ready = done.slice(from, from + 256).map((p) => p.report);
       if (sink) sink.add(ready);
@@ -851,6 +875,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         knownParameters: o.knownParameters,
         ignoreSuppressions: o.ignoreSuppressions,
         template: isTemplate(p),
+        ...sourcesOf(o),
         ...(nodeConfig && nodeConfig.path !== p ? { nodeConfig } : {}),
         ...(o.capacity ? { capacity: o.capacity } : {}),
       });
@@ -883,6 +908,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       const nodeOptions = {
         target: o.target,
         kind: o.kind,
+        ...sourcesOf(o),
         rules: o.rules,
         knownParameters: o.knownParameters,
         ignoreSuppressions: o.ignoreSuppressions,
@@ -1086,10 +1112,9 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   if (opts.fix === true || opts.fixDryRun === true) {
     let diffs = '';
     let written = 0;
-    const totals: FixTotals = { files: 0, fixes: 0, unsafe: 0, kept: 0, refused: 0 };
+    const totals: FixTotals = { files: 0, fixes: 0, unsafe: 0, refused: 0 };
     const addUnapplied = (u: UnappliedFixes): void => {
       totals.unsafe += u.unsafe;
-      totals.kept += u.kept;
     };
     // Each file once, whatever names it was given by (a file and a link to it, `conf/101.conf` and the
     // `ve.conf` it points to): the second name would otherwise find the file "changed since read".

@@ -428,6 +428,12 @@ export function startServer(connection: Connection, options: StartServerOptions 
     return pending;
   };
 
+  /** Where the target and kind of a settings object were set (see getSettings), as LintOptions phrases. */
+  const settingSources = new WeakMap<VzconfSettings, { targetSource: string | undefined; kindSource: string | undefined }>();
+  const sourcesOf = (settings: VzconfSettings): Pick<LintOptions, 'targetSource' | 'kindSource'> => {
+    const s = settingSources.get(settings);
+    return { ...(s?.targetSource !== undefined ? { targetSource: s.targetSource } : {}), ...(s?.kindSource !== undefined ? { kindSource: s.kindSource } : {}) };
+  };
   /**
    * The settings for `uri`: what the client sets, over the workspace folder's `.vzconf.yaml`, over the
    * defaults (see `mergeSettings`).
@@ -447,6 +453,11 @@ export function startServer(connection: Connection, options: StartServerOptions 
       }
     }
     const merged = mergeSettings(fromFile, editor);
+    // Where target and kind come from, for the reasons shown with them (hover, document status).
+    const from = (key: 'target' | 'kind'): string | undefined =>
+      editor[key] !== undefined ? `in the setting vzconf.${key}` : fromFile[key] !== undefined ? `in ${file?.path ?? CONFIG_FILE_NAME}` : undefined;
+    const sources = { targetSource: from('target'), kindSource: from('kind') };
+    if (sources.targetSource !== undefined || sources.kindSource !== undefined) settingSources.set(merged, sources);
     const problem = kbUrlTemplateProblem(merged.kbUrlTemplate);
     if (problem !== undefined) {
       const source = editor.kbUrlTemplate !== undefined ? 'the setting vzconf.kb.urlTemplate' : `kb.urlTemplate of ${file?.path ?? CONFIG_FILE_NAME}`;
@@ -481,6 +492,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
     return {
       target: settings.target,
       kind: settings.kind,
+      ...sourcesOf(settings),
       rules: settings.rules,
       knownParameters: settings.knownParameters,
       ignoreSuppressions: settings.ignoreSuppressions,
@@ -998,6 +1010,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
         path: filePath,
         target: settings.target,
         kind: settings.kind,
+        ...sourcesOf(settings),
         kbUrlTemplate: settings.kbUrlTemplate,
       });
       if (!result) return null;

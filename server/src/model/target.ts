@@ -24,7 +24,11 @@ export interface Target {
  * (a libvzctl version) or `vz7@vzctl-7.0.254` (a Virtuozzo 7+ vzctl version, `vzctlVersion`, mapped to
  * libvzctl by schemas/vz7-vzctl.yaml when the target is resolved).
  */
-export type TargetSetting = { auto: true } | { auto: false; generation: Generation; version?: string; vzctlVersion?: string };
+/**
+ * A parsed target setting. `source` says where an explicit one was set, for the target's reason
+ * as a phrase that follows "set to X" (`by --target`, `in conf/.vzconf.yaml`); default "in the settings".
+ */
+export type TargetSetting = { auto: true } | { auto: false; generation: Generation; version?: string; vzctlVersion?: string; source?: string };
 
 /** The accepted target forms, as one regular expression (also in package.json and vzconf-config.schema.json). */
 export const TARGET_PATTERN = /^(classic|vz7)(?:@(vzctl-)?(\d+(?:\.\d+)*))?$/;
@@ -98,7 +102,7 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
       generation: 'vz7',
       version: lib,
       explicit: true,
-      reason: `set to vz7@vzctl-${setting.vzctlVersion} in the settings: vzctl ${setting.vzctlVersion} was released with libvzctl ${lib} (paired by tag date)`,
+      reason: `set to vz7@vzctl-${setting.vzctlVersion} ${setting.source ?? 'in the settings'}: vzctl ${setting.vzctlVersion} was released with libvzctl ${lib} (paired by tag date)`,
     };
   }
   if (!setting.auto) {
@@ -113,7 +117,7 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
       throw new TargetError(`target ${setting.generation}@${setting.version} is older than the oldest ${setting.generation === 'classic' ? 'vzctl' : 'libvzctl'} vzconf knows (${oldest})`);
     }
     const version = setting.version ?? defaults[setting.generation];
-    return { generation: setting.generation, version, explicit: true, reason: `set to ${setting.generation}${setting.version ? '@' + setting.version : ''} in the settings` };
+    return { generation: setting.generation, version, explicit: true, reason: `set to ${setting.generation}${setting.version ? '@' + setting.version : ''} ${setting.source ?? 'in the settings'}` };
   }
   const evidence: string[] = [];
   const vz7Keys = new Map<string, number>();

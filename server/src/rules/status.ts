@@ -8,7 +8,8 @@ import { describeTarget } from '../model/target';
 import type { Entry } from '../parser/types';
 import { tokens } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
-import { explain, say, toolVersion } from './say';
+import { explain, say, toolVersion, type Said } from './say';
+import { LazyFixFinding } from './finding';
 import { MAX_TITLE } from './text';
 import { deleteLines, deleteLineSet, entryRange, eolOf, finding, shippedInTargetSamples } from './util';
 import { ObjectCache } from '../util/objectCache';
@@ -69,27 +70,63 @@ function netfilterInForce(ctx: LintContext): Entry | undefined {
   return netfilterLine.get(ctx) ?? undefined;
 }
 
-function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
+/** What a module list maps to: its modules, in order, and {@link netfilterFor} of them. */
+interface ModuleMapping {
+  modules: string[];
+  netfilter: ReturnType<typeof netfilterFor>;
+}
+
+/**
+ * What the deprecated-IPTABLES findings of one container config share: the file, the NETFILTER line in
+ * force, the words of the fix titles for the target, and the mapping of each distinct module list (a file
+ * that repeats one list 40,000 times maps it once, and only when a fix is read).
+ */
+class IptablesFixContext {
+  readonly needs: string;
+  readonly short: string;
+  readonly #mappings = new Map<string, ModuleMapping>();
+
+  constructor(readonly ctx: LintContext, readonly netfilter: Entry | undefined) {
+    const classic = ctx.target.generation === 'classic';
+    this.needs = classic ? 'needs vzctl 4.7 or newer' : 'needs libvzctl below 8.0.70';
+    this.short = classic ? 'vzctl 4.7+' : 'libvzctl < 8.0.70';
+  }
+
+  /** The modules of the list `text` (the value the tools act on) and the least NETFILTER mode that grants them. */
+  mapping(text: string): ModuleMapping {
+    let m = this.#mappings.get(text);
+    if (!m) {
+      const modules = tokens(text, ' \t,\n').map((t) => t.text);
+      m = { modules, netfilter: netfilterFor(this.ctx, modules) };
+      this.#mappings.set(text, m);
+    }
+    return m;
+  }
+}
+
+/**
+ * The fixes of a deprecated IPTABLES line in a container config: remove it when a valid NETFILTER line
+ * is in force (safe only when that mode grants every listed module), else replace it with the least
+ * NETFILTER mode that grants the list (reference §5), never safe: it needs vzctl 4.7+ and may widen access.
+ */
+function ctIptablesFixes(shared: IptablesFixContext, e: Entry): Fix[] {
+  const { ctx, netfilter: existing, needs, short } = shared;
   const [from, to] = linesOf(ctx, e);
-  const existing = netfilterInForce(ctx);
-  const modules = tokens(effectiveText(ctx, e), ' \t,\n').map((t) => t.text);
+  const { modules, netfilter: { mode, unknown, extra } } = shared.mapping(effectiveText(ctx, e));
   if (existing) {
     // Removing it changes nothing for vzctl; fix-all does it only when NETFILTER grants every module the
     // list names, so a list that asked for more stays in view until someone decides.
     const granted = LEVELS.indexOf(existing.value as IptablesModule['netfilter']);
-    const covers = granted >= LEVELS.indexOf(netfilterFor(ctx, modules).mode);
+    const covers = granted >= LEVELS.indexOf(mode);
     const title = `Remove IPTABLES (ignored: NETFILTER on line ${existing.line + 1} sets the access)`;
     return [{ title, edits: [deleteLines(ctx, from, to)], safe: covers }];
   }
-  const needs = ctx.target.generation === 'classic' ? 'needs vzctl 4.7 or newer' : 'needs libvzctl below 8.0.70';
-  const short = ctx.target.generation === 'classic' ? 'vzctl 4.7+' : 'libvzctl < 8.0.70';
   if (modules.length === 0) {
     return [
       { title: 'Remove the empty IPTABLES line (default: IPv4 filter and mangle)', edits: [deleteLines(ctx, from, to)], safe: false },
       { title: `Use NETFILTER="stateless" (${short}) — adds IPv6 filter and mangle`, detail: `NETFILTER="stateless" ${needs}; it also enables IPv6 filter and mangle.`, edits: [replaceEntry(ctx, e, 'NETFILTER="stateless"')], safe: false },
     ];
   }
-  const { mode, unknown, extra } = netfilterFor(ctx, modules);
   const widen = extra.length > 0 ? `; widens access: also allows ${extra.slice(0, 4).join(', ')}${extra.length > 4 ? ` and ${extra.length - 4} more` : ''}${mode !== 'full' ? ', and IPv6 filtering' : ''}` : '';
   const dropped = unknown.length > 0 ? `; drops unknown ${unknown.join(', ')}` : '';
   // "full" is the least mode for NAT modules: the fix records why, in the suppression comment vzconf
@@ -108,6 +145,31 @@ function ctIptablesFixes(ctx: LintContext, e: Entry): Fix[] {
     edits: [replaceEntry(ctx, e, newText)],
     safe: false,
   }];
+}
+
+/**
+ * A deprecated IPTABLES line of a container config, its fixes ({@link ctIptablesFixes}) built when first
+ * read: a file that repeats the line 40,000 times must not build 40,000 fixes that the findings cap
+ * (`MAX_FINDINGS_PER_FILE`) then drops, or that a language server never asks for.
+ */
+class DeprecatedIptables extends LazyFixFinding {
+  declare deprecated?: boolean;
+  declare unnecessary?: boolean;
+  readonly #shared: IptablesFixContext;
+  readonly #entry: Entry;
+
+  /** `plain`: the finding as `finding()` builds it for any line of the file (all but its range are shared). */
+  constructor(shared: IptablesFixContext, entry: Entry, plain: Finding) {
+    super(plain.rule, plain.severity, plain.message, entry.keyRange, plain.detail, plain.facts);
+    if (plain.deprecated !== undefined) this.deprecated = plain.deprecated;
+    if (plain.unnecessary !== undefined) this.unnecessary = plain.unnecessary;
+    this.#shared = shared;
+    this.#entry = entry;
+  }
+
+  protected buildFixes(): Fix[] {
+    return ctIptablesFixes(this.#shared, this.#entry);
+  }
 }
 
 /** Replaces a whole (possibly multi-line) entry with `text`, keeping the line's indentation. */
@@ -246,37 +308,69 @@ function statusLines(ctx: LintContext): StatusLine[] {
   return lines;
 }
 
+/** What every finding of one status entry on lines of one key says: built once per lint, not once per line. */
+interface StatusWords {
+  name: string;
+  said: Said;
+  detail: string;
+  stock: boolean;
+  /** The finding of a container's IPTABLES line but for its range and fixes, when built (see {@link DeprecatedIptables}). */
+  iptables?: Finding;
+}
+
+function statusWords(ctx: LintContext, name: string, def: ParameterDef, s: StatusEntry, nf: Entry | undefined): StatusWords {
+  const kind = s.kind;
+  const replacement = s.replacement && !s.message.includes(s.replacement) ? ` Use ${s.replacement} instead.` : '';
+  const lead = new RegExp(`^(A global )?${name}\\b`).test(s.message) ? '' : `${name}: `;
+  const tool = ctx.target.generation === 'classic' ? 'vzctl' : 'libvzctl';
+  const where = s.in === 'node' ? ' in vz.conf' : s.in === 'container' ? ' in a container config' : '';
+  // A bounded range (KMEMSIZE in libvzctl before 7.0.496, NOATIME in vzctl 4.0 to 4.2) is named by the target itself.
+  const since = kind === 'ignored' && s.until !== undefined ? ` in ${toolVersion(ctx)}` : s.from !== undefined ? ` since ${tool} ${s.from}` : ctx.target.generation === 'vz7' ? ' on Virtuozzo 7' : ` (${toolVersion(ctx)})`;
+  const said = nf
+    ? say(ctx, `IPTABLES: NETFILTER on line ${nf.line + 1} sets the access`, 'iptables-ignored-with-netfilter')
+    : kind === 'deprecated'
+    ? say(ctx, `${name}${where} is deprecated${since}${s.replacement ? `; use ${s.replacement}` : ''}`)
+    : kind === 'ignored'
+      ? say(ctx, `${name}${where} has no effect${since}`)
+      : say(ctx, `${name} was removed in ${tool} ${s.from ?? ctx.target.version}`, 'parameter-unknown');
+  // An ignored or removed key the target's own shipped samples carry (NETFILTER in the Virtuozzo samples
+  // up to vzctl 9.0.1, whose libvzctl dropped it in 8.0.70) is on every stock copy: info, not a warning.
+  const stock = kind !== 'deprecated' && shippedInTargetSamples(ctx, def.name);
+  const detail = explain(said, `${`${lead}${s.message}${replacement}`.replace(/\.\s*$/, '')} (checked against ${describeTarget(ctx.target)})`);
+  return { name, said, detail, stock };
+}
+
 function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind']): Finding[] {
   const out: Finding[] = [];
+  // The words of each status entry (for the key they were built for), the fixes of vz.conf's IPTABLES
+  // lists (one fix for every such line) and what the container IPTABLES fixes share: each built once.
+  const words = new Map<StatusEntry, StatusWords>();
+  let nodeFixes: Fix[] | undefined;
+  let iptables: IptablesFixContext | undefined;
   for (const { e, def, statuses } of statusLines(ctx)) {
     for (const s of statuses) {
       if (s.kind !== kind) continue;
+      const ctIptables = kind === 'deprecated' && def.name === 'IPTABLES' && ctx.kind !== 'node';
+      let w = words.get(s);
+      if (w?.name !== e.name) {
+        w = statusWords(ctx, e.name, def, s, ctIptables ? netfilterInForce(ctx) : undefined);
+        words.set(s, w);
+      }
+      const { said, detail, stock } = w;
+      if (ctIptables) {
+        iptables ??= new IptablesFixContext(ctx, netfilterInForce(ctx));
+        w.iptables ??= finding(ctx, rule, e.keyRange, said, { detail, deprecated: true, unnecessary: false });
+        out.push(new DeprecatedIptables(iptables, e, w.iptables));
+        continue;
+      }
       const [from, to] = linesOf(ctx, e);
       let fixes: Fix[] = [];
-      if (kind === 'deprecated' && def.name === 'IPTABLES' && ctx.kind !== 'node') fixes = ctIptablesFixes(ctx, e);
-      else if (kind === 'deprecated' && s.replacement === 'IPTABLES_MODULES') fixes = nodeIptablesFixes(ctx);
+      if (kind === 'deprecated' && s.replacement === 'IPTABLES_MODULES') fixes = nodeFixes ??= nodeIptablesFixes(ctx);
       else if (kind === 'deprecated' && ctx.kind === 'node') fixes = [{ title: `Remove ${e.name} from vz.conf`, edits: [deleteLines(ctx, from, to)], safe: false }];
       else if (kind !== 'deprecated') fixes = [{ title: `Remove ${e.name} (${toolVersion(ctx)} does not apply it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
-      const replacement = s.replacement && !s.message.includes(s.replacement) ? ` Use ${s.replacement} instead.` : '';
-      const lead = new RegExp(`^(A global )?${e.name}\\b`).test(s.message) ? '' : `${e.name}: `;
-      const tool = ctx.target.generation === 'classic' ? 'vzctl' : 'libvzctl';
-      const where = s.in === 'node' ? ' in vz.conf' : s.in === 'container' ? ' in a container config' : '';
-      // A bounded range (KMEMSIZE in libvzctl before 7.0.496, NOATIME in vzctl 4.0 to 4.2) is named by the target itself.
-      const since = kind === 'ignored' && s.until !== undefined ? ` in ${toolVersion(ctx)}` : s.from !== undefined ? ` since ${tool} ${s.from}` : ctx.target.generation === 'vz7' ? ' on Virtuozzo 7' : ` (${toolVersion(ctx)})`;
-      const nf = kind === 'deprecated' && def.name === 'IPTABLES' && ctx.kind !== 'node' ? netfilterInForce(ctx) : undefined;
-      const said = nf
-        ? say(ctx, `IPTABLES: NETFILTER on line ${nf.line + 1} sets the access`, 'iptables-ignored-with-netfilter')
-        : kind === 'deprecated'
-        ? say(ctx, `${e.name}${where} is deprecated${since}${s.replacement ? `; use ${s.replacement}` : ''}`)
-        : kind === 'ignored'
-          ? say(ctx, `${e.name}${where} has no effect${since}`)
-          : say(ctx, `${e.name} was removed in ${tool} ${s.from ?? ctx.target.version}`, 'parameter-unknown');
-      // An ignored or removed key the target's own shipped samples carry (NETFILTER in the Virtuozzo samples
-      // up to vzctl 9.0.1, whose libvzctl dropped it in 8.0.70) is on every stock copy: info, not a warning.
-      const stock = kind !== 'deprecated' && shippedInTargetSamples(ctx, def.name);
       out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), said, {
         ...(stock ? { severity: 'info' as const } : {}),
-        detail: explain(said, `${`${lead}${s.message}${replacement}`.replace(/\.\s*$/, '')} (checked against ${describeTarget(ctx.target)})`),
+        detail,
         deprecated: kind !== 'ignored',
         unnecessary: kind === 'ignored' || stock,
         fixes,

@@ -23,6 +23,13 @@ export interface LintOptions {
   target?: string;
   /** `auto` (default), `node`, `container`, `ct0`. */
   kind?: string;
+  /**
+   * Where `target` and `kind` were set, as a phrase for the reasons the file's target and kind are shown
+   * with (`--print-config`, hover): `by --target`, `in conf/.vzconf.yaml`, `in the setting vzconf.target`.
+   * Default: "in the settings".
+   */
+  targetSource?: string;
+  kindSource?: string;
   /** Per-rule severity overrides or `off`. */
   rules?: Record<string, Severity | 'off'>;
   catalog?: CatalogIndex;
@@ -246,8 +253,9 @@ class AnalysedFile extends CacheHost implements LintContext {
  */
 export function analyze(text: string, options: LintOptions = {}): LintContext {
   const catalog = options.catalog ?? getCatalog();
-  const setting = parseTargetSetting(options.target);
-  if ('error' in setting) throw new OptionError(setting.error);
+  const parsed = parseTargetSetting(options.target);
+  if ('error' in parsed) throw new OptionError(parsed.error);
+  const setting = !parsed.auto && options.targetSource !== undefined ? { ...parsed, source: options.targetSource } : parsed;
   // Beyond the size limit nothing of the text is parsed (see `lint`: one file-too-large finding).
   const tooLarge = isTooLarge(text, options.sizeBytes);
   if (tooLarge) text = '';
@@ -280,7 +288,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const doc = target.generation === 'classic' ? probe : parseConfig(text, { dialect: 'vz7' });
   const forced = parseKind(options.kind);
   if (typeof forced === 'object') throw new OptionError(forced.error);
-  const kindResult = forced === 'auto' ? detectKind(scan && options.path !== undefined ? stripTemplateExtension(options.path) : options.path, doc, catalog) : { kind: forced, reason: 'set in the settings' };
+  const kindResult = forced === 'auto' ? detectKind(scan && options.path !== undefined ? stripTemplateExtension(options.path) : options.path, doc, catalog) : { kind: forced, reason: `set ${options.kindSource ?? 'in the settings'}` };
 
   // What depends only on the target and the kind of file (which parameters it knows, their status, the
   // checks of the values seen so far) is computed once per process, not once per file (see targetView).

@@ -1,0 +1,74 @@
+/**
+ * deprecated-parameter on IPTABLES (server/src/rules/status.ts): a container config's findings build their
+ * fixes on first read, with what the file's lines share (the NETFILTER line in force, the mapping of each
+ * module list) computed once; vz.conf's lines all offer the one fix that moves every list to
+ * IPTABLES_MODULES, built once. The fixes are what they were when built eagerly.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { copyFinding, LazyFixFinding } from '../../server/src/rules/finding';
+import { lint } from '../../server/src/service/lint';
+import { applyEdits } from '../helpers/edits';
+
+const CT = '/etc/vz/conf/101.conf';
+
+function deprecated(text: string, path = CT, target?: string) {
+  return lint(text, { path, ...(target ? { target } : {}) }).findings.filter((f) => f.rule === 'deprecated-parameter');
+}
+
+describe('deprecated IPTABLES: fixes built on first read', () => {
+  it('a container line has no fix object until read; then its NETFILTER fix, built once', () => {
+    const text = 'IPTABLES="ipt_REJECT iptable_filter"\nHOSTNAME="a"\n';
+    const [f] = deprecated(text, CT, 'classic@4.7');
+    assert.ok(f instanceof LazyFixFinding);
+    assert.ok(!Object.keys(f).includes('fixes'), 'not an own property');
+    assert.doesNotMatch(JSON.stringify(f), /NETFILTER="stateless"/);
+    const fixes = f.fixes;
+    assert.equal(f.fixes, fixes, 'built once');
+    assert.equal(fixes?.length, 1);
+    assert.equal(fixes?.[0]?.safe, false);
+    assert.match(fixes?.[0]?.title ?? '', /^Use NETFILTER="stateless" \(vzctl 4\.7\+\) — widens access by \d+ modules$/);
+    assert.equal(applyEdits(text, fixes?.[0]?.edits ?? []), 'NETFILTER="stateless"\nHOSTNAME="a"\n');
+  });
+
+  it('a copy is a plain finding with every field of one built eagerly', () => {
+    const [f] = deprecated('IPTABLES="ipt_REJECT"\n', CT, 'classic@4.7');
+    assert.ok(f);
+    const copy = copyFinding(f, {});
+    assert.ok(!(copy instanceof LazyFixFinding));
+    assert.deepEqual(Object.keys(copy).sort(), ['deprecated', 'detail', 'fixes', 'message', 'range', 'rule', 'severity', 'unnecessary']);
+    assert.equal(copy.deprecated, true);
+    assert.equal(copy.unnecessary, false);
+  });
+
+  it('each line gets its own edits; lines with the same list share the mapping, not the edits', () => {
+    const text = 'IPTABLES="iptable_nat ipt_REJECT"\nHOSTNAME="a"\n  IPTABLES="iptable_nat ipt_REJECT"\n';
+    const found = deprecated(text, CT, 'classic@4.7');
+    assert.equal(found.length, 2);
+    const [a, b] = found.map((f) => f.fixes?.[0]);
+    assert.equal(a?.title, b?.title);
+    assert.notEqual(a, b);
+    // NAT modules need "full": the fix keeps the line's indentation and records why in a suppression comment.
+    assert.equal(
+      applyEdits(text, b?.edits ?? []),
+      'IPTABLES="iptable_nat ipt_REJECT"\nHOSTNAME="a"\n  # vzconf-disable-next-line netfilter-full -- IPTABLES had NAT modules (iptable_nat)\n  NETFILTER="full"\n',
+    );
+  });
+
+  it('next to a valid NETFILTER: removing the line, safe only when NETFILTER grants every module', () => {
+    const text = 'NETFILTER="stateless"\nIPTABLES="ipt_REJECT"\nIPTABLES="iptable_nat"\n';
+    const [covered, wider] = deprecated(text, CT, 'classic@4.7');
+    assert.deepEqual(covered?.fixes?.map((x) => [x.title, x.safe]), [['Remove IPTABLES (ignored: NETFILTER on line 1 sets the access)', true]]);
+    assert.deepEqual(wider?.fixes?.map((x) => x.safe), [false]);
+  });
+
+  it('vz.conf: every IPTABLES line offers the one move to IPTABLES_MODULES, one fix object for all', () => {
+    const text = 'IPTABLES="ipt_REJECT"\nIPTABLES="ipt_REJECT ipt_LOG"\nIPTABLES="xt_tcpudp"\n';
+    const found = deprecated(text, '/etc/vz/vz.conf', 'classic@4.7');
+    assert.equal(found.length, 3);
+    const fixes = found[0]?.fixes;
+    assert.ok(fixes && fixes.length === 1);
+    assert.ok(found.every((f) => f.fixes === fixes), 'built once, shared');
+    assert.equal(applyEdits(text, fixes[0]?.edits ?? []), 'IPTABLES_MODULES="xt_tcpudp"\n');
+  });
+});
