@@ -285,4 +285,24 @@ describe('effective configuration text', () => {
     const hover = computeHover(text, { line: 6, character: 2 }, { path: CT, nodeConfig: node })?.contents ?? '';
     assert.match(hover, /Effective: `0` vzctl's built-in default \(vzctl skips this line: invalid value\)/);
   });
+
+  it('never shows vz.conf\'s VE_LAYOUT as the container\'s: it is the default for vzctl create only (vzctl.c @ 4.9.4, image.c @ 4.9.3)', () => {
+    const node = { path: '/w/etc/vz/vz.conf', text: 'VE_LAYOUT=ploop\nDISK_QUOTA=yes\n' };
+    const text = `${VSWAP}DISKINODES="200000:220000"\n`;
+    const out = effectiveConfigText(text, { path: CT, nodeConfig: node });
+    assert.doesNotMatch(out, /^VE_LAYOUT=/m);
+    assert.match(out, /^# VE_LAYOUT is not set in 101\.conf: vz\.conf line 1 \("ploop"\) is only the default for vzctl create; vzctl 4\.11\.1 detects this container's layout from its private area \(and saves it at the next vzctl start\)$/m);
+    // vzctl 4.7 does the same (VE_LAYOUT feeds vzctl create only), without saving it at start.
+    assert.match(effectiveConfigText(text, { path: CT, nodeConfig: node, target: 'classic@4.7' }), /^# VE_LAYOUT is not set in 101\.conf: .*; vzctl 4\.7 detects this container's layout from its private area$/m);
+    // Its own line: the layout on 4.9.4+; before 4.9.4 read for vzctl create only.
+    const own = `${text}VE_LAYOUT="simfs"\n`;
+    assert.match(effectiveConfigText(own, { path: CT, nodeConfig: node }), /^VE_LAYOUT="simfs" +# 101\.conf line 4$/m);
+    assert.match(effectiveConfigText(own, { path: CT, nodeConfig: node, target: 'classic@4.9.3' }), /^VE_LAYOUT="simfs" +# 101\.conf line 4; vzctl 4\.9\.3 reads it for vzctl create only and detects an existing container's layout from its private area$/m);
+    // A sample is what vzctl create merges over vz.conf: there the node's VE_LAYOUT applies.
+    assert.match(effectiveConfigText(text, { path: '/w/etc/vz/conf/ve-x.conf-sample', nodeConfig: node }), /^VE_LAYOUT="ploop" +# vz\.conf line 1$/m);
+    // The hover of a quota key names the layout the same way, not "ploop from vz.conf".
+    const hover = computeHover(text, { line: 2, character: 2 }, { path: CT, nodeConfig: node })?.contents ?? '';
+    assert.match(hover, /VE_LAYOUT: not set in this file; vz\.conf line 1 \(`ploop`\) is only the default for vzctl create/);
+    assert.doesNotMatch(hover, /VE_LAYOUT: `ploop` from vz\.conf/);
+  });
 });

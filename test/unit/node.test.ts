@@ -43,7 +43,27 @@ describe('disk-quota-off', () => {
     assert.equal(found.length, 1);
     assert.equal(found[0]?.severity, 'warning');
     assert.equal(found[0]?.unnecessary, true);
-    assert.match(said(found[0]), /Not enforced: DISKSPACE \(line 1\) — DISK_QUOTA=no in vz\.conf line 1/);
+    // No VE_LAYOUT in the CT: vzctl detects the layout from the private area, so the message says "if simfs".
+    assert.equal(found[0]?.message, 'DISKSPACE not enforced if simfs: DISK_QUOTA=no in vz.conf line 1');
+    assert.match(said(found[0]), /Not enforced if simfs: DISKSPACE \(line 1\) — DISK_QUOTA=no in vz\.conf line 1/);
+    assert.match(said(found[0]), /does not say the layout/);
+  });
+  it('the CT\'s own VE_LAYOUT="simfs" (vzctl 4.9.4+) makes it definite', () => {
+    const found = rule('VE_LAYOUT="simfs"\nDISKSPACE="1048576:1153024"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\n') });
+    assert.equal(found[0]?.message, 'DISKSPACE not enforced: DISK_QUOTA=no in vz.conf line 1');
+    assert.match(said(found[0]), /VE_LAYOUT="simfs" on line 1/);
+    // vzctl before 4.9.4 reads VE_LAYOUT for vzctl create only: the layout is unknown again.
+    const old = rule('VE_LAYOUT="simfs"\nDISKSPACE="1048576:1153024"\n', 'disk-quota-off', { target: 'classic@4.7', nodeConfig: node('DISK_QUOTA=no\n') });
+    assert.equal(old[0]?.message, 'DISKSPACE not enforced if simfs: DISK_QUOTA=no in vz.conf line 1');
+    assert.match(said(old[0]), /detects an existing container's layout from its private area/);
+    // vzctl older than VE_LAYOUT (3.0.x) knows simfs only: definite.
+    assert.equal(rule('DISKSPACE="1048576:1153024"\n', 'disk-quota-off', { target: 'classic@3.0.30', nodeConfig: node('DISK_QUOTA=no\n') })[0]?.message, 'DISKSPACE not enforced: DISK_QUOTA=no in vz.conf line 1');
+  });
+  it('vz.conf VE_LAYOUT=ploop is not the CT\'s layout (default for vzctl create only): still reported, "if simfs"', () => {
+    const found = rule('DISKSPACE="1048576"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\nVE_LAYOUT=ploop\n') });
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.message, 'DISKSPACE not enforced if simfs: DISK_QUOTA=no in vz.conf line 1');
+    assert.match(said(found[0]), /vz\.conf line 2, "ploop", is only the default for vzctl create/);
   });
   it('vz.conf DISK_QUOTA=no + QUOTAUGIDLIMIT="100" → second-level quota needs the first', () => {
     const found = rule('QUOTAUGIDLIMIT="100"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\n') });
@@ -56,12 +76,11 @@ describe('disk-quota-off', () => {
     assert.match(said(found[0]), /DISKINODES \(line 2\), QUOTATIME \(line 3\)/);
     assert.match(said(found[0]), /this file, line 1/);
   });
-  it('silent: DISK_QUOTA=yes, no node (vzctl default yes), QUOTAUGIDLIMIT=0, ploop, vz7, vz.conf itself', () => {
+  it('silent: DISK_QUOTA=yes, no node (vzctl default yes), QUOTAUGIDLIMIT=0, the CT\'s own ploop, vz7, vz.conf itself', () => {
     assert.deepEqual(rule('DISKSPACE="1048576"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=yes\n') }), []);
     assert.deepEqual(rule('DISKSPACE="1048576"\n', 'disk-quota-off', {}), []);
     assert.deepEqual(rule('QUOTAUGIDLIMIT="0"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\n') }), []);
     assert.deepEqual(rule('VE_LAYOUT="ploop"\nDISKSPACE="1048576"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\n') }), []);
-    assert.deepEqual(rule('DISKSPACE="1048576"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\nVE_LAYOUT=ploop\n') }), []);
     assert.deepEqual(rule('DISKSPACE="1048576"\n', 'disk-quota-off', { target: 'vz7', nodeConfig: node('DISK_QUOTA=no\n') }), []);
     assert.deepEqual(lint('DISK_QUOTA=no\nDISKSPACE="1048576"\n', { path: NODE }).findings.filter((f) => f.rule === 'disk-quota-off'), []);
   });

@@ -167,6 +167,14 @@ export interface ParameterDef {
    * `validate_global_config()` for NETFILTER; libvzctl's `_s_conf_local_param`: NETFILTER, VEID, UUID).
    */
   ignoredInNodeConfig?: Generation[];
+  /**
+   * Generations where the key in vz.conf is only the default for `vzctl create` (and the samples it
+   * merges): an existing container never takes it from vz.conf. VE_LAYOUT: src/lib/config.c @ vzctl-4.9.3
+   * reads it for create only, src/vzctl.c @ vzctl-4.9.4 drops the global layout once a container's config
+   * is read; the layout is then the container's own line (4.9.4+) or detected from the private area
+   * (behaviour `ct-layout` in schemas/behaviours.yaml).
+   */
+  createDefaultInNodeConfig?: Generation[];
   /** Ignored for ploop-based containers (reference §3.2, §7): what that means, in our words. */
   ignoredOnPloop?: string;
   /**

@@ -1,7 +1,10 @@
+import { behaviourFor } from '../catalog/behaviours';
 import type { ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { tokens, type Pair } from '../values/validate';
+import { isSamplePath } from './kind';
+import type { Target } from './target';
 
 /** Where an effective value comes from. */
 export type ValueSource = 'container' | 'node' | 'default';
@@ -9,7 +12,8 @@ export type ValueSource = 'container' | 'node' | 'default';
 /**
  * The value vzctl ends up with for one parameter of a container: the container's own line(s) as the
  * duplicate policy picks them, else the node's vz.conf (classic `merge_vps_param()`: a CT value
- * overrides the global one; lists replace, not merge), else the catalogue default.
+ * overrides the global one; lists replace, not merge) unless the key there is only the default for
+ * `vzctl create` ({@link createDefaultOnly}: VE_LAYOUT), else the catalogue default.
  */
 export interface EffectiveValue {
   def: ParameterDef;
@@ -67,6 +71,42 @@ function fromEntries(entries: Entry[]): string {
 }
 
 /**
+ * True when the container of `ctx` never takes `def` from the node's vz.conf, where it is only the default
+ * for `vzctl create` (catalogue `createDefaultInNodeConfig`; VE_LAYOUT on classic: src/vzctl.c @
+ * vzctl-4.9.4 drops the global layout once a container's config is read, src/lib/config.c @ vzctl-4.9.3
+ * reads it for create only). A sample (`ve-NAME.conf-sample`) does take it: vzctl create merges the sample
+ * over vz.conf.
+ */
+export function createDefaultOnly(ctx: LintContext, def: ParameterDef): boolean {
+  return ctx.kind !== 'node' && def.createDefaultInNodeConfig?.includes(ctx.target.generation) === true && !isSamplePath(ctx.path);
+}
+
+/**
+ * How the target's vzctl finds an existing container's layout (behaviour `ct-layout`,
+ * schemas/behaviours.yaml): `own-line` (vzctl 4.9.4+: the container's VE_LAYOUT, else the private area),
+ * `detected` (3.1 to 4.9.3: always from the private area, VE_LAYOUT only serves vzctl create), or
+ * undefined where no fact holds (Virtuozzo 7; a vzctl older than VE_LAYOUT, which knows simfs only).
+ */
+export function ctLayoutRule(target: Pick<Target, 'generation' | 'version'>): 'own-line' | 'detected' | undefined {
+  const fact = behaviourFor('ct-layout', target, undefined);
+  if (!fact) return undefined;
+  return fact.id.endsWith('.ct-layout-own-line') ? 'own-line' : 'detected';
+}
+
+/**
+ * The node's vz.conf line of `def` that a container does not take ({@link createDefaultOnly}), for views
+ * that say why the value is not inherited; undefined when the rule does not apply or vz.conf has no line.
+ */
+export function nodeLineNotTaken(ctx: LintContext, def: ParameterDef): { entry: Entry; path?: string } | undefined {
+  const node = ctx.node;
+  if (!node || !createDefaultOnly(ctx, def)) return undefined;
+  const global = usedEntries(node, def);
+  const entry = global[global.length - 1];
+  if (!entry) return undefined;
+  return node.path !== undefined ? { entry, path: node.path } : { entry };
+}
+
+/**
  * The effective value of parameter `name` (a key or alias) for the file of `ctx`, looking into the
  * node config when the file is a container config and a node context is attached.
  */
@@ -76,7 +116,7 @@ export function effectiveValue(ctx: LintContext, name: string): EffectiveValue |
   const own = usedEntries(ctx, def);
   if (own.length > 0) return { def, value: fromEntries(own), source: ctx.kind === 'node' ? 'node' : 'container', entry: own[own.length - 1] };
   const node = ctx.node;
-  if (ctx.kind !== 'node' && node && !def.ignoredInNodeConfig?.includes(ctx.target.generation)) {
+  if (ctx.kind !== 'node' && node && !def.ignoredInNodeConfig?.includes(ctx.target.generation) && !createDefaultOnly(ctx, def)) {
     const global = usedEntries(node, def);
     if (global.length > 0) return { def, value: fromEntries(global), source: 'node', entry: global[global.length - 1], path: node.path };
   }

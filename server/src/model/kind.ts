@@ -51,6 +51,16 @@ export function detectKind(path: string | undefined, doc: ConfigDocument, catalo
   return { kind: 'container', reason: node + container === 0 ? 'no telling keys; assumed a container config' : `its content: ${container} container keys against ${node} node-only keys` };
 }
 
+/**
+ * True for a shipped-style sample path (`ve-NAME.conf-sample`, any directory, either slash): the file
+ * `vzctl create` copies into a new container's config, merged over vz.conf.
+ */
+export function isSamplePath(path: string | undefined): boolean {
+  if (path === undefined) return false;
+  const norm = path.includes('\\') ? path.replace(/\\/g, '/') : path;
+  return /^ve-.+\.conf-sample/.test(norm.slice(norm.lastIndexOf('/') + 1));
+}
+
 /** Parses a `--kind` / `vzconf.kind` value. */
 export function parseKind(text: string | undefined): FileKind | 'auto' | { error: string } {
   const t = (text ?? 'auto').trim();

@@ -6,13 +6,43 @@
  */
 import path from 'node:path';
 import { describeTarget, formatTarget } from '../model/target';
-import { effectiveValue, skippedForValue } from '../model/effective';
+import { createDefaultOnly, ctLayoutRule, effectiveValue, nodeLineNotTaken, skippedForValue } from '../model/effective';
+import type { ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { analyze, type LintOptions } from './lint';
 
 function quote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Why a container config does not take a key from vz.conf although vz.conf sets it (catalogue
+ * `createDefaultInNodeConfig`, VE_LAYOUT on classic), as one plain sentence without a final stop, e.g.
+ * `vz.conf line 25 ("ploop") is only the default for vzctl create; vzctl 4.11.1 detects this container's
+ * layout from its private area and saves it at the next vzctl start`. Facts: behaviour `ct-layout`.
+ *
+ * @param where  how to name the node's line, e.g. `vz.conf line 25`
+ * @param show  renders the file's value (default: double-quoted as in a config; the hover passes its
+ *              Markdown code span, which escapes it)
+ */
+export function notTakenFromNode(ctx: LintContext, where: string, value: string, show: (value: string) => string = quote): string {
+  const head = `${where} (${show(value)}) is only the default for vzctl create`;
+  const rule = ctLayoutRule(ctx.target);
+  if (rule === 'own-line') return `${head}; ${describeTarget(ctx.target)} detects this container's layout from its private area (and saves it at the next vzctl start)`;
+  if (rule === 'detected') return `${head}; ${describeTarget(ctx.target)} detects this container's layout from its private area`;
+  return head;
+}
+
+/**
+ * What the target makes of a container's own line of `def` when it is a layout vzctl reads for vzctl create
+ * only (behaviour `classic.ct-layout-detected`, vzctl 3.1 to 4.9.3), or undefined: the line is then not
+ * this container's layout, which vzctl detects from the private area.
+ */
+export function ownLineCreateOnly(ctx: LintContext, def: ParameterDef): string | undefined {
+  if (!def.createDefaultInNodeConfig?.includes(ctx.target.generation) || !createDefaultOnly(ctx, def)) return undefined;
+  if (ctLayoutRule(ctx.target) !== 'detected') return undefined;
+  return `${describeTarget(ctx.target)} reads it for vzctl create only and detects an existing container's layout from its private area`;
 }
 
 /**
@@ -62,7 +92,11 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
     const skipped = (ctx.byName.get(name) ?? []).filter((e) => skippedForValue(ctx, e)).map((e) => e.line + 1);
     const skipNote = skipped.length > 0 ? `; ${file} line${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} skipped by vzctl (invalid value)` : '';
     if (!eff) {
-      if (skipped.length > 0) out.push(`# ${name} is not set${skipNote}`);
+      const def = ctx.catalog.parameter(name);
+      const notTaken = def ? nodeLineNotTaken(ctx, def) : undefined;
+      // A key vz.conf sets only for vzctl create (VE_LAYOUT): say so rather than show the node's value.
+      if (def && notTaken) out.push(`# ${name} is not set in ${file}: ${notTakenFromNode(ctx, `${nodeFile ?? 'vz.conf'} line ${notTaken.entry.line + 1}`, notTaken.entry.value)}${skipNote}`);
+      else if (skipped.length > 0) out.push(`# ${name} is not set${skipNote}`);
       continue;
     }
     const def = eff.def;
@@ -70,6 +104,8 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
     const line = `${name}=${quote(eff.value)}`;
     let where = eff.source === 'default' ? "vzctl's default" : `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} line ${(eff.entry?.line ?? 0) + 1}`;
     where += skipNote;
+    const createOnly = eff.source === 'container' ? ownLineCreateOnly(ctx, def) : undefined;
+    if (createOnly) where += `; ${createOnly}`;
     if (!ctx.known(def)) where += `; unknown to ${describeTarget(ctx.target)}`;
     const status = ctx.status(def).map((s) => s.kind).filter((k) => k !== 'deprecated');
     if (status.length > 0) where += `; ${status.join(', ')} on ${describeTarget(ctx.target)}`;

@@ -11,7 +11,8 @@ import { describeTarget, formatTarget } from '../model/target';
 import { compareVersions } from '../model/version';
 import { fromEditorPosition, toEditorRange } from '../parser/parse';
 import type { Entry, Position, Range } from '../parser/types';
-import { effectiveValue, skippedForValue, usedEntries, type EffectiveValue } from '../model/effective';
+import { createDefaultOnly, effectiveValue, nodeLineNotTaken, skippedForValue, usedEntries, type EffectiveValue } from '../model/effective';
+import { notTakenFromNode, ownLineCreateOnly } from './effective';
 import type { LintContext } from '../rules/types';
 import { humanize, isUnlimited, LONG_MAX, SIZE_SUFFIX, unitBytes, type NumberPart } from '../values/numbers';
 import { grammarOf, tokens } from '../values/validate';
@@ -255,15 +256,23 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
     let text = `- Effective: ${codeSpan(eff.value)} ${from}${mine}`;
     const global = usedEntries(node, def);
     const g = global[global.length - 1];
-    if (eff.source === 'container' && g && !def.ignoredInNodeConfig?.includes(ctx.target.generation)) {
+    const createOnly = eff.source === 'container' && !skipped ? ownLineCreateOnly(ctx, def) : undefined;
+    if (createOnly) text += `; ${createOnly}`;
+    if (eff.source === 'container' && g && !def.ignoredInNodeConfig?.includes(ctx.target.generation) && !createDefaultOnly(ctx, def)) {
       text += `; overrides vz.conf line ${g.line + 1}, ${codeSpan(g.value)}${def.duplicates === 'union' ? ' (lists replace the global one, they are not merged)' : ''}`;
     }
     main.push(text);
   }
   for (const name of RELATED[def.name] ?? []) {
     const r = effectiveValue(ctx, name);
+    const rdef = ctx.catalog.parameter(name);
     if (r && !(name === 'VE_LAYOUT' && r.source === 'default')) {
-      related.push(`- ${name}: ${codeSpan(r.value)} ${fromText(r)}${name === 'DISK_QUOTA' && r.value === 'no' ? ': the disk quota is off, so this is not enforced (simfs)' : ''}`);
+      const createOnly = r.source === 'container' && rdef ? ownLineCreateOnly(ctx, rdef) : undefined;
+      related.push(`- ${name}: ${codeSpan(r.value)} ${fromText(r)}${createOnly ? `; ${createOnly}` : ''}${name === 'DISK_QUOTA' && r.value === 'no' ? ': the disk quota is off, so this is not enforced (simfs)' : ''}`);
+    } else if (!r && rdef) {
+      // vz.conf's VE_LAYOUT is the default for vzctl create only: never this container's layout.
+      const notTaken = nodeLineNotTaken(ctx, rdef);
+      if (notTaken) related.push(`- ${name}: not set in this file; ${notTakenFromNode(ctx, `vz.conf line ${notTaken.entry.line + 1}`, notTaken.entry.value, (v) => codeSpan(v))}`);
     }
   }
   if (def.name === 'IPTABLES' && ctx.target.generation === 'classic' && compareVersions(ctx.target.version, '4.7') < 0) {

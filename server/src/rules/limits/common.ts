@@ -2,7 +2,8 @@
  * Shared helpers of the limits family: vSwap detection, the container's layout, and line / token
  * lookups. Facts: ../shared/reference/vzctl-reference.md §2, §3 and §7.
  */
-import { effectiveValue, pairOf } from '../../model/effective';
+import { ctLayoutRule, effectiveValue, pairOf } from '../../model/effective';
+import { isSamplePath } from '../../model/kind';
 import type { Entry } from '../../parser/types';
 import type { Pair } from '../../values/validate';
 import { isUnlimited } from '../../values/numbers';
@@ -33,8 +34,12 @@ export interface Layout {
 
 /**
  * The layout of a classic container, as far as its own file tells it:
- * 1. the container's own VE_LAYOUT line (vzctl create writes it since vzctl 4.9.4, and vzctl start adds it
- *    to a config without one);
+ * 1. the container's own VE_LAYOUT line when the target reads it for an existing container (vzctl 4.9.4+:
+ *    vzctl create writes it, and vzctl start adds it to a config without one; behaviour
+ *    `classic.ct-layout-own-line`), or in a sample (`vzctl create` takes it at any version). Before 4.9.4
+ *    vzctl reads VE_LAYOUT for `vzctl create` only and detects an existing container's layout from the
+ *    private area (`classic.ct-layout-detected`: src/lib/config.c, src/lib/image.c @ vzctl-4.9.3), so
+ *    the line says nothing there;
  * 2. else, when the target vzctl predates VE_LAYOUT (catalogue `since`, 3.1), simfs — the only layout;
  * 3. else unknown (`undefined`). The node's vz.conf VE_LAYOUT is **not** the layout of an existing
  *    container: it is the default for `vzctl create` only. For a container config without VE_LAYOUT, vzctl
@@ -50,6 +55,7 @@ export function layoutOf(ctx: LintContext): Layout | undefined {
   const def = ctx.catalog.parameter('VE_LAYOUT');
   if (!def) return undefined;
   if (!ctx.known(def)) return { layout: 'simfs', source: 'version' };
+  if (ctLayoutRule(ctx.target) === 'detected' && !isSample(ctx)) return undefined;
   const eff = effectiveValue(ctx, 'VE_LAYOUT');
   // Only the file's own line: a value from the node's vz.conf (or vzctl's default) says nothing here.
   if (!eff || eff.source !== 'container' || !eff.entry) return undefined;
@@ -77,8 +83,7 @@ export function baseName(path: string | undefined): string | undefined {
 
 /** True for a shipped sample (`ve-NAME.conf-sample`): a template for containers of either layout. */
 export function isSample(ctx: LintContext): boolean {
-  const base = baseName(ctx.path);
-  return base !== undefined && /^ve-.+\.conf-sample/.test(base);
+  return isSamplePath(ctx.path);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Entry } from '../../parser/types';
-import { effectiveValue, usedEntries, type EffectiveValue } from '../../model/effective';
+import { ctLayoutRule, effectiveValue, nodeLineNotTaken, usedEntries, type EffectiveValue } from '../../model/effective';
+import { describeLayout, layoutOf } from '../limits/common';
 import type { Finding, Fix, LintContext, Rule } from '../types';
 import { entryRange, eolOf, finding } from '../util';
 
@@ -35,11 +36,30 @@ function enableFix(ctx: LintContext, dq: EffectiveValue, before: Entry): Fix {
 }
 
 /**
+ * Why the layout of the container of `ctx` is unknown from its config, in one plain sentence: the
+ * container has no VE_LAYOUT line the target reads for an existing container, and vz.conf's VE_LAYOUT is
+ * only the default for vzctl create (behaviour `ct-layout`: src/vzctl.c @ vzctl-4.9.4; before 4.9.4 vzctl
+ * always detects the layout from the private area, src/lib/image.c @ vzctl-4.9.3).
+ */
+function unknownLayoutText(ctx: LintContext): string {
+  const def = ctx.catalog.parameter('VE_LAYOUT');
+  const node = def ? nodeLineNotTaken(ctx, def) : undefined;
+  const nodeNote = node ? ` (vz.conf line ${node.entry.line + 1}, "${node.entry.value}", is only the default for vzctl create)` : '';
+  const how = ctLayoutRule(ctx.target) === 'detected'
+    ? 'this vzctl detects an existing container\'s layout from its private area'
+    : 'without a VE_LAYOUT line here vzctl detects the layout from the private area';
+  return `The config does not say the layout: ${how}${nodeNote}; on ploop DISK_QUOTA is ignored and DISKSPACE is the image size`;
+}
+
+/**
  * DISK_QUOTA=no (in the container config or, as a default, in the node's vz.conf) turns off vzquota for
  * a simfs container: DISKSPACE (1K blocks), DISKINODES (inodes) and QUOTATIME (seconds) are then not
  * enforced, and QUOTAUGIDLIMIT (second-level, per-user/group quota, a count of uids+gids) has nothing to
- * build on. Classic only, container configs only; skipped when the effective VE_LAYOUT is ploop (ploop
- * ignores DISK_QUOTA and DISKSPACE is the image size there). Sources: reference §1.1 (merge), §3.2, §7.
+ * build on. Classic only, container configs only. The layout is `layoutOf()`'s: ploop (the container's own
+ * VE_LAYOUT on vzctl 4.9.4+) ignores DISK_QUOTA and is skipped; simfs (its own line, or a vzctl older than
+ * ploop) is stated; otherwise the layout is unknown from the config (vz.conf's VE_LAYOUT is only the default
+ * for vzctl create) and the message says "if simfs". Sources: reference §1.1 (merge), §3.2, §7; behaviour
+ * `ct-layout`.
  */
 export const diskQuotaOff: Rule = {
   id: 'disk-quota-off',
@@ -47,10 +67,12 @@ export const diskQuotaOff: Rule = {
     if (ctx.kind !== 'container' || ctx.target.generation !== 'classic') return [];
     const dq = effectiveValue(ctx, 'DISK_QUOTA');
     if (!dq || dq.value !== 'no') return [];
-    const layout = effectiveValue(ctx, 'VE_LAYOUT');
-    if (layout && layout.source !== 'default' && layout.value.startsWith('ploop')) return [];
+    const layout = layoutOf(ctx);
+    if (layout?.layout === 'ploop') return [];
     const where = `DISK_QUOTA=no in ${sourceText(ctx, dq)}`;
-    const layoutNote = layout && layout.source !== 'default' ? '' : ' (assuming simfs: no VE_LAYOUT says ploop, where DISK_QUOTA is ignored)';
+    const layoutNote = layout ? ` (${describeLayout(layout)})` : '';
+    const ifSimfs = layout ? '' : ' if simfs';
+    const unknown = layout ? '' : ` ${unknownLayoutText(ctx)}.`;
     const out: Finding[] = [];
     // One finding for the first-level quota lines together (on the first of them), not one per line.
     const lines: { name: string; e: Entry }[] = [];
@@ -64,14 +86,14 @@ export const diskQuotaOff: Rule = {
     if (first) {
       const names = lines.map((l) => `${l.name} (line ${l.e.line + 1})`).join(', ');
       const short = lines.length <= 3 ? [...new Set(lines.map((l) => l.name))].join(', ') : `${lines[0]?.name} and ${lines.length - 1} more`;
-      out.push(finding(ctx, 'disk-quota-off', entryRange(first.e), `${short} not enforced: DISK_QUOTA=no in ${shortSource(ctx, dq)}`, { detail: `Not enforced: ${names} — ${where} turns the disk quota off${layoutNote}.`, unnecessary: true, fixes: [enableFix(ctx, dq, first.e)] }));
+      out.push(finding(ctx, 'disk-quota-off', entryRange(first.e), `${short} not enforced${ifSimfs}: DISK_QUOTA=no in ${shortSource(ctx, dq)}`, { detail: `Not enforced${ifSimfs}: ${names} — ${where} turns the disk quota off${layoutNote}.${unknown}`, unnecessary: true, fixes: [enableFix(ctx, dq, first.e)] }));
     }
     const ugid = ctx.catalog.parameter('QUOTAUGIDLIMIT');
     if (ugid) {
       for (const e of usedEntries(ctx, ugid)) {
         const n = /^\d+$/.test(e.value.trim()) ? BigInt(e.value.trim()) : undefined;
         if (n === 0n) continue; // 0 = off: nothing asked for
-        out.push(finding(ctx, 'disk-quota-off', entryRange(e), `QUOTAUGIDLIMIT has no effect: DISK_QUOTA=no in ${shortSource(ctx, dq)}`, { detail: `QUOTAUGIDLIMIT has no effect: the second-level (per-user and per-group) quota needs the first-level disk quota, and ${where} turns it off${layoutNote}.`, unnecessary: true, fixes: [enableFix(ctx, dq, e)] }));
+        out.push(finding(ctx, 'disk-quota-off', entryRange(e), `QUOTAUGIDLIMIT has no effect${ifSimfs}: DISK_QUOTA=no in ${shortSource(ctx, dq)}`, { detail: `QUOTAUGIDLIMIT has no effect${ifSimfs}: the second-level (per-user and per-group) quota needs the first-level disk quota, and ${where} turns it off${layoutNote}.${unknown}`, unnecessary: true, fixes: [enableFix(ctx, dq, e)] }));
       }
     }
     return out;
