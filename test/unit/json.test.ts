@@ -117,7 +117,8 @@ describe('diagnosticsJson', () => {
   });
 
   it("writes the engine's diagnostics exactly as JSON.stringify does (ASCII messages), sharing one docs link per rule", () => {
-    const text = 'HOSTNAME="a"\nHOSTNAME="b"\nHOSTNAME="c"\nONBOT=yes\nIPTABLES="ipt_REJECT"\nDESCRIPTION=a b\nKMEMSIZE="2:1"\n';
+    // Two separate ignored HOSTNAME lines (consecutive ones would be one finding).
+    const text = 'HOSTNAME="a"\nHOSTNAME="b"\nONBOT=yes\nHOSTNAME="c"\nIPTABLES="ipt_REJECT"\nDESCRIPTION=a b\nKMEMSIZE="2:1"\n';
     const diagnostics = lint(text, { path: '/etc/vz/conf/101.conf' }).findings.map((f) => toDiagnostic(f));
     assert.ok(diagnostics.length >= 5, `${diagnostics.length} diagnostics`);
     assert.ok(diagnostics.some((d) => d.tags), 'a tagged one');
@@ -161,7 +162,8 @@ describe('publishDiagnosticsFrame', () => {
   });
 
   it('writes into a scratch buffer large enough for the frame (the same bytes), and allocates when it is not', () => {
-    const many = lint('HOSTNAME="a"\n'.repeat(600), { path: '/etc/vz/conf/101.conf' }).findings.map((x) => toDiagnostic(x, { docsCommand: 'vzconf.openRuleDocs' }));
+    // 599 ignored HOSTNAME lines, each after a comment (not one run): one diagnostic each.
+    const many = lint('HOSTNAME="a"\n#\n'.repeat(600), { path: '/etc/vz/conf/101.conf' }).findings.map((x) => toDiagnostic(x, { docsCommand: 'vzconf.openRuleDocs' }));
     const msg = (list: unknown[]): Message => ({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///x', version: 2, diagnostics: list } }) as unknown as Message;
     const fresh = publishDiagnosticsFrame(msg(many));
     assert.ok(fresh && fresh.length > 100_000, `${fresh?.length} bytes`);

@@ -4,7 +4,7 @@
  */
 import type { ParameterDef } from '../catalog/types';
 import { describeTarget } from '../model/target';
-import type { Entry } from '../parser/types';
+import type { Entry, Position } from '../parser/types';
 import { tokens } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
 
@@ -116,8 +116,67 @@ function policyOf(ctx: LintContext, def: ParameterDef): 'first' | 'last' | 'unio
 }
 
 /**
+ * The last physical line of an entry (0-based): its own, or the last line of the multi-line shell value it
+ * starts (a backslash-continued or multi-line quoted value, `doc.multilineOf`).
+ */
+function lastLineOf(ctx: LintContext, e: Entry): number {
+  return ctx.doc.multilineOf.get(e)?.endLine ?? e.line;
+}
+
+/**
+ * Where an entry ends: the end of its multi-line shell value, or of its value on its own line (quotes
+ * included, as {@link entryRange}).
+ */
+function entryEnd(ctx: LintContext, e: Entry): Position {
+  return ctx.doc.multilineOf.get(e)?.range.end ?? e.rawValueRange.end;
+}
+
+/**
+ * Splits `entries[from..to)` (entries of one key, in file order) into runs of consecutive lines: maximal
+ * sequences in which each entry starts on the line right after the previous one ends (continuation lines
+ * of a multi-line value belong to their entry; a blank, comment or any other line in between ends a run).
+ * Returns the runs as `[first, last]` index pairs into `entries`, inclusive, in file order.
+ */
+export function consecutiveRuns(ctx: LintContext, entries: readonly Entry[], from: number, to: number): [number, number][] {
+  const runs: [number, number][] = [];
+  let start = from;
+  for (let i = from + 1; i <= to; i += 1) {
+    if (i < to && (entries[i] as Entry).line === lastLineOf(ctx, entries[i - 1] as Entry) + 1) continue;
+    runs.push([start, i - 1]);
+    start = i;
+  }
+  return runs;
+}
+
+/**
+ * The 1-based lines a run of entries covers, as messages and titles write them: `7`, or `2–999` (an en
+ * dash; the last line is the run's last physical line, continuation lines included).
+ */
+function runLines(ctx: LintContext, first: Entry, last: Entry): string {
+  const end = lastLineOf(ctx, last);
+  return end === first.line ? String(first.line + 1) : `${first.line + 1}–${end + 1}`;
+}
+
+/**
+ * The lines of all `entries` of a key, runs of consecutive lines written as ranges (`1–1000` rather than
+ * `1, 2, 3, 4, 5 and 995 more`): at most five runs, then how many entries are left.
+ */
+function groupLines(ctx: LintContext, entries: readonly Entry[]): string {
+  const runs = consecutiveRuns(ctx, entries, 0, entries.length);
+  const shown = runs.slice(0, 5).map(([a, b]) => runLines(ctx, entries[a] as Entry, entries[b] as Entry)).join(', ');
+  const rest = runs.length > 5 ? entries.length - 1 - (runs[4] as [number, number])[1] : 0;
+  return rest > 0 ? `${shown} and ${rest} more` : shown;
+}
+
+/**
  * A parameter set more than once. Classic keeps the first (most keys), the last (UBC, NETFILTER…)
  * or the union (IP_ADDRESS, FEATURES, IPTABLES…); libvzctl keeps the last. The message says which.
+ *
+ * Each line vzctl does not take (all but the one in effect under first/last, all but the first under union)
+ * gets a finding, except that consecutive ones (a run, see {@link consecutiveRuns}) share one: its range
+ * covers the run, its message names the run's lines, its fix removes the run in one edit. A file that
+ * repeats one key on 1,000 lines gets one finding, not 999 (issue 8, the LSP worst case: the client's cost
+ * is in the number of diagnostics); a single repeated line gets the same finding as always.
  */
 export const duplicateParameter: Rule = {
   id: 'duplicate-parameter',
@@ -130,8 +189,7 @@ export const duplicateParameter: Rule = {
       const def = ctx.def(entries[0] as Entry);
       if (!def || !ctx.known(def)) continue;
       const policy = policyOf(ctx, def);
-      const shown = entries.slice(0, 5).map((e) => e.line + 1).join(', ');
-      const lines = entries.length > 5 ? `${shown} and ${entries.length - 5} more` : shown;
+      const lines = groupLines(ctx, entries);
       if (policy === 'union') {
         // vzctl rejects a list line at its first bad item, so a rejected line adds nothing.
         const rejected = entries.filter((e) => ctx.values.get(e)?.problems.some((p) => p.kind === 'invalid'));
@@ -153,24 +211,42 @@ export const duplicateParameter: Rule = {
           safe: rejected.length === 0,
         }];
         const mergedText = merged.length > 12 ? `${merged.slice(0, 12).join(' ')} …` : merged.join(' ');
-        // Message and detail are the same for every line of the group: built once, not once per line.
+        // Message and detail are the same for every line of the group (vzctl takes every line it accepts):
+        // built once, not once per line or run.
         const said = say(ctx, `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
         const detail = explain(said, `Classic vzctl adds the items of every line it accepts (${q(mergedText)}), while Virtuozzo 7 and the shell scripts that source the file keep only the last line`);
-        for (const e of entries.slice(1)) out.push(finding(ctx, 'duplicate-parameter', e.keyRange, said, { detail, fixes: merge }));
+        for (const [a, b] of consecutiveRuns(ctx, entries, 1, entries.length)) {
+          const e = entries[a] as Entry;
+          const range = a === b ? e.keyRange : { start: e.keyRange.start, end: entryEnd(ctx, entries[b] as Entry) };
+          out.push(finding(ctx, 'duplicate-parameter', range, said, { detail, fixes: merge }));
+        }
         continue;
       }
-      const used = policy === 'first' ? entries[0] as Entry : entries[entries.length - 1] as Entry;
+      const usedAt = policy === 'first' ? 0 : entries.length - 1;
+      const used = entries[usedAt] as Entry;
+      const behaviour = policy === 'first' ? 'duplicate-first' : 'duplicate-last';
       const shellNote = policy === 'first' ? ', while the shell scripts that source the file take the last one' : '';
-      // Message and detail are the same for every ignored line of the group: built once (a file that
-      // repeats one key 10,000 times must not build them 10,000 times); only the fix names its line.
-      const said = say(ctx, `${def.name} is also set on line ${used.line + 1}`, policy === 'first' ? 'duplicate-first' : 'duplicate-last');
-      const detail = explain(said, `${def.name} is set on lines ${lines}: ${describeTarget(ctx.target)} uses line ${used.line + 1} (${q(used.value)}) and ignores this one${shellNote}`);
-      // One finding built as `finding()` builds it; what they share (severity, message, facts) is computed
-      // once, and each line's fix (removing it) only when read.
+      const here = describeTarget(ctx.target);
+      // Message and detail are the same for every single ignored line of the group: built once (a file that
+      // repeats one key on every other line must not build them 5,000 times); a run has its own, naming its
+      // lines; each fix (removing the line or the run) is built only when read.
+      const said = say(ctx, `${def.name} is also set on line ${used.line + 1}`, behaviour);
+      const detail = explain(said, `${def.name} is set on lines ${lines}: ${here} uses line ${used.line + 1} (${q(used.value)}) and ignores this one${shellNote}`);
       const { severity, message, facts } = finding(ctx, 'duplicate-parameter', used.keyRange, said);
       const group: DuplicateGroup = { ctx, name: def.name, safe: policy === 'last' };
-      for (const e of entries) {
-        if (e !== used) out.push(new IgnoredDuplicate(group, e, severity, message, detail, facts));
+      // The ignored entries: all but the first (first wins) or all but the last (last wins).
+      const [from, to] = policy === 'first' ? [1, entries.length] : [0, entries.length - 1];
+      for (const [a, b] of consecutiveRuns(ctx, entries, from, to)) {
+        const e = entries[a] as Entry;
+        if (a === b) {
+          out.push(new IgnoredDuplicate(group, e, e, severity, message, detail, facts));
+          continue;
+        }
+        const last = entries[b] as Entry;
+        const span = runLines(ctx, e, last);
+        const runSaid = say(ctx, `${def.name} on lines ${span} is also set on line ${used.line + 1}`, behaviour);
+        const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${here} uses line ${used.line + 1} (${q(used.value)}) and ignores lines ${span}${shellNote}`);
+        out.push(new IgnoredDuplicate(group, e, last, severity, finding(ctx, 'duplicate-parameter', e.keyRange, runSaid).message, runDetail, facts));
       }
     }
     return out;
@@ -184,20 +260,30 @@ interface DuplicateGroup {
   readonly safe: boolean;
 }
 
-/** A line of a repeated parameter that vzctl ignores; its fix (remove the line) is built when first read. */
+/**
+ * An ignored line of a repeated parameter, or a run of consecutive ignored lines (`first` to `last`, the
+ * same entry for a single line): its range is the key of a single line, from the first key to the end of
+ * the last value for a run; its fix (remove the line or run, continuation lines included, in one edit) is
+ * built when first read.
+ */
 class IgnoredDuplicate extends LazyFixFinding {
   readonly #group: DuplicateGroup;
-  readonly #line: number;
+  /** The first and last physical lines removed by the fix (0-based, inclusive). */
+  readonly #from: number;
+  readonly #to: number;
 
-  constructor(group: DuplicateGroup, entry: Entry, severity: Finding['severity'], message: string, detail: string, facts: string[] | undefined) {
-    super('duplicate-parameter', severity, message, entry.keyRange, detail, facts);
+  constructor(group: DuplicateGroup, first: Entry, last: Entry, severity: Finding['severity'], message: string, detail: string, facts: string[] | undefined) {
+    const range = first === last ? first.keyRange : { start: first.keyRange.start, end: entryEnd(group.ctx, last) };
+    super('duplicate-parameter', severity, message, range, detail, facts);
     this.#group = group;
-    this.#line = entry.line;
+    this.#from = first.line;
+    this.#to = lastLineOf(group.ctx, last);
   }
 
   protected buildFixes(): Fix[] {
     const { ctx, name, safe } = this.#group;
-    return [{ title: `Remove the ignored ${name} on line ${this.#line + 1}`, edits: [deleteLines(ctx, this.#line, this.#line)], safe }];
+    const lines = this.#to === this.#from ? `line ${this.#from + 1}` : `lines ${this.#from + 1}–${this.#to + 1}`;
+    return [{ title: `Remove the ignored ${name} on ${lines}`, edits: [deleteLines(ctx, this.#from, this.#to)], safe }];
   }
 }
 

@@ -189,6 +189,8 @@ export function nonVswapInputs(ctx: LintContext): NonVswapInputs | undefined {
 
 /** `x` as a C `unsigned long` on 64-bit Linux: reduced modulo 2^64. */
 export function u64(x: bigint): bigint {
+  // Already in range (every value a config can hold but a negative or huge one): no BigInt arithmetic.
+  if (x >= 0n && x < U64) return x;
   return ((x % U64) + U64) % U64;
 }
 

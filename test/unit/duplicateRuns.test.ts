@@ -1,0 +1,180 @@
+/**
+ * duplicate-parameter on consecutive ignored lines (server/src/rules/parameters.ts, issue 8): a run of
+ * lines that repeat one key, each starting on the line right after the previous one ends, is one finding
+ * whose range covers the run and whose fix removes it in one edit; a single repeated line is reported as
+ * before. Real configs of the shared corpus with a line pasted several times, and fixtures of our own.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { lint, type LintOptions } from '../../server/src/service/lint';
+import type { Finding } from '../../server/src/rules/types';
+import { applyEdits } from '../helpers/edits';
+import { CORPUS, NEEDS_CORPUS } from '../helpers/corpus';
+import { runCaptured } from '../helpers/vzlint';
+
+const CT = '/etc/vz/conf/101.conf';
+
+function duplicates(text: string, opts: LintOptions = {}): Finding[] {
+  return lint(text, { path: CT, ...opts }).findings.filter((f) => f.rule === 'duplicate-parameter');
+}
+
+/** `[startLine, startCharacter, endLine, endCharacter]` of a finding (0-based, as the model counts). */
+function span(f: Finding | undefined): number[] {
+  return f ? [f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character] : [];
+}
+
+/** The text after applying the only fix of `f`, and that fix's title and safety. */
+function fixed(text: string, f: Finding | undefined): { text: string; title: string; safe: boolean } {
+  assert.equal(f?.fixes?.length, 1, JSON.stringify(f?.fixes));
+  const fix = f?.fixes?.[0];
+  return { text: applyEdits(text, fix?.edits ?? []), title: fix?.title ?? '', safe: fix?.safe === true };
+}
+
+describe('duplicate-parameter: runs of consecutive ignored lines', () => {
+  it('first wins (classic HOSTNAME): lines 2–4 are one finding from the first key to the last value, removed in one edit', () => {
+    const text = 'HOSTNAME="a"\nHOSTNAME="b"\nHOSTNAME="c"\nHOSTNAME="dd"\nONBOOT="yes"\n';
+    const [f, ...rest] = duplicates(text);
+    assert.deepEqual(rest, []);
+    assert.deepEqual(span(f), [1, 0, 3, 13]);
+    assert.equal(f?.message, 'HOSTNAME on lines 2–4 is also set on line 1; vzctl uses the first');
+    assert.deepEqual(f?.facts, ['classic.duplicate-first']);
+    assert.match(f?.detail ?? '', /uses line 1 \("a"\) and ignores lines 2–4, while the shell scripts/);
+    const r = fixed(text, f);
+    assert.deepEqual([r.title, r.safe], ['Remove the ignored HOSTNAME on lines 2–4', false]);
+    assert.equal(r.text, 'HOSTNAME="a"\nONBOOT="yes"\n');
+    assert.ok((f?.message.length ?? 0) <= 100);
+  });
+
+  it('last wins (classic UBC, Virtuozzo 7): the run before the line in effect, a safe fix; the run at the end of the file takes the line break before it', () => {
+    const ubc = 'KMEMSIZE="1:2"\nKMEMSIZE="3:4"\nKMEMSIZE="5:6"\n';
+    const [k, ...none] = duplicates(ubc);
+    assert.deepEqual(none, []);
+    assert.deepEqual(span(k), [0, 0, 1, 14]);
+    assert.equal(k?.message, 'KMEMSIZE on lines 1–2 is also set on line 3; vzctl uses the last');
+    const r = fixed(ubc, k);
+    assert.deepEqual([r.title, r.safe, r.text], ['Remove the ignored KMEMSIZE on lines 1–2', true, 'KMEMSIZE="5:6"\n']);
+    const vz7 = 'HOSTNAME="a"\nHOSTNAME="b"\nHOSTNAME="c"';
+    const [h] = duplicates(vz7, { target: 'vz7' });
+    assert.equal(h?.message, 'HOSTNAME on lines 1–2 is also set on line 3; libvzctl uses the last');
+    assert.equal(fixed(vz7, h).text, 'HOSTNAME="c"');
+    // First wins with the run at the end of a file without a final line break.
+    const tail = 'HOSTNAME="a"\nHOSTNAME="b"\nHOSTNAME="c"';
+    assert.equal(fixed(tail, duplicates(tail)[0]).text, 'HOSTNAME="a"');
+  });
+
+  it('union (classic IP_ADDRESS): the run of lines after the first is one finding with the shared merge fix', () => {
+    const text = 'IP_ADDRESS="10.0.0.1"\nIP_ADDRESS="10.0.0.2"\nIP_ADDRESS="10.0.0.3 10.0.0.1"\nONBOOT="yes"\nIP_ADDRESS="10.0.0.4"\n';
+    const found = duplicates(text);
+    assert.deepEqual(found.map(span), [[1, 0, 2, 30], [4, 0, 4, 10]]);
+    assert.ok(found.every((f) => f.message === 'IP_ADDRESS is set on lines 1–3, 5'), found.map((f) => f.message).join(' | '));
+    assert.equal(found[0]?.fixes, found[1]?.fixes, 'one merge fix for the group');
+    const r = fixed(text, found[0]);
+    assert.equal(r.title, 'Merge the 4 IP_ADDRESS lines into line 1');
+    assert.equal(r.text, 'IP_ADDRESS="10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4"\nONBOOT="yes"\n');
+  });
+
+  it('a backslash-continued value belongs to its entry: the next line continues the run, and the fix removes the continuation too', () => {
+    const text = 'HOSTNAME="a"\nHOSTNAME=b\\\nc\nHOSTNAME="d"\nONBOOT="yes"\n';
+    const [f, ...rest] = duplicates(text);
+    assert.deepEqual(rest, []);
+    assert.deepEqual(span(f), [1, 0, 3, 12]);
+    assert.equal(f?.message, 'HOSTNAME on lines 2–4 is also set on line 1; vzctl uses the first');
+    const r = fixed(text, f);
+    assert.equal(r.title, 'Remove the ignored HOSTNAME on lines 2–4');
+    assert.equal(r.text, 'HOSTNAME="a"\nONBOOT="yes"\n');
+    // Alone, a continued line keeps its own finding (on its key), and its fix no longer leaves the
+    // continuation behind for the shell to run as a command.
+    const alone = 'HOSTNAME="a"\nHOSTNAME=b\\\nc\nONBOOT="yes"\n';
+    const [g] = duplicates(alone);
+    assert.deepEqual(span(g), [1, 0, 1, 8]);
+    assert.equal(g?.message, 'HOSTNAME is also set on line 1; vzctl uses the first');
+    assert.deepEqual([fixed(alone, g).title, fixed(alone, g).text], ['Remove the ignored HOSTNAME on lines 2–3', 'HOSTNAME="a"\nONBOOT="yes"\n']);
+  });
+
+  it('a comment, a blank line or another key between two lines ends the run', () => {
+    for (const between of ['# note', '', 'ONBOOT="yes"', 'HOSTNAME ="x"']) {
+      const text = `HOSTNAME="a"\nHOSTNAME="b"\nHOSTNAME="c"\n${between}\nHOSTNAME="d"\nHOSTNAME="e"\n`;
+      const found = duplicates(text);
+      assert.deepEqual(found.map(span), [[1, 0, 2, 12], [4, 0, 5, 12]], JSON.stringify(between));
+      assert.deepEqual(found.map((f) => f.message), [
+        'HOSTNAME on lines 2–3 is also set on line 1; vzctl uses the first',
+        'HOSTNAME on lines 5–6 is also set on line 1; vzctl uses the first',
+      ]);
+      assert.equal(fixed(text, found[1]).text, `HOSTNAME="a"\nHOSTNAME="b"\nHOSTNAME="c"\n${between}\n`);
+    }
+  });
+
+  it('the line in effect is never part of a run: last wins with it at the end of a block of repeats', () => {
+    const text = 'KMEMSIZE="1:2"\n# older\nKMEMSIZE="3:4"\nKMEMSIZE="5:6"\nKMEMSIZE="7:8"\n';
+    const found = duplicates(text);
+    assert.deepEqual(found.map(span), [[0, 0, 0, 8], [2, 0, 3, 14]]);
+    assert.deepEqual(found.map((f) => f.message), [
+      'KMEMSIZE is also set on line 5; vzctl uses the last',
+      'KMEMSIZE on lines 3–4 is also set on line 5; vzctl uses the last',
+    ]);
+    assert.match(found[0]?.detail ?? '', /set on lines 1, 3–5: vzctl 4\.11\.1 uses line 5 \("7:8"\) and ignores this one/);
+    assert.equal(fixed(text, found[1]).text, 'KMEMSIZE="1:2"\n# older\nKMEMSIZE="7:8"\n');
+    // First wins: the run starts right after the line in effect.
+    const first = 'HOSTNAME="a"\nHOSTNAME="b"\nHOSTNAME="c"\n';
+    assert.deepEqual(duplicates(first).map(span), [[1, 0, 2, 12]]);
+  });
+
+  it('a thousand repeats are one finding; a next-line suppression above a run silences it, as it silences the finding its line starts', () => {
+    const text = 'HOSTNAME="ct.example.com"\n'.repeat(1000);
+    const found = duplicates(text);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.message, 'HOSTNAME on lines 2–1000 is also set on line 1; vzctl uses the first');
+    assert.match(found[0]?.detail ?? '', /set on lines 1–1000: /);
+    assert.equal(fixed(text, found[0]).text, 'HOSTNAME="ct.example.com"\n');
+    const suppressed = 'HOSTNAME="a"\n# vzconf-disable-next-line duplicate-parameter -- kept on purpose\nHOSTNAME="b"\nHOSTNAME="c"\n';
+    assert.deepEqual(duplicates(suppressed), []);
+  });
+
+  it('vzlint --fix applies the safe fix of a run once, leaving the line in effect', async () => {
+    const text = 'PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nKMEMSIZE="1:2"\nKMEMSIZE="3:4"\nKMEMSIZE="5:6"\nKMEMSIZE="7:8"\n';
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vzlint-runs-'));
+    try {
+      const file = path.join(dir, 'etc/vz/conf/101.conf');
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, text);
+      const r = await runCaptured(['--fix', '--format', 'json', file], dir);
+      assert.match(r.err, /1 fix applied/);
+      assert.equal(await readFile(file, 'utf8'), 'PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nKMEMSIZE="7:8"\n');
+      assert.ok(!(JSON.parse(r.out) as { rule: string }[]).some((i) => i.rule === 'duplicate-parameter'), r.out);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('duplicate-parameter runs on real configs (the corpus has no repeated key: one of its lines pasted again)', () => {
+  // wild/030: a vSwap container config from the Linode docs (wild/SOURCES.md).
+  const file = path.join(CORPUS, 'wild/030-linode-docs-debian9-101.conf');
+
+  for (const [key, policy] of [['HOSTNAME', 'first'], ['PHYSPAGES', 'last'], ['IP_ADDRESS', 'union']] as const) {
+    it(`${key} (${policy}) written four times in a row: one finding over the repeats, whose fix gives the file back`, { skip: NEEDS_CORPUS }, () => {
+      const original = readFileSync(file, 'utf8');
+      const lines = original.split('\n');
+      const at = lines.findIndex((l) => l.startsWith(`${key}=`));
+      assert.ok(at >= 0, `${key} in ${file}`);
+      const pasted = [...lines.slice(0, at + 1), ...Array<string>(3).fill(lines[at] as string), ...lines.slice(at + 1)].join('\n');
+      assert.deepEqual(duplicates(original), [], 'no repeat in the file as found');
+      const found = duplicates(pasted);
+      assert.equal(found.length, 1, found.map((f) => f.message).join(' | '));
+      const f = found[0] as Finding;
+      // First wins and union: the three copies after the original; last wins: the original and two copies.
+      const from = policy === 'last' ? at : at + 1;
+      assert.deepEqual([f.range.start.line, f.range.end.line], [from, from + 2]);
+      if (policy !== 'union') assert.match(f.message, new RegExp(`^${key} on lines ${from + 1}–${from + 3} is also set on line ${policy === 'first' ? at + 1 : at + 4};`));
+      assert.equal(fixed(pasted, f).text, original);
+      // The other findings are those of the original file, three lines further down after the paste.
+      const others = (text: string, shift: number) => lint(text, { path: CT }).findings.filter((x) => x.rule !== 'duplicate-parameter')
+        .map((x) => `${x.range.start.line > at ? x.range.start.line - shift : x.range.start.line} ${x.rule}`);
+      assert.deepEqual(others(pasted, 3), others(original, 0));
+    });
+  }
+});
