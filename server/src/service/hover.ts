@@ -190,7 +190,10 @@ function valueSection(ctx: LintContext, e: Entry, def: ParameterDef, pos: Positi
   if (check?.pair) {
     const { barrier, limit, single } = check.pair;
     const [a, b] = def.grammar === 'quota' ? ['soft', 'hard'] : ['barrier', 'limit'];
-    out.push(`- Value: ${a} ${describePart(barrier, def.unit)}, ${b} ${single ? `(same as ${a})` : describePart(limit, def.unit)}`);
+    // One number sets both parts (vzctl: "If :yyy is omitted, it is set to xxx"): say what was written and what it becomes.
+    out.push(single
+      ? `- Value: ${describePart(barrier, def.unit)}, as ${a} and ${b} both (a single value sets both)`
+      : `- Value: ${a} ${describePart(barrier, def.unit)}, ${b} ${describePart(limit, def.unit)}`);
   }
   const vocab = ctx.catalog.catalog.vocabulary;
   const g = grammarOf(def, ctx.target.generation);
