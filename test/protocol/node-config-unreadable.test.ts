@@ -46,7 +46,9 @@ describe('a vz.conf found for a container config that cannot be read', { skip: p
         if (p.uri === uri) resolve(p);
       });
     });
-    server.client.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
+    server.client.onNotification('window/logMessage', (p: { message: string }) => {
+      logs.push(p.message);
+    });
     server.client.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
     server.client.onNotification(() => undefined);
     server.client.listen();
@@ -61,9 +63,10 @@ describe('a vz.conf found for a container config that cannot be read', { skip: p
     assert.ok(d, JSON.stringify(r.params.diagnostics));
     assert.equal(d.severity, 2);
     assert.deepEqual([d.range.start.line, d.range.start.character], [0, 0]);
-    assert.ok(d.message.startsWith(`Cannot read the node config ${r.vzConf}: `), d.message);
-    assert.match(d.message, reason);
-    assert.match(d.message, /; checked without it$/);
+    const message = String(d.message);
+    assert.ok(message.startsWith(`Cannot read the node config ${r.vzConf}: `), message);
+    assert.match(message, reason);
+    assert.match(message, /; checked without it$/);
     assert.ok(r.logs.some((l) => l.includes(r.vzConf)), r.logs.join('\n'));
     // Checked without it: its DISK_QUOTA=no (in the two readable variants' first line) does not apply.
     assert.ok(!r.params.diagnostics.some((x) => x.code === 'disk-quota-off'));
