@@ -808,7 +808,7 @@ function ownRange(r: Range): Range {
 
 /**
  * A finding with only what reports print (rule, severity, message, detail, range) and its fixes in their
- * order: the first safe one whole (title and edits: SARIF's fix), every other one by its title and safety
+ * order: the safe ones whole (title and edits: SARIF's fixes), the unsafe ones by their title and safety
  * only, without edits (JSON's `fixes`, `fixable`, `unsafeFix`; `--explain`); strings flattened: a fraction
  * of the memory when thousands of files are kept. Not for --fix, which needs every fix's edits.
  */
@@ -816,10 +816,9 @@ export function compactFinding(f: Finding): Finding {
   const out: Finding = { rule: f.rule, severity: f.severity, message: flat(f.message), range: ownRange(f.range) };
   if (f.detail !== undefined) out.detail = flat(f.detail);
   if (f.fixes && f.fixes.length > 0) {
-    const safe = f.fixes.find((x) => x.safe);
     out.fixes = [];
     for (const x of f.fixes) {
-      if (x === safe) out.fixes.push({ title: flat(x.title), edits: x.edits.map((e) => ({ range: ownRange(e.range), newText: flat(e.newText) })), safe: true });
+      if (x.safe) out.fixes.push({ title: flat(x.title), edits: x.edits.map((e) => ({ range: ownRange(e.range), newText: flat(e.newText) })), safe: true });
       else out.fixes.push({ title: flat(x.title), edits: [], safe: x.safe });
     }
   }
@@ -833,7 +832,7 @@ function sameRange(a: Range, b: Range): boolean {
 
 /**
  * Whether `kept` (a {@link compactFinding}) is what compacting `f` gives: the same rule, severity, message,
- * detail and range, and the same fixes (titles and safety; the first safe one's edits too).
+ * detail and range, and the same fixes (titles and safety; the safe ones' edits too).
  */
 function sameCompact(kept: Finding, f: Finding): boolean {
   if (kept.rule !== f.rule || kept.severity !== f.severity || kept.message !== f.message || kept.detail !== f.detail || !sameRange(kept.range, f.range)) return false;
@@ -841,12 +840,11 @@ function sameCompact(kept: Finding, f: Finding): boolean {
   const fixes = f.fixes;
   if (!fixes || fixes.length === 0) return mine === undefined;
   if (!mine || mine.length !== fixes.length) return false;
-  const safe = fixes.find((x) => x.safe);
   for (let i = 0; i < fixes.length; i += 1) {
     const x = fixes[i] as Fix;
     const k = mine[i] as Fix;
     if (k.title !== x.title || k.safe !== x.safe) return false;
-    if (x !== safe) continue;
+    if (!x.safe) continue;
     if (k.edits.length !== x.edits.length) return false;
     for (let j = 0; j < x.edits.length; j += 1) {
       const a = k.edits[j] as Fix['edits'][number];
@@ -874,8 +872,8 @@ class FindingStore {
    * field {@link compactFinding} keeps is that object (a few per message; bounded).
    */
   private readonly findings = new Map<string, Finding[]>();
-  /** The fixes kept by title only (no edits): unsafe ones, and safe ones after a finding's first. */
-  private readonly titleFixes = { safe: new Map<string, Fix>(), unsafe: new Map<string, Fix>() };
+  /** The unsafe fixes, kept by title only (no edits). */
+  private readonly titleFixes = new Map<string, Fix>();
 
   /** The stored string equal to `s` (stored, flattened, when new). */
   private str(s: string): string {
@@ -952,11 +950,10 @@ class FindingStore {
     if (f.detail !== undefined) out.detail = this.str(f.detail);
     const fixes = f.fixes;
     if (fixes && fixes.length > 0) {
-      const safe = fixes.find((x) => x.safe);
       out.fixes = [];
       for (const x of fixes) {
-        if (x === safe) out.fixes.push({ title: this.str(x.title), edits: x.edits.map((e) => ({ range: this.range(e.range, true), newText: flat(e.newText) })), safe: true });
-        else out.fixes.push(this.titleFix(x.title, x.safe));
+        if (x.safe) out.fixes.push({ title: this.str(x.title), edits: x.edits.map((e) => ({ range: this.range(e.range, true), newText: flat(e.newText) })), safe: true });
+        else out.fixes.push(this.titleFix(x.title));
       }
     }
     if (!same) {
@@ -967,14 +964,13 @@ class FindingStore {
     return out;
   }
 
-  /** The kept form of a fix titled `title` without its edits, one object per title and safety. */
-  private titleFix(title: string, safe: boolean): Fix {
-    const byTitle = safe ? this.titleFixes.safe : this.titleFixes.unsafe;
-    const had = byTitle.get(title);
+  /** The kept form of an unsafe fix titled `title`, without its edits: one object per title. */
+  private titleFix(title: string): Fix {
+    const had = this.titleFixes.get(title);
     if (had) return had;
-    const fix: Fix = { title: this.str(title), edits: [], safe };
-    if (byTitle.size >= 4096) byTitle.clear();
-    byTitle.set(fix.title, fix);
+    const fix: Fix = { title: this.str(title), edits: [], safe: false };
+    if (this.titleFixes.size >= 4096) this.titleFixes.clear();
+    this.titleFixes.set(fix.title, fix);
     return fix;
   }
 
