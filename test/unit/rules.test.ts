@@ -158,6 +158,12 @@ describe('rules: messages say what vzctl does', () => {
     assert.match(f.message, /^\| a row of a Markdown table \|…: unquoted blank/);
   });
 
+  it('space-around-equals after "=" cuts a long key too, and the sentence stays whole', () => {
+    const key = '| 037-lxc-book-debian7-vzctl-saved-1.conf | "Containerization with LXC" |';
+    const f = lint(`${key}= x\n`, { path: CT }).findings.find((x) => x.rule === 'space-around-equals');
+    assert.equal(f?.message, 'Space after "=": the value of | 037-lxc-book-debian7-vzctl-… starts with a blank');
+  });
+
   it('DISKSPACE="unlimited": refused in disk quotas since vzctl 4.4 (commit 9bd35704), read as LONG_MAX by 3.0.19 to 4.3.1', () => {
     const at = (target: string) => lint('DISKSPACE="unlimited"\n', { path: CT, target }).findings.filter((f) => f.rule === 'invalid-value');
     assert.equal(at('classic@4.4')[0]?.message, 'DISKSPACE: "unlimited" is refused in disk quotas since vzctl 4.4; vzctl warns and skips the line');
