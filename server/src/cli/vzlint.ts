@@ -560,8 +560,9 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       continue;
     }
     if (st.isDirectory() && opts.printConfig === undefined) {
+      let hasFiles = false;
       try {
-        await readdir(abs);
+        hasFiles = (await readdir(abs, { withFileTypes: true })).some((e) => e.isFile());
       } catch (err) {
         problem('error', abs, `${arg}: cannot read the directory: ${errorText(err)}`);
         continue;
@@ -570,7 +571,9 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         const shown = isInside(folder, io.cwd) ? path.relative(io.cwd, folder) || '.' : folder;
         problem('warning', folder, `${shown}: folder skipped, cannot read it: ${errorText(err)}`);
       }, (file, why) => problem('warning', path.resolve(io.cwd, file), `${file}: skipped, ${why}`));
-      if (found.length === 0) unmatched(`"${arg}" (no OpenVZ / Virtuozzo config files or templates in this directory)`, abs);
+      // Files that are there but not named as vzctl names its configs (a collection of samples, say) are
+      // linted when named: say how, rather than only that nothing matched.
+      if (found.length === 0) unmatched(`"${arg}" (no OpenVZ / Virtuozzo config files or templates in this directory${hasFiles ? `; files of other names are linted when named, e.g. "${path.join(arg, '*')}"` : ''})`, abs);
       for (const f of found) {
         const fileAbs = path.resolve(io.cwd, f);
         add(f, fileAbs);
