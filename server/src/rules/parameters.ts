@@ -14,6 +14,13 @@ import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedI
 import { clip, explain, q, say, toolVersion } from './say';
 import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
+import { skippedForValue } from '../model/effective';
+
+/** Index of the last element of `list` that passes `test`, or -1 (Array.prototype.findLastIndex is ES2023). */
+function findLastIndex<T>(list: readonly T[], test: (x: T) => boolean): number {
+  for (let i = list.length - 1; i >= 0; i -= 1) if (test(list[i] as T)) return i;
+  return -1;
+}
 
 /**
  * Per target (the same for every file linted against it): its known keys (computed once), grouped by
@@ -66,20 +73,36 @@ function computeSuggestions(cache: SuggestionCache, name: string): string[] {
   return scored.slice(0, 3).map((s) => s.n);
 }
 
+/** How to choose the Virtuozzo 7 target, named in the hint of a file that looks Virtuozzo 7 but is linted as classic. */
+const VZ7_HOW = 'set the target to vz7: `vzlint --target vz7`, `target: vz7` in .vzconf.yaml, or the vzconf.target setting';
+
 /**
  * A key the target's vzctl does not know: classic ignores it ("unknown parameter", shown only with
  * --verbose), libvzctl keeps it but never applies it. Keys read only by the scripts are known.
+ *
+ * A file linted as classic because the target was picked by `auto` (the evidence for Virtuozzo 7 was not
+ * unambiguous, e.g. a classic-only key next to Virtuozzo 7 ones: `resolveTarget()`) but carrying two or
+ * more Virtuozzo 7 parameters gets one finding for them all, on the first, whose message says how the
+ * file was checked and which target checks them as Virtuozzo 7, instead of one finding per line.
  */
 export const unknownParameter: Rule = {
   id: 'unknown-parameter',
   check(ctx) {
     const out: Finding[] = [];
     let target: string | undefined;
+    // Under `auto`, a classic file's Virtuozzo 7 parameters are gathered and reported together below.
+    const gather = !ctx.target.explicit && ctx.target.generation === 'classic';
+    const vz7Only: Entry[] = [];
     for (const e of ctx.doc.entries) {
       if (e.skipped || e.key !== e.name || e.name === '' || ctx.doc.continuationLines.has(e.line)) continue;
       const def = ctx.def(e);
       if (def && ctx.known(def)) continue;
       if (def && ctx.status(def).length > 0) continue; // removed / deprecated: the status rules say it better
+      const stock = shippedInTargetSamples(ctx, e.name);
+      if (gather && def?.vz7 && !def.classic && !stock) {
+        vz7Only.push(e);
+        continue;
+      }
       const here = (target ??= describeTarget(ctx.target));
       const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? clip(e.name) : q(e.name);
       const suggestions = def ? [] : suggestNames(ctx, e.name);
@@ -97,7 +120,6 @@ export const unknownParameter: Rule = {
       }
       // The release's own samples carry it (VERSION in the classic x86_64 samples of 2005–2011): harmless,
       // on every stock copy, so at most a note (schemas/shipped-sample-keys.yaml).
-      const stock = shippedInTargetSamples(ctx, e.name);
       if (stock) head = `${e.name} is carried by the samples ${toolVersion(ctx)} shipped`;
       const said = say(ctx, head, 'parameter-unknown');
       out.push(finding(ctx, 'unknown-parameter', e.keyRange, said, {
@@ -106,6 +128,24 @@ export const unknownParameter: Rule = {
         fixes: suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
       }));
     }
+    const first = vz7Only[0];
+    if (first && vz7Only.length === 1) {
+      // One such key is no pattern: its own finding, with the way to check the file as Virtuozzo 7.
+      const said = say(ctx, `${first.name} is a Virtuozzo 7 parameter`, 'parameter-unknown');
+      out.push(finding(ctx, 'unknown-parameter', first.keyRange, said, {
+        detail: explain(said, `${describeTarget(ctx.target)} does not know it`, `The target was picked automatically (${ctx.target.reason}); if this file is for a Virtuozzo 7 node, ${VZ7_HOW}`),
+      }));
+    } else if (first) {
+      const said = say(ctx, `${vz7Only.length} Virtuozzo 7 parameters, checked as classic (target vz7 for VZ7)`, 'parameters-unknown');
+      const lines = vz7Only.map((e) => `${e.name} (line ${e.line + 1})`).join(', ');
+      out.push(finding(ctx, 'unknown-parameter', first.keyRange, said, {
+        detail: explain(said,
+          `Only libvzctl (Virtuozzo 7) knows ${lines}; ${describeTarget(ctx.target)} does not know them`,
+          `The target was picked automatically (${ctx.target.reason})`,
+          `If this file is for a Virtuozzo 7 node, ${VZ7_HOW}; then these keys are checked as Virtuozzo 7 parameters`),
+      }));
+    }
+    out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return out;
   },
 };
@@ -202,7 +242,9 @@ export const duplicateParameter: Rule = {
         const first = entries[0] as Entry;
         // One fix object shared by every finding of the group; none for pathological repeats, whose
         // edits would grow with the square of the count.
-        const plain = entries.every((x) => !/["\\$`]/.test(x.value));
+        // Nor when a line's shell value goes on over the next lines (`IP_ADDRESS=a\` + newline + `b`):
+        // rewriting or deleting its first line would leave the rest for sh to run as a command.
+        const plain = entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
         const dropping = rejected.length > 0 ? ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejected.map((x) => x.line + 1).join(', ')}, which vzctl rejects)` : '';
         const merge: Fix[] = entries.length > MAX_MERGE || !plain ? [] : [{
           title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}${dropping}`,
@@ -222,8 +264,15 @@ export const duplicateParameter: Rule = {
         }
         continue;
       }
-      const usedAt = policy === 'first' ? 0 : entries.length - 1;
+      // The line in effect: the first or last line whose value classic vzctl does not refuse (a refused line
+      // sets nothing and is invalid-value's, as model/effective usedEntries reads it); none when every line
+      // is refused. The ignored lines: every other one not refused (after the line in effect under first
+      // wins, classic never parses a line, so none of them is refused).
+      const usedAt = policy === 'first' ? entries.findIndex((e) => !skippedForValue(ctx, e)) : findLastIndex(entries, (e) => !skippedForValue(ctx, e));
+      if (usedAt < 0) continue;
       const used = entries[usedAt] as Entry;
+      const ignored = entries.filter((e, i) => i !== usedAt && !skippedForValue(ctx, e));
+      if (ignored.length === 0) continue;
       const behaviour = policy === 'first' ? 'duplicate-first' : 'duplicate-last';
       const shellNote = policy === 'first' ? ', while the shell scripts that source the file take the last one' : '';
       const here = describeTarget(ctx.target);
@@ -234,15 +283,13 @@ export const duplicateParameter: Rule = {
       const detail = explain(said, `${def.name} is set on lines ${lines}: ${here} uses line ${used.line + 1} (${q(used.value)}) and ignores this one${shellNote}`);
       const { severity, message, facts } = finding(ctx, 'duplicate-parameter', used.keyRange, said);
       const group: DuplicateGroup = { ctx, name: def.name, safe: policy === 'last' };
-      // The ignored entries: all but the first (first wins) or all but the last (last wins).
-      const [from, to] = policy === 'first' ? [1, entries.length] : [0, entries.length - 1];
-      for (const [a, b] of consecutiveRuns(ctx, entries, from, to)) {
-        const e = entries[a] as Entry;
+      for (const [a, b] of consecutiveRuns(ctx, ignored, 0, ignored.length)) {
+        const e = ignored[a] as Entry;
         if (a === b) {
           out.push(new IgnoredDuplicate(group, e, e, severity, message, detail, facts));
           continue;
         }
-        const last = entries[b] as Entry;
+        const last = ignored[b] as Entry;
         const span = runLines(ctx, e, last);
         const runSaid = say(ctx, `${def.name} on lines ${span} is also set on line ${used.line + 1}`, behaviour);
         const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${here} uses line ${used.line + 1} (${q(used.value)}) and ignores lines ${span}${shellNote}`);
