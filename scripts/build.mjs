@@ -118,10 +118,14 @@ const MISSING = {
   vzlint: { program: 'vzlint', exitCode: 2, remedy: 'copy all of dist/ or run npm run build' },
 };
 
-/** Module text: `module.exports = require('./REL')` (+ `.member`), reported as an incomplete install when REL is missing. */
+/**
+ * Module text: `module.exports = require(DIR/REL)` (+ `.member`), DIR being the bundle's folder with symlinks
+ * resolved (`node --preserve-symlinks-main` keeps them in `__dirname`), reported as an incomplete install
+ * when REL is missing.
+ */
 function requireBesideSource(rel, policy, member = '') {
   return `const { requireBeside } = require(${JSON.stringify(BESIDE_HELPER)});\n` +
-    `module.exports = requireBeside(__dirname, ${JSON.stringify(rel)}, () => require(${JSON.stringify(`./${rel}`)}), ${JSON.stringify(policy)})${member};\n`;
+    `module.exports = requireBeside(__filename, ${JSON.stringify(rel)}, (file) => require(file), ${JSON.stringify(policy)})${member};\n`;
 }
 
 /**

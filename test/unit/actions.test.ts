@@ -306,3 +306,28 @@ describe('effective configuration text', () => {
     assert.doesNotMatch(hover, /VE_LAYOUT: `ploop` from vz\.conf/);
   });
 });
+
+describe('effective configuration on Virtuozzo 7: a value libvzctl refuses', () => {
+  // libvzctl keeps the last line of a key and refuses an invalid value (add_env_param → VZCTL_E_INVAL;
+  // vzctl2_env_open_conf fails, lib/env_config.c and lib/env.c @ v7.0.737; vzctl v7.0.254 does not skip it).
+  const node = { path: '/w/etc/vz/vz.conf', text: 'ONBOOT="yes"\nCPUUNITS="500"\n' };
+  it('is never shown as the effective value, neither is an earlier line nor vz.conf\'s', () => {
+    const text = `${VSWAP}ONBOOT="yes"\nONBOOT="maybe"\n`;
+    const out = effectiveConfigText(text, { path: CT, nodeConfig: node, target: 'vz7' });
+    assert.doesNotMatch(out, /^ONBOOT=/m);
+    assert.match(out, /^# ONBOOT has no effective value: libvzctl [\d.]+ \(Virtuozzo 7\+\) refuses "maybe" \(101\.conf line 4\) with "Invalid parameter", so vzctl commands on this container fail until it is fixed$/m);
+    // Classic skips such a line instead, and vz.conf's value applies.
+    assert.match(effectiveConfigText(`${VSWAP}ONBOOT="maybe"\n`, { path: CT, nodeConfig: node, target: 'classic' }), /^ONBOOT="yes" +# vz\.conf line 1; 101\.conf line 3 skipped by vzctl \(invalid value\)$/m);
+    // The last line wins on Virtuozzo 7: an invalid earlier line is replaced, not refused.
+    assert.match(effectiveConfigText(`${VSWAP}ONBOOT="maybe"\nONBOOT="no"\n`, { path: CT, nodeConfig: node, target: 'vz7' }), /^ONBOOT="no" +# 101\.conf line 4$/m);
+  });
+  it('a refused vz.conf value is not shown either; the hover says the same', () => {
+    const bad = { path: '/w/etc/vz/vz.conf', text: 'ONBOOT="maybe"\n' };
+    const out = effectiveConfigText(VSWAP, { path: CT, nodeConfig: bad, target: 'vz7' });
+    assert.match(out, /^# ONBOOT has no effective value: .* refuses "maybe" \(vz\.conf line 1\)/m);
+    const text = `${VSWAP}ONBOOT="maybe"\n`;
+    const hover = computeHover(text, { line: 2, character: 2 }, { path: CT, nodeConfig: node, target: 'vz7' })?.contents ?? '';
+    assert.match(hover, /Effective: none — libvzctl [\d.]+ \(Virtuozzo 7\+\) refuses `maybe` \(this line\) with "Invalid parameter"/);
+    assert.doesNotMatch(hover, /Effective: `maybe`/);
+  });
+});

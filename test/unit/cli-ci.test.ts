@@ -352,6 +352,14 @@ describe('vzlint fleet and --summary', () => {
   });
 });
 
+describe('vzlint --summary names a node without vz.conf as its files are given', () => {
+  it('a folder outside the working directory keeps the relative form it was given in, not an absolute path', async () => {
+    const root = await tree('summary-outside', { 'work/.keep': '', 'other/conf/101.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:0"\n' });
+    const r = await run(['--no-color', '--summary', '../other/conf'], path.join(root, 'work'));
+    assert.match(r.out, /\nNode \.\.\/other\/conf \(no vz\.conf found\) \(1 container, 1 file\)\n/);
+  });
+});
+
 describe('the editor recognises the same template names', () => {
   it("package.json filenamePatterns cover every template fixture and none of the plain non-config names", async () => {
     // picomatch: the glob matcher fast-glob uses; VS Code's glob syntax for these patterns is the same.

@@ -50,6 +50,13 @@ function assertInert(md: string, what: string): void {
   for (const t of tags) assert.ok(PLAIN_TAGS.has(t), `${what}: HTML tag <${t}> in the rendered hover\n${md}`);
 }
 
+describe('hover: a single UBC value', () => {
+  it('PHYSPAGES="32G" shows what was written, what vzctl makes of it, and that it is barrier and limit both', () => {
+    const h = computeHover('PHYSPAGES="32G"\nSWAPPAGES="0:1G"\n', { line: 0, character: 12 }, { path: CT });
+    assert.match(h?.contents ?? '', /- Value: `32G` → 8388608 pages = 32 GiB, as barrier and limit both \(a single value sets both\)/);
+  });
+});
+
 describe('hover', () => {
   const text = 'PHYSPAGES="0:262144"\nNETFILTER="full"\nIPTABLES="iptable_filter"\nDISKSPACE="10485760:11534336"\n';
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -102,6 +102,32 @@ describe('an incomplete install says so in one line', { skip }, () => {
     const script = `try { require(${JSON.stringify(path.join(dir, 'client.js'))}); console.log('loaded'); } catch (e) { console.log(e.message); }`;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.stdout.trim(), `vzconf: incomplete install: ${JSON.stringify(path.join(dir, 'lsp-protocol.js'))} is missing; reinstall the extension (or run npm run build)`);
+  });
+
+  it('started through a symlink with --preserve-symlinks-main: no false "incomplete install"', () => {
+    // `node --preserve-symlinks-main /usr/local/bin/vzlint` keeps the symlink's folder as __dirname, which
+    // holds none of dist/'s files: the bundles look beside their real path.
+    const dir = copyWithout();
+    const bin = path.join(tmp, `bin${copies}`);
+    mkdirSync(bin);
+    symlinkSync(path.join(dir, 'vzlint.js'), path.join(bin, 'vzlint'));
+    symlinkSync(path.join(dir, 'server.js'), path.join(bin, 'vzconf-language-server'));
+    const flags = [['--preserve-symlinks-main'], ['--preserve-symlinks', '--preserve-symlinks-main']];
+    for (const [i, env] of [{}, { VZLINT_COMPILE_CACHE: '0' }].entries()) {
+      const spawn = (file: string, args: string[]) => spawnSync(process.execPath, [...(flags[i] ?? []), file, ...args], { cwd: work, encoding: 'utf8', input: '', timeout: 30_000, env: { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'cache'), ...env } });
+      // A .vzconf.yaml (the yaml bundle and schemas/), a pattern (fast-glob) and --fix-dry-run (diff).
+      const v = spawn(path.join(bin, 'vzlint'), ['--fix-dry-run', 'vz.conf', '*.conf']);
+      assert.doesNotMatch(v.stderr, /incomplete install/, v.stderr);
+      assert.ok(v.status === 0 || v.status === 1, `${v.status}: ${v.stderr}`);
+      const s = spawn(path.join(bin, 'vzconf-language-server'), ['--version']);
+      assert.equal(s.status, 0, s.stderr);
+      assert.match(s.stdout, /^vzconf-language-server \d/);
+    }
+    // A file really missing is still named where it is missing: beside the real bundle.
+    rmSync(path.join(dir, 'vendor', 'yaml.js'));
+    const r = spawnSync(process.execPath, ['--preserve-symlinks-main', path.join(bin, 'vzlint'), 'vz.conf'], { cwd: work, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assertOneLine(r.stderr, 'vzlint', path.join(dir, 'vendor', 'yaml.js'));
   });
 
   it('a complete copy runs as the original does', () => {

@@ -13,6 +13,7 @@ import { looksLikeBytes } from '../../server/src/rules/limits/memory';
 import type { Finding } from '../../server/src/rules/types';
 import { computeHover } from '../../server/src/service/hover';
 import { lint, type LintOptions } from '../../server/src/service/lint';
+import { clearParseCache } from '../../server/src/parser/parse';
 import { parseSizedNumber } from '../../server/src/values/numbers';
 import { applyEdits } from '../helpers/edits';
 import { NEEDS_CORPUS } from '../helpers/corpus';
@@ -180,6 +181,28 @@ describe('ignored-on-ploop', () => {
     const fs = run(`VE_LAYOUT="ploop"\n${quota}`, { path: CT }, 'ignored-on-ploop');
     assert.deepEqual(fs.map((f) => f.range.start.line), [2, 3, 4]);
     assert.ok(fs.every((f) => f.severity === 'info' && f.unnecessary));
+  });
+
+  it('gives the findings of a fresh lint to files that share their lines (a fleet), and the right fix on a last line', () => {
+    // The containers of a node share line models; the rule keeps one finding per shared line. Each file's
+    // findings must still be its own: the same as linting it alone (parse cache cleared), including the
+    // fix of a DISKINODES line that ends a file without a final newline (its line break is the one before).
+    const files = [
+      `VE_LAYOUT="ploop"\n${quota}HOSTNAME="a"\n`,
+      `VE_LAYOUT="ploop"\n${quota}HOSTNAME="b"\n`,
+      'VE_LAYOUT="ploop"\nDISKSPACE="1G:1.1G"\nDISKINODES="200000:220000"',
+      `VE_LAYOUT="ploop"\n${quota}`,
+      `VE_LAYOUT="ploop:expanded"\n${quota}`,
+    ];
+    const together = files.map((text) => run(text, { path: CT }, 'ignored-on-ploop'));
+    const alone = files.map((text) => {
+      clearParseCache();
+      return run(text, { path: CT }, 'ignored-on-ploop');
+    });
+    assert.deepEqual(together, alone);
+    const last = together[2]?.[0]?.fixes?.[0]?.edits[0]?.range;
+    assert.deepEqual(last, { start: { line: 1, character: 19 }, end: { line: 2, character: 26 } });
+    assert.match(said(together[4]?.[0]), /VE_LAYOUT="ploop:expanded" on line 1\b/);
   });
 
   it("does not take an existing container's layout from the node's vz.conf (vzctl detects it from the private area)", () => {

@@ -314,6 +314,20 @@ describe('resources: formulas (checks 5–13)', () => {
     assert.deepEqual(pairs(x.after), []);
   });
 
+  it('ubc-kmemsize with NUMPROC and DCACHESIZE unlimited: the need wraps to LONG_MAX − 40 KiB, said as such, never as raw bytes', () => {
+    // 40960 × (LONG_MAX / 2) + LONG_MAX, & LONG_MAX = 9223372036854734847 (vzcfgvalidate's unsigned arithmetic).
+    const r = run(base({ AVNUMPROC: null, NUMPROC: 'unlimited', DCACHESIZE: '3409920:unlimited' }));
+    const f = one(r, 'ubc-kmemsize');
+    assert.equal(f.message, 'KMEMSIZE: barrier 13.71 MiB is below the unlimited − 40 KiB needed; vzcfgvalidate reports an error');
+    assert.doesNotMatch(f.message, /\d{10}/);
+    assert.match(f.detail ?? '', /= 9223372036854734847 bytes \(unlimited − 40 KiB\)/);
+  });
+
+  it('socket gaps and DCACHESIZE say their sizes in units, not raw byte counts', () => {
+    assert.equal(one(run(base({ TCPSNDBUF: '1720320:1720320' })), 'ubc-tcpsndbuf-gap').message, 'TCPSNDBUF: limit − barrier = 0 bytes is below the 900 KiB needed; vzcfgvalidate reports an error');
+    assert.equal(one(run(base({ DCACHESIZE: '1048576:1048576' })), 'ubc-dcachesize').message, 'DCACHESIZE: limit 1 MiB is below 384 bytes × NUMFILE = 3.41 MiB; vzcfgvalidate warns');
+  });
+
   it('ubc-kmemsize without AVNUMPROC: avnumproc = NUMPROC barrier / 2 (the brief\'s numbers)', () => {
     // 40 KiB × (240 / 2 = 120) + 1048576 = 4915200 + 1048576 = 5963776 > 2752512. DCACHESIZE 1048576 is
     // also below 9312 × 384 = 3575808, so ubc-dcachesize fires as well.
@@ -403,6 +417,16 @@ describe('resources: vSwap mode', () => {
     const x = fix(text, 'vswap-barrier');
     assert.equal(x.text, 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n');
     assert.deepEqual(pairs(x.after), []);
+  });
+
+  it('vswap-barrier on one value (PHYSPAGES="32G"): the message shows what was written and that it is the barrier too', () => {
+    const r = run('PHYSPAGES="32G"\nSWAPPAGES="0:1G"\n');
+    const f = one(r, 'vswap-barrier');
+    assert.equal(f.message, 'PHYSPAGES: "32G" also sets the barrier (32 GiB), which should be 0; vzcfgvalidate reports an error');
+    assert.match(f.detail ?? '', /the single value "32G" as barrier and limit, 8388608 pages \(32 GiB\) each/);
+    assert.match(f.detail ?? '', /as in "0:32G"/);
+    // A pair says barrier, as written.
+    assert.equal(one(run('PHYSPAGES="1G:1G"\nSWAPPAGES="0:2G"\n'), 'vswap-barrier').message, 'PHYSPAGES: barrier 1G should be 0 in a vSwap config; vzcfgvalidate reports an error');
   });
 
   it('vswap-barrier on SWAPPAGES; no non-vSwap check runs in vSwap mode', () => {

@@ -150,6 +150,29 @@ describe('rules: positives and negatives', () => {
 });
 
 describe('rules: messages say what vzctl does', () => {
+  it('shell-unsafe-value cuts a long key (a table row read as KEY=…) to 30 characters, as other rules do', () => {
+    const key = '| a row of a Markdown table | github.com/x/y | etc/vz.conf | notes'.repeat(3);
+    const f = lint(`${key}=a b\n`, { path: CT }).findings.find((x) => x.rule === 'shell-unsafe-value');
+    assert.ok(f);
+    assert.ok([...f.message].length <= 100, f.message);
+    assert.match(f.message, /^\| a row of a Markdown table \|…: unquoted blank/);
+  });
+
+  it('space-around-equals after "=" cuts a long key too, and the sentence stays whole', () => {
+    const key = '| 037-lxc-book-debian7-vzctl-saved-1.conf | "Containerization with LXC" |';
+    const f = lint(`${key}= x\n`, { path: CT }).findings.find((x) => x.rule === 'space-around-equals');
+    assert.equal(f?.message, 'Space after "=": the value of | 037-lxc-book-debian7-vzctl-… starts with a blank');
+  });
+
+  it('DISKSPACE="unlimited": refused in disk quotas since vzctl 4.4 (commit 9bd35704), read as LONG_MAX by 3.0.19 to 4.3.1', () => {
+    const at = (target: string) => lint('DISKSPACE="unlimited"\n', { path: CT, target }).findings.filter((f) => f.rule === 'invalid-value');
+    assert.equal(at('classic@4.4')[0]?.message, 'DISKSPACE: "unlimited" is refused in disk quotas since vzctl 4.4; vzctl warns and skips the line');
+    assert.match(at('classic@4.11.1')[0]?.detail ?? '', /vzctl 3\.0\.19 to 4\.3\.1 read it as LONG_MAX; for no disk limit on a simfs container, set DISK_QUOTA=no/);
+    assert.deepEqual(at('classic@4.3'), [], 'accepted before 4.4');
+    assert.equal(at('classic@3.0.10')[0]?.message, 'DISKSPACE: "unlimited" is read only from vzctl 3.0.19 on; vzctl warns and skips the line');
+    assert.deepEqual(at('vz7'), [], 'libvzctl accepts it');
+  });
+
   it('duplicate-parameter names the line vzctl uses', () => {
     const f = lint('HOSTNAME="a"\nHOSTNAME="b"\n', { path: CT }).findings.find((x) => x.rule === 'duplicate-parameter');
     assert.equal(f?.message, 'HOSTNAME is also set on line 1; vzctl uses the first');

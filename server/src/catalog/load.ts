@@ -1,18 +1,18 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Catalog, Generation, GenerationInfo, KbArticle, ParameterDef, RuleMeta, Vocabulary } from './types';
-import { IncompleteInstallError } from '../util/besideBundle';
+import { IncompleteInstallError, realFile } from '../util/besideBundle';
 
 /**
  * Finds the repository's (or the installed extension's) `schemas/` folder by walking up from
- * `start` (default: this module's folder, which is `dist/` when bundled and `server/src/catalog/`
- * in the sources). It is known by `vzconf-config.schema.json`, the one file of it the extension ships
+ * `start` (default: this module's folder with symlinks resolved, which is `dist/` when bundled and
+ * `server/src/catalog/` in the sources; `node --preserve-symlinks-main` keeps a symlink's folder in `__dirname`). It is known by `vzconf-config.schema.json`, the one file of it the extension ships
  * and reads at run time (the YAML data is compiled into the bundles).
  *
  * @throws IncompleteInstallError naming `schemas/vzconf-config.schema.json` beside `start`'s folder (where an
  *   install has it: dist/../schemas) when none is found
  */
-export function findSchemasDir(start: string = __dirname): string {
+export function findSchemasDir(start: string = dirname(realFile(__filename))): string {
   const tried: string[] = [];
   let dir = start;
   for (let i = 0; i < 8; i += 1) {

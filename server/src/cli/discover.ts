@@ -139,6 +139,12 @@ export async function discoverConfigFiles(
   const out: string[] = [];
   // absDir is absolute and normalised, rel a plain relative path: joined without path.join's normalising.
   const prefix = absDir.endsWith(path.sep) ? absDir : `${absDir}${path.sep}`;
+  // The reported path, `path.join(dir, rel)`: `dir` normalised once, then `rel` (names from readdir, never
+  // `.` or `..`, joined by `/`) appended; Windows separators go through path.join.
+  const joined = path.join(dir);
+  const shown = joined.length > 1 && joined.endsWith(path.sep) ? joined.slice(0, -1) : joined;
+  const shownPrefix = shown === '.' ? '' : shown === path.sep ? shown : `${shown}${path.sep}`;
+  const reported = (rel: string): string => (path.sep === '/' ? `${shownPrefix}${rel}` : path.join(dir, rel));
   for (const rel of found) {
     const cls = classifyConfigName(`${prefix}${rel}`);
     if (cls === undefined) continue;
@@ -149,7 +155,7 @@ export async function discoverConfigFiles(
         continue;
       }
     }
-    out.push(path.join(dir, rel));
+    out.push(reported(rel));
   }
   return out.sort(compareStrings);
 }

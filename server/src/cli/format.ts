@@ -127,13 +127,14 @@ export function formatJson(reports: readonly FileReport[]): string {
 
 /**
  * The item of finding `f` of a file as `JSON.stringify(items, null, 2)` prints it inside the array
- * (indented by two more spaces), written field by field in {@link JsonFinding}'s order, without building
- * the item: `file` and `host` come already JSON-quoted (once per file, not once per finding), and `quote`
- * JSON-quotes the other strings (JsonWriter's remembers the texts it quoted).
+ * (indented by two more spaces) after its `file` field (`{\n    "file": "…"` comes first), written field
+ * by field in {@link JsonFinding}'s order, without building the item: `host` comes already JSON-quoted (once
+ * per file, not once per finding), and `quote` JSON-quotes the other strings (JsonWriter's remembers the
+ * texts it quoted). Depends on the finding and the host only.
  */
-function itemText(file: string, host: string | undefined, f: Finding, quote: (s: string) => string = JSON.stringify): string {
+function itemRest(host: string | undefined, f: Finding, quote: (s: string) => string = JSON.stringify): string {
   const r = f.range;
-  let text = `{\n    "file": ${file},\n    "line": ${r.start.line + 1},\n    "column": ${r.start.character + 1},\n    "endLine": ${r.end.line + 1},\n    "endColumn": ${r.end.character + 1},\n    "severity": ${quote(f.severity)},\n    "rule": ${quote(f.rule)},\n    "message": ${quote(f.message)}`;
+  let text = `,\n    "line": ${r.start.line + 1},\n    "column": ${r.start.character + 1},\n    "endLine": ${r.end.line + 1},\n    "endColumn": ${r.end.character + 1},\n    "severity": ${quote(f.severity)},\n    "rule": ${quote(f.rule)},\n    "message": ${quote(f.message)}`;
   if (f.detail !== undefined && f.detail !== '') text += `,\n    "detail": ${quote(f.detail)}`;
   let safe = false;
   let unsafe = false;
@@ -173,6 +174,14 @@ export class JsonWriter {
     return q;
   };
 
+  /**
+   * The text of a finding after its `file` field ({@link itemRest}), by the finding object, with the host it
+   * was written for: a fleet's compact findings are shared by the containers that have them (one object
+   * for the same finding on the same line of 7,500 files: `NodeLinter`'s store), so each is written once.
+   * Findings are never modified once reported. Bounded.
+   */
+  private readonly rests = new Map<Finding, { host: string | undefined; text: string }>();
+
   constructor(private readonly write: (s: string) => void) {}
 
   add(reports: readonly FileReport[]): void {
@@ -182,7 +191,12 @@ export class JsonWriter {
       const file = JSON.stringify(r.file);
       const host = r.host !== undefined ? JSON.stringify(r.host) : undefined;
       for (const f of r.findings) {
-        out += `${this.first ? '[\n' : ',\n'}  ${itemText(file, host, f, this.quote)}`;
+        let rest = this.rests.get(f);
+        if (rest === undefined || rest.host !== host) {
+          if (this.rests.size >= 4096) this.rests.clear();
+          this.rests.set(f, (rest = { host, text: itemRest(host, f, this.quote) }));
+        }
+        out += `${this.first ? '[\n' : ',\n'}  {\n    "file": ${file}${rest.text}`;
         this.first = false;
       }
     }

@@ -15,12 +15,18 @@
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
-import { missingFileMessage } from '../util/besideBundle';
+import { missingFileMessage, realFile } from '../util/besideBundle';
 
-const core = join(__dirname, 'vzlint-core.js');
+/**
+ * This launcher and dist/, where the CLI bundle is beside it: `__filename` and `__dirname` with symlinks
+ * resolved (under `node --preserve-symlinks-main` they are the symlink's, e.g. /usr/local/bin/vzlint).
+ */
+const launcher = realFile(__filename);
+const dist = dirname(launcher);
+const core = join(dist, 'vzlint-core.js');
 
 /** The cache folder if it is safe to read bytecode from, created (mode 0700) when missing; else undefined. */
 function cacheDir(env: NodeJS.ProcessEnv): string | undefined {
@@ -79,7 +85,7 @@ function run(): void {
 function runCore(): void {
   // vzlint's worker threads start here too (lintWorker.ts reads this global), so they load the bundle
   // through the same code cache; only the main thread writes it.
-  (globalThis as Record<symbol, unknown>)[Symbol.for('vzconf.vzlint.launcher')] = __filename;
+  (globalThis as Record<symbol, unknown>)[Symbol.for('vzconf.vzlint.launcher')] = launcher;
   const dir = cacheDir(process.env);
   if (dir === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -102,9 +108,9 @@ function runCore(): void {
   const mod = new Module(core, module);
   mod.filename = core;
   const req = createRequire(core);
-  mod.paths = (Module as unknown as { _nodeModulePaths(from: string): string[] })._nodeModulePaths(__dirname);
+  mod.paths = (Module as unknown as { _nodeModulePaths(from: string): string[] })._nodeModulePaths(dist);
   const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
-  wrapper.call(mod.exports, mod.exports, req, mod, core, __dirname);
+  wrapper.call(mod.exports, mod.exports, req, mod, core, dist);
 }
 
 run();

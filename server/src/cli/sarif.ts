@@ -136,7 +136,7 @@ function nested(value: unknown, depth: number): string {
  * The run holds `tool.driver` with every rule of the catalogue (id, name, short and full description,
  * `help` with the rule's docs page as Markdown, default level, `helpUri` only with `docsUrl`), one
  * result per finding (ruleId and ruleIndex, level, message, physical location with region, the severity
- * and, for a fleet, the host in `properties`, and the safe fix as `fixes` where there is one), one
+ * and, for a fleet, the host in `properties`, and the safe fixes as `fixes` (see {@link sarifFixes})), one
  * artifact per report (in report order; `properties.template` for a template), `columnKind`, and the
  * `--summary` in `properties.summary`, and one invocation (`executionSuccessful`, `exitCode`, and
  * `toolExecutionNotifications` for every file that could not be checked or was skipped, each with its
@@ -186,13 +186,8 @@ export class SarifWriter {
         const props: Record<string, unknown> = { severity: f.severity };
         if (rep.host !== undefined) props.host = rep.host;
         res.properties = props;
-        const fix = f.fixes?.find((x) => x.safe);
-        if (fix) {
-          res.fixes = [{
-            description: { text: fix.title },
-            artifactChanges: [{ artifactLocation: location, replacements: fix.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })) }],
-          }];
-        }
+        const fixes = sarifFixes(f, location);
+        if (fixes.length > 0) res.fixes = fixes;
         parts.push(`${this.results === 0 ? '\n' : ',\n'}        ${nested(res, 4)}`);
         this.results += 1;
       }
@@ -220,6 +215,30 @@ export class SarifWriter {
     const properties = summary !== undefined ? `,\n      "properties": ${nested({ summary }, 3)}` : '';
     this.write(`${results},\n      "artifacts": ${artifacts},\n      "invocations": [\n        ${nested(invocation, 4)}\n      ],\n      "columnKind": "utf16CodeUnits"${properties}\n    }\n  ]\n}\n`);
   }
+}
+
+/**
+ * The SARIF `fixes` of a finding (SARIF 2.1.0 §3.27.30: an array of proposed fixes, alternatives to each
+ * other): every safe fix, in the editor's order, each as one artifact change of `location` with its edits as
+ * replacements (regions of the original file, as LSP edits are). Unsafe fixes are left out: SARIF has no
+ * way to say that a fix needs review, and a consumer may apply what it finds. A fix without edits has no
+ * SARIF form (`replacements` needs one at least) and two equal ones would break `uniqueItems`: both are left out.
+ */
+export function sarifFixes(f: Finding, location: Sarif.ArtifactLocation): Sarif.Fix[] {
+  const out: Sarif.Fix[] = [];
+  const seen = new Set<string>();
+  for (const x of f.fixes ?? []) {
+    if (!x.safe || x.edits.length === 0) continue;
+    const fix: Sarif.Fix = {
+      description: { text: x.title },
+      artifactChanges: [{ artifactLocation: location, replacements: x.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })) }],
+    };
+    const key = JSON.stringify(fix);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(fix);
+  }
+  return out;
 }
 
 /** `--format sarif` over reports already gathered (`--fix`, `--print-config`): what {@link SarifWriter} writes for them. */

@@ -599,6 +599,14 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   for (const d of ordered) displayOf.set(files.get(d) as string, d);
   const asked = new Set(files.values());
   const display = (abs: string): string => displayOf.get(abs) ?? (isInside(abs, io.cwd) ? path.relative(io.cwd, abs) : abs);
+  /**
+   * A node's folder as its files are displayed: the folder of a file of it that is displayed as given
+   * (`../shared/corpus/upstream/x/conf`, not the absolute path a symlink resolves to), else {@link display}.
+   */
+  const displayDir = (dir: string, files: readonly string[]): string => {
+    const inside = files.find((f) => path.dirname(f) === dir && displayOf.has(f));
+    return inside !== undefined ? path.dirname(display(inside)) : display(dir);
+  };
   const reader = new ConfigReader();
   const limitText = `larger than ${MAX_FILE_BYTES / 1048576} MiB`;
   /**
@@ -1056,12 +1064,12 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         if (mine && f.role === 'node' && keepForFix) lintOptionsOf.set(f.path, fileOptions(f.path));
       }
       if (o.capacity && result.memory.rows.length > 0) {
-        tables.push({ node: g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`, summary: result.memory, display });
+        tables.push({ node: g.nodePath !== undefined ? display(g.nodePath) : `${displayDir(g.confDir, g.files)} (no vz.conf found)`, summary: result.memory, display });
       }
       if (opts.summary === true) {
         const nodeHost = g.nodePath !== undefined ? hostOf.get(g.nodePath) : g.files.map((p) => hostOf.get(p)).find((h) => h !== undefined);
         nodeSummaries.push({
-          name: nodeHost ?? (g.nodePath !== undefined ? display(g.nodePath) : `${display(g.confDir)} (no vz.conf found)`),
+          name: nodeHost ?? (g.nodePath !== undefined ? display(g.nodePath) : `${displayDir(g.confDir, g.files)} (no vz.conf found)`),
           ...(nodeHost !== undefined ? { host: nodeHost } : {}),
           ...(g.nodePath !== undefined ? { nodeConfig: display(g.nodePath) } : {}),
           files: [...(reportedApart !== undefined ? [display(reportedApart)] : []), ...result.files.map((f) => display(f.path))],

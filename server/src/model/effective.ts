@@ -24,6 +24,11 @@ export interface EffectiveValue {
   entry?: Entry;
   /** For `node` values: the node file's path. */
   path?: string;
+  /**
+   * Virtuozzo 7 only: libvzctl refuses this value ({@link refusedForValue}), so the value is never applied
+   * and vzctl commands on the container fail until it is fixed. Absent otherwise.
+   */
+  refused?: true;
 }
 
 /**
@@ -33,6 +38,21 @@ export interface EffectiveValue {
  */
 export function skippedForValue(ctx: LintContext, e: Entry): boolean {
   if (ctx.target.generation !== 'classic') return false;
+  const problems = ctx.values.get(e)?.problems;
+  return problems !== undefined && problems.some((p) => p.kind === 'invalid');
+}
+
+/**
+ * Whether libvzctl (Virtuozzo 7) refuses the file for this line's value: it keeps one value per key (the
+ * last line), hands it to add_env_param(), which logs "Invalid parameter KEY: 'value'" and returns
+ * VZCTL_E_INVAL; vzctl_update_env_param() passes the first such error on and vzctl2_env_open_conf() then
+ * fails (libvzctl lib/env_config.c and lib/env.c @ v7.0.737), and Virtuozzo's vzctl opens containers
+ * without VZCTL_CONF_SKIP_PARAM_ERRORS, so the command stops (vzctl src/vzctl.c @ v7.0.254). Unlike
+ * classic vzctl ({@link skippedForValue}) nothing falls back to an earlier line: the line is refused, not
+ * skipped. Only for a line vzctl uses (the last of its key); behaviour `vz7.value-invalid`.
+ */
+export function refusedForValue(ctx: LintContext, e: Entry): boolean {
+  if (ctx.target.generation !== 'vz7') return false;
   const problems = ctx.values.get(e)?.problems;
   return problems !== undefined && problems.some((p) => p.kind === 'invalid');
 }
@@ -114,14 +134,20 @@ export function effectiveValue(ctx: LintContext, name: string): EffectiveValue |
   const def = ctx.catalog.parameter(name);
   if (!def) return undefined;
   const own = usedEntries(ctx, def);
-  if (own.length > 0) return { def, value: fromEntries(own), source: ctx.kind === 'node' ? 'node' : 'container', entry: own[own.length - 1] };
+  if (own.length > 0) return refusal(ctx, { def, value: fromEntries(own), source: ctx.kind === 'node' ? 'node' : 'container', entry: own[own.length - 1] });
   const node = ctx.node;
   if (ctx.kind !== 'node' && node && !def.ignoredInNodeConfig?.includes(ctx.target.generation) && !createDefaultOnly(ctx, def)) {
     const global = usedEntries(node, def);
-    if (global.length > 0) return { def, value: fromEntries(global), source: 'node', entry: global[global.length - 1], path: node.path };
+    if (global.length > 0) return refusal(node, { def, value: fromEntries(global), source: 'node', entry: global[global.length - 1], path: node.path });
   }
   if (def.default !== undefined) return { def, value: def.default, source: 'default' };
   return undefined;
+}
+
+/** Marks `eff` as refused when libvzctl refuses its line (`lineCtx`: the file the line is in). */
+function refusal(lineCtx: LintContext, eff: EffectiveValue): EffectiveValue {
+  if (eff.entry && refusedForValue(lineCtx, eff.entry)) eff.refused = true;
+  return eff;
 }
 
 /** The decoded UBC / quota pair vzctl uses for `name` in this file (own lines only), if it parsed. */

@@ -14,6 +14,13 @@ import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedI
 import { clip, explain, q, say, toolVersion } from './say';
 import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
+import { skippedForValue } from '../model/effective';
+
+/** Index of the last element of `list` that passes `test`, or -1 (Array.prototype.findLastIndex is ES2023). */
+function findLastIndex<T>(list: readonly T[], test: (x: T) => boolean): number {
+  for (let i = list.length - 1; i >= 0; i -= 1) if (test(list[i] as T)) return i;
+  return -1;
+}
 
 /**
  * Per target (the same for every file linted against it): its known keys (computed once), grouped by
@@ -160,7 +167,7 @@ function runLines(ctx: LintContext, first: Entry, last: Entry): string {
 
 /**
  * The runs of `runs` (from {@link consecutiveRuns} over all of a key's entries) cut to the entries
- * `[from, to)`: the entries vzctl ignores, the one in effect (first or last) left out.
+ * `[from, to)` (a union key's lines after the first).
  */
 function clipRuns(runs: readonly [number, number][], from: number, to: number): [number, number][] {
   const out: [number, number][] = [];
@@ -203,8 +210,8 @@ export const duplicateParameter: Rule = {
       const def = ctx.def(entries[0] as Entry);
       if (!def || !ctx.known(def)) continue;
       const policy = policyOf(ctx, def);
-      // Runs of consecutive lines among all the key's entries, computed once: the message's list of lines
-      // and (cut to the ignored entries) the findings.
+      // Runs of consecutive lines among all the key's entries: the message's list of lines and, for a union
+      // key (every line but the first reported), its findings.
       const all = consecutiveRuns(ctx, entries, 0, entries.length);
       const lines = groupLines(ctx, entries, all);
       if (policy === 'union') {
@@ -235,7 +242,9 @@ export const duplicateParameter: Rule = {
         const first = entries[0] as Entry;
         // One fix object shared by every finding of the group; none for pathological repeats, whose
         // edits would grow with the square of the count.
-        const plain = entries.length <= MAX_MERGE && entries.every((x) => !/["\\$`]/.test(x.value));
+        // Nor when a line's shell value goes on over the next lines (`IP_ADDRESS=a\` + newline + `b`):
+        // rewriting or deleting its first line would leave the rest for sh to run as a command.
+        const plain = entries.length <= MAX_MERGE && entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
         const dropping = rejected.length > 0 ? ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejected.map((x) => x.line + 1).join(', ')}, which vzctl rejects)` : '';
         const merge: Fix[] = !plain ? [] : [{
           title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}${dropping}`,
@@ -255,8 +264,15 @@ export const duplicateParameter: Rule = {
         }
         continue;
       }
-      const usedAt = policy === 'first' ? 0 : entries.length - 1;
+      // The line in effect: the first or last line whose value classic vzctl does not refuse (a refused line
+      // sets nothing and is invalid-value's, as model/effective usedEntries reads it); none when every line
+      // is refused. The ignored lines: every other one not refused (after the line in effect under first
+      // wins, classic never parses a line, so none of them is refused).
+      const usedAt = policy === 'first' ? entries.findIndex((e) => !skippedForValue(ctx, e)) : findLastIndex(entries, (e) => !skippedForValue(ctx, e));
+      if (usedAt < 0) continue;
       const used = entries[usedAt] as Entry;
+      const ignored = entries.filter((e, i) => i !== usedAt && !skippedForValue(ctx, e));
+      if (ignored.length === 0) continue;
       const behaviour = policy === 'first' ? 'duplicate-first' : 'duplicate-last';
       const shellNote = policy === 'first' ? ', while the shell scripts that source the file take the last one' : '';
       const here = describeTarget(ctx.target);
@@ -267,15 +283,13 @@ export const duplicateParameter: Rule = {
       const detail = explain(said, `${def.name} is set on lines ${lines}: ${here} uses line ${used.line + 1} (${q(used.value)}) and ignores this one${shellNote}`);
       const { severity, message, facts } = finding(ctx, 'duplicate-parameter', used.keyRange, said);
       const group: DuplicateGroup = { ctx, name: def.name, safe: policy === 'last' };
-      // The ignored entries: all but the first (first wins) or all but the last (last wins).
-      const [from, to] = policy === 'first' ? [1, entries.length] : [0, entries.length - 1];
-      for (const [a, b] of clipRuns(all, from, to)) {
-        const e = entries[a] as Entry;
+      for (const [a, b] of consecutiveRuns(ctx, ignored, 0, ignored.length)) {
+        const e = ignored[a] as Entry;
         if (a === b) {
           out.push(new IgnoredDuplicate(group, e, e, severity, message, detail, facts));
           continue;
         }
-        const last = entries[b] as Entry;
+        const last = ignored[b] as Entry;
         const span = runLines(ctx, e, last);
         const runSaid = say(ctx, `${def.name} on lines ${span} is also set on line ${used.line + 1}`, behaviour);
         const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${here} uses line ${used.line + 1} (${q(used.value)}) and ignores lines ${span}${shellNote}`);

@@ -26,27 +26,27 @@ export const shellUnsafeValue: Rule = {
             // A parenthesis after the blank (`web server (prod)`): sh parses the whole line first and stops at
             // it with a syntax error, so nothing runs.
             if (canQuote && /[()]/.test(issue.text)) {
-              return [finding(ctx, 'shell-unsafe-value', issue.range, `${e.name}: unquoted blank and parenthesis, a syntax error for a shell sourcing the file`, {
+              return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted blank and parenthesis, a syntax error for a shell sourcing the file`, {
                 detail: `The value of ${e.name} has unquoted whitespace and a parenthesis: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) stops at the parenthesis with a syntax error.`,
                 fixes: [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }],
               })];
             }
-            return [finding(ctx, 'shell-unsafe-value', issue.range, `${e.name}: unquoted blank; a shell sourcing the file runs ${q(issue.text.split(/\s+/)[0] ?? '')}`, {
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted blank; a shell sourcing the file runs ${q(issue.text.split(/\s+/)[0] ?? '')}`, {
               detail: `The value of ${e.name} has unquoted whitespace: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command ${q(issue.text.split(/\s+/)[0] ?? '')} and fails.`,
               fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
             })];
           }
           case 'command-substitution':
-            return [finding(ctx, 'shell-unsafe-value', issue.range, `${e.name}: ${q(issue.text)} runs a command when a shell sources the file`, {
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: ${q(issue.text)} runs a command when a shell sources the file`, {
               detail: `${clip(issue.text, 60)} runs a command whenever vzmigrate or the init script sources this file; vzctl itself reads it literally.`,
             })];
           case 'metacharacter':
-            return [finding(ctx, 'shell-unsafe-value', issue.range, `${e.name}: unquoted ${q(issue.text)} breaks sourcing of the file by a shell`, {
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted ${q(issue.text)} breaks sourcing of the file by a shell`, {
               detail: `Unquoted ${q(issue.text)} ends the assignment for the shell and breaks sourcing of this file (vzmigrate, the init script); quote the value.`,
             })];
           case 'unterminated-quote':
             if (multi.has(e) || e.skipped === 'unmatched-quote') return [];
-            return [finding(ctx, 'shell-unsafe-value', issue.range, `${e.name}: the ${issue.text} quote never closes, a syntax error for a shell`, {
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: the ${issue.text} quote never closes, a syntax error for a shell`, {
               detail: `The ${issue.text} quote never closes: a shell sourcing this file (vzmigrate, the init script) stops with a syntax error.`,
             })];
           default:

@@ -73,7 +73,7 @@ export const spaceAroundEquals: Rule = {
       const before = e.key !== e.key.trimEnd();
       const said = before
         ? say(ctx, `Space before "=": the key is ${q(e.key)}, no parameter`, 'parameter-unknown')
-        : say(ctx, `Space after "=": the value of ${e.name} starts with a blank`);
+        : say(ctx, `Space after "=": the value of ${clip(e.name)} starts with a blank`);
       const why = before
         ? `vzctl does not trim the key, so it reads ${q(e.key)} (with the space), which is no parameter`
         : `vzctl keeps the blank in the value, and a shell sourcing the file sets an empty ${e.name} and runs the rest as a command`;

@@ -35,6 +35,18 @@ export function notTakenFromNode(ctx: LintContext, where: string, value: string,
 }
 
 /**
+ * What Virtuozzo 7 does with a value libvzctl refuses (`refusedForValue`, behaviour `vz7.value-invalid`),
+ * as one plain sentence without a final stop: `libvzctl 7.0.737 (Virtuozzo 7+) refuses "maybe" (101.conf
+ * line 3) with "Invalid parameter", so vzctl commands on this container fail until it is fixed`.
+ *
+ * @param at  where the line is, e.g. `101.conf line 3`
+ * @param show  renders the file's value (default double-quoted; the hover passes its Markdown code span)
+ */
+export function refusedText(ctx: LintContext, value: string, at: string, show: (value: string) => string = quote): string {
+  return `${describeTarget(ctx.target)} refuses ${show(value)} (${at}) with "Invalid parameter", so vzctl commands on this container fail until it is fixed`;
+}
+
+/**
  * What the target makes of a container's own line of `def` when it is a layout vzctl reads for vzctl create
  * only (behaviour `classic.ct-layout-detected`, vzctl 3.1 to 4.9.3), or undefined: the line is then not
  * this container's layout, which vzctl detects from the private area.
@@ -100,6 +112,11 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
       continue;
     }
     const def = eff.def;
+    if (eff.refused) {
+      // Virtuozzo 7: libvzctl refuses the value instead of skipping the line; nothing takes its place.
+      out.push(`# ${name} has no effective value: ${refusedText(ctx, eff.value, `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} line ${(eff.entry?.line ?? 0) + 1}`)}`);
+      continue;
+    }
     const scope = def[ctx.target.generation]?.scope ?? def.scope;
     const line = `${name}=${quote(eff.value)}`;
     let where = eff.source === 'default' ? "vzctl's default" : `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} line ${(eff.entry?.line ?? 0) + 1}`;

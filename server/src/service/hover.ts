@@ -12,7 +12,7 @@ import { compareVersions } from '../model/version';
 import { fromEditorPosition, toEditorRange } from '../parser/parse';
 import type { Entry, Position, Range } from '../parser/types';
 import { createDefaultOnly, effectiveValue, nodeLineNotTaken, skippedForValue, usedEntries, type EffectiveValue } from '../model/effective';
-import { notTakenFromNode, ownLineCreateOnly } from './effective';
+import { notTakenFromNode, ownLineCreateOnly, refusedText } from './effective';
 import type { LintContext } from '../rules/types';
 import { humanize, isUnlimited, LONG_MAX, SIZE_SUFFIX, unitBytes, type NumberPart } from '../values/numbers';
 import { grammarOf, tokens } from '../values/validate';
@@ -190,7 +190,10 @@ function valueSection(ctx: LintContext, e: Entry, def: ParameterDef, pos: Positi
   if (check?.pair) {
     const { barrier, limit, single } = check.pair;
     const [a, b] = def.grammar === 'quota' ? ['soft', 'hard'] : ['barrier', 'limit'];
-    out.push(`- Value: ${a} ${describePart(barrier, def.unit)}, ${b} ${single ? `(same as ${a})` : describePart(limit, def.unit)}`);
+    // One number sets both parts (vzctl: "If :yyy is omitted, it is set to xxx"): say what was written and what it becomes.
+    out.push(single
+      ? `- Value: ${describePart(barrier, def.unit)}, as ${a} and ${b} both (a single value sets both)`
+      : `- Value: ${a} ${describePart(barrier, def.unit)}, ${b} ${describePart(limit, def.unit)}`);
   }
   const vocab = ctx.catalog.catalog.vocabulary;
   const g = grammarOf(def, ctx.target.generation);
@@ -245,7 +248,11 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
   // A line vzctl skips for its value never takes effect: the value comes from elsewhere, or is unset.
   const skipped = skippedForValue(ctx, e);
   if (!eff && skipped) main.push('- Effective: not set (vzctl skips this line: invalid value)');
-  if (eff) {
+  if (eff?.refused) {
+    // Virtuozzo 7: libvzctl refuses the value rather than skipping the line; no value takes effect.
+    const at = eff.entry === e ? 'this line' : eff.source === 'node' ? `vz.conf line ${(eff.entry?.line ?? 0) + 1}` : `line ${(eff.entry?.line ?? 0) + 1}`;
+    main.push(`- Effective: none — ${refusedText(ctx, eff.value, at, (v) => codeSpan(v))}`);
+  } else if (eff) {
     const mine = skipped
       ? ' (vzctl skips this line: invalid value)'
       : eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${(eff.entry?.line ?? 0) + 1} wins over this one)` : '';
@@ -263,7 +270,9 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
   for (const name of RELATED[def.name] ?? []) {
     const r = effectiveValue(ctx, name);
     const rdef = ctx.catalog.parameter(name);
-    if (r && !(name === 'VE_LAYOUT' && r.source === 'default')) {
+    if (r?.refused) {
+      related.push(`- ${name}: ${refusedText(ctx, r.value, r.source === 'node' ? `vz.conf line ${(r.entry?.line ?? 0) + 1}` : `line ${(r.entry?.line ?? 0) + 1}`, (v) => codeSpan(v))}`);
+    } else if (r && !(name === 'VE_LAYOUT' && r.source === 'default')) {
       const createOnly = r.source === 'container' && rdef ? ownLineCreateOnly(ctx, rdef) : undefined;
       related.push(`- ${name}: ${codeSpan(r.value)} ${fromText(r)}${createOnly ? `; ${createOnly}` : ''}${name === 'DISK_QUOTA' && r.value === 'no' ? ': the disk quota is off, so this is not enforced (simfs)' : ''}`);
     } else if (!r && rdef) {

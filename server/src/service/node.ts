@@ -798,7 +798,7 @@ function ownRange(r: Range): Range {
 
 /**
  * A finding with only what reports print (rule, severity, message, detail, range) and its fixes in their
- * order: the first safe one whole (title and edits: SARIF's fix), every other one by its title and safety
+ * order: the safe ones whole (title and edits: SARIF's fixes), the unsafe ones by their title and safety
  * only, without edits (JSON's `fixes`, `fixable`, `unsafeFix`; `--explain`); strings flattened: a fraction
  * of the memory when thousands of files are kept. Not for --fix, which needs every fix's edits.
  */
@@ -806,18 +806,47 @@ export function compactFinding(f: Finding): Finding {
   const out: Finding = { rule: f.rule, severity: f.severity, message: flat(f.message), range: ownRange(f.range) };
   if (f.detail !== undefined) out.detail = flat(f.detail);
   if (f.fixes && f.fixes.length > 0) {
-    const safe = f.fixes.find((x) => x.safe);
     out.fixes = [];
     for (const x of f.fixes) {
-      if (x === safe) out.fixes.push({ title: flat(x.title), edits: x.edits.map((e) => ({ range: ownRange(e.range), newText: flat(e.newText) })), safe: true });
+      if (x.safe) out.fixes.push({ title: flat(x.title), edits: x.edits.map((e) => ({ range: ownRange(e.range), newText: flat(e.newText) })), safe: true });
       else out.fixes.push({ title: flat(x.title), edits: [], safe: x.safe });
     }
   }
   return out;
 }
 
+/** Whether two ranges have the same positions. */
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
 /**
- * One copy of equal strings and ranges across the findings a {@link NodeLinter} keeps: the containers of a
+ * Whether `kept` (a {@link compactFinding}) is what compacting `f` gives: the same rule, severity, message,
+ * detail and range, and the same fixes (titles and safety; the safe ones' edits too).
+ */
+function sameCompact(kept: Finding, f: Finding): boolean {
+  if (kept.rule !== f.rule || kept.severity !== f.severity || kept.message !== f.message || kept.detail !== f.detail || !sameRange(kept.range, f.range)) return false;
+  const mine = kept.fixes;
+  const fixes = f.fixes;
+  if (!fixes || fixes.length === 0) return mine === undefined;
+  if (!mine || mine.length !== fixes.length) return false;
+  for (let i = 0; i < fixes.length; i += 1) {
+    const x = fixes[i] as Fix;
+    const k = mine[i] as Fix;
+    if (k.title !== x.title || k.safe !== x.safe) return false;
+    if (!x.safe) continue;
+    if (k.edits.length !== x.edits.length) return false;
+    for (let j = 0; j < x.edits.length; j += 1) {
+      const a = k.edits[j] as Fix['edits'][number];
+      const b = x.edits[j] as Fix['edits'][number];
+      if (a.newText !== b.newText || !sameRange(a.range, b.range)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * One copy of equal strings, ranges and whole findings across the findings a {@link NodeLinter} keeps: the containers of a
  * node share their mistakes (the same line of the same sample, the same message and explanation), so a
  * fleet keeps each text once, not once per container. Bounded; what it hands out is shared: never modify it.
  */
@@ -828,8 +857,13 @@ class FindingStore {
   /** Other ranges, by `line:column:line:column`. */
   private readonly ranges = new Map<string, Range>();
   private rangeCount = 0;
-  /** The fixes kept by title only (no edits): unsafe ones, and safe ones after a finding's first. */
-  private readonly titleFixes = { safe: new Map<string, Fix>(), unsafe: new Map<string, Fix>() };
+  /**
+   * The compact findings handed out, by their (stored) message: a finding equal to one of them in every
+   * field {@link compactFinding} keeps is that object (a few per message; bounded).
+   */
+  private readonly findings = new Map<string, Finding[]>();
+  /** The unsafe fixes, kept by title only (no edits). */
+  private readonly titleFixes = new Map<string, Fix>();
 
   /** The stored string equal to `s` (stored, flattened, when new). */
   private str(s: string): string {
@@ -879,31 +913,54 @@ class FindingStore {
 
   /**
    * {@link compactFinding} of `f`, made of the stored strings, ranges and title-only fixes: equal to
-   * `share(compactFinding(f))`, without building the copies that sharing would drop.
+   * `share(compactFinding(f))`, without building the copies that sharing would drop. A finding equal to
+   * one handed out before (another container's same line) is that same object: a fleet of 10,000 keeps
+   * its 15,000 alike findings as a handful of objects, and the JSON writer quotes each once.
    */
   compact(f: Finding): Finding {
-    const out: Finding = { rule: f.rule, severity: f.severity, message: this.str(f.message), range: this.range(f.range, true) };
-    if (f.detail !== undefined) out.detail = this.str(f.detail);
-    const fixes = f.fixes;
-    if (fixes && fixes.length > 0) {
-      const safe = fixes.find((x) => x.safe);
-      out.fixes = [];
-      for (const x of fixes) {
-        if (x === safe) out.fixes.push({ title: this.str(x.title), edits: x.edits.map((e) => ({ range: this.range(e.range, true), newText: flat(e.newText) })), safe: true });
-        else out.fixes.push(this.titleFix(x.title, x.safe));
-      }
-    }
+    // A rule may hand out one finding object for the same line of many files (ignored-on-ploop does).
+    const done = this.bySource.get(f);
+    if (done) return done;
+    const out = this.build(f);
+    if (this.bySource.size >= 256) this.bySource.clear();
+    this.bySource.set(f, out);
     return out;
   }
 
-  /** The kept form of a fix titled `title` without its edits, one object per title and safety. */
-  private titleFix(title: string, safe: boolean): Fix {
-    const byTitle = safe ? this.titleFixes.safe : this.titleFixes.unsafe;
-    const had = byTitle.get(title);
+  /** The compact forms of the findings compacted last (most findings live for one file: a small bound). */
+  private readonly bySource = new Map<Finding, Finding>();
+
+  /** {@link compact} proper. */
+  private build(f: Finding): Finding {
+    const message = this.str(f.message);
+    // The containers of a fleet repeat whole findings (the same line of the same sample): one object for all.
+    const same = this.findings.get(message);
+    if (same) for (const c of same) if (sameCompact(c, f)) return c;
+    const out: Finding = { rule: f.rule, severity: f.severity, message, range: this.range(f.range, true) };
+    if (f.detail !== undefined) out.detail = this.str(f.detail);
+    const fixes = f.fixes;
+    if (fixes && fixes.length > 0) {
+      out.fixes = [];
+      for (const x of fixes) {
+        if (x.safe) out.fixes.push({ title: this.str(x.title), edits: x.edits.map((e) => ({ range: this.range(e.range, true), newText: flat(e.newText) })), safe: true });
+        else out.fixes.push(this.titleFix(x.title));
+      }
+    }
+    if (!same) {
+      if (this.findings.size >= 4096) this.findings.clear();
+      this.findings.set(message, [out]);
+    } else if (same.length < 8) same.push(out);
+    else same[same.length - 1] = out;
+    return out;
+  }
+
+  /** The kept form of an unsafe fix titled `title`, without its edits: one object per title. */
+  private titleFix(title: string): Fix {
+    const had = this.titleFixes.get(title);
     if (had) return had;
-    const fix: Fix = { title: this.str(title), edits: [], safe };
-    if (byTitle.size >= 4096) byTitle.clear();
-    byTitle.set(fix.title, fix);
+    const fix: Fix = { title: this.str(title), edits: [], safe: false };
+    if (this.titleFixes.size >= 4096) this.titleFixes.clear();
+    this.titleFixes.set(fix.title, fix);
     return fix;
   }
 

@@ -5,7 +5,7 @@
  * the file and what to do, instead of Node's "Cannot find module" stack. Used only by the bundles: the
  * build wraps those requires in {@link requireBeside}.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /** What a bundle does when a file beside it is missing. */
@@ -41,16 +41,36 @@ export function missingFileMessage(file: string, policy: MissingFilePolicy): str
 }
 
 /**
- * Returns `load()` (a `require` of `rel`, relative to the bundle's folder `dir`). When it fails because
- * that file does not exist, prints {@link missingFileMessage} to stderr and exits with `policy.exitCode`,
- * or throws an Error with that message when no exit code is given (the extension host shows it). Any
- * other failure (the file exists but throws, a module it requires is missing) is rethrown as it is.
+ * The folder a bundle's files sit in: that of `bundleFile` (its `__filename`) with symlinks resolved. Node
+ * resolves them for the main module itself, but not under `--preserve-symlinks-main` (or
+ * `NODE_PRESERVE_SYMLINKS`), where `__dirname` of `node --preserve-symlinks-main /usr/local/bin/vzlint` is
+ * `/usr/local/bin`, which holds none of dist/'s files. `bundleFile`'s own folder when it cannot be resolved.
  */
-export function requireBeside<T>(dir: string, rel: string, load: () => T, policy: MissingFilePolicy): T {
+export function bundleDir(bundleFile: string): string {
+  return path.dirname(realFile(bundleFile));
+}
+
+/** `file` with symlinks resolved (see {@link bundleDir}); `file` itself when it cannot be resolved. */
+export function realFile(file: string): string {
   try {
-    return load();
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/**
+ * Returns `load(file)`, a `require` of `file`: `rel` in the folder of the bundle `bundleFile` (its
+ * `__filename`; symlinks resolved, see {@link bundleDir}). When it fails because that file does not exist,
+ * prints {@link missingFileMessage} to stderr and exits with `policy.exitCode`, or throws an Error with that
+ * message when no exit code is given (the extension host shows it). Any other failure (the file exists but
+ * throws, a module it requires is missing) is rethrown as it is.
+ */
+export function requireBeside<T>(bundleFile: string, rel: string, load: (file: string) => T, policy: MissingFilePolicy): T {
+  const file = path.join(bundleDir(bundleFile), rel);
+  try {
+    return load(file);
   } catch (err) {
-    const file = path.join(dir, rel);
     if ((err as { code?: unknown } | null)?.code !== 'MODULE_NOT_FOUND' || existsSync(file)) throw err;
     const message = missingFileMessage(file, policy);
     if (policy.exitCode === undefined) throw new Error(message);

@@ -57,6 +57,8 @@ export interface NumberReader {
   suffix: boolean;
   /** A decimal fraction before the suffix (classic since 3.0.28; libvzctl always). */
   fraction: boolean;
+  /** Why `unlimited` is refused, when `unlimited` is false: the problem's text (default: not accepted here). */
+  unlimitedRefused?: string;
 }
 
 /**
@@ -77,7 +79,8 @@ export function parseSizedNumber(text: string, offset: number, unit: Unit | unde
   const part = (value: bigint, extra: Partial<NumberPart> = {}): NumberPart => ({ value, unlimited: false, text, start: offset, end: offset + text.length, ...extra });
   if (text.startsWith('unlimited')) {
     if (text !== 'unlimited') return { ok: false, message: `"${text}" is not a number` };
-    if (!allowUnlimited || !reader.unlimited) return { ok: false, message: '"unlimited" is not accepted here' };
+    if (!allowUnlimited) return { ok: false, message: '"unlimited" is not accepted here' };
+    if (!reader.unlimited) return { ok: false, message: reader.unlimitedRefused ?? '"unlimited" is not accepted here' };
     return { ok: true, part: part(LONG_MAX, { unlimited: true }) };
   }
   if (text === '') return { ok: true, part: part(0n, { empty: true }) };

@@ -70,19 +70,27 @@ const whole = (value: string) => ({ start: 0, end: value.length });
 
 /**
  * What the target's UBC/quota number reader accepts (classic src/lib/config.c at each tag; libvzctl
- * lib/util.c accepts all of it at every tag): `unlimited` in UBC values since vzctl 3.0.19, in
- * DISKSPACE/DISKINODES from 3.0.19 until 4.4 (commit "Deny unlimited value for DISKSPACE/DISKINODES");
- * size suffixes in UBC values since 2.7.0-28 and in quota values since 3.0.9; fractions since 3.0.28.
+ * lib/util.c accepts all of it at every tag): `unlimited` in UBC values since vzctl 3.0.19
+ * (`parse_ul_sfx()` learns the word at tag vzctl-3.0.19, absent at vzctl-3.0.18), in DISKSPACE/DISKINODES
+ * from 3.0.19 to 4.3.1: commit 9bd35704 "Deny "unlimited" value for DISKSPACE/DISKINODES" (2013-06-14),
+ * first in tag vzctl-4.4, not in vzctl-4.3.1; size suffixes in UBC values since 2.7.0-28 and in quota
+ * values since 3.0.9; fractions since 3.0.28.
  */
 export function readerOf(def: ParameterDef, ctx: Pick<ValueContext, 'generation' | 'version'>): NumberReader {
   if (ctx.generation === 'vz7') return { unlimited: true, suffix: true, fraction: true };
   const at = (v: string): boolean => compareVersions(ctx.version, v) >= 0;
   const quota = grammarOf(def, 'classic') === 'quota';
-  return {
+  const reader: NumberReader = {
     unlimited: at('3.0.19') && !(quota && at('4.4')),
     suffix: quota ? at('3.0.9') : true,
     fraction: at('3.0.28'),
   };
+  if (!at('3.0.19')) reader.unlimitedRefused = '"unlimited" is read only from vzctl 3.0.19 on (before, it is not a number)';
+  else if (!reader.unlimited) {
+    reader.unlimitedRefused = '"unlimited" is refused in disk quotas since vzctl 4.4 (vzctl 3.0.19 to 4.3.1 read it as LONG_MAX; ' +
+      'for no disk limit on a simfs container, set DISK_QUOTA=no; a ploop image needs a size)';
+  }
+  return reader;
 }
 
 /**

@@ -30,6 +30,15 @@ function containerLayout(ctx: LintContext): Layout | undefined {
 
 const layoutMemo = new ObjectCache<LintContext, { layout: Layout | undefined }>();
 
+/**
+ * The ignored-on-ploop findings built so far, by their line (an `Entry`), for one catalogue and one layout
+ * description: a finding depends on nothing else but whether the line is the file's last (`deleteLines`
+ * then takes the line break before it), and is kept only for a line that is not. The containers of a node
+ * share their line models (a line of the same text at the same number: `parser/parse.ts`), so a fleet's
+ * 7,500 alike DISKINODES lines are one entry and get one finding object (never modified: findings are not).
+ */
+let ploopFindings: { catalog: LintContext['catalog']; layout: string; byEntry: WeakMap<Entry, Finding> } | undefined;
+
 /** Keys that ploop ignores (DISKINODES, QUOTATIME, DISK_QUOTA; parameters.yaml `ignoredOnPloop`) in a ploop container (reference §3.2, §7). */
 export const ignoredOnPloop: Rule = {
   id: 'ignored-on-ploop',
@@ -37,17 +46,28 @@ export const ignoredOnPloop: Rule = {
     const l = containerLayout(ctx);
     if (!l || l.layout !== 'ploop') return [];
     const out: Finding[] = [];
+    const layout = describeLayout(l);
+    if (ploopFindings?.catalog !== ctx.catalog || ploopFindings.layout !== layout) ploopFindings = { catalog: ctx.catalog, layout, byEntry: new WeakMap() };
+    const memo = ploopFindings.byEntry;
+    const last = ctx.doc.text.length - 1;
     // Which keys ploop ignores, and why, is data: schemas/parameters.yaml `ignoredOnPloop`.
     for (const def of derived(ctx.catalog, 'ignoredOnPloopParameters', (c) => c.catalog.parameters.filter((d) => d.ignoredOnPloop))) {
       if (!def.ignoredOnPloop) continue;
       const entries = liveEntries(ctx, def.name);
       if (entries.length === 0) continue;
       const message = `${def.name} has no effect on a ploop container (VE_LAYOUT)`;
-      const detail = `${def.name} is ignored for ploop-based containers (${describeLayout(l)}): ${def.ignoredOnPloop}`;
+      const detail = `${def.name} is ignored for ploop-based containers (${layout}): ${def.ignoredOnPloop}`;
       const title = `Remove ${def.name} (ignored for ploop)`;
       for (const e of entries) {
-        out.push(finding(ctx, 'ignored-on-ploop', entryRange(e), message,
-          { detail, unnecessary: true, fixes: [{ title, edits: [deleteLines(ctx, e.line, e.line)], safe: true }] }));
+        const kept = e.line < last ? memo.get(e) : undefined;
+        if (kept) {
+          out.push(kept);
+          continue;
+        }
+        const f = finding(ctx, 'ignored-on-ploop', entryRange(e), message,
+          { detail, unnecessary: true, fixes: [{ title, edits: [deleteLines(ctx, e.line, e.line)], safe: true }] });
+        if (e.line < last) memo.set(e, f);
+        out.push(f);
       }
     }
     return out;

@@ -7,7 +7,7 @@
 import type { Finding, Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
-import { nonVswapInputs, pairFix, show } from './ubc';
+import { given, nonVswapInputs, pairFix, show } from './ubc';
 
 export const RULE_ID = 'ubc-barrier-equals-limit';
 
@@ -24,7 +24,7 @@ export const ubcBarrierEqualsLimit: Rule = {
     for (const name of EQUAL_PAIRS) {
       const u = inputs.get(name);
       if (!u || u.bar >= u.lim) continue;
-      const said = say(ctx, `${u.name}: barrier ${u.bar} differs from limit ${u.lim}`, 'vzcfgvalidate-error');
+      const said = say(ctx, `${u.name}: barrier ${given(u.barPart, u.unit)} differs from limit ${given(u.limPart, u.unit)}`, 'vzcfgvalidate-error');
       out.push(finding(ctx, RULE_ID, u.entry.valueRange, said,
         { detail: explain(said, `${u.name}: the barrier ${show(u.bar, u.unit)} differs from the limit ${show(u.lim, u.unit)}; for this resource the kernel has no use for a gap between them, and vzcfgvalidate wants them equal`),
           fixes: [pairFix(u, u.lim, u.lim, 'both the larger, as vzcfgvalidate -r does')] }));

@@ -5,7 +5,7 @@
 import type { Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
-import { maskLong, nonVswapInputs, pairFix, show } from './ubc';
+import { amount, maskLong, nonVswapInputs, pairFix, show } from './ubc';
 
 export const RULE_ID = 'ubc-dcachesize';
 
@@ -19,7 +19,7 @@ export const ubcDcachesize: Rule = {
     const nf = inputs.need('NUMFILE');
     const val = maskLong(nf.bar * 384n);
     if (dc.lim >= val) return [];
-    const said = say(ctx, `DCACHESIZE: limit ${dc.lim} is below 384 × NUMFILE = ${val} bytes`, 'vzcfgvalidate-warning');
+    const said = say(ctx, `DCACHESIZE: limit ${amount(dc.lim, dc.unit)} is below 384 bytes × NUMFILE = ${amount(val, 'bytes')}`, 'vzcfgvalidate-warning');
     return [finding(ctx, RULE_ID, dc.entry.valueRange, said,
       { detail: explain(said, `DCACHESIZE: the limit ${show(dc.lim, dc.unit)} is below 384 bytes × the NUMFILE barrier ${nf.bar} = ${show(val, 'bytes')}; open files may not get dentry cache`),
         fixes: [pairFix(dc, dc.bar, val, 'limit := 384 × NUMFILE, as vzcfgvalidate -r does')] })];

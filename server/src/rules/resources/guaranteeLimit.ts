@@ -7,7 +7,7 @@ import { INT_MAX, LONG_MAX } from '../../values/numbers';
 import type { Finding, Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
-import { nonVswapInputs, pairFix, show } from './ubc';
+import { given, nonVswapInputs, pairFix, show } from './ubc';
 
 export const RULE_ID = 'ubc-guarantee-limit';
 
@@ -21,7 +21,7 @@ export const ubcGuaranteeLimit: Rule = {
     for (const name of ['VMGUARPAGES', 'OOMGUARPAGES'] as const) {
       const u = inputs.need(name);
       if (u.lim === LONG_MAX || u.lim === INT_MAX) continue;
-      const said = say(ctx, `${u.name}: limit ${u.lim} should be unlimited`, 'vzcfgvalidate-error');
+      const said = say(ctx, `${u.name}: limit ${given(u.limPart, u.unit)} should be unlimited`, 'vzcfgvalidate-error');
       out.push(finding(ctx, RULE_ID, u.entry.valueRange, said,
         { detail: explain(said, `${u.name}: the limit ${show(u.lim, u.unit)} should be unlimited; ${u.name} is a guarantee, its limit is not used, and vzcfgvalidate reports any other value as an error`),
           fixes: [pairFix(u, u.bar, 'unlimited', 'limit := unlimited, as vzcfgvalidate -r does')] }));

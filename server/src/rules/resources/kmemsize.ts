@@ -6,7 +6,7 @@
 import type { Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
-import { maskLong, nonVswapInputs, raiseBarrierFix, show } from './ubc';
+import { amount, maskLong, nonVswapInputs, raiseBarrierFix, show } from './ubc';
 
 export const RULE_ID = 'ubc-kmemsize';
 
@@ -20,7 +20,7 @@ export const ubcKmemsize: Rule = {
     const dc = inputs.need('DCACHESIZE');
     const val = maskLong(40960n * inputs.avnumproc + dc.lim);
     if (km.bar >= val) return [];
-    const said = say(ctx, `KMEMSIZE: barrier ${km.bar} is below the ${val} bytes needed`, 'vzcfgvalidate-error');
+    const said = say(ctx, `KMEMSIZE: barrier ${amount(km.bar, km.unit)} is below the ${amount(val, 'bytes')} needed`, 'vzcfgvalidate-error');
     return [finding(ctx, RULE_ID, km.entry.valueRange, said,
       { detail: explain(said, `KMEMSIZE: the barrier ${show(km.bar, km.unit)} is below 40 KiB × avnumproc ${inputs.avnumproc} (${inputs.avnumprocFrom}) + the DCACHESIZE limit ${show(dc.lim, dc.unit)} = ${show(val, 'bytes')}; the container runs out of kernel memory before reaching its process count`),
         fixes: [raiseBarrierFix(km, val, 'barrier raised, limit shifted by the same amount')] })];

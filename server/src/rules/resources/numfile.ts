@@ -6,7 +6,7 @@
 import type { Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
-import { maskLong, nonVswapInputs, raiseBarrierFix, u64 } from './ubc';
+import { amount, given, maskLong, nonVswapInputs, raiseBarrierFix, show, u64 } from './ubc';
 
 export const RULE_ID = 'ubc-numfile';
 
@@ -21,9 +21,9 @@ export const ubcNumfile: Rule = {
     const sockets = u64(inputs.need('NUMTCPSOCK').bar + inputs.need('NUMOTHERSOCK').bar + inputs.need('NUMPTY').bar);
     const val = maskLong(sockets > perProc ? sockets : perProc);
     if (nf.bar >= val) return [];
-    const said = say(ctx, `NUMFILE: barrier ${nf.bar} is below the ${val} open files needed`, 'vzcfgvalidate-warning');
+    const said = say(ctx, `NUMFILE: barrier ${given(nf.barPart, nf.unit)} is below the ${amount(val, 'items')} open files needed`, 'vzcfgvalidate-warning');
     return [finding(ctx, RULE_ID, nf.entry.valueRange, said,
-      { detail: explain(said, `NUMFILE: the barrier ${nf.bar} is below max(32 × avnumproc ${inputs.avnumproc} (${inputs.avnumprocFrom}) = ${perProc}, NUMTCPSOCK + NUMOTHERSOCK + NUMPTY barriers = ${sockets}) = ${val} open files`),
+      { detail: explain(said, `NUMFILE: the barrier ${show(nf.bar, nf.unit)} is below max(32 × avnumproc ${show(inputs.avnumproc, 'items')} (${inputs.avnumprocFrom}) = ${show(perProc, 'items')}, NUMTCPSOCK + NUMOTHERSOCK + NUMPTY barriers = ${show(sockets, 'items')}) = ${show(val, 'items')} open files`),
         fixes: [raiseBarrierFix(nf, val, 'barrier raised, limit shifted by the same amount')] })];
   },
 };

@@ -7,7 +7,7 @@
 import type { Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
-import { nonVswapInputs, pairFix, show } from './ubc';
+import { given, nonVswapInputs, pairFix, show } from './ubc';
 
 export const RULE_ID = 'ubc-physpages';
 
@@ -19,7 +19,7 @@ export const ubcPhyspages: Rule = {
     if (!inputs) return [];
     const u = inputs.need('PHYSPAGES');
     if (u.bar === 0n) return [];
-    const said = say(ctx, `PHYSPAGES: barrier ${show(u.bar, undefined)} should be 0 outside vSwap`, 'vzcfgvalidate-error');
+    const said = say(ctx, `PHYSPAGES: barrier ${given(u.barPart, u.unit)} should be 0 outside vSwap`, 'vzcfgvalidate-error');
     return [finding(ctx, RULE_ID, u.entry.valueRange, said,
       { detail: explain(said, `PHYSPAGES: the barrier ${show(u.bar, u.unit)} should be 0; in a non-vSwap config PHYSPAGES only counts RAM use and vzcfgvalidate wants "0:unlimited"`),
         fixes: [pairFix(u, 0n, 'unlimited', 'as vzcfgvalidate -r does')] })];

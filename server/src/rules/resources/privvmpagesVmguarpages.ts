@@ -5,7 +5,7 @@
 import type { Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
-import { nonVswapInputs, pairFix, show } from './ubc';
+import { given, nonVswapInputs, pairFix, show } from './ubc';
 
 export const RULE_ID = 'ubc-privvmpages-vmguarpages';
 
@@ -22,7 +22,7 @@ export const ubcPrivvmpagesVmguarpages: Rule = {
     // least that, the limit to VMGUARPAGES' *limit* (usually unlimited): an apparent slip that would
     // lift the cap. We keep the limit, raising it only when it is below the new barrier.
     const lim = pv.lim < vg.bar ? vg.bar : pv.lim;
-    const said = say(ctx, `PRIVVMPAGES: barrier ${pv.bar} is below the VMGUARPAGES barrier ${vg.bar}`, 'vzcfgvalidate-warning');
+    const said = say(ctx, `PRIVVMPAGES: barrier ${given(pv.barPart, pv.unit)} is below the VMGUARPAGES barrier ${given(vg.barPart, vg.unit)}`, 'vzcfgvalidate-warning');
     return [finding(ctx, RULE_ID, pv.entry.valueRange, said,
       { detail: explain(said, `PRIVVMPAGES: the barrier ${show(pv.bar, pv.unit)} is below the VMGUARPAGES barrier ${show(vg.bar, vg.unit)}; the container is refused allocations before it reaches the memory it is guaranteed`),
         fixes: [pairFix(pv, vg.bar, lim, 'barrier := VMGUARPAGES barrier, as vzcfgvalidate -r does')] })];

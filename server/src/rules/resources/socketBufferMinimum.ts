@@ -9,7 +9,7 @@
 import type { Finding, LintContext, Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
-import { nonVswapInputs, raiseBarrierFix, show } from './ubc';
+import { given, nonVswapInputs, raiseBarrierFix, show } from './ubc';
 
 export const MINIMUM_ID = 'ubc-socket-buffer-minimum';
 export const RECOMMENDATION_ID = 'ubc-buffer-recommendation';
@@ -28,12 +28,12 @@ function check(ctx: LintContext, rule: string): Finding[] {
     if (!u) continue;
     if (u.bar < min) {
       if (rule !== MINIMUM_ID) continue;
-      const said = say(ctx, `${name}: barrier ${u.bar} is below ${min} bytes`, 'vzcfgvalidate-warning');
+      const said = say(ctx, `${name}: barrier ${given(u.barPart, u.unit)} is below ${min} bytes`, 'vzcfgvalidate-warning');
       out.push(finding(ctx, rule, u.entry.valueRange, said,
         { detail: explain(said, `${name}: the barrier ${show(u.bar, 'bytes')} is below ${show(min, 'bytes')}, the least vzcfgvalidate accepts without a warning; socket traffic stalls early`),
           fixes: [raiseBarrierFix(u, min, 'barrier raised, limit shifted by the same amount')] }));
     } else if (rule === RECOMMENDATION_ID && min === 32768n && u.bar < RECOMMENDED) {
-      const said = say(ctx, `${name}: barrier ${u.bar} is below ${RECOMMENDED} bytes`, 'vzcfgvalidate-recommendation');
+      const said = say(ctx, `${name}: barrier ${given(u.barPart, u.unit)} is below ${RECOMMENDED} bytes`, 'vzcfgvalidate-recommendation');
       out.push(finding(ctx, rule, u.entry.valueRange, said,
         { detail: explain(said, `${name}: the barrier ${show(u.bar, 'bytes')} is below the ${show(RECOMMENDED, 'bytes')} vzcfgvalidate recommends`),
           fixes: [raiseBarrierFix(u, RECOMMENDED, 'barrier raised, limit shifted by the same amount')] }));

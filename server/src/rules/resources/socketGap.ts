@@ -8,7 +8,7 @@
 import type { Finding, LintContext, Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
-import { nonVswapInputs, pairFix, show, socketGapMinimum, u64 } from './ubc';
+import { amount, nonVswapInputs, pairFix, show, socketGapMinimum, u64 } from './ubc';
 
 type Buffer = 'TCPSNDBUF' | 'OTHERSOCKBUF' | 'TCPRCVBUF';
 type Sockets = 'NUMTCPSOCK' | 'NUMOTHERSOCK';
@@ -21,7 +21,7 @@ function gapCheck(ctx: LintContext, rule: string, buffer: Buffer, sockets: Socke
   const val = socketGapMinimum(socks.bar);
   const gap = u64(buf.lim - buf.bar);
   if (gap >= val) return [];
-  const said = say(ctx, `${buffer}: gap ${gap} is below the ${val} bytes needed`, buffer === 'TCPRCVBUF' ? 'vzcfgvalidate-warning' : 'vzcfgvalidate-error');
+  const said = say(ctx, `${buffer}: limit − barrier = ${amount(gap, 'bytes')} is below the ${amount(val, 'bytes')} needed`, buffer === 'TCPRCVBUF' ? 'vzcfgvalidate-warning' : 'vzcfgvalidate-error');
   return [finding(ctx, rule, buf.entry.valueRange, said,
     { detail: explain(said, `${buffer}: limit − barrier = ${buf.lim} − ${buf.bar} = ${show(gap, 'bytes')} is below 2.5 KiB × the ${sockets} barrier ${socks.bar} = ${show(val, 'bytes')}; sockets may fail to send or receive once the barrier is reached`),
       fixes: [pairFix(buf, buf.bar, buf.bar + val, `limit := barrier + 2.5 KiB × ${sockets}, as vzcfgvalidate -r does`)] })];

@@ -15,7 +15,7 @@ import type { Entry } from '../../parser/types';
 import { formatBytes, INT_MAX, LONG_MAX, PAGE_SIZE, parseSizedNumber } from '../../values/numbers';
 import type { NumberPart } from '../../values/numbers';
 import type { Fix, LintContext, TextEdit } from '../types';
-import { fixTitle } from '../text';
+import { clip, fixTitle } from '../text';
 import { ObjectCache } from '../../util/objectCache';
 import { derived } from '../../catalog/derived';
 
@@ -36,6 +36,8 @@ export interface Ubc {
   lim: bigint;
   barPart: NumberPart;
   limPart: NumberPart;
+  /** Written as one number (`PHYSPAGES="32G"`): vzctl sets barrier and limit both to it. */
+  single: boolean;
 }
 
 /**
@@ -93,7 +95,7 @@ export function ubc(ctx: LintContext, name: string): Ubc | undefined {
   if (!def || !ctx.byName.has(def.name)) return undefined;
   const p = pairOf(ctx, name);
   if (!p) return undefined;
-  const u: Ubc = { name: def.name, unit: def.unit, entry: p.entry, bar: p.pair.barrier.value, lim: p.pair.limit.value, barPart: p.pair.barrier, limPart: p.pair.limit };
+  const u: Ubc = { name: def.name, unit: def.unit, entry: p.entry, bar: p.pair.barrier.value, lim: p.pair.limit.value, barPart: p.pair.barrier, limPart: p.pair.limit, single: p.pair.single };
   if (!found) ubcOf.set(ctx, (found = new Map()));
   found.set(name, u);
   return u;
@@ -187,6 +189,8 @@ export function nonVswapInputs(ctx: LintContext): NonVswapInputs | undefined {
 
 /** `x` as a C `unsigned long` on 64-bit Linux: reduced modulo 2^64. */
 export function u64(x: bigint): bigint {
+  // Already in range (every value a config can hold but a negative or huge one): no BigInt arithmetic.
+  if (x >= 0n && x < U64) return x;
   return ((x % U64) + U64) % U64;
 }
 
@@ -207,10 +211,57 @@ export function socketGapMinimum(n: bigint): bigint {
   return maskLong(BigInt(Math.trunc(d)));
 }
 
+/**
+ * How far below LONG_MAX a number still means "unlimited, less a little" rather than a size: 2^40 in the
+ * parameter's unit. vzcfgvalidate's sums wrap there when an input is unlimited (KMEMSIZE needs 40 KiB ×
+ * avnumproc + the DCACHESIZE limit, `& LONG_MAX`: with NUMPROC and DCACHESIZE unlimited that is
+ * LONG_MAX − 40 KiB, 9223372036854734847 bytes; src/validate.c).
+ */
+const NEAR_UNLIMITED = 1n << 40n;
+
+/** `unlimited − 40 KiB` for a number just below LONG_MAX, in the parameter's unit; undefined for any other. */
+function belowUnlimited(v: bigint, unit: Unit | undefined): string | undefined {
+  if (v >= LONG_MAX || LONG_MAX - v > NEAR_UNLIMITED) return undefined;
+  const d = LONG_MAX - v;
+  switch (unit) {
+    case 'bytes': return `unlimited − ${formatBytes(d)}`;
+    case 'pages': return `unlimited − ${d} page${d === 1n ? '' : 's'}`;
+    default: return `unlimited − ${d}`;
+  }
+}
+
+/**
+ * A computed number for a short message, in the parameter's unit made human: `unlimited`,
+ * `unlimited − 40 KiB` (just below LONG_MAX), `2.62 GiB` (bytes, pages × 4 KiB), `9312` (items). The
+ * explanation gives the exact number with {@link show}.
+ */
+export function amount(v: bigint, unit: Unit | undefined): string {
+  if (v === LONG_MAX) return 'unlimited';
+  const near = belowUnlimited(v, unit);
+  if (near !== undefined) return near;
+  switch (unit) {
+    case 'bytes': return v < 1024n ? `${v} bytes` : formatBytes(v);
+    case 'pages': return formatBytes(v * PAGE_SIZE);
+    default: return v.toString();
+  }
+}
+
+/**
+ * One part of a pair as the file writes it, for a message: `32G`, `unlimited`, `262144`; a number at or
+ * just below LONG_MAX as what it means (`unlimited`, `unlimited − 40 KiB`, see {@link amount}). Cut to
+ * 30 characters.
+ */
+export function given(p: NumberPart, unit: Unit | undefined): string {
+  if (p.unlimited || p.value === LONG_MAX || belowUnlimited(p.value, unit) !== undefined) return amount(p.value, unit);
+  return clip(p.text.trim() === '' ? '0' : p.text.trim());
+}
+
 /** A stored number with its unit spelled out and made human: `262144 pages (1 GiB)`, `2752512 bytes (2.62 MiB)`, `240`. */
 export function show(v: bigint, unit: Unit | undefined): string {
   if (v === LONG_MAX) return 'unlimited';
   if (v === INT_MAX && unit === 'pages') return '2147483647 pages (8 TiB, the 32-bit maximum)';
+  const near = belowUnlimited(v, unit);
+  if (near !== undefined) return `${v}${unit === 'bytes' || unit === 'pages' ? ` ${unit}` : ''} (${near})`;
   switch (unit) {
     case 'pages': return `${v} pages (${formatBytes(v * PAGE_SIZE)})`;
     case 'bytes': return v < 1024n ? `${v} bytes` : `${v} bytes (${formatBytes(v)})`;

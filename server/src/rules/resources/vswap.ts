@@ -11,7 +11,8 @@ import { PAGE_SIZE } from '../../values/numbers';
 import type { Finding, Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
-import { classicContainer, isVswap, pairFix, show, ubc } from './ubc';
+import { amount, classicContainer, given, isVswap, pairFix, show, ubc } from './ubc';
+import { clip, q } from '../text';
 
 export const BARRIER_ID = 'vswap-barrier';
 export const HOST_ID = 'vswap-limit-above-host';
@@ -27,9 +28,16 @@ export const vswapBarrier: Rule = {
     for (const name of PARAMS) {
       const u = ubc(ctx, name);
       if (!u || u.bar === 0n) continue;
-      const said = say(ctx, `${name}: barrier ${u.bar} should be 0 in a vSwap config`, 'vzcfgvalidate-vswap-error');
+      // One number (`PHYSPAGES="32G"`) is barrier and limit both: say so, with what was written.
+      const head = u.single
+        ? `${name}: "${clip(u.barPart.text.trim())}" also sets the barrier (${amount(u.bar, u.unit)}), which should be 0`
+        : `${name}: barrier ${given(u.barPart, u.unit)} should be 0 in a vSwap config`;
+      const said = say(ctx, head, 'vzcfgvalidate-vswap-error');
+      const size = name === 'PHYSPAGES' ? 'RAM' : 'swap';
       out.push(finding(ctx, BARRIER_ID, u.entry.valueRange, said,
-        { detail: explain(said, `${name}: the barrier ${show(u.bar, u.unit)} should be 0 in a vSwap config; only the limit (${show(u.lim, u.unit)}) sets the ${name === 'PHYSPAGES' ? 'RAM' : 'swap'} size`),
+        { detail: explain(said, u.single
+          ? `${name}: vzctl reads the single value ${q(u.barPart.text.trim())} as barrier and limit, ${show(u.bar, u.unit)} each; in a vSwap config the barrier should be 0 and the limit alone sets the ${size} size, as in ${q(`0:${u.barPart.text.trim()}`)}`
+          : `${name}: the barrier ${show(u.bar, u.unit)} should be 0 in a vSwap config; only the limit (${show(u.lim, u.unit)}) sets the ${size} size`),
           fixes: [pairFix(u, 0n, u.lim, 'barrier := 0, as vzcfgvalidate -r does')] }));
     }
     return out;
@@ -50,7 +58,7 @@ export const vswapLimitAboveHost: Rule = {
       const host = bytes / PAGE_SIZE;
       if (u.lim <= host) continue;
       const what = name === 'PHYSPAGES' ? 'RAM' : 'swap';
-      const said = say(ctx, `${name}: limit ${u.lim} pages is above the host's ${what} (${host})`, 'vzcfgvalidate-vswap-warning');
+      const said = say(ctx, `${name}: limit ${given(u.limPart, u.unit)} is above the host's ${what} (${amount(host, 'pages')})`, 'vzcfgvalidate-vswap-warning');
       out.push(finding(ctx, HOST_ID, u.entry.valueRange, said,
         { detail: explain(said, `${name}: the limit ${show(u.lim, u.unit)} is above the host's ${what} ${show(host, 'pages')}; the container's ${what} is promised but cannot exist`),
           fixes: [pairFix(u, u.bar, host, `limit := the host's ${what}, as vzcfgvalidate -r does`)] }));
