@@ -66,11 +66,11 @@ describe('duplicate-parameter: runs of consecutive ignored lines', () => {
     assert.equal(fixed(tail, duplicates(tail)[0]).text, 'HOSTNAME="a"');
   });
 
-  it('union (classic IP_ADDRESS): the run of lines after the first is one finding with the shared merge fix', () => {
+  it('union (classic IP_ADDRESS): each run of the key, the run of the first line included, is one finding with the shared merge fix', () => {
     const text = 'IP_ADDRESS="10.0.0.1"\nIP_ADDRESS="10.0.0.2"\nIP_ADDRESS="10.0.0.3 10.0.0.1"\nONBOOT="yes"\nIP_ADDRESS="10.0.0.4"\n';
     const found = duplicates(text);
-    assert.deepEqual(found.map(span), [[1, 0, 2, 30], [4, 0, 4, 10]]);
-    assert.ok(found.every((f) => f.message === 'IP_ADDRESS is set on lines 1–3, 5'), found.map((f) => f.message).join(' | '));
+    assert.deepEqual(found.map(span), [[0, 0, 2, 30], [4, 0, 4, 10]]);
+    assert.ok(found.every((f) => f.message === 'IP_ADDRESS is set on lines 1–3, 5; vzctl merges them, sh keeps only the last'), found.map((f) => f.message).join(' | '));
     assert.equal(found[0]?.fixes, found[1]?.fixes, 'one merge fix for the group');
     const r = fixed(text, found[0]);
     assert.equal(r.title, 'Merge the 4 IP_ADDRESS lines into line 1');
@@ -166,9 +166,9 @@ describe('duplicate-parameter runs on real configs (the corpus has no repeated k
       const found = duplicates(pasted);
       assert.equal(found.length, 1, found.map((f) => f.message).join(' | '));
       const f = found[0] as Finding;
-      // First wins and union: the three copies after the original; last wins: the original and two copies.
-      const from = policy === 'last' ? at : at + 1;
-      assert.deepEqual([f.range.start.line, f.range.end.line], [from, from + 2]);
+      // First wins: the three copies after the original; last wins: the original and two copies; union: all four.
+      const from = policy === 'first' ? at + 1 : at;
+      assert.deepEqual([f.range.start.line, f.range.end.line], [from, policy === 'union' ? from + 3 : from + 2]);
       if (policy !== 'union') assert.match(f.message, new RegExp(`^${key} on lines ${from + 1}–${from + 3} is also set on line ${policy === 'first' ? at + 1 : at + 4};`));
       assert.equal(fixed(pasted, f).text, original);
       // The other findings are those of the original file, three lines further down after the paste.

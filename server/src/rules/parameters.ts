@@ -3,6 +3,7 @@
  * Which keys exist, and where, is data: schemas/parameters.yaml.
  */
 import type { ParameterDef } from '../catalog/types';
+import { refusedForValue, skippedForValue, usedEntries } from '../model/effective';
 import { describeTarget } from '../model/target';
 import type { Entry, Position } from '../parser/types';
 import { tokens } from '../values/validate';
@@ -168,6 +169,11 @@ function groupLines(ctx: LintContext, entries: readonly Entry[]): string {
   return rest > 0 ? `${shown} and ${rest} more` : shown;
 }
 
+/** `line 8` or `lines 8, 11` (at most five, then how many more), for the lines a detail names. */
+function linesWord(ctx: LintContext, entries: readonly Entry[]): string {
+  return entries.length === 1 ? `line ${(entries[0] as Entry).line + 1}` : `lines ${groupLines(ctx, entries)}`;
+}
+
 /**
  * A parameter set more than once. Classic keeps the first (most keys), the last (UBC, NETFILTER…)
  * or the union (IP_ADDRESS, FEATURES, IPTABLES…); libvzctl keeps the last. The message says which.
@@ -191,8 +197,8 @@ export const duplicateParameter: Rule = {
       const policy = policyOf(ctx, def);
       const lines = groupLines(ctx, entries);
       if (policy === 'union') {
-        // vzctl rejects a list line at its first bad item, so a rejected line adds nothing.
-        const rejected = entries.filter((e) => ctx.values.get(e)?.problems.some((p) => p.kind === 'invalid'));
+        // vzctl skips a list line its handler refuses (skippedForValue, as the effective view): it adds nothing.
+        const rejected = entries.filter((e) => skippedForValue(ctx, e));
         const seen = new Set<string>();
         const merged: string[] = [];
         for (const e of entries) {
@@ -205,48 +211,67 @@ export const duplicateParameter: Rule = {
         const plain = entries.every((x) => !/["\\$`]/.test(x.value));
         const dropping = rejected.length > 0 ? ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejected.map((x) => x.line + 1).join(', ')}, which vzctl rejects)` : '';
         const merge: Fix[] = entries.length > MAX_MERGE || !plain ? [] : [{
-          title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}${dropping}`,
+          title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}`,
           edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...deleteLineSet(ctx, entries.slice(1).map((x) => x.line))],
           // Dropping a rejected line changes nothing vzctl does, but the user may rather correct it.
           safe: rejected.length === 0,
         }];
+        if (merge[0] && dropping) merge[0].title += dropping;
         const mergedText = merged.length > 12 ? `${merged.slice(0, 12).join(' ')} …` : merged.join(' ');
-        // Message and detail are the same for every line of the group (vzctl takes every line it accepts):
-        // built once, not once per line or run.
+        // Message and detail are the same for every finding of the group (vzctl takes every line it accepts):
+        // built once, not once per line or run. The message names every line of the key; each finding covers
+        // one run of consecutive lines (the first line's run included, so `lines 22–25` is reported from
+        // line 22), and the first line alone, when apart from the others, is named by the others' findings.
         const said = say(ctx, `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
-        const detail = explain(said, `Classic vzctl adds the items of every line it accepts (${q(mergedText)}), while Virtuozzo 7 and the shell scripts that source the file keep only the last line`);
-        for (const [a, b] of consecutiveRuns(ctx, entries, 1, entries.length)) {
+        const detail = explain(said, `${describeTarget(ctx.target)} adds the items of every line it accepts (${q(mergedText)})${dropping ? `, skipping ${linesWord(ctx, rejected)}` : ''}; Virtuozzo 7's libvzctl and a shell that sources the file (vzmigrate) keep only the last line`);
+        for (const [a, b] of consecutiveRuns(ctx, entries, 0, entries.length)) {
+          if (a === 0 && b === 0) continue;
           const e = entries[a] as Entry;
           const range = a === b ? e.keyRange : { start: e.keyRange.start, end: entryEnd(ctx, entries[b] as Entry) };
           out.push(finding(ctx, 'duplicate-parameter', range, said, { detail, fixes: merge }));
         }
         continue;
       }
-      const usedAt = policy === 'first' ? 0 : entries.length - 1;
-      const used = entries[usedAt] as Entry;
-      const behaviour = policy === 'first' ? 'duplicate-first' : 'duplicate-last';
+      // The line in effect is the one the engine's effective view takes (usedEntries): classic vzctl skips
+      // a line whose value its handler refuses, leaving the key unset, so the next line is not a
+      // duplicate; libvzctl takes the last line and refuses it when invalid (refusedForValue).
+      const used = usedEntries(ctx, def)[0];
+      // Every line is refused: none is in effect, and invalid-value reports each.
+      if (used === undefined) continue;
+      const skipped = entries.filter((e) => skippedForValue(ctx, e));
+      // The lines vzctl ignores as repeats: all but the one in effect, less those skipped for their value.
+      const ignored = skipped.length === 0 ? entries : entries.filter((e) => !skipped.includes(e));
+      if (ignored.length < 2) continue;
+      const refused = refusedForValue(ctx, used);
+      const behaviour = skipped.length > 0 ? `duplicate-${policy}-valid` : policy === 'first' ? 'duplicate-first' : 'duplicate-last';
       const shellNote = policy === 'first' ? ', while the shell scripts that source the file take the last one' : '';
       const here = describeTarget(ctx.target);
+      const skippedNote = skipped.length > 0 ? `skips ${linesWord(ctx, skipped)} for an invalid value, ` : '';
+      const usedNote = `${here} ${skippedNote}uses line ${used.line + 1} (${q(used.value)})${refused ? ', which it refuses,' : ''}`;
       // Message and detail are the same for every single ignored line of the group: built once (a file that
       // repeats one key on every other line must not build them 5,000 times); a run has its own, naming its
       // lines; each fix (removing the line or the run) is built only when read.
       const said = say(ctx, `${def.name} is also set on line ${used.line + 1}`, behaviour);
-      const detail = explain(said, `${def.name} is set on lines ${lines}: ${here} uses line ${used.line + 1} (${q(used.value)}) and ignores this one${shellNote}`);
+      const detail = explain(said, `${def.name} is set on lines ${lines}: ${usedNote} and ignores this one${shellNote}`);
       const { severity, message, facts } = finding(ctx, 'duplicate-parameter', used.keyRange, said);
-      const group: DuplicateGroup = { ctx, name: def.name, safe: policy === 'last' };
-      // The ignored entries: all but the first (first wins) or all but the last (last wins).
-      const [from, to] = policy === 'first' ? [1, entries.length] : [0, entries.length - 1];
-      for (const [a, b] of consecutiveRuns(ctx, entries, from, to)) {
-        const e = entries[a] as Entry;
-        if (a === b) {
-          out.push(new IgnoredDuplicate(group, e, e, severity, message, detail, facts));
-          continue;
+      // Removing a line the shell scripts read (first wins), or every line but one libvzctl refuses (the
+      // user may mean an earlier one), changes more than it seems: review first.
+      const group: DuplicateGroup = { ctx, name: def.name, safe: policy === 'last' && !refused };
+      const at = ignored.indexOf(used);
+      for (const [from, to] of [[0, at], [at + 1, ignored.length]] as const) {
+        if (from >= to) continue;
+        for (const [a, b] of consecutiveRuns(ctx, ignored, from, to)) {
+          const e = ignored[a] as Entry;
+          if (a === b) {
+            out.push(new IgnoredDuplicate(group, e, e, severity, message, detail, facts));
+            continue;
+          }
+          const last = ignored[b] as Entry;
+          const span = runLines(ctx, e, last);
+          const runSaid = say(ctx, `${def.name} on lines ${span} is also set on line ${used.line + 1}`, behaviour);
+          const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${usedNote} and ignores lines ${span}${shellNote}`);
+          out.push(new IgnoredDuplicate(group, e, last, severity, finding(ctx, 'duplicate-parameter', e.keyRange, runSaid).message, runDetail, facts));
         }
-        const last = entries[b] as Entry;
-        const span = runLines(ctx, e, last);
-        const runSaid = say(ctx, `${def.name} on lines ${span} is also set on line ${used.line + 1}`, behaviour);
-        const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${here} uses line ${used.line + 1} (${q(used.value)}) and ignores lines ${span}${shellNote}`);
-        out.push(new IgnoredDuplicate(group, e, last, severity, finding(ctx, 'duplicate-parameter', e.keyRange, runSaid).message, runDetail, facts));
       }
     }
     return out;

@@ -304,6 +304,8 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const live = doc.entries.filter((e) => !e.skipped);
   const values = new Map<Entry, ValueCheck>();
   const byName = new Map<string, Entry[]>();
+  /** Classic first-wins keys that a line so far has set (its value accepted): later lines are duplicates. */
+  const setByEarlier = new Set<string>();
   const vctx = { generation: target.generation, version: target.version, catalog };
   for (const e of live) {
     const d = def(e);
@@ -312,16 +314,21 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     if (same) same.push(e);
     else byName.set(d.name, [e]);
     if (!known(d)) continue;
-    // Classic stops at "duplicate … ignored" before parsing a repeated first-wins key: its value is never
-    // checked (the entries before this one under its name: it is not the first).
-    if (same && target.generation === 'classic' && (d.duplicates ?? 'first') === 'first') continue;
+    // Classic stops at "duplicate … ignored" before parsing a repeated first-wins key once an earlier line
+    // set it: its value is never checked. A line whose value the handler refused set nothing
+    // (conf_parse_yesno(), conf_parse_ulong() return ERR_INVAL before storing, src/lib/config.c @
+    // vzctl-4.11.1), so the next line is parsed as if it were the first.
+    const firstWins = target.generation === 'classic' && (d.duplicates ?? 'first') === 'first';
+    if (same && firstWins && setByEarlier.has(d.name)) continue;
     if (view.removed(d)) continue;
+    let check: ValueCheck | undefined;
     if (scan) {
-      const check = templateValueCheck(d, e.value, vctx);
+      check = templateValueCheck(d, e.value, vctx);
       if (check) values.set(e, check);
-      continue;
+    } else {
+      values.set(e, check = view.checkValue(d, e.value));
     }
-    values.set(e, view.checkValue(d, e.value));
+    if (firstWins && !check?.problems.some((p) => p.kind === 'invalid')) setByEarlier.add(d.name);
   }
   const ctx: LintContext = new AnalysedFile({ doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live, byName });
   if (options.path !== undefined) ctx.path = options.path;
