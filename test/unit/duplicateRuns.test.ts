@@ -151,6 +151,53 @@ describe('duplicate-parameter: runs of consecutive ignored lines', () => {
   });
 });
 
+describe('duplicate-parameter: the line in effect is the one classic vzctl accepts (a refused value sets nothing)', () => {
+  it('last wins with a refused last line: the line before it is in effect, and the safe fix never removes it', async () => {
+    const text = 'PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nKMEMSIZE="1:2"\nKMEMSIZE="3:4"\nKMEMSIZE="bad"\n';
+    const [f, ...rest] = duplicates(text);
+    assert.deepEqual(rest, []);
+    assert.deepEqual(span(f), [2, 0, 2, 8]);
+    assert.equal(f?.message, 'KMEMSIZE is also set on line 4; vzctl uses the last line it accepts');
+    assert.match(f?.detail ?? '', /uses line 4 \("3:4"\) and ignores this one/);
+    const r = fixed(text, f);
+    assert.deepEqual([r.title, r.safe, r.text], ['Remove the ignored KMEMSIZE on line 3', true, 'PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nKMEMSIZE="3:4"\nKMEMSIZE="bad"\n']);
+    // vzlint --fix keeps the value vzctl applies (it removed lines 3-4 and left only the refused line).
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vzlint-refused-'));
+    try {
+      const file = path.join(dir, 'etc/vz/conf/101.conf');
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, text);
+      await runCaptured(['--fix', '--format', 'json', file], dir);
+      assert.equal(await readFile(file, 'utf8'), 'PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nKMEMSIZE="3:4"\nKMEMSIZE="bad"\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('first wins with a refused first line: the next line is in effect (and its value is checked), not a duplicate', () => {
+    const text = 'ONBOOT="maybe"\nONBOOT="yes"\nONBOOT="no"\nONBOOT="no"\n';
+    const [f, ...rest] = duplicates(text);
+    assert.deepEqual(rest, []);
+    assert.deepEqual(span(f), [2, 0, 3, 11]);
+    assert.equal(f?.message, 'ONBOOT on lines 3–4 is also set on line 2; vzctl uses the first line it accepts');
+    assert.equal(fixed(text, f).text, 'ONBOOT="maybe"\nONBOOT="yes"\n');
+    // Every line refused: each one is an invalid value, none a duplicate.
+    const refused = 'ONBOOT="maybe"\nONBOOT="perhaps"\n';
+    assert.deepEqual(duplicates(refused), []);
+    const invalid = lint(refused, { path: CT }).findings.filter((x) => x.rule === 'invalid-value').map((x) => x.range.start.line);
+    assert.deepEqual(invalid, [0, 1]);
+  });
+
+  it('union: no merge fix when a later line goes on with a backslash (the continuation would be left for sh to run)', () => {
+    const text = 'IP_ADDRESS="10.0.0.1"\nIP_ADDRESS=10.0.0.2\\\n10.0.0.5\nIP_ADDRESS="10.0.0.3"\n';
+    const found = duplicates(text);
+    assert.equal(found.length, 1);
+    assert.deepEqual(found[0]?.fixes ?? [], []);
+    const first = 'IP_ADDRESS=10.0.0.1\\\n10.0.0.9\nIP_ADDRESS="10.0.0.2"\n';
+    assert.deepEqual(duplicates(first).map((f) => f.fixes ?? []), [[]]);
+  });
+});
+
 describe('duplicate-parameter runs on real configs (the corpus has no repeated key: one of its lines pasted again)', () => {
   // wild/030: a vSwap container config from the Linode docs (wild/SOURCES.md).
   const file = path.join(CORPUS, 'wild/030-linode-docs-debian9-101.conf');

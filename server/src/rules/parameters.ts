@@ -208,7 +208,9 @@ export const duplicateParameter: Rule = {
         const first = entries[0] as Entry;
         // One fix object shared by every finding of the group; none for pathological repeats, whose
         // edits would grow with the square of the count.
-        const plain = entries.every((x) => !/["\\$`]/.test(x.value));
+        // Nor when a line's shell value goes on over the next lines (`IP_ADDRESS=a\` + newline + `b`):
+        // rewriting or deleting its first line would leave the rest for sh to run as a command.
+        const plain = entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
         const dropping = rejected.length > 0 ? ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejected.map((x) => x.line + 1).join(', ')}, which vzctl rejects)` : '';
         const merge: Fix[] = entries.length > MAX_MERGE || !plain ? [] : [{
           title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}`,

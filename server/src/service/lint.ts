@@ -304,9 +304,9 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const live = doc.entries.filter((e) => !e.skipped);
   const values = new Map<Entry, ValueCheck>();
   const byName = new Map<string, Entry[]>();
-  /** Classic first-wins keys that a line so far has set (its value accepted): later lines are duplicates. */
-  const setByEarlier = new Set<string>();
   const vctx = { generation: target.generation, version: target.version, catalog };
+  // Classic first-wins names whose every line so far had its value refused (created at the first refusal).
+  let refusedOnly: Set<string> | undefined;
   for (const e of live) {
     const d = def(e);
     if (!d || e.key !== e.name) continue;
@@ -314,21 +314,18 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     if (same) same.push(e);
     else byName.set(d.name, [e]);
     if (!known(d)) continue;
-    // Classic stops at "duplicate … ignored" before parsing a repeated first-wins key once an earlier line
-    // set it: its value is never checked. A line whose value the handler refused set nothing
-    // (conf_parse_yesno(), conf_parse_ulong() return ERR_INVAL before storing, src/lib/config.c @
-    // vzctl-4.11.1), so the next line is parsed as if it were the first.
+    // Classic stops at "duplicate … ignored" before parsing a first-wins key an earlier line has set: its
+    // value is never checked. A line whose value the handler refused set nothing (src/lib/config.c
+    // conf_parse_yesno/conf_parse_ulong return ERR_INVAL before storing), so the next line of the key is
+    // parsed and checked in its place (as model/effective usedEntries reads it).
     const firstWins = target.generation === 'classic' && (d.duplicates ?? 'first') === 'first';
-    if (same && firstWins && setByEarlier.has(d.name)) continue;
+    if (same && firstWins && refusedOnly?.has(d.name) !== true) continue;
     if (view.removed(d)) continue;
-    let check: ValueCheck | undefined;
-    if (scan) {
-      check = templateValueCheck(d, e.value, vctx);
-      if (check) values.set(e, check);
-    } else {
-      values.set(e, check = view.checkValue(d, e.value));
-    }
-    if (firstWins && !check?.problems.some((p) => p.kind === 'invalid')) setByEarlier.add(d.name);
+    const check = scan ? templateValueCheck(d, e.value, vctx) : view.checkValue(d, e.value);
+    if (check) values.set(e, check);
+    if (!firstWins) continue;
+    if (check?.problems.some((p) => p.kind === 'invalid')) (refusedOnly ??= new Set()).add(d.name);
+    else refusedOnly?.delete(d.name);
   }
   const ctx: LintContext = new AnalysedFile({ doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live, byName });
   if (options.path !== undefined) ctx.path = options.path;
