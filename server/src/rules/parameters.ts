@@ -6,7 +6,7 @@ import type { ParameterDef } from '../catalog/types';
 import { refusedForValue, skippedForValue, usedEntries } from '../model/effective';
 import { describeTarget } from '../model/target';
 import type { Entry, Position } from '../parser/types';
-import { tokens } from '../values/validate';
+import { tokens, type ValueCheck } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
 
 /** Above this many repeats of a list key no merge fix is offered. */
@@ -154,7 +154,8 @@ function policyOf(ctx: LintContext, def: ParameterDef): 'first' | 'last' | 'unio
  * starts (a backslash-continued or multi-line quoted value, `doc.multilineOf`).
  */
 function lastLineOf(ctx: LintContext, e: Entry): number {
-  return ctx.doc.multilineOf.get(e)?.endLine ?? e.line;
+  // Most files have no multi-line value: no lookup then.
+  return ctx.doc.multiline.length === 0 ? e.line : ctx.doc.multilineOf.get(e)?.endLine ?? e.line;
 }
 
 /**
@@ -192,11 +193,10 @@ function runLines(ctx: LintContext, first: Entry, last: Entry): string {
 }
 
 /**
- * The lines of all `entries` of a key, runs of consecutive lines written as ranges (`1–1000` rather than
- * `1, 2, 3, 4, 5 and 995 more`): at most five runs, then how many entries are left.
+ * The lines of all `entries` of a key (`runs`: their runs of consecutive lines), runs written as ranges
+ * (`1–1000` rather than `1, 2, 3, 4, 5 and 995 more`): at most five runs, then how many entries are left.
  */
-function groupLines(ctx: LintContext, entries: readonly Entry[]): string {
-  const runs = consecutiveRuns(ctx, entries, 0, entries.length);
+function groupLines(ctx: LintContext, entries: readonly Entry[], runs: readonly [number, number][]): string {
   const shown = runs.slice(0, 5).map(([a, b]) => runLines(ctx, entries[a] as Entry, entries[b] as Entry)).join(', ');
   const rest = runs.length > 5 ? entries.length - 1 - (runs[4] as [number, number])[1] : 0;
   return rest > 0 ? `${shown} and ${rest} more` : shown;
@@ -204,7 +204,7 @@ function groupLines(ctx: LintContext, entries: readonly Entry[]): string {
 
 /** `line 8` or `lines 8, 11` (at most five, then how many more), for the lines a detail names. */
 function linesWord(ctx: LintContext, entries: readonly Entry[]): string {
-  return entries.length === 1 ? `line ${(entries[0] as Entry).line + 1}` : `lines ${groupLines(ctx, entries)}`;
+  return entries.length === 1 ? `line ${(entries[0] as Entry).line + 1}` : `lines ${groupLines(ctx, entries, consecutiveRuns(ctx, entries, 0, entries.length))}`;
 }
 
 /**
@@ -228,14 +228,34 @@ export const duplicateParameter: Rule = {
       const def = ctx.def(entries[0] as Entry);
       if (!def || !ctx.known(def)) continue;
       const policy = policyOf(ctx, def);
-      const lines = groupLines(ctx, entries);
+      // Runs of consecutive lines among all the key's entries: the message's list of lines and, for a union
+      // key (every line but the first reported), its findings.
+      const all = consecutiveRuns(ctx, entries, 0, entries.length);
+      const lines = groupLines(ctx, entries, all);
       if (policy === 'union') {
-        // vzctl skips a list line its handler refuses (skippedForValue, as the effective view): it adds nothing.
-        const rejected = entries.filter((e) => skippedForValue(ctx, e));
+        // vzctl skips a list line its handler refuses (an invalid value: skippedForValue, as the effective
+        // view reads it, on classic, the only target with union keys): it adds nothing.
+        // One pass: the rejected lines, and the items of the others in order, each value split once (lines
+        // that repeat a value add nothing new: 40,000 copies of one line are split once). Lines with the same
+        // value share their value check (lint.ts keeps one per distinct value): asked once per run of them.
+        const rejected: Entry[] = [];
         const seen = new Set<string>();
         const merged: string[] = [];
+        const values = new Set<string>();
+        let lastCheck: ValueCheck | undefined;
+        let lastInvalid = false;
         for (const e of entries) {
-          if (rejected.includes(e)) continue;
+          const check = ctx.values.get(e);
+          if (check !== lastCheck) {
+            lastCheck = check;
+            lastInvalid = check?.problems.some((p) => p.kind === 'invalid') === true;
+          }
+          if (check !== undefined && lastInvalid) {
+            rejected.push(e);
+            continue;
+          }
+          if (values.has(e.value)) continue;
+          values.add(e.value);
           for (const t of tokens(e.value, ' \t')) if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
         }
         const first = entries[0] as Entry;
@@ -243,15 +263,14 @@ export const duplicateParameter: Rule = {
         // edits would grow with the square of the count.
         // Nor when a line's shell value goes on over the next lines (`IP_ADDRESS=a\` + newline + `b`):
         // rewriting or deleting its first line would leave the rest for sh to run as a command.
-        const plain = entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
+        const plain = entries.length <= MAX_MERGE && entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
         const dropping = rejected.length > 0 ? ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejected.map((x) => x.line + 1).join(', ')}, which vzctl rejects)` : '';
-        const merge: Fix[] = entries.length > MAX_MERGE || !plain ? [] : [{
-          title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}`,
+        const merge: Fix[] = !plain ? [] : [{
+          title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}${dropping}`,
           edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...deleteLineSet(ctx, entries.slice(1).map((x) => x.line))],
           // Dropping a rejected line changes nothing vzctl does, but the user may rather correct it.
           safe: rejected.length === 0,
         }];
-        if (merge[0] && dropping) merge[0].title += dropping;
         const mergedText = merged.length > 12 ? `${merged.slice(0, 12).join(' ')} …` : merged.join(' ');
         // Message and detail are the same for every finding of the group (vzctl takes every line it accepts):
         // built once, not once per line or run. The message names every line of the key; each finding covers
@@ -259,7 +278,7 @@ export const duplicateParameter: Rule = {
         // line 22), and the first line alone, when apart from the others, is named by the others' findings.
         const said = say(ctx, `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
         const detail = explain(said, `${describeTarget(ctx.target)} adds the items of every line it accepts (${q(mergedText)})${dropping ? `, skipping ${linesWord(ctx, rejected)}` : ''}; Virtuozzo 7's libvzctl and a shell that sources the file (vzmigrate) keep only the last line`);
-        for (const [a, b] of consecutiveRuns(ctx, entries, 0, entries.length)) {
+        for (const [a, b] of all) {
           if (a === 0 && b === 0) continue;
           const e = entries[a] as Entry;
           const range = a === b ? e.keyRange : { start: e.keyRange.start, end: entryEnd(ctx, entries[b] as Entry) };
@@ -273,9 +292,11 @@ export const duplicateParameter: Rule = {
       const used = usedEntries(ctx, def)[0];
       // Every line is refused: none is in effect, and invalid-value reports each.
       if (used === undefined) continue;
-      const skipped = entries.filter((e) => skippedForValue(ctx, e));
-      // The lines vzctl ignores as repeats: all but the one in effect, less those skipped for their value.
-      const ignored = skipped.length === 0 ? entries : entries.filter((e) => !skipped.includes(e));
+      // The lines vzctl ignores as repeats (with the one in effect among them): all but those skipped for
+      // their value. One pass, linear in the lines (a file may repeat one refused line 40,000 times).
+      const skipped: Entry[] = [];
+      const ignored: Entry[] = [];
+      for (const e of entries) (skippedForValue(ctx, e) ? skipped : ignored).push(e);
       if (ignored.length < 2) continue;
       const refused = refusedForValue(ctx, used);
       const behaviour = skipped.length > 0 ? `duplicate-${policy}-valid` : policy === 'first' ? 'duplicate-first' : 'duplicate-last';
