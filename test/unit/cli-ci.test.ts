@@ -101,6 +101,10 @@ describe('vzlint finds configs wherever they sit', () => {
     const dir = await run(['empty'], root);
     assert.equal(dir.code, 2);
     assert.match(dir.err, /No files matching "empty" .*were found/);
+    // A folder with files of other names (a collection of samples) says how to lint them: name them.
+    assert.match(dir.err, /; files of other names are linted when named, e\.g\. "empty\/\*"\)/);
+    const named = await run(['--format', 'json', 'empty/*'], root);
+    assert.notEqual(named.code, 2, named.err);
     const glob = await run(['nothing/**/*.conf'], root);
     assert.equal(glob.code, 2);
     assert.match(glob.err, /No files matching the pattern "nothing\/\*\*\/\*\.conf" were found/);

@@ -14,7 +14,7 @@ import { findSchemasDir } from '../../server/src/catalog/load';
 import { computeHover } from '../../server/src/service/hover';
 import { lint, type LintOptions } from '../../server/src/service/lint';
 import { canonicalIp, Groups, lintNode, NODE_LEVEL_RULES, parseCapacitySize, resolveVeidPath, type NodeInput, type NodeLintOptions } from '../../server/src/service/node';
-import { ctidOf, findNodeConfig, listConfDir, loadNodeFiles, nodeConfigCandidates, sampleNameOf } from '../../server/src/service/nodeFiles';
+import { confDirSamples, ctidOf, findNodeConfig, listConfDir, loadNodeFiles, nodeConfigCandidates, sampleNameOf } from '../../server/src/service/nodeFiles';
 import { NODE_RULES } from '../../server/src/rules/node/index';
 import { applyEdits } from '../helpers/edits';
 import { CORPUS, NEEDS_CORPUS } from '../helpers/corpus';
@@ -400,6 +400,15 @@ describe('node files on disk', () => {
     const listing = await listConfDir(path.join(vz, 'conf'));
     assert.deepEqual(listing.containers.map((p) => path.basename(p)), ['101.conf', '102.conf']);
     assert.deepEqual(listing.samples, ['basic']);
+    // vzlint's one listing of the folder gives the same samples (a folder named like a sample is none), and
+    // a missing conf/ folder, or a file in its place, gives none and no error.
+    await writeFile(path.join(vz, 'conf', 've-vswap-1g.conf-sample'), '');
+    await mkdir(path.join(vz, 'conf', 've-dir.conf-sample'));
+    assert.deepEqual(await confDirSamples(path.join(vz, 'conf')), { samples: ['basic', 'vswap-1g'] });
+    assert.deepEqual((await listConfDir(path.join(vz, 'conf'))).samples, ['basic', 'vswap-1g']);
+    assert.deepEqual(await confDirSamples(path.join(tmp, 'missing')), {});
+    assert.deepEqual(await confDirSamples(path.join(vz, 'vz.conf')), {});
+    assert.deepEqual(await confDirSamples(path.join(vz, 'conf', '101.conf')), {});
     const files = await loadNodeFiles(ct, { overlay: new Map([[ct, 'QUOTAUGIDLIMIT="10"\n']]) });
     assert.equal(files.nodeConfig?.path, path.join(vz, 'vz.conf'));
     assert.equal(files.containers.find((c) => c.path === ct)?.text, 'QUOTAUGIDLIMIT="10"\n', 'open buffers win');

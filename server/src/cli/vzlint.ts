@@ -8,7 +8,7 @@ import { formatTarget, parseTargetSetting } from '../model/target';
 import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSettings } from '../service/config';
 import { analyze, OptionError, type LintOptions } from '../service/lint';
 import { NodeLinter, parseCapacitySize, type NodeFile } from '../service/node';
-import { confDirOf, ctidOf, findNodeConfig, isInside, isNodeConfigName, listConfDir } from '../service/nodeFiles';
+import { confDirOf, confDirSamples, ctidOf, findNodeConfig, isInside, isNodeConfigName } from '../service/nodeFiles';
 import type { NodeCapacity } from '../rules/types';
 import { getCatalog } from '../catalog/load';
 import { editDistance } from '../rules/util';
@@ -560,8 +560,9 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       continue;
     }
     if (st.isDirectory() && opts.printConfig === undefined) {
+      let hasFiles = false;
       try {
-        await readdir(abs);
+        hasFiles = (await readdir(abs, { withFileTypes: true })).some((e) => e.isFile());
       } catch (err) {
         problem('error', abs, `${arg}: cannot read the directory: ${errorText(err)}`);
         continue;
@@ -570,7 +571,9 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         const shown = isInside(folder, io.cwd) ? path.relative(io.cwd, folder) || '.' : folder;
         problem('warning', folder, `${shown}: folder skipped, cannot read it: ${errorText(err)}`);
       }, (file, why) => problem('warning', path.resolve(io.cwd, file), `${file}: skipped, ${why}`));
-      if (found.length === 0) unmatched(`"${arg}" (no OpenVZ / Virtuozzo config files or templates in this directory)`, abs);
+      // Files that are there but not named as vzctl names its configs (a collection of samples, say) are
+      // linted when named: say how, rather than only that nothing matched.
+      if (found.length === 0) unmatched(`"${arg}" (no OpenVZ / Virtuozzo config files or templates in this directory${hasFiles ? `; files of other names are linted when named, e.g. "${path.join(arg, '*')}"` : ''})`, abs);
       for (const f of found) {
         const fileAbs = path.resolve(io.cwd, f);
         add(f, fileAbs);
@@ -866,15 +869,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
           if (keepForFix && nodeAsked) textOf.set(g.nodePath, read);
         }
       }
-      // A node's conf/ folder that exists but cannot be listed would silently hide containers from the node checks.
-      try {
-        await readdir(g.confDir);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-          problem('error', g.confDir, `${display(g.confDir)}: cannot read the node's conf/ folder: ${errorText(err)}`);
-        }
-      }
+      // A node's conf/ folder that exists but cannot be listed would silently hide containers from the node
+      // checks. Listed once: the samples it holds are what the node rules need of it.
+      const listing = await confDirSamples(g.confDir);
+      if (listing.error) problem('error', g.confDir, `${display(g.confDir)}: cannot read the node's conf/ folder: ${errorText(listing.error)}`);
       const fileOptions = (p: string): LintOptions => ({
         path: p,
         target: o.target,
@@ -912,7 +910,6 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         progress();
         continue;
       }
-      const listing = await listConfDir(g.confDir);
       const nodeOptions = {
         target: o.target,
         kind: o.kind,

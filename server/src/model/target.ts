@@ -2,6 +2,7 @@ import type { CatalogIndex } from '../catalog/load';
 import type { Generation, ParameterDef } from '../catalog/types';
 import type { ConfigDocument } from '../parser/types';
 import { compareVersions } from './version';
+import { derived } from '../catalog/derived';
 
 /** A target the catalogue cannot check against (e.g. older than every known version). */
 export class TargetError extends Error {}
@@ -62,6 +63,25 @@ export function describeTarget(t: Pick<Target, 'generation' | 'version'>): strin
 }
 
 /** The `auto` target of a file with no Virtuozzo 7 marker, per catalogue (most files; one shared object). */
+/**
+ * The parameters that both generations know and that classic vzctl learnt only after the last release
+ * whose samples carry `VERSION` (shipped-sample-keys.yaml): found once per catalogue, not per line of every
+ * file `auto` looks at.
+ */
+function afterClassicVersionOf(catalog: CatalogIndex): ReadonlySet<ParameterDef> {
+  return derived(catalog, 'target:afterClassicVersion', (c) => {
+    const table = c.catalog.shippedSampleKeys.classic;
+    const last = Object.hasOwn(table, 'VERSION') ? table.VERSION?.to : undefined;
+    const out = new Set<ParameterDef>();
+    if (last === undefined) return out;
+    for (const def of c.catalog.parameters) {
+      const since = def.classic?.since;
+      if (def.vz7 && def.classic && since !== undefined && compareVersions(since, last) > 0) out.add(def);
+    }
+    return out;
+  });
+}
+
 let plain: { catalog: CatalogIndex; target: Target } | undefined;
 
 function plainClassic(catalog: CatalogIndex): Target {
@@ -124,7 +144,7 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
   const classicKeys: string[] = [];
   /** Keys that rule out a classic sample of the VERSION="2" era: vz7-only ones, or classic ones learnt after it. */
   const afterClassicVersion: { name: string; line: number }[] = [];
-  const lastClassicVersion = Object.hasOwn(catalog.catalog.shippedSampleKeys.classic, 'VERSION') ? catalog.catalog.shippedSampleKeys.classic.VERSION?.to : undefined;
+  const afterClassic = afterClassicVersionOf(catalog);
   let versionTwo: number | undefined;
   for (const e of probe.entries) {
     if (e.name === 'VERSION' && e.value.trim() === '2') {
@@ -136,8 +156,7 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
     if (!def) continue;
     if (def.vz7 && !def.classic && (def.vz7.handling ?? 'parsed') === 'parsed' && !vz7Keys.has(e.name)) vz7Keys.set(e.name, e.line);
     if (def.classic && !def.vz7) classicKeys.push(e.name);
-    const since = def.classic?.since;
-    if (def.vz7 && (!def.classic || (since !== undefined && lastClassicVersion !== undefined && compareVersions(since, lastClassicVersion) > 0))) afterClassicVersion.push({ name: e.name, line: e.line });
+    if (def.vz7 && (!def.classic || afterClassic.has(def))) afterClassicVersion.push({ name: e.name, line: e.line });
   }
   if (versionTwo !== undefined && classicKeys.length === 0 && afterClassicVersion.length > 0) {
     evidence.push(`line ${versionTwo + 1}: VERSION="2"`);
@@ -156,7 +175,18 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
       reason: `auto: Virtuozzo 7 (libvzctl ${defaults.vz7}) because of ${evidence.slice(0, 3).join(', ')}${evidence.length > 3 ? ` and ${evidence.length - 3} more` : ''}`,
     };
   }
+  if (versionTwo === undefined && vz7Keys.size >= 2 && classicKeys.length > 0) {
+    // Keys of both generations: not unambiguous, so classic, and the reason says why.
+    const names = [...vz7Keys.keys()];
+    return {
+      generation: 'classic',
+      version: defaults.classic,
+      explicit: false,
+      reason: `auto: classic vzctl ${defaults.classic} (the newest): ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} are Virtuozzo 7 keys, but ${classicKeys[0]} is classic-only. Set vzconf.target (vz7, or e.g. classic@4.6) to choose`,
+    };
+  }
   if (versionTwo === undefined) return plainClassic(catalog);
+  const lastClassicVersion = Object.hasOwn(catalog.catalog.shippedSampleKeys.classic, 'VERSION') ? catalog.catalog.shippedSampleKeys.classic.VERSION?.to : undefined;
   return {
     generation: 'classic',
     version: defaults.classic,

@@ -73,20 +73,36 @@ function computeSuggestions(cache: SuggestionCache, name: string): string[] {
   return scored.slice(0, 3).map((s) => s.n);
 }
 
+/** How to choose the Virtuozzo 7 target, named in the hint of a file that looks Virtuozzo 7 but is linted as classic. */
+const VZ7_HOW = 'set the target to vz7: `vzlint --target vz7`, `target: vz7` in .vzconf.yaml, or the vzconf.target setting';
+
 /**
  * A key the target's vzctl does not know: classic ignores it ("unknown parameter", shown only with
  * --verbose), libvzctl keeps it but never applies it. Keys read only by the scripts are known.
+ *
+ * A file linted as classic because the target was picked by `auto` (the evidence for Virtuozzo 7 was not
+ * unambiguous, e.g. a classic-only key next to Virtuozzo 7 ones: `resolveTarget()`) but carrying two or
+ * more Virtuozzo 7 parameters gets one finding for them all, on the first, whose message says how the
+ * file was checked and which target checks them as Virtuozzo 7, instead of one finding per line.
  */
 export const unknownParameter: Rule = {
   id: 'unknown-parameter',
   check(ctx) {
     const out: Finding[] = [];
     let target: string | undefined;
+    // Under `auto`, a classic file's Virtuozzo 7 parameters are gathered and reported together below.
+    const gather = !ctx.target.explicit && ctx.target.generation === 'classic';
+    const vz7Only: Entry[] = [];
     for (const e of ctx.doc.entries) {
       if (e.skipped || e.key !== e.name || e.name === '' || ctx.doc.continuationLines.has(e.line)) continue;
       const def = ctx.def(e);
       if (def && ctx.known(def)) continue;
       if (def && ctx.status(def).length > 0) continue; // removed / deprecated: the status rules say it better
+      const stock = shippedInTargetSamples(ctx, e.name);
+      if (gather && def?.vz7 && !def.classic && !stock) {
+        vz7Only.push(e);
+        continue;
+      }
       const here = (target ??= describeTarget(ctx.target));
       const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? clip(e.name) : q(e.name);
       const suggestions = def ? [] : suggestNames(ctx, e.name);
@@ -104,7 +120,6 @@ export const unknownParameter: Rule = {
       }
       // The release's own samples carry it (VERSION in the classic x86_64 samples of 2005–2011): harmless,
       // on every stock copy, so at most a note (schemas/shipped-sample-keys.yaml).
-      const stock = shippedInTargetSamples(ctx, e.name);
       if (stock) head = `${e.name} is carried by the samples ${toolVersion(ctx)} shipped`;
       const said = say(ctx, head, 'parameter-unknown');
       out.push(finding(ctx, 'unknown-parameter', e.keyRange, said, {
@@ -113,6 +128,24 @@ export const unknownParameter: Rule = {
         fixes: suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
       }));
     }
+    const first = vz7Only[0];
+    if (first && vz7Only.length === 1) {
+      // One such key is no pattern: its own finding, with the way to check the file as Virtuozzo 7.
+      const said = say(ctx, `${first.name} is a Virtuozzo 7 parameter`, 'parameter-unknown');
+      out.push(finding(ctx, 'unknown-parameter', first.keyRange, said, {
+        detail: explain(said, `${describeTarget(ctx.target)} does not know it`, `The target was picked automatically (${ctx.target.reason}); if this file is for a Virtuozzo 7 node, ${VZ7_HOW}`),
+      }));
+    } else if (first) {
+      const said = say(ctx, `${vz7Only.length} Virtuozzo 7 parameters, checked as classic (target vz7 for VZ7)`, 'parameters-unknown');
+      const lines = vz7Only.map((e) => `${e.name} (line ${e.line + 1})`).join(', ');
+      out.push(finding(ctx, 'unknown-parameter', first.keyRange, said, {
+        detail: explain(said,
+          `Only libvzctl (Virtuozzo 7) knows ${lines}; ${describeTarget(ctx.target)} does not know them`,
+          `The target was picked automatically (${ctx.target.reason})`,
+          `If this file is for a Virtuozzo 7 node, ${VZ7_HOW}; then these keys are checked as Virtuozzo 7 parameters`),
+      }));
+    }
+    out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return out;
   },
 };

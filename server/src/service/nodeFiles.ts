@@ -9,6 +9,7 @@
  * parent up to a stop folder (the workspace folder, or the directory given to vzlint).
  */
 import { readdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import { BoundedReadError, readTextBounded } from '../util/boundedRead';
 import { MAX_FILE_BYTES } from '../limits';
@@ -17,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The base name of a path, with `/` or `\` separators. */
 function baseName(p: string): string {
-  const norm = p.replace(/\\/g, '/');
+  const norm = p.includes('\\') ? p.replace(/\\/g, '/') : p;
   return norm.slice(norm.lastIndexOf('/') + 1);
 }
 
@@ -135,14 +136,17 @@ export async function readConfigText(filePath: string, overlay?: Overlay): Promi
 }
 
 /**
- * The node config of `filePath`: the first of {@link nodeConfigCandidates} that is open or exists.
- * Undefined when none is found: vzctl's built-in defaults apply then (DISK_QUOTA=yes …).
+ * The node config of `filePath`: the first of {@link nodeConfigCandidates} that is open or exists as anything
+ * but a folder (one that cannot be read, a named pipe or a file without read permission, is the caller's
+ * to report: vzctl would read it). Undefined when none is found: vzctl's built-in defaults apply then
+ * (DISK_QUOTA=yes …).
  */
 export async function findNodeConfig(filePath: string, options: { stopAt?: string; overlay?: Overlay } = {}): Promise<string | undefined> {
   for (const candidate of nodeConfigCandidates(filePath, options.stopAt)) {
     if (options.overlay?.has(candidate)) return candidate;
     try {
-      if ((await stat(candidate)).isFile()) return candidate;
+      // Anything but a folder: a vz.conf that cannot be read (a named pipe, no permission) is reported, not passed over.
+      if (!(await stat(candidate)).isDirectory()) return candidate;
     } catch {
       // not there: try the next one
     }
@@ -176,6 +180,29 @@ export async function listConfDir(confDir: string, overlay?: Overlay): Promise<C
   const containers = [...names].filter((n) => ctidOf(n) !== undefined).sort().map((n) => path.join(confDir, n));
   const samples = [...names].map((n) => sampleNameOf(n)).filter((n): n is string => n !== undefined).sort();
   return samples.length > 0 ? { containers, samples } : { containers };
+}
+
+/**
+ * The `samples` of {@link listConfDir} (no open buffers) from one listing of the folder, without building
+ * the container paths (vzlint needs only the samples: it has its files already), and the error of a
+ * folder that exists but cannot be listed (a missing folder, or a file where it would be: no error, no
+ * samples).
+ */
+export async function confDirSamples(confDir: string): Promise<{ samples?: string[]; error?: NodeJS.ErrnoException }> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(confDir, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? {} : { error: err as NodeJS.ErrnoException };
+  }
+  const samples: string[] = [];
+  for (const d of entries) {
+    if (!d.isFile() && !d.isSymbolicLink()) continue;
+    const sample = sampleNameOf(d.name);
+    if (sample !== undefined) samples.push(sample);
+  }
+  return samples.length > 0 ? { samples: samples.sort() } : {};
 }
 
 /** Everything `lintNode` needs about one node, read from disk and open buffers. */
