@@ -5,7 +5,7 @@
 import type { ParameterDef } from '../catalog/types';
 import { describeTarget } from '../model/target';
 import type { Entry, Position } from '../parser/types';
-import { tokens } from '../values/validate';
+import { tokens, type ValueCheck } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
 
 /** Above this many repeats of a list key no merge fix is offered. */
@@ -160,7 +160,8 @@ function policyOf(ctx: LintContext, def: ParameterDef): 'first' | 'last' | 'unio
  * starts (a backslash-continued or multi-line quoted value, `doc.multilineOf`).
  */
 function lastLineOf(ctx: LintContext, e: Entry): number {
-  return ctx.doc.multilineOf.get(e)?.endLine ?? e.line;
+  // Most files have no multi-line value: no lookup then.
+  return ctx.doc.multiline.length === 0 ? e.line : ctx.doc.multilineOf.get(e)?.endLine ?? e.line;
 }
 
 /**
@@ -198,11 +199,24 @@ function runLines(ctx: LintContext, first: Entry, last: Entry): string {
 }
 
 /**
- * The lines of all `entries` of a key, runs of consecutive lines written as ranges (`1–1000` rather than
- * `1, 2, 3, 4, 5 and 995 more`): at most five runs, then how many entries are left.
+ * The runs of `runs` (from {@link consecutiveRuns} over all of a key's entries) cut to the entries
+ * `[from, to)` (a union key's lines after the first).
  */
-function groupLines(ctx: LintContext, entries: readonly Entry[]): string {
-  const runs = consecutiveRuns(ctx, entries, 0, entries.length);
+function clipRuns(runs: readonly [number, number][], from: number, to: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of runs) {
+    const lo = Math.max(a, from);
+    const hi = Math.min(b, to - 1);
+    if (lo <= hi) out.push([lo, hi]);
+  }
+  return out;
+}
+
+/**
+ * The lines of all `entries` of a key (`runs`: their runs of consecutive lines), runs written as ranges
+ * (`1–1000` rather than `1, 2, 3, 4, 5 and 995 more`): at most five runs, then how many entries are left.
+ */
+function groupLines(ctx: LintContext, entries: readonly Entry[], runs: readonly [number, number][]): string {
   const shown = runs.slice(0, 5).map(([a, b]) => runLines(ctx, entries[a] as Entry, entries[b] as Entry)).join(', ');
   const rest = runs.length > 5 ? entries.length - 1 - (runs[4] as [number, number])[1] : 0;
   return rest > 0 ? `${shown} and ${rest} more` : shown;
@@ -229,15 +243,33 @@ export const duplicateParameter: Rule = {
       const def = ctx.def(entries[0] as Entry);
       if (!def || !ctx.known(def)) continue;
       const policy = policyOf(ctx, def);
-      const lines = groupLines(ctx, entries);
+      // Runs of consecutive lines among all the key's entries: the message's list of lines and, for a union
+      // key (every line but the first reported), its findings.
+      const all = consecutiveRuns(ctx, entries, 0, entries.length);
+      const lines = groupLines(ctx, entries, all);
       if (policy === 'union') {
         // vzctl rejects a list line at its first bad item, so a rejected line adds nothing.
-        // (A set: a file of 40,000 lines, every other one rejected, must not compare each line with each.)
-        const rejected = new Set(entries.filter((e) => ctx.values.get(e)?.problems.some((p) => p.kind === 'invalid')));
+        // One pass: the rejected lines, and the items of the others in order, each value split once (lines
+        // that repeat a value add nothing new: 40,000 copies of one line are split once). Lines with the same
+        // value share their value check (lint.ts keeps one per distinct value): asked once per run of them.
+        const rejected: Entry[] = [];
         const seen = new Set<string>();
         const merged: string[] = [];
+        const values = new Set<string>();
+        let lastCheck: ValueCheck | undefined;
+        let lastInvalid = false;
         for (const e of entries) {
-          if (rejected.has(e)) continue;
+          const check = ctx.values.get(e);
+          if (check !== lastCheck) {
+            lastCheck = check;
+            lastInvalid = check?.problems.some((p) => p.kind === 'invalid') === true;
+          }
+          if (check !== undefined && lastInvalid) {
+            rejected.push(e);
+            continue;
+          }
+          if (values.has(e.value)) continue;
+          values.add(e.value);
           for (const t of tokens(e.value, ' \t')) if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
         }
         const first = entries[0] as Entry;
@@ -245,20 +277,20 @@ export const duplicateParameter: Rule = {
         // edits would grow with the square of the count.
         // Nor when a line's shell value goes on over the next lines (`IP_ADDRESS=a\` + newline + `b`):
         // rewriting or deleting its first line would leave the rest for sh to run as a command.
-        const plain = entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
-        const dropping = rejected.size > 0 ? ` (dropping line${rejected.size > 1 ? 's' : ''} ${[...rejected].map((x) => x.line + 1).join(', ')}, which vzctl rejects)` : '';
-        const merge: Fix[] = entries.length > MAX_MERGE || !plain ? [] : [{
+        const plain = entries.length <= MAX_MERGE && entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
+        const dropping = rejected.length > 0 ? ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejected.map((x) => x.line + 1).join(', ')}, which vzctl rejects)` : '';
+        const merge: Fix[] = !plain ? [] : [{
           title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}${dropping}`,
           edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...deleteLineSet(ctx, entries.slice(1).map((x) => x.line))],
           // Dropping a rejected line changes nothing vzctl does, but the user may rather correct it.
-          safe: rejected.size === 0,
+          safe: rejected.length === 0,
         }];
         const mergedText = merged.length > 12 ? `${merged.slice(0, 12).join(' ')} …` : merged.join(' ');
         // Message and detail are the same for every line of the group (vzctl takes every line it accepts):
         // built once, not once per line or run.
         const said = say(ctx, `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
         const detail = explain(said, `Classic vzctl adds the items of every line it accepts (${q(mergedText)}), while Virtuozzo 7 and the shell scripts that source the file keep only the last line`);
-        for (const [a, b] of consecutiveRuns(ctx, entries, 1, entries.length)) {
+        for (const [a, b] of clipRuns(all, 1, entries.length)) {
           const e = entries[a] as Entry;
           const range = a === b ? e.keyRange : { start: e.keyRange.start, end: entryEnd(ctx, entries[b] as Entry) };
           out.push(finding(ctx, 'duplicate-parameter', range, said, { detail, fixes: merge }));
