@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { lint } from '../../server/src/service/lint';
 import { getCatalog } from '../../server/src/catalog/load';
 import { behaviourFacts } from '../../server/src/catalog/behaviours';
+import { applyEdits } from '../helpers/edits';
 import type { Finding } from '../../server/src/rules/types';
 
 /** Findings as "line rule severity" (0-based line), optionally only of some rules. */
@@ -183,6 +184,30 @@ describe('facts of the scripts and of later versions', () => {
     assert.deepEqual(r('vz7@7.0.46').map((x) => [x.severity, x.message]), [['warning', 'KMEMSIZE has no effect in libvzctl 7.0.46']], 'not yet a key of the shipped samples (7.0.48)');
     for (const v of ['7.0.300', '7.0.442.10', '7.0.459', '7.0.480', '7.0.495']) assert.deepEqual(r(`vz7@${v}`).map((x) => x.severity), ['info'], `${v}: ignored, a stock sample key`);
     for (const v of ['7.0.442.9', '7.0.442.12', '7.0.456', '7.0.458', '7.0.470.2', '7.0.470.9', '7.0.487.2', '7.0.496', '7.0.737', '8.0.90']) assert.deepEqual(r(`vz7@${v}`), [], `${v}: read`);
+  });
+});
+
+describe('IP_ADDRESS with one bad address (classic parse_ip() adds the addresses before it)', () => {
+  const text = 'IP_ADDRESS="10.0.0.5 10.0.0.300 10.0.0.6"\n';
+  it('says which addresses vzctl keeps and which are lost, at 4.11.1 and 3.0.10 (src/lib/config.c parse_ip())', () => {
+    for (const target of ['classic@4.11.1', 'classic@3.0.10']) {
+      const f = lint(text, { target, kind: 'container' }).findings.find((x) => x.rule === 'invalid-value');
+      assert.equal(f?.message, 'IP_ADDRESS: "10.0.0.300" is not a valid IPv4 address; vzctl keeps only the addresses before it', target);
+      assert.match(f?.detail ?? '', /vzctl adds 10\.0\.0\.5; 10\.0\.0\.300, 10\.0\.0\.6 are lost/, target);
+      assert.deepEqual(f?.facts, ['classic.value-invalid.ip-list'], target);
+    }
+    // Another key keeps the whole-line fact; Virtuozzo 7 its own.
+    assert.match(lint('ONBOOT="maybe"\n', { target: 'classic@4.11.1', kind: 'container' }).findings.find((x) => x.rule === 'invalid-value')?.message ?? '', /vzctl warns and skips the line$/);
+    assert.doesNotMatch(lint(text, { target: 'vz7@7.0.737', kind: 'container' }).findings.find((x) => x.rule === 'invalid-value')?.message ?? '', /keeps only/);
+  });
+  it('the union merge keeps what vzctl added from the rejected line (to review)', () => {
+    const two = `IP_ADDRESS="10.0.0.1"\n${text}`;
+    const f = lint(two, { target: 'classic@4.11.1', kind: 'container' }).findings.find((x) => x.rule === 'duplicate-parameter');
+    const fix = f?.fixes?.[0];
+    assert.ok(fix);
+    assert.equal(fix.title, 'Merge the 2 IP_ADDRESS lines into line 1 (of line 2 only what vzctl adds)');
+    assert.equal(fix.safe, false);
+    assert.equal(applyEdits(two, fix.edits), 'IP_ADDRESS="10.0.0.1 10.0.0.5"\n');
   });
 });
 

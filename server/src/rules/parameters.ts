@@ -12,7 +12,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 /** Above this many repeats of a list key no merge fix is offered. */
 const MAX_MERGE = 50;
 import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedInTargetSamples } from './util';
-import { clip, explain, q, say, sayAbout, toolVersion } from './say';
+import { clip, explain, q, say, sayAbout, says, toolVersion } from './say';
 import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
 
@@ -239,6 +239,8 @@ export const duplicateParameter: Rule = {
         // that repeat a value add nothing new: 40,000 copies of one line are split once). Lines with the same
         // value share their value check (lint.ts keeps one per distinct value): asked once per run of them.
         const rejected: Entry[] = [];
+        // The handler keeps what it added before a bad item (behaviour value-invalid-list, IP_ADDRESS).
+        const partial = says(ctx, 'value-invalid-list', def.name) !== undefined;
         const seen = new Set<string>();
         const merged: string[] = [];
         const values = new Set<string>();
@@ -252,6 +254,9 @@ export const duplicateParameter: Rule = {
           }
           if (check !== undefined && lastInvalid) {
             rejected.push(e);
+            // Classic IP_ADDRESS (parse_ip()) has added the items before the bad one: they stay.
+            const bad = partial ? check.problems.find((p) => p.kind === 'invalid') : undefined;
+            if (bad) for (const t of tokens(e.value, ' \t')) if (t.end <= bad.start && !seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
             continue;
           }
           if (values.has(e.value)) continue;
@@ -264,7 +269,10 @@ export const duplicateParameter: Rule = {
         // Nor when a line's shell value goes on over the next lines (`IP_ADDRESS=a\` + newline + `b`):
         // rewriting or deleting its first line would leave the rest for sh to run as a command.
         const plain = entries.length <= MAX_MERGE && entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
-        const dropping = rejected.length > 0 ? ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejected.map((x) => x.line + 1).join(', ')}, which vzctl rejects)` : '';
+        const rejectedLines = rejected.map((x) => x.line + 1).join(', ');
+        const dropping = rejected.length === 0 ? ''
+          : partial ? ` (of line${rejected.length > 1 ? 's' : ''} ${rejectedLines} only what vzctl adds)`
+          : ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejectedLines}, which vzctl rejects)`;
         const merge: Fix[] = !plain ? [] : [{
           title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}${dropping}`,
           edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...deleteLineSet(ctx, entries.slice(1).map((x) => x.line))],
@@ -277,7 +285,7 @@ export const duplicateParameter: Rule = {
         // one run of consecutive lines (the first line's run included, so `lines 22–25` is reported from
         // line 22), and the first line alone, when apart from the others, is named by the others' findings.
         const said = say(ctx, `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
-        const detail = explain(said, `${describeTarget(ctx.target)} adds the items of every line it accepts (${q(mergedText)})${dropping ? `, skipping ${linesWord(ctx, rejected)}` : ''}; Virtuozzo 7's libvzctl and a shell that sources the file (vzmigrate) keep only the last line`);
+        const detail = explain(said, `${describeTarget(ctx.target)} adds the items of every line it accepts (${q(mergedText)})${!dropping ? '' : partial ? `, of ${linesWord(ctx, rejected)} only the items before the bad one` : `, skipping ${linesWord(ctx, rejected)}`}; Virtuozzo 7's libvzctl and a shell that sources the file (vzmigrate) keep only the last line`);
         for (const [a, b] of all) {
           if (a === 0 && b === 0) continue;
           const e = entries[a] as Entry;

@@ -6,7 +6,8 @@ import { effectiveValue, usedEntries } from '../model/effective';
 import { humanize } from '../values/numbers';
 import type { ValueProblem } from '../values/validate';
 import type { Finding, LintContext, Rule } from './types';
-import { clip, clipQuotes, explain, say, toolVersion } from './say';
+import { clip, clipQuotes, explain, say, sayAbout, says, toolVersion } from './say';
+import { tokens } from '../values/validate';
 import { finding, valueSubRange } from './util';
 
 /**
@@ -48,12 +49,32 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
     for (const p of kind === 'invalid' ? problems.slice(0, 1) : problems) {
       const range = p.end > p.start ? valueSubRange(ctx, e, p.start, p.end) : e.valueRange.start.character === e.valueRange.end.character ? e.keyRange : e.valueRange;
       const short = shortOf(p, ctx);
+      // A list whose handler adds items until the first bad one (classic IP_ADDRESS, parse_ip()): the
+      // items before it are kept although vzctl says the line is skipped.
+      if (kind === 'invalid' && says(ctx, 'value-invalid-list', e.name)) {
+        const said = sayAbout(ctx, e.name, `${e.name}: ${short.what}`, 'value-invalid-list');
+        out.push(finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`, keptAndLost(e.value, p.start)) }));
+        continue;
+      }
       const b = behaviour ?? short.behaviour;
       const said = b !== undefined ? say(ctx, `${e.name}: ${short.what}`, b) : say(ctx, `${e.name}: ${short.what}`);
       out.push(finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`) }));
     }
   });
   return out;
+}
+
+/**
+ * The items of a list value that the handler has added before the bad one at offset `bad` (of `value`),
+ * and those lost with it: "vzctl adds 10.0.0.5; 10.0.0.300 and 10.0.0.6 are lost" (at most 8 of each named).
+ */
+export function keptAndLost(value: string, bad: number): string {
+  const kept: string[] = [];
+  const lost: string[] = [];
+  for (const t of tokens(value, ' \t')) (t.end <= bad ? kept : lost).push(t.text);
+  const list = (xs: string[]): string => (xs.length > 8 ? `${xs.slice(0, 8).map((x) => clip(x, 40)).join(', ')} and ${xs.length - 8} more` : xs.map((x) => clip(x, 40)).join(', '));
+  const head = kept.length === 0 ? 'Nothing of the line is added' : `vzctl adds ${list(kept)}`;
+  return lost.length === 0 ? head : `${head}; ${list(lost)} ${lost.length === 1 ? 'is' : 'are'} lost`;
 }
 
 /** vzctl rejects the value ("invalid value for X, skipped") and the whole line has no effect. */
