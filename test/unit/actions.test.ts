@@ -329,6 +329,10 @@ describe('effective configuration text', () => {
     const hover = computeHover(text, { line: 2, character: 2 }, { path: CT, nodeConfig: node })?.contents ?? '';
     assert.match(hover, /VE_LAYOUT: not set in this file; vz\.conf line 1 \(`ploop`\) is only the default for vzctl create/);
     assert.doesNotMatch(hover, /VE_LAYOUT: `ploop` from vz\.conf/);
+    // The CT's own line does not "override" vz.conf's, which never applied to it.
+    const ownHover = computeHover(own, { line: 3, character: 2 }, { path: CT, nodeConfig: node })?.contents ?? '';
+    assert.match(ownHover, /Effective: `simfs` from this file, line 4 \(this line\)/);
+    assert.doesNotMatch(ownHover, /overrides vz\.conf/);
   });
 });
 
