@@ -196,6 +196,8 @@ describe('IP_ADDRESS with one bad address (classic parse_ip() adds the addresses
       assert.match(f?.detail ?? '', /vzctl adds 10\.0\.0\.5; 10\.0\.0\.300, 10\.0\.0\.6 are lost/, target);
       assert.deepEqual(f?.facts, ['classic.value-invalid.ip-list'], target);
     }
+    // Bad from the first address on: nothing is added, the whole-line fact holds.
+    assert.match(lint('IP_ADDRESS="10.0.0.300 10.0.0.6"\n', { target: 'classic@4.11.1', kind: 'container' }).findings.find((x) => x.rule === 'invalid-value')?.message ?? '', /vzctl warns and skips the line$/);
     // Another key keeps the whole-line fact; Virtuozzo 7 its own.
     assert.match(lint('ONBOOT="maybe"\n', { target: 'classic@4.11.1', kind: 'container' }).findings.find((x) => x.rule === 'invalid-value')?.message ?? '', /vzctl warns and skips the line$/);
     assert.doesNotMatch(lint(text, { target: 'vz7@7.0.737', kind: 'container' }).findings.find((x) => x.rule === 'invalid-value')?.message ?? '', /keeps only/);

@@ -241,6 +241,8 @@ export const duplicateParameter: Rule = {
         const rejected: Entry[] = [];
         // The handler keeps what it added before a bad item (behaviour value-invalid-list, IP_ADDRESS).
         const partial = says(ctx, 'value-invalid-list', def.name) !== undefined;
+        // Items added from rejected lines (0: those lines added nothing, and are said to be skipped).
+        let keptBefore = 0;
         const seen = new Set<string>();
         const merged: string[] = [];
         const values = new Set<string>();
@@ -256,7 +258,13 @@ export const duplicateParameter: Rule = {
             rejected.push(e);
             // Classic IP_ADDRESS (parse_ip()) has added the items before the bad one: they stay.
             const bad = partial ? check.problems.find((p) => p.kind === 'invalid') : undefined;
-            if (bad) for (const t of tokens(e.value, ' \t')) if (t.end <= bad.start && !seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
+            if (bad) {
+              for (const t of tokens(e.value, ' \t')) {
+                if (t.end > bad.start) break;
+                keptBefore += 1;
+                if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
+              }
+            }
             continue;
           }
           if (values.has(e.value)) continue;
@@ -271,7 +279,7 @@ export const duplicateParameter: Rule = {
         const plain = entries.length <= MAX_MERGE && entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
         const rejectedLines = rejected.map((x) => x.line + 1).join(', ');
         const dropping = rejected.length === 0 ? ''
-          : partial ? ` (of line${rejected.length > 1 ? 's' : ''} ${rejectedLines} only what vzctl adds)`
+          : keptBefore > 0 ? ` (of line${rejected.length > 1 ? 's' : ''} ${rejectedLines} only what vzctl adds)`
           : ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejectedLines}, which vzctl rejects)`;
         const merge: Fix[] = !plain ? [] : [{
           title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}${dropping}`,
@@ -285,7 +293,7 @@ export const duplicateParameter: Rule = {
         // one run of consecutive lines (the first line's run included, so `lines 22–25` is reported from
         // line 22), and the first line alone, when apart from the others, is named by the others' findings.
         const said = say(ctx, `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
-        const detail = explain(said, `${describeTarget(ctx.target)} adds the items of every line it accepts (${q(mergedText)})${!dropping ? '' : partial ? `, of ${linesWord(ctx, rejected)} only the items before the bad one` : `, skipping ${linesWord(ctx, rejected)}`}; Virtuozzo 7's libvzctl and a shell that sources the file (vzmigrate) keep only the last line`);
+        const detail = explain(said, `${describeTarget(ctx.target)} adds the items of every line it accepts (${q(mergedText)})${!dropping ? '' : keptBefore > 0 ? `, of ${linesWord(ctx, rejected)} only the items before the bad one` : `, skipping ${linesWord(ctx, rejected)}`}; Virtuozzo 7's libvzctl and a shell that sources the file (vzmigrate) keep only the last line`);
         for (const [a, b] of all) {
           if (a === 0 && b === 0) continue;
           const e = entries[a] as Entry;

@@ -50,8 +50,8 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
       const range = p.end > p.start ? valueSubRange(ctx, e, p.start, p.end) : e.valueRange.start.character === e.valueRange.end.character ? e.keyRange : e.valueRange;
       const short = shortOf(p, ctx);
       // A list whose handler adds items until the first bad one (classic IP_ADDRESS, parse_ip()): the
-      // items before it are kept although vzctl says the line is skipped.
-      if (kind === 'invalid' && says(ctx, 'value-invalid-list', e.name)) {
+      // items before it are kept although vzctl says the line is skipped. With none before it, nothing is.
+      if (kind === 'invalid' && says(ctx, 'value-invalid-list', e.name) && tokens(e.value, ' \t').some((t) => t.end <= p.start)) {
         const said = sayAbout(ctx, e.name, `${e.name}: ${short.what}`, 'value-invalid-list');
         out.push(finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`, keptAndLost(e.value, p.start)) }));
         continue;
