@@ -62,7 +62,7 @@ export class GatedFs implements NodeFs {
     return [...this.files.keys()].filter((p) => path.dirname(p) === dir).map((p) => path.basename(p));
   }
 
-  async isFile(p: string): Promise<boolean> {
+  async exists(p: string): Promise<boolean> {
     return this.files.has(p);
   }
 }

@@ -77,6 +77,17 @@ describe('duplicate-parameter: runs of consecutive ignored lines', () => {
     assert.equal(r.text, 'IP_ADDRESS="10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4"\nONBOOT="yes"\n');
   });
 
+  it('union: a line vzctl rejects is left out of the merge (not safe), a repeated value adds nothing', () => {
+    const text = 'IP_ADDRESS="10.0.0.1"\nIP_ADDRESS="10.0.0.2 bogus!"\nIP_ADDRESS="10.0.0.3"\nIP_ADDRESS="10.0.0.3"\n';
+    const [f, ...rest] = duplicates(text);
+    assert.deepEqual(rest, []);
+    assert.deepEqual(span(f), [1, 0, 3, 21]);
+    const r = fixed(text, f);
+    assert.deepEqual([r.title, r.safe], ['Merge the 4 IP_ADDRESS lines into line 1 (dropping line 2, which vzctl rejects)', false]);
+    assert.equal(r.text, 'IP_ADDRESS="10.0.0.1 10.0.0.3"\n');
+    assert.match(f?.detail ?? '', /\("10\.0\.0\.1 10\.0\.0\.3"\)/);
+  });
+
   it('a backslash-continued value belongs to its entry: the next line continues the run, and the fix removes the continuation too', () => {
     const text = 'HOSTNAME="a"\nHOSTNAME=b\\\nc\nHOSTNAME="d"\nONBOOT="yes"\n';
     const [f, ...rest] = duplicates(text);

@@ -120,6 +120,34 @@ describe('version and vocabulary facts checked at the tags', () => {
     assert.deepEqual(sev('classic@4.0', '/etc/vz/conf/ve-light.conf-sample.x86'), ['info', 'info', 'info']);
     assert.deepEqual(sev('classic@4.0', '/etc/vz/conf/101.conf'), ['warning', 'warning', 'warning']);
   });
+  it('LONG_MAX is advised and written as the target reads it: "unlimited" from 3.0.19, digits before, no fix before 3.0.9', () => {
+    // vzctl src/lib/config.c: parse_ul_sfx() reads "unlimited" from vzctl-3.0.19; 3.0.0-8 to 3.0.18 read
+    // digits and clamp above LONG_MAX; vzctl.open-2.7.0-23 reads strtoul() with no clamp (i386 refuses
+    // 9223372036854775807). One finding per target, its message and the text its fix writes.
+    const ubcs = 'KMEMSIZE="1:1"\nLOCKEDPAGES="1:1"\nPRIVVMPAGES="1:1"\nSHMPAGES="1:1"\nNUMPROC="1:1"\nPHYSPAGES="0:2147483647"\nVMGUARPAGES="6144:2147483647"\nOOMGUARPAGES="1:1"\nNUMTCPSOCK="1:1"\nNUMFLOCK="1:1"\nNUMPTY="1:1"\nNUMSIGINFO="1:1"\nTCPSNDBUF="1:1"\nTCPRCVBUF="1:1"\nOTHERSOCKBUF="1:1"\nDGRAMRCVBUF="1:1"\nNUMOTHERSOCK="1:1"\nDCACHESIZE="1:1"\nNUMFILE="1:1"\nNUMIPTENT="1:1"\n';
+    const at = (target: string, rule: string, name: string) => {
+      const r = lint(ubcs, { target, kind: 'container', path: '/vz/ve-vps.basic.conf-sample' });
+      const f = r.findings.find((x) => x.rule === rule && r.doc.entries.find((e) => e.line === x.range.start.line)?.name === name);
+      assert.ok(f, `${target}: no ${rule} on ${name}`);
+      return { message: f.message, fixes: (f.fixes ?? []).map((x) => x.edits.map((e) => e.newText).join('')) };
+    };
+    assert.deepEqual(at('classic@4.11.1', 'ubc-32bit-unlimited', 'VMGUARPAGES'),
+      { message: 'VMGUARPAGES: limit 2147483647 is the 32-bit "unlimited"; write "unlimited"', fixes: ['"6144:unlimited"'] });
+    assert.deepEqual(at('classic@3.0.19', 'ubc-32bit-unlimited', 'VMGUARPAGES').fixes, ['"6144:unlimited"']);
+    assert.deepEqual(at('classic@3.0.18', 'ubc-32bit-unlimited', 'VMGUARPAGES'),
+      { message: 'VMGUARPAGES: limit 2147483647 is the 32-bit "unlimited"; write 9223372036854775807', fixes: ['"6144:9223372036854775807"'] });
+    assert.deepEqual(at('classic@3.0.10', 'ubc-32bit-unlimited', 'VMGUARPAGES'),
+      { message: 'VMGUARPAGES: 2147483647 is "unlimited" only on i386; write 9223372036854775807', fixes: ['"6144:9223372036854775807"'] });
+    assert.deepEqual(at('classic@2.7.0', 'ubc-32bit-unlimited', 'VMGUARPAGES'),
+      { message: 'VMGUARPAGES: 2147483647 is "unlimited" only on i386; on x86_64 write 9223372036854775807', fixes: [] });
+    // vzcfgvalidate's own "limit should be unlimited" (OOMGUARPAGES="1:1") writes the same spelling.
+    assert.deepEqual(at('classic@3.0.19', 'ubc-guarantee-limit', 'OOMGUARPAGES').fixes, ['"1:unlimited"']);
+    assert.deepEqual(at('classic@3.0.10', 'ubc-guarantee-limit', 'OOMGUARPAGES').fixes, ['"1:9223372036854775807"']);
+    assert.deepEqual(at('classic@2.7.0', 'ubc-guarantee-limit', 'OOMGUARPAGES').fixes, []);
+    // The written value is clean at its target: nothing for ubc-32bit-unlimited or invalid-value.
+    const fixed = ubcs.replace('VMGUARPAGES="6144:2147483647"', 'VMGUARPAGES="6144:9223372036854775807"');
+    assert.deepEqual(found(fixed, 'classic@3.0.10', 'container', ['invalid-value', 'value-truncated', 'ubc-32bit-unlimited', 'ubc-guarantee-limit']).filter((x) => x.startsWith('6 ')), []);
+  });
 });
 
 describe('facts of the scripts and of later versions', () => {

@@ -348,12 +348,15 @@ describe('node memory', () => {
     assert.equal(found[0]?.path, NODE);
     assert.equal(found[0]?.range.start.line, 0);
     assert.match(said(found[0]), /3\.5 GiB .* > node RAM \+ swap 2 GiB/);
+    // The message says what it sums, in the field's terms, as --summary does.
+    assert.equal(found[0]?.message, '2 containers: PHYSPAGES + SWAPPAGES + PRIVVMPAGES = 3.5 GiB, above node RAM + swap (2 GiB)');
     assert.deepEqual(nodeFindings(input, 'node-memory-overcommit', { capacity: { ramBytes: 4n << 30n } }), []);
     assert.deepEqual(nodeFindings(input, 'node-memory-overcommit'), []);
   });
   it('vSwap RAM above node RAM is flagged even when swap makes the total fit', () => {
     const found = nodeFindings({ containers: [cts[0] as { path: string; text: string }] }, 'node-memory-overcommit', { capacity: { ramBytes: 512n << 20n, swapBytes: 4n << 30n } });
     assert.match(said(found[0]), /vSwap RAM \(PHYSPAGES limits\) 1 GiB > node RAM 512 MiB/);
+    assert.equal(found[0]?.message, '1 container: vSwap PHYSPAGES limits = 1 GiB, above node RAM (512 MiB)');
     assert.equal(found[0]?.path, CT, 'no vz.conf: reported on the first container');
   });
   it('parseCapacitySize: 64G, 512M, bytes, 1.5T; errors', () => {

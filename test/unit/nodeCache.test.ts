@@ -32,7 +32,7 @@ function fakeFs(files: Map<string, string>): NodeFs & { calls: string[] } {
       calls.push(`list ${dir}`);
       return [...files.keys()].filter((p) => path.dirname(p) === dir).map((p) => path.basename(p));
     },
-    async isFile(p) {
+    async exists(p) {
       calls.push(`stat ${p}`);
       return files.has(p);
     },
@@ -191,6 +191,22 @@ describe('NodeCache', () => {
     const explicit = await cache.lintFile(p101, { ...request, nodeConfigPath: '/srv/node/node.fifo' });
     assert.match(explicit?.nodeConfigProblem ?? '', /node\.fifo: is a named pipe/);
     assert.ok(!rules(explicit).includes('disk-quota-off'), 'checked without a node config');
+  });
+
+  it('a vz.conf found by the search that cannot be read is reported with its path (permission denied)', async () => {
+    const files = node();
+    const fs = fakeFs(files);
+    const denied = { ...fs, async readText(p: string) {
+      return p === VZ ? { error: new BoundedReadError(p, 'io', 'permission denied') } : fs.readText(p);
+    } };
+    const r = await new NodeCache(denied).lintFile(path.join(CONF, '101.conf'), request);
+    assert.equal(r?.nodeConfigProblem, `${VZ}: permission denied`);
+    assert.equal(r?.nodeConfigFound, VZ);
+    assert.equal(r?.nodeConfig, undefined, 'checked without it');
+    // Given by the setting: the problem, but not as a found one.
+    const given = await new NodeCache(denied).lintFile(path.join(CONF, '101.conf'), { ...request, nodeConfigPath: VZ });
+    assert.equal(given?.nodeConfigProblem, `${VZ}: permission denied`);
+    assert.equal(given?.nodeConfigFound, undefined);
   });
 
   it('an open vz.conf wins over the disk and finding it anew re-keys its containers', async () => {

@@ -259,3 +259,33 @@ describe('shell-unsafe-value: what sh does with an unquoted blank', () => {
     assert.equal(fix?.safe, true);
   });
 });
+
+describe('unknown-parameter: a Virtuozzo 7-looking file linted as classic by auto', () => {
+  // VE_LAYOUT is classic-only, so auto stays classic (resolveTarget): the Virtuozzo 7 keys are one hint.
+  const text = 'VE_LAYOUT="simfs"\nUUID="101"\nTECHNOLOGIES="x86_64 nptl"\nDISTRIBUTION="centos"\nONBOOT="yes"\n';
+  const unknown = (t: string, opts: LintOptions) => lint(t, { path: CT, ...opts }).findings.filter((f) => f.rule === 'unknown-parameter');
+  it('gives one finding naming how to check it as Virtuozzo 7, not one per line', () => {
+    const r = lint(text, { path: CT });
+    assert.equal(r.target.generation, 'classic');
+    assert.match(r.target.reason, /UUID, TECHNOLOGIES, DISTRIBUTION are Virtuozzo 7 keys, but VE_LAYOUT is classic-only/);
+    const found = unknown(text, {});
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.range.start.line, 1);
+    assert.equal(found[0]?.message, '3 Virtuozzo 7 parameters, checked as classic (target vz7 for VZ7); vzctl ignores these lines');
+    assert.match(found[0]?.detail ?? '', /UUID \(line 2\), TECHNOLOGIES \(line 3\), DISTRIBUTION \(line 4\)/);
+    assert.match(found[0]?.detail ?? '', /--target vz7/);
+    // Checked as vz7 they are known.
+    assert.deepEqual(unknown(text, { target: 'vz7' }).map((f) => f.message), ['VE_LAYOUT is a classic vzctl parameter; libvzctl ignores it']);
+  });
+  it('an explicit classic target keeps one finding per line; one such key alone keeps its own, with the hint in the detail', () => {
+    assert.equal(unknown(text, { target: 'classic' }).length, 3);
+    const one = unknown('UUID="101"\nONBOOT="yes"\n', {});
+    assert.deepEqual(one.map((f) => f.message), ['UUID is a Virtuozzo 7 parameter; vzctl ignores the line']);
+    assert.match(one[0]?.detail ?? '', /picked automatically .*--target vz7/);
+  });
+  it('the corpus file that showed it (wild 039, a heredoc template): one finding for its four keys', { skip: existsSync(resolve(__dirname, '../../../shared/corpus')) ? false : 'corpus not found (../shared/corpus)' }, () => {
+    const t = readFileSync(resolve(__dirname, '../../../shared/corpus/wild/039-rbd-ceph-create-ct-heredoc.tmpl'), 'utf8');
+    const found = unknown(t, { path: '/etc/vz/conf/039.conf.tmpl', template: true } as LintOptions);
+    assert.deepEqual(found.map((f) => f.message), ['4 Virtuozzo 7 parameters, checked as classic (target vz7 for VZ7); vzctl ignores these lines']);
+  });
+});

@@ -35,6 +35,8 @@ export interface BehaviourFact {
   /** The longer explanation, for `detail` and the docs. */
   detail: string;
   evidence?: Evidence[];
+  /** For a spelling fact (`long-max-spelling`): the text a fix writes (`unlimited`, `9223372036854775807`). */
+  writes?: string;
   /**
    * A regular expression for the exact line the behaviour acts on, where a script matches lines by text
    * (the init script's `grep '^CONFIGFILE="basic"$'`); the fact holds only for a line it matches.

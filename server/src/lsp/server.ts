@@ -179,14 +179,19 @@ export interface StartServerOptions {
 /** Custom request: counters of the per-node cache ({@link NodeCacheStats}), for instrumentation and tests. */
 export const NODE_CACHE_STATS_REQUEST = 'vzconf/nodeCacheStats';
 
-/** A warning on line 1 when the node config named by `vzconf.nodeConfig` / `nodeConfig:` cannot be used. */
-function nodeConfigProblemDiagnostic(problem: string): Diagnostic {
+/**
+ * A warning on line 1 when the node config cannot be used: the one named by `vzconf.nodeConfig` /
+ * `nodeConfig:` (code `invalid-setting`), or the vz.conf found for the file (`found`, its path: code
+ * `node-config-unreadable`; vzlint says the same, `cannot read the node config`). `problem` is the read
+ * error, path first (`BoundedReadError.message`).
+ */
+function nodeConfigProblemDiagnostic(problem: string, found?: string): Diagnostic {
   return {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: 2,
-    code: 'invalid-setting',
+    code: found !== undefined ? 'node-config-unreadable' : 'invalid-setting',
     source: 'vzconf',
-    message: `nodeConfig: ${problem}; checked without a node config`,
+    message: found !== undefined ? `Cannot read the node config ${problem}; checked without it` : `nodeConfig: ${problem}; checked without a node config`,
   };
 }
 
@@ -545,7 +550,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
             loggedNodeProblems.add(`${uri}\0${r.nodeConfigProblem}`);
             logError(`the node config for ${uri} cannot be used`, r.nodeConfigProblem);
           }
-          diagnostics = [nodeConfigProblemDiagnostic(r.nodeConfigProblem), ...toDiagnostics(findings, 1)];
+          diagnostics = [nodeConfigProblemDiagnostic(r.nodeConfigProblem, r.nodeConfigFound), ...toDiagnostics(findings, 1)];
           return { version, diagnostics, findings };
         }
       }
@@ -762,7 +767,9 @@ export function startServer(connection: Connection, options: StartServerOptions 
         if (openUri !== undefined || openUriOf(file) !== undefined) continue;
         const uri = pathToFileURL(file).href;
         workspacePublished.add(uri);
-        await connection.sendDiagnostics({ uri, diagnostics: toDiagnostics(linted.findings) });
+        // A node config that cannot be read is said on each of its files, as when they are open.
+        const unread = linted.nodeConfigProblem !== undefined ? [nodeConfigProblemDiagnostic(linted.nodeConfigProblem, linted.nodeConfigFound)] : [];
+        await connection.sendDiagnostics({ uri, diagnostics: [...unread, ...toDiagnostics(linted.findings, unread.length)] });
       }
     }
     // Files found last time that are gone now (deleted, renamed, outside a removed folder): no stale results.

@@ -175,6 +175,16 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
       reason: `auto: Virtuozzo 7 (libvzctl ${defaults.vz7}) because of ${evidence.slice(0, 3).join(', ')}${evidence.length > 3 ? ` and ${evidence.length - 3} more` : ''}`,
     };
   }
+  if (versionTwo === undefined && vz7Keys.size >= 2 && classicKeys.length > 0) {
+    // Keys of both generations: not unambiguous, so classic, and the reason says why.
+    const names = [...vz7Keys.keys()];
+    return {
+      generation: 'classic',
+      version: defaults.classic,
+      explicit: false,
+      reason: `auto: classic vzctl ${defaults.classic} (the newest): ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} are Virtuozzo 7 keys, but ${classicKeys[0]} is classic-only. Set vzconf.target (vz7, or e.g. classic@4.6) to choose`,
+    };
+  }
   if (versionTwo === undefined) return plainClassic(catalog);
   const lastClassicVersion = Object.hasOwn(catalog.catalog.shippedSampleKeys.classic, 'VERSION') ? catalog.catalog.shippedSampleKeys.classic.VERSION?.to : undefined;
   return {

@@ -5,7 +5,7 @@
 import type { ParameterDef } from '../catalog/types';
 import { describeTarget } from '../model/target';
 import type { Entry, Position } from '../parser/types';
-import { tokens } from '../values/validate';
+import { tokens, type ValueCheck } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
 
 /** Above this many repeats of a list key no merge fix is offered. */
@@ -73,20 +73,36 @@ function computeSuggestions(cache: SuggestionCache, name: string): string[] {
   return scored.slice(0, 3).map((s) => s.n);
 }
 
+/** How to choose the Virtuozzo 7 target, named in the hint of a file that looks Virtuozzo 7 but is linted as classic. */
+const VZ7_HOW = 'set the target to vz7: `vzlint --target vz7`, `target: vz7` in .vzconf.yaml, or the vzconf.target setting';
+
 /**
  * A key the target's vzctl does not know: classic ignores it ("unknown parameter", shown only with
  * --verbose), libvzctl keeps it but never applies it. Keys read only by the scripts are known.
+ *
+ * A file linted as classic because the target was picked by `auto` (the evidence for Virtuozzo 7 was not
+ * unambiguous, e.g. a classic-only key next to Virtuozzo 7 ones: `resolveTarget()`) but carrying two or
+ * more Virtuozzo 7 parameters gets one finding for them all, on the first, whose message says how the
+ * file was checked and which target checks them as Virtuozzo 7, instead of one finding per line.
  */
 export const unknownParameter: Rule = {
   id: 'unknown-parameter',
   check(ctx) {
     const out: Finding[] = [];
     let target: string | undefined;
+    // Under `auto`, a classic file's Virtuozzo 7 parameters are gathered and reported together below.
+    const gather = !ctx.target.explicit && ctx.target.generation === 'classic';
+    const vz7Only: Entry[] = [];
     for (const e of ctx.doc.entries) {
       if (e.skipped || e.key !== e.name || e.name === '' || ctx.doc.continuationLines.has(e.line)) continue;
       const def = ctx.def(e);
       if (def && ctx.known(def)) continue;
       if (def && ctx.status(def).length > 0) continue; // removed / deprecated: the status rules say it better
+      const stock = shippedInTargetSamples(ctx, e.name);
+      if (gather && def?.vz7 && !def.classic && !stock) {
+        vz7Only.push(e);
+        continue;
+      }
       const here = (target ??= describeTarget(ctx.target));
       const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? clip(e.name) : q(e.name);
       const suggestions = def ? [] : suggestNames(ctx, e.name);
@@ -104,7 +120,6 @@ export const unknownParameter: Rule = {
       }
       // The release's own samples carry it (VERSION in the classic x86_64 samples of 2005–2011): harmless,
       // on every stock copy, so at most a note (schemas/shipped-sample-keys.yaml).
-      const stock = shippedInTargetSamples(ctx, e.name);
       if (stock) head = `${e.name} is carried by the samples ${toolVersion(ctx)} shipped`;
       const said = say(ctx, head, 'parameter-unknown');
       out.push(finding(ctx, 'unknown-parameter', e.keyRange, said, {
@@ -113,6 +128,24 @@ export const unknownParameter: Rule = {
         fixes: suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
       }));
     }
+    const first = vz7Only[0];
+    if (first && vz7Only.length === 1) {
+      // One such key is no pattern: its own finding, with the way to check the file as Virtuozzo 7.
+      const said = say(ctx, `${first.name} is a Virtuozzo 7 parameter`, 'parameter-unknown');
+      out.push(finding(ctx, 'unknown-parameter', first.keyRange, said, {
+        detail: explain(said, `${describeTarget(ctx.target)} does not know it`, `The target was picked automatically (${ctx.target.reason}); if this file is for a Virtuozzo 7 node, ${VZ7_HOW}`),
+      }));
+    } else if (first) {
+      const said = say(ctx, `${vz7Only.length} Virtuozzo 7 parameters, checked as classic (target vz7 for VZ7)`, 'parameters-unknown');
+      const lines = vz7Only.map((e) => `${e.name} (line ${e.line + 1})`).join(', ');
+      out.push(finding(ctx, 'unknown-parameter', first.keyRange, said, {
+        detail: explain(said,
+          `Only libvzctl (Virtuozzo 7) knows ${lines}; ${describeTarget(ctx.target)} does not know them`,
+          `The target was picked automatically (${ctx.target.reason})`,
+          `If this file is for a Virtuozzo 7 node, ${VZ7_HOW}; then these keys are checked as Virtuozzo 7 parameters`),
+      }));
+    }
+    out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return out;
   },
 };
@@ -127,7 +160,8 @@ function policyOf(ctx: LintContext, def: ParameterDef): 'first' | 'last' | 'unio
  * starts (a backslash-continued or multi-line quoted value, `doc.multilineOf`).
  */
 function lastLineOf(ctx: LintContext, e: Entry): number {
-  return ctx.doc.multilineOf.get(e)?.endLine ?? e.line;
+  // Most files have no multi-line value: no lookup then.
+  return ctx.doc.multiline.length === 0 ? e.line : ctx.doc.multilineOf.get(e)?.endLine ?? e.line;
 }
 
 /**
@@ -165,11 +199,24 @@ function runLines(ctx: LintContext, first: Entry, last: Entry): string {
 }
 
 /**
- * The lines of all `entries` of a key, runs of consecutive lines written as ranges (`1–1000` rather than
- * `1, 2, 3, 4, 5 and 995 more`): at most five runs, then how many entries are left.
+ * The runs of `runs` (from {@link consecutiveRuns} over all of a key's entries) cut to the entries
+ * `[from, to)` (a union key's lines after the first).
  */
-function groupLines(ctx: LintContext, entries: readonly Entry[]): string {
-  const runs = consecutiveRuns(ctx, entries, 0, entries.length);
+function clipRuns(runs: readonly [number, number][], from: number, to: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of runs) {
+    const lo = Math.max(a, from);
+    const hi = Math.min(b, to - 1);
+    if (lo <= hi) out.push([lo, hi]);
+  }
+  return out;
+}
+
+/**
+ * The lines of all `entries` of a key (`runs`: their runs of consecutive lines), runs written as ranges
+ * (`1–1000` rather than `1, 2, 3, 4, 5 and 995 more`): at most five runs, then how many entries are left.
+ */
+function groupLines(ctx: LintContext, entries: readonly Entry[], runs: readonly [number, number][]): string {
   const shown = runs.slice(0, 5).map(([a, b]) => runLines(ctx, entries[a] as Entry, entries[b] as Entry)).join(', ');
   const rest = runs.length > 5 ? entries.length - 1 - (runs[4] as [number, number])[1] : 0;
   return rest > 0 ? `${shown} and ${rest} more` : shown;
@@ -196,14 +243,33 @@ export const duplicateParameter: Rule = {
       const def = ctx.def(entries[0] as Entry);
       if (!def || !ctx.known(def)) continue;
       const policy = policyOf(ctx, def);
-      const lines = groupLines(ctx, entries);
+      // Runs of consecutive lines among all the key's entries: the message's list of lines and, for a union
+      // key (every line but the first reported), its findings.
+      const all = consecutiveRuns(ctx, entries, 0, entries.length);
+      const lines = groupLines(ctx, entries, all);
       if (policy === 'union') {
         // vzctl rejects a list line at its first bad item, so a rejected line adds nothing.
-        const rejected = entries.filter((e) => ctx.values.get(e)?.problems.some((p) => p.kind === 'invalid'));
+        // One pass: the rejected lines, and the items of the others in order, each value split once (lines
+        // that repeat a value add nothing new: 40,000 copies of one line are split once). Lines with the same
+        // value share their value check (lint.ts keeps one per distinct value): asked once per run of them.
+        const rejected: Entry[] = [];
         const seen = new Set<string>();
         const merged: string[] = [];
+        const values = new Set<string>();
+        let lastCheck: ValueCheck | undefined;
+        let lastInvalid = false;
         for (const e of entries) {
-          if (rejected.includes(e)) continue;
+          const check = ctx.values.get(e);
+          if (check !== lastCheck) {
+            lastCheck = check;
+            lastInvalid = check?.problems.some((p) => p.kind === 'invalid') === true;
+          }
+          if (check !== undefined && lastInvalid) {
+            rejected.push(e);
+            continue;
+          }
+          if (values.has(e.value)) continue;
+          values.add(e.value);
           for (const t of tokens(e.value, ' \t')) if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
         }
         const first = entries[0] as Entry;
@@ -211,9 +277,9 @@ export const duplicateParameter: Rule = {
         // edits would grow with the square of the count.
         // Nor when a line's shell value goes on over the next lines (`IP_ADDRESS=a\` + newline + `b`):
         // rewriting or deleting its first line would leave the rest for sh to run as a command.
-        const plain = entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
+        const plain = entries.length <= MAX_MERGE && entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
         const dropping = rejected.length > 0 ? ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejected.map((x) => x.line + 1).join(', ')}, which vzctl rejects)` : '';
-        const merge: Fix[] = entries.length > MAX_MERGE || !plain ? [] : [{
+        const merge: Fix[] = !plain ? [] : [{
           title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}${dropping}`,
           edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...deleteLineSet(ctx, entries.slice(1).map((x) => x.line))],
           // Dropping a rejected line changes nothing vzctl does, but the user may rather correct it.
@@ -224,7 +290,7 @@ export const duplicateParameter: Rule = {
         // built once, not once per line or run.
         const said = say(ctx, `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
         const detail = explain(said, `Classic vzctl adds the items of every line it accepts (${q(mergedText)}), while Virtuozzo 7 and the shell scripts that source the file keep only the last line`);
-        for (const [a, b] of consecutiveRuns(ctx, entries, 1, entries.length)) {
+        for (const [a, b] of clipRuns(all, 1, entries.length)) {
           const e = entries[a] as Entry;
           const range = a === b ? e.keyRange : { start: e.keyRange.start, end: entryEnd(ctx, entries[b] as Entry) };
           out.push(finding(ctx, 'duplicate-parameter', range, said, { detail, fixes: merge }));

@@ -615,12 +615,13 @@ export const nodeMemoryOvercommit: NodeRule = {
     if (s.overTotal) reasons.push(`all memory ${formatBytes(s.totalBytes)} (vSwap RAM + swap, plus PRIVVMPAGES barriers ${formatBytes(s.privvmBytes)} of UBC-mode containers) > node RAM + swap ${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))}`);
     const counted = s.rows.filter((r) => r.mode !== 'none').length;
     const detail = `The ${counted} container${counted === 1 ? '' : 's'} of this node promise more memory than it has: ${reasons.join('; ')}. A node must be able to carry all the containers it may host, e.g. after a failover.`;
+    // What is summed, in the field's terms (as --summary says it), and what it is above.
     const main = s.overRam
-      ? `vSwap RAM ${formatBytes(s.ramBytes)} > node RAM ${formatBytes(cap.ramBytes ?? 0n)}`
+      ? `vSwap PHYSPAGES limits = ${formatBytes(s.ramBytes)}, above node RAM (${formatBytes(cap.ramBytes ?? 0n)})`
       : s.overSwap
-        ? `vSwap swap ${formatBytes(s.swapBytes)} > node swap ${formatBytes(cap.swapBytes ?? 0n)}`
-        : `${formatBytes(s.totalBytes)} > node RAM + swap ${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))}`;
-    const message = `${counted} container${counted === 1 ? '' : 's'} promise more memory than the node has: ${main}`;
+        ? `vSwap SWAPPAGES limits = ${formatBytes(s.swapBytes)}, above node swap (${formatBytes(cap.swapBytes ?? 0n)})`
+        : `PHYSPAGES + SWAPPAGES + PRIVVMPAGES = ${formatBytes(s.totalBytes)}, above node RAM + swap (${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))})`;
+    const message = `${counted} container${counted === 1 ? '' : 's'}: ${main}`;
     const first = model.containers[0];
     const at = model.node ? { path: model.node.path, width: (model.node.ctx.doc.text[0] ?? '').length } : first ? { path: first.path, width: first.facts.place.firstLineLength } : undefined;
     if (!at) return [];

@@ -54,8 +54,11 @@ export interface NodeFs {
   readText(filePath: string): Promise<{ text: string } | { error: BoundedReadError }>;
   /** Names of the files (and symbolic links) in a folder; empty when it cannot be listed. */
   listDir(dir: string): Promise<string[]>;
-  /** Whether a regular file exists at the path (for finding a node config). */
-  isFile(filePath: string): Promise<boolean>;
+  /**
+   * Whether something other than a folder is at the path (for finding a node config): a regular file, or a
+   * named pipe, device … that {@link readText} then refuses, which is reported rather than passed over.
+   */
+  exists(filePath: string): Promise<boolean>;
 }
 
 /** The real file system: bounded reads (`readConfigFile`), `readdir`, `stat`. */
@@ -69,9 +72,9 @@ export function diskNodeFs(): NodeFs {
         return [];
       }
     },
-    async isFile(filePath) {
+    async exists(filePath) {
       try {
-        return (await stat(filePath)).isFile();
+        return !(await stat(filePath)).isDirectory();
       } catch {
         return false;
       }
@@ -112,10 +115,15 @@ export interface FileLint {
   /** The node config the file was checked with (path and text), when there is one. */
   nodeConfig?: { path: string; text: string };
   /**
-   * Why an explicitly given node config (`NodeRequest.nodeConfigPath`) was not used: it could not be read
-   * (missing, a FIFO, a device, a /proc file, too large, too slow). The file is then checked without one.
+   * Why the node config was not used: it could not be read (missing, a FIFO, a device, a /proc file, too
+   * large, too slow, permission denied). The file is then checked without one.
    */
   nodeConfigProblem?: string;
+  /**
+   * With {@link nodeConfigProblem}: the node config was found by the search (`nodeConfigCandidates`), not
+   * given (`NodeRequest.nodeConfigPath`); its path. vzctl would read that file.
+   */
+  nodeConfigFound?: string;
   /** The node state the result came from (compare `generation` to know whether siblings changed). */
   state: NodeState;
   /** `state.generation` when this result was computed. */
@@ -432,7 +440,7 @@ export class NodeCache {
     let p = this.exists.get(filePath);
     if (!p) {
       this.stats.diskReads += 1;
-      p = this.fs.isFile(filePath);
+      p = this.fs.exists(filePath);
       this.exists.set(filePath, p);
     }
     return p;
@@ -748,7 +756,10 @@ export class NodeCache {
     const findings = mergeFindings(result.findings, this.ruleFindings(state).get(filePath));
     const out: FileLint = { findings, result, state, generation: state.generation };
     if (state.nodeSlot && !isNodeFile) out.nodeConfig = { path: state.nodeSlot.path, text: state.nodeSlot.text };
-    if (state.explicitNodeConfig && !isNodeFile && state.nodeError) out.nodeConfigProblem = state.nodeError.message;
+    if (!isNodeFile && state.nodeError) {
+      out.nodeConfigProblem = state.nodeError.message;
+      if (!state.explicitNodeConfig && key.nodeConfigPath !== undefined) out.nodeConfigFound = key.nodeConfigPath;
+    }
     return out;
   }
 

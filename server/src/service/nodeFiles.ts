@@ -136,14 +136,17 @@ export async function readConfigText(filePath: string, overlay?: Overlay): Promi
 }
 
 /**
- * The node config of `filePath`: the first of {@link nodeConfigCandidates} that is open or exists.
- * Undefined when none is found: vzctl's built-in defaults apply then (DISK_QUOTA=yes …).
+ * The node config of `filePath`: the first of {@link nodeConfigCandidates} that is open or exists as anything
+ * but a folder (one that cannot be read, a named pipe or a file without read permission, is the caller's
+ * to report: vzctl would read it). Undefined when none is found: vzctl's built-in defaults apply then
+ * (DISK_QUOTA=yes …).
  */
 export async function findNodeConfig(filePath: string, options: { stopAt?: string; overlay?: Overlay } = {}): Promise<string | undefined> {
   for (const candidate of nodeConfigCandidates(filePath, options.stopAt)) {
     if (options.overlay?.has(candidate)) return candidate;
     try {
-      if ((await stat(candidate)).isFile()) return candidate;
+      // Anything but a folder: a vz.conf that cannot be read (a named pipe, no permission) is reported, not passed over.
+      if (!(await stat(candidate)).isDirectory()) return candidate;
     } catch {
       // not there: try the next one
     }

@@ -24,7 +24,8 @@ export const ubcGuaranteeLimit: Rule = {
       const said = say(ctx, `${u.name}: limit ${given(u.limPart, u.unit)} should be unlimited`, 'vzcfgvalidate-error');
       out.push(finding(ctx, RULE_ID, u.entry.valueRange, said,
         { detail: explain(said, `${u.name}: the limit ${show(u.lim, u.unit)} should be unlimited; ${u.name} is a guarantee, its limit is not used, and vzcfgvalidate reports any other value as an error`),
-          fixes: [pairFix(u, u.bar, 'unlimited', 'limit := unlimited, as vzcfgvalidate -r does')] }));
+          // LONG_MAX as the target spells it; none before vzctl 3.0.9, where the spelling depends on the host.
+          fixes: u.longMax === undefined ? [] : [pairFix(u, u.bar, LONG_MAX, 'limit := unlimited, as vzcfgvalidate -r does')] }));
     }
     return out;
   },

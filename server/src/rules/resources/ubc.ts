@@ -18,6 +18,8 @@ import type { Fix, LintContext, TextEdit } from '../types';
 import { clip, fixTitle } from '../text';
 import { ObjectCache } from '../../util/objectCache';
 import { derived } from '../../catalog/derived';
+import { behaviourFor, type BehaviourFact } from '../../catalog/behaviours';
+import type { Generation } from '../../catalog/types';
 
 /** 2^64: unsigned long wraps modulo this on 64-bit Linux. */
 export const U64 = 1n << 64n;
@@ -38,6 +40,40 @@ export interface Ubc {
   limPart: NumberPart;
   /** Written as one number (`PHYSPAGES="32G"`): vzctl sets barrier and limit both to it. */
   single: boolean;
+  /**
+   * How a fix writes LONG_MAX for the target ({@link longMaxSpelling}): `unlimited`,
+   * `9223372036854775807`, or undefined when no one spelling is right on every host.
+   */
+  longMax: string | undefined;
+}
+
+/** How the target's UBC reader takes LONG_MAX: the fact that says so and the text a fix writes. */
+export interface LongMaxSpelling {
+  /** The `long-max-spelling` fact of schemas/behaviours.yaml for the target, if one is proven. */
+  fact: BehaviourFact | undefined;
+  /** Its `writes`: undefined when no one spelling is right on every host (classic before 3.0.9). */
+  text: string | undefined;
+}
+
+const spellings = new Map<string, LongMaxSpelling>();
+
+/**
+ * How a config spells LONG_MAX (a UBC "unlimited") so that the target reads it: `unlimited` for classic
+ * vzctl 3.0.19+ and Virtuozzo 7, `9223372036854775807` for classic 3.0.9 to 3.0.18 (digits only; above
+ * LONG_MAX is clamped, so i386 hosts read it as their LONG_MAX), nothing for older targets (strtoul()
+ * without clamping: the spelling depends on the host). Facts and sources: `long-max-spelling` in
+ * schemas/behaviours.yaml (vzctl src/lib/config.c at vzctl.open-2.7.0-23, 3.0.0-8, 3.0.18, 3.0.19).
+ */
+export function longMaxSpelling(target: { generation: Generation; version: string }): LongMaxSpelling {
+  const key = `${target.generation}@${target.version}`;
+  let hit = spellings.get(key);
+  if (!hit) {
+    const fact = behaviourFor('long-max-spelling', target, undefined);
+    hit = { fact, text: fact?.writes };
+    // Bounded: versions come from settings and files.
+    if (spellings.size < 200) spellings.set(key, hit);
+  }
+  return hit;
 }
 
 /**
@@ -95,7 +131,8 @@ export function ubc(ctx: LintContext, name: string): Ubc | undefined {
   if (!def || !ctx.byName.has(def.name)) return undefined;
   const p = pairOf(ctx, name);
   if (!p) return undefined;
-  const u: Ubc = { name: def.name, unit: def.unit, entry: p.entry, bar: p.pair.barrier.value, lim: p.pair.limit.value, barPart: p.pair.barrier, limPart: p.pair.limit, single: p.pair.single };
+  const u: Ubc = { name: def.name, unit: def.unit, entry: p.entry, bar: p.pair.barrier.value, lim: p.pair.limit.value, barPart: p.pair.barrier, limPart: p.pair.limit, single: p.pair.single,
+    longMax: longMaxSpelling(ctx.target).text };
   if (!found) ubcOf.set(ctx, (found = new Map()));
   found.set(name, u);
   return u;
@@ -269,20 +306,27 @@ export function show(v: bigint, unit: Unit | undefined): string {
   }
 }
 
-/** How a number is written back: `unlimited` for LONG_MAX and above (vzctl clamps), else decimal. */
-export function numberText(v: bigint): string {
-  return v >= LONG_MAX ? 'unlimited' : v.toString();
+/**
+ * How a number is written back: LONG_MAX and above (vzctl clamps) as `longMax` (the target's spelling,
+ * {@link longMaxSpelling}; `unlimited` when not given, 9223372036854775807 when the target has none),
+ * else decimal.
+ */
+export function numberText(v: bigint, longMax: string | undefined = 'unlimited'): string {
+  return v >= LONG_MAX ? longMax ?? LONG_MAX.toString() : v.toString();
 }
 
 /** Part text for a new value: keep what the user wrote when the number is unchanged. */
-function partText(v: bigint | string, keep: NumberPart): string {
+function partText(v: bigint | string, keep: NumberPart, longMax: string | undefined): string {
   if (typeof v === 'string') return v;
-  return v === keep.value ? keep.text : numberText(v);
+  return v === keep.value ? keep.text : numberText(v, longMax);
 }
 
-/** An edit that rewrites the pair of `u` as `barrier:limit` (numbers in the parameter's unit or literal texts). */
+/**
+ * An edit that rewrites the pair of `u` as `barrier:limit` (numbers in the parameter's unit or literal
+ * texts); LONG_MAX is written as the target spells it (`u.longMax`).
+ */
 export function setPair(u: Ubc, bar: bigint | string, lim: bigint | string): TextEdit {
-  return { range: u.entry.rawValueRange, newText: `"${partText(bar, u.barPart)}:${partText(lim, u.limPart)}"` };
+  return { range: u.entry.rawValueRange, newText: `"${partText(bar, u.barPart, u.longMax)}:${partText(lim, u.limPart, u.longMax)}"` };
 }
 
 /**
