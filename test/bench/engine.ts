@@ -94,6 +94,8 @@ export function engineBench(quick: boolean): void {
     // vz.conf: every line's finding offers the one fix that moves all of them to IPTABLES_MODULES.
     ['repeated IPTABLES lines in vz.conf (4,000 → 40,000)', (k) => 'IPTABLES="ipt_REJECT"\n'.repeat(k), 4000, 40000, NODE],
     ['backslash-continued lines (800 → 8,000)', (k) => 'HOSTNAME=a\\\n'.repeat(k), 800, 8000],
+    // A union key whose every other line vzctl rejects (was quadratic: each line looked up in the rejected list).
+    ['IP_ADDRESS lines, every other one rejected (4,000 → 40,000)', (k) => 'IP_ADDRESS="10.0.0.1"\nIP_ADDRESS="bad"\n'.repeat(k / 2), 4000, 40000],
   ];
   for (const [label, make, small, large, path = CT] of patho) {
     const [aTimes, bTimes] = interleaved([make(small), make(large)], quick ? 5 : Math.max(5, Math.round(budget / 150)), 1, path) as [number[], number[]];

@@ -3,9 +3,10 @@ import { describe, it } from 'node:test';
 import { getCatalog } from '../../server/src/catalog/load';
 import { parseConfig } from '../../server/src/parser/parse';
 import { parseSuppressions } from '../../server/src/rules/suppressions';
-import { computeCodeActions, computeLinkActions, computeSuppressionActions, copyAsVzctlSetAction, kindWanted, OPEN_RULE_DOCS_COMMAND, orderLightbulb, primaryRule, type ContextDiagnostic } from '../../server/src/service/codeActions';
+import { applyTextEdits, computeCodeActions, computeLinkActions, computeSuppressionActions, copyAsVzctlSetAction, kindWanted, OPEN_RULE_DOCS_COMMAND, orderLightbulb, primaryRule, type ContextDiagnostic } from '../../server/src/service/codeActions';
 import { toDiagnostic, ruleDocsUrl } from '../../server/src/service/diagnostics';
 import { effectiveConfigText } from '../../server/src/service/effective';
+import { effectiveValue } from '../../server/src/model/effective';
 import { computeHover } from '../../server/src/service/hover';
 import { analyze, lint, type LintOptions } from '../../server/src/service/lint';
 import { shellQuote, vzctlSetCommand } from '../../server/src/service/vzctlSet';
@@ -72,6 +73,30 @@ describe('code actions: Disable <rule> for this line / file', () => {
     assert.equal(fixed, `\uFEFFONBOOT="yes"\n# vzconf-disable byte-order-mark -- <reason>\n${VSWAP}`);
     assert.ok(!suppressionActions(bomText, at(0)).some((a) => a.title === 'Disable byte-order-mark for this line'));
     assert.deepEqual(diagnosticsOf(fixed).map((d) => d.code), []);
+  });
+
+  it('never ends an inserted comment with a lone CR (vzctl and sh would read the next line as part of the comment), nor inserts one after it', () => {
+    const text = `${VSWAP}CAPABILITY="SYS_ADMIN:on"\r# granted for NFS\n`;
+    const lsp = (t: string, edits: readonly TextEdit[]): string => applyTextEdits(t, edits);
+    const actions = suppressionActions(text, at(2, 12));
+    const line = actions.find((a) => a.title === 'Disable dangerous-capability for this line');
+    assert.ok(line, actions.map((a) => a.title).join());
+    const fixed = lsp(text, line.edit.changes[URI] ?? []);
+    assert.equal(fixed, `${VSWAP}# vzconf-disable-next-line dangerous-capability -- <reason>\nCAPABILITY="SYS_ADMIN:on"\r# granted for NFS\n`);
+    // vzctl still reads the capability (a comment ended by the lone CR took it in), and the finding is silenced.
+    assert.equal(effectiveValue(analyze(fixed, { path: CT }), 'CAPABILITY')?.value, 'SYS_ADMIN:on');
+    assert.deepEqual(diagnosticsOf(fixed).filter((d) => d.code === 'dangerous-capability'), []);
+    // The file action in a file whose only line break is a lone CR.
+    const only = 'FOO="1"\r# x';
+    const file = suppressionActions(only, at(0)).find((a) => a.title === 'Disable unknown-parameter for this file');
+    assert.ok(file);
+    assert.equal(lsp(only, file.edit.changes[URI] ?? []), '# vzconf-disable unknown-parameter -- <reason>\nFOO="1"\r# x');
+    // A diagnostic on the editor line after a lone CR (the middle of vzctl's line 3): no line action.
+    const mid = `${VSWAP}ONBOOT="yes"\rFOO=1\n`;
+    const d: ContextDiagnostic = { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 3 } }, message: 'm', source: 'vzconf', code: 'unknown-parameter' };
+    const directives = parseSuppressions(parseConfig(mid, { dialect: 'classic' })).directives;
+    const midActions = computeSuppressionActions({ uri: URI, text: mid, diagnostics: [d], range: at(3), hasRule: (id) => getCatalog().hasRule(id), directives });
+    assert.deepEqual(midActions.map((a) => a.title), ['Disable unknown-parameter for this file']);
   });
 
   it('adds to an existing suppression comment instead of stacking a new one', () => {
@@ -304,6 +329,10 @@ describe('effective configuration text', () => {
     const hover = computeHover(text, { line: 2, character: 2 }, { path: CT, nodeConfig: node })?.contents ?? '';
     assert.match(hover, /VE_LAYOUT: not set in this file; vz\.conf line 1 \(`ploop`\) is only the default for vzctl create/);
     assert.doesNotMatch(hover, /VE_LAYOUT: `ploop` from vz\.conf/);
+    // The CT's own line does not "override" vz.conf's, which never applied to it.
+    const ownHover = computeHover(own, { line: 3, character: 2 }, { path: CT, nodeConfig: node })?.contents ?? '';
+    assert.match(ownHover, /Effective: `simfs` from this file, line 4 \(this line\)/);
+    assert.doesNotMatch(ownHover, /overrides vz\.conf/);
   });
 });
 

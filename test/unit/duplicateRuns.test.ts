@@ -66,11 +66,11 @@ describe('duplicate-parameter: runs of consecutive ignored lines', () => {
     assert.equal(fixed(tail, duplicates(tail)[0]).text, 'HOSTNAME="a"');
   });
 
-  it('union (classic IP_ADDRESS): the run of lines after the first is one finding with the shared merge fix', () => {
+  it('union (classic IP_ADDRESS): each run of the key, the run of the first line included, is one finding with the shared merge fix', () => {
     const text = 'IP_ADDRESS="10.0.0.1"\nIP_ADDRESS="10.0.0.2"\nIP_ADDRESS="10.0.0.3 10.0.0.1"\nONBOOT="yes"\nIP_ADDRESS="10.0.0.4"\n';
     const found = duplicates(text);
-    assert.deepEqual(found.map(span), [[1, 0, 2, 30], [4, 0, 4, 10]]);
-    assert.ok(found.every((f) => f.message === 'IP_ADDRESS is set on lines 1–3, 5'), found.map((f) => f.message).join(' | '));
+    assert.deepEqual(found.map(span), [[0, 0, 2, 30], [4, 0, 4, 10]]);
+    assert.ok(found.every((f) => f.message === 'IP_ADDRESS is set on lines 1–3, 5; vzctl merges them, sh keeps only the last'), found.map((f) => f.message).join(' | '));
     assert.equal(found[0]?.fixes, found[1]?.fixes, 'one merge fix for the group');
     const r = fixed(text, found[0]);
     assert.equal(r.title, 'Merge the 4 IP_ADDRESS lines into line 1');
@@ -81,7 +81,8 @@ describe('duplicate-parameter: runs of consecutive ignored lines', () => {
     const text = 'IP_ADDRESS="10.0.0.1"\nIP_ADDRESS="10.0.0.2 bogus!"\nIP_ADDRESS="10.0.0.3"\nIP_ADDRESS="10.0.0.3"\n';
     const [f, ...rest] = duplicates(text);
     assert.deepEqual(rest, []);
-    assert.deepEqual(span(f), [1, 0, 3, 21]);
+    // The run of the key's lines, from the first: the message names lines 1–4.
+    assert.deepEqual(span(f), [0, 0, 3, 21]);
     const r = fixed(text, f);
     assert.deepEqual([r.title, r.safe], ['Merge the 4 IP_ADDRESS lines into line 1 (dropping line 2, which vzctl rejects)', false]);
     assert.equal(r.text, 'IP_ADDRESS="10.0.0.1 10.0.0.3"\n');
@@ -168,7 +169,7 @@ describe('duplicate-parameter: the line in effect is the one classic vzctl accep
     const [f, ...rest] = duplicates(text);
     assert.deepEqual(rest, []);
     assert.deepEqual(span(f), [2, 0, 2, 8]);
-    assert.equal(f?.message, 'KMEMSIZE is also set on line 4; vzctl uses the last');
+    assert.equal(f?.message, 'KMEMSIZE is also set on line 4; vzctl uses the last line it accepts');
     assert.match(f?.detail ?? '', /uses line 4 \("3:4"\) and ignores this one/);
     const r = fixed(text, f);
     assert.deepEqual([r.title, r.safe, r.text], ['Remove the ignored KMEMSIZE on line 3', true, 'PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nKMEMSIZE="3:4"\nKMEMSIZE="bad"\n']);
@@ -190,7 +191,7 @@ describe('duplicate-parameter: the line in effect is the one classic vzctl accep
     const [f, ...rest] = duplicates(text);
     assert.deepEqual(rest, []);
     assert.deepEqual(span(f), [2, 0, 3, 11]);
-    assert.equal(f?.message, 'ONBOOT on lines 3–4 is also set on line 2; vzctl uses the first');
+    assert.equal(f?.message, 'ONBOOT on lines 3–4 is also set on line 2; vzctl uses the first line it accepts');
     assert.equal(fixed(text, f).text, 'ONBOOT="maybe"\nONBOOT="yes"\n');
     // Every line refused: each one is an invalid value, none a duplicate.
     const refused = 'ONBOOT="maybe"\nONBOOT="perhaps"\n';
@@ -224,9 +225,9 @@ describe('duplicate-parameter runs on real configs (the corpus has no repeated k
       const found = duplicates(pasted);
       assert.equal(found.length, 1, found.map((f) => f.message).join(' | '));
       const f = found[0] as Finding;
-      // First wins and union: the three copies after the original; last wins: the original and two copies.
-      const from = policy === 'last' ? at : at + 1;
-      assert.deepEqual([f.range.start.line, f.range.end.line], [from, from + 2]);
+      // First wins: the three copies after the original; last wins: the original and two copies; union: all four.
+      const from = policy === 'first' ? at + 1 : at;
+      assert.deepEqual([f.range.start.line, f.range.end.line], [from, policy === 'union' ? from + 3 : from + 2]);
       if (policy !== 'union') assert.match(f.message, new RegExp(`^${key} on lines ${from + 1}–${from + 3} is also set on line ${policy === 'first' ? at + 1 : at + 4};`));
       assert.equal(fixed(pasted, f).text, original);
       // The other findings are those of the original file, three lines further down after the paste.

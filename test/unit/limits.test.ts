@@ -183,6 +183,17 @@ describe('ignored-on-ploop', () => {
     assert.ok(fs.every((f) => f.severity === 'info' && f.unnecessary));
   });
 
+  it('only from vzctl 4.9.4: before, vzctl reads VE_LAYOUT for vzctl create only and detects the layout from the private area', () => {
+    // src/lib/config.c @ vzctl-4.9.3 stores VE_LAYOUT in the create options; src/vzctl.c @ vzctl-4.9.4 reads it for the CT.
+    for (const target of ['classic@3.1', 'classic@4.7', 'classic@4.9.3']) {
+      assert.deepEqual(run(`VE_LAYOUT="ploop"\n${quota}`, { path: CT, target }, 'ignored-on-ploop'), [], target);
+      assert.deepEqual(run('VE_LAYOUT="simfs"\nMOUNT_OPTS="noatime"\n', { path: CT, target }, 'mount-opts-on-simfs'), [], target);
+    }
+    assert.equal(run(`VE_LAYOUT="ploop"\n${quota}`, { path: CT, target: 'classic@4.9.4' }, 'ignored-on-ploop').length, 3);
+    // A sample's own line is what vzctl create takes, at any version.
+    assert.equal(run(`VE_LAYOUT="ploop"\n${quota}`, { path: '/etc/vz/conf/ve-x.conf-sample', target: 'classic@4.7' }, 'ignored-on-ploop').length, 3);
+  });
+
   it('gives the findings of a fresh lint to files that share their lines (a fleet), and the right fix on a last line', () => {
     // The containers of a node share line models; the rule keeps one finding per shared line. Each file's
     // findings must still be its own: the same as linting it alone (parse cache cleared), including the

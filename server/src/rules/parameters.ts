@@ -3,6 +3,7 @@
  * Which keys exist, and where, is data: schemas/parameters.yaml.
  */
 import type { ParameterDef } from '../catalog/types';
+import { refusedForValue, skippedForValue, usedEntries } from '../model/effective';
 import { describeTarget } from '../model/target';
 import type { Entry, Position } from '../parser/types';
 import { tokens, type ValueCheck } from '../values/validate';
@@ -14,13 +15,6 @@ import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedI
 import { clip, explain, q, say, toolVersion } from './say';
 import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
-import { skippedForValue } from '../model/effective';
-
-/** Index of the last element of `list` that passes `test`, or -1 (Array.prototype.findLastIndex is ES2023). */
-function findLastIndex<T>(list: readonly T[], test: (x: T) => boolean): number {
-  for (let i = list.length - 1; i >= 0; i -= 1) if (test(list[i] as T)) return i;
-  return -1;
-}
 
 /**
  * Per target (the same for every file linted against it): its known keys (computed once), grouped by
@@ -199,20 +193,6 @@ function runLines(ctx: LintContext, first: Entry, last: Entry): string {
 }
 
 /**
- * The runs of `runs` (from {@link consecutiveRuns} over all of a key's entries) cut to the entries
- * `[from, to)` (a union key's lines after the first).
- */
-function clipRuns(runs: readonly [number, number][], from: number, to: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (const [a, b] of runs) {
-    const lo = Math.max(a, from);
-    const hi = Math.min(b, to - 1);
-    if (lo <= hi) out.push([lo, hi]);
-  }
-  return out;
-}
-
-/**
  * The lines of all `entries` of a key (`runs`: their runs of consecutive lines), runs written as ranges
  * (`1–1000` rather than `1, 2, 3, 4, 5 and 995 more`): at most five runs, then how many entries are left.
  */
@@ -220,6 +200,11 @@ function groupLines(ctx: LintContext, entries: readonly Entry[], runs: readonly 
   const shown = runs.slice(0, 5).map(([a, b]) => runLines(ctx, entries[a] as Entry, entries[b] as Entry)).join(', ');
   const rest = runs.length > 5 ? entries.length - 1 - (runs[4] as [number, number])[1] : 0;
   return rest > 0 ? `${shown} and ${rest} more` : shown;
+}
+
+/** `line 8` or `lines 8, 11` (at most five, then how many more), for the lines a detail names. */
+function linesWord(ctx: LintContext, entries: readonly Entry[]): string {
+  return entries.length === 1 ? `line ${(entries[0] as Entry).line + 1}` : `lines ${groupLines(ctx, entries, consecutiveRuns(ctx, entries, 0, entries.length))}`;
 }
 
 /**
@@ -248,7 +233,8 @@ export const duplicateParameter: Rule = {
       const all = consecutiveRuns(ctx, entries, 0, entries.length);
       const lines = groupLines(ctx, entries, all);
       if (policy === 'union') {
-        // vzctl rejects a list line at its first bad item, so a rejected line adds nothing.
+        // vzctl skips a list line its handler refuses (an invalid value: skippedForValue, as the effective
+        // view reads it, on classic, the only target with union keys): it adds nothing.
         // One pass: the rejected lines, and the items of the others in order, each value split once (lines
         // that repeat a value add nothing new: 40,000 copies of one line are split once). Lines with the same
         // value share their value check (lint.ts keeps one per distinct value): asked once per run of them.
@@ -286,47 +272,62 @@ export const duplicateParameter: Rule = {
           safe: rejected.length === 0,
         }];
         const mergedText = merged.length > 12 ? `${merged.slice(0, 12).join(' ')} …` : merged.join(' ');
-        // Message and detail are the same for every line of the group (vzctl takes every line it accepts):
-        // built once, not once per line or run.
+        // Message and detail are the same for every finding of the group (vzctl takes every line it accepts):
+        // built once, not once per line or run. The message names every line of the key; each finding covers
+        // one run of consecutive lines (the first line's run included, so `lines 22–25` is reported from
+        // line 22), and the first line alone, when apart from the others, is named by the others' findings.
         const said = say(ctx, `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
-        const detail = explain(said, `Classic vzctl adds the items of every line it accepts (${q(mergedText)}), while Virtuozzo 7 and the shell scripts that source the file keep only the last line`);
-        for (const [a, b] of clipRuns(all, 1, entries.length)) {
+        const detail = explain(said, `${describeTarget(ctx.target)} adds the items of every line it accepts (${q(mergedText)})${dropping ? `, skipping ${linesWord(ctx, rejected)}` : ''}; Virtuozzo 7's libvzctl and a shell that sources the file (vzmigrate) keep only the last line`);
+        for (const [a, b] of all) {
+          if (a === 0 && b === 0) continue;
           const e = entries[a] as Entry;
           const range = a === b ? e.keyRange : { start: e.keyRange.start, end: entryEnd(ctx, entries[b] as Entry) };
           out.push(finding(ctx, 'duplicate-parameter', range, said, { detail, fixes: merge }));
         }
         continue;
       }
-      // The line in effect: the first or last line whose value classic vzctl does not refuse (a refused line
-      // sets nothing and is invalid-value's, as model/effective usedEntries reads it); none when every line
-      // is refused. The ignored lines: every other one not refused (after the line in effect under first
-      // wins, classic never parses a line, so none of them is refused).
-      const usedAt = policy === 'first' ? entries.findIndex((e) => !skippedForValue(ctx, e)) : findLastIndex(entries, (e) => !skippedForValue(ctx, e));
-      if (usedAt < 0) continue;
-      const used = entries[usedAt] as Entry;
-      const ignored = entries.filter((e, i) => i !== usedAt && !skippedForValue(ctx, e));
-      if (ignored.length === 0) continue;
-      const behaviour = policy === 'first' ? 'duplicate-first' : 'duplicate-last';
+      // The line in effect is the one the engine's effective view takes (usedEntries): classic vzctl skips
+      // a line whose value its handler refuses, leaving the key unset, so the next line is not a
+      // duplicate; libvzctl takes the last line and refuses it when invalid (refusedForValue).
+      const used = usedEntries(ctx, def)[0];
+      // Every line is refused: none is in effect, and invalid-value reports each.
+      if (used === undefined) continue;
+      // The lines vzctl ignores as repeats (with the one in effect among them): all but those skipped for
+      // their value. One pass, linear in the lines (a file may repeat one refused line 40,000 times).
+      const skipped: Entry[] = [];
+      const ignored: Entry[] = [];
+      for (const e of entries) (skippedForValue(ctx, e) ? skipped : ignored).push(e);
+      if (ignored.length < 2) continue;
+      const refused = refusedForValue(ctx, used);
+      const behaviour = skipped.length > 0 ? `duplicate-${policy}-valid` : policy === 'first' ? 'duplicate-first' : 'duplicate-last';
       const shellNote = policy === 'first' ? ', while the shell scripts that source the file take the last one' : '';
       const here = describeTarget(ctx.target);
+      const skippedNote = skipped.length > 0 ? `skips ${linesWord(ctx, skipped)} for an invalid value, ` : '';
+      const usedNote = `${here} ${skippedNote}uses line ${used.line + 1} (${q(used.value)})${refused ? ', which it refuses,' : ''}`;
       // Message and detail are the same for every single ignored line of the group: built once (a file that
       // repeats one key on every other line must not build them 5,000 times); a run has its own, naming its
       // lines; each fix (removing the line or the run) is built only when read.
       const said = say(ctx, `${def.name} is also set on line ${used.line + 1}`, behaviour);
-      const detail = explain(said, `${def.name} is set on lines ${lines}: ${here} uses line ${used.line + 1} (${q(used.value)}) and ignores this one${shellNote}`);
+      const detail = explain(said, `${def.name} is set on lines ${lines}: ${usedNote} and ignores this one${shellNote}`);
       const { severity, message, facts } = finding(ctx, 'duplicate-parameter', used.keyRange, said);
-      const group: DuplicateGroup = { ctx, name: def.name, safe: policy === 'last' };
-      for (const [a, b] of consecutiveRuns(ctx, ignored, 0, ignored.length)) {
-        const e = ignored[a] as Entry;
-        if (a === b) {
-          out.push(new IgnoredDuplicate(group, e, e, severity, message, detail, facts));
-          continue;
+      // Removing a line the shell scripts read (first wins), or every line but one libvzctl refuses (the
+      // user may mean an earlier one), changes more than it seems: review first.
+      const group: DuplicateGroup = { ctx, name: def.name, safe: policy === 'last' && !refused };
+      const at = ignored.indexOf(used);
+      for (const [from, to] of [[0, at], [at + 1, ignored.length]] as const) {
+        if (from >= to) continue;
+        for (const [a, b] of consecutiveRuns(ctx, ignored, from, to)) {
+          const e = ignored[a] as Entry;
+          if (a === b) {
+            out.push(new IgnoredDuplicate(group, e, e, severity, message, detail, facts));
+            continue;
+          }
+          const last = ignored[b] as Entry;
+          const span = runLines(ctx, e, last);
+          const runSaid = say(ctx, `${def.name} on lines ${span} is also set on line ${used.line + 1}`, behaviour);
+          const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${usedNote} and ignores lines ${span}${shellNote}`);
+          out.push(new IgnoredDuplicate(group, e, last, severity, finding(ctx, 'duplicate-parameter', e.keyRange, runSaid).message, runDetail, facts));
         }
-        const last = ignored[b] as Entry;
-        const span = runLines(ctx, e, last);
-        const runSaid = say(ctx, `${def.name} on lines ${span} is also set on line ${used.line + 1}`, behaviour);
-        const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${here} uses line ${used.line + 1} (${q(used.value)}) and ignores lines ${span}${shellNote}`);
-        out.push(new IgnoredDuplicate(group, e, last, severity, finding(ctx, 'duplicate-parameter', e.keyRange, runSaid).message, runDetail, facts));
       }
     }
     return out;

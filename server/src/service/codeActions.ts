@@ -473,9 +473,15 @@ function rawLines(text: string): RawLine[] {
   return out;
 }
 
-/** The line ending to use when inserting before line `n`: that line's own, else the file's first one, else `\n`. */
+/**
+ * The line ending to use when inserting before line `n`: that line's own, else the file's first one, else
+ * `\n`; never a lone CR, which vzctl and sh do not take for a line end (a comment ended by one would swallow
+ * the line after it: `# vzconf-disable-next-line …\rCAPABILITY="…"` is one comment line for both).
+ */
 function eolAt(lines: readonly RawLine[], n: number): string {
-  return lines[n]?.eol || lines.find((l) => l.eol !== '')?.eol || '\n';
+  const ends = (eol: string): boolean => eol === '\n' || eol === '\r\n';
+  const own = lines[n]?.eol ?? '';
+  return ends(own) ? own : lines.find((l) => ends(l.eol))?.eol ?? '\n';
 }
 
 /** The rule id of a vzconf diagnostic (its `code`, or `data.rule`), when it names a rule of the catalogue. */
@@ -576,7 +582,10 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
       const text = lines[line]?.text ?? '';
       // Before a byte-order mark a comment would not be one (the mark glues to it): no line action there.
       const bomLine = line === 0 && text.startsWith('\uFEFF');
-      if (!edit && !bomLine && !existing?.names.some((n) => n.id === rule)) {
+      // After a lone CR the editor's line is the middle of vzctl's and sh's: a comment there would end
+      // the line before it with `# vzconf-disable…` (part of that line's value) and silence nothing.
+      const midLine = line > 0 && lines[line - 1]?.eol === '\r';
+      if (!edit && !bomLine && !midLine && !existing?.names.some((n) => n.id === rule)) {
         const indent = /^[ \t]*/.exec(text)?.[0] ?? '';
         const at = { line, character: 0 };
         edit = { range: { start: at, end: at }, newText: `${indent}# vzconf-disable-next-line ${rule} -- ${REASON_PLACEHOLDER}${eolAt(lines, line)}` };
