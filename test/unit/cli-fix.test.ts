@@ -9,6 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { FixRefused, writeFixed } from '../../server/src/cli/fix';
 import { hasControls } from '../../server/src/util/escape';
+import { fixAllText } from '../../server/src/service/codeActions';
+import { lint } from '../../server/src/service/lint';
 import { runCaptured as run } from '../helpers/vzlint';
 
 const repo = path.resolve(__dirname, '../..');
@@ -75,6 +77,24 @@ describe('vzlint --fix never loses data', () => {
     assert.equal(r.err, 'vzlint: --fix: 1 file changed, 1 fix applied\n');
     assert.equal(await readFile(file, 'utf8'), '# ct 101\nONBOOT="yes"\nPHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\n');
     assert.equal(r.out, '[]\n');
+  });
+
+  it('a byte-order mark glued to a comment: only the mark goes, the comment stays byte for byte (CLI --fix and fix-all)', async () => {
+    // vzctl reads line 1 as the key "\uFEFF# MEMORY " (spaces around "=", quotes…), but once the mark is
+    // removed it is a comment: no other rule's fix may edit it.
+    for (const line of ['# MEMORY = 1G', "#X='a b'", '#HOSTNAME="a', ' # X = $(y)']) {
+      const text = `\uFEFF${line}\nPHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\n`;
+      const file = await ct(`bomc${line.length}`, Buffer.from(text, 'utf8'), 0o644);
+      const r = await run(['--fix', file], tmp);
+      assert.equal(r.err, 'vzlint: --fix: 1 file changed, 1 fix applied\n', line);
+      assert.equal(await readFile(file, 'utf8'), text.slice(1), line);
+      const all = await fixAllText(text, lint(text, { path: file }).findings, (t) => lint(t, { path: file }).findings);
+      assert.equal(all.text, text.slice(1), `fix-all: ${line}`);
+      assert.deepEqual(lint(text, { path: file }).findings.filter((f) => f.range.start.line === 0).map((f) => f.rule), ['byte-order-mark'], line);
+    }
+    // "#" right after the mark: sh runs "\uFEFF#" with $(y) expanded, so that warning stays, without a fix.
+    const sh = lint('\uFEFF#X=$(y)\n', { kind: 'container' }).findings.filter((f) => f.range.start.line === 0);
+    assert.deepEqual(sh.map((f) => `${f.rule} ${f.fixes?.length ?? 0}`), ['byte-order-mark 1', 'shell-unsafe-value 0']);
   });
 
   it('LF files and a final newline are kept as they are', async () => {

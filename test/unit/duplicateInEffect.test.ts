@@ -4,13 +4,16 @@
  * parse_ub() return ERR_INVAL before they store anything, src/lib/config.c @ vzctl-4.11.1), so the key is
  * still unset and the next line is the one in effect; libvzctl (Virtuozzo 7) keeps the last line and
  * refuses it when invalid. The line the rule names must be the one the effective view (usedEntries) takes,
- * and the fix must never keep only a refused line as if it were the one in effect.
+ * and the fix must never keep only a refused line as if it were the one in effect. A union key's lines are
+ * merged on classic: the union finding and the effective view (hover, effective configuration) say so.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lint, type LintOptions } from '../../server/src/service/lint';
 import type { Finding } from '../../server/src/rules/types';
 import { applyEdits } from '../helpers/edits';
+import { computeHover } from '../../server/src/service/hover';
+import { effectiveConfigText } from '../../server/src/service/effective';
 
 const CT = '/etc/vz/conf/101.conf';
 /** Lines 1–7 of a plain vSwap container config, so that the repeats below start on line 8 as in the trial. */
@@ -115,5 +118,35 @@ describe('duplicate-parameter on union keys: one sentence with the consequence, 
     assert.match(f?.detail ?? '', /\("10\.0\.0\.1 10\.0\.0\.3"\), skipping line 2/);
     assert.deepEqual([f?.fixes?.[0]?.title, f?.fixes?.[0]?.safe], ['Merge the 3 IP_ADDRESS lines into line 1 (dropping line 2, which vzctl rejects)', false]);
     assert.equal(applyEdits(text, f?.fixes?.[0]?.edits ?? []), 'IP_ADDRESS="10.0.0.1 10.0.0.3"\n');
+  });
+});
+
+describe('the effective view of a union key set on several lines (classic merges them, no line wins)', () => {
+  const node = { path: '/w/etc/vz/vz.conf', text: 'IP_ADDRESS="10.0.0.1"\n' };
+  const path = '/w/etc/vz/conf/101.conf';
+  const text = 'PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nIP_ADDRESS="10.0.0.11"\nIP_ADDRESS="10.0.0.12"\nFEATURES="nfs:on"\nIP_ADDRESS="10.0.0.13"\n';
+  const effectiveLine = (md: string): string => md.split('\n').find((l) => l.startsWith('- Effective:')) ?? '';
+
+  it('hover: the merged value from every line, this line among them; never "line N wins over this one"', () => {
+    const md = effectiveLine(computeHover(text, { line: 2, character: 3 }, { path, nodeConfig: node })?.contents ?? '');
+    assert.match(md, /^- Effective: `10\.0\.0\.11 10\.0\.0\.12 10\.0\.0\.13` from this file, lines 3–4, 6 merged \(this line included\)/);
+    assert.doesNotMatch(md, /wins over/);
+    // Virtuozzo 7 keeps the last line: there it does win.
+    const vz7 = effectiveLine(computeHover(text, { line: 2, character: 3 }, { path, nodeConfig: node, target: 'vz7' })?.contents ?? '');
+    assert.match(vz7, /^- Effective: `10\.0\.0\.13` from this file, line 6 \(line 6 wins over this one\)/);
+    // A key on one line keeps its plain wording.
+    assert.match(effectiveLine(computeHover(text, { line: 4, character: 3 }, { path, nodeConfig: node })?.contents ?? ''), /from this file, line 5 \(this line\)/);
+  });
+
+  it('hover on a line vzctl skips: its items are not in the merged value and the hover says the line is skipped', () => {
+    const bad = `${text}IP_ADDRESS="10.0.0.x"\n`;
+    const md = effectiveLine(computeHover(bad, { line: 6, character: 3 }, { path, nodeConfig: node })?.contents ?? '');
+    assert.match(md, /`10\.0\.0\.11 10\.0\.0\.12 10\.0\.0\.13` from this file, lines 3–4, 6 merged \(vzctl skips this line: invalid value\)/);
+  });
+
+  it('Show effective configuration names every merged line', () => {
+    const out = effectiveConfigText(text, { path, nodeConfig: node });
+    assert.match(out, /^IP_ADDRESS="10\.0\.0\.11 10\.0\.0\.12 10\.0\.0\.13" +# 101\.conf lines 3–4, 6 \(merged\)$/m);
+    assert.match(effectiveConfigText(text, { path, nodeConfig: node, target: 'vz7' }), /^IP_ADDRESS="10\.0\.0\.13" +# 101\.conf line 6$/m);
   });
 });

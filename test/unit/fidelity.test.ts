@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lint } from '../../server/src/service/lint';
 import { getCatalog } from '../../server/src/catalog/load';
+import { behaviourFacts } from '../../server/src/catalog/behaviours';
 import type { Finding } from '../../server/src/rules/types';
 
 /** Findings as "line rule severity" (0-based line), optionally only of some rules. */
@@ -182,6 +183,27 @@ describe('facts of the scripts and of later versions', () => {
     assert.deepEqual(r('vz7@7.0.46').map((x) => [x.severity, x.message]), [['warning', 'KMEMSIZE has no effect in libvzctl 7.0.46']], 'not yet a key of the shipped samples (7.0.48)');
     for (const v of ['7.0.300', '7.0.442.10', '7.0.459', '7.0.480', '7.0.495']) assert.deepEqual(r(`vz7@${v}`).map((x) => x.severity), ['info'], `${v}: ignored, a stock sample key`);
     for (const v of ['7.0.442.9', '7.0.442.12', '7.0.456', '7.0.458', '7.0.470.2', '7.0.470.9', '7.0.487.2', '7.0.496', '7.0.737', '8.0.90']) assert.deepEqual(r(`vz7@${v}`), [], `${v}: read`);
+  });
+});
+
+describe('duplicate-parameter cites the handler that makes the last line win', () => {
+  it('NETFILTER: parse_netfilter() in src/lib/iptables.c (not ub.c); UBCs: add_ub_param() in src/lib/ub.c; MEMINFO: src/lib/config.c', () => {
+    const src = (text: string, name: string) => {
+      const f = lint(text, { target: 'classic@4.11.1', kind: 'container' }).findings.find((x) => x.rule === 'duplicate-parameter');
+      assert.ok(f, name);
+      assert.match(f.message, /vzctl uses the last$/, name);
+      return /Source: (.*)\.$/.exec(f.detail ?? '')?.[1];
+    };
+    assert.equal(src('NETFILTER="full"\nNETFILTER="stateless"\n', 'NETFILTER'), 'kolyshkin/vzctl vzctl-4.11.1 src/lib/iptables.c');
+    assert.equal(src('KMEMSIZE="1:1"\nKMEMSIZE="2:2"\n', 'KMEMSIZE'), 'kolyshkin/vzctl vzctl-4.11.1 src/lib/ub.c');
+    assert.equal(src('MEMINFO="none"\nMEMINFO="pages:1"\n', 'MEMINFO'), 'kolyshkin/vzctl vzctl-4.11.1 src/lib/config.c');
+  });
+  it('every parameter whose classic duplicates policy is "last" has a proven fact for it', () => {
+    const cat = getCatalog();
+    const missing = cat.catalog.parameters.filter((d) => d.duplicates === 'last' && d.classic !== undefined)
+      .filter((d) => !behaviourFacts().some((f) => f.behaviour === 'duplicate-last' && f.generation === 'classic' && (f.parameters?.includes(d.name) ?? true)))
+      .map((d) => d.name);
+    assert.deepEqual(missing, []);
   });
 });
 

@@ -55,6 +55,10 @@ describe('hover: a single UBC value', () => {
     const h = computeHover('PHYSPAGES="32G"\nSWAPPAGES="0:1G"\n', { line: 0, character: 12 }, { path: CT });
     assert.match(h?.contents ?? '', /- Value: `32G` → 8388608 pages = 32 GiB, as barrier and limit both \(a single value sets both\)/);
   });
+  it('a number just below LONG_MAX (what vzcfgvalidate -r writes for KMEMSIZE with NUMPROC unlimited) reads as unlimited − 40 KiB, not 8 EiB', () => {
+    const h = computeHover('KMEMSIZE="9223372036854734847:unlimited"\n', { line: 0, character: 12 }, { path: CT });
+    assert.match(h?.contents ?? '', /barrier `9223372036854734847` bytes = unlimited − 40 KiB, limit `unlimited`/);
+  });
 });
 
 describe('hover', () => {

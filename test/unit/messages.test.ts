@@ -238,9 +238,13 @@ describe('messages: behaviour facts', () => {
           const seen = new Map<string, string>();
           for (const f of behaviourFacts()) {
             if (f.unverified || !factHolds(f, { generation, version }, mode)) continue;
-            const other = seen.get(f.behaviour);
-            assert.equal(other, undefined, `${f.id} and ${other} both hold for ${generation}@${version} ${mode ?? ''}`);
-            seen.set(f.behaviour, f.id);
+            // Facts limited to parameters (the handler of those keys) overlap only on a shared parameter.
+            for (const p of f.parameters ?? ['']) {
+              const key = `${f.behaviour}\0${p}`;
+              const other = seen.get(key) ?? (p === '' ? undefined : seen.get(`${f.behaviour}\0`));
+              assert.equal(other, undefined, `${f.id} and ${other} both hold for ${generation}@${version} ${mode ?? ''}`);
+              seen.set(key, f.id);
+            }
           }
         }
       }

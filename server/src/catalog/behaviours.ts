@@ -35,6 +35,11 @@ export interface BehaviourFact {
   /** The longer explanation, for `detail` and the docs. */
   detail: string;
   evidence?: Evidence[];
+  /**
+   * The fact holds only for these parameters (the handler that gives the behaviour: NETFILTER's
+   * parse_netfilter() in src/lib/iptables.c, the UBCs' add_ub_param() in src/lib/ub.c); absent: any.
+   */
+  parameters?: string[];
   /** For a spelling fact (`long-max-spelling`): the text a fix writes (`unlimited`, `9223372036854775807`). */
   writes?: string;
   /**
@@ -76,11 +81,13 @@ export function factHolds(fact: BehaviourFact, target: { generation: Generation;
 }
 
 /**
- * The proven fact for `behaviour` that holds for the target and mode, or undefined (then the message
- * must not state the behaviour). Unverified facts are never returned.
+ * The proven fact for `behaviour` that holds for the target and mode (and, for a fact that names its
+ * `parameters`, for `parameter`), or undefined (then the message must not state the behaviour).
+ * Unverified facts are never returned.
  */
-export function behaviourFor(behaviour: string, target: { generation: Generation; version: string }, mode: ConfigMode | undefined): BehaviourFact | undefined {
-  return behaviourFacts().find((f) => f.behaviour === behaviour && f.unverified !== true && factHolds(f, target, mode));
+export function behaviourFor(behaviour: string, target: { generation: Generation; version: string }, mode: ConfigMode | undefined, parameter?: string): BehaviourFact | undefined {
+  return behaviourFacts().find((f) => f.behaviour === behaviour && f.unverified !== true && factHolds(f, target, mode) &&
+    (f.parameters === undefined || (parameter !== undefined && f.parameters.includes(parameter))));
 }
 
 /** The version a release tag names: `vzctl-3.0.0-5` → 3.0.0, `vzctl.open-2.7.0-23` → 2.7.0, `v7.0.737` → 7.0.737. */

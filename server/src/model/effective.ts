@@ -20,8 +20,15 @@ export interface EffectiveValue {
   /** The value text (for union keys, the merged items separated by a space). */
   value: string;
   source: ValueSource;
-  /** The line it comes from (in the container or the node file); absent for defaults. */
+  /** The line it comes from (in the container or the node file; the last one for merged lines); absent for defaults. */
   entry?: Entry;
+  /**
+   * Classic union keys (catalogue `duplicates: union`: IP_ADDRESS, FEATURES, IPTABLES…) set on more than one
+   * line of the one file the value comes from: every line vzctl merges into `value`, in file order (the list
+   * handlers add each line's items, src/lib/config.c @ vzctl-4.11.1); no line wins over another. Absent
+   * otherwise.
+   */
+  merged?: Entry[];
   /** For `node` values: the node file's path. */
   path?: string;
   /**
@@ -134,14 +141,39 @@ export function effectiveValue(ctx: LintContext, name: string): EffectiveValue |
   const def = ctx.catalog.parameter(name);
   if (!def) return undefined;
   const own = usedEntries(ctx, def);
-  if (own.length > 0) return refusal(ctx, { def, value: fromEntries(own), source: ctx.kind === 'node' ? 'node' : 'container', entry: own[own.length - 1] });
+  if (own.length > 0) return refusal(ctx, withMerged({ def, value: fromEntries(own), source: ctx.kind === 'node' ? 'node' : 'container', entry: own[own.length - 1] }, own));
   const node = ctx.node;
   if (ctx.kind !== 'node' && node && !def.ignoredInNodeConfig?.includes(ctx.target.generation) && !createDefaultOnly(ctx, def)) {
     const global = usedEntries(node, def);
-    if (global.length > 0) return refusal(node, { def, value: fromEntries(global), source: 'node', entry: global[global.length - 1], path: node.path });
+    if (global.length > 0) return refusal(node, withMerged({ def, value: fromEntries(global), source: 'node', entry: global[global.length - 1], path: node.path }, global));
   }
   if (def.default !== undefined) return { def, value: def.default, source: 'default' };
   return undefined;
+}
+
+/** Sets `eff.merged` when the value is the union of several lines (`used`: the lines the policy takes). */
+function withMerged(eff: EffectiveValue, used: Entry[]): EffectiveValue {
+  if (used.length > 1) eff.merged = used;
+  return eff;
+}
+
+/**
+ * The 1-based line numbers of `entries` (in file order), consecutive ones as a range: `22–25`, `3, 7–8`;
+ * at most `max` groups, then how many lines are left (`3, 5, 7 and 12 more`).
+ */
+export function lineList(entries: readonly Entry[], max = 5): string {
+  const groups: string[] = [];
+  let i = 0;
+  while (i < entries.length && groups.length < max) {
+    let j = i;
+    while (j + 1 < entries.length && (entries[j + 1] as Entry).line === (entries[j] as Entry).line + 1) j += 1;
+    const a = (entries[i] as Entry).line + 1;
+    const b = (entries[j] as Entry).line + 1;
+    groups.push(a === b ? String(a) : `${a}–${b}`);
+    i = j + 1;
+  }
+  const rest = entries.length - i;
+  return rest > 0 ? `${groups.join(', ')} and ${rest} more` : groups.join(', ');
 }
 
 /** Marks `eff` as refused when libvzctl refuses its line (`lineCtx`: the file the line is in). */

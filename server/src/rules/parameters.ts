@@ -12,7 +12,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 /** Above this many repeats of a list key no merge fix is offered. */
 const MAX_MERGE = 50;
 import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedInTargetSamples } from './util';
-import { clip, explain, q, say, toolVersion } from './say';
+import { clip, explain, q, say, sayAbout, toolVersion } from './say';
 import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
 
@@ -307,7 +307,7 @@ export const duplicateParameter: Rule = {
       // Message and detail are the same for every single ignored line of the group: built once (a file that
       // repeats one key on every other line must not build them 5,000 times); a run has its own, naming its
       // lines; each fix (removing the line or the run) is built only when read.
-      const said = say(ctx, `${def.name} is also set on line ${used.line + 1}`, behaviour);
+      const said = sayAbout(ctx, def.name, `${def.name} is also set on line ${used.line + 1}`, behaviour);
       const detail = explain(said, `${def.name} is set on lines ${lines}: ${usedNote} and ignores this one${shellNote}`);
       const { severity, message, facts } = finding(ctx, 'duplicate-parameter', used.keyRange, said);
       // Removing a line the shell scripts read (first wins), or every line but one libvzctl refuses (the
@@ -324,7 +324,7 @@ export const duplicateParameter: Rule = {
           }
           const last = ignored[b] as Entry;
           const span = runLines(ctx, e, last);
-          const runSaid = say(ctx, `${def.name} on lines ${span} is also set on line ${used.line + 1}`, behaviour);
+          const runSaid = sayAbout(ctx, def.name, `${def.name} on lines ${span} is also set on line ${used.line + 1}`, behaviour);
           const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${usedNote} and ignores lines ${span}${shellNote}`);
           out.push(new IgnoredDuplicate(group, e, last, severity, finding(ctx, 'duplicate-parameter', e.keyRange, runSaid).message, runDetail, facts));
         }

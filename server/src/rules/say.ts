@@ -38,11 +38,12 @@ function memo(ctx: LintContext): SayMemo {
 }
 
 /** The proven behaviour fact for the target and mode of `ctx`, or undefined. */
-export function says(ctx: LintContext, behaviour: string): BehaviourFact | undefined {
+export function says(ctx: LintContext, behaviour: string, parameter?: string): BehaviourFact | undefined {
   const m = memo(ctx);
-  if (m.facts.has(behaviour)) return m.facts.get(behaviour);
-  const f = behaviourFor(behaviour, ctx.target, m.mode);
-  m.facts.set(behaviour, f);
+  const key = parameter === undefined ? behaviour : `${behaviour}\0${parameter}`;
+  if (m.facts.has(key)) return m.facts.get(key);
+  const f = behaviourFor(behaviour, ctx.target, m.mode, parameter);
+  m.facts.set(key, f);
   return f;
 }
 
@@ -59,9 +60,21 @@ export interface Said {
  * joined by "; ". Behaviours without a fact are left out (the message then claims nothing about them).
  */
 export function say(ctx: LintContext, head: string, ...behaviours: string[]): Said {
+  return sayWith(ctx, undefined, head, behaviours);
+}
+
+/**
+ * {@link say} about one parameter: a fact that names its `parameters` (the handler of that key, e.g.
+ * NETFILTER's duplicate-last in src/lib/iptables.c) is used only for one of them.
+ */
+export function sayAbout(ctx: LintContext, parameter: string | undefined, head: string, ...behaviours: string[]): Said {
+  return sayWith(ctx, parameter, head, behaviours);
+}
+
+function sayWith(ctx: LintContext, parameter: string | undefined, head: string, behaviours: readonly string[]): Said {
   const facts: BehaviourFact[] = [];
   for (const b of behaviours) {
-    const f = says(ctx, b);
+    const f = says(ctx, b, parameter);
     if (f) facts.push(f);
   }
   let tail = '';

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { describeTarget, formatTarget } from '../model/target';
-import { createDefaultOnly, ctLayoutRule, effectiveValue, nodeLineNotTaken, skippedForValue } from '../model/effective';
+import { createDefaultOnly, ctLayoutRule, effectiveValue, lineList, nodeLineNotTaken, skippedForValue } from '../model/effective';
 import type { ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
@@ -119,7 +119,9 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
     }
     const scope = def[ctx.target.generation]?.scope ?? def.scope;
     const line = `${name}=${quote(eff.value)}`;
-    let where = eff.source === 'default' ? "vzctl's default" : `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} line ${(eff.entry?.line ?? 0) + 1}`;
+    // A classic union key on several lines: every line's items, merged (no line wins).
+    const at = eff.merged ? `lines ${lineList(eff.merged)} (merged)` : `line ${(eff.entry?.line ?? 0) + 1}`;
+    let where = eff.source === 'default' ? "vzctl's default" : `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} ${at}`;
     where += skipNote;
     const createOnly = eff.source === 'container' ? ownLineCreateOnly(ctx, def) : undefined;
     if (createOnly) where += `; ${createOnly}`;

@@ -11,7 +11,7 @@ import { describeTarget, formatTarget } from '../model/target';
 import { compareVersions } from '../model/version';
 import { fromEditorPosition, toEditorRange } from '../parser/parse';
 import type { Entry, Position, Range } from '../parser/types';
-import { createDefaultOnly, effectiveValue, nodeLineNotTaken, skippedForValue, usedEntries, type EffectiveValue } from '../model/effective';
+import { createDefaultOnly, effectiveValue, lineList, nodeLineNotTaken, skippedForValue, usedEntries, type EffectiveValue } from '../model/effective';
 import { notTakenFromNode, ownLineCreateOnly, refusedText } from './effective';
 import type { LintContext } from '../rules/types';
 import { humanize, isUnlimited, LONG_MAX, SIZE_SUFFIX, unitBytes, type NumberPart } from '../values/numbers';
@@ -220,8 +220,10 @@ function valueSection(ctx: LintContext, e: Entry, def: ParameterDef, pos: Positi
 function fromText(eff: EffectiveValue): string {
   const line = (eff.entry?.line ?? 0) + 1;
   if (eff.source === 'default') return "vzctl's built-in default (not set in this file or in vz.conf)";
-  if (eff.source === 'node') return `from vz.conf line ${line}${eff.path ? ` (${codeSpan(eff.path, 120)})` : ''}`;
-  return `from this file, line ${line}`;
+  // A classic union key on several lines: vzctl adds every line's items, no line wins.
+  const lines = eff.merged ? `lines ${lineList(eff.merged)} merged` : `line ${line}`;
+  if (eff.source === 'node') return `from vz.conf ${lines}${eff.path ? ` (${codeSpan(eff.path, 120)})` : ''}`;
+  return `from this file, ${lines}`;
 }
 
 /** Parameters whose effect depends on another one the node may set. */
@@ -255,7 +257,8 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
   } else if (eff) {
     const mine = skipped
       ? ' (vzctl skips this line: invalid value)'
-      : eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${(eff.entry?.line ?? 0) + 1} wins over this one)` : '';
+      : eff.merged?.includes(e) === true ? ' (this line included)'
+        : eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${(eff.entry?.line ?? 0) + 1} wins over this one)` : '';
     const from = skipped && eff.source === 'default' ? "vzctl's built-in default" : fromText(eff);
     let text = `- Effective: ${codeSpan(eff.value)} ${from}${mine}`;
     const global = usedEntries(node, def);

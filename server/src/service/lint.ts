@@ -370,6 +370,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     // A finding resting on an unverified catalogue fact is at most info; the user's override still wins.
     for (const f of produced) findings.push(capFinding(override ? copyFinding(f, { severity: override }) : capUnverified(ctx, f)));
   }
+  if (ctx.doc.bom && BOM_COMMENT.test(ctx.doc.text[0] ?? '')) keepOnBomComment(findings, (ctx.doc.text[0] ?? '').charAt(1) === '#');
   const known = options.knownParameters && options.knownParameters.length > 0 ? new Set(options.knownParameters) : undefined;
   const custom = (f: Finding): boolean => {
     if (!known || f.rule !== 'unknown-parameter') return false;
@@ -382,6 +383,31 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   if (kept.length > 1) kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
   const capped = capFindings(kept, ctx, options);
   return result(ctx.doc.editorLines ? capped.map((f) => toEditorFinding(ctx.doc, f)) : capped);
+}
+
+/** Line 0 that is a comment once its byte-order mark goes: `\uFEFF# MEMORY = 1G`. */
+const BOM_COMMENT = /^\uFEFF[ \t]*#/;
+
+/**
+ * Rules kept, without fixes, on such a line when `#` follows the mark: sh then reads `\uFEFF#` as a
+ * command and expands the rest as its arguments (with a blank between, `#` starts a comment for sh).
+ */
+const SHELL_RULES = new Set(['shell-expansion', 'shell-unsafe-value']);
+
+/**
+ * On line 0 that is a comment once its byte-order mark goes, vzctl reads a key (`\uFEFF# MEMORY `, an
+ * unknown parameter) and the key and value rules report it, but byte-order-mark's fix makes the line a
+ * comment again: their fixes would edit the comment (fix-all once turned `# MEMORY = 1G` into
+ * `# MEMORY=1G`). There only byte-order-mark is kept, and, when `shellRuns`, the shell rules without
+ * fixes. Edits `findings` in place.
+ */
+function keepOnBomComment(findings: Finding[], shellRuns: boolean): void {
+  let n = 0;
+  for (const f of findings) {
+    if (f.range.start.line !== 0 || f.rule === 'byte-order-mark') findings[n++] = f;
+    else if (shellRuns && SHELL_RULES.has(f.rule)) findings[n++] = copyFinding(f, { fixes: [] });
+  }
+  findings.length = n;
 }
 
 /**

@@ -147,12 +147,27 @@ export function formatBytes(bytes: bigint): string {
 }
 
 /**
+ * `unlimited − 40 KiB` for a number just below LONG_MAX (within 2^40 of the parameter's unit), else
+ * undefined: unlimited in all but name. vzcfgvalidate's sums wrap there when an input is unlimited
+ * (KMEMSIZE needs 40 KiB × avnumproc + the DCACHESIZE limit, `& LONG_MAX`: with NUMPROC and DCACHESIZE
+ * unlimited that is LONG_MAX − 40 KiB, 9223372036854734847 bytes; vzctl src/validate.c).
+ */
+export function belowUnlimited(value: bigint, unit: Unit | undefined): string | undefined {
+  if (value >= LONG_MAX || LONG_MAX - value > 1n << 40n) return undefined;
+  const d = LONG_MAX - value;
+  const less = unit === 'bytes' ? formatBytes(d) : unit === 'pages' ? `${d} page${d === 1n ? '' : 's'}` : unit === 'kilobytes' ? formatBytes(d * 1024n) : d.toString();
+  return `unlimited − ${less}`;
+}
+
+/**
  * A stored number made human: pages and 1K blocks to bytes (binary units), `unlimited` for
  * LONG_MAX / INT_MAX, plain counts for items.
  */
 export function humanize(value: bigint, unit: Unit | undefined): string {
   if (value === LONG_MAX) return 'unlimited';
   if (value === INT_MAX) return 'unlimited (2147483647, the 32-bit maximum)';
+  const near = belowUnlimited(value, unit);
+  if (near !== undefined) return near;
   switch (unit) {
     case 'pages': return formatBytes(value * PAGE_SIZE);
     case 'kilobytes': return formatBytes(value * 1024n);

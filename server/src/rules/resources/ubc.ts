@@ -12,7 +12,7 @@ import type { CatalogIndex } from '../../catalog/load';
 import type { Unit } from '../../catalog/types';
 import { pairOf, writtenEntries } from '../../model/effective';
 import type { Entry } from '../../parser/types';
-import { formatBytes, INT_MAX, LONG_MAX, PAGE_SIZE, parseSizedNumber } from '../../values/numbers';
+import { belowUnlimited, formatBytes, INT_MAX, LONG_MAX, PAGE_SIZE, parseSizedNumber } from '../../values/numbers';
 import type { NumberPart } from '../../values/numbers';
 import type { Fix, LintContext, TextEdit } from '../types';
 import { clip, fixTitle } from '../text';
@@ -246,25 +246,6 @@ export function socketGapMinimum(n: bigint): bigint {
   const d = 2560 * Number(n);
   if (d >= 2 ** 64) return 0n;
   return maskLong(BigInt(Math.trunc(d)));
-}
-
-/**
- * How far below LONG_MAX a number still means "unlimited, less a little" rather than a size: 2^40 in the
- * parameter's unit. vzcfgvalidate's sums wrap there when an input is unlimited (KMEMSIZE needs 40 KiB ×
- * avnumproc + the DCACHESIZE limit, `& LONG_MAX`: with NUMPROC and DCACHESIZE unlimited that is
- * LONG_MAX − 40 KiB, 9223372036854734847 bytes; src/validate.c).
- */
-const NEAR_UNLIMITED = 1n << 40n;
-
-/** `unlimited − 40 KiB` for a number just below LONG_MAX, in the parameter's unit; undefined for any other. */
-function belowUnlimited(v: bigint, unit: Unit | undefined): string | undefined {
-  if (v >= LONG_MAX || LONG_MAX - v > NEAR_UNLIMITED) return undefined;
-  const d = LONG_MAX - v;
-  switch (unit) {
-    case 'bytes': return `unlimited − ${formatBytes(d)}`;
-    case 'pages': return `unlimited − ${d} page${d === 1n ? '' : 's'}`;
-    default: return `unlimited − ${d}`;
-  }
 }
 
 /**
