@@ -150,3 +150,15 @@ describe('the effective view of a union key set on several lines (classic merges
     assert.match(effectiveConfigText(text, { path, nodeConfig: node, target: 'vz7' }), /^IP_ADDRESS="10\.0\.0\.13" +# 101\.conf line 6$/m);
   });
 });
+
+describe('Virtuozzo 7: an invalid value on a line libvzctl never reads', () => {
+  it('an earlier line of a repeated key is overwritten before it is parsed: no "rejects it with an error", a warning', () => {
+    const text = `${HEAD}ONBOOT="maybe"\nONBOOT="yes"\n`;
+    const inv = found(text, { target: 'vz7' }).filter((f) => f.rule === 'invalid-value');
+    assert.deepEqual(inv.map((f) => [f.range.start.line, f.severity, f.message]), [[7, 'warning', 'ONBOOT: "maybe" is not yes|no|auto']]);
+    assert.match(inv[0]?.detail ?? '', /keeps only the last line of a key, so it never reads this value/);
+    // The last line is the one libvzctl parses and refuses: an error that says so.
+    const last = found(`${HEAD}ONBOOT="yes"\nONBOOT="maybe"\n`, { target: 'vz7' }).filter((f) => f.rule === 'invalid-value');
+    assert.deepEqual(last.map((f) => [f.range.start.line, f.severity, f.message]), [[8, 'error', 'ONBOOT: "maybe" is not yes|no|auto; libvzctl rejects it with an error']]);
+  });
+});

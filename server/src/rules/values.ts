@@ -4,6 +4,7 @@
  */
 import { effectiveValue, usedEntries } from '../model/effective';
 import { humanize } from '../values/numbers';
+import type { Entry } from '../parser/types';
 import type { ValueProblem } from '../values/validate';
 import type { Finding, LintContext, Rule } from './types';
 import { clip, clipQuotes, explain, say, sayAbout, says, toolVersion } from './say';
@@ -40,6 +41,16 @@ function shortOf(p: ValueProblem, ctx: LintContext): { what: string; behaviour?:
  * Findings of one problem kind. For `invalid` only the first problem of a line is reported: vzctl
  * rejects the whole line at the first one.
  */
+/**
+ * Whether `e` is the line of its key libvzctl keeps: the last (as usedEntries reads it on Virtuozzo 7, in
+ * constant time: a file may repeat one invalid line 40,000 times).
+ */
+function isUsedOnVz7(ctx: LintContext, e: Entry): boolean {
+  const def = ctx.def(e);
+  const all = def ? ctx.byName.get(def.name) : undefined;
+  return all === undefined || all[all.length - 1] === e;
+}
+
 function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind'], behaviour?: string): Finding[] {
   const out: Finding[] = [];
   // Most values have no problem: those cost no allocation (four rules ask every value of every file).
@@ -56,9 +67,14 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
         out.push(finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`, keptAndLost(e.value, p.start)) }));
         continue;
       }
-      const b = behaviour ?? short.behaviour;
+      // libvzctl keeps one value per key, the last line's (add_conf_data() overwrites, lib/config.c @
+      // v7.0.737): an earlier line's value is never parsed, so nothing is refused for it; the line is
+      // wrong but without effect (duplicate-parameter says it is ignored): no claim, a warning at most.
+      const unread = ctx.target.generation === 'vz7' && kind === 'invalid' && !isUsedOnVz7(ctx, e);
+      const b = unread ? undefined : behaviour ?? short.behaviour;
       const said = b !== undefined ? say(ctx, `${e.name}: ${short.what}`, b) : say(ctx, `${e.name}: ${short.what}`);
-      out.push(finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`) }));
+      const detail = explain(said, `${e.name}: ${p.message}`, unread && 'libvzctl keeps only the last line of a key, so it never reads this value');
+      out.push(finding(ctx, rule, range, said, unread ? { detail, severity: 'warning' as const } : { detail }));
     }
   });
   return out;
