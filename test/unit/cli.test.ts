@@ -485,6 +485,25 @@ describe('vzlint: .vzconf.yaml, suppressions and custom keys', () => {
     assert.deepEqual(items.filter((i) => i.rule === 'unknown-parameter'), [], 'the file still turns unknown-parameter off');
   });
 
+  it('an invalid .vzconf.yaml lists every problem, one line each, with the --target wording for a target', async () => {
+    const dir = await folder('cfg-many');
+    await writeFile(path.join(dir, '101.conf'), CLEAN);
+    await writeFile(path.join(dir, '.vzconf.yaml'), 'target: "clasic@4.6"\nduplicate-parameters: x\nnodeRAM: abc\n');
+    const r = await run(['101.conf'], dir);
+    assert.equal(r.code, 2);
+    const lines = r.err.trimEnd().split('\n').filter((l) => l.includes('invalid configuration'));
+    assert.equal(lines.length, 3, r.err);
+    assert.match(lines[0] ?? '', /^vzlint: \.vzconf\.yaml:1:9: invalid configuration: target: invalid target "clasic@4\.6": use auto, classic, /);
+    assert.doesNotMatch(r.err, /\^\(auto/);
+    assert.match(lines[1] ?? '', /^vzlint: \.vzconf\.yaml:2:1: invalid configuration: unknown option "duplicate-parameters"; a rule's level goes under rules:/);
+    assert.match(lines[2] ?? '', /^vzlint: \.vzconf\.yaml:3:1: invalid configuration: unknown option "nodeRAM"; did you mean nodeRam\?$/);
+    // Bounded: 30 unknown options give 10 lines and a count.
+    await writeFile(path.join(dir, '.vzconf.yaml'), Array.from({ length: 30 }, (_, i) => `x${i}: 1`).join('\n') + '\n');
+    const many = (await run(['101.conf'], dir)).err.trimEnd().split('\n').filter((l) => l.includes('invalid configuration'));
+    assert.equal(many.length, 11);
+    assert.match(many[10] ?? '', /and 20 more problems$/);
+  });
+
   it('an invalid .vzconf.yaml stops vzlint with exit 2 and a positioned message', async () => {
     const dir = await folder('cfg-invalid');
     await writeFile(path.join(dir, '101.conf'), CLEAN);

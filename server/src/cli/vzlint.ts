@@ -660,7 +660,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       const explicit = cfg === explicitConfig && typeof opts.config === 'string' && opts.config !== '';
       const shown = explicit ? (opts.config as string) : (isInside(err.path, io.cwd) ? path.relative(io.cwd, err.path) : '') || err.path;
       if (err.unreadable) io.stderr(`vzlint: ${explicit ? '--config: ' : ''}${shown}: cannot use it as configuration: ${err.detail}\n`);
-      else io.stderr(`vzlint: ${shown}:${err.line + 1}:${err.character + 1}: invalid configuration: ${err.detail}\n`);
+      // Every problem on its own line (bounded in ConfigFileError.problems).
+      else for (const p of err.problems) io.stderr(`vzlint: ${shown}:${p.line + 1}:${p.character + 1}: invalid configuration: ${p.detail}\n`);
       return EXIT.failure;
     }
   }

@@ -28,6 +28,7 @@ import type * as YamlModule from 'yaml';
 import type { LineCounter, Node as YamlNode, parseDocument } from 'yaml';
 import { findSchemasDir, getCatalog } from '../catalog/load';
 import { suggestRuleIds } from '../rules/suppressions';
+import { parseTargetSetting } from '../model/target';
 import type { RuleLevel, VzconfSettings } from '../settings';
 
 /** The name vzconf looks for. */
@@ -59,6 +60,9 @@ function own<T>(obj: Record<string, T> | undefined, key: string): T | undefined 
 export type ConfigFileSettings = Partial<Pick<VzconfSettings, 'target' | 'kind' | 'rules' | 'knownParameters' | 'kbUrlTemplate' | 'ignoreSuppressions' | 'nodeConfig' | 'nodeRam' | 'nodeSwap'>>;
 
 /** A `.vzconf.yaml` that cannot be used: not YAML, or not what the schema allows. */
+/** At most this many problems of one `.vzconf.yaml` are listed (one line each). */
+export const MAX_CONFIG_PROBLEMS = 10;
+
 export class ConfigFileError extends Error {
   /** The file's path. */
   readonly path: string;
@@ -69,14 +73,20 @@ export class ConfigFileError extends Error {
   readonly detail: string;
   /** The file could not be read at all (missing, not a regular file, too large): no position applies. */
   readonly unreadable: boolean;
+  /**
+   * Every problem found (the first is `line`/`character`/`detail` without the "and N more" count), at most
+   * {@link MAX_CONFIG_PROBLEMS}; one problem alone for YAML errors and unreadable files.
+   */
+  readonly problems: { line: number; character: number; detail: string }[];
 
-  constructor(filePath: string, detail: string, line = 0, character = 0, unreadable = false) {
+  constructor(filePath: string, detail: string, line = 0, character = 0, unreadable = false, problems?: { line: number; character: number; detail: string }[]) {
     super(unreadable ? `${filePath}: ${detail}` : `${filePath}:${line + 1}:${character + 1}: ${detail}`);
     this.path = filePath;
     this.detail = detail;
     this.line = line;
     this.character = character;
     this.unreadable = unreadable;
+    this.problems = problems ?? [{ line, character, detail }];
   }
 }
 
@@ -209,21 +219,42 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
     const p = positionOf(doc, lc, ['nodeConfig'], false);
     throw new ConfigFileError(filePath, 'nodeConfig: the path is empty (leave nodeConfig out to find vz.conf as vzctl does)', p.line, p.character);
   }
-  const violations = validateAgainstSchema(data, configSchema());
-  const first = violations[0];
-  if (first) {
-    const p = positionOf(doc, lc, first.path, first.atKey === true);
-    const shown = first.atKey ? first.path.slice(0, -1) : first.path;
+  // Every problem, in file order of discovery: the schema's, then unknown rule ids (bounded, one line each).
+  const problems: { line: number; character: number; detail: string }[] = [];
+  let more = 0;
+  const add = (line: number, character: number, detail: string): void => {
+    if (problems.length < MAX_CONFIG_PROBLEMS) problems.push({ line, character, detail });
+    else more += 1;
+  };
+  for (const v of validateAgainstSchema(data, configSchema())) {
+    const p = positionOf(doc, lc, v.path, v.atKey === true);
+    const shown = v.atKey ? v.path.slice(0, -1) : v.path;
     const where = shown.length > 0 ? `${shown.map((k) => (String(k).length > MAX_QUOTED ? `${String(k).slice(0, MAX_QUOTED)}…` : String(k))).join('.')}: ` : '';
-    throw new ConfigFileError(filePath, `${where}${first.message}${violations.length > 1 ? ` (and ${violations.length - 1} more problem${violations.length > 2 ? 's' : ''})` : ''}`, p.line, p.character);
+    // The target's own message, as --target gives it ("invalid target …: use auto, classic, …").
+    const value = shown.length === 1 && shown[0] === 'target' ? (data as Record<string, unknown>).target : undefined;
+    // (A long value is cut, with "…", which no target has: the message stays short and still an error.)
+    const parsed = typeof value === 'string' ? parseTargetSetting(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value) : undefined;
+    // A top-level key in the wrong case (nodeRAM) or a rule id meant for `rules:`: said which.
+    const key = v.atKey && v.path.length === 1 ? String(v.path[0]) : undefined;
+    const cased = key === undefined ? undefined : Object.keys(configSchema().properties ?? {}).find((k) => k.toLowerCase() === key.toLowerCase());
+    const rule = key === undefined || cased ? undefined : suggestRuleIds(getCatalog(), key)[0];
+    const hint = cased ? `unknown option ${quoted(key)}; did you mean ${cased}?` : rule ? `unknown option ${quoted(key)}; a rule's level goes under rules: (rules: {${rule}: warning})` : undefined;
+    add(p.line, p.character, parsed && 'error' in parsed ? `target: ${parsed.error}` : hint ?? `${where}${v.message}`);
   }
   const d = data as { target?: string; kind?: string; rules?: Record<string, RuleLevel>; knownParameters?: string[]; kb?: { urlTemplate?: string }; ignoreSuppressions?: boolean; nodeConfig?: string; nodeRam?: string; nodeSwap?: string };
   const catalog = getCatalog();
-  for (const id of Object.keys(d.rules ?? {})) {
+  const rules = typeOf(d.rules) === 'object' ? d.rules ?? {} : {};
+  for (const id of Object.keys(rules)) {
     if (catalog.hasRule(id)) continue;
     const p = positionOf(doc, lc, ['rules', id], true);
     const s = suggestRuleIds(catalog, id);
-    throw new ConfigFileError(filePath, `rules: unknown rule ${quoted(id)}${s.length > 0 ? `; did you mean ${s.join(' or ')}?` : ' (see docs/rules/README.md)'}`, p.line, p.character);
+    add(p.line, p.character, `rules: unknown rule ${quoted(id)}${s.length > 0 ? `; did you mean ${s.join(' or ')}?` : ' (see docs/rules/README.md)'}`);
+  }
+  const first = problems[0];
+  if (first) {
+    const others = problems.length - 1 + more;
+    const listed = more > 0 ? [...problems, { line: first.line, character: first.character, detail: `and ${more} more problem${more > 1 ? 's' : ''}` }] : problems;
+    throw new ConfigFileError(filePath, `${first.detail}${others > 0 ? ` (and ${others} more problem${others > 1 ? 's' : ''})` : ''}`, first.line, first.character, false, listed);
   }
   const out: ConfigFileSettings = {};
   if (d.target !== undefined) out.target = d.target;
