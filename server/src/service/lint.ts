@@ -1,4 +1,5 @@
 import { capUnverified } from '../catalog/evidence';
+import { keepShellWords, shellWords } from './shellSafety';
 import { getCatalog, type CatalogIndex } from '../catalog/load';
 import type { ParameterDef, Severity, StatusEntry } from '../catalog/types';
 import { detectKind, parseKind, type FileKind } from '../model/kind';
@@ -371,6 +372,9 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     for (const f of produced) findings.push(capFinding(override ? copyFinding(f, { severity: override }) : capUnverified(ctx, f)));
   }
   if (ctx.doc.bom && BOM_COMMENT.test(ctx.doc.text[0] ?? '')) keepOnBomComment(findings, (ctx.doc.text[0] ?? '').charAt(1) === '#');
+  // A safe fix must not change how sh reads a multi-line value (rare: most files have none).
+  const words = shellWords(ctx);
+  if (words.length > 0) for (let i = 0; i < findings.length; i += 1) findings[i] = keepShellWords(ctx, findings[i] as Finding, words);
   const known = options.knownParameters && options.knownParameters.length > 0 ? new Set(options.knownParameters) : undefined;
   const custom = (f: Finding): boolean => {
     if (!known || f.rule !== 'unknown-parameter') return false;
