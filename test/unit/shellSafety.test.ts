@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lint, type LintOptions } from '../../server/src/service/lint';
+import { analyze, lint, type LintOptions } from '../../server/src/service/lint';
+import { cutsShellWord, shellWords } from '../../server/src/service/shellSafety';
 import type { Fix } from '../../server/src/rules/types';
 import { applyEdits } from '../helpers/edits';
 
@@ -45,5 +46,25 @@ describe('safe fixes and multi-line shell words', () => {
     const [fix] = fixesOn(text, 'duplicate-parameter', 0, { path: CT, target: 'vz7' });
     assert.equal(fix?.safe, true);
     assert.equal(applyEdits(text, fix?.edits ?? []), 'DESCRIPTION="three"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\n');
+  });
+
+  it('finds the word an edit reaches among many (binary search): only edits inside a word cut it', () => {
+    // 300 two-line values, each followed by a comment: words at lines [3k, 3k+1].
+    const text = 'DESCRIPTION="a\nb"\n# c\n'.repeat(300);
+    const ctx = analyze(text, { path: CT, target: 'vz7' });
+    const words = shellWords(ctx);
+    assert.equal(words.length, 300);
+    const del = (from: number, to: number) => ({ start: { line: from, character: 0 }, end: { line: to + 1, character: 0 } });
+    const insert = (k: number) => ({ start: { line: k, character: 0 }, end: { line: k, character: 0 } });
+    for (const k of [0, 150, 299]) {
+      const s = 3 * k;
+      assert.equal(cutsShellWord(ctx, del(s, s + 1), words), false, `whole word at ${s}`);
+      assert.equal(cutsShellWord(ctx, del(s + 2, s + 2), words), false, `comment after word at ${s}`);
+      assert.equal(cutsShellWord(ctx, del(s + 1, s + 1), words), true, `second line of word at ${s}`);
+      assert.equal(cutsShellWord(ctx, del(s, s), words), true, `first line alone of word at ${s}`);
+      assert.equal(cutsShellWord(ctx, del(s + 1, s + 2), words), true, `second line and the comment at ${s}`);
+      assert.equal(cutsShellWord(ctx, insert(s + 1), words), true, `insertion inside word at ${s}`);
+      assert.equal(cutsShellWord(ctx, insert(s), words), false, `insertion before word at ${s}`);
+    }
   });
 });

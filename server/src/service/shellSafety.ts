@@ -24,17 +24,31 @@ export function shellWords(ctx: LintContext): ShellWord[] {
   return out;
 }
 
+/** The index of the first word of `words` (in file order, disjoint) that ends on or after line `line`. */
+function firstEndingFrom(words: readonly ShellWord[], line: number): number {
+  let lo = 0;
+  let hi = words.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((words[mid] as ShellWord)[1] < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
- * Whether the edit `range` cuts a word of `words`: it touches one of the word's lines without taking the
- * whole word, apart from an edit within the word's first line that keeps that line's line break (a value
- * fix of the assignment itself). An insertion at the start of a line is between two lines: it cuts a word
- * when it falls inside it.
+ * Whether the edit `range` cuts a word of `words` (in file order and disjoint, as {@link shellWords} gives
+ * them): it touches one of the word's lines without taking the whole word, apart from an edit within the
+ * word's first line that keeps that line's line break (a value fix of the assignment itself). An insertion
+ * at the start of a line is between two lines: it cuts a word when it falls inside it. Looks only at the
+ * words the edit reaches (a binary search), so a file with many words and many fixes stays linear.
  */
 export function cutsShellWord(ctx: LintContext, range: Range, words: readonly ShellWord[]): boolean {
   const { start, end } = range;
   if (start.line === end.line && start.character === end.character && start.character === 0) {
     const k = start.line;
-    return words.some(([s, e]) => s < k && k <= e);
+    const w = words[firstEndingFrom(words, k)];
+    return w !== undefined && w[0] < k;
   }
   // The lines the edit changes: a range that starts at the end of a line takes only its line break, one
   // that ends at the start of a line only the line break before it.
@@ -44,7 +58,12 @@ export function cutsShellWord(ctx: LintContext, range: Range, words: readonly Sh
   if (end.line > start.line && end.character === 0) last -= 1;
   if (first > last) first = last = Math.min(first, last);
   const withinOneLine = start.line === end.line;
-  return words.some(([s, e]) => first <= e && last >= s && !(first <= s && last >= e) && !(withinOneLine && start.line === s));
+  for (let i = firstEndingFrom(words, first); i < words.length; i += 1) {
+    const [s, e] = words[i] as ShellWord;
+    if (s > last) break;
+    if (!(first <= s && last >= e) && !(withinOneLine && start.line === s)) return true;
+  }
+  return false;
 }
 
 /**
