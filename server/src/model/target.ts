@@ -36,7 +36,7 @@ export interface Target {
  */
 export function targetReason(t: Pick<Target, 'reason' | 'choose'>, surface: 'editor' | 'cli'): string {
   if (t.choose === undefined) return t.reason;
-  return `${t.reason}. ${surface === 'editor' ? 'Set vzconf.target' : 'Set --target (or target: in .vzconf.yaml)'} ${t.choose}`;
+  return `${t.reason}. ${surface === 'editor' ? 'Set vzconf.target' : 'Set --target or target: in .vzconf.yaml'} ${t.choose}`;
 }
 
 /**
