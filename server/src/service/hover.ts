@@ -11,7 +11,7 @@ import { describeTarget, formatTarget } from '../model/target';
 import { compareVersions } from '../model/version';
 import { fromEditorPosition, toEditorRange } from '../parser/parse';
 import type { Entry, Position, Range } from '../parser/types';
-import { createDefaultOnly, effectiveValue, lineList, nodeLineNotTaken, skippedForValue, usedEntries, type EffectiveValue } from '../model/effective';
+import { createDefaultOnly, effectiveValue, lineList, nodeLineNotTaken, skippedForValue, unsettingLine, usedEntries, type EffectiveValue } from '../model/effective';
 import { notTakenFromNode, ownLineCreateOnly, refusedText } from './effective';
 import type { LintContext } from '../rules/types';
 import { humanize, isUnlimited, LONG_MAX, SIZE_SUFFIX, unitBytes, type NumberPart } from '../values/numbers';
@@ -249,7 +249,11 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
   const eff = effectiveValue(ctx, def.name);
   // A line vzctl skips for its value never takes effect: the value comes from elsewhere, or is unset.
   const skipped = skippedForValue(ctx, e);
+  // Classic IOPRIO / IOLIMIT / IOPSLIMIT: a refused value unsets the key, wiping out the lines before it.
+  const unset = unsettingLine(ctx, def);
+  const unsetNote = unset === undefined ? '' : unset === e ? ' (vzctl refuses this line and unsets the key)' : e.line < unset.line ? ` (line ${unset.line + 1} unsets it: vzctl refuses that value)` : '';
   if (!eff && skipped) main.push('- Effective: not set (vzctl skips this line: invalid value)');
+  else if (!eff && unsetNote) main.push(`- Effective: not set${unsetNote}`);
   if (eff?.refused) {
     // Virtuozzo 7: libvzctl refuses the value rather than skipping the line; no value takes effect.
     const at = eff.entry === e ? 'this line' : eff.source === 'node' ? `vz.conf line ${(eff.entry?.line ?? 0) + 1}` : `line ${(eff.entry?.line ?? 0) + 1}`;
@@ -257,6 +261,7 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
   } else if (eff) {
     const mine = skipped
       ? ' (vzctl skips this line: invalid value)'
+      : unsetNote !== '' ? unsetNote
       : eff.merged?.includes(e) === true ? ' (this line included)'
         : eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${(eff.entry?.line ?? 0) + 1} wins over this one)` : '';
     const from = skipped && eff.source === 'default' ? "vzctl's built-in default" : fromText(eff);
