@@ -646,6 +646,16 @@ describe('vzconf language server: workspace, config file, commands and more code
     ws.settings.delete(uriOf(ct));
   });
 
+  it('documentStatus of an auto target says how to choose another in the editor\'s words (the setting, not --target)', async () => {
+    const ct = path.join(good, 'etc', 'vz', 'conf', '191.conf');
+    await ws.open(uriOf(ct), VSWAP_CT);
+    await ws.wait('191.conf with the auto target', (q) => q.uri === uriOf(ct));
+    const status = await ws.request<{ targetReason: string }>('vzconf/documentStatus', { uri: uriOf(ct) });
+    assert.match(status.targetReason, /^auto: classic vzctl [\d.]+ .*\. Set vzconf\.target \(e\.g\. classic@4\.6\) for an older node$/);
+    assert.doesNotMatch(status.targetReason, /--target/);
+    await ws.conn.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(ct) } });
+  });
+
   it('an invalid .vzconf.yaml gives one diagnostic on it and a log line; its folder lints with the defaults', async () => {
     const cfgUri = uriOf(path.join(broken, '.vzconf.yaml'));
     const ct = path.join(broken, 'etc', 'vz', 'conf', '101.conf');

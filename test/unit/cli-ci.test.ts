@@ -250,6 +250,10 @@ describe('vzlint CI knobs and exit codes', () => {
     assert.equal(fromFile.targetReason, 'set to classic@4.6 in nodes/.vzconf.yaml');
     const fromFlag = JSON.parse((await run(['--print-config', 'nodes/etc/vz/conf/101.conf', '--target', 'vz7'], root)).out) as Record<string, unknown>;
     assert.equal(fromFlag.targetReason, 'set to vz7 by --target');
+    // auto: how to choose another target, in vzlint's words (never the editor setting vzconf.target).
+    const auto = JSON.parse((await run(['--print-config', 'nodes/etc/vz/conf/101.conf', '--no-config'], root)).out) as Record<string, unknown>;
+    assert.match(String(auto.targetReason), /^auto: classic vzctl [\d.]+ .*\. Set --target or target: in \.vzconf\.yaml \(e\.g\. classic@4\.6\) for an older node$/);
+    assert.doesNotMatch(String(auto.targetReason), /vzconf\.target/);
   });
 
   it('--help lists the formats, exit codes and examples; --version prints the version', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../../../package.json';
 import { parseKind } from '../model/kind';
-import { formatTarget, parseTargetSetting } from '../model/target';
+import { formatTarget, parseTargetSetting, targetReason } from '../model/target';
 import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSettings } from '../service/config';
 import { analyze, OptionError, type LintOptions } from '../service/lint';
 import { NodeLinter, parseCapacitySize, type NodeFile } from '../service/node';
@@ -1099,7 +1099,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       file: display(abs),
       kind: rep.kind,
       target: formatTarget(rep.target),
-      targetReason: rep.target.reason,
+      targetReason: targetReason(rep.target, 'cli'),
       template: isTemplate(abs),
       configFile: configOf.get(abs) !== undefined ? display(configOf.get(abs) as string) : null,
       nodeConfig: lo?.nodeConfig ? display(lo.nodeConfig.path) : null,

@@ -22,7 +22,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalog } from '../catalog/load';
-import { describeTarget, formatTarget } from '../model/target';
+import { describeTarget, formatTarget, targetReason } from '../model/target';
 import { discoverConfigFiles, isConfigFileName } from '../cli/discover';
 import { parseConfig } from '../parser/parse';
 import { parseSuppressions } from '../rules/suppressions';
@@ -1168,7 +1168,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       kindReason: ctx.kindReason,
       target: formatTarget(ctx.target),
       targetText: describeTarget(ctx.target),
-      targetReason: ctx.target.reason,
+      targetReason: targetReason(ctx.target, 'editor'),
       ...(nodeConfig && ctx.kind !== 'node' ? { nodeConfig: nodeConfig.path } : {}),
       ...(error ? { error } : {}),
       targets: ['auto', ...(['classic', 'vz7'] as const).flatMap((g) => [g, ...[...(getCatalog().catalog.versions[g] ?? [])].reverse().map((v) => `${g}@${v}`)])],

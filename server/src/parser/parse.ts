@@ -228,6 +228,23 @@ export function toEditorPosition(doc: Pick<ConfigDocument, 'editorLines'>, pos: 
   return { line: first + lo, character: pos.character - (cols[lo - 1] ?? 0) - 1 };
 }
 
+/**
+ * The 1-based line number, as editors, `vzlint` positions and SARIF count lines, of the start of vzctl line
+ * `line` (0-based, the model's): what a message or fix title names ("set on line 7"). The same as
+ * `line + 1` for documents without lone CRs; after a lone CR the editor's count runs ahead of vzctl's.
+ */
+export function lineNumber(doc: Pick<ConfigDocument, 'editorLines'>, line: number): number {
+  return (doc.editorLines?.firstEditorLine[line] ?? line) + 1;
+}
+
+/**
+ * The 1-based editor line number of the end of vzctl line `line` (0-based): {@link lineNumber} plus the
+ * lone CRs inside the line. For spans such as "lines 2–40" whose last line holds a lone CR.
+ */
+export function lastLineNumber(doc: Pick<ConfigDocument, 'editorLines'>, line: number): number {
+  return lineNumber(doc, line) + (doc.editorLines?.crColumns.get(line)?.length ?? 0);
+}
+
 /** {@link toEditorPosition} for both ends of a range. */
 export function toEditorRange(doc: Pick<ConfigDocument, 'editorLines'>, range: Range): Range {
   if (!doc.editorLines) return range;

@@ -11,7 +11,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 
 /** Above this many repeats of a list key no merge fix is offered. */
 const MAX_MERGE = 50;
-import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedInTargetSamples } from './util';
+import { deleteLines, deleteLineSet, editDistance, entryRange, finding, lineNo, lineSpan, shippedInTargetSamples } from './util';
 import { clip, explain, q, say, sayAbout, says, toolVersion } from './say';
 import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
@@ -131,7 +131,7 @@ export const unknownParameter: Rule = {
       }));
     } else if (first) {
       const said = say(ctx, `${vz7Only.length} Virtuozzo 7 parameters, checked as classic (target vz7 for VZ7)`, 'parameters-unknown');
-      const lines = vz7Only.map((e) => `${e.name} (line ${e.line + 1})`).join(', ');
+      const lines = vz7Only.map((e) => `${e.name} (line ${lineNo(ctx, e.line)})`).join(', ');
       out.push(finding(ctx, 'unknown-parameter', first.keyRange, said, {
         detail: explain(said,
           `Only libvzctl (Virtuozzo 7) knows ${lines}; ${describeTarget(ctx.target)} does not know them`,
@@ -188,8 +188,7 @@ export function consecutiveRuns(ctx: LintContext, entries: readonly Entry[], fro
  * dash; the last line is the run's last physical line, continuation lines included).
  */
 function runLines(ctx: LintContext, first: Entry, last: Entry): string {
-  const end = lastLineOf(ctx, last);
-  return end === first.line ? String(first.line + 1) : `${first.line + 1}–${end + 1}`;
+  return lineSpan(ctx, first.line, lastLineOf(ctx, last));
 }
 
 /**
@@ -204,7 +203,7 @@ function groupLines(ctx: LintContext, entries: readonly Entry[], runs: readonly 
 
 /** `line 8` or `lines 8, 11` (at most five, then how many more), for the lines a detail names. */
 function linesWord(ctx: LintContext, entries: readonly Entry[]): string {
-  return entries.length === 1 ? `line ${(entries[0] as Entry).line + 1}` : `lines ${groupLines(ctx, entries, consecutiveRuns(ctx, entries, 0, entries.length))}`;
+  return entries.length === 1 ? `line ${lineNo(ctx, (entries[0] as Entry).line)}` : `lines ${groupLines(ctx, entries, consecutiveRuns(ctx, entries, 0, entries.length))}`;
 }
 
 /**
@@ -277,12 +276,12 @@ export const duplicateParameter: Rule = {
         // Nor when a line's shell value goes on over the next lines (`IP_ADDRESS=a\` + newline + `b`):
         // rewriting or deleting its first line would leave the rest for sh to run as a command.
         const plain = entries.length <= MAX_MERGE && entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
-        const rejectedLines = rejected.map((x) => x.line + 1).join(', ');
+        const rejectedLines = rejected.map((x) => lineNo(ctx, x.line)).join(', ');
         const dropping = rejected.length === 0 ? ''
           : keptBefore > 0 ? ` (of line${rejected.length > 1 ? 's' : ''} ${rejectedLines} only what vzctl adds)`
           : ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejectedLines}, which vzctl rejects)`;
         const merge: Fix[] = !plain ? [] : [{
-          title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}${dropping}`,
+          title: `Merge the ${entries.length} ${def.name} lines into line ${lineNo(ctx, first.line)}${dropping}`,
           edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...deleteLineSet(ctx, entries.slice(1).map((x) => x.line))],
           // Dropping a rejected line changes nothing vzctl does, but the user may rather correct it.
           safe: rejected.length === 0,
@@ -328,11 +327,11 @@ export const duplicateParameter: Rule = {
       const skippedNote = skipped.length > 0 ? `skips ${linesWord(ctx, skipped)} for an invalid value, ` : '';
       // IOPRIO before vzctl 3.0.29: a refused line is in effect with the number parse_int() stored.
       const kept = refusedEffect(ctx, used) === 'keeps-number' ? keptNumber(used.value) : undefined;
-      const usedNote = `${here} ${skippedNote}uses line ${used.line + 1} (${q(used.value)})${refused ? ', which it refuses,' : kept !== undefined ? `, refused but stored as ${kept},` : ''}`;
+      const usedNote = `${here} ${skippedNote}uses line ${lineNo(ctx, used.line)} (${q(used.value)})${refused ? ', which it refuses,' : kept !== undefined ? `, refused but stored as ${kept},` : ''}`;
       // Message and detail are the same for every single ignored line of the group: built once (a file that
       // repeats one key on every other line must not build them 5,000 times); a run has its own, naming its
       // lines; each fix (removing the line or the run) is built only when read.
-      const said = sayAbout(ctx, def.name, `${def.name} is also set on line ${used.line + 1}`, behaviour);
+      const said = sayAbout(ctx, def.name, `${def.name} is also set on line ${lineNo(ctx, used.line)}`, behaviour);
       const detail = explain(said, `${def.name} is set on lines ${lines}: ${usedNote} and ignores this one${shellNote}`);
       const { severity, message, facts } = finding(ctx, 'duplicate-parameter', used.keyRange, said);
       // Removing a line the shell scripts read (first wins), or every line but one libvzctl refuses (the
@@ -349,7 +348,7 @@ export const duplicateParameter: Rule = {
           }
           const last = ignored[b] as Entry;
           const span = runLines(ctx, e, last);
-          const runSaid = sayAbout(ctx, def.name, `${def.name} on lines ${span} is also set on line ${used.line + 1}`, behaviour);
+          const runSaid = sayAbout(ctx, def.name, `${def.name} on lines ${span} is also set on line ${lineNo(ctx, used.line)}`, behaviour);
           const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${usedNote} and ignores lines ${span}${shellNote}`);
           out.push(new IgnoredDuplicate(group, e, last, severity, finding(ctx, 'duplicate-parameter', e.keyRange, runSaid).message, runDetail, facts));
         }
@@ -373,8 +372,8 @@ function lostToUnset(ctx: LintContext, def: ParameterDef, entries: readonly Entr
     const e = lost[a] as Entry;
     const last = lost[b] as Entry;
     const span = a === b ? undefined : runLines(ctx, e, last);
-    const said = sayAbout(ctx, def.name, `${def.name}${span ? ` on lines ${span}` : ''} is also set on line ${unset.line + 1}`, 'duplicate-unset');
-    const detail = explain(said, `${def.name} is set on lines ${lines}: ${here} refuses line ${unset.line + 1} (${q(unset.value)}) and sets ${def.name} back to unset, so the ${span ? `values of lines ${span} are` : 'value of this line is'} lost`,
+    const said = sayAbout(ctx, def.name, `${def.name}${span ? ` on lines ${span}` : ''} is also set on line ${lineNo(ctx, unset.line)}`, 'duplicate-unset');
+    const detail = explain(said, `${def.name} is set on lines ${lines}: ${here} refuses line ${lineNo(ctx, unset.line)} (${q(unset.value)}) and sets ${def.name} back to unset, so the ${span ? `values of lines ${span} are` : 'value of this line is'} lost`,
       ctx.kind === 'node' ? 'Containers get no value for it from vz.conf' : "The container takes vz.conf's value, or none");
     const range = a === b ? e.keyRange : { start: e.keyRange.start, end: entryEnd(ctx, last) };
     out.push(finding(ctx, 'duplicate-parameter', range, said, { detail }));
@@ -411,7 +410,8 @@ class IgnoredDuplicate extends LazyFixFinding {
 
   protected buildFixes(): Fix[] {
     const { ctx, name, safe } = this.#group;
-    const lines = this.#to === this.#from ? `line ${this.#from + 1}` : `lines ${this.#from + 1}–${this.#to + 1}`;
+    const span = lineSpan(ctx, this.#from, this.#to);
+    const lines = span.includes('–') ? `lines ${span}` : `line ${span}`;
     return [{ title: `Remove the ignored ${name} on ${lines}`, edits: [deleteLines(ctx, this.#from, this.#to)], safe }];
   }
 }

@@ -11,7 +11,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 import { explain, say, toolVersion, type Said } from './say';
 import { LazyFixFinding } from './finding';
 import { MAX_TITLE } from './text';
-import { deleteLines, deleteLineSet, entryRange, eolOf, finding, shippedInTargetSamples } from './util';
+import { deleteLines, deleteLineSet, entryRange, eolOf, finding, lineNo, shippedInTargetSamples } from './util';
 import { ObjectCache } from '../util/objectCache';
 
 /** The first title that fits in {@link MAX_TITLE} characters. */
@@ -118,7 +118,7 @@ function ctIptablesFixes(shared: IptablesFixContext, e: Entry): Fix[] {
     // list names, so a list that asked for more stays in view until someone decides.
     const granted = LEVELS.indexOf(existing.value as IptablesModule['netfilter']);
     const covers = granted >= LEVELS.indexOf(mode);
-    const title = `Remove IPTABLES (ignored: NETFILTER on line ${existing.line + 1} sets the access)`;
+    const title = `Remove IPTABLES (ignored: NETFILTER on line ${lineNo(ctx, existing.line)} sets the access)`;
     return [{ title, edits: [deleteLines(ctx, from, to)], safe: covers }];
   }
   if (modules.length === 0) {
@@ -236,7 +236,7 @@ function nodeIptablesFixes(ctx: LintContext): Fix[] {
     : '';
   return [{
     title: `Move ${lists.map((l) => l.name).join(', ')} to IPTABLES_MODULES${narrows ? ' — CTs without NETFILTER lose access' : ''}`,
-    detail: `Move ${names} into IPTABLES_MODULES${target ? ` (line ${target.line + 1})` : ''}, the list the vzctl 4.7+ init script loads${narrows}.`,
+    detail: `Move ${names} into IPTABLES_MODULES${target ? ` (line ${lineNo(ctx, target.line)})` : ''}, the list the vzctl 4.7+ init script loads${narrows}.`,
     edits,
     safe: false,
   }];
@@ -327,7 +327,7 @@ function statusWords(ctx: LintContext, name: string, def: ParameterDef, s: Statu
   // A bounded range (KMEMSIZE in libvzctl before 7.0.496, NOATIME in vzctl 4.0 to 4.2) is named by the target itself.
   const since = kind === 'ignored' && s.until !== undefined ? ` in ${toolVersion(ctx)}` : s.from !== undefined ? ` since ${tool} ${s.from}` : ctx.target.generation === 'vz7' ? ' on Virtuozzo 7' : ` (${toolVersion(ctx)})`;
   const said = nf
-    ? say(ctx, `IPTABLES: NETFILTER on line ${nf.line + 1} sets the access`, 'iptables-ignored-with-netfilter')
+    ? say(ctx, `IPTABLES: NETFILTER on line ${lineNo(ctx, nf.line)} sets the access`, 'iptables-ignored-with-netfilter')
     : kind === 'deprecated'
     ? say(ctx, `${name}${where} is deprecated${since}${s.replacement ? `; use ${s.replacement}` : ''}`)
     : kind === 'ignored'

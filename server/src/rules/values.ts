@@ -9,7 +9,7 @@ import type { ValueProblem } from '../values/validate';
 import type { Finding, LintContext, Rule } from './types';
 import { clip, clipQuotes, explain, say, sayAbout, says, toolVersion } from './say';
 import { tokens } from '../values/validate';
-import { finding, valueSubRange } from './util';
+import { finding, lineNo, valueSubRange } from './util';
 
 /**
  * The short "what is wrong" of a value problem (values/validate.ts) for a message, and the behaviour
@@ -92,7 +92,7 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
 function unsetNote(ctx: LintContext, e: Entry): string {
   const def = ctx.def(e);
   const before = (def ? ctx.byName.get(def.name) ?? [] : []).filter((x) => x.line < e.line && !skippedForValue(ctx, x));
-  const lost = before.length === 0 ? '' : before.length > 1 ? `; the values of lines ${lineList(before)} are lost with it` : `; the value of line ${(before[0] as Entry).line + 1} is lost with it`;
+  const lost = before.length === 0 ? '' : before.length > 1 ? `; the values of lines ${lineList(ctx.doc, before)} are lost with it` : `; the value of line ${lineNo(ctx, (before[0] as Entry).line)} is lost with it`;
   const then = ctx.kind === 'node' ? 'containers get no value for it from vz.conf' : "the container takes vz.conf's value, or none";
   return `${toolVersion(ctx)} sets ${e.name} back to unset${lost}; unless a later line sets it again, ${then}`;
 }
