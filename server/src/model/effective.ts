@@ -5,7 +5,7 @@ import type { ConfigDocument, Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { tokens, type Pair } from '../values/validate';
 import { isSamplePath } from './kind';
-import { inVersionRange } from './version';
+import { compareVersions, inVersionRange } from './version';
 import type { Target } from './target';
 
 /** Where an effective value comes from. */
@@ -50,13 +50,38 @@ export interface EffectiveValue {
  * - `keeps-number`: the handler had already stored the number strtol() read (IOPRIO before vzctl 3.0.29):
  *   the line replaces earlier ones as if accepted, with that number ({@link keptNumber}).
  */
-export type RefusedEffect = 'skip' | 'unset' | 'keeps-number';
+export type RefusedEffect = 'skip' | 'unset' | 'keeps-number' | 'partial';
 
+/**
+ * … and `partial`: a list whose handler stores the items one by one and stops at the first bad one
+ * (behaviour `value-invalid-list`: IP_ADDRESS, NETDEV, DEVICES, DEVNODES, PCI, CAPABILITY), when the line
+ * has items before it: those stay ({@link acceptedItems}).
+ */
 export function refusedEffect(ctx: LintContext, e: Entry): RefusedEffect | undefined {
   if (ctx.target.generation !== 'classic') return undefined;
   const problems = ctx.values.get(e)?.problems;
   if (problems === undefined || !problems.some((p) => p.kind === 'invalid')) return undefined;
-  const facts = ctx.def(e)?.classic?.onRefused;
+  // Asked for every refused line each time a rule reads the effective view: found once per line and lint.
+  let memo = effectMemo.get(ctx);
+  if (memo === undefined) {
+    memo = new Map();
+    effectMemo.set(ctx, memo);
+  }
+  let effect = memo.get(e);
+  if (effect === undefined) {
+    effect = computeRefusedEffect(ctx, e);
+    memo.set(e, effect);
+  }
+  return effect;
+}
+
+/** {@link refusedEffect} per lint (the context) and refused line. */
+const effectMemo = new WeakMap<LintContext, Map<Entry, RefusedEffect>>();
+
+function computeRefusedEffect(ctx: LintContext, e: Entry): RefusedEffect {
+  const def = ctx.def(e);
+  if (def?.duplicates === 'union') return keptBeforeBad(ctx, e) > 0 ? 'partial' : 'skip';
+  const facts = def?.classic?.onRefused;
   if (facts === undefined) return 'skip';
   for (const f of facts) {
     if (!inVersionRange(ctx.target.version, f.since, f.until)) continue;
@@ -66,6 +91,69 @@ export function refusedEffect(ctx: LintContext, e: Entry): RefusedEffect | undef
     return f.effect;
   }
   return 'skip';
+}
+
+/**
+ * The characters classic vzctl splits a list key's value on (`for_each_strtok()` in src/lib/config.c and
+ * src/lib/iptables.c @ vzctl-4.11.1): blanks and tabs for IP_ADDRESS and NETDEV, a blank only for DEVICES,
+ * DEVNODES and PCI, and also commas for FEATURES, CAPABILITY (since vzctl 3.2; blanks and tabs before) and
+ * IPTABLES. Virtuozzo 7: blanks and tabs, and commas for IP_ADDRESS.
+ */
+export function itemSeparators(ctx: Pick<LintContext, 'target'>, name: string): string {
+  // libvzctl splits IP_ADDRESS on LIST_DELIMITERS, commas included (lib/vztypes.h @ v7.0.737).
+  if (ctx.target.generation !== 'classic') return name === 'IP_ADDRESS' ? ' \t,' : ' \t';
+  switch (name) {
+    case 'DEVICES': case 'DEVNODES': case 'PCI': return ' ';
+    case 'IPTABLES': return ' \t,';
+    case 'FEATURES': case 'CAPABILITY': return compareVersions(ctx.target.version, '3.2') >= 0 ? ' \t,' : ' \t';
+    default: return ' \t';
+  }
+}
+
+/** How many items of a refused list line its handler has stored before the bad one (0 unless behaviour `value-invalid-list` holds for the key). */
+function keptBeforeBad(ctx: LintContext, e: Entry): number {
+  if (!behaviourFor('value-invalid-list', ctx.target, undefined, e.name)) return 0;
+  const bad = ctx.values.get(e)?.problems.find((p) => p.kind === 'invalid');
+  if (!bad) return 0;
+  let n = 0;
+  for (const t of tokens(e.value, itemSeparators(ctx, e.name))) {
+    if (t.end > bad.start) break;
+    n += 1;
+  }
+  return n;
+}
+
+/**
+ * The items classic vzctl takes from one line of a list key (split as {@link itemSeparators}), in order:
+ * all of them; only those before the first bad one when the handler stops there (`partial`, see
+ * {@link refusedEffect}); none when it skips the line; without the items it skips one by one (an unknown
+ * FEATURES name or IPTABLES module, problem kind `unknown-item`). Virtuozzo 7: all items of the line.
+ */
+export function acceptedItems(ctx: LintContext, e: Entry): string[] {
+  return acceptedTokens(ctx, e).map((t) => t.text);
+}
+
+/**
+ * {@link acceptedItems} with each item's offsets in the value (`start`, `end`), for findings that point at
+ * an item (the fleet's duplicate-ip-address). Virtuozzo 7: every item of the line, unless libvzctl refuses
+ * the line ({@link refusedForValue}): then none, since nothing of it is applied.
+ */
+export function acceptedTokens(ctx: LintContext, e: Entry): { text: string; start: number; end: number }[] {
+  const check = ctx.values.get(e);
+  const all = tokens(e.value, itemSeparators(ctx, e.name));
+  if (ctx.target.generation !== 'classic') return refusedForValue(ctx, e) ? [] : all;
+  if (check === undefined || check.problems.length === 0) return all;
+  const effect = refusedEffect(ctx, e);
+  if (effect === 'skip') return [];
+  const bad = effect === 'partial' ? check.problems.find((p) => p.kind === 'invalid')?.start ?? Infinity : Infinity;
+  const skippedAt = new Set<number>();
+  for (const p of check.problems) if (p.kind === 'unknown-item') skippedAt.add(p.start);
+  const out: { text: string; start: number; end: number }[] = [];
+  for (const t of all) {
+    if (t.end > bad) break;
+    if (!skippedAt.has(t.start)) out.push(t);
+  }
+  return out;
 }
 
 /** The C int strtol() reads from all of `text` (blanks and a sign allowed), or undefined (not all digits, or beyond int). */
@@ -177,11 +265,14 @@ function fromEntries(ctx: LintContext, entries: Entry[]): string {
   if (entries.length === 1) {
     const e = entries[0] as Entry;
     // IOPRIO before vzctl 3.0.29: the refused line's number was stored all the same.
-    if (refusedEffect(ctx, e) === 'keeps-number') return String(keptNumber(e.value) ?? e.value);
+    const effect = refusedEffect(ctx, e);
+    if (effect === 'keeps-number') return String(keptNumber(e.value) ?? e.value);
+    // A list line vzctl took only in part (the items before the bad one), or without the items it skips.
+    if (effect === 'partial' || (ctx.target.generation === 'classic' && e.value !== '' && ctx.values.get(e)?.problems.some((p) => p.kind === 'unknown-item'))) return acceptedItems(ctx, e).join(' ');
     return e.value;
   }
   const seen = new Set<string>();
-  for (const e of entries) for (const t of tokens(e.value, ' \t')) seen.add(t.text);
+  for (const e of entries) for (const t of acceptedItems(ctx, e)) seen.add(t);
   return [...seen].join(' ');
 }
 

@@ -3,7 +3,7 @@
  * Which keys exist, and where, is data: schemas/parameters.yaml.
  */
 import type { ParameterDef } from '../catalog/types';
-import { keptNumber, refusedEffect, refusedForValue, skippedForValue, unsetsForValue, unsettingLine, usedEntries } from '../model/effective';
+import { itemSeparators, keptNumber, refusedEffect, refusedForValue, skippedForValue, unsetsForValue, unsettingLine, usedEntries } from '../model/effective';
 import { describeTarget } from '../model/target';
 import type { Entry, Position } from '../parser/types';
 import { tokens, type ValueCheck } from '../values/validate';
@@ -238,8 +238,10 @@ export const duplicateParameter: Rule = {
         // that repeat a value add nothing new: 40,000 copies of one line are split once). Lines with the same
         // value share their value check (lint.ts keeps one per distinct value): asked once per run of them.
         const rejected: Entry[] = [];
-        // The handler keeps what it added before a bad item (behaviour value-invalid-list, IP_ADDRESS).
+        // The handler keeps what it added before a bad item (behaviour value-invalid-list: IP_ADDRESS, NETDEV,
+        // DEVICES, DEVNODES, PCI, CAPABILITY).
         const partial = says(ctx, 'value-invalid-list', def.name) !== undefined;
+        const sep = itemSeparators(ctx, def.name);
         // Items added from rejected lines (0: those lines added nothing, and are said to be skipped).
         let keptBefore = 0;
         const seen = new Set<string>();
@@ -258,7 +260,7 @@ export const duplicateParameter: Rule = {
             // Classic IP_ADDRESS (parse_ip()) has added the items before the bad one: they stay.
             const bad = partial ? check.problems.find((p) => p.kind === 'invalid') : undefined;
             if (bad) {
-              for (const t of tokens(e.value, ' \t')) {
+              for (const t of tokens(e.value, sep)) {
                 if (t.end > bad.start) break;
                 keptBefore += 1;
                 if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
@@ -268,7 +270,7 @@ export const duplicateParameter: Rule = {
           }
           if (values.has(e.value)) continue;
           values.add(e.value);
-          for (const t of tokens(e.value, ' \t')) if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
+          for (const t of tokens(e.value, sep)) if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
         }
         const first = entries[0] as Entry;
         // One fix object shared by every finding of the group; none for pathological repeats, whose

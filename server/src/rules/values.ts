@@ -2,7 +2,7 @@
  * Value rules: what vzctl's parameter handlers reject, skip, clamp or read surprisingly
  * (grammars in server/src/values/validate.ts, reference §2).
  */
-import { effectiveValue, keptNumber, lineList, refusedEffect, skippedForValue, usedEntries } from '../model/effective';
+import { effectiveValue, itemSeparators, keptNumber, lineList, refusedEffect, skippedForValue, usedEntries } from '../model/effective';
 import { humanize } from '../values/numbers';
 import type { Entry } from '../parser/types';
 import type { ValueProblem } from '../values/validate';
@@ -63,9 +63,9 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
       const short = shortOf(p, ctx);
       // A list whose handler adds items until the first bad one (classic IP_ADDRESS, parse_ip()): the
       // items before it are kept although vzctl says the line is skipped. With none before it, nothing is.
-      if (kind === 'invalid' && says(ctx, 'value-invalid-list', e.name) && tokens(e.value, ' \t').some((t) => t.end <= p.start)) {
+      if (kind === 'invalid' && says(ctx, 'value-invalid-list', e.name) && tokens(e.value, itemSeparators(ctx, e.name)).some((t) => t.end <= p.start)) {
         const said = sayAbout(ctx, e.name, `${e.name}: ${short.what}`, 'value-invalid-list');
-        out.push(finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`, keptAndLost(e.value, p.start)) }));
+        out.push(finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`, keptAndLost(e.value, p.start, itemSeparators(ctx, e.name))) }));
         continue;
       }
       // libvzctl keeps one value per key, the last line's (add_conf_data() overwrites, lib/config.c @
@@ -101,10 +101,10 @@ function unsetNote(ctx: LintContext, e: Entry): string {
  * The items of a list value that the handler has added before the bad one at offset `bad` (of `value`),
  * and those lost with it: "vzctl adds 10.0.0.5; 10.0.0.300 and 10.0.0.6 are lost" (at most 8 of each named).
  */
-export function keptAndLost(value: string, bad: number): string {
+export function keptAndLost(value: string, bad: number, separators = ' \t'): string {
   const kept: string[] = [];
   const lost: string[] = [];
-  for (const t of tokens(value, ' \t')) (t.end <= bad ? kept : lost).push(t.text);
+  for (const t of tokens(value, separators)) (t.end <= bad ? kept : lost).push(t.text);
   const list = (xs: string[]): string => (xs.length > 8 ? `${xs.slice(0, 8).map((x) => clip(x, 40)).join(', ')} and ${xs.length - 8} more` : xs.map((x) => clip(x, 40)).join(', '));
   const head = kept.length === 0 ? 'Nothing of the line is added' : `vzctl adds ${list(kept)}`;
   return lost.length === 0 ? head : `${head}; ${list(lost)} ${lost.length === 1 ? 'is' : 'are'} lost`;

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { describeTarget, formatTarget } from '../model/target';
-import { createDefaultOnly, ctLayoutRule, effectiveValue, fileOf, lineList, nodeLineNotTaken, skippedForValue, unsettingLine } from '../model/effective';
+import { createDefaultOnly, ctLayoutRule, effectiveValue, fileOf, lineList, nodeLineNotTaken, refusedEffect, skippedForValue, unsettingLine } from '../model/effective';
 import type { ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
@@ -108,6 +108,9 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
     const pdef = ctx.catalog.parameter(name);
     const unset = pdef ? unsettingLine(ctx, pdef) : undefined;
     if (unset) skipNote += `; ${file} line ${lineNo(ctx, unset.line)} unsets it (vzctl refuses the value)`;
+    // A list line vzctl takes only up to its first bad item (IP_ADDRESS, DEVICES, CAPABILITY…).
+    const partial = (ctx.byName.get(name) ?? []).filter((e) => refusedEffect(ctx, e) === 'partial').map((e) => lineNo(ctx, e.line));
+    if (partial.length > 0) skipNote += `; of ${file} line${partial.length > 1 ? 's' : ''} ${partial.join(', ')} only the items before the bad one`;
     if (!eff) {
       const def = ctx.catalog.parameter(name);
       const notTaken = def ? nodeLineNotTaken(ctx, def) : undefined;

@@ -11,7 +11,7 @@ import { describeTarget, formatTarget, targetReason } from '../model/target';
 import { compareVersions } from '../model/version';
 import { fromEditorPosition, toEditorRange } from '../parser/parse';
 import type { Entry, Position, Range } from '../parser/types';
-import { createDefaultOnly, effectiveValue, fileOf, lineList, nodeLineNotTaken, skippedForValue, unsettingLine, usedEntries, type EffectiveValue } from '../model/effective';
+import { createDefaultOnly, effectiveValue, fileOf, lineList, nodeLineNotTaken, refusedEffect, skippedForValue, unsettingLine, usedEntries, type EffectiveValue } from '../model/effective';
 import { notTakenFromNode, ownLineCreateOnly, refusedText } from './effective';
 import type { LintContext } from '../rules/types';
 import { lineNo } from '../rules/util';
@@ -263,6 +263,7 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
     const mine = skipped
       ? ' (vzctl skips this line: invalid value)'
       : unsetNote !== '' ? unsetNote
+      : refusedEffect(ctx, e) === 'partial' ? ' (of this line vzctl keeps only the items before the bad one)'
       : eff.merged?.includes(e) === true ? ' (this line included)'
         : eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${lineNo(ctx, eff.entry?.line ?? 0)} wins over this one)` : '';
     const from = skipped && eff.source === 'default' ? "vzctl's built-in default" : fromText(ctx, eff);

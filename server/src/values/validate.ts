@@ -375,7 +375,9 @@ function checkClassicIolimit(value: string): ValueCheck {
 function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'capability'): ValueCheck {
   const problems: ValueProblem[] = [];
   const vocab = ctx.catalog.catalog.vocabulary;
-  for (const t of tokens(value, ' \t,')) {
+  // Classic parse_cap() / parse_features() split on commas too only since vzctl 3.2 (src/lib/config.c @ vzctl-3.2; "\t " @ vzctl-3.1).
+  const separators = ctx.generation === 'classic' && compareVersions(ctx.version, '3.2') < 0 ? ' \t' : ' \t,';
+  for (const t of tokens(value, separators)) {
     const m = /^([^:]+):(on|off)$/.exec(t.text);
     if (!m) {
       // libvzctl's feature parser stops at the first bad item and rejects the whole line.
