@@ -109,7 +109,9 @@ export function aloneInFile(ctx: LintContext, entry: Entry): boolean {
 
 /** Edits deleting a set of lines, consecutive runs merged so that no two edits touch. */
 export function deleteLineSet(ctx: LintContext, lines: number[]): Fix['edits'] {
-  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  let ascending = true;
+  for (let i = 1; i < lines.length && ascending; i += 1) ascending = (lines[i] as number) > (lines[i - 1] as number);
+  const sorted = ascending ? lines : [...new Set(lines)].sort((a, b) => a - b);
   const out: Fix['edits'] = [];
   let i = 0;
   while (i < sorted.length) {
