@@ -22,7 +22,7 @@ import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values
 import { type Pair } from '../values/validate';
 import { analyze, capFinding, lint, toEditorFinding, type LintOptions, type LintResult } from './lint';
 import { ctidOf, sampleNameOf } from './nodeFiles';
-import { suppressionSets, type SuppressionSets } from './suppressions';
+import { isSuppressed, suppressionSets, type SuppressionSets } from './suppressions';
 
 // ------------------------------------------------------------------------------------------------
 // Inputs, outputs and the rule interface
@@ -739,7 +739,7 @@ export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'r
       // Node-level findings obey the suppression comments of the file they land in, as per-file ones do.
       const f = nf.finding;
       const s = place.suppressed;
-      if (!ignore && s && (s.fileWide.has(f.rule) || s.byLine.get(f.range.start.line)?.has(f.rule) === true)) continue;
+      if (!ignore && s && isSuppressed(s, f.rule, f.range.start.line)) continue;
       let list = out.get(nf.path);
       if (!list) out.set(nf.path, (list = []));
       list.push(toEditorFinding(place, capFinding(override ? copyFinding(f, { severity: override }) : f)));
