@@ -79,10 +79,10 @@ function messageOf(d: Diagnostic): string {
 
 /**
  * Whether a code action is one of a rule's own fixes (its finding's fixes), not one of the actions every
- * diagnostic gets (Disable … for this line / file, Learn more) or "Copy as vzctl set command".
+ * diagnostic gets (Disable … for this line / for lines A–B / for this file, Learn more) or "Copy as vzctl set command".
  */
 function isRuleFix(a: CodeAction): boolean {
-  return a.kind === 'quickfix' && a.edit !== undefined && !/^Disable \S+ for this (line|file)$/.test(a.title);
+  return a.kind === 'quickfix' && a.edit !== undefined && !/^Disable \S+ for (this (line|file)|lines \d+–\d+)$/.test(a.title);
 }
 
 function find(p: PublishDiagnosticsParams, code: string): Diagnostic | undefined {

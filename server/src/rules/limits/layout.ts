@@ -10,6 +10,9 @@ import type { Entry } from '../../parser/types';
 import type { Finding, LintContext, Rule } from '../types';
 import { deleteLines, entryRange, finding } from '../util';
 import { clip } from '../text';
+import { explain, say } from '../say';
+import { effectiveValue } from '../../model/effective';
+import { sourceText } from '../node/diskQuota';
 import { describeLayout, layoutOf, liveEntries, type Layout } from './common';
 import { derived } from '../../catalog/derived';
 import { ObjectCache } from '../../util/objectCache';
@@ -96,12 +99,19 @@ export const quotaugidlimitOnPloop: Rule = {
     const l = containerLayout(ctx);
     if (!l || l.layout !== 'ploop') return [];
     const out: Finding[] = [];
+    // DISK_QUOTA=no (here or in vz.conf) turns vzquota off, but not a ploop container's user/group quota
+    // (behaviour ugid-quota-ploop-without-disk-quota: src/lib/fs.c, res.c @ vzctl-4.11.1).
+    const dq = effectiveValue(ctx, 'DISK_QUOTA');
+    const quotaOff = dq?.value === 'no';
     for (const e of liveEntries(ctx, 'QUOTAUGIDLIMIT')) {
       const v = e.value.trim();
       if (!/^\d+$/.test(v) || BigInt(v) === 0n) continue;
-      out.push(finding(ctx, 'quotaugidlimit-on-ploop', e.valueRange,
-        `QUOTAUGIDLIMIT on ploop is an on/off switch: ${clip(v, 20)} caps nothing`,
-        { detail: `On a ploop-based container (${describeLayout(ctx, l)}) QUOTAUGIDLIMIT is an on/off switch: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs; switching between 0 and non-zero needs a container restart.` }));
+      const said = quotaOff
+        ? say(ctx, `QUOTAUGIDLIMIT on ploop is an on/off switch (${clip(v, 12)} caps nothing)`, 'ugid-quota-ploop-without-disk-quota')
+        : say(ctx, `QUOTAUGIDLIMIT on ploop is an on/off switch: ${clip(v, 20)} caps nothing`);
+      const dqNote = quotaOff && `DISK_QUOTA=no (${sourceText(ctx, dq)}) does not turn it off on ploop: vzctl mounts the image with user and group quota whenever QUOTAUGIDLIMIT is above 0 and only skips the distribution's set_ugid_quota script`;
+      out.push(finding(ctx, 'quotaugidlimit-on-ploop', e.valueRange, said,
+        { detail: explain(said, `On a ploop-based container (${describeLayout(ctx, l)}) QUOTAUGIDLIMIT is an on/off switch: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs; switching between 0 and non-zero needs a container restart`, dqNote) }));
     }
     return out;
   },
