@@ -54,35 +54,55 @@ function isUsedOnVz7(ctx: LintContext, e: Entry): boolean {
 
 function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind'], behaviour?: string): Finding[] {
   const out: Finding[] = [];
+  // The finding of the last line that had each problem, but for its range: lines with the same value share
+  // their check (lint.ts keeps one per distinct value), so a file that repeats one bad line 20,000 times
+  // builds its message and detail once (a line of another name, an alias, or one libvzctl does not read
+  // builds its own).
+  const built = new Map<ValueProblem, { name: string; unread: boolean; finding: Finding }>();
   // Most values have no problem: those cost no allocation (four rules ask every value of every file).
   ctx.values.forEach((check, e) => {
     if (check.problems.length === 0 || !check.problems.some((p) => p.kind === kind) || ctx.doc.continuationLines.has(e.line)) return;
     const problems = check.problems.filter((p) => p.kind === kind);
     for (const p of kind === 'invalid' ? problems.slice(0, 1) : problems) {
       const range = p.end > p.start ? valueSubRange(ctx, e, p.start, p.end) : e.valueRange.start.character === e.valueRange.end.character ? e.keyRange : e.valueRange;
-      const short = shortOf(p, ctx);
-      // A list whose handler adds items until the first bad one (classic IP_ADDRESS, parse_ip()): the
-      // items before it are kept although vzctl says the line is skipped. With none before it, nothing is.
-      if (kind === 'invalid' && says(ctx, 'value-invalid-list', e.name) && tokens(e.value, itemSeparators(ctx, e.name)).some((t) => t.end <= p.start)) {
-        const said = sayAbout(ctx, e.name, `${e.name}: ${short.what}`, 'value-invalid-list');
-        out.push(finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`, keptAndLost(e.value, p.start, itemSeparators(ctx, e.name))) }));
-        continue;
-      }
-      // libvzctl keeps one value per key, the last line's (add_conf_data() overwrites, lib/config.c @
-      // v7.0.737): an earlier line's value is never parsed, so nothing is refused for it; the line is
-      // wrong but without effect (duplicate-parameter says it is ignored): no claim, a warning at most.
       const unread = ctx.target.generation === 'vz7' && kind === 'invalid' && !isUsedOnVz7(ctx, e);
       // Classic IOPRIO / IOLIMIT / IOPSLIMIT: the handler unsets the key or keeps a number instead of
-      // skipping the line (catalogue onRefused, model/effective refusedEffect).
+      // skipping the line (catalogue onRefused, model/effective refusedEffect); what that wipes out depends
+      // on the lines before, so such a finding is built for its own line.
       const effect = kind === 'invalid' ? refusedEffect(ctx, e) : undefined;
-      const b = unread ? undefined : effect === 'unset' ? 'value-invalid-unset' : effect === 'keeps-number' ? 'value-invalid-keeps-number' : behaviour ?? short.behaviour;
-      const said = b !== undefined ? sayAbout(ctx, e.name, `${e.name}: ${short.what}`, b) : say(ctx, `${e.name}: ${short.what}`);
-      const detail = explain(said, `${e.name}: ${p.message}`, unread && 'libvzctl keeps only the last line of a key, so it never reads this value',
-        effect === 'unset' && unsetNote(ctx, e), effect === 'keeps-number' && `${toolVersion(ctx)} stores ${keptNumber(e.value) ?? 'the number it read'} from this line all the same`);
-      out.push(finding(ctx, rule, range, said, unread ? { detail, severity: 'warning' as const } : { detail }));
+      const same = effect === undefined ? built.get(p) : undefined;
+      if (same && same.name === e.name && same.unread === unread) {
+        out.push({ ...same.finding, range });
+        continue;
+      }
+      const f = problemFinding(ctx, rule, kind, behaviour, e, p, range, unread, effect);
+      if (effect === undefined) built.set(p, { name: e.name, unread, finding: f });
+      out.push(f);
     }
   });
   return out;
+}
+
+/**
+ * The finding of problem `p` of line `e` (see {@link fromProblems}); `unread`: a line libvzctl never reads;
+ * `effect`: what classic does instead of skipping a refused line (refusedEffect).
+ */
+function problemFinding(ctx: LintContext, rule: string, kind: ValueProblem['kind'], behaviour: string | undefined, e: Entry, p: ValueProblem, range: Finding['range'], unread: boolean, effect: ReturnType<typeof refusedEffect>): Finding {
+  const short = shortOf(p, ctx);
+  // A list whose handler adds items until the first bad one (classic IP_ADDRESS, parse_ip()): the
+  // items before it are kept although vzctl says the line is skipped. With none before it, nothing is.
+  if (kind === 'invalid' && says(ctx, 'value-invalid-list', e.name) && tokens(e.value, itemSeparators(ctx, e.name)).some((t) => t.end <= p.start)) {
+    const said = sayAbout(ctx, e.name, `${e.name}: ${short.what}`, 'value-invalid-list');
+    return finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`, keptAndLost(e.value, p.start, itemSeparators(ctx, e.name))) });
+  }
+  // libvzctl keeps one value per key, the last line's (add_conf_data() overwrites, lib/config.c @
+  // v7.0.737): an earlier line's value is never parsed, so nothing is refused for it; the line is
+  // wrong but without effect (duplicate-parameter says it is ignored): no claim, a warning at most.
+  const b = unread ? undefined : effect === 'unset' ? 'value-invalid-unset' : effect === 'keeps-number' ? 'value-invalid-keeps-number' : behaviour ?? short.behaviour;
+  const said = b !== undefined ? sayAbout(ctx, e.name, `${e.name}: ${short.what}`, b) : say(ctx, `${e.name}: ${short.what}`);
+  const detail = explain(said, `${e.name}: ${p.message}`, unread && 'libvzctl keeps only the last line of a key, so it never reads this value',
+    effect === 'unset' && unsetNote(ctx, e), effect === 'keeps-number' && `${toolVersion(ctx)} stores ${keptNumber(e.value) ?? 'the number it read'} from this line all the same`);
+  return finding(ctx, rule, range, said, unread ? { detail, severity: 'warning' as const } : { detail });
 }
 
 /**
