@@ -17,6 +17,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { extensionReadme, relativeLinks } from './extension-readme.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -51,38 +52,13 @@ if (major < 20) {
 // 1. Production bundle.
 run('production build', process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--production']);
 
-// 2. The extension's README (its page in VS Code's Extensions view): README.md without the sections for
-//    the CLI, CI and the project's own work, which are not about the extension (and half its size).
-const NOT_FOR_THE_EXTENSION = ['The CLI: vzlint', 'CI and fleets', 'How it is built', 'How we know', 'Performance', 'Sources'];
+// 2. The extension's README (its page in VS Code's Extensions view): README.md without the sections that
+//    are not about the extension (scripts/extension-readme.mjs).
 // vsce takes the file only from inside the package folder: dist/ (built, not committed; .vscodeignore
 // keeps the file itself out of the archive, vsce adds it as extension/readme.md).
 const extReadme = path.join(root, 'dist', 'README.extension.md');
-writeFileSync(extReadme, extensionReadme(readFileSync(path.join(root, 'README.md'), 'utf8')));
-
-/**
- * README.md with the level-2 sections named in NOT_FOR_THE_EXTENSION left out (fenced code is skipped
- * when looking for headings); links to a left-out section point at the same section of the full README.
- */
-function extensionReadme(text) {
-  const out = [];
-  let skipping = false;
-  let fenced = false;
-  const dropped = new Set();
-  for (const line of text.split('\n')) {
-    if (/^(```|~~~)/.test(line)) fenced = !fenced;
-    const h = !fenced && /^## (.+)$/.exec(line);
-    if (h) {
-      skipping = NOT_FOR_THE_EXTENSION.includes(h[1].trim());
-      if (skipping) dropped.add(h[1].trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-'));
-    }
-    if (!skipping) out.push(line);
-  }
-  for (const name of NOT_FOR_THE_EXTENSION) {
-    if (!text.includes(`## ${name}\n`)) throw new Error(`package: README.md has no section "## ${name}" (scripts/package.mjs NOT_FOR_THE_EXTENSION)`);
-  }
-  const note = 'The command-line linter `vzlint`, CI formats and how vzconf is built and tested are described in the project\'s full README.';
-  return out.join('\n').replace(/\]\(#([a-z0-9-]+)\)/g, (m, anchor) => (dropped.has(anchor) ? '] (see the full README)' : m)).trimEnd() + `\n\n${note}\n`;
-}
+const extReadmeText = extensionReadme(readFileSync(path.join(root, 'README.md'), 'utf8'));
+writeFileSync(extReadme, extReadmeText);
 
 // 3. vsce.
 const localVsce = path.join(root, 'test', 'e2e', 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -128,6 +104,12 @@ for (const f of files) {
   else if (/(^|\/)node_modules\//.test(f)) problems.push(`must not ship ${f}`);
   else if (/^(client|server|test|scripts|examples|\.ci|\.github|\.vscode)\//.test(f)) problems.push(`must not ship ${f}`);
   else if (/\.(ts|map)$/.test(f) || /\.vsix$/.test(f) || /tsconfig.*\.json$/.test(f)) problems.push(`must not ship ${f}`);
+}
+// Every relative link and image of the extension's README must be in the archive (VS Code resolves them
+// inside the installed extension).
+for (const { target, line } of relativeLinks(extReadmeText)) {
+  const file = decodeURI(target.split('#')[0]);
+  if (file !== '' && !lower.has(file.toLowerCase())) problems.push(`the extension's README links to ${file} (line ${line}), which the package does not ship`);
 }
 const size = statSync(out).size;
 if (problems.length > 0) {

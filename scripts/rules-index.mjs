@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Rewrites the rule tables of README.md and docs/rules/README.md from schemas/rules/*.yaml, between
-// the markers <!-- rules:begin --> and <!-- rules:end -->. Run after adding or changing a rule:
+// Rewrites the rule table of docs/rules/README.md (the rules index the README links to) from
+// schemas/rules/*.yaml, between the markers <!-- rules:begin --> and <!-- rules:end -->. Run after
+// adding or changing a rule:
 //   npm run docs:rules
 import { readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,5 @@ function rewrite(file, linkPrefix) {
   renameSync(tmp, file);
 }
 
-rewrite(path.join(root, 'README.md'), 'docs/rules/');
 rewrite(path.join(root, 'docs', 'rules', 'README.md'), '');
-console.log('rule tables rewritten');
+console.log('rule table of docs/rules/README.md rewritten');

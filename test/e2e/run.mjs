@@ -13,7 +13,7 @@
 //   node test/e2e/run.mjs [--host-only | --ui-only] [--vsix FILE] [--screenshots]
 //
 // Screenshots go to test/e2e/.run/last/screenshots/; only --screenshots (npm run screenshots) writes
-// them to docs/images/ for the README.
+// them to docs/images/ for the README and docs/editor.md.
 //
 // Environment: VZCONF_E2E_KEEP=1 keeps the temporary run directory; VZCONF_E2E_CHROMIUM overrides
 // /usr/bin/chromium; VZCONF_E2E_HOST_TIMEOUT_MS bounds the in-host run (default 240000).
@@ -78,7 +78,7 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 let vsix = opts.vsix;
 if (opts.ui && !vsix) {
   vsix = path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
-  const sources = ['package.json', 'README.md', 'CHANGELOG.md', '.vscodeignore', 'client/src', 'server/src', 'schemas', 'syntaxes', 'docs/rules', 'language-configuration.json', 'images'];
+  const sources = ['package.json', 'README.md', 'CHANGELOG.md', '.vscodeignore', 'client/src', 'server/src', 'schemas', 'syntaxes', 'docs/rules', 'docs/editor.md', 'docs/configuration.md', 'docs/security.md', 'scripts/extension-readme.mjs', 'language-configuration.json', 'images'];
   const newestSource = Math.max(...sources.map((s) => newest(path.join(ROOT, s))));
   if (!existsSync(vsix) || statSync(vsix).mtimeMs < newestSource) {
     sh(`packaging ${path.basename(vsix)} (npm run package: the .vsix is missing or older than the sources)`, process.execPath, [path.join(ROOT, 'scripts', 'package.mjs')]);

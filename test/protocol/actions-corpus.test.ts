@@ -71,7 +71,7 @@ function expectedFixes(uri: string, f: Fixable): ActionShape[] {
 }
 
 /** A rule's own fix: an edit that is not one of the Disable … comments every diagnostic gets. */
-const isRuleFix = (a: CodeAction): boolean => a.kind === 'quickfix' && a.edit !== undefined && !/^Disable \S+ for (this|line \d+)/.test(a.title);
+const isRuleFix = (a: CodeAction): boolean => a.kind === 'quickfix' && a.edit !== undefined && !/^Disable \S+ for (this|lines? \d+)/.test(a.title);
 
 const keyOf = (d: { range: Diagnostic['range']; message: string }, code: unknown): string => `${JSON.stringify(d.range)} ${String(code)} ${d.message}`;
 

@@ -79,10 +79,10 @@ function messageOf(d: Diagnostic): string {
 
 /**
  * Whether a code action is one of a rule's own fixes (its finding's fixes), not one of the actions every
- * diagnostic gets (Disable … for this line / file, Learn more) or "Copy as vzctl set command".
+ * diagnostic gets (Disable … for this line / for lines A–B / for this file, Learn more) or "Copy as vzctl set command".
  */
 function isRuleFix(a: CodeAction): boolean {
-  return a.kind === 'quickfix' && a.edit !== undefined && !/^Disable \S+ for this (line|file)$/.test(a.title);
+  return a.kind === 'quickfix' && a.edit !== undefined && !/^Disable \S+ for (this (line|file)|lines \d+–\d+)$/.test(a.title);
 }
 
 function find(p: PublishDiagnosticsParams, code: string): Diagnostic | undefined {
@@ -603,7 +603,7 @@ describe('vzconf language server: workspace, config file, commands and more code
     await writeFile(path.join(good, 'etc', 'vz', 'vz.conf'), 'DISK_QUOTA=no\nVE_PRIVATE="/vz/private/$VEID"\n');
     // Never opened: "Lint all configs" must publish its diagnostics.
     await writeFile(path.join(good, 'etc', 'vz', 'conf', '301.conf'), `${VSWAP_CT}KMEMSIZE="300331648:150331648"\nMY_TOOL_ID="1"\nOTHER_KEY="x"\n`);
-    await writeFile(path.join(broken, '.vzconf.yaml'), 'rules:\n  inline-comment: loud\n');
+    await writeFile(path.join(broken, '.vzconf.yaml'), 'rules:\n  inline-comment: loud\n  inline-coment: off\nnodeRAM: 64G\n');
     ws = new WorkspaceServer();
     await ws.request<InitializeResult>('initialize', {
       processId: process.pid,
@@ -646,7 +646,17 @@ describe('vzconf language server: workspace, config file, commands and more code
     ws.settings.delete(uriOf(ct));
   });
 
-  it('an invalid .vzconf.yaml gives one diagnostic on it and a log line; its folder lints with the defaults', async () => {
+  it('documentStatus of an auto target says how to choose another in the editor\'s words (the setting, not --target)', async () => {
+    const ct = path.join(good, 'etc', 'vz', 'conf', '191.conf');
+    await ws.open(uriOf(ct), VSWAP_CT);
+    await ws.wait('191.conf with the auto target', (q) => q.uri === uriOf(ct));
+    const status = await ws.request<{ targetReason: string }>('vzconf/documentStatus', { uri: uriOf(ct) });
+    assert.match(status.targetReason, /^auto: classic vzctl [\d.]+ .*\. Set vzconf\.target \(e\.g\. classic@4\.6\) for an older node$/);
+    assert.doesNotMatch(status.targetReason, /--target/);
+    await ws.conn.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(ct) } });
+  });
+
+  it('an invalid .vzconf.yaml gives a diagnostic per problem on it (as vzlint lists them) and a log line; its folder lints with the defaults', async () => {
     const cfgUri = uriOf(path.join(broken, '.vzconf.yaml'));
     const ct = path.join(broken, 'etc', 'vz', 'conf', '101.conf');
     // Not "inherit # x": since vzctl 4.4 that comment is harmless and only an info.
@@ -654,10 +664,12 @@ describe('vzconf language server: workspace, config file, commands and more code
     const p = await ws.wait('101.conf in the broken folder', (q) => q.uri === uriOf(ct));
     assert.equal(find(p, 'inline-comment')?.severity, 2, 'default severity');
     const cfg = await ws.wait('the diagnostic on .vzconf.yaml', (q) => q.uri === cfgUri);
-    assert.equal(cfg.diagnostics.length, 1);
-    assert.equal(cfg.diagnostics[0]?.code, 'invalid-config');
-    assert.equal(cfg.diagnostics[0]?.range.start.line, 1);
-    assert.match(messageOf(cfg.diagnostics[0] as Diagnostic), /rules\.inline-comment: must be one of error, warning, info, hint, off/);
+    // Each problem over the key or value it is about: the level "loud", the misspelt option, the unknown rule.
+    assert.deepEqual(cfg.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]),
+      [['invalid-config', 1, 18, 1, 22], ['invalid-config', 3, 0, 3, 7], ['invalid-config', 2, 2, 2, 15]]);
+    assert.match(messageOf(cfg.diagnostics[0] as Diagnostic), /^rules\.inline-comment: must be one of error, warning, info, hint, off \(not "loud"\) — vzconf ignores this \.vzconf\.yaml until it is fixed$/);
+    assert.match(messageOf(cfg.diagnostics[1] as Diagnostic), /unknown option "nodeRAM"; did you mean nodeRam\?/);
+    assert.match(messageOf(cfg.diagnostics[2] as Diagnostic), /unknown rule "inline-coment"; did you mean inline-comment\?/);
     assert.ok(ws.logs.some((l) => /invalid \.vzconf\.yaml/.test(l)), ws.logs.join('\n'));
     assert.equal(ws.published.filter((q) => q.uri === cfgUri).length, 1, 'reported once');
   });

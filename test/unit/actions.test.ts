@@ -108,6 +108,42 @@ describe('code actions: Disable <rule> for this line / file', () => {
     assert.equal(apply(text, file?.edit.changes[URI] ?? []).split('\n')[0], '# vzconf-disable inline-comment,unknown-parameter -- ok');
   });
 
+  it('a finding over several lines (a run of duplicates) gets a block that names its lines: vzconf-disable above, vzconf-enable below', () => {
+    // HOSTNAME on lines 3–8: vzctl uses line 3, one finding covers the run 4–8; then another HOSTNAME at line 10.
+    const run = Array.from({ length: 5 }, (_, i) => `HOSTNAME="h${i}"`).join('\n');
+    const text = `${VSWAP}HOSTNAME="used"\n${run}\nONBOOT="yes"\nHOSTNAME="late"\n`;
+    const dup = diagnosticsOf(text).filter((d) => d.code === 'duplicate-parameter');
+    assert.deepEqual(dup.map((d) => [d.range.start.line, d.range.end.line]), [[3, 7], [9, 9]]);
+    const actions = suppressionActions(text, at(5, 2));
+    const titles = actions.map((a) => a.title);
+    // Not "for this line": the cursor is on line 6 and a next-line comment above line 4 would name one line.
+    assert.ok(!titles.includes('Disable duplicate-parameter for this line'), titles.join(' | '));
+    const block = actions.find((a) => a.title === 'Disable duplicate-parameter for lines 4–8');
+    assert.ok(block, titles.join(' | '));
+    const fixed = apply(text, block.edit.changes[URI] ?? []);
+    assert.equal(fixed, `${VSWAP}HOSTNAME="used"\n# vzconf-disable duplicate-parameter -- <reason>\n${run}\n# vzconf-enable duplicate-parameter\nONBOOT="yes"\nHOSTNAME="late"\n`);
+    // The run is silenced, the later duplicate (outside the block) is not; no unknown-suppression.
+    const after = diagnosticsOf(fixed);
+    assert.deepEqual(after.filter((d) => d.code === 'duplicate-parameter').map((d) => d.range.start.line), [11]);
+    assert.ok(!after.some((d) => d.code === 'unknown-suppression'), JSON.stringify(after));
+    // vzctl reads what it read before (comments only were added).
+    assert.equal(effectiveConfigText(fixed, { path: CT }).replace(/line \d+/g, ''), effectiveConfigText(text, { path: CT }).replace(/line \d+/g, ''));
+    // A single-line finding keeps the next-line comment.
+    const single = suppressionActions(text, at(9, 2)).map((a) => a.title);
+    assert.ok(single.includes('Disable duplicate-parameter for this line'), single.join(' | '));
+  });
+
+  it('a block at the end of a file without a final line break; none after a lone CR', () => {
+    const text = `${VSWAP}HOSTNAME="a"\nHOSTNAME="b"\nHOSTNAME="c"`;
+    const block = suppressionActions(text, at(3)).find((a) => a.title === 'Disable duplicate-parameter for lines 4–5');
+    assert.ok(block);
+    const fixed = apply(text, block.edit.changes[URI] ?? []);
+    assert.equal(fixed, `${VSWAP}HOSTNAME="a"\n# vzconf-disable duplicate-parameter -- <reason>\nHOSTNAME="b"\nHOSTNAME="c"\n# vzconf-enable duplicate-parameter`);
+    assert.ok(!diagnosticsOf(fixed).some((d) => d.code === 'duplicate-parameter'));
+    const cr = `# x\r# y\n${text}`;
+    assert.ok(!suppressionActions(cr, at(5)).some((a) => a.title.startsWith('Disable duplicate-parameter for line')), 'editor lines are not vzctl lines after a lone CR');
+  });
+
   it('never inserts inside a multi-line value: a finding on a continuation line gets only the file action', () => {
     const text = `DESCRIPTION="a\nb $(x)"\n${VSWAP}`;
     const unsafe = diagnosticsOf(text).find((d) => d.code === 'shell-unsafe-value');

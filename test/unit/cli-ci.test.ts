@@ -97,7 +97,7 @@ describe('vzlint finds configs wherever they sit', () => {
   });
 
   it('a directory, a glob or a path that matches nothing: exit 2 with a clear message, or 0 with --no-error-on-unmatched-pattern', async () => {
-    const root = await tree('unmatched', { 'empty/readme.txt': 'x\n', 'cfg/conf/101.conf': CLEAN });
+    const root = await tree('unmatched', { 'empty/readme.txt': 'x\n', 'empty/web-sample': CLEAN, 'cfg/conf/101.conf': CLEAN });
     const dir = await run(['empty'], root);
     assert.equal(dir.code, 2);
     assert.match(dir.err, /No files matching "empty" .*were found/);
@@ -105,6 +105,8 @@ describe('vzlint finds configs wherever they sit', () => {
     assert.match(dir.err, /; files of other names are linted when named, e\.g\. "empty\/\*"\)/);
     const named = await run(['--format', 'json', 'empty/*'], root);
     assert.notEqual(named.code, 2, named.err);
+    assert.deepEqual(filesOf(named.out), []);
+    assert.match(named.err, /matched 1 file that is not an OpenVZ \/ Virtuozzo config by name or content, skipped: empty\/readme\.txt/);
     const glob = await run(['nothing/**/*.conf'], root);
     assert.equal(glob.code, 2);
     assert.match(glob.err, /No files matching the pattern "nothing\/\*\*\/\*\.conf" were found/);
@@ -118,6 +120,39 @@ describe('vzlint finds configs wherever they sit', () => {
     const r = await run(['--format', 'json', '**/*.conf'], root);
     assert.equal(r.code, 1);
     assert.deepEqual(filesOf(r.out), ['a/one.conf', 'b/c/three.conf']);
+  });
+
+  it('a glob skips what is clearly not a config (README.md, MANIFEST.json), says so in one line and in the summary; a file named is linted', async () => {
+    const root = await tree('glob-other', {
+      'corpus/README.md': '# Samples\n\nSee SOURCES.md.\n',
+      'corpus/MANIFEST.json': '{"files": [{"path": "a.conf", "lint_target": "classic@4.6"}]}\n',
+      'corpus/notes.txt': 'Set ONBOOT=yes in the file.\n',
+      'corpus/wild/web-server.cfg': CLEAN,
+      'corpus/wild/odd name': BAD,
+      'corpus/conf/101.conf': '',
+      'corpus/download.conf': 'TEMPLATE_SERVER=http://example.org\nDOWNLOAD_DIR=/vz/template\n',
+      'corpus/tpl/ct.conf.j2': 'ONBOOT={{ onboot }}\n',
+    });
+    const r = await run(['--format', 'json', 'corpus/**'], root);
+    assert.equal(r.code, 1, r.err);
+    assert.ok(filesOf(r.out).includes('corpus/wild/odd name'), r.out);
+    // Configs of any name (by content), config names whatever the content, templates by name.
+    const all = await run(['--verbose', 'corpus/**'], root);
+    for (const f of ['corpus/wild/web-server.cfg', 'corpus/wild/odd name', 'corpus/conf/101.conf', 'corpus/tpl/ct.conf.j2']) assert.ok(all.out.includes(f), `${f} is linted:\n${all.out}`);
+    for (const f of ['README.md', 'MANIFEST.json', 'notes.txt', 'download.conf']) assert.ok(!all.out.includes(f), `${f} is not linted:\n${all.out}`);
+    assert.match(all.err, /^vzlint: note: the pattern "corpus\/\*\*" matched 4 files that are not OpenVZ \/ Virtuozzo configs by name or content, skipped: corpus\/MANIFEST\.json, corpus\/README\.md, corpus\/download\.conf and 1 more \(name a file to lint it anyway\)$/m);
+    assert.equal(all.err.split('\n').filter((l) => l.includes('skipped')).length, 1, all.err);
+    assert.match(all.out, /\(4 files skipped: not configs\)/);
+    const summary = await run(['--summary', 'corpus/**'], root);
+    assert.match(summary.out, /Skipped: 4 files a pattern matched, not configs by name or content/);
+    const summaryJson = JSON.parse((await run(['--summary', '--format', 'json', 'corpus/**'], root)).out) as { fleet: { skipped?: number } };
+    assert.equal(summaryJson.fleet.skipped, 4);
+    // Named explicitly, a file is linted whatever it is; a pattern that matches only such files matches nothing.
+    const named = await run(['--verbose', 'corpus/README.md'], root);
+    assert.match(named.out, /corpus\/README\.md/);
+    const only = await run(['corpus/*.md'], root);
+    assert.equal(only.code, 2);
+    assert.match(only.err, /No files matching the pattern "corpus\/\*\.md" \(it matched 1 file, none an OpenVZ \/ Virtuozzo config by name or content: corpus\/README\.md; name a file to lint it anyway\) were found/);
   });
 
   it('no PATH on a node: lints its /etc/vz as one node and says so', async () => {
@@ -250,6 +285,10 @@ describe('vzlint CI knobs and exit codes', () => {
     assert.equal(fromFile.targetReason, 'set to classic@4.6 in nodes/.vzconf.yaml');
     const fromFlag = JSON.parse((await run(['--print-config', 'nodes/etc/vz/conf/101.conf', '--target', 'vz7'], root)).out) as Record<string, unknown>;
     assert.equal(fromFlag.targetReason, 'set to vz7 by --target');
+    // auto: how to choose another target, in vzlint's words (never the editor setting vzconf.target).
+    const auto = JSON.parse((await run(['--print-config', 'nodes/etc/vz/conf/101.conf', '--no-config'], root)).out) as Record<string, unknown>;
+    assert.match(String(auto.targetReason), /^auto: classic vzctl [\d.]+ .*\. Set --target or target: in \.vzconf\.yaml \(e\.g\. classic@4\.6\) for an older node$/);
+    assert.doesNotMatch(String(auto.targetReason), /vzconf\.target/);
   });
 
   it('--help lists the formats, exit codes and examples; --version prints the version', async () => {

@@ -78,6 +78,21 @@ describe('.vzconf.yaml: invalid files give a positioned ConfigFileError, never a
   it('a duplicate key', () => {
     assert.match(error('target: vz7\ntarget: classic\n').detail, /not valid YAML/);
   });
+  it('every problem has the span of the key or value it is about (what the language server underlines)', () => {
+    const e = error('rules:\n  inline-comment: loud\n  inline-coment: off\nnodeRAM: 64G\n');
+    assert.deepEqual(e.problems.map((p) => [p.line, p.character, p.end?.line, p.end?.character]), [[1, 18, 1, 22], [3, 0, 3, 7], [2, 2, 2, 15]]);
+    assert.match(e.problems[1]?.detail ?? '', /did you mean nodeRam\?/);
+  });
+  it('YAML syntax: every error the parser finds, each with its span (not only the first)', () => {
+    const e = error('target: vz7\ntarget: classic\nkind: node\nkind: container\n');
+    assert.equal(e.problems.length, 2, JSON.stringify(e.problems));
+    assert.deepEqual(e.problems.map((p) => p.line), [1, 3]);
+    for (const p of e.problems) {
+      assert.match(p.detail, /^not valid YAML: /);
+      assert.ok(p.end && (p.end.line > p.line || p.end.character > p.character), JSON.stringify(p));
+    }
+    assert.match(e.detail, /\(and 1 more problem\)$/);
+  });
   it('keys are looked up as own properties only: constructor, toString, __proto__ are unknown options', () => {
     assert.match(error('constructor: 1\n').detail, /^unknown option "constructor"/);
     assert.match(error('toString: x\n').detail, /^unknown option "toString"/);

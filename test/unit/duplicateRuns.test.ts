@@ -238,3 +238,85 @@ describe('duplicate-parameter runs on real configs (the corpus has no repeated k
     });
   }
 });
+
+describe('duplicate-parameter: a key repeated in many places apart (A B A B …) is one finding', () => {
+  it('1,000 lines alternating HOSTNAME and ONBOOT (first wins): one finding per key, on its first ignored line, whose fix removes every ignored line', () => {
+    const text = 'HOSTNAME="a"\nONBOOT="yes"\n'.repeat(500);
+    const found = duplicates(text);
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.message]), [
+      [2, 'HOSTNAME on 499 lines between 3 and 999 is also set on line 1; vzctl uses the first'],
+      [3, 'ONBOOT on 499 lines between 4 and 1000 is also set on line 2; vzctl uses the first'],
+    ]);
+    const [h] = found;
+    assert.deepEqual(span(h), [2, 0, 2, 8]);
+    assert.deepEqual(h?.facts, ['classic.duplicate-first']);
+    assert.match(h?.detail ?? '', /uses line 1 \("a"\) and ignores lines 3, 5, 7, 9, 11 and 494 more, while the shell scripts/);
+    assert.match(h?.detail ?? '', /Reported once for the 499 lines, repeated in 499 places/);
+    const r = fixed(text, h);
+    // Not safe: the shell scripts read the last HOSTNAME, which the fix removes.
+    assert.deepEqual([r.title, r.safe], ['Remove the 499 ignored HOSTNAME lines', false]);
+    assert.equal(r.text, `HOSTNAME="a"\n${'ONBOOT="yes"\n'.repeat(500)}`);
+    // Both fixes together leave one line of each key.
+    const both = applyEdits(text, [...(h?.fixes?.[0]?.edits ?? []), ...(found[1]?.fixes?.[0]?.edits ?? [])]);
+    assert.equal(both, 'HOSTNAME="a"\nONBOOT="yes"\n');
+    assert.deepEqual(duplicates(both), []);
+  });
+
+  it('last wins (classic UBC, Virtuozzo 7): the finding is on the first line, the fix keeps the last line and is safe', () => {
+    const ubc = 'PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\n' + 'KMEMSIZE="1:2"\nNUMPROC="10:10"\n'.repeat(8);
+    const found = duplicates(ubc);
+    assert.deepEqual(found.map((f) => f.message), [
+      'KMEMSIZE on 7 lines between 3 and 15 is also set on line 17; vzctl uses the last',
+      'NUMPROC on 7 lines between 4 and 16 is also set on line 18; vzctl uses the last',
+    ]);
+    const r = fixed(ubc, found[0]);
+    assert.deepEqual([r.title, r.safe], ['Remove the 7 ignored KMEMSIZE lines', true]);
+    assert.equal(r.text, 'PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\n' + 'NUMPROC="10:10"\n'.repeat(7) + 'KMEMSIZE="1:2"\nNUMPROC="10:10"\n');
+    const vz7 = duplicates('HOSTNAME="a"\nONBOOT="yes"\n'.repeat(50), { target: 'vz7' });
+    assert.deepEqual(vz7.map((f) => [f.range.start.line, f.message, f.fixes?.[0]?.safe]), [
+      [0, 'HOSTNAME on 49 lines between 1 and 97 is also set on line 99; libvzctl uses the last', true],
+      [1, 'ONBOOT on 49 lines between 2 and 98 is also set on line 100; libvzctl uses the last', true],
+    ]);
+  });
+
+  it(`up to ${5} places apart keep a finding each; one more makes one finding (runs count as one place)`, () => {
+    const five = 'HOSTNAME="a"\nONBOOT="yes"\n'.repeat(6);
+    assert.equal(duplicates(five).length, 10);
+    // Six places apart, two of them runs of two lines: one finding naming the eight lines.
+    const six = 'HOSTNAME="a"\n' + 'HOSTNAME="b"\nHOSTNAME="c"\n# x\n' + 'HOSTNAME="d"\n# x\n'.repeat(4) + 'HOSTNAME="e"\nHOSTNAME="f"\n';
+    const [f, ...rest] = duplicates(six);
+    assert.deepEqual(rest, []);
+    assert.equal(f?.message, 'HOSTNAME on 8 lines between 2 and 14 is also set on line 1; vzctl uses the first');
+    // The range is the first run's (from its first key to its last value).
+    assert.deepEqual(span(f), [1, 0, 2, 12]);
+    assert.equal(fixed(six, f).text, `HOSTNAME="a"\n# x\n${'# x\n'.repeat(4)}`);
+  });
+
+  it('a refused line is neither in effect nor removed; a backslash-continued repeat is removed with its continuation', () => {
+    const text = 'ONBOOT="maybe"\n' + 'ONBOOT="yes"\nNAME=x\n' + 'ONBOOT="no"\nNAME=x\n'.repeat(6) + 'ONBOOT=n\\\no\n';
+    const found = duplicates(text).filter((f) => f.message.startsWith('ONBOOT'));
+    assert.equal(found.length, 1, found.map((f) => f.message).join(' | '));
+    assert.equal(found[0]?.message, 'ONBOOT on 7 lines between 4 and 17 is also set on line 2; vzctl uses the first line it accepts');
+    const r = fixed(text, found[0]);
+    assert.equal(r.text, 'ONBOOT="maybe"\nONBOOT="yes"\nNAME=x\n' + 'NAME=x\n'.repeat(6));
+  });
+
+  it('union (classic IP_ADDRESS / NAMESERVER alternating): one finding per key on its first repeat, the message naming the lines', () => {
+    const text = 'IP_ADDRESS="10.0.0.1"\nNAMESERVER="192.0.2.1"\n'.repeat(20);
+    const found = duplicates(text);
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.message]), [
+      [2, 'IP_ADDRESS is set on 20 lines between 1 and 39; vzctl merges them, sh keeps only the last'],
+      [3, 'NAMESERVER is set on 20 lines between 2 and 40; vzctl merges them, sh keeps only the last'],
+    ]);
+    assert.match(found[0]?.detail ?? '', /It is set on lines 1, 3, 5, 7, 9 and 15 more; reported once for the 19 places it is repeated in\./);
+    // The merge fix (20 lines: offered) writes the union into the first line and removes the others.
+    const r = fixed(text, found[0]);
+    assert.equal(r.safe, true);
+    assert.equal(r.text, `IP_ADDRESS="10.0.0.1"\n${'NAMESERVER="192.0.2.1"\n'.repeat(20)}`);
+  });
+
+  it('a next-line suppression above the first ignored line silences the one finding', () => {
+    const text = 'HOSTNAME="a"\nONBOOT="yes"\n# vzconf-disable-next-line duplicate-parameter\n' + 'HOSTNAME="a"\nONBOOT="yes"\n'.repeat(10);
+    assert.deepEqual(duplicates(text).map((f) => f.message.split(' ')[0]), ['ONBOOT']);
+  });
+});

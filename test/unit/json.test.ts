@@ -162,8 +162,8 @@ describe('publishDiagnosticsFrame', () => {
   });
 
   it('writes into a scratch buffer large enough for the frame (the same bytes), and allocates when it is not', () => {
-    // 599 ignored HOSTNAME lines, each after a comment (not one run): one diagnostic each.
-    const many = lint('HOSTNAME="a"\n#\n'.repeat(600), { path: '/etc/vz/conf/101.conf' }).findings.map((x) => toDiagnostic(x, { docsCommand: 'vzconf.openRuleDocs' }));
+    // 600 deprecated IPTABLES lines (one diagnostic each; their repeats are one duplicate-parameter finding).
+    const many = lint('IPTABLES="ipt_REJECT"\n#\n'.repeat(600), { path: '/etc/vz/conf/101.conf' }).findings.map((x) => toDiagnostic(x, { docsCommand: 'vzconf.openRuleDocs' }));
     const msg = (list: unknown[]): Message => ({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///x', version: 2, diagnostics: list } }) as unknown as Message;
     const fresh = publishDiagnosticsFrame(msg(many));
     assert.ok(fresh && fresh.length > 100_000, `${fresh?.length} bytes`);

@@ -51,10 +51,10 @@ describe('suppressions: parsing', () => {
   });
 
   it('a misspelt directive is malformed, not a suppression', () => {
-    const doc = parseConfig('# vzconf-disable-nextline unknown-parameter\n# vzconf-enable x\n# vzconf is great\n', { dialect: 'classic' });
+    const doc = parseConfig('# vzconf-disable-nextline unknown-parameter\n# vzconf-enabled x\n# vzconf is great\n', { dialect: 'classic' });
     const p = parseSuppressions(doc);
     assert.deepEqual(p.directives, []);
-    assert.deepEqual(p.malformed.map((m) => m.word), ['vzconf-disable-nextline', 'vzconf-enable']);
+    assert.deepEqual(p.malformed.map((m) => m.word), ['vzconf-disable-nextline', 'vzconf-enabled']);
   });
 
   it('suggests rule ids within two edits', () => {
@@ -81,6 +81,22 @@ describe('suppressions: filtering in lint()', () => {
     assert.deepEqual(rules(`# vzconf-disable-next-line unknown-parameter\nMY_KEY="1"\n`, { target: 'vz7' }), []);
     const inline = `${VSWAP}KMEMSIZE="300331648:150331648" # vzconf-disable-next-line barrier-above-limit\n`;
     assert.ok(rules(inline).some((r) => r.startsWith('barrier-above-limit')), rules(inline).join());
+  });
+
+  it('vzconf-disable … vzconf-enable silences the rule on the lines between them only; without an enable, the whole file', () => {
+    const text = `${VSWAP}${BAD_KMEM}# vzconf-disable barrier-above-limit,unknown-parameter -- migrating\nLOCKEDPAGES="300:100"\nFOO=1\n# vzconf-enable barrier-above-limit\nSHMPAGES="300:100"\nBAR=2\n`;
+    // barrier-above-limit: silenced on line 5 only (the block); unknown-parameter: the whole file (no enable of it).
+    assert.deepEqual(rules(text).filter((r) => !r.startsWith('ubc')).sort(), ['barrier-above-limit@3', 'barrier-above-limit@8']);
+    // Blocks of one rule pair in order; a second enable ends nothing and is reported.
+    const twice = `${VSWAP}# vzconf-disable barrier-above-limit -- a\n${BAD_KMEM}# vzconf-enable barrier-above-limit\n# vzconf-enable barrier-above-limit\nLOCKEDPAGES="300:100"\n`;
+    assert.deepEqual(rules(twice).filter((r) => !r.startsWith('ubc')), ['unknown-suppression@6', 'barrier-above-limit@7']);
+    const f = lint(twice, { path: CT }).findings.find((x) => x.rule === 'unknown-suppression');
+    assert.equal(f?.message, 'vzconf-enable barrier-above-limit has no vzconf-disable of it above, so it ends nothing');
+    // An enable above its disable ends nothing either: the disable then covers the whole file.
+    const before = `# vzconf-enable barrier-above-limit\n${VSWAP}${BAD_KMEM}# vzconf-disable barrier-above-limit -- a\n`;
+    assert.deepEqual(rules(before).filter((r) => !r.startsWith('ubc')), ['unknown-suppression@1']);
+    // An unknown rule in an enable, and an enable without rules, are reported as for the other directives.
+    assert.deepEqual(rules(`${VSWAP}# vzconf-enable barier-above-limit\n# vzconf-enable\n`), ['unknown-suppression@3', 'unknown-suppression@4']);
   });
 
   it('ignoreSuppressions reports everything', () => {
@@ -143,6 +159,11 @@ describe('suppressions: node-level findings (lintNode)', () => {
     const dup = (p: string): number => r.files.find((f) => f.path === p)?.findings.filter((f) => f.rule === 'duplicate-ip-address').length ?? -1;
     assert.equal(dup('/n/etc/vz/conf/101.conf'), 1);
     assert.equal(dup('/n/etc/vz/conf/102.conf'), 0);
+    // A block around the line works for node findings too.
+    const blocked = lintNode({ containers: [input.containers[0] as { path: string; text: string }, { path: '/n/etc/vz/conf/102.conf', text: `${VSWAP}# vzconf-disable duplicate-ip-address -- failover pair\nIP_ADDRESS="10.0.0.5"\n# vzconf-enable duplicate-ip-address\n` }] });
+    assert.equal(blocked.files.find((f) => f.path === '/n/etc/vz/conf/102.conf')?.findings.filter((f) => f.rule === 'duplicate-ip-address').length, 0);
+    const outside = lintNode({ containers: [input.containers[0] as { path: string; text: string }, { path: '/n/etc/vz/conf/102.conf', text: `${VSWAP}# vzconf-disable duplicate-ip-address -- failover pair\n# vzconf-enable duplicate-ip-address\nIP_ADDRESS="10.0.0.5"\n` }] });
+    assert.equal(outside.files.find((f) => f.path === '/n/etc/vz/conf/102.conf')?.findings.filter((f) => f.rule === 'duplicate-ip-address').length, 1);
     const audit = lintNode(input, { ignoreSuppressions: true });
     assert.equal(audit.files.find((f) => f.path === '/n/etc/vz/conf/102.conf')?.findings.filter((f) => f.rule === 'duplicate-ip-address').length, 1);
   });

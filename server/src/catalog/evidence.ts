@@ -38,14 +38,25 @@ export function unverifiedReason(ctx: LintContext, f: Finding): string | undefin
   if (!GENERATION_FACT_RULES.has(f.rule) && !STATUS_RULES.has(f.rule) && !VOCABULARY_RULES.has(f.rule)) return undefined;
   const line = ctx.doc.lines[f.range.start.line];
   if (!line || line.kind !== 'entry') return undefined;
-  const def = ctx.catalog.parameter(line.name);
+  // The line's catalogue entry, looked up once per line for all rules (ctx.def).
+  const def = ctx.def(line);
   if (!def) return undefined;
   const info: GenerationInfo | undefined = def[ctx.target.generation];
   if (info?.unverified !== undefined && GENERATION_FACT_RULES.has(f.rule)) return info.unverified;
   const kind = STATUS_RULES.get(f.rule);
   if (kind) {
-    const active: StatusEntry[] = ctx.status(def).filter((s) => s.kind === kind);
-    if (active.length > 0 && active.every((s) => s.unverified !== undefined)) return active[0]?.unverified;
+    // Every active entry of the kind unverified: the first one's reason (no array built: once per finding).
+    let first: StatusEntry | undefined;
+    let all = true;
+    for (const s of ctx.status(def)) {
+      if (s.kind !== kind) continue;
+      if (s.unverified === undefined) {
+        all = false;
+        break;
+      }
+      first ??= s;
+    }
+    if (all && first) return first.unverified;
   }
   if (VOCABULARY_RULES.has(f.rule)) {
     const vocab = ctx.catalog.catalog.vocabulary;

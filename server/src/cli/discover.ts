@@ -218,6 +218,34 @@ async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.
   return out;
 }
 
+/**
+ * Splits the files a glob pattern matched (relative to `cwd`, as {@link expandGlob} returns them) into
+ * those to lint and those that are clearly not configs: a match is linted when its name is a config or a
+ * candidate name ({@link classifyConfigName}) or a template's, or when its first 64 KiB look like a config
+ * ({@link looksLikeConfig}: two parameters vzctl knows), as `vzlint DIR` confirms candidates; a file that
+ * cannot be read is kept (the lint then says why). A file named on the command line is never skipped.
+ * `corpus/**` skips README.md, SOURCES.md and MANIFEST.json, and keeps every config of any name.
+ */
+export async function splitGlobMatches(matched: readonly string[], cwd: string): Promise<{ configs: string[]; skipped: string[] }> {
+  const configs: string[] = [];
+  const skipped: string[] = [];
+  for (const rel of matched) {
+    const abs = path.resolve(cwd, rel);
+    if (classifyConfigName(abs) !== undefined || isTemplateName(abs)) {
+      configs.push(rel);
+      continue;
+    }
+    let text: string | undefined;
+    try {
+      text = await sniff(abs);
+    } catch {
+      text = undefined;
+    }
+    (text === undefined || looksLikeConfig(text) ? configs : skipped).push(rel);
+  }
+  return { configs, skipped };
+}
+
 /** Whether a command-line PATH is a glob pattern (`*`, `?`, `[…]`, `{a,b}`, `**`). */
 export function isGlob(arg: string): boolean {
   return fastGlob().isDynamicPattern(arg);

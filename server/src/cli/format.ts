@@ -222,7 +222,8 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-function plural(n: number, word: string): string {
+/** `1 file`, `3 files`. */
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
@@ -257,7 +258,7 @@ export function colors(enabled: boolean): Colors {
  *                         then its fixes, one a line: `fix (safe): TITLE` (what --fix applies) or
  *                         `fix (unsafe: review): TITLE` (what it leaves for a person to apply)
  */
-export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failures?: RunFailures; hidden?: SeverityCounts; explain?: boolean }): string {
+export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failures?: RunFailures; hidden?: SeverityCounts; explain?: boolean; skipped?: number }): string {
   const notChecked = reports.filter((r) => r.notChecked === true).length;
   return formatStylishFiles(reports, options) + formatStylishSummary(countSeverities(reports), reports.length - notChecked, reports.filter((r) => r.findings.length > 0).length, { ...options, notChecked });
 }
@@ -353,8 +354,10 @@ export const TOO_LARGE_OFF = `over ${MAX_FILE_BYTES / 1048576} MiB with file-too
  * @param options.notChecked files found but not checked ({@link FileReport.notChecked}), not counted in
  *                          `files`: `✔ no problems (0 files checked; 1 file not checked: over 4 MiB with
  *                          file-too-large off)`.
+ * @param options.skipped   files a glob pattern matched that are not configs by name or content (not linted,
+ *                          not counted in `files`): `✔ no problems (2 files checked; 3 files skipped: not configs)`.
  */
-export function formatStylishSummary(n: SeverityCounts, files: number, withFindings: number, options: { color: boolean; failures?: RunFailures; hidden?: SeverityCounts; notChecked?: number }): string {
+export function formatStylishSummary(n: SeverityCounts, files: number, withFindings: number, options: { color: boolean; failures?: RunFailures; hidden?: SeverityCounts; notChecked?: number; skipped?: number }): string {
   const c = colors(options.color);
   const total = n.error + n.warning + n.info + n.hint;
   const checked = plural(files, 'file');
@@ -362,7 +365,9 @@ export function formatStylishSummary(n: SeverityCounts, files: number, withFindi
   const notShown = options.hidden ? hiddenText(options.hidden) : '';
   // Files found but not checked (too large, their finding off): said beside what --quiet hid.
   const skipped = (options.notChecked ?? 0) > 0 ? `${plural(options.notChecked ?? 0, 'file')} not checked: ${TOO_LARGE_OFF}` : '';
-  const hidden = [skipped, notShown !== '' ? `${notShown} not shown: --quiet` : ''].filter((x) => x !== '').join('; ');
+  // Files a glob matched that are not configs (README.md, MANIFEST.json): not linted, counted here.
+  const notConfigs = (options.skipped ?? 0) > 0 ? `${plural(options.skipped ?? 0, 'file')} skipped: not configs` : '';
+  const hidden = [skipped, notConfigs, notShown !== '' ? `${notShown} not shown: --quiet` : ''].filter((x) => x !== '').join('; ');
   const parts = [plural(n.error, 'error'), plural(n.warning, 'warning'), plural(n.info, 'info')];
   if (n.hint > 0) parts.push(plural(n.hint, 'hint'));
   // With --quiet only errors are printed: counting the others as 0 would be wrong.

@@ -21,7 +21,7 @@ if (!isMainThread && parentPort && (workerData as { vzlintWorker?: boolean } | u
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,
     env: process.env,
-    // VZLINT_THREADS=N: N worker threads for trees of 1,000 files or more; auto: one per free core; default: none (README).
+    // VZLINT_THREADS=N: N worker threads for trees of 1,000 files or more; auto: one per free core; default: none (docs/cli.md, Large trees).
     ...(process.env.VZLINT_THREADS === 'auto' ? { workers: 'auto' as const } : process.env.VZLINT_THREADS !== undefined && /^\d+$/.test(process.env.VZLINT_THREADS) ? { workers: Number(process.env.VZLINT_THREADS) } : {}),
   }).then(
     (code) => {

@@ -66,7 +66,8 @@ export interface NodeSummary extends FindingCounts {
 /** The whole summary: every node, then the fleet's totals. */
 export interface FleetSummary {
   nodes: NodeSummary[];
-  fleet: FindingCounts & { nodes: number; files: number; containers: number; memory?: MemoryCommitted };
+  /** `skipped`: files glob patterns matched that are not configs by name or content (not linted); absent when none. */
+  fleet: FindingCounts & { nodes: number; files: number; containers: number; memory?: MemoryCommitted; skipped?: number };
 }
 
 function emptyCounts(): FindingCounts {
@@ -252,5 +253,6 @@ export function formatSummary(summary: FleetSummary, options: { color: boolean }
     for (const line of rules(f)) out.push(line);
     if (f.memory) for (const line of memoryLines(f.memory)) out.push(line);
   }
+  if ((summary.fleet.skipped ?? 0) > 0) out.push(c.dim(`Skipped: ${plural(summary.fleet.skipped ?? 0, 'file')} a pattern matched, not configs by name or content`));
   return `${out.join('\n')}\n`;
 }

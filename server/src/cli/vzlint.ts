@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../../../package.json';
 import { parseKind } from '../model/kind';
-import { formatTarget, parseTargetSetting } from '../model/target';
+import { formatTarget, parseTargetSetting, targetReason } from '../model/target';
 import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSettings } from '../service/config';
 import { analyze, OptionError, type LintOptions } from '../service/lint';
 import { NodeLinter, parseCapacitySize, type NodeFile } from '../service/node';
@@ -18,8 +18,8 @@ import { isTemplateName } from '../parser/template';
 import { escapeControls } from '../util/escape';
 import { answerFile, LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
 import { ConfigReader, errorText, readBounded, READ_BATCH, type ReadText } from './read';
-import { countSeverities, formatJson, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, hasFailures, type FileReport, type MemoryTable, type RunFailures, type SeverityCounts } from './format';
-import { discoverConfigFiles, expandGlob, isGlob } from './discover';
+import { countSeverities, formatJson, plural, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, hasFailures, type FileReport, type MemoryTable, type RunFailures, type SeverityCounts } from './format';
+import { discoverConfigFiles, expandGlob, isGlob, splitGlobMatches } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type RunNotification, type SarifOptions } from './sarif';
 import { countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, keepFinalNewline, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
 import { buildSummary, formatSummary, SummaryCounter, type NodeSummaryInput } from './summary';
@@ -293,11 +293,12 @@ class ReportSink {
    * Writes the closing part (with the summary of `nodes` for --summary; SARIF: the exit code and the
    * `notifications` of the run as its invocation); @returns the exit code.
    */
-  end(nodes: NodeSummaryInput[], notifications: readonly RunNotification[] = []): number {
+  end(nodes: NodeSummaryInput[], notifications: readonly RunNotification[] = [], skipped = 0): number {
     let summary;
     if (this.summary) {
       const templates = this.summary.templates;
       summary = this.summary.build(templates.length > 0 ? [...nodes, { name: 'templates', files: templates, containers: 0 }] : nodes);
+      if (skipped > 0) summary.fleet.skipped = skipped;
     }
     const quietWarnings = this.hidden?.warning ?? 0;
     const code = hasFailures(this.failures()) ? EXIT.failure : exitStatus(this.counts.warning + quietWarnings, this.over, this.maxWarnings, this.io, quietWarnings);
@@ -306,7 +307,7 @@ class ReportSink {
     else if (this.opts.format === 'json') this.io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else if (this.opts.format === 'github') this.io.stdout(summary ? formatSummary(summary, { color: false }) : '');
     else {
-      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}), notChecked: this.notChecked }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
+      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}), notChecked: this.notChecked, skipped }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     return code;
   }
@@ -523,6 +524,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     else problem('note', abs, `no files matching ${what}`);
   };
   const pathArgs = opts.printConfig !== undefined ? [opts.printConfig] : [...paths];
+  /** Files glob patterns matched that are not configs by name or content: not linted, counted in the summary. */
+  let skippedByPattern = 0;
   if (pathArgs.length === 0) {
     const root = io.defaultNodeRoot ?? '/etc/vz';
     let isDir = false;
@@ -546,8 +549,15 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       st = await stat(abs);
     } catch (err) {
       if (opts.printConfig === undefined && isGlob(arg)) {
-        const matched = await expandGlob(arg, io.cwd);
-        if (matched.length === 0) unmatched(`the pattern "${arg}"`);
+        const { configs: matched, skipped } = await splitGlobMatches(await expandGlob(arg, io.cwd), io.cwd);
+        if (skipped.length > 0) {
+          // Files of the pattern that are clearly not configs (README.md, MANIFEST.json): one line, not a lint each.
+          skippedByPattern += skipped.length;
+          const named = skipped.slice(0, 3).map((f) => escapeControls(f)).join(', ');
+          const rest = skipped.length > 3 ? ` and ${skipped.length - 3} more` : '';
+          if (matched.length === 0) unmatched(`the pattern "${escapeControls(arg)}" (it matched ${plural(skipped.length, 'file')}, none an OpenVZ / Virtuozzo config by name or content: ${named}${rest}; name a file to lint it anyway)`);
+          else problem('note', undefined, `the pattern "${escapeControls(arg)}" matched ${plural(skipped.length, 'file')} that ${skipped.length > 1 ? 'are not OpenVZ / Virtuozzo configs' : 'is not an OpenVZ / Virtuozzo config'} by name or content, skipped: ${named}${rest} (name a file to lint it anyway)`);
+        } else if (matched.length === 0) unmatched(`the pattern "${arg}"`);
         for (const rel of matched) {
           const fileAbs = path.resolve(io.cwd, rel);
           add(rel, fileAbs);
@@ -1084,7 +1094,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   }
   flush(undefined);
   if (progressShown) progressStderr('\r\u001b[K');
-  if (sink) return sink.end(nodeSummaries, notifications);
+  if (sink) return sink.end(nodeSummaries, notifications, skippedByPattern);
   reports.sort((a, b) => compareStrings(a.file, b.file));
   const templates = reports.filter((r) => r.template === true);
   if (templates.length > 0) nodeSummaries.push({ name: 'templates', files: templates.map((r) => r.file), containers: 0 });
@@ -1099,7 +1109,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       file: display(abs),
       kind: rep.kind,
       target: formatTarget(rep.target),
-      targetReason: rep.target.reason,
+      targetReason: targetReason(rep.target, 'cli'),
       template: isTemplate(abs),
       configFile: configOf.get(abs) !== undefined ? display(configOf.get(abs) as string) : null,
       nodeConfig: lo?.nodeConfig ? display(lo.nodeConfig.path) : null,
@@ -1197,6 +1207,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   const noColorEnv = (io.env?.NO_COLOR ?? '') !== '';
   const color = opts.color && io.isTTY === true && !noColorEnv;
   const summary = opts.summary === true ? buildSummary(nodeSummaries, reports) : undefined;
+  if (summary && skippedByPattern > 0) summary.fleet.skipped = skippedByPattern;
   if (opts.format === 'json') {
     io.stdout(summary ? `${JSON.stringify(summary, null, 2)}\n` : formatJson(reports));
   } else if (opts.format === 'sarif') {
@@ -1205,7 +1216,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   } else if (opts.format === 'github') {
     io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failures, ...(hidden ? { hidden } : {}), explain: opts.explain === true }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failures, ...(hidden ? { hidden } : {}), explain: opts.explain === true, skipped: skippedByPattern }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
   }
 
   if (failed()) return EXIT.failure;

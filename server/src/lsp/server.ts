@@ -22,7 +22,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalog } from '../catalog/load';
-import { describeTarget, formatTarget } from '../model/target';
+import { describeTarget, formatTarget, targetReason } from '../model/target';
 import { discoverConfigFiles, isConfigFileName } from '../cli/discover';
 import { parseConfig } from '../parser/parse';
 import { parseSuppressions } from '../rules/suppressions';
@@ -146,16 +146,22 @@ function invalidSettingDiagnostic(message: string): Diagnostic {
   };
 }
 
-/** The diagnostic published on an invalid `.vzconf.yaml` (the file is then ignored). */
-function invalidConfigDiagnostic(err: ConfigFileError): Diagnostic {
-  const at = { line: err.line, character: err.character };
-  return {
-    range: { start: at, end: at },
-    severity: 1,
-    code: 'invalid-config',
-    source: 'vzconf',
-    message: `${err.detail} — vzconf ignores this ${CONFIG_FILE_NAME} until it is fixed`,
-  };
+/**
+ * The diagnostics published on an invalid `.vzconf.yaml` (the file is then ignored): one per problem, as
+ * `vzlint` lists them (`ConfigFileError.problems`, bounded, the last saying how many more), each over the
+ * key or value it is about when known, else at its position.
+ */
+function invalidConfigDiagnostics(err: ConfigFileError): Diagnostic[] {
+  return err.problems.map((p) => {
+    const at = { line: p.line, character: p.character };
+    return {
+      range: { start: at, end: p.end ?? at },
+      severity: 1,
+      code: 'invalid-config',
+      source: 'vzconf',
+      message: `${p.detail} — vzconf ignores this ${CONFIG_FILE_NAME} until it is fixed`,
+    } satisfies Diagnostic;
+  });
 }
 
 /**
@@ -424,7 +430,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
             // no connection
           }
           configErrorUris.add(uri);
-          connection.sendDiagnostics({ uri, diagnostics: [invalidConfigDiagnostic(err)] }).catch((e: unknown) => logError(`reporting ${uri} failed`, e));
+          connection.sendDiagnostics({ uri, diagnostics: invalidConfigDiagnostics(err) }).catch((e: unknown) => logError(`reporting ${uri} failed`, e));
           return { path: file, settings: {}, error: err };
         },
       );
@@ -1168,7 +1174,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       kindReason: ctx.kindReason,
       target: formatTarget(ctx.target),
       targetText: describeTarget(ctx.target),
-      targetReason: ctx.target.reason,
+      targetReason: targetReason(ctx.target, 'editor'),
       ...(nodeConfig && ctx.kind !== 'node' ? { nodeConfig: nodeConfig.path } : {}),
       ...(error ? { error } : {}),
       targets: ['auto', ...(['classic', 'vz7'] as const).flatMap((g) => [g, ...[...(getCatalog().catalog.versions[g] ?? [])].reverse().map((v) => `${g}@${v}`)])],

@@ -1,6 +1,7 @@
 import { behaviourFor } from '../catalog/behaviours';
 import type { ParameterDef } from '../catalog/types';
-import type { Entry } from '../parser/types';
+import { lineNumber } from '../parser/parse';
+import type { ConfigDocument, Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { tokens, type Pair } from '../values/validate';
 import { isSamplePath } from './kind';
@@ -158,22 +159,31 @@ function withMerged(eff: EffectiveValue, used: Entry[]): EffectiveValue {
 }
 
 /**
- * The 1-based line numbers of `entries` (in file order), consecutive ones as a range: `22–25`, `3, 7–8`;
+ * The 1-based line numbers of `entries` (in file order; of `doc`, numbered as editors count: see
+ * `lineNumber`), consecutive ones as a range: `22–25`, `3, 7–8`;
  * at most `max` groups, then how many lines are left (`3, 5, 7 and 12 more`).
  */
-export function lineList(entries: readonly Entry[], max = 5): string {
+export function lineList(doc: Pick<ConfigDocument, 'editorLines'>, entries: readonly Entry[], max = 5): string {
   const groups: string[] = [];
   let i = 0;
   while (i < entries.length && groups.length < max) {
     let j = i;
     while (j + 1 < entries.length && (entries[j + 1] as Entry).line === (entries[j] as Entry).line + 1) j += 1;
-    const a = (entries[i] as Entry).line + 1;
-    const b = (entries[j] as Entry).line + 1;
+    const a = lineNumber(doc, (entries[i] as Entry).line);
+    const b = lineNumber(doc, (entries[j] as Entry).line);
     groups.push(a === b ? String(a) : `${a}–${b}`);
     i = j + 1;
   }
   const rest = entries.length - i;
   return rest > 0 ? `${groups.join(', ')} and ${rest} more` : groups.join(', ');
+}
+
+/**
+ * The context of the file that holds `eff.entry`: the node's vz.conf for a value a container takes from
+ * there, else `ctx` itself. For naming the line (`lineNo(fileOf(ctx, eff), eff.entry.line)`).
+ */
+export function fileOf(ctx: LintContext, eff: Pick<EffectiveValue, 'source'>): LintContext {
+  return eff.source === 'node' && ctx.kind !== 'node' && ctx.node ? ctx.node : ctx;
 }
 
 /** Marks `eff` as refused when libvzctl refuses its line (`lineCtx`: the file the line is in). */

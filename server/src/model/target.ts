@@ -1,6 +1,7 @@
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation, ParameterDef } from '../catalog/types';
 import type { ConfigDocument } from '../parser/types';
+import { lineNumber } from '../parser/parse';
 import { compareVersions } from './version';
 import { derived } from '../catalog/derived';
 
@@ -16,8 +17,26 @@ export interface Target {
   version: string;
   /** Chosen by the user (`classic@4.6`), or picked by `auto`. */
   explicit: boolean;
-  /** One sentence saying how the target was chosen, for the hover of the first line and the CLI. */
+  /**
+   * One sentence saying how the target was chosen, in words true on every surface (it reaches finding
+   * details, which the editor and `vzlint` share). Shown to a user with {@link targetReason}, which adds
+   * how to choose another target in that surface's words.
+   */
   reason: string;
+  /**
+   * For an `auto` target that may be wrong: which target to choose and when, as words that follow "set the
+   * target" (`(e.g. classic@4.6) for an older node`); see {@link targetReason}.
+   */
+  choose?: string;
+}
+
+/**
+ * `t.reason` for one surface, with how to choose another target in its own words: the editor's setting
+ * (`vzconf.target`) or `vzlint`'s option (`--target`, or `target:` in `.vzconf.yaml`).
+ */
+export function targetReason(t: Pick<Target, 'reason' | 'choose'>, surface: 'editor' | 'cli'): string {
+  if (t.choose === undefined) return t.reason;
+  return `${t.reason}. ${surface === 'editor' ? 'Set vzconf.target' : 'Set --target or target: in .vzconf.yaml'} ${t.choose}`;
 }
 
 /**
@@ -87,7 +106,7 @@ let plain: { catalog: CatalogIndex; target: Target } | undefined;
 function plainClassic(catalog: CatalogIndex): Target {
   if (plain?.catalog !== catalog) {
     const version = catalog.catalog.defaults.classic;
-    plain = { catalog, target: { generation: 'classic', version, explicit: false, reason: `auto: classic vzctl ${version} (the newest; no Virtuozzo 7 marker such as VERSION="2" with PLATFORM found). Set vzconf.target (e.g. classic@4.6) for an older node` } };
+    plain = { catalog, target: { generation: 'classic', version, explicit: false, reason: `auto: classic vzctl ${version} (the newest; no Virtuozzo 7 marker such as VERSION="2" with PLATFORM found)`, choose: '(e.g. classic@4.6) for an older node' } };
   }
   return plain.target;
 }
@@ -159,13 +178,13 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
     if (def.vz7 && (!def.classic || afterClassic.has(def))) afterClassicVersion.push({ name: e.name, line: e.line });
   }
   if (versionTwo !== undefined && classicKeys.length === 0 && afterClassicVersion.length > 0) {
-    evidence.push(`line ${versionTwo + 1}: VERSION="2"`);
-    for (const k of afterClassicVersion.slice(0, 2)) evidence.push(`line ${k.line + 1}: ${k.name} (${catalog.parameter(k.name)?.classic ? `classic vzctl only from ${catalog.parameter(k.name)?.classic?.since ?? '?'}` : 'no classic vzctl knows it'})`);
+    evidence.push(`line ${lineNumber(probe, versionTwo)}: VERSION="2"`);
+    for (const k of afterClassicVersion.slice(0, 2)) evidence.push(`line ${lineNumber(probe, k.line)}: ${k.name} (${catalog.parameter(k.name)?.classic ? `classic vzctl only from ${catalog.parameter(k.name)?.classic?.since ?? '?'}` : 'no classic vzctl knows it'})`);
   }
   // Keys alone are strong evidence only when there are two or more of them and no classic-only key:
   // commercial Virtuozzo before 7 already wrote some of them (RATE, TECHNOLOGIES…).
   if (evidence.length === 0 && vz7Keys.size >= 2 && classicKeys.length === 0) {
-    for (const [name, line] of vz7Keys) evidence.push(`line ${line + 1}: ${name} (only libvzctl knows it)`);
+    for (const [name, line] of vz7Keys) evidence.push(`line ${lineNumber(probe, line)}: ${name} (only libvzctl knows it)`);
   }
   if (evidence.length > 0) {
     return {
@@ -182,7 +201,8 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
       generation: 'classic',
       version: defaults.classic,
       explicit: false,
-      reason: `auto: classic vzctl ${defaults.classic} (the newest): ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} are Virtuozzo 7 keys, but ${classicKeys[0]} is classic-only. Set vzconf.target (vz7, or e.g. classic@4.6) to choose`,
+      reason: `auto: classic vzctl ${defaults.classic} (the newest): ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} are Virtuozzo 7 keys, but ${classicKeys[0]} is classic-only`,
+      choose: '(vz7, or e.g. classic@4.6) to choose',
     };
   }
   if (versionTwo === undefined) return plainClassic(catalog);
@@ -191,6 +211,7 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
     generation: 'classic',
     version: defaults.classic,
     explicit: false,
-    reason: `auto: classic vzctl ${defaults.classic} (the newest): VERSION="2" on line ${versionTwo + 1} is also in the classic samples of 2.7.0 to ${lastClassicVersion ?? '3.0.28.3'}, and ${classicKeys.length > 0 ? `${classicKeys[0]} is classic-only` : 'no key here is Virtuozzo 7 only'}. Set vzconf.target (e.g. classic@3.0.28 or vz7) to choose`,
+    reason: `auto: classic vzctl ${defaults.classic} (the newest): VERSION="2" on line ${lineNumber(probe, versionTwo)} is also in the classic samples of 2.7.0 to ${lastClassicVersion ?? '3.0.28.3'}, and ${classicKeys.length > 0 ? `${classicKeys[0]} is classic-only` : 'no key here is Virtuozzo 7 only'}`,
+    choose: '(e.g. classic@3.0.28 or vz7) to choose',
   };
 }

@@ -228,6 +228,23 @@ export function toEditorPosition(doc: Pick<ConfigDocument, 'editorLines'>, pos: 
   return { line: first + lo, character: pos.character - (cols[lo - 1] ?? 0) - 1 };
 }
 
+/**
+ * The 1-based line number, as editors, `vzlint` positions and SARIF count lines, of the start of vzctl line
+ * `line` (0-based, the model's): what a message or fix title names ("set on line 7"). The same as
+ * `line + 1` for documents without lone CRs; after a lone CR the editor's count runs ahead of vzctl's.
+ */
+export function lineNumber(doc: Pick<ConfigDocument, 'editorLines'>, line: number): number {
+  return (doc.editorLines?.firstEditorLine[line] ?? line) + 1;
+}
+
+/**
+ * The 1-based editor line number of the end of vzctl line `line` (0-based): {@link lineNumber} plus the
+ * lone CRs inside the line. For spans such as "lines 2–40" whose last line holds a lone CR.
+ */
+export function lastLineNumber(doc: Pick<ConfigDocument, 'editorLines'>, line: number): number {
+  return lineNumber(doc, line) + (doc.editorLines?.crColumns.get(line)?.length ?? 0);
+}
+
 /** {@link toEditorPosition} for both ends of a range. */
 export function toEditorRange(doc: Pick<ConfigDocument, 'editorLines'>, range: Range): Range {
   if (!doc.editorLines) return range;
@@ -280,9 +297,8 @@ function parseClassicLine(raw: string, line: number): ConfigLine {
   if (eq < 0 || eq >= end) {
     return { kind: 'invalid', line, reason: 'missing-equals', text: raw.slice(map[i], map[end]), range: rangeOf(line, map[i] ?? 0, map[end] ?? raw.length) };
   }
-  const key = s.slice(i, eq);
   const entry = baseEntry(raw, line, s, map, i, eq);
-  if (byteLength(key) >= CLASSIC_MAX_KEY) entry.skipped = 'key-too-long';
+  if (byteLength(entry.key) >= CLASSIC_MAX_KEY) entry.skipped = 'key-too-long';
   let vStart = eq + 1;
   let vEnd = end;
   if (s[vStart] === '"') {
@@ -303,10 +319,9 @@ function parseClassicLine(raw: string, line: number): ConfigLine {
     entry.singleQuoted = true;
   }
   entry.value = s.slice(vStart, vEnd);
-  entry.valueRange = rangeOf(line, map[vStart] ?? raw.length, map[vEnd] ?? raw.length);
   // Up to the closing quote: text after it (dropped by vzctl) stays out of the value's range.
   const rawEnd = entry.trailing && entry.quote === '"' ? vEnd + 1 : end;
-  entry.rawValueRange = rangeOf(line, map[eq + 1] ?? raw.length, map[rawEnd] ?? raw.length);
+  entry.setValueColumns(map[vStart] ?? raw.length, map[vEnd] ?? raw.length, map[eq + 1] ?? raw.length, map[rawEnd] ?? raw.length);
   // Where VZ7 (and a reader) would see a comment; classic has none.
   const cut = commentCut(s);
   if (cut < end) {
@@ -341,9 +356,8 @@ function parseVz7Line(raw: string, line: number): ConfigLine {
   if (eq < 0 || eq >= end) {
     return { kind: 'invalid', line, reason: 'missing-equals', text: raw.slice(map[i], map[contentEnd]), range: rangeOf(line, map[i] ?? 0, map[contentEnd] ?? raw.length) };
   }
-  const key = s.slice(i, eq);
   const entry = baseEntry(raw, line, s, map, i, eq);
-  if (byteLength(key) >= VZ7_MAX_KEY) entry.skipped = 'key-too-long';
+  if (byteLength(entry.key) >= VZ7_MAX_KEY) entry.skipped = 'key-too-long';
   let vStart = eq + 1;
   if (s[vStart] === '"' || s[vStart] === "'") {
     entry.quote = s[vStart] as '"' | "'";
@@ -352,8 +366,7 @@ function parseVz7Line(raw: string, line: number): ConfigLine {
   }
   if (vStart > end) vStart = end;
   entry.value = s.slice(vStart, end);
-  entry.valueRange = rangeOf(line, map[vStart] ?? raw.length, map[end] ?? raw.length);
-  entry.rawValueRange = rangeOf(line, map[eq + 1] ?? raw.length, map[contentEnd] ?? raw.length);
+  entry.setValueColumns(map[vStart] ?? raw.length, map[end] ?? raw.length, map[eq + 1] ?? raw.length, map[contentEnd] ?? raw.length);
   if (cut < s.length) {
     let cEnd = s.length;
     while (cEnd > cut && isSpace(s[cEnd - 1])) cEnd -= 1;
@@ -362,11 +375,84 @@ function parseVz7Line(raw: string, line: number): ConfigLine {
   return entry;
 }
 
-/** Placeholders of an entry's fields that its parser always sets (never seen outside this module). */
-const PENDING_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/** Placeholder of the shell's reading of an entry, which parseText always sets (never seen outside this module). */
 const PENDING_SHELL: ShellView = { value: '', endLine: 0, endCharacter: 0, issues: [] };
 
-function baseEntry(raw: string, line: number, s: string, map: number[], keyStart: number, eq: number): Entry {
+/**
+ * An assignment line whose ranges (key, value, raw value: three objects each) are built when first read,
+ * from the columns the line parser found, and then kept (the same object on every read). A file of
+ * 40,000 assignments keeps 40,000 of these alive through a lint: the ranges no rule reads are never
+ * built, which keeps the model small enough for V8's young generation longer (issue 8, the
+ * pathological cases). `toJSON` gives the plain entry, ranges included.
+ */
+class EntryLine implements Entry {
+  readonly kind = 'entry' as const;
+  readonly line: number;
+  readonly key: string;
+  readonly name: string;
+  readonly equals: number;
+  quote: '"' | "'" | null = null;
+  value = '';
+  declare skipped?: Entry['skipped'];
+  declare trailing?: Entry['trailing'];
+  declare inlineComment?: Entry['inlineComment'];
+  declare singleQuoted?: boolean;
+  declare spaceAroundEquals?: Entry['spaceAroundEquals'];
+  /** Set by parseText (the shell's reading). */
+  shell: ShellView = PENDING_SHELL;
+  readonly #keyStart: number;
+  #valueStart = 0;
+  #valueEnd = 0;
+  #rawStart = 0;
+  #rawEnd = 0;
+  #keyRange: Range | undefined;
+  #valueRange: Range | undefined;
+  #rawValueRange: Range | undefined;
+
+  constructor(line: number, key: string, name: string, keyStart: number, equals: number) {
+    this.line = line;
+    this.key = key;
+    this.name = name;
+    this.equals = equals;
+    this.#keyStart = keyStart;
+  }
+
+  /** The columns of the value (inside the quotes) and of the raw value (after `=`, quotes included). */
+  setValueColumns(valueStart: number, valueEnd: number, rawStart: number, rawEnd: number): void {
+    this.#valueStart = valueStart;
+    this.#valueEnd = valueEnd;
+    this.#rawStart = rawStart;
+    this.#rawEnd = rawEnd;
+  }
+
+  get keyRange(): Range {
+    return (this.#keyRange ??= rangeOf(this.line, this.#keyStart, this.equals));
+  }
+
+  get valueRange(): Range {
+    return (this.#valueRange ??= rangeOf(this.line, this.#valueStart, this.#valueEnd));
+  }
+
+  get rawValueRange(): Range {
+    return (this.#rawValueRange ??= rangeOf(this.line, this.#rawStart, this.#rawEnd));
+  }
+
+  /** The entry as plain data (JSON of a document, the LSP's custom requests): every field, ranges included. */
+  toJSON(): Entry {
+    const out: Entry = {
+      kind: 'entry', line: this.line, key: this.key, name: this.name, keyRange: this.keyRange, equals: this.equals, quote: this.quote,
+      value: this.value, valueRange: this.valueRange, rawValueRange: this.rawValueRange, shell: this.shell,
+    };
+    if (this.spaceAroundEquals !== undefined) out.spaceAroundEquals = this.spaceAroundEquals;
+    if (this.skipped !== undefined) out.skipped = this.skipped;
+    if (this.trailing !== undefined) out.trailing = this.trailing;
+    if (this.singleQuoted !== undefined) out.singleQuoted = this.singleQuoted;
+    if (this.inlineComment !== undefined) out.inlineComment = this.inlineComment;
+    return out;
+  }
+}
+
+function baseEntry(raw: string, line: number, s: string, map: number[], keyStart: number, eq: number): EntryLine {
   const key = s.slice(keyStart, eq);
   // What the user meant: without the file's byte-order mark and the blanks before "=" (each has its
   // own rule). Anything else vzctl would keep (a no-break space, a vertical tab) stays in the name,
@@ -375,21 +461,9 @@ function baseEntry(raw: string, line: number, s: string, map: number[], keyStart
   let keyEnd = key.length;
   while (keyEnd > 0 && (key[keyEnd - 1] === ' ' || key[keyEnd - 1] === '\t')) keyEnd -= 1;
   const keyFrom = line === 0 && key.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const name = key.slice(keyFrom, Math.max(keyFrom, keyEnd));
-  const entry: Entry = {
-    kind: 'entry',
-    line,
-    key,
-    name,
-    keyRange: rangeOf(line, map[keyStart] ?? 0, map[eq] ?? raw.length),
-    equals: map[eq] ?? 0,
-    quote: null,
-    value: '',
-    // Set by the line parser (the ranges) and by parseText (the shell's reading): not built here.
-    valueRange: PENDING_RANGE,
-    rawValueRange: PENDING_RANGE,
-    shell: PENDING_SHELL,
-  };
+  const name = keyFrom === 0 && keyEnd === key.length ? key : key.slice(keyFrom, Math.max(keyFrom, keyEnd));
+  // Columns in the original line (the ranges are built from them when read).
+  const entry = new EntryLine(line, key, name, map[keyStart] ?? 0, map[eq] ?? raw.length);
   const trail = key.length - keyEnd;
   let afterEnd = eq + 1;
   while (afterEnd < s.length && (s[afterEnd] === ' ' || s[afterEnd] === '\t')) afterEnd += 1;
@@ -590,7 +664,10 @@ function parseText(text: string, dialect: Dialect, previous?: readonly ConfigDoc
       continue;
     }
     // The shell's reading starts right after `=` (in the original text).
-    parsed.shell = scanShellValue(lines, n, parsed.equals + 1);
+    const shell = scanShellValue(lines, n, parsed.equals + 1);
+    // Mostly the value vzctl reads too: one string for both (a file of 40,000 assignments keeps them all).
+    if (shell.value === parsed.value) shell.value = parsed.value;
+    parsed.shell = shell;
     if (parsed.shell.endLine > n) shellCovered = parsed.shell.endLine;
   }
   // Multi-line values: only assignments that start outside another multi-line value count.

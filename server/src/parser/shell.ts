@@ -14,7 +14,8 @@ import type { Range, ShellIssue, ShellView } from './types';
  * @returns the shell's reading; never throws
  */
 export function scanShellValue(lines: readonly string[], line: number, start: number): ShellView {
-  const issues: ShellIssue[] = [];
+  // Built at the first issue: most assignments have none and share NO_ISSUES.
+  let issues: ShellIssue[] | undefined;
   let value = '';
   let l = line;
   let c = start;
@@ -25,7 +26,7 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
       if (mode === 'plain') break;
       // Inside quotes the newline is part of the value and the word goes on.
       if (l + 1 >= lines.length) {
-        issues.push({ kind: 'unterminated-quote', range: range(line, start, l, text.length), text: mode === 'dq' ? '"' : "'" });
+        (issues ??= []).push({ kind: 'unterminated-quote', range: range(line, start, l, text.length), text: mode === 'dq' ? '"' : "'" });
         break;
       }
       value += '\n';
@@ -66,7 +67,7 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
     if (ch === '`') {
       const close = text.indexOf('`', c + 1);
       const endC = close < 0 ? text.length : close + 1;
-      issues.push({ kind: 'command-substitution', range: range(l, c, l, endC), text: text.slice(c, endC) });
+      (issues ??= []).push({ kind: 'command-substitution', range: range(l, c, l, endC), text: text.slice(c, endC) });
       value += text.slice(c, endC);
       c = endC;
       continue;
@@ -75,7 +76,7 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
       const rest = text.slice(c + 1);
       if (rest.startsWith('(')) {
         const endC = matchParen(text, c + 1);
-        issues.push({ kind: 'command-substitution', range: range(l, c, l, endC), text: text.slice(c, endC) });
+        (issues ??= []).push({ kind: 'command-substitution', range: range(l, c, l, endC), text: text.slice(c, endC) });
         value += text.slice(c, endC);
         c = endC;
         continue;
@@ -83,7 +84,7 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
       const m = /^(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/.exec(rest);
       if (m) {
         const name = m[1] ?? m[2] ?? '';
-        if (name !== 'VEID') issues.push({ kind: 'expansion', range: range(l, c, l, c + 1 + m[0].length), text: name });
+        if (name !== 'VEID') (issues ??= []).push({ kind: 'expansion', range: range(l, c, l, c + 1 + m[0].length), text: name });
         value += '$' + m[0];
         c += 1 + m[0].length;
         continue;
@@ -105,19 +106,22 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
       let k = c;
       while (k < text.length && (text[k] === ' ' || text[k] === '\t')) k += 1;
       if (k < text.length && text[k] !== '#') {
-        issues.push({ kind: 'unquoted-whitespace', range: range(l, c, l, text.length), text: text.slice(k) });
+        (issues ??= []).push({ kind: 'unquoted-whitespace', range: range(l, c, l, text.length), text: text.slice(k) });
       }
       break;
     }
     if (';&|<>()'.includes(ch)) {
-      issues.push({ kind: 'metacharacter', range: range(l, c, l, c + 1), text: ch });
+      (issues ??= []).push({ kind: 'metacharacter', range: range(l, c, l, c + 1), text: ch });
       break;
     }
     value += ch;
     c += 1;
   }
-  return { value, endLine: l, endCharacter: Math.min(c, text.length), issues };
+  return { value, endLine: l, endCharacter: Math.min(c, text.length), issues: issues ?? NO_ISSUES };
 }
+
+/** The issues of every assignment that has none (shared: frozen, never changed). */
+const NO_ISSUES = Object.freeze([]) as unknown as ShellIssue[];
 
 /** A range from (l0, c0) to (l1, c1). */
 function range(l0: number, c0: number, l1: number, c1: number): Range {

@@ -11,7 +11,12 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 
 /** Above this many repeats of a list key no merge fix is offered. */
 const MAX_MERGE = 50;
-import { deleteLines, deleteLineSet, editDistance, entryRange, finding, shippedInTargetSamples } from './util';
+/**
+ * Most findings one repeated key gets (one per line or run of lines vzctl does not take); a key repeated
+ * in more places apart (`A B A B …`) gets one finding for them all, which names the lines.
+ */
+export const MAX_DUPLICATE_FINDINGS = 5;
+import { deleteLines, deleteLineSet, editDistance, entryRange, finding, lineNo, lineSpan, shippedInTargetSamples } from './util';
 import { clip, explain, q, say, sayAbout, says, toolVersion } from './say';
 import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
@@ -131,7 +136,7 @@ export const unknownParameter: Rule = {
       }));
     } else if (first) {
       const said = say(ctx, `${vz7Only.length} Virtuozzo 7 parameters, checked as classic (target vz7 for VZ7)`, 'parameters-unknown');
-      const lines = vz7Only.map((e) => `${e.name} (line ${e.line + 1})`).join(', ');
+      const lines = vz7Only.map((e) => `${e.name} (line ${lineNo(ctx, e.line)})`).join(', ');
       out.push(finding(ctx, 'unknown-parameter', first.keyRange, said, {
         detail: explain(said,
           `Only libvzctl (Virtuozzo 7) knows ${lines}; ${describeTarget(ctx.target)} does not know them`,
@@ -188,8 +193,7 @@ export function consecutiveRuns(ctx: LintContext, entries: readonly Entry[], fro
  * dash; the last line is the run's last physical line, continuation lines included).
  */
 function runLines(ctx: LintContext, first: Entry, last: Entry): string {
-  const end = lastLineOf(ctx, last);
-  return end === first.line ? String(first.line + 1) : `${first.line + 1}–${end + 1}`;
+  return lineSpan(ctx, first.line, lastLineOf(ctx, last));
 }
 
 /**
@@ -204,7 +208,7 @@ function groupLines(ctx: LintContext, entries: readonly Entry[], runs: readonly 
 
 /** `line 8` or `lines 8, 11` (at most five, then how many more), for the lines a detail names. */
 function linesWord(ctx: LintContext, entries: readonly Entry[]): string {
-  return entries.length === 1 ? `line ${(entries[0] as Entry).line + 1}` : `lines ${groupLines(ctx, entries, consecutiveRuns(ctx, entries, 0, entries.length))}`;
+  return entries.length === 1 ? `line ${lineNo(ctx, (entries[0] as Entry).line)}` : `lines ${groupLines(ctx, entries, consecutiveRuns(ctx, entries, 0, entries.length))}`;
 }
 
 /**
@@ -215,7 +219,9 @@ function linesWord(ctx: LintContext, entries: readonly Entry[]): string {
  * gets a finding, except that consecutive ones (a run, see {@link consecutiveRuns}) share one: its range
  * covers the run, its message names the run's lines, its fix removes the run in one edit. A file that
  * repeats one key on 1,000 lines gets one finding, not 999 (issue 8, the LSP worst case: the client's cost
- * is in the number of diagnostics); a single repeated line gets the same finding as always.
+ * is in the number of diagnostics); a single repeated line gets the same finding as always. A key repeated
+ * in more than {@link MAX_DUPLICATE_FINDINGS} places apart (`A B A B …`) gets one finding for all of them
+ * ({@link IgnoredDuplicates}; for a list key, the first run's), naming the lines.
  */
 export const duplicateParameter: Rule = {
   id: 'duplicate-parameter',
@@ -277,12 +283,12 @@ export const duplicateParameter: Rule = {
         // Nor when a line's shell value goes on over the next lines (`IP_ADDRESS=a\` + newline + `b`):
         // rewriting or deleting its first line would leave the rest for sh to run as a command.
         const plain = entries.length <= MAX_MERGE && entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
-        const rejectedLines = rejected.map((x) => x.line + 1).join(', ');
+        const rejectedLines = rejected.map((x) => lineNo(ctx, x.line)).join(', ');
         const dropping = rejected.length === 0 ? ''
           : keptBefore > 0 ? ` (of line${rejected.length > 1 ? 's' : ''} ${rejectedLines} only what vzctl adds)`
           : ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejectedLines}, which vzctl rejects)`;
         const merge: Fix[] = !plain ? [] : [{
-          title: `Merge the ${entries.length} ${def.name} lines into line ${first.line + 1}${dropping}`,
+          title: `Merge the ${entries.length} ${def.name} lines into line ${lineNo(ctx, first.line)}${dropping}`,
           edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...deleteLineSet(ctx, entries.slice(1).map((x) => x.line))],
           // Dropping a rejected line changes nothing vzctl does, but the user may rather correct it.
           safe: rejected.length === 0,
@@ -292,10 +298,15 @@ export const duplicateParameter: Rule = {
         // built once, not once per line or run. The message names every line of the key; each finding covers
         // one run of consecutive lines (the first line's run included, so `lines 22–25` is reported from
         // line 22), and the first line alone, when apart from the others, is named by the others' findings.
-        const said = say(ctx, `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
-        const detail = explain(said, `${describeTarget(ctx.target)} adds the items of every line it accepts (${q(mergedText)})${!dropping ? '' : keptBefore > 0 ? `, of ${linesWord(ctx, rejected)} only the items before the bad one` : `, skipping ${linesWord(ctx, rejected)}`}; Virtuozzo 7's libvzctl and a shell that sources the file (vzmigrate) keep only the last line`);
-        for (const [a, b] of all) {
-          if (a === 0 && b === 0) continue;
+        // The runs reported (the first line alone is named by the others); beyond MAX_DUPLICATE_FINDINGS of
+        // them, only the first: the message and the fix are the same for all, and the message names every line.
+        const reported = all[0]?.[0] === 0 && all[0][1] === 0 ? all.slice(1) : all;
+        const grouped = reported.length > MAX_DUPLICATE_FINDINGS;
+        const groupNote = grouped ? `It is set on lines ${lines}; reported once for the ${reported.length} places it is repeated in` : undefined;
+        // Repeated in many places: the lines as a span (a list of them would be cut in the message).
+        const said = say(ctx, grouped ? `${def.name} is set on ${entries.length} lines between ${first.line + 1} and ${lastLineOf(ctx, entries[entries.length - 1] as Entry) + 1}` : `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
+        const detail = explain(said, `${describeTarget(ctx.target)} adds the items of every line it accepts (${q(mergedText)})${!dropping ? '' : keptBefore > 0 ? `, of ${linesWord(ctx, rejected)} only the items before the bad one` : `, skipping ${linesWord(ctx, rejected)}`}; Virtuozzo 7's libvzctl and a shell that sources the file (vzmigrate) keep only the last line`, groupNote);
+        for (const [a, b] of grouped ? reported.slice(0, 1) : reported) {
           const e = entries[a] as Entry;
           const range = a === b ? e.keyRange : { start: e.keyRange.start, end: entryEnd(ctx, entries[b] as Entry) };
           out.push(finding(ctx, 'duplicate-parameter', range, said, { detail, fixes: merge }));
@@ -319,17 +330,30 @@ export const duplicateParameter: Rule = {
       const shellNote = policy === 'first' ? ', while the shell scripts that source the file take the last one' : '';
       const here = describeTarget(ctx.target);
       const skippedNote = skipped.length > 0 ? `skips ${linesWord(ctx, skipped)} for an invalid value, ` : '';
-      const usedNote = `${here} ${skippedNote}uses line ${used.line + 1} (${q(used.value)})${refused ? ', which it refuses,' : ''}`;
+      const usedNote = `${here} ${skippedNote}uses line ${lineNo(ctx, used.line)} (${q(used.value)})${refused ? ', which it refuses,' : ''}`;
       // Message and detail are the same for every single ignored line of the group: built once (a file that
       // repeats one key on every other line must not build them 5,000 times); a run has its own, naming its
       // lines; each fix (removing the line or the run) is built only when read.
-      const said = sayAbout(ctx, def.name, `${def.name} is also set on line ${used.line + 1}`, behaviour);
+      const said = sayAbout(ctx, def.name, `${def.name} is also set on line ${lineNo(ctx, used.line)}`, behaviour);
       const detail = explain(said, `${def.name} is set on lines ${lines}: ${usedNote} and ignores this one${shellNote}`);
       const { severity, message, facts } = finding(ctx, 'duplicate-parameter', used.keyRange, said);
       // Removing a line the shell scripts read (first wins), or every line but one libvzctl refuses (the
       // user may mean an earlier one), changes more than it seems: review first.
       const group: DuplicateGroup = { ctx, name: def.name, safe: policy === 'last' && !refused };
       const at = ignored.indexOf(used);
+      const others = at < 0 ? ignored : [...ignored.slice(0, at), ...ignored.slice(at + 1)];
+      const runs = consecutiveRuns(ctx, others, 0, others.length);
+      if (runs.length > MAX_DUPLICATE_FINDINGS) {
+        // Repeated in many places apart (`A B A B …`): one finding, on the first ignored line (or run), whose
+        // message names the lines and whose fix removes them all (the line in effect stays).
+        const list = groupLines(ctx, others, runs);
+        const [a, b] = runs[0] as [number, number];
+        const lastOther = lastLineOf(ctx, others[others.length - 1] as Entry);
+        const groupSaid = sayAbout(ctx, def.name, `${def.name} on ${others.length} lines between ${(others[0] as Entry).line + 1} and ${lastOther + 1} is also set on line ${used.line + 1}`, behaviour);
+        const groupDetail = explain(groupSaid, `${def.name} is set on lines ${lines}: ${usedNote} and ignores lines ${list}${shellNote}`, `Reported once for the ${others.length} lines, repeated in ${runs.length} places; the fix removes them all`);
+        out.push(new IgnoredDuplicates(group, others, others[a] as Entry, others[b] as Entry, severity, finding(ctx, 'duplicate-parameter', used.keyRange, groupSaid).message, groupDetail, facts));
+        continue;
+      }
       for (const [from, to] of [[0, at], [at + 1, ignored.length]] as const) {
         if (from >= to) continue;
         for (const [a, b] of consecutiveRuns(ctx, ignored, from, to)) {
@@ -340,7 +364,7 @@ export const duplicateParameter: Rule = {
           }
           const last = ignored[b] as Entry;
           const span = runLines(ctx, e, last);
-          const runSaid = sayAbout(ctx, def.name, `${def.name} on lines ${span} is also set on line ${used.line + 1}`, behaviour);
+          const runSaid = sayAbout(ctx, def.name, `${def.name} on lines ${span} is also set on line ${lineNo(ctx, used.line)}`, behaviour);
           const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${usedNote} and ignores lines ${span}${shellNote}`);
           out.push(new IgnoredDuplicate(group, e, last, severity, finding(ctx, 'duplicate-parameter', e.keyRange, runSaid).message, runDetail, facts));
         }
@@ -379,8 +403,34 @@ class IgnoredDuplicate extends LazyFixFinding {
 
   protected buildFixes(): Fix[] {
     const { ctx, name, safe } = this.#group;
-    const lines = this.#to === this.#from ? `line ${this.#from + 1}` : `lines ${this.#from + 1}–${this.#to + 1}`;
+    const span = lineSpan(ctx, this.#from, this.#to);
+    const lines = span.includes('–') ? `lines ${span}` : `line ${span}`;
     return [{ title: `Remove the ignored ${name} on ${lines}`, edits: [deleteLines(ctx, this.#from, this.#to)], safe }];
+  }
+}
+
+/**
+ * All the ignored lines of a parameter repeated in more than {@link MAX_DUPLICATE_FINDINGS} places apart: one
+ * finding on the first ignored line (its key) or run (from its first key to its last value), whose fix,
+ * built when first read, removes every ignored line (continuation lines included; consecutive lines in one
+ * edit) and keeps the line in effect.
+ */
+class IgnoredDuplicates extends LazyFixFinding {
+  readonly #group: DuplicateGroup;
+  readonly #entries: readonly Entry[];
+
+  constructor(group: DuplicateGroup, entries: readonly Entry[], first: Entry, last: Entry, severity: Finding['severity'], message: string, detail: string, facts: string[] | undefined) {
+    const range = first === last ? first.keyRange : { start: first.keyRange.start, end: entryEnd(group.ctx, last) };
+    super('duplicate-parameter', severity, message, range, detail, facts);
+    this.#group = group;
+    this.#entries = entries;
+  }
+
+  protected buildFixes(): Fix[] {
+    const { ctx, name, safe } = this.#group;
+    const lines: number[] = [];
+    for (const e of this.#entries) for (let n = e.line, end = lastLineOf(ctx, e); n <= end; n += 1) lines.push(n);
+    return [{ title: `Remove the ${this.#entries.length} ignored ${name} lines`, edits: deleteLineSet(ctx, lines), safe }];
   }
 }
 

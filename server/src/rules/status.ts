@@ -11,7 +11,7 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 import { explain, say, toolVersion, type Said } from './say';
 import { LazyFixFinding } from './finding';
 import { MAX_TITLE } from './text';
-import { deleteLines, deleteLineSet, entryRange, eolOf, finding, shippedInTargetSamples } from './util';
+import { deleteLines, deleteLineSet, entryRange, eolOf, finding, lineNo, shippedInTargetSamples } from './util';
 import { ObjectCache } from '../util/objectCache';
 
 /** The first title that fits in {@link MAX_TITLE} characters. */
@@ -118,7 +118,7 @@ function ctIptablesFixes(shared: IptablesFixContext, e: Entry): Fix[] {
     // list names, so a list that asked for more stays in view until someone decides.
     const granted = LEVELS.indexOf(existing.value as IptablesModule['netfilter']);
     const covers = granted >= LEVELS.indexOf(mode);
-    const title = `Remove IPTABLES (ignored: NETFILTER on line ${existing.line + 1} sets the access)`;
+    const title = `Remove IPTABLES (ignored: NETFILTER on line ${lineNo(ctx, existing.line)} sets the access)`;
     return [{ title, edits: [deleteLines(ctx, from, to)], safe: covers }];
   }
   if (modules.length === 0) {
@@ -228,7 +228,15 @@ function nodeIptablesFixes(ctx: LintContext): Fix[] {
     edits.push(replaceEntry(ctx, first.e, `IPTABLES_MODULES="${merged.join(' ')}"`));
     replaced = first.e;
   }
-  const gone = lists.flatMap((l) => l.all).filter((x) => x !== replaced).flatMap((x) => { const [a, b] = linesOf(ctx, x); return Array.from({ length: b - a + 1 }, (_, k) => a + k); });
+  // The lines removed, marked per line of the file (a vz.conf may repeat IPTABLES 40,000 times).
+  const gone = new Uint8Array(ctx.doc.lines.length);
+  for (const l of lists) {
+    for (const x of l.all) {
+      if (x === replaced) continue;
+      const [a, b] = linesOf(ctx, x);
+      gone.fill(1, a, b + 1);
+    }
+  }
   for (const e of deleteLineSet(ctx, withEmptiedHeaders(ctx, gone))) edits.push(e);
   const names = lists.map((l) => l.name).join(' and ');
   const narrows = lists.some((l) => l.name === 'IPTABLES')
@@ -236,30 +244,33 @@ function nodeIptablesFixes(ctx: LintContext): Fix[] {
     : '';
   return [{
     title: `Move ${lists.map((l) => l.name).join(', ')} to IPTABLES_MODULES${narrows ? ' — CTs without NETFILTER lose access' : ''}`,
-    detail: `Move ${names} into IPTABLES_MODULES${target ? ` (line ${target.line + 1})` : ''}, the list the vzctl 4.7+ init script loads${narrows}.`,
+    detail: `Move ${names} into IPTABLES_MODULES${target ? ` (line ${lineNo(ctx, target.line)})` : ''}, the list the vzctl 4.7+ init script loads${narrows}.`,
     edits,
     safe: false,
   }];
 }
 
 /**
- * `gone` (lines a fix deletes) plus the comment header directly above a deleted block when nothing is left
+ * The lines a fix deletes, ascending: those marked in `gone` (one byte per line of the file, 1 = deleted)
+ * plus the comment header directly above a deleted block when nothing is left
  * under it (the block is followed by a blank line, another comment or the end of the file) and it starts
  * a section (a blank line or the start of the file above it): vzctl's own vz.conf puts a `## …` line
  * over each list. The blank line above such a header goes too when the section was the last one or is
  * followed by another blank line. Suppression comments (`vzconf-disable…`) are never removed.
+ * Marks the added lines in `gone`.
  */
-function withEmptiedHeaders(ctx: LintContext, gone: readonly number[]): number[] {
-  const set = new Set(gone);
+function withEmptiedHeaders(ctx: LintContext, gone: Uint8Array): number[] {
   const count = ctx.doc.lines.length;
   const kindOf = (n: number): string => (n < 0 || n >= count ? 'edge' : (ctx.doc.lines[n]?.kind ?? 'edge'));
   const isHeader = (n: number): boolean =>
     kindOf(n) === 'comment' && !ctx.doc.continuationLines.has(n) && !/vzconf-(disable|enable)/.test(ctx.doc.text[n] ?? '');
+  // The blocks of deleted lines, from the marks as given (a header added below is not a block).
   const blocks: [number, number][] = [];
-  for (const n of [...set].sort((a, b) => a - b)) {
-    const last = blocks[blocks.length - 1];
-    if (last && last[1] === n - 1) last[1] = n;
-    else blocks.push([n, n]);
+  for (let n = 0; n < count; n += 1) {
+    if (gone[n] !== 1) continue;
+    const start = n;
+    while (n + 1 < count && gone[n + 1] === 1) n += 1;
+    blocks.push([start, n]);
   }
   for (const [start, end] of blocks) {
     const after = kindOf(end + 1);
@@ -267,15 +278,17 @@ function withEmptiedHeaders(ctx: LintContext, gone: readonly number[]): number[]
     if (after !== 'edge' && after !== 'blank' && after !== 'comment') continue;
     const header: number[] = [];
     let h = start - 1;
-    while (isHeader(h) && !set.has(h)) header.push(h--);
+    while (isHeader(h) && gone[h] === 0) header.push(h--);
     if (header.length === 0) continue;
     const above = kindOf(h);
     if (above !== 'edge' && above !== 'blank') continue;
-    for (const n of header) set.add(n);
+    for (const n of header) gone[n] = 2;
     const lastLine = end + 1 >= count - 1 && (ctx.doc.text[count - 1] ?? '') === '';
-    if (above === 'blank' && (after === 'edge' || after === 'blank' || lastLine)) set.add(h);
+    if (above === 'blank' && (after === 'edge' || after === 'blank' || lastLine)) gone[h] = 2;
   }
-  return [...set];
+  const out: number[] = [];
+  for (let n = 0; n < count; n += 1) if (gone[n] !== 0) out.push(n);
+  return out;
 }
 
 /** A line the status rules report on: its entry, catalogue entry and the status entries active for the target. */
@@ -316,6 +329,8 @@ interface StatusWords {
   stock: boolean;
   /** The finding of a container's IPTABLES line but for its range and fixes, when built (see {@link DeprecatedIptables}). */
   iptables?: Finding;
+  /** The finding of a vz.conf IPTABLES / IP6TABLES line but for its range, when built (its fixes are the file's one fix). */
+  node?: Finding;
 }
 
 function statusWords(ctx: LintContext, name: string, def: ParameterDef, s: StatusEntry, nf: Entry | undefined): StatusWords {
@@ -327,7 +342,7 @@ function statusWords(ctx: LintContext, name: string, def: ParameterDef, s: Statu
   // A bounded range (KMEMSIZE in libvzctl before 7.0.496, NOATIME in vzctl 4.0 to 4.2) is named by the target itself.
   const since = kind === 'ignored' && s.until !== undefined ? ` in ${toolVersion(ctx)}` : s.from !== undefined ? ` since ${tool} ${s.from}` : ctx.target.generation === 'vz7' ? ' on Virtuozzo 7' : ` (${toolVersion(ctx)})`;
   const said = nf
-    ? say(ctx, `IPTABLES: NETFILTER on line ${nf.line + 1} sets the access`, 'iptables-ignored-with-netfilter')
+    ? say(ctx, `IPTABLES: NETFILTER on line ${lineNo(ctx, nf.line)} sets the access`, 'iptables-ignored-with-netfilter')
     : kind === 'deprecated'
     ? say(ctx, `${name}${where} is deprecated${since}${s.replacement ? `; use ${s.replacement}` : ''}`)
     : kind === 'ignored'
@@ -363,12 +378,19 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
         out.push(new DeprecatedIptables(iptables, e, w.iptables));
         continue;
       }
+      const range = kind === 'deprecated' ? e.keyRange : entryRange(e);
+      if (kind === 'deprecated' && s.replacement === 'IPTABLES_MODULES') {
+        // vz.conf's IPTABLES / IP6TABLES: one fix for every line, so every finding but its range is the
+        // same: built once, copied per line (a vz.conf that repeats the line 40,000 times).
+        w.node ??= finding(ctx, rule, range, said, { ...(stock ? { severity: 'info' as const } : {}), detail, deprecated: true, unnecessary: stock, fixes: nodeFixes ??= nodeIptablesFixes(ctx) });
+        out.push(w.node.range === range ? w.node : { ...w.node, range });
+        continue;
+      }
       const [from, to] = linesOf(ctx, e);
       let fixes: Fix[] = [];
-      if (kind === 'deprecated' && s.replacement === 'IPTABLES_MODULES') fixes = nodeFixes ??= nodeIptablesFixes(ctx);
-      else if (kind === 'deprecated' && ctx.kind === 'node') fixes = [{ title: `Remove ${e.name} from vz.conf`, edits: [deleteLines(ctx, from, to)], safe: false }];
+      if (kind === 'deprecated' && ctx.kind === 'node') fixes = [{ title: `Remove ${e.name} from vz.conf`, edits: [deleteLines(ctx, from, to)], safe: false }];
       else if (kind !== 'deprecated') fixes = [{ title: `Remove ${e.name} (${toolVersion(ctx)} does not apply it)`, edits: [deleteLines(ctx, from, to)], safe: true }];
-      out.push(finding(ctx, rule, kind === 'deprecated' ? e.keyRange : entryRange(e), said, {
+      out.push(finding(ctx, rule, range, said, {
         ...(stock ? { severity: 'info' as const } : {}),
         detail,
         deprecated: kind !== 'ignored',

@@ -3,7 +3,10 @@
  *
  *   # vzconf-disable-next-line <rule>[,<rule>…] [-- <reason>]   the next line that is neither blank nor
  *                                                              another suppression comment
- *   # vzconf-disable <rule>[,<rule>…] [-- <reason>]             the whole file (the comment may be anywhere)
+ *   # vzconf-disable <rule>[,<rule>…] [-- <reason>]             the whole file (the comment may be anywhere),
+ *                                                              or, for a rule a later `vzconf-enable` names,
+ *                                                              the lines down to that comment (a block)
+ *   # vzconf-enable <rule>[,<rule>…]                            ends the block of the `vzconf-disable` above
  *
  * Full-line comments only: classic vzctl has no inline comments (`KEY=v # x` makes `# x` part of the
  * value), so a suppression is always a line of its own. The filtering itself is in
@@ -18,7 +21,7 @@ import { clip, q } from './text';
 import { ObjectCache } from '../util/objectCache';
 
 /** The two directives. */
-export const DIRECTIVES = ['vzconf-disable-next-line', 'vzconf-disable'] as const;
+export const DIRECTIVES = ['vzconf-disable-next-line', 'vzconf-disable', 'vzconf-enable'] as const;
 
 /** One rule name written in a suppression comment. */
 export interface SuppressionName {
@@ -32,10 +35,16 @@ export interface SuppressionName {
 export interface SuppressionDirective {
   /** 0-based line of the comment. */
   line: number;
-  /** `line`: `vzconf-disable-next-line`; `file`: `vzconf-disable`. */
-  scope: 'line' | 'file';
+  /** `line`: `vzconf-disable-next-line`; `file`: `vzconf-disable`; `enable`: `vzconf-enable`. */
+  scope: 'line' | 'file' | 'enable';
   /** For `line` scope: the line it silences (undefined when nothing follows). */
   targetLine?: number;
+  /**
+   * For `file` scope: the rules it silences only down to a later `vzconf-enable` (rule id → that comment's
+   * line); the other rules it names are silenced in the whole file. For `enable` scope: the rules it ends a
+   * block of (rule id → the `vzconf-disable` line); a name without an open block ends nothing.
+   */
+  block?: Map<string, number>;
   names: SuppressionName[];
   /** The text after `--`, trimmed (empty when none is given). */
   reason: string;
@@ -91,7 +100,7 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
     if (!m) continue;
     const [, lead = '', word = '', rest = ''] = m;
     const range: Range = { start: { line: line.line, character: 0 }, end: { line: line.line, character: text.length } };
-    const scope = word === 'vzconf-disable-next-line' ? 'line' : word === 'vzconf-disable' ? 'file' : undefined;
+    const scope = word === 'vzconf-disable-next-line' ? 'line' : word === 'vzconf-disable' ? 'file' : word === 'vzconf-enable' ? 'enable' : undefined;
     if (!scope || (rest !== '' && !/^\s/.test(rest))) {
       const start = lead.length;
       const wordEnd = start + word.length + (/^\S*/.exec(rest)?.[0].length ?? 0);
@@ -124,6 +133,23 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
     if (d.scope !== 'line') continue;
     const target = nextTarget[d.line + 1];
     if (target !== undefined) d.targetLine = target;
+  }
+  // Blocks: in file order, a vzconf-enable of a rule closes the first vzconf-disable of it still open.
+  if (directives.some((d) => d.scope === 'enable')) {
+    const open = new Map<string, SuppressionDirective>();
+    for (const d of directives) {
+      if (d.scope === 'file') {
+        for (const n of d.names) if (!open.has(n.id)) open.set(n.id, d);
+      } else if (d.scope === 'enable') {
+        for (const n of d.names) {
+          const from = open.get(n.id);
+          if (!from) continue;
+          open.delete(n.id);
+          (from.block ??= new Map()).set(n.id, d.line);
+          (d.block ??= new Map()).set(n.id, from.line);
+        }
+      }
+    }
   }
   const parsed = { directives, malformed };
   cache.set(doc, parsed);
@@ -162,7 +188,7 @@ export const unknownSuppression: Rule = {
         }));
     }
     for (const d of directives) {
-      const word = d.scope === 'line' ? 'vzconf-disable-next-line' : 'vzconf-disable';
+      const word = d.scope === 'line' ? 'vzconf-disable-next-line' : d.scope === 'file' ? 'vzconf-disable' : 'vzconf-enable';
       if (d.names.length === 0) {
         out.push(finding(ctx, 'unknown-suppression', d.range, `${word} names no rule, so it silences nothing`, {
           detail: `${word} names no rule, so it silences nothing: write the rule ids, e.g. "# ${word} unknown-parameter -- reason" (every finding names its rule).`,
@@ -170,11 +196,17 @@ export const unknownSuppression: Rule = {
         continue;
       }
       for (const n of d.names) {
+        if (d.scope === 'enable' && ctx.catalog.hasRule(n.id) && !d.block?.has(n.id)) {
+          out.push(finding(ctx, 'unknown-suppression', n.range, `vzconf-enable ${clip(n.id, 40)} has no vzconf-disable of it above, so it ends nothing`, {
+            detail: `vzconf-enable ends the block that a "# vzconf-disable ${clip(n.id, 80)}" comment above it opened; there is none open, so this comment does nothing.`,
+          }));
+          continue;
+        }
         if (ctx.catalog.hasRule(n.id)) continue;
         const suggestions = suggestRuleIds(ctx.catalog, n.id);
         out.push(finding(ctx, 'unknown-suppression', n.range,
           `${q(n.id)} is not a vzconf rule${suggestions.length > 0 ? ` (did you mean ${suggestions.slice(0, 2).join(' or ')}?)` : ''}`,
-          { detail: `"${clip(n.id, 80)}" is not a vzconf rule, so this ${word} does not silence it${suggestions.length > 0 ? `. Did you mean ${suggestions.join(' or ')}?` : ' (rule ids are listed in docs/rules/README.md).'}`,
+          { detail: `"${clip(n.id, 80)}" is not a vzconf rule, so this ${word} does not ${d.scope === 'enable' ? 'end a block of' : 'silence'} it${suggestions.length > 0 ? `. Did you mean ${suggestions.join(' or ')}?` : ' (rule ids are listed in docs/rules/README.md).'}`,
             fixes: suggestions.map((s) => ({ title: `Change to ${s}`, edits: [{ range: n.range, newText: s }], safe: false })) }));
       }
     }

@@ -1,5 +1,6 @@
 import { compareVersions } from '../model/version';
 import type { Entry, Range } from '../parser/types';
+import { lastLineNumber, lineNumber } from '../parser/parse';
 import type { Finding, Fix, LintContext } from './types';
 import { visible } from './text';
 
@@ -12,6 +13,23 @@ export function finding(ctx: LintContext, rule: string, range: Range, message: s
   const f: Finding = { rule, severity: ctx.catalog.rule(rule).severity, message: visible(message.message), range, ...extra };
   if (message.facts.length > 0) f.facts = [...message.facts, ...(extra.facts ?? [])];
   return f;
+}
+
+/**
+ * The 1-based number of the line where `line` (0-based, vzctl's) starts, in the numbering every surface
+ * shows: the editor's and `vzlint`'s positions (a lone CR ends a line there, not for vzctl; see
+ * `parser/parse.ts` lineNumber). Messages and fix titles name lines with this, never with `line + 1`.
+ * Pass the context of the file the line is in (`ctx.node` for a line of the node's vz.conf).
+ */
+export function lineNo(ctx: Pick<LintContext, 'doc'>, line: number): number {
+  return lineNumber(ctx.doc, line);
+}
+
+/** `7` or `7–9`: lines `from` to `to` (0-based, vzctl's, inclusive) in the numbering of {@link lineNo}. */
+export function lineSpan(ctx: Pick<LintContext, 'doc'>, from: number, to: number): string {
+  const a = lineNumber(ctx.doc, from);
+  const b = lastLineNumber(ctx.doc, to);
+  return a === b ? String(a) : `${a}–${b}`;
 }
 
 /** The range of a whole physical line's text. */
@@ -91,7 +109,9 @@ export function aloneInFile(ctx: LintContext, entry: Entry): boolean {
 
 /** Edits deleting a set of lines, consecutive runs merged so that no two edits touch. */
 export function deleteLineSet(ctx: LintContext, lines: number[]): Fix['edits'] {
-  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  let ascending = true;
+  for (let i = 1; i < lines.length && ascending; i += 1) ascending = (lines[i] as number) > (lines[i - 1] as number);
+  const sorted = ascending ? lines : [...new Set(lines)].sort((a, b) => a - b);
   const out: Fix['edits'] = [];
   let i = 0;
   while (i < sorted.length) {

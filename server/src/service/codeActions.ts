@@ -502,7 +502,7 @@ export interface SuppressionActionInput {
   /** Whether a rule id exists (the catalogue's `hasRule`). */
   hasRule: (id: string) => boolean;
   /** The suppression comments already in the document (from `parseSuppressions`). */
-  directives: readonly { line: number; scope: 'line' | 'file'; targetLine?: number; names: readonly { id: string; range: Range }[] }[];
+  directives: readonly { line: number; scope: 'line' | 'file' | 'enable'; targetLine?: number; block?: ReadonlyMap<string, number>; names: readonly { id: string; range: Range }[] }[];
   /** The parsed document (for its multi-line values); parsed from `text` with the classic dialect when absent. */
   doc?: ConfigDocument;
 }
@@ -545,7 +545,8 @@ function fileCommentLine(lines: readonly RawLine[], doc: ConfigDocument): number
 
 /**
  * "Disable <rule> for this line" and "Disable <rule> for this file" for every vzconf diagnostic touching
- * `range` (one pair per rule). The line action inserts `# vzconf-disable-next-line <rule> -- <reason>`
+ * `range` (one pair per rule); for a diagnostic over several lines the line action is "Disable <rule> for
+ * lines A–B", a `vzconf-disable` … `vzconf-enable` block around them ({@link blockAction}). The line action inserts `# vzconf-disable-next-line <rule> -- <reason>`
  * above the diagnostic's first line, with that line's indentation and the file's line ending, or adds
  * `,<rule>` to a `vzconf-disable-next-line` comment already aimed at that line (not offered on a first
  * line that starts with a byte-order mark); the file action adds `# vzconf-disable <rule> -- <reason>`
@@ -575,7 +576,17 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
     if (!rule) continue;
     const line = d.range.start.line;
     if (line >= lines.length) continue;
-    if (!doneLine.has(`${rule}\0${line}`) && lineActionWorks(d, rule, line, doc, directiveLines)) {
+    // The finding's last line (a range ending at the start of a line ends on the line before).
+    const lastLine = d.range.end.line > line && d.range.end.character === 0 ? d.range.end.line - 1 : Math.max(line, d.range.end.line);
+    if (lastLine > line) {
+      // Several lines (a run of duplicates, a multi-line value): a next-line comment would name one line and
+      // silence them all, so a block that says which lines it covers: vzconf-disable above, vzconf-enable below.
+      if (!doneLine.has(`${rule}\0${line}`) && lineActionWorks(d, rule, line, doc, directiveLines)) {
+        doneLine.add(`${rule}\0${line}`);
+        const action = blockAction(input.uri, lines, doc, d, rule, line, lastLine);
+        if (action) lineActions.push(action);
+      }
+    } else if (!doneLine.has(`${rule}\0${line}`) && lineActionWorks(d, rule, line, doc, directiveLines)) {
       doneLine.add(`${rule}\0${line}`);
       const existing = input.directives.find((x) => x.scope === 'line' && x.targetLine === line && x.line === line - 1);
       let edit = existing ? append(existing.names, rule) : undefined;
@@ -594,9 +605,11 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
     }
     if (!doneFile.has(rule)) {
       doneFile.add(rule);
-      const existing = input.directives.find((x) => x.scope === 'file' && x.names.length > 0);
+      // A vzconf-disable that opens a block (a vzconf-enable below names one of its rules) is no place for a
+      // rule meant for the whole file, and a rule silenced by a block is not silenced in the whole file.
+      const existing = input.directives.find((x) => x.scope === 'file' && x.names.length > 0 && (x.block?.size ?? 0) === 0);
       let edit = existing ? append(existing.names, rule) : undefined;
-      if (!edit && !input.directives.some((x) => x.scope === 'file' && x.names.some((n) => n.id === rule))) {
+      if (!edit && !input.directives.some((x) => x.scope === 'file' && x.names.some((n) => n.id === rule && x.block?.has(rule) !== true))) {
         const comment = `# vzconf-disable ${rule} -- ${REASON_PLACEHOLDER}`;
         const n = fileCommentLine(lines, doc);
         if (n < lines.length) {
@@ -618,6 +631,27 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
     if ((count.get(a.title) ?? 0) > 1) a.title = `${a.title.replace(/ for this line$/, '')} for line ${(a.diagnostics[0]?.range.start.line ?? 0) + 1}`;
   }
   return [...lineActions, ...fileActions];
+}
+
+/**
+ * "Disable RULE for lines A–B" for diagnostic `d` over lines `first` to `last` (0-based editor lines, `last`
+ * after `first`): `# vzconf-disable RULE -- <reason>` above `first` and `# vzconf-enable RULE` below `last`,
+ * with `first`'s indentation and the file's line ending. Undefined where the comments cannot go: before a
+ * byte-order mark, after a lone CR (the editor's lines are not vzctl's there), or when the line below `last`
+ * is inside a multi-line value (the shell would read the comment as part of it).
+ */
+function blockAction(uri: string, lines: readonly RawLine[], doc: ConfigDocument, d: ContextDiagnostic, rule: string, first: number, last: number): LspCodeAction | undefined {
+  if (doc.editorLines !== undefined || last >= lines.length) return undefined;
+  const text = lines[first]?.text ?? '';
+  if (first === 0 && text.startsWith('\uFEFF')) return undefined;
+  if (doc.continuationLines.has(last + 1)) return undefined;
+  const indent = /^[ \t]*/.exec(text)?.[0] ?? '';
+  const start = { line: first, character: 0 };
+  const open: TextEdit = { range: { start, end: start }, newText: `${indent}# vzconf-disable ${rule} -- ${REASON_PLACEHOLDER}${eolAt(lines, first)}` };
+  const close: TextEdit = last + 1 < lines.length
+    ? { range: { start: { line: last + 1, character: 0 }, end: { line: last + 1, character: 0 } }, newText: `${indent}# vzconf-enable ${rule}${eolAt(lines, last + 1)}` }
+    : { range: { start: { line: last, character: (lines[last]?.text ?? '').length }, end: { line: last, character: (lines[last]?.text ?? '').length } }, newText: `${eolAt(lines, last)}${indent}# vzconf-enable ${rule}` };
+  return { title: `Disable ${rule} for lines ${first + 1}–${last + 1}`, kind: 'quickfix', diagnostics: [d], edit: { changes: { [uri]: [open, close] } } };
 }
 
 /** A KB article to offer: id, title and URL. */

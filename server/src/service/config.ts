@@ -59,10 +59,21 @@ function own<T>(obj: Record<string, T> | undefined, key: string): T | undefined 
 /** What a `.vzconf.yaml` holds, as settings (a `nodeConfig` is made absolute against the file's folder). */
 export type ConfigFileSettings = Partial<Pick<VzconfSettings, 'target' | 'kind' | 'rules' | 'knownParameters' | 'kbUrlTemplate' | 'ignoreSuppressions' | 'nodeConfig' | 'nodeRam' | 'nodeSwap'>>;
 
-/** A `.vzconf.yaml` that cannot be used: not YAML, or not what the schema allows. */
+/**
+ * One problem of a `.vzconf.yaml`: 0-based line and UTF-16 column where it starts, and where the YAML node
+ * (key or value) it is about ends, when known (`end`; the language server underlines that range).
+ */
+export interface ConfigProblem {
+  line: number;
+  character: number;
+  end?: { line: number; character: number };
+  detail: string;
+}
+
 /** At most this many problems of one `.vzconf.yaml` are listed (one line each). */
 export const MAX_CONFIG_PROBLEMS = 10;
 
+/** A `.vzconf.yaml` that cannot be used: not YAML, or not what the schema allows. */
 export class ConfigFileError extends Error {
   /** The file's path. */
   readonly path: string;
@@ -75,11 +86,11 @@ export class ConfigFileError extends Error {
   readonly unreadable: boolean;
   /**
    * Every problem found (the first is `line`/`character`/`detail` without the "and N more" count), at most
-   * {@link MAX_CONFIG_PROBLEMS}; one problem alone for YAML errors and unreadable files.
+   * {@link MAX_CONFIG_PROBLEMS}, then one saying how many more; one problem alone for unreadable files.
    */
-  readonly problems: { line: number; character: number; detail: string }[];
+  readonly problems: ConfigProblem[];
 
-  constructor(filePath: string, detail: string, line = 0, character = 0, unreadable = false, problems?: { line: number; character: number; detail: string }[]) {
+  constructor(filePath: string, detail: string, line = 0, character = 0, unreadable = false, problems?: ConfigProblem[]) {
     super(unreadable ? `${filePath}: ${detail}` : `${filePath}:${line + 1}:${character + 1}: ${detail}`);
     this.path = filePath;
     this.detail = detail;
@@ -173,20 +184,28 @@ export function configSchema(): Schema {
 
 // ------------------------------------------------------------------------------------------------
 
-/** The position of a path's node (or key) in a YAML document, 0-based. */
-function positionOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, at: (string | number)[], atKey: boolean): { line: number; character: number } {
-  let offset: number | undefined;
+/**
+ * The position of a path's node (or key) in a YAML document, 0-based, with where the node's value ends
+ * (`end`, absent when the node is not found).
+ */
+function positionOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, at: (string | number)[], atKey: boolean): { line: number; character: number; end?: { line: number; character: number } } {
+  let range: readonly number[] | undefined;
   if (atKey && at.length > 0) {
     const parent = at.length === 1 ? doc.contents : doc.getIn(at.slice(0, -1), true);
     if (yaml().isMap(parent)) {
       const pair = parent.items.find((p) => yaml().isPair(p) && yaml().isScalar(p.key) && String(p.key.value) === String(at[at.length - 1]));
-      offset = (pair?.key as YamlNode | undefined)?.range?.[0];
+      range = (pair?.key as YamlNode | undefined)?.range ?? undefined;
     }
   } else {
     const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
-    offset = (node as YamlNode | undefined)?.range?.[0];
+    range = (node as YamlNode | undefined)?.range ?? undefined;
   }
-  if (offset === undefined) return { line: 0, character: 0 };
+  const start = range?.[0];
+  if (start === undefined) return { line: 0, character: 0 };
+  return { ...linePos(lc, start), end: linePos(lc, range?.[1] ?? start) };
+}
+
+function linePos(lc: LineCounter, offset: number): { line: number; character: number } {
   const p = lc.linePos(offset);
   return { line: p.line - 1, character: p.col - 1 };
 }
@@ -203,8 +222,13 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
   const doc = yaml().parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
-    const p = lc.linePos(err.pos[0]);
-    throw new ConfigFileError(filePath, `not valid YAML: ${err.message.split('\n')[0] ?? err.message}`, p.line - 1, p.col - 1);
+    // Every syntax error the parser found (bounded), each with the span it reported.
+    const listed: ConfigProblem[] = doc.errors.slice(0, MAX_CONFIG_PROBLEMS).map((e) => ({ ...linePos(lc, e.pos[0]), end: linePos(lc, e.pos[1]), detail: `not valid YAML: ${e.message.split('\n')[0] ?? e.message}` }));
+    const more = doc.errors.length - listed.length;
+    const first = listed[0] as ConfigProblem;
+    if (more > 0) listed.push({ line: first.line, character: first.character, detail: `and ${more} more problem${more > 1 ? 's' : ''}` });
+    const others = doc.errors.length - 1;
+    throw new ConfigFileError(filePath, `${first.detail}${others > 0 ? ` (and ${others} more problem${others > 1 ? 's' : ''})` : ''}`, first.line, first.character, false, listed);
   }
   let data: unknown;
   try {
@@ -217,13 +241,14 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
   const nodeConfig = typeOf(data) === 'object' ? (data as Record<string, unknown>).nodeConfig : undefined;
   if (typeof nodeConfig === 'string' && nodeConfig.trim() === '') {
     const p = positionOf(doc, lc, ['nodeConfig'], false);
-    throw new ConfigFileError(filePath, 'nodeConfig: the path is empty (leave nodeConfig out to find vz.conf as vzctl does)', p.line, p.character);
+    const detail = 'nodeConfig: the path is empty (leave nodeConfig out to find vz.conf as vzctl does)';
+    throw new ConfigFileError(filePath, detail, p.line, p.character, false, [{ ...p, detail }]);
   }
   // Every problem, in file order of discovery: the schema's, then unknown rule ids (bounded, one line each).
-  const problems: { line: number; character: number; detail: string }[] = [];
+  const problems: ConfigProblem[] = [];
   let more = 0;
-  const add = (line: number, character: number, detail: string): void => {
-    if (problems.length < MAX_CONFIG_PROBLEMS) problems.push({ line, character, detail });
+  const add = (p: { line: number; character: number; end?: { line: number; character: number } }, detail: string): void => {
+    if (problems.length < MAX_CONFIG_PROBLEMS) problems.push({ ...p, detail });
     else more += 1;
   };
   for (const v of validateAgainstSchema(data, configSchema())) {
@@ -239,7 +264,7 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
     const cased = key === undefined ? undefined : Object.keys(configSchema().properties ?? {}).find((k) => k.toLowerCase() === key.toLowerCase());
     const rule = key === undefined || cased ? undefined : suggestRuleIds(getCatalog(), key)[0];
     const hint = cased ? `unknown option ${quoted(key)}; did you mean ${cased}?` : rule ? `unknown option ${quoted(key)}; a rule's level goes under rules: (rules: {${rule}: warning})` : undefined;
-    add(p.line, p.character, parsed && 'error' in parsed ? `target: ${parsed.error}` : hint ?? `${where}${v.message}`);
+    add(p, parsed && 'error' in parsed ? `target: ${parsed.error}` : hint ?? `${where}${v.message}`);
   }
   const d = data as { target?: string; kind?: string; rules?: Record<string, RuleLevel>; knownParameters?: string[]; kb?: { urlTemplate?: string }; ignoreSuppressions?: boolean; nodeConfig?: string; nodeRam?: string; nodeSwap?: string };
   const catalog = getCatalog();
@@ -248,7 +273,7 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
     if (catalog.hasRule(id)) continue;
     const p = positionOf(doc, lc, ['rules', id], true);
     const s = suggestRuleIds(catalog, id);
-    add(p.line, p.character, `rules: unknown rule ${quoted(id)}${s.length > 0 ? `; did you mean ${s.join(' or ')}?` : ' (see docs/rules/README.md)'}`);
+    add(p, `rules: unknown rule ${quoted(id)}${s.length > 0 ? `; did you mean ${s.join(' or ')}?` : ' (see docs/rules/README.md)'}`);
   }
   const first = problems[0];
   if (first) {

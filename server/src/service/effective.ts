@@ -6,10 +6,11 @@
  */
 import path from 'node:path';
 import { describeTarget, formatTarget } from '../model/target';
-import { createDefaultOnly, ctLayoutRule, effectiveValue, lineList, nodeLineNotTaken, skippedForValue } from '../model/effective';
+import { createDefaultOnly, ctLayoutRule, effectiveValue, fileOf, lineList, nodeLineNotTaken, skippedForValue } from '../model/effective';
 import type { ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
+import { lineNo } from '../rules/util';
 import { analyze, type LintOptions } from './lint';
 
 function quote(value: string): string {
@@ -101,26 +102,26 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
   for (const name of names) {
     const eff = effectiveValue(ctx, name);
     // Lines of this file vzctl skips for an invalid value: never effective, named in the comment.
-    const skipped = (ctx.byName.get(name) ?? []).filter((e) => skippedForValue(ctx, e)).map((e) => e.line + 1);
+    const skipped = (ctx.byName.get(name) ?? []).filter((e) => skippedForValue(ctx, e)).map((e) => lineNo(ctx, e.line));
     const skipNote = skipped.length > 0 ? `; ${file} line${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} skipped by vzctl (invalid value)` : '';
     if (!eff) {
       const def = ctx.catalog.parameter(name);
       const notTaken = def ? nodeLineNotTaken(ctx, def) : undefined;
       // A key vz.conf sets only for vzctl create (VE_LAYOUT): say so rather than show the node's value.
-      if (def && notTaken) out.push(`# ${name} is not set in ${file}: ${notTakenFromNode(ctx, `${nodeFile ?? 'vz.conf'} line ${notTaken.entry.line + 1}`, notTaken.entry.value)}${skipNote}`);
+      if (def && notTaken) out.push(`# ${name} is not set in ${file}: ${notTakenFromNode(ctx, `${nodeFile ?? 'vz.conf'} line ${lineNo(ctx.node ?? ctx, notTaken.entry.line)}`, notTaken.entry.value)}${skipNote}`);
       else if (skipped.length > 0) out.push(`# ${name} is not set${skipNote}`);
       continue;
     }
     const def = eff.def;
     if (eff.refused) {
       // Virtuozzo 7: libvzctl refuses the value instead of skipping the line; nothing takes its place.
-      out.push(`# ${name} has no effective value: ${refusedText(ctx, eff.value, `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} line ${(eff.entry?.line ?? 0) + 1}`)}`);
+      out.push(`# ${name} has no effective value: ${refusedText(ctx, eff.value, `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}`)}`);
       continue;
     }
     const scope = def[ctx.target.generation]?.scope ?? def.scope;
     const line = `${name}=${quote(eff.value)}`;
     // A classic union key on several lines: every line's items, merged (no line wins).
-    const at = eff.merged ? `lines ${lineList(eff.merged)} (merged)` : `line ${(eff.entry?.line ?? 0) + 1}`;
+    const at = eff.merged ? `lines ${lineList(fileOf(ctx, eff).doc, eff.merged)} (merged)` : `line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}`;
     let where = eff.source === 'default' ? "vzctl's default" : `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} ${at}`;
     where += skipNote;
     const createOnly = eff.source === 'container' ? ownLineCreateOnly(ctx, def) : undefined;
@@ -137,7 +138,7 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
   if (nodeWide.length > 0) { out.push('', '# Node-wide settings (they configure the node, not the container):'); for (const l of nodeWide) out.push(l); }
   if (unknown.length > 0) {
     out.push('', `# Lines vzctl does not use as parameters (unknown keys, or keys with spaces):`);
-    for (const e of unknown) out.push(`# ${e.key}=${quote(e.value)}  (${file} line ${e.line + 1})`);
+    for (const e of unknown) out.push(`# ${e.key}=${quote(e.value)}  (${file} line ${lineNo(ctx, e.line)})`);
   }
   return `${out.join('\n')}\n`;
 }

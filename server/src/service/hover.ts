@@ -7,13 +7,14 @@
  */
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation, GenerationInfo, ParameterDef, StatusEntry, Unit, Vocabulary } from '../catalog/types';
-import { describeTarget, formatTarget } from '../model/target';
+import { describeTarget, formatTarget, targetReason } from '../model/target';
 import { compareVersions } from '../model/version';
 import { fromEditorPosition, toEditorRange } from '../parser/parse';
 import type { Entry, Position, Range } from '../parser/types';
-import { createDefaultOnly, effectiveValue, lineList, nodeLineNotTaken, skippedForValue, usedEntries, type EffectiveValue } from '../model/effective';
+import { createDefaultOnly, effectiveValue, fileOf, lineList, nodeLineNotTaken, skippedForValue, usedEntries, type EffectiveValue } from '../model/effective';
 import { notTakenFromNode, ownLineCreateOnly, refusedText } from './effective';
 import type { LintContext } from '../rules/types';
+import { lineNo } from '../rules/util';
 import { humanize, isUnlimited, LONG_MAX, SIZE_SUFFIX, unitBytes, type NumberPart } from '../values/numbers';
 import { grammarOf, tokens } from '../values/validate';
 import { analyze, type LintOptions } from './lint';
@@ -217,11 +218,11 @@ function valueSection(ctx: LintContext, e: Entry, def: ParameterDef, pos: Positi
 }
 
 /** Where an effective value comes from, for the hover: this file's line, vz.conf's line, or the default. */
-function fromText(eff: EffectiveValue): string {
-  const line = (eff.entry?.line ?? 0) + 1;
+function fromText(ctx: LintContext, eff: EffectiveValue): string {
+  const line = lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0);
   if (eff.source === 'default') return "vzctl's built-in default (not set in this file or in vz.conf)";
   // A classic union key on several lines: vzctl adds every line's items, no line wins.
-  const lines = eff.merged ? `lines ${lineList(eff.merged)} merged` : `line ${line}`;
+  const lines = eff.merged ? `lines ${lineList(fileOf(ctx, eff).doc, eff.merged)} merged` : `line ${line}`;
   if (eff.source === 'node') return `from vz.conf ${lines}${eff.path ? ` (${codeSpan(eff.path, 120)})` : ''}`;
   return `from this file, ${lines}`;
 }
@@ -252,21 +253,21 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
   if (!eff && skipped) main.push('- Effective: not set (vzctl skips this line: invalid value)');
   if (eff?.refused) {
     // Virtuozzo 7: libvzctl refuses the value rather than skipping the line; no value takes effect.
-    const at = eff.entry === e ? 'this line' : eff.source === 'node' ? `vz.conf line ${(eff.entry?.line ?? 0) + 1}` : `line ${(eff.entry?.line ?? 0) + 1}`;
+    const at = eff.entry === e ? 'this line' : `${eff.source === 'node' ? 'vz.conf ' : ''}line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}`;
     main.push(`- Effective: none — ${refusedText(ctx, eff.value, at, (v) => codeSpan(v))}`);
   } else if (eff) {
     const mine = skipped
       ? ' (vzctl skips this line: invalid value)'
       : eff.merged?.includes(e) === true ? ' (this line included)'
-        : eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${(eff.entry?.line ?? 0) + 1} wins over this one)` : '';
-    const from = skipped && eff.source === 'default' ? "vzctl's built-in default" : fromText(eff);
+        : eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${lineNo(ctx, eff.entry?.line ?? 0)} wins over this one)` : '';
+    const from = skipped && eff.source === 'default' ? "vzctl's built-in default" : fromText(ctx, eff);
     let text = `- Effective: ${codeSpan(eff.value)} ${from}${mine}`;
     const global = usedEntries(node, def);
     const g = global[global.length - 1];
     const createOnly = eff.source === 'container' && !skipped ? ownLineCreateOnly(ctx, def) : undefined;
     if (createOnly) text += `; ${createOnly}`;
     if (eff.source === 'container' && g && !def.ignoredInNodeConfig?.includes(ctx.target.generation) && !createDefaultOnly(ctx, def)) {
-      text += `; overrides vz.conf line ${g.line + 1}, ${codeSpan(g.value)}${def.duplicates === 'union' ? ' (lists replace the global one, they are not merged)' : ''}`;
+      text += `; overrides vz.conf line ${lineNo(node, g.line)}, ${codeSpan(g.value)}${def.duplicates === 'union' ? ' (lists replace the global one, they are not merged)' : ''}`;
     }
     main.push(text);
   }
@@ -274,20 +275,20 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
     const r = effectiveValue(ctx, name);
     const rdef = ctx.catalog.parameter(name);
     if (r?.refused) {
-      related.push(`- ${name}: ${refusedText(ctx, r.value, r.source === 'node' ? `vz.conf line ${(r.entry?.line ?? 0) + 1}` : `line ${(r.entry?.line ?? 0) + 1}`, (v) => codeSpan(v))}`);
+      related.push(`- ${name}: ${refusedText(ctx, r.value, `${r.source === 'node' ? 'vz.conf ' : ''}line ${lineNo(fileOf(ctx, r), r.entry?.line ?? 0)}`, (v) => codeSpan(v))}`);
     } else if (r && !(name === 'VE_LAYOUT' && r.source === 'default')) {
       const createOnly = r.source === 'container' && rdef ? ownLineCreateOnly(ctx, rdef) : undefined;
-      related.push(`- ${name}: ${codeSpan(r.value)} ${fromText(r)}${createOnly ? `; ${createOnly}` : ''}${name === 'DISK_QUOTA' && r.value === 'no' ? ': the disk quota is off, so this is not enforced (simfs)' : ''}`);
+      related.push(`- ${name}: ${codeSpan(r.value)} ${fromText(ctx, r)}${createOnly ? `; ${createOnly}` : ''}${name === 'DISK_QUOTA' && r.value === 'no' ? ': the disk quota is off, so this is not enforced (simfs)' : ''}`);
     } else if (!r && rdef) {
       // vz.conf's VE_LAYOUT is the default for vzctl create only: never this container's layout.
       const notTaken = nodeLineNotTaken(ctx, rdef);
-      if (notTaken) related.push(`- ${name}: not set in this file; ${notTakenFromNode(ctx, `vz.conf line ${notTaken.entry.line + 1}`, notTaken.entry.value, (v) => codeSpan(v))}`);
+      if (notTaken) related.push(`- ${name}: not set in this file; ${notTakenFromNode(ctx, `vz.conf line ${lineNo(node, notTaken.entry.line)}`, notTaken.entry.value, (v) => codeSpan(v))}`);
     }
   }
   if (def.name === 'IPTABLES' && ctx.target.generation === 'classic' && compareVersions(ctx.target.version, '4.7') < 0) {
     const global = usedEntries(node, def);
     if (global.length > 0) {
-      related.push(`- The node allows (vz.conf line ${global.map((x) => x.line + 1).join(', ')}): ${global.map((x) => codeSpan(x.value)).join(' ')}; a module outside that list never loads in a container (KB 113056)`);
+      related.push(`- The node allows (vz.conf line ${global.map((x) => lineNo(node, x.line)).join(', ')}): ${global.map((x) => codeSpan(x.value)).join(' ')}; a module outside that list never loads in a container (KB 113056)`);
     }
   }
   return { main, related };
@@ -421,7 +422,7 @@ function hoverAt(ctx: LintContext, position: Position, options: HoverOptions): H
   const kindText = ctx.kind === 'node' ? 'node config (vz.conf)' : ctx.kind === 'ct0' ? 'host CT0 config (0.conf)' : 'container config';
   // The first line explains in full how the kind and target were chosen; elsewhere one short line.
   const footer = position.line === 0
-    ? `_Checked as a ${kindText}_ — ${escapeMarkdown(ctx.kindReason, 300)} — _against ${describeTarget(ctx.target)}_ (${codeSpan(formatTarget(ctx.target))}; ${escapeMarkdown(ctx.target.reason, 300)}).` +
+    ? `_Checked as a ${kindText}_ — ${escapeMarkdown(ctx.kindReason, 300)} — _against ${describeTarget(ctx.target)}_ (${codeSpan(formatTarget(ctx.target))}; ${escapeMarkdown(targetReason(ctx.target, 'editor'), 300)}).` +
       (ctx.target.generation === 'vz7'
         ? '\n\n**Virtuozzo 7\'s vzctl rewrites this file:** it is created and modified by vzctl, and changes made otherwise can be lost (ve.conf(5)). Change a running container with `vzctl set CTID … --save` (code action "Copy as vzctl set command").'
         : '')

@@ -9,21 +9,21 @@
 import { getCatalog, schemaData, type CatalogIndex } from '../catalog/load';
 import type { Generation } from '../catalog/types';
 import type { Target } from '../model/target';
-import type { EditorLineMap } from '../parser/parse';
-import { effectiveValue, type EffectiveValue } from '../model/effective';
+import { lineNumber, type EditorLineMap } from '../parser/parse';
+import { effectiveValue, fileOf, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
 import type { Range } from '../parser/types';
 import type { Finding, Fix, LintContext, NodeCapacity } from '../rules/types';
 import { copyFinding } from '../rules/finding';
 import { clip, fixTitle, q, visible } from '../rules/text';
-import { entryRange, finding, valueSubRange } from '../rules/util';
+import { entryRange, finding, lineNo, valueSubRange } from '../rules/util';
 import { explain, say } from '../rules/say';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
 import { tokens, type Pair } from '../values/validate';
 import { analyze, capFinding, lint, lintAnalysed, toEditorFinding, type LintOptions, type LintResult } from './lint';
 import { FleetReuse } from './fleetReuse';
 import { ctidOf, sampleNameOf } from './nodeFiles';
-import { suppressionSets, type SuppressionSets } from './suppressions';
+import { isSuppressed, suppressionSets, type SuppressionSets } from './suppressions';
 
 // ------------------------------------------------------------------------------------------------
 // Inputs, outputs and the rule interface
@@ -322,8 +322,8 @@ export const ploopSampleWithoutDiskspace: NodeRule = {
       const pair = values?.get(ds.entry)?.pair;
       if (pair && pair.limit.value > 0n) return [];
     }
-    const layoutAt = layout.source === 'node' ? `vz.conf line ${(layout.entry.line ?? 0) + 1}` : `ve-${name}.conf-sample line ${layout.entry.line + 1}`;
-    const why = ds?.entry && ds.source !== 'default' ? `its DISKSPACE (${ds.source === 'node' ? 'vz.conf' : 'the sample'} line ${ds.entry.line + 1}) has no hard limit above 0` : 'neither it nor vz.conf sets DISKSPACE';
+    const layoutAt = `${layout.source === 'node' ? 'vz.conf' : `ve-${name}.conf-sample`} line ${lineNo(fileOf(sample.ctx, layout), layout.entry.line)}`;
+    const why = ds?.entry && ds.source !== 'default' ? `its DISKSPACE (${ds.source === 'node' ? 'vz.conf' : 'the sample'} line ${lineNo(fileOf(sample.ctx, ds), ds.entry.line)}) has no hard limit above 0` : 'neither it nor vz.conf sets DISKSPACE';
     const said = say(node.ctx, `Sample ${q(name)} sets no DISKSPACE, which ploop needs`, 'create-fails-ploop-no-diskspace');
     return [{ path: node.path, finding: finding(node.ctx, 'ploop-sample-without-diskspace', cfg.entry.valueRange, said, {
       detail: explain(said, `VE_LAYOUT=${layout.value.trim()} (${layoutAt}) makes new containers ploop images, which need a size; CONFIGFILE="${name}" picks ve-${name}.conf-sample, and ${why}`,
@@ -360,11 +360,11 @@ export const duplicateIpAddress: NodeRule = {
     const out: NodeFinding[] = [];
     for (const [ip, list] of byIp.shared()) {
       for (const item of list) {
-        const others = listSome(list.slice(0, 6).filter((o) => o !== item).map((o) => `${short(o.c.path)} line ${o.line + 1}`), list.length - 1);
+        const others = listSome(list.slice(0, 6).filter((o) => o !== item).map((o) => `${short(o.c.path)} line ${lineNumber(o.c.facts.place, o.line)}`), list.length - 1);
         const other = list.find((o) => o !== item) ?? item;
         const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
         out.push({ path: item.c.path, finding: ruleFinding(catalog, 'duplicate-ip-address', item.range,
-          `${clip(ip, 39)} is also assigned to ${clip(short(other.c.path), 24)} line ${other.line + 1}${more}`,
+          `${clip(ip, 39)} is also assigned to ${clip(short(other.c.path), 24)} line ${lineNumber(other.c.facts.place, other.line)}${more}`,
           { detail: `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use).` }) });
       }
     }
@@ -485,7 +485,7 @@ export const duplicateCtName: NodeRule = {
       }
       for (const [, list] of byValue.shared()) {
         for (const { c, n } of list) {
-          const others = listSome(list.slice(0, 6).filter((o) => o.c !== c).map((o) => `${short(o.c.path)} line ${o.n.line + 1}`), list.length - 1);
+          const others = listSome(list.slice(0, 6).filter((o) => o.c !== c).map((o) => `${short(o.c.path)} line ${lineNumber(o.c.facts.place, o.n.line)}`), list.length - 1);
           const other = list.find((o) => o.c !== c) ?? list[0];
           const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
           out.push({ path: c.path, finding: ruleFinding(catalog, 'duplicate-ct-name', n.range,
@@ -736,7 +736,7 @@ export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'r
       // Node-level findings obey the suppression comments of the file they land in, as per-file ones do.
       const f = nf.finding;
       const s = place.suppressed;
-      if (!ignore && s && (s.fileWide.has(f.rule) || s.byLine.get(f.range.start.line)?.has(f.rule) === true)) continue;
+      if (!ignore && s && isSuppressed(s, f.rule, f.range.start.line)) continue;
       let list = out.get(nf.path);
       if (!list) out.set(nf.path, (list = []));
       list.push(toEditorFinding(place, capFinding(override ? copyFinding(f, { severity: override }) : f)));
@@ -1053,13 +1053,13 @@ export interface NodeLinterOptions extends NodeLintOptions {
 /** One object per distinct target (thousands of files share a handful). */
 const targets = new Map<string, Target>();
 /** Every field of {@link Target}: a field added there must be added to the key below (the compiler says so). */
-const TARGET_FIELDS: Record<keyof Target, true> = { generation: true, version: true, explicit: true, reason: true };
+const TARGET_FIELDS: Record<keyof Target, true> = { generation: true, version: true, explicit: true, reason: true, choose: true };
 void TARGET_FIELDS;
 /** The last target given to {@link sharedTarget} and its answer (the files of a node mostly share one object). */
 let lastTarget: { given: Target; shared: Target } | undefined;
 function sharedTarget(t: Target): Target {
   if (lastTarget?.given === t) return lastTarget.shared;
-  const key = `${t.generation}\0${t.version}\0${t.explicit ? 1 : 0}\0${t.reason}`;
+  const key = `${t.generation}\0${t.version}\0${t.explicit ? 1 : 0}\0${t.reason}\0${t.choose ?? ''}`;
   let shared = targets.get(key);
   if (!shared) {
     if (targets.size > 1000) targets.clear();

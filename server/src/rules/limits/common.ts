@@ -8,6 +8,7 @@ import type { Entry } from '../../parser/types';
 import type { Pair } from '../../values/validate';
 import { isUnlimited } from '../../values/numbers';
 import type { LintContext } from '../types';
+import { lineNo } from '../util';
 
 /**
  * The container's PHYSPAGES pair when the config is a vSwap config the way vzctl decides it
@@ -69,9 +70,9 @@ export function layoutOf(ctx: LintContext): Layout | undefined {
 }
 
 /** Says where a layout comes from, for messages: `VE_LAYOUT="ploop" on line 4 of vz.conf`. */
-export function describeLayout(l: Layout): string {
+export function describeLayout(ctx: LintContext, l: Layout): string {
   if (l.source === 'version') return 'the target vzctl predates ploop, so the layout is simfs';
-  return `VE_LAYOUT="${l.entry?.value ?? l.layout}" on line ${(l.entry?.line ?? 0) + 1}`;
+  return `VE_LAYOUT="${l.entry?.value ?? l.layout}" on line ${lineNo(ctx, l.entry?.line ?? 0)}`;
 }
 
 /** The last path component of a path (either slash). */

@@ -46,7 +46,7 @@ export const ignoredOnPloop: Rule = {
     const l = containerLayout(ctx);
     if (!l || l.layout !== 'ploop') return [];
     const out: Finding[] = [];
-    const layout = describeLayout(l);
+    const layout = describeLayout(ctx, l);
     if (ploopFindings?.catalog !== ctx.catalog || ploopFindings.layout !== layout) ploopFindings = { catalog: ctx.catalog, layout, byEntry: new WeakMap() };
     const memo = ploopFindings.byEntry;
     const last = ctx.doc.text.length - 1;
@@ -82,7 +82,7 @@ export const mountOptsOnSimfs: Rule = {
     if (!l || l.layout !== 'simfs') return [];
     return liveEntries(ctx, 'MOUNT_OPTS').map((e: Entry) => finding(ctx, 'mount-opts-on-simfs', entryRange(e),
       'MOUNT_OPTS has no effect on a simfs container',
-      { detail: `MOUNT_OPTS only applies to ploop-based containers; this one is simfs (${describeLayout(l)}), so the options are not used.`, unnecessary: true, fixes: [{ title: 'Remove MOUNT_OPTS (only used for ploop)', edits: [deleteLines(ctx, e.line, e.line)], safe: false }] }));
+      { detail: `MOUNT_OPTS only applies to ploop-based containers; this one is simfs (${describeLayout(ctx, l)}), so the options are not used.`, unnecessary: true, fixes: [{ title: 'Remove MOUNT_OPTS (only used for ploop)', edits: [deleteLines(ctx, e.line, e.line)], safe: false }] }));
   },
 };
 
@@ -101,7 +101,7 @@ export const quotaugidlimitOnPloop: Rule = {
       if (!/^\d+$/.test(v) || BigInt(v) === 0n) continue;
       out.push(finding(ctx, 'quotaugidlimit-on-ploop', e.valueRange,
         `QUOTAUGIDLIMIT on ploop is an on/off switch: ${clip(v, 20)} caps nothing`,
-        { detail: `On a ploop-based container (${describeLayout(l)}) QUOTAUGIDLIMIT is an on/off switch: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs; switching between 0 and non-zero needs a container restart.` }));
+        { detail: `On a ploop-based container (${describeLayout(ctx, l)}) QUOTAUGIDLIMIT is an on/off switch: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs; switching between 0 and non-zero needs a container restart.` }));
     }
     return out;
   },

@@ -7,7 +7,7 @@
 import { pairOf } from '../../model/effective';
 import { INT_MAX, LONG_MAX, PAGE_SIZE, humanize, isUnlimited, type NumberPart } from '../../values/numbers';
 import type { Finding, Fix, Rule } from '../types';
-import { deleteLines, finding } from '../util';
+import { deleteLines, finding, lineNo } from '../util';
 import { clip } from '../text';
 import { liveEntries, vswapPhyspages } from './common';
 
@@ -118,7 +118,7 @@ export const meminfoUnderVswap: Rule = {
     const phys = vswapPhyspages(ctx);
     if (!phys) return [];
     return liveEntries(ctx, 'MEMINFO').map((e) => finding(ctx, 'meminfo-under-vswap', { start: e.keyRange.start, end: e.rawValueRange.end },
-      `MEMINFO has no effect in a vSwap config (PHYSPAGES on line ${phys.entry.line + 1})`,
-      { detail: `MEMINFO is ignored: this is a vSwap config (PHYSPAGES limit ${pagesText(phys.pair.limit.value)} on line ${phys.entry.line + 1}), and vSwap kernels take /proc/meminfo from PHYSPAGES and SWAPPAGES.`, unnecessary: true, fixes: [{ title: 'Remove MEMINFO (vSwap kernels ignore it)', edits: [deleteLines(ctx, e.line, e.line)], safe: true }] }));
+      `MEMINFO has no effect in a vSwap config (PHYSPAGES on line ${lineNo(ctx, phys.entry.line)})`,
+      { detail: `MEMINFO is ignored: this is a vSwap config (PHYSPAGES limit ${pagesText(phys.pair.limit.value)} on line ${lineNo(ctx, phys.entry.line)}), and vSwap kernels take /proc/meminfo from PHYSPAGES and SWAPPAGES.`, unnecessary: true, fixes: [{ title: 'Remove MEMINFO (vSwap kernels ignore it)', edits: [deleteLines(ctx, e.line, e.line)], safe: true }] }));
   },
 };

@@ -1,8 +1,8 @@
 import type { Entry } from '../../parser/types';
-import { ctLayoutRule, effectiveValue, nodeLineNotTaken, usedEntries, type EffectiveValue } from '../../model/effective';
+import { ctLayoutRule, effectiveValue, fileOf, nodeLineNotTaken, usedEntries, type EffectiveValue } from '../../model/effective';
 import { describeLayout, layoutOf } from '../limits/common';
 import type { Finding, Fix, LintContext, Rule } from '../types';
-import { entryRange, eolOf, finding } from '../util';
+import { entryRange, eolOf, finding, lineNo } from '../util';
 
 /** Parameters of the first-level (per-container) disk quota, in the container's 1K blocks / inodes / seconds. */
 const FIRST_LEVEL = ['DISKSPACE', 'DISKINODES', 'QUOTATIME'] as const;
@@ -10,7 +10,7 @@ const FIRST_LEVEL = ['DISKSPACE', 'DISKINODES', 'QUOTATIME'] as const;
 /** Where an effective value comes from, in words: `this file, line 3` / `vz.conf line 2 (/etc/vz/vz.conf)`. */
 export function sourceText(ctx: LintContext, eff: EffectiveValue): string {
   if (eff.source === 'default') return "vzctl's built-in default";
-  const line = (eff.entry?.line ?? 0) + 1;
+  const line = lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0);
   if (eff.source === 'node' && ctx.kind !== 'node') return `vz.conf line ${line}${eff.path ? ` (${eff.path})` : ''}`;
   return `this file, line ${line}`;
 }
@@ -18,7 +18,7 @@ export function sourceText(ctx: LintContext, eff: EffectiveValue): string {
 /** Where an effective value comes from, short: `vz.conf line 2` / `line 3`. */
 function shortSource(ctx: LintContext, eff: EffectiveValue): string {
   if (eff.source === 'default') return "vzctl's defaults";
-  const line = (eff.entry?.line ?? 0) + 1;
+  const line = lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0);
   return eff.source === 'node' && ctx.kind !== 'node' ? `vz.conf line ${line}` : `line ${line}`;
 }
 
@@ -44,7 +44,7 @@ function enableFix(ctx: LintContext, dq: EffectiveValue, before: Entry): Fix {
 function unknownLayoutText(ctx: LintContext): string {
   const def = ctx.catalog.parameter('VE_LAYOUT');
   const node = def ? nodeLineNotTaken(ctx, def) : undefined;
-  const nodeNote = node ? ` (vz.conf line ${node.entry.line + 1}, "${node.entry.value}", is only the default for vzctl create)` : '';
+  const nodeNote = node ? ` (vz.conf line ${lineNo(ctx.node ?? ctx, node.entry.line)}, "${node.entry.value}", is only the default for vzctl create)` : '';
   const how = ctLayoutRule(ctx.target) === 'detected'
     ? 'this vzctl detects an existing container\'s layout from its private area'
     : 'without a VE_LAYOUT line here vzctl detects the layout from the private area';
@@ -70,7 +70,7 @@ export const diskQuotaOff: Rule = {
     const layout = layoutOf(ctx);
     if (layout?.layout === 'ploop') return [];
     const where = `DISK_QUOTA=no in ${sourceText(ctx, dq)}`;
-    const layoutNote = layout ? ` (${describeLayout(layout)})` : '';
+    const layoutNote = layout ? ` (${describeLayout(ctx, layout)})` : '';
     const ifSimfs = layout ? '' : ' if simfs';
     const unknown = layout ? '' : ` ${unknownLayoutText(ctx)}.`;
     const out: Finding[] = [];
@@ -84,7 +84,7 @@ export const diskQuotaOff: Rule = {
     lines.sort((a, b) => a.e.line - b.e.line);
     const first = lines[0];
     if (first) {
-      const names = lines.map((l) => `${l.name} (line ${l.e.line + 1})`).join(', ');
+      const names = lines.map((l) => `${l.name} (line ${lineNo(ctx, l.e.line)})`).join(', ');
       const short = lines.length <= 3 ? [...new Set(lines.map((l) => l.name))].join(', ') : `${lines[0]?.name} and ${lines.length - 1} more`;
       out.push(finding(ctx, 'disk-quota-off', entryRange(first.e), `${short} not enforced${ifSimfs}: DISK_QUOTA=no in ${shortSource(ctx, dq)}`, { detail: `Not enforced${ifSimfs}: ${names} — ${where} turns the disk quota off${layoutNote}.${unknown}`, unnecessary: true, fixes: [enableFix(ctx, dq, first.e)] }));
     }

@@ -2,7 +2,7 @@ import { effectiveValue, usedEntries } from '../../model/effective';
 import { compareVersions } from '../../model/version';
 import { tokens } from '../../values/validate';
 import type { Finding, Rule } from '../types';
-import { finding, valueSubRange } from '../util';
+import { finding, lineNo, valueSubRange } from '../util';
 import { clip } from '../text';
 
 /**
@@ -23,7 +23,7 @@ export const iptablesNotAllowedByNode: Rule = {
     if (global.length === 0) return [];
     const allowed = new Set<string>();
     for (const g of global) for (const t of tokens(g.value, ' \t,')) allowed.add(t.text);
-    const lines = global.map((g) => g.line + 1).join(', ');
+    const lines = global.map((g) => lineNo(node, g.line)).join(', ');
     const eff = effectiveValue(ctx, 'IPTABLES');
     if (!eff || eff.source !== 'container') return [];
     const out: Finding[] = [];
