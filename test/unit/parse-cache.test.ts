@@ -58,22 +58,4 @@ describe('parse cache', () => {
       for (const text of texts) assert.deepEqual(plain(parseConfig(text, { dialect })), plain(parseConfigFresh(text, { dialect })), JSON.stringify(texts));
     }), { numRuns: 300 });
   });
-
-  it('a line seen many files back keeps its model (line pool), and still parses like a fresh parse', () => {
-    const sample = (i: number): string => `# CT ${i}\nKMEMSIZE="1:2"\nHOSTNAME="ct${i}"\nONBOOT="yes"\n`;
-    const first = parseConfig(sample(1), { dialect: 'classic' });
-    // Ten other files between (more than the few documents the parse cache keeps), with their own line 1.
-    for (let i = 0; i < 10; i += 1) parseConfig(`# other ${i}\nNUMPROC="${i}:${i}"\nX=${i}\n`, { dialect: 'classic' });
-    const later = parseConfig(sample(2), { dialect: 'classic' });
-    assert.equal(later.lines[1], first.lines[1]);
-    assert.equal(later.lines[3], first.lines[3]);
-    assert.notEqual(later.lines[2], first.lines[2]);
-    assert.deepEqual(plain(later), plain(parseConfigFresh(sample(2), { dialect: 'classic' })));
-    // Many files with lines of their own on the same number do not push out a line that parses reuse.
-    for (let i = 0; i < 300; i += 1) {
-      parseConfig(`# other ${i}\nNUMPROC="${i}:${i}"\nX=${i}\n`, { dialect: 'classic' });
-      if (i % 50 === 0) parseConfig(sample(100 + i), { dialect: 'classic' });
-    }
-    assert.equal(parseConfig(sample(3), { dialect: 'classic' }).lines[1], first.lines[1]);
-  });
 });

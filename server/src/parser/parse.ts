@@ -533,7 +533,6 @@ export function parseConfig(text: string, options: ParseOptions): ConfigDocument
 /** Forgets the recently parsed documents (benchmarks measure a parse from scratch with it). */
 export function clearParseCache(): void {
   recent.length = 0;
-  for (const pool of Object.values(linePools)) pool.length = 0;
 }
 
 /** {@link parseConfig} without the cache and without reusing any line model (tests compare the two). */
@@ -541,67 +540,13 @@ export function parseConfigFresh(text: string, options: ParseOptions): ConfigDoc
   return parseText(text, options.dialect);
 }
 
-/**
- * Line models of recent parses by dialect, line number and text, beyond the few documents of `recent`: the
- * configs of a fleet come from a few samples, and a sample's line is seldom in the last four files parsed
- * (three vSwap sizes and a UBC sample in turn). Only lines a later parse may reuse (see parseText) are
- * kept, for the first {@link POOL_LINES} line numbers, at most {@link POOL_TEXTS} texts each: when a line
- * number's pool is full, the texts no parse reused since the last time are forgotten (a container's own
- * host name or address, on the same line number as a sample's setting in another sample, does not push
- * that setting out), and all of them if every one was reused.
- */
-const linePools: Record<Dialect, Map<string, PooledLine>[]> = { classic: [], vz7: [] };
-const POOL_LINES = 256;
-const POOL_TEXTS = 64;
-
-interface PooledLine {
-  line: ConfigLine;
-  /** Reused by a parse since its pool was last full. */
-  used: boolean;
-}
-
-/** The pooled model of line `n` with text `text`, if any. */
-function pooledLine(dialect: Dialect, n: number, text: string): ConfigLine | undefined {
-  const p = linePools[dialect][n]?.get(text);
-  if (p === undefined) return undefined;
-  p.used = true;
-  return p.line;
-}
-
-/**
- * Pools the lines `fresh` of a new document (those parsed from their text, not reused) that a later parse
- * may reuse: not its last line, no stub, no multi-line word.
- */
-function poolLines(doc: ConfigDocument, fresh: readonly number[]): void {
-  const pools = linePools[doc.dialect];
-  const last = doc.lines.length - 1;
-  for (const n of fresh) {
-    if (n >= last || n >= POOL_LINES) break;
-    const line = doc.lines[n] as ConfigLine;
-    if (line.kind === 'entry' && (line.shell.endLine !== n || stubShell.has(line))) continue;
-    let pool = pools[n];
-    if (!pool) pools[n] = pool = new Map();
-    if (pool.size >= POOL_TEXTS) {
-      for (const [text, p] of pool) {
-        if (p.used) p.used = false;
-        else pool.delete(text);
-      }
-      if (pool.size >= POOL_TEXTS) pool.clear();
-    }
-    pool.set(doc.text[n] as string, { line, used: false });
-  }
-}
-
-/**
- * The model of line `n` in the first of `docs` where it has the text `text` and is not the last line, else
- * the pooled one (`dialect`'s; see {@link poolLines}), when `pooled`.
- */
-function reusableLine(docs: readonly ConfigDocument[], n: number, text: string, dialect: Dialect, pooled: boolean): ConfigLine | undefined {
+/** The model of line `n` in the first of `docs` where it has the text `text` and is not the last line. */
+function reusableLine(docs: readonly ConfigDocument[], n: number, text: string): ConfigLine | undefined {
   for (let i = 0; i < docs.length; i += 1) {
     const doc = docs[i] as ConfigDocument;
     if (n < doc.text.length - 1 && doc.text[n] === text) return doc.lines[n];
   }
-  return pooled ? pooledLine(dialect, n, text) : undefined;
+  return undefined;
 }
 
 /** Whether an assignment's shell value takes in the lines after it as assignments (see parseText). */
@@ -621,12 +566,7 @@ function swallows(out: readonly ConfigLine[], entry: Entry): boolean {
  * it was read from that line alone, not at the last line (where an open quote or a final backslash depends
  * on the end of the file) and not inside an earlier assignment's multi-line value.
  */
-function parseText(text: string, dialect: Dialect, previous?: readonly ConfigDocument[]): ConfigDocument {
-  // A fresh parse (parseConfigFresh) reuses nothing.
-  const pooled = previous !== undefined;
-  previous ??= [];
-  /** Numbers of the lines parsed here, not reused (pooled at the end). */
-  const fresh: number[] = [];
+function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocument[] = []): ConfigDocument {
   // vzctl and sh split only at \n: a lone CR stays inside the line (and is reported by lone-carriage-return).
   const { lines, eol, loneCr } = splitVzctlLines(text);
   const parseLine = dialect === 'vz7' ? parseVz7Line : parseClassicLine;
@@ -640,7 +580,7 @@ function parseText(text: string, dialect: Dialect, previous?: readonly ConfigDoc
   // whole pass linear in the file size.
   let shellCovered = -1;
   for (let n = 0; n < lines.length; n += 1) {
-    const prev = n < last ? reusableLine(previous, n, lines[n] as string, dialect, pooled) : undefined;
+    const prev = n < last ? reusableLine(previous, n, lines[n] as string) : undefined;
     if (prev !== undefined) {
       if (prev.kind !== 'entry') {
         out.push(prev);
@@ -653,7 +593,6 @@ function parseText(text: string, dialect: Dialect, previous?: readonly ConfigDoc
       }
     }
     const parsed = parseLine(lines[n] ?? '', n);
-    if (pooled) fresh.push(n);
     out.push(parsed);
     if (parsed.kind !== 'entry') continue;
     entries.push(parsed);
@@ -699,6 +638,5 @@ function parseText(text: string, dialect: Dialect, previous?: readonly ConfigDoc
     eol,
     ...(loneCr ? { editorLines: editorLineMap(lines) } : {}),
   };
-  if (fresh.length > 0) poolLines(doc, fresh);
   return doc;
 }

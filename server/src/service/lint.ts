@@ -9,7 +9,7 @@ import { capText, MAX_FILE_BYTES, MAX_FINDINGS_PER_FILE, MAX_FIX_TITLE_CHARS, MA
 import { parseConfig, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
-import type { Finding, LintContext, NodeCapacity, Rule } from '../rules/types';
+import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { checkValue, type ValueCheck } from '../values/validate';
 import { suppressionFilter } from './suppressions';
@@ -347,22 +347,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
  * @throws OptionError for an invalid `target` or `kind` option
  */
 export function lint(text: string, options: LintOptions = {}): LintResult {
-  return lintAnalysed(analyze(text, options), text, options);
-}
-
-/**
- * Runs rule `rule` (at `index` in {@link RULES}) on a file: `rule.check(ctx)`, or an equal result kept from
- * another file (the fleet path: `service/fleetReuse.ts`). Must give what `rule.check(ctx)` gives.
- */
-export type RuleRunner = (rule: Rule, index: number, ctx: LintContext) => Finding[];
-
-const runRule: RuleRunner = (rule, _index, ctx) => rule.check(ctx);
-
-/**
- * {@link lint} of a file already analysed (`ctx = analyze(text, options)`), its rules run by `run`.
- * @internal for the fleet path (NodeLinter); everything else calls {@link lint}
- */
-export function lintAnalysed(ctx: LintContext, text: string, options: LintOptions, run: RuleRunner = runRule): LintResult {
+  const ctx = analyze(text, options);
   const findings: Finding[] = [];
   const result = (list: Finding[]): LintResult => ({ doc: ctx.doc, target: ctx.target, kind: ctx.kind, kindReason: ctx.kindReason, findings: list, ctx });
   if (ctx.tooLarge) {
@@ -373,13 +358,12 @@ export function lintAnalysed(ctx: LintContext, text: string, options: LintOption
     return result([{ rule: 'file-too-large', severity: override ?? ctx.catalog.rule('file-too-large').severity, message, range: { start: ORIGIN, end: ORIGIN } }]);
   }
   const overrides = options.rules !== undefined && hasKeys(options.rules) ? options.rules : undefined;
-  for (let i = 0; i < RULES.length; i += 1) {
-    const rule = RULES[i] as Rule;
+  for (const rule of RULES) {
     const override = overrides?.[rule.id];
     if (override === 'off') continue;
     let produced: Finding[];
     try {
-      produced = run(rule, i, ctx);
+      produced = rule.check(ctx);
     } catch (err) {
       // A rule bug must not take the whole lint down: report it where the user sees it.
       produced = [{ rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];

@@ -20,8 +20,7 @@ import { entryRange, finding, lineNo, valueSubRange } from '../rules/util';
 import { explain, say } from '../rules/say';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
 import { tokens, type Pair } from '../values/validate';
-import { analyze, capFinding, lint, lintAnalysed, toEditorFinding, type LintOptions, type LintResult } from './lint';
-import { FleetReuse } from './fleetReuse';
+import { analyze, capFinding, lint, toEditorFinding, type LintOptions, type LintResult } from './lint';
 import { ctidOf, sampleNameOf } from './nodeFiles';
 import { isSuppressed, suppressionSets, type SuppressionSets } from './suppressions';
 
@@ -1043,11 +1042,6 @@ export interface NodeLinterOptions extends NodeLintOptions {
    * without --fix.
    */
   compact?: boolean;
-  /**
-   * With `compact`: take a container's per-file rule results from an earlier container where that is exact
-   * (service/fleetReuse.ts). Default true; `false` lints every file from scratch (the tests compare the two).
-   */
-  reuse?: boolean;
 }
 
 /** One object per distinct target (thousands of files share a handful). */
@@ -1102,15 +1096,13 @@ export class NodeLinter {
    */
   constructor(nodeConfig: NodeFile | undefined, samples: string[] | undefined, private readonly options: NodeLinterOptions = {}) {
     const catalog = options.catalog ?? getCatalog();
-    const base: LintOptions & { focus?: unknown; lintNodeConfig?: unknown; compact?: unknown; reuse?: unknown } = { ...options, catalog };
+    const base: LintOptions & { focus?: unknown; lintNodeConfig?: unknown; compact?: unknown } = { ...options, catalog };
     delete base.focus;
     delete base.lintNodeConfig;
     delete base.compact;
     this.keep = options.compact === true
       ? (list) => list.map((f) => this.store.compact(f))
       : (list) => [...list];
-    delete base.reuse;
-    if (options.compact === true && options.reuse !== false) this.reuse = new FleetReuse();
     this.base = base;
     this.model = { containers: [], files: [], catalog };
     if (options.capacity) this.model.capacity = options.capacity;
@@ -1155,23 +1147,9 @@ export class NodeLinter {
 
   private scratch?: LintOptions;
 
-  /**
-   * Per-file rule results shared between containers (compact mode only: the findings kept are copies, so
-   * one finding object may serve many files). Off with `reuse: false`.
-   */
-  readonly reuse?: FleetReuse;
-
   /** Lints one file of the node (not the node config) with the node config. */
   add(file: NodeFile): NodeFileOutcome {
-    const options = this.optionsFor(file);
-    let result: LintResult;
-    if (this.reuse) {
-      // Rule results reused from earlier containers where exact (fleetReuse.ts).
-      const ctx = analyze(file.text, options);
-      const run = this.reuse.begin(ctx);
-      result = lintAnalysed(ctx, file.text, options, (rule, i, c) => run.run(rule, i, c));
-      run.done();
-    } else result = lint(file.text, options);
+    const result = lint(file.text, this.optionsFor(file));
     const ctx = result.ctx;
     const ctid = ctidOf(file.path);
     const isCt = ctid !== undefined && ctx.kind === 'container';
