@@ -41,18 +41,38 @@ describe('deprecated IPTABLES: fixes built on first read', () => {
     assert.equal(copy.unnecessary, false);
   });
 
-  it('each line gets its own edits; lines with the same list share the mapping, not the edits', () => {
-    const text = 'IPTABLES="iptable_nat ipt_REJECT"\nHOSTNAME="a"\n  IPTABLES="iptable_nat ipt_REJECT"\n';
+  it('IPTABLES on several lines: one fix for the whole key, shared by every line, from the modules of every line', () => {
+    // A fix for one line alone would set NETFILTER (which wins over every IPTABLES line) from that line's
+    // modules: "stateless" here, and the NAT of the other line would be lost without a word.
+    const text = 'IPTABLES="ipt_REJECT"\nHOSTNAME="a"\n  IPTABLES="iptable_nat"\n';
     const found = deprecated(text, CT, 'classic@4.7');
     assert.equal(found.length, 2);
     const [a, b] = found.map((f) => f.fixes?.[0]);
-    assert.equal(a?.title, b?.title);
-    assert.notEqual(a, b);
-    // NAT modules need "full": the fix keeps the line's indentation and records why in a suppression comment.
-    assert.equal(
-      applyEdits(text, b?.edits ?? []),
-      'IPTABLES="iptable_nat ipt_REJECT"\nHOSTNAME="a"\n  # vzconf-disable-next-line netfilter-full -- IPTABLES had NAT modules (iptable_nat)\n  NETFILTER="full"\n',
-    );
+    assert.equal(a, b, 'one fix object for the key');
+    assert.equal(a?.safe, false);
+    assert.match(a?.title ?? '', /^Use NETFILTER="full" for all 2 IPTABLES lines/);
+    assert.match(a?.detail ?? '', /^Replace the 2 IPTABLES lines with one NETFILTER="full", the least mode that grants the modules of every line vzctl takes \(needs vzctl 4\.7 or newer; widens access/);
+    // NETFILTER in place of the first line; NAT modules need "full", and the fix records why (netfilter-full).
+    const fixed = applyEdits(text, a?.edits ?? []);
+    assert.equal(fixed, '# vzconf-disable-next-line netfilter-full -- IPTABLES had NAT modules (iptable_nat)\nNETFILTER="full"\nHOSTNAME="a"\n');
+    assert.deepEqual(deprecated(fixed, CT, 'classic@4.7'), []);
+    // Lines with the same list: the same fix, and one line alone keeps its own.
+    const same = deprecated('IPTABLES="ipt_REJECT"\nIPTABLES="ipt_REJECT"\n', CT, 'classic@4.7').map((f) => f.fixes?.[0]);
+    assert.equal(same[0], same[1]);
+    assert.equal(applyEdits('IPTABLES="ipt_REJECT"\nIPTABLES="ipt_REJECT"\n', same[0]?.edits ?? []), 'NETFILTER="stateless"\n');
+    // libvzctl (below 8.0.70) takes the last line only: the mode comes from it.
+    const vz7 = deprecated('IPTABLES="iptable_nat"\nIPTABLES="ipt_REJECT"\n', CT, 'vz7@7.0.737')[0]?.fixes?.[0];
+    assert.match(vz7?.title ?? '', /^Use NETFILTER="stateless" for all 2 IPTABLES lines/);
+  });
+
+  it('40,000 IPTABLES lines: the key\'s fix is built once for all of them, one edit per run of lines', () => {
+    const text = `${'IPTABLES="ipt_REJECT"\n'.repeat(40_000)}HOSTNAME="a"\n`;
+    const found = deprecated(text, CT, 'classic@4.7');
+    assert.ok(found.length > 0);
+    const first = found[0]?.fixes?.[0];
+    assert.ok(found.every((f) => f.fixes?.[0] === first), 'shared');
+    assert.equal(first?.edits.length, 2, 'the replacement and one deletion of lines 2–40000');
+    assert.equal(applyEdits(text, first?.edits ?? []), 'NETFILTER="stateless"\nHOSTNAME="a"\n');
   });
 
   it('next to a valid NETFILTER: removing the line, safe only when NETFILTER grants every module', () => {

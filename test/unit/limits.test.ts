@@ -180,7 +180,9 @@ describe('ignored-on-ploop', () => {
   it('flags DISKINODES, QUOTATIME and DISK_QUOTA when the CT says ploop', () => {
     const fs = run(`VE_LAYOUT="ploop"\n${quota}`, { path: CT }, 'ignored-on-ploop');
     assert.deepEqual(fs.map((f) => f.range.start.line), [2, 3, 4]);
-    assert.ok(fs.every((f) => f.severity === 'info' && f.unnecessary));
+    assert.ok(fs.every((f) => f.severity === 'info'));
+    // QUOTATIME and DISK_QUOTA do nothing (faded); DISKINODES still sizes an image made from this config.
+    assert.deepEqual(fs.map((f) => f.unnecessary === true), [false, true, true]);
   });
 
   it('only from vzctl 4.9.4: before, vzctl reads VE_LAYOUT for vzctl create only and detects the layout from the private area', () => {
@@ -190,8 +192,32 @@ describe('ignored-on-ploop', () => {
       assert.deepEqual(run('VE_LAYOUT="simfs"\nMOUNT_OPTS="noatime"\n', { path: CT, target }, 'mount-opts-on-simfs'), [], target);
     }
     assert.equal(run(`VE_LAYOUT="ploop"\n${quota}`, { path: CT, target: 'classic@4.9.4' }, 'ignored-on-ploop').length, 3);
-    // A sample's own line is what vzctl create takes, at any version.
-    assert.equal(run(`VE_LAYOUT="ploop"\n${quota}`, { path: '/etc/vz/conf/ve-x.conf-sample', target: 'classic@4.7' }, 'ignored-on-ploop').length, 3);
+    // A sample's own line is what vzctl create takes, at any version (from 4.7 DISKINODES sizes the image: not flagged).
+    assert.equal(run(`VE_LAYOUT="ploop"\n${quota}`, { path: '/etc/vz/conf/ve-x.conf-sample', target: 'classic@4.6.1' }, 'ignored-on-ploop').length, 3);
+    assert.equal(run(`VE_LAYOUT="ploop"\n${quota}`, { path: '/etc/vz/conf/ve-x.conf-sample', target: 'classic@4.7' }, 'ignored-on-ploop').length, 2);
+  });
+
+  it('from vzctl 4.7 DISKINODES sizes a new ploop image: a sample keeps it, a container is told only create/convert use it', () => {
+    // ef320d32 "vzctl create, vzctl convert: honor diskinodes": src/lib/create.c and src/lib/image.c @ vzctl-4.7.
+    const big = 'VE_LAYOUT="ploop"\nDISKSPACE="10G:10G"\nDISKINODES="655360:655360"\nQUOTATIME="0"\n';
+    const sample = { path: '/etc/vz/conf/ve-big.conf-sample' };
+    for (const target of ['classic@4.7', 'classic@4.11.1']) {
+      const fs = run(big, { ...sample, target }, 'ignored-on-ploop');
+      assert.deepEqual(fs.map((f) => /^(\w+)/.exec(f.message)?.[1]), ['QUOTATIME'], target);
+      // No safe fix in a sample: vzctl create --layout simfs overrides its VE_LAYOUT and uses the quota lines.
+      assert.ok(fs.every((f) => f.fixes?.every((x) => !x.safe)), target);
+    }
+    // Before 4.7 the ploop image came from DISKSPACE alone: DISKINODES had no effect, but the fix stays unsafe in a sample.
+    const old = run(big, { ...sample, target: 'classic@4.6.1' }, 'ignored-on-ploop');
+    assert.match(old[0]?.message ?? '', /^DISKINODES has no effect on a ploop container/);
+    assert.equal(old[0]?.fixes?.[0]?.safe, false);
+    // A container config: no limit, read only by vzctl create (a config written before it) and convert; never a safe fix.
+    const ct = run(big, { path: CT }, 'ignored-on-ploop');
+    assert.equal(ct[0]?.message, 'DISKINODES is no limit on a ploop container; only vzctl create and convert use it');
+    assert.deepEqual(ct[0]?.facts, ['classic.ploop-diskinodes-create-only']);
+    assert.equal(ct[0]?.fixes?.[0]?.safe, false);
+    assert.notEqual(ct[0]?.unnecessary, true);
+    assert.match(ct[0]?.detail ?? '', /vzctl-4\.7|vzctl-4\.11\.1/);
   });
 
   it('gives the findings of a fresh lint to files that share their lines (a fleet), and the right fix on a last line', () => {
@@ -255,11 +281,14 @@ describe('ignored-on-ploop', () => {
     assert.deepEqual(fs.map((f) => /^(\w+)/.exec(f.message)?.[1]), ['DISKINODES', 'QUOTATIME']);
   });
 
-  it('fix: remove the line (safe: the container itself says ploop)', () => {
+  it('fix: remove the line (safe: the container itself says ploop; DISKINODES only for review, vzctl create reads it)', () => {
     const r = applyFix(`VE_LAYOUT="ploop"\n${quota}`, { path: CT }, 'ignored-on-ploop');
-    assert.equal(r.safe, true);
+    assert.equal(r.safe, false);
     assert.equal(r.text, `VE_LAYOUT="ploop"\nDISKSPACE="1G:1.1G"\nQUOTATIME="0"\nDISK_QUOTA="yes"\n`);
     assert.equal(r.after.filter((f) => f.rule === 'ignored-on-ploop').length, 2);
+    const q = applyFix(`VE_LAYOUT="ploop"\nQUOTATIME="0"\n`, { path: CT }, 'ignored-on-ploop');
+    assert.equal(q.safe, true);
+    assert.equal(q.text, 'VE_LAYOUT="ploop"\n');
   });
 
   it('wild 039 (simfs, DISK_QUOTA=no) gets nothing from the layout rules', { skip: NEEDS_CORPUS }, () => {

@@ -128,10 +128,40 @@ export interface GenerationInfo {
    * `since` on (classic parse_ul(), src/lib/util.c since vzctl 3.0.19), with where that was read.
    */
   unlimited?: { since: string; evidence: Evidence[] };
+  /**
+   * What the handler leaves behind when it refuses a value, where that is not the usual "the line is
+   * skipped and the key keeps its earlier value" ({@link RefusedValueFact}; the first entry that holds for
+   * the target's version and the value counts). Classic IOPRIO, IOLIMIT, IOPSLIMIT (src/lib/config.c).
+   */
+  onRefused?: RefusedValueFact[];
+  /**
+   * Before `until`, classic merge_vps_param() copies the container's value over vz.conf's only when it is not
+   * 0 (MERGE_INT, src/lib/config.c before vzctl 3.0.23, commit c27f5329, OpenVZ bug 849): a container without
+   * the key keeps its own "unset" (-1) and never takes vz.conf's value, and a container value stored as 0
+   * (`zero`: its spellings; "0" for an integer key means any spelling of zero) leaves vz.conf's value, or
+   * none, in effect. IOPRIO and MEMINFO.
+   */
+  mergeNonZero?: { until: string; zero: string[]; evidence: Evidence[] };
   /** Where since, handling, grammar, values, range, scope and default for this generation come from. */
   evidence?: Evidence[];
   /** Why those facts could not be proven; findings resting on them are at most info (catalog/evidence.ts). */
   unverified?: string;
+}
+
+/**
+ * One fact of {@link GenerationInfo.onRefused}: for versions [since, until) and the refused values it names
+ * (`outside-range`: a whole number that fits a C int but is outside the key's range; `any`), the handler
+ * either sets the key back to unset (`unset`: parse_ioprio() at vzctl 3.0.24+, parse_iolimit() and
+ * parse_iopslimit() at 4.6+ store -1, so earlier lines are lost and merge_vps_param() leaves vz.conf's value
+ * or the default) or has already stored the number strtol() read (`keeps-number`: parse_int() before vzctl
+ * 3.0.29 writes it before it checks the rest of the text).
+ */
+export interface RefusedValueFact {
+  since?: string;
+  until?: string;
+  values: 'outside-range' | 'any';
+  effect: 'unset' | 'keeps-number';
+  evidence: Evidence[];
 }
 
 export interface Range {

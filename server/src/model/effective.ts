@@ -5,6 +5,7 @@ import type { ConfigDocument, Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { tokens, type Pair } from '../values/validate';
 import { isSamplePath } from './kind';
+import { compareVersions, inVersionRange } from './version';
 import type { Target } from './target';
 
 /** Where an effective value comes from. */
@@ -37,17 +38,164 @@ export interface EffectiveValue {
    * and vzctl commands on the container fail until it is fixed. Absent otherwise.
    */
   refused?: true;
+  /**
+   * Classic before 3.0.23 (catalogue `mergeNonZero`, IOPRIO and MEMINFO): `zero-dropped`, the container's own
+   * value is stored as 0, which merge_vps_param() does not copy, so vz.conf's value (or none) stays;
+   * `node-not-taken`, the container has no line and its unset value hides vz.conf's. Absent otherwise.
+   */
+  mergeNonZero?: 'zero-dropped' | 'node-not-taken';
+}
+
+/**
+ * What classic vzctl's handler leaves behind for a line whose value it refuses (ERR_INVAL, "invalid value
+ * for KEY, skipped"), or undefined when the line is not refused (or the target is Virtuozzo 7):
+ * - `skip`: the usual case, nothing was stored; the key keeps its earlier, global or default value;
+ * - `unset`: the handler set the key back to unset (catalogue `onRefused`, effect `unset`: IOPRIO outside
+ *   0..7 since vzctl 3.0.24, IOLIMIT and IOPSLIMIT since 4.6), so the values of earlier lines are lost and
+ *   the container falls back to vz.conf's value or the default (merge_vps_param() skips unset numbers);
+ * - `keeps-number`: the handler had already stored the number strtol() read (IOPRIO before vzctl 3.0.29):
+ *   the line replaces earlier ones as if accepted, with that number ({@link keptNumber}).
+ */
+export type RefusedEffect = 'skip' | 'unset' | 'keeps-number' | 'partial';
+
+/**
+ * … and `partial`: a list whose handler stores the items one by one and stops at the first bad one
+ * (behaviour `value-invalid-list`: IP_ADDRESS, NETDEV, DEVICES, DEVNODES, PCI, CAPABILITY), when the line
+ * has items before it: those stay ({@link acceptedItems}).
+ */
+export function refusedEffect(ctx: LintContext, e: Entry): RefusedEffect | undefined {
+  if (ctx.target.generation !== 'classic') return undefined;
+  const problems = ctx.values.get(e)?.problems;
+  if (problems === undefined || !problems.some((p) => p.kind === 'invalid')) return undefined;
+  // Asked for every refused line each time a rule reads the effective view: found once per line and lint.
+  let memo = effectMemo.get(ctx);
+  if (memo === undefined) {
+    memo = new Map();
+    effectMemo.set(ctx, memo);
+  }
+  let effect = memo.get(e);
+  if (effect === undefined) {
+    effect = computeRefusedEffect(ctx, e);
+    memo.set(e, effect);
+  }
+  return effect;
+}
+
+/** {@link refusedEffect} per lint (the context) and refused line. */
+const effectMemo = new WeakMap<LintContext, Map<Entry, RefusedEffect>>();
+
+function computeRefusedEffect(ctx: LintContext, e: Entry): RefusedEffect {
+  const def = ctx.def(e);
+  if (def?.duplicates === 'union') return keptBeforeBad(ctx, e) > 0 ? 'partial' : 'skip';
+  const facts = def?.classic?.onRefused;
+  if (facts === undefined) return 'skip';
+  for (const f of facts) {
+    if (!inVersionRange(ctx.target.version, f.since, f.until)) continue;
+    if (f.values === 'outside-range' && wholeInt(e.value) === undefined) continue;
+    // A negative number kept is no value: vzctl treats any number below 0 as unset (MERGE_INT2, ve_ioprio_set()).
+    if (f.effect === 'keeps-number' && (keptNumber(e.value) ?? 0) < 0) return 'unset';
+    return f.effect;
+  }
+  return 'skip';
+}
+
+/**
+ * The characters classic vzctl splits a list key's value on (`for_each_strtok()` in src/lib/config.c and
+ * src/lib/iptables.c @ vzctl-4.11.1): blanks and tabs for IP_ADDRESS and NETDEV, a blank only for DEVICES,
+ * DEVNODES and PCI, and also commas for FEATURES, CAPABILITY (since vzctl 3.2; blanks and tabs before) and
+ * IPTABLES. Virtuozzo 7: blanks and tabs, and commas for IP_ADDRESS.
+ */
+export function itemSeparators(ctx: Pick<LintContext, 'target'>, name: string): string {
+  // libvzctl splits IP_ADDRESS on LIST_DELIMITERS, commas included (lib/vztypes.h @ v7.0.737).
+  if (ctx.target.generation !== 'classic') return name === 'IP_ADDRESS' ? ' \t,' : ' \t';
+  switch (name) {
+    case 'DEVICES': case 'DEVNODES': case 'PCI': return ' ';
+    case 'IPTABLES': return ' \t,';
+    case 'FEATURES': case 'CAPABILITY': return compareVersions(ctx.target.version, '3.2') >= 0 ? ' \t,' : ' \t';
+    default: return ' \t';
+  }
+}
+
+/** How many items of a refused list line its handler has stored before the bad one (0 unless behaviour `value-invalid-list` holds for the key). */
+function keptBeforeBad(ctx: LintContext, e: Entry): number {
+  if (!behaviourFor('value-invalid-list', ctx.target, undefined, e.name)) return 0;
+  const bad = ctx.values.get(e)?.problems.find((p) => p.kind === 'invalid');
+  if (!bad) return 0;
+  let n = 0;
+  for (const t of tokens(e.value, itemSeparators(ctx, e.name))) {
+    if (t.end > bad.start) break;
+    n += 1;
+  }
+  return n;
+}
+
+/**
+ * The items classic vzctl takes from one line of a list key (split as {@link itemSeparators}), in order:
+ * all of them; only those before the first bad one when the handler stops there (`partial`, see
+ * {@link refusedEffect}); none when it skips the line; without the items it skips one by one (an unknown
+ * FEATURES name or IPTABLES module, problem kind `unknown-item`). Virtuozzo 7: all items of the line.
+ */
+export function acceptedItems(ctx: LintContext, e: Entry): string[] {
+  return acceptedTokens(ctx, e).map((t) => t.text);
+}
+
+/**
+ * {@link acceptedItems} with each item's offsets in the value (`start`, `end`), for findings that point at
+ * an item (the fleet's duplicate-ip-address). Virtuozzo 7: every item of the line, unless libvzctl refuses
+ * the line ({@link refusedForValue}): then none, since nothing of it is applied.
+ */
+export function acceptedTokens(ctx: LintContext, e: Entry): { text: string; start: number; end: number }[] {
+  const check = ctx.values.get(e);
+  const all = tokens(e.value, itemSeparators(ctx, e.name));
+  if (ctx.target.generation !== 'classic') return refusedForValue(ctx, e) ? [] : all;
+  if (check === undefined || check.problems.length === 0) return all;
+  const effect = refusedEffect(ctx, e);
+  if (effect === 'skip') return [];
+  const bad = effect === 'partial' ? check.problems.find((p) => p.kind === 'invalid')?.start ?? Infinity : Infinity;
+  const skippedAt = new Set<number>();
+  for (const p of check.problems) if (p.kind === 'unknown-item') skippedAt.add(p.start);
+  const out: { text: string; start: number; end: number }[] = [];
+  for (const t of all) {
+    if (t.end > bad) break;
+    if (!skippedAt.has(t.start)) out.push(t);
+  }
+  return out;
+}
+
+/** The C int strtol() reads from all of `text` (blanks and a sign allowed), or undefined (not all digits, or beyond int). */
+function wholeInt(text: string): number | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return n >= -2147483648 && n <= 2147483647 ? n : undefined;
+}
+
+/**
+ * The number classic parse_int() stores before vzctl 3.0.29 (`*val = (int)strtol(…)`, src/lib/util.c @
+ * vzctl-3.0.28) for a value it then refuses: the leading number (0 without digits), or undefined when
+ * that number does not fit a C int (what the cast makes of it depends on the host's word size).
+ */
+export function keptNumber(text: string): number | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
+  if (!m) return 0;
+  const n = Number(m[1]);
+  return n >= -2147483648 && n <= 2147483647 ? n : undefined;
 }
 
 /**
  * Whether classic vzctl skips the line for its value: the handler refuses it (ERR_INVAL), vzctl warns
  * "invalid value for KEY, skipped" and the parameter keeps its earlier, global or default value
  * (src/lib/config.c). libvzctl instead fails on such a value, so on Virtuozzo 7 the line is not skipped.
+ * A refused line whose handler unsets the key or keeps a number ({@link refusedEffect}) is not skipped:
+ * it changes what earlier lines set.
  */
 export function skippedForValue(ctx: LintContext, e: Entry): boolean {
-  if (ctx.target.generation !== 'classic') return false;
-  const problems = ctx.values.get(e)?.problems;
-  return problems !== undefined && problems.some((p) => p.kind === 'invalid');
+  return refusedEffect(ctx, e) === 'skip';
+}
+
+/** Whether the line's refused value sets the key back to unset on classic vzctl ({@link refusedEffect} `unset`). */
+export function unsetsForValue(ctx: LintContext, e: Entry): boolean {
+  return refusedEffect(ctx, e) === 'unset';
 }
 
 /**
@@ -72,8 +220,36 @@ export function refusedForValue(ctx: LintContext, e: Entry): boolean {
  */
 export function usedEntries(ctx: LintContext, def: ParameterDef): Entry[] {
   const all = ctx.byName.get(def.name) ?? [];
-  if (all.length === 0 || !all.some((e) => skippedForValue(ctx, e))) return byPolicy(ctx, def, all);
-  return byPolicy(ctx, def, all.filter((e) => !skippedForValue(ctx, e)));
+  if (all.length === 0 || ctx.target.generation !== 'classic' || !all.some((e) => refusedEffect(ctx, e) !== undefined)) return byPolicy(ctx, def, all);
+  if (def.classic?.onRefused === undefined || def.duplicates === 'union') return byPolicy(ctx, def, all.filter((e) => !skippedForValue(ctx, e)));
+  // A key whose handler may unset it on a refused value (IOPRIO, IOLIMIT, IOPSLIMIT): read the lines in
+  // order as vzctl does; a line that unsets the key drops whatever earlier lines set.
+  const first = (def.duplicates ?? 'first') === 'first';
+  let cur: Entry | undefined;
+  for (const e of all) {
+    const effect = refusedEffect(ctx, e);
+    if (effect === 'skip') continue;
+    if (effect === 'unset') cur = undefined;
+    else if (!first || cur === undefined) cur = e;
+  }
+  return cur === undefined ? [] : [cur];
+}
+
+/**
+ * The last line of `def` in `ctx` whose refused value unsets the key with no accepted line after it
+ * (classic {@link unsetsForValue}), or undefined: then the key is unset in this file, and the lines before
+ * it set nothing that lasts.
+ */
+export function unsettingLine(ctx: LintContext, def: ParameterDef): Entry | undefined {
+  if (ctx.target.generation !== 'classic' || def.classic?.onRefused === undefined) return undefined;
+  const all = ctx.byName.get(def.name) ?? [];
+  for (let i = all.length - 1; i >= 0; i -= 1) {
+    const e = all[i] as Entry;
+    const effect = refusedEffect(ctx, e);
+    if (effect === 'skip') continue;
+    return effect === 'unset' ? e : undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -91,10 +267,18 @@ function byPolicy(ctx: LintContext, def: ParameterDef, all: Entry[]): Entry[] {
   return policy === 'first' ? all.slice(0, 1) : all.slice(-1);
 }
 
-function fromEntries(entries: Entry[]): string {
-  if (entries.length === 1) return (entries[0] as Entry).value;
+function fromEntries(ctx: LintContext, entries: Entry[]): string {
+  if (entries.length === 1) {
+    const e = entries[0] as Entry;
+    // IOPRIO before vzctl 3.0.29: the refused line's number was stored all the same.
+    const effect = refusedEffect(ctx, e);
+    if (effect === 'keeps-number') return String(keptNumber(e.value) ?? e.value);
+    // A list line vzctl took only in part (the items before the bad one), or without the items it skips.
+    if (effect === 'partial' || (ctx.target.generation === 'classic' && e.value !== '' && ctx.values.get(e)?.problems.some((p) => p.kind === 'unknown-item'))) return acceptedItems(ctx, e).join(' ');
+    return e.value;
+  }
   const seen = new Set<string>();
-  for (const e of entries) for (const t of tokens(e.value, ' \t')) seen.add(t.text);
+  for (const e of entries) for (const t of acceptedItems(ctx, e)) seen.add(t);
   return [...seen].join(' ');
 }
 
@@ -142,14 +326,37 @@ export function effectiveValue(ctx: LintContext, name: string): EffectiveValue |
   const def = ctx.catalog.parameter(name);
   if (!def) return undefined;
   const own = usedEntries(ctx, def);
-  if (own.length > 0) return refusal(ctx, withMerged({ def, value: fromEntries(own), source: ctx.kind === 'node' ? 'node' : 'container', entry: own[own.length - 1] }, own));
+  // Classic before 3.0.23 (catalogue mergeNonZero: IOPRIO, MEMINFO): the merge takes the container's value
+  // only when it is not 0, and a container without the key hides vz.conf's value.
+  const quirk = mergeNonZeroOf(ctx, def);
+  const zero = quirk !== undefined && own.length === 1 && storedAsZero(def, quirk.zero, (own[0] as Entry).value);
+  if (own.length > 0 && !zero) return refusal(ctx, withMerged({ def, value: fromEntries(ctx, own), source: ctx.kind === 'node' ? 'node' : 'container', entry: own[own.length - 1] }, own));
   const node = ctx.node;
-  if (ctx.kind !== 'node' && node && !def.ignoredInNodeConfig?.includes(ctx.target.generation) && !createDefaultOnly(ctx, def)) {
+  if (ctx.kind !== 'node' && node && (quirk === undefined || zero) && !def.ignoredInNodeConfig?.includes(ctx.target.generation) && !createDefaultOnly(ctx, def)) {
     const global = usedEntries(node, def);
-    if (global.length > 0) return refusal(node, withMerged({ def, value: fromEntries(global), source: 'node', entry: global[global.length - 1], path: node.path }, global));
+    if (global.length > 0) return refusal(node, withMerged({ def, value: fromEntries(node, global), source: 'node', entry: global[global.length - 1], path: node.path, ...(zero ? { mergeNonZero: 'zero-dropped' as const } : {}) }, global));
   }
-  if (def.default !== undefined) return { def, value: def.default, source: 'default' };
+  if (def.default !== undefined) {
+    const hidden = quirk !== undefined && !zero && node !== undefined && usedEntries(node, def).length > 0;
+    return { def, value: def.default, source: 'default', ...(zero ? { mergeNonZero: 'zero-dropped' as const } : hidden ? { mergeNonZero: 'node-not-taken' as const } : {}) };
+  }
   return undefined;
+}
+
+/**
+ * The classic merge quirk of `def` (catalogue `mergeNonZero`) when it holds for the file of `ctx`: a container
+ * config or sample checked against a vzctl older than its `until`; undefined otherwise.
+ */
+export function mergeNonZeroOf(ctx: LintContext, def: ParameterDef): { until: string; zero: string[] } | undefined {
+  const q = def.classic?.mergeNonZero;
+  if (q === undefined || ctx.kind === 'node' || ctx.target.generation !== 'classic' || compareVersions(ctx.target.version, q.until) >= 0) return undefined;
+  return q;
+}
+
+/** Whether `value` is one the handler stores as 0 (`zero`; for an integer key "0" means any spelling of zero). */
+function storedAsZero(def: ParameterDef, zero: readonly string[], value: string): boolean {
+  if (zero.includes(value.trim())) return true;
+  return def.grammar === 'integer' && zero.includes('0') && wholeInt(value) === 0;
 }
 
 /** Sets `eff.merged` when the value is the union of several lines (`used`: the lines the policy takes). */

@@ -318,7 +318,7 @@ function parseClassicLine(raw: string, line: number): ConfigLine {
   } else if (s[vStart] === "'") {
     entry.singleQuoted = true;
   }
-  entry.value = s.slice(vStart, vEnd);
+  entry.value = intern(s.slice(vStart, vEnd));
   // Up to the closing quote: text after it (dropped by vzctl) stays out of the value's range.
   const rawEnd = entry.trailing && entry.quote === '"' ? vEnd + 1 : end;
   entry.setValueColumns(map[vStart] ?? raw.length, map[vEnd] ?? raw.length, map[eq + 1] ?? raw.length, map[rawEnd] ?? raw.length);
@@ -365,7 +365,7 @@ function parseVz7Line(raw: string, line: number): ConfigLine {
     vStart += 1;
   }
   if (vStart > end) vStart = end;
-  entry.value = s.slice(vStart, end);
+  entry.value = intern(s.slice(vStart, end));
   entry.setValueColumns(map[vStart] ?? raw.length, map[end] ?? raw.length, map[eq + 1] ?? raw.length, map[contentEnd] ?? raw.length);
   if (cut < s.length) {
     let cEnd = s.length;
@@ -373,6 +373,27 @@ function parseVz7Line(raw: string, line: number): ConfigLine {
     entry.inlineComment = { text: s.slice(cut, cEnd), range: rangeOf(line, map[cut] ?? 0, map[cEnd] ?? raw.length), partOfValue: false };
   }
   return entry;
+}
+
+/** Strings kept by {@link intern}: a small direct-mapped table (a slot per hash of length and end characters). */
+const internSlots: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+const INTERN_MAX_LENGTH = 64;
+
+/**
+ * One string object for equal keys and short values seen lately (the same slot of a 256-slot table): a
+ * file's keys come from a small vocabulary, a fleet's containers share most of their values, and a file
+ * that repeats one line (or alternates a few) 40,000 times keeps one key and one value for them all instead
+ * of 80,000 strings that live as long as the document (issue 8: the model's size drives the GC cost of
+ * large files). No lookup structure grows: a miss replaces the slot.
+ */
+function intern(text: string): string {
+  const n = text.length;
+  if (n === 0 || n > INTERN_MAX_LENGTH) return text;
+  const h = (n * 31 + text.charCodeAt(0) * 7 + text.charCodeAt(n - 1) * 3 + text.charCodeAt(n >> 1)) & 255;
+  const kept = internSlots[h];
+  if (kept === text) return kept;
+  internSlots[h] = text;
+  return text;
 }
 
 /** Placeholder of the shell's reading of an entry, which parseText always sets (never seen outside this module). */
@@ -453,7 +474,7 @@ class EntryLine implements Entry {
 }
 
 function baseEntry(raw: string, line: number, s: string, map: number[], keyStart: number, eq: number): EntryLine {
-  const key = s.slice(keyStart, eq);
+  const key = intern(s.slice(keyStart, eq));
   // What the user meant: without the file's byte-order mark and the blanks before "=" (each has its
   // own rule). Anything else vzctl would keep (a no-break space, a vertical tab) stays in the name,
   // so the key is reported as unknown, as vzctl treats it.

@@ -3,7 +3,7 @@
  * Which keys exist, and where, is data: schemas/parameters.yaml.
  */
 import type { ParameterDef } from '../catalog/types';
-import { refusedForValue, skippedForValue, usedEntries } from '../model/effective';
+import { itemSeparators, keptNumber, refusedEffect, refusedForValue, skippedForValue, unsetsForValue, unsettingLine, usedEntries } from '../model/effective';
 import { describeTarget } from '../model/target';
 import type { Entry, Position } from '../parser/types';
 import { tokens, type ValueCheck } from '../values/validate';
@@ -245,8 +245,10 @@ export const duplicateParameter: Rule = {
         // that repeat a value add nothing new: 40,000 copies of one line are split once). Lines with the same
         // value share their value check (lint.ts keeps one per distinct value): asked once per run of them.
         const rejected: Entry[] = [];
-        // The handler keeps what it added before a bad item (behaviour value-invalid-list, IP_ADDRESS).
+        // The handler keeps what it added before a bad item (behaviour value-invalid-list: IP_ADDRESS, NETDEV,
+        // DEVICES, DEVNODES, PCI, CAPABILITY).
         const partial = says(ctx, 'value-invalid-list', def.name) !== undefined;
+        const sep = itemSeparators(ctx, def.name);
         // Items added from rejected lines (0: those lines added nothing, and are said to be skipped).
         let keptBefore = 0;
         const seen = new Set<string>();
@@ -265,7 +267,7 @@ export const duplicateParameter: Rule = {
             // Classic IP_ADDRESS (parse_ip()) has added the items before the bad one: they stay.
             const bad = partial ? check.problems.find((p) => p.kind === 'invalid') : undefined;
             if (bad) {
-              for (const t of tokens(e.value, ' \t')) {
+              for (const t of tokens(e.value, sep)) {
                 if (t.end > bad.start) break;
                 keptBefore += 1;
                 if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
@@ -275,7 +277,7 @@ export const duplicateParameter: Rule = {
           }
           if (values.has(e.value)) continue;
           values.add(e.value);
-          for (const t of tokens(e.value, ' \t')) if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
+          for (const t of tokens(e.value, sep)) if (!seen.has(t.text)) { seen.add(t.text); merged.push(t.text); }
         }
         const first = entries[0] as Entry;
         // One fix object shared by every finding of the group; none for pathological repeats, whose
@@ -317,20 +319,29 @@ export const duplicateParameter: Rule = {
       // a line whose value its handler refuses, leaving the key unset, so the next line is not a
       // duplicate; libvzctl takes the last line and refuses it when invalid (refusedForValue).
       const used = usedEntries(ctx, def)[0];
-      // Every line is refused: none is in effect, and invalid-value reports each.
-      if (used === undefined) continue;
+      if (used === undefined) {
+        // Classic IOPRIO / IOLIMIT / IOPSLIMIT: a refused value unsets the key (catalogue onRefused), so the
+        // lines before the last such line set nothing that lasts. Otherwise every line is refused: none is
+        // in effect, and invalid-value reports each.
+        const unset = unsettingLine(ctx, def);
+        if (unset !== undefined) for (const f of lostToUnset(ctx, def, entries, unset, lines)) out.push(f);
+        continue;
+      }
       // The lines vzctl ignores as repeats (with the one in effect among them): all but those skipped for
-      // their value. One pass, linear in the lines (a file may repeat one refused line 40,000 times).
+      // their value (or refused and unsetting the key before a later line sets it again). One pass, linear
+      // in the lines (a file may repeat one refused line 40,000 times).
       const skipped: Entry[] = [];
       const ignored: Entry[] = [];
-      for (const e of entries) (skippedForValue(ctx, e) ? skipped : ignored).push(e);
+      for (const e of entries) (skippedForValue(ctx, e) || unsetsForValue(ctx, e) ? skipped : ignored).push(e);
       if (ignored.length < 2) continue;
       const refused = refusedForValue(ctx, used);
       const behaviour = skipped.length > 0 ? `duplicate-${policy}-valid` : policy === 'first' ? 'duplicate-first' : 'duplicate-last';
       const shellNote = policy === 'first' ? ', while the shell scripts that source the file take the last one' : '';
       const here = describeTarget(ctx.target);
       const skippedNote = skipped.length > 0 ? `skips ${linesWord(ctx, skipped)} for an invalid value, ` : '';
-      const usedNote = `${here} ${skippedNote}uses line ${lineNo(ctx, used.line)} (${q(used.value)})${refused ? ', which it refuses,' : ''}`;
+      // IOPRIO before vzctl 3.0.29: a refused line is in effect with the number parse_int() stored.
+      const kept = refusedEffect(ctx, used) === 'keeps-number' ? keptNumber(used.value) : undefined;
+      const usedNote = `${here} ${skippedNote}uses line ${lineNo(ctx, used.line)} (${q(used.value)})${refused ? ', which it refuses,' : kept !== undefined ? `, refused but stored as ${kept},` : ''}`;
       // Message and detail are the same for every single ignored line of the group: built once (a file that
       // repeats one key on every other line must not build them 5,000 times); a run has its own, naming its
       // lines; each fix (removing the line or the run) is built only when read.
@@ -373,6 +384,29 @@ export const duplicateParameter: Rule = {
     return out;
   },
 };
+
+/**
+ * The findings for lines whose value a later refused line wipes out (classic {@link unsettingLine}: IOPRIO
+ * outside 0..7, a bad IOLIMIT or IOPSLIMIT): each run of accepted lines before `unset` gets one, naming the
+ * line that unsets the key. No fix: the value meant is more likely the earlier one, and only the user knows.
+ */
+function lostToUnset(ctx: LintContext, def: ParameterDef, entries: readonly Entry[], unset: Entry, lines: string): Finding[] {
+  const lost = entries.filter((e) => e.line < unset.line && !skippedForValue(ctx, e) && !unsetsForValue(ctx, e));
+  const out: Finding[] = [];
+  if (lost.length === 0) return out;
+  const here = describeTarget(ctx.target);
+  for (const [a, b] of consecutiveRuns(ctx, lost, 0, lost.length)) {
+    const e = lost[a] as Entry;
+    const last = lost[b] as Entry;
+    const span = a === b ? undefined : runLines(ctx, e, last);
+    const said = sayAbout(ctx, def.name, `${def.name}${span ? ` on lines ${span}` : ''} is also set on line ${lineNo(ctx, unset.line)}`, 'duplicate-unset');
+    const detail = explain(said, `${def.name} is set on lines ${lines}: ${here} refuses line ${lineNo(ctx, unset.line)} (${q(unset.value)}) and sets ${def.name} back to unset, so the ${span ? `values of lines ${span} are` : 'value of this line is'} lost`,
+      ctx.kind === 'node' ? 'Containers get no value for it from vz.conf' : "The container takes vz.conf's value, or none");
+    const range = a === b ? e.keyRange : { start: e.keyRange.start, end: entryEnd(ctx, last) };
+    out.push(finding(ctx, 'duplicate-parameter', range, said, { detail }));
+  }
+  return out;
+}
 
 /** What the ignored lines of one repeated parameter share: the file, the parameter, whether removing a line is safe. */
 interface DuplicateGroup {

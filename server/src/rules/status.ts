@@ -85,11 +85,38 @@ class IptablesFixContext {
   readonly needs: string;
   readonly short: string;
   readonly #mappings = new Map<string, ModuleMapping>();
+  #keyFix: Fix[] | null | undefined;
 
   constructor(readonly ctx: LintContext, readonly netfilter: Entry | undefined) {
     const classic = ctx.target.generation === 'classic';
     this.needs = classic ? 'needs vzctl 4.7 or newer' : 'needs libvzctl below 8.0.70';
     this.short = classic ? 'vzctl 4.7+' : 'libvzctl < 8.0.70';
+  }
+
+  /**
+   * When the file sets IPTABLES on more than one line and no NETFILTER is in force: the one fix every line
+   * offers, for the whole key (built once, shared): NETFILTER with the least mode that grants the modules of
+   * every line vzctl takes (classic adds them up; libvzctl takes the last), in place of the first line, the
+   * other IPTABLES lines removed. A fix for one line alone would set NETFILTER, which wins over every
+   * IPTABLES line, from that line's modules only. Null when the key is on one line.
+   */
+  keyFix(): Fix[] | null {
+    if (this.#keyFix === undefined) {
+      const { ctx } = this;
+      const all = ctx.doc.entries.filter((x) => x.name === 'IPTABLES' && x.key === x.name && !ctx.doc.continuationLines.has(x.line));
+      const def = ctx.catalog.parameter('IPTABLES');
+      const first = all[0];
+      if (all.length < 2 || !def || !first) this.#keyFix = null;
+      else {
+        const used = usedEntries(ctx, def);
+        const text = used.map((x) => effectiveText(ctx, x)).join(' ');
+        const mapping = this.mapping(text);
+        const others = all.slice(1).flatMap((x) => { const [a, b] = linesOf(ctx, x); return Array.from({ length: b - a + 1 }, (_, k) => a + k); });
+        // Nothing vzctl takes (every line empty or skipped): the lines' own fixes say what that means.
+        this.#keyFix = mapping.modules.length === 0 ? null : netfilterFixes(this, first, mapping, { lines: all.length, others: deleteLineSet(ctx, others) });
+      }
+    }
+    return this.#keyFix;
   }
 
   /** The modules of the list `text` (the value the tools act on) and the least NETFILTER mode that grants them. */
@@ -110,9 +137,10 @@ class IptablesFixContext {
  * NETFILTER mode that grants the list (reference §5), never safe: it needs vzctl 4.7+ and may widen access.
  */
 function ctIptablesFixes(shared: IptablesFixContext, e: Entry): Fix[] {
-  const { ctx, netfilter: existing, needs, short } = shared;
+  const { ctx, netfilter: existing, short } = shared;
   const [from, to] = linesOf(ctx, e);
-  const { modules, netfilter: { mode, unknown, extra } } = shared.mapping(effectiveText(ctx, e));
+  const mapping = shared.mapping(effectiveText(ctx, e));
+  const { modules, netfilter: { mode } } = mapping;
   if (existing) {
     // Removing it changes nothing for vzctl; fix-all does it only when NETFILTER grants every module the
     // list names, so a list that asked for more stays in view until someone decides.
@@ -121,12 +149,27 @@ function ctIptablesFixes(shared: IptablesFixContext, e: Entry): Fix[] {
     const title = `Remove IPTABLES (ignored: NETFILTER on line ${lineNo(ctx, existing.line)} sets the access)`;
     return [{ title, edits: [deleteLines(ctx, from, to)], safe: covers }];
   }
+  // IPTABLES on several lines: the fix for the whole key, whatever line it is asked from.
+  const keyFix = shared.keyFix();
+  if (keyFix) return keyFix;
   if (modules.length === 0) {
     return [
       { title: 'Remove the empty IPTABLES line (default: IPv4 filter and mangle)', edits: [deleteLines(ctx, from, to)], safe: false },
-      { title: `Use NETFILTER="stateless" (${short}) — adds IPv6 filter and mangle`, detail: `NETFILTER="stateless" ${needs}; it also enables IPv6 filter and mangle.`, edits: [replaceEntry(ctx, e, 'NETFILTER="stateless"')], safe: false },
+      { title: `Use NETFILTER="stateless" (${short}) — adds IPv6 filter and mangle`, detail: `NETFILTER="stateless" ${shared.needs}; it also enables IPv6 filter and mangle.`, edits: [replaceEntry(ctx, e, 'NETFILTER="stateless"')], safe: false },
     ];
   }
+  return netfilterFixes(shared, e, mapping);
+}
+
+/**
+ * NETFILTER with the least mode that grants the modules of `mapping`, in place of IPTABLES line `e`; with
+ * `key`, for the whole key: `key.lines` IPTABLES lines, the others removed by `key.others`. Never safe: it
+ * needs vzctl 4.7+ (libvzctl below 8.0.70), and every mode grants more than an IPTABLES list can (stateless
+ * already adds IPv6 filter and mangle, which no IPTABLES module name gives: reference §5).
+ */
+function netfilterFixes(shared: IptablesFixContext, e: Entry, mapping: ModuleMapping, key?: { lines: number; others: Fix['edits'] }): Fix[] {
+  const { ctx, needs, short } = shared;
+  const { modules, netfilter: { mode, unknown, extra } } = mapping;
   const widen = extra.length > 0 ? `; widens access: also allows ${extra.slice(0, 4).join(', ')}${extra.length > 4 ? ` and ${extra.length - 4} more` : ''}${mode !== 'full' ? ', and IPv6 filtering' : ''}` : '';
   const dropped = unknown.length > 0 ? `; drops unknown ${unknown.join(', ')}` : '';
   // "full" is the least mode for NAT modules: the fix records why, in the suppression comment vzconf
@@ -139,6 +182,15 @@ function ctIptablesFixes(shared: IptablesFixContext, e: Entry): Fix[] {
     ? `# vzconf-disable-next-line netfilter-full -- IPTABLES had NAT modules (${nat.join(', ')})${eolOf(ctx)}${indent}NETFILTER="full"`
     : `NETFILTER="${mode}"`;
   const effects = [extra.length > 0 ? `widens access by ${extra.length} module${extra.length === 1 ? '' : 's'}` : '', unknown.length > 0 ? `drops ${unknown.length} unknown` : ''].filter((x) => x !== '').join(', ');
+  if (key) {
+    const all = `for all ${key.lines} IPTABLES lines`;
+    return [{
+      title: fitTitle(`Use NETFILTER="${mode}" ${all} (${short})${effects ? ` — ${effects}` : ''}`, `Use NETFILTER="${mode}" ${all}${effects ? ` — ${effects}` : ''}`, `Use NETFILTER="${mode}" ${all}`),
+      detail: `Replace the ${key.lines} IPTABLES lines with one NETFILTER="${mode}", the least mode that grants the modules of every line vzctl takes (${needs}${widen}${dropped}).`,
+      edits: [replaceEntry(ctx, e, newText), ...key.others],
+      safe: false,
+    }];
+  }
   return [{
     title: fitTitle(`Use NETFILTER="${mode}" (${short})${effects ? ` — ${effects}` : ''}`, `Use NETFILTER="${mode}"${effects ? ` — ${effects}` : ''}`),
     detail: `Replace IPTABLES with NETFILTER="${mode}" (${needs}${widen}${dropped}).`,

@@ -2,14 +2,14 @@
  * Value rules: what vzctl's parameter handlers reject, skip, clamp or read surprisingly
  * (grammars in server/src/values/validate.ts, reference §2).
  */
-import { effectiveValue, usedEntries } from '../model/effective';
+import { effectiveValue, itemSeparators, keptNumber, lineList, refusedEffect, skippedForValue, usedEntries } from '../model/effective';
 import { humanize } from '../values/numbers';
 import type { Entry } from '../parser/types';
 import type { ValueProblem } from '../values/validate';
 import type { Finding, LintContext, Rule } from './types';
 import { clip, clipQuotes, explain, say, sayAbout, says, toolVersion } from './say';
 import { tokens } from '../values/validate';
-import { finding, valueSubRange } from './util';
+import { finding, lineNo, valueSubRange } from './util';
 
 /**
  * The short "what is wrong" of a value problem (values/validate.ts) for a message, and the behaviour
@@ -27,6 +27,7 @@ function shortOf(p: ValueProblem, ctx: LintContext): { what: string; behaviour?:
   if ((r = /^("[^"]*") is negative: vzctl reads it/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is negative, a huge unsigned number`, behaviour: 'value-clamped' };
   if ((r = /^("[^"]*") is larger than vzctl's maximum/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is above LONG_MAX`, behaviour: 'value-clamped' };
   if (/^above INT_MAX bytes\/s/.test(m)) return { what: 'the rate is above INT_MAX bytes/s' };
+  if (/^a negative rate wraps around/.test(m)) return { what: 'a negative rate reads as a huge one' };
   if (/^the raw ploop format/.test(m)) return { what: 'ploop:raw is a ploop format nobody supports' };
   if ((r = /^vzctl ignores the unknown NETIF field ("[^"]*")/.exec(m))) return { what: `unknown NETIF field ${clipQuotes(r[1] as string)}` };
   if ((r = /^classic vzctl takes only a CIDR prefix.*dotted mask ("[^"]*")/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is a dotted mask, not a /prefix` };
@@ -53,41 +54,77 @@ function isUsedOnVz7(ctx: LintContext, e: Entry): boolean {
 
 function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind'], behaviour?: string): Finding[] {
   const out: Finding[] = [];
+  // The finding of the last line that had each problem, but for its range: lines with the same value share
+  // their check (lint.ts keeps one per distinct value), so a file that repeats one bad line 20,000 times
+  // builds its message and detail once (a line of another name, an alias, or one libvzctl does not read
+  // builds its own).
+  const built = new Map<ValueProblem, { name: string; unread: boolean; finding: Finding }>();
   // Most values have no problem: those cost no allocation (four rules ask every value of every file).
   ctx.values.forEach((check, e) => {
     if (check.problems.length === 0 || !check.problems.some((p) => p.kind === kind) || ctx.doc.continuationLines.has(e.line)) return;
     const problems = check.problems.filter((p) => p.kind === kind);
     for (const p of kind === 'invalid' ? problems.slice(0, 1) : problems) {
       const range = p.end > p.start ? valueSubRange(ctx, e, p.start, p.end) : e.valueRange.start.character === e.valueRange.end.character ? e.keyRange : e.valueRange;
-      const short = shortOf(p, ctx);
-      // A list whose handler adds items until the first bad one (classic IP_ADDRESS, parse_ip()): the
-      // items before it are kept although vzctl says the line is skipped. With none before it, nothing is.
-      if (kind === 'invalid' && says(ctx, 'value-invalid-list', e.name) && tokens(e.value, ' \t').some((t) => t.end <= p.start)) {
-        const said = sayAbout(ctx, e.name, `${e.name}: ${short.what}`, 'value-invalid-list');
-        out.push(finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`, keptAndLost(e.value, p.start)) }));
+      const unread = ctx.target.generation === 'vz7' && kind === 'invalid' && !isUsedOnVz7(ctx, e);
+      // Classic IOPRIO / IOLIMIT / IOPSLIMIT: the handler unsets the key or keeps a number instead of
+      // skipping the line (catalogue onRefused, model/effective refusedEffect); what that wipes out depends
+      // on the lines before, so such a finding is built for its own line.
+      const effect = kind === 'invalid' ? refusedEffect(ctx, e) : undefined;
+      const same = effect === undefined ? built.get(p) : undefined;
+      if (same && same.name === e.name && same.unread === unread) {
+        out.push({ ...same.finding, range });
         continue;
       }
-      // libvzctl keeps one value per key, the last line's (add_conf_data() overwrites, lib/config.c @
-      // v7.0.737): an earlier line's value is never parsed, so nothing is refused for it; the line is
-      // wrong but without effect (duplicate-parameter says it is ignored): no claim, a warning at most.
-      const unread = ctx.target.generation === 'vz7' && kind === 'invalid' && !isUsedOnVz7(ctx, e);
-      const b = unread ? undefined : behaviour ?? short.behaviour;
-      const said = b !== undefined ? say(ctx, `${e.name}: ${short.what}`, b) : say(ctx, `${e.name}: ${short.what}`);
-      const detail = explain(said, `${e.name}: ${p.message}`, unread && 'libvzctl keeps only the last line of a key, so it never reads this value');
-      out.push(finding(ctx, rule, range, said, unread ? { detail, severity: 'warning' as const } : { detail }));
+      const f = problemFinding(ctx, rule, kind, behaviour, e, p, range, unread, effect);
+      if (effect === undefined) built.set(p, { name: e.name, unread, finding: f });
+      out.push(f);
     }
   });
   return out;
 }
 
 /**
+ * The finding of problem `p` of line `e` (see {@link fromProblems}); `unread`: a line libvzctl never reads;
+ * `effect`: what classic does instead of skipping a refused line (refusedEffect).
+ */
+function problemFinding(ctx: LintContext, rule: string, kind: ValueProblem['kind'], behaviour: string | undefined, e: Entry, p: ValueProblem, range: Finding['range'], unread: boolean, effect: ReturnType<typeof refusedEffect>): Finding {
+  const short = shortOf(p, ctx);
+  // A list whose handler adds items until the first bad one (classic IP_ADDRESS, parse_ip()): the
+  // items before it are kept although vzctl says the line is skipped. With none before it, nothing is.
+  if (kind === 'invalid' && says(ctx, 'value-invalid-list', e.name) && tokens(e.value, itemSeparators(ctx, e.name)).some((t) => t.end <= p.start)) {
+    const said = sayAbout(ctx, e.name, `${e.name}: ${short.what}`, 'value-invalid-list');
+    return finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`, keptAndLost(e.value, p.start, itemSeparators(ctx, e.name))) });
+  }
+  // libvzctl keeps one value per key, the last line's (add_conf_data() overwrites, lib/config.c @
+  // v7.0.737): an earlier line's value is never parsed, so nothing is refused for it; the line is
+  // wrong but without effect (duplicate-parameter says it is ignored): no claim, a warning at most.
+  const b = unread ? undefined : effect === 'unset' ? 'value-invalid-unset' : effect === 'keeps-number' ? 'value-invalid-keeps-number' : behaviour ?? short.behaviour;
+  const said = b !== undefined ? sayAbout(ctx, e.name, `${e.name}: ${short.what}`, b) : say(ctx, `${e.name}: ${short.what}`);
+  const detail = explain(said, `${e.name}: ${p.message}`, unread && 'libvzctl keeps only the last line of a key, so it never reads this value',
+    effect === 'unset' && unsetNote(ctx, e), effect === 'keeps-number' && `${toolVersion(ctx)} stores ${keptNumber(e.value) ?? 'the number it read'} from this line all the same`);
+  return finding(ctx, rule, range, said, unread ? { detail, severity: 'warning' as const } : { detail });
+}
+
+/**
+ * What an unsetting refused line (classic IOPRIO, IOLIMIT, IOPSLIMIT) leaves: the lines before it that it
+ * wipes out, and where the value then comes from.
+ */
+function unsetNote(ctx: LintContext, e: Entry): string {
+  const def = ctx.def(e);
+  const before = (def ? ctx.byName.get(def.name) ?? [] : []).filter((x) => x.line < e.line && !skippedForValue(ctx, x));
+  const lost = before.length === 0 ? '' : before.length > 1 ? `; the values of lines ${lineList(ctx.doc, before)} are lost with it` : `; the value of line ${lineNo(ctx, (before[0] as Entry).line)} is lost with it`;
+  const then = ctx.kind === 'node' ? 'containers get no value for it from vz.conf' : "the container takes vz.conf's value, or none";
+  return `${toolVersion(ctx)} sets ${e.name} back to unset${lost}; unless a later line sets it again, ${then}`;
+}
+
+/**
  * The items of a list value that the handler has added before the bad one at offset `bad` (of `value`),
  * and those lost with it: "vzctl adds 10.0.0.5; 10.0.0.300 and 10.0.0.6 are lost" (at most 8 of each named).
  */
-export function keptAndLost(value: string, bad: number): string {
+export function keptAndLost(value: string, bad: number, separators = ' \t'): string {
   const kept: string[] = [];
   const lost: string[] = [];
-  for (const t of tokens(value, ' \t')) (t.end <= bad ? kept : lost).push(t.text);
+  for (const t of tokens(value, separators)) (t.end <= bad ? kept : lost).push(t.text);
   const list = (xs: string[]): string => (xs.length > 8 ? `${xs.slice(0, 8).map((x) => clip(x, 40)).join(', ')} and ${xs.length - 8} more` : xs.map((x) => clip(x, 40)).join(', '));
   const head = kept.length === 0 ? 'Nothing of the line is added' : `vzctl adds ${list(kept)}`;
   return lost.length === 0 ? head : `${head}; ${list(lost)} ${lost.length === 1 ? 'is' : 'are'} lost`;

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { describeTarget, formatTarget } from '../model/target';
-import { createDefaultOnly, ctLayoutRule, effectiveValue, fileOf, lineList, nodeLineNotTaken, skippedForValue } from '../model/effective';
+import { createDefaultOnly, ctLayoutRule, effectiveValue, fileOf, lineList, nodeLineNotTaken, refusedEffect, skippedForValue, unsettingLine } from '../model/effective';
 import type { ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
@@ -103,13 +103,20 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
     const eff = effectiveValue(ctx, name);
     // Lines of this file vzctl skips for an invalid value: never effective, named in the comment.
     const skipped = (ctx.byName.get(name) ?? []).filter((e) => skippedForValue(ctx, e)).map((e) => lineNo(ctx, e.line));
-    const skipNote = skipped.length > 0 ? `; ${file} line${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} skipped by vzctl (invalid value)` : '';
+    let skipNote = skipped.length > 0 ? `; ${file} line${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')} skipped by vzctl (invalid value)` : '';
+    // Classic IOPRIO / IOLIMIT / IOPSLIMIT: a refused value unsets the key instead (catalogue onRefused).
+    const pdef = ctx.catalog.parameter(name);
+    const unset = pdef ? unsettingLine(ctx, pdef) : undefined;
+    if (unset) skipNote += `; ${file} line ${lineNo(ctx, unset.line)} unsets it (vzctl refuses the value)`;
+    // A list line vzctl takes only up to its first bad item (IP_ADDRESS, DEVICES, CAPABILITY…).
+    const partial = (ctx.byName.get(name) ?? []).filter((e) => refusedEffect(ctx, e) === 'partial').map((e) => lineNo(ctx, e.line));
+    if (partial.length > 0) skipNote += `; of ${file} line${partial.length > 1 ? 's' : ''} ${partial.join(', ')} only the items before the bad one`;
     if (!eff) {
       const def = ctx.catalog.parameter(name);
       const notTaken = def ? nodeLineNotTaken(ctx, def) : undefined;
       // A key vz.conf sets only for vzctl create (VE_LAYOUT): say so rather than show the node's value.
       if (def && notTaken) out.push(`# ${name} is not set in ${file}: ${notTakenFromNode(ctx, `${nodeFile ?? 'vz.conf'} line ${lineNo(ctx.node ?? ctx, notTaken.entry.line)}`, notTaken.entry.value)}${skipNote}`);
-      else if (skipped.length > 0) out.push(`# ${name} is not set${skipNote}`);
+      else if (skipped.length > 0 || unset) out.push(`# ${name} is not set${skipNote}`);
       continue;
     }
     const def = eff.def;
@@ -124,6 +131,9 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
     const at = eff.merged ? `lines ${lineList(fileOf(ctx, eff).doc, eff.merged)} (merged)` : `line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}`;
     let where = eff.source === 'default' ? "vzctl's default" : `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} ${at}`;
     where += skipNote;
+    // Classic before 3.0.23 (catalogue mergeNonZero): the merge copies only a container value that is not 0.
+    if (eff.mergeNonZero === 'zero-dropped') where += `; ${describeTarget(ctx.target)} does not merge the 0 of ${file} (OpenVZ bug 849)`;
+    if (eff.mergeNonZero === 'node-not-taken') where += `; ${describeTarget(ctx.target)} does not take it from ${nodeFile ?? 'vz.conf'} (the container's unset value wins)`;
     const createOnly = eff.source === 'container' ? ownLineCreateOnly(ctx, def) : undefined;
     if (createOnly) where += `; ${createOnly}`;
     if (!ctx.known(def)) where += `; unknown to ${describeTarget(ctx.target)}`;

@@ -11,7 +11,7 @@ import { describeTarget, formatTarget, targetReason } from '../model/target';
 import { compareVersions } from '../model/version';
 import { fromEditorPosition, toEditorRange } from '../parser/parse';
 import type { Entry, Position, Range } from '../parser/types';
-import { createDefaultOnly, effectiveValue, fileOf, lineList, nodeLineNotTaken, skippedForValue, usedEntries, type EffectiveValue } from '../model/effective';
+import { createDefaultOnly, effectiveValue, fileOf, lineList, nodeLineNotTaken, refusedEffect, skippedForValue, unsettingLine, usedEntries, type EffectiveValue } from '../model/effective';
 import { notTakenFromNode, ownLineCreateOnly, refusedText } from './effective';
 import type { LintContext } from '../rules/types';
 import { lineNo } from '../rules/util';
@@ -250,7 +250,11 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
   const eff = effectiveValue(ctx, def.name);
   // A line vzctl skips for its value never takes effect: the value comes from elsewhere, or is unset.
   const skipped = skippedForValue(ctx, e);
+  // Classic IOPRIO / IOLIMIT / IOPSLIMIT: a refused value unsets the key, wiping out the lines before it.
+  const unset = unsettingLine(ctx, def);
+  const unsetNote = unset === undefined ? '' : unset === e ? ' (vzctl refuses this line and unsets the key)' : e.line < unset.line ? ` (line ${lineNo(ctx, unset.line)} unsets it: vzctl refuses that value)` : '';
   if (!eff && skipped) main.push('- Effective: not set (vzctl skips this line: invalid value)');
+  else if (!eff && unsetNote) main.push(`- Effective: not set${unsetNote}`);
   if (eff?.refused) {
     // Virtuozzo 7: libvzctl refuses the value rather than skipping the line; no value takes effect.
     const at = eff.entry === e ? 'this line' : `${eff.source === 'node' ? 'vz.conf ' : ''}line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}`;
@@ -258,9 +262,12 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
   } else if (eff) {
     const mine = skipped
       ? ' (vzctl skips this line: invalid value)'
+      : unsetNote !== '' ? unsetNote
+      : refusedEffect(ctx, e) === 'partial' ? ' (of this line vzctl keeps only the items before the bad one)'
+      : eff.mergeNonZero === 'zero-dropped' ? ` (${describeTarget(ctx.target)} does not merge a 0 from the container, OpenVZ bug 849)`
       : eff.merged?.includes(e) === true ? ' (this line included)'
         : eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${lineNo(ctx, eff.entry?.line ?? 0)} wins over this one)` : '';
-    const from = skipped && eff.source === 'default' ? "vzctl's built-in default" : fromText(ctx, eff);
+    const from = (skipped || eff.mergeNonZero !== undefined) && eff.source === 'default' ? "vzctl's built-in default" : fromText(ctx, eff);
     let text = `- Effective: ${codeSpan(eff.value)} ${from}${mine}`;
     const global = usedEntries(node, def);
     const g = global[global.length - 1];

@@ -6,7 +6,7 @@ import { detectKind, parseKind, type FileKind } from '../model/kind';
 import { parseTargetSetting, resolveTarget, TargetError, type Target } from '../model/target';
 import { compareVersions, inVersionRange } from '../model/version';
 import { capText, MAX_FILE_BYTES, MAX_FINDINGS_PER_FILE, MAX_FIX_TITLE_CHARS, MAX_MESSAGE_CHARS, utf8Length } from '../limits';
-import { parseConfig, toEditorRange } from '../parser/parse';
+import { parseConfig, parseConfigFresh, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
@@ -207,6 +207,10 @@ function targetView(catalog: CatalogIndex, target: Target, scope: 'node' | 'cont
   return view;
 }
 
+/** The document of an empty text (resolveTarget reads no document for a target that is set); not in the parse cache. */
+let emptyDoc: ConfigDocument | undefined;
+const EMPTY_DOC = (): ConfigDocument => (emptyDoc ??= parseConfigFresh('', { dialect: 'classic' }));
+
 /**
  * The {@link LintContext} {@link analyze} builds: a {@link CacheHost}, so that the rules' per-file memos
  * (`ObjectCache`) add no property to it. Its own fields are exactly the context's; the optional ones are
@@ -263,13 +267,15 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   // A template is read through the template pre-pass (same length, placeholders masked).
   const scan = (options.template ?? isTemplateName(options.path)) ? scanTemplate(text) : undefined;
   if (scan) text = scan.masked;
-  const probe = parseConfig(text, { dialect: 'classic' });
+  // The classic reading the auto target is chosen from; a target that is set needs none (a file linted
+  // as vz7 is then parsed once, not also as classic), and a classic one reads it below.
+  const probe = setting.auto ? parseConfig(text, { dialect: 'classic' }) : undefined;
   // The catalogue entry of each line's key, looked up once per line however many rules ask (the target's
   // choice looks up the probe's: kept when the probe is the document linted).
-  const probeDefs: (ParameterDef | null | undefined)[] = new Array<ParameterDef | null | undefined>(probe.lines.length);
+  const probeDefs: (ParameterDef | null | undefined)[] = new Array<ParameterDef | null | undefined>(probe?.lines.length ?? 0);
   let target: Target;
   try {
-    target = resolveTarget(setting, probe, catalog, probeDefs);
+    target = resolveTarget(setting, probe ?? EMPTY_DOC(), catalog, probeDefs);
   } catch (err) {
     if (err instanceof TargetError) throw new OptionError(err.message);
     throw err;
@@ -286,7 +292,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
       target = { ...node.target, reason: `auto: Virtuozzo 7 like the node's ${nodeOptions.path} (${node.target.reason})` };
     }
   }
-  const doc = target.generation === 'classic' ? probe : parseConfig(text, { dialect: 'vz7' });
+  const doc = target.generation === 'classic' ? probe ?? parseConfig(text, { dialect: 'classic' }) : parseConfig(text, { dialect: 'vz7' });
   const forced = parseKind(options.kind);
   if (typeof forced === 'object') throw new OptionError(forced.error);
   const kindResult = forced === 'auto' ? detectKind(scan && options.path !== undefined ? stripTemplateExtension(options.path) : options.path, doc, catalog) : { kind: forced, reason: `set ${options.kindSource ?? 'in the settings'}` };

@@ -10,7 +10,7 @@ import { getCatalog, schemaData, type CatalogIndex } from '../catalog/load';
 import type { Generation } from '../catalog/types';
 import type { Target } from '../model/target';
 import { lineNumber, type EditorLineMap } from '../parser/parse';
-import { effectiveValue, fileOf, type EffectiveValue } from '../model/effective';
+import { acceptedTokens, effectiveValue, fileOf, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
 import type { Range } from '../parser/types';
 import type { Finding, Fix, LintContext, NodeCapacity } from '../rules/types';
@@ -19,7 +19,7 @@ import { clip, fixTitle, q, visible } from '../rules/text';
 import { entryRange, finding, lineNo, valueSubRange } from '../rules/util';
 import { explain, say } from '../rules/say';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
-import { tokens, type Pair } from '../values/validate';
+import { type Pair } from '../values/validate';
 import { analyze, capFinding, lint, toEditorFinding, type LintOptions, type LintResult } from './lint';
 import { ctidOf, sampleNameOf } from './nodeFiles';
 import { isSuppressed, suppressionSets, type SuppressionSets } from './suppressions';
@@ -659,15 +659,19 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
     memory: memoryRow(ctx),
     place: filePlace(ctx),
   };
+  // A value libvzctl refuses (Virtuozzo 7: "Invalid parameter", `eff.refused`) or classic vzctl skips is
+  // never applied, so it never counts here; of a list line classic takes only part of, only that part.
   const origin = effectiveValue(ctx, 'ORIGIN_SAMPLE');
-  if (origin?.entry && origin.source === (ctx.kind === 'node' ? 'node' : 'container') && origin.value.trim() !== '') {
+  if (origin?.entry && !origin.refused && origin.source === (ctx.kind === 'node' ? 'node' : 'container') && origin.value.trim() !== '') {
     facts.originSample = { name: origin.value.trim(), valueRange: origin.entry.valueRange, rawValueRange: origin.entry.rawValueRange };
   }
   const ip = effectiveValue(ctx, 'IP_ADDRESS');
-  if (ip && ip.source === 'container' && ip.def) {
+  if (ip?.entry && ip.source === 'container' && !ip.refused) {
     const mine = new Set<string>();
-    for (const e of ctx.byName.get('IP_ADDRESS') ?? []) {
-      for (const t of tokens(e.value, ' \t')) {
+    // The lines the target applies (classic: every line it accepts, merged; Virtuozzo 7: the last), each
+    // with the addresses vzctl takes from it (classic parse_ip() stops at a bad one, keeping those before).
+    for (const e of ip.merged ?? [ip.entry]) {
+      for (const t of acceptedTokens(ctx, e)) {
         const addr = canonicalIp(t.text);
         if (!addr || mine.has(addr)) continue;
         mine.add(addr);
@@ -677,12 +681,12 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
   }
   for (const param of ['VE_PRIVATE', 'VE_ROOT'] as const) {
     const eff = effectiveValue(ctx, param);
-    if (!eff?.entry || eff.value.trim() === '' || (eff.source !== 'container' && eff.source !== 'node')) continue;
+    if (!eff?.entry || eff.refused || eff.value.trim() === '' || (eff.source !== 'container' && eff.source !== 'node')) continue;
     facts.paths.push({ param, value: own(eff.value), source: eff.source, line: eff.entry.line, range: entryRange(eff.entry) });
   }
   for (const param of ['NAME', 'HOSTNAME'] as const) {
     const eff = effectiveValue(ctx, param);
-    if (!eff?.entry || eff.source !== 'container' || eff.value.trim() === '') continue;
+    if (!eff?.entry || eff.refused || eff.source !== 'container' || eff.value.trim() === '') continue;
     const value = own(eff.value);
     facts.names.push({ param, value, key: param === 'HOSTNAME' ? value.trim().toLowerCase() : value.trim(), line: eff.entry.line, range: entryRange(eff.entry) });
   }

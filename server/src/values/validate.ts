@@ -312,6 +312,7 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
     }
     case 'iolimit': {
       if (value === 'unlimited') return { problems };
+      if (gen === 'classic') return checkClassicIolimit(value);
       const m = /^(\d+)([bBkKmMgGtT])?$/.exec(value);
       if (!m) return bad(`"${value}" is not a rate in bytes/s (optionally with a b/k/m/g/t suffix) or "unlimited"`);
       const mul = SIZE_SUFFIX[(m[2] ?? 'b').toUpperCase()] ?? 1n;
@@ -345,11 +346,38 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
   }
 }
 
+/**
+ * Classic IOLIMIT as parse_iolimit() reads it (src/lib/config.c @ vzctl-4.6 to 4.11.1): strtoull() (leading
+ * blanks and a sign allowed, no digits read as 0), then nothing or one suffix get_mul() knows (b, k, m, g, t,
+ * or p for pages); a number strtoull() cannot hold, or anything else after it, is refused. Above INT_MAX
+ * (a negative number wraps around to a huge one) it is clamped with "too large value … truncated".
+ */
+function checkClassicIolimit(value: string): ValueCheck {
+  const m = /^([ \t\n\v\f\r]*([+-]?)(\d+))?([^]*)$/.exec(value) as RegExpExecArray;
+  const tail = m[4] as string;
+  const digits = m[3];
+  if (tail.length > 1 || (tail !== '' && SIZE_SUFFIX[tail.toUpperCase()] === undefined)) {
+    return { problems: [{ kind: 'invalid', message: `"${value}" is not a rate in bytes/s (optionally with a b/k/m/g/t/p suffix) or "unlimited"`, ...whole(value) }] };
+  }
+  if (digits === undefined) return { problems: [] };
+  const n = BigInt(digits);
+  if (n > 18446744073709551615n) return { problems: [{ kind: 'invalid', message: `"${value}" is beyond what strtoull() reads (ERANGE)`, ...whole(value) }] };
+  const wrapped = m[2] === '-' && n > 0n;
+  const rate = (wrapped ? 18446744073709551616n - n : n) * (tail === '' ? 1n : SIZE_SUFFIX[tail.toUpperCase()] ?? 1n);
+  if (rate > INT_MAX) {
+    const message = wrapped ? 'a negative rate wraps around to a huge one: vzctl truncates it to INT_MAX bytes/s (about 2 GB/s)' : 'above INT_MAX bytes/s (about 2 GB/s): vzctl truncates it';
+    return { problems: [{ kind: 'truncated', message, ...whole(value) }] };
+  }
+  return { problems: [] };
+}
+
 /** FEATURES / CAPABILITY: `name:on|off` items split on blanks and commas. */
 function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'capability'): ValueCheck {
   const problems: ValueProblem[] = [];
   const vocab = ctx.catalog.catalog.vocabulary;
-  for (const t of tokens(value, ' \t,')) {
+  // Classic parse_cap() / parse_features() split on commas too only since vzctl 3.2 (src/lib/config.c @ vzctl-3.2; "\t " @ vzctl-3.1).
+  const separators = ctx.generation === 'classic' && compareVersions(ctx.version, '3.2') < 0 ? ' \t' : ' \t,';
+  for (const t of tokens(value, separators)) {
     const m = /^([^:]+):(on|off)$/.exec(t.text);
     if (!m) {
       // libvzctl's feature parser stops at the first bad item and rejects the whole line.

@@ -10,7 +10,10 @@ import type { Entry } from '../../parser/types';
 import type { Finding, LintContext, Rule } from '../types';
 import { deleteLines, entryRange, finding } from '../util';
 import { clip } from '../text';
-import { describeLayout, layoutOf, liveEntries, type Layout } from './common';
+import { explain, say, sayAbout, says } from '../say';
+import { effectiveValue } from '../../model/effective';
+import { sourceText } from '../node/diskQuota';
+import { describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
 import { derived } from '../../catalog/derived';
 import { ObjectCache } from '../../util/objectCache';
 
@@ -31,15 +34,24 @@ function containerLayout(ctx: LintContext): Layout | undefined {
 const layoutMemo = new ObjectCache<LintContext, { layout: Layout | undefined }>();
 
 /**
- * The ignored-on-ploop findings built so far, by their line (an `Entry`), for one catalogue and one layout
- * description: a finding depends on nothing else but whether the line is the file's last (`deleteLines`
- * then takes the line break before it), and is kept only for a line that is not. The containers of a node
- * share their line models (a line of the same text at the same number: `parser/parse.ts`), so a fleet's
- * 7,500 alike DISKINODES lines are one entry and get one finding object (never modified: findings are not).
+ * The ignored-on-ploop findings built so far, by their line (an `Entry`), for one catalogue, one layout
+ * description, one target and one file kind (sample or not): a finding depends on nothing else but whether
+ * the line is the file's last (`deleteLines` then takes the line break before it), and is kept only for a
+ * line that is not. The containers of a node share their line models (a line of the same text at the same
+ * number: `parser/parse.ts`), so a fleet's 7,500 alike DISKINODES lines are one entry and get one finding
+ * object (never modified: findings are not).
  */
-let ploopFindings: { catalog: LintContext['catalog']; layout: string; byEntry: WeakMap<Entry, Finding> } | undefined;
+let ploopFindings: { catalog: LintContext['catalog']; key: string; byEntry: WeakMap<Entry, Finding> } | undefined;
 
-/** Keys that ploop ignores (DISKINODES, QUOTATIME, DISK_QUOTA; parameters.yaml `ignoredOnPloop`) in a ploop container (reference §3.2, §7). */
+/**
+ * Keys that ploop ignores (DISKINODES, QUOTATIME, DISK_QUOTA; parameters.yaml `ignoredOnPloop`) in a ploop
+ * container (reference §3.2, §7). From vzctl 4.7 DISKINODES is read by vzctl create and convert to size a new
+ * image (behaviours.yaml `classic.ploop-diskinodes-create-only`, src/lib/create.c and src/lib/image.c
+ * @ vzctl-4.7): a sample, which vzctl create reads, is then not flagged for it, and a container config is
+ * told that only create and convert use it. Removing a line is a safe fix only for a container config whose
+ * line nothing reads: never in a sample (`vzctl create --layout simfs` overrides its VE_LAYOUT, and simfs
+ * uses the quota lines), never for a DISKINODES that vzctl create reads (a config written before create).
+ */
 export const ignoredOnPloop: Rule = {
   id: 'ignored-on-ploop',
   check(ctx) {
@@ -47,7 +59,9 @@ export const ignoredOnPloop: Rule = {
     if (!l || l.layout !== 'ploop') return [];
     const out: Finding[] = [];
     const layout = describeLayout(ctx, l);
-    if (ploopFindings?.catalog !== ctx.catalog || ploopFindings.layout !== layout) ploopFindings = { catalog: ctx.catalog, layout, byEntry: new WeakMap() };
+    const sample = isSample(ctx);
+    const key = `${layout}\0${ctx.target.generation}@${ctx.target.version}\0${sample ? 's' : 'c'}`;
+    if (ploopFindings?.catalog !== ctx.catalog || ploopFindings.key !== key) ploopFindings = { catalog: ctx.catalog, key, byEntry: new WeakMap() };
     const memo = ploopFindings.byEntry;
     const last = ctx.doc.text.length - 1;
     // Which keys ploop ignores, and why, is data: schemas/parameters.yaml `ignoredOnPloop`.
@@ -55,9 +69,20 @@ export const ignoredOnPloop: Rule = {
       if (!def.ignoredOnPloop) continue;
       const entries = liveEntries(ctx, def.name);
       if (entries.length === 0) continue;
-      const message = `${def.name} has no effect on a ploop container (VE_LAYOUT)`;
-      const detail = `${def.name} is ignored for ploop-based containers (${layout}): ${def.ignoredOnPloop}`;
-      const title = `Remove ${def.name} (ignored for ploop)`;
+      const createOnly = says(ctx, 'ploop-diskinodes-create-only', def.name);
+      // vzctl create reads a sample: there the value sizes the image it makes.
+      if (createOnly && sample) continue;
+      const said = createOnly
+        ? sayAbout(ctx, def.name, `${def.name} is no limit on a ploop container`, 'ploop-diskinodes-create-only')
+        : undefined;
+      const message = said ?? `${def.name} has no effect on a ploop container (VE_LAYOUT)`;
+      const detail = createOnly
+        ? explain(said, `${def.name} is no limit for a ploop-based container (${layout})`, createOnly.detail,
+          'Keep the line if this config may still be used by vzctl create or convert')
+        : `${def.name} is ignored for ploop-based containers (${layout}): ${def.ignoredOnPloop}` +
+          (sample ? '. A sample also serves vzctl create --layout simfs, which uses the line.' : '');
+      const title = createOnly ? `Remove ${def.name} (used only by vzctl create and convert)` : `Remove ${def.name} (ignored for ploop)`;
+      const safe = !sample && !createOnly;
       for (const e of entries) {
         const kept = e.line < last ? memo.get(e) : undefined;
         if (kept) {
@@ -65,7 +90,7 @@ export const ignoredOnPloop: Rule = {
           continue;
         }
         const f = finding(ctx, 'ignored-on-ploop', entryRange(e), message,
-          { detail, unnecessary: true, fixes: [{ title, edits: [deleteLines(ctx, e.line, e.line)], safe: true }] });
+          { detail, unnecessary: !createOnly, fixes: [{ title, edits: [deleteLines(ctx, e.line, e.line)], safe }] });
         if (e.line < last) memo.set(e, f);
         out.push(f);
       }
@@ -96,12 +121,19 @@ export const quotaugidlimitOnPloop: Rule = {
     const l = containerLayout(ctx);
     if (!l || l.layout !== 'ploop') return [];
     const out: Finding[] = [];
+    // DISK_QUOTA=no (here or in vz.conf) turns vzquota off, but not a ploop container's user/group quota
+    // (behaviour ugid-quota-ploop-without-disk-quota: src/lib/fs.c, res.c @ vzctl-4.11.1).
+    const dq = effectiveValue(ctx, 'DISK_QUOTA');
+    const quotaOff = dq?.value === 'no';
     for (const e of liveEntries(ctx, 'QUOTAUGIDLIMIT')) {
       const v = e.value.trim();
       if (!/^\d+$/.test(v) || BigInt(v) === 0n) continue;
-      out.push(finding(ctx, 'quotaugidlimit-on-ploop', e.valueRange,
-        `QUOTAUGIDLIMIT on ploop is an on/off switch: ${clip(v, 20)} caps nothing`,
-        { detail: `On a ploop-based container (${describeLayout(ctx, l)}) QUOTAUGIDLIMIT is an on/off switch: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs; switching between 0 and non-zero needs a container restart.` }));
+      const said = quotaOff
+        ? say(ctx, `QUOTAUGIDLIMIT on ploop is an on/off switch (${clip(v, 12)} caps nothing)`, 'ugid-quota-ploop-without-disk-quota')
+        : say(ctx, `QUOTAUGIDLIMIT on ploop is an on/off switch: ${clip(v, 20)} caps nothing`);
+      const dqNote = quotaOff && `DISK_QUOTA=no (${sourceText(ctx, dq)}) does not turn it off on ploop: vzctl mounts the image with user and group quota whenever QUOTAUGIDLIMIT is above 0 and only skips the distribution's set_ugid_quota script`;
+      out.push(finding(ctx, 'quotaugidlimit-on-ploop', e.valueRange, said,
+        { detail: explain(said, `On a ploop-based container (${describeLayout(ctx, l)}) QUOTAUGIDLIMIT is an on/off switch: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs; switching between 0 and non-zero needs a container restart`, dqNote) }));
     }
     return out;
   },

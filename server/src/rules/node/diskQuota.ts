@@ -93,7 +93,9 @@ export const diskQuotaOff: Rule = {
       for (const e of usedEntries(ctx, ugid)) {
         const n = /^\d+$/.test(e.value.trim()) ? BigInt(e.value.trim()) : undefined;
         if (n === 0n) continue; // 0 = off: nothing asked for
-        out.push(finding(ctx, 'disk-quota-off', entryRange(e), `QUOTAUGIDLIMIT has no effect${ifSimfs}: DISK_QUOTA=no in ${shortSource(ctx, dq)}`, { detail: `QUOTAUGIDLIMIT has no effect${ifSimfs}: the second-level (per-user and per-group) quota needs the first-level disk quota, and ${where} turns it off${layoutNote}.${unknown}`, unnecessary: true, fixes: [enableFix(ctx, dq, e)] }));
+        // On ploop it would stay on (behaviour ugid-quota-ploop-without-disk-quota): said when the layout is unknown.
+        const onPloop = layout ? '' : ' On ploop, though, DISK_QUOTA=no does not turn QUOTAUGIDLIMIT off: vzctl mounts the image with user and group quota all the same.';
+        out.push(finding(ctx, 'disk-quota-off', entryRange(e), `QUOTAUGIDLIMIT has no effect${ifSimfs}: DISK_QUOTA=no in ${shortSource(ctx, dq)}`, { detail: `QUOTAUGIDLIMIT has no effect${ifSimfs}: on simfs the second-level (per-user and per-group) quota needs the first-level disk quota (vzquota), and ${where} turns it off${layoutNote}.${unknown}${onPloop}`, unnecessary: true, fixes: [enableFix(ctx, dq, e)] }));
       }
     }
     return out;

@@ -1,0 +1,62 @@
+/**
+ * The fleet (node) checks count only what vzctl applies (service/node.ts containerFacts): a value libvzctl
+ * refuses (Virtuozzo 7 "Invalid parameter", behaviour vz7.value-invalid) or an earlier line libvzctl never
+ * reads (it keeps the last line of a key) is no address or name of the container; on classic, a line
+ * vzctl skips adds nothing and of an IP_ADDRESS line parse_ip() stops at, only the addresses before the bad
+ * one count (src/lib/config.c @ vzctl-4.11.1; libvzctl lib/env_config.c, lib/config.c @ v7.0.737).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lintNode, type NodeInput, type NodeLintOptions } from '../../server/src/service/node';
+
+const CT = '/etc/vz/conf/101.conf';
+const CT2 = '/etc/vz/conf/102.conf';
+const VZ7 = { target: 'vz7' } as const;
+
+function found(input: NodeInput, id: string, options: NodeLintOptions = {}) {
+  return lintNode(input, options).files.flatMap((f) => f.findings.filter((x) => x.rule === id).map((x) => ({ path: f.path, ...x })));
+}
+
+describe('fleet checks leave out values vzctl does not apply', () => {
+  it('Virtuozzo 7: an address on a line libvzctl refuses is not a duplicate', () => {
+    const input: NodeInput = { containers: [
+      { path: CT, text: 'IP_ADDRESS="10.0.0.5"\n' },
+      { path: CT2, text: 'IP_ADDRESS="10.0.0.5 10.0.0.x"\n' },
+    ] };
+    assert.deepEqual(found(input, 'duplicate-ip-address', VZ7), []);
+    // The same line valid: both hold it.
+    const ok: NodeInput = { containers: [input.containers[0]!, { path: CT2, text: 'IP_ADDRESS="10.0.0.5 10.0.0.6"\n' }] };
+    assert.equal(found(ok, 'duplicate-ip-address', VZ7).length, 2);
+  });
+
+  it('Virtuozzo 7: an earlier IP_ADDRESS line libvzctl never reads holds no address', () => {
+    const input: NodeInput = { containers: [
+      { path: CT, text: 'IP_ADDRESS="10.0.0.5"\n' },
+      { path: CT2, text: 'IP_ADDRESS="10.0.0.5"\nIP_ADDRESS="10.0.0.6"\n' },
+    ] };
+    assert.deepEqual(found(input, 'duplicate-ip-address', VZ7), []);
+    // Classic merges both lines: 10.0.0.5 is held twice there.
+    assert.equal(found(input, 'duplicate-ip-address').length, 2);
+  });
+
+  it('classic: parse_ip() stops at a bad address, so an address after it is not the container\'s', () => {
+    const input: NodeInput = { containers: [
+      { path: CT, text: 'IP_ADDRESS="10.0.0.5"\n' },
+      { path: CT2, text: 'IP_ADDRESS="10.0.0.9 10.0.0.300 10.0.0.5"\n' },
+    ] };
+    assert.deepEqual(found(input, 'duplicate-ip-address'), []);
+    // Before the bad one it counts.
+    const before: NodeInput = { containers: [input.containers[0]!, { path: CT2, text: 'IP_ADDRESS="10.0.0.5 10.0.0.300"\n' }] };
+    assert.equal(found(before, 'duplicate-ip-address').length, 2);
+  });
+
+  it('Virtuozzo 7: a NAME libvzctl refuses is no name of the container', () => {
+    const input: NodeInput = { containers: [
+      { path: CT, text: 'NAME="web/1"\n' },
+      { path: CT2, text: 'NAME="web/1"\n' },
+    ] };
+    assert.deepEqual(found(input, 'duplicate-ct-name', VZ7), []);
+    const ok: NodeInput = { containers: [{ path: CT, text: 'NAME="web1"\n' }, { path: CT2, text: 'NAME="web1"\n' }] };
+    assert.equal(found(ok, 'duplicate-ct-name', VZ7).length, 2);
+  });
+});
