@@ -14,6 +14,7 @@ import { lint, analyze } from '../../server/src/service/lint';
 import { effectiveValue } from '../../server/src/model/effective';
 import { effectiveConfigText } from '../../server/src/service/effective';
 import { computeHover } from '../../server/src/service/hover';
+import { vzctlSetCommand } from '../../server/src/service/vzctlSet';
 import { CORPUS, NEEDS_CORPUS } from '../helpers/corpus';
 
 const CT = '/w/etc/vz/conf/101.conf';
@@ -76,5 +77,15 @@ describe('classic list keys keep the items before the first bad one', () => {
     assert.notEqual(text, src);
     assert.equal(eff(text, 'DEVICES'), 'c:10:229:rw c:10:200:rw');
     assert.ok(invalid(text).some((f) => /DEVICES: .*; vzctl keeps only the items before it$/.test(f.message)));
+  });
+});
+
+describe('the vzctl set command of a merged list keeps what vzctl kept of a partly refused line', () => {
+  it('IP_ADDRESS "10.0.0.5 10.0.0.300" then "10.0.0.7": --ipdel all adds 10.0.0.5 back', () => {
+    const text = `${HEAD}IP_ADDRESS="10.0.0.5 10.0.0.300"\nIP_ADDRESS="10.0.0.7"\n`;
+    const ctx = analyze(text, { path: '/w/etc/vz/conf/101.conf', target: 'classic@4.11.1' });
+    const line = ctx.doc.entries.find((e) => e.value === '10.0.0.7');
+    assert.ok(line);
+    assert.equal(vzctlSetCommand(ctx, line)?.command, 'vzctl set 101 --ipdel all --ipadd 10.0.0.5 --ipadd 10.0.0.7 --save');
   });
 });

@@ -131,3 +131,27 @@ describe('on the shipped files (corpus)', () => {
     assert.equal(effectiveValue(analyze(text, opts), 'IOPRIO')?.source, 'default');
   });
 });
+
+describe('classic before 3.0.23: merge_vps_param() copies only a container value that is not 0 (MERGE_INT, OpenVZ bug 849)', () => {
+  const node = { path: NODE.path, text: 'IOPRIO="6"\nMEMINFO="pages:2048"\n' };
+  const at = (text: string, name: string, target: string) => effectiveValue(analyze(text, { path: CT, nodeConfig: node, target }), name);
+
+  it('a container without IOPRIO / MEMINFO does not take vz.conf\'s before 3.0.23, and does from 3.0.23', () => {
+    for (const name of ['IOPRIO', 'MEMINFO']) {
+      const old = at(HEAD, name, 'classic@3.0.22');
+      assert.equal(old?.source, 'default', name);
+      assert.equal(old?.mergeNonZero, 'node-not-taken', name);
+      assert.equal(at(HEAD, name, 'classic@3.0.23')?.source, 'node', name);
+    }
+    assert.match(effectiveConfigText(HEAD, { path: CT, nodeConfig: node, target: 'classic@3.0.22' }), /^IOPRIO="4" +# vzctl's default; vzctl 3\.0\.22 does not take it from vz\.conf \(the container's unset value wins\)$/m);
+  });
+
+  it('IOPRIO="0" and MEMINFO="none" in the container leave vz.conf\'s value before 3.0.23; other values are the container\'s', () => {
+    assert.equal(at(`${HEAD}IOPRIO="0"\n`, 'IOPRIO', 'classic@3.0.22')?.value, '6');
+    assert.equal(at(`${HEAD}MEMINFO="none"\n`, 'MEMINFO', 'classic@3.0.22')?.value, 'pages:2048');
+    assert.equal(at(`${HEAD}IOPRIO="0"\n`, 'IOPRIO', 'classic@3.0.23')?.value, '0');
+    assert.equal(at(`${HEAD}IOPRIO="2"\n`, 'IOPRIO', 'classic@3.0.22')?.value, '2');
+    const md = computeHover(`${HEAD}IOPRIO="0"\n`, { line: 4, character: 2 }, { path: CT, nodeConfig: node, target: 'classic@3.0.22' })?.contents ?? '';
+    assert.match(effectiveLine(md), /^- Effective: `6` from vz\.conf line 1 .*\(vzctl 3\.0\.22 does not merge a 0 from the container, OpenVZ bug 849\)/);
+  });
+});

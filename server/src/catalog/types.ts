@@ -134,6 +134,14 @@ export interface GenerationInfo {
    * the target's version and the value counts). Classic IOPRIO, IOLIMIT, IOPSLIMIT (src/lib/config.c).
    */
   onRefused?: RefusedValueFact[];
+  /**
+   * Before `until`, classic merge_vps_param() copies the container's value over vz.conf's only when it is not
+   * 0 (MERGE_INT, src/lib/config.c before vzctl 3.0.23, commit c27f5329, OpenVZ bug 849): a container without
+   * the key keeps its own "unset" (-1) and never takes vz.conf's value, and a container value stored as 0
+   * (`zero`: its spellings; "0" for an integer key means any spelling of zero) leaves vz.conf's value, or
+   * none, in effect. IOPRIO and MEMINFO.
+   */
+  mergeNonZero?: { until: string; zero: string[]; evidence: Evidence[] };
   /** Where since, handling, grammar, values, range, scope and default for this generation come from. */
   evidence?: Evidence[];
   /** Why those facts could not be proven; findings resting on them are at most info (catalog/evidence.ts). */

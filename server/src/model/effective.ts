@@ -38,6 +38,12 @@ export interface EffectiveValue {
    * and vzctl commands on the container fail until it is fixed. Absent otherwise.
    */
   refused?: true;
+  /**
+   * Classic before 3.0.23 (catalogue `mergeNonZero`, IOPRIO and MEMINFO): `zero-dropped`, the container's own
+   * value is stored as 0, which merge_vps_param() does not copy, so vz.conf's value (or none) stays;
+   * `node-not-taken`, the container has no line and its unset value hides vz.conf's. Absent otherwise.
+   */
+  mergeNonZero?: 'zero-dropped' | 'node-not-taken';
 }
 
 /**
@@ -320,14 +326,37 @@ export function effectiveValue(ctx: LintContext, name: string): EffectiveValue |
   const def = ctx.catalog.parameter(name);
   if (!def) return undefined;
   const own = usedEntries(ctx, def);
-  if (own.length > 0) return refusal(ctx, withMerged({ def, value: fromEntries(ctx, own), source: ctx.kind === 'node' ? 'node' : 'container', entry: own[own.length - 1] }, own));
+  // Classic before 3.0.23 (catalogue mergeNonZero: IOPRIO, MEMINFO): the merge takes the container's value
+  // only when it is not 0, and a container without the key hides vz.conf's value.
+  const quirk = mergeNonZeroOf(ctx, def);
+  const zero = quirk !== undefined && own.length === 1 && storedAsZero(def, quirk.zero, (own[0] as Entry).value);
+  if (own.length > 0 && !zero) return refusal(ctx, withMerged({ def, value: fromEntries(ctx, own), source: ctx.kind === 'node' ? 'node' : 'container', entry: own[own.length - 1] }, own));
   const node = ctx.node;
-  if (ctx.kind !== 'node' && node && !def.ignoredInNodeConfig?.includes(ctx.target.generation) && !createDefaultOnly(ctx, def)) {
+  if (ctx.kind !== 'node' && node && (quirk === undefined || zero) && !def.ignoredInNodeConfig?.includes(ctx.target.generation) && !createDefaultOnly(ctx, def)) {
     const global = usedEntries(node, def);
-    if (global.length > 0) return refusal(node, withMerged({ def, value: fromEntries(node, global), source: 'node', entry: global[global.length - 1], path: node.path }, global));
+    if (global.length > 0) return refusal(node, withMerged({ def, value: fromEntries(node, global), source: 'node', entry: global[global.length - 1], path: node.path, ...(zero ? { mergeNonZero: 'zero-dropped' as const } : {}) }, global));
   }
-  if (def.default !== undefined) return { def, value: def.default, source: 'default' };
+  if (def.default !== undefined) {
+    const hidden = quirk !== undefined && !zero && node !== undefined && usedEntries(node, def).length > 0;
+    return { def, value: def.default, source: 'default', ...(zero ? { mergeNonZero: 'zero-dropped' as const } : hidden ? { mergeNonZero: 'node-not-taken' as const } : {}) };
+  }
   return undefined;
+}
+
+/**
+ * The classic merge quirk of `def` (catalogue `mergeNonZero`) when it holds for the file of `ctx`: a container
+ * config or sample checked against a vzctl older than its `until`; undefined otherwise.
+ */
+export function mergeNonZeroOf(ctx: LintContext, def: ParameterDef): { until: string; zero: string[] } | undefined {
+  const q = def.classic?.mergeNonZero;
+  if (q === undefined || ctx.kind === 'node' || ctx.target.generation !== 'classic' || compareVersions(ctx.target.version, q.until) >= 0) return undefined;
+  return q;
+}
+
+/** Whether `value` is one the handler stores as 0 (`zero`; for an integer key "0" means any spelling of zero). */
+function storedAsZero(def: ParameterDef, zero: readonly string[], value: string): boolean {
+  if (zero.includes(value.trim())) return true;
+  return def.grammar === 'integer' && zero.includes('0') && wholeInt(value) === 0;
 }
 
 /** Sets `eff.merged` when the value is the union of several lines (`used`: the lines the policy takes). */

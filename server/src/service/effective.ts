@@ -131,6 +131,9 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
     const at = eff.merged ? `lines ${lineList(fileOf(ctx, eff).doc, eff.merged)} (merged)` : `line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}`;
     let where = eff.source === 'default' ? "vzctl's default" : `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} ${at}`;
     where += skipNote;
+    // Classic before 3.0.23 (catalogue mergeNonZero): the merge copies only a container value that is not 0.
+    if (eff.mergeNonZero === 'zero-dropped') where += `; ${describeTarget(ctx.target)} does not merge the 0 of ${file} (OpenVZ bug 849)`;
+    if (eff.mergeNonZero === 'node-not-taken') where += `; ${describeTarget(ctx.target)} does not take it from ${nodeFile ?? 'vz.conf'} (the container's unset value wins)`;
     const createOnly = eff.source === 'container' ? ownLineCreateOnly(ctx, def) : undefined;
     if (createOnly) where += `; ${createOnly}`;
     if (!ctx.known(def)) where += `; unknown to ${describeTarget(ctx.target)}`;

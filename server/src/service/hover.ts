@@ -264,9 +264,10 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
       ? ' (vzctl skips this line: invalid value)'
       : unsetNote !== '' ? unsetNote
       : refusedEffect(ctx, e) === 'partial' ? ' (of this line vzctl keeps only the items before the bad one)'
+      : eff.mergeNonZero === 'zero-dropped' ? ` (${describeTarget(ctx.target)} does not merge a 0 from the container, OpenVZ bug 849)`
       : eff.merged?.includes(e) === true ? ' (this line included)'
         : eff.entry === e ? ' (this line)' : eff.source === 'container' ? ` (line ${lineNo(ctx, eff.entry?.line ?? 0)} wins over this one)` : '';
-    const from = skipped && eff.source === 'default' ? "vzctl's built-in default" : fromText(ctx, eff);
+    const from = (skipped || eff.mergeNonZero !== undefined) && eff.source === 'default' ? "vzctl's built-in default" : fromText(ctx, eff);
     let text = `- Effective: ${codeSpan(eff.value)} ${from}${mine}`;
     const global = usedEntries(node, def);
     const g = global[global.length - 1];

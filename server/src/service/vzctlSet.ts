@@ -8,7 +8,7 @@ import { schemaData } from '../catalog/load';
 import type { Generation, ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
-import { usedEntries } from '../model/effective';
+import { acceptedItems, usedEntries } from '../model/effective';
 import { ctidOf } from './nodeFiles';
 
 type SourceId = 'classic-man' | 'vz7-man' | 'reference';
@@ -110,8 +110,9 @@ export function vzctlSetCommand(ctx: LintContext, entry: Entry): VzctlSetCommand
   // Only a line that takes effect, and never one vzctl rejects.
   const used = usedEntries(ctx, def);
   if (!used.includes(entry) || isInvalid(ctx, entry)) return undefined;
-  const merged = used.length > 1 ? used.filter((e) => !isInvalid(ctx, e)) : [entry];
-  const values = merged.map((e) => e.value.trim()).filter((v) => v !== '');
+  // Of a merged line vzctl refused only in part (classic IP_ADDRESS and the other lists that stop at a bad
+  // item), the items it kept: a command that resets the list (--ipdel all) must add them back.
+  const values = (used.length > 1 ? used : [entry]).map((e) => (isInvalid(ctx, e) ? acceptedItems(ctx, e).join(' ') : e.value.trim())).filter((v) => v !== '');
   if (values.length === 0) return undefined;
   if (opt.requiresSuffix && !values.every((v) => /^(\d+(\.\d+)?[bkmgtBKMGT]|unlimited)$/.test(v))) return undefined;
   const args: string[] = [];
