@@ -296,7 +296,7 @@ describe('vzconf language server over stdio', () => {
 
   it('fix-all applies only the safe fixes, in one edit', async () => {
     const uri = 'file:///tmp/vzconf-test/fixall/etc/vz/conf/105.conf';
-    const text = 'ONBOOT = "yes"\nDESCRIPTION=web server\nIPTABLES="iptable_filter iptable_nat"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n';
+    const text = 'MYAPP_NOTE = "yes"\nDESCRIPTION=web server\nIPTABLES="iptable_filter iptable_nat"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n';
     await open(uri, text);
     await waitForDiagnostics('diagnostics of 105.conf', (q) => q.uri === uri && q.version === 1);
     const actions = await request<CodeAction[]>('textDocument/codeAction', {
@@ -307,8 +307,8 @@ describe('vzconf language server over stdio', () => {
     assert.equal(actions.length, 1, JSON.stringify(actions));
     assert.equal(actions[0]?.kind, 'source.fixAll.vzconf');
     const fixed = applyEdits(text, actions[0]?.edit?.changes?.[uri] ?? []);
-    // Spacing and quoting are fixed; the IPTABLES → NETFILTER conversion (it widens access) is not.
-    assert.equal(fixed, 'ONBOOT="yes"\nDESCRIPTION="web server"\nIPTABLES="iptable_filter iptable_nat"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n');
+    // Spacing (of a key vzctl does not read) and quoting are fixed; the IPTABLES → NETFILTER conversion (it widens access) is not.
+    assert.equal(fixed, 'MYAPP_NOTE="yes"\nDESCRIPTION="web server"\nIPTABLES="iptable_filter iptable_nat"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n');
   });
 
   it('fix-all reaches its fixed point in one call: adjacent deletions and fixes that need another pass', async () => {

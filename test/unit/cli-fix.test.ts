@@ -21,8 +21,8 @@ const pexec = promisify(execFile);
  * A container config with one safe fix (spaces around "=" on line 4), a BOM, CRLF line ends and no final
  * newline. The BOM stays: its first key is set again on the last line, so removing it is not safe.
  */
-const BEFORE = Buffer.from('\uFEFFONBOOT="yes"\r\nPHYSPAGES="0:262144"\r\nSWAPPAGES="0:131072"\r\nHOSTNAME = "ct.example.org"\r\nNAME=web\r\nDISKSPACE="1G:1G"\r\nONBOOT="no"', 'utf8');
-const AFTER = Buffer.from('\uFEFFONBOOT="yes"\r\nPHYSPAGES="0:262144"\r\nSWAPPAGES="0:131072"\r\nHOSTNAME="ct.example.org"\r\nNAME=web\r\nDISKSPACE="1G:1G"\r\nONBOOT="no"', 'utf8');
+const BEFORE = Buffer.from('\uFEFFONBOOT="yes"\r\nPHYSPAGES="0:262144"\r\nSWAPPAGES="0:131072"\r\nMYAPP_NOTE = "ct.example.org"\r\nNAME=web\r\nDISKSPACE="1G:1G"\r\nONBOOT="no"', 'utf8');
+const AFTER = Buffer.from('\uFEFFONBOOT="yes"\r\nPHYSPAGES="0:262144"\r\nSWAPPAGES="0:131072"\r\nMYAPP_NOTE="ct.example.org"\r\nNAME=web\r\nDISKSPACE="1G:1G"\r\nONBOOT="no"', 'utf8');
 const ONE_UNSAFE = 'vzlint: --fix: 1 file changed, 1 fix applied; 1 unsafe fix not applied (--explain lists it; review in the editor or by hand)\n';
 
 let tmp: string;
@@ -98,10 +98,10 @@ describe('vzlint --fix never loses data', () => {
   });
 
   it('LF files and a final newline are kept as they are', async () => {
-    const lf = Buffer.from('ONBOOT="yes"\nHOSTNAME = "a"\n', 'utf8');
+    const lf = Buffer.from('ONBOOT="yes"\nMYAPP_NOTE = "a"\n', 'utf8');
     const file = await ct('lf', lf, 0o644);
     await run(['--fix', file], tmp);
-    assert.equal(await readFile(file, 'utf8'), 'ONBOOT="yes"\nHOSTNAME="a"\n');
+    assert.equal(await readFile(file, 'utf8'), 'ONBOOT="yes"\nMYAPP_NOTE="a"\n');
   });
 
   it('follows a symlink and replaces its target, never the link', async () => {
@@ -120,8 +120,8 @@ describe('vzlint --fix never loses data', () => {
     const before = await stat(file);
     const r = await run(['--fix-dry-run', 'dry/conf/101.conf'], tmp);
     assert.match(r.out, /^-{3} a\/dry\/conf\/101\.conf\n\+{3} b\/dry\/conf\/101\.conf\n@@ -1,7 \+1,7 @@/m);
-    assert.match(r.out, /^-HOSTNAME = "ct\.example\.org"\r$/m);
-    assert.match(r.out, /^\+HOSTNAME="ct\.example\.org"\r$/m);
+    assert.match(r.out, /^-MYAPP_NOTE = "ct\.example\.org"\r$/m);
+    assert.match(r.out, /^\+MYAPP_NOTE="ct\.example\.org"\r$/m);
     assert.deepEqual(await readFile(file), BEFORE);
     assert.equal((await stat(file)).mtimeMs, before.mtimeMs);
   });
@@ -167,7 +167,7 @@ describe('vzlint --fix never loses data', () => {
   });
 
   it('a file that is not valid UTF-8 is not fixed (its bytes could not be kept)', async () => {
-    const bad = Buffer.concat([Buffer.from('ONBOOT="yes"\nHOSTNAME = "a'), Buffer.from([0xff, 0xfe]), Buffer.from('"\n')]);
+    const bad = Buffer.concat([Buffer.from('ONBOOT="yes"\nMYAPP_NOTE = "a'), Buffer.from([0xff, 0xfe]), Buffer.from('"\n')]);
     const file = await ct('latin1', bad, 0o644);
     const r = await run(['--fix', file], tmp);
     assert.equal(r.code, 2);
@@ -201,7 +201,7 @@ describe('vzlint --fix never loses data', () => {
   });
 
   it('--fix-dry-run on a terminal shows the file\'s control characters escaped; piped, the diff is exact', async () => {
-    const text = 'ONBOOT="yes"\n# \u001b]0;pwned\u0007\u001b[2J\nHOSTNAME = "a"\n';
+    const text = 'ONBOOT="yes"\n# \u001b]0;pwned\u0007\u001b[2J\nMYAPP_NOTE = "a"\n';
     const file = await ct('dry-controls', Buffer.from(text, 'utf8'), 0o644);
     const tty = await run(['--fix-dry-run', file], tmp, { isTTY: true });
     assert.ok(!hasControls(tty.out, { allowNewlines: true }), JSON.stringify(tty.out));
@@ -216,10 +216,10 @@ describe('vzlint --fix never loses data', () => {
     await mkdir(dir, { recursive: true });
     const name = `ve-${'\u00e9'.repeat(115)}.conf-sample`; // 3 + 230 + 12 = 245 bytes
     const file = path.join(dir, name);
-    await writeFile(file, 'ONBOOT="yes"\nHOSTNAME = "a"\n');
+    await writeFile(file, 'ONBOOT="yes"\nMYAPP_NOTE = "a"\n');
     const r = await run(['--fix', file], tmp);
     assert.doesNotMatch(r.err, /ENAMETOOLONG|not fixed|unchanged/, r.err);
-    assert.equal(await readFile(file, 'utf8'), 'ONBOOT="yes"\nHOSTNAME="a"\n');
+    assert.equal(await readFile(file, 'utf8'), 'ONBOOT="yes"\nMYAPP_NOTE="a"\n');
     assert.deepEqual(await readdir(dir), [name]);
   });
 
@@ -268,7 +268,7 @@ function nobodyCanRead(file: string): boolean {
 describe('vzlint --fix says what it did', () => {
   // Lines 2 and 4: safe fixes (spaces around "="); unsafe fixes only (they change limits): KMEMSIZE's barrier above
   // its limit (line 3) and the UBCs a container without vSwap lacks (ubc-required).
-  const MIXED = 'ONBOOT="yes"\nHOSTNAME = "a"\nKMEMSIZE="20000000:10000000"\nNAME = web\n';
+  const MIXED = 'ONBOOT="yes"\nMYAPP_NOTE = "a"\nKMEMSIZE="20000000:10000000"\nMYAPP_TAG = web\n';
 
   it('files changed, fixes applied and unsafe fixes not applied, on stderr; the dry run says the same in the conditional', async () => {
     const file = await ct('summary', Buffer.from(MIXED));
@@ -277,7 +277,7 @@ describe('vzlint --fix says what it did', () => {
     assert.equal(await readFile(file, 'utf8'), MIXED, 'the dry run writes nothing');
     const r = await run(['--fix', '--format', 'json', file], tmp);
     assert.equal(r.err, 'vzlint: --fix: 1 file changed, 2 fixes applied; 2 unsafe fixes not applied (--explain lists them; review in the editor or by hand)\n');
-    assert.equal(await readFile(file, 'utf8'), 'ONBOOT="yes"\nHOSTNAME="a"\nKMEMSIZE="20000000:10000000"\nNAME=web\n');
+    assert.equal(await readFile(file, 'utf8'), 'ONBOOT="yes"\nMYAPP_NOTE="a"\nKMEMSIZE="20000000:10000000"\nMYAPP_TAG=web\n');
     // The unsafe fix is still offered, and the JSON says it is not a safe one.
     const left = (JSON.parse(r.out) as { rule: string; fixable: boolean; unsafeFix?: boolean }[]).find((i) => i.rule === 'barrier-above-limit');
     assert.deepEqual([left?.fixable, left?.unsafeFix], [false, true]);
@@ -312,7 +312,7 @@ describe('vzlint --fix says what it did', () => {
 
   it('a node rule\'s unsafe fix in a fixed file is still counted (the later rounds lint the file alone)', async () => {
     // ORIGIN_SAMPLE names a sample vzctl renamed (sample-not-found, a node rule: its fix is unsafe);
-    // "NAME = x" has a safe fix. Fixing the latter leaves the former, and the account says so.
+    // "MYAPP_TAG = x" (a key vzctl does not read) has a safe fix. Fixing the latter leaves the former, and the account says so.
     const root = path.join(tmp, 'node-rule-fix');
     await mkdir(path.join(root, 'etc/vz/conf'), { recursive: true });
     await writeFile(path.join(root, 'etc/vz/vz.conf'), 'VE_ROOT=/vz/root/$VEID\n');
@@ -322,11 +322,11 @@ describe('vzlint --fix says what it did', () => {
     await writeFile(ct101, text);
     const without = await run(['--fix-dry-run', 'etc/vz'], root);
     assert.equal(without.err, 'vzlint: --fix-dry-run: 0 files would change, 0 fixes would be applied; 1 unsafe fix not applied (--explain lists it; review in the editor or by hand)\n');
-    await writeFile(ct101, `${text}NAME = x\n`);
+    await writeFile(ct101, `${text}MYAPP_TAG = x\n`);
     const r = await run(['--fix', '--format', 'json', 'etc/vz'], root);
     assert.equal(r.err, 'vzlint: --fix: 1 file changed, 1 fix applied; 1 unsafe fix not applied (--explain lists it; review in the editor or by hand)\n');
-    assert.equal(await readFile(ct101, 'utf8'), `${text}NAME=x\n`);
-    assert.deepEqual((JSON.parse(r.out) as { rule: string; unsafeFix?: boolean }[]).map((i) => [i.rule, i.unsafeFix]), [['sample-not-found', true]]);
+    assert.equal(await readFile(ct101, 'utf8'), `${text}MYAPP_TAG=x\n`);
+    assert.deepEqual((JSON.parse(r.out) as { rule: string; unsafeFix?: boolean }[]).map((i) => [i.rule, i.unsafeFix]), [['sample-not-found', true], ['unknown-parameter', undefined]]);
   });
 
   it('no node rule offers a safe fix (so --fix loses none by linting each file alone after the first round)', async () => {

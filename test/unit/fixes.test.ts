@@ -111,6 +111,23 @@ describe('quick fixes: applied and re-linted', () => {
     assert.equal(applyFix('ONBOOT = "yes"\n', { path: CT }, 'space-around-equals').text, 'ONBOOT="yes"\n');
   });
 
+  /** Whether the first `rule` finding of `text` offers its fix as safe (applied by fix-all). */
+  const safeFix = (text: string, rule: string): boolean | undefined => lint(text, { path: CT }).findings.find((x) => x.rule === rule)?.fixes?.[0]?.safe;
+
+  it('a fix that makes vzctl start reading a line is never safe (README: safe only if vzctl and sh read the same)', () => {
+    // vzctl reads the key "ONBOOT " (no parameter) and the value \x20"1G:1G" (refused): the fixed lines take effect.
+    assert.equal(safeFix('ONBOOT = "yes"\n', 'space-around-equals'), false);
+    assert.equal(safeFix('DISKSPACE= "1G:1G"\n', 'space-around-equals'), false);
+    assert.equal(safeFix('HOSTNAME= a\n', 'space-around-equals'), false);
+    // A key vzctl does not read before or after the fix: safe.
+    assert.equal(safeFix('MYAPP_NOTE = "a"\n', 'space-around-equals'), true);
+    // A byte-order mark hides ONBOOT from vzctl (key "\uFEFFONBOOT"): removing it turns ONBOOT on, for review.
+    assert.equal(safeFix('\uFEFFONBOOT="yes"\n', 'byte-order-mark'), false);
+    // Before a comment or a blank line the removal only makes the line a comment again: safe.
+    assert.equal(safeFix('\uFEFF# ct 101\nONBOOT="yes"\n', 'byte-order-mark'), true);
+    assert.equal(safeFix('\uFEFF\nONBOOT="yes"\n', 'byte-order-mark') ?? true, true);
+  });
+
   it('an unquoted value with spaces gets quoted', () => {
     const r = applyFix('DESCRIPTION=web server\n', { path: CT }, 'shell-unsafe-value');
     assert.equal(r.text, 'DESCRIPTION="web server"\n');

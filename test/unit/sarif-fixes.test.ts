@@ -58,7 +58,7 @@ describe('SARIF fixes: every safe fix of a finding', () => {
   });
 
   it('a real log with such a finding and a real one validates against the SARIF 2.1.0 schema', () => {
-    const text = 'ONBOOT="yes"\nHOSTNAME = "a"\nPHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\n';
+    const text = 'ONBOOT="yes"\nMYAPP_NOTE = "a"\nPHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\n';
     const r = lint(text, { path: CT });
     const real = r.findings.find((f) => f.rule === 'space-around-equals');
     assert.ok(real);

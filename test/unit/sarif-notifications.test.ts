@@ -167,12 +167,12 @@ describe('SARIF: files that could not be checked are tool execution notification
   it('--fix: a file it refused to fix is in the log of the run that reports what is left', async () => {
     const fix = path.join(root, 'fix/conf');
     await mkdir(fix, { recursive: true });
-    // NAME = x has a safe fix (NAME=x); 201.conf is not valid UTF-8, so it is not fixed.
-    await writeFile(path.join(fix, '201.conf'), Buffer.from('PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\nDESCRIPTION="caf\xe9"\nNAME = x\n', 'latin1'));
-    await writeFile(path.join(fix, '202.conf'), 'PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\nNAME = x\n');
+    // MYAPP_TAG = x has a safe fix (MYAPP_TAG=x: a key vzctl does not read); 201.conf is not valid UTF-8, so it is not fixed.
+    await writeFile(path.join(fix, '201.conf'), Buffer.from('PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\nDESCRIPTION="caf\xe9"\nMYAPP_TAG = x\n', 'latin1'));
+    await writeFile(path.join(fix, '202.conf'), 'PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\nMYAPP_TAG = x\n');
     const r = await run(['--format', 'sarif', '--fix', 'fix'], root);
     assert.equal(r.code, 2, r.err);
-    assert.equal(readFileSync(path.join(fix, '202.conf'), 'utf8'), 'PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\nNAME=x\n', 'the other file is fixed');
+    assert.equal(readFileSync(path.join(fix, '202.conf'), 'utf8'), 'PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\nMYAPP_TAG=x\n', 'the other file is fixed');
     const { inv } = parse(r.out);
     assert.equal(inv.executionSuccessful, false);
     assert.deepEqual(notes(inv), [['error', 'fix/conf/201.conf: not valid UTF-8; not fixed (fixing would change bytes it does not mean to)', 'fix/conf/201.conf']]);

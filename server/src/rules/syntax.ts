@@ -79,9 +79,10 @@ export const spaceAroundEquals: Rule = {
         : `vzctl keeps the blank in the value, and a shell sourcing the file sets an empty ${e.name} and runs the rest as a command`;
       out.push(finding(ctx, 'space-around-equals', e.spaceAroundEquals.range, said, {
         detail: explain(said, why),
-        // Safe only when no other line sets the parameter (the fixed line might start to win) and the
-        // value that follows is complete (a lone opening quote would start swallowing lines).
-        fixes: [{ title: 'Remove the spaces around "="', edits: [{ range: e.spaceAroundEquals.range, newText: '=' }], safe: aloneInFile(ctx, e) && balanced(afterSpaces(ctx, e)) }],
+        // Safe only when vzctl reads no parameter from the fixed line either (an unknown key: it takes no
+        // effect before or after; a known one would start to take effect, or change its value), no other
+        // line sets it, and the value that follows is complete (a lone opening quote would swallow lines).
+        fixes: [{ title: 'Remove the spaces around "="', edits: [{ range: e.spaceAroundEquals.range, newText: '=' }], safe: !readByVzctl(ctx, e.name) && aloneInFile(ctx, e) && balanced(afterSpaces(ctx, e)) }],
       }));
     }
     return out;
@@ -190,10 +191,24 @@ export const byteOrderMark: Rule = {
     const range = first.kind === 'entry' ? first.keyRange : first.range;
     return [finding(ctx, 'byte-order-mark', range, said, {
       detail: explain(said, `The file starts with a byte-order mark: ${what}`),
-      fixes: [{ title: 'Remove the byte-order mark', edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: '' }], safe: first.kind !== 'entry' || aloneInFile(ctx, first) }],
+      // Safe before a line that is no entry (a comment or a blank line: it stays one) or before a key vzctl
+      // does not read anyway; before a parameter, the removal makes the line take effect: for review.
+      fixes: [{ title: 'Remove the byte-order mark', edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, newText: '' }], safe: first.kind !== 'entry' || (!readByVzctl(ctx, first.name) && aloneInFile(ctx, first)) }],
     })];
   },
 };
+
+/**
+ * Whether the target's vzctl may read parameter `name` (its catalogue spelling; the key without the blanks or
+ * byte-order mark that hide it now): a catalogue parameter the target neither removed nor ignores. A fix that
+ * turns a hidden line into such a key makes the line take effect, which is never a safe fix.
+ */
+function readByVzctl(ctx: LintContext, name: string): boolean {
+  const def = ctx.catalog.parameter(name);
+  // Any catalogue parameter counts unless the target removed or ignores it: a key of the other generation
+  // (VE_LAYOUT on Virtuozzo 7) is left for review too rather than guessed harmless.
+  return def !== undefined && !ctx.status(def).some((s) => s.kind === 'removed' || s.kind === 'ignored');
+}
 
 /** The line's text after the blanks that follow `=`. */
 function afterSpaces(ctx: LintContext, e: Entry): string {
