@@ -58,7 +58,7 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
   // their check (lint.ts keeps one per distinct value), so a file that repeats one bad line 20,000 times
   // builds its message and detail once (a line of another name, an alias, or one libvzctl does not read
   // builds its own).
-  const built = new Map<ValueProblem, { name: string; unread: boolean; finding: Finding }>();
+  const built = new Map<ValueProblem, { name: string; unread: boolean; effect: ReturnType<typeof refusedEffect>; finding: Finding }>();
   // Most values have no problem: those cost no allocation (four rules ask every value of every file).
   ctx.values.forEach((check, e) => {
     if (check.problems.length === 0 || !check.problems.some((p) => p.kind === kind) || ctx.doc.continuationLines.has(e.line)) return;
@@ -67,16 +67,16 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
       const range = p.end > p.start ? valueSubRange(ctx, e, p.start, p.end) : e.valueRange.start.character === e.valueRange.end.character ? e.keyRange : e.valueRange;
       const unread = ctx.target.generation === 'vz7' && kind === 'invalid' && !isUsedOnVz7(ctx, e);
       // Classic IOPRIO / IOLIMIT / IOPSLIMIT: the handler unsets the key or keeps a number instead of
-      // skipping the line (catalogue onRefused, model/effective refusedEffect); what that wipes out depends
-      // on the lines before, so such a finding is built for its own line.
+      // skipping the line (catalogue onRefused, model/effective refusedEffect); what unsetting wipes out
+      // depends on the lines before, so such a finding is built for its own line.
       const effect = kind === 'invalid' ? refusedEffect(ctx, e) : undefined;
-      const same = effect === undefined ? built.get(p) : undefined;
-      if (same && same.name === e.name && same.unread === unread) {
+      const same = effect !== 'unset' ? built.get(p) : undefined;
+      if (same && same.name === e.name && same.unread === unread && same.effect === effect) {
         out.push({ ...same.finding, range });
         continue;
       }
       const f = problemFinding(ctx, rule, kind, behaviour, e, p, range, unread, effect);
-      if (effect === undefined) built.set(p, { name: e.name, unread, finding: f });
+      if (effect !== 'unset') built.set(p, { name: e.name, unread, effect, finding: f });
       out.push(f);
     }
   });
