@@ -514,6 +514,28 @@ export interface SuppressionActionInput {
  */
 const FILE_ANCHORED_RULES: ReadonlySet<string> = new Set(['ubc-required', 'node-memory-overcommit']);
 
+const shellWordLines = new WeakMap<ConfigDocument, ReadonlySet<number>>();
+
+/**
+ * The (model) lines the shell reads as part of an earlier line's word: those of multi-line values
+ * (`continuationLines`) and also those a quote or a final backslash swallows (`X=1\` takes in the next line,
+ * which vzctl reads as a setting of its own, so it is no continuation line). A line inserted above one of them
+ * would land inside that word (after `X=1\`, `sh -n` fails), so nothing is ever inserted there.
+ */
+function insideShellWord(doc: ConfigDocument): ReadonlySet<number> {
+  const hit = shellWordLines.get(doc);
+  if (hit) return hit;
+  const out = new Set<number>(doc.continuationLines);
+  let covered = -1;
+  for (const e of doc.entries) {
+    if (e.line <= covered || e.shell.endLine <= e.line) continue;
+    for (let k = e.line + 1; k <= e.shell.endLine; k += 1) out.add(k);
+    covered = e.shell.endLine;
+  }
+  shellWordLines.set(doc, out);
+  return out;
+}
+
 /**
  * Whether a `vzconf-disable-next-line` comment above `line` would silence diagnostic `d` of `rule`.
  * Not when the line lies inside a multi-line value (the comment would become part of the value), when
@@ -521,7 +543,7 @@ const FILE_ANCHORED_RULES: ReadonlySet<string> = new Set(['ubc-required', 'node-
  * at the start of the file for the file as a whole (the comment would take the anchor's place).
  */
 function lineActionWorks(d: ContextDiagnostic, rule: string, line: number, doc: ConfigDocument, directiveLines: ReadonlySet<number>): boolean {
-  if (doc.continuationLines.has(line) || directiveLines.has(line)) return false;
+  if (insideShellWord(doc).has(line) || directiveLines.has(line)) return false;
   if (line === 0 && d.range.start.character === 0) {
     const first = doc.lines[0];
     if (FILE_ANCHORED_RULES.has(rule)) return false;
@@ -539,7 +561,8 @@ function lineActionWorks(d: ContextDiagnostic, rule: string, line: number, doc: 
  */
 function fileCommentLine(lines: readonly RawLine[], doc: ConfigDocument): number {
   let n = lines[0]?.text.startsWith('\uFEFF') ? 1 : 0;
-  while (n < lines.length && doc.continuationLines.has(n)) n += 1;
+  const inside = insideShellWord(doc);
+  while (n < lines.length && inside.has(n)) n += 1;
   return n;
 }
 
@@ -644,7 +667,7 @@ function blockAction(uri: string, lines: readonly RawLine[], doc: ConfigDocument
   if (doc.editorLines !== undefined || last >= lines.length) return undefined;
   const text = lines[first]?.text ?? '';
   if (first === 0 && text.startsWith('\uFEFF')) return undefined;
-  if (doc.continuationLines.has(last + 1)) return undefined;
+  if (insideShellWord(doc).has(last + 1)) return undefined;
   const indent = /^[ \t]*/.exec(text)?.[0] ?? '';
   const start = { line: first, character: 0 };
   const open: TextEdit = { range: { start, end: start }, newText: `${indent}# vzconf-disable ${rule} -- ${REASON_PLACEHOLDER}${eolAt(lines, first)}` };
