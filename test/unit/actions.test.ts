@@ -180,6 +180,18 @@ describe('code actions: Disable <rule> for this line / file', () => {
     assert.equal(apply(first, file.edit.changes[URI] ?? []), '\uFEFFX=1\\\nFOO=x\n# vzconf-disable unknown-parameter -- <reason>\nPHYSPAGES="0:1G"\n');
   });
 
+  it('after a lone CR, adding a rule to an existing comment edits that comment (editor coordinates), never a config line', () => {
+    const text = 'PHYSPAGES="0:1G"\rSWAPPAGES="0:2G"\n# vzconf-disable unknown-parameter -- legacy\nSWAPPAGES="0:1G"\nONBOOT = "yes"\n';
+    const d = diagnosticsOf(text).find((x) => x.code === 'space-around-equals');
+    assert.ok(d);
+    const file = suppressionActions(text, d.range).find((a) => a.title === 'Disable space-around-equals for this file');
+    assert.ok(file);
+    const edits = file.edit.changes[URI] ?? [];
+    assert.deepEqual(edits.map((e) => e.range.start), [{ line: 2, character: 34 }]);
+    // Applied as an editor does (lines end at \r too): the comment gets the rule, the config lines stay.
+    assert.equal(applyTextEdits(text, edits), 'PHYSPAGES="0:1G"\rSWAPPAGES="0:2G"\n# vzconf-disable unknown-parameter,space-around-equals -- legacy\nSWAPPAGES="0:1G"\nONBOOT = "yes"\n');
+  });
+
   it('a byte-order mark on a multi-line first value: the file comment goes below the whole value', () => {
     const text = `\uFEFFDESCRIPTION="a\nb"\n${VSWAP}`;
     const file = suppressionActions(text, at(0)).find((a) => a.title === 'Disable byte-order-mark for this file');

@@ -6,7 +6,7 @@
  *
  * Structural LSP types only; this module does not depend on vscode-languageserver.
  */
-import { parseConfig } from '../parser/parse';
+import { parseConfig, toEditorPosition, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Position, Range } from '../parser/types';
 import type { TextEdit } from '../rules/types';
 
@@ -525,12 +525,24 @@ const shellWordLines = new WeakMap<ConfigDocument, ReadonlySet<number>>();
 function insideShellWord(doc: ConfigDocument): ReadonlySet<number> {
   const hit = shellWordLines.get(doc);
   if (hit) return hit;
-  const out = new Set<number>(doc.continuationLines);
+  const model = new Set<number>(doc.continuationLines);
   let covered = -1;
   for (const e of doc.entries) {
     if (e.line <= covered || e.shell.endLine <= e.line) continue;
-    for (let k = e.line + 1; k <= e.shell.endLine; k += 1) out.add(k);
+    for (let k = e.line + 1; k <= e.shell.endLine; k += 1) model.add(k);
     covered = e.shell.endLine;
+  }
+  let out = model;
+  if (doc.editorLines !== undefined) {
+    // In editor lines: those that start such a line, and every line after a lone CR (the middle of a
+    // vzctl line: a line inserted there would split it).
+    out = new Set<number>();
+    for (const k of model) out.add(toEditorPosition(doc, { line: k, character: 0 }).line);
+    for (let k = 0; k < doc.text.length; k += 1) {
+      const first = toEditorPosition(doc, { line: k, character: 0 }).line;
+      const next = k + 1 < doc.text.length ? toEditorPosition(doc, { line: k + 1, character: 0 }).line : first + (doc.text[k] ?? '').split('\r').length;
+      for (let l = first + 1; l < next; l += 1) out.add(l);
+    }
   }
   shellWordLines.set(doc, out);
   return out;
@@ -583,7 +595,15 @@ function fileCommentLine(lines: readonly RawLine[], doc: ConfigDocument): number
 export function computeSuppressionActions(input: SuppressionActionInput): LspCodeAction[] {
   const lines = rawLines(input.text);
   const doc = input.doc ?? parseConfig(input.text, { dialect: 'classic' });
-  const directiveLines = new Set(input.directives.map((x) => x.line));
+  // Diagnostics and edits are in editor coordinates; the directives (and the model) count vzctl's lines,
+  // which differ after a lone CR: map them, as findings are mapped.
+  const directives = doc.editorLines === undefined ? input.directives : input.directives.map((x) => ({
+    ...x,
+    line: toEditorPosition(doc, { line: x.line, character: 0 }).line,
+    ...(x.targetLine !== undefined ? { targetLine: toEditorPosition(doc, { line: x.targetLine, character: 0 }).line } : {}),
+    names: x.names.map((n) => ({ id: n.id, range: toEditorRange(doc, n.range) })),
+  }));
+  const directiveLines = new Set(directives.map((x) => x.line));
   const doneLine = new Set<string>();
   const doneFile = new Set<string>();
   const lineActions: LspCodeAction[] = [];
@@ -611,7 +631,7 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
       }
     } else if (!doneLine.has(`${rule}\0${line}`) && lineActionWorks(d, rule, line, doc, directiveLines)) {
       doneLine.add(`${rule}\0${line}`);
-      const existing = input.directives.find((x) => x.scope === 'line' && x.targetLine === line && x.line === line - 1);
+      const existing = directives.find((x) => x.scope === 'line' && x.targetLine === line && x.line === line - 1);
       let edit = existing ? append(existing.names, rule) : undefined;
       const text = lines[line]?.text ?? '';
       // Before a byte-order mark a comment would not be one (the mark glues to it): no line action there.
@@ -630,9 +650,9 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
       doneFile.add(rule);
       // A vzconf-disable that opens a block (a vzconf-enable below names one of its rules) is no place for a
       // rule meant for the whole file, and a rule silenced by a block is not silenced in the whole file.
-      const existing = input.directives.find((x) => x.scope === 'file' && x.names.length > 0 && (x.block?.size ?? 0) === 0);
+      const existing = directives.find((x) => x.scope === 'file' && x.names.length > 0 && (x.block?.size ?? 0) === 0);
       let edit = existing ? append(existing.names, rule) : undefined;
-      if (!edit && !input.directives.some((x) => x.scope === 'file' && x.names.some((n) => n.id === rule && x.block?.has(rule) !== true))) {
+      if (!edit && !directives.some((x) => x.scope === 'file' && x.names.some((n) => n.id === rule && x.block?.has(rule) !== true))) {
         const comment = `# vzconf-disable ${rule} -- ${REASON_PLACEHOLDER}`;
         const n = fileCommentLine(lines, doc);
         if (n < lines.length) {
