@@ -286,7 +286,8 @@ describe('vzlint CI knobs and exit codes', () => {
     assert.ok(warned > 0);
     const gate = await run(['--no-color', '--max-warnings', '0', '-q', 'w'], root);
     assert.equal(gate.code, 1);
-    assert.equal(gate.out, `✔ no errors (1 file checked; ${warned} warning${warned === 1 ? '' : 's'} not shown: --quiet)\n`);
+    // Exit 1: the line says why, never "✔".
+    assert.equal(gate.out, `✖ ${warned} warning${warned === 1 ? '' : 's'}, more than --max-warnings 0 (1 file checked; ${warned} warning${warned === 1 ? '' : 's'} not shown: --quiet)\n`);
     assert.match(gate.err, /more than --max-warnings 0/, 'the exit status is still explained');
     // With errors, only errors are counted (not "0 warnings") and the hidden ones named.
     const mixed = await run(['--no-color', '-q', 'w', 'e'], root);

@@ -124,6 +124,16 @@ describe('vzlint --fix never loses data', () => {
     assert.match(r.out, /^\+MYAPP_NOTE="ct\.example\.org"\r$/m);
     assert.deepEqual(await readFile(file), BEFORE);
     assert.equal((await stat(file)).mtimeMs, before.mtimeMs);
+    // Named by its absolute path: the same headers, relative to the current directory (no "Index:" line),
+    // so that patch -p1 and git apply take the diff from there.
+    const abs = await run(['--fix-dry-run', file], tmp);
+    assert.equal(abs.out, r.out);
+    assert.doesNotMatch(abs.out, /^Index:/m);
+    const patchBin = ['/usr/bin/patch', '/bin/patch'].find((p) => existsSync(p));
+    if (patchBin) {
+      const check = spawnSync(patchBin, ['-p1', '--dry-run', '--batch'], { cwd: tmp, input: abs.out, encoding: 'utf8' });
+      assert.equal(check.status, 0, check.stdout + check.stderr);
+    }
   });
 
   it('a file without write permission bits is left alone, also as root (exit 2, named)', async () => {

@@ -205,14 +205,17 @@ export async function writeFixed(filePath: string, readBytes: Uint8Array, text: 
 }
 
 /**
- * A unified diff of one file's fix (`--fix-dry-run`), with the display path on both sides (its control
- * characters escaped: a line break in a name would end the header line and forge the next).
+ * A unified diff of one file's fix (`--fix-dry-run`) in git's form, `--- a/PATH` / `+++ b/PATH`, with PATH
+ * relative to the current directory also when the file was named by an absolute path, so that
+ * `patch -p1` and `git apply` take it from the current directory (a file outside it gets `../` in PATH).
+ * Control characters in the name are escaped: a line break would end the header line and forge the next.
  */
-export function fixDiff(shown: string, before: string, after: string): string {
-  const display = escapeControls(shown);
-  const rel = !path.isAbsolute(display);
+export function fixDiff(shown: string, before: string, after: string, cwd: string): string {
+  let name = shown;
+  if (path.isAbsolute(name)) name = path.relative(cwd, name) || path.basename(name);
+  const display = escapeControls(name.split(path.sep).join('/'));
   // Loaded here: most runs print no diff (the CLI bundle keeps `diff` in dist/vendor/, see scripts/build.mjs).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createTwoFilesPatch } = require('diff') as typeof Diff;
-  return createTwoFilesPatch(rel ? `a/${display}` : display, rel ? `b/${display}` : display, before, after, undefined, undefined, { context: 3 });
+  return createTwoFilesPatch(`a/${display}`, `b/${display}`, before, after, undefined, undefined, { context: 3 });
 }

@@ -354,10 +354,12 @@ export const TOO_LARGE_OFF = `over ${MAX_FILE_BYTES / 1048576} MiB with file-too
  * @param options.notChecked files found but not checked ({@link FileReport.notChecked}), not counted in
  *                          `files`: `✔ no problems (0 files checked; 1 file not checked: over 4 MiB with
  *                          file-too-large off)`.
+ * @param options.tooManyWarnings with `--max-warnings` exceeded (exit 1), what to say
+ *                          (`3 warnings, more than --max-warnings 0`): the line then starts with ✖, never ✔.
  * @param options.skipped   files a glob pattern matched that are not configs by name or content (not linted,
  *                          not counted in `files`): `✔ no problems (2 files checked; 3 files skipped: not configs)`.
  */
-export function formatStylishSummary(n: SeverityCounts, files: number, withFindings: number, options: { color: boolean; failures?: RunFailures; hidden?: SeverityCounts; notChecked?: number; skipped?: number }): string {
+export function formatStylishSummary(n: SeverityCounts, files: number, withFindings: number, options: { color: boolean; failures?: RunFailures; hidden?: SeverityCounts; notChecked?: number; skipped?: number; tooManyWarnings?: string }): string {
   const c = colors(options.color);
   const total = n.error + n.warning + n.info + n.hint;
   const checked = plural(files, 'file');
@@ -383,6 +385,9 @@ export function formatStylishSummary(n: SeverityCounts, files: number, withFindi
     else if (files === 0 && (f.refused ?? 0) === 0) line = `✖ no OpenVZ / Virtuozzo config files found ${see}`;
     else line = `✖ ${found} in ${withFindings} of ${checked}; ${reasons} ${see}`;
     line = c.bold(c.red(line));
+  } else if ((quiet ? n.error : total) === 0 && options.tooManyWarnings !== undefined) {
+    // --quiet --max-warnings: nothing printed, yet exit 1 for the warnings it hid: never a ✔.
+    line = c.yellow(c.bold(`✖ ${options.tooManyWarnings} (${checked} checked${hidden !== '' ? `; ${hidden}` : ''})`));
   } else if ((quiet ? n.error : total) === 0) {
     line = hidden !== '' ? c.yellow(c.bold(`✔ no ${quiet ? 'errors' : 'problems'} (${checked} checked; ${hidden})`)) : c.green(c.bold(`✔ no problems (${checked} checked)`));
   } else {

@@ -307,7 +307,9 @@ class ReportSink {
     else if (this.opts.format === 'json') this.io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else if (this.opts.format === 'github') this.io.stdout(summary ? formatSummary(summary, { color: false }) : '');
     else {
-      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}), notChecked: this.notChecked, skipped }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
+      const warnings = this.counts.warning + quietWarnings;
+      const tooMany = this.maxWarnings !== undefined && warnings > this.maxWarnings ? { tooManyWarnings: `${plural(warnings, 'warning')}, more than --max-warnings ${this.maxWarnings}` } : {};
+      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}), notChecked: this.notChecked, skipped, ...tooMany }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     return code;
   }
@@ -1168,7 +1170,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       }
       targets.add(target);
       if (opts.fixDryRun === true) {
-        diffs += fixDiff(rep.file, original, text);
+        diffs += fixDiff(rep.file, original, text, io.cwd);
         totals.files += 1;
         totals.fixes += fixed.fixes;
         addUnapplied(fixed.unapplied);
