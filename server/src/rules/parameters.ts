@@ -200,10 +200,11 @@ function anySuppressed(sets: SuppressionSets, entries: readonly Entry[], a: numb
  * Whether sh reads each of `entries` (one key's lines, in file order) as vzctl does: an assignment that
  * starts its own command and ends on its own line. Not when a line is inside another assignment's
  * multi-line word (after `X=1\` or an open quote: `X=1\` + newline + `HOSTNAME=a` sets no HOSTNAME for
- * sh), starts a multi-line word itself, follows a line ending in a backslash, or holds or follows a lone
- * CR (sh reads on past it). Then removing the lines vzctl ignores may change sh's value of the key (it
- * may have read one of the removed lines last): such a fix is for review. Conservative: any such line of
- * the key, kept or removed, makes the removal unsafe.
+ * sh), follows a line ending in a backslash, or holds or follows a lone CR (sh reads on past it). Then
+ * removing the lines vzctl ignores may change sh's value of the key (it may have read one of the removed
+ * lines last): such a fix is for review. Conservative: any such line of the key, kept or removed, makes
+ * the removal unsafe. (A line that starts a multi-line word of its own is read by sh as an assignment of
+ * the key; removing only part of such a word is what `keepShellWords`, service/shellSafety.ts, catches.)
  */
 function shReadsAsVzctl(ctx: LintContext, entries: readonly Entry[]): boolean {
   let words = wordsMemo.get(ctx);
@@ -214,7 +215,6 @@ function shReadsAsVzctl(ctx: LintContext, entries: readonly Entry[]): boolean {
   const cr = ctx.doc.editorLines?.crColumns;
   let w = 0;
   for (const e of entries) {
-    if (e.shell.endLine > e.line) return false;
     if (cr !== undefined && (cr.has(e.line) || cr.has(e.line - 1))) return false;
     if (e.line > 0 && /\\\r?$/.test(ctx.doc.text[e.line - 1] ?? '')) return false;
     while (w < words.length && (words[w] as ShellWord)[1] < e.line) w += 1;
