@@ -16,7 +16,7 @@ function table(linkPrefix) {
   const rows = ['| rule | family | severity | quick fix | checks |', '|---|---|---|---|---|'];
   for (const f of families) {
     const { rules } = parse(readFileSync(path.join(dir, f), 'utf8'));
-    for (const r of rules) rows.push(`| [\`${r.id}\`](${linkPrefix}${r.id}.md) | ${f.replace(/\.yaml$/, '')} | ${r.severity} | ${r.fixable ? 'yes' : ''} | ${r.title} |`);
+    for (const r of rules) rows.push(`| [\`${r.id}\`](${linkPrefix}${r.id}.md) | ${f.replace(/\.yaml$/, '')} | ${[r.severity, ...(r.alsoSeverities ?? [])].join('/')} | ${r.fixable ? 'yes' : ''} | ${r.title} |`);
   }
   return rows.join('\n');
 }

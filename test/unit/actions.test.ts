@@ -160,6 +160,38 @@ describe('code actions: Disable <rule> for this line / file', () => {
     assert.ok(diagnosticsOf(naive).some((d) => d.code === 'shell-unsafe-value'));
   });
 
+  it('never inserts a line right after a continuing backslash (a word that swallows the next settings): only the file action', () => {
+    // X=1\ takes in the next line in the shell's reading (vzctl reads it as a setting of its own).
+    const text = 'HOSTNAME="a"\nX=1\\\nHOSTNAME="b"\nHOSTNAME="c"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\n';
+    const dup = diagnosticsOf(text).filter((d) => d.code === 'duplicate-parameter');
+    assert.deepEqual(dup.map((d) => [d.range.start.line, d.range.end.line]), [[2, 3]]);
+    const titles = suppressionActions(text, at(2, 1)).map((a) => a.title);
+    assert.ok(!titles.some((t) => /^Disable duplicate-parameter for (this line|lines? )/.test(t)), titles.join(' | '));
+    assert.ok(titles.includes('Disable duplicate-parameter for this file'), titles.join(' | '));
+    const one = 'PHYSPAGES="0:1G"\nX=1\\\nFOO=x\n';
+    assert.ok(diagnosticsOf(one).some((d) => d.code === 'unknown-parameter' && d.range.start.line === 2));
+    const oneTitles = suppressionActions(one, at(2, 1)).map((a) => a.title);
+    assert.ok(!oneTitles.includes('Disable unknown-parameter for this line'), oneTitles.join(' | '));
+    assert.ok(oneTitles.includes('Disable unknown-parameter for this file'), oneTitles.join(' | '));
+    // The file comment never goes inside the word either: below a byte-order mark's line ending in a backslash, below the word.
+    const first = '\uFEFFX=1\\\nFOO=x\nPHYSPAGES="0:1G"\n';
+    const file = suppressionActions(first, at(1, 1)).find((a) => a.title === 'Disable unknown-parameter for this file');
+    assert.ok(file);
+    assert.equal(apply(first, file.edit.changes[URI] ?? []), '\uFEFFX=1\\\nFOO=x\n# vzconf-disable unknown-parameter -- <reason>\nPHYSPAGES="0:1G"\n');
+  });
+
+  it('after a lone CR, adding a rule to an existing comment edits that comment (editor coordinates), never a config line', () => {
+    const text = 'PHYSPAGES="0:1G"\rSWAPPAGES="0:2G"\n# vzconf-disable unknown-parameter -- legacy\nSWAPPAGES="0:1G"\nONBOOT = "yes"\n';
+    const d = diagnosticsOf(text).find((x) => x.code === 'space-around-equals');
+    assert.ok(d);
+    const file = suppressionActions(text, d.range).find((a) => a.title === 'Disable space-around-equals for this file');
+    assert.ok(file);
+    const edits = file.edit.changes[URI] ?? [];
+    assert.deepEqual(edits.map((e) => e.range.start), [{ line: 2, character: 34 }]);
+    // Applied as an editor does (lines end at \r too): the comment gets the rule, the config lines stay.
+    assert.equal(applyTextEdits(text, edits), 'PHYSPAGES="0:1G"\rSWAPPAGES="0:2G"\n# vzconf-disable unknown-parameter,space-around-equals -- legacy\nSWAPPAGES="0:1G"\nONBOOT = "yes"\n');
+  });
+
   it('a byte-order mark on a multi-line first value: the file comment goes below the whole value', () => {
     const text = `\uFEFFDESCRIPTION="a\nb"\n${VSWAP}`;
     const file = suppressionActions(text, at(0)).find((a) => a.title === 'Disable byte-order-mark for this file');

@@ -208,7 +208,7 @@ describe('script-ignores-setting (vzmigrate and init-script facts of schemas/beh
       const f = found(plain, target);
       assert.equal(f.length, 1, target);
       assert.equal(f[0]?.severity, 'info');
-      assert.equal(f[0]?.message, 'CONFIGFILE="basic" on a vSwap (042) kernel; the init script turns it into vswap-256m');
+      assert.equal(f[0]?.message, 'CONFIGFILE="basic": on a vSwap (042+) kernel the init script turns it into vswap-256m');
       assert.deepEqual(f[0]?.facts, ['classic.init-rewrites-configfile']);
       assert.deepEqual(found(shipped, target), [], `${target}: the grep wants the bare line`);
     }

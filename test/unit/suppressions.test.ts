@@ -99,6 +99,16 @@ describe('suppressions: filtering in lint()', () => {
     assert.deepEqual(rules(`${VSWAP}# vzconf-enable barier-above-limit\n# vzconf-enable\n`), ['unknown-suppression@3', 'unknown-suppression@4']);
   });
 
+  it('nested vzconf-disable … vzconf-enable blocks pair like brackets: only the lines inside the outer pair are silenced', () => {
+    const D = '# vzconf-disable unknown-parameter';
+    const E = '# vzconf-enable unknown-parameter';
+    const text = `PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\nFOO0=x\n${D} -- outer\nFOO1=x\n${D} -- inner\nFOO2=x\n${E}\nFOO3=x\n${E}\nFOO4=x\n`;
+    assert.deepEqual(rules(text), ['unknown-parameter@3', 'unknown-parameter@11']);
+    // An inner block left open: the outer enable closes it, and the outer disable (never closed) covers the whole file.
+    const open = `PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\nFOO0=x\n${D} -- outer\nFOO1=x\n${D} -- inner\nFOO2=x\n${E}\nFOO4=x\n`;
+    assert.deepEqual(rules(open), []);
+  });
+
   it('ignoreSuppressions reports everything', () => {
     const text = `${VSWAP}# vzconf-disable barrier-above-limit\n${BAD_KMEM}`;
     assert.deepEqual(rules(text), []);

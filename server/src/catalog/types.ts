@@ -281,6 +281,11 @@ export interface RuleMeta {
   title: string;
   /** One paragraph: what the rule checks and why (our words). */
   description: string;
+  /**
+   * Severities some findings print instead of `severity` (an error where vzcfgvalidate reports one, info
+   * for a line the target's own samples carry); the rules table shows them as `warning/error`.
+   */
+  alsoSeverities?: Severity[];
   /** Diagnostics carry the LSP Deprecated tag. */
   deprecatedTag?: boolean;
   /** Some findings of the rule carry a quick fix. */

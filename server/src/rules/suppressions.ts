@@ -5,7 +5,8 @@
  *                                                              another suppression comment
  *   # vzconf-disable <rule>[,<rule>…] [-- <reason>]             the whole file (the comment may be anywhere),
  *                                                              or, for a rule a later `vzconf-enable` names,
- *                                                              the lines down to that comment (a block)
+ *                                                              the lines down to that comment (a block;
+ *                                                              blocks nest: an enable ends the innermost)
  *   # vzconf-enable <rule>[,<rule>…]                            ends the block of the `vzconf-disable` above
  *
  * Full-line comments only: classic vzctl has no inline comments (`KEY=v # x` makes `# x` part of the
@@ -134,17 +135,22 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
     const target = nextTarget[d.line + 1];
     if (target !== undefined) d.targetLine = target;
   }
-  // Blocks: in file order, a vzconf-enable of a rule closes the first vzconf-disable of it still open.
+  // Blocks: in file order, per rule a stack of the vzconf-disable comments still open; a vzconf-enable of
+  // the rule closes the innermost one, so nested blocks pair like brackets (the lines between an outer pair
+  // stay silenced down to the outer enable) and a disable never closed stays whole-file.
   if (directives.some((d) => d.scope === 'enable')) {
-    const open = new Map<string, SuppressionDirective>();
+    const open = new Map<string, SuppressionDirective[]>();
     for (const d of directives) {
       if (d.scope === 'file') {
-        for (const n of d.names) if (!open.has(n.id)) open.set(n.id, d);
+        for (const n of d.names) {
+          const stack = open.get(n.id);
+          if (stack) { if (stack[stack.length - 1] !== d) stack.push(d); } else open.set(n.id, [d]);
+        }
       } else if (d.scope === 'enable') {
         for (const n of d.names) {
-          const from = open.get(n.id);
+          if (d.block?.has(n.id)) continue;
+          const from = open.get(n.id)?.pop();
           if (!from) continue;
-          open.delete(n.id);
           (from.block ??= new Map()).set(n.id, d.line);
           (d.block ??= new Map()).set(n.id, from.line);
         }

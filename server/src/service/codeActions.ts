@@ -6,7 +6,7 @@
  *
  * Structural LSP types only; this module does not depend on vscode-languageserver.
  */
-import { parseConfig } from '../parser/parse';
+import { parseConfig, toEditorPosition, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Position, Range } from '../parser/types';
 import type { TextEdit } from '../rules/types';
 
@@ -514,6 +514,40 @@ export interface SuppressionActionInput {
  */
 const FILE_ANCHORED_RULES: ReadonlySet<string> = new Set(['ubc-required', 'node-memory-overcommit']);
 
+const shellWordLines = new WeakMap<ConfigDocument, ReadonlySet<number>>();
+
+/**
+ * The (model) lines the shell reads as part of an earlier line's word: those of multi-line values
+ * (`continuationLines`) and also those a quote or a final backslash swallows (`X=1\` takes in the next line,
+ * which vzctl reads as a setting of its own, so it is no continuation line). A line inserted above one of them
+ * would land inside that word (after `X=1\`, `sh -n` fails), so nothing is ever inserted there.
+ */
+function insideShellWord(doc: ConfigDocument): ReadonlySet<number> {
+  const hit = shellWordLines.get(doc);
+  if (hit) return hit;
+  const model = new Set<number>(doc.continuationLines);
+  let covered = -1;
+  for (const e of doc.entries) {
+    if (e.line <= covered || e.shell.endLine <= e.line) continue;
+    for (let k = e.line + 1; k <= e.shell.endLine; k += 1) model.add(k);
+    covered = e.shell.endLine;
+  }
+  let out = model;
+  if (doc.editorLines !== undefined) {
+    // In editor lines: those that start such a line, and every line after a lone CR (the middle of a
+    // vzctl line: a line inserted there would split it).
+    out = new Set<number>();
+    for (const k of model) out.add(toEditorPosition(doc, { line: k, character: 0 }).line);
+    for (let k = 0; k < doc.text.length; k += 1) {
+      const first = toEditorPosition(doc, { line: k, character: 0 }).line;
+      const next = k + 1 < doc.text.length ? toEditorPosition(doc, { line: k + 1, character: 0 }).line : first + (doc.text[k] ?? '').split('\r').length;
+      for (let l = first + 1; l < next; l += 1) out.add(l);
+    }
+  }
+  shellWordLines.set(doc, out);
+  return out;
+}
+
 /**
  * Whether a `vzconf-disable-next-line` comment above `line` would silence diagnostic `d` of `rule`.
  * Not when the line lies inside a multi-line value (the comment would become part of the value), when
@@ -521,7 +555,7 @@ const FILE_ANCHORED_RULES: ReadonlySet<string> = new Set(['ubc-required', 'node-
  * at the start of the file for the file as a whole (the comment would take the anchor's place).
  */
 function lineActionWorks(d: ContextDiagnostic, rule: string, line: number, doc: ConfigDocument, directiveLines: ReadonlySet<number>): boolean {
-  if (doc.continuationLines.has(line) || directiveLines.has(line)) return false;
+  if (insideShellWord(doc).has(line) || directiveLines.has(line)) return false;
   if (line === 0 && d.range.start.character === 0) {
     const first = doc.lines[0];
     if (FILE_ANCHORED_RULES.has(rule)) return false;
@@ -539,7 +573,8 @@ function lineActionWorks(d: ContextDiagnostic, rule: string, line: number, doc: 
  */
 function fileCommentLine(lines: readonly RawLine[], doc: ConfigDocument): number {
   let n = lines[0]?.text.startsWith('\uFEFF') ? 1 : 0;
-  while (n < lines.length && doc.continuationLines.has(n)) n += 1;
+  const inside = insideShellWord(doc);
+  while (n < lines.length && inside.has(n)) n += 1;
   return n;
 }
 
@@ -560,7 +595,15 @@ function fileCommentLine(lines: readonly RawLine[], doc: ConfigDocument): number
 export function computeSuppressionActions(input: SuppressionActionInput): LspCodeAction[] {
   const lines = rawLines(input.text);
   const doc = input.doc ?? parseConfig(input.text, { dialect: 'classic' });
-  const directiveLines = new Set(input.directives.map((x) => x.line));
+  // Diagnostics and edits are in editor coordinates; the directives (and the model) count vzctl's lines,
+  // which differ after a lone CR: map them, as findings are mapped.
+  const directives = doc.editorLines === undefined ? input.directives : input.directives.map((x) => ({
+    ...x,
+    line: toEditorPosition(doc, { line: x.line, character: 0 }).line,
+    ...(x.targetLine !== undefined ? { targetLine: toEditorPosition(doc, { line: x.targetLine, character: 0 }).line } : {}),
+    names: x.names.map((n) => ({ id: n.id, range: toEditorRange(doc, n.range) })),
+  }));
+  const directiveLines = new Set(directives.map((x) => x.line));
   const doneLine = new Set<string>();
   const doneFile = new Set<string>();
   const lineActions: LspCodeAction[] = [];
@@ -588,7 +631,7 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
       }
     } else if (!doneLine.has(`${rule}\0${line}`) && lineActionWorks(d, rule, line, doc, directiveLines)) {
       doneLine.add(`${rule}\0${line}`);
-      const existing = input.directives.find((x) => x.scope === 'line' && x.targetLine === line && x.line === line - 1);
+      const existing = directives.find((x) => x.scope === 'line' && x.targetLine === line && x.line === line - 1);
       let edit = existing ? append(existing.names, rule) : undefined;
       const text = lines[line]?.text ?? '';
       // Before a byte-order mark a comment would not be one (the mark glues to it): no line action there.
@@ -607,9 +650,9 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
       doneFile.add(rule);
       // A vzconf-disable that opens a block (a vzconf-enable below names one of its rules) is no place for a
       // rule meant for the whole file, and a rule silenced by a block is not silenced in the whole file.
-      const existing = input.directives.find((x) => x.scope === 'file' && x.names.length > 0 && (x.block?.size ?? 0) === 0);
+      const existing = directives.find((x) => x.scope === 'file' && x.names.length > 0 && (x.block?.size ?? 0) === 0);
       let edit = existing ? append(existing.names, rule) : undefined;
-      if (!edit && !input.directives.some((x) => x.scope === 'file' && x.names.some((n) => n.id === rule && x.block?.has(rule) !== true))) {
+      if (!edit && !directives.some((x) => x.scope === 'file' && x.names.some((n) => n.id === rule && x.block?.has(rule) !== true))) {
         const comment = `# vzconf-disable ${rule} -- ${REASON_PLACEHOLDER}`;
         const n = fileCommentLine(lines, doc);
         if (n < lines.length) {
@@ -644,7 +687,7 @@ function blockAction(uri: string, lines: readonly RawLine[], doc: ConfigDocument
   if (doc.editorLines !== undefined || last >= lines.length) return undefined;
   const text = lines[first]?.text ?? '';
   if (first === 0 && text.startsWith('\uFEFF')) return undefined;
-  if (doc.continuationLines.has(last + 1)) return undefined;
+  if (insideShellWord(doc).has(last + 1)) return undefined;
   const indent = /^[ \t]*/.exec(text)?.[0] ?? '';
   const start = { line: first, character: 0 };
   const open: TextEdit = { range: { start, end: start }, newText: `${indent}# vzconf-disable ${rule} -- ${REASON_PLACEHOLDER}${eolAt(lines, first)}` };

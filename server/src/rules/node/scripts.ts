@@ -26,7 +26,7 @@ function versionSpan(ctx: LintContext, since: string | undefined, until: string 
  * - LOCKDIR other than /vz/lock: vzmigrate of vzctl 4.7 to 4.8 locks in /vz/lock anyway (warning;
  *   fact `classic.vzmigrate-hardcoded-lockdir`, bin/vzmigrate.in);
  * - the CONFIGFILE line the init script matches (`CONFIGFILE="basic"`, from 3.1 with its shipped comment):
- *   on a vSwap (042) kernel `service vz start` rewrites it to vswap-256m (info; facts
+ *   on a vSwap (042+) kernel `service vz start` rewrites it to vswap-256m (info; facts
  *   `classic.init-rewrites-configfile*`, etc/init.d/vz-redhat.in 3.0.26 to 4.6.1).
  * Node configs only.
  */
@@ -54,7 +54,8 @@ export const scriptIgnoresSetting: Rule = {
       const line = new RegExp(initFact.line);
       for (const e of usedEntries(ctx, cfg)) {
         if (!line.test(ctx.doc.text[e.line] ?? '')) continue;
-        const said = say(ctx, `CONFIGFILE="basic" on a vSwap (042) kernel`, 'init-rewrites-configfile');
+        // Conditional: vzlint does not know the node's kernel; the script checks /proc/vz/version at start.
+        const said = { message: `CONFIGFILE="basic": on a vSwap (042+) kernel ${initFact.says}`, facts: [initFact.id], target: ctx.target };
         out.push(finding(ctx, 'script-ignores-setting', entryRange(e), said, {
           severity: 'info',
           detail: explain(said, initFact.detail, `Checked against ${toolVersion(ctx)}; to keep basic, write the line differently (e.g. CONFIGFILE=basic)`),
