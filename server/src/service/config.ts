@@ -205,6 +205,38 @@ function positionOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, at: 
   return { ...linePos(lc, start), end: linePos(lc, range?.[1] ?? start) };
 }
 
+/**
+ * The spans of the keys that repeat an earlier key of the same mapping (what the yaml library's `uniqueKeys`
+ * reports as "Map keys must be unique", with the same notion of equal: the same scalar value), in every
+ * mapping of `root`; linear in the number of nodes.
+ */
+function duplicateKeys(root: unknown): [number, number][] {
+  const Y = yaml();
+  const out: [number, number][] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Y.isMap(node)) {
+      const seen = new Map<unknown, true>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (Y.isScalar(key)) {
+          if (seen.has(key.value)) {
+            const r = key.range;
+            if (r) out.push([r[0], Math.max(r[1], r[0] + 1)]);
+          } else seen.set(key.value, true);
+        } else if (key !== null && typeof key === 'object') stack.push(key);
+        stack.push(pair.value);
+      }
+    } else if (Y.isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    } else if (Y.isPair(node)) {
+      stack.push(node.key, node.value);
+    }
+  }
+  return out;
+}
+
 function linePos(lc: LineCounter, offset: number): { line: number; character: number } {
   const p = lc.linePos(offset);
   return { line: p.line - 1, character: p.col - 1 };
@@ -219,15 +251,23 @@ function linePos(lc: LineCounter, offset: number): { line: number; character: nu
  */
 export function parseConfigFile(text: string, filePath: string): ConfigFileSettings {
   const lc = new (yaml().LineCounter)();
-  const doc = yaml().parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const err = doc.errors[0];
+  // The library's own duplicate-key check compares every key with all before it (quadratic: 20 s for a
+  // file of 10,000 keys); duplicateKeys does the same with a Set per mapping.
+  const doc = yaml().parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  const errors: { pos: [number, number]; message: string }[] = [...doc.errors];
+  const dups = duplicateKeys(doc.contents);
+  if (dups.length > 0) {
+    for (const pos of dups) errors.push({ pos, message: 'Map keys must be unique' });
+    errors.sort((a, b) => a.pos[0] - b.pos[0]);
+  }
+  const err = errors[0];
   if (err) {
     // Every syntax error the parser found (bounded), each with the span it reported.
-    const listed: ConfigProblem[] = doc.errors.slice(0, MAX_CONFIG_PROBLEMS).map((e) => ({ ...linePos(lc, e.pos[0]), end: linePos(lc, e.pos[1]), detail: `not valid YAML: ${e.message.split('\n')[0] ?? e.message}` }));
-    const more = doc.errors.length - listed.length;
+    const listed: ConfigProblem[] = errors.slice(0, MAX_CONFIG_PROBLEMS).map((e) => ({ ...linePos(lc, e.pos[0]), end: linePos(lc, e.pos[1]), detail: `not valid YAML: ${e.message.split('\n')[0] ?? e.message}` }));
+    const more = errors.length - listed.length;
     const first = listed[0] as ConfigProblem;
     if (more > 0) listed.push({ line: first.line, character: first.character, detail: `and ${more} more problem${more > 1 ? 's' : ''}` });
-    const others = doc.errors.length - 1;
+    const others = errors.length - 1;
     throw new ConfigFileError(filePath, `${first.detail}${others > 0 ? ` (and ${others} more problem${others > 1 ? 's' : ''})` : ''}`, first.line, first.character, false, listed);
   }
   let data: unknown;
@@ -247,12 +287,15 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
   // Every problem, in file order of discovery: the schema's, then unknown rule ids (bounded, one line each).
   const problems: ConfigProblem[] = [];
   let more = 0;
-  const add = (p: { line: number; character: number; end?: { line: number; character: number } }, detail: string): void => {
-    if (problems.length < MAX_CONFIG_PROBLEMS) problems.push({ ...p, detail });
+  // Where and what only for the problems listed (a position is a search of its mapping: for every one of
+  // 20,000 bad keys that was quadratic); the others are counted.
+  const add = (p: () => { line: number; character: number; end?: { line: number; character: number } }, detail: () => string): void => {
+    if (problems.length < MAX_CONFIG_PROBLEMS) problems.push({ ...p(), detail: detail() });
     else more += 1;
   };
   for (const v of validateAgainstSchema(data, configSchema())) {
-    const p = positionOf(doc, lc, v.path, v.atKey === true);
+    if (problems.length >= MAX_CONFIG_PROBLEMS) { more += 1; continue; }
+    const p = (): ReturnType<typeof positionOf> => positionOf(doc, lc, v.path, v.atKey === true);
     const shown = v.atKey ? v.path.slice(0, -1) : v.path;
     const where = shown.length > 0 ? `${shown.map((k) => (String(k).length > MAX_QUOTED ? `${String(k).slice(0, MAX_QUOTED)}…` : String(k))).join('.')}: ` : '';
     // The target's own message, as --target gives it ("invalid target …: use auto, classic, …").
@@ -264,16 +307,17 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
     const cased = key === undefined ? undefined : Object.keys(configSchema().properties ?? {}).find((k) => k.toLowerCase() === key.toLowerCase());
     const rule = key === undefined || cased ? undefined : suggestRuleIds(getCatalog(), key)[0];
     const hint = cased ? `unknown option ${quoted(key)}; did you mean ${cased}?` : rule ? `unknown option ${quoted(key)}; a rule's level goes under rules: (rules: {${rule}: warning})` : undefined;
-    add(p, parsed && 'error' in parsed ? `target: ${parsed.error}` : hint ?? `${where}${v.message}`);
+    add(p, () => (parsed && 'error' in parsed ? `target: ${parsed.error}` : hint ?? `${where}${v.message}`));
   }
   const d = data as { target?: string; kind?: string; rules?: Record<string, RuleLevel>; knownParameters?: string[]; kb?: { urlTemplate?: string }; ignoreSuppressions?: boolean; nodeConfig?: string; nodeRam?: string; nodeSwap?: string };
   const catalog = getCatalog();
   const rules = typeOf(d.rules) === 'object' ? d.rules ?? {} : {};
   for (const id of Object.keys(rules)) {
     if (catalog.hasRule(id)) continue;
-    const p = positionOf(doc, lc, ['rules', id], true);
-    const s = suggestRuleIds(catalog, id);
-    add(p, `rules: unknown rule ${quoted(id)}${s.length > 0 ? `; did you mean ${s.join(' or ')}?` : ' (see docs/rules/README.md)'}`);
+    add(() => positionOf(doc, lc, ['rules', id], true), () => {
+      const s = suggestRuleIds(catalog, id);
+      return `rules: unknown rule ${quoted(id)}${s.length > 0 ? `; did you mean ${s.join(' or ')}?` : ' (see docs/rules/README.md)'}`;
+    });
   }
   const first = problems[0];
   if (first) {
