@@ -25,7 +25,7 @@ import { constants as fsConstants, readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as YamlModule from 'yaml';
-import type { LineCounter, Node as YamlNode, parseDocument } from 'yaml';
+import type { Node as YamlNode, parseDocument } from 'yaml';
 import { findSchemasDir, getCatalog } from '../catalog/load';
 import { suggestRuleIds } from '../rules/suppressions';
 import { parseTargetSetting } from '../model/target';
@@ -188,7 +188,7 @@ export function configSchema(): Schema {
  * The position of a path's node (or key) in a YAML document, 0-based, with where the node's value ends
  * (`end`, absent when the node is not found).
  */
-function positionOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, at: (string | number)[], atKey: boolean): { line: number; character: number; end?: { line: number; character: number } } {
+function positionOf(doc: ReturnType<typeof parseDocument>, lc: TextLines, at: (string | number)[], atKey: boolean): { line: number; character: number; end?: { line: number; character: number } } {
   let range: readonly number[] | undefined;
   if (atKey && at.length > 0) {
     const parent = at.length === 1 ? doc.contents : doc.getIn(at.slice(0, -1), true);
@@ -202,7 +202,7 @@ function positionOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, at: 
   }
   const start = range?.[0];
   if (start === undefined) return { line: 0, character: 0 };
-  return { ...linePos(lc, start), end: linePos(lc, range?.[1] ?? start) };
+  return { ...lc.pos(start), end: lc.pos(range?.[1] ?? start) };
 }
 
 /**
@@ -237,9 +237,31 @@ function duplicateKeys(root: unknown): [number, number][] {
   return out;
 }
 
-function linePos(lc: LineCounter, offset: number): { line: number; character: number } {
-  const p = lc.linePos(offset);
-  return { line: p.line - 1, character: p.col - 1 };
+/**
+ * Offsets of a text as 0-based positions the way YAML and editors count lines (a line ends at CRLF, LF or a
+ * lone CR; the yaml library's LineCounter counts LF only, which put a problem after a lone CR on a line the
+ * editor does not have), clamped to the text (an error "at" the end of the file is at its last character).
+ */
+class TextLines {
+  private readonly starts: number[] = [0];
+  constructor(private readonly text: string) {
+    const re = /\r\n|\r|\n/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) this.starts.push(m.index + m[0].length);
+  }
+  pos(offset: number): { line: number; character: number } {
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    // Never inside a line break: a position on its CR or LF is the end of that line.
+    const start = this.starts[lo] ?? 0;
+    const lineEnd = lo + 1 < this.starts.length ? (this.starts[lo + 1] ?? 0) - (this.text.startsWith('\r\n', (this.starts[lo + 1] ?? 0) - 2) ? 2 : 1) : this.text.length;
+    return { line: lo, character: Math.min(at, lineEnd) - start };
+  }
 }
 
 /**
@@ -250,10 +272,10 @@ function linePos(lc: LineCounter, offset: number): { line: number; character: nu
  * @throws ConfigFileError for YAML syntax errors, schema violations and unknown rule ids (the first one, with its position)
  */
 export function parseConfigFile(text: string, filePath: string): ConfigFileSettings {
-  const lc = new (yaml().LineCounter)();
+  const lc = new TextLines(text);
   // The library's own duplicate-key check compares every key with all before it (quadratic: 20 s for a
   // file of 10,000 keys); duplicateKeys does the same with a Set per mapping.
-  const doc = yaml().parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   const errors: { pos: [number, number]; message: string }[] = [...doc.errors];
   const dups = duplicateKeys(doc.contents);
   if (dups.length > 0) {
@@ -263,7 +285,7 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
   const err = errors[0];
   if (err) {
     // Every syntax error the parser found (bounded), each with the span it reported.
-    const listed: ConfigProblem[] = errors.slice(0, MAX_CONFIG_PROBLEMS).map((e) => ({ ...linePos(lc, e.pos[0]), end: linePos(lc, e.pos[1]), detail: `not valid YAML: ${e.message.split('\n')[0] ?? e.message}` }));
+    const listed: ConfigProblem[] = errors.slice(0, MAX_CONFIG_PROBLEMS).map((e) => ({ ...lc.pos(e.pos[0]), end: lc.pos(e.pos[1]), detail: `not valid YAML: ${e.message.split('\n')[0] ?? e.message}` }));
     const more = errors.length - listed.length;
     const first = listed[0] as ConfigProblem;
     if (more > 0) listed.push({ line: first.line, character: first.character, detail: `and ${more} more problem${more > 1 ? 's' : ''}` });
