@@ -1,6 +1,7 @@
 // The extension's README (its page in VS Code's Extensions view), made from README.md by
 // scripts/package.mjs: README.md without the sections about installing from a clone, the CLI, the
-// benchmarks and the sources, which are not about the extension. Kept apart so the tests can build it
+// benchmarks and the sources, which are not about the extension, and with links to the rule pages
+// (not files of the package) turned into their names. Kept apart so the tests can build it
 // and check its links (test/unit/docs-links.test.ts) without packaging.
 
 /** Level-2 sections of README.md left out of the extension's README (each must exist). */
@@ -34,7 +35,12 @@ export function extensionReadme(text) {
     if (!text.includes(`## ${name}\n`)) throw new Error(`package: README.md has no section "## ${name}" (scripts/extension-readme.mjs NOT_FOR_THE_EXTENSION)`);
   }
   const note = 'The command-line linter `vzlint`, CI formats and how vzconf is built and tested are described in the project\'s full README.';
-  return out.join('\n').replace(/\]\(#([^)\s]+)\)/g, (m, anchor) => (dropped.has(anchor) ? '] (see the full README)' : m)).trimEnd() + `\n\n${note}\n`;
+  return out.join('\n')
+    .replace(/\]\(#([^)\s]+)\)/g, (m, anchor) => (dropped.has(anchor) ? '] (see the full README)' : m))
+    // The rule pages are not files of the package (they travel in dist/rule-docs.json): name the page
+    // and say how to open a rule's page from VS Code.
+    .replace(/\[([^\]]*)\]\((docs\/rules\/[^)\s#]+)(?:#[^)\s]*)?\)/g, (m, label, target) => `${label === target ? '' : `${label} `}\`${target}\` in the project's repository (in VS Code, the rule id of each diagnostic opens its page)`)
+    .trimEnd() + `\n\n${note}\n`;
 }
 
 /**

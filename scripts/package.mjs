@@ -8,12 +8,12 @@
 // light); without it, `npx --yes @vscode/vsce@3.9.2` fetches the same version from npm.
 // Flags: --no-dependencies (everything is bundled into dist/), --allow-missing-repository (the
 // project has no public repository URL yet), --no-rewrite-relative-links (README links and images
-// stay relative: the VSIX ships docs/images/ and docs/rules/, which VS Code resolves inside the
-// installed extension, instead of pointing at a repository that does not exist).
+// stay relative: the VSIX ships docs/images/ and the pages the README links to, which VS Code resolves
+// inside the installed extension, instead of pointing at a repository that does not exist).
 // After packaging, the archive's file list is checked against what the extension needs at run
 // time and what it must not carry (sources, tests, node_modules).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,7 @@ const need = [
   'dist/client.js',
   'dist/server.js',
   'dist/lsp-protocol.js',
+  'dist/rule-docs.json',
   'language-configuration.json',
   'README.md',
   'CHANGELOG.md',
@@ -96,8 +97,15 @@ const lower = new Set(files.map((f) => f.toLowerCase()));
 for (const f of need) {
   if (f && !lower.has(f.toLowerCase()) && !(f === 'LICENSE.txt' && lower.has('license'))) problems.push(`missing ${f}`);
 }
-for (const dir of ['schemas/', 'docs/rules/']) {
+for (const dir of ['schemas/']) {
   if (!files.some((f) => f.startsWith(dir))) problems.push(`missing ${dir}**`);
+}
+// The rule pages travel in dist/rule-docs.json (scripts/build.mjs): every page of docs/rules/ must be in it.
+{
+  const pages = JSON.parse(readFileSync(path.join(root, 'dist', 'rule-docs.json'), 'utf8')).pages ?? {};
+  for (const name of readdirSync(path.join(root, 'docs', 'rules')).filter((n) => n.endsWith('.md'))) {
+    if (typeof pages[name] !== 'string') problems.push(`dist/rule-docs.json lacks docs/rules/${name}`);
+  }
 }
 for (const f of files) {
   if (f === 'dist/vzlint.js' || f === 'dist/vzlint-core.js' || f.startsWith('dist/vendor/')) problems.push(`must not ship ${f} (the CLI is not part of the extension)`);

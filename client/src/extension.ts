@@ -18,8 +18,8 @@
  * used) and logs to the "vzconf" LogOutputChannel (server version, settings, node files, workspace-lint
  * timings, errors; `vzconf.trace.server` adds the LSP trace there).
  */
-import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { ruleDocsPage } from './ruleDocs';
 // Type only (erased by esbuild): what the server answers to `vzconf/documentStatus`.
 import type { DocumentStatus } from '../../server/src/lsp/server';
 import {
@@ -230,13 +230,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Vzconf
         log.warn(`${OPEN_RULE_DOCS_COMMAND}: not a rule id: ${JSON.stringify(rule)}`);
         return;
       }
-      const page = vscode.Uri.file(context.asAbsolutePath(`docs/rules/${rule}.md`));
-      if (!existsSync(page.fsPath)) {
+      let file: string | undefined;
+      try {
+        file = ruleDocsPage(rule, { extensionRoot: context.extensionPath, storageRoot: context.globalStorageUri.fsPath, version: String((context.extension.packageJSON as { version?: unknown }).version ?? '') });
+      } catch (err) {
+        log.error(`rule docs: ${rule}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (file === undefined) {
         void vscode.window.showWarningMessage(`vzconf: no documentation page for the rule ${rule}.`);
         return;
       }
       log.info(`rule docs: ${rule}`);
-      await showMarkdown(page);
+      await showMarkdown(vscode.Uri.file(file));
     }),
     vscode.commands.registerCommand('vzconf.copyToClipboard', async (text: unknown) => {
       if (typeof text !== 'string') return;

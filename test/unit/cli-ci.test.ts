@@ -155,6 +155,45 @@ describe('vzlint finds configs wherever they sit', () => {
     assert.match(only.err, /No files matching the pattern "corpus\/\*\.md" \(it matched 1 file, none an OpenVZ \/ Virtuozzo config by name or content: corpus\/README\.md; name a file to lint it anyway\) were found/);
   });
 
+  it('a file with a NUL byte is not a config: a tar of /etc/vz matched by a glob, or a candidate in a folder, is skipped and never rewritten by --fix', async () => {
+    // A tar of conf/101.conf: a 512-byte header (name, NULs, "ustar"), the config's lines (two known
+    // parameters, and QUOTATIME, which --fix removes on ploop), padding and the two zero end blocks.
+    const header = Buffer.alloc(512);
+    header.write('conf/101.conf', 0);
+    header.write('ustar  ', 257);
+    const body = Buffer.from('PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\nVE_LAYOUT=ploop\nQUOTATIME="10"\nONBOOT="yes"\n');
+    const tar = Buffer.concat([header, body, Buffer.alloc(512 - body.length + 1024)]);
+    const root = await tree('nul', { 'bk/conf.txt': CLEAN, 'walk/backup/101.conf': CLEAN });
+    await writeFile(path.join(root, 'bk/etc-vz.tar'), tar);
+    await writeFile(path.join(root, 'walk/backup/102.conf'), tar);
+    assert.equal(looksLikeConfig(tar.toString('utf8')), false);
+    for (const flag of ['--fix', '--fix-dry-run']) {
+      const r = await run([flag, '--verbose', 'bk/*'], root);
+      assert.match(r.err, /the pattern "bk\/\*" matched 1 file that is not an OpenVZ \/ Virtuozzo config by name or content, skipped: bk\/etc-vz\.tar/, r.err);
+      assert.ok(!r.out.includes('etc-vz.tar') && !r.err.includes('etc-vz.tar: '), r.out + r.err);
+      // --fix-dry-run prints only the diff (none here) on stdout.
+      if (flag === '--fix') assert.match(r.out, /1 file skipped: not configs\)/);
+      else assert.equal(r.out, '');
+      assert.deepEqual(readFileSync(path.join(root, 'bk/etc-vz.tar')), tar);
+      // A directory search confirms a candidate (CTID.conf outside conf/) by content: NUL means not a config.
+      const w = await run([flag, '--verbose', 'walk'], root);
+      if (flag === '--fix') assert.ok(w.out.includes('walk/backup/101.conf'), w.out);
+      assert.ok(!w.out.includes('102.conf') && !w.err.includes('102.conf'), w.out + w.err);
+      assert.deepEqual(readFileSync(path.join(root, 'walk/backup/102.conf')), tar);
+    }
+  });
+
+  it('a symbolic link loop is named with its error code once', async (t) => {
+    const root = await tree('loop', {});
+    await mkdir(root, { recursive: true });
+    await symlink('loop1', path.join(root, 'loop1'));
+    const r = await run(['loop1'], root);
+    if (!/ELOOP/.test(r.err)) return t.skip(`no ELOOP on this system: ${r.err}`);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^vzlint: loop1: ELOOP: too many symbolic links/m);
+    assert.doesNotMatch(r.err, /ELOOP: ELOOP/);
+  });
+
   it('no PATH on a node: lints its /etc/vz as one node and says so', async () => {
     const root = await tree('node', { 'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'etc/vz/conf/101.conf': BAD, 'etc/vz/conf/102.conf': CLEAN });
     const r = await run(['--format', 'json'], tmp, { defaultNodeRoot: path.join(root, 'etc/vz') });

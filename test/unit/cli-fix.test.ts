@@ -175,6 +175,25 @@ describe('vzlint --fix never loses data', () => {
     assert.deepEqual(await readFile(file), bad);
   });
 
+  it('a file with a NUL byte is not fixed, even named explicitly (exit 2, one line); --fix-dry-run shows no diff', async () => {
+    // A tar of /etc/vz: the header's NULs, then lines vzlint reads, one of them with a safe fix (spaces around "=").
+    const header = Buffer.alloc(512);
+    header.write('conf/101.conf', 0);
+    const nul = Buffer.concat([header, Buffer.from('ONBOOT="yes"\nPHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\nMYAPP_NOTE = "a"\n'), Buffer.alloc(1024)]);
+    const file = await ct('nul', nul, 0o644);
+    for (const flag of ['--fix', '--fix-dry-run']) {
+      const r = await run([flag, file], tmp);
+      assert.equal(r.code, 2, r.err);
+      assert.equal(r.err.split('\n').filter((l) => l.includes('NUL')).length, 1, r.err);
+      assert.match(r.err, /101\.conf: contains a NUL byte \(a binary file, not a config\); not fixed\n/);
+      assert.match(r.err, /0 files (changed|would change), 0 fixes (applied|would be applied), 1 file refused/);
+      assert.doesNotMatch(r.out, /^\+\+\+ /m);
+      assert.deepEqual(await readFile(file), nul);
+    }
+    await assert.rejects(writeFixed(file, nul, 'ONBOOT="yes"\n'), (e: unknown) => e instanceof FixRefused && /NUL byte/.test(e.message));
+    assert.deepEqual(await readFile(file), nul);
+  });
+
   it('a file with other hard links is refused, not split from them (exit 2, named); both names keep their bytes', async () => {
     const file = await ct('hardlink');
     const other = path.join(tmp, 'hardlink', 'backup-101.conf');

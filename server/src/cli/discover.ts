@@ -54,12 +54,15 @@ const SNIFF_BYTES = 64 * 1024;
 /**
  * Whether a text looks like an OpenVZ / Virtuozzo config: at least two assignment lines (`KEY=…`,
  * leading blanks allowed) whose keys are parameters vzctl knows (any generation), e.g. `ONBOOT` and
- * `PHYSPAGES`. Only the first 64 KiB are looked at.
+ * `PHYSPAGES`, and no NUL byte (a tar or cpio archive of /etc/vz holds such lines between binary
+ * headers: it is not a config, and `--fix` would corrupt it). Only the first 64 KiB are looked at.
  */
 export function looksLikeConfig(text: string): boolean {
+  const head = text.length > SNIFF_BYTES ? text.slice(0, SNIFF_BYTES) : text;
+  if (head.includes('\0')) return false;
   const catalog = getCatalog();
   const seen = new Set<string>();
-  for (const m of text.slice(0, SNIFF_BYTES).matchAll(/^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/gm)) {
+  for (const m of head.matchAll(/^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*=/gm)) {
     const key = m[1] as string;
     if (catalog.parameter(key)) seen.add(key);
     if (seen.size >= 2) return true;

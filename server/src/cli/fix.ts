@@ -105,6 +105,14 @@ export function keepFinalNewline(original: string, fixed: string): string {
 /** Why a file was not fixed, in words for `vzlint: FILE: …`. */
 export class FixRefused extends Error {}
 
+/** Whether bytes hold a NUL: no config does (a tar of /etc/vz does); `--fix` refuses such a file. */
+export function hasNulByte(bytes: Uint8Array): boolean {
+  return bytes.indexOf(0) !== -1;
+}
+
+/** The refusal of a file with a NUL byte ({@link hasNulByte}), after `vzlint: FILE: `. */
+export const NUL_REFUSAL = 'contains a NUL byte (a binary file, not a config); not fixed';
+
 /**
  * The file `--fix` writes: the target of a symlink (vzctl's `ve.conf` is one on Virtuozzo 7), never the
  * link itself.
@@ -116,7 +124,8 @@ export async function fixTarget(filePath: string): Promise<string> {
 
 /**
  * Writes `text` (UTF-8) over `filePath` atomically without losing data:
- * - refuses (throws {@link FixRefused}) when the file's bytes are no longer `readBytes` (changed since
+ * - refuses (throws {@link FixRefused}) a file whose bytes `readBytes` hold a NUL ({@link hasNulByte});
+ * - refuses when the file's bytes are no longer `readBytes` (changed since
  *   vzlint read it), when it has no write permission bit at all (even as root: `--fix` does not
  *   override a file made read-only on purpose), when it has other hard links (the atomic rename would
  *   leave them with the old text), or when the process may not write it;
@@ -130,6 +139,7 @@ export async function fixTarget(filePath: string): Promise<string> {
  * Line endings, a BOM and the final newline are the caller's business (the text is written as given).
  */
 export async function writeFixed(filePath: string, readBytes: Uint8Array, text: string): Promise<void> {
+  if (hasNulByte(readBytes)) throw new FixRefused(NUL_REFUSAL);
   const target = await fixTarget(filePath).catch((err: NodeJS.ErrnoException) => {
     throw new FixRefused(`cannot follow the link (${err.code ?? err.message}); not fixed`);
   });

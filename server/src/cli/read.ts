@@ -24,7 +24,8 @@ export function errorText(err: unknown): string {
       case 'ENOTDIR':
         return 'not a directory';
       default:
-        return `${e.code}: ${e.message}`;
+        // Node's messages mostly start with the code already (`ELOOP: too many symbolic links …`).
+        return e.message.startsWith(`${e.code}:`) ? e.message : `${e.code}: ${e.message}`;
     }
   }
   return err instanceof Error ? err.message : String(err);

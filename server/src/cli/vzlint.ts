@@ -21,7 +21,7 @@ import { ConfigReader, errorText, readBounded, READ_BATCH, type ReadText } from 
 import { countSeverities, formatJson, plural, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, hasFailures, type FileReport, type MemoryTable, type RunFailures, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob, splitGlobMatches } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type RunNotification, type SarifOptions } from './sarif';
-import { countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, keepFinalNewline, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
+import { countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, hasNulByte, keepFinalNewline, NUL_REFUSAL, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
 import { buildSummary, formatSummary, SummaryCounter, type NodeSummaryInput } from './summary';
 import { IncompleteInstallError } from '../util/besideBundle';
 import { MAX_FILE_BYTES } from '../limits';
@@ -1146,6 +1146,12 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       if (abs === undefined || !lo || original === undefined || !bytes) continue;
       if (!rep.findings.some((f) => f.fixes?.some((x) => x.safe))) {
         addUnapplied(countUnappliedFixes(rep.findings));
+        continue;
+      }
+      // A NUL byte: a binary file (a tar of /etc/vz named or matched), never rewritten, whatever its lines say.
+      if (hasNulByte(bytes)) {
+        problem('error', abs, `${rep.file}: ${NUL_REFUSAL}`, 'refused');
+        totals.refused += 1;
         continue;
       }
       if (!Buffer.from(original, 'utf8').equals(Buffer.from(bytes))) {
