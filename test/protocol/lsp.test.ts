@@ -3,7 +3,7 @@
  * `npm run build`) as a child process and talk LSP to it over stdio with vscode-jsonrpc.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -194,7 +194,12 @@ describe('vzconf language server over stdio', () => {
     const change = typeof sync === 'number' ? sync : sync?.change;
     assert.equal(change, 2, 'TextDocumentSyncKind.Incremental');
     assert.equal(result.serverInfo?.name, 'vzconf');
-    await conn.sendNotification('initialized', {});
+    // docs/editor.md "Other editors" lists exactly the capabilities initialize returns.
+    const doc = readFileSync(path.join(ROOT, 'docs/editor.md'), 'utf8');
+    const list = doc.slice(doc.indexOf('<!-- capabilities:begin -->'), doc.indexOf('<!-- capabilities:end -->'));
+    const documented = [...list.matchAll(/^- `([A-Za-z.]+)`/gm)].map((m) => m[1]).sort();
+    const advertised = Object.keys(caps).flatMap((k) => k === 'workspace' ? Object.keys(caps.workspace ?? {}).map((w) => `workspace.${w}`) : [k]).sort();
+    assert.deepEqual(documented, advertised);
   });
 
   it('b. vz.conf: misplaced NETFILTER and deprecated IPTABLES, with docs links and the Deprecated tag', async () => {

@@ -315,8 +315,74 @@ describe('duplicate-parameter: a key repeated in many places apart (A B A B …)
     assert.equal(r.text, `IP_ADDRESS="10.0.0.1"\n${'NAMESERVER="192.0.2.1"\n'.repeat(20)}`);
   });
 
-  it('a next-line suppression above the first ignored line silences the one finding', () => {
+  it('a next-line suppression above the first ignored line silences that line only: the others are still grouped and reported', () => {
     const text = 'HOSTNAME="a"\nONBOOT="yes"\n# vzconf-disable-next-line duplicate-parameter\n' + 'HOSTNAME="a"\nONBOOT="yes"\n'.repeat(10);
-    assert.deepEqual(duplicates(text).map((f) => f.message.split(' ')[0]), ['ONBOOT']);
+    const found = duplicates(text);
+    assert.deepEqual(found.map((f) => f.message.split(' ')[0]).sort(), ['HOSTNAME', 'ONBOOT']);
+    const host = found.find((f) => f.message.startsWith('HOSTNAME'));
+    assert.equal(host?.message, 'HOSTNAME on 9 lines between 6 and 22 is also set on line 1; vzctl uses the first');
+    // Its fix keeps the suppressed line (4).
+    assert.match(applyEdits(text, host?.fixes?.[0]?.edits ?? []), /# vzconf-disable-next-line duplicate-parameter\nHOSTNAME="a"\n/);
+  });
+});
+
+/** The hostile-input run's files: PHYSPAGES/SWAPPAGES, then `body`. */
+const VSWAP = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\n';
+
+describe('duplicate-parameter: fixes safe for sh too, suppressed lines kept', () => {
+  it('the line in effect glued to a backslash-continued line (sh reads no HOSTNAME there): removing the others is for review', () => {
+    const text = VSWAP + [1, 2, 3, 4, 5, 6, 7].map((i) => `HOSTNAME="h${i}"\nONBOOT="yes"\n`).join('') + 'X=1\\\nHOSTNAME="final"\n';
+    const host = duplicates(text, { target: 'vz7' }).find((f) => f.message.startsWith('HOSTNAME'));
+    assert.equal(host?.fixes?.[0]?.title, 'Remove the 7 ignored HOSTNAME lines');
+    assert.equal(host?.fixes?.[0]?.safe, false);
+    // ONBOOT's lines are plain: its grouped removal stays safe.
+    const onboot = duplicates(text, { target: 'vz7' }).find((f) => f.message.startsWith('ONBOOT'));
+    assert.equal(onboot?.fixes?.[0]?.safe, true);
+  });
+
+  it('a single repeat whose line in effect follows `HOSTNAME=x\\` (sh keeps the first ONBOOT): unsafe', () => {
+    const text = VSWAP + 'HOSTNAME="a"\nONBOOT="no"\nHOSTNAME=x\\\nONBOOT="yes"\n';
+    const onboot = duplicates(text, { target: 'vz7' }).find((f) => f.message.startsWith('ONBOOT'));
+    assert.equal(onboot?.fixes?.[0]?.title, 'Remove the ignored ONBOOT on line 4');
+    assert.equal(onboot?.fixes?.[0]?.safe, false);
+    // Without the continuation, the same removal is safe.
+    const plain = duplicates(VSWAP + 'HOSTNAME="a"\nONBOOT="no"\nHOSTNAME=x\nONBOOT="yes"\n', { target: 'vz7' }).find((f) => f.message.startsWith('ONBOOT'));
+    assert.equal(plain?.fixes?.[0]?.safe, true);
+  });
+
+  it('a line of the key next to a lone CR (sh reads on past it): unsafe', () => {
+    const text = VSWAP + 'ONBOOT="no"\rX=1\nONBOOT="yes"\n';
+    const onboot = duplicates(text, { target: 'vz7' }).find((f) => f.message.startsWith('ONBOOT'));
+    assert.equal(onboot?.fixes?.[0]?.safe, false);
+  });
+
+  it('grouped repeats leave out a suppressed line: not removed, not grouped, the rest reported', async () => {
+    const text = VSWAP + [1, 2, 3, 4, 5, 6, 7].map((i) => `${i === 3 ? '# vzconf-disable-next-line duplicate-parameter -- keep h3\n' : ''}HOSTNAME="h${i}"\nONBOOT="yes"\n`).join('');
+    const host = duplicates(text, { target: 'vz7' }).filter((f) => f.message.startsWith('HOSTNAME'));
+    // h1 h2 h4 h5 h6: five places, a finding each; h3 (line 8) is neither reported nor removed.
+    assert.deepEqual(host.map((f) => f.range.start.line + 1), [3, 5, 10, 12, 14]);
+    for (const f of host) assert.match(applyEdits(text, f.fixes?.[0]?.edits ?? []), /HOSTNAME="h3"/);
+    // With the comments ignored (audits), h3 is grouped and removed like the others.
+    const all = duplicates(text, { target: 'vz7', ignoreSuppressions: true }).filter((f) => f.message.startsWith('HOSTNAME'));
+    assert.equal(all.length, 1);
+    assert.equal(all[0]?.fixes?.[0]?.title, 'Remove the 6 ignored HOSTNAME lines');
+    // vzlint --fix-dry-run shows no `-HOSTNAME="h3"`.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vzconf-dupsupp-'));
+    try {
+      await writeFile(path.join(dir, '102.conf'), text);
+      const r = await runCaptured(['--no-config', '--target', 'vz7', '--fix-dry-run', path.join(dir, '102.conf')], dir);
+      assert.match(r.out, /-HOSTNAME="h1"/);
+      assert.doesNotMatch(r.out, /-HOSTNAME="h3"/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a suppression above the first of many union repeats: the others are still reported, no merge removes the suppressed line', () => {
+    const text = VSWAP + 'IP_ADDRESS="10.0.0.1"\nONBOOT="yes"\n# vzconf-disable-next-line duplicate-parameter\n' + [2, 3, 4, 5, 6, 7, 8, 9].map((i) => `IP_ADDRESS="10.0.0.${i}"\nONBOOT="yes"\n`).join('');
+    const ip = duplicates(text, { target: 'classic' }).filter((f) => f.message.startsWith('IP_ADDRESS'));
+    assert.equal(ip.length, 1);
+    assert.equal(ip[0]?.range.start.line, 7);
+    assert.deepEqual(ip[0]?.fixes ?? [], []);
   });
 });

@@ -75,6 +75,15 @@ describe('deprecated IPTABLES: fixes built on first read', () => {
     assert.equal(applyEdits(text, first?.edits ?? []), 'NETFILTER="stateless"\nHOSTNAME="a"\n');
   });
 
+  it('Virtuozzo 7, the last IPTABLES line empty: the line libvzctl ignores offers no NETFILTER built from its own modules', () => {
+    const text = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\nIPTABLES="ipt_REJECT iptable_nat"\nIPTABLES=""\n';
+    const found = deprecated(text, CT, 'vz7');
+    assert.deepEqual(found.map((f) => f.range.start.line), [2, 3]);
+    assert.deepEqual(found[0]?.fixes ?? [], []);
+    // The line in effect keeps its own fixes (none widens access by NAT modules it does not list).
+    assert.ok((found[1]?.fixes ?? []).every((x) => !/NETFILTER="full"/.test(x.title)));
+  });
+
   it('next to a valid NETFILTER: removing the line, safe only when NETFILTER grants every module', () => {
     const text = 'NETFILTER="stateless"\nIPTABLES="ipt_REJECT"\nIPTABLES="iptable_nat"\n';
     const [covered, wider] = deprecated(text, CT, 'classic@4.7');

@@ -94,6 +94,9 @@ const SNIPPETS: [string, string, LintOptions][] = [
   ['auto target VERSION=2', 'VERSION="2"\nONBOOT="yes"\nDISKSPACE="1G:1G"\n', { path: CT }],
   ['auto vz7', 'ONBOOT="yes"\nVERSION="2"\nHA_ENABLE="yes"\nPLATFORM="linux"\n', { path: CT }],
   ['disk quota', `${UBC_VSWAP}DISK_QUOTA="no"\nONBOOT="yes"\nDISKSPACE="1G:1G"\nDISKINODES="1000:1000"\nQUOTAUGIDLIMIT="100"\n`, { path: CT, target: 'classic@4.6' }],
+  // Repeated in more than five places: one finding whose message gives the lines as a span ("between 4 and 18").
+  ['duplicate union, many places', `${UBC_VSWAP}${[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `IP_ADDRESS="10.0.0.${i}"\nONBOOT="yes"\n`).join('')}`, { path: CT, target: 'classic' }],
+  ['duplicate last, many places', `${UBC_VSWAP}${[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `IP_ADDRESS="10.0.0.${i}"\nONBOOT="yes"\n`).join('')}`, { path: CT, target: 'vz7' }],
 ];
 
 describe('line numbers after a lone CR: the editor\'s, on every surface', () => {

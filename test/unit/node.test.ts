@@ -359,6 +359,12 @@ describe('node memory', () => {
     assert.equal(found[0]?.message, '1 container: vSwap PHYSPAGES limits = 1 GiB, above node RAM (512 MiB)');
     assert.equal(found[0]?.path, CT, 'no vz.conf: reported on the first container');
   });
+  it('counts the containers it sums: the vSwap ones for PHYSPAGES, not every counted container', () => {
+    // 101 is vSwap (1 GiB PHYSPAGES), 102 UBC (PRIVVMPAGES), 103 not counted: "1 container", not 2 or 3.
+    const found = nodeFindings({ containers: cts }, 'node-memory-overcommit', { capacity: { ramBytes: 512n << 20n, swapBytes: 8n << 30n } });
+    assert.equal(found[0]?.message, '1 container: vSwap PHYSPAGES limits = 1 GiB, above node RAM (512 MiB)');
+    assert.match(said(found[0]), /The 2 containers of this node/);
+  });
   it('parseCapacitySize: 64G, 512M, bytes, 1.5T; errors', () => {
     assert.equal(parseCapacitySize('64G'), 64n << 30n);
     assert.equal(parseCapacitySize('512m'), 512n << 20n);

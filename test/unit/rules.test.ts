@@ -247,6 +247,14 @@ describe('target', () => {
   it('rejects a malformed target with the accepted forms', () => {
     assert.throws(() => lint('', { target: 'classic-4.6' }), /classic@<vzctl version>/);
   });
+
+  it("accepts a classic release tag's form (vzctl-3.0.13-1, vzctl.open-2.7.0-23) as that vzctl version", () => {
+    // docs/configuration.md: every release from 2.7.0 on; the corpus MANIFEST and the tags write 3.0.13-1.
+    assert.equal(lint('', { target: 'classic@3.0.13-1' }).target.version, '3.0.13');
+    assert.equal(lint('', { target: 'classic@2.7.0-23' }).target.version, '2.7.0');
+    assert.throws(() => lint('', { target: 'vz7@8.0.70-1' }), /only a classic target takes a release tag/);
+    assert.throws(() => lint('', { target: 'classic@5.0-1' }), /newer than any classic vzctl/);
+  });
 });
 
 describe('shell-unsafe-value: what sh does with an unquoted blank', () => {

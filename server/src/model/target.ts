@@ -51,7 +51,7 @@ export function targetReason(t: Pick<Target, 'reason' | 'choose'>, surface: 'edi
 export type TargetSetting = { auto: true } | { auto: false; generation: Generation; version?: string; vzctlVersion?: string; source?: string };
 
 /** The accepted target forms, as one regular expression (also in package.json and vzconf-config.schema.json). */
-export const TARGET_PATTERN = /^(classic|vz7)(?:@(vzctl-)?(\d+(?:\.\d+)*))?$/;
+export const TARGET_PATTERN = /^(classic|vz7)(?:@(vzctl-)?(\d+(?:\.\d+)*)(?:-(\d+))?)?$/;
 
 /**
  * Parses a target setting.
@@ -64,6 +64,12 @@ export function parseTargetSetting(text: string | undefined): TargetSetting | { 
   const usage = 'use auto, classic, classic@<vzctl version> (e.g. classic@4.6), vz7, vz7@<libvzctl version> (e.g. vz7@8.0.70) or vz7@vzctl-<vzctl version> (e.g. vz7@vzctl-7.0.254)';
   if (!m) return { error: `invalid target "${t}": ${usage}` };
   const generation = m[1] as Generation;
+  // A classic release tag's package release (vzctl-3.0.13-1, vzctl.open-2.7.0-23) names the same vzctl
+  // version: classic@3.0.13-1 is classic@3.0.13. Other targets have no such form.
+  if (m[4] !== undefined) {
+    if (generation !== 'classic' || m[2]) return { error: `invalid target "${t}": only a classic target takes a release tag's "-N" (classic@3.0.13-1); ${usage}` };
+    return { auto: false, generation, version: m[3] as string };
+  }
   if (m[2]) {
     if (generation === 'classic') return { error: `invalid target "${t}": a classic target names the vzctl version itself (classic@4.6)` };
     return { auto: false, generation, vzctlVersion: m[3] as string };

@@ -20,6 +20,10 @@ import { deleteLines, deleteLineSet, editDistance, entryRange, finding, lineNo, 
 import { clip, explain, q, say, sayAbout, says, toolVersion } from './say';
 import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
+import { ObjectCache } from '../util/objectCache';
+import { shellWords, type ShellWord } from '../service/shellSafety';
+import { isSuppressed, suppressionSets, type SuppressionSets } from '../service/suppressions';
+import { lastLineNumber } from '../parser/parse';
 
 /**
  * Per target (the same for every file linted against it): its known keys (computed once), grouped by
@@ -171,6 +175,54 @@ function entryEnd(ctx: LintContext, e: Entry): Position {
   return ctx.doc.multilineOf.get(e)?.range.end ?? e.rawValueRange.end;
 }
 
+/** Per lint: the document's multi-line shell words ({@link shellWords}), computed when a fix first asks. */
+const wordsMemo = new ObjectCache<LintContext, ShellWord[]>();
+/** Per lint: what the file's suppression comments silence (undefined: none, or they are ignored). */
+const suppressionMemo = new ObjectCache<LintContext, { sets: SuppressionSets | undefined }>();
+
+/** The suppression sets of the file linted, unless suppressions are ignored (`ignoreSuppressions`). */
+function suppressionsOf(ctx: LintContext): SuppressionSets | undefined {
+  let m = suppressionMemo.get(ctx);
+  if (m === undefined) {
+    m = { sets: ctx.ignoreSuppressions === true ? undefined : suppressionSets(ctx.doc) };
+    suppressionMemo.set(ctx, m);
+  }
+  return m.sets;
+}
+
+/** Whether a suppression comment silences duplicate-parameter on a line of `entries[a..b]`: such a run is neither reported nor removed. */
+function anySuppressed(sets: SuppressionSets, entries: readonly Entry[], a: number, b: number): boolean {
+  for (let i = a; i <= b; i += 1) if (isSuppressed(sets, 'duplicate-parameter', (entries[i] as Entry).line)) return true;
+  return false;
+}
+
+/**
+ * Whether sh reads each of `entries` (one key's lines, in file order) as vzctl does: an assignment that
+ * starts its own command and ends on its own line. Not when a line is inside another assignment's
+ * multi-line word (after `X=1\` or an open quote: `X=1\` + newline + `HOSTNAME=a` sets no HOSTNAME for
+ * sh), follows a line ending in a backslash, or holds or follows a lone CR (sh reads on past it). Then
+ * removing the lines vzctl ignores may change sh's value of the key (it may have read one of the removed
+ * lines last): such a fix is for review. Conservative: any such line of the key, kept or removed, makes
+ * the removal unsafe. (A line that starts a multi-line word of its own is read by sh as an assignment of
+ * the key; removing only part of such a word is what `keepShellWords`, service/shellSafety.ts, catches.)
+ */
+function shReadsAsVzctl(ctx: LintContext, entries: readonly Entry[]): boolean {
+  let words = wordsMemo.get(ctx);
+  if (words === undefined) {
+    words = shellWords(ctx);
+    wordsMemo.set(ctx, words);
+  }
+  const cr = ctx.doc.editorLines?.crColumns;
+  let w = 0;
+  for (const e of entries) {
+    if (cr !== undefined && (cr.has(e.line) || cr.has(e.line - 1))) return false;
+    if (e.line > 0 && /\\\r?$/.test(ctx.doc.text[e.line - 1] ?? '')) return false;
+    while (w < words.length && (words[w] as ShellWord)[1] < e.line) w += 1;
+    if (w < words.length && (words[w] as ShellWord)[0] < e.line) return false;
+  }
+  return true;
+}
+
 /**
  * Splits `entries[from..to)` (entries of one key, in file order) into runs of consecutive lines: maximal
  * sequences in which each entry starts on the line right after the previous one ends (continuation lines
@@ -289,7 +341,10 @@ export const duplicateParameter: Rule = {
         const dropping = rejected.length === 0 ? ''
           : keptBefore > 0 ? ` (of line${rejected.length > 1 ? 's' : ''} ${rejectedLines} only what vzctl adds)`
           : ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejectedLines}, which vzctl rejects)`;
-        const merge: Fix[] = !plain ? [] : [{
+        // A run of lines a suppression comment covers is neither reported nor removed: no merge then.
+        const sets = suppressionsOf(ctx);
+        const open = sets === undefined ? all : all.filter(([a, b]) => !anySuppressed(sets, entries, a, b));
+        const merge: Fix[] = !plain || open.length < all.length ? [] : [{
           title: `Merge the ${entries.length} ${def.name} lines into line ${lineNo(ctx, first.line)}${dropping}`,
           edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...deleteLineSet(ctx, entries.slice(1).map((x) => x.line))],
           // Dropping a rejected line changes nothing vzctl does, but the user may rather correct it.
@@ -302,11 +357,11 @@ export const duplicateParameter: Rule = {
         // line 22), and the first line alone, when apart from the others, is named by the others' findings.
         // The runs reported (the first line alone is named by the others); beyond MAX_DUPLICATE_FINDINGS of
         // them, only the first: the message and the fix are the same for all, and the message names every line.
-        const reported = all[0]?.[0] === 0 && all[0][1] === 0 ? all.slice(1) : all;
+        const reported = open[0]?.[0] === 0 && open[0][1] === 0 ? open.slice(1) : open;
         const grouped = reported.length > MAX_DUPLICATE_FINDINGS;
         const groupNote = grouped ? `It is set on lines ${lines}; reported once for the ${reported.length} places it is repeated in` : undefined;
         // Repeated in many places: the lines as a span (a list of them would be cut in the message).
-        const said = say(ctx, grouped ? `${def.name} is set on ${entries.length} lines between ${first.line + 1} and ${lastLineOf(ctx, entries[entries.length - 1] as Entry) + 1}` : `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
+        const said = say(ctx, grouped ? `${def.name} is set on ${entries.length} lines between ${lineNo(ctx, first.line)} and ${lastLineNumber(ctx.doc, lastLineOf(ctx, entries[entries.length - 1] as Entry))}` : `${def.name} is set on lines ${clip(lines, 24)}`, 'duplicate-union');
         const detail = explain(said, `${describeTarget(ctx.target)} adds the items of every line it accepts (${q(mergedText)})${!dropping ? '' : keptBefore > 0 ? `, of ${linesWord(ctx, rejected)} only the items before the bad one` : `, skipping ${linesWord(ctx, rejected)}`}; Virtuozzo 7's libvzctl and a shell that sources the file (vzmigrate) keep only the last line`, groupNote);
         for (const [a, b] of grouped ? reported.slice(0, 1) : reported) {
           const e = entries[a] as Entry;
@@ -350,35 +405,42 @@ export const duplicateParameter: Rule = {
       const { severity, message, facts } = finding(ctx, 'duplicate-parameter', used.keyRange, said);
       // Removing a line the shell scripts read (first wins), or every line but one libvzctl refuses (the
       // user may mean an earlier one), changes more than it seems: review first.
-      const group: DuplicateGroup = { ctx, name: def.name, safe: policy === 'last' && !refused };
-      const at = ignored.indexOf(used);
-      const others = at < 0 ? ignored : [...ignored.slice(0, at), ...ignored.slice(at + 1)];
-      const runs = consecutiveRuns(ctx, others, 0, others.length);
+      const group: DuplicateGroup = { ctx, name: def.name, safe: policy === 'last' && !refused, entries };
+      // A run of lines a suppression comment covers (`disable-next-line` above its first line, as for the
+      // finding that run would get) is neither reported nor removed, nor grouped with the others.
+      const sets = suppressionsOf(ctx);
+      let others = ignored.filter((x) => x !== used);
+      let runs = consecutiveRuns(ctx, others, 0, others.length);
+      if (sets !== undefined && runs.some(([a, b]) => anySuppressed(sets, others, a, b))) {
+        const open: Entry[] = [];
+        for (const [a, b] of runs) if (!anySuppressed(sets, others, a, b)) for (let i = a; i <= b; i += 1) open.push(others[i] as Entry);
+        others = open;
+        runs = consecutiveRuns(ctx, others, 0, others.length);
+      }
+      if (others.length === 0) continue;
       if (runs.length > MAX_DUPLICATE_FINDINGS) {
         // Repeated in many places apart (`A B A B …`): one finding, on the first ignored line (or run), whose
         // message names the lines and whose fix removes them all (the line in effect stays).
         const list = groupLines(ctx, others, runs);
         const [a, b] = runs[0] as [number, number];
         const lastOther = lastLineOf(ctx, others[others.length - 1] as Entry);
-        const groupSaid = sayAbout(ctx, def.name, `${def.name} on ${others.length} lines between ${(others[0] as Entry).line + 1} and ${lastOther + 1} is also set on line ${used.line + 1}`, behaviour);
+        const groupSaid = sayAbout(ctx, def.name, `${def.name} on ${others.length} lines between ${lineNo(ctx, (others[0] as Entry).line)} and ${lastLineNumber(ctx.doc, lastOther)} is also set on line ${lineNo(ctx, used.line)}`, behaviour);
         const groupDetail = explain(groupSaid, `${def.name} is set on lines ${lines}: ${usedNote} and ignores lines ${list}${shellNote}`, `Reported once for the ${others.length} lines, repeated in ${runs.length} places; the fix removes them all`);
         out.push(new IgnoredDuplicates(group, others, others[a] as Entry, others[b] as Entry, severity, finding(ctx, 'duplicate-parameter', used.keyRange, groupSaid).message, groupDetail, facts));
         continue;
       }
-      for (const [from, to] of [[0, at], [at + 1, ignored.length]] as const) {
-        if (from >= to) continue;
-        for (const [a, b] of consecutiveRuns(ctx, ignored, from, to)) {
-          const e = ignored[a] as Entry;
-          if (a === b) {
-            out.push(new IgnoredDuplicate(group, e, e, severity, message, detail, facts));
-            continue;
-          }
-          const last = ignored[b] as Entry;
-          const span = runLines(ctx, e, last);
-          const runSaid = sayAbout(ctx, def.name, `${def.name} on lines ${span} is also set on line ${lineNo(ctx, used.line)}`, behaviour);
-          const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${usedNote} and ignores lines ${span}${shellNote}`);
-          out.push(new IgnoredDuplicate(group, e, last, severity, finding(ctx, 'duplicate-parameter', e.keyRange, runSaid).message, runDetail, facts));
+      // (The line in effect lies between the runs before it and after it: no run spans it.)
+      for (const [a, b] of runs) {
+        const e = others[a] as Entry;
+        if (a === b) {
+          out.push(new IgnoredDuplicate(group, e, e, severity, message, detail, facts));
+          continue;
         }
+        const last = others[b] as Entry;
+        const span = runLines(ctx, e, last);
+        const runSaid = sayAbout(ctx, def.name, `${def.name} on lines ${span} is also set on line ${lineNo(ctx, used.line)}`, behaviour);
+        const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${usedNote} and ignores lines ${span}${shellNote}`);
+        out.push(new IgnoredDuplicate(group, e, last, severity, finding(ctx, 'duplicate-parameter', e.keyRange, runSaid).message, runDetail, facts));
       }
     }
     return out;
@@ -412,7 +474,19 @@ function lostToUnset(ctx: LintContext, def: ParameterDef, entries: readonly Entr
 interface DuplicateGroup {
   readonly ctx: LintContext;
   readonly name: string;
+  /** Safe for vzctl (libvzctl takes the last line and accepts it); for sh too only if {@link shReadsAsVzctl}. */
   readonly safe: boolean;
+  /** Every line of the parameter, in file order. */
+  readonly entries: readonly Entry[];
+  /** {@link groupSafe}'s answer, once asked. */
+  safeForSh?: boolean;
+}
+
+/** Whether removing ignored lines of the group changes neither what vzctl reads nor what sh reads. */
+function groupSafe(group: DuplicateGroup): boolean {
+  if (!group.safe) return false;
+  group.safeForSh ??= shReadsAsVzctl(group.ctx, group.entries);
+  return group.safeForSh;
 }
 
 /**
@@ -436,7 +510,8 @@ class IgnoredDuplicate extends LazyFixFinding {
   }
 
   protected buildFixes(): Fix[] {
-    const { ctx, name, safe } = this.#group;
+    const { ctx, name } = this.#group;
+    const safe = groupSafe(this.#group);
     const span = lineSpan(ctx, this.#from, this.#to);
     const lines = span.includes('–') ? `lines ${span}` : `line ${span}`;
     return [{ title: `Remove the ignored ${name} on ${lines}`, edits: [deleteLines(ctx, this.#from, this.#to)], safe }];
@@ -461,7 +536,8 @@ class IgnoredDuplicates extends LazyFixFinding {
   }
 
   protected buildFixes(): Fix[] {
-    const { ctx, name, safe } = this.#group;
+    const { ctx, name } = this.#group;
+    const safe = groupSafe(this.#group);
     const lines: number[] = [];
     for (const e of this.#entries) for (let n = e.line, end = lastLineOf(ctx, e); n <= end; n += 1) lines.push(n);
     return [{ title: `Remove the ${this.#entries.length} ignored ${name} lines`, edits: deleteLineSet(ctx, lines), safe }];

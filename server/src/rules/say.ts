@@ -8,10 +8,10 @@ import { behaviourFact, behaviourFor, evidenceFor, type BehaviourFact, type Conf
 import type { Generation } from '../catalog/types';
 import { classicContainer, isVswap } from './resources/ubc';
 import type { LintContext } from './types';
-import { clip, codePoints, MAX_MESSAGE } from './text';
+import { clip, clipQuotesTo, codePoints, MAX_MESSAGE } from './text';
 import { ObjectCache } from '../util/objectCache';
 
-export { clip, clipQuotes, codePoints, fixTitle, MAX_MESSAGE, MAX_QUOTE, MAX_TITLE, q, shortProblem } from './text';
+export { clip, clipQuotes, codePoints, fixTitle, MAX_MESSAGE, MAX_QUOTE, MAX_TITLE, q, quote, shortProblem } from './text';
 
 /**
  * The config's resource mode as vzctl decides it: `vswap` or `ubc` for a classic container config
@@ -82,7 +82,7 @@ function sayWith(ctx: LintContext, parameter: string | undefined, head: string, 
   let message = head + tail;
   // Too long: quoted file text gives way first (it is in the detail in full).
   for (const max of [16, 10]) {
-    if (tooLong(message)) message = head.replace(/"([^"]*)"/g, (_m, inner: string) => `"${clip(inner, max)}"`) + tail;
+    if (tooLong(message)) message = clipQuotesTo(head, max) + tail;
   }
   // Still too long (a long list of allowed values, say): the head gives way, the behaviour stays whole.
   if (tooLong(message)) message = `${clip(head, MAX_MESSAGE - codePoints(tail))}${tail}`;

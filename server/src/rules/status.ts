@@ -86,6 +86,8 @@ class IptablesFixContext {
   readonly short: string;
   readonly #mappings = new Map<string, ModuleMapping>();
   #keyFix: Fix[] | null | undefined;
+  /** With IPTABLES on several lines: the lines vzctl takes (set by {@link keyFix}). */
+  #used: Set<Entry> | undefined;
 
   constructor(readonly ctx: LintContext, readonly netfilter: Entry | undefined) {
     const classic = ctx.target.generation === 'classic';
@@ -109,6 +111,7 @@ class IptablesFixContext {
       if (all.length < 2 || !def || !first) this.#keyFix = null;
       else {
         const used = usedEntries(ctx, def);
+        this.#used = new Set(used);
         const text = used.map((x) => effectiveText(ctx, x)).join(' ');
         const mapping = this.mapping(text);
         const others = all.slice(1).flatMap((x) => { const [a, b] = linesOf(ctx, x); return Array.from({ length: b - a + 1 }, (_, k) => a + k); });
@@ -117,6 +120,11 @@ class IptablesFixContext {
       }
     }
     return this.#keyFix;
+  }
+
+  /** Whether `e` is one of several IPTABLES lines and vzctl does not take it (after {@link keyFix}). */
+  ignored(e: Entry): boolean {
+    return this.#used !== undefined && !this.#used.has(e);
   }
 
   /** The modules of the list `text` (the value the tools act on) and the least NETFILTER mode that grants them. */
@@ -152,6 +160,9 @@ function ctIptablesFixes(shared: IptablesFixContext, e: Entry): Fix[] {
   // IPTABLES on several lines: the fix for the whole key, whatever line it is asked from.
   const keyFix = shared.keyFix();
   if (keyFix) return keyFix;
+  // A line vzctl does not take (libvzctl's last line is empty): a NETFILTER from this line's modules would
+  // grant what the file does not; duplicate-parameter offers to remove it.
+  if (shared.ignored(e)) return [];
   if (modules.length === 0) {
     return [
       { title: 'Remove the empty IPTABLES line (default: IPv4 filter and mangle)', edits: [deleteLines(ctx, from, to)], safe: false },

@@ -51,9 +51,26 @@ export function clip(text: string, max: number = MAX_QUOTE): string {
   return `${chars.slice(0, max - 1).join('')}…`;
 }
 
-/** File text quoted for a message: `"…"` around the text cut to {@link MAX_QUOTE} characters. */
+/**
+ * File text in double quotes for a message, whole: a backslash or double quote inside is escaped (`\"`,
+ * `\\`), so that a value with blanks and quotes of its own (` "1G`) reads unambiguously (`" \"1G"`), and
+ * control characters are made visible.
+ */
+export function quote(text: string): string {
+  return `"${visible(/["\\]/.test(text) ? text.replace(/["\\]/g, (c) => `\\${c}`) : text)}"`;
+}
+
+/** File text quoted for a message ({@link quote}), cut to {@link MAX_QUOTE} characters. */
 export function q(text: string): string {
-  return `"${clip(text)}"`;
+  return quote(clip(text));
+}
+
+/** A double-quoted piece of a message, with the escapes {@link quote} writes. */
+const QUOTED = /"((?:[^"\\]|\\.)*)"/g;
+
+/** The text a {@link quote} piece stands for (escapes undone). */
+function unquote(inner: string): string {
+  return inner.includes('\\') ? inner.replace(/\\(.)/g, '$1') : inner;
 }
 
 /**
@@ -71,7 +88,12 @@ export function shortProblem(text: string): string {
 
 /** Every double-quoted piece of `text` clipped to {@link MAX_QUOTE} characters. */
 export function clipQuotes(text: string): string {
-  return text.replace(/"([^"]*)"/g, (_m, inner: string) => q(inner));
+  return text.replace(QUOTED, (_m, inner: string) => q(unquote(inner)));
+}
+
+/** Every double-quoted piece of `text` clipped to `max` characters (escapes kept whole). */
+export function clipQuotesTo(text: string, max: number): string {
+  return text.replace(QUOTED, (_m, inner: string) => quote(clip(unquote(inner), max)));
 }
 
 /**

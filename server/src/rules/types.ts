@@ -97,6 +97,11 @@ export interface LintContext {
    * `file-too-large` is reported for it.
    */
   tooLarge?: boolean;
+  /**
+   * Suppression comments are ignored (`ignoreSuppressions`): rules that group lines (duplicate-parameter)
+   * then group and fix the lines those comments cover too.
+   */
+  ignoreSuppressions?: boolean;
 }
 
 /** What the node has, in bytes. */

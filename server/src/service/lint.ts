@@ -233,6 +233,7 @@ class AnalysedFile extends CacheHost implements LintContext {
   declare capacity?: NodeCapacity;
   declare template?: LintContext['template'];
   declare tooLarge?: boolean;
+  declare ignoreSuppressions?: boolean;
 
   constructor(c: Pick<LintContext, 'doc' | 'kind' | 'kindReason' | 'target' | 'catalog' | 'def' | 'known' | 'status' | 'values' | 'live' | 'byName'>) {
     super();
@@ -340,6 +341,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   if (options.capacity) ctx.capacity = options.capacity;
   if (scan) ctx.template = scan;
   if (tooLarge) ctx.tooLarge = true;
+  if (options.ignoreSuppressions === true) ctx.ignoreSuppressions = true;
   return ctx;
 }
 

@@ -615,13 +615,17 @@ export const nodeMemoryOvercommit: NodeRule = {
     if (s.overTotal) reasons.push(`all memory ${formatBytes(s.totalBytes)} (vSwap RAM + swap, plus PRIVVMPAGES barriers ${formatBytes(s.privvmBytes)} of UBC-mode containers) > node RAM + swap ${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))}`);
     const counted = s.rows.filter((r) => r.mode !== 'none').length;
     const detail = `The ${counted} container${counted === 1 ? '' : 's'} of this node promise more memory than it has: ${reasons.join('; ')}. A node must be able to carry all the containers it may host, e.g. after a failover.`;
+    // The message counts the containers whose values it sums: vSwap ones for PHYSPAGES (SWAPPAGES), all counted ones for the total.
+    const summed = s.overRam ? s.rows.filter((r) => r.ramBytes !== undefined).length
+      : s.overSwap ? s.rows.filter((r) => r.swapBytes !== undefined).length
+        : counted;
     // What is summed, in the field's terms (as --summary says it), and what it is above.
     const main = s.overRam
       ? `vSwap PHYSPAGES limits = ${formatBytes(s.ramBytes)}, above node RAM (${formatBytes(cap.ramBytes ?? 0n)})`
       : s.overSwap
         ? `vSwap SWAPPAGES limits = ${formatBytes(s.swapBytes)}, above node swap (${formatBytes(cap.swapBytes ?? 0n)})`
         : `PHYSPAGES + SWAPPAGES + PRIVVMPAGES = ${formatBytes(s.totalBytes)}, above node RAM + swap (${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))})`;
-    const message = `${counted} container${counted === 1 ? '' : 's'}: ${main}`;
+    const message = `${summed} container${summed === 1 ? '' : 's'}: ${main}`;
     const first = model.containers[0];
     const at = model.node ? { path: model.node.path, width: (model.node.ctx.doc.text[0] ?? '').length } : first ? { path: first.path, width: first.facts.place.firstLineLength } : undefined;
     if (!at) return [];

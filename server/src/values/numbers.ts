@@ -1,3 +1,4 @@
+import { quote } from '../rules/text';
 import type { Generation, Unit } from '../catalog/types';
 
 /** LONG_MAX on 64-bit Linux: what vzctl stores for `unlimited`. */
@@ -78,7 +79,7 @@ export interface NumberReader {
 export function parseSizedNumber(text: string, offset: number, unit: Unit | undefined, generation: Generation, allowUnlimited = true, reader: NumberReader = { unlimited: true, suffix: true, fraction: true }): NumberResult {
   const part = (value: bigint, extra: Partial<NumberPart> = {}): NumberPart => ({ value, unlimited: false, text, start: offset, end: offset + text.length, ...extra });
   if (text.startsWith('unlimited')) {
-    if (text !== 'unlimited') return { ok: false, message: `"${text}" is not a number` };
+    if (text !== 'unlimited') return { ok: false, message: `${quote(text)} is not a number` };
     if (!allowUnlimited) return { ok: false, message: '"unlimited" is not accepted here' };
     if (!reader.unlimited) return { ok: false, message: reader.unlimitedRefused ?? '"unlimited" is not accepted here' };
     return { ok: true, part: part(LONG_MAX, { unlimited: true }) };
@@ -89,25 +90,25 @@ export function parseSizedNumber(text: string, offset: number, unit: Unit | unde
   // strtoull(): leading blanks (isspace), then one optional sign, then the digits.
   const m = /^[ \t\n\v\f\r]*([+-]?)(\d*)(?:\.(\d*))?([A-Za-z])?$/.exec(text);
   if (!m || (m[2] === '' && m[3] === undefined) || (m[2] === '' && m[3] === '')) {
-    return { ok: false, message: `"${text}" is not a number (${what})` };
+    return { ok: false, message: `${quote(text)} is not a number (${what})` };
   }
   const [, sign, intDigits, frac, sfxRaw] = m;
-  if (frac !== undefined && !reader.fraction) return { ok: false, message: `"${text}" has a fraction (this vzctl reads only ${what})` };
-  if (sfxRaw && !reader.suffix) return { ok: false, message: `"${text}" has a size suffix (this vzctl reads only ${what})` };
+  if (frac !== undefined && !reader.fraction) return { ok: false, message: `${quote(text)} has a fraction (this vzctl reads only ${what})` };
+  if (sfxRaw && !reader.suffix) return { ok: false, message: `${quote(text)} has a size suffix (this vzctl reads only ${what})` };
   const intPart = intDigits === '' ? '0' : (intDigits as string);
   if (sign === '-') return { ok: true, part: part(LONG_MAX, { truncated: true }) };
   // Beyond 2^64 - 1, strtoull() fails with ERANGE and vzctl rejects the value.
-  if (BigInt(intPart) > ULLONG_MAX) return { ok: false, message: `"${text}" is beyond the largest 64-bit number` };
+  if (BigInt(intPart) > ULLONG_MAX) return { ok: false, message: `${quote(text)} is beyond the largest 64-bit number` };
   let value: bigint;
   let suffix: string | undefined;
   if (sfxRaw) {
     suffix = sfxRaw.toUpperCase();
     const mul = SIZE_SUFFIX[suffix];
     if (mul === undefined || (suffix === 'P' && generation === 'vz7')) {
-      return { ok: false, message: `unknown size suffix "${sfxRaw}" (use K, M, G, T${generation === 'classic' ? ', P (pages)' : ''} or B)` };
+      return { ok: false, message: `unknown size suffix ${quote(sfxRaw)} (use K, M, G, T${generation === 'classic' ? ', P (pages)' : ''} or B)` };
     }
     const divisor = unitBytes(unit);
-    if (divisor === null) return { ok: false, message: `a size suffix ("${sfxRaw}") is not accepted for a count of items` };
+    if (divisor === null) return { ok: false, message: `a size suffix (${quote(sfxRaw)}) is not accepted for a count of items` };
     // value = (int.frac) * mul / divisor, truncated, computed exactly.
     const f = frac ?? '';
     const scale = 10n ** BigInt(f.length);

@@ -1,3 +1,4 @@
+import { quote } from '../rules/text';
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation, Grammar, ParameterDef, Range as NumRange } from '../catalog/types';
 import { featureKnown } from '../catalog/features';
@@ -115,8 +116,8 @@ export function parsePair(def: ParameterDef, value: string, ctx: ValueContext): 
       decoded.push(r.part);
       if (r.part.truncated) {
         const message = p.trimStart().startsWith('-')
-          ? `"${p}" is negative: vzctl reads it as a huge unsigned number and clamps it to LONG_MAX (unlimited)`
-          : `"${p}" is larger than vzctl's maximum (LONG_MAX); vzctl truncates it`;
+          ? `${quote(p)} is negative: vzctl reads it as a huge unsigned number and clamps it to LONG_MAX (unlimited)`
+          : `${quote(p)} is larger than vzctl's maximum (LONG_MAX); vzctl truncates it`;
         problems.push({ kind: 'truncated', message, start: offset, end: offset + p.length });
       }
     }
@@ -156,7 +157,7 @@ function checkIp(item: string, generation: Generation): string | undefined {
   const addr = slash < 0 ? item : item.slice(0, slash);
   const prefix = slash < 0 ? undefined : item.slice(slash + 1);
   const v6 = addr.includes(':');
-  if (v6 ? !isIPv6(addr) : !IPV4.test(addr)) return `"${addr}" is not a valid IPv${v6 ? 6 : 4} address`;
+  if (v6 ? !isIPv6(addr) : !IPV4.test(addr)) return `${quote(addr)} is not a valid IPv${v6 ? 6 : 4} address`;
   if (prefix !== undefined) {
     if (/^\d+$/.test(prefix)) {
       const n = Number(prefix);
@@ -165,7 +166,7 @@ function checkIp(item: string, generation: Generation): string | undefined {
       return undefined;
     } else {
       return generation === 'classic' && !v6 && IPV4.test(prefix)
-        ? `classic vzctl takes only a CIDR prefix (e.g. /24), not a dotted mask "${prefix}"`
+        ? `classic vzctl takes only a CIDR prefix (e.g. /24), not a dotted mask ${quote(prefix)}`
         : `"/${prefix}" is not a valid prefix`;
     }
   }
@@ -195,7 +196,7 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       const allowed = valuesOf(def, gen) ?? ['yes', 'no'];
       if (allowed.includes(value)) return { problems };
       const ci = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-      return bad(ci ? `"${value}" must be written "${ci}" (vzctl compares case-sensitively)` : `"${value}" is not one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+      return bad(ci ? `${quote(value)} must be written ${quote(ci)} (vzctl compares case-sensitively)` : `${quote(value)} is not one of ${allowed.map((a) => `${quote(a)}`).join(', ')}`);
     }
     case 'integer': {
       // strtoul()/strtol() as vzctl's parse_ul/parse_int call them: leading blanks and a sign are
@@ -204,7 +205,7 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       const acceptsUnlimited = def[gen]?.unlimited;
       const unl = value === 'unlimited' && acceptsUnlimited !== undefined && compareVersions(ctx.version, acceptsUnlimited.since) >= 0;
       const im = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(value);
-      if (!im && !unl && value !== '') return bad(`"${value}" is not a whole number`);
+      if (!im && !unl && value !== '') return bad(`${quote(value)} is not a whole number`);
       const r = rangeOf(def, gen);
       const n = unl ? Number(LONG_MAX) : im ? Number(im[1]) : 0;
       if (r && ((r.min !== undefined && n < r.min) || (r.max !== undefined && n > r.max))) {
@@ -213,12 +214,12 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       return { problems };
     }
     case 'float':
-      if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(value)) return bad(`"${value}" is not a number`);
+      if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(value)) return bad(`${quote(value)} is not a number`);
       return { problems };
     case 'name':
       // check_name(): letters, digits, space, '-', '+', '_', '.'.
       for (let i = 0; i < value.length; i += 1) {
-        if (!/[A-Za-z0-9 \-+_.]/.test(value[i] as string)) return bad(`character "${value[i]}" is not allowed in NAME (letters, digits, space, - + _ .)`, i, i + 1);
+        if (!/[A-Za-z0-9 \-+_.]/.test(value[i] as string)) return bad(`character ${quote(value[i])} is not allowed in NAME (letters, digits, space, - + _ .)`, i, i + 1);
       }
       return { problems };
     case 'ip-list': {
@@ -231,7 +232,7 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
     }
     case 'netdev-list': {
       for (const t of tokens(value, ' \t')) {
-        if (/^(venet|tun|tap|lo)/.test(t.text)) return bad(`"${t.text}": devices named venet*, tun*, tap* or lo* cannot be moved into a container`, t.start, t.end);
+        if (/^(venet|tun|tap|lo)/.test(t.text)) return bad(`${quote(t.text)}: devices named venet*, tun*, tap* or lo* cannot be moved into a container`, t.start, t.end);
       }
       return { problems };
     }
@@ -243,7 +244,7 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       if (gen === 'vz7') return { problems };
       for (const t of tokens(value, ' \t,')) {
         if (!ctx.catalog.iptablesModule(t.text)) {
-          problems.push({ kind: 'unknown-item', message: `vzctl does not know the iptables module "${t.text}" and skips it${/^ip6|MASQUERADE/.test(t.text) ? ' (it belongs in IPTABLES_MODULES / IP6TABLES of vz.conf, which load host modules)' : ''}`, start: t.start, end: t.end });
+          problems.push({ kind: 'unknown-item', message: `vzctl does not know the iptables module ${quote(t.text)} and skips it${/^ip6|MASQUERADE/.test(t.text) ? ' (it belongs in IPTABLES_MODULES / IP6TABLES of vz.conf, which load host modules)' : ''}`, start: t.start, end: t.end });
         }
       }
       return { problems };
@@ -251,10 +252,10 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
     case 'devices': {
       for (const t of tokens(value, ' ')) {
         const m = /^([bc]):(\d+):([^:]{1,15}):(\S{1,5})$/.exec(t.text);
-        if (!m) return bad(`"${t.text}" is not b|c:major:minor|all:perm`, t.start, t.end);
+        if (!m) return bad(`${quote(t.text)} is not b|c:major:minor|all:perm`, t.start, t.end);
         const [, , major, minor, perm] = m;
-        if (minor !== 'all' && !/^\d+$/.test(minor as string)) return bad(`minor "${minor}" must be a number or "all"`, t.start, t.end);
-        if (perm !== 'none' && !/^[rwq]+$/.test(perm as string)) return bad(`permissions "${perm}" must be a combination of r, w, q, or "none"`, t.start, t.end);
+        if (minor !== 'all' && !/^\d+$/.test(minor as string)) return bad(`minor ${quote(minor)} must be a number or "all"`, t.start, t.end);
+        if (perm !== 'none' && !/^[rwq]+$/.test(perm as string)) return bad(`permissions ${quote(perm)} must be a combination of r, w, q, or "none"`, t.start, t.end);
         if (major === '7' && compareVersions(ctx.version, '3.0.29') >= 0 && gen === 'classic') return bad('loop devices (major 7) cannot be given to a container (refused since vzctl 3.0.29)', t.start, t.end);
       }
       return { problems };
@@ -262,15 +263,15 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
     case 'devnodes': {
       for (const t of tokens(value, ' ')) {
         const m = /^([^:]+):(\S+)$/.exec(t.text);
-        if (!m) return bad(`"${t.text}" is not device:perm`, t.start, t.end);
+        if (!m) return bad(`${quote(t.text)} is not device:perm`, t.start, t.end);
         const perm = m[2] as string;
-        if (perm !== 'none' && !/^[rwq]+$/.test(perm)) return bad(`permissions "${perm}" must be a combination of r, w, q, or "none"`, t.start, t.end);
+        if (perm !== 'none' && !/^[rwq]+$/.test(perm)) return bad(`permissions ${quote(perm)} must be a combination of r, w, q, or "none"`, t.start, t.end);
       }
       return { problems };
     }
     case 'pci': {
       for (const t of tokens(value, ' ')) {
-        if (!/^([0-9A-Fa-f]+:)?[0-9A-Fa-f]+:[0-9A-Fa-f]+\.\d+$/.test(t.text)) return bad(`"${t.text}" is not a PCI address [domain:]bus:slot.func`, t.start, t.end);
+        if (!/^([0-9A-Fa-f]+:)?[0-9A-Fa-f]+:[0-9A-Fa-f]+\.\d+$/.test(t.text)) return bad(`${quote(t.text)} is not a PCI address [domain:]bus:slot.func`, t.start, t.end);
       }
       return { problems };
     }
@@ -279,23 +280,23 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
     case 'meminfo': {
       if (value === 'none') return { problems };
       const m = /^(pages|privvmpages):(\d+)$/.exec(value);
-      if (!m || BigInt(m[2] as string) === 0n) return bad(`"${value}" is not none, pages:N or privvmpages:N (N > 0)`);
+      if (!m || BigInt(m[2] as string) === 0n) return bad(`${quote(value)} is not none, pages:N or privvmpages:N (N > 0)`);
       return { problems };
     }
     case 've-layout': {
       if (value === 'simfs' || value === 'ploop' || value === 'ploop:expanded' || value === 'ploop:plain') return { problems };
       if (value === 'ploop:raw') return { problems: [{ kind: 'suspicious', message: 'the raw ploop format is neither recommended nor supported by vzctl', ...whole(value) }] };
-      return bad(`"${value}" is not simfs, ploop or ploop:expanded|plain|raw`);
+      return bad(`${quote(value)} is not simfs, ploop or ploop:expanded|plain|raw`);
     }
     case 'cpulimit': {
       if (gen === 'vz7') {
         // libvzctl parse_cpulimit (lib/cpu.c, v7.0.42–v8.0.90): strtoul, then nothing or "%" (percent of
         // one CPU, so 200% is two CPUs) or "m"/"mhz" in any case.
         if (/^[ \t\n\v\f\r]*\+?\d*(%|[mM]|[mM][hH][zZ])?$/.test(value)) return { problems };
-        return bad(`"${value}" is not N, N%, Nm or NMHz`);
+        return bad(`${quote(value)} is not N, N%, Nm or NMHz`);
       }
       const m = /^(\d+)(%|m|MHz)?$/.exec(value);
-      if (!m) return bad(`"${value}" is not N or N%`);
+      if (!m) return bad(`${quote(value)} is not N or N%`);
       if (m[2] === 'm' || m[2] === 'MHz') return bad('classic vzctl takes CPULIMIT in percent only');
       if (m[2] === '%' && Number(m[1]) > 100) return bad('with %, CPULIMIT must be at most 100 (it is multiplied by the number of CPUs)');
       return { problems };
@@ -304,9 +305,9 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       if (value === 'all' || (value === 'auto' && def.name === 'CPUMASK')) return { problems };
       for (const t of tokens(value, ',')) {
         const m = /^(\d+)(?:-(\d+))?$/.exec(t.text);
-        if (!m) return bad(`"${t.text}" is not a number or a range like 0-3`, t.start, t.end);
+        if (!m) return bad(`${quote(t.text)} is not a number or a range like 0-3`, t.start, t.end);
         const hi = Number(m[2] ?? m[1]);
-        if (hi >= 4096 || (m[2] !== undefined && Number(m[1]) > hi)) return bad(`"${t.text}" is outside 0..4095 or reversed`, t.start, t.end);
+        if (hi >= 4096 || (m[2] !== undefined && Number(m[1]) > hi)) return bad(`${quote(t.text)} is outside 0..4095 or reversed`, t.start, t.end);
       }
       return { problems };
     }
@@ -314,7 +315,7 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       if (value === 'unlimited') return { problems };
       if (gen === 'classic') return checkClassicIolimit(value);
       const m = /^(\d+)([bBkKmMgGtT])?$/.exec(value);
-      if (!m) return bad(`"${value}" is not a rate in bytes/s (optionally with a b/k/m/g/t suffix) or "unlimited"`);
+      if (!m) return bad(`${quote(value)} is not a rate in bytes/s (optionally with a b/k/m/g/t suffix) or "unlimited"`);
       const mul = SIZE_SUFFIX[(m[2] ?? 'b').toUpperCase()] ?? 1n;
       if (BigInt(m[1] as string) * mul > INT_MAX) problems.push({ kind: 'truncated', message: 'above INT_MAX bytes/s (about 2 GB/s): vzctl truncates it', ...whole(value) });
       return { problems };
@@ -326,7 +327,7 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
         if (gen === 'classic' && compareVersions(ctx.version, '4.9') < 0) return bad('the list: form needs vzctl 4.9 or newer');
         return { problems };
       }
-      return bad(`"${value}" is not all, detect or list:dev1 dev2`);
+      return bad(`${quote(value)} is not all, detect or list:dev1 dev2`);
     }
     case 'word-list': {
       // "inherit" (copy the node's resolv.conf) came with vzctl 4.4 and libvzctl 7.0.431
@@ -357,11 +358,11 @@ function checkClassicIolimit(value: string): ValueCheck {
   const tail = m[4] as string;
   const digits = m[3];
   if (tail.length > 1 || (tail !== '' && SIZE_SUFFIX[tail.toUpperCase()] === undefined)) {
-    return { problems: [{ kind: 'invalid', message: `"${value}" is not a rate in bytes/s (optionally with a b/k/m/g/t/p suffix) or "unlimited"`, ...whole(value) }] };
+    return { problems: [{ kind: 'invalid', message: `${quote(value)} is not a rate in bytes/s (optionally with a b/k/m/g/t/p suffix) or "unlimited"`, ...whole(value) }] };
   }
   if (digits === undefined) return { problems: [] };
   const n = BigInt(digits);
-  if (n > 18446744073709551615n) return { problems: [{ kind: 'invalid', message: `"${value}" is beyond what strtoull() reads (ERANGE)`, ...whole(value) }] };
+  if (n > 18446744073709551615n) return { problems: [{ kind: 'invalid', message: `${quote(value)} is beyond what strtoull() reads (ERANGE)`, ...whole(value) }] };
   const wrapped = m[2] === '-' && n > 0n;
   const rate = (wrapped ? 18446744073709551616n - n : n) * (tail === '' ? 1n : SIZE_SUFFIX[tail.toUpperCase()] ?? 1n);
   if (rate > INT_MAX) {
@@ -381,21 +382,21 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
     const m = /^([^:]+):(on|off)$/.exec(t.text);
     if (!m) {
       // libvzctl's feature parser stops at the first bad item and rejects the whole line.
-      if (which === 'capability' || ctx.generation === 'vz7') return { problems: [{ kind: 'invalid', message: `"${t.text}" is not ${which === 'capability' ? 'capname' : 'name'}:on|off`, start: t.start, end: t.end }] };
-      problems.push({ kind: 'unknown-item', message: `"${t.text}" is not name:on|off; vzctl skips it`, start: t.start, end: t.end });
+      if (which === 'capability' || ctx.generation === 'vz7') return { problems: [{ kind: 'invalid', message: `${quote(t.text)} is not ${which === 'capability' ? 'capname' : 'name'}:on|off`, start: t.start, end: t.end }] };
+      problems.push({ kind: 'unknown-item', message: `${quote(t.text)} is not name:on|off; vzctl skips it`, start: t.start, end: t.end });
       continue;
     }
     const name = m[1] as string;
     if (which === 'capability') {
       if (!vocab.capabilities.includes(name.toUpperCase())) {
-        return { problems: [{ kind: 'invalid', message: `unknown capability "${name}"`, start: t.start, end: t.start + name.length }] };
+        return { problems: [{ kind: 'invalid', message: `unknown capability ${quote(name)}`, start: t.start, end: t.start + name.length }] };
       }
       continue;
     }
     const feature = vocab.features.find((f) => f.name === name);
     const known = feature !== undefined && featureKnown(feature, ctx.generation, ctx.version);
     if (!known && ctx.generation === 'vz7') {
-      return { problems: [{ kind: 'invalid', message: `unknown feature "${name}" (libvzctl rejects the whole line)`, start: t.start, end: t.start + name.length }] };
+      return { problems: [{ kind: 'invalid', message: `unknown feature ${quote(name)} (libvzctl rejects the whole line)`, start: t.start, end: t.start + name.length }] };
     }
     if (!known) {
       // Classic find_feature() runs past its table's end: an unknown 4-letter name is taken as nfsd.
@@ -403,8 +404,8 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
       problems.push({
         kind: 'unknown-item',
         message: asNfsd
-          ? `unknown feature "${name}": classic vzctl mis-reads an unknown four-letter name as "nfsd" and turns nfsd ${m[2]}`
-          : `unknown feature "${name}"${feature ? ` on ${ctx.generation === 'vz7' ? 'Virtuozzo 7' : `vzctl ${ctx.version}`}` : ''}; vzctl skips it`,
+          ? `unknown feature ${quote(name)}: classic vzctl mis-reads an unknown four-letter name as "nfsd" and turns nfsd ${m[2]}`
+          : `unknown feature ${quote(name)}${feature ? ` on ${ctx.generation === 'vz7' ? 'Virtuozzo 7' : `vzctl ${ctx.version}`}` : ''}; vzctl skips it`,
         start: t.start,
         end: t.start + name.length,
       });
@@ -428,11 +429,11 @@ function checkNetif(value: string, gen: Generation): ValueCheck {
       const v = eq < 0 ? '' : f.text.slice(eq + 1);
       if (k === 'ifname') {
         ifname = true;
-        if (v === '' || v.length > 15) return bad(`interface name "${v}" must be 1 to 15 characters`, start, end);
-      } else if (k === 'host_ifname' && v.length > 15) return bad(`host interface name "${v}" is longer than 15 characters`, start, end);
-      else if ((k === 'mac' || k === 'host_mac') && !MAC.test(v)) return bad(`"${v}" is not a MAC address XX:XX:XX:XX:XX:XX`, start, end);
+        if (v === '' || v.length > 15) return bad(`interface name ${quote(v)} must be 1 to 15 characters`, start, end);
+      } else if (k === 'host_ifname' && v.length > 15) return bad(`host interface name ${quote(v)} is longer than 15 characters`, start, end);
+      else if ((k === 'mac' || k === 'host_mac') && !MAC.test(v)) return bad(`${quote(v)} is not a MAC address XX:XX:XX:XX:XX:XX`, start, end);
       else if ((k === 'mac_filter' || k === 'ip_filter') && v !== 'on' && v !== 'off') return bad(`${k} must be on or off`, start, end);
-      else if (!known.includes(k)) problems.push({ kind: 'suspicious', message: `vzctl ignores the unknown NETIF field "${k}"`, start, end });
+      else if (!known.includes(k)) problems.push({ kind: 'suspicious', message: `vzctl ignores the unknown NETIF field ${quote(k)}`, start, end });
     }
     if (!ifname) return bad('each NETIF interface needs ifname=…', dev.start, dev.end);
   }
