@@ -93,6 +93,39 @@ describe('.vzconf.yaml: invalid files give a positioned ConfigFileError, never a
     }
     assert.match(e.detail, /\(and 1 more problem\)$/);
   });
+  it('duplicate keys in every mapping (block, flow, nested), each at its key; a file of 20,000 keys is read, not stuck', () => {
+    const e = error('rules:\n  inline-comment: off\n  ubc-required: off\n  inline-comment: error\nkb: {urlTemplate: a, urlTemplate: b}\n');
+    assert.deepEqual(e.problems.map((p) => [p.line, p.character, p.end?.line, p.end?.character, p.detail]), [
+      [3, 2, 3, 16, 'not valid YAML: Map keys must be unique'],
+      [4, 21, 4, 32, 'not valid YAML: Map keys must be unique'],
+    ]);
+    // Keys equal as scalars are duplicates however they are quoted; 1 and "1" are not.
+    assert.equal(error('target: vz7\n"target": vz7\n').problems.length, 1);
+    assert.throws(() => parseConfigFile('rules:\n  1: off\n  "1": off\n', FILE), (x: unknown) => x instanceof ConfigFileError && !/unique/.test(x.detail));
+    const many = Array.from({ length: 20000 }, (_, i) => `  bogus-${i}: wrong\n`).join('');
+    const big = error(`rules:\n${many}  bogus-7: off\n`);
+    assert.deepEqual([big.line, big.character, big.detail], [20001, 2, 'not valid YAML: Map keys must be unique']);
+    const bad = error(`rules:\n${many}`);
+    assert.equal(bad.problems.length, 11);
+    assert.match(bad.detail, /^rules\.bogus-0: must be one of .* \(and 39999 more problems\)$/);
+    assert.deepEqual([bad.problems[1]?.line, bad.problems[1]?.character], [2, 11]);
+  });
+  it('positions count lines as YAML and editors do (a lone CR ends one) and stay inside the text (an error at the end of the file)', () => {
+    const cr = error('rules:\r  duplicate-parameter: loud\r  bad-rule: off\n');
+    const lines = ['rules:', '  duplicate-parameter: loud', '  bad-rule: off', ''];
+    assert.ok(cr.problems.length >= 1, JSON.stringify(cr.problems));
+    for (const p of cr.problems) {
+      for (const q of [p, p.end ?? p]) assert.ok(q.line < lines.length && q.character <= (lines[q.line] ?? '').length, JSON.stringify(p));
+    }
+    const eof = error('rules: {');
+    for (const p of eof.problems) {
+      assert.equal(p.line, 0, JSON.stringify(p));
+      assert.ok(p.character <= 8 && (p.end?.line ?? 0) === 0 && (p.end?.character ?? 0) <= 8, JSON.stringify(p));
+    }
+    // CRLF: the same positions as LF.
+    const crlf = error('rules:\r\n  inline-comment: loud\r\n');
+    assert.deepEqual([crlf.line, crlf.character, crlf.problems[0]?.end], [1, 18, { line: 1, character: 22 }]);
+  });
   it('keys are looked up as own properties only: constructor, toString, __proto__ are unknown options', () => {
     assert.match(error('constructor: 1\n').detail, /^unknown option "constructor"/);
     assert.match(error('toString: x\n').detail, /^unknown option "toString"/);

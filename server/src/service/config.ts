@@ -25,7 +25,7 @@ import { constants as fsConstants, readFileSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type * as YamlModule from 'yaml';
-import type { LineCounter, Node as YamlNode, parseDocument } from 'yaml';
+import type { Node as YamlNode, parseDocument } from 'yaml';
 import { findSchemasDir, getCatalog } from '../catalog/load';
 import { suggestRuleIds } from '../rules/suppressions';
 import { parseTargetSetting } from '../model/target';
@@ -188,7 +188,7 @@ export function configSchema(): Schema {
  * The position of a path's node (or key) in a YAML document, 0-based, with where the node's value ends
  * (`end`, absent when the node is not found).
  */
-function positionOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, at: (string | number)[], atKey: boolean): { line: number; character: number; end?: { line: number; character: number } } {
+function positionOf(doc: ReturnType<typeof parseDocument>, lc: TextLines, at: (string | number)[], atKey: boolean): { line: number; character: number; end?: { line: number; character: number } } {
   let range: readonly number[] | undefined;
   if (atKey && at.length > 0) {
     const parent = at.length === 1 ? doc.contents : doc.getIn(at.slice(0, -1), true);
@@ -202,12 +202,66 @@ function positionOf(doc: ReturnType<typeof parseDocument>, lc: LineCounter, at: 
   }
   const start = range?.[0];
   if (start === undefined) return { line: 0, character: 0 };
-  return { ...linePos(lc, start), end: linePos(lc, range?.[1] ?? start) };
+  return { ...lc.pos(start), end: lc.pos(range?.[1] ?? start) };
 }
 
-function linePos(lc: LineCounter, offset: number): { line: number; character: number } {
-  const p = lc.linePos(offset);
-  return { line: p.line - 1, character: p.col - 1 };
+/**
+ * The spans of the keys that repeat an earlier key of the same mapping (what the yaml library's `uniqueKeys`
+ * reports as "Map keys must be unique", with the same notion of equal: the same scalar value), in every
+ * mapping of `root`; linear in the number of nodes.
+ */
+function duplicateKeys(root: unknown): [number, number][] {
+  const Y = yaml();
+  const out: [number, number][] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Y.isMap(node)) {
+      const seen = new Map<unknown, true>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (Y.isScalar(key)) {
+          if (seen.has(key.value)) {
+            const r = key.range;
+            if (r) out.push([r[0], Math.max(r[1], r[0] + 1)]);
+          } else seen.set(key.value, true);
+        } else if (key !== null && typeof key === 'object') stack.push(key);
+        stack.push(pair.value);
+      }
+    } else if (Y.isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    } else if (Y.isPair(node)) {
+      stack.push(node.key, node.value);
+    }
+  }
+  return out;
+}
+
+/**
+ * Offsets of a text as 0-based positions the way YAML and editors count lines (a line ends at CRLF, LF or a
+ * lone CR; the yaml library's LineCounter counts LF only, which put a problem after a lone CR on a line the
+ * editor does not have), clamped to the text (an error "at" the end of the file is at its last character).
+ */
+class TextLines {
+  private readonly starts: number[] = [0];
+  constructor(private readonly text: string) {
+    const re = /\r\n|\r|\n/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) this.starts.push(m.index + m[0].length);
+  }
+  pos(offset: number): { line: number; character: number } {
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    // Never inside a line break: a position on its CR or LF is the end of that line.
+    const start = this.starts[lo] ?? 0;
+    const lineEnd = lo + 1 < this.starts.length ? (this.starts[lo + 1] ?? 0) - (this.text.startsWith('\r\n', (this.starts[lo + 1] ?? 0) - 2) ? 2 : 1) : this.text.length;
+    return { line: lo, character: Math.min(at, lineEnd) - start };
+  }
 }
 
 /**
@@ -218,16 +272,24 @@ function linePos(lc: LineCounter, offset: number): { line: number; character: nu
  * @throws ConfigFileError for YAML syntax errors, schema violations and unknown rule ids (the first one, with its position)
  */
 export function parseConfigFile(text: string, filePath: string): ConfigFileSettings {
-  const lc = new (yaml().LineCounter)();
-  const doc = yaml().parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const err = doc.errors[0];
+  const lc = new TextLines(text);
+  // The library's own duplicate-key check compares every key with all before it (quadratic: 20 s for a
+  // file of 10,000 keys); duplicateKeys does the same with a Set per mapping.
+  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const errors: { pos: [number, number]; message: string }[] = [...doc.errors];
+  const dups = duplicateKeys(doc.contents);
+  if (dups.length > 0) {
+    for (const pos of dups) errors.push({ pos, message: 'Map keys must be unique' });
+    errors.sort((a, b) => a.pos[0] - b.pos[0]);
+  }
+  const err = errors[0];
   if (err) {
     // Every syntax error the parser found (bounded), each with the span it reported.
-    const listed: ConfigProblem[] = doc.errors.slice(0, MAX_CONFIG_PROBLEMS).map((e) => ({ ...linePos(lc, e.pos[0]), end: linePos(lc, e.pos[1]), detail: `not valid YAML: ${e.message.split('\n')[0] ?? e.message}` }));
-    const more = doc.errors.length - listed.length;
+    const listed: ConfigProblem[] = errors.slice(0, MAX_CONFIG_PROBLEMS).map((e) => ({ ...lc.pos(e.pos[0]), end: lc.pos(e.pos[1]), detail: `not valid YAML: ${e.message.split('\n')[0] ?? e.message}` }));
+    const more = errors.length - listed.length;
     const first = listed[0] as ConfigProblem;
     if (more > 0) listed.push({ line: first.line, character: first.character, detail: `and ${more} more problem${more > 1 ? 's' : ''}` });
-    const others = doc.errors.length - 1;
+    const others = errors.length - 1;
     throw new ConfigFileError(filePath, `${first.detail}${others > 0 ? ` (and ${others} more problem${others > 1 ? 's' : ''})` : ''}`, first.line, first.character, false, listed);
   }
   let data: unknown;
@@ -247,12 +309,15 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
   // Every problem, in file order of discovery: the schema's, then unknown rule ids (bounded, one line each).
   const problems: ConfigProblem[] = [];
   let more = 0;
-  const add = (p: { line: number; character: number; end?: { line: number; character: number } }, detail: string): void => {
-    if (problems.length < MAX_CONFIG_PROBLEMS) problems.push({ ...p, detail });
+  // Where and what only for the problems listed (a position is a search of its mapping: for every one of
+  // 20,000 bad keys that was quadratic); the others are counted.
+  const add = (p: () => { line: number; character: number; end?: { line: number; character: number } }, detail: () => string): void => {
+    if (problems.length < MAX_CONFIG_PROBLEMS) problems.push({ ...p(), detail: detail() });
     else more += 1;
   };
   for (const v of validateAgainstSchema(data, configSchema())) {
-    const p = positionOf(doc, lc, v.path, v.atKey === true);
+    if (problems.length >= MAX_CONFIG_PROBLEMS) { more += 1; continue; }
+    const p = (): ReturnType<typeof positionOf> => positionOf(doc, lc, v.path, v.atKey === true);
     const shown = v.atKey ? v.path.slice(0, -1) : v.path;
     const where = shown.length > 0 ? `${shown.map((k) => (String(k).length > MAX_QUOTED ? `${String(k).slice(0, MAX_QUOTED)}…` : String(k))).join('.')}: ` : '';
     // The target's own message, as --target gives it ("invalid target …: use auto, classic, …").
@@ -264,16 +329,17 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
     const cased = key === undefined ? undefined : Object.keys(configSchema().properties ?? {}).find((k) => k.toLowerCase() === key.toLowerCase());
     const rule = key === undefined || cased ? undefined : suggestRuleIds(getCatalog(), key)[0];
     const hint = cased ? `unknown option ${quoted(key)}; did you mean ${cased}?` : rule ? `unknown option ${quoted(key)}; a rule's level goes under rules: (rules: {${rule}: warning})` : undefined;
-    add(p, parsed && 'error' in parsed ? `target: ${parsed.error}` : hint ?? `${where}${v.message}`);
+    add(p, () => (parsed && 'error' in parsed ? `target: ${parsed.error}` : hint ?? `${where}${v.message}`));
   }
   const d = data as { target?: string; kind?: string; rules?: Record<string, RuleLevel>; knownParameters?: string[]; kb?: { urlTemplate?: string }; ignoreSuppressions?: boolean; nodeConfig?: string; nodeRam?: string; nodeSwap?: string };
   const catalog = getCatalog();
   const rules = typeOf(d.rules) === 'object' ? d.rules ?? {} : {};
   for (const id of Object.keys(rules)) {
     if (catalog.hasRule(id)) continue;
-    const p = positionOf(doc, lc, ['rules', id], true);
-    const s = suggestRuleIds(catalog, id);
-    add(p, `rules: unknown rule ${quoted(id)}${s.length > 0 ? `; did you mean ${s.join(' or ')}?` : ' (see docs/rules/README.md)'}`);
+    add(() => positionOf(doc, lc, ['rules', id], true), () => {
+      const s = suggestRuleIds(catalog, id);
+      return `rules: unknown rule ${quoted(id)}${s.length > 0 ? `; did you mean ${s.join(' or ')}?` : ' (see docs/rules/README.md)'}`;
+    });
   }
   const first = problems[0];
   if (first) {
