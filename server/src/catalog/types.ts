@@ -89,6 +89,11 @@ export interface StatusEntry {
   kind: StatusKind;
   /** File kind it applies in: `node`, `container` or `any` (default). */
   in?: 'node' | 'container' | 'any';
+  /**
+   * The generation's reader takes the line without looking at its value (a `break;` handler, or a key that
+   * is not in its table): no value is refused, so no value check applies (values/validate.ts checkValue).
+   */
+  unread?: boolean;
   /** The parameter that replaces it, if any. */
   replacement?: string;
   /** Our own one-sentence explanation, shown in the diagnostic and the hover. */
@@ -142,6 +147,12 @@ export interface GenerationInfo {
    * none, in effect. IOPRIO and MEMINFO.
    */
   mergeNonZero?: { until: string; zero: string[]; evidence: Evidence[] };
+  /**
+   * The handler drops a value it cannot read without any warning (classic LOCAL_UID / LOCAL_GID: the result
+   * of conf_parse_ulong() is not looked at, src/lib/config.c @ vzctl-4.3..4.11.1): such a value is
+   * questionable, not an error vzctl reports.
+   */
+  refusedSilently?: { evidence: Evidence[] };
   /** Where since, handling, grammar, values, range, scope and default for this generation come from. */
   evidence?: Evidence[];
   /** Why those facts could not be proven; findings resting on them are at most info (catalog/evidence.ts). */
