@@ -114,6 +114,11 @@ describe('values no reader of the target looks at', () => {
   it('LOCAL_UID / LOCAL_GID: conf_parse_ulong()\'s result is not looked at (vzctl-4.3..4.11.1), so no warning from vzctl', () => {
     const fs = lint('LOCAL_UID="abc"\n', { target: 'classic@4.11.1', kind: 'container' }).findings.filter((f) => VALUE_RULES.includes(f.rule));
     assert.deepEqual(fs.map((f) => `${f.rule} ${f.severity}`), ['questionable-value warning']);
-    assert.match(fs[0]?.detail ?? '', /drops it without a warning/);
+    assert.match(fs[0]?.detail ?? '', /refuses nothing here/);
+  });
+  it('Virtuozzo 7 keys outside libvzctl\'s config table (LOGGING, LOG_LEVEL, IPV6, VE_STOP_MODE…) refuse no config', () => {
+    const fs = lint('LOGGING="Yes"\nLOG_LEVEL="x"\nIPV6="1"\nVE_STOP_MODE="halt"\n', { target: 'vz7@7.0.737', kind: 'node' }).findings.filter((f) => VALUE_RULES.includes(f.rule));
+    assert.deepEqual(fs.map((f) => `${f.range.start.line} ${f.rule} ${f.severity}`), ['0 questionable-value warning', '1 questionable-value warning', '2 questionable-value warning', '3 questionable-value warning']);
+    for (const f of fs) assert.doesNotMatch(`${f.message} ${f.detail ?? ''}`, /rejects/);
   });
 });

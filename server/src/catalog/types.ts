@@ -148,9 +148,13 @@ export interface GenerationInfo {
    */
   mergeNonZero?: { until: string; zero: string[]; evidence: Evidence[] };
   /**
-   * The handler drops a value it cannot read without any warning (classic LOCAL_UID / LOCAL_GID: the result
-   * of conf_parse_ulong() is not looked at, src/lib/config.c @ vzctl-4.3..4.11.1): such a value is
-   * questionable, not an error vzctl reports.
+   * The generation refuses no value of this key: a value it cannot read is dropped or read otherwise
+   * without any warning, and nothing else is refused with it. Classic LOCAL_UID / LOCAL_GID (the result of
+   * conf_parse_ulong() is not looked at, src/lib/config.c @ vzctl-4.3..4.11.1); Virtuozzo 7 keys that are
+   * not in libvzctl's config_param_map (lib/env_config.c), so add_env_param() never parses them and the
+   * config is never refused for them: libvzctl or the scripts look the raw value up where they need it
+   * (LOGGING, LOG_LEVEL, VERBOSE in lib/logger.c; IPV6 with vzctl2_env_get_param_bool()). Such a value is
+   * questionable, not an error.
    */
   refusedSilently?: { evidence: Evidence[] };
   /** Where since, handling, grammar, values, range, scope and default for this generation come from. */

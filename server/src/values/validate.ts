@@ -186,7 +186,8 @@ const NETIF_KEYS_VZ7 = [...NETIF_KEYS_CLASSIC, 'gw', 'gw6', 'dhcp', 'dhcp6', 'ip
  * - a key vzctl does not read itself (handling `ignored`: in its table as known but ignored; `script`: read
  *   only by the init and network scripts) cannot be refused by vzctl: a value outside the grammar the
  *   scripts compare with is `suspicious`, not `invalid`;
- * - a key whose handler drops a bad value without a warning (`refusedSilently`) likewise.
+ * - a key whose reader refuses no value (`refusedSilently`: classic LOCAL_UID/GID, Virtuozzo 7 keys outside
+ *   libvzctl's config table) likewise.
  * Pure; never throws.
  */
 export function checkValue(def: ParameterDef, value: string, ctx: ValueContext): ValueCheck {
@@ -196,7 +197,7 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
   if (check.problems.length === 0) return check;
   const tool = ctx.generation === 'vz7' ? 'libvzctl' : 'vzctl';
   const why = info?.handling === 'ignored' || info?.handling === 'script' ? `${tool} itself does not read ${def.name}, only its scripts do`
-    : info?.refusedSilently ? `${tool} drops it without a warning` : undefined;
+    : info?.refusedSilently ? `${tool} refuses nothing here, but does not read it as meant` : undefined;
   if (why === undefined || !check.problems.some((p) => p.kind === 'invalid')) return check;
   return { ...check, problems: check.problems.map((p) => (p.kind === 'invalid' ? { ...p, kind: 'suspicious' as const, message: `${p.message}; ${why}` } : p)) };
 }
