@@ -538,6 +538,26 @@ export interface MemoryRow {
   swapBytes?: bigint;
   /** Allocatable memory in bytes (UBC mode: PRIVVMPAGES barrier, RAM and swap together). */
   privvmBytes?: bigint;
+  /**
+   * The values the row would have summed that are unlimited (LONG_MAX, 2147483647) or effectively so (at
+   * least {@link EFFECTIVELY_UNLIMITED_BYTES}), and so are not summed: vSwap PHYSPAGES / SWAPPAGES limits,
+   * a UBC-mode PRIVVMPAGES barrier. Absent when none.
+   */
+  unlimited?: ('PHYSPAGES' | 'SWAPPAGES' | 'PRIVVMPAGES')[];
+}
+
+/**
+ * 2^52 bytes (4 PiB, 2^40 pages of 4 KiB): a memory limit at or above it is counted as unlimited by the
+ * memory summary and node-memory-overcommit, as LONG_MAX is. x86-64 defines at most 52 bits of physical
+ * address (MAXPHYADDR ≤ 52; AMD64 and Intel SDM), so no node has that much memory and such a limit never
+ * binds: it is "unlimited" written as a big number (`PRIVVMPAGES="99999999999999999:…"`), and summed it
+ * would swamp the node's totals (that one value is 355 EiB).
+ */
+export const EFFECTIVELY_UNLIMITED_BYTES = 1n << 52n;
+
+/** Whether a limit in pages is unlimited or at least {@link EFFECTIVELY_UNLIMITED_BYTES}. */
+function unlimitedPages(pages: bigint): boolean {
+  return isUnlimited(pages) || pages * PAGE_SIZE >= EFFECTIVELY_UNLIMITED_BYTES;
 }
 
 export interface MemorySummary {
@@ -548,6 +568,11 @@ export interface MemorySummary {
   swapBytes: bigint;
   /** Sum of the UBC-mode containers' PRIVVMPAGES barriers (bytes). */
   privvmBytes: bigint;
+  /**
+   * Containers whose value of each kind is unlimited or effectively so ({@link MemoryRow.unlimited}) and
+   * so is in no sum: vSwap PHYSPAGES limits, vSwap SWAPPAGES limits, UBC-mode PRIVVMPAGES barriers.
+   */
+  unlimited: { physpages: number; swappages: number; privvmpages: number };
   /** ramBytes + swapBytes + privvmBytes. */
   totalBytes: bigint;
   capacity?: NodeCapacity;
@@ -572,24 +597,32 @@ function pairOfEffective(ctx: LintContext, eff: EffectiveValue | undefined): Pai
 function memoryRow(ctx: LintContext): Omit<MemoryRow, 'path' | 'ctid'> {
   const phys = pairOfEffective(ctx, effectiveValue(ctx, 'PHYSPAGES'));
   const row: Omit<MemoryRow, 'path' | 'ctid'> = { mode: 'none', basis: '' };
+  // vzctl's vSwap test (is_vswap_config): a PHYSPAGES limit that is neither LONG_MAX nor 2147483647.
   if (phys && !isUnlimited(phys.limit.value)) {
     row.mode = 'vswap';
-    row.ramBytes = phys.limit.value * PAGE_SIZE;
+    const huge = unlimitedPages(phys.limit.value);
+    if (huge) row.unlimited = ['PHYSPAGES'];
+    else row.ramBytes = phys.limit.value * PAGE_SIZE;
+    const ram = huge ? 'PHYSPAGES limit effectively unlimited (not counted)' : 'PHYSPAGES limit';
     const swap = pairOfEffective(ctx, effectiveValue(ctx, 'SWAPPAGES'));
-    if (swap && isUnlimited(swap.limit.value)) {
-      row.basis = 'PHYSPAGES limit; SWAPPAGES unlimited (swap not counted)';
+    if (swap && unlimitedPages(swap.limit.value)) {
+      (row.unlimited ??= []).push('SWAPPAGES');
+      row.basis = `${ram}; SWAPPAGES ${isUnlimited(swap.limit.value) ? '' : 'effectively '}unlimited (swap not counted)`;
     } else {
       row.swapBytes = swap ? swap.limit.value * PAGE_SIZE : 0n;
-      row.basis = swap ? 'PHYSPAGES limit + SWAPPAGES limit' : 'PHYSPAGES limit (no SWAPPAGES)';
+      row.basis = swap ? `${ram} + SWAPPAGES limit` : `${ram} (no SWAPPAGES)`;
     }
   } else {
     const priv = pairOfEffective(ctx, effectiveValue(ctx, 'PRIVVMPAGES'));
-    if (priv && !isUnlimited(priv.barrier.value)) {
+    if (priv && !unlimitedPages(priv.barrier.value)) {
       row.mode = 'ubc';
       row.privvmBytes = priv.barrier.value * PAGE_SIZE;
       row.basis = 'PRIVVMPAGES barrier';
+    } else if (priv) {
+      row.unlimited = ['PRIVVMPAGES'];
+      row.basis = `not counted: PRIVVMPAGES barrier ${isUnlimited(priv.barrier.value) ? '' : 'effectively '}unlimited`;
     } else {
-      row.basis = priv ? 'not counted: PRIVVMPAGES barrier unlimited' : 'not counted: neither a vSwap PHYSPAGES limit nor PRIVVMPAGES';
+      row.basis = 'not counted: neither a vSwap PHYSPAGES limit nor PRIVVMPAGES';
     }
   }
   return row;
@@ -598,8 +631,9 @@ function memoryRow(ctx: LintContext): Omit<MemoryRow, 'path' | 'ctid'> {
 /**
  * Counts each container's memory as vzctl would give it: a vSwap container (PHYSPAGES limit neither
  * unlimited nor 2147483647, as vzctl decides) its PHYSPAGES and SWAPPAGES limits (pages × 4096 B); a
- * UBC-mode container its PRIVVMPAGES barrier (pages × 4096 B; RAM and swap together). Unlimited or unset
- * values are not counted, and the row says so.
+ * UBC-mode container its PRIVVMPAGES barrier (pages × 4096 B; RAM and swap together). Unset values are
+ * not counted, nor unlimited ones (LONG_MAX, 2147483647, or at least {@link EFFECTIVELY_UNLIMITED_BYTES}):
+ * the row says so and {@link MemorySummary.unlimited} counts them.
  */
 export function memorySummary(model: NodeModel): MemorySummary {
   const rows: MemoryRow[] = model.containers.map((c) => ({ path: c.path, ctid: c.ctid, ...c.facts.memory }));
@@ -608,9 +642,14 @@ export function memorySummary(model: NodeModel): MemorySummary {
   const swapBytes = sum((r) => r.swapBytes);
   const privvmBytes = sum((r) => r.privvmBytes);
   const totalBytes = ramBytes + swapBytes + privvmBytes;
+  const unlimited = { physpages: 0, swappages: 0, privvmpages: 0 };
+  for (const r of rows) {
+    if (!r.unlimited) continue;
+    for (const u of r.unlimited) unlimited[u === 'PHYSPAGES' ? 'physpages' : u === 'SWAPPAGES' ? 'swappages' : 'privvmpages'] += 1;
+  }
   const cap = model.capacity;
   const s: MemorySummary = {
-    rows, ramBytes, swapBytes, privvmBytes, totalBytes,
+    rows, ramBytes, swapBytes, privvmBytes, unlimited, totalBytes,
     overRam: cap?.ramBytes !== undefined && ramBytes > cap.ramBytes,
     overTotal: cap?.ramBytes !== undefined && totalBytes > cap.ramBytes + (cap.swapBytes ?? 0n),
     overSwap: cap?.swapBytes !== undefined && swapBytes > cap.swapBytes,
@@ -638,7 +677,9 @@ export const nodeMemoryOvercommit: NodeRule = {
     if (s.overSwap) reasons.push(`vSwap swap (SWAPPAGES limits) ${formatBytes(s.swapBytes)} > node swap ${formatBytes(cap.swapBytes ?? 0n)}`);
     if (s.overTotal) reasons.push(`all memory ${formatBytes(s.totalBytes)} (vSwap RAM + swap, plus PRIVVMPAGES barriers ${formatBytes(s.privvmBytes)} of UBC-mode containers) > node RAM + swap ${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))}`);
     const counted = s.rows.filter((r) => r.mode !== 'none').length;
-    const detail = `The ${counted} container${counted === 1 ? '' : 's'} of this node promise more memory than it has: ${reasons.join('; ')}. A node must be able to carry all the containers it may host, e.g. after a failover.`;
+    const u = s.unlimited.physpages + s.unlimited.swappages + s.unlimited.privvmpages;
+    const left = u > 0 ? ` Not counted: ${u} value${u === 1 ? '' : 's'} unlimited or at least 4 PiB (no node has that much memory).` : '';
+    const detail = `The ${counted} container${counted === 1 ? '' : 's'} of this node promise more memory than it has: ${reasons.join('; ')}. A node must be able to carry all the containers it may host, e.g. after a failover.${left}`;
     // The message counts the containers whose values it sums: vSwap ones for PHYSPAGES (SWAPPAGES), all counted ones for the total.
     const summed = s.overRam ? s.rows.filter((r) => r.ramBytes !== undefined).length
       : s.overSwap ? s.rows.filter((r) => r.swapBytes !== undefined).length
