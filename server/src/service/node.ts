@@ -10,7 +10,7 @@ import { getCatalog, schemaData, type CatalogIndex } from '../catalog/load';
 import type { Generation } from '../catalog/types';
 import type { Target } from '../model/target';
 import { lineNumber, type EditorLineMap } from '../parser/parse';
-import { acceptedTokens, effectiveValue, fileOf, type EffectiveValue } from '../model/effective';
+import { acceptedTokens, effectiveValue, fileOf, vz7RefusedLine, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
 import type { Range } from '../parser/types';
 import type { Finding, Fix, LintContext, NodeCapacity } from '../rules/types';
@@ -86,6 +86,13 @@ export interface ContainerFacts {
    * duplicate-ct-name compares: the value trimmed, and for HOSTNAME lower-cased.
    */
   names: { param: 'NAME' | 'HOSTNAME'; value: string; key: string; line: number; range: Range }[];
+  /**
+   * Virtuozzo 7: the first value libvzctl refuses when it opens the container's config (model/effective
+   * vz7RefusedLine), which makes it refuse the whole config, so the container does not start until that
+   * value is fixed: the facts above are what it will have then, not what runs now. `line` is the 1-based
+   * line of that value in its file (the container's, or vz.conf for `source: 'node'`). Absent otherwise.
+   */
+  refused?: { name: string; line: number; source: 'container' | 'node' };
   /** How its memory is counted (see {@link memorySummary}). */
   memory: Omit<MemoryRow, 'path' | 'ctid'>;
   /** What placing a finding in the file needs. */
@@ -364,12 +371,29 @@ export const duplicateIpAddress: NodeRule = {
         const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
         out.push({ path: item.c.path, finding: ruleFinding(catalog, 'duplicate-ip-address', item.range,
           `${clip(ip, 39)} is also assigned to ${clip(short(other.c.path), 24)} line ${lineNumber(other.c.facts.place, other.line)}${more}`,
-          { detail: `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use).` }) });
+          { detail: `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use).${refusalNote(list.map((o) => o.c))}` }) });
       }
     }
     return out;
   },
 };
+
+/**
+ * What the admin needs to know of the Virtuozzo 7 containers among `cs` whose config libvzctl refuses
+ * ({@link ContainerFacts.refused}): that they do not start as they are, so the clash is not live yet and
+ * takes effect once the refused value is fixed; '' when none is refused. Names at most three of them.
+ */
+function refusalNote(cs: NodeContainer[]): string {
+  const refused = cs.filter((c) => c.facts.refused);
+  if (refused.length === 0) return '';
+  const named = refused.slice(0, 3).map((c) => {
+    const r = c.facts.refused as NonNullable<ContainerFacts['refused']>;
+    return `${short(c.path)} (${r.source === 'node' ? "vz.conf's " : ''}${r.name} on line ${r.line})`;
+  });
+  const more = refused.length > 3 ? ` and ${refused.length - 3} more` : '';
+  const all = refused.length === cs.length;
+  return ` Virtuozzo 7 refuses the whole config of ${named.join(', ')}${more} for an invalid value, so ${refused.length === 1 ? 'that container does' : 'those containers do'} not start as configured: the clash is ${all ? 'not live now' : 'not live for ' + (refused.length === 1 ? 'it' : 'them')} and takes effect once the value is fixed.`;
+}
 
 /**
  * Items grouped by a key, for the cross-container duplicate checks: `shared()` yields the keys that two or
@@ -459,7 +483,7 @@ export const sharedPrivatePath: NodeRule = {
           reported.add(key);
           const noVeid = !/\$\{?VEID\}?/.test(p.value);
           out.push({ path: at, finding: ruleFinding(catalog, 'shared-private-path', p.range,
-            `${param} resolves to ${q(resolved)} for ${list.length} containers`, { detail: `${param} resolves to ${resolved} for ${names}${p.source === 'node' ? ' (the value comes from vz.conf)' : ''}: containers on one node need their own ${param === 'VE_PRIVATE' ? 'private area' : 'root mount point'}${noVeid ? '; put $VEID in the path (e.g. /vz/' + (param === 'VE_PRIVATE' ? 'private' : 'root') + '/$VEID)' : ''}.` }) });
+            `${param} resolves to ${q(resolved)} for ${list.length} containers`, { detail: `${param} resolves to ${resolved} for ${names}${p.source === 'node' ? ' (the value comes from vz.conf)' : ''}: containers on one node need their own ${param === 'VE_PRIVATE' ? 'private area' : 'root mount point'}${noVeid ? '; put $VEID in the path (e.g. /vz/' + (param === 'VE_PRIVATE' ? 'private' : 'root') + '/$VEID)' : ''}.${refusalNote(list.map((x) => x.c))}` }) });
         }
       }
     }
@@ -489,7 +513,7 @@ export const duplicateCtName: NodeRule = {
           const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
           out.push({ path: c.path, finding: ruleFinding(catalog, 'duplicate-ct-name', n.range,
             `${param} ${q(n.value.trim())} is also used by ${clip(short(other?.c.path ?? ''), 24)}${more}`,
-            { detail: `${param} "${n.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so vzctl commands that take NAME are ambiguous.' : ': two containers answering to one host name confuse logs, monitoring and DNS.'}` }) });
+            { detail: `${param} "${n.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so vzctl commands that take NAME are ambiguous.' : ': two containers answering to one host name confuse logs, monitoring and DNS.'}${refusalNote(list.map((o) => o.c))}` }) });
         }
       }
     }
@@ -704,6 +728,10 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
     memory: memoryRow(ctx),
     place: filePlace(ctx),
   };
+  // Virtuozzo 7: one refused value makes libvzctl refuse the whole config; the rules say so where they
+  // compare this container's other values (they are what it gets once that value is fixed).
+  const refused = vz7RefusedLine(ctx);
+  if (refused) facts.refused = { ...refused, line: lineNo(refused.source === 'node' && ctx.node ? ctx.node : ctx, refused.line) };
   // A value libvzctl refuses (Virtuozzo 7: "Invalid parameter", `eff.refused`) or classic vzctl skips is
   // never applied, so it never counts here; of a list line classic takes only part of, only that part.
   const origin = effectiveValue(ctx, 'ORIGIN_SAMPLE');
