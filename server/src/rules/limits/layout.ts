@@ -8,10 +8,11 @@
  */
 import type { Entry } from '../../parser/types';
 import type { Finding, LintContext, Rule } from '../types';
-import { deleteLines, entryRange, finding } from '../util';
+import { deleteLines, entryRange, finding, lineNo } from '../util';
 import { clip } from '../text';
 import { explain, modeOf, say, sayAbout, says, type Said } from '../say';
 import type { ParameterDef } from '../../catalog/types';
+import type { ConfigMode } from '../../catalog/behaviours';
 import { effectiveValue } from '../../model/effective';
 import { sourceText } from '../node/diskQuota';
 import { describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
@@ -55,7 +56,14 @@ interface PloopWords {
  * models (a line of the same text at the same number: `parser/parse.ts`), so a fleet's 7,500 alike
  * DISKINODES lines are one entry and get one finding object (never modified: findings are not).
  */
-let ploopFindings: { catalog: LintContext['catalog']; key: string; byEntry: WeakMap<Entry, Finding>; words: Map<ParameterDef, PloopWords | null> } | undefined;
+let ploopFindings: {
+  catalog: LintContext['catalog'];
+  key: string;
+  byEntry: WeakMap<Entry, Finding>;
+  words: Map<ParameterDef, PloopWords | null>;
+  /** What the key of the last container was made of (see the rule), and its layout description. */
+  made?: { source: Layout['source']; layoutName: Layout['layout']; entry: Entry | undefined; line: number; target: LintContext['target']; mode: ConfigMode | undefined; sample: boolean; layout: string };
+} | undefined;
 
 /** {@link PloopWords} of `def` (ignored on ploop) for `ctx`. */
 function ploopWords(ctx: LintContext, def: ParameterDef & { ignoredOnPloop: string }, layout: string, sample: boolean): PloopWords | null {
@@ -90,10 +98,21 @@ export const ignoredOnPloop: Rule = {
     const l = containerLayout(ctx);
     if (!l || l.layout !== 'ploop') return [];
     const out: Finding[] = [];
-    const layout = describeLayout(ctx, l);
     const sample = isSample(ctx);
-    const key = `${layout}\0${ctx.target.generation}@${ctx.target.version}\0${modeOf(ctx) ?? ''}\0${sample ? 's' : 'c'}`;
-    if (ploopFindings?.catalog !== ctx.catalog || ploopFindings.key !== key) ploopFindings = { catalog: ctx.catalog, key, byEntry: new WeakMap(), words: new Map() };
+    const mode = modeOf(ctx);
+    // The layout's words and the memo key are the last container's when everything they are made of is
+    // (the VE_LAYOUT line model, its line number, the target object, the mode, sample or not).
+    const line = lineNo(ctx, l.entry?.line ?? 0);
+    const was = ploopFindings?.made;
+    let layout: string;
+    if (ploopFindings?.catalog === ctx.catalog && was && was.source === l.source && was.layoutName === l.layout && was.entry === l.entry && was.line === line && was.target === ctx.target && was.mode === mode && was.sample === sample) {
+      layout = was.layout;
+    } else {
+      layout = describeLayout(ctx, l);
+      const key = `${layout}\0${ctx.target.generation}@${ctx.target.version}\0${mode ?? ''}\0${sample ? 's' : 'c'}`;
+      if (ploopFindings?.catalog !== ctx.catalog || ploopFindings.key !== key) ploopFindings = { catalog: ctx.catalog, key, byEntry: new WeakMap(), words: new Map() };
+      ploopFindings.made = { source: l.source, layoutName: l.layout, entry: l.entry, line, target: ctx.target, mode, sample, layout };
+    }
     const memo = ploopFindings.byEntry;
     const wordsOf = ploopFindings.words;
     const last = ctx.doc.text.length - 1;
