@@ -288,6 +288,8 @@ export interface RuleMeta {
   alsoSeverities?: Severity[];
   /** Diagnostics carry the LSP Deprecated tag. */
   deprecatedTag?: boolean;
+  /** Diagnostics carry the LSP Unnecessary tag (faded). */
+  unnecessaryTag?: boolean;
   /** Some findings of the rule carry a quick fix. */
   fixable?: boolean;
 }

@@ -22,7 +22,7 @@ import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
 import { ObjectCache } from '../util/objectCache';
 import { shellWords, type ShellWord } from '../service/shellSafety';
-import { isSuppressed, suppressionSets, type SuppressionSets } from '../service/suppressions';
+import { suppressionTracker, type SuppressionTracker } from '../service/suppressions';
 import { lastLineNumber } from '../parser/parse';
 
 /**
@@ -177,22 +177,18 @@ function entryEnd(ctx: LintContext, e: Entry): Position {
 
 /** Per lint: the document's multi-line shell words ({@link shellWords}), computed when a fix first asks. */
 const wordsMemo = new ObjectCache<LintContext, ShellWord[]>();
-/** Per lint: what the file's suppression comments silence (undefined: none, or they are ignored). */
-const suppressionMemo = new ObjectCache<LintContext, { sets: SuppressionSets | undefined }>();
-
-/** The suppression sets of the file linted, unless suppressions are ignored (`ignoreSuppressions`). */
-function suppressionsOf(ctx: LintContext): SuppressionSets | undefined {
-  let m = suppressionMemo.get(ctx);
-  if (m === undefined) {
-    m = { sets: ctx.ignoreSuppressions === true ? undefined : suppressionSets(ctx.doc) };
-    suppressionMemo.set(ctx, m);
-  }
-  return m.sets;
+/** The file's suppression comments as this lint counts them (undefined: it has none). */
+function suppressionsOf(ctx: LintContext): SuppressionTracker | undefined {
+  return suppressionTracker(ctx);
 }
 
-/** Whether a suppression comment silences duplicate-parameter on a line of `entries[a..b]`: such a run is neither reported nor removed. */
-function anySuppressed(sets: SuppressionSets, entries: readonly Entry[], a: number, b: number): boolean {
-  for (let i = a; i <= b; i += 1) if (isSuppressed(sets, 'duplicate-parameter', (entries[i] as Entry).line)) return true;
+/**
+ * Whether a suppression comment silences duplicate-parameter on a line of `entries[a..b]`: such a run is
+ * neither reported nor removed. The comment that covers the first such line is counted as used (for
+ * unused-suppression) also when suppressions are ignored (`ignoreSuppressions`), which answers false.
+ */
+function anySuppressed(ctx: LintContext, sets: SuppressionTracker, entries: readonly Entry[], a: number, b: number): boolean {
+  for (let i = a; i <= b; i += 1) if (sets.silences('duplicate-parameter', (entries[i] as Entry).line)) return ctx.ignoreSuppressions !== true;
   return false;
 }
 
@@ -343,7 +339,7 @@ export const duplicateParameter: Rule = {
           : ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejectedLines}, which vzctl rejects)`;
         // A run of lines a suppression comment covers is neither reported nor removed: no merge then.
         const sets = suppressionsOf(ctx);
-        const open = sets === undefined ? all : all.filter(([a, b]) => !anySuppressed(sets, entries, a, b));
+        const open = sets === undefined ? all : all.filter(([a, b]) => !anySuppressed(ctx, sets, entries, a, b));
         const merge: Fix[] = !plain || open.length < all.length ? [] : [{
           title: `Merge the ${entries.length} ${def.name} lines into line ${lineNo(ctx, first.line)}${dropping}`,
           edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...deleteLineSet(ctx, entries.slice(1).map((x) => x.line))],
@@ -411,9 +407,9 @@ export const duplicateParameter: Rule = {
       const sets = suppressionsOf(ctx);
       let others = ignored.filter((x) => x !== used);
       let runs = consecutiveRuns(ctx, others, 0, others.length);
-      if (sets !== undefined && runs.some(([a, b]) => anySuppressed(sets, others, a, b))) {
+      if (sets !== undefined && runs.some(([a, b]) => anySuppressed(ctx, sets, others, a, b))) {
         const open: Entry[] = [];
-        for (const [a, b] of runs) if (!anySuppressed(sets, others, a, b)) for (let i = a; i <= b; i += 1) open.push(others[i] as Entry);
+        for (const [a, b] of runs) if (!anySuppressed(ctx, sets, others, a, b)) for (let i = a; i <= b; i += 1) open.push(others[i] as Entry);
         others = open;
         runs = consecutiveRuns(ctx, others, 0, others.length);
       }

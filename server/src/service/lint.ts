@@ -12,7 +12,8 @@ import { RULES } from '../rules/index';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { checkValue, type ValueCheck } from '../values/validate';
-import { suppressionFilter } from './suppressions';
+import { suppressionTracker } from './suppressions';
+import { unusedSuppressionFindings } from './unusedSuppressions';
 import { isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
 import { templateValueCheck, filterTemplateFindings } from './template';
 import { CacheHost, ObjectCache } from '../util/objectCache';
@@ -347,7 +348,8 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
 
 /**
  * Lints one file: parse → model → every rule → unverified facts capped at info (catalog/evidence.ts) → severity overrides (`rules`) → custom keys
- * (`knownParameters`) → suppression comments (unless `ignoreSuppressions`) → findings sorted by position,
+ * (`knownParameters`) → suppression comments (unless `ignoreSuppressions`) → suppression comments that silenced
+ * nothing (`unused-suppression`, service/unusedSuppressions.ts) → findings sorted by position,
  * at most {@link MAX_FINDINGS_PER_FILE} of them, with ranges in the editor's line numbering (a lone CR
  * breaks the line there, not for vzctl: see `toEditorFinding`).
  * Pure over its inputs (the catalogue is loaded once per process); never throws for any text.
@@ -389,7 +391,22 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     const line = ctx.doc.lines[f.range.start.line];
     return line?.kind === 'entry' && (known.has(line.name) || known.has(line.key));
   };
-  let kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(known ? findings.filter((f) => !custom(f)) : findings);
+  const ignore = options.ignoreSuppressions === true;
+  const tracker = suppressionTracker(ctx);
+  let kept: Finding[];
+  if (!tracker) kept = known ? findings.filter((f) => !custom(f)) : findings;
+  else {
+    // Each finding a comment covers counts that comment as used, also one knownParameters drops (the comment
+    // may be meant for vzlint runs without that setting) and any with ignoreSuppressions (an audit).
+    kept = [];
+    for (const f of findings) {
+      const silenced = tracker.silences(f.rule, f.range.start.line);
+      if ((silenced && !ignore) || custom(f)) continue;
+      kept.push(f);
+    }
+    // Beyond the findings cap (or a rule's own budget) what a comment would silence is not all known.
+    if (findings.length < MAX_FINDINGS_PER_FILE) for (const f of unusedSuppressionFindings(ctx, tracker, { rules: overrides, ignore })) kept.push(f);
+  }
   if (ctx.template) kept = filterTemplateFindings(ctx, kept);
   // (Most files have one finding or none: no sort, whose set-up alone is a microsecond.)
   if (kept.length > 1) kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));

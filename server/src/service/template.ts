@@ -18,7 +18,7 @@ const TEMPLATE_SAFE_RULES = new Set([
   'missing-equals', 'unmatched-quote', 'key-too-long', 'space-around-equals', 'inline-comment', 'single-quotes',
   'multiline-value', 'byte-order-mark', 'shell-unsafe-value', 'shell-expansion', 'unknown-parameter',
   'duplicate-parameter', 'misplaced-parameter', 'invalid-value', 'unknown-list-item', 'deprecated-parameter',
-  'ignored-parameter', 'removed-parameter', 'unknown-suppression',
+  'ignored-parameter', 'removed-parameter', 'unknown-suppression', 'unused-suppression',
 ]);
 
 const RUN = new RegExp(`${PLACEHOLDER_CHAR}+`, 'g');
