@@ -435,6 +435,34 @@ describe('vzlint fleet and --summary', () => {
   });
 });
 
+describe('vzlint --summary: unlimited and near-unlimited values are counted apart, not summed', () => {
+  it('PRIVVMPAGES 99999999999999999 (below LONG_MAX, 355 EiB) and a 4 PiB PHYSPAGES limit do not swamp the totals', async () => {
+    const root = await tree('summary-unlimited', {
+      'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n',
+      'etc/vz/conf/101.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:262144"\n',
+      // UBC mode (PHYSPAGES unlimited), PRIVVMPAGES near LONG_MAX: no finite memory to add.
+      'etc/vz/conf/102.conf': 'PHYSPAGES="unlimited"\nPRIVVMPAGES="99999999999999999:99999999999999999"\n',
+      // vSwap with a PHYSPAGES limit of exactly 2^40 pages (4 PiB): effectively unlimited; its swap still counts.
+      'etc/vz/conf/103.conf': 'PHYSPAGES="0:1099511627776"\nSWAPPAGES="0:262144"\n',
+      // Just below the threshold: summed.
+      'etc/vz/conf/104.conf': 'PHYSPAGES="0:1099511627775"\nSWAPPAGES="unlimited"\n',
+    });
+    const s = JSON.parse((await run(['--format', 'json', '--summary', 'etc/vz'], root)).out) as FleetSummary;
+    const m = s.nodes[0]?.memory;
+    assert.equal(m?.physpagesBytes, String(262144n * 4096n + 1099511627775n * 4096n));
+    assert.equal(m?.swappagesBytes, String(2n * 262144n * 4096n));
+    assert.equal(m?.privvmpagesBytes, '0');
+    assert.deepEqual(m?.unlimited, { physpages: 1, swappages: 1, privvmpages: 1 });
+    const text = (await run(['--no-color', '--summary', 'etc/vz'], root)).out;
+    assert.match(text, /\n {4}not summed, unlimited \(or ≥ 4 PiB\): 1 PHYSPAGES limit, 1 SWAPPAGES limit, 1 PRIVVMPAGES barrier\n/);
+    assert.doesNotMatch(text, /EiB/);
+    // None unlimited: no such line, no such JSON field.
+    const plain = await tree('summary-finite', { 'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'etc/vz/conf/101.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:0"\n' });
+    assert.doesNotMatch((await run(['--no-color', '--summary', 'etc/vz'], plain)).out, /not summed/);
+    assert.equal((JSON.parse((await run(['--format', 'json', '--summary', 'etc/vz'], plain)).out) as FleetSummary).nodes[0]?.memory?.unlimited, undefined);
+  });
+});
+
 describe('vzlint --summary names a node without vz.conf as its files are given', () => {
   it('a folder outside the working directory keeps the relative form it was given in, not an absolute path', async () => {
     const root = await tree('summary-outside', { 'work/.keep': '', 'other/conf/101.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:0"\n' });

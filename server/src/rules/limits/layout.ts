@@ -153,28 +153,44 @@ export const mountOptsOnSimfs: Rule = {
 };
 
 /**
- * QUOTAUGIDLIMIT above 0 in a ploop container: there it only switches user/group quota on (issue 3
- * part 4); switching between 0 and non-zero needs a restart (reference §3.2, §7).
+ * QUOTAUGIDLIMIT above 0 where it only switches user/group quota on (issue 3 part 4); switching between 0
+ * and non-zero needs a restart (reference §3.2, §7).
+ * - Classic: in a ploop container (the layout as `layoutOf()` finds it); simfs uses the number as vzquota's
+ *   limit.
+ * - Virtuozzo 7: in every container, whatever its layout: libvzctl reads the value only as zero or not
+ *   (is_2quota_enabled() / get_user_quota_mode() in lib/util.c, the root disk's user_quota in lib/disk.c,
+ *   setup_env_quota() in lib/env.c) and hands it to the set_ugid_quota script as UGIDLIMIT, whose
+ *   setup_quota() only tests whether it is empty (dists/scripts/functions); it never runs vzquota (v7.0.42,
+ *   v7.0.737, v8.0.90). Only the last line counts (libvzctl keeps one value per key).
  */
 export const quotaugidlimitOnPloop: Rule = {
   id: 'quotaugidlimit-on-ploop',
   check(ctx) {
-    const l = containerLayout(ctx);
-    if (!l || l.layout !== 'ploop') return [];
+    const vz7 = ctx.target.generation === 'vz7';
+    if (vz7 && ctx.kind !== 'container') return [];
+    const l = vz7 ? undefined : containerLayout(ctx);
+    if (!vz7 && (!l || l.layout !== 'ploop')) return [];
     const out: Finding[] = [];
     // DISK_QUOTA=no (here or in vz.conf) turns vzquota off, but not a ploop container's user/group quota
     // (behaviour ugid-quota-ploop-without-disk-quota: src/lib/fs.c, res.c @ vzctl-4.11.1).
     const dq = effectiveValue(ctx, 'DISK_QUOTA');
     const quotaOff = dq?.value === 'no';
-    for (const e of liveEntries(ctx, 'QUOTAUGIDLIMIT')) {
+    const all = liveEntries(ctx, 'QUOTAUGIDLIMIT');
+    for (const e of vz7 ? all.slice(-1) : all) {
       const v = e.value.trim();
       if (!/^\d+$/.test(v) || BigInt(v) === 0n) continue;
+      if (vz7) {
+        const said = say(ctx, `QUOTAUGIDLIMIT on Virtuozzo 7 is an on/off switch: ${clip(v, 20)} caps nothing`);
+        out.push(finding(ctx, 'quotaugidlimit-on-ploop', e.valueRange, said,
+          { detail: explain(said, `libvzctl reads QUOTAUGIDLIMIT only as zero or not: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs (no vzquota on Virtuozzo 7); switching between 0 and non-zero needs a container restart`) }));
+        continue;
+      }
       const said = quotaOff
         ? say(ctx, `QUOTAUGIDLIMIT on ploop is an on/off switch (${clip(v, 12)} caps nothing)`, 'ugid-quota-ploop-without-disk-quota')
         : say(ctx, `QUOTAUGIDLIMIT on ploop is an on/off switch: ${clip(v, 20)} caps nothing`);
       const dqNote = quotaOff && `DISK_QUOTA=no (${sourceText(ctx, dq)}) does not turn it off on ploop: vzctl mounts the image with user and group quota whenever QUOTAUGIDLIMIT is above 0 and only skips the distribution's set_ugid_quota script`;
       out.push(finding(ctx, 'quotaugidlimit-on-ploop', e.valueRange, said,
-        { detail: explain(said, `On a ploop-based container (${describeLayout(ctx, l)}) QUOTAUGIDLIMIT is an on/off switch: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs; switching between 0 and non-zero needs a container restart`, dqNote) }));
+        { detail: explain(said, `On a ploop-based container (${describeLayout(ctx, l as Layout)}) QUOTAUGIDLIMIT is an on/off switch: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs; switching between 0 and non-zero needs a container restart`, dqNote) }));
     }
     return out;
   },
