@@ -355,7 +355,7 @@ describe('built dist/vzlint.js', () => {
     assert.ok(block, 'README.md has the quick start command and its output');
     const shown = (block[1] as string).split('\n').filter((l) => l !== '' && l !== '…');
     assert.ok(shown.length >= 5, 'the quick start shows some output');
-    const r = await promisify(execFile)(process.execPath, [bin, '--no-color', 'examples/etc/vz'], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } }).catch((e: { code?: number; stdout?: string }) => e);
+    const r = await promisify(execFile)(process.execPath, [bin, '--no-color', 'examples/etc/vz'], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } }).then((ok): { code?: number; stdout?: string } => ({ code: 0, stdout: ok.stdout }), (e: { code?: number; stdout?: string }) => e);
     assert.equal(r.code ?? 0, 1, 'the example node has errors: exit 1, as the README says');
     const lines = new Set((r.stdout ?? '').split('\n'));
     for (const l of shown) assert.ok(lines.has(l), `README quick start line not in the output: ${l}`);
