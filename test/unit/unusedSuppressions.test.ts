@@ -146,6 +146,15 @@ describe('unused-suppression', () => {
     assert.deepEqual(unused(`${VSWAP}# vzconf-disable barrier-above-limit\nONBOOT="yes"\n`, opts), []);
   });
 
+  it('a block whose vzconf-enable names the rule twice: the fix takes every copy out, leaving no enable that ends nothing', async () => {
+    const both = `${VSWAP}# vzconf-disable unknown-parameter,unknown-parameter\nONBOOT="yes"\n# vzconf-enable unknown-parameter,unknown-parameter\nFOO=1\n`;
+    assert.equal(await fixed(both), `${VSWAP}ONBOOT="yes"\nFOO=1\n`);
+    const some = `${VSWAP}# vzconf-disable unknown-parameter,invalid-value\nFOO=1\n# vzconf-enable invalid-value,invalid-value,unknown-parameter\n`;
+    const out = await fixed(some);
+    assert.equal(out, `${VSWAP}# vzconf-disable unknown-parameter\nFOO=1\n# vzconf-enable unknown-parameter\n`);
+    assert.deepEqual(lint(out, OPTS).findings.map((f) => f.rule), []);
+  });
+
   it('at the findings cap nothing is judged', () => {
     const text = `# vzconf-disable-next-line barrier-above-limit\nONBOOT="yes"\n${'x\n'.repeat(10001)}`;
     assert.deepEqual(unused(text), []);

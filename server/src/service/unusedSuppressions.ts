@@ -62,17 +62,26 @@ function idList(names: readonly SuppressionName[]): string {
 }
 
 /**
- * The edit that takes `name` out of directive `d`'s list, with the separator before it (after it, for the
- * first name), or deletes the whole comment line when it is the only name. Edits of several names of one
- * comment may touch: fix-all applies them over several rounds.
+ * The edits that take `gone` (names of directive `d`) out of its list, each run of neighbouring names with
+ * the separator before it (after it, for a run at the start), or one edit deleting the whole comment line
+ * when no name is left. The edits never overlap. Edits of names of one comment made by different findings
+ * may touch: fix-all applies them over several rounds.
  */
-function removeName(ctx: LintContext, d: SuppressionDirective, name: SuppressionName): TextEdit {
-  const i = d.names.indexOf(name);
-  if (d.names.length <= 1 || i < 0) return deleteLines(ctx, d.line, d.line);
-  const prev = d.names[i - 1];
-  const next = d.names[i + 1];
-  if (prev) return { range: { start: prev.range.end, end: name.range.end }, newText: '' };
-  return { range: { start: name.range.start, end: (next as SuppressionName).range.start }, newText: '' };
+function removeNames(ctx: LintContext, d: SuppressionDirective, gone: ReadonlySet<SuppressionName>): TextEdit[] {
+  if (d.names.every((n) => gone.has(n))) return [deleteLines(ctx, d.line, d.line)];
+  const edits: TextEdit[] = [];
+  for (let i = 0; i < d.names.length; i += 1) {
+    if (!gone.has(d.names[i] as SuppressionName)) continue;
+    let j = i;
+    while (j + 1 < d.names.length && gone.has(d.names[j + 1] as SuppressionName)) j += 1;
+    const prev = d.names[i - 1];
+    const last = d.names[j] as SuppressionName;
+    edits.push(prev
+      ? { range: { start: prev.range.end, end: last.range.end }, newText: '' }
+      : { range: { start: (d.names[i] as SuppressionName).range.start, end: (d.names[j + 1] as SuppressionName).range.start }, newText: '' });
+    i = j;
+  }
+  return edits;
 }
 
 /**
@@ -142,19 +151,17 @@ export function unusedSuppressionFindings(ctx: LintContext, tracker: Suppression
             ? `Unused ${what}: its block is empty`
             : `Unused ${what}: ${where} ${where.startsWith('lines') ? 'have' : 'has'} no such finding`;
         // The edits: the comment line (or the names) and, for a block, the same names in its vzconf-enable.
-        const edits: TextEdit[] = [];
-        if (whole) edits.push(deleteLines(ctx, d.line, d.line));
-        else edits.push(removeName(ctx, d, first));
-        const ends = new Map<SuppressionDirective, SuppressionName[]>();
+        const edits: TextEdit[] = whole ? [deleteLines(ctx, d.line, d.line)] : removeNames(ctx, d, new Set([first]));
+        const ends = new Map<SuppressionDirective, Set<SuppressionName>>();
         for (const n of names) {
           const b = blockEnd(d, n, byLine);
-          if (b) ends.set(b.enable, [...(ends.get(b.enable) ?? []), b.name]);
+          if (!b) continue;
+          // Every copy of the id in the vzconf-enable goes with it: a copy left behind would end nothing.
+          const gone = ends.get(b.enable) ?? new Set<SuppressionName>();
+          for (const x of b.enable.names) if (x.id === n.id) gone.add(x);
+          ends.set(b.enable, gone);
         }
-        for (const [enable, gone] of ends) {
-          if (gone.length === enable.names.length) edits.push(deleteLines(ctx, enable.line, enable.line));
-          else if (gone.length === 1) edits.push(removeName(ctx, enable, gone[0] as SuppressionName));
-          else for (const g of gone) edits.push(removeName(ctx, enable, g));
-        }
+        for (const [enable, gone] of ends) edits.push(...removeNames(ctx, enable, gone));
         const title = whole
           ? `Remove this unused ${word} comment${ends.size > 0 ? ' and its vzconf-enable' : ''}`
           : `Remove ${first.id} from this comment${ends.size > 0 ? ' and its vzconf-enable' : ''}`;
