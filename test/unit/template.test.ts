@@ -99,6 +99,14 @@ describe('template values and keys are not judged (trial: a false ERROR on a Jin
     assert.deepEqual(branch.map((f) => [f.rule, f.line]), [['invalid-value', 3]]);
   });
 
+  it('a key made of a placeholder is unknown until rendered: no key finding, no empty name in the detail', () => {
+    assert.deepEqual(findings('{% for k, v in extra.items() %}\n{{ k }}="{{ v }}"\n{% endfor %}\n'), []);
+    assert.deepEqual(findings('CT_{{ n }}_X=1\n{{ k }}="{{ v }}"\n{{ k }}="{{ v }}"\n'), []);
+    // A literal unknown key is still reported, with the placeholder of its value shown as {…} everywhere.
+    const unknown = findings('ONBOT="{{ v }}"\n');
+    assert.deepEqual(unknown.map((f) => f.rule), ['unknown-parameter']);
+  });
+
   it('a duplicate with a templated value: vzctl (classic) uses the first line it accepts, not a line it names', () => {
     const dup = findings('ONBOOT="{{ onboot }}"\nONBOOT="yes"\n').filter((f) => f.rule === 'duplicate-parameter');
     assert.equal(dup.length, 1, JSON.stringify(dup));

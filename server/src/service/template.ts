@@ -1,6 +1,6 @@
 /**
  * How the analysis reads a template (see `parser/template.ts` for the masking): values with template
- * syntax are not value-checked, control lines and value-dependent findings
+ * syntax are not value-checked, keys with it are not judged, control lines and value-dependent findings
  * on placeholder lines are dropped, and assignments in different if/else branches are not duplicates.
  */
 import type { ParameterDef } from '../catalog/types';
@@ -19,6 +19,15 @@ const TEMPLATE_SAFE_RULES = new Set([
   'multiline-value', 'byte-order-mark', 'shell-unsafe-value', 'shell-expansion', 'unknown-parameter',
   'duplicate-parameter', 'misplaced-parameter', 'invalid-value', 'unknown-list-item', 'deprecated-parameter',
   'ignored-parameter', 'removed-parameter', 'unknown-suppression', 'unused-suppression',
+]);
+
+/**
+ * Rules about a line's key: not reported for a key with template syntax (`{{ k }}="{{ v }}"` in a loop,
+ * `CT_{{ n }}=1`), which is unknown until rendered.
+ */
+const KEY_RULES = new Set([
+  'unknown-parameter', 'key-too-long', 'misplaced-parameter', 'deprecated-parameter', 'ignored-parameter',
+  'removed-parameter', 'duplicate-parameter',
 ]);
 
 const RUN = new RegExp(`${PLACEHOLDER_CHAR}+`, 'g');
@@ -53,6 +62,10 @@ export function filterTemplateFindings(ctx: LintContext, findings: readonly Find
     const line = f.range.start.line;
     if (scan.controlLines.has(line)) continue;
     if (scan.placeholderLines.has(line) && !TEMPLATE_SAFE_RULES.has(f.rule)) continue;
+    if (KEY_RULES.has(f.rule)) {
+      const entry = ctx.doc.lines[line];
+      if (entry?.kind === 'entry' && entry.key.includes(PLACEHOLDER_CHAR)) continue;
+    }
     if (f.rule === 'duplicate-parameter') {
       const entry = ctx.doc.lines[line];
       if (entry?.kind === 'entry') {
