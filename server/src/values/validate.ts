@@ -174,6 +174,9 @@ function checkIp(item: string, generation: Generation): string | undefined {
   return undefined;
 }
 
+/** A UUID as libvzctl's get_normalized_uuid() reads it (lib/util.c @ v7.0.737): 8-4-4-4-12 hex digits, optionally in braces, or 32 hex digits. */
+const CTID_UUID = /^(?:\{?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?|[0-9A-Fa-f]{32})$/;
+
 const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 const NETIF_KEYS_CLASSIC = ['ifname', 'bridge', 'mac', 'host_ifname', 'host_mac', 'mac_filter'];
 const NETIF_KEYS_VZ7 = [...NETIF_KEYS_CLASSIC, 'gw', 'gw6', 'dhcp', 'dhcp6', 'ip_filter', 'ifaceid', 'configure', 'network', 'type', 'vport', 'ip', 'ip6'];
@@ -234,6 +237,16 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       }
       return { problems };
     }
+    case 'ctid':
+      // Virtuozzo 7 VEID: what vzctl2_parse_ctid() takes (get_cid_uuid_pair() and get_normalized_uuid(),
+      // lib/env.c and lib/util.c @ v7.0.42..v8.0.90): a UUID, optionally in braces, 32 hex digits, or
+      // the legacy numeric ID as parse_int() reads it (strtol() over the whole text, 0..INT_MAX).
+      if (CTID_UUID.test(value)) return { problems };
+      if (/^[ \t\n\v\f\r]*[+-]?\d+$/.test(value)) {
+        const n = Number(value.trim());
+        return n >= 0 && n <= 2147483647 ? { problems } : bad(`${value} is outside 0..2147483647`);
+      }
+      return bad(`${quote(value)} is not a UUID or a whole number`);
     case 'float':
       // VM_OVERCOMMIT: sscanf(value, "%f") must read a number (classic conf_parse_float(), src/lib/config.c
       // @ vzctl-4.6..4.11.1; libvzctl add_env_param(), lib/env_config.c @ v7.0.42..v8.0.90): leading
@@ -457,6 +470,13 @@ function checkClassicIolimit(value: string): ValueCheck {
   return { problems: [] };
 }
 
+/**
+ * What a FEATURES item problem says when the item fails only for a single quote classic vzctl kept in the
+ * value (config.c parse_features() gets the value with its quotes: util.c parse_line() strips only double
+ * ones). rules/values.ts shortOf carries it into the message.
+ */
+export const QUOTES_KEPT = '(vzctl keeps the single quote)';
+
 /** FEATURES / CAPABILITY: `name:on|off` items split on blanks and commas. */
 function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'capability'): ValueCheck {
   const problems: ValueProblem[] = [];
@@ -465,10 +485,14 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
   const separators = ctx.generation === 'classic' && compareVersions(ctx.version, '3.2') < 0 ? ' \t' : ' \t,';
   for (const t of tokens(value, separators)) {
     const m = /^([^:]+):(on|off)$/.exec(t.text);
+    // Classic vzctl keeps single quotes in a value (single-quotes): an item that fails only for the quote it
+    // carries (`FEATURES='nfs:on'` → the item 'nfs:on', quotes included) names the quote as the cause.
+    const kept = which === 'features' && ctx.generation === 'classic' && /^'|'$/.test(t.text) && /^[^:']+:(on|off)$/.test(t.text.replace(/^'|'$/g, ''))
+      ? ` ${QUOTES_KEPT}` : '';
     if (!m) {
       // libvzctl's feature parser stops at the first bad item and rejects the whole line.
       if (which === 'capability' || ctx.generation === 'vz7') return { problems: [{ kind: 'invalid', message: `${quote(t.text)} is not ${which === 'capability' ? 'capname' : 'name'}:on|off`, start: t.start, end: t.end }] };
-      problems.push({ kind: 'unknown-item', message: `${quote(t.text)} is not name:on|off; vzctl skips it`, start: t.start, end: t.end });
+      problems.push({ kind: 'unknown-item', message: `${quote(t.text)} is not name:on|off${kept}; vzctl skips it`, start: t.start, end: t.end });
       continue;
     }
     const name = m[1] as string;
@@ -489,8 +513,8 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
       problems.push({
         kind: 'unknown-item',
         message: asNfsd
-          ? `unknown feature ${quote(name)}: classic vzctl mis-reads an unknown four-letter name as "nfsd" and turns nfsd ${m[2]}`
-          : `unknown feature ${quote(name)}${feature ? ` on ${ctx.generation === 'vz7' ? 'Virtuozzo 7' : `vzctl ${ctx.version}`}` : ''}; vzctl skips it`,
+          ? `unknown feature ${quote(name)}${kept}: classic vzctl mis-reads an unknown four-letter name as "nfsd" and turns nfsd ${m[2]}`
+          : `unknown feature ${quote(name)}${kept}${feature ? ` on ${ctx.generation === 'vz7' ? 'Virtuozzo 7' : `vzctl ${ctx.version}`}` : ''}; vzctl skips it`,
         start: t.start,
         end: t.start + name.length,
       });
