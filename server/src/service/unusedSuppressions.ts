@@ -187,7 +187,7 @@ export function unusedSuppressionFindings(ctx: LintContext, tracker: Suppression
           for (const x of b.names) gone.add(x);
           ends.set(b.enable, gone);
         }
-        for (const [enable, gone] of ends) edits.push(...removeNames(ctx, enable, index(enable), gone));
+        for (const [enable, gone] of ends) for (const e of removeNames(ctx, enable, index(enable), gone)) edits.push(e);
         const title = whole
           ? `Remove this unused ${word} comment${ends.size > 0 ? ' and its vzconf-enable' : ''}`
           : `Remove ${first.id} from this comment${ends.size > 0 ? ' and its vzconf-enable' : ''}`;
