@@ -123,3 +123,39 @@ describe('template pre-pass on stray openers (attack: 1 MB line of `{{` took 28 
     assert.equal(lines[6], `C=${P.repeat(9)}`);
   });
 });
+
+describe('templates: an unquoted placeholder of a list parameter', () => {
+  const CT = '/srv/roles/openvz/templates/101.conf.j2';
+  const VSWAP = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n';
+  const shell = (text: string, path = CT): string[] => lint(`${VSWAP}${text}`, { path }).findings
+    .filter((f) => f.rule === 'shell-unsafe-value')
+    .map((f) => `${f.severity}@${f.range.start.line + 1}:${f.range.start.character}-${f.range.end.character} ${f.message}`);
+
+  it('is an info on the placeholder when no quote of the template encloses it (Jinja2, ERB, Go, ${var})', () => {
+    assert.deepEqual(shell("IP_ADDRESS={{ ips | join(' ') }}\n"), ['info@3:11-32 IP_ADDRESS: unquoted placeholder; a rendered list of 2+ items breaks sourcing by sh']);
+    assert.equal(shell('NAMESERVER=<%= @nameservers.join(" ") %>\n', '/srv/101.conf.erb').length, 1);
+    assert.equal(shell('FEATURES={{ .Features }}\n', '/srv/101.conf.tmpl').length, 1);
+    // After a literal first item (escaped blank included), the placeholder is still outside quotes.
+    assert.equal(shell('IP_ADDRESS=10.0.0.1\\ {{ ip }}\n').length, 1);
+    // In an if/else branch too.
+    assert.equal(shell('{% if a %}\nDEVICES={{ devs }}\n{% endif %}\n').length, 1);
+    const f = lint(`${VSWAP}IP_ADDRESS={{ ips }}\n`, { path: CT }).findings.find((x) => x.rule === 'shell-unsafe-value');
+    assert.deepEqual(f?.fixes ?? [], [], 'no fix on a template line');
+    assert.ok((f?.message.length ?? 0) <= 100);
+  });
+
+  it('is quiet when quoted, for single-word values, and where the placeholder may quote what it renders', () => {
+    assert.deepEqual(shell('IP_ADDRESS="{{ ips }}"\nSEARCHDOMAIN="a {{ d }}"\n'), []);
+    // HOSTNAME, numbers, yes/no: a blank would be a wrong value anyway.
+    assert.deepEqual(shell('HOSTNAME={{ host }}\nCPUS={{ cpus }}\nONBOOT={{ onboot }}\n'), []);
+    assert.deepEqual(shell("IP_ADDRESS={{ ips | join(' ') | quote }}\nNAMESERVER={{ ns | to_json }}\n"), []);
+    assert.deepEqual(shell('NAMESERVER=<%= @ns.inspect %>\n', '/srv/101.conf.erb'), []);
+    // A plain (non-template) file has no placeholders: `{{ ips }}` is just an unquoted blank there.
+    assert.deepEqual(lint(`${VSWAP}IP_ADDRESS={{ ips }}\n`, { path: '/etc/vz/conf/101.conf' }).findings.filter((x) => x.rule === 'shell-unsafe-value').map((x) => x.severity), ['warning']);
+  });
+
+  it('marks self-quoting placeholders by line', () => {
+    assert.deepEqual([...(scanTemplate('A={{ a | quote }}\nB={{ b }}\n').selfQuotingLines ?? [])], [0]);
+    assert.equal(scanTemplate('B={{ b }}\n').selfQuotingLines, undefined);
+  });
+});

@@ -32,6 +32,11 @@ export { classifyConfigName, discoverConfigFiles, isConfigFileName, looksLikeCon
 /** Where `runVzlint` writes and resolves paths. Every string written already ends with its newline. */
 export interface VzlintIO {
   stdout: (s: string) => void;
+  /**
+   * Writes UTF-8 bytes to the same stream as {@link stdout}, in order with it: `--format json` then writes
+   * its findings as bytes (encoded once per distinct finding, not once per container). Default: none (text).
+   */
+  stdoutBytes?: (b: Uint8Array) => void;
   stderr: (s: string) => void;
   /** Relative PATHs are resolved against this folder (they are still reported as given). */
   cwd: string;
@@ -260,7 +265,7 @@ class ReportSink {
   ) {
     if (opts.summary === true) this.summary = new SummaryCounter();
     if (opts.quiet === true) this.hidden = { error: 0, warning: 0, info: 0, hint: 0 };
-    if (opts.format === 'json' && !this.summary) this.json = new JsonWriter((s) => io.stdout(s));
+    if (opts.format === 'json' && !this.summary) this.json = new JsonWriter((s) => io.stdout(s), io.stdoutBytes);
     if (opts.format === 'sarif') this.sarif = new SarifWriter((s) => io.stdout(s), sarif);
     this.rank = SEVERITY_RANK[opts.severityThreshold];
     this.color = opts.color && io.isTTY === true && (io.env?.NO_COLOR ?? '') === '';

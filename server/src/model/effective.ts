@@ -337,10 +337,17 @@ export function createDefaultOnly(ctx: LintContext, def: ParameterDef): boolean 
  * undefined where no fact holds (Virtuozzo 7; a vzctl older than VE_LAYOUT, which knows simfs only).
  */
 export function ctLayoutRule(target: Pick<Target, 'generation' | 'version'>): 'own-line' | 'detected' | undefined {
+  // Asked once per container: the files of a node share one target object (never modified).
+  const last = lastLayoutRule;
+  if (last?.target === target) return last.rule;
   const fact = behaviourFor('ct-layout', target, undefined);
-  if (!fact) return undefined;
-  return fact.id.endsWith('.ct-layout-own-line') ? 'own-line' : 'detected';
+  const rule = !fact ? undefined : fact.id.endsWith('.ct-layout-own-line') ? 'own-line' : 'detected';
+  lastLayoutRule = { target, rule };
+  return rule;
 }
+
+/** The target {@link ctLayoutRule} answered last, with its answer. */
+let lastLayoutRule: { target: Pick<Target, 'generation' | 'version'>; rule: 'own-line' | 'detected' | undefined } | undefined;
 
 /**
  * The node's vz.conf line of `def` that a container does not take ({@link createDefaultOnly}), for views

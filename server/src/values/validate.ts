@@ -491,6 +491,13 @@ function checkClassicIolimit(value: string): ValueCheck {
   return { problems: [] };
 }
 
+/**
+ * What a FEATURES item problem says when the item fails only for a single quote classic vzctl kept in the
+ * value (config.c parse_features() gets the value with its quotes: util.c parse_line() strips only double
+ * ones). rules/values.ts shortOf carries it into the message.
+ */
+export const QUOTES_KEPT = '(vzctl keeps the single quote)';
+
 /** FEATURES / CAPABILITY: `name:on|off` items split on blanks and commas. */
 function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'capability'): ValueCheck {
   const problems: ValueProblem[] = [];
@@ -499,10 +506,14 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
   const separators = ctx.generation === 'classic' && compareVersions(ctx.version, '3.2') < 0 ? ' \t' : ' \t,';
   for (const t of tokens(value, separators)) {
     const m = /^([^:]+):(on|off)$/.exec(t.text);
+    // Classic vzctl keeps single quotes in a value (single-quotes): an item that fails only for the quote it
+    // carries (`FEATURES='nfs:on'` → the item 'nfs:on', quotes included) names the quote as the cause.
+    const kept = which === 'features' && ctx.generation === 'classic' && /^'|'$/.test(t.text) && /^[^:']+:(on|off)$/.test(t.text.replace(/^'|'$/g, ''))
+      ? ` ${QUOTES_KEPT}` : '';
     if (!m) {
       // libvzctl's feature parser stops at the first bad item and rejects the whole line.
       if (which === 'capability' || ctx.generation === 'vz7') return { problems: [{ kind: 'invalid', message: `${quote(t.text)} is not ${which === 'capability' ? 'capname' : 'name'}:on|off`, start: t.start, end: t.end }] };
-      problems.push({ kind: 'unknown-item', message: `${quote(t.text)} is not name:on|off; vzctl skips it`, start: t.start, end: t.end });
+      problems.push({ kind: 'unknown-item', message: `${quote(t.text)} is not name:on|off${kept}; vzctl skips it`, start: t.start, end: t.end });
       continue;
     }
     const name = m[1] as string;
@@ -523,8 +534,8 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
       problems.push({
         kind: 'unknown-item',
         message: asNfsd
-          ? `unknown feature ${quote(name)}: classic vzctl mis-reads an unknown four-letter name as "nfsd" and turns nfsd ${m[2]}`
-          : `unknown feature ${quote(name)}${feature ? ` on ${ctx.generation === 'vz7' ? 'Virtuozzo 7' : `vzctl ${ctx.version}`}` : ''}; vzctl skips it`,
+          ? `unknown feature ${quote(name)}${kept}: classic vzctl mis-reads an unknown four-letter name as "nfsd" and turns nfsd ${m[2]}`
+          : `unknown feature ${quote(name)}${kept}${feature ? ` on ${ctx.generation === 'vz7' ? 'Virtuozzo 7' : `vzctl ${ctx.version}`}` : ''}; vzctl skips it`,
         start: t.start,
         end: t.start + name.length,
       });

@@ -8,9 +8,11 @@
  */
 import type { Entry } from '../../parser/types';
 import type { Finding, LintContext, Rule } from '../types';
-import { deleteLines, entryRange, finding } from '../util';
+import { deleteLines, entryRange, finding, lineNo } from '../util';
 import { clip } from '../text';
-import { explain, say, sayAbout, says } from '../say';
+import { explain, modeOf, say, sayAbout, says, type Said } from '../say';
+import type { ParameterDef } from '../../catalog/types';
+import type { ConfigMode } from '../../catalog/behaviours';
 import { effectiveValue } from '../../model/effective';
 import { sourceText } from '../node/diskQuota';
 import { describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
@@ -34,14 +36,52 @@ function containerLayout(ctx: LintContext): Layout | undefined {
 const layoutMemo = new ObjectCache<LintContext, { layout: Layout | undefined }>();
 
 /**
- * The ignored-on-ploop findings built so far, by their line (an `Entry`), for one catalogue, one layout
- * description, one target and one file kind (sample or not): a finding depends on nothing else but whether
- * the line is the file's last (`deleteLines` then takes the line break before it), and is kept only for a
- * line that is not. The containers of a node share their line models (a line of the same text at the same
- * number: `parser/parse.ts`), so a fleet's 7,500 alike DISKINODES lines are one entry and get one finding
- * object (never modified: findings are not).
+ * What ignored-on-ploop says about one parameter (message, detail, fix), or null when it says nothing
+ * (DISKINODES in a sample from vzctl 4.7). A pure function of the catalogue, the layout description, the
+ * target, the config's mode and the file kind (sample or not): built once per such key, not per container.
  */
-let ploopFindings: { catalog: LintContext['catalog']; key: string; byEntry: WeakMap<Entry, Finding> } | undefined;
+interface PloopWords {
+  createOnly: boolean;
+  message: string | Said;
+  detail: string;
+  title: string;
+  safe: boolean;
+}
+
+/**
+ * The ignored-on-ploop findings built so far, by their line (an `Entry`), and the words per parameter,
+ * for one catalogue, one layout description, one target, one mode and one file kind (sample or not): a
+ * finding depends on nothing else but whether the line is the file's last (`deleteLines` then takes the
+ * line break before it), and is kept only for a line that is not. The containers of a node share their line
+ * models (a line of the same text at the same number: `parser/parse.ts`), so a fleet's 7,500 alike
+ * DISKINODES lines are one entry and get one finding object (never modified: findings are not).
+ */
+let ploopFindings: {
+  catalog: LintContext['catalog'];
+  key: string;
+  byEntry: WeakMap<Entry, Finding>;
+  words: Map<ParameterDef, PloopWords | null>;
+  /** What the key of the last container was made of (see the rule), and its layout description. */
+  made?: { source: Layout['source']; layoutName: Layout['layout']; entry: Entry | undefined; line: number; target: LintContext['target']; mode: ConfigMode | undefined; sample: boolean; layout: string };
+} | undefined;
+
+/** {@link PloopWords} of `def` (ignored on ploop) for `ctx`. */
+function ploopWords(ctx: LintContext, def: ParameterDef & { ignoredOnPloop: string }, layout: string, sample: boolean): PloopWords | null {
+  const createOnly = says(ctx, 'ploop-diskinodes-create-only', def.name);
+  // vzctl create reads a sample: there the value sizes the image it makes.
+  if (createOnly && sample) return null;
+  const said = createOnly
+    ? sayAbout(ctx, def.name, `${def.name} is no limit on a ploop container`, 'ploop-diskinodes-create-only')
+    : undefined;
+  const message = said ?? `${def.name} has no effect on a ploop container (VE_LAYOUT)`;
+  const detail = createOnly
+    ? explain(said, `${def.name} is no limit for a ploop-based container (${layout})`, createOnly.detail,
+      'Keep the line if this config may still be used by vzctl create or convert')
+    : `${def.name} is ignored for ploop-based containers (${layout}): ${def.ignoredOnPloop}` +
+      (sample ? '. A sample also serves vzctl create --layout simfs, which uses the line.' : '');
+  const title = createOnly ? `Remove ${def.name} (used only by vzctl create and convert)` : `Remove ${def.name} (ignored for ploop)`;
+  return { createOnly: createOnly !== undefined, message, detail, title, safe: !sample && !createOnly };
+}
 
 /**
  * Keys that ploop ignores (DISKINODES, QUOTATIME, DISK_QUOTA; parameters.yaml `ignoredOnPloop`) in a ploop
@@ -58,39 +98,40 @@ export const ignoredOnPloop: Rule = {
     const l = containerLayout(ctx);
     if (!l || l.layout !== 'ploop') return [];
     const out: Finding[] = [];
-    const layout = describeLayout(ctx, l);
     const sample = isSample(ctx);
-    const key = `${layout}\0${ctx.target.generation}@${ctx.target.version}\0${sample ? 's' : 'c'}`;
-    if (ploopFindings?.catalog !== ctx.catalog || ploopFindings.key !== key) ploopFindings = { catalog: ctx.catalog, key, byEntry: new WeakMap() };
+    const mode = modeOf(ctx);
+    // The layout's words and the memo key are the last container's when everything they are made of is
+    // (the VE_LAYOUT line model, its line number, the target object, the mode, sample or not).
+    const line = lineNo(ctx, l.entry?.line ?? 0);
+    const was = ploopFindings?.made;
+    let layout: string;
+    if (ploopFindings?.catalog === ctx.catalog && was && was.source === l.source && was.layoutName === l.layout && was.entry === l.entry && was.line === line && was.target === ctx.target && was.mode === mode && was.sample === sample) {
+      layout = was.layout;
+    } else {
+      layout = describeLayout(ctx, l);
+      const key = `${layout}\0${ctx.target.generation}@${ctx.target.version}\0${mode ?? ''}\0${sample ? 's' : 'c'}`;
+      if (ploopFindings?.catalog !== ctx.catalog || ploopFindings.key !== key) ploopFindings = { catalog: ctx.catalog, key, byEntry: new WeakMap(), words: new Map() };
+      ploopFindings.made = { source: l.source, layoutName: l.layout, entry: l.entry, line, target: ctx.target, mode, sample, layout };
+    }
     const memo = ploopFindings.byEntry;
+    const wordsOf = ploopFindings.words;
     const last = ctx.doc.text.length - 1;
     // Which keys ploop ignores, and why, is data: schemas/parameters.yaml `ignoredOnPloop`.
     for (const def of derived(ctx.catalog, 'ignoredOnPloopParameters', (c) => c.catalog.parameters.filter((d) => d.ignoredOnPloop))) {
       if (!def.ignoredOnPloop) continue;
       const entries = liveEntries(ctx, def.name);
       if (entries.length === 0) continue;
-      const createOnly = says(ctx, 'ploop-diskinodes-create-only', def.name);
-      // vzctl create reads a sample: there the value sizes the image it makes.
-      if (createOnly && sample) continue;
-      const said = createOnly
-        ? sayAbout(ctx, def.name, `${def.name} is no limit on a ploop container`, 'ploop-diskinodes-create-only')
-        : undefined;
-      const message = said ?? `${def.name} has no effect on a ploop container (VE_LAYOUT)`;
-      const detail = createOnly
-        ? explain(said, `${def.name} is no limit for a ploop-based container (${layout})`, createOnly.detail,
-          'Keep the line if this config may still be used by vzctl create or convert')
-        : `${def.name} is ignored for ploop-based containers (${layout}): ${def.ignoredOnPloop}` +
-          (sample ? '. A sample also serves vzctl create --layout simfs, which uses the line.' : '');
-      const title = createOnly ? `Remove ${def.name} (used only by vzctl create and convert)` : `Remove ${def.name} (ignored for ploop)`;
-      const safe = !sample && !createOnly;
+      let words = wordsOf.get(def);
+      if (words === undefined) wordsOf.set(def, (words = ploopWords(ctx, def as ParameterDef & { ignoredOnPloop: string }, layout, sample)));
+      if (words === null) continue;
       for (const e of entries) {
         const kept = e.line < last ? memo.get(e) : undefined;
         if (kept) {
           out.push(kept);
           continue;
         }
-        const f = finding(ctx, 'ignored-on-ploop', entryRange(e), message,
-          { detail, unnecessary: !createOnly, fixes: [{ title, edits: [deleteLines(ctx, e.line, e.line)], safe }] });
+        const f = finding(ctx, 'ignored-on-ploop', entryRange(e), words.message,
+          { detail: words.detail, unnecessary: !words.createOnly, fixes: [{ title: words.title, edits: [deleteLines(ctx, e.line, e.line)], safe: words.safe }] });
         if (e.line < last) memo.set(e, f);
         out.push(f);
       }
