@@ -201,3 +201,14 @@ describe('Virtuozzo 7 numbers as libvzctl reads them', () => {
     assert.deepEqual(found('NAME="web/1"\n', 'classic@4.11.1', VALUE_RULES), ['0 invalid-value error']);
   });
 });
+
+describe('DEVNODES as parse_devnodes_str() reads it (the device itself is the host\'s business)', () => {
+  it('classic: the name is what comes before the last ":"; an empty permission sets none', () => {
+    assert.deepEqual(found('DEVNODES="sda: net:tun:rw"\n', 'classic@4.11.1', VALUE_RULES), []);
+    assert.deepEqual(found('DEVNODES="sda:rx"\n', 'classic@4.11.1', VALUE_RULES), ['0 invalid-value error']);
+  });
+  it('Virtuozzo 7: the name ends at the first ":" (so "net:tun:rw" has permissions "tun:rw"), items split on commas', () => {
+    assert.deepEqual(found('DEVNODES="sda:rw,sdb:"\n', 'vz7@7.0.737', VALUE_RULES), []);
+    assert.deepEqual(found('DEVNODES="net:tun:rw"\n', 'vz7@7.0.737', VALUE_RULES), ['0 invalid-value error']);
+  });
+});

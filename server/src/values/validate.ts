@@ -284,11 +284,15 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
     case 'devices':
       return checkDevices(value, gen, ctx.version);
     case 'devnodes': {
-      for (const t of tokens(value, ' ')) {
-        const m = /^([^:]+):(\S+)$/.exec(t.text);
-        if (!m) return bad(`${quote(t.text)} is not device:perm`, t.start, t.end);
-        const perm = m[2] as string;
-        if (perm !== 'none' && !/^[rwq]+$/.test(perm)) return bad(`permissions ${quote(perm)} must be a combination of r, w, q, or "none"`, t.start, t.end);
+      // classic parse_devnodes_str() (src/lib/config.c @ vzctl-4.11.1): items split on spaces, the name is
+      // what comes before the last ':'; libvzctl (lib/dev.c @ v7.0.737): LIST_DELIMITERS, the first ':'.
+      // The permissions go to parse_dev_perm(): "none", or only r, w and q (an empty one sets none). Whether
+      // /dev/NAME exists is the host's business (stat() at parse time): never reported.
+      for (const t of tokens(value, gen === 'vz7' ? ' \t,' : ' ')) {
+        const colon = gen === 'vz7' ? t.text.indexOf(':') : t.text.lastIndexOf(':');
+        if (colon < 0) return bad(`${quote(t.text)} is not device:perm`, t.start, t.end);
+        const perm = t.text.slice(colon + 1);
+        if (perm !== 'none' && !/^[rwq]*$/.test(perm)) return bad(`permissions ${quote(perm)} must be a combination of r, w, q, or "none"`, t.start, t.end);
       }
       return { problems };
     }
