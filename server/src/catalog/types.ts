@@ -46,6 +46,8 @@ export type Grammar =
   | 've-layout'
   | 'cpulimit'
   | 'cpumask'
+  /** A Virtuozzo 7 container ID: UUID or legacy whole number (libvzctl vzctl2_parse_ctid(), lib/env.c). */
+  | 'ctid'
   | 'iolimit'
   | 'neighbour-devs';
 

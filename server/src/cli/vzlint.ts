@@ -94,8 +94,9 @@ matches no file is an error (exit 2) unless --no-error-on-unmatched-pattern. Wit
 lints this node's /etc/vz (vz.conf and conf/) as one node and says so on stderr.
 
 Templates (Jinja2/Ansible, ERB/Puppet, Go/Helm, ISPConfig tmpl_var/tmpl_if, \${var}, %(x)s, @VAR@)
-are read by name or with --template: placeholders are not value-checked (their literal parts are),
-control lines are not config lines, and assignments in different if/else branches are not duplicates.
+are read by name or with --template: a value or key with a placeholder or control tag is not judged
+(it can render to anything), control lines are not config lines, and assignments in different if/else
+branches are not duplicates.
 
 Each container config is checked with its node config, found as vzctl does (conf/101.conf ->
 vz.conf beside conf/; else the nearest vz.conf up to the directory given, or the current

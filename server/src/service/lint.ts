@@ -14,7 +14,7 @@ import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { checkValue, type ValueCheck } from '../values/validate';
 import { suppressionTracker } from './suppressions';
 import { unusedSuppressionFindings } from './unusedSuppressions';
-import { isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
+import { exclusiveLines, isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
 import { templateValueCheck, filterTemplateFindings } from './template';
 import { CacheHost, ObjectCache } from '../util/objectCache';
 
@@ -328,7 +328,8 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     // conf_parse_yesno/conf_parse_ulong return ERR_INVAL before storing), so the next line of the key is
     // parsed and checked in its place (as model/effective usedEntries reads it).
     const firstWins = target.generation === 'classic' && (d.duplicates ?? 'first') === 'first';
-    if (same && firstWins && refusedOnly?.has(d.name) !== true) continue;
+    // In a template, a line in another branch of the same if/else as every earlier one is the first when rendered.
+    if (same && firstWins && refusedOnly?.has(d.name) !== true && (!scan || same.some((o) => o !== e && !exclusiveLines(scan, o.line, e.line)))) continue;
     if (view.removed(d)) continue;
     const check = scan ? templateValueCheck(d, e.value, vctx) : view.checkValue(d, e.value);
     if (check) values.set(e, check);

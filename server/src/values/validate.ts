@@ -182,6 +182,9 @@ function checkIp(item: string, generation: Generation, version: string): string 
     : `"/${prefix}" is not a valid prefix`;
 }
 
+/** A UUID as libvzctl's get_normalized_uuid() reads it (lib/util.c @ v7.0.737): 8-4-4-4-12 hex digits, optionally in braces, or 32 hex digits. */
+const CTID_UUID = /^(?:\{?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?|[0-9A-Fa-f]{32})$/;
+
 const NETIF_KEYS_CLASSIC = ['ifname', 'bridge', 'mac', 'host_ifname', 'host_mac', 'mac_filter'];
 const NETIF_KEYS_VZ7 = [...NETIF_KEYS_CLASSIC, 'gw', 'gw6', 'dhcp', 'dhcp6', 'ip_filter', 'ifaceid', 'configure', 'network', 'type', 'vport', 'ip', 'ip6'];
 
@@ -241,6 +244,16 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       }
       return { problems };
     }
+    case 'ctid':
+      // Virtuozzo 7 VEID: what vzctl2_parse_ctid() takes (get_cid_uuid_pair() and get_normalized_uuid(),
+      // lib/env.c and lib/util.c @ v7.0.42..v8.0.90): a UUID, optionally in braces, 32 hex digits, or
+      // the legacy numeric ID as parse_int() reads it (strtol() over the whole text, 0..INT_MAX).
+      if (CTID_UUID.test(value)) return { problems };
+      if (/^[ \t\n\v\f\r]*[+-]?\d+$/.test(value)) {
+        const n = Number(value.trim());
+        return n >= 0 && n <= 2147483647 ? { problems } : bad(`${value} is outside 0..2147483647`);
+      }
+      return bad(`${quote(value)} is not a UUID or a whole number`);
     case 'float':
       // VM_OVERCOMMIT: sscanf(value, "%f") must read a number (classic conf_parse_float(), src/lib/config.c
       // @ vzctl-4.6..4.11.1; libvzctl add_env_param(), lib/env_config.c @ v7.0.42..v8.0.90): leading
