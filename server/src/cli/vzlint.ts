@@ -318,7 +318,7 @@ class ReportSink {
     else {
       const warnings = this.counts.warning + quietWarnings;
       const tooMany = this.maxWarnings !== undefined && warnings > this.maxWarnings ? { tooManyWarnings: `${plural(warnings, 'warning')}, more than --max-warnings ${this.maxWarnings}` } : {};
-      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}), notChecked: this.notChecked, skipped, ...tooMany }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
+      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}), notChecked: this.notChecked, skipped, ...tooMany }) + formatMemoryTable(this.tables, { color: this.color, verbose: this.opts.verbose === true }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     return code;
   }
@@ -1236,7 +1236,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   } else if (opts.format === 'github') {
     io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failures, ...(hidden ? { hidden } : {}), explain: opts.explain === true, skipped: skippedByPattern }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failures, ...(hidden ? { hidden } : {}), explain: opts.explain === true, skipped: skippedByPattern }) + formatMemoryTable(tables, { color, verbose: opts.verbose === true }) + (summary ? formatSummary(summary, { color }) : ''));
   }
 
   if (failed()) return EXIT.failure;
