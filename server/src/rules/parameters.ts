@@ -106,8 +106,6 @@ export const unknownParameter: Rule = {
         vz7Only.push(e);
         continue;
       }
-      // Beyond the findings cap: counted, not built (see rules/budget.ts).
-      if (ctx.budget && !ctx.budget.admit('unknown-parameter', e.keyRange.start)) continue;
       const here = (target ??= describeTarget(ctx.target));
       const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? clip(e.name) : q(e.name);
       const suggestions = def ? [] : suggestNames(ctx, e.name);
@@ -133,8 +131,7 @@ export const unknownParameter: Rule = {
         fixes: suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
       }));
     }
-    let first: Entry | undefined = vz7Only[0];
-    if (first && ctx.budget && !ctx.budget.admit('unknown-parameter', first.keyRange.start)) first = undefined;
+    const first = vz7Only[0];
     if (first && vz7Only.length === 1) {
       // One such key is no pattern: its own finding, with the way to check the file as Virtuozzo 7.
       const said = say(ctx, `${first.name} is a Virtuozzo 7 parameter`, 'parameter-unknown');

@@ -425,13 +425,10 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
   const words = new Map<StatusEntry, StatusWords>();
   let nodeFixes: Fix[] | undefined;
   let iptables: IptablesFixContext | undefined;
-  const { budget } = ctx;
   for (const { e, def, statuses } of statusLines(ctx)) {
     for (const s of statuses) {
       if (s.kind !== kind) continue;
       const ctIptables = kind === 'deprecated' && def.name === 'IPTABLES' && ctx.kind !== 'node';
-      // Beyond the findings cap (a file that repeats the line 40,000 times): counted, not built.
-      if (budget && !budget.admit(rule, e.keyRange.start)) continue;
       let w = words.get(s);
       if (w?.name !== e.name) {
         w = statusWords(ctx, e.name, def, s, ctIptables ? netfilterInForce(ctx) : undefined);

@@ -102,12 +102,6 @@ export interface LintContext {
    * then group and fix the lines those comments cover too.
    */
   ignoreSuppressions?: boolean;
-  /**
-   * The findings budget of this lint (`rules/budget.ts`): a rule that reports one finding per line asks
-   * `budget.admit(rule, range.start)` before building each finding and skips the ones it refuses (certainly
-   * beyond the findings cap). Unset when every finding is built (templates, `findingsBudget: false`).
-   */
-  budget?: import('./budget').FindingsBudget;
 }
 
 /** What the node has, in bytes. */

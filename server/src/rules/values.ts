@@ -65,8 +65,6 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
     const problems = check.problems.filter((p) => p.kind === kind);
     for (const p of kind === 'invalid' ? problems.slice(0, 1) : problems) {
       const range = p.end > p.start ? valueSubRange(ctx, e, p.start, p.end) : e.valueRange.start.character === e.valueRange.end.character ? e.keyRange : e.valueRange;
-      // Beyond the findings cap: counted, not built (see rules/budget.ts).
-      if (ctx.budget && !ctx.budget.admit(rule, range.start)) continue;
       const unread = ctx.target.generation === 'vz7' && kind === 'invalid' && !isUsedOnVz7(ctx, e);
       // Classic IOPRIO / IOLIMIT / IOPSLIMIT: the handler unsets the key or keeps a number instead of
       // skipping the line (catalogue onRefused, model/effective refusedEffect); what unsetting wipes out

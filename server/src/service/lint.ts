@@ -12,8 +12,7 @@ import { RULES } from '../rules/index';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { checkValue, type ValueCheck } from '../values/validate';
-import { isSuppressed, suppressionFilter, suppressionSets } from './suppressions';
-import { FindingsBudget, positionHash } from '../rules/budget';
+import { suppressionFilter } from './suppressions';
 import { isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
 import { templateValueCheck, filterTemplateFindings } from './template';
 import { CacheHost, ObjectCache } from '../util/objectCache';
@@ -67,13 +66,6 @@ export interface LintOptions {
    * {@link MAX_FILE_BYTES} + 1 bytes); used in the `file-too-large` message.
    */
   sizeBytes?: number;
-  /**
-   * Rules skip building findings that are certainly beyond the findings cap, counting them (`rules/budget.ts`);
-   * the result is the same either way. Default: for files of {@link BUDGET_MIN_LINES} lines or more (a smaller
-   * one rarely has 10,000 findings); false builds every finding, true uses the budget whatever the size (the
-   * tests compare the two).
-   */
-  findingsBudget?: boolean;
 }
 
 export interface LintResult {
@@ -242,8 +234,6 @@ class AnalysedFile extends CacheHost implements LintContext {
   declare template?: LintContext['template'];
   declare tooLarge?: boolean;
   declare ignoreSuppressions?: boolean;
-  /** Set by `lint()` while the rules run (a field from birth, so the context keeps its shape). */
-  budget: FindingsBudget | undefined = undefined;
 
   constructor(c: Pick<LintContext, 'doc' | 'kind' | 'kindReason' | 'target' | 'catalog' | 'def' | 'known' | 'status' | 'values' | 'live' | 'byName'>) {
     super();
@@ -366,6 +356,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
  */
 export function lint(text: string, options: LintOptions = {}): LintResult {
   const ctx = analyze(text, options);
+  const findings: Finding[] = [];
   const result = (list: Finding[]): LintResult => ({ doc: ctx.doc, target: ctx.target, kind: ctx.kind, kindReason: ctx.kindReason, findings: list, ctx });
   if (ctx.tooLarge) {
     const override = options.rules?.['file-too-large'];
@@ -375,101 +366,35 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     return result([{ rule: 'file-too-large', severity: override ?? ctx.catalog.rule('file-too-large').severity, message, range: { start: ORIGIN, end: ORIGIN } }]);
   }
   const overrides = options.rules !== undefined && hasKeys(options.rules) ? options.rules : undefined;
-  const known = options.knownParameters && options.knownParameters.length > 0 ? new Set(options.knownParameters) : undefined;
-  const custom = (rule: string, line: number): boolean => {
-    if (!known || rule !== 'unknown-parameter') return false;
-    const entry = ctx.doc.lines[line];
-    return entry?.kind === 'entry' && (known.has(entry.name) || known.has(entry.key));
-  };
-  const bomComment = ctx.doc.bom && BOM_COMMENT.test(ctx.doc.text[0] ?? '');
-  let findings: Finding[] | undefined;
-  let dropped = 0;
-  // Templates change findings after the rules in ways the budget does not model: every finding is built.
-  if ((options.findingsBudget ?? ctx.doc.lines.length >= BUDGET_MIN_LINES) && !ctx.template) {
-    let sets: ReturnType<typeof suppressionSets> | null | undefined = options.ignoreSuppressions === true ? null : undefined;
-    const budget = new FindingsBudget(MAX_FINDINGS_PER_FILE, (rule, line) => {
-      if (sets === undefined) sets = suppressionSets(ctx.doc) ?? null;
-      return !(sets !== null && isSuppressed(sets, rule, line)) && !custom(rule, line) && !(bomComment && line === 0);
-    });
-    ctx.budget = budget;
-    findings = runRules(ctx, overrides, budget);
-    ctx.budget = undefined;
-    dropped = budget.dropped;
-    budgetStats.dropped += dropped;
-    // A rule returned other findings than it admitted (or threw): lint again, building every finding.
-    if (!findings) budgetStats.fallbacks += 1;
-  }
-  if (!findings) {
-    findings = runRules(ctx, overrides, undefined) as Finding[];
-    dropped = 0;
-  }
-  if (bomComment) keepOnBomComment(findings, (ctx.doc.text[0] ?? '').charAt(1) === '#');
-  // A safe fix must not change how sh reads a multi-line value (rare: most files have none).
-  const words = shellWords(ctx);
-  if (words.length > 0) for (let i = 0; i < findings.length; i += 1) findings[i] = keepShellWords(ctx, findings[i] as Finding, words);
-  let kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(known ? findings.filter((f) => !custom(f.rule, f.range.start.line)) : findings);
-  if (ctx.template) kept = filterTemplateFindings(ctx, kept);
-  // (Most files have one finding or none: no sort, whose set-up alone is a microsecond.)
-  if (kept.length > 1) kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-  const capped = capFindings(kept, ctx, options, dropped);
-  return result(ctx.doc.editorLines ? capped.map((f) => toEditorFinding(ctx.doc, f)) : capped);
-}
-
-/** Files with fewer lines are linted without the findings budget unless `findingsBudget` asks for it (saves its set-up). */
-export const BUDGET_MIN_LINES = 1000;
-
-/**
- * Counters of the findings budget over the process, for the tests: `dropped`, findings counted and not built;
- * `fallbacks`, lints whose rules ran again without the budget (a rule broke its contract; the tests expect 0).
- */
-export const budgetStats = { dropped: 0, fallbacks: 0 };
-
-/**
- * Runs every rule that is not off: their findings, capped (capFinding), at most info where they rest on an
- * unverified fact, with the user's severity overrides. With `budget`: undefined when a rule threw or returned
- * other findings than it admitted (see `rules/budget.ts`); the caller then runs them again without it.
- */
-function runRules(ctx: LintContext, overrides: LintOptions['rules'], budget: FindingsBudget | undefined): Finding[] | undefined {
-  const findings: Finding[] = [];
   for (const rule of RULES) {
     const override = overrides?.[rule.id];
     if (override === 'off') continue;
     let produced: Finding[];
-    budget?.begin(rule.id);
     try {
       produced = rule.check(ctx);
     } catch (err) {
-      if (budget) return undefined;
       // A rule bug must not take the whole lint down: report it where the user sees it.
       produced = [{ rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
     }
-    if (budget && !budgeted(budget, rule.id, produced)) return undefined;
     // A finding resting on an unverified catalogue fact is at most info; the user's override still wins.
     for (const f of produced) findings.push(capFinding(override ? copyFinding(f, { severity: override }) : capUnverified(ctx, f)));
   }
-  return findings;
-}
-
-/**
- * After a rule ran with `budget`: a rule that never asked it has its findings recorded now; one that did must
- * have returned exactly the findings it admitted (same rule id, and the same count and positions of those
- * no filter removes). False when it did not.
- */
-function budgeted(budget: FindingsBudget, rule: string, produced: readonly Finding[]): boolean {
-  if (budget.misused) return false;
-  if (budget.calls === 0) {
-    for (const f of produced) if (budget.survives(f.rule, f.range.start.line)) budget.keep(f.range.start.line, f.range.start.character, f.rule);
-    return true;
-  }
-  let count = 0;
-  let hash = 0;
-  for (const f of produced) {
-    if (f.rule !== rule) return false;
-    if (!budget.survives(f.rule, f.range.start.line)) continue;
-    count += 1;
-    hash = (hash + positionHash(f.range.start.line, f.range.start.character)) >>> 0;
-  }
-  return count === budget.admittedCount && hash === budget.admittedHash;
+  if (ctx.doc.bom && BOM_COMMENT.test(ctx.doc.text[0] ?? '')) keepOnBomComment(findings, (ctx.doc.text[0] ?? '').charAt(1) === '#');
+  // A safe fix must not change how sh reads a multi-line value (rare: most files have none).
+  const words = shellWords(ctx);
+  if (words.length > 0) for (let i = 0; i < findings.length; i += 1) findings[i] = keepShellWords(ctx, findings[i] as Finding, words);
+  const known = options.knownParameters && options.knownParameters.length > 0 ? new Set(options.knownParameters) : undefined;
+  const custom = (f: Finding): boolean => {
+    if (!known || f.rule !== 'unknown-parameter') return false;
+    const line = ctx.doc.lines[f.range.start.line];
+    return line?.kind === 'entry' && (known.has(line.name) || known.has(line.key));
+  };
+  let kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(known ? findings.filter((f) => !custom(f)) : findings);
+  if (ctx.template) kept = filterTemplateFindings(ctx, kept);
+  // (Most files have one finding or none: no sort, whose set-up alone is a microsecond.)
+  if (kept.length > 1) kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+  const capped = capFindings(kept, ctx, options);
+  return result(ctx.doc.editorLines ? capped.map((f) => toEditorFinding(ctx.doc, f)) : capped);
 }
 
 /** Line 0 that is a comment once its byte-order mark goes: `\uFEFF# MEMORY = 1G`. */
@@ -499,15 +424,14 @@ function keepOnBomComment(findings: Finding[], shellRuns: boolean): void {
 
 /**
  * At most {@link MAX_FINDINGS_PER_FILE} findings (the first ones by position), plus one `too-many-findings`
- * at the start of the file saying how many were left out: those of `findings` beyond the cap and `dropped`
- * more that the findings budget did not build (all beyond it). `findings` must be sorted; it is not changed.
+ * at the start of the file saying how many were left out. `findings` must be sorted; it is not changed.
  */
-export function capFindings(findings: Finding[], ctx: LintContext, options: Pick<LintOptions, 'rules'> = {}, dropped = 0): Finding[] {
-  if (findings.length + dropped <= MAX_FINDINGS_PER_FILE) return findings;
+export function capFindings(findings: Finding[], ctx: LintContext, options: Pick<LintOptions, 'rules'> = {}): Finding[] {
+  if (findings.length <= MAX_FINDINGS_PER_FILE) return findings;
   const kept = findings.slice(0, MAX_FINDINGS_PER_FILE);
   const override = options.rules?.['too-many-findings'];
   if (override === 'off') return kept;
-  const left = findings.length + dropped - kept.length;
+  const left = findings.length - kept.length;
   const message = `${left} more finding${left === 1 ? '' : 's'} not shown: vzconf reports the first ${MAX_FINDINGS_PER_FILE} of a file`;
   kept.unshift({ rule: 'too-many-findings', severity: override ?? ctx.catalog.rule('too-many-findings').severity, message, range: { start: ORIGIN, end: ORIGIN } });
   return kept;
