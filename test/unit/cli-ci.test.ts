@@ -353,19 +353,20 @@ describe('vzlint CI knobs and exit codes', () => {
 });
 
 describe('vzlint templates', () => {
-  it("the project's template fixtures: placeholders not value-checked, literal parts are, control lines and branches understood", async () => {
+  it("the project's template fixtures: values with placeholders not value-checked, plain ones are, control lines and branches understood", async () => {
     const r = await run(['--format', 'json', '.'], fixtures);
     const items = json(r.out);
     const errors = items.filter((i) => i.severity === 'error').map((i) => `${i.file}:${i.line}:${i.rule}`);
-    // The one deliberate error: the literal suffix Q after a placeholder.
-    assert.deepEqual(errors, ['ansible/roles/openvz/templates/etc/vz/conf/101.conf.j2:4:invalid-value']);
+    // The one deliberate error: the suffix Q of a plain value in an else branch (line 4's Q after a
+    // placeholder is not judged: the placeholder can render to anything).
+    assert.deepEqual(errors, ['ansible/roles/openvz/templates/etc/vz/conf/101.conf.j2:9:invalid-value']);
     assert.match(items.find((i) => i.rule === 'invalid-value')?.message ?? '', /suffix "Q"/);
     // No control line is a config line, no branch pair is a duplicate.
     assert.ok(!items.some((i) => i.rule === 'missing-equals' || i.rule === 'duplicate-parameter'), r.out);
     // Everything else still works: the global IPTABLES of the Jinja2 vz.conf is deprecated.
     assert.ok(items.some((i) => i.file.endsWith('vz.conf.j2') && i.rule === 'deprecated-parameter'), r.out);
     // --template reads any file as a template; without it ${var} stays a shell-expansion finding.
-    const root = await tree('tmplflag', { 'conf/101.conf': 'ONBOOT="yes"\nPHYSPAGES="0:{{ ram }}M"\nSWAPPAGES="0:1G"\nHOSTNAME="${name}.example.org"\nDISKSPACE="{{ d }}G:{{ d }}X"\n' });
+    const root = await tree('tmplflag', { 'conf/101.conf': 'ONBOOT="yes"\nPHYSPAGES="0:{{ ram }}M"\nSWAPPAGES="0:1G"\nHOSTNAME="${name}.example.org"\nDISKSPACE="10G:11X"\nDISKINODES="{{ d }}G:{{ d }}X"\n' });
     const plain = json((await run(['--format', 'json', '.'], root)).out);
     assert.ok(plain.some((i) => i.rule === 'shell-expansion'));
     const templ = json((await run(['--format', 'json', '--template', '.'], root)).out);
@@ -432,6 +433,34 @@ describe('vzlint fleet and --summary', () => {
     // Counts per rule are plural like the totals: "2 warnings", not "2 warning".
     const two = await tree('fleet-plural', { 'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'etc/vz/conf/101.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:0"\nKMEMSIZE="2:1"\nLOCKEDPAGES="2:1"\n' });
     assert.match((await run(['--no-color', '--summary', 'etc/vz'], two)).out, /\n {4}barrier-above-limit: 2 warnings\n/);
+  });
+});
+
+describe('vzlint --summary: unlimited and near-unlimited values are counted apart, not summed', () => {
+  it('PRIVVMPAGES 99999999999999999 (below LONG_MAX, 355 EiB) and a 4 PiB PHYSPAGES limit do not swamp the totals', async () => {
+    const root = await tree('summary-unlimited', {
+      'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n',
+      'etc/vz/conf/101.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:262144"\n',
+      // UBC mode (PHYSPAGES unlimited), PRIVVMPAGES near LONG_MAX: no finite memory to add.
+      'etc/vz/conf/102.conf': 'PHYSPAGES="unlimited"\nPRIVVMPAGES="99999999999999999:99999999999999999"\n',
+      // vSwap with a PHYSPAGES limit of exactly 2^40 pages (4 PiB): effectively unlimited; its swap still counts.
+      'etc/vz/conf/103.conf': 'PHYSPAGES="0:1099511627776"\nSWAPPAGES="0:262144"\n',
+      // Just below the threshold: summed.
+      'etc/vz/conf/104.conf': 'PHYSPAGES="0:1099511627775"\nSWAPPAGES="unlimited"\n',
+    });
+    const s = JSON.parse((await run(['--format', 'json', '--summary', 'etc/vz'], root)).out) as FleetSummary;
+    const m = s.nodes[0]?.memory;
+    assert.equal(m?.physpagesBytes, String(262144n * 4096n + 1099511627775n * 4096n));
+    assert.equal(m?.swappagesBytes, String(2n * 262144n * 4096n));
+    assert.equal(m?.privvmpagesBytes, '0');
+    assert.deepEqual(m?.unlimited, { physpages: 1, swappages: 1, privvmpages: 1 });
+    const text = (await run(['--no-color', '--summary', 'etc/vz'], root)).out;
+    assert.match(text, /\n {4}not summed, unlimited \(or ≥ 4 PiB\): 1 PHYSPAGES limit, 1 SWAPPAGES limit, 1 PRIVVMPAGES barrier\n/);
+    assert.doesNotMatch(text, /EiB/);
+    // None unlimited: no such line, no such JSON field.
+    const plain = await tree('summary-finite', { 'etc/vz/vz.conf': 'VE_ROOT=/vz/root/$VEID\n', 'etc/vz/conf/101.conf': 'PHYSPAGES="0:262144"\nSWAPPAGES="0:0"\n' });
+    assert.doesNotMatch((await run(['--no-color', '--summary', 'etc/vz'], plain)).out, /not summed/);
+    assert.equal((JSON.parse((await run(['--format', 'json', '--summary', 'etc/vz'], plain)).out) as FleetSummary).nodes[0]?.memory?.unlimited, undefined);
   });
 });
 

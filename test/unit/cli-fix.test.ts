@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { FixRefused, writeFixed } from '../../server/src/cli/fix';
+import { diffHeaderPath, FixRefused, writeFixed } from '../../server/src/cli/fix';
 import { hasControls } from '../../server/src/util/escape';
 import { fixAllText } from '../../server/src/service/codeActions';
 import { lint } from '../../server/src/service/lint';
@@ -134,6 +134,37 @@ describe('vzlint --fix never loses data', () => {
       const check = spawnSync(patchBin, ['-p1', '--dry-run', '--batch'], { cwd: tmp, input: abs.out, encoding: 'utf8' });
       assert.equal(check.status, 0, check.stdout + check.stderr);
     }
+  });
+
+  it('--fix-dry-run on a file outside the current directory: headers from the root, never ../; patch -p1 -d / applies them', async () => {
+    const file = await ct('outside');
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'vzlint-cwd-'));
+    try {
+      for (const named of [file, path.relative(elsewhere, file)]) {
+        const r = await run(['--fix-dry-run', named], elsewhere);
+        const fromRoot = file.slice(1).split(path.sep).join('/');
+        assert.ok(r.out.includes(`\n--- a/${fromRoot}\n+++ b/${fromRoot}\n@@ `), r.out);
+        assert.doesNotMatch(r.out, /\.\.\//);
+        const patchBin = ['/usr/bin/patch', '/bin/patch'].find((p) => existsSync(p));
+        if (patchBin) {
+          const check = spawnSync(patchBin, ['-p1', '-d', '/', '--dry-run', '--batch'], { cwd: elsewhere, input: r.out, encoding: 'utf8' });
+          assert.equal(check.status, 0, check.stdout + check.stderr);
+        }
+      }
+      assert.deepEqual(await readFile(file), BEFORE);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('diffHeaderPath: inside the current directory relative to it, outside from the root', () => {
+    assert.equal(diffHeaderPath('/srv/nodes/etc/vz/conf/101.conf', '/srv/nodes'), 'etc/vz/conf/101.conf');
+    assert.equal(diffHeaderPath('etc/vz/vz.conf', '/srv/nodes'), 'etc/vz/vz.conf');
+    assert.equal(diffHeaderPath('/etc/vz/conf/101.conf', '/root'), 'etc/vz/conf/101.conf');
+    assert.equal(diffHeaderPath('../../etc/vz/conf/101.conf', '/home/admin'), 'etc/vz/conf/101.conf');
+    assert.equal(diffHeaderPath('/etc/vz/conf/101.conf', '/'), 'etc/vz/conf/101.conf');
+    // A sibling whose name starts with two dots is inside.
+    assert.equal(diffHeaderPath('..conf/101.conf', '/srv'), '..conf/101.conf');
   });
 
   it('a file without write permission bits is left alone, also as root (exit 2, named)', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -340,6 +340,25 @@ describe('built dist/vzlint.js', () => {
     assert.match(stdout, /^examples\/\S+ \[(node|container|ct0), (classic|vz7)@[\d.]+\]$/m);
     assert.match(stdout, /^ {2}\d+:\d+ +(error|warning|info|hint) {2}.+ {2}[a-z-]+$/m, 'prints findings');
     assert.match(stdout, /✖ \d+ problems? \(/);
+  });
+
+  it("prints every line the README's quick start shows for the example node", async (t) => {
+    const bin = path.join(repoRoot, 'dist', 'vzlint.js');
+    if (!existsSync(bin)) {
+      t.skip('dist/vzlint.js is not built: run `npm run build` first');
+      return;
+    }
+    // The output block that follows the quick start's command (README.md, "Quick start"): each of its lines
+    // but the "…" that stands for those left out must be a line of the real output, verbatim.
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const block = /```sh\nnode dist\/vzlint\.js examples\/etc\/vz\n```\n+```\n([\s\S]*?)```/.exec(readme);
+    assert.ok(block, 'README.md has the quick start command and its output');
+    const shown = (block[1] as string).split('\n').filter((l) => l !== '' && l !== '…');
+    assert.ok(shown.length >= 5, 'the quick start shows some output');
+    const r = await promisify(execFile)(process.execPath, [bin, '--no-color', 'examples/etc/vz'], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } }).then((ok): { code?: number; stdout?: string } => ({ code: 0, stdout: ok.stdout }), (e: { code?: number; stdout?: string }) => e);
+    assert.equal(r.code ?? 0, 1, 'the example node has errors: exit 1, as the README says');
+    const lines = new Set((r.stdout ?? '').split('\n'));
+    for (const l of shown) assert.ok(lines.has(l), `README quick start line not in the output: ${l}`);
   });
 });
 

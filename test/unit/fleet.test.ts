@@ -171,6 +171,15 @@ describe('vzlint over a node streams without changing a finding', () => {
       for (const r of list) w.add([r]);
       w.end();
       assert.equal(text, formatJson(reports));
+      // As UTF-8 bytes (what dist/vzlint.js writes): the same text; every finding is written twice, so the
+      // second time its bytes come from the writer's memo.
+      const chunks: Uint8Array[] = [];
+      const b = new JsonWriter(() => assert.fail('text written where bytes were asked for'), (x) => chunks.push(x));
+      b.add(list);
+      b.add(list);
+      b.add([]);
+      b.end();
+      assert.equal(Buffer.concat(chunks).toString('utf8'), formatJson([...reports, ...reports]));
     }
     const items = JSON.parse(formatJson(reports)) as JsonFinding[];
     assert.deepEqual(items.map((i) => [i.fixable, i.unsafeFix]), [[false, undefined], [true, undefined], [false, true], [true, true], [true, undefined]]);
@@ -181,6 +190,11 @@ describe('vzlint over a node streams without changing a finding', () => {
     none.add([]);
     none.end();
     assert.equal(empty, formatJson([]));
+    const noBytes: Uint8Array[] = [];
+    const noneBytes = new JsonWriter(() => assert.fail('text written where bytes were asked for'), (x) => noBytes.push(x));
+    noneBytes.add([]);
+    noneBytes.end();
+    assert.equal(Buffer.concat(noBytes).toString('utf8'), formatJson([]));
   });
 
   it('worker threads only for large trees and free cores', () => {

@@ -50,13 +50,54 @@ describe('fleet checks leave out values vzctl does not apply', () => {
     assert.equal(found(before, 'duplicate-ip-address').length, 2);
   });
 
-  it('Virtuozzo 7: a NAME libvzctl refuses is no name of the container', () => {
+  it('a NAME classic vzctl refuses is no name of the container; libvzctl takes any NAME (parse_str @ v7.0.42..v8.0.90)', () => {
     const input: NodeInput = { containers: [
       { path: CT, text: 'NAME="web/1"\n' },
       { path: CT2, text: 'NAME="web/1"\n' },
     ] };
-    assert.deepEqual(found(input, 'duplicate-ct-name', VZ7), []);
-    const ok: NodeInput = { containers: [{ path: CT, text: 'NAME="web1"\n' }, { path: CT2, text: 'NAME="web1"\n' }] };
-    assert.equal(found(ok, 'duplicate-ct-name', VZ7).length, 2);
+    assert.deepEqual(found(input, 'duplicate-ct-name'), []);
+    assert.equal(found(input, 'duplicate-ct-name', VZ7).length, 2);
+  });
+});
+
+describe('Virtuozzo 7: a container whose config libvzctl refuses (one invalid value refuses it all)', () => {
+  it('its other values still clash, and the explanation says the clash is not live until the value is fixed', () => {
+    const input: NodeInput = { containers: [
+      { path: CT, text: 'IP_ADDRESS="10.0.0.5"\nNAME="web"\nVE_PRIVATE="/vz/private/shared"\n' },
+      { path: CT2, text: 'IP_ADDRESS="10.0.0.5"\nONBOOT="maybe"\nNAME="web"\nVE_PRIVATE="/vz/private/shared"\n' },
+    ] };
+    for (const rule of ['duplicate-ip-address', 'duplicate-ct-name', 'shared-private-path']) {
+      const fs = found(input, rule, VZ7);
+      assert.equal(fs.length, 2, rule);
+      for (const f of fs) {
+        assert.match(f.detail ?? '', /Virtuozzo 7 refuses the whole config of 102\.conf \(ONBOOT on line 2\)/, rule);
+        assert.match(f.detail ?? '', /the clash is not live for it and takes effect once the value is fixed/, rule);
+        assert.ok(f.message.length <= 100, f.message);
+      }
+    }
+  });
+  it('both refused: "not live now"; classic skips only the bad line, so nothing is said there', () => {
+    const input: NodeInput = { containers: [
+      { path: CT, text: 'IP_ADDRESS="10.0.0.5"\nCPUUNITS="1"\n' },
+      { path: CT2, text: 'IP_ADDRESS="10.0.0.5"\nONBOOT="maybe"\n' },
+    ] };
+    for (const f of found(input, 'duplicate-ip-address', VZ7)) assert.match(f.detail ?? '', /of 101\.conf \(CPUUNITS on line 2\), 102\.conf \(ONBOOT on line 2\).*not live now/);
+    const classic = found(input, 'duplicate-ip-address');
+    assert.equal(classic.length, 2);
+    for (const f of classic) assert.doesNotMatch(f.detail ?? '', /refuses the whole config/);
+  });
+  it('a refused value in vz.conf that the container does not override refuses its config too; an overridden one does not', () => {
+    const node = { path: '/etc/vz/vz.conf', text: 'ONBOOT="maybe"\n' };
+    const cts = [{ path: CT, text: 'IP_ADDRESS="10.0.0.5"\n' }, { path: CT2, text: 'IP_ADDRESS="10.0.0.5"\nONBOOT="yes"\n' }];
+    const fs = found({ nodeConfig: node, containers: cts }, 'duplicate-ip-address', VZ7);
+    assert.equal(fs.length, 2);
+    for (const f of fs) assert.match(f.detail ?? '', /refuses the whole config of 101\.conf \(vz\.conf's ONBOOT on line 1\)[^,]/);
+  });
+  it('an earlier line libvzctl never reads refuses nothing', () => {
+    const input: NodeInput = { containers: [
+      { path: CT, text: 'IP_ADDRESS="10.0.0.5"\n' },
+      { path: CT2, text: 'IP_ADDRESS="10.0.0.5"\nONBOOT="maybe"\nONBOOT="yes"\n' },
+    ] };
+    for (const f of found(input, 'duplicate-ip-address', VZ7)) assert.doesNotMatch(f.detail ?? '', /refuses the whole config/);
   });
 });

@@ -165,6 +165,7 @@ const SNIPPETS: [string, string, LintOptions][] = [
   ['too large', `# ${'x'.repeat(4 * 1024 * 1024)}\n`, { path: CT }],
   ['too many', 'no equals here\n'.repeat(10_050), { path: CT }],
   ['suppressions', '# vzconf-disable-next-line unknwn-parameter\nONBOT=1\n# vzconf-disable-nextline unknown-parameter\n# vzconf-disable-next-line\nONBOT2=1\n', { path: CT }],
+  ['unused suppressions', '# vzconf-disable-next-line unknown-parameter,barrier-above-limit\nONBOT=1\n# vzconf-disable-next-line invalid-value\nONBOOT="yes"\n# vzconf-disable single-quotes\nHOSTNAME="a"\n# vzconf-enable single-quotes\n# vzconf-disable inline-comment,invalid-value\n# vzconf-disable-next-line shell-expansion\n', { path: CT }],
 ];
 
 /** Node fixtures for the cross-file rules. */

@@ -365,6 +365,16 @@ describe('node memory', () => {
     assert.equal(found[0]?.message, '1 container: vSwap PHYSPAGES limits = 1 GiB, above node RAM (512 MiB)');
     assert.match(said(found[0]), /The 2 containers of this node/);
   });
+  it('a near-unlimited value (PRIVVMPAGES 99999999999999999, below LONG_MAX) is unlimited: no 355 EiB overcommit', () => {
+    const huge = [...cts, { path: '/etc/vz/conf/104.conf', text: 'PRIVVMPAGES="99999999999999999:99999999999999999"\n' }];
+    const m = lintNode({ containers: huge }).memory;
+    assert.deepEqual(m.rows[3]?.basis, 'not counted: PRIVVMPAGES barrier effectively unlimited');
+    assert.equal(m.privvmBytes, 2n << 30n);
+    assert.deepEqual(m.unlimited, { physpages: 0, swappages: 0, privvmpages: 2 });
+    assert.deepEqual(nodeFindings({ containers: huge }, 'node-memory-overcommit', { capacity: { ramBytes: 4n << 30n } }), []);
+    const over = nodeFindings({ containers: huge }, 'node-memory-overcommit', { capacity: { ramBytes: 2n << 30n } });
+    assert.match(said(over[0]), /Not counted: 2 values unlimited or at least 4 PiB/);
+  });
   it('parseCapacitySize: 64G, 512M, bytes, 1.5T; errors', () => {
     assert.equal(parseCapacitySize('64G'), 64n << 30n);
     assert.equal(parseCapacitySize('512m'), 512n << 20n);

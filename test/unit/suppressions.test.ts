@@ -71,7 +71,7 @@ describe('suppressions: filtering in lint()', () => {
 
   it('next-line with another rule does not silence; a file-wide one anywhere does', () => {
     const other = `${VSWAP}# vzconf-disable-next-line unknown-parameter\n${BAD_KMEM}`;
-    assert.deepEqual(rules(other), ['barrier-above-limit@4']);
+    assert.deepEqual(rules(other), ['unused-suppression@3', 'barrier-above-limit@4']);
     const fileWide = `${VSWAP}${BAD_KMEM}MY_KEY="1"\n# vzconf-disable barrier-above-limit,unknown-parameter -- at the end of the file\n`;
     assert.deepEqual(rules(fileWide), []);
   });
@@ -143,7 +143,8 @@ describe('unknown-suppression', () => {
   });
 
   it('is quiet for known ids, ordinary comments, and can itself be turned off', () => {
-    assert.deepEqual(rules(`# vzconf-disable-next-line unknown-parameter, ubc-required -- ok\nMY_KEY="1"\n# a comment about vzconf\n${VSWAP}`), []);
+    assert.deepEqual(rules(`# vzconf-disable-next-line unknown-parameter, ubc-required -- ok\nMY_KEY="1"\n# a comment about vzconf\n${VSWAP}`), ['unused-suppression@1']);
+    assert.deepEqual(rules(`# vzconf-disable-next-line unknown-parameter, ubc-required -- ok\nMY_KEY="1"\n# a comment about vzconf\n${VSWAP}`, { rules: { 'unused-suppression': 'off' } }), []);
     assert.deepEqual(rules(`# vzconf-disable bogus-rule\n${VSWAP}`, { rules: { 'unknown-suppression': 'off' } }), []);
   });
 });

@@ -38,3 +38,17 @@ describe('QUOTAUGIDLIMIT on ploop and DISK_QUOTA=no', () => {
     assert.match(f?.detail ?? '', /On ploop, though, DISK_QUOTA=no does not turn QUOTAUGIDLIMIT off/);
   });
 });
+
+describe('QUOTAUGIDLIMIT on Virtuozzo 7 (libvzctl reads it only as zero or not, lib/util.c, lib/disk.c, lib/env.c @ v7.0.42..v8.0.90)', () => {
+  it('any container, no layout needed: the last line above 0 is an on/off switch', () => {
+    for (const target of ['vz7@7.0.737', 'vz7@7.0.46', 'vz7@8.0.90']) {
+      const fs = rule('QUOTAUGIDLIMIT="100"\nQUOTAUGIDLIMIT="500"\n', 'quotaugidlimit-on-ploop', { target, kind: 'container' });
+      assert.deepEqual(fs.map((f) => [f.range.start.line, f.severity, f.message]), [[1, 'info', 'QUOTAUGIDLIMIT on Virtuozzo 7 is an on/off switch: 500 caps nothing']], target);
+    }
+    assert.deepEqual(rule('QUOTAUGIDLIMIT="0"\n', 'quotaugidlimit-on-ploop', { target: 'vz7', kind: 'container' }), []);
+    assert.deepEqual(rule('QUOTAUGIDLIMIT="500"\nQUOTAUGIDLIMIT="0"\n', 'quotaugidlimit-on-ploop', { target: 'vz7', kind: 'container' }), [], 'libvzctl reads the last line');
+  });
+  it('classic without a known ploop layout stays silent (simfs uses the number as the vzquota limit)', () => {
+    assert.deepEqual(rule('PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nQUOTAUGIDLIMIT="500"\n', 'quotaugidlimit-on-ploop', { target: 'classic@4.11.1', kind: 'container' }), []);
+  });
+});

@@ -65,9 +65,28 @@ export function behaviourFacts(): BehaviourFact[] {
   return cached;
 }
 
+/** The facts by id, and the proven facts by behaviour in file order (rules ask per file linted: no scan of them all). */
+let index: { byId: Map<string, BehaviourFact>; proven: Map<string, BehaviourFact[]> } | undefined;
+
+function factIndex(): NonNullable<typeof index> {
+  if (index) return index;
+  const byId = new Map<string, BehaviourFact>();
+  const proven = new Map<string, BehaviourFact[]>();
+  for (const f of behaviourFacts()) {
+    // The first of an id, as a search from the start finds it (ids are unique: the catalogue test checks).
+    if (!byId.has(f.id)) byId.set(f.id, f);
+    if (f.unverified === true) continue;
+    const list = proven.get(f.behaviour);
+    if (list) list.push(f);
+    else proven.set(f.behaviour, [f]);
+  }
+  index = { byId, proven };
+  return index;
+}
+
 /** The fact with this id, if any. */
 export function behaviourFact(id: string): BehaviourFact | undefined {
-  return behaviourFacts().find((f) => f.id === id);
+  return factIndex().byId.get(id);
 }
 
 /**
@@ -86,8 +105,12 @@ export function factHolds(fact: BehaviourFact, target: { generation: Generation;
  * Unverified facts are never returned.
  */
 export function behaviourFor(behaviour: string, target: { generation: Generation; version: string }, mode: ConfigMode | undefined, parameter?: string): BehaviourFact | undefined {
-  return behaviourFacts().find((f) => f.behaviour === behaviour && f.unverified !== true && factHolds(f, target, mode) &&
-    (f.parameters === undefined || (parameter !== undefined && f.parameters.includes(parameter))));
+  const list = factIndex().proven.get(behaviour);
+  if (list === undefined) return undefined;
+  for (const f of list) {
+    if (factHolds(f, target, mode) && (f.parameters === undefined || (parameter !== undefined && f.parameters.includes(parameter)))) return f;
+  }
+  return undefined;
 }
 
 /** The version a release tag names: `vzctl-3.0.0-5` → 3.0.0, `vzctl.open-2.7.0-23` → 2.7.0, `v7.0.737` → 7.0.737. */

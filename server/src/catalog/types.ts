@@ -46,6 +46,8 @@ export type Grammar =
   | 've-layout'
   | 'cpulimit'
   | 'cpumask'
+  /** A Virtuozzo 7 container ID: UUID or legacy whole number (libvzctl vzctl2_parse_ctid(), lib/env.c). */
+  | 'ctid'
   | 'iolimit'
   | 'neighbour-devs';
 
@@ -89,6 +91,11 @@ export interface StatusEntry {
   kind: StatusKind;
   /** File kind it applies in: `node`, `container` or `any` (default). */
   in?: 'node' | 'container' | 'any';
+  /**
+   * The generation's reader takes the line without looking at its value (a `break;` handler, or a key that
+   * is not in its table): no value is refused, so no value check applies (values/validate.ts checkValue).
+   */
+  unread?: boolean;
   /** The parameter that replaces it, if any. */
   replacement?: string;
   /** Our own one-sentence explanation, shown in the diagnostic and the hover. */
@@ -142,6 +149,16 @@ export interface GenerationInfo {
    * none, in effect. IOPRIO and MEMINFO.
    */
   mergeNonZero?: { until: string; zero: string[]; evidence: Evidence[] };
+  /**
+   * The generation refuses no value of this key: a value it cannot read is dropped or read otherwise
+   * without any warning, and nothing else is refused with it. Classic LOCAL_UID / LOCAL_GID (the result of
+   * conf_parse_ulong() is not looked at, src/lib/config.c @ vzctl-4.3..4.11.1); Virtuozzo 7 keys that are
+   * not in libvzctl's config_param_map (lib/env_config.c), so add_env_param() never parses them and the
+   * config is never refused for them: libvzctl or the scripts look the raw value up where they need it
+   * (LOGGING, LOG_LEVEL, VERBOSE in lib/logger.c; IPV6 with vzctl2_env_get_param_bool()). Such a value is
+   * questionable, not an error.
+   */
+  refusedSilently?: { evidence: Evidence[] };
   /** Where since, handling, grammar, values, range, scope and default for this generation come from. */
   evidence?: Evidence[];
   /** Why those facts could not be proven; findings resting on them are at most info (catalog/evidence.ts). */
@@ -288,6 +305,8 @@ export interface RuleMeta {
   alsoSeverities?: Severity[];
   /** Diagnostics carry the LSP Deprecated tag. */
   deprecatedTag?: boolean;
+  /** Diagnostics carry the LSP Unnecessary tag (faded). */
+  unnecessaryTag?: boolean;
   /** Some findings of the rule carry a quick fix. */
   fixable?: boolean;
 }

@@ -205,15 +205,31 @@ export async function writeFixed(filePath: string, readBytes: Uint8Array, text: 
 }
 
 /**
- * A unified diff of one file's fix (`--fix-dry-run`) in git's form, `--- a/PATH` / `+++ b/PATH`, with PATH
- * relative to the current directory also when the file was named by an absolute path, so that
- * `patch -p1` and `git apply` take it from the current directory (a file outside it gets `../` in PATH).
+ * The PATH of a `--fix-dry-run` diff header (`a/PATH`, `b/PATH`) for a file shown as `shown` (as given, or
+ * absolute), `/`-separated:
+ * - inside the current directory: relative to it (`conf/101.conf`), so `patch -p1` and `git apply` take
+ *   the diff from there;
+ * - outside it (`../x`, or an absolute path elsewhere): the path from the root without its leading `/`
+ *   (`etc/vz/conf/101.conf`), as `git diff --no-index` names absolute paths, so `patch -p1 -d /` (or
+ *   `git apply` run in `/`) takes it. Never `../`: both tools refuse such a name (tested: patch finds no
+ *   file, git apply says "invalid path"), and `a/../../etc/vz/…` is hard to read.
+ */
+export function diffHeaderPath(shown: string, cwd: string): string {
+  const abs = path.resolve(cwd, shown);
+  const rel = path.relative(cwd, abs);
+  const inside = rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+  const name = inside ? rel : rel === '' ? path.basename(abs) : path.relative(path.parse(abs).root, abs);
+  return name.split(path.sep).join('/');
+}
+
+/**
+ * A unified diff of one file's fix (`--fix-dry-run`) in git's form, `--- a/PATH` / `+++ b/PATH`, PATH as
+ * {@link diffHeaderPath} gives it: relative to the current directory for a file inside it (also one named
+ * by an absolute path), else from the root (`a/etc/vz/conf/101.conf`, applied with `patch -p1 -d /`).
  * Control characters in the name are escaped: a line break would end the header line and forge the next.
  */
 export function fixDiff(shown: string, before: string, after: string, cwd: string): string {
-  let name = shown;
-  if (path.isAbsolute(name)) name = path.relative(cwd, name) || path.basename(name);
-  const display = escapeControls(name.split(path.sep).join('/'));
+  const display = escapeControls(diffHeaderPath(shown, cwd));
   // Loaded here: most runs print no diff (the CLI bundle keeps `diff` in dist/vendor/, see scripts/build.mjs).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createTwoFilesPatch } = require('diff') as typeof Diff;

@@ -153,6 +153,9 @@ function itemRest(host: string | undefined, f: Finding, quote: (s: string) => st
   return `${text}\n  }`;
 }
 
+/** What starts the JSON array's first item, in place of the `,\n` before every other one. */
+const FIRST_ITEM = Buffer.from('[\n');
+
 /**
  * {@link formatJson} written a few files at a time: `add` the reports in order, then `end`; the text
  * written is exactly formatJson's over all of them (one JSON document), without ever holding it whole.
@@ -180,31 +183,67 @@ export class JsonWriter {
    * for the same finding on the same line of 7,500 files: `NodeLinter`'s store), so each is written once.
    * Findings are never modified once reported. Bounded.
    */
-  private readonly rests = new Map<Finding, { host: string | undefined; text: string }>();
+  private readonly rests = new Map<Finding, { host: string | undefined; text: string; bytes?: Buffer }>();
 
-  constructor(private readonly write: (s: string) => void) {}
+  /**
+   * @param write       takes the text, a batch of files at a time
+   * @param writeBytes  when given, takes the same text as UTF-8 bytes instead (one buffer per batch, the
+   *                    finding texts encoded once each: a fleet's 15 MB is then copied, not re-encoded)
+   */
+  constructor(private readonly write: (s: string) => void, private readonly writeBytes?: (b: Uint8Array) => void) {}
+
+  /** The text of `f` after its `file` field for `host` (JSON-quoted or undefined), remembered. */
+  private rest(f: Finding, host: string | undefined): { host: string | undefined; text: string; bytes?: Buffer } {
+    let rest = this.rests.get(f);
+    if (rest === undefined || rest.host !== host) {
+      if (this.rests.size >= 4096) this.rests.clear();
+      this.rests.set(f, (rest = { host, text: itemRest(host, f, this.quote) }));
+    }
+    return rest;
+  }
 
   add(reports: readonly FileReport[]): void {
+    if (this.writeBytes) {
+      this.addBytes(reports, this.writeBytes);
+      return;
+    }
     let out = '';
     for (const r of reports) {
       if (r.findings.length === 0) continue;
       const file = JSON.stringify(r.file);
       const host = r.host !== undefined ? JSON.stringify(r.host) : undefined;
       for (const f of r.findings) {
-        let rest = this.rests.get(f);
-        if (rest === undefined || rest.host !== host) {
-          if (this.rests.size >= 4096) this.rests.clear();
-          this.rests.set(f, (rest = { host, text: itemRest(host, f, this.quote) }));
-        }
-        out += `${this.first ? '[\n' : ',\n'}  {\n    "file": ${file}${rest.text}`;
+        out += `${this.first ? '[\n' : ',\n'}  {\n    "file": ${file}${this.rest(f, host).text}`;
         this.first = false;
       }
     }
     if (out !== '') this.write(out);
   }
 
+  /** {@link add} as UTF-8 bytes: the same text, in one buffer. */
+  private addBytes(reports: readonly FileReport[], write: (b: Uint8Array) => void): void {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for (const r of reports) {
+      if (r.findings.length === 0) continue;
+      const host = r.host !== undefined ? JSON.stringify(r.host) : undefined;
+      const head = Buffer.from(`,\n  {\n    "file": ${JSON.stringify(r.file)}`);
+      for (const f of r.findings) {
+        const rest = this.rest(f, host);
+        const bytes = (rest.bytes ??= Buffer.from(rest.text));
+        // The array's first item starts the array instead: "[\n" for ",\n" (as many bytes).
+        parts.push(this.first ? Buffer.concat([FIRST_ITEM, head.subarray(FIRST_ITEM.length)]) : head, bytes);
+        size += head.length + bytes.length;
+        this.first = false;
+      }
+    }
+    if (size > 0) write(Buffer.concat(parts, size));
+  }
+
   end(): void {
-    this.write(this.first ? '[]\n' : '\n]\n');
+    const text = this.first ? '[]\n' : '\n]\n';
+    if (this.writeBytes) this.writeBytes(Buffer.from(text));
+    else this.write(text);
   }
 }
 

@@ -17,6 +17,7 @@ if (!isMainThread && parentPort && (workerData as { vzlintWorker?: boolean } | u
 
   runVzlint(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
+    stdoutBytes: (b) => process.stdout.write(b),
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,

@@ -51,6 +51,20 @@ export interface MemoryCommitted {
   /** Committed RAM (resp. RAM + swap) above the capacity; only when the capacity is known. */
   overRam?: boolean;
   overRamSwap?: boolean;
+  /**
+   * Containers whose value is unlimited (LONG_MAX, 2147483647) or effectively so (at least 4 PiB, 2^52
+   * bytes: no x86-64 node has that much memory; `EFFECTIVELY_UNLIMITED_BYTES` of service/node.ts), counted
+   * here and left out of the sums above: vSwap PHYSPAGES limits, vSwap SWAPPAGES limits, UBC-mode PRIVVMPAGES
+   * barriers. Absent when there is none.
+   */
+  unlimited?: UnlimitedCounts;
+}
+
+/** Containers with an unlimited value, by what would have been summed (see {@link MemoryCommitted.unlimited}). */
+export interface UnlimitedCounts {
+  physpages: number;
+  swappages: number;
+  privvmpages: number;
 }
 
 /** One node of the summary (`--summary --format json` prints {@link FleetSummary}). */
@@ -107,6 +121,8 @@ function committed(m: MemorySummary): MemoryCommitted {
     out.overRam = ram > cap.ramBytes;
     out.overRamSwap = m.totalBytes > total;
   }
+  const u = m.unlimited;
+  if (u.physpages + u.swappages + u.privvmpages > 0) out.unlimited = { ...u };
   return out;
 }
 
@@ -155,6 +171,7 @@ function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<strin
   let phys = 0n;
   let swap = 0n;
   let privvm = 0n;
+  const unlimited: UnlimitedCounts = { physpages: 0, swappages: 0, privvmpages: 0 };
   let capRam: bigint | undefined = 0n;
   let capTotal: bigint | undefined = 0n;
   let anyMemory = false;
@@ -181,6 +198,8 @@ function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<strin
       phys += BigInt(s.memory.physpagesBytes);
       swap += BigInt(s.memory.swappagesBytes);
       privvm += BigInt(s.memory.privvmpagesBytes);
+      const u = s.memory.unlimited;
+      if (u) for (const k of ['physpages', 'swappages', 'privvmpages'] as const) unlimited[k] += u[k];
       if (capRam !== undefined && s.memory.capacityRamBytes !== undefined && s.memory.capacityRamSwapBytes !== undefined) {
         capRam += BigInt(s.memory.capacityRamBytes);
         capTotal = (capTotal ?? 0n) + BigInt(s.memory.capacityRamSwapBytes);
@@ -197,6 +216,7 @@ function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<strin
   }
   if (anyMemory) {
     fleet.memory = { ramBytes: ram.toString(), ramSwapBytes: ramSwap.toString(), physpagesBytes: phys.toString(), swappagesBytes: swap.toString(), privvmpagesBytes: privvm.toString() };
+    if (unlimited.physpages + unlimited.swappages + unlimited.privvmpages > 0) fleet.memory.unlimited = unlimited;
     if (capRam !== undefined && capTotal !== undefined) {
       Object.assign(fleet.memory, { capacityRamBytes: capRam.toString(), capacityRamSwapBytes: capTotal.toString(), overRam: ram > capRam, overRamSwap: ramSwap > capTotal });
     }
@@ -223,17 +243,24 @@ function rules(c: FindingCounts): string[] {
 /**
  * The memory lines of a node or the fleet, in the field's terms: what was summed (vSwap PHYSPAGES and
  * SWAPPAGES limits, UBC-mode PRIVVMPAGES barriers, each pages × 4 KiB), then the two sums compared with
- * the node's RAM and RAM + swap when they are known.
+ * the node's RAM and RAM + swap when they are known, then how many values were left out as unlimited.
  */
 function memoryLines(m: MemoryCommitted): string[] {
   const b = (x: string): string => formatBytes(BigInt(x));
   const parts = [`vSwap PHYSPAGES limits ${b(m.physpagesBytes)}`, `SWAPPAGES limits ${b(m.swappagesBytes)}`, `UBC PRIVVMPAGES barriers ${b(m.privvmpagesBytes)}`];
   const of = (cap: string | undefined, what: string, over: boolean | undefined): string => (cap !== undefined ? ` of ${what} ${b(cap)}${over === true ? ' (over)' : ''}` : '');
-  return [
+  const lines = [
     `  memory (pages × 4 KiB): ${parts.join(', ')}`,
     `    PHYSPAGES + PRIVVMPAGES: ${b(m.ramBytes)}${of(m.capacityRamBytes, 'node RAM', m.overRam)}`,
     `    PHYSPAGES + SWAPPAGES + PRIVVMPAGES: ${b(m.ramSwapBytes)}${of(m.capacityRamSwapBytes, 'node RAM + swap', m.overRamSwap)}`,
   ];
+  const u = m.unlimited;
+  if (u) {
+    const kinds = [[u.physpages, 'PHYSPAGES limit'], [u.swappages, 'SWAPPAGES limit'], [u.privvmpages, 'PRIVVMPAGES barrier']] as const;
+    const said = kinds.filter(([n]) => n > 0).map(([n, what]) => plural(n, what));
+    lines.push(`    not summed, unlimited (or ≥ 4 PiB): ${said.join(', ')}`);
+  }
+  return lines;
 }
 
 /** The summary for a terminal: one block per node, then the fleet (when more than one node); names escaped for the terminal. */

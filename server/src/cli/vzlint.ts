@@ -32,6 +32,11 @@ export { classifyConfigName, discoverConfigFiles, isConfigFileName, looksLikeCon
 /** Where `runVzlint` writes and resolves paths. Every string written already ends with its newline. */
 export interface VzlintIO {
   stdout: (s: string) => void;
+  /**
+   * Writes UTF-8 bytes to the same stream as {@link stdout}, in order with it: `--format json` then writes
+   * its findings as bytes (encoded once per distinct finding, not once per container). Default: none (text).
+   */
+  stdoutBytes?: (b: Uint8Array) => void;
   stderr: (s: string) => void;
   /** Relative PATHs are resolved against this folder (they are still reported as given). */
   cwd: string;
@@ -89,8 +94,9 @@ matches no file is an error (exit 2) unless --no-error-on-unmatched-pattern. Wit
 lints this node's /etc/vz (vz.conf and conf/) as one node and says so on stderr.
 
 Templates (Jinja2/Ansible, ERB/Puppet, Go/Helm, ISPConfig tmpl_var/tmpl_if, \${var}, %(x)s, @VAR@)
-are read by name or with --template: placeholders are not value-checked (their literal parts are),
-control lines are not config lines, and assignments in different if/else branches are not duplicates.
+are read by name or with --template: a value or key with a placeholder or control tag is not judged
+(it can render to anything), control lines are not config lines, and assignments in different if/else
+branches are not duplicates.
 
 Each container config is checked with its node config, found as vzctl does (conf/101.conf ->
 vz.conf beside conf/; else the nearest vz.conf up to the directory given, or the current
@@ -260,7 +266,7 @@ class ReportSink {
   ) {
     if (opts.summary === true) this.summary = new SummaryCounter();
     if (opts.quiet === true) this.hidden = { error: 0, warning: 0, info: 0, hint: 0 };
-    if (opts.format === 'json' && !this.summary) this.json = new JsonWriter((s) => io.stdout(s));
+    if (opts.format === 'json' && !this.summary) this.json = new JsonWriter((s) => io.stdout(s), io.stdoutBytes);
     if (opts.format === 'sarif') this.sarif = new SarifWriter((s) => io.stdout(s), sarif);
     this.rank = SEVERITY_RANK[opts.severityThreshold];
     this.color = opts.color && io.isTTY === true && (io.env?.NO_COLOR ?? '') === '';

@@ -106,8 +106,9 @@ function computeRefusedEffect(ctx: LintContext, e: Entry): RefusedEffect {
  * IPTABLES. Virtuozzo 7: blanks and tabs, and commas for IP_ADDRESS.
  */
 export function itemSeparators(ctx: Pick<LintContext, 'target'>, name: string): string {
-  // libvzctl splits IP_ADDRESS on LIST_DELIMITERS, commas included (lib/vztypes.h @ v7.0.737).
-  if (ctx.target.generation !== 'classic') return name === 'IP_ADDRESS' ? ' \t,' : ' \t';
+  // libvzctl splits IP_ADDRESS, PCI and DEVICES on LIST_DELIMITERS, commas included (lib/vztypes.h,
+  // lib/dev.c parse_pcidev() and parse_devices() @ v7.0.42..v8.0.90).
+  if (ctx.target.generation !== 'classic') return name === 'IP_ADDRESS' || name === 'PCI' || name === 'DEVICES' ? ' \t,' : ' \t';
   switch (name) {
     case 'DEVICES': case 'DEVNODES': case 'PCI': return ' ';
     case 'IPTABLES': return ' \t,';
@@ -213,6 +214,42 @@ export function refusedForValue(ctx: LintContext, e: Entry): boolean {
   return problems !== undefined && problems.some((p) => p.kind === 'invalid');
 }
 
+/** Keys libvzctl takes from the container's own config only, never from vz.conf (`_s_conf_local_param`, lib/env_config.c @ v7.0.42..v7.0.737). */
+const VZ7_LOCAL_KEYS = new Set(['NETFILTER', 'VEID', 'UUID']);
+
+/**
+ * Virtuozzo 7: the first value libvzctl refuses when it opens this container's config ({@link
+ * refusedForValue}), which makes it refuse the whole config: vzctl2_env_open_conf() merges vz.conf and the
+ * container's file into one key/value map (the container's last line of a key wins; vz.conf's keys but
+ * NETFILTER, VEID and UUID), parses every value and fails at the end if one was refused
+ * (vzctl_update_env_param() "return first error", lib/env_config.c and lib/env.c @ v7.0.42 and v7.0.737).
+ * So the container cannot be started (nor set, stopped…) with vzctl until that value is fixed.
+ * `source` says which file holds the line. Undefined for classic (it skips a bad line and goes on) and when
+ * every value is accepted.
+ */
+export function vz7RefusedLine(ctx: LintContext): { name: string; line: number; source: 'container' | 'node' } | undefined {
+  if (ctx.target.generation !== 'vz7') return undefined;
+  const isLast = (c: LintContext, e: Entry): boolean => {
+    const def = c.def(e);
+    const all = def ? c.byName.get(def.name) : undefined;
+    return all === undefined || all[all.length - 1] === e;
+  };
+  let found: { name: string; line: number; source: 'container' | 'node' } | undefined;
+  ctx.values.forEach((check, e) => {
+    if (found || !check.problems.some((p) => p.kind === 'invalid') || !isLast(ctx, e)) return;
+    found = { name: ctx.def(e)?.name ?? e.name, line: e.line, source: ctx.kind === 'node' ? 'node' : 'container' };
+  });
+  const node = ctx.kind !== 'node' ? ctx.node : undefined;
+  if (found || !node || node.target.generation !== 'vz7') return found;
+  node.values.forEach((check, e) => {
+    if (found || !check.problems.some((p) => p.kind === 'invalid') || !isLast(node, e)) return;
+    const name = node.def(e)?.name ?? e.name;
+    if (VZ7_LOCAL_KEYS.has(name) || (ctx.byName.get(name)?.length ?? 0) > 0) return;
+    found = { name, line: e.line, source: 'node' };
+  });
+  return found;
+}
+
 /**
  * The entries of `ctx` that vzctl uses for `def`, by the target's duplicate policy, leaving out the lines
  * classic vzctl skips for an invalid value ({@link skippedForValue}): a handler that refuses a value has
@@ -300,10 +337,17 @@ export function createDefaultOnly(ctx: LintContext, def: ParameterDef): boolean 
  * undefined where no fact holds (Virtuozzo 7; a vzctl older than VE_LAYOUT, which knows simfs only).
  */
 export function ctLayoutRule(target: Pick<Target, 'generation' | 'version'>): 'own-line' | 'detected' | undefined {
+  // Asked once per container: the files of a node share one target object (never modified).
+  const last = lastLayoutRule;
+  if (last?.target === target) return last.rule;
   const fact = behaviourFor('ct-layout', target, undefined);
-  if (!fact) return undefined;
-  return fact.id.endsWith('.ct-layout-own-line') ? 'own-line' : 'detected';
+  const rule = !fact ? undefined : fact.id.endsWith('.ct-layout-own-line') ? 'own-line' : 'detected';
+  lastLayoutRule = { target, rule };
+  return rule;
 }
+
+/** The target {@link ctLayoutRule} answered last, with its answer. */
+let lastLayoutRule: { target: Pick<Target, 'generation' | 'version'>; rule: 'own-line' | 'detected' | undefined } | undefined;
 
 /**
  * The node's vz.conf line of `def` that a container does not take ({@link createDefaultOnly}), for views

@@ -56,7 +56,16 @@ export interface TemplateScan {
   controlLines: Set<number>;
   /** The if/else branches each line sits in, outermost first (absent: top level). */
   branches: Map<number, BranchStep[]>;
+  /**
+   * 0-based lines with a placeholder that may render its own quoting (`{{ ips | join(' ') | quote }}`,
+   * `to_json`, Helm's `quote`/`squote`, ERB's `.inspect`, `Shellwords.escape`…, see {@link SELF_QUOTING}):
+   * there the masked text does not prove a placeholder unquoted.
+   */
+  selfQuotingLines?: Set<number>;
 }
+
+/** A placeholder body that names a filter or method that quotes or escapes what it renders. */
+export const SELF_QUOTING = /quote|json|inspect|escape|shellword|dump|repr/i;
 
 /** Whether two lines sit in different branches of the same if/else (so at most one of them is rendered). */
 export function exclusiveLines(scan: TemplateScan, a: number, b: number): boolean {
@@ -208,8 +217,10 @@ export function scanTemplate(text: string): TemplateScan {
 
   // Which lines are wholly made of tags and blanks.
   const tagLines = new Map<number, Tag[]>();
+  const selfQuotingLines = new Set<number>();
   for (const t of tags) {
     for (let k = t.start; k < t.end; k += 1) if (chars[k] !== '\n' && chars[k] !== '\r') chars[k] = PLACEHOLDER_CHAR;
+    if (t.kind === 'expr' && SELF_QUOTING.test(text.slice(t.start, t.end))) selfQuotingLines.add(lineOf(t.start));
     const first = lineOf(t.start);
     const last = lineOf(Math.max(t.start, t.end - 1));
     for (let l = first; l <= last; l += 1) {
@@ -262,5 +273,7 @@ export function scanTemplate(text: string): TemplateScan {
       } else if (effect === 'close') stack.pop();
     }
   }
-  return { masked: chars.join(''), placeholderLines, controlLines, branches };
+  const scan: TemplateScan = { masked: chars.join(''), placeholderLines, controlLines, branches };
+  if (selfQuotingLines.size > 0) scan.selfQuotingLines = selfQuotingLines;
+  return scan;
 }

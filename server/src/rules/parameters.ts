@@ -22,8 +22,9 @@ import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
 import { ObjectCache } from '../util/objectCache';
 import { shellWords, type ShellWord } from '../service/shellSafety';
-import { isSuppressed, suppressionSets, type SuppressionSets } from '../service/suppressions';
+import { suppressionTracker, type SuppressionTracker } from '../service/suppressions';
 import { lastLineNumber } from '../parser/parse';
+import { PLACEHOLDER_CHAR } from '../parser/template';
 
 /**
  * Per target (the same for every file linted against it): its known keys (computed once), grouped by
@@ -177,22 +178,18 @@ function entryEnd(ctx: LintContext, e: Entry): Position {
 
 /** Per lint: the document's multi-line shell words ({@link shellWords}), computed when a fix first asks. */
 const wordsMemo = new ObjectCache<LintContext, ShellWord[]>();
-/** Per lint: what the file's suppression comments silence (undefined: none, or they are ignored). */
-const suppressionMemo = new ObjectCache<LintContext, { sets: SuppressionSets | undefined }>();
-
-/** The suppression sets of the file linted, unless suppressions are ignored (`ignoreSuppressions`). */
-function suppressionsOf(ctx: LintContext): SuppressionSets | undefined {
-  let m = suppressionMemo.get(ctx);
-  if (m === undefined) {
-    m = { sets: ctx.ignoreSuppressions === true ? undefined : suppressionSets(ctx.doc) };
-    suppressionMemo.set(ctx, m);
-  }
-  return m.sets;
+/** The file's suppression comments as this lint counts them (undefined: it has none). */
+function suppressionsOf(ctx: LintContext): SuppressionTracker | undefined {
+  return suppressionTracker(ctx);
 }
 
-/** Whether a suppression comment silences duplicate-parameter on a line of `entries[a..b]`: such a run is neither reported nor removed. */
-function anySuppressed(sets: SuppressionSets, entries: readonly Entry[], a: number, b: number): boolean {
-  for (let i = a; i <= b; i += 1) if (isSuppressed(sets, 'duplicate-parameter', (entries[i] as Entry).line)) return true;
+/**
+ * Whether a suppression comment silences duplicate-parameter on a line of `entries[a..b]`: such a run is
+ * neither reported nor removed. The comment that covers the first such line is counted as used (for
+ * unused-suppression) also when suppressions are ignored (`ignoreSuppressions`), which answers false.
+ */
+function anySuppressed(ctx: LintContext, sets: SuppressionTracker, entries: readonly Entry[], a: number, b: number): boolean {
+  for (let i = a; i <= b; i += 1) if (sets.silences('duplicate-parameter', (entries[i] as Entry).line)) return ctx.ignoreSuppressions !== true;
   return false;
 }
 
@@ -343,7 +340,7 @@ export const duplicateParameter: Rule = {
           : ` (dropping line${rejected.length > 1 ? 's' : ''} ${rejectedLines}, which vzctl rejects)`;
         // A run of lines a suppression comment covers is neither reported nor removed: no merge then.
         const sets = suppressionsOf(ctx);
-        const open = sets === undefined ? all : all.filter(([a, b]) => !anySuppressed(sets, entries, a, b));
+        const open = sets === undefined ? all : all.filter(([a, b]) => !anySuppressed(ctx, sets, entries, a, b));
         const merge: Fix[] = !plain || open.length < all.length ? [] : [{
           title: `Merge the ${entries.length} ${def.name} lines into line ${lineNo(ctx, first.line)}${dropping}`,
           edits: [{ range: first.rawValueRange, newText: `"${merged.join(' ')}"` }, ...deleteLineSet(ctx, entries.slice(1).map((x) => x.line))],
@@ -390,18 +387,24 @@ export const duplicateParameter: Rule = {
       for (const e of entries) (skippedForValue(ctx, e) || unsetsForValue(ctx, e) ? skipped : ignored).push(e);
       if (ignored.length < 2) continue;
       const refused = refusedForValue(ctx, used);
-      const behaviour = skipped.length > 0 ? `duplicate-${policy}-valid` : policy === 'first' ? 'duplicate-first' : 'duplicate-last';
+      // In a template, classic vzctl may refuse a line whose value holds template syntax once rendered (its
+      // value is not checked: service/template.ts), so which line it uses is known only as "the first (last)
+      // line it accepts". libvzctl takes the last line whatever its value.
+      const rendered = ctx.template !== undefined && ctx.target.generation === 'classic' && entries.some((e) => e.value.includes(PLACEHOLDER_CHAR));
+      const behaviour = skipped.length > 0 || rendered ? `duplicate-${policy}-valid` : policy === 'first' ? 'duplicate-first' : 'duplicate-last';
       const shellNote = policy === 'first' ? ', while the shell scripts that source the file take the last one' : '';
       const here = describeTarget(ctx.target);
       const skippedNote = skipped.length > 0 ? `skips ${linesWord(ctx, skipped)} for an invalid value, ` : '';
       // IOPRIO before vzctl 3.0.29: a refused line is in effect with the number parse_int() stored.
       const kept = refusedEffect(ctx, used) === 'keeps-number' ? keptNumber(used.value) : undefined;
-      const usedNote = `${here} ${skippedNote}uses line ${lineNo(ctx, used.line)} (${q(used.value)})${refused ? ', which it refuses,' : kept !== undefined ? `, refused but stored as ${kept},` : ''}`;
+      const usedNote = rendered
+        ? `${here} ${skippedNote}uses the ${policy} line it accepts, which depends on the rendered values,`
+        : `${here} ${skippedNote}uses line ${lineNo(ctx, used.line)} (${q(used.value)})${refused ? ', which it refuses,' : kept !== undefined ? `, refused but stored as ${kept},` : ''}`;
       // Message and detail are the same for every single ignored line of the group: built once (a file that
       // repeats one key on every other line must not build them 5,000 times); a run has its own, naming its
       // lines; each fix (removing the line or the run) is built only when read.
       const said = sayAbout(ctx, def.name, `${def.name} is also set on line ${lineNo(ctx, used.line)}`, behaviour);
-      const detail = explain(said, `${def.name} is set on lines ${lines}: ${usedNote} and ignores this one${shellNote}`);
+      const detail = explain(said, `${def.name} is set on lines ${lines}: ${usedNote}${rendered ? ' so it may ignore' : ' and ignores'} this one${shellNote}`);
       const { severity, message, facts } = finding(ctx, 'duplicate-parameter', used.keyRange, said);
       // Removing a line the shell scripts read (first wins), or every line but one libvzctl refuses (the
       // user may mean an earlier one), changes more than it seems: review first.
@@ -411,9 +414,9 @@ export const duplicateParameter: Rule = {
       const sets = suppressionsOf(ctx);
       let others = ignored.filter((x) => x !== used);
       let runs = consecutiveRuns(ctx, others, 0, others.length);
-      if (sets !== undefined && runs.some(([a, b]) => anySuppressed(sets, others, a, b))) {
+      if (sets !== undefined && runs.some(([a, b]) => anySuppressed(ctx, sets, others, a, b))) {
         const open: Entry[] = [];
-        for (const [a, b] of runs) if (!anySuppressed(sets, others, a, b)) for (let i = a; i <= b; i += 1) open.push(others[i] as Entry);
+        for (const [a, b] of runs) if (!anySuppressed(ctx, sets, others, a, b)) for (let i = a; i <= b; i += 1) open.push(others[i] as Entry);
         others = open;
         runs = consecutiveRuns(ctx, others, 0, others.length);
       }
@@ -425,7 +428,7 @@ export const duplicateParameter: Rule = {
         const [a, b] = runs[0] as [number, number];
         const lastOther = lastLineOf(ctx, others[others.length - 1] as Entry);
         const groupSaid = sayAbout(ctx, def.name, `${def.name} on ${others.length} lines between ${lineNo(ctx, (others[0] as Entry).line)} and ${lastLineNumber(ctx.doc, lastOther)} is also set on line ${lineNo(ctx, used.line)}`, behaviour);
-        const groupDetail = explain(groupSaid, `${def.name} is set on lines ${lines}: ${usedNote} and ignores lines ${list}${shellNote}`, `Reported once for the ${others.length} lines, repeated in ${runs.length} places; the fix removes them all`);
+        const groupDetail = explain(groupSaid, `${def.name} is set on lines ${lines}: ${usedNote}${rendered ? ' so it may ignore' : ' and ignores'} lines ${list}${shellNote}`, `Reported once for the ${others.length} lines, repeated in ${runs.length} places; the fix removes them all`);
         out.push(new IgnoredDuplicates(group, others, others[a] as Entry, others[b] as Entry, severity, finding(ctx, 'duplicate-parameter', used.keyRange, groupSaid).message, groupDetail, facts));
         continue;
       }
@@ -439,7 +442,7 @@ export const duplicateParameter: Rule = {
         const last = others[b] as Entry;
         const span = runLines(ctx, e, last);
         const runSaid = sayAbout(ctx, def.name, `${def.name} on lines ${span} is also set on line ${lineNo(ctx, used.line)}`, behaviour);
-        const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${usedNote} and ignores lines ${span}${shellNote}`);
+        const runDetail = explain(runSaid, `${def.name} is set on lines ${lines}: ${usedNote}${rendered ? ' so it may ignore' : ' and ignores'} lines ${span}${shellNote}`);
         out.push(new IgnoredDuplicate(group, e, last, severity, finding(ctx, 'duplicate-parameter', e.keyRange, runSaid).message, runDetail, facts));
       }
     }

@@ -3,7 +3,8 @@
  * CTID.conf with /bin/sh, so a line vzctl accepts can still break migration or the init script.
  */
 import type { Entry } from '../parser/types';
-import type { Finding, Rule } from './types';
+import type { Finding, LintContext, Rule } from './types';
+import { PLACEHOLDER_CHAR } from '../parser/template';
 import { finding, rawValueText } from './util';
 import { clip, explain, q, say } from './say';
 
@@ -54,9 +55,67 @@ export const shellUnsafeValue: Rule = {
         }
       })) out.push(f);
     }
+    if (ctx.template) for (const f of unquotedListPlaceholders(ctx)) out.push(f);
     return out;
   },
 };
+
+/**
+ * Grammars whose items are separated by blanks (model/effective itemSeparators): a rendered list of two
+ * or more items always holds a blank. HOSTNAME, numbers, yes/no and the other single-word values are left
+ * out: a rendered blank there is a wrong value in itself, for vzctl too, and quoting would not save it.
+ */
+const BLANK_LISTS = new Set(['ip-list', 'word-list', 'netdev-list', 'features', 'capability', 'iptables-modules', 'module-list', 'devices', 'devnodes', 'pci', 'neighbour-devs']);
+
+/** The offsets of the first placeholder run of a raw value (as written, quotes included) that no quote encloses for sh. */
+function unquotedPlaceholder(raw: string): [number, number] | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < raw.length; i += 1) {
+    const c = raw[i];
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+    } else if (c === '\\') {
+      i += 1;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === PLACEHOLDER_CHAR) {
+      let j = i + 1;
+      while (raw[j] === PLACEHOLDER_CHAR) j += 1;
+      return [i, j];
+    }
+  }
+  return undefined;
+}
+
+/**
+ * In a template: a list parameter (IP_ADDRESS, NAMESERVER, FEATURES…) whose value has a placeholder that
+ * the template's own text leaves unquoted (`IP_ADDRESS={{ ips | join(' ') }}`): rendered with two items,
+ * sh reads `IP_ADDRESS=1.2.3.4 5.6.7.8` as running the command 5.6.7.8 (vzctl reads the line whole).
+ * Info, since a one-item list renders fine; no fix (fixes on template lines are dropped). Not on a line
+ * whose placeholder may quote what it renders (`| quote`, `to_json`…: TemplateScan.selfQuotingLines).
+ */
+function unquotedListPlaceholders(ctx: LintContext): Finding[] {
+  const scan = ctx.template;
+  if (!scan) return [];
+  const out: Finding[] = [];
+  for (const e of ctx.doc.entries) {
+    if (!scan.placeholderLines.has(e.line) || scan.selfQuotingLines?.has(e.line) === true || ctx.doc.continuationLines.has(e.line) || e.spaceAroundEquals) continue;
+    const def = ctx.def(e);
+    if (!def || !ctx.known(def) || !BLANK_LISTS.has(def.grammar ?? '')) continue;
+    const raw = rawValueText(ctx, e);
+    const run = unquotedPlaceholder(raw);
+    if (!run) continue;
+    const start = e.rawValueRange.start.character;
+    const range = { start: { line: e.line, character: start + run[0] }, end: { line: e.line, character: start + run[1] } };
+    out.push(finding(ctx, 'shell-unsafe-value', range, `${clip(e.name)}: unquoted placeholder; a rendered list of 2+ items breaks sourcing by sh`, {
+      severity: 'info',
+      detail: `The placeholder in the value of ${e.name} is not inside quotes: rendered with two or more items (a blank between them), a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command named after the second item and fails; vzctl reads the line whole. Write ${e.name}="…" around the placeholder.`,
+    }));
+  }
+  return out;
+}
 
 /** Whether the shell expands a `$NAME` in the entry's value. */
 function hasExpansion(e: Entry): boolean {

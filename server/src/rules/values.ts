@@ -8,7 +8,7 @@ import type { Entry } from '../parser/types';
 import type { ValueProblem } from '../values/validate';
 import type { Finding, LintContext, Rule } from './types';
 import { clip, clipQuotes, explain, say, sayAbout, says, toolVersion } from './say';
-import { tokens } from '../values/validate';
+import { QUOTES_KEPT, tokens } from '../values/validate';
 import { finding, lineNo, valueSubRange } from './util';
 
 /**
@@ -20,10 +20,12 @@ function shortOf(p: ValueProblem, ctx: LintContext): { what: string; behaviour?:
   const m = p.message;
   let r: RegExpExecArray | null;
   if ((r = /^vzctl does not know the iptables module ("[^"]*") and skips it/.exec(m))) return { what: `unknown iptables module ${clipQuotes(r[1] as string)}`, behaviour: 'item-skipped' };
-  if ((r = /^("[^"]*") is not name:on\|off; vzctl skips it$/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is not name:on|off`, behaviour: 'item-skipped' };
-  if ((r = /^unknown feature ("[^"]*"): classic vzctl mis-reads/.exec(m))) return { what: `unknown feature ${clipQuotes(r[1] as string)} may be read as nfsd` };
-  if ((r = /^unknown feature ("[^"]*") on [^;]*; vzctl skips it$/.exec(m))) return { what: `unknown feature ${clipQuotes(r[1] as string)} (${toolVersion(ctx)})`, behaviour: 'item-skipped' };
-  if ((r = /^unknown feature ("[^"]*"); vzctl skips it$/.exec(m))) return { what: `unknown feature ${clipQuotes(r[1] as string)}`, behaviour: 'item-skipped' };
+  // A FEATURES item that fails only for the single quote classic vzctl kept says so (QUOTES_KEPT).
+  const kept = m.includes(QUOTES_KEPT) ? ' (vzctl keeps the quote)' : '';
+  if ((r = /^("[^"]*") is not name:on\|off(?: \([^)]*\))?; vzctl skips it$/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is not name:on|off${kept}`, behaviour: 'item-skipped' };
+  if ((r = /^unknown feature ("[^"]*")(?: \([^)]*\))?: classic vzctl mis-reads/.exec(m))) return { what: `unknown feature ${clipQuotes(r[1] as string)}${kept} may be read as nfsd` };
+  if ((r = /^unknown feature ("[^"]*")(?: \([^)]*\))? on [^;]*; vzctl skips it$/.exec(m))) return { what: `unknown feature ${clipQuotes(r[1] as string)}${kept} (${toolVersion(ctx)})`, behaviour: 'item-skipped' };
+  if ((r = /^unknown feature ("[^"]*")(?: \([^)]*\))?; vzctl skips it$/.exec(m))) return { what: `unknown feature ${clipQuotes(r[1] as string)}${kept}`, behaviour: 'item-skipped' };
   if ((r = /^("[^"]*") is negative: vzctl reads it/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is negative, a huge unsigned number`, behaviour: 'value-clamped' };
   if ((r = /^("[^"]*") is larger than vzctl's maximum/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is above LONG_MAX`, behaviour: 'value-clamped' };
   if (/^above INT_MAX bytes\/s/.test(m)) return { what: 'the rate is above INT_MAX bytes/s' };

@@ -118,6 +118,7 @@ function syntaxOf(def: ParameterDef, gen: Generation): string {
     case 've-layout': return '`simfs` | `ploop` | `ploop:expanded|plain|raw`';
     case 'cpulimit': return gen === 'vz7' ? '`N`, `N%`, `Nm` or `NMHz`' : '`N` or `N%`';
     case 'cpumask': return '`all` | `auto` | list like `0-3,7`';
+    case 'ctid': return 'UUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits) or whole number 0..2147483647';
     case 'iolimit': return 'bytes/s, optional b/k/m/g/t suffix, or `unlimited`';
     case 'integer': {
       const r = def[gen]?.range ?? def.range;

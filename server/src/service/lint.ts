@@ -12,8 +12,9 @@ import { RULES } from '../rules/index';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { checkValue, type ValueCheck } from '../values/validate';
-import { suppressionFilter } from './suppressions';
-import { isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
+import { suppressionTracker } from './suppressions';
+import { unusedSuppressionFindings } from './unusedSuppressions';
+import { exclusiveLines, isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
 import { templateValueCheck, filterTemplateFindings } from './template';
 import { CacheHost, ObjectCache } from '../util/objectCache';
 
@@ -327,7 +328,8 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     // conf_parse_yesno/conf_parse_ulong return ERR_INVAL before storing), so the next line of the key is
     // parsed and checked in its place (as model/effective usedEntries reads it).
     const firstWins = target.generation === 'classic' && (d.duplicates ?? 'first') === 'first';
-    if (same && firstWins && refusedOnly?.has(d.name) !== true) continue;
+    // In a template, a line in another branch of the same if/else as every earlier one is the first when rendered.
+    if (same && firstWins && refusedOnly?.has(d.name) !== true && (!scan || same.some((o) => o !== e && !exclusiveLines(scan, o.line, e.line)))) continue;
     if (view.removed(d)) continue;
     const check = scan ? templateValueCheck(d, e.value, vctx) : view.checkValue(d, e.value);
     if (check) values.set(e, check);
@@ -347,7 +349,8 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
 
 /**
  * Lints one file: parse → model → every rule → unverified facts capped at info (catalog/evidence.ts) → severity overrides (`rules`) → custom keys
- * (`knownParameters`) → suppression comments (unless `ignoreSuppressions`) → findings sorted by position,
+ * (`knownParameters`) → suppression comments (unless `ignoreSuppressions`) → suppression comments that silenced
+ * nothing (`unused-suppression`, service/unusedSuppressions.ts) → findings sorted by position,
  * at most {@link MAX_FINDINGS_PER_FILE} of them, with ranges in the editor's line numbering (a lone CR
  * breaks the line there, not for vzctl: see `toEditorFinding`).
  * Pure over its inputs (the catalogue is loaded once per process); never throws for any text.
@@ -389,7 +392,22 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     const line = ctx.doc.lines[f.range.start.line];
     return line?.kind === 'entry' && (known.has(line.name) || known.has(line.key));
   };
-  let kept = suppressionFilter(ctx.doc, { ignore: options.ignoreSuppressions === true }).apply(known ? findings.filter((f) => !custom(f)) : findings);
+  const ignore = options.ignoreSuppressions === true;
+  const tracker = suppressionTracker(ctx);
+  let kept: Finding[];
+  if (!tracker) kept = known ? findings.filter((f) => !custom(f)) : findings;
+  else {
+    // Each finding a comment covers counts that comment as used, also one knownParameters drops (the comment
+    // may be meant for vzlint runs without that setting) and any with ignoreSuppressions (an audit).
+    kept = [];
+    for (const f of findings) {
+      const silenced = tracker.silences(f.rule, f.range.start.line);
+      if ((silenced && !ignore) || custom(f)) continue;
+      kept.push(f);
+    }
+    // Beyond the findings cap (or a rule's own budget) what a comment would silence is not all known.
+    if (findings.length < MAX_FINDINGS_PER_FILE) for (const f of unusedSuppressionFindings(ctx, tracker, { rules: overrides, ignore })) kept.push(f);
+  }
   if (ctx.template) kept = filterTemplateFindings(ctx, kept);
   // (Most files have one finding or none: no sort, whose set-up alone is a microsecond.)
   if (kept.length > 1) kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));

@@ -10,7 +10,7 @@ import { getCatalog, schemaData, type CatalogIndex } from '../catalog/load';
 import type { Generation } from '../catalog/types';
 import type { Target } from '../model/target';
 import { lineNumber, type EditorLineMap } from '../parser/parse';
-import { acceptedTokens, effectiveValue, fileOf, type EffectiveValue } from '../model/effective';
+import { acceptedTokens, effectiveValue, fileOf, vz7RefusedLine, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
 import type { Range } from '../parser/types';
 import type { Finding, Fix, LintContext, NodeCapacity } from '../rules/types';
@@ -86,6 +86,13 @@ export interface ContainerFacts {
    * duplicate-ct-name compares: the value trimmed, and for HOSTNAME lower-cased.
    */
   names: { param: 'NAME' | 'HOSTNAME'; value: string; key: string; line: number; range: Range }[];
+  /**
+   * Virtuozzo 7: the first value libvzctl refuses when it opens the container's config (model/effective
+   * vz7RefusedLine), which makes it refuse the whole config, so the container does not start until that
+   * value is fixed: the facts above are what it will have then, not what runs now. `line` is the 1-based
+   * line of that value in its file (the container's, or vz.conf for `source: 'node'`). Absent otherwise.
+   */
+  refused?: { name: string; line: number; source: 'container' | 'node' };
   /** How its memory is counted (see {@link memorySummary}). */
   memory: Omit<MemoryRow, 'path' | 'ctid'>;
   /** What placing a finding in the file needs. */
@@ -364,12 +371,29 @@ export const duplicateIpAddress: NodeRule = {
         const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
         out.push({ path: item.c.path, finding: ruleFinding(catalog, 'duplicate-ip-address', item.range,
           `${clip(ip, 39)} is also assigned to ${clip(short(other.c.path), 24)} line ${lineNumber(other.c.facts.place, other.line)}${more}`,
-          { detail: `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use).` }) });
+          { detail: `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use).${refusalNote(list.map((o) => o.c))}` }) });
       }
     }
     return out;
   },
 };
+
+/**
+ * What the admin needs to know of the Virtuozzo 7 containers among `cs` whose config libvzctl refuses
+ * ({@link ContainerFacts.refused}): that they do not start as they are, so the clash is not live yet and
+ * takes effect once the refused value is fixed; '' when none is refused. Names at most three of them.
+ */
+function refusalNote(cs: NodeContainer[]): string {
+  const refused = cs.filter((c) => c.facts.refused);
+  if (refused.length === 0) return '';
+  const named = refused.slice(0, 3).map((c) => {
+    const r = c.facts.refused as NonNullable<ContainerFacts['refused']>;
+    return `${short(c.path)} (${r.source === 'node' ? "vz.conf's " : ''}${r.name} on line ${r.line})`;
+  });
+  const more = refused.length > 3 ? ` and ${refused.length - 3} more` : '';
+  const all = refused.length === cs.length;
+  return ` Virtuozzo 7 refuses the whole config of ${named.join(', ')}${more} for an invalid value, so ${refused.length === 1 ? 'that container does' : 'those containers do'} not start as configured: the clash is ${all ? 'not live now' : 'not live for ' + (refused.length === 1 ? 'it' : 'them')} and takes effect once the value is fixed.`;
+}
 
 /**
  * Items grouped by a key, for the cross-container duplicate checks: `shared()` yields the keys that two or
@@ -459,7 +483,7 @@ export const sharedPrivatePath: NodeRule = {
           reported.add(key);
           const noVeid = !/\$\{?VEID\}?/.test(p.value);
           out.push({ path: at, finding: ruleFinding(catalog, 'shared-private-path', p.range,
-            `${param} resolves to ${q(resolved)} for ${list.length} containers`, { detail: `${param} resolves to ${resolved} for ${names}${p.source === 'node' ? ' (the value comes from vz.conf)' : ''}: containers on one node need their own ${param === 'VE_PRIVATE' ? 'private area' : 'root mount point'}${noVeid ? '; put $VEID in the path (e.g. /vz/' + (param === 'VE_PRIVATE' ? 'private' : 'root') + '/$VEID)' : ''}.` }) });
+            `${param} resolves to ${q(resolved)} for ${list.length} containers`, { detail: `${param} resolves to ${resolved} for ${names}${p.source === 'node' ? ' (the value comes from vz.conf)' : ''}: containers on one node need their own ${param === 'VE_PRIVATE' ? 'private area' : 'root mount point'}${noVeid ? '; put $VEID in the path (e.g. /vz/' + (param === 'VE_PRIVATE' ? 'private' : 'root') + '/$VEID)' : ''}.${refusalNote(list.map((x) => x.c))}` }) });
         }
       }
     }
@@ -489,7 +513,7 @@ export const duplicateCtName: NodeRule = {
           const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
           out.push({ path: c.path, finding: ruleFinding(catalog, 'duplicate-ct-name', n.range,
             `${param} ${q(n.value.trim())} is also used by ${clip(short(other?.c.path ?? ''), 24)}${more}`,
-            { detail: `${param} "${n.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so vzctl commands that take NAME are ambiguous.' : ': two containers answering to one host name confuse logs, monitoring and DNS.'}` }) });
+            { detail: `${param} "${n.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so vzctl commands that take NAME are ambiguous.' : ': two containers answering to one host name confuse logs, monitoring and DNS.'}${refusalNote(list.map((o) => o.c))}` }) });
         }
       }
     }
@@ -514,6 +538,26 @@ export interface MemoryRow {
   swapBytes?: bigint;
   /** Allocatable memory in bytes (UBC mode: PRIVVMPAGES barrier, RAM and swap together). */
   privvmBytes?: bigint;
+  /**
+   * The values the row would have summed that are unlimited (LONG_MAX, 2147483647) or effectively so (at
+   * least {@link EFFECTIVELY_UNLIMITED_BYTES}), and so are not summed: vSwap PHYSPAGES / SWAPPAGES limits,
+   * a UBC-mode PRIVVMPAGES barrier. Absent when none.
+   */
+  unlimited?: ('PHYSPAGES' | 'SWAPPAGES' | 'PRIVVMPAGES')[];
+}
+
+/**
+ * 2^52 bytes (4 PiB, 2^40 pages of 4 KiB): a memory limit at or above it is counted as unlimited by the
+ * memory summary and node-memory-overcommit, as LONG_MAX is. x86-64 defines at most 52 bits of physical
+ * address (MAXPHYADDR ≤ 52; AMD64 and Intel SDM), so no node has that much memory and such a limit never
+ * binds: it is "unlimited" written as a big number (`PRIVVMPAGES="99999999999999999:…"`), and summed it
+ * would swamp the node's totals (that one value is 355 EiB).
+ */
+export const EFFECTIVELY_UNLIMITED_BYTES = 1n << 52n;
+
+/** Whether a limit in pages is unlimited or at least {@link EFFECTIVELY_UNLIMITED_BYTES}. */
+function unlimitedPages(pages: bigint): boolean {
+  return isUnlimited(pages) || pages * PAGE_SIZE >= EFFECTIVELY_UNLIMITED_BYTES;
 }
 
 export interface MemorySummary {
@@ -524,6 +568,11 @@ export interface MemorySummary {
   swapBytes: bigint;
   /** Sum of the UBC-mode containers' PRIVVMPAGES barriers (bytes). */
   privvmBytes: bigint;
+  /**
+   * Containers whose value of each kind is unlimited or effectively so ({@link MemoryRow.unlimited}) and
+   * so is in no sum: vSwap PHYSPAGES limits, vSwap SWAPPAGES limits, UBC-mode PRIVVMPAGES barriers.
+   */
+  unlimited: { physpages: number; swappages: number; privvmpages: number };
   /** ramBytes + swapBytes + privvmBytes. */
   totalBytes: bigint;
   capacity?: NodeCapacity;
@@ -548,24 +597,32 @@ function pairOfEffective(ctx: LintContext, eff: EffectiveValue | undefined): Pai
 function memoryRow(ctx: LintContext): Omit<MemoryRow, 'path' | 'ctid'> {
   const phys = pairOfEffective(ctx, effectiveValue(ctx, 'PHYSPAGES'));
   const row: Omit<MemoryRow, 'path' | 'ctid'> = { mode: 'none', basis: '' };
+  // vzctl's vSwap test (is_vswap_config): a PHYSPAGES limit that is neither LONG_MAX nor 2147483647.
   if (phys && !isUnlimited(phys.limit.value)) {
     row.mode = 'vswap';
-    row.ramBytes = phys.limit.value * PAGE_SIZE;
+    const huge = unlimitedPages(phys.limit.value);
+    if (huge) row.unlimited = ['PHYSPAGES'];
+    else row.ramBytes = phys.limit.value * PAGE_SIZE;
+    const ram = huge ? 'PHYSPAGES limit effectively unlimited (not counted)' : 'PHYSPAGES limit';
     const swap = pairOfEffective(ctx, effectiveValue(ctx, 'SWAPPAGES'));
-    if (swap && isUnlimited(swap.limit.value)) {
-      row.basis = 'PHYSPAGES limit; SWAPPAGES unlimited (swap not counted)';
+    if (swap && unlimitedPages(swap.limit.value)) {
+      (row.unlimited ??= []).push('SWAPPAGES');
+      row.basis = `${ram}; SWAPPAGES ${isUnlimited(swap.limit.value) ? '' : 'effectively '}unlimited (swap not counted)`;
     } else {
       row.swapBytes = swap ? swap.limit.value * PAGE_SIZE : 0n;
-      row.basis = swap ? 'PHYSPAGES limit + SWAPPAGES limit' : 'PHYSPAGES limit (no SWAPPAGES)';
+      row.basis = swap ? `${ram} + SWAPPAGES limit` : `${ram} (no SWAPPAGES)`;
     }
   } else {
     const priv = pairOfEffective(ctx, effectiveValue(ctx, 'PRIVVMPAGES'));
-    if (priv && !isUnlimited(priv.barrier.value)) {
+    if (priv && !unlimitedPages(priv.barrier.value)) {
       row.mode = 'ubc';
       row.privvmBytes = priv.barrier.value * PAGE_SIZE;
       row.basis = 'PRIVVMPAGES barrier';
+    } else if (priv) {
+      row.unlimited = ['PRIVVMPAGES'];
+      row.basis = `not counted: PRIVVMPAGES barrier ${isUnlimited(priv.barrier.value) ? '' : 'effectively '}unlimited`;
     } else {
-      row.basis = priv ? 'not counted: PRIVVMPAGES barrier unlimited' : 'not counted: neither a vSwap PHYSPAGES limit nor PRIVVMPAGES';
+      row.basis = 'not counted: neither a vSwap PHYSPAGES limit nor PRIVVMPAGES';
     }
   }
   return row;
@@ -574,8 +631,9 @@ function memoryRow(ctx: LintContext): Omit<MemoryRow, 'path' | 'ctid'> {
 /**
  * Counts each container's memory as vzctl would give it: a vSwap container (PHYSPAGES limit neither
  * unlimited nor 2147483647, as vzctl decides) its PHYSPAGES and SWAPPAGES limits (pages × 4096 B); a
- * UBC-mode container its PRIVVMPAGES barrier (pages × 4096 B; RAM and swap together). Unlimited or unset
- * values are not counted, and the row says so.
+ * UBC-mode container its PRIVVMPAGES barrier (pages × 4096 B; RAM and swap together). Unset values are
+ * not counted, nor unlimited ones (LONG_MAX, 2147483647, or at least {@link EFFECTIVELY_UNLIMITED_BYTES}):
+ * the row says so and {@link MemorySummary.unlimited} counts them.
  */
 export function memorySummary(model: NodeModel): MemorySummary {
   const rows: MemoryRow[] = model.containers.map((c) => ({ path: c.path, ctid: c.ctid, ...c.facts.memory }));
@@ -584,9 +642,14 @@ export function memorySummary(model: NodeModel): MemorySummary {
   const swapBytes = sum((r) => r.swapBytes);
   const privvmBytes = sum((r) => r.privvmBytes);
   const totalBytes = ramBytes + swapBytes + privvmBytes;
+  const unlimited = { physpages: 0, swappages: 0, privvmpages: 0 };
+  for (const r of rows) {
+    if (!r.unlimited) continue;
+    for (const u of r.unlimited) unlimited[u === 'PHYSPAGES' ? 'physpages' : u === 'SWAPPAGES' ? 'swappages' : 'privvmpages'] += 1;
+  }
   const cap = model.capacity;
   const s: MemorySummary = {
-    rows, ramBytes, swapBytes, privvmBytes, totalBytes,
+    rows, ramBytes, swapBytes, privvmBytes, unlimited, totalBytes,
     overRam: cap?.ramBytes !== undefined && ramBytes > cap.ramBytes,
     overTotal: cap?.ramBytes !== undefined && totalBytes > cap.ramBytes + (cap.swapBytes ?? 0n),
     overSwap: cap?.swapBytes !== undefined && swapBytes > cap.swapBytes,
@@ -614,7 +677,9 @@ export const nodeMemoryOvercommit: NodeRule = {
     if (s.overSwap) reasons.push(`vSwap swap (SWAPPAGES limits) ${formatBytes(s.swapBytes)} > node swap ${formatBytes(cap.swapBytes ?? 0n)}`);
     if (s.overTotal) reasons.push(`all memory ${formatBytes(s.totalBytes)} (vSwap RAM + swap, plus PRIVVMPAGES barriers ${formatBytes(s.privvmBytes)} of UBC-mode containers) > node RAM + swap ${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))}`);
     const counted = s.rows.filter((r) => r.mode !== 'none').length;
-    const detail = `The ${counted} container${counted === 1 ? '' : 's'} of this node promise more memory than it has: ${reasons.join('; ')}. A node must be able to carry all the containers it may host, e.g. after a failover.`;
+    const u = s.unlimited.physpages + s.unlimited.swappages + s.unlimited.privvmpages;
+    const left = u > 0 ? ` Not counted: ${u} value${u === 1 ? '' : 's'} unlimited or at least 4 PiB (no node has that much memory).` : '';
+    const detail = `The ${counted} container${counted === 1 ? '' : 's'} of this node promise more memory than it has: ${reasons.join('; ')}. A node must be able to carry all the containers it may host, e.g. after a failover.${left}`;
     // The message counts the containers whose values it sums: vSwap ones for PHYSPAGES (SWAPPAGES), all counted ones for the total.
     const summed = s.overRam ? s.rows.filter((r) => r.ramBytes !== undefined).length
       : s.overSwap ? s.rows.filter((r) => r.swapBytes !== undefined).length
@@ -663,6 +728,10 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
     memory: memoryRow(ctx),
     place: filePlace(ctx),
   };
+  // Virtuozzo 7: one refused value makes libvzctl refuse the whole config; the rules say so where they
+  // compare this container's other values (they are what it gets once that value is fixed).
+  const refused = vz7RefusedLine(ctx);
+  if (refused) facts.refused = { ...refused, line: lineNo(refused.source === 'node' && ctx.node ? ctx.node : ctx, refused.line) };
   // A value libvzctl refuses (Virtuozzo 7: "Invalid parameter", `eff.refused`) or classic vzctl skips is
   // never applied, so it never counts here; of a list line classic takes only part of, only that part.
   const origin = effectiveValue(ctx, 'ORIGIN_SAMPLE');

@@ -2,8 +2,9 @@ import { quote } from '../rules/text';
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation, Grammar, ParameterDef, Range as NumRange } from '../catalog/types';
 import { featureKnown } from '../catalog/features';
-import { compareVersions } from '../model/version';
+import { compareVersions, inVersionRange } from '../model/version';
 import { INT_MAX, LONG_MAX, parseSizedNumber, SIZE_SUFFIX, type NumberPart, type NumberReader } from './numbers';
+import { asCInt, asCULong, scan } from './scanf';
 
 /**
  * A problem in a value, located by offsets within the value string as vzctl reads it.
@@ -173,16 +174,39 @@ function checkIp(item: string, generation: Generation): string | undefined {
   return undefined;
 }
 
+/** A UUID as libvzctl's get_normalized_uuid() reads it (lib/util.c @ v7.0.737): 8-4-4-4-12 hex digits, optionally in braces, or 32 hex digits. */
+const CTID_UUID = /^(?:\{?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?|[0-9A-Fa-f]{32})$/;
+
 const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 const NETIF_KEYS_CLASSIC = ['ifname', 'bridge', 'mac', 'host_ifname', 'host_mac', 'mac_filter'];
 const NETIF_KEYS_VZ7 = [...NETIF_KEYS_CLASSIC, 'gw', 'gw6', 'dhcp', 'dhcp6', 'ip_filter', 'ifaceid', 'configure', 'network', 'type', 'vport', 'ip', 'ip6'];
 
 /**
  * Checks a value against its parameter's grammar as the target's vzctl parses it
- * (grammars: reference §2; classic `src/lib/config.c`, libvzctl `lib/env_config.c`).
+ * (grammars: reference §2; classic `src/lib/config.c`, libvzctl `lib/env_config.c`), as far as the
+ * target's reader looks at it:
+ * - a key whose reader takes any value (catalogue status `unread` in effect, handling `sample`) gets no check;
+ * - a key vzctl does not read itself (handling `ignored`: in its table as known but ignored; `script`: read
+ *   only by the init and network scripts) cannot be refused by vzctl: a value outside the grammar the
+ *   scripts compare with is `suspicious`, not `invalid`;
+ * - a key whose reader refuses no value (`refusedSilently`: classic LOCAL_UID/GID, Virtuozzo 7 keys outside
+ *   libvzctl's config table) likewise.
  * Pure; never throws.
  */
 export function checkValue(def: ParameterDef, value: string, ctx: ValueContext): ValueCheck {
+  const info = def[ctx.generation];
+  if (info?.handling === 'sample' || info?.status?.some((s) => s.unread === true && inVersionRange(ctx.version, s.from, s.until))) return { problems: [] };
+  const check = checkGrammar(def, value, ctx);
+  if (check.problems.length === 0) return check;
+  const tool = ctx.generation === 'vz7' ? 'libvzctl' : 'vzctl';
+  const why = info?.handling === 'ignored' || info?.handling === 'script' ? `${tool} itself does not read ${def.name}, only its scripts do`
+    : info?.refusedSilently ? `${tool} refuses nothing here, but does not read it as meant` : undefined;
+  if (why === undefined || !check.problems.some((p) => p.kind === 'invalid')) return check;
+  return { ...check, problems: check.problems.map((p) => (p.kind === 'invalid' ? { ...p, kind: 'suspicious' as const, message: `${p.message}; ${why}` } : p)) };
+}
+
+/** {@link checkValue} without the reader's exceptions: the value against the grammar alone. */
+function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): ValueCheck {
   const grammar = grammarOf(def, ctx.generation);
   const problems: ValueProblem[] = [];
   const bad = (message: string, start = 0, end = value.length): ValueCheck => ({ problems: [{ kind: 'invalid', message, start, end }] });
@@ -213,8 +237,21 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       }
       return { problems };
     }
+    case 'ctid':
+      // Virtuozzo 7 VEID: what vzctl2_parse_ctid() takes (get_cid_uuid_pair() and get_normalized_uuid(),
+      // lib/env.c and lib/util.c @ v7.0.42..v8.0.90): a UUID, optionally in braces, 32 hex digits, or
+      // the legacy numeric ID as parse_int() reads it (strtol() over the whole text, 0..INT_MAX).
+      if (CTID_UUID.test(value)) return { problems };
+      if (/^[ \t\n\v\f\r]*[+-]?\d+$/.test(value)) {
+        const n = Number(value.trim());
+        return n >= 0 && n <= 2147483647 ? { problems } : bad(`${value} is outside 0..2147483647`);
+      }
+      return bad(`${quote(value)} is not a UUID or a whole number`);
     case 'float':
-      if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(value)) return bad(`${quote(value)} is not a number`);
+      // VM_OVERCOMMIT: sscanf(value, "%f") must read a number (classic conf_parse_float(), src/lib/config.c
+      // @ vzctl-4.6..4.11.1; libvzctl add_env_param(), lib/env_config.c @ v7.0.42..v8.0.90): leading
+      // blanks, a sign, an exponent, inf/nan, hexadecimal, and anything after the number are accepted.
+      if (!/^[ \t\n\v\f\r]*[+-]?(\d|\.\d|inf|nan)/i.test(value)) return bad(`${quote(value)} is not a number`);
       return { problems };
     case 'name':
       // check_name(): letters, digits, space, '-', '+', '_', '.'.
@@ -249,17 +286,8 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       }
       return { problems };
     }
-    case 'devices': {
-      for (const t of tokens(value, ' ')) {
-        const m = /^([bc]):(\d+):([^:]{1,15}):(\S{1,5})$/.exec(t.text);
-        if (!m) return bad(`${quote(t.text)} is not b|c:major:minor|all:perm`, t.start, t.end);
-        const [, , major, minor, perm] = m;
-        if (minor !== 'all' && !/^\d+$/.test(minor as string)) return bad(`minor ${quote(minor)} must be a number or "all"`, t.start, t.end);
-        if (perm !== 'none' && !/^[rwq]+$/.test(perm as string)) return bad(`permissions ${quote(perm)} must be a combination of r, w, q, or "none"`, t.start, t.end);
-        if (major === '7' && compareVersions(ctx.version, '3.0.29') >= 0 && gen === 'classic') return bad('loop devices (major 7) cannot be given to a container (refused since vzctl 3.0.29)', t.start, t.end);
-      }
-      return { problems };
-    }
+    case 'devices':
+      return checkDevices(value, gen, ctx.version);
     case 'devnodes': {
       for (const t of tokens(value, ' ')) {
         const m = /^([^:]+):(\S+)$/.exec(t.text);
@@ -270,19 +298,16 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
       return { problems };
     }
     case 'pci': {
-      for (const t of tokens(value, ' ')) {
-        if (!/^([0-9A-Fa-f]+:)?[0-9A-Fa-f]+:[0-9A-Fa-f]+\.\d+$/.test(t.text)) return bad(`${quote(t.text)} is not a PCI address [domain:]bus:slot.func`, t.start, t.end);
+      // classic parse_pci() splits on blanks only, libvzctl parse_pcidev() on LIST_DELIMITERS (lib/vztypes.h).
+      for (const t of tokens(value, gen === 'vz7' ? ' \t,' : ' ')) {
+        if (!pciAccepted(t.text)) return bad(`${quote(t.text)} is not a PCI address [domain:]bus:slot.func`, t.start, t.end);
       }
       return { problems };
     }
     case 'netif':
       return checkNetif(value, gen);
-    case 'meminfo': {
-      if (value === 'none') return { problems };
-      const m = /^(pages|privvmpages):(\d+)$/.exec(value);
-      if (!m || BigInt(m[2] as string) === 0n) return bad(`${quote(value)} is not none, pages:N or privvmpages:N (N > 0)`);
-      return { problems };
-    }
+    case 'meminfo':
+      return checkMeminfo(value);
     case 've-layout': {
       if (value === 'simfs' || value === 'ploop' || value === 'ploop:expanded' || value === 'ploop:plain') return { problems };
       if (value === 'ploop:raw') return { problems: [{ kind: 'suspicious', message: 'the raw ploop format is neither recommended nor supported by vzctl', ...whole(value) }] };
@@ -348,6 +373,79 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
 }
 
 /**
+ * One PCI item as vzctl reads it: `sscanf(item, "%x:%x:%x.%d")` must fill 4 fields, or else
+ * `sscanf(item, "%x:%x.%d")` 3 (classic parse_pci(), src/lib/config.c, the same from vzctl-3.0.25 to
+ * 4.11.1; libvzctl parse_pcidev_str(), lib/dev.c, the same from v7.0.42 to v8.0.90). So blanks before a
+ * number, a sign, a `0x` prefix and anything after the function number are accepted (`00:01.0junk` is
+ * device 0000:00:01.0); `00:01`, `1:2:3`, `1:2:3.` and a non-decimal function (`00:01.x`) are refused.
+ * libvzctl then also needs /sys/bus/pci/devices/<device> on the host, which no config check can see.
+ */
+export function pciAccepted(item: string): boolean {
+  return scan(item, '%x:%x:%x.%d').length === 4 || scan(item, '%x:%x.%d').length === 3;
+}
+
+/** strtol()/strtoul() over a whole string (leading blanks and a sign allowed, nothing after the digits). */
+const WHOLE_NUMBER = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/;
+
+/** Device permissions as parse_dev_perm() reads them: "none", or only r, w and q (none empty). */
+function devPermOk(perm: string): boolean {
+  return perm === 'none' || /^[rwq]+$/.test(perm);
+}
+
+/**
+ * DEVICES as the target reads it, item by item (classic splits on spaces only, libvzctl on LIST_DELIMITERS):
+ * - classic from vzctl 3.0.29 (parse_devices_str(), src/lib/config.c @ vzctl-3.0.29..4.11.1):
+ *   `sscanf("%c:%d:%15[^:]:%5s")` must fill 4 fields; major 7 (loop) is refused (dev_major_denied()); the
+ *   type is `b` or `c`; the minor `all` or parse_int() (a whole int); the permissions (the first 5 non-blank
+ *   characters, the rest ignored) `none` or only r, w, q;
+ * - classic before 3.0.29 (src/lib/config.c @ vzctl.open-2.7.0-23..vzctl-3.0.28): `sscanf("%1[^:]:%lu:
+ *   %16[^:]:%2s")` (4 fields), type `b`/`c`, minor `all` or parse_ul(); the permissions are not checked
+ *   (parse_dev_perm()'s result is dropped);
+ * - Virtuozzo 7 (libvzctl parse_devices_str(), lib/dev.c @ v7.0.42..v8.0.90): the same `%1[^:]:%lu:
+ *   %16[^:]` start, the minor `all` or parse_ul(), the permissions `none` or r/w/q. An item without
+ *   permissions (3 fields) is refused at v7.0.42 and read from an unset buffer later, and v7.0.42 reads
+ *   only 2 permission characters ("none" as "no", refused): neither is reported (not provable for all).
+ */
+function checkDevices(value: string, gen: Generation, version: string): ValueCheck {
+  const bad = (message: string, start: number, end: number): ValueCheck => ({ problems: [{ kind: 'invalid', message, start, end }] });
+  const modern = gen === 'classic' && compareVersions(version, '3.0.29') >= 0;
+  for (const t of tokens(value, gen === 'vz7' ? ' \t,' : ' ')) {
+    const f = scan(t.text, modern ? '%c:%d:%15[^:]:%5s' : '%1[^:]:%lu:%16[^:]:%5s');
+    const form = `${quote(t.text)} is not b|c:major:minor|all:perm`;
+    if (f.length < (gen === 'vz7' ? 3 : 4)) return bad(form, t.start, t.end);
+    const text = (i: number): string => { const x = f[i]; return x?.kind === 'text' ? x.value : ''; };
+    const major = f[1];
+    if (modern && major?.kind === 'number' && asCInt(major.value) === 7) return bad('loop devices (major 7) cannot be given to a container (refused since vzctl 3.0.29)', t.start, t.end);
+    if (text(0) !== 'b' && text(0) !== 'c') return bad(form, t.start, t.end);
+    const minor = text(2);
+    const m = WHOLE_NUMBER.exec(minor);
+    const n = m ? BigInt(`${m[1]}${m[2]}`) : undefined;
+    const minorOk = minor === 'all' || (n !== undefined && (modern ? n >= -2147483648n && n <= 2147483647n : (m?.[2]?.length ?? 0) > 0 && BigInt(m?.[2] as string) <= 18446744073709551615n))
+      || (gen === 'classic' && !modern && minor === 'unlimited' && compareVersions(version, '3.0.19') >= 0);
+    if (!minorOk) return bad(`minor ${quote(minor)} must be a number or "all"`, t.start, t.end);
+    if ((modern || (gen === 'vz7' && f.length === 4)) && !devPermOk(text(3))) return bad(`permissions ${quote(text(3))} must be a combination of r, w, q, or "none"`, t.start, t.end);
+  }
+  return { problems: [] };
+}
+
+/**
+ * MEMINFO as parse_meminfo() reads it (classic src/lib/config.c, the same from vzctl-3.0.10 to 4.11.1;
+ * libvzctl lib/meminfo.c, the same from v7.0.42 to v8.0.90): an empty value sets nothing; otherwise
+ * `sscanf("%31[^:]:%lu")` must read a mode name (`none`, `pages`, `privvmpages`, case-sensitive) and, for
+ * pages and privvmpages, a number that is not 0 (strtoul: blanks, a sign and text after it are accepted);
+ * `none` takes no number (`none:` with nothing readable after the colon is still none).
+ */
+function checkMeminfo(value: string): ValueCheck {
+  if (value === '') return { problems: [] };
+  const f = scan(value, '%31[^:]:%lu');
+  const mode = f[0]?.kind === 'text' ? f[0].value : undefined;
+  const n = f[1]?.kind === 'number' ? asCULong(f[1].value) : undefined;
+  const ok = mode === 'none' ? n === undefined : (mode === 'pages' || mode === 'privvmpages') && n !== undefined && n !== 0n;
+  if (ok) return { problems: [] };
+  return { problems: [{ kind: 'invalid', message: `${quote(value)} is not none, pages:N or privvmpages:N (N > 0)`, ...whole(value) }] };
+}
+
+/**
  * Classic IOLIMIT as parse_iolimit() reads it (src/lib/config.c @ vzctl-4.6 to 4.11.1): strtoull() (leading
  * blanks and a sign allowed, no digits read as 0), then nothing or one suffix get_mul() knows (b, k, m, g, t,
  * or p for pages); a number strtoull() cannot hold, or anything else after it, is refused. Above INT_MAX
@@ -372,6 +470,13 @@ function checkClassicIolimit(value: string): ValueCheck {
   return { problems: [] };
 }
 
+/**
+ * What a FEATURES item problem says when the item fails only for a single quote classic vzctl kept in the
+ * value (config.c parse_features() gets the value with its quotes: util.c parse_line() strips only double
+ * ones). rules/values.ts shortOf carries it into the message.
+ */
+export const QUOTES_KEPT = '(vzctl keeps the single quote)';
+
 /** FEATURES / CAPABILITY: `name:on|off` items split on blanks and commas. */
 function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'capability'): ValueCheck {
   const problems: ValueProblem[] = [];
@@ -380,10 +485,14 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
   const separators = ctx.generation === 'classic' && compareVersions(ctx.version, '3.2') < 0 ? ' \t' : ' \t,';
   for (const t of tokens(value, separators)) {
     const m = /^([^:]+):(on|off)$/.exec(t.text);
+    // Classic vzctl keeps single quotes in a value (single-quotes): an item that fails only for the quote it
+    // carries (`FEATURES='nfs:on'` → the item 'nfs:on', quotes included) names the quote as the cause.
+    const kept = which === 'features' && ctx.generation === 'classic' && /^'|'$/.test(t.text) && /^[^:']+:(on|off)$/.test(t.text.replace(/^'|'$/g, ''))
+      ? ` ${QUOTES_KEPT}` : '';
     if (!m) {
       // libvzctl's feature parser stops at the first bad item and rejects the whole line.
       if (which === 'capability' || ctx.generation === 'vz7') return { problems: [{ kind: 'invalid', message: `${quote(t.text)} is not ${which === 'capability' ? 'capname' : 'name'}:on|off`, start: t.start, end: t.end }] };
-      problems.push({ kind: 'unknown-item', message: `${quote(t.text)} is not name:on|off; vzctl skips it`, start: t.start, end: t.end });
+      problems.push({ kind: 'unknown-item', message: `${quote(t.text)} is not name:on|off${kept}; vzctl skips it`, start: t.start, end: t.end });
       continue;
     }
     const name = m[1] as string;
@@ -404,8 +513,8 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
       problems.push({
         kind: 'unknown-item',
         message: asNfsd
-          ? `unknown feature ${quote(name)}: classic vzctl mis-reads an unknown four-letter name as "nfsd" and turns nfsd ${m[2]}`
-          : `unknown feature ${quote(name)}${feature ? ` on ${ctx.generation === 'vz7' ? 'Virtuozzo 7' : `vzctl ${ctx.version}`}` : ''}; vzctl skips it`,
+          ? `unknown feature ${quote(name)}${kept}: classic vzctl mis-reads an unknown four-letter name as "nfsd" and turns nfsd ${m[2]}`
+          : `unknown feature ${quote(name)}${kept}${feature ? ` on ${ctx.generation === 'vz7' ? 'Virtuozzo 7' : `vzctl ${ctx.version}`}` : ''}; vzctl skips it`,
         start: t.start,
         end: t.start + name.length,
       });

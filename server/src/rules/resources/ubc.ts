@@ -10,7 +10,7 @@
 import { compareVersions } from '../../model/version';
 import type { CatalogIndex } from '../../catalog/load';
 import type { Unit } from '../../catalog/types';
-import { pairOf, writtenEntries } from '../../model/effective';
+import { usedEntries, writtenEntries } from '../../model/effective';
 import type { Entry } from '../../parser/types';
 import { belowUnlimited, formatBytes, INT_MAX, LONG_MAX, PAGE_SIZE, parseSizedNumber } from '../../values/numbers';
 import type { NumberPart } from '../../values/numbers';
@@ -56,6 +56,8 @@ export interface LongMaxSpelling {
 }
 
 const spellings = new Map<string, LongMaxSpelling>();
+/** The target {@link longMaxSpelling} answered last (its fields are never changed), with the answer. */
+let lastSpelling: { target: { generation: Generation; version: string }; spelling: LongMaxSpelling } | undefined;
 
 /**
  * How a config spells LONG_MAX (a UBC "unlimited") so that the target reads it: `unlimited` for classic
@@ -65,6 +67,9 @@ const spellings = new Map<string, LongMaxSpelling>();
  * schemas/behaviours.yaml (vzctl src/lib/config.c at vzctl.open-2.7.0-23, 3.0.0-8, 3.0.18, 3.0.19).
  */
 export function longMaxSpelling(target: { generation: Generation; version: string }): LongMaxSpelling {
+  // Asked for every UBC pair decoded; the files of a node share one target object.
+  const last = lastSpelling;
+  if (last?.target === target) return last.spelling;
   const key = `${target.generation}@${target.version}`;
   let hit = spellings.get(key);
   if (!hit) {
@@ -73,6 +78,7 @@ export function longMaxSpelling(target: { generation: Generation; version: strin
     // Bounded: versions come from settings and files.
     if (spellings.size < 200) spellings.set(key, hit);
   }
+  lastSpelling = { target, spelling: hit };
   return hit;
 }
 
@@ -129,14 +135,26 @@ export function ubc(ctx: LintContext, name: string): Ubc | undefined {
   const def = ctx.catalog.parameter(name);
   // No line of the file sets it (most of the UBCs asked about in a vSwap config): nothing to decode.
   if (!def || !ctx.byName.has(def.name)) return undefined;
-  const p = pairOf(ctx, name);
-  if (!p) return undefined;
-  const u: Ubc = { name: def.name, unit: def.unit, entry: p.entry, bar: p.pair.barrier.value, lim: p.pair.limit.value, barPart: p.pair.barrier, limPart: p.pair.limit, single: p.pair.single,
-    longMax: longMaxSpelling(ctx.target).text };
+  // pairOf(ctx, name), without looking the name up again.
+  const used = usedEntries(ctx, def);
+  const entry = used[used.length - 1];
+  const pair = entry && ctx.values.get(entry)?.pair;
+  if (!entry || !pair) return undefined;
+  const longMax = longMaxSpelling(ctx.target).text;
+  // The containers of a node share their line models and value checks: the same line decodes to the same
+  // pair, so its Ubc (every field compared) is one object for all of them.
+  let u = ubcOfEntry.get(entry);
+  if (!u || u.barPart !== pair.barrier || u.limPart !== pair.limit || u.single !== pair.single || u.longMax !== longMax || u.name !== def.name || u.unit !== def.unit) {
+    u = { name: def.name, unit: def.unit, entry, bar: pair.barrier.value, lim: pair.limit.value, barPart: pair.barrier, limPart: pair.limit, single: pair.single, longMax };
+    ubcOfEntry.set(entry, u);
+  }
   if (!found) ubcOf.set(ctx, (found = new Map()));
   found.set(name, u);
   return u;
 }
+
+/** The last {@link Ubc} decoded from a line model (never modified: shared by every file that has the line). */
+const ubcOfEntry = new WeakMap<Entry, Ubc>();
 
 /** {@link ubc}'s pairs found per lint; shared by the callers: never modify one. */
 const ubcOf = new ObjectCache<LintContext, Map<string, Ubc>>();

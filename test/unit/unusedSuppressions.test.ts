@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lint, type LintOptions } from '../../server/src/service/lint';
+import { NODE_LEVEL_RULES } from '../../server/src/service/node';
+import { NODE_LEVEL_RULE_IDS } from '../../server/src/service/unusedSuppressions';
+import { fixAllText } from '../../server/src/service/codeActions';
+import { toDiagnostic } from '../../server/src/service/diagnostics';
+import type { Finding } from '../../server/src/rules/types';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runCaptured } from '../helpers/vzlint';
+
+const CT = '/etc/vz/conf/101.conf';
+const NODE_PATH = '/etc/vz/vz.conf';
+const NODE = { path: NODE_PATH, text: 'VE_LAYOUT=ploop\n' };
+/** The vSwap pair classic vzctl needs (so ubc-required stays quiet). */
+const VSWAP = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:2G"\n';
+const BAD_KMEM = 'KMEMSIZE="300331648:150331648"\n';
+const OPTS: LintOptions = { path: CT, nodeConfig: NODE };
+
+function unused(text: string, opts: LintOptions = {}): Finding[] {
+  return lint(text, { ...OPTS, ...opts }).findings.filter((f) => f.rule === 'unused-suppression');
+}
+function at(f: Finding): string {
+  return `${f.range.start.line + 1}:${f.range.start.character}-${f.range.end.character}`;
+}
+/** Applies every safe fix of `text`'s findings (as fix-all and `vzlint --fix` do). */
+async function fixed(text: string, opts: LintOptions = {}): Promise<string> {
+  const o = { ...OPTS, ...opts };
+  return (await fixAllText(text, lint(text, o).findings, (t) => lint(t, o).findings)).text;
+}
+
+describe('unused-suppression', () => {
+  it('a comment that silences a finding is quiet; one whose line has no such finding is reported, faded, info', () => {
+    assert.deepEqual(unused(`${VSWAP}# vzconf-disable-next-line barrier-above-limit\n${BAD_KMEM}`), []);
+    const [f, ...rest] = unused(`${VSWAP}# vzconf-disable-next-line barrier-above-limit -- old\nKMEMSIZE="1:2"\n`);
+    assert.equal(rest.length, 0);
+    assert.ok(f);
+    assert.equal(f.severity, 'info');
+    assert.equal(f.unnecessary, true);
+    assert.equal(f.message, 'Unused vzconf-disable-next-line of barrier-above-limit: line 4 has no such finding');
+    assert.equal(at(f), '3:0-53');
+    assert.deepEqual(toDiagnostic(f).tags, [1], 'LSP Unnecessary tag');
+    assert.ok(f.message.length <= 100);
+  });
+
+  it('one unused id of several: reported on the id, the fix takes only it out (first, middle, last)', async () => {
+    const text = `${VSWAP}# vzconf-disable-next-line invalid-value, barrier-above-limit,unknown-parameter -- x\n${BAD_KMEM}`;
+    const found = unused(text);
+    assert.deepEqual(found.map((f) => [f.message, at(f)]), [
+      ['Unused invalid-value: line 4 has no such finding', '3:27-40'],
+      ['Unused unknown-parameter: line 4 has no such finding', '3:62-79'],
+    ]);
+    assert.deepEqual(found.map((f) => f.fixes?.map((x) => [x.title, x.safe])), [[['Remove invalid-value from this comment', true]], [['Remove unknown-parameter from this comment', true]]]);
+    assert.equal(await fixed(text), `${VSWAP}# vzconf-disable-next-line barrier-above-limit -- x\n${BAD_KMEM}`);
+    const middle = `${VSWAP}# vzconf-disable-next-line barrier-above-limit invalid-value,value-truncated\n${BAD_KMEM}`;
+    assert.equal(await fixed(middle), `${VSWAP}# vzconf-disable-next-line barrier-above-limit\n${BAD_KMEM}`);
+  });
+
+  it('fix-all removes whole comments and keeps every finding silenced that was', async () => {
+    const text = `# vzconf-disable invalid-value -- nothing invalid any more\n${VSWAP}# vzconf-disable-next-line barrier-above-limit\n${BAD_KMEM}# vzconf-disable-next-line unknown-parameter\nONBOOT="yes"\n`;
+    const after = await fixed(text);
+    assert.equal(after, `${VSWAP}# vzconf-disable-next-line barrier-above-limit\n${BAD_KMEM}ONBOOT="yes"\n`);
+    assert.deepEqual(lint(after, OPTS).findings, []);
+  });
+
+  it('two comments over one finding: the most specific is used, the wider one is reported', () => {
+    const text = `# vzconf-disable barrier-above-limit\n${VSWAP}# vzconf-disable-next-line barrier-above-limit\n${BAD_KMEM}`;
+    assert.deepEqual(unused(text).map(at), ['1:0-36']);
+    // Stacked next-line comments: the first is used.
+    const stacked = `${VSWAP}# vzconf-disable-next-line barrier-above-limit\n# vzconf-disable-next-line barrier-above-limit\n${BAD_KMEM}`;
+    assert.deepEqual(unused(stacked).map((f) => f.range.start.line + 1), [4]);
+    // An id written twice: the second is reported, its fix keeps the first.
+    const twice = unused(`${VSWAP}# vzconf-disable-next-line barrier-above-limit,barrier-above-limit\n${BAD_KMEM}`);
+    assert.deepEqual(twice.map(at), ['3:47-66']);
+  });
+
+  it('blocks: an unused block is removed with its vzconf-enable; a used one and nested ones are judged per block', async () => {
+    const text = `${VSWAP}# vzconf-disable barrier-above-limit\nONBOOT="yes"\n# vzconf-enable barrier-above-limit\n${BAD_KMEM}`;
+    const [f] = unused(text);
+    assert.equal(f?.message, 'Unused vzconf-disable of barrier-above-limit: line 4 has no such finding');
+    assert.equal(f?.fixes?.[0]?.title, 'Remove this unused vzconf-disable comment and its vzconf-enable');
+    assert.equal(await fixed(text), `${VSWAP}ONBOOT="yes"\n${BAD_KMEM}`);
+    const used = `${VSWAP}# vzconf-disable barrier-above-limit\n${BAD_KMEM}# vzconf-enable barrier-above-limit\n`;
+    assert.deepEqual(unused(used), []);
+    // The outer block's own lines have the finding, the inner block has none.
+    const nested = `${VSWAP}# vzconf-disable barrier-above-limit\n${BAD_KMEM}# vzconf-disable barrier-above-limit\nONBOOT="yes"\n# vzconf-enable barrier-above-limit\n# vzconf-enable barrier-above-limit\n`;
+    assert.deepEqual(unused(nested).map((x) => x.range.start.line + 1), [5]);
+    // An enable that ends two blocks loses only the unused one's id.
+    const shared = `${VSWAP}# vzconf-disable barrier-above-limit\n# vzconf-disable invalid-value\n${BAD_KMEM}# vzconf-enable barrier-above-limit,invalid-value\n`;
+    assert.equal(await fixed(shared), `${VSWAP}# vzconf-disable barrier-above-limit\n${BAD_KMEM}# vzconf-enable barrier-above-limit\n`);
+  });
+
+  it('no line after a next-line comment, and an empty block', () => {
+    assert.deepEqual(unused(`${VSWAP}# vzconf-disable-next-line barrier-above-limit\n`).map((f) => f.message), ['Unused vzconf-disable-next-line: no line follows it to silence']);
+    assert.deepEqual(unused(`${VSWAP}# vzconf-disable barrier-above-limit\n# vzconf-enable barrier-above-limit\n`).map((f) => f.message), ['Unused vzconf-disable of barrier-above-limit: its block is empty']);
+  });
+
+  it('not judged: rules that are off, node-level rules, capacity rules without capacity, unknown ids', () => {
+    const text = `${VSWAP}# vzconf-disable-next-line barrier-above-limit\nONBOOT="yes"\n`;
+    assert.equal(unused(text).length, 1);
+    assert.deepEqual(unused(text, { rules: { 'barrier-above-limit': 'off' } }), []);
+    assert.deepEqual(unused(`${VSWAP}# vzconf-disable duplicate-ip-address,duplicate-ct-name,vswap-limit-above-host\n`), []);
+    assert.equal(unused(`${VSWAP}# vzconf-disable vswap-limit-above-host\n`, { capacity: { ramBytes: 1n << 40n } }).length, 1);
+    const bogus = lint(`${VSWAP}# vzconf-disable bogus-rule\n`, OPTS).findings.map((f) => f.rule);
+    assert.deepEqual(bogus, ['unknown-suppression']);
+    assert.deepEqual([...NODE_LEVEL_RULE_IDS].sort(), NODE_LEVEL_RULES.map((r) => r.id).sort());
+  });
+
+  it('knownParameters and ignoreSuppressions do not make a comment look unused', () => {
+    const text = `${VSWAP}# vzconf-disable-next-line unknown-parameter -- our backup tool\nMY_TOOL_ID="42"\n`;
+    assert.deepEqual(lint(text, { ...OPTS, knownParameters: ['MY_TOOL_ID'] }).findings, []);
+    const audit = lint(text, { ...OPTS, ignoreSuppressions: true }).findings.map((f) => f.rule);
+    assert.deepEqual(audit, ['unknown-parameter']);
+    const stale = `${VSWAP}# vzconf-disable-next-line unknown-parameter\nONBOOT="yes"\n`;
+    assert.deepEqual(lint(stale, { ...OPTS, ignoreSuppressions: true }).findings.map((f) => f.rule), ['unused-suppression']);
+  });
+
+  it('duplicate-parameter runs that a comment keeps out of the group count as silenced', () => {
+    const text = `${VSWAP}ONBOOT="yes"\n# vzconf-disable-next-line duplicate-parameter -- kept on purpose\nONBOOT="no"\n`;
+    const r = lint(text, OPTS).findings.map((f) => f.rule);
+    assert.deepEqual(r, []);
+    assert.deepEqual(lint(text, { ...OPTS, ignoreSuppressions: true }).findings.map((f) => f.rule).filter((x) => x === 'unused-suppression'), []);
+  });
+
+  it('vzconf-disable unused-suppression silences these findings and is reported itself when it silences none', () => {
+    const stale = `${VSWAP}# vzconf-disable-next-line barrier-above-limit\nONBOOT="yes"\n`;
+    assert.deepEqual(unused(`# vzconf-disable unused-suppression -- kept for the next vendor drop\n${stale}`), []);
+    const [f] = unused(`# vzconf-disable unused-suppression\n${VSWAP}`);
+    assert.equal(f?.message, 'Unused unused-suppression: this file has no such finding');
+    assert.deepEqual(unused(stale, { rules: { 'unused-suppression': 'off' } }), []);
+    assert.equal(unused(stale, { rules: { 'unused-suppression': 'warning' } })[0]?.severity, 'warning');
+  });
+
+  it('a container config without its vz.conf gets the fix one by one, not from fix-all', () => {
+    const [f] = unused(`${VSWAP}# vzconf-disable-next-line barrier-above-limit\nONBOOT="yes"\n`, { nodeConfig: undefined });
+    assert.equal(f?.fixes?.[0]?.safe, false);
+    assert.match(f?.detail ?? '', /vz\.conf was not read/);
+  });
+
+  it('templates: only a next-line comment aimed at a line without a placeholder is judged', () => {
+    const opts = { path: '/srv/t/101.conf.j2' };
+    assert.equal(unused(`${VSWAP}# vzconf-disable-next-line barrier-above-limit\nONBOOT="yes"\n`, opts).length, 1);
+    assert.deepEqual(unused(`${VSWAP}# vzconf-disable-next-line barrier-above-limit\nKMEMSIZE="{{ a }}:{{ b }}"\n`, opts), []);
+    assert.deepEqual(unused(`${VSWAP}# vzconf-disable barrier-above-limit\nONBOOT="yes"\n`, opts), []);
+  });
+
+  it('at the findings cap nothing is judged', () => {
+    const text = `# vzconf-disable-next-line barrier-above-limit\nONBOOT="yes"\n${'x\n'.repeat(10001)}`;
+    assert.deepEqual(unused(text), []);
+    assert.equal(unused(`# vzconf-disable-next-line barrier-above-limit\nONBOOT="yes"\n${'x\n'.repeat(100)}`).length, 1);
+  });
+});
+
+describe('unused-suppression in vzlint', () => {
+  it('printed like any finding (info, exit 0), --fix removes the comment in a node layout (vz.conf beside conf/)', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'vzlint-unused-'));
+    try {
+      await mkdir(path.join(tmp, 'conf'));
+      await writeFile(path.join(tmp, 'vz.conf'), 'VE_LAYOUT=ploop\n');
+      const file = path.join(tmp, 'conf', '101.conf');
+      const text = `${VSWAP}# vzconf-disable-next-line barrier-above-limit -- vendor value\nONBOOT="yes"\n`;
+      await writeFile(file, text);
+      const json = await runCaptured(['--format', 'json', 'conf/101.conf'], tmp);
+      assert.equal(json.code, 0, json.err);
+      const items = JSON.parse(json.out) as { rule: string; severity: string; line: number; fixable: boolean; message: string }[];
+      assert.deepEqual(items.map((i) => [i.rule, i.severity, i.line, i.fixable]), [['unused-suppression', 'info', 3, true]]);
+      const r = await runCaptured(['--fix', 'conf/101.conf'], tmp);
+      assert.equal(r.err, 'vzlint: --fix: 1 file changed, 1 fix applied\n');
+      assert.equal(await readFile(file, 'utf8'), `${VSWAP}ONBOOT="yes"\n`);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
