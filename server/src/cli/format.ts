@@ -1,7 +1,7 @@
 import type { Colors } from 'picocolors/types';
 import type { Severity } from '../catalog/types';
 import type { FileKind } from '../model/kind';
-import { formatTarget, type Target } from '../model/target';
+import { formatTarget, targetReason, type Target } from '../model/target';
 import { formatBytes } from '../values/numbers';
 import { escapeControls } from '../util/escape';
 import { MAX_FILE_BYTES } from '../limits';
@@ -320,6 +320,10 @@ export function formatStylishFiles(reports: readonly FileReport[], options: { co
       ? [`not checked: ${TOO_LARGE_OFF}`, ...(r.host !== undefined ? [`host ${r.host}`] : [])]
       : [r.kind, formatTarget(r.target), ...(r.template ? ['template'] : []), ...(r.host !== undefined ? [`host ${r.host}`] : [])];
     out.push(`${c.underline(escapeControls(r.file))} ${c.dim(`[${escapeControls(tags.join(', '))}]`)}`);
+    // --explain says how the target was chosen (for `auto`: on which evidence, mixed or not).
+    if (options.explain === true && r.notChecked !== true) {
+      for (const line of wrap(`target: ${escapeControls(targetReason(r.target, 'cli').replace(/\r?\n/g, ' '))}`, 98)) out.push(c.dim(`  ${line}`));
+    }
     const positions = r.findings.map((f) => `${f.range.start.line + 1}:${f.range.start.character + 1}`);
     const posWidth = positions.reduce((w, p) => Math.max(w, p.length), 0);
     const sevWidth = r.findings.reduce((w, f) => Math.max(w, f.severity.length), 0);

@@ -107,6 +107,17 @@ function afterClassicVersionOf(catalog: CatalogIndex): ReadonlySet<ParameterDef>
   });
 }
 
+/**
+ * In a file with keys of both generations, `auto` picks Virtuozzo 7 when its distinct libvzctl-only keys
+ * are at least two and at least this many times the distinct classic-only ones; otherwise classic.
+ */
+export const VZ7_MAJORITY = 2;
+
+/** Up to three names, then "and N more". */
+function listed(names: string[]): string {
+  return `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
+}
+
 let plain: { catalog: CatalogIndex; target: Target } | undefined;
 
 function plainClassic(catalog: CatalogIndex): Target {
@@ -125,7 +136,12 @@ function plainClassic(catalog: CatalogIndex): Target {
  *   libvzctl knows) or one classic vzctl learnt only after its last sample with VERSION (NETFILTER, since
  *   4.7), and no classic-only key: VERSION="2" alone proves nothing, since the classic x86_64 and
  *   unlimited samples of 2.7.0 to 3.0.28.3 carry it too (schemas/shipped-sample-keys.yaml, classic VERSION);
- * - or two or more keys that only libvzctl parses, and no classic-only key.
+ * - or two or more keys that only libvzctl parses, and no classic-only key;
+ * - or, in a file that mixes the generations, distinct libvzctl-only keys at least two and at least twice
+ *   as many as the distinct classic-only keys ({@link VZ7_MAJORITY}): the stronger evidence wins, and the
+ *   reason says the evidence is mixed. Fewer keep the file classic, with a reason that says so too.
+ *   Over the shipped corpus (../shared/corpus: 370 versions files, upstream, wild) the only file with keys
+ *   of both generations is wild/039 (4 against 1); every other file keeps its generation.
  *
  * The answer may be one object shared by many files (the `auto` classic one): never modify it.
  *
@@ -166,7 +182,8 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
   }
   const evidence: string[] = [];
   const vz7Keys = new Map<string, number>();
-  const classicKeys: string[] = [];
+  /** Distinct classic-only keys, in file order. */
+  const classicKeys = new Set<string>();
   /** Keys that rule out a classic sample of the VERSION="2" era: vz7-only ones, or classic ones learnt after it. */
   const afterClassicVersion: { name: string; line: number }[] = [];
   const afterClassic = afterClassicVersionOf(catalog);
@@ -180,16 +197,16 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
     if (defsOut) defsOut[e.line] = def ?? null;
     if (!def) continue;
     if (def.vz7 && !def.classic && (def.vz7.handling ?? 'parsed') === 'parsed' && !vz7Keys.has(e.name)) vz7Keys.set(e.name, e.line);
-    if (def.classic && !def.vz7) classicKeys.push(e.name);
+    if (def.classic && !def.vz7) classicKeys.add(e.name);
     if (def.vz7 && (!def.classic || afterClassic.has(def))) afterClassicVersion.push({ name: e.name, line: e.line });
   }
-  if (versionTwo !== undefined && classicKeys.length === 0 && afterClassicVersion.length > 0) {
+  if (versionTwo !== undefined && classicKeys.size === 0 && afterClassicVersion.length > 0) {
     evidence.push(`line ${lineNumber(probe, versionTwo)}: VERSION="2"`);
     for (const k of afterClassicVersion.slice(0, 2)) evidence.push(`line ${lineNumber(probe, k.line)}: ${k.name} (${catalog.parameter(k.name)?.classic ? `classic vzctl only from ${catalog.parameter(k.name)?.classic?.since ?? '?'}` : 'no classic vzctl knows it'})`);
   }
   // Keys alone are strong evidence only when there are two or more of them and no classic-only key:
   // commercial Virtuozzo before 7 already wrote some of them (RATE, TECHNOLOGIES…).
-  if (evidence.length === 0 && vz7Keys.size >= 2 && classicKeys.length === 0) {
+  if (evidence.length === 0 && vz7Keys.size >= 2 && classicKeys.size === 0) {
     for (const [name, line] of vz7Keys) evidence.push(`line ${lineNumber(probe, line)}: ${name} (only libvzctl knows it)`);
   }
   if (evidence.length > 0) {
@@ -200,14 +217,27 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
       reason: `auto: Virtuozzo 7 (libvzctl ${defaults.vz7}) because of ${evidence.slice(0, 3).join(', ')}${evidence.length > 3 ? ` and ${evidence.length - 3} more` : ''}`,
     };
   }
-  if (versionTwo === undefined && vz7Keys.size >= 2 && classicKeys.length > 0) {
-    // Keys of both generations: not unambiguous, so classic, and the reason says why.
-    const names = [...vz7Keys.keys()];
+  const firstClassic = classicKeys.values().next().value;
+  if (vz7Keys.size >= 2 && firstClassic !== undefined) {
+    // Keys of both generations: the stronger evidence wins, and the reason says the evidence is mixed.
+    const vz7Names = listed([...vz7Keys.keys()]);
+    const classicNames = listed([...classicKeys]);
+    const vz7Verb = vz7Keys.size === 1 ? 'is a Virtuozzo 7 key' : 'are Virtuozzo 7 keys';
+    const classicVerb = classicKeys.size === 1 ? 'is classic-only' : 'are classic-only';
+    if (vz7Keys.size >= VZ7_MAJORITY * classicKeys.size) {
+      return {
+        generation: 'vz7',
+        version: defaults.vz7,
+        explicit: false,
+        reason: `auto: Virtuozzo 7 (libvzctl ${defaults.vz7}) on mixed evidence: ${vz7Names} ${vz7Verb} against ${classicNames}, which ${classicVerb}`,
+        choose: '(classic, or e.g. classic@4.6) if this is a classic node',
+      };
+    }
     return {
       generation: 'classic',
       version: defaults.classic,
       explicit: false,
-      reason: `auto: classic vzctl ${defaults.classic} (the newest): ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} are Virtuozzo 7 keys, but ${classicKeys[0]} is classic-only`,
+      reason: `auto: classic vzctl ${defaults.classic} (the newest) on mixed evidence: ${vz7Names} ${vz7Verb}, but ${classicNames} ${classicVerb}`,
       choose: '(vz7, or e.g. classic@4.6) to choose',
     };
   }
@@ -217,7 +247,7 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
     generation: 'classic',
     version: defaults.classic,
     explicit: false,
-    reason: `auto: classic vzctl ${defaults.classic} (the newest): VERSION="2" on line ${lineNumber(probe, versionTwo)} is also in the classic samples of 2.7.0 to ${lastClassicVersion ?? '3.0.28.3'}, and ${classicKeys.length > 0 ? `${classicKeys[0]} is classic-only` : 'no key here is Virtuozzo 7 only'}`,
+    reason: `auto: classic vzctl ${defaults.classic} (the newest): VERSION="2" on line ${lineNumber(probe, versionTwo)} is also in the classic samples of 2.7.0 to ${lastClassicVersion ?? '3.0.28.3'}, and ${firstClassic !== undefined ? `${firstClassic} is classic-only` : 'no key here is Virtuozzo 7 only'}`,
     choose: '(e.g. classic@3.0.28 or vz7) to choose',
   };
 }
