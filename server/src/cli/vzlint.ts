@@ -21,7 +21,7 @@ import { ConfigReader, errorText, readBounded, readStreamBounded, READ_BATCH, St
 import { countSeverities, formatJson, plural, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, hasFailures, type FileReport, type MemoryTable, type RunFailures, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob, splitGlobMatches } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type RunNotification, type SarifOptions } from './sarif';
-import { countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, hasNulByte, keepFinalNewline, NUL_REFUSAL, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
+import { atFixLevel, countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, hasNulByte, keepFinalNewline, NUL_REFUSAL, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
 import { buildSummary, formatSummary, SummaryCounter, type NodeSummaryInput } from './summary';
 import { IncompleteInstallError } from '../util/besideBundle';
 import { MAX_FILE_BYTES } from '../limits';
@@ -113,8 +113,8 @@ target, kind, rules, knownParameters, ignoreSuppressions, nodeConfig, nodeRam, n
 Flags win over the file, the file over the defaults; --rule is merged rule by rule and
 --known-parameter adds to the list. An invalid .vzconf.yaml stops vzlint with status 2.
 
---fix writes the safe fixes (quoting, spacing, what vzctl ignores anyway, a byte-order mark that hides
-the first key) through a temporary file in the same folder (fsync, rename), keeping mode, owner, line
+--fix writes the safe fixes of errors and warnings (quoting, spacing, what vzctl ignores anyway, a
+byte-order mark that hides the first key; infos and hints only with --fix-level info or hint) through a temporary file in the same folder (fsync, rename), keeping mode, owner, line
 endings, the final newline and every byte it does not fix;
 it follows symlinks, and refuses a file that changed since it was read, has no write permission
 bits (also as root), has other hard links, or (not as root) belongs to another user. --fix-dry-run prints the fixes as a unified diff and writes nothing.
@@ -164,6 +164,7 @@ function buildProgram(io: VzlintIO): Command {
     .option('--no-config', 'do not read any .vzconf.yaml')
     .option('--fix', 'write the safe fixes to the files (atomically; see below)')
     .addOption(new Option('--fix-dry-run', 'print the safe fixes as a unified diff; write nothing').conflicts('fix'))
+    .addOption(new Option('--fix-level <level>', 'the lowest severity whose safe fixes --fix applies (infos only when asked)').choices(['error', 'warning', 'info', 'hint']).default('warning'))
     .option('-q, --quiet', 'report errors only (warnings, infos and hints are not printed; warnings still count for --max-warnings)')
     .option('--max-warnings <n>', 'exit 1 when there are more than N warnings (default: no limit)')
     .addOption(new Option('--severity-threshold <level>', 'the lowest severity that makes the exit status 1').choices(['error', 'warning', 'info', 'hint']).default('error'))
@@ -205,6 +206,8 @@ interface CliOptions {
   explain?: boolean;
   fix?: boolean;
   fixDryRun?: boolean;
+  /** `--fix-level`: the lowest severity whose safe fixes --fix and --fix-dry-run apply (default warning). */
+  fixLevel: Severity;
   quiet?: boolean;
   maxWarnings?: string;
   severityThreshold: Severity;
@@ -1160,9 +1163,12 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   if (opts.fix === true || opts.fixDryRun === true) {
     let diffs = '';
     let written = 0;
-    const totals: FixTotals = { files: 0, fixes: 0, unsafe: 0, refused: 0 };
+    const totals: FixTotals = { files: 0, fixes: 0, unsafe: 0, belowLevel: 0, refused: 0 };
+    const keep = atFixLevel(opts.fixLevel);
     const addUnapplied = (u: UnappliedFixes): void => {
       totals.unsafe += u.unsafe;
+      totals.belowLevel += u.belowLevel;
+      if (u.lowestBelow !== undefined && (totals.lowestBelow === undefined || SEVERITY_RANK[u.lowestBelow] < SEVERITY_RANK[totals.lowestBelow])) totals.lowestBelow = u.lowestBelow;
     };
     // Each file once, whatever names it was given by (a file and a link to it, `conf/101.conf` and the
     // `ve.conf` it points to): the second name would otherwise find the file "changed since read".
@@ -1176,8 +1182,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       const original = read?.text;
       const bytes = read?.bytes;
       if (abs === undefined || !lo || original === undefined || !bytes) continue;
-      if (!rep.findings.some((f) => f.fixes?.some((x) => x.safe))) {
-        addUnapplied(countUnappliedFixes(rep.findings));
+      if (!rep.findings.some((f) => keep(f) && f.fixes?.some((x) => x.safe))) {
+        addUnapplied(countUnappliedFixes(rep.findings, keep));
         continue;
       }
       // A NUL byte: a binary file (a tar of /etc/vz named or matched), never rewritten, whatever its lines say.
@@ -1192,7 +1198,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       }
       const target = await fixTarget(abs).catch(() => abs);
       if (targets.has(target)) continue;
-      const fixed = await fixAll(original, rep.findings, (t) => lint(t, lo).findings);
+      const fixed = await fixAll(original, rep.findings, (t) => lint(t, lo).findings, keep);
       const text = keepFinalNewline(original, fixed.text);
       if (text === original) {
         addUnapplied(fixed.unapplied);
@@ -1217,10 +1223,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         problem('error', abs, `${rep.file}: ${err.message}`, 'refused');
         totals.refused += 1;
         // Nothing was written: what it offers is what the file still has.
-        addUnapplied(countUnappliedFixes(rep.findings));
+        addUnapplied(countUnappliedFixes(rep.findings, keep));
       }
     }
-    io.stderr(fixSummaryLine(totals, opts.fixDryRun === true));
+    io.stderr(fixSummaryLine(totals, opts.fixDryRun === true, opts.fixLevel));
     if (opts.fixDryRun === true) {
       // On a terminal the file's own control characters are shown escaped (an ESC in a comment beside a
       // fix would otherwise clear the screen or retitle the window); piped, the diff is exact for `patch`.
