@@ -17,7 +17,7 @@ import { lint } from '../service/lint';
 import { isTemplateName } from '../parser/template';
 import { escapeControls } from '../util/escape';
 import { answerFile, LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
-import { ConfigReader, errorText, readBounded, READ_BATCH, type ReadText } from './read';
+import { ConfigReader, errorText, readBounded, readStreamBounded, READ_BATCH, StdinConfigReader, type ReadText } from './read';
 import { countSeverities, formatJson, plural, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, hasFailures, type FileReport, type MemoryTable, type RunFailures, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob, splitGlobMatches } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type RunNotification, type SarifOptions } from './sarif';
@@ -59,6 +59,8 @@ export interface VzlintIO {
   workers?: number | 'auto';
   /** Files a run needs before it starts worker threads (default {@link WORKERS_FROM}). */
   workersFrom?: number;
+  /** Standard input, read for the PATH `-` (bounded: `readStreamBounded`). Default `process.stdin`. */
+  stdin?: AsyncIterable<Uint8Array | string>;
 }
 
 /** Files a run needs before vzlint starts worker threads: below it, starting them costs more than it saves. */
@@ -90,8 +92,9 @@ vz.conf, sysconfig/vz, 0.conf[.ARCH], ve.conf, ve-*.conf-sample[.ARCH], CTID.con
 (in conf/ by name, elsewhere when the content has vzctl parameters), and templates of these
 (*.conf.j2, .jinja, .jinja2, .erb, .tmpl, .tpl, .gotmpl, .template; ISPConfig's openvz.conf.tpl).
 A PATH with * ? [ ] { } is a glob (quote it); every file it matches is linted. A PATH or glob that
-matches no file is an error (exit 2) unless --no-error-on-unmatched-pattern. Without PATH, vzlint
-lints this node's /etc/vz (vz.conf and conf/) as one node and says so on stderr.
+matches no file is an error (exit 2) unless --no-error-on-unmatched-pattern. The PATH - reads one config
+from standard input, named by --stdin-filename (default <stdin>); it is linted only, never fixed.
+Without PATH, vzlint lints this node's /etc/vz (vz.conf and conf/) as one node and says so on stderr.
 
 Templates (Jinja2/Ansible, ERB/Puppet, Go/Helm, ISPConfig tmpl_var/tmpl_if, \${var}, %(x)s, @VAR@)
 are read by name or with --template: a value or key with a placeholder or control tag is not judged
@@ -148,6 +151,7 @@ function buildProgram(io: VzlintIO): Command {
     )
     .option('-k, --kind <kind>', 'file kind: auto (from name/content), node, container or ct0', 'auto')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json', 'sarif', 'github']).default('stylish'))
+    .option('--stdin-filename <path>', 'with the PATH -: the name of the config read from standard input (kind, target, .vzconf.yaml, vz.conf, output)')
     .option('--template', 'read every file as a template (default: by name, e.g. 101.conf.j2, vz.conf.erb)')
     .option('--node-config <path>', "the node's vz.conf to check every file with (default: found per file, as vzctl does)")
     .option('--node-ram <size>', 'node RAM for the memory check of all containers of a node (e.g. 64G)')
@@ -210,6 +214,7 @@ interface CliOptions {
   errorOnUnmatchedPattern: boolean;
   summary?: boolean;
   printConfig?: string;
+  stdinFilename?: string;
   docsUrl?: string;
 }
 
@@ -535,6 +540,20 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     else problem('note', abs, `no files matching ${what}`);
   };
   const pathArgs = opts.printConfig !== undefined ? [opts.printConfig] : [...paths];
+  // `vzlint -`: one config from standard input, named by --stdin-filename (default <stdin>, in the working
+  // directory, where .vzconf.yaml and vz.conf are then looked for). Linted only: --fix has no file to write.
+  const usage = (message: string): number => {
+    io.stderr(`vzlint: ${message}\n`);
+    return EXIT.failure;
+  };
+  const stdinAsked = opts.printConfig === undefined && pathArgs.includes('-');
+  if (opts.stdinFilename !== undefined && !stdinAsked) return usage('--stdin-filename names standard input: give the PATH - too');
+  if (stdinAsked && pathArgs.length > 1) return usage('- (standard input) must be the only PATH');
+  if (stdinAsked && (opts.fix === true || opts.fixDryRun === true)) return usage(`${opts.fix === true ? '--fix' : '--fix-dry-run'} needs files: standard input is only linted`);
+  if (opts.stdinFilename !== undefined && opts.stdinFilename.trim() === '') return usage('--stdin-filename: the name is empty');
+  const stdinDisplay = opts.stdinFilename ?? '<stdin>';
+  const stdinAbs = stdinAsked ? path.resolve(io.cwd, stdinDisplay) : undefined;
+  const stdinText = stdinAsked ? await readStreamBounded(io.stdin ?? process.stdin) : undefined;
   /** Files glob patterns matched that are not configs by name or content: not linted, counted in the summary. */
   let skippedByPattern = 0;
   if (pathArgs.length === 0) {
@@ -554,6 +573,11 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     pathArgs.push(root);
   }
   for (const arg of pathArgs) {
+    if (stdinAbs !== undefined && arg === '-') {
+      add(stdinDisplay, stdinAbs);
+      stopAt.set(stdinAbs, isInside(stdinAbs, io.cwd) ? io.cwd : undefined);
+      continue;
+    }
     const abs = path.resolve(io.cwd, arg);
     let st;
     try {
@@ -631,7 +655,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     const inside = files.find((f) => path.dirname(f) === dir && displayOf.has(f));
     return inside !== undefined ? path.dirname(display(inside)) : display(dir);
   };
-  const reader = new ConfigReader();
+  const reader = stdinAbs !== undefined && stdinText !== undefined ? new StdinConfigReader(stdinAbs, stdinText) : new ConfigReader();
   const limitText = `larger than ${MAX_FILE_BYTES / 1048576} MiB`;
   /**
    * An asked file too large to check whose `file-too-large` rule is off: no finding says it was not
