@@ -491,3 +491,15 @@ describe('the editor recognises the same template names', () => {
     for (const f of ['/repo/templates/nginx.conf.j2', '/repo/roles/x/templates/sshd.conf.erb']) assert.ok(!matches(f), f);
   });
 });
+
+describe('vzlint: every .vzconf.yaml problem in one run (trial: a bad target showed only after the others, unpositioned)', () => {
+  it('a target no release matches and three schema mistakes: four lines, each file:line:col, exit 2, nothing linted', async () => {
+    const root = await tree('config-all', { '.vzconf.yaml': 'target: classic@4.66\nrules:\n  nosuch-rule: off\nnodeRam: lots\nbogus: 1\n', 'conf/101.conf': CLEAN });
+    const r = await run(['conf/101.conf'], root);
+    assert.equal(r.code, 2);
+    assert.equal(r.out, '');
+    const lines = r.err.trimEnd().split('\n');
+    assert.deepEqual(lines.map((l) => /^vzlint: \.vzconf\.yaml:(\d+:\d+): invalid configuration: /.exec(l)?.[1]), ['1:9', '4:10', '5:1', '3:3'], r.err);
+    assert.match(lines[0] ?? '', /target: classic@4\.66 is newer than any classic vzctl \(the last is 4\.11\.1\)$/);
+  });
+});

@@ -83,6 +83,17 @@ describe('.vzconf.yaml: invalid files give a positioned ConfigFileError, never a
     assert.deepEqual(e.problems.map((p) => [p.line, p.character, p.end?.line, p.end?.character]), [[1, 18, 1, 22], [3, 0, 3, 7], [2, 2, 2, 15]]);
     assert.match(e.problems[1]?.detail ?? '', /did you mean nodeRam\?/);
   });
+  it('a target no release matches (classic@4.66) is reported with the schema mistakes, at its value, in one run', () => {
+    const e = error('target: classic@4.66\nrules:\n  nosuch-rule: off\nnodeRam: lots\nbogus: 1\n');
+    assert.deepEqual(e.problems.map((p) => [p.line, p.character]), [[0, 8], [3, 9], [4, 0], [2, 2]], JSON.stringify(e.problems));
+    assert.match(e.problems[0]?.detail ?? '', /^target: classic@4\.66 is newer than any classic vzctl \(the last is 4\.11\.1\)$/);
+    assert.match(e.detail, /\(and 3 more problems\)$/);
+    assert.ok((e.problems[0]?.detail.length ?? 0) <= 100);
+    // Alone, and the other ways a target names no release.
+    assert.deepEqual([error('target: classic@4.66\n').line, error('target: classic@4.66\n').character], [0, 8]);
+    assert.match(error('kind: node\ntarget: classic@2.0\n').detail, /^target: classic@2\.0 is older than the oldest vzctl/);
+    assert.match(error('target: vz7@vzctl-99.1\n').detail, /no Virtuozzo vzctl release 99\.1 is known/);
+  });
   it('YAML syntax: every error the parser finds, each with its span (not only the first)', () => {
     const e = error('target: vz7\ntarget: classic\nkind: node\nkind: container\n');
     assert.equal(e.problems.length, 2, JSON.stringify(e.problems));

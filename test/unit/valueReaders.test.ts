@@ -122,3 +122,93 @@ describe('values no reader of the target looks at', () => {
     for (const f of fs) assert.doesNotMatch(`${f.message} ${f.detail ?? ''}`, /rejects/);
   });
 });
+
+describe('CPULIMIT as parse_cpulimit() reads it (classic src/lib/config.c @ vzctl-3.0.9..4.11.1, libvzctl lib/cpu.c)', () => {
+  const one = (v: string, t: string) => found(`CPULIMIT="${v}"\n`, t, VALUE_RULES);
+  it('classic: strtoul() blanks, sign and an empty value; % at most 100 after the int cast; % only from 3.0.9', () => {
+    for (const v of ['', ' +50', '-5', '%', '50%', '4294967296%']) assert.deepEqual(one(v, 'classic@4.11.1'), [], v);
+    for (const v of ['150%', '-5%', '5 ', 'x', '50m']) assert.deepEqual(one(v, 'classic@4.11.1'), ['0 invalid-value error'], v);
+    assert.deepEqual(one('50%', 'classic@3.0.0'), ['0 invalid-value error']);
+  });
+  it('Virtuozzo 7: a negative number wraps from 7.0.465 (commit 14d1b5ca dropped the INT_MAX check); CPULIMIT_MHZ takes any text after the number', () => {
+    assert.deepEqual(one('-5', 'vz7@7.0.737'), []);
+    assert.deepEqual(one('-5', 'vz7@7.0.459'), ['0 invalid-value error']);
+    assert.deepEqual(one('200MHz', 'vz7@7.0.737'), []);
+    assert.deepEqual(one('5 ', 'vz7@7.0.737'), ['0 invalid-value error']);
+    assert.deepEqual(found('CPULIMIT_MHZ="500MHz"\n', 'vz7@7.0.737', VALUE_RULES), []);
+  });
+});
+
+describe('CPUMASK: bitmap_parse() bits (CPUMASK_NBITS 1024 before vzctl 4.8, 4096 from it)', () => {
+  it('CPU 2000 is refused on 4.7, accepted on 4.8 and on Virtuozzo 7', () => {
+    assert.deepEqual(found('CPUMASK="0-3,2000"\n', 'classic@4.7', VALUE_RULES), ['0 invalid-value error']);
+    assert.deepEqual(found('CPUMASK="0-3,2000"\n', 'classic@4.8', VALUE_RULES), []);
+    assert.deepEqual(found('CPUMASK="0-3,2000"\n', 'vz7@7.0.737', VALUE_RULES), []);
+  });
+});
+
+describe('NETIF as parse_netif_str() reads it', () => {
+  const one = (v: string, t: string) => found(`NETIF="${v}"\n`, t, VALUE_RULES);
+  it('parse_hwaddr() reads six 2-character groups and looks at neither the separators nor what follows', () => {
+    for (const t of ['classic@4.11.1', 'vz7@7.0.737']) {
+      assert.deepEqual(one('ifname=eth0,mac=00-18-51-aa-bb-cc', t), [], t);
+      assert.deepEqual(one('ifname=eth0,mac=00:18:51:AA:BB:CCjunk', t), [], t);
+      assert.deepEqual(one('ifname=eth0,mac=zz:18:51:AA:BB:CC', t), ['0 invalid-value error'], t);
+      assert.deepEqual(one('ifname=eth0,mac=00:18:51', t), ['0 questionable-value warning'], `${t}: reads past the end, not provably refused`);
+    }
+    assert.deepEqual(one('ifname=eth0,mac=001851AABBCC', 'vz7@7.0.737'), [], 'libvzctl: 12 characters without separators');
+  });
+  it('interface names: 16 characters before vzctl 4.7 and on Virtuozzo 7, 15 from 4.7 (commit 1b6cb0c2)', () => {
+    assert.deepEqual(one('ifname=abcdefghijklmnop', 'classic@4.6'), []);
+    assert.deepEqual(one('ifname=abcdefghijklmnop', 'vz7@7.0.737'), []);
+    assert.deepEqual(one('ifname=abcdefghijklmnop', 'classic@4.11.1'), ['0 invalid-value error']);
+  });
+  it('an empty mac_filter= is skipped (classic 3.0.23+ and libvzctl), an empty ifname= before a real one is harmless', () => {
+    for (const t of ['classic@4.11.1', 'vz7@7.0.737']) {
+      assert.deepEqual(one('ifname=eth0,mac_filter=', t), [], t);
+      assert.deepEqual(one('ifname=,ifname=eth0', t), [], t);
+      assert.deepEqual(one('bridge=br0', t), ['0 invalid-value error'], t);
+    }
+  });
+});
+
+describe('IP_ADDRESS prefixes as canon_ip() (classic 3.0.29+) and libvzctl parse_ip() read them', () => {
+  const one = (v: string, t: string) => found(`IP_ADDRESS="${v}"\n`, t, VALUE_RULES);
+  it('classic from 3.0.29: parse_int() takes a sign and an empty prefix (0); before 3.0.29 no prefix at all', () => {
+    assert.deepEqual(one('10.0.0.1/+24', 'classic@4.11.1'), []);
+    assert.deepEqual(one('10.0.0.1/', 'classic@4.11.1'), []);
+    assert.deepEqual(one('10.0.0.1/33', 'classic@4.11.1'), ['0 invalid-value error']);
+    assert.deepEqual(one('10.0.0.1/24', 'classic@3.0.28'), ['0 invalid-value error']);
+  });
+  it('Virtuozzo 7: an empty prefix is refused, an IPv4 prefix up to 128 is read', () => {
+    assert.deepEqual(one('10.0.0.1/', 'vz7@7.0.737'), ['0 invalid-value error']);
+    assert.deepEqual(one('10.0.0.1/64', 'vz7@7.0.737'), []);
+    assert.deepEqual(one('::1/129', 'vz7@7.0.737'), ['0 invalid-value error']);
+  });
+});
+
+describe('Virtuozzo 7 numbers as libvzctl reads them', () => {
+  it('parse_ul() keys take a negative number (strtoul wraps it); IOPSLIMIT takes "unlimited" (lib/io.c)', () => {
+    assert.deepEqual(found('BOOTORDER="-5"\nQUOTAUGIDLIMIT="-1"\nCPUWEIGHT="-2"\nIOPSLIMIT="unlimited"\n', 'vz7@7.0.737', VALUE_RULES), []);
+    assert.deepEqual(found('BOOTORDER="-5"\n', 'classic@4.11.1', VALUE_RULES), ['0 invalid-value error'], 'classic parse_ul() refuses above LONG_MAX');
+  });
+  it('NUMNETIF and NUMMEMORYSUBGROUPS are read by parse_ub(): a pair or "unlimited", no size suffix', () => {
+    assert.deepEqual(found('NUMNETIF="4:4"\nNUMMEMORYSUBGROUPS="unlimited"\n', 'vz7@7.0.737', VALUE_RULES), []);
+    assert.deepEqual(found('NUMNETIF="4K"\n', 'vz7@7.0.737', VALUE_RULES), ['0 invalid-value error']);
+  });
+  it('NAME takes any text (parse_str, lib/env_config.c @ v7.0.42..v8.0.90); classic check_name() refuses "/"', () => {
+    assert.deepEqual(found('NAME="web/1"\n', 'vz7@7.0.737', VALUE_RULES), []);
+    assert.deepEqual(found('NAME="web/1"\n', 'classic@4.11.1', VALUE_RULES), ['0 invalid-value error']);
+  });
+});
+
+describe('DEVNODES as parse_devnodes_str() reads it (the device itself is the host\'s business)', () => {
+  it('classic: the name is what comes before the last ":"; an empty permission sets none', () => {
+    assert.deepEqual(found('DEVNODES="sda: net:tun:rw"\n', 'classic@4.11.1', VALUE_RULES), []);
+    assert.deepEqual(found('DEVNODES="sda:rx"\n', 'classic@4.11.1', VALUE_RULES), ['0 invalid-value error']);
+  });
+  it('Virtuozzo 7: the name ends at the first ":" (so "net:tun:rw" has permissions "tun:rw"), items split on commas', () => {
+    assert.deepEqual(found('DEVNODES="sda:rw,sdb:"\n', 'vz7@7.0.737', VALUE_RULES), []);
+    assert.deepEqual(found('DEVNODES="net:tun:rw"\n', 'vz7@7.0.737', VALUE_RULES), ['0 invalid-value error']);
+  });
+});

@@ -4,7 +4,7 @@
  * entries, vocabulary.yaml items) is reported at most as info, whatever the rule's severity. Rules
  * stay unaware of evidence; `lint()` passes every finding through {@link capUnverified}.
  */
-import type { GenerationInfo, StatusEntry, StatusKind } from './types';
+import type { GenerationInfo, StatusEntry, StatusKind, Vocabulary } from './types';
 import type { Finding, LintContext } from '../rules/types';
 import { copyFinding } from '../rules/finding';
 
@@ -58,14 +58,27 @@ export function unverifiedReason(ctx: LintContext, f: Finding): string | undefin
     }
     if (all && first) return first.unverified;
   }
-  if (VOCABULARY_RULES.has(f.rule)) {
-    const vocab = ctx.catalog.catalog.vocabulary;
-    const words = new Set(line.value.split(/[\s,:]+/u).filter((w) => w.length > 0));
-    for (const item of [...vocab.features, ...vocab.iptablesModules]) {
-      if (item.unverified !== undefined && words.has(item.name)) return item.unverified;
+  if (VOCABULARY_RULES.has(f.rule)) return vocabularyReason(ctx.catalog.catalog.vocabulary, line.value);
+  return undefined;
+}
+
+/** The last value {@link vocabularyReason} read, with its answer: a line with 10,000 list items has 10,000 findings. */
+let lastVocabulary: { vocab: Vocabulary; value: string; reason: string | undefined } | undefined;
+
+/** The reason of the first unverified vocabulary item (FEATURES name, IPTABLES module) that `value` names, if any. */
+function vocabularyReason(vocab: Vocabulary, value: string): string | undefined {
+  const last = lastVocabulary;
+  if (last && last.vocab === vocab && last.value === value) return last.reason;
+  const words = new Set(value.split(/[\s,:]+/u).filter((w) => w.length > 0));
+  let reason: string | undefined;
+  for (const item of [...vocab.features, ...vocab.iptablesModules]) {
+    if (item.unverified !== undefined && words.has(item.name)) {
+      reason = item.unverified;
+      break;
     }
   }
-  return undefined;
+  lastVocabulary = { vocab, value, reason };
+  return reason;
 }
 
 /**

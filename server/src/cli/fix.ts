@@ -15,16 +15,40 @@ import { escapeControls } from '../util/escape';
 export interface UnappliedFixes {
   /** Every fix the finding offers is unsafe: it could change what the node does (a limit, an access, a value). */
   unsafe: number;
+  /** The finding has a safe fix but its severity is below `--fix-level` (an info by default). */
+  belowLevel: number;
+  /** The lowest severity among those (the `--fix-level` that would apply them all). */
+  lowestBelow?: Finding['severity'];
 }
 
-/** Counts the findings with fixes, none of them safe: what `--fix` leaves ({@link UnappliedFixes}). */
-export function countUnappliedFixes(findings: readonly Finding[]): UnappliedFixes {
-  const n: UnappliedFixes = { unsafe: 0 };
+/**
+ * Counts the findings with fixes that `--fix` leaves ({@link UnappliedFixes}): those whose fixes are all
+ * unsafe, and those with a safe fix that `keep` (the `--fix-level` test) refuses.
+ */
+export function countUnappliedFixes(findings: readonly Finding[], keep: (f: Finding) => boolean = () => true): UnappliedFixes {
+  const n: UnappliedFixes = { unsafe: 0, belowLevel: 0 };
   for (const f of findings) {
     if (!f.fixes || f.fixes.length === 0) continue;
     if (!f.fixes.some((x) => x.safe)) n.unsafe += 1;
+    else if (!keep(f)) {
+      n.belowLevel += 1;
+      if (n.lowestBelow === undefined || LEVEL_RANK[f.severity] < LEVEL_RANK[n.lowestBelow]) n.lowestBelow = f.severity;
+    }
   }
   return n;
+}
+
+/** Severities from the lowest: `--fix-level L` applies the safe fixes of findings at L or above. */
+const LEVEL_RANK: Record<Finding['severity'], number> = { hint: 0, info: 1, warning: 2, error: 3 };
+
+/**
+ * The `--fix-level` test: a finding whose safe fixes `--fix` applies. The default, `warning`, leaves the
+ * safe fixes of infos and hints (e.g. `ignored-on-ploop` deleting QUOTATIME="0", a line vzctl create
+ * writes into every container and that matters again on simfs) to `--fix-level info` or the editor.
+ */
+export function atFixLevel(level: Finding['severity']): (f: Finding) => boolean {
+  const min = LEVEL_RANK[level];
+  return (f) => LEVEL_RANK[f.severity] >= min;
 }
 
 /** What {@link fixAll} did to one text. */
@@ -56,12 +80,13 @@ const NODE_RULE_IDS = new Set(NODE_LEVEL_RULES.map((r) => r.id));
  * fix never changes what vzctl reads, which is all the node rules look at. The node rules' findings of
  * `text` still stand after fixing, so their unsafe fixes are counted in `unapplied` with the relint's.
  */
-export async function fixAll(text: string, findings: readonly Finding[], relint: (text: string) => readonly Finding[]): Promise<FixAllOutcome> {
-  // fixAllText lints every text it makes, the last one being the text it returns.
+export async function fixAll(text: string, findings: readonly Finding[], relint: (text: string) => readonly Finding[], keep: (f: Finding) => boolean = () => true): Promise<FixAllOutcome> {
+  // fixAllText lints every text it makes, the last one being the text it returns; it sees only the
+  // findings `keep` (the --fix-level) lets through.
   let last: readonly Finding[] = findings;
-  const result = await fixAllText(text, findings, (t) => (last = relint(t)));
+  const result = await fixAllText(text, findings.filter(keep), (t) => (last = relint(t)).filter(keep));
   const left = result.rounds > 0 ? [...last, ...findings.filter((f) => NODE_RULE_IDS.has(f.rule))] : findings;
-  return { text: result.text, rounds: result.rounds, fixes: result.fixes, unapplied: countUnappliedFixes(left) };
+  return { text: result.text, rounds: result.rounds, fixes: result.fixes, unapplied: countUnappliedFixes(left, keep) };
 }
 
 /** What a `--fix` or `--fix-dry-run` run did, for {@link fixSummaryLine}. */
@@ -79,14 +104,15 @@ export interface FixTotals extends UnappliedFixes {
  * `vzlint: --fix: 2 files changed, 5 fixes applied; 3 unsafe fixes not applied (--explain lists them; review in
  * the editor or by hand)`.
  */
-export function fixSummaryLine(t: FixTotals, dryRun: boolean): string {
+export function fixSummaryLine(t: FixTotals, dryRun: boolean, level: Finding['severity'] = 'warning'): string {
   const n = (k: number, one: string, many: string): string => `${k} ${k === 1 ? one : many}`;
   const head = dryRun
     ? `vzlint: --fix-dry-run: ${n(t.files, 'file', 'files')} would change, ${n(t.fixes, 'fix', 'fixes')} would be applied`
     : `vzlint: --fix: ${n(t.files, 'file', 'files')} changed, ${n(t.fixes, 'fix', 'fixes')} applied`;
   const refused = t.refused > 0 ? `, ${n(t.refused, 'file', 'files')} refused` : '';
   const unsafe = t.unsafe > 0 ? `; ${n(t.unsafe, 'unsafe fix', 'unsafe fixes')} not applied (--explain lists ${t.unsafe === 1 ? 'it' : 'them'}; review in the editor or by hand)` : '';
-  return `${head}${refused}${unsafe}\n`;
+  const below = t.belowLevel > 0 ? `; ${n(t.belowLevel, 'safe fix', 'safe fixes')} below --fix-level ${level} not applied (--fix-level ${t.lowestBelow ?? 'hint'} applies ${t.belowLevel === 1 ? 'it' : 'them'})` : '';
+  return `${head}${refused}${unsafe}${below}\n`;
 }
 
 /**

@@ -449,12 +449,42 @@ export interface MemoryTable {
   display: (absPath: string) => string;
 }
 
+/** Container rows the memory table shows without --verbose, at most (and every row over the node). */
+export const MEMORY_TABLE_ROWS = 20;
+
+type MemorySummaryOf = import('../service/node').MemorySummary;
+type MemoryRowOf = MemorySummaryOf['rows'][number];
+
+/**
+ * The rows of a node's memory table that matter, largest first: every container that alone is over the
+ * node (its PHYSPAGES limit above RAM, SWAPPAGES limit above swap, or its memory above RAM + swap), then
+ * the largest others (an unlimited value counts as largest), up to `max` rows in all. All rows, in their
+ * own order, when there are at most `max`.
+ */
+export function memoryRowsThatMatter(s: MemorySummaryOf, max: number): MemoryRowOf[] {
+  if (s.rows.length <= max) return s.rows;
+  const cap = s.capacity ?? {};
+  const ramSwap = cap.ramBytes !== undefined ? cap.ramBytes + (cap.swapBytes ?? 0n) : undefined;
+  const sized = s.rows.map((r, i) => {
+    const total = (r.ramBytes ?? 0n) + (r.swapBytes ?? 0n) + (r.privvmBytes ?? 0n);
+    const over = (cap.ramBytes !== undefined && r.ramBytes !== undefined && r.ramBytes > cap.ramBytes)
+      || (cap.swapBytes !== undefined && r.swapBytes !== undefined && r.swapBytes > cap.swapBytes)
+      || (ramSwap !== undefined && total > ramSwap);
+    return { r, i, total, over, unlimited: (r.unlimited?.length ?? 0) > 0 };
+  });
+  sized.sort((a, b) => Number(b.over) - Number(a.over) || Number(b.unlimited) - Number(a.unlimited) || (a.total === b.total ? a.i - b.i : a.total > b.total ? -1 : 1));
+  const overCount = sized.filter((x) => x.over).length;
+  return sized.slice(0, Math.max(max, overCount)).map((x) => x.r);
+}
+
 /**
  * The memory table printed after the findings in stylish mode when `--node-ram` / `--node-swap` is
  * given: per node, one row per container with what was counted (vSwap: PHYSPAGES + SWAPPAGES limits;
- * UBC mode: PRIVVMPAGES barrier), then the totals against the node's capacity.
+ * UBC mode: PRIVVMPAGES barrier), then the totals against the node's capacity. A node of more than
+ * `maxRows` (default {@link MEMORY_TABLE_ROWS}) containers shows only {@link memoryRowsThatMatter} and a
+ * count of the rest, unless `verbose`; the totals are always over every container.
  */
-export function formatMemoryTable(tables: readonly MemoryTable[], options: { color: boolean }): string {
+export function formatMemoryTable(tables: readonly MemoryTable[], options: { color: boolean; verbose?: boolean; maxRows?: number }): string {
   const c = colors(options.color);
   const out: string[] = [];
   const size = (b: bigint | undefined): string => (b === undefined ? '-' : formatBytes(b));
@@ -462,7 +492,10 @@ export function formatMemoryTable(tables: readonly MemoryTable[], options: { col
     const s = t.summary;
     if (s.rows.length === 0) continue;
     out.push('', c.bold(`Memory committed by the containers, against the node's RAM and swap (node ${escapeControls(t.node)})`));
-    const rows = [['container', 'PHYSPAGES', 'SWAPPAGES', 'PRIVVMPAGES', 'counted (pages × 4 KiB)'], ...s.rows.map((r) => [escapeControls(t.display(r.path)), size(r.ramBytes), size(r.swapBytes), size(r.privvmBytes), r.basis])];
+    const shown = options.verbose === true ? s.rows : memoryRowsThatMatter(s, options.maxRows ?? MEMORY_TABLE_ROWS);
+    const rows = [['container', 'PHYSPAGES', 'SWAPPAGES', 'PRIVVMPAGES', 'counted (pages × 4 KiB)'], ...shown.map((r) => [escapeControls(t.display(r.path)), size(r.ramBytes), size(r.swapBytes), size(r.privvmBytes), r.basis])];
+    const rest = s.rows.length - shown.length;
+    if (rest > 0) rows.push([`… ${plural(rest, 'more container')}`, '', '', '', '(--verbose lists them all)']);
     rows.push(['total', formatBytes(s.ramBytes), formatBytes(s.swapBytes), formatBytes(s.privvmBytes), `all: ${formatBytes(s.totalBytes)}`]);
     const cap = s.capacity ?? {};
     rows.push(['node RAM, swap', size(cap.ramBytes), size(cap.swapBytes), '', cap.ramBytes !== undefined ? `RAM + swap: ${formatBytes(cap.ramBytes + (cap.swapBytes ?? 0n))}` : '']);

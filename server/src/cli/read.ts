@@ -82,3 +82,33 @@ export class ConfigReader {
 /** Files read ahead while the previous ones are linted. */
 export const READ_BATCH = 64;
 
+
+/**
+ * A config's text from a stream (`vzlint -`: standard input), bounded like a file: at most
+ * {@link MAX_FILE_BYTES} bytes are kept; beyond that the stream is left (not read to its end, so
+ * `vzlint - < /dev/zero` stops) and, as for a file, the text is empty and `sizeBytes` (at least the limit
+ * plus one) makes the engine report one `file-too-large` finding. UTF-8 with replacement, as files.
+ */
+export async function readStreamBounded(stream: AsyncIterable<Uint8Array | string>, maxBytes = MAX_FILE_BYTES): Promise<ReadText> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    size += b.length;
+    if (size > maxBytes) return { text: '', sizeBytes: size };
+    chunks.push(b);
+  }
+  const bytes = new Uint8Array(Buffer.concat(chunks, size));
+  return { text: decodeUtf8(bytes), bytes };
+}
+
+/** A {@link ConfigReader} that answers one path (standard input's, `--stdin-filename`) with text already read. */
+export class StdinConfigReader extends ConfigReader {
+  constructor(private readonly stdinPath: string, private readonly stdinText: ReadText) {
+    super();
+  }
+
+  override async read(abs: string): Promise<ReadText | { error: string }> {
+    return abs === this.stdinPath ? this.stdinText : super.read(abs);
+  }
+}

@@ -17,11 +17,11 @@ import { lint } from '../service/lint';
 import { isTemplateName } from '../parser/template';
 import { escapeControls } from '../util/escape';
 import { answerFile, LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
-import { ConfigReader, errorText, readBounded, READ_BATCH, type ReadText } from './read';
+import { ConfigReader, errorText, readBounded, readStreamBounded, READ_BATCH, StdinConfigReader, type ReadText } from './read';
 import { countSeverities, formatJson, plural, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, hasFailures, type FileReport, type MemoryTable, type RunFailures, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob, splitGlobMatches } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type RunNotification, type SarifOptions } from './sarif';
-import { countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, hasNulByte, keepFinalNewline, NUL_REFUSAL, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
+import { atFixLevel, countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, hasNulByte, keepFinalNewline, NUL_REFUSAL, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
 import { buildSummary, formatSummary, SummaryCounter, type NodeSummaryInput } from './summary';
 import { IncompleteInstallError } from '../util/besideBundle';
 import { MAX_FILE_BYTES } from '../limits';
@@ -59,6 +59,8 @@ export interface VzlintIO {
   workers?: number | 'auto';
   /** Files a run needs before it starts worker threads (default {@link WORKERS_FROM}). */
   workersFrom?: number;
+  /** Standard input, read for the PATH `-` (bounded: `readStreamBounded`). Default `process.stdin`. */
+  stdin?: AsyncIterable<Uint8Array | string>;
 }
 
 /** Files a run needs before vzlint starts worker threads: below it, starting them costs more than it saves. */
@@ -90,8 +92,9 @@ vz.conf, sysconfig/vz, 0.conf[.ARCH], ve.conf, ve-*.conf-sample[.ARCH], CTID.con
 (in conf/ by name, elsewhere when the content has vzctl parameters), and templates of these
 (*.conf.j2, .jinja, .jinja2, .erb, .tmpl, .tpl, .gotmpl, .template; ISPConfig's openvz.conf.tpl).
 A PATH with * ? [ ] { } is a glob (quote it); every file it matches is linted. A PATH or glob that
-matches no file is an error (exit 2) unless --no-error-on-unmatched-pattern. Without PATH, vzlint
-lints this node's /etc/vz (vz.conf and conf/) as one node and says so on stderr.
+matches no file is an error (exit 2) unless --no-error-on-unmatched-pattern. The PATH - reads one config
+from standard input, named by --stdin-filename (default <stdin>); it is linted only, never fixed.
+Without PATH, vzlint lints this node's /etc/vz (vz.conf and conf/) as one node and says so on stderr.
 
 Templates (Jinja2/Ansible, ERB/Puppet, Go/Helm, ISPConfig tmpl_var/tmpl_if, \${var}, %(x)s, @VAR@)
 are read by name or with --template: a value or key with a placeholder or control tag is not judged
@@ -110,8 +113,8 @@ target, kind, rules, knownParameters, ignoreSuppressions, nodeConfig, nodeRam, n
 Flags win over the file, the file over the defaults; --rule is merged rule by rule and
 --known-parameter adds to the list. An invalid .vzconf.yaml stops vzlint with status 2.
 
---fix writes the safe fixes (quoting, spacing, what vzctl ignores anyway, a byte-order mark that hides
-the first key) through a temporary file in the same folder (fsync, rename), keeping mode, owner, line
+--fix writes the safe fixes of errors and warnings (quoting, spacing, what vzctl ignores anyway, a
+byte-order mark that hides the first key; infos and hints only with --fix-level info or hint) through a temporary file in the same folder (fsync, rename), keeping mode, owner, line
 endings, the final newline and every byte it does not fix;
 it follows symlinks, and refuses a file that changed since it was read, has no write permission
 bits (also as root), has other hard links, or (not as root) belongs to another user. --fix-dry-run prints the fixes as a unified diff and writes nothing.
@@ -148,6 +151,7 @@ function buildProgram(io: VzlintIO): Command {
     )
     .option('-k, --kind <kind>', 'file kind: auto (from name/content), node, container or ct0', 'auto')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json', 'sarif', 'github']).default('stylish'))
+    .option('--stdin-filename <path>', 'with the PATH -: the name of the config read from standard input (kind, target, .vzconf.yaml, vz.conf, output)')
     .option('--template', 'read every file as a template (default: by name, e.g. 101.conf.j2, vz.conf.erb)')
     .option('--node-config <path>', "the node's vz.conf to check every file with (default: found per file, as vzctl does)")
     .option('--node-ram <size>', 'node RAM for the memory check of all containers of a node (e.g. 64G)')
@@ -160,6 +164,7 @@ function buildProgram(io: VzlintIO): Command {
     .option('--no-config', 'do not read any .vzconf.yaml')
     .option('--fix', 'write the safe fixes to the files (atomically; see below)')
     .addOption(new Option('--fix-dry-run', 'print the safe fixes as a unified diff; write nothing').conflicts('fix'))
+    .addOption(new Option('--fix-level <level>', 'the lowest severity whose safe fixes --fix applies (infos only when asked)').choices(['error', 'warning', 'info', 'hint']).default('warning'))
     .option('-q, --quiet', 'report errors only (warnings, infos and hints are not printed; warnings still count for --max-warnings)')
     .option('--max-warnings <n>', 'exit 1 when there are more than N warnings (default: no limit)')
     .addOption(new Option('--severity-threshold <level>', 'the lowest severity that makes the exit status 1').choices(['error', 'warning', 'info', 'hint']).default('error'))
@@ -201,12 +206,15 @@ interface CliOptions {
   explain?: boolean;
   fix?: boolean;
   fixDryRun?: boolean;
+  /** `--fix-level`: the lowest severity whose safe fixes --fix and --fix-dry-run apply (default warning). */
+  fixLevel: Severity;
   quiet?: boolean;
   maxWarnings?: string;
   severityThreshold: Severity;
   errorOnUnmatchedPattern: boolean;
   summary?: boolean;
   printConfig?: string;
+  stdinFilename?: string;
   docsUrl?: string;
 }
 
@@ -315,7 +323,7 @@ class ReportSink {
     else {
       const warnings = this.counts.warning + quietWarnings;
       const tooMany = this.maxWarnings !== undefined && warnings > this.maxWarnings ? { tooManyWarnings: `${plural(warnings, 'warning')}, more than --max-warnings ${this.maxWarnings}` } : {};
-      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}), notChecked: this.notChecked, skipped, ...tooMany }) + formatMemoryTable(this.tables, { color: this.color }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
+      this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}), notChecked: this.notChecked, skipped, ...tooMany }) + formatMemoryTable(this.tables, { color: this.color, verbose: this.opts.verbose === true }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     return code;
   }
@@ -532,6 +540,20 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     else problem('note', abs, `no files matching ${what}`);
   };
   const pathArgs = opts.printConfig !== undefined ? [opts.printConfig] : [...paths];
+  // `vzlint -`: one config from standard input, named by --stdin-filename (default <stdin>, in the working
+  // directory, where .vzconf.yaml and vz.conf are then looked for). Linted only: --fix has no file to write.
+  const usage = (message: string): number => {
+    io.stderr(`vzlint: ${message}\n`);
+    return EXIT.failure;
+  };
+  const stdinAsked = opts.printConfig === undefined && pathArgs.includes('-');
+  if (opts.stdinFilename !== undefined && !stdinAsked) return usage('--stdin-filename names standard input: give the PATH - too');
+  if (stdinAsked && pathArgs.length > 1) return usage('- (standard input) must be the only PATH');
+  if (stdinAsked && (opts.fix === true || opts.fixDryRun === true)) return usage(`${opts.fix === true ? '--fix' : '--fix-dry-run'} needs files: standard input is only linted`);
+  if (opts.stdinFilename !== undefined && opts.stdinFilename.trim() === '') return usage('--stdin-filename: the name is empty');
+  const stdinDisplay = opts.stdinFilename ?? '<stdin>';
+  const stdinAbs = stdinAsked ? path.resolve(io.cwd, stdinDisplay) : undefined;
+  const stdinText = stdinAsked ? await readStreamBounded(io.stdin ?? process.stdin) : undefined;
   /** Files glob patterns matched that are not configs by name or content: not linted, counted in the summary. */
   let skippedByPattern = 0;
   if (pathArgs.length === 0) {
@@ -551,6 +573,11 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     pathArgs.push(root);
   }
   for (const arg of pathArgs) {
+    if (stdinAbs !== undefined && arg === '-') {
+      add(stdinDisplay, stdinAbs);
+      stopAt.set(stdinAbs, isInside(stdinAbs, io.cwd) ? io.cwd : undefined);
+      continue;
+    }
     const abs = path.resolve(io.cwd, arg);
     let st;
     try {
@@ -628,7 +655,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     const inside = files.find((f) => path.dirname(f) === dir && displayOf.has(f));
     return inside !== undefined ? path.dirname(display(inside)) : display(dir);
   };
-  const reader = new ConfigReader();
+  const reader = stdinAbs !== undefined && stdinText !== undefined ? new StdinConfigReader(stdinAbs, stdinText) : new ConfigReader();
   const limitText = `larger than ${MAX_FILE_BYTES / 1048576} MiB`;
   /**
    * An asked file too large to check whose `file-too-large` rule is off: no finding says it was not
@@ -1136,9 +1163,12 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   if (opts.fix === true || opts.fixDryRun === true) {
     let diffs = '';
     let written = 0;
-    const totals: FixTotals = { files: 0, fixes: 0, unsafe: 0, refused: 0 };
+    const totals: FixTotals = { files: 0, fixes: 0, unsafe: 0, belowLevel: 0, refused: 0 };
+    const keep = atFixLevel(opts.fixLevel);
     const addUnapplied = (u: UnappliedFixes): void => {
       totals.unsafe += u.unsafe;
+      totals.belowLevel += u.belowLevel;
+      if (u.lowestBelow !== undefined && (totals.lowestBelow === undefined || SEVERITY_RANK[u.lowestBelow] < SEVERITY_RANK[totals.lowestBelow])) totals.lowestBelow = u.lowestBelow;
     };
     // Each file once, whatever names it was given by (a file and a link to it, `conf/101.conf` and the
     // `ve.conf` it points to): the second name would otherwise find the file "changed since read".
@@ -1152,8 +1182,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       const original = read?.text;
       const bytes = read?.bytes;
       if (abs === undefined || !lo || original === undefined || !bytes) continue;
-      if (!rep.findings.some((f) => f.fixes?.some((x) => x.safe))) {
-        addUnapplied(countUnappliedFixes(rep.findings));
+      if (!rep.findings.some((f) => keep(f) && f.fixes?.some((x) => x.safe))) {
+        addUnapplied(countUnappliedFixes(rep.findings, keep));
         continue;
       }
       // A NUL byte: a binary file (a tar of /etc/vz named or matched), never rewritten, whatever its lines say.
@@ -1168,7 +1198,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       }
       const target = await fixTarget(abs).catch(() => abs);
       if (targets.has(target)) continue;
-      const fixed = await fixAll(original, rep.findings, (t) => lint(t, lo).findings);
+      const fixed = await fixAll(original, rep.findings, (t) => lint(t, lo).findings, keep);
       const text = keepFinalNewline(original, fixed.text);
       if (text === original) {
         addUnapplied(fixed.unapplied);
@@ -1193,10 +1223,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         problem('error', abs, `${rep.file}: ${err.message}`, 'refused');
         totals.refused += 1;
         // Nothing was written: what it offers is what the file still has.
-        addUnapplied(countUnappliedFixes(rep.findings));
+        addUnapplied(countUnappliedFixes(rep.findings, keep));
       }
     }
-    io.stderr(fixSummaryLine(totals, opts.fixDryRun === true));
+    io.stderr(fixSummaryLine(totals, opts.fixDryRun === true, opts.fixLevel));
     if (opts.fixDryRun === true) {
       // On a terminal the file's own control characters are shown escaped (an ESC in a comment beside a
       // fix would otherwise clear the screen or retitle the window); piped, the diff is exact for `patch`.
@@ -1230,7 +1260,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   } else if (opts.format === 'github') {
     io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failures, ...(hidden ? { hidden } : {}), explain: opts.explain === true, skipped: skippedByPattern }) + formatMemoryTable(tables, { color }) + (summary ? formatSummary(summary, { color }) : ''));
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failures, ...(hidden ? { hidden } : {}), explain: opts.explain === true, skipped: skippedByPattern }) + formatMemoryTable(tables, { color, verbose: opts.verbose === true }) + (summary ? formatSummary(summary, { color }) : ''));
   }
 
   if (failed()) return EXIT.failure;

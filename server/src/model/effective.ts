@@ -108,7 +108,7 @@ function computeRefusedEffect(ctx: LintContext, e: Entry): RefusedEffect {
 export function itemSeparators(ctx: Pick<LintContext, 'target'>, name: string): string {
   // libvzctl splits IP_ADDRESS, PCI and DEVICES on LIST_DELIMITERS, commas included (lib/vztypes.h,
   // lib/dev.c parse_pcidev() and parse_devices() @ v7.0.42..v8.0.90).
-  if (ctx.target.generation !== 'classic') return name === 'IP_ADDRESS' || name === 'PCI' || name === 'DEVICES' ? ' \t,' : ' \t';
+  if (ctx.target.generation !== 'classic') return name === 'IP_ADDRESS' || name === 'PCI' || name === 'DEVICES' || name === 'NETDEV' ? ' \t,' : ' \t';
   switch (name) {
     case 'DEVICES': case 'DEVNODES': case 'PCI': return ' ';
     case 'IPTABLES': return ' \t,';

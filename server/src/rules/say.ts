@@ -114,15 +114,33 @@ export function explain(said: Said | undefined, ...sentences: (string | undefine
   }
   const facts = said?.facts ?? [];
   if (facts.length === 0) return text;
+  const line = sourceLine(facts, said?.target);
+  if (line === '') return text;
+  return text === '' ? line : `${text} ${line}`;
+}
+
+/** {@link sourceLine} answers by facts and target (bounded: cleared when full). */
+const sourceLines = new Map<string, string>();
+
+/**
+ * "Source: repo tag file; …." for behaviour facts at `target` (the evidence read at the tag nearest its
+ * version), or '' when none has evidence: the same for every finding that states the same facts, so built
+ * once per (facts, target) and process (a file with 1,000 unknown keys has 1,000 explanations).
+ */
+function sourceLine(facts: readonly string[], target: Said['target']): string {
+  const key = `${target ? `${target.generation}\0${target.version}` : ''}\0${facts.join('\0')}`;
+  let line = sourceLines.get(key);
+  if (line !== undefined) return line;
   const sources: string[] = [];
   for (const id of facts) {
     const fact = behaviourFact(id);
-    const ev = fact && (said?.target ? evidenceFor(fact, said.target) : fact.evidence?.[0]);
+    const ev = fact && (target ? evidenceFor(fact, target) : fact.evidence?.[0]);
     if (!ev) continue;
     const src = `${ev.repo} ${ev.tag} ${ev.file}`;
     if (!sources.includes(src)) sources.push(src);
   }
-  if (sources.length === 0) return text;
-  const line = `Source: ${sources.join('; ')}.`;
-  return text === '' ? line : `${text} ${line}`;
+  line = sources.length === 0 ? '' : `Source: ${sources.join('; ')}.`;
+  if (sourceLines.size >= 256) sourceLines.clear();
+  sourceLines.set(key, line);
+  return line;
 }

@@ -28,7 +28,8 @@ import type * as YamlModule from 'yaml';
 import type { Node as YamlNode, parseDocument } from 'yaml';
 import { findSchemasDir, getCatalog } from '../catalog/load';
 import { suggestRuleIds } from '../rules/suppressions';
-import { parseTargetSetting } from '../model/target';
+import { parseTargetSetting, resolveTarget, TargetError } from '../model/target';
+import { parseConfig } from '../parser/parse';
 import type { RuleLevel, VzconfSettings } from '../settings';
 
 /** The name vzconf looks for. */
@@ -315,6 +316,18 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
     if (problems.length < MAX_CONFIG_PROBLEMS) problems.push({ ...p(), detail: detail() });
     else more += 1;
   };
+  // A target the schema and parseTargetSetting accept may still name no release vzconf knows
+  // (classic@4.66): said here with its position, with the other problems, not when the first file is linted.
+  const targetValue = typeOf(data) === 'object' ? (data as Record<string, unknown>).target : undefined;
+  const targetSetting = typeof targetValue === 'string' ? parseTargetSetting(targetValue) : undefined;
+  if (targetSetting !== undefined && !('error' in targetSetting) && !targetSetting.auto) {
+    try {
+      resolveTarget(targetSetting, parseConfig('', { dialect: 'classic' }), getCatalog());
+    } catch (err) {
+      if (!(err instanceof TargetError)) throw err;
+      add(() => positionOf(doc, lc, ['target'], false), () => `target: ${err.message.replace(/^target /, '')}`);
+    }
+  }
   for (const v of validateAgainstSchema(data, configSchema())) {
     if (problems.length >= MAX_CONFIG_PROBLEMS) { more += 1; continue; }
     const p = (): ReturnType<typeof positionOf> => positionOf(doc, lc, v.path, v.atKey === true);

@@ -152,32 +152,39 @@ export function isIPv6(text: string): boolean {
   return dbl.length === 2 ? groups < 8 : groups === 8;
 }
 
-/** Checks one IP_ADDRESS item: `addr[/prefix]` (classic: CIDR prefix; libvzctl also a dotted IPv4 mask). */
-function checkIp(item: string, generation: Generation): string | undefined {
+/**
+ * Checks one IP_ADDRESS item: `addr[/prefix]`.
+ * - classic from vzctl 3.0.29 (canon_ip(), src/lib/util.c): the prefix is read by parse_int() (strtol over
+ *   the whole text: blanks and a sign allowed, an empty prefix is 0) and must be 0..32 or 0..128;
+ *   before 3.0.29 parse_ip() hands the whole item to inet_pton(), so any `/` makes it invalid
+ *   (src/lib/config.c @ vzctl-3.0.28);
+ * - Virtuozzo 7 (parse_ip(), lib/util.c @ v7.0.42..v8.0.90): a dotted IPv4 mask, or parse_int() (not empty)
+ *   of at most 128 for either family.
+ */
+function checkIp(item: string, generation: Generation, version: string): string | undefined {
   const slash = item.indexOf('/');
   const addr = slash < 0 ? item : item.slice(0, slash);
   const prefix = slash < 0 ? undefined : item.slice(slash + 1);
   const v6 = addr.includes(':');
   if (v6 ? !isIPv6(addr) : !IPV4.test(addr)) return `${quote(addr)} is not a valid IPv${v6 ? 6 : 4} address`;
-  if (prefix !== undefined) {
-    if (/^\d+$/.test(prefix)) {
-      const n = Number(prefix);
-      if (n > (v6 ? 128 : 32)) return `prefix /${prefix} is out of range (0..${v6 ? 128 : 32})`;
-    } else if (!v6 && generation === 'vz7' && IPV4.test(prefix)) {
-      return undefined;
-    } else {
-      return generation === 'classic' && !v6 && IPV4.test(prefix)
-        ? `classic vzctl takes only a CIDR prefix (e.g. /24), not a dotted mask ${quote(prefix)}`
-        : `"/${prefix}" is not a valid prefix`;
-    }
+  if (prefix === undefined) return undefined;
+  if (generation === 'classic' && compareVersions(version, '3.0.29') < 0) return `vzctl ${version} takes no /prefix (from vzctl 3.0.29 on)`;
+  if (!v6 && generation === 'vz7' && IPV4.test(prefix)) return undefined;
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(prefix);
+  if (m || (prefix === '' && generation === 'classic')) {
+    const n = m ? Number(m[1]) : 0;
+    const max = generation === 'vz7' ? 128 : v6 ? 128 : 32;
+    if (n < 0 || n > max) return `prefix /${prefix} is out of range (0..${max})`;
+    return undefined;
   }
-  return undefined;
+  return generation === 'classic' && !v6 && IPV4.test(prefix)
+    ? `classic vzctl takes only a CIDR prefix (e.g. /24), not a dotted mask ${quote(prefix)}`
+    : `"/${prefix}" is not a valid prefix`;
 }
 
 /** A UUID as libvzctl's get_normalized_uuid() reads it (lib/util.c @ v7.0.737): 8-4-4-4-12 hex digits, optionally in braces, or 32 hex digits. */
 const CTID_UUID = /^(?:\{?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?|[0-9A-Fa-f]{32})$/;
 
-const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 const NETIF_KEYS_CLASSIC = ['ifname', 'bridge', 'mac', 'host_ifname', 'host_mac', 'mac_filter'];
 const NETIF_KEYS_VZ7 = [...NETIF_KEYS_CLASSIC, 'gw', 'gw6', 'dhcp', 'dhcp6', 'ip_filter', 'ifaceid', 'configure', 'network', 'type', 'vport', 'ip', 'ip6'];
 
@@ -262,13 +269,14 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
     case 'ip-list': {
       // libvzctl splits on LIST_DELIMITERS (blank, tab and comma; lib/vztypes.h at v7.0.42 and v7.0.737).
       for (const t of tokens(value, gen === 'vz7' ? ' \t,' : ' \t')) {
-        const msg = checkIp(t.text, gen);
+        const msg = checkIp(t.text, gen, ctx.version);
         if (msg) return bad(msg, t.start, t.end);
       }
       return { problems };
     }
     case 'netdev-list': {
-      for (const t of tokens(value, ' \t')) {
+      // classic add_netdev() splits on blanks, libvzctl parse_netdev() on LIST_DELIMITERS (lib/net.c @ v7.0.737).
+      for (const t of tokens(value, gen === 'vz7' ? ' \t,' : ' \t')) {
         if (/^(venet|tun|tap|lo)/.test(t.text)) return bad(`${quote(t.text)}: devices named venet*, tun*, tap* or lo* cannot be moved into a container`, t.start, t.end);
       }
       return { problems };
@@ -289,11 +297,15 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
     case 'devices':
       return checkDevices(value, gen, ctx.version);
     case 'devnodes': {
-      for (const t of tokens(value, ' ')) {
-        const m = /^([^:]+):(\S+)$/.exec(t.text);
-        if (!m) return bad(`${quote(t.text)} is not device:perm`, t.start, t.end);
-        const perm = m[2] as string;
-        if (perm !== 'none' && !/^[rwq]+$/.test(perm)) return bad(`permissions ${quote(perm)} must be a combination of r, w, q, or "none"`, t.start, t.end);
+      // classic parse_devnodes_str() (src/lib/config.c @ vzctl-4.11.1): items split on spaces, the name is
+      // what comes before the last ':'; libvzctl (lib/dev.c @ v7.0.737): LIST_DELIMITERS, the first ':'.
+      // The permissions go to parse_dev_perm(): "none", or only r, w and q (an empty one sets none). Whether
+      // /dev/NAME exists is the host's business (stat() at parse time): never reported.
+      for (const t of tokens(value, gen === 'vz7' ? ' \t,' : ' ')) {
+        const colon = gen === 'vz7' ? t.text.indexOf(':') : t.text.lastIndexOf(':');
+        if (colon < 0) return bad(`${quote(t.text)} is not device:perm`, t.start, t.end);
+        const perm = t.text.slice(colon + 1);
+        if (perm !== 'none' && !/^[rwq]*$/.test(perm)) return bad(`permissions ${quote(perm)} must be a combination of r, w, q, or "none"`, t.start, t.end);
       }
       return { problems };
     }
@@ -305,7 +317,7 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       return { problems };
     }
     case 'netif':
-      return checkNetif(value, gen);
+      return checkNetif(value, gen, ctx.version);
     case 'meminfo':
       return checkMeminfo(value);
     case 've-layout': {
@@ -313,26 +325,18 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       if (value === 'ploop:raw') return { problems: [{ kind: 'suspicious', message: 'the raw ploop format is neither recommended nor supported by vzctl', ...whole(value) }] };
       return bad(`${quote(value)} is not simfs, ploop or ploop:expanded|plain|raw`);
     }
-    case 'cpulimit': {
-      if (gen === 'vz7') {
-        // libvzctl parse_cpulimit (lib/cpu.c, v7.0.42–v8.0.90): strtoul, then nothing or "%" (percent of
-        // one CPU, so 200% is two CPUs) or "m"/"mhz" in any case.
-        if (/^[ \t\n\v\f\r]*\+?\d*(%|[mM]|[mM][hH][zZ])?$/.test(value)) return { problems };
-        return bad(`${quote(value)} is not N, N%, Nm or NMHz`);
-      }
-      const m = /^(\d+)(%|m|MHz)?$/.exec(value);
-      if (!m) return bad(`${quote(value)} is not N or N%`);
-      if (m[2] === 'm' || m[2] === 'MHz') return bad('classic vzctl takes CPULIMIT in percent only');
-      if (m[2] === '%' && Number(m[1]) > 100) return bad('with %, CPULIMIT must be at most 100 (it is multiplied by the number of CPUs)');
-      return { problems };
-    }
+    case 'cpulimit':
+      return checkCpulimit(def.name, value, gen, ctx.version);
     case 'cpumask': {
       if (value === 'all' || (value === 'auto' && def.name === 'CPUMASK')) return { problems };
+      // bitmap_parse(): CPUMASK_NBITS is 1024 before vzctl 4.8 and 4096 from it (include/cpu.h @ vzctl-4.7,
+      // vzctl-4.8); libvzctl VZCTL_MAX_NCPU / VZCTL_MAX_NNODE 4096 (include/libvzctl.h @ v7.0.42..v8.0.90).
+      const bits = gen === 'classic' && compareVersions(ctx.version, '4.8') < 0 ? 1024 : 4096;
       for (const t of tokens(value, ',')) {
         const m = /^(\d+)(?:-(\d+))?$/.exec(t.text);
         if (!m) return bad(`${quote(t.text)} is not a number or a range like 0-3`, t.start, t.end);
         const hi = Number(m[2] ?? m[1]);
-        if (hi >= 4096 || (m[2] !== undefined && Number(m[1]) > hi)) return bad(`${quote(t.text)} is outside 0..4095 or reversed`, t.start, t.end);
+        if (hi >= bits || (m[2] !== undefined && Number(m[1]) > hi)) return bad(`${quote(t.text)} is outside 0..${bits - 1} or reversed`, t.start, t.end);
       }
       return { problems };
     }
@@ -390,6 +394,40 @@ const WHOLE_NUMBER = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/;
 /** Device permissions as parse_dev_perm() reads them: "none", or only r, w and q (none empty). */
 function devPermOk(perm: string): boolean {
   return perm === 'none' || /^[rwq]+$/.test(perm);
+}
+
+/**
+ * CPULIMIT (and Virtuozzo 7 CPULIMIT_MHZ) as the target's parse_cpulimit() reads it: `strtoul()` (blanks and
+ * a sign before the digits; a negative number wraps around; no digits read as 0 with the whole text left),
+ * then:
+ * - classic (src/lib/config.c @ vzctl-3.0.9..4.11.1): nothing, or `%` with at most 100 (the number passes
+ *   through an `int` first, so a negative one is far above 100); a number strtoul() cannot hold is refused
+ *   without `%`. Before 3.0.9 parse_ul() took only a number (no `%`; src/lib/config.c @ vzctl-3.0.0-8);
+ * - Virtuozzo 7 (lib/cpu.c @ v7.0.42..v8.0.90): nothing, `%`, `m` or `mhz` (any case); CPULIMIT_MHZ takes
+ *   any text after the number. A number strtoul() cannot hold is refused, and before 7.0.465 one above
+ *   INT_MAX too (commit 14d1b5ca, so a negative number there).
+ */
+function checkCpulimit(name: string, value: string, gen: Generation, version: string): ValueCheck {
+  const bad = (message: string): ValueCheck => ({ problems: [{ kind: 'invalid', message, ...whole(value) }] });
+  const m = /^([ \t\n\v\f\r]*([+-]?)(\d+))?([^]*)$/.exec(value) as RegExpExecArray;
+  const tail = m[4] as string;
+  const mag = m[3] === undefined ? 0n : BigInt(m[3]);
+  const erange = mag > 18446744073709551615n;
+  const n = m[2] === '-' && mag > 0n && !erange ? 18446744073709551616n - mag : erange ? 18446744073709551615n : mag;
+  if (gen === 'vz7') {
+    if (erange || (compareVersions(version, '7.0.465') < 0 && n > INT_MAX)) return bad(`${quote(value)} is beyond what libvzctl reads as a CPU limit`);
+    if (name === 'CPULIMIT_MHZ' || tail === '' || tail === '%' || /^m(hz)?$/i.test(tail)) return { problems: [] };
+    return bad(`${quote(value)} is not N, N%, Nm or NMHz`);
+  }
+  if (/^(m|MHz)$/.test(tail) && m[3] !== undefined) return bad('classic vzctl takes CPULIMIT in percent only');
+  if (tail === '%' && m[3] !== undefined && compareVersions(version, '3.0.9') < 0) return bad('the N% form of CPULIMIT needs vzctl 3.0.9 or newer');
+  if (tail === '%' && compareVersions(version, '3.0.9') >= 0) {
+    // (unsigned long)(int)strtoul(): the low 32 bits as a signed int, then widened.
+    if (BigInt.asIntN(32, n) < 0n || BigInt.asIntN(32, n) > 100n) return bad('with %, CPULIMIT must be at most 100 (it is multiplied by the number of CPUs)');
+    return { problems: [] };
+  }
+  if (tail !== '' || erange) return bad(`${quote(value)} is not N or N%`);
+  return { problems: [] };
 }
 
 /**
@@ -523,11 +561,39 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
   return { problems };
 }
 
-/** NETIF: interfaces separated by `;`, fields `key=value` separated by `,`; `ifname` mandatory. */
-function checkNetif(value: string, gen: Generation): ValueCheck {
+/**
+ * A MAC address as parse_hwaddr() reads it: six 2-character groups at offsets 0, 3, 6, … (classic
+ * src/lib/veth.c @ vzctl-3.0.14..4.11.1; libvzctl lib/util.c @ v7.0.42..v8.0.90 also takes 12 characters
+ * without separators, offsets 0, 2, 4, …), each of which strtol(…, 16) must read whole; the separators are
+ * not looked at, nor anything after the sixth group. `unsure` when a group lies past the end of the text:
+ * vzctl then reads whatever follows it in memory.
+ */
+export function hwaddrRead(v: string, gen: Generation): 'ok' | 'bad' | 'unsure' {
+  const step = gen === 'vz7' && v.length === 12 ? 2 : 3;
+  for (let i = 0; i < 6; i += 1) {
+    const p = step * i;
+    if (p > v.length) return 'unsure';
+    if (p === v.length) continue;
+    const buf = p + 1 < v.length ? v.slice(p, p + 2) : v.slice(p, p + 1);
+    if (!/^([0-9A-Fa-f]{1,2}|[ \t\n\v\f\r+-][0-9A-Fa-f])$/.test(buf)) return 'bad';
+  }
+  return 'ok';
+}
+
+/**
+ * NETIF as parse_netif_str() reads it: interfaces separated by `;`, fields `key=value` separated by `,`,
+ * unknown fields skipped, and `ifname` needed in each interface.
+ * - classic (src/lib/config.c): an interface name (ifname, host_ifname, bridge) of at most 16 characters,
+ *   15 from vzctl 4.7 (commit 1b6cb0c2 "len + 1 > IFNAMSIZE"); MACs as {@link hwaddrRead}; mac_filter on,
+ *   off or empty (an empty one is skipped);
+ * - Virtuozzo 7 (lib/veth.c @ v7.0.42..v8.0.90): names of at most 16 characters; a field with an empty
+ *   value is skipped; MACs as {@link hwaddrRead}; mac_filter / ip_filter on|off, dhcp / dhcp6 yes|no.
+ */
+function checkNetif(value: string, gen: Generation, version: string): ValueCheck {
   const known = gen === 'vz7' ? NETIF_KEYS_VZ7 : NETIF_KEYS_CLASSIC;
   const problems: ValueProblem[] = [];
   const bad = (message: string, start: number, end: number): ValueCheck => ({ problems: [{ kind: 'invalid', message, start, end }] });
+  const maxName = gen === 'classic' && compareVersions(version, '4.7') >= 0 ? 15 : 16;
   for (const dev of tokens(value, ';')) {
     let ifname = false;
     for (const f of tokens(dev.text, ',')) {
@@ -536,13 +602,22 @@ function checkNetif(value: string, gen: Generation): ValueCheck {
       const eq = f.text.indexOf('=');
       const k = eq < 0 ? f.text : f.text.slice(0, eq);
       const v = eq < 0 ? '' : f.text.slice(eq + 1);
-      if (k === 'ifname') {
-        ifname = true;
-        if (v === '' || v.length > 15) return bad(`interface name ${quote(v)} must be 1 to 15 characters`, start, end);
-      } else if (k === 'host_ifname' && v.length > 15) return bad(`host interface name ${quote(v)} is longer than 15 characters`, start, end);
-      else if ((k === 'mac' || k === 'host_mac') && !MAC.test(v)) return bad(`${quote(v)} is not a MAC address XX:XX:XX:XX:XX:XX`, start, end);
-      else if ((k === 'mac_filter' || k === 'ip_filter') && v !== 'on' && v !== 'off') return bad(`${k} must be on or off`, start, end);
-      else if (!known.includes(k)) problems.push({ kind: 'suspicious', message: `vzctl ignores the unknown NETIF field ${quote(k)}`, start, end });
+      if (eq < 0 || !known.includes(k)) {
+        problems.push({ kind: 'suspicious', message: `vzctl ignores the unknown NETIF field ${quote(k)}`, start, end });
+        continue;
+      }
+      // libvzctl skips every field with an empty value; classic an empty mac_filter (and keeps no name).
+      if (v === '' && (gen === 'vz7' || k === 'mac_filter' || k === 'ifname' || k === 'host_ifname' || k === 'bridge')) continue;
+      if ((k === 'ifname' || k === 'host_ifname' || (k === 'bridge' && gen === 'classic')) && v.length > maxName) {
+        return bad(`${k} ${quote(v)} is longer than ${maxName} characters`, start, end);
+      }
+      if (k === 'ifname') ifname = true;
+      else if (k === 'mac' || k === 'host_mac') {
+        const r = hwaddrRead(v, gen);
+        if (r === 'bad') return bad(`${quote(v)} is not a MAC address XX:XX:XX:XX:XX:XX`, start, end);
+        if (r === 'unsure') problems.push({ kind: 'suspicious', message: `${quote(v)} is shorter than a MAC address: vzctl reads past its end`, start, end });
+      } else if ((k === 'mac_filter' || k === 'ip_filter') && v !== 'on' && v !== 'off') return bad(`${k} must be on or off`, start, end);
+      else if (gen === 'vz7' && (k === 'dhcp' || k === 'dhcp6') && v !== 'yes' && v !== 'no') return bad(`${k} must be yes or no`, start, end);
     }
     if (!ifname) return bad('each NETIF interface needs ifname=…', dev.start, dev.end);
   }
