@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lint } from '../../server/src/service/lint';
-import { scan } from '../../server/src/values/scanf';
+import { asCInt, asCULong, scan } from '../../server/src/values/scanf';
 import { pciAccepted } from '../../server/src/values/validate';
 
 /** Findings of some rules as "line rule severity" (0-based line). */
@@ -32,6 +32,20 @@ describe('scan(): the sscanf() subset vzctl uses, as glibc reads it', () => {
     assert.equal(scan('c:1:0123456789abcdef:r', '%c:%d:%15[^:]:%5s').length, 3, '16 characters do not fit %15[^:]');
     assert.equal(scan('none:', '%31[^:]:%lu').length, 1);
     assert.equal(scan('pages: 7x', '%31[^:]:%lu').length, 2);
+  });
+  it('numbers of any length: leading zeros read exactly, one too long for any C type clamps as glibc does', () => {
+    const num = (s: string, f: string): bigint | undefined => { const x = scan(s, f)[0]; return x?.kind === 'number' ? x.value : undefined; };
+    assert.equal(num(`${'0'.repeat(100_000)}12`, '%lu'), 12n);
+    assert.equal(num(`0x${'0'.repeat(1000)}ff`, '%x'), 255n);
+    assert.equal(num('0x', '%x'), 0n, 'a bare 0x is the 0 glibc already read');
+    assert.equal(num('-0x10', '%x'), -16n);
+    assert.equal(asCULong(num('18446744073709551615', '%lu') as bigint), 18446744073709551615n);
+    assert.equal(asCULong(num('9'.repeat(4_000_000), '%lu') as bigint), 18446744073709551615n, 'ULONG_MAX');
+    assert.equal(asCInt(num(`-${'9'.repeat(4_000_000)}`, '%d') as bigint), 0, '(int)LONG_MIN');
+    assert.equal(scan(`c:${'9'.repeat(4_000_000)}:1:rw`, '%c:%d:%15[^:]:%5s').length, 4);
+    // 40 significant digits are still exact; 41 are read as 10^40 (beyond the 64-bit range either way).
+    assert.equal(num(`1${'0'.repeat(39)}`, '%lu'), 10n ** 39n);
+    assert.ok((num(`1${'0'.repeat(40)}`, '%lu') as bigint) > 18446744073709551615n);
   });
 });
 

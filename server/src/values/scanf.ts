@@ -17,6 +17,9 @@ export type ScanField = { kind: 'number'; value: bigint; text: string } | { kind
 
 const SPACE = ' \t\n\v\f\r';
 
+/** Significant digits read exactly (40 is far beyond the 64-bit range in any base scan() reads). */
+const MAX_DIGITS = 40;
+
 /**
  * Runs `format` over `input` as glibc's sscanf() does and returns the fields it converted, in order
  * (their count is what sscanf() returns, with end of input before the first field counted as 0, not EOF).
@@ -69,16 +72,23 @@ export function scan(input: string, format: string): ScanField[] {
         i += 1;
       }
       const hex = conv === 'x';
-      let digits = '';
+      let prefixed = false;
       if (hex && input[i] === '0' && (input[i + 1] === 'x' || input[i + 1] === 'X')) {
         // glibc takes the prefix; with no hex digit after it the number is the 0 already read.
         i += 2;
-        digits = '0';
+        prefixed = true;
       }
       const isDigit = hex ? (c: string) => /[0-9A-Fa-f]/.test(c) : (c: string) => c >= '0' && c <= '9';
-      while (i < input.length && isDigit(input[i] as string)) digits += input[i++];
-      if (digits === '') return out;
-      const magnitude = BigInt(hex ? `0x${digits}` : digits);
+      const d0 = i;
+      while (i < input.length && isDigit(input[i] as string)) i += 1;
+      if (i === d0 && !prefixed) return out;
+      // Leading zeros dropped; more than MAX_DIGITS significant digits is beyond every C type vzctl stores
+      // into (asCInt, asCULong clamp it), so it is read as 16^40 or 10^40 (a 4 MiB number made BigInt()
+      // take seconds).
+      let z = d0;
+      while (z < i && input[z] === '0') z += 1;
+      const sig = input.slice(z, i);
+      const magnitude = sig.length > MAX_DIGITS ? (hex ? 16n : 10n) ** BigInt(MAX_DIGITS) : sig === '' ? 0n : BigInt(hex ? `0x${sig}` : sig);
       out.push({ kind: 'number', value: neg ? -magnitude : magnitude, text: input.slice(s, i) });
     } else {
       throw new Error(`scan: unsupported format ${format}`);
