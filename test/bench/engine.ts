@@ -104,6 +104,10 @@ export function engineBench(quick: boolean): void {
     ['backslash-continued lines (800 → 8,000)', (k) => 'HOSTNAME=a\\\n'.repeat(k), 800, 8000],
     // A union key whose every other line vzctl rejects (was quadratic: each line looked up in the rejected list).
     ['IP_ADDRESS lines, every other one rejected (4,000 → 40,000)', (k) => 'IP_ADDRESS="10.0.0.1"\nIP_ADDRESS="bad"\n'.repeat(k / 2), 4000, 40000],
+    // Suppression blocks, each around one finding (was quadratic: every finding scanned every block of its rule).
+    ['vzconf-disable … vzconf-enable blocks, one finding each (1,000 → 10,000)', (k) => Array.from({ length: k }, (_, i) => `# vzconf-disable unknown-parameter\nX${i}=1\n# vzconf-enable unknown-parameter\n`).join(''), 1000, 10000],
+    // One comment naming a rule k times, every copy unused (was quadratic: each copy's fix searched the list).
+    ['one vzconf-disable-next-line naming a rule 10,000 → 100,000 times', (k) => `# vzconf-disable-next-line unknown-parameter ${'invalid-value '.repeat(k)}\nFOO=1\n`, 10000, 100000],
   ];
   for (const [label, make, small, large, place = {}] of patho) {
     const [aTimes, bTimes] = interleaved([make(small), make(large)], quick ? 5 : Math.max(5, Math.round(budget / 150)), 1, place) as [number[], number[]];

@@ -39,7 +39,7 @@ describe('unused-suppression', () => {
     assert.ok(f);
     assert.equal(f.severity, 'info');
     assert.equal(f.unnecessary, true);
-    assert.equal(f.message, 'Unused vzconf-disable-next-line of barrier-above-limit: line 4 has no such finding');
+    assert.equal(f.message, 'Unused vzconf-disable-next-line of barrier-above-limit: it silences nothing on line 4');
     assert.equal(at(f), '3:0-53');
     assert.deepEqual(toDiagnostic(f).tags, [1], 'LSP Unnecessary tag');
     assert.ok(f.message.length <= 100);
@@ -49,8 +49,8 @@ describe('unused-suppression', () => {
     const text = `${VSWAP}# vzconf-disable-next-line invalid-value, barrier-above-limit,unknown-parameter -- x\n${BAD_KMEM}`;
     const found = unused(text);
     assert.deepEqual(found.map((f) => [f.message, at(f)]), [
-      ['Unused invalid-value: line 4 has no such finding', '3:27-40'],
-      ['Unused unknown-parameter: line 4 has no such finding', '3:62-79'],
+      ['Unused invalid-value: it silences nothing on line 4', '3:27-40'],
+      ['Unused unknown-parameter: it silences nothing on line 4', '3:62-79'],
     ]);
     assert.deepEqual(found.map((f) => f.fixes?.map((x) => [x.title, x.safe])), [[['Remove invalid-value from this comment', true]], [['Remove unknown-parameter from this comment', true]]]);
     assert.equal(await fixed(text), `${VSWAP}# vzconf-disable-next-line barrier-above-limit -- x\n${BAD_KMEM}`);
@@ -79,7 +79,7 @@ describe('unused-suppression', () => {
   it('blocks: an unused block is removed with its vzconf-enable; a used one and nested ones are judged per block', async () => {
     const text = `${VSWAP}# vzconf-disable barrier-above-limit\nONBOOT="yes"\n# vzconf-enable barrier-above-limit\n${BAD_KMEM}`;
     const [f] = unused(text);
-    assert.equal(f?.message, 'Unused vzconf-disable of barrier-above-limit: line 4 has no such finding');
+    assert.equal(f?.message, 'Unused vzconf-disable of barrier-above-limit: it silences nothing on line 4');
     assert.equal(f?.fixes?.[0]?.title, 'Remove this unused vzconf-disable comment and its vzconf-enable');
     assert.equal(await fixed(text), `${VSWAP}ONBOOT="yes"\n${BAD_KMEM}`);
     const used = `${VSWAP}# vzconf-disable barrier-above-limit\n${BAD_KMEM}# vzconf-enable barrier-above-limit\n`;
@@ -128,7 +128,7 @@ describe('unused-suppression', () => {
     const stale = `${VSWAP}# vzconf-disable-next-line barrier-above-limit\nONBOOT="yes"\n`;
     assert.deepEqual(unused(`# vzconf-disable unused-suppression -- kept for the next vendor drop\n${stale}`), []);
     const [f] = unused(`# vzconf-disable unused-suppression\n${VSWAP}`);
-    assert.equal(f?.message, 'Unused unused-suppression: this file has no such finding');
+    assert.equal(f?.message, 'Unused unused-suppression: it silences nothing in this file');
     assert.deepEqual(unused(stale, { rules: { 'unused-suppression': 'off' } }), []);
     assert.equal(unused(stale, { rules: { 'unused-suppression': 'warning' } })[0]?.severity, 'warning');
   });
@@ -144,6 +144,26 @@ describe('unused-suppression', () => {
     assert.equal(unused(`${VSWAP}# vzconf-disable-next-line barrier-above-limit\nONBOOT="yes"\n`, opts).length, 1);
     assert.deepEqual(unused(`${VSWAP}# vzconf-disable-next-line barrier-above-limit\nKMEMSIZE="{{ a }}:{{ b }}"\n`, opts), []);
     assert.deepEqual(unused(`${VSWAP}# vzconf-disable barrier-above-limit\nONBOOT="yes"\n`, opts), []);
+  });
+
+  it('a block whose vzconf-enable names the rule twice: the fix takes every copy out, leaving no enable that ends nothing', async () => {
+    const both = `${VSWAP}# vzconf-disable unknown-parameter,unknown-parameter\nONBOOT="yes"\n# vzconf-enable unknown-parameter,unknown-parameter\nFOO=1\n`;
+    assert.equal(await fixed(both), `${VSWAP}ONBOOT="yes"\nFOO=1\n`);
+    const some = `${VSWAP}# vzconf-disable unknown-parameter,invalid-value\nFOO=1\n# vzconf-enable invalid-value,invalid-value,unknown-parameter\n`;
+    const out = await fixed(some);
+    assert.equal(out, `${VSWAP}# vzconf-disable unknown-parameter\nFOO=1\n# vzconf-enable unknown-parameter\n`);
+    assert.deepEqual(lint(out, OPTS).findings.map((f) => f.rule), []);
+  });
+
+  it('nested and following blocks of one rule: each finding is credited to the innermost block around it, the comment lines themselves to none', () => {
+    const text = `${VSWAP}# vzconf-disable unknown-parameter\nA=1\n# vzconf-disable unknown-parameter\n# vzconf-disable unknown-parameter\nB=1\n# vzconf-enable unknown-parameter\n`
+      + `# vzconf-enable unknown-parameter\n# vzconf-disable unknown-parameter\n# vzconf-enable unknown-parameter\nC=1\n# vzconf-enable unknown-parameter\nD=1\n`;
+    // Blocks: 3–13 (A, C), 5–9 (nothing of its own), 6–8 (B), 10–11 (empty); D=1 is outside all of them.
+    assert.deepEqual(unused(text).map((f) => [f.message, at(f)]), [
+      ['Unused vzconf-disable of unknown-parameter: it silences nothing on lines 6–8', '5:0-34'],
+      ['Unused vzconf-disable of unknown-parameter: its block is empty', '10:0-34'],
+    ]);
+    assert.deepEqual(lint(text, OPTS).findings.filter((f) => f.rule === 'unknown-parameter').map((f) => f.range.start.line + 1), [14]);
   });
 
   it('at the findings cap nothing is judged', () => {

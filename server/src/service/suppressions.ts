@@ -84,19 +84,23 @@ export class SuppressionTracker {
   private readonly fileWide = new Map<string, SuppressionName>();
   private readonly byLine = new Map<number, Map<string, SuppressionName>>();
   private readonly blocks = new Map<string, TrackedBlock[]>();
+  /** Per rule, the innermost block at every line (see {@link BlockIndex}), built at the first question. */
+  private readonly blockIndex = new Map<string, BlockIndex>();
 
   constructor(directives: readonly SuppressionDirective[]) {
     for (const d of directives) {
       if (d.scope === 'file') {
+        // A name written twice in one comment opens its block once (parseSuppressions pairs it once).
+        const opened = new Set<string>();
         for (const n of d.names) {
           const to = d.block?.get(n.id);
           if (to === undefined) {
             if (!this.fileWide.has(n.id)) this.fileWide.set(n.id, n);
             continue;
           }
+          if (opened.has(n.id)) continue;
+          opened.add(n.id);
           const list = this.blocks.get(n.id);
-          // A name written twice in one comment opens its block once (parseSuppressions pairs it once).
-          if (list?.some((b) => b.from === d.line)) continue;
           if (list) list.push({ from: d.line, to, name: n });
           else this.blocks.set(n.id, [{ from: d.line, to, name: n }]);
         }
@@ -114,9 +118,9 @@ export class SuppressionTracker {
     if (here) return here;
     const blocks = this.blocks.get(rule);
     if (blocks) {
-      // Blocks of one rule nest or follow each other: the innermost around the line opened last.
-      let inner: TrackedBlock | undefined;
-      for (const b of blocks) if (line > b.from && line < b.to && (!inner || b.from > inner.from)) inner = b;
+      let index = this.blockIndex.get(rule);
+      if (!index) this.blockIndex.set(rule, (index = indexBlocks(blocks)));
+      const inner = innermostBlock(index, line);
       if (inner) return inner.name;
     }
     return this.fileWide.get(rule);
@@ -129,6 +133,55 @@ export class SuppressionTracker {
     this.used.add(name);
     return true;
   }
+}
+
+/**
+ * The blocks of one rule as a step function of the line: `lines` ascending (every `vzconf-disable` and
+ * `vzconf-enable` line of the rule's blocks), `on[k]` the innermost block around line `lines[k]` itself and
+ * `after[k]` the one around the lines after it, up to the next. Blocks of one rule nest or follow each other
+ * (parseSuppressions pairs them like brackets), and a block covers the lines strictly between its two
+ * comments. Built in O(b log b) for b blocks; a question is a binary search (a file of 50,000 blocks and
+ * 10,000 findings took seconds when every question scanned every block).
+ */
+interface BlockIndex {
+  lines: number[];
+  on: (TrackedBlock | undefined)[];
+  after: (TrackedBlock | undefined)[];
+}
+
+function indexBlocks(blocks: readonly TrackedBlock[]): BlockIndex {
+  const events: { line: number; block: TrackedBlock; open: boolean }[] = [];
+  for (const b of blocks) events.push({ line: b.from, block: b, open: true }, { line: b.to, block: b, open: false });
+  events.sort((x, y) => x.line - y.line);
+  const stack: TrackedBlock[] = [];
+  const index: BlockIndex = { lines: [], on: [], after: [] };
+  for (const e of events) {
+    const on = stack[stack.length - 1];
+    if (e.open) stack.push(e.block);
+    else {
+      const at = stack.lastIndexOf(e.block);
+      if (at >= 0) stack.splice(at, 1);
+    }
+    const top = stack[stack.length - 1];
+    index.lines.push(e.line);
+    index.on.push(e.open ? on : top);
+    index.after.push(top);
+  }
+  return index;
+}
+
+function innermostBlock(index: BlockIndex, line: number): TrackedBlock | undefined {
+  // The last boundary at or before the line.
+  let lo = 0;
+  let hi = index.lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((index.lines[mid] as number) <= line) lo = mid + 1;
+    else hi = mid;
+  }
+  const k = lo - 1;
+  if (k < 0) return undefined;
+  return index.lines[k] === line ? index.on[k] : index.after[k];
 }
 
 const trackers = new ObjectCache<LintContext, { tracker: SuppressionTracker | undefined }>();

@@ -61,30 +61,58 @@ function idList(names: readonly SuppressionName[]): string {
   return `${ids.length} rules`;
 }
 
-/**
- * The edit that takes `name` out of directive `d`'s list, with the separator before it (after it, for the
- * first name), or deletes the whole comment line when it is the only name. Edits of several names of one
- * comment may touch: fix-all applies them over several rounds.
- */
-function removeName(ctx: LintContext, d: SuppressionDirective, name: SuppressionName): TextEdit {
-  const i = d.names.indexOf(name);
-  if (d.names.length <= 1 || i < 0) return deleteLines(ctx, d.line, d.line);
-  const prev = d.names[i - 1];
-  const next = d.names[i + 1];
-  if (prev) return { range: { start: prev.range.end, end: name.range.end }, newText: '' };
-  return { range: { start: name.range.start, end: (next as SuppressionName).range.start }, newText: '' };
+/** A directive's names indexed once per lint: position of each name, and the names of each rule id in order. */
+interface NameIndex {
+  at: Map<SuppressionName, number>;
+  byId: Map<string, SuppressionName[]>;
+}
+
+function indexNames(d: SuppressionDirective): NameIndex {
+  const at = new Map<SuppressionName, number>();
+  const byId = new Map<string, SuppressionName[]>();
+  d.names.forEach((n, i) => {
+    at.set(n, i);
+    const list = byId.get(n.id);
+    if (list) list.push(n);
+    else byId.set(n.id, [n]);
+  });
+  return { at, byId };
 }
 
 /**
- * The `vzconf-enable` comment and its name that end the block `name` of `d` opens, when it is a block.
+ * The edits that take `gone` (names of directive `d`) out of its list, each run of neighbouring names with
+ * the separator before it (after it, for a run at the start), or one edit deleting the whole comment line
+ * when no name is left. The edits never overlap. Edits of names of one comment made by different findings
+ * may touch: fix-all applies them over several rounds. Time: O(g log g) for g names gone.
  */
-function blockEnd(d: SuppressionDirective, name: SuppressionName, byLine: ReadonlyMap<number, SuppressionDirective>): { enable: SuppressionDirective; name: SuppressionName } | undefined {
+function removeNames(ctx: LintContext, d: SuppressionDirective, idx: NameIndex, gone: ReadonlySet<SuppressionName>): TextEdit[] {
+  if (gone.size >= d.names.length) return [deleteLines(ctx, d.line, d.line)];
+  const positions = [...gone].map((n) => idx.at.get(n) as number).sort((x, y) => x - y);
+  const edits: TextEdit[] = [];
+  for (let k = 0; k < positions.length; k += 1) {
+    const i = positions[k] as number;
+    let j = i;
+    while (positions[k + 1] === j + 1) { j += 1; k += 1; }
+    const prev = d.names[i - 1];
+    const last = d.names[j] as SuppressionName;
+    edits.push(prev
+      ? { range: { start: prev.range.end, end: last.range.end }, newText: '' }
+      : { range: { start: (d.names[i] as SuppressionName).range.start, end: (d.names[j + 1] as SuppressionName).range.start }, newText: '' });
+  }
+  return edits;
+}
+
+/**
+ * The `vzconf-enable` comment that ends the block `name` of `d` opens, when it is a block, with every copy
+ * of the rule id in it.
+ */
+function blockEnd(d: SuppressionDirective, name: SuppressionName, byLine: ReadonlyMap<number, SuppressionDirective>, index: (d: SuppressionDirective) => NameIndex): { enable: SuppressionDirective; names: SuppressionName[] } | undefined {
   const to = d.scope === 'file' ? d.block?.get(name.id) : undefined;
   // A name written twice in one comment: only the first opens the block.
-  if (to === undefined || d.names.find((x) => x.id === name.id) !== name) return undefined;
+  if (to === undefined || index(d).byId.get(name.id)?.[0] !== name) return undefined;
   const enable = byLine.get(to);
-  const n = enable?.names.find((x) => x.id === name.id);
-  return enable && n ? { enable, name: n } : undefined;
+  const names = enable ? index(enable).byId.get(name.id) : undefined;
+  return enable && names ? { enable, names } : undefined;
 }
 
 /** Where `d` acts, for a message: `line 7`, `lines 4–9` (a block) or `this file`. */
@@ -118,6 +146,12 @@ export function unusedSuppressionFindings(ctx: LintContext, tracker: Suppression
   const { directives } = parseSuppressions(ctx.doc);
   const byLine = new Map<number, SuppressionDirective>();
   for (const d of directives) byLine.set(d.line, d);
+  const indexes = new Map<SuppressionDirective, NameIndex>();
+  const index = (d: SuppressionDirective): NameIndex => {
+    let i = indexes.get(d);
+    if (!i) indexes.set(d, (i = indexNames(d)));
+    return i;
+  };
   const safe = !(ctx.kind === 'container' && ctx.node === undefined);
   const make = (range: Finding['range'], message: string, detail: string, fix: Fix): Finding => ({
     rule: UNUSED_SUPPRESSION, severity, message, detail, range, unnecessary: true, fixes: [fix],
@@ -133,28 +167,27 @@ export function unusedSuppressionFindings(ctx: LintContext, tracker: Suppression
       const targets = whole ? [d.names] : unused.map((n) => [n]);
       for (const names of targets) {
         const first = names[0] as SuppressionName;
-        const block = blockEnd(d, first, byLine);
+        const block = blockEnd(d, first, byLine, index);
         const where = scopeText(ctx, d, block);
         const what = `${whole ? `${word} of ` : ''}${idList(names)}`;
         const message = d.scope === 'line' && d.targetLine === undefined
           ? `Unused ${word}: no line follows it to silence`
           : where === ''
             ? `Unused ${what}: its block is empty`
-            : `Unused ${what}: ${where} ${where.startsWith('lines') ? 'have' : 'has'} no such finding`;
+            // Not 'line 4 has no such finding': a finding there may be silenced by a more specific comment.
+            : `Unused ${what}: it silences nothing ${where === 'this file' ? 'in' : 'on'} ${where}`;
         // The edits: the comment line (or the names) and, for a block, the same names in its vzconf-enable.
-        const edits: TextEdit[] = [];
-        if (whole) edits.push(deleteLines(ctx, d.line, d.line));
-        else edits.push(removeName(ctx, d, first));
-        const ends = new Map<SuppressionDirective, SuppressionName[]>();
+        const edits: TextEdit[] = whole ? [deleteLines(ctx, d.line, d.line)] : removeNames(ctx, d, index(d), new Set([first]));
+        const ends = new Map<SuppressionDirective, Set<SuppressionName>>();
         for (const n of names) {
-          const b = blockEnd(d, n, byLine);
-          if (b) ends.set(b.enable, [...(ends.get(b.enable) ?? []), b.name]);
+          const b = blockEnd(d, n, byLine, index);
+          if (!b) continue;
+          // Every copy of the id in the vzconf-enable goes with it: a copy left behind would end nothing.
+          const gone = ends.get(b.enable) ?? new Set<SuppressionName>();
+          for (const x of b.names) gone.add(x);
+          ends.set(b.enable, gone);
         }
-        for (const [enable, gone] of ends) {
-          if (gone.length === enable.names.length) edits.push(deleteLines(ctx, enable.line, enable.line));
-          else if (gone.length === 1) edits.push(removeName(ctx, enable, gone[0] as SuppressionName));
-          else for (const g of gone) edits.push(removeName(ctx, enable, g));
-        }
+        for (const [enable, gone] of ends) for (const e of removeNames(ctx, enable, index(enable), gone)) edits.push(e);
         const title = whole
           ? `Remove this unused ${word} comment${ends.size > 0 ? ' and its vzconf-enable' : ''}`
           : `Remove ${first.id} from this comment${ends.size > 0 ? ' and its vzconf-enable' : ''}`;
