@@ -174,7 +174,7 @@ describe('unused-suppression', () => {
 });
 
 describe('unused-suppression in vzlint', () => {
-  it('printed like any finding (info, exit 0), --fix removes the comment in a node layout (vz.conf beside conf/)', async () => {
+  it('printed like any finding (info, exit 0), --fix --fix-level info removes the comment in a node layout (vz.conf beside conf/)', async () => {
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'vzlint-unused-'));
     try {
       await mkdir(path.join(tmp, 'conf'));
@@ -186,7 +186,11 @@ describe('unused-suppression in vzlint', () => {
       assert.equal(json.code, 0, json.err);
       const items = JSON.parse(json.out) as { rule: string; severity: string; line: number; fixable: boolean; message: string }[];
       assert.deepEqual(items.map((i) => [i.rule, i.severity, i.line, i.fixable]), [['unused-suppression', 'info', 3, true]]);
-      const r = await runCaptured(['--fix', 'conf/101.conf'], tmp);
+      // An info: plain --fix leaves it and says so (--fix-level, docs/cli.md).
+      const plain = await runCaptured(['--fix', 'conf/101.conf'], tmp);
+      assert.match(plain.err, /1 safe fix below --fix-level warning not applied \(--fix-level info applies it\)/);
+      assert.equal(await readFile(file, 'utf8'), text);
+      const r = await runCaptured(['--fix', '--fix-level', 'info', 'conf/101.conf'], tmp);
       assert.equal(r.err, 'vzlint: --fix: 1 file changed, 1 fix applied\n');
       assert.equal(await readFile(file, 'utf8'), `${VSWAP}ONBOOT="yes"\n`);
     } finally {
