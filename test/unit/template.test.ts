@@ -107,6 +107,14 @@ describe('template values and keys are not judged (trial: a false ERROR on a Jin
     assert.deepEqual(unknown.map((f) => f.rule), ['unknown-parameter']);
   });
 
+  it('a value elsewhere that holds template syntax decides nothing: DISK_QUOTA="{{ q }}" may render to no', () => {
+    const quota = (dq: string): string[] => findings(`DISK_QUOTA=${dq}\nDISKINODES="100:50"\n`).filter((f) => f.rule === 'barrier-above-limit').map((f) => f.message);
+    assert.equal(quota('yes').length, 1);
+    assert.deepEqual(quota('no'), []);
+    assert.deepEqual(quota('"{{ q }}"'), []);
+    assert.deepEqual(quota('"{% if q %}yes{% else %}no{% endif %}"'), []);
+  });
+
   it('a duplicate with a templated value: vzctl (classic) uses the first line it accepts, not a line it names', () => {
     const dup = findings('ONBOOT="{{ onboot }}"\nONBOOT="yes"\n').filter((f) => f.rule === 'duplicate-parameter');
     assert.equal(dup.length, 1, JSON.stringify(dup));

@@ -10,6 +10,7 @@ import type { Finding, LintContext, Rule } from './types';
 import { clip, clipQuotes, explain, say, sayAbout, says, toolVersion } from './say';
 import { QUOTES_KEPT, tokens } from '../values/validate';
 import { finding, lineNo, valueSubRange } from './util';
+import { PLACEHOLDER_CHAR } from '../parser/template';
 
 /**
  * The short "what is wrong" of a value problem (values/validate.ts) for a message, and the behaviour
@@ -173,8 +174,12 @@ export const barrierAboveLimit: Rule = {
       if (!def) return;
       // Only the line vzctl ends up using reaches the kernel (a later UBC line overrides this one).
       if (!usedEntries(ctx, def).includes(e)) return;
-      // With DISK_QUOTA=no (here or in the node's vz.conf) quotas are not applied at all.
-      if (def.grammar === 'quota' && effectiveValue(ctx, 'DISK_QUOTA')?.value === 'no') return;
+      // With DISK_QUOTA=no (here or in the node's vz.conf) quotas are not applied at all; in a template whose
+      // DISK_QUOTA holds template syntax it may render to no, so nothing is said either.
+      if (def.grammar === 'quota') {
+        const dq = effectiveValue(ctx, 'DISK_QUOTA')?.value;
+        if (dq === 'no' || dq?.includes(PLACEHOLDER_CHAR) === true) return;
+      }
       const quota = def.grammar === 'quota';
       const [a, b] = quota ? ['soft limit', 'hard limit'] : ['barrier', 'limit'];
       const unit = def.unit;
