@@ -388,6 +388,10 @@ describe('simfs-live-migration', () => {
     assert.match(said(f), /cannot be live-migrated/);
     assert.deepEqual(run(read('upstream/virtuozzo7-vzctl/etc/vz.conf'), { path: NODE }, 'simfs-live-migration'), []);
   });
+
+  it("Virtuozzo 7 container config with VEFSTYPE=simfs gets nothing: libvzctl reads only vz.conf's VEFSTYPE", () => {
+    assert.deepEqual(run('VEFSTYPE="simfs"\n', { path: CT, target: 'vz7' }, 'simfs-live-migration'), []);
+  });
 });
 
 describe('checkpoint-blocking-parameter', () => {

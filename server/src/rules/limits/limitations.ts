@@ -60,7 +60,10 @@ export const sharedStoragePath: Rule = {
 /**
  * A simfs layout on Virtuozzo 7: the OpenVZ documentation (docs.openvz.org, "Creating simfs-based
  * containers", cited by kb-map.md; it documents OpenVZ 7) says simfs containers cannot be live-migrated.
- * Fires on VEFSTYPE=simfs (the Virtuozzo 7 vz.conf default for new containers), so once per node.
+ * Fires on VEFSTYPE=simfs in a Virtuozzo 7 vz.conf (the default for new containers), so once per node. Never
+ * in a container config: libvzctl reads only vz.conf's VEFSTYPE (get_global_param in lib/create.c) and
+ * tells a container's format from its private area on disk (vzctl2_get_veformat, lib/fs_vzfs.c @ v7.0.737);
+ * a container's own VEFSTYPE line (a private key of the sample, lib/config.c) proves nothing about it.
  * Never on classic VE_LAYOUT=simfs: classic vzmigrate --online migrates a running simfs container
  * (behaviour `classic.vzmigrate-online-simfs`: vzctl vzmigrate @ vzctl-3.0.10, bin/vzmigrate.in @
  * vzctl-3.1 and @ vzctl-4.11.1 take the non-ploop live path for any private area without
@@ -69,14 +72,13 @@ export const sharedStoragePath: Rule = {
 export const simfsLiveMigration: Rule = {
   id: 'simfs-live-migration',
   check(ctx) {
-    if (ctx.kind === 'ct0' || ctx.target.generation !== 'vz7') return [];
+    if (ctx.kind !== 'node' || ctx.target.generation !== 'vz7') return [];
     const out: Finding[] = [];
-    const scope = ctx.kind === 'node' ? 'New containers of this node are simfs-based' : 'This container is simfs-based';
     for (const e of liveEntries(ctx, 'VEFSTYPE')) {
       if (e.value.trim() !== 'simfs') continue;
       out.push(finding(ctx, 'simfs-live-migration', e.valueRange,
-        `${ctx.kind === 'node' ? 'New containers are simfs-based' : 'simfs container'}: simfs cannot be live-migrated (KB 113781)`,
-        { detail: `${scope}: simfs containers cannot be live-migrated (OpenVZ documentation, "Creating simfs-based containers"; see also KB 113781).` }));
+        'New containers are simfs-based: simfs cannot be live-migrated (KB 113781)',
+        { detail: `New containers of this node are simfs-based: simfs containers cannot be live-migrated (OpenVZ documentation, "Creating simfs-based containers"; see also KB 113781).` }));
     }
     return out;
   },
