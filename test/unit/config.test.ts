@@ -51,7 +51,11 @@ describe('.vzconf.yaml: invalid files give a positioned ConfigFileError, never a
   it('unknown option, at its key', () => {
     const e = error('target: vz7\ntaget: vz7\n');
     assert.deepEqual([e.line, e.character], [1, 0]);
-    assert.match(e.detail, /unknown option "taget"/);
+    assert.match(e.detail, /unknown option "taget"; did you mean target\?/);
+    // No option near: where the options are, in one short message (the list itself was 118 characters).
+    const far = error('bogusoption: 1\n').detail;
+    assert.equal(far, 'unknown option "bogusoption" (the options: docs/configuration.md)');
+    assert.ok(far.length <= 100);
   });
   it('wrong types and values, at the value', () => {
     assert.match(error('target: vz8\n').detail, /^target: invalid target "vz8": use auto, classic, /);

@@ -28,6 +28,7 @@ import type * as YamlModule from 'yaml';
 import type { Node as YamlNode, parseDocument } from 'yaml';
 import { findSchemasDir, getCatalog } from '../catalog/load';
 import { suggestRuleIds } from '../rules/suppressions';
+import { editDistance } from '../rules/util';
 import { parseTargetSetting, resolveTarget, TargetError } from '../model/target';
 import { parseConfig } from '../parser/parse';
 import type { RuleLevel, VzconfSettings } from '../settings';
@@ -168,7 +169,7 @@ export function validateAgainstSchema(data: unknown, schema: Schema, root: Schem
     for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
       const sub = own(schema.properties, key);
       if (sub) { for (const v of validateAgainstSchema(value, sub, root, [...at, key])) out.push(v); }
-      else if (schema.additionalProperties === false) out.push({ path: [...at, key], message: `unknown option ${quoted(key)}${at.length === 0 ? ` (allowed: ${Object.keys(schema.properties ?? {}).join(', ')})` : ''}`, atKey: true });
+      else if (schema.additionalProperties === false) out.push({ path: [...at, key], message: `unknown option ${quoted(key)}${at.length === 0 ? ' (the options: docs/configuration.md)' : ''}`, atKey: true });
       else if (typeof schema.additionalProperties === 'object') { for (const v of validateAgainstSchema(value, schema.additionalProperties, root, [...at, key])) out.push(v); }
     }
   }
@@ -339,7 +340,10 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
     const parsed = typeof value === 'string' ? parseTargetSetting(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value) : undefined;
     // A top-level key in the wrong case (nodeRAM) or a rule id meant for `rules:`: said which.
     const key = v.atKey && v.path.length === 1 ? String(v.path[0]) : undefined;
-    const cased = key === undefined ? undefined : Object.keys(configSchema().properties ?? {}).find((k) => k.toLowerCase() === key.toLowerCase());
+    // (The same option in another case, else the one option at most two edits away: "taget" is target.)
+    const options = Object.keys(configSchema().properties ?? {});
+    const near = key === undefined ? [] : options.filter((k) => editDistance(k.toLowerCase(), key.toLowerCase(), 2) <= 2);
+    const cased = key === undefined ? undefined : options.find((k) => k.toLowerCase() === key.toLowerCase()) ?? (near.length === 1 ? near[0] : undefined);
     const rule = key === undefined || cased ? undefined : suggestRuleIds(getCatalog(), key)[0];
     const hint = cased ? `unknown option ${quoted(key)}; did you mean ${cased}?` : rule ? `unknown option ${quoted(key)}; a rule's level goes under rules: (rules: {${rule}: warning})` : undefined;
     add(p, () => (parsed && 'error' in parsed ? `target: ${parsed.error}` : hint ?? `${where}${v.message}`));
