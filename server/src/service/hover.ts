@@ -128,11 +128,30 @@ function syntaxOf(def: ParameterDef, gen: Generation): string {
   }
 }
 
-/** One status entry as a short phrase: "deprecated from 4.7 in CT configs → NETFILTER". */
-function statusPhrase(s: StatusEntry): string {
-  const when = s.from && s.until ? `${s.from}–${s.until}` : s.from ? `from ${s.from}` : s.until ? `before ${s.until}` : 'in all versions';
-  const where = s.in && s.in !== 'any' ? ` in ${s.in === 'node' ? 'vz.conf' : 'CT configs'}` : '';
-  return `${s.kind} ${when}${where}${s.replacement ? ` → ${s.replacement}` : ''}`;
+/** The versions a status entry covers: "4.7–4.9", "from 4.7", "before 7.0.60", "in all versions". */
+function statusWhen(s: StatusEntry): string {
+  return s.from && s.until ? `${s.from}–${s.until}` : s.from ? `from ${s.from}` : s.until ? `before ${s.until}` : 'in all versions';
+}
+
+/**
+ * Status entries as short phrases ("deprecated from 4.7 in CT configs → NETFILTER"), consecutive entries of the same kind, place and replacement as one:
+ * "ignored before 7.0.442.9, 7.0.442.10–7.0.442.12, 7.0.444–7.0.456" rather than "ignored" six times (a key
+ * libvzctl dropped and brought back across maintenance tags, as KMEMSIZE).
+ */
+function statusPhrases(list: readonly StatusEntry[]): string[] {
+  const out: string[] = [];
+  let prev: StatusEntry | undefined;
+  for (const s of list) {
+    const where = s.in && s.in !== 'any' ? ` in ${s.in === 'node' ? 'vz.conf' : 'CT configs'}` : '';
+    const to = s.replacement ? ` → ${s.replacement}` : '';
+    if (prev && prev.kind === s.kind && (prev.in ?? 'any') === (s.in ?? 'any') && prev.replacement === s.replacement && out.length > 0) {
+      const last = out.length - 1;
+      const head = (out[last] as string).slice(0, (out[last] as string).length - where.length - to.length);
+      out[last] = `${head}, ${statusWhen(s)}${where}${to}`;
+    } else out.push(`${s.kind} ${statusWhen(s)}${where}${to}`);
+    prev = s;
+  }
+  return out;
 }
 
 function generationLine(gen: Generation, info: GenerationInfo | undefined): string {
@@ -142,7 +161,7 @@ function generationLine(gen: Generation, info: GenerationInfo | undefined): stri
   parts.push(info.since ? `since ${info.since}` : 'known');
   if (info.handling === 'ignored') parts.push('read only by the init/network scripts');
   if (info.handling === 'script') parts.push('not parsed by vzctl; read by scripts or other tools');
-  for (const s of info.status ?? []) parts.push(statusPhrase(s));
+  for (const p of statusPhrases(info.status ?? [])) parts.push(p);
   return `- ${label}: ${parts.join('; ')}`;
 }
 
@@ -160,7 +179,7 @@ function statusLine(ctx: LintContext, def: ParameterDef): string {
     text = info?.since && compareVersions(ctx.target.version, info.since) < 0 ? `not known yet (added in ${info.since})` : 'not known';
   } else {
     const active = ctx.status(def);
-    if (active.length > 0) text = active.map(statusPhrase).join('; ');
+    if (active.length > 0) text = statusPhrases(active).join('; ');
     else {
       text = `supported${info?.since ? ` since ${info.since}` : ''}`;
       if (info?.handling === 'ignored') text += ', read only by the init/network scripts';
