@@ -20,6 +20,11 @@
 /** The character a placeholder's text is replaced with (U+E000, private use; one UTF-16 code unit). */
 export const PLACEHOLDER_CHAR = '\uE000';
 
+/** Whether `text` (a key, value or line of the masked template) holds template syntax: a masked placeholder or tag. */
+export function hasTemplateSyntax(text: string): boolean {
+  return text.includes(PLACEHOLDER_CHAR);
+}
+
 /**
  * File name extensions of templates (without the dot), e.g. `101.conf.j2`, `vz.conf.erb`,
  * `ve-basic.conf-sample.tmpl`, ISPConfig's `openvz.conf.tpl`.

@@ -24,7 +24,7 @@ import { ObjectCache } from '../util/objectCache';
 import { shellWords, type ShellWord } from '../service/shellSafety';
 import { suppressionTracker, type SuppressionTracker } from '../service/suppressions';
 import { lastLineNumber } from '../parser/parse';
-import { PLACEHOLDER_CHAR } from '../parser/template';
+import { hasTemplateSyntax } from '../parser/template';
 
 /**
  * Per target (the same for every file linted against it): its known keys (computed once), grouped by
@@ -390,7 +390,7 @@ export const duplicateParameter: Rule = {
       // In a template, classic vzctl may refuse a line whose value holds template syntax once rendered (its
       // value is not checked: service/template.ts), so which line it uses is known only as "the first (last)
       // line it accepts". libvzctl takes the last line whatever its value.
-      const rendered = ctx.template !== undefined && ctx.target.generation === 'classic' && entries.some((e) => e.value.includes(PLACEHOLDER_CHAR));
+      const rendered = ctx.template !== undefined && ctx.target.generation === 'classic' && entries.some((e) => hasTemplateSyntax(e.value));
       const behaviour = skipped.length > 0 || rendered ? `duplicate-${policy}-valid` : policy === 'first' ? 'duplicate-first' : 'duplicate-last';
       const shellNote = policy === 'first' ? ', while the shell scripts that source the file take the last one' : '';
       const here = describeTarget(ctx.target);

@@ -10,7 +10,7 @@ import type { Finding, LintContext, Rule } from './types';
 import { clip, clipQuotes, explain, say, sayAbout, says, toolVersion } from './say';
 import { QUOTES_KEPT, tokens } from '../values/validate';
 import { finding, lineNo, valueSubRange } from './util';
-import { PLACEHOLDER_CHAR } from '../parser/template';
+import { hasTemplateSyntax } from '../parser/template';
 
 /**
  * The short "what is wrong" of a value problem (values/validate.ts) for a message, and the behaviour
@@ -178,7 +178,7 @@ export const barrierAboveLimit: Rule = {
       // DISK_QUOTA holds template syntax it may render to no, so nothing is said either.
       if (def.grammar === 'quota') {
         const dq = effectiveValue(ctx, 'DISK_QUOTA')?.value;
-        if (dq === 'no' || dq?.includes(PLACEHOLDER_CHAR) === true) return;
+        if (dq === 'no' || (dq !== undefined && hasTemplateSyntax(dq))) return;
       }
       const quota = def.grammar === 'quota';
       const [a, b] = quota ? ['soft limit', 'hard limit'] : ['barrier', 'limit'];

@@ -4,7 +4,7 @@
  * on placeholder lines are dropped, and assignments in different if/else branches are not duplicates.
  */
 import type { ParameterDef } from '../catalog/types';
-import { exclusiveLines, PLACEHOLDER_CHAR } from '../parser/template';
+import { exclusiveLines, hasTemplateSyntax, PLACEHOLDER_CHAR } from '../parser/template';
 import type { Finding, LintContext } from '../rules/types';
 import { copyFinding } from '../rules/finding';
 import { checkValue, type ValueCheck, type ValueContext } from '../values/validate';
@@ -40,13 +40,8 @@ const RUN = new RegExp(`${PLACEHOLDER_CHAR}+`, 'g');
  * claim such a value invalid, nor decode it for the rules that compare numbers: nothing is said about it.
  */
 export function templateValueCheck(def: ParameterDef, value: string, ctx: ValueContext): ValueCheck | undefined {
-  if (value.includes(PLACEHOLDER_CHAR)) return undefined;
+  if (hasTemplateSyntax(value)) return undefined;
   return checkValue(def, value, ctx);
-}
-
-/** Whether `text` (a key or value of the masked template) holds template syntax. */
-export function hasTemplateSyntax(text: string): boolean {
-  return text.includes(PLACEHOLDER_CHAR);
 }
 
 /**
@@ -64,7 +59,7 @@ export function filterTemplateFindings(ctx: LintContext, findings: readonly Find
     if (scan.placeholderLines.has(line) && !TEMPLATE_SAFE_RULES.has(f.rule)) continue;
     if (KEY_RULES.has(f.rule)) {
       const entry = ctx.doc.lines[line];
-      if (entry?.kind === 'entry' && entry.key.includes(PLACEHOLDER_CHAR)) continue;
+      if (entry?.kind === 'entry' && hasTemplateSyntax(entry.key)) continue;
     }
     if (f.rule === 'duplicate-parameter') {
       const entry = ctx.doc.lines[line];

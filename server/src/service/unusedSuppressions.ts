@@ -6,7 +6,7 @@
  * says what is judged and why.
  */
 import type { Severity } from '../catalog/types';
-import { PLACEHOLDER_CHAR } from '../parser/template';
+import { hasTemplateSyntax } from '../parser/template';
 import { parseSuppressions, type SuppressionDirective, type SuppressionName } from '../rules/suppressions';
 import type { Finding, Fix, LintContext, TextEdit } from '../rules/types';
 import { deleteLines, lineNo, lineSpan } from '../rules/util';
@@ -48,7 +48,7 @@ function judged(ctx: LintContext, d: SuppressionDirective, name: SuppressionName
   if (scan) {
     if (d.scope !== 'line' || d.targetLine === undefined) return false;
     if (scan.placeholderLines.has(d.targetLine) || scan.controlLines.has(d.targetLine)) return false;
-    if ((ctx.doc.text[d.targetLine] ?? '').includes(PLACEHOLDER_CHAR)) return false;
+    if (hasTemplateSyntax(ctx.doc.text[d.targetLine] ?? '')) return false;
   }
   return true;
 }
