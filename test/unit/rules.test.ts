@@ -292,6 +292,23 @@ describe('shell-unsafe-value: what sh does with an unquoted blank', () => {
   });
 });
 
+describe('invalid-value: a yes/no or mode in the wrong letter case', () => {
+  it('offers to write it as vzctl spells it, for review only (vzctl would start reading the line), on its own line', () => {
+    const text = 'ONBOOT="Yes"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\nDISABLED="NO"\nNETFILTER="Full"\n';
+    const found = lint(text, { path: CT }).findings.filter((f) => f.rule === 'invalid-value');
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.fixes?.map((x) => [x.title, x.safe, x.edits[0]?.newText, x.edits[0]?.range.start.character, x.edits[0]?.range.end.character])]), [
+      [0, [['Write ONBOOT="yes"', false, 'yes', 8, 11]]],
+      [3, [['Write DISABLED="no"', false, 'no', 10, 12]]],
+      [4, [['Write NETFILTER="full"', false, 'full', 11, 15]]],
+    ]);
+    // Two lines with the same wrong value share a message, never the fix's range.
+    const twice = lint('ONBOOT="Yes"\nONBOOT="Yes"\n', { path: CT }).findings.filter((f) => f.rule === 'invalid-value');
+    assert.deepEqual(twice.map((f) => f.fixes?.[0]?.edits[0]?.range.start.line), [0, 1]);
+    // A value that is no spelling of an allowed one gets no such fix.
+    assert.deepEqual(lint('ONBOOT="true"\n', { path: CT }).findings.filter((f) => f.rule === 'invalid-value').map((f) => f.fixes ?? []), [[]]);
+  });
+});
+
 describe('unknown-parameter: a Virtuozzo 7-looking file linted as classic by auto', () => {
   // VE_LAYOUT and CLASSID are classic-only, three Virtuozzo 7 keys are not twice as many, so auto stays
   // classic (resolveTarget, VZ7_MAJORITY): the Virtuozzo 7 keys are one hint.
