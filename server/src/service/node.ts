@@ -548,7 +548,8 @@ export interface MemoryRow {
    * Virtuozzo 7: the value for which libvzctl refuses this container's whole config ({@link
    * ContainerFacts.refused}): vzctl cannot start it until that value is fixed (vzctl2_env_open_conf() fails,
    * libvzctl lib/env.c @ v7.0.737; vzctl 7 opens every config without VZCTL_CONF_SKIP_PARAM_ERRORS, src/vzctl.c
-   * @ v7.0.254), so the row is what it commits once fixed. It stays in the sums (a node must carry the
+   * @ v7.0.254; prlctl's dispatcher starts a container by running `vzctl start`, OpenVZ/prl-disp-service
+   * Libraries/Virtuozzo/CVzHelper.cpp start_env() @ v7.0.1278), so the row is what it commits once fixed. It stays in the sums (a node must carry the
    * containers it hosts) and {@link MemorySummary.refused} says how much of them it is. Absent otherwise.
    */
   refused?: NonNullable<ContainerFacts['refused']>;
