@@ -139,3 +139,20 @@ describe('CPUMASK / NODEMASK as bitmap_parse() reads them (classic src/lib/bitma
     assert.match(valueFindings('CPUMASK="4294967296"', 'vz7@7.0.371')[0] ?? '', /outside 0\.\.4095/);
   });
 });
+
+describe('VEFSTYPE on Virtuozzo 7: read from vz.conf only (get_global_param(), lib/create.c @ v7.0.42..v8.0.90)', () => {
+  it('the real container line (corpus/wild/039: VEFSTYPE="simfs") is misplaced: a container config\'s VEFSTYPE is read by nothing', () => {
+    const fs = lint('VEFSTYPE="simfs"\n', { target: 'vz7', path: CT }).findings;
+    assert.deepEqual(fs.map((f) => `${f.rule} ${f.severity}`), ['misplaced-parameter warning']);
+    assert.match(fs[0]?.message ?? '', /without effect in a container config/);
+    assert.doesNotMatch(fs.map((f) => f.detail ?? '').join(' '), /simfs.*live/i, 'no live-migration note on a line that does nothing');
+  });
+  it('the shipped vz.conf line (VEFSTYPE="ext4", upstream virtuozzo7-vzctl etc/vz.conf) is in place', () => {
+    assert.deepEqual(found('VEFSTYPE="ext4"\n', 'vz7', undefined, '/etc/vz/vz.conf'), []);
+  });
+  it('the hover says who reads it and that a container config\'s line does nothing', () => {
+    const text = JSON.stringify(computeHover('VEFSTYPE="simfs"\n', { line: 0, character: 2 }, { path: CT, target: 'vz7' })?.contents ?? '');
+    assert.match(text, /get_global_param/);
+    assert.match(text, /A container config's VEFSTYPE is read by nothing/);
+  });
+});
