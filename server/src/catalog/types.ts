@@ -225,6 +225,12 @@ export interface ParameterDef {
   /** Classic duplicate policy (VZ7 keeps the last occurrence). */
   duplicates?: DuplicatePolicy;
   /**
+   * Free-form text (DESCRIPTION): any text, blanks included, is a value vzctl keeps as written (classic
+   * `conf_parse_str` in src/lib/config.c, libvzctl lib/env_config.c), so a value with blanks is normal and
+   * only quoting keeps it whole for a shell that sources the file.
+   */
+  freeText?: true;
+  /**
    * Generations whose vzctl drops the key when it appears in the global vz.conf (classic
    * `validate_global_config()` for NETFILTER; libvzctl's `_s_conf_local_param`: NETFILTER, VEID, UUID).
    */

@@ -90,10 +90,11 @@ function unquotedPlaceholder(raw: string): [number, number] | undefined {
 }
 
 /**
- * In a template: a list parameter (IP_ADDRESS, NAMESERVER, FEATURES…) whose value has a placeholder that
- * the template's own text leaves unquoted (`IP_ADDRESS={{ ips | join(' ') }}`): rendered with two items,
- * sh reads `IP_ADDRESS=1.2.3.4 5.6.7.8` as running the command 5.6.7.8 (vzctl reads the line whole).
- * Info, since a one-item list renders fine; no fix (fixes on template lines are dropped). Not on a line
+ * In a template: a list parameter (IP_ADDRESS, NAMESERVER, FEATURES…) or free text (DESCRIPTION,
+ * `freeText` in schemas/parameters.yaml) whose value has a placeholder that the template's own text leaves
+ * unquoted (`IP_ADDRESS={{ ips | join(' ') }}`, `DESCRIPTION={{ desc }}`): rendered with two items or
+ * words, sh reads `IP_ADDRESS=1.2.3.4 5.6.7.8` as running the command 5.6.7.8 (vzctl reads the line whole).
+ * Info, since a one-item list or a one-word text renders fine; no fix (fixes on template lines are dropped). Not on a line
  * whose placeholder may quote what it renders (`| quote`, `to_json`…: TemplateScan.selfQuotingLines).
  */
 function unquotedListPlaceholders(ctx: LintContext): Finding[] {
@@ -103,16 +104,22 @@ function unquotedListPlaceholders(ctx: LintContext): Finding[] {
   for (const e of ctx.doc.entries) {
     if (!scan.placeholderLines.has(e.line) || scan.selfQuotingLines?.has(e.line) === true || ctx.doc.continuationLines.has(e.line) || e.spaceAroundEquals) continue;
     const def = ctx.def(e);
-    if (!def || !ctx.known(def) || !BLANK_LISTS.has(def.grammar ?? '')) continue;
+    const text = def?.freeText === true;
+    if (!def || !ctx.known(def) || (!text && !BLANK_LISTS.has(def.grammar ?? ''))) continue;
     const raw = rawValueText(ctx, e);
     const run = unquotedPlaceholder(raw);
     if (!run) continue;
     const start = e.rawValueRange.start.character;
     const range = { start: { line: e.line, character: start + run[0] }, end: { line: e.line, character: start + run[1] } };
-    out.push(finding(ctx, 'shell-unsafe-value', range, `${clip(e.name)}: unquoted placeholder; a rendered list of 2+ items breaks sourcing by sh`, {
-      severity: 'info',
-      detail: `The placeholder in the value of ${e.name} is not inside quotes: rendered with two or more items (a blank between them), a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command named after the second item and fails; vzctl reads the line whole. Write ${e.name}="…" around the placeholder.`,
-    }));
+    out.push(text
+      ? finding(ctx, 'shell-unsafe-value', range, `${clip(e.name)}: unquoted placeholder; rendered text with a blank breaks sourcing by sh`, {
+        severity: 'info',
+        detail: `The placeholder in the value of ${e.name} is not inside quotes: rendered as text of two or more words, a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command named after the second word and fails (vzctl keeps free text as written, blanks included, so the value itself is fine). Write ${e.name}="…" around the placeholder.`,
+      })
+      : finding(ctx, 'shell-unsafe-value', range, `${clip(e.name)}: unquoted placeholder; a rendered list of 2+ items breaks sourcing by sh`, {
+        severity: 'info',
+        detail: `The placeholder in the value of ${e.name} is not inside quotes: rendered with two or more items (a blank between them), a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command named after the second item and fails; vzctl reads the line whole. Write ${e.name}="…" around the placeholder.`,
+      }));
   }
   return out;
 }
