@@ -27,10 +27,25 @@ export const DIRECTIVES = ['vzconf-disable-next-line', 'vzconf-disable', 'vzconf
 /** One rule name written in a suppression comment. */
 export interface SuppressionName {
   /** The name as written (trimmed). */
-  id: string;
+  readonly id: string;
   /** Where it is written. */
-  range: Range;
+  readonly range: Range;
+  /** Where it starts on the comment's line (`range.start.character`, without building the range). */
+  readonly character: number;
 }
+
+/**
+ * A {@link SuppressionName} whose range is built on first read: a file of 100,000 suppression comments
+ * reads the ranges of the few it reports, not of all (three objects each).
+ */
+class WrittenName implements SuppressionName {
+  private built?: Range;
+  constructor(readonly id: string, private readonly line: number, readonly character: number) {}
+  get range(): Range {
+    return (this.built ??= { start: { line: this.line, character: this.character }, end: { line: this.line, character: this.character + this.id.length } });
+  }
+}
+
 
 /** A suppression comment. */
 export interface SuppressionDirective {
@@ -50,7 +65,18 @@ export interface SuppressionDirective {
   /** The text after `--`, trimmed (empty when none is given). */
   reason: string;
   /** The whole comment line's text range. */
-  range: Range;
+  readonly range: Range;
+}
+
+/** A {@link SuppressionDirective} whose `range` (the whole line, `length` characters) is built on first read. */
+class Directive implements SuppressionDirective {
+  declare targetLine?: number;
+  declare block?: Map<string, number>;
+  private built?: Range;
+  constructor(readonly line: number, readonly scope: SuppressionDirective['scope'], readonly names: SuppressionName[], readonly reason: string, private readonly length: number) {}
+  get range(): Range {
+    return (this.built ??= { start: { line: this.line, character: 0 }, end: { line: this.line, character: this.length } });
+  }
 }
 
 /** A comment that looks like a suppression but is not one (`# vzconf-disable-nextline …`). */
@@ -68,6 +94,8 @@ export interface ParsedSuppressions {
 }
 
 const COMMENT = /^(\s*#\s*)(vzconf-[A-Za-z-]*)(.*)$/;
+/** A rule name in a comment's list (global: its lastIndex is reset before each list). */
+const NAME = /[^,\s]+/g;
 const cache = new ObjectCache<ConfigDocument, ParsedSuppressions>();
 /** What a file without any `vzconf-` comment says (most files): shared, never modified. */
 const NONE: ParsedSuppressions = { directives: [], malformed: [] };
@@ -100,7 +128,6 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
     const m = text.includes('vzconf-') ? COMMENT.exec(text) : null;
     if (!m) continue;
     const [, lead = '', word = '', rest = ''] = m;
-    const range: Range = { start: { line: line.line, character: 0 }, end: { line: line.line, character: text.length } };
     const scope = word === 'vzconf-disable-next-line' ? 'line' : word === 'vzconf-disable' ? 'file' : word === 'vzconf-enable' ? 'enable' : undefined;
     if (!scope || (rest !== '' && !/^\s/.test(rest))) {
       const start = lead.length;
@@ -110,16 +137,13 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
     }
     isDirectiveLine.add(line.line);
     const restStart = lead.length + word.length;
-    const sep = rest.search(/(^|\s)--(\s|$)/);
+    const sep = rest.includes('--') ? rest.search(/(^|\s)--(\s|$)/) : -1;
     const listText = sep < 0 ? rest : rest.slice(0, sep);
     const reason = sep < 0 ? '' : rest.slice(sep).replace(/^\s*--/, '').trim();
     const names: SuppressionName[] = [];
-    const re = /[^,\s]+/g;
-    for (let n = re.exec(listText); n; n = re.exec(listText)) {
-      const start = restStart + n.index;
-      names.push({ id: n[0], range: { start: { line: line.line, character: start }, end: { line: line.line, character: start + n[0].length } } });
-    }
-    directives.push({ line: line.line, scope, names, reason, range });
+    NAME.lastIndex = 0;
+    for (let n = NAME.exec(listText); n; n = NAME.exec(listText)) names.push(new WrittenName(n[0], line.line, restStart + n.index));
+    directives.push(new Directive(line.line, scope, names, reason, text.length));
   }
   // One backward pass: for every line, the next line at or after it that is neither blank nor a
   // directive (linear, however many directives are stacked).
