@@ -159,6 +159,21 @@ export interface GenerationInfo {
    * questionable, not an error.
    */
   refusedSilently?: { evidence: Evidence[] };
+  /**
+   * The C function the generation reads this integer key with, where it is known (values/validate.ts
+   * `readInteger` models each exactly):
+   * - classic `parse_ul()` (src/lib/util.c): strtoul() over the whole text, `unlimited` as LONG_MAX (see
+   *   {@link GenerationInfo.unlimited}); from vzctl 3.0.29 (commit bc67e660) a result above LONG_MAX is
+   *   refused, so a negative number is; before, it was cast through `int` and a negative or huge one
+   *   was taken, changed.
+   * - classic `parse_int()` (src/lib/util.c): strtol() over the whole text; from 3.0.29 a number outside
+   *   INT_MIN..INT_MAX is refused; before, only one beyond `long` (ERANGE), the rest was cast to `int`.
+   * - Virtuozzo 7 `parse_ul()` (libvzctl lib/util.c @ v7.0.42, lib/common.c @ v7.0.737..v8.0.90, the same
+   *   at every tag): an empty value is refused, then strtoul() over the whole text, refused on ERANGE; a
+   *   negative number wraps to a huge one and no `unlimited` is taken.
+   * The key's range is then checked against the number stored.
+   */
+  reader?: { fn: 'parse_ul' | 'parse_int'; evidence: Evidence[] };
   /** Where since, handling, grammar, values, range, scope and default for this generation come from. */
   evidence?: Evidence[];
   /** Why those facts could not be proven; findings resting on them are at most info (catalog/evidence.ts). */

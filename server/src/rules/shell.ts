@@ -32,9 +32,36 @@ export const shellUnsafeValue: Rule = {
                 fixes: [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }],
               })];
             }
+            // A blank before an operator (`KEY=a > b`, `KEY=a && b`, `KEY=a ;; b`): sh ends the assignment there
+            // and reads the operator, no command named after it.
+            const op = /^(?:;;|&&|\|\||[&|<>]+)/.exec(issue.text)?.[0];
+            if (op) {
+              return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted blank and ${q(op)}; a shell sourcing the file reads ${q(op)} as an operator`, {
+                detail: `The value of ${e.name} has unquoted whitespace followed by ${q(op)}: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) ends the assignment at the blank and reads ${q(op)} as a shell operator, not as part of the value.`,
+                fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
+              })];
+            }
             return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted blank; a shell sourcing the file runs ${q(issue.text.split(/\s+/)[0] ?? '')}`, {
               detail: `The value of ${e.name} has unquoted whitespace: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command ${q(issue.text.split(/\s+/)[0] ?? '')} and fails.`,
               fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
+            })];
+          }
+          case 'separator': {
+            // `KEY="v" ; cmd` or `KEY=v;cmd`: sh sets KEY (for good, not only for a command) and runs cmd next.
+            const command = issue.text.split(/\s+/)[0] ?? '';
+            const canQuote = !e.quote && !/["'`$\\]/.test(rawValueText(ctx, e));
+            const fixes = canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [];
+            if (command === '') {
+              // Nothing runs; only a difference in the value read matters (`KEY=v ;` is "v ;" for classic vzctl).
+              if (e.shell.value === e.value) return [];
+              return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted ";" ends the value for a shell, not for vzctl`, {
+                detail: `The unquoted ";" ends the assignment for a shell sourcing the file (vzmigrate, the init script), which reads ${q(e.shell.value)}, while vzctl reads ${q(e.value)}.`,
+                fixes,
+              })];
+            }
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: after the unquoted ";" a shell sourcing the file runs ${q(command)}`, {
+              detail: `The unquoted ";" ends the assignment for a shell sourcing the file (vzmigrate, the init script): it sets ${e.name} to ${q(e.shell.value)} and then runs ${q(command)} as a command; vzctl reads ${q(e.value)}.`,
+              fixes,
             })];
           }
           case 'command-substitution':
