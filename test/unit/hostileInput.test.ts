@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MAX_DETAIL_CHARS } from '../../server/src/limits';
+import { lint } from '../../server/src/service/lint';
 import { lintNode } from '../../server/src/service/node';
 
 /** `count` distinct IPv4 addresses joined by blanks, 10.1.0.0 upward. */
@@ -35,5 +37,14 @@ describe('hostile input', () => {
     const dup = file?.findings.filter((f) => f.rule === 'duplicate-ip-address') ?? [];
     assert.equal(dup.length, 1, JSON.stringify(file?.findings.map((f) => f.rule)));
     assert.equal(dup[0]?.range.start.character, 'IP_ADDRESS="'.length);
+  });
+
+  it('CPUS of a million digits: the detail (hover, --explain, JSON) is cut like the message, not the whole value', () => {
+    const text = `PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\nCPUS="${'9'.repeat(1_000_000)}"\n`;
+    const f = lint(text, { path: '/etc/vz/conf/101.conf' }).findings.find((x) => x.rule === 'invalid-value');
+    assert.ok(f?.detail, JSON.stringify(f));
+    assert.ok(f.detail.length <= MAX_DETAIL_CHARS, String(f.detail.length));
+    // Its beginning and its end (the reason and the source) are kept.
+    assert.match(f.detail, /^CPUS: 9+…9+ is beyond what strtoul\(\) reads \(ERANGE\)\. Source: /);
   });
 });
