@@ -25,6 +25,7 @@ import { shellWords, type ShellWord } from '../service/shellSafety';
 import { suppressionTracker, type SuppressionTracker } from '../service/suppressions';
 import { lastLineNumber } from '../parser/parse';
 import { hasTemplateSyntax } from '../parser/template';
+import { shortcutNamed, type VzctlSetShortcut } from '../service/vzctlSet';
 
 /**
  * Per target (the same for every file linted against it): its known keys (computed once), grouped by
@@ -80,6 +81,18 @@ function computeSuggestions(cache: SuggestionCache, name: string): string[] {
   return scored.slice(0, 3).map((s) => s.n);
 }
 
+/**
+ * `RAM="2G"` → `PHYSPAGES="0:2G"`, as `vzctl set --ram 2G --save` writes it: only for a value with a K/M/G/T
+ * suffix (the option reads a bare number as bytes, the file as pages) and a file without its own line of
+ * the parameter. Not safe: vzctl would start reading a memory limit it ignores today.
+ */
+function shortcutFix(ctx: LintContext, e: Entry, shortcut: VzctlSetShortcut): Fix[] {
+  const size = e.value.trim();
+  if (!/^\d+(\.\d+)?[KMGTkmgt]$/.test(size) || ctx.byName.get(shortcut.parameter)?.length) return [];
+  const newText = `${shortcut.parameter}="0:${size}"`;
+  return [{ title: `Write ${newText} (what vzctl set ${shortcut.option} ${size} writes)`, edits: [{ range: { start: e.keyRange.start, end: e.rawValueRange.end }, newText }], safe: false }];
+}
+
 /** How to choose the Virtuozzo 7 target, named in the hint of a file that looks Virtuozzo 7 but is linted as classic. */
 const VZ7_HOW = 'set the target to vz7: `vzlint --target vz7`, `target: vz7` in .vzconf.yaml, or the vzconf.target setting';
 
@@ -112,7 +125,8 @@ export const unknownParameter: Rule = {
       }
       const here = (target ??= describeTarget(ctx.target));
       const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? clip(e.name) : q(e.name);
-      const suggestions = def ? [] : suggestNames(ctx, e.name);
+      const shortcut = def ? undefined : shortcutNamed(e.name, ctx.target.generation);
+      const suggestions = def || shortcut ? [] : suggestNames(ctx, e.name);
       let head: string;
       let why: string;
       if (def && def[ctx.target.generation]?.since) {
@@ -121,6 +135,10 @@ export const unknownParameter: Rule = {
       } else if (def) {
         head = `${e.name} is a ${ctx.target.generation === 'classic' ? 'Virtuozzo 7' : 'classic vzctl'} parameter`;
         why = `${here} does not know it`;
+      } else if (shortcut) {
+        // `RAM="2G"`: the name of a `vzctl set` option, not of the parameter it writes.
+        head = `Unknown parameter ${e.name} (vzctl set ${shortcut.option} writes ${shortcut.parameter})`;
+        why = `${here} does not know ${e.name}: \`vzctl set CTID ${shortcut.option} SIZE --save\` writes ${shortcut.parameter}="0:SIZE" (SIZE in bytes or with a K/M/G/T suffix; in the file a number without a suffix is in 4 KiB pages; vzctl(8), "VSwap limits")`;
       } else {
         head = `Unknown parameter ${shown}${suggestions.length > 0 ? ` (did you mean ${suggestions.join(' or ')}?)` : ''}`;
         why = `${here} does not know ${shown}`;
@@ -132,7 +150,7 @@ export const unknownParameter: Rule = {
       out.push(finding(ctx, 'unknown-parameter', e.keyRange, said, {
         ...(stock ? { severity: 'info' as const, unnecessary: true } : {}),
         detail: explain(said, why, suggestions.length > 0 && `Did you mean ${suggestions.join(' or ')}?`),
-        fixes: suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
+        fixes: shortcut ? shortcutFix(ctx, e, shortcut) : suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
       }));
     }
     const first = vz7Only[0];
