@@ -25,16 +25,36 @@ import { shellWords, type ShellWord } from '../service/shellSafety';
 import { suppressionTracker, type SuppressionTracker } from '../service/suppressions';
 import { lastLineNumber } from '../parser/parse';
 import { hasTemplateSyntax } from '../parser/template';
+import { shortcutNamed, type VzctlSetShortcut } from '../service/vzctlSet';
 
 /**
  * Per target (the same for every file linted against it): its known keys (computed once), grouped by
  * length (a suggestion is at most two edits away, so only keys within two characters of the name's length
- * are compared), and the suggestions found per unknown name.
+ * are compared) with the {@link charMask} of each, and the suggestions found per unknown name.
  */
 interface SuggestionCache {
   known: Set<string>;
-  byLength: Map<number, string[]>;
+  byLength: Map<number, { name: string; mask: number }[]>;
   found: Map<string, string[]>;
+}
+
+/**
+ * The characters of `s` as a set of 32 buckets (bit `code & 31`). Every character of one string whose
+ * bucket the other string's mask lacks is missing from the other string, and each edit removes at most
+ * one such character: when either `a & ~b` or `b & ~a` has more than two bits, the strings are more than
+ * two edits apart. (Characters sharing a bucket only make the bound weaker, never wrong.)
+ */
+function charMask(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i += 1) m |= 1 << (s.charCodeAt(i) & 31);
+  return m;
+}
+
+/** Whether `m` has more than two bits set. */
+function moreThanTwoBits(m: number): boolean {
+  m &= m - 1;
+  m &= m - 1;
+  return m !== 0;
 }
 
 /** Closest known keys for a misspelt one: same letters in another case, or at most 2 edits away. */
@@ -47,8 +67,8 @@ export function suggestNames(ctx: LintContext, name: string): string[] {
       if (def === undefined || !ctx.known(def) || c.known.has(n)) continue;
       c.known.add(n);
       const list = c.byLength.get(n.length);
-      if (list) list.push(n);
-      else c.byLength.set(n.length, [n]);
+      if (list) list.push({ name: n, mask: charMask(n) });
+      else c.byLength.set(n.length, [{ name: n, mask: charMask(n) }]);
     }
     return c;
   });
@@ -65,16 +85,30 @@ function computeSuggestions(cache: SuggestionCache, name: string): string[] {
   const scored: { n: string; d: number }[] = [];
   if (cache.known.has(upper)) scored.push({ n: upper, d: 0 });
   if (name.length >= 4) {
+    const mask = charMask(upper);
     for (let len = upper.length - 2; len <= upper.length + 2; len += 1) {
       for (const candidate of cache.byLength.get(len) ?? []) {
-        if (candidate === upper) continue;
-        const d = editDistance(upper, candidate, 2);
-        if (d <= 2) scored.push({ n: candidate, d });
+        if (candidate.name === upper || moreThanTwoBits(mask & ~candidate.mask) || moreThanTwoBits(candidate.mask & ~mask)) continue;
+        const d = editDistance(upper, candidate.name, 2);
+        if (d <= 2) scored.push({ n: candidate.name, d });
       }
     }
   }
-  scored.sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
+  // (Most names have no suggestion: no sort then.)
+  if (scored.length > 1) scored.sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
   return scored.slice(0, 3).map((s) => s.n);
+}
+
+/**
+ * `RAM="2G"` → `PHYSPAGES="0:2G"`, as `vzctl set --ram 2G --save` writes it: only for a value with a K/M/G/T
+ * suffix (the option reads a bare number as bytes, the file as pages) and a file without its own line of
+ * the parameter. Not safe: vzctl would start reading a memory limit it ignores today.
+ */
+function shortcutFix(ctx: LintContext, e: Entry, shortcut: VzctlSetShortcut): Fix[] {
+  const size = e.value.trim();
+  if (!/^\d+(\.\d+)?[KMGTkmgt]$/.test(size) || ctx.byName.get(shortcut.parameter)?.length) return [];
+  const newText = `${shortcut.parameter}="0:${size}"`;
+  return [{ title: `Write ${newText} (what vzctl set ${shortcut.option} ${size} writes)`, edits: [{ range: { start: e.keyRange.start, end: e.rawValueRange.end }, newText }], safe: false }];
 }
 
 /** How to choose the Virtuozzo 7 target, named in the hint of a file that looks Virtuozzo 7 but is linted as classic. */
@@ -109,7 +143,8 @@ export const unknownParameter: Rule = {
       }
       const here = (target ??= describeTarget(ctx.target));
       const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? clip(e.name) : q(e.name);
-      const suggestions = def ? [] : suggestNames(ctx, e.name);
+      const shortcut = def ? undefined : shortcutNamed(e.name, ctx.target.generation);
+      const suggestions = def || shortcut ? [] : suggestNames(ctx, e.name);
       let head: string;
       let why: string;
       if (def && def[ctx.target.generation]?.since) {
@@ -118,6 +153,10 @@ export const unknownParameter: Rule = {
       } else if (def) {
         head = `${e.name} is a ${ctx.target.generation === 'classic' ? 'Virtuozzo 7' : 'classic vzctl'} parameter`;
         why = `${here} does not know it`;
+      } else if (shortcut) {
+        // `RAM="2G"`: the name of a `vzctl set` option, not of the parameter it writes.
+        head = `Unknown parameter ${e.name} (vzctl set ${shortcut.option} writes ${shortcut.parameter})`;
+        why = `${here} does not know ${e.name}: \`vzctl set CTID ${shortcut.option} SIZE --save\` writes ${shortcut.parameter}="0:SIZE" (SIZE in bytes or with a K/M/G/T suffix; in the file a number without a suffix is in 4 KiB pages; vzctl(8), "VSwap limits")`;
       } else {
         head = `Unknown parameter ${shown}${suggestions.length > 0 ? ` (did you mean ${suggestions.join(' or ')}?)` : ''}`;
         why = `${here} does not know ${shown}`;
@@ -129,7 +168,7 @@ export const unknownParameter: Rule = {
       out.push(finding(ctx, 'unknown-parameter', e.keyRange, said, {
         ...(stock ? { severity: 'info' as const, unnecessary: true } : {}),
         detail: explain(said, why, suggestions.length > 0 && `Did you mean ${suggestions.join(' or ')}?`),
-        fixes: suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
+        fixes: shortcut ? shortcutFix(ctx, e, shortcut) : suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
       }));
     }
     const first = vz7Only[0];
