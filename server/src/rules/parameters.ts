@@ -16,7 +16,7 @@ const MAX_MERGE = 50;
  * in more places apart (`A B A B …`) gets one finding for them all, which names the lines.
  */
 export const MAX_DUPLICATE_FINDINGS = 5;
-import { deleteLines, deleteLineSet, editDistance, entryRange, finding, lineNo, lineSpan, shippedInTargetSamples } from './util';
+import { charMask, deleteLines, deleteLineSet, editDistance, entryRange, MEMO_NAME_CHARS, moreThanTwoBits, ownString, finding, lineNo, lineSpan, shippedInTargetSamples } from './util';
 import { clip, explain, q, say, sayAbout, says, toolVersion } from './say';
 import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
@@ -38,25 +38,6 @@ interface SuggestionCache {
   found: Map<string, string[]>;
 }
 
-/**
- * The characters of `s` as a set of 32 buckets (bit `code & 31`). Every character of one string whose
- * bucket the other string's mask lacks is missing from the other string, and each edit removes at most
- * one such character: when either `a & ~b` or `b & ~a` has more than two bits, the strings are more than
- * two edits apart. (Characters sharing a bucket only make the bound weaker, never wrong.)
- */
-function charMask(s: string): number {
-  let m = 0;
-  for (let i = 0; i < s.length; i += 1) m |= 1 << (s.charCodeAt(i) & 31);
-  return m;
-}
-
-/** Whether `m` has more than two bits set. */
-function moreThanTwoBits(m: number): boolean {
-  m &= m - 1;
-  m &= m - 1;
-  return m !== 0;
-}
-
 /** Closest known keys for a misspelt one: same letters in another case, or at most 2 edits away. */
 export function suggestNames(ctx: LintContext, name: string): string[] {
   const cache = derived(ctx.catalog, `suggestions\0${ctx.target.generation}\0${ctx.target.version}`, (catalog): SuggestionCache => {
@@ -75,8 +56,9 @@ export function suggestNames(ctx: LintContext, name: string): string[] {
   const hit = cache.found.get(name);
   if (hit) return hit;
   const found = computeSuggestions(cache, name);
-  // Bounded: a file of 100 000 distinct unknown keys must not keep them all.
-  if (cache.found.size < 10000) cache.found.set(name, found);
+  // Bounded: a file of 100 000 distinct unknown keys must not keep them all, nor any file's text (a key
+  // read from a line is a view into it: copied).
+  if (cache.found.size < 10000 && name.length <= MEMO_NAME_CHARS) cache.found.set(ownString(name), found);
   return found;
 }
 
