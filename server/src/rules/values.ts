@@ -10,6 +10,7 @@ import type { Finding, LintContext, Rule } from './types';
 import { clip, clipQuotes, explain, say, sayAbout, says, toolVersion } from './say';
 import { QUOTES_KEPT, tokens } from '../values/validate';
 import { finding, lineNo, valueSubRange } from './util';
+import { withRange } from './finding';
 import { hasTemplateSyntax } from '../parser/template';
 
 /**
@@ -75,7 +76,7 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
       const effect = kind === 'invalid' ? refusedEffect(ctx, e) : undefined;
       const same = effect !== 'unset' ? built.get(p) : undefined;
       if (same && same.name === e.name && same.unread === unread && same.effect === effect) {
-        out.push({ ...same.finding, range });
+        out.push(withRange(same.finding, range));
         continue;
       }
       const f = problemFinding(ctx, rule, kind, behaviour, e, p, range, unread, effect);
