@@ -215,15 +215,18 @@ function targetView(catalog: CatalogIndex, target: Target, scope: 'node' | 'cont
  */
 class LineValueChecks implements ValueChecks {
   readonly #lines: readonly unknown[];
+  /** The entries that may have a check (the file's live entries, in file order): what iteration walks. */
+  readonly #entries: readonly Entry[];
   readonly #checks: (ValueCheck | undefined)[];
   #size = 0;
 
-  constructor(lines: readonly unknown[]) {
+  constructor(lines: readonly unknown[], entries: readonly Entry[]) {
     this.#lines = lines;
+    this.#entries = entries;
     this.#checks = new Array<ValueCheck | undefined>(lines.length);
   }
 
-  /** Records the check of `entry`, a line of the document, in file order. */
+  /** Records the check of `entry`, one of the entries given to the constructor. */
   set(entry: Entry, check: ValueCheck): void {
     if (this.#checks[entry.line] === undefined) this.#size += 1;
     this.#checks[entry.line] = check;
@@ -243,17 +246,19 @@ class LineValueChecks implements ValueChecks {
 
   forEach(fn: (check: ValueCheck, entry: Entry) => void): void {
     const checks = this.#checks;
-    for (let n = 0; n < checks.length; n += 1) {
-      const check = checks[n];
-      if (check !== undefined) fn(check, this.#lines[n] as Entry);
+    const entries = this.#entries;
+    for (let i = 0; i < entries.length; i += 1) {
+      const e = entries[i] as Entry;
+      const check = checks[e.line];
+      if (check !== undefined) fn(check, e);
     }
   }
 
   *[Symbol.iterator](): IterableIterator<[Entry, ValueCheck]> {
     const checks = this.#checks;
-    for (let n = 0; n < checks.length; n += 1) {
-      const check = checks[n];
-      if (check !== undefined) yield [this.#lines[n] as Entry, check];
+    for (const e of this.#entries) {
+      const check = checks[e.line];
+      if (check !== undefined) yield [e, check];
     }
   }
 }
@@ -368,7 +373,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
       break;
     }
   }
-  const values = new LineValueChecks(doc.lines);
+  const values = new LineValueChecks(doc.lines, live);
   const byName = new Map<string, Entry[]>();
   const vctx = { generation: target.generation, version: target.version, catalog };
   // Classic first-wins names whose every line so far had its value refused (created at the first refusal).
