@@ -133,6 +133,9 @@ describe('vzlint exit codes', () => {
     assert.match(h.out, /Usage: vzlint/);
     assert.match(h.out, /--target/);
     assert.match(h.out, /--no-color/);
+    // Read in an 80- or 100-column terminal: no line of the text after the options runs past 100.
+    const long = h.out.split('\n').filter((l) => l.length > 100);
+    assert.deepEqual(long, [], 'wrap HELP_AFTER in server/src/cli/vzlint.ts');
   });
 
   it('returns 2 for a missing path after linting the other files', async () => {

@@ -67,6 +67,11 @@ describe('.vzconf.yaml: invalid files give a positioned ConfigFileError, never a
     assert.match(error('- a\n- b\n').detail, /must be a mapping, not a list/);
     assert.match(error('nodeRam: lots\n').detail, /nodeRam/);
   });
+  it('a value of the wrong form says in words what is expected, not the schema\'s regular expression', () => {
+    assert.equal(error('nodeRam: lots\n').detail, 'nodeRam: "lots" is not bytes, or a number with a K, M, G or T suffix (e.g. 64G)');
+    assert.equal(error('nodeSwap: 8 G\n').detail, 'nodeSwap: "8 G" is not bytes, or a number with a K, M, G or T suffix (e.g. 8G)');
+    assert.equal(error('knownParameters: [my-key]\n').detail, 'knownParameters.0: "my-key" is not a parameter name: letters, digits and _, not starting with a digit (e.g. MY_BACKUP_POLICY)');
+  });
   it('nodeConfig: "" (or blanks) is an error at the value, not a silent "unset"', () => {
     for (const text of ['nodeConfig: ""\n', 'target: auto\nnodeConfig: "  "\n']) {
       const e = error(text);
@@ -165,6 +170,8 @@ describe('.vzconf.yaml: the JSON Schema', () => {
   const schemaJson = JSON.parse(readFileSync(path.join(schemas, 'vzconf-config.schema.json'), 'utf8')) as object;
   it('is a valid draft-07 schema that ajv and the built-in validator agree on', () => {
     const ajv = new Ajv({ allErrors: true, strict: true });
+    // VS Code's JSON Schema extension keyword (its settings use it too): an annotation, no validation.
+    ajv.addKeyword('patternErrorMessage');
     const validate = ajv.compile(schemaJson);
     const samples: unknown[] = [
       {}, { target: 'vz7@8.0.70' }, { target: 'nope' }, { rules: { 'inline-comment': 'off' } }, { rules: { 'inline-comment': 'loud' } },

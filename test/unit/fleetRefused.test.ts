@@ -8,6 +8,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lintNode, type NodeInput, type NodeLintOptions } from '../../server/src/service/node';
+import { formatMemoryTable } from '../../server/src/cli/format';
+import { buildSummary, formatSummary } from '../../server/src/cli/summary';
 
 const CT = '/etc/vz/conf/101.conf';
 const CT2 = '/etc/vz/conf/102.conf';
@@ -99,5 +101,62 @@ describe('Virtuozzo 7: a container whose config libvzctl refuses (one invalid va
       { path: CT2, text: 'IP_ADDRESS="10.0.0.5"\nONBOOT="maybe"\nONBOOT="yes"\n' },
     ] };
     for (const f of found(input, 'duplicate-ip-address', VZ7)) assert.doesNotMatch(f.detail ?? '', /refuses the whole config/);
+  });
+});
+
+describe('Virtuozzo 7: memory of a container whose config libvzctl refuses (vzctl cannot start it until fixed)', () => {
+  const GIB = 1n << 30n;
+  // 1 GiB RAM + 1 GiB swap each (262144 pages × 4 KiB).
+  const vswap = 'PHYSPAGES="0:262144"\nSWAPPAGES="0:262144"\n';
+  const input: NodeInput = { containers: [
+    { path: CT, text: vswap },
+    { path: CT2, text: `${vswap}ONBOOT="maybe"\n` },
+    { path: '/etc/vz/conf/103.conf', text: 'PHYSPAGES="0:26214x"\nSWAPPAGES="0:262144"\n' },
+  ] };
+
+  it('the summary counts it as configured and says how much of each sum it is; a refused memory value is in no sum', () => {
+    const m = lintNode(input, { ...VZ7, capacity: { ramBytes: 4n * GIB } }).memory;
+    assert.equal(m.ramBytes, 2n * GIB);
+    assert.equal(m.swapBytes, 2n * GIB);
+    assert.deepEqual(m.refused, { containers: 1, ramBytes: GIB, swapBytes: GIB, privvmBytes: 0n, totalBytes: 2n * GIB });
+    const [r101, r102, r103] = m.rows;
+    assert.equal(r101?.refused, undefined);
+    assert.deepEqual(r102?.refused, { name: 'ONBOOT', line: 3, source: 'container' });
+    assert.equal(r103?.mode, 'none');
+    assert.deepEqual(r103?.refusedValues, ['PHYSPAGES']);
+    assert.match(r103?.basis ?? '', /libvzctl refuses the PHYSPAGES value/);
+    // Classic skips the bad ONBOOT line only: nothing is refused there.
+    const classic = lintNode(input, { capacity: { ramBytes: 4n * GIB } }).memory;
+    assert.equal(classic.refused, undefined);
+    assert.equal(classic.rows[1]?.refused, undefined);
+  });
+
+  it('node-memory-overcommit names it and says whether the node is over without it', () => {
+    // Over only with the refused container (2 GiB RAM against 1.5 GiB; 1 GiB without it).
+    const notLive = found(input, 'node-memory-overcommit', { ...VZ7, capacity: { ramBytes: 3n * GIB / 2n, swapBytes: 2n * GIB } });
+    assert.equal(notLive.length, 1);
+    assert.match(notLive[0]?.message ?? '', /^2 containers: vSwap PHYSPAGES limits = 2 GiB, above node RAM/);
+    const d = notLive[0]?.detail ?? '';
+    assert.match(d, /Of the memory summed, 2 GiB is that of 102\.conf \(ONBOOT on line 3\), whose config Virtuozzo 7 refuses/);
+    assert.match(d, /Without it the node is not over: the overcommit is not live until the value is fixed\./);
+    assert.match(d, /Not counted: the PHYSPAGES of 103\.conf, which libvzctl refuses/);
+    // Over even without it (RAM 1 GiB of 101 alone is above 512 MiB).
+    const live = found(input, 'node-memory-overcommit', { ...VZ7, capacity: { ramBytes: GIB / 2n } });
+    assert.match(live[0]?.detail ?? '', /The node is over even without it\./);
+    // Classic: no such note.
+    const classic = found(input, 'node-memory-overcommit', { capacity: { ramBytes: GIB / 2n } });
+    assert.doesNotMatch(classic[0]?.detail ?? '', /refuses/);
+  });
+
+  it('the memory table marks its row and the --summary lines (text and JSON) give its part', () => {
+    const m = lintNode(input, { ...VZ7, capacity: { ramBytes: 4n * GIB } }).memory;
+    const table = formatMemoryTable([{ node: '/etc/vz/vz.conf', summary: m, display: (p) => p }], { color: false });
+    assert.match(table, /102\.conf .*PHYSPAGES limit \+ SWAPPAGES limit \[config refused: ONBOOT on line 3\]/);
+    assert.match(table, /of the total, 2 GiB is from the 1 container marked "config refused"/);
+    assert.doesNotMatch(table.split('\n').find((l) => l.includes('101.conf')) ?? '', /refused/);
+    const summary = buildSummary([{ name: 'n1', files: [CT, CT2], containers: 3, memory: m }], []);
+    assert.deepEqual(summary.nodes[0]?.memory?.refused, { containers: 1, ramBytes: String(GIB), ramSwapBytes: String(2n * GIB) });
+    assert.deepEqual(summary.fleet.memory?.refused, { containers: 1, ramBytes: String(GIB), ramSwapBytes: String(2n * GIB) });
+    assert.match(formatSummary(summary, { color: false }), /of which 1 container whose config Virtuozzo 7 refuses \(no start until fixed\): 1 GiB RAM, 2 GiB all/);
   });
 });

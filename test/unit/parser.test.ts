@@ -150,9 +150,11 @@ describe('parser: the shell view', () => {
   });
 
   it('flags unquoted whitespace, command substitution and expansions, but not $VEID', () => {
-    const doc = parseConfig('A=a b\nB="$(id)"\nC=`id`\nD="/vz/private/$VEID"\nE="$IPTABLES"\nF="x;y"\nG=x;y\n', { dialect: 'classic' });
+    const doc = parseConfig('A=a b\nB="$(id)"\nC=`id`\nD="/vz/private/$VEID"\nE="$IPTABLES"\nF="x;y"\nG=x;y\nH="x" ; y z\nI=x;;\nJ=x&\n', { dialect: 'classic' });
     const kinds = doc.entries.map((e) => e.shell.issues.map((i) => i.kind));
-    assert.deepEqual(kinds, [['unquoted-whitespace'], ['command-substitution'], ['command-substitution'], [], ['expansion'], [], ['metacharacter']]);
+    assert.deepEqual(kinds, [['unquoted-whitespace'], ['command-substitution'], ['command-substitution'], [], ['expansion'], [], ['separator'], ['separator'], ['metacharacter'], ['metacharacter']]);
+    // The separator's text is the command sh runs next.
+    assert.deepEqual(doc.entries.slice(6, 8).map((e) => e.shell.issues[0]?.text), ['y', 'y z']);
   });
 
   it('reads an unterminated quote at the end of the file as an issue, not a crash', () => {

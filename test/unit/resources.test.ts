@@ -180,6 +180,15 @@ describe('resources: ubc-required', () => {
     assert.match(said(one(r, 'ubc-required')), /NUMPTY is written but not valid, so vzctl skips it/);
   });
 
+  it('SWAPPAGES with no (valid) PHYSPAGES: the message names SWAPPAGES, which is there, not "no vSwap PHYSPAGES/SWAPPAGES"', () => {
+    // classic vzctl keeps the single quotes, so PHYSPAGES='0:512M' is skipped: no vSwap config, no UBCs.
+    const bad = one(run('PHYSPAGES=\'0:512M\'\nSWAPPAGES="0:1G"\n'), 'ubc-required');
+    assert.equal(bad.message, 'SWAPPAGES without a valid PHYSPAGES and no UBC parameters; vzctl start fails');
+    assert.match(bad.detail ?? '', /PHYSPAGES is written but not valid, so vzctl skips it/);
+    assert.equal(one(run('SWAPPAGES="0:1G"\n'), 'ubc-required').message, 'SWAPPAGES without PHYSPAGES and no UBC parameters; vzctl start fails');
+    assert.equal(one(run('ONBOOT="yes"\n'), 'ubc-required').message, 'No UBC parameters and no vSwap PHYSPAGES/SWAPPAGES; vzctl start fails');
+  });
+
   it('vSwap config without SWAPPAGES: error, fix adds the swap of the sample with the same RAM', () => {
     const text = 'ONBOOT="yes"\nPHYSPAGES="0:512M"\n';
     const r = run(text);

@@ -266,6 +266,30 @@ describe('shell-unsafe-value: what sh does with an unquoted blank', () => {
     assert.equal(fix?.edits[0]?.newText, '"web server (prod)"');
     assert.equal(fix?.safe, true);
   });
+  it('an unquoted ";" sets the key and runs the next command (an INI-style "; comment"); before nothing, it is harmless', () => {
+    // sh: `NAMESERVER="1.1.1.1" ; comment` sets NAMESERVER for good and runs `comment` (not ";", and not with
+    // NAMESERVER set only for it); classic vzctl reads "1.1.1.1" (up to the last quote).
+    const [f, ...rest] = lint('NAMESERVER="1.1.1.1" ; comment\n', { path: CT }).findings.filter((x) => x.rule === 'shell-unsafe-value');
+    assert.equal(rest.length, 0);
+    assert.equal(f?.message, 'NAMESERVER: after the unquoted ";" a shell sourcing the file runs "comment"');
+    assert.match(f?.detail ?? '', /sets NAMESERVER to "1\.1\.1\.1" and then runs "comment" as a command; vzctl reads "1\.1\.1\.1"/);
+    assert.deepEqual([f?.range.start.character, f?.range.end.character], [21, 30]);
+    assert.deepEqual(f?.fixes, [], 'a quoted value is not wrapped in quotes again');
+    assert.deepEqual(said('DESCRIPTION=db;backup all\n'), ['DESCRIPTION: after the unquoted ";" a shell sourcing the file runs "backup"']);
+    const quoteFix = lint('DESCRIPTION=db;backup\n', { path: CT }).findings.find((x) => x.rule === 'shell-unsafe-value')?.fixes?.[0];
+    assert.equal(quoteFix?.edits[0]?.newText, '"db;backup"');
+    // `;` then nothing or a comment runs nothing: no finding when vzctl reads the same value as sh ...
+    assert.deepEqual(said('HOSTNAME="ct101.example.com";\nONBOOT="yes" ; # boot it\n'), []);
+    // ... and the difference in the value when it does not (classic keeps the unquoted rest of the line).
+    assert.deepEqual(said('NAME=web ;\n'), ['NAME: unquoted ";" ends the value for a shell, not for vzctl']);
+    assert.deepEqual(said('HOSTNAME="a";;\n'), ['HOSTNAME: unquoted ";" breaks sourcing of the file by a shell'], '";;" is a syntax error');
+  });
+  it('a blank before an operator is no command: the shell reads the operator', () => {
+    assert.deepEqual(said('SEARCHDOMAIN=example.com > /tmp/out\n'), ['SEARCHDOMAIN: unquoted blank and ">"; a shell sourcing the file reads ">" as an operator']);
+    assert.deepEqual(said('DESCRIPTION=a && b\n'), ['DESCRIPTION: unquoted blank and "&&"; a shell sourcing the file reads "&&" as an operator']);
+    const fix = lint('SEARCHDOMAIN=example.com > /tmp/out\n', { path: CT }).findings.find((x) => x.rule === 'shell-unsafe-value')?.fixes?.[0];
+    assert.equal(fix?.edits[0]?.newText, '"example.com > /tmp/out"');
+  });
 });
 
 describe('unknown-parameter: a Virtuozzo 7-looking file linted as classic by auto', () => {

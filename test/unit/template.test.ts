@@ -204,6 +204,21 @@ describe('templates: an unquoted placeholder of a list parameter', () => {
     assert.deepEqual(lint(`${VSWAP}IP_ADDRESS={{ ips }}\n`, { path: '/etc/vz/conf/101.conf' }).findings.filter((x) => x.rule === 'shell-unsafe-value').map((x) => x.severity), ['warning']);
   });
 
+  it('DESCRIPTION (free text): an unquoted placeholder is an info as for lists; quoted, self-quoting or a plain file, as before', () => {
+    assert.deepEqual(shell('DESCRIPTION={{ description }}\n'), ['info@3:12-29 DESCRIPTION: unquoted placeholder; rendered text with a blank breaks sourcing by sh']);
+    assert.equal(shell('DESCRIPTION=<%= @description %>\n', '/srv/101.conf.erb').length, 1);
+    assert.deepEqual(shell('DESCRIPTION="{{ description }}"\nDESCRIPTION=\'{{ d }}\'\n'), []);
+    assert.deepEqual(shell('DESCRIPTION={{ description | quote }}\n'), []);
+    const f = lint(`${VSWAP}DESCRIPTION={{ d }}\n`, { path: CT }).findings.find((x) => x.rule === 'shell-unsafe-value');
+    assert.deepEqual(f?.fixes ?? [], [], 'no fix on a template line');
+    assert.ok((f?.message.length ?? 0) <= 100);
+    // What it stands for: the rendered line with a blank is the plain file's warning (sh runs `server`).
+    assert.deepEqual(lint(`${VSWAP}DESCRIPTION=web server\n`, { path: '/etc/vz/conf/101.conf' }).findings.filter((x) => x.rule === 'shell-unsafe-value').map((x) => `${x.severity} ${x.message}`),
+      ['warning DESCRIPTION: unquoted blank; a shell sourcing the file runs "server"']);
+    // Other string parameters are not free text in the catalogue: quiet, as before.
+    assert.deepEqual(shell('VE_ROOT={{ root }}\nOSTEMPLATE={{ os }}\nNAME={{ name }}\n'), []);
+  });
+
   it('marks self-quoting placeholders by line', () => {
     assert.deepEqual([...(scanTemplate('A={{ a | quote }}\nB={{ b }}\n').selfQuotingLines ?? [])], [0]);
     assert.equal(scanTemplate('B={{ b }}\n').selfQuotingLines, undefined);

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lint, type LintOptions } from '../../server/src/service/lint';
+import { capFindings, lint, toEditorFinding, type LintOptions } from '../../server/src/service/lint';
+import { MAX_FINDINGS_PER_FILE } from '../../server/src/limits';
+import { suppressionTracker } from '../../server/src/service/suppressions';
+import { filterTemplateFindings } from '../../server/src/service/template';
 import { NODE_LEVEL_RULES } from '../../server/src/service/node';
-import { NODE_LEVEL_RULE_IDS } from '../../server/src/service/unusedSuppressions';
+import { NODE_LEVEL_RULE_IDS, unusedSuppressionFindings } from '../../server/src/service/unusedSuppressions';
 import { fixAllText } from '../../server/src/service/codeActions';
 import { toDiagnostic } from '../../server/src/service/diagnostics';
 import type { Finding } from '../../server/src/rules/types';
@@ -170,6 +173,65 @@ describe('unused-suppression', () => {
     const text = `# vzconf-disable-next-line barrier-above-limit\nONBOOT="yes"\n${'x\n'.repeat(10001)}`;
     assert.deepEqual(unused(text), []);
     assert.equal(unused(`# vzconf-disable-next-line barrier-above-limit\nONBOOT="yes"\n${'x\n'.repeat(100)}`).length, 1);
+  });
+
+  it('past the cap by unused comments: the first 10,000 findings and the count are those of building them all', () => {
+    // 6,000 lines with findings of other rules, some silenced, some not; 9,000 comments unused (whole, one
+    // id of two, ids of unused-suppression itself, next to findings on the same line); a whole-file
+    // vzconf-disable of unused-suppression in the middle of a block that ends it. Over the cap only by
+    // unused-suppression findings, which lint builds only up to the cap.
+    const parts: string[] = [VSWAP];
+    for (let i = 0; i < 3000; i += 1) {
+      parts.push(
+        `# vzconf-disable-next-line invalid-value,unknown-parameter\nX${i}=1\n`,
+        `# vzconf-disable-next-line barrier-above-limit${i % 7 === 0 ? ',unused-suppression' : ''}\nONBOOT="maybe"\n`,
+        `# vzconf-disable-next-line nonsense-rule${i},key-too-long\n`,
+      );
+      if (i === 1500) parts.push('# vzconf-disable unused-suppression\n');
+      if (i === 2000) parts.push('# vzconf-enable unused-suppression\n');
+    }
+    const text = parts.join('');
+    const result = lint(text, OPTS);
+    const ctx = result.ctx;
+    // What lint reported before it built only the findings within the cap: every unused-suppression finding
+    // built (unusedSuppressionFindings, against the same counts of used comments), merged with the other
+    // rules' findings, sorted, then cut.
+    const others = lint(text, { ...OPTS, rules: { 'unused-suppression': 'off' } }).findings;
+    assert.equal(others.some((f) => f.rule === 'too-many-findings'), false);
+    const tracker = suppressionTracker(ctx);
+    assert.ok(tracker);
+    const all = [...others, ...unusedSuppressionFindings(ctx, tracker, {})];
+    all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+    assert.ok(all.length > MAX_FINDINGS_PER_FILE + 1000, `${all.length} findings`);
+    assert.deepEqual(result.findings, capFindings(all, ctx));
+    const more = all.length - MAX_FINDINGS_PER_FILE;
+    assert.equal(result.findings[0]?.message, `${more} more findings not shown: vzconf reports the first ${MAX_FINDINGS_PER_FILE} of a file`);
+    assert.equal(result.findings.length, MAX_FINDINGS_PER_FILE + 1);
+    // Both passes and the self-silenced comments are in the cut: unused ids of unused-suppression, whole
+    // comments and single ids.
+    const kinds = new Set(result.findings.filter((f) => f.rule === 'unused-suppression').map((f) => f.message.replace(/line \d+/, 'line N')));
+    assert.ok(kinds.has('Unused unused-suppression: it silences nothing on line N'), [...kinds].join('\n'));
+    assert.ok(kinds.has('Unused key-too-long: it silences nothing on line N'), [...kinds].join('\n'));
+  });
+
+  it('past the cap in a template and after lone CRs: the same findings as building them all', () => {
+    for (const [text, opts] of [
+      [Array.from({ length: 6000 }, (_, i) => `# vzconf-disable-next-line invalid-value\nONBOOT={{ x${i} }}\n# vzconf-disable-next-line invalid-value\nHOSTNAME=h${i}\n{% if a %}\n# vzconf-disable-next-line invalid-value {{ y }}\n{% endif %}\n`).join(''), { template: true }],
+      ['# vzconf-disable-next-line invalid-value\rONBOOT=yes\n# vzconf-disable-next-line unknown-parameter\n'.repeat(6000), {}],
+    ] as const) {
+      const result = lint(text, { ...OPTS, ...opts });
+      const ctx = result.ctx;
+      const tracker = suppressionTracker(ctx);
+      assert.ok(tracker);
+      const others = lint(text, { ...OPTS, ...opts, rules: { 'unused-suppression': 'off' } }).findings;
+      assert.equal(others.some((f) => f.rule === 'too-many-findings'), false);
+      // The reference: built in the model's line numbers, filtered and shown as a template shows findings.
+      const built = filterTemplateFindings(ctx, unusedSuppressionFindings(ctx, tracker, {})).map((f) => toEditorFinding(ctx.doc, f));
+      const all = [...others, ...built];
+      all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+      assert.ok(all.length > MAX_FINDINGS_PER_FILE, `${all.length} findings`);
+      assert.deepEqual(result.findings, capFindings(all, ctx));
+    }
   });
 });
 

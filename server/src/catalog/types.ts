@@ -159,6 +159,21 @@ export interface GenerationInfo {
    * questionable, not an error.
    */
   refusedSilently?: { evidence: Evidence[] };
+  /**
+   * The C function the generation reads this integer key with, where it is known (values/validate.ts
+   * `readInteger` models each exactly):
+   * - classic `parse_ul()` (src/lib/util.c): strtoul() over the whole text, `unlimited` as LONG_MAX (see
+   *   {@link GenerationInfo.unlimited}); from vzctl 3.0.29 (commit bc67e660) a result above LONG_MAX is
+   *   refused, so a negative number is; before, it was cast through `int` and a negative or huge one
+   *   was taken, changed.
+   * - classic `parse_int()` (src/lib/util.c): strtol() over the whole text; from 3.0.29 a number outside
+   *   INT_MIN..INT_MAX is refused; before, only one beyond `long` (ERANGE), the rest was cast to `int`.
+   * - Virtuozzo 7 `parse_ul()` (libvzctl lib/util.c @ v7.0.42, lib/common.c @ v7.0.737..v8.0.90, the same
+   *   at every tag): an empty value is refused, then strtoul() over the whole text, refused on ERANGE; a
+   *   negative number wraps to a huge one and no `unlimited` is taken.
+   * The key's range is then checked against the number stored.
+   */
+  reader?: { fn: 'parse_ul' | 'parse_int'; evidence: Evidence[] };
   /** Where since, handling, grammar, values, range, scope and default for this generation come from. */
   evidence?: Evidence[];
   /** Why those facts could not be proven; findings resting on them are at most info (catalog/evidence.ts). */
@@ -209,6 +224,12 @@ export interface ParameterDef {
   default?: string;
   /** Classic duplicate policy (VZ7 keeps the last occurrence). */
   duplicates?: DuplicatePolicy;
+  /**
+   * Free-form text (DESCRIPTION): any text, blanks included, is a value vzctl keeps as written (classic
+   * `conf_parse_str` in src/lib/config.c, libvzctl lib/env_config.c), so a value with blanks is normal and
+   * only quoting keeps it whole for a shell that sources the file.
+   */
+  freeText?: true;
   /**
    * Generations whose vzctl drops the key when it appears in the global vz.conf (classic
    * `validate_global_config()` for NETFILTER; libvzctl's `_s_conf_local_param`: NETFILTER, VEID, UUID).

@@ -477,6 +477,13 @@ export function memoryRowsThatMatter(s: MemorySummaryOf, max: number): MemoryRow
   return sized.slice(0, Math.max(max, overCount)).map((x) => x.r);
 }
 
+/** A memory table row's note when Virtuozzo 7 refuses the container's config (MemoryRow.refused); '' otherwise. */
+function refusedMark(r: MemoryRowOf): string {
+  const x = r.refused;
+  if (!x) return '';
+  return ` [config refused: ${x.source === 'node' ? "vz.conf's " : ''}${escapeControls(x.name)} on line ${x.line}]`;
+}
+
 /**
  * The memory table printed after the findings in stylish mode when `--node-ram` / `--node-swap` is
  * given: per node, one row per container with what was counted (vSwap: PHYSPAGES + SWAPPAGES limits;
@@ -493,7 +500,7 @@ export function formatMemoryTable(tables: readonly MemoryTable[], options: { col
     if (s.rows.length === 0) continue;
     out.push('', c.bold(`Memory committed by the containers, against the node's RAM and swap (node ${escapeControls(t.node)})`));
     const shown = options.verbose === true ? s.rows : memoryRowsThatMatter(s, options.maxRows ?? MEMORY_TABLE_ROWS);
-    const rows = [['container', 'PHYSPAGES', 'SWAPPAGES', 'PRIVVMPAGES', 'counted (pages × 4 KiB)'], ...shown.map((r) => [escapeControls(t.display(r.path)), size(r.ramBytes), size(r.swapBytes), size(r.privvmBytes), r.basis])];
+    const rows = [['container', 'PHYSPAGES', 'SWAPPAGES', 'PRIVVMPAGES', 'counted (pages × 4 KiB)'], ...shown.map((r) => [escapeControls(t.display(r.path)), size(r.ramBytes), size(r.swapBytes), size(r.privvmBytes), r.basis + refusedMark(r)])];
     const rest = s.rows.length - shown.length;
     if (rest > 0) rows.push([`… ${plural(rest, 'more container')}`, '', '', '', '(--verbose lists them all)']);
     rows.push(['total', formatBytes(s.ramBytes), formatBytes(s.swapBytes), formatBytes(s.privvmBytes), `all: ${formatBytes(s.totalBytes)}`]);
@@ -503,6 +510,10 @@ export function formatMemoryTable(tables: readonly MemoryTable[], options: { col
     for (const [i, r] of rows.entries()) {
       const line = `  ${(r[0] ?? '').padEnd(widths[0] ?? 0)}  ${(r[1] ?? '').padStart(widths[1] ?? 0)}  ${(r[2] ?? '').padStart(widths[2] ?? 0)}  ${(r[3] ?? '').padStart(widths[3] ?? 0)}  ${r[4] ?? ''}`.trimEnd();
       out.push(i === 0 ? c.dim(line) : line);
+    }
+    if (s.refused) {
+      const n = s.refused.containers;
+      out.push(`  of the total, ${formatBytes(s.refused.totalBytes)} is from the ${plural(n, 'container')} marked "config refused": Virtuozzo 7 vzctl cannot start ${n === 1 ? 'it' : 'them'} until the value is fixed`);
     }
     const over = [s.overRam ? 'vSwap PHYSPAGES limits above node RAM' : '', s.overSwap ? 'vSwap SWAPPAGES limits above node swap' : '', s.overTotal ? 'PHYSPAGES + SWAPPAGES + PRIVVMPAGES above node RAM + swap' : ''].filter((x) => x !== '');
     out.push(over.length > 0 ? c.yellow(`  ✖ over: ${over.join('; ')}`) : c.green('  ✔ fits the node'));

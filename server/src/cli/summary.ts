@@ -58,6 +58,21 @@ export interface MemoryCommitted {
    * barriers. Absent when there is none.
    */
   unlimited?: UnlimitedCounts;
+  /**
+   * The part of the sums above from Virtuozzo 7 containers whose config libvzctl refuses for an invalid
+   * value (MemorySummary.refused of service/node.ts): vzctl cannot start them until it is fixed, and they
+   * are counted as configured. Absent when there is none.
+   */
+  refused?: RefusedPart;
+}
+
+/** How much of the memory sums is from containers whose config Virtuozzo 7 refuses (see {@link MemoryCommitted.refused}). */
+export interface RefusedPart {
+  containers: number;
+  /** Their share of {@link MemoryCommitted.ramBytes} (bytes, decimal string). */
+  ramBytes: string;
+  /** Their share of {@link MemoryCommitted.ramSwapBytes} (bytes, decimal string). */
+  ramSwapBytes: string;
 }
 
 /** Containers with an unlimited value, by what would have been summed (see {@link MemoryCommitted.unlimited}). */
@@ -123,6 +138,7 @@ function committed(m: MemorySummary): MemoryCommitted {
   }
   const u = m.unlimited;
   if (u.physpages + u.swappages + u.privvmpages > 0) out.unlimited = { ...u };
+  if (m.refused) out.refused = { containers: m.refused.containers, ramBytes: (m.refused.ramBytes + m.refused.privvmBytes).toString(), ramSwapBytes: m.refused.totalBytes.toString() };
   return out;
 }
 
@@ -172,6 +188,7 @@ function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<strin
   let swap = 0n;
   let privvm = 0n;
   const unlimited: UnlimitedCounts = { physpages: 0, swappages: 0, privvmpages: 0 };
+  const refused = { containers: 0, ramBytes: 0n, ramSwapBytes: 0n };
   let capRam: bigint | undefined = 0n;
   let capTotal: bigint | undefined = 0n;
   let anyMemory = false;
@@ -200,6 +217,12 @@ function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<strin
       privvm += BigInt(s.memory.privvmpagesBytes);
       const u = s.memory.unlimited;
       if (u) for (const k of ['physpages', 'swappages', 'privvmpages'] as const) unlimited[k] += u[k];
+      const r = s.memory.refused;
+      if (r) {
+        refused.containers += r.containers;
+        refused.ramBytes += BigInt(r.ramBytes);
+        refused.ramSwapBytes += BigInt(r.ramSwapBytes);
+      }
       if (capRam !== undefined && s.memory.capacityRamBytes !== undefined && s.memory.capacityRamSwapBytes !== undefined) {
         capRam += BigInt(s.memory.capacityRamBytes);
         capTotal = (capTotal ?? 0n) + BigInt(s.memory.capacityRamSwapBytes);
@@ -217,6 +240,7 @@ function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<strin
   if (anyMemory) {
     fleet.memory = { ramBytes: ram.toString(), ramSwapBytes: ramSwap.toString(), physpagesBytes: phys.toString(), swappagesBytes: swap.toString(), privvmpagesBytes: privvm.toString() };
     if (unlimited.physpages + unlimited.swappages + unlimited.privvmpages > 0) fleet.memory.unlimited = unlimited;
+    if (refused.containers > 0) fleet.memory.refused = { containers: refused.containers, ramBytes: refused.ramBytes.toString(), ramSwapBytes: refused.ramSwapBytes.toString() };
     if (capRam !== undefined && capTotal !== undefined) {
       Object.assign(fleet.memory, { capacityRamBytes: capRam.toString(), capacityRamSwapBytes: capTotal.toString(), overRam: ram > capRam, overRamSwap: ramSwap > capTotal });
     }
@@ -260,6 +284,8 @@ function memoryLines(m: MemoryCommitted): string[] {
     const said = kinds.filter(([n]) => n > 0).map(([n, what]) => plural(n, what));
     lines.push(`    not summed, unlimited (or ≥ 4 PiB): ${said.join(', ')}`);
   }
+  const r = m.refused;
+  if (r) lines.push(`    of which ${plural(r.containers, 'container')} whose config Virtuozzo 7 refuses (no start until fixed): ${b(r.ramBytes)} RAM, ${b(r.ramSwapBytes)} all`);
   return lines;
 }
 

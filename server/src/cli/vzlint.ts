@@ -91,15 +91,16 @@ followed, node_modules and .git skipped) for every config kind vzctl knows, wher
 vz.conf, sysconfig/vz, 0.conf[.ARCH], ve.conf, ve-*.conf-sample[.ARCH], CTID.conf and UUID.conf
 (in conf/ by name, elsewhere when the content has vzctl parameters), and templates of these
 (*.conf.j2, .jinja, .jinja2, .erb, .tmpl, .tpl, .gotmpl, .template; ISPConfig's openvz.conf.tpl).
-A PATH with * ? [ ] { } is a glob (quote it); every file it matches is linted. A PATH or glob that
-matches no file is an error (exit 2) unless --no-error-on-unmatched-pattern. The PATH - reads one config
-from standard input, named by --stdin-filename (default <stdin>); it is linted only, never fixed.
-Without PATH, vzlint lints this node's /etc/vz (vz.conf and conf/) as one node and says so on stderr.
+A PATH with * ? [ ] { } is a glob (quote it); every file it matches is linted. A PATH or glob
+that matches no file is an error (exit 2) unless --no-error-on-unmatched-pattern. The PATH - reads
+one config from standard input, named by --stdin-filename (default <stdin>); it is linted only,
+never fixed. Without PATH, vzlint lints this node's /etc/vz (vz.conf and conf/) as one node and
+says so on stderr.
 
 Templates (Jinja2/Ansible, ERB/Puppet, Go/Helm, ISPConfig tmpl_var/tmpl_if, \${var}, %(x)s, @VAR@)
-are read by name or with --template: a value or key with a placeholder or control tag is not judged
-(it can render to anything), control lines are not config lines, and assignments in different if/else
-branches are not duplicates.
+are read by name or with --template: a value or key with a placeholder or control tag is not
+judged (it can render to anything), control lines are not config lines, and assignments in
+different if/else branches are not duplicates.
 
 Each container config is checked with its node config, found as vzctl does (conf/101.conf ->
 vz.conf beside conf/; else the nearest vz.conf up to the directory given, or the current
@@ -113,11 +114,13 @@ target, kind, rules, knownParameters, ignoreSuppressions, nodeConfig, nodeRam, n
 Flags win over the file, the file over the defaults; --rule is merged rule by rule and
 --known-parameter adds to the list. An invalid .vzconf.yaml stops vzlint with status 2.
 
---fix writes the safe fixes of errors and warnings (quoting, spacing, what vzctl ignores anyway, a
-byte-order mark that hides the first key; infos and hints only with --fix-level info or hint) through a temporary file in the same folder (fsync, rename), keeping mode, owner, line
-endings, the final newline and every byte it does not fix;
-it follows symlinks, and refuses a file that changed since it was read, has no write permission
-bits (also as root), has other hard links, or (not as root) belongs to another user. --fix-dry-run prints the fixes as a unified diff and writes nothing.
+--fix writes the safe fixes of errors and warnings (quoting, spacing, what vzctl ignores anyway,
+a byte-order mark that hides the first key; infos and hints only with --fix-level info or hint)
+through a temporary file in the same folder (fsync, rename), keeping mode, owner, line endings,
+the final newline and every byte it does not fix; it follows symlinks, and refuses a file that
+changed since it was read, has no write permission bits (also as root), has other hard links, or
+(not as root) belongs to another user. --fix-dry-run prints the fixes as a unified diff and
+writes nothing.
 Both end with one line on stderr: files changed, fixes applied, unsafe fixes not applied
 (--explain prints every finding's fixes, safe or unsafe, under it).
 

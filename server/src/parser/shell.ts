@@ -106,8 +106,14 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
       let k = c;
       while (k < text.length && (text[k] === ' ' || text[k] === '\t')) k += 1;
       if (k < text.length && text[k] !== '#') {
-        (issues ??= []).push({ kind: 'unquoted-whitespace', range: range(l, c, l, text.length), text: text.slice(k) });
+        if (text[k] === ';' && text[k + 1] !== ';') (issues ??= []).push(separator(text, l, k));
+        else (issues ??= []).push({ kind: 'unquoted-whitespace', range: range(l, c, l, text.length), text: text.slice(k) });
       }
+      break;
+    }
+    // `;` ends the command (`;;` is a syntax error outside `case`, reported as a metacharacter).
+    if (ch === ';' && text[c + 1] !== ';') {
+      (issues ??= []).push(separator(text, l, c));
       break;
     }
     if (';&|<>()'.includes(ch)) {
@@ -118,6 +124,16 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
     c += 1;
   }
   return { value, endLine: l, endCharacter: Math.min(c, text.length), issues: issues ?? NO_ISSUES };
+}
+
+/**
+ * The `separator` issue for an unquoted `;` at column `k` of line `l`: its range runs to the end of the
+ * line, its text is the command sh runs after it (empty when only blanks or a `#` comment follow).
+ */
+function separator(text: string, l: number, k: number): ShellIssue {
+  let m = k + 1;
+  while (m < text.length && (text[m] === ' ' || text[m] === '\t')) m += 1;
+  return { kind: 'separator', range: range(l, k, l, text.length), text: text[m] === '#' ? '' : text.slice(m) };
 }
 
 /** The issues of every assignment that has none (shared: frozen, never changed). */

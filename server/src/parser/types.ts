@@ -37,7 +37,12 @@ export type ShellIssueKind =
   | 'unterminated-quote'
   /** `$NAME` / `${NAME}` other than `$VEID`: sh expands it, vzctl reads it literally. */
   | 'expansion'
-  /** An unquoted shell metacharacter (`;`, `&`, `|`, `<`, `>`, `(`, `)`). */
+  /**
+   * An unquoted `;` (after the value or a blank): sh keeps KEY set and runs the rest of the line as the next
+   * command; the issue's text is that command, empty when only blanks or a comment follow.
+   */
+  | 'separator'
+  /** An unquoted shell metacharacter (`;;`, `&`, `|`, `<`, `>`, `(`, `)`). */
   | 'metacharacter';
 
 export interface ShellIssue {

@@ -29,12 +29,31 @@ import { hasTemplateSyntax } from '../parser/template';
 /**
  * Per target (the same for every file linted against it): its known keys (computed once), grouped by
  * length (a suggestion is at most two edits away, so only keys within two characters of the name's length
- * are compared), and the suggestions found per unknown name.
+ * are compared) with the {@link charMask} of each, and the suggestions found per unknown name.
  */
 interface SuggestionCache {
   known: Set<string>;
-  byLength: Map<number, string[]>;
+  byLength: Map<number, { name: string; mask: number }[]>;
   found: Map<string, string[]>;
+}
+
+/**
+ * The characters of `s` as a set of 32 buckets (bit `code & 31`). Every character of one string whose
+ * bucket the other string's mask lacks is missing from the other string, and each edit removes at most
+ * one such character: when either `a & ~b` or `b & ~a` has more than two bits, the strings are more than
+ * two edits apart. (Characters sharing a bucket only make the bound weaker, never wrong.)
+ */
+function charMask(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i += 1) m |= 1 << (s.charCodeAt(i) & 31);
+  return m;
+}
+
+/** Whether `m` has more than two bits set. */
+function moreThanTwoBits(m: number): boolean {
+  m &= m - 1;
+  m &= m - 1;
+  return m !== 0;
 }
 
 /** Closest known keys for a misspelt one: same letters in another case, or at most 2 edits away. */
@@ -47,8 +66,8 @@ export function suggestNames(ctx: LintContext, name: string): string[] {
       if (def === undefined || !ctx.known(def) || c.known.has(n)) continue;
       c.known.add(n);
       const list = c.byLength.get(n.length);
-      if (list) list.push(n);
-      else c.byLength.set(n.length, [n]);
+      if (list) list.push({ name: n, mask: charMask(n) });
+      else c.byLength.set(n.length, [{ name: n, mask: charMask(n) }]);
     }
     return c;
   });
@@ -65,15 +84,17 @@ function computeSuggestions(cache: SuggestionCache, name: string): string[] {
   const scored: { n: string; d: number }[] = [];
   if (cache.known.has(upper)) scored.push({ n: upper, d: 0 });
   if (name.length >= 4) {
+    const mask = charMask(upper);
     for (let len = upper.length - 2; len <= upper.length + 2; len += 1) {
       for (const candidate of cache.byLength.get(len) ?? []) {
-        if (candidate === upper) continue;
-        const d = editDistance(upper, candidate, 2);
-        if (d <= 2) scored.push({ n: candidate, d });
+        if (candidate.name === upper || moreThanTwoBits(mask & ~candidate.mask) || moreThanTwoBits(candidate.mask & ~mask)) continue;
+        const d = editDistance(upper, candidate.name, 2);
+        if (d <= 2) scored.push({ n: candidate.name, d });
       }
     }
   }
-  scored.sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
+  // (Most names have no suggestion: no sort then.)
+  if (scored.length > 1) scored.sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
   return scored.slice(0, 3).map((s) => s.n);
 }
 

@@ -32,9 +32,36 @@ export const shellUnsafeValue: Rule = {
                 fixes: [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }],
               })];
             }
+            // A blank before an operator (`KEY=a > b`, `KEY=a && b`, `KEY=a ;; b`): sh ends the assignment there
+            // and reads the operator, no command named after it.
+            const op = /^(?:;;|&&|\|\||[&|<>]+)/.exec(issue.text)?.[0];
+            if (op) {
+              return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted blank and ${q(op)}; a shell sourcing the file reads ${q(op)} as an operator`, {
+                detail: `The value of ${e.name} has unquoted whitespace followed by ${q(op)}: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) ends the assignment at the blank and reads ${q(op)} as a shell operator, not as part of the value.`,
+                fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
+              })];
+            }
             return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted blank; a shell sourcing the file runs ${q(issue.text.split(/\s+/)[0] ?? '')}`, {
               detail: `The value of ${e.name} has unquoted whitespace: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command ${q(issue.text.split(/\s+/)[0] ?? '')} and fails.`,
               fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
+            })];
+          }
+          case 'separator': {
+            // `KEY="v" ; cmd` or `KEY=v;cmd`: sh sets KEY (for good, not only for a command) and runs cmd next.
+            const command = issue.text.split(/\s+/)[0] ?? '';
+            const canQuote = !e.quote && !/["'`$\\]/.test(rawValueText(ctx, e));
+            const fixes = canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [];
+            if (command === '') {
+              // Nothing runs; only a difference in the value read matters (`KEY=v ;` is "v ;" for classic vzctl).
+              if (e.shell.value === e.value) return [];
+              return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted ";" ends the value for a shell, not for vzctl`, {
+                detail: `The unquoted ";" ends the assignment for a shell sourcing the file (vzmigrate, the init script), which reads ${q(e.shell.value)}, while vzctl reads ${q(e.value)}.`,
+                fixes,
+              })];
+            }
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: after the unquoted ";" a shell sourcing the file runs ${q(command)}`, {
+              detail: `The unquoted ";" ends the assignment for a shell sourcing the file (vzmigrate, the init script): it sets ${e.name} to ${q(e.shell.value)} and then runs ${q(command)} as a command; vzctl reads ${q(e.value)}.`,
+              fixes,
             })];
           }
           case 'command-substitution':
@@ -90,10 +117,11 @@ function unquotedPlaceholder(raw: string): [number, number] | undefined {
 }
 
 /**
- * In a template: a list parameter (IP_ADDRESS, NAMESERVER, FEATURES…) whose value has a placeholder that
- * the template's own text leaves unquoted (`IP_ADDRESS={{ ips | join(' ') }}`): rendered with two items,
- * sh reads `IP_ADDRESS=1.2.3.4 5.6.7.8` as running the command 5.6.7.8 (vzctl reads the line whole).
- * Info, since a one-item list renders fine; no fix (fixes on template lines are dropped). Not on a line
+ * In a template: a list parameter (IP_ADDRESS, NAMESERVER, FEATURES…) or free text (DESCRIPTION,
+ * `freeText` in schemas/parameters.yaml) whose value has a placeholder that the template's own text leaves
+ * unquoted (`IP_ADDRESS={{ ips | join(' ') }}`, `DESCRIPTION={{ desc }}`): rendered with two items or
+ * words, sh reads `IP_ADDRESS=1.2.3.4 5.6.7.8` as running the command 5.6.7.8 (vzctl reads the line whole).
+ * Info, since a one-item list or a one-word text renders fine; no fix (fixes on template lines are dropped). Not on a line
  * whose placeholder may quote what it renders (`| quote`, `to_json`…: TemplateScan.selfQuotingLines).
  */
 function unquotedListPlaceholders(ctx: LintContext): Finding[] {
@@ -103,16 +131,22 @@ function unquotedListPlaceholders(ctx: LintContext): Finding[] {
   for (const e of ctx.doc.entries) {
     if (!scan.placeholderLines.has(e.line) || scan.selfQuotingLines?.has(e.line) === true || ctx.doc.continuationLines.has(e.line) || e.spaceAroundEquals) continue;
     const def = ctx.def(e);
-    if (!def || !ctx.known(def) || !BLANK_LISTS.has(def.grammar ?? '')) continue;
+    const text = def?.freeText === true;
+    if (!def || !ctx.known(def) || (!text && !BLANK_LISTS.has(def.grammar ?? ''))) continue;
     const raw = rawValueText(ctx, e);
     const run = unquotedPlaceholder(raw);
     if (!run) continue;
     const start = e.rawValueRange.start.character;
     const range = { start: { line: e.line, character: start + run[0] }, end: { line: e.line, character: start + run[1] } };
-    out.push(finding(ctx, 'shell-unsafe-value', range, `${clip(e.name)}: unquoted placeholder; a rendered list of 2+ items breaks sourcing by sh`, {
-      severity: 'info',
-      detail: `The placeholder in the value of ${e.name} is not inside quotes: rendered with two or more items (a blank between them), a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command named after the second item and fails; vzctl reads the line whole. Write ${e.name}="…" around the placeholder.`,
-    }));
+    out.push(text
+      ? finding(ctx, 'shell-unsafe-value', range, `${clip(e.name)}: unquoted placeholder; rendered text with a blank breaks sourcing by sh`, {
+        severity: 'info',
+        detail: `The placeholder in the value of ${e.name} is not inside quotes: rendered as text of two or more words, a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command named after the second word and fails (vzctl keeps free text as written, blanks included, so the value itself is fine). Write ${e.name}="…" around the placeholder.`,
+      })
+      : finding(ctx, 'shell-unsafe-value', range, `${clip(e.name)}: unquoted placeholder; a rendered list of 2+ items breaks sourcing by sh`, {
+        severity: 'info',
+        detail: `The placeholder in the value of ${e.name} is not inside quotes: rendered with two or more items (a blank between them), a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command named after the second item and fails; vzctl reads the line whole. Write ${e.name}="…" around the placeholder.`,
+      }));
   }
   return out;
 }

@@ -67,26 +67,54 @@ export function replaceValue(entry: Entry, value: string): Fix['edits'][number] 
   return { range: entry.rawValueRange, newText: `"${value}"` };
 }
 
-/** Levenshtein distance, capped: returns `max + 1` as soon as the distance exceeds `max`. */
+/** Two rows of {@link editDistance}'s table, reused by every call (grown when a longer string comes). */
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
+/**
+ * Levenshtein distance (insertions, deletions and substitutions of UTF-16 code units), capped: the
+ * distance when it is at most `max`, else `max + 1`. Only the cells within `max` of the table's diagonal
+ * are computed (a path through any other costs more than `max`), and it stops at the first row whose
+ * cells all exceed `max`: O(max · min(|a|, |b|)) time, no allocation.
+ */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  // Two rows of the Levenshtein table, swapped each step; a row whose minimum exceeds `max` ends it.
-  let prev = new Int32Array(b.length + 1);
-  let cur = new Int32Array(b.length + 1);
-  for (let j = 0; j <= b.length; j += 1) prev[j] = j;
+  const over = max + 1;
+  const m = b.length;
+  if (rowA.length < m + 2) {
+    rowA = new Int32Array(m + 2);
+    rowB = new Int32Array(m + 2);
+  }
+  let prev = rowA;
+  let cur = rowB;
+  // Row 0: j insertions (capped); the cell just past the band's right edge reads as `over`.
+  for (let j = 0; j <= Math.min(m, max); j += 1) prev[j] = j;
+  if (max + 1 <= m) prev[max + 1] = over;
   for (let i = 1; i <= a.length; i += 1) {
-    cur[0] = i;
-    let rowMin = i;
+    const lo = Math.max(1, i - max);
+    const hi = Math.min(m, i + max);
+    // The cell left of the band (column lo - 1): i deletions in column 0, else outside the band.
+    cur[lo - 1] = lo === 1 ? Math.min(i, over) : over;
+    let rowMin = cur[lo - 1] as number;
     const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= b.length; j += 1) {
-      const v = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+    for (let j = lo; j <= hi; j += 1) {
+      let v = (prev[j - 1] as number) + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const up = (prev[j] as number) + 1;
+      if (up < v) v = up;
+      const left = (cur[j - 1] as number) + 1;
+      if (left < v) v = left;
+      if (v > over) v = over;
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
-    if (rowMin > max) return max + 1;
-    [prev, cur] = [cur, prev];
+    // The cell past the band's right edge, read by the next row as its `up` neighbour.
+    if (hi + 1 <= m) cur[hi + 1] = over;
+    if (rowMin > max) return over;
+    const t = prev;
+    prev = cur;
+    cur = t;
   }
-  return prev[b.length] as number;
+  return Math.min(prev[m] as number, over);
 }
 
 /** The line break to use in inserted text: the file's own (CRLF files stay CRLF). */

@@ -112,6 +112,8 @@ interface Schema {
   type?: 'object' | 'array' | 'string' | 'boolean';
   enum?: unknown[];
   pattern?: string;
+  /** What a value that does not match `pattern` should be, in words (VS Code's JSON Schema extension keyword). */
+  patternErrorMessage?: string;
   minLength?: number;
   properties?: Record<string, Schema>;
   additionalProperties?: boolean | Schema;
@@ -152,7 +154,7 @@ export function validateAgainstSchema(data: unknown, schema: Schema, root: Schem
   if (schema.enum && !schema.enum.includes(data)) out.push({ path: at, message: `must be one of ${schema.enum.map((e) => String(e)).join(', ')} (not ${quoted(data)})` });
   if (typeof data === 'string') {
     if (schema.minLength !== undefined && data.length < schema.minLength) out.push({ path: at, message: 'must not be empty' });
-    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(data)) out.push({ path: at, message: `${quoted(data)} does not match ${schema.pattern}` });
+    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(data)) out.push({ path: at, message: schema.patternErrorMessage ? `${quoted(data)} is not ${schema.patternErrorMessage}` : `${quoted(data)} does not match ${schema.pattern}` });
   }
   if (Array.isArray(data)) {
     if (schema.items) data.forEach((item, i) => { for (const v of validateAgainstSchema(item, schema.items as Schema, root, [...at, i])) out.push(v); });

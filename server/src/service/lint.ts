@@ -13,9 +13,9 @@ import type { Finding, LintContext, NodeCapacity, ValueChecks } from '../rules/t
 import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { checkValue, type ValueCheck } from '../values/validate';
 import { suppressionTracker } from './suppressions';
-import { unusedSuppressionFindings } from './unusedSuppressions';
+import { UNUSED_SUPPRESSION, unusedSuppressions, type UnusedSuppressions } from './unusedSuppressions';
 import { exclusiveLines, isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
-import { templateValueCheck, filterTemplateFindings } from './template';
+import { keptInTemplate, templateFinding, templateValueCheck } from './template';
 import { CacheHost, ObjectCache } from '../util/objectCache';
 
 export interface LintOptions {
@@ -457,6 +457,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   const ignore = options.ignoreSuppressions === true;
   const tracker = suppressionTracker(ctx);
   let kept: Finding[];
+  let unused: UnusedSuppressions | undefined;
   if (!tracker) kept = known ? findings.filter((f) => !custom(f)) : findings;
   else {
     // Each finding a comment covers counts that comment as used, also one knownParameters drops (the comment
@@ -468,13 +469,24 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
       kept.push(f);
     }
     // Beyond the findings cap (or a rule's own budget) what a comment would silence is not all known.
-    if (findings.length < MAX_FINDINGS_PER_FILE) for (const f of unusedSuppressionFindings(ctx, tracker, { rules: overrides, ignore })) kept.push(f);
+    if (findings.length < MAX_FINDINGS_PER_FILE) unused = unusedSuppressions(ctx, tracker, { rules: overrides, ignore });
   }
-  if (ctx.template) kept = filterTemplateFindings(ctx, kept);
+  // In a template, what is dropped is dropped first (by rule and line) and the rest shown as templateFinding
+  // says after the cap: only the findings reported are copied.
+  if (ctx.template) {
+    kept = kept.filter((f) => keptInTemplate(ctx, f.rule, f.range.start.line));
+    if (unused) unused = { pending: unused.pending.filter((p) => keptInTemplate(ctx, UNUSED_SUPPRESSION, p.line)), build: unused.build };
+  }
   // (Most files have one finding or none: no sort, whose set-up alone is a microsecond.)
-  if (kept.length > 1) kept.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
-  const capped = capFindings(kept, ctx, options);
+  if (kept.length > 1) kept.sort(byPosition);
+  let capped = capFindings(kept, ctx, options, unused);
+  if (ctx.template) capped = capped.map((f) => (f.rule === 'too-many-findings' ? f : templateFinding(ctx, f)));
   return result(ctx.doc.editorLines ? capped.map((f) => toEditorFinding(ctx.doc, f)) : capped);
+}
+
+/** The order of findings: by start line, start character, then rule id. */
+function byPosition(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule);
 }
 
 /** Line 0 that is a comment once its byte-order mark goes: `\uFEFF# MEMORY = 1G`. */
@@ -505,13 +517,40 @@ function keepOnBomComment(findings: Finding[], shellRuns: boolean): void {
 /**
  * At most {@link MAX_FINDINGS_PER_FILE} findings (the first ones by position), plus one `too-many-findings`
  * at the start of the file saying how many were left out. `findings` must be sorted; it is not changed.
+ * With `unused` (the lint's unused-suppression findings, as positions), they are merged in by position
+ * (before them a finding of a rule that sorts first at the same position) and only those within the
+ * cap are built: the others are only counted.
  */
-export function capFindings(findings: Finding[], ctx: LintContext, options: Pick<LintOptions, 'rules'> = {}): Finding[] {
-  if (findings.length <= MAX_FINDINGS_PER_FILE) return findings;
-  const kept = findings.slice(0, MAX_FINDINGS_PER_FILE);
+export function capFindings(findings: Finding[], ctx: LintContext, options: Pick<LintOptions, 'rules'> = {}, unused?: UnusedSuppressions): Finding[] {
+  const pending = unused?.pending ?? [];
+  const total = findings.length + pending.length;
+  let kept: Finding[];
+  if (pending.length === 0) {
+    if (total <= MAX_FINDINGS_PER_FILE) return findings;
+    kept = findings.slice(0, MAX_FINDINGS_PER_FILE);
+  } else {
+    kept = [];
+    const build = (unused as UnusedSuppressions).build;
+    const limit = Math.min(total, MAX_FINDINGS_PER_FILE);
+    let i = 0;
+    let j = 0;
+    while (kept.length < limit) {
+      const f = findings[i];
+      const p = pending[j];
+      // No other finding has the rule unused-suppression: a tie at one position goes by rule id.
+      if (p === undefined || (f !== undefined && (f.range.start.line - p.line || f.range.start.character - p.character || f.rule.localeCompare(UNUSED_SUPPRESSION)) < 0)) {
+        kept.push(f as Finding);
+        i += 1;
+      } else {
+        kept.push(build(p));
+        j += 1;
+      }
+    }
+    if (total <= MAX_FINDINGS_PER_FILE) return kept;
+  }
   const override = options.rules?.['too-many-findings'];
   if (override === 'off') return kept;
-  const left = findings.length - kept.length;
+  const left = total - kept.length;
   const message = `${left} more finding${left === 1 ? '' : 's'} not shown: vzconf reports the first ${MAX_FINDINGS_PER_FILE} of a file`;
   kept.unshift({ rule: 'too-many-findings', severity: override ?? ctx.catalog.rule('too-many-findings').severity, message, range: { start: ORIGIN, end: ORIGIN } });
   return kept;

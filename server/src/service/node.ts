@@ -544,6 +544,20 @@ export interface MemoryRow {
    * a UBC-mode PRIVVMPAGES barrier. Absent when none.
    */
   unlimited?: ('PHYSPAGES' | 'SWAPPAGES' | 'PRIVVMPAGES')[];
+  /**
+   * Virtuozzo 7: the value for which libvzctl refuses this container's whole config ({@link
+   * ContainerFacts.refused}): vzctl cannot start it until that value is fixed (vzctl2_env_open_conf() fails,
+   * libvzctl lib/env.c @ v7.0.737; vzctl 7 opens every config without VZCTL_CONF_SKIP_PARAM_ERRORS, src/vzctl.c
+   * @ v7.0.254; prlctl's dispatcher starts a container by running `vzctl start`, OpenVZ/prl-disp-service
+   * Libraries/Virtuozzo/CVzHelper.cpp start_env() @ v7.0.1278), so the row is what it commits once fixed. It stays in the sums (a node must carry the
+   * containers it hosts) and {@link MemorySummary.refused} says how much of them it is. Absent otherwise.
+   */
+  refused?: NonNullable<ContainerFacts['refused']>;
+  /**
+   * Virtuozzo 7: memory values of the row that libvzctl refuses ("Invalid parameter"), so not counted:
+   * what they will be once fixed is not known. Absent when none.
+   */
+  refusedValues?: ('PHYSPAGES' | 'SWAPPAGES' | 'PRIVVMPAGES')[];
 }
 
 /**
@@ -575,6 +589,12 @@ export interface MemorySummary {
   unlimited: { physpages: number; swappages: number; privvmpages: number };
   /** ramBytes + swapBytes + privvmBytes. */
   totalBytes: bigint;
+  /**
+   * The part of the sums above from Virtuozzo 7 containers whose config libvzctl refuses ({@link
+   * MemoryRow.refused}): they do not start until the value is fixed. `containers` counts those with a
+   * value in a sum. Absent when there is none.
+   */
+  refused?: { containers: number; ramBytes: bigint; swapBytes: bigint; privvmBytes: bigint; totalBytes: bigint };
   capacity?: NodeCapacity;
   /** vSwap RAM above the node's RAM (needs capacity.ramBytes). */
   overRam: boolean;
@@ -595,8 +615,20 @@ function pairOfEffective(ctx: LintContext, eff: EffectiveValue | undefined): Pai
  * config (vzctl merges vz.conf and CTID.conf).
  */
 function memoryRow(ctx: LintContext): Omit<MemoryRow, 'path' | 'ctid'> {
-  const phys = pairOfEffective(ctx, effectiveValue(ctx, 'PHYSPAGES'));
   const row: Omit<MemoryRow, 'path' | 'ctid'> = { mode: 'none', basis: '' };
+  // Virtuozzo 7: a memory value libvzctl refuses is not applied, and what it will be once fixed is not
+  // known, so it is not counted (nor taken as unset: the row says why).
+  const pairOf = (name: 'PHYSPAGES' | 'SWAPPAGES' | 'PRIVVMPAGES'): Pair | undefined => {
+    const eff = effectiveValue(ctx, name);
+    if (!eff?.refused) return pairOfEffective(ctx, eff);
+    (row.refusedValues ??= []).push(name);
+    return undefined;
+  };
+  const phys = pairOf('PHYSPAGES');
+  if (row.refusedValues) {
+    row.basis = 'not counted: libvzctl refuses the PHYSPAGES value';
+    return row;
+  }
   // vzctl's vSwap test (is_vswap_config): a PHYSPAGES limit that is neither LONG_MAX nor 2147483647.
   if (phys && !isUnlimited(phys.limit.value)) {
     row.mode = 'vswap';
@@ -604,8 +636,10 @@ function memoryRow(ctx: LintContext): Omit<MemoryRow, 'path' | 'ctid'> {
     if (huge) row.unlimited = ['PHYSPAGES'];
     else row.ramBytes = phys.limit.value * PAGE_SIZE;
     const ram = huge ? 'PHYSPAGES limit effectively unlimited (not counted)' : 'PHYSPAGES limit';
-    const swap = pairOfEffective(ctx, effectiveValue(ctx, 'SWAPPAGES'));
-    if (swap && unlimitedPages(swap.limit.value)) {
+    const swap = pairOf('SWAPPAGES');
+    if (row.refusedValues) {
+      row.basis = `${ram}; swap not counted: libvzctl refuses the SWAPPAGES value`;
+    } else if (swap && unlimitedPages(swap.limit.value)) {
       (row.unlimited ??= []).push('SWAPPAGES');
       row.basis = `${ram}; SWAPPAGES ${isUnlimited(swap.limit.value) ? '' : 'effectively '}unlimited (swap not counted)`;
     } else {
@@ -613,8 +647,10 @@ function memoryRow(ctx: LintContext): Omit<MemoryRow, 'path' | 'ctid'> {
       row.basis = swap ? `${ram} + SWAPPAGES limit` : `${ram} (no SWAPPAGES)`;
     }
   } else {
-    const priv = pairOfEffective(ctx, effectiveValue(ctx, 'PRIVVMPAGES'));
-    if (priv && !unlimitedPages(priv.barrier.value)) {
+    const priv = pairOf('PRIVVMPAGES');
+    if (row.refusedValues) {
+      row.basis = 'not counted: libvzctl refuses the PRIVVMPAGES value';
+    } else if (priv && !unlimitedPages(priv.barrier.value)) {
       row.mode = 'ubc';
       row.privvmBytes = priv.barrier.value * PAGE_SIZE;
       row.basis = 'PRIVVMPAGES barrier';
@@ -648,6 +684,7 @@ export function memorySummary(model: NodeModel): MemorySummary {
     for (const u of r.unlimited) unlimited[u === 'PHYSPAGES' ? 'physpages' : u === 'SWAPPAGES' ? 'swappages' : 'privvmpages'] += 1;
   }
   const cap = model.capacity;
+  const refusedRows = rows.filter((r) => r.refused && (r.ramBytes !== undefined || r.swapBytes !== undefined || r.privvmBytes !== undefined));
   const s: MemorySummary = {
     rows, ramBytes, swapBytes, privvmBytes, unlimited, totalBytes,
     overRam: cap?.ramBytes !== undefined && ramBytes > cap.ramBytes,
@@ -655,6 +692,12 @@ export function memorySummary(model: NodeModel): MemorySummary {
     overSwap: cap?.swapBytes !== undefined && swapBytes > cap.swapBytes,
   };
   if (cap) s.capacity = cap;
+  if (refusedRows.length > 0) {
+    const part = (f: (r: MemoryRow) => bigint | undefined): bigint => refusedRows.reduce((a, r) => a + (f(r) ?? 0n), 0n);
+    const r = { containers: refusedRows.length, ramBytes: part((x) => x.ramBytes), swapBytes: part((x) => x.swapBytes), privvmBytes: part((x) => x.privvmBytes), totalBytes: 0n };
+    r.totalBytes = r.ramBytes + r.swapBytes + r.privvmBytes;
+    s.refused = r;
+  }
   return s;
 }
 
@@ -679,7 +722,7 @@ export const nodeMemoryOvercommit: NodeRule = {
     const counted = s.rows.filter((r) => r.mode !== 'none').length;
     const u = s.unlimited.physpages + s.unlimited.swappages + s.unlimited.privvmpages;
     const left = u > 0 ? ` Not counted: ${u} value${u === 1 ? '' : 's'} unlimited or at least 4 PiB (no node has that much memory).` : '';
-    const detail = `The ${counted} container${counted === 1 ? '' : 's'} of this node promise more memory than it has: ${reasons.join('; ')}. A node must be able to carry all the containers it may host, e.g. after a failover.${left}`;
+    const detail = `The ${counted} container${counted === 1 ? '' : 's'} of this node promise more memory than it has: ${reasons.join('; ')}. A node must be able to carry all the containers it may host, e.g. after a failover.${left}${refusedMemoryNote(s, model.containers)}`;
     // The message counts the containers whose values it sums: vSwap ones for PHYSPAGES (SWAPPAGES), all counted ones for the total.
     const summed = s.overRam ? s.rows.filter((r) => r.ramBytes !== undefined).length
       : s.overSwap ? s.rows.filter((r) => r.swapBytes !== undefined).length
@@ -698,6 +741,35 @@ export const nodeMemoryOvercommit: NodeRule = {
     return [{ path: at.path, finding: ruleFinding(catalogOf(model), 'node-memory-overcommit', range, message, { detail }) }];
   },
 };
+
+/**
+ * What node-memory-overcommit says of the Virtuozzo 7 containers in its sums whose config libvzctl refuses
+ * ({@link MemorySummary.refused}): they are counted as they will be once the value is fixed, since vzctl
+ * cannot start them before; and whether the node is over without them. '' when there is none.
+ */
+function refusedMemoryNote(s: MemorySummary, containers: readonly NodeContainer[]): string {
+  const name = (c: NodeContainer): string => {
+    const x = c.facts.refused as NonNullable<ContainerFacts['refused']>;
+    return `${short(c.path)} (${x.source === 'node' ? "vz.conf's " : ''}${x.name} on line ${x.line})`;
+  };
+  // A memory value libvzctl refuses is in no sum: what it will be once fixed is not known.
+  const unknown = containers.filter((c) => c.facts.memory.refusedValues);
+  const notCounted = unknown.length === 0 ? '' : ` Not counted: the ${unknown.slice(0, 3).map((c) => `${(c.facts.memory.refusedValues ?? []).join(' and ')} of ${short(c.path)}`).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}, which libvzctl refuses (what it will be once fixed is not known).`;
+  const r = s.refused;
+  if (!r) return notCounted;
+  const refused = containers.filter((c) => {
+    const m = c.facts.memory;
+    return m.refused && (m.ramBytes !== undefined || m.swapBytes !== undefined || m.privvmBytes !== undefined);
+  });
+  const named = refused.slice(0, 3).map(name);
+  const more = refused.length > 3 ? ` and ${refused.length - 3} more` : '';
+  const cap = s.capacity ?? {};
+  const stillOver = (cap.ramBytes !== undefined && s.ramBytes - r.ramBytes > cap.ramBytes)
+    || (cap.swapBytes !== undefined && s.swapBytes - r.swapBytes > cap.swapBytes)
+    || (cap.ramBytes !== undefined && s.totalBytes - r.totalBytes > cap.ramBytes + (cap.swapBytes ?? 0n));
+  const one = r.containers === 1;
+  return ` Of the memory summed, ${formatBytes(r.totalBytes)} is that of ${named.join(', ')}${more}, whose config Virtuozzo 7 refuses for an invalid value: ${one ? 'it does' : 'they do'} not start until the value is fixed, and ${one ? 'is' : 'are'} counted as configured. ${stillOver ? `The node is over even without ${one ? 'it' : 'them'}.` : `Without ${one ? 'it' : 'them'} the node is not over: the overcommit is not live until the value is fixed.`}${notCounted}`;
+}
 
 /** The cross-container rules, in the order their findings are produced. */
 export const NODE_LEVEL_RULES: readonly NodeRule[] = [sampleNotFound, ploopSampleWithoutDiskspace, duplicateIpAddress, sharedPrivatePath, duplicateCtName, nodeMemoryOvercommit];
@@ -731,7 +803,10 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
   // Virtuozzo 7: one refused value makes libvzctl refuse the whole config; the rules say so where they
   // compare this container's other values (they are what it gets once that value is fixed).
   const refused = vz7RefusedLine(ctx);
-  if (refused) facts.refused = { ...refused, line: lineNo(refused.source === 'node' && ctx.node ? ctx.node : ctx, refused.line) };
+  if (refused) {
+    facts.refused = { ...refused, line: lineNo(refused.source === 'node' && ctx.node ? ctx.node : ctx, refused.line) };
+    facts.memory.refused = facts.refused;
+  }
   // A value libvzctl refuses (Virtuozzo 7: "Invalid parameter", `eff.refused`) or classic vzctl skips is
   // never applied, so it never counts here; of a list line classic takes only part of, only that part.
   const origin = effectiveValue(ctx, 'ORIGIN_SAMPLE');

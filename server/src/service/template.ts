@@ -49,37 +49,53 @@ export function templateValueCheck(def: ParameterDef, value: string, ctx: ValueC
  * and fix titles show a placeholder as `{…}`; fixes that touch a placeholder or control line are dropped.
  */
 export function filterTemplateFindings(ctx: LintContext, findings: readonly Finding[]): Finding[] {
-  const scan = ctx.template;
-  if (!scan) return [...findings];
-  const templated = (line: number): boolean => scan.placeholderLines.has(line) || scan.controlLines.has(line);
   const out: Finding[] = [];
-  for (const f of findings) {
-    const line = f.range.start.line;
-    if (scan.controlLines.has(line)) continue;
-    if (scan.placeholderLines.has(line) && !TEMPLATE_SAFE_RULES.has(f.rule)) continue;
-    if (KEY_RULES.has(f.rule)) {
-      const entry = ctx.doc.lines[line];
-      if (entry?.kind === 'entry' && hasTemplateSyntax(entry.key)) continue;
-    }
-    if (f.rule === 'duplicate-parameter') {
-      const entry = ctx.doc.lines[line];
-      if (entry?.kind === 'entry') {
-        const others = ctx.live.filter((e) => e !== entry && e.name === entry.name);
-        if (others.length > 0 && others.every((o) => exclusiveLines(scan, o.line, line))) continue;
-      }
-    }
-    const g: Finding = copyFinding(f, { message: f.message.replace(RUN, '{…}') });
-    if (f.detail?.includes(PLACEHOLDER_CHAR)) g.detail = f.detail.replace(RUN, '{…}');
-    if (f.fixes) {
-      const fixes = f.fixes
-        .filter((x) => x.edits.every((e) => !e.newText.includes(PLACEHOLDER_CHAR) && !rangeTouches(e.range, templated)))
-        .map((x) => (x.title.includes(PLACEHOLDER_CHAR) || x.detail?.includes(PLACEHOLDER_CHAR) ? { ...x, title: x.title.replace(RUN, '{…}'), ...(x.detail !== undefined ? { detail: x.detail.replace(RUN, '{…}') } : {}) } : x));
-      if (fixes.length > 0) g.fixes = fixes;
-      else delete g.fixes;
-    }
-    out.push(g);
-  }
+  for (const f of findings) if (keptInTemplate(ctx, f.rule, f.range.start.line)) out.push(templateFinding(ctx, f));
   return out;
+}
+
+/**
+ * Whether a finding of `rule` starting on (model) line `line` is kept in a template (`ctx.template`; always
+ * true without one). {@link filterTemplateFindings} is this filter followed by {@link templateFinding}.
+ */
+export function keptInTemplate(ctx: LintContext, rule: string, line: number): boolean {
+  const scan = ctx.template;
+  if (!scan) return true;
+  if (scan.controlLines.has(line)) return false;
+  if (scan.placeholderLines.has(line) && !TEMPLATE_SAFE_RULES.has(rule)) return false;
+  if (KEY_RULES.has(rule)) {
+    const entry = ctx.doc.lines[line];
+    if (entry?.kind === 'entry' && hasTemplateSyntax(entry.key)) return false;
+  }
+  if (rule === 'duplicate-parameter') {
+    const entry = ctx.doc.lines[line];
+    if (entry?.kind === 'entry') {
+      const others = ctx.live.filter((e) => e !== entry && e.name === entry.name);
+      if (others.length > 0 && others.every((o) => exclusiveLines(scan, o.line, line))) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A finding kept in a template as it is shown (a copy): placeholders in its message, detail and fix titles
+ * read `{…}`, and fixes that touch a placeholder or control line are dropped. The same finding without a
+ * template. Rule and range are unchanged, so the order of findings is too.
+ */
+export function templateFinding(ctx: LintContext, f: Finding): Finding {
+  const scan = ctx.template;
+  if (!scan) return f;
+  const templated = (line: number): boolean => scan.placeholderLines.has(line) || scan.controlLines.has(line);
+  const g: Finding = copyFinding(f, { message: f.message.replace(RUN, '{…}') });
+  if (f.detail?.includes(PLACEHOLDER_CHAR)) g.detail = f.detail.replace(RUN, '{…}');
+  if (f.fixes) {
+    const fixes = f.fixes
+      .filter((x) => x.edits.every((e) => !e.newText.includes(PLACEHOLDER_CHAR) && !rangeTouches(e.range, templated)))
+      .map((x) => (x.title.includes(PLACEHOLDER_CHAR) || x.detail?.includes(PLACEHOLDER_CHAR) ? { ...x, title: x.title.replace(RUN, '{…}'), ...(x.detail !== undefined ? { detail: x.detail.replace(RUN, '{…}') } : {}) } : x));
+    if (fixes.length > 0) g.fixes = fixes;
+    else delete g.fixes;
+  }
+  return g;
 }
 
 function rangeTouches(range: { start: { line: number }; end: { line: number } }, templated: (line: number) => boolean): boolean {

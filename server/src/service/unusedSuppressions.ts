@@ -8,7 +8,7 @@
 import type { Severity } from '../catalog/types';
 import { hasTemplateSyntax } from '../parser/template';
 import { parseSuppressions, type SuppressionDirective, type SuppressionName } from '../rules/suppressions';
-import type { Finding, Fix, LintContext, TextEdit } from '../rules/types';
+import type { Finding, LintContext, TextEdit } from '../rules/types';
 import { deleteLines, lineNo, lineSpan } from '../rules/util';
 import type { SuppressionTracker } from './suppressions';
 
@@ -127,25 +127,99 @@ function scopeText(ctx: LintContext, d: SuppressionDirective, block: { enable: S
 }
 
 /**
+ * An unused-suppression finding of one lint, known by its position only: {@link UnusedSuppressions.build}
+ * makes the finding (message, detail, fix). A file of 100,000 unused comments gets 100,000 of these, and
+ * lint builds only the ones within the findings cap (`MAX_FINDINGS_PER_FILE`) and counts the rest.
+ */
+export interface PendingUnused {
+  /** Where the finding starts (model line and character): the comment, or the first name it is about. */
+  readonly line: number;
+  readonly character: number;
+  readonly d: SuppressionDirective;
+  /** The names it is about: all of the comment's (`whole`), or one. */
+  readonly names: readonly SuppressionName[];
+  readonly whole: boolean;
+}
+
+/** The unused-suppression findings of one lint, in position order, built one by one on demand. */
+export interface UnusedSuppressions {
+  /** Sorted by (line, character); no two share a position. */
+  readonly pending: readonly PendingUnused[];
+  /** The finding of one of `pending`. */
+  build(p: PendingUnused): Finding;
+}
+
+const NO_UNUSED: UnusedSuppressions = { pending: [], build: () => { throw new Error('no unused-suppression finding'); } };
+
+/**
  * The unused-suppression findings of one lint: for each `vzconf-disable-next-line` / `vzconf-disable`
  * comment, one finding over the whole comment when none of its rule ids silenced a finding (and every one
  * is judged), else one per unused id. `tracker.used` must hold every name that silenced a finding of this
  * lint (`lint` counts them before `knownParameters` drops a finding, so a comment written for a custom key
  * stays used). Names of `unused-suppression` itself are judged last, against these findings: a
  * `# vzconf-disable unused-suppression` that silences one of them is used. Returns the findings that no
- * such comment silences (all of them with `ignore`, as for any rule).
+ * such comment silences (all of them with `ignore`, as for any rule), as positions; what is said about
+ * each is built by `build` (see {@link PendingUnused}). Time: linear in the comments and their names, plus
+ * one suppression look-up per finding.
  *
  * The fix is safe (fix-all applies it: a comment changes nothing vzctl or sh does, and the findings stay as
  * they are) except in a container config read without its node's vz.conf, where rules that read the
  * node config may find more once it is there: then it is offered one by one.
  */
-export function unusedSuppressionFindings(ctx: LintContext, tracker: SuppressionTracker, options: UnusedSuppressionOptions & { ignore?: boolean }): Finding[] {
+export function unusedSuppressions(ctx: LintContext, tracker: SuppressionTracker, options: UnusedSuppressionOptions & { ignore?: boolean }): UnusedSuppressions {
   const override = options.rules?.[UNUSED_SUPPRESSION];
-  if (override === 'off') return [];
-  const severity: Severity = override ?? ctx.catalog.rule(UNUSED_SUPPRESSION).severity;
+  if (override === 'off') return NO_UNUSED;
   const { directives } = parseSuppressions(ctx.doc);
-  const byLine = new Map<number, SuppressionDirective>();
-  for (const d of directives) byLine.set(d.line, d);
+  const collect = (self: boolean, out: PendingUnused[]): void => {
+    for (const d of directives) {
+      if (d.scope === 'enable') continue;
+      let unused: SuppressionName[] | undefined;
+      for (const n of d.names) {
+        if ((n.id === UNUSED_SUPPRESSION) === self && judged(ctx, d, n, options) && !tracker.used.has(n)) (unused ??= []).push(n);
+      }
+      if (unused === undefined) continue;
+      const whole = !self && unused.length === d.names.length;
+      if (whole) {
+        out.push({ line: d.range.start.line, character: d.range.start.character, d, names: d.names, whole });
+        continue;
+      }
+      for (const n of unused) out.push({ line: n.range.start.line, character: n.range.start.character, d, names: [n], whole });
+    }
+  };
+  const firstPass: PendingUnused[] = [];
+  collect(false, firstPass);
+  // A `vzconf-disable unused-suppression` that covers one of them is used (and silences it unless ignored).
+  // (Only names of other rules are judged in the first pass, so these look-ups change nothing it read.)
+  const kept = firstPass.filter((p) => !tracker.silences(UNUSED_SUPPRESSION, p.line) || options.ignore === true);
+  const selfPass: PendingUnused[] = [];
+  collect(true, selfPass);
+  return { pending: selfPass.length === 0 ? kept : mergeByPosition(kept, selfPass), build: unusedBuilder(ctx, directives, override) };
+}
+
+/** The two lists (each sorted by position, no position in both) as one sorted list. */
+function mergeByPosition(a: readonly PendingUnused[], b: readonly PendingUnused[]): PendingUnused[] {
+  const out: PendingUnused[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && (x.line - y.line || x.character - y.character) < 0)) { out.push(x as PendingUnused); i += 1; } else { out.push(y); j += 1; }
+  }
+  return out;
+}
+
+/** The builder of {@link UnusedSuppressions.build} for one lint. */
+function unusedBuilder(ctx: LintContext, directives: readonly SuppressionDirective[], override: Severity | undefined): (p: PendingUnused) => Finding {
+  const severity: Severity = override ?? ctx.catalog.rule(UNUSED_SUPPRESSION).severity;
+  let byLineMemo: Map<number, SuppressionDirective> | undefined;
+  const byLine = (): Map<number, SuppressionDirective> => {
+    if (!byLineMemo) {
+      byLineMemo = new Map();
+      for (const d of directives) byLineMemo.set(d.line, d);
+    }
+    return byLineMemo;
+  };
   const indexes = new Map<SuppressionDirective, NameIndex>();
   const index = (d: SuppressionDirective): NameIndex => {
     let i = indexes.get(d);
@@ -153,55 +227,41 @@ export function unusedSuppressionFindings(ctx: LintContext, tracker: Suppression
     return i;
   };
   const safe = !(ctx.kind === 'container' && ctx.node === undefined);
-  const make = (range: Finding['range'], message: string, detail: string, fix: Fix): Finding => ({
-    rule: UNUSED_SUPPRESSION, severity, message, detail, range, unnecessary: true, fixes: [fix],
-  });
-  const report = (self: boolean): Finding[] => {
-    const out: Finding[] = [];
-    for (const d of directives) {
-      if (d.scope === 'enable') continue;
-      const unused = d.names.filter((n) => (n.id === UNUSED_SUPPRESSION) === self && judged(ctx, d, n, options) && !tracker.used.has(n));
-      if (unused.length === 0) continue;
-      const word = d.scope === 'line' ? 'vzconf-disable-next-line' : 'vzconf-disable';
-      const whole = !self && unused.length === d.names.length;
-      const targets = whole ? [d.names] : unused.map((n) => [n]);
-      for (const names of targets) {
-        const first = names[0] as SuppressionName;
-        const block = blockEnd(d, first, byLine, index);
-        const where = scopeText(ctx, d, block);
-        const what = `${whole ? `${word} of ` : ''}${idList(names)}`;
-        const message = d.scope === 'line' && d.targetLine === undefined
-          ? `Unused ${word}: no line follows it to silence`
-          : where === ''
-            ? `Unused ${what}: its block is empty`
-            // Not 'line 4 has no such finding': a finding there may be silenced by a more specific comment.
-            : `Unused ${what}: it silences nothing ${where === 'this file' ? 'in' : 'on'} ${where}`;
-        // The edits: the comment line (or the names) and, for a block, the same names in its vzconf-enable.
-        const edits: TextEdit[] = whole ? [deleteLines(ctx, d.line, d.line)] : removeNames(ctx, d, index(d), new Set([first]));
-        const ends = new Map<SuppressionDirective, Set<SuppressionName>>();
-        for (const n of names) {
-          const b = blockEnd(d, n, byLine, index);
-          if (!b) continue;
-          // Every copy of the id in the vzconf-enable goes with it: a copy left behind would end nothing.
-          const gone = ends.get(b.enable) ?? new Set<SuppressionName>();
-          for (const x of b.names) gone.add(x);
-          ends.set(b.enable, gone);
-        }
-        for (const [enable, gone] of ends) for (const e of removeNames(ctx, enable, index(enable), gone)) edits.push(e);
-        const title = whole
-          ? `Remove this unused ${word} comment${ends.size > 0 ? ' and its vzconf-enable' : ''}`
-          : `Remove ${first.id} from this comment${ends.size > 0 ? ' and its vzconf-enable' : ''}`;
-        const endNote = ends.size > 0 ? ` The block ends with the vzconf-enable on line ${lineNo(ctx, [...ends.keys()][0]?.line ?? d.line)}, which the fix edits too.` : '';
-        const detail = `${what} silenced no finding in this lint (target ${ctx.target.generation} ${ctx.target.version}): what it was written for is gone, and left in place it would hide a new finding unseen.${endNote}${safe ? '' : ' The node\'s vz.conf was not read with this container config, so the fix is not applied by fix-all: rules that read it may find more.'}`;
-        out.push(make(whole ? d.range : first.range, message, detail, { title, edits, safe }));
-      }
+  return ({ d, names, whole }) => {
+    const word = d.scope === 'line' ? 'vzconf-disable-next-line' : 'vzconf-disable';
+    const first = names[0] as SuppressionName;
+    const block = blockEnd(d, first, byLine(), index);
+    const where = scopeText(ctx, d, block);
+    const what = `${whole ? `${word} of ` : ''}${idList(names)}`;
+    const message = d.scope === 'line' && d.targetLine === undefined
+      ? `Unused ${word}: no line follows it to silence`
+      : where === ''
+        ? `Unused ${what}: its block is empty`
+        // Not 'line 4 has no such finding': a finding there may be silenced by a more specific comment.
+        : `Unused ${what}: it silences nothing ${where === 'this file' ? 'in' : 'on'} ${where}`;
+    // The edits: the comment line (or the names) and, for a block, the same names in its vzconf-enable.
+    const edits: TextEdit[] = whole ? [deleteLines(ctx, d.line, d.line)] : removeNames(ctx, d, index(d), new Set([first]));
+    const ends = new Map<SuppressionDirective, Set<SuppressionName>>();
+    for (const n of names) {
+      const b = blockEnd(d, n, byLine(), index);
+      if (!b) continue;
+      // Every copy of the id in the vzconf-enable goes with it: a copy left behind would end nothing.
+      const gone = ends.get(b.enable) ?? new Set<SuppressionName>();
+      for (const x of b.names) gone.add(x);
+      ends.set(b.enable, gone);
     }
-    return out;
+    for (const [enable, gone] of ends) for (const e of removeNames(ctx, enable, index(enable), gone)) edits.push(e);
+    const title = whole
+      ? `Remove this unused ${word} comment${ends.size > 0 ? ' and its vzconf-enable' : ''}`
+      : `Remove ${first.id} from this comment${ends.size > 0 ? ' and its vzconf-enable' : ''}`;
+    const endNote = ends.size > 0 ? ` The block ends with the vzconf-enable on line ${lineNo(ctx, [...ends.keys()][0]?.line ?? d.line)}, which the fix edits too.` : '';
+    const detail = `${what} silenced no finding in this lint (target ${ctx.target.generation} ${ctx.target.version}): what it was written for is gone, and left in place it would hide a new finding unseen.${endNote}${safe ? '' : ' The node\'s vz.conf was not read with this container config, so the fix is not applied by fix-all: rules that read it may find more.'}`;
+    return { rule: UNUSED_SUPPRESSION, severity, message, detail, range: whole ? d.range : first.range, unnecessary: true, fixes: [{ title, edits, safe }] };
   };
-  const firstPass = report(false);
-  const kept = firstPass.filter((f) => {
-    const silenced = tracker.silences(UNUSED_SUPPRESSION, f.range.start.line);
-    return !silenced || options.ignore === true;
-  });
-  return [...kept, ...report(true)];
+}
+
+/** Every unused-suppression finding of one lint, built (see {@link unusedSuppressions}). */
+export function unusedSuppressionFindings(ctx: LintContext, tracker: SuppressionTracker, options: UnusedSuppressionOptions & { ignore?: boolean }): Finding[] {
+  const { pending, build } = unusedSuppressions(ctx, tracker, options);
+  return pending.map(build);
 }

@@ -230,6 +230,8 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       return bad(ci ? `${quote(value)} must be written ${quote(ci)} (vzctl compares case-sensitively)` : `${quote(value)} is not one of ${allowed.map((a) => `${quote(a)}`).join(', ')}`);
     }
     case 'integer': {
+      const reader = def[gen]?.reader;
+      if (reader) return readInteger(def, value, ctx, reader.fn);
       // strtoul()/strtol() as vzctl's parse_ul/parse_int call them: leading blanks and a sign are
       // skipped and an empty value reads as 0; the keys classic reads with parse_ul() also take
       // "unlimited" since 3.0.19 (the parameter's `unlimited` fact in schemas/parameters.yaml).
@@ -332,13 +334,7 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       // bitmap_parse(): CPUMASK_NBITS is 1024 before vzctl 4.8 and 4096 from it (include/cpu.h @ vzctl-4.7,
       // vzctl-4.8); libvzctl VZCTL_MAX_NCPU / VZCTL_MAX_NNODE 4096 (include/libvzctl.h @ v7.0.42..v8.0.90).
       const bits = gen === 'classic' && compareVersions(ctx.version, '4.8') < 0 ? 1024 : 4096;
-      for (const t of tokens(value, ',')) {
-        const m = /^(\d+)(?:-(\d+))?$/.exec(t.text);
-        if (!m) return bad(`${quote(t.text)} is not a number or a range like 0-3`, t.start, t.end);
-        const hi = Number(m[2] ?? m[1]);
-        if (hi >= bits || (m[2] !== undefined && Number(m[1]) > hi)) return bad(`${quote(t.text)} is outside 0..${bits - 1} or reversed`, t.start, t.end);
-      }
-      return { problems };
+      return checkBitmap(value, gen, ctx.version, bits);
     }
     case 'iolimit': {
       if (value === 'unlimited') return { problems };
@@ -390,6 +386,97 @@ export function pciAccepted(item: string): boolean {
 
 /** strtol()/strtoul() over a whole string (leading blanks and a sign allowed, nothing after the digits). */
 const WHOLE_NUMBER = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/;
+
+const ULONG_MAX = 18446744073709551615n;
+
+/**
+ * A CPUMASK / NODEMASK list as bitmap_parse() reads it (classic src/lib/bitmap.c @ vzctl-3.0.26..4.11.1;
+ * libvzctl lib/bitmap.c bitmap_parse() @ v7.0.42, vzctl2_bitmap_parse() @ v7.0.326..v8.0.90): items
+ * `N` or `N-M` separated by one comma, each starting with a digit (parse_range() refuses anything else,
+ * so an empty item, `0,,1` or `,0`, is refused); one comma may end the list. Each number is read by
+ * strtol() into an `int` (classic, and libvzctl before 7.0.326: a huge number is cut to 32 bits, taken
+ * silently) or by strtoul() into an `unsigned long` refused on ERANGE (libvzctl from 7.0.326); the high
+ * end must be below `bits` and the low end not above it. An empty value is refused by classic
+ * (bitmap_parse("") fails) and means every CPU to libvzctl.
+ */
+function checkBitmap(value: string, gen: Generation, version: string, bits: number): ValueCheck {
+  const bad = (message: string, start: number, end: number): ValueCheck => ({ problems: [{ kind: 'invalid', message, start, end }] });
+  if (value === '') return gen === 'vz7' ? { problems: [] } : bad('the value is empty (write "all" for every CPU or node)', 0, 0);
+  const wide = gen === 'vz7' && compareVersions(version, '7.0.326') >= 0;
+  const read = (digits: string): bigint | undefined => {
+    const n = BigInt(digits);
+    if (wide) return n > ULONG_MAX ? undefined : n;
+    return BigInt(asCInt(n));
+  };
+  const items = value.split(',');
+  let at = 0;
+  for (const [i, item] of items.entries()) {
+    const start = at;
+    at += item.length + 1;
+    if (item === '' && i === items.length - 1 && i > 0) break;
+    if (item === '') return bad(i === 0 ? 'the list starts with a comma' : 'an empty item between two commas', Math.max(0, start - 1), Math.min(value.length, start + 1));
+    const m = /^(\d+)(?:-(\d+))?$/.exec(item);
+    if (!m) return bad(`${quote(item)} is not a number or a range like 0-3`, start, start + item.length);
+    const lo = read(m[1] ?? '0');
+    const hi = m[2] !== undefined ? read(m[2]) : lo;
+    if (lo === undefined || hi === undefined) return bad(`${quote(item)} is beyond what strtoul() reads (ERANGE)`, start, start + item.length);
+    if (hi >= BigInt(bits) || lo > hi) return bad(`${quote(item)} is outside 0..${bits - 1} or reversed`, start, start + item.length);
+  }
+  return { problems: [] };
+}
+const LONG_MIN = -9223372036854775808n;
+const INT_MIN = -2147483648n;
+
+/**
+ * An integer key as the target reads it with the C function its catalogue `reader` fact names
+ * (GenerationInfo.reader; values and versions there): classic `parse_ul()` / `parse_int()` (vzctl
+ * src/lib/util.c, changed at 3.0.29 by commit bc67e660) or Virtuozzo 7 `parse_ul()` (libvzctl lib/util.c
+ * @ v7.0.42, lib/common.c @ v7.0.737..v8.0.90). The number it stores is then held against the key's range
+ * (e.g. CPUUNITS 8..500000, Virtuozzo 7 HA_PRIO at most UINT_MAX, MAXHAPRIO in lib/env.h). A value it
+ * refuses is `invalid`, naming the number stored when it differs from the one written; one it takes
+ * silently, even stored as another number (a negative one wrapped to a huge unsigned one; before 3.0.29,
+ * one cut to 32 bits), is no problem: the reader neither refuses nor warns.
+ */
+function readInteger(def: ParameterDef, value: string, ctx: ValueContext, fn: 'parse_ul' | 'parse_int'): ValueCheck {
+  const gen = ctx.generation;
+  const problem = (kind: ValueProblem['kind'], message: string): ValueCheck => ({ problems: [{ kind, message, ...whole(value) }] });
+  const old = gen === 'classic' && compareVersions(ctx.version, '3.0.29') < 0;
+  let stored: bigint;
+  const unlimited = def.classic?.unlimited;
+  if (fn === 'parse_ul' && gen === 'classic' && value === 'unlimited' && unlimited !== undefined && compareVersions(ctx.version, unlimited.since) >= 0) {
+    stored = LONG_MAX;
+  } else if (value === '') {
+    // strtoul()/strtol() convert nothing and stop at the end: classic takes 0; libvzctl refuses it first.
+    if (gen === 'vz7') return problem('invalid', 'the value is empty; libvzctl reads no number from it');
+    stored = 0n;
+  } else {
+    const m = WHOLE_NUMBER.exec(value);
+    if (!m) return problem('invalid', `${quote(value)} is not a whole number`);
+    const n = BigInt(`${m[1] === '-' ? '-' : ''}${m[2] ?? '0'}`);
+    if (fn === 'parse_ul') {
+      if ((n < 0n ? -n : n) > ULONG_MAX) return problem('invalid', `${value} is beyond what strtoul() reads (ERANGE)`);
+      const res = BigInt.asUintN(64, n);
+      if (old) stored = BigInt.asUintN(64, BigInt.asIntN(32, res));
+      else if (gen === 'classic' && res > LONG_MAX) {
+        return problem('invalid', n < 0n ? `${value} is negative (vzctl reads an unsigned number here)` : `${value} is above LONG_MAX (9223372036854775807)`);
+      } else stored = res;
+    } else {
+      if (n > LONG_MAX || n < LONG_MIN) return problem('invalid', `${value} is beyond what strtol() reads (ERANGE)`);
+      if (old) stored = BigInt.asIntN(32, n);
+      else if (n > INT_MAX || (gen === 'classic' && n < INT_MIN)) return problem('invalid', `${value} is outside INT_MIN..INT_MAX`);
+      else stored = gen === 'vz7' ? BigInt.asIntN(32, n) : n;
+    }
+  }
+  const r = rangeOf(def, gen);
+  const changed = value !== 'unlimited' && value !== '' && stored !== BigInt(value.trim().replace(/^\+/, ''));
+  if (r && ((r.min !== undefined && stored < BigInt(r.min)) || (r.max !== undefined && stored > BigInt(r.max)))) {
+    const where = r.min === undefined ? `above ${r.max}` : r.max === undefined ? `below ${r.min}` : `outside ${r.min}..${r.max}`;
+    return problem('invalid', value === '' ? `the empty value reads as 0, ${where}` : changed ? `${value} is read as ${stored}, ${where}` : `${value} is ${where}`);
+  }
+  // A number stored otherwise than written (a negative one wrapped, one cut to 32 bits before 3.0.29) is
+  // taken without a word, so nothing is said here.
+  return { problems: [] };
+}
 
 /** Device permissions as parse_dev_perm() reads them: "none", or only r, w and q (none empty). */
 function devPermOk(perm: string): boolean {

@@ -116,8 +116,11 @@ export const ubcRequired: Rule = {
       long = `DISK_QUOTA=yes without ${quotaMissing.join(' and ')}${invalidNote}: vzcfgvalidate reports "parameter … not found", and vzctl cannot set up the disk quota of a simfs container ("Not enough parameters, … quota not set")`;
     } else {
       const list = missing.join(', ');
+      // SWAPPAGES alone makes no vSwap config (the PHYSPAGES limit decides): say it is there.
+      const swapOnly = mergedUbc(ctx, 'SWAPPAGES') !== undefined;
+      const physWord = ownEntries(ctx, 'PHYSPAGES').length > 0 ? 'a valid PHYSPAGES' : 'PHYSPAGES';
       said = missing.length === required.length
-        ? say(ctx, `No UBC parameters and no vSwap PHYSPAGES/SWAPPAGES`, 'start-fails-without-ubc')
+        ? say(ctx, swapOnly ? `SWAPPAGES without ${physWord} and no UBC parameters` : `No UBC parameters and no vSwap PHYSPAGES/SWAPPAGES`, 'start-fails-without-ubc')
         : say(ctx, `${missing.length} of ${required.length} UBCs missing: ${names(missing)}`, 'start-fails-without-ubc');
       long = missing.length === required.length
         ? `No UBC parameters${invalidNote}: a non-vSwap config needs all ${required.length} (${list}), a vSwap config PHYSPAGES="0:<RAM>" and SWAPPAGES; vzctl start fails with "required UB parameter … not set"${quotaNote}`

@@ -1,0 +1,158 @@
+/**
+ * Value and key facts settled from the readers at the tags (the "truth leftovers"): each test names the
+ * repository, tag, file and function that decide it. Lines are real ones (corpus/wild, corpus/upstream)
+ * or in their shape.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lint } from '../../server/src/service/lint';
+import { lintNode } from '../../server/src/service/node';
+import { computeHover } from '../../server/src/service/hover';
+
+const CT = '/etc/vz/conf/101.conf';
+
+/** Findings as "line rule severity" (0-based line), optionally only of some rules. */
+function found(text: string, target: string, rules?: string[], path = CT): string[] {
+  return lint(text, { target, path })
+    .findings.filter((f) => !rules || rules.includes(f.rule))
+    .map((f) => `${f.range.start.line} ${f.rule} ${f.severity}`);
+}
+
+describe('EXT_IP_ADDRESS on Virtuozzo 7: a name nothing reads from a config', () => {
+  // libvzctl config_param_map has it only as a "TODO" comment (lib/env_config.c @ v7.0.42, v7.0.737,
+  // v8.0.90), so add_env_param() never parses it; vzctl 7's Config[] (src/config.c @ v7.0.35..v9.0.1) names
+  // it for `vzctl set --ext_ipadd` only (SetParam() checks each address, nothing uses tmpparam.ext_ipadd),
+  // and vzlist's merge_conf() reader is under `#if 0` (src/vzlist.c @ v7.0.35..v9.0.1).
+  it('any value is "no effect" (ignored-parameter), never an invalid value', () => {
+    for (const line of ['EXT_IP_ADDRESS="0.0.0.0"', 'EXT_IP_ADDRESS="192.168.0.101/24"', 'EXT_IP_ADDRESS="198.51.100.177 10.0.0.x"']) {
+      assert.deepEqual(found(`${line}\n`, 'vz7@7.0.737', ['ignored-parameter', 'invalid-value', 'questionable-value']), ['0 ignored-parameter warning'], line);
+    }
+    const f = lint('EXT_IP_ADDRESS="10.0.0.x"\n', { target: 'vz7', path: CT }).findings.find((x) => x.rule === 'ignored-parameter');
+    assert.match(f?.detail ?? '', /libvzctl lists it only as a TODO, vzctl and vzlist never load it/);
+  });
+  it('a bad address does not make libvzctl refuse the config (the container still clashes as live)', () => {
+    const input = { containers: [
+      { path: CT, text: 'IP_ADDRESS="198.51.100.177"\nEXT_IP_ADDRESS="10.0.0.x"\n' },
+      { path: '/etc/vz/conf/102.conf', text: 'IP_ADDRESS="198.51.100.177"\n' },
+    ] };
+    const r = lintNode(input, { target: 'vz7' });
+    const dup = r.files.flatMap((x) => x.findings).filter((x) => x.rule === 'duplicate-ip-address');
+    assert.equal(dup.length, 2);
+    for (const d of dup) assert.doesNotMatch(d.detail ?? '', /refuses the whole config/);
+  });
+  it('the hover says what reads it and what does not', () => {
+    const h = computeHover('EXT_IP_ADDRESS="10.0.0.x"\n', { line: 0, character: 2 }, { path: CT, target: 'vz7' });
+    const text = JSON.stringify(h?.contents ?? '');
+    assert.match(text, /ignored in all versions/);
+    assert.match(text, /TODO comment/);
+    assert.doesNotMatch(text, /vzlist reports/);
+  });
+  it('classic vzctl does not know it (src/lib/config.c @ vzctl-4.11.1)', () => {
+    assert.deepEqual(found('EXT_IP_ADDRESS="192.168.0.101/24"\n', 'classic@4.11.1', ['unknown-parameter', 'invalid-value']), ['0 unknown-parameter warning']);
+  });
+});
+
+const VSWAP = 'PHYSPAGES="0:262144"\nSWAPPAGES="0:262144"\n';
+/** The value findings of one line after a vSwap pair (0-based line 2). */
+const valueFindings = (line: string, target: string, path = CT): string[] =>
+  lint(`${VSWAP}${line}\n`, { target, path }).findings.filter((f) => f.rule === 'invalid-value' || f.rule === 'questionable-value').map((f) => `${f.severity}: ${f.message}`);
+
+describe('classic parse_ul() (src/lib/util.c): a result above LONG_MAX is refused from vzctl 3.0.29 (commit bc67e660)', () => {
+  it('real lines pass: CPUS="1", QUOTATIME="0", QUOTAUGIDLIMIT="150", CPUUNITS="1000" (corpus/wild, upstream)', () => {
+    for (const line of ['CPUS="1"', 'QUOTATIME="0"', 'QUOTAUGIDLIMIT="150"', 'CPUUNITS="1000"', 'CPUS="unlimited"', 'CPUS="-0"', 'CPUS=""']) {
+      for (const t of ['classic@4.11.1', 'classic@3.0.28']) assert.deepEqual(valueFindings(line, t), [], `${line} @ ${t}`);
+    }
+  });
+  it('a negative number or one above LONG_MAX: "vzctl warns and skips the line" from 3.0.29', () => {
+    assert.deepEqual(valueFindings('CPUS="-2"', 'classic@4.11.1'), ['error: CPUS: -2 is negative; vzctl warns and skips the line']);
+    assert.deepEqual(valueFindings('QUOTATIME="-1"', 'classic@3.0.29'), ['error: QUOTATIME: -1 is negative; vzctl warns and skips the line']);
+    assert.deepEqual(valueFindings('CPUS="9223372036854775808"', 'classic@4.11.1'), ['error: CPUS: 9223372036854775808 is above LONG_MAX; vzctl warns and skips the line']);
+    assert.deepEqual(valueFindings('CPUS="9223372036854775807"', 'classic@4.11.1'), []);
+  });
+  it('before 3.0.29 the number went through an int and was taken: no finding (nothing refused), but beyond ULONG_MAX is ERANGE', () => {
+    assert.deepEqual(valueFindings('CPUS="-2"', 'classic@3.0.28'), []);
+    assert.deepEqual(valueFindings('QUOTAUGIDLIMIT="-5"', 'classic@3.0.28'), [], 'it was "outside 0.." before this fix');
+    assert.deepEqual(valueFindings('CPUS="18446744073709551616"', 'classic@3.0.28').length, 1);
+  });
+  it('the range is checked on the number stored: CPUUNITS="-5" is 18446744073709551611 before 3.0.29, 4294967304 is 8', () => {
+    assert.match(valueFindings('CPUUNITS="-5"', 'classic@3.0.28')[0] ?? '', /-5 is read as 18446744073709551611, outside 8\.\.500000/);
+    assert.deepEqual(valueFindings('CPUUNITS="4294967304"', 'classic@3.0.28'), []);
+    assert.match(valueFindings('CPUUNITS="4294967304"', 'classic@4.11.1')[0] ?? '', /outside 8\.\.500000/);
+    assert.match(valueFindings('CPUUNITS=""', 'classic@4.11.1')[0] ?? '', /the empty value reads as 0, outside 8\.\.500000/);
+  });
+});
+
+describe('classic parse_int() (src/lib/util.c): LOG_LEVEL, VERBOSE, VEID, STOP_TIMEOUT', () => {
+  const NODE = '/etc/vz/vz.conf';
+  it('LOG_LEVEL takes any int (the real LOG_LEVEL=0 and a negative one alike); it was "outside -1.." before this fix', () => {
+    for (const line of ['LOG_LEVEL=0', 'LOG_LEVEL=-5', 'VERBOSE=0', 'LOG_LEVEL=2147483647']) assert.deepEqual(valueFindings(line, 'classic@4.11.1', NODE), [], line);
+  });
+  it('from 3.0.29 a number outside INT_MIN..INT_MAX is refused; before, only one beyond long (ERANGE)', () => {
+    assert.deepEqual(valueFindings('LOG_LEVEL=2147483648', 'classic@4.11.1', NODE), ['error: LOG_LEVEL: 2147483648 is outside INT_MIN..INT_MAX; vzctl warns and skips the line']);
+    assert.deepEqual(valueFindings('VERBOSE=-2147483649', 'classic@3.0.29', NODE).length, 1);
+    assert.deepEqual(valueFindings('LOG_LEVEL=2147483648', 'classic@3.0.28', NODE), []);
+    assert.deepEqual(valueFindings('LOG_LEVEL=9223372036854775808', 'classic@3.0.28', NODE).length, 1);
+  });
+  it('STOP_TIMEOUT: parse_int() then "int_id < 0" is refused (src/lib/config.c @ vzctl-4.4..4.11.1)', () => {
+    assert.match(valueFindings('STOP_TIMEOUT="-1"', 'classic@4.11.1', NODE)[0] ?? '', /^error: STOP_TIMEOUT: -1 is below 0/);
+    assert.deepEqual(valueFindings('STOP_TIMEOUT="120"', 'classic@4.11.1', NODE), []);
+  });
+});
+
+describe('Virtuozzo 7 parse_ul() (libvzctl lib/util.c @ v7.0.42, lib/common.c @ v7.0.737..v8.0.90): empty is refused', () => {
+  it('CPUS="", CPUUNITS="", BOOTORDER="", QUOTAUGIDLIMIT="", HA_PRIO="": libvzctl refuses, so the whole config', () => {
+    for (const key of ['CPUS', 'CPUUNITS', 'BOOTORDER', 'QUOTAUGIDLIMIT', 'HA_PRIO']) {
+      assert.deepEqual(valueFindings(`${key}=""`, 'vz7'), [`error: ${key}: the value is empty; libvzctl rejects it with an error`], key);
+    }
+    // Classic takes an empty CPUS as 0 (strtoul converts nothing and stops at the end).
+    assert.deepEqual(valueFindings('CPUS=""', 'classic@4.11.1'), []);
+  });
+  it('a negative number wraps (no finding), and no "unlimited" is taken', () => {
+    assert.deepEqual(valueFindings('CPUS="-1"', 'vz7'), []);
+    assert.deepEqual(valueFindings('CPUS="1"', 'vz7'), []);
+    assert.match(valueFindings('CPUS="unlimited"', 'vz7')[0] ?? '', /^error: CPUS: "unlimited" is not a whole number/);
+  });
+  it('HA_PRIO: at most UINT_MAX (MAXHAPRIO, lib/env.h @ v7.0.42..v8.0.90); -1 wraps above it', () => {
+    assert.deepEqual(valueFindings('HA_PRIO="4294967295"', 'vz7'), []);
+    assert.deepEqual(valueFindings('HA_PRIO="4294967296"', 'vz7'), ['error: HA_PRIO: 4294967296 is above 4294967295; libvzctl rejects it with an error']);
+    assert.match(valueFindings('HA_PRIO="-1"', 'vz7')[0] ?? '', /-1 is read as 18446744073709551615, above 4294967295/);
+  });
+});
+
+describe('CPUMASK / NODEMASK as bitmap_parse() reads them (classic src/lib/bitmap.c; libvzctl lib/bitmap.c)', () => {
+  it('an empty item is refused at every version; one trailing comma is not', () => {
+    for (const t of ['classic@3.0.26', 'classic@4.11.1', 'vz7@7.0.284', 'vz7@7.0.737']) {
+      assert.deepEqual(valueFindings('CPUMASK="0,,1"', t).map((m) => m.replace(/;.*/, '')), ['error: CPUMASK: an empty item between two commas'], t);
+      assert.equal(valueFindings('NODEMASK=",0"', t).length, t === 'classic@3.0.26' ? 0 : 1, t);
+      assert.deepEqual(valueFindings('CPUMASK="0-3,8,"', t), [], t);
+    }
+    const f = lint(`${VSWAP}CPUMASK="0,,1"\n`, { target: 'vz7', path: CT }).findings.find((x) => x.rule === 'invalid-value');
+    assert.deepEqual([f?.range.start.character, f?.range.end.character], [10, 12], 'the two commas');
+  });
+  it('an empty value: classic refuses it, libvzctl reads it as every CPU', () => {
+    assert.match(valueFindings('CPUMASK=""', 'classic@4.11.1')[0] ?? '', /^error: CPUMASK: the value is empty/);
+    assert.deepEqual(valueFindings('CPUMASK=""', 'vz7'), []);
+  });
+  it('a number strtol() cuts to 32 bits is taken (classic, libvzctl before 7.0.326); strtoul() from 7.0.326 holds it', () => {
+    assert.deepEqual(valueFindings('CPUMASK="4294967296"', 'classic@4.11.1'), []);
+    assert.deepEqual(valueFindings('CPUMASK="4294967296"', 'vz7@7.0.284'), []);
+    assert.match(valueFindings('CPUMASK="4294967296"', 'vz7@7.0.371')[0] ?? '', /outside 0\.\.4095/);
+  });
+});
+
+describe('VEFSTYPE on Virtuozzo 7: read from vz.conf only (get_global_param(), lib/create.c @ v7.0.42..v8.0.90)', () => {
+  it('the real container line (corpus/wild/039: VEFSTYPE="simfs") is misplaced: a container config\'s VEFSTYPE is read by nothing', () => {
+    const fs = lint('VEFSTYPE="simfs"\n', { target: 'vz7', path: CT }).findings;
+    assert.deepEqual(fs.map((f) => `${f.rule} ${f.severity}`), ['misplaced-parameter warning']);
+    assert.match(fs[0]?.message ?? '', /without effect in a container config/);
+    assert.doesNotMatch(fs.map((f) => f.detail ?? '').join(' '), /simfs.*live/i, 'no live-migration note on a line that does nothing');
+  });
+  it('the shipped vz.conf line (VEFSTYPE="ext4", upstream virtuozzo7-vzctl etc/vz.conf) is in place', () => {
+    assert.deepEqual(found('VEFSTYPE="ext4"\n', 'vz7', undefined, '/etc/vz/vz.conf'), []);
+  });
+  it('the hover says who reads it and that a container config\'s line does nothing', () => {
+    const text = JSON.stringify(computeHover('VEFSTYPE="simfs"\n', { line: 0, character: 2 }, { path: CT, target: 'vz7' })?.contents ?? '');
+    assert.match(text, /get_global_param/);
+    assert.match(text, /A container config's VEFSTYPE is read by nothing/);
+  });
+});

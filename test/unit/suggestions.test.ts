@@ -1,0 +1,86 @@
+/**
+ * Did-you-mean suggestions: the capped edit distance they rest on (banded, without allocation) against a
+ * plain Levenshtein table, and unknown-parameter's suggestions (pruned by character sets) against a
+ * search of every known key.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { editDistance } from '../../server/src/rules/util';
+import { suggestNames } from '../../server/src/rules/parameters';
+import { analyze } from '../../server/src/service/lint';
+import type { LintContext } from '../../server/src/rules/types';
+
+/** Levenshtein distance, the whole table. */
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j += 1) cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
+
+/** The suggestions of every known key of the target within two edits, as unknown-parameter orders them. */
+function bruteForce(ctx: LintContext, name: string): string[] {
+  const upper = name.toUpperCase();
+  const scored: { n: string; d: number }[] = [];
+  for (const n of new Set(ctx.catalog.names())) {
+    const def = ctx.catalog.parameter(n);
+    if (def === undefined || !ctx.known(def)) continue;
+    const d = n === upper ? 0 : name.length >= 4 ? levenshtein(upper, n) : 3;
+    if (d <= 2) scored.push({ n, d });
+  }
+  scored.sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
+  return scored.slice(0, 3).map((s) => s.n);
+}
+
+describe('editDistance', () => {
+  it('is the Levenshtein distance when at most max, else max + 1', () => {
+    const word = fc.string({ unit: fc.constantFrom('A', 'B', 'C', '_', 'a', '1', '\u00e9'), maxLength: 12 });
+    fc.assert(fc.property(word, word, fc.integer({ min: 0, max: 4 }), (a, b, max) => {
+      assert.equal(editDistance(a, b, max), Math.min(levenshtein(a, b), max + 1));
+    }), { numRuns: 3000 });
+    // Longer than its reused rows at first, and the rows it grew do not leak into a short call.
+    const long = 'K'.repeat(500);
+    assert.equal(editDistance(long, `${long}X`, 2), 1);
+    assert.equal(editDistance(`X${long.slice(1)}`, long, 2), 1);
+    assert.equal(editDistance('ONBOOT', 'ONBOTT', 2), 1);
+    assert.equal(editDistance('', '', 0), 0);
+  });
+});
+
+describe('unknown-parameter suggestions', () => {
+  it('are those of a search of every known key, for misspelt keys and for keys near none', () => {
+    for (const target of ['classic', 'vz7', 'classic@3.0.0']) {
+      const ctx = analyze('', { target, path: '/etc/vz/conf/101.conf' });
+      const names = [...new Set(ctx.catalog.names())];
+      // Each known key with one to three edits (a fixed pseudo-random walk), and unrelated keys.
+      let seed = 11;
+      const next = (k: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % k; };
+      const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789ab';
+      const typos: string[] = ['XKEY1', 'CT_ID', 'ONBOT', 'hostname', 'QQQQQQQQ', 'KMEMSIZ'];
+      for (const n of names) {
+        for (let k = 0; k < 3; k += 1) {
+          let s = n;
+          for (let e = 0; e <= next(3); e += 1) {
+            const p = next(s.length + 1);
+            const op = next(3);
+            const c = letters[next(letters.length)] as string;
+            s = op === 0 ? s.slice(0, p) + c + s.slice(p) : op === 1 ? s.slice(0, p) + s.slice(p + 1) : s.slice(0, p) + c + s.slice(p + 1);
+          }
+          typos.push(s);
+        }
+      }
+      let suggested = 0;
+      for (const t of typos) {
+        const got = suggestNames(ctx, t);
+        assert.deepEqual(got, bruteForce(ctx, t), `${target} ${t}`);
+        if (got.length > 0) suggested += 1;
+      }
+      // The walk gives both outcomes in numbers (the comparison above is not only of empty lists).
+      assert.ok(suggested > typos.length / 3 && suggested < typos.length, `${suggested} of ${typos.length}`);
+    }
+  });
+});
