@@ -21,6 +21,13 @@ export const MAX_FINDINGS_PER_FILE = 10_000;
  */
 export const MAX_MESSAGE_CHARS = 400;
 
+/**
+ * Longest detail (the long explanation: hover, `--explain`, JSON `detail`), in UTF-16 code units, cut like
+ * messages. The longest the rules write is under 500; a value problem quotes the value whole in it, and a
+ * 1 MB CPUS value made a 1 MB detail (attack).
+ */
+export const MAX_DETAIL_CHARS = 2_000;
+
 /** Longest title of a quick fix, in UTF-16 code units (cut like messages). */
 export const MAX_FIX_TITLE_CHARS = 400;
 

@@ -28,4 +28,12 @@ describe('quoting file text in messages', () => {
     assert.match(f.message, /^DISKSPACE: " \\"1G" is not a number/);
     assert.doesNotMatch(f.message, /" "1G"/);
   });
+
+  it('a control character stays escaped through clipping: NAME with ESC says "\\u001b", not "u001b" (attack)', () => {
+    assert.equal(clipQuotes(`${quote('a\u001bb\r\\u0041')} x`), '"a\\u001bb\\r\\\\u0041" x');
+    const f = lint('PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\nNAME="a\u001bb"\n', { path: '/etc/vz/conf/101.conf' }).findings.find((x) => x.rule === 'invalid-value');
+    assert.ok(f);
+    assert.match(f.message, /^NAME: character "\\u001b" is not allowed/);
+    assert.ok(!f.message.includes('\u001b'), f.message);
+  });
 });

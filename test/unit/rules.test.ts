@@ -292,6 +292,44 @@ describe('shell-unsafe-value: what sh does with an unquoted blank', () => {
   });
 });
 
+describe('invalid-value: a yes/no or mode in the wrong letter case', () => {
+  it('offers to write it as vzctl spells it, for review only (vzctl would start reading the line), on its own line', () => {
+    const text = 'ONBOOT="Yes"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\nDISABLED="NO"\nNETFILTER="Full"\n';
+    const found = lint(text, { path: CT }).findings.filter((f) => f.rule === 'invalid-value');
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.fixes?.map((x) => [x.title, x.safe, x.edits[0]?.newText, x.edits[0]?.range.start.character, x.edits[0]?.range.end.character])]), [
+      [0, [['Write ONBOOT="yes"', false, 'yes', 8, 11]]],
+      [3, [['Write DISABLED="no"', false, 'no', 10, 12]]],
+      [4, [['Write NETFILTER="full"', false, 'full', 11, 15]]],
+    ]);
+    // Two lines with the same wrong value share a message, never the fix's range.
+    const twice = lint('ONBOOT="Yes"\nONBOOT="Yes"\n', { path: CT }).findings.filter((f) => f.rule === 'invalid-value');
+    assert.deepEqual(twice.map((f) => f.fixes?.[0]?.edits[0]?.range.start.line), [0, 1]);
+    // A value that is no spelling of an allowed one gets no such fix.
+    assert.deepEqual(lint('ONBOOT="true"\n', { path: CT }).findings.filter((f) => f.rule === 'invalid-value').map((f) => f.fixes ?? []), [[]]);
+  });
+});
+
+describe('unknown-parameter: RAM and SWAP, the vzctl set options written as keys', () => {
+  const unknown = (text: string, opts: LintOptions = {}) => lint(text, { path: CT, ...opts }).findings.filter((f) => f.rule === 'unknown-parameter');
+  it('names the parameter the option writes (vzctl(8): --ram sets the PHYSPAGES limit), not an edit-distance guess', () => {
+    const [ram, swap] = unknown('RAM="2G"\nSWAP=1G\n');
+    assert.equal(ram?.message, 'Unknown parameter RAM (vzctl set --ram writes PHYSPAGES); vzctl ignores the line');
+    assert.equal(swap?.message, 'Unknown parameter SWAP (vzctl set --swap writes SWAPPAGES); vzctl ignores the line');
+    assert.match(ram?.detail ?? '', /writes PHYSPAGES="0:SIZE" .*a number without a suffix is in 4 KiB pages/);
+    // The fix writes what `vzctl set --ram 2G --save` writes, for review (vzctl would start reading a limit).
+    assert.deepEqual(ram?.fixes?.map((f) => [f.title, f.safe, f.edits[0]?.newText, f.edits[0]?.range.start.character, f.edits[0]?.range.end.character]),
+      [['Write PHYSPAGES="0:2G" (what vzctl set --ram 2G writes)', false, 'PHYSPAGES="0:2G"', 0, 8]]);
+    assert.equal(swap?.fixes?.[0]?.edits[0]?.newText, 'SWAPPAGES="0:1G"');
+  });
+  it('no fix for a bare number (bytes for the option, pages in the file) or when the parameter is already set', () => {
+    assert.deepEqual(unknown('RAM="2147483648"\n')[0]?.fixes, []);
+    assert.deepEqual(unknown('PHYSPAGES="0:1G"\nRAM="2G"\n')[0]?.fixes, []);
+  });
+  it('only where the source documents the option (classic vzctl(8)); Virtuozzo 7 keeps the plain message', () => {
+    assert.equal(unknown('RAM="2G"\n', { target: 'vz7' })[0]?.message, 'Unknown parameter RAM; libvzctl ignores it');
+  });
+});
+
 describe('unknown-parameter: a Virtuozzo 7-looking file linted as classic by auto', () => {
   // VE_LAYOUT and CLASSID are classic-only, three Virtuozzo 7 keys are not twice as many, so auto stays
   // classic (resolveTarget, VZ7_MAJORITY): the Virtuozzo 7 keys are one hint.

@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import { editDistance } from '../../server/src/rules/util';
 import { suggestNames } from '../../server/src/rules/parameters';
 import { analyze } from '../../server/src/service/lint';
+import { suggestRuleIds } from '../../server/src/rules/suppressions';
+import { getCatalog } from '../../server/src/catalog/load';
 import type { LintContext } from '../../server/src/rules/types';
 
 /** Levenshtein distance, the whole table. */
@@ -82,5 +84,39 @@ describe('unknown-parameter suggestions', () => {
       // The walk gives both outcomes in numbers (the comparison above is not only of empty lists).
       assert.ok(suggested > typos.length / 3 && suggested < typos.length, `${suggested} of ${typos.length}`);
     }
+  });
+});
+
+describe('suppression comment suggestions', () => {
+  it('are those of a search of every rule id, for misspelt ids and for names near none, asked once or again', () => {
+    const catalog = getCatalog();
+    const ids = catalog.catalog.rules.map((r) => r.id);
+    const brute = (name: string): string[] => {
+      const lower = name.toLowerCase();
+      return ids.map((id) => ({ id, d: id === lower ? 0 : id.startsWith(lower) && lower.length >= 4 ? 1 : Math.min(levenshtein(lower, id), 3) }))
+        .filter((x) => x.d <= 2).sort((a, b) => a.d - b.d || a.id.localeCompare(b.id)).slice(0, 3).map((x) => x.id);
+    };
+    let seed = 5;
+    const next = (k: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % k; };
+    const names = ['unknown', 'Unknown-Parameter', 'dup', 'eslint-disable', 'no-unused-vars', 'x'];
+    for (const id of ids) {
+      for (let k = 0; k < 4; k += 1) {
+        let s = id;
+        for (let e = 0; e <= next(3); e += 1) {
+          const p = next(s.length + 1);
+          const c = 'abcdefghijklmnopqrstuvwxyz-0'[next(28)] as string;
+          const op = next(3);
+          s = op === 0 ? s.slice(0, p) + c + s.slice(p) : op === 1 ? s.slice(0, p) + s.slice(p + 1) : s.slice(0, p) + c + s.slice(p + 1);
+        }
+        names.push(s);
+      }
+    }
+    let suggested = 0;
+    for (const n of [...names, ...names]) {
+      const got = suggestRuleIds(catalog, n);
+      assert.deepEqual(got, brute(n), n);
+      if (got.length > 0) suggested += 1;
+    }
+    assert.ok(suggested > names.length / 2 && suggested < names.length * 2, `${suggested} of ${names.length * 2}`);
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { describe, it } from 'node:test';
 import { exclusiveLines, isTemplateName, PLACEHOLDER_CHAR, scanTemplate, stripTemplateExtension } from '../../server/src/parser/template';
 import { lint } from '../../server/src/service/lint';
@@ -222,5 +223,45 @@ describe('templates: an unquoted placeholder of a list parameter', () => {
   it('marks self-quoting placeholders by line', () => {
     assert.deepEqual([...(scanTemplate('A={{ a | quote }}\nB={{ b }}\n').selfQuotingLines ?? [])], [0]);
     assert.equal(scanTemplate('B={{ b }}\n').selfQuotingLines, undefined);
+  });
+});
+
+describe('templates: if/else branches at any depth', () => {
+  it('two lines are exclusive exactly when some if block holds them in two different branches (random nestings)', () => {
+    const op = fc.constantFrom('if', 'else', 'for', 'end', 'line', 'line');
+    fc.assert(fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+      // The template, and per line the if branches it sits in (block, branch), outermost first, kept the
+      // plain way: a copy of the open ifs for every line.
+      const lines: string[] = [];
+      const paths: { block: number; branch: number }[][] = [];
+      const stack: { block: number; branch: number; isIf: boolean }[] = [];
+      let next = 0;
+      const config: number[] = [];
+      for (const o of ops) {
+        paths.push(stack.filter((x) => x.isIf).map(({ block, branch }) => ({ block, branch })));
+        if (o === 'if') { lines.push('{% if a %}'); stack.push({ block: next++, branch: 0, isIf: true }); }
+        else if (o === 'for') { lines.push('{% for x in y %}'); stack.push({ block: next++, branch: 0, isIf: false }); }
+        else if (o === 'else') { lines.push('{% else %}'); const top = stack[stack.length - 1]; if (top?.isIf) top.branch += 1; }
+        else if (o === 'end') { lines.push('{% endif %}'); stack.pop(); }
+        else { config.push(lines.length); lines.push(`X${lines.length}=1`); }
+      }
+      const scan = scanTemplate(lines.join('\n') + '\n');
+      for (const a of config) {
+        for (const b of config) {
+          const want = (paths[a] ?? []).some((x) => (paths[b] ?? []).some((y) => x.block === y.block && x.branch !== y.branch));
+          assert.equal(exclusiveLines(scan, a, b), want, `${lines.join(' | ')}: ${a} ${b}`);
+        }
+      }
+    }), { numRuns: 400 });
+  });
+
+  it('20,000 nested ifs: one branch object per if, and lines apart in the innermost if/else are exclusive', () => {
+    const depth = 20000;
+    const text = `${'{% if a %}\n'.repeat(depth)}X=1\n{% else %}\nX=2\n${'{% endif %}\n'.repeat(depth)}X=3\n`;
+    const scan = scanTemplate(text);
+    assert.equal(exclusiveLines(scan, depth, depth + 2), true);
+    assert.equal(exclusiveLines(scan, depth, 2 * depth + 3), false);
+    // Every line inside shares the branch object of its innermost if: memory linear in the depth.
+    assert.equal(new Set(scan.branches.values()).size, depth + 1);
   });
 });

@@ -45,10 +45,17 @@ export function stripTemplateExtension(filePath: string): string {
   return filePath.replace(EXT_RE, '');
 }
 
-/** One level of if/else nesting a line sits in: which `if` block (by number) and which branch of it. */
+/**
+ * The innermost if/else branch a line sits in: which `if` block (by number), which branch of it, and the
+ * branch the `if` itself sits in (`parent`, undefined at top level; `depth` counts them). Every line of one
+ * branch shares the object, so a line's whole path costs one pointer however deep the nesting (a copy of
+ * the path per line took memory quadratic in the depth: 20,000 nested ifs ran out of memory).
+ */
 export interface BranchStep {
-  block: number;
-  branch: number;
+  readonly block: number;
+  readonly branch: number;
+  readonly parent: BranchStep | undefined;
+  readonly depth: number;
 }
 
 /** The result of {@link scanTemplate}. */
@@ -59,8 +66,8 @@ export interface TemplateScan {
   placeholderLines: Set<number>;
   /** 0-based lines that are template control lines (not config lines). */
   controlLines: Set<number>;
-  /** The if/else branches each line sits in, outermost first (absent: top level). */
-  branches: Map<number, BranchStep[]>;
+  /** The innermost if/else branch each line sits in (absent: top level). */
+  branches: Map<number, BranchStep>;
   /**
    * 0-based lines with a placeholder that may render its own quoting (`{{ ips | join(' ') | quote }}`,
    * `to_json`, Helm's `quote`/`squote`, ERB's `.inspect`, `Shellwords.escape`…, see {@link SELF_QUOTING}):
@@ -74,9 +81,17 @@ export const SELF_QUOTING = /quote|json|inspect|escape|shellword|dump|repr/i;
 
 /** Whether two lines sit in different branches of the same if/else (so at most one of them is rendered). */
 export function exclusiveLines(scan: TemplateScan, a: number, b: number): boolean {
-  const pa = scan.branches.get(a) ?? [];
-  const pb = scan.branches.get(b) ?? [];
-  for (const x of pa) for (const y of pb) if (x.block === y.block && x.branch !== y.branch) return true;
+  let x = scan.branches.get(a);
+  let y = scan.branches.get(b);
+  // An `if` block sits at one depth under one branch of its parent, so two paths differ first where they
+  // part: in two branches of one block (exclusive), or in two blocks (never both branches of one block).
+  while (x && y && x.depth > y.depth) x = x.parent;
+  while (x && y && y.depth > x.depth) y = y.parent;
+  while (x && y && x !== y) {
+    if (x.parent === y.parent) return x.block === y.block;
+    x = x.parent;
+    y = y.parent;
+  }
   return false;
 }
 
@@ -195,7 +210,7 @@ export function scanTemplate(text: string): TemplateScan {
   const chars = text.split('');
   const placeholderLines = new Set<number>();
   const controlLines = new Set<number>();
-  const branches = new Map<number, BranchStep[]>();
+  const branches = new Map<number, BranchStep>();
   // Line starts, to map offsets to lines (\n, \r\n and lone \r end a line, as in parse.ts).
   const lineStarts = [0];
   for (let i = 0; i < text.length; i += 1) {
@@ -257,24 +272,28 @@ export function scanTemplate(text: string): TemplateScan {
   }
 
   // If/else structure: a stack of open blocks; each line records the branches it is in.
-  const stack: (BranchStep & { isIf: boolean })[] = [];
+  // (Each entry: the innermost if branch inside it, the entry's own for an `if`, the one around it for a loop.)
+  const stack: { inner: BranchStep | undefined; isIf: boolean }[] = [];
   let nextBlock = 0;
   const byLine = [...tags].sort((a, b) => a.start - b.start);
   let ti = 0;
   for (let line = 0; line < lineStarts.length; line += 1) {
-    const steps = stack.filter((s) => s.isIf).map(({ block, branch }) => ({ block, branch }));
-    if (steps.length > 0) branches.set(line, steps);
+    const inner = stack[stack.length - 1]?.inner;
+    if (inner) branches.set(line, inner);
     const end = lineStarts[line + 1] ?? text.length + 1;
     while (ti < byLine.length && (byLine[ti] as Tag).start < end) {
       const t = byLine[ti] as Tag;
       ti += 1;
       if (t.kind !== 'control') continue;
       const effect = controlEffect(t.body);
-      if (effect === 'open-if') stack.push({ block: nextBlock++, branch: 0, isIf: true });
-      else if (effect === 'open-other') stack.push({ block: nextBlock++, branch: 0, isIf: false });
-      else if (effect === 'else') {
+      const around = stack[stack.length - 1]?.inner;
+      if (effect === 'open-if') stack.push({ inner: { block: nextBlock++, branch: 0, parent: around, depth: (around?.depth ?? 0) + 1 }, isIf: true });
+      else if (effect === 'open-other') {
+        nextBlock += 1;
+        stack.push({ inner: around, isIf: false });
+      } else if (effect === 'else') {
         const top = stack[stack.length - 1];
-        if (top?.isIf) top.branch += 1;
+        if (top?.isIf && top.inner) top.inner = { block: top.inner.block, branch: top.inner.branch + 1, parent: top.inner.parent, depth: top.inner.depth };
       } else if (effect === 'close') stack.pop();
     }
   }

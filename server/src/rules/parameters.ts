@@ -16,7 +16,7 @@ const MAX_MERGE = 50;
  * in more places apart (`A B A B …`) gets one finding for them all, which names the lines.
  */
 export const MAX_DUPLICATE_FINDINGS = 5;
-import { deleteLines, deleteLineSet, editDistance, entryRange, finding, lineNo, lineSpan, shippedInTargetSamples } from './util';
+import { charMask, deleteLines, deleteLineSet, editDistance, entryRange, MEMO_NAME_CHARS, moreThanTwoBits, ownString, finding, lineNo, lineSpan, shippedInTargetSamples } from './util';
 import { clip, explain, q, say, sayAbout, says, toolVersion } from './say';
 import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
@@ -25,6 +25,7 @@ import { shellWords, type ShellWord } from '../service/shellSafety';
 import { suppressionTracker, type SuppressionTracker } from '../service/suppressions';
 import { lastLineNumber } from '../parser/parse';
 import { hasTemplateSyntax } from '../parser/template';
+import { shortcutNamed, type VzctlSetShortcut } from '../service/vzctlSet';
 
 /**
  * Per target (the same for every file linted against it): its known keys (computed once), grouped by
@@ -35,25 +36,6 @@ interface SuggestionCache {
   known: Set<string>;
   byLength: Map<number, { name: string; mask: number }[]>;
   found: Map<string, string[]>;
-}
-
-/**
- * The characters of `s` as a set of 32 buckets (bit `code & 31`). Every character of one string whose
- * bucket the other string's mask lacks is missing from the other string, and each edit removes at most
- * one such character: when either `a & ~b` or `b & ~a` has more than two bits, the strings are more than
- * two edits apart. (Characters sharing a bucket only make the bound weaker, never wrong.)
- */
-function charMask(s: string): number {
-  let m = 0;
-  for (let i = 0; i < s.length; i += 1) m |= 1 << (s.charCodeAt(i) & 31);
-  return m;
-}
-
-/** Whether `m` has more than two bits set. */
-function moreThanTwoBits(m: number): boolean {
-  m &= m - 1;
-  m &= m - 1;
-  return m !== 0;
 }
 
 /** Closest known keys for a misspelt one: same letters in another case, or at most 2 edits away. */
@@ -74,8 +56,9 @@ export function suggestNames(ctx: LintContext, name: string): string[] {
   const hit = cache.found.get(name);
   if (hit) return hit;
   const found = computeSuggestions(cache, name);
-  // Bounded: a file of 100 000 distinct unknown keys must not keep them all.
-  if (cache.found.size < 10000) cache.found.set(name, found);
+  // Bounded: a file of 100 000 distinct unknown keys must not keep them all, nor any file's text (a key
+  // read from a line is a view into it: copied).
+  if (cache.found.size < 10000 && name.length <= MEMO_NAME_CHARS) cache.found.set(ownString(name), found);
   return found;
 }
 
@@ -96,6 +79,18 @@ function computeSuggestions(cache: SuggestionCache, name: string): string[] {
   // (Most names have no suggestion: no sort then.)
   if (scored.length > 1) scored.sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
   return scored.slice(0, 3).map((s) => s.n);
+}
+
+/**
+ * `RAM="2G"` → `PHYSPAGES="0:2G"`, as `vzctl set --ram 2G --save` writes it: only for a value with a K/M/G/T
+ * suffix (the option reads a bare number as bytes, the file as pages) and a file without its own line of
+ * the parameter. Not safe: vzctl would start reading a memory limit it ignores today.
+ */
+function shortcutFix(ctx: LintContext, e: Entry, shortcut: VzctlSetShortcut): Fix[] {
+  const size = e.value.trim();
+  if (!/^\d+(\.\d+)?[KMGTkmgt]$/.test(size) || ctx.byName.get(shortcut.parameter)?.length) return [];
+  const newText = `${shortcut.parameter}="0:${size}"`;
+  return [{ title: `Write ${newText} (what vzctl set ${shortcut.option} ${size} writes)`, edits: [{ range: { start: e.keyRange.start, end: e.rawValueRange.end }, newText }], safe: false }];
 }
 
 /** How to choose the Virtuozzo 7 target, named in the hint of a file that looks Virtuozzo 7 but is linted as classic. */
@@ -130,7 +125,8 @@ export const unknownParameter: Rule = {
       }
       const here = (target ??= describeTarget(ctx.target));
       const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? clip(e.name) : q(e.name);
-      const suggestions = def ? [] : suggestNames(ctx, e.name);
+      const shortcut = def ? undefined : shortcutNamed(e.name, ctx.target.generation);
+      const suggestions = def || shortcut ? [] : suggestNames(ctx, e.name);
       let head: string;
       let why: string;
       if (def && def[ctx.target.generation]?.since) {
@@ -139,6 +135,10 @@ export const unknownParameter: Rule = {
       } else if (def) {
         head = `${e.name} is a ${ctx.target.generation === 'classic' ? 'Virtuozzo 7' : 'classic vzctl'} parameter`;
         why = `${here} does not know it`;
+      } else if (shortcut) {
+        // `RAM="2G"`: the name of a `vzctl set` option, not of the parameter it writes.
+        head = `Unknown parameter ${e.name} (vzctl set ${shortcut.option} writes ${shortcut.parameter})`;
+        why = `${here} does not know ${e.name}: \`vzctl set CTID ${shortcut.option} SIZE --save\` writes ${shortcut.parameter}="0:SIZE" (SIZE in bytes or with a K/M/G/T suffix; in the file a number without a suffix is in 4 KiB pages; vzctl(8), "VSwap limits")`;
       } else {
         head = `Unknown parameter ${shown}${suggestions.length > 0 ? ` (did you mean ${suggestions.join(' or ')}?)` : ''}`;
         why = `${here} does not know ${shown}`;
@@ -150,7 +150,7 @@ export const unknownParameter: Rule = {
       out.push(finding(ctx, 'unknown-parameter', e.keyRange, said, {
         ...(stock ? { severity: 'info' as const, unnecessary: true } : {}),
         detail: explain(said, why, suggestions.length > 0 && `Did you mean ${suggestions.join(' or ')}?`),
-        fixes: suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
+        fixes: shortcut ? shortcutFix(ctx, e, shortcut) : suggestions.map((s) => ({ title: `Rename to ${s}`, edits: [{ range: e.keyRange, newText: s }], safe: false })),
       }));
     }
     const first = vz7Only[0];

@@ -17,7 +17,8 @@
 import type { CatalogIndex } from '../catalog/load';
 import type { ConfigDocument, Range } from '../parser/types';
 import type { Finding, LintContext, Rule } from './types';
-import { editDistance, finding } from './util';
+import { charMask, editDistance, finding, MEMO_NAME_CHARS, moreThanTwoBits, ownString } from './util';
+import { derived } from '../catalog/derived';
 import { clip, q } from './text';
 import { ObjectCache } from '../util/objectCache';
 
@@ -27,10 +28,25 @@ export const DIRECTIVES = ['vzconf-disable-next-line', 'vzconf-disable', 'vzconf
 /** One rule name written in a suppression comment. */
 export interface SuppressionName {
   /** The name as written (trimmed). */
-  id: string;
+  readonly id: string;
   /** Where it is written. */
-  range: Range;
+  readonly range: Range;
+  /** Where it starts on the comment's line (`range.start.character`, without building the range). */
+  readonly character: number;
 }
+
+/**
+ * A {@link SuppressionName} whose range is built on first read: a file of 100,000 suppression comments
+ * reads the ranges of the few it reports, not of all (three objects each).
+ */
+class WrittenName implements SuppressionName {
+  private built?: Range;
+  constructor(readonly id: string, private readonly line: number, readonly character: number) {}
+  get range(): Range {
+    return (this.built ??= { start: { line: this.line, character: this.character }, end: { line: this.line, character: this.character + this.id.length } });
+  }
+}
+
 
 /** A suppression comment. */
 export interface SuppressionDirective {
@@ -50,7 +66,18 @@ export interface SuppressionDirective {
   /** The text after `--`, trimmed (empty when none is given). */
   reason: string;
   /** The whole comment line's text range. */
-  range: Range;
+  readonly range: Range;
+}
+
+/** A {@link SuppressionDirective} whose `range` (the whole line, `length` characters) is built on first read. */
+class Directive implements SuppressionDirective {
+  declare targetLine?: number;
+  declare block?: Map<string, number>;
+  private built?: Range;
+  constructor(readonly line: number, readonly scope: SuppressionDirective['scope'], readonly names: SuppressionName[], readonly reason: string, private readonly length: number) {}
+  get range(): Range {
+    return (this.built ??= { start: { line: this.line, character: 0 }, end: { line: this.line, character: this.length } });
+  }
 }
 
 /** A comment that looks like a suppression but is not one (`# vzconf-disable-nextline …`). */
@@ -68,6 +95,8 @@ export interface ParsedSuppressions {
 }
 
 const COMMENT = /^(\s*#\s*)(vzconf-[A-Za-z-]*)(.*)$/;
+/** A rule name in a comment's list (global: its lastIndex is reset before each list). */
+const NAME = /[^,\s]+/g;
 const cache = new ObjectCache<ConfigDocument, ParsedSuppressions>();
 /** What a file without any `vzconf-` comment says (most files): shared, never modified. */
 const NONE: ParsedSuppressions = { directives: [], malformed: [] };
@@ -93,14 +122,14 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
   if (!mentionsVzconf(doc)) return NONE;
   const directives: SuppressionDirective[] = [];
   const malformed: MalformedDirective[] = [];
-  const isDirectiveLine = new Set<number>();
+  // One byte a line (a Set of 100,000 line numbers was the largest cost of a file made of these comments).
+  const isDirectiveLine = new Uint8Array(doc.lines.length);
   for (const line of doc.lines) {
     if (line.kind !== 'comment' || doc.continuationLines.has(line.line)) continue;
     const text = doc.text[line.line] ?? '';
     const m = text.includes('vzconf-') ? COMMENT.exec(text) : null;
     if (!m) continue;
     const [, lead = '', word = '', rest = ''] = m;
-    const range: Range = { start: { line: line.line, character: 0 }, end: { line: line.line, character: text.length } };
     const scope = word === 'vzconf-disable-next-line' ? 'line' : word === 'vzconf-disable' ? 'file' : word === 'vzconf-enable' ? 'enable' : undefined;
     if (!scope || (rest !== '' && !/^\s/.test(rest))) {
       const start = lead.length;
@@ -108,18 +137,15 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
       malformed.push({ line: line.line, word: text.slice(start, wordEnd), range: { start: { line: line.line, character: start }, end: { line: line.line, character: wordEnd } } });
       continue;
     }
-    isDirectiveLine.add(line.line);
+    isDirectiveLine[line.line] = 1;
     const restStart = lead.length + word.length;
-    const sep = rest.search(/(^|\s)--(\s|$)/);
+    const sep = rest.includes('--') ? rest.search(/(^|\s)--(\s|$)/) : -1;
     const listText = sep < 0 ? rest : rest.slice(0, sep);
     const reason = sep < 0 ? '' : rest.slice(sep).replace(/^\s*--/, '').trim();
     const names: SuppressionName[] = [];
-    const re = /[^,\s]+/g;
-    for (let n = re.exec(listText); n; n = re.exec(listText)) {
-      const start = restStart + n.index;
-      names.push({ id: n[0], range: { start: { line: line.line, character: start }, end: { line: line.line, character: start + n[0].length } } });
-    }
-    directives.push({ line: line.line, scope, names, reason, range });
+    NAME.lastIndex = 0;
+    for (let n = NAME.exec(listText); n; n = NAME.exec(listText)) names.push(new WrittenName(n[0], line.line, restStart + n.index));
+    directives.push(new Directive(line.line, scope, names, reason, text.length));
   }
   // One backward pass: for every line, the next line at or after it that is neither blank nor a
   // directive (linear, however many directives are stacked).
@@ -128,7 +154,7 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
   const nextTarget = new Array<number | undefined>(anyLine ? doc.lines.length + 1 : 0);
   for (let l = anyLine ? doc.lines.length - 1 : -1; l >= 0; l -= 1) {
     const here = doc.lines[l];
-    nextTarget[l] = here && here.kind !== 'blank' && !isDirectiveLine.has(l) ? l : nextTarget[l + 1];
+    nextTarget[l] = here && here.kind !== 'blank' && isDirectiveLine[l] === 0 ? l : nextTarget[l + 1];
   }
   for (const d of directives) {
     if (d.scope !== 'line') continue;
@@ -162,14 +188,39 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
   return parsed;
 }
 
-/** Rule ids within two edits of `name` (or starting with it), best first, at most three. */
+/** Per catalogue: its rule ids with their {@link charMask}, and the suggestions found per name. */
+interface RuleSuggestions {
+  rules: { id: string; mask: number }[];
+  found: Map<string, string[]>;
+}
+
+/**
+ * Rule ids within two edits of `name` (or starting with it), best first, at most three. Remembered per
+ * name (up to 10,000 names of at most {@link MEMO_NAME_CHARS} characters, copied so that they keep no
+ * file's text alive: a comment may repeat one typo 100,000 times); ids with more than two
+ * characters the name lacks, or the other way round, are skipped unread ({@link charMask}).
+ */
 export function suggestRuleIds(catalog: CatalogIndex, name: string): string[] {
+  const memo = derived(catalog, 'suppression-suggestions', (c): RuleSuggestions => ({
+    rules: c.catalog.rules.map((r) => ({ id: r.id, mask: charMask(r.id) })),
+    found: new Map(),
+  }));
+  const hit = memo.found.get(name);
+  if (hit) return hit;
   const lower = name.toLowerCase();
-  const scored = catalog.catalog.rules
-    .map((r) => ({ id: r.id, d: r.id === lower ? 0 : r.id.startsWith(lower) && lower.length >= 4 ? 1 : editDistance(lower, r.id, 2) }))
-    .filter((x) => x.d <= 2)
-    .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
-  return scored.slice(0, 3).map((x) => x.id);
+  const mask = charMask(lower);
+  const scored: { id: string; d: number }[] = [];
+  for (const r of memo.rules) {
+    const d = r.id === lower ? 0
+      : r.id.startsWith(lower) && lower.length >= 4 ? 1
+        : moreThanTwoBits(mask & ~r.mask) || moreThanTwoBits(r.mask & ~mask) ? 3
+          : editDistance(lower, r.id, 2);
+    if (d <= 2) scored.push({ id: r.id, d });
+  }
+  scored.sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
+  const found = scored.slice(0, 3).map((x) => x.id);
+  if (memo.found.size < 10000 && name.length <= MEMO_NAME_CHARS) memo.found.set(ownString(name), found);
+  return found;
 }
 
 /**

@@ -68,9 +68,16 @@ export function q(text: string): string {
 /** A double-quoted piece of a message, with the escapes {@link quote} writes. */
 const QUOTED = /"((?:[^"\\]|\\.)*)"/g;
 
-/** The text a {@link quote} piece stands for (escapes undone). */
+/**
+ * The text a {@link quote} piece stands for: its escapes undone, those of {@link visible} too (`\u001b` is
+ * ESC again, not `u001b`), so that quoting the result again shows the same characters.
+ */
 function unquote(inner: string): string {
-  return inner.includes('\\') ? inner.replace(/\\(.)/g, '$1') : inner;
+  if (!inner.includes('\\')) return inner;
+  return inner.replace(/\\(u[0-9a-f]{4}|.)/g, (_m, e: string) => {
+    if (e.length === 5) return String.fromCharCode(parseInt(e.slice(1), 16));
+    return e === 'r' ? '\r' : e === 'n' ? '\n' : e === 't' ? '\t' : e;
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import { humanize } from '../values/numbers';
 import type { Entry } from '../parser/types';
 import type { ValueProblem } from '../values/validate';
 import type { Finding, LintContext, Rule } from './types';
-import { clip, clipQuotes, explain, say, sayAbout, says, toolVersion } from './say';
+import { clip, clipQuotes, explain, quote, say, sayAbout, says, toolVersion } from './say';
 import { QUOTES_KEPT, tokens } from '../values/validate';
 import { finding, lineNo, valueSubRange } from './util';
 import { withRange } from './finding';
@@ -74,7 +74,8 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
       // skipping the line (catalogue onRefused, model/effective refusedEffect); what unsetting wipes out
       // depends on the lines before, so such a finding is built for its own line.
       const effect = kind === 'invalid' ? refusedEffect(ctx, e) : undefined;
-      const same = effect !== 'unset' ? built.get(p) : undefined;
+      // A case fix edits this line's value: never shared with another line.
+      const same = effect !== 'unset' && p.caseFix === undefined ? built.get(p) : undefined;
       if (same && same.name === e.name && same.unread === unread && same.effect === effect) {
         out.push(withRange(same.finding, range));
         continue;
@@ -106,7 +107,9 @@ function problemFinding(ctx: LintContext, rule: string, kind: ValueProblem['kind
   const said = b !== undefined ? sayAbout(ctx, e.name, `${e.name}: ${short.what}`, b) : say(ctx, `${e.name}: ${short.what}`);
   const detail = explain(said, `${e.name}: ${p.message}`, unread && 'libvzctl keeps only the last line of a key, so it never reads this value',
     effect === 'unset' && unsetNote(ctx, e), effect === 'keeps-number' && `${toolVersion(ctx)} stores ${keptNumber(e.value) ?? 'the number it read'} from this line all the same`);
-  return finding(ctx, rule, range, said, unread ? { detail, severity: 'warning' as const } : { detail });
+  // `ONBOOT="Yes"`: offered, never applied in bulk — vzctl would start reading a line it skips today.
+  const fixes = p.caseFix !== undefined ? [{ title: `Write ${e.name}=${quote(p.caseFix)}`, edits: [{ range, newText: p.caseFix }], safe: false }] : undefined;
+  return finding(ctx, rule, range, said, { detail, ...(unread ? { severity: 'warning' as const } : {}), ...(fixes ? { fixes } : {}) });
 }
 
 /**

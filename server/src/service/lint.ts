@@ -5,7 +5,7 @@ import type { ParameterDef, Severity, StatusEntry } from '../catalog/types';
 import { detectKind, parseKind, type FileKind } from '../model/kind';
 import { parseTargetSetting, resolveTarget, TargetError, type Target } from '../model/target';
 import { compareVersions, inVersionRange } from '../model/version';
-import { capText, MAX_FILE_BYTES, MAX_FINDINGS_PER_FILE, MAX_FIX_TITLE_CHARS, MAX_MESSAGE_CHARS, utf8Length } from '../limits';
+import { capText, MAX_DETAIL_CHARS, MAX_FILE_BYTES, MAX_FINDINGS_PER_FILE, MAX_FIX_TITLE_CHARS, MAX_MESSAGE_CHARS, utf8Length } from '../limits';
 import { parseConfig, parseConfigFresh, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
@@ -93,12 +93,13 @@ export function isTooLarge(text: string, sizeBytes?: number): boolean {
   return utf8Length(text) > MAX_FILE_BYTES;
 }
 
-/** A finding's message and fix titles cut to the limits of `limits.ts` (a rule may quote a huge value). */
+/** A finding's message, detail and fix titles cut to the limits of `limits.ts` (a rule may quote a huge value). */
 export function capFinding(f: Finding): Finding {
   // A LazyFixFinding cuts its own titles (and its fixes are not built for this check).
   const longTitle = !(f instanceof LazyFixFinding) && f.fixes?.some((x) => x.title.length > MAX_FIX_TITLE_CHARS) === true;
-  if (f.message.length <= MAX_MESSAGE_CHARS && !longTitle) return f;
-  const out: Finding = copyFinding(f, { message: capText(f.message, MAX_MESSAGE_CHARS) });
+  const longDetail = f.detail !== undefined && f.detail.length > MAX_DETAIL_CHARS;
+  if (f.message.length <= MAX_MESSAGE_CHARS && !longTitle && !longDetail) return f;
+  const out: Finding = copyFinding(f, { message: capText(f.message, MAX_MESSAGE_CHARS), ...(longDetail ? { detail: capText(f.detail as string, MAX_DETAIL_CHARS) } : {}) });
   if (longTitle && f.fixes) out.fixes = f.fixes.map((x) => ({ ...x, title: capText(x.title, MAX_FIX_TITLE_CHARS) }));
   return out;
 }

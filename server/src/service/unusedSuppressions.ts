@@ -106,11 +106,11 @@ function removeNames(ctx: LintContext, d: SuppressionDirective, idx: NameIndex, 
  * The `vzconf-enable` comment that ends the block `name` of `d` opens, when it is a block, with every copy
  * of the rule id in it.
  */
-function blockEnd(d: SuppressionDirective, name: SuppressionName, byLine: ReadonlyMap<number, SuppressionDirective>, index: (d: SuppressionDirective) => NameIndex): { enable: SuppressionDirective; names: SuppressionName[] } | undefined {
+function blockEnd(d: SuppressionDirective, name: SuppressionName, byLine: () => ReadonlyMap<number, SuppressionDirective>, index: (d: SuppressionDirective) => NameIndex): { enable: SuppressionDirective; names: SuppressionName[] } | undefined {
   const to = d.scope === 'file' ? d.block?.get(name.id) : undefined;
   // A name written twice in one comment: only the first opens the block.
   if (to === undefined || index(d).byId.get(name.id)?.[0] !== name) return undefined;
-  const enable = byLine.get(to);
+  const enable = byLine().get(to);
   const names = enable ? index(enable).byId.get(name.id) : undefined;
   return enable && names ? { enable, names } : undefined;
 }
@@ -180,10 +180,10 @@ export function unusedSuppressions(ctx: LintContext, tracker: SuppressionTracker
       if (unused === undefined) continue;
       const whole = !self && unused.length === d.names.length;
       if (whole) {
-        out.push({ line: d.range.start.line, character: d.range.start.character, d, names: d.names, whole });
+        out.push({ line: d.line, character: 0, d, names: d.names, whole });
         continue;
       }
-      for (const n of unused) out.push({ line: n.range.start.line, character: n.range.start.character, d, names: [n], whole });
+      for (const n of unused) out.push({ line: d.line, character: n.character, d, names: [n], whole });
     }
   };
   const firstPass: PendingUnused[] = [];
@@ -230,7 +230,7 @@ function unusedBuilder(ctx: LintContext, directives: readonly SuppressionDirecti
   return ({ d, names, whole }) => {
     const word = d.scope === 'line' ? 'vzconf-disable-next-line' : 'vzconf-disable';
     const first = names[0] as SuppressionName;
-    const block = blockEnd(d, first, byLine(), index);
+    const block = blockEnd(d, first, byLine, index);
     const where = scopeText(ctx, d, block);
     const what = `${whole ? `${word} of ` : ''}${idList(names)}`;
     const message = d.scope === 'line' && d.targetLine === undefined
@@ -243,7 +243,7 @@ function unusedBuilder(ctx: LintContext, directives: readonly SuppressionDirecti
     const edits: TextEdit[] = whole ? [deleteLines(ctx, d.line, d.line)] : removeNames(ctx, d, index(d), new Set([first]));
     const ends = new Map<SuppressionDirective, Set<SuppressionName>>();
     for (const n of names) {
-      const b = blockEnd(d, n, byLine(), index);
+      const b = blockEnd(d, n, byLine, index);
       if (!b) continue;
       // Every copy of the id in the vzconf-enable goes with it: a copy left behind would end nothing.
       const gone = ends.get(b.enable) ?? new Set<SuppressionName>();

@@ -39,11 +39,24 @@ export interface UbcConvention {
   only?: string[];
 }
 
+/**
+ * An option that is a shortcut for another parameter's value (`--ram` sets the PHYSPAGES limit, classic
+ * vzctl(8) "VSwap limits"): `name` is the key an admin may write for it by mistake (`RAM`).
+ */
+export interface VzctlSetShortcut {
+  name: string;
+  option: string;
+  parameter: string;
+  classic?: SourceId;
+  vz7?: SourceId;
+}
+
 /** schemas/vzctl-set.yaml (validated by vzctl-set.schema.json in the tests). */
 export interface VzctlSetData {
   sources: Record<SourceId, string>;
   ubcConvention: Record<Generation, UbcConvention>;
   options: VzctlSetOption[];
+  shortcuts?: VzctlSetShortcut[];
 }
 
 let data: VzctlSetData | undefined;
@@ -52,6 +65,11 @@ let data: VzctlSetData | undefined;
 export function vzctlSetData(): VzctlSetData {
   data ??= schemaData<VzctlSetData>('vzctl-set');
   return data;
+}
+
+/** The `vzctl set` shortcut option named like the unknown key `name` (`RAM` → `--ram`, PHYSPAGES) on `generation`. */
+export function shortcutNamed(name: string, generation: Generation): VzctlSetShortcut | undefined {
+  return vzctlSetData().shortcuts?.find((s) => s.name === name && s[generation] !== undefined);
 }
 
 /**

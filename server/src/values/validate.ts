@@ -19,6 +19,8 @@ export interface ValueProblem {
   message: string;
   start: number;
   end: number;
+  /** The value as vzctl would accept it, when only the letter case is wrong (`Yes` → `yes`). */
+  caseFix?: string;
 }
 
 /** A UBC `barrier:limit` or quota `soft:hard` pair in the parameter's unit. */
@@ -227,7 +229,8 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       const allowed = valuesOf(def, gen) ?? ['yes', 'no'];
       if (allowed.includes(value)) return { problems };
       const ci = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-      return bad(ci ? `${quote(value)} must be written ${quote(ci)} (vzctl compares case-sensitively)` : `${quote(value)} is not one of ${allowed.map((a) => `${quote(a)}`).join(', ')}`);
+      if (ci) return { problems: [{ kind: 'invalid', message: `${quote(value)} must be written ${quote(ci)} (vzctl compares case-sensitively)`, start: 0, end: value.length, caseFix: ci }] };
+      return bad(`${quote(value)} is not one of ${allowed.map((a) => `${quote(a)}`).join(', ')}`);
     }
     case 'integer': {
       const reader = def[gen]?.reader;
