@@ -238,6 +238,8 @@ describe('sample-not-found', () => {
     assert.equal(found.length, 1);
     assert.equal(found[0]?.severity, 'warning');
     assert.match(said(found[0]), /renamed to "basic" in vzctl 3\.0\.24/);
+    // The message says who renamed it (it read as if vzconf had).
+    assert.equal(found[0]?.message, 'CONFIGFILE="vps.basic": no such sample; vzctl 3.0.24 renamed it to "basic"');
     // True whether conf/ is missing or holds no samples: it never claims the folder was unavailable.
     assert.match(said(found[0]), /no ve-\*\.conf-sample file was found in the node's conf\/ folder/);
     assert.doesNotMatch(said(found[0]), /not available/);
@@ -257,6 +259,9 @@ describe('sample-not-found', () => {
     const found = nodeFindings(input, 'sample-not-found');
     assert.deepEqual(found.map((f) => [f.path, f.severity]), [[NODE, 'warning'], [CT, 'info']]);
     assert.match(said(found[0]), /no ve-myplan\.conf-sample in the node's conf\/ folder/);
+    // A renamed sample whose new name the folder has: the same wording.
+    const renamed = nodeFindings({ ...input, nodeConfig: { path: NODE, text: 'CONFIGFILE="vps.basic"\n' } }, 'sample-not-found');
+    assert.equal(renamed[0]?.message, 'CONFIGFILE="vps.basic": no such sample; vzctl 3.0.24 renamed it to "basic"');
     assert.deepEqual(nodeFindings({ ...input, samples: ['myplan', 'vswap-256m'] }, 'sample-not-found'), []);
   });
   it('samples.yaml validates against samples.schema.json', () => {

@@ -236,20 +236,20 @@ export function shippedSamples(): Record<Generation, ShippedSample[]> {
  *
  * @returns undefined when it exists or nothing can be said; else why not and a replacement to offer
  */
-export function missingSample(ctx: { target: Pick<Target, 'generation' | 'version'> }, name: string, samples: readonly string[] | undefined): { why: string; replacement?: string } | undefined {
+export function missingSample(ctx: { target: Pick<Target, 'generation' | 'version'> }, name: string, samples: readonly string[] | undefined): { why: string; replacement?: string; renamedIn?: string } | undefined {
   const list = shippedSamples()[ctx.target.generation] ?? [];
   const known = list.find((s) => s.name === name);
   if (samples) {
     if (samples.includes(name)) return undefined;
     const to = known?.renamedTo;
     const hint = to && samples.includes(to) ? `; vzctl ${known?.until ?? ''} renamed it to "${to}"` : '';
-    return { why: `there is no ve-${name}.conf-sample in the node's conf/ folder (it has ${samples.length === 0 ? 'none' : samples.map((s) => `"${s}"`).join(', ')})${hint}`, ...(to && samples.includes(to) ? { replacement: to } : {}) };
+    return { why: `there is no ve-${name}.conf-sample in the node's conf/ folder (it has ${samples.length === 0 ? 'none' : samples.map((s) => `"${s}"`).join(', ')})${hint}`, ...(to && samples.includes(to) ? { replacement: to, ...(known?.until ? { renamedIn: known.until } : {}) } : {}) };
   }
   if (!known) return undefined;
   const v = ctx.target.version;
   if (known.until && compareVersions(v, known.until) >= 0) {
     const what = known.renamedTo ? `renamed to "${known.renamedTo}" in vzctl ${known.until}` : `no longer shipped from vzctl ${known.until}`;
-    return { why: `ve-${name}.conf-sample was ${what}, and the target is vzctl ${v} (no ve-*.conf-sample file was found in the node's conf/ folder, so the samples that version shipped are assumed)`, ...(known.renamedTo ? { replacement: known.renamedTo } : {}) };
+    return { why: `ve-${name}.conf-sample was ${what}, and the target is vzctl ${v} (no ve-*.conf-sample file was found in the node's conf/ folder, so the samples that version shipped are assumed)`, ...(known.renamedTo ? { replacement: known.renamedTo, renamedIn: known.until } : {}) };
   }
   if (known.from && compareVersions(v, known.from) < 0) {
     return { why: `vzctl ships ve-${name}.conf-sample only from ${known.from}, and the target is vzctl ${v} (the samples that version shipped are assumed)` };
@@ -280,7 +280,7 @@ export const sampleNotFound: NodeRule = {
         if (misses.size < 10_000) misses.set(memo, miss);
       }
       if (!miss) return;
-      const f = ruleFinding(catalog, 'sample-not-found', valueRange, `${param}=${q(name)}: no such sample${miss.replacement ? `; renamed to ${q(miss.replacement)}` : ''}`, { detail: `${param}="${name}": no such sample: ${miss.why}.` });
+      const f = ruleFinding(catalog, 'sample-not-found', valueRange, `${param}=${q(name)}: no such sample${miss.replacement ? `; ${miss.renamedIn ? `vzctl ${miss.renamedIn} renamed it` : 'renamed'} to ${q(miss.replacement)}` : ''}`, { detail: `${param}="${name}": no such sample: ${miss.why}.` });
       if (param === 'ORIGIN_SAMPLE') f.severity = 'info';
       if (miss.replacement) f.fixes = [{ title: fixTitle(`Use "${miss.replacement}"`), edits: [{ range: rawValueRange, newText: `"${miss.replacement}"` }], safe: false }];
       out.push({ path, finding: f });
