@@ -40,3 +40,24 @@ describe('cross-container findings name the other file whole', () => {
     for (const i of items) assert.ok(i.message.length <= 100, i.message);
   });
 });
+
+describe('--summary says what the memory was compared with', () => {
+  it('--node-ram alone: RAM (swap not given); with --node-swap: RAM + swap', async () => {
+    const root = path.resolve(__dirname, '../..');
+    const ramOnly = await run(['--no-color', '--summary', '--node-ram', '4G', 'examples'], root);
+    assert.match(ramOnly.out, /PHYSPAGES \+ SWAPPAGES \+ PRIVVMPAGES: 4\.25 GiB of node RAM 4 GiB \(swap not given\) \(over\)/);
+    assert.match(ramOnly.out, /above node RAM \(4 GiB; swap not given\)/);
+    assert.doesNotMatch(ramOnly.out, /RAM \+ swap/);
+    const both = await run(['--no-color', '--summary', '--node-ram', '4G', '--node-swap', '1G', 'examples'], root);
+    assert.match(both.out, /PHYSPAGES \+ SWAPPAGES \+ PRIVVMPAGES: 4\.25 GiB of node RAM \+ swap 5 GiB\n/);
+    // Rule rows: errors, then warnings, then infos, each by count.
+    const rank = (s: string | undefined): number => ['error', 'warning', 'info'].indexOf(s ?? '');
+    // One block per node (a blank line between them), then the fleet's.
+    const blocks = both.out.split('\n\n').filter((b) => /^(Node |Fleet:)/m.test(b));
+    assert.deepEqual(blocks.map((b) => /^(Node |Fleet:).*/m.exec(b)?.[0]), ['Node examples/etc/vz/vz.conf (3 containers, 4 files)', 'Node templates (0 containers, 1 file)', 'Fleet: 2 nodes (3 containers, 5 files)']);
+    for (const block of [blocks[0] as string, blocks[2] as string]) {
+      const rows = [...block.matchAll(/^ {4}[a-z-]+: \d+ (error|warning|info)/gm)].map((m) => m[1]);
+      assert.ok(rows.length > 3 && rows.every((s, i) => i === 0 || rank(rows[i - 1]) <= rank(s)), rows.join());
+    }
+  });
+});

@@ -734,10 +734,14 @@ export const nodeMemoryOvercommit: NodeRule = {
     const s = memorySummary(model);
     if (!s.overRam && !s.overTotal && !s.overSwap) return [];
     const cap = s.capacity ?? {};
+    // What the total was compared with, as true for the options given: RAM alone when no swap was given
+    // (counted as 0), else RAM + swap.
+    const swapGiven = cap.swapBytes !== undefined;
+    const totalCap = formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n));
     const reasons: string[] = [];
     if (s.overRam) reasons.push(`vSwap RAM (PHYSPAGES limits) ${formatBytes(s.ramBytes)} > node RAM ${formatBytes(cap.ramBytes ?? 0n)}`);
     if (s.overSwap) reasons.push(`vSwap swap (SWAPPAGES limits) ${formatBytes(s.swapBytes)} > node swap ${formatBytes(cap.swapBytes ?? 0n)}`);
-    if (s.overTotal) reasons.push(`all memory ${formatBytes(s.totalBytes)} (vSwap RAM + swap, plus PRIVVMPAGES barriers ${formatBytes(s.privvmBytes)} of UBC-mode containers) > node RAM + swap ${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))}`);
+    if (s.overTotal) reasons.push(`all memory ${formatBytes(s.totalBytes)} (vSwap RAM + swap, plus PRIVVMPAGES barriers ${formatBytes(s.privvmBytes)} of UBC-mode containers) > ${swapGiven ? `node RAM + swap ${totalCap}` : `node RAM ${totalCap} (swap not given)`}`);
     const counted = s.rows.filter((r) => r.mode !== 'none').length;
     const u = s.unlimited.physpages + s.unlimited.swappages + s.unlimited.privvmpages;
     const left = u > 0 ? ` Not counted: ${u} value${u === 1 ? '' : 's'} unlimited or at least 4 PiB (no node has that much memory).` : '';
@@ -751,7 +755,7 @@ export const nodeMemoryOvercommit: NodeRule = {
       ? `vSwap PHYSPAGES limits = ${formatBytes(s.ramBytes)}, above node RAM (${formatBytes(cap.ramBytes ?? 0n)})`
       : s.overSwap
         ? `vSwap SWAPPAGES limits = ${formatBytes(s.swapBytes)}, above node swap (${formatBytes(cap.swapBytes ?? 0n)})`
-        : `PHYSPAGES + SWAPPAGES + PRIVVMPAGES = ${formatBytes(s.totalBytes)}, above node RAM + swap (${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))})`;
+        : `PHYSPAGES + SWAPPAGES + PRIVVMPAGES = ${formatBytes(s.totalBytes)}, above ${swapGiven ? `node RAM + swap (${totalCap})` : `node RAM (${totalCap}; swap not given)`}`;
     const message = `${summed} container${summed === 1 ? '' : 's'}: ${main}`;
     const first = model.containers[0];
     const at = model.node ? { path: model.node.path, width: (model.node.ctx.doc.text[0] ?? '').length } : first ? { path: first.path, width: first.facts.place.firstLineLength } : undefined;
