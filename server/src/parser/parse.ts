@@ -638,7 +638,8 @@ function swallows(out: readonly ConfigLine[], entry: Entry): boolean {
  * numbers), a line whose text and number are the same in one of them keeps that model: every line model
  * depends on its own text and number only, except an assignment's shell view, which is reused only when
  * it was read from that line alone, not at the last line (where an open quote or a final backslash depends
- * on the end of the file) and not inside an earlier assignment's multi-line value.
+ * on the end of the file), not on a line ending in a backslash (after a `;` the command sh runs is on the
+ * next line) and not inside an earlier assignment's multi-line value.
  */
 function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocument[] = []): ConfigDocument {
   // vzctl and sh split only at \n: a lone CR stays inside the line (and is reported by lone-carriage-return).
@@ -660,7 +661,8 @@ function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocu
         out.push(prev);
         continue;
       }
-      if (n > shellCovered && prev.shell.endLine === n && !stubShell.has(prev)) {
+      // A final backslash joins the next line for sh: a `;` before it runs that line (shell.ts separator).
+      if (n > shellCovered && prev.shell.endLine === n && !stubShell.has(prev) && !(lines[n] as string).endsWith('\\')) {
         out.push(prev);
         entries.push(prev);
         continue;
