@@ -63,8 +63,10 @@ export interface LintOptions {
    */
   template?: boolean;
   /**
-   * Size of the file on disk in bytes, when `text` is only its beginning (the bounded reader stops after
-   * {@link MAX_FILE_BYTES} + 1 bytes); used in the `file-too-large` message.
+   * Size of the file in bytes as read, when the caller read it (vzlint, `cli/read.ts`): `file-too-large`
+   * is judged and reported on it, not on the text (invalid UTF-8 bytes decode to U+FFFD, 3 bytes each).
+   * Beyond {@link MAX_FILE_BYTES} the file is not read: `text` is empty and this is its size on disk.
+   * Without it (the language server has only the document's text), the text's UTF-8 length is judged.
    */
   sizeBytes?: number;
 }
@@ -83,11 +85,12 @@ export interface LintResult {
 export class OptionError extends Error {}
 
 /**
- * Whether a text is beyond {@link MAX_FILE_BYTES} (4 MiB of UTF-8), or `sizeBytes` says the file on disk is.
- * Linear, and constant for texts whose UTF-16 length alone decides.
+ * Whether a file is beyond {@link MAX_FILE_BYTES}: its size in bytes when `sizeBytes` gives it (the file as
+ * read), else the text's length in UTF-8 bytes (a document of the editor). Linear, and constant for texts
+ * whose UTF-16 length alone decides.
  */
 export function isTooLarge(text: string, sizeBytes?: number): boolean {
-  if (sizeBytes !== undefined && sizeBytes > MAX_FILE_BYTES) return true;
+  if (sizeBytes !== undefined) return sizeBytes > MAX_FILE_BYTES;
   if (text.length > MAX_FILE_BYTES) return true;
   if (text.length * 3 <= MAX_FILE_BYTES) return false;
   return utf8Length(text) > MAX_FILE_BYTES;
@@ -427,8 +430,11 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   if (ctx.tooLarge) {
     const override = options.rules?.['file-too-large'];
     if (override === 'off') return result([]);
-    const bytes = options.sizeBytes ?? utf8Length(text);
-    const message = `File of ${sizeText(bytes)} not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`;
+    // The file's bytes when the caller read it; else (an editor's document) the text's UTF-8 length, said so.
+    const message =
+      options.sizeBytes !== undefined
+        ? `File of ${sizeText(options.sizeBytes)} not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`
+        : `Text of ${sizeText(utf8Length(text))} in UTF-8 not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`;
     return result([{ rule: 'file-too-large', severity: override ?? ctx.catalog.rule('file-too-large').severity, message, range: { start: ORIGIN, end: ORIGIN } }]);
   }
   const overrides = options.rules !== undefined && hasKeys(options.rules) ? options.rules : undefined;
