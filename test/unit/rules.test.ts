@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 
 /** Rule ids reported outside the per-file rules (none yet). */
 // file-too-large and too-many-findings come from lint() itself (limits.ts), not from a rule module.
-const EXTRA_RULE_IDS = new Set<string>(['file-too-large', 'too-many-findings', 'unused-suppression', 'sample-not-found', 'ploop-sample-without-diskspace', 'duplicate-ip-address', 'shared-private-path', 'duplicate-ct-name', 'node-memory-overcommit']);
+const EXTRA_RULE_IDS = new Set<string>(['file-too-large', 'too-many-findings', 'unused-suppression', 'sample-not-found', 'ploop-sample-without-diskspace', 'duplicate-ip-address', 'duplicate-mac-address', 'shared-private-path', 'duplicate-ct-name', 'node-memory-overcommit']);
 
 const CT = '/etc/vz/conf/101.conf';
 const NODE = '/etc/vz/vz.conf';
