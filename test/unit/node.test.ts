@@ -348,6 +348,19 @@ describe('cross-container rules', () => {
     assert.equal(macAddressOf('00:18:51:AA:BB', 'classic'), undefined);
     assert.equal(macAddressOf('zz:18:51:AA:BB:CC', 'classic'), undefined);
   });
+  it('default-path-without-veid: the shipped vz.conf (4.9 and 4.1.1) with $VEID taken out of VE_PRIVATE', { skip: NEEDS_CORPUS }, () => {
+    for (const [tag, says] of [['4.9', 'vzctl create fails if it is not empty'], ['4.1.1', 'vzctl create fails if it exists']] as const) {
+      const file = path.join(CORPUS, 'versions', `classic@${tag}`, 'etc/vz.conf');
+      const text = readFileSync(file, 'utf8');
+      assert.deepEqual(lint(text, { path: NODE, target: `classic@${tag}` }).findings.filter((f) => f.rule === 'default-path-without-veid'), [], `${tag} ships $VEID`);
+      const bare = text.replace(/^VE_PRIVATE=(.*)\/\$VEID$/m, 'VE_PRIVATE=$1');
+      assert.notEqual(bare, text, `${tag}: a VE_PRIVATE line ending in /$VEID`);
+      const found = lint(bare, { path: NODE, target: `classic@${tag}` }).findings.filter((f) => f.rule === 'default-path-without-veid');
+      assert.equal(found.length, 1);
+      assert.equal(found[0]?.message, `VE_PRIVATE has no $VEID: all new containers get this path; ${says}`);
+      assert.equal(found[0]?.range.start.line, bare.split('\n').findIndex((l) => l.startsWith('VE_PRIVATE=')));
+    }
+  });
   it('duplicate-ip-address: samples and 0.conf are not containers', () => {
     const input: NodeInput = { containers: [{ path: CT, text: 'IP_ADDRESS="10.0.0.1"\n' }, { path: '/etc/vz/conf/ve-basic.conf-sample', text: 'IP_ADDRESS="10.0.0.1"\n' }, { path: '/etc/vz/conf/0.conf', text: 'IP_ADDRESS="10.0.0.1"\n' }] };
     assert.deepEqual(nodeFindings(input, 'duplicate-ip-address'), []);
