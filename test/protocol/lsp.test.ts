@@ -366,7 +366,8 @@ describe('vzconf language server over stdio', () => {
     const bogusUri = 'file:///tmp/vzconf-test/bogus/etc/vz/vz.conf';
     const text = 'IPTABLES="iptable_filter"\n';
     settingsByUri.set(oldUri, { target: 'classic@4.6' });
-    settingsByUri.set(bogusUri, { target: 'bogus' });
+    // With an ESC: the message quotes the setting with its control characters made visible (attack).
+    settingsByUri.set(bogusUri, { target: 'bogus\u001b[2J' });
     await open(oldUri, text);
     await open(newUri, text);
     await open(bogusUri, text);
@@ -386,7 +387,8 @@ describe('vzconf language server over stdio', () => {
     assert.equal(invalid.source, 'vzconf');
     assert.equal(invalid.severity, 1);
     assert.deepEqual(invalid.range.start, { line: 0, character: 0 });
-    assert.match(messageOf(invalid), /bogus/);
+    assert.match(messageOf(invalid), /"bogus\\u001b\[2J"/);
+    assert.ok(!messageOf(invalid).includes('\u001b'), messageOf(invalid));
     // Hover does not crash under an invalid setting either.
     assert.equal(await hover(bogusUri, 0, 2), null);
 

@@ -81,6 +81,43 @@ describe('parser: value as each vzctl generation reads it', () => {
     assert.equal('😀 x'.length, 4);
   });
 
+  it('gives the key, value and raw value columns however far apart they lie (packed or not)', () => {
+    // [line, dialect, key, value, raw value] as [start, end] columns; the usual layout is kept packed in
+    // one integer, the others (an indent of 4+, escapes between the quotes and the value…) as five numbers.
+    const cases: [string, Dialect, [number, number], [number, number], [number, number]][] = [
+      ['KEY=value', 'classic', [0, 3], [4, 9], [4, 9]],
+      ['KEY="value"', 'classic', [0, 3], [5, 10], [4, 11]],
+      ['   KEY="v"', 'vz7', [3, 6], [8, 9], [7, 10]],
+      ['      KEY="v"', 'classic', [6, 9], [11, 12], [10, 13]],
+      ['KEY=\\"\\\\\\\\v"', 'classic', [0, 3], [7, 11], [5, 12]],
+      ['KEY="v\\\\\\\\\\\\\\\\"', 'vz7', [0, 3], [5, 14], [4, 15]],
+      ['KEY="v"    tail', 'classic', [0, 3], [5, 6], [4, 7]],
+      ['KEY="v" # note', 'vz7', [0, 3], [5, 6], [4, 7]],
+      [`KEY="${'x'.repeat(70000)}"`, 'classic', [0, 3], [5, 70005], [4, 70006]],
+      // Beyond what the packed form holds (8,388,608 columns; parseConfig itself has no size limit).
+      [`KEY=${'x'.repeat(0x800001)}`, 'classic', [0, 3], [4, 0x800005], [4, 0x800005]],
+    ];
+    for (const [line, dialect, key, value, raw] of cases) {
+      const e = entry(line, dialect);
+      const cols = (r: Entry['keyRange']) => [r.start.character, r.end.character];
+      assert.deepEqual([cols(e.keyRange), cols(e.valueRange), cols(e.rawValueRange)], [key, value, raw], `${line.slice(0, 40)} (${dialect})`);
+      for (const r of [e.keyRange, e.valueRange, e.rawValueRange]) assert.ok(r.start.line === 0 && r.end.line === 0);
+    }
+  });
+
+  it('makes an entry its own shell view only where the shell reads its value on its line without issues', () => {
+    const doc = parseConfig('A="x"\nB=a b\nC="multi\nline"\n', { dialect: 'classic' });
+    const [a, b, c] = doc.entries as [Entry, Entry, Entry];
+    assert.equal(a.shell, a);
+    // As plain data (JSON of a document), the view is the shell's own object.
+    assert.deepEqual(JSON.parse(JSON.stringify(a)).shell, { value: 'x', endLine: 0, endCharacter: 5, issues: [] });
+    assert.notEqual(b.shell, b);
+    assert.equal(b.shell.issues[0]?.kind, 'unquoted-whitespace');
+    assert.notEqual(c.shell, c);
+    assert.equal(c.shell.endLine, 3);
+    assert.equal(c.shell.value, 'multi\nline');
+  });
+
   it('keeps a BOM in the first key for vzctl but not in the name', () => {
     const doc = parseConfig('\uFEFFONBOOT="yes"\n', { dialect: 'classic' });
     const e = doc.entries[0] as Entry;

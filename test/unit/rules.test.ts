@@ -289,6 +289,13 @@ describe('shell-unsafe-value: what sh does with an unquoted blank', () => {
     assert.deepEqual(said('NAME=web ;\n'), ['NAME: unquoted ";" ends the value for a shell, not for vzctl']);
     assert.deepEqual(said('HOSTNAME="a";;\n'), ['HOSTNAME: unquoted ";" breaks sourcing of the file by a shell'], '";;" is a syntax error');
   });
+  it('a backslash ending the line after ";" joins the next line: the command is there, not "\\" (attack)', () => {
+    // sh (dash and bash): `NAME=a;\` + `NEXT=1` runs `NEXT=1`; before a blank line nothing runs; only on the
+    // file's last line does dash run a command named `\`.
+    assert.deepEqual(said('HOSTNAME="a";\\\nONBOOT="yes"\n'), ['HOSTNAME: after the unquoted ";" a shell sourcing the file runs "ONBOOT=\\"yes\\""']);
+    assert.deepEqual(said('HOSTNAME="a";\\\n\n'), []);
+    assert.deepEqual(said('HOSTNAME="a";\\'), ['HOSTNAME: after the unquoted ";" a shell sourcing the file runs "\\\\"']);
+  });
   it('a blank before an operator is no command: the shell reads the operator', () => {
     assert.deepEqual(said('SEARCHDOMAIN=example.com > /tmp/out\n'), ['SEARCHDOMAIN: unquoted blank and ">"; a shell sourcing the file reads ">" as an operator']);
     assert.deepEqual(said('DESCRIPTION=a && b\n'), ['DESCRIPTION: unquoted blank and "&&"; a shell sourcing the file reads "&&" as an operator']);

@@ -13,7 +13,7 @@ import type { Worker as WorkerType, MessagePort } from 'node:worker_threads';
 import path from 'node:path';
 import { OptionError } from '../service/lint';
 import { NodeLinter, type LintedContainer, type NodeFile, type NodeLintOptions } from '../service/node';
-import { ConfigReader } from './read';
+import { ConfigReader, fileSizeOf } from './read';
 
 /** Options of a node as the worker needs them (plain data; `capacity` holds bigints, which threads can send). */
 export type WorkerNodeOptions = Pick<NodeLintOptions, 'target' | 'kind' | 'targetSource' | 'kindSource' | 'rules' | 'knownParameters' | 'ignoreSuppressions' | 'capacity'>;
@@ -29,9 +29,9 @@ export type FileAnswer =
   | { linted: LintedContainer }
   /**
    * Not a container after all (kind set otherwise), or too large to check (`sizeBytes`): its text, for
-   * the main thread to lint with the node.
+   * the main thread to lint with the node, and (read whole) `fileBytes`, its size in bytes.
    */
-  | { other: { text: string; sizeBytes?: number } }
+  | { other: { text: string; sizeBytes?: number; fileBytes?: number } }
   /** Not readable: the phrase for the message. */
   | { readError: string }
   /** The engine failed on it. */
@@ -56,10 +56,11 @@ export async function answerFile(linter: NodeLinter | undefined, optionError: st
   if ('error' in read) return { readError: read.error };
   // A file too large to check goes back to the main thread, which tells when no finding says so.
   if (read.sizeBytes !== undefined) return { other: { text: read.text, sizeBytes: read.sizeBytes } };
-  const file: NodeFile = { path: p, text: read.text };
+  const size = fileSizeOf(read);
+  const file: NodeFile = { path: p, text: read.text, ...(size !== undefined ? { sizeBytes: size } : {}) };
   try {
     const linted = linter.lintAlone(file);
-    return linted ? { linted } : { other: { text: read.text } };
+    return linted ? { linted } : { other: { text: read.text, ...(size !== undefined ? { fileBytes: size } : {}) } };
   } catch (err) {
     if (err instanceof OptionError) return { optionError: err.message };
     return { internal: { name: err instanceof Error ? err.name : 'Error', message: err instanceof Error ? err.message : String(err), ...(err instanceof Error && err.stack !== undefined ? { stack: err.stack } : {}) } };

@@ -36,6 +36,17 @@ export interface ReadText {
   text: string;
   sizeBytes?: number;
   bytes?: Uint8Array;
+  /** The file's size in bytes when `bytes` were not kept (a worker thread's answer). */
+  fileBytes?: number;
+}
+
+/**
+ * The file's size in bytes as read (its bytes, or its size on disk when too large to read), for
+ * `LintOptions.sizeBytes`: the size limit is on the file's bytes, not on its decoded text (each invalid
+ * UTF-8 byte decodes to U+FFFD, three bytes). Undefined when the reader kept no bytes.
+ */
+export function fileSizeOf(read: ReadText): number | undefined {
+  return read.sizeBytes ?? read.bytes?.length ?? read.fileBytes;
 }
 
 /**

@@ -17,7 +17,7 @@ import { lint } from '../service/lint';
 import { isTemplateName } from '../parser/template';
 import { escapeControls } from '../util/escape';
 import { answerFile, LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
-import { ConfigReader, errorText, readBounded, readStreamBounded, READ_BATCH, StdinConfigReader, type ReadText } from './read';
+import { ConfigReader, errorText, fileSizeOf, readBounded, readStreamBounded, READ_BATCH, StdinConfigReader, type ReadText } from './read';
 import { countSeverities, formatJson, plural, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, hasFailures, type FileReport, type MemoryTable, type RunFailures, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob, splitGlobMatches } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type RunNotification, type SarifOptions } from './sarif';
@@ -934,7 +934,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
           } else nodeTexts.set(g.nodePath, read);
         }
         if (read && !('error' in read)) {
-          nodeConfig = { path: g.nodePath, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) };
+          const size = fileSizeOf(read);
+          nodeConfig = { path: g.nodePath, text: read.text, ...(size !== undefined ? { sizeBytes: size } : {}) };
           if (keepForFix && nodeAsked) textOf.set(g.nodePath, read);
         }
       }
@@ -960,7 +961,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         const read = p === g.nodePath ? (nodeConfig ? { text: nodeConfig.text } : undefined) : await readAsked(p);
         if (read) {
           try {
-            const r = lint(read.text, fileOptions(p));
+            const size = fileSizeOf(read);
+            const r = lint(read.text, { ...fileOptions(p), ...(size !== undefined ? { sizeBytes: size } : {}) });
             pending.push({ report: { file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) } });
             absOfReport.set(display(p), p);
             if (keepForFix) {
@@ -1094,7 +1096,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
           }
           if (!read) continue;
           try {
-            linter.add({ path: p, text: read.text, ...(read.sizeBytes !== undefined ? { sizeBytes: read.sizeBytes } : {}) });
+            const size = fileSizeOf(read);
+            linter.add({ path: p, text: read.text, ...(size !== undefined ? { sizeBytes: size } : {}) });
           } catch (err) {
             if (err instanceof OptionError) {
               io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);

@@ -26,6 +26,7 @@ import { describeTarget, formatTarget, targetReason } from '../model/target';
 import { discoverConfigFiles, isConfigFileName } from '../cli/discover';
 import { parseConfig } from '../parser/parse';
 import { parseSuppressions } from '../rules/suppressions';
+import { visible } from '../rules/text';
 import type { Finding, LintContext, NodeCapacity } from '../rules/types';
 import {
   computeCodeActions,
@@ -135,14 +136,18 @@ export function uriToPath(uri: string): string | undefined {
   }
 }
 
-/** The diagnostic published instead of the findings when `vzconf.target` or `vzconf.kind` is invalid. */
+/**
+ * The diagnostic published instead of the findings when `vzconf.target` or `vzconf.kind` is invalid. The
+ * message quotes the setting, whose control characters are made visible like file text in findings (a
+ * client may show diagnostics in a terminal).
+ */
 function invalidSettingDiagnostic(message: string): Diagnostic {
   return {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: 1,
     code: 'invalid-setting',
     source: 'vzconf',
-    message,
+    message: visible(message),
   };
 }
 
@@ -159,7 +164,7 @@ function invalidConfigDiagnostics(err: ConfigFileError): Diagnostic[] {
       severity: 1,
       code: 'invalid-config',
       source: 'vzconf',
-      message: `${p.detail} — vzconf ignores this ${CONFIG_FILE_NAME} until it is fixed`,
+      message: visible(`${p.detail} — vzconf ignores this ${CONFIG_FILE_NAME} until it is fixed`),
     } satisfies Diagnostic;
   });
 }
@@ -197,7 +202,7 @@ function nodeConfigProblemDiagnostic(problem: string, found?: string): Diagnosti
     severity: 2,
     code: found !== undefined ? 'node-config-unreadable' : 'invalid-setting',
     source: 'vzconf',
-    message: found !== undefined ? `Cannot read the node config ${problem}; checked without it` : `nodeConfig: ${problem}; checked without a node config`,
+    message: visible(found !== undefined ? `Cannot read the node config ${problem}; checked without it` : `nodeConfig: ${problem}; checked without a node config`),
   };
 }
 

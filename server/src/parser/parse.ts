@@ -396,18 +396,21 @@ function intern(text: string): string {
   return text;
 }
 
-/** Placeholder of the shell's reading of an entry, which parseText always sets (never seen outside this module). */
-const PENDING_SHELL: ShellView = { value: '', endLine: 0, endCharacter: 0, issues: [] };
+/** Shell issues of an assignment that has none (shared, never modified). */
+const NO_SHELL_ISSUES = Object.freeze([]) as unknown as ShellView['issues'];
 
 /**
- * An assignment line whose ranges (key, value, raw value: three objects each) are built when first read,
- * from the columns the line parser found, and then kept (the same object on every read). A file of
- * 40,000 assignments keeps 40,000 of these alive through a lint: the ranges no rule reads are never
- * built, which keeps the model small enough for V8's young generation longer (issue 8, the
- * pathological cases). `toJSON` gives the plain entry, ranges included.
+ * An assignment line. Its ranges (key, value, raw value: three objects each) are built from the columns
+ * the line parser found each time they are read (not kept: the line model outlives the lint in the parse
+ * cache, and a finding keeps the range it was given). In the usual case, where the shell reads the same
+ * value on the same line without issues, the entry is its own {@link ShellView} (`entry.shell === entry`:
+ * `endLine` is the entry's line, `issues` empty, `endCharacter` a number kept in the entry), so a line
+ * costs one object, not two. A file of 40,000 assignments keeps 40,000 of these alive through a lint, and
+ * their size drives V8's garbage collection cost on large files (issue 8, the pathological cases).
+ * `toJSON` gives the plain entry, ranges and shell view included.
  */
-class EntryLine implements Entry {
-  readonly kind = 'entry' as const;
+class EntryLine implements Entry, ShellView {
+  declare readonly kind: 'entry';
   readonly line: number;
   readonly key: string;
   readonly name: string;
@@ -419,50 +422,98 @@ class EntryLine implements Entry {
   declare inlineComment?: Entry['inlineComment'];
   declare singleQuoted?: boolean;
   declare spaceAroundEquals?: Entry['spaceAroundEquals'];
-  /** Set by parseText (the shell's reading). */
-  shell: ShellView = PENDING_SHELL;
-  readonly #keyStart: number;
-  #valueStart = 0;
-  #valueEnd = 0;
-  #rawStart = 0;
-  #rawEnd = 0;
-  #keyRange: Range | undefined;
-  #valueRange: Range | undefined;
-  #rawValueRange: Range | undefined;
+  /**
+   * The columns of the key's start, the value (inside the quotes) and the raw value (after `=`, quotes
+   * included), packed into one small integer when they lie where they usually do (see
+   * {@link EntryLine.setValueColumns}), else the five of them; `-1 - keyStart` until the value's are set.
+   */
+  #cols: number | readonly [keyStart: number, valueStart: number, valueEnd: number, rawStart: number, rawEnd: number];
+  /** The shell's reading (set by parseText): a view of its own, or the end column when the entry is its own view. */
+  #shell: ShellView | number = 0;
 
   constructor(line: number, key: string, name: string, keyStart: number, equals: number) {
     this.line = line;
     this.key = key;
     this.name = name;
     this.equals = equals;
-    this.#keyStart = keyStart;
+    this.#cols = -1 - keyStart;
   }
 
-  /** The columns of the value (inside the quotes) and of the raw value (after `=`, quotes included). */
+  /**
+   * The columns of the value (inside the quotes) and of the raw value (after `=`, quotes included); called
+   * once, by the line parser. Usually the key starts within 3 columns of the line's start, the raw value
+   * within 3 after `=`, the value within 3 after that, and the raw value ends within 3 after the value: the
+   * columns are then kept as `valueEnd * 256 + (rawEnd - valueEnd) * 64 + (valueStart - rawStart) * 16 +
+   * (rawStart - equals - 1) * 4 + keyStart`, one small integer (below 2^31 for any line of a file under the
+   * 4 MiB limit) instead of five fields: a file of 40,000 assignments keeps its line models through the lint.
+   */
   setValueColumns(valueStart: number, valueEnd: number, rawStart: number, rawEnd: number): void {
-    this.#valueStart = valueStart;
-    this.#valueEnd = valueEnd;
-    this.#rawStart = rawStart;
-    this.#rawEnd = rawEnd;
+    const pending = this.#cols;
+    const keyStart = typeof pending === 'number' && pending < 0 ? -1 - pending : this.keyRange.start.character;
+    const a = rawStart - this.equals - 1;
+    const b = valueStart - rawStart;
+    const c = rawEnd - valueEnd;
+    this.#cols = keyStart < 4 && a >= 0 && a < 4 && b >= 0 && b < 4 && c >= 0 && c < 4 && valueEnd >= 0 && valueEnd < 0x800000
+      ? valueEnd * 256 + c * 64 + b * 16 + a * 4 + keyStart
+      : [keyStart, valueStart, valueEnd, rawStart, rawEnd];
   }
 
   get keyRange(): Range {
-    return (this.#keyRange ??= rangeOf(this.line, this.#keyStart, this.equals));
+    const c = this.#cols;
+    return rangeOf(this.line, typeof c !== 'number' ? c[0] : c < 0 ? -1 - c : c & 3, this.equals);
   }
 
   get valueRange(): Range {
-    return (this.#valueRange ??= rangeOf(this.line, this.#valueStart, this.#valueEnd));
+    const c = this.#cols;
+    if (typeof c !== 'number') return rangeOf(this.line, c[1], c[2]);
+    if (c < 0) return rangeOf(this.line, 0, 0);
+    const rawStart = this.equals + 1 + ((c >> 2) & 3);
+    return rangeOf(this.line, rawStart + ((c >> 4) & 3), c >> 8);
   }
 
   get rawValueRange(): Range {
-    return (this.#rawValueRange ??= rangeOf(this.line, this.#rawStart, this.#rawEnd));
+    const c = this.#cols;
+    if (typeof c !== 'number') return rangeOf(this.line, c[3], c[4]);
+    if (c < 0) return rangeOf(this.line, 0, 0);
+    return rangeOf(this.line, this.equals + 1 + ((c >> 2) & 3), (c >> 8) + ((c >> 6) & 3));
   }
 
-  /** The entry as plain data (JSON of a document, the LSP's custom requests): every field, ranges included. */
+  /** What /bin/sh reads (see {@link ShellView}): the entry itself when that is the entry's own value on its line, without issues. */
+  get shell(): ShellView {
+    const s = this.#shell;
+    return typeof s === 'number' ? this : s;
+  }
+
+  set shell(view: ShellView) {
+    // (The value compared as a string: scanShellValue builds its own.)
+    this.#shell = view.endLine === this.line && view.issues.length === 0 && view.value === this.value ? view.endCharacter : view;
+  }
+
+  /** {@link ShellView.endLine} when the entry is its own shell view. */
+  get endLine(): number {
+    const s = this.#shell;
+    return typeof s === 'number' ? this.line : s.endLine;
+  }
+
+  /** {@link ShellView.endCharacter} when the entry is its own shell view. */
+  get endCharacter(): number {
+    const s = this.#shell;
+    return typeof s === 'number' ? s : s.endCharacter;
+  }
+
+  /** {@link ShellView.issues} when the entry is its own shell view: none. */
+  get issues(): ShellView['issues'] {
+    const s = this.#shell;
+    return typeof s === 'number' ? NO_SHELL_ISSUES : s.issues;
+  }
+
+  /** The entry as plain data (JSON of a document, the LSP's custom requests): every field, ranges and shell view included. */
   toJSON(): Entry {
+    const sh = this.shell;
+    const shell: ShellView = sh === this ? { value: this.value, endLine: this.line, endCharacter: this.endCharacter, issues: [] } : sh;
     const out: Entry = {
       kind: 'entry', line: this.line, key: this.key, name: this.name, keyRange: this.keyRange, equals: this.equals, quote: this.quote,
-      value: this.value, valueRange: this.valueRange, rawValueRange: this.rawValueRange, shell: this.shell,
+      value: this.value, valueRange: this.valueRange, rawValueRange: this.rawValueRange, shell,
     };
     if (this.spaceAroundEquals !== undefined) out.spaceAroundEquals = this.spaceAroundEquals;
     if (this.skipped !== undefined) out.skipped = this.skipped;
@@ -472,6 +523,8 @@ class EntryLine implements Entry {
     return out;
   }
 }
+// On the prototype, not in each entry: what every line model of the kind shares.
+Object.defineProperty(EntryLine.prototype, 'kind', { value: 'entry', enumerable: true });
 
 function baseEntry(raw: string, line: number, s: string, map: number[], keyStart: number, eq: number): EntryLine {
   const key = intern(s.slice(keyStart, eq));
@@ -585,7 +638,8 @@ function swallows(out: readonly ConfigLine[], entry: Entry): boolean {
  * numbers), a line whose text and number are the same in one of them keeps that model: every line model
  * depends on its own text and number only, except an assignment's shell view, which is reused only when
  * it was read from that line alone, not at the last line (where an open quote or a final backslash depends
- * on the end of the file) and not inside an earlier assignment's multi-line value.
+ * on the end of the file), not on a line ending in a backslash (after a `;` the command sh runs is on the
+ * next line) and not inside an earlier assignment's multi-line value.
  */
 function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocument[] = []): ConfigDocument {
   // vzctl and sh split only at \n: a lone CR stays inside the line (and is reported by lone-carriage-return).
@@ -607,7 +661,8 @@ function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocu
         out.push(prev);
         continue;
       }
-      if (n > shellCovered && prev.shell.endLine === n && !stubShell.has(prev)) {
+      // A final backslash joins the next line for sh: a `;` before it runs that line (shell.ts separator).
+      if (n > shellCovered && prev.shell.endLine === n && !stubShell.has(prev) && !(lines[n] as string).endsWith('\\')) {
         out.push(prev);
         entries.push(prev);
         continue;
@@ -625,10 +680,9 @@ function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocu
     }
     // The shell's reading starts right after `=` (in the original text).
     const shell = scanShellValue(lines, n, parsed.equals + 1);
-    // Mostly the value vzctl reads too: one string for both (a file of 40,000 assignments keeps them all).
-    if (shell.value === parsed.value) shell.value = parsed.value;
+    // Mostly the value vzctl reads too: then the entry is its own shell view (see EntryLine).
     parsed.shell = shell;
-    if (parsed.shell.endLine > n) shellCovered = parsed.shell.endLine;
+    if (shell.endLine > n) shellCovered = shell.endLine;
   }
   // Multi-line values: only assignments that start outside another multi-line value count.
   for (const entry of entries) {

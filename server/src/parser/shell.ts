@@ -106,14 +106,14 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
       let k = c;
       while (k < text.length && (text[k] === ' ' || text[k] === '\t')) k += 1;
       if (k < text.length && text[k] !== '#') {
-        if (text[k] === ';' && text[k + 1] !== ';') (issues ??= []).push(separator(text, l, k));
+        if (text[k] === ';' && text[k + 1] !== ';') (issues ??= []).push(separator(lines, l, k));
         else (issues ??= []).push({ kind: 'unquoted-whitespace', range: range(l, c, l, text.length), text: text.slice(k) });
       }
       break;
     }
     // `;` ends the command (`;;` is a syntax error outside `case`, reported as a metacharacter).
     if (ch === ';' && text[c + 1] !== ';') {
-      (issues ??= []).push(separator(text, l, c));
+      (issues ??= []).push(separator(lines, l, c));
       break;
     }
     if (';&|<>()'.includes(ch)) {
@@ -128,12 +128,18 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
 
 /**
  * The `separator` issue for an unquoted `;` at column `k` of line `l`: its range runs to the end of the
- * line, its text is the command sh runs after it (empty when only blanks or a `#` comment follow).
+ * line, its text is the command sh runs after it (empty when only blanks or a `#` comment follow). A
+ * backslash ending the line joins the next one (`KEY=v;\` then `NEXT=1` runs `NEXT=1`; before a blank
+ * line, nothing); on the file's last line it stays (dash runs a command named `\`).
  */
-function separator(text: string, l: number, k: number): ShellIssue {
-  let m = k + 1;
-  while (m < text.length && (text[m] === ' ' || text[m] === '\t')) m += 1;
-  return { kind: 'separator', range: range(l, k, l, text.length), text: text[m] === '#' ? '' : text.slice(m) };
+function separator(lines: readonly string[], l: number, k: number): ShellIssue {
+  const text = lines[l] ?? '';
+  const blanks = (t: string): string => t.replace(/^[ \t]+/, '');
+  let command = blanks(text.slice(k + 1));
+  let trailing = 0;
+  while (trailing < command.length && command[command.length - 1 - trailing] === '\\') trailing += 1;
+  if (trailing % 2 === 1 && l + 1 < lines.length) command = blanks(command.slice(0, -1) + (lines[l + 1] ?? ''));
+  return { kind: 'separator', range: range(l, k, l, text.length), text: command.startsWith('#') ? '' : command };
 }
 
 /** The issues of every assignment that has none (shared: frozen, never changed). */

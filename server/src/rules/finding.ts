@@ -11,6 +11,9 @@ import type { Severity } from '../catalog/types';
 import type { Range } from '../parser/types';
 import type { Finding, Fix } from './types';
 
+/** The fixes of a {@link LazyFixFinding} not built yet. */
+const NOT_BUILT: unique symbol = Symbol('fixes not built');
+
 /**
  * A {@link Finding} whose `fixes` is a getter (on the prototype) that builds them once, on first read, with
  * titles cut to `MAX_FIX_TITLE_CHARS` (so `capFinding` need not read them). Its own enumerable properties
@@ -24,8 +27,8 @@ export abstract class LazyFixFinding implements Finding {
   range: Range;
   declare detail?: string;
   declare facts?: string[];
-  #fixes: Fix[] | undefined;
-  #built = false;
+  /** The fixes once built ({@link NOT_BUILT} until then): one field, not two (a file may keep 40,000 such findings through its lint). */
+  #fixes: Fix[] | undefined | typeof NOT_BUILT = NOT_BUILT;
 
   constructor(rule: string, severity: Severity, message: string, range: Range, detail: string | undefined, facts: string[] | undefined) {
     this.rule = rule;
@@ -38,17 +41,16 @@ export abstract class LazyFixFinding implements Finding {
 
   /** The fixes, built by {@link buildFixes} on first read. */
   get fixes(): Fix[] | undefined {
-    if (!this.#built) {
+    let fixes = this.#fixes;
+    if (fixes === NOT_BUILT) {
       const built = this.buildFixes();
-      this.#fixes = built?.map((x) => (x.title.length > MAX_FIX_TITLE_CHARS ? { ...x, title: capText(x.title, MAX_FIX_TITLE_CHARS) } : x));
-      this.#built = true;
+      this.#fixes = fixes = built?.map((x) => (x.title.length > MAX_FIX_TITLE_CHARS ? { ...x, title: capText(x.title, MAX_FIX_TITLE_CHARS) } : x));
     }
-    return this.#fixes;
+    return fixes;
   }
 
   set fixes(value: Fix[] | undefined) {
     this.#fixes = value;
-    this.#built = true;
   }
 
   /** Builds the fixes (called at most once). */
@@ -66,4 +68,43 @@ export function copyFinding(f: Finding, changes: Partial<Finding>): Finding {
     if (fixes !== undefined) out.fixes = fixes;
   }
   return out;
+}
+
+/**
+ * A copy of a plain finding at another range (see {@link withRange}): an instance of a class, so that its
+ * fields lie in the object itself. An object spread (`{ ...f, range }`) of a finding with fixes and flags
+ * put part of them in a separate property array: 40,000 such copies (a file that repeats one bad line) are
+ * kept alive through the lint, and their size drives V8's garbage collection cost (issue 8).
+ */
+class RangedFinding implements Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  declare detail?: string;
+  declare facts?: string[];
+  range: Range;
+  declare deprecated?: boolean;
+  declare unnecessary?: boolean;
+  declare fixes?: Fix[];
+
+  constructor(f: Finding, range: Range) {
+    // The own properties of `f`, in its order, with `range` in place of its range (what the spread gave).
+    this.rule = f.rule;
+    this.severity = f.severity;
+    this.message = f.message;
+    this.range = range;
+    if (f.detail !== undefined) this.detail = f.detail;
+    if (f.facts !== undefined) this.facts = f.facts;
+    if (f.deprecated !== undefined) this.deprecated = f.deprecated;
+    if (f.unnecessary !== undefined) this.unnecessary = f.unnecessary;
+    if (f.fixes !== undefined) this.fixes = f.fixes;
+  }
+}
+
+/**
+ * `f` at `range`, sharing everything else with it (messages, details and fixes are not copied): what
+ * `{ ...f, range }` gives, with the same fields, for a plain finding (not a {@link LazyFixFinding}).
+ */
+export function withRange(f: Finding, range: Range): Finding {
+  return new RangedFinding(f, range);
 }

@@ -9,7 +9,7 @@ import type { Entry } from '../parser/types';
 import { tokens } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
 import { explain, say, toolVersion, type Said } from './say';
-import { LazyFixFinding } from './finding';
+import { LazyFixFinding, withRange } from './finding';
 import { MAX_TITLE } from './text';
 import { deleteLines, deleteLineSet, entryRange, eolOf, finding, lineNo, shippedInTargetSamples } from './util';
 import { ObjectCache } from '../util/objectCache';
@@ -354,31 +354,38 @@ function withEmptiedHeaders(ctx: LintContext, gone: Uint8Array): number[] {
   return out;
 }
 
-/** A line the status rules report on: its entry, catalogue entry and the status entries active for the target. */
-interface StatusLine {
-  e: Entry;
-  def: ParameterDef;
-  statuses: StatusEntry[];
+/**
+ * The lines the status rules report on, in file order: each line's entry, catalogue entry and the status
+ * entries active for the target, in three arrays of the same length (one object a line would be kept
+ * alive through the lint: a file may repeat a deprecated line 40,000 times).
+ */
+interface StatusLines {
+  entries: Entry[];
+  defs: ParameterDef[];
+  statuses: StatusEntry[][];
 }
 
-const statusLinesOf = new ObjectCache<LintContext, StatusLine[]>();
+const statusLinesOf = new ObjectCache<LintContext, StatusLines>();
 
 /**
  * The lines of the file with an active status (deprecated, ignored or removed), in file order: found once
  * per lint for the three status rules (most files have none). Lines inside a multi-line value, keys with
  * stray blanks and lines vzctl skips (other than the first line of a multi-line value) are left out.
  */
-function statusLines(ctx: LintContext): StatusLine[] {
+function statusLines(ctx: LintContext): StatusLines {
   let lines = statusLinesOf.get(ctx);
   if (lines) return lines;
-  lines = [];
+  lines = { entries: [], defs: [], statuses: [] };
   for (const e of ctx.doc.entries) {
     if (ctx.doc.continuationLines.has(e.line) || e.key !== e.name) continue;
     if (e.skipped && !ctx.doc.multilineOf.has(e)) continue;
     const def = ctx.def(e);
     if (!def) continue;
     const statuses = ctx.status(def);
-    if (statuses.length > 0) lines.push({ e, def, statuses });
+    if (statuses.length === 0) continue;
+    lines.entries.push(e);
+    lines.defs.push(def);
+    lines.statuses.push(statuses);
   }
   statusLinesOf.set(ctx, lines);
   return lines;
@@ -425,8 +432,11 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
   const words = new Map<StatusEntry, StatusWords>();
   let nodeFixes: Fix[] | undefined;
   let iptables: IptablesFixContext | undefined;
-  for (const { e, def, statuses } of statusLines(ctx)) {
-    for (const s of statuses) {
+  const lines = statusLines(ctx);
+  for (let i = 0; i < lines.entries.length; i += 1) {
+    const e = lines.entries[i] as Entry;
+    const def = lines.defs[i] as ParameterDef;
+    for (const s of lines.statuses[i] as StatusEntry[]) {
       if (s.kind !== kind) continue;
       const ctIptables = kind === 'deprecated' && def.name === 'IPTABLES' && ctx.kind !== 'node';
       let w = words.get(s);
@@ -446,7 +456,7 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
         // vz.conf's IPTABLES / IP6TABLES: one fix for every line, so every finding but its range is the
         // same: built once, copied per line (a vz.conf that repeats the line 40,000 times).
         w.node ??= finding(ctx, rule, range, said, { ...(stock ? { severity: 'info' as const } : {}), detail, deprecated: true, unnecessary: stock, fixes: nodeFixes ??= nodeIptablesFixes(ctx) });
-        out.push(w.node.range === range ? w.node : { ...w.node, range });
+        out.push(w.node.range === range ? w.node : withRange(w.node, range));
         continue;
       }
       const [from, to] = linesOf(ctx, e);

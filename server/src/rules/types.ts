@@ -68,9 +68,9 @@ export interface LintContext {
   /** Status entries (deprecated / ignored / removed) active for the target and this file kind. */
   status(def: ParameterDef): StatusEntry[];
   /** Value checks of entries whose key is known and whose line vzctl keeps, computed once. */
-  values: Map<Entry, ValueCheck>;
-  /** Entries vzctl actually reads (not skipped, not inside a multi-line shell value). */
-  live: Entry[];
+  values: ValueChecks;
+  /** Entries vzctl actually reads (not skipped, not inside a multi-line shell value). Shared (it may be `doc.entries` itself): never modify it. */
+  live: readonly Entry[];
   /**
    * The entries of `live` whose key is a catalogue parameter written as it is named (no stray blanks), by
    * the parameter's name (aliases under their parameter), in file order: built once per lint, so that the
@@ -102,6 +102,17 @@ export interface LintContext {
    * then group and fix the lines those comments cover too.
    */
   ignoreSuppressions?: boolean;
+}
+
+/**
+ * The value checks of a file's entries (see {@link LintContext.values}): read like a `ReadonlyMap` from
+ * entry to check, iterated in file order.
+ */
+export interface ValueChecks extends Iterable<[Entry, ValueCheck]> {
+  get(entry: Entry): ValueCheck | undefined;
+  has(entry: Entry): boolean;
+  forEach(fn: (check: ValueCheck, entry: Entry) => void): void;
+  readonly size: number;
 }
 
 /** What the node has, in bytes. */

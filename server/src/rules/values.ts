@@ -10,6 +10,7 @@ import type { Finding, LintContext, Rule } from './types';
 import { clip, clipQuotes, explain, quote, say, sayAbout, says, toolVersion } from './say';
 import { QUOTES_KEPT, tokens } from '../values/validate';
 import { finding, lineNo, valueSubRange } from './util';
+import { withRange } from './finding';
 import { hasTemplateSyntax } from '../parser/template';
 
 /**
@@ -76,7 +77,7 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
       // A case fix edits this line's value: never shared with another line.
       const same = effect !== 'unset' && p.caseFix === undefined ? built.get(p) : undefined;
       if (same && same.name === e.name && same.unread === unread && same.effect === effect) {
-        out.push({ ...same.finding, range });
+        out.push(withRange(same.finding, range));
         continue;
       }
       const f = problemFinding(ctx, rule, kind, behaviour, e, p, range, unread, effect);

@@ -9,7 +9,7 @@ import { capText, MAX_DETAIL_CHARS, MAX_FILE_BYTES, MAX_FINDINGS_PER_FILE, MAX_F
 import { parseConfig, parseConfigFresh, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
-import type { Finding, LintContext, NodeCapacity } from '../rules/types';
+import type { Finding, LintContext, NodeCapacity, ValueChecks } from '../rules/types';
 import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { checkValue, type ValueCheck } from '../values/validate';
 import { suppressionTracker } from './suppressions';
@@ -63,8 +63,10 @@ export interface LintOptions {
    */
   template?: boolean;
   /**
-   * Size of the file on disk in bytes, when `text` is only its beginning (the bounded reader stops after
-   * {@link MAX_FILE_BYTES} + 1 bytes); used in the `file-too-large` message.
+   * Size of the file in bytes as read, when the caller read it (vzlint, `cli/read.ts`): `file-too-large`
+   * is judged and reported on it, not on the text (invalid UTF-8 bytes decode to U+FFFD, 3 bytes each).
+   * Beyond {@link MAX_FILE_BYTES} the file is not read: `text` is empty and this is its size on disk.
+   * Without it (the language server has only the document's text), the text's UTF-8 length is judged.
    */
   sizeBytes?: number;
 }
@@ -83,11 +85,12 @@ export interface LintResult {
 export class OptionError extends Error {}
 
 /**
- * Whether a text is beyond {@link MAX_FILE_BYTES} (4 MiB of UTF-8), or `sizeBytes` says the file on disk is.
- * Linear, and constant for texts whose UTF-16 length alone decides.
+ * Whether a file is beyond {@link MAX_FILE_BYTES}: its size in bytes when `sizeBytes` gives it (the file as
+ * read), else the text's length in UTF-8 bytes (a document of the editor). Linear, and constant for texts
+ * whose UTF-16 length alone decides.
  */
 export function isTooLarge(text: string, sizeBytes?: number): boolean {
-  if (sizeBytes !== undefined && sizeBytes > MAX_FILE_BYTES) return true;
+  if (sizeBytes !== undefined) return sizeBytes > MAX_FILE_BYTES;
   if (text.length > MAX_FILE_BYTES) return true;
   if (text.length * 3 <= MAX_FILE_BYTES) return false;
   return utf8Length(text) > MAX_FILE_BYTES;
@@ -209,6 +212,61 @@ function targetView(catalog: CatalogIndex, target: Target, scope: 'node' | 'cont
   return view;
 }
 
+/**
+ * The value checks of one document's entries, kept by line number: one array slot a line instead of a
+ * Map entry (a file of 40,000 checked lines keeps these alive through its lint; issue 8). An entry of
+ * another document (or none) has no check here.
+ */
+class LineValueChecks implements ValueChecks {
+  readonly #lines: readonly unknown[];
+  /** The entries that may have a check (the file's live entries, in file order): what iteration walks. */
+  readonly #entries: readonly Entry[];
+  readonly #checks: (ValueCheck | undefined)[];
+  #size = 0;
+
+  constructor(lines: readonly unknown[], entries: readonly Entry[]) {
+    this.#lines = lines;
+    this.#entries = entries;
+    this.#checks = new Array<ValueCheck | undefined>(lines.length);
+  }
+
+  /** Records the check of `entry`, one of the entries given to the constructor. */
+  set(entry: Entry, check: ValueCheck): void {
+    if (this.#checks[entry.line] === undefined) this.#size += 1;
+    this.#checks[entry.line] = check;
+  }
+
+  get(entry: Entry): ValueCheck | undefined {
+    return this.#lines[entry.line] === entry ? this.#checks[entry.line] : undefined;
+  }
+
+  has(entry: Entry): boolean {
+    return this.get(entry) !== undefined;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  forEach(fn: (check: ValueCheck, entry: Entry) => void): void {
+    const checks = this.#checks;
+    const entries = this.#entries;
+    for (let i = 0; i < entries.length; i += 1) {
+      const e = entries[i] as Entry;
+      const check = checks[e.line];
+      if (check !== undefined) fn(check, e);
+    }
+  }
+
+  *[Symbol.iterator](): IterableIterator<[Entry, ValueCheck]> {
+    const checks = this.#checks;
+    for (const e of this.#entries) {
+      const check = checks[e.line];
+      if (check !== undefined) yield [e, check];
+    }
+  }
+}
+
 /** The document of an empty text (resolveTarget reads no document for a target that is set); not in the parse cache. */
 let emptyDoc: ConfigDocument | undefined;
 const EMPTY_DOC = (): ConfigDocument => (emptyDoc ??= parseConfigFresh('', { dialect: 'classic' }));
@@ -227,8 +285,8 @@ class AnalysedFile extends CacheHost implements LintContext {
   readonly def: LintContext['def'];
   readonly known: LintContext['known'];
   readonly status: LintContext['status'];
-  readonly values: Map<Entry, ValueCheck>;
-  readonly live: Entry[];
+  readonly values: ValueChecks;
+  readonly live: readonly Entry[];
   readonly byName: ReadonlyMap<string, Entry[]>;
   declare path?: string;
   declare node?: LintContext;
@@ -311,8 +369,15 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     if (d === undefined) defAt[entry.line] = d = catalog.parameter(entry.name) ?? null;
     return d ?? undefined;
   };
-  const live = doc.entries.filter((e) => !e.skipped);
-  const values = new Map<Entry, ValueCheck>();
+  // (The document's own list when vzctl skips no line: one array fewer through the lint.)
+  let live = doc.entries;
+  for (const e of doc.entries) {
+    if (e.skipped) {
+      live = doc.entries.filter((x) => !x.skipped);
+      break;
+    }
+  }
+  const values = new LineValueChecks(doc.lines, live);
   const byName = new Map<string, Entry[]>();
   const vctx = { generation: target.generation, version: target.version, catalog };
   // Classic first-wins names whose every line so far had its value refused (created at the first refusal).
@@ -365,8 +430,11 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   if (ctx.tooLarge) {
     const override = options.rules?.['file-too-large'];
     if (override === 'off') return result([]);
-    const bytes = options.sizeBytes ?? utf8Length(text);
-    const message = `File of ${sizeText(bytes)} not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`;
+    // The file's bytes when the caller read it; else (an editor's document) the text's UTF-8 length, said so.
+    const message =
+      options.sizeBytes !== undefined
+        ? `File of ${sizeText(options.sizeBytes)} not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`
+        : `Text of ${sizeText(utf8Length(text))} in UTF-8 not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`;
     return result([{ rule: 'file-too-large', severity: override ?? ctx.catalog.rule('file-too-large').severity, message, range: { start: ORIGIN, end: ORIGIN } }]);
   }
   const overrides = options.rules !== undefined && hasKeys(options.rules) ? options.rules : undefined;

@@ -31,7 +31,10 @@ import { isSuppressed, suppressionSets, type SuppressionSets } from './suppressi
 export interface NodeFile {
   path: string;
   text: string;
-  /** Size on disk in bytes when `text` is not the whole file (beyond the size limit: see `LintOptions.sizeBytes`). */
+  /**
+   * The file's size in bytes as read, when the caller read it (vzlint); on disk when `text` is not the whole
+   * file (beyond the size limit). The size limit is judged on it: see `LintOptions.sizeBytes`.
+   */
   sizeBytes?: number;
 }
 
