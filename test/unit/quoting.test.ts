@@ -36,4 +36,14 @@ describe('quoting file text in messages', () => {
     assert.match(f.message, /^NAME: character "\\u001b" is not allowed/);
     assert.ok(!f.message.includes('\u001b'), f.message);
   });
+
+  it('invisible characters in a key are shown: HOSTNAM<U+200B>E is not "HOSTNAME" in the message (attack)', () => {
+    assert.equal(quote('a\u200bb\u00a0c\ufeffd\u202ee'), '"a\\u200bb\\u00a0c\\ufeffd\\u202ee"');
+    const said = lint('PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\nHOSTNAM\u200bE="a"\nHOSTNAME\u00a0="b"\n', { path: '/etc/vz/conf/101.conf' })
+      .findings.filter((x) => x.rule === 'unknown-parameter').map((x) => x.message);
+    assert.deepEqual(said, [
+      'Unknown parameter "HOSTNAM\\u200bE" (did you mean HOSTNAME?); vzctl ignores the line',
+      'Unknown parameter "HOSTNAME\\u00a0" (did you mean HOSTNAME?); vzctl ignores the line',
+    ]);
+  });
 });

@@ -13,14 +13,24 @@ export const MAX_QUOTE = 30;
 export const MAX_TITLE = 80;
 
 /**
- * Control characters made visible (`\r`, `\t`, `\u001b` …): a message is one line of plain text, and
- * file text quoted in it must not break it or reach a terminal raw.
+ * Characters a message shows as `\uXXXX`: C0 and C1 controls, DEL, the line and paragraph separators, and
+ * the invisible or look-alike blanks (no-break space, soft hyphen, zero-width characters, bidirectional
+ * marks, byte-order mark) — a key `HOSTNAM<U+200B>E` was "Unknown parameter "HOSTNAME" (did you mean
+ * HOSTNAME?)" (attack).
+ */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u00a0\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+// eslint-disable-next-line no-control-regex
+const INVISIBLE_ALL = /[\u0000-\u001f\u007f-\u00a0\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * Control and invisible characters ({@link INVISIBLE}) made visible (`\r`, `\t`, `\u001b`, `\u200b` …): a
+ * message is one line of plain text, and file text quoted in it must not break it, reach a terminal raw
+ * or hide a character.
  */
 export function visible(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(text)) return text;
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (c) => {
+  if (!INVISIBLE.test(text)) return text;
+  return text.replace(INVISIBLE_ALL, (c) => {
     if (c === '\r') return '\\r';
     if (c === '\n') return '\\n';
     if (c === '\t') return '\\t';
