@@ -401,7 +401,7 @@ describe('vzlint --fix says what it did', () => {
       {
         nodeConfig: { path: '/n/etc/vz/vz.conf', text: 'VE_LAYOUT=ploop\nCONFIGFILE="basic"\n' },
         containers: [
-          ...[101, 102].map((id) => ({ path: `/n/etc/vz/conf/${id}.conf`, text: `PHYSPAGES="0:64G"\nSWAPPAGES="0:1G"\nIP_ADDRESS="10.0.0.1"\nNAME="web"\nVE_PRIVATE="/vz/private/web"\nORIGIN_SAMPLE="vps.basic"\n` })),
+          ...[101, 102].map((id) => ({ path: `/n/etc/vz/conf/${id}.conf`, text: `PHYSPAGES="0:64G"\nSWAPPAGES="0:1G"\nIP_ADDRESS="10.0.0.1"\nNETIF="ifname=eth0,mac=00:18:51:AA:BB:CC"\nNAME="web"\nVE_PRIVATE="/vz/private/web"\nORIGIN_SAMPLE="vps.basic"\n` })),
           { path: '/n/etc/vz/conf/ve-basic.conf-sample', text: 'PHYSPAGES="0:262144"\nSWAPPAGES="0:131072"\n' },
         ],
         samples: ['basic'],

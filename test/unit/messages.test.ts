@@ -173,8 +173,8 @@ function nodeFixtures(): Raised[] {
   const out: Raised[] = [];
   const vz = { path: '/etc/vz/vz.conf', text: 'DISK_QUOTA=no\nIPTABLES="ipt_REJECT"\nCONFIGFILE="myplan"\nVE_PRIVATE=/vz/private/same\n' };
   const cts = [
-    { path: '/etc/vz/conf/101.conf', text: 'IP_ADDRESS="10.0.0.1"\nNAME="web"\nHOSTNAME="a.example.com"\nDISKSPACE="1G:1G"\nQUOTAUGIDLIMIT="100"\nIPTABLES="ipt_state"\nPHYSPAGES="0:2G"\nSWAPPAGES="0:2G"\n' },
-    { path: '/etc/vz/conf/102.conf', text: 'IP_ADDRESS="10.0.0.1"\nNAME="web"\nHOSTNAME="A.example.com"\nORIGIN_SAMPLE="vps.basic"\nPHYSPAGES="0:2G"\nSWAPPAGES="0:2G"\n' },
+    { path: '/etc/vz/conf/101.conf', text: 'IP_ADDRESS="10.0.0.1"\nNAME="web"\nHOSTNAME="a.example.com"\nNETIF="ifname=eth0,mac=00:18:51:0A:0B:0C,host_ifname=veth101.0"\nDISKSPACE="1G:1G"\nQUOTAUGIDLIMIT="100"\nIPTABLES="ipt_state"\nPHYSPAGES="0:2G"\nSWAPPAGES="0:2G"\n' },
+    { path: '/etc/vz/conf/102.conf', text: 'IP_ADDRESS="10.0.0.1"\nNAME="web"\nHOSTNAME="A.example.com"\nNETIF="ifname=eth0,mac=00-18-51-0a-0b-0c"\nORIGIN_SAMPLE="vps.basic"\nPHYSPAGES="0:2G"\nSWAPPAGES="0:2G"\n' },
   ];
   out.push(...lintNodeFiles('node 4.6', [vz, ...cts], { target: 'classic@4.6', samples: ['basic'], capacity: { ramBytes: 1024n ** 3n, swapBytes: 0n } }));
   out.push(...lintNodeFiles('node no conf', [{ path: '/etc/vz/vz.conf', text: 'CONFIGFILE="vps.basic"\n' }], {}));

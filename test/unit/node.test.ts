@@ -16,6 +16,7 @@ import { lint, type LintOptions } from '../../server/src/service/lint';
 import { canonicalIp, Groups, lintNode, NODE_LEVEL_RULES, parseCapacitySize, resolveVeidPath, type NodeInput, type NodeLintOptions } from '../../server/src/service/node';
 import { confDirSamples, ctidOf, findNodeConfig, listConfDir, loadNodeFiles, nodeConfigCandidates, sampleNameOf } from '../../server/src/service/nodeFiles';
 import { NODE_RULES } from '../../server/src/rules/node/index';
+import { macAddressOf } from '../../server/src/values/validate';
 import { applyEdits } from '../helpers/edits';
 import { CORPUS, NEEDS_CORPUS } from '../helpers/corpus';
 import { runCaptured } from '../helpers/vzlint';
@@ -304,6 +305,61 @@ describe('cross-container rules', () => {
     for (const [k, v] of [['b', 1], ['a', 2], ['c', 3], ['a', 4], ['b', 5], ['a', 6]] as const) g.add(k, v);
     assert.deepEqual([...g.shared()], [['b', [1, 5]], ['a', [2, 4, 6]]]);
     assert.deepEqual([...new Groups<number>().shared()], []);
+  });
+  it('duplicate-mac-address: a CT config copied from a real one (wild 034, bridged NETIF) → both MACs in both files', { skip: NEEDS_CORPUS }, () => {
+    const text = readFileSync(path.join(CORPUS, 'wild/034-shorewall-doc-2010-bridge-102.conf'), 'utf8');
+    const line = text.split('\n').findIndex((l) => l.startsWith('NETIF='));
+    assert.ok(line >= 0, 'the corpus file has a NETIF line');
+    const found = nodeFindings({ containers: [{ path: CT, text }, { path: CT2, text }] }, 'duplicate-mac-address');
+    assert.deepEqual(found.map((f) => [f.path, f.severity, f.range.start.line]), [[CT, 'warning', line], [CT, 'warning', line], [CT2, 'warning', line], [CT2, 'warning', line]]);
+    const netif = text.split('\n')[line] as string;
+    assert.equal(netif.slice(found[0]?.range.start.character, found[0]?.range.end.character), 'mac=00:18:51:22:24:80');
+    assert.equal(netif.slice(found[1]?.range.start.character, found[1]?.range.end.character), 'host_mac=00:18:51:B6:1A:F0');
+    assert.equal(found[0]?.message, `MAC 00:18:51:22:24:80 is also set in 102.conf line ${line + 1}`);
+    assert.match(said(found[0]), /vzctl does not check that MAC addresses are unique/);
+    // Two real configs with their own (generated) addresses: nothing.
+    const other = readFileSync(path.join(CORPUS, 'wild/037-lxc-book-debian7-vzctl-saved-1.conf'), 'utf8');
+    assert.deepEqual(nodeFindings({ containers: [{ path: CT, text }, { path: CT2, text: other }] }, 'duplicate-mac-address'), []);
+  });
+  it('duplicate-mac-address: MACs compare as parse_hwaddr() reads them; mac= of one CT against host_mac= of another', () => {
+    const found = nodeFindings({ containers: [
+      { path: CT, text: 'NETIF="ifname=eth0,mac=00:18:51:AA:BB:CC,host_mac=00:18:51:AA:BB:CC"\n' },
+      { path: CT2, text: 'NETIF="ifname=eth0,mac=00:18:51:01:02:03,host_mac=00-18-51-aa-bb-cc"\n' },
+      { path: '/etc/vz/conf/103.conf', text: 'NETIF="ifname=eth0,mac=00:18:51:01:02:04;ifname=eth1"\n' },
+    ] }, 'duplicate-mac-address');
+    // 101's host_mac equal to its own mac= is one address of one CT: one finding there, at mac=.
+    assert.deepEqual(found.map((f) => [f.path, f.range.start.character]), [[CT, 19], [CT2, 41]]);
+    assert.match(said(found[1]), /^MAC 00:18:51:AA:BB:CC is also set in 101\.conf line 1 NETIF host_mac=00:18:51:AA:BB:CC is also set in 101\.conf line 1 \(mac=\)/);
+  });
+  it('duplicate-mac-address: silent for generated MACs, a NETIF line vzctl skips, a dropped second ifname, samples', () => {
+    const none = (containers: NodeInput['containers']) => assert.deepEqual(nodeFindings({ containers }, 'duplicate-mac-address'), []);
+    none([{ path: CT, text: 'NETIF="ifname=eth0,host_ifname=veth101.0"\n' }, { path: CT2, text: 'NETIF="ifname=eth0,host_ifname=veth102.0"\n' }]);
+    // ifname missing in the second interface: classic refuses the whole line ("invalid value"), so no device.
+    none([{ path: CT, text: 'NETIF="ifname=eth0,mac=00:18:51:AA:BB:CC;mac=00:18:51:00:00:01"\n' }, { path: CT2, text: 'NETIF="ifname=eth0,mac=00:18:51:AA:BB:CC;host_ifname=x"\n' }]);
+    // A second interface named eth0 is dropped by parse_netif() (find_veth_by_ifname_ve): its MAC is never used.
+    none([{ path: CT, text: 'NETIF="ifname=eth0,mac=00:18:51:00:00:01;ifname=eth0,mac=00:18:51:AA:BB:CC"\n' }, { path: CT2, text: 'NETIF="ifname=eth0,mac=00:18:51:AA:BB:CC"\n' }]);
+    none([{ path: CT, text: 'NETIF="ifname=eth0,mac=00:18:51:AA:BB:CC"\n' }, { path: '/etc/vz/conf/ve-basic.conf-sample', text: 'NETIF="ifname=eth0,mac=00:18:51:AA:BB:CC"\n' }]);
+  });
+  it('macAddressOf: the bytes parse_hwaddr() stores; undefined where hwaddrRead is not ok', () => {
+    assert.equal(macAddressOf('00:18:51:AA:BB:CC', 'classic'), '00:18:51:aa:bb:cc');
+    assert.equal(macAddressOf('00-18-51-aa-bb-cc', 'classic'), '00:18:51:aa:bb:cc');
+    assert.equal(macAddressOf('001851aabbcc', 'vz7'), '00:18:51:aa:bb:cc');
+    assert.equal(macAddressOf('001851aabbcc', 'classic'), undefined);
+    assert.equal(macAddressOf('00:18:51:AA:BB', 'classic'), undefined);
+    assert.equal(macAddressOf('zz:18:51:AA:BB:CC', 'classic'), undefined);
+  });
+  it('default-path-without-veid: the shipped vz.conf (4.9 and 4.1.1) with $VEID taken out of VE_PRIVATE', { skip: NEEDS_CORPUS }, () => {
+    for (const [tag, says] of [['4.9', 'vzctl create fails if it is not empty'], ['4.1.1', 'vzctl create fails if it exists']] as const) {
+      const file = path.join(CORPUS, 'versions', `classic@${tag}`, 'etc/vz.conf');
+      const text = readFileSync(file, 'utf8');
+      assert.deepEqual(lint(text, { path: NODE, target: `classic@${tag}` }).findings.filter((f) => f.rule === 'default-path-without-veid'), [], `${tag} ships $VEID`);
+      const bare = text.replace(/^VE_PRIVATE=(.*)\/\$VEID$/m, 'VE_PRIVATE=$1');
+      assert.notEqual(bare, text, `${tag}: a VE_PRIVATE line ending in /$VEID`);
+      const found = lint(bare, { path: NODE, target: `classic@${tag}` }).findings.filter((f) => f.rule === 'default-path-without-veid');
+      assert.equal(found.length, 1);
+      assert.equal(found[0]?.message, `VE_PRIVATE has no $VEID: all new containers get this path; ${says}`);
+      assert.equal(found[0]?.range.start.line, bare.split('\n').findIndex((l) => l.startsWith('VE_PRIVATE=')));
+    }
   });
   it('duplicate-ip-address: samples and 0.conf are not containers', () => {
     const input: NodeInput = { containers: [{ path: CT, text: 'IP_ADDRESS="10.0.0.1"\n' }, { path: '/etc/vz/conf/ve-basic.conf-sample', text: 'IP_ADDRESS="10.0.0.1"\n' }, { path: '/etc/vz/conf/0.conf', text: 'IP_ADDRESS="10.0.0.1"\n' }] };

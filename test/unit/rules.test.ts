@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 
 /** Rule ids reported outside the per-file rules (none yet). */
 // file-too-large and too-many-findings come from lint() itself (limits.ts), not from a rule module.
-const EXTRA_RULE_IDS = new Set<string>(['file-too-large', 'too-many-findings', 'unused-suppression', 'sample-not-found', 'ploop-sample-without-diskspace', 'duplicate-ip-address', 'shared-private-path', 'duplicate-ct-name', 'node-memory-overcommit']);
+const EXTRA_RULE_IDS = new Set<string>(['file-too-large', 'too-many-findings', 'unused-suppression', 'sample-not-found', 'ploop-sample-without-diskspace', 'duplicate-ip-address', 'duplicate-mac-address', 'shared-private-path', 'duplicate-ct-name', 'node-memory-overcommit']);
 
 const CT = '/etc/vz/conf/101.conf';
 const NODE = '/etc/vz/vz.conf';
@@ -24,6 +24,11 @@ function rulesOf(text: string, opts: LintOptions): string[] {
 type Row = [rule: string, text: string, opts: LintOptions, expectLine: number | null, why: string];
 const ROWS: Row[] = [
   ['missing-equals', 'ONBOOT="yes"\nthis line has no equals\n', { path: CT }, 2, 'no "="'],
+  ['default-path-without-veid', 'VE_ROOT=/vz/root/$VEID\nVE_PRIVATE=/vz/private\n', { path: NODE }, 2, 'vz.conf VE_PRIVATE without $VEID'],
+  ['default-path-without-veid', 'VE_ROOT=/vz/root\n', { path: NODE, target: 'classic@3.0.22' }, 1, 'vz.conf VE_ROOT without $VEID'],
+  ['default-path-without-veid', 'VE_ROOT=/vz/root/${VEID}/\nVE_PRIVATE="/vz/private/$VEID"\n', { path: NODE }, null, '$VEID and ${VEID}'],
+  ['default-path-without-veid', 'VE_PRIVATE=/vz/private/101\n', { path: CT }, null, 'a container config: shared-private-path compares those'],
+  ['default-path-without-veid', 'VE_PRIVATE=/vz/private\n', { path: NODE, target: 'vz7' }, null, 'Virtuozzo 7: not established'],
   ['missing-equals', '# a comment\n\nONBOOT="yes"\n', { path: CT }, null, 'comments and blanks'],
   ['unmatched-quote', 'HOSTNAME="ct101.example.com\n', { path: CT }, 1, 'opening quote only'],
   ['unmatched-quote', 'HOSTNAME="ct101.example.com\n', { path: CT, target: 'vz7' }, null, 'libvzctl needs no closing quote'],

@@ -12,7 +12,7 @@ import type { Target } from '../model/target';
 import { lineNumber, type EditorLineMap } from '../parser/parse';
 import { acceptedTokens, effectiveValue, fileOf, vz7RefusedLine, type EffectiveValue } from '../model/effective';
 import { compareVersions } from '../model/version';
-import type { Range } from '../parser/types';
+import type { Entry, Range } from '../parser/types';
 import type { Finding, Fix, LintContext, NodeCapacity } from '../rules/types';
 import { copyFinding } from '../rules/finding';
 import { capText } from '../limits';
@@ -20,7 +20,7 @@ import { clip, fixTitle, q, visible } from '../rules/text';
 import { entryRange, finding, lineNo, valueSubRange } from '../rules/util';
 import { explain, say } from '../rules/say';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
-import { type Pair } from '../values/validate';
+import { macAddressOf, tokens, type Pair } from '../values/validate';
 import { analyze, capFinding, lint, toEditorFinding, type LintOptions, type LintResult } from './lint';
 import { ctidOf, sampleNameOf } from './nodeFiles';
 import { isSuppressed, suppressionSets, type SuppressionSets } from './suppressions';
@@ -79,6 +79,12 @@ export interface ContainerFacts {
    * when IP_ADDRESS is set in the container; with the line and range of each.
    */
   ips: { ip: string; line: number; range: Range }[];
+  /**
+   * The MAC addresses written in the container's own NETIF (`mac=`, the container side, and `host_mac=`,
+   * the host side), each address once, lower-case `xx:xx:xx:xx:xx:xx`, with its field's line and range;
+   * absent when NETIF sets none (vzctl then generates them), so most containers carry nothing here.
+   */
+  macs?: { mac: string; field: 'mac' | 'host_mac'; line: number; range: Range }[];
   /**
    * VE_PRIVATE / VE_ROOT as in effect (from the container or vz.conf), when set and not blank; `resolved`
    * memoises {@link resolveVeidPath} of the value for the CTID it was computed with (shared-private-path
@@ -391,6 +397,37 @@ export const duplicateIpAddress: NodeRule = {
         out.push({ path: item.c.path, finding: ruleFinding(catalog, 'duplicate-ip-address', item.range,
           namingFile(other.c.path, (name) => `${clip(ip, 39)} is also assigned to ${name} line ${lineNumber(other.c.facts.place, other.line)}${more}`),
           { detail: `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use).${refusalNote(list.map((o) => o.c))}` }) });
+      }
+    }
+    return out;
+  },
+};
+
+/**
+ * The same MAC address in the NETIF of two containers (`mac=`, the container side of the veth pair, or
+ * `host_mac=`, the host side), typically after a CT config was copied. vzctl compares MACs nowhere: it
+ * uses these as written (it generates one from the CTID only when `mac=` is absent; classic uses `mac=` for
+ * the host side too when `host_mac=` is absent: parse_netif_str(), src/lib/config.c @ vzctl-4.11.1), so
+ * two started containers bring up two interfaces with one address. Warning: on one bridge, or one
+ * Ethernet segment, frames for that address reach only one of them.
+ */
+export const duplicateMacAddress: NodeRule = {
+  id: 'duplicate-mac-address',
+  check(model) {
+    const catalog = catalogOf(model);
+    const byMac = new Groups<{ c: NodeContainer; m: NonNullable<ContainerFacts['macs']>[number] }>();
+    for (const c of model.containers) for (const m of c.facts.macs ?? []) byMac.add(m.mac, { c, m });
+    const out: NodeFinding[] = [];
+    for (const [mac, list] of byMac.shared()) {
+      const shown = mac.toUpperCase();
+      for (const item of list) {
+        const others = listSome(list.slice(0, 6).filter((o) => o !== item).map((o) => `${short(o.c.path)} line ${lineNumber(o.c.facts.place, o.m.line)} (${o.m.field}=)`), list.length - 1);
+        const other = list.find((o) => o !== item) ?? item;
+        const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
+        const hostSide = item.c.facts.target.generation === 'classic' && item.m.field === 'mac' ? ' (classic vzctl gives the host side this address too when host_mac= is absent)' : '';
+        out.push({ path: item.c.path, finding: ruleFinding(catalog, 'duplicate-mac-address', item.m.range,
+          `MAC ${shown} is also set in ${clip(short(other.c.path), 24)} line ${lineNumber(other.c.facts.place, other.m.line)}${more}`,
+          { detail: `NETIF ${item.m.field}=${shown}${hostSide} is also set in ${others} on this node. vzctl does not check that MAC addresses are unique: it creates the veth devices with the addresses as written. Two started containers then have interfaces with one MAC; on one bridge or Ethernet segment, frames for that address go to whichever last sent from it, so both lose traffic. Give each interface its own MAC, or remove mac= and host_mac= so that vzctl generates them.${refusalNote(list.map((o) => o.c))}` }) });
       }
     }
     return out;
@@ -795,7 +832,7 @@ function refusedMemoryNote(s: MemorySummary, containers: readonly NodeContainer[
 }
 
 /** The cross-container rules, in the order their findings are produced. */
-export const NODE_LEVEL_RULES: readonly NodeRule[] = [sampleNotFound, ploopSampleWithoutDiskspace, duplicateIpAddress, sharedPrivatePath, duplicateCtName, nodeMemoryOvercommit];
+export const NODE_LEVEL_RULES: readonly NodeRule[] = [sampleNotFound, ploopSampleWithoutDiskspace, duplicateIpAddress, duplicateMacAddress, sharedPrivatePath, duplicateCtName, nodeMemoryOvercommit];
 
 // ------------------------------------------------------------------------------------------------
 // lintNode
@@ -850,6 +887,11 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
       }
     }
   }
+  const netif = effectiveValue(ctx, 'NETIF');
+  if (netif?.entry && netif.source === 'container' && !netif.refused && !(ctx.values.get(netif.entry)?.problems ?? []).some((p) => p.kind === 'invalid')) {
+    const macs = netifMacs(ctx, netif.entry);
+    if (macs.length > 0) facts.macs = macs;
+  }
   for (const param of ['VE_PRIVATE', 'VE_ROOT'] as const) {
     const eff = effectiveValue(ctx, param);
     if (!eff?.entry || eff.refused || eff.value.trim() === '' || (eff.source !== 'container' && eff.source !== 'node')) continue;
@@ -862,6 +904,39 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
     facts.names.push({ param, value, key: param === 'HOSTNAME' ? value.trim().toLowerCase() : value.trim(), line: eff.entry.line, range: entryRange(eff.entry) });
   }
   return facts;
+}
+
+/**
+ * The MACs a NETIF line (`entry`, a value vzctl accepts) sets, as parse_netif() reads it (classic
+ * src/lib/config.c @ vzctl-3.0.14..4.11.1; libvzctl lib/veth.c @ v8.0.90): interfaces split at `;`, fields
+ * at `,`; of several `mac=` (or `host_mac=`) in one interface the last counts; an interface whose ifname an
+ * earlier one already has is dropped (classic `find_veth_by_ifname_ve()`). Each address once, at its first field.
+ */
+function netifMacs(ctx: LintContext, entry: Entry): NonNullable<ContainerFacts['macs']> {
+  const out: NonNullable<ContainerFacts['macs']> = [];
+  const ifnames = new Set<string>();
+  const gen = ctx.target.generation;
+  for (const dev of tokens(entry.value, ';')) {
+    let ifname = '';
+    const last: Partial<Record<'mac' | 'host_mac', { text: string; start: number; end: number }>> = {};
+    for (const f of tokens(dev.text, ',')) {
+      const eq = f.text.indexOf('=');
+      if (eq < 0) continue;
+      const k = f.text.slice(0, eq);
+      const v = f.text.slice(eq + 1);
+      if (k === 'ifname' && ifname === '') ifname = v;
+      else if ((k === 'mac' || k === 'host_mac') && !(gen === 'vz7' && v === '')) last[k] = { text: v, start: dev.start + f.start, end: dev.start + f.end };
+    }
+    if (ifname === '' || ifnames.has(ifname)) continue;
+    ifnames.add(ifname);
+    for (const field of ['mac', 'host_mac'] as const) {
+      const t = last[field];
+      const mac = t && macAddressOf(t.text, gen);
+      if (!t || !mac || out.some((m) => m.mac === mac)) continue;
+      out.push({ mac, field, line: entry.line, range: valueSubRange(ctx, entry, t.start, t.end) });
+    }
+  }
+  return out;
 }
 
 /** A string that does not keep the file's text alive (a value sliced from it would). */

@@ -21,7 +21,7 @@ export const UNUSED_SUPPRESSION = 'unused-suppression';
  * equal to theirs.
  */
 export const NODE_LEVEL_RULE_IDS: ReadonlySet<string> = new Set([
-  'sample-not-found', 'ploop-sample-without-diskspace', 'duplicate-ip-address', 'shared-private-path', 'duplicate-ct-name',
+  'sample-not-found', 'ploop-sample-without-diskspace', 'duplicate-ip-address', 'duplicate-mac-address', 'shared-private-path', 'duplicate-ct-name',
   'node-memory-overcommit',
 ]);
 

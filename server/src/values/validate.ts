@@ -671,6 +671,26 @@ export function hwaddrRead(v: string, gen: Generation): 'ok' | 'bad' | 'unsure' 
 }
 
 /**
+ * The six bytes parse_hwaddr() stores for `v` (same reading as {@link hwaddrRead}: classic src/lib/veth.c,
+ * libvzctl lib/util.c), as lower-case `xx:xx:xx:xx:xx:xx`, so that two spellings of one address compare
+ * equal (`00:18:51:AA:BB:CC`, `00-18-51-aa-bb-cc`); undefined when vzctl refuses it or would read past its end.
+ */
+export function macAddressOf(v: string, gen: Generation): string | undefined {
+  if (hwaddrRead(v, gen) !== 'ok') return undefined;
+  const step = gen === 'vz7' && v.length === 12 ? 2 : 3;
+  let out = '';
+  for (let i = 0; i < 6; i += 1) {
+    const p = step * i;
+    // strtol(…, 16) of at most two characters (an empty group, at the very end, reads as 0); a sign
+    // makes a negative number, stored in a char: its low byte.
+    const n = p >= v.length ? 0 : Number.parseInt(v.slice(p, p + 2).trim(), 16);
+    const byte = ((n % 256) + 256) % 256;
+    out += `${i === 0 ? '' : ':'}${byte.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
  * NETIF as parse_netif_str() reads it: interfaces separated by `;`, fields `key=value` separated by `,`,
  * unknown fields skipped, and `ifname` needed in each interface.
  * - classic (src/lib/config.c): an interface name (ifname, host_ifname, bridge) of at most 16 characters,
