@@ -408,9 +408,13 @@ describe('node memory', () => {
     assert.equal(found.length, 1);
     assert.equal(found[0]?.path, NODE);
     assert.equal(found[0]?.range.start.line, 0);
-    assert.match(said(found[0]), /3\.5 GiB .* > node RAM \+ swap 2 GiB/);
-    // The message says what it sums, in the field's terms, as --summary does.
-    assert.equal(found[0]?.message, '2 containers: PHYSPAGES + SWAPPAGES + PRIVVMPAGES = 3.5 GiB, above node RAM + swap (2 GiB)');
+    assert.match(said(found[0]), /3\.5 GiB .* > node RAM 2 GiB \(swap not given\)/);
+    // The message says what it sums, in the field's terms, as --summary does, and what it compared: the RAM
+    // alone when no swap was given (counted as 0), RAM + swap when it was.
+    assert.equal(found[0]?.message, '2 containers: PHYSPAGES + SWAPPAGES + PRIVVMPAGES = 3.5 GiB, above node RAM (2 GiB; swap not given)');
+    const withSwap = nodeFindings(input, 'node-memory-overcommit', { capacity: { ramBytes: 2n << 30n, swapBytes: 1n << 30n } });
+    assert.equal(withSwap[0]?.message, '2 containers: PHYSPAGES + SWAPPAGES + PRIVVMPAGES = 3.5 GiB, above node RAM + swap (3 GiB)');
+    assert.match(said(withSwap[0]), /3\.5 GiB .* > node RAM \+ swap 3 GiB/);
     assert.deepEqual(nodeFindings(input, 'node-memory-overcommit', { capacity: { ramBytes: 4n << 30n } }), []);
     assert.deepEqual(nodeFindings(input, 'node-memory-overcommit'), []);
   });

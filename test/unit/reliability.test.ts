@@ -225,7 +225,7 @@ describe('vzlint: results after errors are never "no problems"', () => {
     await writeFile(path.join(dir, 'notes.txt'), 'not a config\n');
     const r = await run(['--no-config', '--no-color', '.'], dir);
     assert.equal(r.code, 2);
-    assert.match(r.err, /No files matching "\." \(no OpenVZ \/ Virtuozzo config files/);
+    assert.match(r.err, /no files matching "\." \(no OpenVZ \/ Virtuozzo config files/);
     assert.equal(r.out, '✖ no OpenVZ / Virtuozzo config files found (see the error above)\n');
   });
 

@@ -84,7 +84,7 @@ describe('SARIF: files that could not be checked are tool execution notification
     assert.equal(inv.executionSuccessful, false);
     assert.equal(inv.exitCode, 2);
     assert.deepEqual(notes(inv), [
-      ['error', 'No files matching "etc/vz/conf/101.conf" (no OpenVZ / Virtuozzo config files or templates in this directory) were found (use --no-error-on-unmatched-pattern to allow this)', 'etc/vz/conf/101.conf'],
+      ['error', 'no files matching "etc/vz/conf/101.conf" (no OpenVZ / Virtuozzo config files or templates in this directory) were found (use --no-error-on-unmatched-pattern to allow this)', 'etc/vz/conf/101.conf'],
       ['error', 'etc/vz/conf/102.conf: is a named pipe, not a regular file', 'etc/vz/conf/102.conf'],
       ['error', 'etc/vz/conf/105.conf: no such file or directory', 'etc/vz/conf/105.conf'],
     ]);

@@ -397,12 +397,13 @@ export const TOO_LARGE_OFF = `over ${MAX_FILE_BYTES / 1048576} MiB with file-too
  * @param options.notChecked files found but not checked ({@link FileReport.notChecked}), not counted in
  *                          `files`: `✔ no problems (0 files checked; 1 file not checked: over 4 MiB with
  *                          file-too-large off)`.
- * @param options.tooManyWarnings with `--max-warnings` exceeded (exit 1), what to say
- *                          (`3 warnings, more than --max-warnings 0`): the line then starts with ✖, never ✔.
+ * @param options.tooManyWarnings `--max-warnings` exceeded (exit 1, the reason said once, on stderr, before
+ *                          this line): the line then starts with ✖, never ✔, and points to it
+ *                          (`✖ no errors (2 files checked; 3 warnings not shown: --quiet; see above)`).
  * @param options.skipped   files a glob pattern matched that are not configs by name or content (not linted,
  *                          not counted in `files`): `✔ no problems (2 files checked; 3 files skipped: not configs)`.
  */
-export function formatStylishSummary(n: SeverityCounts, files: number, withFindings: number, options: { color: boolean; failures?: RunFailures; hidden?: SeverityCounts; notChecked?: number; skipped?: number; tooManyWarnings?: string }): string {
+export function formatStylishSummary(n: SeverityCounts, files: number, withFindings: number, options: { color: boolean; failures?: RunFailures; hidden?: SeverityCounts; notChecked?: number; skipped?: number; tooManyWarnings?: boolean }): string {
   const c = colors(options.color);
   const total = n.error + n.warning + n.info + n.hint;
   const checked = plural(files, 'file');
@@ -428,9 +429,10 @@ export function formatStylishSummary(n: SeverityCounts, files: number, withFindi
     else if (files === 0 && (f.refused ?? 0) === 0) line = `✖ no OpenVZ / Virtuozzo config files found ${see}`;
     else line = `✖ ${found} in ${withFindings} of ${checked}; ${reasons} ${see}`;
     line = c.bold(c.red(line));
-  } else if ((quiet ? n.error : total) === 0 && options.tooManyWarnings !== undefined) {
-    // --quiet --max-warnings: nothing printed, yet exit 1 for the warnings it hid: never a ✔.
-    line = c.yellow(c.bold(`✖ ${options.tooManyWarnings} (${checked} checked${hidden !== '' ? `; ${hidden}` : ''})`));
+  } else if ((quiet ? n.error : total) === 0 && options.tooManyWarnings === true) {
+    // --quiet --max-warnings: nothing printed, yet exit 1 for the warnings it hid: never a ✔ (the reason is
+    // on stderr, once).
+    line = c.yellow(c.bold(`✖ no ${quiet ? 'errors' : 'problems'} (${checked} checked${hidden !== '' ? `; ${hidden}` : ''}; see above)`));
   } else if ((quiet ? n.error : total) === 0) {
     line = hidden !== '' ? c.yellow(c.bold(`✔ no ${quiet ? 'errors' : 'problems'} (${checked} checked; ${hidden})`)) : c.green(c.bold(`✔ no problems (${checked} checked)`));
   } else {
@@ -505,7 +507,7 @@ export function formatMemoryTable(tables: readonly MemoryTable[], options: { col
     if (rest > 0) rows.push([`… ${plural(rest, 'more container')}`, '', '', '', '(--verbose lists them all)']);
     rows.push(['total', formatBytes(s.ramBytes), formatBytes(s.swapBytes), formatBytes(s.privvmBytes), `all: ${formatBytes(s.totalBytes)}`]);
     const cap = s.capacity ?? {};
-    rows.push(['node RAM, swap', size(cap.ramBytes), size(cap.swapBytes), '', cap.ramBytes !== undefined ? `RAM + swap: ${formatBytes(cap.ramBytes + (cap.swapBytes ?? 0n))}` : '']);
+    rows.push(['node RAM, swap', size(cap.ramBytes), size(cap.swapBytes), '', cap.ramBytes !== undefined ? (cap.swapBytes !== undefined ? `RAM + swap: ${formatBytes(cap.ramBytes + cap.swapBytes)}` : 'RAM alone (swap not given)') : '']);
     const widths = [0, 1, 2, 3].map((i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), 0));
     for (const [i, r] of rows.entries()) {
       const line = `  ${(r[0] ?? '').padEnd(widths[0] ?? 0)}  ${(r[1] ?? '').padStart(widths[1] ?? 0)}  ${(r[2] ?? '').padStart(widths[2] ?? 0)}  ${(r[3] ?? '').padStart(widths[3] ?? 0)}  ${r[4] ?? ''}`.trimEnd();
@@ -515,7 +517,7 @@ export function formatMemoryTable(tables: readonly MemoryTable[], options: { col
       const n = s.refused.containers;
       out.push(`  of the total, ${formatBytes(s.refused.totalBytes)} is from the ${plural(n, 'container')} marked "config refused": Virtuozzo 7 vzctl cannot start ${n === 1 ? 'it' : 'them'} until the value is fixed`);
     }
-    const over = [s.overRam ? 'vSwap PHYSPAGES limits above node RAM' : '', s.overSwap ? 'vSwap SWAPPAGES limits above node swap' : '', s.overTotal ? 'PHYSPAGES + SWAPPAGES + PRIVVMPAGES above node RAM + swap' : ''].filter((x) => x !== '');
+    const over = [s.overRam ? 'vSwap PHYSPAGES limits above node RAM' : '', s.overSwap ? 'vSwap SWAPPAGES limits above node swap' : '', s.overTotal ? `PHYSPAGES + SWAPPAGES + PRIVVMPAGES above node ${cap.swapBytes !== undefined ? 'RAM + swap' : 'RAM (swap not given)'}` : ''].filter((x) => x !== '');
     out.push(over.length > 0 ? c.yellow(`  ✖ over: ${over.join('; ')}`) : c.green('  ✔ fits the node'));
   }
   return out.length > 0 ? `${out.join('\n')}\n` : '';

@@ -46,8 +46,10 @@ export interface MemoryCommitted {
   privvmpagesBytes: string;
   /** The node's RAM, when known (`--node-ram`, nodeRam). */
   capacityRamBytes?: string;
-  /** The node's RAM + swap, when the RAM is known. */
+  /** The node's RAM + swap, when the RAM is known (swap 0 when not given: then it equals the RAM). */
   capacityRamSwapBytes?: string;
+  /** The node's swap, when given (`--node-swap`, nodeSwap); absent: the total was compared with the RAM alone. */
+  capacitySwapBytes?: string;
   /** Committed RAM (resp. RAM + swap) above the capacity; only when the capacity is known. */
   overRam?: boolean;
   overRamSwap?: boolean;
@@ -133,6 +135,7 @@ function committed(m: MemorySummary): MemoryCommitted {
     const total = cap.ramBytes + (cap.swapBytes ?? 0n);
     out.capacityRamBytes = cap.ramBytes.toString();
     out.capacityRamSwapBytes = total.toString();
+    if (cap.swapBytes !== undefined) out.capacitySwapBytes = cap.swapBytes.toString();
     out.overRam = ram > cap.ramBytes;
     out.overRamSwap = m.totalBytes > total;
   }
@@ -190,6 +193,7 @@ function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<strin
   const unlimited: UnlimitedCounts = { physpages: 0, swappages: 0, privvmpages: 0 };
   const refused = { containers: 0, ramBytes: 0n, ramSwapBytes: 0n };
   let capRam: bigint | undefined = 0n;
+  let capSwap: bigint | undefined = 0n;
   let capTotal: bigint | undefined = 0n;
   let anyMemory = false;
   const counted = new Set<string>();
@@ -226,6 +230,7 @@ function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<strin
       if (capRam !== undefined && s.memory.capacityRamBytes !== undefined && s.memory.capacityRamSwapBytes !== undefined) {
         capRam += BigInt(s.memory.capacityRamBytes);
         capTotal = (capTotal ?? 0n) + BigInt(s.memory.capacityRamSwapBytes);
+        capSwap = capSwap !== undefined && s.memory.capacitySwapBytes !== undefined ? capSwap + BigInt(s.memory.capacitySwapBytes) : undefined;
       } else {
         capRam = undefined;
         capTotal = undefined;
@@ -242,11 +247,14 @@ function summarize(nodes: readonly NodeSummaryInput[], byFile: ReadonlyMap<strin
     if (unlimited.physpages + unlimited.swappages + unlimited.privvmpages > 0) fleet.memory.unlimited = unlimited;
     if (refused.containers > 0) fleet.memory.refused = { containers: refused.containers, ramBytes: refused.ramBytes.toString(), ramSwapBytes: refused.ramSwapBytes.toString() };
     if (capRam !== undefined && capTotal !== undefined) {
-      Object.assign(fleet.memory, { capacityRamBytes: capRam.toString(), capacityRamSwapBytes: capTotal.toString(), overRam: ram > capRam, overRamSwap: ramSwap > capTotal });
+      Object.assign(fleet.memory, { capacityRamBytes: capRam.toString(), capacityRamSwapBytes: capTotal.toString(), ...(capSwap !== undefined ? { capacitySwapBytes: capSwap.toString() } : {}), overRam: ram > capRam, overRamSwap: ramSwap > capTotal });
     }
   }
   return { nodes: out, fleet };
 }
+
+/** Severities, most severe first. */
+const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -259,9 +267,10 @@ function severities(c: FindingCounts): string {
 
 function rules(c: FindingCounts): string[] {
   return Object.entries(c.byRule)
-    .map(([rule, n]) => ({ rule, n, total: Object.values(n).reduce((a, b) => a + (b ?? 0), 0) }))
-    .sort((a, b) => b.total - a.total || (a.rule < b.rule ? -1 : 1))
-    .map(({ rule, n }) => `    ${rule}: ${(['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => n[s] !== undefined).map((s) => plural(n[s] as number, s)).join(', ')}`);
+    .map(([rule, n]) => ({ rule, n, rank: SEVERITY_ORDER.findIndex((s) => n[s] !== undefined), total: Object.values(n).reduce((a, b) => a + (b ?? 0), 0) }))
+    // Errors first, then warnings, infos, hints (a rule's most severe findings decide), each by count.
+    .sort((a, b) => a.rank - b.rank || b.total - a.total || (a.rule < b.rule ? -1 : 1))
+    .map(({ rule, n }) => `    ${rule}: ${SEVERITY_ORDER.filter((s) => n[s] !== undefined).map((s) => plural(n[s] as number, s)).join(', ')}`);
 }
 
 /**
@@ -272,11 +281,12 @@ function rules(c: FindingCounts): string[] {
 function memoryLines(m: MemoryCommitted): string[] {
   const b = (x: string): string => formatBytes(BigInt(x));
   const parts = [`vSwap PHYSPAGES limits ${b(m.physpagesBytes)}`, `SWAPPAGES limits ${b(m.swappagesBytes)}`, `UBC PRIVVMPAGES barriers ${b(m.privvmpagesBytes)}`];
-  const of = (cap: string | undefined, what: string, over: boolean | undefined): string => (cap !== undefined ? ` of ${what} ${b(cap)}${over === true ? ' (over)' : ''}` : '');
+  const of = (cap: string | undefined, what: string, over: boolean | undefined, note = ''): string => (cap !== undefined ? ` of ${what} ${b(cap)}${note}${over === true ? ' (over)' : ''}` : '');
   const lines = [
     `  memory (pages × 4 KiB): ${parts.join(', ')}`,
     `    PHYSPAGES + PRIVVMPAGES: ${b(m.ramBytes)}${of(m.capacityRamBytes, 'node RAM', m.overRam)}`,
-    `    PHYSPAGES + SWAPPAGES + PRIVVMPAGES: ${b(m.ramSwapBytes)}${of(m.capacityRamSwapBytes, 'node RAM + swap', m.overRamSwap)}`,
+    // Compared with RAM + swap when the swap was given, else with the RAM alone (swap counted as 0).
+    `    PHYSPAGES + SWAPPAGES + PRIVVMPAGES: ${b(m.ramSwapBytes)}${of(m.capacityRamSwapBytes, m.capacitySwapBytes !== undefined ? 'node RAM + swap' : 'node RAM', m.overRamSwap, m.capacitySwapBytes !== undefined ? '' : ' (swap not given)')}`,
   ];
   const u = m.unlimited;
   if (u) {
@@ -293,7 +303,9 @@ function memoryLines(m: MemoryCommitted): string[] {
 export function formatSummary(summary: FleetSummary, options: { color: boolean }): string {
   const c = colors(options.color);
   const out: string[] = [''];
-  for (const n of summary.nodes) {
+  for (const [i, n] of summary.nodes.entries()) {
+    // A blank line between node blocks.
+    if (i > 0) out.push('');
     out.push(c.bold(`Node ${escapeControls(n.name)}`) + c.dim(` (${plural(n.containers, 'container')}, ${plural(n.files, 'file')})`));
     out.push(`  ${severities(n)}`);
     for (const line of rules(n)) out.push(line);
@@ -301,7 +313,7 @@ export function formatSummary(summary: FleetSummary, options: { color: boolean }
   }
   if (summary.nodes.length > 1) {
     const f = summary.fleet;
-    out.push(c.bold(`Fleet: ${plural(f.nodes, 'node')}`) + c.dim(` (${plural(f.containers, 'container')}, ${plural(f.files, 'file')})`));
+    out.push('', c.bold(`Fleet: ${plural(f.nodes, 'node')}`) + c.dim(` (${plural(f.containers, 'container')}, ${plural(f.files, 'file')})`));
     out.push(`  ${severities(f)}`);
     for (const line of rules(f)) out.push(line);
     if (f.memory) for (const line of memoryLines(f.memory)) out.push(line);

@@ -325,7 +325,7 @@ class ReportSink {
     else if (this.opts.format === 'github') this.io.stdout(summary ? formatSummary(summary, { color: false }) : '');
     else {
       const warnings = this.counts.warning + quietWarnings;
-      const tooMany = this.maxWarnings !== undefined && warnings > this.maxWarnings ? { tooManyWarnings: `${plural(warnings, 'warning')}, more than --max-warnings ${this.maxWarnings}` } : {};
+      const tooMany = this.maxWarnings !== undefined && warnings > this.maxWarnings ? { tooManyWarnings: true } : {};
       this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}), notChecked: this.notChecked, skipped, ...tooMany }) + formatMemoryTable(this.tables, { color: this.color, verbose: this.opts.verbose === true }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     return code;
@@ -539,7 +539,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     files.set(display, abs);
   };
   const unmatched = (what: string, abs?: string): void => {
-    if (opts.errorOnUnmatchedPattern) problem('error', abs, `No files matching ${what} were found (use --no-error-on-unmatched-pattern to allow this)`, 'unmatched');
+    if (opts.errorOnUnmatchedPattern) problem('error', abs, `no files matching ${what} were found (use --no-error-on-unmatched-pattern to allow this)`, 'unmatched');
     else problem('note', abs, `no files matching ${what}`);
   };
   // The loops over every file of a tree (this one, addFound, and those below over `ordered`, each node's

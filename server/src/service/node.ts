@@ -15,6 +15,7 @@ import { compareVersions } from '../model/version';
 import type { Entry, Range } from '../parser/types';
 import type { Finding, Fix, LintContext, NodeCapacity } from '../rules/types';
 import { copyFinding } from '../rules/finding';
+import { capText } from '../limits';
 import { clip, fixTitle, q, visible } from '../rules/text';
 import { entryRange, finding, lineNo, valueSubRange } from '../rules/util';
 import { explain, say } from '../rules/say';
@@ -193,6 +194,21 @@ function locate(model: NodeModel, c: NodeContainer, source: 'container' | 'node'
 
 function short(p: string): string {
   return p.replace(/\\/g, '/').split('/').slice(-1)[0] ?? p;
+}
+
+/** Longest message that names another file of the node, in characters (GUIDE: ~100). */
+const NAMED_FILE_MESSAGE_CHARS = 100;
+
+/**
+ * A message naming another file of the node so that the admin can find it: `build(name)` with the file's
+ * name whole (`3f1c2d4e-1111-4a2b-9c3d-0123456789ab.conf`, as the finding's own file is shown) when the
+ * message stays within {@link NAMED_FILE_MESSAGE_CHARS}, else the name cut in the middle to fit (at
+ * least 24 characters: its start and its end stay). The detail names the full path.
+ */
+function namingFile(filePath: string, build: (name: string) => string): string {
+  const name = short(filePath);
+  const room = Math.max(24, NAMED_FILE_MESSAGE_CHARS - build('').length);
+  return build(name.length <= room ? name : capText(name, room));
 }
 
 /**
@@ -375,11 +391,11 @@ export const duplicateIpAddress: NodeRule = {
     const out: NodeFinding[] = [];
     for (const [ip, list] of byIp.shared()) {
       for (const item of list) {
-        const others = listSome(list.slice(0, 6).filter((o) => o !== item).map((o) => `${short(o.c.path)} line ${lineNumber(o.c.facts.place, o.line)}`), list.length - 1);
+        const others = listSome(list.slice(0, 6).filter((o) => o !== item).map((o) => `${o.c.path} line ${lineNumber(o.c.facts.place, o.line)}`), list.length - 1);
         const other = list.find((o) => o !== item) ?? item;
         const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
         out.push({ path: item.c.path, finding: ruleFinding(catalog, 'duplicate-ip-address', item.range,
-          `${clip(ip, 39)} is also assigned to ${clip(short(other.c.path), 24)} line ${lineNumber(other.c.facts.place, other.line)}${more}`,
+          namingFile(other.c.path, (name) => `${clip(ip, 39)} is also assigned to ${name} line ${lineNumber(other.c.facts.place, other.line)}${more}`),
           { detail: `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use).${refusalNote(list.map((o) => o.c))}` }) });
       }
     }
@@ -548,11 +564,11 @@ export const duplicateCtName: NodeRule = {
       }
       for (const [, list] of byValue.shared()) {
         for (const { c, n } of list) {
-          const others = listSome(list.slice(0, 6).filter((o) => o.c !== c).map((o) => `${short(o.c.path)} line ${lineNumber(o.c.facts.place, o.n.line)}`), list.length - 1);
+          const others = listSome(list.slice(0, 6).filter((o) => o.c !== c).map((o) => `${o.c.path} line ${lineNumber(o.c.facts.place, o.n.line)}`), list.length - 1);
           const other = list.find((o) => o.c !== c) ?? list[0];
           const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
           out.push({ path: c.path, finding: ruleFinding(catalog, 'duplicate-ct-name', n.range,
-            `${param} ${q(n.value.trim())} is also used by ${clip(short(other?.c.path ?? ''), 24)}${more}`,
+            namingFile(other?.c.path ?? '', (name) => `${param} ${q(n.value.trim())} is also used by ${name}${more}`),
             { detail: `${param} "${n.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so vzctl commands that take NAME are ambiguous.' : ': two containers answering to one host name confuse logs, monitoring and DNS.'}${refusalNote(list.map((o) => o.c))}` }) });
         }
       }
@@ -755,10 +771,14 @@ export const nodeMemoryOvercommit: NodeRule = {
     const s = memorySummary(model);
     if (!s.overRam && !s.overTotal && !s.overSwap) return [];
     const cap = s.capacity ?? {};
+    // What the total was compared with, as true for the options given: RAM alone when no swap was given
+    // (counted as 0), else RAM + swap.
+    const swapGiven = cap.swapBytes !== undefined;
+    const totalCap = formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n));
     const reasons: string[] = [];
     if (s.overRam) reasons.push(`vSwap RAM (PHYSPAGES limits) ${formatBytes(s.ramBytes)} > node RAM ${formatBytes(cap.ramBytes ?? 0n)}`);
     if (s.overSwap) reasons.push(`vSwap swap (SWAPPAGES limits) ${formatBytes(s.swapBytes)} > node swap ${formatBytes(cap.swapBytes ?? 0n)}`);
-    if (s.overTotal) reasons.push(`all memory ${formatBytes(s.totalBytes)} (vSwap RAM + swap, plus PRIVVMPAGES barriers ${formatBytes(s.privvmBytes)} of UBC-mode containers) > node RAM + swap ${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))}`);
+    if (s.overTotal) reasons.push(`all memory ${formatBytes(s.totalBytes)} (vSwap RAM + swap, plus PRIVVMPAGES barriers ${formatBytes(s.privvmBytes)} of UBC-mode containers) > ${swapGiven ? `node RAM + swap ${totalCap}` : `node RAM ${totalCap} (swap not given)`}`);
     const counted = s.rows.filter((r) => r.mode !== 'none').length;
     const u = s.unlimited.physpages + s.unlimited.swappages + s.unlimited.privvmpages;
     const left = u > 0 ? ` Not counted: ${u} value${u === 1 ? '' : 's'} unlimited or at least 4 PiB (no node has that much memory).` : '';
@@ -772,7 +792,7 @@ export const nodeMemoryOvercommit: NodeRule = {
       ? `vSwap PHYSPAGES limits = ${formatBytes(s.ramBytes)}, above node RAM (${formatBytes(cap.ramBytes ?? 0n)})`
       : s.overSwap
         ? `vSwap SWAPPAGES limits = ${formatBytes(s.swapBytes)}, above node swap (${formatBytes(cap.swapBytes ?? 0n)})`
-        : `PHYSPAGES + SWAPPAGES + PRIVVMPAGES = ${formatBytes(s.totalBytes)}, above node RAM + swap (${formatBytes((cap.ramBytes ?? 0n) + (cap.swapBytes ?? 0n))})`;
+        : `PHYSPAGES + SWAPPAGES + PRIVVMPAGES = ${formatBytes(s.totalBytes)}, above ${swapGiven ? `node RAM + swap (${totalCap})` : `node RAM (${totalCap}; swap not given)`}`;
     const message = `${summed} container${summed === 1 ? '' : 's'}: ${main}`;
     const first = model.containers[0];
     const at = model.node ? { path: model.node.path, width: (model.node.ctx.doc.text[0] ?? '').length } : first ? { path: first.path, width: first.facts.place.firstLineLength } : undefined;
