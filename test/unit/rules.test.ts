@@ -374,3 +374,19 @@ describe('unknown-parameter: a Virtuozzo 7-looking file linted as classic by aut
     assert.deepEqual(found.map((f) => f.message), ['4 Virtuozzo 7 parameters, checked as classic (target vz7 for VZ7); vzctl ignores these lines']);
   });
 });
+
+describe('multiline-value: an open quote or a final backslash', () => {
+  const multiline = (text: string, target: string) => lint(text, { path: CT, target }).findings.filter((f) => f.rule === 'multiline-value');
+  it('a quoted value says quoted (classic skips its first line for the unmatched quote)', () => {
+    const [f] = multiline('HOSTNAME="web\nserver"\n', 'classic@4.11.1');
+    assert.equal(f?.message, 'HOSTNAME: one quoted value over 2 lines; vzctl warns and skips the line');
+    assert.match(f?.detail ?? '', /skips the first line \("unmatched quotes"\)/);
+  });
+  it('an unquoted value continued by a backslash says so, and no quote is claimed', () => {
+    const [f] = multiline('HOSTNAME=web\\\nserver\n', 'classic@4.11.1');
+    assert.equal(f?.message, 'HOSTNAME: one value over 2 lines, joined by a backslash');
+    assert.doesNotMatch(f?.detail ?? '', /quote included/);
+    const [g] = multiline('HOSTNAME=web\\\nserver\n', 'vz7');
+    assert.equal(g?.message, 'HOSTNAME: one value over 2 lines, joined by a backslash');
+  });
+});

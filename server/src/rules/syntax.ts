@@ -144,7 +144,7 @@ export const singleQuotes: Rule = {
 };
 
 /**
- * A quoted value that runs over several lines: the shell scripts read it as one value, while
+ * A value that runs over several lines (an open quote, or a line ending in a backslash): the shell scripts read it as one value, while
  * vzctl parses line by line (classic skips the first line for its unmatched quote, libvzctl keeps
  * only the first line's part). Reported once for the whole span.
  */
@@ -154,15 +154,18 @@ export const multilineValue: Rule = {
     return ctx.doc.multiline.map((m) => {
       const e = m.entry;
       const lines = m.endLine - m.startLine + 1;
+      // No quote on the first line: the value goes on because the line ends in a backslash (sh joins the lines).
+      const quoted = e.quote !== null;
       const vzctl = ctx.target.generation === 'vz7'
         ? `libvzctl keeps only the first line's part (${q(e.value.trim())}) and drops the rest`
         : e.skipped === 'unmatched-quote'
           ? 'classic vzctl skips the first line ("unmatched quotes") and tries each following line on its own'
-          : `classic vzctl keeps only the first line, quote included (${q(e.value)}), and tries each following line on its own`;
+          : `classic vzctl keeps only the first line${quoted ? ', quote included' : ''} (${q(e.value)}), and tries each following line on its own`;
       const joined = e.shell.value.split(/\s+/).filter(Boolean).join(' ');
+      const what = quoted ? `one quoted value over ${lines} lines` : `one value over ${lines} lines, joined by a backslash`;
       const said = e.skipped === 'unmatched-quote'
-        ? say(ctx, `${e.name}: one quoted value over ${lines} lines`, 'line-unmatched-quote')
-        : say(ctx, `${e.name}: one quoted value over ${lines} lines`);
+        ? say(ctx, `${e.name}: ${what}`, 'line-unmatched-quote')
+        : say(ctx, `${e.name}: ${what}`);
       return finding(ctx, 'multiline-value', m.range, said, {
         detail: explain(said, `The shell scripts that source this file read the value whole, but ${vzctl}. Put it on one line`),
         fixes: [{
