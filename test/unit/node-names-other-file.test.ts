@@ -1,5 +1,5 @@
 /**
- * duplicate-ip-address and duplicate-ct-name name the other container's file so that the admin can find it:
+ * duplicate-ip-address, duplicate-ct-name and duplicate-mac-address name the other container's file so that the admin can find it:
  * a Virtuozzo 7 container's UUID-named config whole (it was cut to "3f1c2d4e-1111-4a2b-9c3d…"), within
  * ~100 characters, and its full path in the detail.
  */
@@ -19,8 +19,8 @@ describe('cross-container findings name the other file whole', () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'vzlint-other-file-'));
     await mkdir(path.join(root, 'vz/conf'), { recursive: true });
     await writeFile(path.join(root, 'vz/vz.conf'), 'VE_ROOT=/vz/root/$VEID\n');
-    await writeFile(path.join(root, `vz/conf/${UUID}.conf`), `${CT}HOSTNAME="web1.example.com"\nIP_ADDRESS="10.1.2.3"\n`);
-    await writeFile(path.join(root, 'vz/conf/200.conf'), `${CT}IP_ADDRESS="10.1.2.3"\nHOSTNAME="web1.example.com"\n`);
+    await writeFile(path.join(root, `vz/conf/${UUID}.conf`), `${CT}HOSTNAME="web1.example.com"\nIP_ADDRESS="10.1.2.3"\nNETIF="ifname=eth0,mac=00:18:51:AA:BB:CC"\n`);
+    await writeFile(path.join(root, 'vz/conf/200.conf'), `${CT}IP_ADDRESS="10.1.2.3"\nHOSTNAME="web1.example.com"\nNETIF="ifname=eth0,mac=00:18:51:AA:BB:CC"\n`);
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });
@@ -37,6 +37,8 @@ describe('cross-container findings name the other file whole', () => {
     const name200 = of('duplicate-ct-name', '200.conf');
     assert.equal(name200?.message, `HOSTNAME "web1.example.com" is also used by ${UUID}.conf`, r.out);
     assert.ok(name200?.detail?.includes(path.join(root, `vz/conf/${UUID}.conf`)), name200?.detail);
+    assert.equal(of('duplicate-mac-address', '200.conf')?.message, `MAC 00:18:51:AA:BB:CC is also set in ${UUID}.conf line 6`, r.out);
+    assert.equal(of('duplicate-mac-address', `${UUID}.conf`)?.message, 'MAC 00:18:51:AA:BB:CC is also set in 200.conf line 6');
     for (const i of items) assert.ok(i.message.length <= 100, i.message);
   });
 });

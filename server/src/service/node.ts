@@ -426,7 +426,7 @@ export const duplicateMacAddress: NodeRule = {
         const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
         const hostSide = item.c.facts.target.generation === 'classic' && item.m.field === 'mac' ? ' (classic vzctl gives the host side this address too when host_mac= is absent)' : '';
         out.push({ path: item.c.path, finding: ruleFinding(catalog, 'duplicate-mac-address', item.m.range,
-          `MAC ${shown} is also set in ${clip(short(other.c.path), 24)} line ${lineNumber(other.c.facts.place, other.m.line)}${more}`,
+          namingFile(other.c.path, (name) => `MAC ${shown} is also set in ${name} line ${lineNumber(other.c.facts.place, other.m.line)}${more}`),
           { detail: `NETIF ${item.m.field}=${shown}${hostSide} is also set in ${others} on this node. vzctl does not check that MAC addresses are unique: it creates the veth devices with the addresses as written. Two started containers then have interfaces with one MAC; on one bridge or Ethernet segment, frames for that address go to whichever last sent from it, so both lose traffic. Give each interface its own MAC, or remove mac= and host_mac= so that vzctl generates them.${refusalNote(list.map((o) => o.c))}` }) });
       }
     }
