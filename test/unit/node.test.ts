@@ -361,6 +361,28 @@ describe('cross-container rules', () => {
       assert.equal(found[0]?.range.start.line, bare.split('\n').findIndex((l) => l.startsWith('VE_PRIVATE=')));
     }
   });
+  it('default-path-without-veid on Virtuozzo 7: the shipped vz.conf with $VEID taken out (libvzctl lib/create.c by version)', { skip: NEEDS_CORPUS }, () => {
+    // vzctl2_env_create() reads vz.conf's VE_PRIVATE through conf_parse() (lib/config.c) and refuses an
+    // existing private area: create_env_private() up to 7.0.60; from 7.0.61 a check before --private is
+    // applied, whose error code 7.0.61..7.0.68 lose (create returns 0 and makes nothing).
+    const file = path.join(CORPUS, 'versions', 'vz7@7.0.92', 'etc/vz.conf');
+    const text = readFileSync(file, 'utf8');
+    const bare = text.replace(/^VE_PRIVATE=(.*)\/\$VEID$/m, 'VE_PRIVATE=$1').replace(/^VE_ROOT=(.*)\/\$VEID$/m, 'VE_ROOT=$1');
+    assert.notEqual(bare, text);
+    for (const [target, says] of [['vz7@7.0.60', 'vzctl create fails if it exists'], ['vz7@7.0.62', 'vzctl create makes nothing if it exists'], ['vz7@7.0.92', 'vzctl create fails if it exists'], ['vz7@8.0.90', 'vzctl create fails if it exists']] as const) {
+      assert.deepEqual(lint(text, { path: NODE, target }).findings.filter((f) => f.rule === 'default-path-without-veid'), [], `${target}: shipped with $VEID`);
+      const found = lint(bare, { path: NODE, target }).findings.filter((f) => f.rule === 'default-path-without-veid').sort((a, b) => a.message.localeCompare(b.message));
+      assert.deepEqual(found.map((f) => f.message), [
+        `VE_PRIVATE has no $VEID: all new containers get this path; ${says}`,
+        'VE_ROOT has no $VEID: all new containers get this mount point; libvzctl uses it as written',
+      ], target);
+      // The classic VE_ROOT consequence (vps_is_mounted()) is not claimed for libvzctl.
+      assert.doesNotMatch(found[1]?.detail ?? '', /vps_is_mounted/);
+    }
+    const late = lint(bare, { path: NODE, target: 'vz7@7.0.737' }).findings.find((f) => f.rule === 'default-path-without-veid' && f.message.startsWith('VE_PRIVATE'));
+    assert.match(late?.detail ?? '', /even vzctl create --private fails/);
+    assert.match(late?.detail ?? '', /Source: OpenVZ\/libvzctl v7\.0\.737 lib\/create\.c/);
+  });
   it('duplicate-ip-address: samples and 0.conf are not containers', () => {
     const input: NodeInput = { containers: [{ path: CT, text: 'IP_ADDRESS="10.0.0.1"\n' }, { path: '/etc/vz/conf/ve-basic.conf-sample', text: 'IP_ADDRESS="10.0.0.1"\n' }, { path: '/etc/vz/conf/0.conf', text: 'IP_ADDRESS="10.0.0.1"\n' }] };
     assert.deepEqual(nodeFindings(input, 'duplicate-ip-address'), []);
