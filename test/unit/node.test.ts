@@ -395,6 +395,23 @@ describe('cross-container rules', () => {
     assert.equal(found[0]?.severity, 'error');
     assert.deepEqual(nodeFindings({ nodeConfig: { path: NODE, text: 'VE_PRIVATE=/vz/private/$VEID\nVE_ROOT=/vz/root/${VEID}/\n' }, containers: cts }, 'shared-private-path'), []);
   });
+  it('shared-private-path: subst_VEID() replaces only the first $VEID, else the first ${VEID} (classic src/lib/util.c @ vzctl-4.11.1; libvzctl lib/util.c @ v7.0.737)', () => {
+    assert.equal(resolveVeidPath('/vz/$VEID/$VEID', '101'), '/vz/101/$VEID');
+    assert.equal(resolveVeidPath('/vz/${VEID}/${VEID}', '101'), '/vz/101/${VEID}');
+    assert.equal(resolveVeidPath('/vz/${VEID}/$VEID', '101'), '/vz/${VEID}/101', '$VEID is looked for first');
+    assert.equal(resolveVeidPath('/vz/private/$VEIDx', '101'), '/vz/private/101x', 'strstr(): no word boundary');
+    assert.equal(resolveVeidPath('/vz/private/${VEID', '101'), '/vz/private/${VEID', 'no closing brace: not replaced');
+    for (const target of ['classic', 'vz7'] as const) {
+      // 101 resolves to /vz/101/$VEID, not /vz/101/101: a literal /vz/101/101 elsewhere is no clash.
+      assert.deepEqual(nodeFindings({ containers: [{ path: CT, text: 'VE_PRIVATE="/vz/$VEID/$VEID"\n' }, { path: CT2, text: 'VE_PRIVATE="/vz/101/101"\n' }] }, 'shared-private-path', { target }), [], target);
+      // $VEIDx is 101x and 102x: two containers, two paths (it compared "/vz/private/$VEIDx" twice before).
+      assert.deepEqual(nodeFindings({ containers: [{ path: CT, text: 'VE_PRIVATE="/vz/private/$VEIDx"\n' }, { path: CT2, text: 'VE_PRIVATE="/vz/private/$VEIDx"\n' }] }, 'shared-private-path', { target }), [], target);
+      // …and 101's /vz/private/$VEIDx is /vz/private/101x, which another container names literally: a clash.
+      const clash = nodeFindings({ containers: [{ path: CT, text: 'VE_PRIVATE="/vz/private/$VEIDx"\n' }, { path: CT2, text: 'VE_PRIVATE="/vz/private/101x"\n' }] }, 'shared-private-path', { target });
+      assert.deepEqual(clash.map((f) => f.path), [CT, CT2], target);
+      assert.match(clash[0]?.message ?? '', /VE_PRIVATE resolves to "\/vz\/private\/101x" for 2 containers/);
+    }
+  });
   it('shared-private-path: a CT config copied with a literal VE_ROOT → both CT lines', () => {
     const found = nodeFindings({ containers: [{ path: CT, text: 'VE_ROOT="/vz/root/101"\n' }, { path: CT2, text: 'VE_ROOT="/vz/root/101/"\n' }] }, 'shared-private-path');
     assert.deepEqual(found.map((f) => f.path), [CT, CT2]);
