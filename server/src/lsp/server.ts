@@ -1083,17 +1083,20 @@ export function startServer(connection: Connection, options: StartServerOptions 
       const learnMore: CodeAction[] = [];
       const rest: CodeAction[] = [];
       const done = (): CodeAction[] => [...orderLightbulb(fixes, suppressions, learnMore, rule), ...rest];
-      // The fixes of the findings published for the text as it is now (the diagnostics the client sends
-      // back are matched to them by range, rule and message); none for an older text.
-      if (kindWanted('quickfix', only) && doc && last && last.version === doc.version) {
-        last.index ??= new FindingIndex(last.findings);
-        for (const a of computeCodeActions(uri, diagnostics, params.range, last.index)) fixes.push(a as CodeAction);
-      }
       if (!doc) return done();
       const text = doc.getText();
+      const version = doc.version;
       if (kindWanted('quickfix', only)) {
+        // The findings of the text as it is now: those published for this version, else linted now (a
+        // change not yet linted, `run: onSave`). The diagnostics the client sends back are matched to them
+        // by range, rule and message: one sent with its old range after the text changed matches none and
+        // gets no fix and no line action (either would edit whatever line now has its number).
+        const current = last && last.version === version ? last : await computeDiagnostics(uri);
+        const index = current === undefined || current.version !== version ? undefined : current === last ? (last.index ??= new FindingIndex(last.findings)) : new FindingIndex(current.findings);
+        if (index) for (const a of computeCodeActions(uri, diagnostics, params.range, index)) fixes.push(a as CodeAction);
+        const isCurrent = (d: ContextDiagnostic): boolean => index?.match([d])[0] !== undefined;
         const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
-        for (const a of computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives })) suppressions.push(a as CodeAction);
+        for (const a of computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives, isCurrent })) suppressions.push(a as CodeAction);
         for (const a of computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, ...diagnosticOptions })) learnMore.push(a as unknown as CodeAction);
       }
       if (!kindWanted(COPY_AS_VZCTL_SET_KIND, only)) return done();
