@@ -10,6 +10,7 @@ import { tokens } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
 import { explain, say, toolVersion, type Said } from './say';
 import { LazyFixFinding, withRange } from './finding';
+import { ruleBudget } from './budget';
 import { MAX_TITLE } from './text';
 import { deleteLines, deleteLineSet, entryRange, eolOf, finding, lineNo, shippedInTargetSamples } from './util';
 import { ObjectCache } from '../util/objectCache';
@@ -433,11 +434,17 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
   let nodeFixes: Fix[] | undefined;
   let iptables: IptablesFixContext | undefined;
   const lines = statusLines(ctx);
+  // Findings come in line order, all of one rule, all from the start of the line's key: those certainly
+  // beyond the findings cap are counted, not built (rules/budget.ts).
+  const budget = ruleBudget(ctx, rule);
   for (let i = 0; i < lines.entries.length; i += 1) {
     const e = lines.entries[i] as Entry;
     const def = lines.defs[i] as ParameterDef;
-    for (const s of lines.statuses[i] as StatusEntry[]) {
+    const statuses = lines.statuses[i] as StatusEntry[];
+    for (let j = 0; j < statuses.length; j += 1) {
+      const s = statuses[j] as StatusEntry;
       if (s.kind !== kind) continue;
+      if (budget && !budget.admit(e.line)) continue;
       const ctIptables = kind === 'deprecated' && def.name === 'IPTABLES' && ctx.kind !== 'node';
       let w = words.get(s);
       if (w?.name !== e.name) {
