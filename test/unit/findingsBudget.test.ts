@@ -16,7 +16,6 @@ import { copyFinding } from '../../server/src/rules/finding';
 import { RULES } from '../../server/src/rules/index';
 import type { Finding, Fix, LintContext, Rule } from '../../server/src/rules/types';
 import { lint, type LintOptions } from '../../server/src/service/lint';
-import { MAX_FINDINGS_PER_FILE } from '../../server/src/limits';
 
 const CT = '/etc/vz/conf/101.conf';
 const NODE = '/etc/vz/vz.conf';

@@ -377,7 +377,9 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   };
   // (The document's own list when vzctl skips no line: one array fewer through the lint.)
   let live = doc.entries;
-  for (const e of doc.entries) {
+  const entries = doc.entries;
+  for (let i = 0; i < entries.length; i += 1) {
+    const e = entries[i] as Entry;
     if (e.skipped) {
       live = doc.entries.filter((x) => !x.skipped);
       break;
@@ -388,7 +390,8 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const vctx = { generation: target.generation, version: target.version, catalog };
   // Classic first-wins names whose every line so far had its value refused (created at the first refusal).
   let refusedOnly: Set<string> | undefined;
-  for (const e of live) {
+  for (let i = 0; i < live.length; i += 1) {
+    const e = live[i] as Entry;
     const d = def(e);
     if (!d || e.key !== e.name) continue;
     const same = byName.get(d.name);
