@@ -8,7 +8,7 @@ import Ajv from 'ajv-draft-04';
 import type * as Sarif from 'sarif';
 import type { JsonFinding } from '../../server/src/cli/format';
 import { classifyConfigName, looksLikeConfig } from '../../server/src/cli/discover';
-import { escapeCommandData, escapeCommandProperty } from '../../server/src/cli/sarif';
+import { checkDocsUrlTemplate, escapeCommandData, escapeCommandProperty } from '../../server/src/cli/sarif';
 import type { FleetSummary } from '../../server/src/cli/summary';
 import { runCaptured as run } from '../helpers/vzlint';
 
@@ -238,6 +238,14 @@ describe('vzlint output formats', () => {
     assert.ok((plain.runs[0]?.tool.driver.rules ?? []).every((x) => x.helpUri === undefined));
     const bad = await run(['--format', 'sarif', '--docs-url', 'javascript:alert(1)//{rule}', '.'], root);
     assert.equal(bad.code, 2);
+  });
+
+  it('--docs-url: a template whose URL would hold a line break, a blank, a quote or angle brackets is refused (helpUri is a URI; attack)', () => {
+    assert.equal(checkDocsUrlTemplate('https://docs.example.org/rules/{rule}.html'), undefined);
+    assert.equal(checkDocsUrlTemplate('https://docs.example.org/r?id={rule}&v=1#x'), undefined);
+    for (const bad of ['https://x/{rule}\n', 'https://x/{rule}"><b>', 'https://x/{rule} y', 'https://x/{rule}`', 'https://x/{rule}\\', 'https://x/\u001b[2J{rule}', 'https://x/{rule}<script>', 'https://x/{rule}{x}']) {
+      assert.match(checkDocsUrlTemplate(bad) ?? '', /characters/, JSON.stringify(bad));
+    }
   });
 
   it('--format github prints workflow commands with % CR LF escaped, and : , in properties', async () => {

@@ -7,6 +7,8 @@ import { describe, it } from 'node:test';
 import { MAX_DETAIL_CHARS } from '../../server/src/limits';
 import { lint } from '../../server/src/service/lint';
 import { lintNode } from '../../server/src/service/node';
+import { computeFormatting } from '../../server/src/service/format';
+import { applyEdits } from '../helpers/edits';
 
 /** `count` distinct IPv4 addresses joined by blanks, 10.1.0.0 upward. */
 function addresses(count: number): string[] {
@@ -46,5 +48,27 @@ describe('hostile input', () => {
     assert.ok(f.detail.length <= MAX_DETAIL_CHARS, String(f.detail.length));
     // Its beginning and its end (the reason and the source) are kept.
     assert.match(f.detail, /^CPUS: 9+…9+ is beyond what strtoul\(\) reads \(ERANGE\)\. Source: /);
+  });
+
+  it('formatting a line with 200,000 blanks inside its value: one edit that drops only the trailing blanks (the line pattern backtracked over the run once per character)', () => {
+    const inner = ' '.repeat(200_000);
+    const text = `DESCRIPTION="a${inner}b"   \nHOSTNAME=x${inner}y\n`;
+    const edits = computeFormatting(text);
+    assert.deepEqual(edits.map((e) => e.range.start.line), [0, 1]);
+    assert.equal(applyEdits(text, edits), `DESCRIPTION="a${inner}b"\nHOSTNAME="x${inner}y"\n`);
+  });
+
+  it('CAPABILITY with 20,000 dangerous tokens: one finding per capability, each fix edits the line once (a finding and a whole-value rewrite per token took minutes and gigabytes)', () => {
+    const caps = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? 'sys_admin:on' : i % 3 === 1 ? 'SYS_ADMIN:on' : 'net_admin:on'));
+    const text = `PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\nCAPABILITY="CHOWN:on ${caps.join(' ')} KILL:off"\n`;
+    const found = lint(text, { path: '/etc/vz/conf/101.conf' }).findings.filter((f) => f.rule === 'dangerous-capability');
+    assert.deepEqual(found.map((f) => f.message), [
+      'sys_admin:on: a host-wide capability; grant it only to a trusted container',
+      'net_admin:on: a host-wide capability; grant it only to a trusted container',
+    ]);
+    // The range is the first token of the capability; the fix removes every token of it (any case).
+    assert.deepEqual(found[0]?.range, { start: { line: 2, character: 21 }, end: { line: 2, character: 33 } });
+    const fixed = applyEdits(text, found[0]?.fixes?.[0]?.edits ?? []);
+    assert.equal(fixed.split('\n')[2], `CAPABILITY="CHOWN:on ${Array.from({ length: Math.floor(20_000 / 3) }, () => 'net_admin:on').join(' ')} KILL:off"`);
   });
 });

@@ -32,10 +32,15 @@ function ruleHelpMarkdown(id: string): string | undefined {
 
 /**
  * Validates a `--docs-url` template: an `http:` or `https:` URL containing `{rule}`, which is
- * replaced by the rule id. Returns an error sentence, or undefined when it is fine.
+ * replaced by the rule id, and otherwise only the characters of a URI (RFC 3986: letters, digits,
+ * `-._~:/?#[]@!$&'()*+,;=` and `%`): SARIF's `helpUri` is a URI, and a line break, blank, quote or angle
+ * bracket in it reached the log as written. Returns an error sentence, or undefined when it is fine.
  */
 export function checkDocsUrlTemplate(template: string): string | undefined {
   if (!template.includes('{rule}')) return 'it must contain {rule} (replaced by the rule id)';
+  if (!/^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*$/.test(template.split('{rule}').join(''))) {
+    return 'it may hold only URL characters besides {rule} (no blanks, line breaks, quotes, < >, { }, backticks or backslashes)';
+  }
   let url: URL;
   try {
     url = new URL(template.replace(/\{rule\}/g, 'rule-id'));

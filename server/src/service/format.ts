@@ -29,8 +29,19 @@ export interface TextEdit {
 const NEEDS_ESCAPING = /["'\\$`#]/;
 /** `$VEID` / `${VEID}`: expanded alike inside and outside double quotes. */
 const VEID_REF = /\$(?:VEID\b|\{VEID\})/g;
-/** `  KEY  =rest  ` with the key a shell name. */
-const LINE = /^[ \t]*([A-Za-z_][A-Za-z0-9_]*)([ \t]*)=(.*?)[ \t]*$/;
+/**
+ * `  KEY  =rest` with the key a shell name and `rest` free of line terminators (its trailing blanks are
+ * cut by {@link trimBlanksEnd}: a lazy `(.*?)[ \t]*$` backtracked over a long run of blanks inside the value
+ * once per character, quadratic).
+ */
+const LINE = /^[ \t]*([A-Za-z_][A-Za-z0-9_]*)([ \t]*)=([^\n\r\u2028\u2029]*)$/;
+
+/** `s` without its trailing blanks and tabs (a character loop, linear). */
+function trimBlanksEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s.charCodeAt(end - 1) === 32 || s.charCodeAt(end - 1) === 9)) end -= 1;
+  return end === s.length ? s : s.slice(0, end);
+}
 
 function readAs(line: string, dialect: Dialect): Entry | undefined {
   const doc = parseConfig(line, { dialect });
@@ -63,7 +74,8 @@ function rewriteLine(doc: ConfigDocument, n: number, catalog: CatalogIndex): str
   const raw = doc.text[n] ?? '';
   const m = LINE.exec(raw);
   if (!m) return undefined;
-  const [, key = '', blanks = '', rest = ''] = m;
+  const [, key = '', blanks = ''] = m;
+  const rest = trimBlanksEnd(m[3] ?? '');
   const def = catalog.parameter(key);
   if (!def) return undefined;
   // Blanks before "=" make vzctl read the unknown key "KEY " and ignore the line: removing them would

@@ -138,17 +138,28 @@ function switchedOn(e: Entry): { name: string; text: string; start: number; end:
   return out;
 }
 
-/** A fix removing one token from a list value (the line goes when nothing is left). */
-function removeToken(ctx: LintContext, e: Entry, text: string, title: string): Fix {
-  const rest = tokens(e.value, ' \t,').map((t) => t.text).filter((t) => t !== text);
+/**
+ * A fix removing the tokens of a list value that `drop` selects (the line goes when nothing is left); the
+ * rest is joined by blanks.
+ */
+function removeTokens(ctx: LintContext, e: Entry, drop: (text: string) => boolean, title: string): Fix {
+  const rest = tokens(e.value, ' \t,').map((t) => t.text).filter((t) => !drop(t));
   const edit = rest.length === 0 ? deleteLines(ctx, e.line, e.line) : { range: e.rawValueRange, newText: `"${rest.join(' ')}"` };
   return { title, edits: [edit], safe: false };
+}
+
+/** The name of a switched-on CAPABILITY token in upper case (`sys_admin:on` -> SYS_ADMIN), else undefined. */
+function capabilityOn(text: string): string | undefined {
+  return /^([^:]+):on$/.exec(text)?.[1]?.toUpperCase();
 }
 
 /**
  * A dangerous capability switched on (vocabulary.yaml `dangerousCapabilities`): security-sensitive
  * (reference §7); `setpcap:on` will probably keep the container from starting (ctid.conf(5), reference
  * §2). Classic, and Virtuozzo 7 before libvzctl 7.0.134 (which ignores CAPABILITY). Container configs only.
+ * One finding per capability and line, at its first token (vzctl matches names case-insensitively, so
+ * `sys_admin:on SYS_ADMIN:on` is one grant); its fix removes every token that switches it on. Per token, a
+ * line repeating it 100,000 times gave as many findings, each with a fix rewriting the whole value (attack).
  */
 export const dangerousCapability: Rule = {
   id: 'dangerous-capability',
@@ -158,9 +169,11 @@ export const dangerousCapability: Rule = {
     const out: Finding[] = [];
     for (const e of liveEntries(ctx, 'CAPABILITY')) {
       if (!valueAccepted(ctx, e)) continue;
+      const reported = new Set<string>();
       for (const t of switchedOn(e)) {
         const cap = t.name.toUpperCase();
-        if (!dangerous.has(cap)) continue;
+        if (!dangerous.has(cap) || reported.has(cap)) continue;
+        reported.add(cap);
         const message = cap === 'SETPCAP'
           ? `${clip(t.text)}: with SETPCAP on, the container will probably not start`
           : `${clip(t.text)}: a host-wide capability; grant it only to a trusted container`;
@@ -168,7 +181,7 @@ export const dangerousCapability: Rule = {
           ? `${t.text}: with SETPCAP on, the container will probably not start (vzctl(8)); leave it off.`
           : `${t.text} gives the container ${dangerous.get(cap) ?? 'a security-sensitive capability'}, which reaches into the host kernel shared by every container; grant it only to a trusted container.`;
         out.push(finding(ctx, 'dangerous-capability', valueSubRange(ctx, e, t.start, t.end), message,
-          { detail, fixes: [removeToken(ctx, e, t.text, fixTitle(`Remove ${clip(t.text)}`, `back to the default for ${cap.toLowerCase()}`))] }));
+          { detail, fixes: [removeTokens(ctx, e, (x) => capabilityOn(x) === cap, fixTitle(`Remove ${clip(t.text)}`, `back to the default for ${cap.toLowerCase()}`))] }));
       }
     }
     return out;
