@@ -696,6 +696,41 @@ describe('vzconf language server: workspace, config file, commands and more code
     assert.match(messageOf(find(third, 'unknown-suppression') as Diagnostic), /did you mean unknown-parameter\?/i);
   });
 
+  it('code actions for a diagnostic the client sends with its old range after the text changed: never a line action on another line', async () => {
+    const uri = uriOf(path.join(good, 'etc', 'vz', 'conf', '116.conf'));
+    const v1 = `${VSWAP_CT}OTHER_KEY="1"\n`;
+    await ws.open(uri, v1);
+    const first = await ws.wait('116.conf', (q) => q.uri === uri && q.version === 1);
+    const old = find(first, 'unknown-parameter');
+    assert.equal(old?.range.start.line, 2);
+    const ask = async (diagnostics: Diagnostic[], line: number): Promise<CodeAction[]> =>
+      ws.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line, character: 0 }, end: { line, character: 0 } }, context: { diagnostics } });
+    const lineTitle = 'Disable unknown-parameter for this line';
+    // Current: the line action goes above OTHER_KEY.
+    const now = await ask([old as Diagnostic], 2);
+    assert.equal(applyEdits(v1, now.find((a) => a.title === lineTitle)?.edit?.changes?.[uri] ?? []), `${VSWAP_CT}# vzconf-disable-next-line unknown-parameter -- <reason>\nOTHER_KEY="1"\n`);
+    // A line inserted above, a line made shorter, the line gone: asked at once (before or after the new
+    // version's diagnostics come), the old diagnostic gets the file action only, inside the document.
+    let version = 1;
+    for (const text of [`# top\n${v1}`, `${VSWAP_CT}OT\n`, VSWAP_CT]) {
+      version += 1;
+      await ws.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+      const actions = await ask([old as Diagnostic], 2);
+      const disable = actions.filter((a) => a.title.startsWith('Disable '));
+      assert.deepEqual(disable.map((a) => a.title), ['Disable unknown-parameter for this file'], JSON.stringify(text));
+      assert.equal(applyEdits(text, disable[0]?.edit?.changes?.[uri] ?? []), `# vzconf-disable unknown-parameter -- <reason>\n${text}`);
+    }
+    // The new diagnostic of the moved line gets its line action above it.
+    const moved = `# top\n${v1}`;
+    version += 1;
+    await ws.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: moved }] });
+    const fresh = await ws.wait('116.conf moved', (q) => q.uri === uri && q.version === version);
+    const d = find(fresh, 'unknown-parameter') as Diagnostic;
+    assert.equal(d.range.start.line, 3);
+    const actions = await ask([d], 3);
+    assert.equal(applyEdits(moved, actions.find((a) => a.title === lineTitle)?.edit?.changes?.[uri] ?? []), `# top\n${VSWAP_CT}# vzconf-disable-next-line unknown-parameter -- <reason>\nOTHER_KEY="1"\n`);
+  });
+
   it('code actions: disable for this line / file (CRLF, indentation), rule docs, KB article, Copy as vzctl set', async () => {
     const uri = uriOf(path.join(good, 'etc', 'vz', 'conf', '104.conf'));
     const text = 'PHYSPAGES="0:1G"\r\nSWAPPAGES="0:2G"\r\n  IPTABLES="iptable_filter"\r\n';

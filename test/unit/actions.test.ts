@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { getCatalog } from '../../server/src/catalog/load';
 import { parseConfig } from '../../server/src/parser/parse';
 import { parseSuppressions } from '../../server/src/rules/suppressions';
-import { applyTextEdits, computeCodeActions, computeLinkActions, computeSuppressionActions, copyAsVzctlSetAction, kindWanted, OPEN_RULE_DOCS_COMMAND, orderLightbulb, primaryRule, type ContextDiagnostic } from '../../server/src/service/codeActions';
+import { applyTextEdits, computeCodeActions, computeLinkActions, FindingIndex, computeSuppressionActions, copyAsVzctlSetAction, kindWanted, OPEN_RULE_DOCS_COMMAND, orderLightbulb, primaryRule, type ContextDiagnostic } from '../../server/src/service/codeActions';
 import { toDiagnostic, ruleDocsUrl } from '../../server/src/service/diagnostics';
 import { effectiveConfigText } from '../../server/src/service/effective';
 import { effectiveValue } from '../../server/src/model/effective';
@@ -227,6 +227,31 @@ describe('code actions: Disable <rule> for this line / file', () => {
     assert.deepEqual(diagnosticsOf(fixed).filter((d) => d.code === 'unknown-suppression'), [], fixed);
     const naive = `# vzconf-disable-next-line unknown-suppression -- x\n${text}`;
     assert.ok(diagnosticsOf(naive).some((d) => d.code === 'unknown-suppression'), 'a next-line comment skips the suppression comment below it');
+  });
+
+  it('a diagnostic sent with its old range after the text changed gets no line action, only the file action', () => {
+    const hasRule = (id: string): boolean => getCatalog().hasRule(id);
+    const before = `${VSWAP}MY_KEY="1"\nONBOOT="yes"\n`;
+    const stale = diagnosticsOf(before).filter((d) => d.code === 'unknown-parameter');
+    assert.deepEqual(stale.map((d) => d.range.start.line), [2]);
+    const offered = (text: string): string[][] => {
+      const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
+      const index = new FindingIndex(lint(text, { path: CT }).findings);
+      const isCurrent = (d: ContextDiagnostic): boolean => index.match([d])[0] !== undefined;
+      const actions = computeSuppressionActions({ uri: URI, text, diagnostics: stale, range: at(2), hasRule, directives, isCurrent });
+      return actions.map((a) => [a.title, apply(text, a.edit.changes[URI] ?? [])]);
+    };
+    // Unchanged text: the line action lands above MY_KEY.
+    assert.deepEqual(offered(before)[0], ['Disable unknown-parameter for this line', `${VSWAP}# vzconf-disable-next-line unknown-parameter -- <reason>\nMY_KEY="1"\nONBOOT="yes"\n`]);
+    // A line inserted above: MY_KEY is on line 4 now and line 3 is SWAPPAGES: no line action, which would go above it.
+    const moved = `# new\n${before}`;
+    assert.deepEqual(offered(moved), [['Disable unknown-parameter for this file', `# vzconf-disable unknown-parameter -- <reason>\n${moved}`]]);
+    // The line made shorter (its finding's range no longer fits it), and the line gone altogether.
+    const shorter = `${VSWAP}MY\nONBOOT="yes"\n`;
+    assert.deepEqual(offered(shorter).map(([t]) => t), ['Disable unknown-parameter for this file']);
+    const gone = VSWAP;
+    assert.deepEqual(offered(gone).map(([t]) => t), ['Disable unknown-parameter for this file']);
+    for (const text of [moved, shorter, gone]) for (const [, out] of offered(text)) assert.ok(out.endsWith(text), 'the file comment is the only change');
   });
 
   it('ignores diagnostics of other sources and codes that are not rules', () => {

@@ -44,14 +44,14 @@ import {
   type ContextDiagnostic,
   type Fixable,
 } from '../service/codeActions';
-import { CONFIG_FILE_NAME, ConfigFileError, loadConfigFile, readConfigFileText, type ConfigFileSettings } from '../service/config';
+import { CONFIG_FILE_NAME, ConfigFileError, loadConfigFile, type ConfigFileSettings } from '../service/config';
 import { ruleDocsUrl, toDiagnostic } from '../service/diagnostics';
 import { effectiveConfigText } from '../service/effective';
 import { computeHover } from '../service/hover';
 import { analyze, lint, OptionError, type LintOptions } from '../service/lint';
 import { lintNode, parseCapacitySize } from '../service/node';
 import { NodeCache, type NodeFs, type NodeState } from '../service/nodeCache';
-import { confDirOf, isInside, isNodeConfigName } from '../service/nodeFiles';
+import { confDirOf, isInside, isNodeConfigName, readConfigFile } from '../service/nodeFiles';
 import { vzctlSetCommand } from '../service/vzctlSet';
 import { defaultSettings, kbUrlTemplateProblem, mergeSettings, readPartialSettings, RESTRICTED_SETTINGS, type VzconfSettings } from '../settings';
 import { MAX_FILE_BYTES } from '../limits';
@@ -765,6 +765,8 @@ export function startServer(connection: Connection, options: StartServerOptions 
           result.problems.push(`${file}: cannot read`);
           continue;
         }
+        // Beyond the size limit with file-too-large off: no finding says it was not checked (vzlint warns the same).
+        if (linted.notChecked !== undefined && linted.findings.length === 0) result.problems.push(`${file}: not checked, larger than ${MAX_FILE_BYTES / 1048576} MiB (file-too-large is off)`);
         result.files += 1;
         nodeDirs.add(linted.state.id);
         if (linted.findings.length > 0) result.filesWithFindings += 1;
@@ -1081,17 +1083,20 @@ export function startServer(connection: Connection, options: StartServerOptions 
       const learnMore: CodeAction[] = [];
       const rest: CodeAction[] = [];
       const done = (): CodeAction[] => [...orderLightbulb(fixes, suppressions, learnMore, rule), ...rest];
-      // The fixes of the findings published for the text as it is now (the diagnostics the client sends
-      // back are matched to them by range, rule and message); none for an older text.
-      if (kindWanted('quickfix', only) && doc && last && last.version === doc.version) {
-        last.index ??= new FindingIndex(last.findings);
-        for (const a of computeCodeActions(uri, diagnostics, params.range, last.index)) fixes.push(a as CodeAction);
-      }
       if (!doc) return done();
       const text = doc.getText();
+      const version = doc.version;
       if (kindWanted('quickfix', only)) {
+        // The findings of the text as it is now: those published for this version, else linted now (a
+        // change not yet linted, `run: onSave`). The diagnostics the client sends back are matched to them
+        // by range, rule and message: one sent with its old range after the text changed matches none and
+        // gets no fix and no line action (either would edit whatever line now has its number).
+        const current = last && last.version === version ? last : await computeDiagnostics(uri);
+        const index = current === undefined || current.version !== version ? undefined : current === last ? (last.index ??= new FindingIndex(last.findings)) : new FindingIndex(current.findings);
+        if (index) for (const a of computeCodeActions(uri, diagnostics, params.range, index)) fixes.push(a as CodeAction);
+        const isCurrent = (d: ContextDiagnostic): boolean => index?.match([d])[0] !== undefined;
         const directives = parseSuppressions(parseConfig(text, { dialect: 'classic' })).directives;
-        for (const a of computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives })) suppressions.push(a as CodeAction);
+        for (const a of computeSuppressionActions({ uri, text, diagnostics, range: params.range, hasRule, directives, isCurrent })) suppressions.push(a as CodeAction);
         for (const a of computeLinkActions({ diagnostics, range: params.range, hasRule, docsUrl: ruleDocsUrl, ...diagnosticOptions })) learnMore.push(a as unknown as CodeAction);
       }
       if (!kindWanted(COPY_AS_VZCTL_SET_KIND, only)) return done();
@@ -1140,22 +1145,21 @@ export function startServer(connection: Connection, options: StartServerOptions 
     // conf/CTID.conf, ve-*.conf-sample …) that is a regular file of a sane size: never any file a
     // request names (/proc/self/environ, a named pipe, /dev/zero).
     let text = documents.get(uri)?.getText() ?? (filePath !== undefined ? overlay().get(filePath) : undefined);
+    // Read from disk: the size limit is judged on the file's bytes (an open document's on its text).
+    let sizeBytes: number | undefined;
     if (text === undefined) {
       if (filePath === undefined || !uri.startsWith('file:')) throw new ResponseError(-32602, `vzconf: cannot read ${uri}: not open in the editor and not a file: URI`);
       if (!isConfigFileName(filePath)) {
         throw new ResponseError(-32602, `vzconf: cannot read ${uri}: it is not open in the editor and its name is not one of an OpenVZ / Virtuozzo config (vz.conf, sysconfig/vz, conf/CTID.conf, 0.conf, ve.conf, ve-*.conf-sample)`);
       }
-      try {
-        text = await readConfigFileText(filePath, MAX_FILE_BYTES);
-      } catch (err) {
-        if (err instanceof ConfigFileError) throw new ResponseError(-32602, `vzconf: cannot read ${uri}: ${err.detail}`);
-        throw err;
-      }
+      const read = await readConfigFile(filePath);
+      if ('error' in read) throw new ResponseError(-32602, `vzconf: cannot read ${uri}: ${read.error.detail}`);
+      ({ text, sizeBytes } = read);
     }
     const settings = await getSettings(uri);
     try {
       const nodeConfig = await nodeConfigFor(settings, absPathOf(uri));
-      const out = effectiveConfigText(text, { ...lintOptionsOf(settings), ...(filePath !== undefined ? { path: filePath } : {}), ...(nodeConfig ? { nodeConfig } : {}) });
+      const out = effectiveConfigText(text, { ...lintOptionsOf(settings), ...(filePath !== undefined ? { path: filePath } : {}), ...(sizeBytes !== undefined ? { sizeBytes } : {}), ...(nodeConfig ? { nodeConfig } : {}) });
       return { name: filePath !== undefined ? path.basename(filePath) : uri, text: out };
     } catch (err) {
       if (err instanceof OptionError) throw new ResponseError(-32602, `vzconf: invalid setting: ${err.message}`);

@@ -505,6 +505,14 @@ export interface SuppressionActionInput {
   directives: readonly { line: number; scope: 'line' | 'file' | 'enable'; targetLine?: number; block?: ReadonlyMap<string, number>; names: readonly { id: string; range: Range }[] }[];
   /** The parsed document (for its multi-line values); parsed from `text` with the classic dialect when absent. */
   doc?: ConfigDocument;
+  /**
+   * Whether `d` is a diagnostic of `text` as it is now (the language server matches it by range, rule and
+   * message to the findings of the current version: {@link FindingIndex}). A client may send a diagnostic
+   * with its old range after the text changed: a line or block action for it would go above whatever line
+   * now has that number, so none is offered (the file action does not depend on where the finding is).
+   * Absent: every diagnostic is taken as current.
+   */
+  isCurrent?: (d: ContextDiagnostic) => boolean;
 }
 
 /**
@@ -590,7 +598,8 @@ function fileCommentLine(lines: readonly RawLine[], doc: ConfigDocument): number
  * multi-line value (the shell would read the comment as part of it): for a finding on a continuation line,
  * on a suppression comment (`unknown-suppression`), or anchored at the start of the file for the whole
  * file (`ubc-required` without UBC lines), only the file action is offered, since a line comment would not
- * silence it.
+ * silence it. So too for a diagnostic that is no longer one of the text (`isCurrent` false: a range the
+ * client kept from before an edit) or whose line is gone: no line or block action goes by a stale line number.
  */
 export function computeSuppressionActions(input: SuppressionActionInput): LspCodeAction[] {
   const lines = rawLines(input.text);
@@ -613,12 +622,37 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
     if (!last || names.some((n) => n.id === rule)) return undefined;
     return { range: { start: last.range.end, end: last.range.end }, newText: `,${rule}` };
   };
+  /** "Disable <rule> for this file" (at most one per rule): where it goes does not depend on `d`'s range. */
+  const fileAction = (d: ContextDiagnostic, rule: string): LspCodeAction[] => {
+    doneFile.add(rule);
+    // A vzconf-disable that opens a block (a vzconf-enable below names one of its rules) is no place for a
+    // rule meant for the whole file, and a rule silenced by a block is not silenced in the whole file.
+    const existing = directives.find((x) => x.scope === 'file' && x.names.length > 0 && (x.block?.size ?? 0) === 0);
+    let edit = existing ? append(existing.names, rule) : undefined;
+    if (!edit && !directives.some((x) => x.scope === 'file' && x.names.some((n) => n.id === rule && x.block?.has(rule) !== true))) {
+      const comment = `# vzconf-disable ${rule} -- ${REASON_PLACEHOLDER}`;
+      const n = fileCommentLine(lines, doc);
+      if (n < lines.length) {
+        // Above line n (line 1, or below a byte-order mark's line, which must stay first, or below a multi-line value).
+        edit = { range: { start: { line: n, character: 0 }, end: { line: n, character: 0 } }, newText: `${comment}${eolAt(lines, n)}` };
+      } else {
+        const last = lines.length - 1;
+        const end = (lines[last]?.text ?? '').length;
+        edit = { range: { start: { line: last, character: end }, end: { line: last, character: end } }, newText: `${eolAt(lines, last)}${comment}` };
+      }
+    }
+    return edit ? [{ title: `Disable ${rule} for this file`, kind: 'quickfix', diagnostics: [d], edit: { changes: { [input.uri]: [edit] } } }] : [];
+  };
   for (const d of input.diagnostics) {
     if (!isRange(d.range) || !touches(d.range, input.range)) continue;
     const rule = ruleOf(d, input.hasRule);
     if (!rule) continue;
     const line = d.range.start.line;
-    if (line >= lines.length) continue;
+    if (line >= lines.length || (input.isCurrent !== undefined && !input.isCurrent(d))) {
+      // Not (or no longer) a diagnostic of this text: no line action; the file action is still right.
+      if (!doneFile.has(rule)) for (const a of fileAction(d, rule)) fileActions.push(a);
+      continue;
+    }
     // The finding's last line (a range ending at the start of a line ends on the line before).
     const lastLine = d.range.end.line > line && d.range.end.character === 0 ? d.range.end.line - 1 : Math.max(line, d.range.end.line);
     if (lastLine > line) {
@@ -646,26 +680,7 @@ export function computeSuppressionActions(input: SuppressionActionInput): LspCod
       }
       if (edit) lineActions.push({ title: `Disable ${rule} for this line`, kind: 'quickfix', diagnostics: [d], edit: { changes: { [input.uri]: [edit] } } });
     }
-    if (!doneFile.has(rule)) {
-      doneFile.add(rule);
-      // A vzconf-disable that opens a block (a vzconf-enable below names one of its rules) is no place for a
-      // rule meant for the whole file, and a rule silenced by a block is not silenced in the whole file.
-      const existing = directives.find((x) => x.scope === 'file' && x.names.length > 0 && (x.block?.size ?? 0) === 0);
-      let edit = existing ? append(existing.names, rule) : undefined;
-      if (!edit && !directives.some((x) => x.scope === 'file' && x.names.some((n) => n.id === rule && x.block?.has(rule) !== true))) {
-        const comment = `# vzconf-disable ${rule} -- ${REASON_PLACEHOLDER}`;
-        const n = fileCommentLine(lines, doc);
-        if (n < lines.length) {
-          // Above line n (line 1, or below a byte-order mark's line, which must stay first, or below a multi-line value).
-          edit = { range: { start: { line: n, character: 0 }, end: { line: n, character: 0 } }, newText: `${comment}${eolAt(lines, n)}` };
-        } else {
-          const last = lines.length - 1;
-          const end = (lines[last]?.text ?? '').length;
-          edit = { range: { start: { line: last, character: end }, end: { line: last, character: end } }, newText: `${eolAt(lines, last)}${comment}` };
-        }
-      }
-      if (edit) fileActions.push({ title: `Disable ${rule} for this file`, kind: 'quickfix', diagnostics: [d], edit: { changes: { [input.uri]: [edit] } } });
-    }
+    if (!doneFile.has(rule)) for (const a of fileAction(d, rule)) fileActions.push(a);
   }
   // Several lines with the same rule in the requested range: say which line each action is for.
   const count = new Map<string, number>();

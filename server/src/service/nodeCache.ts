@@ -30,7 +30,8 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding, LintContext } from '../rules/types';
 import { BoundedReadError } from '../util/boundedRead';
-import { analyze, lint, type LintOptions, type LintResult } from './lint';
+import { MAX_FILE_BYTES } from '../limits';
+import { analyze, isTooLarge, lint, type LintOptions, type LintResult } from './lint';
 import { compareFindings, containerFacts, nodeRuleFindings, sortFindings, type ContainerFacts, type NodeContainer, type NodeLintOptions, type NodeModel } from './node';
 import { confDirOf, ctidOf, isNodeConfigName, nodeConfigCandidates, readConfigFile, sampleNameOf } from './nodeFiles';
 
@@ -48,10 +49,17 @@ export function configFileOf(text: string): string | undefined {
 // ------------------------------------------------------------------------------------------------
 // File-system access
 
+/** What {@link NodeFs.readText} gives: the text (and its size in bytes, from disk), or the read error. */
+export type ReadResult = { text: string; sizeBytes?: number } | { error: BoundedReadError };
+
 /** The file-system reads of the cache; injectable so that tests can count them or serve a fake node. */
 export interface NodeFs {
-  /** A config file's text, or why it cannot be read (never throws, never hangs: see boundedRead.ts). */
-  readText(filePath: string): Promise<{ text: string } | { error: BoundedReadError }>;
+  /**
+   * A config file's text, with its size in bytes when known (the size limit is judged on it, see
+   * `LintOptions.sizeBytes`; without it, on the text's UTF-8 length), or why it cannot be read (a file
+   * beyond the limit: code 'too-large' with its `sizeBytes`). Never throws, never hangs: see boundedRead.ts.
+   */
+  readText(filePath: string): Promise<ReadResult>;
   /** Names of the files (and symbolic links) in a folder; empty when it cannot be listed. */
   listDir(dir: string): Promise<string[]>;
   /**
@@ -112,8 +120,8 @@ export interface FileLint {
   findings: readonly Finding[];
   /** The per-file lint (analysis and per-file findings). */
   result: LintResult;
-  /** The node config the file was checked with (path and text), when there is one. */
-  nodeConfig?: { path: string; text: string };
+  /** The node config the file was checked with (path, text, size in bytes when read from disk), when there is one. */
+  nodeConfig?: { path: string; text: string; sizeBytes?: number };
   /**
    * Why the node config was not used: it could not be read (missing, a FIFO, a device, a /proc file, too
    * large, too slow, permission denied). The file is then checked without one.
@@ -124,6 +132,11 @@ export interface FileLint {
    * given (`NodeRequest.nodeConfigPath`); its path. vzctl would read that file.
    */
   nodeConfigFound?: string;
+  /**
+   * The file was not checked: it is beyond the size limit on disk (this many bytes). Its findings are its
+   * `file-too-large` finding, or none when that rule is off (say it otherwise then, as vzlint does).
+   */
+  notChecked?: number;
   /** The node state the result came from (compare `generation` to know whether siblings changed). */
   state: NodeState;
   /** `state.generation` when this result was computed. */
@@ -146,6 +159,8 @@ export interface NodeCacheStats {
 interface Slot {
   path: string;
   text: string;
+  /** Size in bytes of the file as read from disk; undefined for an open document's text. */
+  sizeBytes?: number;
   ctx: LintContext;
   /** The per-file lint, when someone asked for it (kept for `text` and the current node config). */
   lint?: LintResult;
@@ -172,6 +187,8 @@ export class NodeState {
   loaded = false;
   resolving: Promise<void> | undefined;
   nodeText: string | undefined;
+  /** Size in bytes of the node config as read from disk (undefined when open in the editor). */
+  nodeSize: number | undefined;
   nodeError: BoundedReadError | undefined;
   nodeSlot: Slot | undefined;
   slots = new Map<string, Slot>();
@@ -276,6 +293,17 @@ export function mergeFindings(own: readonly Finding[], node: readonly Finding[] 
   return out;
 }
 
+/**
+ * Whether a file's new text and size (bytes as read from disk; undefined for an open document) give the
+ * same findings as the old: the same text, and the same size or a size that changes nothing (`sizeBytes`
+ * only decides `file-too-large` and its wording; an open document with its disk text is not re-analysed).
+ */
+function sameInput(oldText: string | undefined, oldSize: number | undefined, text: string | undefined, size: number | undefined): boolean {
+  if (oldText !== text) return false;
+  if (oldSize === size || text === undefined) return true;
+  return !isTooLarge(text, oldSize) && !isTooLarge(text, size);
+}
+
 // ------------------------------------------------------------------------------------------------
 // The cache
 
@@ -290,9 +318,9 @@ export function mergeFindings(own: readonly Finding[], node: readonly Finding[] 
 export class NodeCache {
   readonly stats: NodeCacheStats = { diskReads: 0, analyses: 0, nodeRuleRuns: 0, nodes: 0 };
   private readonly open = new Map<string, string>();
-  private readonly texts = new Map<string, Promise<{ text: string } | { error: BoundedReadError }>>();
+  private readonly texts = new Map<string, Promise<ReadResult>>();
   /** The settled values of `texts`, for reading without awaiting (a node of 10,000 files per keystroke). */
-  private readonly settled = new Map<string, { text: string } | { error: BoundedReadError }>();
+  private readonly settled = new Map<string, ReadResult>();
   /** Last result of {@link confDir} per folder, with what it was computed from. */
   private readonly confDirMemo = new Map<string, { listing: Promise<string[]>; open: string; result: { containers: string[]; samples?: string[] } }>();
   private readonly listings = new Map<string, Promise<string[]>>();
@@ -404,7 +432,7 @@ export class NodeCache {
 
   // ---- reads (cached)
 
-  private diskText(filePath: string): Promise<{ text: string } | { error: BoundedReadError }> {
+  private diskText(filePath: string): Promise<ReadResult> {
     let p = this.texts.get(filePath);
     if (!p) {
       this.stats.diskReads += 1;
@@ -418,8 +446,11 @@ export class NodeCache {
     return p;
   }
 
-  /** A file's text: the open document's, else the disk's (read once until told it changed). */
-  async text(filePath: string): Promise<{ text: string } | { error: BoundedReadError }> {
+  /**
+   * A file's text: the open document's (no `sizeBytes`: judged on its text), else the disk's with its
+   * size in bytes (read once until told it changed).
+   */
+  async text(filePath: string): Promise<ReadResult> {
     const o = this.open.get(filePath);
     if (o !== undefined) return { text: o };
     return this.diskText(filePath);
@@ -530,35 +561,37 @@ export class NodeCache {
       if (!paths.includes(p)) paths.push(p);
     }
     // Read what is neither open nor cached, a few at a time.
-    const texts = new Map<string, string>();
+    const texts = new Map<string, { text: string; sizeBytes?: number }>();
     const missing: string[] = [];
     for (const p of paths) {
       const r = this.open.has(p) ? { text: this.open.get(p) as string } : this.settled.get(p);
       if (r === undefined) missing.push(p);
-      else if ('text' in r) texts.set(p, r.text);
+      else if ('text' in r) texts.set(p, r);
     }
     for (let i = 0; i < missing.length; i += READ_CONCURRENCY) {
       const batch = missing.slice(i, i + READ_CONCURRENCY);
       const got = await Promise.all(batch.map((p) => this.text(p)));
       batch.forEach((p, j) => {
         const r = got[j];
-        if (r && 'text' in r) texts.set(p, r.text);
+        if (r && 'text' in r) texts.set(p, r);
       });
     }
     // From here on synchronous: nothing can change the state under us.
     let changed = false;
     const nodeText = node && 'text' in node ? node.text : undefined;
+    const nodeSize = node && 'text' in node ? node.sizeBytes : undefined;
     state.nodeError = node && 'error' in node ? node.error : undefined;
     const base: LintOptions = state.options;
-    if (nodeText !== state.nodeText || (nodeText === undefined) !== (state.nodeSlot === undefined)) {
+    if (!sameInput(state.nodeText, state.nodeSize, nodeText, nodeSize) || (nodeText === undefined) !== (state.nodeSlot === undefined)) {
       changed = true;
       state.nodeText = nodeText;
+      state.nodeSize = nodeSize;
       if (nodeText !== undefined && key.nodeConfigPath !== undefined) {
-        const opts: LintOptions = { ...base, path: key.nodeConfigPath };
+        const opts: LintOptions = { ...base, path: key.nodeConfigPath, ...(nodeSize !== undefined ? { sizeBytes: nodeSize } : {}) };
         const wanted = state.nodeSlot?.lint !== undefined;
         this.stats.analyses += 1;
         const result = wanted ? lint(nodeText, opts) : undefined;
-        state.nodeSlot = { path: key.nodeConfigPath, text: nodeText, ctx: result?.ctx ?? analyze(nodeText, opts), ...(result ? { lint: result } : {}) };
+        state.nodeSlot = { path: key.nodeConfigPath, text: nodeText, ...(nodeSize !== undefined ? { sizeBytes: nodeSize } : {}), ctx: result?.ctx ?? analyze(nodeText, opts), ...(result ? { lint: result } : {}) };
       } else {
         state.nodeSlot = undefined;
       }
@@ -575,15 +608,15 @@ export class NodeCache {
     }
     const next = new Map<string, Slot>();
     for (const p of paths) {
-      const text = texts.get(p);
-      if (text === undefined) continue;
+      const read = texts.get(p);
+      if (read === undefined) continue;
       const old = state.slots.get(p);
-      if (old && old.text === text) {
+      if (old && sameInput(old.text, old.sizeBytes, read.text, read.sizeBytes)) {
         next.set(p, old);
         continue;
       }
       changed = true;
-      next.set(p, this.updatedSlot(state, p, text, old));
+      next.set(p, this.updatedSlot(state, p, read.text, read.sizeBytes, old));
     }
     if (!sameKeys(next, state.slots)) {
       changed = true;
@@ -599,9 +632,9 @@ export class NodeCache {
    * `changedAt` and, when the node rules could see a difference, in `ruleInputs`. The node rules see a
    * container only through its facts: unchanged facts, unchanged node findings.
    */
-  private updatedSlot(state: NodeState, p: string, text: string, old: Slot | undefined): Slot {
+  private updatedSlot(state: NodeState, p: string, text: string, sizeBytes: number | undefined, old: Slot | undefined): Slot {
     state.changedAt.set(p, state.generation + 1);
-    const slot = this.analyzeSlot(state, p, text, old?.lint !== undefined);
+    const slot = this.analyzeSlot(state, p, text, sizeBytes, old?.lint !== undefined);
     if (old?.facts && ctidOf(p) !== undefined && slot.ctx.kind === 'container') {
       slot.facts = containerFacts(slot.ctx);
       const withFirstLine = state.nodeSlot === undefined;
@@ -619,20 +652,21 @@ export class NodeCache {
    * the node yet, or its text not at hand): then the full resolve runs.
    */
   private resolveEdited(state: NodeState, only: ReadonlySet<string>): boolean {
-    const texts: [string, string, Slot][] = [];
+    const texts: [string, { text: string; sizeBytes?: number }, Slot][] = [];
     for (const p of only) {
       const old = state.slots.get(p);
       const disk = this.settled.get(p);
-      const text = this.open.get(p) ?? (disk && 'text' in disk ? disk.text : undefined);
-      if (!old || text === undefined || p === state.key.nodeConfigPath) return false;
-      texts.push([p, text, old]);
+      const open = this.open.get(p);
+      const read = open !== undefined ? { text: open } : disk && 'text' in disk ? disk : undefined;
+      if (!old || read === undefined || p === state.key.nodeConfigPath) return false;
+      texts.push([p, read, old]);
     }
     let changed = false;
-    for (const [p, text, old] of texts) {
-      if (old.text === text) continue;
+    for (const [p, read, old] of texts) {
+      if (sameInput(old.text, old.sizeBytes, read.text, read.sizeBytes)) continue;
       changed = true;
       // Map.set on a key it has keeps the order of the slots.
-      state.slots.set(p, this.updatedSlot(state, p, text, old));
+      state.slots.set(p, this.updatedSlot(state, p, read.text, read.sizeBytes, old));
     }
     if (changed) state.generation += 1;
     return true;
@@ -662,24 +696,35 @@ export class NodeCache {
     const isNodeFile = filePath === key.nodeConfigPath;
     const node = key.nodeConfigPath !== undefined && !isNodeFile ? await this.text(key.nodeConfigPath) : undefined;
     if (node && !('text' in node)) return undefined;
-    const options: LintOptions = { ...state.options, path: filePath, ...(node && key.nodeConfigPath !== undefined ? { nodeConfig: { path: key.nodeConfigPath, text: node.text } } : {}) };
+    const options: LintOptions = {
+      ...state.options,
+      path: filePath,
+      ...(own.sizeBytes !== undefined ? { sizeBytes: own.sizeBytes } : {}),
+      ...(node && key.nodeConfigPath !== undefined ? { nodeConfig: { path: key.nodeConfigPath, ...node } } : {}),
+    };
     return lint(own.text, options).findings;
   }
 
-  /** The options a file of the node is checked with. */
-  private fileOptions(state: NodeState, filePath: string): LintOptions {
+  /** The options a file of the node is checked with (`sizeBytes`: the file's, when read from disk). */
+  private fileOptions(state: NodeState, filePath: string, sizeBytes: number | undefined): LintOptions {
     const n = state.nodeSlot;
-    return { ...state.options, path: filePath, ...(n ? { nodeConfig: { path: n.path, text: n.text }, nodeContext: n.ctx } : {}) };
+    return {
+      ...state.options,
+      path: filePath,
+      ...(sizeBytes !== undefined ? { sizeBytes } : {}),
+      ...(n ? { nodeConfig: { path: n.path, text: n.text, ...(n.sizeBytes !== undefined ? { sizeBytes: n.sizeBytes } : {}) }, nodeContext: n.ctx } : {}),
+    };
   }
 
-  private analyzeSlot(state: NodeState, filePath: string, text: string, wantLint: boolean): Slot {
+  private analyzeSlot(state: NodeState, filePath: string, text: string, sizeBytes: number | undefined, wantLint: boolean): Slot {
     this.stats.analyses += 1;
-    const opts = this.fileOptions(state, filePath);
+    const opts = this.fileOptions(state, filePath, sizeBytes);
+    const size = sizeBytes !== undefined ? { sizeBytes } : {};
     if (wantLint) {
       const result = lint(text, opts);
-      return { path: filePath, text, ctx: result.ctx, lint: result };
+      return { path: filePath, text, ...size, ctx: result.ctx, lint: result };
     }
-    return { path: filePath, text, ctx: analyze(text, opts) };
+    return { path: filePath, text, ...size, ctx: analyze(text, opts) };
   }
 
   /** The node rules' findings for the state's current generation (run once per generation). */
@@ -721,7 +766,10 @@ export class NodeCache {
   /** The per-file lint of a slot, computed (and kept unless `retain` is false) when missing. */
   private slotLint(state: NodeState, slot: Slot, retain: boolean): LintResult {
     if (slot.lint) return slot.lint;
-    const result = lint(slot.text, slot === state.nodeSlot ? { ...state.options, path: slot.path } : this.fileOptions(state, slot.path));
+    const result = lint(
+      slot.text,
+      slot === state.nodeSlot ? { ...state.options, path: slot.path, ...(slot.sizeBytes !== undefined ? { sizeBytes: slot.sizeBytes } : {}) } : this.fileOptions(state, slot.path, slot.sizeBytes),
+    );
     if (retain) slot.lint = result;
     return result;
   }
@@ -751,11 +799,11 @@ export class NodeCache {
     }
     await this.resolve(state);
     const slot = isNodeFile ? state.nodeSlot : state.slots.get(filePath);
-    if (!slot) return undefined;
+    if (!slot) return this.tooLargeFile(state, filePath, isNodeFile);
     const result = this.slotLint(state, slot, retain);
     const findings = mergeFindings(result.findings, this.ruleFindings(state).get(filePath));
     const out: FileLint = { findings, result, state, generation: state.generation };
-    if (state.nodeSlot && !isNodeFile) out.nodeConfig = { path: state.nodeSlot.path, text: state.nodeSlot.text };
+    if (state.nodeSlot && !isNodeFile) out.nodeConfig = { path: state.nodeSlot.path, text: state.nodeSlot.text, ...(state.nodeSlot.sizeBytes !== undefined ? { sizeBytes: state.nodeSlot.sizeBytes } : {}) };
     if (!isNodeFile && state.nodeError) {
       out.nodeConfigProblem = state.nodeError.message;
       if (!state.explicitNodeConfig && key.nodeConfigPath !== undefined) out.nodeConfigFound = key.nodeConfigPath;
@@ -764,14 +812,30 @@ export class NodeCache {
   }
 
   /**
-   * The node config a (non-node) file is checked with, as hover, code actions and the effective
-   * configuration need it; from the cache, reading only what it does not hold.
+   * The result for a file of the node that is not one of its slots because it is beyond the size limit
+   * on disk (the read refused it, code 'too-large'): its `file-too-large` finding with its size in bytes,
+   * as vzlint reports it (none when the rule is off: {@link FileLint.notChecked} says it then). Undefined
+   * when the file is not known to be too large (missing, unreadable: nothing to lint).
    */
-  async nodeConfigFor(filePath: string, request: Pick<NodeRequest, 'stopAt' | 'nodeConfigPath'>): Promise<{ path: string; text: string } | undefined> {
+  private tooLargeFile(state: NodeState, filePath: string, isNodeFile: boolean): FileLint | undefined {
+    if (this.open.has(filePath)) return undefined;
+    const r = isNodeFile ? (state.nodeError ? { error: state.nodeError } : undefined) : this.settled.get(filePath);
+    if (!r || !('error' in r) || r.error.code !== 'too-large') return undefined;
+    const sizeBytes = r.error.sizeBytes ?? MAX_FILE_BYTES + 1;
+    const result = lint('', { ...(isNodeFile ? { ...state.options, path: filePath } : this.fileOptions(state, filePath, undefined)), sizeBytes });
+    return { findings: result.findings, result, state, generation: state.generation, notChecked: sizeBytes };
+  }
+
+  /**
+   * The node config a (non-node) file is checked with, as hover, code actions and the effective
+   * configuration need it; from the cache, reading only what it does not hold. `sizeBytes`: its size on
+   * disk when read from there (the size limit is judged on it).
+   */
+  async nodeConfigFor(filePath: string, request: Pick<NodeRequest, 'stopAt' | 'nodeConfigPath'>): Promise<{ path: string; text: string; sizeBytes?: number } | undefined> {
     if (isNodeConfigName(filePath) && request.nodeConfigPath === undefined) return undefined;
     const key = await this.nodeOf(filePath, request);
     if (key.nodeConfigPath === undefined || key.nodeConfigPath === filePath) return undefined;
     const r = await this.text(key.nodeConfigPath);
-    return 'text' in r ? { path: key.nodeConfigPath, text: r.text } : undefined;
+    return 'text' in r ? { path: key.nodeConfigPath, ...r } : undefined;
   }
 }

@@ -11,7 +11,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import type { Dirent } from 'node:fs';
 import path from 'node:path';
-import { BoundedReadError, readTextBounded } from '../util/boundedRead';
+import { BoundedReadError, decodeUtf8, readFileBounded } from '../util/boundedRead';
 import { MAX_FILE_BYTES } from '../limits';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -91,7 +91,7 @@ export type Overlay = ReadonlyMap<string, string>;
 /** Time bound of one read of a node's file, in milliseconds. */
 export const NODE_FILE_TIMEOUT_MS = 5_000;
 
-const cache = new Map<string, { mtimeMs: number; size: number; text: string }>();
+const cache = new Map<string, { mtimeMs: number; size: number; text: string; sizeBytes: number }>();
 
 /** Forgets cached file texts (all, or one path), e.g. on `workspace/didChangeWatchedFiles`. */
 export function invalidateFileCache(filePath?: string): void {
@@ -99,37 +99,50 @@ export function invalidateFileCache(filePath?: string): void {
   else cache.delete(filePath);
 }
 
+/** A config file's text as read from disk, with its size in bytes (the size limit is judged on the bytes). */
+export interface DiskText {
+  text: string;
+  /**
+   * The file's size in bytes as read (for `LintOptions.sizeBytes`): each invalid UTF-8 byte decodes to
+   * U+FFFD, three bytes of UTF-8, so the text's UTF-8 length can exceed the file's.
+   */
+  sizeBytes: number;
+}
+
 /**
- * A config file's text from disk, read with {@link readTextBounded}: only a regular file on a real file
+ * A config file's text from disk, read with {@link readFileBounded}: only a regular file on a real file
  * system (never a FIFO, device or /proc file), at most {@link MAX_FILE_BYTES} (as vzlint reads), within
  * {@link NODE_FILE_TIMEOUT_MS}; UTF-8 with replacement, BOM kept.
  *
- * @returns the text, or the reason it was not read
+ * @returns the text and its size in bytes, or the reason it was not read (a file beyond the limit:
+ *   code 'too-large' with its `sizeBytes`)
  */
-export async function readConfigFile(filePath: string): Promise<{ text: string } | { error: BoundedReadError }> {
+export async function readConfigFile(filePath: string): Promise<DiskText | { error: BoundedReadError }> {
   try {
-    return { text: await readTextBounded(filePath, { maxBytes: MAX_FILE_BYTES, timeoutMs: NODE_FILE_TIMEOUT_MS }) };
+    const bytes = await readFileBounded(filePath, { maxBytes: MAX_FILE_BYTES, timeoutMs: NODE_FILE_TIMEOUT_MS });
+    return { text: decodeUtf8(bytes), sizeBytes: bytes.length };
   } catch (e) {
     return { error: e instanceof BoundedReadError ? e : new BoundedReadError(filePath, 'io', `cannot read (${(e as Error).message})`) };
   }
 }
 
 /**
- * A file's text: from `overlay` when open in the editor, else from disk with {@link readConfigFile}
- * (cached while size and mtime stay the same). Undefined when it is not a readable config file.
+ * A file's text: from `overlay` when open in the editor (no `sizeBytes`: the size limit is judged on its
+ * text), else from disk with {@link readConfigFile} (cached while size and mtime stay the same). Undefined
+ * when it is not a readable config file.
  */
-export async function readConfigText(filePath: string, overlay?: Overlay): Promise<string | undefined> {
+export async function readConfigText(filePath: string, overlay?: Overlay): Promise<{ text: string; sizeBytes?: number } | undefined> {
   const open = overlay?.get(filePath);
-  if (open !== undefined) return open;
+  if (open !== undefined) return { text: open };
   try {
     const st = await stat(filePath);
     if (!st.isFile()) return undefined;
     const hit = cache.get(filePath);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.text;
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return { text: hit.text, sizeBytes: hit.sizeBytes };
     const r = await readConfigFile(filePath);
     if ('error' in r) return undefined;
-    cache.set(filePath, { mtimeMs: st.mtimeMs, size: st.size, text: r.text });
-    return r.text;
+    cache.set(filePath, { mtimeMs: st.mtimeMs, size: st.size, text: r.text, sizeBytes: r.sizeBytes });
+    return r;
   } catch {
     return undefined;
   }
@@ -207,9 +220,10 @@ export async function confDirSamples(confDir: string): Promise<{ samples?: strin
 
 /** Everything `lintNode` needs about one node, read from disk and open buffers. */
 export interface NodeFiles {
-  nodeConfig?: { path: string; text: string };
+  /** `sizeBytes`: read from disk (see {@link DiskText}); absent for an open buffer. */
+  nodeConfig?: { path: string; text: string; sizeBytes?: number };
   /** Files checked with the node: CTID.conf of the conf/ folder, plus the file asked about. */
-  containers: { path: string; text: string }[];
+  containers: { path: string; text: string; sizeBytes?: number }[];
   samples?: string[];
 }
 
@@ -224,8 +238,8 @@ export async function loadNodeFiles(filePath: string, options: { stopAt?: string
   const nodePath = isNode ? filePath : (options.nodeConfigPath ?? (await findNodeConfig(filePath, options)));
   const out: NodeFiles = { containers: [] };
   if (nodePath !== undefined) {
-    const text = await readConfigText(nodePath, options.overlay);
-    if (text !== undefined) out.nodeConfig = { path: nodePath, text };
+    const read = await readConfigText(nodePath, options.overlay);
+    if (read !== undefined) out.nodeConfig = { path: nodePath, ...read };
   }
   const confDir = isNode ? confDirOf(filePath) : path.dirname(filePath);
   const listing = await listConfDir(confDir, options.overlay);
@@ -233,8 +247,8 @@ export async function loadNodeFiles(filePath: string, options: { stopAt?: string
   const paths = isNode || listing.containers.includes(filePath) ? listing.containers : [...listing.containers, filePath];
   for (const p of paths) {
     if (p === out.nodeConfig?.path) continue;
-    const text = await readConfigText(p, options.overlay);
-    if (text !== undefined) out.containers.push({ path: p, text });
+    const read = await readConfigText(p, options.overlay);
+    if (read !== undefined) out.containers.push({ path: p, ...read });
   }
   return out;
 }

@@ -24,12 +24,18 @@ export class BoundedReadError extends Error {
   readonly code: BoundedReadCode;
   /** What is wrong, without the path: "is a named pipe, not a regular file". */
   readonly detail: string;
+  /**
+   * For 'too-large': the file's size in bytes (its size on disk, or at least the limit plus one when it
+   * grew past the limit while read); undefined for the other codes.
+   */
+  readonly sizeBytes: number | undefined;
 
-  constructor(filePath: string, code: BoundedReadCode, detail: string) {
+  constructor(filePath: string, code: BoundedReadCode, detail: string, sizeBytes?: number) {
     super(`${filePath}: ${detail}`);
     this.path = filePath;
     this.code = code;
     this.detail = detail;
+    this.sizeBytes = sizeBytes;
   }
 }
 
@@ -130,7 +136,7 @@ function ioError(filePath: string, e: unknown): BoundedReadError {
 
 async function readUnbounded(filePath: string, maxBytes: number, fs: BoundedReadFs): Promise<Buffer> {
   const tooLarge = (size?: number): BoundedReadError =>
-    new BoundedReadError(filePath, 'too-large', `too large (${size !== undefined ? `${size} bytes` : `more than ${maxBytes} bytes`}; at most ${maxBytes} bytes are read)`);
+    new BoundedReadError(filePath, 'too-large', `too large (${size !== undefined ? `${size} bytes` : `more than ${maxBytes} bytes`}; at most ${maxBytes} bytes are read)`, size ?? maxBytes + 1);
   let st;
   try {
     st = await fs.stat(filePath);
