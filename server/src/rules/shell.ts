@@ -2,11 +2,22 @@
  * Shell-safety rules. vzmigrate (`bin/vzmigrate.in`) and the vz init script source vz.conf and
  * CTID.conf with /bin/sh, so a line vzctl accepts can still break migration or the init script.
  */
-import type { Entry } from '../parser/types';
+import type { Entry, ShellIssue } from '../parser/types';
 import type { Finding, LintContext, Rule } from './types';
 import { PLACEHOLDER_CHAR } from '../parser/template';
 import { finding, rawValueText } from './util';
 import { clip, explain, q, say } from './say';
+
+/**
+ * Whether the value of `e` can be wrapped in double quotes as it stands: a plain value (no quotes, escapes
+ * or expansions), on a line without a backslash, whose shell word ends on that line. A line ending in a
+ * backslash (`HOSTNAME=\` + newline + `HOSTNAME=a;`) is joined to the next by sh, and vzctl's value (empty,
+ * after the backslash) was quoted into `HOSTNAME=\""`: an escaped quote and one that never closes, so
+ * sourcing the file failed altogether (attack).
+ */
+function quotable(ctx: LintContext, e: Entry): boolean {
+  return !e.quote && e.shell.endLine === e.line && !/["'`$\\]/.test(rawValueText(ctx, e)) && !(ctx.doc.text[e.line] ?? '').includes('\\');
+}
 
 /**
  * Unquoted whitespace, command substitution, shell metacharacters, or a quote that never closes:
@@ -17,13 +28,14 @@ export const shellUnsafeValue: Rule = {
   check(ctx) {
     const multi = ctx.doc.multilineOf;
     const out: Finding[] = [];
-    for (const e of ctx.doc.entries) {
+    const entries = ctx.doc.entries;
+    for (let i = 0; i < entries.length; i += 1) {
+      const e = entries[i] as Entry;
       if (e.shell.issues.length === 0 || ctx.doc.continuationLines.has(e.line) || e.spaceAroundEquals) continue;
       for (const f of e.shell.issues.flatMap((issue) => {
         switch (issue.kind) {
           case 'unquoted-whitespace': {
-            // Only a plain value can be wrapped in quotes as it stands (no quotes, escapes or expansions).
-            const canQuote = !e.quote && !/["'`$\\]/.test(rawValueText(ctx, e));
+            const canQuote = quotable(ctx, e);
             // A parenthesis after the blank (`web server (prod)`): sh parses the whole line first and stops at
             // it with a syntax error, so nothing runs.
             if (canQuote && /[()]/.test(issue.text)) {
@@ -49,7 +61,7 @@ export const shellUnsafeValue: Rule = {
           case 'separator': {
             // `KEY="v" ; cmd` or `KEY=v;cmd`: sh sets KEY (for good, not only for a command) and runs cmd next.
             const command = issue.text.split(/\s+/)[0] ?? '';
-            const canQuote = !e.quote && !/["'`$\\]/.test(rawValueText(ctx, e));
+            const canQuote = quotable(ctx, e);
             const fixes = canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [];
             if (command === '') {
               // Nothing runs; only a difference in the value read matters (`KEY=v ;` is "v ;" for classic vzctl).
@@ -128,7 +140,9 @@ function unquotedListPlaceholders(ctx: LintContext): Finding[] {
   const scan = ctx.template;
   if (!scan) return [];
   const out: Finding[] = [];
-  for (const e of ctx.doc.entries) {
+  const entries = ctx.doc.entries;
+  for (let i = 0; i < entries.length; i += 1) {
+    const e = entries[i] as Entry;
     if (!scan.placeholderLines.has(e.line) || scan.selfQuotingLines?.has(e.line) === true || ctx.doc.continuationLines.has(e.line) || e.spaceAroundEquals) continue;
     const def = ctx.def(e);
     const text = def?.freeText === true;
@@ -153,7 +167,9 @@ function unquotedListPlaceholders(ctx: LintContext): Finding[] {
 
 /** Whether the shell expands a `$NAME` in the entry's value. */
 function hasExpansion(e: Entry): boolean {
-  for (const i of e.shell.issues) if (i.kind === 'expansion') return true;
+  // (Indexed: most entries share one frozen empty list, whose iterator V8 did not optimise away.)
+  const issues = e.shell.issues;
+  for (let i = 0; i < issues.length; i += 1) if ((issues[i] as ShellIssue).kind === 'expansion') return true;
   return false;
 }
 
@@ -165,7 +181,9 @@ export const shellExpansion: Rule = {
   id: 'shell-expansion',
   check(ctx) {
     const out: Finding[] = [];
-    for (const e of ctx.doc.entries) {
+    const entries = ctx.doc.entries;
+    for (let i = 0; i < entries.length; i += 1) {
+      const e = entries[i] as Entry;
       // Most lines expand nothing: no catalogue lookup for them.
       if (!hasExpansion(e) || ctx.doc.continuationLines.has(e.line) || e.quote === "'") continue;
       const def = ctx.def(e);
