@@ -308,6 +308,14 @@ describe('shell-unsafe-value: what sh does with an unquoted blank', () => {
     assert.deepEqual(found.map((f) => [f.range.start.line, f.fixes]), [[1, []]]);
     assert.deepEqual(lint('DESCRIPTION=a b \\\nx\n', { path: CT }).findings.filter((f) => f.rule === 'shell-unsafe-value').map((f) => f.fixes), [[]]);
   });
+  it('in a CRLF file a value with blanks before the line end is not quoted: sh would take the CR for a command and the assignment for its prefix (attack)', () => {
+    // dash: `DISK_QUOTA=a; <CR>` sets DISK_QUOTA=a; `DISK_QUOTA="a;" <CR>` sets it only for a command named CR.
+    const fixesOf = (text: string) => lint(text, { path: CT }).findings.filter((f) => f.rule === 'shell-unsafe-value').map((f) => f.fixes?.map((x) => x.safe));
+    assert.deepEqual(fixesOf('DISK_QUOTA=a; \r\n'), [[]]);
+    assert.deepEqual(fixesOf('HOSTNAME=a b \r\n'), [[]]);
+    assert.deepEqual(fixesOf('DISK_QUOTA=a; \n'), [[true]], 'LF: the blank ends the line for sh too');
+    assert.deepEqual(fixesOf('DISK_QUOTA=a;\r\n'), [[true]], 'no blank before the CR');
+  });
   it('a blank before an operator is no command: the shell reads the operator', () => {
     assert.deepEqual(said('SEARCHDOMAIN=example.com > /tmp/out\n'), ['SEARCHDOMAIN: unquoted blank and ">"; a shell sourcing the file reads ">" as an operator']);
     assert.deepEqual(said('DESCRIPTION=a && b\n'), ['DESCRIPTION: unquoted blank and "&&"; a shell sourcing the file reads "&&" as an operator']);
