@@ -361,6 +361,28 @@ describe('cross-container rules', () => {
       assert.equal(found[0]?.range.start.line, bare.split('\n').findIndex((l) => l.startsWith('VE_PRIVATE=')));
     }
   });
+  it('default-path-without-veid on Virtuozzo 7: the shipped vz.conf with $VEID taken out (libvzctl lib/create.c by version)', { skip: NEEDS_CORPUS }, () => {
+    // vzctl2_env_create() reads vz.conf's VE_PRIVATE through conf_parse() (lib/config.c) and refuses an
+    // existing private area: create_env_private() up to 7.0.60; from 7.0.61 a check before --private is
+    // applied, whose error code 7.0.61..7.0.68 lose (create returns 0 and makes nothing).
+    const file = path.join(CORPUS, 'versions', 'vz7@7.0.92', 'etc/vz.conf');
+    const text = readFileSync(file, 'utf8');
+    const bare = text.replace(/^VE_PRIVATE=(.*)\/\$VEID$/m, 'VE_PRIVATE=$1').replace(/^VE_ROOT=(.*)\/\$VEID$/m, 'VE_ROOT=$1');
+    assert.notEqual(bare, text);
+    for (const [target, says] of [['vz7@7.0.60', 'vzctl create fails if it exists'], ['vz7@7.0.62', 'vzctl create makes nothing if it exists'], ['vz7@7.0.92', 'vzctl create fails if it exists'], ['vz7@8.0.90', 'vzctl create fails if it exists']] as const) {
+      assert.deepEqual(lint(text, { path: NODE, target }).findings.filter((f) => f.rule === 'default-path-without-veid'), [], `${target}: shipped with $VEID`);
+      const found = lint(bare, { path: NODE, target }).findings.filter((f) => f.rule === 'default-path-without-veid').sort((a, b) => a.message.localeCompare(b.message));
+      assert.deepEqual(found.map((f) => f.message), [
+        `VE_PRIVATE has no $VEID: all new containers get this path; ${says}`,
+        'VE_ROOT has no $VEID: all new containers get this mount point; libvzctl uses it as written',
+      ], target);
+      // The classic VE_ROOT consequence (vps_is_mounted()) is not claimed for libvzctl.
+      assert.doesNotMatch(found[1]?.detail ?? '', /vps_is_mounted/);
+    }
+    const late = lint(bare, { path: NODE, target: 'vz7@7.0.737' }).findings.find((f) => f.rule === 'default-path-without-veid' && f.message.startsWith('VE_PRIVATE'));
+    assert.match(late?.detail ?? '', /even vzctl create --private fails/);
+    assert.match(late?.detail ?? '', /Source: OpenVZ\/libvzctl v7\.0\.737 lib\/create\.c/);
+  });
   it('duplicate-ip-address: samples and 0.conf are not containers', () => {
     const input: NodeInput = { containers: [{ path: CT, text: 'IP_ADDRESS="10.0.0.1"\n' }, { path: '/etc/vz/conf/ve-basic.conf-sample', text: 'IP_ADDRESS="10.0.0.1"\n' }, { path: '/etc/vz/conf/0.conf', text: 'IP_ADDRESS="10.0.0.1"\n' }] };
     assert.deepEqual(nodeFindings(input, 'duplicate-ip-address'), []);
@@ -372,6 +394,23 @@ describe('cross-container rules', () => {
     assert.equal(found[0]?.path, NODE);
     assert.equal(found[0]?.severity, 'error');
     assert.deepEqual(nodeFindings({ nodeConfig: { path: NODE, text: 'VE_PRIVATE=/vz/private/$VEID\nVE_ROOT=/vz/root/${VEID}/\n' }, containers: cts }, 'shared-private-path'), []);
+  });
+  it('shared-private-path: subst_VEID() replaces only the first $VEID, else the first ${VEID} (classic src/lib/util.c @ vzctl-4.11.1; libvzctl lib/util.c @ v7.0.737)', () => {
+    assert.equal(resolveVeidPath('/vz/$VEID/$VEID', '101'), '/vz/101/$VEID');
+    assert.equal(resolveVeidPath('/vz/${VEID}/${VEID}', '101'), '/vz/101/${VEID}');
+    assert.equal(resolveVeidPath('/vz/${VEID}/$VEID', '101'), '/vz/${VEID}/101', '$VEID is looked for first');
+    assert.equal(resolveVeidPath('/vz/private/$VEIDx', '101'), '/vz/private/101x', 'strstr(): no word boundary');
+    assert.equal(resolveVeidPath('/vz/private/${VEID', '101'), '/vz/private/${VEID', 'no closing brace: not replaced');
+    for (const target of ['classic', 'vz7'] as const) {
+      // 101 resolves to /vz/101/$VEID, not /vz/101/101: a literal /vz/101/101 elsewhere is no clash.
+      assert.deepEqual(nodeFindings({ containers: [{ path: CT, text: 'VE_PRIVATE="/vz/$VEID/$VEID"\n' }, { path: CT2, text: 'VE_PRIVATE="/vz/101/101"\n' }] }, 'shared-private-path', { target }), [], target);
+      // $VEIDx is 101x and 102x: two containers, two paths (it compared "/vz/private/$VEIDx" twice before).
+      assert.deepEqual(nodeFindings({ containers: [{ path: CT, text: 'VE_PRIVATE="/vz/private/$VEIDx"\n' }, { path: CT2, text: 'VE_PRIVATE="/vz/private/$VEIDx"\n' }] }, 'shared-private-path', { target }), [], target);
+      // …and 101's /vz/private/$VEIDx is /vz/private/101x, which another container names literally: a clash.
+      const clash = nodeFindings({ containers: [{ path: CT, text: 'VE_PRIVATE="/vz/private/$VEIDx"\n' }, { path: CT2, text: 'VE_PRIVATE="/vz/private/101x"\n' }] }, 'shared-private-path', { target });
+      assert.deepEqual(clash.map((f) => f.path), [CT, CT2], target);
+      assert.match(clash[0]?.message ?? '', /VE_PRIVATE resolves to "\/vz\/private\/101x" for 2 containers/);
+    }
   });
   it('shared-private-path: a CT config copied with a literal VE_ROOT → both CT lines', () => {
     const found = nodeFindings({ containers: [{ path: CT, text: 'VE_ROOT="/vz/root/101"\n' }, { path: CT2, text: 'VE_ROOT="/vz/root/101/"\n' }] }, 'shared-private-path');

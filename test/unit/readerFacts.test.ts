@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { lint } from '../../server/src/service/lint';
 import { lintNode } from '../../server/src/service/node';
 import { computeHover } from '../../server/src/service/hover';
+import { effectiveConfigText } from '../../server/src/service/effective';
 
 const CT = '/etc/vz/conf/101.conf';
 
@@ -116,6 +117,55 @@ describe('Virtuozzo 7 parse_ul() (libvzctl lib/util.c @ v7.0.42, lib/common.c @ 
     assert.deepEqual(valueFindings('HA_PRIO="4294967295"', 'vz7'), []);
     assert.deepEqual(valueFindings('HA_PRIO="4294967296"', 'vz7'), ['error: HA_PRIO: 4294967296 is above 4294967295; libvzctl rejects it with an error']);
     assert.match(valueFindings('HA_PRIO="-1"', 'vz7')[0] ?? '', /-1 is read as 18446744073709551615, above 4294967295/);
+  });
+});
+
+describe('BURST_CPU_AVG_USAGE / BURST_CPULIMIT: parse_ul(), refused without a message (libvzctl lib/env_config.c @ v7.0.42..v8.0.90)', () => {
+  // add_env_param() returns parse_ul()'s 1 as it is (not VZCTL_E_INVAL): no "Invalid parameter" line, and
+  // vzctl_update_env_param() still fails the open, so vzctl (src/vzctl.c @ v7.0.254) exits 1.
+  const KEYS = ['BURST_CPU_AVG_USAGE', 'BURST_CPULIMIT'];
+  it('a whole number passes, with blanks before it or a sign (strtoul); a negative one wraps', () => {
+    for (const key of KEYS) {
+      for (const v of ['0', '50', ' 7', '+3', '-1', '18446744073709551615']) {
+        for (const t of ['vz7@7.0.42', 'vz7@7.0.384', 'vz7']) assert.deepEqual(valueFindings(`${key}="${v}"`, t), [], `${key}=${v} @ ${t}`);
+      }
+    }
+  });
+  it('a word, a fraction, an empty value or ERANGE is refused, and the message says it prints nothing', () => {
+    for (const key of KEYS) {
+      assert.deepEqual(valueFindings(`${key}="abc"`, 'vz7'), [`error: ${key}: "abc" is not a whole number; libvzctl rejects the config without a message`]);
+      assert.deepEqual(valueFindings(`${key}="50%"`, 'vz7@7.0.42').length, 1);
+      assert.deepEqual(valueFindings(`${key}="1.5"`, 'vz7').length, 1);
+      assert.deepEqual(valueFindings(`${key}=""`, 'vz7'), [`error: ${key}: the value is empty; libvzctl rejects the config without a message`]);
+      assert.match(valueFindings(`${key}="18446744073709551616"`, 'vz7')[0] ?? '', /18446744073709551616 is beyond/);
+    }
+    // Other keys keep their "Invalid parameter" words.
+    assert.deepEqual(valueFindings('HA_PRIO="abc"', 'vz7'), ['error: HA_PRIO: "abc" is not a whole number; libvzctl rejects it with an error']);
+  });
+  it('only the last line counts: an earlier bad line is not refused (a warning, not an error)', () => {
+    const f = lint(`${VSWAP}BURST_CPULIMIT="x"\nBURST_CPULIMIT="80"\n`, { target: 'vz7', path: CT }).findings.filter((x) => x.rule === 'invalid-value');
+    assert.deepEqual(f.map((x) => x.severity), ['warning']);
+  });
+  it('the refused config counts for the fleet checks like any other refused value', () => {
+    const input = { containers: [
+      { path: CT, text: 'IP_ADDRESS="198.51.100.177"\nBURST_CPULIMIT="fast"\n' },
+      { path: '/etc/vz/conf/102.conf', text: 'IP_ADDRESS="198.51.100.177"\n' },
+    ] };
+    const dup = lintNode(input, { target: 'vz7' }).files.flatMap((x) => x.findings).filter((x) => x.rule === 'duplicate-ip-address');
+    assert.equal(dup.length, 2);
+    for (const d of dup) assert.match(d.detail ?? '', /refuses the whole config of 101\.conf \(BURST_CPULIMIT on line 2\)/);
+  });
+  it('the effective configuration and the hover say "without a message", not "Invalid parameter"', () => {
+    const text = `${VSWAP}BURST_CPU_AVG_USAGE="high"\n`;
+    const node = { path: '/etc/vz/vz.conf', text: '' };
+    const out = effectiveConfigText(text, { path: CT, nodeConfig: node, target: 'vz7' });
+    assert.match(out, /^# BURST_CPU_AVG_USAGE has no effective value: libvzctl [\d.]+ \(Virtuozzo 7\+\) refuses "high" \(101\.conf line 3\) without a message, so/m);
+    const hover = JSON.stringify(computeHover(text, { line: 2, character: 2 }, { path: CT, nodeConfig: node, target: 'vz7' })?.contents ?? '');
+    assert.match(hover, /refuses `high` \(this line\) without a message/);
+    assert.doesNotMatch(hover, /Invalid parameter/);
+  });
+  it('classic vzctl does not know them (src/lib/config.c @ vzctl-4.11.1)', () => {
+    assert.deepEqual(found('BURST_CPULIMIT="abc"\n', 'classic@4.11.1', ['unknown-parameter', 'invalid-value']), ['0 unknown-parameter warning']);
   });
 });
 

@@ -206,7 +206,9 @@ export function unsetsForValue(ctx: LintContext, e: Entry): boolean {
  * fails (libvzctl lib/env_config.c and lib/env.c @ v7.0.737), and Virtuozzo's vzctl opens containers
  * without VZCTL_CONF_SKIP_PARAM_ERRORS, so the command stops (vzctl src/vzctl.c @ v7.0.254). Unlike
  * classic vzctl ({@link skippedForValue}) nothing falls back to an earlier line: the line is refused, not
- * skipped. Only for a line vzctl uses (the last of its key); behaviour `vz7.value-invalid`.
+ * skipped. Only for a line vzctl uses (the last of its key); behaviour `vz7.value-invalid`. BURST_CPU_AVG_USAGE
+ * and BURST_CPULIMIT are refused the same way but without the log line (their handler returns parse_ul()'s
+ * 1, not VZCTL_E_INVAL; behaviour `vz7.value-invalid.silent`).
  */
 export function refusedForValue(ctx: LintContext, e: Entry): boolean {
   if (ctx.target.generation !== 'vz7') return false;

@@ -11,6 +11,7 @@ import type { ParameterDef } from '../catalog/types';
 import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { lineNo } from '../rules/util';
+import { says } from '../rules/say';
 import { analyze, type LintOptions } from './lint';
 
 function quote(value: string): string {
@@ -36,15 +37,18 @@ export function notTakenFromNode(ctx: LintContext, where: string, value: string,
 }
 
 /**
- * What Virtuozzo 7 does with a value libvzctl refuses (`refusedForValue`, behaviour `vz7.value-invalid`),
- * as one plain sentence without a final stop: `libvzctl 7.0.737 (Virtuozzo 7+) refuses "maybe" (101.conf
- * line 3) with "Invalid parameter", so vzctl commands on this container fail until it is fixed`.
+ * What Virtuozzo 7 does with a value of `name` libvzctl refuses (`refusedForValue`, behaviour
+ * `value-invalid`), as one plain sentence without a final stop: `libvzctl 7.0.737 (Virtuozzo 7+) refuses
+ * "maybe" (101.conf line 3) with "Invalid parameter", so vzctl commands on this container fail until it is
+ * fixed`. For a key whose refusal logs nothing (fact `vz7.value-invalid.silent`: BURST_CPU_AVG_USAGE,
+ * BURST_CPULIMIT, lib/env_config.c @ v7.0.42..v8.0.90) it says `without a message` instead.
  *
  * @param at  where the line is, e.g. `101.conf line 3`
  * @param show  renders the file's value (default double-quoted; the hover passes its Markdown code span)
  */
-export function refusedText(ctx: LintContext, value: string, at: string, show: (value: string) => string = quote): string {
-  return `${describeTarget(ctx.target)} refuses ${show(value)} (${at}) with "Invalid parameter", so vzctl commands on this container fail until it is fixed`;
+export function refusedText(ctx: LintContext, name: string, value: string, at: string, show: (value: string) => string = quote): string {
+  const how = says(ctx, 'value-invalid', name)?.id === 'vz7.value-invalid.silent' ? 'without a message' : 'with "Invalid parameter"';
+  return `${describeTarget(ctx.target)} refuses ${show(value)} (${at}) ${how}, so vzctl commands on this container fail until it is fixed`;
 }
 
 /**
@@ -122,7 +126,7 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
     const def = eff.def;
     if (eff.refused) {
       // Virtuozzo 7: libvzctl refuses the value instead of skipping the line; nothing takes its place.
-      out.push(`# ${name} has no effective value: ${refusedText(ctx, eff.value, `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}`)}`);
+      out.push(`# ${name} has no effective value: ${refusedText(ctx, name, eff.value, `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}`)}`);
       continue;
     }
     const scope = def[ctx.target.generation]?.scope ?? def.scope;

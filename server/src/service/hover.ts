@@ -278,7 +278,7 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
   if (eff?.refused) {
     // Virtuozzo 7: libvzctl refuses the value rather than skipping the line; no value takes effect.
     const at = eff.entry === e ? 'this line' : `${eff.source === 'node' ? 'vz.conf ' : ''}line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}`;
-    main.push(`- Effective: none — ${refusedText(ctx, eff.value, at, (v) => codeSpan(v))}`);
+    main.push(`- Effective: none — ${refusedText(ctx, def.name, eff.value, at, (v) => codeSpan(v))}`);
   } else if (eff) {
     const mine = skipped
       ? ' (vzctl skips this line: invalid value)'
@@ -302,7 +302,7 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
     const r = effectiveValue(ctx, name);
     const rdef = ctx.catalog.parameter(name);
     if (r?.refused) {
-      related.push(`- ${name}: ${refusedText(ctx, r.value, `${r.source === 'node' ? 'vz.conf ' : ''}line ${lineNo(fileOf(ctx, r), r.entry?.line ?? 0)}`, (v) => codeSpan(v))}`);
+      related.push(`- ${name}: ${refusedText(ctx, name, r.value, `${r.source === 'node' ? 'vz.conf ' : ''}line ${lineNo(fileOf(ctx, r), r.entry?.line ?? 0)}`, (v) => codeSpan(v))}`);
     } else if (r && !(name === 'VE_LAYOUT' && r.source === 'default')) {
       const createOnly = r.source === 'container' && rdef ? ownLineCreateOnly(ctx, rdef) : undefined;
       related.push(`- ${name}: ${codeSpan(r.value)} ${fromText(ctx, r)}${createOnly ? `; ${createOnly}` : ''}${name === 'DISK_QUOTA' && r.value === 'no' ? ': the disk quota is off, so this is not enforced (simfs)' : ''}`);

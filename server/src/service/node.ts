@@ -19,6 +19,7 @@ import { capText } from '../limits';
 import { clip, fixTitle, q, visible } from '../rules/text';
 import { entryRange, finding, lineNo, valueSubRange } from '../rules/util';
 import { explain, say } from '../rules/say';
+import { HAS_VEID } from '../rules/node/veidPath';
 import { formatBytes, isUnlimited, PAGE_SIZE, parseSizedNumber } from '../values/numbers';
 import { macAddressOf, tokens, type Pair } from '../values/validate';
 import { analyze, capFinding, lint, toEditorFinding, type LintOptions, type LintResult } from './lint';
@@ -502,10 +503,25 @@ function resolvePaths(facts: ContainerFacts, ctid: string): ContainerFacts {
   return facts;
 }
 
-/** VE_PRIVATE / VE_ROOT with `$VEID` or `${VEID}` replaced (all of them, as the shell does) and trailing `/` dropped. */
+/**
+ * VE_PRIVATE / VE_ROOT as vzctl resolves it for container `ctid`: subst_VEID() replaces only the first
+ * `$VEID` (anywhere, so `$VEIDx` too), or, when there is none, the first `${VEID}`, and leaves every other
+ * occurrence as written (`/vz/$VEID/$VEID` is `/vz/101/$VEID`). The same in classic vzctl (src/lib/util.c
+ * @ vzctl.open-2.7.0-23..vzctl-4.11.1) and libvzctl (lib/util.c @ v7.0.42..v8.0.90). Trailing `/` are
+ * dropped (classic drops them itself; libvzctl keeps them, but the directory is the same one), so that the
+ * result compares as a path.
+ */
 export function resolveVeidPath(value: string, ctid: string): string {
-  // Most paths end in $VEID (and none in a slash): each replacement only where it can apply.
-  const expanded = value.includes('$') ? value.replace(/\$\{VEID\}|\$VEID\b/g, ctid) : value;
+  let expanded = value;
+  if (value.includes('$')) {
+    let at = value.indexOf('$VEID');
+    let len = 5;
+    if (at < 0) {
+      at = value.indexOf('${VEID}');
+      len = 7;
+    }
+    if (at >= 0) expanded = `${value.slice(0, at)}${ctid}${value.slice(at + len)}`;
+  }
   const p = expanded.endsWith('/') ? expanded.replace(/\/+$/, '') : expanded;
   return p === '' ? '/' : p;
 }
@@ -537,7 +553,7 @@ export const sharedPrivatePath: NodeRule = {
           const key = `${at}\0${p.line}`;
           if (reported.has(key)) continue;
           reported.add(key);
-          const noVeid = !/\$\{?VEID\}?/.test(p.value);
+          const noVeid = !HAS_VEID.test(p.value);
           out.push({ path: at, finding: ruleFinding(catalog, 'shared-private-path', p.range,
             `${param} resolves to ${q(resolved)} for ${list.length} containers`, { detail: `${param} resolves to ${resolved} for ${names}${p.source === 'node' ? ' (the value comes from vz.conf)' : ''}: containers on one node need their own ${param === 'VE_PRIVATE' ? 'private area' : 'root mount point'}${noVeid ? '; put $VEID in the path (e.g. /vz/' + (param === 'VE_PRIVATE' ? 'private' : 'root') + '/$VEID)' : ''}.${refusalNote(list.map((x) => x.c))}` }) });
         }
