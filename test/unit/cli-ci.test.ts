@@ -308,9 +308,36 @@ describe('vzlint CI knobs and exit codes', () => {
     const fix = await run(['--no-color', '--fix', '-q', 'w'], root);
     assert.match(fix.err, /0 files changed/);
     assert.match(fix.out, /^✔ no errors \(1 file checked; \d+ warnings? not shown: --quiet\)\n$/);
+    // --fix -q --max-warnings: the same gate, the same line (it said "✔" with exit 1).
+    const fixGate = await run(['--no-color', '--fix', '-q', '--max-warnings', '0', 'w'], root);
+    assert.equal(fixGate.code, 1);
+    assert.match(fixGate.out, /^✖ no errors \(1 file checked; \d+ warnings? not shown: --quiet; see above\)\n$/);
     // The machine formats are unchanged: no summary line.
     assert.deepEqual(json((await run(['--format', 'json', '--max-warnings', '0', '-q', 'w'], root)).out), []);
     assert.equal((await run(['--format', 'github', '--max-warnings', '0', '-q', 'w'], root)).out, '');
+  });
+
+  it('--quiet with --severity-threshold: hidden findings at the threshold still fail the run (a CI gate)', async () => {
+    const root = await tree('quietthreshold', { 'w/conf/101.conf': WARN, 'c/conf/103.conf': CLEAN });
+    const warned = json((await run(['--format', 'json', 'w'], root)).out).filter((i) => i.severity === 'warning').length;
+    assert.ok(warned > 0);
+    const ws = `${warned} warning${warned === 1 ? '' : 's'}`;
+    // Streamed output: exit 1, the reason once on stderr, and no "✔" (it was exit 0 and "✔ no errors").
+    const gate = await run(['--no-color', '-q', '--severity-threshold', 'warning', 'w'], root);
+    assert.equal(gate.code, 1);
+    assert.equal(gate.err, `vzlint: ${ws} (not shown: --quiet) at or above --severity-threshold warning\n`);
+    assert.equal(gate.out, `✖ no errors (1 file checked; ${ws} not shown: --quiet; see above)\n`);
+    // Through --fix (reports gathered before printing) and in the machine formats: the same exit status.
+    const fix = await run(['--no-color', '--fix', '-q', '--severity-threshold', 'warning', 'w'], root);
+    assert.equal(fix.code, 1);
+    assert.match(fix.out, /^✖ no errors \(1 file checked; \d+ warnings? not shown: --quiet; see above\)\n$/);
+    for (const format of ['json', 'sarif', 'github']) {
+      assert.equal((await run(['-q', '--severity-threshold', 'warning', '--format', format, 'w'], root)).code, 1, format);
+    }
+    // Below the threshold, hidden findings do not fail the run; a clean file stays "✔ no problems".
+    assert.equal((await run(['-q', '--severity-threshold', 'error', 'w'], root)).code, 0);
+    const clean = await run(['--no-color', '-q', '--severity-threshold', 'hint', 'c'], root);
+    assert.deepEqual([clean.code, clean.out, clean.err], [0, '✔ no problems (1 file checked)\n', '']);
   });
 
   it('--print-config FILE prints the resolved options and target as JSON', async () => {

@@ -297,7 +297,7 @@ export function colors(enabled: boolean): Colors {
  *                         then its fixes, one a line: `fix (safe): TITLE` (what --fix applies) or
  *                         `fix (unsafe: review): TITLE` (what it leaves for a person to apply)
  */
-export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failures?: RunFailures; hidden?: SeverityCounts; explain?: boolean; skipped?: number }): string {
+export function formatStylish(reports: readonly FileReport[], options: { color: boolean; verbose?: boolean; failures?: RunFailures; hidden?: SeverityCounts; explain?: boolean; skipped?: number; tooManyWarnings?: boolean }): string {
   const notChecked = reports.filter((r) => r.notChecked === true).length;
   return formatStylishFiles(reports, options) + formatStylishSummary(countSeverities(reports), reports.length - notChecked, reports.filter((r) => r.findings.length > 0).length, { ...options, notChecked });
 }
@@ -397,7 +397,8 @@ export const TOO_LARGE_OFF = `over ${MAX_FILE_BYTES / 1048576} MiB with file-too
  * @param options.notChecked files found but not checked ({@link FileReport.notChecked}), not counted in
  *                          `files`: `✔ no problems (0 files checked; 1 file not checked: over 4 MiB with
  *                          file-too-large off)`.
- * @param options.tooManyWarnings `--max-warnings` exceeded (exit 1, the reason said once, on stderr, before
+ * @param options.tooManyWarnings exit 1 for findings --quiet hid (`--max-warnings` exceeded, or hidden
+ *                          findings at `--severity-threshold`; the reason said once, on stderr, before
  *                          this line): the line then starts with ✖, never ✔, and points to it
  *                          (`✖ no errors (2 files checked; 3 warnings not shown: --quiet; see above)`).
  * @param options.skipped   files a glob pattern matched that are not configs by name or content (not linted,

@@ -19,7 +19,7 @@ import { escapeControls } from '../util/escape';
 import { answerFile, LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
 import { ConfigReader, errorText, fileSizeOf, readBounded, readStreamBounded, READ_BATCH, StdinConfigReader, type ReadText } from './read';
 import { countSeverities, formatJson, plural, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, hasFailures, type FileReport, type MemoryTable, type RunFailures, type SeverityCounts } from './format';
-import { discoverConfigFiles, expandGlob, isGlob, splitGlobMatches } from './discover';
+import { discoverConfigFiles, expandGlob, isGlob, MAYBE_NOT_UTF8, splitGlobMatches } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type RunNotification, type SarifOptions } from './sarif';
 import { atFixLevel, countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, hasNulByte, keepFinalNewline, NUL_REFUSAL, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
 import { buildSummary, formatSummary, SummaryCounter, type NodeSummaryInput } from './summary';
@@ -168,7 +168,7 @@ function buildProgram(io: VzlintIO): Command {
     .option('--fix', 'write the safe fixes to the files (atomically; see below)')
     .addOption(new Option('--fix-dry-run', 'print the safe fixes as a unified diff; write nothing').conflicts('fix'))
     .addOption(new Option('--fix-level <level>', 'the lowest severity whose safe fixes --fix applies (infos only when asked)').choices(['error', 'warning', 'info', 'hint']).default('warning'))
-    .option('-q, --quiet', 'report errors only (warnings, infos and hints are not printed; warnings still count for --max-warnings)')
+    .option('-q, --quiet', 'report errors only (warnings, infos and hints are not printed; they still count for --max-warnings and --severity-threshold)')
     .option('--max-warnings <n>', 'exit 1 when there are more than N warnings (default: no limit)')
     .addOption(new Option('--severity-threshold <level>', 'the lowest severity that makes the exit status 1').choices(['error', 'warning', 'info', 'hint']).default('error'))
     .option('--no-error-on-unmatched-pattern', 'a PATH or glob that matches no file is not an error')
@@ -285,7 +285,7 @@ class ReportSink {
 
   add(reports: FileReport[]): void {
     if (reports.length === 0) return;
-    // --quiet: errors only (warnings still count for --max-warnings).
+    // --quiet: errors only (the others still count for --max-warnings and --severity-threshold).
     if (this.hidden) {
       const all = countSeverities(reports);
       for (const k of ['warning', 'info', 'hint'] as const) this.hidden[k] += all[k];
@@ -318,28 +318,51 @@ class ReportSink {
       if (skipped > 0) summary.fleet.skipped = skipped;
     }
     const quietWarnings = this.hidden?.warning ?? 0;
-    const code = hasFailures(this.failures()) ? EXIT.failure : exitStatus(this.counts.warning + quietWarnings, this.over, this.maxWarnings, this.io, quietWarnings);
+    const hiddenOver = this.hidden ? atThreshold(this.hidden, this.opts.severityThreshold) : '';
+    const code = hasFailures(this.failures()) ? EXIT.failure : exitStatus(this.counts.warning + quietWarnings, this.over, this.maxWarnings, this.io, quietWarnings, hiddenOver, this.opts.severityThreshold);
     if (this.json) this.json.end();
     else if (this.sarif) this.sarif.end(summary, { exitCode: code, executionSuccessful: code !== EXIT.failure, notifications });
     else if (this.opts.format === 'json') this.io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     else if (this.opts.format === 'github') this.io.stdout(summary ? formatSummary(summary, { color: false }) : '');
     else {
       const warnings = this.counts.warning + quietWarnings;
-      const tooMany = this.maxWarnings !== undefined && warnings > this.maxWarnings ? { tooManyWarnings: true } : {};
+      // Exit 1 for findings --quiet hid (too many warnings, or at --severity-threshold): never a ✔.
+      const tooMany = (this.maxWarnings !== undefined && warnings > this.maxWarnings) || (!this.over && hiddenOver !== '') ? { tooManyWarnings: true } : {};
       this.io.stdout(formatStylishSummary(this.counts, this.files, this.withFindings, { color: this.color, failures: this.failures(), ...(this.hidden ? { hidden: this.hidden } : {}), notChecked: this.notChecked, skipped, ...tooMany }) + formatMemoryTable(this.tables, { color: this.color, verbose: this.opts.verbose === true }) + (summary ? formatSummary(summary, { color: this.color }) : ''));
     }
     return code;
   }
 }
 
-/** 1 when a finding is at or above the threshold (`over`), or the warnings exceed --max-warnings (said on stderr); else 0. */
-function exitStatus(warnings: number, over: boolean, maxWarnings: number | undefined, io: VzlintIO, hidden = 0): number {
+/**
+ * 1 when a finding is at or above the threshold (`over`), or the warnings exceed --max-warnings, or
+ * findings that --quiet hid are at or above the threshold (`hiddenOver`, e.g. `3 warnings`: with
+ * `--severity-threshold warning` they fail the run as when printed); the reason for a failure the output
+ * does not show is said once on stderr. Else 0.
+ */
+function exitStatus(warnings: number, over: boolean, maxWarnings: number | undefined, io: VzlintIO, hidden = 0, hiddenOver = '', threshold: Severity = 'error'): number {
   if (maxWarnings !== undefined && warnings > maxWarnings) {
     const notShown = hidden === 0 ? '' : hidden === warnings ? ' (not shown: --quiet)' : ` (${hidden} not shown: --quiet)`;
     io.stderr(`vzlint: ${warnings} warning${warnings === 1 ? '' : 's'}${notShown}, more than --max-warnings ${maxWarnings}\n`);
     return EXIT.findings;
   }
-  return over ? EXIT.findings : EXIT.ok;
+  if (over) return EXIT.findings;
+  if (hiddenOver !== '') {
+    io.stderr(`vzlint: ${hiddenOver} (not shown: --quiet) at or above --severity-threshold ${threshold}\n`);
+    return EXIT.findings;
+  }
+  return EXIT.ok;
+}
+
+/**
+ * The findings of `hidden` (by severity, as --quiet left them out) at or above `threshold`, as text
+ * (`3 warnings, 1 info`), or '' when there are none. Errors are never hidden.
+ */
+function atThreshold(hidden: SeverityCounts, threshold: Severity): string {
+  const rank = SEVERITY_RANK[threshold];
+  const parts: string[] = [];
+  for (const k of ['warning', 'info', 'hint'] as const) if (hidden[k] > 0 && SEVERITY_RANK[k] >= rank) parts.push(plural(hidden[k], k));
+  return parts.join(', ');
 }
 
 /** Node rules whose findings on a vz.conf that was not asked for are still printed (they are about the containers). */
@@ -622,8 +645,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         addMatched(matched);
         continue;
       }
-      // A PATH that does not exist matches no file; one that cannot be looked at could not be read.
-      problem('error', abs, `${arg}: ${errorText(err)}`, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'unmatched' : 'unread');
+      // A PATH that does not exist matches no file; one that cannot be looked at could not be read. A name
+      // with U+FFFD may have come with bytes that are not UTF-8 (Node replaced them): said so.
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      problem('error', abs, `${arg}: ${errorText(err)}${missing && arg.includes('\uFFFD') ? `; ${MAYBE_NOT_UTF8}` : ''}`, missing ? 'unmatched' : 'unread');
       continue;
     }
     if (st.isDirectory() && opts.printConfig === undefined) {
@@ -1281,7 +1306,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     }
   }
 
-  // --quiet: errors only (warnings still count for --max-warnings).
+  // --quiet: errors only (the others still count for --max-warnings and --severity-threshold).
   const hidden = opts.quiet === true ? { ...countSeverities(reports), error: 0 } : undefined;
   const quietWarnings = hidden?.warning ?? 0;
   if (opts.quiet === true) for (const r of reports) r.findings = r.findings.filter((f) => f.severity === 'error');
@@ -1293,24 +1318,29 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   if (opts.format === 'json') {
     io.stdout(summary ? `${JSON.stringify(summary, null, 2)}\n` : formatJson(reports));
   } else if (opts.format === 'sarif') {
-    const code = failed() ? EXIT.failure : exitFor(reports, quietWarnings, false);
+    const code = failed() ? EXIT.failure : exitFor(reports, hidden, false);
     io.stdout(formatSarif(reports, { ...sarifOptions, ...(summary ? { summary } : {}) }, { exitCode: code, executionSuccessful: code !== EXIT.failure, notifications }));
   } else if (opts.format === 'github') {
     io.stdout(formatGithub(reports) + (summary ? formatSummary(summary, { color: false }) : ''));
   } else {
-    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failures, ...(hidden ? { hidden } : {}), explain: opts.explain === true, skipped: skippedByPattern }) + formatMemoryTable(tables, { color, verbose: opts.verbose === true }) + (summary ? formatSummary(summary, { color }) : ''));
+    // Exit 1 for findings --quiet hid (too many warnings, or at --severity-threshold): never a ✔.
+    const shownOver = reports.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[opts.severityThreshold]));
+    const tooMany = (maxWarnings !== undefined && countSeverities(reports).warning + quietWarnings > maxWarnings) || (!shownOver && hidden !== undefined && atThreshold(hidden, opts.severityThreshold) !== '');
+    io.stdout(formatStylish(reports, { color, verbose: opts.verbose === true, failures, ...(hidden ? { hidden } : {}), explain: opts.explain === true, skipped: skippedByPattern, ...(tooMany ? { tooManyWarnings: true } : {}) }) + formatMemoryTable(tables, { color, verbose: opts.verbose === true }) + (summary ? formatSummary(summary, { color }) : ''));
   }
 
   if (failed()) return EXIT.failure;
-  return exitFor(reports, quietWarnings);
+  return exitFor(reports, hidden);
 
   /**
-   * 1 when a finding is at or above the threshold, or the warnings (those of `all` and `hidden` ones that
-   * --quiet left out) exceed --max-warnings; else 0.
+   * 1 when a finding is at or above the threshold (also one --quiet left out), or the warnings (those of
+   * `all` and those of `hiddenCounts`, which --quiet left out) exceed --max-warnings; else 0.
    */
-  function exitFor(all: readonly FileReport[], hidden = 0, say = true): number {
+  function exitFor(all: readonly FileReport[], hiddenCounts?: SeverityCounts, say = true): number {
     const rank = SEVERITY_RANK[opts.severityThreshold];
     const over = all.some((r) => r.findings.some((f) => SEVERITY_RANK[f.severity] >= rank));
-    return exitStatus(countSeverities(all).warning + hidden, over, maxWarnings, say ? io : { ...io, stderr: () => undefined }, hidden);
+    const hiddenWarnings = hiddenCounts?.warning ?? 0;
+    const hiddenOver = hiddenCounts ? atThreshold(hiddenCounts, opts.severityThreshold) : '';
+    return exitStatus(countSeverities(all).warning + hiddenWarnings, over, maxWarnings, say ? io : { ...io, stderr: () => undefined }, hiddenWarnings, hiddenOver, opts.severityThreshold);
   }
 }
