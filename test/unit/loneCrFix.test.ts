@@ -71,6 +71,17 @@ describe('quick fixes for a lone CR read the same for vzctl and sh', () => {
     }
   });
 
+  it('no fixes on a line with more than 8 lone CRs or over 16,384 characters (each fix parses the line again)', () => {
+    const many = `${VSWAP}${'# a\r'.repeat(9)}# z\n`;
+    const found = lint(many, { path: CT }).findings.filter((f) => f.rule === 'lone-carriage-return');
+    assert.equal(found.length, 9);
+    assert.deepEqual(found.flatMap((f) => f.fixes ?? []), []);
+    const eight = `${VSWAP}${'# a\r'.repeat(8)}# z\n`;
+    assert.ok(lint(eight, { path: CT }).findings.filter((f) => f.rule === 'lone-carriage-return').every((f) => (f.fixes ?? []).length > 0));
+    const long = `${VSWAP}# ${'x'.repeat(16_400)}\rONBOOT="yes"\n`;
+    assert.deepEqual(fixesOf(long, 'lone-carriage-return'), []);
+  });
+
   it('every fix offered gives text that /bin/sh sources without running anything, with the value vzctl reads', { skip: existsSync('/bin/sh') ? false : 'no /bin/sh' }, () => {
     const cases = ['HOSTNAME=a\rb', 'HOSTNAME="a\rb"', 'ONBOOT="yes"\rHOSTNAME="ct"', '# note\rHOSTNAME="ct"', 'HOSTNAME=ct\r# note', 'HOSTNAME=a\r b', 'HOSTNAME=a\rb c', 'HOSTNAME=a\r;b', 'HOSTNAME=web\r server (prod)'];
     let checked = 0;

@@ -280,6 +280,11 @@ function readsAlike(text: string, dialect: Dialect): boolean {
   return doc.entries.every((e) => e.skipped === undefined && e.shell.issues.length === 0 && e.shell.endLine === e.line && e.shell.value === e.value);
 }
 
+/** Longest vzctl line (characters) whose lone CRs get fixes (real config lines are short). */
+const CR_FIX_MAX_LINE = 16_384;
+/** Most lone CRs of one vzctl line that get fixes. */
+const CR_FIX_MAX_PER_LINE = 8;
+
 /**
  * The fixes of the lone CR at column `c` of model line `line`, each giving text that vzctl and sh read
  * alike ({@link readsAlike}); none when no such text exists:
@@ -294,6 +299,9 @@ function readsAlike(text: string, dialect: Dialect): boolean {
 function loneCrFixes(ctx: LintContext, line: number, c: number, eol: string): Fix[] {
   const range = { start: { line, character: c }, end: { line, character: c + 1 } };
   const text = ctx.doc.text[line] ?? '';
+  // Each fix parses the line again: none on a very long line or one with more than a few
+  // CRs (hostile input: a line of 100,000 CRs made 100,000 parses of it), so the work stays linear.
+  if (text.length > CR_FIX_MAX_LINE || (ctx.doc.editorLines?.crColumns.get(line)?.length ?? 0) > CR_FIX_MAX_PER_LINE) return [];
   const dialect = ctx.doc.dialect;
   const fixes: Fix[] = [];
   const inWord = inShellWord(ctx, line);
