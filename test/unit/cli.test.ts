@@ -168,6 +168,28 @@ describe('vzlint exit codes', () => {
 });
 
 describe('vzlint file handling', () => {
+  it('a file or folder whose name is not valid UTF-8 is named as such, not reported missing; the rest of the tree is linted (attack)', { skip: process.platform !== 'linux' }, async () => {
+    const root = await folder('non-utf8');
+    const bytes = (rel: string, raw: number[] = []): Buffer => Buffer.concat([Buffer.from(path.join(root, rel)), Buffer.from(raw)]);
+    await mkdir(path.join(root, 'fleet/ok/etc/vz/conf'), { recursive: true });
+    await writeFile(path.join(root, 'fleet/ok/etc/vz/conf/101.conf'), BAD_KMEM);
+    // fleet/h<FF>/etc/vz/conf/101.conf and fleet/ok/etc/vz/conf/1<FF>.conf.j2
+    await mkdir(bytes('fleet/h', [0xff]));
+    await mkdir(Buffer.concat([bytes('fleet/h', [0xff]), Buffer.from('/etc/vz/conf')]), { recursive: true });
+    await writeFile(Buffer.concat([bytes('fleet/h', [0xff]), Buffer.from('/etc/vz/conf/101.conf')]), BAD_KMEM);
+    await writeFile(Buffer.concat([bytes('fleet/ok/etc/vz/conf/1', [0xff]), Buffer.from('.conf.j2')]), BAD_KMEM);
+    const r = await run(['--no-color', 'fleet'], root);
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    assert.match(r.out, /fleet\/ok\/etc\/vz\/conf\/101\.conf/);
+    assert.doesNotMatch(r.err, /no such file or directory/, r.err);
+    assert.match(r.err, /fleet\/h\uFFFD: skipped, its name is not valid UTF-8/, r.err);
+    assert.match(r.err, /fleet\/ok\/etc\/vz\/conf\/1\uFFFD\.conf\.j2: skipped, its name is not valid UTF-8/, r.err);
+    // Named on the command line (Node hands vzlint the name with U+FFFD for the byte): said why it cannot be opened.
+    const one = await run(['--no-color', 'fleet/ok/etc/vz/conf/1\uFFFD.conf.j2'], root);
+    assert.equal(one.code, 2);
+    assert.match(one.err, /no such file or directory; if its name has bytes that are not UTF-8, vzlint cannot open it/, one.err);
+  });
+
   it('discovers config files in a directory and skips other .conf files', async () => {
     const root = await folder('tree');
     const files: Record<string, string> = {

@@ -8,6 +8,7 @@ import { MAX_DETAIL_CHARS } from '../../server/src/limits';
 import { lint } from '../../server/src/service/lint';
 import { lintNode } from '../../server/src/service/node';
 import { computeFormatting } from '../../server/src/service/format';
+import { parseConfig } from '../../server/src/parser/parse';
 import { applyEdits } from '../helpers/edits';
 
 /** `count` distinct IPv4 addresses joined by blanks, 10.1.0.0 upward. */
@@ -70,5 +71,16 @@ describe('hostile input', () => {
     assert.deepEqual(found[0]?.range, { start: { line: 2, character: 21 }, end: { line: 2, character: 33 } });
     const fixed = applyEdits(text, found[0]?.fixes?.[0]?.edits ?? []);
     assert.equal(fixed.split('\n')[2], `CAPABILITY="CHOWN:on ${Array.from({ length: Math.floor(20_000 / 3) }, () => 'net_admin:on').join(' ')} KILL:off"`);
+  });
+
+  it('a value of 100,000 "${A" with no "}": read as the shell reads it, no expansion (the "}" was searched to the end of the line at each "$")', () => {
+    const value = '${A'.repeat(100_000);
+    const text = `HOSTNAME="${value}"\nDESCRIPTION="\${C}"\n`;
+    const doc = parseConfig(text, { dialect: 'classic' });
+    const [first, second] = doc.lines;
+    assert.ok(first?.kind === 'entry' && second?.kind === 'entry');
+    assert.equal(first.shell.value, value);
+    assert.deepEqual(first.shell.issues, []);
+    assert.deepEqual(second.shell.issues.map((i) => [i.kind, i.text]), [['expansion', 'C']]);
   });
 });

@@ -297,6 +297,14 @@ describe('shell-unsafe-value: what sh does with an unquoted blank', () => {
     assert.deepEqual(said('HOSTNAME="a";\\\n\n'), []);
     assert.deepEqual(said('HOSTNAME="a";\\'), ['HOSTNAME: after the unquoted ";" a shell sourcing the file runs "\\\\"']);
   });
+  it('a value that a final backslash continues is not wrapped in quotes: the quotes would go after the backslash (attack)', () => {
+    // sh joins `HOSTNAME=\` and the next line into one word; quoting the first line's (empty) vzctl value
+    // gave `HOSTNAME=\""`, an escaped quote and one that never closes: sourcing the file failed altogether.
+    const text = 'HOSTNAME=\\\nHOSTNAME=a;\n';
+    const found = lint(text, { path: CT }).findings.filter((f) => f.rule === 'shell-unsafe-value');
+    assert.deepEqual(found.map((f) => [f.range.start.line, f.fixes]), [[1, []]]);
+    assert.deepEqual(lint('DESCRIPTION=a b \\\nx\n', { path: CT }).findings.filter((f) => f.rule === 'shell-unsafe-value').map((f) => f.fixes), [[]]);
+  });
   it('a blank before an operator is no command: the shell reads the operator', () => {
     assert.deepEqual(said('SEARCHDOMAIN=example.com > /tmp/out\n'), ['SEARCHDOMAIN: unquoted blank and ">"; a shell sourcing the file reads ">" as an operator']);
     assert.deepEqual(said('DESCRIPTION=a && b\n'), ['DESCRIPTION: unquoted blank and "&&"; a shell sourcing the file reads "&&" as an operator']);

@@ -5,12 +5,14 @@ import type { Generation } from './types';
 /** A container config's resource mode, as vzctl decides it (`is_vswap_config()`, classic src/lib/ub.c). */
 export type ConfigMode = 'ubc' | 'vswap';
 
-/** Where a behaviour fact was read: repository, release tag and file (schemas/behaviours.yaml). */
+/**
+ * Where a behaviour fact was read: repository, release tag and file (schemas/behaviours.yaml). The YAML's
+ * free-text `note` of an entry is for reviewers and is not shipped (scripts/compile-schemas.mjs).
+ */
 export interface Evidence {
   repo: 'kolyshkin/vzctl' | 'OpenVZ/libvzctl' | 'OpenVZ/vzctl';
   tag: string;
   file: string;
-  note?: string;
 }
 
 /**

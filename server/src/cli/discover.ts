@@ -4,7 +4,7 @@
  * `templates/101.conf.j2`).
  */
 import type { Dirent } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type FastGlob from 'fast-glob';
 import { getCatalog } from '../catalog/load';
@@ -137,7 +137,7 @@ export async function discoverConfigFiles(
   onSkip?: (file: string, why: string) => void,
 ): Promise<string[]> {
   const found = await walkNames(absDir, onError, (rel, why) => {
-    if (classifyConfigName(path.join(absDir, rel)) !== undefined) onSkip?.(path.join(dir, rel), why);
+    if (why === NOT_UTF8 || classifyConfigName(path.join(absDir, rel)) !== undefined) onSkip?.(path.join(dir, rel), why);
   });
   const out: string[] = [];
   // absDir is absolute and normalised, rel a plain relative path: joined without path.join's normalising.
@@ -177,6 +177,25 @@ function discoveryName(name: string): boolean {
 }
 
 /**
+ * Why a file or folder whose name is not valid UTF-8 is not linted: Node hands vzlint every file name
+ * decoded as UTF-8, each invalid byte replaced by U+FFFD, and the name so decoded opens nothing.
+ */
+export const NOT_UTF8 = 'its name is not valid UTF-8, which vzlint cannot open (rename it, or lint it from standard input: vzlint - < FILE)';
+
+/** The same for a PATH named on the command line that is not found and may be such a name. */
+export const MAYBE_NOT_UTF8 = 'if its name has bytes that are not UTF-8, vzlint cannot open it (rename it, or lint it from standard input: vzlint - < FILE)';
+
+/** Whether `p` exists (lstat: a dangling link exists). */
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The files under `absDir` whose names match {@link DISCOVERY_PATTERNS}, as paths relative to it (`/`
  * separated), the way `fast-glob` finds them with the options of {@link globRegularFiles} (folders whose
  * names start with a dot, `node_modules` and `.git` not entered, links to folders not followed, a link to a
@@ -198,6 +217,12 @@ async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const relPath = rel === '' ? e.name : `${rel}/${e.name}`;
+      // Node decodes names as UTF-8, a byte that is not becoming U+FFFD: such a name opens nothing. Said,
+      // not reported later as missing (a fleet's host folder was 'skipped, cannot read it: no such file').
+      if (e.name.includes('\uFFFD') && (e.isDirectory() || discoveryName(e.name)) && !(await exists(path.join(abs, e.name)))) {
+        onSkip(relPath, NOT_UTF8);
+        continue;
+      }
       if (e.isDirectory()) {
         // A folder where a config file belongs (conf/101.conf): said, and searched as any folder.
         if (discoveryName(e.name) && classifyConfigName(`${abs}/${e.name}`) === 'config') onSkip(relPath, 'a directory, not a config file');

@@ -19,7 +19,7 @@ import { escapeControls } from '../util/escape';
 import { answerFile, LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
 import { ConfigReader, errorText, fileSizeOf, readBounded, readStreamBounded, READ_BATCH, StdinConfigReader, type ReadText } from './read';
 import { countSeverities, formatJson, plural, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, hasFailures, type FileReport, type MemoryTable, type RunFailures, type SeverityCounts } from './format';
-import { discoverConfigFiles, expandGlob, isGlob, splitGlobMatches } from './discover';
+import { discoverConfigFiles, expandGlob, isGlob, MAYBE_NOT_UTF8, splitGlobMatches } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type RunNotification, type SarifOptions } from './sarif';
 import { atFixLevel, countUnappliedFixes, fixAll, fixDiff, FixRefused, fixSummaryLine, fixTarget, hasNulByte, keepFinalNewline, NUL_REFUSAL, writeFixed, type FixTotals, type UnappliedFixes } from './fix';
 import { buildSummary, formatSummary, SummaryCounter, type NodeSummaryInput } from './summary';
@@ -645,8 +645,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         addMatched(matched);
         continue;
       }
-      // A PATH that does not exist matches no file; one that cannot be looked at could not be read.
-      problem('error', abs, `${arg}: ${errorText(err)}`, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'unmatched' : 'unread');
+      // A PATH that does not exist matches no file; one that cannot be looked at could not be read. A name
+      // with U+FFFD may have come with bytes that are not UTF-8 (Node replaced them): said so.
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      problem('error', abs, `${arg}: ${errorText(err)}${missing && arg.includes('\uFFFD') ? `; ${MAYBE_NOT_UTF8}` : ''}`, missing ? 'unmatched' : 'unread');
       continue;
     }
     if (st.isDirectory() && opts.printConfig === undefined) {

@@ -1,5 +1,8 @@
 import type { Range, ShellIssue, ShellView } from './types';
 
+/** A shell name at `lastIndex` (sticky). */
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+
 /**
  * Reads an assignment's value the way `/bin/sh` does when vzmigrate (`bin/vzmigrate.in`) or the vz
  * init script sources vz.conf / CTID.conf: quotes may span lines, unquoted whitespace ends the word
@@ -21,6 +24,9 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
   let c = start;
   let mode: 'plain' | 'dq' | 'sq' = 'plain';
   let text = lines[l] ?? '';
+  // On line `noBraceLine`, no `}` follows column `noBraceFrom` (a `${` after it has no end), once found.
+  let noBraceLine = -1;
+  let noBraceFrom = 0;
   for (;;) {
     if (c >= text.length) {
       if (mode === 'plain') break;
@@ -73,20 +79,43 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
       continue;
     }
     if (ch === '$') {
-      const rest = text.slice(c + 1);
-      if (rest.startsWith('(')) {
+      if (text[c + 1] === '(') {
         const endC = matchParen(text, c + 1);
         (issues ??= []).push({ kind: 'command-substitution', range: range(l, c, l, endC), text: text.slice(c, endC) });
         value += text.slice(c, endC);
         c = endC;
         continue;
       }
-      const m = /^(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))/.exec(rest);
-      if (m) {
-        const name = m[1] ?? m[2] ?? '';
-        if (name !== 'VEID') (issues ??= []).push({ kind: 'expansion', range: range(l, c, l, c + 1 + m[0].length), text: name });
-        value += '$' + m[0];
-        c += 1 + m[0].length;
+      // `${NAME…}` (to the next `}`) or `$NAME`. The `}` is looked for once per line from where none
+      // follows: a line of 20,000 `${A` without one was searched to its end at each (quadratic).
+      let end = -1;
+      let name = '';
+      if (text[c + 1] === '{') {
+        NAME.lastIndex = c + 2;
+        const n = NAME.exec(text);
+        if (n) {
+          const from = c + 2 + n[0].length;
+          const close = noBraceLine === l && from >= noBraceFrom ? -1 : text.indexOf('}', from);
+          if (close < 0) {
+            noBraceLine = l;
+            noBraceFrom = from;
+          } else {
+            name = n[0];
+            end = close + 1;
+          }
+        }
+      } else {
+        NAME.lastIndex = c + 1;
+        const n = NAME.exec(text);
+        if (n) {
+          name = n[0];
+          end = c + 1 + name.length;
+        }
+      }
+      if (end >= 0) {
+        if (name !== 'VEID') (issues ??= []).push({ kind: 'expansion', range: range(l, c, l, end), text: name });
+        value += text.slice(c, end);
+        c = end;
         continue;
       }
       value += ch;

@@ -353,8 +353,10 @@ export const duplicateParameter: Rule = {
         // One fix object shared by every finding of the group; none for pathological repeats, whose
         // edits would grow with the square of the count.
         // Nor when a line's shell value goes on over the next lines (`IP_ADDRESS=a\` + newline + `b`):
-        // rewriting or deleting its first line would leave the rest for sh to run as a command.
-        const plain = entries.length <= MAX_MERGE && entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x));
+        // rewriting or deleting its first line would leave the rest for sh to run as a command. Nor when sh
+        // reads a line otherwise than vzctl (`IPTABLES="a"b`: vzctl "a", sh "ab"): the rewrite covers what
+        // vzctl reads only, so sh would keep reading the rest of the line (attack).
+        const plain = entries.length <= MAX_MERGE && entries.every((x) => !/["\\$`]/.test(x.value) && !ctx.doc.multilineOf.has(x) && x.shell.value === x.value);
         const rejectedLines = rejected.map((x) => lineNo(ctx, x.line)).join(', ');
         const dropping = rejected.length === 0 ? ''
           : keptBefore > 0 ? ` (of line${rejected.length > 1 ? 's' : ''} ${rejectedLines} only what vzctl adds)`

@@ -9,6 +9,17 @@ import { finding, rawValueText } from './util';
 import { clip, explain, q, say } from './say';
 
 /**
+ * Whether the value of `e` can be wrapped in double quotes as it stands: a plain value (no quotes, escapes
+ * or expansions), on a line without a backslash, whose shell word ends on that line. A line ending in a
+ * backslash (`HOSTNAME=\` + newline + `HOSTNAME=a;`) is joined to the next by sh, and vzctl's value (empty,
+ * after the backslash) was quoted into `HOSTNAME=\""`: an escaped quote and one that never closes, so
+ * sourcing the file failed altogether (attack).
+ */
+function quotable(ctx: LintContext, e: Entry): boolean {
+  return !e.quote && e.shell.endLine === e.line && !/["'`$\\]/.test(rawValueText(ctx, e)) && !(ctx.doc.text[e.line] ?? '').includes('\\');
+}
+
+/**
  * Unquoted whitespace, command substitution, shell metacharacters, or a quote that never closes:
  * sourcing the file runs commands or fails.
  */
@@ -22,8 +33,7 @@ export const shellUnsafeValue: Rule = {
       for (const f of e.shell.issues.flatMap((issue) => {
         switch (issue.kind) {
           case 'unquoted-whitespace': {
-            // Only a plain value can be wrapped in quotes as it stands (no quotes, escapes or expansions).
-            const canQuote = !e.quote && !/["'`$\\]/.test(rawValueText(ctx, e));
+            const canQuote = quotable(ctx, e);
             // A parenthesis after the blank (`web server (prod)`): sh parses the whole line first and stops at
             // it with a syntax error, so nothing runs.
             if (canQuote && /[()]/.test(issue.text)) {
@@ -49,7 +59,7 @@ export const shellUnsafeValue: Rule = {
           case 'separator': {
             // `KEY="v" ; cmd` or `KEY=v;cmd`: sh sets KEY (for good, not only for a command) and runs cmd next.
             const command = issue.text.split(/\s+/)[0] ?? '';
-            const canQuote = !e.quote && !/["'`$\\]/.test(rawValueText(ctx, e));
+            const canQuote = quotable(ctx, e);
             const fixes = canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [];
             if (command === '') {
               // Nothing runs; only a difference in the value read matters (`KEY=v ;` is "v ;" for classic vzctl).
