@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
-import { parseConfig } from '../../server/src/parser/parse';
+import { parseConfig, parseConfigFresh } from '../../server/src/parser/parse';
+import { plainShellEnd, scanShellValue } from '../../server/src/parser/shell';
 import type { Dialect, Entry } from '../../server/src/parser/types';
 import { NEEDS_CORPUS } from '../helpers/corpus';
 
@@ -184,6 +185,50 @@ describe('parser: total on any input (property-based)', () => {
       assert.equal(e.key, key);
       assert.equal(e.value, value);
     }), { numRuns: 300 });
+  });
+});
+
+describe('parser: the shell view without a scan (plainShellEnd)', () => {
+  // Lines made of what the shell scanner treats specially, so that every branch is reached.
+  const line = fc.array(fc.constantFrom('A', 'b', '1', ' ', '\t', '"', "'", '\\', '$', '`', ';', '#', '(', ')', '|', '=', 'x', 'é'), { maxLength: 14 }).map((cs) => cs.join(''));
+
+  it('answers only where scanShellValue reads exactly that value on that line without issues, and ends where it ends', () => {
+    fc.assert(fc.property(line, line, fc.nat({ max: 3 }), fc.boolean(), (text, next, at, other) => {
+      const start = Math.min(at, text.length);
+      const view = scanShellValue([text, next], 0, start);
+      // The scanner's own value, or another one of the same length (a value vzctl reads differently).
+      const value = !other ? view.value : view.value === '' ? 'x' : `${view.value.startsWith('x') ? 'y' : 'x'}${view.value.slice(1)}`;
+      const end = plainShellEnd(text, start, value);
+      if (end >= 0) {
+        assert.equal(other, false);
+        assert.deepEqual({ ...view, value }, { value, endLine: 0, endCharacter: end, issues: [] });
+      }
+    }), { numRuns: 3000, seed: 20261201 });
+  });
+
+  it('answers for the usual lines: a plain word or one double-quoted run to the end of the line', () => {
+    assert.equal(plainShellEnd('IPTABLES="ipt_REJECT"', 9, 'ipt_REJECT'), 21);
+    assert.equal(plainShellEnd('ONBOOT=yes', 7, 'yes'), 10);
+    assert.equal(plainShellEnd('KEY=', 4, ''), 4);
+    assert.equal(plainShellEnd('KEY=""', 4, ''), 6);
+    for (const [text, value] of [['KEY="a"b', 'a"b'], ['KEY="a', 'a'], ['KEY=a b', 'a b'], ['KEY="$x"', '$x'], ["KEY='a'", "'a'"], ['KEY="a" ', 'a']]) {
+      assert.equal(plainShellEnd(text as string, 4, value as string), -1, text);
+    }
+  });
+
+  it('gives every entry the shell view a scan of its line gives (documents of random lines)', () => {
+    fc.assert(fc.property(fc.array(line.map((v) => `K=${v}`), { minLength: 1, maxLength: 8 }), fc.constantFrom<Dialect>('classic', 'vz7'), (lines, dialect) => {
+      const doc = parseConfigFresh(lines.join('\n'), { dialect });
+      // (A line inside an earlier assignment's quoted value is no assignment for the shell: a stub view.)
+      let covered = -1;
+      for (const e of doc.entries) {
+        if (e.line <= covered) continue;
+        covered = Math.max(covered, e.shell.endLine);
+        const view = scanShellValue(doc.text, e.line, e.equals + 1);
+        assert.deepEqual(JSON.parse(JSON.stringify(e)).shell, JSON.parse(JSON.stringify(view)));
+        assert.equal((e.shell as unknown) === e, view.endLine === e.line && view.issues.length === 0 && view.value === e.value);
+      }
+    }), { numRuns: 1000, seed: 20261201 });
   });
 });
 

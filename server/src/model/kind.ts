@@ -1,5 +1,5 @@
 import type { CatalogIndex } from '../catalog/load';
-import type { ConfigDocument } from '../parser/types';
+import type { ConfigDocument, Entry } from '../parser/types';
 
 /**
  * What a file configures: the node (`/etc/vz/vz.conf`, formerly `/etc/sysconfig/vz`), a container
@@ -41,7 +41,9 @@ export function detectKind(path: string | undefined, doc: ConfigDocument, catalo
   }
   let node = 0;
   let container = 0;
-  for (const e of doc.entries) {
+  const entries = doc.entries;
+  for (let i = 0; i < entries.length; i += 1) {
+    const e = entries[i] as Entry;
     const def = catalog.parameter(e.name);
     if (!def) continue;
     if (def.scope === 'node') node += 1;

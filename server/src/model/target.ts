@@ -1,6 +1,6 @@
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation, ParameterDef } from '../catalog/types';
-import type { ConfigDocument } from '../parser/types';
+import type { ConfigDocument, Entry } from '../parser/types';
 import { lineNumber } from '../parser/parse';
 import { compareVersions } from './version';
 import { derived } from '../catalog/derived';
@@ -188,7 +188,9 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
   const afterClassicVersion: { name: string; line: number }[] = [];
   const afterClassic = afterClassicVersionOf(catalog);
   let versionTwo: number | undefined;
-  for (const e of probe.entries) {
+  const entries = probe.entries;
+  for (let i = 0; i < entries.length; i += 1) {
+    const e = entries[i] as Entry;
     if (e.name === 'VERSION' && e.value.trim() === '2') {
       versionTwo ??= e.line;
       continue;

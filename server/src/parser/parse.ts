@@ -1,4 +1,4 @@
-import { scanShellValue } from './shell';
+import { plainShellEnd, scanShellValue } from './shell';
 import type { Comment, ConfigDocument, ConfigLine, Dialect, Entry, MultilineValue, Position, Range, ShellView } from './types';
 
 /** Classic vzctl's key buffer (STR_SIZE, `src/lib/config.c`): a key of this length or more makes the line unparsable. */
@@ -67,10 +67,22 @@ function identityMap(length: number): number[] {
   return identity;
 }
 
-/** {@link unescapeLine} for the line parsers: the shared identity map when the line has nothing to unescape. */
-function unescapeForParse(raw: string): { s: string; map: number[] } {
-  if (raw.indexOf('\\') < 0 && raw.indexOf('\0') < 0) return { s: raw, map: identityMap(raw.length) };
-  return unescapeLine(raw);
+/** The column map of the line {@link unescapeForParse} unescaped last. */
+let unescapedMap: number[] = identity;
+
+/**
+ * {@link unescapeLine} for the line parsers: the unescaped text, its column map left in
+ * {@link unescapedMap} (no object per line: a file of 40,000 lines made 40,000), the shared identity map when
+ * the line has nothing to unescape.
+ */
+function unescapeForParse(raw: string): string {
+  if (raw.indexOf('\\') < 0 && raw.indexOf('\0') < 0) {
+    unescapedMap = identityMap(raw.length);
+    return raw;
+  }
+  const { s, map } = unescapeLine(raw);
+  unescapedMap = map;
+  return s;
 }
 
 /** Index of the first character of `raw` that is not C `isspace()`, or `raw.length`. */
@@ -286,7 +298,8 @@ function parseClassicLine(raw: string, line: number): ConfigLine {
   const first = firstNonSpace(raw);
   if (first >= raw.length) return { kind: 'blank', line };
   if (raw[first] === '#') return new CommentLine(line, raw.slice(first), first, raw.length);
-  const { s, map } = unescapeForParse(raw);
+  const s = unescapeForParse(raw);
+  const map = unescapedMap;
   let i = 0;
   while (i < s.length && isSpace(s[i])) i += 1;
   if (i >= s.length) return { kind: 'blank', line };
@@ -318,7 +331,7 @@ function parseClassicLine(raw: string, line: number): ConfigLine {
   } else if (s[vStart] === "'") {
     entry.singleQuoted = true;
   }
-  entry.value = intern(s.slice(vStart, vEnd));
+  entry.value = internSlice(s, vStart, vEnd);
   // Up to the closing quote: text after it (dropped by vzctl) stays out of the value's range.
   const rawEnd = entry.trailing && entry.quote === '"' ? vEnd + 1 : end;
   entry.setValueColumns(map[vStart] ?? raw.length, map[vEnd] ?? raw.length, map[eq + 1] ?? raw.length, map[rawEnd] ?? raw.length);
@@ -342,7 +355,8 @@ function parseVz7Line(raw: string, line: number): ConfigLine {
   const first = firstNonSpace(raw);
   if (first >= raw.length) return { kind: 'blank', line };
   if (raw[first] === '#') return new CommentLine(line, raw.slice(first), first, raw.length);
-  const { s, map } = unescapeForParse(raw);
+  const s = unescapeForParse(raw);
+  const map = unescapedMap;
   const cut = commentCut(s);
   let i = 0;
   while (i < cut && isSpace(s[i])) i += 1;
@@ -365,7 +379,7 @@ function parseVz7Line(raw: string, line: number): ConfigLine {
     vStart += 1;
   }
   if (vStart > end) vStart = end;
-  entry.value = intern(s.slice(vStart, end));
+  entry.value = internSlice(s, vStart, end);
   entry.setValueColumns(map[vStart] ?? raw.length, map[end] ?? raw.length, map[eq + 1] ?? raw.length, map[contentEnd] ?? raw.length);
   if (cut < s.length) {
     let cEnd = s.length;
@@ -375,7 +389,7 @@ function parseVz7Line(raw: string, line: number): ConfigLine {
   return entry;
 }
 
-/** Strings kept by {@link intern}: a small direct-mapped table (a slot per hash of length and end characters). */
+/** Strings kept by {@link internSlice}: a small direct-mapped table (a slot per hash of length and end characters). */
 const internSlots: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
 const INTERN_MAX_LENGTH = 64;
 
@@ -384,14 +398,17 @@ const INTERN_MAX_LENGTH = 64;
  * file's keys come from a small vocabulary, a fleet's containers share most of their values, and a file
  * that repeats one line (or alternates a few) 40,000 times keeps one key and one value for them all instead
  * of 80,000 strings that live as long as the document (issue 8: the model's size drives the GC cost of
- * large files). No lookup structure grows: a miss replaces the slot.
+ * large files). No lookup structure grows: a miss replaces the slot. The string is `s.slice(from, to)`, made
+ * only on a miss (a slice made to be dropped for the kept string was two strings of garbage a line).
  */
-function intern(text: string): string {
-  const n = text.length;
-  if (n === 0 || n > INTERN_MAX_LENGTH) return text;
-  const h = (n * 31 + text.charCodeAt(0) * 7 + text.charCodeAt(n - 1) * 3 + text.charCodeAt(n >> 1)) & 255;
+function internSlice(s: string, from: number, to: number): string {
+  const n = to - from;
+  if (n <= 0) return '';
+  if (n > INTERN_MAX_LENGTH) return s.slice(from, to);
+  const h = (n * 31 + s.charCodeAt(from) * 7 + s.charCodeAt(to - 1) * 3 + s.charCodeAt(from + (n >> 1))) & 255;
   const kept = internSlots[h];
-  if (kept === text) return kept;
+  if (kept !== undefined && kept.length === n && s.startsWith(kept, from)) return kept;
+  const text = s.slice(from, to);
   internSlots[h] = text;
   return text;
 }
@@ -484,6 +501,11 @@ class EntryLine implements Entry, ShellView {
     return typeof s === 'number' ? this : s;
   }
 
+  /** Makes the entry its own shell view ending at column `endCharacter` of its line (see {@link plainShellEnd}). */
+  ownShellView(endCharacter: number): void {
+    this.#shell = endCharacter;
+  }
+
   set shell(view: ShellView) {
     // (The value compared as a string: scanShellValue builds its own.)
     this.#shell = view.endLine === this.line && view.issues.length === 0 && view.value === this.value ? view.endCharacter : view;
@@ -527,7 +549,7 @@ class EntryLine implements Entry, ShellView {
 Object.defineProperty(EntryLine.prototype, 'kind', { value: 'entry', enumerable: true });
 
 function baseEntry(raw: string, line: number, s: string, map: number[], keyStart: number, eq: number): EntryLine {
-  const key = intern(s.slice(keyStart, eq));
+  const key = internSlice(s, keyStart, eq);
   // What the user meant: without the file's byte-order mark and the blanks before "=" (each has its
   // own rule). Anything else vzctl would keep (a no-break space, a vertical tab) stays in the name,
   // so the key is reported as unknown, as vzctl treats it.
@@ -678,14 +700,21 @@ function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocu
       stubShell.add(parsed);
       continue;
     }
-    // The shell's reading starts right after `=` (in the original text).
+    // The shell's reading starts right after `=` (in the original text). Mostly it is the value vzctl reads,
+    // on the line alone: the entry is then its own view (see EntryLine), found without a scan.
+    const end = plainShellEnd(lines[n] ?? '', parsed.equals + 1, parsed.value);
+    if (end >= 0 && parsed instanceof EntryLine) {
+      parsed.ownShellView(end);
+      continue;
+    }
     const shell = scanShellValue(lines, n, parsed.equals + 1);
-    // Mostly the value vzctl reads too: then the entry is its own shell view (see EntryLine).
+    // (The entry is still its own view when the scan reads its value there without issues: see EntryLine.)
     parsed.shell = shell;
     if (shell.endLine > n) shellCovered = shell.endLine;
   }
   // Multi-line values: only assignments that start outside another multi-line value count.
-  for (const entry of entries) {
+  for (let k = 0; k < entries.length; k += 1) {
+    const entry = entries[k] as Entry;
     if (entry.shell.endLine === entry.line || continuationLines.has(entry.line)) continue;
     // A quote that never closes is no multi-line value: the shell just fails (reported as unsafe).
     // Nor is one whose "continuation" holds assignments: that is an unclosed quote on the first line

@@ -156,6 +156,24 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
 }
 
 /**
+ * Where {@link scanShellValue} would end on line `text` from column `start` when it reads exactly `value`
+ * there, on that line alone and without issues — an unquoted run of ordinary characters to the end of the
+ * line, or one double-quoted run of them closed at the end of the line (nearly every assignment) — else -1:
+ * then the caller scans. Found without building the view or its value (two objects a line of garbage).
+ */
+export function plainShellEnd(text: string, start: number, value: string): number {
+  let from = start;
+  let to = ordinaryRun(text, start, 'plain');
+  if (to < text.length) {
+    if (to !== start || text.charCodeAt(start) !== 34 /* " */) return -1;
+    from = start + 1;
+    to = ordinaryRun(text, from, 'dq');
+    if (to !== text.length - 1 || text.charCodeAt(to) !== 34) return -1;
+  }
+  return value.length === to - from && text.startsWith(value, from) ? text.length : -1;
+}
+
+/**
  * The `separator` issue for an unquoted `;` at column `k` of line `l`: its range runs to the end of the
  * line, its text is the command sh runs after it (empty when only blanks or a `#` comment follow). A
  * backslash ending the line joins the next one (`KEY=v;\` then `NEXT=1` runs `NEXT=1`; before a blank

@@ -113,7 +113,9 @@ export const unknownParameter: Rule = {
     // Under `auto`, a classic file's Virtuozzo 7 parameters are gathered and reported together below.
     const gather = !ctx.target.explicit && ctx.target.generation === 'classic';
     const vz7Only: Entry[] = [];
-    for (const e of ctx.doc.entries) {
+    const entries = ctx.doc.entries;
+    for (let i = 0; i < entries.length; i += 1) {
+      const e = entries[i] as Entry;
       if (e.skipped || e.key !== e.name || e.name === '' || ctx.doc.continuationLines.has(e.line)) continue;
       const def = ctx.def(e);
       if (def && ctx.known(def)) continue;
@@ -326,7 +328,8 @@ export const duplicateParameter: Rule = {
         const values = new Set<string>();
         let lastCheck: ValueCheck | undefined;
         let lastInvalid = false;
-        for (const e of entries) {
+        for (let k = 0; k < entries.length; k += 1) {
+          const e = entries[k] as Entry;
           const check = ctx.values.get(e);
           if (check !== lastCheck) {
             lastCheck = check;
@@ -407,7 +410,10 @@ export const duplicateParameter: Rule = {
       // in the lines (a file may repeat one refused line 40,000 times).
       const skipped: Entry[] = [];
       const ignored: Entry[] = [];
-      for (const e of entries) (skippedForValue(ctx, e) || unsetsForValue(ctx, e) ? skipped : ignored).push(e);
+      for (let k = 0; k < entries.length; k += 1) {
+        const e = entries[k] as Entry;
+        (skippedForValue(ctx, e) || unsetsForValue(ctx, e) ? skipped : ignored).push(e);
+      }
       if (ignored.length < 2) continue;
       const refused = refusedForValue(ctx, used);
       // In a template, classic vzctl may refuse a line whose value holds template syntax once rendered (its
@@ -579,7 +585,9 @@ export const misplacedParameter: Rule = {
   id: 'misplaced-parameter',
   check(ctx) {
     const out: Finding[] = [];
-    for (const e of ctx.live) {
+    const live = ctx.live;
+    for (let i = 0; i < live.length; i += 1) {
+      const e = live[i] as Entry;
       const def = ctx.def(e);
       if (!def || e.key !== e.name || !ctx.known(def) || ctx.doc.continuationLines.has(e.line)) continue;
       const scope = def[ctx.target.generation]?.scope ?? def.scope;

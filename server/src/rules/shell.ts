@@ -2,7 +2,7 @@
  * Shell-safety rules. vzmigrate (`bin/vzmigrate.in`) and the vz init script source vz.conf and
  * CTID.conf with /bin/sh, so a line vzctl accepts can still break migration or the init script.
  */
-import type { Entry } from '../parser/types';
+import type { Entry, ShellIssue } from '../parser/types';
 import type { Finding, LintContext, Rule } from './types';
 import { PLACEHOLDER_CHAR } from '../parser/template';
 import { finding, rawValueText } from './util';
@@ -28,7 +28,9 @@ export const shellUnsafeValue: Rule = {
   check(ctx) {
     const multi = ctx.doc.multilineOf;
     const out: Finding[] = [];
-    for (const e of ctx.doc.entries) {
+    const entries = ctx.doc.entries;
+    for (let i = 0; i < entries.length; i += 1) {
+      const e = entries[i] as Entry;
       if (e.shell.issues.length === 0 || ctx.doc.continuationLines.has(e.line) || e.spaceAroundEquals) continue;
       for (const f of e.shell.issues.flatMap((issue) => {
         switch (issue.kind) {
@@ -138,7 +140,9 @@ function unquotedListPlaceholders(ctx: LintContext): Finding[] {
   const scan = ctx.template;
   if (!scan) return [];
   const out: Finding[] = [];
-  for (const e of ctx.doc.entries) {
+  const entries = ctx.doc.entries;
+  for (let i = 0; i < entries.length; i += 1) {
+    const e = entries[i] as Entry;
     if (!scan.placeholderLines.has(e.line) || scan.selfQuotingLines?.has(e.line) === true || ctx.doc.continuationLines.has(e.line) || e.spaceAroundEquals) continue;
     const def = ctx.def(e);
     const text = def?.freeText === true;
@@ -163,7 +167,9 @@ function unquotedListPlaceholders(ctx: LintContext): Finding[] {
 
 /** Whether the shell expands a `$NAME` in the entry's value. */
 function hasExpansion(e: Entry): boolean {
-  for (const i of e.shell.issues) if (i.kind === 'expansion') return true;
+  // (Indexed: most entries share one frozen empty list, whose iterator V8 did not optimise away.)
+  const issues = e.shell.issues;
+  for (let i = 0; i < issues.length; i += 1) if ((issues[i] as ShellIssue).kind === 'expansion') return true;
   return false;
 }
 
@@ -175,7 +181,9 @@ export const shellExpansion: Rule = {
   id: 'shell-expansion',
   check(ctx) {
     const out: Finding[] = [];
-    for (const e of ctx.doc.entries) {
+    const entries = ctx.doc.entries;
+    for (let i = 0; i < entries.length; i += 1) {
+      const e = entries[i] as Entry;
       // Most lines expand nothing: no catalogue lookup for them.
       if (!hasExpansion(e) || ctx.doc.continuationLines.has(e.line) || e.quote === "'") continue;
       const def = ctx.def(e);

@@ -10,6 +10,7 @@ import { tokens } from '../values/validate';
 import type { Finding, Fix, LintContext, Rule } from './types';
 import { explain, say, toolVersion, type Said } from './say';
 import { LazyFixFinding, withRange } from './finding';
+import { ruleBudget } from './budget';
 import { MAX_TITLE } from './text';
 import { deleteLines, deleteLineSet, entryRange, eolOf, finding, lineNo, shippedInTargetSamples } from './util';
 import { ObjectCache } from '../util/objectCache';
@@ -355,15 +356,17 @@ function withEmptiedHeaders(ctx: LintContext, gone: Uint8Array): number[] {
 }
 
 /**
- * The lines the status rules report on, in file order: each line's entry, catalogue entry and the status
- * entries active for the target, in three arrays of the same length (one object a line would be kept
- * alive through the lint: a file may repeat a deprecated line 40,000 times).
+ * The lines the status rules report on, in file order: the index in `doc.entries` of each line's entry, in an
+ * Int32Array (off the JavaScript heap: a file may repeat a deprecated line 40,000 times, and three arrays of
+ * entry, catalogue entry and status entries were copied by every young-generation collection of the lint).
+ * A line's catalogue entry and status entries are the lint's own memos (`ctx.def`, `ctx.status`).
  */
 interface StatusLines {
-  entries: Entry[];
-  defs: ParameterDef[];
-  statuses: StatusEntry[][];
+  at: Int32Array;
+  count: number;
 }
+
+const NO_STATUS_LINES: StatusLines = { at: new Int32Array(0), count: 0 };
 
 const statusLinesOf = new ObjectCache<LintContext, StatusLines>();
 
@@ -375,17 +378,18 @@ const statusLinesOf = new ObjectCache<LintContext, StatusLines>();
 function statusLines(ctx: LintContext): StatusLines {
   let lines = statusLinesOf.get(ctx);
   if (lines) return lines;
-  lines = { entries: [], defs: [], statuses: [] };
-  for (const e of ctx.doc.entries) {
+  lines = NO_STATUS_LINES;
+  const entries = ctx.doc.entries;
+  for (let i = 0; i < entries.length; i += 1) {
+    const e = entries[i] as Entry;
     if (ctx.doc.continuationLines.has(e.line) || e.key !== e.name) continue;
     if (e.skipped && !ctx.doc.multilineOf.has(e)) continue;
     const def = ctx.def(e);
-    if (!def) continue;
-    const statuses = ctx.status(def);
-    if (statuses.length === 0) continue;
-    lines.entries.push(e);
-    lines.defs.push(def);
-    lines.statuses.push(statuses);
+    if (!def || ctx.status(def).length === 0) continue;
+    // (Made at the first such line, with room for every entry left.)
+    if (lines === NO_STATUS_LINES) lines = { at: new Int32Array(entries.length - i), count: 0 };
+    lines.at[lines.count] = i;
+    lines.count += 1;
   }
   statusLinesOf.set(ctx, lines);
   return lines;
@@ -433,11 +437,18 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
   let nodeFixes: Fix[] | undefined;
   let iptables: IptablesFixContext | undefined;
   const lines = statusLines(ctx);
-  for (let i = 0; i < lines.entries.length; i += 1) {
-    const e = lines.entries[i] as Entry;
-    const def = lines.defs[i] as ParameterDef;
-    for (const s of lines.statuses[i] as StatusEntry[]) {
+  // Findings come in line order, all of one rule, all from the start of the line's key: those certainly
+  // beyond the findings cap are counted, not built (rules/budget.ts).
+  const budget = ruleBudget(ctx, rule);
+  const entries = ctx.doc.entries;
+  for (let i = 0; i < lines.count; i += 1) {
+    const e = entries[lines.at[i] as number] as Entry;
+    const def = ctx.def(e) as ParameterDef;
+    const statuses = ctx.status(def);
+    for (let j = 0; j < statuses.length; j += 1) {
+      const s = statuses[j] as StatusEntry;
       if (s.kind !== kind) continue;
+      if (budget && !budget.admit(e.line)) continue;
       const ctIptables = kind === 'deprecated' && def.name === 'IPTABLES' && ctx.kind !== 'node';
       let w = words.get(s);
       if (w?.name !== e.name) {

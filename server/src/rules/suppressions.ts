@@ -15,7 +15,7 @@
  * not rules (`unknown-suppression`).
  */
 import type { CatalogIndex } from '../catalog/load';
-import type { ConfigDocument, Range } from '../parser/types';
+import type { ConfigDocument, ConfigLine, Range } from '../parser/types';
 import type { Finding, LintContext, Rule } from './types';
 import { charMask, editDistance, finding, MEMO_NAME_CHARS, moreThanTwoBits, ownString } from './util';
 import { derived } from '../catalog/derived';
@@ -106,7 +106,9 @@ Object.freeze(NONE);
 
 /** Whether a comment line of `doc` (outside multi-line values) mentions `vzconf-`: a file without one has no suppression to read. */
 function mentionsVzconf(doc: ConfigDocument): boolean {
-  for (const line of doc.lines) {
+  const lines = doc.lines;
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] as ConfigLine;
     if (line.kind === 'comment' && (doc.text[line.line] ?? '').includes('vzconf-') && !doc.continuationLines.has(line.line)) return true;
   }
   return false;
@@ -124,7 +126,9 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
   const malformed: MalformedDirective[] = [];
   // One byte a line (a Set of 100,000 line numbers was the largest cost of a file made of these comments).
   const isDirectiveLine = new Uint8Array(doc.lines.length);
-  for (const line of doc.lines) {
+  const lines = doc.lines;
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] as ConfigLine;
     if (line.kind !== 'comment' || doc.continuationLines.has(line.line)) continue;
     const text = doc.text[line.line] ?? '';
     const m = text.includes('vzconf-') ? COMMENT.exec(text) : null;

@@ -4,7 +4,7 @@
  */
 import { compareVersions } from '../model/version';
 import { CLASSIC_MAX_KEY, VZ7_MAX_KEY } from '../parser/parse';
-import type { Entry } from '../parser/types';
+import type { ConfigLine, Entry } from '../parser/types';
 import type { Finding, LintContext, Rule } from './types';
 import { clip, explain, q, say } from './say';
 import { aloneInFile, entryRange, eolOf, finding } from './util';
@@ -16,7 +16,9 @@ export const missingEquals: Rule = {
   check(ctx) {
     // A plain loop: this is the one rule that visits every line of the file.
     const out: Finding[] = [];
-    for (const l of ctx.doc.lines) {
+    const lines = ctx.doc.lines;
+    for (let i = 0; i < lines.length; i += 1) {
+      const l = lines[i] as ConfigLine;
       if (l.kind !== 'invalid' || ctx.doc.continuationLines.has(l.line)) continue;
       // A BOM before a comment makes line 0 "invalid"; byte-order-mark explains that one.
       if (l.line === 0 && ctx.doc.bom && /^\uFEFF\s*(#|$)/.test(l.text)) continue;
@@ -36,7 +38,9 @@ export const unmatchedQuote: Rule = {
   check(ctx) {
     const multi = ctx.doc.multilineOf;
     const out: Finding[] = [];
-    for (const e of ctx.doc.entries) {
+    const entries = ctx.doc.entries;
+    for (let i = 0; i < entries.length; i += 1) {
+      const e = entries[i] as Entry;
       if (e.skipped !== 'unmatched-quote' || multi.has(e) || ctx.doc.continuationLines.has(e.line)) continue;
       const said = say(ctx, `${e.name}: the opening " has no closing " on this line`, 'line-unmatched-quote');
       out.push(finding(ctx, 'unmatched-quote', entryRange(e), said, {
@@ -68,7 +72,9 @@ export const spaceAroundEquals: Rule = {
   id: 'space-around-equals',
   check(ctx) {
     const out: Finding[] = [];
-    for (const e of ctx.doc.entries) {
+    const entries = ctx.doc.entries;
+    for (let i = 0; i < entries.length; i += 1) {
+      const e = entries[i] as Entry;
       if (!e.spaceAroundEquals || ctx.doc.continuationLines.has(e.line)) continue;
       const before = e.key !== e.key.trimEnd();
       const said = before
@@ -95,7 +101,9 @@ export const inlineComment: Rule = {
   check(ctx) {
     if (ctx.target.generation !== 'classic') return [];
     const out: Finding[] = [];
-    for (const e of ctx.live) {
+    const live = ctx.live;
+    for (let i = 0; i < live.length; i += 1) {
+      const e = live[i] as Entry;
       const c = e.inlineComment;
       if (!c || !c.partOfValue || ctx.doc.continuationLines.has(e.line)) continue;
       const indent = /^[ \t]*/.exec(ctx.doc.text[e.line] ?? '')?.[0] ?? '';
@@ -131,7 +139,9 @@ export const singleQuotes: Rule = {
   check(ctx) {
     if (ctx.target.generation !== 'classic') return [];
     const out: Finding[] = [];
-    for (const e of ctx.live) {
+    const live = ctx.live;
+    for (let i = 0; i < live.length; i += 1) {
+      const e = live[i] as Entry;
       if (!e.singleQuoted || ctx.doc.continuationLines.has(e.line)) continue;
       const m = /^'([^'"]*)'$/.exec(e.value);
       const said = say(ctx, `${e.name}: single-quoted value`, 'single-quotes-kept');

@@ -11,6 +11,7 @@ import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
 import type { Finding, LintContext, NodeCapacity, ValueChecks } from '../rules/types';
 import { copyFinding, LazyFixFinding } from '../rules/finding';
+import { FindingsBudget, setFindingsBudget } from '../rules/budget';
 import { checkValue, type ValueCheck } from '../values/validate';
 import { suppressionTracker } from './suppressions';
 import { UNUSED_SUPPRESSION, unusedSuppressions, type UnusedSuppressions } from './unusedSuppressions';
@@ -69,6 +70,11 @@ export interface LintOptions {
    * Without it (the language server has only the document's text), the text's UTF-8 length is judged.
    */
   sizeBytes?: number;
+  /**
+   * Build every finding, also those a rule knows to be beyond the findings cap ({@link MAX_FINDINGS_PER_FILE}),
+   * which it otherwise only counts (`rules/budget.ts`). The result is the same either way: the tests compare the two.
+   */
+  allFindings?: boolean;
 }
 
 export interface LintResult {
@@ -371,7 +377,9 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   };
   // (The document's own list when vzctl skips no line: one array fewer through the lint.)
   let live = doc.entries;
-  for (const e of doc.entries) {
+  const entries = doc.entries;
+  for (let i = 0; i < entries.length; i += 1) {
+    const e = entries[i] as Entry;
     if (e.skipped) {
       live = doc.entries.filter((x) => !x.skipped);
       break;
@@ -382,7 +390,8 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const vctx = { generation: target.generation, version: target.version, catalog };
   // Classic first-wins names whose every line so far had its value refused (created at the first refusal).
   let refusedOnly: Set<string> | undefined;
-  for (const e of live) {
+  for (let i = 0; i < live.length; i += 1) {
+    const e = live[i] as Entry;
     const d = def(e);
     if (!d || e.key !== e.name) continue;
     const same = byName.get(d.name);
@@ -438,41 +447,57 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     return result([{ rule: 'file-too-large', severity: override ?? ctx.catalog.rule('file-too-large').severity, message, range: { start: ORIGIN, end: ORIGIN } }]);
   }
   const overrides = options.rules !== undefined && hasKeys(options.rules) ? options.rules : undefined;
+  const bomComment = ctx.doc.bom && BOM_COMMENT.test(ctx.doc.text[0] ?? '');
+  const shellRuns = bomComment && (ctx.doc.text[0] ?? '').charAt(1) === '#';
+  const known = options.knownParameters && options.knownParameters.length > 0 ? new Set(options.knownParameters) : undefined;
+  const custom = (rule: string, line: number): boolean => {
+    if (!known || rule !== 'unknown-parameter') return false;
+    const model = ctx.doc.lines[line];
+    return model?.kind === 'entry' && (known.has(model.name) || known.has(model.key));
+  };
+  const ignore = options.ignoreSuppressions === true;
+  const tracker = suppressionTracker(ctx);
+  // What rules may count instead of building (rules/budget.ts): findings beyond the cap that the filters
+  // below keep. `kept` says what they keep, without crediting any suppression comment.
+  let budget: FindingsBudget | undefined;
+  if (options.allFindings !== true) {
+    budget = new FindingsBudget((rule, line) =>
+      !(bomComment && line === 0 && !keptOnBomComment(rule, shellRuns)) &&
+      !(tracker && !ignore && tracker.covering(rule, line) !== undefined) &&
+      !custom(rule, line) &&
+      (!ctx.template || keptInTemplate(ctx, rule, line)));
+    setFindingsBudget(ctx, budget);
+  }
+  let notBuilt = 0;
   for (const rule of RULES) {
     const override = overrides?.[rule.id];
     if (override === 'off') continue;
     let produced: Finding[];
     try {
       produced = rule.check(ctx);
+      if (budget) notBuilt += budget.take();
     } catch (err) {
-      // A rule bug must not take the whole lint down: report it where the user sees it.
+      // A rule bug must not take the whole lint down: report it where the user sees it (what it counted goes too).
+      budget?.take();
       produced = [{ rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
     }
     // A finding resting on an unverified catalogue fact is at most info; the user's override still wins.
     for (const f of produced) findings.push(capFinding(override ? copyFinding(f, { severity: override }) : capUnverified(ctx, f)));
   }
-  if (ctx.doc.bom && BOM_COMMENT.test(ctx.doc.text[0] ?? '')) keepOnBomComment(findings, (ctx.doc.text[0] ?? '').charAt(1) === '#');
+  if (bomComment) keepOnBomComment(findings, shellRuns);
   // A safe fix must not change how sh reads a multi-line value (rare: most files have none).
   const words = shellWords(ctx);
   if (words.length > 0) for (let i = 0; i < findings.length; i += 1) findings[i] = keepShellWords(ctx, findings[i] as Finding, words);
-  const known = options.knownParameters && options.knownParameters.length > 0 ? new Set(options.knownParameters) : undefined;
-  const custom = (f: Finding): boolean => {
-    if (!known || f.rule !== 'unknown-parameter') return false;
-    const line = ctx.doc.lines[f.range.start.line];
-    return line?.kind === 'entry' && (known.has(line.name) || known.has(line.key));
-  };
-  const ignore = options.ignoreSuppressions === true;
-  const tracker = suppressionTracker(ctx);
   let kept: Finding[];
   let unused: UnusedSuppressions | undefined;
-  if (!tracker) kept = known ? findings.filter((f) => !custom(f)) : findings;
+  if (!tracker) kept = known ? findings.filter((f) => !custom(f.rule, f.range.start.line)) : findings;
   else {
     // Each finding a comment covers counts that comment as used, also one knownParameters drops (the comment
     // may be meant for vzlint runs without that setting) and any with ignoreSuppressions (an audit).
     kept = [];
     for (const f of findings) {
       const silenced = tracker.silences(f.rule, f.range.start.line);
-      if ((silenced && !ignore) || custom(f)) continue;
+      if ((silenced && !ignore) || custom(f.rule, f.range.start.line)) continue;
       kept.push(f);
     }
     // Beyond the findings cap (or a rule's own budget) what a comment would silence is not all known.
@@ -486,7 +511,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   }
   // (Most files have one finding or none: no sort, whose set-up alone is a microsecond.)
   if (kept.length > 1) kept.sort(byPosition);
-  let capped = capFindings(kept, ctx, options, unused);
+  let capped = capFindings(kept, ctx, options, unused, notBuilt);
   if (ctx.template) capped = capped.map((f) => (f.rule === 'too-many-findings' ? f : templateFinding(ctx, f)));
   return result(ctx.doc.editorLines ? capped.map((f) => toEditorFinding(ctx.doc, f)) : capped);
 }
@@ -521,16 +546,22 @@ function keepOnBomComment(findings: Finding[], shellRuns: boolean): void {
   findings.length = n;
 }
 
+/** Whether {@link keepOnBomComment} keeps a finding of `rule` on line 0 (in some form). */
+function keptOnBomComment(rule: string, shellRuns: boolean): boolean {
+  return rule === 'byte-order-mark' || (shellRuns && SHELL_RULES.has(rule));
+}
+
 /**
  * At most {@link MAX_FINDINGS_PER_FILE} findings (the first ones by position), plus one `too-many-findings`
  * at the start of the file saying how many were left out. `findings` must be sorted; it is not changed.
  * With `unused` (the lint's unused-suppression findings, as positions), they are merged in by position
  * (before them a finding of a rule that sorts first at the same position) and only those within the
- * cap are built: the others are only counted.
+ * cap are built: the others are only counted. `notBuilt`: findings the rules counted without building them,
+ * all beyond the cap (rules/budget.ts): only counted.
  */
-export function capFindings(findings: Finding[], ctx: LintContext, options: Pick<LintOptions, 'rules'> = {}, unused?: UnusedSuppressions): Finding[] {
+export function capFindings(findings: Finding[], ctx: LintContext, options: Pick<LintOptions, 'rules'> = {}, unused?: UnusedSuppressions, notBuilt = 0): Finding[] {
   const pending = unused?.pending ?? [];
-  const total = findings.length + pending.length;
+  const total = findings.length + pending.length + notBuilt;
   let kept: Finding[];
   if (pending.length === 0) {
     if (total <= MAX_FINDINGS_PER_FILE) return findings;

@@ -1,0 +1,96 @@
+/**
+ * Findings a rule need not build because `lint()` would drop them at the findings cap
+ * (`MAX_FINDINGS_PER_FILE`, limits.ts): counted instead, so that "N more findings not shown" stays exact.
+ *
+ * Why: a file that repeats one deprecated line 40,000 times built 40,000 findings (a finding and its range:
+ * four objects, about 230 bytes), sorted them and dropped 30,000. They lived through the rest of the lint,
+ * and at that size V8's young-generation collector copies and promotes what is alive: the lint grew faster
+ * than the file (issue 8, the pathological bench lines).
+ *
+ * How it stays exact, without knowing what the other rules report: `lint()` keeps, of the findings no filter
+ * removes (suppression comments, custom keys, the byte-order-mark comment, a template's dropped lines), the
+ * first `MAX_FINDINGS_PER_FILE` by position (line, character, rule id; the sort is stable). A rule that
+ * reports under one rule id in non-decreasing position order asks {@link RuleBudget.admit} before building
+ * each finding. Once `MAX_FINDINGS_PER_FILE` of its own findings that no filter removes have been admitted,
+ * each later one has at least that many kept findings before it in `lint()`'s order (its own earlier ones:
+ * smaller positions, or the same position reported earlier), whatever the other rules report: it is beyond
+ * the cap. It is not built; when no filter would remove it either, it is counted, and `lint()` adds the count
+ * to its total. Whether a filter removes a finding is asked of `lint()` itself ({@link FindingsBudget.kept}),
+ * without side effects (a suppression comment is credited as used only by `lint()`: `unused-suppression`
+ * is judged only when the file has fewer findings than the cap, and a rule counts findings only beyond it).
+ *
+ * A rule that throws has its count discarded with its findings (`lint()` reports the error instead).
+ */
+import { MAX_FINDINGS_PER_FILE } from '../limits';
+import type { LintContext } from './types';
+import { ObjectCache } from '../util/objectCache';
+
+/**
+ * The budget of one lint: whether a finding survives `lint()`'s filters, and the findings counted without
+ * being built by the rule running now.
+ */
+export class FindingsBudget {
+  /** Findings beyond the cap counted by the running rule's budgets (see {@link take}). */
+  #counted = 0;
+
+  /**
+   * @param kept whether `lint()` keeps (no filter removes) a finding of `rule` whose range starts on (model)
+   *   line `line`; must have no side effects
+   * @param cap the findings cap (`MAX_FINDINGS_PER_FILE`; smaller in tests)
+   */
+  constructor(readonly kept: (rule: string, line: number) => boolean, readonly cap: number = MAX_FINDINGS_PER_FILE) {}
+
+  /** Adds findings counted, not built, by the running rule. */
+  count(n: number): void {
+    this.#counted += n;
+  }
+
+  /** The count of the rule that just ran, reset for the next one (`lint()` calls it after each rule; zero after a throw). */
+  take(): number {
+    const n = this.#counted;
+    this.#counted = 0;
+    return n;
+  }
+}
+
+/**
+ * One rule's use of the lint's {@link FindingsBudget}, for findings of rule `rule` reported in non-decreasing
+ * position order (line, then character). `admit` before building each finding; build it only when it says so.
+ */
+export class RuleBudget {
+  /** Findings admitted that `lint()` keeps (no filter removes them). */
+  #sure = 0;
+
+  constructor(readonly budget: FindingsBudget, readonly rule: string) {}
+
+  /**
+   * Whether to build the rule's next finding, whose range starts on (model) line `line`: false when it is
+   * certainly beyond the cap (then counted when `lint()` would have kept it).
+   */
+  admit(line: number): boolean {
+    const { budget } = this;
+    const kept = budget.kept(this.rule, line);
+    if (this.#sure < budget.cap) {
+      if (kept) this.#sure += 1;
+      return true;
+    }
+    if (kept) budget.count(1);
+    return false;
+  }
+}
+
+const budgets = new ObjectCache<LintContext, FindingsBudget>();
+
+/** Gives the rules of the lint of `ctx` its budget (`lint()`, before the rules run). */
+export function setFindingsBudget(ctx: LintContext, budget: FindingsBudget): void {
+  budgets.set(ctx, budget);
+}
+
+/**
+ * A {@link RuleBudget} for findings of `rule` in the lint of `ctx`, or undefined when that lint has no budget
+ * (a rule run outside `lint()`, a template, `allFindings`): then every finding is built.
+ */
+export function ruleBudget(ctx: LintContext, rule: string): RuleBudget | undefined {
+  const budget = budgets.get(ctx);
+  return budget ? new RuleBudget(budget, rule) : undefined;
+}
