@@ -62,7 +62,7 @@ describe('hover: a single UBC value', () => {
   it('a key ignored over several version ranges says "ignored" once, with the ranges in a list', () => {
     const h = computeHover('KMEMSIZE="1000:1000"\n', { line: 0, character: 2 }, { path: CT, target: 'vz7@7.0.737' });
     const line = (h?.contents ?? '').split('\n').find((l) => l.startsWith('- Virtuozzo 7 (libvzctl):')) ?? '';
-    assert.match(line, /; ignored before 7\.0\.442\.9, 7\.0\.442\.10–7\.0\.442\.12, 7\.0\.444–7\.0\.456, /);
+    assert.match(line, /; ignored until 7\.0\.442\.9, 7\.0\.442\.10–7\.0\.442\.12, 7\.0\.444–7\.0\.456, /);
     assert.equal(line.match(/ignored/g)?.length, 1, line);
   });
 });

@@ -113,11 +113,12 @@ export const inlineComment: Rule = {
       // comment does no harm (the shipped vz.conf of 4.4–4.11.1 is written so).
       const harmless = (e.name === 'NAMESERVER' || e.name === 'SEARCHDOMAIN') && /^inherit(\s|$)/.test(e.value) && compareVersions(ctx.target.version, '4.4') >= 0;
       const said = harmless
-        ? say(ctx, `${e.name}: inline comment after "inherit", the only word used`)
+        ? say(ctx, `${e.name}: inline comment read as part of the value; harmless after "inherit"`)
         : say(ctx, `${e.name}: inline comment`, 'comment-in-value');
       out.push(finding(ctx, 'inline-comment', c.range, said, {
         ...(harmless ? { severity: 'info' as const } : {}),
-        detail: explain(said, `Classic vzctl has no inline comments: it reads the value of ${e.name} as ${q(e.value)}, comment included`),
+        detail: explain(said, `Classic vzctl has no inline comments: it reads the value of ${e.name} as ${q(e.value)}, comment included`,
+          harmless && `vzctl 4.4 and later use only the first word of a list that starts with "inherit", so the comment changes nothing`),
         fixes: [{
           title: 'Move the comment to its own line above',
           edits: [
