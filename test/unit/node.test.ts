@@ -527,7 +527,7 @@ describe('node files on disk', () => {
     // a missing conf/ folder, or a file in its place, gives none and no error.
     await writeFile(path.join(vz, 'conf', 've-vswap-1g.conf-sample'), '');
     await mkdir(path.join(vz, 'conf', 've-dir.conf-sample'));
-    assert.deepEqual(await confDirSamples(path.join(vz, 'conf')), { samples: ['basic', 'vswap-1g'] });
+    assert.deepEqual(await confDirSamples(path.join(vz, 'conf')), { samples: ['basic', 'vswap-1g'], containers: ['101.conf', '102.conf'].map((n) => path.join(vz, 'conf', n)) });
     assert.deepEqual((await listConfDir(path.join(vz, 'conf'))).samples, ['basic', 'vswap-1g']);
     assert.deepEqual(await confDirSamples(path.join(tmp, 'missing')), {});
     assert.deepEqual(await confDirSamples(path.join(vz, 'vz.conf')), {});

@@ -148,7 +148,8 @@ describe('NodeCache', () => {
         texts.set(e.file, next);
         cache.setOpenText(path.join(CONF, `${e.file}.conf`), next);
         const containers = names.map((n) => ({ path: path.join(CONF, `${n}.conf`), text: texts.get(n) as string }));
-        const whole = lintNode(withVz ? { nodeConfig: { path: VZ, text: files.get(VZ) as string }, containers } : { containers }, { capacity });
+        // With its vz.conf, the cache has the whole conf/ folder: a complete node (node-level comments judged).
+        const whole = lintNode(withVz ? { nodeConfig: { path: VZ, text: files.get(VZ) as string }, containers, complete: true } : { containers }, { capacity });
         for (const n of names) {
           const p = path.join(CONF, `${n}.conf`);
           const got = await cache.lintFile(p, request);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clipQuotes, q, quote, shortProblem } from '../../server/src/rules/text';
+import { asWritten, clipQuotes, q, quote, shortProblem } from '../../server/src/rules/text';
 import { lint } from '../../server/src/service/lint';
 
 describe('quoting file text in messages', () => {
@@ -27,6 +27,28 @@ describe('quoting file text in messages', () => {
     assert.ok(f);
     assert.match(f.message, /^DISKSPACE: " \\"1G" is not a number/);
     assert.doesNotMatch(f.message, /" "1G"/);
+  });
+
+  it('a number read past blanks is shown as written, quoted: CPUUNITS=" 7" says " 7", not a double space', () => {
+    assert.equal(asWritten('7'), '7');
+    assert.equal(asWritten('-1'), '-1');
+    assert.equal(asWritten('240:240'), '240:240');
+    assert.equal(asWritten(' 7'), '" 7"');
+    assert.equal(asWritten('\t-5'), '"\\t-5"');
+    assert.equal(asWritten(` ${'9'.repeat(40)}`, 10), `" ${'9'.repeat(8)}…"`);
+    const VSWAP = 'PHYSPAGES="0:262144"\nSWAPPAGES="0:262144"\n';
+    const messages = (line: string, target: string): string[] => lint(`${VSWAP}${line}\n`, { path: '/etc/vz/conf/101.conf', target }).findings
+      .filter((f) => f.range.start.line === 2).map((f) => f.message);
+    // strtoul() skips the blank and reads 7 (classic parse_ul(), src/lib/util.c; libvzctl lib/common.c).
+    assert.deepEqual(messages('CPUUNITS=" 7"', 'classic@4.11.1'), ['CPUUNITS: " 7" is outside 8..500000; vzctl warns and skips the line']);
+    assert.deepEqual(messages('CPUUNITS=" 7"', 'vz7'), ['CPUUNITS: " 7" is outside 8..500000; libvzctl rejects it with an error']);
+    assert.deepEqual(messages('CPUUNITS="7"', 'classic@4.11.1'), ['CPUUNITS: 7 is outside 8..500000; vzctl warns and skips the line']);
+    assert.deepEqual(messages('CPUS="\t-2"', 'classic@4.11.1'), ['CPUS: "\\t-2" is negative; vzctl warns and skips the line']);
+    assert.match(messages('CPUUNITS=" -5"', 'classic@3.0.28')[0] ?? '', /^CPUUNITS: " -5" is read as 18446744073709551611, outside 8\.\.500000/);
+    assert.deepEqual(messages('KMEMSIZE=" 10:5"', 'classic@4.11.1'), ['KMEMSIZE: barrier " 10" is above the limit 5']);
+    assert.deepEqual(messages('NUMPROC="240:"', 'classic@4.11.1').filter((m) => m.includes('above')), ['NUMPROC: barrier 240 is above the limit 0 (empty)']);
+    assert.deepEqual(messages('SHMPAGES=" 2147483648:2147483648"', 'classic@4.11.1'), ['SHMPAGES: " 2147483648:2147483648" is 8 TiB / 8 TiB in 4 KiB pages; bytes meant?']);
+    for (const m of messages('CPUUNITS=" 7"', 'classic@4.11.1')) assert.doesNotMatch(m, / {2}/);
   });
 
   it('a control character stays escaped through clipping: NAME with ESC says "\\u001b", not "u001b" (attack)', () => {

@@ -4,7 +4,7 @@ import { capFindings, lint, toEditorFinding, type LintOptions } from '../../serv
 import { MAX_FINDINGS_PER_FILE } from '../../server/src/limits';
 import { suppressionTracker } from '../../server/src/service/suppressions';
 import { filterTemplateFindings } from '../../server/src/service/template';
-import { NODE_LEVEL_RULES } from '../../server/src/service/node';
+import { lintNode, NODE_LEVEL_RULES, type NodeInput, type NodeLintOptions } from '../../server/src/service/node';
 import { NODE_LEVEL_RULE_IDS, unusedSuppressionFindings } from '../../server/src/service/unusedSuppressions';
 import { fixAllText } from '../../server/src/service/codeActions';
 import { toDiagnostic } from '../../server/src/service/diagnostics';
@@ -255,6 +255,88 @@ describe('unused-suppression in vzlint', () => {
       const r = await runCaptured(['--fix', '--fix-level', 'info', 'conf/101.conf'], tmp);
       assert.equal(r.err, 'vzlint: --fix: 1 file changed, 1 fix applied\n');
       assert.equal(await readFile(file, 'utf8'), `${VSWAP}ONBOOT="yes"\n`);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('unused-suppression of node-level rules (judged by a complete node run)', () => {
+  const CT2 = '/etc/vz/conf/102.conf';
+  const vz = { path: NODE_PATH, text: 'VE_PRIVATE=/vz/private/$VEID\nVE_ROOT=/vz/root/$VEID\n' };
+  /** Node 101 + 102 sharing 10.0.0.5; 101 suppresses that, plus comments that silence nothing. */
+  const input = (complete: boolean, ct101: string, ct102 = `${VSWAP}IP_ADDRESS="10.0.0.5"\n`): NodeInput => ({ complete, nodeConfig: vz, containers: [{ path: CT, text: ct101 }, { path: CT2, text: ct102 }] });
+  const nodeUnused = (i: NodeInput, options: NodeLintOptions = {}): string[] => lintNode(i, options).files.flatMap((f) => f.findings.filter((x) => x.rule === 'unused-suppression').map((x) => `${path.basename(f.path)} ${x.range.start.line + 1}:${x.range.start.character} ${x.severity} ${x.message}`));
+  const CT101 = `${VSWAP}# vzconf-disable-next-line duplicate-ip-address -- shared on purpose\nIP_ADDRESS="10.0.0.5"\n# vzconf-disable-next-line duplicate-ip-address\nHOSTNAME="ct101"\n# vzconf-disable duplicate-ct-name,shared-private-path\n`;
+
+  it('complete: the names that silenced nothing are reported, one finding per name; the used one is not', () => {
+    assert.deepEqual(nodeUnused(input(true, CT101)), [
+      '101.conf 5:27 info Unused duplicate-ip-address: it silences nothing on line 6',
+      '101.conf 7:17 info Unused duplicate-ct-name: it silences nothing in this file',
+      '101.conf 7:35 info Unused shared-private-path: it silences nothing in this file',
+    ]);
+    // The duplicate-ip-address finding of 101 stays silenced; 102's is reported.
+    const r = lintNode(input(true, CT101));
+    assert.deepEqual(r.files.flatMap((f) => f.findings.filter((x) => x.rule === 'duplicate-ip-address').map(() => path.basename(f.path))), ['102.conf']);
+  });
+
+  it('not complete (some of the files, no vz.conf): nothing is judged, as before', () => {
+    assert.deepEqual(nodeUnused(input(false, CT101)), []);
+    assert.deepEqual(nodeUnused({ complete: true, containers: [{ path: CT, text: CT101 }] }), [], 'no vz.conf: not complete');
+  });
+
+  it('a rule that is off is not judged; unused-suppression off reports none; its override applies', () => {
+    assert.deepEqual(nodeUnused(input(true, CT101), { rules: { 'duplicate-ct-name': 'off', 'shared-private-path': 'off' } }), ['101.conf 5:27 info Unused duplicate-ip-address: it silences nothing on line 6']);
+    assert.deepEqual(nodeUnused(input(true, CT101), { rules: { 'unused-suppression': 'off' } }), []);
+    assert.match(nodeUnused(input(true, CT101), { rules: { 'unused-suppression': 'warning' } })[0] ?? '', / warning Unused/);
+  });
+
+  it('ignoreSuppressions: the same names are unused (what each would silence still counts)', () => {
+    assert.deepEqual(nodeUnused(input(true, CT101), { ignoreSuppressions: true }), nodeUnused(input(true, CT101)));
+  });
+
+  it('credit as in a file: the line comment first, then the innermost block, then the first whole-file comment', () => {
+    const text = `${VSWAP}# vzconf-disable duplicate-ip-address\n# vzconf-disable duplicate-ip-address\n# vzconf-disable-next-line duplicate-ip-address\nIP_ADDRESS="10.0.0.5"\n# vzconf-enable duplicate-ip-address\n`;
+    // The next-line comment is credited; the outer whole-file one and the block are not.
+    assert.deepEqual(nodeUnused(input(true, text)), [
+      '101.conf 3:17 info Unused duplicate-ip-address: it silences nothing in this file',
+      '101.conf 4:17 info Unused duplicate-ip-address: it silences nothing on lines 5–6',
+    ]);
+  });
+
+  it('a vzconf-disable unused-suppression silences these, and the file\'s own lint does not call it unused', () => {
+    const text = `# vzconf-disable unused-suppression\n${VSWAP}# vzconf-disable-next-line duplicate-ip-address\nHOSTNAME="ct101"\n`;
+    assert.deepEqual(lint(text, OPTS).findings.filter((f) => f.rule === 'unused-suppression'), []);
+    assert.deepEqual(nodeUnused(input(true, text)), []);
+    assert.equal(nodeUnused(input(true, text.slice(text.indexOf('\n') + 1))).length, 1);
+  });
+
+  it('rules with more inputs: node-memory-overcommit needs the node RAM, sample-not-found the sample names', () => {
+    const text = `${VSWAP}# vzconf-disable node-memory-overcommit,sample-not-found\n`;
+    assert.deepEqual(nodeUnused(input(true, text)), []);
+    assert.deepEqual(nodeUnused(input(true, text), { capacity: { ramBytes: 1n << 40n } }).map((m) => m.replace(/ info .*: /, ' ')), ['101.conf 3:17 it silences nothing in this file']);
+    assert.equal(nodeUnused({ ...input(true, text), samples: ['basic'] }).length, 1);
+  });
+
+  it('the fix removes the name but is not safe (the folder may not hold every container of the real node)', () => {
+    const f = lintNode(input(true, CT101)).files[1]?.findings.find((x) => x.rule === 'unused-suppression');
+    assert.equal(f?.fixes?.[0]?.safe, false);
+    assert.match(f?.detail ?? '', /when the whole node was checked/);
+    assert.match(f?.detail ?? '', /not applied by fix-all/);
+  });
+
+  it('vzlint: over the node folder it is reported; over one container config it is not', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'vzlint-node-unused-'));
+    try {
+      await mkdir(path.join(tmp, 'conf'));
+      await writeFile(path.join(tmp, 'vz.conf'), vz.text);
+      await writeFile(path.join(tmp, 'conf', '101.conf'), CT101);
+      await writeFile(path.join(tmp, 'conf', '102.conf'), `${VSWAP}IP_ADDRESS="10.0.0.5"\n`);
+      const rulesAt = (out: string): string[] => (JSON.parse(out) as { file: string; rule: string; line: number }[]).filter((i) => i.rule === 'unused-suppression').map((i) => `${i.file} ${i.line}`);
+      const all = await runCaptured(['--format', 'json', '.'], tmp);
+      assert.deepEqual(rulesAt(all.out), ['conf/101.conf 5', 'conf/101.conf 7', 'conf/101.conf 7']);
+      const one = await runCaptured(['--format', 'json', 'conf/101.conf'], tmp);
+      assert.deepEqual(rulesAt(one.out), [], 'without 102.conf the run cannot know');
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

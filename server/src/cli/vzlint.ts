@@ -1018,7 +1018,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       // Cleared at the end of the node: a suspended async function keeps its locals alive until it returns.
       let linter: NodeLinter | undefined;
       try {
-        linter = new NodeLinter(nodeConfig, listing.samples, { ...nodeOptions, lintNodeConfig: nodeAsked, compact: !keepForFix });
+        linter = new NodeLinter(nodeConfig, listing.samples, { ...nodeOptions, lintNodeConfig: nodeAsked, compact: !keepForFix, ...(listing.containers ? { nodeContainers: listing.containers } : {}) });
       } catch (err) {
         if (err instanceof OptionError) {
           io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);

@@ -70,6 +70,17 @@ export function quote(text: string): string {
   return `"${visible(/["\\]/.test(text) ? text.replace(/["\\]/g, (c) => `\\${c}`) : text)}"`;
 }
 
+/**
+ * A number, size or pair from a value, for a message, as written: bare when it is only letters, digits,
+ * signs, dots and colons (`7`, `-1`, `1G`, `unlimited`, `240:240`), else in double quotes by {@link quote}
+ * (` 7` → `" 7"`, a tab → `"\t7"`), so that the blanks strtoul() skipped in front of a number are seen, not
+ * read as a double space. Cut to `max` characters ({@link clip}) when given.
+ */
+export function asWritten(text: string, max?: number): string {
+  const shown = max === undefined ? text : clip(text, max);
+  return /^[0-9A-Za-z+\-.:]+$/.test(text) ? shown : quote(shown);
+}
+
 /** File text quoted for a message ({@link quote}), cut to {@link MAX_QUOTE} characters. */
 export function q(text: string): string {
   return quote(clip(text));

@@ -10,6 +10,7 @@ import type { Finding, LintContext, Rule } from './types';
 import { clip, clipQuotes, explain, quote, say, sayAbout, says, toolVersion } from './say';
 import { QUOTES_KEPT, tokens } from '../values/validate';
 import { finding, lineNo, valueSubRange } from './util';
+import { asWritten } from './text';
 import { withRange } from './finding';
 import { hasTemplateSyntax } from '../parser/template';
 
@@ -190,13 +191,15 @@ export const barrierAboveLimit: Rule = {
       const shown = (p: typeof pair.barrier): string => {
         if (p.empty) return '0 (empty)';
         const h = humanize(p.value, unit);
-        return h === p.text ? p.text : `${p.text} (${h})`;
+        return h === p.text ? p.text : `${asWritten(p.text, 40)} (${h})`;
       };
       // vzcfgvalidate checks barrier <= limit in UBC mode, disk quotas only when the file itself says
       // DISK_QUOTA=yes (src/validate.c); where it reports an error, so does this rule.
       const ownQuota = usedEntries(ctx, ctx.catalog.parameter('DISK_QUOTA') ?? def);
       const quotaOn = def.grammar !== 'quota' || (ownQuota[ownQuota.length - 1]?.name === 'DISK_QUOTA' && ownQuota[ownQuota.length - 1]?.value === 'yes');
-      const head = `${def.name}: ${a} ${clip(pair.barrier.text, 20)} is above the ${b} ${clip(pair.limit.text, 20)}`;
+      // Each number as written (` 240` quoted, so its blank shows); an empty part is the 0 vzctl reads.
+      const written = (p: typeof pair.barrier): string => (p.empty ? '0 (empty)' : asWritten(p.text, 20));
+      const head = `${def.name}: ${a} ${written(pair.barrier)} is above the ${b} ${written(pair.limit)}`;
       const said = quotaOn ? say(ctx, head, 'vzcfgvalidate-error') : say(ctx, head);
       const why = quota
         ? 'vzctl passes the pair to the quota as written; the hard limit is reached first, so the soft limit never acts'

@@ -25,6 +25,7 @@ import { macAddressOf, tokens, type Pair } from '../values/validate';
 import { analyze, capFinding, lint, toEditorFinding, type LintOptions, type LintResult } from './lint';
 import { ctidOf, sampleNameOf } from './nodeFiles';
 import { isSuppressed, suppressionSets, type SuppressionSets } from './suppressions';
+import { nodeSuppressionCovering, nodeSuppressionNames, UNUSED_SUPPRESSION, type NodeSuppressionName } from './unusedSuppressions';
 
 // ------------------------------------------------------------------------------------------------
 // Inputs, outputs and the rule interface
@@ -54,6 +55,12 @@ export interface NodeInput {
    * truth for sample-not-found; when absent, the names vzctl shipped (schemas/samples.yaml) are used.
    */
   samples?: string[];
+  /**
+   * `containers` are every container config of the node's conf/ folder and `nodeConfig` its vz.conf (the
+   * caller listed the folder): suppression comments naming node-level rules are then judged unused like
+   * the others ({@link NodeModel.complete}). Default false: a run over some of the files cannot know.
+   */
+  complete?: boolean;
 }
 
 export interface NodeLintOptions extends Omit<LintOptions, 'path' | 'nodeConfig'> {
@@ -118,6 +125,8 @@ export interface FilePlace {
   editorLines?: EditorLineMap;
   /** Length of the first line (node-memory-overcommit marks line 1). */
   firstLineLength: number;
+  /** Its suppression comments' names of node-level rules, when it has any (judged by {@link nodeRuleFindings}). */
+  nodeNames?: NodeSuppressionName[];
 }
 
 /** A container of the node as node rules see it. */
@@ -143,6 +152,12 @@ export interface NodeModel {
   capacity?: NodeCapacity;
   /** The catalogue the files were linted with (default: the process-wide one). */
   catalog?: CatalogIndex;
+  /**
+   * The model holds the node's vz.conf and every container config of its conf/ folder (the caller listed
+   * the folder: vzlint over the folder, the language server): then a suppression comment naming a node-level
+   * rule that silenced nothing is reported as unused (see {@link nodeRuleJudged}).
+   */
+  complete?: boolean;
 }
 
 /** A finding of a node rule, attached to one file by its path. */
@@ -965,7 +980,11 @@ function own(s: string): string {
 export function filePlace(ctx: LintContext): FilePlace {
   const place: FilePlace = { firstLineLength: (ctx.doc.text[0] ?? '').length };
   const suppressed = suppressionSets(ctx.doc);
-  if (suppressed) place.suppressed = suppressed;
+  if (suppressed) {
+    place.suppressed = suppressed;
+    const nodeNames = nodeSuppressionNames(ctx);
+    if (nodeNames) place.nodeNames = nodeNames;
+  }
   if (ctx.doc.editorLines) place.editorLines = ctx.doc.editorLines;
   return place;
 }
@@ -985,6 +1004,9 @@ export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'r
   for (const f of model.files) placeOf.set(f.path, filePlace(f.ctx));
   const ignore = options.ignoreSuppressions === true;
   const out = new Map<string, Finding[]>();
+  // Names of node-level rules in suppression comments credited with a finding (also with ignoreSuppressions:
+  // what they would silence counts, as in a file's lint).
+  const used = new Set<NodeSuppressionName>();
   for (const rule of NODE_LEVEL_RULES) {
     const override = options.rules?.[rule.id];
     if (override === 'off') continue;
@@ -1001,13 +1023,66 @@ export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'r
       // Node-level findings obey the suppression comments of the file they land in, as per-file ones do.
       const f = nf.finding;
       const s = place.suppressed;
+      if (place.nodeNames) {
+        const credited = nodeSuppressionCovering(place.nodeNames, f.rule, f.range.start.line);
+        if (credited) used.add(credited);
+      }
       if (!ignore && s && isSuppressed(s, f.rule, f.range.start.line)) continue;
       let list = out.get(nf.path);
       if (!list) out.set(nf.path, (list = []));
       list.push(toEditorFinding(place, capFinding(override ? copyFinding(f, { severity: override }) : f)));
     }
   }
+  unusedNodeSuppressions(model, placeOf, used, options, out);
   return out;
+}
+
+/**
+ * Whether this node run can tell that a suppression comment naming node-level rule `id` silenced nothing:
+ * the rule ran (not `off`) over a {@link NodeModel.complete} model and had what it reads: sample-not-found
+ * the conf/ folder's sample names, ploop-sample-without-diskspace also the text of every sample there,
+ * node-memory-overcommit the node's RAM (`--node-ram`, `vzconf.nodeRam`). docs/rules/unused-suppression.md.
+ */
+export function nodeRuleJudged(id: string, model: NodeModel, options: Pick<LintOptions, 'rules'> = {}): boolean {
+  if (model.complete !== true || model.node === undefined || options.rules?.[id] === 'off') return false;
+  switch (id) {
+    case 'sample-not-found':
+      return model.samples !== undefined;
+    case 'ploop-sample-without-diskspace': {
+      if (model.samples === undefined) return false;
+      const read = new Set(model.files.map((f) => sampleNameOf(f.path)));
+      return model.samples.every((name) => read.has(name));
+    }
+    case 'node-memory-overcommit':
+      return model.capacity !== undefined;
+    default:
+      return true;
+  }
+}
+
+/**
+ * Adds to `out` the unused-suppression findings of the names of node-level rules that silenced no finding
+ * of this run (`used`), where {@link nodeRuleJudged} says the run can know it; each is silenced by the file's
+ * own `vzconf-disable unused-suppression` like any finding (unless `ignoreSuppressions`).
+ */
+function unusedNodeSuppressions(model: NodeModel, placeOf: ReadonlyMap<string, FilePlace>, used: ReadonlySet<NodeSuppressionName>, options: Pick<LintOptions, 'rules' | 'ignoreSuppressions'>, out: Map<string, Finding[]>): void {
+  const override = options.rules?.[UNUSED_SUPPRESSION];
+  if (override === 'off' || model.complete !== true) return;
+  const judged = new Map<string, boolean>();
+  for (const [path, place] of placeOf) {
+    if (!place.nodeNames) continue;
+    for (const n of place.nodeNames) {
+      if (used.has(n)) continue;
+      let ok = judged.get(n.rule);
+      if (ok === undefined) judged.set(n.rule, (ok = nodeRuleJudged(n.rule, model, options)));
+      if (!ok) continue;
+      const f = n.finding;
+      if (options.ignoreSuppressions !== true && place.suppressed && isSuppressed(place.suppressed, UNUSED_SUPPRESSION, f.range.start.line)) continue;
+      let list = out.get(path);
+      if (!list) out.set(path, (list = []));
+      list.push(toEditorFinding(place, override ? copyFinding(f, { severity: override }) : f));
+    }
+  }
 }
 
 /**
@@ -1035,6 +1110,7 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
   const model: NodeModel = { containers: [], files: [], catalog };
   if (options.capacity) model.capacity = options.capacity;
   if (input.samples) model.samples = input.samples;
+  if (input.complete === true) model.complete = true;
   if (input.nodeConfig) {
     const r = run(input.nodeConfig, 'node', {});
     results.push(r);
@@ -1308,6 +1384,11 @@ export interface NodeLinterOptions extends NodeLintOptions {
    * without --fix.
    */
   compact?: boolean;
+  /**
+   * Every container config (CTID.conf) of the node's conf/ folder, as listed: when the node config is
+   * there and each of them was added, the model is {@link NodeModel.complete} at {@link NodeLinter.finish}.
+   */
+  nodeContainers?: readonly string[];
 }
 
 /** One object per distinct target (thousands of files share a handful). */
@@ -1362,10 +1443,11 @@ export class NodeLinter {
    */
   constructor(nodeConfig: NodeFile | undefined, samples: string[] | undefined, private readonly options: NodeLinterOptions = {}) {
     const catalog = options.catalog ?? getCatalog();
-    const base: LintOptions & { focus?: unknown; lintNodeConfig?: unknown; compact?: unknown } = { ...options, catalog };
+    const base: LintOptions & { focus?: unknown; lintNodeConfig?: unknown; compact?: unknown; nodeContainers?: unknown } = { ...options, catalog };
     delete base.focus;
     delete base.lintNodeConfig;
     delete base.compact;
+    delete base.nodeContainers;
     this.keep = options.compact === true
       ? (list) => list.map((f) => this.store.compact(f))
       : (list) => [...list];
@@ -1459,6 +1541,11 @@ export class NodeLinter {
    * @returns every file (node config first, then in the order added) and the node's memory
    */
   finish(): { files: NodeFileOutcome[]; memory: MemorySummary } {
+    const listed = this.options.nodeContainers;
+    if (listed !== undefined && this.model.node !== undefined) {
+      const added = new Set(this.model.containers.map((c) => c.path));
+      if (listed.every((p) => added.has(p))) this.model.complete = true;
+    }
     const byPath = new Map(this.outcomes.map((o) => [o.path, o]));
     for (const [p, list] of nodeRuleFindings(this.model, this.options)) {
       const target = byPath.get(p);

@@ -195,6 +195,11 @@ export class NodeState {
   /** Files linted with the node that are not its containers (samples, 0.conf, other names asked about). */
   extras = new Set<string>();
   samples: string[] | undefined;
+  /**
+   * The last full resolve read the node config and every CTID.conf its conf/ folder lists (the folder
+   * listed, not empty): the node model is `complete` (node-level suppression comments are judged).
+   */
+  complete = false;
   /** Node-rule findings per path, for `ruleGeneration`. */
   ruleFindings: Map<string, Finding[]> | undefined;
   ruleGeneration = -1;
@@ -552,6 +557,8 @@ export class NodeCache {
     const { key } = state;
     const node = key.nodeConfigPath !== undefined ? await this.text(key.nodeConfigPath) : undefined;
     const listing = await this.confDir(key.confDir);
+    // An empty listing may be a folder that cannot be listed (listDir says nothing): never a complete node.
+    const listedAny = (await this.listing(key.confDir)).length > 0;
     const paths = listing.containers.filter((p) => p !== key.nodeConfigPath);
     for (const e of state.extras) if (!paths.includes(e) && e !== key.nodeConfigPath) paths.push(e);
     // The default sample (CONFIGFILE) of the node is read too: ploop-sample-without-diskspace needs its DISKSPACE.
@@ -623,6 +630,12 @@ export class NodeCache {
       state.ruleInputs += 1;
     }
     state.slots = next;
+    const complete = nodeText !== undefined && listedAny && listing.containers.every((p) => p === key.nodeConfigPath || next.has(p));
+    if (complete !== state.complete) {
+      changed = true;
+      state.ruleInputs += 1;
+      state.complete = complete;
+    }
     if (changed) state.generation += 1;
     state.loaded = true;
   }
@@ -738,6 +751,7 @@ export class NodeCache {
     if (state.options.catalog) model.catalog = state.options.catalog;
     if (state.options.capacity) model.capacity = state.options.capacity;
     if (state.samples) model.samples = state.samples;
+    if (state.complete) model.complete = true;
     if (state.nodeSlot) {
       model.node = { path: state.nodeSlot.path, ctx: state.nodeSlot.ctx };
       model.files.push(model.node);

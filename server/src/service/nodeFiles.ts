@@ -196,12 +196,12 @@ export async function listConfDir(confDir: string, overlay?: Overlay): Promise<C
 }
 
 /**
- * The `samples` of {@link listConfDir} (no open buffers) from one listing of the folder, without building
- * the container paths (vzlint needs only the samples: it has its files already), and the error of a
+ * The `samples` of {@link listConfDir} (no open buffers) from one listing of the folder, the paths of its
+ * CTID.conf files (vzlint has its files already: it compares them), and the error of a
  * folder that exists but cannot be listed (a missing folder, or a file where it would be: no error, no
  * samples).
  */
-export async function confDirSamples(confDir: string): Promise<{ samples?: string[]; error?: NodeJS.ErrnoException }> {
+export async function confDirSamples(confDir: string): Promise<{ samples?: string[]; containers?: string[]; error?: NodeJS.ErrnoException }> {
   let entries: Dirent[];
   try {
     entries = await readdir(confDir, { withFileTypes: true });
@@ -210,12 +210,15 @@ export async function confDirSamples(confDir: string): Promise<{ samples?: strin
     return code === 'ENOENT' || code === 'ENOTDIR' ? {} : { error: err as NodeJS.ErrnoException };
   }
   const samples: string[] = [];
+  // The CTID.conf files (paths): whether vzlint was given all of them (NodeLinter `nodeContainers`).
+  const containers: string[] = [];
   for (const d of entries) {
     if (!d.isFile() && !d.isSymbolicLink()) continue;
     const sample = sampleNameOf(d.name);
     if (sample !== undefined) samples.push(sample);
+    else if (ctidOf(d.name) !== undefined) containers.push(path.join(confDir, d.name));
   }
-  return samples.length > 0 ? { samples: samples.sort() } : {};
+  return { ...(samples.length > 0 ? { samples: samples.sort() } : {}), containers };
 }
 
 /** Everything `lintNode` needs about one node, read from disk and open buffers. */

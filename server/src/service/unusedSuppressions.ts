@@ -40,9 +40,12 @@ export interface UnusedSuppressionOptions {
  * in a template, only for a `vzconf-disable-next-line` aimed at a line without a placeholder or template
  * control (what the other lines render to is unknown, and a whole-file comment covers them).
  */
-function judged(ctx: LintContext, d: SuppressionDirective, name: SuppressionName, options: UnusedSuppressionOptions): boolean {
+function judged(ctx: LintContext, d: SuppressionDirective, name: SuppressionName, options: UnusedSuppressionOptions, nodeNamed: boolean): boolean {
   const id = name.id;
   if (!ctx.catalog.hasRule(id) || options.rules?.[id] === 'off' || NODE_LEVEL_RULE_IDS.has(id)) return false;
+  // A comment naming a node-level rule may be judged unused by the node run (nodeRuleFindings), and a
+  // `vzconf-disable unused-suppression` may be there to silence that: this lint cannot tell.
+  if (id === UNUSED_SUPPRESSION && nodeNamed) return false;
   if (NEEDS_CAPACITY.has(id) && ctx.capacity === undefined) return false;
   const scan = ctx.template;
   if (scan) {
@@ -170,12 +173,13 @@ export function unusedSuppressions(ctx: LintContext, tracker: SuppressionTracker
   const override = options.rules?.[UNUSED_SUPPRESSION];
   if (override === 'off') return NO_UNUSED;
   const { directives } = parseSuppressions(ctx.doc);
+  const nodeNamed = directives.some((d) => d.scope !== 'enable' && d.names.some((n) => NODE_LEVEL_RULE_IDS.has(n.id)));
   const collect = (self: boolean, out: PendingUnused[]): void => {
     for (const d of directives) {
       if (d.scope === 'enable') continue;
       let unused: SuppressionName[] | undefined;
       for (const n of d.names) {
-        if ((n.id === UNUSED_SUPPRESSION) === self && judged(ctx, d, n, options) && !tracker.used.has(n)) (unused ??= []).push(n);
+        if ((n.id === UNUSED_SUPPRESSION) === self && judged(ctx, d, n, options, nodeNamed) && !tracker.used.has(n)) (unused ??= []).push(n);
       }
       if (unused === undefined) continue;
       const whole = !self && unused.length === d.names.length;
@@ -210,7 +214,7 @@ function mergeByPosition(a: readonly PendingUnused[], b: readonly PendingUnused[
 }
 
 /** The builder of {@link UnusedSuppressions.build} for one lint. */
-function unusedBuilder(ctx: LintContext, directives: readonly SuppressionDirective[], override: Severity | undefined): (p: PendingUnused) => Finding {
+function unusedBuilder(ctx: LintContext, directives: readonly SuppressionDirective[], override: Severity | undefined, node = false): (p: PendingUnused) => Finding {
   const severity: Severity = override ?? ctx.catalog.rule(UNUSED_SUPPRESSION).severity;
   let byLineMemo: Map<number, SuppressionDirective> | undefined;
   const byLine = (): Map<number, SuppressionDirective> => {
@@ -226,7 +230,9 @@ function unusedBuilder(ctx: LintContext, directives: readonly SuppressionDirecti
     if (!i) indexes.set(d, (i = indexNames(d)));
     return i;
   };
-  const safe = !(ctx.kind === 'container' && ctx.node === undefined);
+  // A node-level name: vzconf cannot know that the conf/ folder it read holds every container of the real
+  // node (a partial copy in a repository), so its removal is offered one by one, never by fix-all.
+  const safe = !node && !(ctx.kind === 'container' && ctx.node === undefined);
   return ({ d, names, whole }) => {
     const word = d.scope === 'line' ? 'vzconf-disable-next-line' : 'vzconf-disable';
     const first = names[0] as SuppressionName;
@@ -255,7 +261,8 @@ function unusedBuilder(ctx: LintContext, directives: readonly SuppressionDirecti
       ? `Remove this unused ${word} comment${ends.size > 0 ? ' and its vzconf-enable' : ''}`
       : `Remove ${first.id} from this comment${ends.size > 0 ? ' and its vzconf-enable' : ''}`;
     const endNote = ends.size > 0 ? ` The block ends with the vzconf-enable on line ${lineNo(ctx, [...ends.keys()][0]?.line ?? d.line)}, which the fix edits too.` : '';
-    const detail = `${what} silenced no finding in this lint (target ${ctx.target.generation} ${ctx.target.version}): what it was written for is gone, and left in place it would hide a new finding unseen.${endNote}${safe ? '' : ' The node\'s vz.conf was not read with this container config, so the fix is not applied by fix-all: rules that read it may find more.'}`;
+    const run = node ? 'when the whole node was checked (its vz.conf, every container config of its conf/ folder and whatever else the rule reads)' : 'in this lint';
+    const detail = `${what} silenced no finding ${run} (target ${ctx.target.generation} ${ctx.target.version}): what it was written for is gone, and left in place it would hide a new finding unseen.${endNote}${node ? ' vzconf cannot tell whether the folder it read holds every container of the real node (a partial copy, say), so the fix is not applied by fix-all.' : safe ? '' : ' The node\'s vz.conf was not read with this container config, so the fix is not applied by fix-all: rules that read it may find more.'}`;
     return { rule: UNUSED_SUPPRESSION, severity, message, detail, range: whole ? d.range : first.range, unnecessary: true, fixes: [{ title, edits, safe }] };
   };
 }
@@ -264,4 +271,82 @@ function unusedBuilder(ctx: LintContext, directives: readonly SuppressionDirecti
 export function unusedSuppressionFindings(ctx: LintContext, tracker: SuppressionTracker, options: UnusedSuppressionOptions & { ignore?: boolean }): Finding[] {
   const { pending, build } = unusedSuppressions(ctx, tracker, options);
   return pending.map(build);
+}
+
+/**
+ * One name of a node-level rule (`NODE_LEVEL_RULE_IDS`) in a file's suppression comments, as plain data
+ * (it travels with the container's facts, also from a worker thread): where it silences, and the
+ * unused-suppression finding to report when the node run shows it silenced nothing (`nodeRuleFindings`
+ * in service/node.ts). Credit follows {@link SuppressionTracker}: a `vzconf-disable-next-line` aimed at the
+ * finding's line, else the innermost block around it, else the first whole-file `vzconf-disable`; a name
+ * that can never be credited (written twice) has `credit` false.
+ */
+export interface NodeSuppressionName {
+  rule: string;
+  scope: 'line' | 'block' | 'file';
+  /** `line`: the line it silences; `block`: the `vzconf-disable` line; `file`: its comment's line. */
+  from: number;
+  /** `block`: the `vzconf-enable` line. */
+  to?: number;
+  credit: boolean;
+  /** The finding (model line numbering, the rule's catalogue severity), built when the file was read. */
+  finding: Finding;
+}
+
+/**
+ * The {@link NodeSuppressionName}s of a file, or undefined when no comment names a node-level rule (almost
+ * every file) or the file is a template (what its lines render to is unknown). `unused-suppression` off
+ * (`rules`) or a node-level rule off is decided per run, in `nodeRuleFindings`.
+ */
+export function nodeSuppressionNames(ctx: LintContext): NodeSuppressionName[] | undefined {
+  if (ctx.template) return undefined;
+  const { directives } = parseSuppressions(ctx.doc);
+  if (!directives.some((d) => d.scope !== 'enable' && d.names.some((n) => NODE_LEVEL_RULE_IDS.has(n.id)))) return undefined;
+  const build = unusedBuilder(ctx, directives, undefined, true);
+  const out: NodeSuppressionName[] = [];
+  const fileWide = new Set<string>();
+  const byLine = new Set<string>();
+  for (const d of directives) {
+    if (d.scope === 'enable') continue;
+    const opened = new Set<string>();
+    for (const n of d.names) {
+      if (!NODE_LEVEL_RULE_IDS.has(n.id)) continue;
+      const finding = build({ line: d.line, character: n.character, d, names: [n], whole: false });
+      if (d.scope === 'line') {
+        // Nothing follows the comment: it silences nothing, ever (from -1, never credited).
+        const key = `${d.targetLine ?? -1}\0${n.id}`;
+        out.push({ rule: n.id, scope: 'line', from: d.targetLine ?? -1, credit: d.targetLine !== undefined && !byLine.has(key), finding });
+        byLine.add(key);
+        continue;
+      }
+      const to = d.block?.get(n.id);
+      if (to !== undefined) {
+        out.push({ rule: n.id, scope: 'block', from: d.line, to, credit: !opened.has(n.id), finding });
+        opened.add(n.id);
+      } else {
+        out.push({ rule: n.id, scope: 'file', from: d.line, credit: !fileWide.has(n.id), finding });
+        fileWide.add(n.id);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The name of `names` credited with silencing a finding of `rule` that starts on (model) line `line`
+ * (see {@link NodeSuppressionName}), or undefined.
+ */
+export function nodeSuppressionCovering(names: readonly NodeSuppressionName[], rule: string, line: number): NodeSuppressionName | undefined {
+  let block: NodeSuppressionName | undefined;
+  let file: NodeSuppressionName | undefined;
+  for (const n of names) {
+    if (n.rule !== rule || !n.credit) continue;
+    if (n.scope === 'line') {
+      if (n.from === line) return n;
+    } else if (n.scope === 'block') {
+      // Blocks of one rule nest: the innermost around the line opens last.
+      if (line > n.from && line < (n.to as number) && (block === undefined || n.from > block.from)) block = n;
+    } else file ??= n;
+  }
+  return block ?? file;
 }

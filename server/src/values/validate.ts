@@ -1,4 +1,4 @@
-import { quote } from '../rules/text';
+import { asWritten, quote } from '../rules/text';
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation, Grammar, ParameterDef, Range as NumRange } from '../catalog/types';
 import { featureKnown } from '../catalog/features';
@@ -128,7 +128,7 @@ export function parsePair(def: ParameterDef, value: string, ctx: ValueContext): 
   }
   if (problems.some((p) => p.kind === 'invalid')) return { problems };
   if (value === '') problems.push({ kind: 'suspicious', message: 'the value is empty: vzctl reads it as 0:0', ...whole(value) });
-  else if (parts.length === 2 && parts[1] === '') problems.push({ kind: 'suspicious', message: `nothing after the colon: vzctl reads the limit as 0 (${parts[0]}:0)`, ...whole(value) });
+  else if (parts.length === 2 && parts[1] === '') problems.push({ kind: 'suspicious', message: `nothing after the colon: vzctl reads the limit as 0 (${(parts[0] as string).trim()}:0)`, ...whole(value) });
   const barrier = decoded[0] as NumberPart;
   const limit = decoded[1] ?? barrier;
   return { problems, pair: { barrier, limit, single: decoded.length === 1 } };
@@ -176,12 +176,12 @@ function checkIp(item: string, generation: Generation, version: string): string 
   if (m || (prefix === '' && generation === 'classic')) {
     const n = m ? Number(m[1]) : 0;
     const max = generation === 'vz7' ? 128 : v6 ? 128 : 32;
-    if (n < 0 || n > max) return `prefix /${prefix} is out of range (0..${max})`;
+    if (n < 0 || n > max) return `prefix ${asWritten(`/${prefix}`)} is out of range (0..${max})`;
     return undefined;
   }
   return generation === 'classic' && !v6 && IPV4.test(prefix)
     ? `classic vzctl takes only a CIDR prefix (e.g. /24), not a dotted mask ${quote(prefix)}`
-    : `"/${prefix}" is not a valid prefix`;
+    : `${quote(`/${prefix}`)} is not a valid prefix`;
 }
 
 /** A UUID as libvzctl's get_normalized_uuid() reads it (lib/util.c @ v7.0.737): 8-4-4-4-12 hex digits, optionally in braces, or 32 hex digits. */
@@ -245,7 +245,7 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       const r = rangeOf(def, gen);
       const n = unl ? Number(LONG_MAX) : im ? Number(im[1]) : 0;
       if (r && ((r.min !== undefined && n < r.min) || (r.max !== undefined && n > r.max))) {
-        return bad(`${value} is outside ${r.min ?? '…'}..${r.max ?? '…'}`);
+        return bad(`${asWritten(value)} is outside ${r.min ?? '…'}..${r.max ?? '…'}`);
       }
       return { problems };
     }
@@ -256,7 +256,7 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       if (CTID_UUID.test(value)) return { problems };
       if (/^[ \t\n\v\f\r]*[+-]?\d+$/.test(value)) {
         const n = Number(value.trim());
-        return n >= 0 && n <= 2147483647 ? { problems } : bad(`${value} is outside 0..2147483647`);
+        return n >= 0 && n <= 2147483647 ? { problems } : bad(`${asWritten(value)} is outside 0..2147483647`);
       }
       return bad(`${quote(value)} is not a UUID or a whole number`);
     case 'float':
@@ -457,16 +457,16 @@ function readInteger(def: ParameterDef, value: string, ctx: ValueContext, fn: 'p
     if (!m) return problem('invalid', `${quote(value)} is not a whole number`);
     const n = BigInt(`${m[1] === '-' ? '-' : ''}${m[2] ?? '0'}`);
     if (fn === 'parse_ul') {
-      if ((n < 0n ? -n : n) > ULONG_MAX) return problem('invalid', `${value} is beyond what strtoul() reads (ERANGE)`);
+      if ((n < 0n ? -n : n) > ULONG_MAX) return problem('invalid', `${asWritten(value)} is beyond what strtoul() reads (ERANGE)`);
       const res = BigInt.asUintN(64, n);
       if (old) stored = BigInt.asUintN(64, BigInt.asIntN(32, res));
       else if (gen === 'classic' && res > LONG_MAX) {
-        return problem('invalid', n < 0n ? `${value} is negative (vzctl reads an unsigned number here)` : `${value} is above LONG_MAX (9223372036854775807)`);
+        return problem('invalid', n < 0n ? `${asWritten(value)} is negative (vzctl reads an unsigned number here)` : `${asWritten(value)} is above LONG_MAX (9223372036854775807)`);
       } else stored = res;
     } else {
-      if (n > LONG_MAX || n < LONG_MIN) return problem('invalid', `${value} is beyond what strtol() reads (ERANGE)`);
+      if (n > LONG_MAX || n < LONG_MIN) return problem('invalid', `${asWritten(value)} is beyond what strtol() reads (ERANGE)`);
       if (old) stored = BigInt.asIntN(32, n);
-      else if (n > INT_MAX || (gen === 'classic' && n < INT_MIN)) return problem('invalid', `${value} is outside INT_MIN..INT_MAX`);
+      else if (n > INT_MAX || (gen === 'classic' && n < INT_MIN)) return problem('invalid', `${asWritten(value)} is outside INT_MIN..INT_MAX`);
       else stored = gen === 'vz7' ? BigInt.asIntN(32, n) : n;
     }
   }
@@ -474,7 +474,7 @@ function readInteger(def: ParameterDef, value: string, ctx: ValueContext, fn: 'p
   const changed = value !== 'unlimited' && value !== '' && stored !== BigInt(value.trim().replace(/^\+/, ''));
   if (r && ((r.min !== undefined && stored < BigInt(r.min)) || (r.max !== undefined && stored > BigInt(r.max)))) {
     const where = r.min === undefined ? `above ${r.max}` : r.max === undefined ? `below ${r.min}` : `outside ${r.min}..${r.max}`;
-    return problem('invalid', value === '' ? `the empty value reads as 0, ${where}` : changed ? `${value} is read as ${stored}, ${where}` : `${value} is ${where}`);
+    return problem('invalid', value === '' ? `the empty value reads as 0, ${where}` : changed ? `${asWritten(value)} is read as ${stored}, ${where}` : `${asWritten(value)} is ${where}`);
   }
   // A number stored otherwise than written (a negative one wrapped, one cut to 32 bits before 3.0.29) is
   // taken without a word, so nothing is said here.

@@ -8,7 +8,7 @@ import { pairOf } from '../../model/effective';
 import { INT_MAX, LONG_MAX, PAGE_SIZE, humanize, isUnlimited, type NumberPart } from '../../values/numbers';
 import type { Finding, Fix, Rule } from '../types';
 import { deleteLines, finding, lineNo } from '../util';
-import { clip } from '../text';
+import { asWritten, clip } from '../text';
 import { liveEntries, vswapPhyspages } from './common';
 
 /** `N pages (X MiB)`: a pages count as stored and in binary units. */
@@ -87,6 +87,8 @@ export const pagesValueInBytes: Rule = {
       const { barrier, limit, single } = check.pair;
       const parts = single ? [barrier] : [barrier, limit];
       const asPages = parts.map((p) => humanize(p.value, 'pages')).join(' / ');
+      // The pair as written (quoted when a blank precedes a number, as in ` 2147483648`).
+      const written = parts.map((p) => p.text).join(':');
       const asBytes = parts.map((p) => (looksLikeBytes(p) ? humanize(p.value, 'bytes') : p.unlimited ? 'unlimited' : `${p.text} pages`)).join(' / ');
       const divided = parts.map((p) => (looksLikeBytes(p) ? p.value / PAGE_SIZE : p.value));
       const newParts = parts.map((p, i) => (looksLikeBytes(p) ? (divided[i] as bigint).toString() : p.text));
@@ -99,8 +101,8 @@ export const pagesValueInBytes: Rule = {
         fixes.push({ title: 'Meant as "no limit": set to unlimited', edits: [{ range: e.rawValueRange, newText: '"unlimited"' }], safe: false });
       }
       out.push(finding(ctx, 'pages-value-in-bytes', e.valueRange,
-        `${def.name}: ${clip(parts.map((p) => p.text).join(':'), 25)} is ${clip(asPages, 24)} in 4 KiB pages; bytes meant?`,
-        { detail: `${def.name} is counted in 4 KiB pages: ${parts.map((p) => p.text).join(':')} is ${asPages} as pages, which looks like a byte count (${asBytes}); if bytes were meant, divide by 4096 or add a B suffix.`, fixes }));
+        `${def.name}: ${asWritten(written, 25)} is ${clip(asPages, 24)} in 4 KiB pages; bytes meant?`,
+        { detail: `${def.name} is counted in 4 KiB pages: ${asWritten(written, 200)} is ${asPages} as pages, which looks like a byte count (${asBytes}); if bytes were meant, divide by 4096 or add a B suffix.`, fixes }));
     });
     return out;
   },
