@@ -66,6 +66,10 @@ describe('.vzconf.yaml: invalid files give a positioned ConfigFileError, never a
     assert.match(error('ignoreSuppressions: "yes"\n').detail, /must be a boolean/);
     assert.match(error('- a\n- b\n').detail, /must be a mapping, not a list/);
     assert.match(error('nodeRam: lots\n').detail, /nodeRam/);
+    // A number YAML reads as Infinity or NaN is named so (JSON.stringify said "number null"; attack).
+    assert.match(error('nodeRam: 1e400\n').detail, /nodeRam: must be a string, not number Infinity$/);
+    assert.match(error('nodeSwap: .nan\n').detail, /nodeSwap: must be a string, not number NaN$/);
+    assert.match(error('ignoreSuppressions: -.inf\n').detail, /must be a boolean, not number -Infinity$/);
   });
   it('a value of the wrong form says in words what is expected, not the schema\'s regular expression', () => {
     assert.equal(error('nodeRam: lots\n').detail, 'nodeRam: "lots" is not bytes, or a number with a K, M, G or T suffix (e.g. 64G)');
@@ -222,7 +226,7 @@ describe('.vzconf.yaml: on disk, and precedence in the engine', () => {
     await refused(path.join(dir, 'sub'), /is a directory/);
     await refused('/dev/zero', /not a regular file/);
     await writeFile(path.join(dir, 'big.yaml'), `# ${'x'.repeat(MAX_CONFIG_FILE_BYTES)}\n`);
-    await refused(path.join(dir, 'big.yaml'), /too large \(\d+ bytes; at most 1048576 bytes/);
+    await refused(path.join(dir, 'big.yaml'), /too large \(\d+ bytes; a \.vzconf\.yaml is read up to 64 KiB\)$/);
     if (process.platform !== 'win32') {
       const fifo = path.join(dir, '.vzconf.yaml');
       execFileSync('mkfifo', [fifo]);

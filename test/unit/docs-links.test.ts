@@ -119,3 +119,18 @@ describe('docs: links', () => {
     assert.match(ext, /`docs\/rules\/README\.md` in the project's repository/);
   });
 });
+
+describe('rule pages cite what a user can open (trial: "reference §5", "kb-map.md", "issue 3")', () => {
+  it('no page points at the project-internal reference material, its sections or its issues', () => {
+    const dir = path.resolve(__dirname, '../../docs/rules');
+    const internal = /\breference §|\(§\d|\bthe reference\b|kb-map|\.\.\/shared|\bissue \d/i;
+    const hits: string[] = [];
+    for (const name of readdirSync(dir)) {
+      if (!name.endsWith('.md')) continue;
+      readFileSync(path.join(dir, name), 'utf8').split('\n').forEach((line, i) => {
+        if (internal.test(line)) hits.push(`${name}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    assert.deepEqual(hits, []);
+  });
+});

@@ -62,7 +62,7 @@ describe('hover: a single UBC value', () => {
   it('a key ignored over several version ranges says "ignored" once, with the ranges in a list', () => {
     const h = computeHover('KMEMSIZE="1000:1000"\n', { line: 0, character: 2 }, { path: CT, target: 'vz7@7.0.737' });
     const line = (h?.contents ?? '').split('\n').find((l) => l.startsWith('- Virtuozzo 7 (libvzctl):')) ?? '';
-    assert.match(line, /; ignored before 7\.0\.442\.9, 7\.0\.442\.10–7\.0\.442\.12, 7\.0\.444–7\.0\.456, /);
+    assert.match(line, /; ignored until 7\.0\.442\.9, 7\.0\.442\.10–7\.0\.442\.12, 7\.0\.444–7\.0\.456, /);
     assert.equal(line.match(/ignored/g)?.length, 1, line);
   });
 });
@@ -235,7 +235,10 @@ describe('hover escaping (issue 11: nothing from a file, a file name or a settin
 
   it('escapeMarkdown and codeSpan', () => {
     assert.equal(escapeMarkdown('[x](y)'), '\\[x\\]\\(y\\)');
-    assert.equal(escapeMarkdown('a\nb'), 'a\uFFFDb');
+    // Control characters as messages and vzlint show them (`\n`, `\u001b`), the backslash escaped for Markdown.
+    assert.equal(escapeMarkdown('a\nb'), 'a\\\\nb');
+    assert.equal(escapeMarkdown('a\u001b[2Jb'), 'a\\\\u001b\\[2Jb');
+    assert.equal(codeSpan('a\u001bb\u202e'), '`a\\u001bb\\u202e`');
     assert.equal(codeSpan('a`b'), '``a`b``');
     assert.equal(codeSpan('`a'), '`` `a ``');
     assert.equal(codeSpan(''), '`""`');

@@ -213,7 +213,7 @@ describe('ignored-on-ploop', () => {
     assert.equal(old[0]?.fixes?.[0]?.safe, false);
     // A container config: no limit, read only by vzctl create (a config written before it) and convert; never a safe fix.
     const ct = run(big, { path: CT }, 'ignored-on-ploop');
-    assert.equal(ct[0]?.message, 'DISKINODES is no limit on a ploop container; only vzctl create and convert use it');
+    assert.equal(ct[0]?.message, 'DISKINODES sets no limit on a ploop container; only vzctl create and convert use it');
     assert.deepEqual(ct[0]?.facts, ['classic.ploop-diskinodes-create-only']);
     assert.equal(ct[0]?.fixes?.[0]?.safe, false);
     assert.notEqual(ct[0]?.unnecessary, true);

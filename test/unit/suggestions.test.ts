@@ -11,6 +11,9 @@ import { suggestNames } from '../../server/src/rules/parameters';
 import { analyze } from '../../server/src/service/lint';
 import { suggestRuleIds } from '../../server/src/rules/suppressions';
 import { getCatalog } from '../../server/src/catalog/load';
+import { lint } from '../../server/src/service/lint';
+import { nearestWord } from '../../server/src/values/validate';
+import { applyEdits } from '../helpers/edits';
 import type { LintContext } from '../../server/src/rules/types';
 
 /** Levenshtein distance, the whole table. */
@@ -118,5 +121,81 @@ describe('suppression comment suggestions', () => {
       if (got.length > 0) suggested += 1;
     }
     assert.ok(suggested > names.length / 2 && suggested < names.length * 2, `${suggested} of ${names.length * 2}`);
+  });
+});
+
+describe('invalid-value suggestions (an admin typing NETFILTER="ful" or net_adm:on; trial)', () => {
+  it('nearestWord: one word within two edits and under half the letters, in the case written; none on a tie', () => {
+    const modes = ['disabled', 'stateless', 'stateful', 'full'];
+    assert.equal(nearestWord('ful', modes), 'full');
+    assert.equal(nearestWord('stateles', modes), 'stateless');
+    assert.equal(nearestWord('FULL', modes), undefined, 'a case-only difference is a case fix, not a guess');
+    assert.equal(nearestWord('xyzzy', modes), undefined);
+    assert.equal(nearestWord('n', ['no', 'yes']), undefined, 'one letter: no guess');
+    assert.equal(nearestWord('yse', ['yes', 'no']), undefined, 'three letters allow one edit; a transposition is two');
+    assert.equal(nearestWord('stateXul', modes), 'stateful');
+    assert.equal(nearestWord('statefXl', ['statefAl', 'statefBl']), undefined, 'two words equally near: no guess');
+    const caps = getCatalog().catalog.vocabulary.capabilities;
+    assert.equal(nearestWord('net_adm', caps), 'net_admin');
+    assert.equal(nearestWord('NET_ADM', caps), 'NET_ADMIN');
+    assert.equal(nearestWord('Net_Adm', caps), 'NET_ADMIN');
+  });
+
+  const cases: { target: string; text: string; asked: string; fixed: string }[] = [
+    { target: 'classic', text: 'NETFILTER="ful"\n', asked: 'full', fixed: 'NETFILTER="full"\n' },
+    { target: 'vz7', text: 'NETFILTER="stateles"\n', asked: 'stateless', fixed: 'NETFILTER="stateless"\n' },
+    // Only the item is replaced; the items around it stay as written.
+    { target: 'classic', text: 'CAPABILITY="chown:on net_adm:on,kill:off"\n', asked: 'net_admin', fixed: 'CAPABILITY="chown:on net_admin:on,kill:off"\n' },
+    { target: 'classic', text: 'CAPABILITY="SYS_NIC:on"\n', asked: 'SYS_NICE', fixed: 'CAPABILITY="SYS_NICE:on"\n' },
+  ];
+  for (const c of cases) {
+    it(`${c.target} ${c.text.trim()}: asks "${c.asked}" in the message and detail, and its fix makes the value valid`, () => {
+      const path = '/etc/vz/conf/101.conf';
+      const f = lint(`PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\n${c.text}`, { target: c.target, path }).findings.find((x) => x.rule === 'invalid-value');
+      assert.ok(f, c.text);
+      assert.match(f.message, new RegExp(`\\(did you mean ${c.asked}\\?\\)`));
+      assert.ok([...f.message].length <= 100, f.message);
+      assert.ok(f.detail?.includes(`Did you mean "${c.asked}"?`), f.detail);
+      const fix = f.fixes?.find((x) => x.title === `Use "${c.asked}"`);
+      assert.ok(fix, JSON.stringify(f.fixes));
+      assert.equal(fix.safe, false, 'a guess is never applied in bulk');
+      const text = `PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\n${c.text}`;
+      const after = applyEdits(text, fix.edits);
+      assert.equal(after, `PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\n${c.fixed}`);
+      assert.deepEqual(lint(after, { target: c.target, path }).findings.filter((x) => x.rule === 'invalid-value'), []);
+    });
+  }
+
+  it('a value near no word keeps the list of allowed values and offers no guess', () => {
+    const f = lint('NETFILTER="xyzzy"\n', { target: 'classic', path: '/etc/vz/conf/101.conf' }).findings.find((x) => x.rule === 'invalid-value');
+    assert.ok(f);
+    assert.match(f.message, /^NETFILTER: "xyzzy" is not disabled\|stateless\|stateful\|full; /);
+    assert.equal(f.fixes, undefined);
+  });
+
+  it('every near typo of every enumerated value and capability gets a guess that vzctl accepts', () => {
+    const path = '/etc/vz/conf/101.conf';
+    let asked = 0;
+    let tried = 0;
+    for (const target of ['classic', 'vz7']) {
+      const words: [string, string][] = [...getCatalog().catalog.vocabulary.capabilities.map((c): [string, string] => ['CAPABILITY', `${c.toLowerCase()}:on`]),
+        ...['disabled', 'stateless', 'stateful', 'full'].map((m): [string, string] => ['NETFILTER', m])];
+      for (const [key, word] of words) {
+        // One letter dropped from the middle of the name: a typo an admin makes.
+        const name = word.split(':')[0] as string;
+        if (name.length < 5) continue;
+        const typo = name.slice(0, 2) + name.slice(3) + word.slice(name.length);
+        const text = `PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\n${key}="${typo}"\n`;
+        const f = lint(text, { target, path }).findings.find((x) => x.rule === 'invalid-value');
+        if (!f) continue; // CAPABILITY on Virtuozzo 7 is ignored, not read
+        tried += 1;
+        const fix = f.fixes?.find((x) => x.title.startsWith('Use '));
+        if (!fix) continue;
+        asked += 1;
+        const after = applyEdits(text, fix.edits);
+        assert.deepEqual(lint(after, { target, path }).findings.filter((x) => x.rule === 'invalid-value'), [], `${target} ${typo} -> ${after}`);
+      }
+    }
+    assert.ok(tried > 30 && asked > tried * 0.8, `${asked} of ${tried}`);
   });
 });

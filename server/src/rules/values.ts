@@ -6,8 +6,8 @@ import { effectiveValue, itemSeparators, keptNumber, lineList, refusedEffect, sk
 import { humanize } from '../values/numbers';
 import type { Entry } from '../parser/types';
 import type { ValueProblem } from '../values/validate';
-import type { Finding, LintContext, Rule } from './types';
-import { clip, clipQuotes, explain, quote, say, sayAbout, says, toolVersion } from './say';
+import type { Finding, Fix, LintContext, Rule } from './types';
+import { clip, clipQuotes, explain, quote, say, sayAbout, says, toolVersion, type Said } from './say';
 import { QUOTES_KEPT, tokens } from '../values/validate';
 import { finding, lineNo, valueSubRange } from './util';
 import { asWritten } from './text';
@@ -16,10 +16,11 @@ import { hasTemplateSyntax } from '../parser/template';
 
 /**
  * The short "what is wrong" of a value problem (values/validate.ts) for a message, and the behaviour
- * the problem implies when the short text no longer says it. The problem's full text goes to the
+ * the problem implies when the short text no longer says it; `guessWhat`: the short text to use with a
+ * did-you-mean question, when it differs. The problem's full text goes to the
  * finding's detail. Rewrites are by pattern so that validate.ts keeps its own wording.
  */
-function shortOf(p: ValueProblem, ctx: LintContext): { what: string; behaviour?: string } {
+function shortOf(p: ValueProblem, ctx: LintContext): { what: string; behaviour?: string; guessWhat?: string } {
   const m = p.message;
   let r: RegExpExecArray | null;
   if ((r = /^vzctl does not know the iptables module ("[^"]*") and skips it/.exec(m))) return { what: `unknown iptables module ${clipQuotes(r[1] as string)}`, behaviour: 'item-skipped' };
@@ -37,9 +38,11 @@ function shortOf(p: ValueProblem, ctx: LintContext): { what: string; behaviour?:
   if ((r = /^vzctl ignores the unknown NETIF field ("[^"]*")/.exec(m))) return { what: `unknown NETIF field ${clipQuotes(r[1] as string)}` };
   if ((r = /^classic vzctl takes only a CIDR prefix.*dotted mask ("[^"]*")/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is a dotted mask, not a /prefix` };
   if (/^classic vzctl takes CPULIMIT in percent only/.test(m)) return { what: 'm and MHz units need Virtuozzo 7' };
+  if ((r = /^unknown capability ("[^"]*")$/.exec(m))) return { what: `unknown capability ${clipQuotes(r[1] as string)}`, guessWhat: `${clipQuotes(r[1] as string)} is unknown` };
   // Enumerations: `"x" is not one of "a", "b"` → `"x" is not a|b`.
   const list = /^("[^"]*") is not one of ((?:"[^"]*", )*"[^"]*")$/.exec(m);
-  if (list) return { what: `${clipQuotes(list[1] as string)} is not ${(list[2] as string).split(', ').map((x) => x.slice(1, -1)).join('|')}` };
+  // With a near word to ask about, the list gives way to the question (`"ful" is not valid (did you mean full?)`).
+  if (list) return { what: `${clipQuotes(list[1] as string)} is not ${(list[2] as string).split(', ').map((x) => x.slice(1, -1)).join('|')}`, guessWhat: `${clipQuotes(list[1] as string)} is not valid` };
   return { what: clipQuotes(m.replace(/ \([^()]*\)/g, '').replace(/[;:] .*$/, '')) };
 }
 
@@ -75,8 +78,8 @@ function fromProblems(ctx: LintContext, rule: string, kind: ValueProblem['kind']
       // skipping the line (catalogue onRefused, model/effective refusedEffect); what unsetting wipes out
       // depends on the lines before, so such a finding is built for its own line.
       const effect = kind === 'invalid' ? refusedEffect(ctx, e) : undefined;
-      // A case fix edits this line's value: never shared with another line.
-      const same = effect !== 'unset' && p.caseFix === undefined ? built.get(p) : undefined;
+      // A case fix or a suggestion edits this line's value: never shared with another line.
+      const same = effect !== 'unset' && p.caseFix === undefined && p.suggestion === undefined ? built.get(p) : undefined;
       if (same && same.name === e.name && same.unread === unread && same.effect === effect) {
         out.push(withRange(same.finding, range));
         continue;
@@ -98,19 +101,37 @@ function problemFinding(ctx: LintContext, rule: string, kind: ValueProblem['kind
   // A list whose handler adds items until the first bad one (classic IP_ADDRESS, parse_ip()): the
   // items before it are kept although vzctl says the line is skipped. With none before it, nothing is.
   if (kind === 'invalid' && says(ctx, 'value-invalid-list', e.name) && tokens(e.value, itemSeparators(ctx, e.name)).some((t) => t.end <= p.start)) {
-    const said = sayAbout(ctx, e.name, `${e.name}: ${short.what}`, 'value-invalid-list');
-    return finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`, keptAndLost(e.value, p.start, itemSeparators(ctx, e.name))) });
+    const said = sayGuessing(short, p, (what) => sayAbout(ctx, e.name, `${e.name}: ${what}`, 'value-invalid-list'));
+    return finding(ctx, rule, range, said, { detail: explain(said, `${e.name}: ${p.message}`, p.suggestion !== undefined && `Did you mean ${quote(p.suggestion)}?`, keptAndLost(e.value, p.start, itemSeparators(ctx, e.name))), ...suggestionFix(p, range) });
   }
   // libvzctl keeps one value per key, the last line's (add_conf_data() overwrites, lib/config.c @
   // v7.0.737): an earlier line's value is never parsed, so nothing is refused for it; the line is
   // wrong but without effect (duplicate-parameter says it is ignored): no claim, a warning at most.
   const b = unread ? undefined : effect === 'unset' ? 'value-invalid-unset' : effect === 'keeps-number' ? 'value-invalid-keeps-number' : behaviour ?? short.behaviour;
-  const said = b !== undefined ? sayAbout(ctx, e.name, `${e.name}: ${short.what}`, b) : say(ctx, `${e.name}: ${short.what}`);
-  const detail = explain(said, `${e.name}: ${p.message}`, unread && 'libvzctl keeps only the last line of a key, so it never reads this value',
+  const said = sayGuessing(short, p, (what) => (b !== undefined ? sayAbout(ctx, e.name, `${e.name}: ${what}`, b) : say(ctx, `${e.name}: ${what}`)));
+  const detail = explain(said, `${e.name}: ${p.message}`, p.suggestion !== undefined && `Did you mean ${quote(p.suggestion)}?`, unread && 'libvzctl keeps only the last line of a key, so it never reads this value',
     effect === 'unset' && unsetNote(ctx, e), effect === 'keeps-number' && `${toolVersion(ctx)} stores ${keptNumber(e.value) ?? 'the number it read'} from this line all the same`);
-  // `ONBOOT="Yes"`: offered, never applied in bulk — vzctl would start reading a line it skips today.
-  const fixes = p.caseFix !== undefined ? [{ title: `Write ${e.name}=${quote(p.caseFix)}`, edits: [{ range, newText: p.caseFix }], safe: false }] : undefined;
-  return finding(ctx, rule, range, said, { detail, ...(unread ? { severity: 'warning' as const } : {}), ...(fixes ? { fixes } : {}) });
+  // `ONBOOT="Yes"`, `NETFILTER="ful"`: offered, never applied in bulk — vzctl would start reading a line
+  // (or an item) it skips today, and a guess may be wrong.
+  const fixes = p.caseFix !== undefined ? { fixes: [{ title: `Write ${e.name}=${quote(p.caseFix)}`, edits: [{ range, newText: p.caseFix }], safe: false }] } : suggestionFix(p, range);
+  return finding(ctx, rule, range, said, { detail, ...(unread ? { severity: 'warning' as const } : {}), ...fixes });
+}
+
+/**
+ * The message of problem `p` from `sayWhat` (which adds the key and the behaviour): with its near word
+ * asked (`NETFILTER: "ful" is not valid (did you mean full?); …`) when `p` has one and the question fits
+ * the message whole, else the plain short text (the detail always asks).
+ */
+function sayGuessing(short: { what: string; guessWhat?: string }, p: ValueProblem, sayWhat: (what: string) => Said): Said {
+  if (p.suggestion === undefined) return sayWhat(short.what);
+  const guess = `did you mean ${p.suggestion}?`;
+  const said = sayWhat(`${short.guessWhat ?? short.what} (${guess})`);
+  return said.message.includes(guess) ? said : sayWhat(short.what);
+}
+
+/** The unsafe fix that writes `p`'s near word in place of the refused text (`Use "full"`), if it has one. */
+function suggestionFix(p: ValueProblem, range: Finding['range']): { fixes?: Fix[] } {
+  return p.suggestion !== undefined ? { fixes: [{ title: `Use ${quote(p.suggestion)}`, edits: [{ range, newText: p.suggestion }], safe: false }] } : {};
 }
 
 /**

@@ -52,7 +52,7 @@ const UNIT_TEXT: Partial<Record<Unit, string>> = {
   'bytes-per-second': 'bytes per second',
   iops: 'I/O operations per second',
 };
-const DUP_TEXT = { first: 'the first occurrence wins', last: 'the last occurrence wins', union: 'all occurrences are merged' } as const;
+const DUP_TEXT = { first: 'classic vzctl uses the first', last: 'classic vzctl uses the last', union: 'classic vzctl merges all of them' } as const;
 
 function contains(r: Range, p: Position): boolean {
   if (p.line < r.start.line || p.line > r.end.line) return false;
@@ -128,14 +128,14 @@ function syntaxOf(def: ParameterDef, gen: Generation): string {
   }
 }
 
-/** The versions a status entry covers: "4.7–4.9", "from 4.7", "before 7.0.60", "in all versions". */
+/** The versions a status entry covers: "4.7–4.9", "from 4.7", "until 7.0.60" (not in it), "in all versions". */
 function statusWhen(s: StatusEntry): string {
-  return s.from && s.until ? `${s.from}–${s.until}` : s.from ? `from ${s.from}` : s.until ? `before ${s.until}` : 'in all versions';
+  return s.from && s.until ? `${s.from}–${s.until}` : s.from ? `from ${s.from}` : s.until ? `until ${s.until}` : 'in all versions';
 }
 
 /**
  * Status entries as short phrases ("deprecated from 4.7 in CT configs → NETFILTER"), consecutive entries of the same kind, place and replacement as one:
- * "ignored before 7.0.442.9, 7.0.442.10–7.0.442.12, 7.0.444–7.0.456" rather than "ignored" six times (a key
+ * "ignored until 7.0.442.9, 7.0.442.10–7.0.442.12, 7.0.444–7.0.456" rather than "ignored" six times (a key
  * libvzctl dropped and brought back across maintenance tags, as KMEMSIZE).
  */
 function statusPhrases(list: readonly StatusEntry[]): string[] {
@@ -412,7 +412,7 @@ export function parameterMarkdown(ctx: LintContext, def: ParameterDef, options: 
   if (rest) more.push(rest, '');
   more.push(`- Syntax: ${syntaxOf(def, gen)}`);
   if (def.default !== undefined) more.push(`- Default: \`${def.default}\``);
-  if (def.duplicates && gen === 'classic') more.push(`- Set twice: ${DUP_TEXT[def.duplicates]} (classic); Virtuozzo 7 keeps the last`);
+  if (def.duplicates && gen === 'classic') more.push(`- Set twice: ${DUP_TEXT[def.duplicates]}, Virtuozzo 7 the last`);
   if (def.aliases?.length) more.push(`- Also spelt: ${def.aliases.map((a) => `\`${a}\``).join(', ')}`);
   more.push(generationLine('classic', def.classic), generationLine('vz7', def.vz7));
   if (ctx.known(def)) for (const s of ctx.status(def)) more.push('', `Why ${s.kind}: ${s.message}`);

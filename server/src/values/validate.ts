@@ -1,4 +1,5 @@
 import { asWritten, quote } from '../rules/text';
+import { editDistance } from '../rules/util';
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation, Grammar, ParameterDef, Range as NumRange } from '../catalog/types';
 import { featureKnown } from '../catalog/features';
@@ -21,6 +22,36 @@ export interface ValueProblem {
   end: number;
   /** The value as vzctl would accept it, when only the letter case is wrong (`Yes` → `yes`). */
   caseFix?: string;
+  /**
+   * A known word near the one refused (`ful` → `full`, `net_adm` → `net_admin`; {@link nearestWord}),
+   * for a did-you-mean: it replaces the text from `start` to `end` (offered, never applied in bulk).
+   */
+  suggestion?: string;
+}
+
+/**
+ * The one word of `words` nearest to `word` for a did-you-mean, compared without letter case: at most
+ * two edits away and fewer than half of `word`'s letters (so `ab` suggests nothing), and no other word
+ * as near. Returned in `word`'s case when `word` is all lower or all upper case, else as listed.
+ * Undefined when there is none.
+ */
+export function nearestWord(word: string, words: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  const max = Math.min(2, Math.ceil(w.length / 2) - 1);
+  if (max < 1) return undefined;
+  let best: string | undefined;
+  let bestD = max + 1;
+  let tie = false;
+  for (const candidate of words) {
+    const d = editDistance(w, candidate.toLowerCase(), max);
+    if (d < bestD) {
+      best = candidate;
+      bestD = d;
+      tie = false;
+    } else if (d === bestD && best !== undefined && candidate.toLowerCase() !== best.toLowerCase()) tie = true;
+  }
+  if (best === undefined || tie || bestD === 0) return undefined;
+  return word === word.toLowerCase() ? best.toLowerCase() : word === word.toUpperCase() ? best.toUpperCase() : best;
 }
 
 /** A UBC `barrier:limit` or quota `soft:hard` pair in the parameter's unit. */
@@ -230,7 +261,10 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       if (allowed.includes(value)) return { problems };
       const ci = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
       if (ci) return { problems: [{ kind: 'invalid', message: `${quote(value)} must be written ${quote(ci)} (vzctl compares case-sensitively)`, start: 0, end: value.length, caseFix: ci }] };
-      return bad(`${quote(value)} is not one of ${allowed.map((a) => `${quote(a)}`).join(', ')}`);
+      const near = nearestWord(value, allowed);
+      const refused = bad(`${quote(value)} is not one of ${allowed.map((a) => `${quote(a)}`).join(', ')}`);
+      if (near !== undefined) (refused.problems[0] as ValueProblem).suggestion = near;
+      return refused;
     }
     case 'integer': {
       const reader = def[gen]?.reader;
@@ -626,7 +660,8 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
     const name = m[1] as string;
     if (which === 'capability') {
       if (!vocab.capabilities.includes(name.toUpperCase())) {
-        return { problems: [{ kind: 'invalid', message: `unknown capability ${quote(name)}`, start: t.start, end: t.start + name.length }] };
+        const near = nearestWord(name, vocab.capabilities);
+        return { problems: [{ kind: 'invalid', message: `unknown capability ${quote(name)}`, start: t.start, end: t.start + name.length, ...(near !== undefined ? { suggestion: near } : {}) }] };
       }
       continue;
     }

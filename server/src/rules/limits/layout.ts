@@ -71,11 +71,11 @@ function ploopWords(ctx: LintContext, def: ParameterDef & { ignoredOnPloop: stri
   // vzctl create reads a sample: there the value sizes the image it makes.
   if (createOnly && sample) return null;
   const said = createOnly
-    ? sayAbout(ctx, def.name, `${def.name} is no limit on a ploop container`, 'ploop-diskinodes-create-only')
+    ? sayAbout(ctx, def.name, `${def.name} sets no limit on a ploop container`, 'ploop-diskinodes-create-only')
     : undefined;
-  const message = said ?? `${def.name} has no effect on a ploop container (VE_LAYOUT)`;
+  const message = said ?? `${def.name} has no effect on a ploop container`;
   const detail = createOnly
-    ? explain(said, `${def.name} is no limit for a ploop-based container (${layout})`, createOnly.detail,
+    ? explain(said, `${def.name} sets no limit for a ploop-based container (${layout})`, createOnly.detail,
       'Keep the line if this config may still be used by vzctl create or convert')
     : `${def.name} is ignored for ploop-based containers (${layout}): ${def.ignoredOnPloop}` +
       (sample ? '. A sample also serves vzctl create --layout simfs, which uses the line.' : '');
