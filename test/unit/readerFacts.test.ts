@@ -259,3 +259,98 @@ describe('VEFSTYPE on Virtuozzo 7: read from vz.conf only (get_global_param(), l
     assert.match(text, /A container config's VEFSTYPE is read by nothing/);
   });
 });
+
+describe('Virtuozzo 7 IOLIMIT: parse_iolimit() (libvzctl lib/io.c @ v7.0.42..v8.0.90; commit d2d1090 in 7.0.530)', () => {
+  // strtoull(), then only the first character left is looked at: b/k/m/g/t (get_mul(), lib/util.c) or
+  // `return 1` (no log, at every tag). ERANGE and a rate above UINT_MAX `return 1` up to v7.0.529 and
+  // VZCTL_E_INVAL (logged by err_inval in add_env_param(), lib/env_config.c) from v7.0.530.
+  const BEFORE = ['vz7@7.0.42', 'vz7@7.0.358', 'vz7@7.0.529'];
+  const AFTER = ['vz7@7.0.530', 'vz7@7.0.737', 'vz7@8.0.90'];
+  const QUIET = 'libvzctl rejects the config without a message';
+  const LOUD = 'libvzctl rejects it with an error';
+  it('a bad unit or a value without a number is refused without a message at every tag', () => {
+    for (const t of [...BEFORE, ...AFTER]) {
+      for (const v of ['10x', 'abc', '1.5', ' ', '+']) {
+        assert.deepEqual(valueFindings(`IOLIMIT="${v}"`, t), [`error: IOLIMIT: "${v}" is not a rate in bytes/s; ${QUIET}`], `${v} @ ${t}`);
+      }
+    }
+  });
+  it('ERANGE, above UINT_MAX and a negative number: quiet up to 7.0.529, "Invalid parameter" from 7.0.530', () => {
+    const cases: [string, string][] = [['4294967296', '4294967296 is above UINT_MAX bytes/s'], ['5g', '5g is above UINT_MAX bytes/s'],
+      ['99999999999k', '99999999999k is above UINT_MAX bytes/s'], ['-1', '-1 wraps to a rate above UINT_MAX'],
+      ['18446744073709551616', '184467440737095… overflows strtoull()']];
+    for (const [v, what] of cases) {
+      for (const t of BEFORE) assert.deepEqual(valueFindings(`IOLIMIT="${v}"`, t), [`error: IOLIMIT: ${what}; ${QUIET}`], `${v} @ ${t}`);
+      for (const t of AFTER) assert.deepEqual(valueFindings(`IOLIMIT="${v}"`, t), [`error: IOLIMIT: ${what}; ${LOUD}`], `${v} @ ${t}`);
+    }
+    // Never called a truncation on Virtuozzo 7: the limit is an unsigned int, refused above UINT_MAX.
+    assert.deepEqual(found(`${VSWAP}IOLIMIT="5g"\n`, 'vz7@7.0.529', ['value-truncated']), []);
+  });
+  it('up to UINT_MAX is taken as written (no INT_MAX cut); blanks, "+", "-0", "unlimited" pass', () => {
+    for (const t of [...BEFORE, ...AFTER]) {
+      for (const v of ['0', '4294967295', '3g', '4194303k', ' 5', '+5', '-0', '10K', '7b', 'unlimited']) {
+        assert.deepEqual(valueFindings(`IOLIMIT="${v}"`, t), [], `${v} @ ${t}`);
+      }
+    }
+  });
+  it('taken but not as meant: empty and a word starting with a unit letter read as 0, text after the unit is ignored', () => {
+    for (const t of ['vz7@7.0.529', 'vz7@7.0.530']) {
+      assert.deepEqual(valueFindings('IOLIMIT=""', t), ['warning: IOLIMIT: the empty value reads as 0, no limit']);
+      assert.deepEqual(valueFindings('IOLIMIT="bogus"', t), ['warning: IOLIMIT: "bogus" reads as 0, no limit']);
+      assert.deepEqual(valueFindings('IOLIMIT="10kfoo"', t), ['warning: IOLIMIT: "10kfoo" reads as 10240 bytes/s']);
+      assert.deepEqual(valueFindings('IOLIMIT="17179869184t"', t), ['warning: IOLIMIT: "17179869184t" overflows and reads as 0 bytes/s, no limit']);
+    }
+  });
+  it('the finding cites the tag of its range; effective view and hover say "without a message" only where quiet', () => {
+    const detail = (v: string, t: string) => lint(`${VSWAP}IOLIMIT="${v}"\n`, { target: t, path: CT }).findings.find((f) => f.rule === 'invalid-value')?.detail ?? '';
+    assert.match(detail('5g', 'vz7@7.0.200'), /Source: OpenVZ\/libvzctl v7\.0\.42 lib\/io\.c/);
+    assert.match(detail('10x', 'vz7@8.0.90'), /Source: OpenVZ\/libvzctl v8\.0\.90 lib\/io\.c/);
+    const node = { path: '/etc/vz/vz.conf', text: '' };
+    for (const [v, t, how] of [['10x', 'vz7@8.0.90', 'without a message'], ['5g', 'vz7@7.0.529', 'without a message'], ['5g', 'vz7@7.0.530', 'with "Invalid parameter"']] as const) {
+      const text = `${VSWAP}IOLIMIT="${v}"\n`;
+      const out = effectiveConfigText(text, { path: CT, nodeConfig: node, target: t });
+      assert.match(out, new RegExp(`^# IOLIMIT has no effective value: libvzctl [\\d.]+ \\(Virtuozzo 7\\+\\) refuses "${v}" \\(101\\.conf line 3\\) ${how}, so`, 'm'), `${v} @ ${t}`);
+      const hover = JSON.stringify(computeHover(text, { line: 2, character: 2 }, { path: CT, nodeConfig: node, target: t })?.contents ?? '');
+      assert.ok(hover.includes(`refuses \`${v}\` (this line) ${how.replace(/"/g, '\\"')}`), `${t}: ${hover}`);
+    }
+  });
+  it('IOLIMIT_MB is no config key on Virtuozzo 7 (a parameter id for the command line, no name in config_param_map)', () => {
+    assert.deepEqual(found('IOLIMIT_MB="abc"\n', 'vz7@8.0.90', ['unknown-parameter', 'invalid-value']), ['0 unknown-parameter warning']);
+  });
+});
+
+describe('Virtuozzo 7 IOPSLIMIT: parse_iopslimit() (libvzctl lib/io.c @ v7.0.42..v8.0.90, unchanged)', () => {
+  // parse_ul() stores strtoul()'s number, then returns 1 when text is left; above UINT_MAX parse_iopslimit()
+  // returns VZCTL_E_INVAL (logged), else parse_ul()'s 1 as it is (no log). Empty: parse_ul() returns before
+  // it stores anything and an uninitialised number is compared: nothing is claimed.
+  const TAGS = ['vz7@7.0.42', 'vz7@7.0.529', 'vz7@7.0.530', 'vz7@8.0.90'];
+  it('text after the number (a word, a fraction, a unit) is refused without a message', () => {
+    for (const t of TAGS) {
+      for (const v of ['abc', '1.5', '10k', ' ']) {
+        assert.deepEqual(valueFindings(`IOPSLIMIT="${v}"`, t), [`error: IOPSLIMIT: "${v}" is not a whole number; libvzctl rejects the config without a message`], `${v} @ ${t}`);
+      }
+    }
+  });
+  it('a number above UINT_MAX (a negative one wraps, text after it or not) logs "Invalid parameter"', () => {
+    for (const t of TAGS) {
+      assert.deepEqual(valueFindings('IOPSLIMIT="-1"', t), ['error: IOPSLIMIT: -1 wraps to 18446744073709551615, above UINT_MAX; libvzctl rejects it with an error']);
+      assert.deepEqual(valueFindings('IOPSLIMIT="4294967296"', t), ['error: IOPSLIMIT: 4294967296 is above UINT_MAX; libvzctl rejects it with an error']);
+      assert.deepEqual(valueFindings('IOPSLIMIT="99999999999k"', t), ['error: IOPSLIMIT: "99999999999k" reads as 99999999999, above UINT_MAX; libvzctl rejects it with an error']);
+      assert.match(valueFindings('IOPSLIMIT="18446744073709551616"', t)[0] ?? '', /overflows strtoul\(\); libvzctl rejects it with an error$/);
+    }
+  });
+  it('whole numbers up to UINT_MAX, blanks, a sign, "-0" and "unlimited" pass', () => {
+    for (const t of TAGS) {
+      for (const v of ['0', '500', '4294967295', ' 5', '+5', '-0', 'unlimited']) assert.deepEqual(valueFindings(`IOPSLIMIT="${v}"`, t), [], `${v} @ ${t}`);
+    }
+  });
+  it('an empty value is a warning that claims nothing about libvzctl (its outcome is undefined), never an error', () => {
+    for (const t of TAGS) {
+      assert.deepEqual(valueFindings('IOPSLIMIT=""', t), ['warning: IOPSLIMIT: the empty value leaves libvzctl comparing an unset number (undefined)']);
+      assert.deepEqual(lint(`${VSWAP}IOPSLIMIT=""\n`, { target: t, path: CT }).findings.filter((f) => f.severity === 'error'), []);
+    }
+  });
+  it('classic keeps its own reader (an unsetting refusal, src/lib/config.c @ vzctl-4.6..4.11.1)', () => {
+    assert.match(valueFindings('IOPSLIMIT="abc"', 'classic@4.11.1')[0] ?? '', /vzctl warns and unsets it$/);
+  });
+});

@@ -33,6 +33,7 @@ function shortOf(p: ValueProblem, ctx: LintContext): { what: string; behaviour?:
   if ((r = /^("[^"]*") is negative: vzctl reads it/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is negative, a huge unsigned number`, behaviour: 'value-clamped' };
   if ((r = /^("[^"]*") is larger than vzctl's maximum/.exec(m))) return { what: `${clipQuotes(r[1] as string)} is above LONG_MAX`, behaviour: 'value-clamped' };
   if (/^above INT_MAX bytes\/s/.test(m)) return { what: 'the rate is above INT_MAX bytes/s' };
+  if (/^the value is empty: parse_iopslimit\(\)/.test(m)) return { what: 'the empty value leaves libvzctl comparing an unset number (undefined)' };
   if (/^a negative rate wraps around/.test(m)) return { what: 'a negative rate reads as a huge one' };
   if (/^the raw ploop format/.test(m)) return { what: 'ploop:raw is a ploop format nobody supports' };
   if ((r = /^vzctl ignores the unknown NETIF field ("[^"]*")/.exec(m))) return { what: `unknown NETIF field ${clipQuotes(r[1] as string)}` };
@@ -107,7 +108,10 @@ function problemFinding(ctx: LintContext, rule: string, kind: ValueProblem['kind
   // libvzctl keeps one value per key, the last line's (add_conf_data() overwrites, lib/config.c @
   // v7.0.737): an earlier line's value is never parsed, so nothing is refused for it; the line is
   // wrong but without effect (duplicate-parameter says it is ignored): no claim, a warning at most.
-  const b = unread ? undefined : effect === 'unset' ? 'value-invalid-unset' : effect === 'keeps-number' ? 'value-invalid-keeps-number' : behaviour ?? short.behaviour;
+  // A problem that names its own behaviour (p.says: IOLIMIT / IOPSLIMIT refused without a log on Virtuozzo 7)
+  // states it where a fact of it holds for the target, else the rule's.
+  const own = p.says !== undefined && says(ctx, p.says, e.name) !== undefined ? p.says : undefined;
+  const b = unread ? undefined : effect === 'unset' ? 'value-invalid-unset' : effect === 'keeps-number' ? 'value-invalid-keeps-number' : own ?? behaviour ?? short.behaviour;
   const said = sayGuessing(short, p, (what) => (b !== undefined ? sayAbout(ctx, e.name, `${e.name}: ${what}`, b) : say(ctx, `${e.name}: ${what}`)));
   const detail = explain(said, `${e.name}: ${p.message}`, p.suggestion !== undefined && `Did you mean ${quote(p.suggestion)}?`, unread && 'libvzctl keeps only the last line of a key, so it never reads this value',
     effect === 'unset' && unsetNote(ctx, e), effect === 'keeps-number' && `${toolVersion(ctx)} stores ${keptNumber(e.value) ?? 'the number it read'} from this line all the same`);

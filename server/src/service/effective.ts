@@ -12,6 +12,8 @@ import type { Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
 import { lineNo } from '../rules/util';
 import { says } from '../rules/say';
+import { checkValue } from '../values/validate';
+import type { BehaviourFact } from '../catalog/behaviours';
 import { analyze, type LintOptions } from './lint';
 
 function quote(value: string): string {
@@ -37,19 +39,31 @@ export function notTakenFromNode(ctx: LintContext, where: string, value: string,
 }
 
 /**
+ * The behaviour fact that says how libvzctl refuses `value` of `name`: the one the value's first refused
+ * problem names (`ValueProblem.says`, e.g. IOLIMIT `10x`: `vz7.value-invalid.silent-io`) where it holds for
+ * the target, else the key's `value-invalid` fact.
+ */
+function refusalFact(ctx: LintContext, name: string, value: string): BehaviourFact | undefined {
+  const def = ctx.catalog.parameter(name);
+  const own = def === undefined ? undefined : checkValue(def, value, { generation: ctx.target.generation, version: ctx.target.version, catalog: ctx.catalog }).problems.find((p) => p.kind === 'invalid')?.says;
+  return (own !== undefined ? says(ctx, own, name) : undefined) ?? says(ctx, 'value-invalid', name);
+}
+
+/**
  * What Virtuozzo 7 does with a value of `name` libvzctl refuses (`refusedForValue`, behaviour
  * `value-invalid`), as one plain sentence without a final stop: `libvzctl 7.0.737 (Virtuozzo 7+) refuses
  * "maybe" (101.conf line 3) with "Invalid parameter", so vzctl commands on this container fail until it is
  * fixed`. For a key whose refusal logs nothing it says `without a message` instead: the facts
  * `vz7.value-invalid.silent*` (BURST_CPU_AVG_USAGE and BURST_CPULIMIT at every tag, lib/env_config.c @
  * v7.0.42..v8.0.90; SLMMODE, TRAFFIC_SHAPING, RATEBOUND and PAGECACHE_ISOLATION before 7.0.294.9 and on
- * 7.0.295..7.0.309).
+ * 7.0.295..7.0.309; IOLIMIT with a bad unit and IOPSLIMIT with text after the number at every tag, IOLIMIT
+ * above UINT_MAX up to 7.0.529; lib/io.c).
  *
  * @param at  where the line is, e.g. `101.conf line 3`
  * @param show  renders the file's value (default double-quoted; the hover passes its Markdown code span)
  */
 export function refusedText(ctx: LintContext, name: string, value: string, at: string, show: (value: string) => string = quote): string {
-  const how = says(ctx, 'value-invalid', name)?.id.startsWith('vz7.value-invalid.silent') === true ? 'without a message' : 'with "Invalid parameter"';
+  const how = refusalFact(ctx, name, value)?.id.startsWith('vz7.value-invalid.silent') === true ? 'without a message' : 'with "Invalid parameter"';
   return `${describeTarget(ctx.target)} refuses ${show(value)} (${at}) ${how}, so vzctl commands on this container fail until it is fixed`;
 }
 

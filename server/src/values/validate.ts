@@ -27,6 +27,13 @@ export interface ValueProblem {
    * for a did-you-mean: it replaces the text from `start` to `end` (offered, never applied in bulk).
    */
   suggestion?: string;
+  /**
+   * The behaviour (schemas/behaviours.yaml) a finding of this problem states instead of its rule's, when a
+   * fact of it holds for the target: `value-invalid-silent` (refused, nothing logged) for a value a
+   * Virtuozzo 7 handler refuses with a bare 1 rather than VZCTL_E_INVAL (IOLIMIT, IOPSLIMIT, lib/io.c).
+   * Without a fact for the target the rule's own behaviour is said.
+   */
+  says?: string;
 }
 
 /**
@@ -267,6 +274,7 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       return refused;
     }
     case 'integer': {
+      if (gen === 'vz7' && def.name === 'IOPSLIMIT') return checkVz7Iopslimit(value);
       const reader = def[gen]?.reader;
       if (reader) return readInteger(def, value, ctx, reader.fn);
       // strtoul()/strtol() as vzctl's parse_ul/parse_int call them: leading blanks and a sign are
@@ -376,11 +384,7 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
     case 'iolimit': {
       if (value === 'unlimited') return { problems };
       if (gen === 'classic') return checkClassicIolimit(value);
-      const m = /^(\d+)([bBkKmMgGtT])?$/.exec(value);
-      if (!m) return bad(`${quote(value)} is not a rate in bytes/s (optionally with a b/k/m/g/t suffix) or "unlimited"`);
-      const mul = SIZE_SUFFIX[(m[2] ?? 'b').toUpperCase()] ?? 1n;
-      if (BigInt(m[1] as string) * mul > INT_MAX) problems.push({ kind: 'truncated', message: 'above INT_MAX bytes/s (about 2 GB/s): vzctl truncates it', ...whole(value) });
-      return { problems };
+      return checkVz7Iolimit(value);
     }
     case 'neighbour-devs': {
       // The network scripts read it (scripts/vps-functions.in vz_get_neighbour_devs): empty means all.
@@ -512,6 +516,79 @@ function readInteger(def: ParameterDef, value: string, ctx: ValueContext, fn: 'p
   }
   // A number stored otherwise than written (a negative one wrapped, one cut to 32 bits before 3.0.29) is
   // taken without a word, so nothing is said here.
+  return { problems: [] };
+}
+
+const UINT_MAX = 4294967295n;
+/** strtoull()/strtoul() on 64-bit Linux: blanks, a sign, decimal digits, and the rest of the text. */
+const STRTOUL = /^([ \t\n\v\f\r]*)([+-]?)(\d*)([^]*)$/;
+
+/**
+ * What strtoull()/strtoul() (base 10, 64-bit) makes of `value`: `n` the number stored (a negative one
+ * wrapped modulo 2^64, ULLONG_MAX on ERANGE), `erange` when the digits do not fit 64 bits, `tail` the text
+ * left (all of `value` when no digit was read: endptr is then the start of the string).
+ */
+function strtoul64(value: string): { n: bigint; erange: boolean; tail: string } {
+  const m = STRTOUL.exec(value) as RegExpExecArray;
+  const digits = m[3] as string;
+  if (digits === '') return { n: 0n, erange: false, tail: value };
+  const abs = BigInt(digits);
+  if (abs > ULONG_MAX) return { n: ULONG_MAX, erange: true, tail: m[4] as string };
+  return { n: BigInt.asUintN(64, m[2] === '-' ? -abs : abs), erange: false, tail: m[4] as string };
+}
+
+/**
+ * Virtuozzo 7 IOLIMIT as parse_iolimit() reads it from a config (lib/io.c @ v7.0.42..v8.0.90, called with
+ * def_mul 1 by add_env_param(), lib/env_config.c): `unlimited` is 0; else strtoull() (blanks, a sign —
+ * a negative number wraps —, digits; no digits reads 0). Then, if text is left, only its first character is
+ * looked at: one of b/k/m/g/t (any case, get_mul(), lib/util.c) multiplies (modulo 2^64), anything else
+ * makes the handler return 1 — not VZCTL_E_INVAL, so nothing is logged and the config is refused
+ * (behaviour `value-invalid-silent`, at every tag). ERANGE and a result above UINT_MAX return 1 up to
+ * 7.0.529 and VZCTL_E_INVAL (logged) from 7.0.530 (commit d2d1090; behaviour `value-range-silent` before).
+ * So an empty value is 0 (no limit), `bogus` is 0 ("b" is the byte unit) and `10kfoo` is 10k: warnings.
+ * The limit is stored as an unsigned int (up to UINT_MAX, nothing cut above INT_MAX).
+ */
+function checkVz7Iolimit(value: string): ValueCheck {
+  if (value === 'unlimited') return { problems: [] };
+  const problem = (kind: ValueProblem['kind'], message: string, says?: string): ValueCheck => ({ problems: [{ kind, message, ...whole(value), ...(says !== undefined ? { says } : {}) }] });
+  const r = strtoul64(value);
+  if (r.erange) return problem('invalid', `${asWritten(value, 16)} overflows strtoull() (ERANGE)`, 'value-range-silent');
+  let n = r.n;
+  const unit = r.tail[0];
+  if (unit !== undefined) {
+    const mul = SIZE_SUFFIX[unit.toUpperCase()];
+    if (mul === undefined || !/[bkmgt]/i.test(unit)) return problem('invalid', `${quote(value)} is not a rate in bytes/s (a number and one of b/k/m/g/t, or "unlimited")`, 'value-invalid-silent');
+    n = BigInt.asUintN(64, n * mul);
+  }
+  if (n > UINT_MAX) return problem('invalid', STRTOUL.exec(value)?.[2] === '-' ? `${asWritten(value, 16)} wraps to a rate above UINT_MAX` : `${asWritten(value, 16)} is above UINT_MAX (4294967295) bytes/s`, 'value-range-silent');
+  const digits = STRTOUL.exec(value)?.[3] ?? '';
+  if (value === '') return problem('suspicious', 'the empty value reads as 0, no limit');
+  if (digits === '') return problem('suspicious', `${quote(value)} reads as 0, no limit (libvzctl takes its first letter as the unit)`);
+  if (unit !== undefined && r.tail.length > 1) return problem('suspicious', `${quote(value)} reads as ${n} bytes/s (libvzctl ignores the text after the unit)`);
+  if (unit !== undefined && n !== BigInt(digits) * (SIZE_SUFFIX[unit.toUpperCase()] ?? 1n)) return problem('suspicious', `${quote(value)} overflows and reads as ${n} bytes/s${n === 0n ? ', no limit' : ''}`);
+  return { problems: [] };
+}
+
+/**
+ * Virtuozzo 7 IOPSLIMIT as parse_iopslimit() reads it (lib/io.c @ v7.0.42..v8.0.90, unchanged): `unlimited`
+ * is 0; else parse_ul() (strtoul(): blanks, a sign — a negative number wraps —, digits; it stores what it
+ * read and returns 1 when text is left or on ERANGE, then storing ULONG_MAX). A number above UINT_MAX is
+ * refused with VZCTL_E_INVAL ("Invalid parameter" logged), whatever follows it; otherwise parse_ul()'s 1
+ * is returned as it is: refused without a message (behaviour `value-invalid-silent`). An empty value makes
+ * parse_ul() return before it stores anything, and parse_iopslimit() then compares an uninitialised
+ * variable: what happens is undefined, so it is only a warning that claims nothing about libvzctl.
+ */
+function checkVz7Iopslimit(value: string): ValueCheck {
+  if (value === 'unlimited') return { problems: [] };
+  const problem = (kind: ValueProblem['kind'], message: string, says?: string): ValueCheck => ({ problems: [{ kind, message, ...whole(value), ...(says !== undefined ? { says } : {}) }] });
+  if (value === '') return problem('suspicious', 'the value is empty: parse_iopslimit() then reads a number it never set (undefined)');
+  const r = strtoul64(value);
+  if (r.erange) return problem('invalid', `${asWritten(value, 16)} overflows strtoul() (ERANGE)`);
+  if (r.n > UINT_MAX) {
+    if (STRTOUL.exec(value)?.[2] === '-') return problem('invalid', `${asWritten(value)} wraps to ${r.n}, above UINT_MAX`);
+    return problem('invalid', r.tail === '' ? `${asWritten(value)} is above UINT_MAX (4294967295)` : `${quote(value)} reads as ${r.n}, above UINT_MAX`);
+  }
+  if (r.tail !== '') return problem('invalid', `${quote(value)} is not a whole number`, 'value-invalid-silent');
   return { problems: [] };
 }
 
