@@ -101,6 +101,19 @@ describe('size limit of files the language server reads from disk', () => {
     assert.deepEqual((await s.wait(pathToFileURL(big).href)).diagnostics, []);
   });
 
+  it('a .vzconf.yaml over 64 KiB is refused before it is parsed: a diagnostic on it, and the folder lints with the defaults', async () => {
+    const names = Array.from({ length: 6000 }, (_, i) => `  - MY_PARAM_${i}`).join('\n');
+    const list = `knownParameters:\n${names}\n`;
+    const dir = node('long-yaml', list);
+    const s = await start(dir);
+    const ct = pathToFileURL(path.join(dir, 'vz', 'conf', '105.conf')).href;
+    await s.server.client.sendNotification('textDocument/didOpen', { textDocument: { uri: ct, languageId: 'vzconf', version: 1, text: `${CT}MY_PARAM_1="x"\n` } });
+    const p = await s.wait(ct);
+    assert.ok(p.diagnostics.some((d) => d.code === 'unknown-parameter'), `knownParameters of the refused file do not apply: ${JSON.stringify(p.diagnostics)}`);
+    const cfg = await s.wait(pathToFileURL(path.join(dir, '.vzconf.yaml')).href);
+    assert.deepEqual(cfg.diagnostics.map((d) => [d.code, d.severity, d.message]), [['invalid-config', 1, `too large (${Buffer.byteLength(list)} bytes; a .vzconf.yaml is read up to 64 KiB) — vzconf ignores this .vzconf.yaml until it is fixed`]]);
+  });
+
   it('an open document is judged on its text, and its message says so; the vz.conf under it still by its bytes', async () => {
     const dir = node('open');
     const s = await start(dir);

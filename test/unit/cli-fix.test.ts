@@ -265,7 +265,7 @@ describe('vzlint --fix never loses data', () => {
     const file = await ct('dry-controls', Buffer.from(text, 'utf8'), 0o644);
     const tty = await run(['--fix-dry-run', file], tmp, { isTTY: true });
     assert.ok(!hasControls(tty.out, { allowNewlines: true }), JSON.stringify(tty.out));
-    assert.match(tty.out, /^ # \\x1b\]0;pwned\\x07\\x1b\[2J$/m);
+    assert.match(tty.out, /^ # \\u001b\]0;pwned\\u0007\\u001b\[2J$/m);
     const piped = await run(['--fix-dry-run', file], tmp);
     assert.ok(piped.out.includes(' # \u001b]0;pwned\u0007\u001b[2J\n'), 'exact bytes for patch');
     assert.equal(await readFile(file, 'utf8'), text);

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { JsonFinding } from '../../server/src/cli/format';
 import { isConfigFileName } from '../../server/src/cli/vzlint';
+import { MAX_CONFIG_FILE_BYTES } from '../../server/src/limits';
 import { runCaptured } from '../helpers/vzlint';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -581,7 +582,7 @@ describe('vzlint: .vzconf.yaml, suppressions and custom keys', () => {
     assert.match(missing.err, /nope\.yaml.*no such file/);
   });
 
-  it('--config that is not a regular file of at most 1 MiB: exit 2 at once, naming the path', async () => {
+  it('--config that is not a regular file of at most 64 KiB: exit 2 at once, naming the path', async () => {
     const dir = await folder('cfg-guard');
     await writeFile(path.join(dir, '101.conf'), CLEAN);
     await mkdir(path.join(dir, 'cfgdir'), { recursive: true });
@@ -604,6 +605,16 @@ describe('vzlint: .vzconf.yaml, suppressions and custom keys', () => {
       assert.equal(fifo.code, 2);
       assert.match(fifo.err, /^vzlint: --config: pipe\.yaml: cannot use it as configuration: is a named pipe/);
     }
+    // A .vzconf.yaml found upward that is over 64 KiB (a knownParameters list of 6,000 names) is refused
+    // before the yaml package parses it (980 KB took 5.5 s), as an unusable configuration.
+    const names = Array.from({ length: 6000 }, (_, i) => `  - MY_PARAM_${i}`).join('\n');
+    const list = `knownParameters:\n${names}\n`;
+    assert.ok(Buffer.byteLength(list) > MAX_CONFIG_FILE_BYTES);
+    await writeFile(path.join(dir, '.vzconf.yaml'), list);
+    const long = await run(['101.conf'], dir);
+    assert.equal(long.code, 2);
+    assert.equal(long.err, `vzlint: .vzconf.yaml: cannot use it as configuration: too large (${Buffer.byteLength(list)} bytes; a .vzconf.yaml is read up to 64 KiB)\n`);
+    assert.equal(long.out, '');
     // An invalid file found upward in the working directory itself is named too.
     await writeFile(path.join(dir, '.vzconf.yaml'), 'taget: vz7\n');
     assert.match((await run(['101.conf'], dir)).err, /^vzlint: \.vzconf\.yaml:1:1: invalid configuration/);

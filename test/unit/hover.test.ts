@@ -245,7 +245,10 @@ describe('hover escaping (issue 11: nothing from a file, a file name or a settin
 
   it('escapeMarkdown and codeSpan', () => {
     assert.equal(escapeMarkdown('[x](y)'), '\\[x\\]\\(y\\)');
-    assert.equal(escapeMarkdown('a\nb'), 'a\uFFFDb');
+    // Control characters as messages and vzlint show them (`\n`, `\u001b`), the backslash escaped for Markdown.
+    assert.equal(escapeMarkdown('a\nb'), 'a\\\\nb');
+    assert.equal(escapeMarkdown('a\u001b[2Jb'), 'a\\\\u001b\\[2Jb');
+    assert.equal(codeSpan('a\u001bb\u202e'), '`a\\u001bb\\u202e`');
     assert.equal(codeSpan('a`b'), '``a`b``');
     assert.equal(codeSpan('`a'), '`` `a ``');
     assert.equal(codeSpan(''), '`""`');

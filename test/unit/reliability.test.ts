@@ -15,6 +15,7 @@ import { MAX_FILE_BYTES, MAX_FINDINGS_PER_FILE, MAX_MESSAGE_CHARS, capText } fro
 import { lint } from '../../server/src/service/lint';
 import { lintNode } from '../../server/src/service/node';
 import { escapeControls, hasControls } from '../../server/src/util/escape';
+import { visible } from '../../server/src/rules/text';
 import { runCaptured as run } from '../helpers/vzlint';
 
 const CT = '/etc/vz/conf/101.conf';
@@ -106,7 +107,9 @@ describe('crashes and memory: inputs that used to overflow the stack or the heap
 
 describe('escapeControls', () => {
   it('escapes C0, DEL, C1 and bidi controls; keeps printable text', () => {
-    assert.equal(escapeControls('a\u001b[2Jb\r\u0007\u009b\u007f\u202e'), 'a\\x1b[2Jb\\r\\x07\\x9b\\x7f\\u202e');
+    assert.equal(escapeControls('a\u001b[2Jb\r\u0007\u009b\u007f\u202e'), 'a\\u001b[2Jb\\r\\u0007\\u009b\\u007f\\u202e');
+    // The same form as finding messages (rules/text.ts visible): one byte reads the same everywhere.
+    for (const c of ['\u0000', '\u0007', '\t', '\r', '\u001b', '\u007f', '\u0085', '\u009b', '\u2028', '\u202e']) assert.equal(escapeControls(c), visible(c), JSON.stringify(c));
     assert.equal(escapeControls('Grüße 😀 – ok'), 'Grüße 😀 – ok');
     assert.equal(escapeControls('a\nb', { keepNewlines: true }), 'a\nb');
     assert.equal(escapeControls('a\nb'), 'a\\nb');
@@ -183,8 +186,11 @@ describe('vzlint: control characters from files never reach the terminal raw', (
     assert.equal(r.code, 2);
     assert.ok(!hasControls(r.out, { allowNewlines: true }), `stdout: ${JSON.stringify(r.out)}`);
     assert.ok(!hasControls(r.err, { allowNewlines: true }), `stderr: ${JSON.stringify(r.err)}`);
-    assert.match(r.out, /ve-\\x1b\]0;pwned\\x07\.conf-sample/);
-    assert.match(r.err, /missing\\x1b\[2K\.conf/);
+    assert.match(r.out, /ve-\\u001b\]0;pwned\\u0007\.conf-sample/);
+    assert.match(r.err, /missing\\u001b\[2K\.conf/);
+    // A file name and a finding message quoting the file's text escape a byte the same way.
+    assert.match(r.out, /\\u009b31m/);
+    assert.doesNotMatch(`${r.out}${r.err}`, /\\x[0-9a-f]{2}/);
   });
 
   it('a line break in a file name on stderr stays inside its message (no forged ::error workflow command)', async () => {
@@ -201,7 +207,7 @@ describe('vzlint: control characters from files never reach the terminal raw', (
   it('an internal error is one escaped message line, then its stack frames', () => {
     const err = new Error('bad file a\n::error::forged\u001b[2J');
     const lines = internalErrorLines('x\ny.conf', err).map(escapeMessage);
-    assert.match(lines[0] ?? '', /^vzlint: x\\ny\.conf: internal error: Error: bad file a\\n::error::forged\\x1b\[2J\n$/);
+    assert.match(lines[0] ?? '', /^vzlint: x\\ny\.conf: internal error: Error: bad file a\\n::error::forged\\u001b\[2J\n$/);
     assert.ok(lines.slice(1).every((l) => /^\s+at .*\n$/.test(l) && !l.slice(0, -1).includes('\n')), lines.join(''));
   });
 

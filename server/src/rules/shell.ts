@@ -35,13 +35,16 @@ export const shellUnsafeValue: Rule = {
       for (const f of e.shell.issues.flatMap((issue) => {
         switch (issue.kind) {
           case 'unquoted-whitespace': {
-            const canQuote = quotable(ctx, e);
+            // Not a value holding a lone CR: the quotes would keep it in the value, where the editor shows a line
+            // break (lone-carriage-return's fix removes it and quotes).
+            const plain = quotable(ctx, e);
+            const canQuote = plain && !rawValueText(ctx, e).includes('\r');
             // A parenthesis after the blank (`web server (prod)`): sh parses the whole line first and stops at
             // it with a syntax error, so nothing runs.
-            if (canQuote && /[()]/.test(issue.text)) {
+            if (plain && /[()]/.test(issue.text)) {
               return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted blank and parenthesis, a syntax error for a shell sourcing the file`, {
                 detail: `The value of ${e.name} has unquoted whitespace and a parenthesis: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) stops at the parenthesis with a syntax error.`,
-                fixes: [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }],
+                fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
               })];
             }
             // A blank before an operator (`KEY=a > b`, `KEY=a && b`, `KEY=a ;; b`): sh ends the assignment there
@@ -61,7 +64,7 @@ export const shellUnsafeValue: Rule = {
           case 'separator': {
             // `KEY="v" ; cmd` or `KEY=v;cmd`: sh sets KEY (for good, not only for a command) and runs cmd next.
             const command = issue.text.split(/\s+/)[0] ?? '';
-            const canQuote = quotable(ctx, e);
+            const canQuote = quotable(ctx, e) && !rawValueText(ctx, e).includes('\r');
             const fixes = canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [];
             if (command === '') {
               // Nothing runs; only a difference in the value read matters (`KEY=v ;` is "v ;" for classic vzctl).

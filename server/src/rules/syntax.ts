@@ -3,9 +3,9 @@
  * `lib/common.c:parse_line`) skips or reads differently from what the line seems to say.
  */
 import { compareVersions } from '../model/version';
-import { CLASSIC_MAX_KEY, VZ7_MAX_KEY } from '../parser/parse';
-import type { ConfigLine, Entry } from '../parser/types';
-import type { Finding, LintContext, Rule } from './types';
+import { CLASSIC_MAX_KEY, parseConfig, VZ7_MAX_KEY } from '../parser/parse';
+import type { ConfigLine, Dialect, Entry } from '../parser/types';
+import type { Finding, Fix, LintContext, Rule } from './types';
 import { clip, explain, q, say } from './say';
 import { aloneInFile, entryRange, eolOf, finding } from './util';
 import { isSample } from './limits/common';
@@ -258,9 +258,75 @@ export const crlfLineEndings: Rule = {
 };
 
 /**
+ * Whether model line `line` is part of a word the shell reads from an earlier line (a continuation line
+ * of a multi-line value, or a line a quote or a final backslash of an earlier entry swallows).
+ */
+function inShellWord(ctx: LintContext, line: number): boolean {
+  if (ctx.doc.continuationLines.has(line)) return true;
+  for (const e of ctx.doc.entries) {
+    if (e.line >= line) break;
+    if (e.shell.endLine >= line) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether vzctl and sh read `text` (a line or two) alike and as settings: every line blank, a comment or a
+ * setting (none without `=`: sh would run it), no setting skipped by vzctl, none with a shell issue or a value
+ * over several lines, and each value the same for both.
+ */
+function readsAlike(text: string, dialect: Dialect): boolean {
+  const doc = parseConfig(text, { dialect });
+  if (doc.lines.some((l) => l.kind === 'invalid') || doc.multiline.length > 0) return false;
+  return doc.entries.every((e) => e.skipped === undefined && e.shell.issues.length === 0 && e.shell.endLine === e.line && e.shell.value === e.value);
+}
+
+/** Longest vzctl line (characters) whose lone CRs get fixes (real config lines are short). */
+const CR_FIX_MAX_LINE = 16_384;
+/** Most lone CRs of one vzctl line that get fixes. */
+const CR_FIX_MAX_PER_LINE = 8;
+
+/**
+ * The fixes of the lone CR at column `c` of model line `line`, each giving text that vzctl and sh read
+ * alike ({@link readsAlike}); none when no such text exists:
+ * - "Make it a line break" where it splits vzctl's line into two lines read alike (an old Mac line ending:
+ *   `ONBOOT="yes"\rHOSTNAME="ct"`); never in a value (`HOSTNAME=a\rb` would make `b` a command for sh;
+ *   in `HOSTNAME="a\rb"` sh would read a value over two lines, vzctl an unterminated quote);
+ * - "Remove the carriage return" where the line without it is read alike (`HOSTNAME=ab`, `HOSTNAME="ab"`), or
+ *   inside a value over several lines (removing a character there changes nothing else);
+ * - else, for an unquoted plain value that the shell splits once the CR is gone (`HOSTNAME=a\r b`), "Remove
+ *   the carriage return and quote the value of NAME", when vzctl then reads the same value less the CR.
+ */
+function loneCrFixes(ctx: LintContext, line: number, c: number, eol: string): Fix[] {
+  const range = { start: { line, character: c }, end: { line, character: c + 1 } };
+  const text = ctx.doc.text[line] ?? '';
+  // Each fix parses the line again: none on a very long line or one with more than a few
+  // CRs (hostile input: a line of 100,000 CRs made 100,000 parses of it), so the work stays linear.
+  if (text.length > CR_FIX_MAX_LINE || (ctx.doc.editorLines?.crColumns.get(line)?.length ?? 0) > CR_FIX_MAX_PER_LINE) return [];
+  const dialect = ctx.doc.dialect;
+  const fixes: Fix[] = [];
+  const inWord = inShellWord(ctx, line);
+  if (!inWord && readsAlike(`${text.slice(0, c)}\n${text.slice(c + 1)}`, dialect)) fixes.push({ title: 'Make it a line break', edits: [{ range, newText: eol }], safe: false });
+  const removed = `${text.slice(0, c)}${text.slice(c + 1)}`;
+  if (inWord || readsAlike(removed, dialect)) {
+    fixes.push({ title: 'Remove the carriage return', edits: [{ range, newText: '' }], safe: false });
+    return fixes;
+  }
+  const e = ctx.doc.entries.find((x) => x.line === line);
+  const raw = e ? text.slice(e.rawValueRange.start.character, e.rawValueRange.end.character) : '';
+  if (!e || e.quote || e.rawValueRange.start.line !== line || e.rawValueRange.end.line !== line || c < e.rawValueRange.start.character || c >= e.rawValueRange.end.character || e.value !== raw || /["'`$\\]/.test(raw)) return fixes;
+  const value = `${raw.slice(0, c - e.rawValueRange.start.character)}${raw.slice(c - e.rawValueRange.start.character + 1)}`;
+  const quoted = `${text.slice(0, e.rawValueRange.start.character)}"${value}"${text.slice(e.rawValueRange.end.character)}`;
+  if (!readsAlike(quoted, dialect) || parseConfig(quoted, { dialect }).entries[0]?.value !== value) return fixes;
+  fixes.push({ title: `Remove the carriage return and quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${value}"` }], safe: false });
+  return fixes;
+}
+
+/**
  * A carriage return that does not end a CRLF line ending. vzctl reads lines with `fgets()` and sh splits at
  * `\n` only, so for both the text after it belongs to the same line; editors show a line break. Reported
- * once per lone CR, with two fixes offered one by one (neither is safe: each changes what vzctl reads).
+ * once per lone CR, with the fixes of {@link loneCrFixes}, offered one by one (none is safe: each changes
+ * what vzctl reads).
  */
 export const loneCarriageReturn: Rule = {
   id: 'lone-carriage-return',
@@ -279,13 +345,7 @@ export const loneCarriageReturn: Rule = {
         const why = last
           ? 'vzctl and sh ignore a carriage return at the end of the file, while editors show a line break'
           : 'vzctl reads lines with fgets() and sh splits at line feeds only, so both read what follows as part of this line';
-        out.push(finding(ctx, 'lone-carriage-return', range, said, {
-          detail: explain(said, why),
-          fixes: [
-            { title: 'Make it a line break', edits: [{ range, newText: eol }], safe: false },
-            { title: 'Remove the carriage return', edits: [{ range, newText: '' }], safe: false },
-          ],
-        }));
+        out.push(finding(ctx, 'lone-carriage-return', range, said, { detail: explain(said, why), fixes: loneCrFixes(ctx, line, c, eol) }));
       }
     }
     return out;

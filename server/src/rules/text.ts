@@ -24,18 +24,27 @@ const INVISIBLE = /[\u0000-\u001f\u007f-\u00a0\u00ad\u061c\u200b-\u200f\u2028-\u
 const INVISIBLE_ALL = /[\u0000-\u001f\u007f-\u00a0\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /**
- * Control and invisible characters ({@link INVISIBLE}) made visible (`\r`, `\t`, `\u001b`, `\u200b` …): a
- * message is one line of plain text, and file text quoted in it must not break it, reach a terminal raw
- * or hide a character.
+ * The one escaped form of a character that must not be shown raw, used by messages ({@link visible}) and by
+ * everything vzlint prints (`util/escape.ts` escapeControls): `\r`, `\n`, `\t`, else `\uHHHH` (four
+ * lowercase hex digits of the UTF-16 code unit: ESC is `\u001b`, CSI `\u009b`, a lone surrogate `\ud800`),
+ * as JSON and JavaScript write them, so that a byte reads the same in a message, in JSON output and on a
+ * terminal.
+ */
+export function escapedChar(c: string): string {
+  if (c === '\r') return '\\r';
+  if (c === '\n') return '\\n';
+  if (c === '\t') return '\\t';
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Control and invisible characters ({@link INVISIBLE}) made visible with {@link escapedChar} (`\r`, `\t`,
+ * `\u001b`, `\u200b` …): a message is one line of plain text, and file text quoted in it must not break it,
+ * reach a terminal raw or hide a character.
  */
 export function visible(text: string): string {
   if (!INVISIBLE.test(text)) return text;
-  return text.replace(INVISIBLE_ALL, (c) => {
-    if (c === '\r') return '\\r';
-    if (c === '\n') return '\\n';
-    if (c === '\t') return '\\t';
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  return text.replace(INVISIBLE_ALL, escapedChar);
 }
 
 /** Number of code points (characters as a reader counts them) of `text`; no array built. */

@@ -32,6 +32,7 @@ import { editDistance } from '../rules/util';
 import { parseTargetSetting, resolveTarget, TargetError } from '../model/target';
 import { parseConfig } from '../parser/parse';
 import type { RuleLevel, VzconfSettings } from '../settings';
+import { MAX_CONFIG_FILE_BYTES } from '../limits';
 
 /** The name vzconf looks for. */
 let yamlModule: typeof YamlModule | undefined;
@@ -41,8 +42,7 @@ const yaml = (): typeof YamlModule => (yamlModule ??= require('yaml') as typeof 
 
 export const CONFIG_FILE_NAME = '.vzconf.yaml';
 
-/** The largest `.vzconf.yaml` vzconf reads (a real one has a few hundred bytes). */
-export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+export { MAX_CONFIG_FILE_BYTES };
 
 /** At most this many characters of a value or key are quoted in a message. */
 const MAX_QUOTED = 80;
@@ -399,7 +399,8 @@ function notAFile(st: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boo
  * @throws ConfigFileError (`unreadable`) naming the path, with `detail` `no such file` when it does not exist
  */
 export async function readConfigFileText(filePath: string, maxBytes = MAX_CONFIG_FILE_BYTES): Promise<string> {
-  const tooLarge = (size?: number): string => `too large (${size !== undefined ? `${size} bytes` : `more than ${maxBytes} bytes`}; at most ${maxBytes} bytes are read)`;
+  const tooLarge = (size?: number): string =>
+    `too large (${size !== undefined ? `${size} bytes` : `more than ${maxBytes} bytes`}; a ${CONFIG_FILE_NAME} is read up to ${maxBytes % 1024 === 0 ? `${maxBytes / 1024} KiB` : `${maxBytes} bytes`})`;
   const fail = (detail: string): ConfigFileError => new ConfigFileError(filePath, detail, 0, 0, true);
   const errno = (e: unknown): ConfigFileError => {
     const code = (e as NodeJS.ErrnoException).code;

@@ -3,18 +3,15 @@
  * documentation). Such text can never become a link, an image, HTML, emphasis or the end of a code
  * span: clients render hovers with their own trust settings (VS Code keeps LSP hovers untrusted with
  * HTML off; other clients may not), so the server makes the text inert itself.
+ *
+ * Control and invisible characters (newlines too) are shown as finding messages and vzlint show them
+ * (`rules/text.ts` visible: `\r`, `\t`, `\u001b`, `\u200b` …), so text stays on its line, prints nothing
+ * and hides nothing; the backslash of such an escape is then escaped for Markdown like any other.
  */
+import { visible } from '../rules/text';
 
-/** C0 and C1 control characters, DEL and the Unicode line / paragraph separators. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** Every ASCII punctuation character: CommonMark lets each be backslash-escaped. */
 const PUNCTUATION = /[!-/:-@[-`{-~]/g;
-
-/** Replaces control characters (newlines too) by U+FFFD, so text stays on its line and prints nothing. */
-function visible(text: string): string {
-  return text.replace(CONTROL, '\uFFFD');
-}
 
 /** Cuts `text` to `max` characters with "…" (counted in UTF-16 units, never splitting a surrogate pair). */
 export function clip(text: string, max: number): string {
@@ -28,7 +25,7 @@ export function clip(text: string, max: number): string {
 /**
  * Plain text for Markdown: every ASCII punctuation character is backslash-escaped (so `[x](command:…)`,
  * `<img …>`, `javascript:`, `*`, `_`, backticks, `www.` and `a@b.c` autolinks all render literally) and
- * control characters become U+FFFD.
+ * control characters are escaped as in messages (`\u001b`).
  *
  * @param text  any text from a file, a file name or a setting
  * @param max   cut to this many characters with "…" first (default: no cut)
@@ -40,7 +37,7 @@ export function escapeMarkdown(text: string, max = Infinity): string {
 /**
  * An inline code span holding `text` literally: the fence is one backtick longer than the longest run
  * of backticks inside, padded with a space where the text starts or ends with a backtick or a space
- * (CommonMark strips one space each side), control characters become U+FFFD. The empty string is
+ * (CommonMark strips one space each side), control characters are escaped as in messages. The empty string is
  * shown as `""`.
  *
  * @param text  any text from a file, a file name or a setting

@@ -9,6 +9,7 @@
  * passes what came from a file or a setting through {@link escapeControls}. Machine formats (JSON) keep
  * the true text: their own encoding escapes it.
  */
+import { escapedChar } from '../rules/text';
 
 /**
  * Characters shown escaped: C0 controls (U+0000–U+001F), DEL (U+007F), C1 controls (U+0080–U+009F),
@@ -20,31 +21,17 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a
 // eslint-disable-next-line no-control-regex
 const CONTROL_TEST = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function visible(ch: string): string {
-  switch (ch) {
-    case '\t':
-      return '\\t';
-    case '\n':
-      return '\\n';
-    case '\r':
-      return '\\r';
-    default: {
-      const code = ch.charCodeAt(0);
-      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-    }
-  }
-}
-
 /**
- * `text` with every control character (see {@link CONTROL}) replaced by a visible escape: `\t`, `\n`,
- * `\r`, `\xHH` for the other C0 and C1 controls and DEL (ESC is `\x1b`), `\uHHHH` for the others.
+ * `text` with every control character (see {@link CONTROL}) replaced by a visible escape, in the same form
+ * as finding messages write them (`rules/text.ts` escapedChar): `\t`, `\n`, `\r`, `\uHHHH` for the others
+ * (ESC is `\u001b`, CSI `\u009b`, DEL `\u007f`).
  * Printable text, including non-ASCII letters and emoji, is unchanged. Safe to print on one terminal line.
  *
  * @param options.keepNewlines  leave `\n` as a line break (for multi-line text such as a stack trace)
  */
 export function escapeControls(text: string, options: { keepNewlines?: boolean } = {}): string {
   if (!CONTROL_TEST.test(text)) return text;
-  return text.replace(CONTROL, (ch) => (ch === '\n' && options.keepNewlines === true ? ch : visible(ch)));
+  return text.replace(CONTROL, (ch) => (ch === '\n' && options.keepNewlines === true ? ch : escapedChar(ch)));
 }
 
 /** Whether `text` holds a character that {@link escapeControls} would escape (for tests and assertions). */
