@@ -169,6 +169,21 @@ describe('vzlint exit codes', () => {
 });
 
 describe('vzlint file handling', () => {
+  it('a config saved as UTF-16 (Windows "Unicode") gets one utf16-encoding error that names the byte order (attack)', async () => {
+    const root = await folder('utf16');
+    await mkdir(path.join(root, 'conf'), { recursive: true });
+    const text = '\uFEFFONBOOT="yes"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\n';
+    await writeFile(path.join(root, 'conf/101.conf'), Buffer.from(text, 'utf16le'));
+    await writeFile(path.join(root, 'conf/102.conf'), Buffer.from(text.slice(1), 'utf16le').swap16());
+    const r = await run(['--format', 'json', 'conf/101.conf', 'conf/102.conf'], root);
+    assert.equal(r.code, 1, r.err);
+    const found = parseJson(r.out).filter((f) => f.rule === 'utf16-encoding').map((f) => [f.file, f.line, f.column, f.severity, f.message]);
+    assert.deepEqual(found, [
+      ['conf/101.conf', 1, 1, 'error', 'File in UTF-16 (little-endian): a NUL byte in every character; save it as UTF-8'],
+      ['conf/102.conf', 1, 1, 'error', 'File in UTF-16 (big-endian): a NUL byte in every character; save it as UTF-8'],
+    ]);
+  });
+
   it('a file or folder whose name is not valid UTF-8 is named as such, not reported missing; the rest of the tree is linted (attack)', { skip: process.platform !== 'linux' }, async () => {
     const root = await folder('non-utf8');
     const bytes = (rel: string, raw: number[] = []): Buffer => Buffer.concat([Buffer.from(path.join(root, rel)), Buffer.from(raw)]);

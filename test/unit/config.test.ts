@@ -66,6 +66,10 @@ describe('.vzconf.yaml: invalid files give a positioned ConfigFileError, never a
     assert.match(error('ignoreSuppressions: "yes"\n').detail, /must be a boolean/);
     assert.match(error('- a\n- b\n').detail, /must be a mapping, not a list/);
     assert.match(error('nodeRam: lots\n').detail, /nodeRam/);
+    // A number YAML reads as Infinity or NaN is named so (JSON.stringify said "number null"; attack).
+    assert.match(error('nodeRam: 1e400\n').detail, /nodeRam: must be a string, not number Infinity$/);
+    assert.match(error('nodeSwap: .nan\n').detail, /nodeSwap: must be a string, not number NaN$/);
+    assert.match(error('ignoreSuppressions: -.inf\n').detail, /must be a boolean, not number -Infinity$/);
   });
   it('a value of the wrong form says in words what is expected, not the schema\'s regular expression', () => {
     assert.equal(error('nodeRam: lots\n').detail, 'nodeRam: "lots" is not bytes, or a number with a K, M, G or T suffix (e.g. 64G)');

@@ -125,6 +125,7 @@ const SNIPPETS: [string, string, LintOptions][] = [
   ['crlf mixed node', 'LOCKDIR=/vz/lock\nVE_ROOT=/vz/root/$VEID\r\n', { path: NODE }],
   ['bom', '\uFEFFONBOOT="yes"\n', { path: CT }],
   ['bom comment', '\uFEFF# comment\nONBOOT="yes"\n', { path: CT }],
+  ['utf-16', '\uFFFD\uFFFDO\0N\0B\0O\0O\0T\0=\0y\0e\0s\0\n\0', { path: CT }],
   ['shell', `DESCRIPTION=web server\nHOSTNAME="$(hostname)"\nNAME="a;b"\nVE_ROOT=x;y\nDESCRIPTION2="$HOST.example.com"\n`, { path: CT }],
   ['shell quote', "DESCRIPTION=don't\n", { path: CT }],
   ['expansion', 'HOSTNAME="$HOST.example.com"\n', { path: CT }],

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
-import { parseConfig, parseConfigFresh } from '../../server/src/parser/parse';
+import { parseConfig, parseConfigFresh, splitVzctlLines } from '../../server/src/parser/parse';
 import { plainShellEnd, scanShellValue } from '../../server/src/parser/shell';
 import type { Dialect, Entry } from '../../server/src/parser/types';
 import { NEEDS_CORPUS } from '../helpers/corpus';
@@ -229,6 +229,17 @@ describe('parser: the shell view without a scan (plainShellEnd)', () => {
         assert.equal((e.shell as unknown) === e, view.endLine === e.line && view.issues.length === 0 && view.value === e.value);
       }
     }), { numRuns: 1000, seed: 20261201 });
+  });
+});
+
+describe('parser: splitting into vzctl lines', () => {
+  it('gives the lines a split at each line feed gives (a CRLF ending dropped), repeated lines included', () => {
+    // Few distinct lines, so that lines repeat (a repeated line reuses the string of the one before).
+    const text = fc.array(fc.constantFrom('A=1', 'A=1\r', 'B="x"', '', '\r', 'A=', 'A=1\rA=1', '#'), { maxLength: 30 }).map((ls) => ls.join('\n'));
+    fc.assert(fc.property(text, (t) => {
+      const naive = t.split('\n').map((l, i, all) => (i < all.length - 1 && l.endsWith('\r') ? l.slice(0, -1) : l));
+      assert.deepEqual(splitVzctlLines(t).lines, naive);
+    }), { numRuns: 2000, seed: 20261201 });
   });
 });
 

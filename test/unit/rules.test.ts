@@ -49,6 +49,9 @@ const ROWS: Row[] = [
   ['byte-order-mark', '\uFEFF# comment\nONBOOT="yes"\n', { path: CT }, 1, 'BOM before a comment: vzctl no longer sees a comment'],
   ['byte-order-mark', '# comment\nONBOOT="yes"\n', { path: CT }, null, 'no BOM'],
   ['lone-carriage-return', 'NETFILTER="full"\rIPTABLES="iptable_filter"\n', { path: CT }, 1, 'a lone CR joins two settings for vzctl'],
+  ['utf16-encoding', '\uFFFD\uFFFDO\0N\0B\0O\0O\0T\0=\0y\0e\0s\0\n\0', { path: CT }, 1, 'UTF-16 little-endian with its byte-order mark, read as bytes'],
+  ['utf16-encoding', '\0O\0N\0B\0O\0O\0T\0=\0y\0e\0s\0\n', { path: CT }, 1, 'UTF-16 big-endian without a byte-order mark'],
+  ['utf16-encoding', 'ONBOOT="yes"\nHOSTNAME="a\0b"\n', { path: CT }, null, 'a NUL in a value is no UTF-16'],
   ['lone-carriage-return', 'ONBOOT="yes"\r\nHOSTNAME="a"\r\n', { path: CT }, null, 'CRLF line endings are no lone CR'],
   ['crlf-line-endings', 'ONBOOT="yes"\r\nHOSTNAME="a"\r\n', { path: CT }, 1, 'classic vzmigrate sources the CT config with sh'],
   ['crlf-line-endings', 'VE_ROOT=/vz/root/$VEID\nLOCKDIR=/vz/lock\r\n', { path: NODE }, 1, 'mixed endings in vz.conf'],
@@ -304,6 +307,14 @@ describe('shell-unsafe-value: what sh does with an unquoted blank', () => {
     const found = lint(text, { path: CT }).findings.filter((f) => f.rule === 'shell-unsafe-value');
     assert.deepEqual(found.map((f) => [f.range.start.line, f.fixes]), [[1, []]]);
     assert.deepEqual(lint('DESCRIPTION=a b \\\nx\n', { path: CT }).findings.filter((f) => f.rule === 'shell-unsafe-value').map((f) => f.fixes), [[]]);
+  });
+  it('in a CRLF file a value with blanks before the line end is not quoted: sh would take the CR for a command and the assignment for its prefix (attack)', () => {
+    // dash: `DISK_QUOTA=a; <CR>` sets DISK_QUOTA=a; `DISK_QUOTA="a;" <CR>` sets it only for a command named CR.
+    const fixesOf = (text: string) => lint(text, { path: CT }).findings.filter((f) => f.rule === 'shell-unsafe-value').map((f) => f.fixes?.map((x) => x.safe));
+    assert.deepEqual(fixesOf('DISK_QUOTA=a; \r\n'), [[]]);
+    assert.deepEqual(fixesOf('HOSTNAME=a b \r\n'), [[]]);
+    assert.deepEqual(fixesOf('DISK_QUOTA=a; \n'), [[true]], 'LF: the blank ends the line for sh too');
+    assert.deepEqual(fixesOf('DISK_QUOTA=a;\r\n'), [[true]], 'no blank before the CR');
   });
   it('a blank before an operator is no command: the shell reads the operator', () => {
     assert.deepEqual(said('SEARCHDOMAIN=example.com > /tmp/out\n'), ['SEARCHDOMAIN: unquoted blank and ">"; a shell sourcing the file reads ">" as an operator']);

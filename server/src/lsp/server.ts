@@ -23,7 +23,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getCatalog } from '../catalog/load';
 import { describeTarget, formatTarget, targetReason } from '../model/target';
-import { discoverConfigFiles, isConfigFileName } from '../cli/discover';
+import { discoverConfigFiles, isConfigFileName, NOT_UTF8 } from '../cli/discover';
+import { escapeControls } from '../util/escape';
 import { parseConfig } from '../parser/parse';
 import { parseSuppressions } from '../rules/suppressions';
 import { visible } from '../rules/text';
@@ -740,7 +741,10 @@ export function startServer(connection: Connection, options: StartServerOptions 
         result.problems.push(`${folder}: ${(err as Error).message}`);
         continue;
       }
-      const found = await discoverConfigFiles(folder, folder);
+      // A name that is not valid UTF-8 opens nothing (Node decodes names lossily): said, not left out unseen.
+      const found = await discoverConfigFiles(folder, folder, undefined, (file, why) => {
+        if (why === NOT_UTF8) result.problems.push(`${escapeControls(file)}: skipped, its name is not valid UTF-8, which vzconf cannot open (rename it)`);
+      });
       for (const f of found) seen.add(pathToFileURL(f).href);
       progress?.report(`${folder}: ${found.length} config file(s)`);
       let doneFiles = 0;

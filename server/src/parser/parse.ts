@@ -155,6 +155,21 @@ export function splitLines(text: string): { lines: string[]; eol: '\n' | '\r\n' 
 }
 
 /**
+ * `text.slice(start, end)`, or the same string as one of the two lines before it (`lines`, so far) when it
+ * has their text: a file that repeats a line (or alternates two) keeps one string for them all instead of one
+ * per line, each alive as long as the document (issue 8: the model's size drives the garbage collector's cost
+ * on large files). Compared in place: no slice is made for a repeated line.
+ */
+function lineText(text: string, start: number, end: number, lines: readonly string[]): string {
+  const n = end - start;
+  for (let back = 1; back <= 2; back += 1) {
+    const before = lines[lines.length - back];
+    if (before !== undefined && before.length === n && text.startsWith(before, start)) return before;
+  }
+  return text.slice(start, end);
+}
+
+/**
  * Splits text into lines the way vzctl (`fgets()`) and sh read it: only a line feed ends a line, and the
  * carriage return of a CRLF ending is dropped with it. A carriage return anywhere else (a "lone CR", which
  * editors and LSP count as a line break) stays inside the line, as vzctl and sh keep it.
@@ -169,10 +184,10 @@ export function splitVzctlLines(text: string): { lines: string[]; eol: '\n' | '\
   let loneCr = false;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
     if (i > start && text.charCodeAt(i - 1) === 13) {
-      lines.push(text.slice(start, i - 1));
+      lines.push(lineText(text, start, i - 1, lines));
       crlf += 1;
     } else {
-      lines.push(text.slice(start, i));
+      lines.push(lineText(text, start, i, lines));
       lf += 1;
     }
     start = i + 1;

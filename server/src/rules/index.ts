@@ -2,7 +2,7 @@ import { barrierAboveLimit, invalidValue, questionableValue, unknownListItem, va
 import { duplicateParameter, misplacedParameter, unknownParameter } from './parameters';
 import { shellExpansion, shellUnsafeValue } from './shell';
 import { deprecatedParameter, ignoredParameter, removedParameter } from './status';
-import { byteOrderMark, crlfLineEndings, inlineComment, keyTooLong, loneCarriageReturn, missingEquals, multilineValue, singleQuotes, spaceAroundEquals, unmatchedQuote } from './syntax';
+import { byteOrderMark, crlfLineEndings, inlineComment, keyTooLong, loneCarriageReturn, missingEquals, multilineValue, singleQuotes, spaceAroundEquals, unmatchedQuote, utf16Encoding } from './syntax';
 import type { Rule } from './types';
 import { RESOURCES_RULES } from './resources/index';
 import { LIMITS_RULES } from './limits/index';
@@ -19,6 +19,7 @@ export const CORE_RULES: readonly Rule[] = [
   singleQuotes,
   multilineValue,
   byteOrderMark,
+  utf16Encoding,
   loneCarriageReturn,
   crlfLineEndings,
   shellUnsafeValue,

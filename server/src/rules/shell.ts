@@ -13,10 +13,14 @@ import { clip, explain, q, say } from './say';
  * or expansions), on a line without a backslash, whose shell word ends on that line. A line ending in a
  * backslash (`HOSTNAME=\` + newline + `HOSTNAME=a;`) is joined to the next by sh, and vzctl's value (empty,
  * after the backslash) was quoted into `HOSTNAME=\""`: an escaped quote and one that never closes, so
- * sourcing the file failed altogether (attack).
+ * sourcing the file failed altogether (attack). Nor, in a file with CRLF endings, before blanks at the end.
  */
 function quotable(ctx: LintContext, e: Entry): boolean {
-  return !e.quote && e.shell.endLine === e.line && !/["'`$\\]/.test(rawValueText(ctx, e)) && !(ctx.doc.text[e.line] ?? '').includes('\\');
+  const line = ctx.doc.text[e.line] ?? '';
+  if (e.quote || e.shell.endLine !== e.line || /["'`$\\]/.test(rawValueText(ctx, e)) || line.includes('\\')) return false;
+  // With CRLF endings the CR is a word of its own after a blank: `KEY=a; <CR>` sets KEY, but `KEY="a;" <CR>`
+  // sets it only for a command named CR (dash), so the fix would unset it for the scripts.
+  return ctx.doc.eol === '\n' || !/[ \t]$/.test(line);
 }
 
 /**

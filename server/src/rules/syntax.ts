@@ -189,6 +189,55 @@ export const multilineValue: Rule = {
   },
 };
 
+/**
+ * How `text` (the start of a file) is laid out when it is UTF-16 read as bytes (UTF-8, each invalid byte a
+ * U+FFFD): characters alternating with NUL characters, after a byte-order mark (`FF FE` or `FE FF`, two
+ * U+FFFD) or none. Judged on the first 64 character pairs, three quarters of which must be a character and a
+ * NUL (little-endian) or a NUL and a character (big-endian). Undefined for anything else: a config file has
+ * no NUL byte at all.
+ */
+export function utf16Layout(text: string): 'little-endian' | 'big-endian' | undefined {
+  const start = text.startsWith('\uFFFD\uFFFD') ? 2 : 0;
+  const pairs = Math.min(64, Math.floor((text.length - start) / 2));
+  if (pairs < 2) return undefined;
+  let little = 0;
+  let big = 0;
+  for (let j = 0; j < pairs; j += 1) {
+    const a = text.charCodeAt(start + 2 * j);
+    const b = text.charCodeAt(start + 2 * j + 1);
+    if (a !== 0 && b === 0) little += 1;
+    else if (a === 0 && b !== 0) big += 1;
+  }
+  return little * 4 >= pairs * 3 ? 'little-endian' : big * 4 >= pairs * 3 ? 'big-endian' : undefined;
+}
+
+/** The first `max` characters of the file whose lines (split at line feeds) are `lines`. */
+function head(lines: readonly string[], max: number): string {
+  let out = '';
+  for (let i = 0; i < lines.length && out.length < max; i += 1) out += (i > 0 ? '\n' : '') + (lines[i] ?? '').slice(0, max);
+  return out.slice(0, max);
+}
+
+/**
+ * A file in UTF-16 (docs/rules/utf16-encoding.md): vzctl reads each line as a C string, which ends at the NUL
+ * byte of its first character, so it sets no parameter; dash and bash drop NUL bytes and read the assignments.
+ * Reported once, on line 1; no fix (an encoding is changed for the whole file, not by a text edit).
+ */
+export const utf16Encoding: Rule = {
+  id: 'utf16-encoding',
+  check(ctx) {
+    const first = ctx.doc.text[0] ?? '';
+    // A file without a NUL in its first line is no UTF-16 text (the check costs nothing for any other file).
+    if (first.indexOf('\0') < 0 && !(first === '' && (ctx.doc.text[1] ?? '').startsWith('\0'))) return [];
+    const layout = utf16Layout(head(ctx.doc.text, 130));
+    if (!layout) return [];
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: first.length } };
+    return [finding(ctx, 'utf16-encoding', range, `File in UTF-16 (${layout}): a NUL byte in every character; save it as UTF-8`, {
+      detail: `The file is UTF-16 (${layout}). vzctl reads each line as a C string, which ends at its first NUL byte, so it sets none of the parameters; dash and bash drop the NUL bytes and read them. Convert it: iconv -f UTF-16 -t UTF-8 FILE, or Save with Encoding in VS Code.`,
+    })];
+  },
+};
+
 /** A leading byte-order mark becomes part of the first key for vzctl (it is no whitespace to C). */
 export const byteOrderMark: Rule = {
   id: 'byte-order-mark',

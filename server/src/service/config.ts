@@ -49,6 +49,8 @@ const MAX_QUOTED = 80;
 
 /** `JSON.stringify(v)`, cut to about {@link MAX_QUOTED} characters (a 5 MB value stays out of the message). */
 function quoted(v: unknown): string {
+  // JSON has no Infinity or NaN (JSON.stringify writes null): YAML's 1e400, .inf and .nan are numbers.
+  if (typeof v === 'number') return String(v);
   const s = typeof v === 'string' && v.length > MAX_QUOTED ? `${JSON.stringify(v.slice(0, MAX_QUOTED))}… (${v.length} characters)` : JSON.stringify(v) ?? String(v);
   return s.length > MAX_QUOTED * 2 ? `${s.slice(0, MAX_QUOTED)}…` : s;
 }
