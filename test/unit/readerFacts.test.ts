@@ -169,6 +169,59 @@ describe('BURST_CPU_AVG_USAGE / BURST_CPULIMIT: parse_ul(), refused without a me
   });
 });
 
+describe('SLMMODE, TRAFFIC_SHAPING, RATEBOUND, PAGECACHE_ISOLATION: a quiet refusal before 7.0.294.9 and on 7.0.295..7.0.309 (libvzctl lib/env_config.c at each tag)', () => {
+  // Up to v7.0.294.8 and on v7.0.295..v7.0.309 the handlers `return VZCTL_E_INVAL` before err_inval, the only
+  // place that logs "Invalid parameter"; v7.0.294.9 (commit cc050a5) and v7.0.310 (commit 7189bed4) `goto
+  // err_inval`. slm_mode2id() (lib/slm.c) and yesno2id() (lib/util.c) compare with strcmp() at every tag.
+  const QUIET = ['vz7@7.0.42', 'vz7@7.0.68', 'vz7@7.0.284', 'vz7@7.0.294.8', 'vz7@7.0.295', 'vz7@7.0.309'];
+  const LOUD = ['vz7@7.0.294.9', 'vz7@7.0.294.12', 'vz7@7.0.310', 'vz7@7.0.737', 'vz7@8.0.90'];
+  const BAD: [string, string][] = [['SLMMODE', 'full'], ['TRAFFIC_SHAPING', 'on'], ['RATEBOUND', '1'], ['PAGECACHE_ISOLATION', 'true']];
+  it('a value the reader cannot read: "without a message" where the handler returns early, "with an error" where it logs', () => {
+    for (const [key, v] of BAD) {
+      for (const t of QUIET) {
+        if (key === 'PAGECACHE_ISOLATION' && (t === 'vz7@7.0.42' || t === 'vz7@7.0.68')) {
+          // Not a key before 7.0.284: libvzctl ignores it, so no value finding at all.
+          assert.deepEqual(valueFindings(`${key}="${v}"`, t), [], `${key} @ ${t}`);
+          continue;
+        }
+        const f = valueFindings(`${key}="${v}"`, t);
+        assert.equal(f.length, 1, `${key} @ ${t}`);
+        assert.match(f[0] ?? '', new RegExp(`^error: ${key}: "${v}" is not .*; libvzctl rejects the config without a message$`), `${key} @ ${t}`);
+      }
+      for (const t of LOUD) {
+        assert.deepEqual(valueFindings(`${key}="${v}"`, t).map((m) => m.replace(/^.*; /, '')), ['libvzctl rejects it with an error'], `${key} @ ${t}`);
+      }
+    }
+  });
+  it('the words it reads pass at every tag, compared case-sensitively', () => {
+    assert.deepEqual(valueFindings('SLMMODE="full"', 'vz7@7.0.300'), ['error: SLMMODE: "full" is not ubc|slm|all; libvzctl rejects the config without a message']);
+    for (const t of [...QUIET, ...LOUD]) {
+      for (const v of ['ubc', 'slm', 'all']) assert.deepEqual(valueFindings(`SLMMODE="${v}"`, t), [], `SLMMODE=${v} @ ${t}`);
+      for (const v of ['yes', 'no']) assert.deepEqual(valueFindings(`RATEBOUND="${v}"`, t), [], `RATEBOUND=${v} @ ${t}`);
+    }
+    assert.match(valueFindings('SLMMODE="All"', 'vz7@7.0.300')[0] ?? '', /"All" must be written "all".*without a message$/);
+    assert.match(valueFindings('TRAFFIC_SHAPING="YES"', 'vz7')[0] ?? '', /"YES" must be written "yes".*rejects it with an error$/);
+  });
+  it('the finding cites the tag read for that range', () => {
+    const detail = (t: string) => lint(`${VSWAP}SLMMODE="x"\n`, { target: t, path: CT }).findings.find((f) => f.rule === 'invalid-value')?.detail ?? '';
+    assert.match(detail('vz7@7.0.200'), /Source: OpenVZ\/libvzctl v7\.0\.42 lib\/env_config\.c/);
+    assert.match(detail('vz7@7.0.300'), /Source: OpenVZ\/libvzctl v7\.0\.295 lib\/env_config\.c/);
+  });
+  it('the effective configuration and the hover say "without a message" in the quiet ranges only', () => {
+    const text = `${VSWAP}TRAFFIC_SHAPING="maybe"\n`;
+    const node = { path: '/etc/vz/vz.conf', text: '' };
+    for (const [t, how] of [['vz7@7.0.300', 'without a message'], ['vz7@7.0.310', 'with "Invalid parameter"']] as const) {
+      const out = effectiveConfigText(text, { path: CT, nodeConfig: node, target: t });
+      assert.match(out, new RegExp(`^# TRAFFIC_SHAPING has no effective value: libvzctl [\\d.]+ \\(Virtuozzo 7\\+\\) refuses "maybe" \\(101\\.conf line 3\\) ${how}, so`, 'm'), t);
+      const hover = JSON.stringify(computeHover(text, { line: 2, character: 2 }, { path: CT, nodeConfig: node, target: t })?.contents ?? '');
+      assert.ok(hover.includes(`refuses \`maybe\` (this line) ${how.replace(/"/g, '\\"')}`), `${t}: ${hover}`);
+    }
+  });
+  it('classic vzctl does not know them (src/lib/config.c @ vzctl-4.11.1)', () => {
+    assert.deepEqual(found('SLMMODE="x"\n', 'classic@4.11.1', ['invalid-value']), []);
+  });
+});
+
 describe('CPUMASK / NODEMASK as bitmap_parse() reads them (classic src/lib/bitmap.c; libvzctl lib/bitmap.c)', () => {
   it('an empty item is refused at every version; one trailing comma is not', () => {
     for (const t of ['classic@3.0.26', 'classic@4.11.1', 'vz7@7.0.284', 'vz7@7.0.737']) {

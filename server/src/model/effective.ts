@@ -208,7 +208,9 @@ export function unsetsForValue(ctx: LintContext, e: Entry): boolean {
  * classic vzctl ({@link skippedForValue}) nothing falls back to an earlier line: the line is refused, not
  * skipped. Only for a line vzctl uses (the last of its key); behaviour `vz7.value-invalid`. BURST_CPU_AVG_USAGE
  * and BURST_CPULIMIT are refused the same way but without the log line (their handler returns parse_ul()'s
- * 1, not VZCTL_E_INVAL; behaviour `vz7.value-invalid.silent`).
+ * 1, not VZCTL_E_INVAL; behaviour `vz7.value-invalid.silent`), and so are SLMMODE, TRAFFIC_SHAPING,
+ * RATEBOUND and PAGECACHE_ISOLATION before libvzctl 7.0.294.9 and on 7.0.295..7.0.309 (their handlers
+ * return VZCTL_E_INVAL before the log line; behaviours `vz7.value-invalid.silent-einval*`).
  */
 export function refusedForValue(ctx: LintContext, e: Entry): boolean {
   if (ctx.target.generation !== 'vz7') return false;

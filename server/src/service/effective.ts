@@ -40,14 +40,16 @@ export function notTakenFromNode(ctx: LintContext, where: string, value: string,
  * What Virtuozzo 7 does with a value of `name` libvzctl refuses (`refusedForValue`, behaviour
  * `value-invalid`), as one plain sentence without a final stop: `libvzctl 7.0.737 (Virtuozzo 7+) refuses
  * "maybe" (101.conf line 3) with "Invalid parameter", so vzctl commands on this container fail until it is
- * fixed`. For a key whose refusal logs nothing (fact `vz7.value-invalid.silent`: BURST_CPU_AVG_USAGE,
- * BURST_CPULIMIT, lib/env_config.c @ v7.0.42..v8.0.90) it says `without a message` instead.
+ * fixed`. For a key whose refusal logs nothing it says `without a message` instead: the facts
+ * `vz7.value-invalid.silent*` (BURST_CPU_AVG_USAGE and BURST_CPULIMIT at every tag, lib/env_config.c @
+ * v7.0.42..v8.0.90; SLMMODE, TRAFFIC_SHAPING, RATEBOUND and PAGECACHE_ISOLATION before 7.0.294.9 and on
+ * 7.0.295..7.0.309).
  *
  * @param at  where the line is, e.g. `101.conf line 3`
  * @param show  renders the file's value (default double-quoted; the hover passes its Markdown code span)
  */
 export function refusedText(ctx: LintContext, name: string, value: string, at: string, show: (value: string) => string = quote): string {
-  const how = says(ctx, 'value-invalid', name)?.id === 'vz7.value-invalid.silent' ? 'without a message' : 'with "Invalid parameter"';
+  const how = says(ctx, 'value-invalid', name)?.id.startsWith('vz7.value-invalid.silent') === true ? 'without a message' : 'with "Invalid parameter"';
   return `${describeTarget(ctx.target)} refuses ${show(value)} (${at}) ${how}, so vzctl commands on this container fail until it is fixed`;
 }
 
