@@ -283,3 +283,70 @@ describe('LSP robustness: lifecycle per the specification', () => {
     }
   });
 });
+
+describe('LSP robustness: hover and completion with a position that is not one', () => {
+  // A client bug (or a fuzzer) sent these: the replies were fine, but each wrote a TypeError's stack trace
+  // to the client's log. The params are checked where the request enters (server/src/lsp/params.ts).
+  const URI = 'file:///etc/vz/conf/101.conf';
+  const bad: [string, unknown][] = [
+    ['position null', { textDocument: { uri: URI }, position: null }],
+    ['no position', { textDocument: { uri: URI } }],
+    ['a negative line', { textDocument: { uri: URI }, position: { line: -1, character: 0 } }],
+    ['a fractional character', { textDocument: { uri: URI }, position: { line: 0, character: 1.5 } }],
+    ['a line that is a string', { textDocument: { uri: URI }, position: { line: '0', character: 0 } }],
+    ['a line past 2^31 - 1', { textDocument: { uri: URI }, position: { line: 2 ** 31, character: 0 } }],
+    ['textDocument null', { textDocument: null, position: { line: 0, character: 0 } }],
+    ['a uri that is a number', { textDocument: { uri: 5 }, position: { line: 0, character: 0 } }],
+  ];
+  // Params that are no object at all are refused before any handler (vscode-languageserver itself read
+  // `params.workDoneToken` and failed): JSON-RPC's InvalidRequest, LSP's InvalidParams.
+  const refused: [string, Record<string, unknown>, number][] = [
+    ['params null', { params: null }, -32600],
+    ['params a number', { params: 5 }, -32600],
+    ['no params', {}, -32602],
+    ['params an array', { params: [URI] }, -32602],
+  ];
+  it('answers null (hover) and an empty list (completion), refuses params that are no object, logs no stack trace, and answers on', async () => {
+    const s = new RawServer();
+    try {
+      s.initialize(1);
+      await s.reply(1);
+      s.send({ jsonrpc: '2.0', method: 'initialized', params: {} });
+      s.send({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: URI, languageId: 'vzconf', version: 1, text: 'ONBOOT="yes"\nHOSTNAME=ct101\n' } } });
+      let id = 100;
+      const asked: [string, string, number][] = [];
+      for (const [what, params] of bad) {
+        for (const method of ['textDocument/hover', 'textDocument/completion']) {
+          id += 1;
+          asked.push([what, method, id]);
+          s.send({ jsonrpc: '2.0', id, method, params });
+        }
+      }
+      for (const [what, method, n] of asked) {
+        const r = await s.reply(n);
+        assert.equal(r.error, undefined, `${method}, ${what}: ${JSON.stringify(r.error)}`);
+        assert.deepEqual(r.result, method === 'textDocument/hover' ? null : [], `${method}, ${what}`);
+      }
+      for (const [what, params, code] of refused) {
+        for (const method of ['textDocument/hover', 'textDocument/completion']) {
+          id += 1;
+          s.send({ jsonrpc: '2.0', id, method, ...params });
+          const r = await s.reply(id);
+          assert.equal(r.error?.code, code, `${method}, ${what}: ${JSON.stringify(r)}`);
+        }
+      }
+      s.send({ jsonrpc: '2.0', method: 'textDocument/didChange', params: null });
+      // The same requests with a real position still answer (ONBOOT is documented; keys complete on line 2).
+      s.send({ jsonrpc: '2.0', id: 2, method: 'textDocument/hover', params: { textDocument: { uri: URI }, position: { line: 0, character: 2 } } });
+      assert.match(JSON.stringify((await s.reply(2)).result), /ONBOOT/);
+      s.send({ jsonrpc: '2.0', id: 3, method: 'textDocument/completion', params: { textDocument: { uri: URI }, position: { line: 1, character: 0 } } });
+      const items = (await s.reply(3)).result;
+      assert.ok(Array.isArray(items) && items.length > 0, JSON.stringify(items).slice(0, 200));
+      const logs = s.messages.filter((m) => m.method === 'window/logMessage').map((m) => JSON.stringify(m.params));
+      assert.deepEqual(logs.filter((l) => /\bat \S+ \(|TypeError|failed/.test(l)), []);
+      assert.doesNotMatch(s.stderr, /\bat \S+ \(|TypeError/);
+    } finally {
+      s.kill();
+    }
+  });
+});

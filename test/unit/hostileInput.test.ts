@@ -73,14 +73,15 @@ describe('hostile input', () => {
     assert.equal(fixed.split('\n')[2], `CAPABILITY="CHOWN:on ${Array.from({ length: Math.floor(20_000 / 3) }, () => 'net_admin:on').join(' ')} KILL:off"`);
   });
 
-  it('a value of 100,000 "${A" with no "}": read as the shell reads it, no expansion (the "}" was searched to the end of the line at each "$")', () => {
+  it('a value of 100,000 "${A" with no "}": one issue at the first "${", no expansion (the "}" was searched to the end of the line at each "$")', () => {
     const value = '${A'.repeat(100_000);
     const text = `HOSTNAME="${value}"\nDESCRIPTION="\${C}"\n`;
     const doc = parseConfig(text, { dialect: 'classic' });
     const [first, second] = doc.lines;
     assert.ok(first?.kind === 'entry' && second?.kind === 'entry');
     assert.equal(first.shell.value, value);
-    assert.deepEqual(first.shell.issues, []);
+    assert.deepEqual(first.shell.issues.map((i) => [i.kind, i.range]), [['unclosed-expansion', { start: { line: 0, character: 10 }, end: { line: 0, character: value.length + 11 } }]]);
+    assert.equal(lint(text, { path: '/etc/vz/conf/101.conf' }).findings.filter((f) => f.rule === 'shell-unsafe-value').length, 1);
     assert.deepEqual(second.shell.issues.map((i) => [i.kind, i.text]), [['expansion', 'C']]);
   });
 });

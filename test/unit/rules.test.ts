@@ -324,6 +324,30 @@ describe('shell-unsafe-value: what sh does with an unquoted blank', () => {
   });
 });
 
+describe('shell-unsafe-value: a "${" with no "}" on its line', () => {
+  // Checked with dash (/bin/sh) and bash sourcing each file: "Missing '}'", "Bad substitution", or an
+  // "Unterminated quoted string" for `"x${A"` (the `"` inside the expansion opens a quote of its own).
+  const found = (text: string) => lint(text, { path: CT }).findings.filter((f) => f.rule === 'shell-unsafe-value');
+  const MESSAGE = 'HOSTNAME: "${" has no "}" on its line; a shell sourcing the file fails or misreads what follows';
+  it('unquoted, inside double quotes, after a closed expansion, without a name: reported from the "${" to the end of the line, no fix', () => {
+    for (const [text, at] of [['HOSTNAME=${A\n', 9], ['HOSTNAME="x${A"\n', 11], ['HOSTNAME="${A:-}"x${B\n', 18], ['HOSTNAME=${\n', 9], ['HOSTNAME=${A:-x\nX=}\n', 9]] as const) {
+      const f = found(text);
+      assert.deepEqual(f.map((x) => [x.message, x.severity, x.fixes ?? []]), [[MESSAGE, 'warning', []]], text);
+      const line = text.split('\n')[0] as string;
+      assert.deepEqual(f[0]?.range, { start: { line: 0, character: at }, end: { line: 0, character: line.length } }, text);
+    }
+  });
+  it('only the "${": no blank, ";" or quote after it is reported as well (sh reads them inside the expansion)', () => {
+    assert.deepEqual(found('HOSTNAME=${A x\n').map((f) => f.message), [MESSAGE]);
+    assert.deepEqual(found('HOSTNAME="x${A\n').map((f) => f.message), [MESSAGE]);
+  });
+  it('not when sh reads it literally or finds the "}": single quotes, a backslash, "}" later on the line, a backslash-newline', () => {
+    for (const text of ["HOSTNAME='${A'\n", 'HOSTNAME=\\${A\n', 'HOSTNAME="\\${A"\n', 'HOSTNAME=${A}\n', 'HOSTNAME="${A:-a b}"\n', 'HOSTNAME=${A:-x\\\n}\n']) {
+      assert.deepEqual(found(text).map((f) => f.message), [], text);
+    }
+  });
+});
+
 describe('invalid-value: a yes/no or mode in the wrong letter case', () => {
   it('offers to write it as vzctl spells it, for review only (vzctl would start reading the line), on its own line', () => {
     const text = 'ONBOOT="Yes"\nPHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\nDISABLED="NO"\nNETFILTER="Full"\n';

@@ -27,6 +27,7 @@ import { computeFoldingRanges } from '../service/folding';
 import { computeFormatting } from '../service/format';
 import { computeInlayHints } from '../service/inlayHints';
 import { OptionError } from '../service/lint';
+import { documentUri, isRange, positionParams } from './params';
 
 /** What the editor features need to know about a document, from the settings of its resource. */
 export interface EditorFeatureOptions {
@@ -87,10 +88,11 @@ export function registerEditorFeatures(
       // The connection is gone.
     }
   };
-  /** Runs `fn` on the document's current text and options; `fallback` when it is not open or `fn` throws. */
-  const withDocument = async <T>(uri: string, what: string, fallback: T, fn: (text: string, options: EditorFeatureOptions) => T): Promise<T> => {
+  /** Runs `fn` on the document's current text and options; `fallback` when it is not open (or `uri` is undefined) or `fn` throws. */
+  const withDocument = async <T>(uri: string | undefined, what: string, fallback: T, fn: (text: string, options: EditorFeatureOptions) => T): Promise<T> => {
     try {
-      if (!documents.get(uri)) return fallback;
+      // (undefined: the params name no document, or not validly: see ./params.)
+      if (uri === undefined || !documents.get(uri)) return fallback;
       const options = await getOptions(uri);
       const doc = documents.get(uri);
       if (!doc) return fallback;
@@ -106,28 +108,32 @@ export function registerEditorFeatures(
     ...(o.kind !== undefined ? { kind: o.kind } : {}),
   });
 
-  connection.onCompletion((params) =>
-    withDocument<CompletionItem[]>(params.textDocument.uri, 'completion', [], (text, o) =>
+  connection.onCompletion(async (raw) => {
+    // Any JSON may arrive: a position that is none answers an empty list, as for a document that is not open.
+    const params = positionParams(raw);
+    if (!params) return [];
+    return withDocument<CompletionItem[]>(params.uri, 'completion', [], (text, o) =>
       computeCompletions(text, params.position, {
         ...lintOptions(o),
         ...(o.kbUrlTemplate !== undefined ? { kbUrlTemplate: o.kbUrlTemplate } : {}),
         ...(o.samples ? { samples: o.samples } : {}),
-      }) as CompletionItem[]));
+      }) as CompletionItem[]);
+  });
 
   connection.onDocumentSymbol((params) =>
-    withDocument<DocumentSymbol[]>(params.textDocument.uri, 'document symbols', [], (text, o) =>
+    withDocument<DocumentSymbol[]>(documentUri(params), 'document symbols', [], (text, o) =>
       computeDocumentSymbols(text, lintOptions(o)) as DocumentSymbol[]));
 
   connection.onFoldingRanges((params) =>
-    withDocument<FoldingRange[]>(params.textDocument.uri, 'folding ranges', [], (text) => computeFoldingRanges(text)));
+    withDocument<FoldingRange[]>(documentUri(params), 'folding ranges', [], (text) => computeFoldingRanges(text)));
 
   connection.onDocumentLinks((params) =>
-    withDocument<DocumentLink[]>(params.textDocument.uri, 'document links', [], (text) => computeDocumentLinks(text)));
+    withDocument<DocumentLink[]>(documentUri(params), 'document links', [], (text) => computeDocumentLinks(text)));
 
   connection.languages.inlayHint.on((params) =>
-    withDocument<InlayHint[]>(params.textDocument.uri, 'inlay hints', [], (text, o) =>
+    withDocument<InlayHint[]>(isRange((params as { range?: unknown } | null)?.range) ? documentUri(params) : undefined, 'inlay hints', [], (text, o) =>
       computeInlayHints(text, params.range, { ...lintOptions(o), ...(o.inlayHints !== undefined ? { inlayHints: o.inlayHints } : {}) }) as InlayHint[]));
 
   connection.onDocumentFormatting((params) =>
-    withDocument<TextEdit[]>(params.textDocument.uri, 'formatting', [], (text) => computeFormatting(text)));
+    withDocument<TextEdit[]>(documentUri(params), 'formatting', [], (text) => computeFormatting(text)));
 }

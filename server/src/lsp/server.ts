@@ -59,6 +59,7 @@ import { MAX_FILE_BYTES } from '../limits';
 import { version as packageVersion } from '../../../package.json';
 import { diagnosticsJson } from './json';
 import { limitFindings, readMaxDiagnosticsPerFile } from './limit';
+import { positionParams } from './params';
 import { editorCapabilities, refreshInlayHints, registerEditorFeatures, type EditorFeatureOptions } from './features';
 
 export { defaultSettings, readSettings, type VzconfSettings } from '../settings';
@@ -1020,9 +1021,12 @@ export function startServer(connection: Connection, options: StartServerOptions 
     }
   });
 
-  connection.onHover(async (params): Promise<Hover | null> => {
+  connection.onHover(async (raw): Promise<Hover | null> => {
+    // Any JSON may arrive: a position that is none answers null, as for a document that is not open.
+    const params = positionParams(raw);
+    if (!params) return null;
     try {
-      const doc = documents.get(params.textDocument.uri);
+      const doc = documents.get(params.uri);
       if (!doc) return null;
       const settings = await getSettings(doc.uri);
       const filePath = uriToPath(doc.uri);
@@ -1041,7 +1045,7 @@ export function startServer(connection: Connection, options: StartServerOptions 
       return { contents: { kind: 'markdown', value: result.contents }, range: result.range };
     } catch (err) {
       // An invalid setting is already reported as a diagnostic; anything else is a bug worth logging.
-      if (!(err instanceof OptionError)) logError(`hover in ${params.textDocument.uri} failed`, err);
+      if (!(err instanceof OptionError)) logError(`hover in ${params.uri} failed`, err);
       return null;
     }
   });

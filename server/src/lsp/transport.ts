@@ -14,7 +14,9 @@
  *   before `initialize` gets error -32002 (ServerNotInitialized) and a notification is dropped (except
  *   `exit`); after `shutdown` every request gets -32600 (InvalidRequest) and notifications other than
  *   `exit` are dropped; a second `initialize` gets -32600. A message that is not a JSON-RPC object gets
- *   -32600 with id null (JSON-RPC 2.0 §5).
+ *   -32600 with id null (JSON-RPC 2.0 §5). Params that are no structured value get -32600, those of a
+ *   `textDocument/…` request that are no object -32602 (InvalidParams); such notifications are dropped.
+ *   (Fields inside the params are checked by the handlers: ./params.)
  */
 import { Socket as NetSocket, type Socket } from 'node:net';
 import {
@@ -37,6 +39,7 @@ export const MAX_HEADER_BYTES = 8 * 1024;
 /** JSON-RPC / LSP error codes used by the gate. */
 export const ERROR_SERVER_NOT_INITIALIZED = -32002;
 export const ERROR_INVALID_REQUEST = -32600;
+export const ERROR_INVALID_PARAMS = -32602;
 
 const HEADER_END = Buffer.from('\r\n\r\n', 'ascii');
 
@@ -233,6 +236,22 @@ export class StrictStreamMessageReader extends AbstractMessageReader {
   }
 }
 
+/**
+ * Why the params of message `m` (method `method`) are unusable, or undefined when they are fine: present
+ * but not a structured value (JSON-RPC 2.0 §4.2: -32600), or not an object for a `textDocument/…`
+ * method, whose params the LSP specification always defines as an object (-32602).
+ */
+function badParams(method: string, m: Record<string, unknown>): { code: number; message: string } | undefined {
+  const params = m.params;
+  if ('params' in m && (typeof params !== 'object' || params === null)) {
+    return { code: ERROR_INVALID_REQUEST, message: `Invalid Request: the params of ${shown(method)} must be an object or an array` };
+  }
+  if (method.startsWith('textDocument/') && (typeof params !== 'object' || params === null || Array.isArray(params))) {
+    return { code: ERROR_INVALID_PARAMS, message: `Invalid params: the params of ${shown(method)} must be an object` };
+  }
+  return undefined;
+}
+
 /** Where the server is in the LSP lifecycle. */
 export type LifecycleState = 'uninitialized' | 'initialized' | 'shutdown';
 
@@ -317,6 +336,13 @@ export class ProtocolGate implements MessageReader {
     }
     if (isRequest && method === 'initialize') {
       this.reply(requestId, ERROR_INVALID_REQUEST, 'Invalid Request: initialize was already sent');
+      return;
+    }
+    // vscode-languageserver reads `params.workDoneToken` before any handler runs: params that are no object
+    // made each such request an exception with its stack trace in the client's log.
+    const bad = badParams(method, m);
+    if (bad !== undefined) {
+      if (isRequest) this.reply(requestId, bad.code, bad.message);
       return;
     }
     if (isRequest && method === 'shutdown') this.state = 'shutdown';

@@ -27,6 +27,8 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
   // On line `noBraceLine`, no `}` follows column `noBraceFrom` (a `${` after it has no end), once found.
   let noBraceLine = -1;
   let noBraceFrom = 0;
+  // Whether an `unclosed-expansion` issue was recorded.
+  let unclosed = false;
   for (;;) {
     if (c >= text.length) {
       if (mode === 'plain') break;
@@ -91,15 +93,21 @@ export function scanShellValue(lines: readonly string[], line: number, start: nu
       let end = -1;
       let name = '';
       if (text[c + 1] === '{') {
-        NAME.lastIndex = c + 2;
-        const n = NAME.exec(text);
-        if (n) {
-          const from = c + 2 + n[0].length;
-          const close = noBraceLine === l && from >= noBraceFrom ? -1 : text.indexOf('}', from);
-          if (close < 0) {
-            noBraceLine = l;
-            noBraceFrom = from;
-          } else {
+        const close = noBraceLine === l && c + 2 >= noBraceFrom ? -1 : text.indexOf('}', c + 2);
+        if (close < 0) {
+          noBraceLine = l;
+          noBraceFrom = c + 2;
+          // sh reads a `${` on to its `}` across lines: "Missing '}'" at the end of the file, "Bad substitution"
+          // or later lines taken into the value before that. Once a value (sh gives up at the first); not
+          // before a backslash-newline, which sh joins first (`${A:-x\` + newline + `}` is fine).
+          if (!unclosed && text.charCodeAt(text.length - 1) !== 92 /* \\ */) {
+            unclosed = true;
+            (issues ??= []).push({ kind: 'unclosed-expansion', range: range(l, c, l, text.length), text: '${' });
+          }
+        } else {
+          NAME.lastIndex = c + 2;
+          const n = NAME.exec(text);
+          if (n) {
             name = n[0];
             end = close + 1;
           }

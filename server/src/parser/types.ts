@@ -38,6 +38,12 @@ export type ShellIssueKind =
   /** `$NAME` / `${NAME}` other than `$VEID`: sh expands it, vzctl reads it literally. */
   | 'expansion'
   /**
+   * A `${` with no `}` after it on its line (range: to the end of the line; text: `${`): sh reads on into the
+   * next lines for its `}` and fails ("Missing '}'", "Bad substitution") or takes them into the value.
+   * Checked with dash and bash.
+   */
+  | 'unclosed-expansion'
+  /**
    * An unquoted `;` (after the value or a blank): sh keeps KEY set and runs the rest of the line as the next
    * command; the issue's text is that command, empty when only blanks or a comment follow.
    */

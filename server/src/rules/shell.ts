@@ -24,8 +24,8 @@ function quotable(ctx: LintContext, e: Entry): boolean {
 }
 
 /**
- * Unquoted whitespace, command substitution, shell metacharacters, or a quote that never closes:
- * sourcing the file runs commands or fails.
+ * Unquoted whitespace, command substitution, shell metacharacters, a quote that never closes, or a `${`
+ * without its `}`: sourcing the file runs commands or fails.
  */
 export const shellUnsafeValue: Rule = {
   id: 'shell-unsafe-value',
@@ -36,7 +36,10 @@ export const shellUnsafeValue: Rule = {
     for (let i = 0; i < entries.length; i += 1) {
       const e = entries[i] as Entry;
       if (e.shell.issues.length === 0 || ctx.doc.continuationLines.has(e.line) || e.spaceAroundEquals) continue;
-      for (const f of e.shell.issues.flatMap((issue) => {
+      // sh reads what follows an unclosed `${` inside the expansion: issues after it are not what sh does.
+      const issues = e.shell.issues;
+      const cut = issues.findIndex((issue) => issue.kind === 'unclosed-expansion');
+      for (const f of (cut < 0 ? issues : issues.slice(0, cut + 1)).flatMap((issue) => {
         switch (issue.kind) {
           case 'unquoted-whitespace': {
             // Not a value holding a lone CR: the quotes would keep it in the value, where the editor shows a line
@@ -90,6 +93,10 @@ export const shellUnsafeValue: Rule = {
           case 'metacharacter':
             return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted ${q(issue.text)} breaks sourcing of the file by a shell`, {
               detail: `Unquoted ${q(issue.text)} ends the assignment for the shell and breaks sourcing of this file (vzmigrate, the init script); quote the value.`,
+            })];
+          case 'unclosed-expansion':
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: "\${" has no "}" on its line; a shell sourcing the file fails or misreads what follows`, {
+              detail: `A shell sourcing this file (vzmigrate, the init script) reads "\${" as the start of an expansion and looks for its "}" on the next lines: it stops with a syntax error ("Missing '}'", "Bad substitution") or takes those lines into the value of ${e.name}. vzctl reads the value literally.`,
             })];
           case 'unterminated-quote':
             if (multi.has(e) || e.skipped === 'unmatched-quote') return [];
