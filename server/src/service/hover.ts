@@ -183,7 +183,8 @@ function statusLine(ctx: LintContext, def: ParameterDef): string {
     else {
       text = `supported${info?.since ? ` since ${info.since}` : ''}`;
       if (info?.handling === 'ignored') text += ', read only by the init/network scripts';
-      if (info?.handling === 'script') text += ', not parsed by vzctl (read by scripts or other tools)';
+      // Not "supported": vzctl does not read it at all (VERSION, PLATFORM in the samples).
+      if (info?.handling === 'script') text = `not parsed by vzctl${info.since ? ` (known since ${info.since})` : ''}; read by scripts or other tools`;
     }
     if (def.restart) text += '; a change on a running container needs a restart';
   }
