@@ -37,7 +37,7 @@ export function extensionReadme(text) {
   const note = 'The command-line linter `vzlint`, CI formats and how vzconf is built and tested are described in the project\'s full README.';
   return out.join('\n')
     .replace(/\]\(#([^)\s]+)\)/g, (m, anchor) => (dropped.has(anchor) ? '] (see the full README)' : m))
-    // The rule pages are not files of the package (they travel in dist/rule-docs.json): name the page
+    // The rule pages are not files of the package (they travel in dist/rule-docs.json.br): name the page
     // and say how to open a rule's page from VS Code.
     .replace(/\[([^\]]*)\]\((docs\/rules\/[^)\s#]+)(?:#[^)\s]*)?\)/g, (m, label, target) => `${label === target ? '' : `${label} `}\`${target}\` in the project's repository (in VS Code, the rule id of each diagnostic opens its page)`)
     .trimEnd() + `\n\n${note}\n`;

@@ -17,6 +17,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync } from 'node:zlib';
 import { extensionReadme, relativeLinks } from './extension-readme.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,7 +85,7 @@ const need = [
   'dist/client.js',
   'dist/server.js',
   'dist/lsp-protocol.js',
-  'dist/rule-docs.json',
+  'dist/rule-docs.json.br',
   'language-configuration.json',
   'README.md',
   'CHANGELOG.md',
@@ -100,11 +101,11 @@ for (const f of need) {
 for (const dir of ['schemas/']) {
   if (!files.some((f) => f.startsWith(dir))) problems.push(`missing ${dir}**`);
 }
-// The rule pages travel in dist/rule-docs.json (scripts/build.mjs): every page of docs/rules/ must be in it.
+// The rule pages travel in dist/rule-docs.json.br (scripts/build.mjs): every page of docs/rules/ must be in it.
 {
-  const pages = JSON.parse(readFileSync(path.join(root, 'dist', 'rule-docs.json'), 'utf8')).pages ?? {};
+  const pages = JSON.parse(brotliDecompressSync(readFileSync(path.join(root, 'dist', 'rule-docs.json.br'))).toString('utf8')).pages ?? {};
   for (const name of readdirSync(path.join(root, 'docs', 'rules')).filter((n) => n.endsWith('.md'))) {
-    if (typeof pages[name] !== 'string') problems.push(`dist/rule-docs.json lacks docs/rules/${name}`);
+    if (typeof pages[name] !== 'string') problems.push(`dist/rule-docs.json.br lacks docs/rules/${name}`);
   }
 }
 for (const f of files) {

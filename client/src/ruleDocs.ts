@@ -2,14 +2,15 @@
  * Rule documentation pages as files the Markdown preview can show.
  *
  * In a checkout of the repository (the extension run from source) the pages are `docs/rules/<rule>.md`
- * beside `dist/`. The packaged extension does not carry those 64 small files: it carries them as one
- * JSON file, `dist/rule-docs.json` (`{"pages": {"<name>.md": "<markdown>"}}`, written by
- * scripts/build.mjs), which compresses to about 45 KB against 74 KB for the separate pages. The first time
+ * beside `dist/`. The packaged extension does not carry those small files: it carries them as one
+ * Brotli-compressed JSON file, `dist/rule-docs.json.br` (`{"pages": {"<name>.md": "<markdown>"}}`, written
+ * by scripts/build.mjs), about 46 KB against 80 KB for the separate pages in the VSIX. The first time
  * a rule link is opened there, every page is written into the extension's global storage, in a folder
  * named after the extension's version, so that the links between pages work in the preview too.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 
 /** A page name in the JSON file: a rule id or `README`, with `.md`. Anything else is ignored. */
 const PAGE_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*\.md$|^README\.md$/;
@@ -52,19 +53,20 @@ function writeIfChanged(file: string, text: string): void {
 /**
  * The path of rule `rule`'s page (`rule` is a rule id: lower-case words joined by `-`), or `undefined`
  * when there is none. Prefers `docs/rules/<rule>.md` in the extension's folder; else writes the pages of
- * `dist/rule-docs.json` into {@link ruleDocsFolder} (once per call that finds them missing or changed) and
+ * `dist/rule-docs.json.br` into {@link ruleDocsFolder} (once per call that finds them missing or changed) and
  * answers the page there.
  *
- * @throws Error when the JSON file cannot be read or parsed, or the storage folder cannot be written
+ * @throws Error when the file cannot be read, decompressed or parsed, or the storage folder cannot be written
  */
 export function ruleDocsPage(rule: string, place: RuleDocsPlace): string | undefined {
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule)) return undefined;
   const name = `${rule}.md`;
   const local = path.join(place.extensionRoot, 'docs', 'rules', name);
   if (existsSync(local)) return local;
-  const bundle = path.join(place.extensionRoot, 'dist', 'rule-docs.json');
+  const bundle = path.join(place.extensionRoot, 'dist', 'rule-docs.json.br');
   if (!existsSync(bundle)) return undefined;
-  const parsed = JSON.parse(readFileSync(bundle, 'utf8')) as { pages?: unknown };
+  // (The file is the extension's own, about 200 KB once decompressed; a broken one throws.)
+  const parsed = JSON.parse(brotliDecompressSync(readFileSync(bundle)).toString('utf8')) as { pages?: unknown };
   const pages = parsed.pages !== null && typeof parsed.pages === 'object' ? (parsed.pages as Record<string, unknown>) : {};
   if (typeof pages[name] !== 'string') return undefined;
   const folder = ruleDocsFolder(place);

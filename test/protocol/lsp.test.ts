@@ -673,10 +673,10 @@ describe('vzconf language server: workspace, config file, commands and more code
     const cfg = await ws.wait('the diagnostic on .vzconf.yaml', (q) => q.uri === cfgUri);
     // Each problem over the key or value it is about: the level "loud", the misspelt option, the unknown rule.
     assert.deepEqual(cfg.diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]),
-      [['invalid-config', 1, 18, 1, 22], ['invalid-config', 3, 0, 3, 7], ['invalid-config', 2, 2, 2, 15]]);
+      [['invalid-config', 1, 18, 1, 22], ['invalid-config', 2, 2, 2, 15], ['invalid-config', 3, 0, 3, 7]]);
     assert.match(messageOf(cfg.diagnostics[0] as Diagnostic), /^rules\.inline-comment: must be one of error, warning, info, hint, off \(not "loud"\) — vzconf ignores this \.vzconf\.yaml until it is fixed$/);
-    assert.match(messageOf(cfg.diagnostics[1] as Diagnostic), /unknown option "nodeRAM"; did you mean nodeRam\?/);
-    assert.match(messageOf(cfg.diagnostics[2] as Diagnostic), /unknown rule "inline-coment"; did you mean inline-comment\?/);
+    assert.match(messageOf(cfg.diagnostics[1] as Diagnostic), /unknown rule "inline-coment"; did you mean inline-comment\?/);
+    assert.match(messageOf(cfg.diagnostics[2] as Diagnostic), /unknown option "nodeRAM"; did you mean nodeRam\?/);
     assert.ok(ws.logs.some((l) => /invalid \.vzconf\.yaml/.test(l)), ws.logs.join('\n'));
     assert.equal(ws.published.filter((q) => q.uri === cfgUri).length, 1, 'reported once');
   });

@@ -115,7 +115,7 @@ describe('docs: links', () => {
     const problems = brokenLinks('README.md', ext, (rel) => existsSync(path.join(root, rel)) && statSync(path.join(root, rel)).isFile() && shipped(rel));
     assert.deepEqual(problems, []);
     assert.ok(!shipped('docs/cli.md') && shipped('docs/editor.md') && !shipped('docs/rules/README.md') && !shipped('server/src/limits.ts'), 'the .vscodeignore reading is off');
-    // The rule pages are named, not linked (they travel in dist/rule-docs.json).
+    // The rule pages are named, not linked (they travel in dist/rule-docs.json.br).
     assert.match(ext, /`docs\/rules\/README\.md` in the project's repository/);
   });
 });

@@ -65,6 +65,25 @@ describe('hover: a single UBC value', () => {
     assert.match(line, /; ignored until 7\.0\.442\.9, 7\.0\.442\.10–7\.0\.442\.12, 7\.0\.444–7\.0\.456, /);
     assert.equal(line.match(/ignored/g)?.length, 1, line);
   });
+  it('a key vzctl does not parse (PLATFORM in the Virtuozzo 7 samples) is not called "supported" (trial)', () => {
+    const h = computeHover('VERSION="2"\nPLATFORM="linux"\n', { line: 1, character: 2 }, { path: CT, target: 'vz7@7.0.737' });
+    const line = summaryOf(h?.contents ?? '').find((l) => l.startsWith('- On ')) ?? '';
+    assert.match(line, /^- On libvzctl 7\.0\.737 \(Virtuozzo 7\+\): not parsed by vzctl\b.*; read by scripts or other tools$/);
+    assert.doesNotMatch(line, /supported/);
+  });
+  it('a key only the shipped samples carry (classic VERSION) is neither "known" nor "supported" (trial)', () => {
+    const h = computeHover('VERSION="2"\n', { line: 0, character: 2 }, { path: CT, target: 'classic@4.11.1' });
+    const lines = summaryOf(h?.contents ?? '');
+    const on = lines.find((l) => l.startsWith('- On ')) ?? '';
+    assert.match(on, /^- On vzctl 4\.11\.1\b.*: in the shipped sample configs, read by no vzctl code; harmless$/);
+    const classic = (h?.contents ?? '').split('\n').find((l) => l.startsWith('- Classic vzctl:')) ?? '';
+    assert.equal(classic, '- Classic vzctl: in the shipped sample configs, read by no vzctl code; harmless');
+    assert.doesNotMatch(on, /supported/);
+  });
+  it('"Set twice" says which line each generation uses', () => {
+    const h = computeHover('ONBOOT="yes"\n', { line: 0, character: 2 }, { path: CT });
+    assert.ok((h?.contents ?? '').includes('- Set twice: classic vzctl uses the first, Virtuozzo 7 the last'), h?.contents);
+  });
 });
 
 describe('hover', () => {

@@ -362,6 +362,8 @@ export function parseConfigFile(text: string, filePath: string): ConfigFileSetti
       return `rules: unknown rule ${quoted(id)}${s.length > 0 ? `; did you mean ${s.join(' or ')}?` : ' (see docs/rules/README.md)'}`;
     });
   }
+  // In the file's order, as an editor lists them (they were found schema mistakes first, unknown rules last).
+  problems.sort((a, b) => a.line - b.line || a.character - b.character);
   const first = problems[0];
   if (first) {
     const others = problems.length - 1 + more;

@@ -154,13 +154,17 @@ function statusPhrases(list: readonly StatusEntry[]): string[] {
   return out;
 }
 
+/** A key of handling `sample` (catalog/types.ts Handling): written into shipped samples, read by nothing. */
+const SAMPLE_ONLY = 'in the shipped sample configs, read by no vzctl code; harmless';
+
 function generationLine(gen: Generation, info: GenerationInfo | undefined): string {
   const label = gen === 'classic' ? 'Classic vzctl' : 'Virtuozzo 7 (libvzctl)';
   if (!info) return `- ${label}: not known`;
   const parts: string[] = [];
-  parts.push(info.since ? `since ${info.since}` : 'known');
+  if (info.since || info.handling !== 'sample') parts.push(info.since ? `since ${info.since}` : 'known');
   if (info.handling === 'ignored') parts.push('read only by the init/network scripts');
   if (info.handling === 'script') parts.push('not parsed by vzctl; read by scripts or other tools');
+  if (info.handling === 'sample') parts.push(SAMPLE_ONLY);
   for (const p of statusPhrases(info.status ?? [])) parts.push(p);
   return `- ${label}: ${parts.join('; ')}`;
 }
@@ -183,7 +187,9 @@ function statusLine(ctx: LintContext, def: ParameterDef): string {
     else {
       text = `supported${info?.since ? ` since ${info.since}` : ''}`;
       if (info?.handling === 'ignored') text += ', read only by the init/network scripts';
-      if (info?.handling === 'script') text += ', not parsed by vzctl (read by scripts or other tools)';
+      // Not "supported": vzctl does not read it at all (VERSION, PLATFORM in the samples).
+      if (info?.handling === 'script') text = `not parsed by vzctl${info.since ? ` (known since ${info.since})` : ''}; read by scripts or other tools`;
+      if (info?.handling === 'sample') text = SAMPLE_ONLY;
     }
     if (def.restart) text += '; a change on a running container needs a restart';
   }
