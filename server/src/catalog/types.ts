@@ -173,7 +173,7 @@ export interface GenerationInfo {
    *   negative number wraps to a huge one and no `unlimited` is taken.
    * The key's range is then checked against the number stored.
    */
-  reader?: { fn: 'parse_ul' | 'parse_int'; evidence: Evidence[] };
+  reader?: { fn: 'parse_ul' | 'parse_int' | 'parse_iopslimit'; evidence: Evidence[] };
   /** Where since, handling, grammar, values, range, scope and default for this generation come from. */
   evidence?: Evidence[];
   /** Why those facts could not be proven; findings resting on them are at most info (catalog/evidence.ts). */

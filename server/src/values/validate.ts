@@ -274,8 +274,9 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       return refused;
     }
     case 'integer': {
-      if (gen === 'vz7' && def.name === 'IOPSLIMIT') return checkVz7Iopslimit(value);
       const reader = def[gen]?.reader;
+      // (The reader is catalogue data: schemas/parameters.yaml names parse_iopslimit for Virtuozzo 7 IOPSLIMIT.)
+      if (reader?.fn === 'parse_iopslimit') return checkVz7Iopslimit(value);
       if (reader) return readInteger(def, value, ctx, reader.fn);
       // strtoul()/strtol() as vzctl's parse_ul/parse_int call them: leading blanks and a sign are
       // skipped and an empty value reads as 0; the keys classic reads with parse_ul() also take
