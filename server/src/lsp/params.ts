@@ -3,25 +3,10 @@
  * vscode-jsonrpc passes it on unchecked. A handler that finds its params invalid answers as for a
  * document it does not know (null or an empty list), with no exception and nothing logged.
  */
-import type { Position, Range } from 'vscode-languageserver/node';
+import type { Position } from 'vscode-languageserver/node';
+import { isPosition } from '../util/positions';
 
-/** The largest `uinteger` of the LSP specification (2^31 - 1). */
-const MAX_UINTEGER = 2 ** 31 - 1;
-
-/** Whether `v` is an LSP `uinteger`: an integer from 0 to 2^31 - 1. */
-function isUinteger(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_UINTEGER;
-}
-
-/** Whether `p` is an LSP Position: `{ line, character }`, both uintegers (0-based, UTF-16 code units). */
-export function isPosition(p: unknown): p is Position {
-  return typeof p === 'object' && p !== null && isUinteger((p as Position).line) && isUinteger((p as Position).character);
-}
-
-/** Whether `r` is an LSP Range: `{ start, end }`, both Positions. */
-export function isRange(r: unknown): r is Range {
-  return typeof r === 'object' && r !== null && isPosition((r as Range).start) && isPosition((r as Range).end);
-}
+export { isPosition, isRange } from '../util/positions';
 
 /** The `textDocument.uri` of request params when it is a string, else undefined. */
 export function documentUri(params: unknown): string | undefined {

@@ -9,6 +9,7 @@
 import { parseConfig, toEditorPosition, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Position, Range } from '../parser/types';
 import type { TextEdit } from '../rules/types';
+import { isRange } from '../util/positions';
 
 /**
  * A diagnostic as it comes back from the client in `CodeActionParams.context.diagnostics`.
@@ -55,18 +56,6 @@ export interface Fixable {
   rule: string;
   message: string;
   fixes?: readonly FixShape[];
-}
-
-function isPosition(p: unknown): p is Position {
-  return (
-    typeof p === 'object' && p !== null &&
-    Number.isSafeInteger((p as Position).line) && (p as Position).line >= 0 &&
-    Number.isSafeInteger((p as Position).character) && (p as Position).character >= 0
-  );
-}
-
-function isRange(r: unknown): r is Range {
-  return typeof r === 'object' && r !== null && isPosition((r as Range).start) && isPosition((r as Range).end);
 }
 
 /** The key a finding and its published diagnostic share: range, rule id and message. */
