@@ -1,7 +1,8 @@
 /**
- * Text helpers of messages and fix titles (no imports, so that every rule module can use them):
- * limits, clipping of quoted file text.
+ * Text helpers of messages and fix titles (one import, util/escape.ts, which imports nothing, so that every
+ * rule module can use them): limits, clipping of quoted file text.
  */
+import { escapedChar } from '../util/escape';
 
 /** Longest message (characters) a finding may have (issue 10: one sentence of about 60–100). */
 export const MAX_MESSAGE = 100;
@@ -22,20 +23,6 @@ export const MAX_TITLE = 80;
 const INVISIBLE = /[\u0000-\u001f\u007f-\u00a0\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 // eslint-disable-next-line no-control-regex
 const INVISIBLE_ALL = /[\u0000-\u001f\u007f-\u00a0\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-
-/**
- * The one escaped form of a character that must not be shown raw, used by messages ({@link visible}) and by
- * everything vzlint prints (`util/escape.ts` escapeControls): `\r`, `\n`, `\t`, else `\uHHHH` (four
- * lowercase hex digits of the UTF-16 code unit: ESC is `\u001b`, CSI `\u009b`, a lone surrogate `\ud800`),
- * as JSON and JavaScript write them, so that a byte reads the same in a message, in JSON output and on a
- * terminal.
- */
-export function escapedChar(c: string): string {
-  if (c === '\r') return '\\r';
-  if (c === '\n') return '\\n';
-  if (c === '\t') return '\\t';
-  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
 
 /**
  * Control and invisible characters ({@link INVISIBLE}) made visible with {@link escapedChar} (`\r`, `\t`,

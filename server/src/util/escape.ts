@@ -9,7 +9,6 @@
  * passes what came from a file or a setting through {@link escapeControls}. Machine formats (JSON) keep
  * the true text: their own encoding escapes it.
  */
-import { escapedChar } from '../rules/text';
 
 /**
  * Characters shown escaped: C0 controls (U+0000–U+001F), DEL (U+007F), C1 controls (U+0080–U+009F),
@@ -22,8 +21,22 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a
 const CONTROL_TEST = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
+ * The one escaped form of a character that must not be shown raw, used by finding messages (`rules/text.ts` visible) and by
+ * everything vzlint prints ({@link escapeControls}): `\r`, `\n`, `\t`, else `\uHHHH` (four
+ * lowercase hex digits of the UTF-16 code unit: ESC is `\u001b`, CSI `\u009b`, a lone surrogate `\ud800`),
+ * as JSON and JavaScript write them, so that a byte reads the same in a message, in JSON output and on a
+ * terminal.
+ */
+export function escapedChar(c: string): string {
+  if (c === '\r') return '\\r';
+  if (c === '\n') return '\\n';
+  if (c === '\t') return '\\t';
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
  * `text` with every control character (see {@link CONTROL}) replaced by a visible escape, in the same form
- * as finding messages write them (`rules/text.ts` escapedChar): `\t`, `\n`, `\r`, `\uHHHH` for the others
+ * as finding messages write them ({@link escapedChar}): `\t`, `\n`, `\r`, `\uHHHH` for the others
  * (ESC is `\u001b`, CSI `\u009b`, DEL `\u007f`).
  * Printable text, including non-ASCII letters and emoji, is unchanged. Safe to print on one terminal line.
  *
