@@ -52,6 +52,8 @@ const bundles = [
   // vzlint: a small launcher that runs the CLI bundle through V8's code cache (server/src/cli/launch.ts)
   { entry: 'server/src/cli/launch.ts', outfile: 'dist/vzlint.js', bin: true },
   { entry: 'server/src/cli/main.ts', outfile: 'dist/vzlint-core.js', vendor: VENDOR, missing: 'vzlint' },
+  // The reading thread of large runs (server/src/cli/readerWorker.ts): a few KB, started without the engine.
+  { entry: 'server/src/cli/readerWorker.ts', outfile: 'dist/vzlint-reader.js' },
   // Libraries the CLI loads only when a run needs them (a .vzconf.yaml, a folder search, a --fix diff):
   // bundled on their own, so that a one-file run neither reads nor compiles them.
   ...VENDOR.map((name) => ({ entry: name, package: true, outfile: `dist/vendor/${name}.js` })),

@@ -78,11 +78,16 @@ function nonStreamedReports(dir: string, base: string, host: string | undefined,
 
 /** `vzlint --format json ARGS` in `cwd`: without worker threads, and with two forced on (whatever the size). */
 async function bothWays(cwd: string, args: string[]): Promise<{ plain: string; threaded: string; code: number }> {
-  const plain = await runCaptured(['--format', 'json', ...args], cwd, { workers: 0 });
+  const plain = await runCaptured(['--format', 'json', ...args], cwd, { workers: 0, prefetchFrom: Infinity });
   const threaded = await runCaptured(['--format', 'json', ...args], cwd, { workers: 2, workersFrom: 1 });
+  // Read ahead on the reading thread (read.ts Prefetcher), whatever the size.
+  const prefetched = await runCaptured(['--format', 'json', ...args], cwd, { workers: 0, prefetchFrom: 1 });
   assert.equal(plain.err, '', plain.err);
   assert.equal(threaded.err, '', threaded.err);
+  assert.equal(prefetched.err, '', prefetched.err);
   assert.equal(threaded.code, plain.code);
+  assert.equal(prefetched.code, plain.code);
+  assert.equal(prefetched.out, plain.out, 'files read ahead on the reading thread: the same output, byte for byte');
   return { plain: plain.out, threaded: threaded.out, code: plain.code };
 }
 

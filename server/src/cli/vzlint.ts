@@ -59,6 +59,11 @@ export interface VzlintIO {
   workers?: number | 'auto';
   /** Files a run needs before it starts worker threads (default {@link WORKERS_FROM}). */
   workersFrom?: number;
+  /**
+   * Files a run needs before they are read ahead on a thread of their own (`read.ts` Prefetcher; default
+   * `PREFETCH_FROM`; `Infinity`: never). Not with worker threads or --fix.
+   */
+  prefetchFrom?: number;
   /** Standard input, read for the PATH `-` (bounded: `readStreamBounded`). Default `process.stdin`. */
   stdin?: AsyncIterable<Uint8Array | string>;
 }
@@ -923,6 +928,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   // Worker threads for large trees (not with --fix or --print-config, which keep every text here).
   const threads = keepForFix || io.workers === undefined ? 0 : io.workers === 'auto' ? LintPool.wanted(ordered.length, io.workersFrom ?? WORKERS_FROM, availableParallelism(), loadavg()[0] ?? 0) : ordered.length >= (io.workersFrom ?? WORKERS_FROM) ? io.workers : 0;
   let pool: LintPool | undefined = threads > 0 ? new LintPool(threads) : undefined;
+  // A large run without worker threads has its files read ahead on a thread of its own (read.ts Prefetcher).
+  if (!pool && !keepForFix) reader.prefetch(groupList.flatMap((g) => g.files).filter((p) => p !== stdinAbs && !nodeTexts.has(p)), io.prefetchFrom);
   try {
     for (const [gi, g] of [...groups.values()].entries()) {
       // Every file before the first one this node and the ones after it can report is final: out it goes.
@@ -1189,6 +1196,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     }
   } finally {
     await pool?.close();
+    await reader.close();
   }
   flush(undefined);
   if (progressShown) progressStderr('\r\u001b[K');

@@ -1,0 +1,61 @@
+/**
+ * The reading thread of a large vzlint run (see {@link Prefetcher} in `read.ts`): it reads the files the
+ * main thread will lint next, with the same checks as the main thread's own synchronous reads
+ * (`LocalFileReads`: a regular file of a local disk, no symbolic link, at most `MAX_FILE_BYTES` bytes), and
+ * sends each batch's bytes in one transferred buffer. A file it does not read (any other case, any error)
+ * is marked so, and the main thread reads it itself through the bounded reader, which words the error.
+ *
+ * Bundled on its own (`dist/vzlint-reader.js`, a few KB): the thread starts in a few milliseconds and
+ * compiles nothing of the engine.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { MAX_FILE_BYTES } from '../limits';
+import { LocalFileReads } from '../util/boundedRead';
+
+/** main → reader: read these paths (absolute), in order. */
+export interface ReadRequest {
+  seq: number;
+  paths: string[];
+}
+
+/**
+ * reader → main: the bytes of the batch's files one after the other in `buffer` (transferred); file `i`
+ * is `buffer[offsets[2i] … offsets[2i] + offsets[2i + 1])`, or not read when its length is -1.
+ */
+export interface ReadAnswer {
+  seq: number;
+  buffer: ArrayBuffer;
+  offsets: Int32Array;
+}
+
+/**
+ * Bytes one batch holds at most: the files after that are left to the main thread (a batch of 4 MiB files
+ * would otherwise hold hundreds of MiB in flight).
+ */
+export const READER_BATCH_BYTES = 8 * 1024 * 1024;
+
+/** Answers read requests on `port` until the main thread ends the thread. */
+export function runReader(port: NonNullable<typeof parentPort>): void {
+  const local = new LocalFileReads(MAX_FILE_BYTES);
+  port.on('message', (req: ReadRequest) => {
+    const offsets = new Int32Array(req.paths.length * 2);
+    const parts: (Buffer | undefined)[] = [];
+    let size = 0;
+    for (let i = 0; i < req.paths.length; i += 1) {
+      const bytes = size < READER_BATCH_BYTES ? local.read(req.paths[i] as string) : undefined;
+      parts.push(bytes);
+      offsets[2 * i] = size;
+      offsets[2 * i + 1] = bytes ? bytes.length : -1;
+      if (bytes) size += bytes.length;
+    }
+    const buffer = new ArrayBuffer(size);
+    const all = new Uint8Array(buffer);
+    for (let i = 0; i < parts.length; i += 1) {
+      const bytes = parts[i];
+      if (bytes) all.set(bytes, offsets[2 * i] as number);
+    }
+    port.postMessage({ seq: req.seq, buffer, offsets } satisfies ReadAnswer, [buffer, offsets.buffer]);
+  });
+}
+
+if (parentPort && (workerData as { vzlintReader?: boolean } | undefined)?.vzlintReader === true) runReader(parentPort);

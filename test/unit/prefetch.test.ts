@@ -1,0 +1,130 @@
+/**
+ * The reading thread of large vzlint runs (server/src/cli/read.ts Prefetcher, readerWorker.ts): it reads
+ * exactly what the main thread's own synchronous reads would (regular files of a local disk, no symbolic
+ * link), leaves everything else to the bounded reader (which words the error), and answers each path once.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ConfigReader, Prefetcher } from '../../server/src/cli/read';
+import { READER_BATCH_BYTES, runReader, type ReadAnswer, type ReadRequest } from '../../server/src/cli/readerWorker';
+
+let dir = '';
+const files: string[] = [];
+
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'vzconf-prefetch-'));
+  // More files than one request holds (128), so that several batches go out and come back.
+  for (let i = 0; i < 300; i += 1) {
+    const p = path.join(dir, `${100 + i}.conf`);
+    writeFileSync(p, `# CT ${100 + i}\nHOSTNAME="ct${i}.example.com"\nIP_ADDRESS="10.0.${i >> 8}.${i & 255}"\n`);
+    files.push(p);
+  }
+  symlinkSync(files[0] as string, path.join(dir, 'link.conf'));
+  mkdirSync(path.join(dir, 'sub.conf'));
+  execFileSync('mkfifo', [path.join(dir, 'fifo.conf')]);
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('Prefetcher: files read ahead on a thread of their own', () => {
+  it('answers every regular file with its bytes, in any order asked, each path once', async () => {
+    const list = [...files, path.join(dir, 'missing.conf')];
+    const p = new Prefetcher(list);
+    try {
+      // Asked out of order: the last batch first, then the rest backwards.
+      const order = [...files].reverse();
+      for (const f of order) {
+        const ahead = p.take(f);
+        assert.ok(ahead, `${f} is listed`);
+        const bytes = await ahead;
+        assert.ok(bytes, `${f} was read`);
+        assert.equal(Buffer.from(bytes).toString('utf8'), readFileSync(f, 'utf8'));
+      }
+      assert.equal(p.take(files[0] as string), undefined, 'a path is answered once');
+      assert.equal(p.take(path.join(dir, 'not-listed.conf')), undefined, 'a path not listed is not answered');
+      assert.equal(await p.take(path.join(dir, 'missing.conf')), undefined, 'a missing file is left to the caller');
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('leaves a symbolic link, a directory and a named pipe to the caller', async () => {
+    const odd = ['link.conf', 'sub.conf', 'fifo.conf'].map((n) => path.join(dir, n));
+    const p = new Prefetcher(odd);
+    try {
+      for (const f of odd) assert.equal(await p.take(f), undefined, f);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('after close, a path not read yet is answered undefined (the caller reads it)', async () => {
+    const p = new Prefetcher(files);
+    await p.close();
+    assert.equal(await p.take(files[299] as string), undefined);
+  });
+
+  it('through ConfigReader: the same text as without it, and the bounded reader words what it refused', async () => {
+    const plain = new ConfigReader();
+    const ahead = new ConfigReader();
+    const fifo = path.join(dir, 'fifo.conf');
+    ahead.prefetch([...files.slice(0, 10), fifo], 1);
+    try {
+      for (const f of files.slice(0, 10)) assert.deepEqual(await ahead.read(f), await plain.read(f));
+      const refused = await ahead.read(fifo);
+      assert.ok('error' in refused && /named pipe/.test(refused.error), JSON.stringify(refused));
+    } finally {
+      await ahead.close();
+    }
+  });
+
+  it('fewer paths than the threshold start no thread', async () => {
+    const r = new ConfigReader();
+    r.prefetch(files.slice(0, 3));
+    const read = await r.read(files[0] as string);
+    assert.ok(!('error' in read) && read.text.startsWith('# CT 100'));
+    await r.close();
+  });
+});
+
+describe('runReader: one request, one transferred buffer', () => {
+  it('marks files not read with -1 and stops adding bytes to a batch beyond its cap', () => {
+    // Three files of 3 MiB (each under the 4 MiB file limit): the third still starts below the 8 MiB cap.
+    const size = 3 * 1024 * 1024;
+    assert.ok(2 * size < READER_BATCH_BYTES && 3 * size > READER_BATCH_BYTES);
+    const big = [0, 1, 2].map((i) => {
+      const p = path.join(dir, `big${i}.conf`);
+      writeFileSync(p, Buffer.alloc(size, 0x23));
+      return p;
+    });
+    let handler: ((req: ReadRequest) => void) | undefined;
+    let answer: ReadAnswer | undefined;
+    const port = {
+      on: (_: string, h: (req: ReadRequest) => void) => {
+        handler = h;
+      },
+      postMessage: (a: ReadAnswer) => {
+        answer = a;
+      },
+    };
+    runReader(port as unknown as Parameters<typeof runReader>[0]);
+    handler?.({ seq: 7, paths: [files[0] as string, ...big, files[1] as string, path.join(dir, 'missing.conf')] });
+    assert.ok(answer);
+    assert.equal(answer.seq, 7);
+    const len = (i: number): number => answer?.offsets[2 * i + 1] as number;
+    assert.equal(len(0), readFileSync(files[0] as string).length);
+    assert.equal(len(1), size);
+    assert.equal(len(2), size);
+    assert.equal(len(3), size, 'read: the batch was below its cap before it');
+    assert.equal(len(4), -1, 'beyond the cap: left to the main thread');
+    assert.equal(len(5), -1, 'missing');
+    assert.equal(answer.buffer.byteLength, len(0) + 3 * size);
+    const first = Buffer.from(answer.buffer, answer.offsets[0] as number, len(0)).toString('utf8');
+    assert.equal(first, readFileSync(files[0] as string, 'utf8'));
+    for (const p of big) rmSync(p);
+  });
+});
