@@ -102,19 +102,22 @@ describe('runReader: one request, one transferred buffer', () => {
       return p;
     });
     let handler: ((req: ReadRequest) => void) | undefined;
-    let answer: ReadAnswer | undefined;
+    const answers: ReadAnswer[] = [];
     const port = {
       on: (_: string, h: (req: ReadRequest) => void) => {
         handler = h;
       },
       postMessage: (a: ReadAnswer) => {
-        answer = a;
+        answers.push(a);
       },
     };
     runReader(port as unknown as Parameters<typeof runReader>[0]);
-    handler?.({ seq: 7, paths: [files[0] as string, ...big, files[1] as string, path.join(dir, 'missing.conf')] });
-    assert.ok(answer);
-    assert.equal(answer.seq, 7);
+    handler?.({ paths: [files[0] as string, ...big, files[1] as string, path.join(dir, 'missing.conf')], batch: 6 });
+    assert.equal(answers.length, 0, 'the list alone reads nothing');
+    handler?.({ upTo: 0 });
+    assert.equal(answers.length, 1);
+    const answer = answers[0] as ReadAnswer;
+    assert.equal(answer.seq, 0);
     const len = (i: number): number => answer?.offsets[2 * i + 1] as number;
     assert.equal(len(0), readFileSync(files[0] as string).length);
     assert.equal(len(1), size);

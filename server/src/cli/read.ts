@@ -137,7 +137,7 @@ export class Prefetcher {
   private readonly worker: WorkerType;
   /** Path → its batch and index in it (the first time the path is listed). */
   private readonly where = new Map<string, number>();
-  private readonly batches: { paths: string[]; answer?: Promise<ReadAnswer | undefined>; resolve?: (a: ReadAnswer | undefined) => void; left: number }[] = [];
+  private readonly batches: { answer?: Promise<ReadAnswer | undefined>; resolve?: (a: ReadAnswer | undefined) => void; left: number }[] = [];
   /** Batches requested so far (0..sent-1). */
   private sent = 0;
   private failed = false;
@@ -147,10 +147,7 @@ export class Prefetcher {
       const p = paths[i] as string;
       if (!this.where.has(p)) this.where.set(p, i);
     }
-    for (let from = 0; from < paths.length; from += PREFETCH_BATCH) {
-      const list = paths.slice(from, from + PREFETCH_BATCH);
-      this.batches.push({ paths: list, left: list.length });
-    }
+    for (let from = 0; from < paths.length; from += PREFETCH_BATCH) this.batches.push({ left: Math.min(PREFETCH_BATCH, paths.length - from) });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     // The bundle's reader is dist/vzlint-reader.js beside it; the sources (tests, bench) start readerWorker.ts through tsx.
@@ -172,20 +169,22 @@ export class Prefetcher {
     };
     this.worker.on('error', fail);
     this.worker.on('exit', fail);
+    // The list once (a message per batch of 128 paths cost more than the thread saved), then how far to read.
+    this.worker.postMessage({ paths: [...paths], batch: PREFETCH_BATCH } satisfies ReadRequest);
     this.request(PREFETCH_AHEAD);
   }
 
-  /** Sends the requests up to batch `last` (inclusive). */
+  /** Asks for the batches up to `last` (inclusive). */
   private request(last: number): void {
+    const before = this.sent;
     while (this.sent <= last && this.sent < this.batches.length && !this.failed) {
-      const seq = this.sent;
-      const b = this.batches[seq] as (typeof this.batches)[number];
+      const b = this.batches[this.sent] as (typeof this.batches)[number];
       b.answer = new Promise((resolve) => {
         b.resolve = resolve;
       });
-      this.worker.postMessage({ seq, paths: b.paths } satisfies ReadRequest);
       this.sent += 1;
     }
+    if (this.sent > before) this.worker.postMessage({ upTo: this.sent - 1 } satisfies ReadRequest);
   }
 
   /**

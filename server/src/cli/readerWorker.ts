@@ -12,11 +12,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { MAX_FILE_BYTES } from '../limits';
 import { LocalFileReads } from '../util/boundedRead';
 
-/** main → reader: read these paths (absolute), in order. */
-export interface ReadRequest {
-  seq: number;
-  paths: string[];
-}
+/**
+ * main → reader: first the whole list of paths (absolute) and the batch size, once; then, as the main
+ * thread goes on, the last batch it wants read by now (batches are read in order, each answered on its own).
+ */
+export type ReadRequest = { paths: string[]; batch: number } | { upTo: number };
 
 /**
  * reader → main: the bytes of the batch's files one after the other in `buffer` (transferred); file `i`
@@ -35,27 +35,42 @@ export interface ReadAnswer {
 export const READER_BATCH_BYTES = 8 * 1024 * 1024;
 
 /** Answers read requests on `port` until the main thread ends the thread. */
-export function runReader(port: NonNullable<typeof parentPort>): void {
+export function runReader(port: Pick<NonNullable<typeof parentPort>, 'on' | 'postMessage'>): void {
   const local = new LocalFileReads(MAX_FILE_BYTES);
+  let paths: string[] = [];
+  let batch = 1;
+  /** The next batch to read. */
+  let next = 0;
   port.on('message', (req: ReadRequest) => {
-    const offsets = new Int32Array(req.paths.length * 2);
-    const parts: (Buffer | undefined)[] = [];
-    let size = 0;
-    for (let i = 0; i < req.paths.length; i += 1) {
-      const bytes = size < READER_BATCH_BYTES ? local.read(req.paths[i] as string) : undefined;
-      parts.push(bytes);
-      offsets[2 * i] = size;
-      offsets[2 * i + 1] = bytes ? bytes.length : -1;
-      if (bytes) size += bytes.length;
+    if ('paths' in req) {
+      paths = req.paths;
+      batch = Math.max(1, req.batch);
+      next = 0;
+      return;
     }
-    const buffer = new ArrayBuffer(size);
-    const all = new Uint8Array(buffer);
-    for (let i = 0; i < parts.length; i += 1) {
-      const bytes = parts[i];
-      if (bytes) all.set(bytes, offsets[2 * i] as number);
-    }
-    port.postMessage({ seq: req.seq, buffer, offsets } satisfies ReadAnswer, [buffer, offsets.buffer]);
+    for (; next <= req.upTo && next * batch < paths.length; next += 1) port.postMessage(...readBatch(local, next, paths.slice(next * batch, (next + 1) * batch)));
   });
+}
+
+/** One batch read: the answer and its transfer list. */
+function readBatch(local: LocalFileReads, seq: number, list: readonly string[]): [ReadAnswer, ArrayBuffer[]] {
+  const offsets = new Int32Array(list.length * 2);
+  const parts: (Buffer | undefined)[] = [];
+  let size = 0;
+  for (let i = 0; i < list.length; i += 1) {
+    const bytes = size < READER_BATCH_BYTES ? local.read(list[i] as string) : undefined;
+    parts.push(bytes);
+    offsets[2 * i] = size;
+    offsets[2 * i + 1] = bytes ? bytes.length : -1;
+    if (bytes) size += bytes.length;
+  }
+  const buffer = new ArrayBuffer(size);
+  const all = new Uint8Array(buffer);
+  for (let i = 0; i < parts.length; i += 1) {
+    const bytes = parts[i];
+    if (bytes) all.set(bytes, offsets[2 * i] as number);
+  }
+  return [{ seq, buffer, offsets }, [buffer, offsets.buffer]];
 }
 
 if (parentPort && (workerData as { vzlintReader?: boolean } | undefined)?.vzlintReader === true) runReader(parentPort);
