@@ -17,8 +17,8 @@ import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { isMainThread } from 'node:worker_threads';
 import { missingFileMessage, realFile } from '../util/besideBundle';
+import { WORKER_ARG } from './threadArg';
 
 /**
  * This launcher and dist/, where the CLI bundle is beside it: `__filename` and `__dirname` with symlinks
@@ -104,7 +104,8 @@ function runCore(): void {
   }
   const script = new Script(Module.wrap(source), { filename: core, ...(cached ? { cachedData: cached } : {}) });
   // After the run, so that the functions this run compiled are in the cache too.
-  if (isMainThread && (!cached || script.cachedDataRejected === true)) process.once('exit', () => writeCache(dir, file, script.createCachedData()));
+  // A worker thread (WORKER_ARG in its argv) only reads the cache.
+  if (!process.argv.includes(WORKER_ARG) && (!cached || script.cachedDataRejected === true)) process.once('exit', () => writeCache(dir, file, script.createCachedData()));
   const mod = new Module(core, module);
   mod.filename = core;
   const req = createRequire(core);

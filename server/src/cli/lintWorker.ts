@@ -14,6 +14,7 @@ import path from 'node:path';
 import { OptionError } from '../service/lint';
 import { NodeLinter, type LintedContainer, type NodeFile, type NodeLintOptions } from '../service/node';
 import { ConfigReader, fileSizeOf } from './read';
+import { WORKER_ARG } from './threadArg';
 
 /** Options of a node as the worker needs them (plain data; `capacity` holds bigints, which threads can send). */
 export type WorkerNodeOptions = Pick<NodeLintOptions, 'target' | 'kind' | 'targetSource' | 'kindSource' | 'rules' | 'knownParameters' | 'ignoreSuppressions' | 'capacity'>;
@@ -162,7 +163,7 @@ export class LintPool {
     for (let i = 0; i < this.size; i += 1) {
       // A small young generation: a worker's garbage is one file's lint at a time, and each thread's heap
       // adds to the process's memory (the old generation keeps V8's default limit: a 4 MiB file must fit).
-      const worker = new Worker(entry, { eval: fromSources, workerData: { vzlintWorker: true }, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+      const worker = new Worker(entry, { eval: fromSources, workerData: { vzlintWorker: true }, argv: [WORKER_ARG], stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       const index = i;
       worker.on('message', (m: FromWorker) => {
         const w = this.waiting.get(m.seq);

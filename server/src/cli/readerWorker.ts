@@ -48,7 +48,10 @@ export function runReader(port: Pick<NonNullable<typeof parentPort>, 'on' | 'pos
       next = 0;
       return;
     }
-    for (; next <= req.upTo && next * batch < paths.length; next += 1) port.postMessage(...readBatch(local, next, paths.slice(next * batch, (next + 1) * batch)));
+    for (; next <= req.upTo && next * batch < paths.length; next += 1) {
+      const [answer, transfer] = readBatch(local, next, paths.slice(next * batch, (next + 1) * batch));
+      port.postMessage(answer, transfer);
+    }
   });
 }
 
