@@ -35,6 +35,12 @@ export interface ValueProblem {
    * Without a fact for the target the rule's own behaviour is said.
    */
   says?: string;
+  /**
+   * What the target is left with when the value gives its reader nothing to store, as one clause that
+   * follows the target's name (no final stop), shown by the effective view and the hover instead of the
+   * value as written: Virtuozzo 7 IOPSLIMIT `""` (parse_iopslimit() tests a variable parse_ul() never set).
+   */
+  outcome?: string;
 }
 
 /**
@@ -557,6 +563,15 @@ function checkVz7Iolimit(value: string): ValueCheck {
 }
 
 /**
+ * What libvzctl does with an empty IOPSLIMIT (lib/io.c parse_iopslimit() and parse_ul(), lib/util.c @
+ * v7.0.42, lib/common.c @ v7.0.737..v8.0.90, unchanged): parse_ul() returns 1 before it stores a number;
+ * parse_iopslimit() then returns VZCTL_E_INVAL when the unset variable is above UINT_MAX, else stores it
+ * and returns that 1. Both are errors to vzctl_update_env_param(), so as built the config is refused; only
+ * whether "Invalid parameter" is logged hangs on the unset variable.
+ */
+const IOPSLIMIT_EMPTY = 'reads no number from the empty value and then tests a variable it never set; both of its branches return an error, so the config is refused, logged or not by chance (parse_iopslimit(), lib/io.c @ v7.0.42..v8.0.90)';
+
+/**
  * Virtuozzo 7 IOPSLIMIT as parse_iopslimit() reads it (lib/io.c @ v7.0.42..v8.0.90, unchanged): `unlimited`
  * is 0; else parse_ul() (strtoul(): blanks, a sign — a negative number wraps —, digits; it stores what it
  * read and returns 1 when text is left or on ERANGE, then storing ULONG_MAX). A number above UINT_MAX is
@@ -568,7 +583,7 @@ function checkVz7Iolimit(value: string): ValueCheck {
 function checkVz7Iopslimit(value: string): ValueCheck {
   if (value === 'unlimited') return { problems: [] };
   const problem = (kind: ValueProblem['kind'], message: string, says?: string): ValueCheck => ({ problems: [{ kind, message, ...whole(value), ...(says !== undefined ? { says } : {}) }] });
-  if (value === '') return problem('suspicious', 'the value is empty: parse_iopslimit() then reads a number it never set (undefined)');
+  if (value === '') return { problems: [{ kind: 'suspicious', message: 'the value is empty: parse_iopslimit() then reads a number it never set (undefined)', ...whole(value), outcome: IOPSLIMIT_EMPTY }] };
   const r = readStrtoul(value);
   if (r.erange) return problem('invalid', `${asWritten(value, 16)} overflows strtoul() (ERANGE)`);
   if (r.unsigned > UINT_MAX) {
