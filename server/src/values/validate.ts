@@ -68,6 +68,20 @@ export function nearestWord(word: string, words: readonly string[]): string | un
   return word === word.toLowerCase() ? best.toLowerCase() : word === word.toUpperCase() ? best.toUpperCase() : best;
 }
 
+/**
+ * A did-you-mean for `word` among `names`, which vzctl compares case-sensitively and which are all lower case
+ * (FEATURES names, NETIF fields), for a word of letters, digits and underscores only: the name itself when only the letter case is wrong (`NFS` → `nfs`), else
+ * {@link nearestWord}'s, in lower case. Undefined when there is none.
+ */
+function nearestLowerName(word: string, names: readonly string[]): string | undefined {
+  // A quote or other mark in the word (`'nfs`, classic keeping FEATURES' single quote) is no spelling slip:
+  // renaming it would break the quoting.
+  if (!/^\w+$/.test(word)) return undefined;
+  const lower = word.toLowerCase();
+  if (lower !== word && names.includes(lower)) return lower;
+  return nearestWord(lower, names);
+}
+
 /** A UBC `barrier:limit` or quota `soft:hard` pair in the parameter's unit. */
 export interface Pair {
   barrier: NumberPart;
@@ -741,8 +755,12 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
     }
     const feature = vocab.features.find((f) => f.name === name);
     const known = feature !== undefined && featureKnown(feature, ctx.generation, ctx.version);
+    // A name the vocabulary lacks may be a slip for one the target knows (`nsf`, `NFS`); one it has but the
+    // target's version does not is no slip.
+    const near = known || feature !== undefined ? undefined : nearestLowerName(name, vocab.features.filter((f) => featureKnown(f, ctx.generation, ctx.version)).map((f) => f.name));
+    const suggestion = near !== undefined ? { suggestion: near } : {};
     if (!known && ctx.generation === 'vz7') {
-      return { problems: [{ kind: 'invalid', message: `unknown feature ${quote(name)} (libvzctl rejects the whole line)`, start: t.start, end: t.start + name.length }] };
+      return { problems: [{ kind: 'invalid', message: `unknown feature ${quote(name)} (libvzctl rejects the whole line)`, start: t.start, end: t.start + name.length, ...suggestion }] };
     }
     if (!known) {
       // Classic find_feature() runs past its table's end: an unknown 4-letter name is taken as nfsd.
@@ -754,6 +772,7 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
           : `unknown feature ${quote(name)}${kept}${feature ? ` on ${ctx.generation === 'vz7' ? 'Virtuozzo 7' : `vzctl ${ctx.version}`}` : ''}; vzctl skips it`,
         start: t.start,
         end: t.start + name.length,
+        ...suggestion,
       });
     }
   }
@@ -822,7 +841,9 @@ function checkNetif(value: string, gen: Generation, version: string): ValueCheck
       const k = eq < 0 ? f.text : f.text.slice(0, eq);
       const v = eq < 0 ? '' : f.text.slice(eq + 1);
       if (eq < 0 || !known.includes(k)) {
-        problems.push({ kind: 'suspicious', message: `vzctl ignores the unknown NETIF field ${quote(k)}`, start, end });
+        // With a near field name (`hostifname` → `host_ifname`) only the name is marked: the fix renames it.
+        const near = eq < 0 ? undefined : nearestLowerName(k, known);
+        problems.push({ kind: 'suspicious', message: `vzctl ignores the unknown NETIF field ${quote(k)}`, start, end: near !== undefined ? start + k.length : end, ...(near !== undefined ? { suggestion: near } : {}) });
         continue;
       }
       // libvzctl skips every field with an empty value; classic an empty mac_filter (and keeps no name).
