@@ -350,6 +350,30 @@ describe('Virtuozzo 7 IOPSLIMIT: parse_iopslimit() (libvzctl lib/io.c @ v7.0.42.
       assert.deepEqual(lint(`${VSWAP}IOPSLIMIT=""\n`, { target: t, path: CT }).findings.filter((f) => f.severity === 'error'), []);
     }
   });
+  it('the effective view and the hover say what libvzctl does with an empty value, never show ""', () => {
+    // parse_ul() returns 1 before storing; parse_iopslimit() returns VZCTL_E_INVAL or that 1: an error either way.
+    const node = { path: '/etc/vz/vz.conf', text: 'VE_ROOT="/vz/root/$VEID"\n' };
+    const said = /reads no number from the empty value and then tests a variable it never set; both of its branches return an error, so the config is refused, logged or not by chance \(parse_iopslimit\(\), lib\/io\.c @ v7\.0\.42\.\.v8\.0\.90\)/;
+    for (const t of TAGS) {
+      const text = `${VSWAP}IOPSLIMIT=""\n`;
+      const out = effectiveConfigText(text, { path: CT, nodeConfig: node, target: t });
+      assert.doesNotMatch(out, /^IOPSLIMIT=/m, t);
+      const line = out.split('\n').find((l) => l.startsWith('# IOPSLIMIT')) ?? '';
+      assert.match(line, /^# IOPSLIMIT has no known effective value \(101\.conf line 3\): libvzctl /, t);
+      assert.match(line, said, t);
+      const hover = computeHover(text, { line: 2, character: 2 }, { path: CT, nodeConfig: node, target: t })?.contents ?? '';
+      assert.doesNotMatch(hover, /Effective: `""`/, t);
+      assert.match(hover, /- Effective: none known \(this line\) — libvzctl /, t);
+      assert.match(hover, said, t);
+      // From vz.conf (libvzctl merges it into the container's map): the same, naming vz.conf's line.
+      const fromNode = effectiveConfigText(VSWAP, { path: CT, nodeConfig: { path: node.path, text: 'IOPSLIMIT=""\n' }, target: t });
+      assert.match(fromNode, /^# IOPSLIMIT has no known effective value \(vz\.conf line 1\): libvzctl .*reads no number/m, t);
+      // A number is still shown as the effective value.
+      assert.match(effectiveConfigText(`${VSWAP}IOPSLIMIT="300"\n`, { path: CT, nodeConfig: node, target: t }), /^IOPSLIMIT="300" +# 101\.conf line 3$/m, t);
+    }
+    // Classic reads an empty IOPSLIMIT with its own reader; the view shows what it stores as before.
+    assert.doesNotMatch(effectiveConfigText(`${VSWAP}IOPSLIMIT=""\n`, { path: CT, nodeConfig: node, target: 'classic@4.11.1' }), /no known effective value/);
+  });
   it('classic keeps its own reader (an unsetting refusal, src/lib/config.c @ vzctl-4.6..4.11.1)', () => {
     assert.match(valueFindings('IOPSLIMIT="abc"', 'classic@4.11.1')[0] ?? '', /vzctl warns and unsets it$/);
   });

@@ -164,7 +164,7 @@ describe('rules: messages say what vzctl does', () => {
     const f = lint(`${key}=a b\n`, { path: CT }).findings.find((x) => x.rule === 'shell-unsafe-value');
     assert.ok(f);
     assert.ok([...f.message].length <= 100, f.message);
-    assert.match(f.message, /^\| a row of a Markdown table \|…: unquoted blank/);
+    assert.match(f.message, /^\| a row of a Markdown table \|…: a shell sourcing this file ends the value at the space/);
   });
 
   it('space-around-equals after "=" cuts a long key too, and the sentence stays whole', () => {
@@ -269,8 +269,10 @@ describe('target', () => {
 describe('shell-unsafe-value: what sh does with an unquoted blank', () => {
   const said = (text: string): string[] => lint(text, { path: CT }).findings.filter((f) => f.rule === 'shell-unsafe-value').map((f) => f.message);
   it('a word after the blank is run as a command; a parenthesis is a syntax error (dash: "(" unexpected), so nothing runs', () => {
-    assert.deepEqual(said('HOSTNAME=a b\n'), ['HOSTNAME: unquoted blank; a shell sourcing the file runs "b"']);
-    assert.deepEqual(said('DESCRIPTION=web server (prod)\n'), ['DESCRIPTION: unquoted blank and parenthesis, a syntax error for a shell sourcing the file']);
+    assert.deepEqual(said('HOSTNAME=a b\n'), ['HOSTNAME: a shell sourcing this file ends the value at the space and runs "b"']);
+    assert.deepEqual(said('HOSTNAME=a\tb\n'), ['HOSTNAME: a shell sourcing this file ends the value at the tab and runs "b"'], 'a tab is named a tab');
+    assert.deepEqual(said('SEARCHDOMAIN=a\t> /tmp/x\n'), ['SEARCHDOMAIN: a shell sourcing this file ends the value at the tab and reads ">" as an operator']);
+    assert.deepEqual(said('DESCRIPTION=web server (prod)\n'), ['DESCRIPTION: a shell sourcing this file fails with a syntax error at the parenthesis']);
     const fix = lint('DESCRIPTION=web server (prod)\n', { path: CT }).findings.find((f) => f.rule === 'shell-unsafe-value')?.fixes?.[0];
     assert.equal(fix?.edits[0]?.newText, '"web server (prod)"');
     assert.equal(fix?.safe, true);
@@ -317,8 +319,8 @@ describe('shell-unsafe-value: what sh does with an unquoted blank', () => {
     assert.deepEqual(fixesOf('DISK_QUOTA=a;\r\n'), [[true]], 'no blank before the CR');
   });
   it('a blank before an operator is no command: the shell reads the operator', () => {
-    assert.deepEqual(said('SEARCHDOMAIN=example.com > /tmp/out\n'), ['SEARCHDOMAIN: unquoted blank and ">"; a shell sourcing the file reads ">" as an operator']);
-    assert.deepEqual(said('DESCRIPTION=a && b\n'), ['DESCRIPTION: unquoted blank and "&&"; a shell sourcing the file reads "&&" as an operator']);
+    assert.deepEqual(said('SEARCHDOMAIN=example.com > /tmp/out\n'), ['SEARCHDOMAIN: a shell sourcing this file ends the value at the space and reads ">" as an operator']);
+    assert.deepEqual(said('DESCRIPTION=a && b\n'), ['DESCRIPTION: a shell sourcing this file ends the value at the space and reads "&&" as an operator']);
     const fix = lint('SEARCHDOMAIN=example.com > /tmp/out\n', { path: CT }).findings.find((x) => x.rule === 'shell-unsafe-value')?.fixes?.[0];
     assert.equal(fix?.edits[0]?.newText, '"example.com > /tmp/out"');
   });

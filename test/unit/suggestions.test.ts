@@ -199,3 +199,62 @@ describe('invalid-value suggestions (an admin typing NETFILTER="ful" or net_adm:
     assert.ok(tried > 30 && asked > tried * 0.8, `${asked} of ${tried}`);
   });
 });
+
+describe('FEATURES names and NETIF fields: did-you-mean from the vocabulary the target reads', () => {
+  const path = '/etc/vz/conf/101.conf';
+  const HEAD = 'PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\n';
+  const RULES = ['invalid-value', 'unknown-list-item', 'questionable-value'];
+  const valueFindings = (text: string, target: string) => lint(`${HEAD}${text}`, { target, path }).findings.filter((x) => RULES.includes(x.rule));
+  const cases: { target: string; text: string; rule: string; asked: string; fixed: string }[] = [
+    // classic: the item is skipped with a warning (unknown-list-item); libvzctl refuses the line (invalid-value).
+    { target: 'classic', text: 'FEATURES="bridg:on nfs:on"\n', rule: 'unknown-list-item', asked: 'bridge', fixed: 'FEATURES="bridge:on nfs:on"\n' },
+    { target: 'classic', text: 'FEATURES="NFS:on"\n', rule: 'unknown-list-item', asked: 'nfs', fixed: 'FEATURES="nfs:on"\n' },
+    { target: 'vz7', text: 'FEATURES="nfs:on,tim:off"\n', rule: 'invalid-value', asked: 'time', fixed: 'FEATURES="nfs:on,time:off"\n' },
+    { target: 'vz7', text: 'FEATURES="sysf:on"\n', rule: 'invalid-value', asked: 'sysfs', fixed: 'FEATURES="sysfs:on"\n' },
+    // Only the field's name is replaced; its value and the other fields stay as written.
+    { target: 'classic', text: 'NETIF="ifname=eth0,hostifname=veth101.0"\n', rule: 'questionable-value', asked: 'host_ifname', fixed: 'NETIF="ifname=eth0,host_ifname=veth101.0"\n' },
+    { target: 'vz7', text: 'NETIF="ifname=eth0,mac_filtr=on;ifname=eth1"\n', rule: 'questionable-value', asked: 'mac_filter', fixed: 'NETIF="ifname=eth0,mac_filter=on;ifname=eth1"\n' },
+    { target: 'vz7', text: 'NETIF="ifname=eth0,HOST_MAC=00:18:51:AA:BB:CC"\n', rule: 'questionable-value', asked: 'host_mac', fixed: 'NETIF="ifname=eth0,host_mac=00:18:51:AA:BB:CC"\n' },
+    { target: 'vz7', text: 'NETIF="ifname=eth0,dhcp66=yes"\n', rule: 'questionable-value', asked: 'dhcp6', fixed: 'NETIF="ifname=eth0,dhcp6=yes"\n' },
+  ];
+  for (const c of cases) {
+    it(`${c.target} ${c.text.trim()}: asks "${c.asked}", and its fix leaves nothing to say`, () => {
+      const [f, ...rest] = valueFindings(c.text, c.target);
+      assert.equal(rest.length, 0);
+      assert.equal(f?.rule, c.rule);
+      assert.match(f?.message ?? '', new RegExp(`\\(did you mean ${c.asked}\\?\\)`));
+      assert.ok([...(f?.message ?? '')].length <= 100, f?.message);
+      assert.ok(f?.detail?.includes(`Did you mean "${c.asked}"?`), f?.detail);
+      const fix = f?.fixes?.find((x) => x.title === `Use "${c.asked}"`);
+      assert.ok(fix, JSON.stringify(f?.fixes));
+      assert.equal(fix.safe, false, 'a guess is never applied in bulk');
+      const after = applyEdits(`${HEAD}${c.text}`, fix.edits);
+      assert.equal(after, `${HEAD}${c.fixed}`);
+      assert.deepEqual(lint(after, { target: c.target, path }).findings.filter((x) => RULES.includes(x.rule)), []);
+    });
+  }
+  it('no guess for a name near none or two, for a feature the target version lacks, or for a field without "="', () => {
+    for (const [text, target] of [
+      ['FEATURES="xyzzy:on"\n', 'classic'],
+      ['FEATURES="nfss:on"\n', 'classic'], // nfs and nfsd are one edit away each
+      ['FEATURES="nfsd:on"\n', 'classic@3.0.20'], // the vocabulary's nfsd, not known to vzctl 3.0.20: no slip
+      ['FEATURES="bridg:on"\n', 'classic@3.0.20'], // bridge came with 3.0.24: nothing near that 3.0.20 knows
+      ['FEATURES="tim:on"\n', 'classic'], // time is Virtuozzo 7 only
+      ['NETIF="ifname=eth0,foo=bar"\n', 'vz7'],
+      ['NETIF="ifname=eth0,bridge"\n', 'classic'],
+      ['NETIF="ifname=eth0,dhcp=yes"\n', 'classic'], // a Virtuozzo 7 field; classic knows nothing near it
+      ["FEATURES='nfs:on'\n", 'classic'], // classic keeps the quote: the item "'nfs" is no spelling slip
+      ['NETIF="ifname=eth0,\'mac=00:18:51:AA:BB:CC"\n', 'classic'],
+    ] as const) {
+      const found = valueFindings(text, target);
+      assert.ok(found.length > 0, `${target} ${text}`);
+      for (const f of found) {
+        assert.doesNotMatch(f.message, /did you mean/, `${target} ${text}`);
+        assert.equal(f.fixes?.some((x) => x.title.startsWith('Use ')) ?? false, false, `${target} ${text}`);
+      }
+    }
+    // The range of an unknown NETIF field without a guess is the whole field, as before.
+    const [f] = valueFindings('NETIF="ifname=eth0,foo=bar"\n', 'classic');
+    assert.deepEqual([f?.range.start.character, f?.range.end.character], [19, 26]);
+  });
+});

@@ -215,7 +215,7 @@ describe('templates: an unquoted placeholder of a list parameter', () => {
     assert.ok((f?.message.length ?? 0) <= 100);
     // What it stands for: the rendered line with a blank is the plain file's warning (sh runs `server`).
     assert.deepEqual(lint(`${VSWAP}DESCRIPTION=web server\n`, { path: '/etc/vz/conf/101.conf' }).findings.filter((x) => x.rule === 'shell-unsafe-value').map((x) => `${x.severity} ${x.message}`),
-      ['warning DESCRIPTION: unquoted blank; a shell sourcing the file runs "server"']);
+      ['warning DESCRIPTION: a shell sourcing this file ends the value at the space and runs "server"']);
     // Other string parameters are not free text in the catalogue: quiet, as before.
     assert.deepEqual(shell('VE_ROOT={{ root }}\nOSTEMPLATE={{ os }}\nNAME={{ name }}\n'), []);
   });

@@ -18,7 +18,7 @@ describe('QUOTAUGIDLIMIT on ploop and DISK_QUOTA=no', () => {
   it('DISK_QUOTA=no in vz.conf: the finding says it does not turn the user/group quota off', () => {
     const [f, ...rest] = rule(`${PLOOP}QUOTAUGIDLIMIT="100"\n`, 'quotaugidlimit-on-ploop', { nodeConfig: NODE('DISK_QUOTA=no\n') });
     assert.deepEqual(rest, []);
-    assert.equal(f?.message, 'QUOTAUGIDLIMIT on ploop is an on/off switch (100 caps nothing); it stays on with DISK_QUOTA=no');
+    assert.equal(f?.message, 'QUOTAUGIDLIMIT on ploop only turns user/group quota on (no limit); it stays on with DISK_QUOTA=no');
     assert.ok((f?.message.length ?? 0) <= 100);
     assert.deepEqual(f?.facts, ['classic.ugid-quota-ploop-without-disk-quota']);
     assert.match(f?.detail ?? '', /DISK_QUOTA=no \(vz\.conf line 1 \(\/w\/etc\/vz\/vz\.conf\)\) does not turn it off on ploop/);
@@ -28,7 +28,7 @@ describe('QUOTAUGIDLIMIT on ploop and DISK_QUOTA=no', () => {
 
   it('with the quota on, the message is as before and states no DISK_QUOTA fact', () => {
     const [f] = rule(`${PLOOP}QUOTAUGIDLIMIT="100"\n`, 'quotaugidlimit-on-ploop', { nodeConfig: NODE('DISK_QUOTA=yes\n') });
-    assert.equal(f?.message, 'QUOTAUGIDLIMIT on ploop is an on/off switch: 100 caps nothing');
+    assert.equal(f?.message, 'QUOTAUGIDLIMIT on ploop only turns user/group quota on; the number is not a limit');
     assert.doesNotMatch(f?.detail ?? '', /DISK_QUOTA/);
   });
 
@@ -43,7 +43,7 @@ describe('QUOTAUGIDLIMIT on Virtuozzo 7 (libvzctl reads it only as zero or not, 
   it('any container, no layout needed: the last line above 0 is an on/off switch', () => {
     for (const target of ['vz7@7.0.737', 'vz7@7.0.46', 'vz7@8.0.90']) {
       const fs = rule('QUOTAUGIDLIMIT="100"\nQUOTAUGIDLIMIT="500"\n', 'quotaugidlimit-on-ploop', { target, kind: 'container' });
-      assert.deepEqual(fs.map((f) => [f.range.start.line, f.severity, f.message]), [[1, 'info', 'QUOTAUGIDLIMIT on Virtuozzo 7 is an on/off switch: 500 caps nothing']], target);
+      assert.deepEqual(fs.map((f) => [f.range.start.line, f.severity, f.message]), [[1, 'info', 'QUOTAUGIDLIMIT on Virtuozzo 7 only turns user/group quota on; the number is not a limit']], target);
     }
     assert.deepEqual(rule('QUOTAUGIDLIMIT="0"\n', 'quotaugidlimit-on-ploop', { target: 'vz7', kind: 'container' }), []);
     assert.deepEqual(rule('QUOTAUGIDLIMIT="500"\nQUOTAUGIDLIMIT="0"\n', 'quotaugidlimit-on-ploop', { target: 'vz7', kind: 'container' }), [], 'libvzctl reads the last line');

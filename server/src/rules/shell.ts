@@ -46,10 +46,12 @@ export const shellUnsafeValue: Rule = {
             // break (lone-carriage-return's fix removes it and quotes).
             const plain = quotable(ctx, e);
             const canQuote = plain && !rawValueText(ctx, e).includes('\r');
+            // The blank as an admin sees it: a space or a tab.
+            const blank = ctx.doc.text[issue.range.start.line]?.[issue.range.start.character] === '\t' ? 'tab' : 'space';
             // A parenthesis after the blank (`web server (prod)`): sh parses the whole line first and stops at
             // it with a syntax error, so nothing runs.
             if (plain && /[()]/.test(issue.text)) {
-              return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted blank and parenthesis, a syntax error for a shell sourcing the file`, {
+              return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: a shell sourcing this file fails with a syntax error at the parenthesis`, {
                 detail: `The value of ${e.name} has unquoted whitespace and a parenthesis: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) stops at the parenthesis with a syntax error.`,
                 fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
               })];
@@ -58,12 +60,12 @@ export const shellUnsafeValue: Rule = {
             // and reads the operator, no command named after it.
             const op = /^(?:;;|&&|\|\||[&|<>]+)/.exec(issue.text)?.[0];
             if (op) {
-              return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted blank and ${q(op)}; a shell sourcing the file reads ${q(op)} as an operator`, {
+              return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: a shell sourcing this file ends the value at the ${blank} and reads ${q(op)} as an operator`, {
                 detail: `The value of ${e.name} has unquoted whitespace followed by ${q(op)}: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) ends the assignment at the blank and reads ${q(op)} as a shell operator, not as part of the value.`,
                 fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
               })];
             }
-            return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: unquoted blank; a shell sourcing the file runs ${q(issue.text.split(/\s+/)[0] ?? '')}`, {
+            return [finding(ctx, 'shell-unsafe-value', issue.range, `${clip(e.name)}: a shell sourcing this file ends the value at the ${blank} and runs ${q(issue.text.split(/\s+/)[0] ?? '')}`, {
               detail: `The value of ${e.name} has unquoted whitespace: vzctl reads ${q(e.value)}, but a shell sourcing the file (vzmigrate, the init script) sets ${e.name} only for a command ${q(issue.text.split(/\s+/)[0] ?? '')} and fails.`,
               fixes: canQuote ? [{ title: `Quote the value of ${e.name}`, edits: [{ range: e.rawValueRange, newText: `"${e.value}"` }], safe: true }] : [],
             })];

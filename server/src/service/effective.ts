@@ -68,6 +68,19 @@ export function refusedText(ctx: LintContext, name: string, value: string, at: s
 }
 
 /**
+ * What the target is left with for `value` of `name` when its reader stores nothing of it (the value's
+ * `ValueProblem.outcome`), as one plain sentence without a final stop that starts with the target, e.g.
+ * `libvzctl 7.0.737 (Virtuozzo 7+) reads no number from the empty value and then tests a variable it never
+ * set; …` for Virtuozzo 7 IOPSLIMIT `""`. Undefined when the value is stored as written (or refused:
+ * {@link refusedText}).
+ */
+export function outcomeText(ctx: LintContext, name: string, value: string): string | undefined {
+  const def = ctx.catalog.parameter(name);
+  const outcome = def === undefined ? undefined : checkValue(def, value, { generation: ctx.target.generation, version: ctx.target.version, catalog: ctx.catalog }).problems.find((p) => p.outcome !== undefined)?.outcome;
+  return outcome === undefined ? undefined : `${describeTarget(ctx.target)} ${outcome}`;
+}
+
+/**
  * What the target makes of a container's own line of `def` when it is a layout vzctl reads for vzctl create
  * only (behaviour `classic.ct-layout-detected`, vzctl 3.1 to 4.9.3), or undefined: the line is then not
  * this container's layout, which vzctl detects from the private area.
@@ -143,6 +156,12 @@ export function effectiveConfigText(text: string, options: LintOptions = {}): st
     if (eff.refused) {
       // Virtuozzo 7: libvzctl refuses the value instead of skipping the line; nothing takes its place.
       out.push(`# ${name} has no effective value: ${refusedText(ctx, name, eff.value, `${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}`)}`);
+      continue;
+    }
+    const outcome = outcomeText(ctx, name, eff.value);
+    if (outcome !== undefined) {
+      // Virtuozzo 7 IOPSLIMIT "": the reader stores no value of the line's, so none is shown as effective.
+      out.push(`# ${name} has no known effective value (${eff.source === 'node' ? nodeFile ?? 'vz.conf' : file} line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}): ${outcome}`);
       continue;
     }
     const scope = def[ctx.target.generation]?.scope ?? def.scope;

@@ -12,7 +12,7 @@ import { compareVersions } from '../model/version';
 import { fromEditorPosition, toEditorRange } from '../parser/parse';
 import type { Entry, Position, Range } from '../parser/types';
 import { createDefaultOnly, effectiveValue, fileOf, lineList, nodeLineNotTaken, refusedEffect, skippedForValue, unsettingLine, usedEntries, type EffectiveValue } from '../model/effective';
-import { notTakenFromNode, ownLineCreateOnly, refusedText } from './effective';
+import { notTakenFromNode, outcomeText, ownLineCreateOnly, refusedText } from './effective';
 import type { LintContext } from '../rules/types';
 import { lineNo } from '../rules/util';
 import { humanize, isUnlimited, LONG_MAX, SIZE_SUFFIX, unitBytes, type NumberPart } from '../values/numbers';
@@ -285,6 +285,10 @@ function effectiveSection(ctx: LintContext, e: Entry, def: ParameterDef): { main
     // Virtuozzo 7: libvzctl refuses the value rather than skipping the line; no value takes effect.
     const at = eff.entry === e ? 'this line' : `${eff.source === 'node' ? 'vz.conf ' : ''}line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}`;
     main.push(`- Effective: none — ${refusedText(ctx, def.name, eff.value, at, (v) => codeSpan(v))}`);
+  } else if (eff && outcomeText(ctx, def.name, eff.value) !== undefined) {
+    // Virtuozzo 7 IOPSLIMIT "": the reader stores nothing of the value; say what it does instead.
+    const at = eff.entry === e ? 'this line' : `${eff.source === 'node' ? 'vz.conf ' : ''}line ${lineNo(fileOf(ctx, eff), eff.entry?.line ?? 0)}`;
+    main.push(`- Effective: none known (${at}) — ${outcomeText(ctx, def.name, eff.value) ?? ''}`);
   } else if (eff) {
     const mine = skipped
       ? ' (vzctl skips this line: invalid value)'

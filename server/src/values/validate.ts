@@ -6,6 +6,7 @@ import { featureKnown } from '../catalog/features';
 import { compareVersions, inVersionRange } from '../model/version';
 import { INT_MAX, LONG_MAX, parseSizedNumber, SIZE_SUFFIX, type NumberPart, type NumberReader } from './numbers';
 import { asCInt, asCULong, scan } from './scanf';
+import { isWholeNumber, readStrtoul } from './strtoul';
 
 /**
  * A problem in a value, located by offsets within the value string as vzctl reads it.
@@ -34,6 +35,12 @@ export interface ValueProblem {
    * Without a fact for the target the rule's own behaviour is said.
    */
   says?: string;
+  /**
+   * What the target is left with when the value gives its reader nothing to store, as one clause that
+   * follows the target's name (no final stop), shown by the effective view and the hover instead of the
+   * value as written: Virtuozzo 7 IOPSLIMIT `""` (parse_iopslimit() tests a variable parse_ul() never set).
+   */
+  outcome?: string;
 }
 
 /**
@@ -59,6 +66,20 @@ export function nearestWord(word: string, words: readonly string[]): string | un
   }
   if (best === undefined || tie || bestD === 0) return undefined;
   return word === word.toLowerCase() ? best.toLowerCase() : word === word.toUpperCase() ? best.toUpperCase() : best;
+}
+
+/**
+ * A did-you-mean for `word` among `names`, which vzctl compares case-sensitively and which are all lower case
+ * (FEATURES names, NETIF fields), for a word of letters, digits and underscores only: the name itself when only the letter case is wrong (`NFS` → `nfs`), else
+ * {@link nearestWord}'s, in lower case. Undefined when there is none.
+ */
+function nearestLowerName(word: string, names: readonly string[]): string | undefined {
+  // A quote or other mark in the word (`'nfs`, classic keeping FEATURES' single quote) is no spelling slip:
+  // renaming it would break the quoting.
+  if (!/^\w+$/.test(word)) return undefined;
+  const lower = word.toLowerCase();
+  if (lower !== word && names.includes(lower)) return lower;
+  return nearestWord(lower, names);
 }
 
 /** A UBC `barrier:limit` or quota `soft:hard` pair in the parameter's unit. */
@@ -283,25 +304,28 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       // "unlimited" since 3.0.19 (the parameter's `unlimited` fact in schemas/parameters.yaml).
       const acceptsUnlimited = def[gen]?.unlimited;
       const unl = value === 'unlimited' && acceptsUnlimited !== undefined && compareVersions(ctx.version, acceptsUnlimited.since) >= 0;
-      const im = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(value);
-      if (!im && !unl && value !== '') return bad(`${quote(value)} is not a whole number`);
+      const read = readStrtoul(value);
+      const whole = isWholeNumber(read);
+      if (!whole && !unl && value !== '') return bad(`${quote(value)} is not a whole number`);
       const r = rangeOf(def, gen);
-      const n = unl ? Number(LONG_MAX) : im ? Number(im[1]) : 0;
+      const n = unl ? Number(LONG_MAX) : whole ? Number(read.signed) : 0;
       if (r && ((r.min !== undefined && n < r.min) || (r.max !== undefined && n > r.max))) {
         return bad(`${asWritten(value)} is outside ${r.min ?? '…'}..${r.max ?? '…'}`);
       }
       return { problems };
     }
-    case 'ctid':
+    case 'ctid': {
       // Virtuozzo 7 VEID: what vzctl2_parse_ctid() takes (get_cid_uuid_pair() and get_normalized_uuid(),
       // lib/env.c and lib/util.c @ v7.0.42..v8.0.90): a UUID, optionally in braces, 32 hex digits, or
       // the legacy numeric ID as parse_int() reads it (strtol() over the whole text, 0..INT_MAX).
       if (CTID_UUID.test(value)) return { problems };
-      if (/^[ \t\n\v\f\r]*[+-]?\d+$/.test(value)) {
-        const n = Number(value.trim());
+      const id = readStrtoul(value);
+      if (isWholeNumber(id)) {
+        const n = Number(id.signed);
         return n >= 0 && n <= 2147483647 ? { problems } : bad(`${asWritten(value)} is outside 0..2147483647`);
       }
       return bad(`${quote(value)} is not a UUID or a whole number`);
+    }
     case 'float':
       // VM_OVERCOMMIT: sscanf(value, "%f") must read a number (classic conf_parse_float(), src/lib/config.c
       // @ vzctl-4.6..4.11.1; libvzctl add_env_param(), lib/env_config.c @ v7.0.42..v8.0.90): leading
@@ -426,9 +450,6 @@ export function pciAccepted(item: string): boolean {
   return scan(item, '%x:%x:%x.%d').length === 4 || scan(item, '%x:%x.%d').length === 3;
 }
 
-/** strtol()/strtoul() over a whole string (leading blanks and a sign allowed, nothing after the digits). */
-const WHOLE_NUMBER = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/;
-
 const ULONG_MAX = 18446744073709551615n;
 
 /**
@@ -484,6 +505,8 @@ function readInteger(def: ParameterDef, value: string, ctx: ValueContext, fn: 'p
   const problem = (kind: ValueProblem['kind'], message: string): ValueCheck => ({ problems: [{ kind, message, ...whole(value) }] });
   const old = gen === 'classic' && compareVersions(ctx.version, '3.0.29') < 0;
   let stored: bigint;
+  /** The number as written (with its sign), when the value is one. */
+  let written: bigint | undefined;
   const unlimited = def.classic?.unlimited;
   if (fn === 'parse_ul' && gen === 'classic' && value === 'unlimited' && unlimited !== undefined && compareVersions(ctx.version, unlimited.since) >= 0) {
     stored = LONG_MAX;
@@ -492,11 +515,12 @@ function readInteger(def: ParameterDef, value: string, ctx: ValueContext, fn: 'p
     if (gen === 'vz7') return problem('invalid', 'the value is empty; libvzctl reads no number from it');
     stored = 0n;
   } else {
-    const m = WHOLE_NUMBER.exec(value);
-    if (!m) return problem('invalid', `${quote(value)} is not a whole number`);
-    const n = BigInt(`${m[1] === '-' ? '-' : ''}${m[2] ?? '0'}`);
+    const read = readStrtoul(value);
+    if (!isWholeNumber(read)) return problem('invalid', `${quote(value)} is not a whole number`);
+    const n = read.signed;
+    written = n;
     if (fn === 'parse_ul') {
-      if ((n < 0n ? -n : n) > ULONG_MAX) return problem('invalid', `${asWritten(value)} is beyond what strtoul() reads (ERANGE)`);
+      if (read.erange) return problem('invalid', `${asWritten(value)} is beyond what strtoul() reads (ERANGE)`);
       const res = BigInt.asUintN(64, n);
       if (old) stored = BigInt.asUintN(64, BigInt.asIntN(32, res));
       else if (gen === 'classic' && res > LONG_MAX) {
@@ -510,7 +534,7 @@ function readInteger(def: ParameterDef, value: string, ctx: ValueContext, fn: 'p
     }
   }
   const r = rangeOf(def, gen);
-  const changed = value !== 'unlimited' && value !== '' && stored !== BigInt(value.trim().replace(/^\+/, ''));
+  const changed = written !== undefined && stored !== written;
   if (r && ((r.min !== undefined && stored < BigInt(r.min)) || (r.max !== undefined && stored > BigInt(r.max)))) {
     const where = r.min === undefined ? `above ${r.max}` : r.max === undefined ? `below ${r.min}` : `outside ${r.min}..${r.max}`;
     return problem('invalid', value === '' ? `the empty value reads as 0, ${where}` : changed ? `${asWritten(value)} is read as ${stored}, ${where}` : `${asWritten(value)} is ${where}`);
@@ -521,23 +545,6 @@ function readInteger(def: ParameterDef, value: string, ctx: ValueContext, fn: 'p
 }
 
 const UINT_MAX = 4294967295n;
-/** strtoull()/strtoul() on 64-bit Linux: blanks, a sign, decimal digits, and the rest of the text. */
-const STRTOUL = /^([ \t\n\v\f\r]*)([+-]?)(\d*)([^]*)$/;
-
-/**
- * What strtoull()/strtoul() (base 10, 64-bit) makes of `value`: `n` the number stored (a negative one
- * wrapped modulo 2^64, ULLONG_MAX on ERANGE), `erange` when the digits do not fit 64 bits, `tail` the text
- * left (all of `value` when no digit was read: endptr is then the start of the string).
- */
-function strtoul64(value: string): { n: bigint; erange: boolean; tail: string } {
-  const m = STRTOUL.exec(value) as RegExpExecArray;
-  const digits = m[3] as string;
-  if (digits === '') return { n: 0n, erange: false, tail: value };
-  const abs = BigInt(digits);
-  if (abs > ULONG_MAX) return { n: ULONG_MAX, erange: true, tail: m[4] as string };
-  return { n: BigInt.asUintN(64, m[2] === '-' ? -abs : abs), erange: false, tail: m[4] as string };
-}
-
 /**
  * Virtuozzo 7 IOLIMIT as parse_iolimit() reads it from a config (lib/io.c @ v7.0.42..v8.0.90, called with
  * def_mul 1 by add_env_param(), lib/env_config.c): `unlimited` is 0; else strtoull() (blanks, a sign —
@@ -552,23 +559,31 @@ function strtoul64(value: string): { n: bigint; erange: boolean; tail: string } 
 function checkVz7Iolimit(value: string): ValueCheck {
   if (value === 'unlimited') return { problems: [] };
   const problem = (kind: ValueProblem['kind'], message: string, says?: string): ValueCheck => ({ problems: [{ kind, message, ...whole(value), ...(says !== undefined ? { says } : {}) }] });
-  const r = strtoul64(value);
+  const r = readStrtoul(value);
   if (r.erange) return problem('invalid', `${asWritten(value, 16)} overflows strtoull() (ERANGE)`, 'value-range-silent');
-  let n = r.n;
+  let n = r.unsigned;
   const unit = r.tail[0];
   if (unit !== undefined) {
     const mul = SIZE_SUFFIX[unit.toUpperCase()];
     if (mul === undefined || !/[bkmgt]/i.test(unit)) return problem('invalid', `${quote(value)} is not a rate in bytes/s (a number and one of b/k/m/g/t, or "unlimited")`, 'value-invalid-silent');
     n = BigInt.asUintN(64, n * mul);
   }
-  if (n > UINT_MAX) return problem('invalid', STRTOUL.exec(value)?.[2] === '-' ? `${asWritten(value, 16)} wraps to a rate above UINT_MAX` : `${asWritten(value, 16)} is above UINT_MAX (4294967295) bytes/s`, 'value-range-silent');
-  const digits = STRTOUL.exec(value)?.[3] ?? '';
+  if (n > UINT_MAX) return problem('invalid', r.negative ? `${asWritten(value, 16)} wraps to a rate above UINT_MAX` : `${asWritten(value, 16)} is above UINT_MAX (4294967295) bytes/s`, 'value-range-silent');
   if (value === '') return problem('suspicious', 'the empty value reads as 0, no limit');
-  if (digits === '') return problem('suspicious', `${quote(value)} reads as 0, no limit (libvzctl takes its first letter as the unit)`);
+  if (r.digits === '') return problem('suspicious', `${quote(value)} reads as 0, no limit (libvzctl takes its first letter as the unit)`);
   if (unit !== undefined && r.tail.length > 1) return problem('suspicious', `${quote(value)} reads as ${n} bytes/s (libvzctl ignores the text after the unit)`);
-  if (unit !== undefined && n !== BigInt(digits) * (SIZE_SUFFIX[unit.toUpperCase()] ?? 1n)) return problem('suspicious', `${quote(value)} overflows and reads as ${n} bytes/s${n === 0n ? ', no limit' : ''}`);
+  if (unit !== undefined && n !== r.magnitude * (SIZE_SUFFIX[unit.toUpperCase()] ?? 1n)) return problem('suspicious', `${quote(value)} overflows and reads as ${n} bytes/s${n === 0n ? ', no limit' : ''}`);
   return { problems: [] };
 }
+
+/**
+ * What libvzctl does with an empty IOPSLIMIT (lib/io.c parse_iopslimit() and parse_ul(), lib/util.c @
+ * v7.0.42, lib/common.c @ v7.0.737..v8.0.90, unchanged): parse_ul() returns 1 before it stores a number;
+ * parse_iopslimit() then returns VZCTL_E_INVAL when the unset variable is above UINT_MAX, else stores it
+ * and returns that 1. Both are errors to vzctl_update_env_param(), so as built the config is refused; only
+ * whether "Invalid parameter" is logged hangs on the unset variable.
+ */
+const IOPSLIMIT_EMPTY = 'reads no number from the empty value and then tests a variable it never set; both of its branches return an error, so the config is refused, logged or not by chance (parse_iopslimit(), lib/io.c @ v7.0.42..v8.0.90)';
 
 /**
  * Virtuozzo 7 IOPSLIMIT as parse_iopslimit() reads it (lib/io.c @ v7.0.42..v8.0.90, unchanged): `unlimited`
@@ -582,12 +597,12 @@ function checkVz7Iolimit(value: string): ValueCheck {
 function checkVz7Iopslimit(value: string): ValueCheck {
   if (value === 'unlimited') return { problems: [] };
   const problem = (kind: ValueProblem['kind'], message: string, says?: string): ValueCheck => ({ problems: [{ kind, message, ...whole(value), ...(says !== undefined ? { says } : {}) }] });
-  if (value === '') return problem('suspicious', 'the value is empty: parse_iopslimit() then reads a number it never set (undefined)');
-  const r = strtoul64(value);
+  if (value === '') return { problems: [{ kind: 'suspicious', message: 'the value is empty: parse_iopslimit() then reads a number it never set (undefined)', ...whole(value), outcome: IOPSLIMIT_EMPTY }] };
+  const r = readStrtoul(value);
   if (r.erange) return problem('invalid', `${asWritten(value, 16)} overflows strtoul() (ERANGE)`);
-  if (r.n > UINT_MAX) {
-    if (STRTOUL.exec(value)?.[2] === '-') return problem('invalid', `${asWritten(value)} wraps to ${r.n}, above UINT_MAX`);
-    return problem('invalid', r.tail === '' ? `${asWritten(value)} is above UINT_MAX (4294967295)` : `${quote(value)} reads as ${r.n}, above UINT_MAX`);
+  if (r.unsigned > UINT_MAX) {
+    if (r.negative) return problem('invalid', `${asWritten(value)} wraps to ${r.unsigned}, above UINT_MAX`);
+    return problem('invalid', r.tail === '' ? `${asWritten(value)} is above UINT_MAX (4294967295)` : `${quote(value)} reads as ${r.unsigned}, above UINT_MAX`);
   }
   if (r.tail !== '') return problem('invalid', `${quote(value)} is not a whole number`, 'value-invalid-silent');
   return { problems: [] };
@@ -611,18 +626,16 @@ function devPermOk(perm: string): boolean {
  */
 function checkCpulimit(name: string, value: string, gen: Generation, version: string): ValueCheck {
   const bad = (message: string): ValueCheck => ({ problems: [{ kind: 'invalid', message, ...whole(value) }] });
-  const m = /^([ \t\n\v\f\r]*([+-]?)(\d+))?([^]*)$/.exec(value) as RegExpExecArray;
-  const tail = m[4] as string;
-  const mag = m[3] === undefined ? 0n : BigInt(m[3]);
-  const erange = mag > 18446744073709551615n;
-  const n = m[2] === '-' && mag > 0n && !erange ? 18446744073709551616n - mag : erange ? 18446744073709551615n : mag;
+  const r = readStrtoul(value);
+  const { tail, erange, unsigned: n } = r;
+  const digits = r.digits !== '';
   if (gen === 'vz7') {
     if (erange || (compareVersions(version, '7.0.465') < 0 && n > INT_MAX)) return bad(`${quote(value)} is beyond what libvzctl reads as a CPU limit`);
     if (name === 'CPULIMIT_MHZ' || tail === '' || tail === '%' || /^m(hz)?$/i.test(tail)) return { problems: [] };
     return bad(`${quote(value)} is not N, N%, Nm or NMHz`);
   }
-  if (/^(m|MHz)$/.test(tail) && m[3] !== undefined) return bad('classic vzctl takes CPULIMIT in percent only');
-  if (tail === '%' && m[3] !== undefined && compareVersions(version, '3.0.9') < 0) return bad('the N% form of CPULIMIT needs vzctl 3.0.9 or newer');
+  if (/^(m|MHz)$/.test(tail) && digits) return bad('classic vzctl takes CPULIMIT in percent only');
+  if (tail === '%' && digits && compareVersions(version, '3.0.9') < 0) return bad('the N% form of CPULIMIT needs vzctl 3.0.9 or newer');
   if (tail === '%' && compareVersions(version, '3.0.9') >= 0) {
     // (unsigned long)(int)strtoul(): the low 32 bits as a signed int, then widened.
     if (BigInt.asIntN(32, n) < 0n || BigInt.asIntN(32, n) > 100n) return bad('with %, CPULIMIT must be at most 100 (it is multiplied by the number of CPUs)');
@@ -658,9 +671,8 @@ function checkDevices(value: string, gen: Generation, version: string): ValueChe
     if (modern && major?.kind === 'number' && asCInt(major.value) === 7) return bad('loop devices (major 7) cannot be given to a container (refused since vzctl 3.0.29)', t.start, t.end);
     if (text(0) !== 'b' && text(0) !== 'c') return bad(form, t.start, t.end);
     const minor = text(2);
-    const m = WHOLE_NUMBER.exec(minor);
-    const n = m ? BigInt(`${m[1]}${m[2]}`) : undefined;
-    const minorOk = minor === 'all' || (n !== undefined && (modern ? n >= -2147483648n && n <= 2147483647n : (m?.[2]?.length ?? 0) > 0 && BigInt(m?.[2] as string) <= 18446744073709551615n))
+    const m = readStrtoul(minor);
+    const minorOk = minor === 'all' || (isWholeNumber(m) && (modern ? m.signed >= -2147483648n && m.signed <= 2147483647n : !m.erange))
       || (gen === 'classic' && !modern && minor === 'unlimited' && compareVersions(version, '3.0.19') >= 0);
     if (!minorOk) return bad(`minor ${quote(minor)} must be a number or "all"`, t.start, t.end);
     if ((modern || (gen === 'vz7' && f.length === 4)) && !devPermOk(text(3))) return bad(`permissions ${quote(text(3))} must be a combination of r, w, q, or "none"`, t.start, t.end);
@@ -692,17 +704,15 @@ function checkMeminfo(value: string): ValueCheck {
  * (a negative number wraps around to a huge one) it is clamped with "too large value … truncated".
  */
 function checkClassicIolimit(value: string): ValueCheck {
-  const m = /^([ \t\n\v\f\r]*([+-]?)(\d+))?([^]*)$/.exec(value) as RegExpExecArray;
-  const tail = m[4] as string;
-  const digits = m[3];
+  const r = readStrtoul(value);
+  const tail = r.tail;
   if (tail.length > 1 || (tail !== '' && SIZE_SUFFIX[tail.toUpperCase()] === undefined)) {
     return { problems: [{ kind: 'invalid', message: `${quote(value)} is not a rate in bytes/s (optionally with a b/k/m/g/t/p suffix) or "unlimited"`, ...whole(value) }] };
   }
-  if (digits === undefined) return { problems: [] };
-  const n = BigInt(digits);
-  if (n > 18446744073709551615n) return { problems: [{ kind: 'invalid', message: `${quote(value)} is beyond what strtoull() reads (ERANGE)`, ...whole(value) }] };
-  const wrapped = m[2] === '-' && n > 0n;
-  const rate = (wrapped ? 18446744073709551616n - n : n) * (tail === '' ? 1n : SIZE_SUFFIX[tail.toUpperCase()] ?? 1n);
+  if (r.digits === '') return { problems: [] };
+  if (r.erange) return { problems: [{ kind: 'invalid', message: `${quote(value)} is beyond what strtoull() reads (ERANGE)`, ...whole(value) }] };
+  const wrapped = r.negative && r.magnitude > 0n;
+  const rate = r.unsigned * (tail === '' ? 1n : SIZE_SUFFIX[tail.toUpperCase()] ?? 1n);
   if (rate > INT_MAX) {
     const message = wrapped ? 'a negative rate wraps around to a huge one: vzctl truncates it to INT_MAX bytes/s (about 2 GB/s)' : 'above INT_MAX bytes/s (about 2 GB/s): vzctl truncates it';
     return { problems: [{ kind: 'truncated', message, ...whole(value) }] };
@@ -745,8 +755,12 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
     }
     const feature = vocab.features.find((f) => f.name === name);
     const known = feature !== undefined && featureKnown(feature, ctx.generation, ctx.version);
+    // A name the vocabulary lacks may be a slip for one the target knows (`nsf`, `NFS`); one it has but the
+    // target's version does not is no slip.
+    const near = known || feature !== undefined ? undefined : nearestLowerName(name, vocab.features.filter((f) => featureKnown(f, ctx.generation, ctx.version)).map((f) => f.name));
+    const suggestion = near !== undefined ? { suggestion: near } : {};
     if (!known && ctx.generation === 'vz7') {
-      return { problems: [{ kind: 'invalid', message: `unknown feature ${quote(name)} (libvzctl rejects the whole line)`, start: t.start, end: t.start + name.length }] };
+      return { problems: [{ kind: 'invalid', message: `unknown feature ${quote(name)} (libvzctl rejects the whole line)`, start: t.start, end: t.start + name.length, ...suggestion }] };
     }
     if (!known) {
       // Classic find_feature() runs past its table's end: an unknown 4-letter name is taken as nfsd.
@@ -758,6 +772,7 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
           : `unknown feature ${quote(name)}${kept}${feature ? ` on ${ctx.generation === 'vz7' ? 'Virtuozzo 7' : `vzctl ${ctx.version}`}` : ''}; vzctl skips it`,
         start: t.start,
         end: t.start + name.length,
+        ...suggestion,
       });
     }
   }
@@ -826,7 +841,9 @@ function checkNetif(value: string, gen: Generation, version: string): ValueCheck
       const k = eq < 0 ? f.text : f.text.slice(0, eq);
       const v = eq < 0 ? '' : f.text.slice(eq + 1);
       if (eq < 0 || !known.includes(k)) {
-        problems.push({ kind: 'suspicious', message: `vzctl ignores the unknown NETIF field ${quote(k)}`, start, end });
+        // With a near field name (`hostifname` → `host_ifname`) only the name is marked: the fix renames it.
+        const near = eq < 0 ? undefined : nearestLowerName(k, known);
+        problems.push({ kind: 'suspicious', message: `vzctl ignores the unknown NETIF field ${quote(k)}`, start, end: near !== undefined ? start + k.length : end, ...(near !== undefined ? { suggestion: near } : {}) });
         continue;
       }
       // libvzctl skips every field with an empty value; classic an empty mac_filter (and keeps no name).

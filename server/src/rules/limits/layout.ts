@@ -9,7 +9,6 @@
 import type { Entry } from '../../parser/types';
 import type { Finding, LintContext, Rule } from '../types';
 import { deleteLines, entryRange, finding, lineNo } from '../util';
-import { clip } from '../text';
 import { explain, modeOf, say, sayAbout, says, type Said } from '../say';
 import type { ParameterDef } from '../../catalog/types';
 import type { ConfigMode } from '../../catalog/behaviours';
@@ -180,14 +179,14 @@ export const quotaugidlimitOnPloop: Rule = {
       const v = e.value.trim();
       if (!/^\d+$/.test(v) || BigInt(v) === 0n) continue;
       if (vz7) {
-        const said = say(ctx, `QUOTAUGIDLIMIT on Virtuozzo 7 is an on/off switch: ${clip(v, 20)} caps nothing`);
+        const said = say(ctx, 'QUOTAUGIDLIMIT on Virtuozzo 7 only turns user/group quota on; the number is not a limit');
         out.push(finding(ctx, 'quotaugidlimit-on-ploop', e.valueRange, said,
           { detail: explain(said, `libvzctl reads QUOTAUGIDLIMIT only as zero or not: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs (no vzquota on Virtuozzo 7); switching between 0 and non-zero needs a container restart`) }));
         continue;
       }
       const said = quotaOff
-        ? say(ctx, `QUOTAUGIDLIMIT on ploop is an on/off switch (${clip(v, 12)} caps nothing)`, 'ugid-quota-ploop-without-disk-quota')
-        : say(ctx, `QUOTAUGIDLIMIT on ploop is an on/off switch: ${clip(v, 20)} caps nothing`);
+        ? say(ctx, 'QUOTAUGIDLIMIT on ploop only turns user/group quota on (no limit)', 'ugid-quota-ploop-without-disk-quota')
+        : say(ctx, 'QUOTAUGIDLIMIT on ploop only turns user/group quota on; the number is not a limit');
       const dqNote = quotaOff && `DISK_QUOTA=no (${sourceText(ctx, dq)}) does not turn it off on ploop: vzctl mounts the image with user and group quota whenever QUOTAUGIDLIMIT is above 0 and only skips the distribution's set_ugid_quota script`;
       out.push(finding(ctx, 'quotaugidlimit-on-ploop', e.valueRange, said,
         { detail: explain(said, `On a ploop-based container (${describeLayout(ctx, l as Layout)}) QUOTAUGIDLIMIT is an on/off switch: any value above 0 turns user and group quota on inside the container, and ${v} does not cap the number of user/group IDs; switching between 0 and non-zero needs a container restart`, dqNote) }));
