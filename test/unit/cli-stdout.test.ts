@@ -1,0 +1,64 @@
+/**
+ * Where the built `vzlint` (dist/vzlint.js) writes its output (server/src/cli/stdout.ts): a regular file
+ * and /dev/null are written directly, a pipe through process.stdout; the bytes are the same either way,
+ * and a reader that closes the pipe early (`vzlint … | head`) ends vzlint quietly.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const repo = path.resolve(__dirname, '../..');
+const bin = path.join(repo, 'dist/vzlint.js');
+let dir = '';
+
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'vzconf-stdout-'));
+  // Enough findings that the output is larger than a pipe's buffer (64 KiB).
+  const lines = ['# a container with many findings'];
+  for (let i = 0; i < 3000; i += 1) lines.push(`UNKNOWN_${i}="x"`);
+  writeFileSync(path.join(dir, '101.conf'), `${lines.join('\n')}\n`);
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('vzlint standard output', { skip: existsSync(bin) ? false : 'dist/vzlint.js missing (npm run build)' }, () => {
+  it('the same bytes to a regular file as to a pipe', () => {
+    const env = { ...process.env, VZLINT_COMPILE_CACHE: '0' };
+    const piped = spawnSync(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env, maxBuffer: 1 << 26 });
+    assert.equal(piped.status, 1, piped.stderr.toString());
+    const outFile = path.join(dir, 'out.json');
+    const fd = openSync(outFile, 'w');
+    try {
+      const toFile = spawnSync(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env, stdio: ['ignore', fd, 'pipe'] });
+      assert.equal(toFile.status, 1, toFile.stderr.toString());
+    } finally {
+      closeSync(fd);
+    }
+    const written = readFileSync(outFile);
+    assert.ok(written.length > 65536, `output of ${written.length} bytes`);
+    assert.ok(written.equals(piped.stdout), 'file and pipe get the same bytes');
+    assert.ok((JSON.parse(written.toString('utf8')) as unknown[]).length >= 3000, 'one finding per unknown key at least');
+  });
+
+  it('to /dev/null: the same exit status, nothing on stderr', () => {
+    const r = spawnSync(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env: { ...process.env, VZLINT_COMPILE_CACHE: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr.toString(), '');
+  });
+
+  it('a reader that closes the pipe early ends vzlint quietly', async () => {
+    const child = spawn(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env: { ...process.env, VZLINT_COMPILE_CACHE: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    // Read one chunk, then close the pipe, as `| head -1` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.ok(code === 0 || code === 1, `exit ${code}`);
+    assert.equal(err, '', 'no EPIPE stack trace');
+  });
+});
