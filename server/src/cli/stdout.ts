@@ -1,12 +1,11 @@
 /**
- * Where vzlint's standard output goes. A regular file or a device that is not a terminal (`> report.json`,
- * `/dev/null`) is written with `fs.writeSync` on descriptor 1: `process.stdout` for such a file is a
+ * Where vzlint's standard output goes. A regular file or /dev/null (`> report.json`, a CI step that
+ * drops the output) is written with `fs.writeSync` on descriptor 1: `process.stdout` for such a file is a
  * `SyncWriteStream`, whose first use loads Node's stream modules (~10 ms of a one-file run whose output is
  * a few lines). A terminal or a pipe keeps `process.stdout` (a pipe may be non-blocking, and `vzlint … |
  * head` must stop quietly on EPIPE).
  */
-import { fstatSync, writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 
 /** Writers for standard output: text (UTF-8) and bytes, each written whole, in order. */
 export interface StdoutWriter {
@@ -22,14 +21,15 @@ function writeAll(fd: number, b: Uint8Array): void {
 }
 
 /**
- * The writer for descriptor 1 of this process: direct writes for a regular file or a non-terminal
- * character device, else `process.stdout` (with a handler that ends the process quietly on EPIPE).
+ * The writer for descriptor 1 of this process: direct writes for a regular file or /dev/null, else
+ * `process.stdout` (with a handler that ends the process quietly on EPIPE). (Not `tty.isatty`: the tty
+ * module loads the stream modules too.)
  */
 export function stdoutWriter(): StdoutWriter {
   let direct = false;
   try {
     const st = fstatSync(1);
-    direct = st.isFile() || (st.isCharacterDevice() && !isatty(1));
+    direct = st.isFile() || (st.isCharacterDevice() && process.platform !== 'win32' && st.rdev === statSync('/dev/null').rdev);
   } catch {
     direct = false;
   }
