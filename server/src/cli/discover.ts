@@ -4,7 +4,7 @@
  * `templates/101.conf.j2`).
  */
 import type { Dirent } from 'node:fs';
-import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, stat } from '../util/fsAsync';
 import path from 'node:path';
 import type FastGlob from 'fast-glob';
 import { getCatalog } from '../catalog/load';

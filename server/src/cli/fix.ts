@@ -3,7 +3,7 @@
  * losing data. See {@link writeFixed} for what is kept and what is refused.
  */
 import { constants } from 'node:fs';
-import { chmod, chown, lstat, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, chown, lstat, open, readFile, realpath, rename, stat, unlink } from '../util/fsAsync';
 import path from 'node:path';
 import type * as Diff from 'diff';
 import type { Finding } from '../rules/types';

@@ -3,7 +3,7 @@
  * synchronously ({@link ConfigReader}), decoded as UTF-8 with replacement. Shared by the main thread and
  * the worker threads (`lintWorker.ts`).
  */
-import { stat } from 'node:fs/promises';
+import { stat } from '../util/fsAsync';
 import path from 'node:path';
 import type { Worker as WorkerType } from 'node:worker_threads';
 import { MAX_FILE_BYTES } from '../limits';

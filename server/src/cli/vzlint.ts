@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from '../util/fsAsync';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';

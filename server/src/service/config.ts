@@ -22,7 +22,7 @@
  * with a position; nothing here throws anything else for any text.
  */
 import { constants as fsConstants, readFileSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat } from '../util/fsAsync';
 import path from 'node:path';
 import type * as YamlModule from 'yaml';
 import type { Node as YamlNode, parseDocument } from 'yaml';

@@ -26,7 +26,7 @@
  * generation, which changes exactly when a node-wide input changed, and {@link NodeCache.statesAffectedBy}
  * names the nodes a changed path belongs to.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from '../util/fsAsync';
 import path from 'node:path';
 import type { Finding, LintContext } from '../rules/types';
 import { BoundedReadError } from '../util/boundedRead';

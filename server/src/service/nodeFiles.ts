@@ -8,7 +8,7 @@
  * configs elsewhere) the nearest `vz.conf` of the same tree is used: the file's own folder, then each
  * parent up to a stop folder (the workspace folder, or the directory given to vzlint).
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from '../util/fsAsync';
 import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import { BoundedReadError, decodeUtf8, readFileBounded } from '../util/boundedRead';

@@ -13,7 +13,7 @@
  */
 import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, realpathSync, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { open as fsOpen, realpath as fsRealpath, stat as fsStat, statfs as fsStatfs } from 'node:fs/promises';
+import { open as fsOpen, realpath as fsRealpath, stat as fsStat, statfs as fsStatfs } from './fsAsync';
 
 /** Why a bounded read refused or failed (`detail` says it in words, for messages). */
 export type BoundedReadCode = 'missing' | 'directory' | 'special' | 'pseudo' | 'too-large' | 'timeout' | 'io';
