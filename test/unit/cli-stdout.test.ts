@@ -49,6 +49,33 @@ describe('vzlint standard output', { skip: existsSync(bin) ? false : 'dist/vzlin
     assert.equal(r.stderr.toString(), '');
   });
 
+  it('a write that fails (a descriptor open only for reading) is one line on stderr and status 2', () => {
+    // A regular file: written directly (writeSync), which fails with EBADF as a full disk fails with ENOSPC.
+    const readOnly = path.join(dir, 'read-only.txt');
+    writeFileSync(readOnly, '');
+    const fd = openSync(readOnly, 'r');
+    let r;
+    try {
+      r = spawnSync(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env: { ...process.env, VZLINT_COMPILE_CACHE: '0' }, stdio: ['ignore', fd, 'pipe'] });
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(r.status, 2, r.stderr.toString());
+    assert.match(r.stderr.toString(), /^vzlint: cannot write the output: EBADF: bad file descriptor, write\n$/);
+  });
+
+  it('/dev/full (a full disk through process.stdout): one line on stderr and status 2', { skip: existsSync('/dev/full') ? false : 'no /dev/full' }, () => {
+    const fd = openSync('/dev/full', 'w');
+    let r;
+    try {
+      r = spawnSync(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env: { ...process.env, VZLINT_COMPILE_CACHE: '0' }, stdio: ['ignore', fd, 'pipe'] });
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(r.status, 2, r.stderr.toString());
+    assert.match(r.stderr.toString(), /^vzlint: cannot write the output: ENOSPC: no space left on device, write\n$/);
+  });
+
   it('a reader that closes the pipe early ends vzlint quietly', async () => {
     const child = spawn(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env: { ...process.env, VZLINT_COMPILE_CACHE: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';

@@ -3,9 +3,11 @@
  * drops the output) is written with `fs.writeSync` on descriptor 1: `process.stdout` for such a file is a
  * `SyncWriteStream`, whose first use loads Node's stream modules (~10 ms of a one-file run whose output is
  * a few lines). A terminal or a pipe keeps `process.stdout` (a pipe may be non-blocking, and `vzlint … |
- * head` must stop quietly on EPIPE).
+ * head` must stop quietly on EPIPE). Any other write error (a full disk, `/dev/full`, a descriptor open only
+ * for reading) ends the process with one line on standard error and status 2: the output is incomplete.
  */
 import { fstatSync, statSync, writeSync } from 'node:fs';
+import { errorText } from './read';
 
 /** Writers for standard output: text (UTF-8) and bytes, each written whole, in order. */
 export interface StdoutWriter {
@@ -14,15 +16,35 @@ export interface StdoutWriter {
   isTTY: boolean;
 }
 
-/** Writes all of `b` to `fd` (writeSync may write less than asked). */
+/**
+ * Ends the process because standard output could not be written: quietly on EPIPE (the reader left, as
+ * `| head` does; the status is the run's so far), else with `vzlint: cannot write the output: <why>` on
+ * standard error (written directly: it may be as broken) and status 2, never a stack trace or the status of
+ * a run whose report was lost.
+ */
+function writeFailed(err: unknown): never {
+  if ((err as NodeJS.ErrnoException | null)?.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  try {
+    writeSync(2, `vzlint: cannot write the output: ${errorText(err)}\n`);
+  } catch {
+    // standard error is gone too: the status says it
+  }
+  process.exit(2);
+}
+
+/** Writes all of `b` to `fd` (writeSync may write less than asked); a failed write ends the process ({@link writeFailed}). */
 function writeAll(fd: number, b: Uint8Array): void {
   let off = 0;
-  while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+  try {
+    while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+  } catch (err) {
+    writeFailed(err);
+  }
 }
 
 /**
  * The writer for descriptor 1 of this process: direct writes for a regular file or /dev/null, else
- * `process.stdout` (with a handler that ends the process quietly on EPIPE). (Not `tty.isatty`: the tty
+ * `process.stdout`; either way a write error ends the process ({@link writeFailed}: quietly on EPIPE). (Not `tty.isatty`: the tty
  * module loads the stream modules too.)
  */
 export function stdoutWriter(): StdoutWriter {
@@ -40,11 +62,8 @@ export function stdoutWriter(): StdoutWriter {
       isTTY: false,
     };
   }
-  // `vzlint … | head` closes stdout early: stop quietly instead of crashing with EPIPE.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
+  // `vzlint … | head` closes stdout early: stop quietly instead of crashing with EPIPE; any other error in one line.
+  process.stdout.on('error', writeFailed);
   return {
     text: (s) => void process.stdout.write(s),
     bytes: (b) => void process.stdout.write(b),
