@@ -713,9 +713,11 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   };
   /** Files {@link uncheckedQuietly} told of: their reports are marked, and summaries count them apart. */
   const notChecked = new Set<string>();
-  /** Reads an asked file (its error on stderr): the text, or undefined. */
-  const readAsked = async (abs: string): Promise<ReadText | undefined> => {
-    const read = nodeTexts.get(abs) ?? (await reader.read(abs));
+  /**
+   * A read's outcome taken in: an error said (stderr, SARIF notification) and the file dropped, else its text.
+   * Reads that run together are settled in file order (the order the messages and notifications come in).
+   */
+  const settleRead = (abs: string, read: ReadText | { error: string }): ReadText | undefined => {
     if ('error' in read) {
       problem('error', abs, `${display(abs)}: ${read.error}`);
       asked.delete(abs);
@@ -724,6 +726,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     uncheckedQuietly(abs, read);
     return read;
   };
+  /** Reads an asked file (its error on stderr): the text, or undefined. */
+  const readAsked = async (abs: string): Promise<ReadText | undefined> => settleRead(abs, nodeTexts.get(abs) ?? (await reader.read(abs)));
 
   // The .vzconf.yaml of each file: --config, else the nearest one upward (none with --no-config).
   const configs = new Map<string, ConfigFileSettings>();
@@ -1088,11 +1092,18 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       let nextRead: Promise<(ReadText | undefined)[]> | undefined;
       // Files not read here because a worker has them.
       const viaWorker = new Set<string>();
-      const readBatch = (from: number): Promise<(ReadText | undefined)[]> => Promise.all(g.files.slice(from, from + READ_BATCH).map((p) => {
-        if (sent?.has(p) !== true) return readAsked(p);
-        viaWorker.add(p);
-        return undefined;
-      }));
+      // The batch's reads run together; their outcomes are settled in file order (the messages of files that
+      // cannot be read came in the order the reads ended, different from run to run).
+      const readBatch = async (from: number): Promise<(ReadText | undefined)[]> => {
+        const list = g.files.slice(from, from + READ_BATCH);
+        const reads = await Promise.all(list.map((p) => (sent?.has(p) === true ? undefined : (nodeTexts.get(p) ?? reader.read(p)))));
+        return reads.map((read, i) => {
+          const p = list[i] as string;
+          if (read) return settleRead(p, read);
+          viaWorker.add(p);
+          return undefined;
+        });
+      };
       // One batch of files, added to the linter in order; a number is the exit status to stop with. A function
       // of its own: run 10,000 times in runVzlint's own frame, this loop made V8 optimise the whole of
       // runVzlint, twice (a quarter of the optimising compiler's work over a 10,000-container node).
