@@ -64,6 +64,19 @@ describe('vzlint standard output', { skip: existsSync(bin) ? false : 'dist/vzlin
     assert.match(r.stderr.toString(), /^vzlint: cannot write the output: EBADF: bad file descriptor, write\n$/);
   });
 
+  it('a directory as standard output (1< .): one line on stderr and status 2, not the output dropped', () => {
+    // Node's process.stdout for a directory is a stream that drops every write without an error.
+    const fd = openSync(dir, 'r');
+    let r;
+    try {
+      r = spawnSync(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env: { ...process.env, VZLINT_COMPILE_CACHE: '0' }, stdio: ['ignore', fd, 'pipe'] });
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(r.status, 2, r.stderr.toString());
+    assert.match(r.stderr.toString(), /^vzlint: cannot write the output: EBADF: bad file descriptor, write\n$/);
+  });
+
   it('/dev/full (a full disk through process.stdout): one line on stderr and status 2', { skip: existsSync('/dev/full') ? false : 'no /dev/full' }, () => {
     const fd = openSync('/dev/full', 'w');
     let r;

@@ -43,15 +43,16 @@ function writeAll(fd: number, b: Uint8Array): void {
 }
 
 /**
- * The writer for descriptor 1 of this process: direct writes for a regular file or /dev/null, else
- * `process.stdout`; either way a write error ends the process ({@link writeFailed}: quietly on EPIPE). (Not `tty.isatty`: the tty
- * module loads the stream modules too.)
+ * The writer for descriptor 1 of this process: direct writes for a regular file or /dev/null (and a
+ * directory, whose writes fail), else `process.stdout`; either way a write error ends the process
+ * ({@link writeFailed}: quietly on EPIPE). (Not `tty.isatty`: the tty module loads the stream modules too.)
  */
 export function stdoutWriter(): StdoutWriter {
   let direct = false;
   try {
     const st = fstatSync(1);
-    direct = st.isFile() || (st.isCharacterDevice() && process.platform !== 'win32' && st.rdev === statSync('/dev/null').rdev);
+    // A directory (`1< .`, an admin's slip) too: Node's process.stdout for it drops every write without an error.
+    direct = st.isFile() || st.isDirectory() || (st.isCharacterDevice() && process.platform !== 'win32' && st.rdev === statSync('/dev/null').rdev);
   } catch {
     direct = false;
   }
