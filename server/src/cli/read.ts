@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Worker as WorkerType } from 'node:worker_threads';
 import { MAX_FILE_BYTES } from '../limits';
 import { BoundedReadError, decodeUtf8, LocalFileReads, readFileBounded } from '../util/boundedRead';
+import { READER_PROTOCOL } from './readerProtocol';
 import type { ReadAnswer, ReadRequest } from './readerWorker';
 
 export { decodeUtf8 };
@@ -153,7 +154,7 @@ export class Prefetcher {
     // The bundle's reader is dist/vzlint-reader.js beside it; the sources (tests, bench) start readerWorker.ts through tsx.
     const fromSources = __filename.endsWith('.ts');
     const entry = fromSources ? `require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'readerWorker.ts'))});` : path.join(__dirname, 'vzlint-reader.js');
-    this.worker = new Worker(entry, { eval: fromSources, workerData: { vzlintReader: true }, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    this.worker = new Worker(entry, { eval: fromSources, workerData: { vzlintReader: READER_PROTOCOL }, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.worker.on('message', (a: ReadAnswer) => {
       const b = this.batches[a.seq];
       if (!b) return;

@@ -11,6 +11,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MAX_FILE_BYTES } from '../limits';
 import { LocalFileReads } from '../util/boundedRead';
+import { READER_PROTOCOL } from './readerProtocol';
 
 /**
  * main → reader: first the whole list of paths (absolute) and the batch size, once; then, as the main
@@ -76,4 +77,5 @@ function readBatch(local: LocalFileReads, seq: number, list: readonly string[]):
   return [{ seq, buffer, offsets }, [buffer, offsets.buffer]];
 }
 
-if (parentPort && (workerData as { vzlintReader?: boolean } | undefined)?.vzlintReader === true) runReader(parentPort);
+// Only for a main thread of this build's protocol: any other one gets no answer, sees this thread end, and reads itself.
+if (parentPort && (workerData as { vzlintReader?: unknown } | undefined)?.vzlintReader === READER_PROTOCOL) runReader(parentPort);
