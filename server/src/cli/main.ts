@@ -26,6 +26,7 @@ if (port) {
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
     isTTY: out.isTTY,
+    tuneV8: true,
     env: process.env,
     // VZLINT_THREADS=N: N worker threads for trees of 1,000 files or more; auto: one per free core; default: none (docs/cli.md, Large trees).
     ...(process.env.VZLINT_THREADS === 'auto' ? { workers: 'auto' as const } : process.env.VZLINT_THREADS !== undefined && /^\d+$/.test(process.env.VZLINT_THREADS) ? { workers: Number(process.env.VZLINT_THREADS) } : {}),

@@ -17,7 +17,8 @@ import { lint } from '../service/lint';
 import { isTemplateName } from '../parser/template';
 import { escapeControls } from '../util/escape';
 import { answerFile, LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
-import { ConfigReader, errorText, fileSizeOf, readBounded, readStreamBounded, READ_BATCH, StdinConfigReader, type ReadText } from './read';
+import { ConfigReader, errorText, fileSizeOf, PREFETCH_FROM, readBounded, readStreamBounded, READ_BATCH, StdinConfigReader, type ReadText } from './read';
+import { tuneForLargeRun } from './v8Tuning';
 import { countSeverities, formatJson, plural, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, hasFailures, type FileReport, type MemoryTable, type RunFailures, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob, MAYBE_NOT_UTF8, splitGlobMatches } from './discover';
 import { checkDocsUrlTemplate, formatGithub, formatSarif, SarifWriter, type RunNotification, type SarifOptions } from './sarif';
@@ -64,6 +65,11 @@ export interface VzlintIO {
    * `PREFETCH_FROM`; `Infinity`: never). Not with worker threads or --fix.
    */
   prefetchFrom?: number;
+  /**
+   * Whether a run of many files may tune V8 for itself (`v8Tuning.ts`; process-wide): set by the `vzlint`
+   * command (`main.ts`), not by in-process callers. Default false.
+   */
+  tuneV8?: boolean;
   /** Standard input, read for the PATH `-` (bounded: `readStreamBounded`). Default `process.stdin`. */
   stdin?: AsyncIterable<Uint8Array | string>;
 }
@@ -934,6 +940,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   let pool: LintPool | undefined = threads > 0 ? new LintPool(threads) : undefined;
   // A large run without worker threads has its files read ahead on a thread of its own (read.ts Prefetcher).
   if (!pool && !keepForFix) reader.prefetch(groupList.flatMap((g) => g.files).filter((p) => p !== stdinAbs && !nodeTexts.has(p)), io.prefetchFrom);
+  if (io.tuneV8 === true && ordered.length >= PREFETCH_FROM) tuneForLargeRun();
   try {
     for (const [gi, g] of [...groups.values()].entries()) {
       // Every file before the first one this node and the ones after it can report is final: out it goes.
