@@ -101,13 +101,20 @@ export class ConfigReader {
 
   /**
    * Has a reading thread ({@link Prefetcher}) read `paths` ahead, in this order, for the {@link read}s to
-   * come; fewer than `from` paths (default {@link PREFETCH_FROM}) start no thread. Ended by {@link close}.
+   * come; fewer than `from` paths (default {@link PREFETCH_FROM}) start no thread, nor does a system that
+   * cannot start one (`new Worker` throws EAGAIN under a thread or pids limit): this thread then reads them.
+   * Ended by {@link close}.
    */
   prefetch(paths: readonly string[], from = PREFETCH_FROM): void {
     if (paths.length < from || paths.length === 0 || this.prefetcher) return;
     // The first files are the caller's own to read, while the thread starts (it waited ~20 ms for them).
     const ahead = paths.length > 2 * PREFETCH_BATCH ? paths.slice(PREFETCH_BATCH) : paths;
-    this.prefetcher = new Prefetcher(ahead);
+    try {
+      this.prefetcher = new Prefetcher(ahead);
+    } catch {
+      // No thread to be had: the reads are this thread's, as in a smaller run.
+      this.prefetcher = undefined;
+    }
   }
 
   /** Ends the reading thread, if any (the process can then exit). */

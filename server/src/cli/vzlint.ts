@@ -1058,9 +1058,17 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       const here = new Map<number, FileAnswer[]>();
       if (pool && g.files.length >= WORKER_BATCH) {
         const cts = g.files.filter((p) => ctidOf(p) !== undefined);
-        batches = pool.lintBatches(nodeConfig, listing.samples, nodeOptions, cts);
-        sent = new Map(cts.map((p, i) => [p, [Math.floor(i / WORKER_BATCH), i % WORKER_BATCH]]));
-        for (let b = pool.claim(); b; b = pool?.claim()) {
+        try {
+          batches = pool.lintBatches(nodeConfig, listing.samples, nodeOptions, cts);
+          sent = new Map(cts.map((p, i) => [p, [Math.floor(i / WORKER_BATCH), i % WORKER_BATCH]]));
+        } catch (err) {
+          // No thread could be started (EAGAIN under a thread or pids limit), or one died since the last node.
+          io.stderr(`vzlint: worker thread failed (${err instanceof Error ? err.message : String(err)}); linting without worker threads\n`);
+          await pool.close();
+          pool = undefined;
+          batches = [];
+        }
+        for (let b = pool?.claim(); b; b = pool?.claim()) {
           const answers: FileAnswer[] = [];
           for (const p of b.files) answers.push(await answerFile(linter, undefined, reader, p));
           here.set(b.index, answers);
