@@ -89,6 +89,24 @@ describe('vzlint standard output', { skip: existsSync(bin) ? false : 'dist/vzlin
     assert.match(r.stderr.toString(), /^vzlint: cannot write the output: ENOSPC: no space left on device, write\n$/);
   });
 
+  it('standard error that cannot be written (2>/dev/full): the same output and status', { skip: existsSync('/dev/full') ? false : 'no /dev/full' }, () => {
+    // A file that cannot be read: a message on stderr, status 2, and the other file's report on stdout.
+    const args = [bin, '--format', 'json', '101.conf', 'missing.conf'];
+    const env = { ...process.env, VZLINT_COMPILE_CACHE: '0' };
+    const expected = spawnSync(process.execPath, args, { cwd: dir, env, maxBuffer: 1 << 26 });
+    assert.equal(expected.status, 2);
+    assert.match(expected.stderr.toString(), /missing\.conf/);
+    const fd = openSync('/dev/full', 'w');
+    let r;
+    try {
+      r = spawnSync(process.execPath, args, { cwd: dir, env, stdio: ['ignore', 'pipe', fd], maxBuffer: 1 << 26 });
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(r.status, 2);
+    assert.ok(r.stdout.equals(expected.stdout), `stdout of ${r.stdout.length} bytes, expected ${expected.stdout.length}`);
+  });
+
   it('a reader that closes the pipe early ends vzlint quietly', async () => {
     const child = spawn(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env: { ...process.env, VZLINT_COMPILE_CACHE: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';

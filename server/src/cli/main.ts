@@ -15,6 +15,21 @@ function workerPort(): import('node:worker_threads').MessagePort | undefined {
   return !isMainThread && parentPort && (workerData as { vzlintWorker?: boolean } | undefined)?.vzlintWorker === true ? parentPort : undefined;
 }
 
+let stderrGuarded = false;
+/**
+ * Writes to standard error. A write error there (`2>/dev/full`, a closed pipe) is ignored: the report on
+ * standard output and the exit status still say what they must (without a handler it ended the run with
+ * status 1 and no output). The handler is added on the first message, not at start: `process.stderr` loads
+ * Node's stream modules.
+ */
+function stderr(s: string): void {
+  if (!stderrGuarded) {
+    stderrGuarded = true;
+    process.stderr.on('error', () => undefined);
+  }
+  process.stderr.write(s);
+}
+
 const port = workerPort();
 if (port) {
   runLintWorker(port);
@@ -23,7 +38,7 @@ if (port) {
   runVzlint(process.argv.slice(2), {
     stdout: out.text,
     stdoutBytes: out.bytes,
-    stderr: (s) => process.stderr.write(s),
+    stderr,
     cwd: process.cwd(),
     isTTY: out.isTTY,
     tuneV8: true,
@@ -35,7 +50,7 @@ if (port) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      for (const line of internalErrorLines(undefined, err)) process.stderr.write(escapeMessage(line));
+      for (const line of internalErrorLines(undefined, err)) stderr(escapeMessage(line));
       process.exitCode = 2;
     },
   );
