@@ -24,6 +24,15 @@ before(() => {
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** `vzlint --format json 101.conf` in the test folder with standard output on `fd` (closed afterwards). */
+function runTo(fd: number): ReturnType<typeof spawnSync> {
+  try {
+    return spawnSync(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env: { ...process.env, VZLINT_COMPILE_CACHE: '0' }, stdio: ['ignore', fd, 'pipe'] });
+  } finally {
+    closeSync(fd);
+  }
+}
+
 describe('vzlint standard output', { skip: existsSync(bin) ? false : 'dist/vzlint.js missing (npm run build)' }, () => {
   it('the same bytes to a regular file as to a pipe', () => {
     const env = { ...process.env, VZLINT_COMPILE_CACHE: '0' };
@@ -54,12 +63,7 @@ describe('vzlint standard output', { skip: existsSync(bin) ? false : 'dist/vzlin
     const readOnly = path.join(dir, 'read-only.txt');
     writeFileSync(readOnly, '');
     const fd = openSync(readOnly, 'r');
-    let r;
-    try {
-      r = spawnSync(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env: { ...process.env, VZLINT_COMPILE_CACHE: '0' }, stdio: ['ignore', fd, 'pipe'] });
-    } finally {
-      closeSync(fd);
-    }
+    const r = runTo(fd);
     assert.equal(r.status, 2, r.stderr.toString());
     assert.match(r.stderr.toString(), /^vzlint: cannot write the output: EBADF: bad file descriptor, write\n$/);
   });
@@ -67,24 +71,14 @@ describe('vzlint standard output', { skip: existsSync(bin) ? false : 'dist/vzlin
   it('a directory as standard output (1< .): one line on stderr and status 2, not the output dropped', () => {
     // Node's process.stdout for a directory is a stream that drops every write without an error.
     const fd = openSync(dir, 'r');
-    let r;
-    try {
-      r = spawnSync(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env: { ...process.env, VZLINT_COMPILE_CACHE: '0' }, stdio: ['ignore', fd, 'pipe'] });
-    } finally {
-      closeSync(fd);
-    }
+    const r = runTo(fd);
     assert.equal(r.status, 2, r.stderr.toString());
     assert.match(r.stderr.toString(), /^vzlint: cannot write the output: EBADF: bad file descriptor, write\n$/);
   });
 
   it('/dev/full (a full disk through process.stdout): one line on stderr and status 2', { skip: existsSync('/dev/full') ? false : 'no /dev/full' }, () => {
     const fd = openSync('/dev/full', 'w');
-    let r;
-    try {
-      r = spawnSync(process.execPath, [bin, '--format', 'json', '101.conf'], { cwd: dir, env: { ...process.env, VZLINT_COMPILE_CACHE: '0' }, stdio: ['ignore', fd, 'pipe'] });
-    } finally {
-      closeSync(fd);
-    }
+    const r = runTo(fd);
     assert.equal(r.status, 2, r.stderr.toString());
     assert.match(r.stderr.toString(), /^vzlint: cannot write the output: ENOSPC: no space left on device, write\n$/);
   });
