@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { keptNumber } from '../../server/src/model/effective';
 import { isWholeNumber, readStrtoul } from '../../server/src/values/strtoul';
 
 const ULONG_MAX = 18446744073709551615n;
@@ -70,5 +71,20 @@ describe('readStrtoul(): strtoul() as glibc reads base 10', () => {
     assert.equal(isWholeNumber(readStrtoul(' \v+12')), true);
     assert.equal(isWholeNumber(readStrtoul('12 ')), false);
     assert.equal(isWholeNumber(readStrtoul('12x')), false);
+  });
+});
+
+describe('keptNumber(): the int classic parse_int() stored before vzctl 3.0.29, read through readStrtoul', () => {
+  it('takes the leading number, 0 without digits, undefined beyond a C int', () => {
+    assert.equal(keptNumber(' \v-12abc'), -12);
+    assert.equal(keptNumber('+7'), 7);
+    assert.equal(keptNumber('x1'), 0);
+    assert.equal(keptNumber('+-1'), 0);
+    assert.equal(keptNumber(''), 0);
+    assert.equal(keptNumber('2147483647'), 2147483647);
+    assert.equal(keptNumber('-2147483648'), -2147483648);
+    assert.equal(keptNumber('2147483648'), undefined);
+    assert.equal(keptNumber('9'.repeat(100000)), undefined);
+    assert.equal(keptNumber('\u00a01'), 0, 'a no-break space is not a C blank');
   });
 });

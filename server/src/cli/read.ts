@@ -145,7 +145,7 @@ const PREFETCH_AHEAD = 4;
  */
 export class Prefetcher {
   private readonly worker: WorkerType;
-  /** Path → its batch and index in it (the first time the path is listed). */
+  /** Path → its index in the list (the first time it is listed): batch `index / PREFETCH_BATCH`. */
   private readonly where = new Map<string, number>();
   private readonly batches: { answer?: Promise<ReadAnswer | undefined>; resolve?: (a: ReadAnswer | undefined) => void; left: number }[] = [];
   /** Batches requested so far (0..sent-1). */

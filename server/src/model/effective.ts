@@ -3,6 +3,7 @@ import type { ParameterDef } from '../catalog/types';
 import { lineNumber } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
 import type { LintContext } from '../rules/types';
+import { isWholeNumber, readStrtoul } from '../values/strtoul';
 import { tokens, type Pair } from '../values/validate';
 import { isSamplePath } from './kind';
 import { compareVersions, inVersionRange } from './version';
@@ -163,12 +164,15 @@ export function acceptedTokens(ctx: LintContext, e: Entry): { text: string; star
   return out;
 }
 
+/** A C int, or undefined beyond INT_MIN..INT_MAX. */
+function cInt(n: bigint): number | undefined {
+  return n >= -2147483648n && n <= 2147483647n ? Number(n) : undefined;
+}
+
 /** The C int strtol() reads from all of `text` (blanks and a sign allowed), or undefined (not all digits, or beyond int). */
 function wholeInt(text: string): number | undefined {
-  const m = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(text);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  return n >= -2147483648 && n <= 2147483647 ? n : undefined;
+  const r = readStrtoul(text);
+  return isWholeNumber(r) ? cInt(r.signed) : undefined;
 }
 
 /**
@@ -177,10 +181,8 @@ function wholeInt(text: string): number | undefined {
  * that number does not fit a C int (what the cast makes of it depends on the host's word size).
  */
 export function keptNumber(text: string): number | undefined {
-  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
-  if (!m) return 0;
-  const n = Number(m[1]);
-  return n >= -2147483648 && n <= 2147483647 ? n : undefined;
+  // strtol(): the leading number, 0 when no digit follows the blanks and sign.
+  return cInt(readStrtoul(text).signed);
 }
 
 /**

@@ -1345,7 +1345,7 @@ class FindingStore {
     }
     for (const n of facts.names) n.range = this.range(n.range);
     // Kept until the node is done: each list with room for its items only (a list grown by push has room
-    // for 17, 150 bytes each, three per container: a third of what a 10,000-container node kept).
+    // for 17: 150 bytes each, three per container, 4.5 of the 36 MB a 10,000-container node held at its end).
     if (facts.ips.length > 0) facts.ips = facts.ips.slice();
     if (facts.paths.length > 0) facts.paths = facts.paths.slice();
     if (facts.names.length > 0) facts.names = facts.names.slice();
