@@ -12,7 +12,8 @@ import { sharedStorageHint } from '../../server/src/rules/limits/limitations';
 import { looksLikeBytes } from '../../server/src/rules/limits/memory';
 import type { Finding } from '../../server/src/rules/types';
 import { computeHover } from '../../server/src/service/hover';
-import { lint, type LintOptions } from '../../server/src/service/lint';
+import { analyze, lint, type LintOptions } from '../../server/src/service/lint';
+import { pagesValueInBytes } from '../../server/src/rules/limits/memory';
 import { clearParseCache } from '../../server/src/parser/parse';
 import { parseSizedNumber } from '../../server/src/values/numbers';
 import { applyEdits } from '../helpers/edits';
@@ -147,6 +148,35 @@ describe('pages-value-in-bytes', () => {
     // A mixed pair that division would invert gets no divide fix.
     const mixed = run('PRIVVMPAGES="300000:1073741824"\n', { path: CT }, 'pages-value-in-bytes')[0];
     assert.ok(mixed && !mixed.fixes?.some((x) => /divide/.test(x.title)));
+  });
+});
+
+describe('pages-value-in-bytes: lines found by parameter, reported in file order', () => {
+  it('the rule itself returns its findings in file order, whatever the catalogue order of the parameters', () => {
+    // SWAPPAGES, PRIVVMPAGES, PHYSPAGES: not the catalogue's order; a second PRIVVMPAGES line too.
+    const text = 'SWAPPAGES="1073741824"\nPRIVVMPAGES="2147483648"\nNUMPROC="240:240"\nPHYSPAGES="0:536870912"\nPRIVVMPAGES="1073741824"\n';
+    const fs = pagesValueInBytes.check(analyze(text, { path: CT }));
+    assert.deepEqual(fs.map((f) => f.range.start.line), [0, 1, 3, 4]);
+    assert.deepEqual(fs.map((f) => f.message.split(':')[0]), ['SWAPPAGES', 'PRIVVMPAGES', 'PHYSPAGES', 'PRIVVMPAGES']);
+  });
+});
+
+describe('early exits: a rule still reports when the line it looks for first is there', () => {
+  it('privvmpages-below-vswap and meminfo-under-vswap, with the line they look up first last in the file', () => {
+    assert.equal(run('PHYSPAGES="0:512M"\nSWAPPAGES="0:512M"\nPRIVVMPAGES="256M:256M"\n', { path: CT }, 'privvmpages-below-vswap').length, 1);
+    assert.equal(run('PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nMEMINFO="privvmpages:1"\n', { path: CT }, 'meminfo-under-vswap').length, 1);
+    // Without the vSwap PHYSPAGES: nothing, with the line there.
+    assert.deepEqual(run('PRIVVMPAGES="256M:256M"\nSWAPPAGES="0:512M"\n', { path: CT }, 'privvmpages-below-vswap'), []);
+    assert.deepEqual(run('MEMINFO="privvmpages:1"\n', { path: CT }, 'meminfo-under-vswap'), []);
+  });
+
+  it('shared-storage-path answers each file for its own value (the last value of a key is remembered)', () => {
+    const nfs = 'VE_PRIVATE="/mnt/nfs/vz/private/$VEID"\nVE_ROOT="/vz/root/$VEID"\n';
+    const local = 'VE_PRIVATE="/vz/private/$VEID"\nVE_ROOT="/mnt/nfs/root/$VEID"\n';
+    for (let i = 0; i < 2; i += 1) {
+      assert.deepEqual(run(nfs, { path: CT }, 'shared-storage-path').map((f) => f.range.start.line), [0]);
+      assert.deepEqual(run(local, { path: CT }, 'shared-storage-path').map((f) => f.range.start.line), [1]);
+    }
   });
 });
 

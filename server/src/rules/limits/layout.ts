@@ -14,8 +14,7 @@ import type { ParameterDef } from '../../catalog/types';
 import type { ConfigMode } from '../../catalog/behaviours';
 import { effectiveValue } from '../../model/effective';
 import { sourceText } from '../node/diskQuota';
-import { describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
-import { derived } from '../../catalog/derived';
+import { CatalogMemo, describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
 import { ObjectCache } from '../../util/objectCache';
 
 /**
@@ -82,6 +81,9 @@ function ploopWords(ctx: LintContext, def: ParameterDef & { ignoredOnPloop: stri
   return { createOnly: createOnly !== undefined, message, detail, title, safe: !sample && !createOnly };
 }
 
+/** The keys that ploop ignores (schemas/parameters.yaml `ignoredOnPloop`). */
+const ignoredOnPloopParameters = new CatalogMemo((c) => c.catalog.parameters.filter((d) => d.ignoredOnPloop));
+
 /**
  * Keys that ploop ignores (DISKINODES, QUOTATIME, DISK_QUOTA; parameters.yaml `ignoredOnPloop`) in a ploop
  * container (reference §3.2, §7). From vzctl 4.7 DISKINODES is read by vzctl create and convert to size a new
@@ -116,7 +118,7 @@ export const ignoredOnPloop: Rule = {
     const wordsOf = ploopFindings.words;
     const last = ctx.doc.text.length - 1;
     // Which keys ploop ignores, and why, is data: schemas/parameters.yaml `ignoredOnPloop`.
-    for (const def of derived(ctx.catalog, 'ignoredOnPloopParameters', (c) => c.catalog.parameters.filter((d) => d.ignoredOnPloop))) {
+    for (const def of ignoredOnPloopParameters.get(ctx.catalog)) {
       if (!def.ignoredOnPloop) continue;
       const entries = liveEntries(ctx, def.name);
       if (entries.length === 0) continue;
@@ -167,6 +169,9 @@ export const quotaugidlimitOnPloop: Rule = {
   check(ctx) {
     const vz7 = ctx.target.generation === 'vz7';
     if (vz7 && ctx.kind !== 'container') return [];
+    // The QUOTAUGIDLIMIT lines first (most files have none): the layout and DISK_QUOTA only for those that do.
+    const all = liveEntries(ctx, 'QUOTAUGIDLIMIT');
+    if (all.length === 0) return [];
     const l = vz7 ? undefined : containerLayout(ctx);
     if (!vz7 && (!l || l.layout !== 'ploop')) return [];
     const out: Finding[] = [];
@@ -174,7 +179,6 @@ export const quotaugidlimitOnPloop: Rule = {
     // (behaviour ugid-quota-ploop-without-disk-quota: src/lib/fs.c, res.c @ vzctl-4.11.1).
     const dq = effectiveValue(ctx, 'DISK_QUOTA');
     const quotaOff = dq?.value === 'no';
-    const all = liveEntries(ctx, 'QUOTAUGIDLIMIT');
     for (const e of vz7 ? all.slice(-1) : all) {
       const v = e.value.trim();
       if (!/^\d+$/.test(v) || BigInt(v) === 0n) continue;
