@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { RESOURCES_RULES } from '../../server/src/rules/resources/index';
 import { analyze, lint, type LintOptions, type LintResult } from '../../server/src/service/lint';
 import { isVswap, mergedUbc, nonVswapInputs, ubc } from '../../server/src/rules/resources/ubc';
+import { pairOf } from '../../server/src/model/effective';
 import type { Finding } from '../../server/src/rules/types';
 import { applyEdits } from '../helpers/edits';
 import { NEEDS_CORPUS } from '../helpers/corpus';
@@ -654,5 +655,30 @@ describe('resources: the per-lint memo answers each context for itself', () => {
     assert.equal(mergedUbc(ctx, 'SWAPPAGES')?.lim, 262144n);
     assert.equal(mergedUbc(ctx, 'PHYSPAGES')?.lim, 131072n);
     assert.equal(mergedUbc(ctx, 'NUMPROC'), undefined);
+  });
+
+  it('ubc() takes the line and pair pairOf() does: one clean line, duplicates, refused and questionable values', () => {
+    const texts = [
+      'PHYSPAGES="0:512M"\n',
+      'PHYSPAGES="0:unlimited"\nPHYSPAGES="0:512M"\n',
+      'NUMPROC="240:240"\nNUMPROC="abc"\n',
+      'NUMPROC="abc"\nNUMPROC="240:240"\n',
+      'NUMPROC="abc"\n',
+      'KMEMSIZE="300331648:150331648"\n',
+      'NUMPROC=" 240:240"\n',
+      'TCPSENDBUF="1720320:2703360"\nTCPSNDBUF="1720320:2703361"\n',
+    ];
+    for (const target of ['classic', 'classic@3.0.20', 'vz7']) {
+      for (const text of texts) {
+        const ctx = analyze(text, { path: CT, target });
+        for (const name of ['PHYSPAGES', 'NUMPROC', 'KMEMSIZE', 'TCPSNDBUF', 'TCPSENDBUF']) {
+          const u = ubc(ctx, name);
+          const p = pairOf(ctx, name);
+          assert.equal(u?.entry, p?.entry, `${target} ${text} ${name}`);
+          assert.equal(u?.barPart, p?.pair.barrier, `${target} ${text} ${name}`);
+          assert.equal(u?.limPart, p?.pair.limit, `${target} ${text} ${name}`);
+        }
+      }
+    }
   });
 });

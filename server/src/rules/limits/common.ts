@@ -81,6 +81,8 @@ export function layoutOf(ctx: LintContext): Layout | undefined {
   if (!def) return undefined;
   if (!ctx.known(def)) return { layout: 'simfs', source: 'version' };
   if (ctLayoutRule(ctx.target) === 'detected' && !isSample(ctx)) return undefined;
+  // No VE_LAYOUT line of its own: the value can only come from vz.conf or the default (said just below).
+  if (!ctx.byName.has(def.name)) return undefined;
   const eff = effectiveValue(ctx, 'VE_LAYOUT');
   // Only the file's own line: a value from the node's vz.conf (or vzctl's default) says nothing here.
   if (!eff || eff.source !== 'container' || !eff.entry) return undefined;
@@ -108,7 +110,9 @@ export function baseName(path: string | undefined): string | undefined {
 
 /** True for a shipped sample (`ve-NAME.conf-sample`): a template for containers of either layout. */
 export function isSample(ctx: LintContext): boolean {
-  return isSamplePath(ctx.path);
+  // Asked for every container config: a path without `.conf-sample` (the usual case) is no sample.
+  const path = ctx.path;
+  return path !== undefined && path.includes('.conf-sample') && isSamplePath(path);
 }
 
 /**

@@ -14,6 +14,7 @@ import { usedEntries, writtenEntries } from '../../model/effective';
 import type { Entry } from '../../parser/types';
 import { belowUnlimited, formatBytes, INT_MAX, LONG_MAX, PAGE_SIZE, parseSizedNumber } from '../../values/numbers';
 import type { NumberPart } from '../../values/numbers';
+import type { Pair } from '../../values/validate';
 import type { Fix, LintContext, TextEdit } from '../types';
 import { clip, fixTitle } from '../text';
 import { ObjectCache } from '../../util/objectCache';
@@ -138,12 +139,23 @@ export function ubc(ctx: LintContext, name: string): Ubc | undefined {
   const hit = found.get(name);
   if (hit !== undefined) return hit;
   const def = ctx.catalog.parameter(name);
+  if (!def) return undefined;
+  const all = ctx.byName.get(def.name);
   // No line of the file sets it (most of the UBCs asked about in a vSwap config): nothing to decode.
-  if (!def || !ctx.byName.has(def.name)) return undefined;
-  // pairOf(ctx, name), without looking the name up again.
-  const used = usedEntries(ctx, def);
-  const entry = used[used.length - 1];
-  const pair = entry && ctx.values.get(entry)?.pair;
+  if (all === undefined || all.length === 0) return undefined;
+  // pairOf(ctx, name), without looking the name up again. One line whose value check found nothing (the
+  // usual case) is the line usedEntries() takes: no policy to apply, no refusal to look for.
+  let entry: Entry | undefined;
+  let pair: Pair | undefined;
+  const only = all.length === 1 ? ctx.values.get(all[0] as Entry) : undefined;
+  if (only !== undefined && only.problems.length === 0) {
+    entry = all[0] as Entry;
+    pair = only.pair;
+  } else {
+    const used = usedEntries(ctx, def);
+    entry = used[used.length - 1];
+    pair = entry && ctx.values.get(entry)?.pair;
+  }
   if (!entry || !pair) return undefined;
   const longMax = longMaxSpelling(ctx.target).text;
   // The containers of a node share their line models and value checks: the same line decodes to the same
