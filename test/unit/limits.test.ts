@@ -204,6 +204,26 @@ describe('meminfo-under-vswap', () => {
   });
 });
 
+describe('layoutOf: the last file\'s answer is reused only for the same line, check, target, kind and sample-ness', () => {
+  it('files sharing one VE_LAYOUT line model, linted in turn with other targets, kinds and paths, get their own layout', () => {
+    const text = 'VE_LAYOUT="ploop"\nDISKINODES="200000:220000"\n';
+    const ploop = (opts: LintOptions): number => run(text, opts, 'ignored-on-ploop').length;
+    for (let i = 0; i < 2; i += 1) {
+      assert.equal(ploop({ path: CT, target: 'classic' }), 1);
+      // vzctl 4.9.3 detects an existing container's layout: the line says nothing there.
+      assert.equal(ploop({ path: CT, target: 'classic@4.9.3' }), 0);
+      // … but a sample is read by vzctl create (DISKINODES in a sample sizes the image: not flagged either).
+      assert.equal(ploop({ path: '/etc/vz/conf/ve-x.conf-sample', target: 'classic@4.9.3' }), 0);
+      assert.equal(run('VE_LAYOUT="ploop"\nQUOTATIME="0"\n', { path: '/etc/vz/conf/ve-x.conf-sample', target: 'classic@4.9.3' }, 'ignored-on-ploop').length, 1);
+      assert.equal(run('VE_LAYOUT="ploop"\nQUOTATIME="0"\n', { path: CT, target: 'classic@4.9.3' }, 'ignored-on-ploop').length, 0);
+      // Another value on the same line number: another line model.
+      assert.equal(run('VE_LAYOUT="simfs"\nDISKINODES="200000:220000"\n', { path: CT, target: 'classic' }, 'ignored-on-ploop').length, 0);
+      // The same line in vz.conf: not a container.
+      assert.equal(ploop({ path: NODE, target: 'classic' }), 0);
+    }
+  });
+});
+
 describe('ignored-on-ploop', () => {
   const quota = 'DISKSPACE="1G:1.1G"\nDISKINODES="200000:220000"\nQUOTATIME="0"\nDISK_QUOTA="yes"\n';
 
@@ -450,6 +470,8 @@ describe('netfilter-full', () => {
     assert.equal(f.severity, 'info');
     assert.match(said(f), /NAT and connection tracking/);
     assert.deepEqual(run('NETFILTER="stateful"\n', { path: CT }, 'netfilter-full'), []);
+    // Only the line that says full, with another before it.
+    assert.deepEqual(run('NETFILTER="stateless"\nNETFILTER="full"\n', { path: CT, target: 'vz7' }, 'netfilter-full').map((f) => f.range.start.line), [1]);
     assert.deepEqual(run('NETFILTER="full"\n', { path: NODE }, 'netfilter-full'), []);
     assert.deepEqual(run('NETFILTER="full"\n', { path: CT, target: 'vz7@8.0.70' }, 'netfilter-full'), []);
     assert.deepEqual(run('NETFILTER="full"\n', { path: CT, target: 'classic@4.6' }, 'netfilter-full'), []);

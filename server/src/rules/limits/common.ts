@@ -5,7 +5,7 @@
 import { ctLayoutRule, effectiveValue, pairOf } from '../../model/effective';
 import { isSamplePath } from '../../model/kind';
 import type { Entry } from '../../parser/types';
-import type { Pair } from '../../values/validate';
+import type { Pair, ValueCheck } from '../../values/validate';
 import { isUnlimited } from '../../values/numbers';
 import type { LintContext } from '../types';
 import { lineNo } from '../util';
@@ -80,9 +80,39 @@ export function layoutOf(ctx: LintContext): Layout | undefined {
   const def = ctx.catalog.parameter('VE_LAYOUT');
   if (!def) return undefined;
   if (!ctx.known(def)) return { layout: 'simfs', source: 'version' };
-  if (ctLayoutRule(ctx.target) === 'detected' && !isSample(ctx)) return undefined;
+  const sample = isSample(ctx);
+  if (ctLayoutRule(ctx.target) === 'detected' && !sample) return undefined;
+  const own = ctx.byName.get(def.name);
   // No VE_LAYOUT line of its own: the value can only come from vz.conf or the default (said just below).
-  if (!ctx.byName.has(def.name)) return undefined;
+  if (own === undefined) return undefined;
+  // One line of its own (the usual case): the answer is the last file's when that was the same line model
+  // with the same value check, target and kind (a node's containers share their VE_LAYOUT line). The
+  // merge quirk of mergeNonZero keys can fall back to vz.conf: not remembered for those.
+  const one = own.length === 1 && def.classic?.mergeNonZero === undefined ? (own[0] as Entry) : undefined;
+  const check = one === undefined ? undefined : ctx.values.get(one);
+  const was = lastLayout;
+  if (one !== undefined && was !== undefined && was.entry === one && was.check === check && was.target === ctx.target && was.catalog === ctx.catalog && was.kind === ctx.kind && was.sample === sample) return was.layout;
+  const layout = ownLayout(ctx);
+  if (one !== undefined) lastLayout = { entry: one, check, target: ctx.target, catalog: ctx.catalog, kind: ctx.kind, sample, layout };
+  return layout;
+}
+
+/**
+ * {@link layoutOf}'s last answer for a file with one VE_LAYOUT line, with what it depends on (bounded: one).
+ * The {@link Layout} is shared by the files that get it: never modify it.
+ */
+let lastLayout: {
+  entry: Entry;
+  check: ValueCheck | undefined;
+  target: LintContext['target'];
+  catalog: LintContext['catalog'];
+  kind: LintContext['kind'];
+  sample: boolean;
+  layout: Layout | undefined;
+} | undefined;
+
+/** The layout the file's own VE_LAYOUT line says, from its effective value (see {@link layoutOf}). */
+function ownLayout(ctx: LintContext): Layout | undefined {
   const eff = effectiveValue(ctx, 'VE_LAYOUT');
   // Only the file's own line: a value from the node's vz.conf (or vzctl's default) says nothing here.
   if (!eff || eff.source !== 'container' || !eff.entry) return undefined;

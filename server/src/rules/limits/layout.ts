@@ -15,23 +15,15 @@ import type { ConfigMode } from '../../catalog/behaviours';
 import { effectiveValue } from '../../model/effective';
 import { sourceText } from '../node/diskQuota';
 import { CatalogMemo, describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
-import { ObjectCache } from '../../util/objectCache';
 
 /**
  * The layout the container rules use, or undefined: not a container, or the file does not say it (see
  * `layoutOf()`: the node's vz.conf VE_LAYOUT is only the default for new containers).
  */
 function containerLayout(ctx: LintContext): Layout | undefined {
-  if (ctx.kind !== 'container') return undefined;
-  // Three rules ask per lint: found once.
-  const hit = layoutMemo.get(ctx);
-  if (hit) return hit.layout;
-  const l = layoutOf(ctx);
-  layoutMemo.set(ctx, { layout: l });
-  return l;
+  // Asked by up to three rules per lint; layoutOf() remembers the last file's answer for a shared line.
+  return ctx.kind === 'container' ? layoutOf(ctx) : undefined;
 }
-
-const layoutMemo = new ObjectCache<LintContext, { layout: Layout | undefined }>();
 
 /**
  * What ignored-on-ploop says about one parameter (message, detail, fix), or null when it says nothing
@@ -145,9 +137,12 @@ export const ignoredOnPloop: Rule = {
 export const mountOptsOnSimfs: Rule = {
   id: 'mount-opts-on-simfs',
   check(ctx) {
+    // The MOUNT_OPTS lines first (most files have none): the layout only for a file that has one.
+    const lines = liveEntries(ctx, 'MOUNT_OPTS');
+    if (lines.length === 0) return [];
     const l = containerLayout(ctx);
     if (!l || l.layout !== 'simfs') return [];
-    return liveEntries(ctx, 'MOUNT_OPTS').map((e: Entry) => finding(ctx, 'mount-opts-on-simfs', entryRange(e),
+    return lines.map((e: Entry) => finding(ctx, 'mount-opts-on-simfs', entryRange(e),
       'MOUNT_OPTS has no effect on a simfs container',
       { detail: `MOUNT_OPTS only applies to ploop-based containers; this one is simfs (${describeLayout(ctx, l)}), so the options are not used.`, unnecessary: true, fixes: [{ title: 'Remove MOUNT_OPTS (only used for ploop)', edits: [deleteLines(ctx, e.line, e.line)], safe: false }] }));
   },
