@@ -58,6 +58,9 @@ export const sharedStoragePath: Rule = {
     if (ctx.kind === 'ct0') return [];
     const out: Finding[] = [];
     for (const name of ['VE_PRIVATE', 'VE_ROOT'] as const) {
+      // Most paths look local: whether vzctl reads the lines (liveEntries) is asked only when one does not.
+      const lines = ctx.byName.get(name);
+      if (lines === undefined || !lines.some((e) => lastHint(name, e.value) !== undefined)) continue;
       for (const e of liveEntries(ctx, name)) {
         const why = lastHint(name, e.value);
         if (!why) continue;
@@ -136,7 +139,10 @@ export const netfilterFull: Rule = {
   id: 'netfilter-full',
   check(ctx) {
     if (ctx.kind !== 'container') return [];
-    return liveEntries(ctx, 'NETFILTER').filter((e) => e.value.trim() === 'full').map((e) => finding(ctx, 'netfilter-full', e.valueRange,
+    const lines = liveEntries(ctx, 'NETFILTER');
+    // Most containers that set NETFILTER do not say "full": no lists made for them.
+    if (!lines.some((e) => e.value.trim() === 'full')) return [];
+    return lines.filter((e) => e.value.trim() === 'full').map((e) => finding(ctx, 'netfilter-full', e.valueRange,
       'NETFILTER="full" also allows NAT; without NAT "stateful" is enough (KB 126787)',
       { detail: 'NETFILTER="full" gives the container every netfilter function, NAT and connection tracking included; if it needs no NAT, "stateful" is enough, and "stateless" if it needs no connection tracking either (KB 126787); changing it needs a container restart.',
         fixes: [

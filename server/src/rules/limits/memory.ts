@@ -31,9 +31,10 @@ export const privvmpagesBelowVswap: Rule = {
   check(ctx) {
     // Most containers have no PRIVVMPAGES line (vSwap configs): one lookup in the file's index, then done.
     if (ctx.target.generation !== 'classic' || ctx.kind !== 'container' || !ctx.byName.has('PRIVVMPAGES')) return [];
-    const priv = pairOf(ctx, 'PRIVVMPAGES');
-    if (!priv) return [];
+    // The vSwap PHYSPAGES next: a non-vSwap config (which has PRIVVMPAGES) stops here.
     const phys = vswapPhyspages(ctx);
+    if (!phys) return [];
+    const priv = pairOf(ctx, 'PRIVVMPAGES');
     const swap = pairOf(ctx, 'SWAPPAGES');
     if (!phys || !swap || !priv || isUnlimited(swap.pair.limit.value)) return [];
     const bar = priv.pair.barrier.value;
