@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { sampleNotFound, type NodeContainer, type NodeModel } from '../../server/src/service/node';
+import { lintNode, NodeLinter, sampleNotFound, type NodeContainer, type NodeFile, type NodeModel } from '../../server/src/service/node';
 import { ctidOf, isNodeConfigName } from '../../server/src/service/nodeFiles';
 import { inFolder, joinName, resolvePath } from '../../server/src/util/paths';
 
@@ -87,5 +87,34 @@ describe('sample-not-found remembers only the last question', () => {
     const listed: NodeModel = { ...model, samples: ['basic'] };
     assert.equal(sampleNotFound.check(listed).length, 5);
     assert.deepEqual(sampleNotFound.check({ ...model, samples: ['vps.basic'] }), []);
+  });
+});
+
+describe('shared-private-path answers one $VEID template without resolving, and only then', () => {
+  const found = (containers: NodeFile[], nodeText?: string) => {
+    const input = { containers, ...(nodeText !== undefined ? { nodeConfig: { path: '/etc/vz/vz.conf', text: nodeText } } : {}) };
+    const whole = lintNode(input).files.flatMap((f) => f.findings.filter((x) => x.rule === 'shared-private-path').map((x) => `${f.path}:${x.range.start.line}`));
+    // NodeLinter (the fleet path) answers the same.
+    const linter = new NodeLinter(input.nodeConfig, undefined, { compact: true });
+    for (const c of containers) linter.add(c);
+    const streamed = linter.finish().files.flatMap((f) => f.findings.filter((x) => x.rule === 'shared-private-path').map((x) => `${f.path}:${x.range.start.line}`));
+    assert.deepEqual(streamed, whole);
+    return whole;
+  };
+  const ct = (p: string, text: string): NodeFile => ({ path: p, text });
+  it('distinct CTIDs under one template: nothing shared', () => {
+    assert.deepEqual(found([ct('/n/conf/101.conf', 'VE_PRIVATE="/vz/private/$VEID"\n'), ct('/n/conf/102.conf', 'VE_PRIVATE="/vz/private/$VEID"\n')]), []);
+    assert.deepEqual(found([ct('/n/conf/101.conf', ''), ct('/n/conf/102.conf', '')], 'VE_PRIVATE="/vz/private/$VEID/"\n'), []);
+  });
+  it('one CTID twice (two folders of one node), same template: shared', () => {
+    assert.deepEqual(found([ct('/n/conf/101.conf', 'VE_PRIVATE="/vz/private/$VEID"\n'), ct('/n/conf/old/101.conf', 'VE_PRIVATE="/vz/private/$VEID"\n')]), ['/n/conf/101.conf:0', '/n/conf/old/101.conf:0']);
+  });
+  it('CTIDs out of order, or two templates that meet: grouped path by path', () => {
+    assert.deepEqual(found([ct('/n/conf/102.conf', 'VE_ROOT="/vz/root/$VEID"\n'), ct('/n/conf/101.conf', 'VE_ROOT="/vz/root/$VEID"\n')]), []);
+    // 11 with /vz/private/$VEID and 1 with /vz/private/1$VEID are both /vz/private/11.
+    assert.deepEqual(found([ct('/n/conf/1.conf', 'VE_PRIVATE="/vz/private/1$VEID"\n'), ct('/n/conf/11.conf', 'VE_PRIVATE="/vz/private/$VEID"\n')]), ['/n/conf/1.conf:0', '/n/conf/11.conf:0']);
+    // ${VEID} counts as $VEID does; a value without either is one path for all.
+    assert.deepEqual(found([ct('/n/conf/1.conf', 'VE_PRIVATE="/vz/${VEID}"\n'), ct('/n/conf/2.conf', 'VE_PRIVATE="/vz/${VEID}"\n')]), []);
+    assert.deepEqual(found([ct('/n/conf/1.conf', 'VE_PRIVATE="/vz/x"\n'), ct('/n/conf/2.conf', 'VE_PRIVATE="/vz/x"\n')]), ['/n/conf/1.conf:0', '/n/conf/2.conf:0']);
   });
 });
