@@ -1136,7 +1136,9 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       // cannot be read came in the order the reads ended, different from run to run).
       const readBatch = async (from: number): Promise<(ReadText | undefined)[]> => {
         const list = g.files.slice(from, from + READ_BATCH);
-        const reads = await Promise.all(list.map((p) => (sent?.has(p) === true ? undefined : (nodeTexts.get(p) ?? reader.read(p)))));
+        // Answered at once where they can be (readNow): Promise.all only when one of them is still coming.
+        const now = list.map((p) => (sent?.has(p) === true ? undefined : (nodeTexts.get(p) ?? reader.readNow(p))));
+        const reads = now.some((r) => r instanceof Promise) ? await Promise.all(now) : (now as (ReadText | { error: string } | undefined)[]);
         return reads.map((read, i) => {
           const p = list[i] as string;
           if (read) return settleRead(p, read);
