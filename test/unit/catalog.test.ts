@@ -180,7 +180,7 @@ describe('catalogue: facts against the parameter tables of the sources (test/fix
       for (const s of g?.status ?? []) all.push(...(s.evidence ?? []));
     }
     const v = cat.catalog.vocabulary;
-    for (const i of [...v.features, ...v.iptablesModules]) all.push(...(i.evidence ?? []));
+    for (const i of [...v.features, ...v.netifFields, ...v.iptablesModules]) all.push(...(i.evidence ?? []));
     assert.ok(all.length > 250, `${all.length} evidence strings`);
     for (const e of all) {
       if (/^KB \d+$/u.test(e)) continue;

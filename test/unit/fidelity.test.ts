@@ -81,6 +81,29 @@ describe('number values read as vzctl reads them (classic parse_ul_sfx, libvzctl
 });
 
 describe('version and vocabulary facts checked at the tags', () => {
+  it('NETIF fields by version: bridge= and mac_filter= from classic 3.0.23 (src/lib/config.c), not in libvzctl lib/veth.c', () => {
+    const netif = 'NETIF="ifname=eth0,bridge=vmbr0,mac_filter=on"\n';
+    const unknown = (target: string) => lint(netif, { target, kind: 'container' }).findings
+      .filter((f) => f.rule === 'invalid-value' || f.rule === 'questionable-value').map((f) => /unknown NETIF field "(\w+)"/.exec(f.message)?.[1] ?? f.message);
+    assert.deepEqual(unknown('classic@3.0.23'), []);
+    assert.deepEqual(unknown('classic@4.11.1'), []);
+    // vzctl 3.0.22 parse_netif_str() knows ifname, host_ifname, mac and host_mac only.
+    assert.deepEqual(unknown('classic@3.0.22'), ['bridge', 'mac_filter']);
+    // libvzctl has no bridge= (the virtual network is network=); mac_filter= it reads from v7.0.42.
+    assert.deepEqual(unknown('vz7@7.0.42'), ['bridge']);
+  });
+  it('NETIF fields by version: libvzctl reads type= from v7.0.265, vport= from v7.0.573, ifaceid= from v7.0.700', () => {
+    const unknownFields = (value: string, target: string) => lint(`NETIF="ifname=eth0,${value}"\n`, { target, kind: 'container' }).findings
+      .filter((f) => /unknown NETIF field/.test(f.message)).length;
+    assert.equal(unknownFields('type=routed', 'vz7@7.0.264'), 1);
+    assert.equal(unknownFields('type=routed', 'vz7@7.0.265'), 0);
+    assert.equal(unknownFields('vport=ovs', 'vz7@7.0.572'), 1);
+    assert.equal(unknownFields('vport=ovs', 'vz7@7.0.573'), 0);
+    assert.equal(unknownFields('ifaceid=x1', 'vz7@7.0.699'), 1);
+    assert.equal(unknownFields('ifaceid=x1', 'vz7@8.0.90'), 0);
+    // Classic vzctl never reads the Virtuozzo 7 fields.
+    assert.equal(unknownFields('gw=192.0.2.1', 'classic@4.11.1'), 1);
+  });
   it('vz7 FEATURES="sysfs:on": libvzctl lib/vzfeatures.c lists sysfs at v7.0.42 and v7.0.737', () => {
     assert.deepEqual(found('FEATURES="sysfs:on"\n', 'vz7', 'container', ['invalid-value', 'unknown-list-item']), []);
   });

@@ -12,7 +12,8 @@ import { sharedStorageHint } from '../../server/src/rules/limits/limitations';
 import { looksLikeBytes } from '../../server/src/rules/limits/memory';
 import type { Finding } from '../../server/src/rules/types';
 import { computeHover } from '../../server/src/service/hover';
-import { lint, type LintOptions } from '../../server/src/service/lint';
+import { analyze, lint, type LintOptions } from '../../server/src/service/lint';
+import { pagesValueInBytes } from '../../server/src/rules/limits/memory';
 import { clearParseCache } from '../../server/src/parser/parse';
 import { parseSizedNumber } from '../../server/src/values/numbers';
 import { applyEdits } from '../helpers/edits';
@@ -150,6 +151,35 @@ describe('pages-value-in-bytes', () => {
   });
 });
 
+describe('pages-value-in-bytes: lines found by parameter, reported in file order', () => {
+  it('the rule itself returns its findings in file order, whatever the catalogue order of the parameters', () => {
+    // SWAPPAGES, PRIVVMPAGES, PHYSPAGES: not the catalogue's order; a second PRIVVMPAGES line too.
+    const text = 'SWAPPAGES="1073741824"\nPRIVVMPAGES="2147483648"\nNUMPROC="240:240"\nPHYSPAGES="0:536870912"\nPRIVVMPAGES="1073741824"\n';
+    const fs = pagesValueInBytes.check(analyze(text, { path: CT }));
+    assert.deepEqual(fs.map((f) => f.range.start.line), [0, 1, 3, 4]);
+    assert.deepEqual(fs.map((f) => f.message.split(':')[0]), ['SWAPPAGES', 'PRIVVMPAGES', 'PHYSPAGES', 'PRIVVMPAGES']);
+  });
+});
+
+describe('early exits: a rule still reports when the line it looks for first is there', () => {
+  it('privvmpages-below-vswap and meminfo-under-vswap, with the line they look up first last in the file', () => {
+    assert.equal(run('PHYSPAGES="0:512M"\nSWAPPAGES="0:512M"\nPRIVVMPAGES="256M:256M"\n', { path: CT }, 'privvmpages-below-vswap').length, 1);
+    assert.equal(run('PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nMEMINFO="privvmpages:1"\n', { path: CT }, 'meminfo-under-vswap').length, 1);
+    // Without the vSwap PHYSPAGES: nothing, with the line there.
+    assert.deepEqual(run('PRIVVMPAGES="256M:256M"\nSWAPPAGES="0:512M"\n', { path: CT }, 'privvmpages-below-vswap'), []);
+    assert.deepEqual(run('MEMINFO="privvmpages:1"\n', { path: CT }, 'meminfo-under-vswap'), []);
+  });
+
+  it('shared-storage-path answers each file for its own value (the last value of a key is remembered)', () => {
+    const nfs = 'VE_PRIVATE="/mnt/nfs/vz/private/$VEID"\nVE_ROOT="/vz/root/$VEID"\n';
+    const local = 'VE_PRIVATE="/vz/private/$VEID"\nVE_ROOT="/mnt/nfs/root/$VEID"\n';
+    for (let i = 0; i < 2; i += 1) {
+      assert.deepEqual(run(nfs, { path: CT }, 'shared-storage-path').map((f) => f.range.start.line), [0]);
+      assert.deepEqual(run(local, { path: CT }, 'shared-storage-path').map((f) => f.range.start.line), [1]);
+    }
+  });
+});
+
 describe('meminfo-under-vswap', () => {
   it('flags MEMINFO in a vSwap container (faded), not in a UBC one', { skip: NEEDS_CORPUS }, () => {
     const [f] = run('PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\nMEMINFO="privvmpages:1"\n', { path: CT }, 'meminfo-under-vswap');
@@ -171,6 +201,26 @@ describe('meminfo-under-vswap', () => {
     assert.equal(r.text, 'PHYSPAGES="0:256M"\nSWAPPAGES="0:512M"\n');
     assert.equal(r.safe, true);
     assert.deepEqual(r.after, []);
+  });
+});
+
+describe('layoutOf: the last file\'s answer is reused only for the same line, check, target, kind and sample-ness', () => {
+  it('files sharing one VE_LAYOUT line model, linted in turn with other targets, kinds and paths, get their own layout', () => {
+    const text = 'VE_LAYOUT="ploop"\nDISKINODES="200000:220000"\n';
+    const ploop = (opts: LintOptions): number => run(text, opts, 'ignored-on-ploop').length;
+    for (let i = 0; i < 2; i += 1) {
+      assert.equal(ploop({ path: CT, target: 'classic' }), 1);
+      // vzctl 4.9.3 detects an existing container's layout: the line says nothing there.
+      assert.equal(ploop({ path: CT, target: 'classic@4.9.3' }), 0);
+      // … but a sample is read by vzctl create (DISKINODES in a sample sizes the image: not flagged either).
+      assert.equal(ploop({ path: '/etc/vz/conf/ve-x.conf-sample', target: 'classic@4.9.3' }), 0);
+      assert.equal(run('VE_LAYOUT="ploop"\nQUOTATIME="0"\n', { path: '/etc/vz/conf/ve-x.conf-sample', target: 'classic@4.9.3' }, 'ignored-on-ploop').length, 1);
+      assert.equal(run('VE_LAYOUT="ploop"\nQUOTATIME="0"\n', { path: CT, target: 'classic@4.9.3' }, 'ignored-on-ploop').length, 0);
+      // Another value on the same line number: another line model.
+      assert.equal(run('VE_LAYOUT="simfs"\nDISKINODES="200000:220000"\n', { path: CT, target: 'classic' }, 'ignored-on-ploop').length, 0);
+      // The same line in vz.conf: not a container.
+      assert.equal(ploop({ path: NODE, target: 'classic' }), 0);
+    }
   });
 });
 
@@ -420,6 +470,8 @@ describe('netfilter-full', () => {
     assert.equal(f.severity, 'info');
     assert.match(said(f), /NAT and connection tracking/);
     assert.deepEqual(run('NETFILTER="stateful"\n', { path: CT }, 'netfilter-full'), []);
+    // Only the line that says full, with another before it.
+    assert.deepEqual(run('NETFILTER="stateless"\nNETFILTER="full"\n', { path: CT, target: 'vz7' }, 'netfilter-full').map((f) => f.range.start.line), [1]);
     assert.deepEqual(run('NETFILTER="full"\n', { path: NODE }, 'netfilter-full'), []);
     assert.deepEqual(run('NETFILTER="full"\n', { path: CT, target: 'vz7@8.0.70' }, 'netfilter-full'), []);
     assert.deepEqual(run('NETFILTER="full"\n', { path: CT, target: 'classic@4.6' }, 'netfilter-full'), []);

@@ -87,6 +87,8 @@ describe('disk-quota-off', () => {
   });
   it('the CT overrides vz.conf: DISK_QUOTA=yes in the CT wins over DISK_QUOTA=no in vz.conf', () => {
     assert.deepEqual(rule('DISK_QUOTA="yes"\nDISKSPACE="1048576"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=no\n') }), []);
+    // And the other way round: only the CT's line says no (what the rule looks for before the effective value).
+    assert.equal(rule('DISK_QUOTA="no"\nDISKSPACE="1048576"\n', 'disk-quota-off', { nodeConfig: node('DISK_QUOTA=yes\n') }).length, 1);
   });
   it('fix (vz.conf source): inserts DISK_QUOTA="yes" in the CT; re-lint is clean', () => {
     const text = 'ONBOOT="yes"\nDISKSPACE="1048576:1153024"\nQUOTAUGIDLIMIT="100"\n';

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { RESOURCES_RULES } from '../../server/src/rules/resources/index';
-import { lint, type LintOptions, type LintResult } from '../../server/src/service/lint';
+import { analyze, lint, type LintOptions, type LintResult } from '../../server/src/service/lint';
+import { isVswap, mergedUbc, nonVswapInputs, ubc } from '../../server/src/rules/resources/ubc';
+import { pairOf } from '../../server/src/model/effective';
 import type { Finding } from '../../server/src/rules/types';
 import { applyEdits } from '../helpers/edits';
 import { NEEDS_CORPUS } from '../helpers/corpus';
@@ -624,5 +626,59 @@ describe('ubc-required fix order', () => {
     const r = lint('ONBOOT="yes"\n', { path: '/etc/vz/conf/101.conf', nodeConfig: { path: '/etc/vz/vz.conf', text: 'CONFIGFILE="vswap-2g"\n' } });
     const titles = r.findings.find((f) => f.rule === 'ubc-required')?.fixes?.map((f) => /\((ve-\S+)\)$/.exec(f.title)?.[1]);
     assert.deepEqual(titles, ['ve-vswap-2g', 've-vswap-256m', 've-vswap-512m', 've-vswap-1g', 've-vswap-4g']);
+  });
+});
+
+describe('resources: the per-lint memo answers each context for itself', () => {
+  it('questions about two files asked in turn (the memo keeps the last context) get each file\'s answers', () => {
+    const vswapCtx = analyze('PHYSPAGES="0:512M"\nSWAPPAGES="0:1G"\n', OPTS);
+    // A complete non-vSwap config (vzctl's ve-basic sample numbers).
+    const ubcText = ['KMEMSIZE="14372700:14790164"', 'LOCKEDPAGES="256:256"', 'PRIVVMPAGES="65536:69632"', 'SHMPAGES="21504:21504"',
+      'NUMPROC="240:240"', 'PHYSPAGES="0:unlimited"', 'VMGUARPAGES="33792:unlimited"', 'OOMGUARPAGES="26112:unlimited"',
+      'NUMTCPSOCK="360:360"', 'NUMFLOCK="188:206"', 'NUMPTY="16:16"', 'NUMSIGINFO="256:256"', 'TCPSNDBUF="1720320:2703360"',
+      'TCPRCVBUF="1720320:2703360"', 'OTHERSOCKBUF="1126080:2097152"', 'DGRAMRCVBUF="262144:262144"', 'NUMOTHERSOCK="360:360"',
+      'DCACHESIZE="3409920:3624960"', 'NUMFILE="9312:9312"', 'NUMIPTENT="128:128"', ''].join('\n');
+    const ubcCtx = analyze(ubcText, OPTS);
+    for (let i = 0; i < 2; i += 1) {
+      assert.equal(isVswap(vswapCtx), true);
+      assert.equal(isVswap(ubcCtx), false);
+      assert.equal(nonVswapInputs(vswapCtx), undefined);
+      assert.ok(nonVswapInputs(ubcCtx));
+      assert.equal(ubc(vswapCtx, 'PHYSPAGES')?.lim, 131072n);
+      assert.equal(ubc(ubcCtx, 'NUMPROC')?.bar, 240n);
+      assert.equal(ubc(vswapCtx, 'NUMPROC'), undefined);
+    }
+  });
+
+  it('mergedUbc takes vz.conf\'s pair for a container without the line, and nothing when vz.conf lacks it too', () => {
+    const ctx = analyze('PHYSPAGES="0:512M"\n', { ...OPTS, nodeConfig: { path: '/etc/vz/vz.conf', text: 'SWAPPAGES="0:1G"\n' } });
+    assert.equal(mergedUbc(ctx, 'SWAPPAGES')?.lim, 262144n);
+    assert.equal(mergedUbc(ctx, 'PHYSPAGES')?.lim, 131072n);
+    assert.equal(mergedUbc(ctx, 'NUMPROC'), undefined);
+  });
+
+  it('ubc() takes the line and pair pairOf() does: one clean line, duplicates, refused and questionable values', () => {
+    const texts = [
+      'PHYSPAGES="0:512M"\n',
+      'PHYSPAGES="0:unlimited"\nPHYSPAGES="0:512M"\n',
+      'NUMPROC="240:240"\nNUMPROC="abc"\n',
+      'NUMPROC="abc"\nNUMPROC="240:240"\n',
+      'NUMPROC="abc"\n',
+      'KMEMSIZE="300331648:150331648"\n',
+      'NUMPROC=" 240:240"\n',
+      'TCPSENDBUF="1720320:2703360"\nTCPSNDBUF="1720320:2703361"\n',
+    ];
+    for (const target of ['classic', 'classic@3.0.20', 'vz7']) {
+      for (const text of texts) {
+        const ctx = analyze(text, { path: CT, target });
+        for (const name of ['PHYSPAGES', 'NUMPROC', 'KMEMSIZE', 'TCPSNDBUF', 'TCPSENDBUF']) {
+          const u = ubc(ctx, name);
+          const p = pairOf(ctx, name);
+          assert.equal(u?.entry, p?.entry, `${target} ${text} ${name}`);
+          assert.equal(u?.barPart, p?.pair.barrier, `${target} ${text} ${name}`);
+          assert.equal(u?.limPart, p?.pair.limit, `${target} ${text} ${name}`);
+        }
+      }
+    }
   });
 });

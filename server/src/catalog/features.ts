@@ -1,12 +1,16 @@
-/** FEATURES names per generation and version (schemas/vocabulary.yaml `features`). */
+/** Names of list grammars per generation and version (schemas/vocabulary.yaml `features`, `netifFields`). */
 import { compareVersions } from '../model/version';
-import type { Generation, Vocabulary } from './types';
+import type { Generation, VersionedName } from './types';
 
 /**
- * Whether `generation` at `version` knows the FEATURES name `feature`: classic from `classicSince`
- * (vzctl src/lib/vzfeatures.c), Virtuozzo 7 when `vz7` is set, from `vz7Since` if given (libvzctl lib/vzfeatures.c).
+ * Whether `generation` at `version` knows the name `item` (a FEATURES name, a NETIF field): classic from
+ * `classicSince`, Virtuozzo 7 when `vz7` is set, from `vz7Since` if given (the vocabulary names the sources:
+ * vzctl src/lib/vzfeatures.c and src/lib/config.c, libvzctl lib/vzfeatures.c and lib/veth.c).
  */
-export function featureKnown(feature: Vocabulary['features'][number], generation: Generation, version: string): boolean {
-  if (generation === 'vz7') return feature.vz7 === true && (feature.vz7Since === undefined || compareVersions(version, feature.vz7Since) >= 0);
-  return feature.classicSince !== undefined && compareVersions(version, feature.classicSince) >= 0;
+export function knownAt(item: VersionedName, generation: Generation, version: string): boolean {
+  if (generation === 'vz7') return item.vz7 === true && (item.vz7Since === undefined || compareVersions(version, item.vz7Since) >= 0);
+  return item.classicSince !== undefined && compareVersions(version, item.classicSince) >= 0;
 }
+
+/** {@link knownAt} for a FEATURES name. */
+export const featureKnown = knownAt;

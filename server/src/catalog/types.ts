@@ -287,25 +287,36 @@ export interface IptablesModule {
   unverified?: string;
 }
 
+/** A name a list grammar knows from some version of each generation (FEATURES names, NETIF fields); see catalog/features.ts `knownAt`. */
+export interface VersionedName {
+  name: string;
+  /** First classic vzctl version that knows the name (absent: no classic version). */
+  classicSince?: string;
+  /** Virtuozzo 7 knows the name (from `vz7Since` if given). */
+  vz7?: boolean;
+  /** First libvzctl version that knows the name (absent: every version). */
+  vz7Since?: string;
+  description: string;
+  /** Where the name and its versions come from ({@link Evidence}). */
+  evidence?: Evidence[];
+  /** Why that could not be proven; findings resting on it are at most info. */
+  unverified?: string;
+}
+
 /** Named items of list grammars (`schemas/vocabulary.yaml`). */
 export interface Vocabulary {
   /** CAPABILITY names (matched case-insensitively), classic `src/lib/cap.c`. */
   capabilities: string[];
   /** FEATURES names per generation with the classic version that added them. */
-  features: {
-    name: string;
-    classicSince?: string;
-    vz7?: boolean;
-    /** First libvzctl version that knows the name (absent: every version), lib/vzfeatures.c. */
-    vz7Since?: string;
-    description: string;
+  features: (VersionedName & {
     /** The feature makes the container use host-kernel code (reference §7): what it lets the container use. */
     hostKernel?: string;
-    /** Where the name and its versions come from ({@link Evidence}). */
-    evidence?: Evidence[];
-    /** Why that could not be proven; findings resting on it are at most info. */
-    unverified?: string;
-  }[];
+  })[];
+  /**
+   * NETIF fields (`key=` of a comma-separated field) parse_netif_str() reads, per generation with the version
+   * that added them (classic src/lib/config.c, libvzctl lib/veth.c); it skips any other field.
+   */
+  netifFields: VersionedName[];
   iptablesModules: IptablesModule[];
   netfilterModes: { name: string; description: string }[];
   /** Capabilities worth a warning when turned on. */

@@ -26,6 +26,7 @@ import { suppressionTracker, type SuppressionTracker } from '../service/suppress
 import { lastLineNumber } from '../parser/parse';
 import { hasTemplateSyntax } from '../parser/template';
 import { shortcutNamed, type VzctlSetShortcut } from '../service/vzctlSet';
+import { MISPLACED, REPEATED_KEY, UNKNOWN_KEY } from './facts';
 
 /**
  * Per target (the same for every file linted against it): its known keys (computed once), grouped by
@@ -107,6 +108,7 @@ const VZ7_HOW = 'set the target to vz7: `vzlint --target vz7`, `target: vz7` in 
  */
 export const unknownParameter: Rule = {
   id: 'unknown-parameter',
+  needs: UNKNOWN_KEY,
   check(ctx) {
     const out: Finding[] = [];
     let target: string | undefined;
@@ -297,6 +299,7 @@ function linesWord(ctx: LintContext, entries: readonly Entry[]): string {
  */
 export const duplicateParameter: Rule = {
   id: 'duplicate-parameter',
+  needs: REPEATED_KEY,
   check(ctx) {
     const out: Finding[] = [];
     // The live entries of each catalogue parameter written as named, in file order (ctx.byName, built by
@@ -583,6 +586,7 @@ class IgnoredDuplicates extends LazyFixFinding {
  */
 export const misplacedParameter: Rule = {
   id: 'misplaced-parameter',
+  needs: MISPLACED,
   check(ctx) {
     const out: Finding[] = [];
     const live = ctx.live;

@@ -7,6 +7,7 @@ import type { Finding, LintContext, Rule } from './types';
 import { PLACEHOLDER_CHAR } from '../parser/template';
 import { finding, rawValueText } from './util';
 import { clip, explain, q, say } from './say';
+import { SHELL_ISSUE, TEMPLATE } from './facts';
 
 /**
  * Whether the value of `e` can be wrapped in double quotes as it stands: a plain value (no quotes, escapes
@@ -29,6 +30,7 @@ function quotable(ctx: LintContext, e: Entry): boolean {
  */
 export const shellUnsafeValue: Rule = {
   id: 'shell-unsafe-value',
+  needs: SHELL_ISSUE | TEMPLATE,
   check(ctx) {
     const multi = ctx.doc.multilineOf;
     const out: Finding[] = [];
@@ -195,6 +197,7 @@ function hasExpansion(e: Entry): boolean {
  */
 export const shellExpansion: Rule = {
   id: 'shell-expansion',
+  needs: SHELL_ISSUE,
   check(ctx) {
     const out: Finding[] = [];
     const entries = ctx.doc.entries;

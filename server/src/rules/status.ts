@@ -14,6 +14,7 @@ import { ruleBudget } from './budget';
 import { MAX_TITLE } from './text';
 import { deleteLines, deleteLineSet, entryRange, eolOf, finding, lineNo, shippedInTargetSamples } from './util';
 import { ObjectCache } from '../util/objectCache';
+import { DEPRECATED, IGNORED, REMOVED } from './facts';
 
 /** The first title that fits in {@link MAX_TITLE} characters. */
 function fitTitle(...candidates: string[]): string {
@@ -487,8 +488,8 @@ function statusFindings(ctx: LintContext, rule: string, kind: StatusEntry['kind'
 }
 
 /** Still works on the target, but has a replacement (IPTABLES → NETFILTER / IPTABLES_MODULES). */
-export const deprecatedParameter: Rule = { id: 'deprecated-parameter', check: (ctx) => statusFindings(ctx, 'deprecated-parameter', 'deprecated') };
+export const deprecatedParameter: Rule = { id: 'deprecated-parameter', needs: DEPRECATED, check: (ctx) => statusFindings(ctx, 'deprecated-parameter', 'deprecated') };
 /** Parsed, then ignored by the target (VETH, CONFIG_CUSTOMIZED, CAPABILITY and eight UBCs on VZ7). */
-export const ignoredParameter: Rule = { id: 'ignored-parameter', check: (ctx) => statusFindings(ctx, 'ignored-parameter', 'ignored') };
+export const ignoredParameter: Rule = { id: 'ignored-parameter', needs: IGNORED, check: (ctx) => statusFindings(ctx, 'ignored-parameter', 'ignored') };
 /** No longer known to the target (NOATIME since vzctl 4.3, IPTABLES/NETFILTER in libvzctl 8.0.70). */
-export const removedParameter: Rule = { id: 'removed-parameter', check: (ctx) => statusFindings(ctx, 'removed-parameter', 'removed') };
+export const removedParameter: Rule = { id: 'removed-parameter', needs: REMOVED, check: (ctx) => statusFindings(ctx, 'removed-parameter', 'removed') };

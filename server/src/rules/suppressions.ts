@@ -21,6 +21,7 @@ import { charMask, editDistance, finding, MEMO_NAME_CHARS, moreThanTwoBits, ownS
 import { derived } from '../catalog/derived';
 import { clip, q } from './text';
 import { ObjectCache } from '../util/objectCache';
+import { SUPPRESSION_COMMENT } from './facts';
 
 /** The two directives. */
 export const DIRECTIVES = ['vzconf-disable-next-line', 'vzconf-disable', 'vzconf-enable'] as const;
@@ -234,6 +235,7 @@ export function suggestRuleIds(catalog: CatalogIndex, name: string): string[] {
  */
 export const unknownSuppression: Rule = {
   id: 'unknown-suppression',
+  needs: SUPPRESSION_COMMENT,
   check(ctx: LintContext): Finding[] {
     const out: Finding[] = [];
     const { directives, malformed } = parseSuppressions(ctx.doc);

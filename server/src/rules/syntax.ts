@@ -9,10 +9,12 @@ import type { Finding, Fix, LintContext, Rule } from './types';
 import { clip, explain, q, say } from './say';
 import { aloneInFile, entryRange, eolOf, finding } from './util';
 import { isSample } from './limits/common';
+import { BOM, CRLF, INLINE_COMMENT, INVALID_LINE, KEY_TOO_LONG, LONE_CR, MULTILINE, NUL, SINGLE_QUOTED, SPACE_AROUND_EQUALS, UNMATCHED_QUOTE } from './facts';
 
 /** A line with no `=`: classic warns "can't parse … ('=' not found), skipping"; libvzctl skips it silently. */
 export const missingEquals: Rule = {
   id: 'missing-equals',
+  needs: INVALID_LINE,
   check(ctx) {
     // A plain loop: this is the one rule that visits every line of the file.
     const out: Finding[] = [];
@@ -35,6 +37,7 @@ export const missingEquals: Rule = {
 /** Classic: a value that opens with `"` and has no other `"` on the line is skipped ("unmatched quotes"). */
 export const unmatchedQuote: Rule = {
   id: 'unmatched-quote',
+  needs: UNMATCHED_QUOTE,
   check(ctx) {
     const multi = ctx.doc.multilineOf;
     const out: Finding[] = [];
@@ -55,6 +58,7 @@ export const unmatchedQuote: Rule = {
 /** A key of 512+ characters (classic) or 4096+ (libvzctl) makes the line unparsable. */
 export const keyTooLong: Rule = {
   id: 'key-too-long',
+  needs: KEY_TOO_LONG,
   check(ctx) {
     const max = ctx.target.generation === 'classic' ? CLASSIC_MAX_KEY : VZ7_MAX_KEY;
     return ctx.doc.entries.filter((e) => e.skipped === 'key-too-long').map((e) => {
@@ -70,6 +74,7 @@ export const keyTooLong: Rule = {
  */
 export const spaceAroundEquals: Rule = {
   id: 'space-around-equals',
+  needs: SPACE_AROUND_EQUALS,
   check(ctx) {
     const out: Finding[] = [];
     const entries = ctx.doc.entries;
@@ -98,6 +103,7 @@ export const spaceAroundEquals: Rule = {
 /** Classic has no inline comments: `KEY=value # note` makes `value # note` the value. */
 export const inlineComment: Rule = {
   id: 'inline-comment',
+  needs: INLINE_COMMENT,
   check(ctx) {
     if (ctx.target.generation !== 'classic') return [];
     const out: Finding[] = [];
@@ -136,6 +142,7 @@ export const inlineComment: Rule = {
 /** Classic treats `'` as an ordinary character: `KEY='yes'` has the value `'yes'` with the quotes. */
 export const singleQuotes: Rule = {
   id: 'single-quotes',
+  needs: SINGLE_QUOTED,
   check(ctx) {
     if (ctx.target.generation !== 'classic') return [];
     const out: Finding[] = [];
@@ -161,6 +168,7 @@ export const singleQuotes: Rule = {
  */
 export const multilineValue: Rule = {
   id: 'multiline-value',
+  needs: MULTILINE,
   check(ctx) {
     return ctx.doc.multiline.map((m) => {
       const e = m.entry;
@@ -225,6 +233,7 @@ function head(lines: readonly string[], max: number): string {
  */
 export const utf16Encoding: Rule = {
   id: 'utf16-encoding',
+  needs: NUL,
   check(ctx) {
     const first = ctx.doc.text[0] ?? '';
     // A file without a NUL in its first line is no UTF-16 text (the check costs nothing for any other file).
@@ -241,6 +250,7 @@ export const utf16Encoding: Rule = {
 /** A leading byte-order mark becomes part of the first key for vzctl (it is no whitespace to C). */
 export const byteOrderMark: Rule = {
   id: 'byte-order-mark',
+  needs: BOM,
   check(ctx) {
     if (!ctx.doc.bom) return [];
     const first = ctx.doc.lines[0];
@@ -293,6 +303,7 @@ function balanced(value: string): boolean {
  */
 export const crlfLineEndings: Rule = {
   id: 'crlf-line-endings',
+  needs: CRLF,
   check(ctx) {
     if (ctx.doc.eol === '\n' || (ctx.kind !== 'node' && ctx.kind !== 'container') || isSample(ctx)) return [];
     const said = say(ctx, ctx.doc.eol === 'mixed' ? 'Some lines end in CRLF' : 'CRLF line endings', 'crlf-sourced');
@@ -379,6 +390,7 @@ function loneCrFixes(ctx: LintContext, line: number, c: number, eol: string): Fi
  */
 export const loneCarriageReturn: Rule = {
   id: 'lone-carriage-return',
+  needs: LONE_CR,
   check(ctx) {
     if (!ctx.doc.editorLines) return [];
     const out: Finding[] = [];

@@ -125,4 +125,9 @@ export interface NodeCapacity {
 export interface Rule {
   id: string;
   check(ctx: LintContext): Finding[];
+  /**
+   * The facts of a file (bits of `rules/facts.ts`) without one of which the rule reports nothing: `lint()`
+   * calls it only for a file that has one of them. Absent: always called.
+   */
+  needs?: number;
 }

@@ -13,6 +13,7 @@ import { finding, lineNo, valueSubRange } from './util';
 import { asWritten } from './text';
 import { withRange } from './finding';
 import { hasTemplateSyntax } from '../parser/template';
+import { BARRIER_ABOVE_LIMIT, INVALID_VALUE, SUSPICIOUS, TRUNCATED, UNKNOWN_ITEM } from './facts';
 
 /**
  * The short "what is wrong" of a value problem (values/validate.ts) for a message, and the behaviour
@@ -166,24 +167,28 @@ export function keptAndLost(value: string, bad: number, separators = ' \t'): str
 /** vzctl rejects the value ("invalid value for X, skipped") and the whole line has no effect. */
 export const invalidValue: Rule = {
   id: 'invalid-value',
+  needs: INVALID_VALUE,
   check: (ctx) => fromProblems(ctx, 'invalid-value', 'invalid', 'value-invalid'),
 };
 
 /** One item of a list (FEATURES name, IPTABLES module) is skipped; the rest of the line applies. */
 export const unknownListItem: Rule = {
   id: 'unknown-list-item',
+  needs: UNKNOWN_ITEM,
   check: (ctx) => fromProblems(ctx, 'unknown-list-item', 'unknown-item'),
 };
 
 /** A number beyond vzctl's range: it is clamped ("too large value … truncated"). */
 export const valueTruncated: Rule = {
   id: 'value-truncated',
+  needs: TRUNCATED,
   check: (ctx) => fromProblems(ctx, 'value-truncated', 'truncated'),
 };
 
 /** Accepted but almost certainly not what was meant (an unknown NETIF field, ploop:raw). */
 export const questionableValue: Rule = {
   id: 'questionable-value',
+  needs: SUSPICIOUS,
   check: (ctx) => fromProblems(ctx, 'questionable-value', 'suspicious'),
 };
 
@@ -195,6 +200,7 @@ export const questionableValue: Rule = {
  */
 export const barrierAboveLimit: Rule = {
   id: 'barrier-above-limit',
+  needs: BARRIER_ABOVE_LIMIT,
   check(ctx) {
     const out: Finding[] = [];
     ctx.values.forEach((check, e) => {

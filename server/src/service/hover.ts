@@ -111,7 +111,9 @@ function syntaxOf(def: ParameterDef, gen: Generation): string {
     case 'capability': return 'space/comma list of `capname:on|off` (names case-insensitive)';
     case 'iptables-modules': return 'space/comma list of iptables module names';
     case 'ip-list': return 'space-separated `addr[/prefix]` (IPv4 or IPv6)';
-    case 'netif': return '`ifname=…[,bridge=…][,mac=…][,host_ifname=…][,host_mac=…]`, interfaces separated by `;`';
+    case 'netif': return gen === 'vz7'
+      ? '`ifname=…[,mac=…][,host_ifname=…][,host_mac=…][,network=…][,ip=…][,gw=…]…`, interfaces separated by `;`'
+      : '`ifname=…[,bridge=…][,mac=…][,host_ifname=…][,host_mac=…][,mac_filter=on|off]`, interfaces separated by `;`';
     case 'devices': return 'space list of `b|c:major:minor|all:perm` (perm from r, w, q, or none)';
     case 'devnodes': return 'space list of `device:perm`';
     case 'meminfo': return '`none` | `pages:N` | `privvmpages:N`';

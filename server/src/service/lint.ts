@@ -1,5 +1,5 @@
 import { capUnverified } from '../catalog/evidence';
-import { keepShellWords, shellWords } from './shellSafety';
+import { keepShellWords, shellWords, type ShellWord } from './shellSafety';
 import { getCatalog, type CatalogIndex } from '../catalog/load';
 import type { ParameterDef, Severity, StatusEntry } from '../catalog/types';
 import { detectKind, parseKind, type FileKind } from '../model/kind';
@@ -9,7 +9,8 @@ import { capText, MAX_DETAIL_CHARS, MAX_FILE_BYTES, MAX_FINDINGS_PER_FILE, MAX_F
 import { parseConfig, parseConfigFresh, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
-import type { Finding, LintContext, NodeCapacity, ValueChecks } from '../rules/types';
+import type { Finding, LintContext, NodeCapacity, Rule, ValueChecks } from '../rules/types';
+import { fileFacts, SHELL_WORD, SUPPRESSION_COMMENT } from '../rules/facts';
 import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { FindingsBudget, setFindingsBudget } from '../rules/budget';
 import { checkValue, type ValueCheck } from '../values/validate';
@@ -114,6 +115,8 @@ export function capFinding(f: Finding): Finding {
 }
 
 const ORIGIN = { line: 0, character: 0 };
+/** The shell words of a file without any (shellSafety.ts `shellWords`): shared, never modified. */
+const NO_WORDS: readonly ShellWord[] = Object.freeze([]);
 
 /** Whether `o` has an own enumerable key (without building the list of them: once per file linted). */
 function hasKeys(o: object): boolean {
@@ -456,7 +459,10 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     return model?.kind === 'entry' && (known.has(model.name) || known.has(model.key));
   };
   const ignore = options.ignoreSuppressions === true;
-  const tracker = suppressionTracker(ctx);
+  // What the file has that rules report on (rules/facts.ts): a rule is called only when the file has one of
+  // the facts it needs, and a file without a `vzconf-` comment has no suppression to track.
+  const facts = fileFacts(ctx);
+  const tracker = (facts & SUPPRESSION_COMMENT) === 0 ? undefined : suppressionTracker(ctx);
   // What rules may count instead of building (rules/budget.ts): findings beyond the cap that the filters
   // below keep. `kept` says what they keep, without crediting any suppression comment.
   let budget: FindingsBudget | undefined;
@@ -469,7 +475,10 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     setFindingsBudget(ctx, budget);
   }
   let notBuilt = 0;
-  for (const rule of RULES) {
+  for (let r = 0; r < RULES.length; r += 1) {
+    const rule = RULES[r] as Rule;
+    const needs = rule.needs;
+    if (needs !== undefined && (facts & needs) === 0) continue;
     const override = overrides?.[rule.id];
     if (override === 'off') continue;
     let produced: Finding[];
@@ -486,7 +495,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   }
   if (bomComment) keepOnBomComment(findings, shellRuns);
   // A safe fix must not change how sh reads a multi-line value (rare: most files have none).
-  const words = shellWords(ctx);
+  const words = (facts & SHELL_WORD) === 0 ? NO_WORDS : shellWords(ctx);
   if (words.length > 0) for (let i = 0; i < findings.length; i += 1) findings[i] = keepShellWords(ctx, findings[i] as Finding, words);
   let kept: Finding[];
   let unused: UnusedSuppressions | undefined;

@@ -1,8 +1,8 @@
 import { asWritten, quote } from '../rules/text';
 import { editDistance } from '../rules/util';
 import type { CatalogIndex } from '../catalog/load';
-import type { Generation, Grammar, ParameterDef, Range as NumRange } from '../catalog/types';
-import { featureKnown } from '../catalog/features';
+import type { Generation, Grammar, ParameterDef, Range as NumRange, Vocabulary } from '../catalog/types';
+import { featureKnown, knownAt } from '../catalog/features';
 import { compareVersions, inVersionRange } from '../model/version';
 import { INT_MAX, LONG_MAX, parseSizedNumber, SIZE_SUFFIX, type NumberPart, type NumberReader } from './numbers';
 import { asCInt, asCULong, scan } from './scanf';
@@ -246,8 +246,17 @@ function checkIp(item: string, generation: Generation, version: string): string 
 /** A UUID as libvzctl's get_normalized_uuid() reads it (lib/util.c @ v7.0.737): 8-4-4-4-12 hex digits, optionally in braces, or 32 hex digits. */
 const CTID_UUID = /^(?:\{?[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}?|[0-9A-Fa-f]{32})$/;
 
-const NETIF_KEYS_CLASSIC = ['ifname', 'bridge', 'mac', 'host_ifname', 'host_mac', 'mac_filter'];
-const NETIF_KEYS_VZ7 = [...NETIF_KEYS_CLASSIC, 'gw', 'gw6', 'dhcp', 'dhcp6', 'ip_filter', 'ifaceid', 'configure', 'network', 'type', 'vport', 'ip', 'ip6'];
+/** The NETIF fields the target reads (vocabulary `netifFields`), per catalogue, generation and version: the last one asked. */
+let netifFieldsAsked: { vocabulary: Vocabulary; generation: Generation; version: string; names: readonly string[] } | undefined;
+
+/** The NETIF field names `generation` at `version` reads (schemas/vocabulary.yaml `netifFields`). */
+function netifFieldsAt(vocabulary: Vocabulary, generation: Generation, version: string): readonly string[] {
+  const last = netifFieldsAsked;
+  if (last && last.vocabulary === vocabulary && last.generation === generation && last.version === version) return last.names;
+  const names = vocabulary.netifFields.filter((f) => knownAt(f, generation, version)).map((f) => f.name);
+  netifFieldsAsked = { vocabulary, generation, version, names };
+  return names;
+}
 
 /**
  * Checks a value against its parameter's grammar as the target's vzctl parses it
@@ -389,7 +398,7 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       return { problems };
     }
     case 'netif':
-      return checkNetif(value, gen, ctx.version);
+      return checkNetif(value, gen, ctx.version, netifFieldsAt(ctx.catalog.catalog.vocabulary, gen, ctx.version));
     case 'meminfo':
       return checkMeminfo(value);
     case 've-layout': {
@@ -820,15 +829,15 @@ export function macAddressOf(v: string, gen: Generation): string | undefined {
 
 /**
  * NETIF as parse_netif_str() reads it: interfaces separated by `;`, fields `key=value` separated by `,`,
- * unknown fields skipped, and `ifname` needed in each interface.
+ * fields other than `known` (the target's, schemas/vocabulary.yaml `netifFields`) skipped, and `ifname`
+ * needed in each interface.
  * - classic (src/lib/config.c): an interface name (ifname, host_ifname, bridge) of at most 16 characters,
  *   15 from vzctl 4.7 (commit 1b6cb0c2 "len + 1 > IFNAMSIZE"); MACs as {@link hwaddrRead}; mac_filter on,
  *   off or empty (an empty one is skipped);
  * - Virtuozzo 7 (lib/veth.c @ v7.0.42..v8.0.90): names of at most 16 characters; a field with an empty
  *   value is skipped; MACs as {@link hwaddrRead}; mac_filter / ip_filter on|off, dhcp / dhcp6 yes|no.
  */
-function checkNetif(value: string, gen: Generation, version: string): ValueCheck {
-  const known = gen === 'vz7' ? NETIF_KEYS_VZ7 : NETIF_KEYS_CLASSIC;
+function checkNetif(value: string, gen: Generation, version: string, known: readonly string[]): ValueCheck {
   const problems: ValueProblem[] = [];
   const bad = (message: string, start: number, end: number): ValueCheck => ({ problems: [{ kind: 'invalid', message, start, end }] });
   const maxName = gen === 'classic' && compareVersions(version, '4.7') >= 0 ? 15 : 16;

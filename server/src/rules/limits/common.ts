@@ -5,10 +5,34 @@
 import { ctLayoutRule, effectiveValue, pairOf } from '../../model/effective';
 import { isSamplePath } from '../../model/kind';
 import type { Entry } from '../../parser/types';
-import type { Pair } from '../../values/validate';
+import type { Pair, ValueCheck } from '../../values/validate';
 import { isUnlimited } from '../../values/numbers';
 import type { LintContext } from '../types';
 import { lineNo } from '../util';
+import type { CatalogIndex } from '../../catalog/load';
+
+/**
+ * A value derived from the catalogue (a list of parameters, a vocabulary map), kept for the last catalogue
+ * asked: the process has one, so after the first file this is one comparison, where `derived()` (a keyed
+ * memo on the catalogue) costs a closure and three lookups a call — asked by several rules per file, 10,000
+ * times over a node's containers (issue 8). Bounded: one value. Shared by every caller: never modify it.
+ */
+export class CatalogMemo<T> {
+  #catalog: CatalogIndex | undefined;
+  #value: T | undefined;
+
+  /** @param compute what to keep, from the catalogue (called again only for another catalogue) */
+  constructor(private readonly compute: (catalog: CatalogIndex) => T) {}
+
+  /** The value for `catalog`, computed on first use. */
+  get(catalog: CatalogIndex): T {
+    if (this.#catalog !== catalog) {
+      this.#value = this.compute(catalog);
+      this.#catalog = catalog;
+    }
+    return this.#value as T;
+  }
+}
 
 /**
  * The container's PHYSPAGES pair when the config is a vSwap config the way vzctl decides it
@@ -56,7 +80,39 @@ export function layoutOf(ctx: LintContext): Layout | undefined {
   const def = ctx.catalog.parameter('VE_LAYOUT');
   if (!def) return undefined;
   if (!ctx.known(def)) return { layout: 'simfs', source: 'version' };
-  if (ctLayoutRule(ctx.target) === 'detected' && !isSample(ctx)) return undefined;
+  const sample = isSample(ctx);
+  if (ctLayoutRule(ctx.target) === 'detected' && !sample) return undefined;
+  const own = ctx.byName.get(def.name);
+  // No VE_LAYOUT line of its own: the value can only come from vz.conf or the default (said just below).
+  if (own === undefined) return undefined;
+  // One line of its own (the usual case): the answer is the last file's when that was the same line model
+  // with the same value check, target and kind (a node's containers share their VE_LAYOUT line). The
+  // merge quirk of mergeNonZero keys can fall back to vz.conf: not remembered for those.
+  const one = own.length === 1 && def.classic?.mergeNonZero === undefined ? (own[0] as Entry) : undefined;
+  const check = one === undefined ? undefined : ctx.values.get(one);
+  const was = lastLayout;
+  if (one !== undefined && was !== undefined && was.entry === one && was.check === check && was.target === ctx.target && was.catalog === ctx.catalog && was.kind === ctx.kind && was.sample === sample) return was.layout;
+  const layout = ownLayout(ctx);
+  if (one !== undefined) lastLayout = { entry: one, check, target: ctx.target, catalog: ctx.catalog, kind: ctx.kind, sample, layout };
+  return layout;
+}
+
+/**
+ * {@link layoutOf}'s last answer for a file with one VE_LAYOUT line, with what it depends on (bounded: one).
+ * The {@link Layout} is shared by the files that get it: never modify it.
+ */
+let lastLayout: {
+  entry: Entry;
+  check: ValueCheck | undefined;
+  target: LintContext['target'];
+  catalog: LintContext['catalog'];
+  kind: LintContext['kind'];
+  sample: boolean;
+  layout: Layout | undefined;
+} | undefined;
+
+/** The layout the file's own VE_LAYOUT line says, from its effective value (see {@link layoutOf}). */
+function ownLayout(ctx: LintContext): Layout | undefined {
   const eff = effectiveValue(ctx, 'VE_LAYOUT');
   // Only the file's own line: a value from the node's vz.conf (or vzctl's default) says nothing here.
   if (!eff || eff.source !== 'container' || !eff.entry) return undefined;
@@ -84,7 +140,9 @@ export function baseName(path: string | undefined): string | undefined {
 
 /** True for a shipped sample (`ve-NAME.conf-sample`): a template for containers of either layout. */
 export function isSample(ctx: LintContext): boolean {
-  return isSamplePath(ctx.path);
+  // Asked for every container config: a path without `.conf-sample` (the usual case) is no sample.
+  const path = ctx.path;
+  return path !== undefined && path.includes('.conf-sample') && isSamplePath(path);
 }
 
 /**
@@ -97,7 +155,10 @@ export function liveEntries(ctx: LintContext, name: string): Entry[] {
   if (!all) return [];
   // Every entry of the list has the same catalogue entry: known, removed or ignored alike.
   const def = ctx.def(all[0] as Entry);
-  if (!def || !ctx.known(def) || ctx.status(def).some((s) => s.kind === 'removed' || s.kind === 'ignored')) return [];
+  if (!def || !ctx.known(def)) return [];
+  // Most parameters have no status entry for the target: no callback to run (asked by a dozen rules per file).
+  const status = ctx.status(def);
+  if (status.length > 0 && status.some((s) => s.kind === 'removed' || s.kind === 'ignored')) return [];
   const continued = ctx.doc.continuationLines;
   return continued.size === 0 ? all : all.filter((e) => !continued.has(e.line));
 }

@@ -14,25 +14,16 @@ import type { ParameterDef } from '../../catalog/types';
 import type { ConfigMode } from '../../catalog/behaviours';
 import { effectiveValue } from '../../model/effective';
 import { sourceText } from '../node/diskQuota';
-import { describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
-import { derived } from '../../catalog/derived';
-import { ObjectCache } from '../../util/objectCache';
+import { CatalogMemo, describeLayout, isSample, layoutOf, liveEntries, type Layout } from './common';
 
 /**
  * The layout the container rules use, or undefined: not a container, or the file does not say it (see
  * `layoutOf()`: the node's vz.conf VE_LAYOUT is only the default for new containers).
  */
 function containerLayout(ctx: LintContext): Layout | undefined {
-  if (ctx.kind !== 'container') return undefined;
-  // Three rules ask per lint: found once.
-  const hit = layoutMemo.get(ctx);
-  if (hit) return hit.layout;
-  const l = layoutOf(ctx);
-  layoutMemo.set(ctx, { layout: l });
-  return l;
+  // Asked by up to three rules per lint; layoutOf() remembers the last file's answer for a shared line.
+  return ctx.kind === 'container' ? layoutOf(ctx) : undefined;
 }
-
-const layoutMemo = new ObjectCache<LintContext, { layout: Layout | undefined }>();
 
 /**
  * What ignored-on-ploop says about one parameter (message, detail, fix), or null when it says nothing
@@ -82,6 +73,9 @@ function ploopWords(ctx: LintContext, def: ParameterDef & { ignoredOnPloop: stri
   return { createOnly: createOnly !== undefined, message, detail, title, safe: !sample && !createOnly };
 }
 
+/** The keys that ploop ignores (schemas/parameters.yaml `ignoredOnPloop`). */
+const ignoredOnPloopParameters = new CatalogMemo((c) => c.catalog.parameters.filter((d) => d.ignoredOnPloop));
+
 /**
  * Keys that ploop ignores (DISKINODES, QUOTATIME, DISK_QUOTA; parameters.yaml `ignoredOnPloop`) in a ploop
  * container (reference §3.2, §7). From vzctl 4.7 DISKINODES is read by vzctl create and convert to size a new
@@ -116,7 +110,7 @@ export const ignoredOnPloop: Rule = {
     const wordsOf = ploopFindings.words;
     const last = ctx.doc.text.length - 1;
     // Which keys ploop ignores, and why, is data: schemas/parameters.yaml `ignoredOnPloop`.
-    for (const def of derived(ctx.catalog, 'ignoredOnPloopParameters', (c) => c.catalog.parameters.filter((d) => d.ignoredOnPloop))) {
+    for (const def of ignoredOnPloopParameters.get(ctx.catalog)) {
       if (!def.ignoredOnPloop) continue;
       const entries = liveEntries(ctx, def.name);
       if (entries.length === 0) continue;
@@ -143,9 +137,12 @@ export const ignoredOnPloop: Rule = {
 export const mountOptsOnSimfs: Rule = {
   id: 'mount-opts-on-simfs',
   check(ctx) {
+    // The MOUNT_OPTS lines first (most files have none): the layout only for a file that has one.
+    const lines = liveEntries(ctx, 'MOUNT_OPTS');
+    if (lines.length === 0) return [];
     const l = containerLayout(ctx);
     if (!l || l.layout !== 'simfs') return [];
-    return liveEntries(ctx, 'MOUNT_OPTS').map((e: Entry) => finding(ctx, 'mount-opts-on-simfs', entryRange(e),
+    return lines.map((e: Entry) => finding(ctx, 'mount-opts-on-simfs', entryRange(e),
       'MOUNT_OPTS has no effect on a simfs container',
       { detail: `MOUNT_OPTS only applies to ploop-based containers; this one is simfs (${describeLayout(ctx, l)}), so the options are not used.`, unnecessary: true, fixes: [{ title: 'Remove MOUNT_OPTS (only used for ploop)', edits: [deleteLines(ctx, e.line, e.line)], safe: false }] }));
   },
@@ -167,6 +164,9 @@ export const quotaugidlimitOnPloop: Rule = {
   check(ctx) {
     const vz7 = ctx.target.generation === 'vz7';
     if (vz7 && ctx.kind !== 'container') return [];
+    // The QUOTAUGIDLIMIT lines first (most files have none): the layout and DISK_QUOTA only for those that do.
+    const all = liveEntries(ctx, 'QUOTAUGIDLIMIT');
+    if (all.length === 0) return [];
     const l = vz7 ? undefined : containerLayout(ctx);
     if (!vz7 && (!l || l.layout !== 'ploop')) return [];
     const out: Finding[] = [];
@@ -174,7 +174,6 @@ export const quotaugidlimitOnPloop: Rule = {
     // (behaviour ugid-quota-ploop-without-disk-quota: src/lib/fs.c, res.c @ vzctl-4.11.1).
     const dq = effectiveValue(ctx, 'DISK_QUOTA');
     const quotaOff = dq?.value === 'no';
-    const all = liveEntries(ctx, 'QUOTAUGIDLIMIT');
     for (const e of vz7 ? all.slice(-1) : all) {
       const v = e.value.trim();
       if (!/^\d+$/.test(v) || BigInt(v) === 0n) continue;

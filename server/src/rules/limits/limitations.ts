@@ -10,8 +10,7 @@ import { tokens } from '../../values/validate';
 import type { Finding, Fix, LintContext, Rule } from '../types';
 import { deleteLines, entryRange, finding, valueSubRange } from '../util';
 import { clip, fixTitle, q } from '../text';
-import { liveEntries, valueAccepted } from './common';
-import { derived } from '../../catalog/derived';
+import { CatalogMemo, liveEntries, valueAccepted } from './common';
 
 /** A path component `nfs` in any case. */
 const NFS_COMPONENT = /(?:^|\/)nfs(?:\/|$)/i;
@@ -33,6 +32,21 @@ export function sharedStorageHint(path: string): string | undefined {
   return undefined;
 }
 
+/** The last value of each key {@link sharedStorageHint} was asked about, with its answer (bounded: two). */
+const lastHints = new Map<string, { value: string; hint: string | undefined }>();
+
+/**
+ * {@link sharedStorageHint} of `value`, remembered per key for the next file: a node's containers mostly
+ * share their VE_PRIVATE and VE_ROOT lines (`/vz/private/$VEID`).
+ */
+function lastHint(name: 'VE_PRIVATE' | 'VE_ROOT', value: string): string | undefined {
+  const last = lastHints.get(name);
+  if (last !== undefined && last.value === value) return last.hint;
+  const hint = sharedStorageHint(value);
+  lastHints.set(name, { value, hint });
+  return hint;
+}
+
 /**
  * VE_PRIVATE / VE_ROOT on NFS or another shared mount: online migration does not work (KB 111855,
  * title only). Container configs and vz.conf (there they are the default for every container);
@@ -43,9 +57,12 @@ export const sharedStoragePath: Rule = {
   check(ctx) {
     if (ctx.kind === 'ct0') return [];
     const out: Finding[] = [];
-    for (const name of ['VE_PRIVATE', 'VE_ROOT']) {
+    for (const name of ['VE_PRIVATE', 'VE_ROOT'] as const) {
+      // Most paths look local: whether vzctl reads the lines (liveEntries) is asked only when one does not.
+      const lines = ctx.byName.get(name);
+      if (lines === undefined || !lines.some((e) => lastHint(name, e.value) !== undefined)) continue;
       for (const e of liveEntries(ctx, name)) {
-        const why = sharedStorageHint(e.value);
+        const why = lastHint(name, e.value);
         if (!why) continue;
         const scope = ctx.kind === 'node' ? ' for every container that takes this default' : '';
         out.push(finding(ctx, 'shared-storage-path', e.valueRange,
@@ -84,6 +101,9 @@ export const simfsLiveMigration: Rule = {
   },
 };
 
+/** The parameters with a `checkpoint` note (schemas/parameters.yaml). */
+const checkpointParameters = new CatalogMemo((c) => c.catalog.parameters.filter((d) => d.checkpoint));
+
 /**
  * DEVICES / DEVNODES / PCI / BINDMOUNT: host devices and external mounts may block checkpointing and
  * online migration (KB 113781, known by title only — hence "may"). Container configs only.
@@ -94,9 +114,10 @@ export const checkpointBlockingParameter: Rule = {
     if (ctx.kind !== 'container') return [];
     const out: Finding[] = [];
     // Which keys, and what they pass in, is data: schemas/parameters.yaml `checkpoint`.
-    for (const def of derived(ctx.catalog, 'checkpointParameters', (c) => c.catalog.parameters.filter((d) => d.checkpoint))) {
-      if (!def.checkpoint) continue;
+    for (const def of checkpointParameters.get(ctx.catalog)) {
       const name = def.name;
+      // Most files set none of them: one lookup in the file's index each.
+      if (!def.checkpoint || !ctx.byName.has(name)) continue;
       for (const e of liveEntries(ctx, name)) {
         const items = tokens(e.value, ' \t').map((t) => t.text);
         // A device entry with permission "none" grants nothing.
@@ -118,7 +139,10 @@ export const netfilterFull: Rule = {
   id: 'netfilter-full',
   check(ctx) {
     if (ctx.kind !== 'container') return [];
-    return liveEntries(ctx, 'NETFILTER').filter((e) => e.value.trim() === 'full').map((e) => finding(ctx, 'netfilter-full', e.valueRange,
+    const lines = liveEntries(ctx, 'NETFILTER');
+    // Most containers that set NETFILTER do not say "full": no lists made for them.
+    if (!lines.some((e) => e.value.trim() === 'full')) return [];
+    return lines.filter((e) => e.value.trim() === 'full').map((e) => finding(ctx, 'netfilter-full', e.valueRange,
       'NETFILTER="full" also allows NAT; without NAT "stateful" is enough (KB 126787)',
       { detail: 'NETFILTER="full" gives the container every netfilter function, NAT and connection tracking included; if it needs no NAT, "stateful" is enough, and "stateless" if it needs no connection tracking either (KB 126787); changing it needs a container restart.',
         fixes: [
@@ -153,6 +177,9 @@ function capabilityOn(text: string): string | undefined {
   return /^([^:]+):on$/.exec(text)?.[1]?.toUpperCase();
 }
 
+/** vocabulary.yaml `dangerousCapabilities`: what each grants, by its name in upper case. */
+const dangerousCapabilities = new CatalogMemo((cat) => new Map((cat.catalog.vocabulary.dangerousCapabilities ?? []).map((c) => [c.name.toUpperCase(), c.grants])));
+
 /**
  * A dangerous capability switched on (vocabulary.yaml `dangerousCapabilities`): security-sensitive
  * (reference §7); `setpcap:on` will probably keep the container from starting (ctid.conf(5), reference
@@ -165,9 +192,11 @@ export const dangerousCapability: Rule = {
   id: 'dangerous-capability',
   check(ctx) {
     if (ctx.kind !== 'container') return [];
-    const dangerous = derived(ctx.catalog, 'dangerousCapabilities', (cat) => new Map((cat.catalog.vocabulary.dangerousCapabilities ?? []).map((c) => [c.name.toUpperCase(), c.grants])));
+    const lines = liveEntries(ctx, 'CAPABILITY');
+    if (lines.length === 0) return [];
+    const dangerous = dangerousCapabilities.get(ctx.catalog);
     const out: Finding[] = [];
-    for (const e of liveEntries(ctx, 'CAPABILITY')) {
+    for (const e of lines) {
       if (!valueAccepted(ctx, e)) continue;
       const reported = new Set<string>();
       for (const t of switchedOn(e)) {
@@ -188,6 +217,9 @@ export const dangerousCapability: Rule = {
   },
 };
 
+/** Which features run host-kernel code, and what (schemas/vocabulary.yaml `hostKernel`), by feature name. */
+const hostKernelFeatures = new CatalogMemo((c) => new Map(c.catalog.vocabulary.features.flatMap((f) => (f.hostKernel ? [[f.name, f.hostKernel] as const] : []))));
+
 /**
  * FEATURES nfsd / bridge / ppp switched on: host-kernel features used from inside the container
  * (reference §7 "Security-sensitive"); they need the host kernel's support. Container configs only.
@@ -196,10 +228,11 @@ export const hostKernelFeature: Rule = {
   id: 'host-kernel-feature',
   check(ctx) {
     if (ctx.kind !== 'container') return [];
+    const lines = liveEntries(ctx, 'FEATURES');
+    if (lines.length === 0) return [];
     const out: Finding[] = [];
-    // Which features run host-kernel code is data: schemas/vocabulary.yaml `hostKernel`.
-    const hostKernel = derived(ctx.catalog, 'hostKernelFeatures', (c) => new Map(c.catalog.vocabulary.features.flatMap((f) => (f.hostKernel ? [[f.name, f.hostKernel] as const] : []))));
-    for (const e of liveEntries(ctx, 'FEATURES')) {
+    const hostKernel = hostKernelFeatures.get(ctx.catalog);
+    for (const e of lines) {
       for (const t of switchedOn(e)) {
         const what = hostKernel.get(t.name);
         if (!what) continue;

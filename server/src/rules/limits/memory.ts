@@ -6,10 +6,13 @@
  */
 import { pairOf } from '../../model/effective';
 import { INT_MAX, LONG_MAX, PAGE_SIZE, humanize, isUnlimited, type NumberPart } from '../../values/numbers';
-import type { Finding, Fix, Rule } from '../types';
+import type { ParameterDef } from '../../catalog/types';
+import type { Entry } from '../../parser/types';
+import type { Pair } from '../../values/validate';
+import type { Finding, Fix, LintContext, Rule } from '../types';
 import { deleteLines, finding, lineNo } from '../util';
 import { asWritten, clip } from '../text';
-import { liveEntries, vswapPhyspages } from './common';
+import { CatalogMemo, liveEntries, vswapPhyspages } from './common';
 
 /** `N pages (X MiB)`: a pages count as stored and in binary units. */
 export function pagesText(pages: bigint): string {
@@ -26,10 +29,13 @@ export function pagesText(pages: bigint): string {
 export const privvmpagesBelowVswap: Rule = {
   id: 'privvmpages-below-vswap',
   check(ctx) {
-    if (ctx.target.generation !== 'classic' || ctx.kind !== 'container') return [];
+    // Most containers have no PRIVVMPAGES line (vSwap configs): one lookup in the file's index, then done.
+    if (ctx.target.generation !== 'classic' || ctx.kind !== 'container' || !ctx.byName.has('PRIVVMPAGES')) return [];
+    // The vSwap PHYSPAGES next: a non-vSwap config (which has PRIVVMPAGES) stops here.
     const phys = vswapPhyspages(ctx);
-    const swap = pairOf(ctx, 'SWAPPAGES');
+    if (!phys) return [];
     const priv = pairOf(ctx, 'PRIVVMPAGES');
+    const swap = pairOf(ctx, 'SWAPPAGES');
     if (!phys || !swap || !priv || isUnlimited(swap.pair.limit.value)) return [];
     const bar = priv.pair.barrier.value;
     if (isUnlimited(bar)) return [];
@@ -77,36 +83,53 @@ export function looksLikeBytes(p: NumberPart): boolean {
 export const pagesValueInBytes: Rule = {
   id: 'pages-value-in-bytes',
   check(ctx) {
-    const out: Finding[] = [];
-    ctx.values.forEach((check, e) => {
-      // Most pairs are plain page counts: they are passed over without building anything.
-      if (!check.pair || (!looksLikeBytes(check.pair.barrier) && (check.pair.single || !looksLikeBytes(check.pair.limit)))) return;
-      const def = ctx.def(e);
-      if (!def || def.unit !== 'pages' || ctx.doc.continuationLines.has(e.line)) return;
-      if (ctx.status(def).some((s) => s.kind === 'ignored' || s.kind === 'removed')) return;
-      const { barrier, limit, single } = check.pair;
-      const parts = single ? [barrier] : [barrier, limit];
-      const asPages = parts.map((p) => humanize(p.value, 'pages')).join(' / ');
-      // The pair as written (quoted when a blank precedes a number, as in ` 2147483648`).
-      const written = parts.map((p) => p.text).join(':');
-      const asBytes = parts.map((p) => (looksLikeBytes(p) ? humanize(p.value, 'bytes') : p.unlimited ? 'unlimited' : `${p.text} pages`)).join(' / ');
-      const divided = parts.map((p) => (looksLikeBytes(p) ? p.value / PAGE_SIZE : p.value));
-      const newParts = parts.map((p, i) => (looksLikeBytes(p) ? (divided[i] as bigint).toString() : p.text));
-      const fixes: Fix[] = [];
-      const [b, l] = [divided[0] as bigint, (divided[1] ?? divided[0]) as bigint];
-      if (b <= l) {
-        fixes.push({ title: `Read as bytes: divide by 4096 (${newParts.join(':')} pages)`, edits: [{ range: e.rawValueRange, newText: `"${newParts.join(':')}"` }], safe: false });
+    let out: Finding[] | undefined;
+    // Only the pages parameters' lines, looked up by name (a file sets a few of the seven), rather than every
+    // value check of the file.
+    for (const def of pagesParameters.get(ctx.catalog)) {
+      const lines = ctx.byName.get(def.name);
+      if (lines === undefined) continue;
+      for (const e of lines) {
+        const check = ctx.values.get(e);
+        // Most pairs are plain page counts: they are passed over without building anything.
+        if (!check?.pair || (!looksLikeBytes(check.pair.barrier) && (check.pair.single || !looksLikeBytes(check.pair.limit)))) continue;
+        if (ctx.doc.continuationLines.has(e.line)) continue;
+        if (ctx.status(def).some((s) => s.kind === 'ignored' || s.kind === 'removed')) continue;
+        (out ??= []).push(bytesFinding(ctx, def, e, check.pair));
       }
-      if (def.name !== 'PHYSPAGES' && def.name !== 'SWAPPAGES') {
-        fixes.push({ title: 'Meant as "no limit": set to unlimited', edits: [{ range: e.rawValueRange, newText: '"unlimited"' }], safe: false });
-      }
-      out.push(finding(ctx, 'pages-value-in-bytes', e.valueRange,
-        `${def.name}: ${asWritten(written, 25)} is ${clip(asPages, 24)} in 4 KiB pages; bytes meant?`,
-        { detail: `${def.name} is counted in 4 KiB pages: ${asWritten(written, 200)} is ${asPages} as pages, which looks like a byte count (${asBytes}); if bytes were meant, divide by 4096 or add a B suffix.`, fixes }));
-    });
+    }
+    if (out === undefined) return [];
+    // In file order, as the lines come (one finding a line).
+    if (out.length > 1) out.sort((a, b) => a.range.start.line - b.range.start.line);
     return out;
   },
 };
+
+/** The catalogue's parameters counted in pages (schemas/parameters.yaml `unit: pages`), in catalogue order. */
+const pagesParameters = new CatalogMemo((c) => c.catalog.parameters.filter((d) => d.unit === 'pages'));
+
+/** pages-value-in-bytes' finding on line `e` of pages parameter `def`, whose pair has a byte-like number. */
+function bytesFinding(ctx: LintContext, def: ParameterDef, e: Entry, pair: Pair): Finding {
+  const { barrier, limit, single } = pair;
+  const parts = single ? [barrier] : [barrier, limit];
+  const asPages = parts.map((p) => humanize(p.value, 'pages')).join(' / ');
+  // The pair as written (quoted when a blank precedes a number, as in ` 2147483648`).
+  const written = parts.map((p) => p.text).join(':');
+  const asBytes = parts.map((p) => (looksLikeBytes(p) ? humanize(p.value, 'bytes') : p.unlimited ? 'unlimited' : `${p.text} pages`)).join(' / ');
+  const divided = parts.map((p) => (looksLikeBytes(p) ? p.value / PAGE_SIZE : p.value));
+  const newParts = parts.map((p, i) => (looksLikeBytes(p) ? (divided[i] as bigint).toString() : p.text));
+  const fixes: Fix[] = [];
+  const [b, l] = [divided[0] as bigint, (divided[1] ?? divided[0]) as bigint];
+  if (b <= l) {
+    fixes.push({ title: `Read as bytes: divide by 4096 (${newParts.join(':')} pages)`, edits: [{ range: e.rawValueRange, newText: `"${newParts.join(':')}"` }], safe: false });
+  }
+  if (def.name !== 'PHYSPAGES' && def.name !== 'SWAPPAGES') {
+    fixes.push({ title: 'Meant as "no limit": set to unlimited', edits: [{ range: e.rawValueRange, newText: '"unlimited"' }], safe: false });
+  }
+  return finding(ctx, 'pages-value-in-bytes', e.valueRange,
+    `${def.name}: ${asWritten(written, 25)} is ${clip(asPages, 24)} in 4 KiB pages; bytes meant?`,
+    { detail: `${def.name} is counted in 4 KiB pages: ${asWritten(written, 200)} is ${asPages} as pages, which looks like a byte count (${asBytes}); if bytes were meant, divide by 4096 or add a B suffix.`, fixes });
+}
 
 /**
  * MEMINFO under vSwap: vSwap kernels ignore it (reference §2 MEMINFO, §7 "Kernel-dependent"), and a
@@ -117,9 +140,12 @@ export const meminfoUnderVswap: Rule = {
   id: 'meminfo-under-vswap',
   check(ctx) {
     if (ctx.target.generation !== 'classic' || ctx.kind !== 'container') return [];
+    // MEMINFO lines first (most files have none): the vSwap question only for a file that has one.
+    const lines = liveEntries(ctx, 'MEMINFO');
+    if (lines.length === 0) return [];
     const phys = vswapPhyspages(ctx);
     if (!phys) return [];
-    return liveEntries(ctx, 'MEMINFO').map((e) => finding(ctx, 'meminfo-under-vswap', { start: e.keyRange.start, end: e.rawValueRange.end },
+    return lines.map((e) => finding(ctx, 'meminfo-under-vswap', { start: e.keyRange.start, end: e.rawValueRange.end },
       `MEMINFO has no effect in a vSwap config (PHYSPAGES on line ${lineNo(ctx, phys.entry.line)})`,
       { detail: `MEMINFO is ignored: this is a vSwap config (PHYSPAGES limit ${pagesText(phys.pair.limit.value)} on line ${lineNo(ctx, phys.entry.line)}), and vSwap kernels take /proc/meminfo from PHYSPAGES and SWAPPAGES.`, unnecessary: true, fixes: [{ title: 'Remove MEMINFO (vSwap kernels ignore it)', edits: [deleteLines(ctx, e.line, e.line)], safe: true }] }));
   },

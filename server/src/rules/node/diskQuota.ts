@@ -52,6 +52,24 @@ function unknownLayoutText(ctx: LintContext): string {
 }
 
 /**
+ * Whether DISK_QUOTA's effective value for the container of `ctx` can be `no` at all: its default is, or a
+ * DISK_QUOTA line of the container or of the node's vz.conf has `no` in its value (the effective value is
+ * one line's value, or items of the lines it comes from). False for most containers (no line of their own,
+ * `DISK_QUOTA=yes` in vz.conf): then the effective value is not worked out, 10,000 times over a node.
+ */
+function mayBeNo(ctx: LintContext): boolean {
+  const def = ctx.catalog.parameter('DISK_QUOTA');
+  if (!def) return false;
+  if (def.default === 'no') return true;
+  const has = (c: LintContext): boolean => {
+    const lines = c.byName.get(def.name);
+    if (lines !== undefined) for (const e of lines) if (e.value.includes('no')) return true;
+    return false;
+  };
+  return has(ctx) || (ctx.node !== undefined && has(ctx.node));
+}
+
+/**
  * DISK_QUOTA=no (in the container config or, as a default, in the node's vz.conf) turns off vzquota for
  * a simfs container: DISKSPACE (1K blocks), DISKINODES (inodes) and QUOTATIME (seconds) are then not
  * enforced, and QUOTAUGIDLIMIT (second-level, per-user/group quota, a count of uids+gids) has nothing to
@@ -64,7 +82,7 @@ function unknownLayoutText(ctx: LintContext): string {
 export const diskQuotaOff: Rule = {
   id: 'disk-quota-off',
   check(ctx) {
-    if (ctx.kind !== 'container' || ctx.target.generation !== 'classic') return [];
+    if (ctx.kind !== 'container' || ctx.target.generation !== 'classic' || !mayBeNo(ctx)) return [];
     const dq = effectiveValue(ctx, 'DISK_QUOTA');
     if (!dq || dq.value !== 'no') return [];
     const layout = layoutOf(ctx);

@@ -14,10 +14,11 @@ import { usedEntries, writtenEntries } from '../../model/effective';
 import type { Entry } from '../../parser/types';
 import { belowUnlimited, formatBytes, INT_MAX, LONG_MAX, PAGE_SIZE, parseSizedNumber } from '../../values/numbers';
 import type { NumberPart } from '../../values/numbers';
+import type { Pair } from '../../values/validate';
 import type { Fix, LintContext, TextEdit } from '../types';
 import { clip, fixTitle } from '../text';
 import { ObjectCache } from '../../util/objectCache';
-import { derived } from '../../catalog/derived';
+import { CatalogMemo } from '../limits/common';
 import { behaviourFor, type BehaviourFact } from '../../catalog/behaviours';
 import type { Generation } from '../../catalog/types';
 
@@ -98,8 +99,13 @@ export const CHECK_PARAM_SET = [
  * `CHECK_BL` ones) cover exactly the non-vSwap set.
  */
 export function requiredToStart(catalog: CatalogIndex, mode: 'non-vswap' | 'vswap'): readonly string[] {
-  return derived(catalog, mode === 'vswap' ? 'requiredToStart:vswap' : 'requiredToStart:non-vswap', (c) => c.catalog.parameters.filter((p) => p.requiredToStart?.includes(mode)).map((p) => p.name));
+  return (mode === 'vswap' ? requiredVswap : requiredNonVswap).get(catalog);
 }
+
+const requiredOf = (mode: 'non-vswap' | 'vswap') => (c: CatalogIndex): string[] => c.catalog.parameters.filter((p) => p.requiredToStart?.includes(mode)).map((p) => p.name);
+/** {@link requiredToStart} of each mode, for the last catalogue (asked once per container config). */
+const requiredVswap = new CatalogMemo(requiredOf('vswap'));
+const requiredNonVswap = new CatalogMemo(requiredOf('non-vswap'));
 
 /**
  * The vzctl version from which a vSwap config needs only PHYSPAGES and SWAPPAGES: `check_ub()` in
@@ -129,16 +135,27 @@ export function ubc(ctx: LintContext, name: string): Ubc | undefined {
   // Asked many times per lint (every resource rule, vSwap detection): each pair found is built once. A
   // pair that is not there is not remembered: finding that out again is one lookup in the file's index
   // of entries (pairOf), no dearer than a memo, and a vSwap config lacks most of the UBCs asked about.
-  let found = ubcOf.get(ctx);
-  const hit = found?.get(name);
+  const found = stateOf(ctx).pairs;
+  const hit = found.get(name);
   if (hit !== undefined) return hit;
   const def = ctx.catalog.parameter(name);
+  if (!def) return undefined;
+  const all = ctx.byName.get(def.name);
   // No line of the file sets it (most of the UBCs asked about in a vSwap config): nothing to decode.
-  if (!def || !ctx.byName.has(def.name)) return undefined;
-  // pairOf(ctx, name), without looking the name up again.
-  const used = usedEntries(ctx, def);
-  const entry = used[used.length - 1];
-  const pair = entry && ctx.values.get(entry)?.pair;
+  if (all === undefined || all.length === 0) return undefined;
+  // pairOf(ctx, name), without looking the name up again. One line whose value check found nothing (the
+  // usual case) is the line usedEntries() takes: no policy to apply, no refusal to look for.
+  let entry: Entry | undefined;
+  let pair: Pair | undefined;
+  const only = all.length === 1 ? ctx.values.get(all[0] as Entry) : undefined;
+  if (only !== undefined && only.problems.length === 0) {
+    entry = all[0] as Entry;
+    pair = only.pair;
+  } else {
+    const used = usedEntries(ctx, def);
+    entry = used[used.length - 1];
+    pair = entry && ctx.values.get(entry)?.pair;
+  }
   if (!entry || !pair) return undefined;
   const longMax = longMaxSpelling(ctx.target).text;
   // The containers of a node share their line models and value checks: the same line decodes to the same
@@ -148,7 +165,6 @@ export function ubc(ctx: LintContext, name: string): Ubc | undefined {
     u = { name: def.name, unit: def.unit, entry, bar: pair.barrier.value, lim: pair.limit.value, barPart: pair.barrier, limPart: pair.limit, single: pair.single, longMax };
     ubcOfEntry.set(entry, u);
   }
-  if (!found) ubcOf.set(ctx, (found = new Map()));
   found.set(name, u);
   return u;
 }
@@ -156,8 +172,33 @@ export function ubc(ctx: LintContext, name: string): Ubc | undefined {
 /** The last {@link Ubc} decoded from a line model (never modified: shared by every file that has the line). */
 const ubcOfEntry = new WeakMap<Entry, Ubc>();
 
-/** {@link ubc}'s pairs found per lint; shared by the callers: never modify one. */
-const ubcOf = new ObjectCache<LintContext, Map<string, Ubc>>();
+/** What the resource rules found out about one lint (one file's context); shared by the callers: never modify a value. */
+interface UbcState {
+  /** {@link ubc}'s pairs found, by the name asked. */
+  pairs: Map<string, Ubc>;
+  /** {@link isVswap}'s answer, once decided. */
+  vswap: boolean | undefined;
+  /** {@link nonVswapInputs}' answer (null: the checks do not run), once decided. */
+  inputs: NonVswapInputs | null | undefined;
+}
+
+const states = new ObjectCache<LintContext, UbcState>();
+/**
+ * The context {@link stateOf} answered last, with its state: the rules of one lint run one after the other,
+ * so most questions are about the same context as the one before (one comparison instead of the per-lint
+ * memo's lookups; a dozen rules ask per container). Bounded: one context is kept until the next lint asks.
+ */
+let last: { ctx: LintContext; state: UbcState } | undefined;
+
+/** The {@link UbcState} of the lint of `ctx`, made on first use. */
+function stateOf(ctx: LintContext): UbcState {
+  const was = last;
+  if (was !== undefined && was.ctx === ctx) return was.state;
+  let state = states.get(ctx);
+  if (state === undefined) states.set(ctx, (state = { pairs: new Map(), vswap: undefined, inputs: undefined }));
+  last = { ctx, state };
+  return state;
+}
 
 /**
  * The pair vzctl itself ends up with: the container's line, else the node's vz.conf (`vzctl start`
@@ -165,10 +206,12 @@ const ubcOf = new ObjectCache<LintContext, Map<string, Ubc>>();
  */
 export function mergedUbc(ctx: LintContext, name: string): Ubc | undefined {
   const own = ubc(ctx, name);
-  if (own || !ctx.node || ctx.kind === 'node') return own;
+  const node = ctx.node;
+  if (own || !node || ctx.kind === 'node') return own;
   const def = ctx.catalog.parameter(name);
-  if (def?.ignoredInNodeConfig?.includes(ctx.target.generation)) return undefined;
-  return ubc(ctx.node, name);
+  // vz.conf without the line (the usual case: UBCs are per container): nothing to decode there.
+  if (!def || !node.byName.has(def.name) || def.ignoredInNodeConfig?.includes(ctx.target.generation)) return undefined;
+  return ubc(node, name);
 }
 
 /** Every line of the file's own that sets `name` (valid or not), in the order vzctl's policy uses them. */
@@ -184,19 +227,40 @@ export function ownEntries(ctx: LintContext, name: string): Entry[] {
  */
 export function isVswap(ctx: LintContext): boolean {
   // Asked by several rules per lint: decided once.
-  let answer = vswapOf.get(ctx);
-  if (answer === undefined) vswapOf.set(ctx, (answer = decideVswap(ctx)));
+  const state = stateOf(ctx);
+  let answer = state.vswap;
+  if (answer === undefined) state.vswap = answer = decideVswap(ctx);
   return answer;
 }
 
-const vswapOf = new ObjectCache<LintContext, boolean>();
-
 function decideVswap(ctx: LintContext): boolean {
+  const facts = vswapFacts(ctx.target);
   // Before vzctl-3.0.30 there is no is_vswap_config(): no config is treated as vSwap.
-  if (ctx.target.generation === 'classic' && compareVersions(ctx.target.version, VSWAP_OPTIONAL_SINCE) < 0) return false;
+  if (!facts.decides) return false;
   const p = mergedUbc(ctx, 'PHYSPAGES');
-  const intMaxUnlimited = ctx.target.generation !== 'classic' || compareVersions(ctx.target.version, VSWAP_INT_MAX_UNLIMITED_SINCE) >= 0;
-  return p !== undefined && p.lim !== LONG_MAX && !(intMaxUnlimited && p.lim === INT_MAX);
+  return p !== undefined && p.lim !== LONG_MAX && !(facts.intMaxUnlimited && p.lim === INT_MAX);
+}
+
+/** How the target's vzctl decides vSwap: whether it does at all ({@link VSWAP_OPTIONAL_SINCE}), and whether INT_MAX is unlimited there. */
+interface VswapFacts {
+  decides: boolean;
+  intMaxUnlimited: boolean;
+}
+
+/** The target {@link vswapFacts} answered last (the files of a node share one target object, never modified). */
+let lastVswapFacts: { target: { generation: Generation; version: string }; facts: VswapFacts } | undefined;
+
+/** {@link VswapFacts} of `target`. */
+function vswapFacts(target: { generation: Generation; version: string }): VswapFacts {
+  const was = lastVswapFacts;
+  if (was !== undefined && was.target === target) return was.facts;
+  const classic = target.generation === 'classic';
+  const facts = {
+    decides: !classic || compareVersions(target.version, VSWAP_OPTIONAL_SINCE) >= 0,
+    intMaxUnlimited: !classic || compareVersions(target.version, VSWAP_INT_MAX_UNLIMITED_SINCE) >= 0,
+  };
+  lastVswapFacts = { target, facts };
+  return facts;
 }
 
 /** The inputs of vzcfgvalidate's non-vSwap checks, or undefined when they do not run. */
@@ -211,7 +275,6 @@ export interface NonVswapInputs {
   avnumprocFrom: string;
 }
 
-const cache = new ObjectCache<LintContext, NonVswapInputs | null>();
 
 /**
  * The values vzcfgvalidate's non-vSwap checks read (`validate()`, src/validate.c), or undefined when
@@ -220,15 +283,14 @@ const cache = new ObjectCache<LintContext, NonVswapInputs | null>();
  * job). Like vzcfgvalidate, only the file's own lines count (it never merges vz.conf's UBCs).
  */
 export function nonVswapInputs(ctx: LintContext): NonVswapInputs | undefined {
-  const hit = cache.get(ctx);
+  // Asked by a dozen rules per lint (undefined for most: vSwap configs): decided once.
+  const state = stateOf(ctx);
+  const hit = state.inputs;
   if (hit !== undefined) return hit ?? undefined;
   let result: NonVswapInputs | null = null;
-  if (classicContainer(ctx) && !isVswap(ctx) && CHECK_PARAM_SET.every((n) => ubc(ctx, n))) {
-    const memo = new Map<string, Ubc | undefined>();
-    const get = (name: string): Ubc | undefined => {
-      if (!memo.has(name)) memo.set(name, ubc(ctx, name));
-      return memo.get(name);
-    };
+  if (classicContainer(ctx) && !isVswap(ctx) && hasCheckParamSet(ctx)) {
+    // ubc() remembers the pairs found (a missing one is one lookup in the file's index).
+    const get = (name: string): Ubc | undefined => ubc(ctx, name);
     const av = get('AVNUMPROC');
     const numproc = get('NUMPROC') as Ubc;
     result = {
@@ -238,8 +300,14 @@ export function nonVswapInputs(ctx: LintContext): NonVswapInputs | undefined {
       avnumprocFrom: av ? 'the AVNUMPROC barrier' : `half the NUMPROC barrier ${numproc.bar}`,
     };
   }
-  cache.set(ctx, result);
+  state.inputs = result;
   return result ?? undefined;
+}
+
+/** Whether the file sets (and vzctl decodes) every UBC of {@link CHECK_PARAM_SET}. */
+function hasCheckParamSet(ctx: LintContext): boolean {
+  for (const n of CHECK_PARAM_SET) if (!ubc(ctx, n)) return false;
+  return true;
 }
 
 /** `x` as a C `unsigned long` on 64-bit Linux: reduced modulo 2^64. */
