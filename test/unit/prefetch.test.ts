@@ -52,6 +52,31 @@ describe('Prefetcher: files read ahead on a thread of their own', () => {
     }
   });
 
+  it('once a batch\'s answer has come, its other files are answered at once (the bytes, not a promise), each its own', async () => {
+    const p = new Prefetcher(files);
+    try {
+      assert.ok(await p.take(files[0] as string));
+      for (const f of files.slice(1, 100)) {
+        const ahead = p.take(f);
+        assert.ok(Buffer.isBuffer(ahead), `${f}: answered at once`);
+        assert.equal(ahead.toString('utf8'), readFileSync(f, 'utf8'));
+      }
+      // Through ConfigReader.readNow: the text at once.
+      const reader = new ConfigReader();
+      reader.prefetch(files, 1);
+      try {
+        const first = await reader.readNow(files[200] as string);
+        assert.ok('text' in first);
+        const next = reader.readNow(files[201] as string);
+        assert.ok(!(next instanceof Promise) && 'text' in next && next.text === readFileSync(files[201] as string, 'utf8'));
+      } finally {
+        await reader.close();
+      }
+    } finally {
+      await p.close();
+    }
+  });
+
   it('leaves a symbolic link, a directory and a named pipe to the caller', async () => {
     const odd = ['link.conf', 'sub.conf', 'fifo.conf'].map((n) => path.join(dir, n));
     const p = new Prefetcher(odd);

@@ -28,11 +28,12 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('reads that end out of order', () => {
   it('say the files they could not read in file order, on stderr and in SARIF', async () => {
-    const original = ConfigReader.prototype.read;
+    // readNow is what vzlint's batches ask (read() goes through it too).
+    const original = ConfigReader.prototype.readNow;
     // Reads asked together end last-asked first (no timer: they are released on the next turn of the
     // event loop, in reverse). The refused ones answer an error.
     let waiting: (() => void)[] = [];
-    ConfigReader.prototype.read = function (this: ConfigReader, abs: string): Promise<ReadText | { error: string }> {
+    ConfigReader.prototype.readNow = function (this: ConfigReader, abs: string): Promise<ReadText | { error: string }> {
       const real = original.call(this, abs);
       return new Promise((resolve) => {
         if (waiting.length === 0) {
@@ -56,7 +57,7 @@ describe('reads that end out of order', () => {
       const notes = (log.runs[0]?.invocations[0]?.toolExecutionNotifications ?? []).map((n) => n.message.text);
       assert.deepEqual(notes, ['102', '104', '106'].map((c) => `conf/${c}.conf: permission denied`));
     } finally {
-      ConfigReader.prototype.read = original;
+      ConfigReader.prototype.readNow = original;
     }
   });
 });

@@ -7,7 +7,7 @@
  * Pure over its inputs, like `lint()`: the file system is read by `nodeFiles.ts`, never here.
  */
 import { getCatalog, schemaData, type CatalogIndex } from '../catalog/load';
-import type { Generation } from '../catalog/types';
+import type { Generation, Severity } from '../catalog/types';
 import type { Target } from '../model/target';
 import { lineNumber, type EditorLineMap } from '../parser/parse';
 import { acceptedTokens, effectiveValue, fileOf, vz7RefusedLine, type EffectiveValue } from '../model/effective';
@@ -313,12 +313,20 @@ export const sampleNotFound: NodeRule = {
     const catalog = catalogOf(model);
     // Containers of a node mostly share a target and a sample: each (target, name) is looked up once.
     const misses = new Map<string, ReturnType<typeof missingSample>>();
+    // The last question and its answer: the containers of a fleet share one target object and one sample
+    // name string (NodeLinter's store), so most are answered without building the memo key.
+    let last: { target: Pick<Target, 'generation' | 'version'>; name: string; miss: ReturnType<typeof missingSample> } | undefined;
     const report = (path: string, target: { target: Pick<Target, 'generation' | 'version'> }, param: 'CONFIGFILE' | 'ORIGIN_SAMPLE', name: string, valueRange: Range, rawValueRange: Range): void => {
-      const memo = `${target.target.generation}@${target.target.version ?? ''}\0${name}`;
-      let miss = misses.get(memo);
-      if (miss === undefined && !misses.has(memo)) {
-        miss = missingSample(target, name, model.samples);
-        if (misses.size < 10_000) misses.set(memo, miss);
+      let miss: ReturnType<typeof missingSample>;
+      if (last !== undefined && last.target === target.target && last.name === name) miss = last.miss;
+      else {
+        const memo = `${target.target.generation}@${target.target.version ?? ''}\0${name}`;
+        miss = misses.get(memo);
+        if (miss === undefined && !misses.has(memo)) {
+          miss = missingSample(target, name, model.samples);
+          if (misses.size < 10_000) misses.set(memo, miss);
+        }
+        last = { target: target.target, name, miss };
       }
       if (!miss) return;
       const f = ruleFinding(catalog, 'sample-not-found', valueRange, `${param}=${q(name)}: no such sample${miss.replacement ? `; ${miss.renamedIn ? `vzctl ${miss.renamedIn} renamed it` : 'renamed'} to ${q(miss.replacement)}` : ''}`, { detail: `${param}="${name}": no such sample: ${miss.why}.` });
@@ -509,16 +517,6 @@ function listSome(first: string[], total: number): string {
 }
 
 /**
- * `facts` with each path's `resolved` set for container `ctid` (what shared-private-path compares, which
- * would compute it the same way): done as each container is added, in code that runs per file, rather than
- * in the node rule's one pass over 10,000 containers. Changes and @returns `facts`.
- */
-function resolvePaths(facts: ContainerFacts, ctid: string): ContainerFacts {
-  for (const p of facts.paths) if (p.resolved?.ctid !== ctid) p.resolved = { ctid, path: resolveVeidPath(p.value.trim(), ctid) };
-  return facts;
-}
-
-/**
  * VE_PRIVATE / VE_ROOT as vzctl resolves it for container `ctid`: subst_VEID() replaces only the first
  * `$VEID` (anywhere, so `$VEIDx` too), or, when there is none, the first `${VEID}`, and leaves every other
  * occurrence as written (`/vz/$VEID/$VEID` is `/vz/101/$VEID`). The same in classic vzctl (src/lib/util.c
@@ -553,6 +551,7 @@ export const sharedPrivatePath: NodeRule = {
     const out: NodeFinding[] = [];
     const reported = new Set<string>();
     for (const param of ['VE_PRIVATE', 'VE_ROOT'] as const) {
+      if (distinctPaths(model.containers, param)) continue;
       const byPath = new Groups<{ c: NodeContainer; p: ContainerFacts['paths'][number] }>();
       for (const c of model.containers) {
         const p = c.facts.paths.find((x) => x.param === param);
@@ -577,6 +576,38 @@ export const sharedPrivatePath: NodeRule = {
     return out;
   },
 };
+
+/**
+ * Whether no two of `containers` resolve `param` to one path, known without resolving a path: each that
+ * has it has the same value, a value with `$VEID` (or `${VEID}`) in it, and their CTIDs strictly increase
+ * along the list (vzlint adds a folder's files sorted by name), so differ. {@link resolveVeidPath} puts the
+ * CTID (no `/` in it) between the same two parts for each, and only slashes at the very end are dropped:
+ * distinct CTIDs give distinct paths. A fleet rendered from one template is answered so (20,000 paths
+ * neither built nor grouped); anything else is grouped path by path.
+ */
+function distinctPaths(containers: readonly NodeContainer[], param: 'VE_PRIVATE' | 'VE_ROOT'): boolean {
+  let value: string | undefined;
+  let prev: string | undefined;
+  for (const c of containers) {
+    let p: ContainerFacts['paths'][number] | undefined;
+    for (const x of c.facts.paths) {
+      if (x.param === param) {
+        p = x;
+        break;
+      }
+    }
+    if (p === undefined) continue;
+    if (value === undefined) {
+      value = p.value;
+      const v = value.trim();
+      if (!v.includes('$VEID') && !v.includes('${VEID}')) return false;
+    } else if (p.value !== value) return false;
+    const ctid = c.ctid;
+    if ((prev !== undefined && !(prev < ctid)) || ctid === '' || ctid.includes('/')) return false;
+    prev = ctid;
+  }
+  return true;
+}
 
 /**
  * Two containers with the same NAME (vzctl's symlink in /etc/vz/names can point to one only) or the same
@@ -999,14 +1030,9 @@ export function filePlace(ctx: LintContext): FilePlace {
  * @returns path → findings, in rule order (unsorted); paths without findings are absent
  */
 export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'rules' | 'ignoreSuppressions'> = {}): Map<string, Finding[]> {
-  const placeOf = new Map<string, FilePlace>();
-  for (const c of model.containers) placeOf.set(c.path, c.facts.place);
-  for (const f of model.files) placeOf.set(f.path, filePlace(f.ctx));
-  const ignore = options.ignoreSuppressions === true;
-  const out = new Map<string, Finding[]>();
-  // Names of node-level rules in suppression comments credited with a finding (also with ignoreSuppressions:
-  // what they would silence counts, as in a file's lint).
-  const used = new Set<NodeSuppressionName>();
+  // Every rule runs first (they read the model only), so that the places are looked up for the files
+  // that have findings, not for all 10,000 containers of a fleet.
+  const results: { rule: NodeRule; override: Severity | undefined; produced: NodeFinding[] }[] = [];
   for (const rule of NODE_LEVEL_RULES) {
     const override = options.rules?.[rule.id];
     if (override === 'off') continue;
@@ -1017,6 +1043,15 @@ export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'r
       const first = model.files[0]?.path ?? model.containers[0]?.path;
       produced = first !== undefined ? [{ path: first, finding: { rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } }] : [];
     }
+    results.push({ rule, override, produced });
+  }
+  const placeOf = placesFor(model, results, options);
+  const ignore = options.ignoreSuppressions === true;
+  const out = new Map<string, Finding[]>();
+  // Names of node-level rules in suppression comments credited with a finding (also with ignoreSuppressions:
+  // what they would silence counts, as in a file's lint).
+  const used = new Set<NodeSuppressionName>();
+  for (const { override, produced } of results) {
     for (const nf of produced) {
       const place = placeOf.get(nf.path);
       if (!place) continue;
@@ -1035,6 +1070,32 @@ export function nodeRuleFindings(model: NodeModel, options: Pick<LintOptions, 'r
   }
   unusedNodeSuppressions(model, placeOf, used, options, out);
   return out;
+}
+
+/**
+ * The {@link FilePlace} of each file of `model` by path (a path given twice: its last file's), for the paths
+ * the rules' findings (`results`) land in; every path when {@link unusedNodeSuppressions} will read them all
+ * (a file names a node-level rule in a suppression comment, and the run can judge such names). A fleet's
+ * findings land in a few hundred of its 10,000 containers: a map of 10,000 entries was built for them.
+ */
+function placesFor(model: NodeModel, results: readonly { produced: readonly NodeFinding[] }[], options: Pick<LintOptions, 'rules'>): Map<string, FilePlace> {
+  const filePlaces = model.files.map((f) => filePlace(f.ctx));
+  const placeOf = new Map<string, FilePlace>();
+  const everyPath = model.complete === true && options.rules?.[UNUSED_SUPPRESSION] !== 'off'
+    && (filePlaces.some((p) => p.nodeNames !== undefined) || model.containers.some((c) => c.facts.place.nodeNames !== undefined));
+  if (everyPath) {
+    for (const c of model.containers) placeOf.set(c.path, c.facts.place);
+    model.files.forEach((f, i) => placeOf.set(f.path, filePlaces[i] as FilePlace));
+    return placeOf;
+  }
+  const wanted = new Set<string>();
+  for (const r of results) for (const nf of r.produced) wanted.add(nf.path);
+  if (wanted.size === 0) return placeOf;
+  for (const c of model.containers) if (wanted.has(c.path)) placeOf.set(c.path, c.facts.place);
+  model.files.forEach((f, i) => {
+    if (wanted.has(f.path)) placeOf.set(f.path, filePlaces[i] as FilePlace);
+  });
+  return placeOf;
 }
 
 /**
@@ -1509,7 +1570,7 @@ export class NodeLinter {
     const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), findings: this.keep(result.findings) };
     this.outcomes.push(outcome);
     if (isCt) {
-      const facts = resolvePaths(containerFacts(ctx), ctid);
+      const facts = containerFacts(ctx);
       this.model.containers.push({ path: file.path, ctid, facts: this.options.compact === true ? this.store.shareFacts(facts) : facts });
     } else this.model.files.push({ path: file.path, ctx });
     return outcome;
@@ -1537,7 +1598,7 @@ export class NodeLinter {
     }
     const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings };
     this.outcomes.push(outcome);
-    this.model.containers.push({ path: c.path, ctid, facts: resolvePaths(c.facts, ctid) });
+    this.model.containers.push({ path: c.path, ctid, facts: c.facts });
     return outcome;
   }
 
@@ -1551,14 +1612,28 @@ export class NodeLinter {
       const added = new Set(this.model.containers.map((c) => c.path));
       if (listed.every((p) => added.has(p))) this.model.complete = true;
     }
-    const byPath = new Map(this.outcomes.map((o) => [o.path, o]));
-    for (const [p, list] of nodeRuleFindings(this.model, this.options)) {
-      const target = byPath.get(p);
-      if (!target || list.length === 0) continue;
-      const all = target.findings;
-      for (const f of list) all.push(this.options.compact === true ? this.store.compact(f) : f);
-      sortFindings(all);
+    const found = nodeRuleFindings(this.model, this.options);
+    if (found.size > 0) {
+      // The outcome of each path with findings (a path added twice: its last outcome), without a map of
+      // every outcome of the node.
+      const byPath = new Map<string, NodeFileOutcome>();
+      for (const o of this.outcomes) if (found.has(o.path)) byPath.set(o.path, o);
+      for (const [p, list] of found) {
+        const target = byPath.get(p);
+        if (!target || list.length === 0) continue;
+        const all = target.findings;
+        for (const f of list) all.push(this.options.compact === true ? this.store.compact(f) : f);
+        sortFindings(all);
+      }
     }
-    return { files: this.outcomes, memory: memorySummary(this.model) };
+    const model = this.model;
+    let memory: MemorySummary | undefined;
+    return {
+      files: this.outcomes,
+      // Counted when first read: a run without --summary or the node's RAM never reads it (10,000 rows).
+      get memory(): MemorySummary {
+        return (memory ??= memorySummary(model));
+      },
+    };
   }
 }

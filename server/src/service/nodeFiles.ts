@@ -13,6 +13,7 @@ import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import { BoundedReadError, decodeUtf8, readFileBounded } from '../util/boundedRead';
 import { MAX_FILE_BYTES } from '../limits';
+import { joinName } from '../util/paths';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -27,10 +28,24 @@ function baseName(p: string): string {
  * (Virtuozzo 7). Undefined for `vz.conf`, `0.conf`, samples and anything else: those are not containers.
  */
 export function ctidOf(filePath: string): string | undefined {
-  const m = /^(.+)\.conf$/.exec(baseName(filePath));
-  const stem = m?.[1];
-  if (!stem) return undefined;
-  if (/^\d+$/.test(stem)) return /^0+$/.test(stem) ? undefined : stem;
+  // `NAME.conf` with NAME not empty, read with string calls (no regular expression, no match array: this
+  // runs several times for each file of a fleet); the digits and UUID tests reject a NAME with a line break,
+  // as `^(.+)\.conf$` did.
+  if (!filePath.endsWith('.conf')) return undefined;
+  const base = baseName(filePath);
+  if (base.length <= 5) return undefined;
+  const stem = base.slice(0, -5);
+  let zeros = true;
+  let digits = true;
+  for (let i = 0; i < stem.length; i += 1) {
+    const c = stem.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      digits = false;
+      break;
+    }
+    if (c !== 48) zeros = false;
+  }
+  if (digits) return zeros ? undefined : stem;
   return UUID.test(stem) ? stem : undefined;
 }
 
@@ -41,6 +56,8 @@ export function sampleNameOf(filePath: string): string | undefined {
 
 /** Whether the path names a node config: `vz.conf` or the pre-3.0 `sysconfig/vz`. */
 export function isNodeConfigName(filePath: string): boolean {
+  // Both names end in `vz` or `vz.conf`: most paths are answered without the normalised copy.
+  if (!filePath.endsWith('vz') && !filePath.endsWith('vz.conf')) return false;
   const norm = filePath.replace(/\\/g, '/');
   return baseName(norm) === 'vz.conf' || /(^|\/)sysconfig\/vz$/.test(norm);
 }
@@ -216,7 +233,7 @@ export async function confDirSamples(confDir: string): Promise<{ samples?: strin
     if (!d.isFile() && !d.isSymbolicLink()) continue;
     const sample = sampleNameOf(d.name);
     if (sample !== undefined) samples.push(sample);
-    else if (ctidOf(d.name) !== undefined) containers.push(path.join(confDir, d.name));
+    else if (ctidOf(d.name) !== undefined) containers.push(joinName(confDir, d.name));
   }
   return { ...(samples.length > 0 ? { samples: samples.sort() } : {}), containers };
 }
