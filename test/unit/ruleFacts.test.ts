@@ -20,6 +20,20 @@ import { CORPUS, filesUnder, NEEDS_CORPUS } from '../helpers/corpus';
 const CT = '/etc/vz/conf/101.conf';
 const NODE = '/etc/vz/vz.conf';
 const NODE_TEXT = 'VIRTUOZZO=yes\nLOCKDIR=/vz/lock\nVE_ROOT=/vz/root/$VEID\nVE_PRIVATE=/vz/private/$VEID\nDISK_QUOTA=no\nVE_LAYOUT=ploop\nIPTABLES="ipt_REJECT"\n';
+/** A vz.conf that sets what containers usually set (UBCs, a vSwap pair, the layout), for the facts that must look at the file's own lines only. */
+const NODE_UBC_TEXT = 'DISK_QUOTA=yes\nVE_LAYOUT=simfs\nPHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\nNUMPROC="100:200"\nKMEMSIZE="1000:1000"\nMEMINFO="pages:100"\nNETFILTER="full"\nQUOTAUGIDLIMIT="100"\n';
+
+/**
+ * A non-vSwap UBC set (vzcfgvalidate's whole check set, PHYSPAGES unlimited) whose values trip every check of
+ * the resources family: barrier below limit, guarantees not unlimited, the 32-bit "unlimited", small buffers
+ * and gaps, too few files and too little kernel memory and dentry cache.
+ */
+const NON_VSWAP_UBCS = [
+  'NUMPROC="100:200"', 'NUMTCPSOCK="100:100"', 'NUMOTHERSOCK="100:100"', 'NUMPTY="16:16"', 'VMGUARPAGES="1000:2000"',
+  'OOMGUARPAGES="1000:2147483647"', 'KMEMSIZE="100000:200000"', 'TCPSNDBUF="100000:100000"', 'TCPRCVBUF="1000:1000"',
+  'OTHERSOCKBUF="100000:100000"', 'DGRAMRCVBUF="1000:1000"', 'PRIVVMPAGES="500:600"', 'NUMFILE="100:100"',
+  'DCACHESIZE="1000:1000"', 'PHYSPAGES="10:unlimited"',
+].join('\n');
 
 /** Lines that trip the core rules one by one (and some that trip nothing), for the files below. */
 const LINES = [
@@ -36,6 +50,10 @@ const LINES = [
   '# vzconf-disable-next-line unknown-parameter', '# vzconf-disable duplicate-parameter', '# vzconf-enable duplicate-parameter',
   '# vzconf-disable bogus-rule -- why', '# vzconf-disablex foo', '# vzconf-disable-next-line', 'X=1\rY=2', 'HOSTNAME={{ name }}',
   'IP_ADDRESS={{ ips }}', '{% if x %}', '{% endif %}', 'ORIGIN_SAMPLE="vswap-256m"', 'QUOTAUGIDLIMIT="100"',
+  NON_VSWAP_UBCS, 'PHYSPAGES="1G"', 'SWAPPAGES="256M:512M"', 'PRIVVMPAGES="1000:1000"', 'SWAPPAGES="0:4294967297"',
+  'MEMINFO="pages:1000"', 'MOUNT_OPTS="nosuid"', 'VE_LAYOUT="simfs"', 'VE_PRIVATE="/mnt/nfs/$VEID"', 'VE_ROOT="/vz/root"',
+  'VEFSTYPE="simfs"', 'DEVICES="c:10:200:rw"', 'CAPABILITY="SYS_ADMIN:on"', 'FEATURES="ppp:on"', 'LOCKDIR=/var/lock/vz',
+  'DISK_QUOTA="no"', 'NETFILTER="full"',
 ];
 
 /** Files that trip the rules the random lines above trip seldom or never (a NUL, a byte-order mark). */
@@ -56,6 +74,15 @@ const SPECIAL: [string, LintOptions][] = [
   ['NETFILTER="full"\nVEID="101"\nHOSTNAME="a"\n', { path: NODE }],
   ['HOSTNAME={{ name }}\nIP_ADDRESS={{ ips }}\nDESCRIPTION={{ d }}\n', { path: '/etc/vz/conf/101.conf.j2' }],
   ['VE_LAYOUT="ploop"\nPHYSPAGES="0:1G"\nQUOTAUGIDLIMIT="100"\n', { path: CT, nodeConfig: { path: NODE, text: NODE_TEXT } }],
+  [`${NON_VSWAP_UBCS}\n`, { path: CT, target: 'classic@4.7' }],
+  [`${NON_VSWAP_UBCS}\n`, { path: CT, target: 'classic@4.7', nodeConfig: { path: NODE, text: NODE_UBC_TEXT } }],
+  ['PHYSPAGES="1G"\nSWAPPAGES="256M:512M"\nPRIVVMPAGES="1000:1000"\nMEMINFO="pages:1000"\n', { path: CT, target: 'classic@4.7' }],
+  ['PHYSPAGES="0:1G"\nSWAPPAGES="0:4294967297"\n', { path: CT, target: 'classic@4.7', capacity: { ramBytes: 1n << 29n, swapBytes: 1n << 29n } }],
+  ['PHYSPAGES="0:1G"\nSWAPPAGES="0:1G"\n', { path: CT, target: 'classic@4.7', nodeConfig: { path: NODE, text: NODE_UBC_TEXT } }],
+  ['VE_LAYOUT="simfs"\nMOUNT_OPTS="nosuid"\nVE_PRIVATE="/mnt/nfs/$VEID"\nDEVICES="c:10:200:rw"\nCAPABILITY="SYS_ADMIN:on"\nFEATURES="ppp:on"\nNETFILTER="full"\n', { path: CT, target: 'classic@4.11' }],
+  ['VEFSTYPE="simfs"\nVE_ROOT="/vz/root"\n', { path: NODE, target: 'vz7' }],
+  ['LOCKDIR=/var/lock/vz\nVE_PRIVATE="/vz/private"\n', { path: NODE, target: 'classic@4.7' }],
+  ['IPTABLES="ipt_REJECT ipt_tos"\n', { path: CT, target: 'classic@4.3', nodeConfig: { path: NODE, text: NODE_TEXT } }],
 ];
 
 /** The findings of `check` as plain objects (fixes read), for deep comparison. */
@@ -78,7 +105,7 @@ function check(text: string, options: LintOptions): void {
     if (rule.needs === undefined) continue;
     const out = rule.check(ctx);
     if (out.length > 0) fired.add(rule.id);
-    if ((facts & rule.needs) === 0) assert.deepEqual(plain(out), [], `${rule.id} reported on a file without its facts: ${JSON.stringify(text.slice(0, 200))} ${JSON.stringify(options)}`);
+    if ((facts & rule.needs) === 0) assert.deepEqual(plain(out), [], `${rule.id} reported on a file without its facts: ${JSON.stringify(text.slice(0, 200))} ${JSON.stringify(options, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
   }
   if ((facts & SHELL_WORD) === 0) assert.deepEqual(shellWords(ctx), []);
   if ((facts & SUPPRESSION_COMMENT) === 0) assert.equal(suppressionTracker(ctx), undefined);
@@ -107,8 +134,9 @@ describe('rule facts: a rule is called only for a file with one of the facts it 
       .map(([lines, eol, bom, final]) => `${bom ? '\uFEFF' : ''}${lines.join(eol)}${final ? eol : ''}`);
     const options = fc.record<LintOptions>({
       path: fc.constantFrom(CT, NODE, '/etc/vz/conf/0.conf', '/etc/vz/conf/101.conf.j2', '/etc/vz/conf/ve-vswap-256m.conf-sample'),
-      target: fc.constantFrom('auto', 'vz7', 'classic@4.3', 'classic@3.0.10', 'classic@4.7', 'vz7@7.0.200'),
-      nodeConfig: fc.constantFrom(undefined, { path: NODE, text: NODE_TEXT }),
+      target: fc.constantFrom('auto', 'vz7', 'classic@4.3', 'classic@3.0.10', 'classic@4.7', 'classic@4.11', 'vz7@7.0.200'),
+      nodeConfig: fc.constantFrom(undefined, { path: NODE, text: NODE_TEXT }, { path: NODE, text: NODE_UBC_TEXT }),
+      capacity: fc.constantFrom(undefined, { ramBytes: 1n << 29n, swapBytes: 1n << 29n }),
       ignoreSuppressions: fc.boolean(),
     }, { requiredKeys: ['path', 'target'] });
     fc.assert(fc.property(file, options, (text, opts) => check(text, opts)), { numRuns: Number(process.env.FC_RUNS ?? 400), ...(process.env.FC_SEED ? {} : { seed: 20261202 }) });
@@ -123,6 +151,7 @@ describe('rule facts: a rule is called only for a file with one of the facts it 
       check(text, { path: file });
       check(text, { path: file, target: 'vz7' });
       check(text, { path: CT, nodeConfig: { path: NODE, text: NODE_TEXT } });
+      check(text, { path: CT, target: 'classic@4.7', nodeConfig: { path: NODE, text: NODE_UBC_TEXT }, capacity: { ramBytes: 1n << 29n, swapBytes: 1n << 29n } });
     }
   });
 });

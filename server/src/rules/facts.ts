@@ -18,6 +18,8 @@ import type { FileKind } from '../model/kind';
 import type { ConfigLine, Entry } from '../parser/types';
 import type { ValueCheck, ValueProblem } from '../values/validate';
 import type { LintContext } from './types';
+import type { NumberPart } from '../values/numbers';
+import { CHECK_PARAM_SET } from './resources/ubc';
 
 /** A line vzctl cannot parse (no `=`): missing-equals. */
 export const INVALID_LINE = 1 << 0;
@@ -71,6 +73,50 @@ export const REMOVED = 1 << 23;
 export const SUPPRESSION_COMMENT = 1 << 24;
 /** An assignment whose shell word goes on past its line (`shellWords`): `lint()`'s shell-word check of safe fixes. */
 export const SHELL_WORD = 1 << 25;
+/**
+ * A line of a UBC of vzcfgvalidate's non-vSwap check set other than PHYSPAGES (`CHECK_PARAM_SET` of
+ * resources/ubc.ts; the file's own lines, as `nonVswapInputs()` reads only those, and it wants them all):
+ * ubc-barrier-equals-limit, ubc-guarantee-limit, ubc-physpages, ubc-32bit-unlimited, ubc-dcachesize,
+ * ubc-kmemsize, ubc-privvmpages-vmguarpages, ubc-tcpsndbuf-gap, ubc-othersockbuf-gap, ubc-tcprcvbuf-gap,
+ * ubc-socket-buffer-minimum, ubc-buffer-recommendation, ubc-numfile; and privvmpages-below-vswap (a
+ * PRIVVMPAGES line of the file's own).
+ */
+export const UBC_CHECKED = 1 << 26;
+/**
+ * A PHYSPAGES or SWAPPAGES line of the file's own whose barrier is not 0 (vswap-barrier), or a host
+ * capacity given (`ctx.capacity`: vswap-limit-above-host).
+ */
+export const VSWAP_CHECK = 1 << 27;
+/**
+ * A line of the file's own that a limits rule reports on (`liveEntries()` and `ctx.byName` read only those):
+ * MEMINFO (meminfo-under-vswap), MOUNT_OPTS (mount-opts-on-simfs), QUOTAUGIDLIMIT (quotaugidlimit-on-ploop),
+ * VEFSTYPE (simfs-live-migration), a catalogue `checkpoint` parameter (checkpoint-blocking-parameter),
+ * CAPABILITY (dangerous-capability), FEATURES (host-kernel-feature), NETFILTER "full" (netfilter-full),
+ * VE_PRIVATE or VE_ROOT with "nfs", "/mnt/" or "/net/" in it (shared-storage-path), a pair of a pages
+ * parameter with a plain number of at least 2^28 (pages-value-in-bytes, `looksLikeBytes()`).
+ */
+export const LIMITS_SETTING = 1 << 28;
+/**
+ * What a node rule reports on: an IPTABLES line of the file's own (iptables-not-allowed-by-node, which
+ * reports on those); in vz.conf, a VE_PRIVATE, VE_ROOT, LOCKDIR or CONFIGFILE line (default-path-without-veid,
+ * script-ignores-setting: node configs only); for a classic container, a DISK_QUOTA line with "no" in it in
+ * the file or its node's vz.conf, or a catalogue default of "no" (disk-quota-off, as its `mayBeNo()`).
+ */
+export const NODE_SETTING = 1 << 29;
+
+/**
+ * Not a fact: marks, in a parameter's cached facts, a parameter whose lines' values decide some fact
+ * ({@link entryFacts}). Masked out of the file's facts.
+ */
+const BY_VALUE = 1 << 30;
+/** CHECK_PARAM_SET of resources/ubc.ts without PHYSPAGES: see {@link UBC_CHECKED}. */
+const UBC_CHECKED_NAMES: ReadonlySet<string> = new Set(CHECK_PARAM_SET.filter((n) => n !== 'PHYSPAGES'));
+/** Parameters whose mere line (the file's own) is a {@link LIMITS_SETTING}. */
+const LIMITS_NAMES: ReadonlySet<string> = new Set(['MEMINFO', 'MOUNT_OPTS', 'QUOTAUGIDLIMIT', 'VEFSTYPE', 'CAPABILITY', 'FEATURES']);
+/** Parameters whose line in vz.conf is a {@link NODE_SETTING}. */
+const NODE_CONFIG_NAMES: ReadonlySet<string> = new Set(['VE_PRIVATE', 'VE_ROOT', 'LOCKDIR', 'CONFIGFILE']);
+/** The least pages value `looksLikeBytes()` (limits/memory.ts BYTES_LIKE_MIN) takes for bytes. */
+const BYTES_LIKE_MIN = 1n << 28n;
 
 /** The bit of each value problem kind. */
 const PROBLEM_BITS: Readonly<Record<ValueProblem['kind'], number>> = { invalid: INVALID_VALUE, 'unknown-item': UNKNOWN_ITEM, truncated: TRUNCATED, suspicious: SUSPICIOUS };
@@ -131,7 +177,50 @@ function factsOfDef(ctx: LintContext, def: ParameterDef): number {
     const script = info?.handling === 'script';
     if (ctx.kind === 'node' ? scope === 'container' : (scope === 'node' && !script) || ctx.kind === 'ct0') bits |= MISPLACED;
   }
+  // The facts of a line of it, whatever its value, and whether its value decides one (entryFacts).
+  const name = def.name;
+  if (UBC_CHECKED_NAMES.has(name)) bits |= UBC_CHECKED;
+  if (LIMITS_NAMES.has(name) || def.checkpoint) bits |= LIMITS_SETTING;
+  if (name === 'IPTABLES' || (ctx.kind === 'node' && NODE_CONFIG_NAMES.has(name))) bits |= NODE_SETTING;
+  if (def.unit === 'pages' || name === 'SWAPPAGES' || name === 'NETFILTER' || name === 'VE_PRIVATE' || name === 'VE_ROOT' || name === 'DISK_QUOTA') bits |= BY_VALUE;
   return bits;
+}
+
+/** A number of a pair that limits/memory.ts `looksLikeBytes()` may take for bytes (a superset of it). */
+function bytesLike(p: NumberPart): boolean {
+  return !p.unlimited && p.suffix === undefined && p.value >= BYTES_LIKE_MIN;
+}
+
+/**
+ * The facts of line `e` of parameter `def` (marked {@link BY_VALUE}) that its value decides; `check` is its
+ * value check, when vzctl keeps the line.
+ */
+function entryFacts(def: ParameterDef, e: Entry, check: ValueCheck | undefined): number {
+  const name = def.name;
+  const value = e.value;
+  let bits = 0;
+  const pair = check?.pair;
+  if (pair !== undefined) {
+    if ((name === 'PHYSPAGES' || name === 'SWAPPAGES') && pair.barrier.value !== 0n) bits |= VSWAP_CHECK;
+    if (def.unit === 'pages' && (bytesLike(pair.barrier) || (!pair.single && bytesLike(pair.limit)))) bits |= LIMITS_SETTING;
+  }
+  if (name === 'NETFILTER' ? value.trim() === 'full' : (name === 'VE_PRIVATE' || name === 'VE_ROOT') && (/nfs/i.test(value) || value.includes('/mnt/') || value.includes('/net/'))) bits |= LIMITS_SETTING;
+  if (name === 'DISK_QUOTA' && value.includes('no')) bits |= NODE_SETTING;
+  return bits;
+}
+
+/**
+ * disk-quota-off's {@link NODE_SETTING} from beyond the file: for a classic container, a DISK_QUOTA line
+ * with "no" in it in the node's vz.conf (`ctx.node`), or a catalogue default of "no".
+ */
+function diskQuotaBeyond(ctx: LintContext): number {
+  if (ctx.kind !== 'container' || ctx.target.generation !== 'classic') return 0;
+  const def = ctx.catalog.parameter('DISK_QUOTA');
+  if (def === undefined) return 0;
+  if (def.default === 'no') return NODE_SETTING;
+  const lines = ctx.node?.byName.get(def.name);
+  if (lines !== undefined) for (let i = 0; i < lines.length; i += 1) if ((lines[i] as Entry).value.includes('no')) return NODE_SETTING;
+  return 0;
 }
 
 /** The facts a value check gives: its problems' kinds and a pair whose first number is above its second. */
@@ -156,6 +245,7 @@ export function fileFacts(ctx: LintContext): number {
   if (doc.eol !== '\n') facts |= CRLF;
   if (doc.multiline.length > 0) facts |= MULTILINE;
   if (ctx.template !== undefined) facts |= TEMPLATE;
+  if (ctx.capacity !== undefined) facts |= VSWAP_CHECK;
   const text = doc.text;
   const first = text[0] ?? '';
   if (first.indexOf('\0') >= 0 || (first === '' && (text[1] ?? '').startsWith('\0'))) facts |= NUL;
@@ -183,21 +273,28 @@ export function fileFacts(ctx: LintContext): number {
     const shell = e.shell;
     if (shell.issues.length > 0) facts |= SHELL_ISSUE;
     if (shell.endLine > e.line) facts |= SHELL_WORD;
+    // The parameter of a line written as named (the lines of ctx.byName), when its value decides some fact.
+    let byValue: ParameterDef | undefined;
     if (e.key === e.name) {
       const def = ctx.def(e);
       if (def === undefined) facts |= UNKNOWN_KEY;
       else {
         let bits = byDef.get(def);
         if (bits === undefined) byDef.set(def, (bits = factsOfDef(ctx, def)));
-        facts |= bits;
-        if (skipped === undefined) named += 1;
+        facts |= bits & ~BY_VALUE;
+        if (skipped === undefined) {
+          named += 1;
+          if ((bits & BY_VALUE) !== 0) byValue = def;
+        }
       }
     }
     if (skipped === undefined) {
       const check = values.get(e);
       if (check !== undefined) facts |= factsOfCheck(check);
+      if (byValue !== undefined) facts |= entryFacts(byValue, e, check);
     }
   }
   if (named > ctx.byName.size) facts |= REPEATED_KEY;
+  facts |= diskQuotaBeyond(ctx);
   return facts;
 }

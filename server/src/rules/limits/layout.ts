@@ -6,6 +6,7 @@
  * the rules stay silent. Classic containers only.
  * DISKSPACE `unlimited` on classic is already an `invalid-value` error and is not repeated here.
  */
+import { LIMITS_SETTING } from '../facts';
 import type { Entry } from '../../parser/types';
 import type { Finding, LintContext, Rule } from '../types';
 import { deleteLines, entryRange, finding, lineNo } from '../util';
@@ -136,6 +137,7 @@ export const ignoredOnPloop: Rule = {
 /** MOUNT_OPTS in a simfs container: the options are for the ploop file system only (reference §3.2, §7). */
 export const mountOptsOnSimfs: Rule = {
   id: 'mount-opts-on-simfs',
+  needs: LIMITS_SETTING,
   check(ctx) {
     // The MOUNT_OPTS lines first (most files have none): the layout only for a file that has one.
     const lines = liveEntries(ctx, 'MOUNT_OPTS');
@@ -161,6 +163,7 @@ export const mountOptsOnSimfs: Rule = {
  */
 export const quotaugidlimitOnPloop: Rule = {
   id: 'quotaugidlimit-on-ploop',
+  needs: LIMITS_SETTING,
   check(ctx) {
     const vz7 = ctx.target.generation === 'vz7';
     if (vz7 && ctx.kind !== 'container') return [];

@@ -5,6 +5,7 @@
  * https://kb.virtuozzo.com/<id>. Facts: reference §2 (CAPABILITY, FEATURES, NETFILTER), §5, §7;
  * kb-map.md (111855 and 113781 are known by title only, so 113781 is worded "may").
  */
+import { LIMITS_SETTING } from '../facts';
 import type { Entry } from '../../parser/types';
 import { tokens } from '../../values/validate';
 import type { Finding, Fix, LintContext, Rule } from '../types';
@@ -54,6 +55,7 @@ function lastHint(name: 'VE_PRIVATE' | 'VE_ROOT', value: string): string | undef
  */
 export const sharedStoragePath: Rule = {
   id: 'shared-storage-path',
+  needs: LIMITS_SETTING,
   check(ctx) {
     if (ctx.kind === 'ct0') return [];
     const out: Finding[] = [];
@@ -88,6 +90,7 @@ export const sharedStoragePath: Rule = {
  */
 export const simfsLiveMigration: Rule = {
   id: 'simfs-live-migration',
+  needs: LIMITS_SETTING,
   check(ctx) {
     if (ctx.kind !== 'node' || ctx.target.generation !== 'vz7') return [];
     const out: Finding[] = [];
@@ -110,6 +113,7 @@ const checkpointParameters = new CatalogMemo((c) => c.catalog.parameters.filter(
  */
 export const checkpointBlockingParameter: Rule = {
   id: 'checkpoint-blocking-parameter',
+  needs: LIMITS_SETTING,
   check(ctx) {
     if (ctx.kind !== 'container') return [];
     const out: Finding[] = [];
@@ -137,6 +141,7 @@ export const checkpointBlockingParameter: Rule = {
  */
 export const netfilterFull: Rule = {
   id: 'netfilter-full',
+  needs: LIMITS_SETTING,
   check(ctx) {
     if (ctx.kind !== 'container') return [];
     const lines = liveEntries(ctx, 'NETFILTER');
@@ -190,6 +195,7 @@ const dangerousCapabilities = new CatalogMemo((cat) => new Map((cat.catalog.voca
  */
 export const dangerousCapability: Rule = {
   id: 'dangerous-capability',
+  needs: LIMITS_SETTING,
   check(ctx) {
     if (ctx.kind !== 'container') return [];
     const lines = liveEntries(ctx, 'CAPABILITY');
@@ -226,6 +232,7 @@ const hostKernelFeatures = new CatalogMemo((c) => new Map(c.catalog.vocabulary.f
  */
 export const hostKernelFeature: Rule = {
   id: 'host-kernel-feature',
+  needs: LIMITS_SETTING,
   check(ctx) {
     if (ctx.kind !== 'container') return [];
     const lines = liveEntries(ctx, 'FEATURES');

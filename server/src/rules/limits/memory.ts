@@ -4,6 +4,7 @@
  * (reference §2, "pages (divisor = page size)"); vSwap is decided as vzctl's `is_vswap_config`
  * does (reference §3.1: PHYSPAGES limit ≠ LONG_MAX and ≠ INT_MAX).
  */
+import { LIMITS_SETTING, UBC_CHECKED } from '../facts';
 import { pairOf } from '../../model/effective';
 import { INT_MAX, LONG_MAX, PAGE_SIZE, humanize, isUnlimited, type NumberPart } from '../../values/numbers';
 import type { ParameterDef } from '../../catalog/types';
@@ -28,6 +29,7 @@ export function pagesText(pages: bigint): string {
  */
 export const privvmpagesBelowVswap: Rule = {
   id: 'privvmpages-below-vswap',
+  needs: UBC_CHECKED,
   check(ctx) {
     // Most containers have no PRIVVMPAGES line (vSwap configs): one lookup in the file's index, then done.
     if (ctx.target.generation !== 'classic' || ctx.kind !== 'container' || !ctx.byName.has('PRIVVMPAGES')) return [];
@@ -82,6 +84,7 @@ export function looksLikeBytes(p: NumberPart): boolean {
  */
 export const pagesValueInBytes: Rule = {
   id: 'pages-value-in-bytes',
+  needs: LIMITS_SETTING,
   check(ctx) {
     let out: Finding[] | undefined;
     // Only the pages parameters' lines, looked up by name (a file sets a few of the seven), rather than every
@@ -138,6 +141,7 @@ function bytesFinding(ctx: LintContext, def: ParameterDef, e: Entry, pair: Pair)
  */
 export const meminfoUnderVswap: Rule = {
   id: 'meminfo-under-vswap',
+  needs: LIMITS_SETTING,
   check(ctx) {
     if (ctx.target.generation !== 'classic' || ctx.kind !== 'container') return [];
     // MEMINFO lines first (most files have none): the vSwap question only for a file that has one.

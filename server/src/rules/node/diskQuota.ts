@@ -1,3 +1,4 @@
+import { NODE_SETTING } from '../facts';
 import type { Entry } from '../../parser/types';
 import { ctLayoutRule, effectiveValue, fileOf, nodeLineNotTaken, usedEntries, type EffectiveValue } from '../../model/effective';
 import { describeLayout, layoutOf } from '../limits/common';
@@ -81,6 +82,7 @@ function mayBeNo(ctx: LintContext): boolean {
  */
 export const diskQuotaOff: Rule = {
   id: 'disk-quota-off',
+  needs: NODE_SETTING,
   check(ctx) {
     if (ctx.kind !== 'container' || ctx.target.generation !== 'classic' || !mayBeNo(ctx)) return [];
     const dq = effectiveValue(ctx, 'DISK_QUOTA');

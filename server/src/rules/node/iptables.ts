@@ -1,3 +1,4 @@
+import { NODE_SETTING } from '../facts';
 import { effectiveValue, usedEntries } from '../../model/effective';
 import { compareVersions } from '../../model/version';
 import { tokens } from '../../values/validate';
@@ -14,6 +15,7 @@ import { clip } from '../text';
  */
 export const iptablesNotAllowedByNode: Rule = {
   id: 'iptables-not-allowed-by-node',
+  needs: NODE_SETTING,
   check(ctx) {
     const node = ctx.node;
     if (ctx.kind !== 'container' || !node || ctx.target.generation !== 'classic' || compareVersions(ctx.target.version, '4.7') >= 0) return [];

@@ -1,3 +1,4 @@
+import { NODE_SETTING } from '../facts';
 import { behaviourFor } from '../../catalog/behaviours';
 import { usedEntries } from '../../model/effective';
 import { inVersionRange } from '../../model/version';
@@ -32,6 +33,7 @@ function versionSpan(ctx: LintContext, since: string | undefined, until: string 
  */
 export const scriptIgnoresSetting: Rule = {
   id: 'script-ignores-setting',
+  needs: NODE_SETTING,
   check(ctx) {
     if (ctx.kind !== 'node') return [];
     const out: Finding[] = [];

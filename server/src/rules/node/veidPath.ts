@@ -1,3 +1,4 @@
+import { NODE_SETTING } from '../facts';
 import { effectiveValue } from '../../model/effective';
 import { explain, q, say, says, toolVersion } from '../say';
 import type { Finding, Rule } from '../types';
@@ -24,6 +25,7 @@ export const HAS_VEID = /\$VEID|\$\{VEID\}/;
  */
 export const defaultPathWithoutVeid: Rule = {
   id: 'default-path-without-veid',
+  needs: NODE_SETTING,
   check(ctx) {
     if (ctx.kind !== 'node') return [];
     const classic = ctx.target.generation === 'classic';

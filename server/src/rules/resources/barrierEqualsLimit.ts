@@ -4,6 +4,7 @@
  * rule `barrier-above-limit` (same fix: limit := barrier = the larger of the two), so a pair is never
  * reported twice.
  */
+import { UBC_CHECKED } from '../facts';
 import type { Finding, Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
@@ -17,6 +18,7 @@ export const EQUAL_PAIRS = ['NUMPROC', 'NUMTCPSOCK', 'NUMOTHERSOCK', 'SHMPAGES',
 /** Non-vSwap classic container configs: barrier < limit for one of `EQUAL_PAIRS` (items; SHMPAGES in pages). */
 export const ubcBarrierEqualsLimit: Rule = {
   id: RULE_ID,
+  needs: UBC_CHECKED,
   check(ctx) {
     const inputs = nonVswapInputs(ctx);
     if (!inputs) return [];

@@ -2,6 +2,7 @@
  * `ubc-dcachesize`: vzcfgvalidate check 5 (src/validate.c): the dentry cache limit (bytes) must hold
  * 384 bytes per file: `DCACHESIZE.lim >= NUMFILE.bar × 384` (unsigned 64-bit, `& LONG_MAX`).
  */
+import { UBC_CHECKED } from '../facts';
 import type { Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
@@ -12,6 +13,7 @@ export const RULE_ID = 'ubc-dcachesize';
 /** Non-vSwap classic container configs: DCACHESIZE limit below 384 bytes × the NUMFILE barrier. */
 export const ubcDcachesize: Rule = {
   id: RULE_ID,
+  needs: UBC_CHECKED,
   check(ctx) {
     const inputs = nonVswapInputs(ctx);
     if (!inputs) return [];

@@ -3,6 +3,7 @@
  * OOMGUARPAGES must be unlimited (LONG_MAX) — they are guarantees, the kernel ignores their limit.
  * INT_MAX (2147483647) is left to `ubc-32bit-unlimited` (a warning, see its docs).
  */
+import { UBC_CHECKED } from '../facts';
 import { INT_MAX, LONG_MAX } from '../../values/numbers';
 import type { Finding, Rule } from '../types';
 import { finding } from '../util';
@@ -14,6 +15,7 @@ export const RULE_ID = 'ubc-guarantee-limit';
 /** Non-vSwap classic container configs: VMGUARPAGES / OOMGUARPAGES limit (pages) other than unlimited. */
 export const ubcGuaranteeLimit: Rule = {
   id: RULE_ID,
+  needs: UBC_CHECKED,
   check(ctx) {
     const inputs = nonVswapInputs(ctx);
     if (!inputs) return [];

@@ -3,6 +3,7 @@
  * average process plus the dentry cache: `KMEMSIZE.bar >= 40960 × avnumproc + DCACHESIZE.lim`
  * (unsigned 64-bit, `& LONG_MAX`; avnumproc = AVNUMPROC's barrier, else half NUMPROC's barrier).
  */
+import { UBC_CHECKED } from '../facts';
 import type { Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
@@ -14,6 +15,7 @@ export const RULE_ID = 'ubc-kmemsize';
 /** Non-vSwap classic container configs: KMEMSIZE barrier below 40 KiB × avnumproc + DCACHESIZE limit. */
 export const ubcKmemsize: Rule = {
   id: RULE_ID,
+  needs: UBC_CHECKED,
   check(ctx) {
     const inputs = nonVswapInputs(ctx);
     if (!inputs) return [];

@@ -3,6 +3,7 @@
  * process and one per socket and pty: `NUMFILE.bar >= max(32 × avnumproc, NUMTCPSOCK.bar +
  * NUMOTHERSOCK.bar + NUMPTY.bar)` (unsigned 64-bit, `& LONG_MAX`).
  */
+import { UBC_CHECKED } from '../facts';
 import type { Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
@@ -13,6 +14,7 @@ export const RULE_ID = 'ubc-numfile';
 /** Non-vSwap classic container configs: NUMFILE barrier below vzcfgvalidate's minimum. */
 export const ubcNumfile: Rule = {
   id: RULE_ID,
+  needs: UBC_CHECKED,
   check(ctx) {
     const inputs = nonVswapInputs(ctx);
     if (!inputs) return [];

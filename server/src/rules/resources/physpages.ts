@@ -4,6 +4,7 @@
  * limited PHYSPAGES makes it a vSwap config), so what remains is a barrier other than 0; the INT_MAX
  * limit is `ubc-32bit-unlimited`'s.
  */
+import { UBC_CHECKED } from '../facts';
 import { LONG_MAX } from '../../values/numbers';
 import type { Rule } from '../types';
 import { finding } from '../util';
@@ -15,6 +16,7 @@ export const RULE_ID = 'ubc-physpages';
 /** Non-vSwap classic container configs: PHYSPAGES barrier (pages) other than 0. */
 export const ubcPhyspages: Rule = {
   id: RULE_ID,
+  needs: UBC_CHECKED,
   check(ctx) {
     const inputs = nonVswapInputs(ctx);
     if (!inputs) return [];

@@ -2,6 +2,7 @@
  * `ubc-privvmpages-vmguarpages`: vzcfgvalidate check 7 (src/validate.c): the allocation barrier must
  * not be below the allocation guarantee: `PRIVVMPAGES.bar >= VMGUARPAGES.bar` (pages).
  */
+import { UBC_CHECKED } from '../facts';
 import type { Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
@@ -12,6 +13,7 @@ export const RULE_ID = 'ubc-privvmpages-vmguarpages';
 /** Non-vSwap classic container configs: PRIVVMPAGES barrier below the VMGUARPAGES barrier. */
 export const ubcPrivvmpagesVmguarpages: Rule = {
   id: RULE_ID,
+  needs: UBC_CHECKED,
   check(ctx) {
     const inputs = nonVswapInputs(ctx);
     if (!inputs) return [];

@@ -6,6 +6,7 @@
  *   barrier at least 32 KiB but below 129 KiB (132096).
  * Repair (both): barrier := the threshold, limit shifted by the same amount.
  */
+import { UBC_CHECKED } from '../facts';
 import type { Finding, LintContext, Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
@@ -43,7 +44,7 @@ function check(ctx: LintContext, rule: string): Finding[] {
 }
 
 /** Non-vSwap classic container configs: a socket buffer barrier below vzcfgvalidate's minimum. */
-export const ubcSocketBufferMinimum: Rule = { id: MINIMUM_ID, check: (ctx) => check(ctx, MINIMUM_ID) };
+export const ubcSocketBufferMinimum: Rule = { id: MINIMUM_ID, needs: UBC_CHECKED, check: (ctx) => check(ctx, MINIMUM_ID) };
 
 /** Non-vSwap classic container configs: DGRAMRCVBUF / OTHERSOCKBUF barrier between 32 KiB and 129 KiB. */
-export const ubcBufferRecommendation: Rule = { id: RECOMMENDATION_ID, check: (ctx) => check(ctx, RECOMMENDATION_ID) };
+export const ubcBufferRecommendation: Rule = { id: RECOMMENDATION_ID, needs: UBC_CHECKED, check: (ctx) => check(ctx, RECOMMENDATION_ID) };

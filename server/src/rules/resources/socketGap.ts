@@ -5,6 +5,7 @@
  * `barrier-above-limit`'s). Three rules because vzcfgvalidate gives them different severities:
  * TCPSNDBUF and OTHERSOCKBUF are errors, TCPRCVBUF a warning.
  */
+import { UBC_CHECKED } from '../facts';
 import type { Finding, LintContext, Rule } from '../types';
 import { finding } from '../util';
 import { explain, say } from '../say';
@@ -30,17 +31,20 @@ function gapCheck(ctx: LintContext, rule: string, buffer: Buffer, sockets: Socke
 /** `ubc-tcpsndbuf-gap` (error): TCPSNDBUF limit − barrier below 2.5 KiB × NUMTCPSOCK barrier. */
 export const ubcTcpsndbufGap: Rule = {
   id: 'ubc-tcpsndbuf-gap',
+  needs: UBC_CHECKED,
   check: (ctx) => gapCheck(ctx, 'ubc-tcpsndbuf-gap', 'TCPSNDBUF', 'NUMTCPSOCK'),
 };
 
 /** `ubc-othersockbuf-gap` (error): OTHERSOCKBUF limit − barrier below 2.5 KiB × NUMOTHERSOCK barrier. */
 export const ubcOthersockbufGap: Rule = {
   id: 'ubc-othersockbuf-gap',
+  needs: UBC_CHECKED,
   check: (ctx) => gapCheck(ctx, 'ubc-othersockbuf-gap', 'OTHERSOCKBUF', 'NUMOTHERSOCK'),
 };
 
 /** `ubc-tcprcvbuf-gap` (warning): TCPRCVBUF limit − barrier below 2.5 KiB × NUMTCPSOCK barrier. */
 export const ubcTcprcvbufGap: Rule = {
   id: 'ubc-tcprcvbuf-gap',
+  needs: UBC_CHECKED,
   check: (ctx) => gapCheck(ctx, 'ubc-tcprcvbuf-gap', 'TCPRCVBUF', 'NUMTCPSOCK'),
 };

@@ -4,6 +4,7 @@
  * "unlimited" of 32-bit hosts. vzctl accepts it (`is_vswap_config()` even treats it as unlimited), so
  * this is a warning, not vzcfgvalidate's error: a deliberate deviation.
  */
+import { UBC_CHECKED } from '../facts';
 import { compareVersions } from '../../model/version';
 import { INT_MAX, LONG_MAX } from '../../values/numbers';
 import { explain, type Said } from '../say';
@@ -21,6 +22,7 @@ export const RULE_ID = 'ubc-32bit-unlimited';
  */
 export const ubc32bitUnlimited: Rule = {
   id: RULE_ID,
+  needs: UBC_CHECKED,
   check(ctx) {
     const inputs = nonVswapInputs(ctx);
     if (!inputs) return [];

@@ -7,6 +7,7 @@
  *   from `--node-ram` / `--node-swap` or the settings); vzcfgvalidate reads it from the running host.
  * A missing SWAPPAGES ("parameter swappages not found") is `ubc-required`'s.
  */
+import { VSWAP_CHECK } from '../facts';
 import { PAGE_SIZE } from '../../values/numbers';
 import type { Finding, Rule } from '../types';
 import { finding } from '../util';
@@ -22,6 +23,7 @@ const PARAMS = ['PHYSPAGES', 'SWAPPAGES'] as const;
 /** vSwap classic container configs: PHYSPAGES / SWAPPAGES barrier (pages) other than 0. */
 export const vswapBarrier: Rule = {
   id: BARRIER_ID,
+  needs: VSWAP_CHECK,
   check(ctx) {
     if (!classicContainer(ctx) || !isVswap(ctx)) return [];
     const out: Finding[] = [];
@@ -47,6 +49,7 @@ export const vswapBarrier: Rule = {
 /** vSwap classic container configs with a known host capacity: RAM / swap limit above the host's (pages). */
 export const vswapLimitAboveHost: Rule = {
   id: HOST_ID,
+  needs: VSWAP_CHECK,
   check(ctx) {
     const cap = ctx.capacity;
     if (!cap || !classicContainer(ctx) || !isVswap(ctx)) return [];
