@@ -158,19 +158,12 @@ export function ubc(ctx: LintContext, name: string): Ubc | undefined {
   }
   if (!entry || !pair) return undefined;
   const longMax = longMaxSpelling(ctx.target).text;
-  // The containers of a node share their line models and value checks: the same line decodes to the same
-  // pair, so its Ubc (every field compared) is one object for all of them.
-  let u = ubcOfEntry.get(entry);
-  if (!u || u.barPart !== pair.barrier || u.limPart !== pair.limit || u.single !== pair.single || u.longMax !== longMax || u.name !== def.name || u.unit !== def.unit) {
-    u = { name: def.name, unit: def.unit, entry, bar: pair.barrier.value, lim: pair.limit.value, barPart: pair.barrier, limPart: pair.limit, single: pair.single, longMax };
-    ubcOfEntry.set(entry, u);
-  }
+  // One object per lint and pair: sharing one per line model among a node's files (a WeakMap keyed by the
+  // line, every field compared) cost more than it saved (issue 8: whole fleet -2.0 % instructions without it).
+  const u: Ubc = { name: def.name, unit: def.unit, entry, bar: pair.barrier.value, lim: pair.limit.value, barPart: pair.barrier, limPart: pair.limit, single: pair.single, longMax };
   found.set(name, u);
   return u;
 }
-
-/** The last {@link Ubc} decoded from a line model (never modified: shared by every file that has the line). */
-const ubcOfEntry = new WeakMap<Entry, Ubc>();
 
 /** What the resource rules found out about one lint (one file's context); shared by the callers: never modify a value. */
 interface UbcState {
