@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { lintNode, NodeLinter, sampleNotFound, type NodeContainer, type NodeFile, type NodeModel } from '../../server/src/service/node';
+import { analyze } from '../../server/src/service/lint';
+import { containerFacts, lintNode, NodeLinter, sampleNotFound, type NodeContainer, type NodeFile, type NodeModel } from '../../server/src/service/node';
 import { ctidOf, isNodeConfigName } from '../../server/src/service/nodeFiles';
 import { inFolder, joinName, resolvePath } from '../../server/src/util/paths';
 
@@ -116,5 +117,22 @@ describe('shared-private-path answers one $VEID template without resolving, and 
     // ${VEID} counts as $VEID does; a value without either is one path for all.
     assert.deepEqual(found([ct('/n/conf/1.conf', 'VE_PRIVATE="/vz/${VEID}"\n'), ct('/n/conf/2.conf', 'VE_PRIVATE="/vz/${VEID}"\n')]), []);
     assert.deepEqual(found([ct('/n/conf/1.conf', 'VE_PRIVATE="/vz/x"\n'), ct('/n/conf/2.conf', 'VE_PRIVATE="/vz/x"\n')]), ['/n/conf/1.conf:0', '/n/conf/2.conf:0']);
+  });
+});
+
+describe('containerFacts takes ORIGIN_SAMPLE, IP_ADDRESS, NETIF, NAME and HOSTNAME from the container only', () => {
+  it('set in vz.conf only: none of them; set in the container too: the container\'s', () => {
+    const nodeText = 'ORIGIN_SAMPLE="basic"\nIP_ADDRESS="10.0.0.9"\nNETIF="ifname=eth0,mac=00:18:51:AA:BB:CC"\nNAME="web"\nHOSTNAME="h.example.com"\nVE_PRIVATE="/vz/private/$VEID"\n';
+    const nodeConfig = { path: '/etc/vz/vz.conf', text: nodeText };
+    const bare = containerFacts(analyze('ONBOOT="yes"\n', { path: '/etc/vz/conf/101.conf', nodeConfig }));
+    assert.equal(bare.originSample, undefined);
+    assert.deepEqual([bare.ips, bare.macs, bare.names], [[], undefined, []]);
+    // vz.conf's VE_PRIVATE still counts (source node).
+    assert.deepEqual(bare.paths.map((p) => [p.param, p.source]), [['VE_PRIVATE', 'node']]);
+    const own = containerFacts(analyze(nodeText, { path: '/etc/vz/conf/101.conf', nodeConfig }));
+    assert.equal(own.originSample?.name, 'basic');
+    assert.deepEqual(own.ips.map((a) => a.ip), ['10.0.0.9']);
+    assert.deepEqual(own.macs?.map((m) => m.mac), ['00:18:51:aa:bb:cc']);
+    assert.deepEqual(own.names.map((n) => n.key), ['web', 'h.example.com']);
   });
 });

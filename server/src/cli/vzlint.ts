@@ -1222,9 +1222,13 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
           if (!mine && findings.length === 0) continue;
           if (reported.has(f.path)) continue;
           reported.add(f.path);
-          const host = hostOfFile(f.path);
-          pending.push({ report: { file: display(f.path), kind: f.kind, target: f.target, findings, ...(host !== undefined ? { host } : {}) } });
-          absOfReport.set(display(f.path), f.path);
+          // A fleet's files have no host (no DIR/<host>/etc/vz/ tree): no look-up, no spread object each.
+          const host = hostOf.size === 0 ? undefined : hostOfFile(f.path);
+          const shown = display(f.path);
+          const report: FileReport = { file: shown, kind: f.kind, target: f.target, findings };
+          if (host !== undefined) report.host = host;
+          pending.push({ report });
+          absOfReport.set(shown, f.path);
           if (mine && f.role === 'node' && keepForFix) lintOptionsOf.set(f.path, fileOptions(f.path));
         }
       };

@@ -414,13 +414,15 @@ export const duplicateIpAddress: NodeRule = {
     for (const c of model.containers) for (const a of c.facts.ips) byIp.add(a.ip, { c, line: a.line, range: a.range });
     const out: NodeFinding[] = [];
     for (const [ip, list] of byIp.shared()) {
+      // The same for every item of the group: made once (a fleet's shared address has hundreds).
+      const note = refusalNote(list.map((o) => o.c));
       for (const item of list) {
         const others = listSome(list.slice(0, 6).filter((o) => o !== item).map((o) => `${o.c.path} line ${lineNumber(o.c.facts.place, o.line)}`), list.length - 1);
         const other = list.find((o) => o !== item) ?? item;
         const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
         out.push({ path: item.c.path, finding: ruleFinding(catalog, 'duplicate-ip-address', item.range,
           namingFile(other.c.path, (name) => `${clip(ip, 39)} is also assigned to ${name} line ${lineNumber(other.c.facts.place, other.line)}${more}`),
-          { detail: `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use).${refusalNote(list.map((o) => o.c))}` }) });
+          { detail: `${ip} is also assigned to ${others} on this node: two running containers cannot both own one venet address (whichever starts second gets a conflict; vzmigrate refuses an address already in use).${note}` }) });
       }
     }
     return out;
@@ -444,6 +446,7 @@ export const duplicateMacAddress: NodeRule = {
     const out: NodeFinding[] = [];
     for (const [mac, list] of byMac.shared()) {
       const shown = mac.toUpperCase();
+      const note = refusalNote(list.map((o) => o.c));
       for (const item of list) {
         const others = listSome(list.slice(0, 6).filter((o) => o !== item).map((o) => `${short(o.c.path)} line ${lineNumber(o.c.facts.place, o.m.line)} (${o.m.field}=)`), list.length - 1);
         const other = list.find((o) => o !== item) ?? item;
@@ -451,7 +454,7 @@ export const duplicateMacAddress: NodeRule = {
         const hostSide = item.c.facts.target.generation === 'classic' && item.m.field === 'mac' ? ' (classic vzctl gives the host side this address too when host_mac= is absent)' : '';
         out.push({ path: item.c.path, finding: ruleFinding(catalog, 'duplicate-mac-address', item.m.range,
           namingFile(other.c.path, (name) => `MAC ${shown} is also set in ${name} line ${lineNumber(other.c.facts.place, other.m.line)}${more}`),
-          { detail: `NETIF ${item.m.field}=${shown}${hostSide} is also set in ${others} on this node. vzctl does not check that MAC addresses are unique: it creates the veth devices with the addresses as written. Two started containers then have interfaces with one MAC; on one bridge or Ethernet segment, frames for that address go to whichever last sent from it, so both lose traffic. Give each interface its own MAC, or remove mac= and host_mac= so that vzctl generates them.${refusalNote(list.map((o) => o.c))}` }) });
+          { detail: `NETIF ${item.m.field}=${shown}${hostSide} is also set in ${others} on this node. vzctl does not check that MAC addresses are unique: it creates the veth devices with the addresses as written. Two started containers then have interfaces with one MAC; on one bridge or Ethernet segment, frames for that address go to whichever last sent from it, so both lose traffic. Give each interface its own MAC, or remove mac= and host_mac= so that vzctl generates them.${note}` }) });
       }
     }
     return out;
@@ -561,6 +564,7 @@ export const sharedPrivatePath: NodeRule = {
       }
       for (const [resolved, list] of byPath.shared()) {
         const names = listSome(list.slice(0, 5).map((x) => short(x.c.path)), list.length);
+        const note = refusalNote(list.map((x) => x.c));
         for (const { c, p } of list) {
           const at = locate(model, c, p.source);
           if (at === undefined) continue;
@@ -569,7 +573,7 @@ export const sharedPrivatePath: NodeRule = {
           reported.add(key);
           const noVeid = !HAS_VEID.test(p.value);
           out.push({ path: at, finding: ruleFinding(catalog, 'shared-private-path', p.range,
-            `${param} resolves to ${q(resolved)} for ${list.length} containers`, { detail: `${param} resolves to ${resolved} for ${names}${p.source === 'node' ? ' (the value comes from vz.conf)' : ''}: containers on one node need their own ${param === 'VE_PRIVATE' ? 'private area' : 'root mount point'}${noVeid ? '; put $VEID in the path (e.g. /vz/' + (param === 'VE_PRIVATE' ? 'private' : 'root') + '/$VEID)' : ''}.${refusalNote(list.map((x) => x.c))}` }) });
+            `${param} resolves to ${q(resolved)} for ${list.length} containers`, { detail: `${param} resolves to ${resolved} for ${names}${p.source === 'node' ? ' (the value comes from vz.conf)' : ''}: containers on one node need their own ${param === 'VE_PRIVATE' ? 'private area' : 'root mount point'}${noVeid ? '; put $VEID in the path (e.g. /vz/' + (param === 'VE_PRIVATE' ? 'private' : 'root') + '/$VEID)' : ''}.${note}` }) });
         }
       }
     }
@@ -625,13 +629,14 @@ export const duplicateCtName: NodeRule = {
         if (n) byValue.add(n.key, { c, n });
       }
       for (const [, list] of byValue.shared()) {
+        const note = refusalNote(list.map((o) => o.c));
         for (const { c, n } of list) {
           const others = listSome(list.slice(0, 6).filter((o) => o.c !== c).map((o) => `${o.c.path} line ${lineNumber(o.c.facts.place, o.n.line)}`), list.length - 1);
           const other = list.find((o) => o.c !== c) ?? list[0];
           const more = list.length > 2 ? ` and ${list.length - 2} more` : '';
           out.push({ path: c.path, finding: ruleFinding(catalog, 'duplicate-ct-name', n.range,
             namingFile(other?.c.path ?? '', (name) => `${param} ${q(n.value.trim())} is also used by ${name}${more}`),
-            { detail: `${param} "${n.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so vzctl commands that take NAME are ambiguous.' : ': two containers answering to one host name confuse logs, monitoring and DNS.'}${refusalNote(list.map((o) => o.c))}` }) });
+            { detail: `${param} "${n.value.trim()}" is also used by ${others}${param === 'NAME' ? ': /etc/vz/names can point to one container only, so vzctl commands that take NAME are ambiguous.' : ': two containers answering to one host name confuse logs, monitoring and DNS.'}${note}` }) });
         }
       }
     }
@@ -914,7 +919,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
  * `lint(…).ctx`) with its node config attached.
  */
 export function containerFacts(ctx: LintContext): ContainerFacts {
-  const origin = effectiveValue(ctx, 'ORIGIN_SAMPLE');
+  const origin = ownEffectiveValue(ctx, 'ORIGIN_SAMPLE');
   const originSample = origin?.entry && !origin.refused && origin.source === (ctx.kind === 'node' ? 'node' : 'container') && origin.value.trim() !== ''
     ? { name: origin.value.trim(), valueRange: origin.entry.valueRange, rawValueRange: origin.entry.rawValueRange }
     : undefined;
@@ -935,7 +940,7 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
   }
   // A value libvzctl refuses (Virtuozzo 7: "Invalid parameter", `eff.refused`) or classic vzctl skips is
   // never applied, so it never counts here (ORIGIN_SAMPLE above); of a list line classic takes only part of, only that part.
-  const ip = effectiveValue(ctx, 'IP_ADDRESS');
+  const ip = ownEffectiveValue(ctx, 'IP_ADDRESS');
   if (ip?.entry && ip.source === 'container' && !ip.refused) {
     const mine = new Set<string>();
     // The lines the target applies (classic: every line it accepts, merged; Virtuozzo 7: the last), each
@@ -949,7 +954,7 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
       }
     }
   }
-  const netif = effectiveValue(ctx, 'NETIF');
+  const netif = ownEffectiveValue(ctx, 'NETIF');
   if (netif?.entry && netif.source === 'container' && !netif.refused && !(ctx.values.get(netif.entry)?.problems ?? []).some((p) => p.kind === 'invalid')) {
     const macs = netifMacs(ctx, netif.entry);
     if (macs.length > 0) facts.macs = macs;
@@ -960,12 +965,24 @@ export function containerFacts(ctx: LintContext): ContainerFacts {
     facts.paths.push({ param, value: own(eff.value), source: eff.source, line: eff.entry.line, range: entryRange(eff.entry) });
   }
   for (const param of ['NAME', 'HOSTNAME'] as const) {
-    const eff = effectiveValue(ctx, param);
+    const eff = ownEffectiveValue(ctx, param);
     if (!eff?.entry || eff.refused || eff.source !== 'container' || eff.value.trim() === '') continue;
     const value = own(eff.value);
     facts.names.push({ param, value, key: param === 'HOSTNAME' ? value.trim().toLowerCase() : value.trim(), line: eff.entry.line, range: entryRange(eff.entry) });
   }
   return facts;
+}
+
+/**
+ * {@link effectiveValue} of `name` when the file has a line of it; undefined when it has none. Then the value
+ * is vz.conf's or a default, never the file's own, which is all {@link containerFacts} takes of ORIGIN_SAMPLE,
+ * IP_ADDRESS, NETIF, NAME and HOSTNAME: a fleet's containers mostly lack NETIF and NAME, and the look-up of
+ * a value the file lacks goes on into vz.conf and the defaults.
+ */
+function ownEffectiveValue(ctx: LintContext, name: string): EffectiveValue | undefined {
+  const def = ctx.catalog.parameter(name);
+  if (def === undefined || (ctx.byName.get(def.name)?.length ?? 0) === 0) return undefined;
+  return effectiveValue(ctx, name);
 }
 
 /**
