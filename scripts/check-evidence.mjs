@@ -76,6 +76,7 @@ for (const p of params.parameters) {
 }
 const vocab = parse(readFileSync(path.join(root, 'schemas', 'vocabulary.yaml'), 'utf8'));
 for (const f of vocab.features) for (const e of f.evidence ?? []) check(`FEATURES ${f.name}`, e, `"${f.name}"`);
+for (const f of vocab.netifFields) for (const e of f.evidence ?? []) check(`NETIF ${f.name}`, e, `"${f.name}=`);
 for (const m of vocab.iptablesModules) for (const e of m.evidence ?? []) check(`IPTABLES ${m.name}`, e, `"${m.name}"`);
 for (const m of vocab.netfilterModes) for (const e of m.evidence ?? []) check(`NETFILTER ${m.name}`, e, `"${m.name}"`);
 for (const e of vocab.evidence?.capabilities ?? []) check('CAPABILITY names', e, '"SYS_ADMIN"');

@@ -12,5 +12,3 @@ export function knownAt(item: VersionedName, generation: Generation, version: st
   return item.classicSince !== undefined && compareVersions(version, item.classicSince) >= 0;
 }
 
-/** {@link knownAt} for a FEATURES name. */
-export const featureKnown = knownAt;

@@ -18,7 +18,8 @@ import type { FileKind } from '../model/kind';
 import type { ConfigLine, Entry } from '../parser/types';
 import type { ValueCheck, ValueProblem } from '../values/validate';
 import type { LintContext } from './types';
-import type { NumberPart } from '../values/numbers';
+import { looksLikeBytes } from '../values/numbers';
+import { sharedStorageHint } from './limits/common';
 import { CHECK_PARAM_SET } from './resources/ubc';
 
 /** A line vzctl cannot parse (no `=`): missing-equals. */
@@ -92,8 +93,8 @@ export const VSWAP_CHECK = 1 << 27;
  * MEMINFO (meminfo-under-vswap), MOUNT_OPTS (mount-opts-on-simfs), QUOTAUGIDLIMIT (quotaugidlimit-on-ploop),
  * VEFSTYPE (simfs-live-migration), a catalogue `checkpoint` parameter (checkpoint-blocking-parameter),
  * CAPABILITY (dangerous-capability), FEATURES (host-kernel-feature), NETFILTER "full" (netfilter-full),
- * VE_PRIVATE or VE_ROOT with "nfs", "/mnt/" or "/net/" in it (shared-storage-path), a pair of a pages
- * parameter with a plain number of at least 2^28 (pages-value-in-bytes, `looksLikeBytes()`).
+ * VE_PRIVATE or VE_ROOT that looks shared (shared-storage-path, `sharedStorageHint()`), a pair of a pages
+ * parameter with a number that looks like bytes (pages-value-in-bytes, `looksLikeBytes()`).
  */
 export const LIMITS_SETTING = 1 << 28;
 /**
@@ -115,8 +116,6 @@ const UBC_CHECKED_NAMES: ReadonlySet<string> = new Set(CHECK_PARAM_SET.filter((n
 const LIMITS_NAMES: ReadonlySet<string> = new Set(['MEMINFO', 'MOUNT_OPTS', 'QUOTAUGIDLIMIT', 'VEFSTYPE', 'CAPABILITY', 'FEATURES']);
 /** Parameters whose line in vz.conf is a {@link NODE_SETTING}. */
 const NODE_CONFIG_NAMES: ReadonlySet<string> = new Set(['VE_PRIVATE', 'VE_ROOT', 'LOCKDIR', 'CONFIGFILE']);
-/** The least pages value `looksLikeBytes()` (limits/memory.ts BYTES_LIKE_MIN) takes for bytes. */
-const BYTES_LIKE_MIN = 1n << 28n;
 
 /** The bit of each value problem kind. */
 const PROBLEM_BITS: Readonly<Record<ValueProblem['kind'], number>> = { invalid: INVALID_VALUE, 'unknown-item': UNKNOWN_ITEM, truncated: TRUNCATED, suspicious: SUSPICIOUS };
@@ -186,10 +185,6 @@ function factsOfDef(ctx: LintContext, def: ParameterDef): number {
   return bits;
 }
 
-/** A number of a pair that limits/memory.ts `looksLikeBytes()` may take for bytes (a superset of it). */
-function bytesLike(p: NumberPart): boolean {
-  return !p.unlimited && p.suffix === undefined && p.value >= BYTES_LIKE_MIN;
-}
 
 /**
  * The facts of line `e` of parameter `def` (marked {@link BY_VALUE}) that its value decides; `check` is its
@@ -202,9 +197,9 @@ function entryFacts(def: ParameterDef, e: Entry, check: ValueCheck | undefined):
   const pair = check?.pair;
   if (pair !== undefined) {
     if ((name === 'PHYSPAGES' || name === 'SWAPPAGES') && pair.barrier.value !== 0n) bits |= VSWAP_CHECK;
-    if (def.unit === 'pages' && (bytesLike(pair.barrier) || (!pair.single && bytesLike(pair.limit)))) bits |= LIMITS_SETTING;
+    if (def.unit === 'pages' && (looksLikeBytes(pair.barrier) || (!pair.single && looksLikeBytes(pair.limit)))) bits |= LIMITS_SETTING;
   }
-  if (name === 'NETFILTER' ? value.trim() === 'full' : (name === 'VE_PRIVATE' || name === 'VE_ROOT') && (/nfs/i.test(value) || value.includes('/mnt/') || value.includes('/net/'))) bits |= LIMITS_SETTING;
+  if (name === 'NETFILTER' ? value.trim() === 'full' : (name === 'VE_PRIVATE' || name === 'VE_ROOT') && sharedStorageHint(value) !== undefined) bits |= LIMITS_SETTING;
   if (name === 'DISK_QUOTA' && value.includes('no')) bits |= NODE_SETTING;
   return bits;
 }

@@ -11,7 +11,7 @@
  */
 import { schemaData } from '../catalog/load';
 import type { Generation, ParameterDef } from '../catalog/types';
-import { featureKnown } from '../catalog/features';
+import { knownAt } from '../catalog/features';
 import { compareVersions } from '../model/version';
 import { splitLines } from '../parser/parse';
 import type { Position, Range } from '../parser/types';
@@ -279,7 +279,7 @@ function keyCompletions(ctx: LintContext, cur: Extract<CursorContext, { kind: 'k
 /** FEATURES names the target knows (classic by `classicSince`, vz7 by `vz7` and `vz7Since`). */
 function featureNames(ctx: LintContext): string[] {
   return ctx.catalog.catalog.vocabulary.features
-    .filter((f) => featureKnown(f, ctx.target.generation, ctx.target.version))
+    .filter((f) => knownAt(f, ctx.target.generation, ctx.target.version))
     .map((f) => f.name);
 }
 

@@ -23,7 +23,7 @@ function plainlyNormal(p: string): boolean {
 export function resolvePath(cwd: string, p: string): string {
   if (path.sep === '/' && plainlyNormal(p)) {
     if (p.charCodeAt(0) === 47) {
-      // Absolute: path.resolve ignores cwd; `/` alone is normal too (handled by the check above: it ends in /).
+      // Absolute: path.resolve ignores cwd (`/` alone is not plainly normal: path.resolve answers it).
       return p;
     }
     if (cwd === '/') return `/${p}`;

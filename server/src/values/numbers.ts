@@ -179,3 +179,24 @@ export function humanize(value: bigint, unit: Unit | undefined): string {
     default: return value.toString();
   }
 }
+
+/** 2^28 pages = 1 TiB: from here on, a pages value is more likely a byte count (≥ 256 MiB). */
+export const BYTES_LIKE_MIN = 1n << 28n;
+/** 2^44: above this even a byte count (16 TiB) is no plausible container size; such numbers are "very large" sentinels. */
+export const BYTES_LIKE_MAX = 1n << 44n;
+
+/**
+ * Whether one number of a pages parameter looks like a byte count: written without a suffix, not
+ * `unlimited`, not clamped, in [2^28, 2^44] (1 TiB … 64 PiB when read as pages, 256 MiB … 16 TiB when
+ * read as bytes), and not a sentinel "maximum": INT_MAX, LONG_MAX, an all-ones binary number
+ * (2^k − 1, e.g. 4294967295) or an all-nines decimal one (999999999).
+ */
+export function looksLikeBytes(p: NumberPart): boolean {
+  if (p.unlimited || p.suffix !== undefined || p.truncated) return false;
+  const v = p.value;
+  if (v === INT_MAX || v === LONG_MAX) return false;
+  if (v < BYTES_LIKE_MIN || v > BYTES_LIKE_MAX) return false;
+  if ((v & (v + 1n)) === 0n) return false;
+  if (/^9+$/.test(v.toString())) return false;
+  return true;
+}

@@ -2,7 +2,7 @@ import { asWritten, quote } from '../rules/text';
 import { editDistance } from '../rules/util';
 import type { CatalogIndex } from '../catalog/load';
 import type { Generation, Grammar, ParameterDef, Range as NumRange, Vocabulary } from '../catalog/types';
-import { featureKnown, knownAt } from '../catalog/features';
+import { knownAt } from '../catalog/features';
 import { compareVersions, inVersionRange } from '../model/version';
 import { INT_MAX, LONG_MAX, parseSizedNumber, SIZE_SUFFIX, type NumberPart, type NumberReader } from './numbers';
 import { asCInt, asCULong, scan } from './scanf';
@@ -763,10 +763,10 @@ function checkOnOffList(value: string, ctx: ValueContext, which: 'features' | 'c
       continue;
     }
     const feature = vocab.features.find((f) => f.name === name);
-    const known = feature !== undefined && featureKnown(feature, ctx.generation, ctx.version);
+    const known = feature !== undefined && knownAt(feature, ctx.generation, ctx.version);
     // A name the vocabulary lacks may be a slip for one the target knows (`nsf`, `NFS`); one it has but the
     // target's version does not is no slip.
-    const near = known || feature !== undefined ? undefined : nearestLowerName(name, vocab.features.filter((f) => featureKnown(f, ctx.generation, ctx.version)).map((f) => f.name));
+    const near = known || feature !== undefined ? undefined : nearestLowerName(name, vocab.features.filter((f) => knownAt(f, ctx.generation, ctx.version)).map((f) => f.name));
     const suggestion = near !== undefined ? { suggestion: near } : {};
     if (!known && ctx.generation === 'vz7') {
       return { problems: [{ kind: 'invalid', message: `unknown feature ${quote(name)} (libvzctl rejects the whole line)`, start: t.start, end: t.start + name.length, ...suggestion }] };

@@ -168,3 +168,23 @@ export function valueAccepted(ctx: LintContext, e: Entry): boolean {
   const check = ctx.values.get(e);
   return check !== undefined && !check.problems.some((p) => p.kind === 'invalid');
 }
+
+/** A path component `nfs` in any case. */
+const NFS_COMPONENT = /(?:^|\/)nfs(?:\/|$)/i;
+
+/**
+ * Why a VE_PRIVATE / VE_ROOT path looks like NFS or another shared mount, or undefined. Heuristic on
+ * the text only (the linter cannot see the node's mounts):
+ * - a path component equal to `nfs` (any case), e.g. `/mnt/nfs/vz/private/$VEID`, `/srv/NFS/vz`;
+ * - the path starts with `/mnt/` (manually mounted file systems), `/net/` (automounter network
+ *   mounts) or `/nfs` (`/nfs`, `/nfs2/…`, `/nfs-share/…`).
+ */
+export function sharedStorageHint(path: string): string | undefined {
+  const p = path.trim();
+  // A component that is "nfs" in any case (ASCII letters: nothing else lower-cases to them).
+  if (NFS_COMPONENT.test(p)) return 'it has a path component "nfs"';
+  if (p.startsWith('/mnt/')) return 'it is under /mnt/, where network and other shared file systems are usually mounted';
+  if (p.startsWith('/net/')) return 'it is under /net/, the automounter\'s network mounts';
+  if (p.startsWith('/nfs')) return 'it starts with /nfs';
+  return undefined;
+}

@@ -11,27 +11,7 @@ import { tokens } from '../../values/validate';
 import type { Finding, Fix, LintContext, Rule } from '../types';
 import { deleteLines, entryRange, finding, valueSubRange } from '../util';
 import { clip, fixTitle, q } from '../text';
-import { CatalogMemo, liveEntries, valueAccepted } from './common';
-
-/** A path component `nfs` in any case. */
-const NFS_COMPONENT = /(?:^|\/)nfs(?:\/|$)/i;
-
-/**
- * Why a VE_PRIVATE / VE_ROOT path looks like NFS or another shared mount, or undefined. Heuristic on
- * the text only (the linter cannot see the node's mounts):
- * - a path component equal to `nfs` (any case), e.g. `/mnt/nfs/vz/private/$VEID`, `/srv/NFS/vz`;
- * - the path starts with `/mnt/` (manually mounted file systems), `/net/` (automounter network
- *   mounts) or `/nfs` (`/nfs`, `/nfs2/…`, `/nfs-share/…`).
- */
-export function sharedStorageHint(path: string): string | undefined {
-  const p = path.trim();
-  // A component that is "nfs" in any case (ASCII letters: nothing else lower-cases to them).
-  if (NFS_COMPONENT.test(p)) return 'it has a path component "nfs"';
-  if (p.startsWith('/mnt/')) return 'it is under /mnt/, where network and other shared file systems are usually mounted';
-  if (p.startsWith('/net/')) return 'it is under /net/, the automounter\'s network mounts';
-  if (p.startsWith('/nfs')) return 'it starts with /nfs';
-  return undefined;
-}
+import { CatalogMemo, liveEntries, sharedStorageHint, valueAccepted } from './common';
 
 /** The last value of each key {@link sharedStorageHint} was asked about, with its answer (bounded: two). */
 const lastHints = new Map<string, { value: string; hint: string | undefined }>();
