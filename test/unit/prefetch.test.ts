@@ -77,6 +77,37 @@ describe('Prefetcher: files read ahead on a thread of their own', () => {
     }
   });
 
+  it('taken in the list\'s order, then out of it: each file its own bytes, once', async () => {
+    const p = new Prefetcher(files);
+    const text = async (f: string): Promise<string | undefined> => {
+      const bytes = await p.take(f);
+      return bytes ? Buffer.from(bytes).toString('utf8') : undefined;
+    };
+    try {
+      for (const f of files.slice(0, 150)) assert.equal(await text(f), readFileSync(f, 'utf8'), f);
+      assert.equal(p.take(path.join(dir, 'not-listed.conf')), undefined, 'a path not listed is not answered');
+      for (const f of [files[299], files[150], files[200]] as string[]) assert.equal(await text(f), readFileSync(f, 'utf8'), f);
+      for (const f of [files[10], files[150], files[299]] as string[]) assert.equal(p.take(f), undefined, `${f} was taken already`);
+      for (const f of files.slice(151, 200)) assert.equal(await text(f), readFileSync(f, 'utf8'), f);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('started before its list is known (ConfigReader.prepare): the same texts; a path read apart is not taken from it', async () => {
+    const plain = new ConfigReader();
+    const ahead = new ConfigReader();
+    ahead.prepare(files.length, 1);
+    try {
+      // Read apart (a node config) before the list: read here.
+      assert.deepEqual(await ahead.readApart(files[0] as string), await plain.read(files[0] as string));
+      ahead.prefetch(files.slice(1), 1);
+      for (const f of files.slice(1)) assert.deepEqual(await ahead.read(f), await plain.read(f), f);
+    } finally {
+      await ahead.close();
+    }
+  });
+
   it('leaves a symbolic link, a directory and a named pipe to the caller', async () => {
     const odd = ['link.conf', 'sub.conf', 'fifo.conf'].map((n) => path.join(dir, n));
     const p = new Prefetcher(odd);

@@ -31,6 +31,21 @@ export function classifyConfigName(filePath: string): NameClass {
   const cut = inner.lastIndexOf('/');
   const base = inner.slice(cut + 1);
   const parent = cut > 0 ? inner.slice(inner.lastIndexOf('/', cut - 1) + 1, cut) : '';
+  return classifyParts(base, parent, template);
+}
+
+/**
+ * {@link classifyConfigName} of `folder/name` for a name (no `/` or `\`) in a folder whose last component
+ * is `parent` (`''` for the root): the same answer, without building the path (a directory search calls it
+ * for every file of a folder with the folder's name computed once).
+ */
+function classifyInFolder(name: string, parent: string): NameClass {
+  const template = isTemplateName(name);
+  return classifyParts(template ? stripTemplateExtension(name) : name, parent, template);
+}
+
+/** The end of {@link classifyConfigName}: `base` is the name without its template extension, `parent` its folder's name. */
+function classifyParts(base: string, parent: string, template: boolean): NameClass {
   if (base === 'vz.conf' || base === 've.conf') return 'config';
   if (base === 'vz' && parent === 'sysconfig') return 'config';
   if (/^0\.conf(\.[A-Za-z0-9_]+)?$/.test(base)) return 'config';
@@ -140,27 +155,23 @@ export async function discoverConfigFiles(
     if (why === NOT_UTF8 || classifyConfigName(path.join(absDir, rel)) !== undefined) onSkip?.(path.join(dir, rel), why);
   });
   const out: string[] = [];
-  // absDir is absolute and normalised, rel a plain relative path: joined without path.join's normalising.
-  const prefix = absDir.endsWith(path.sep) ? absDir : `${absDir}${path.sep}`;
   // The reported path, `path.join(dir, rel)`: `dir` normalised once, then `rel` (names from readdir, never
   // `.` or `..`, joined by `/`) appended; Windows separators go through path.join.
   const joined = path.join(dir);
   const shown = joined.length > 1 && joined.endsWith(path.sep) ? joined.slice(0, -1) : joined;
   const shownPrefix = shown === '.' ? '' : shown === path.sep ? shown : `${shown}${path.sep}`;
   const reported = (rel: string): string => (path.sep === '/' ? `${shownPrefix}${rel}` : path.join(dir, rel));
-  for (const rel of found) {
-    const cls = classifyConfigName(`${prefix}${rel}`);
-    if (cls === undefined) continue;
-    if (cls === 'candidate') {
-      try {
-        if (!looksLikeConfig(await sniff(path.join(absDir, rel)))) continue;
-      } catch {
-        continue;
-      }
+  for (const rel of found.configs) out.push(reported(rel));
+  for (const rel of found.candidates) {
+    try {
+      if (!looksLikeConfig(await sniff(path.join(absDir, rel)))) continue;
+    } catch {
+      continue;
     }
     out.push(reported(rel));
   }
-  return out.sort(compareStrings);
+  // The default order is compareStrings' (UTF-16 code units), without a call of it per comparison.
+  return out.sort();
 }
 
 /** The template extensions of {@link DISCOVERY_PATTERNS}, as the end of a name (case-sensitive, as the globs). */
@@ -197,15 +208,21 @@ async function exists(p: string): Promise<boolean> {
 
 /**
  * The files under `absDir` whose names match {@link DISCOVERY_PATTERNS}, as paths relative to it (`/`
- * separated), the way `fast-glob` finds them with the options of {@link globRegularFiles} (folders whose
+ * separated) split by {@link classifyConfigName} into configs by name and candidates (others left out), the way `fast-glob` finds them with the options of {@link globRegularFiles} (folders whose
  * names start with a dot, `node_modules` and `.git` not entered, links to folders not followed, a link to a
  * regular file taken, any other link passed to `onSkip`, a sub-folder that cannot be read passed to
  * `onError`; a named pipe, socket or device with such a name, and a folder named as a config file
  * (`conf/101.conf/`), are passed to `onSkip` too), without matching every name against every pattern: on a node's conf/ folder of 10,000
  * containers that took a third of vzlint's run.
  */
-async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.ErrnoException) => void) | undefined, onSkip: (rel: string, why: string) => void): Promise<string[]> {
-  const out: string[] = [];
+async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.ErrnoException) => void) | undefined, onSkip: (rel: string, why: string) => void): Promise<{ configs: string[]; candidates: string[] }> {
+  /** Files that are configs by name, and candidates (see {@link NameClass}); names of neither class are left out. */
+  const configs: string[] = [];
+  const candidates: string[] = [];
+  const take = (relPath: string, cls: NameClass): void => {
+    if (cls === 'config') configs.push(relPath);
+    else if (cls === 'candidate') candidates.push(relPath);
+  };
   const walk = async (abs: string, rel: string): Promise<void> => {
     let entries: Dirent[];
     try {
@@ -214,6 +231,11 @@ async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.
       if (abs !== absDir) onError?.(abs, err as NodeJS.ErrnoException);
       return;
     }
+    // Each file's class (classifyConfigName of `abs/name`) from its name and this folder's name, computed
+    // once; a folder or name with a backslash (read as a separator there) takes the whole path.
+    const bare = !abs.includes('\\');
+    const parent = bare ? abs.slice(abs.lastIndexOf('/') + 1) : '';
+    const classOf = (name: string): NameClass => (bare && !name.includes('\\') ? classifyInFolder(name, parent) : classifyConfigName(path.join(abs, name)));
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const relPath = rel === '' ? e.name : `${rel}/${e.name}`;
@@ -230,11 +252,11 @@ async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.
         continue;
       }
       if (!discoveryName(e.name)) continue;
-      if (e.isFile()) out.push(relPath);
+      if (e.isFile()) take(relPath, classOf(e.name));
       else if (!e.isSymbolicLink()) onSkip(relPath, `${e.isFIFO() ? 'a named pipe' : e.isSocket() ? 'a socket' : 'a device'}, not a regular file`);
       else {
         try {
-          if ((await stat(path.join(abs, e.name))).isFile()) out.push(relPath);
+          if ((await stat(path.join(abs, e.name))).isFile()) take(relPath, classOf(e.name));
           else onSkip(relPath, 'a symbolic link to something that is not a regular file');
         } catch (err) {
           onSkip(relPath, `a symbolic link that cannot be followed (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'dangling' : ((err as NodeJS.ErrnoException).code ?? 'error')})`);
@@ -243,7 +265,7 @@ async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.
     }
   };
   await walk(absDir, '');
-  return out;
+  return { configs, candidates };
 }
 
 /**

@@ -104,6 +104,14 @@ export class ConfigReader {
     return this.readHere(abs);
   }
 
+  /**
+   * {@link readNow} of a file that is not among those read ahead (a node's vz.conf, read before its
+   * containers): read here, without asking the reading thread, whose answers are then taken in their order.
+   */
+  readApart(abs: string): ReadText | { error: string } | Promise<ReadText | { error: string }> {
+    return this.readHere(abs);
+  }
+
   /** The file read by this thread: synchronously when local, else through the bounded reader. */
   private readHere(abs: string): ReadText | { error: string } | Promise<ReadText | { error: string }> {
     const bytes = this.local.read(abs);
@@ -118,11 +126,27 @@ export class ConfigReader {
    * Ended by {@link close}.
    */
   prefetch(paths: readonly string[], from = PREFETCH_FROM): void {
+    if (this.prefetcher?.listed === false) {
+      // Started by prepare: its list, whatever its length (the thread is there).
+      this.prefetcher.list(paths.length > 2 * PREFETCH_BATCH ? paths.slice(PREFETCH_BATCH) : paths);
+      return;
+    }
     if (paths.length < from || paths.length === 0 || this.prefetcher) return;
     // The first files are the caller's own to read, while the thread starts (it waited ~20 ms for them).
     const ahead = paths.length > 2 * PREFETCH_BATCH ? paths.slice(PREFETCH_BATCH) : paths;
+    this.prepare(ahead.length, 1);
+    (this.prefetcher as Prefetcher | undefined)?.list(ahead);
+  }
+
+  /**
+   * Starts the reading thread of {@link prefetch} for a run of `count` files (at least `from`, default
+   * {@link PREFETCH_FROM}) before their list is known (while the files are grouped), so that its start
+   * overlaps that work; the list follows with {@link prefetch}. Nothing when a thread cannot be started.
+   */
+  prepare(count: number, from = PREFETCH_FROM): void {
+    if (count < from || count === 0 || this.prefetcher) return;
     try {
-      this.prefetcher = new Prefetcher(ahead);
+      this.prefetcher = new Prefetcher();
     } catch {
       // No thread to be had: the reads are this thread's, as in a smaller run.
       this.prefetcher = undefined;
@@ -157,20 +181,25 @@ const PREFETCH_AHEAD = 4;
  */
 export class Prefetcher {
   private readonly worker: WorkerType;
-  /** Path → its index in the list (the first time it is listed): batch `index / PREFETCH_BATCH`. */
-  private readonly where = new Map<string, number>();
+  /** The paths to read, in the order they are taken (file `index` is in batch `index / PREFETCH_BATCH`). */
+  private paths: readonly string[] = [];
+  /** The index of the path expected to be taken next (each is taken once, in the list's order). */
+  private next = 0;
+  /**
+   * Path → its index (the first time it is listed), for the paths not taken yet: built only when one is
+   * taken out of the list's order, and used from then on.
+   */
+  private where: Map<string, number> | undefined;
+  /** Whether {@link list} has given the thread its list. */
+  listed = false;
   /** `got`: the thread's answer once it came (null: none will come), for the takes after that. */
   private readonly batches: { answer?: Promise<ReadAnswer | undefined>; resolve?: (a: ReadAnswer | undefined) => void; got?: ReadAnswer | null; left: number }[] = [];
   /** Batches requested so far (0..sent-1). */
   private sent = 0;
   private failed = false;
 
-  constructor(paths: readonly string[]) {
-    for (let i = 0; i < paths.length; i += 1) {
-      const p = paths[i] as string;
-      if (!this.where.has(p)) this.where.set(p, i);
-    }
-    for (let from = 0; from < paths.length; from += PREFETCH_BATCH) this.batches.push({ left: Math.min(PREFETCH_BATCH, paths.length - from) });
+  /** Starts the thread; it reads nothing until {@link list} (given `paths`: at once). */
+  constructor(paths?: readonly string[]) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     // The bundle's reader is dist/vzlint-reader.js beside it; the sources (tests, bench) start readerWorker.ts through tsx.
@@ -194,8 +223,21 @@ export class Prefetcher {
     };
     this.worker.on('error', fail);
     this.worker.on('exit', fail);
+    // Until its list comes, the thread does not keep the process alive (a run that stops before, on an
+    // invalid .vzconf.yaml, ends as it would without it).
+    this.worker.unref();
+    if (paths) this.list(paths);
+  }
+
+  /** Gives the thread the paths to read, in the order they will be taken (once). */
+  list(paths: readonly string[]): void {
+    if (this.listed) return;
+    this.listed = true;
+    this.worker.ref();
+    this.paths = paths;
+    for (let from = 0; from < paths.length; from += PREFETCH_BATCH) this.batches.push({ left: Math.min(PREFETCH_BATCH, paths.length - from) });
     // The list once (a message per batch of 128 paths cost more than the thread saved), then how far to read.
-    this.worker.postMessage({ paths: [...paths], batch: PREFETCH_BATCH } satisfies ReadRequest);
+    this.worker.postMessage({ paths: paths as string[], batch: PREFETCH_BATCH } satisfies ReadRequest);
     this.request(PREFETCH_AHEAD);
   }
 
@@ -218,9 +260,24 @@ export class Prefetcher {
    * else a promise of them. Each path is answered once.
    */
   take(abs: string): Buffer | Promise<Buffer | undefined> | undefined {
-    const at = this.where.get(abs);
-    if (at === undefined) return undefined;
-    this.where.delete(abs);
+    if (!this.listed) return undefined;
+    let at: number | undefined;
+    if (this.where === undefined && this.paths[this.next] === abs) {
+      at = this.next;
+      this.next += 1;
+    } else {
+      if (this.where === undefined) {
+        // Out of order: the paths not taken yet, by index (all before `next` were taken, in order).
+        this.where = new Map();
+        for (let i = this.next; i < this.paths.length; i += 1) {
+          const p = this.paths[i] as string;
+          if (!this.where.has(p)) this.where.set(p, i);
+        }
+      }
+      at = this.where.get(abs);
+      if (at === undefined) return undefined;
+      this.where.delete(abs);
+    }
     const seq = Math.floor(at / PREFETCH_BATCH);
     const index = at % PREFETCH_BATCH;
     this.request(seq + PREFETCH_AHEAD);

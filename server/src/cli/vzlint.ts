@@ -597,12 +597,23 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   /** Adds the files found in the folder `abs`, with the host of those under `abs/<host>/etc/vz/`. */
   const addFound = (found: readonly string[], abs: string): void => {
     const inside = `${abs}${path.sep}`;
+    // The folder of the file before and its host: the host depends on a file's folder only (what the pattern
+    // matches ends with a `/`), and the files of a folder come one after another (sorted).
+    let lastDir: string | undefined;
+    let lastHost: string | undefined;
     for (const f of found) {
       const fileAbs = resolvePath(io.cwd, f);
       add(f, fileAbs);
       if (!stopAt.has(fileAbs)) stopAt.set(fileAbs, abs);
-      const rel = fileAbs.startsWith(inside) ? fileAbs.slice(abs.length + 1) : path.relative(abs, fileAbs);
-      const host = /^([^/]+)\/etc\/vz\//.exec(path.sep === '/' ? rel : rel.split(path.sep).join('/'))?.[1];
+      let host: string | undefined;
+      if (lastDir !== undefined && inFolder(fileAbs, lastDir)) host = lastHost;
+      else {
+        const within = fileAbs.startsWith(inside);
+        const rel = within ? fileAbs.slice(abs.length + 1) : path.relative(abs, fileAbs);
+        host = /^([^/]+)\/etc\/vz\//.exec(path.sep === '/' ? rel : rel.split(path.sep).join('/'))?.[1];
+        lastDir = within && path.sep === '/' ? fileAbs.slice(0, fileAbs.lastIndexOf('/')) : undefined;
+        lastHost = host;
+      }
       if (host !== undefined && !hostOf.has(fileAbs)) hostOf.set(fileAbs, host);
     }
   };
@@ -701,7 +712,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   // refused, never waited on), and dropped once linted: only findings and what the node checks compare stay.
   const displayOf = new Map<string, string>();
   // Sorted by display path: the order files are linted and reported in.
-  const ordered = [...files.keys()].sort(compareStrings);
+  const ordered = [...files.keys()].sort(); // compareStrings' order (UTF-16 code units), without a call per comparison
   ordered.forEach((d) => displayOf.set(files.get(d) as string, d));
   // The files asked for (a file whose read fails is dropped): `seen` itself, which nothing adds to any more
   // (a copy was 10,000 more Set entries in a fleet run).
@@ -716,6 +727,12 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     return inside !== undefined ? path.dirname(display(inside)) : display(dir);
   };
   const reader = stdinAbs !== undefined && stdinText !== undefined ? new StdinConfigReader(stdinAbs, stdinText) : new ConfigReader();
+  const keepForFix = opts.fix === true || opts.fixDryRun === true || opts.printConfig !== undefined;
+  // Worker threads for large trees (not with --fix or --print-config, which keep every text here).
+  const threads = keepForFix || io.workers === undefined ? 0 : io.workers === 'auto' ? LintPool.wanted(ordered.length, io.workersFrom ?? WORKERS_FROM, availableParallelism(), loadavg()[0] ?? 0) : ordered.length >= (io.workersFrom ?? WORKERS_FROM) ? io.workers : 0;
+  // A large run without worker threads has its files read ahead on a thread of its own (below): started
+  // now, so that its start overlaps the .vzconf.yaml look-ups and the grouping; its list follows.
+  if (threads === 0 && !keepForFix) reader.prepare(ordered.length, io.prefetchFrom);
   const limitText = `larger than ${MAX_FILE_BYTES / 1048576} MiB`;
   /**
    * An asked file too large to check whose `file-too-large` rule is off: no finding says it was not
@@ -743,6 +760,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   };
   /** Reads an asked file (its error on stderr): the text, or undefined. */
   const readAsked = async (abs: string): Promise<ReadText | undefined> => settleRead(abs, nodeTexts.get(abs) ?? (await reader.read(abs)));
+  /** {@link readAsked} of a node config: never among the files read ahead (`ConfigReader.readApart`). */
+  const readAskedNode = async (abs: string): Promise<ReadText | undefined> => settleRead(abs, nodeTexts.get(abs) ?? (await reader.readApart(abs)));
 
   // The .vzconf.yaml of each file: --config, else the nearest one upward (none with --no-config).
   const configs = new Map<string, ConfigFileSettings>();
@@ -898,7 +917,6 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   // Display path -> absolute path, and the lint options and text of each file asked for (--fix and
   // --print-config only: a plain run keeps nothing of a file but its findings).
   const absOfReport = new Map<string, string>();
-  const keepForFix = opts.fix === true || opts.fixDryRun === true || opts.printConfig !== undefined;
   const lintOptionsOf = new Map<string, LintOptions>();
   const textOf = new Map<string, ReadText>();
   const nodeSummaries: NodeSummaryInput[] = [];
@@ -965,8 +983,6 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       else for (const r of ready) reports.push(r);
     }
   };
-  // Worker threads for large trees (not with --fix or --print-config, which keep every text here).
-  const threads = keepForFix || io.workers === undefined ? 0 : io.workers === 'auto' ? LintPool.wanted(ordered.length, io.workersFrom ?? WORKERS_FROM, availableParallelism(), loadavg()[0] ?? 0) : ordered.length >= (io.workersFrom ?? WORKERS_FROM) ? io.workers : 0;
   let pool: LintPool | undefined = threads > 0 ? new LintPool(threads) : undefined;
   // A large run without worker threads has its files read ahead on a thread of its own (read.ts Prefetcher).
   if (!pool && !keepForFix) reader.prefetch(groupList.flatMap((g) => g.files).filter((p) => p !== stdinAbs && !nodeTexts.has(p)), io.prefetchFrom);
@@ -984,7 +1000,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       if (g.nodePath !== undefined) {
         let read: ReadText | { error: string } | undefined;
         if (asked.has(g.nodePath)) {
-          read = await readAsked(g.nodePath);
+          read = await readAskedNode(g.nodePath);
           if (read?.sizeBytes !== undefined) {
             // Asked for and too large: reported as a file (its file-too-large finding), and its files are
             // checked without it and told so, as when it is not asked for.
@@ -996,7 +1012,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
             read = undefined;
           }
         } else {
-          read = nodeTexts.get(g.nodePath) ?? (await reader.read(g.nodePath));
+          read = nodeTexts.get(g.nodePath) ?? (await reader.readApart(g.nodePath));
           if ('error' in read) {
             problem('error', g.nodePath, `${display(g.nodePath)}: cannot read the node config: ${read.error}`);
             read = undefined;
