@@ -345,4 +345,8 @@ export class StdinConfigReader extends ConfigReader {
   override readNow(abs: string): ReadText | { error: string } | Promise<ReadText | { error: string }> {
     return abs === this.stdinPath ? this.stdinText : super.readNow(abs);
   }
+
+  override readApart(abs: string): ReadText | { error: string } | Promise<ReadText | { error: string }> {
+    return abs === this.stdinPath ? this.stdinText : super.readApart(abs);
+  }
 }
