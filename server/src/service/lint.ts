@@ -282,8 +282,10 @@ const EMPTY_DOC = (): ConfigDocument => (emptyDoc ??= parseConfigFresh('', { dia
 
 /**
  * The {@link LintContext} {@link analyze} builds: a {@link CacheHost}, so that the rules' per-file memos
- * (`ObjectCache`) add no property to it. Its own fields are exactly the context's; the optional ones are
- * set only when present, as on a plain object.
+ * (`ObjectCache`) add no property to it. Its own fields are exactly the context's, the optional ones
+ * included (undefined when absent): every context has the same fields in the same order, so one hidden
+ * class in V8 (the node config's context, without `node`, had another, and the functions that read a
+ * context were deoptimised and compiled again when they met it; issue 8).
  */
 class AnalysedFile extends CacheHost implements LintContext {
   readonly doc: ConfigDocument;
@@ -297,14 +299,14 @@ class AnalysedFile extends CacheHost implements LintContext {
   readonly values: ValueChecks;
   readonly live: readonly Entry[];
   readonly byName: ReadonlyMap<string, Entry[]>;
-  declare path?: string;
-  declare node?: LintContext;
-  declare capacity?: NodeCapacity;
-  declare template?: LintContext['template'];
-  declare tooLarge?: boolean;
-  declare ignoreSuppressions?: boolean;
+  path?: string;
+  node?: LintContext;
+  capacity?: NodeCapacity;
+  template?: LintContext['template'];
+  tooLarge?: boolean;
+  ignoreSuppressions?: boolean;
 
-  constructor(c: Pick<LintContext, 'doc' | 'kind' | 'kindReason' | 'target' | 'catalog' | 'def' | 'known' | 'status' | 'values' | 'live' | 'byName'>) {
+  constructor(c: Pick<LintContext, 'doc' | 'kind' | 'kindReason' | 'target' | 'catalog' | 'def' | 'known' | 'status' | 'values' | 'live' | 'byName' | 'path' | 'node' | 'capacity' | 'template' | 'tooLarge' | 'ignoreSuppressions'>) {
     super();
     this.doc = c.doc;
     this.kind = c.kind;
@@ -317,6 +319,12 @@ class AnalysedFile extends CacheHost implements LintContext {
     this.values = c.values;
     this.live = c.live;
     this.byName = c.byName;
+    this.path = c.path;
+    this.node = c.node;
+    this.capacity = c.capacity;
+    this.template = c.template;
+    this.tooLarge = c.tooLarge;
+    this.ignoreSuppressions = c.ignoreSuppressions;
   }
 }
 
@@ -412,17 +420,25 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     const check = scan ? templateValueCheck(d, e.value, vctx) : view.checkValue(d, e.value);
     if (check) values.set(e, check);
     if (!firstWins) continue;
-    if (check?.problems.some((p) => p.kind === 'invalid')) (refusedOnly ??= new Set()).add(d.name);
+    if (check !== undefined && refusedBy(check)) (refusedOnly ??= new Set()).add(d.name);
     else refusedOnly?.delete(d.name);
   }
-  const ctx: LintContext = new AnalysedFile({ doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live, byName });
-  if (options.path !== undefined) ctx.path = options.path;
-  if (node && ctx.kind !== 'node') ctx.node = node;
-  if (options.capacity) ctx.capacity = options.capacity;
-  if (scan) ctx.template = scan;
-  if (tooLarge) ctx.tooLarge = true;
-  if (options.ignoreSuppressions === true) ctx.ignoreSuppressions = true;
-  return ctx;
+  return new AnalysedFile({
+    doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live, byName,
+    path: options.path,
+    node: node && kindResult.kind !== 'node' ? node : undefined,
+    capacity: options.capacity ? options.capacity : undefined,
+    template: scan,
+    tooLarge: tooLarge ? true : undefined,
+    ignoreSuppressions: options.ignoreSuppressions === true ? true : undefined,
+  });
+}
+
+/** Whether a value check has an `invalid` problem (vzctl refuses the value). A loop: no closure per checked line. */
+function refusedBy(check: ValueCheck): boolean {
+  const problems = check.problems;
+  for (let i = 0; i < problems.length; i += 1) if ((problems[i] as ValueCheck['problems'][number]).kind === 'invalid') return true;
+  return false;
 }
 
 /**
