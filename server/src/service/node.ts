@@ -410,10 +410,15 @@ export const duplicateIpAddress: NodeRule = {
   id: 'duplicate-ip-address',
   check(model) {
     const catalog = catalogOf(model);
-    const byIp = new Groups<{ c: NodeContainer; line: number; range: Range }>();
-    for (const c of model.containers) for (const a of c.facts.ips) byIp.add(a.ip, { c, line: a.line, range: a.range });
+    // Grouped by container (each address is once in a container's list): no object per address of the node.
+    const byIp = new Groups<NodeContainer>();
+    for (const c of model.containers) for (const a of c.facts.ips) byIp.add(a.ip, c);
     const out: NodeFinding[] = [];
-    for (const [ip, list] of byIp.shared()) {
+    for (const [ip, cs] of byIp.shared()) {
+      const list = cs.map((c) => {
+        const a = c.facts.ips.find((x) => x.ip === ip) as ContainerFacts['ips'][number];
+        return { c, line: a.line, range: a.range };
+      });
       // The same for every item of the group: made once (a fleet's shared address has hundreds).
       const note = refusalNote(list.map((o) => o.c));
       for (const item of list) {
@@ -441,10 +446,15 @@ export const duplicateMacAddress: NodeRule = {
   id: 'duplicate-mac-address',
   check(model) {
     const catalog = catalogOf(model);
-    const byMac = new Groups<{ c: NodeContainer; m: NonNullable<ContainerFacts['macs']>[number] }>();
-    for (const c of model.containers) for (const m of c.facts.macs ?? []) byMac.add(m.mac, { c, m });
+    // Grouped by container (each address is once in a container's list); most containers have no list.
+    const byMac = new Groups<NodeContainer>();
+    for (const c of model.containers) {
+      const macs = c.facts.macs;
+      if (macs !== undefined) for (const m of macs) byMac.add(m.mac, c);
+    }
     const out: NodeFinding[] = [];
-    for (const [mac, list] of byMac.shared()) {
+    for (const [mac, cs] of byMac.shared()) {
+      const list = cs.map((c) => ({ c, m: (c.facts.macs ?? []).find((x) => x.mac === mac) as NonNullable<ContainerFacts['macs']>[number] }));
       const shown = mac.toUpperCase();
       const note = refusalNote(list.map((o) => o.c));
       for (const item of list) {
@@ -555,14 +565,16 @@ export const sharedPrivatePath: NodeRule = {
     const reported = new Set<string>();
     for (const param of ['VE_PRIVATE', 'VE_ROOT'] as const) {
       if (distinctPaths(model.containers, param)) continue;
-      const byPath = new Groups<{ c: NodeContainer; p: ContainerFacts['paths'][number] }>();
+      // Grouped by container (a container has one path of each param): no object per container of the node.
+      const byPath = new Groups<NodeContainer>();
       for (const c of model.containers) {
-        const p = c.facts.paths.find((x) => x.param === param);
+        const p = pathFact(c, param);
         if (!p) continue;
         if (p.resolved?.ctid !== c.ctid) p.resolved = { ctid: c.ctid, path: resolveVeidPath(p.value.trim(), c.ctid) };
-        byPath.add(p.resolved.path, { c, p });
+        byPath.add(p.resolved.path, c);
       }
-      for (const [resolved, list] of byPath.shared()) {
+      for (const [resolved, cs] of byPath.shared()) {
+        const list = cs.map((c) => ({ c, p: pathFact(c, param) as ContainerFacts['paths'][number] }));
         const names = listSome(list.slice(0, 5).map((x) => short(x.c.path)), list.length);
         const note = refusalNote(list.map((x) => x.c));
         for (const { c, p } of list) {
@@ -593,13 +605,7 @@ function distinctPaths(containers: readonly NodeContainer[], param: 'VE_PRIVATE'
   let value: string | undefined;
   let prev: string | undefined;
   for (const c of containers) {
-    let p: ContainerFacts['paths'][number] | undefined;
-    for (const x of c.facts.paths) {
-      if (x.param === param) {
-        p = x;
-        break;
-      }
-    }
+    const p = pathFact(c, param);
     if (p === undefined) continue;
     if (value === undefined) {
       value = p.value;
@@ -613,6 +619,18 @@ function distinctPaths(containers: readonly NodeContainer[], param: 'VE_PRIVATE'
   return true;
 }
 
+/** The {@link ContainerFacts.paths} item of `param` of container `c`, if it has one. */
+function pathFact(c: NodeContainer, param: 'VE_PRIVATE' | 'VE_ROOT'): ContainerFacts['paths'][number] | undefined {
+  for (const x of c.facts.paths) if (x.param === param) return x;
+  return undefined;
+}
+
+/** The {@link ContainerFacts.names} item of `param` of container `c`, if it has one. */
+function nameFact(c: NodeContainer, param: 'NAME' | 'HOSTNAME'): ContainerFacts['names'][number] | undefined {
+  for (const x of c.facts.names) if (x.param === param) return x;
+  return undefined;
+}
+
 /**
  * Two containers with the same NAME (vzctl's symlink in /etc/vz/names can point to one only) or the same
  * HOSTNAME (compared case-insensitively). Info: legal, but `vzctl enter NAME` and logs get ambiguous.
@@ -623,12 +641,14 @@ export const duplicateCtName: NodeRule = {
     const catalog = catalogOf(model);
     const out: NodeFinding[] = [];
     for (const param of ['NAME', 'HOSTNAME'] as const) {
-      const byValue = new Groups<{ c: NodeContainer; n: ContainerFacts['names'][number] }>();
+      // Grouped by container (a container has one name of each param): no object per container of the node.
+      const byValue = new Groups<NodeContainer>();
       for (const c of model.containers) {
-        const n = c.facts.names.find((x) => x.param === param);
-        if (n) byValue.add(n.key, { c, n });
+        const n = nameFact(c, param);
+        if (n) byValue.add(n.key, c);
       }
-      for (const [, list] of byValue.shared()) {
+      for (const [, cs] of byValue.shared()) {
+        const list = cs.map((c) => ({ c, n: nameFact(c, param) as ContainerFacts['names'][number] }));
         const note = refusalNote(list.map((o) => o.c));
         for (const { c, n } of list) {
           const others = listSome(list.slice(0, 6).filter((o) => o.c !== c).map((o) => `${o.c.path} line ${lineNumber(o.c.facts.place, o.n.line)}`), list.length - 1);
@@ -1753,6 +1773,8 @@ export class NodeLinter {
   }
 
   private scratch?: LintOptions;
+  /** A container added has a suppression comment naming a node-level rule ({@link FilePlace.nodeNames}). */
+  private namesNodeRule = false;
 
   /** Lints one file of the node (not the node config) with the node config. */
   add(file: NodeFile): NodeFileOutcome {
@@ -1762,7 +1784,11 @@ export class NodeLinter {
     const isCt = ctid !== undefined && ctx.kind === 'container';
     const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), findings: this.keep(result.findings) };
     this.outcomes.push(outcome);
-    if (isCt) this.model.containers.push({ path: file.path, ctid, facts: factsOf(ctx, this.options.compact === true ? this.store : undefined) }); else this.model.files.push({ path: file.path, ctx });
+    if (isCt) {
+      const facts = factsOf(ctx, this.options.compact === true ? this.store : undefined);
+      if (facts.place.nodeNames !== undefined) this.namesNodeRule = true;
+      this.model.containers.push({ path: file.path, ctid, facts });
+    } else this.model.files.push({ path: file.path, ctx });
     return outcome;
   }
 
@@ -1788,6 +1814,7 @@ export class NodeLinter {
     }
     const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings };
     this.outcomes.push(outcome);
+    if (c.facts.place.nodeNames !== undefined) this.namesNodeRule = true;
     this.model.containers.push({ path: c.path, ctid, facts: c.facts });
     return outcome;
   }
@@ -1798,7 +1825,10 @@ export class NodeLinter {
    */
   finish(): { files: NodeFileOutcome[]; memory: MemorySummary } {
     const listed = this.options.nodeContainers;
-    if (listed !== undefined && this.model.node !== undefined) {
+    // Whether the model is complete matters only to suppression comments naming node-level rules (see
+    // nodeRuleJudged): without any, the paths of a fleet's 10,000 containers are not compared with the listing.
+    const named = this.namesNodeRule || this.model.files.some((f) => filePlace(f.ctx).nodeNames !== undefined);
+    if (listed !== undefined && this.model.node !== undefined && named) {
       const added = new Set(this.model.containers.map((c) => c.path));
       if (listed.every((p) => added.has(p))) this.model.complete = true;
     }
