@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runVzlint } from '../../server/src/cli/vzlint';
 
 const repo = path.resolve(__dirname, '../..');
 const bin = path.join(repo, 'dist/vzlint.js');
@@ -99,6 +100,37 @@ describe('vzlint standard output', { skip: existsSync(bin) ? false : 'dist/vzlin
     }
     assert.equal(r.status, 2);
     assert.ok(r.stdout.equals(expected.stdout), `stdout of ${r.stdout.length} bytes, expected ${expected.stdout.length}`);
+  });
+
+  it('a run of many files (ended without tearing the heap down) writes all of its output, stderr and status, to a file as to pipes', async () => {
+    // 600 containers (a large run: main.ts ends it with process.exit once its output is out) and a dangling
+    // link in conf/, said on stderr.
+    const node = path.join(dir, 'large');
+    mkdirSync(path.join(node, 'conf'), { recursive: true });
+    writeFileSync(path.join(node, 'vz.conf'), 'VE_LAYOUT=ploop\n');
+    for (let i = 100; i < 700; i += 1) writeFileSync(path.join(node, 'conf', `${i}.conf`), `ONBOOT="yes"\nKMEMSIZE="20000000:10000000"\nUNKNOWN_${i}="x"\n`);
+    symlinkSync('gone.conf', path.join(node, 'conf', '999.conf'));
+    const args = ['--format', 'json', 'large'];
+    let out = '';
+    let err = '';
+    const code = await runVzlint(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), cwd: dir });
+    assert.match(err, /999\.conf: skipped/);
+    assert.ok(out.length > 600 * 100, `output of ${out.length} characters`);
+    const env = { ...process.env, VZLINT_COMPILE_CACHE: '0' };
+    const piped = spawnSync(process.execPath, [bin, ...args], { cwd: dir, env, maxBuffer: 1 << 26 });
+    assert.equal(piped.status, code, piped.stderr.toString());
+    assert.equal(piped.stdout.toString('utf8'), out);
+    assert.equal(piped.stderr.toString('utf8'), err);
+    const outFile = path.join(dir, 'large.json');
+    const fd = openSync(outFile, 'w');
+    try {
+      const toFile = spawnSync(process.execPath, [bin, ...args], { cwd: dir, env, stdio: ['ignore', fd, 'pipe'] });
+      assert.equal(toFile.status, code);
+      assert.equal(toFile.stderr.toString('utf8'), err);
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(readFileSync(outFile, 'utf8'), out);
   });
 
   it('a reader that closes the pipe early ends vzlint quietly', async () => {

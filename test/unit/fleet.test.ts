@@ -185,6 +185,17 @@ describe('vzlint over a node streams without changing a finding', () => {
       b.add([]);
       b.end();
       assert.equal(Buffer.concat(chunks).toString('utf8'), formatJson([...reports, ...reports]));
+      // As parts (what dist/vzlint.js writes with writev to a file or /dev/null): the same bytes, sizes told right.
+      const parts: Uint8Array[] = [];
+      const p = new JsonWriter(() => assert.fail('text written where bytes were asked for'), (x) => parts.push(x), (ps, size) => {
+        assert.equal(size, ps.reduce((n, x) => n + x.length, 0));
+        parts.push(...ps);
+      });
+      p.add(list);
+      p.add(list);
+      p.add([]);
+      p.end();
+      assert.equal(Buffer.concat(parts).toString('utf8'), formatJson([...reports, ...reports]));
     }
     const items = JSON.parse(formatJson(reports)) as JsonFinding[];
     assert.deepEqual(items.map((i) => [i.fixable, i.unsafeFix]), [[false, undefined], [true, undefined], [false, true], [true, true], [true, undefined]]);

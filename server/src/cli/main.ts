@@ -5,6 +5,7 @@
 import { runLintWorker } from './lintWorker';
 import { stdoutWriter } from './stdout';
 import { WORKER_ARG } from './threadArg';
+import { tunedForLargeRun } from './v8Tuning';
 import { escapeMessage, internalErrorLines, runVzlint } from './vzlint';
 
 /** This thread's port when it is one of vzlint's worker threads (only such a thread has WORKER_ARG). */
@@ -38,6 +39,7 @@ if (port) {
   runVzlint(process.argv.slice(2), {
     stdout: out.text,
     stdoutBytes: out.bytes,
+    ...(out.parts ? { stdoutParts: out.parts } : {}),
     stderr,
     cwd: process.cwd(),
     isTTY: out.isTTY,
@@ -48,6 +50,10 @@ if (port) {
   }).then(
     (code) => {
       process.exitCode = code;
+      // A run of many files whose output has all been handed to the system ends here, without V8 tearing
+      // its heap down page by page (15-30 ms after a 10,000-container node): process.exit still emits
+      // 'exit' (the launcher writes its code cache then) and keeps the status; the threads are closed.
+      if (tunedForLargeRun() && out.drained() && (!stderrGuarded || process.stderr.writableLength === 0)) process.exit(code);
     },
     (err: unknown) => {
       for (const line of internalErrorLines(undefined, err)) stderr(escapeMessage(line));

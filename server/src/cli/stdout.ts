@@ -6,13 +6,20 @@
  * head` must stop quietly on EPIPE). Any other write error (a full disk, `/dev/full`, a descriptor open only
  * for reading) ends the process with one line on standard error and status 2: the output is incomplete.
  */
-import { fstatSync, statSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync, writevSync } from 'node:fs';
 import { errorText } from './read';
 
 /** Writers for standard output: text (UTF-8) and bytes, each written whole, in order. */
 export interface StdoutWriter {
   text(s: string): void;
   bytes(b: Uint8Array): void;
+  /**
+   * Writes byte parts one after the other, as {@link bytes} of their concatenation (`size` bytes) would,
+   * without building it (direct writes only: `writev`).
+   */
+  parts?: (parts: readonly Uint8Array[], size: number) => void;
+  /** Whether everything written so far has been handed to the system (nothing waits in a stream's buffer). */
+  drained(): boolean;
   isTTY: boolean;
 }
 
@@ -43,6 +50,35 @@ function writeAll(fd: number, b: Uint8Array): void {
 }
 
 /**
+ * Writes all of `parts` (`size` bytes in all) to `fd` with `writev`: libuv writes them all, IOV_MAX at a
+ * time, unless a write is short (then the rest is written from where it stopped) or fails (then the rest
+ * goes to {@link writeAll} as one buffer, which ends the process with the same message as any write).
+ */
+function writeAllParts(fd: number, parts: readonly Uint8Array[], size: number): void {
+  let list = parts;
+  let left = size;
+  while (left > 0) {
+    let n: number;
+    try {
+      n = writevSync(fd, list as Uint8Array[]);
+    } catch {
+      writeAll(fd, Buffer.concat(list, left));
+      return;
+    }
+    left -= n;
+    if (left <= 0 || n <= 0) {
+      if (left > 0) writeAll(fd, Buffer.concat(list, left));
+      return;
+    }
+    // A short write: the parts not yet written, the first one from where it stopped.
+    let skip = n;
+    let i = 0;
+    while (i < list.length && skip >= (list[i] as Uint8Array).length) skip -= (list[i++] as Uint8Array).length;
+    list = [(list[i] as Uint8Array).subarray(skip), ...list.slice(i + 1)];
+  }
+}
+
+/**
  * The writer for descriptor 1 of this process: direct writes for a regular file or /dev/null (and a
  * directory, whose writes fail), else `process.stdout`; either way a write error ends the process
  * ({@link writeFailed}: quietly on EPIPE). (Not `tty.isatty`: the tty module loads the stream modules too.)
@@ -60,6 +96,8 @@ export function stdoutWriter(): StdoutWriter {
     return {
       text: (s) => writeAll(1, Buffer.from(s, 'utf8')),
       bytes: (b) => writeAll(1, b),
+      parts: (ps, size) => writeAllParts(1, ps, size),
+      drained: () => true,
       isTTY: false,
     };
   }
@@ -68,6 +106,7 @@ export function stdoutWriter(): StdoutWriter {
   return {
     text: (s) => void process.stdout.write(s),
     bytes: (b) => void process.stdout.write(b),
+    drained: () => process.stdout.writableLength === 0,
     isTTY: process.stdout.isTTY === true,
   };
 }

@@ -26,3 +26,8 @@ export function tuneForLargeRun(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('node:v8') as typeof import('node:v8')).setFlagsFromString(LARGE_RUN_V8_FLAGS);
 }
+
+/** Whether {@link tuneForLargeRun} was called in this process: a run of many files (`main.ts` ends it quickly). */
+export function tunedForLargeRun(): boolean {
+  return tuned;
+}

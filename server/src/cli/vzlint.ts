@@ -39,6 +39,11 @@ export interface VzlintIO {
    * its findings as bytes (encoded once per distinct finding, not once per container). Default: none (text).
    */
   stdoutBytes?: (b: Uint8Array) => void;
+  /**
+   * With {@link stdoutBytes}: writes these byte parts one after the other (`size` bytes in all), as
+   * `stdoutBytes` of their concatenation would. Default: none (`stdoutBytes` of one buffer).
+   */
+  stdoutParts?: (parts: readonly Uint8Array[], size: number) => void;
   stderr: (s: string) => void;
   /** Relative PATHs are resolved against this folder (they are still reported as given). */
   cwd: string;
@@ -289,7 +294,7 @@ class ReportSink {
   ) {
     if (opts.summary === true) this.summary = new SummaryCounter();
     if (opts.quiet === true) this.hidden = { error: 0, warning: 0, info: 0, hint: 0 };
-    if (opts.format === 'json' && !this.summary) this.json = new JsonWriter((s) => io.stdout(s), io.stdoutBytes);
+    if (opts.format === 'json' && !this.summary) this.json = new JsonWriter((s) => io.stdout(s), io.stdoutBytes, io.stdoutBytes ? io.stdoutParts : undefined);
     if (opts.format === 'sarif') this.sarif = new SarifWriter((s) => io.stdout(s), sarif);
     this.rank = SEVERITY_RANK[opts.severityThreshold];
     this.color = opts.color && io.isTTY === true && (io.env?.NO_COLOR ?? '') === '';

@@ -13,6 +13,7 @@ import type { Finding, LintContext, NodeCapacity, Rule, ValueChecks } from '../r
 import { fileFacts, SHELL_WORD, SUPPRESSION_COMMENT } from '../rules/facts';
 import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { FindingsBudget, setFindingsBudget } from '../rules/budget';
+import type { SuppressionName } from '../rules/suppressions';
 import { checkValue, type ValueCheck } from '../values/validate';
 import { suppressionTracker } from './suppressions';
 import { UNUSED_SUPPRESSION, unusedSuppressions, type UnusedSuppressions } from './unusedSuppressions';
@@ -481,16 +482,22 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   const tracker = (facts & SUPPRESSION_COMMENT) === 0 ? undefined : suppressionTracker(ctx);
   // What rules may count instead of building (rules/budget.ts): findings beyond the cap that the filters
   // below keep. `kept` says what they keep, without crediting any suppression comment.
+  // They may also skip what a suppression comment silences (the comment credited below, as if built): not
+  // a finding on the line of a byte-order-mark comment that is dropped before any credit.
   let budget: FindingsBudget | undefined;
   if (options.allFindings !== true) {
     budget = new FindingsBudget((rule, line) =>
       !(bomComment && line === 0 && !keptOnBomComment(rule, shellRuns)) &&
       !(tracker && !ignore && tracker.covering(rule, line) !== undefined) &&
       !custom(rule, line) &&
-      (!ctx.template || keptInTemplate(ctx, rule, line)));
+      (!ctx.template || keptInTemplate(ctx, rule, line)),
+    MAX_FINDINGS_PER_FILE,
+    tracker && !ignore ? (rule, line) => (bomComment && line === 0 && !keptOnBomComment(rule, shellRuns) ? undefined : tracker.covering(rule, line)) : undefined);
     setFindingsBudget(ctx, budget);
   }
   let notBuilt = 0;
+  // Findings the rules skipped as silenced (FindingsBudget.silenced): dropped below had they been built.
+  let silencedUnbuilt = 0;
   for (let r = 0; r < RULES.length; r += 1) {
     const rule = RULES[r] as Rule;
     const needs = rule.needs;
@@ -500,10 +507,16 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     let produced: Finding[];
     try {
       produced = rule.check(ctx);
-      if (budget) notBuilt += budget.take();
+      if (budget) {
+        notBuilt += budget.take();
+        const quiet = budget.takeSilenced();
+        for (let i = 0; i < quiet.length; i += 1) tracker?.credit(quiet[i] as SuppressionName);
+        silencedUnbuilt += quiet.length;
+      }
     } catch (err) {
       // A rule bug must not take the whole lint down: report it where the user sees it (what it counted goes too).
       budget?.take();
+      budget?.takeSilenced();
       produced = [{ rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
     }
     // A finding resting on an unverified catalogue fact is at most info; the user's override still wins.
@@ -520,13 +533,14 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     // Each finding a comment covers counts that comment as used, also one knownParameters drops (the comment
     // may be meant for vzlint runs without that setting) and any with ignoreSuppressions (an audit).
     kept = [];
-    for (const f of findings) {
+    for (let i = 0; i < findings.length; i += 1) {
+      const f = findings[i] as Finding;
       const silenced = tracker.silences(f.rule, f.range.start.line);
       if ((silenced && !ignore) || custom(f.rule, f.range.start.line)) continue;
       kept.push(f);
     }
     // Beyond the findings cap (or a rule's own budget) what a comment would silence is not all known.
-    if (findings.length < MAX_FINDINGS_PER_FILE) unused = unusedSuppressions(ctx, tracker, { rules: overrides, ignore });
+    if (findings.length + silencedUnbuilt < MAX_FINDINGS_PER_FILE) unused = unusedSuppressions(ctx, tracker, { rules: overrides, ignore });
   }
   // In a template, what is dropped is dropped first (by rule and line) and the rest shown as templateFinding
   // says after the cap: only the findings reported are copied.
