@@ -37,10 +37,11 @@ function plain(fs: readonly Finding[]): unknown[] {
   });
 }
 
-/** How many status findings a lint built (the status rules' own, before the cap), counted by wrapping their checks. */
-function countBuilt(run: () => void): number {
+const STATUS_RULES: ReadonlySet<string> = new Set(['deprecated-parameter', 'ignored-parameter', 'removed-parameter']);
+
+/** How many findings of rules `ids` (the status rules) a lint built, counted by wrapping their checks. */
+function countBuilt(run: () => void, ids: ReadonlySet<string> = STATUS_RULES): number {
   const rules = RULES as Rule[];
-  const ids = new Set(['deprecated-parameter', 'ignored-parameter', 'removed-parameter']);
   const saved = rules.slice();
   let built = 0;
   for (let i = 0; i < rules.length; i += 1) {
@@ -59,11 +60,11 @@ function countBuilt(run: () => void): number {
  * Lints `text` with the budget and building every finding, asserts the findings are deep-equal (and the
  * "more findings" line with them); returns how many status findings the budget left unbuilt.
  */
-function same(text: string, options: LintOptions): number {
+function same(text: string, options: LintOptions, ids: ReadonlySet<string> = STATUS_RULES): number {
   let budgeted: Finding[] = [];
   let full: Finding[] = [];
-  const builtWith = countBuilt(() => { budgeted = lint(text, options).findings; });
-  const builtWithout = countBuilt(() => { full = lint(text, { ...options, allFindings: true }).findings; });
+  const builtWith = countBuilt(() => { budgeted = lint(text, options).findings; }, ids);
+  const builtWithout = countBuilt(() => { full = lint(text, { ...options, allFindings: true }).findings; }, ids);
   assert.deepEqual(plain(budgeted), plain(full));
   return builtWithout - builtWith;
 }
@@ -98,10 +99,11 @@ describe('findings budget: the same findings as building every one', () => {
       assert.ok(same(text, { path: p }) > 0);
       assert.ok(same(text, { path: p, ignoreSuppressions: true }) > 0);
     }
-    // A block that silences most IPTABLES lines: fewer than the cap are kept, every one is built.
+    // A block that silences most IPTABLES lines: fewer than the cap are kept, every one is built, and the
+    // 9,000 silenced ones are not.
     const ipt = (n: number): string => 'IPTABLES="ipt_REJECT"\n'.repeat(n);
     const mostSilenced = `${ipt(5_000)}# vzconf-disable deprecated-parameter\n${ipt(9_000)}# vzconf-enable deprecated-parameter\n${ipt(4_000)}`;
-    assert.equal(same(mostSilenced, { path: CT }), 0);
+    assert.equal(same(mostSilenced, { path: CT }), 9_000);
     // Beyond the cap, a block: its lines are neither built nor counted, those after it are counted.
     const late = `${ipt(15_000)}# vzconf-disable deprecated-parameter\n${ipt(5_000)}# vzconf-enable deprecated-parameter\n${ipt(1_000)}`;
     assert.equal(same(late, { path: CT }), 11_000);
@@ -176,6 +178,58 @@ describe('findings budget: the same findings as building every one', () => {
   });
 });
 
+describe('findings a suppression comment silences: not built, the same findings', () => {
+  const UNKNOWN: ReadonlySet<string> = new Set(['unknown-parameter']);
+  /** `rule@line` of the findings but ubc-required (these files have no UBC). */
+  const found = (text: string, options: LintOptions = { path: CT }): string[] =>
+    lint(text, options).findings.filter((f) => f.rule !== 'ubc-required').map((f) => `${f.rule}@${f.range.start.line}`);
+  const blocks = (k: number): string => Array.from({ length: k }, (_, i) => `# vzconf-disable unknown-parameter\nX${i}=1\n# vzconf-enable unknown-parameter\n`).join('');
+
+  it('vzconf-disable … vzconf-enable blocks around one unknown parameter each (the bench line): none built, none unused', () => {
+    assert.equal(same(blocks(1_000), { path: CT }, UNKNOWN), 1_000);
+    assert.deepEqual(found(blocks(1_000)), []);
+    // At the cap (10,000 findings before the filters), unused-suppression is not judged, as when they were built.
+    const atCap = `${blocks(9_999)}# vzconf-disable unknown-parameter\nX=1\n# vzconf-enable unknown-parameter\n# vzconf-disable-next-line invalid-value\nONBOOT=yes\n`;
+    assert.equal(same(atCap, { path: CT }, UNKNOWN), 10_000);
+    assert.ok(!lint(atCap, { path: CT }).findings.some((f) => f.rule === 'unused-suppression'));
+    const belowCap = `${blocks(9_998)}# vzconf-disable-next-line invalid-value\nONBOOT=yes\n`;
+    assert.equal(same(belowCap, { path: CT }, UNKNOWN), 9_998);
+    assert.deepEqual(found(belowCap), ['unused-suppression@29994']);
+  });
+
+  it('next-line, whole-file and unused comments, custom keys, ignoreSuppressions, templates, a byte-order-mark comment', () => {
+    const text = '# vzconf-disable-next-line unknown-parameter\nA=1\nB=2\n# vzconf-disable-next-line unknown-parameter,invalid-value\nC=3\n# vzconf-disable-next-line unknown-parameter\nONBOOT=yes\n';
+    assert.equal(same(text, { path: CT }, UNKNOWN), 2);
+    assert.deepEqual(found(text), ['unknown-parameter@2', 'unused-suppression@3', 'unused-suppression@5']);
+    assert.equal(same(text, { path: CT, knownParameters: ['A'] }, UNKNOWN), 2);
+    assert.equal(same(text, { path: CT, ignoreSuppressions: true }, UNKNOWN), 0);
+    assert.equal(same(`${text}# vzconf-disable unknown-parameter\n`, { path: CT }, UNKNOWN), 3);
+    assert.equal(same(`{% if x %}\n${text}{% endif %}\n`, { path: `${CT}.j2` }, UNKNOWN), 2);
+    // Line 0 that is a comment once its byte-order mark goes: its finding is dropped before any credit, so
+    // the comment that covers it alone is unused.
+    const bom = '\uFEFF# MEMORY = 1G\n# vzconf-disable unknown-parameter\n';
+    same(bom, { path: CT }, UNKNOWN);
+    assert.ok(lint(bom, { path: CT }).findings.some((f) => f.rule === 'unused-suppression'));
+    // The status rules skip them too (before the cap as beyond it).
+    assert.equal(same(`# vzconf-disable deprecated-parameter\n${'IPTABLES="ipt_REJECT"\n'.repeat(3_000)}# vzconf-enable deprecated-parameter\nIPTABLES="ipt_REJECT"\n`, { path: CT }), 3_000);
+  });
+
+  it('a rule that throws: the comments its skipped findings would have used are not counted as used', () => {
+    const rules = RULES as Rule[];
+    const at = rules.findIndex((r) => r.id === 'unknown-parameter');
+    const real = rules[at] as Rule;
+    rules[at] = { ...real, check: (ctx: LintContext) => { real.check(ctx); throw new Error('boom'); } };
+    try {
+      const text = '# vzconf-disable-next-line unknown-parameter\nA=1\n';
+      const budgeted = lint(text, { path: CT }).findings;
+      assert.deepEqual(plain(budgeted), plain(lint(text, { path: CT, allFindings: true }).findings));
+      assert.deepEqual(budgeted.filter((f) => f.rule !== 'ubc-required').map((f) => `${f.rule}@${f.range.start.line}`), ['unknown-parameter@0', 'unused-suppression@0']);
+    } finally {
+      rules[at] = real;
+    }
+  });
+});
+
 describe('RuleBudget', () => {
   it('builds findings until the cap holds that many kept ones, then counts the kept ones it refuses', () => {
     // Line 7 is removed by a filter (a suppression comment, say): built, never counted.
@@ -193,6 +247,17 @@ describe('RuleBudget', () => {
     const b = new RuleBudget(budget, 'b');
     assert.deepEqual([a.admit(1), a.admit(2), a.admit(3)], [true, true, false]);
     assert.deepEqual([b.admit(0), b.admit(1)], [true, true]);
+    assert.equal(budget.take(), 1);
+  });
+
+  it('skips what a suppression comment silences, in any order and before the cap, and hands its names over once', () => {
+    const name = { id: 'r', character: 2, index: 0, range: { start: { line: 4, character: 2 }, end: { line: 4, character: 3 } } };
+    const budget = new FindingsBudget(() => true, 2, (rule, line) => (rule === 'r' && line === 5 ? name : undefined));
+    const r = new RuleBudget(budget, 'r');
+    assert.deepEqual([r.silenced(6), r.silenced(5), r.admit(5), r.admit(1), r.admit(2), r.admit(3), r.silenced(5)], [false, true, false, true, true, false, true]);
+    assert.equal(new RuleBudget(budget, 'other').silenced(5), false);
+    assert.deepEqual(budget.takeSilenced(), [name, name, name]);
+    assert.deepEqual(budget.takeSilenced(), []);
     assert.equal(budget.take(), 1);
   });
 });

@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { lint, type LintOptions } from '../../server/src/service/lint';
 import { lintNode } from '../../server/src/service/node';
 import { parseConfig } from '../../server/src/parser/parse';
-import { parseSuppressions, suggestRuleIds } from '../../server/src/rules/suppressions';
+import fc from 'fast-check';
+import { parseSuppressions, suggestRuleIds, type SuppressionDirective, type SuppressionName } from '../../server/src/rules/suppressions';
+import { SuppressionTracker } from '../../server/src/service/suppressions';
 import { getCatalog } from '../../server/src/catalog/load';
 
 const CT = '/etc/vz/conf/101.conf';
@@ -177,5 +179,84 @@ describe('suppressions: node-level findings (lintNode)', () => {
     assert.equal(outside.files.find((f) => f.path === '/n/etc/vz/conf/102.conf')?.findings.filter((f) => f.rule === 'duplicate-ip-address').length, 1);
     const audit = lintNode(input, { ignoreSuppressions: true });
     assert.equal(audit.files.find((f) => f.path === '/n/etc/vz/conf/102.conf')?.findings.filter((f) => f.rule === 'duplicate-ip-address').length, 1);
+  });
+});
+
+describe('suppressions: the reading and the tracker against plain references', () => {
+  /** What the comment reading was before its fast path: one regular expression per comment line, one per name. */
+  function readByRegex(text: string): { scope?: string; names?: [string, number][]; reason?: string; malformed?: string } | undefined {
+    const m = /^(\s*#\s*)(vzconf-[A-Za-z-]*)(.*)$/.exec(text);
+    if (!m) return undefined;
+    const [, lead = '', word = '', rest = ''] = m;
+    const scope = word === 'vzconf-disable-next-line' ? 'line' : word === 'vzconf-disable' ? 'file' : word === 'vzconf-enable' ? 'enable' : undefined;
+    if (!scope || (rest !== '' && !/^\s/.test(rest))) return { malformed: text.slice(lead.length, lead.length + word.length + (/^\S*/.exec(rest)?.[0].length ?? 0)) };
+    const sep = rest.includes('--') ? rest.search(/(^|\s)--(\s|$)/) : -1;
+    const list = sep < 0 ? rest : rest.slice(0, sep);
+    const names = [...list.matchAll(/[^,\s]+/g)].map((n): [string, number] => [n[0], lead.length + word.length + (n.index ?? 0)]);
+    return { scope, names, reason: sep < 0 ? '' : rest.slice(sep).replace(/^\s*--/, '').trim() };
+  }
+
+  it('every comment line reads as the regular expressions read it (blanks of every kind, reasons, odd characters)', () => {
+    const parts = {
+      lead: ['', ' ', '\t', '  \t', '\u00a0', '\f'],
+      mid: ['', ' ', '\t', '\u3000'],
+      word: ['vzconf-disable', 'vzconf-disable-next-line', 'vzconf-enable', 'vzconf-disablex', 'vzconf-disable-', 'vzconf-Enable', 'vzconf-'],
+      rest: ['', ' a', ' a,b', '\ta, b', ' a,,b ', ' a -- why', ' a --', ' a--b -- c -- d', ' --', ' a\u00a0b', ' é,a', ' a\vb', ' a\rb', 'x', '\u00a0a', ' a\u2028b', ' unknown-parameter,unknown-parameter'],
+    };
+    const line = fc.tuple(fc.constantFrom(...parts.lead), fc.constantFrom(...parts.mid), fc.constantFrom(...parts.word), fc.array(fc.constantFrom(...parts.rest), { maxLength: 3 }))
+      .map(([lead, mid, word, rest]) => `${lead}#${mid}${word}${rest.join('')}`);
+    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 12 }), (lines) => {
+      const doc = parseConfig(`${lines.join('\n')}\nX=1\n`, { dialect: 'classic' });
+      const { directives, malformed, nameCount } = parseSuppressions(doc);
+      const expected: unknown[] = [];
+      doc.lines.forEach((l, i) => {
+        if (l.kind !== 'comment' || doc.continuationLines.has(i)) return;
+        const r = readByRegex(doc.text[i] ?? '');
+        if (r) expected.push({ line: i, ...r });
+      });
+      let index = 0;
+      const actual: unknown[] = [];
+      const byLine = new Map<number, unknown>([
+        ...directives.map((d): [number, unknown] => [d.line, { line: d.line, scope: d.scope, names: d.names.map((n) => {
+          assert.equal(n.index, index++, 'names are numbered in file order');
+          assert.deepEqual(n.range, { start: { line: d.line, character: n.character }, end: { line: d.line, character: n.character + n.id.length } });
+          return [n.id, n.character];
+        }), reason: d.reason }]),
+        ...malformed.map((m): [number, unknown] => [m.line, { line: m.line, malformed: m.word }]),
+      ]);
+      for (const k of [...byLine.keys()].sort((a, b) => a - b)) actual.push(byLine.get(k));
+      assert.deepEqual(actual, expected);
+      assert.equal(nameCount, index);
+    }), { numRuns: 300, seed: 20261202 });
+  });
+
+  /** The name that silences a finding of `rule` on `line`, read off the directives one by one (see SuppressionTracker). */
+  function coveringByHand(directives: readonly SuppressionDirective[], rule: string, line: number): SuppressionName | undefined {
+    for (const d of directives) if (d.scope === 'line' && d.targetLine === line) for (const n of d.names) if (n.id === rule) return n;
+    let inner: SuppressionDirective | undefined;
+    for (const d of directives) {
+      const to = d.scope === 'file' ? d.block?.get(rule) : undefined;
+      if (to !== undefined && line > d.line && line < to && (inner === undefined || d.line > inner.line)) inner = d;
+    }
+    if (inner) return inner.names.find((n) => n.id === rule);
+    for (const d of directives) if (d.scope === 'file') for (const n of d.names) if (n.id === rule && d.block?.get(rule) === undefined) return n;
+    return undefined;
+  }
+
+  it('the tracker credits the name a plain walk over the comments finds, on every line, for every rule', () => {
+    const many = Array.from({ length: 20 }, (_, i) => (i % 3 === 0 ? 'a' : `r${i}`)).join(',');
+    const kinds = [
+      '# vzconf-disable a', '# vzconf-disable a,b', '# vzconf-disable b,a,a', '# vzconf-enable a', '# vzconf-enable b,a',
+      '# vzconf-enable a,a', '# vzconf-disable-next-line a', '# vzconf-disable-next-line b,a', `# vzconf-disable-next-line ${many}`,
+      `# vzconf-disable ${many},b`, `# vzconf-enable ${many}`, '', 'X=1', '# note', '# vzconf-disable c -- why',
+    ];
+    fc.assert(fc.property(fc.array(fc.constantFrom(...kinds), { maxLength: 40 }), (lines) => {
+      const doc = parseConfig(`${lines.join('\n')}\n`, { dialect: 'classic' });
+      const { directives, nameCount } = parseSuppressions(doc);
+      const tracker = new SuppressionTracker(directives, nameCount);
+      for (const rule of ['a', 'b', 'c', 'r1', 'd']) {
+        for (let l = 0; l <= lines.length; l += 1) assert.equal(tracker.covering(rule, l), coveringByHand(directives, rule, l), `${rule} on line ${l} of\n${lines.join('\n')}`);
+      }
+    }), { numRuns: 400, seed: 20261202 });
   });
 });

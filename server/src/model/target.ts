@@ -50,16 +50,19 @@ export function targetReason(t: Pick<Target, 'reason' | 'choose'>, surface: 'edi
  */
 export type TargetSetting = { auto: true } | { auto: false; generation: Generation; version?: string; vzctlVersion?: string; source?: string };
 
+/** The `auto` setting: one object for every file linted (read only). */
+const AUTO: TargetSetting = { auto: true };
+
 /** The accepted target forms, as one regular expression (also in package.json and vzconf-config.schema.json). */
 export const TARGET_PATTERN = /^(classic|vz7)(?:@(vzctl-)?(\d+(?:\.\d+)*)(?:-(\d+))?)?$/;
 
 /**
  * Parses a target setting.
- * @returns the setting, or `{ error }` with a message that lists the accepted forms
+ * @returns the setting (`auto`'s is shared: never modify it), or `{ error }` with a message that lists the accepted forms
  */
 export function parseTargetSetting(text: string | undefined): TargetSetting | { error: string } {
   const t = (text ?? 'auto').trim();
-  if (t === '' || t === 'auto') return { auto: true };
+  if (t === '' || t === 'auto') return AUTO;
   const m = TARGET_PATTERN.exec(t);
   const usage = 'use auto, classic, classic@<vzctl version> (e.g. classic@4.6), vz7, vz7@<libvzctl version> (e.g. vz7@8.0.70) or vz7@vzctl-<vzctl version> (e.g. vz7@vzctl-7.0.254)';
   if (!m) return { error: `invalid target "${t}": ${usage}` };
@@ -117,6 +120,10 @@ export const VZ7_MAJORITY = 2;
 function listed(names: string[]): string {
   return `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
 }
+
+/** Empty collections of resolveTarget (shared, never modified). */
+const NO_KEYS: ReadonlyMap<string, number> = new Map();
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 let plain: { catalog: CatalogIndex; target: Target } | undefined;
 
@@ -181,11 +188,12 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
     return { generation: setting.generation, version, explicit: true, reason: `set to ${setting.generation}${setting.version ? '@' + setting.version : ''} ${setting.source ?? 'in the settings'}` };
   }
   const evidence: string[] = [];
-  const vz7Keys = new Map<string, number>();
+  // (Each collection is made at its first key: the plain classic files of a node have none, or few.)
+  let vz7Found: Map<string, number> | undefined;
   /** Distinct classic-only keys, in file order. */
-  const classicKeys = new Set<string>();
+  let classicFound: Set<string> | undefined;
   /** Keys that rule out a classic sample of the VERSION="2" era: vz7-only ones, or classic ones learnt after it. */
-  const afterClassicVersion: { name: string; line: number }[] = [];
+  let afterFound: { name: string; line: number }[] | undefined;
   const afterClassic = afterClassicVersionOf(catalog);
   let versionTwo: number | undefined;
   const entries = probe.entries;
@@ -198,10 +206,13 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
     const def = catalog.parameter(e.name);
     if (defsOut) defsOut[e.line] = def ?? null;
     if (!def) continue;
-    if (def.vz7 && !def.classic && (def.vz7.handling ?? 'parsed') === 'parsed' && !vz7Keys.has(e.name)) vz7Keys.set(e.name, e.line);
-    if (def.classic && !def.vz7) classicKeys.add(e.name);
-    if (def.vz7 && (!def.classic || afterClassic.has(def))) afterClassicVersion.push({ name: e.name, line: e.line });
+    if (def.vz7 && !def.classic && (def.vz7.handling ?? 'parsed') === 'parsed' && vz7Found?.has(e.name) !== true) (vz7Found ??= new Map()).set(e.name, e.line);
+    if (def.classic && !def.vz7) (classicFound ??= new Set()).add(e.name);
+    if (def.vz7 && (!def.classic || afterClassic.has(def))) (afterFound ??= []).push({ name: e.name, line: e.line });
   }
+  const vz7Keys: ReadonlyMap<string, number> = vz7Found ?? NO_KEYS;
+  const classicKeys: ReadonlySet<string> = classicFound ?? NO_NAMES;
+  const afterClassicVersion: readonly { name: string; line: number }[] = afterFound ?? [];
   if (versionTwo !== undefined && classicKeys.size === 0 && afterClassicVersion.length > 0) {
     evidence.push(`line ${lineNumber(probe, versionTwo)}: VERSION="2"`);
     for (const k of afterClassicVersion.slice(0, 2)) evidence.push(`line ${lineNumber(probe, k.line)}: ${k.name} (${catalog.parameter(k.name)?.classic ? `classic vzctl only from ${catalog.parameter(k.name)?.classic?.since ?? '?'}` : 'no classic vzctl knows it'})`);

@@ -431,6 +431,15 @@ function internSlice(s: string, from: number, to: number): string {
 /** Shell issues of an assignment that has none (shared, never modified). */
 const NO_SHELL_ISSUES = Object.freeze([]) as unknown as ShellView['issues'];
 
+/** The fields of an assignment that few lines have (see EntryLine): all present, so one hidden class. */
+class RareFields {
+  skipped: Entry['skipped'] = undefined;
+  trailing: Entry['trailing'] = undefined;
+  inlineComment: Entry['inlineComment'] = undefined;
+  singleQuoted: boolean | undefined = undefined;
+  spaceAroundEquals: Entry['spaceAroundEquals'] = undefined;
+}
+
 /**
  * An assignment line. Its ranges (key, value, raw value: three objects each) are built from the columns
  * the line parser found each time they are read (not kept: the line model outlives the lint in the parse
@@ -449,11 +458,6 @@ class EntryLine implements Entry, ShellView {
   readonly equals: number;
   quote: '"' | "'" | null = null;
   value = '';
-  declare skipped?: Entry['skipped'];
-  declare trailing?: Entry['trailing'];
-  declare inlineComment?: Entry['inlineComment'];
-  declare singleQuoted?: boolean;
-  declare spaceAroundEquals?: Entry['spaceAroundEquals'];
   /**
    * The columns of the key's start, the value (inside the quotes) and the raw value (after `=`, quotes
    * included), packed into one small integer when they lie where they usually do (see
@@ -462,6 +466,18 @@ class EntryLine implements Entry, ShellView {
   #cols: number | readonly [keyStart: number, valueStart: number, valueEnd: number, rawStart: number, rawEnd: number];
   /** The shell's reading (set by parseText): a view of its own, or the end column when the entry is its own view. */
   #shell: ShellView | number = 0;
+  /**
+   * The shell view's end line, whichever the view (a number in every entry: parseText reads it of every
+   * entry, and an entry with a view of its own, met late, was another hidden class there; issue 8).
+   */
+  #shellEnd: number;
+  /**
+   * The fields few lines have (`skipped`, `trailing`, …), made at the first one set. Kept apart so that every
+   * entry has the same fields, so the same hidden class in V8: a field added to some entries gave them
+   * another one, and each function reading entries met it late (a line with an inline comment, hundreds
+   * of files into a node) was deoptimised and compiled again (issue 8).
+   */
+  #rare: RareFields | undefined = undefined;
 
   constructor(line: number, key: string, name: string, keyStart: number, equals: number) {
     this.line = line;
@@ -469,6 +485,7 @@ class EntryLine implements Entry, ShellView {
     this.name = name;
     this.equals = equals;
     this.#cols = -1 - keyStart;
+    this.#shellEnd = line;
   }
 
   /**
@@ -488,6 +505,46 @@ class EntryLine implements Entry, ShellView {
     this.#cols = keyStart < 4 && a >= 0 && a < 4 && b >= 0 && b < 4 && c >= 0 && c < 4 && valueEnd >= 0 && valueEnd < 0x800000
       ? valueEnd * 256 + c * 64 + b * 16 + a * 4 + keyStart
       : [keyStart, valueStart, valueEnd, rawStart, rawEnd];
+  }
+
+  get skipped(): Entry['skipped'] {
+    return this.#rare?.skipped;
+  }
+
+  set skipped(v: Entry['skipped']) {
+    (this.#rare ??= new RareFields()).skipped = v;
+  }
+
+  get trailing(): Entry['trailing'] {
+    return this.#rare?.trailing;
+  }
+
+  set trailing(v: Entry['trailing']) {
+    (this.#rare ??= new RareFields()).trailing = v;
+  }
+
+  get inlineComment(): Entry['inlineComment'] {
+    return this.#rare?.inlineComment;
+  }
+
+  set inlineComment(v: Entry['inlineComment']) {
+    (this.#rare ??= new RareFields()).inlineComment = v;
+  }
+
+  get singleQuoted(): boolean | undefined {
+    return this.#rare?.singleQuoted;
+  }
+
+  set singleQuoted(v: boolean | undefined) {
+    (this.#rare ??= new RareFields()).singleQuoted = v;
+  }
+
+  get spaceAroundEquals(): Entry['spaceAroundEquals'] {
+    return this.#rare?.spaceAroundEquals;
+  }
+
+  set spaceAroundEquals(v: Entry['spaceAroundEquals']) {
+    (this.#rare ??= new RareFields()).spaceAroundEquals = v;
   }
 
   get keyRange(): Range {
@@ -519,17 +576,18 @@ class EntryLine implements Entry, ShellView {
   /** Makes the entry its own shell view ending at column `endCharacter` of its line (see {@link plainShellEnd}). */
   ownShellView(endCharacter: number): void {
     this.#shell = endCharacter;
+    this.#shellEnd = this.line;
   }
 
   set shell(view: ShellView) {
     // (The value compared as a string: scanShellValue builds its own.)
     this.#shell = view.endLine === this.line && view.issues.length === 0 && view.value === this.value ? view.endCharacter : view;
+    this.#shellEnd = view.endLine;
   }
 
   /** {@link ShellView.endLine} when the entry is its own shell view. */
   get endLine(): number {
-    const s = this.#shell;
-    return typeof s === 'number' ? this.line : s.endLine;
+    return this.#shellEnd;
   }
 
   /** {@link ShellView.endCharacter} when the entry is its own shell view. */
@@ -660,9 +718,14 @@ function reusableLine(docs: readonly ConfigDocument[], n: number, text: string):
   return undefined;
 }
 
+/** The last line of an entry's shell value (`entry.shell.endLine`), without building or reading its view. */
+function shellEndLine(entry: Entry): number {
+  return entry instanceof EntryLine ? entry.endLine : entry.shell.endLine;
+}
+
 /** Whether an assignment's shell value takes in the lines after it as assignments (see parseText). */
 function swallows(out: readonly ConfigLine[], entry: Entry): boolean {
-  for (let k = entry.line + 1; k <= entry.shell.endLine; k += 1) {
+  for (let k = entry.line + 1; k <= shellEndLine(entry); k += 1) {
     const l = out[k];
     if (l && l.kind === 'entry' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(l.name)) return true;
   }
@@ -699,7 +762,7 @@ function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocu
         continue;
       }
       // A final backslash joins the next line for sh: a `;` before it runs that line (shell.ts separator).
-      if (n > shellCovered && prev.shell.endLine === n && !stubShell.has(prev) && !(lines[n] as string).endsWith('\\')) {
+      if (n > shellCovered && shellEndLine(prev) === n && !stubShell.has(prev) && !(lines[n] as string).endsWith('\\')) {
         out.push(prev);
         entries.push(prev);
         continue;
@@ -730,7 +793,7 @@ function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocu
   // Multi-line values: only assignments that start outside another multi-line value count.
   for (let k = 0; k < entries.length; k += 1) {
     const entry = entries[k] as Entry;
-    if (entry.shell.endLine === entry.line || continuationLines.has(entry.line)) continue;
+    if (shellEndLine(entry) === entry.line || continuationLines.has(entry.line)) continue;
     // A quote that never closes is no multi-line value: the shell just fails (reported as unsafe).
     // Nor is one whose "continuation" holds assignments: that is an unclosed quote on the first line
     // swallowing the next settings in the shell's reading, and vzctl reads those lines on their own.

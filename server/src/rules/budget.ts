@@ -19,9 +19,16 @@
  * without side effects (a suppression comment is credited as used only by `lint()`: `unused-suppression`
  * is judged only when the file has fewer findings than the cap, and a rule counts findings only beyond it).
  *
- * A rule that throws has its count discarded with its findings (`lint()` reports the error instead).
+ * Findings a suppression comment silences need not be built either ({@link FindingsBudget.silenced}, in any
+ * order, also within the cap): `lint()` would count the comment as used and drop the finding, so the rule
+ * hands it the comment's name instead, and `lint()` credits it and counts the finding as one it had (the
+ * file's findings before the filters decide whether `unused-suppression` is judged).
+ *
+ * A rule that throws has its count and its silenced names discarded with its findings (`lint()` reports
+ * the error instead).
  */
 import { MAX_FINDINGS_PER_FILE } from '../limits';
+import type { SuppressionName } from './suppressions';
 import type { LintContext } from './types';
 import { ObjectCache } from '../util/objectCache';
 
@@ -32,13 +39,22 @@ import { ObjectCache } from '../util/objectCache';
 export class FindingsBudget {
   /** Findings beyond the cap counted by the running rule's budgets (see {@link take}). */
   #counted = 0;
+  /** The names credited with the running rule's findings not built because they are silenced (see {@link silenced}). */
+  #quiet: SuppressionName[] = [];
 
   /**
    * @param kept whether `lint()` keeps (no filter removes) a finding of `rule` whose range starts on (model)
    *   line `line`; must have no side effects
    * @param cap the findings cap (`MAX_FINDINGS_PER_FILE`; smaller in tests)
+   * @param silencer the suppression-comment name `lint()` would credit with a finding of `rule` starting on
+   *   `line` and then drop the finding for, or undefined when `lint()` may keep it or drops it before any
+   *   credit (see {@link silenced}); must have no side effects. None: every finding is built.
    */
-  constructor(readonly kept: (rule: string, line: number) => boolean, readonly cap: number = MAX_FINDINGS_PER_FILE) {}
+  constructor(
+    readonly kept: (rule: string, line: number) => boolean,
+    readonly cap: number = MAX_FINDINGS_PER_FILE,
+    readonly silencer?: (rule: string, line: number) => SuppressionName | undefined,
+  ) {}
 
   /** Adds findings counted, not built, by the running rule. */
   count(n: number): void {
@@ -50,6 +66,33 @@ export class FindingsBudget {
     const n = this.#counted;
     this.#counted = 0;
     return n;
+  }
+
+  /**
+   * Whether the running rule may skip a finding of `rule` starting on (model) line `line` because a
+   * suppression comment silences it: `lint()` would count the comment as used and drop the finding, and
+   * nothing else reads it. Then the comment's name is kept for `lint()` to credit ({@link takeSilenced})
+   * and the rule must not build the finding. Any order of questions; no answer depends on another.
+   *
+   * Why: a file of 10,000 `vzconf-disable` … `vzconf-enable` blocks around one finding each built 10,000
+   * findings (message, detail, suggestions) to drop them at the end of its lint, alive all the while (issue 8).
+   */
+  silenced(rule: string, line: number): boolean {
+    const name = this.silencer?.(rule, line);
+    if (name === undefined) return false;
+    this.#quiet.push(name);
+    return true;
+  }
+
+  /**
+   * The names of the findings the rule that just ran skipped as silenced ({@link silenced}), one per finding,
+   * reset for the next rule (`lint()` credits them and counts the findings; after a throw it drops them, as
+   * it drops the rule's findings).
+   */
+  takeSilenced(): SuppressionName[] {
+    const quiet = this.#quiet;
+    if (quiet.length > 0) this.#quiet = [];
+    return quiet;
   }
 }
 
@@ -65,10 +108,12 @@ export class RuleBudget {
 
   /**
    * Whether to build the rule's next finding, whose range starts on (model) line `line`: false when it is
-   * certainly beyond the cap (then counted when `lint()` would have kept it).
+   * certainly beyond the cap (then counted when `lint()` would have kept it), or silenced by a suppression
+   * comment ({@link FindingsBudget.silenced}).
    */
   admit(line: number): boolean {
     const { budget } = this;
+    if (budget.silenced(this.rule, line)) return false;
     const kept = budget.kept(this.rule, line);
     if (this.#sure < budget.cap) {
       if (kept) this.#sure += 1;
@@ -76,6 +121,15 @@ export class RuleBudget {
     }
     if (kept) budget.count(1);
     return false;
+  }
+
+  /**
+   * Whether the rule may skip its next finding, whose range starts on (model) line `line`, because a
+   * suppression comment silences it ({@link FindingsBudget.silenced}): then it must not build it. For a rule
+   * that reports in any order (no {@link admit}).
+   */
+  silenced(line: number): boolean {
+    return this.budget.silenced(this.rule, line);
   }
 }
 

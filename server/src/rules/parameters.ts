@@ -21,6 +21,7 @@ import { clip, explain, q, say, sayAbout, says, toolVersion } from './say';
 import { derived } from '../catalog/derived';
 import { LazyFixFinding } from './finding';
 import { ObjectCache } from '../util/objectCache';
+import { ruleBudget } from './budget';
 import { shellWords, type ShellWord } from '../service/shellSafety';
 import { suppressionTracker, type SuppressionTracker } from '../service/suppressions';
 import { lastLineNumber } from '../parser/parse';
@@ -116,6 +117,8 @@ export const unknownParameter: Rule = {
     const gather = !ctx.target.explicit && ctx.target.generation === 'classic';
     const vz7Only: Entry[] = [];
     const entries = ctx.doc.entries;
+    // Findings a suppression comment silences are not built (rules/budget.ts), but those gathered below.
+    const budget = ruleBudget(ctx, 'unknown-parameter');
     for (let i = 0; i < entries.length; i += 1) {
       const e = entries[i] as Entry;
       if (e.skipped || e.key !== e.name || e.name === '' || ctx.doc.continuationLines.has(e.line)) continue;
@@ -127,6 +130,7 @@ export const unknownParameter: Rule = {
         vz7Only.push(e);
         continue;
       }
+      if (budget?.silenced(e.line)) continue;
       const here = (target ??= describeTarget(ctx.target));
       const shown = /^[A-Za-z0-9_]*$/.test(e.name) ? clip(e.name) : q(e.name);
       const shortcut = def ? undefined : shortcutNamed(e.name, ctx.target.generation);

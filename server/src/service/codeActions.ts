@@ -8,6 +8,7 @@
  */
 import { parseConfig, toEditorPosition, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Position, Range } from '../parser/types';
+import type { BlockEnds } from '../rules/suppressions';
 import type { TextEdit } from '../rules/types';
 import { isRange } from '../util/positions';
 
@@ -491,7 +492,7 @@ export interface SuppressionActionInput {
   /** Whether a rule id exists (the catalogue's `hasRule`). */
   hasRule: (id: string) => boolean;
   /** The suppression comments already in the document (from `parseSuppressions`). */
-  directives: readonly { line: number; scope: 'line' | 'file' | 'enable'; targetLine?: number; block?: ReadonlyMap<string, number>; names: readonly { id: string; range: Range }[] }[];
+  directives: readonly { line: number; scope: 'line' | 'file' | 'enable'; targetLine?: number; block?: BlockEnds; names: readonly { id: string; range: Range }[] }[];
   /** The parsed document (for its multi-line values); parsed from `text` with the classic dialect when absent. */
   doc?: ConfigDocument;
   /**

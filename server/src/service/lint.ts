@@ -13,6 +13,7 @@ import type { Finding, LintContext, NodeCapacity, Rule, ValueChecks } from '../r
 import { fileFacts, SHELL_WORD, SUPPRESSION_COMMENT } from '../rules/facts';
 import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { FindingsBudget, setFindingsBudget } from '../rules/budget';
+import type { SuppressionName } from '../rules/suppressions';
 import { checkValue, type ValueCheck } from '../values/validate';
 import { suppressionTracker } from './suppressions';
 import { UNUSED_SUPPRESSION, unusedSuppressions, type UnusedSuppressions } from './unusedSuppressions';
@@ -282,8 +283,10 @@ const EMPTY_DOC = (): ConfigDocument => (emptyDoc ??= parseConfigFresh('', { dia
 
 /**
  * The {@link LintContext} {@link analyze} builds: a {@link CacheHost}, so that the rules' per-file memos
- * (`ObjectCache`) add no property to it. Its own fields are exactly the context's; the optional ones are
- * set only when present, as on a plain object.
+ * (`ObjectCache`) add no property to it. Its own fields are exactly the context's, the optional ones
+ * included (undefined when absent): every context has the same fields in the same order, so one hidden
+ * class in V8 (the node config's context, without `node`, had another, and the functions that read a
+ * context were deoptimised and compiled again when they met it; issue 8).
  */
 class AnalysedFile extends CacheHost implements LintContext {
   readonly doc: ConfigDocument;
@@ -297,14 +300,14 @@ class AnalysedFile extends CacheHost implements LintContext {
   readonly values: ValueChecks;
   readonly live: readonly Entry[];
   readonly byName: ReadonlyMap<string, Entry[]>;
-  declare path?: string;
-  declare node?: LintContext;
-  declare capacity?: NodeCapacity;
-  declare template?: LintContext['template'];
-  declare tooLarge?: boolean;
-  declare ignoreSuppressions?: boolean;
+  path?: string;
+  node?: LintContext;
+  capacity?: NodeCapacity;
+  template?: LintContext['template'];
+  tooLarge?: boolean;
+  ignoreSuppressions?: boolean;
 
-  constructor(c: Pick<LintContext, 'doc' | 'kind' | 'kindReason' | 'target' | 'catalog' | 'def' | 'known' | 'status' | 'values' | 'live' | 'byName'>) {
+  constructor(c: Pick<LintContext, 'doc' | 'kind' | 'kindReason' | 'target' | 'catalog' | 'def' | 'known' | 'status' | 'values' | 'live' | 'byName' | 'path' | 'node' | 'capacity' | 'template' | 'tooLarge' | 'ignoreSuppressions'>) {
     super();
     this.doc = c.doc;
     this.kind = c.kind;
@@ -317,6 +320,12 @@ class AnalysedFile extends CacheHost implements LintContext {
     this.values = c.values;
     this.live = c.live;
     this.byName = c.byName;
+    this.path = c.path;
+    this.node = c.node;
+    this.capacity = c.capacity;
+    this.template = c.template;
+    this.tooLarge = c.tooLarge;
+    this.ignoreSuppressions = c.ignoreSuppressions;
   }
 }
 
@@ -412,17 +421,25 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     const check = scan ? templateValueCheck(d, e.value, vctx) : view.checkValue(d, e.value);
     if (check) values.set(e, check);
     if (!firstWins) continue;
-    if (check?.problems.some((p) => p.kind === 'invalid')) (refusedOnly ??= new Set()).add(d.name);
+    if (check !== undefined && refusedBy(check)) (refusedOnly ??= new Set()).add(d.name);
     else refusedOnly?.delete(d.name);
   }
-  const ctx: LintContext = new AnalysedFile({ doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live, byName });
-  if (options.path !== undefined) ctx.path = options.path;
-  if (node && ctx.kind !== 'node') ctx.node = node;
-  if (options.capacity) ctx.capacity = options.capacity;
-  if (scan) ctx.template = scan;
-  if (tooLarge) ctx.tooLarge = true;
-  if (options.ignoreSuppressions === true) ctx.ignoreSuppressions = true;
-  return ctx;
+  return new AnalysedFile({
+    doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live, byName,
+    path: options.path,
+    node: node && kindResult.kind !== 'node' ? node : undefined,
+    capacity: options.capacity ? options.capacity : undefined,
+    template: scan,
+    tooLarge: tooLarge ? true : undefined,
+    ignoreSuppressions: options.ignoreSuppressions === true ? true : undefined,
+  });
+}
+
+/** Whether a value check has an `invalid` problem (vzctl refuses the value). A loop: no closure per checked line. */
+function refusedBy(check: ValueCheck): boolean {
+  const problems = check.problems;
+  for (let i = 0; i < problems.length; i += 1) if ((problems[i] as ValueCheck['problems'][number]).kind === 'invalid') return true;
+  return false;
 }
 
 /**
@@ -465,16 +482,22 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   const tracker = (facts & SUPPRESSION_COMMENT) === 0 ? undefined : suppressionTracker(ctx);
   // What rules may count instead of building (rules/budget.ts): findings beyond the cap that the filters
   // below keep. `kept` says what they keep, without crediting any suppression comment.
+  // They may also skip what a suppression comment silences (the comment credited below, as if built): not
+  // a finding on the line of a byte-order-mark comment that is dropped before any credit.
   let budget: FindingsBudget | undefined;
   if (options.allFindings !== true) {
     budget = new FindingsBudget((rule, line) =>
       !(bomComment && line === 0 && !keptOnBomComment(rule, shellRuns)) &&
       !(tracker && !ignore && tracker.covering(rule, line) !== undefined) &&
       !custom(rule, line) &&
-      (!ctx.template || keptInTemplate(ctx, rule, line)));
+      (!ctx.template || keptInTemplate(ctx, rule, line)),
+    MAX_FINDINGS_PER_FILE,
+    tracker && !ignore ? (rule, line) => (bomComment && line === 0 && !keptOnBomComment(rule, shellRuns) ? undefined : tracker.covering(rule, line)) : undefined);
     setFindingsBudget(ctx, budget);
   }
   let notBuilt = 0;
+  // Findings the rules skipped as silenced (FindingsBudget.silenced): dropped below had they been built.
+  let silencedUnbuilt = 0;
   for (let r = 0; r < RULES.length; r += 1) {
     const rule = RULES[r] as Rule;
     const needs = rule.needs;
@@ -484,10 +507,16 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     let produced: Finding[];
     try {
       produced = rule.check(ctx);
-      if (budget) notBuilt += budget.take();
+      if (budget) {
+        notBuilt += budget.take();
+        const quiet = budget.takeSilenced();
+        for (let i = 0; i < quiet.length; i += 1) tracker?.credit(quiet[i] as SuppressionName);
+        silencedUnbuilt += quiet.length;
+      }
     } catch (err) {
       // A rule bug must not take the whole lint down: report it where the user sees it (what it counted goes too).
       budget?.take();
+      budget?.takeSilenced();
       produced = [{ rule: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(err as Error).message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
     }
     // A finding resting on an unverified catalogue fact is at most info; the user's override still wins.
@@ -504,13 +533,14 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     // Each finding a comment covers counts that comment as used, also one knownParameters drops (the comment
     // may be meant for vzlint runs without that setting) and any with ignoreSuppressions (an audit).
     kept = [];
-    for (const f of findings) {
+    for (let i = 0; i < findings.length; i += 1) {
+      const f = findings[i] as Finding;
       const silenced = tracker.silences(f.rule, f.range.start.line);
       if ((silenced && !ignore) || custom(f.rule, f.range.start.line)) continue;
       kept.push(f);
     }
     // Beyond the findings cap (or a rule's own budget) what a comment would silence is not all known.
-    if (findings.length < MAX_FINDINGS_PER_FILE) unused = unusedSuppressions(ctx, tracker, { rules: overrides, ignore });
+    if (findings.length + silencedUnbuilt < MAX_FINDINGS_PER_FILE) unused = unusedSuppressions(ctx, tracker, { rules: overrides, ignore });
   }
   // In a template, what is dropped is dropped first (by rule and line) and the rest shown as templateFinding
   // says after the cap: only the findings reported are copied.

@@ -410,10 +410,15 @@ export const duplicateIpAddress: NodeRule = {
   id: 'duplicate-ip-address',
   check(model) {
     const catalog = catalogOf(model);
-    const byIp = new Groups<{ c: NodeContainer; line: number; range: Range }>();
-    for (const c of model.containers) for (const a of c.facts.ips) byIp.add(a.ip, { c, line: a.line, range: a.range });
+    // Grouped by container (each address is once in a container's list): no object per address of the node.
+    const byIp = new Groups<NodeContainer>();
+    for (const c of model.containers) for (const a of c.facts.ips) byIp.add(a.ip, c);
     const out: NodeFinding[] = [];
-    for (const [ip, list] of byIp.shared()) {
+    for (const [ip, cs] of byIp.shared()) {
+      const list = cs.map((c) => {
+        const a = c.facts.ips.find((x) => x.ip === ip) as ContainerFacts['ips'][number];
+        return { c, line: a.line, range: a.range };
+      });
       // The same for every item of the group: made once (a fleet's shared address has hundreds).
       const note = refusalNote(list.map((o) => o.c));
       for (const item of list) {
@@ -441,10 +446,15 @@ export const duplicateMacAddress: NodeRule = {
   id: 'duplicate-mac-address',
   check(model) {
     const catalog = catalogOf(model);
-    const byMac = new Groups<{ c: NodeContainer; m: NonNullable<ContainerFacts['macs']>[number] }>();
-    for (const c of model.containers) for (const m of c.facts.macs ?? []) byMac.add(m.mac, { c, m });
+    // Grouped by container (each address is once in a container's list); most containers have no list.
+    const byMac = new Groups<NodeContainer>();
+    for (const c of model.containers) {
+      const macs = c.facts.macs;
+      if (macs !== undefined) for (const m of macs) byMac.add(m.mac, c);
+    }
     const out: NodeFinding[] = [];
-    for (const [mac, list] of byMac.shared()) {
+    for (const [mac, cs] of byMac.shared()) {
+      const list = cs.map((c) => ({ c, m: (c.facts.macs ?? []).find((x) => x.mac === mac) as NonNullable<ContainerFacts['macs']>[number] }));
       const shown = mac.toUpperCase();
       const note = refusalNote(list.map((o) => o.c));
       for (const item of list) {
@@ -555,14 +565,16 @@ export const sharedPrivatePath: NodeRule = {
     const reported = new Set<string>();
     for (const param of ['VE_PRIVATE', 'VE_ROOT'] as const) {
       if (distinctPaths(model.containers, param)) continue;
-      const byPath = new Groups<{ c: NodeContainer; p: ContainerFacts['paths'][number] }>();
+      // Grouped by container (a container has one path of each param): no object per container of the node.
+      const byPath = new Groups<NodeContainer>();
       for (const c of model.containers) {
-        const p = c.facts.paths.find((x) => x.param === param);
+        const p = pathFact(c, param);
         if (!p) continue;
         if (p.resolved?.ctid !== c.ctid) p.resolved = { ctid: c.ctid, path: resolveVeidPath(p.value.trim(), c.ctid) };
-        byPath.add(p.resolved.path, { c, p });
+        byPath.add(p.resolved.path, c);
       }
-      for (const [resolved, list] of byPath.shared()) {
+      for (const [resolved, cs] of byPath.shared()) {
+        const list = cs.map((c) => ({ c, p: pathFact(c, param) as ContainerFacts['paths'][number] }));
         const names = listSome(list.slice(0, 5).map((x) => short(x.c.path)), list.length);
         const note = refusalNote(list.map((x) => x.c));
         for (const { c, p } of list) {
@@ -593,13 +605,7 @@ function distinctPaths(containers: readonly NodeContainer[], param: 'VE_PRIVATE'
   let value: string | undefined;
   let prev: string | undefined;
   for (const c of containers) {
-    let p: ContainerFacts['paths'][number] | undefined;
-    for (const x of c.facts.paths) {
-      if (x.param === param) {
-        p = x;
-        break;
-      }
-    }
+    const p = pathFact(c, param);
     if (p === undefined) continue;
     if (value === undefined) {
       value = p.value;
@@ -613,6 +619,18 @@ function distinctPaths(containers: readonly NodeContainer[], param: 'VE_PRIVATE'
   return true;
 }
 
+/** The {@link ContainerFacts.paths} item of `param` of container `c`, if it has one. */
+function pathFact(c: NodeContainer, param: 'VE_PRIVATE' | 'VE_ROOT'): ContainerFacts['paths'][number] | undefined {
+  for (const x of c.facts.paths) if (x.param === param) return x;
+  return undefined;
+}
+
+/** The {@link ContainerFacts.names} item of `param` of container `c`, if it has one. */
+function nameFact(c: NodeContainer, param: 'NAME' | 'HOSTNAME'): ContainerFacts['names'][number] | undefined {
+  for (const x of c.facts.names) if (x.param === param) return x;
+  return undefined;
+}
+
 /**
  * Two containers with the same NAME (vzctl's symlink in /etc/vz/names can point to one only) or the same
  * HOSTNAME (compared case-insensitively). Info: legal, but `vzctl enter NAME` and logs get ambiguous.
@@ -623,12 +641,14 @@ export const duplicateCtName: NodeRule = {
     const catalog = catalogOf(model);
     const out: NodeFinding[] = [];
     for (const param of ['NAME', 'HOSTNAME'] as const) {
-      const byValue = new Groups<{ c: NodeContainer; n: ContainerFacts['names'][number] }>();
+      // Grouped by container (a container has one name of each param): no object per container of the node.
+      const byValue = new Groups<NodeContainer>();
       for (const c of model.containers) {
-        const n = c.facts.names.find((x) => x.param === param);
-        if (n) byValue.add(n.key, { c, n });
+        const n = nameFact(c, param);
+        if (n) byValue.add(n.key, c);
       }
-      for (const [, list] of byValue.shared()) {
+      for (const [, cs] of byValue.shared()) {
+        const list = cs.map((c) => ({ c, n: nameFact(c, param) as ContainerFacts['names'][number] }));
         const note = refusalNote(list.map((o) => o.c));
         for (const { c, n } of list) {
           const others = listSome(list.slice(0, 6).filter((o) => o.c !== c).map((o) => `${o.c.path} line ${lineNumber(o.c.facts.place, o.n.line)}`), list.length - 1);
@@ -734,55 +754,92 @@ function pairOfEffective(ctx: LintContext, eff: EffectiveValue | undefined): Pai
 }
 
 /**
- * How one container's memory is counted (see {@link memorySummary}), from its analysis with the node
- * config (vzctl merges vz.conf and CTID.conf).
+ * A memory value of a container as {@link memoryRow} counts it: the number of the pair's `part` (pages),
+ * `refused` when libvzctl refuses the value (Virtuozzo 7: not applied, and what it will be once fixed is not
+ * known, so it is not counted, nor taken as unset: the row says why), undefined when unset or not a pair.
  */
-function memoryRow(ctx: LintContext): Omit<MemoryRow, 'path' | 'ctid'> {
+type MemoryValue = bigint | 'refused' | undefined;
+
+function memoryValue(ctx: LintContext, name: 'PHYSPAGES' | 'SWAPPAGES' | 'PRIVVMPAGES', part: 'limit' | 'barrier'): MemoryValue {
+  const eff = effectiveValue(ctx, name);
+  if (eff?.refused) return 'refused';
+  return pairOfEffective(ctx, eff)?.[part].value;
+}
+
+/** The rows {@link memoryRow} made last and what each was made of (a fleet's containers mostly repeat a few). */
+interface MemoryMemo {
+  rows: Recent<{ phys: MemoryValue; other: MemoryValue; row: Omit<MemoryRow, 'path' | 'ctid'> }>;
+}
+
+/**
+ * The last few (8) items made of something, each with what it was made of: a fleet is rendered from a few
+ * templates, whose containers alternate in a folder sorted by name, so the one made last is mostly not the
+ * one wanted. Searched by the caller (a loop over {@link items}: no callback to allocate); the oldest is replaced.
+ */
+class Recent<T> {
+  readonly items: T[] = [];
+  private next = 0;
+
+  add(item: T): void {
+    if (this.items.length < 8) this.items.push(item);
+    else this.items[this.next] = item;
+    this.next = (this.next + 1) & 7;
+  }
+}
+
+/**
+ * How one container's memory is counted (see {@link memorySummary}), from its analysis with the node
+ * config (vzctl merges vz.conf and CTID.conf). With `memo`, a row equal to the one made last is that
+ * object (rows are shared, never modified).
+ */
+function memoryRow(ctx: LintContext, memo?: MemoryMemo): Omit<MemoryRow, 'path' | 'ctid'> {
+  const phys = memoryValue(ctx, 'PHYSPAGES', 'limit');
+  // vzctl's vSwap test (is_vswap_config): a PHYSPAGES limit that is neither LONG_MAX nor 2147483647; then
+  // SWAPPAGES counts, else PRIVVMPAGES (neither when PHYSPAGES is refused).
+  const other = phys === 'refused' ? undefined
+    : phys !== undefined && !isUnlimited(phys) ? memoryValue(ctx, 'SWAPPAGES', 'limit') : memoryValue(ctx, 'PRIVVMPAGES', 'barrier');
+  if (memo) for (const r of memo.rows.items) if (r.phys === phys && r.other === other) return r.row;
+  const row = memoryRowOf(phys, other);
+  memo?.rows.add({ phys, other, row });
+  return row;
+}
+
+/** {@link memoryRow} of the values it read: PHYSPAGES' limit, then SWAPPAGES' limit (vSwap) or PRIVVMPAGES' barrier. */
+function memoryRowOf(phys: MemoryValue, other: MemoryValue): Omit<MemoryRow, 'path' | 'ctid'> {
   const row: Omit<MemoryRow, 'path' | 'ctid'> = { mode: 'none', basis: '' };
-  // Virtuozzo 7: a memory value libvzctl refuses is not applied, and what it will be once fixed is not
-  // known, so it is not counted (nor taken as unset: the row says why).
-  const pairOf = (name: 'PHYSPAGES' | 'SWAPPAGES' | 'PRIVVMPAGES'): Pair | undefined => {
-    const eff = effectiveValue(ctx, name);
-    if (!eff?.refused) return pairOfEffective(ctx, eff);
-    (row.refusedValues ??= []).push(name);
-    return undefined;
-  };
-  const phys = pairOf('PHYSPAGES');
-  if (row.refusedValues) {
+  if (phys === 'refused') {
+    row.refusedValues = ['PHYSPAGES'];
     row.basis = 'not counted: libvzctl refuses the PHYSPAGES value';
     return row;
   }
-  // vzctl's vSwap test (is_vswap_config): a PHYSPAGES limit that is neither LONG_MAX nor 2147483647.
-  if (phys && !isUnlimited(phys.limit.value)) {
+  if (phys !== undefined && !isUnlimited(phys)) {
     row.mode = 'vswap';
-    const huge = unlimitedPages(phys.limit.value);
+    const huge = unlimitedPages(phys);
     if (huge) row.unlimited = ['PHYSPAGES'];
-    else row.ramBytes = phys.limit.value * PAGE_SIZE;
+    else row.ramBytes = phys * PAGE_SIZE;
     const ram = huge ? 'PHYSPAGES limit effectively unlimited (not counted)' : 'PHYSPAGES limit';
-    const swap = pairOf('SWAPPAGES');
-    if (row.refusedValues) {
+    if (other === 'refused') {
+      row.refusedValues = ['SWAPPAGES'];
       row.basis = `${ram}; swap not counted: libvzctl refuses the SWAPPAGES value`;
-    } else if (swap && unlimitedPages(swap.limit.value)) {
+    } else if (other !== undefined && unlimitedPages(other)) {
       (row.unlimited ??= []).push('SWAPPAGES');
-      row.basis = `${ram}; SWAPPAGES ${isUnlimited(swap.limit.value) ? '' : 'effectively '}unlimited (swap not counted)`;
+      row.basis = `${ram}; SWAPPAGES ${isUnlimited(other) ? '' : 'effectively '}unlimited (swap not counted)`;
     } else {
-      row.swapBytes = swap ? swap.limit.value * PAGE_SIZE : 0n;
-      row.basis = swap ? `${ram} + SWAPPAGES limit` : `${ram} (no SWAPPAGES)`;
+      row.swapBytes = other !== undefined ? other * PAGE_SIZE : 0n;
+      row.basis = other !== undefined ? `${ram} + SWAPPAGES limit` : `${ram} (no SWAPPAGES)`;
     }
+  } else if (other === 'refused') {
+    row.refusedValues = ['PRIVVMPAGES'];
+    row.basis = 'not counted: libvzctl refuses the PRIVVMPAGES value';
+  } else if (other !== undefined && !unlimitedPages(other)) {
+    row.mode = 'ubc';
+    row.privvmBytes = other * PAGE_SIZE;
+    row.basis = 'PRIVVMPAGES barrier';
+  } else if (other !== undefined) {
+    row.unlimited = ['PRIVVMPAGES'];
+    row.basis = `not counted: PRIVVMPAGES barrier ${isUnlimited(other) ? '' : 'effectively '}unlimited`;
   } else {
-    const priv = pairOf('PRIVVMPAGES');
-    if (row.refusedValues) {
-      row.basis = 'not counted: libvzctl refuses the PRIVVMPAGES value';
-    } else if (priv && !unlimitedPages(priv.barrier.value)) {
-      row.mode = 'ubc';
-      row.privvmBytes = priv.barrier.value * PAGE_SIZE;
-      row.basis = 'PRIVVMPAGES barrier';
-    } else if (priv) {
-      row.unlimited = ['PRIVVMPAGES'];
-      row.basis = `not counted: PRIVVMPAGES barrier ${isUnlimited(priv.barrier.value) ? '' : 'effectively '}unlimited`;
-    } else {
-      row.basis = 'not counted: neither a vSwap PHYSPAGES limit nor PRIVVMPAGES';
-    }
+    row.basis = 'not counted: neither a vSwap PHYSPAGES limit nor PRIVVMPAGES';
   }
   return row;
 }
@@ -919,58 +976,121 @@ export function sortFindings(findings: Finding[]): Finding[] {
  * `lint(…).ctx`) with its node config attached.
  */
 export function containerFacts(ctx: LintContext): ContainerFacts {
-  const origin = ownEffectiveValue(ctx, 'ORIGIN_SAMPLE');
-  const originSample = origin?.entry && !origin.refused && origin.source === (ctx.kind === 'node' ? 'node' : 'container') && origin.value.trim() !== ''
-    ? { name: origin.value.trim(), valueRange: origin.entry.valueRange, rawValueRange: origin.entry.rawValueRange }
-    : undefined;
-  const target = { generation: ctx.target.generation, version: ctx.target.version };
-  const memory = memoryRow(ctx);
-  const place = filePlace(ctx);
-  // One object literal per shape, ORIGIN_SAMPLE (set in most containers) in it: a property added later
-  // would go to a separate property array, kept with every container's facts until the node is done.
-  const facts: ContainerFacts = originSample
-    ? { target, originSample, ips: [], paths: [], names: [], memory, place }
-    : { target, ips: [], paths: [], names: [], memory, place };
+  return factsOf(ctx, undefined);
+}
+
+/** No items (shared by the facts of the containers without any; never modified). */
+const NO_ITEMS: never[] = Object.freeze([]) as unknown as never[];
+
+/**
+ * {@link containerFacts}, with its strings, ranges, target and memory row the stored equal ones when
+ * `store` is given (what {@link FindingStore.shareFacts} makes of the facts, without building the copies it
+ * would drop). One object literal for every container (optional fields undefined), and each list made
+ * whole at the end: V8 then keeps one shape of facts and optimises this once.
+ */
+function factsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts {
+  const originSample = originOf(ctx, store);
+  const target = store ? store.target(ctx.target) : { generation: ctx.target.generation, version: ctx.target.version };
+  let memory = memoryRow(ctx, store);
+  const place = store ? store.place(filePlace(ctx)) : filePlace(ctx);
   // Virtuozzo 7: one refused value makes libvzctl refuse the whole config; the rules say so where they
   // compare this container's other values (they are what it gets once that value is fixed).
-  const refused = vz7RefusedLine(ctx);
-  if (refused) {
-    facts.refused = { ...refused, line: lineNo(refused.source === 'node' && ctx.node ? ctx.node : ctx, refused.line) };
-    facts.memory.refused = facts.refused;
+  const refusedLine = vz7RefusedLine(ctx);
+  let refused: ContainerFacts['refused'];
+  if (refusedLine) {
+    refused = { ...refusedLine, line: lineNo(refusedLine.source === 'node' && ctx.node ? ctx.node : ctx, refusedLine.line) };
+    memory = { ...memory, refused };
   }
   // A value libvzctl refuses (Virtuozzo 7: "Invalid parameter", `eff.refused`) or classic vzctl skips is
-  // never applied, so it never counts here (ORIGIN_SAMPLE above); of a list line classic takes only part of, only that part.
+  // never applied, so it never counts here; of a list line classic takes only part of, only that part.
+  const ips = ipsOf(ctx, store);
+  const netif = ownEffectiveValue(ctx, 'NETIF');
+  let macs: ContainerFacts['macs'];
+  if (netif?.entry && netif.source === 'container' && !netif.refused && !(ctx.values.get(netif.entry)?.problems ?? []).some((p) => p.kind === 'invalid')) {
+    const found = netifMacs(ctx, netif.entry);
+    if (found.length > 0) macs = found;
+  }
+  return { target, originSample, ips, paths: pathsOf(ctx, store), names: namesOf(ctx, store), memory, place, refused, macs };
+}
+
+/** ORIGIN_SAMPLE set in the container itself and not blank ({@link ContainerFacts.originSample}). */
+function originOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts['originSample'] {
+  const origin = ownEffectiveValue(ctx, 'ORIGIN_SAMPLE');
+  if (!origin?.entry || origin.refused || origin.source !== (ctx.kind === 'node' ? 'node' : 'container')) return undefined;
+  const name = origin.value.trim();
+  if (name === '') return undefined;
+  return store ? store.origin(origin.entry, ctx.doc.text[origin.entry.line], ctx.target.generation, origin.value, name) : { name, valueRange: origin.entry.valueRange, rawValueRange: origin.entry.rawValueRange };
+}
+
+/**
+ * The venet addresses of the container's own IP_ADDRESS ({@link ContainerFacts.ips}): the lines the target
+ * applies (classic: every line it accepts, merged; Virtuozzo 7: the last), each with the addresses vzctl
+ * takes from it (classic parse_ip() stops at a bad one, keeping those before), each address once.
+ */
+function ipsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts['ips'] {
   const ip = ownEffectiveValue(ctx, 'IP_ADDRESS');
-  if (ip?.entry && ip.source === 'container' && !ip.refused) {
-    const mine = new Set<string>();
-    // The lines the target applies (classic: every line it accepts, merged; Virtuozzo 7: the last), each
-    // with the addresses vzctl takes from it (classic parse_ip() stops at a bad one, keeping those before).
-    for (const e of ip.merged ?? [ip.entry]) {
-      for (const t of acceptedTokens(ctx, e)) {
-        const addr = canonicalIp(t.text);
-        if (!addr || mine.has(addr)) continue;
-        mine.add(addr);
-        facts.ips.push({ ip: addr, line: e.line, range: valueSubRange(ctx, e, t.start, t.end) });
+  if (!ip?.entry || ip.source !== 'container' || ip.refused) return NO_ITEMS;
+  const out: ContainerFacts['ips'] = [];
+  // The addresses taken, once there are many (a line of 100,000 addresses); a few are compared one by one.
+  let seen: Set<string> | undefined;
+  for (const e of ip.merged ?? [ip.entry]) {
+    const list = acceptedTokens(ctx, e);
+    if (list.length === 0) continue;
+    // valueSubRange (rules/util) for each token: exact columns when the line has no backslash (vzctl's
+    // unescaping shifts them), else the whole value.
+    const whole = e.valueRange;
+    const slashed = (ctx.doc.text[e.line] ?? '').includes('\\');
+    const base = whole.start.character;
+    for (const t of list) {
+      const addr = canonicalIp(t.text);
+      if (!addr) continue;
+      if (seen !== undefined) {
+        if (seen.has(addr)) continue;
+        seen.add(addr);
+      } else {
+        let dup = false;
+        for (const a of out) if (a.ip === addr) dup = true;
+        if (dup) continue;
+        if (out.length >= 8) {
+          seen = new Set(out.map((a) => a.ip));
+          seen.add(addr);
+        }
       }
+      const range: Range = slashed ? e.valueRange : { start: { line: e.line, character: base + t.start }, end: { line: e.line, character: base + t.end } };
+      out.push({ ip: addr, line: e.line, range: store ? store.range(range) : range });
     }
   }
-  const netif = ownEffectiveValue(ctx, 'NETIF');
-  if (netif?.entry && netif.source === 'container' && !netif.refused && !(ctx.values.get(netif.entry)?.problems ?? []).some((p) => p.kind === 'invalid')) {
-    const macs = netifMacs(ctx, netif.entry);
-    if (macs.length > 0) facts.macs = macs;
-  }
-  for (const param of ['VE_PRIVATE', 'VE_ROOT'] as const) {
-    const eff = effectiveValue(ctx, param);
-    if (!eff?.entry || eff.refused || eff.value.trim() === '' || (eff.source !== 'container' && eff.source !== 'node')) continue;
-    facts.paths.push({ param, value: own(eff.value), source: eff.source, line: eff.entry.line, range: entryRange(eff.entry) });
-  }
-  for (const param of ['NAME', 'HOSTNAME'] as const) {
-    const eff = ownEffectiveValue(ctx, param);
-    if (!eff?.entry || eff.refused || eff.source !== 'container' || eff.value.trim() === '') continue;
-    const value = own(eff.value);
-    facts.names.push({ param, value, key: param === 'HOSTNAME' ? value.trim().toLowerCase() : value.trim(), line: eff.entry.line, range: entryRange(eff.entry) });
-  }
-  return facts;
+  // Kept until the node is done: with room for its items only (a list grown by push has room for 17).
+  return out.length === 0 ? NO_ITEMS : store ? out.slice() : out;
+}
+
+/** VE_PRIVATE then VE_ROOT as in effect (from the container or vz.conf), when set and not blank ({@link ContainerFacts.paths}). */
+function pathsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts['paths'] {
+  const priv = pathOf(ctx, 'VE_PRIVATE', store);
+  const root = pathOf(ctx, 'VE_ROOT', store);
+  if (store) return store.pathList(priv, root);
+  return priv ? (root ? [priv, root] : [priv]) : root ? [root] : NO_ITEMS;
+}
+
+function pathOf(ctx: LintContext, param: 'VE_PRIVATE' | 'VE_ROOT', store: FindingStore | undefined): ContainerFacts['paths'][number] | undefined {
+  const eff = effectiveValue(ctx, param);
+  if (!eff?.entry || eff.refused || (eff.source !== 'container' && eff.source !== 'node') || eff.value.trim() === '') return undefined;
+  return store ? store.path(param, eff.entry, fileOf(ctx, eff).doc.text[eff.entry.line], ctx.target.generation, eff.value, eff.source) : { param, value: own(eff.value), source: eff.source, line: eff.entry.line, range: entryRange(eff.entry) };
+}
+
+/** NAME then HOSTNAME set in the container itself and not blank ({@link ContainerFacts.names}). */
+function namesOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts['names'] {
+  const name = nameOf(ctx, 'NAME', store);
+  const host = nameOf(ctx, 'HOSTNAME', store);
+  return name ? (host ? [name, host] : [name]) : host ? [host] : NO_ITEMS;
+}
+
+function nameOf(ctx: LintContext, param: 'NAME' | 'HOSTNAME', store: FindingStore | undefined): ContainerFacts['names'][number] | undefined {
+  const eff = ownEffectiveValue(ctx, param);
+  if (!eff?.entry || eff.refused || eff.source !== 'container' || eff.value.trim() === '') return undefined;
+  const value = own(eff.value);
+  const range = entryRange(eff.entry);
+  return { param, value, key: param === 'HOSTNAME' ? value.trim().toLowerCase() : value.trim(), line: eff.entry.line, range: store ? store.range(range) : range };
 }
 
 /**
@@ -1276,6 +1396,21 @@ function sameCompact(kept: Finding, f: Finding): boolean {
   return true;
 }
 
+/** A fact made of line `entry` (of text `text` at `line`, parsed in dialect `gen`) and its value `value`. */
+interface LineFact<T> {
+  entry: Entry;
+  line: number;
+  text: string | undefined;
+  gen: Generation;
+  value: string;
+  fact: T;
+}
+
+/** Whether `entry` (its line's text `text`, dialect `gen`) is the line `f` was made of, or one parsed the same. */
+function sameLine(f: LineFact<unknown>, entry: Entry, text: string | undefined, gen: Generation): boolean {
+  return f.entry === entry || (text !== undefined && f.line === entry.line && f.gen === gen && f.text === text);
+}
+
 /**
  * One copy of equal strings, ranges and whole findings across the findings a {@link NodeLinter} keeps: the containers of a
  * node share their mistakes (the same line of the same sample, the same message and explanation), so a
@@ -1307,7 +1442,7 @@ class FindingStore {
   }
 
   /** The stored range equal to `r`; when new, `r` itself is stored, or with `copy` a copy of it. */
-  private range(r: Range, copy = false): Range {
+  range(r: Range, copy = false): Range {
     const { start, end } = r;
     if (start.character < 1024 && end.character < 1024 && start.line < 0x100000 && end.line < 0x100000) {
       // Small integers (below 2^30) as keys: no key string built per range.
@@ -1396,24 +1531,85 @@ class FindingStore {
   }
 
   private readonly targets = new Map<string, Pick<Target, 'generation' | 'version'>>();
-  /** The target {@link shareFacts} stored or found last (a node's containers mostly share one). */
+  /** The target {@link target} stored or found last (a node's containers mostly share one). */
   private lastTarget?: Pick<Target, 'generation' | 'version'>;
+
+  /** The stored `{ generation, version }` equal to `t`'s. */
+  target(t: Pick<Target, 'generation' | 'version'>): Pick<Target, 'generation' | 'version'> {
+    const last = this.lastTarget;
+    if (last && last.generation === t.generation && last.version === t.version) return last;
+    const key = `${t.generation}\0${t.version}`;
+    let target = this.targets.get(key);
+    if (!target) this.targets.set(key, (target = { generation: t.generation, version: t.version }));
+    this.lastTarget = target;
+    return target;
+  }
+
+  /** The stored string equal to `s`, in a string of its own when new (not a slice of a file's text: {@link own}). */
+  ownStr(s: string): string {
+    const had = this.strings.get(s);
+    return had !== undefined ? had : this.str(own(s));
+  }
+
+  /** The memory rows {@link memoryRow} made last, and of what. */
+  readonly rows: MemoryMemo['rows'] = new Recent();
+
+  /** Places of files without suppression comments or lone CRs, by the length of the first line (all a place has then). */
+  private readonly places = new Map<number, FilePlace>();
+
+  /** The stored place equal to `p` when it has nothing but the first line's length; else `p`. */
+  place(p: FilePlace): FilePlace {
+    if (p.suppressed !== undefined || p.editorLines !== undefined || p.nodeNames !== undefined) return p;
+    const had = this.places.get(p.firstLineLength);
+    if (had) return had;
+    if (this.places.size >= 1024) this.places.clear();
+    this.places.set(p.firstLineLength, p);
+    return p;
+  }
+
+  /**
+   * The ORIGIN_SAMPLE, VE_PRIVATE and VE_ROOT facts made last, with the line and value each was made of: the
+   * containers of a fleet share these lines. A line model's columns (so its ranges) are those of its text at
+   * its line number in its dialect (the line parser reads nothing else), so an equal line gives equal facts.
+   */
+  private readonly origins = new Recent<LineFact<NonNullable<ContainerFacts['originSample']>>>();
+  private readonly paths = [new Recent<LineFact<ContainerFacts['paths'][number]>>(), new Recent<LineFact<ContainerFacts['paths'][number]>>()];
+  private readonly pathLists = new Recent<ContainerFacts['paths']>();
+
+  /** {@link ContainerFacts.originSample} of line `entry` (its text `text`, parsed as `gen`; value `value`, sample `name`), stored. */
+  origin(entry: Entry, text: string | undefined, gen: Generation, value: string, name: string): NonNullable<ContainerFacts['originSample']> {
+    for (const o of this.origins.items) if (sameLine(o, entry, text, gen) && o.value === value) return o.fact;
+    const fact = { name: this.ownStr(name), valueRange: this.range(entry.valueRange), rawValueRange: this.range(entry.rawValueRange) };
+    this.origins.add({ entry, line: entry.line, text, gen, value, fact });
+    return fact;
+  }
+
+  /** A {@link ContainerFacts.paths} item, stored (shared, but for its `resolved` memo, which says whose it is). */
+  path(param: 'VE_PRIVATE' | 'VE_ROOT', entry: Entry, text: string | undefined, gen: Generation, value: string, source: 'container' | 'node'): ContainerFacts['paths'][number] {
+    const recent = this.paths[param === 'VE_PRIVATE' ? 0 : 1] as (typeof this.paths)[number];
+    for (const p of recent.items) if (sameLine(p, entry, text, gen) && p.value === value && p.fact.source === source) return p.fact;
+    const fact: ContainerFacts['paths'][number] = { param, value: this.ownStr(value), source, line: entry.line, range: this.range(entryRange(entry)) };
+    recent.add({ entry, line: entry.line, text, gen, value, fact });
+    return fact;
+  }
+
+  /** The list of paths `a` then `b` (each when present): a recent container's list when it holds the same. */
+  pathList(a: ContainerFacts['paths'][number] | undefined, b: ContainerFacts['paths'][number] | undefined): ContainerFacts['paths'] {
+    if (!a && !b) return NO_ITEMS;
+    const n = a && b ? 2 : 1;
+    const first = a ?? b;
+    for (const list of this.pathLists.items) if (list.length === n && list[0] === first && (n === 1 || list[1] === b)) return list;
+    const list = a ? (b ? [a, b] : [a]) : [first as ContainerFacts['paths'][number]];
+    this.pathLists.add(list);
+    return list;
+  }
 
   /**
    * `facts` with its strings, ranges and target replaced by the stored equal ones (the containers of a node
-   * share paths, samples, line positions); changes `facts`.
+   * share paths, samples, line positions); changes `facts`. For facts made elsewhere (a worker thread's).
    */
   shareFacts(facts: ContainerFacts): ContainerFacts {
-    const t = facts.target;
-    const last = this.lastTarget;
-    if (last && last.generation === t.generation && last.version === t.version) facts.target = last;
-    else {
-      const key = `${t.generation}\0${t.version}`;
-      const target = this.targets.get(key);
-      if (target) facts.target = target;
-      else this.targets.set(key, t);
-      this.lastTarget = facts.target;
-    }
+    facts.target = this.target(facts.target);
     const o = facts.originSample;
     if (o) facts.originSample = { name: this.str(o.name), valueRange: this.range(o.valueRange), rawValueRange: this.range(o.rawValueRange) };
     for (const a of facts.ips) a.range = this.range(a.range);
@@ -1577,6 +1773,8 @@ export class NodeLinter {
   }
 
   private scratch?: LintOptions;
+  /** A container added has a suppression comment naming a node-level rule ({@link FilePlace.nodeNames}). */
+  private namesNodeRule = false;
 
   /** Lints one file of the node (not the node config) with the node config. */
   add(file: NodeFile): NodeFileOutcome {
@@ -1587,8 +1785,9 @@ export class NodeLinter {
     const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), findings: this.keep(result.findings) };
     this.outcomes.push(outcome);
     if (isCt) {
-      const facts = containerFacts(ctx);
-      this.model.containers.push({ path: file.path, ctid, facts: this.options.compact === true ? this.store.shareFacts(facts) : facts });
+      const facts = factsOf(ctx, this.options.compact === true ? this.store : undefined);
+      if (facts.place.nodeNames !== undefined) this.namesNodeRule = true;
+      this.model.containers.push({ path: file.path, ctid, facts });
     } else this.model.files.push({ path: file.path, ctx });
     return outcome;
   }
@@ -1615,6 +1814,7 @@ export class NodeLinter {
     }
     const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings };
     this.outcomes.push(outcome);
+    if (c.facts.place.nodeNames !== undefined) this.namesNodeRule = true;
     this.model.containers.push({ path: c.path, ctid, facts: c.facts });
     return outcome;
   }
@@ -1625,7 +1825,10 @@ export class NodeLinter {
    */
   finish(): { files: NodeFileOutcome[]; memory: MemorySummary } {
     const listed = this.options.nodeContainers;
-    if (listed !== undefined && this.model.node !== undefined) {
+    // Whether the model is complete matters only to suppression comments naming node-level rules (see
+    // nodeRuleJudged): without any, the paths of a fleet's 10,000 containers are not compared with the listing.
+    const named = this.namesNodeRule || this.model.files.some((f) => filePlace(f.ctx).nodeNames !== undefined);
+    if (listed !== undefined && this.model.node !== undefined && named) {
       const added = new Set(this.model.containers.map((c) => c.path));
       if (listed.every((p) => added.has(p))) this.model.complete = true;
     }

@@ -157,7 +157,7 @@ const NO_UNUSED: UnusedSuppressions = { pending: [], build: () => { throw new Er
 /**
  * The unused-suppression findings of one lint: for each `vzconf-disable-next-line` / `vzconf-disable`
  * comment, one finding over the whole comment when none of its rule ids silenced a finding (and every one
- * is judged), else one per unused id. `tracker.used` must hold every name that silenced a finding of this
+ * is judged), else one per unused id. `tracker.isUsed` must be true of every name that silenced a finding of this
  * lint (`lint` counts them before `knownParameters` drops a finding, so a comment written for a custom key
  * stays used). Names of `unused-suppression` itself are judged last, against these findings: a
  * `# vzconf-disable unused-suppression` that silences one of them is used. Returns the findings that no
@@ -179,7 +179,7 @@ export function unusedSuppressions(ctx: LintContext, tracker: SuppressionTracker
       if (d.scope === 'enable') continue;
       let unused: SuppressionName[] | undefined;
       for (const n of d.names) {
-        if ((n.id === UNUSED_SUPPRESSION) === self && judged(ctx, d, n, options, nodeNamed) && !tracker.used.has(n)) (unused ??= []).push(n);
+        if ((n.id === UNUSED_SUPPRESSION) === self && judged(ctx, d, n, options, nodeNamed) && !tracker.isUsed(n)) (unused ??= []).push(n);
       }
       if (unused === undefined) continue;
       const whole = !self && unused.length === d.names.length;

@@ -1,7 +1,7 @@
 import { asWritten, quote } from '../rules/text';
 import { editDistance } from '../rules/util';
 import type { CatalogIndex } from '../catalog/load';
-import type { Generation, Grammar, ParameterDef, Range as NumRange, Vocabulary } from '../catalog/types';
+import type { Generation, Grammar, ParameterDef, Range as NumRange, StatusEntry, Vocabulary } from '../catalog/types';
 import { knownAt } from '../catalog/features';
 import { compareVersions, inVersionRange } from '../model/version';
 import { INT_MAX, LONG_MAX, parseSizedNumber, SIZE_SUFFIX, type NumberPart, type NumberReader } from './numbers';
@@ -258,6 +258,15 @@ function netifFieldsAt(vocabulary: Vocabulary, generation: Generation, version: 
   return names;
 }
 
+/** Whether a status entry in effect at `version` says the reader takes any value (a loop: no closure per value checked). */
+function unreadAt(status: readonly StatusEntry[], version: string): boolean {
+  for (let i = 0; i < status.length; i += 1) {
+    const s = status[i] as StatusEntry;
+    if (s.unread === true && inVersionRange(version, s.from, s.until)) return true;
+  }
+  return false;
+}
+
 /**
  * Checks a value against its parameter's grammar as the target's vzctl parses it
  * (grammars: reference §2; classic `src/lib/config.c`, libvzctl `lib/env_config.c`), as far as the
@@ -272,7 +281,7 @@ function netifFieldsAt(vocabulary: Vocabulary, generation: Generation, version: 
  */
 export function checkValue(def: ParameterDef, value: string, ctx: ValueContext): ValueCheck {
   const info = def[ctx.generation];
-  if (info?.handling === 'sample' || info?.status?.some((s) => s.unread === true && inVersionRange(ctx.version, s.from, s.until))) return { problems: [] };
+  if (info?.handling === 'sample' || (info?.status !== undefined && unreadAt(info.status, ctx.version))) return { problems: [] };
   const check = checkGrammar(def, value, ctx);
   if (check.problems.length === 0) return check;
   const tool = ctx.generation === 'vz7' ? 'libvzctl' : 'vzctl';
@@ -283,10 +292,16 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
 }
 
 /** {@link checkValue} without the reader's exceptions: the value against the grammar alone. */
+/** The check of a value without problems: one object for all (shared: never modify it). */
+const NO_PROBLEM: ValueCheck = { problems: [] };
+
+/** The check of a value vzctl refuses, `start`..`end` in it (the whole value by default). */
+function refuse(value: string, message: string, start = 0, end = value.length): ValueCheck {
+  return { problems: [{ kind: 'invalid', message, start, end }] };
+}
+
 function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): ValueCheck {
   const grammar = grammarOf(def, ctx.generation);
-  const problems: ValueProblem[] = [];
-  const bad = (message: string, start = 0, end = value.length): ValueCheck => ({ problems: [{ kind: 'invalid', message, start, end }] });
   const gen = ctx.generation;
   switch (grammar) {
     case 'ubc':
@@ -295,11 +310,11 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
     case 'yesno':
     case 'enum': {
       const allowed = valuesOf(def, gen) ?? ['yes', 'no'];
-      if (allowed.includes(value)) return { problems };
+      if (allowed.includes(value)) return NO_PROBLEM;
       const ci = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
       if (ci) return { problems: [{ kind: 'invalid', message: `${quote(value)} must be written ${quote(ci)} (vzctl compares case-sensitively)`, start: 0, end: value.length, caseFix: ci }] };
       const near = nearestWord(value, allowed);
-      const refused = bad(`${quote(value)} is not one of ${allowed.map((a) => `${quote(a)}`).join(', ')}`);
+      const refused = refuse(value, `${quote(value)} is not one of ${allowed.map((a) => `${quote(a)}`).join(', ')}`);
       if (near !== undefined) (refused.problems[0] as ValueProblem).suggestion = near;
       return refused;
     }
@@ -315,65 +330,66 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       const unl = value === 'unlimited' && acceptsUnlimited !== undefined && compareVersions(ctx.version, acceptsUnlimited.since) >= 0;
       const read = readStrtoul(value);
       const whole = isWholeNumber(read);
-      if (!whole && !unl && value !== '') return bad(`${quote(value)} is not a whole number`);
+      if (!whole && !unl && value !== '') return refuse(value, `${quote(value)} is not a whole number`);
       const r = rangeOf(def, gen);
       const n = unl ? Number(LONG_MAX) : whole ? Number(read.signed) : 0;
       if (r && ((r.min !== undefined && n < r.min) || (r.max !== undefined && n > r.max))) {
-        return bad(`${asWritten(value)} is outside ${r.min ?? '…'}..${r.max ?? '…'}`);
+        return refuse(value, `${asWritten(value)} is outside ${r.min ?? '…'}..${r.max ?? '…'}`);
       }
-      return { problems };
+      return NO_PROBLEM;
     }
     case 'ctid': {
       // Virtuozzo 7 VEID: what vzctl2_parse_ctid() takes (get_cid_uuid_pair() and get_normalized_uuid(),
       // lib/env.c and lib/util.c @ v7.0.42..v8.0.90): a UUID, optionally in braces, 32 hex digits, or
       // the legacy numeric ID as parse_int() reads it (strtol() over the whole text, 0..INT_MAX).
-      if (CTID_UUID.test(value)) return { problems };
+      if (CTID_UUID.test(value)) return NO_PROBLEM;
       const id = readStrtoul(value);
       if (isWholeNumber(id)) {
         const n = Number(id.signed);
-        return n >= 0 && n <= 2147483647 ? { problems } : bad(`${asWritten(value)} is outside 0..2147483647`);
+        return n >= 0 && n <= 2147483647 ? NO_PROBLEM : refuse(value, `${asWritten(value)} is outside 0..2147483647`);
       }
-      return bad(`${quote(value)} is not a UUID or a whole number`);
+      return refuse(value, `${quote(value)} is not a UUID or a whole number`);
     }
     case 'float':
       // VM_OVERCOMMIT: sscanf(value, "%f") must read a number (classic conf_parse_float(), src/lib/config.c
       // @ vzctl-4.6..4.11.1; libvzctl add_env_param(), lib/env_config.c @ v7.0.42..v8.0.90): leading
       // blanks, a sign, an exponent, inf/nan, hexadecimal, and anything after the number are accepted.
-      if (!/^[ \t\n\v\f\r]*[+-]?(\d|\.\d|inf|nan)/i.test(value)) return bad(`${quote(value)} is not a number`);
-      return { problems };
+      if (!/^[ \t\n\v\f\r]*[+-]?(\d|\.\d|inf|nan)/i.test(value)) return refuse(value, `${quote(value)} is not a number`);
+      return NO_PROBLEM;
     case 'name':
       // check_name(): letters, digits, space, '-', '+', '_', '.'.
       for (let i = 0; i < value.length; i += 1) {
-        if (!/[A-Za-z0-9 \-+_.]/.test(value[i] as string)) return bad(`character ${quote(value[i])} is not allowed in NAME (letters, digits, space, - + _ .)`, i, i + 1);
+        if (!/[A-Za-z0-9 \-+_.]/.test(value[i] as string)) return refuse(value, `character ${quote(value[i])} is not allowed in NAME (letters, digits, space, - + _ .)`, i, i + 1);
       }
-      return { problems };
+      return NO_PROBLEM;
     case 'ip-list': {
       // libvzctl splits on LIST_DELIMITERS (blank, tab and comma; lib/vztypes.h at v7.0.42 and v7.0.737).
       for (const t of tokens(value, gen === 'vz7' ? ' \t,' : ' \t')) {
         const msg = checkIp(t.text, gen, ctx.version);
-        if (msg) return bad(msg, t.start, t.end);
+        if (msg) return refuse(value, msg, t.start, t.end);
       }
-      return { problems };
+      return NO_PROBLEM;
     }
     case 'netdev-list': {
       // classic add_netdev() splits on blanks, libvzctl parse_netdev() on LIST_DELIMITERS (lib/net.c @ v7.0.737).
       for (const t of tokens(value, gen === 'vz7' ? ' \t,' : ' \t')) {
-        if (/^(venet|tun|tap|lo)/.test(t.text)) return bad(`${quote(t.text)}: devices named venet*, tun*, tap* or lo* cannot be moved into a container`, t.start, t.end);
+        if (/^(venet|tun|tap|lo)/.test(t.text)) return refuse(value, `${quote(t.text)}: devices named venet*, tun*, tap* or lo* cannot be moved into a container`, t.start, t.end);
       }
-      return { problems };
+      return NO_PROBLEM;
     }
     case 'features':
       return checkOnOffList(value, ctx, 'features');
     case 'capability':
       return checkOnOffList(value, ctx, 'capability');
     case 'iptables-modules': {
-      if (gen === 'vz7') return { problems };
+      if (gen === 'vz7') return NO_PROBLEM;
+      const problems: ValueProblem[] = [];
       for (const t of tokens(value, ' \t,')) {
         if (!ctx.catalog.iptablesModule(t.text)) {
           problems.push({ kind: 'unknown-item', message: `vzctl does not know the iptables module ${quote(t.text)} and skips it${/^ip6|MASQUERADE/.test(t.text) ? ' (it belongs in IPTABLES_MODULES / IP6TABLES of vz.conf, which load host modules)' : ''}`, start: t.start, end: t.end });
         }
       }
-      return { problems };
+      return problems.length === 0 ? NO_PROBLEM : { problems };
     }
     case 'devices':
       return checkDevices(value, gen, ctx.version);
@@ -384,66 +400,67 @@ function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): Valu
       // /dev/NAME exists is the host's business (stat() at parse time): never reported.
       for (const t of tokens(value, gen === 'vz7' ? ' \t,' : ' ')) {
         const colon = gen === 'vz7' ? t.text.indexOf(':') : t.text.lastIndexOf(':');
-        if (colon < 0) return bad(`${quote(t.text)} is not device:perm`, t.start, t.end);
+        if (colon < 0) return refuse(value, `${quote(t.text)} is not device:perm`, t.start, t.end);
         const perm = t.text.slice(colon + 1);
-        if (perm !== 'none' && !/^[rwq]*$/.test(perm)) return bad(`permissions ${quote(perm)} must be a combination of r, w, q, or "none"`, t.start, t.end);
+        if (perm !== 'none' && !/^[rwq]*$/.test(perm)) return refuse(value, `permissions ${quote(perm)} must be a combination of r, w, q, or "none"`, t.start, t.end);
       }
-      return { problems };
+      return NO_PROBLEM;
     }
     case 'pci': {
       // classic parse_pci() splits on blanks only, libvzctl parse_pcidev() on LIST_DELIMITERS (lib/vztypes.h).
       for (const t of tokens(value, gen === 'vz7' ? ' \t,' : ' ')) {
-        if (!pciAccepted(t.text)) return bad(`${quote(t.text)} is not a PCI address [domain:]bus:slot.func`, t.start, t.end);
+        if (!pciAccepted(t.text)) return refuse(value, `${quote(t.text)} is not a PCI address [domain:]bus:slot.func`, t.start, t.end);
       }
-      return { problems };
+      return NO_PROBLEM;
     }
     case 'netif':
       return checkNetif(value, gen, ctx.version, netifFieldsAt(ctx.catalog.catalog.vocabulary, gen, ctx.version));
     case 'meminfo':
       return checkMeminfo(value);
     case 've-layout': {
-      if (value === 'simfs' || value === 'ploop' || value === 'ploop:expanded' || value === 'ploop:plain') return { problems };
+      if (value === 'simfs' || value === 'ploop' || value === 'ploop:expanded' || value === 'ploop:plain') return NO_PROBLEM;
       if (value === 'ploop:raw') return { problems: [{ kind: 'suspicious', message: 'the raw ploop format is neither recommended nor supported by vzctl', ...whole(value) }] };
-      return bad(`${quote(value)} is not simfs, ploop or ploop:expanded|plain|raw`);
+      return refuse(value, `${quote(value)} is not simfs, ploop or ploop:expanded|plain|raw`);
     }
     case 'cpulimit':
       return checkCpulimit(def.name, value, gen, ctx.version);
     case 'cpumask': {
-      if (value === 'all' || (value === 'auto' && def.name === 'CPUMASK')) return { problems };
+      if (value === 'all' || (value === 'auto' && def.name === 'CPUMASK')) return NO_PROBLEM;
       // bitmap_parse(): CPUMASK_NBITS is 1024 before vzctl 4.8 and 4096 from it (include/cpu.h @ vzctl-4.7,
       // vzctl-4.8); libvzctl VZCTL_MAX_NCPU / VZCTL_MAX_NNODE 4096 (include/libvzctl.h @ v7.0.42..v8.0.90).
       const bits = gen === 'classic' && compareVersions(ctx.version, '4.8') < 0 ? 1024 : 4096;
       return checkBitmap(value, gen, ctx.version, bits);
     }
     case 'iolimit': {
-      if (value === 'unlimited') return { problems };
+      if (value === 'unlimited') return NO_PROBLEM;
       if (gen === 'classic') return checkClassicIolimit(value);
       return checkVz7Iolimit(value);
     }
     case 'neighbour-devs': {
       // The network scripts read it (scripts/vps-functions.in vz_get_neighbour_devs): empty means all.
-      if (value === '' || value === 'all' || value === 'detect') return { problems };
+      if (value === '' || value === 'all' || value === 'detect') return NO_PROBLEM;
       if (value.startsWith('list:')) {
-        if (gen === 'classic' && compareVersions(ctx.version, '4.9') < 0) return bad('the list: form needs vzctl 4.9 or newer');
-        return { problems };
+        if (gen === 'classic' && compareVersions(ctx.version, '4.9') < 0) return refuse(value, 'the list: form needs vzctl 4.9 or newer');
+        return NO_PROBLEM;
       }
-      return bad(`${quote(value)} is not all, detect or list:dev1 dev2`);
+      return refuse(value, `${quote(value)} is not all, detect or list:dev1 dev2`);
     }
     case 'word-list': {
       // "inherit" (copy the node's resolv.conf) came with vzctl 4.4 and libvzctl 7.0.431
       // (src/lib/vps_configure.c at vzctl-4.4; lib/env_configure.c at v7.0.431); before, it is a plain word.
+      const problems: ValueProblem[] = [];
       const first = tokens(value, ' \t')[0];
       const since = gen === 'classic' ? '4.4' : '7.0.431';
       if ((def.name === 'NAMESERVER' || def.name === 'SEARCHDOMAIN') && first?.text === 'inherit' && compareVersions(ctx.version, since) < 0) {
         const what = def.name === 'NAMESERVER' ? 'a name server' : 'a search domain';
         problems.push({ kind: 'suspicious', message: `"inherit" needs ${gen === 'classic' ? 'vzctl' : 'libvzctl'} ${since}; before, it is written into resolv.conf as ${what}`, start: first.start, end: first.end });
       }
-      return { problems };
+      return problems.length === 0 ? NO_PROBLEM : { problems };
     }
     case 'string':
     case 'path':
     case 'module-list':
-      return { problems };
+      return NO_PROBLEM;
   }
 }
 
