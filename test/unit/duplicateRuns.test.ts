@@ -287,6 +287,8 @@ describe('duplicate-parameter: a key repeated in many places apart (A B A B …)
     const [f, ...rest] = duplicates(six);
     assert.deepEqual(rest, []);
     assert.equal(f?.message, 'HOSTNAME on 8 lines between 2 and 14 is also set on line 1; vzctl uses the first');
+    // The places are counted, not built: exactly one more than a finding each.
+    assert.match(f?.detail ?? '', /Reported once for the 8 lines, repeated in 6 places/);
     // The range is the first run's (from its first key to its last value).
     assert.deepEqual(span(f), [1, 0, 2, 12]);
     assert.equal(fixed(six, f).text, `HOSTNAME="a"\n# x\n${'# x\n'.repeat(4)}`);

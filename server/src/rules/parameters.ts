@@ -255,15 +255,28 @@ function shReadsAsVzctl(ctx: LintContext, entries: readonly Entry[]): boolean {
  * of a multi-line value belong to their entry; a blank, comment or any other line in between ends a run).
  * Returns the runs as `[first, last]` index pairs into `entries`, inclusive, in file order.
  */
-export function consecutiveRuns(ctx: LintContext, entries: readonly Entry[], from: number, to: number): [number, number][] {
+export function consecutiveRuns(ctx: LintContext, entries: readonly Entry[], from: number, to: number, max = Infinity): [number, number][] {
   const runs: [number, number][] = [];
   let start = from;
-  for (let i = from + 1; i <= to; i += 1) {
+  for (let i = from + 1; i <= to && runs.length < max; i += 1) {
     if (i < to && (entries[i] as Entry).line === lastLineOf(ctx, entries[i - 1] as Entry) + 1) continue;
     runs.push([start, i - 1]);
     start = i;
   }
   return runs;
+}
+
+/**
+ * How many runs {@link consecutiveRuns} finds in `entries[from..to)`, without building them: a key set on
+ * every other line of a 40,000-line file has 20,000 runs, of which a message names five.
+ */
+export function countRuns(ctx: LintContext, entries: readonly Entry[], from: number, to: number): number {
+  let n = 0;
+  for (let i = from + 1; i <= to; i += 1) {
+    if (i < to && (entries[i] as Entry).line === lastLineOf(ctx, entries[i - 1] as Entry) + 1) continue;
+    n += 1;
+  }
+  return n;
 }
 
 /**
@@ -275,8 +288,9 @@ function runLines(ctx: LintContext, first: Entry, last: Entry): string {
 }
 
 /**
- * The lines of all `entries` of a key (`runs`: their runs of consecutive lines), runs written as ranges
- * (`1–1000` rather than `1, 2, 3, 4, 5 and 995 more`): at most five runs, then how many entries are left.
+ * The lines of all `entries` of a key (`runs`: their runs of consecutive lines, at least the first six when
+ * there are more than five), runs written as ranges (`1–1000` rather than `1, 2, 3, 4, 5 and 995 more`): at
+ * most five runs, then how many entries are left.
  */
 function groupLines(ctx: LintContext, entries: readonly Entry[], runs: readonly [number, number][]): string {
   const shown = runs.slice(0, 5).map(([a, b]) => runLines(ctx, entries[a] as Entry, entries[b] as Entry)).join(', ');
@@ -286,7 +300,7 @@ function groupLines(ctx: LintContext, entries: readonly Entry[], runs: readonly 
 
 /** `line 8` or `lines 8, 11` (at most five, then how many more), for the lines a detail names. */
 function linesWord(ctx: LintContext, entries: readonly Entry[]): string {
-  return entries.length === 1 ? `line ${lineNo(ctx, (entries[0] as Entry).line)}` : `lines ${groupLines(ctx, entries, consecutiveRuns(ctx, entries, 0, entries.length))}`;
+  return entries.length === 1 ? `line ${lineNo(ctx, (entries[0] as Entry).line)}` : `lines ${groupLines(ctx, entries, consecutiveRuns(ctx, entries, 0, entries.length, 6))}`;
 }
 
 /**
@@ -315,7 +329,8 @@ export const duplicateParameter: Rule = {
       const policy = policyOf(ctx, def);
       // Runs of consecutive lines among all the key's entries: the message's list of lines and, for a union
       // key (every line but the first reported), its findings.
-      const all = consecutiveRuns(ctx, entries, 0, entries.length);
+      // (A union key's findings need every run; the others' message only the first six.)
+      const all = consecutiveRuns(ctx, entries, 0, entries.length, policy === 'union' ? Infinity : 6);
       const lines = groupLines(ctx, entries, all);
       if (policy === 'union') {
         // vzctl skips a list line its handler refuses (an invalid value: skippedForValue, as the effective
@@ -449,7 +464,10 @@ export const duplicateParameter: Rule = {
       // finding that run would get) is neither reported nor removed, nor grouped with the others.
       const sets = suppressionsOf(ctx);
       let others = ignored.filter((x) => x !== used);
-      let runs = consecutiveRuns(ctx, others, 0, others.length);
+      // Without suppression comments only the first MAX_DUPLICATE_FINDINGS + 1 runs are built: beyond that
+      // many the key gets one finding, which names five runs and counts the rest (`A B A B …` over 40,000
+      // lines has 20,000 runs).
+      let runs = consecutiveRuns(ctx, others, 0, others.length, sets === undefined ? MAX_DUPLICATE_FINDINGS + 1 : Infinity);
       if (sets !== undefined && runs.some(([a, b]) => anySuppressed(ctx, sets, others, a, b))) {
         const open: Entry[] = [];
         for (const [a, b] of runs) if (!anySuppressed(ctx, sets, others, a, b)) for (let i = a; i <= b; i += 1) open.push(others[i] as Entry);
@@ -458,13 +476,14 @@ export const duplicateParameter: Rule = {
       }
       if (others.length === 0) continue;
       if (runs.length > MAX_DUPLICATE_FINDINGS) {
+        const places = runs.length > MAX_DUPLICATE_FINDINGS + 1 ? runs.length : countRuns(ctx, others, 0, others.length);
         // Repeated in many places apart (`A B A B …`): one finding, on the first ignored line (or run), whose
         // message names the lines and whose fix removes them all (the line in effect stays).
         const list = groupLines(ctx, others, runs);
         const [a, b] = runs[0] as [number, number];
         const lastOther = lastLineOf(ctx, others[others.length - 1] as Entry);
         const groupSaid = sayAbout(ctx, def.name, `${def.name} on ${others.length} lines between ${lineNo(ctx, (others[0] as Entry).line)} and ${lastLineNumber(ctx.doc, lastOther)} is also set on line ${lineNo(ctx, used.line)}`, behaviour);
-        const groupDetail = explain(groupSaid, `${def.name} is set on lines ${lines}: ${usedNote}${rendered ? ' so it may ignore' : ' and ignores'} lines ${list}${shellNote}`, `Reported once for the ${others.length} lines, repeated in ${runs.length} places; the fix removes them all`);
+        const groupDetail = explain(groupSaid, `${def.name} is set on lines ${lines}: ${usedNote}${rendered ? ' so it may ignore' : ' and ignores'} lines ${list}${shellNote}`, `Reported once for the ${others.length} lines, repeated in ${places} places; the fix removes them all`);
         out.push(new IgnoredDuplicates(group, others, others[a] as Entry, others[b] as Entry, severity, finding(ctx, 'duplicate-parameter', used.keyRange, groupSaid).message, groupDetail, facts));
         continue;
       }
