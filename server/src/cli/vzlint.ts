@@ -758,10 +758,11 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     uncheckedQuietly(abs, read);
     return read;
   };
-  /** Reads an asked file (its error on stderr): the text, or undefined. */
-  const readAsked = async (abs: string): Promise<ReadText | undefined> => settleRead(abs, nodeTexts.get(abs) ?? (await reader.read(abs)));
-  /** {@link readAsked} of a node config: never among the files read ahead (`ConfigReader.readApart`). */
-  const readAskedNode = async (abs: string): Promise<ReadText | undefined> => settleRead(abs, nodeTexts.get(abs) ?? (await reader.readApart(abs)));
+  /**
+   * Reads an asked file (its error on stderr): the text, or undefined. `apart`: a node config, never among
+   * the files read ahead (`ConfigReader.readApart`).
+   */
+  const readAsked = async (abs: string, apart = false): Promise<ReadText | undefined> => settleRead(abs, nodeTexts.get(abs) ?? (await (apart ? reader.readApart(abs) : reader.read(abs))));
 
   // The .vzconf.yaml of each file: --config, else the nearest one upward (none with --no-config).
   const configs = new Map<string, ConfigFileSettings>();
@@ -1000,7 +1001,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       if (g.nodePath !== undefined) {
         let read: ReadText | { error: string } | undefined;
         if (asked.has(g.nodePath)) {
-          read = await readAskedNode(g.nodePath);
+          read = await readAsked(g.nodePath, true);
           if (read?.sizeBytes !== undefined) {
             // Asked for and too large: reported as a file (its file-too-large finding), and its files are
             // checked without it and told so, as when it is not asked for.

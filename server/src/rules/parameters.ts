@@ -259,11 +259,16 @@ export function consecutiveRuns(ctx: LintContext, entries: readonly Entry[], fro
   const runs: [number, number][] = [];
   let start = from;
   for (let i = from + 1; i <= to && runs.length < max; i += 1) {
-    if (i < to && (entries[i] as Entry).line === lastLineOf(ctx, entries[i - 1] as Entry) + 1) continue;
+    if (i < to && continuesRun(ctx, entries, i)) continue;
     runs.push([start, i - 1]);
     start = i;
   }
   return runs;
+}
+
+/** Whether `entries[i]` starts on the line right after `entries[i - 1]` ends (both of one run). */
+function continuesRun(ctx: LintContext, entries: readonly Entry[], i: number): boolean {
+  return (entries[i] as Entry).line === lastLineOf(ctx, entries[i - 1] as Entry) + 1;
 }
 
 /**
@@ -273,7 +278,7 @@ export function consecutiveRuns(ctx: LintContext, entries: readonly Entry[], fro
 export function countRuns(ctx: LintContext, entries: readonly Entry[], from: number, to: number): number {
   let n = 0;
   for (let i = from + 1; i <= to; i += 1) {
-    if (i < to && (entries[i] as Entry).line === lastLineOf(ctx, entries[i - 1] as Entry) + 1) continue;
+    if (i < to && continuesRun(ctx, entries, i)) continue;
     n += 1;
   }
   return n;

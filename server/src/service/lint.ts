@@ -14,7 +14,7 @@ import { fileFacts, SHELL_WORD, SUPPRESSION_COMMENT } from '../rules/facts';
 import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { FindingsBudget, setFindingsBudget } from '../rules/budget';
 import type { SuppressionName } from '../rules/suppressions';
-import { checkValue, type ValueCheck } from '../values/validate';
+import { checkValue, refuses, type ValueCheck } from '../values/validate';
 import { suppressionTracker } from './suppressions';
 import { UNUSED_SUPPRESSION, unusedSuppressions, type UnusedSuppressions } from './unusedSuppressions';
 import { exclusiveLines, isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
@@ -421,7 +421,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
     const check = scan ? templateValueCheck(d, e.value, vctx) : view.checkValue(d, e.value);
     if (check) values.set(e, check);
     if (!firstWins) continue;
-    if (check !== undefined && refusedBy(check)) (refusedOnly ??= new Set()).add(d.name);
+    if (check !== undefined && refuses(check)) (refusedOnly ??= new Set()).add(d.name);
     else refusedOnly?.delete(d.name);
   }
   return new AnalysedFile({
@@ -435,12 +435,6 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   });
 }
 
-/** Whether a value check has an `invalid` problem (vzctl refuses the value). A loop: no closure per checked line. */
-function refusedBy(check: ValueCheck): boolean {
-  const problems = check.problems;
-  for (let i = 0; i < problems.length; i += 1) if ((problems[i] as ValueCheck['problems'][number]).kind === 'invalid') return true;
-  return false;
-}
 
 /**
  * Lints one file: parse → model → every rule → unverified facts capped at info (catalog/evidence.ts) → severity overrides (`rules`) → custom keys
@@ -486,13 +480,15 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   // a finding on the line of a byte-order-mark comment that is dropped before any credit.
   let budget: FindingsBudget | undefined;
   if (options.allFindings !== true) {
+    // A finding on a byte-order-mark comment's line that keepOnBomComment drops (before any credit).
+    const droppedOnBom = (rule: string, line: number): boolean => bomComment && line === 0 && !keptOnBomComment(rule, shellRuns);
     budget = new FindingsBudget((rule, line) =>
-      !(bomComment && line === 0 && !keptOnBomComment(rule, shellRuns)) &&
+      !droppedOnBom(rule, line) &&
       !(tracker && !ignore && tracker.covering(rule, line) !== undefined) &&
       !custom(rule, line) &&
       (!ctx.template || keptInTemplate(ctx, rule, line)),
     MAX_FINDINGS_PER_FILE,
-    tracker && !ignore ? (rule, line) => (bomComment && line === 0 && !keptOnBomComment(rule, shellRuns) ? undefined : tracker.covering(rule, line)) : undefined);
+    tracker && !ignore ? (rule, line) => (droppedOnBom(rule, line) ? undefined : tracker.covering(rule, line)) : undefined);
     setFindingsBudget(ctx, budget);
   }
   let notBuilt = 0;

@@ -1036,11 +1036,6 @@ function ipsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFact
   for (const e of ip.merged ?? [ip.entry]) {
     const list = acceptedTokens(ctx, e);
     if (list.length === 0) continue;
-    // valueSubRange (rules/util) for each token: exact columns when the line has no backslash (vzctl's
-    // unescaping shifts them), else the whole value.
-    const whole = e.valueRange;
-    const slashed = (ctx.doc.text[e.line] ?? '').includes('\\');
-    const base = whole.start.character;
     for (const t of list) {
       const addr = canonicalIp(t.text);
       if (!addr) continue;
@@ -1056,7 +1051,7 @@ function ipsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFact
           seen.add(addr);
         }
       }
-      const range: Range = slashed ? e.valueRange : { start: { line: e.line, character: base + t.start }, end: { line: e.line, character: base + t.end } };
+      const range = valueSubRange(ctx, e, t.start, t.end);
       out.push({ ip: addr, line: e.line, range: store ? store.range(range) : range });
     }
   }

@@ -291,7 +291,16 @@ export function checkValue(def: ParameterDef, value: string, ctx: ValueContext):
   return { ...check, problems: check.problems.map((p) => (p.kind === 'invalid' ? { ...p, kind: 'suspicious' as const, message: `${p.message}; ${why}` } : p)) };
 }
 
-/** {@link checkValue} without the reader's exceptions: the value against the grammar alone. */
+/**
+ * Whether vzctl refuses the value a check is of (it has an `invalid` problem: the handler rejects the line).
+ * A loop, no closure: asked for every checked line of every file.
+ */
+export function refuses(check: ValueCheck): boolean {
+  const problems = check.problems;
+  for (let i = 0; i < problems.length; i += 1) if ((problems[i] as ValueProblem).kind === 'invalid') return true;
+  return false;
+}
+
 /** The check of a value without problems: one object for all (shared: never modify it). */
 const NO_PROBLEM: ValueCheck = { problems: [] };
 
@@ -300,6 +309,7 @@ function refuse(value: string, message: string, start = 0, end = value.length): 
   return { problems: [{ kind: 'invalid', message, start, end }] };
 }
 
+/** {@link checkValue} without the reader's exceptions: the value against the grammar alone. */
 function checkGrammar(def: ParameterDef, value: string, ctx: ValueContext): ValueCheck {
   const grammar = grammarOf(def, ctx.generation);
   const gen = ctx.generation;
