@@ -148,6 +148,7 @@ function sizeText(bytes: number): string {
  * returns.
  */
 interface TargetView {
+  readonly catalog: CatalogIndex;
   known(def: ParameterDef): boolean;
   status(def: ParameterDef): StatusEntry[];
   removed(def: ParameterDef): boolean;
@@ -189,6 +190,7 @@ function targetView(catalog: CatalogIndex, target: Target, scope: 'node' | 'cont
     return st;
   };
   view = {
+    catalog,
     known(def) {
       let k = knownOf.get(def);
       if (k === undefined) {
@@ -377,6 +379,15 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   // The catalogue entry of each line's key, looked up once per line however many rules ask (the target's
   // choice looks up the probe's: kept when the probe is the document linted).
   const probeDefs: (ParameterDef | null | undefined)[] = new Array<ParameterDef | null | undefined>(probe?.lines.length ?? 0);
+  // Those of the lines an earlier file shares, from their memo (a look-up by name hashes and compares the name).
+  if (probe) {
+    const entries = probe.entries;
+    for (let i = 0; i < entries.length; i += 1) {
+      const e = entries[i] as Entry;
+      const m = e.memo as LineAnalysis | undefined;
+      if (m !== undefined && m.view.catalog === catalog) probeDefs[e.line] = m.def;
+    }
+  }
   let target: Target;
   try {
     target = resolveTarget(setting, probe ?? EMPTY_DOC(), catalog, probeDefs);
