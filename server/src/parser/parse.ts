@@ -489,6 +489,8 @@ class EntryLine implements Entry, ShellView {
    * of files into a node) was deoptimised and compiled again (issue 8).
    */
   #rare: RareFields | undefined = undefined;
+  /** See {@link Entry.memo}. */
+  #memo: unknown = undefined;
 
   constructor(line: number, key: string, name: string, keyStart: number, equals: number) {
     this.line = line;
@@ -516,6 +518,15 @@ class EntryLine implements Entry, ShellView {
     this.#cols = keyStart < 4 && a >= 0 && a < 4 && b >= 0 && b < 4 && c >= 0 && c < 4 && valueEnd >= 0 && valueEnd < 0x800000
       ? valueEnd * 256 + c * 64 + b * 16 + a * 4 + keyStart
       : [keyStart, valueStart, valueEnd, rawStart, rawEnd];
+  }
+
+  /** See {@link Entry.memo} (private, so neither enumerated nor compared with the model's fields). */
+  get memo(): unknown {
+    return this.#memo;
+  }
+
+  set memo(m: unknown) {
+    this.#memo = m;
   }
 
   get skipped(): Entry['skipped'] {
