@@ -5,23 +5,27 @@
  * and the reading thread). Most of it is inlining: each of the ~50 rule functions inlines the same shared
  * views (`ubc`, `effectiveValue` …) again. A smaller cumulative inlining budget (100 bytes of bytecode,
  * V8's default 920) cut the process's CPU by ~270 ms and its wall time by ~6 % there (docs/performance.md,
- * "1 December, evening"), the main thread's own CPU staying the same.
+ * "1 December, evening"), the main thread's own CPU staying the same. Two optimisation passes that copy
+ * or rewrite whole loop bodies and allocations are switched off too: loop peeling (a loop's first pass
+ * compiled apart) and escape analysis; with both off the whole run executes 4.5 % fewer instructions
+ * (cachegrind, `--predictable --single-threaded`, 7.19 G → 6.87 G; docs/performance.md, "2 December,
+ * morning"), the engine's code running as fast as before.
  *
  * Set only for runs of many files, when the lint is about to start (a one-file run compiles nothing with
  * TurboFan, and loading `node:v8` costs ~4 ms), and only by the `vzlint` command itself (`main.ts`): the
- * flag is process-wide. Node documents `v8.setFlagsFromString` after start as use-with-care; this flag only
- * changes which calls the compiler inlines, never what the code does. V8 does not throw for a flag it
- * lacks (it prints a line to standard error and goes on); every V8 of Node 18 to 22 has this one.
+ * flags are process-wide. Node documents `v8.setFlagsFromString` after start as use-with-care; these flags
+ * only change how the compiler optimises, never what the code does. V8 does not throw for a flag it lacks
+ * (it prints a line to standard error and goes on); every V8 of Node 18 to 22 has these.
  */
 
-/** The flag set by {@link tuneForLargeRun}. */
-const LARGE_RUN_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=100';
+/** The flags set by {@link tuneForLargeRun}. */
+const LARGE_RUN_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=100 --no-turbo-loop-peeling --no-turbo-escape';
 
-/** The same flag at V8's default (`node --v8-options`, in every V8 of Node 18 to 22). */
-const DEFAULT_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=920';
+/** The same flags at V8's defaults (`node --v8-options`, in every V8 of Node 18 to 22). */
+const DEFAULT_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=920 --turbo-loop-peeling --turbo-escape';
 
 /**
- * Where {@link tuneForLargeRun} leaves a function that sets the flag back to V8's default: the launcher
+ * Where {@link tuneForLargeRun} leaves a function that sets the flags back to V8's defaults: the launcher
  * (launch.ts) calls it before it writes its code cache at exit. V8 stamps a code cache with a hash of the
  * flags in force and rejects it in a process whose flags differ, so a cache written with the tuned flag
  * was rejected by every later run (each then compiled the bundle again and rewrote the cache: 1 MB).
