@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { PREFETCH_FROM } from '../../server/src/cli/read';
 
 const root = path.resolve(__dirname, '../..');
 const bin = path.join(root, 'dist', 'vzlint.js');
@@ -21,8 +22,8 @@ describe('vzlint launcher and its compile cache', { skip }, () => {
   const conf = path.join(tmp, '101.conf');
   writeFileSync(conf, 'ONBOOT="yes"\nONBOT="yes"\nPHYSPAGES="0:512M"\nSWAPPAGES="0:1G"\n');
 
-  function run(cacheHome: string, env: NodeJS.ProcessEnv = {}) {
-    const r = spawnSync(process.execPath, [bin, '--format', 'json', conf], {
+  function run(cacheHome: string, env: NodeJS.ProcessEnv = {}, target = conf) {
+    const r = spawnSync(process.execPath, [bin, '--format', 'json', target], {
       cwd: tmp,
       encoding: 'utf8',
       env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env },
@@ -68,6 +69,26 @@ describe('vzlint launcher and its compile cache', { skip }, () => {
     const off = path.join(tmp, 'home4');
     run(off, { VZLINT_COMPILE_CACHE: '0' });
     assert.deepEqual(caches(path.join(off, 'vzconf')), []);
+  });
+
+  it('writes a cache after a run of many files that later runs accept', () => {
+    // A run of 500 files or more tunes a V8 flag (v8Tuning.ts); V8 rejects a cache stamped with other flags
+    // than the reading process's, so a cache written with the tuned flag was rejected and rewritten by every run.
+    const node = path.join(tmp, 'node');
+    mkdirSync(path.join(node, 'conf'), { recursive: true });
+    writeFileSync(path.join(node, 'vz.conf'), 'VIRTUOZZO=yes\nVE_ROOT=/vz/root/$VEID\n');
+    for (let i = 0; i < PREFETCH_FROM; i += 1) writeFileSync(path.join(node, 'conf', `${1000 + i}.conf`), `ONBOOT="yes"\nHOSTNAME="ct${i}"\n`);
+    const home = path.join(tmp, 'home5');
+    const many = run(home, {}, node);
+    assert.equal(many.stderr, '');
+    const dir = path.join(home, 'vzconf');
+    const file = path.join(dir, caches(dir)[0] as string);
+    const written = statSync(file);
+    for (const target of [conf, node]) {
+      run(home, {}, target);
+      const now = statSync(file);
+      assert.deepEqual([now.ino, now.mtimeMs, now.size], [written.ino, written.mtimeMs, written.size], `the run over ${target} took the cache as it was`);
+    }
   });
 
   it('still runs when the cache folder cannot be created', () => {

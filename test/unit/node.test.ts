@@ -3,7 +3,7 @@
  * across the containers of one node (lintNode). Cases from issue 3 parts 7 and 8.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,8 @@ import { findSchemasDir } from '../../server/src/catalog/load';
 import { computeHover } from '../../server/src/service/hover';
 import { lint, type LintOptions } from '../../server/src/service/lint';
 import { canonicalIp, Groups, lintNode, NODE_LEVEL_RULES, parseCapacitySize, resolveVeidPath, type NodeInput, type NodeLintOptions } from '../../server/src/service/node';
-import { confDirSamples, ctidOf, findNodeConfig, listConfDir, loadNodeFiles, nodeConfigCandidates, sampleNameOf } from '../../server/src/service/nodeFiles';
+import { confDirSamples, ctidOf, findNodeConfig, listConfDir, loadNodeFiles, nodeConfigCandidates, sampleNameOf, type ConfDirNames } from '../../server/src/service/nodeFiles';
+import { discoverConfigFiles } from '../../server/src/cli/discover';
 import { NODE_RULES } from '../../server/src/rules/node/index';
 import { macAddressOf } from '../../server/src/values/validate';
 import { applyEdits } from '../helpers/edits';
@@ -544,6 +545,19 @@ describe('node files on disk', () => {
     await writeFile(path.join(tmp, 'repo/vz.conf'), '');
     assert.equal(await findNodeConfig(path.join(tmp, 'repo/a/b/101.conf'), { stopAt: path.join(tmp, 'repo') }), path.join(tmp, 'repo/vz.conf'));
     assert.equal(await findNodeConfig(path.join(tmp, 'repo/a/b/101.conf')), undefined);
+    // The directory search's names of the folder (discoverConfigFiles onListing) give what a listing of
+    // it gives: links (dangling too) counted, folders, zeros (00.conf) and other names not.
+    await symlink('101.conf', path.join(vz, 'conf', '104.conf'));
+    await symlink('nowhere', path.join(vz, 'conf', '105.conf'));
+    await mkdir(path.join(vz, 'conf', '106.conf'));
+    for (const n of ['00.conf', 'a1.conf', '0a1b2c3d-0000-4000-8000-00000000abcd.conf', '.107.conf', '108.conf.j2', 've-.conf-sample']) await writeFile(path.join(vz, 'conf', n), '');
+    const listed = new Map<string, ConfDirNames>();
+    await discoverConfigFiles(vz, vz, undefined, undefined, (folder, names) => listed.set(folder, names));
+    const confDir = path.join(vz, 'conf');
+    const again = await confDirSamples(confDir);
+    assert.deepEqual(again.containers?.map((p) => path.basename(p)).sort(), ['0a1b2c3d-0000-4000-8000-00000000abcd.conf', '101.conf', '102.conf', '104.conf', '105.conf']);
+    const fromSearch = await confDirSamples(confDir, listed.get(confDir));
+    assert.deepEqual({ ...fromSearch, containers: fromSearch.containers?.sort() }, { ...again, containers: again.containers?.sort() });
   });
   it('names: ctidOf, sampleNameOf, candidates, helpers', () => {
     assert.equal(ctidOf('/x/conf/101.conf'), '101');

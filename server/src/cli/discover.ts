@@ -9,6 +9,7 @@ import path from 'node:path';
 import type FastGlob from 'fast-glob';
 import { getCatalog } from '../catalog/load';
 import { isTemplateName, stripTemplateExtension, TEMPLATE_EXTENSIONS } from '../parser/template';
+import { addConfDirName, type ConfDirNames } from '../service/nodeFiles';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,6 +41,14 @@ export function classifyConfigName(filePath: string): NameClass {
  * for every file of a folder with the folder's name computed once).
  */
 function classifyInFolder(name: string, parent: string): NameClass {
+  // `DIGITS.conf`, what a node's conf/ folder holds thousands of: answered from its characters (the
+  // same answer as classifyParts: `0.conf` is a config anywhere, any other number one in conf/).
+  const stem = name.length - 5;
+  if (stem > 0 && name.endsWith('.conf')) {
+    let i = 0;
+    while (i < stem && name.charCodeAt(i) >= 48 && name.charCodeAt(i) <= 57) i += 1;
+    if (i === stem) return parent === 'conf' || name === '0.conf' ? 'config' : 'candidate';
+  }
   const template = isTemplateName(name);
   return classifyParts(template ? stripTemplateExtension(name) : name, parent, template);
 }
@@ -142,18 +151,21 @@ async function globRegularFiles(patterns: string | string[], options: FastGlob.O
  * skipped; a sub-folder that cannot be read is passed to `onError`): names that are configs by themselves, and candidates confirmed by content. Returned as
  * `dir` joined with the path found, sorted. An unreadable candidate is skipped.
  *
- * @param dir     the directory as the user gave it (used for the reported paths)
- * @param absDir  the same directory resolved to an absolute path (searched)
+ * @param dir        the directory as the user gave it (used for the reported paths)
+ * @param absDir     the same directory resolved to an absolute path (searched)
+ * @param onListing  given each folder listed (its absolute path) with its samples and CTID.conf names
+ *   (`confDirSamples` then need not list a node's conf/ folder again)
  */
 export async function discoverConfigFiles(
   dir: string,
   absDir: string,
   onError?: (folder: string, err: NodeJS.ErrnoException) => void,
   onSkip?: (file: string, why: string) => void,
+  onListing?: (folder: string, names: ConfDirNames) => void,
 ): Promise<string[]> {
   const found = await walkNames(absDir, onError, (rel, why) => {
     if (why === NOT_UTF8 || classifyConfigName(path.join(absDir, rel)) !== undefined) onSkip?.(path.join(dir, rel), why);
-  });
+  }, onListing);
   const out: string[] = [];
   // The reported path, `path.join(dir, rel)`: `dir` normalised once, then `rel` (names from readdir, never
   // `.` or `..`, joined by `/`) appended; Windows separators go through path.join.
@@ -213,9 +225,10 @@ async function exists(p: string): Promise<boolean> {
  * regular file taken, any other link passed to `onSkip`, a sub-folder that cannot be read passed to
  * `onError`; a named pipe, socket or device with such a name, and a folder named as a config file
  * (`conf/101.conf/`), are passed to `onSkip` too), without matching every name against every pattern: on a node's conf/ folder of 10,000
- * containers that took a third of vzlint's run.
+ * containers that took a third of vzlint's run. Each folder listed is passed to `onListing` with its
+ * {@link ConfDirNames} (every entry that is a file or a link, whatever its name).
  */
-async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.ErrnoException) => void) | undefined, onSkip: (rel: string, why: string) => void): Promise<{ configs: string[]; candidates: string[] }> {
+async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.ErrnoException) => void) | undefined, onSkip: (rel: string, why: string) => void, onListing?: (folder: string, names: ConfDirNames) => void): Promise<{ configs: string[]; candidates: string[] }> {
   /** Files that are configs by name, and candidates (see {@link NameClass}); names of neither class are left out. */
   const configs: string[] = [];
   const candidates: string[] = [];
@@ -236,7 +249,10 @@ async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.
     const bare = !abs.includes('\\');
     const parent = bare ? abs.slice(abs.lastIndexOf('/') + 1) : '';
     const classOf = (name: string): NameClass => (bare && !name.includes('\\') ? classifyInFolder(name, parent) : classifyConfigName(path.join(abs, name)));
+    const names: ConfDirNames | undefined = onListing ? { samples: [], containerNames: [] } : undefined;
+    if (names) onListing?.(abs, names);
     for (const e of entries) {
+      if (names && (e.isFile() || e.isSymbolicLink())) addConfDirName(names, e.name);
       if (e.name.startsWith('.')) continue;
       const relPath = rel === '' ? e.name : `${rel}/${e.name}`;
       // Node decodes names as UTF-8, a byte that is not becoming U+FFFD: such a name opens nothing. Said,

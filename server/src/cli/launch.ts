@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { missingFileMessage, realFile } from '../util/besideBundle';
 import { WORKER_ARG } from './threadArg';
+import { RESTORE_V8_FLAGS } from './v8Tuning';
 
 /**
  * This launcher and dist/, where the CLI bundle is beside it: `__filename` and `__dirname` with symlinks
@@ -105,7 +106,14 @@ function runCore(): void {
   const script = new Script(Module.wrap(source), { filename: core, ...(cached ? { cachedData: cached } : {}) });
   // After the run, so that the functions this run compiled are in the cache too.
   // A worker thread (WORKER_ARG in its argv) only reads the cache.
-  if (!process.argv.includes(WORKER_ARG) && (!cached || script.cachedDataRejected === true)) process.once('exit', () => writeCache(dir, file, script.createCachedData()));
+  // A run of many files changed a V8 flag (v8Tuning.ts): set back first, or the cache would fit no later run.
+  if (!process.argv.includes(WORKER_ARG) && (!cached || script.cachedDataRejected === true)) {
+    process.once('exit', () => {
+      const restore = (globalThis as Record<symbol, unknown>)[RESTORE_V8_FLAGS];
+      if (typeof restore === 'function') restore();
+      writeCache(dir, file, script.createCachedData());
+    });
+  }
   const mod = new Module(core, module);
   mod.filename = core;
   const req = createRequire(core);

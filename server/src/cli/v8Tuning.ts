@@ -17,14 +17,27 @@
 /** The flag set by {@link tuneForLargeRun}. */
 const LARGE_RUN_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=100';
 
+/** The same flag at V8's default (`node --v8-options`, in every V8 of Node 18 to 22). */
+const DEFAULT_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=920';
+
+/**
+ * Where {@link tuneForLargeRun} leaves a function that sets the flag back to V8's default: the launcher
+ * (launch.ts) calls it before it writes its code cache at exit. V8 stamps a code cache with a hash of the
+ * flags in force and rejects it in a process whose flags differ, so a cache written with the tuned flag
+ * was rejected by every later run (each then compiled the bundle again and rewrote the cache: 1 MB).
+ */
+export const RESTORE_V8_FLAGS = Symbol.for('vzconf.vzlint.restoreV8Flags');
+
 let tuned = false;
 
-/** Sets {@link LARGE_RUN_V8_FLAGS} once per process. */
+/** Sets {@link LARGE_RUN_V8_FLAGS} once per process, and leaves {@link RESTORE_V8_FLAGS} for the launcher. */
 export function tuneForLargeRun(): void {
   if (tuned) return;
   tuned = true;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('node:v8') as typeof import('node:v8')).setFlagsFromString(LARGE_RUN_V8_FLAGS);
+  const v8 = require('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString(LARGE_RUN_V8_FLAGS);
+  (globalThis as Record<symbol, unknown>)[RESTORE_V8_FLAGS] = (): void => v8.setFlagsFromString(DEFAULT_V8_FLAGS);
 }
 
 /** Whether {@link tuneForLargeRun} was called in this process: a run of many files (`main.ts` ends it quickly). */

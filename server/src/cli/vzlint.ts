@@ -8,7 +8,7 @@ import { formatTarget, parseTargetSetting, targetReason } from '../model/target'
 import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSettings } from '../service/config';
 import { analyze, OptionError, type LintOptions } from '../service/lint';
 import { NodeLinter, parseCapacitySize, type NodeFile, type NodeFileOutcome } from '../service/node';
-import { confDirOf, confDirSamples, ctidOf, findNodeConfig, isInside, isNodeConfigName } from '../service/nodeFiles';
+import { confDirOf, confDirSamples, ctidOf, findNodeConfig, isInside, isNodeConfigName, type ConfDirNames } from '../service/nodeFiles';
 import type { Finding, NodeCapacity } from '../rules/types';
 import { getCatalog } from '../catalog/load';
 import { editDistance } from '../rules/util';
@@ -643,6 +643,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   const stdinText = stdinAsked ? await readStreamBounded(io.stdin ?? process.stdin) : undefined;
   /** Files glob patterns matched that are not configs by name or content: not linted, counted in the summary. */
   let skippedByPattern = 0;
+  /** The samples and CTID.conf names of each folder the directory searches listed (absolute path), for confDirSamples. */
+  const listings = new Map<string, ConfDirNames>();
   if (pathArgs.length === 0) {
     const root = io.defaultNodeRoot ?? '/etc/vz';
     let isDir = false;
@@ -700,7 +702,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       const found = await discoverConfigFiles(arg, abs, (folder, err) => {
         const shown = isInside(folder, io.cwd) ? path.relative(io.cwd, folder) || '.' : folder;
         problem('warning', folder, `${shown}: folder skipped, cannot read it: ${errorText(err)}`);
-      }, (file, why) => problem('warning', path.resolve(io.cwd, file), `${file}: skipped, ${why}`));
+      }, (file, why) => problem('warning', path.resolve(io.cwd, file), `${file}: skipped, ${why}`), (folder, names) => listings.set(folder, names));
       // Files that are there but not named as vzctl names its configs (a collection of samples, say) are
       // linted when named: say how, rather than only that nothing matched.
       if (found.length === 0) unmatched(`"${arg}" (no OpenVZ / Virtuozzo config files or templates in this directory${hasFiles ? `; files of other names are linted when named, e.g. "${path.join(arg, '*')}"` : ''})`, abs);
@@ -1046,8 +1048,9 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         }
       }
       // A node's conf/ folder that exists but cannot be listed would silently hide containers from the node
-      // checks. Listed once: the samples it holds are what the node rules need of it.
-      const listing = await confDirSamples(g.confDir);
+      // checks. Listed once (by the directory search, when it went there): the samples it holds are what
+      // the node rules need of it.
+      const listing = await confDirSamples(g.confDir, listings.get(g.confDir));
       if (listing.error) problem('error', g.confDir, `${display(g.confDir)}: cannot read the node's conf/ folder: ${errorText(listing.error)}`);
       const fileOptions = (p: string): LintOptions => ({
         path: p,

@@ -24,8 +24,8 @@
 import { constants as fsConstants, readFileSync } from 'node:fs';
 import { open, stat } from '../util/fsAsync';
 import path from 'node:path';
-import type * as YamlModule from 'yaml';
 import type { Node as YamlNode, parseDocument } from 'yaml';
+import type * as YamlModule from './yamlParse';
 import { findSchemasDir, getCatalog } from '../catalog/load';
 import { suggestRuleIds } from '../rules/suppressions';
 import { editDistance } from '../rules/util';
@@ -34,12 +34,12 @@ import { parseConfig } from '../parser/parse';
 import type { RuleLevel, VzconfSettings } from '../settings';
 import { MAX_CONFIG_FILE_BYTES } from '../limits';
 
-/** The name vzconf looks for. */
 let yamlModule: typeof YamlModule | undefined;
-/** The `yaml` package, loaded when the first `.vzconf.yaml` is read, not at start. */
+/** What config.ts uses of the `yaml` package (./yamlParse), loaded when the first `.vzconf.yaml` is read, not at start. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const yaml = (): typeof YamlModule => (yamlModule ??= require('yaml') as typeof YamlModule);
+const yaml = (): typeof YamlModule => (yamlModule ??= require('./yamlParse') as typeof YamlModule);
 
+/** The name vzconf looks for. */
 export const CONFIG_FILE_NAME = '.vzconf.yaml';
 
 export { MAX_CONFIG_FILE_BYTES };

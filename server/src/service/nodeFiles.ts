@@ -213,29 +213,59 @@ export async function listConfDir(confDir: string, overlay?: Overlay): Promise<C
 }
 
 /**
+ * What a listing of a folder holds for {@link confDirSamples}: the names of its `ve-NAME.conf-sample` files
+ * (NAME, as {@link sampleNameOf}) and of its `CTID.conf` files (as {@link ctidOf}), files or symbolic links,
+ * in the listing's order. A directory search fills it as it lists each folder ({@link addConfDirName}), so
+ * that a node's conf/ folder of 10,000 files is not listed a second time.
+ */
+export interface ConfDirNames {
+  samples: string[];
+  containerNames: string[];
+}
+
+/** Adds a folder entry that is a file or a symbolic link, named `name`, to `names` (see {@link ConfDirNames}). */
+export function addConfDirName(names: ConfDirNames, name: string): void {
+  // A sample ends in `.conf-sample`, a container in `.conf`: most names are answered by their end.
+  if (name.endsWith('.conf')) {
+    // `DIGITS.conf` read in place (ctidOf copies the name's base and stem): a container unless all zeros.
+    const stem = name.length - 5;
+    let i = 0;
+    let zeros = true;
+    for (; i < stem; i += 1) {
+      const c = name.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      if (c !== 48) zeros = false;
+    }
+    if (i === stem && stem > 0 ? !zeros : ctidOf(name) !== undefined) names.containerNames.push(name);
+  } else if (name.endsWith('.conf-sample')) {
+    const sample = sampleNameOf(name);
+    if (sample !== undefined) names.samples.push(sample);
+  }
+}
+
+/**
  * The `samples` of {@link listConfDir} (no open buffers) from one listing of the folder, the paths of its
  * CTID.conf files (vzlint has its files already: it compares them), and the error of a
  * folder that exists but cannot be listed (a missing folder, or a file where it would be: no error, no
- * samples).
+ * samples). `listed`: the folder's names as a directory search found them ({@link ConfDirNames}), instead
+ * of listing it again.
  */
-export async function confDirSamples(confDir: string): Promise<{ samples?: string[]; containers?: string[]; error?: NodeJS.ErrnoException }> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(confDir, { withFileTypes: true });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? {} : { error: err as NodeJS.ErrnoException };
+export async function confDirSamples(confDir: string, listed?: ConfDirNames): Promise<{ samples?: string[]; containers?: string[]; error?: NodeJS.ErrnoException }> {
+  let names = listed;
+  if (names === undefined) {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(confDir, { withFileTypes: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' || code === 'ENOTDIR' ? {} : { error: err as NodeJS.ErrnoException };
+    }
+    names = { samples: [], containerNames: [] };
+    for (const d of entries) if (d.isFile() || d.isSymbolicLink()) addConfDirName(names, d.name);
   }
-  const samples: string[] = [];
   // The CTID.conf files (paths): whether vzlint was given all of them (NodeLinter `nodeContainers`).
-  const containers: string[] = [];
-  for (const d of entries) {
-    if (!d.isFile() && !d.isSymbolicLink()) continue;
-    const sample = sampleNameOf(d.name);
-    if (sample !== undefined) samples.push(sample);
-    else if (ctidOf(d.name) !== undefined) containers.push(joinName(confDir, d.name));
-  }
-  return { ...(samples.length > 0 ? { samples: samples.sort() } : {}), containers };
+  const containers = names.containerNames.map((n) => joinName(confDir, n));
+  return { ...(names.samples.length > 0 ? { samples: [...names.samples].sort() } : {}), containers };
 }
 
 /** Everything `lintNode` needs about one node, read from disk and open buffers. */
