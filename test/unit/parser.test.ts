@@ -7,6 +7,7 @@ import { parseConfig, parseConfigFresh, splitVzctlLines } from '../../server/src
 import { plainShellEnd, scanShellValue } from '../../server/src/parser/shell';
 import type { Dialect, Entry } from '../../server/src/parser/types';
 import { NEEDS_CORPUS } from '../helpers/corpus';
+import { LARGE_ARRAY } from '../../server/src/util/sizedArray';
 
 const corpus = resolve(__dirname, '../../../shared/corpus');
 
@@ -240,6 +241,40 @@ describe('parser: splitting into vzctl lines', () => {
       const naive = t.split('\n').map((l, i, all) => (i < all.length - 1 && l.endsWith('\r') ? l.slice(0, -1) : l));
       assert.deepEqual(splitVzctlLines(t).lines, naive);
     }), { numRuns: 2000, seed: 20261201 });
+  });
+});
+
+describe('parser: a document of more lines than LARGE_ARRAY (its arrays allocated at their size)', () => {
+  // Lines of every kind, CRLF and lone CR endings, a multi-line value and repeats, past the size where the
+  // line, model and entry arrays are allocated once instead of grown (util/sizedArray).
+  const block = ['A=1', 'A=1\r', '# c', '', 'B="x', 'y"', 'C=a\rb', 'A=1', 'D=\\', 'E=2'];
+  const lines: string[] = [];
+  for (let i = 0; lines.length <= LARGE_ARRAY + 50; i += 1) lines.push(block[i % block.length] as string);
+  const text = lines.join('\n');
+
+  it('splits into the lines a split at each line feed gives', () => {
+    const naive = text.split('\n').map((l, i, all) => (i < all.length - 1 && l.endsWith('\r') ? l.slice(0, -1) : l));
+    const got = splitVzctlLines(text);
+    assert.equal(got.lines.length, naive.length);
+    assert.deepEqual([...got.lines], naive);
+    assert.equal(got.eol, 'mixed');
+    assert.equal(got.loneCr, true);
+  });
+
+  it('has a model at every line (no hole), its entries in line order, each line as a short document of it parses it', () => {
+    for (const dialect of ['classic', 'vz7'] as const) {
+      const doc = parseConfigFresh(text, { dialect });
+      assert.equal(doc.lines.length, lines.length);
+      for (let n = 0; n < doc.lines.length; n += 1) {
+        assert.ok(n in doc.lines, `line ${n} has a model`);
+        assert.equal(doc.lines[n]?.line, n);
+      }
+      assert.deepEqual(doc.entries, doc.lines.filter((l) => l.kind === 'entry'));
+      // The same text cut to a size below LARGE_ARRAY gives the same models for the lines it keeps.
+      const small = parseConfigFresh(lines.slice(0, 100).join('\n'), { dialect });
+      for (let n = 0; n < 99; n += 1) assert.deepEqual(JSON.parse(JSON.stringify(doc.lines[n])), JSON.parse(JSON.stringify(small.lines[n])), `line ${n}`);
+      assert.deepEqual(doc.multiline.slice(0, 5).map((m) => [m.startLine, m.endLine]), small.multiline.slice(0, 5).map((m) => [m.startLine, m.endLine]));
+    }
   });
 });
 

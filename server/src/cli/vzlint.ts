@@ -394,6 +394,23 @@ function atThreshold(hidden: SeverityCounts, threshold: Severity): string {
 /** Node rules whose findings on a vz.conf that was not asked for are still printed (they are about the containers). */
 const ACROSS_CONTAINERS = new Set(['shared-private-path', 'node-memory-overcommit']);
 
+/** A file vzlint was asked for (a PATH, found in a directory, matched by a pattern). */
+interface FileEntry {
+  /** The path as reported (as given, or the directory given joined with the path found). */
+  display: string;
+  /** The absolute path. */
+  abs: string;
+  /** The folder where the upward search for its vz.conf stops (undefined: its own folder only). */
+  stop: string | undefined;
+  /** Its .vzconf.yaml (undefined: none), once looked for. */
+  cfg: string | undefined;
+}
+
+/** Orders file entries by display path, in compareStrings' order (UTF-16 code units). */
+function byDisplay(a: FileEntry, b: FileEntry): number {
+  return a.display < b.display ? -1 : a.display > b.display ? 1 : 0;
+}
+
 /** One node's files as vzlint lints them together. */
 interface NodeGroup {
   /** Absolute path of the node config, if any. */
@@ -575,17 +592,21 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     if (level === 'error') failures[cause] = (failures[cause] ?? 0) + 1;
     if (opts.format === 'sarif') notifications.push({ level, message: escapeControls(text), ...(abs !== undefined ? { file: abs } : {}) });
   };
-  // Absolute path -> folder where the upward search for its vz.conf stops.
-  const stopAt = new Map<string, string | undefined>();
-  // Display path -> absolute path, each file once (the first display path wins).
-  const files = new Map<string, string>();
+  /**
+   * The files asked for, each once (the first display path wins), in the order given: one record each, and
+   * one map by absolute path (a map per property was five maps of 10,000 paths in a fleet run, each grown
+   * through fresh pages: ~80 M instructions of set-up).
+   */
+  const entries: FileEntry[] = [];
+  const entryOf = new Map<string, FileEntry>();
   // Absolute path -> host, for files found under DIR/<host>/etc/vz/.
   const hostOf = new Map<string, string>();
-  const seen = new Set<string>();
-  const add = (display: string, abs: string): void => {
-    if (seen.has(abs)) return;
-    seen.add(abs);
-    files.set(display, abs);
+  /** Adds a file (`stop`: the folder where the upward search for its vz.conf stops) unless it is there. */
+  const add = (display: string, abs: string, stop: string | undefined): void => {
+    if (entryOf.has(abs)) return;
+    const e: FileEntry = { display, abs, stop, cfg: undefined };
+    entries.push(e);
+    entryOf.set(abs, e);
   };
   const unmatched = (what: string, abs?: string): void => {
     if (opts.errorOnUnmatchedPattern) problem('error', abs, `no files matching ${what} were found (use --no-error-on-unmatched-pattern to allow this)`, 'unmatched');
@@ -599,8 +620,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   const addMatched = (matched: readonly string[]): void => {
     for (const rel of matched) {
       const fileAbs = resolvePath(io.cwd, rel);
-      add(rel, fileAbs);
-      if (!stopAt.has(fileAbs)) stopAt.set(fileAbs, isInside(fileAbs, io.cwd) ? io.cwd : undefined);
+      add(rel, fileAbs, isInside(fileAbs, io.cwd) ? io.cwd : undefined);
     }
   };
   /** Adds the files found in the folder `abs`, with the host of those under `abs/<host>/etc/vz/`. */
@@ -612,8 +632,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     let lastHost: string | undefined;
     for (const f of found) {
       const fileAbs = resolvePath(io.cwd, f);
-      add(f, fileAbs);
-      if (!stopAt.has(fileAbs)) stopAt.set(fileAbs, abs);
+      add(f, fileAbs, abs);
       let host: string | undefined;
       if (lastDir !== undefined && inFolder(fileAbs, lastDir)) host = lastHost;
       else {
@@ -663,8 +682,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   }
   for (const arg of pathArgs) {
     if (stdinAbs !== undefined && arg === '-') {
-      add(stdinDisplay, stdinAbs);
-      stopAt.set(stdinAbs, isInside(stdinAbs, io.cwd) ? io.cwd : undefined);
+      add(stdinDisplay, stdinAbs, isInside(stdinAbs, io.cwd) ? io.cwd : undefined);
       continue;
     }
     const abs = path.resolve(io.cwd, arg);
@@ -708,8 +726,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       if (found.length === 0) unmatched(`"${arg}" (no OpenVZ / Virtuozzo config files or templates in this directory${hasFiles ? `; files of other names are linted when named, e.g. "${path.join(arg, '*')}"` : ''})`, abs);
       addFound(found, abs);
     } else if (st.isFile()) {
-      add(arg, abs);
-      if (!stopAt.has(abs)) stopAt.set(abs, isInside(abs, io.cwd) ? io.cwd : undefined);
+      add(arg, abs, isInside(abs, io.cwd) ? io.cwd : undefined);
     } else {
       // A named pipe, socket or device: the bounded reader says which, without opening it.
       const read = await readBounded(abs);
@@ -717,24 +734,25 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     }
   }
   if (opts.printConfig !== undefined && failed()) return EXIT.failure;
-  const isTemplate = (abs: string): boolean => opts.template === true || isTemplateName(abs);
+  // A path ending in `.conf` (every CTID.conf) has no template extension: no look at its name.
+  const isTemplate = (abs: string): boolean => opts.template === true || (!abs.endsWith('.conf') && isTemplateName(abs));
 
   // Every file is read when its node is linted (below), bounded in size and time (a FIFO or /proc/kmsg is
   // refused, never waited on), and dropped once linted: only findings and what the node checks compare stay.
-  const displayOf = new Map<string, string>();
-  // Sorted by display path: the order files are linted and reported in.
-  const ordered = [...files.keys()].sort(); // compareStrings' order (UTF-16 code units), without a call per comparison
-  ordered.forEach((d) => displayOf.set(files.get(d) as string, d));
-  // The files asked for (a file whose read fails is dropped): `seen` itself, which nothing adds to any more
-  // (a copy was 10,000 more Set entries in a fleet run).
-  const asked = seen;
-  const display = (abs: string): string => displayOf.get(abs) ?? (isInside(abs, io.cwd) ? path.relative(io.cwd, abs) : abs);
+  // Sorted by display path: the order files are linted and reported in (a directory's files come sorted:
+  // one comparison each).
+  const ordered = entries.sort(byDisplay);
+  /** Asked files whose read failed: no longer asked. */
+  const dropped = new Set<string>();
+  /** Whether a file was asked for (and not dropped: its read failed). */
+  const asked = (abs: string): boolean => entryOf.has(abs) && !dropped.has(abs);
+  const display = (abs: string): string => entryOf.get(abs)?.display ?? (isInside(abs, io.cwd) ? path.relative(io.cwd, abs) : abs);
   /**
    * A node's folder as its files are displayed: the folder of a file of it that is displayed as given
    * (`../shared/corpus/upstream/x/conf`, not the absolute path a symlink resolves to), else {@link display}.
    */
   const displayDir = (dir: string, files: readonly string[]): string => {
-    const inside = files.find((f) => path.dirname(f) === dir && displayOf.has(f));
+    const inside = files.find((f) => path.dirname(f) === dir && entryOf.has(f));
     return inside !== undefined ? path.dirname(display(inside)) : display(dir);
   };
   const reader = stdinAbs !== undefined && stdinText !== undefined ? new StdinConfigReader(stdinAbs, stdinText) : new ConfigReader();
@@ -750,7 +768,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
    * checked, so a warning does (in SARIF a notification: the run's results do not cover the file).
    */
   const uncheckedQuietly = (abs: string, read: ReadText): void => {
-    if (read.sizeBytes === undefined || optionsOf.get(configOf.get(abs))?.rules['file-too-large'] !== 'off') return;
+    if (read.sizeBytes === undefined || optionsOf.get(configOf(abs))?.rules['file-too-large'] !== 'off') return;
     problem('warning', abs, `${display(abs)}: not checked, ${limitText} (file-too-large is off)`);
     notChecked.add(abs);
   };
@@ -763,7 +781,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   const settleRead = (abs: string, read: ReadText | { error: string }): ReadText | undefined => {
     if ('error' in read) {
       problem('error', abs, `${display(abs)}: ${read.error}`);
-      asked.delete(abs);
+      dropped.add(abs);
       return undefined;
     }
     uncheckedQuietly(abs, read);
@@ -777,7 +795,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
 
   // The .vzconf.yaml of each file: --config, else the nearest one upward (none with --no-config).
   const configs = new Map<string, ConfigFileSettings>();
-  const configOf = new Map<string, string | undefined>();
+  /** The .vzconf.yaml of an asked file (set by readConfigs). */
+  const configOf = (abs: string): string | undefined => entryOf.get(abs)?.cfg;
+  /** The .vzconf.yaml files of the asked files (undefined: none), each once, in file order. */
+  const cfgList: (string | undefined)[] = [];
   const explicitConfig = typeof opts.config === 'string' ? path.resolve(io.cwd, opts.config) : undefined;
   // Once per folder, not once per file (a node's conf/ holds thousands).
   const configByDir = new Map<string, Promise<string | undefined>>();
@@ -792,8 +813,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     // and each would build its folder's name and wait for the folder's answer again.
     let lastDir: string | undefined;
     let lastCfg: string | undefined;
-    for (const d of ordered) {
-      const abs = files.get(d) as string;
+    for (const e of ordered) {
+      const abs = e.abs;
       let cfg = explicitConfig;
       if (cfg === undefined && opts.config !== false) {
         if (lastDir !== undefined && inFolder(abs, lastDir)) cfg = lastCfg;
@@ -802,7 +823,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
           cfg = lastCfg = await configIn(lastDir);
         }
       }
-      configOf.set(abs, cfg);
+      e.cfg = cfg;
+      if (cfgList.length === 0 || (cfg !== cfgList[cfgList.length - 1] && !cfgList.includes(cfg))) cfgList.push(cfg);
       if (cfg === undefined || configs.has(cfg)) continue;
       try {
         configs.set(cfg, await loadConfigFile(cfg));
@@ -840,7 +862,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     ...(o.targetSource !== undefined ? { targetSource: o.targetSource } : {}),
     ...(o.kindSource !== undefined ? { kindSource: o.kindSource } : {}),
   });
-  for (const cfg of new Set(configOf.values())) {
+  for (const cfg of cfgList) {
     const file = cfg !== undefined ? (configs.get(cfg) ?? {}) : {};
     const capacity = parseCapacity(
       opts.nodeRam !== undefined ? ['--node-ram', opts.nodeRam] : [`${cfg}: nodeRam`, file.nodeRam],
@@ -888,13 +910,13 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     // group. The next file of the same folder with the same options and stop folder has the same node
     // config and group (a fleet's conf/ folder: 10,000 files, one node), so its keys are not built again.
     let last: { dir: string; cfg: string | undefined; stop: string | undefined; g: NodeGroup & { cfg: string | undefined }; nodePath: string | undefined } | undefined;
-    for (const d of ordered) {
-      const abs = files.get(d) as string;
-      const cfg = configOf.get(abs);
+    for (const e of ordered) {
+      const abs = e.abs;
+      const cfg = e.cfg;
       // A template is linted on its own (with its node's plain vz.conf): its placeholders say nothing
       // about the node's other containers.
       const template = isTemplate(abs);
-      const stop = stopAt.get(abs);
+      const stop = e.stop;
       if (last !== undefined && !template && last.cfg === cfg && last.stop === stop && inFolder(abs, last.dir) && !isNodeConfigName(abs)) {
         if (abs !== last.nodePath) last.g.files.push(abs);
         continue;
@@ -1012,13 +1034,13 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       flush(firstOf[gi]);
       const o = optionsOf.get(g.cfg) as FileOptions;
       // The node config is linted when it was asked for with these options, else read for its containers.
-      const nodeAsked = g.nodePath !== undefined && asked.has(g.nodePath) && configOf.get(g.nodePath) === g.cfg;
+      const nodeAsked = g.nodePath !== undefined && asked(g.nodePath) && configOf(g.nodePath) === g.cfg;
       let nodeConfig: NodeFile | undefined;
       /** The node config when reported apart from its containers (too large to read): in the node's summary too. */
       let reportedApart: string | undefined;
       if (g.nodePath !== undefined) {
         let read: ReadText | { error: string } | undefined;
-        if (asked.has(g.nodePath)) {
+        if (asked(g.nodePath)) {
           read = await readAsked(g.nodePath, true);
           if (read?.sizeBytes !== undefined) {
             // Asked for and too large: reported as a file (its file-too-large finding), and its files are
@@ -1203,7 +1225,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
             }
             if ('readError' in answer) {
               problem('error', p, `${display(p)}: ${answer.readError}`);
-              asked.delete(p);
+              dropped.add(p);
               continue;
             }
             if ('optionError' in answer) {
@@ -1259,7 +1281,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
           const f = files[i] as NodeFileOutcome;
           // A node config nobody asked for is reported only for findings about its containers.
           const mine = f.role !== 'node' || nodeAsked;
-          if (f.role === 'node' && !mine && asked.has(f.path)) continue;
+          if (f.role === 'node' && !mine && asked(f.path)) continue;
           const findings = mine ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
           if (!mine && findings.length === 0) continue;
           // Only a node config can be reported twice (by each node that has it, or apart: see reportTooLarge);
@@ -1310,10 +1332,10 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   if (templates.length > 0) nodeSummaries.push({ name: 'templates', files: templates.map((r) => r.file), containers: 0 });
 
   if (opts.printConfig !== undefined) {
-    const abs = ordered.map((d) => files.get(d) as string).find((a) => asked.has(a));
+    const abs = ordered.map((e) => e.abs).find((a) => asked(a));
     const rep = reports.find((r) => absOfReport.get(r.file) === abs);
     if (abs === undefined || !rep) return EXIT.failure;
-    const o = optionsOf.get(configOf.get(abs)) as FileOptions;
+    const o = optionsOf.get(configOf(abs)) as FileOptions;
     const lo = lintOptionsOf.get(abs);
     const printed = {
       file: display(abs),
@@ -1321,7 +1343,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       target: formatTarget(rep.target),
       targetReason: targetReason(rep.target, 'cli'),
       template: isTemplate(abs),
-      configFile: configOf.get(abs) !== undefined ? display(configOf.get(abs) as string) : null,
+      configFile: configOf(abs) !== undefined ? display(configOf(abs) as string) : null,
       nodeConfig: lo?.nodeConfig ? display(lo.nodeConfig.path) : null,
       rules: o.rules,
       knownParameters: o.knownParameters,

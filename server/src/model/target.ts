@@ -153,8 +153,9 @@ function plainClassic(catalog: CatalogIndex): Target {
  * The answer may be one object shared by many files (the `auto` classic one): never modify it.
  *
  * @param probe  the file parsed with the classic dialect (key names are read alike by both parsers)
- * @param defsOut  when given, receives the catalogue entry (or null) of the key of each line it looked up, by
- *                 line number, for the caller to reuse
+ * @param defsOut  when given, the catalogue entry (or null: none) of each line's key by line number, as far as
+ *                 the caller knows them (undefined: not known; then looked up and recorded there, for the
+ *                 caller to reuse)
  * @throws TargetError for a version older than the oldest the catalogue knows
  */
 export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, catalog: CatalogIndex, defsOut?: (ParameterDef | null | undefined)[]): Target {
@@ -203,8 +204,9 @@ export function resolveTarget(setting: TargetSetting, probe: ConfigDocument, cat
       versionTwo ??= e.line;
       continue;
     }
-    const def = catalog.parameter(e.name);
-    if (defsOut) defsOut[e.line] = def ?? null;
+    const given = defsOut?.[e.line];
+    const def = given === undefined ? catalog.parameter(e.name) : given ?? undefined;
+    if (defsOut && given === undefined) defsOut[e.line] = def ?? null;
     if (!def) continue;
     if (def.vz7 && !def.classic && (def.vz7.handling ?? 'parsed') === 'parsed' && vz7Found?.has(e.name) !== true) (vz7Found ??= new Map()).set(e.name, e.line);
     if (def.classic && !def.vz7) (classicFound ??= new Set()).add(e.name);

@@ -1,4 +1,5 @@
 import { plainShellEnd, scanShellValue } from './shell';
+import { LARGE_ARRAY, sizedArray } from '../util/sizedArray';
 import type { Comment, ConfigDocument, ConfigLine, Dialect, Entry, MultilineValue, Position, Range, ShellView } from './types';
 
 /** Classic vzctl's key buffer (STR_SIZE, `src/lib/config.c`): a key of this length or more makes the line unparsable. */
@@ -158,15 +159,22 @@ export function splitLines(text: string): { lines: string[]; eol: '\n' | '\r\n' 
  * `text.slice(start, end)`, or the same string as one of the two lines before it (`lines`, so far) when it
  * has their text: a file that repeats a line (or alternates two) keeps one string for them all instead of one
  * per line, each alive as long as the document (issue 8: the model's size drives the garbage collector's cost
- * on large files). Compared in place: no slice is made for a repeated line.
+ * on large files). Compared in place: no slice is made for a repeated line. `count`: the lines so far.
  */
-function lineText(text: string, start: number, end: number, lines: readonly string[]): string {
+function lineText(text: string, start: number, end: number, lines: readonly string[], count: number): string {
   const n = end - start;
   for (let back = 1; back <= 2; back += 1) {
-    const before = lines[lines.length - back];
+    const before = lines[count - back];
     if (before !== undefined && before.length === n && text.startsWith(before, start)) return before;
   }
   return text.slice(start, end);
+}
+
+/** The number of lines {@link splitVzctlLines} makes of `text`: its line feeds, plus one. */
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n += 1;
+  return n;
 }
 
 /**
@@ -177,22 +185,25 @@ function lineText(text: string, start: number, end: number, lines: readonly stri
  * @returns the lines, the line-ending style (`\n`, `\r\n` or `mixed`), and `loneCr` when any line keeps a CR
  */
 export function splitVzctlLines(text: string): { lines: string[]; eol: '\n' | '\r\n' | 'mixed'; loneCr: boolean } {
-  const lines: string[] = [];
+  // A text that may have many lines has them counted first: their array is allocated once (util/sizedArray).
+  const lines: string[] = sizedArray(text.length > LARGE_ARRAY ? lineCount(text) : 0);
+  let k = 0;
   let crlf = 0;
   let lf = 0;
   let start = 0;
   let loneCr = false;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
     if (i > start && text.charCodeAt(i - 1) === 13) {
-      lines.push(lineText(text, start, i - 1, lines));
+      lines[k] = lineText(text, start, i - 1, lines, k);
       crlf += 1;
     } else {
-      lines.push(lineText(text, start, i, lines));
+      lines[k] = lineText(text, start, i, lines, k);
       lf += 1;
     }
+    k += 1;
     start = i + 1;
   }
-  lines.push(text.slice(start));
+  lines[k] = text.slice(start);
   for (const l of lines) {
     if (l.includes('\r')) {
       loneCr = true;
@@ -478,6 +489,8 @@ class EntryLine implements Entry, ShellView {
    * of files into a node) was deoptimised and compiled again (issue 8).
    */
   #rare: RareFields | undefined = undefined;
+  /** See {@link Entry.memo}. */
+  #memo: unknown = undefined;
 
   constructor(line: number, key: string, name: string, keyStart: number, equals: number) {
     this.line = line;
@@ -505,6 +518,15 @@ class EntryLine implements Entry, ShellView {
     this.#cols = keyStart < 4 && a >= 0 && a < 4 && b >= 0 && b < 4 && c >= 0 && c < 4 && valueEnd >= 0 && valueEnd < 0x800000
       ? valueEnd * 256 + c * 64 + b * 16 + a * 4 + keyStart
       : [keyStart, valueStart, valueEnd, rawStart, rawEnd];
+  }
+
+  /** See {@link Entry.memo} (private, so neither enumerated nor compared with the model's fields). */
+  get memo(): unknown {
+    return this.#memo;
+  }
+
+  set memo(m: unknown) {
+    this.#memo = m;
   }
 
   get skipped(): Entry['skipped'] {
@@ -746,8 +768,10 @@ function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocu
   const { lines, eol, loneCr } = splitVzctlLines(text);
   const parseLine = dialect === 'vz7' ? parseVz7Line : parseClassicLine;
   const last = lines.length - 1;
-  const out: ConfigLine[] = [];
-  const entries: Entry[] = [];
+  // One model a line, written at its number: a large document's array is allocated once (util/sizedArray);
+  // its entries are collected after the loop, when their count is known.
+  const out: ConfigLine[] = sizedArray(lines.length);
+  let entryCount = 0;
   const multiline: MultilineValue[] = [];
   const continuationLines = new Set<number>();
   // The shell reads on from where the previous assignment's word ended; a line inside that word
@@ -758,20 +782,20 @@ function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocu
     const prev = n < last ? reusableLine(previous, n, lines[n] as string) : undefined;
     if (prev !== undefined) {
       if (prev.kind !== 'entry') {
-        out.push(prev);
+        out[n] = prev;
         continue;
       }
       // A final backslash joins the next line for sh: a `;` before it runs that line (shell.ts separator).
       if (n > shellCovered && shellEndLine(prev) === n && !stubShell.has(prev) && !(lines[n] as string).endsWith('\\')) {
-        out.push(prev);
-        entries.push(prev);
+        out[n] = prev;
+        entryCount += 1;
         continue;
       }
     }
     const parsed = parseLine(lines[n] ?? '', n);
-    out.push(parsed);
+    out[n] = parsed;
     if (parsed.kind !== 'entry') continue;
-    entries.push(parsed);
+    entryCount += 1;
     if (n <= shellCovered) {
       // Inside an earlier assignment's multi-line value: the shell does not read it as an assignment.
       parsed.shell = { value: '', endLine: n, endCharacter: (lines[n] ?? '').length, issues: [] };
@@ -789,6 +813,12 @@ function parseText(text: string, dialect: Dialect, previous: readonly ConfigDocu
     // (The entry is still its own view when the scan reads its value there without issues: see EntryLine.)
     parsed.shell = shell;
     if (shell.endLine > n) shellCovered = shell.endLine;
+  }
+  // The entries, in line order.
+  const entries: Entry[] = sizedArray(entryCount);
+  for (let n = 0, k = 0; k < entryCount; n += 1) {
+    const l = out[n] as ConfigLine;
+    if (l.kind === 'entry') entries[k++] = l;
   }
   // Multi-line values: only assignments that start outside another multi-line value count.
   for (let k = 0; k < entries.length; k += 1) {

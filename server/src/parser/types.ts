@@ -88,6 +88,13 @@ export interface Entry {
   /** Spaces between the key and `=` or right after `=`. */
   spaceAroundEquals?: { range: Range };
   shell: ShellView;
+  /**
+   * Not part of the model: a slot where the linter (service/lint.ts `analyze`) keeps what it works out
+   * for the line under one target (its catalogue entry, its value check). Line models are shared by the
+   * documents that have the same line (parser/parse.ts `parseConfig`), so a node of containers with the
+   * same lines does that work once per line, not once per file. Nothing else reads or writes it.
+   */
+  memo?: unknown;
 }
 
 export interface Comment {

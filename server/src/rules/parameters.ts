@@ -434,13 +434,19 @@ export const duplicateParameter: Rule = {
       }
       // The lines vzctl ignores as repeats (with the one in effect among them): all but those skipped for
       // their value (or refused and unsetting the key before a later line sets it again). One pass, linear
-      // in the lines (a file may repeat one refused line 40,000 times).
+      // in the lines (a file may repeat one refused line 40,000 times). Until a line is skipped, the ignored
+      // lines are the key's own list (ctx.byName's, never modified), not a copy grown line by line (issue 8:
+      // a large array grown by push is fresh memory several times over).
       const skipped: Entry[] = [];
-      const ignored: Entry[] = [];
+      let own: Entry[] | undefined;
       for (let k = 0; k < entries.length; k += 1) {
         const e = entries[k] as Entry;
-        (skippedForValue(ctx, e) || unsetsForValue(ctx, e) ? skipped : ignored).push(e);
+        if (skippedForValue(ctx, e) || unsetsForValue(ctx, e)) {
+          own ??= entries.slice(0, k);
+          skipped.push(e);
+        } else own?.push(e);
       }
+      const ignored: readonly Entry[] = own ?? entries;
       if (ignored.length < 2) continue;
       const refused = refusedForValue(ctx, used);
       // In a template, classic vzctl may refuse a line whose value holds template syntax once rendered (its
@@ -468,7 +474,7 @@ export const duplicateParameter: Rule = {
       // A run of lines a suppression comment covers (`disable-next-line` above its first line, as for the
       // finding that run would get) is neither reported nor removed, nor grouped with the others.
       const sets = suppressionsOf(ctx);
-      let others = ignored.filter((x) => x !== used);
+      let others = without(ignored, used);
       // Without suppression comments only the first MAX_DUPLICATE_FINDINGS + 1 runs are built: beyond that
       // many the key gets one finding, which names five runs and counts the rest (`A B A B …` over 40,000
       // lines has 20,000 runs).
@@ -509,6 +515,18 @@ export const duplicateParameter: Rule = {
     return out;
   },
 };
+
+/**
+ * `list` without `x` (an element of it at most once), copied at its final size rather than grown element by
+ * element (issue 8: 20,000 lines of a key are a large array); `list` itself when `x` is not in it.
+ */
+function without(list: readonly Entry[], x: Entry): readonly Entry[] {
+  const i = list.indexOf(x);
+  if (i < 0) return list;
+  if (i === 0) return list.slice(1);
+  if (i === list.length - 1) return list.slice(0, i);
+  return list.slice(0, i).concat(list.slice(i + 1));
+}
 
 /**
  * The findings for lines whose value a later refused line wipes out (classic {@link unsettingLine}: IOPRIO

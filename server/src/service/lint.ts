@@ -148,6 +148,7 @@ function sizeText(bytes: number): string {
  * returns.
  */
 interface TargetView {
+  readonly catalog: CatalogIndex;
   known(def: ParameterDef): boolean;
   status(def: ParameterDef): StatusEntry[];
   removed(def: ParameterDef): boolean;
@@ -189,6 +190,7 @@ function targetView(catalog: CatalogIndex, target: Target, scope: 'node' | 'cont
     return st;
   };
   view = {
+    catalog,
     known(def) {
       let k = knownOf.get(def);
       if (k === undefined) {
@@ -277,6 +279,31 @@ class LineValueChecks implements ValueChecks {
   }
 }
 
+/**
+ * What {@link analyze} works out for one line model under one {@link TargetView}, kept in the line's
+ * `memo` slot: the same for every document that shares the line model (parser/parse.ts reuses the line
+ * models of recent documents), so a node of 10,000 containers with the same lines looks up, checks and
+ * hashes each such line once, not once per file (issue 8).
+ */
+class LineAnalysis {
+  /** The line's value check under the view: null until asked (a first-wins duplicate is never checked). */
+  check: ValueCheck | undefined | null = null;
+
+  constructor(
+    readonly view: TargetView,
+    /** The catalogue entry of the line's key (null: none). */
+    readonly def: ParameterDef | null,
+    /** The key is a catalogue parameter written as named (the line is in `byName`). */
+    readonly named: boolean,
+    /** Named, and the target knows the parameter. */
+    readonly known: boolean,
+    /** Known, and classic vzctl keeps the parameter's first line (the duplicates are ignored). */
+    readonly firstWins: boolean,
+    /** Known, and removed at the target's version (its value is not checked). */
+    readonly removed: boolean,
+  ) {}
+}
+
 /** The document of an empty text (resolveTarget reads no document for a target that is set); not in the parse cache. */
 let emptyDoc: ConfigDocument | undefined;
 const EMPTY_DOC = (): ConfigDocument => (emptyDoc ??= parseConfigFresh('', { dialect: 'classic' }));
@@ -352,6 +379,15 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   // The catalogue entry of each line's key, looked up once per line however many rules ask (the target's
   // choice looks up the probe's: kept when the probe is the document linted).
   const probeDefs: (ParameterDef | null | undefined)[] = new Array<ParameterDef | null | undefined>(probe?.lines.length ?? 0);
+  // Those of the lines an earlier file shares, from their memo (a look-up by name hashes and compares the name).
+  if (probe) {
+    const entries = probe.entries;
+    for (let i = 0; i < entries.length; i += 1) {
+      const e = entries[i] as Entry;
+      const m = e.memo as LineAnalysis | undefined;
+      if (m !== undefined && m.view.catalog === catalog) probeDefs[e.line] = m.def;
+    }
+  }
   let target: Target;
   try {
     target = resolveTarget(setting, probe ?? EMPTY_DOC(), catalog, probeDefs);
@@ -399,26 +435,43 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   }
   const values = new LineValueChecks(doc.lines, live);
   const byName = new Map<string, Entry[]>();
-  const vctx = { generation: target.generation, version: target.version, catalog };
+  // (For a template's value checks only; the others go through the view.)
+  const vctx = scan ? { generation: target.generation, version: target.version, catalog } : undefined;
   // Classic first-wins names whose every line so far had its value refused (created at the first refusal).
   let refusedOnly: Set<string> | undefined;
   for (let i = 0; i < live.length; i += 1) {
     const e = live[i] as Entry;
-    const d = def(e);
-    if (!d || e.key !== e.name) continue;
+    // What depends only on the line and the view, kept with the line model (shared by the files that
+    // have the same line): worked out at the line's first file.
+    let m = e.memo as LineAnalysis | undefined;
+    if (m === undefined || m.view !== view) {
+      const found = def(e);
+      const named = found !== undefined && e.key === e.name;
+      const k = named && known(found);
+      m = new LineAnalysis(view, found ?? null, named, k,
+        k && target.generation === 'classic' && (found.duplicates ?? 'first') === 'first', k && view.removed(found));
+      e.memo = m;
+    } else if (defAt[e.line] === undefined) defAt[e.line] = m.def;
+    if (!m.named) continue;
+    const d = m.def as ParameterDef;
     const same = byName.get(d.name);
     if (same) same.push(e);
     else byName.set(d.name, [e]);
-    if (!known(d)) continue;
+    if (!m.known) continue;
     // Classic stops at "duplicate … ignored" before parsing a first-wins key an earlier line has set: its
     // value is never checked. A line whose value the handler refused set nothing (src/lib/config.c
     // conf_parse_yesno/conf_parse_ulong return ERR_INVAL before storing), so the next line of the key is
     // parsed and checked in its place (as model/effective usedEntries reads it).
-    const firstWins = target.generation === 'classic' && (d.duplicates ?? 'first') === 'first';
+    const firstWins = m.firstWins;
     // In a template, a line in another branch of the same if/else as every earlier one is the first when rendered.
     if (same && firstWins && refusedOnly?.has(d.name) !== true && (!scan || same.some((o) => o !== e && !exclusiveLines(scan, o.line, e.line)))) continue;
-    if (view.removed(d)) continue;
-    const check = scan ? templateValueCheck(d, e.value, vctx) : view.checkValue(d, e.value);
+    if (m.removed) continue;
+    let check: ValueCheck | undefined;
+    if (scan) check = templateValueCheck(d, e.value, vctx as NonNullable<typeof vctx>);
+    else {
+      const kept = m.check;
+      check = kept === null ? (m.check = view.checkValue(d, e.value)) : kept;
+    }
     if (check) values.set(e, check);
     if (!firstWins) continue;
     if (check !== undefined && refuses(check)) (refusedOnly ??= new Set()).add(d.name);
