@@ -1080,8 +1080,42 @@ function factsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFa
     const found = netifMacs(ctx, netif.entry);
     if (found.length > 0) macs = found;
   }
-  return { target, originSample, ips, paths: pathsOf(ctx, store), names: namesOf(ctx, store), memory, place, refused, macs };
+  return new Facts(target, originSample, ips, pathsOf(ctx, store), namesOf(ctx, store), memory, place, refused, macs);
 }
+
+/**
+ * The objects a node keeps for each container until its end are made by constructors, not object literals:
+ * V8 tracks an object literal's allocation site, and when most of its objects outlive a few scavenges it
+ * allocates them in the old space from then on ("pretenuring") and throws away the optimised code of every
+ * function that allocates there (containerFacts' helpers and NodeLinter.add were each compiled twice).
+ */
+class IpFact {
+  constructor(public ip: string, public line: number, public range: Range) {}
+}
+class NameFact {
+  constructor(public param: 'NAME' | 'HOSTNAME', public value: string, public key: string, public line: number, public range: Range) {}
+}
+class Facts implements ContainerFacts {
+  constructor(
+    public target: ContainerFacts['target'],
+    public originSample: ContainerFacts['originSample'],
+    public ips: ContainerFacts['ips'],
+    public paths: ContainerFacts['paths'],
+    public names: ContainerFacts['names'],
+    public memory: ContainerFacts['memory'],
+    public place: ContainerFacts['place'],
+    public refused: ContainerFacts['refused'],
+    public macs: ContainerFacts['macs'],
+  ) {}
+}
+class Outcome implements NodeFileOutcome {
+  constructor(readonly path: string, readonly role: NodeFileOutcome['role'], readonly kind: NodeFileOutcome['kind'], readonly target: Target, public findings: Finding[]) {}
+}
+class Container implements NodeContainer {
+  constructor(readonly path: string, readonly ctid: string, readonly facts: ContainerFacts) {}
+}
+/** The array {@link namesOf} fills and copies. */
+const PAIR: ContainerFacts['names'][number][] = [];
 
 /** ORIGIN_SAMPLE set in the container itself and not blank ({@link ContainerFacts.originSample}). */
 function originOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts['originSample'] {
@@ -1122,7 +1156,7 @@ function ipsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFact
         }
       }
       const range = valueSubRange(ctx, e, t.start, t.end);
-      out.push({ ip: addr, line: e.line, range: store ? store.range(range) : range });
+      out.push(new IpFact(addr, e.line, store ? store.range(range) : range));
     }
   }
   // Kept until the node is done: with room for its items only (a list grown by push has room for 17).
@@ -1147,7 +1181,13 @@ function pathOf(ctx: LintContext, param: 'VE_PRIVATE' | 'VE_ROOT', store: Findin
 function namesOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts['names'] {
   const name = nameOf(ctx, 'NAME', store);
   const host = nameOf(ctx, 'HOSTNAME', store);
-  return name ? (host ? [name, host] : [name]) : host ? [host] : NO_ITEMS;
+  if (!name && !host) return NO_ITEMS;
+  // Copies of a reused array (no allocation site: see IpFact).
+  const two = PAIR;
+  two.length = 0;
+  if (name) two.push(name);
+  if (host) two.push(host);
+  return two.slice();
 }
 
 function nameOf(ctx: LintContext, param: 'NAME' | 'HOSTNAME', store: FindingStore | undefined): ContainerFacts['names'][number] | undefined {
@@ -1155,7 +1195,7 @@ function nameOf(ctx: LintContext, param: 'NAME' | 'HOSTNAME', store: FindingStor
   if (!eff?.entry || eff.refused || eff.source !== 'container' || eff.value.trim() === '') return undefined;
   const value = own(eff.value);
   const range = entryRange(eff.entry);
-  return { param, value, key: param === 'HOSTNAME' ? value.trim().toLowerCase() : value.trim(), line: eff.entry.line, range: store ? store.range(range) : range };
+  return new NameFact(param, value, param === 'HOSTNAME' ? value.trim().toLowerCase() : value.trim(), eff.entry.line, store ? store.range(range) : range);
 }
 
 /**
@@ -1810,10 +1850,10 @@ export class NodeLinter {
       if (options.lintNodeConfig !== false) {
         const result = lint(nodeConfig.text, opts);
         ctx = result.ctx;
-        this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, findings: this.keep(result.findings) });
+        this.outcomes.push(new Outcome(nodeConfig.path, 'node', ctx.kind, ctx.target, this.keep(result.findings)));
       } else {
         ctx = analyze(nodeConfig.text, opts);
-        this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, findings: [] });
+        this.outcomes.push(new Outcome(nodeConfig.path, 'node', ctx.kind, ctx.target, []));
       }
       this.model.node = { path: nodeConfig.path, ctx };
       this.model.files.push(this.model.node);
@@ -1851,12 +1891,12 @@ export class NodeLinter {
     const ctx = result.ctx;
     const ctid = ctidOf(file.path);
     const isCt = ctid !== undefined && ctx.kind === 'container';
-    const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), findings: this.keep(result.findings) };
+    const outcome: NodeFileOutcome = new Outcome(file.path, isCt ? 'container' : 'other', ctx.kind, sharedTarget(ctx.target), this.keep(result.findings));
     this.outcomes.push(outcome);
     if (isCt) {
       const facts = factsOf(ctx, this.options.compact === true ? this.store : undefined);
       if (facts.place.nodeNames !== undefined) this.namesNodeRule = true;
-      this.model.containers.push({ path: file.path, ctid, facts });
+      this.model.containers.push(new Container(file.path, ctid, facts));
     } else this.model.files.push({ path: file.path, ctx });
     return outcome;
   }
@@ -1881,10 +1921,10 @@ export class NodeLinter {
       for (const f of c.findings) this.store.share(f);
       this.store.shareFacts(c.facts);
     }
-    const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings };
+    const outcome: NodeFileOutcome = new Outcome(c.path, 'container', c.kind, sharedTarget(c.target), c.findings);
     this.outcomes.push(outcome);
     if (c.facts.place.nodeNames !== undefined) this.namesNodeRule = true;
-    this.model.containers.push({ path: c.path, ctid, facts: c.facts });
+    this.model.containers.push(new Container(c.path, ctid, c.facts));
     return outcome;
   }
 
