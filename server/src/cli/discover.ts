@@ -3,7 +3,7 @@
  * (a node's /etc/vz, a backup folder, a repository's `files/ct/101.conf`, an Ansible role's
  * `templates/101.conf.j2`).
  */
-import type { Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { lstat, open, readdir, stat } from '../util/fsAsync';
 import path from 'node:path';
 import type FastGlob from 'fast-glob';
@@ -155,6 +155,8 @@ async function globRegularFiles(patterns: string | string[], options: FastGlob.O
  * @param absDir     the same directory resolved to an absolute path (searched)
  * @param onListing  given each folder listed (its absolute path) with its samples and CTID.conf names
  *   (`confDirSamples` then need not list a node's conf/ folder again)
+ * @param sync       list each folder synchronously (`vzlint`, which has nothing else to do meanwhile: each
+ *   listing then costs no hand-over to libuv's thread pool and back); the language server lists asynchronously
  */
 export async function discoverConfigFiles(
   dir: string,
@@ -162,10 +164,11 @@ export async function discoverConfigFiles(
   onError?: (folder: string, err: NodeJS.ErrnoException) => void,
   onSkip?: (file: string, why: string) => void,
   onListing?: (folder: string, names: ConfDirNames) => void,
+  sync = false,
 ): Promise<string[]> {
   const found = await walkNames(absDir, onError, (rel, why) => {
     if (why === NOT_UTF8 || classifyConfigName(path.join(absDir, rel)) !== undefined) onSkip?.(path.join(dir, rel), why);
-  }, onListing);
+  }, onListing, sync);
   const out: string[] = [];
   // The reported path, `path.join(dir, rel)`: `dir` normalised once, then `rel` (names from readdir, never
   // `.` or `..`, joined by `/`) appended; Windows separators go through path.join.
@@ -228,7 +231,7 @@ async function exists(p: string): Promise<boolean> {
  * containers that took a third of vzlint's run. Each folder listed is passed to `onListing` with its
  * {@link ConfDirNames} (every entry that is a file or a link, whatever its name).
  */
-async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.ErrnoException) => void) | undefined, onSkip: (rel: string, why: string) => void, onListing?: (folder: string, names: ConfDirNames) => void): Promise<{ configs: string[]; candidates: string[] }> {
+async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.ErrnoException) => void) | undefined, onSkip: (rel: string, why: string) => void, onListing?: (folder: string, names: ConfDirNames) => void, sync = false): Promise<{ configs: string[]; candidates: string[] }> {
   /** Files that are configs by name, and candidates (see {@link NameClass}); names of neither class are left out. */
   const configs: string[] = [];
   const candidates: string[] = [];
@@ -239,7 +242,7 @@ async function walkNames(absDir: string, onError: ((folder: string, err: NodeJS.
   const walk = async (abs: string, rel: string): Promise<void> => {
     let entries: Dirent[];
     try {
-      entries = await readdir(abs, { withFileTypes: true });
+      entries = sync ? readdirSync(abs, { withFileTypes: true }) : await readdir(abs, { withFileTypes: true });
     } catch (err) {
       if (abs !== absDir) onError?.(abs, err as NodeJS.ErrnoException);
       return;

@@ -720,7 +720,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       const found = await discoverConfigFiles(arg, abs, (folder, err) => {
         const shown = isInside(folder, io.cwd) ? path.relative(io.cwd, folder) || '.' : folder;
         problem('warning', folder, `${shown}: folder skipped, cannot read it: ${errorText(err)}`);
-      }, (file, why) => problem('warning', path.resolve(io.cwd, file), `${file}: skipped, ${why}`), (folder, names) => listings.set(folder, names));
+      }, (file, why) => problem('warning', path.resolve(io.cwd, file), `${file}: skipped, ${why}`), (folder, names) => listings.set(folder, names), true);
       // Files that are there but not named as vzctl names its configs (a collection of samples, say) are
       // linted when named: say how, rather than only that nothing matched.
       if (found.length === 0) unmatched(`"${arg}" (no OpenVZ / Virtuozzo config files or templates in this directory${hasFiles ? `; files of other names are linted when named, e.g. "${path.join(arg, '*')}"` : ''})`, abs);
@@ -1026,7 +1026,11 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   };
   let pool: LintPool | undefined = threads > 0 ? new LintPool(threads) : undefined;
   // A large run without worker threads has its files read ahead on a thread of its own (read.ts Prefetcher).
-  if (!pool && !keepForFix) reader.prefetch(groupList.flatMap((g) => g.files).filter((p) => p !== stdinAbs && !nodeTexts.has(p)), io.prefetchFrom);
+  if (!pool && !keepForFix) {
+    // One node (a fleet's conf/ folder) is its own list, unless standard input or a node config read up front is to be left out.
+    const all = groupList.length === 1 ? (groupList[0] as NodeGroup).files : groupList.flatMap((g) => g.files);
+    reader.prefetch(stdinAbs === undefined && nodeTexts.size === 0 ? all : all.filter((p) => p !== stdinAbs && !nodeTexts.has(p)), io.prefetchFrom);
+  }
   if (io.tuneV8 === true && ordered.length >= PREFETCH_FROM) tuneForLargeRun();
   try {
     for (const [gi, g] of [...groups.values()].entries()) {

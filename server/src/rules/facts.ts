@@ -229,6 +229,18 @@ function factsOfCheck(check: ValueCheck): number {
 }
 
 /**
+ * What fileFacts keeps of a line in the line model's memo slot (`Entry.memo`, set by service/lint.ts
+ * `analyze`, whose memo object has these fields): the line's catalogue entry there, and the facts of that
+ * parameter ({@link factsOfDef}) under the {@link DefFacts} whose `bits` map is `factsOf`. The containers
+ * of a node share most line models, so most lines skip the look-ups (issue 8).
+ */
+export interface FactsMemo {
+  readonly def: ParameterDef | null;
+  factsOf: unknown;
+  factsBits: number;
+}
+
+/**
  * The facts of the file of `ctx` (the bits above, or-ed): one pass over its lines. Pure; the catalogue's
  * answers per parameter are remembered for the next file with the same target and kind.
  */
@@ -271,11 +283,27 @@ export function fileFacts(ctx: LintContext): number {
     // The parameter of a line written as named (the lines of ctx.byName), when its value decides some fact.
     let byValue: ParameterDef | undefined;
     if (e.key === e.name) {
-      const def = ctx.def(e);
+      // The parameter's facts, kept with the line model for the next file that shares it (see FactsMemo).
+      const m = e.memo as FactsMemo | undefined;
+      let def: ParameterDef | undefined;
+      let bits: number | undefined;
+      if (m !== undefined && m.factsOf === byDef) {
+        def = m.def ?? undefined;
+        bits = m.factsBits;
+      } else {
+        def = ctx.def(e);
+        if (def !== undefined) {
+          bits = byDef.get(def);
+          if (bits === undefined) byDef.set(def, (bits = factsOfDef(ctx, def)));
+        }
+        if (m !== undefined && m.def === (def ?? null)) {
+          m.factsOf = byDef;
+          m.factsBits = bits ?? 0;
+        }
+      }
       if (def === undefined) facts |= UNKNOWN_KEY;
       else {
-        let bits = byDef.get(def);
-        if (bits === undefined) byDef.set(def, (bits = factsOfDef(ctx, def)));
+        bits = bits as number;
         facts |= bits & ~BY_VALUE;
         if (skipped === undefined) {
           named += 1;

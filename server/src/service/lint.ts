@@ -10,7 +10,7 @@ import { parseConfig, parseConfigFresh, toEditorRange } from '../parser/parse';
 import type { ConfigDocument, Entry } from '../parser/types';
 import { RULES } from '../rules/index';
 import type { Finding, LintContext, NodeCapacity, Rule, ValueChecks } from '../rules/types';
-import { fileFacts, SHELL_WORD, SUPPRESSION_COMMENT } from '../rules/facts';
+import { fileFacts, SHELL_WORD, SUPPRESSION_COMMENT, type FactsMemo } from '../rules/facts';
 import { copyFinding, LazyFixFinding } from '../rules/finding';
 import { FindingsBudget, setFindingsBudget } from '../rules/budget';
 import type { SuppressionName } from '../rules/suppressions';
@@ -285,9 +285,12 @@ class LineValueChecks implements ValueChecks {
  * models of recent documents), so a node of 10,000 containers with the same lines looks up, checks and
  * hashes each such line once, not once per file (issue 8).
  */
-class LineAnalysis {
+class LineAnalysis implements FactsMemo {
   /** The line's value check under the view: null until asked (a first-wins duplicate is never checked). */
   check: ValueCheck | undefined | null = null;
+  /** rules/facts.ts fileFacts's part (see FactsMemo). */
+  factsOf: unknown = undefined;
+  factsBits = 0;
 
   constructor(
     readonly view: TargetView,
