@@ -153,6 +153,27 @@ describe('vzlint over a node streams without changing a finding', () => {
     }
   });
 
+  it('JSON written as bytes and as parts keeps a detail of 700 KB whole', () => {
+    const at = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 4 } });
+    const target = { generation: 'classic' as const, version: '4.11.1', explicit: false, reason: 'auto' };
+    const big = 'x\u00e9'.repeat(350_000);
+    const reports: FileReport[] = [
+      { file: 'a.conf', kind: 'container', target, findings: [{ rule: 'r', severity: 'warning', message: 'small', range: at(0) }] },
+      { file: 'b \u00fc.conf', kind: 'container', target, findings: [
+        { rule: 'r', severity: 'info', message: 'big', detail: big, range: at(1) },
+        { rule: 'r', severity: 'info', message: 'after', range: at(2) },
+      ] },
+    ];
+    const parts: Buffer[] = [];
+    const w = new JsonWriter(() => assert.fail('text written where bytes were asked for'), (x) => parts.push(Buffer.from(x)), (ps) => {
+      for (const x of ps) parts.push(Buffer.from(x));
+    });
+    w.add(reports);
+    w.add(reports);
+    w.end();
+    assert.equal(Buffer.concat(parts).toString('utf8'), formatJson([...reports, ...reports]));
+  });
+
   it('JSON written file by file (JsonWriter) and from compact findings is formatJson\'s text, fixes of every kind included', () => {
     const at = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 4 } });
     const edit = { range: at(0), newText: 'x' };
@@ -167,6 +188,11 @@ describe('vzlint over a node streams without changing a finding', () => {
         { rule: 'r', severity: 'hint', message: 'both', range: at(3), fixes: [unsafe, { ...unsafe, title: 'second unsafe' }, safe] },
       ] },
       { file: 'empty.conf', kind: 'container', target, findings: [] },
+      // A path of multi-byte characters (its "file" field encoded once, copied for its second finding).
+      { file: 'ct \u00fc/\ud83d\ude00.conf', kind: 'container', target, findings: [
+        { rule: 'r', severity: 'warning', message: 'one', range: at(0) },
+        { rule: 'r', severity: 'warning', message: 'two', range: at(1), fixes: [unsafe] },
+      ] },
       { file: 'b.conf', kind: 'node', target, host: 'web\t1', findings: [{ rule: 's', severity: 'error', message: 'm', range: at(5), fixes: [safe] }] },
     ];
     const compact = reports.map((r) => ({ ...r, findings: r.findings.map(compactFinding) }));
@@ -189,7 +215,7 @@ describe('vzlint over a node streams without changing a finding', () => {
       const parts: Uint8Array[] = [];
       const p = new JsonWriter(() => assert.fail('text written where bytes were asked for'), (x) => parts.push(x), (ps, size) => {
         assert.equal(size, ps.reduce((n, x) => n + x.length, 0));
-        parts.push(...ps);
+        for (const x of ps) parts.push(Buffer.from(x));
       });
       p.add(list);
       p.add(list);
@@ -198,9 +224,9 @@ describe('vzlint over a node streams without changing a finding', () => {
       assert.equal(Buffer.concat(parts).toString('utf8'), formatJson([...reports, ...reports]));
     }
     const items = JSON.parse(formatJson(reports)) as JsonFinding[];
-    assert.deepEqual(items.map((i) => [i.fixable, i.unsafeFix]), [[false, undefined], [true, undefined], [false, true], [true, true], [true, undefined]]);
+    assert.deepEqual(items.map((i) => [i.fixable, i.unsafeFix]), [[false, undefined], [true, undefined], [false, true], [true, true], [false, undefined], [false, true], [true, undefined]]);
     // Every fix by title, also those compact findings keep without their edits.
-    assert.deepEqual(items.map((i) => i.fixes?.map((x) => `${x.title}:${x.safe}`)), [undefined, ['safe:true', 'second safe:true'], ['unsafe:false'], ['unsafe:false', 'second unsafe:false', 'safe:true'], ['safe:true']]);
+    assert.deepEqual(items.map((i) => i.fixes?.map((x) => `${x.title}:${x.safe}`)), [undefined, ['safe:true', 'second safe:true'], ['unsafe:false'], ['unsafe:false', 'second unsafe:false', 'safe:true'], undefined, ['unsafe:false'], ['safe:true']]);
     let empty = '';
     const none = new JsonWriter((s) => { empty += s; });
     none.add([]);

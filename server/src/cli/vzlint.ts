@@ -9,7 +9,7 @@ import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSetting
 import { analyze, OptionError, type LintOptions } from '../service/lint';
 import { NodeLinter, parseCapacitySize, type NodeFile, type NodeFileOutcome } from '../service/node';
 import { confDirOf, confDirSamples, ctidOf, findNodeConfig, isInside, isNodeConfigName, type ConfDirNames } from '../service/nodeFiles';
-import type { NodeCapacity } from '../rules/types';
+import type { Finding, NodeCapacity } from '../rules/types';
 import { getCatalog } from '../catalog/load';
 import { editDistance } from '../rules/util';
 import type { Severity } from '../catalog/types';
@@ -308,14 +308,23 @@ class ReportSink {
       for (const k of ['warning', 'info', 'hint'] as const) this.hidden[k] += all[k];
       for (const r of reports) r.findings = r.findings.filter((f) => f.severity === 'error');
     }
-    const n = countSeverities(reports);
-    for (const k of ['error', 'warning', 'info', 'hint'] as const) this.counts[k] += n[k];
-    for (const r of reports) {
-      if (r.findings.length > 0) this.withFindings += 1;
+    // One pass (this runs once a batch, unoptimised, over a fleet's 17,500 findings).
+    const counts = this.counts;
+    const rank = this.rank;
+    let over = this.over;
+    for (let i = 0; i < reports.length; i += 1) {
+      const r = reports[i] as FileReport;
+      const findings = r.findings;
+      if (findings.length > 0) this.withFindings += 1;
       if (r.notChecked === true) this.notChecked += 1;
       else this.files += 1;
-      for (const f of r.findings) if (SEVERITY_RANK[f.severity] >= this.rank) this.over = true;
+      for (let j = 0; j < findings.length; j += 1) {
+        const severity = (findings[j] as Finding).severity;
+        counts[severity] += 1;
+        if (!over && SEVERITY_RANK[severity] >= rank) over = true;
+      }
     }
+    this.over = over;
     this.summary?.add(reports);
     if (this.json) this.json.add(reports);
     else if (this.sarif) this.sarif.add(reports);
@@ -964,7 +973,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   };
   // Output: reports are printed as soon as no node still to lint can report a file before them (node by
   // node in a fleet), in path order; --fix and --print-config need them all first.
-  const pending: { report: FileReport }[] = [];
+  const pending: { report: FileReport; abs: string }[] = [];
   /** A node config too large to read: its files are checked without it, an error as for any unreadable one. */
   const nodeTooLarge = (abs: string): void => problem('error', abs, `${display(abs)}: cannot read the node config: ${limitText}`);
   /**
@@ -974,11 +983,16 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   const reportTooLarge = (abs: string, read: ReadText, o: FileOptions): void => {
     const r = lint(read.text, { path: abs, target: o.target, kind: o.kind, rules: o.rules, sizeBytes: read.sizeBytes, ...sourcesOf(o) });
     const host = hostOf.get(abs);
-    pending.push({ report: { file: display(abs), kind: r.kind, target: r.target, findings: r.findings, ...(host !== undefined ? { host } : {}) } });
+    pending.push({ report: { file: display(abs), kind: r.kind, target: r.target, findings: r.findings, ...(host !== undefined ? { host } : {}) }, abs });
     absOfReport.set(display(abs), abs);
     reported.add(abs);
   };
   const groupList = [...groups.values()];
+  /** The node configs of the groups: the only files two of them (or a report apart) can report. */
+  const nodePaths = new Set<string>();
+  for (const g of groupList) if (g.nodePath !== undefined) nodePaths.add(g.nodePath);
+  /** Whether anything reads {@link absOfReport} for the files of nodes (see reportFiles). */
+  const absNeeded = opts.format === 'sarif' || keepForFix;
   const minDisplay = (g: NodeGroup): string => [g.files[0], g.nodePath].filter((p): p is string => p !== undefined).map(display).reduce((a, b) => (compareStrings(a, b) <= 0 ? a : b), '\uffff');
   // firstOf[i]: the first path that node i or a later one can report.
   const firstOf: string[] = [];
@@ -991,16 +1005,18 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   const sink = !keepForFix ? new ReportSink(io, opts, maxWarnings, () => failures, tables, sarifOptions) : undefined;
   const flush = (bound: string | undefined): void => {
     if (pending.length === 0) return;
-    pending.sort((a, b) => compareStrings(a.report.file, b.report.file));
+    // A node's files come in path order (a fleet's 10,000): sorted only when they are not (this code runs
+    // once a node, unoptimised: a pass of comparisons instead of a comparator called for each).
+    let sorted = true;
+    for (let i = 1; i < pending.length && sorted; i += 1) sorted = compareStrings((pending[i - 1] as (typeof pending)[number]).report.file, (pending[i] as (typeof pending)[number]).report.file) <= 0;
+    if (!sorted) pending.sort((a, b) => compareStrings(a.report.file, b.report.file));
     let n = 0;
-    while (n < pending.length && (bound === undefined || compareStrings((pending[n] as (typeof pending)[number]).report.file, bound) < 0)) n += 1;
+    if (bound === undefined) n = pending.length;
+    else while (n < pending.length && compareStrings((pending[n] as (typeof pending)[number]).report.file, bound) < 0) n += 1;
     // A few hundred files at a time.
     const done = pending.splice(0, n);
     if (notChecked.size > 0) {
-      for (const { report } of done) {
-        const abs = absOfReport.get(report.file);
-        if (abs !== undefined && notChecked.has(abs)) report.notChecked = true;
-      }
+      for (const { report, abs } of done) if (notChecked.has(abs)) report.notChecked = true;
     }
     for (let from = 0; from < done.length; from += 256) {
       const ready = done.slice(from, from + 256).map((p) => p.report);
@@ -1082,7 +1098,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
           try {
             const size = fileSizeOf(read);
             const r = lint(read.text, { ...fileOptions(p), ...(size !== undefined ? { sizeBytes: size } : {}) });
-            pending.push({ report: { file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) } });
+            pending.push({ report: { file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) }, abs: p });
             absOfReport.set(display(p), p);
             if (keepForFix) {
               lintOptionsOf.set(p, fileOptions(p));
@@ -1265,21 +1281,27 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       }
       // Each file's report, pending until it is its turn to be printed (a function of its own: see addFound).
       const reportFiles = (files: readonly NodeFileOutcome[]): void => {
-        for (const f of files) {
+        for (let i = 0; i < files.length; i += 1) {
+          const f = files[i] as NodeFileOutcome;
           // A node config nobody asked for is reported only for findings about its containers.
           const mine = f.role !== 'node' || nodeAsked;
           if (f.role === 'node' && !mine && asked(f.path)) continue;
           const findings = mine ? f.findings : f.findings.filter((x) => ACROSS_CONTAINERS.has(x.rule));
           if (!mine && findings.length === 0) continue;
-          if (reported.has(f.path)) continue;
-          reported.add(f.path);
+          // Only a node config can be reported twice (by each node that has it, or apart: see reportTooLarge);
+          // any other file is in one node (a Set of a fleet's 10,000 paths was built here).
+          if (nodePaths.has(f.path)) {
+            if (reported.has(f.path)) continue;
+            reported.add(f.path);
+          }
           // A fleet's files have no host (no DIR/<host>/etc/vz/ tree): no look-up, no spread object each.
           const host = hostOf.size === 0 ? undefined : hostOfFile(f.path);
           const shown = display(f.path);
           const report: FileReport = { file: shown, kind: f.kind, target: f.target, findings };
           if (host !== undefined) report.host = host;
-          pending.push({ report });
-          absOfReport.set(shown, f.path);
+          pending.push({ report, abs: f.path });
+          // Read by SARIF (each result's artifact), --fix and --print-config only (a Map of 10,000 paths otherwise).
+          if (absNeeded) absOfReport.set(shown, f.path);
           if (mine && f.role === 'node' && keepForFix) lintOptionsOf.set(f.path, fileOptions(f.path));
         }
       };

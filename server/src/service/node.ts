@@ -340,9 +340,26 @@ export const sampleNotFound: NodeRule = {
       const name = eff?.value.trim() ?? '';
       if (eff?.entry && eff.source === (ctx.kind === 'node' ? 'node' : 'container') && name !== '') report(model.node.path, ctx, 'CONFIGFILE', name, eff.entry.valueRange, eff.entry.rawValueRange);
     }
-    for (const c of model.containers) {
-      const o = c.facts.originSample;
-      if (o) report(c.path, c.facts, 'ORIGIN_SAMPLE', o.name, o.valueRange, o.rawValueRange);
+    // A fleet's containers share a few stored ORIGIN_SAMPLE facts (their templates alternate in name order)
+    // and one target object (NodeLinter's store): a container with the fact and target of one that reported
+    // nothing reports nothing. Up to 8 such pairs are kept and compared in the loop: this runs once a run,
+    // unoptimised, over 10,000 containers.
+    const quiet: { origin: NonNullable<ContainerFacts['originSample']>; target: ContainerFacts['target'] }[] = [];
+    const containers = model.containers;
+    for (let i = 0; i < containers.length; i += 1) {
+      const c = containers[i] as NodeContainer;
+      const facts = c.facts;
+      const o = facts.originSample;
+      if (o === undefined) continue;
+      let known = false;
+      for (let k = 0; k < quiet.length && !known; k += 1) {
+        const q = quiet[k] as (typeof quiet)[number];
+        known = q.origin === o && q.target === facts.target;
+      }
+      if (known) continue;
+      const before = out.length;
+      report(c.path, facts, 'ORIGIN_SAMPLE', o.name, o.valueRange, o.rawValueRange);
+      if (out.length === before && quiet.length < 8) quiet.push({ origin: o, target: facts.target });
     }
     return out;
   },
@@ -411,8 +428,19 @@ export const duplicateIpAddress: NodeRule = {
   check(model) {
     const catalog = catalogOf(model);
     // Grouped by container (each address is once in a container's list): no object per address of the node.
-    const byIp = new Groups<NodeContainer>();
-    for (const c of model.containers) for (const a of c.facts.ips) byIp.add(a.ip, c);
+    const ips: string[] = [];
+    const owners: NodeContainer[] = [];
+    // Indexed loops: the node rules run once a run, mostly unoptimised (an iterator each was a cost).
+    const containers = model.containers;
+    for (let i = 0; i < containers.length; i += 1) {
+      const c = containers[i] as NodeContainer;
+      const list = c.facts.ips;
+      for (let j = 0; j < list.length; j += 1) {
+        ips.push((list[j] as ContainerFacts['ips'][number]).ip);
+        owners.push(c);
+      }
+    }
+    const byIp = sharedGroups(ips, owners);
     const out: NodeFinding[] = [];
     for (const [ip, cs] of byIp.shared()) {
       const list = cs.map((c) => {
@@ -448,7 +476,9 @@ export const duplicateMacAddress: NodeRule = {
     const catalog = catalogOf(model);
     // Grouped by container (each address is once in a container's list); most containers have no list.
     const byMac = new Groups<NodeContainer>();
-    for (const c of model.containers) {
+    const containers = model.containers;
+    for (let i = 0; i < containers.length; i += 1) {
+      const c = containers[i] as NodeContainer;
       const macs = c.facts.macs;
       if (macs !== undefined) for (const m of macs) byMac.add(m.mac, c);
     }
@@ -517,6 +547,36 @@ export class Groups<T> {
       if (list) yield [key, list];
     }
   }
+}
+
+/** A 32-bit hash of `s` (FNV-1a over its UTF-16 code units), for {@link sharedGroups}. */
+function hashKey(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i += 1) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The {@link Groups} of `items` by `keys` (item `i` has key `i`; an item may come several times, with several
+ * keys), holding only the keys whose hash ({@link hashKey}) comes more than once: equal keys have equal hashes,
+ * so `shared()` yields what a Groups of every key yields, in the same order. A fleet's 10,000 distinct
+ * addresses or host names cost a sorted typed array of their hashes, not a Map grown past 10,000 entries
+ * (rehashed at each doubling, its last tables in fresh pages) at the end of a run.
+ */
+export function sharedGroups<T>(keys: readonly string[], items: readonly T[]): Groups<T> {
+  const n = keys.length;
+  const hashes = new Uint32Array(n);
+  for (let i = 0; i < n; i += 1) hashes[i] = hashKey(keys[i] as string);
+  const groups = new Groups<T>();
+  const sorted = hashes.slice().sort();
+  let twice: Set<number> | undefined;
+  for (let k = 1; k < n; k += 1) {
+    const h = sorted[k] as number;
+    if (h === sorted[k - 1]) (twice ??= new Set()).add(h);
+  }
+  if (twice === undefined) return groups;
+  for (let i = 0; i < n; i += 1) if (twice.has(hashes[i] as number)) groups.add(keys[i] as string, items[i] as T);
+  return groups;
 }
 
 /**
@@ -604,7 +664,8 @@ export const sharedPrivatePath: NodeRule = {
 function distinctPaths(containers: readonly NodeContainer[], param: 'VE_PRIVATE' | 'VE_ROOT'): boolean {
   let value: string | undefined;
   let prev: string | undefined;
-  for (const c of containers) {
+  for (let i = 0; i < containers.length; i += 1) {
+    const c = containers[i] as NodeContainer;
     const p = pathFact(c, param);
     if (p === undefined) continue;
     if (value === undefined) {
@@ -621,13 +682,15 @@ function distinctPaths(containers: readonly NodeContainer[], param: 'VE_PRIVATE'
 
 /** The {@link ContainerFacts.paths} item of `param` of container `c`, if it has one. */
 function pathFact(c: NodeContainer, param: 'VE_PRIVATE' | 'VE_ROOT'): ContainerFacts['paths'][number] | undefined {
-  for (const x of c.facts.paths) if (x.param === param) return x;
+  const paths = c.facts.paths;
+  for (let i = 0; i < paths.length; i += 1) if ((paths[i] as ContainerFacts['paths'][number]).param === param) return paths[i];
   return undefined;
 }
 
 /** The {@link ContainerFacts.names} item of `param` of container `c`, if it has one. */
 function nameFact(c: NodeContainer, param: 'NAME' | 'HOSTNAME'): ContainerFacts['names'][number] | undefined {
-  for (const x of c.facts.names) if (x.param === param) return x;
+  const names = c.facts.names;
+  for (let i = 0; i < names.length; i += 1) if ((names[i] as ContainerFacts['names'][number]).param === param) return names[i];
   return undefined;
 }
 
@@ -642,11 +705,18 @@ export const duplicateCtName: NodeRule = {
     const out: NodeFinding[] = [];
     for (const param of ['NAME', 'HOSTNAME'] as const) {
       // Grouped by container (a container has one name of each param): no object per container of the node.
-      const byValue = new Groups<NodeContainer>();
-      for (const c of model.containers) {
+      const keys: string[] = [];
+      const owners: NodeContainer[] = [];
+      const containers = model.containers;
+      for (let i = 0; i < containers.length; i += 1) {
+        const c = containers[i] as NodeContainer;
         const n = nameFact(c, param);
-        if (n) byValue.add(n.key, c);
+        if (n) {
+          keys.push(n.key);
+          owners.push(c);
+        }
       }
+      const byValue = sharedGroups(keys, owners);
       for (const [, cs] of byValue.shared()) {
         const list = cs.map((c) => ({ c, n: nameFact(c, param) as ContainerFacts['names'][number] }));
         const note = refusalNote(list.map((o) => o.c));
@@ -1010,8 +1080,42 @@ function factsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFa
     const found = netifMacs(ctx, netif.entry);
     if (found.length > 0) macs = found;
   }
-  return { target, originSample, ips, paths: pathsOf(ctx, store), names: namesOf(ctx, store), memory, place, refused, macs };
+  return new Facts(target, originSample, ips, pathsOf(ctx, store), namesOf(ctx, store), memory, place, refused, macs);
 }
+
+/**
+ * The objects a node keeps for each container until its end are made by constructors, not object literals:
+ * V8 tracks an object literal's allocation site, and when most of its objects outlive a few scavenges it
+ * allocates them in the old space from then on ("pretenuring") and throws away the optimised code of every
+ * function that allocates there (containerFacts' helpers and NodeLinter.add were each compiled twice).
+ */
+class IpFact {
+  constructor(public ip: string, public line: number, public range: Range) {}
+}
+class NameFact {
+  constructor(public param: 'NAME' | 'HOSTNAME', public value: string, public key: string, public line: number, public range: Range) {}
+}
+class Facts implements ContainerFacts {
+  constructor(
+    public target: ContainerFacts['target'],
+    public originSample: ContainerFacts['originSample'],
+    public ips: ContainerFacts['ips'],
+    public paths: ContainerFacts['paths'],
+    public names: ContainerFacts['names'],
+    public memory: ContainerFacts['memory'],
+    public place: ContainerFacts['place'],
+    public refused: ContainerFacts['refused'],
+    public macs: ContainerFacts['macs'],
+  ) {}
+}
+class Outcome implements NodeFileOutcome {
+  constructor(readonly path: string, readonly role: NodeFileOutcome['role'], readonly kind: NodeFileOutcome['kind'], readonly target: Target, public findings: Finding[]) {}
+}
+class Container implements NodeContainer {
+  constructor(readonly path: string, readonly ctid: string, readonly facts: ContainerFacts) {}
+}
+/** The array {@link namesOf} fills and copies. */
+const PAIR: ContainerFacts['names'][number][] = [];
 
 /** ORIGIN_SAMPLE set in the container itself and not blank ({@link ContainerFacts.originSample}). */
 function originOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts['originSample'] {
@@ -1052,7 +1156,7 @@ function ipsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFact
         }
       }
       const range = valueSubRange(ctx, e, t.start, t.end);
-      out.push({ ip: addr, line: e.line, range: store ? store.range(range) : range });
+      out.push(new IpFact(addr, e.line, store ? store.range(range) : range));
     }
   }
   // Kept until the node is done: with room for its items only (a list grown by push has room for 17).
@@ -1077,7 +1181,13 @@ function pathOf(ctx: LintContext, param: 'VE_PRIVATE' | 'VE_ROOT', store: Findin
 function namesOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts['names'] {
   const name = nameOf(ctx, 'NAME', store);
   const host = nameOf(ctx, 'HOSTNAME', store);
-  return name ? (host ? [name, host] : [name]) : host ? [host] : NO_ITEMS;
+  if (!name && !host) return NO_ITEMS;
+  // Copies of a reused array (no allocation site: see IpFact).
+  const two = PAIR;
+  two.length = 0;
+  if (name) two.push(name);
+  if (host) two.push(host);
+  return two.slice();
 }
 
 function nameOf(ctx: LintContext, param: 'NAME' | 'HOSTNAME', store: FindingStore | undefined): ContainerFacts['names'][number] | undefined {
@@ -1085,7 +1195,7 @@ function nameOf(ctx: LintContext, param: 'NAME' | 'HOSTNAME', store: FindingStor
   if (!eff?.entry || eff.refused || eff.source !== 'container' || eff.value.trim() === '') return undefined;
   const value = own(eff.value);
   const range = entryRange(eff.entry);
-  return { param, value, key: param === 'HOSTNAME' ? value.trim().toLowerCase() : value.trim(), line: eff.entry.line, range: store ? store.range(range) : range };
+  return new NameFact(param, value, param === 'HOSTNAME' ? value.trim().toLowerCase() : value.trim(), eff.entry.line, store ? store.range(range) : range);
 }
 
 /**
@@ -1223,7 +1333,11 @@ function placesFor(model: NodeModel, results: readonly { produced: readonly Node
   const wanted = new Set<string>();
   for (const r of results) for (const nf of r.produced) wanted.add(nf.path);
   if (wanted.size === 0) return placeOf;
-  for (const c of model.containers) if (wanted.has(c.path)) placeOf.set(c.path, c.facts.place);
+  const containers = model.containers;
+  for (let i = 0; i < containers.length; i += 1) {
+    const c = containers[i] as NodeContainer;
+    if (wanted.has(c.path)) placeOf.set(c.path, c.facts.place);
+  }
   model.files.forEach((f, i) => {
     if (wanted.has(f.path)) placeOf.set(f.path, filePlaces[i] as FilePlace);
   });
@@ -1736,10 +1850,10 @@ export class NodeLinter {
       if (options.lintNodeConfig !== false) {
         const result = lint(nodeConfig.text, opts);
         ctx = result.ctx;
-        this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, findings: this.keep(result.findings) });
+        this.outcomes.push(new Outcome(nodeConfig.path, 'node', ctx.kind, ctx.target, this.keep(result.findings)));
       } else {
         ctx = analyze(nodeConfig.text, opts);
-        this.outcomes.push({ path: nodeConfig.path, role: 'node', kind: ctx.kind, target: ctx.target, findings: [] });
+        this.outcomes.push(new Outcome(nodeConfig.path, 'node', ctx.kind, ctx.target, []));
       }
       this.model.node = { path: nodeConfig.path, ctx };
       this.model.files.push(this.model.node);
@@ -1777,12 +1891,12 @@ export class NodeLinter {
     const ctx = result.ctx;
     const ctid = ctidOf(file.path);
     const isCt = ctid !== undefined && ctx.kind === 'container';
-    const outcome: NodeFileOutcome = { path: file.path, role: isCt ? 'container' : 'other', kind: ctx.kind, target: sharedTarget(ctx.target), findings: this.keep(result.findings) };
+    const outcome: NodeFileOutcome = new Outcome(file.path, isCt ? 'container' : 'other', ctx.kind, sharedTarget(ctx.target), this.keep(result.findings));
     this.outcomes.push(outcome);
     if (isCt) {
       const facts = factsOf(ctx, this.options.compact === true ? this.store : undefined);
       if (facts.place.nodeNames !== undefined) this.namesNodeRule = true;
-      this.model.containers.push({ path: file.path, ctid, facts });
+      this.model.containers.push(new Container(file.path, ctid, facts));
     } else this.model.files.push({ path: file.path, ctx });
     return outcome;
   }
@@ -1807,10 +1921,10 @@ export class NodeLinter {
       for (const f of c.findings) this.store.share(f);
       this.store.shareFacts(c.facts);
     }
-    const outcome: NodeFileOutcome = { path: c.path, role: 'container', kind: c.kind, target: sharedTarget(c.target), findings: c.findings };
+    const outcome: NodeFileOutcome = new Outcome(c.path, 'container', c.kind, sharedTarget(c.target), c.findings);
     this.outcomes.push(outcome);
     if (c.facts.place.nodeNames !== undefined) this.namesNodeRule = true;
-    this.model.containers.push({ path: c.path, ctid, facts: c.facts });
+    this.model.containers.push(new Container(c.path, ctid, c.facts));
     return outcome;
   }
 
@@ -1832,7 +1946,11 @@ export class NodeLinter {
       // The outcome of each path with findings (a path added twice: its last outcome), without a map of
       // every outcome of the node.
       const byPath = new Map<string, NodeFileOutcome>();
-      for (const o of this.outcomes) if (found.has(o.path)) byPath.set(o.path, o);
+      const outcomes = this.outcomes;
+      for (let i = 0; i < outcomes.length; i += 1) {
+        const o = outcomes[i] as NodeFileOutcome;
+        if (found.has(o.path)) byPath.set(o.path, o);
+      }
       for (const [p, list] of found) {
         const target = byPath.get(p);
         if (!target || list.length === 0) continue;
