@@ -307,6 +307,9 @@ class LineAnalysis implements FactsMemo {
   ) {}
 }
 
+/** Files of more lines than this keep no {@link LineAnalysis} with their line models (see `analyze`). */
+const MEMO_MAX_LINES = 2000;
+
 /** The document of an empty text (resolveTarget reads no document for a target that is set); not in the parse cache. */
 let emptyDoc: ConfigDocument | undefined;
 const EMPTY_DOC = (): ConfigDocument => (emptyDoc ??= parseConfigFresh('', { dialect: 'classic' }));
@@ -442,6 +445,10 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const vctx = scan ? { generation: target.generation, version: target.version, catalog } : undefined;
   // Classic first-wins names whose every line so far had its value refused (created at the first refusal).
   let refusedOnly: Set<string> | undefined;
+  // Kept with the line models of a short file only: a node's containers are short and share their lines,
+  // while a long file's lines are its own (a memo per line of a 40,000-line file kept 3 MB more alive
+  // through its lint, all of it copied out of the young generation, for no look-up saved).
+  const keepMemo = doc.lines.length <= MEMO_MAX_LINES;
   for (let i = 0; i < live.length; i += 1) {
     const e = live[i] as Entry;
     // What depends only on the line and the view, kept with the line model (shared by the files that
@@ -453,7 +460,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
       const k = named && known(found);
       m = new LineAnalysis(view, found ?? null, named, k,
         k && target.generation === 'classic' && (found.duplicates ?? 'first') === 'first', k && view.removed(found));
-      e.memo = m;
+      if (keepMemo) e.memo = m;
     } else if (defAt[e.line] === undefined) defAt[e.line] = m.def;
     if (!m.named) continue;
     const d = m.def as ParameterDef;
