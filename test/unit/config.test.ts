@@ -57,6 +57,23 @@ describe('.vzconf.yaml: invalid files give a positioned ConfigFileError, never a
     assert.equal(far, 'unknown option "bogusoption" (the options: docs/configuration.md)');
     assert.ok(far.length <= 100);
   });
+  it('a collection as a key: said as an unknown option, and nothing of the YAML library on stderr', async () => {
+    // The library warns that such a key "will be stringified" (process.emitWarning in its CommonJS build,
+    // console.warn in the ES module build the language server bundles); the problem is said once, by vzconf.
+    const said: string[] = [];
+    const onWarning = (w: Error): void => void said.push(w.message);
+    const consoleWarn = console.warn;
+    process.on('warning', onWarning);
+    console.warn = (...args: unknown[]): void => void said.push(args.join(' '));
+    try {
+      assert.equal(error('? [a, b]\n: c\n').detail, 'unknown option "[ a, b ]" (the options: docs/configuration.md)');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      console.warn = consoleWarn;
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(said, []);
+  });
   it('wrong types and values, at the value', () => {
     assert.match(error('target: vz8\n').detail, /^target: invalid target "vz8": use auto, classic, /);
     assert.match(error('rules: off\n').detail, /rules: must be a mapping/);

@@ -280,8 +280,10 @@ class TextLines {
 export function parseConfigFile(text: string, filePath: string): ConfigFileSettings {
   const lc = new TextLines(text);
   // The library's own duplicate-key check compares every key with all before it (quadratic: 20 s for a
-  // file of 10,000 keys); duplicateKeys does the same with a Set per mapping.
-  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  // file of 10,000 keys); duplicateKeys does the same with a Set per mapping. The library's warnings
+  // (`? [a, b]` as a key: "will be stringified") go nowhere: its console or process warning would reach
+  // vzlint's stderr and the server's log beside the problem said for that key.
+  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const errors: { pos: [number, number]; message: string }[] = [...doc.errors];
   const dups = duplicateKeys(doc.contents);
   if (dups.length > 0) {
