@@ -9,7 +9,7 @@ import path from 'node:path';
 import type FastGlob from 'fast-glob';
 import { getCatalog } from '../catalog/load';
 import { isTemplateName, stripTemplateExtension, TEMPLATE_EXTENSIONS } from '../parser/template';
-import { addConfDirName, type ConfDirNames } from '../service/nodeFiles';
+import { addConfDirName, decimalStem, type ConfDirNames } from '../service/nodeFiles';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -43,12 +43,7 @@ export function classifyConfigName(filePath: string): NameClass {
 function classifyInFolder(name: string, parent: string): NameClass {
   // `DIGITS.conf`, what a node's conf/ folder holds thousands of: answered from its characters (the
   // same answer as classifyParts: `0.conf` is a config anywhere, any other number one in conf/).
-  const stem = name.length - 5;
-  if (stem > 0 && name.endsWith('.conf')) {
-    let i = 0;
-    while (i < stem && name.charCodeAt(i) >= 48 && name.charCodeAt(i) <= 57) i += 1;
-    if (i === stem) return parent === 'conf' || name === '0.conf' ? 'config' : 'candidate';
-  }
+  if (name.endsWith('.conf') && decimalStem(name, name.length - 5) !== undefined) return parent === 'conf' || name === '0.conf' ? 'config' : 'candidate';
   const template = isTemplateName(name);
   return classifyParts(template ? stripTemplateExtension(name) : name, parent, template);
 }

@@ -498,7 +498,6 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   });
 }
 
-
 /**
  * Lints one file: parse → model → every rule → unverified facts capped at info (catalog/evidence.ts) → severity overrides (`rules`) → custom keys
  * (`knownParameters`) → suppression comments (unless `ignoreSuppressions`) → suppression comments that silenced

@@ -34,19 +34,26 @@ export function ctidOf(filePath: string): string | undefined {
   if (!filePath.endsWith('.conf')) return undefined;
   const base = baseName(filePath);
   if (base.length <= 5) return undefined;
+  const number = decimalStem(base, base.length - 5);
+  if (number !== undefined) return number === 'zeros' ? undefined : base.slice(0, -5);
   const stem = base.slice(0, -5);
+  return UUID.test(stem) ? stem : undefined;
+}
+
+/**
+ * What the first `end` characters of `s` are as a number: `'number'` (decimal digits, not all `0`),
+ * `'zeros'` (only `0`s), or undefined (none, or another character). Read in place, without a slice: the
+ * stem of `CTID.conf` ({@link ctidOf}), asked for every file of a node's conf/ folder.
+ */
+export function decimalStem(s: string, end: number): 'number' | 'zeros' | undefined {
+  if (end <= 0) return undefined;
   let zeros = true;
-  let digits = true;
-  for (let i = 0; i < stem.length; i += 1) {
-    const c = stem.charCodeAt(i);
-    if (c < 48 || c > 57) {
-      digits = false;
-      break;
-    }
+  for (let i = 0; i < end; i += 1) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
     if (c !== 48) zeros = false;
   }
-  if (digits) return zeros ? undefined : stem;
-  return UUID.test(stem) ? stem : undefined;
+  return zeros ? 'zeros' : 'number';
 }
 
 /** The sample name of `ve-NAME.conf-sample` (what CONFIGFILE / ORIGIN_SAMPLE name), else undefined. */
@@ -228,15 +235,8 @@ export function addConfDirName(names: ConfDirNames, name: string): void {
   // A sample ends in `.conf-sample`, a container in `.conf`: most names are answered by their end.
   if (name.endsWith('.conf')) {
     // `DIGITS.conf` read in place (ctidOf copies the name's base and stem): a container unless all zeros.
-    const stem = name.length - 5;
-    let i = 0;
-    let zeros = true;
-    for (; i < stem; i += 1) {
-      const c = name.charCodeAt(i);
-      if (c < 48 || c > 57) break;
-      if (c !== 48) zeros = false;
-    }
-    if (i === stem && stem > 0 ? !zeros : ctidOf(name) !== undefined) names.containerNames.push(name);
+    const number = decimalStem(name, name.length - 5);
+    if (number === 'number' || (number === undefined && ctidOf(name) !== undefined)) names.containerNames.push(name);
   } else if (name.endsWith('.conf-sample')) {
     const sample = sampleNameOf(name);
     if (sample !== undefined) names.samples.push(sample);
