@@ -18,6 +18,24 @@ function rules(text: string, opts: LintOptions = {}): string[] {
 }
 
 describe('suppressions: parsing', () => {
+  it('reads the comments of a long file (its directives in an array sized once) as those of a short one', () => {
+    // Over 8,192 comments the directives' array is allocated for every `vzconf-` comment and cut to those that
+    // are directives: a malformed comment or one inside a multi-line value leaves no hole in it.
+    const block = (i: number) => `# vzconf-disable unknown-parameter\nX${i}=1\n# vzconf-enable unknown-parameter\n`;
+    const odd = '# vzconf-disable-nextline a-rule\nV="a\n# vzconf-disable b-rule\n"\n';
+    const short = `${odd}${block(0)}${block(1)}`;
+    const long = `${odd}${Array.from({ length: 4200 }, (_, i) => block(i)).join('')}`;
+    const a = parseSuppressions(parseConfig(short, { dialect: 'classic' }));
+    const b = parseSuppressions(parseConfig(long, { dialect: 'classic' }));
+    assert.equal(b.directives.length, 8400);
+    assert.equal(b.nameCount, 8400);
+    assert.equal(b.malformed.length, 1);
+    assert.ok(b.directives.every((d, k) => d !== undefined && d.line === 4 + 3 * (k >> 1) + 2 * (k & 1)));
+    const shape = (d: SuppressionDirective) => ({ line: d.line, scope: d.scope, ids: d.names.map((n) => n.id), index: d.names.map((n) => n.index), block: d.block?.get('unknown-parameter'), size: d.block?.size ?? 0 });
+    assert.deepEqual(b.directives.slice(0, 4).map(shape), a.directives.map(shape));
+    assert.deepEqual(a.directives.map(shape).map((x) => [x.block, x.size]), [[6, 1], [4, 1], [9, 1], [7, 1]]);
+  });
+
   it('reads both directives, rule lists and reasons with their positions', () => {
     const doc = parseConfig('# vzconf-disable-next-line a-rule, b-rule -- because\nX=1\n  #vzconf-disable c-rule\n', { dialect: 'classic' });
     const { directives, malformed } = parseSuppressions(doc);

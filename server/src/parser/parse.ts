@@ -204,8 +204,9 @@ export function splitVzctlLines(text: string): { lines: string[]; eol: '\n' | '\
     start = i + 1;
   }
   lines[k] = text.slice(start);
-  for (const l of lines) {
-    if (l.includes('\r')) {
+  // (An index loop: `for … of` over the holey array of a long text allocated an iterator result per line.)
+  for (let j = 0; j < lines.length; j += 1) {
+    if ((lines[j] as string).includes('\r')) {
       loneCr = true;
       break;
     }

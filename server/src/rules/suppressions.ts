@@ -22,6 +22,7 @@ import { derived } from '../catalog/derived';
 import { clip, q } from './text';
 import { ObjectCache } from '../util/objectCache';
 import { SUPPRESSION_COMMENT } from './facts';
+import { LARGE_ARRAY, sizedArray } from '../util/sizedArray';
 
 /** The two directives. */
 export const DIRECTIVES = ['vzconf-disable-next-line', 'vzconf-disable', 'vzconf-enable'] as const;
@@ -42,14 +43,14 @@ export interface SuppressionName {
 }
 
 /**
- * A {@link SuppressionName} whose range is built on first read: a file of 100,000 suppression comments
- * reads the ranges of the few it reports, not of all (three objects each).
+ * A {@link SuppressionName} whose range is built when read (a new object each time, not kept): a file of
+ * 100,000 suppression comments reads the ranges of the few it reports, not of all (three objects each),
+ * and keeps no slot for it in the others.
  */
 class WrittenName implements SuppressionName {
-  private built?: Range;
   constructor(readonly id: string, private readonly line: number, readonly character: number, readonly index: number) {}
   get range(): Range {
-    return (this.built ??= { start: { line: this.line, character: this.character }, end: { line: this.line, character: this.character + this.id.length } });
+    return { start: { line: this.line, character: this.character }, end: { line: this.line, character: this.character + this.id.length } };
   }
 }
 
@@ -62,28 +63,6 @@ export interface BlockEnds {
   has(id: string): boolean;
   /** How many rule ids it holds. */
   readonly size: number;
-}
-
-/**
- * {@link BlockEnds} without a Map for the usual comment of one block: the first pair in two fields, any
- * other in a Map (a file of 10,000 blocks kept 20,000 Maps alive through its lint; issue 8).
- */
-class Ends implements BlockEnds {
-  private more?: Map<string, number>;
-  constructor(private readonly firstId: string, private readonly firstLine: number) {}
-  get(id: string): number | undefined {
-    return id === this.firstId ? this.firstLine : this.more?.get(id);
-  }
-  has(id: string): boolean {
-    return this.get(id) !== undefined;
-  }
-  get size(): number {
-    return 1 + (this.more?.size ?? 0);
-  }
-  /** Adds the pair of `id`, which it does not hold yet. */
-  add(id: string, line: number): void {
-    (this.more ??= new Map()).set(id, line);
-  }
 }
 
 /** A suppression comment. */
@@ -107,15 +86,42 @@ export interface SuppressionDirective {
   readonly range: Range;
 }
 
-/** A {@link SuppressionDirective} whose `range` (the whole line, `length` characters) is built on first read. */
-class Directive implements SuppressionDirective {
+/**
+ * A {@link SuppressionDirective}, its `range` (the whole line, `length` characters) built when read, and
+ * its own {@link BlockEnds}: the first block pair in two fields, any other in a Map. (The pairs were an
+ * object of their own per comment, and the range a kept slot: a file of 10,000 blocks allocated 256 bytes
+ * per comment, the largest part of its lint, most of it in fresh memory; issue 8.)
+ */
+class Directive implements SuppressionDirective, BlockEnds {
   // Own fields from the start (undefined until set): set later, they went to a second object per comment.
   targetLine?: number = undefined;
-  block?: Ends = undefined;
-  private built?: Range;
+  /** The rule id of the first block pair, and the line of the comment at its other end. */
+  private firstId: string | undefined = undefined;
+  private firstLine = 0;
+  private more: Map<string, number> | undefined = undefined;
   constructor(readonly line: number, readonly scope: SuppressionDirective['scope'], readonly names: SuppressionName[], readonly reason: string, private readonly length: number) {}
   get range(): Range {
-    return (this.built ??= { start: { line: this.line, character: 0 }, end: { line: this.line, character: this.length } });
+    return { start: { line: this.line, character: 0 }, end: { line: this.line, character: this.length } };
+  }
+  /** Itself once it opens or ends a block (see {@link SuppressionDirective.block}). */
+  get block(): BlockEnds | undefined {
+    return this.firstId === undefined ? undefined : this;
+  }
+  get(id: string): number | undefined {
+    return id === this.firstId ? this.firstLine : this.more?.get(id);
+  }
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+  get size(): number {
+    return this.firstId === undefined ? 0 : 1 + (this.more?.size ?? 0);
+  }
+  /** Records that it opens or ends the block of rule `id` whose other comment is on `line` (an id it does not hold yet). */
+  pair(id: string, line: number): void {
+    if (this.firstId === undefined) {
+      this.firstId = id;
+      this.firstLine = line;
+    } else (this.more ??= new Map()).set(id, line);
   }
 }
 
@@ -145,14 +151,18 @@ Object.freeze(NONE.directives);
 Object.freeze(NONE.malformed);
 Object.freeze(NONE);
 
-/** Whether a comment line of `doc` (outside multi-line values) mentions `vzconf-`: a file without one has no suppression to read. */
-function mentionsVzconf(doc: ConfigDocument): boolean {
+/**
+ * How many comment lines of `doc` (outside multi-line values) mention `vzconf-`, at most `max`: a file
+ * without one has no suppression to read, and a file of many has their directives' array sized once.
+ */
+function vzconfComments(doc: ConfigDocument, max: number): number {
   const lines = doc.lines;
-  for (let i = 0; i < lines.length; i += 1) {
+  let n = 0;
+  for (let i = 0; i < lines.length && n < max; i += 1) {
     const line = lines[i] as ConfigLine;
-    if (line.kind === 'comment' && (doc.text[line.line] ?? '').includes('vzconf-') && !doc.continuationLines.has(line.line)) return true;
+    if (line.kind === 'comment' && (doc.text[line.line] ?? '').includes('vzconf-') && !doc.continuationLines.has(line.line)) n += 1;
   }
-  return false;
+  return n;
 }
 
 /**
@@ -196,8 +206,12 @@ const SCOPES = [undefined, 'line', 'file', 'enable'] as const;
 export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
   const hit = cache.get(doc);
   if (hit) return hit;
-  if (!mentionsVzconf(doc)) return NONE;
-  const directives: Directive[] = [];
+  // (A long file counts its comments first: an array of 20,000 directives grown by push was copied about
+  // three times, in fresh memory each time beyond 16,000 elements; util/sizedArray.)
+  const comments = vzconfComments(doc, doc.lines.length > LARGE_ARRAY ? Infinity : 1);
+  if (comments === 0) return NONE;
+  const directives: Directive[] = sizedArray(comments);
+  let nd = 0;
   const malformed: MalformedDirective[] = [];
   // One byte a line (a Set of 100,000 line numbers was the largest cost of a file made of these comments).
   const isDirectiveLine = new Uint8Array(doc.lines.length);
@@ -267,12 +281,14 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
     }
     isDirectiveLine[line.line] = 1;
     const names = count === 1 ? [scratch[0] as SuppressionName] : scratch.slice(0, count);
-    directives.push(new Directive(line.line, scope, names, reason, text.length));
+    directives[nd++] = new Directive(line.line, scope, names, reason, text.length);
   }
+  // (Malformed comments made no directive: the array sized for every comment is cut to those made.)
+  if (directives.length > nd) directives.length = nd;
   // One backward pass: for every line, the next line at or after it that is neither blank nor a
   // directive (linear, however many directives are stacked).
   // (Skipped when there is no next-line directive: most files have none.)
-  const anyLine = directives.some((d) => d.scope === 'line');
+  const anyLine = hasScope(directives, 'line');
   const nextTarget = new Array<number | undefined>(anyLine ? doc.lines.length + 1 : 0);
   for (let l = anyLine ? doc.lines.length - 1 : -1; l >= 0; l -= 1) {
     const here = doc.lines[l];
@@ -287,12 +303,8 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
   // Blocks: in file order, per rule a stack of the vzconf-disable comments still open; a vzconf-enable of
   // the rule closes the innermost one, so nested blocks pair like brackets (the lines between an outer pair
   // stay silenced down to the outer enable) and a disable never closed stays whole-file.
-  if (directives.some((d) => d.scope === 'enable')) {
+  if (hasScope(directives, 'enable')) {
     const open = new Map<string, Directive[]>();
-    const pair = (d: Directive, id: string, line: number): void => {
-      if (d.block) d.block.add(id, line);
-      else d.block = new Ends(id, line);
-    };
     for (let k = 0; k < directives.length; k += 1) {
       const d = directives[k] as Directive;
       const names = d.names;
@@ -308,8 +320,8 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
           if (d.block?.has(n.id)) continue;
           const from = open.get(n.id)?.pop();
           if (!from) continue;
-          pair(from, n.id, d.line);
-          pair(d, n.id, from.line);
+          from.pair(n.id, d.line);
+          d.pair(n.id, from.line);
         }
       }
     }
@@ -318,6 +330,17 @@ export function parseSuppressions(doc: ConfigDocument): ParsedSuppressions {
   cache.set(doc, parsed);
   return parsed;
 }
+
+/**
+ * Whether one of `directives` has scope `scope`. (A loop, not `some` with an arrow made at each call: the
+ * optimised code of such an arrow lives only as long as the arrow, so after a full collection each new
+ * one was compiled again; util/shapeAnchor.ts.)
+ */
+function hasScope(directives: readonly Directive[], scope: Directive['scope']): boolean {
+  for (let k = 0; k < directives.length; k += 1) if ((directives[k] as Directive).scope === scope) return true;
+  return false;
+}
+
 
 /** Per catalogue: its rule ids with their {@link charMask}, and the suggestions found per name. */
 interface RuleSuggestions {
