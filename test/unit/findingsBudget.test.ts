@@ -233,7 +233,7 @@ describe('findings a suppression comment silences: not built, the same findings'
 describe('RuleBudget', () => {
   it('builds findings until the cap holds that many kept ones, then counts the kept ones it refuses', () => {
     // Line 7 is removed by a filter (a suppression comment, say): built, never counted.
-    const budget = new FindingsBudget((_rule, line) => line !== 7, 3);
+    const budget = new FindingsBudget({ kept: (_rule, line) => line !== 7, silencer: () => undefined }, 3);
     const r = new RuleBudget(budget, 'r');
     assert.deepEqual([1, 2, 7, 9].map((line) => r.admit(line)), [true, true, true, true]);
     assert.deepEqual([10, 7, 11].map((line) => r.admit(line)), [false, false, false]);
@@ -242,7 +242,7 @@ describe('RuleBudget', () => {
   });
 
   it('keeps each rule’s count apart: one rule’s kept findings say nothing of another’s', () => {
-    const budget = new FindingsBudget(() => true, 2);
+    const budget = new FindingsBudget({ kept: () => true, silencer: () => undefined }, 2);
     const a = new RuleBudget(budget, 'a');
     const b = new RuleBudget(budget, 'b');
     assert.deepEqual([a.admit(1), a.admit(2), a.admit(3)], [true, true, false]);
@@ -252,7 +252,7 @@ describe('RuleBudget', () => {
 
   it('skips what a suppression comment silences, in any order and before the cap, and hands its names over once', () => {
     const name = { id: 'r', character: 2, index: 0, range: { start: { line: 4, character: 2 }, end: { line: 4, character: 3 } } };
-    const budget = new FindingsBudget(() => true, 2, (rule, line) => (rule === 'r' && line === 5 ? name : undefined));
+    const budget = new FindingsBudget({ kept: () => true, silencer: (rule, line) => (rule === 'r' && line === 5 ? name : undefined) }, 2);
     const r = new RuleBudget(budget, 'r');
     assert.deepEqual([r.silenced(6), r.silenced(5), r.admit(5), r.admit(1), r.admit(2), r.admit(3), r.silenced(5)], [false, true, false, true, true, false, true]);
     assert.equal(new RuleBudget(budget, 'other').silenced(5), false);

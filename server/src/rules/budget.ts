@@ -31,6 +31,26 @@ import { MAX_FINDINGS_PER_FILE } from '../limits';
 import type { SuppressionName } from './suppressions';
 import type { LintContext } from './types';
 import { ObjectCache } from '../util/objectCache';
+import { ShapeAnchor } from '../util/shapeAnchor';
+
+/**
+ * What `lint()` does with a finding, asked by a {@link FindingsBudget}; neither answer may have side effects.
+ *
+ * An object whose methods are those of a class (one function for every lint), not closures made per lint:
+ * optimised code that inlines a call keeps its target as a weak constant, and a closure of the last lint
+ * dies at the next full collection, which then throws that code away (V8's "weak objects" deoptimisation:
+ * the unknown-parameter check and `silenced` were compiled again after each `gc()` of the bench; issue 8).
+ */
+export interface FindingsFilter {
+  /** Whether `lint()` keeps (no filter removes) a finding of `rule` whose range starts on (model) line `line`. */
+  kept(rule: string, line: number): boolean;
+  /**
+   * The suppression-comment name `lint()` would credit with a finding of `rule` starting on `line` and then
+   * drop the finding for, or undefined when `lint()` may keep it or drops it before any credit (see
+   * {@link FindingsBudget.silenced}). Always undefined: every finding is built.
+   */
+  silencer(rule: string, line: number): SuppressionName | undefined;
+}
 
 /**
  * The budget of one lint: whether a finding survives `lint()`'s filters, and the findings counted without
@@ -43,18 +63,18 @@ export class FindingsBudget {
   #quiet: SuppressionName[] = [];
 
   /**
-   * @param kept whether `lint()` keeps (no filter removes) a finding of `rule` whose range starts on (model)
-   *   line `line`; must have no side effects
+   * @param filter what `lint()` keeps and what it credits to a suppression comment ({@link FindingsFilter})
    * @param cap the findings cap (`MAX_FINDINGS_PER_FILE`; smaller in tests)
-   * @param silencer the suppression-comment name `lint()` would credit with a finding of `rule` starting on
-   *   `line` and then drop the finding for, or undefined when `lint()` may keep it or drops it before any
-   *   credit (see {@link silenced}); must have no side effects. None: every finding is built.
    */
   constructor(
-    readonly kept: (rule: string, line: number) => boolean,
+    readonly filter: FindingsFilter,
     readonly cap: number = MAX_FINDINGS_PER_FILE,
-    readonly silencer?: (rule: string, line: number) => SuppressionName | undefined,
   ) {}
+
+  /** Whether `lint()` keeps a finding of `rule` starting on (model) line `line` ({@link FindingsFilter.kept}). */
+  kept(rule: string, line: number): boolean {
+    return this.filter.kept(rule, line);
+  }
 
   /** Adds findings counted, not built, by the running rule. */
   count(n: number): void {
@@ -78,7 +98,7 @@ export class FindingsBudget {
    * findings (message, detail, suggestions) to drop them at the end of its lint, alive all the while (issue 8).
    */
   silenced(rule: string, line: number): boolean {
-    const name = this.silencer?.(rule, line);
+    const name = this.filter.silencer(rule, line);
     if (name === undefined) return false;
     this.#quiet.push(name);
     return true;
@@ -146,5 +166,15 @@ export function setFindingsBudget(ctx: LintContext, budget: FindingsBudget): voi
  */
 export function ruleBudget(ctx: LintContext, rule: string): RuleBudget | undefined {
   const budget = budgets.get(ctx);
-  return budget ? new RuleBudget(budget, rule) : undefined;
+  if (!budget) return undefined;
+  const r = new RuleBudget(budget, rule);
+  RULE_BUDGET.hold(r);
+  return r;
 }
+
+/**
+ * The last {@link RuleBudget} made, so that its hidden class lives through a full collection between two
+ * lints (util/shapeAnchor.ts: the unknown-parameter check and `silenced`, which inline `admit` or
+ * `silenced`, were deoptimised after each of the bench's `gc()`s and compiled again during the next lint).
+ */
+const RULE_BUDGET = new ShapeAnchor<RuleBudget>();

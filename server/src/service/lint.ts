@@ -12,14 +12,15 @@ import { RULES } from '../rules/index';
 import type { Finding, LintContext, NodeCapacity, Rule, ValueChecks } from '../rules/types';
 import { fileFacts, SHELL_WORD, SUPPRESSION_COMMENT, type FactsMemo } from '../rules/facts';
 import { copyFinding, LazyFixFinding } from '../rules/finding';
-import { FindingsBudget, setFindingsBudget } from '../rules/budget';
+import { FindingsBudget, setFindingsBudget, type FindingsFilter } from '../rules/budget';
 import type { SuppressionName } from '../rules/suppressions';
 import { checkValue, refuses, type ValueCheck } from '../values/validate';
-import { suppressionTracker } from './suppressions';
+import { suppressionTracker, type SuppressionTracker } from './suppressions';
 import { UNUSED_SUPPRESSION, unusedSuppressions, type UnusedSuppressions } from './unusedSuppressions';
 import { exclusiveLines, isTemplateName, scanTemplate, stripTemplateExtension } from '../parser/template';
 import { keptInTemplate, templateFinding, templateValueCheck } from './template';
 import { CacheHost, ObjectCache } from '../util/objectCache';
+import { ShapeAnchor } from '../util/shapeAnchor';
 
 export interface LintOptions {
   /** File path or URI path; used to tell vz.conf from CTID.conf. */
@@ -307,6 +308,12 @@ class LineAnalysis implements FactsMemo {
   ) {}
 }
 
+/**
+ * The options and the kind found of the last {@link analyze}, kept until the next one so that their hidden
+ * classes live through a full collection (util/shapeAnchor.ts: `analyze` was deoptimised for them).
+ */
+const ANALYZED = new ShapeAnchor<{ options: LintOptions; kindResult: { kind: FileKind; reason: string } }>();
+
 /** Files of more lines than this keep no {@link LineAnalysis} with their line models (see `analyze`). */
 const MEMO_MAX_LINES = 2000;
 
@@ -327,7 +334,6 @@ class AnalysedFile extends CacheHost implements LintContext {
   readonly kindReason: string;
   readonly target: Target;
   readonly catalog: CatalogIndex;
-  readonly def: LintContext['def'];
   readonly known: LintContext['known'];
   readonly status: LintContext['status'];
   readonly values: ValueChecks;
@@ -339,15 +345,16 @@ class AnalysedFile extends CacheHost implements LintContext {
   template?: LintContext['template'];
   tooLarge?: boolean;
   ignoreSuppressions?: boolean;
+  /** The catalogue entry of each line's key, by line number, once looked up (null: none); see {@link defOf}. */
+  readonly #defAt: (ParameterDef | null | undefined)[];
 
-  constructor(c: Pick<LintContext, 'doc' | 'kind' | 'kindReason' | 'target' | 'catalog' | 'def' | 'known' | 'status' | 'values' | 'live' | 'byName' | 'path' | 'node' | 'capacity' | 'template' | 'tooLarge' | 'ignoreSuppressions'>) {
+  constructor(c: Pick<LintContext, 'doc' | 'kind' | 'kindReason' | 'target' | 'catalog' | 'known' | 'status' | 'values' | 'live' | 'byName' | 'path' | 'node' | 'capacity' | 'template' | 'tooLarge' | 'ignoreSuppressions'>, defAt: (ParameterDef | null | undefined)[]) {
     super();
     this.doc = c.doc;
     this.kind = c.kind;
     this.kindReason = c.kindReason;
     this.target = c.target;
     this.catalog = c.catalog;
-    this.def = c.def;
     this.known = c.known;
     this.status = c.status;
     this.values = c.values;
@@ -359,7 +366,34 @@ class AnalysedFile extends CacheHost implements LintContext {
     this.template = c.template;
     this.tooLarge = c.tooLarge;
     this.ignoreSuppressions = c.ignoreSuppressions;
+    this.#defAt = defAt;
   }
+
+  /**
+   * The catalogue entry of `entry`'s key (see {@link LintContext.def}). A method (one function for every
+   * context), not a closure made per lint: optimised code that inlined the closure of the last lint kept it
+   * as a weak constant, and the next full collection threw that code away (issue 8).
+   */
+  def(entry: Entry): ParameterDef | undefined {
+    // (What defOf does, written out: rules ask once per line each, much of it in unoptimised code, where
+    // every call is paid for.)
+    if (this.doc.lines[entry.line] !== entry) return this.catalog.parameter(entry.name);
+    const defAt = this.#defAt;
+    let d = defAt[entry.line];
+    if (d === undefined) defAt[entry.line] = d = this.catalog.parameter(entry.name) ?? null;
+    return d ?? undefined;
+  }
+}
+
+/**
+ * The catalogue entry of `entry`'s key, kept in `defAt` by line when `entry` is a line of `doc` (the
+ * look-up is by name: hashing and comparing it), else looked up.
+ */
+function defOf(doc: ConfigDocument, catalog: CatalogIndex, defAt: (ParameterDef | null | undefined)[], entry: Entry): ParameterDef | undefined {
+  if (doc.lines[entry.line] !== entry) return catalog.parameter(entry.name);
+  let d = defAt[entry.line];
+  if (d === undefined) defAt[entry.line] = d = catalog.parameter(entry.name) ?? null;
+  return d ?? undefined;
 }
 
 /**
@@ -417,18 +451,13 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const forced = parseKind(options.kind);
   if (typeof forced === 'object') throw new OptionError(forced.error);
   const kindResult = forced === 'auto' ? detectKind(scan && options.path !== undefined ? stripTemplateExtension(options.path) : options.path, doc, catalog) : { kind: forced, reason: `set ${options.kindSource ?? 'in the settings'}` };
+  ANALYZED.hold({ options, kindResult });
 
   // What depends only on the target and the kind of file (which parameters it knows, their status, the
   // checks of the values seen so far) is computed once per process, not once per file (see targetView).
   const view = targetView(catalog, target, kindResult.kind === 'node' ? 'node' : 'container');
   const { known, status } = view;
   const defAt = doc === probe ? probeDefs : new Array<ParameterDef | null | undefined>(doc.lines.length);
-  const def = (entry: Entry): ParameterDef | undefined => {
-    if (doc.lines[entry.line] !== entry) return catalog.parameter(entry.name);
-    let d = defAt[entry.line];
-    if (d === undefined) defAt[entry.line] = d = catalog.parameter(entry.name) ?? null;
-    return d ?? undefined;
-  };
   // (The document's own list when vzctl skips no line: one array fewer through the lint.)
   let live = doc.entries;
   const entries = doc.entries;
@@ -447,55 +476,72 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   let refusedOnly: Set<string> | undefined;
   // Kept with the line models of a short file only: a node's containers are short and share their lines,
   // while a long file's lines are its own (a memo per line of a 40,000-line file kept 3 MB more alive
-  // through its lint, all of it copied out of the young generation, for no look-up saved).
+  // through its lint, all of it copied out of the young generation, for no look-up saved), and a long file
+  // makes none (10,000 unknown keys made 10,000 line analyses, 0.7 MB, to drop them).
   const keepMemo = doc.lines.length <= MEMO_MAX_LINES;
   for (let i = 0; i < live.length; i += 1) {
     const e = live[i] as Entry;
     // What depends only on the line and the view, kept with the line model (shared by the files that
     // have the same line): worked out at the line's first file.
     let m = e.memo as LineAnalysis | undefined;
-    if (m === undefined || m.view !== view) {
-      const found = def(e);
-      const named = found !== undefined && e.key === e.name;
-      const k = named && known(found);
-      m = new LineAnalysis(view, found ?? null, named, k,
-        k && target.generation === 'classic' && (found.duplicates ?? 'first') === 'first', k && view.removed(found));
-      if (keepMemo) e.memo = m;
-    } else if (defAt[e.line] === undefined) defAt[e.line] = m.def;
-    if (!m.named) continue;
-    const d = m.def as ParameterDef;
+    let def: ParameterDef | null;
+    let named: boolean;
+    let isKnown: boolean;
+    let firstWins: boolean;
+    let removed: boolean;
+    if (m !== undefined && m.view === view) {
+      def = m.def;
+      named = m.named;
+      isKnown = m.known;
+      firstWins = m.firstWins;
+      removed = m.removed;
+      if (defAt[e.line] === undefined) defAt[e.line] = def;
+    } else {
+      const found = defOf(doc, catalog, defAt, e);
+      const n = found !== undefined && e.key === e.name;
+      const k = n && known(found);
+      def = found ?? null;
+      named = n;
+      isKnown = k;
+      firstWins = k && target.generation === 'classic' && (found.duplicates ?? 'first') === 'first';
+      removed = k && view.removed(found);
+      // A long file's lines keep none: worked out here, nothing allocated per line.
+      if (keepMemo) e.memo = m = new LineAnalysis(view, def, named, isKnown, firstWins, removed);
+      else m = undefined;
+    }
+    if (!named) continue;
+    const d = def as ParameterDef;
     const same = byName.get(d.name);
     if (same) same.push(e);
     else byName.set(d.name, [e]);
-    if (!m.known) continue;
+    if (!isKnown) continue;
     // Classic stops at "duplicate … ignored" before parsing a first-wins key an earlier line has set: its
     // value is never checked. A line whose value the handler refused set nothing (src/lib/config.c
     // conf_parse_yesno/conf_parse_ulong return ERR_INVAL before storing), so the next line of the key is
     // parsed and checked in its place (as model/effective usedEntries reads it).
-    const firstWins = m.firstWins;
     // In a template, a line in another branch of the same if/else as every earlier one is the first when rendered.
     if (same && firstWins && refusedOnly?.has(d.name) !== true && (!scan || same.some((o) => o !== e && !exclusiveLines(scan, o.line, e.line)))) continue;
-    if (m.removed) continue;
+    if (removed) continue;
     let check: ValueCheck | undefined;
     if (scan) check = templateValueCheck(d, e.value, vctx as NonNullable<typeof vctx>);
-    else {
+    else if (m !== undefined) {
       const kept = m.check;
       check = kept === null ? (m.check = view.checkValue(d, e.value)) : kept;
-    }
+    } else check = view.checkValue(d, e.value);
     if (check) values.set(e, check);
     if (!firstWins) continue;
     if (check !== undefined && refuses(check)) (refusedOnly ??= new Set()).add(d.name);
     else refusedOnly?.delete(d.name);
   }
   return new AnalysedFile({
-    doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, def, known, status, values, live, byName,
+    doc, kind: kindResult.kind, kindReason: kindResult.reason, target, catalog, known, status, values, live, byName,
     path: options.path,
     node: node && kindResult.kind !== 'node' ? node : undefined,
     capacity: options.capacity ? options.capacity : undefined,
     template: scan,
     tooLarge: tooLarge ? true : undefined,
     ignoreSuppressions: options.ignoreSuppressions === true ? true : undefined,
-  });
+  }, defAt);
 }
 
 /**
@@ -526,31 +572,17 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   const bomComment = ctx.doc.bom && BOM_COMMENT.test(ctx.doc.text[0] ?? '');
   const shellRuns = bomComment && (ctx.doc.text[0] ?? '').charAt(1) === '#';
   const known = options.knownParameters && options.knownParameters.length > 0 ? new Set(options.knownParameters) : undefined;
-  const custom = (rule: string, line: number): boolean => {
-    if (!known || rule !== 'unknown-parameter') return false;
-    const model = ctx.doc.lines[line];
-    return model?.kind === 'entry' && (known.has(model.name) || known.has(model.key));
-  };
   const ignore = options.ignoreSuppressions === true;
   // What the file has that rules report on (rules/facts.ts): a rule is called only when the file has one of
   // the facts it needs, and a file without a `vzconf-` comment has no suppression to track.
   const facts = fileFacts(ctx);
   const tracker = (facts & SUPPRESSION_COMMENT) === 0 ? undefined : suppressionTracker(ctx);
+  const filter = new LintFilter(ctx, known, tracker, ignore, bomComment, shellRuns);
   // What rules may count instead of building (rules/budget.ts): findings beyond the cap that the filters
-  // below keep. `kept` says what they keep, without crediting any suppression comment.
-  // They may also skip what a suppression comment silences (the comment credited below, as if built): not
-  // a finding on the line of a byte-order-mark comment that is dropped before any credit.
+  // below keep. They may also skip what a suppression comment silences (the comment credited below, as if built).
   let budget: FindingsBudget | undefined;
   if (options.allFindings !== true) {
-    // A finding on a byte-order-mark comment's line that keepOnBomComment drops (before any credit).
-    const droppedOnBom = (rule: string, line: number): boolean => bomComment && line === 0 && !keptOnBomComment(rule, shellRuns);
-    budget = new FindingsBudget((rule, line) =>
-      !droppedOnBom(rule, line) &&
-      !(tracker && !ignore && tracker.covering(rule, line) !== undefined) &&
-      !custom(rule, line) &&
-      (!ctx.template || keptInTemplate(ctx, rule, line)),
-    MAX_FINDINGS_PER_FILE,
-    tracker && !ignore ? (rule, line) => (droppedOnBom(rule, line) ? undefined : tracker.covering(rule, line)) : undefined);
+    budget = new FindingsBudget(filter, MAX_FINDINGS_PER_FILE);
     setFindingsBudget(ctx, budget);
   }
   let notBuilt = 0;
@@ -586,7 +618,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   if (words.length > 0) for (let i = 0; i < findings.length; i += 1) findings[i] = keepShellWords(ctx, findings[i] as Finding, words);
   let kept: Finding[];
   let unused: UnusedSuppressions | undefined;
-  if (!tracker) kept = known ? findings.filter((f) => !custom(f.rule, f.range.start.line)) : findings;
+  if (!tracker) kept = known ? findings.filter((f) => !filter.custom(f.rule, f.range.start.line)) : findings;
   else {
     // Each finding a comment covers counts that comment as used, also one knownParameters drops (the comment
     // may be meant for vzlint runs without that setting) and any with ignoreSuppressions (an audit).
@@ -594,7 +626,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     for (let i = 0; i < findings.length; i += 1) {
       const f = findings[i] as Finding;
       const silenced = tracker.silences(f.rule, f.range.start.line);
-      if ((silenced && !ignore) || custom(f.rule, f.range.start.line)) continue;
+      if ((silenced && !ignore) || filter.custom(f.rule, f.range.start.line)) continue;
       kept.push(f);
     }
     // Beyond the findings cap (or a rule's own budget) what a comment would silence is not all known.
@@ -611,6 +643,56 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
   let capped = capFindings(kept, ctx, options, unused, notBuilt);
   if (ctx.template) capped = capped.map((f) => (f.rule === 'too-many-findings' ? f : templateFinding(ctx, f)));
   return result(ctx.doc.editorLines ? capped.map((f) => toEditorFinding(ctx.doc, f)) : capped);
+}
+
+/**
+ * The filters of one lint (custom keys, suppression comments, the byte-order-mark comment, a template's
+ * dropped lines) as its {@link FindingsBudget} asks them before a rule builds a finding: state in fields,
+ * read by methods shared by every lint. (They were closures made per lint: optimised code of the rules
+ * that inlined one kept it as a weak constant, and the next full collection threw that code away; see
+ * `FindingsFilter`.)
+ */
+class LintFilter implements FindingsFilter {
+  constructor(
+    readonly ctx: LintContext,
+    /** `knownParameters`, when any. */
+    readonly known: ReadonlySet<string> | undefined,
+    /** The file's suppression comments, when it has any. */
+    readonly tracker: SuppressionTracker | undefined,
+    /** `ignoreSuppressions`. */
+    readonly ignore: boolean,
+    /** Line 0 is a comment once its byte-order mark goes (see {@link keepOnBomComment}). */
+    readonly bomComment: boolean,
+    readonly shellRuns: boolean,
+  ) {}
+
+  /** Whether a finding of `rule` on (model) line `line` is about a custom key (`knownParameters`): dropped. */
+  custom(rule: string, line: number): boolean {
+    const known = this.known;
+    if (!known || rule !== 'unknown-parameter') return false;
+    const model = this.ctx.doc.lines[line];
+    return model?.kind === 'entry' && (known.has(model.name) || known.has(model.key));
+  }
+
+  /** A finding on a byte-order-mark comment's line that keepOnBomComment drops (before any credit). */
+  droppedOnBom(rule: string, line: number): boolean {
+    return this.bomComment && line === 0 && !keptOnBomComment(rule, this.shellRuns);
+  }
+
+  kept(rule: string, line: number): boolean {
+    const tracker = this.tracker;
+    return !this.droppedOnBom(rule, line) &&
+      !(tracker !== undefined && !this.ignore && tracker.covering(rule, line) !== undefined) &&
+      !this.custom(rule, line) &&
+      (!this.ctx.template || keptInTemplate(this.ctx, rule, line));
+  }
+
+  /** Not a finding on the line of a byte-order-mark comment that is dropped before any credit. */
+  silencer(rule: string, line: number): SuppressionName | undefined {
+    const tracker = this.tracker;
+    if (tracker === undefined || this.ignore || this.droppedOnBom(rule, line)) return undefined;
+    return tracker.covering(rule, line);
+  }
 }
 
 /** The order of findings: by start line, start character, then rule id. */

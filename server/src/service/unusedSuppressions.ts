@@ -173,31 +173,51 @@ export function unusedSuppressions(ctx: LintContext, tracker: SuppressionTracker
   const override = options.rules?.[UNUSED_SUPPRESSION];
   if (override === 'off') return NO_UNUSED;
   const { directives } = parseSuppressions(ctx.doc);
-  const nodeNamed = directives.some((d) => d.scope !== 'enable' && d.names.some((n) => NODE_LEVEL_RULE_IDS.has(n.id)));
-  const collect = (self: boolean, out: PendingUnused[]): void => {
-    for (const d of directives) {
-      if (d.scope === 'enable') continue;
-      let unused: SuppressionName[] | undefined;
-      for (const n of d.names) {
-        if ((n.id === UNUSED_SUPPRESSION) === self && judged(ctx, d, n, options, nodeNamed) && !tracker.isUsed(n)) (unused ??= []).push(n);
-      }
-      if (unused === undefined) continue;
-      const whole = !self && unused.length === d.names.length;
-      if (whole) {
-        out.push({ line: d.line, character: 0, d, names: d.names, whole });
-        continue;
-      }
-      for (const n of unused) out.push({ line: d.line, character: n.character, d, names: [n], whole });
-    }
-  };
+  const nodeNamed = namesNodeRule(directives);
   const firstPass: PendingUnused[] = [];
-  collect(false, firstPass);
+  collectUnused(ctx, directives, tracker, options, nodeNamed, false, firstPass);
   // A `vzconf-disable unused-suppression` that covers one of them is used (and silences it unless ignored).
   // (Only names of other rules are judged in the first pass, so these look-ups change nothing it read.)
-  const kept = firstPass.filter((p) => !tracker.silences(UNUSED_SUPPRESSION, p.line) || options.ignore === true);
+  const kept: PendingUnused[] = [];
+  for (let i = 0; i < firstPass.length; i += 1) {
+    const p = firstPass[i] as PendingUnused;
+    if (!tracker.silences(UNUSED_SUPPRESSION, p.line) || options.ignore === true) kept.push(p);
+  }
   const selfPass: PendingUnused[] = [];
-  collect(true, selfPass);
+  collectUnused(ctx, directives, tracker, options, nodeNamed, true, selfPass);
   return { pending: selfPass.length === 0 ? kept : mergeByPosition(kept, selfPass), build: unusedBuilder(ctx, directives, override) };
+}
+
+/** Whether a comment other than a `vzconf-enable` names a node-level rule. */
+function namesNodeRule(directives: readonly SuppressionDirective[]): boolean {
+  for (const d of directives) {
+    if (d.scope === 'enable') continue;
+    for (const n of d.names) if (NODE_LEVEL_RULE_IDS.has(n.id)) return true;
+  }
+  return false;
+}
+
+/**
+ * The unused names {@link unusedSuppressions} reports, in file order, into `out`: those of `unused-suppression`
+ * itself (`self`) or those of the other rules. (Functions of the module, not arrows made per lint: the
+ * optimised code of an arrow lives only as long as the arrow, so after a full collection each lint's new
+ * one was compiled again; util/shapeAnchor.ts.)
+ */
+function collectUnused(ctx: LintContext, directives: readonly SuppressionDirective[], tracker: SuppressionTracker, options: UnusedSuppressionOptions, nodeNamed: boolean, self: boolean, out: PendingUnused[]): void {
+  for (const d of directives) {
+    if (d.scope === 'enable') continue;
+    let unused: SuppressionName[] | undefined;
+    for (const n of d.names) {
+      if ((n.id === UNUSED_SUPPRESSION) === self && judged(ctx, d, n, options, nodeNamed) && !tracker.isUsed(n)) (unused ??= []).push(n);
+    }
+    if (unused === undefined) continue;
+    const whole = !self && unused.length === d.names.length;
+    if (whole) {
+      out.push({ line: d.line, character: 0, d, names: d.names, whole });
+      continue;
+    }
+    for (const n of unused) out.push({ line: d.line, character: n.character, d, names: [n], whole });
+  }
 }
 
 /** The two lists (each sorted by position, no position in both) as one sorted list. */

@@ -23,7 +23,18 @@ const firstUbc = new ObjectCache<LintContext, { entry: Entry | undefined }>();
 function firstUbcEntry(ctx: LintContext): Entry | undefined {
   let hit = firstUbc.get(ctx);
   if (!hit) {
-    hit = { entry: ctx.live.find((e) => e.key === e.name && ctx.def(e)?.grammar === 'ubc') };
+    // (A loop, not `find` with an arrow made per lint: the optimised code of such an arrow dies with it at
+    // a full collection and each new one was compiled again; util/shapeAnchor.ts.)
+    let entry: Entry | undefined;
+    const live = ctx.live;
+    for (let i = 0; i < live.length; i += 1) {
+      const e = live[i] as Entry;
+      if (e.key === e.name && ctx.def(e)?.grammar === 'ubc') {
+        entry = e;
+        break;
+      }
+    }
+    hit = { entry };
     firstUbc.set(ctx, hit);
   }
   return hit.entry;
