@@ -807,7 +807,6 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     if (!found) configByDir.set(dir, (found = findConfigFile(dir)));
     return found;
   };
-  /** Finds and reads each file's .vzconf.yaml; false when one is not valid (said on stderr). */
   /**
    * readConfigs' files from `from` on that take `cfg` as theirs without an await: those in `dir` (the
    * folder whose .vzconf.yaml `cfg` is), or all of them when `dir` is undefined (one configuration for the
@@ -824,6 +823,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     }
     return i;
   };
+  /** Finds and reads each file's .vzconf.yaml; false when one is not valid (said on stderr). */
   const readConfigs = async (): Promise<boolean> => {
     // The folder of the file before and its answer: the files of a folder come one after another (sorted),
     // and each would build its folder's name and wait for the folder's answer again.
