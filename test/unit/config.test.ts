@@ -231,6 +231,17 @@ describe('.vzconf.yaml: on disk, and precedence in the engine', () => {
     await assert.rejects(loadConfigFile(path.join(tmp, 'missing.yaml')), /no such file/);
   });
 
+  it('the nearest of several files upward wins, and a folder between them named .vzconf.yaml is passed over', async () => {
+    // The folders are looked at together: the answer must still be the nearest file, not the first look done.
+    const deep = path.join(tmp, 'b', 'etc', 'vz', 'conf');
+    await mkdir(path.join(deep, '.vzconf.yaml'), { recursive: true });
+    await writeFile(path.join(tmp, 'b', '.vzconf.yaml'), 'target: vz7\n');
+    await writeFile(path.join(tmp, 'b', 'etc', 'vz', '.vzconf.yaml'), 'target: vz6\n');
+    for (let i = 0; i < 20; i += 1) assert.equal(await findConfigFile(deep), path.join(tmp, 'b', 'etc', 'vz', '.vzconf.yaml'));
+    assert.equal(await findConfigFile(path.join(tmp, 'b', 'etc')), path.join(tmp, 'b', '.vzconf.yaml'));
+    assert.equal(await findConfigFile(deep, deep), undefined, 'stopAt is the folder itself: only it is looked at');
+  });
+
   it('reads only a regular file of at most 1 MiB: a directory, a FIFO, /dev/zero and a huge file are refused at once, naming the path', async () => {
     const refused = async (p: string, detail: RegExp): Promise<void> => {
       const e = await loadConfigFile(p).then(() => undefined, (err: unknown) => err);

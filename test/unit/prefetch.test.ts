@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigReader, Prefetcher } from '../../server/src/cli/read';
+import { CLAIM_MAIN, CLAIM_READER } from '../../server/src/cli/readerProtocol';
 import { READER_BATCH_BYTES, runReader, type ReadAnswer, type ReadRequest } from '../../server/src/cli/readerWorker';
 
 let dir = '';
@@ -33,7 +34,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 describe('Prefetcher: files read ahead on a thread of their own', () => {
   it('answers every regular file with its bytes, in any order asked, each path once', async () => {
     const list = [...files, path.join(dir, 'missing.conf')];
-    const p = new Prefetcher(list);
+    // Every batch from the thread (no batch taken over by the caller: see the take-over tests below).
+    const p = new Prefetcher(list, { takeOver: false });
     try {
       // Asked out of order: the last batch first, then the rest backwards.
       const order = [...files].reverse();
@@ -53,7 +55,7 @@ describe('Prefetcher: files read ahead on a thread of their own', () => {
   });
 
   it('once a batch\'s answer has come, its other files are answered at once (the bytes, not a promise), each its own', async () => {
-    const p = new Prefetcher(files);
+    const p = new Prefetcher(files, { takeOver: false });
     try {
       assert.ok(await p.take(files[0] as string));
       for (const f of files.slice(1, 100)) {
@@ -78,7 +80,7 @@ describe('Prefetcher: files read ahead on a thread of their own', () => {
   });
 
   it('taken in the list\'s order, then out of it: each file its own bytes, once', async () => {
-    const p = new Prefetcher(files);
+    const p = new Prefetcher(files, { takeOver: false });
     const text = async (f: string): Promise<string | undefined> => {
       const bytes = await p.take(f);
       return bytes ? Buffer.from(bytes).toString('utf8') : undefined;
@@ -105,6 +107,34 @@ describe('Prefetcher: files read ahead on a thread of their own', () => {
       for (const f of files.slice(1)) assert.deepEqual(await ahead.read(f), await plain.read(f), f);
     } finally {
       await ahead.close();
+    }
+  });
+
+  it('a batch the thread has not started on is the caller\'s to read: each batch read by one side only, every file once', async () => {
+    // Taken as a run takes them, from the start (the thread is still starting): the first batches are
+    // taken over (answered undefined at once: the caller reads them), later ones come from the thread.
+    // Which batches go which way depends on the thread's speed; what must hold whatever it is: a batch is
+    // wholly one side's, and the thread's bytes are the file's.
+    for (let round = 0; round < 3; round += 1) {
+      const p = new Prefetcher(files);
+      try {
+        const side: ('caller' | 'thread')[] = [];
+        for (const [i, f] of files.entries()) {
+          const ahead = p.take(f);
+          const bytes = ahead instanceof Promise ? await ahead : ahead;
+          const who = bytes === undefined ? 'caller' : 'thread';
+          if (bytes) assert.equal(bytes.toString('utf8'), readFileSync(f, 'utf8'), f);
+          const batch = Math.floor(i / 128);
+          if (side[batch] === undefined) side[batch] = who;
+          else assert.equal(who, side[batch], `${f}: its batch ${batch} is the ${side[batch]}'s`);
+          if (who === 'caller') assert.equal(ahead, undefined, `${f}: taken over at once, not through a promise`);
+        }
+        assert.equal(side.length, 3);
+        assert.equal(side[0], 'caller', 'the first batch is taken before the thread can have started');
+        for (const f of files.slice(0, 5)) assert.equal(p.take(f), undefined, `${f} was taken already`);
+      } finally {
+        await p.close();
+      }
     }
   });
 
@@ -148,6 +178,28 @@ describe('Prefetcher: files read ahead on a thread of their own', () => {
 });
 
 describe('runReader: one request, one transferred buffer', () => {
+  it('skips a batch the main thread claimed and claims each batch it reads', () => {
+    const answers: ReadAnswer[] = [];
+    let handler: ((req: ReadRequest) => void) | undefined;
+    const port = {
+      on: (_: string, h: (req: ReadRequest) => void) => {
+        handler = h;
+      },
+      postMessage: (a: ReadAnswer) => {
+        answers.push(a);
+      },
+    };
+    runReader(port as unknown as Parameters<typeof runReader>[0]);
+    const claims = new Int32Array(new SharedArrayBuffer(4 * 3));
+    handler?.({ paths: files.slice(0, 9), batch: 3, claims });
+    Atomics.store(claims, 1, CLAIM_MAIN);
+    handler?.({ upTo: 2 });
+    assert.deepEqual(answers.map((a) => a.seq), [0, 2], 'batch 1 was the main thread\'s');
+    assert.deepEqual([...claims], [CLAIM_READER, CLAIM_MAIN, CLAIM_READER]);
+    const third = answers[1] as ReadAnswer;
+    assert.equal(Buffer.from(third.buffer, third.offsets[0] as number, third.offsets[1] as number).toString('utf8'), readFileSync(files[6] as string, 'utf8'));
+  });
+
   it('marks files not read with -1 and stops adding bytes to a batch beyond its cap', () => {
     // Three files of 3 MiB (each under the 4 MiB file limit): the third still starts below the 8 MiB cap.
     const size = 3 * 1024 * 1024;

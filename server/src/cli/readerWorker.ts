@@ -11,13 +11,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MAX_FILE_BYTES } from '../limits';
 import { LocalFileReads } from '../util/boundedRead';
-import { READER_PROTOCOL } from './readerProtocol';
+import { CLAIM_FREE, CLAIM_READER, READER_PROTOCOL } from './readerProtocol';
 
 /**
  * main → reader: first the whole list of paths (absolute) and the batch size, once; then, as the main
  * thread goes on, the last batch it wants read by now (batches are read in order, each answered on its own).
+ * `claims` (shared with the main thread, one cell per batch, {@link CLAIM_FREE} at first) says who reads
+ * each batch: this thread takes a batch with a compare-and-exchange to {@link CLAIM_READER} before it
+ * reads it, and skips (answers nothing for) one the main thread took ({@link CLAIM_MAIN}) because it got
+ * there first; without `claims` every batch asked for is read.
  */
-export type ReadRequest = { paths: string[]; batch: number } | { upTo: number };
+export type ReadRequest = { paths: string[]; batch: number; claims?: Int32Array } | { upTo: number };
 
 /**
  * reader → main: the bytes of the batch's files one after the other in `buffer` (transferred); file `i`
@@ -40,16 +44,19 @@ export function runReader(port: Pick<NonNullable<typeof parentPort>, 'on' | 'pos
   const local = new LocalFileReads(MAX_FILE_BYTES);
   let paths: string[] = [];
   let batch = 1;
+  let claims: Int32Array | undefined;
   /** The next batch to read. */
   let next = 0;
   port.on('message', (req: ReadRequest) => {
     if ('paths' in req) {
       paths = req.paths;
       batch = Math.max(1, req.batch);
+      claims = req.claims;
       next = 0;
       return;
     }
     for (; next <= req.upTo && next * batch < paths.length; next += 1) {
+      if (claims && next < claims.length && Atomics.compareExchange(claims, next, CLAIM_FREE, CLAIM_READER) !== CLAIM_FREE) continue;
       const [answer, transfer] = readBatch(local, next, paths.slice(next * batch, (next + 1) * batch));
       port.postMessage(answer, transfer);
     }

@@ -807,13 +807,30 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     if (!found) configByDir.set(dir, (found = findConfigFile(dir)));
     return found;
   };
+  /**
+   * readConfigs' files from `from` on that take `cfg` as theirs without an await: those in `dir` (the
+   * folder whose .vzconf.yaml `cfg` is), or all of them when `dir` is undefined (one configuration for the
+   * run, or none); each gets `cfg`. Returns the index of the first file that is not one of them. A plain
+   * loop: in the async readConfigs, V8 optimised the loop over 10,000 files twice (on-stack, then again
+   * for the resumption after its first await), ~50 ms of its compiler at the start of a run.
+   */
+  const sameConfig = (from: number, cfg: string | undefined, dir: string | undefined): number => {
+    let i = from;
+    for (; i < ordered.length; i += 1) {
+      const e = ordered[i] as (typeof ordered)[number];
+      if (dir !== undefined && !inFolder(e.abs, dir)) break;
+      e.cfg = cfg;
+    }
+    return i;
+  };
   /** Finds and reads each file's .vzconf.yaml; false when one is not valid (said on stderr). */
   const readConfigs = async (): Promise<boolean> => {
     // The folder of the file before and its answer: the files of a folder come one after another (sorted),
     // and each would build its folder's name and wait for the folder's answer again.
     let lastDir: string | undefined;
     let lastCfg: string | undefined;
-    for (const e of ordered) {
+    for (let i = 0; i < ordered.length; ) {
+      const e = ordered[i] as (typeof ordered)[number];
       const abs = e.abs;
       let cfg = explicitConfig;
       if (cfg === undefined && opts.config !== false) {
@@ -824,6 +841,8 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         }
       }
       e.cfg = cfg;
+      // The files after it with the same answer, in a plain loop (sameConfig): nothing of theirs is awaited.
+      i = sameConfig(i + 1, cfg, explicitConfig === undefined && opts.config !== false ? lastDir : undefined);
       if (cfgList.length === 0 || (cfg !== cfgList[cfgList.length - 1] && !cfgList.includes(cfg))) cfgList.push(cfg);
       if (cfg === undefined || configs.has(cfg)) continue;
       try {

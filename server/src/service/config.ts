@@ -467,22 +467,22 @@ export async function loadConfigFile(filePath: string): Promise<ConfigFileSettin
 
 /**
  * The nearest `.vzconf.yaml` from `dir` upward: `dir` itself, then each parent, up to `stopAt` (inclusive)
- * or the root of the file system.
+ * or the root of the file system (at most 128 folders). The folders are looked at all at once (a fleet
+ * run's first files waited for seven stats one after another, up to 60 ms on a loaded 2-core machine) and
+ * answered nearest first: a nearer file is the answer whatever a farther folder's look takes, and a
+ * farther one counts only once every nearer folder said it has none.
  */
 export async function findConfigFile(dir: string, stopAt?: string): Promise<string | undefined> {
-  let cur = path.resolve(dir);
   const stop = stopAt ? path.resolve(stopAt) : undefined;
-  for (let i = 0; i < 128; i += 1) {
-    const candidate = path.join(cur, CONFIG_FILE_NAME);
-    try {
-      if ((await stat(candidate)).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-    if (cur === stop) return undefined;
+  const candidates: string[] = [];
+  for (let cur = path.resolve(dir); candidates.length < 128; ) {
+    candidates.push(path.join(cur, CONFIG_FILE_NAME));
+    if (cur === stop) break;
     const up = path.dirname(cur);
-    if (up === cur) return undefined;
+    if (up === cur) break;
     cur = up;
   }
+  const looks = candidates.map((c) => stat(c).then((s) => s.isFile(), () => false));
+  for (const [i, look] of looks.entries()) if (await look) return candidates[i];
   return undefined;
 }

@@ -1061,26 +1061,51 @@ const NO_ITEMS: never[] = Object.freeze([]) as unknown as never[];
 function factsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts {
   const originSample = originOf(ctx, store);
   const target = store ? store.target(ctx.target) : { generation: ctx.target.generation, version: ctx.target.version };
-  let memory = memoryRow(ctx, store);
+  const refused = refusedOf(ctx);
+  const memory = memoryOf(ctx, store, refused);
   const place = store ? store.place(filePlace(ctx)) : filePlace(ctx);
-  // Virtuozzo 7: one refused value makes libvzctl refuse the whole config; the rules say so where they
-  // compare this container's other values (they are what it gets once that value is fixed).
-  const refusedLine = vz7RefusedLine(ctx);
-  let refused: ContainerFacts['refused'];
-  if (refusedLine) {
-    refused = { ...refusedLine, line: lineNo(refusedLine.source === 'node' && ctx.node ? ctx.node : ctx, refusedLine.line) };
-    memory = { ...memory, refused };
-  }
   // A value libvzctl refuses (Virtuozzo 7: "Invalid parameter", `eff.refused`) or classic vzctl skips is
   // never applied, so it never counts here; of a list line classic takes only part of, only that part.
   const ips = ipsOf(ctx, store);
+  return new Facts(target, originSample, ips.length === 0 ? NO_ITEMS : store ? ips.slice() : ips, pathsOf(ctx, store), namesOf(ctx, store), memory, place, refused, macsOf(ctx));
+}
+
+/**
+ * {@link factsOf} with the store, as {@link NodeLinter} keeps a container until the node's end: one
+ * {@link KeptContainer}, its path and CTID with its facts.
+ */
+function keptOf(ctx: LintContext, store: FindingStore, path: string, ctid: string): KeptContainer {
+  const originSample = originOf(ctx, store);
+  const target = store.target(ctx.target);
+  const refused = refusedOf(ctx);
+  const memory = memoryOf(ctx, store, refused);
+  const place = store.place(filePlace(ctx));
+  return new KeptContainer(path, ctid, target, originSample, pathsOf(ctx, store), memory, place, refused, macsOf(ctx), ipsOf(ctx, store), nameOf(ctx, 'NAME', store), nameOf(ctx, 'HOSTNAME', store));
+}
+
+/**
+ * Virtuozzo 7: the value that makes libvzctl refuse the whole config ({@link ContainerFacts.refused}); the
+ * rules say so where they compare this container's other values (they are what it gets once that value is fixed).
+ */
+function refusedOf(ctx: LintContext): ContainerFacts['refused'] {
+  const refusedLine = vz7RefusedLine(ctx);
+  return refusedLine ? { ...refusedLine, line: lineNo(refusedLine.source === 'node' && ctx.node ? ctx.node : ctx, refusedLine.line) } : undefined;
+}
+
+/** {@link ContainerFacts.memory}: the memory row, which says whether the config is refused. */
+function memoryOf(ctx: LintContext, store: FindingStore | undefined, refused: ContainerFacts['refused']): ContainerFacts['memory'] {
+  const memory = memoryRow(ctx, store);
+  return refused ? { ...memory, refused } : memory;
+}
+
+/** {@link ContainerFacts.macs}: of the container's own NETIF line, when vzctl takes it. */
+function macsOf(ctx: LintContext): ContainerFacts['macs'] {
   const netif = ownEffectiveValue(ctx, 'NETIF');
-  let macs: ContainerFacts['macs'];
   if (netif?.entry && netif.source === 'container' && !netif.refused && !(ctx.values.get(netif.entry)?.problems ?? []).some((p) => p.kind === 'invalid')) {
     const found = netifMacs(ctx, netif.entry);
-    if (found.length > 0) macs = found;
+    if (found.length > 0) return found;
   }
-  return new Facts(target, originSample, ips, pathsOf(ctx, store), namesOf(ctx, store), memory, place, refused, macs);
+  return undefined;
 }
 
 /**
@@ -1113,6 +1138,77 @@ class Outcome implements NodeFileOutcome {
 }
 class Container implements NodeContainer {
   constructor(readonly path: string, readonly ctid: string, readonly facts: ContainerFacts) {}
+}
+
+/**
+ * A container as {@link NodeLinter} keeps it until the node's end: its path, CTID and facts in one object
+ * (its own `facts`), with the one venet address and the NAME and HOSTNAME most containers have in fields of
+ * their own; `ips` and `names` are made of them when read (the node rules read them once, at the end). Each
+ * object kept is copied by a scavenge or two before it reaches the old space: a Container, its Facts, two
+ * lists and their items were 370 of the ~780 bytes a container of a fleet kept (64-bit), this ~180.
+ */
+class KeptContainer implements NodeContainer, ContainerFacts {
+  /** The container's only address, with `ipLine` and `ipRange`; undefined when it has none or several (`ipList`). */
+  private readonly ip: string | undefined;
+  private readonly ipLine: number;
+  private readonly ipRange: Range | undefined;
+  /** Its addresses when not exactly one. */
+  private readonly ipList: ContainerFacts['ips'] | undefined;
+  /** NAME: its value, line and range (the value undefined when the container sets none). */
+  private readonly nameValue: string | undefined;
+  private readonly nameLine: number;
+  private readonly nameRange: Range | undefined;
+  /** HOSTNAME, as NAME. */
+  private readonly hostValue: string | undefined;
+  private readonly hostLine: number;
+  private readonly hostRange: Range | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly ctid: string,
+    public target: ContainerFacts['target'],
+    public originSample: ContainerFacts['originSample'],
+    public paths: ContainerFacts['paths'],
+    public memory: ContainerFacts['memory'],
+    public place: ContainerFacts['place'],
+    public refused: ContainerFacts['refused'],
+    public macs: ContainerFacts['macs'],
+    ips: ContainerFacts['ips'],
+    name: ContainerFacts['names'][number] | undefined,
+    host: ContainerFacts['names'][number] | undefined,
+  ) {
+    const one = ips.length === 1 ? ips[0] : undefined;
+    this.ip = one?.ip;
+    this.ipLine = one?.line ?? 0;
+    this.ipRange = one?.range;
+    this.ipList = one ? undefined : ips.length === 0 ? NO_ITEMS : ips.slice();
+    this.nameValue = name?.value;
+    this.nameLine = name?.line ?? 0;
+    this.nameRange = name?.range;
+    this.hostValue = host?.value;
+    this.hostLine = host?.line ?? 0;
+    this.hostRange = host?.range;
+  }
+
+  get facts(): ContainerFacts {
+    return this;
+  }
+
+  /** {@link ContainerFacts.ips}, as {@link ipsOf} made them (a new list when made of the fields). */
+  get ips(): ContainerFacts['ips'] {
+    return this.ipList ?? [new IpFact(this.ip as string, this.ipLine, this.ipRange as Range)];
+  }
+
+  /** {@link ContainerFacts.names}, as {@link namesOf} made them (new each time). */
+  get names(): ContainerFacts['names'] {
+    const name = this.nameValue;
+    const host = this.hostValue;
+    if (name === undefined && host === undefined) return NO_ITEMS;
+    const out: ContainerFacts['names'] = [];
+    if (name !== undefined) out.push(new NameFact('NAME', name, name.trim(), this.nameLine, this.nameRange as Range));
+    if (host !== undefined) out.push(new NameFact('HOSTNAME', host, host.trim().toLowerCase(), this.hostLine, this.hostRange as Range));
+    return out;
+  }
 }
 /** The array {@link namesOf} fills and copies. */
 const PAIR: ContainerFacts['names'][number][] = [];
@@ -1159,8 +1255,9 @@ function ipsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFact
       out.push(new IpFact(addr, e.line, store ? store.range(range) : range));
     }
   }
-  // Kept until the node is done: with room for its items only (a list grown by push has room for 17).
-  return out.length === 0 ? NO_ITEMS : store ? out.slice() : out;
+  // Kept until the node is done: callers copy it with room for its items only (a list grown by push has
+  // room for 17), or keep its one item in fields (KeptContainer).
+  return out;
 }
 
 /** VE_PRIVATE then VE_ROOT as in effect (from the container or vz.conf), when set and not blank ({@link ContainerFacts.paths}). */
@@ -1597,13 +1694,18 @@ class FindingStore {
     const done = this.bySource.get(f);
     if (done) return done;
     const out = this.build(f);
-    if (this.bySource.size >= 256) this.bySource.clear();
     this.bySource.set(f, out);
     return out;
   }
 
-  /** The compact forms of the findings compacted last (most findings live for one file: a small bound). */
-  private readonly bySource = new Map<Finding, Finding>();
+  /**
+   * The compact forms of the findings compacted, by the finding given, for as long as that finding lives.
+   * Weak: most findings live for one file, and a finding may hold its file's analysis (its fixes are built
+   * from it on first read); a map holding the last 256 kept up to ~40 files' analyses alive at every
+   * scavenge of a fleet run, each then copied and promoted (7 of the 23 MB promoted over a 10,000-container
+   * node). The findings a rule shares between files (ignored-on-ploop's, by line model) live on in its memo.
+   */
+  private readonly bySource = new WeakMap<Finding, Finding>();
 
   /** {@link compact} proper. */
   private build(f: Finding): Finding {
@@ -1894,9 +1996,9 @@ export class NodeLinter {
     const outcome: NodeFileOutcome = new Outcome(file.path, isCt ? 'container' : 'other', ctx.kind, sharedTarget(ctx.target), this.keep(result.findings));
     this.outcomes.push(outcome);
     if (isCt) {
-      const facts = factsOf(ctx, this.options.compact === true ? this.store : undefined);
-      if (facts.place.nodeNames !== undefined) this.namesNodeRule = true;
-      this.model.containers.push(new Container(file.path, ctid, facts));
+      const kept = this.options.compact === true ? keptOf(ctx, this.store, file.path, ctid) : new Container(file.path, ctid, factsOf(ctx, undefined));
+      if (kept.facts.place.nodeNames !== undefined) this.namesNodeRule = true;
+      this.model.containers.push(kept);
     } else this.model.files.push({ path: file.path, ctx });
     return outcome;
   }
