@@ -4,7 +4,7 @@ import { capFindings, lint, toEditorFinding, type LintOptions } from '../../serv
 import { MAX_FINDINGS_PER_FILE } from '../../server/src/limits';
 import { suppressionTracker } from '../../server/src/service/suppressions';
 import { filterTemplateFindings } from '../../server/src/service/template';
-import { lintNode, NODE_LEVEL_RULES, type NodeInput, type NodeLintOptions } from '../../server/src/service/node';
+import { lintNode, NodeLinter, NODE_LEVEL_RULES, type NodeInput, type NodeLintOptions } from '../../server/src/service/node';
 import { NODE_LEVEL_RULE_IDS, unusedSuppressionFindings } from '../../server/src/service/unusedSuppressions';
 import { fixAllText } from '../../server/src/service/codeActions';
 import { toDiagnostic } from '../../server/src/service/diagnostics';
@@ -278,6 +278,23 @@ describe('unused-suppression of node-level rules (judged by a complete node run)
     // The duplicate-ip-address finding of 101 stays silenced; 102's is reported.
     const r = lintNode(input(true, CT101));
     assert.deepEqual(r.files.flatMap((f) => f.findings.filter((x) => x.rule === 'duplicate-ip-address').map(() => path.basename(f.path))), ['102.conf']);
+  });
+
+  it('NodeLinter with the conf/ listing as a function (vzlint): called only when a comment names a node-level rule', () => {
+    const run = (ct101: string, listed: string[]): { calls: number; unused: string[] } => {
+      let calls = 0;
+      const linter = new NodeLinter(vz, undefined, { compact: true, nodeContainers: () => { calls += 1; return listed; } });
+      linter.add({ path: CT, text: ct101 });
+      linter.add({ path: CT2, text: `${VSWAP}IP_ADDRESS="10.0.0.5"\n` });
+      const unused = linter.finish().files.flatMap((f) => f.findings.filter((x) => x.rule === 'unused-suppression').map((x) => `${path.basename(f.path)} ${x.range.start.line + 1}`));
+      return { calls, unused };
+    };
+    // Every listed file added: complete, so the comments are judged as lintNode judges them (complete).
+    assert.deepEqual(run(CT101, [CT, CT2]), { calls: 1, unused: nodeUnused(input(true, CT101)).map((x) => x.split(':')[0] as string) });
+    // A listed file not added: not complete, nothing judged.
+    assert.deepEqual(run(CT101, [CT, CT2, '/etc/vz/conf/103.conf']), { calls: 1, unused: [] });
+    // No comment names a node-level rule: the listing is never made.
+    assert.deepEqual(run(`${VSWAP}IP_ADDRESS="10.0.0.5"\n`, [CT, CT2]).calls, 0);
   });
 
   it('not complete (some of the files, no vz.conf): nothing is judged, as before', () => {

@@ -8,7 +8,7 @@ import { formatTarget, parseTargetSetting, targetReason } from '../model/target'
 import { findConfigFile, loadConfigFile, ConfigFileError, type ConfigFileSettings } from '../service/config';
 import { analyze, OptionError, type LintOptions } from '../service/lint';
 import { NodeLinter, parseCapacitySize, type NodeFile, type NodeFileOutcome } from '../service/node';
-import { confDirOf, confDirSamples, ctidOf, findNodeConfig, isInside, isNodeConfigName, type ConfDirNames } from '../service/nodeFiles';
+import { confDirListing, confDirOf, ctidOf, findNodeConfig, isInside, isNodeConfigName, type ConfDirNames } from '../service/nodeFiles';
 import type { Finding, NodeCapacity } from '../rules/types';
 import { getCatalog } from '../catalog/load';
 import { editDistance } from '../rules/util';
@@ -1095,7 +1095,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       // A node's conf/ folder that exists but cannot be listed would silently hide containers from the node
       // checks. Listed once (by the directory search, when it went there): the samples it holds are what
       // the node rules need of it.
-      const listing = await confDirSamples(g.confDir, listings.get(g.confDir));
+      const listing = await confDirListing(g.confDir, listings.get(g.confDir));
       if (listing.error) problem('error', g.confDir, `${display(g.confDir)}: cannot read the node's conf/ folder: ${errorText(listing.error)}`);
       const fileOptions = (p: string): LintOptions => ({
         path: p,
@@ -1147,7 +1147,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
       // Cleared at the end of the node: a suspended async function keeps its locals alive until it returns.
       let linter: NodeLinter | undefined;
       try {
-        linter = new NodeLinter(nodeConfig, listing.samples, { ...nodeOptions, lintNodeConfig: nodeAsked, compact: !keepForFix, ...(listing.containers ? { nodeContainers: listing.containers } : {}) });
+        linter = new NodeLinter(nodeConfig, listing.samples, { ...nodeOptions, lintNodeConfig: nodeAsked, compact: !keepForFix, ...(listing.containerPaths ? { nodeContainers: listing.containerPaths } : {}) });
       } catch (err) {
         if (err instanceof OptionError) {
           io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);

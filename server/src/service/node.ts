@@ -1877,8 +1877,9 @@ export interface NodeLinterOptions extends NodeLintOptions {
   /**
    * Every container config (CTID.conf) of the node's conf/ folder, as listed: when the node config is
    * there and each of them was added, the model is {@link NodeModel.complete} at {@link NodeLinter.finish}.
+   * Or a function that lists them, called only when a suppression comment names a node-level rule.
    */
-  nodeContainers?: readonly string[];
+  nodeContainers?: readonly string[] | (() => readonly string[]);
 }
 
 /** One object per distinct target (thousands of files share a handful). */
@@ -2035,11 +2036,12 @@ export class NodeLinter {
    * @returns every file (node config first, then in the order added) and the node's memory
    */
   finish(): { files: NodeFileOutcome[]; memory: MemorySummary } {
-    const listed = this.options.nodeContainers;
+    const given = this.options.nodeContainers;
     // Whether the model is complete matters only to suppression comments naming node-level rules (see
     // nodeRuleJudged): without any, the paths of a fleet's 10,000 containers are not compared with the listing.
     const named = this.namesNodeRule || this.model.files.some((f) => filePlace(f.ctx).nodeNames !== undefined);
-    if (listed !== undefined && this.model.node !== undefined && named) {
+    if (given !== undefined && this.model.node !== undefined && named) {
+      const listed = typeof given === 'function' ? given() : given;
       const added = new Set(this.model.containers.map((c) => c.path));
       if (listed.every((p) => added.has(p))) this.model.complete = true;
     }

@@ -251,6 +251,16 @@ export function addConfDirName(names: ConfDirNames, name: string): void {
  * of listing it again.
  */
 export async function confDirSamples(confDir: string, listed?: ConfDirNames): Promise<{ samples?: string[]; containers?: string[]; error?: NodeJS.ErrnoException }> {
+  const { containerPaths, ...listing } = await confDirListing(confDir, listed);
+  return containerPaths ? { ...listing, containers: containerPaths() } : listing;
+}
+
+/**
+ * {@link confDirSamples} with the paths of the CTID.conf files made when asked (`containerPaths`): a node's
+ * 10,000 paths, kept through its whole lint, are wanted only when a suppression comment names a node-level
+ * rule (NodeLinter `nodeContainers`).
+ */
+export async function confDirListing(confDir: string, listed?: ConfDirNames): Promise<{ samples?: string[]; containerPaths?: () => string[]; error?: NodeJS.ErrnoException }> {
   let names = listed;
   if (names === undefined) {
     let entries: Dirent[];
@@ -263,13 +273,16 @@ export async function confDirSamples(confDir: string, listed?: ConfDirNames): Pr
     names = { samples: [], containerNames: [] };
     for (const d of entries) if (d.isFile() || d.isSymbolicLink()) addConfDirName(names, d.name);
   }
+  const containerNames = names.containerNames;
   // The CTID.conf files (paths): whether vzlint was given all of them (NodeLinter `nodeContainers`).
   // joinName's answer is `confDir/NAME` for every such name when it is for the first one (a normal
   // absolute folder): not asked again for each of 10,000.
-  const first = names.containerNames[0];
-  const plain = first !== undefined && joinName(confDir, first) === `${confDir}/${first}`;
-  const containers = names.containerNames.map(plain ? (n) => `${confDir}/${n}` : (n) => joinName(confDir, n));
-  return { ...(names.samples.length > 0 ? { samples: [...names.samples].sort() } : {}), containers };
+  const containerPaths = (): string[] => {
+    const first = containerNames[0];
+    const plain = first !== undefined && joinName(confDir, first) === `${confDir}/${first}`;
+    return containerNames.map(plain ? (n) => `${confDir}/${n}` : (n) => joinName(confDir, n));
+  };
+  return { ...(names.samples.length > 0 ? { samples: [...names.samples].sort() } : {}), containerPaths };
 }
 
 /** Everything `lintNode` needs about one node, read from disk and open buffers. */
