@@ -24,7 +24,14 @@
  */
 
 /** The flags set by {@link tuneForLargeRun}. */
-const LARGE_RUN_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=100 --no-turbo-loop-peeling --no-turbo-escape --semi-space-growth-factor=1';
+const LARGE_RUN_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=100 --no-turbo-loop-peeling --no-turbo-escape';
+
+/**
+ * The young generation's part of {@link LARGE_RUN_V8_FLAGS}, left out when the run has lint worker threads
+ * (`VZLINT_THREADS`): the flag is process-wide, and a worker's heap, just made with 1 MB semi-spaces, would
+ * never grow past them.
+ */
+const LARGE_RUN_YOUNG_FLAG = '--semi-space-growth-factor=1';
 
 /** The same flags at V8's defaults (`node --v8-options`, in every V8 of Node 18 to 22). */
 const DEFAULT_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=920 --turbo-loop-peeling --turbo-escape --semi-space-growth-factor=2';
@@ -39,13 +46,16 @@ export const RESTORE_V8_FLAGS = Symbol.for('vzconf.vzlint.restoreV8Flags');
 
 let tuned = false;
 
-/** Sets {@link LARGE_RUN_V8_FLAGS} once per process, and leaves {@link RESTORE_V8_FLAGS} for the launcher. */
-export function tuneForLargeRun(): void {
+/**
+ * Sets {@link LARGE_RUN_V8_FLAGS} once per process (with {@link LARGE_RUN_YOUNG_FLAG} unless `workers`, the
+ * run's lint worker threads, is above 0), and leaves {@link RESTORE_V8_FLAGS} for the launcher.
+ */
+export function tuneForLargeRun(workers = 0): void {
   if (tuned) return;
   tuned = true;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const v8 = require('node:v8') as typeof import('node:v8');
-  v8.setFlagsFromString(LARGE_RUN_V8_FLAGS);
+  v8.setFlagsFromString(workers > 0 ? LARGE_RUN_V8_FLAGS : `${LARGE_RUN_V8_FLAGS} ${LARGE_RUN_YOUNG_FLAG}`);
   (globalThis as Record<symbol, unknown>)[RESTORE_V8_FLAGS] = (): void => v8.setFlagsFromString(DEFAULT_V8_FLAGS);
 }
 

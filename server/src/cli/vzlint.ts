@@ -1050,7 +1050,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
     const all = groupList.length === 1 ? (groupList[0] as NodeGroup).files : groupList.flatMap((g) => g.files);
     reader.prefetch(stdinAbs === undefined && nodeTexts.size === 0 ? all : all.filter((p) => p !== stdinAbs && !nodeTexts.has(p)), io.prefetchFrom);
   }
-  if (io.tuneV8 === true && ordered.length >= PREFETCH_FROM) tuneForLargeRun();
+  if (io.tuneV8 === true && ordered.length >= PREFETCH_FROM) tuneForLargeRun(threads);
   try {
     for (const [gi, g] of [...groups.values()].entries()) {
       // Every file before the first one this node and the ones after it can report is final: out it goes.
