@@ -177,23 +177,29 @@ describe('Prefetcher: files read ahead on a thread of their own', () => {
   });
 });
 
+/** runReader on a port of its own: `send` hands it a request, `answers` are what it posted. */
+function readerOnPort(): { send: (req: ReadRequest) => void; answers: ReadAnswer[] } {
+  let handler: ((req: ReadRequest) => void) | undefined;
+  const answers: ReadAnswer[] = [];
+  const port = {
+    on: (_: string, h: (req: ReadRequest) => void) => {
+      handler = h;
+    },
+    postMessage: (a: ReadAnswer) => {
+      answers.push(a);
+    },
+  };
+  runReader(port as unknown as Parameters<typeof runReader>[0]);
+  return { send: (req) => handler?.(req), answers };
+}
+
 describe('runReader: one request, one transferred buffer', () => {
   it('skips a batch the main thread claimed and claims each batch it reads', () => {
-    const answers: ReadAnswer[] = [];
-    let handler: ((req: ReadRequest) => void) | undefined;
-    const port = {
-      on: (_: string, h: (req: ReadRequest) => void) => {
-        handler = h;
-      },
-      postMessage: (a: ReadAnswer) => {
-        answers.push(a);
-      },
-    };
-    runReader(port as unknown as Parameters<typeof runReader>[0]);
+    const { send, answers } = readerOnPort();
     const claims = new Int32Array(new SharedArrayBuffer(4 * 3));
-    handler?.({ paths: files.slice(0, 9), batch: 3, claims });
+    send({ paths: files.slice(0, 9), batch: 3, claims });
     Atomics.store(claims, 1, CLAIM_MAIN);
-    handler?.({ upTo: 2 });
+    send({ upTo: 2 });
     assert.deepEqual(answers.map((a) => a.seq), [0, 2], 'batch 1 was the main thread\'s');
     assert.deepEqual([...claims], [CLAIM_READER, CLAIM_MAIN, CLAIM_READER]);
     const third = answers[1] as ReadAnswer;
@@ -209,20 +215,10 @@ describe('runReader: one request, one transferred buffer', () => {
       writeFileSync(p, Buffer.alloc(size, 0x23));
       return p;
     });
-    let handler: ((req: ReadRequest) => void) | undefined;
-    const answers: ReadAnswer[] = [];
-    const port = {
-      on: (_: string, h: (req: ReadRequest) => void) => {
-        handler = h;
-      },
-      postMessage: (a: ReadAnswer) => {
-        answers.push(a);
-      },
-    };
-    runReader(port as unknown as Parameters<typeof runReader>[0]);
-    handler?.({ paths: [files[0] as string, ...big, files[1] as string, path.join(dir, 'missing.conf')], batch: 6 });
+    const { send, answers } = readerOnPort();
+    send({ paths: [files[0] as string, ...big, files[1] as string, path.join(dir, 'missing.conf')], batch: 6 });
     assert.equal(answers.length, 0, 'the list alone reads nothing');
-    handler?.({ upTo: 0 });
+    send({ upTo: 0 });
     assert.equal(answers.length, 1);
     const answer = answers[0] as ReadAnswer;
     assert.equal(answer.seq, 0);
