@@ -341,7 +341,6 @@ function hasScope(directives: readonly Directive[], scope: Directive['scope']): 
   return false;
 }
 
-
 /** Per catalogue: its rule ids with their {@link charMask}, and the suggestions found per name. */
 interface RuleSuggestions {
   rules: { id: string; mask: number }[];

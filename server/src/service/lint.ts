@@ -375,13 +375,7 @@ class AnalysedFile extends CacheHost implements LintContext {
    * as a weak constant, and the next full collection threw that code away (issue 8).
    */
   def(entry: Entry): ParameterDef | undefined {
-    // (What defOf does, written out: rules ask once per line each, much of it in unoptimised code, where
-    // every call is paid for.)
-    if (this.doc.lines[entry.line] !== entry) return this.catalog.parameter(entry.name);
-    const defAt = this.#defAt;
-    let d = defAt[entry.line];
-    if (d === undefined) defAt[entry.line] = d = this.catalog.parameter(entry.name) ?? null;
-    return d ?? undefined;
+    return defOf(this.doc, this.catalog, this.#defAt, entry);
   }
 }
 

@@ -1046,33 +1046,22 @@ export function sortFindings(findings: Finding[]): Finding[] {
  * `lint(…).ctx`) with its node config attached.
  */
 export function containerFacts(ctx: LintContext): ContainerFacts {
-  return factsOf(ctx, undefined);
+  const refused = refusedOf(ctx);
+  // A value libvzctl refuses (Virtuozzo 7: "Invalid parameter", `eff.refused`) or classic vzctl skips is
+  // never applied, so it never counts here; of a list line classic takes only part of, only that part.
+  const ips = ipsOf(ctx, undefined);
+  const target = { generation: ctx.target.generation, version: ctx.target.version };
+  return new Facts(target, originOf(ctx, undefined), ips.length === 0 ? NO_ITEMS : ips, pathsOf(ctx, undefined), namesOf(ctx), memoryOf(ctx, undefined, refused), filePlace(ctx), refused, macsOf(ctx));
 }
 
 /** No items (shared by the facts of the containers without any; never modified). */
 const NO_ITEMS: never[] = Object.freeze([]) as unknown as never[];
 
 /**
- * {@link containerFacts}, with its strings, ranges, target and memory row the stored equal ones when
- * `store` is given (what {@link FindingStore.shareFacts} makes of the facts, without building the copies it
- * would drop). One object literal for every container (optional fields undefined), and each list made
- * whole at the end: V8 then keeps one shape of facts and optimises this once.
- */
-function factsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts {
-  const originSample = originOf(ctx, store);
-  const target = store ? store.target(ctx.target) : { generation: ctx.target.generation, version: ctx.target.version };
-  const refused = refusedOf(ctx);
-  const memory = memoryOf(ctx, store, refused);
-  const place = store ? store.place(filePlace(ctx)) : filePlace(ctx);
-  // A value libvzctl refuses (Virtuozzo 7: "Invalid parameter", `eff.refused`) or classic vzctl skips is
-  // never applied, so it never counts here; of a list line classic takes only part of, only that part.
-  const ips = ipsOf(ctx, store);
-  return new Facts(target, originSample, ips.length === 0 ? NO_ITEMS : store ? ips.slice() : ips, pathsOf(ctx, store), namesOf(ctx, store), memory, place, refused, macsOf(ctx));
-}
-
-/**
- * {@link factsOf} with the store, as {@link NodeLinter} keeps a container until the node's end: one
- * {@link KeptContainer}, its path and CTID with its facts.
+ * {@link containerFacts} as {@link NodeLinter} keeps a container until the node's end (a compact run): one
+ * {@link KeptContainer}, its path and CTID with its facts, their strings, ranges, target and memory row the
+ * stored equal ones (`store`: what {@link FindingStore.shareFacts} makes of facts, without building the
+ * copies it would drop).
  */
 function keptOf(ctx: LintContext, store: FindingStore, path: string, ctid: string): KeptContainer {
   const originSample = originOf(ctx, store);
@@ -1210,8 +1199,6 @@ class KeptContainer implements NodeContainer, ContainerFacts {
     return out;
   }
 }
-/** The array {@link namesOf} fills and copies. */
-const PAIR: ContainerFacts['names'][number][] = [];
 
 /** ORIGIN_SAMPLE set in the container itself and not blank ({@link ContainerFacts.originSample}). */
 function originOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts['originSample'] {
@@ -1255,8 +1242,8 @@ function ipsOf(ctx: LintContext, store: FindingStore | undefined): ContainerFact
       out.push(new IpFact(addr, e.line, store ? store.range(range) : range));
     }
   }
-  // Kept until the node is done: callers copy it with room for its items only (a list grown by push has
-  // room for 17), or keep its one item in fields (KeptContainer).
+  // A compact run's KeptContainer keeps its one item in fields, or a copy with room for its items only (a
+  // list grown by push has room for 17).
   return out;
 }
 
@@ -1275,16 +1262,10 @@ function pathOf(ctx: LintContext, param: 'VE_PRIVATE' | 'VE_ROOT', store: Findin
 }
 
 /** NAME then HOSTNAME set in the container itself and not blank ({@link ContainerFacts.names}). */
-function namesOf(ctx: LintContext, store: FindingStore | undefined): ContainerFacts['names'] {
-  const name = nameOf(ctx, 'NAME', store);
-  const host = nameOf(ctx, 'HOSTNAME', store);
-  if (!name && !host) return NO_ITEMS;
-  // Copies of a reused array (no allocation site: see IpFact).
-  const two = PAIR;
-  two.length = 0;
-  if (name) two.push(name);
-  if (host) two.push(host);
-  return two.slice();
+function namesOf(ctx: LintContext): ContainerFacts['names'] {
+  const name = nameOf(ctx, 'NAME', undefined);
+  const host = nameOf(ctx, 'HOSTNAME', undefined);
+  return name ? (host ? [name, host] : [name]) : host ? [host] : NO_ITEMS;
 }
 
 function nameOf(ctx: LintContext, param: 'NAME' | 'HOSTNAME', store: FindingStore | undefined): ContainerFacts['names'][number] | undefined {
@@ -1997,7 +1978,7 @@ export class NodeLinter {
     const outcome: NodeFileOutcome = new Outcome(file.path, isCt ? 'container' : 'other', ctx.kind, sharedTarget(ctx.target), this.keep(result.findings));
     this.outcomes.push(outcome);
     if (isCt) {
-      const kept = this.options.compact === true ? keptOf(ctx, this.store, file.path, ctid) : new Container(file.path, ctid, factsOf(ctx, undefined));
+      const kept = this.options.compact === true ? keptOf(ctx, this.store, file.path, ctid) : new Container(file.path, ctid, containerFacts(ctx));
       if (kept.facts.place.nodeNames !== undefined) this.namesNodeRule = true;
       this.model.containers.push(kept);
     } else this.model.files.push({ path: file.path, ctx });
