@@ -41,25 +41,63 @@ function lintCold(text: string, place: Place = {}): void {
   lint(text, { path: place.path ?? CT, ...(place.target !== undefined ? { target: place.target } : {}) });
 }
 
+/** The young garbage {@link settleHeap} allocates to bring the young generation back to its working size (bytes). */
+const YOUNG_REFILL_BYTES = 16 * 2 ** 20;
+
+/** Read by nobody: keeps the refill's arrays observable to the optimiser. */
+export let junkSink = 0;
+
+type Gc = (options?: { type: 'major' | 'minor' }) => void;
+
+/**
+ * The heap state each timed lint starts from. A full collection first, so that the lint pays for its own
+ * garbage and not for what the lint before it (of another size) left: a 40,000-line lint leaves tens of MB,
+ * and without it the ratio of two medians swung between ×0.9 and ×1.9 on one quiet machine. A forced full
+ * collection also hands most of the young generation's pages back to the system (V8 keeps ~4–5 MB of
+ * them); a lint that then allocates more than that page-faults on every further 4 KiB, ~10 µs each on this
+ * VM, and a smaller one does not. So the young generation is then filled once with 16 MiB of throwaway
+ * arrays and emptied by a minor collection: both sizes start from a young generation of its working size,
+ * as in a server that has been running (where no collection is forced). Each lint still pays for the
+ * fresh memory of its own large arrays (V8 maps every array over 128 KiB anew). Without --expose-gc
+ * nothing is done.
+ */
+function settleHeap(gc: Gc | undefined): void {
+  if (gc === undefined) return;
+  gc();
+  let junk: number[][] = [];
+  for (let i = 0; i < YOUNG_REFILL_BYTES / 64; i += 1) {
+    junk.push([i, i, i, i]);
+    if (junk.length > 1024) junk = [];
+  }
+  junkSink = junk.length;
+  gc({ type: 'minor' });
+}
+
+/** Times and page faults of {@link interleaved} (one array per input, in round order). */
+interface Series {
+  ms: number[][];
+  faults: number[][];
+}
+
 /**
  * Cold lint times of several inputs, run interleaved (A B C A B C …) so that the load of a shared
  * machine drifts over all of them alike; `runs` rounds, after `warmup` rounds that are not timed (the
  * engine in a running server is compiled by V8's optimising tier; the first rounds measure the
- * compiler, the CLI's whole-process bench measures a cold start).
+ * compiler, the CLI's whole-process bench measures a cold start). Each timed lint starts from
+ * {@link settleHeap}; its minor page faults (process.resourceUsage) are kept with its time.
  */
-function interleaved(texts: readonly string[], runs: number, warmup = 1, place: Place = {}): number[][] {
-  const out = texts.map(() => [] as number[]);
+function interleaved(texts: readonly string[], runs: number, warmup = 1, place: Place = {}): Series {
+  const out: Series = { ms: texts.map(() => []), faults: texts.map(() => []) };
   for (let r = 0; r < warmup; r += 1) for (const t of texts) lintCold(t, place);
-  // `npm run bench` runs with --expose-gc: each timed lint starts from a collected heap, so that it pays for
-  // its own garbage, not for what the lint before it (of the other size) left (a 40,000-line lint leaves
-  // tens of MB; the ratio of two medians of ten then swung between ×0.9 and ×1.9 on one quiet machine).
-  const gc = (globalThis as { gc?: () => void }).gc;
+  const gc = (globalThis as { gc?: Gc }).gc;
   for (let r = 0; r < runs; r += 1) {
     texts.forEach((t, i) => {
-      gc?.();
+      settleHeap(gc);
+      const f0 = process.resourceUsage().minorPageFault;
       const t0 = performance.now();
       lintCold(t, place);
-      (out[i] as number[]).push(performance.now() - t0);
+      (out.ms[i] as number[]).push(performance.now() - t0);
+      (out.faults[i] as number[]).push(process.resourceUsage().minorPageFault - f0);
     });
   }
   return out;
@@ -75,7 +113,7 @@ export function engineBench(quick: boolean): void {
   const budget = quick ? 300 : 1500;
   const sizes = [1000, 10000, 100000];
   const texts = sizes.map((n) => largeConfig(n));
-  const series = interleaved(texts, quick ? 5 : 15, quick ? 3 : 10);
+  const series = interleaved(texts, quick ? 5 : 15, quick ? 3 : 10).ms;
   const points: { size: number; ms: number }[] = [];
   sizes.forEach((n, i) => {
     const times = series[i] as number[];
@@ -115,10 +153,12 @@ export function engineBench(quick: boolean): void {
     ['one vzconf-disable-next-line naming a rule 10,000 → 100,000 times', (k) => `# vzconf-disable-next-line unknown-parameter ${'invalid-value '.repeat(k)}\nFOO=1\n`, 10000, 100000],
   ];
   for (const [label, make, small, large, place = {}] of patho) {
-    const [aTimes, bTimes] = interleaved([make(small), make(large)], quick ? 5 : Math.max(5, Math.round(budget / 70)), 2, place) as [number[], number[]];
+    const series = interleaved([make(small), make(large)], quick ? 5 : Math.max(5, Math.round(budget / 70)), 2, place);
+    const [aTimes, bTimes] = series.ms as [number[], number[]];
+    const [aFaults, bFaults] = series.faults as [number[], number[]];
     const l = linear([{ size: small, ms: median(aTimes) }, { size: large, ms: median(bTimes) }]);
     const capped = lint(make(large), { path: place.path ?? CT, ...(place.target !== undefined ? { target: place.target } : {}) }).findings.some((f) => f.rule === 'too-many-findings') ? ' [findings cap applies]' : '';
-    report(S, `pathological: ${label}${capped}`, `${ms(median(aTimes))} → ${mp(bTimes)}, ${l.text}`, 'linear (≤ +25 % per unit)', l.pass);
+    report(S, `pathological: ${label}${capped}`, `${ms(median(aTimes))} → ${mp(bTimes)}, ${l.text}, page faults ${median(aFaults)} → ${median(bFaults)}`, 'linear (≤ +25 % per unit)', l.pass);
   }
 
   if (existsSync(corpus)) {
