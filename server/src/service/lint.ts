@@ -314,8 +314,21 @@ class LineAnalysis implements FactsMemo {
  */
 const ANALYZED = new ShapeAnchor<{ options: LintOptions; kindResult: { kind: FileKind; reason: string } }>();
 
-/** Files of more lines than this keep no {@link LineAnalysis} with their line models (see `analyze`). */
+/**
+ * Files of more lines than this keep no {@link LineAnalysis} with their line models, and have no
+ * {@link DefsByLine} (see `analyze`).
+ */
 const MEMO_MAX_LINES = 2000;
+
+/**
+ * A {@link DefsByLine} for a document of `lines` lines, or none for a long one. Its keys are then looked up by
+ * name each time (a hash read from the string and one compare): a slot a line is an array of 16,384 slots
+ * or more past 16,384 lines, which V8 maps fresh in its large-object space at every lint (issue 8: each such
+ * array of a 40,000-line file cost 80 page faults, ~0.8 ms here, and saved less than that).
+ */
+function defsByLine(lines: number): DefsByLine | undefined {
+  return lines <= MEMO_MAX_LINES ? new Array<ParameterDef | null | undefined>(lines) : undefined;
+}
 
 /** The document of an empty text (resolveTarget reads no document for a target that is set); not in the parse cache. */
 let emptyDoc: ConfigDocument | undefined;
@@ -346,9 +359,9 @@ class AnalysedFile extends CacheHost implements LintContext {
   tooLarge?: boolean;
   ignoreSuppressions?: boolean;
   /** The catalogue entry of each line's key, by line number, once looked up (null: none); see {@link defOf}. */
-  readonly #defAt: (ParameterDef | null | undefined)[];
+  readonly #defAt: DefsByLine | undefined;
 
-  constructor(c: Pick<LintContext, 'doc' | 'kind' | 'kindReason' | 'target' | 'catalog' | 'known' | 'status' | 'values' | 'live' | 'byName' | 'path' | 'node' | 'capacity' | 'template' | 'tooLarge' | 'ignoreSuppressions'>, defAt: (ParameterDef | null | undefined)[]) {
+  constructor(c: Pick<LintContext, 'doc' | 'kind' | 'kindReason' | 'target' | 'catalog' | 'known' | 'status' | 'values' | 'live' | 'byName' | 'path' | 'node' | 'capacity' | 'template' | 'tooLarge' | 'ignoreSuppressions'>, defAt: DefsByLine | undefined) {
     super();
     this.doc = c.doc;
     this.kind = c.kind;
@@ -379,12 +392,16 @@ class AnalysedFile extends CacheHost implements LintContext {
   }
 }
 
+/** The catalogue entry (null: none) of each line's key, by line number; undefined where not looked up yet. */
+type DefsByLine = (ParameterDef | null | undefined)[];
+
 /**
  * The catalogue entry of `entry`'s key, kept in `defAt` by line when `entry` is a line of `doc` (the
- * look-up is by name: hashing and comparing it), else looked up.
+ * look-up is by name: hashing and comparing it), else looked up (and always for a long file, which has
+ * no `defAt`: see {@link defsByLine}).
  */
-function defOf(doc: ConfigDocument, catalog: CatalogIndex, defAt: (ParameterDef | null | undefined)[], entry: Entry): ParameterDef | undefined {
-  if (doc.lines[entry.line] !== entry) return catalog.parameter(entry.name);
+function defOf(doc: ConfigDocument, catalog: CatalogIndex, defAt: DefsByLine | undefined, entry: Entry): ParameterDef | undefined {
+  if (defAt === undefined || doc.lines[entry.line] !== entry) return catalog.parameter(entry.name);
   let d = defAt[entry.line];
   if (d === undefined) defAt[entry.line] = d = catalog.parameter(entry.name) ?? null;
   return d ?? undefined;
@@ -412,9 +429,9 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   const probe = setting.auto ? parseConfig(text, { dialect: 'classic' }) : undefined;
   // The catalogue entry of each line's key, looked up once per line however many rules ask (the target's
   // choice looks up the probe's: kept when the probe is the document linted).
-  const probeDefs: (ParameterDef | null | undefined)[] = new Array<ParameterDef | null | undefined>(probe?.lines.length ?? 0);
+  const probeDefs = defsByLine(probe?.lines.length ?? 0);
   // Those of the lines an earlier file shares, from their memo (a look-up by name hashes and compares the name).
-  if (probe) {
+  if (probe && probeDefs) {
     const entries = probe.entries;
     for (let i = 0; i < entries.length; i += 1) {
       const e = entries[i] as Entry;
@@ -451,7 +468,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
   // checks of the values seen so far) is computed once per process, not once per file (see targetView).
   const view = targetView(catalog, target, kindResult.kind === 'node' ? 'node' : 'container');
   const { known, status } = view;
-  const defAt = doc === probe ? probeDefs : new Array<ParameterDef | null | undefined>(doc.lines.length);
+  const defAt = doc === probe ? probeDefs : defsByLine(doc.lines.length);
   // (The document's own list when vzctl skips no line: one array fewer through the lint.)
   let live = doc.entries;
   const entries = doc.entries;
@@ -489,7 +506,7 @@ export function analyze(text: string, options: LintOptions = {}): LintContext {
       isKnown = m.known;
       firstWins = m.firstWins;
       removed = m.removed;
-      if (defAt[e.line] === undefined) defAt[e.line] = def;
+      if (defAt !== undefined && defAt[e.line] === undefined) defAt[e.line] = def;
     } else {
       const found = defOf(doc, catalog, defAt, e);
       const n = found !== undefined && e.key === e.name;
