@@ -41,8 +41,11 @@ function lintCold(text: string, place: Place = {}): void {
   lint(text, { path: place.path ?? CT, ...(place.target !== undefined ? { target: place.target } : {}) });
 }
 
-/** The young garbage {@link settleHeap} allocates to bring the young generation back to its working size (bytes). */
-const YOUNG_REFILL_BYTES = 16 * 2 ** 20;
+/**
+ * How many four-element arrays {@link settleHeap} allocates and drops to bring the young generation back to
+ * its working size: about 20 MB (80 bytes each with its elements), more than its 16 MB semi-space.
+ */
+const REFILL_ARRAYS = 250_000;
 
 /** Read by nobody: keeps the refill's arrays observable to the optimiser. */
 export let junkSink = 0;
@@ -53,10 +56,10 @@ type Gc = (options?: { type: 'major' | 'minor' }) => void;
  * The heap state each timed lint starts from. A full collection first, so that the lint pays for its own
  * garbage and not for what the lint before it (of another size) left: a 40,000-line lint leaves tens of MB,
  * and without it the ratio of two medians swung between ×0.9 and ×1.9 on one quiet machine. A forced full
- * collection also hands most of the young generation's pages back to the system (V8 keeps ~4–5 MB of
- * them); a lint that then allocates more than that page-faults on every further 4 KiB, ~10 µs each on this
- * VM, and a smaller one does not. So the young generation is then filled once with 16 MiB of throwaway
- * arrays and emptied by a minor collection: both sizes start from a young generation of its working size,
+ * collection also hands most of the young generation's pages back to the system (3.4–5.9 MB of them
+ * stayed resident, measured); a lint that then allocates more than that page-faults on every further 4 KiB,
+ * ~10 µs each on this VM, and a smaller one does not. So the young generation is then filled once with
+ * about 20 MB of throwaway arrays and emptied by a minor collection: both sizes start from a young generation of its working size,
  * as in a server that has been running (where no collection is forced). Each lint still pays for the
  * fresh memory of its own large arrays (V8 maps every array over 128 KiB anew). Without --expose-gc
  * nothing is done.
@@ -65,7 +68,7 @@ function settleHeap(gc: Gc | undefined): void {
   if (gc === undefined) return;
   gc();
   let junk: number[][] = [];
-  for (let i = 0; i < YOUNG_REFILL_BYTES / 64; i += 1) {
+  for (let i = 0; i < REFILL_ARRAYS; i += 1) {
     junk.push([i, i, i, i]);
     if (junk.length > 1024) junk = [];
   }
