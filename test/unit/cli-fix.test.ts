@@ -271,6 +271,30 @@ describe('vzlint --fix never loses data', () => {
     assert.equal(await readFile(file, 'utf8'), text);
   });
 
+  it('--fix-dry-run writes names as git does (a blank: a tab after; a control character, quote or non-ASCII letter: C-quoted), so git apply and patch take the diff', async () => {
+    const dir = path.join(tmp, 'dry-names', 'conf');
+    await mkdir(dir, { recursive: true });
+    const expected: [name: string, header: string][] = [
+      ['my ct.conf', 'a/dry-names/conf/my ct.conf\t'],
+      ['n\nx.conf', '"a/dry-names/conf/n\\nx.conf"'],
+      ['e\u001b[31mR.conf', '"a/dry-names/conf/e\\033[31mR.conf"'],
+      ['q"b\\s.conf', '"a/dry-names/conf/q\\"b\\\\s.conf"'],
+      ['\u00e9 1.conf', '"a/dry-names/conf/\\303\\251 1.conf"'],
+    ];
+    for (const [name] of expected) await writeFile(path.join(dir, name), 'ONBOOT="yes"\nMYAPP_NOTE = "a"\n');
+    const r = await run(['--fix-dry-run', ...expected.map(([name]) => path.join(dir, name))], tmp);
+    const headers = r.out.split('\n').filter((l) => l.startsWith('--- '));
+    assert.deepEqual(headers.sort(), expected.map(([, h]) => `--- ${h}`).sort());
+    for (const h of headers) assert.ok(!hasControls(h.replace(/\t$/, '')), JSON.stringify(h));
+    const patchBin = ['/usr/bin/patch', '/bin/patch'].find((p) => existsSync(p));
+    if (patchBin) {
+      const check = spawnSync(patchBin, ['-p1', '--dry-run', '--batch'], { cwd: tmp, input: r.out, encoding: 'utf8' });
+      assert.equal(check.status, 0, check.stdout + check.stderr);
+    }
+    const git = spawnSync('git', ['apply', '--check', '-'], { cwd: tmp, input: r.out, encoding: 'utf8' });
+    if (git.error === undefined) assert.equal(git.status, 0, git.stderr);
+  });
+
   it('a file whose name is near the 255-byte limit is fixed (the temporary name is kept short); no temp file left', async () => {
     const dir = path.join(tmp, 'longname');
     await mkdir(dir, { recursive: true });

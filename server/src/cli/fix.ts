@@ -9,7 +9,6 @@ import type * as Diff from 'diff';
 import type { Finding } from '../rules/types';
 import { fixAllText } from '../service/codeActions';
 import { NODE_LEVEL_RULES } from '../service/node';
-import { escapeControls } from '../util/escape';
 
 /** Findings whose fixes `--fix` does not apply (see {@link countUnappliedFixes}). */
 export interface UnappliedFixes {
@@ -252,12 +251,20 @@ export function diffHeaderPath(shown: string, cwd: string): string {
  * A unified diff of one file's fix (`--fix-dry-run`) in git's form, `--- a/PATH` / `+++ b/PATH`, PATH as
  * {@link diffHeaderPath} gives it: relative to the current directory for a file inside it (also one named
  * by an absolute path), else from the root (`a/etc/vz/conf/101.conf`, applied with `patch -p1 -d /`).
- * Control characters in the name are escaped: a line break would end the header line and forge the next.
+ * The name is written as git writes it, so that `git apply` and `patch` read it back:
+ * - with a control character, a quote, a backslash or a non-ASCII character, C-quoted by the `diff`
+ *   package (`"a/n\nx.conf"`, other bytes in octal: `\033`), which also keeps the header one line of
+ *   printable ASCII on a terminal (a line break in a name would otherwise end the header and forge the next);
+ * - with a blank, followed by a tab, without which `patch` takes the name to end at the blank.
  */
 export function fixDiff(shown: string, before: string, after: string, cwd: string): string {
-  const display = escapeControls(diffHeaderPath(shown, cwd));
+  const name = diffHeaderPath(shown, cwd);
   // Loaded here: most runs print no diff (the CLI bundle keeps `diff` in dist/vendor/, see scripts/build.mjs).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createTwoFilesPatch } = require('diff') as typeof Diff;
-  return createTwoFilesPatch(`a/${display}`, `b/${display}`, before, after, undefined, undefined, { context: 3 });
+  const patch = createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3 });
+  const plain = `\n--- a/${name}\n+++ b/${name}\n`;
+  const at = patch.indexOf(plain);
+  if (!name.includes(' ') || at < 0) return patch;
+  return `${patch.slice(0, at)}\n--- a/${name}\t\n+++ b/${name}\t\n${patch.slice(at + plain.length)}`;
 }
