@@ -32,7 +32,7 @@ export type FileAnswer =
    * Not a container after all (kind set otherwise), or too large to check (`sizeBytes`): its text, for
    * the main thread to lint with the node, and (read whole) `fileBytes`, its size in bytes.
    */
-  | { other: { text: string; sizeBytes?: number; fileBytes?: number } }
+  | { other: { text: string; sizeBytes?: number; sizeAtLeast?: true; fileBytes?: number } }
   /** Not readable: the phrase for the message. */
   | { readError: string }
   /** The engine failed on it. */
@@ -56,7 +56,7 @@ export async function answerFile(linter: NodeLinter | undefined, optionError: st
   const read = await reader.read(p);
   if ('error' in read) return { readError: read.error };
   // A file too large to check goes back to the main thread, which tells when no finding says so.
-  if (read.sizeBytes !== undefined) return { other: { text: read.text, sizeBytes: read.sizeBytes } };
+  if (read.sizeBytes !== undefined) return { other: { text: read.text, sizeBytes: read.sizeBytes, ...(read.sizeAtLeast === true ? { sizeAtLeast: true } : {}) } };
   const size = fileSizeOf(read);
   const file: NodeFile = { path: p, text: read.text, ...(size !== undefined ? { sizeBytes: size } : {}) };
   try {

@@ -39,6 +39,8 @@ export function errorText(err: unknown): string {
 export interface ReadText {
   text: string;
   sizeBytes?: number;
+  /** `sizeBytes` is only a lower bound: the reader stopped past the limit before the end (a stream). */
+  sizeAtLeast?: true;
   bytes?: Uint8Array;
   /** The file's size in bytes when `bytes` were not kept (a worker thread's answer). */
   fileBytes?: number;
@@ -51,6 +53,16 @@ export interface ReadText {
  */
 export function fileSizeOf(read: ReadText): number | undefined {
   return read.sizeBytes ?? read.bytes?.length ?? read.fileBytes;
+}
+
+/**
+ * The size options of a lint of `read` (`LintOptions.sizeBytes`, and `sizeBytesAtLeast` when that is only a
+ * lower bound), none when the reader kept no size: spread into the options (also of a node's file).
+ */
+export function sizeOptions(read: ReadText): { sizeBytes?: number; sizeBytesAtLeast?: true } {
+  const size = fileSizeOf(read);
+  if (size === undefined) return {};
+  return read.sizeAtLeast === true ? { sizeBytes: size, sizeBytesAtLeast: true } : { sizeBytes: size };
 }
 
 /**
@@ -70,7 +82,7 @@ export async function readBounded(abs: string): Promise<ReadText | { error: stri
         try {
           return { text: '', sizeBytes: Math.max((await stat(abs)).size, MAX_FILE_BYTES + 1) };
         } catch {
-          return { text: '', sizeBytes: MAX_FILE_BYTES + 1 };
+          return { text: '', sizeBytes: MAX_FILE_BYTES + 1, sizeAtLeast: true };
         }
       }
       return { error: err.detail };
@@ -343,8 +355,8 @@ export const READ_BATCH = 64;
 /**
  * A config's text from a stream (`vzlint -`: standard input), bounded like a file: at most
  * {@link MAX_FILE_BYTES} bytes are kept; beyond that the stream is left (not read to its end, so
- * `vzlint - < /dev/zero` stops) and, as for a file, the text is empty and `sizeBytes` (at least the limit
- * plus one) makes the engine report one `file-too-large` finding. UTF-8 with replacement, as files.
+ * `vzlint - < /dev/zero` stops) and, as for a file, the text is empty and `sizeBytes` (the bytes read so
+ * far, `sizeAtLeast`: the stream's size is not known) makes the engine report one `file-too-large` finding. UTF-8 with replacement, as files.
  */
 export async function readStreamBounded(stream: AsyncIterable<Uint8Array | string>, maxBytes = MAX_FILE_BYTES): Promise<ReadText> {
   const chunks: Buffer[] = [];
@@ -352,7 +364,7 @@ export async function readStreamBounded(stream: AsyncIterable<Uint8Array | strin
   for await (const chunk of stream) {
     const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     size += b.length;
-    if (size > maxBytes) return { text: '', sizeBytes: size };
+    if (size > maxBytes) return { text: '', sizeBytes: size, sizeAtLeast: true };
     chunks.push(b);
   }
   const bytes = new Uint8Array(Buffer.concat(chunks, size));

@@ -18,7 +18,7 @@ import { isTemplateName } from '../parser/template';
 import { escapeControls } from '../util/escape';
 import { inFolder, resolvePath } from '../util/paths';
 import { answerFile, LintPool, WORKER_BATCH, type FileAnswer } from './lintWorker';
-import { ConfigReader, errorText, fileSizeOf, PREFETCH_FROM, readBounded, readStreamBounded, READ_BATCH, StdinConfigReader, type ReadText } from './read';
+import { ConfigReader, errorText, fileSizeOf, PREFETCH_FROM, sizeOptions, readBounded, readStreamBounded, READ_BATCH, StdinConfigReader, type ReadText } from './read';
 import { tuneForLargeRun } from './v8Tuning';
 import { countSeverities, formatJson, plural, formatMemoryTable, formatStylish, formatStylishFiles, formatStylishSummary, JsonWriter, hasFailures, type FileReport, type MemoryTable, type RunFailures, type SeverityCounts } from './format';
 import { discoverConfigFiles, expandGlob, isGlob, MAYBE_NOT_UTF8, splitGlobMatches } from './discover';
@@ -1000,7 +1000,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
    * apart from its containers, which are checked without it.
    */
   const reportTooLarge = (abs: string, read: ReadText, o: FileOptions): void => {
-    const r = lint(read.text, { path: abs, target: o.target, kind: o.kind, rules: o.rules, sizeBytes: read.sizeBytes, ...sourcesOf(o) });
+    const r = lint(read.text, { path: abs, target: o.target, kind: o.kind, rules: o.rules, ...sizeOptions(read), ...sourcesOf(o) });
     const host = hostOf.get(abs);
     pending.push({ report: { file: display(abs), kind: r.kind, target: r.target, findings: r.findings, ...(host !== undefined ? { host } : {}) }, abs });
     absOfReport.set(display(abs), abs);
@@ -1115,8 +1115,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
         const read = p === g.nodePath ? (nodeConfig ? { text: nodeConfig.text } : undefined) : await readAsked(p);
         if (read) {
           try {
-            const size = fileSizeOf(read);
-            const r = lint(read.text, { ...fileOptions(p), ...(size !== undefined ? { sizeBytes: size } : {}) });
+            const r = lint(read.text, { ...fileOptions(p), ...sizeOptions(read) });
             pending.push({ report: { file: display(p), kind: r.kind, target: r.target, findings: r.findings, template: true, ...(hostOf.has(p) ? { host: hostOf.get(p) as string } : {}) }, abs: p });
             absOfReport.set(display(p), p);
             if (keepForFix) {
@@ -1267,8 +1266,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
           }
           if (!read) continue;
           try {
-            const size = fileSizeOf(read);
-            linter.add({ path: p, text: read.text, ...(size !== undefined ? { sizeBytes: size } : {}) });
+            linter.add({ path: p, text: read.text, ...sizeOptions(read) });
           } catch (err) {
             if (err instanceof OptionError) {
               io.stderr(`vzlint: ${g.cfg !== undefined && !fromCli('target') && !fromCli('kind') ? `${display(g.cfg)}: ` : ''}${err.message}\n`);

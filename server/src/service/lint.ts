@@ -74,6 +74,11 @@ export interface LintOptions {
    */
   sizeBytes?: number;
   /**
+   * `sizeBytes` is a lower bound, not the size: the reader stopped past the limit without reaching the end
+   * (standard input, `cli/read.ts` readStreamBounded). The `file-too-large` message then says "more than".
+   */
+  sizeBytesAtLeast?: true;
+  /**
    * Build every finding, also those a rule knows to be beyond the findings cap ({@link MAX_FINDINGS_PER_FILE}),
    * which it otherwise only counts (`rules/budget.ts`). The result is the same either way: the tests compare the two.
    */
@@ -575,7 +580,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     // The file's bytes when the caller read it; else (an editor's document) the text's UTF-8 length, said so.
     const message =
       options.sizeBytes !== undefined
-        ? `File of ${sizeText(options.sizeBytes)} not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`
+        ? `File of ${options.sizeBytesAtLeast === true ? 'more than ' : ''}${sizeText(options.sizeBytesAtLeast === true ? MAX_FILE_BYTES : options.sizeBytes)} not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`
         : `Text of ${sizeText(utf8Length(text))} in UTF-8 not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`;
     return result([{ rule: 'file-too-large', severity: override ?? ctx.catalog.rule('file-too-large').severity, message, range: { start: ORIGIN, end: ORIGIN } }]);
   }

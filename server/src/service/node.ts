@@ -39,6 +39,8 @@ export interface NodeFile {
    * file (beyond the size limit). The size limit is judged on it: see `LintOptions.sizeBytes`.
    */
   sizeBytes?: number;
+  /** `sizeBytes` is only a lower bound (see `LintOptions.sizeBytesAtLeast`). */
+  sizeBytesAtLeast?: true;
 }
 
 /** The files of one node. */
@@ -1485,7 +1487,7 @@ export function lintNode(input: NodeInput, options: NodeLintOptions = {}): NodeL
   delete base.focus;
   const results: NodeFileResult[] = [];
   const run = (file: NodeFile, role: NodeFileResult['role'], extra: LintOptions): NodeFileResult => {
-    const opts: LintOptions = { ...base, ...extra, path: file.path, ...(file.sizeBytes !== undefined ? { sizeBytes: file.sizeBytes } : {}) };
+    const opts: LintOptions = { ...base, ...extra, path: file.path, ...(file.sizeBytes !== undefined ? { sizeBytes: file.sizeBytes } : {}), ...(file.sizeBytesAtLeast === true ? { sizeBytesAtLeast: true } : {}) };
     if (!focus || focus.has(file.path)) {
       const result = lint(file.text, opts);
       return { path: file.path, role, result, ctx: result.ctx, findings: [...result.findings] };
@@ -1945,11 +1947,12 @@ export class NodeLinter {
   }
 
   /** The options a file of this node is linted with (also in a worker thread, with `nodeContext` rebuilt there). */
-  fileOptions(file: Pick<NodeFile, 'path' | 'sizeBytes'>): LintOptions {
+  fileOptions(file: Pick<NodeFile, 'path' | 'sizeBytes' | 'sizeBytesAtLeast'>): LintOptions {
     return {
       ...this.base,
       path: file.path,
       ...(file.sizeBytes !== undefined ? { sizeBytes: file.sizeBytes } : {}),
+      ...(file.sizeBytesAtLeast === true ? { sizeBytesAtLeast: true } : {}),
       ...(this.nodeConfig ? { nodeConfig: this.nodeConfig, ...(this.model.node ? { nodeContext: this.model.node.ctx } : {}) } : {}),
     };
   }
@@ -1962,6 +1965,7 @@ export class NodeLinter {
     const o = (this.scratch ??= this.fileOptions({ path: '' }));
     o.path = file.path;
     o.sizeBytes = file.sizeBytes;
+    o.sizeBytesAtLeast = file.sizeBytesAtLeast;
     return o;
   }
 
