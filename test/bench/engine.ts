@@ -191,7 +191,9 @@ export function engineBench(quick: boolean): void {
     report(S, `pathological: ${label}${capped}`, l.text, 'linear (≤ +25 % per unit)', l.pass);
     // Printed, not judged: the same after the full collection alone (the large lint then also pays for the
     // young-generation pages it handed back), and with no collection forced (means: collections in the
-    // middle of some lints included). See settleHeap.
+    // middle of some lints included). See settleHeap. The states run one after the other, each with its two
+    // sizes interleaved and no warm-up of its own (the code is warm from the settled rounds): a ratio is
+    // measured within one state; a comparison across states also holds the load's drift.
     report(S, '  the same, after a forced full collection only', pathoLine(interleaved(texts, runs, 0, place, 'forced'), small, large).text, 'reported');
     report(S, '  the same, lints back to back, none forced (means)', pathoLine(interleaved(texts, runs, 0, place, 'running'), small, large, true).text, 'reported');
   }
