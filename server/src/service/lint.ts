@@ -580,7 +580,7 @@ export function lint(text: string, options: LintOptions = {}): LintResult {
     // The file's bytes when the caller read it; else (an editor's document) the text's UTF-8 length, said so.
     const message =
       options.sizeBytes !== undefined
-        ? `File of ${options.sizeBytesAtLeast === true ? 'more than ' : ''}${sizeText(options.sizeBytesAtLeast === true ? MAX_FILE_BYTES : options.sizeBytes)} not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`
+        ? `File of ${options.sizeBytesAtLeast === true ? `more than ${sizeText(MAX_FILE_BYTES)}` : sizeText(options.sizeBytes)} not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`
         : `Text of ${sizeText(utf8Length(text))} in UTF-8 not checked: vzconf checks config files up to ${sizeText(MAX_FILE_BYTES)}`;
     return result([{ rule: 'file-too-large', severity: override ?? ctx.catalog.rule('file-too-large').severity, message, range: { start: ORIGIN, end: ORIGIN } }]);
   }

@@ -1196,8 +1196,8 @@ class KeptContainer implements NodeContainer, ContainerFacts {
     const host = this.hostValue;
     if (name === undefined && host === undefined) return NO_ITEMS;
     const out: ContainerFacts['names'] = [];
-    if (name !== undefined) out.push(new NameFact('NAME', name, name.trim(), this.nameLine, this.nameRange as Range));
-    if (host !== undefined) out.push(new NameFact('HOSTNAME', host, host.trim().toLowerCase(), this.hostLine, this.hostRange as Range));
+    if (name !== undefined) out.push(new NameFact('NAME', name, nameKey('NAME', name), this.nameLine, this.nameRange as Range));
+    if (host !== undefined) out.push(new NameFact('HOSTNAME', host, nameKey('HOSTNAME', host), this.hostLine, this.hostRange as Range));
     return out;
   }
 }
@@ -1275,7 +1275,12 @@ function nameOf(ctx: LintContext, param: 'NAME' | 'HOSTNAME', store: FindingStor
   if (!eff?.entry || eff.refused || eff.source !== 'container' || eff.value.trim() === '') return undefined;
   const value = own(eff.value);
   const range = entryRange(eff.entry);
-  return new NameFact(param, value, param === 'HOSTNAME' ? value.trim().toLowerCase() : value.trim(), eff.entry.line, store ? store.range(range) : range);
+  return new NameFact(param, value, nameKey(param, value), eff.entry.line, store ? store.range(range) : range);
+}
+
+/** What two containers' NAME or HOSTNAME values are compared by: trimmed, a host name also lowercased. */
+function nameKey(param: 'NAME' | 'HOSTNAME', value: string): string {
+  return param === 'HOSTNAME' ? value.trim().toLowerCase() : value.trim();
 }
 
 /**
