@@ -14,7 +14,7 @@ import { findSchemasDir } from '../../server/src/catalog/load';
 import { computeHover } from '../../server/src/service/hover';
 import { lint, type LintOptions } from '../../server/src/service/lint';
 import { canonicalIp, Groups, lintNode, NODE_LEVEL_RULES, parseCapacitySize, resolveVeidPath, type NodeInput, type NodeLintOptions } from '../../server/src/service/node';
-import { confDirSamples, ctidOf, decimalStem, findNodeConfig, listConfDir, loadNodeFiles, nodeConfigCandidates, sampleNameOf, type ConfDirNames } from '../../server/src/service/nodeFiles';
+import { confDirListing, ctidOf, decimalStem, findNodeConfig, listConfDir, loadNodeFiles, nodeConfigCandidates, sampleNameOf, type ConfDirNames } from '../../server/src/service/nodeFiles';
 import { discoverConfigFiles } from '../../server/src/cli/discover';
 import { NODE_RULES } from '../../server/src/rules/node/index';
 import { macAddressOf } from '../../server/src/values/validate';
@@ -530,11 +530,14 @@ describe('node files on disk', () => {
     // a missing conf/ folder, or a file in its place, gives none and no error.
     await writeFile(path.join(vz, 'conf', 've-vswap-1g.conf-sample'), '');
     await mkdir(path.join(vz, 'conf', 've-dir.conf-sample'));
-    assert.deepEqual(await confDirSamples(path.join(vz, 'conf')), { samples: ['basic', 'vswap-1g'], containers: ['101.conf', '102.conf'].map((n) => path.join(vz, 'conf', n)) });
+    const conf = await confDirListing(path.join(vz, 'conf'));
+    assert.deepEqual(conf.samples, ['basic', 'vswap-1g']);
+    assert.deepEqual(conf.containerPaths?.(), ['101.conf', '102.conf'].map((n) => path.join(vz, 'conf', n)));
+    assert.equal(conf.error, undefined);
     assert.deepEqual((await listConfDir(path.join(vz, 'conf'))).samples, ['basic', 'vswap-1g']);
-    assert.deepEqual(await confDirSamples(path.join(tmp, 'missing')), {});
-    assert.deepEqual(await confDirSamples(path.join(vz, 'vz.conf')), {});
-    assert.deepEqual(await confDirSamples(path.join(vz, 'conf', '101.conf')), {});
+    assert.deepEqual(await confDirListing(path.join(tmp, 'missing')), {});
+    assert.deepEqual(await confDirListing(path.join(vz, 'vz.conf')), {});
+    assert.deepEqual(await confDirListing(path.join(vz, 'conf', '101.conf')), {});
     const files = await loadNodeFiles(ct, { overlay: new Map([[ct, 'QUOTAUGIDLIMIT="10"\n']]) });
     assert.equal(files.nodeConfig?.path, path.join(vz, 'vz.conf'));
     assert.equal(files.containers.find((c) => c.path === ct)?.text, 'QUOTAUGIDLIMIT="10"\n', 'open buffers win');
@@ -554,10 +557,12 @@ describe('node files on disk', () => {
     const listed = new Map<string, ConfDirNames>();
     await discoverConfigFiles(vz, vz, undefined, undefined, (folder, names) => listed.set(folder, names));
     const confDir = path.join(vz, 'conf');
-    const again = await confDirSamples(confDir);
-    assert.deepEqual(again.containers?.map((p) => path.basename(p)).sort(), ['0a1b2c3d-0000-4000-8000-00000000abcd.conf', '101.conf', '102.conf', '104.conf', '105.conf']);
-    const fromSearch = await confDirSamples(confDir, listed.get(confDir));
-    assert.deepEqual({ ...fromSearch, containers: fromSearch.containers?.sort() }, { ...again, containers: again.containers?.sort() });
+    const again = await confDirListing(confDir);
+    const againPaths = again.containerPaths?.().sort();
+    assert.deepEqual(againPaths?.map((p) => path.basename(p)), ['0a1b2c3d-0000-4000-8000-00000000abcd.conf', '101.conf', '102.conf', '104.conf', '105.conf']);
+    const fromSearch = await confDirListing(confDir, listed.get(confDir));
+    assert.deepEqual(fromSearch.samples, again.samples);
+    assert.deepEqual(fromSearch.containerPaths?.().sort(), againPaths);
   });
   it('names: ctidOf, sampleNameOf, candidates, helpers', () => {
     assert.equal(ctidOf('/x/conf/101.conf'), '101');

@@ -149,7 +149,7 @@ async function globRegularFiles(patterns: string | string[], options: FastGlob.O
  * @param dir        the directory as the user gave it (used for the reported paths)
  * @param absDir     the same directory resolved to an absolute path (searched)
  * @param onListing  given each folder listed (its absolute path) with its samples and CTID.conf names
- *   (`confDirSamples` then need not list a node's conf/ folder again)
+ *   (`confDirListing` then need not list a node's conf/ folder again)
  * @param sync       list each folder synchronously (`vzlint`, which has nothing else to do meanwhile: each
  *   listing then costs no hand-over to libuv's thread pool and back); the language server lists asynchronously
  */

@@ -662,7 +662,7 @@ export async function runVzlint(argv: string[], given: VzlintIO, carried: { noti
   const stdinText = stdinAsked ? await readStreamBounded(io.stdin ?? process.stdin) : undefined;
   /** Files glob patterns matched that are not configs by name or content: not linted, counted in the summary. */
   let skippedByPattern = 0;
-  /** The samples and CTID.conf names of each folder the directory searches listed (absolute path), for confDirSamples. */
+  /** The samples and CTID.conf names of each folder the directory searches listed (absolute path), for confDirListing. */
   const listings = new Map<string, ConfDirNames>();
   if (pathArgs.length === 0) {
     const root = io.defaultNodeRoot ?? '/etc/vz';

@@ -220,7 +220,7 @@ export async function listConfDir(confDir: string, overlay?: Overlay): Promise<C
 }
 
 /**
- * What a listing of a folder holds for {@link confDirSamples}: the names of its `ve-NAME.conf-sample` files
+ * What a listing of a folder holds for {@link confDirListing}: the names of its `ve-NAME.conf-sample` files
  * (NAME, as {@link sampleNameOf}) and of its `CTID.conf` files (as {@link ctidOf}), files or symbolic links,
  * in the listing's order. A directory search fills it as it lists each folder ({@link addConfDirName}), so
  * that a node's conf/ folder of 10,000 files is not listed a second time.
@@ -244,21 +244,12 @@ export function addConfDirName(names: ConfDirNames, name: string): void {
 }
 
 /**
- * The `samples` of {@link listConfDir} (no open buffers) from one listing of the folder, the paths of its
- * CTID.conf files (vzlint has its files already: it compares them), and the error of a
- * folder that exists but cannot be listed (a missing folder, or a file where it would be: no error, no
- * samples). `listed`: the folder's names as a directory search found them ({@link ConfDirNames}), instead
- * of listing it again.
- */
-export async function confDirSamples(confDir: string, listed?: ConfDirNames): Promise<{ samples?: string[]; containers?: string[]; error?: NodeJS.ErrnoException }> {
-  const { containerPaths, ...listing } = await confDirListing(confDir, listed);
-  return containerPaths ? { ...listing, containers: containerPaths() } : listing;
-}
-
-/**
- * {@link confDirSamples} with the paths of the CTID.conf files made when asked (`containerPaths`): a node's
- * 10,000 paths, kept through its whole lint, are wanted only when a suppression comment names a node-level
- * rule (NodeLinter `nodeContainers`).
+ * The `samples` of {@link listConfDir} (no open buffers) from one listing of the folder, a function that
+ * gives the paths of its CTID.conf files (vzlint has its files already: it compares them, and only when a
+ * suppression comment names a node-level rule, NodeLinter `nodeContainers`: a node's 10,000 paths are not
+ * kept through its whole lint for nothing), and the error of a folder that exists but cannot be listed (a
+ * missing folder, or a file where it would be: no error, no samples, no paths). `listed`: the folder's
+ * names as a directory search found them ({@link ConfDirNames}), instead of listing it again.
  */
 export async function confDirListing(confDir: string, listed?: ConfDirNames): Promise<{ samples?: string[]; containerPaths?: () => string[]; error?: NodeJS.ErrnoException }> {
   let names = listed;
